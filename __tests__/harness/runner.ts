@@ -1,0 +1,188 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * Starts a committed bundle exactly as the Actions runner does: `node dist/<name>/index.js` with
+ * INPUT_* variables and the GITHUB_* environment files, then reads everything back.
+ */
+export interface RunOptions {
+  inputs?: Record<string, string>;
+  env?: Record<string, string>;
+  /** Node binary; THREADR_TEST_NODE (set by `npm run test:node24`) overrides the default. */
+  node?: string;
+  timeoutMs?: number;
+  /** Sends this signal after the given delay, for cancellation tests. */
+  signal?: { name: NodeJS.Signals; afterMs: number };
+  cwd?: string;
+}
+
+export interface WorkflowCommand {
+  command: string;
+  properties: Record<string, string>;
+  message: string;
+}
+
+export interface RunResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  env: Record<string, string>;
+  summary: string;
+  stdout: string;
+  stderr: string;
+  commands: WorkflowCommand[];
+  /** stdout without workflow command lines: what a person reads in the log. */
+  log: string;
+  errors: string[];
+  warnings: string[];
+  masks: string[];
+  durationMs: number;
+}
+
+export const ROOT = resolve(import.meta.dirname ?? __dirname, '..', '..');
+
+export function inputEnvName(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+/** Input defaults from action.yml, as the runner fills them in. */
+export function actionDefaults(action: string): Record<string, string> {
+  const text = readFileSync(join(ROOT, 'actions', action, 'action.yml'), 'utf8');
+  const defaults: Record<string, string> = {};
+  // A deliberately small reader: action.yml inputs are `name:` then indented `default: '...'`.
+  let current: string | undefined;
+  let inInputs = false;
+  for (const line of text.split('\n')) {
+    if (/^inputs:\s*$/.test(line)) {
+      inInputs = true;
+      continue;
+    }
+    if (/^\S/.test(line)) inInputs = false;
+    if (!inInputs) continue;
+    const name = /^ {2}([A-Za-z_][\w-]*):\s*$/.exec(line);
+    if (name) current = name[1];
+    const def = /^ {4}default:\s*(.*)$/.exec(line);
+    if (def && current) defaults[current] = unquote(def[1]);
+  }
+  return defaults;
+}
+
+function unquote(value: string): string {
+  const trimmed = value.trim();
+  if ((trimmed.startsWith("'") && trimmed.endsWith("'")) || (trimmed.startsWith('"') && trimmed.endsWith('"'))) {
+    return trimmed.slice(1, -1).replace(/''/g, "'");
+  }
+  return trimmed;
+}
+
+export function parseEnvFile(text: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === '') continue;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc;
+      const value: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]);
+      result[name] = value.join('\n');
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq > 0) result[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return result;
+}
+
+function unescapeData(text: string): string {
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+}
+
+export function parseCommands(stdout: string): WorkflowCommand[] {
+  const commands: WorkflowCommand[] = [];
+  for (const line of stdout.split('\n')) {
+    const match = /^::([\w-]+)(?: ([^:]*))?::(.*)$/.exec(line);
+    if (!match) continue;
+    const properties: Record<string, string> = {};
+    for (const pair of (match[2] ?? '').split(',').filter(Boolean)) {
+      const eq = pair.indexOf('=');
+      properties[pair.slice(0, eq)] = unescapeData(pair.slice(eq + 1)).replace(/%3A/g, ':').replace(/%2C/g, ',');
+    }
+    commands.push({ command: match[1], properties, message: unescapeData(match[3]) });
+  }
+  return commands;
+}
+
+export async function runBundle(action: string, options: RunOptions = {}): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmpdir(), `threadr-${action}-`));
+  const files = {
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STATE: join(dir, 'state'),
+    GITHUB_ENV: join(dir, 'env'),
+    GITHUB_PATH: join(dir, 'path'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+  };
+  for (const file of Object.values(files)) writeFileSync(file, '');
+  const inputs = { ...actionDefaults(action), ...options.inputs };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    RUNNER_TEMP: dir,
+    RUNNER_OS: 'Linux',
+    GITHUB_WORKSPACE: options.cwd ?? dir,
+    GITHUB_REPOSITORY: 'threadr/threadr',
+    GITHUB_SHA: 'a'.repeat(40),
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_RUN_ID: '1001',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'https://api.github.com',
+    GITHUB_WORKFLOW: 'test',
+    GITHUB_JOB: 'test',
+    ...files,
+    ...options.env,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
+  const node = options.node ?? process.env.THREADR_TEST_NODE ?? process.execPath;
+  const started = Date.now();
+  const child = spawn(node, [join(ROOT, 'dist', action, 'index.js')], { env, cwd: options.cwd ?? dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const signalTimer = options.signal ? setTimeout(() => child.kill(options.signal!.name), options.signal.afterMs) : undefined;
+  const killTimer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+    child.on('close', (code, sig) => done([code, sig])),
+  );
+  clearTimeout(killTimer);
+  if (signalTimer) clearTimeout(signalTimer);
+  const commands = parseCommands(stdout);
+  const result: RunResult = {
+    exitCode,
+    signal,
+    outputs: parseEnvFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+    state: parseEnvFile(readFileSync(files.GITHUB_STATE, 'utf8')),
+    env: parseEnvFile(readFileSync(files.GITHUB_ENV, 'utf8')),
+    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    stdout,
+    stderr,
+    commands,
+    log: stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::'))
+      .join('\n'),
+    errors: commands.filter((c) => c.command === 'error').map((c) => c.message),
+    warnings: commands.filter((c) => c.command === 'warning').map((c) => c.message),
+    masks: commands.filter((c) => c.command === 'add-mask').map((c) => c.message),
+    durationMs: Date.now() - started,
+  };
+  rmSync(dir, { recursive: true, force: true });
+  return result;
+}

@@ -1,0 +1,81 @@
+import { ConfigurationError } from '../core/errors.js';
+import type { ActionMetadata } from '../core/action-metadata.js';
+
+export interface ParsedArgs {
+  values: Record<string, string>;
+  help: boolean;
+  json: boolean;
+}
+
+/** Environment variable that can carry an input, so tokens never sit on a command line. */
+export function envNameFor(input: string): string {
+  return input.toUpperCase().replace(/-/g, '_');
+}
+
+/**
+ * `--name value`, `--name=value`, a bare `--flag` for true; a repeated flag joins its values with
+ * newlines (several URLs). Inputs not on the command line come from the environment
+ * (`--vercel-token` ← VERCEL_TOKEN), then from action.yml's default.
+ */
+export function parseActionArgs(argv: string[], metadata: ActionMetadata, env: Readonly<Record<string, string | undefined>>): ParsedArgs {
+  const given: Record<string, string[]> = {};
+  let help = false;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    if (arg === '--json') {
+      json = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) throw new ConfigurationError(arg, 'is not a flag; inputs are given as --name value');
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (!(name in metadata.inputs)) {
+      const known = Object.keys(metadata.inputs).join(', ');
+      throw new ConfigurationError(name, `is not an input of this action; its inputs are ${known}`);
+    }
+    let value: string;
+    if (eq > 0) value = arg.slice(eq + 1);
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
+    else value = 'true';
+    (given[name] ??= []).push(value);
+  }
+  const values: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(metadata.inputs)) {
+    values[name] = given[name]?.join('\n') ?? env[envNameFor(name)] ?? resolveDefault(spec.default, env);
+  }
+  return { values, help, json };
+}
+
+/**
+ * action.yml defaults may be expressions such as `${{ github.token }}`; outside a runner the CLI
+ * takes the nearest local equivalent from the environment, or nothing.
+ */
+function resolveDefault(value: string, env: Readonly<Record<string, string | undefined>>): string {
+  return value.replace(/\$\{\{\s*([\w.]+)\s*\}\}/g, (_, expression: string) => {
+    const local: Record<string, string | undefined> = {
+      'github.token': env.GITHUB_TOKEN,
+      'github.sha': env.GITHUB_SHA,
+      'github.api_url': env.GITHUB_API_URL ?? 'https://api.github.com',
+      'github.server_url': env.GITHUB_SERVER_URL ?? 'https://github.com',
+      'github.repository': env.GITHUB_REPOSITORY,
+      'github.run_id': env.GITHUB_RUN_ID,
+    };
+    return local[expression] ?? '';
+  });
+}
+
+export function helpText(action: string, metadata: ActionMetadata): string {
+  const lines = [`threadr-ops ${action}: ${metadata.description}`, '', 'Inputs (flag, or the environment variable in brackets):'];
+  for (const [name, spec] of Object.entries(metadata.inputs)) {
+    const def = spec.default ? ` (default: ${spec.default.split('\n')[0]})` : '';
+    lines.push(`  --${name} [${envNameFor(name)}]${def}`, `      ${spec.description}`);
+  }
+  lines.push('', 'Outputs:', ...Object.entries(metadata.outputs).map(([name, spec]) => `  ${name}: ${spec.description}`));
+  lines.push('', '--json prints the outputs (with the JSON report) as one JSON object instead of the summary.');
+  return lines.join('\n');
+}

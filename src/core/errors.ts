@@ -1,0 +1,45 @@
+/**
+ * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
+ * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
+ * or an environment failure and keeps its stack for the debug log.
+ */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+  constructor(
+    readonly input: string,
+    readonly problem: string,
+  ) {
+    super(`input '${input}' ${problem}`);
+  }
+}
+
+export interface ProviderErrorDetails {
+  provider: string;
+  status?: number;
+  code?: string;
+  requestId?: string;
+  retriable?: boolean;
+}
+
+export class ProviderError extends Error {
+  override readonly name = 'ProviderError';
+  readonly provider: string;
+  readonly status?: number;
+  readonly code?: string;
+  readonly requestId?: string;
+  readonly retriable: boolean;
+  constructor(message: string, details: ProviderErrorDetails) {
+    super(`${details.provider}: ${message}`);
+    this.provider = details.provider;
+    this.status = details.status;
+    this.code = details.code;
+    this.requestId = details.requestId;
+    this.retriable = details.retriable ?? false;
+  }
+}
+
+/** The message a failed action reports: `<action>: <what went wrong>`. */
+export function failureMessage(action: string, error: unknown): string {
+  if (error instanceof Error) return `${action}: ${error.message}`;
+  return `${action}: ${String(error)}`;
+}

@@ -1,0 +1,33 @@
+import { ConfigurationError } from '../core/errors.js';
+import type { InputReader } from '../core/inputs.js';
+import { checksFromUrls, parseChecks, selectSuite } from './checks.js';
+import type { HealthSettings } from './verify.js';
+
+export interface HealthInputs extends HealthSettings {
+  failOnUnhealthy: boolean;
+}
+
+/** Every input, validated before any request. Defaults come from action.yml. */
+export function getInputs(inputs: InputReader): HealthInputs {
+  const headers = inputs.headers('headers');
+  const urls = inputs.urls('url');
+  const checks = [...checksFromUrls(urls), ...parseChecks(inputs.structured('checks'), urls[0])];
+  if (checks.length === 0) {
+    throw new ConfigurationError('url', 'is empty and no checks are given: set url (such as https://threadr.app/api/health) or checks');
+  }
+  const suite = inputs.text('suite') || 'full';
+  if (!/^[\w-]+$/.test(suite)) throw new ConfigurationError('suite', `must be a tag such as critical or smoke, or full; got '${suite}'`);
+  const settings: HealthInputs = {
+    checks: selectSuite(checks, suite),
+    headers,
+    expectVersion: inputs.text('expect-version') || undefined,
+    timeoutMs: inputs.duration('timeout'),
+    intervalMs: inputs.duration('interval', { min: 1 }),
+    requestTimeoutMs: inputs.duration('request-timeout', { min: 1 }),
+    verifyDurationMs: inputs.duration('verify-duration'),
+    maxErrorRate: inputs.percent('max-error-rate'),
+    maxP95Ms: inputs.duration('max-p95'),
+    failOnUnhealthy: inputs.boolean('fail-on-unhealthy'),
+  };
+  return settings;
+}
