@@ -78,6 +78,20 @@ function unquote(value: string): string {
   return trimmed;
 }
 
+/** The runner evaluates `${{ github.* }}` in input defaults; the harness does the same from the env it sets. */
+function evaluateDefault(value: string, env: Record<string, string>): string {
+  const github: Record<string, string | undefined> = {
+    token: env.GITHUB_TOKEN ?? 'ghs_harness_token',
+    sha: env.GITHUB_SHA,
+    repository: env.GITHUB_REPOSITORY,
+    api_url: env.GITHUB_API_URL,
+    server_url: env.GITHUB_SERVER_URL,
+    run_id: env.GITHUB_RUN_ID,
+    workspace: env.GITHUB_WORKSPACE,
+  };
+  return value.replace(/\$\{\{\s*github\.(\w+)\s*\}\}/g, (_, key: string) => github[key] ?? '');
+}
+
 export function parseEnvFile(text: string): Record<string, string> {
   const result: Record<string, string> = {};
   const lines = text.split('\n');
@@ -127,7 +141,6 @@ export async function runBundle(action: string, options: RunOptions = {}): Promi
     GITHUB_STEP_SUMMARY: join(dir, 'summary'),
   };
   for (const file of Object.values(files)) writeFileSync(file, '');
-  const inputs = { ...actionDefaults(action), ...options.inputs };
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
@@ -148,6 +161,8 @@ export async function runBundle(action: string, options: RunOptions = {}): Promi
     ...files,
     ...options.env,
   };
+  const defaults = Object.fromEntries(Object.entries(actionDefaults(action)).map(([name, value]) => [name, evaluateDefault(value, env)]));
+  const inputs = { ...defaults, ...options.inputs };
   for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
   const node = options.node ?? process.env.THREADR_TEST_NODE ?? process.execPath;
   const started = Date.now();

@@ -43708,9 +43708,9 @@ function formatDuration(ms) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   mZ: () => (/* binding */ ProviderError),
 /* harmony export */   oh: () => (/* binding */ failureMessage)
 /* harmony export */ });
-/* unused harmony export ProviderError */
 /**
  * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
  * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
@@ -43752,29 +43752,269 @@ function failureMessage(action, error) {
 
 /***/ }),
 
-/***/ 4366:
+/***/ 691:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  i_: () => (/* binding */ InputReader),
-  f$: () => (/* binding */ parseHttpUrl)
+  Qq: () => (/* binding */ HttpClient),
+  Dr: () => (/* binding */ NetworkError),
+  NQ: () => (/* binding */ isNetworkFailure),
+  yy: () => (/* binding */ sleep)
 });
 
-// UNUSED EXPORTS: parseStructured, splitList
+// UNUSED EXPORTS: DEFAULT_RETRY, classifyNetworkError, describeKind
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/core/duration.ts
-var duration = __nccwpck_require__(8571);
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(1915);
-;// CONCATENATED MODULE: ./src/core/inputs.ts
+// EXTERNAL MODULE: external "node:perf_hooks"
+var external_node_perf_hooks_ = __nccwpck_require__(643);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
+var agent = __nccwpck_require__(7405);
+var agent_default = /*#__PURE__*/__nccwpck_require__.n(agent);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
+var dispatcher = __nccwpck_require__(883);
+var dispatcher_default = /*#__PURE__*/__nccwpck_require__.n(dispatcher);
+// EXTERNAL MODULE: ./node_modules/undici/lib/api/index.js
+var api = __nccwpck_require__(6615);
+;// CONCATENATED MODULE: ./src/core/undici-lean.ts
+
+
+
+Object.assign((dispatcher_default()).prototype, api);
+
+
+;// CONCATENATED MODULE: ./src/core/retry-after.ts
+/**
+ * Reads a Retry-After header: delta-seconds (`120`) or an HTTP-date. Returns milliseconds to wait,
+ * or undefined when absent or malformed (callers then fall back to their own backoff).
+ */
+function parseRetryAfter(value, now = Date.now()) {
+    const text = Array.isArray(value) ? value[0] : value;
+    if (text === undefined)
+        return undefined;
+    const trimmed = text.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+;// CONCATENATED MODULE: ./src/core/http.ts
+
+
+
+const NETWORK_KINDS = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
+function isNetworkFailure(kind) {
+    return NETWORK_KINDS.has(kind);
+}
+/** A request that produced no HTTP response at all. */
+class NetworkError extends Error {
+    kind;
+    url;
+    detail;
+    attempts;
+    name = 'NetworkError';
+    constructor(kind, url, detail, attempts) {
+        super(`${describeKind(kind)} for ${url}: ${detail}`);
+        this.kind = kind;
+        this.url = url;
+        this.detail = detail;
+        this.attempts = attempts;
+    }
+}
+const DEFAULT_RETRY = {
+    attempts: 4,
+    baseDelayMs: 500,
+    maxDelayMs: 8_000,
+    maxRetryAfterMs: 60_000,
+    retryStatuses: [429, 500, 502, 503, 504],
+};
+const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+/**
+ * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
+ * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it
+ * in `finally`, or keep-alive sockets hold the step open.
+ */
+class HttpClient {
+    dispatcher;
+    ownsDispatcher;
+    timeoutMs;
+    retry;
+    userAgent;
+    sleep;
+    random;
+    onRetry;
+    constructor(options = {}) {
+        this.ownsDispatcher = options.dispatcher === undefined;
+        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
+        this.timeoutMs = options.timeoutMs ?? 10_000;
+        this.retry = { ...DEFAULT_RETRY, ...options.retry };
+        this.userAgent = options.userAgent ?? 'threadr-ops';
+        this.sleep = options.sleep ?? sleep;
+        this.random = options.random ?? Math.random;
+        this.onRetry = options.onRetry;
+    }
+    async request(options) {
+        const policy = options.retry === false ? { ...this.retry, attempts: 1 } : { ...this.retry, ...options.retry };
+        const url = String(options.url);
+        for (let attempt = 1;; attempt++) {
+            let outcome;
+            try {
+                outcome = await this.once(options, url, attempt);
+            }
+            catch (error) {
+                if (!(error instanceof NetworkError))
+                    throw error;
+                outcome = error;
+            }
+            const delay = this.retryDelay(outcome, attempt, policy, options.mutation === true);
+            if (delay === undefined) {
+                if (outcome instanceof NetworkError)
+                    throw outcome;
+                return outcome;
+            }
+            const reason = outcome instanceof NetworkError ? describeKind(outcome.kind) : `HTTP ${outcome.status}`;
+            this.onRetry?.({ url, attempt, delayMs: delay, reason });
+            await this.sleep(delay);
+        }
+    }
+    async close() {
+        if (this.ownsDispatcher)
+            await this.dispatcher.close();
+    }
+    retryDelay(outcome, attempt, policy, mutation) {
+        if (attempt >= policy.attempts)
+            return undefined;
+        const backoff = backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs, this.random);
+        if (outcome instanceof NetworkError) {
+            const neverSent = outcome.kind === 'connection-refused' || outcome.kind === 'dns';
+            if (mutation && !neverSent)
+                return undefined;
+            return outcome.kind === 'tls' ? undefined : backoff;
+        }
+        if (!policy.retryStatuses.includes(outcome.status))
+            return undefined;
+        if (mutation && outcome.status !== 429)
+            return undefined;
+        if (outcome.status === 429 || outcome.status === 503) {
+            const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
+            if (retryAfter !== undefined)
+                return retryAfter > policy.maxRetryAfterMs ? undefined : retryAfter;
+        }
+        return backoff;
+    }
+    async once(options, url, attempt) {
+        const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), timeoutMs);
+        const started = external_node_perf_hooks_.performance.now();
+        try {
+            const target = new URL(url);
+            const response = await this.dispatcher.request({
+                origin: target.origin,
+                path: target.pathname + target.search,
+                method: (options.method ?? 'GET'),
+                headers: { 'user-agent': this.userAgent, ...options.headers },
+                body: options.body,
+                signal: controller.signal,
+                headersTimeout: timeoutMs,
+                bodyTimeout: timeoutMs,
+            });
+            const latencyMs = external_node_perf_hooks_.performance.now() - started;
+            const body = await response.body.text();
+            return {
+                status: response.statusCode,
+                headers: response.headers,
+                body,
+                latencyMs,
+                attempts: attempt,
+                json() {
+                    return JSON.parse(body);
+                },
+            };
+        }
+        catch (error) {
+            const kind = controller.signal.aborted ? 'timeout' : classifyNetworkError(error);
+            const detail = controller.signal.aborted ? `no response within ${timeoutMs}ms` : errorDetail(error);
+            throw new NetworkError(kind, url, detail, attempt);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+}
+const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
+function classifyNetworkError(error) {
+    for (let current = error; current; current = current.cause) {
+        const code = String(current.code ?? '');
+        if (code === 'ECONNREFUSED')
+            return 'connection-refused';
+        if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME')
+            return 'dns';
+        if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED')
+            return 'connection-reset';
+        if (code.includes('TIMEOUT') || code === 'ETIMEDOUT')
+            return 'timeout';
+        if (TLS_CODES.test(code))
+            return 'tls';
+        if (current === current.cause)
+            break;
+    }
+    return 'network';
+}
+function errorDetail(error) {
+    const parts = [];
+    for (let current = error; current && parts.length < 3; current = current.cause) {
+        const code = current.code;
+        const message = current.message;
+        parts.push([code, message].filter(Boolean).join(' '));
+    }
+    return parts.filter(Boolean).join(': ') || 'request failed';
+}
+function describeKind(kind) {
+    switch (kind) {
+        case 'timeout':
+            return 'timed out';
+        case 'connection-refused':
+            return 'connection refused';
+        case 'connection-reset':
+            return 'connection reset';
+        case 'dns':
+            return 'DNS lookup failed';
+        case 'tls':
+            return 'TLS handshake failed';
+        case 'network':
+            return 'network error';
+        case 'status':
+            return 'unexpected HTTP status';
+    }
+}
+
+
+/***/ }),
+
+/***/ 9114:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   f$: () => (/* binding */ parseHttpUrl),
+/* harmony export */   i_: () => (/* binding */ InputReader)
+/* harmony export */ });
+/* unused harmony exports parseStructured, splitList */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8815);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8571);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1915);
 
 
 
@@ -43802,7 +44042,7 @@ class InputReader {
     required(name, example) {
         const value = this.text(name);
         if (value === '')
-            throw new errors/* ConfigurationError */.j1(name, `is required, for example ${example}`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `is required, for example ${example}`);
         return value;
     }
     /** A secret: masked before anything else can print it. */
@@ -43814,15 +44054,15 @@ class InputReader {
     }
     duration(name, limits = {}) {
         const text = this.text(name);
-        const ms = (0,duration/* parseDuration */.E)(text);
+        const ms = (0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDuration */ .E)(text);
         if (ms === undefined) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
         }
         if (limits.min !== undefined && ms < limits.min) {
-            throw new errors/* ConfigurationError */.j1(name, `must be at least ${limits.min}ms, got '${text}'`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at least ${limits.min}ms, got '${text}'`);
         }
         if (limits.max !== undefined && ms > limits.max) {
-            throw new errors/* ConfigurationError */.j1(name, `must be at most ${limits.max}ms, got '${text}'`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at most ${limits.max}ms, got '${text}'`);
         }
         return ms;
     }
@@ -43832,12 +44072,12 @@ class InputReader {
             return true;
         if (FALSE.has(text))
             return false;
-        throw new errors/* ConfigurationError */.j1(name, `must be true or false, got '${text}'`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be true or false, got '${text}'`);
     }
     integer(name, limits = {}) {
         const text = this.text(name);
         if (!/^-?\d+$/.test(text)) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a whole number such as 10, got '${text}'`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a whole number such as 10, got '${text}'`);
         }
         const value = Number(text);
         checkRange(name, text, value, limits);
@@ -43847,7 +44087,7 @@ class InputReader {
         const text = this.text(name);
         const value = Number(text);
         if (text === '' || !Number.isFinite(value)) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
         }
         checkRange(name, text, value, limits);
         return value;
@@ -43858,14 +44098,14 @@ class InputReader {
         const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(text);
         const value = match ? Number(match[1]) : NaN;
         if (!match || value < 0 || value > 100) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
         }
         return value;
     }
     oneOf(name, choices) {
         const text = this.text(name);
         if (!choices.includes(text)) {
-            throw new errors/* ConfigurationError */.j1(name, `must be one of ${choices.join(', ')}, got '${text}'`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be one of ${choices.join(', ')}, got '${text}'`);
         }
         return text;
     }
@@ -43894,7 +44134,7 @@ class InputReader {
             const key = colon > 0 ? line.slice(0, colon).trim() : '';
             if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
                 // The value may be a secret: name the line by its position, never echo it.
-                throw new errors/* ConfigurationError */.j1(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
             }
             const value = line.slice(colon + 1).trim();
             if (value !== '')
@@ -43915,23 +44155,23 @@ class InputReader {
         let origin = 'inline value';
         const looksLikePath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
         if (looksLikePath) {
-            const path = (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
-            if (!(0,external_node_fs_namespaceObject.existsSync)(path))
-                throw new errors/* ConfigurationError */.j1(name, `names a file that does not exist: ${text}`);
-            source = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+            const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(text) ? text : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(this.workspace, text);
+            if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path))
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `names a file that does not exist: ${text}`);
+            source = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
             origin = text;
         }
         return parseStructured(name, source, origin);
     }
 }
 function parseStructured(name, source, origin = 'inline value') {
-    const doc = (0,dist/* parseDocument */.Tp)(source, { prettyErrors: true });
+    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_2__/* .parseDocument */ .Tp)(source, { prettyErrors: true });
     const error = doc.errors[0];
     if (error) {
-        const where = error instanceof dist/* YAMLParseError */.XT && error.linePos ? error.linePos[0] : undefined;
+        const where = error instanceof yaml__WEBPACK_IMPORTED_MODULE_2__/* .YAMLParseError */ .XT && error.linePos ? error.linePos[0] : undefined;
         const position = where ? ` at line ${where.line}, column ${where.col}` : '';
         const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new errors/* ConfigurationError */.j1(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
     }
     return doc.toJS();
 }
@@ -43947,26 +44187,26 @@ function parseHttpUrl(name, text) {
         url = new URL(text);
     }
     catch {
-        throw new errors/* ConfigurationError */.j1(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new errors/* ConfigurationError */.j1(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
     }
     return url;
 }
 function checkRange(name, text, value, limits) {
     if (limits.min !== undefined && value < limits.min) {
-        throw new errors/* ConfigurationError */.j1(name, `must be at least ${limits.min}, got '${text}'`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at least ${limits.min}, got '${text}'`);
     }
     if (limits.max !== undefined && value > limits.max) {
-        throw new errors/* ConfigurationError */.j1(name, `must be at most ${limits.max}, got '${text}'`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at most ${limits.max}, got '${text}'`);
     }
 }
 
 
 /***/ }),
 
-/***/ 7359:
+/***/ 2157:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46922,26 +47162,69 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./src/core/inputs.ts + 2 modules
-var inputs = __nccwpck_require__(4366);
+// EXTERNAL MODULE: ./src/core/inputs.ts
+var inputs = __nccwpck_require__(9114);
+// EXTERNAL MODULE: ./src/notify/notify.ts + 4 modules
+var notify = __nccwpck_require__(6003);
+;// CONCATENATED MODULE: ./src/notify/settings.ts
+/**
+ * Reads the notifier's inputs, shared by every action; an action.yml that does not declare them
+ * reads as "no notifications". Validated with the action's other inputs, before any request.
+ */
+function readNotifySettings(inputs) {
+    const webhook = inputs.secret('slack-webhook-url');
+    return {
+        webhookUrl: webhook ? inputs.url('slack-webhook-url').toString() : undefined,
+        notifyOn: inputs.text('notify-on') ? inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']) : 'failure',
+        stateFile: inputs.text('notify-state-file') || undefined,
+        required: inputs.text('notify-required') ? inputs.boolean('notify-required') : false,
+    };
+}
+
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(1915);
 ;// CONCATENATED MODULE: ./src/core/run-action.ts
 
+
+
 /**
- * Runs an action and turns what escapes it into one failure line. A ConfigurationError is the
- * user's mistake: one line naming the input, no stack. Anything else keeps its stack in the debug
- * log, which never holds secrets because every token was masked when its input was read.
+ * Runs an action, turns what escapes it into one failure line, then lets the shared notifier tell
+ * Slack. A ConfigurationError is the user's mistake: one line naming the input, no stack. Anything
+ * else keeps its stack in the debug log, which holds no secrets because every token was masked
+ * when its input was read.
  */
 async function runAction(definition, host) {
+    let settings;
+    let outcome;
     try {
-        await definition.run(host);
+        settings = readNotifySettings(host.inputs);
+        outcome = (await definition.run(host)) ?? undefined;
     }
     catch (error) {
-        host.fail((0,errors/* failureMessage */.oh)(definition.name, error));
-        if (!(error instanceof errors/* ConfigurationError */.j1) && error instanceof Error && error.stack) {
+        const message = (0,errors/* failureMessage */.oh)(definition.name, error);
+        host.fail(message);
+        if (!(error instanceof errors/* ConfigurationError */.j1) && error instanceof Error && error.stack)
             host.log.debug(error.stack);
+        // A mistake in the notifier's own inputs cannot be notified; any other failure can.
+        if (settings)
+            outcome = { state: 'failure', title: message };
+    }
+    if (!settings || !outcome)
+        return;
+    try {
+        const result = await (0,notify/* notify */.m)(outcome, settings, (0,notify/* runContext */.p)(definition.name, host.env), host.log);
+        if (result.error) {
+            const message = `${definition.name}: could not notify Slack: ${result.error}`;
+            if (settings.required)
+                host.fail(message);
+            else
+                host.log.warn(message);
         }
+        else if (!result.sent)
+            host.log.debug(`Slack not notified: ${result.reason}`);
+    }
+    catch (error) {
+        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
     }
 }
 
@@ -46988,8 +47271,8 @@ async function runOnRunner(definition) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7359);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8269);
+/* harmony import */ var _core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2157);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9727);
 
 
 await (0,_core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__/* .runOnRunner */ .T)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .definition */ .m);
@@ -46999,7 +47282,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8269:
+/***/ 9727:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47010,243 +47293,355 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: healthOutputs
 
-// EXTERNAL MODULE: external "node:perf_hooks"
-var external_node_perf_hooks_ = __nccwpck_require__(643);
-// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
-var agent = __nccwpck_require__(7405);
-var agent_default = /*#__PURE__*/__nccwpck_require__.n(agent);
-// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
-var dispatcher = __nccwpck_require__(883);
-var dispatcher_default = /*#__PURE__*/__nccwpck_require__.n(dispatcher);
-// EXTERNAL MODULE: ./node_modules/undici/lib/api/index.js
-var api = __nccwpck_require__(6615);
-;// CONCATENATED MODULE: ./src/core/undici-lean.ts
-
-
-
-Object.assign((dispatcher_default()).prototype, api);
-
-
-;// CONCATENATED MODULE: ./src/core/retry-after.ts
-/**
- * Reads a Retry-After header: delta-seconds (`120`) or an HTTP-date. Returns milliseconds to wait,
- * or undefined when absent or malformed (callers then fall back to their own backoff).
- */
-function parseRetryAfter(value, now = Date.now()) {
-    const text = Array.isArray(value) ? value[0] : value;
-    if (text === undefined)
-        return undefined;
-    const trimmed = text.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-/** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
-function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
-    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-    return Math.round(ceiling / 2 + (ceiling / 2) * random());
-}
-
-;// CONCATENATED MODULE: ./src/core/http.ts
-
-
-
-const NETWORK_KINDS = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
-function isNetworkFailure(kind) {
-    return NETWORK_KINDS.has(kind);
-}
-/** A request that produced no HTTP response at all. */
-class NetworkError extends Error {
-    kind;
-    url;
-    detail;
-    attempts;
-    name = 'NetworkError';
-    constructor(kind, url, detail, attempts) {
-        super(`${describeKind(kind)} for ${url}: ${detail}`);
-        this.kind = kind;
-        this.url = url;
-        this.detail = detail;
-        this.attempts = attempts;
-    }
-}
-const DEFAULT_RETRY = {
-    attempts: 4,
-    baseDelayMs: 500,
-    maxDelayMs: 8_000,
-    maxRetryAfterMs: 60_000,
-    retryStatuses: [429, 500, 502, 503, 504],
-};
-const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
-/**
- * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
- * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it
- * in `finally`, or keep-alive sockets hold the step open.
- */
-class HttpClient {
-    dispatcher;
-    ownsDispatcher;
-    timeoutMs;
-    retry;
-    userAgent;
-    sleep;
-    random;
-    onRetry;
-    constructor(options = {}) {
-        this.ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
-        this.timeoutMs = options.timeoutMs ?? 10_000;
-        this.retry = { ...DEFAULT_RETRY, ...options.retry };
-        this.userAgent = options.userAgent ?? 'threadr-ops';
-        this.sleep = options.sleep ?? sleep;
-        this.random = options.random ?? Math.random;
-        this.onRetry = options.onRetry;
-    }
-    async request(options) {
-        const policy = options.retry === false ? { ...this.retry, attempts: 1 } : { ...this.retry, ...options.retry };
-        const url = String(options.url);
-        for (let attempt = 1;; attempt++) {
-            let outcome;
-            try {
-                outcome = await this.once(options, url, attempt);
-            }
-            catch (error) {
-                if (!(error instanceof NetworkError))
-                    throw error;
-                outcome = error;
-            }
-            const delay = this.retryDelay(outcome, attempt, policy, options.mutation === true);
-            if (delay === undefined) {
-                if (outcome instanceof NetworkError)
-                    throw outcome;
-                return outcome;
-            }
-            const reason = outcome instanceof NetworkError ? describeKind(outcome.kind) : `HTTP ${outcome.status}`;
-            this.onRetry?.({ url, attempt, delayMs: delay, reason });
-            await this.sleep(delay);
-        }
-    }
-    async close() {
-        if (this.ownsDispatcher)
-            await this.dispatcher.close();
-    }
-    retryDelay(outcome, attempt, policy, mutation) {
-        if (attempt >= policy.attempts)
-            return undefined;
-        const backoff = backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs, this.random);
-        if (outcome instanceof NetworkError) {
-            const neverSent = outcome.kind === 'connection-refused' || outcome.kind === 'dns';
-            if (mutation && !neverSent)
-                return undefined;
-            return outcome.kind === 'tls' ? undefined : backoff;
-        }
-        if (!policy.retryStatuses.includes(outcome.status))
-            return undefined;
-        if (mutation && outcome.status !== 429)
-            return undefined;
-        if (outcome.status === 429 || outcome.status === 503) {
-            const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
-            if (retryAfter !== undefined)
-                return retryAfter > policy.maxRetryAfterMs ? undefined : retryAfter;
-        }
-        return backoff;
-    }
-    async once(options, url, attempt) {
-        const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), timeoutMs);
-        const started = external_node_perf_hooks_.performance.now();
-        try {
-            const target = new URL(url);
-            const response = await this.dispatcher.request({
-                origin: target.origin,
-                path: target.pathname + target.search,
-                method: (options.method ?? 'GET'),
-                headers: { 'user-agent': this.userAgent, ...options.headers },
-                body: options.body,
-                signal: controller.signal,
-                headersTimeout: timeoutMs,
-                bodyTimeout: timeoutMs,
-            });
-            const latencyMs = external_node_perf_hooks_.performance.now() - started;
-            const body = await response.body.text();
-            return {
-                status: response.statusCode,
-                headers: response.headers,
-                body,
-                latencyMs,
-                attempts: attempt,
-                json() {
-                    return JSON.parse(body);
-                },
-            };
-        }
-        catch (error) {
-            const kind = controller.signal.aborted ? 'timeout' : classifyNetworkError(error);
-            const detail = controller.signal.aborted ? `no response within ${timeoutMs}ms` : errorDetail(error);
-            throw new NetworkError(kind, url, detail, attempt);
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-}
-const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
-function classifyNetworkError(error) {
-    for (let current = error; current; current = current.cause) {
-        const code = String(current.code ?? '');
-        if (code === 'ECONNREFUSED')
-            return 'connection-refused';
-        if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME')
-            return 'dns';
-        if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED')
-            return 'connection-reset';
-        if (code.includes('TIMEOUT') || code === 'ETIMEDOUT')
-            return 'timeout';
-        if (TLS_CODES.test(code))
-            return 'tls';
-        if (current === current.cause)
-            break;
-    }
-    return 'network';
-}
-function errorDetail(error) {
-    const parts = [];
-    for (let current = error; current && parts.length < 3; current = current.cause) {
-        const code = current.code;
-        const message = current.message;
-        parts.push([code, message].filter(Boolean).join(' '));
-    }
-    return parts.filter(Boolean).join(': ') || 'request failed';
-}
-function describeKind(kind) {
-    switch (kind) {
-        case 'timeout':
-            return 'timed out';
-        case 'connection-refused':
-            return 'connection refused';
-        case 'connection-reset':
-            return 'connection reset';
-        case 'dns':
-            return 'DNS lookup failed';
-        case 'tls':
-            return 'TLS handshake failed';
-        case 'network':
-            return 'network error';
-        case 'status':
-            return 'unexpected HTTP status';
-    }
-}
-
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(1915);
+// EXTERNAL MODULE: ./src/core/http.ts + 2 modules
+var core_http = __nccwpck_require__(691);
 // EXTERNAL MODULE: ./src/core/duration.ts
 var duration = __nccwpck_require__(8571);
-// EXTERNAL MODULE: ./src/core/inputs.ts + 2 modules
-var inputs = __nccwpck_require__(4366);
+;// CONCATENATED MODULE: ./src/incidents/tracker.ts
+
+const INCIDENT_LABEL = 'threadr-ops-incident';
+/** The issue title names the environment and the check, and is how an open incident is found again. */
+function incidentTitle(environment, check) {
+    return `[threadr-ops] ${environment}: ${check} is down`;
+}
+/**
+ * One issue per check that is down: opened when it goes down, commented while it stays down,
+ * closed with the downtime when it recovers. Callers pass only confirmed states (see confirm.ts),
+ * so a single blip never opens an issue.
+ */
+async function trackIncidents(issues, environment, checks, context) {
+    const open = await issues.listOpen(INCIDENT_LABEL);
+    const byTitle = new Map(open.map((issue) => [issue.title, issue]));
+    const run = context.runUrl ? ` ([run](${context.runUrl}))` : '';
+    const actions = [];
+    for (const check of checks) {
+        const title = incidentTitle(environment, check.name);
+        const existing = byTitle.get(title);
+        if (check.down && !existing) {
+            const body = [
+                `**${check.name}** in **${environment}** is down since ${context.now.toISOString()}${run}.`,
+                '',
+                check.url ? `URL: ${check.url}` : '',
+                `Why: ${check.reason ?? 'unknown'}`,
+                '',
+                'threadr-ops comments here while it stays down and closes this issue when it recovers.',
+            ]
+                .filter((line, i, all) => line !== '' || all[i - 1] !== '')
+                .join('\n');
+            const issue = await issues.create(title, body, [INCIDENT_LABEL]);
+            actions.push({ check: check.name, action: 'opened', issue: issue.number });
+        }
+        else if (check.down && existing) {
+            await issues.comment(existing.number, `Still down at ${context.now.toISOString()}${run}: ${check.reason ?? 'unknown'}`);
+            actions.push({ check: check.name, action: 'commented', issue: existing.number });
+        }
+        else if (!check.down && existing) {
+            const downtime = context.now.getTime() - Date.parse(existing.created_at);
+            await issues.comment(existing.number, `Recovered at ${context.now.toISOString()}${run} after ${(0,duration/* formatDuration */.a)(Math.max(0, downtime))} of downtime.`);
+            await issues.close(existing.number);
+            actions.push({ check: check.name, action: 'closed', issue: existing.number });
+        }
+    }
+    return actions;
+}
+
+// EXTERNAL MODULE: ./src/notify/notify.ts + 4 modules
+var notify = __nccwpck_require__(6003);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(1915);
+;// CONCATENATED MODULE: ./src/providers/errors.ts
+
+const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
+function requestIdOf(response) {
+    for (const name of REQUEST_ID_HEADERS) {
+        const value = response.headers[name];
+        const text = Array.isArray(value) ? value[0] : value;
+        if (text)
+            return text;
+    }
+    return undefined;
+}
+/** 429 and 5xx may succeed later; other statuses will not change by themselves. */
+function isRetriableStatus(status) {
+    return status === 429 || status >= 500;
+}
+function errorFromResponse(provider, what, response, read) {
+    let parsed;
+    try {
+        parsed = read(JSON.parse(response.body));
+    }
+    catch {
+        parsed = undefined;
+    }
+    const detail = parsed?.message ?? summariseBody(response.body);
+    const code = parsed?.code ? ` (${parsed.code})` : '';
+    return new errors/* ProviderError */.mZ(`${what} failed: HTTP ${response.status}${code}: ${detail}`, {
+        provider,
+        status: response.status,
+        code: parsed?.code,
+        requestId: requestIdOf(response),
+        retriable: isRetriableStatus(response.status),
+    });
+}
+/**
+ * Parses a 2xx body. A body that is not JSON (an HTML error page from a proxy, a truncated
+ * answer) is a transient provider failure, not a crash.
+ */
+function jsonBody(provider, what, response) {
+    try {
+        return JSON.parse(response.body);
+    }
+    catch {
+        throw new errors/* ProviderError */.mZ(`${what}: HTTP ${response.status} with a body that is not JSON: ${summariseBody(response.body)}`, {
+            provider,
+            status: response.status,
+            code: 'malformed_response',
+            requestId: requestIdOf(response),
+            retriable: true,
+        });
+    }
+}
+/** A field the contract promises is missing or has the wrong type: also transient (stale or partial read). */
+function unexpectedShape(provider, what, problem) {
+    return new errors/* ProviderError */.mZ(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
+}
+function summariseBody(body) {
+    const flat = body.replace(/\s+/g, ' ').trim();
+    if (flat === '')
+        return 'empty body';
+    return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}
+/** Query string from defined values only. Tokens never go here: they travel in headers. */
+function query(params) {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) {
+        if (value !== undefined && value !== null && value !== '')
+            search.set(key, String(value));
+    }
+    const text = search.toString();
+    return text ? `?${text}` : '';
+}
+/** Joins a base URL (which may carry a path prefix, as proxies and the emulator do) and a path. */
+function joinUrl(base, path) {
+    return `${base.replace(/\/+$/, '')}${path}`;
+}
+
+;// CONCATENATED MODULE: ./src/providers/github-rest.ts
+
+const readGitHubError = (body) => {
+    const value = body;
+    return value && typeof value.message === 'string' ? { message: value.message } : undefined;
+};
+/** One call under /repos/{owner}/{repo}: versioned headers, bearer token, GitHub's error shape. */
+async function githubRequest(options, request) {
+    const response = await options.http.request({
+        method: request.method,
+        url: joinUrl(options.apiUrl, `/repos/${options.repository}${request.path}`),
+        headers: {
+            authorization: `Bearer ${options.token}`,
+            accept: 'application/vnd.github+json',
+            'x-github-api-version': '2022-11-28',
+            ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
+        mutation: request.mutation ?? false,
+        timeoutMs: options.timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300)
+        throw errorFromResponse('github', request.what, response, readGitHubError);
+    return response;
+}
+
+;// CONCATENATED MODULE: ./src/providers/github-issues.ts
+
+
+/** The few issue endpoints incident tracking needs. */
+class GitHubIssuesClient {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    async listOpen(label) {
+        const what = 'list open incident issues';
+        const response = await githubRequest(this.options, { method: 'GET', path: `/issues${query({ state: 'open', labels: label, per_page: 100 })}`, what });
+        const body = jsonBody('github', what, response);
+        if (!Array.isArray(body))
+            throw unexpectedShape('github', what, 'expected an array');
+        return body;
+    }
+    async create(title, body, labels) {
+        const response = await githubRequest(this.options, { method: 'POST', path: '/issues', what: 'open incident issue', body: { title, body, labels }, mutation: true });
+        return jsonBody('github', 'open incident issue', response);
+    }
+    async comment(issue, body) {
+        await githubRequest(this.options, { method: 'POST', path: `/issues/${issue}/comments`, what: `comment on issue #${issue}`, body: { body }, mutation: true });
+    }
+    async close(issue) {
+        // Closing twice is harmless, so a retry after an unknown outcome is safe.
+        await githubRequest(this.options, { method: 'PATCH', path: `/issues/${issue}`, what: `close issue #${issue}`, body: { state: 'closed', state_reason: 'completed' } });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/health-check/json-path.ts
+/**
+ * A small JSON path: `status`, `$.db.connected`, `checks[0].name`, `$['x-y'].z`. Enough for
+ * health payloads; returns `undefined` when any step is missing.
+ */
+function readJsonPath(document, path) {
+    const steps = tokenize(path);
+    let current = document;
+    for (const step of steps) {
+        if (current === null || typeof current !== 'object')
+            return undefined;
+        current = current[step];
+    }
+    return current;
+}
+function tokenize(path) {
+    const steps = [];
+    const pattern = /\.?([^.[\]]+)|\[(\d+)\]|\[['"]([^'"]+)['"]\]/g;
+    const body = path.startsWith('$') ? path.slice(1) : path;
+    let match;
+    while ((match = pattern.exec(body)) !== null) {
+        if (match[1] !== undefined)
+            steps.push(match[1]);
+        else if (match[2] !== undefined)
+            steps.push(Number(match[2]));
+        else
+            steps.push(match[3]);
+    }
+    return steps;
+}
+/** YAML gives `true`, `200` or `ok`; the payload may hold the same as another type. */
+function jsonValueMatches(actual, expected) {
+    if (expected !== null && typeof expected === 'object')
+        return JSON.stringify(actual) === JSON.stringify(expected);
+    return actual === expected || (actual !== undefined && actual !== null && String(actual) === String(expected));
+}
+
+;// CONCATENATED MODULE: ./src/health-check/version.ts
+/**
+ * Whether a response proves that `expected` (a commit SHA or version) is what serves. The version
+ * may be in the body or in any header; an abbreviated SHA of 7+ hex digits counts for a full one.
+ */
+function containsVersion(response, expected) {
+    const haystacks = [response.body, ...Object.values(response.headers).flat().filter((v) => typeof v === 'string')];
+    const wanted = expected.toLowerCase();
+    const isSha = /^[0-9a-f]{7,40}$/.test(wanted);
+    return haystacks.some((text) => {
+        const lower = text.toLowerCase();
+        if (lower.includes(wanted))
+            return true;
+        if (!isSha)
+            return false;
+        return (lower.match(/[0-9a-f]{7,40}/g) ?? []).some((token) => wanted.startsWith(token));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/health-check/probe.ts
+
+
+
+async function probe(check, context) {
+    const at = context.elapsed();
+    let response;
+    try {
+        response = await context.http.request({
+            method: check.method,
+            url: check.url,
+            headers: { ...context.headers, ...check.headers },
+            body: check.body,
+            timeoutMs: context.requestTimeoutMs,
+            retry: false,
+        });
+    }
+    catch (error) {
+        if (!(error instanceof core_http/* NetworkError */.Dr))
+            throw error;
+        return { at, ok: false, failure: { kind: error.kind, reason: error.message, transient: true } };
+    }
+    const status = response.status;
+    const latencyMs = round(response.latencyMs);
+    const fail = (kind, reason, transient) => ({
+        at,
+        status,
+        latencyMs,
+        ok: false,
+        failure: { kind, reason, transient },
+    });
+    const waiting = context.waitingForDeploy;
+    if (!check.expectStatus.matches(status)) {
+        const reason = `HTTP ${status}, expected ${check.expectStatus.text}`;
+        if (status >= 500 || status === 429 || status === 408)
+            return fail('status', reason, true);
+        if (status === 404 && waiting)
+            return fail('status', `${reason} (retried while the new deployment comes up)`, true);
+        return fail('status', reason, false);
+    }
+    if (check.expectBody) {
+        const found = check.expectBody.regex ? check.expectBody.regex.test(response.body) : response.body.includes(check.expectBody.pattern);
+        if (!found)
+            return fail('expectation', `body does not contain ${check.expectBody.pattern}`, waiting);
+    }
+    if (check.expectJson) {
+        let document;
+        try {
+            document = JSON.parse(response.body);
+        }
+        catch {
+            return fail('expectation', 'body is not JSON, expected JSON for expect-json', waiting);
+        }
+        for (const [path, expected] of Object.entries(check.expectJson)) {
+            const actual = readJsonPath(document, path);
+            if (!jsonValueMatches(actual, expected)) {
+                return fail('expectation', `${path} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`, waiting);
+            }
+        }
+    }
+    if (context.expectVersion && check.checkVersion && !containsVersion(response, context.expectVersion)) {
+        return fail('version', `version ${context.expectVersion.slice(0, 12)} not found in the response (an older build is serving)`, true);
+    }
+    if (check.maxLatencyMs !== undefined && response.latencyMs > check.maxLatencyMs) {
+        return fail('latency', `answered in ${latencyMs}ms, over max-latency ${check.maxLatencyMs}ms`, true);
+    }
+    return { at, status, latencyMs, ok: true };
+}
+function isUnreachable(attempt) {
+    const kind = attempt.failure?.kind;
+    // A response timeout means the host answered the connection but not the request: that is the
+    // host's fault, so only failures before any exchange count as "cannot reach".
+    return kind !== undefined && kind !== 'timeout' && isNetworkKind(kind);
+}
+function isNetworkKind(kind) {
+    return kind !== 'expectation' && kind !== 'version' && kind !== 'latency' && (0,core_http/* isNetworkFailure */.NQ)(kind);
+}
+function round(ms) {
+    return Math.round(ms * 100) / 100;
+}
+
+;// CONCATENATED MODULE: ./src/health-check/incidents.ts
+
+/**
+ * The state of each check as incident tracking should see it. A check that failed on its only
+ * attempt (a verdict such as a 404) is probed once more after `intervalMs`: one blip pages no one.
+ */
+async function confirmedStatuses(report, checks, context, intervalMs, sleep) {
+    const unconfirmed = report.checks.filter((result) => !result.passed && result.attempts.length < 2);
+    if (unconfirmed.length > 0)
+        await sleep(intervalMs);
+    return Promise.all(report.checks.map(async (result, index) => {
+        const base = { name: result.name, url: result.url };
+        if (result.passed)
+            return { ...base, down: false };
+        if (result.attempts.length >= 2)
+            return { ...base, down: true, reason: result.reason };
+        const second = await probe(checks[index], context);
+        return second.ok ? { ...base, down: false } : { ...base, down: true, reason: second.failure?.reason ?? result.reason };
+    }));
+}
+
+// EXTERNAL MODULE: ./src/core/inputs.ts
+var inputs = __nccwpck_require__(9114);
 ;// CONCATENATED MODULE: ./src/health-check/status-matcher.ts
 
 function parseStatusMatcher(input, value, label = '') {
@@ -47461,8 +47856,22 @@ function getInputs(inputs) {
         maxErrorRate: inputs.percent('max-error-rate'),
         maxP95Ms: inputs.duration('max-p95'),
         failOnUnhealthy: inputs.boolean('fail-on-unhealthy'),
+        environment: inputs.text('environment') || 'production',
     };
+    if (inputs.boolean('incidents')) {
+        const repository = inputs.required('repository', 'threadr/threadr');
+        if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
+            throw new errors/* ConfigurationError */.j1('repository', `must be owner/name such as threadr/threadr, got '${repository}'`);
+        settings.incidents = {
+            token: inputs.secret('github-token') || missing('github-token'),
+            apiUrl: inputs.url('github-api-url').toString(),
+            repository,
+        };
+    }
     return settings;
+}
+function missing(input) {
+    throw new errors/* ConfigurationError */.j1(input, 'is required when incidents is true (the workflow token with issues: write)');
 }
 
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
@@ -47492,19 +47901,19 @@ function mermaidChart(options) {
     const labels = options.xLabels.map((l) => `"${l.replace(/"/g, "'")}"`).join(', ');
     const lines = options.series.map((s, index) => {
         const kind = options.bar && index === 0 ? 'bar' : 'line';
-        return `    ${kind} [${s.values.map((v) => (Number.isFinite(v) ? round(v) : 0)).join(', ')}]`;
+        return `    ${kind} [${s.values.map((v) => (Number.isFinite(v) ? markdown_round(v) : 0)).join(', ')}]`;
     });
     return [
         '```mermaid',
         'xychart-beta',
         `    title "${options.title.replace(/"/g, "'")}"`,
         `    x-axis [${labels}]`,
-        `    y-axis "${options.yLabel}" 0 --> ${round(max * 1.1 || 1)}`,
+        `    y-axis "${options.yLabel}" 0 --> ${markdown_round(max * 1.1 || 1)}`,
         ...lines,
         '```',
     ].join('\n');
 }
-function round(value) {
+function markdown_round(value) {
     return Math.round(value * 100) / 100;
 }
 const PASS = '✅';
@@ -47561,143 +47970,6 @@ function renderHealthSummary(report) {
         ['p95 latency', ms(report.slo.p95.observed), `≤ ${report.slo.p95.limit}ms`, report.slo.p95.ok ? PASS : FAIL],
     ]), '');
     return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/health-check/json-path.ts
-/**
- * A small JSON path: `status`, `$.db.connected`, `checks[0].name`, `$['x-y'].z`. Enough for
- * health payloads; returns `undefined` when any step is missing.
- */
-function readJsonPath(document, path) {
-    const steps = tokenize(path);
-    let current = document;
-    for (const step of steps) {
-        if (current === null || typeof current !== 'object')
-            return undefined;
-        current = current[step];
-    }
-    return current;
-}
-function tokenize(path) {
-    const steps = [];
-    const pattern = /\.?([^.[\]]+)|\[(\d+)\]|\[['"]([^'"]+)['"]\]/g;
-    const body = path.startsWith('$') ? path.slice(1) : path;
-    let match;
-    while ((match = pattern.exec(body)) !== null) {
-        if (match[1] !== undefined)
-            steps.push(match[1]);
-        else if (match[2] !== undefined)
-            steps.push(Number(match[2]));
-        else
-            steps.push(match[3]);
-    }
-    return steps;
-}
-/** YAML gives `true`, `200` or `ok`; the payload may hold the same as another type. */
-function jsonValueMatches(actual, expected) {
-    if (expected !== null && typeof expected === 'object')
-        return JSON.stringify(actual) === JSON.stringify(expected);
-    return actual === expected || (actual !== undefined && actual !== null && String(actual) === String(expected));
-}
-
-;// CONCATENATED MODULE: ./src/health-check/version.ts
-/**
- * Whether a response proves that `expected` (a commit SHA or version) is what serves. The version
- * may be in the body or in any header; an abbreviated SHA of 7+ hex digits counts for a full one.
- */
-function containsVersion(response, expected) {
-    const haystacks = [response.body, ...Object.values(response.headers).flat().filter((v) => typeof v === 'string')];
-    const wanted = expected.toLowerCase();
-    const isSha = /^[0-9a-f]{7,40}$/.test(wanted);
-    return haystacks.some((text) => {
-        const lower = text.toLowerCase();
-        if (lower.includes(wanted))
-            return true;
-        if (!isSha)
-            return false;
-        return (lower.match(/[0-9a-f]{7,40}/g) ?? []).some((token) => wanted.startsWith(token));
-    });
-}
-
-;// CONCATENATED MODULE: ./src/health-check/probe.ts
-
-
-
-async function probe(check, context) {
-    const at = context.elapsed();
-    let response;
-    try {
-        response = await context.http.request({
-            method: check.method,
-            url: check.url,
-            headers: { ...context.headers, ...check.headers },
-            body: check.body,
-            timeoutMs: context.requestTimeoutMs,
-            retry: false,
-        });
-    }
-    catch (error) {
-        if (!(error instanceof NetworkError))
-            throw error;
-        return { at, ok: false, failure: { kind: error.kind, reason: error.message, transient: true } };
-    }
-    const status = response.status;
-    const latencyMs = probe_round(response.latencyMs);
-    const fail = (kind, reason, transient) => ({
-        at,
-        status,
-        latencyMs,
-        ok: false,
-        failure: { kind, reason, transient },
-    });
-    const waiting = context.waitingForDeploy;
-    if (!check.expectStatus.matches(status)) {
-        const reason = `HTTP ${status}, expected ${check.expectStatus.text}`;
-        if (status >= 500 || status === 429 || status === 408)
-            return fail('status', reason, true);
-        if (status === 404 && waiting)
-            return fail('status', `${reason} (retried while the new deployment comes up)`, true);
-        return fail('status', reason, false);
-    }
-    if (check.expectBody) {
-        const found = check.expectBody.regex ? check.expectBody.regex.test(response.body) : response.body.includes(check.expectBody.pattern);
-        if (!found)
-            return fail('expectation', `body does not contain ${check.expectBody.pattern}`, waiting);
-    }
-    if (check.expectJson) {
-        let document;
-        try {
-            document = JSON.parse(response.body);
-        }
-        catch {
-            return fail('expectation', 'body is not JSON, expected JSON for expect-json', waiting);
-        }
-        for (const [path, expected] of Object.entries(check.expectJson)) {
-            const actual = readJsonPath(document, path);
-            if (!jsonValueMatches(actual, expected)) {
-                return fail('expectation', `${path} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`, waiting);
-            }
-        }
-    }
-    if (context.expectVersion && check.checkVersion && !containsVersion(response, context.expectVersion)) {
-        return fail('version', `version ${context.expectVersion.slice(0, 12)} not found in the response (an older build is serving)`, true);
-    }
-    if (check.maxLatencyMs !== undefined && response.latencyMs > check.maxLatencyMs) {
-        return fail('latency', `answered in ${latencyMs}ms, over max-latency ${check.maxLatencyMs}ms`, true);
-    }
-    return { at, status, latencyMs, ok: true };
-}
-function isUnreachable(attempt) {
-    const kind = attempt.failure?.kind;
-    // A response timeout means the host answered the connection but not the request: that is the
-    // host's fault, so only failures before any exchange count as "cannot reach".
-    return kind !== undefined && kind !== 'timeout' && isNetworkKind(kind);
-}
-function isNetworkKind(kind) {
-    return kind !== 'expectation' && kind !== 'version' && kind !== 'latency' && isNetworkFailure(kind);
-}
-function probe_round(ms) {
-    return Math.round(ms * 100) / 100;
 }
 
 ;// CONCATENATED MODULE: ./src/health-check/verify.ts
@@ -47808,6 +48080,10 @@ function verify_round(value) {
 
 
 
+
+
+
+
 function healthOutputs(report) {
     return {
         healthy: report.healthy,
@@ -47822,12 +48098,14 @@ const definition = {
     name: 'health-check',
     async run(host) {
         const settings = getInputs(host.inputs);
-        const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-health-check' });
+        const http = new core_http/* HttpClient */.Qq({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-health-check' });
         try {
-            const report = await verifyHealth(settings, { http, log: host.log, sleep: sleep, now: Date.now });
+            const report = await verifyHealth(settings, { http, log: host.log, sleep: core_http/* sleep */.yy, now: Date.now });
             for (const [name, value] of Object.entries(healthOutputs(report)))
                 host.setOutput(name, value);
             await host.writeSummary(renderHealthSummary(report));
+            if (settings.incidents)
+                await updateIncidents(host, settings, report, http);
             if (!report.healthy) {
                 const why = report.failed.length ? `failed: ${report.failed.join(', ')}` : 'the SLO window did not hold';
                 const message = `health-check: unhealthy (${why})${report.unreachable ? '; the host was unreachable from the runner' : ''}`;
@@ -47836,12 +48114,210 @@ const definition = {
                 else
                     host.log.warn(message);
             }
+            return outcome(settings, report);
         }
         finally {
             await http.close();
         }
     },
 };
+async function updateIncidents(host, settings, report, http) {
+    const incidents = settings.incidents;
+    const actions = await host.log.group('Incident issues', async () => {
+        const context = { http, headers: settings.headers, requestTimeoutMs: settings.requestTimeoutMs, waitingForDeploy: false, elapsed: () => 0 };
+        const statuses = await confirmedStatuses(report, settings.checks, context, settings.intervalMs, core_http/* sleep */.yy);
+        const issues = new GitHubIssuesClient({ http, apiUrl: incidents.apiUrl, token: incidents.token, repository: incidents.repository });
+        const done = await trackIncidents(issues, settings.environment, statuses, { runUrl: (0,notify/* runContext */.p)('health-check', host.env).runUrl, now: new Date() });
+        for (const action of done)
+            host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
+        return done;
+    });
+    host.setOutput('incidents', JSON.stringify(actions));
+}
+function outcome(settings, report) {
+    const total = report.checks.length;
+    const title = report.healthy
+        ? `${settings.environment} is healthy: ${total} check(s) passed`
+        : `${settings.environment} is unhealthy: ${report.failed.length ? `${report.failed.length} of ${total} check(s) failed` : 'SLO window missed'}`;
+    return {
+        state: report.healthy ? 'success' : 'failure',
+        title,
+        details: report.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.reason ?? 'failed'}`),
+        fields: [
+            { title: 'Error rate', value: `${report.window.errorRate}%` },
+            { title: 'p95', value: report.window.p95Ms === null ? '–' : `${Math.round(report.window.p95Ms)}ms` },
+            ...(report.unreachable ? [{ title: 'Note', value: 'unreachable from the runner' }] : []),
+        ],
+        key: settings.environment,
+    };
+}
+
+
+/***/ }),
+
+/***/ 6003:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  m: () => (/* binding */ notify),
+  p: () => (/* binding */ runContext)
+});
+
+// EXTERNAL MODULE: ./src/core/http.ts + 2 modules
+var core_http = __nccwpck_require__(691);
+;// CONCATENATED MODULE: ./src/providers/slack.ts
+
+/**
+ * Posts to an incoming webhook. 429 is retried after Retry-After by the HTTP layer (Slack did not
+ * post the message); other failures are not repeated, since a 5xx may still have posted it.
+ */
+async function postToSlack(http, webhookUrl, payload) {
+    try {
+        const response = await http.request({
+            method: 'POST',
+            url: webhookUrl,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(payload),
+            mutation: true,
+            retry: { attempts: 4, maxRetryAfterMs: 30_000 },
+        });
+        if (response.status === 200)
+            return { ok: true, status: 200 };
+        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+    }
+    catch (error) {
+        if (error instanceof core_http/* NetworkError */.Dr)
+            return { ok: false, error: error.kind };
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/policy.ts
+/**
+ * Whether this run is worth a message. `failure` sends whenever the run was not a success;
+ * `change` sends when the state differs from the last recorded one (a first run is sent only if
+ * it is not a success, so a quiet system stays quiet).
+ */
+function shouldNotify(notifyOn, state, previous) {
+    switch (notifyOn) {
+        case 'never':
+            return false;
+        case 'always':
+            return true;
+        case 'failure':
+            return state !== 'success';
+        case 'change':
+            return previous === undefined ? state !== 'success' : previous !== state;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+const STYLE = {
+    success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
+    warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
+    failure: { color: 'danger', emoji: ':rotating_light:', word: 'Failure' },
+};
+/** Slack incoming-webhook payload: a fallback `text` and one coloured attachment. */
+function slackMessage(outcome, run) {
+    const style = STYLE[outcome.state];
+    const links = [...(run.runUrl ? [{ text: 'Workflow run', url: run.runUrl }] : []), ...(outcome.links ?? [])];
+    const linkLine = links.map((link) => `<${link.url}|${slack_message_escape(link.text)}>`).join(' · ');
+    return {
+        text: `${style.emoji} ${slack_message_escape(outcome.title)}`,
+        attachments: [
+            {
+                color: style.color,
+                fallback: `${style.word}: ${outcome.title}`,
+                title: outcome.title,
+                ...(run.runUrl ? { title_link: run.runUrl } : {}),
+                text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
+                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
+                mrkdwn_in: ['text'],
+            },
+        ],
+    };
+}
+/** Slack's mrkdwn reserves &, < and >. */
+function slack_message_escape(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/notify/state-store.ts
+
+
+/**
+ * The last state per key, kept in a JSON file between runs. The reusable workflows persist that
+ * file with actions/cache; without it every run looks like a first run.
+ */
+class StateStore {
+    path;
+    constructor(path) {
+        this.path = path;
+    }
+    read(key) {
+        return this.all()[key]?.state;
+    }
+    write(key, state, at) {
+        const all = this.all();
+        all[key] = { state, at: at.toISOString() };
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.path), { recursive: true });
+        (0,external_node_fs_.writeFileSync)(this.path, `${JSON.stringify(all, null, 2)}\n`);
+    }
+    all() {
+        if (!(0,external_node_fs_.existsSync)(this.path))
+            return {};
+        try {
+            return JSON.parse((0,external_node_fs_.readFileSync)(this.path, 'utf8'));
+        }
+        catch {
+            // A corrupt state file must not stop an alert: treat it as a first run.
+            return {};
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/notify.ts
+
+
+
+
+
+/** Decides, sends, records the state; a Slack failure is returned, never thrown. */
+async function notify(outcome, settings, run, log, options = {}) {
+    const key = `${run.action}${outcome.key ? `:${outcome.key}` : ''}`;
+    const store = settings.stateFile ? new StateStore(settings.stateFile) : undefined;
+    const previous = store?.read(key);
+    store?.write(key, outcome.state, options.now ?? new Date());
+    if (!settings.webhookUrl)
+        return { sent: false, reason: 'no slack-webhook-url' };
+    if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
+        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+    }
+    const http = options.http ?? new core_http/* HttpClient */.Qq({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
+    try {
+        const result = await postToSlack(http, settings.webhookUrl, slackMessage(outcome, run));
+        if (result.ok) {
+            log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
+            return { sent: true, reason: `notify-on ${settings.notifyOn}` };
+        }
+        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+    }
+    finally {
+        if (!options.http)
+            await http.close();
+    }
+}
+function runContext(action, env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+}
 
 
 /***/ }),
@@ -47944,6 +48420,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -47962,6 +48445,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 

@@ -1,3 +1,4 @@
+import type { Outcome } from '../notify/outcome.js';
 import { InputReader } from './inputs.js';
 
 /** One log, one group per phase. Implementations: the runner's (workflow commands) and the terminal's. */
@@ -29,5 +30,6 @@ export interface ActionHost {
 
 export interface ActionDefinition {
   readonly name: string;
-  run(host: ActionHost): Promise<void>;
+  /** Does the work; the Outcome it returns is what the shared notifier sends to Slack. */
+  run(host: ActionHost): Promise<Outcome | void>;
 }

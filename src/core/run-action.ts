@@ -1,18 +1,37 @@
+import { notify, runContext } from '../notify/notify.js';
+import type { Outcome } from '../notify/outcome.js';
+import { readNotifySettings, type NotifySettings } from '../notify/settings.js';
 import { ConfigurationError, failureMessage } from './errors.js';
 import type { ActionDefinition, ActionHost } from './host.js';
 
 /**
- * Runs an action and turns what escapes it into one failure line. A ConfigurationError is the
- * user's mistake: one line naming the input, no stack. Anything else keeps its stack in the debug
- * log, which never holds secrets because every token was masked when its input was read.
+ * Runs an action, turns what escapes it into one failure line, then lets the shared notifier tell
+ * Slack. A ConfigurationError is the user's mistake: one line naming the input, no stack. Anything
+ * else keeps its stack in the debug log, which holds no secrets because every token was masked
+ * when its input was read.
  */
 export async function runAction(definition: ActionDefinition, host: ActionHost): Promise<void> {
+  let settings: NotifySettings | undefined;
+  let outcome: Outcome | undefined;
   try {
-    await definition.run(host);
+    settings = readNotifySettings(host.inputs);
+    outcome = (await definition.run(host)) ?? undefined;
   } catch (error) {
-    host.fail(failureMessage(definition.name, error));
-    if (!(error instanceof ConfigurationError) && error instanceof Error && error.stack) {
-      host.log.debug(error.stack);
-    }
+    const message = failureMessage(definition.name, error);
+    host.fail(message);
+    if (!(error instanceof ConfigurationError) && error instanceof Error && error.stack) host.log.debug(error.stack);
+    // A mistake in the notifier's own inputs cannot be notified; any other failure can.
+    if (settings) outcome = { state: 'failure', title: message };
+  }
+  if (!settings || !outcome) return;
+  try {
+    const result = await notify(outcome, settings, runContext(definition.name, host.env), host.log);
+    if (result.error) {
+      const message = `${definition.name}: could not notify Slack: ${result.error}`;
+      if (settings.required) host.fail(message);
+      else host.log.warn(message);
+    } else if (!result.sent) host.log.debug(`Slack not notified: ${result.reason}`);
+  } catch (error) {
+    host.log.warn(`${definition.name}: could not notify Slack: ${(error as Error).message}`);
   }
 }

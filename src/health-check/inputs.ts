@@ -5,6 +5,9 @@ import type { HealthSettings } from './verify.js';
 
 export interface HealthInputs extends HealthSettings {
   failOnUnhealthy: boolean;
+  environment: string;
+  /** Set when incident issues are on. */
+  incidents?: { token: string; apiUrl: string; repository: string };
 }
 
 /** Every input, validated before any request. Defaults come from action.yml. */
@@ -28,6 +31,20 @@ export function getInputs(inputs: InputReader): HealthInputs {
     maxErrorRate: inputs.percent('max-error-rate'),
     maxP95Ms: inputs.duration('max-p95'),
     failOnUnhealthy: inputs.boolean('fail-on-unhealthy'),
+    environment: inputs.text('environment') || 'production',
   };
+  if (inputs.boolean('incidents')) {
+    const repository = inputs.required('repository', 'threadr/threadr');
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) throw new ConfigurationError('repository', `must be owner/name such as threadr/threadr, got '${repository}'`);
+    settings.incidents = {
+      token: inputs.secret('github-token') || missing('github-token'),
+      apiUrl: inputs.url('github-api-url').toString(),
+      repository,
+    };
+  }
   return settings;
+}
+
+function missing(input: string): never {
+  throw new ConfigurationError(input, 'is required when incidents is true (the workflow token with issues: write)');
 }

@@ -1,0 +1,49 @@
+import { HttpClient } from '../core/http.js';
+import type { Logger } from '../core/host.js';
+import { postToSlack } from '../providers/slack.js';
+import type { Outcome } from './outcome.js';
+import { shouldNotify } from './policy.js';
+import type { NotifySettings } from './settings.js';
+import { slackMessage, type RunContext } from './slack-message.js';
+import { StateStore } from './state-store.js';
+
+export interface NotifyResult {
+  sent: boolean;
+  reason: string;
+  /** Set when Slack could not be told. */
+  error?: string;
+}
+
+/** Decides, sends, records the state; a Slack failure is returned, never thrown. */
+export async function notify(
+  outcome: Outcome,
+  settings: NotifySettings,
+  run: RunContext,
+  log: Logger,
+  options: { http?: HttpClient; now?: Date } = {},
+): Promise<NotifyResult> {
+  const key = `${run.action}${outcome.key ? `:${outcome.key}` : ''}`;
+  const store = settings.stateFile ? new StateStore(settings.stateFile) : undefined;
+  const previous = store?.read(key);
+  store?.write(key, outcome.state, options.now ?? new Date());
+  if (!settings.webhookUrl) return { sent: false, reason: 'no slack-webhook-url' };
+  if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
+    return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+  }
+  const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
+  try {
+    const result = await postToSlack(http, settings.webhookUrl, slackMessage(outcome, run));
+    if (result.ok) {
+      log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
+      return { sent: true, reason: `notify-on ${settings.notifyOn}` };
+    }
+    return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+  } finally {
+    if (!options.http) await http.close();
+  }
+}
+
+export function runContext(action: string, env: Readonly<Record<string, string | undefined>>): RunContext {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+  return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+}

@@ -1,0 +1,25 @@
+import type { InputReader } from '../core/inputs.js';
+
+export type NotifyOn = 'failure' | 'always' | 'change' | 'never';
+
+export interface NotifySettings {
+  webhookUrl?: string;
+  notifyOn: NotifyOn;
+  stateFile?: string;
+  /** Fail the step when Slack cannot be told (default: a warning only). */
+  required: boolean;
+}
+
+/**
+ * Reads the notifier's inputs, shared by every action; an action.yml that does not declare them
+ * reads as "no notifications". Validated with the action's other inputs, before any request.
+ */
+export function readNotifySettings(inputs: InputReader): NotifySettings {
+  const webhook = inputs.secret('slack-webhook-url');
+  return {
+    webhookUrl: webhook ? inputs.url('slack-webhook-url').toString() : undefined,
+    notifyOn: inputs.text('notify-on') ? inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never'] as const) : 'failure',
+    stateFile: inputs.text('notify-state-file') || undefined,
+    required: inputs.text('notify-required') ? inputs.boolean('notify-required') : false,
+  };
+}

@@ -1,0 +1,32 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { OutcomeState } from './outcome.js';
+
+/**
+ * The last state per key, kept in a JSON file between runs. The reusable workflows persist that
+ * file with actions/cache; without it every run looks like a first run.
+ */
+export class StateStore {
+  constructor(private readonly path: string) {}
+
+  read(key: string): OutcomeState | undefined {
+    return this.all()[key]?.state;
+  }
+
+  write(key: string, state: OutcomeState, at: Date): void {
+    const all = this.all();
+    all[key] = { state, at: at.toISOString() };
+    mkdirSync(dirname(this.path), { recursive: true });
+    writeFileSync(this.path, `${JSON.stringify(all, null, 2)}\n`);
+  }
+
+  private all(): Record<string, { state: OutcomeState; at: string }> {
+    if (!existsSync(this.path)) return {};
+    try {
+      return JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, { state: OutcomeState; at: string }>;
+    } catch {
+      // A corrupt state file must not stop an alert: treat it as a first run.
+      return {};
+    }
+  }
+}

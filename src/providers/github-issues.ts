@@ -1,0 +1,38 @@
+import { jsonBody, query, unexpectedShape } from './errors.js';
+import { githubRequest, type GitHubRestOptions } from './github-rest.js';
+
+export interface GitHubIssue {
+  number: number;
+  title: string;
+  state: 'open' | 'closed';
+  created_at: string;
+  html_url?: string;
+  labels?: ({ name: string } | string)[];
+}
+
+/** The few issue endpoints incident tracking needs. */
+export class GitHubIssuesClient {
+  constructor(private readonly options: GitHubRestOptions) {}
+
+  async listOpen(label: string): Promise<GitHubIssue[]> {
+    const what = 'list open incident issues';
+    const response = await githubRequest(this.options, { method: 'GET', path: `/issues${query({ state: 'open', labels: label, per_page: 100 })}`, what });
+    const body = jsonBody<unknown>('github', what, response);
+    if (!Array.isArray(body)) throw unexpectedShape('github', what, 'expected an array');
+    return body as GitHubIssue[];
+  }
+
+  async create(title: string, body: string, labels: string[]): Promise<GitHubIssue> {
+    const response = await githubRequest(this.options, { method: 'POST', path: '/issues', what: 'open incident issue', body: { title, body, labels }, mutation: true });
+    return jsonBody<GitHubIssue>('github', 'open incident issue', response);
+  }
+
+  async comment(issue: number, body: string): Promise<void> {
+    await githubRequest(this.options, { method: 'POST', path: `/issues/${issue}/comments`, what: `comment on issue #${issue}`, body: { body }, mutation: true });
+  }
+
+  async close(issue: number): Promise<void> {
+    // Closing twice is harmless, so a retry after an unknown outcome is safe.
+    await githubRequest(this.options, { method: 'PATCH', path: `/issues/${issue}`, what: `close issue #${issue}`, body: { state: 'closed', state_reason: 'completed' } });
+  }
+}
