@@ -44126,7 +44126,10 @@ class InputReader {
             .map((line) => line.trim())
             .filter((line) => line !== '');
     }
-    /** `Name: value` per line; every value is masked. */
+    /**
+     * `Name: value` per line; every value is masked. A header whose value is empty is dropped, so
+     * `x-vercel-protection-bypass: ${{ secrets.BYPASS }}` is harmless where the secret is unset.
+     */
     headers(name) {
         const headers = {};
         for (const line of this.lines(name)) {
@@ -44137,8 +44140,9 @@ class InputReader {
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
             }
             const value = line.slice(colon + 1).trim();
-            if (value !== '')
-                this.mask(value);
+            if (value === '')
+                continue;
+            this.mask(value);
             headers[key.toLowerCase()] = value;
         }
         return headers;
@@ -47166,23 +47170,39 @@ function getIDToken(aud) {
 var inputs = __nccwpck_require__(9114);
 // EXTERNAL MODULE: ./src/notify/notify.ts + 4 modules
 var notify = __nccwpck_require__(6003);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(1915);
 ;// CONCATENATED MODULE: ./src/notify/settings.ts
+
 /**
  * Reads the notifier's inputs, shared by every action; an action.yml that does not declare them
  * reads as "no notifications". Validated with the action's other inputs, before any request.
  */
 function readNotifySettings(inputs) {
     const webhook = inputs.secret('slack-webhook-url');
+    if (webhook)
+        checkWebhook(webhook);
     return {
-        webhookUrl: webhook ? inputs.url('slack-webhook-url').toString() : undefined,
+        webhookUrl: webhook || undefined,
         notifyOn: inputs.text('notify-on') ? inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']) : 'failure',
         stateFile: inputs.text('notify-state-file') || undefined,
         required: inputs.text('notify-required') ? inputs.boolean('notify-required') : false,
     };
 }
+/** The URL is the credential: the message never repeats it. */
+function checkWebhook(url) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+        throw new errors/* ConfigurationError */.j1('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
+    }
+}
 
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(1915);
 ;// CONCATENATED MODULE: ./src/core/run-action.ts
 
 

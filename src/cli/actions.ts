@@ -1,7 +1,19 @@
 import type { ActionDefinition } from '../core/host.js';
+import { definition as costMonitor } from '../cost-monitor/main.js';
+import { definition as deploy } from '../deploy/main.js';
 import { definition as healthCheck } from '../health-check/main.js';
+import { definition as loadTest } from '../load-test/main.js';
+import { definition as notify } from '../notify/main.js';
+import { definition as rollback } from '../rollback/main.js';
+import { definition as securityScan } from '../security-scan/main.js';
 
 /** Every action the CLI can run, by the name of its folder under actions/. */
 export const ACTIONS: Record<string, ActionDefinition> = {
+  deploy,
+  rollback,
   'health-check': healthCheck,
+  'load-test': loadTest,
+  'cost-monitor': costMonitor,
+  'security-scan': securityScan,
+  notify,
 };

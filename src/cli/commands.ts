@@ -1,2 +1,23 @@
-/** Commands of the CLI that are not actions (the emulator joins here). */
-export const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {};
+import { runDemo } from '../demo/demo.js';
+import { runEmulatorCli } from '../emulator/cli.js';
+import { ACTIONS } from './actions.js';
+import { packageRoot } from './package-root.js';
+
+/** Commands of the CLI that are not actions. */
+export const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  emulator: (argv) => runEmulatorCli(argv),
+  async demo(argv) {
+    const started = Date.now();
+    const result = await runDemo({
+      root: packageRoot(),
+      actions: ACTIONS,
+      write: (text) => process.stderr.write(text),
+      print: (text) => process.stdout.write(text),
+      verbose: argv.includes('--verbose'),
+    });
+    process.stderr.write(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+    const [good, broken] = result.runs;
+    // The demo succeeds when the pipeline did what it promises: the good commit verified, the broken one rolled back.
+    return good?.status === 'verified' && broken?.status === 'rolled-back' ? 0 : 1;
+  },
+};

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { readActionMetadata } from '../core/action-metadata.js';
 import { ConfigurationError } from '../core/errors.js';
 import { runAction } from '../core/run-action.js';
@@ -8,13 +6,8 @@ import { TerminalHost } from '../core/terminal-host.js';
 import { ACTIONS } from './actions.js';
 import { helpText, parseActionArgs } from './args.js';
 import { COMMANDS } from './commands.js';
+import { packageRoot } from './package-root.js';
 
-/** The package root: dist/cli/index.js (bundled) or src/cli/main.ts (tests) sit two levels down. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'actions')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
 
 function usage(): string {
   return [

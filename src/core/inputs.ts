@@ -124,7 +124,10 @@ export class InputReader {
       .filter((line) => line !== '');
   }
 
-  /** `Name: value` per line; every value is masked. */
+  /**
+   * `Name: value` per line; every value is masked. A header whose value is empty is dropped, so
+   * `x-vercel-protection-bypass: ${{ secrets.BYPASS }}` is harmless where the secret is unset.
+   */
   headers(name: string): Record<string, string> {
     const headers: Record<string, string> = {};
     for (const line of this.lines(name)) {
@@ -138,7 +141,8 @@ export class InputReader {
         );
       }
       const value = line.slice(colon + 1).trim();
-      if (value !== '') this.mask(value);
+      if (value === '') continue;
+      this.mask(value);
       headers[key.toLowerCase()] = value;
     }
     return headers;

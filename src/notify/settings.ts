@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../core/errors.js';
 import type { InputReader } from '../core/inputs.js';
 
 export type NotifyOn = 'failure' | 'always' | 'change' | 'never';
@@ -16,10 +17,24 @@ export interface NotifySettings {
  */
 export function readNotifySettings(inputs: InputReader): NotifySettings {
   const webhook = inputs.secret('slack-webhook-url');
+  if (webhook) checkWebhook(webhook);
   return {
-    webhookUrl: webhook ? inputs.url('slack-webhook-url').toString() : undefined,
+    webhookUrl: webhook || undefined,
     notifyOn: inputs.text('notify-on') ? inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never'] as const) : 'failure',
     stateFile: inputs.text('notify-state-file') || undefined,
     required: inputs.text('notify-required') ? inputs.boolean('notify-required') : false,
   };
+}
+
+/** The URL is the credential: the message never repeats it. */
+function checkWebhook(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+    throw new ConfigurationError('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
+  }
 }

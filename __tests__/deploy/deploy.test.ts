@@ -1,0 +1,257 @@
+import { runBundle, type RunResult } from '../harness/runner.js';
+import { Fixture, NEW, OLD, OLDER } from './fixture.js';
+
+/**
+ * Acceptance tests: the committed bundle dist/deploy/index.js, started as the runner starts it,
+ * against the platform emulator (Vercel + Railway + GitHub) on 127.0.0.1.
+ */
+
+let fx: Fixture;
+afterEach(async () => {
+  await fx?.stop();
+});
+
+function deploy(extra: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunResult> {
+  return runBundle('deploy', { inputs: fx.inputs({ ref: NEW, ...extra }), timeoutMs });
+}
+
+/** Everything a person reads in the step log: plain lines, errors and warnings. */
+function said(result: RunResult): string {
+  return [result.log, ...result.errors.map((e) => `error: ${e}`), ...result.warnings.map((w) => `warning: ${w}`)].join('\n');
+}
+
+function plan(result: RunResult) {
+  return JSON.parse(result.outputs['rollback-plan']) as { components: Record<string, { deploymentId: string; sha: string } | null> };
+}
+
+/** Requests that change something (Railway mutations are POSTs like its reads). */
+function mutations() {
+  return fx.control.requests().filter((r) => (r.provider === 'railway' ? r.operations.some((op) => /^(serviceInstance|deployment)[A-Z]/.test(op)) : r.method !== 'GET'));
+}
+
+function firstSeq(filter: Parameters<Fixture['control']['requests']>[0]): number {
+  return fx.control.requests(filter)[0]?.seq ?? Number.POSITIVE_INFINITY;
+}
+
+describe('deploy action (bundle) against the emulator', () => {
+  it('deploys backend first, then frontend, records the plan and a GitHub Deployment', async () => {
+    fx = await Fixture.start();
+    const before = { frontend: fx.vercel.productionDeploymentId, backend: fx.railway.deploymentId };
+    const result = await deploy({ 'backend-health-url': '/health', 'health-expect-version': 'true' });
+
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.status).toBe('deployed');
+    const frontend = fx.vercelProduction()!;
+    const backend = fx.railwayProduction()!;
+    expect(frontend.sha).toBe(NEW);
+    expect(frontend.readyState).toBe('READY');
+    expect(backend.sha).toBe(NEW);
+    expect(backend.status).toBe('SUCCESS');
+    expect(result.outputs['frontend-deployment-id']).toBe(frontend.id);
+    expect(result.outputs['backend-deployment-id']).toBe(backend.id);
+    expect(result.outputs['frontend-url']).toBe(`http://${frontend.url}`);
+    expect(result.outputs['backend-url']).toBe(`http://${backend.url}`);
+    // The plan names what served before, per component.
+    expect(plan(result).components.frontend).toMatchObject({ deploymentId: before.frontend, sha: OLD });
+    expect(plan(result).components.backend).toMatchObject({ deploymentId: before.backend, sha: OLD });
+    // Backend first: Railway's deploy mutation precedes Vercel's create.
+    expect(firstSeq({ provider: 'railway', operation: 'serviceInstanceDeployV2' })).toBeLessThan(firstSeq({ provider: 'vercel', method: 'POST', path: '/v13/deployments' }));
+    // The Vercel create carries the git source of this repository and commit.
+    const create = JSON.parse(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/v13/deployments' })[0].body);
+    expect(create).toMatchObject({ target: 'production', gitSource: { type: 'github', org: 'threadr', repo: 'threadr', ref: 'main', sha: NEW } });
+    // GitHub: one deployment, in_progress then success, with the environment and log URLs.
+    const [gh] = fx.githubDeployments();
+    expect(String(gh.id)).toBe(result.outputs['github-deployment-id']);
+    expect(gh.sha).toBe(NEW);
+    const states = gh.statuses.map((s) => s.state);
+    expect(states).toEqual(['in_progress', 'success']);
+    const success = gh.statuses[1] as unknown as { environment_url: string; log_url: string };
+    expect(success.environment_url).toBe(result.outputs['frontend-url']);
+    expect(success.log_url).toBe('https://github.com/threadr/threadr/actions/runs/1001');
+    const created = fx.control.requests({ provider: 'github', method: 'POST', path: '/deployments' }).find((r) => !r.path.includes('statuses'))!;
+    expect(JSON.parse(created.body)).toMatchObject({ auto_merge: false, required_contexts: [], environment: 'production' });
+    // Secrets: masked, never in a URL or the log; Railway project token sent as Project-Access-Token.
+    for (const token of Object.values(fx.tokens)) {
+      expect(result.masks).toContain(token);
+      expect(said(result)).not.toContain(token);
+    }
+    expect(fx.tokenLeaks()).toEqual([]);
+    const railwayCall = fx.control.requests({ provider: 'railway' })[0];
+    expect(railwayCall.headers['project-access-token']).toBe(fx.tokens.railway);
+    expect(railwayCall.headers.authorization).toBeUndefined();
+    expect(result.summary).toContain('Deployed');
+  });
+
+  it('deploys frontend first when told to', async () => {
+    fx = await Fixture.start();
+    const result = await deploy({ order: 'frontend-first' });
+    expect(result.outputs.status).toBe('deployed');
+    expect(firstSeq({ provider: 'vercel', method: 'POST', path: '/v13/deployments' })).toBeLessThan(firstSeq({ provider: 'railway', operation: 'serviceInstanceDeployV2' }));
+    expect(fx.vercelProduction()!.sha).toBe(NEW);
+    expect(fx.railwayProduction()!.sha).toBe(NEW);
+  });
+
+  it('rolls the backend back when the frontend build fails after the backend succeeded', async () => {
+    fx = await Fixture.start();
+    fx.control.setCommit(NEW, { vercel: { outcome: 'error', errorMessage: 'Type error: Property x does not exist' } });
+    const oldFrontend = fx.vercel.productionDeploymentId;
+    const result = await deploy();
+
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.status).toBe('rolled-back');
+    expect(said(result)).toMatch(/frontend: dpl_\w+ ended ERROR: BUILD_FAILED: Type error: Property x does not exist \(logs: https:\/\/vercel\.com\//);
+    expect(said(result)).toMatch(/backend: restored/);
+    // Production: the frontend never moved, the backend serves the old commit again (a new Railway rollback deployment).
+    expect(fx.vercelProduction()!.id).toBe(oldFrontend);
+    const backend = fx.railwayProduction()!;
+    expect(backend.status).toBe('SUCCESS');
+    expect(backend.sha).toBe(OLD);
+    expect(fx.control.requests({ provider: 'railway', operation: 'deploymentRollback' })).toHaveLength(1);
+    expect(result.outputs['backend-deployment-id']).toBe(backend.id);
+    expect(result.outputs['frontend-deployment-id']).toBe(oldFrontend);
+    expect(fx.githubDeployments()[0].statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
+    expect(result.errors.join('\n')).toMatch(/^deploy: frontend failed: .*Rolled back: backend restored, frontend not-needed/m);
+  });
+
+  it('rolls back a backend that reached SUCCESS and then CRASHED, and does not start the frontend', async () => {
+    fx = await Fixture.start();
+    fx.control.setCommit(NEW, { railway: { outcome: 'crash' } });
+    const result = await deploy();
+
+    expect(result.outputs.status).toBe('rolled-back');
+    expect(said(result)).toMatch(/backend: .* reached SUCCESS and then ended CRASHED: deployment CRASHED: the app crashed/);
+    expect(fx.control.requests({ provider: 'vercel', method: 'POST' })).toHaveLength(0);
+    expect(fx.railwayProduction()).toMatchObject({ status: 'SUCCESS', sha: OLD });
+    expect(fx.vercelProduction()!.sha).toBe(OLD);
+  });
+
+  it('cancels what it started when it gives up at the timeout, and restores the backend', async () => {
+    fx = await Fixture.start();
+    // The frontend build never leaves BUILDING.
+    fx.control.setCommit(NEW, { vercel: { timing: { readsPerStep: 1, reads: { BUILDING: 0 } } } });
+    const result = await deploy({ timeout: '1500ms' });
+
+    expect(result.outputs.status).toBe('rolled-back');
+    const started = fx.control.vercelDeployments(fx.vercel.projectId).find((d) => d.sha === NEW)!;
+    expect(started.readyState).toBe('CANCELED');
+    expect(said(result)).toMatch(/frontend: dpl_\w+ was still BUILDING after 1\.5s \(timeout\); canceling it/);
+    expect(said(result)).toMatch(/frontend: canceled dpl_/);
+    expect(fx.vercelProduction()!.sha).toBe(OLD);
+    expect(fx.railwayProduction()).toMatchObject({ status: 'SUCCESS', sha: OLD });
+  });
+
+  it('handles a first deploy: nothing to roll back to is recorded as null', async () => {
+    fx = await Fixture.start({ frontendSha: null, backendSha: null });
+    const result = await deploy();
+    expect(result.outputs.status).toBe('deployed');
+    expect(plan(result).components).toEqual({ backend: null, frontend: null });
+    expect(said(result)).toContain('nothing serves production yet (first deploy: nothing to roll back to)');
+    expect(fx.vercelProduction()!.sha).toBe(NEW);
+    expect(fx.railwayProduction()!.sha).toBe(NEW);
+  });
+
+  it('a failed first deploy leaves the new backend in place and says there was nothing to go back to', async () => {
+    fx = await Fixture.start({ frontendSha: null, backendSha: null });
+    fx.control.setCommit(NEW, { vercel: { outcome: 'error' } });
+    const result = await deploy();
+    expect(result.outputs.status).toBe('failed');
+    expect(said(result)).toMatch(/backend: nothing served before this deploy \(first deploy\): there is nothing to go back to/);
+    expect(result.errors.join('\n')).toMatch(/backend had nothing to roll back to and stays on the new build/);
+  });
+
+  it('refuses to deploy over an instant-rollback pin, and with allow-pinned promotes over it', async () => {
+    fx = await Fixture.start({ previous: [OLDER] });
+    const pinned = await runBundle('rollback', { inputs: fx.inputs({ to: 'previous', components: 'frontend', reason: 'incident 42' }) });
+    expect(pinned.outputs.status).toBe('rolled-back');
+    expect(pinned.outputs.pinned).toBe('true');
+    expect(fx.vercelProduction()!.sha).toBe(OLDER);
+    fx.control.clearRequests();
+
+    const refused = await deploy();
+    expect(refused.exitCode).toBe(1);
+    expect(refused.outputs.status).toBe('refused');
+    expect(refused.errors.join('\n')).toMatch(/production is pinned to dpl_\w+ by an instant rollback \(incident 42 \(by threadr-ops\)\)\. Nothing was deployed\. .*allow-pinned: true/);
+    expect(mutations()).toHaveLength(0);
+    expect(refused.outputs['rollback-plan']).not.toBe('');
+
+    const forced = await deploy({ 'allow-pinned': 'true' });
+    expect(forced.outputs.status).toBe('deployed');
+    expect(said(forced)).toMatch(/promoted dpl_\w+ to production .*pinned by an instant rollback/);
+    expect(fx.vercelProduction()!.sha).toBe(NEW);
+    expect(fx.control.vercelProject(fx.vercel.projectId)!.lastRollbackTarget).toBeNull();
+  });
+
+  it('is safe to re-run: a commit that already serves is not deployed again', async () => {
+    fx = await Fixture.start();
+    expect((await deploy()).outputs.status).toBe('deployed');
+    fx.control.clearRequests();
+    const again = await deploy();
+    expect(again.outputs.status).toBe('deployed');
+    expect(said(again)).toMatch(/already serves commit feed00000000; not deploying it again/);
+    expect(fx.control.requests({ provider: 'vercel', method: 'POST' })).toHaveLength(0);
+    expect(fx.control.requests({ provider: 'railway', operation: 'serviceInstanceDeployV2' })).toHaveLength(0);
+  });
+
+  it('gets through a 429 storm on every platform, honouring Retry-After', async () => {
+    fx = await Fixture.start();
+    const storm = { kind: 'rate-limit', retryAfterSeconds: 0 } as const;
+    fx.control.fault({ provider: 'vercel', method: 'GET', path: '/v13/deployments/:id', fault: storm, times: 6 });
+    fx.control.fault({ provider: 'vercel', method: 'POST', path: '/v13/deployments', fault: storm, times: 2 });
+    fx.control.fault({ provider: 'railway', operation: 'deployment', fault: storm, times: 6 });
+    fx.control.fault({ provider: 'railway', operation: 'serviceInstanceDeployV2', fault: storm, times: 2 });
+    fx.control.fault({ provider: 'github', fault: { kind: 'rate-limit', status: 429, retryAfterSeconds: 0 }, times: 2 });
+    const result = await deploy();
+    expect(said(result)).toMatch(/HTTP 429, try 2/);
+    if (result.outputs.status !== 'deployed') throw new Error(said(result));
+    expect(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/v13/deployments' }).filter((r) => r.outcome === 200)).toHaveLength(1);
+    expect(fx.control.requests({ provider: 'railway', operation: 'serviceInstanceDeployV2' }).filter((r) => r.outcome === 200)).toHaveLength(1);
+    expect(fx.productionHealthy()).toEqual({ frontend: true, backend: true });
+    expect(fx.vercelProduction()!.sha).toBe(NEW);
+  });
+
+  it('keeps waiting through an emulator restart in the middle of polling', async () => {
+    fx = await Fixture.start();
+    fx.control.setCommit(NEW, { vercel: { timing: { readsPerStep: 1, reads: { BUILDING: 6 } } } });
+    const running = deploy({ order: 'frontend-first' });
+    // Wait until the action polls the new frontend deployment, then pull the plug for 400 ms.
+    const polled = () => {
+      const created = fx.control.vercelDeployments(fx.vercel.projectId).find((d) => d.sha === NEW);
+      return created !== undefined && fx.control.requests({ provider: 'vercel', method: 'GET', path: `/v13/deployments/${created.id}` }).length > 0;
+    };
+    while (!polled()) await fx.control.sleep(5);
+    await fx.emulator.restart(400);
+    const result = await running;
+    expect(result.outputs.status).toBe('deployed');
+    expect(said(result)).toMatch(/\/v13\/deployments\/dpl_\w+: connection (refused|reset), try 2/);
+    expect(fx.vercelProduction()!.sha).toBe(NEW);
+    expect(fx.railwayProduction()!.sha).toBe(NEW);
+  });
+
+  it('dry-run reads what serves and changes nothing', async () => {
+    fx = await Fixture.start();
+    const result = await deploy({ 'dry-run': 'true' });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.status).toBe('dry-run');
+    expect(plan(result).components.backend).not.toBeNull();
+    expect(mutations()).toHaveLength(0);
+  });
+});
+
+describe('deploy action: bad input stops before any API call', () => {
+  it.each([
+    ['a missing token for a requested component', { components: 'frontend', 'vercel-token': '' }, /input 'vercel-token' is required to deploy the frontend/],
+    ['an unknown environment', { environment: 'prod' }, /input 'environment' must be one of production, staging, preview, got 'prod'/],
+    ['a ref that is not a commit SHA', { ref: 'main' }, /input 'ref' must be a full 40-character commit SHA/],
+    ['an unknown order', { order: 'random' }, /input 'order' must be one of backend-first, frontend-first, parallel/],
+    ['a malformed health URL', { 'backend-health-url': 'ftp://x' }, /input 'backend-health-url' must be an http\(s\) URL/],
+  ])('%s', async (_name, extra, message) => {
+    fx = await Fixture.start();
+    const result = await deploy(extra as Record<string, string>);
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(message);
+    expect(result.outputs.status).toBe('failed');
+    expect(fx.control.requests()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,107 @@
+import { InputReader } from '../../src/core/inputs.js';
+import { CHECKS } from '../../src/security/checks/index.js';
+import { isSessionLike } from '../../src/security/checks/cookies.js';
+import { HSTS_MIN_SECONDS } from '../../src/security/checks/headers.js';
+import { locationFor } from '../../src/security/sarif.js';
+import { evaluate } from '../../src/security/scan.js';
+import type { Evidence, FetchedResponse, TlsEvidence } from '../../src/security/types.js';
+import { getInputs } from '../../src/security-scan/inputs.js';
+
+/** Pure checks over hand-made evidence: the edge cases the harness apps do not reach. */
+
+function page(headers: Record<string, string | string[]>, url = 'https://threadr.app/'): Evidence {
+  const response: FetchedResponse = { url, status: 200, headers, body: '' };
+  return { pages: [{ requested: url, role: 'page', chain: [{ url, status: 200 }], responses: [response], final: response }], redirects: [], tls: [], exposed: [], certMinDays: 14, hasApi: false };
+}
+
+function run(id: string, evidence: Evidence) {
+  const check = CHECKS.find((c) => c.id === id)!;
+  return evaluate([check], evidence, { ignore: new Map(), failOn: 'high' }).results.map((r) => `${r.status}: ${r.message}`);
+}
+
+describe('header checks', () => {
+  it('accepts HSTS at exactly 180 days and rejects one second less', () => {
+    expect(run('hsts', page({ 'strict-transport-security': `max-age=${HSTS_MIN_SECONDS}` }))).toEqual([`pass: max-age=${HSTS_MIN_SECONDS}`]);
+    expect(run('hsts', page({ 'strict-transport-security': `max-age=${HSTS_MIN_SECONDS - 1}` }))[0]).toMatch(/^fail: max-age=15551999 is below/);
+  });
+
+  it("ignores 'unsafe-inline' next to a nonce (CSP2 browsers drop it) but not on its own", () => {
+    expect(run('csp', page({ 'content-security-policy': "script-src 'self' 'nonce-abc' 'unsafe-inline'" }))[0]).toMatch(/^pass/);
+    expect(run('csp', page({ 'content-security-policy': "default-src 'self' 'unsafe-inline'" }))).toEqual(["fail: default-src allows 'unsafe-inline'"]);
+    expect(run('csp', page({ 'content-security-policy-report-only': "script-src 'self'" }))[0]).toMatch(/Report-Only is set, which enforces nothing/);
+  });
+
+  it('takes frame-ancestors over X-Frame-Options and rejects ALLOW-FROM', () => {
+    expect(run('frame-protection', page({ 'content-security-policy': "frame-ancestors 'self'", 'x-frame-options': 'ALLOW-FROM https://x' }))[0]).toMatch(/^pass/);
+    expect(run('frame-protection', page({ 'x-frame-options': 'ALLOW-FROM https://x' }))[0]).toMatch(/^fail: X-Frame-Options is 'ALLOW-FROM/);
+  });
+
+  it('flags versions, not product names, in Server', () => {
+    expect(run('server-disclosure', page({ server: 'Vercel' }))[0]).toMatch(/^pass/);
+    expect(run('server-disclosure', page({ 'x-powered-by': 'Next.js 14.2.3' }))[0]).toMatch(/^fail/);
+  });
+});
+
+describe('cookie checks', () => {
+  it('treats session and token names as session-like, CSRF tokens not', () => {
+    expect(['session', 'connect.sid', 'auth_token', '__Host-id', 'jwt'].map(isSessionLike)).toEqual([true, true, true, true, true]);
+    expect(['theme', 'csrftoken', 'XSRF-TOKEN', 'consent'].map(isSessionLike)).toEqual([false, false, false, false]);
+  });
+
+  it('rejects SameSite=None without Secure', () => {
+    expect(run('cookie-samesite', page({ 'set-cookie': ['a=1; SameSite=None'] }))).toEqual(["fail: cookie 'a' has SameSite=None without Secure, which browsers reject"]);
+  });
+
+  it('is not applicable when no cookie is set', () => {
+    expect(run('cookie-secure', page({}))[0]).toMatch(/^not-applicable/);
+  });
+});
+
+describe('transport checks', () => {
+  const tls = (over: Partial<TlsEvidence>): Evidence => ({
+    ...page({}),
+    tls: [{ origin: 'https://threadr.app', host: 'threadr.app', port: 443, cert: { subject: 'threadr.app', issuer: 'R3', validFrom: '', validTo: 'Jan 1 2030', msLeft: 30 * 86_400_000 }, ...over }],
+  });
+
+  it('marks the legacy probe untested when the runner cannot offer old TLS, never passed', () => {
+    expect(run('tls-legacy', tls({ legacy: { result: 'untested', detail: "this runner's OpenSSL will not offer TLS 1.0/1.1 (ERR_SSL_NO_PROTOCOLS_AVAILABLE)" } }))[0]).toMatch(/^untested: could not test/);
+  });
+
+  it('fails expiry at cert-min-days and passes just above it', () => {
+    const at = (days: number) => run('tls-expiry', tls({ cert: { subject: 'a', issuer: 'b', validFrom: '', validTo: 'x', msLeft: days * 86_400_000 } }))[0];
+    expect(at(14)).toMatch(/^fail/);
+    expect(at(14.1)).toMatch(/^pass/);
+  });
+});
+
+describe('SARIF locations', () => {
+  it('are scheme-less relative paths with the port after an underscore', () => {
+    expect(locationFor('https://threadr.app/pricing?x=1')).toBe('threadr.app/pricing');
+    expect(locationFor('http://127.0.0.1:3000/')).toBe('127.0.0.1_3000');
+  });
+});
+
+describe('getInputs', () => {
+  const defaults: Record<string, string> = {
+    url: 'https://threadr.app', 'api-url': '', headers: '', checks: 'all', ignore: '', 'fail-on': 'high', 'sarif-out': '', 'allowed-hosts': '',
+    'cert-min-days': '14', 'probe-rate-limit': '', 'probe-requests': '60', 'exposed-paths': '', 'request-timeout': '10s', 'insecure-skip-verify': 'false',
+  };
+  const read = (inputs: Record<string, string>) => getInputs(new InputReader((name) => ({ ...defaults, ...inputs })[name] ?? ''), {});
+
+  it('expands all and group names, leaving the rate-limit probe out until probe-rate-limit asks for it', () => {
+    expect(read({}).checks).not.toContain('rate-limit');
+    expect(read({ checks: 'cors, tls-cert' }).checks).toEqual(['tls-cert', 'cors-wildcard-credentials', 'cors-reflect-origin']);
+    const probing = read({ checks: 'hsts', 'api-url': 'https://api.threadr.app', 'probe-rate-limit': '/v1/generate', 'allowed-hosts': '*.threadr.app' });
+    expect(probing.checks).toEqual(['hsts', 'rate-limit']);
+    expect(probing.rateLimit).toEqual({ url: 'https://api.threadr.app/v1/generate', requests: 60 });
+  });
+
+  it('parses ignore lines into check → reason', () => {
+    expect([...read({ ignore: 'hsts: handled by CDN\ncsp:  legacy widget' }).ignore]).toEqual([['hsts', 'handled by CDN'], ['csp', 'legacy widget']]);
+    expect(() => read({ ignore: 'hstss: typo' })).toThrow("input 'ignore' names an unknown check 'hstss' on line 1");
+  });
+
+  it('rejects exposed paths without a leading slash', () => {
+    expect(() => read({ 'exposed-paths': 'backup.zip' })).toThrow("input 'exposed-paths' must list paths starting with /");
+  });
+});

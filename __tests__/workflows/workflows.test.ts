@@ -1,0 +1,122 @@
+import { describe, expect, test } from '@jest/globals';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
+import { parse } from 'yaml';
+import { ROOT } from '../harness/runner.js';
+
+/** Every reusable workflow parses with GitHub's own parser and only uses inputs and outputs our actions have. */
+const workflowDir = join(ROOT, '.github', 'workflows');
+const workflows = readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f));
+
+interface Step {
+  id?: string;
+  uses?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  needs?: string | string[];
+  steps?: Step[];
+  outputs?: Record<string, string>;
+}
+
+function actionMeta(name: string): { inputs: string[]; outputs: string[] } {
+  const meta = parse(readFileSync(join(ROOT, 'actions', name, 'action.yml'), 'utf8')) as { inputs?: object; outputs?: object };
+  return { inputs: Object.keys(meta.inputs ?? {}), outputs: Object.keys(meta.outputs ?? {}) };
+}
+
+function ourAction(uses: string | undefined): string | undefined {
+  const name = uses ? /^threadr\/threadr-ops\/actions\/([\w-]+)@/.exec(uses)?.[1] : undefined;
+  return name && existsSync(join(ROOT, 'actions', name, 'action.yml')) ? name : undefined;
+}
+
+function parserErrors(name: string, content: string): string[] {
+  const result = parseWorkflow({ name, content }, new NoOperationTraceWriter());
+  return result.context.errors.getErrors().map((e) => e.message);
+}
+
+/** Cross-references in one workflow; returns the problems found. */
+export function crossReferenceProblems(text: string): string[] {
+  const doc = parse(text) as { jobs: Record<string, Job>; on?: { workflow_call?: { outputs?: Record<string, { value: string }> } } };
+  const problems: string[] = [];
+  for (const [jobId, job] of Object.entries(doc.jobs)) {
+    const stepActions = new Map<string, string | undefined>();
+    for (const step of job.steps ?? []) {
+      const action = ourAction(step.uses);
+      if (step.uses?.startsWith('threadr/threadr-ops/') && !action) problems.push(`${jobId}: ${step.uses} is not one of our actions`);
+      if (step.id) stepActions.set(step.id, action);
+      if (!action) continue;
+      const { inputs } = actionMeta(action);
+      for (const key of Object.keys(step.with ?? {})) {
+        if (!inputs.includes(key)) problems.push(`${jobId}.${step.id ?? step.uses}: '${key}' is not an input of actions/${action}`);
+      }
+    }
+    const needs = !job.needs ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
+    const jobText = JSON.stringify(job);
+    for (const [, stepId, output] of jobText.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+      if (!stepActions.has(stepId)) problems.push(`${jobId}: reads steps.${stepId} but no step has that id`);
+      const action = stepActions.get(stepId);
+      if (action && !actionMeta(action).outputs.includes(output)) problems.push(`${jobId}: reads steps.${stepId}.outputs.${output}, not an output of actions/${action}`);
+    }
+    for (const [, needed, output] of jobText.matchAll(/needs\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+      if (!needs.includes(needed)) problems.push(`${jobId}: reads needs.${needed} without needing it`);
+      else if (!(output in (doc.jobs[needed]?.outputs ?? {}))) problems.push(`${jobId}: reads needs.${needed}.outputs.${output}, which job ${needed} does not declare`);
+    }
+  }
+  for (const [name, spec] of Object.entries(doc.on?.workflow_call?.outputs ?? {})) {
+    for (const [, jobId, output] of String(spec.value).matchAll(/jobs\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+      if (!(output in (doc.jobs[jobId]?.outputs ?? {}))) problems.push(`workflow output ${name} reads jobs.${jobId}.outputs.${output}, which is not declared`);
+    }
+  }
+  return problems;
+}
+
+describe.each(workflows)('%s', (file) => {
+  const text = readFileSync(join(workflowDir, file), 'utf8');
+  test("parses with GitHub's workflow parser", () => {
+    expect(parserErrors(file, text)).toEqual([]);
+  });
+  test('uses only inputs and outputs our actions declare', () => {
+    expect(crossReferenceProblems(text)).toEqual([]);
+  });
+  test('references our actions by full name and ref, never ./', () => {
+    expect(text).not.toMatch(/uses:\s*\.\//);
+  });
+});
+
+describe('the checks can fail', () => {
+  test('the parser reports a broken workflow', () => {
+    expect(parserErrors('broken.yml', 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    stepz: []\n').length).toBeGreaterThan(0);
+  });
+  test('cross-references catch an unknown input and an undeclared output', () => {
+    const broken = [
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    outputs:',
+      '      x: ${{ steps.h.outputs.nope }}',
+      '    steps:',
+      '      - id: h',
+      '        uses: threadr/threadr-ops/actions/health-check@v1',
+      '        with:',
+      '          urls: https://x.test',
+      '  b:',
+      '    needs: a',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - run: echo ${{ needs.a.outputs.y }}',
+    ].join('\n');
+    expect(crossReferenceProblems(broken)).toEqual([
+      "a.h: 'urls' is not an input of actions/health-check",
+      'a: reads steps.h.outputs.nope, not an output of actions/health-check',
+      'b: reads needs.a.outputs.y, which job a does not declare',
+    ]);
+  });
+});
+
+test("scheduled-ops' cost-limits default is the cost-monitor action's own default", () => {
+  const workflow = parse(readFileSync(join(workflowDir, 'scheduled-ops.yml'), 'utf8'));
+  const action = parse(readFileSync(join(ROOT, 'actions', 'cost-monitor', 'action.yml'), 'utf8'));
+  expect(parse(workflow.on.workflow_call.inputs['cost-limits'].default)).toEqual(parse(action.inputs.limits.default));
+});

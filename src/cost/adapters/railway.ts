@@ -1,0 +1,104 @@
+import { addDays, isoTime, windowDays, type CostWindow, type DayKey } from '../calendar.js';
+import { priceQuantity, sumMicros, type Micros } from '../money.js';
+import { RequestCounter, type CostHttp } from '../../providers/cost-http.js';
+import { RailwayUsageClient, type MetricMeasurement, type UsageValues } from '../../providers/railway-usage.js';
+import type { CostAdapter, ProviderSpend } from '../types.js';
+import { SpendBuilder, describeFailure, failedSpend, mapLimit } from './spend-builder.js';
+
+export interface RailwayAdapterOptions {
+  http: CostHttp;
+  url: string;
+  token: string;
+  tokenKind: 'project' | 'account';
+  projectId?: string;
+  workspaceId?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Railway's documented prices (docs "Plans", §2.4), in micro-dollars per unit. The units are
+ * UNCONFIRMED in official text: third-party exporters read CPU_USAGE as vCPU-minutes,
+ * MEMORY_USAGE_GB and DISK_USAGE_GB as GB-minutes and NETWORK_TX_GB as GB, and this follows them.
+ * If Railway's values are in other units, every Railway figure here is off by that factor.
+ */
+export const RAILWAY_PRICES: Record<MetricMeasurement, { micros: number; unit: string }> = {
+  CPU_USAGE: { micros: 463, unit: 'vCPU-minute ($20 / vCPU / month)' },
+  MEMORY_USAGE_GB: { micros: 231, unit: 'GB-minute ($10 / GB / month)' },
+  NETWORK_TX_GB: { micros: 50_000, unit: 'GB of egress ($0.05 / GB)' },
+  DISK_USAGE_GB: { micros: 3.472222222, unit: 'GB-minute of volume ($0.15 / GB / month)' },
+};
+
+export const RAILWAY_MEASUREMENTS = Object.keys(RAILWAY_PRICES) as MetricMeasurement[];
+
+export const RAILWAY_UNITS_NOTE =
+  'Railway cost is computed from usage × documented prices, assuming vCPU-minutes, GB-minutes and GB (units UNCONFIRMED); the plan\'s included usage ($5 Hobby, $20 Pro) is not deducted';
+
+/** Days per GraphQL request (one aliased `usage` field each). */
+const DAYS_PER_REQUEST = 8;
+
+export function railwayCost(values: UsageValues): { total: Micros; parts: [MetricMeasurement, Micros][] } {
+  const parts = RAILWAY_MEASUREMENTS.map((m) => [m, priceQuantity(values[m] ?? 0, RAILWAY_PRICES[m].micros)] as [MetricMeasurement, Micros]);
+  return { total: sumMicros(parts.map(([, cost]) => cost)), parts };
+}
+
+/** Railway: usage per UTC day priced into dollars, plus Railway's own estimate for the cycle. */
+export class RailwayCostAdapter implements CostAdapter {
+  readonly provider = 'railway';
+  constructor(private readonly options: RailwayAdapterOptions) {}
+
+  async fetch(window: CostWindow): Promise<ProviderSpend> {
+    const counter = new RequestCounter(this.options.http);
+    const client = new RailwayUsageClient({ ...this.options, http: counter });
+    const days = windowDays(window);
+    const chunks: DayKey[][] = [];
+    for (let i = 0; i < days.length; i += DAYS_PER_REQUEST) chunks.push(days.slice(i, i + DAYS_PER_REQUEST));
+    const builder = new SpendBuilder(window.monthStart);
+    const covered = new Set<DayKey>();
+    const unread: string[] = [];
+    let firstError: unknown;
+    const [, estimate] = await Promise.all([
+      mapLimit(chunks, 2, async (chunk) => {
+        try {
+          const periods = chunk.map((day) => ({ startDate: isoTime(day), endDate: isoTime(addDays(day, 1)) }));
+          const values = await client.usage(periods, RAILWAY_MEASUREMENTS);
+          chunk.forEach((day, index) => {
+            for (const [measurement, cost] of railwayCost(values[index]).parts) builder.add('usd', day, cost, measurement);
+            covered.add(day);
+          });
+        } catch (error) {
+          firstError ??= error;
+          unread.push(`usage for ${chunk[0]} to ${chunk.at(-1)}: ${describeFailure(error).message}`);
+        }
+      }),
+      client.estimatedUsage(RAILWAY_MEASUREMENTS).then(
+        (values) => ({ values }),
+        (error: unknown) => ({ error }),
+      ),
+    ]);
+    if (covered.size === 0) return { ...failedSpend('railway', firstError, counter.count), unread };
+    const notes = [RAILWAY_UNITS_NOTE];
+    let estimateField: ProviderSpend['estimate'];
+    if ('values' in estimate) {
+      estimateField = {
+        amount: railwayCost(estimate.values).total,
+        currency: 'usd',
+        note: "Railway's estimatedUsage for the end of its billing cycle (which need not match the calendar month), priced the same way",
+      };
+    } else {
+      unread.push(`estimatedUsage: ${describeFailure(estimate.error).message}`);
+    }
+    const spend = builder.spend();
+    return {
+      provider: 'railway',
+      status: covered.size === days.length ? 'ok' : 'partial',
+      spend: spend.length ? spend : [{ currency: 'usd', days: {} }],
+      covered: days.filter((day) => covered.has(day)),
+      freshness: {},
+      unread,
+      notes,
+      items: builder.items(),
+      estimate: estimateField,
+      requests: counter.count,
+    };
+  }
+}

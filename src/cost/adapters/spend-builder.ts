@@ -1,0 +1,61 @@
+import { ProviderError } from '../../core/errors.js';
+import { NetworkError } from '../../core/http.js';
+import type { DayKey } from '../calendar.js';
+import type { Micros } from '../money.js';
+import { emptySpend, type CurrencySpend, type ProviderFailure, type ProviderId, type ProviderSpend, type SpendItem } from '../types.js';
+
+/** Adds amounts per currency and day, and per named item for the month: integers only. */
+export class SpendBuilder {
+  private readonly currencies = new Map<string, Record<DayKey, Micros>>();
+  private readonly itemTotals = new Map<string, SpendItem>();
+
+  constructor(private readonly monthStart: DayKey) {}
+
+  add(currency: string, day: DayKey, amount: Micros, item?: string): void {
+    const code = currency.toLowerCase();
+    const days = this.currencies.get(code) ?? {};
+    days[day] = (days[day] ?? 0) + amount;
+    this.currencies.set(code, days);
+    if (item !== undefined && day >= this.monthStart) {
+      const key = `${code}\u0000${item}`;
+      const entry = this.itemTotals.get(key) ?? { item, currency: code, monthToDate: 0 };
+      entry.monthToDate += amount;
+      this.itemTotals.set(key, entry);
+    }
+  }
+
+  spend(): CurrencySpend[] {
+    return [...this.currencies].map(([currency, days]) => ({ currency, days })).sort((a, b) => a.currency.localeCompare(b.currency));
+  }
+
+  items(): SpendItem[] {
+    return [...this.itemTotals.values()].sort((a, b) => b.monthToDate - a.monthToDate || a.item.localeCompare(b.item));
+  }
+}
+
+/** A provider that could not be read: its figures are unknown, never zero. */
+export function failedSpend(provider: ProviderId, error: unknown, requests: number): ProviderSpend {
+  return { ...emptySpend(provider, 'failed'), failure: describeFailure(error), requests };
+}
+
+export function describeFailure(error: unknown): ProviderFailure {
+  if (error instanceof ProviderError) {
+    return { message: error.message, status: error.status, code: error.code, requestId: error.requestId };
+  }
+  if (error instanceof NetworkError) return { message: error.message, code: error.kind };
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Runs `work` over `items` with at most `limit` at a time, keeping order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,224 @@
+import { details, heading, mermaidChart, table, FAIL, PASS, WARN } from '../core/markdown.js';
+import type { Limit } from './budgets.js';
+import type { Breach, CostEvaluation, Figures, ProviderEvaluation, Severity } from './evaluate.js';
+import { formatAmount, formatMoney, type Micros } from './money.js';
+import { PROVIDER_NAMES } from './types.js';
+
+/** Amounts in outputs and the JSON report: decimal strings to the cent, in `currency`. */
+const amount = (micros: Micros | undefined, currency = 'usd'): string | null => (micros === undefined ? null : formatAmount(micros, currency));
+
+export function breachJson(breach: Breach): Record<string, unknown> {
+  return {
+    scope: breach.scope,
+    kind: breach.kind,
+    severity: breach.severity,
+    observed: amount(breach.observed),
+    limit: amount(breach.limit),
+    currency: 'usd',
+    action: breach.action ?? null,
+    message: breach.message,
+  };
+}
+
+function figuresJson(figures: Figures): Record<string, unknown> {
+  return {
+    today: amount(figures.today),
+    yesterday: amount(figures.yesterday),
+    monthToDate: amount(figures.monthToDate),
+    monthComplete: figures.monthComplete,
+    projectedMonth: amount(figures.projectedMonth),
+    burnRate: amount(figures.burnRate),
+    trailingMedian: amount(figures.trailingMedian),
+    dayOverDay: figures.dayOverDay ? { change: amount(figures.dayOverDay.change), percent: roundPercent(figures.dayOverDay.percent) } : null,
+    spike: figures.spike,
+    spikeRatio: figures.spikeRatio === undefined ? null : Math.round(figures.spikeRatio * 100) / 100,
+    daily: figures.daily.map((d) => ({ day: d.day, amount: amount(d.amount) })),
+  };
+}
+
+function limitJson(limit: Limit & { alertThreshold?: Micros }): Record<string, unknown> {
+  return {
+    dailyLimit: amount(limit.dailyLimit),
+    monthlyLimit: amount(limit.monthlyLimit),
+    ...(limit.alertThreshold !== undefined ? { alertThreshold: amount(limit.alertThreshold) } : {}),
+    action: limit.action ?? null,
+  };
+}
+
+function providerJson(p: ProviderEvaluation): Record<string, unknown> {
+  const s = p.spend;
+  const usable = p.status === 'ok' || p.status === 'partial';
+  return {
+    provider: p.provider,
+    status: p.status,
+    severity: p.severity,
+    currency: 'usd',
+    ...figuresJson(usable ? p : { ...p, daily: [] }),
+    limit: limitJson(p.limit),
+    breaches: p.breaches.map(breachJson),
+    freshness: s.freshness,
+    unread: s.unread,
+    notes: s.notes,
+    failure: s.failure ?? null,
+    estimate: s.estimate ? { amount: amount(s.estimate.amount, s.estimate.currency), currency: s.estimate.currency, note: s.estimate.note } : null,
+    unconverted: p.unconverted.map((u) => ({ currency: u.currency, today: amount(u.today, u.currency), monthToDate: amount(u.monthToDate, u.currency) })),
+    converted: p.converted,
+    items: s.items.map((i) => ({ item: i.item, currency: i.currency, monthToDate: amount(i.monthToDate, i.currency) })),
+    requests: s.requests,
+  };
+}
+
+/** The `report` output: everything the summary shows, as data. */
+export function costReport(evaluation: CostEvaluation): Record<string, unknown> {
+  return {
+    severity: evaluation.severity,
+    partial: evaluation.partial,
+    asOf: evaluation.asOf,
+    currency: evaluation.currency,
+    spikeFactor: evaluation.spikeFactor,
+    total: {
+      severity: evaluation.total.severity,
+      included: evaluation.total.included,
+      ...figuresJson(evaluation.total),
+      limit: limitJson(evaluation.total.limit),
+    },
+    providers: evaluation.providers.map(providerJson),
+    breaches: evaluation.breaches.map(breachJson),
+    actions: evaluation.actions,
+    skipped: evaluation.skipped,
+    failed: evaluation.failed,
+  };
+}
+
+const ICON: Record<Severity, string> = { ok: PASS, warning: WARN, critical: FAIL };
+
+function statusCell(p: ProviderEvaluation): string {
+  switch (p.status) {
+    case 'failed':
+      return `${WARN} not read: ${p.spend.failure?.message ?? 'failed'}`;
+    case 'skipped':
+      return 'skipped (no credentials)';
+    case 'unavailable':
+      return 'unavailable (billed through a marketplace)';
+    case 'no-data':
+      return 'no billing data exposed';
+    case 'partial':
+      return `${WARN} partial (${p.spend.unread.length} part(s) not read)`;
+    case 'ok':
+      return `${ICON[p.severity]} ${p.severity}`;
+  }
+}
+
+function dayOverDay(figures: Figures): string {
+  const dod = figures.dayOverDay;
+  if (!dod) return '—';
+  const sign = dod.change >= 0 ? '+' : '';
+  const percent = dod.percent === undefined ? '' : ` (${sign}${Math.round(dod.percent)}%)`;
+  return `${sign}${formatMoney(dod.change)}${percent}`;
+}
+
+function withUnconverted(p: ProviderEvaluation, pick: 'today' | 'monthToDate'): string {
+  const base = p.status === 'ok' || p.status === 'partial' ? formatMoney(p[pick]) : '—';
+  const extra = p.unconverted.map((u) => `${formatMoney(u[pick], u.currency)} (not converted)`);
+  return [base, ...extra].join(' + ');
+}
+
+/** The job summary: verdict first, then the table, spikes, chart, and the details. */
+export function renderCostSummary(evaluation: CostEvaluation): string {
+  const total = evaluation.total;
+  const verdict = `${ICON[evaluation.severity]} Cost monitor: ${evaluation.severity.toUpperCase()}${evaluation.partial ? ' (partial: some spend could not be read)' : ''}`;
+  const parts: string[] = [heading(2, verdict)];
+  parts.push(
+    `Total today **${formatMoney(total.today)}** · month to date **${formatMoney(total.monthToDate)}** · projected month **${formatMoney(total.projectedMonth)}** ` +
+      `(as of ${evaluation.asOf}, US dollars${total.included.length ? `; ${total.included.map((p) => PROVIDER_NAMES[p]).join(', ')}` : ''})`,
+  );
+  if (evaluation.partial) {
+    const names = evaluation.providers.filter((p) => p.status === 'failed' || p.status === 'partial').map((p) => p.name);
+    parts.push(`${WARN} **Partial report**: ${names.join(', ')} could not be read in full; the totals are a lower bound, not a zero.`);
+  }
+  if (evaluation.breaches.length) {
+    parts.push(evaluation.breaches.map((b) => `- ${ICON[b.severity]} ${b.message}${b.severity === 'critical' && b.action ? ` → **${b.action}**` : ''}`).join('\n'));
+  }
+  if (evaluation.actions.length) parts.push(`Recommended actions: ${evaluation.actions.map((a) => `\`${a}\``).join(', ')}`);
+
+  parts.push(heading(3, 'Spend by provider'));
+  const rows = evaluation.providers.map((p) => [
+    p.name,
+    withUnconverted(p, 'today'),
+    withUnconverted(p, 'monthToDate') + (p.monthComplete || p.status !== 'ok' ? '' : ' (incomplete)'),
+    formatMoney(p.projectedMonth),
+    formatMoney(p.limit.dailyLimit),
+    formatMoney(p.limit.monthlyLimit),
+    dayOverDay(p),
+    statusCell(p),
+  ]);
+  rows.push([
+    '**Total**',
+    `**${formatMoney(total.today)}**`,
+    `**${formatMoney(total.monthToDate)}**`,
+    `**${formatMoney(total.projectedMonth)}**`,
+    [total.limit.dailyLimit !== undefined ? formatMoney(total.limit.dailyLimit) : '', total.limit.alertThreshold !== undefined ? `alert ${formatMoney(total.limit.alertThreshold)}` : '']
+      .filter(Boolean)
+      .join(', ') || '—',
+    formatMoney(total.limit.monthlyLimit),
+    dayOverDay(total),
+    `${ICON[total.severity]} ${total.severity}`,
+  ]);
+  parts.push(table(['Provider', 'Today', 'Month to date', 'Projected month', 'Daily limit', 'Monthly limit', 'Day over day', 'Status'], rows));
+
+  parts.push(heading(3, 'Spikes'));
+  const scopes: [string, Figures][] = [...evaluation.providers.filter((p) => p.status === 'ok' || p.status === 'partial').map((p) => [p.name, p] as [string, Figures]), ['Total', total]];
+  parts.push(
+    table(
+      ['Scope', 'Today', 'Trailing 30-day median', 'Ratio', 'Verdict'],
+      scopes.map(([name, f]) => [
+        name,
+        formatMoney(f.today),
+        formatMoney(f.trailingMedian),
+        f.spikeRatio === undefined ? '—' : `${f.spikeRatio.toFixed(2)}×`,
+        f.trailingMedian === undefined ? 'not enough history' : f.spike ? `${FAIL} spike (over ${evaluation.spikeFactor}×)` : `${PASS} no spike`,
+      ]),
+    ),
+  );
+
+  const charted = evaluation.providers.filter((p) => p.status === 'ok' || p.status === 'partial');
+  if (charted.length) {
+    parts.push(heading(3, 'Daily spend this month'));
+    parts.push(
+      mermaidChart({
+        title: `Daily spend (USD), ${total.daily[0]?.day.slice(0, 7) ?? ''}`,
+        xLabels: total.daily.map((d) => d.day.slice(8)),
+        yLabel: 'USD',
+        bar: true,
+        series: [
+          { name: 'Total', values: total.daily.map((d) => (d.amount ?? 0) / 1e6) },
+          ...charted.map((p) => ({ name: p.name, values: p.daily.map((d) => (d.amount ?? NaN) / 1e6) })),
+        ],
+      }),
+    );
+    parts.push(`Bars: total; lines: ${charted.map((p) => p.name).join(', ')} (in that order).`);
+  }
+
+  const detailLines: string[] = [];
+  for (const p of evaluation.providers) {
+    const s = p.spend;
+    const lines: string[] = [];
+    if (s.failure) lines.push(`- Failure: ${s.failure.message}${s.failure.requestId ? ` (request id ${s.failure.requestId})` : ''}`);
+    for (const u of s.unread) lines.push(`- Not read: ${u}`);
+    if (s.freshness.lag) lines.push(`- Freshness: ${s.freshness.lag}${s.freshness.latestDataDay ? `; latest day with spend ${s.freshness.latestDataDay}` : ''}`);
+    if (s.estimate) lines.push(`- Provider estimate: ${formatMoney(s.estimate.amount, s.estimate.currency)} (${s.estimate.note})`);
+    for (const c of p.converted) lines.push(`- ${c.currency.toUpperCase()} converted at ${c.rate} USD per unit (input exchange-rates)`);
+    for (const u of p.unconverted) lines.push(`- ${u.currency.toUpperCase()} spend is shown apart and not in the totals: no exchange rate given (input exchange-rates)`);
+    for (const n of s.notes) lines.push(`- ${n}`);
+    if (s.items.length) lines.push(`- Month to date by item: ${s.items.slice(0, 8).map((i) => `${i.item} ${formatMoney(i.monthToDate, i.currency)}`).join(', ')}`);
+    if (p.status !== 'skipped') lines.push(`- Requests: ${s.requests}`);
+    if (lines.length) detailLines.push(`**${p.name}** (${p.status})\n${lines.join('\n')}`);
+  }
+  if (evaluation.skipped.length) detailLines.push(`Skipped (no credentials): ${evaluation.skipped.map((p) => PROVIDER_NAMES[p]).join(', ')}`);
+  if (detailLines.length) parts.push(details('Details: what was read, what was not, and how', detailLines.join('\n\n')));
+  return `${parts.join('\n\n')}\n`;
+}
+
+function roundPercent(value: number | undefined): number | null {
+  return value === undefined ? null : Math.round(value * 10) / 10;
+}

@@ -1,0 +1,177 @@
+import { join } from 'node:path';
+import type { ActionDefinition } from '../core/host.js';
+import { runAction } from '../core/run-action.js';
+import { TerminalHost } from '../core/terminal-host.js';
+import { readActionMetadata } from '../core/action-metadata.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { DEMO_COST_CREDENTIALS } from '../emulator/fixtures/cost/months.js';
+import { readWorkflow, runWorkflow, type StepRecord, type WorkflowRecord } from '../local-runner/workflow.js';
+
+/**
+ * `npm run demo`: the whole pipeline on this machine, no accounts. The platform emulator stands in
+ * for Vercel, Railway, GitHub and Slack (and the cost providers); deploy-pipeline.yml itself is run
+ * by the local runner, so the demo follows the workflow's jobs, order and conditions exactly.
+ */
+export interface DemoOptions {
+  root: string;
+  actions: Record<string, ActionDefinition>;
+  /** Progress and step logs. */
+  write: (text: string) => void;
+  /** The reports, as the job summary would read. */
+  print: (text: string) => void;
+  /** Step logs (verbose); hidden by default. */
+  verbose?: boolean;
+}
+
+export interface DemoRun {
+  label: string;
+  sha: string;
+  record: WorkflowRecord;
+  status: string;
+}
+
+export interface DemoResult {
+  runs: DemoRun[];
+  cost: { outputs: Record<string, string>; failed: boolean };
+  slackMessages: number;
+  productionSha: string | null;
+  recap: string;
+}
+
+const PIPELINE = join('.github', 'workflows', 'deploy-pipeline.yml');
+
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const emulator = await startEmulator({ port: 0, slack: { rateLimit: false } });
+  try {
+    const setup = await emulator.control.seedDemo();
+    // The "broken" commit builds fine on both platforms, but its app answers 500.
+    const workflow = readWorkflow(join(options.root, PIPELINE));
+    const secrets = {
+      VERCEL_TOKEN: setup.vercel.token,
+      VERCEL_PROJECT_ID: setup.vercel.project.projectId,
+      RAILWAY_TOKEN: setup.railway.projectToken,
+      RAILWAY_PROJECT_ID: setup.railway.service.projectId,
+      RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId,
+      RAILWAY_SERVICE_ID: setup.railway.service.serviceId,
+      SLACK_WEBHOOK_URL: setup.slack.webhookUrl,
+      VERCEL_API_URL: emulator.urls.vercel,
+      RAILWAY_API_URL: emulator.urls.railwayGraphql,
+      THREADR_GITHUB_API_URL: emulator.urls.github,
+    };
+    const runs: DemoRun[] = [];
+    for (const [label, sha] of [
+      ['good commit', setup.commits.good],
+      ['broken commit', setup.commits.broken],
+    ] as const) {
+      options.write(`\n━━ deploy-pipeline.yml: ${label} ${sha.slice(0, 7)} to production ━━\n`);
+      const record = await runWorkflow(workflow, {
+        root: options.root,
+        actions: options.actions,
+        inputs: { environment: 'production', ref: sha, 'verify-timeout': '5s', 'verify-duration': '2s', 'load-duration': '3s' },
+        secrets,
+        github: {
+          sha,
+          repository: `${setup.github.owner}/${setup.github.repo}`,
+          token: setup.github.token,
+          api_url: emulator.urls.github,
+          server_url: 'https://github.com',
+          run_id: String(runs.length + 1),
+          event_name: 'workflow_dispatch',
+          ref: 'refs/heads/main',
+          ref_name: 'main',
+        },
+        write: options.verbose ? options.write : () => {},
+        onStep: ({ phase, step }) => {
+          if (phase === 'start') options.write(`▶ ${step.job} › ${step.id} (actions/${step.action})\n`);
+          else {
+            options.write(`  ${step.outcome === 'success' ? '✔' : '✘'} ${step.id}: ${headline(step)}\n`);
+            options.print(`\n${step.summary}\n`);
+          }
+        },
+      });
+      const status = record.jobs.find((job) => job.id === 'notify')?.outputs.status ?? 'unknown';
+      options.write(`  ⇒ pipeline status: ${status}\n`);
+      runs.push({ label, sha, record, status });
+    }
+
+    options.write('\n━━ cost-monitor against the emulated month ━━\n');
+    const cost = await runCostCheck(emulator, options);
+    const productionSha = currentProductionSha(emulator, setup.vercel.project.projectId);
+    const slackMessages = emulator.control.slackMessages().length;
+    const recap = renderRecap(runs, cost, slackMessages, productionSha);
+    options.print(`\n${recap}\n`);
+    return { runs, cost, slackMessages, productionSha, recap };
+  } finally {
+    await emulator.stop();
+  }
+}
+
+async function runCostCheck(emulator: Emulator, options: DemoOptions): Promise<{ outputs: Record<string, string>; failed: boolean }> {
+  const metadata = readActionMetadata(join(options.root, 'actions', 'cost-monitor', 'action.yml'));
+  const values = Object.fromEntries(Object.entries(metadata.inputs).map(([name, spec]) => [name, spec.default]));
+  const c = DEMO_COST_CREDENTIALS;
+  Object.assign(values, {
+    'openai-admin-key': c.openaiAdminKey,
+    'openai-api-url': `${emulator.url}/openai`,
+    'railway-token': c.railwayToken,
+    'railway-project-id': c.railwayProjectId,
+    'railway-api-url': emulator.urls.railwayGraphql,
+    'vercel-token': c.vercelToken,
+    'vercel-api-url': emulator.urls.vercel,
+    'upstash-email': c.upstashEmail,
+    'upstash-api-key': c.upstashKey,
+    'upstash-api-url': `${emulator.url}/upstash`,
+    'stripe-secret-key': c.stripeKey,
+    'stripe-api-url': `${emulator.url}/stripe`,
+    'as-of': new Date(emulator.clock.now()).toISOString(),
+  });
+  let summary = '';
+  const host = new TerminalHost('cost-monitor', values, {}, options.verbose ? options.write : () => {}, (text) => (summary += text));
+  await runAction(options.actions['cost-monitor'], host);
+  options.write(`  ${host.failed ? '✘' : '✔'} cost-monitor: severity ${host.outputs.severity}, today $${host.outputs['total-today']}, month to date $${host.outputs['total-month-to-date']}\n`);
+  options.print(`\n${summary.trim()}\n`);
+  return { outputs: host.outputs, failed: host.failed !== undefined };
+}
+
+function currentProductionSha(emulator: Emulator, projectId: string): string | null {
+  const productionId = emulator.control.vercelProject(projectId)?.productionDeploymentId;
+  return productionId ? (emulator.control.vercelDeployment(productionId)?.sha ?? null) : null;
+}
+
+function headline(step: StepRecord): string {
+  const o = step.outputs;
+  switch (step.action) {
+    case 'deploy':
+      return `status ${o.status}`;
+    case 'health-check':
+      return `healthy ${o.healthy}${o.failed ? ` (failed: ${o.failed})` : ''}, p95 ${o['p95-ms'] || '–'} ms, error rate ${o['error-rate']}%`;
+    case 'load-test':
+      return `passed ${o.passed}, ${o.requests} requests, ${o.rps} rps, p95 ${o['p95-ms']} ms`;
+    case 'rollback':
+      return `status ${o.status}`;
+    case 'notify':
+      return `notified ${o.status}`;
+    default:
+      return step.outcome;
+  }
+}
+
+export function renderRecap(runs: DemoRun[], cost: { outputs: Record<string, string> }, slackMessages: number, productionSha: string | null): string {
+  const lines = ['## Demo recap', '', '| Run | Deploy | Verify | Rollback | Re-verify | Pipeline |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const run of runs) {
+    const step = (id: string) => run.record.steps.find((s) => s.id === id);
+    const ran = (id: string, text: (s: StepRecord) => string) => {
+      const s = step(id);
+      return s?.ran ? text(s) : 'skipped';
+    };
+    lines.push(
+      `| ${run.label} \`${run.sha.slice(0, 7)}\` | ${ran('deploy', (s) => s.outputs.status)} | ${ran('health', (s) => (s.outputs.healthy === 'true' ? 'healthy' : `unhealthy (${s.outputs.failed || 'SLO'})`))}${step('load')?.ran ? `, load ${step('load')!.outputs.passed === 'true' ? 'passed' : 'failed'}` : ''} | ${ran('rollback', (s) => s.outputs.status)} | ${ran('reverify', (s) => (s.outputs.healthy === 'true' ? 'restored' : 'still unhealthy'))} | **${run.status}** |`,
+    );
+  }
+  lines.push(
+    '',
+    `Cost check: severity **${cost.outputs.severity ?? 'unknown'}**, today $${cost.outputs['total-today'] ?? '?'}, month to date $${cost.outputs['total-month-to-date'] ?? '?'}, projected $${cost.outputs['projected-month'] ?? '?'}.`,
+    `Production now serves \`${productionSha?.slice(0, 7) ?? 'nothing'}\`; ${slackMessages} Slack message(s) were sent to the emulated webhook.`,
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,51 @@
+import { ConfigurationError } from '../core/errors.js';
+import type { InputReader } from '../core/inputs.js';
+import type { ComponentName } from '../release/component.js';
+import { readComponents, readPlatform, type PlatformSettings } from '../release/inputs.js';
+import { ORDERS, type DeploySettings, type Order } from './deployer.js';
+
+export interface DeployInputs {
+  deploy: DeploySettings;
+  platform: PlatformSettings;
+  /** Where Vercel fetches the commit (only when the frontend is deployed). */
+  git?: { org: string; repo: string; branch: string };
+}
+
+const ORDERED: Record<Exclude<Order, 'parallel'>, ComponentName[]> = {
+  'backend-first': ['backend', 'frontend'],
+  'frontend-first': ['frontend', 'backend'],
+};
+
+/** Reads and validates every input before any request is made. */
+export function getInputs(inputs: InputReader, env: Readonly<Record<string, string | undefined>>): DeployInputs {
+  const sha = inputs.text('ref');
+  if (!/^[0-9a-f]{40}$/i.test(sha)) {
+    throw new ConfigurationError('ref', `must be a full 40-character commit SHA such as \${{ github.sha }}, got '${sha}'`);
+  }
+  const order = inputs.oneOf('order', ORDERS);
+  const requested = readComponents(inputs, ['frontend', 'backend'], 'deploy');
+  const components = order === 'parallel' ? requested : ORDERED[order].filter((name) => requested.includes(name));
+  const platform = readPlatform(inputs, env, components);
+  const deploy: DeploySettings = {
+    environment: platform.environment,
+    sha: sha.toLowerCase(),
+    components,
+    order,
+    timeoutMs: inputs.duration('timeout', { min: 1 }),
+    dryRun: inputs.boolean('dry-run'),
+    allowPinned: inputs.boolean('allow-pinned'),
+  };
+  return { deploy, platform, git: components.includes('frontend') ? readGit(inputs, env) : undefined };
+}
+
+function readGit(inputs: InputReader, env: Readonly<Record<string, string | undefined>>): { org: string; repo: string; branch: string } {
+  const repository = inputs.text('vercel-git-repository') || env.GITHUB_REPOSITORY || '';
+  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
+  if (!match) {
+    throw new ConfigurationError('vercel-git-repository', `must be the GitHub repository Vercel builds from, as owner/name such as threadr/web, got '${repository}'`);
+  }
+  const ref = env.GITHUB_REF ?? '';
+  const branch = inputs.text('git-branch') || env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || ref.replace(/^refs\/(heads|tags)\//, '');
+  if (branch === '') throw new ConfigurationError('git-branch', 'is required when the run has no branch (GITHUB_REF_NAME), for example main');
+  return { org: match[1], repo: match[2], branch };
+}

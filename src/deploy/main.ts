@@ -1,0 +1,76 @@
+import type { ActionDefinition, ActionHost } from '../core/host.js';
+import type { Outcome } from '../notify/outcome.js';
+import { systemClock } from '../release/clock.js';
+import { buildCollaborators, type Overrides } from '../release/collaborators.js';
+import { serializePlan } from '../release/plan.js';
+import { deploy, type DeployReport } from './deployer.js';
+import { getInputs } from './inputs.js';
+import { renderDeploySummary } from './summary.js';
+
+type DeployOutput = 'status' | 'frontend-url' | 'backend-url' | 'frontend-deployment-id' | 'backend-deployment-id' | 'github-deployment-id' | 'rollback-plan' | 'report';
+
+export function deployOutputs(report: DeployReport): Record<DeployOutput, string> {
+  const of = (name: 'frontend' | 'backend') => report.components.find((component) => component.component === name);
+  // After a rollback, the deployment that serves is the restored one; the failed one is in the report.
+  const serving = (name: 'frontend' | 'backend') => {
+    const component = of(name);
+    if (!component) return { id: '', url: '' };
+    if (component.restore?.deploymentId) return { id: component.restore.deploymentId, url: component.restore.url ?? '' };
+    return { id: component.deployment?.id ?? '', url: component.deployment?.url ?? '' };
+  };
+  return {
+    status: report.status,
+    'frontend-url': serving('frontend').url,
+    'backend-url': serving('backend').url,
+    'frontend-deployment-id': serving('frontend').id,
+    'backend-deployment-id': serving('backend').id,
+    'github-deployment-id': report.githubDeploymentId === null ? '' : String(report.githubDeploymentId),
+    'rollback-plan': report.plan ? serializePlan(report.plan) : '',
+    report: JSON.stringify(report),
+  };
+}
+
+function deployOutcome(report: DeployReport): Outcome {
+  const ok = report.status === 'deployed' || report.status === 'dry-run';
+  const outputs = deployOutputs(report);
+  return {
+    state: ok ? 'success' : report.status === 'rolled-back' ? 'warning' : 'failure',
+    title: `Deploy of ${report.sha.slice(0, 7)} to ${report.environment}: ${report.status}`,
+    details: [report.message, ...report.components.map((c) => `${c.label}: ${c.result}`)],
+    links: [
+      ...(outputs['frontend-url'] ? [{ text: 'Frontend', url: outputs['frontend-url'] }] : []),
+      ...(outputs['backend-url'] ? [{ text: 'Backend', url: outputs['backend-url'] }] : []),
+    ],
+    key: report.environment,
+  };
+}
+
+/** The deploy action; `overrides` let tests run it in-process on virtual time. */
+export function createDefinition(overrides: Overrides = { clock: systemClock }): ActionDefinition {
+  return {
+    name: 'deploy',
+    async run(host: ActionHost) {
+      // Outputs exist even when the run stops early (bad input, a crash), so the next step can decide.
+      host.setOutput('status', 'failed');
+      const settings = getInputs(host.inputs, host.env);
+      const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides, settings.git);
+      let report: DeployReport;
+      try {
+        report = await deploy(settings.deploy, {
+          ...collaborators,
+          clock: overrides.clock,
+          log: host.log,
+          onPlan: (plan) => host.setOutput('rollback-plan', serializePlan(plan)),
+        });
+      } finally {
+        await collaborators.http.close();
+      }
+      for (const [name, value] of Object.entries(deployOutputs(report))) host.setOutput(name, value);
+      await host.writeSummary(renderDeploySummary(report));
+      if (report.status !== 'deployed' && report.status !== 'dry-run') host.fail(`deploy: ${report.message}`);
+      return deployOutcome(report);
+    },
+  };
+}
+
+export const definition: ActionDefinition = createDefinition();

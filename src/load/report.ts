@@ -1,0 +1,233 @@
+import { formatDuration } from '../core/duration.js';
+import { FAIL, PASS, heading, mermaidChart, table } from '../core/markdown.js';
+import { computeFigures, type Figures } from './figures.js';
+import { percentileMs } from './histogram.js';
+import type { Outcome } from './result-file.js';
+import { ERROR_CLASSES, errorCount } from './tally.js';
+import { evaluateThresholds, formatMs, formatObserved, type Threshold, type ThresholdResult } from './thresholds.js';
+
+/** What the run was, for the reader: never holds header values or other secrets. */
+export interface RunDescription {
+  /** `GET https://api.example.com/health`, or `scenario: 3 requests to https://…`. */
+  target: string;
+  users?: number;
+  rate?: number;
+}
+
+export interface Verdict {
+  passed: boolean;
+  figures: Figures;
+  thresholds: ThresholdResult[];
+  /** Why it failed, one line each (empty when passed). */
+  reasons: string[];
+}
+
+/**
+ * Judges an outcome: every threshold must hold, the run must not have been cancelled, and at
+ * least one request must have succeeded (a run where everything failed never passes, thresholds
+ * or not).
+ */
+export function judge(outcome: Outcome, thresholds: readonly Threshold[]): Verdict {
+  const figures = computeFigures(outcome.measured, outcome.rps);
+  const results = evaluateThresholds(thresholds, figures);
+  const reasons: string[] = [];
+  const missed = results.filter((r) => !r.passed);
+  if (missed.length > 0) {
+    reasons.push(
+      `${missed.length} of ${results.length} thresholds missed: ${missed.map((r) => `${r.threshold.source} (observed ${formatObserved(r.threshold.kind, r.observed)})`).join(', ')}`,
+    );
+  }
+  if (outcome.cancelled) reasons.push(`cancelled after ${formatDuration(outcome.measuredMs)} of ${formatDuration(outcome.plannedMs)}`);
+  if (figures.requests === 0) reasons.push('no request completed');
+  else if (figures.ok === 0) reasons.push(`none of ${figures.requests} requests succeeded`);
+  return { passed: reasons.length === 0, figures, thresholds: results, reasons };
+}
+
+/** Outputs as action.yml declares them; latencies in ms with µs precision, error rate in %. */
+export function outputs(verdict: Verdict, report: unknown): Record<string, string> {
+  const { figures } = verdict;
+  const ms = (value: number): string => (Number.isNaN(value) ? '' : value.toFixed(3));
+  return {
+    requests: String(figures.requests),
+    rps: figures.rps.toFixed(1),
+    'p50-ms': ms(figures.latency.p50),
+    'p90-ms': ms(figures.latency.p90),
+    'p95-ms': ms(figures.latency.p95),
+    'p99-ms': ms(figures.latency.p99),
+    'max-ms': ms(figures.latency.max),
+    'error-rate': (figures.errorRate * 100).toFixed(2),
+    passed: String(verdict.passed),
+    report: JSON.stringify(report),
+  };
+}
+
+export function jsonReport(outcome: Outcome, verdict: Verdict, description: RunDescription): Record<string, unknown> {
+  const { figures } = verdict;
+  const finite = (v: number): number | null => (Number.isFinite(v) ? round3(v) : null);
+  return {
+    passed: verdict.passed,
+    reasons: verdict.reasons,
+    kind: outcome.kind,
+    target: description.target,
+    model: outcome.model,
+    users: description.users,
+    rate: description.rate,
+    startedAt: outcome.startedAt,
+    plannedMs: outcome.plannedMs,
+    measuredMs: round3(outcome.measuredMs),
+    cancelled: outcome.cancelled,
+    requests: figures.requests,
+    ok: figures.ok,
+    errors: figures.errors,
+    errorRate: round3(figures.errorRate * 100) / 100,
+    rps: round3(figures.rps),
+    latencyMs: Object.fromEntries(Object.entries(figures.latency).map(([k, v]) => [k, finite(v)])),
+    statusClasses: figures.statusClasses,
+    errorClasses: figures.errorClasses,
+    thresholds: verdict.thresholds.map((r) => ({
+      threshold: r.threshold.source,
+      metric: r.threshold.metric,
+      observed: finite(r.observed),
+      passed: r.passed,
+    })),
+    warmUp: {
+      ms: outcome.warmUpMs,
+      requests: outcome.warmUp.counts.requests,
+      errors: errorCount(outcome.warmUp.counts),
+      p50Ms: finite(percentileMs(outcome.warmUp.histogram, 50)),
+      p99Ms: finite(percentileMs(outcome.warmUp.histogram, 99)),
+    },
+    dropped: outcome.dropped,
+    interrupted: outcome.interrupted,
+    workers: outcome.workers,
+    shards: outcome.shards,
+    timeline: outcome.timeline.map((b) => ({
+      startMs: b.startMs,
+      requests: b.tally.counts.requests,
+      errors: errorCount(b.tally.counts),
+      rps: round3(bucketRps(b.tally.counts.requests, b.startMs, b.endMs)),
+      p95Ms: finite(percentileMs(b.tally.histogram, 95)),
+    })),
+  };
+}
+
+/** k6's order: the verdict and thresholds first, then the figures, then the picture. */
+export function renderSummary(outcome: Outcome, verdict: Verdict, description: RunDescription): string {
+  const { figures } = verdict;
+  const parts: string[] = [];
+  const title = verdict.passed ? `${PASS} Load test passed` : `${FAIL} Load test failed`;
+  parts.push(heading(2, title));
+  if (!verdict.passed) parts.push(verdict.reasons.map((r) => `- ${r}`).join('\n'));
+  parts.push(describe(outcome, description));
+
+  parts.push(heading(3, 'Thresholds'));
+  if (verdict.thresholds.length === 0) parts.push('_No thresholds were set: this run measures, it does not judge latency._');
+  else {
+    parts.push(
+      table(
+        ['', 'Threshold', 'Observed'],
+        verdict.thresholds.map((r) => [r.passed ? '✓' : '✗', `\`${r.threshold.source}\``, formatObserved(r.threshold.kind, r.observed)]),
+      ),
+    );
+  }
+
+  parts.push(heading(3, 'Figures'));
+  const l = figures.latency;
+  parts.push(
+    table(
+      ['Requests', 'Requests/s', 'Error rate', 'p50', 'p90', 'p95', 'p99', 'max'],
+      [[figures.requests, figures.rps.toFixed(1), `${(figures.errorRate * 100).toFixed(2)}%`, formatMs(l.p50), formatMs(l.p90), formatMs(l.p95), formatMs(l.p99), formatMs(l.max)]],
+    ),
+  );
+  const s = figures.statusClasses;
+  parts.push(table(['Status', '1xx', '2xx', '3xx', '4xx', '5xx'], [['responses', s['1xx'], s['2xx'], s['3xx'], s['4xx'], s['5xx']]]));
+  parts.push(
+    table(
+      ['Error class', 'Count', 'Share of requests'],
+      ERROR_CLASSES.map((name) => [errorLabel(name), figures.errorClasses[name], share(figures.errorClasses[name], figures.requests)]),
+    ),
+  );
+
+  const chart = timelineCharts(outcome);
+  if (chart) parts.push(heading(3, 'Over time'), chart);
+
+  parts.push(notes(outcome));
+  return `${parts.filter((p) => p !== '').join('\n\n')}\n`;
+}
+
+function describe(outcome: Outcome, description: RunDescription): string {
+  const load =
+    outcome.model === 'open'
+      ? `open model: ${description.rate ?? '?'} requests/s on a fixed schedule (latency from each request's intended start), up to ${description.users ?? '?'} connections`
+      : `closed model: ${description.users ?? '?'} users, each waiting for its answer before the next request`;
+  const shards = outcome.kind === 'merge' ? `, merged from ${outcome.shards.length} shard results` : outcome.shards[0].count > 1 ? `, shard ${outcome.shards[0].index}/${outcome.shards[0].count}` : '';
+  return `${description.target} — ${load}; ${formatDuration(outcome.measuredMs)} measured${shards}.`;
+}
+
+function errorLabel(name: (typeof ERROR_CLASSES)[number]): string {
+  return name === 'status' ? 'unexpected status' : name;
+}
+
+function share(count: number, total: number): string {
+  return total === 0 ? '–' : `${((count / total) * 100).toFixed(2)}%`;
+}
+
+function timelineCharts(outcome: Outcome): string {
+  const buckets = outcome.timeline.filter((b) => b.endMs > b.startMs);
+  if (buckets.length < 2) return '';
+  const fine = buckets.some((b) => b.startMs % 1000 !== 0);
+  const labels = buckets.map((b) => `${(b.startMs / 1000).toFixed(fine ? 1 : 0)}s`);
+  const throughput = mermaidChart({
+    title: 'Throughput (requests/s)',
+    xLabels: labels,
+    yLabel: 'requests/s',
+    series: [{ name: 'rps', values: buckets.map((b) => bucketRps(b.tally.counts.requests, b.startMs, b.endMs)) }],
+    bar: true,
+  });
+  const p95 = mermaidChart({
+    title: 'p95 latency (ms)',
+    xLabels: labels,
+    yLabel: 'ms',
+    series: [{ name: 'p95', values: buckets.map((b) => percentileMs(b.tally.histogram, 95)) }],
+  });
+  return `${throughput}\n\n${p95}`;
+}
+
+function notes(outcome: Outcome): string {
+  const lines: string[] = [];
+  if (outcome.warmUpMs > 0) {
+    const w = outcome.warmUp;
+    lines.push(
+      `- Warm-up: ${formatDuration(outcome.warmUpMs)} of load before the measured window, reported here and counted nowhere else: ${w.counts.requests} requests, p50 ${formatMs(percentileMs(w.histogram, 50))}, p99 ${formatMs(percentileMs(w.histogram, 99))}, ${errorCount(w.counts)} errors.`,
+    );
+  }
+  if (outcome.dropped > 0) {
+    lines.push(`- ${outcome.dropped} scheduled requests were never sent: every connection was busy (raise \`users\`, or the target cannot keep up with \`rate\`).`);
+  }
+  if (outcome.interrupted > 0) lines.push(`- ${outcome.interrupted} requests in flight at cancellation were discarded (in no figure).`);
+  lines.push('- Latencies are recorded in microseconds (HDR histogram, 3 significant digits); requests in flight at the end were given the request timeout to finish and are counted.');
+  if (outcome.kind === 'merge') {
+    lines.push(
+      table(
+        ['Shard', 'Started', 'Requests', 'Requests/s', 'File'],
+        outcome.shards.map((s) => [`${s.index}/${s.count}`, s.startedAt, s.requests, s.rps.toFixed(1), s.file ?? '']),
+      ),
+    );
+  }
+  return `<details><summary>Notes</summary>\n\n${lines.join('\n')}\n\n</details>`;
+}
+
+export function bucketRps(requests: number, startMs: number, endMs: number): number {
+  return endMs > startMs ? requests / ((endMs - startMs) / 1000) : 0;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** One progress line: `12.0s  3,456 requests  288.0/s  p95 12.3ms  errors 0 (0.00%)`. */
+export function progressLine(p: { phase: string; elapsedMs: number; requests: number; errors: number; rps: number; p95Ms: number }): string {
+  const rate = p.requests === 0 ? '0.00' : ((p.errors / p.requests) * 100).toFixed(2);
+  const phase = p.phase === 'measuring' ? '' : ` (${p.phase})`;
+  return `${(p.elapsedMs / 1000).toFixed(1)}s${phase}: ${p.requests} requests, ${p.rps.toFixed(1)}/s, p95 ${formatMs(p.p95Ms)}, errors ${p.errors} (${rate}%)`;
+}

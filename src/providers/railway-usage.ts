@@ -1,0 +1,112 @@
+import { ProviderError } from '../core/errors.js';
+import { errorFromResponse, jsonBody, requestIdOf, unexpectedShape, type ErrorBodyReader } from './errors.js';
+import type { CostHttp } from './cost-http.js';
+
+/** Railway usage and estimated usage (reference §2.4), for cost. */
+
+export type MetricMeasurement = 'CPU_USAGE' | 'MEMORY_USAGE_GB' | 'NETWORK_TX_GB' | 'DISK_USAGE_GB';
+
+export interface RailwayUsageOptions {
+  http: CostHttp;
+  /** The GraphQL endpoint: https://backboard.railway.com/graphql/v2, the emulator's, or a proxy. */
+  url: string;
+  token: string;
+  /** `project` = Project-Access-Token header; `account` (account/workspace token) = Bearer. */
+  tokenKind: 'project' | 'account';
+  projectId?: string;
+  workspaceId?: string;
+  timeoutMs?: number;
+}
+
+export interface UsagePeriod {
+  /** ISO-8601 UTC, inclusive. */
+  startDate: string;
+  /** ISO-8601 UTC, exclusive. */
+  endDate: string;
+}
+
+export type UsageValues = Partial<Record<MetricMeasurement, number>>;
+
+const readRailwayHttpError: ErrorBodyReader = (body) => {
+  const first = (body as { errors?: { message?: unknown }[] } | null)?.errors?.[0];
+  return first && typeof first.message === 'string' ? { message: first.message } : undefined;
+};
+
+export class RailwayUsageClient {
+  readonly provider = 'railway';
+  constructor(private readonly options: RailwayUsageOptions) {}
+
+  /**
+   * Usage of several periods in one request: one aliased `usage` field per period (GraphQL
+   * aliases), so a month of days costs a few requests, not thirty.
+   */
+  async usage(periods: readonly UsagePeriod[], measurements: readonly MetricMeasurement[]): Promise<UsageValues[]> {
+    const declarations = ['$measurements: [MetricMeasurement!]!', '$projectId: String', '$workspaceId: String'];
+    const fields: string[] = [];
+    const variables: Record<string, unknown> = { measurements, projectId: this.options.projectId, workspaceId: this.options.workspaceId };
+    periods.forEach((period, index) => {
+      declarations.push(`$start${index}: DateTime`, `$end${index}: DateTime`);
+      variables[`start${index}`] = period.startDate;
+      variables[`end${index}`] = period.endDate;
+      fields.push(
+        `p${index}: usage(measurements: $measurements, projectId: $projectId, workspaceId: $workspaceId, startDate: $start${index}, endDate: $end${index}) { measurement value }`,
+      );
+    });
+    const data = await this.graphql('CostUsage', `query CostUsage(${declarations.join(', ')}) { ${fields.join(' ')} }`, variables);
+    return periods.map((_, index) => usageValues(data[`p${index}`], `usage p${index}`, 'value'));
+  }
+
+  /** Railway's own estimate for the end of the current billing cycle, per measurement. */
+  async estimatedUsage(measurements: readonly MetricMeasurement[]): Promise<UsageValues> {
+    const data = await this.graphql(
+      'CostEstimatedUsage',
+      'query CostEstimatedUsage($measurements: [MetricMeasurement!]!, $projectId: String, $workspaceId: String) { estimatedUsage(measurements: $measurements, projectId: $projectId, workspaceId: $workspaceId) { measurement estimatedValue } }',
+      { measurements, projectId: this.options.projectId, workspaceId: this.options.workspaceId },
+    );
+    return usageValues(data.estimatedUsage, 'estimatedUsage', 'estimatedValue');
+  }
+
+  private async graphql(operationName: string, queryText: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const auth: Record<string, string> =
+      this.options.tokenKind === 'project' ? { 'project-access-token': this.options.token } : { authorization: `Bearer ${this.options.token}` };
+    const response = await this.options.http.request({
+      method: 'POST',
+      url: this.options.url,
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
+      body: JSON.stringify({ query: queryText, variables, operationName }),
+      timeoutMs: this.options.timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300) throw errorFromResponse(this.provider, operationName, response, readRailwayHttpError);
+    // GraphQL errors arrive with HTTP 200 (§2.0).
+    const body = jsonBody<{ data?: Record<string, unknown> | null; errors?: { message?: string }[] }>(this.provider, operationName, response);
+    if (Array.isArray(body.errors) && body.errors.length > 0) {
+      const message = body.errors.map((e) => e?.message ?? 'unknown error').join('; ');
+      const lower = message.toLowerCase();
+      const auth = lower.includes('not authorized') || lower.includes('project token not found');
+      throw new ProviderError(`${operationName} failed: ${message}`, {
+        provider: this.provider,
+        status: response.status,
+        code: auth ? 'not_authorized' : lower.includes('rate limit') ? 'rate_limited' : 'graphql_error',
+        requestId: requestIdOf(response),
+        retriable: !auth,
+      });
+    }
+    if (!body.data || typeof body.data !== 'object') throw unexpectedShape(this.provider, operationName, 'no data');
+    return body.data;
+  }
+}
+
+function usageValues(raw: unknown, what: string, field: 'value' | 'estimatedValue'): UsageValues {
+  if (!Array.isArray(raw)) throw unexpectedShape('railway', what, 'expected a list of measurements');
+  const values: UsageValues = {};
+  for (const item of raw) {
+    const entry = item as Record<string, unknown> | null;
+    const value = entry?.[field];
+    if (!entry || typeof entry.measurement !== 'string' || typeof value !== 'number' || !Number.isFinite(value)) {
+      throw unexpectedShape('railway', what, `each item needs a measurement and a numeric ${field}`);
+    }
+    const key = entry.measurement as MetricMeasurement;
+    values[key] = (values[key] ?? 0) + value;
+  }
+  return values;
+}

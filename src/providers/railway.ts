@@ -1,0 +1,202 @@
+import { ProviderError } from '../core/errors.js';
+import type { HttpClient } from '../core/http.js';
+import { errorFromResponse, jsonBody, requestIdOf, unexpectedShape, type ErrorBodyReader } from './errors.js';
+
+/** Railway public GraphQL API client: deploy, read, cancel and roll back deployments (reference §2). */
+
+export type RailwayStatus =
+  | 'BUILDING'
+  | 'CRASHED'
+  | 'DEPLOYING'
+  | 'FAILED'
+  | 'INITIALIZING'
+  | 'NEEDS_APPROVAL'
+  | 'QUEUED'
+  | 'REMOVED'
+  | 'REMOVING'
+  | 'SKIPPED'
+  | 'SLEEPING'
+  | 'SUCCESS'
+  | 'WAITING';
+
+export interface RailwayDeployment {
+  id: string;
+  status: RailwayStatus;
+  createdAt: string;
+  url: string | null;
+  staticUrl: string | null;
+  meta: Record<string, unknown> | null;
+  canRollback: boolean;
+}
+
+/**
+ * A project token (the usual RAILWAY_TOKEN in CI) is sent as `Project-Access-Token`; an account,
+ * workspace or OAuth token as `Authorization: Bearer`. Sending one the other way is "Not Authorized".
+ */
+export type RailwayTokenKind = 'project' | 'account';
+
+export interface RailwayClientOptions {
+  http: HttpClient;
+  /** https://backboard.railway.com/graphql/v2, the emulator, or a proxy. */
+  url: string;
+  token: string;
+  tokenKind: RailwayTokenKind;
+  timeoutMs?: number;
+}
+
+export interface DeploymentListInput {
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  status?: { in?: RailwayStatus[]; notIn?: RailwayStatus[] };
+}
+
+const DEPLOYMENT_FIELDS = 'id status createdAt url staticUrl meta canRollback';
+
+const readRailwayHttpError: ErrorBodyReader = (body) => {
+  const first = (body as { errors?: { message?: unknown }[] } | null)?.errors?.[0];
+  return first && typeof first.message === 'string' ? { message: first.message } : undefined;
+};
+
+export class RailwayClient {
+  readonly provider = 'railway';
+  constructor(private readonly options: RailwayClientOptions) {}
+
+  /** Deploys `commitSha` of the service's connected repo; returns the new deployment id. */
+  async deployCommit(serviceId: string, environmentId: string, commitSha: string): Promise<string> {
+    const data = await this.graphql<{ serviceInstanceDeployV2: unknown }>(
+      'ServiceInstanceDeployV2',
+      'mutation ServiceInstanceDeployV2($serviceId: String!, $environmentId: String!, $commitSha: String) { serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId, commitSha: $commitSha) }',
+      { serviceId, environmentId, commitSha },
+      true,
+    );
+    if (typeof data.serviceInstanceDeployV2 !== 'string') throw unexpectedShape(this.provider, 'serviceInstanceDeployV2', 'expected a deployment id');
+    return data.serviceInstanceDeployV2;
+  }
+
+  async deployment(id: string): Promise<RailwayDeployment> {
+    const data = await this.graphql<{ deployment: unknown }>(
+      'Deployment',
+      `query Deployment($id: String!) { deployment(id: $id) { ${DEPLOYMENT_FIELDS} } }`,
+      { id },
+    );
+    return railwayDeployment(data.deployment, `deployment ${id}`);
+  }
+
+  /** Newest first (ordering UNCONFIRMED in the reference, §2.2: callers sort by createdAt too). */
+  async deployments(input: DeploymentListInput, first = 10): Promise<RailwayDeployment[]> {
+    const data = await this.graphql<{ deployments: { edges?: { node: unknown }[] } | null }>(
+      'Deployments',
+      `query Deployments($input: DeploymentListInput!, $first: Int) { deployments(input: $input, first: $first) { edges { node { ${DEPLOYMENT_FIELDS} } } } }`,
+      { input, first },
+    );
+    const edges = data.deployments?.edges;
+    if (!Array.isArray(edges)) throw unexpectedShape(this.provider, 'deployments', 'no edges array');
+    return edges
+      .map((edge) => railwayDeployment(edge?.node, 'deployments'))
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  }
+
+  /**
+   * Rolls back to deployment `id`. The schema types the result as Boolean! (the docs' selection
+   * set is a validation error, §2.3), so the new deployment is found by listing afterwards.
+   */
+  async rollback(id: string): Promise<boolean> {
+    const data = await this.graphql<{ deploymentRollback: unknown }>(
+      'DeploymentRollback',
+      'mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }',
+      { id },
+      true,
+    );
+    return data.deploymentRollback === true;
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    const data = await this.graphql<{ deploymentCancel: unknown }>(
+      'DeploymentCancel',
+      'mutation DeploymentCancel($id: String!) { deploymentCancel(id: $id) }',
+      { id },
+      true,
+    );
+    return data.deploymentCancel === true;
+  }
+
+  /** Stops a deployment and moves it to history (REMOVED); for one past the point where cancel works. */
+  async remove(id: string): Promise<boolean> {
+    const data = await this.graphql<{ deploymentRemove: unknown }>(
+      'DeploymentRemove',
+      'mutation DeploymentRemove($id: String!) { deploymentRemove(id: $id) }',
+      { id },
+      true,
+    );
+    return data.deploymentRemove === true;
+  }
+
+  private async graphql<T>(operationName: string, queryText: string, variables: Record<string, unknown>, mutation = false): Promise<T> {
+    const auth: Record<string, string> =
+      this.options.tokenKind === 'project' ? { 'project-access-token': this.options.token } : { authorization: `Bearer ${this.options.token}` };
+    const response = await this.options.http.request({
+      method: 'POST',
+      url: this.options.url,
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
+      body: JSON.stringify({ query: queryText, variables, operationName }),
+      mutation,
+      timeoutMs: this.options.timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300) throw errorFromResponse(this.provider, operationName, response, readRailwayHttpError);
+    // GraphQL errors arrive with HTTP 200 (§2.0).
+    const body = jsonBody<{ data?: T | null; errors?: { message?: string }[] }>(this.provider, operationName, response);
+    if (Array.isArray(body.errors) && body.errors.length > 0) {
+      const message = body.errors.map((e) => e?.message ?? 'unknown error').join('; ');
+      const lower = message.toLowerCase();
+      const auth = lower.includes('not authorized') || lower.includes('project token not found');
+      throw new ProviderError(`${operationName} failed: ${message}${auth ? hint(this.options.tokenKind) : ''}`, {
+        provider: this.provider,
+        status: response.status,
+        code: auth ? 'not_authorized' : 'graphql_error',
+        requestId: requestIdOf(response),
+        retriable: false,
+      });
+    }
+    if (!body.data || typeof body.data !== 'object') throw unexpectedShape(this.provider, operationName, 'no data');
+    return body.data;
+  }
+}
+
+function hint(kind: RailwayTokenKind): string {
+  return kind === 'project'
+    ? ' (the token was sent as a project token: check that it belongs to this project and environment, or set railway-token-type: account for an account token)'
+    : ' (the token was sent as an account token: set railway-token-type: project for a project token)';
+}
+
+function railwayDeployment(raw: unknown, what: string): RailwayDeployment {
+  const value = raw as Partial<RailwayDeployment> | null | undefined;
+  if (!value || typeof value.id !== 'string' || typeof value.status !== 'string') {
+    throw unexpectedShape('railway', what, 'a deployment needs a string id and status');
+  }
+  return {
+    id: value.id,
+    status: value.status,
+    createdAt: typeof value.createdAt === 'string' ? value.createdAt : new Date(0).toISOString(),
+    url: typeof value.url === 'string' ? value.url : null,
+    staticUrl: typeof value.staticUrl === 'string' ? value.staticUrl : null,
+    meta: value.meta && typeof value.meta === 'object' ? value.meta : null,
+    canRollback: value.canRollback === true,
+  };
+}
+
+/**
+ * The deployment's own URL with a scheme (whether Railway includes one is UNCONFIRMED, §2.1; the
+ * scheme is the API's own: https for Railway, http for the loopback emulator). The deployment URL,
+ * not the service's static domain, so a health check looks at this build and not whichever serves.
+ */
+export function railwayUrl(d: Pick<RailwayDeployment, 'url' | 'staticUrl'>, scheme: 'https' | 'http' = 'https'): string | null {
+  const host = d.url ?? d.staticUrl;
+  if (!host) return null;
+  return /^https?:\/\//.test(host) ? host : `${scheme}://${host}`;
+}
+
+export function railwayCommitOf(d: RailwayDeployment): string | undefined {
+  const hash = d.meta?.commitHash;
+  return typeof hash === 'string' ? hash : undefined;
+}

@@ -1,0 +1,256 @@
+import type { HttpClient, HttpResponse } from '../core/http.js';
+import { errorFromResponse, joinUrl, jsonBody, query, unexpectedShape, type ErrorBodyReader } from './errors.js';
+
+/** Vercel REST API client: the calls the deploy and rollback actions make (reference §1). */
+
+export type VercelReadyState = 'QUEUED' | 'INITIALIZING' | 'BUILDING' | 'READY' | 'ERROR' | 'CANCELED' | 'BLOCKED' | 'DELETED';
+export const VERCEL_TERMINAL: ReadonlySet<string> = new Set(['READY', 'ERROR', 'CANCELED', 'BLOCKED', 'DELETED']);
+
+export interface VercelDeployment {
+  id: string;
+  /** Hostname without scheme; null while an upload is incomplete. */
+  url: string | null;
+  readyState: VercelReadyState;
+  readySubstate?: 'STAGED' | 'ROLLING' | 'PROMOTED';
+  target?: string | null;
+  aliasAssigned?: boolean;
+  aliasError?: { code?: string; message?: string } | null;
+  errorCode?: string;
+  errorMessage?: string;
+  inspectorUrl?: string | null;
+  createdAt?: number;
+  meta?: Record<string, string>;
+  gitSource?: { sha?: string; ref?: string; [key: string]: unknown };
+  projectId?: string;
+  isRollbackCandidate?: boolean;
+}
+
+export interface VercelAliasRequest {
+  fromDeploymentId: string | null;
+  toDeploymentId: string;
+  jobStatus: 'pending' | 'in-progress' | 'succeeded' | 'failed' | 'skipped';
+  requestedAt: number;
+  type: 'promote' | 'rollback';
+}
+
+export interface VercelProject {
+  id: string;
+  name: string;
+  /** What serves production now. */
+  productionDeployment: { id: string; url?: string | null; readyState?: string } | null;
+  lastAliasRequest: VercelAliasRequest | null;
+  /**
+   * Set by an instant rollback: production is pinned and new production builds are not aliased
+   * until someone promotes. Cleared by a promote.
+   */
+  lastRollbackTarget: unknown;
+  rollbackDescription?: string | null;
+}
+
+export interface VercelGitSource {
+  type: 'github';
+  org: string;
+  repo: string;
+  ref: string;
+  sha: string;
+}
+
+export interface CreateDeploymentRequest {
+  name: string;
+  project: string;
+  /** `production`, `staging`, or null for preview. */
+  target: string | null;
+  gitSource: VercelGitSource;
+  meta?: Record<string, string>;
+}
+
+export interface ListDeploymentsQuery {
+  projectId: string;
+  target?: string;
+  state?: readonly VercelReadyState[];
+  limit?: number;
+  until?: number;
+  since?: number;
+  sha?: string;
+  rollbackCandidate?: boolean;
+}
+
+export interface VercelClientOptions {
+  http: HttpClient;
+  /** https://api.vercel.com, the emulator, or a proxy. */
+  baseUrl: string;
+  token: string;
+  teamId?: string;
+  /** The CLI lists with v6, the OpenAPI with v7 (reference §1.3). */
+  listVersion?: 'v6' | 'v7';
+  /** Timeout of one request, milliseconds (the HttpClient's own otherwise). */
+  timeoutMs?: number;
+}
+
+const readVercelError: ErrorBodyReader = (body) => {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (!error || typeof error !== 'object') return undefined;
+  return {
+    code: typeof error.code === 'string' ? error.code : undefined,
+    message: typeof error.message === 'string' ? error.message : undefined,
+  };
+};
+
+export class VercelClient {
+  readonly provider = 'vercel';
+  constructor(private readonly options: VercelClientOptions) {}
+
+  async createDeployment(body: CreateDeploymentRequest): Promise<VercelDeployment> {
+    // forceNew: a deploy of a commit must build it; de-duplication rules are UNCONFIRMED (§1.1)
+    // and our own idempotency check (an existing READY deployment of the commit) runs before this.
+    const response = await this.send('POST', `/v13/deployments${this.scope({ forceNew: 1, skipAutoDetectionConfirmation: 1 })}`, 'create deployment', {
+      body,
+      mutation: true,
+    });
+    return deployment(jsonBody(this.provider, 'create deployment', response), 'create deployment');
+  }
+
+  async getDeployment(id: string): Promise<VercelDeployment> {
+    const response = await this.send('GET', `/v13/deployments/${encodeURIComponent(id)}${this.scope({})}`, `get deployment ${id}`);
+    return deployment(jsonBody(this.provider, `get deployment ${id}`, response), `get deployment ${id}`);
+  }
+
+  /** One page, newest first. List items are keyed `uid`; they are returned with `id` like the rest. */
+  async listDeployments(q: ListDeploymentsQuery): Promise<{ deployments: VercelDeployment[]; next: number | null }> {
+    const version = this.options.listVersion ?? 'v6';
+    const path = `/${version}/deployments${this.scope({
+      projectId: q.projectId,
+      target: q.target,
+      state: q.state?.join(','),
+      limit: q.limit ?? 20,
+      until: q.until,
+      since: q.since,
+      sha: q.sha,
+      rollbackCandidate: q.rollbackCandidate,
+    })}`;
+    const what = 'list deployments';
+    const response = await this.send('GET', path, what);
+    const body = jsonBody<{ deployments?: unknown; pagination?: { next?: unknown } }>(this.provider, what, response);
+    if (!Array.isArray(body.deployments)) throw unexpectedShape(this.provider, what, 'no deployments array');
+    const deployments = body.deployments.map((item) => {
+      const raw = item as Record<string, unknown>;
+      return deployment({ ...raw, id: raw.id ?? raw.uid, readyState: raw.readyState ?? raw.state }, what);
+    });
+    const next = typeof body.pagination?.next === 'number' ? body.pagination.next : null;
+    return { deployments, next };
+  }
+
+  async cancelDeployment(id: string): Promise<VercelDeployment> {
+    const what = `cancel deployment ${id}`;
+    const response = await this.send('PATCH', `/v12/deployments/${encodeURIComponent(id)}/cancel${this.scope({})}`, what, { mutation: true });
+    return deployment(jsonBody(this.provider, what, response), what);
+  }
+
+  async getProject(projectId: string): Promise<VercelProject> {
+    const what = `get project ${projectId}`;
+    const response = await this.send('GET', `/v9/projects/${encodeURIComponent(projectId)}${this.scope({ rollbackInfo: 'true' })}`, what);
+    const body = jsonBody<Record<string, unknown>>(this.provider, what, response);
+    if (typeof body.id !== 'string') throw unexpectedShape(this.provider, what, 'no project id');
+    // `targets` is how this client knows what serves production; an answer without it is not
+    // "nothing serves" (that is `targets: {}`) but a partial read. Whether real Vercel omits the
+    // key for a project that never had a production deployment is UNCONFIRMED.
+    if (!body.targets || typeof body.targets !== 'object') throw unexpectedShape(this.provider, what, 'no targets object');
+    const targets = body.targets as { production?: { id?: unknown; url?: unknown; readyState?: unknown } | null };
+    const production = targets.production && typeof targets.production.id === 'string' ? targets.production : null;
+    return {
+      id: body.id,
+      name: typeof body.name === 'string' ? body.name : body.id,
+      productionDeployment: production
+        ? {
+            id: production.id as string,
+            url: typeof production.url === 'string' ? production.url : null,
+            readyState: typeof production.readyState === 'string' ? production.readyState : undefined,
+          }
+        : null,
+      lastAliasRequest: aliasRequest(body.lastAliasRequest),
+      lastRollbackTarget: body.lastRollbackTarget ?? null,
+      rollbackDescription: describeRollback(body.rollbackDescription),
+    };
+  }
+
+  /** 201 (done or started) or 202 (queued behind a rolling release); no body either way. */
+  async promote(projectId: string, deploymentId: string): Promise<number> {
+    const what = `promote ${deploymentId}`;
+    const path = `/v10/projects/${encodeURIComponent(projectId)}/promote/${encodeURIComponent(deploymentId)}${this.scope({})}`;
+    const response = await this.send('POST', path, what, { body: {}, mutation: true });
+    return response.status;
+  }
+
+  /** Instant rollback to `deploymentId` (the deployment to go back TO); pins production. */
+  async rollback(projectId: string, deploymentId: string, description?: string): Promise<number> {
+    const what = `roll back to ${deploymentId}`;
+    const path = `/v1/projects/${encodeURIComponent(projectId)}/rollback/${encodeURIComponent(deploymentId)}${this.scope({ description })}`;
+    const response = await this.send('POST', path, what, { body: {}, mutation: true });
+    return response.status;
+  }
+
+  private scope(params: Record<string, string | number | boolean | undefined>): string {
+    return query({ ...params, teamId: this.options.teamId });
+  }
+
+  private async send(method: string, path: string, what: string, extra: { body?: unknown; mutation?: boolean } = {}): Promise<HttpResponse> {
+    const response = await this.options.http.request({
+      method,
+      url: joinUrl(this.options.baseUrl, path),
+      headers: {
+        authorization: `Bearer ${this.options.token}`,
+        accept: 'application/json',
+        ...(extra.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: extra.body !== undefined ? JSON.stringify(extra.body) : undefined,
+      mutation: extra.mutation,
+      timeoutMs: this.options.timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300) throw errorFromResponse(this.provider, what, response, readVercelError);
+    return response;
+  }
+}
+
+function deployment(raw: unknown, what: string): VercelDeployment {
+  const value = raw as Partial<VercelDeployment> | null;
+  if (!value || typeof value.id !== 'string' || typeof value.readyState !== 'string') {
+    throw unexpectedShape('vercel', what, 'a deployment needs a string id and readyState');
+  }
+  return { ...value, url: typeof value.url === 'string' ? value.url : null } as VercelDeployment;
+}
+
+function aliasRequest(raw: unknown): VercelAliasRequest | null {
+  const value = raw as Partial<VercelAliasRequest> | null | undefined;
+  if (!value || typeof value.toDeploymentId !== 'string' || typeof value.jobStatus !== 'string') return null;
+  return {
+    fromDeploymentId: typeof value.fromDeploymentId === 'string' ? value.fromDeploymentId : null,
+    toDeploymentId: value.toDeploymentId,
+    jobStatus: value.jobStatus,
+    requestedAt: typeof value.requestedAt === 'number' ? value.requestedAt : 0,
+    type: value.type === 'rollback' ? 'rollback' : 'promote',
+  };
+}
+
+/** The shape of `rollbackDescription` is UNCONFIRMED (§1.5, "who/why"): a string or an object with a description. */
+function describeRollback(raw: unknown): string | null {
+  if (typeof raw === 'string') return raw;
+  if (!raw || typeof raw !== 'object') return null;
+  const value = raw as { description?: unknown; username?: unknown };
+  const why = typeof value.description === 'string' && value.description ? value.description : null;
+  const who = typeof value.username === 'string' ? value.username : null;
+  return why && who ? `${why} (by ${who})` : (why ?? (who ? `by ${who}` : null));
+}
+
+/**
+ * A deployment URL from Vercel's scheme-less hostname. The scheme is the API's own: https for
+ * Vercel, http for the loopback emulator.
+ */
+export function vercelUrl(hostname: string | null | undefined, scheme: 'https' | 'http' = 'https'): string | null {
+  if (!hostname) return null;
+  return /^https?:\/\//.test(hostname) ? hostname : `${scheme}://${hostname}`;
+}
+
+/** The commit a deployment was built from: gitSource.sha, or a git meta key (names UNCONFIRMED, §1.3). */
+export function vercelCommitOf(d: VercelDeployment): string | undefined {
+  return d.gitSource?.sha ?? d.meta?.githubCommitSha ?? d.meta?.threadrCommitSha ?? undefined;
+}

@@ -1,0 +1,50 @@
+import type { Logger } from '../core/host.js';
+import type { Clock } from './clock.js';
+import type { ComponentName, Observation, WaitContext, WaitOutcome } from './component.js';
+import { pollUntil } from './poll.js';
+import type { PollSchedule } from './schedule.js';
+
+/** What every adapter is built with besides its provider client. */
+export interface AdapterContext {
+  clock: Clock;
+  schedule: PollSchedule;
+  log: Logger;
+  /** Pause before reading back after an unknown mutation outcome; the poll minimum is a fair choice. */
+  settleMs: number;
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The wait loop both adapters use: adaptive polling of `observe` until the deployment settles. */
+export async function waitForSettled(
+  component: ComponentName,
+  id: string,
+  startedAt: number,
+  observe: (id: string) => Promise<Observation>,
+  context: AdapterContext,
+  wait: WaitContext,
+): Promise<WaitOutcome> {
+  let lastState: string | undefined;
+  const result = await pollUntil(
+    async () => {
+      const observation = await observe(id);
+      if (observation.state !== lastState) {
+        lastState = observation.state;
+        wait.onProgress?.(observation);
+      }
+      return observation;
+    },
+    (observation) => observation.phase !== 'pending',
+    {
+      clock: context.clock,
+      schedule: context.schedule,
+      deadline: wait.deadline,
+      startedAt,
+      onReadError: (error, consecutive) =>
+        context.log.warn(`${component}: reading the status of ${id} failed (${errorText(error)}); still waiting${consecutive > 1 ? ` (${consecutive} failed reads in a row)` : ''}`),
+    },
+  );
+  return result.done ? { kind: 'settled', observation: result.value, reads: result.reads } : { kind: 'timed-out', last: result.last, reads: result.reads };
+}

@@ -1,0 +1,87 @@
+import type { Logger } from '../core/host.js';
+import { HttpClient, type HttpClientOptions } from '../core/http.js';
+import { GitHubDeploymentsClient } from '../providers/github-deployments.js';
+import { RailwayClient } from '../providers/railway.js';
+import { VercelClient } from '../providers/vercel.js';
+import type { AdapterContext } from './adapter-context.js';
+import type { Clock } from './clock.js';
+import type { ComponentAdapter, ComponentName } from './component.js';
+import { DeploymentRecord, runUrl } from './github-record.js';
+import type { PlatformSettings } from './inputs.js';
+import { RailwayComponent } from './railway-component.js';
+import { patience as makePatience, type Patience } from './poll.js';
+import { scheduleWithMin } from './schedule.js';
+import { VercelComponent } from './vercel-component.js';
+import { Verifier } from './verify.js';
+
+export interface Collaborators {
+  http: HttpClient;
+  adapters: Partial<Record<ComponentName, ComponentAdapter>>;
+  record: DeploymentRecord;
+  verifier: Verifier;
+  patience: Patience;
+}
+
+/** How long an essential read may keep failing before it counts (a 429 storm, a platform restart). */
+const READ_BUDGET_MS = 120_000;
+
+/** What tests and the benchmark may replace; a runner uses the defaults. */
+export interface Overrides {
+  clock: Clock;
+  /** Extra HttpClient options (a test's `sleep` for retry backoff, say). */
+  http?: Partial<HttpClientOptions>;
+}
+
+/** Builds the HTTP client, the provider clients and the component adapters from the settings. */
+export function buildCollaborators(
+  settings: PlatformSettings,
+  log: Logger,
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: Overrides,
+  git?: { org: string; repo: string; branch: string },
+): Collaborators {
+  const http = new HttpClient({
+    timeoutMs: settings.requestTimeoutMs,
+    userAgent: 'threadr-ops',
+    onRetry: ({ url, attempt, delayMs, reason }) => log.info(`${new URL(url).pathname}: ${reason}, try ${attempt + 1} in ${Math.round(delayMs)}ms`),
+    ...overrides.http,
+  });
+  const context: AdapterContext = { clock: overrides.clock, schedule: scheduleWithMin(settings.pollMinMs), log, settleMs: settings.pollMinMs };
+  const adapters: Partial<Record<ComponentName, ComponentAdapter>> = {};
+  if (settings.vercel) {
+    const { token, apiUrl, teamId, projectId } = settings.vercel;
+    adapters.frontend = new VercelComponent({
+      client: new VercelClient({ http, baseUrl: apiUrl, token, teamId }),
+      projectId,
+      environment: settings.environment,
+      git: git ?? { org: '', repo: '', branch: '' },
+      scheme: schemeOf(apiUrl),
+      context,
+    });
+  }
+  if (settings.railway) {
+    const { token, tokenKind, apiUrl, projectId, environmentId, serviceId } = settings.railway;
+    adapters.backend = new RailwayComponent({
+      client: new RailwayClient({ http, url: apiUrl, token, tokenKind }),
+      projectId,
+      environmentId,
+      serviceId,
+      scheme: schemeOf(apiUrl),
+      context,
+    });
+  }
+  const github = settings.github ? new GitHubDeploymentsClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository }) : undefined;
+  const record = new DeploymentRecord(github, log, runUrl(env), { clock: overrides.clock, settleMs: settings.pollMinMs });
+  const verifier = new Verifier(settings.verify, { http, log, clock: overrides.clock });
+  const patience = makePatience({
+    clock: overrides.clock,
+    schedule: context.schedule,
+    budgetMs: READ_BUDGET_MS,
+    onRetry: (what, error) => log.warn(`${what}: ${error instanceof Error ? error.message : String(error)}; trying again`),
+  });
+  return { http, adapters, record, verifier, patience };
+}
+
+function schemeOf(apiUrl: string): 'https' | 'http' {
+  return new URL(apiUrl).protocol === 'http:' ? 'http' : 'https';
+}

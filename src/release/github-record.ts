@@ -1,0 +1,98 @@
+import type { Logger } from '../core/host.js';
+import type { DeploymentState, GitHubDeploymentsClient } from '../providers/github-deployments.js';
+import { errorText } from './adapter-context.js';
+import { randomUUID } from 'node:crypto';
+import type { Clock } from './clock.js';
+import type { Environment } from './component.js';
+import { mutateOnce } from './mutation.js';
+
+/**
+ * The GitHub Deployment that tells people what was deployed where. It is bookkeeping: a failure
+ * here (a token without `deployments: write`, GitHub having a bad minute) is logged as a warning
+ * and never stops or fails a production deploy or rollback.
+ */
+export class DeploymentRecord {
+  id: number | null = null;
+
+  constructor(
+    private readonly client: GitHubDeploymentsClient | undefined,
+    private readonly log: Logger,
+    private readonly logUrl: string | null,
+    private readonly timing: { clock: Clock; settleMs: number },
+  ) {}
+
+  get enabled(): boolean {
+    return this.client !== undefined;
+  }
+
+  async start(input: { ref: string; environment: Environment; description: string; task?: string; payload?: Record<string, unknown> }): Promise<number | null> {
+    if (!this.client) return null;
+    const client = this.client;
+    // A key in the payload finds this very record again if the create's answer is lost.
+    const key = randomUUID();
+    try {
+      const deployment = await mutateOnce(
+        'GitHub: create deployment',
+        () =>
+          client.create({
+            ref: input.ref,
+            environment: input.environment,
+            description: input.description,
+            task: input.task,
+            payload: { ...input.payload, threadrOpsKey: key },
+            productionEnvironment: input.environment === 'production',
+          }),
+        async () => (await client.list({ environment: input.environment, sha: input.ref, perPage: 10 })).find((d) => (d.payload as { threadrOpsKey?: string } | null)?.threadrOpsKey === key) ?? null,
+        { clock: this.timing.clock, log: this.log, settleMs: this.timing.settleMs },
+      );
+      this.id = deployment.id;
+      this.log.info(`GitHub deployment ${deployment.id} created for ${input.environment}`);
+      await this.status('in_progress', { description: input.description });
+      return deployment.id;
+    } catch (error) {
+      this.log.warn(`GitHub deployment not recorded (${errorText(error)}); going on without it`);
+      return null;
+    }
+  }
+
+  /** Attaches to an existing deployment (the rollback action marking the one that failed). */
+  adopt(id: number): void {
+    this.id = id;
+  }
+
+  async status(state: DeploymentState, details: { description?: string; environmentUrl?: string | null }, id: number | null = this.id): Promise<boolean> {
+    if (!this.client || id === null) return false;
+    try {
+      await this.client.createStatus(id, {
+        state,
+        description: details.description,
+        environmentUrl: details.environmentUrl,
+        logUrl: this.logUrl,
+      });
+      this.log.info(`GitHub deployment ${id}: ${state}`);
+      return true;
+    } catch (error) {
+      this.log.warn(`GitHub deployment ${id}: could not set ${state} (${errorText(error)})`);
+      return false;
+    }
+  }
+
+  /** The newest deployment of the environment (optionally of one commit), for the rollback action. */
+  async latest(environment: Environment, sha?: string): Promise<number | null> {
+    if (!this.client) return null;
+    try {
+      const [newest] = await this.client.list({ environment, sha, perPage: 1 });
+      return newest?.id ?? null;
+    } catch (error) {
+      this.log.warn(`could not list GitHub deployments (${errorText(error)})`);
+      return null;
+    }
+  }
+}
+
+/** The run's page: where the deploy's log lives (GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID). */
+export function runUrl(env: Readonly<Record<string, string | undefined>>): string | null {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
+  if (!server || !repository || !run) return null;
+  return `${server.replace(/\/+$/, '')}/${repository}/actions/runs/${run}`;
+}

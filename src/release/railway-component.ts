@@ -1,0 +1,186 @@
+import { railwayCommitOf, railwayUrl, type RailwayClient, type RailwayDeployment, type RailwayStatus } from '../providers/railway.js';
+import { waitForSettled, type AdapterContext } from './adapter-context.js';
+import { ReleaseError, type ComponentAdapter, type Observation, type Pin, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
+import { mutateOnce } from './mutation.js';
+
+export interface RailwayComponentOptions {
+  client: RailwayClient;
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  /** Dashboard host for log links (railway.com). */
+  dashboardUrl?: string;
+  /** Scheme of deployment URLs (the API's: https, or http for the emulator). */
+  scheme: 'https' | 'http';
+  context: AdapterContext;
+}
+
+const PENDING: readonly RailwayStatus[] = ['QUEUED', 'WAITING', 'INITIALIZING', 'BUILDING', 'DEPLOYING', 'NEEDS_APPROVAL'];
+/** What serves: SUCCESS, or SLEEPING (a serverless app asleep after it deployed fine). */
+const SERVING: readonly RailwayStatus[] = ['SUCCESS', 'SLEEPING'];
+
+/** The backend on Railway: one service instance in one environment. */
+export class RailwayComponent implements ComponentAdapter {
+  readonly component = 'backend' as const;
+  readonly provider = 'railway' as const;
+  readonly label: string;
+
+  constructor(private readonly options: RailwayComponentOptions) {
+    this.label = `backend (Railway service ${options.serviceId})`;
+  }
+
+  private get client(): RailwayClient {
+    return this.options.client;
+  }
+
+  private list(status?: RailwayStatus[], first = 20): Promise<RailwayDeployment[]> {
+    const { projectId, environmentId, serviceId } = this.options;
+    return this.client.deployments({ projectId, environmentId, serviceId, ...(status ? { status: { in: status } } : {}) }, first);
+  }
+
+  async current(): Promise<RollbackTarget | null> {
+    const serving = (await this.list([...SERVING], 5))[0];
+    return serving ? this.targetOf(serving) : null;
+  }
+
+  async pin(): Promise<Pin | null> {
+    return null;
+  }
+
+  async findForCommit(sha: string): Promise<Observation | null> {
+    const mine = (await this.list()).filter((d) => railwayCommitOf(d) === sha);
+    const chosen = mine.find((d) => SERVING.includes(d.status)) ?? mine.find((d) => PENDING.includes(d.status));
+    return chosen ? this.observation(chosen) : null;
+  }
+
+  async start(sha: string): Promise<Observation> {
+    const { serviceId, environmentId } = this.options;
+    const deploy = async (): Promise<Observation> => {
+      const id = await this.client.deployCommit(serviceId, environmentId, sha);
+      return { id, state: 'QUEUED', phase: 'pending', url: null, sha, logUrl: this.logUrl(id) };
+    };
+    return mutateOnce('backend: serviceInstanceDeployV2', deploy, () => this.findForCommit(sha), this.mutationOptions());
+  }
+
+  async observe(id: string): Promise<Observation> {
+    return this.observation(await this.client.deployment(id));
+  }
+
+  wait(id: string, startedAt: number, context: WaitContext): Promise<WaitOutcome> {
+    return waitForSettled('backend', id, startedAt, (d) => this.observe(d), this.options.context, context);
+  }
+
+  async cancel(id: string): Promise<void> {
+    const settled = async (): Promise<true | null> => ((await this.observe(id)).phase !== 'pending' ? true : null);
+    try {
+      await mutateOnce(`backend: cancel ${id}`, async () => (await this.client.cancel(id), true as const), settled, this.mutationOptions());
+      return;
+    } catch (error) {
+      const now = await this.observe(id).catch(() => undefined);
+      if (now && now.phase !== 'pending') return;
+      // deploymentCancel only stops queued or building deployments; one already DEPLOYING is
+      // removed instead, or it would replace production after we gave up on it.
+      if (now?.state !== 'DEPLOYING') throw error;
+      this.options.context.log.info(`backend: ${id} is DEPLOYING and cannot be canceled; removing it instead`);
+      await this.client.remove(id);
+    }
+  }
+
+  async ensureServing(): Promise<string | null> {
+    // A deployment that reached SUCCESS serves: Railway retires the previous one by itself.
+    return null;
+  }
+
+  async isServing(deploymentId: string): Promise<boolean> {
+    return (await this.current())?.deploymentId === deploymentId;
+  }
+
+  async rollbackTo(target: RollbackTarget, _reason: string, context: WaitContext): Promise<Observation> {
+    const { clock, log } = this.options.context;
+    const before = await this.list(undefined, 20);
+    const serving = before.find((d) => SERVING.includes(d.status));
+    if (serving?.id === target.deploymentId) {
+      log.info(`backend: ${target.deploymentId} already serves`);
+      return this.observation(serving);
+    }
+    const known = new Map(before.map((d) => [d.id, d.status]));
+    // Whether deploymentRollback makes a new deployment or revives the old record is UNCONFIRMED
+    // (§2.3): accept either, found by listing.
+    const findRollback = async (): Promise<Observation | null> => {
+      const after = await this.list(undefined, 20);
+      const fresh = after.find((d) => !known.has(d.id) && d.status !== 'REMOVED' && d.status !== 'REMOVING');
+      if (fresh) return this.observation(fresh);
+      const revived = after.find((d) => d.id === target.deploymentId && d.status !== known.get(d.id) && d.status !== 'REMOVED');
+      return revived ? this.observation(revived) : null;
+    };
+    const startedAt = clock.now();
+    await mutateOnce(
+      `backend: deploymentRollback to ${target.deploymentId}`,
+      async () => {
+        const accepted = await this.client.rollback(target.deploymentId);
+        if (!accepted) throw new ReleaseError(`Railway refused to roll back to ${target.deploymentId} (deploymentRollback returned false)`);
+        return true as const;
+      },
+      async () => ((await findRollback()) ? (true as const) : null),
+      this.mutationOptions(),
+    );
+    // The new deployment may take a moment to be listed (scripted lag in the emulator, §Emulator).
+    let found: Observation | null = null;
+    while (found === null) {
+      found = await findRollback().catch((error: unknown) => {
+        log.warn(`backend: listing deployments after the rollback failed (${error instanceof Error ? error.message : String(error)})`);
+        return null;
+      });
+      if (found) break;
+      if (clock.now() >= context.deadline) throw new ReleaseError(`rollback to ${target.deploymentId} was accepted but no new deployment appeared in time`);
+      await clock.sleep(this.options.context.schedule.minMs);
+    }
+    log.info(`backend: rollback deployment ${found.id} is ${found.state}`);
+    if (found.phase !== 'pending') return found;
+    const outcome = await this.wait(found.id, startedAt, context);
+    if (outcome.kind === 'timed-out') throw new ReleaseError(`rollback deployment ${found.id} did not reach SUCCESS in time (last ${outcome.last?.state ?? 'unknown'})`);
+    return outcome.observation;
+  }
+
+  async previous(): Promise<RollbackTarget | null> {
+    const all = await this.list(undefined, 50);
+    const current = all.find((d) => SERVING.includes(d.status)) ?? all[0];
+    if (!current) return null;
+    // Retired deployments end REMOVED whether they once served or were aborted; which of them
+    // served is not in the API we read (UNCONFIRMED), so take the newest older one that can be
+    // rolled back to and is not a failure.
+    const candidate = all.find(
+      (d) => d.id !== current.id && Date.parse(d.createdAt) < Date.parse(current.createdAt) && d.canRollback && ['REMOVED', 'SUCCESS', 'SLEEPING'].includes(d.status),
+    );
+    return candidate ? this.targetOf(candidate) : null;
+  }
+
+  private mutationOptions() {
+    return { clock: this.options.context.clock, log: this.options.context.log, settleMs: this.options.context.settleMs };
+  }
+
+  /** Dashboard link of a deployment (URL pattern UNCONFIRMED; the API has no log URL field). */
+  logUrl(id: string): string {
+    const { projectId, serviceId, environmentId } = this.options;
+    const base = (this.options.dashboardUrl ?? 'https://railway.com').replace(/\/+$/, '');
+    return `${base}/project/${projectId}/service/${serviceId}?environmentId=${environmentId}&id=${id}`;
+  }
+
+  private observation(d: RailwayDeployment): Observation {
+    const base = { id: d.id, state: d.status, url: railwayUrl(d, this.options.scheme), sha: railwayCommitOf(d) ?? null, logUrl: this.logUrl(d.id) };
+    if (SERVING.includes(d.status)) return { ...base, phase: 'succeeded' };
+    if (PENDING.includes(d.status)) return { ...base, phase: 'pending' };
+    const why: Partial<Record<RailwayStatus, string>> = {
+      FAILED: 'the build or deploy failed',
+      CRASHED: 'the app crashed after it started',
+      REMOVED: 'the deployment was removed',
+      REMOVING: 'the deployment is being removed',
+      SKIPPED: 'the build was skipped',
+    };
+    return { ...base, phase: 'failed', error: `deployment ${d.status}: ${why[d.status] ?? 'unexpected state'}; logs: ${base.logUrl}` };
+  }
+
+  private targetOf(d: RailwayDeployment): RollbackTarget {
+    return { provider: 'railway', deploymentId: d.id, url: railwayUrl(d, this.options.scheme), sha: railwayCommitOf(d) ?? null, scope: this.options.serviceId };
+  }
+}

@@ -1,0 +1,68 @@
+import { ConfigurationError } from '../core/errors.js';
+import type { InputReader } from '../core/inputs.js';
+import { COMPONENTS, type ComponentName } from '../release/component.js';
+import { readComponents, readPlatform, type PlatformSettings } from '../release/inputs.js';
+import { parsePlan, type RollbackPlan } from '../release/plan.js';
+
+export type RollbackSource = { kind: 'plan'; plan: RollbackPlan } | { kind: 'previous' };
+
+export interface RollbackInputs {
+  platform: PlatformSettings;
+  source: RollbackSource;
+  reason: string;
+  timeoutMs: number;
+  /** The GitHub deployment to mark failed; found by listing when absent. */
+  githubDeploymentId?: number;
+}
+
+/** Reads and validates every input before any request is made. */
+export function getInputs(inputs: InputReader, env: Readonly<Record<string, string | undefined>>): RollbackInputs {
+  const planValue = inputs.structured('rollback-plan');
+  const to = inputs.oneOf('to', ['', 'previous'] as const);
+  let source: RollbackSource;
+  if (planValue !== undefined) {
+    if (to !== '') throw new ConfigurationError('to', `must be empty when rollback-plan is given (the plan names the targets), got '${to}'`);
+    source = { kind: 'plan', plan: parsePlan(planValue) };
+  } else if (to === 'previous') {
+    source = { kind: 'previous' };
+  } else {
+    // An empty plan usually means the deploy step stopped before recording one; going back to
+    // "previous" then would roll back a production that was never touched.
+    throw new ConfigurationError('rollback-plan', "is required: pass the deploy action's rollback-plan output, or set to: previous to go back to the last deployment that served before the current one");
+  }
+  const fallback: readonly ComponentName[] = source.kind === 'plan' ? COMPONENTS.filter((name) => name in source.plan.components) : COMPONENTS;
+  let components = readComponents(inputs, fallback, 'roll back');
+  if (source.kind === 'plan') {
+    const plan = source.plan;
+    const missing = components.filter((name) => !(name in plan.components));
+    if (missing.length > 0 && inputs.list('components').length > 0) {
+      throw new ConfigurationError('components', `lists ${missing.join(', ')}, which the rollback-plan does not cover (it has ${Object.keys(plan.components).join(', ')})`);
+    }
+    components = components.filter((name) => name in plan.components);
+  }
+  const platform = readPlatform(inputs, env, components);
+  if (source.kind === 'plan') checkPlanMatches(source.plan, platform);
+  const idText = inputs.text('github-deployment-id');
+  return {
+    platform,
+    source,
+    reason: inputs.text('reason') || 'rollback requested',
+    timeoutMs: inputs.duration('timeout', { min: 1 }),
+    githubDeploymentId: idText === '' ? undefined : inputs.integer('github-deployment-id', { min: 1 }),
+  };
+}
+
+/** A plan from another environment or project would roll back the wrong thing: refuse it up front. */
+function checkPlanMatches(plan: RollbackPlan, platform: PlatformSettings): void {
+  if (plan.environment !== platform.environment) {
+    throw new ConfigurationError('rollback-plan', `was recorded for environment '${plan.environment}', but environment is '${platform.environment}'`);
+  }
+  const frontend = plan.components.frontend;
+  if (frontend && platform.vercel && frontend.scope !== platform.vercel.projectId) {
+    throw new ConfigurationError('rollback-plan', `names Vercel project '${frontend.scope}' for the frontend, but vercel-project-id is '${platform.vercel.projectId}'`);
+  }
+  const backend = plan.components.backend;
+  if (backend && platform.railway && backend.scope !== platform.railway.serviceId) {
+    throw new ConfigurationError('rollback-plan', `names Railway service '${backend.scope}' for the backend, but railway-service-id is '${platform.railway.serviceId}'`);
+  }
+}

@@ -1,0 +1,66 @@
+import type { ActionDefinition, ActionHost } from '../core/host.js';
+import type { Outcome } from '../notify/outcome.js';
+import { systemClock } from '../release/clock.js';
+import { buildCollaborators, type Overrides } from '../release/collaborators.js';
+import { getInputs } from './inputs.js';
+import { rollback, type RollbackReport } from './rollbacker.js';
+import { renderRollbackSummary } from './summary.js';
+
+export function rollbackOutputs(report: RollbackReport): Record<string, string> {
+  const of = (name: 'frontend' | 'backend') => report.components.find((component) => component.component === name);
+  return {
+    status: report.status,
+    'frontend-deployment-id': of('frontend')?.deploymentId ?? '',
+    'backend-deployment-id': of('backend')?.deploymentId ?? '',
+    'frontend-url': of('frontend')?.url ?? '',
+    'backend-url': of('backend')?.url ?? '',
+    pinned: String(report.components.some((component) => component.pinned)),
+    'github-deployment-id': report.githubDeploymentId === null ? '' : String(report.githubDeploymentId),
+    report: JSON.stringify(report),
+  };
+}
+
+/** The rollback action; `overrides` let tests run it in-process on virtual time. */
+export function createDefinition(overrides: Overrides = { clock: systemClock }): ActionDefinition {
+  return {
+    name: 'rollback',
+    async run(host: ActionHost) {
+      // Outputs exist even when the run stops early (bad input, a crash), so the next step can decide.
+      host.setOutput('status', 'failed');
+      const settings = getInputs(host.inputs, host.env);
+      const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides);
+      let report: RollbackReport;
+      try {
+        report = await rollback(
+          {
+            environment: settings.platform.environment,
+            components: settings.platform.components,
+            source: settings.source,
+            reason: settings.reason,
+            timeoutMs: settings.timeoutMs,
+            githubDeploymentId: settings.githubDeploymentId,
+          },
+          { ...collaborators, clock: overrides.clock, log: host.log },
+        );
+      } finally {
+        await collaborators.http.close();
+      }
+      for (const [name, value] of Object.entries(rollbackOutputs(report))) host.setOutput(name, value);
+      await host.writeSummary(renderRollbackSummary(report));
+      if (report.status === 'failed') host.fail(`rollback: ${report.message}`);
+      return rollbackOutcome(report);
+    },
+  };
+}
+
+/** A rollback is news even when it worked: production had to be restored. */
+function rollbackOutcome(report: RollbackReport): Outcome {
+  return {
+    state: report.status === 'failed' ? 'failure' : 'warning',
+    title: `Rollback of ${report.environment}: ${report.status}`,
+    details: [report.message, `Reason: ${report.reason || 'not given'}`, ...(report.unpin ? [report.unpin] : [])],
+    key: report.environment,
+  };
+}
+
+export const definition: ActionDefinition = createDefinition();

@@ -1,0 +1,45 @@
+import { header } from '../http-headers.js';
+import type { FetchedResponse, Hop, PageEvidence, RedirectProbe, TargetRole } from '../types.js';
+import { describeFailure, type Fetcher } from './fetcher.js';
+
+/** Enough for http→https→www→locale chains; more is a loop. */
+const MAX_HOPS = 6;
+
+/** Fetches a URL and follows its redirects by hand, keeping every hop for the checks. */
+export async function fetchPage(fetcher: Fetcher, requested: string, role: TargetRole): Promise<PageEvidence> {
+  const chain: Hop[] = [];
+  const responses: FetchedResponse[] = [];
+  let url = requested;
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    let response: FetchedResponse;
+    try {
+      response = await fetcher.get(url);
+    } catch (error) {
+      const failure = describeFailure(error);
+      return { requested, role, chain, responses, final: responses.at(-1), error: failure.message, tlsError: failure.tls };
+    }
+    const location = header(response.headers, 'location');
+    chain.push({ url, status: response.status, location });
+    responses.push(response);
+    if (response.status < 300 || response.status >= 400 || !location) return { requested, role, chain, responses, final: response };
+    url = new URL(location, url).toString();
+  }
+  return { requested, role, chain, responses, final: responses.at(-1), error: `more than ${MAX_HOPS} redirects` };
+}
+
+/** An https target on port 443 has an http twin on port 80 that should redirect. */
+export function httpTwin(target: string): string | undefined {
+  const url = new URL(target);
+  if (url.protocol !== 'https:' || url.port !== '') return undefined;
+  url.protocol = 'http:';
+  return url.toString();
+}
+
+export async function probeRedirect(fetcher: Fetcher, target: string, httpUrl: string): Promise<RedirectProbe> {
+  try {
+    const response = await fetcher.get(httpUrl, {}, 'GET', false);
+    return { target, httpUrl, first: { url: httpUrl, status: response.status, location: header(response.headers, 'location') } };
+  } catch (error) {
+    return { target, httpUrl, error: describeFailure(error).message };
+  }
+}

@@ -1,0 +1,187 @@
+/** The vocabulary of a scan: what was fetched (evidence), what each check concluded (outcomes). */
+
+export type Severity = 'high' | 'medium' | 'low';
+export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low'];
+
+export type FailOn = Severity | 'never';
+
+/** Which part of the deployment a URL stands for: header rules differ between pages and the API. */
+export type TargetRole = 'page' | 'api';
+
+export interface FetchedResponse {
+  url: string;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface Hop {
+  url: string;
+  status: number;
+  location?: string;
+}
+
+/** One scanned URL, redirects followed by hand so each hop can be judged. */
+export interface PageEvidence {
+  requested: string;
+  role: TargetRole;
+  chain: Hop[];
+  /** Every response of the chain, for cookies set on a redirect. */
+  responses: FetchedResponse[];
+  /** The last response (not a redirect, or the last hop when the chain was cut). */
+  final?: FetchedResponse;
+  /** The request produced no response: network failure, TLS refusal, timeout. */
+  error?: string;
+  /** The error was a TLS verification failure (the certificate check reports the cause). */
+  tlsError?: boolean;
+}
+
+/** `http://host/path` fetched for an https target on the default port, to see it redirect. */
+export interface RedirectProbe {
+  target: string;
+  httpUrl: string;
+  first?: Hop;
+  error?: string;
+}
+
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  /** Milliseconds until notAfter at probe time (negative once expired). */
+  msLeft: number;
+  subjectAltName?: string;
+}
+
+export type LegacyOutcome =
+  | { result: 'refused'; detail: string }
+  | { result: 'accepted'; protocol: string }
+  | { result: 'untested'; detail: string };
+
+export interface TlsEvidence {
+  origin: string;
+  host: string;
+  port: number;
+  cert?: CertificateInfo;
+  /** Chain verification against the trusted roots (NODE_EXTRA_CA_CERTS included). */
+  chainError?: string;
+  /** The certificate does not name the host. */
+  hostnameError?: string;
+  /** No handshake at all. */
+  error?: string;
+  legacy?: LegacyOutcome;
+}
+
+export interface CorsResponse {
+  method: 'GET' | 'OPTIONS';
+  status: number;
+  allowOrigin?: string;
+  allowCredentials?: string;
+}
+
+export interface CorsEvidence {
+  url: string;
+  foreignOrigin: string;
+  responses: CorsResponse[];
+  error?: string;
+}
+
+export interface ExposedProbe {
+  path: string;
+  url: string;
+  status?: number;
+  /** Why the body is judged to be the real file, when it is. */
+  exposedBecause?: string;
+  error?: string;
+}
+
+export interface ExposedEvidence {
+  origin: string;
+  probes: ExposedProbe[];
+}
+
+export interface RateLimitEvidence {
+  url: string;
+  sent: number;
+  statuses: Record<string, number>;
+  /** 1-based index of the first request answered 429. */
+  first429At?: number;
+  retryAfter?: string;
+  errors: number;
+  error?: string;
+}
+
+export interface Evidence {
+  pages: PageEvidence[];
+  redirects: RedirectProbe[];
+  tls: TlsEvidence[];
+  cors?: CorsEvidence;
+  exposed: ExposedEvidence[];
+  rateLimit?: RateLimitEvidence;
+  certMinDays: number;
+  /** No api-url was given: API-only checks do not apply. */
+  hasApi: boolean;
+}
+
+export type OutcomeStatus = 'pass' | 'fail' | 'untested' | 'not-applicable';
+
+/** What one check concluded about one URL. */
+export interface Outcome {
+  status: OutcomeStatus;
+  url: string;
+  message: string;
+}
+
+export type EvidenceKind = 'pages' | 'redirects' | 'tls' | 'cors' | 'exposed' | 'rate-limit';
+
+export type CheckGroup = 'headers' | 'cookies' | 'transport' | 'cors' | 'exposed-files' | 'rate-limit';
+
+export interface Check {
+  id: string;
+  group: CheckGroup;
+  severity: Severity;
+  title: string;
+  /** One line a developer can act on. */
+  fix: string;
+  /** What the check needs fetched; the scan fetches only what the selected checks need. */
+  needs: readonly EvidenceKind[];
+  evaluate(evidence: Evidence): Outcome[];
+}
+
+export interface Finding {
+  check: string;
+  severity: Severity;
+  title: string;
+  url: string;
+  message: string;
+  fix: string;
+}
+
+export interface IgnoredFinding extends Finding {
+  reason: string;
+}
+
+export interface CheckResult {
+  check: string;
+  severity: Severity;
+  title: string;
+  status: OutcomeStatus;
+  url: string;
+  message: string;
+}
+
+export interface ScanReport {
+  verdict: 'pass' | 'fail';
+  failOn: FailOn;
+  findings: Finding[];
+  ignored: IgnoredFinding[];
+  /** Every outcome, passes and the untestable included. */
+  results: CheckResult[];
+  counts: Record<Severity, number>;
+  checksRun: string[];
+  /** Scanned URLs that gave no response at all. */
+  unreachable: string[];
+  startedAt: string;
+  finishedAt: string;
+}
