@@ -69,6 +69,25 @@ describe('rollback action (bundle) against the emulator', () => {
     expect(fx.railwayProduction()).toMatchObject({ sha: OLDER, status: 'SUCCESS' });
   });
 
+  it('rolls back to deployment ids chosen by hand (the emergency workflow), checked before any call', async () => {
+    fx = await Fixture.start();
+    const oldFrontend = fx.vercel.productionDeploymentId!;
+    const oldBackend = fx.railway.deploymentId!;
+    await deployed();
+    const bad = await rollback({ 'frontend-deployment': 'dpl_1; rm -rf', 'backend-deployment': oldBackend });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.errors[0]).toMatch(/^rollback: input 'frontend-deployment' must be a deployment id/);
+    const both = await rollback({ 'frontend-deployment': oldFrontend, to: 'previous' });
+    expect(both.errors[0]).toMatch(/^rollback: input 'frontend-deployment' names a deployment, so rollback-plan and to must be empty/);
+    expect(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/rollback/' })).toHaveLength(0);
+
+    const result = await rollback({ 'frontend-deployment': oldFrontend, 'backend-deployment': oldBackend, reason: 'by hand' });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.status).toBe('rolled-back');
+    expect(fx.vercelProduction()).toMatchObject({ id: oldFrontend, sha: OLD });
+    expect(fx.railwayProduction()).toMatchObject({ sha: OLD, status: 'SUCCESS' });
+  });
+
   it('reports a first deploy as nothing to roll back, not as an error', async () => {
     fx = await Fixture.start({ frontendSha: null, backendSha: null });
     const deploy = await deployed();

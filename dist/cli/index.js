@@ -32431,10 +32431,19 @@ const notify_main_definition = {
 
 
 
+/** Deployment ids named by hand (the emergency rollback workflow): a plan without a deploy behind it. */
+const NAMED = { frontend: 'frontend-deployment', backend: 'backend-deployment' };
 /** Reads and validates every input before any request is made. */
 function rollback_inputs_getInputs(inputs, env) {
     const planValue = inputs.structured('rollback-plan');
     const to = inputs.oneOf('to', ['', 'previous']);
+    const named = COMPONENTS.filter((name) => inputs.text(NAMED[name]) !== '');
+    if (named.length > 0) {
+        if (planValue !== undefined || to !== '') {
+            throw new ConfigurationError(NAMED[named[0]], 'names a deployment, so rollback-plan and to must be empty (one way to choose the targets)');
+        }
+        return namedTargets(inputs, env, named);
+    }
     let source;
     if (planValue !== undefined) {
         if (to !== '')
@@ -32462,6 +32471,9 @@ function rollback_inputs_getInputs(inputs, env) {
     const platform = readPlatform(inputs, env, components);
     if (source.kind === 'plan')
         checkPlanMatches(source.plan, platform);
+    return common(inputs, platform, source);
+}
+function common(inputs, platform, source) {
     const idText = inputs.text('github-deployment-id');
     return {
         platform,
@@ -32470,6 +32482,20 @@ function rollback_inputs_getInputs(inputs, env) {
         timeoutMs: inputs.duration('timeout', { min: 1 }),
         githubDeploymentId: idText === '' ? undefined : inputs.integer('github-deployment-id', { min: 1 }),
     };
+}
+/** frontend-deployment / backend-deployment: roll those components back to exactly these deployments. */
+function namedTargets(inputs, env, named) {
+    const platform = readPlatform(inputs, env, named);
+    const components = {};
+    for (const name of named) {
+        const deploymentId = inputs.text(NAMED[name]);
+        if (!/^[\w-]+$/.test(deploymentId))
+            throw new ConfigurationError(NAMED[name], `must be a deployment id such as ${name === 'frontend' ? 'dpl_8xKq2…' : 'a Railway deployment UUID'}, got '${deploymentId}'`);
+        const scope = name === 'frontend' ? platform.vercel.projectId : platform.railway.serviceId;
+        components[name] = { provider: name === 'frontend' ? 'vercel' : 'railway', deploymentId, url: null, sha: null, scope };
+    }
+    const plan = { version: 1, environment: platform.environment, sha: '', recordedAt: new Date().toISOString(), components };
+    return common(inputs, platform, { kind: 'plan', plan });
 }
 /** A plan from another environment or project would roll back the wrong thing: refuse it up front. */
 function checkPlanMatches(plan, platform) {
@@ -38255,8 +38281,11 @@ function toNum(value) {
 function looseEquals(left, right) {
     if (typeof left === 'string' && typeof right === 'string')
         return left.toLowerCase() === right.toLowerCase();
-    if (typeof left === 'object' || typeof right === 'object')
+    const isObject = (v) => v !== null && typeof v === 'object';
+    if (isObject(left) || isObject(right))
         return left === right;
+    if (left === null && right === null)
+        return true;
     return toNum(left) === toNum(right);
 }
 function expressions_compare(op, left, right) {

@@ -49366,10 +49366,19 @@ function parsePlan(value) {
 
 
 
+/** Deployment ids named by hand (the emergency rollback workflow): a plan without a deploy behind it. */
+const NAMED = { frontend: 'frontend-deployment', backend: 'backend-deployment' };
 /** Reads and validates every input before any request is made. */
 function getInputs(inputs, env) {
     const planValue = inputs.structured('rollback-plan');
     const to = inputs.oneOf('to', ['', 'previous']);
+    const named = COMPONENTS.filter((name) => inputs.text(NAMED[name]) !== '');
+    if (named.length > 0) {
+        if (planValue !== undefined || to !== '') {
+            throw new errors/* ConfigurationError */.j1(NAMED[named[0]], 'names a deployment, so rollback-plan and to must be empty (one way to choose the targets)');
+        }
+        return namedTargets(inputs, env, named);
+    }
     let source;
     if (planValue !== undefined) {
         if (to !== '')
@@ -49397,6 +49406,9 @@ function getInputs(inputs, env) {
     const platform = readPlatform(inputs, env, components);
     if (source.kind === 'plan')
         checkPlanMatches(source.plan, platform);
+    return common(inputs, platform, source);
+}
+function common(inputs, platform, source) {
     const idText = inputs.text('github-deployment-id');
     return {
         platform,
@@ -49405,6 +49417,20 @@ function getInputs(inputs, env) {
         timeoutMs: inputs.duration('timeout', { min: 1 }),
         githubDeploymentId: idText === '' ? undefined : inputs.integer('github-deployment-id', { min: 1 }),
     };
+}
+/** frontend-deployment / backend-deployment: roll those components back to exactly these deployments. */
+function namedTargets(inputs, env, named) {
+    const platform = readPlatform(inputs, env, named);
+    const components = {};
+    for (const name of named) {
+        const deploymentId = inputs.text(NAMED[name]);
+        if (!/^[\w-]+$/.test(deploymentId))
+            throw new errors/* ConfigurationError */.j1(NAMED[name], `must be a deployment id such as ${name === 'frontend' ? 'dpl_8xKq2…' : 'a Railway deployment UUID'}, got '${deploymentId}'`);
+        const scope = name === 'frontend' ? platform.vercel.projectId : platform.railway.serviceId;
+        components[name] = { provider: name === 'frontend' ? 'vercel' : 'railway', deploymentId, url: null, sha: null, scope };
+    }
+    const plan = { version: 1, environment: platform.environment, sha: '', recordedAt: new Date().toISOString(), components };
+    return common(inputs, platform, { kind: 'plan', plan });
 }
 /** A plan from another environment or project would roll back the wrong thing: refuse it up front. */
 function checkPlanMatches(plan, platform) {

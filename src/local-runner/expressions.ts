@@ -205,7 +205,9 @@ function toNum(value: Value): number {
 
 function looseEquals(left: Value, right: Value): boolean {
   if (typeof left === 'string' && typeof right === 'string') return left.toLowerCase() === right.toLowerCase();
-  if (typeof left === 'object' || typeof right === 'object') return left === right;
+  const isObject = (v: Value) => v !== null && typeof v === 'object';
+  if (isObject(left) || isObject(right)) return left === right;
+  if (left === null && right === null) return true;
   return toNum(left) === toNum(right);
 }
 

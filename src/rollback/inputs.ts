@@ -6,6 +6,9 @@ import { parsePlan, type RollbackPlan } from '../release/plan.js';
 
 export type RollbackSource = { kind: 'plan'; plan: RollbackPlan } | { kind: 'previous' };
 
+/** Deployment ids named by hand (the emergency rollback workflow): a plan without a deploy behind it. */
+const NAMED = { frontend: 'frontend-deployment', backend: 'backend-deployment' } as const;
+
 export interface RollbackInputs {
   platform: PlatformSettings;
   source: RollbackSource;
@@ -19,6 +22,13 @@ export interface RollbackInputs {
 export function getInputs(inputs: InputReader, env: Readonly<Record<string, string | undefined>>): RollbackInputs {
   const planValue = inputs.structured('rollback-plan');
   const to = inputs.oneOf('to', ['', 'previous'] as const);
+  const named = COMPONENTS.filter((name) => inputs.text(NAMED[name]) !== '');
+  if (named.length > 0) {
+    if (planValue !== undefined || to !== '') {
+      throw new ConfigurationError(NAMED[named[0]], 'names a deployment, so rollback-plan and to must be empty (one way to choose the targets)');
+    }
+    return namedTargets(inputs, env, named);
+  }
   let source: RollbackSource;
   if (planValue !== undefined) {
     if (to !== '') throw new ConfigurationError('to', `must be empty when rollback-plan is given (the plan names the targets), got '${to}'`);
@@ -42,6 +52,10 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
   }
   const platform = readPlatform(inputs, env, components);
   if (source.kind === 'plan') checkPlanMatches(source.plan, platform);
+  return common(inputs, platform, source);
+}
+
+function common(inputs: InputReader, platform: PlatformSettings, source: RollbackSource): RollbackInputs {
   const idText = inputs.text('github-deployment-id');
   return {
     platform,
@@ -50,6 +64,20 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
     timeoutMs: inputs.duration('timeout', { min: 1 }),
     githubDeploymentId: idText === '' ? undefined : inputs.integer('github-deployment-id', { min: 1 }),
   };
+}
+
+/** frontend-deployment / backend-deployment: roll those components back to exactly these deployments. */
+function namedTargets(inputs: InputReader, env: Readonly<Record<string, string | undefined>>, named: ComponentName[]): RollbackInputs {
+  const platform = readPlatform(inputs, env, named);
+  const components: RollbackPlan['components'] = {};
+  for (const name of named) {
+    const deploymentId = inputs.text(NAMED[name]);
+    if (!/^[\w-]+$/.test(deploymentId)) throw new ConfigurationError(NAMED[name], `must be a deployment id such as ${name === 'frontend' ? 'dpl_8xKq2…' : 'a Railway deployment UUID'}, got '${deploymentId}'`);
+    const scope = name === 'frontend' ? platform.vercel!.projectId : platform.railway!.serviceId;
+    components[name] = { provider: name === 'frontend' ? 'vercel' : 'railway', deploymentId, url: null, sha: null, scope };
+  }
+  const plan: RollbackPlan = { version: 1, environment: platform.environment, sha: '', recordedAt: new Date().toISOString(), components };
+  return common(inputs, platform, { kind: 'plan', plan });
 }
 
 /** A plan from another environment or project would roll back the wrong thing: refuse it up front. */

@@ -1,0 +1,69 @@
+import { describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { jobOrder, readWorkflow, actionOf } from '../../src/local-runner/workflow.js';
+import { ROOT } from '../harness/runner.js';
+
+/**
+ * `npm run demo` as a user runs it: the committed CLI bundle, the emulator, deploy-pipeline.yml.
+ * The demo's steps are compared with the workflow file's, so the two cannot drift apart.
+ */
+const node = process.env.THREADR_TEST_NODE ?? process.execPath;
+const run = spawnSync(node, [join(ROOT, 'dist', 'cli', 'index.js'), 'demo'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+
+/** The steps of our actions in deploy-pipeline.yml, in the order GitHub runs them: `job › step`. */
+function pipelineSteps(): { id: string; action: string }[] {
+  const workflow = readWorkflow(join(ROOT, '.github', 'workflows', 'deploy-pipeline.yml'));
+  return jobOrder(workflow).flatMap((job) =>
+    (workflow.jobs[job].steps ?? []).filter((step) => actionOf(step)).map((step) => ({ id: `${job} › ${step.id}`, action: actionOf(step)! })),
+  );
+}
+
+function demoSteps(section: string): string[] {
+  return [...section.matchAll(/^▶ (\S+ › \S+) \(actions\/([\w-]+)\)$/gm)].map((m) => `${m[1]} (${m[2]})`);
+}
+
+describe('npm run demo', () => {
+  const [, good, broken] = run.stderr.split(/^━━ deploy-pipeline\.yml: /m);
+
+  test('succeeds in under a minute', () => {
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe(0);
+    const seconds = Number(/demo finished in ([\d.]+)s/.exec(run.stderr)?.[1]);
+    // Not a performance assertion: the acceptance's own bound, with a margin for a loaded CI machine.
+    expect(seconds).toBeLessThan(60);
+  });
+
+  test("follows deploy-pipeline.yml's jobs, order and conditions", () => {
+    const all = pipelineSteps().map((s) => `${s.id} (${s.action})`);
+    expect(all).toEqual([
+      'deploy › deploy (deploy)',
+      'verify › health (health-check)',
+      'verify › load (load-test)',
+      'rollback › rollback (rollback)',
+      'rollback › reverify (health-check)',
+      'notify › verdict (notify)',
+    ]);
+    // A verified deploy skips the rollback job; a failed verification skips the load test and rolls back.
+    expect(demoSteps(good)).toEqual(all.filter((s) => !s.startsWith('rollback ›')));
+    expect(demoSteps(broken)).toEqual(all.filter((s) => !s.startsWith('verify › load')));
+  });
+
+  test('the good commit is verified, the broken one rolled back and re-verified', () => {
+    expect(good).toMatch(/⇒ pipeline status: verified/);
+    expect(broken).toMatch(/✔ rollback: status rolled-back/);
+    expect(broken).toMatch(/✔ reverify: healthy true/);
+    expect(broken).toMatch(/⇒ pipeline status: rolled-back/);
+  });
+
+  test('prints each report as the job summary reads, then a recap that shows the rollback', () => {
+    expect(run.stdout).toMatch(/## .*Deploy/);
+    expect(run.stdout).toMatch(/## Health check — ❌ Unhealthy/);
+    expect(run.stdout).toMatch(/Cost monitor/);
+    const recap = run.stdout.slice(run.stdout.indexOf('## Demo recap'));
+    expect(recap).toMatch(/\| good commit `c0ffee0` \| deployed \| healthy, load passed \| skipped \| skipped \| \*\*verified\*\* \|/);
+    expect(recap).toMatch(/\| broken commit `bad0000` \| deployed \| unhealthy \(.+\) \| rolled-back \| restored \| \*\*rolled-back\*\* \|/);
+    expect(recap).toMatch(/Production now serves `c0ffee0`/);
+    expect(recap).toMatch(/Cost check: severity \*\*ok\*\*/);
+  });
+});

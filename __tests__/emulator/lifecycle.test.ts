@@ -1,0 +1,170 @@
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpClient } from '../../src/core/http.js';
+import { VirtualClock } from '../../src/emulator/clock.js';
+import { runEmulatorCli } from '../../src/emulator/cli.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import { bearer, call, sha } from './helpers.js';
+
+describe('restart and persistence', () => {
+  it('stops (connection refused), starts again on the same port with the same state', async () => {
+    const emu = await startEmulator({ extensions: [] });
+    const client = new HttpClient({ retry: { attempts: 1 } });
+    // A pooled keep-alive socket killed by the restart can surface as one reset: GETs retry it, as clients should.
+    const reader = new HttpClient({ retry: { attempts: 3 }, sleep: async () => undefined });
+    try {
+      const auth = bearer(emu.control.addVercelToken());
+      const project = await emu.control.seedVercelProject({ productionSha: sha(1) });
+      const { id } = (await call(`${emu.urls.vercel}/v13/deployments`, { headers: auth, body: { name: project.projectId, target: 'production', gitSource: { type: 'vercel', sha: sha(2) } } })).json();
+      await call(`${emu.urls.vercel}/v13/deployments/${id}`, { headers: auth });
+      const port = emu.port;
+      await emu.stop();
+      await expect(client.request({ url: `${emu.urls.vercel}/v13/deployments/${id}`, headers: auth })).rejects.toMatchObject({ kind: 'connection-refused' });
+      await expect(client.request({ url: `${project.productionUrl}/health` })).rejects.toMatchObject({ kind: 'connection-refused' });
+      await emu.start();
+      expect(emu.port).toBe(port);
+      const after = await reader.request({ url: `${emu.urls.vercel}/v13/deployments/${id}`, headers: auth });
+      expect(after.json<{ readyState: string }>().readyState).toBe('BUILDING');
+      expect((await reader.request({ url: `${project.productionUrl}/health` })).json<{ version: string }>().version).toBe(sha(1));
+      await emu.restart(0);
+      expect((await reader.request({ url: `${emu.urls.vercel}/v13/deployments/${id}`, headers: auth })).json<{ readyState: string }>().readyState).toBe('READY');
+    } finally {
+      await client.close();
+      await reader.close();
+      await emu.stop();
+    }
+  });
+
+  it('restarts on request from the HTTP control API', async () => {
+    const emu = await startEmulator({ extensions: [] });
+    try {
+      const reply = await call(`${emu.urls.control}/restart`, { body: { downMs: 200 } });
+      expect(reply.status).toBe(202);
+      const client = new HttpClient({ retry: { attempts: 1 } });
+      const outcomes = new Set<string>();
+      try {
+        while (!(outcomes.has('connection-refused') && outcomes.has('up-again'))) {
+          const outcome = await client.request({ url: `${emu.urls.control}/clock` }).then(
+            () => (outcomes.has('connection-refused') ? 'up-again' : 'up'),
+            (error: { kind: string }) => error.kind,
+          );
+          outcomes.add(outcome);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      } finally {
+        await client.close();
+      }
+      expect(emu.running).toBe(true);
+    } finally {
+      await emu.stop();
+    }
+  });
+
+  it('persists state to a file across emulator processes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-state-'));
+    const stateFile = join(dir, 'state.json');
+    try {
+      const first = await startEmulator({ extensions: [], stateFile });
+      const token = first.control.addVercelToken();
+      const project = await first.control.seedVercelProject({ productionSha: sha(3) });
+      await first.stop();
+      expect(existsSync(stateFile)).toBe(true);
+      const second = await startEmulator({ extensions: [], stateFile });
+      try {
+        const info = (await call(`${second.urls.vercel}/v9/projects/${project.projectId}`, { headers: bearer(token) })).json();
+        expect(info.targets.production.id).toBe(project.productionDeploymentId);
+        expect((await call(`${project.productionUrl}/health`)).json().version).toBe(sha(3));
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('CLI entry', () => {
+  it('starts, seeds the demo, prints URLs and tokens, and stops when told', async () => {
+    let output = '';
+    let stop: () => void = () => undefined;
+    const untilStopped = new Promise<void>((resolve) => (stop = resolve));
+    const running = runEmulatorCli(['--json'], { write: (text) => (output += text), untilStopped });
+    for (let i = 0; i < 200 && !output; i++) await new Promise((resolve) => setImmediate(resolve));
+    while (!output) await new Promise((resolve) => setTimeout(resolve, 5));
+    const printed = JSON.parse(output);
+    expect(printed.demo.vercel.token).toBe('vercel_demo_token');
+    const health = await call(`${printed.demo.railway.service.serviceUrl}/health`);
+    expect(health.json().version).toBe(printed.demo.commits.current);
+    const info = await call(`${printed.urls.vercel}/v9/projects/${printed.demo.vercel.project.projectId}`, { headers: bearer(printed.demo.vercel.token) });
+    expect(info.status).toBe(200);
+    stop();
+    expect(await running).toBe(0);
+  });
+
+  it('rejects unknown options with exit code 2', async () => {
+    let output = '';
+    expect(await runEmulatorCli(['--bogus'], { write: (text) => (output += text) })).toBe(2);
+    expect(output).toMatch(/unknown option --bogus/);
+  });
+});
+
+describe('virtual clock', () => {
+  it('moves with real time times speed, plus advances', () => {
+    let real = 1_000;
+    const clock = new VirtualClock({ start: 50_000, speed: 10 }, () => real);
+    real += 100;
+    expect(clock.now()).toBe(51_000);
+    clock.advance(5_000);
+    expect(clock.now()).toBe(56_000);
+    clock.setSpeed(0);
+    real += 1_000;
+    expect(clock.now()).toBe(56_000);
+  });
+
+  it('wakes sleepers on advance, and jumps to the next wake-up in auto-advance mode', async () => {
+    const clock = new VirtualClock({ start: 0, speed: 0 });
+    let woke = false;
+    const sleeping = clock.sleep(600_000).then(() => (woke = true));
+    clock.advance(599_999);
+    await Promise.resolve();
+    expect(woke).toBe(false);
+    clock.advance(1);
+    await sleeping;
+    expect(woke).toBe(true);
+
+    clock.setAutoAdvance(true);
+    const order: string[] = [];
+    await Promise.all([clock.sleep(20_000).then(() => order.push('b')), clock.sleep(10_000).then(() => order.push('a'))]);
+    expect(order).toEqual(['a', 'b']);
+    expect(clock.now()).toBe(620_000);
+    clock.dispose();
+  });
+});
+
+describe('emulated long builds on an auto-advancing clock', () => {
+  it('lets an in-process poller sleep through a 10-minute build in virtual time', async () => {
+    const emu = await startEmulator({ extensions: [], clock: { speed: 0, autoAdvance: true } });
+    try {
+      const auth = bearer(emu.control.addVercelToken());
+      const project = await emu.control.seedVercelProject({ timing: { readsPerStep: 0, stepMs: { QUEUED: 2_000, INITIALIZING: 3_000, BUILDING: 600_000 } } });
+      const started = emu.control.now();
+      const { id } = (await call(`${emu.urls.vercel}/v13/deployments`, { headers: auth, body: { name: project.projectId, target: 'production', gitSource: { type: 'vercel', sha: sha(5) } } })).json();
+      let state = 'QUEUED';
+      let polls = 0;
+      while (state !== 'READY') {
+        // The poller's adaptive schedule: max(2 s, 10 % of the time elapsed since the deploy started).
+        await emu.control.sleep(Math.max(2_000, (emu.control.now() - started) / 10));
+        state = (await call(`${emu.urls.vercel}/v13/deployments/${id}`, { headers: auth })).json().readyState;
+        polls++;
+      }
+      const elapsed = emu.control.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(605_000);
+      expect(elapsed).toBeLessThan(605_000 * 1.1 + 2_000);
+      expect(polls).toBe(emu.control.requests({ method: 'GET', path: `/v13/deployments/${id}` }).length);
+      expect(polls).toBeLessThan(60);
+    } finally {
+      await emu.stop();
+    }
+  });
+});

@@ -1,0 +1,20 @@
+/**
+ * Extensions loaded by every emulator (tests, CLI, demo). Other parts of the suite register theirs
+ * by appending an import and a push below, e.g.
+ *   import { openaiExtension } from '../cost-monitor/emulator/openai.js';
+ *   extensions.push(openaiExtension);
+ * The contract is in `extension-api.ts`; see README.md "Extensions".
+ */
+import type { EmulatorExtension } from './extension-api.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each extension types its own state bucket
+export const extensions: EmulatorExtension<any>[] = [];
+
+// The cost monitor's providers (issue 5): OpenAI costs, Stripe balance transactions, Upstash stats,
+// Vercel billing charges (a Vercel route) and Railway usage (Railway GraphQL fields).
+import { openaiExtension } from './openai.js';
+import { stripeExtension } from './stripe.js';
+import { upstashExtension } from './upstash.js';
+import { vercelBillingExtension } from './vercel-billing.js';
+import { railwayUsageExtension } from './railway-usage.js';
+extensions.push(openaiExtension, stripeExtension, upstashExtension, vercelBillingExtension, railwayUsageExtension);

@@ -1,0 +1,37 @@
+import { json, text, type EmuResponse } from './http-kit.js';
+
+/** Vercel §1.0: `{ error: { code, message, ...extra } }`. */
+export function vercelError(status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): EmuResponse {
+  return json(status, { error: { code, message, ...extra } }, headers);
+}
+
+export const GITHUB_DOCS = 'https://docs.github.com/rest';
+
+/** GitHub §3.1: `{ message, documentation_url, errors? }`. */
+export function githubError(status: number, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): EmuResponse {
+  return json(status, { message, documentation_url: GITHUB_DOCS, ...extra }, headers);
+}
+
+/** Slack §8: errors are plain-text strings. */
+export function slackError(status: number, code: string, headers: Record<string, string> = {}): EmuResponse {
+  return text(status, code, headers);
+}
+
+/**
+ * Thrown by a Railway field resolver; becomes `{ errors: [{ message, path, extensions }], data: null }`
+ * with HTTP 200 (§2.0).
+ */
+export class GraphQLFieldError extends Error {
+  override readonly name = 'GraphQLFieldError';
+  constructor(
+    message: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Railway §2.0 error envelope. */
+export function graphqlErrors(errors: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[], status = 200, headers: Record<string, string> = {}): EmuResponse {
+  return json(status, { errors: errors.map((error) => ({ message: error.message, ...(error.path ? { path: error.path } : {}), extensions: error.extensions ?? {} })), data: null }, headers);
+}

@@ -1,0 +1,486 @@
+import type { RailwayAuth, RailwayFieldContext } from './extension-api.js';
+import {
+  argumentsOf,
+  coerceVariables,
+  collectFields,
+  GraphQLSyntaxError,
+  GraphQLValidationError,
+  operationsOf,
+  parseDocument,
+  pickOperation,
+  project,
+  type FieldSelection,
+} from './graphql.js';
+import { header, json, type EmuRequest } from './http-kit.js';
+import { GraphQLFieldError, graphqlErrors } from './provider-errors.js';
+import type { FaultAnswer, Provider } from './provider.js';
+import {
+  activeDeployments,
+  advanceRailwayDeployment,
+  createRailwayDeployment,
+  findService,
+  forceStatus,
+  restartProgress,
+  serializeRailwayDeployment,
+  serviceKey,
+  tickRailway,
+  type RailwayDeployment,
+  type RailwayStatus,
+} from './railway-model.js';
+import { extensionContext, fakeSha, type HandlerCtx } from './runtime.js';
+
+interface Rctx extends RailwayFieldContext {
+  hctx: HandlerCtx;
+  /** Deployments already counted as read by this request. */
+  read: Set<string>;
+}
+
+interface FieldSpec {
+  kind: 'scalar' | 'object';
+  mutation: boolean;
+  typeName: string;
+  resolve(args: Record<string, unknown>, ctx: Rctx): unknown;
+}
+
+const NOT_AUTHORIZED = 'Not Authorized';
+
+function parseBody(req: EmuRequest): { query?: unknown; variables?: unknown; operationName?: unknown } | undefined {
+  try {
+    const body = JSON.parse(req.body) as unknown;
+    return body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** §2 Railway public GraphQL API: one POST route, dispatch on root fields. */
+export const railwayProvider: Provider = {
+  name: 'railway',
+  prefix: '/railway',
+  operationsOf(req) {
+    const body = parseBody(req);
+    return body ? operationsOf(body.query, body.operationName) : [];
+  },
+  isMutation(req) {
+    const body = parseBody(req);
+    if (typeof body?.query !== 'string') return false;
+    try {
+      return pickOperation(parseDocument(body.query), typeof body.operationName === 'string' ? body.operationName : undefined).type === 'mutation';
+    } catch {
+      return false;
+    }
+  },
+  faultResponse(answer: FaultAnswer) {
+    // Body of a Railway 429 UNCONFIRMED; the CLI only reads Retry-After (integer seconds).
+    if (answer.kind === 'rate-limit') {
+      const headers = { ...answer.headers, 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(answer.now / 1000) + answer.retryAfterSeconds) };
+      return json(answer.status, { errors: [{ message: 'Rate limit exceeded. Please try again later.', extensions: { code: 'RATE_LIMITED' } }], data: null }, headers);
+    }
+    return json(answer.status, { errors: [{ message: 'Internal Server Error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }], data: null }, answer.headers);
+  },
+  async handle(req, ctx) {
+    if (req.path !== '/graphql/v2') return json(404, { errors: [{ message: `Cannot ${req.method} ${req.fullPath}`, extensions: {} }], data: null });
+    if (req.method !== 'POST') return json(405, { errors: [{ message: 'Method Not Allowed', extensions: {} }], data: null }, { allow: 'POST' });
+    const invalid = ctx.root.railway.settings.invalidQueryStatus;
+    const body = parseBody(req);
+    if (!body || typeof body.query !== 'string') return graphqlErrors([{ message: 'Must provide query string.', extensions: { code: 'BAD_REQUEST' } }], invalid);
+    tickRailway(ctx.root, ctx.rt.clock.now());
+
+    let fields: FieldSelection[];
+    let operationType: 'query' | 'mutation';
+    let variables: Record<string, unknown>;
+    let fragments;
+    try {
+      const doc = parseDocument(body.query);
+      fragments = doc.fragments;
+      const operation = pickOperation(doc, typeof body.operationName === 'string' ? body.operationName : undefined);
+      if (operation.type === 'subscription') throw new GraphQLValidationError('Subscriptions are served over WebSocket only.');
+      operationType = operation.type;
+      variables = coerceVariables(operation, (body.variables ?? {}) as Record<string, unknown>);
+      fields = collectFields(operation.selections, doc.fragments, variables);
+      validateFields(fields, operationType, ctx);
+    } catch (error) {
+      if (error instanceof GraphQLSyntaxError) return graphqlErrors([{ message: error.message, extensions: { code: 'GRAPHQL_PARSE_FAILED', locations: [{ line: error.line, column: error.column }] } }], invalid);
+      if (error instanceof GraphQLValidationError) return graphqlErrors([{ message: error.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }], invalid);
+      throw error;
+    }
+
+    const auth = authenticate(req, ctx);
+    if (typeof auth === 'string') return graphqlErrors([{ message: auth, extensions: {} }]);
+
+    const rctx: Rctx = {
+      ...extensionContext(ctx, 'railway'),
+      hctx: ctx,
+      read: new Set(),
+      auth,
+      operationType,
+      authorize(projectId, environmentId) {
+        if (auth.kind === 'account') return;
+        if ((projectId !== undefined && projectId !== auth.projectId) || (environmentId !== undefined && environmentId !== auth.environmentId)) {
+          throw new GraphQLFieldError(NOT_AUTHORIZED);
+        }
+      },
+    };
+    const data: Record<string, unknown> = {};
+    for (const field of fields) {
+      const key = field.alias ?? field.name;
+      if (field.name === '__typename') {
+        data[key] = operationType === 'mutation' ? 'Mutation' : 'Query';
+        continue;
+      }
+      try {
+        const { resolve, context } = resolverFor(field.name, rctx, ctx);
+        const value = await resolve(argumentsOf(field, variables), context);
+        data[key] = project(value, field.selections, fragments, variables);
+      } catch (error) {
+        if (error instanceof GraphQLFieldError) {
+          return graphqlErrors([{ message: error.message, path: [key], extensions: { ...error.extensions, locations: [{ line: field.line, column: field.column }] } }]);
+        }
+        throw error;
+      }
+    }
+    return json(200, { data });
+  },
+};
+
+function extensionField(name: string, ctx: HandlerCtx) {
+  for (const extension of ctx.rt.extensions) {
+    const resolve = extension.railwayFields?.[name];
+    if (resolve) return { extension, resolve, mutation: extension.railwayMutations?.includes(name) ?? false };
+  }
+  return undefined;
+}
+
+function resolverFor(name: string, rctx: Rctx, ctx: HandlerCtx): { resolve: (args: Record<string, unknown>, context: RailwayFieldContext) => unknown; context: RailwayFieldContext } {
+  const builtIn = FIELDS[name];
+  if (builtIn) return { resolve: (args) => builtIn.resolve(args, rctx), context: rctx };
+  const found = extensionField(name, ctx) as NonNullable<ReturnType<typeof extensionField>>;
+  const context: RailwayFieldContext = { ...rctx, ...extensionContext(ctx, found.extension.name) };
+  return { resolve: found.resolve, context };
+}
+
+function validateFields(fields: FieldSelection[], operationType: 'query' | 'mutation', ctx: HandlerCtx): void {
+  const typeName = operationType === 'mutation' ? 'Mutation' : 'Query';
+  for (const field of fields) {
+    if (field.name === '__typename') continue;
+    const spec = FIELDS[field.name];
+    const extension = spec ? undefined : extensionField(field.name, ctx);
+    const isMutation = spec ? spec.mutation : extension?.mutation;
+    if (isMutation === undefined || isMutation !== (operationType === 'mutation')) {
+      throw new GraphQLValidationError(`Cannot query field "${field.name}" on type "${typeName}".`);
+    }
+    if (spec?.kind === 'scalar' && field.selections) {
+      throw new GraphQLValidationError(`Field "${field.name}" must not have a selection since type "${spec.typeName}" has no subfields.`);
+    }
+    if (spec?.kind === 'object' && !field.selections) {
+      throw new GraphQLValidationError(`Field "${field.name}" of type "${spec.typeName}" must have a selection of subfields. Did you mean "${field.name} { ... }"?`);
+    }
+  }
+}
+
+function authenticate(req: EmuRequest, ctx: HandlerCtx): RailwayAuth | string {
+  const state = ctx.root.railway;
+  const projectToken = header(req, 'project-access-token');
+  if (projectToken !== undefined) {
+    const found = state.projectTokens.find((candidate) => candidate.token === projectToken.trim());
+    return found ? { kind: 'project', token: found.token, projectId: found.projectId, environmentId: found.environmentId } : 'Project Token not found';
+  }
+  const match = /^Bearer\s+(.+)$/i.exec(header(req, 'authorization') ?? '');
+  const account = state.accountTokens.find((candidate) => candidate.token === match?.[1]?.trim());
+  return account ? { kind: 'account', token: account.token } : NOT_AUTHORIZED;
+}
+
+function str(args: Record<string, unknown>, name: string, required = true): string {
+  const value = args[name];
+  if (typeof value === 'string' && value !== '') return value;
+  if (!required && (value === undefined || value === null)) return '';
+  throw new GraphQLFieldError(`Argument "${name}" of type "String!" is required.`, { code: 'BAD_USER_INPUT' });
+}
+
+function deploymentFor(ctx: Rctx, id: string): RailwayDeployment {
+  const deployment = ctx.hctx.root.railway.deployments[id];
+  if (!deployment) {
+    // An out-of-scope project token learns nothing about other projects' deployments.
+    if (ctx.auth.kind === 'project') throw new GraphQLFieldError(NOT_AUTHORIZED);
+    throw new GraphQLFieldError('Deployment not found', { code: 'NOT_FOUND' });
+  }
+  ctx.authorize(deployment.projectId, deployment.environmentId);
+  return deployment;
+}
+
+function readDeployment(ctx: Rctx, deployment: RailwayDeployment): Record<string, unknown> {
+  if (!ctx.read.has(deployment.id)) {
+    ctx.read.add(deployment.id);
+    advanceRailwayDeployment(ctx.hctx.root, deployment, ctx.clock.now(), true);
+  }
+  return serializeRailwayDeployment(ctx.hctx.root.railway, deployment);
+}
+
+function serviceInstanceFor(ctx: Rctx, serviceId: string, environmentId: string) {
+  const found = findService(ctx.hctx.root.railway, serviceId);
+  if (!found) {
+    if (ctx.auth.kind === 'project') throw new GraphQLFieldError(NOT_AUTHORIZED);
+    throw new GraphQLFieldError('Service not found', { code: 'NOT_FOUND' });
+  }
+  ctx.authorize(found.project.id, environmentId);
+  if (!found.project.environments.some((environment) => environment.id === environmentId)) throw new GraphQLFieldError('Environment not found', { code: 'NOT_FOUND' });
+  return found;
+}
+
+async function newDeployment(ctx: Rctx, serviceId: string, environmentId: string, sha: string, build: boolean, meta: Record<string, unknown> = {}): Promise<RailwayDeployment> {
+  const root = ctx.hctx.root;
+  const key = serviceKey(serviceId, environmentId);
+  root.railway.serviceHosts[key] ??= await ctx.hctx.rt.apps.ensure(`railway-service:${key}`);
+  const placeholder = `pending-${root.counter + 1}`;
+  const deployment = createRailwayDeployment(root, { serviceId, environmentId, sha, build, meta, url: placeholder }, ctx.clock.now());
+  deployment.url = await ctx.hctx.rt.apps.ensure(deployment.id);
+  return deployment;
+}
+
+function latestSha(ctx: Rctx, serviceId: string, environmentId: string): string | undefined {
+  return Object.values(ctx.hctx.root.railway.deployments)
+    .filter((deployment) => deployment.serviceId === serviceId && deployment.environmentId === environmentId)
+    .sort((a, b) => b.createdAt - a.createdAt)[0]?.sha;
+}
+
+const CANCELABLE: readonly RailwayStatus[] = ['QUEUED', 'INITIALIZING', 'BUILDING', 'WAITING'];
+
+const FIELDS: Record<string, FieldSpec> = {
+  deployment: {
+    kind: 'object',
+    mutation: false,
+    typeName: 'Deployment!',
+    resolve: (args, ctx) => readDeployment(ctx, deploymentFor(ctx, str(args, 'id'))),
+  },
+  deployments: {
+    kind: 'object',
+    mutation: false,
+    typeName: 'QueryDeploymentsConnection!',
+    resolve(args, ctx) {
+      const input = (args['input'] ?? {}) as { projectId?: string; environmentId?: string; serviceId?: string; status?: { in?: string[]; notIn?: string[] } };
+      if (ctx.auth.kind === 'project') ctx.authorize(input.projectId ?? ctx.auth.projectId, input.environmentId ?? ctx.auth.environmentId);
+      const scope = ctx.auth.kind === 'project' ? { projectId: ctx.auth.projectId, environmentId: ctx.auth.environmentId } : {};
+      const all = Object.values(ctx.hctx.root.railway.deployments)
+        .filter((deployment) => {
+          if (deployment.listHidden > 0) {
+            deployment.listHidden--;
+            return false;
+          }
+          return true;
+        })
+        .filter((deployment) => !input.projectId || deployment.projectId === input.projectId)
+        .filter((deployment) => !input.environmentId || deployment.environmentId === input.environmentId)
+        .filter((deployment) => !input.serviceId || deployment.serviceId === input.serviceId)
+        .filter((deployment) => !scope.projectId || (deployment.projectId === scope.projectId && deployment.environmentId === scope.environmentId))
+        .filter((deployment) => !input.status?.in || input.status.in.includes(deployment.status))
+        .filter((deployment) => !input.status?.notIn || !input.status.notIn.includes(deployment.status))
+        // Newest first: inferred from the docs' use of first: 1 for "latest" (ordering UNCONFIRMED, §2.2).
+        .sort((a, b) => b.createdAt - a.createdAt);
+      return connection(all, args, (deployment) => readDeployment(ctx, deployment));
+    },
+  },
+  serviceInstance: {
+    kind: 'object',
+    mutation: false,
+    typeName: 'ServiceInstance!',
+    resolve(args, ctx) {
+      const serviceId = str(args, 'serviceId');
+      const environmentId = str(args, 'environmentId');
+      const { service } = serviceInstanceFor(ctx, serviceId, environmentId);
+      const deployments = Object.values(ctx.hctx.root.railway.deployments)
+        .filter((deployment) => deployment.serviceId === serviceId && deployment.environmentId === environmentId)
+        .sort((a, b) => b.createdAt - a.createdAt);
+      const latest = deployments[0] ? readDeployment(ctx, deployments[0]) : null;
+      return {
+        __typename: 'ServiceInstance',
+        id: `${serviceId}-${environmentId}`,
+        serviceId,
+        environmentId,
+        serviceName: service.name,
+        latestDeployment: latest,
+        activeDeployments: activeDeployments(ctx.hctx.root.railway, serviceId, environmentId).map((deployment) => readDeployment(ctx, deployment)),
+      };
+    },
+  },
+  project: {
+    kind: 'object',
+    mutation: false,
+    typeName: 'Project!',
+    resolve(args, ctx) {
+      const found = ctx.hctx.root.railway.projects[str(args, 'id')];
+      if (!found) throw new GraphQLFieldError(ctx.auth.kind === 'project' ? NOT_AUTHORIZED : 'Project not found');
+      ctx.authorize(found.id);
+      const edges = <T>(items: T[]) => ({ edges: items.map((node) => ({ node })) });
+      return { __typename: 'Project', id: found.id, name: found.name, environments: edges(found.environments), services: edges(found.services.map(({ id, name }) => ({ id, name }))) };
+    },
+  },
+  projectToken: {
+    kind: 'object',
+    mutation: false,
+    typeName: 'ProjectToken!',
+    resolve(_args, ctx) {
+      if (ctx.auth.kind !== 'project') throw new GraphQLFieldError(NOT_AUTHORIZED);
+      return { __typename: 'ProjectToken', projectId: ctx.auth.projectId, environmentId: ctx.auth.environmentId };
+    },
+  },
+  me: {
+    kind: 'object',
+    mutation: false,
+    typeName: 'User!',
+    resolve(_args, ctx) {
+      const account = ctx.hctx.root.railway.accountTokens.find((candidate) => candidate.token === ctx.auth.token);
+      if (ctx.auth.kind !== 'account' || !account) throw new GraphQLFieldError(NOT_AUTHORIZED);
+      return { __typename: 'User', id: account.userId, email: account.email, name: account.name };
+    },
+  },
+  serviceInstanceDeployV2: {
+    kind: 'scalar',
+    mutation: true,
+    typeName: 'String!',
+    async resolve(args, ctx) {
+      const serviceId = str(args, 'serviceId');
+      const environmentId = str(args, 'environmentId');
+      serviceInstanceFor(ctx, serviceId, environmentId);
+      const sha = str(args, 'commitSha', false) || fakeSha(ctx.hctx.root);
+      return (await newDeployment(ctx, serviceId, environmentId, sha, true)).id;
+    },
+  },
+  serviceInstanceDeploy: {
+    kind: 'scalar',
+    mutation: true,
+    typeName: 'Boolean!',
+    async resolve(args, ctx) {
+      const serviceId = str(args, 'serviceId');
+      const environmentId = str(args, 'environmentId');
+      serviceInstanceFor(ctx, serviceId, environmentId);
+      const sha = str(args, 'commitSha', false) || fakeSha(ctx.hctx.root);
+      await newDeployment(ctx, serviceId, environmentId, sha, true);
+      return true;
+    },
+  },
+  serviceInstanceRedeploy: {
+    kind: 'scalar',
+    mutation: true,
+    typeName: 'Boolean!',
+    async resolve(args, ctx) {
+      const serviceId = str(args, 'serviceId');
+      const environmentId = str(args, 'environmentId');
+      serviceInstanceFor(ctx, serviceId, environmentId);
+      const sha = latestSha(ctx, serviceId, environmentId);
+      if (!sha) throw new GraphQLFieldError('No deployment found to redeploy', { code: 'NOT_FOUND' });
+      await newDeployment(ctx, serviceId, environmentId, sha, true, { reason: 'redeploy' });
+      return true;
+    },
+  },
+  deploymentRedeploy: {
+    kind: 'object',
+    mutation: true,
+    typeName: 'Deployment!',
+    async resolve(args, ctx) {
+      const source = deploymentFor(ctx, str(args, 'id'));
+      const created = await newDeployment(ctx, source.serviceId, source.environmentId, source.sha, args['usePreviousImageTag'] !== true, { ...source.meta, reason: 'redeploy' });
+      return serializeRailwayDeployment(ctx.hctx.root.railway, created);
+    },
+  },
+  deploymentRollback: {
+    kind: 'scalar',
+    mutation: true,
+    typeName: 'Boolean!',
+    async resolve(args, ctx) {
+      const target = deploymentFor(ctx, str(args, 'id'));
+      if (!target.canRollback) throw new GraphQLFieldError('Deployment cannot be rolled back', { code: 'BAD_USER_INPUT' });
+      const root = ctx.hctx.root;
+      if (root.railway.settings.rollbackMode === 'same-id') {
+        restartProgress(root, target, ['DEPLOYING', 'SUCCESS'], ctx.clock.now());
+      } else {
+        await newDeployment(ctx, target.serviceId, target.environmentId, target.sha, false, { ...target.meta, reason: 'rollback', rollbackSourceDeploymentId: target.id });
+      }
+      return true;
+    },
+  },
+  deploymentCancel: {
+    kind: 'scalar',
+    mutation: true,
+    typeName: 'Boolean!',
+    resolve(args, ctx) {
+      const deployment = deploymentFor(ctx, str(args, 'id'));
+      // Error text UNCONFIRMED; the dashboard's "Abort" ends in REMOVED (§2.1).
+      if (!CANCELABLE.includes(deployment.status)) throw new GraphQLFieldError(`Deployment cannot be cancelled in status ${deployment.status}`, { code: 'BAD_USER_INPUT' });
+      forceStatus(ctx.hctx.root, deployment, 'REMOVED', ctx.clock.now());
+      return true;
+    },
+  },
+  deploymentRestart: {
+    kind: 'scalar',
+    mutation: true,
+    typeName: 'Boolean!',
+    resolve(args, ctx) {
+      const deployment = deploymentFor(ctx, str(args, 'id'));
+      if (!['SUCCESS', 'CRASHED', 'SLEEPING'].includes(deployment.status)) throw new GraphQLFieldError(`Deployment cannot be restarted in status ${deployment.status}`, { code: 'BAD_USER_INPUT' });
+      const root = ctx.hctx.root;
+      delete root.apps.served[deployment.id];
+      if (deployment.status !== 'SUCCESS') forceStatus(root, deployment, 'SUCCESS', ctx.clock.now());
+      // Same id and status; the instance shows RESTARTING until the next request, then RUNNING.
+      deployment.instances = [{ id: `${deployment.id}-instance-1`, status: 'RESTARTING' }];
+      return true;
+    },
+  },
+  deploymentStop: {
+    kind: 'scalar',
+    mutation: true,
+    typeName: 'Boolean!',
+    resolve(args, ctx) {
+      const deployment = deploymentFor(ctx, str(args, 'id'));
+      deployment.deploymentStopped = true;
+      deployment.instances = deployment.instances.map((instance) => ({ ...instance, status: 'STOPPED' }));
+      return true;
+    },
+  },
+  deploymentRemove: {
+    kind: 'scalar',
+    mutation: true,
+    typeName: 'Boolean!',
+    resolve(args, ctx) {
+      forceStatus(ctx.hctx.root, deploymentFor(ctx, str(args, 'id')), 'REMOVED', ctx.clock.now());
+      return true;
+    },
+  },
+};
+
+/** Relay connection over an ordered list; cursors are the node ids (opaque to clients). */
+function connection<T extends { id: string }>(items: T[], args: Record<string, unknown>, render: (item: T) => unknown) {
+  let start = 0;
+  if (typeof args['after'] === 'string') {
+    const index = items.findIndex((item) => cursorOf(item.id) === args['after']);
+    start = index < 0 ? items.length : index + 1;
+  }
+  let end = items.length;
+  if (typeof args['before'] === 'string') {
+    const index = items.findIndex((item) => cursorOf(item.id) === args['before']);
+    if (index >= 0) end = index;
+  }
+  let slice = items.slice(start, end);
+  const first = typeof args['first'] === 'number' ? args['first'] : undefined;
+  const last = typeof args['last'] === 'number' ? args['last'] : undefined;
+  if (first !== undefined) slice = slice.slice(0, Math.max(0, first));
+  if (last !== undefined) slice = slice.slice(Math.max(0, slice.length - last));
+  const edges = slice.map((item) => ({ __typename: 'Edge', cursor: cursorOf(item.id), node: render(item) }));
+  const firstIndex = slice[0] ? items.indexOf(slice[0]) : start;
+  const lastIndex = slice.length ? items.indexOf(slice[slice.length - 1] as T) : start - 1;
+  return {
+    __typename: 'Connection',
+    edges,
+    pageInfo: {
+      __typename: 'PageInfo',
+      hasNextPage: lastIndex < end - 1,
+      hasPreviousPage: firstIndex > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
+
+function cursorOf(id: string): string {
+  return Buffer.from(`deployment:${id}`).toString('base64');
+}
+
