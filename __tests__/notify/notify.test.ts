@@ -14,8 +14,8 @@ afterEach(async () => {
 
 const HOOK = '/services/T0TEST/B0TEST/notifysecret123';
 
-async function start(rateLimit = false): Promise<Emulator> {
-  emulator = await startEmulator({ port: 0, slack: { rateLimit } });
+async function start(): Promise<Emulator> {
+  emulator = await startEmulator({ port: 0, slack: { rateLimit: false } });
   return emulator;
 }
 const messages = (emu: Emulator) => emu.control.slackMessages().filter((m) => m.webhook === HOOK).map((m) => m.payload as { text: string; attachments: { color: string; title: string; title_link?: string; fields: { title: string }[]; footer: string }[] });

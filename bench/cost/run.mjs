@@ -7,7 +7,7 @@
 import { register } from 'node:module';
 
 // The TypeScript loader the deploy benchmark uses (Node 20 cannot strip types).
-register('../deploy/ts-loader.mjs', import.meta.url);
+register('../ts-loader.mjs', import.meta.url);
 const { runCostBenchmark } = await import('./bench.ts');
 const option = (name, fallback) => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));

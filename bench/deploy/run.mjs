@@ -7,7 +7,7 @@
 //   npm run bench:deploy
 import { register } from 'node:module';
 
-register('./ts-loader.mjs', import.meta.url);
+register('../ts-loader.mjs', import.meta.url);
 const { runBenchmark } = await import('./bench.ts');
 const ok = await runBenchmark((line) => console.log(line));
 process.exitCode = ok ? 0 : 1;

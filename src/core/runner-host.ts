@@ -1,34 +1,46 @@
-import * as core from '@actions/core';
 import type { ActionDefinition, ActionHost, Logger } from './host.js';
 import { InputReader } from './inputs.js';
 import { runAction } from './run-action.js';
+import { appendFileCommand, issueCommand, readInput, writeLine } from './runner-commands.js';
 
 const runnerLogger: Logger = {
-  info: (message) => core.info(message),
-  warn: (message) => core.warning(message),
-  error: (message) => core.error(message),
-  debug: (message) => core.debug(message),
-  group: (title, work) => core.group(title, work),
+  info: (message) => writeLine(message),
+  warn: (message) => issueCommand('warning', message),
+  error: (message) => issueCommand('error', message),
+  debug: (message) => issueCommand('debug', message),
+  async group(title, work) {
+    issueCommand('group', title);
+    try {
+      return await work();
+    } finally {
+      issueCommand('endgroup', '');
+    }
+  },
 };
 
 /** The host on a GitHub runner: INPUT_* in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY out. */
 export function runnerHost(action: string): ActionHost {
-  const mask = (value: string): void => core.setSecret(value);
+  const mask = (value: string): void => issueCommand('add-mask', value);
   return {
     action,
-    inputs: new InputReader((name) => core.getInput(name, { trimWhitespace: false }), mask, process.env.GITHUB_WORKSPACE ?? process.cwd()),
+    inputs: new InputReader((name) => readInput(name), mask, process.env.GITHUB_WORKSPACE ?? process.cwd()),
     log: runnerLogger,
     env: process.env,
-    setOutput: (name, value) => core.setOutput(name, String(value)),
+    setOutput: (name, value) => appendFileCommand('OUTPUT', name, String(value)),
     setSecret: mask,
     async writeSummary(markdown) {
       if (!process.env.GITHUB_STEP_SUMMARY) {
-        core.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
+        runnerLogger.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
         return;
       }
-      await core.summary.addRaw(markdown, true).write();
+      // Loaded when the summary is written, after the work: see runner-commands.ts for why.
+      const { summary } = await import('@actions/core');
+      await summary.addRaw(markdown, true).write();
     },
-    fail: (message) => core.setFailed(message),
+    fail(message) {
+      issueCommand('error', message);
+      process.exitCode = 1;
+    },
   };
 }
 
