@@ -38332,9 +38332,9 @@ function condition(text, context) {
 function readWorkflow(path) {
     return (0,dist/* parse */.qg)((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
 }
-/** Our action a step uses (`owner/threadr-ops/actions/<name>@ref`), if any. */
+/** Our action a step uses (`<owner>/threadr-ops/actions/<name>@ref`), if any; third-party actions are not ours. */
 function actionOf(step) {
-    return step.uses ? /(?:^|\/)actions\/([\w-]+)@/.exec(step.uses)?.[1] : undefined;
+    return step.uses ? /(?:^|\/)threadr-ops\/actions\/([\w-]+)@/.exec(step.uses)?.[1] : undefined;
 }
 /** Jobs in an order that respects `needs` (stable for independent jobs). */
 function jobOrder(workflow) {

@@ -76,9 +76,9 @@ export function readWorkflow(path: string): Workflow {
   return parse(readFileSync(path, 'utf8')) as Workflow;
 }
 
-/** Our action a step uses (`owner/threadr-ops/actions/<name>@ref`), if any. */
+/** Our action a step uses (`<owner>/threadr-ops/actions/<name>@ref`), if any; third-party actions are not ours. */
 export function actionOf(step: WorkflowStep): string | undefined {
-  return step.uses ? /(?:^|\/)actions\/([\w-]+)@/.exec(step.uses)?.[1] : undefined;
+  return step.uses ? /(?:^|\/)threadr-ops\/actions\/([\w-]+)@/.exec(step.uses)?.[1] : undefined;
 }
 
 /** Jobs in an order that respects `needs` (stable for independent jobs). */
