@@ -25741,7 +25741,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _load_worker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7348);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5729);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(897);
 
 
 // The load-test engine runs its worker threads on this same bundle file: those threads become
@@ -25756,7 +25756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5729:
+/***/ 897:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -27060,13 +27060,57 @@ class OpenAICostAdapter {
     }
 }
 
-;// CONCATENATED MODULE: ./src/providers/railway-usage.ts
+;// CONCATENATED MODULE: ./src/providers/railway-graphql.ts
 
 
 const readRailwayHttpError = (body) => {
     const first = body?.errors?.[0];
     return first && typeof first.message === 'string' ? { message: first.message } : undefined;
 };
+/**
+ * One GraphQL call to Railway's public API, shared by the deploy and the usage clients. GraphQL
+ * errors arrive with HTTP 200 (§2.0) and become ProviderErrors; `transient` marks them retriable
+ * (reads that may succeed later), except authorization failures, which never fix themselves.
+ */
+async function railwayGraphql(options, call) {
+    const { operationName } = call;
+    const auth = options.tokenKind === 'project' ? { 'project-access-token': options.token } : { authorization: `Bearer ${options.token}` };
+    const response = await options.http.request({
+        method: 'POST',
+        url: options.url,
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
+        body: JSON.stringify({ query: call.query, variables: call.variables, operationName }),
+        mutation: call.mutation ?? false,
+        timeoutMs: options.timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300)
+        throw errorFromResponse('railway', operationName, response, readRailwayHttpError);
+    const body = jsonBody('railway', operationName, response);
+    if (Array.isArray(body.errors) && body.errors.length > 0) {
+        const message = body.errors.map((e) => e?.message ?? 'unknown error').join('; ');
+        const lower = message.toLowerCase();
+        const unauthorized = lower.includes('not authorized') || lower.includes('project token not found');
+        throw new ProviderError(`${operationName} failed: ${message}${unauthorized ? tokenHint(options.tokenKind) : ''}`, {
+            provider: 'railway',
+            status: response.status,
+            code: unauthorized ? 'not_authorized' : lower.includes('rate limit') ? 'rate_limited' : 'graphql_error',
+            requestId: requestIdOf(response),
+            retriable: !unauthorized && (call.transient ?? false),
+        });
+    }
+    if (!body.data || typeof body.data !== 'object')
+        throw unexpectedShape('railway', operationName, 'no data');
+    return body.data;
+}
+function tokenHint(kind) {
+    return kind === 'project'
+        ? ' (the token was sent as a project token: check that it belongs to this project and environment, or set railway-token-type: account for an account token)'
+        : ' (the token was sent as an account token: set railway-token-type: project for a project token)';
+}
+
+;// CONCATENATED MODULE: ./src/providers/railway-usage.ts
+
+
 class RailwayUsageClient {
     options;
     provider = 'railway';
@@ -27095,34 +27139,9 @@ class RailwayUsageClient {
         const data = await this.graphql('CostEstimatedUsage', 'query CostEstimatedUsage($measurements: [MetricMeasurement!]!, $projectId: String, $workspaceId: String) { estimatedUsage(measurements: $measurements, projectId: $projectId, workspaceId: $workspaceId) { measurement estimatedValue } }', { measurements, projectId: this.options.projectId, workspaceId: this.options.workspaceId });
         return usageValues(data.estimatedUsage, 'estimatedUsage', 'estimatedValue');
     }
-    async graphql(operationName, queryText, variables) {
-        const auth = this.options.tokenKind === 'project' ? { 'project-access-token': this.options.token } : { authorization: `Bearer ${this.options.token}` };
-        const response = await this.options.http.request({
-            method: 'POST',
-            url: this.options.url,
-            headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
-            body: JSON.stringify({ query: queryText, variables, operationName }),
-            timeoutMs: this.options.timeoutMs,
-        });
-        if (response.status < 200 || response.status >= 300)
-            throw errorFromResponse(this.provider, operationName, response, readRailwayHttpError);
-        // GraphQL errors arrive with HTTP 200 (§2.0).
-        const body = jsonBody(this.provider, operationName, response);
-        if (Array.isArray(body.errors) && body.errors.length > 0) {
-            const message = body.errors.map((e) => e?.message ?? 'unknown error').join('; ');
-            const lower = message.toLowerCase();
-            const auth = lower.includes('not authorized') || lower.includes('project token not found');
-            throw new ProviderError(`${operationName} failed: ${message}`, {
-                provider: this.provider,
-                status: response.status,
-                code: auth ? 'not_authorized' : lower.includes('rate limit') ? 'rate_limited' : 'graphql_error',
-                requestId: requestIdOf(response),
-                retriable: !auth,
-            });
-        }
-        if (!body.data || typeof body.data !== 'object')
-            throw unexpectedShape(this.provider, operationName, 'no data');
-        return body.data;
+    graphql(operationName, query, variables) {
+        // Usage reads may fail for a moment (rate limits): the cost monitor may try them again.
+        return railwayGraphql(this.options, { operationName, query, variables, transient: true });
     }
 }
 function usageValues(raw, what, field) {
@@ -28563,13 +28582,36 @@ const systemClock = {
     sleep: (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms)),
 };
 
-;// CONCATENATED MODULE: ./src/providers/github-deployments.ts
-
+;// CONCATENATED MODULE: ./src/providers/github-rest.ts
 
 const readGitHubError = (body) => {
     const value = body;
     return value && typeof value.message === 'string' ? { message: value.message } : undefined;
 };
+/** One call under /repos/{owner}/{repo}: versioned headers, bearer token, GitHub's error shape. */
+async function githubRequest(options, request) {
+    const response = await options.http.request({
+        method: request.method,
+        url: joinUrl(options.apiUrl, `/repos/${options.repository}${request.path}`),
+        headers: {
+            authorization: `Bearer ${options.token}`,
+            accept: 'application/vnd.github+json',
+            'x-github-api-version': '2022-11-28',
+            ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
+        mutation: request.mutation ?? false,
+        timeoutMs: options.timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300)
+        throw errorFromResponse('github', request.what, response, readGitHubError);
+    return response;
+}
+
+;// CONCATENATED MODULE: ./src/providers/github-deployments.ts
+
+
+
 class GitHubDeploymentsClient {
     options;
     provider = 'github';
@@ -28630,23 +28672,8 @@ class GitHubDeploymentsClient {
             throw unexpectedShape(this.provider, what, 'expected an array');
         return body;
     }
-    async send(method, path, what, body, mutation = false) {
-        const response = await this.options.http.request({
-            method,
-            url: joinUrl(this.options.apiUrl, `/repos/${this.options.repository}${path}`),
-            headers: {
-                authorization: `Bearer ${this.options.token}`,
-                accept: 'application/vnd.github+json',
-                'x-github-api-version': '2022-11-28',
-                ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-            },
-            body: body !== undefined ? JSON.stringify(body) : undefined,
-            mutation,
-            timeoutMs: this.options.timeoutMs,
-        });
-        if (response.status < 200 || response.status >= 300)
-            throw errorFromResponse(this.provider, what, response, readGitHubError);
-        return response;
+    send(method, path, what, body, mutation = false) {
+        return githubRequest(this.options, { method, path, what, body, mutation });
     }
 }
 function githubDeployment(raw) {
@@ -28660,10 +28687,6 @@ function githubDeployment(raw) {
 
 
 const DEPLOYMENT_FIELDS = 'id status createdAt url staticUrl meta canRollback';
-const railway_readRailwayHttpError = (body) => {
-    const first = body?.errors?.[0];
-    return first && typeof first.message === 'string' ? { message: first.message } : undefined;
-};
 class RailwayClient {
     options;
     provider = 'railway';
@@ -28708,41 +28731,9 @@ class RailwayClient {
         const data = await this.graphql('DeploymentRemove', 'mutation DeploymentRemove($id: String!) { deploymentRemove(id: $id) }', { id }, true);
         return data.deploymentRemove === true;
     }
-    async graphql(operationName, queryText, variables, mutation = false) {
-        const auth = this.options.tokenKind === 'project' ? { 'project-access-token': this.options.token } : { authorization: `Bearer ${this.options.token}` };
-        const response = await this.options.http.request({
-            method: 'POST',
-            url: this.options.url,
-            headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
-            body: JSON.stringify({ query: queryText, variables, operationName }),
-            mutation,
-            timeoutMs: this.options.timeoutMs,
-        });
-        if (response.status < 200 || response.status >= 300)
-            throw errorFromResponse(this.provider, operationName, response, railway_readRailwayHttpError);
-        // GraphQL errors arrive with HTTP 200 (§2.0).
-        const body = jsonBody(this.provider, operationName, response);
-        if (Array.isArray(body.errors) && body.errors.length > 0) {
-            const message = body.errors.map((e) => e?.message ?? 'unknown error').join('; ');
-            const lower = message.toLowerCase();
-            const auth = lower.includes('not authorized') || lower.includes('project token not found');
-            throw new ProviderError(`${operationName} failed: ${message}${auth ? hint(this.options.tokenKind) : ''}`, {
-                provider: this.provider,
-                status: response.status,
-                code: auth ? 'not_authorized' : 'graphql_error',
-                requestId: requestIdOf(response),
-                retriable: false,
-            });
-        }
-        if (!body.data || typeof body.data !== 'object')
-            throw unexpectedShape(this.provider, operationName, 'no data');
-        return body.data;
+    graphql(operationName, query, variables, mutation = false) {
+        return railwayGraphql(this.options, { operationName, query, variables, mutation });
     }
-}
-function hint(kind) {
-    return kind === 'project'
-        ? ' (the token was sent as a project token: check that it belongs to this project and environment, or set railway-token-type: account for an account token)'
-        : ' (the token was sent as an account token: set railway-token-type: project for a project token)';
 }
 function railwayDeployment(raw, what) {
     const value = raw;
@@ -30905,32 +30896,6 @@ async function trackIncidents(issues, environment, checks, context) {
         }
     }
     return actions;
-}
-
-;// CONCATENATED MODULE: ./src/providers/github-rest.ts
-
-const github_rest_readGitHubError = (body) => {
-    const value = body;
-    return value && typeof value.message === 'string' ? { message: value.message } : undefined;
-};
-/** One call under /repos/{owner}/{repo}: versioned headers, bearer token, GitHub's error shape. */
-async function githubRequest(options, request) {
-    const response = await options.http.request({
-        method: request.method,
-        url: joinUrl(options.apiUrl, `/repos/${options.repository}${request.path}`),
-        headers: {
-            authorization: `Bearer ${options.token}`,
-            accept: 'application/vnd.github+json',
-            'x-github-api-version': '2022-11-28',
-            ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-        mutation: request.mutation ?? false,
-        timeoutMs: options.timeoutMs,
-    });
-    if (response.status < 200 || response.status >= 300)
-        throw errorFromResponse('github', request.what, response, github_rest_readGitHubError);
-    return response;
 }
 
 ;// CONCATENATED MODULE: ./src/providers/github-issues.ts

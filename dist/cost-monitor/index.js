@@ -16167,7 +16167,7 @@ async function runOnRunner(definition) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6915);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9226);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7528);
 
 
 await (0,_core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__/* .runOnRunner */ .T)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .definition */ .m);
@@ -16177,7 +16177,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9226:
+/***/ 7528:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16667,13 +16667,57 @@ class OpenAICostAdapter {
     }
 }
 
-;// CONCATENATED MODULE: ./src/providers/railway-usage.ts
+;// CONCATENATED MODULE: ./src/providers/railway-graphql.ts
 
 
 const readRailwayHttpError = (body) => {
     const first = body?.errors?.[0];
     return first && typeof first.message === 'string' ? { message: first.message } : undefined;
 };
+/**
+ * One GraphQL call to Railway's public API, shared by the deploy and the usage clients. GraphQL
+ * errors arrive with HTTP 200 (§2.0) and become ProviderErrors; `transient` marks them retriable
+ * (reads that may succeed later), except authorization failures, which never fix themselves.
+ */
+async function railwayGraphql(options, call) {
+    const { operationName } = call;
+    const auth = options.tokenKind === 'project' ? { 'project-access-token': options.token } : { authorization: `Bearer ${options.token}` };
+    const response = await options.http.request({
+        method: 'POST',
+        url: options.url,
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
+        body: JSON.stringify({ query: call.query, variables: call.variables, operationName }),
+        mutation: call.mutation ?? false,
+        timeoutMs: options.timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300)
+        throw errorFromResponse('railway', operationName, response, readRailwayHttpError);
+    const body = jsonBody('railway', operationName, response);
+    if (Array.isArray(body.errors) && body.errors.length > 0) {
+        const message = body.errors.map((e) => e?.message ?? 'unknown error').join('; ');
+        const lower = message.toLowerCase();
+        const unauthorized = lower.includes('not authorized') || lower.includes('project token not found');
+        throw new errors/* ProviderError */.mZ(`${operationName} failed: ${message}${unauthorized ? tokenHint(options.tokenKind) : ''}`, {
+            provider: 'railway',
+            status: response.status,
+            code: unauthorized ? 'not_authorized' : lower.includes('rate limit') ? 'rate_limited' : 'graphql_error',
+            requestId: requestIdOf(response),
+            retriable: !unauthorized && (call.transient ?? false),
+        });
+    }
+    if (!body.data || typeof body.data !== 'object')
+        throw unexpectedShape('railway', operationName, 'no data');
+    return body.data;
+}
+function tokenHint(kind) {
+    return kind === 'project'
+        ? ' (the token was sent as a project token: check that it belongs to this project and environment, or set railway-token-type: account for an account token)'
+        : ' (the token was sent as an account token: set railway-token-type: project for a project token)';
+}
+
+;// CONCATENATED MODULE: ./src/providers/railway-usage.ts
+
+
 class RailwayUsageClient {
     options;
     provider = 'railway';
@@ -16702,34 +16746,9 @@ class RailwayUsageClient {
         const data = await this.graphql('CostEstimatedUsage', 'query CostEstimatedUsage($measurements: [MetricMeasurement!]!, $projectId: String, $workspaceId: String) { estimatedUsage(measurements: $measurements, projectId: $projectId, workspaceId: $workspaceId) { measurement estimatedValue } }', { measurements, projectId: this.options.projectId, workspaceId: this.options.workspaceId });
         return usageValues(data.estimatedUsage, 'estimatedUsage', 'estimatedValue');
     }
-    async graphql(operationName, queryText, variables) {
-        const auth = this.options.tokenKind === 'project' ? { 'project-access-token': this.options.token } : { authorization: `Bearer ${this.options.token}` };
-        const response = await this.options.http.request({
-            method: 'POST',
-            url: this.options.url,
-            headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
-            body: JSON.stringify({ query: queryText, variables, operationName }),
-            timeoutMs: this.options.timeoutMs,
-        });
-        if (response.status < 200 || response.status >= 300)
-            throw errorFromResponse(this.provider, operationName, response, readRailwayHttpError);
-        // GraphQL errors arrive with HTTP 200 (§2.0).
-        const body = jsonBody(this.provider, operationName, response);
-        if (Array.isArray(body.errors) && body.errors.length > 0) {
-            const message = body.errors.map((e) => e?.message ?? 'unknown error').join('; ');
-            const lower = message.toLowerCase();
-            const auth = lower.includes('not authorized') || lower.includes('project token not found');
-            throw new errors/* ProviderError */.mZ(`${operationName} failed: ${message}`, {
-                provider: this.provider,
-                status: response.status,
-                code: auth ? 'not_authorized' : lower.includes('rate limit') ? 'rate_limited' : 'graphql_error',
-                requestId: requestIdOf(response),
-                retriable: !auth,
-            });
-        }
-        if (!body.data || typeof body.data !== 'object')
-            throw unexpectedShape(this.provider, operationName, 'no data');
-        return body.data;
+    graphql(operationName, query, variables) {
+        // Usage reads may fail for a moment (rate limits): the cost monitor may try them again.
+        return railwayGraphql(this.options, { operationName, query, variables, transient: true });
     }
 }
 function usageValues(raw, what, field) {

@@ -1,6 +1,7 @@
 import { ProviderError } from '../core/errors.js';
-import type { HttpClient, HttpResponse } from '../core/http.js';
-import { errorFromResponse, joinUrl, jsonBody, query, requestIdOf, unexpectedShape, type ErrorBodyReader } from './errors.js';
+import type { HttpResponse } from '../core/http.js';
+import { jsonBody, query, requestIdOf, unexpectedShape } from './errors.js';
+import { githubRequest, type GitHubRestOptions } from './github-rest.js';
 
 /** GitHub Deployments REST client (reference §3.2): one record per deploy, statuses as it goes. */
 
@@ -43,20 +44,7 @@ export interface CreateStatusInput {
   autoInactive?: boolean;
 }
 
-export interface GitHubDeploymentsClientOptions {
-  http: HttpClient;
-  /** https://api.github.com or an enterprise host's /api/v3, from github.api_url. */
-  apiUrl: string;
-  token: string;
-  /** owner/name */
-  repository: string;
-  timeoutMs?: number;
-}
-
-const readGitHubError: ErrorBodyReader = (body) => {
-  const value = body as { message?: unknown } | null;
-  return value && typeof value.message === 'string' ? { message: value.message } : undefined;
-};
+export type GitHubDeploymentsClientOptions = GitHubRestOptions;
 
 export class GitHubDeploymentsClient {
   readonly provider = 'github';
@@ -118,22 +106,8 @@ export class GitHubDeploymentsClient {
     return body as GitHubDeploymentStatus[];
   }
 
-  private async send(method: string, path: string, what: string, body?: unknown, mutation = false): Promise<HttpResponse> {
-    const response = await this.options.http.request({
-      method,
-      url: joinUrl(this.options.apiUrl, `/repos/${this.options.repository}${path}`),
-      headers: {
-        authorization: `Bearer ${this.options.token}`,
-        accept: 'application/vnd.github+json',
-        'x-github-api-version': '2022-11-28',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-      mutation,
-      timeoutMs: this.options.timeoutMs,
-    });
-    if (response.status < 200 || response.status >= 300) throw errorFromResponse(this.provider, what, response, readGitHubError);
-    return response;
+  private send(method: string, path: string, what: string, body?: unknown, mutation = false): Promise<HttpResponse> {
+    return githubRequest(this.options, { method, path, what, body, mutation });
   }
 }
 

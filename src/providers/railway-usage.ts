@@ -1,5 +1,5 @@
-import { ProviderError } from '../core/errors.js';
-import { errorFromResponse, jsonBody, requestIdOf, unexpectedShape, type ErrorBodyReader } from './errors.js';
+import { unexpectedShape } from './errors.js';
+import { railwayGraphql } from './railway-graphql.js';
 import type { CostHttp } from './cost-http.js';
 
 /** Railway usage and estimated usage (reference §2.4), for cost. */
@@ -27,10 +27,6 @@ export interface UsagePeriod {
 
 export type UsageValues = Partial<Record<MetricMeasurement, number>>;
 
-const readRailwayHttpError: ErrorBodyReader = (body) => {
-  const first = (body as { errors?: { message?: unknown }[] } | null)?.errors?.[0];
-  return first && typeof first.message === 'string' ? { message: first.message } : undefined;
-};
 
 export class RailwayUsageClient {
   readonly provider = 'railway';
@@ -66,33 +62,9 @@ export class RailwayUsageClient {
     return usageValues(data.estimatedUsage, 'estimatedUsage', 'estimatedValue');
   }
 
-  private async graphql(operationName: string, queryText: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const auth: Record<string, string> =
-      this.options.tokenKind === 'project' ? { 'project-access-token': this.options.token } : { authorization: `Bearer ${this.options.token}` };
-    const response = await this.options.http.request({
-      method: 'POST',
-      url: this.options.url,
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
-      body: JSON.stringify({ query: queryText, variables, operationName }),
-      timeoutMs: this.options.timeoutMs,
-    });
-    if (response.status < 200 || response.status >= 300) throw errorFromResponse(this.provider, operationName, response, readRailwayHttpError);
-    // GraphQL errors arrive with HTTP 200 (§2.0).
-    const body = jsonBody<{ data?: Record<string, unknown> | null; errors?: { message?: string }[] }>(this.provider, operationName, response);
-    if (Array.isArray(body.errors) && body.errors.length > 0) {
-      const message = body.errors.map((e) => e?.message ?? 'unknown error').join('; ');
-      const lower = message.toLowerCase();
-      const auth = lower.includes('not authorized') || lower.includes('project token not found');
-      throw new ProviderError(`${operationName} failed: ${message}`, {
-        provider: this.provider,
-        status: response.status,
-        code: auth ? 'not_authorized' : lower.includes('rate limit') ? 'rate_limited' : 'graphql_error',
-        requestId: requestIdOf(response),
-        retriable: !auth,
-      });
-    }
-    if (!body.data || typeof body.data !== 'object') throw unexpectedShape(this.provider, operationName, 'no data');
-    return body.data;
+  private graphql(operationName: string, query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
+    // Usage reads may fail for a moment (rate limits): the cost monitor may try them again.
+    return railwayGraphql<Record<string, unknown>>(this.options, { operationName, query, variables, transient: true });
   }
 }
 

@@ -1,6 +1,6 @@
-import { ProviderError } from '../core/errors.js';
 import type { HttpClient } from '../core/http.js';
-import { errorFromResponse, jsonBody, requestIdOf, unexpectedShape, type ErrorBodyReader } from './errors.js';
+import { unexpectedShape } from './errors.js';
+import { railwayGraphql, type RailwayTokenKind } from './railway-graphql.js';
 
 /** Railway public GraphQL API client: deploy, read, cancel and roll back deployments (reference §2). */
 
@@ -33,7 +33,7 @@ export interface RailwayDeployment {
  * A project token (the usual RAILWAY_TOKEN in CI) is sent as `Project-Access-Token`; an account,
  * workspace or OAuth token as `Authorization: Bearer`. Sending one the other way is "Not Authorized".
  */
-export type RailwayTokenKind = 'project' | 'account';
+export type { RailwayTokenKind };
 
 export interface RailwayClientOptions {
   http: HttpClient;
@@ -53,10 +53,6 @@ export interface DeploymentListInput {
 
 const DEPLOYMENT_FIELDS = 'id status createdAt url staticUrl meta canRollback';
 
-const readRailwayHttpError: ErrorBodyReader = (body) => {
-  const first = (body as { errors?: { message?: unknown }[] } | null)?.errors?.[0];
-  return first && typeof first.message === 'string' ? { message: first.message } : undefined;
-};
 
 export class RailwayClient {
   readonly provider = 'railway';
@@ -132,41 +128,9 @@ export class RailwayClient {
     return data.deploymentRemove === true;
   }
 
-  private async graphql<T>(operationName: string, queryText: string, variables: Record<string, unknown>, mutation = false): Promise<T> {
-    const auth: Record<string, string> =
-      this.options.tokenKind === 'project' ? { 'project-access-token': this.options.token } : { authorization: `Bearer ${this.options.token}` };
-    const response = await this.options.http.request({
-      method: 'POST',
-      url: this.options.url,
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
-      body: JSON.stringify({ query: queryText, variables, operationName }),
-      mutation,
-      timeoutMs: this.options.timeoutMs,
-    });
-    if (response.status < 200 || response.status >= 300) throw errorFromResponse(this.provider, operationName, response, readRailwayHttpError);
-    // GraphQL errors arrive with HTTP 200 (§2.0).
-    const body = jsonBody<{ data?: T | null; errors?: { message?: string }[] }>(this.provider, operationName, response);
-    if (Array.isArray(body.errors) && body.errors.length > 0) {
-      const message = body.errors.map((e) => e?.message ?? 'unknown error').join('; ');
-      const lower = message.toLowerCase();
-      const auth = lower.includes('not authorized') || lower.includes('project token not found');
-      throw new ProviderError(`${operationName} failed: ${message}${auth ? hint(this.options.tokenKind) : ''}`, {
-        provider: this.provider,
-        status: response.status,
-        code: auth ? 'not_authorized' : 'graphql_error',
-        requestId: requestIdOf(response),
-        retriable: false,
-      });
-    }
-    if (!body.data || typeof body.data !== 'object') throw unexpectedShape(this.provider, operationName, 'no data');
-    return body.data;
+  private graphql<T>(operationName: string, query: string, variables: Record<string, unknown>, mutation = false): Promise<T> {
+    return railwayGraphql<T>(this.options, { operationName, query, variables, mutation });
   }
-}
-
-function hint(kind: RailwayTokenKind): string {
-  return kind === 'project'
-    ? ' (the token was sent as a project token: check that it belongs to this project and environment, or set railway-token-type: account for an account token)'
-    : ' (the token was sent as an account token: set railway-token-type: project for a project token)';
 }
 
 function railwayDeployment(raw: unknown, what: string): RailwayDeployment {
