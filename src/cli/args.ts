@@ -7,15 +7,25 @@ export interface ParsedArgs {
   json: boolean;
 }
 
-/** Environment variable that can carry an input, so tokens never sit on a command line. */
-export function envNameFor(input: string): string {
-  return input.toUpperCase().replace(/-/g, '_');
+/**
+ * Environment variables that can carry an input, so secrets never sit on a command line:
+ * THREADR_<INPUT> for any input, and the usual unprefixed name for credentials (VERCEL_TOKEN,
+ * OPENAI_ADMIN_KEY, SLACK_WEBHOOK_URL), which CI systems and shells already hold under those names.
+ */
+export function envNamesFor(input: string): string[] {
+  const name = input.toUpperCase().replace(/-/g, '_');
+  return /(TOKEN|KEY|EMAIL|WEBHOOK_URL)$/.test(name) ? [`THREADR_${name}`, name] : [`THREADR_${name}`];
+}
+
+function fromEnv(input: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  for (const name of envNamesFor(input)) if (env[name] !== undefined) return env[name];
+  return undefined;
 }
 
 /**
  * `--name value`, `--name=value`, a bare `--flag` for true; a repeated flag joins its values with
  * newlines (several URLs). Inputs not on the command line come from the environment
- * (`--vercel-token` ← VERCEL_TOKEN), then from action.yml's default.
+ * (`--vercel-token` ← THREADR_VERCEL_TOKEN or VERCEL_TOKEN), then from action.yml's default.
  */
 export function parseActionArgs(argv: string[], metadata: ActionMetadata, env: Readonly<Record<string, string | undefined>>): ParsedArgs {
   const given: Record<string, string[]> = {};
@@ -46,7 +56,7 @@ export function parseActionArgs(argv: string[], metadata: ActionMetadata, env: R
   }
   const values: Record<string, string> = {};
   for (const [name, spec] of Object.entries(metadata.inputs)) {
-    values[name] = given[name]?.join('\n') ?? env[envNameFor(name)] ?? resolveDefault(spec.default, env);
+    values[name] = given[name]?.join('\n') ?? fromEnv(name, env) ?? resolveDefault(spec.default, env);
   }
   return { values, help, json };
 }
@@ -70,10 +80,10 @@ function resolveDefault(value: string, env: Readonly<Record<string, string | und
 }
 
 export function helpText(action: string, metadata: ActionMetadata): string {
-  const lines = [`threadr-ops ${action}: ${metadata.description}`, '', 'Inputs (flag, or the environment variable in brackets):'];
+  const lines = [`threadr-ops ${action}: ${metadata.description}`, '', 'Inputs (flag, or an environment variable in brackets):'];
   for (const [name, spec] of Object.entries(metadata.inputs)) {
     const def = spec.default ? ` (default: ${spec.default.split('\n')[0]})` : '';
-    lines.push(`  --${name} [${envNameFor(name)}]${def}`, `      ${spec.description}`);
+    lines.push(`  --${name} [${envNamesFor(name).join(', ')}]${def}`, `      ${spec.description}`);
   }
   lines.push('', 'Outputs:', ...Object.entries(metadata.outputs).map(([name, spec]) => `  ${name}: ${spec.description}`));
   lines.push('', '--json prints the outputs (with the JSON report) as one JSON object instead of the summary.');
