@@ -18575,7 +18575,8 @@ function renderDeploySummary(report) {
     const parts = [heading(2, `${VERDICT[report.status]}: ${report.sha.slice(0, 12)} → ${report.environment}`), report.message];
     parts.push(table(['Component', 'Before', 'Deployment', 'Result', 'Status reads', 'Took', 'Health', 'Rollback'], report.components.map((c) => [
         c.label,
-        c.before ? c.before.deploymentId : 'nothing (first deploy)',
+        // No plan means what served could not be read: that is not a first deploy.
+        report.plan === null ? 'not read' : c.before ? c.before.deploymentId : 'nothing (first deploy)',
         c.deployment ? `${c.deployment.id} (${c.deployment.state})${c.origin === 'adopted' ? ', adopted' : ''}` : '—',
         c.result,
         c.statusReads,

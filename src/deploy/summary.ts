@@ -17,7 +17,8 @@ export function renderDeploySummary(report: DeployReport): string {
       ['Component', 'Before', 'Deployment', 'Result', 'Status reads', 'Took', 'Health', 'Rollback'],
       report.components.map((c) => [
         c.label,
-        c.before ? c.before.deploymentId : 'nothing (first deploy)',
+        // No plan means what served could not be read: that is not a first deploy.
+        report.plan === null ? 'not read' : c.before ? c.before.deploymentId : 'nothing (first deploy)',
         c.deployment ? `${c.deployment.id} (${c.deployment.state})${c.origin === 'adopted' ? ', adopted' : ''}` : '—',
         c.result,
         c.statusReads,

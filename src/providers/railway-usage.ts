@@ -1,21 +1,15 @@
 import { unexpectedShape } from './errors.js';
-import { railwayGraphql } from './railway-graphql.js';
+import { railwayGraphql, type RailwayGraphqlOptions } from './railway-graphql.js';
 import type { CostHttp } from './cost-http.js';
 
 /** Railway usage and estimated usage (reference §2.4), for cost. */
 
 export type MetricMeasurement = 'CPU_USAGE' | 'MEMORY_USAGE_GB' | 'NETWORK_TX_GB' | 'DISK_USAGE_GB';
 
-export interface RailwayUsageOptions {
+export interface RailwayUsageOptions extends RailwayGraphqlOptions {
   http: CostHttp;
-  /** The GraphQL endpoint: https://backboard.railway.com/graphql/v2, the emulator's, or a proxy. */
-  url: string;
-  token: string;
-  /** `project` = Project-Access-Token header; `account` (account/workspace token) = Bearer. */
-  tokenKind: 'project' | 'account';
   projectId?: string;
   workspaceId?: string;
-  timeoutMs?: number;
 }
 
 export interface UsagePeriod {

@@ -1,19 +1,11 @@
 import { addDays, isoTime, windowDays, type CostWindow, type DayKey } from '../calendar.js';
 import { priceQuantity, sumMicros, type Micros } from '../money.js';
-import { RequestCounter, type CostHttp } from '../../providers/cost-http.js';
-import { RailwayUsageClient, type MetricMeasurement, type UsageValues } from '../../providers/railway-usage.js';
+import { RequestCounter } from '../../providers/cost-http.js';
+import { RailwayUsageClient, type MetricMeasurement, type RailwayUsageOptions, type UsageValues } from '../../providers/railway-usage.js';
 import type { CostAdapter, ProviderSpend } from '../types.js';
 import { SpendBuilder, describeFailure, failedSpend, mapLimit } from './spend-builder.js';
 
-export interface RailwayAdapterOptions {
-  http: CostHttp;
-  url: string;
-  token: string;
-  tokenKind: 'project' | 'account';
-  projectId?: string;
-  workspaceId?: string;
-  timeoutMs?: number;
-}
+export type RailwayAdapterOptions = RailwayUsageOptions;
 
 /**
  * Railway's documented prices (docs "Plans", §2.4), in micro-dollars per unit. The units are
