@@ -28412,9 +28412,9 @@ class Generator {
         this.inFlight--;
         if (conn.parser.close)
             this.closeSocket(conn);
-        this.next(conn, now);
+        this.next(conn);
     }
-    next(conn, now) {
+    next(conn) {
         if (this.stopping) {
             this.closeSocket(conn);
             this.checkDone();
@@ -28495,7 +28495,7 @@ class Generator {
         if (this.stopping)
             return this.checkDone();
         if (this.config.model.kind === 'open')
-            return this.next(conn, performance.now());
+            return this.next(conn);
         conn.failures++;
         const delay = Math.min(MAX_BACKOFF_MS, 10 * 2 ** (conn.failures - 1));
         conn.retryTimer = setTimeout(() => {
@@ -28513,7 +28513,7 @@ class Generator {
             this.inFlight--;
             this.tally(conn.start).failure('timeout');
             this.closeSocket(conn);
-            this.next(conn, now);
+            this.next(conn);
         }
     }
     tally(start) {

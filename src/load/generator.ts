@@ -240,10 +240,10 @@ export class Generator {
     conn.busy = false;
     this.inFlight--;
     if (conn.parser.close) this.closeSocket(conn);
-    this.next(conn, now);
+    this.next(conn);
   }
 
-  private next(conn: Connection, now: number): void {
+  private next(conn: Connection): void {
     if (this.stopping) {
       this.closeSocket(conn);
       this.checkDone();
@@ -318,7 +318,7 @@ export class Generator {
   /** After a failed request: the closed model backs off (a refused port must not spin a core). */
   private retry(conn: Connection): void {
     if (this.stopping) return this.checkDone();
-    if (this.config.model.kind === 'open') return this.next(conn, performance.now());
+    if (this.config.model.kind === 'open') return this.next(conn);
     conn.failures++;
     const delay = Math.min(MAX_BACKOFF_MS, 10 * 2 ** (conn.failures - 1));
     conn.retryTimer = setTimeout(() => {
@@ -336,7 +336,7 @@ export class Generator {
       this.inFlight--;
       this.tally(conn.start).failure('timeout');
       this.closeSocket(conn);
-      this.next(conn, now);
+      this.next(conn);
     }
   }
 
