@@ -26,12 +26,11 @@ function demoSteps(section: string): string[] {
 describe('npm run demo', () => {
   const [, good, broken] = run.stderr.split(/^━━ deploy-pipeline\.yml: /m);
 
-  test('succeeds in under a minute', () => {
+  // How long it takes is printed ("demo finished in …s") and reported, not asserted: tests stay untimed.
+  test('succeeds', () => {
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(0);
-    const seconds = Number(/demo finished in ([\d.]+)s/.exec(run.stderr)?.[1]);
-    // Not a performance assertion: the acceptance's own bound, with a margin for a loaded CI machine.
-    expect(seconds).toBeLessThan(60);
+    expect(run.stderr).toMatch(/demo finished in [\d.]+s/);
   });
 
   test("follows deploy-pipeline.yml's jobs, order and conditions", () => {
