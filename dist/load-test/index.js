@@ -28251,9 +28251,6 @@ class Generator {
     onInterval;
     connections = [];
     idle = [];
-    /** Closed model: connections whose next request goes out once this poll phase is read. */
-    ready = [];
-    flushScheduled = false;
     warmUp = new tally/* LiveTally */.He();
     measured = new tally/* LiveTally */.He();
     timers = [];
@@ -28412,43 +28409,20 @@ class Generator {
         this.inFlight--;
         if (conn.parser.close)
             this.closeSocket(conn);
-        this.next(conn);
+        this.next(conn, now);
     }
-    next(conn) {
+    next(conn, now) {
         if (this.stopping) {
             this.closeSocket(conn);
             this.checkDone();
         }
         else if (this.config.model.kind === 'closed') {
-            this.sendSoon(conn);
+            this.send(conn, now);
         }
         else {
             this.idle.push(conn);
             this.pump();
         }
-    }
-    /**
-     * Closed model: the next request leaves after every response that arrived in this poll phase has
-     * been timed. Writing inside each response's callback would put one write syscall per earlier
-     * connection in front of the next response's timestamp: with 50 connections answered in one
-     * burst, the last of them would read ~0.3 ms late. Each request is timed from its own write.
-     */
-    sendSoon(conn) {
-        this.ready.push(conn);
-        if (this.flushScheduled)
-            return;
-        this.flushScheduled = true;
-        setImmediate(() => {
-            this.flushScheduled = false;
-            for (let c = this.ready.shift(); c; c = this.ready.shift()) {
-                if (this.stopping) {
-                    this.closeSocket(c);
-                    this.checkDone();
-                }
-                else
-                    this.send(c, performance.now());
-            }
-        });
     }
     /** Open model: sends every arrival that is due, as long as a connection is free. */
     pump() {
@@ -28495,7 +28469,7 @@ class Generator {
         if (this.stopping)
             return this.checkDone();
         if (this.config.model.kind === 'open')
-            return this.next(conn);
+            return this.next(conn, performance.now());
         conn.failures++;
         const delay = Math.min(MAX_BACKOFF_MS, 10 * 2 ** (conn.failures - 1));
         conn.retryTimer = setTimeout(() => {
@@ -28513,7 +28487,7 @@ class Generator {
             this.inFlight--;
             this.tally(conn.start).failure('timeout');
             this.closeSocket(conn);
-            this.next(conn);
+            this.next(conn, now);
         }
     }
     tally(start) {

@@ -86,9 +86,6 @@ class Connection {
 export class Generator {
   private readonly connections: Connection[] = [];
   private readonly idle: Connection[] = [];
-  /** Closed model: connections whose next request goes out once this poll phase is read. */
-  private readonly ready: Connection[] = [];
-  private flushScheduled = false;
   private readonly warmUp = new LiveTally();
   private readonly measured = new LiveTally();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -240,40 +237,19 @@ export class Generator {
     conn.busy = false;
     this.inFlight--;
     if (conn.parser.close) this.closeSocket(conn);
-    this.next(conn);
+    this.next(conn, now);
   }
 
-  private next(conn: Connection): void {
+  private next(conn: Connection, now: number): void {
     if (this.stopping) {
       this.closeSocket(conn);
       this.checkDone();
     } else if (this.config.model.kind === 'closed') {
-      this.sendSoon(conn);
+      this.send(conn, now);
     } else {
       this.idle.push(conn);
       this.pump();
     }
-  }
-
-  /**
-   * Closed model: the next request leaves after every response that arrived in this poll phase has
-   * been timed. Writing inside each response's callback would put one write syscall per earlier
-   * connection in front of the next response's timestamp: with 50 connections answered in one
-   * burst, the last of them would read ~0.3 ms late. Each request is timed from its own write.
-   */
-  private sendSoon(conn: Connection): void {
-    this.ready.push(conn);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      for (let c = this.ready.shift(); c; c = this.ready.shift()) {
-        if (this.stopping) {
-          this.closeSocket(c);
-          this.checkDone();
-        } else this.send(c, performance.now());
-      }
-    });
   }
 
   /** Open model: sends every arrival that is due, as long as a connection is free. */
@@ -318,7 +294,7 @@ export class Generator {
   /** After a failed request: the closed model backs off (a refused port must not spin a core). */
   private retry(conn: Connection): void {
     if (this.stopping) return this.checkDone();
-    if (this.config.model.kind === 'open') return this.next(conn);
+    if (this.config.model.kind === 'open') return this.next(conn, performance.now());
     conn.failures++;
     const delay = Math.min(MAX_BACKOFF_MS, 10 * 2 ** (conn.failures - 1));
     conn.retryTimer = setTimeout(() => {
@@ -336,7 +312,7 @@ export class Generator {
       this.inFlight--;
       this.tally(conn.start).failure('timeout');
       this.closeSocket(conn);
-      this.next(conn);
+      this.next(conn, now);
     }
   }
 
