@@ -25741,7 +25741,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _load_worker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7348);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(897);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2055);
 
 
 // The load-test engine runs its worker threads on this same bundle file: those threads become
@@ -25756,7 +25756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 897:
+/***/ 2055:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32001,7 +32001,7 @@ function segmentRegex(segment) {
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/load/hosts.ts
+;// CONCATENATED MODULE: ./src/core/allowed-hosts.ts
 
 /** Loopback targets are always allowed: local runs load the machine they run on. */
 function isLoopback(hostname) {
@@ -32011,18 +32011,38 @@ function isLoopback(hostname) {
     return (0,external_node_net_.isIP)(host) === 4 && host.startsWith('127.');
 }
 /**
- * Whether a URL may be loaded: its host is loopback, the deployment's, or listed. An entry is a
- * host (`api.example.com`), a host and port (`api.example.com:8443`), a wildcard for subdomains
- * (`*.example.com`, which does not match example.com itself) or a URL (its host is used).
+ * The `allowed-hosts` inputs of the actions that send more than a health check (load-test,
+ * security-scan's rate-limit probe): an entry is a host (`api.example.com`), a host and port
+ * (`api.example.com:8443`), a wildcard for subdomains (`*.example.com`, which does not match
+ * example.com itself) or a URL (its host and port are used).
  */
+function listedIn(url, allowed) {
+    const host = url.hostname.toLowerCase();
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    return allowed.some((entry) => entryMatches(entry.trim().toLowerCase(), host, port));
+}
+/** load-test's rule: loopback (local runs) and the deployment's own host need no listing. */
 function hostAllowed(url, allowed, deployment) {
     if (isLoopback(url.hostname))
         return true;
     if (deployment && deployment.host.toLowerCase() === url.host.toLowerCase())
         return true;
-    const host = url.hostname.toLowerCase();
-    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-    return allowed.some((entry) => entryMatches(entry.trim().toLowerCase(), host, port));
+    return listedIn(url, allowed);
+}
+/** Entries that are none of the accepted forms, so a typo is reported rather than never matching. */
+function malformedEntry(allowed) {
+    return allowed.find((raw) => {
+        const entry = raw.trim().toLowerCase();
+        if (/^[a-z]+:\/\//.test(entry)) {
+            try {
+                return new URL(entry).hostname === '';
+            }
+            catch {
+                return true;
+            }
+        }
+        return !/^(\*\.)?[a-z0-9.-]+(:\d+)?$|^\[?[0-9a-f:.]+\]?$/.test(entry);
+    });
 }
 function entryMatches(entry, host, port) {
     let pattern = entry;
@@ -32218,6 +32238,9 @@ function load_test_inputs_getInputs(inputs, env, mask) {
         requests = [{ url, spec: { name: `GET ${url.pathname}`, method: 'GET', path: `${url.pathname}${url.search}`, headers: {}, weight: 1, expectStatus: [] } }];
     }
     const allowed = inputs.list('allowed-hosts');
+    const bad = malformedEntry(allowed);
+    if (bad !== undefined)
+        throw new ConfigurationError('allowed-hosts', `must list hosts such as api.example.com, *.example.com, api.example.com:8443 or a URL, got '${bad}'`);
     for (const { url } of requests) {
         if (!hostAllowed(url, allowed, deployment)) {
             const input = scenarioValue !== undefined && targetText === '' ? 'scenario' : 'target';
@@ -33775,6 +33798,7 @@ function summary_renderSummary(report) {
 
 
 
+
 const inputs_FAIL_ON = ['high', 'medium', 'low', 'never'];
 /** `all`, check ids and group names; the rate-limit probe joins when probe-rate-limit is set. */
 function selectChecks(items, probing) {
@@ -33808,9 +33832,6 @@ function parseIgnore(lines) {
     });
     return ignore;
 }
-function inputs_hostAllowed(host, allowed) {
-    return allowed.some((entry) => entry === host || (entry.startsWith('*.') && host.endsWith(entry.slice(1))));
-}
 /** Every input read and validated here, before any request. */
 function security_scan_inputs_getInputs(inputs, env) {
     const urls = inputs.urls('url');
@@ -33820,9 +33841,9 @@ function security_scan_inputs_getInputs(inputs, env) {
         throw new ConfigurationError('url', 'is required (or api-url), for example https://threadr.app');
     const headers = inputs.headers('headers');
     const allowedHosts = inputs.list('allowed-hosts').map((h) => h.toLowerCase());
-    const bad = allowedHosts.find((h) => !/^(\*\.)?[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/.test(h));
-    if (bad)
-        throw new ConfigurationError('allowed-hosts', `must list host names such as api.threadr.app or *.threadr.app, got '${bad}'`);
+    const bad = malformedEntry(allowedHosts);
+    if (bad !== undefined)
+        throw new ConfigurationError('allowed-hosts', `must list hosts such as api.threadr.app, *.threadr.app or a URL, got '${bad}'`);
     const probeText = inputs.text('probe-rate-limit');
     let rateLimit;
     if (probeText) {
@@ -33835,7 +33856,8 @@ function security_scan_inputs_getInputs(inputs, env) {
             throw new ConfigurationError('probe-rate-limit', `must be a path such as /api/health or an http(s) URL, got '${probeText}'`);
         }
         probeUrl = parseHttpUrl('probe-rate-limit', probeUrl.toString());
-        if (!inputs_hostAllowed(probeUrl.hostname.toLowerCase(), allowedHosts)) {
+        // Stricter than load-test: loopback is not implied, the burst goes only where it is listed.
+        if (!listedIn(probeUrl, allowedHosts)) {
             throw new ConfigurationError('probe-rate-limit', `targets host '${probeUrl.hostname}', which is not in allowed-hosts; list it there to allow the burst`);
         }
         rateLimit = { url: probeUrl.toString(), requests: inputs.integer('probe-requests', { min: 1, max: 500 }) };

@@ -26619,7 +26619,7 @@ async function runOnRunner(definition) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9792);
 /* harmony import */ var _load_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7348);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7794);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6971);
 
 
 
@@ -26635,7 +26635,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7794:
+/***/ 6971:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -27589,7 +27589,7 @@ function segmentRegex(segment) {
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/load/hosts.ts
+;// CONCATENATED MODULE: ./src/core/allowed-hosts.ts
 
 /** Loopback targets are always allowed: local runs load the machine they run on. */
 function isLoopback(hostname) {
@@ -27599,18 +27599,38 @@ function isLoopback(hostname) {
     return (0,external_node_net_.isIP)(host) === 4 && host.startsWith('127.');
 }
 /**
- * Whether a URL may be loaded: its host is loopback, the deployment's, or listed. An entry is a
- * host (`api.example.com`), a host and port (`api.example.com:8443`), a wildcard for subdomains
- * (`*.example.com`, which does not match example.com itself) or a URL (its host is used).
+ * The `allowed-hosts` inputs of the actions that send more than a health check (load-test,
+ * security-scan's rate-limit probe): an entry is a host (`api.example.com`), a host and port
+ * (`api.example.com:8443`), a wildcard for subdomains (`*.example.com`, which does not match
+ * example.com itself) or a URL (its host and port are used).
  */
+function listedIn(url, allowed) {
+    const host = url.hostname.toLowerCase();
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    return allowed.some((entry) => entryMatches(entry.trim().toLowerCase(), host, port));
+}
+/** load-test's rule: loopback (local runs) and the deployment's own host need no listing. */
 function hostAllowed(url, allowed, deployment) {
     if (isLoopback(url.hostname))
         return true;
     if (deployment && deployment.host.toLowerCase() === url.host.toLowerCase())
         return true;
-    const host = url.hostname.toLowerCase();
-    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-    return allowed.some((entry) => entryMatches(entry.trim().toLowerCase(), host, port));
+    return listedIn(url, allowed);
+}
+/** Entries that are none of the accepted forms, so a typo is reported rather than never matching. */
+function malformedEntry(allowed) {
+    return allowed.find((raw) => {
+        const entry = raw.trim().toLowerCase();
+        if (/^[a-z]+:\/\//.test(entry)) {
+            try {
+                return new URL(entry).hostname === '';
+            }
+            catch {
+                return true;
+            }
+        }
+        return !/^(\*\.)?[a-z0-9.-]+(:\d+)?$|^\[?[0-9a-f:.]+\]?$/.test(entry);
+    });
 }
 function entryMatches(entry, host, port) {
     let pattern = entry;
@@ -27806,6 +27826,9 @@ function getInputs(inputs, env, mask) {
         requests = [{ url, spec: { name: `GET ${url.pathname}`, method: 'GET', path: `${url.pathname}${url.search}`, headers: {}, weight: 1, expectStatus: [] } }];
     }
     const allowed = inputs.list('allowed-hosts');
+    const bad = malformedEntry(allowed);
+    if (bad !== undefined)
+        throw new errors/* ConfigurationError */.j1('allowed-hosts', `must list hosts such as api.example.com, *.example.com, api.example.com:8443 or a URL, got '${bad}'`);
     for (const { url } of requests) {
         if (!hostAllowed(url, allowed, deployment)) {
             const input = scenarioValue !== undefined && targetText === '' ? 'scenario' : 'target';

@@ -16197,7 +16197,7 @@ Object.assign((undici_lib_dispatcher_dispatcher_js__WEBPACK_IMPORTED_MODULE_1___
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1347);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8053);
 
 
 await (0,_core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__/* .runOnRunner */ .T)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .definition */ .m);
@@ -16207,7 +16207,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1347:
+/***/ 8053:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17387,11 +17387,79 @@ function renderSummary(report) {
     return `${parts.join('\n\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/core/allowed-hosts.ts
+
+/** Loopback targets are always allowed: local runs load the machine they run on. */
+function isLoopback(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host.endsWith('.localhost') || host === '::1')
+        return true;
+    return isIP(host) === 4 && host.startsWith('127.');
+}
+/**
+ * The `allowed-hosts` inputs of the actions that send more than a health check (load-test,
+ * security-scan's rate-limit probe): an entry is a host (`api.example.com`), a host and port
+ * (`api.example.com:8443`), a wildcard for subdomains (`*.example.com`, which does not match
+ * example.com itself) or a URL (its host and port are used).
+ */
+function listedIn(url, allowed) {
+    const host = url.hostname.toLowerCase();
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    return allowed.some((entry) => entryMatches(entry.trim().toLowerCase(), host, port));
+}
+/** load-test's rule: loopback (local runs) and the deployment's own host need no listing. */
+function hostAllowed(url, allowed, deployment) {
+    if (isLoopback(url.hostname))
+        return true;
+    if (deployment && deployment.host.toLowerCase() === url.host.toLowerCase())
+        return true;
+    return listedIn(url, allowed);
+}
+/** Entries that are none of the accepted forms, so a typo is reported rather than never matching. */
+function malformedEntry(allowed) {
+    return allowed.find((raw) => {
+        const entry = raw.trim().toLowerCase();
+        if (/^[a-z]+:\/\//.test(entry)) {
+            try {
+                return new URL(entry).hostname === '';
+            }
+            catch {
+                return true;
+            }
+        }
+        return !/^(\*\.)?[a-z0-9.-]+(:\d+)?$|^\[?[0-9a-f:.]+\]?$/.test(entry);
+    });
+}
+function entryMatches(entry, host, port) {
+    let pattern = entry;
+    if (/^[a-z]+:\/\//.test(pattern)) {
+        try {
+            const url = new URL(pattern);
+            return url.hostname === host && (url.port || (url.protocol === 'https:' ? '443' : '80')) === port;
+        }
+        catch {
+            return false;
+        }
+    }
+    let wantPort;
+    const withPort = /^(.*):(\d+)$/.exec(pattern);
+    if (withPort && !pattern.includes('::')) {
+        pattern = withPort[1];
+        wantPort = withPort[2];
+    }
+    if (wantPort !== undefined && wantPort !== port)
+        return false;
+    if (pattern.startsWith('*.'))
+        return host.endsWith(pattern.slice(1));
+    return pattern.replace(/^\[|\]$/g, '') === host.replace(/^\[|\]$/g, '');
+}
+
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/core/inputs.ts + 1 modules
 var core_inputs = __nccwpck_require__(74);
 ;// CONCATENATED MODULE: ./src/security-scan/inputs.ts
+
 
 
 
@@ -17429,9 +17497,6 @@ function parseIgnore(lines) {
     });
     return ignore;
 }
-function hostAllowed(host, allowed) {
-    return allowed.some((entry) => entry === host || (entry.startsWith('*.') && host.endsWith(entry.slice(1))));
-}
 /** Every input read and validated here, before any request. */
 function getInputs(inputs, env) {
     const urls = inputs.urls('url');
@@ -17441,9 +17506,9 @@ function getInputs(inputs, env) {
         throw new errors/* ConfigurationError */.j1('url', 'is required (or api-url), for example https://threadr.app');
     const headers = inputs.headers('headers');
     const allowedHosts = inputs.list('allowed-hosts').map((h) => h.toLowerCase());
-    const bad = allowedHosts.find((h) => !/^(\*\.)?[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/.test(h));
-    if (bad)
-        throw new errors/* ConfigurationError */.j1('allowed-hosts', `must list host names such as api.threadr.app or *.threadr.app, got '${bad}'`);
+    const bad = malformedEntry(allowedHosts);
+    if (bad !== undefined)
+        throw new errors/* ConfigurationError */.j1('allowed-hosts', `must list hosts such as api.threadr.app, *.threadr.app or a URL, got '${bad}'`);
     const probeText = inputs.text('probe-rate-limit');
     let rateLimit;
     if (probeText) {
@@ -17456,7 +17521,8 @@ function getInputs(inputs, env) {
             throw new errors/* ConfigurationError */.j1('probe-rate-limit', `must be a path such as /api/health or an http(s) URL, got '${probeText}'`);
         }
         probeUrl = (0,core_inputs/* parseHttpUrl */.f$)('probe-rate-limit', probeUrl.toString());
-        if (!hostAllowed(probeUrl.hostname.toLowerCase(), allowedHosts)) {
+        // Stricter than load-test: loopback is not implied, the burst goes only where it is listed.
+        if (!listedIn(probeUrl, allowedHosts)) {
             throw new errors/* ConfigurationError */.j1('probe-rate-limit', `targets host '${probeUrl.hostname}', which is not in allowed-hosts; list it there to allow the burst`);
         }
         rateLimit = { url: probeUrl.toString(), requests: inputs.integer('probe-requests', { min: 1, max: 500 }) };

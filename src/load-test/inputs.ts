@@ -5,7 +5,7 @@ import { ConfigurationError } from '../core/errors.js';
 import { type InputReader, parseHttpUrl } from '../core/inputs.js';
 import type { LoadPlan } from '../load/engine.js';
 import { globFiles } from '../load/glob.js';
-import { hostAllowed } from '../load/hosts.js';
+import { hostAllowed, malformedEntry } from '../core/allowed-hosts.js';
 import type { Origin, RequestSpec } from '../load/request.js';
 import { parseScenario, type ScenarioRequest } from '../load/scenario.js';
 import { parseThresholds, type Threshold } from '../load/thresholds.js';
@@ -92,6 +92,8 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
   }
 
   const allowed = inputs.list('allowed-hosts');
+  const bad = malformedEntry(allowed);
+  if (bad !== undefined) throw new ConfigurationError('allowed-hosts', `must list hosts such as api.example.com, *.example.com, api.example.com:8443 or a URL, got '${bad}'`);
   for (const { url } of requests) {
     if (!hostAllowed(url, allowed, deployment)) {
       const input = scenarioValue !== undefined && targetText === '' ? 'scenario' : 'target';

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { listedIn, malformedEntry } from '../core/allowed-hosts.js';
 import { ConfigurationError } from '../core/errors.js';
 import { parseHttpUrl, type InputReader } from '../core/inputs.js';
 import { CHECK_IDS, GROUPS, OPT_IN_CHECKS, checksInGroup } from '../security/checks/index.js';
@@ -44,10 +45,6 @@ function parseIgnore(lines: string[]): Map<string, string> {
   return ignore;
 }
 
-function hostAllowed(host: string, allowed: readonly string[]): boolean {
-  return allowed.some((entry) => entry === host || (entry.startsWith('*.') && host.endsWith(entry.slice(1))));
-}
-
 /** Every input read and validated here, before any request. */
 export function getInputs(inputs: InputReader, env: Readonly<Record<string, string | undefined>>): Settings {
   const urls = inputs.urls('url');
@@ -56,8 +53,8 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
   if (urls.length === 0 && !apiUrl) throw new ConfigurationError('url', 'is required (or api-url), for example https://threadr.app');
   const headers = inputs.headers('headers');
   const allowedHosts = inputs.list('allowed-hosts').map((h) => h.toLowerCase());
-  const bad = allowedHosts.find((h) => !/^(\*\.)?[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/.test(h));
-  if (bad) throw new ConfigurationError('allowed-hosts', `must list host names such as api.threadr.app or *.threadr.app, got '${bad}'`);
+  const bad = malformedEntry(allowedHosts);
+  if (bad !== undefined) throw new ConfigurationError('allowed-hosts', `must list hosts such as api.threadr.app, *.threadr.app or a URL, got '${bad}'`);
 
   const probeText = inputs.text('probe-rate-limit');
   let rateLimit: Settings['rateLimit'];
@@ -70,7 +67,8 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
       throw new ConfigurationError('probe-rate-limit', `must be a path such as /api/health or an http(s) URL, got '${probeText}'`);
     }
     probeUrl = parseHttpUrl('probe-rate-limit', probeUrl.toString());
-    if (!hostAllowed(probeUrl.hostname.toLowerCase(), allowedHosts)) {
+    // Stricter than load-test: loopback is not implied, the burst goes only where it is listed.
+    if (!listedIn(probeUrl, allowedHosts)) {
       throw new ConfigurationError('probe-rate-limit', `targets host '${probeUrl.hostname}', which is not in allowed-hosts; list it there to allow the burst`);
     }
     rateLimit = { url: probeUrl.toString(), requests: inputs.integer('probe-requests', { min: 1, max: 500 }) };
