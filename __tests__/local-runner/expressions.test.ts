@@ -33,7 +33,9 @@ describe('GitHub expressions, as the runner evaluates them', () => {
     expect(evaluate("format('{0} to {1}', github.sha, inputs.environment)", ctx())).toBe('abc123 to production');
     expect(evaluate("contains('a,b', 'B')", ctx())).toBe(true);
     expect(evaluate("fromJSON(needs.deploy.outputs.rollback-plan).a", ctx())).toBe(1);
-    expect(() => evaluate('hashFiles(\'x\')', ctx())).toThrow('hashFiles() is not supported by the local runner');
+    expect(evaluate("hashFiles('no-such-file.sarif')", ctx())).toBe('');
+    expect(() => evaluate("hashFiles('**/*.sarif')", ctx())).toThrow('hashFiles() with a glob is not supported by the local runner');
+    expect(() => evaluate('toUpper(github.sha)', ctx())).toThrow('function toUpper() is not supported by the local runner');
   });
   test('if: adds an implicit success() unless a status function is used', () => {
     expect(condition("needs.deploy.outputs.status == 'deployed'", ctx({}, false))).toBe(false);

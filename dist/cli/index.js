@@ -25741,7 +25741,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _load_worker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7348);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2055);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7795);
 
 
 // The load-test engine runs its worker threads on this same bundle file: those threads become
@@ -25756,7 +25756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2055:
+/***/ 7795:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38076,7 +38076,40 @@ async function startEmulator(options = {}) {
     return emulator;
 }
 
+;// CONCATENATED MODULE: ./src/local-runner/progress.ts
+/** One line per step with the figures that matter, then the step's job summary. */
+function printProgress(write, print) {
+    return ({ phase, step }) => {
+        if (phase === 'start')
+            write(`▶ ${step.job} › ${step.id} (actions/${step.action})\n`);
+        else {
+            write(`  ${step.outcome === 'success' ? '✔' : '✘'} ${step.id}: ${headline(step)}\n`);
+            print(`\n${step.summary}\n`);
+        }
+    };
+}
+function headline(step) {
+    const o = step.outputs;
+    switch (step.action) {
+        case 'health-check':
+            return `healthy ${o.healthy}${o.failed ? ` (failed: ${o.failed})` : ''}, p95 ${o['p95-ms'] || '–'} ms, error rate ${o['error-rate']}%`;
+        case 'load-test':
+            return `passed ${o.passed}, ${o.requests} requests, ${o.rps} rps, p95 ${o['p95-ms']} ms`;
+        case 'cost-monitor':
+            return `severity ${o.severity}, today $${o['total-today']}, month to date $${o['total-month-to-date']}`;
+        case 'security-scan':
+            return `passed ${o.passed}: ${o.high} high, ${o.medium} medium, ${o.low} low`;
+        case 'notify':
+            return `notified ${o.status}`;
+        default:
+            return o.status ? `status ${o.status}` : step.outcome;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/local-runner/expressions.ts
+
+
+
 function expressions_tokenize(source) {
     const tokens = [];
     let i = 0;
@@ -38159,6 +38192,7 @@ function expressions_evaluate(source, context) {
         fromjson: ([text]) => JSON.parse(toStr(text)),
         tojson: ([value]) => JSON.stringify(value, null, 2),
         format: ([template, ...args]) => toStr(template).replace(/\{(\d+)\}/g, (_, n) => toStr(args[Number(n)] ?? '')),
+        hashfiles: (paths) => hashFiles(paths.map(toStr), context.workspace ?? process.cwd()),
     };
     function primary() {
         const token = take();
@@ -38301,6 +38335,18 @@ function expressions_compare(op, left, right) {
         return a > b;
     return a >= b;
 }
+/** hashFiles() for literal paths (no globs): '' when none exists, as on GitHub. */
+function hashFiles(paths, workspace) {
+    if (paths.some((path) => /[*?[\]]/.test(path)))
+        throw new Error(`hashFiles() with a glob is not supported by the local runner: ${paths.join(', ')}`);
+    const existing = paths.map((path) => (0,external_node_path_namespaceObject.resolve)(workspace, path)).filter((path) => (0,external_node_fs_namespaceObject.existsSync)(path));
+    if (existing.length === 0)
+        return '';
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const path of existing)
+        hash.update((0,external_node_crypto_.createHash)('sha256').update((0,external_node_fs_namespaceObject.readFileSync)(path)).digest());
+    return hash.digest('hex');
+}
 /** Replaces every `${{ … }}` in a string. */
 function interpolate(text, context) {
     return text.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression) => toStr(expressions_evaluate(expression.trim(), context)));
@@ -38371,7 +38417,8 @@ async function runWorkflow(workflow, options) {
         const needsContext = Object.fromEntries(jobNeeds.map((need) => [need, needs[need]]));
         const allNeedsSucceeded = jobNeeds.every((need) => needs[need].result === 'success');
         const base = { inputs, secrets: options.secrets, github: options.github, needs: needsContext, env: {}, vars: {}, runner: { os: 'Linux', temp: '' } };
-        const jobContext = { contexts: base, status: { success: allNeedsSucceeded, failure: !allNeedsSucceeded } };
+        const workspace = options.workspace ?? process.cwd();
+        const jobContext = { contexts: base, status: { success: allNeedsSucceeded, failure: !allNeedsSucceeded }, workspace };
         if (job.uses || !condition(job.if, jobContext)) {
             const skipped = { id: jobId, ran: false, result: 'skipped', outputs: {} };
             record.jobs.push(skipped);
@@ -38382,7 +38429,7 @@ async function runWorkflow(workflow, options) {
         let failed = false;
         for (const [index, step] of (job.steps ?? []).entries()) {
             const id = step.id ?? `step-${index + 1}`;
-            const context = { contexts: { ...base, steps }, status: { success: !failed, failure: failed } };
+            const context = { contexts: { ...base, steps }, status: { success: !failed, failure: failed }, workspace };
             const action = actionOf(step);
             const entry = { job: jobId, id, action, ran: false, outcome: 'skipped', outputs: {}, summary: '' };
             if (!condition(step.if, context)) {
@@ -38410,7 +38457,7 @@ async function runWorkflow(workflow, options) {
             if (conclusion === 'failure')
                 failed = true;
         }
-        const outputContext = { contexts: { ...base, steps }, status: { success: !failed, failure: failed } };
+        const outputContext = { contexts: { ...base, steps }, status: { success: !failed, failure: failed }, workspace };
         const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, expression]) => [name, interpolate(String(expression), outputContext)]));
         const result = failed ? 'failure' : 'success';
         record.jobs.push({ id: jobId, ran: true, result, outputs });
@@ -38433,13 +38480,14 @@ async function runStep(action, step, context, options) {
     }
     const write = options.write ?? ((text) => process.stderr.write(text));
     let summary = '';
-    const host = new CapturingHost(action, values, { ...options.env, ...githubEnv(options.github) }, write, (text) => (summary += text));
+    const host = new CapturingHost(action, values, { ...options.env, ...githubEnv(options.github), GITHUB_WORKSPACE: options.workspace ?? process.cwd() }, write, (text) => (summary += text));
     await runAction(options.actions[action], host);
     host.summary = summary.trim();
     return host;
 }
 function githubEnv(github) {
-    return {
+    const text = (value) => (value === null || value === undefined ? undefined : String(value));
+    return Object.fromEntries(Object.entries({
         GITHUB_SHA: github.sha,
         GITHUB_REPOSITORY: github.repository,
         GITHUB_RUN_ID: github.run_id,
@@ -38448,10 +38496,11 @@ function githubEnv(github) {
         GITHUB_REF: github.ref,
         GITHUB_REF_NAME: github.ref_name,
         GITHUB_EVENT_NAME: github.event_name,
-    };
+    }).map(([name, value]) => [name, text(value)]));
 }
 
 ;// CONCATENATED MODULE: ./src/demo/demo.ts
+
 
 
 
@@ -38501,14 +38550,7 @@ async function runDemo(options) {
                     ref_name: 'main',
                 },
                 write: options.verbose ? options.write : () => { },
-                onStep: ({ phase, step }) => {
-                    if (phase === 'start')
-                        options.write(`▶ ${step.job} › ${step.id} (actions/${step.action})\n`);
-                    else {
-                        options.write(`  ${step.outcome === 'success' ? '✔' : '✘'} ${step.id}: ${headline(step)}\n`);
-                        options.print(`\n${step.summary}\n`);
-                    }
-                },
+                onStep: printProgress(options.write, options.print),
             });
             const status = record.jobs.find((job) => job.id === 'notify')?.outputs.status ?? 'unknown';
             options.write(`  ⇒ pipeline status: ${status}\n`);
@@ -38555,23 +38597,6 @@ async function runCostCheck(emulator, options) {
 function currentProductionSha(emulator, projectId) {
     const productionId = emulator.control.vercelProject(projectId)?.productionDeploymentId;
     return productionId ? (emulator.control.vercelDeployment(productionId)?.sha ?? null) : null;
-}
-function headline(step) {
-    const o = step.outputs;
-    switch (step.action) {
-        case 'deploy':
-            return `status ${o.status}`;
-        case 'health-check':
-            return `healthy ${o.healthy}${o.failed ? ` (failed: ${o.failed})` : ''}, p95 ${o['p95-ms'] || '–'} ms, error rate ${o['error-rate']}%`;
-        case 'load-test':
-            return `passed ${o.passed}, ${o.requests} requests, ${o.rps} rps, p95 ${o['p95-ms']} ms`;
-        case 'rollback':
-            return `status ${o.status}`;
-        case 'notify':
-            return `notified ${o.status}`;
-        default:
-            return step.outcome;
-    }
 }
 function renderRecap(runs, cost, slackMessages, productionSha) {
     const lines = ['## Demo recap', '', '| Run | Deploy | Verify | Rollback | Re-verify | Pipeline |', '| --- | --- | --- | --- | --- | --- |'];
@@ -38693,6 +38718,83 @@ function summary(urls, demo) {
     return lines.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/local-runner/command.ts
+
+
+
+
+const command_USAGE = `Usage: threadr-ops workflow <file> [--input name=value ...] [--secret NAME ...] [--schedule 'cron'] [--verbose]
+  Runs one of our reusable workflows on this machine: its jobs in order, its conditions as GitHub
+  evaluates them, each step of ours with the same code as on the runner (other steps are listed).
+  --secret NAME reads the secret from the environment variable NAME, never from the command line.
+  --schedule sets github.event.schedule, as a cron trigger would.`;
+/** `threadr-ops workflow <file>`: exit 0 when no job failed. */
+async function runWorkflowCommand(argv, io) {
+    const [file, ...rest] = argv;
+    if (!file || file === '--help') {
+        io.write(`${command_USAGE}\n`);
+        return file ? 0 : 2;
+    }
+    const path = (0,external_node_path_namespaceObject.resolve)(file);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(path)) {
+        io.write(`threadr-ops workflow: no such file: ${file}\n`);
+        return 2;
+    }
+    const inputs = {};
+    const secrets = {};
+    let schedule = '';
+    let verbose = false;
+    for (let i = 0; i < rest.length; i++) {
+        const flag = rest[i];
+        const value = rest[i + 1] ?? '';
+        if (flag === '--verbose')
+            verbose = true;
+        else if (flag === '--input' && value.includes('=')) {
+            inputs[value.slice(0, value.indexOf('='))] = value.slice(value.indexOf('=') + 1);
+            i++;
+        }
+        else if (flag === '--secret' && /^[A-Z_][A-Z0-9_]*$/.test(value)) {
+            secrets[value] = io.env[value] ?? '';
+            i++;
+        }
+        else if (flag === '--schedule') {
+            schedule = value;
+            i++;
+        }
+        else {
+            io.write(`threadr-ops workflow: '${flag}' is not understood here\n${command_USAGE}\n`);
+            return 2;
+        }
+    }
+    const env = io.env;
+    const record = await runWorkflow(readWorkflow(path), {
+        root: io.root,
+        actions: io.actions,
+        inputs,
+        secrets,
+        github: {
+            sha: env.GITHUB_SHA ?? '0'.repeat(40),
+            repository: env.GITHUB_REPOSITORY ?? 'threadr/threadr',
+            token: env.GITHUB_TOKEN ?? '',
+            api_url: env.GITHUB_API_URL ?? 'https://api.github.com',
+            server_url: env.GITHUB_SERVER_URL ?? 'https://github.com',
+            run_id: env.GITHUB_RUN_ID ?? '1',
+            ref: env.GITHUB_REF ?? 'refs/heads/main',
+            ref_name: env.GITHUB_REF_NAME ?? 'main',
+            event_name: schedule ? 'schedule' : 'workflow_dispatch',
+            event: { schedule },
+        },
+        env,
+        workspace: process.cwd(),
+        write: verbose ? io.write : () => { },
+        onStep: printProgress(io.write, io.print),
+    });
+    for (const step of record.steps.filter((s) => s.note))
+        io.write(`  · ${step.job} › ${step.id}: ${step.note}\n`);
+    io.write(`\nJobs: ${record.jobs.map((job) => `${job.id} ${job.result}`).join(', ')}\n`);
+    return record.jobs.some((job) => job.result === 'failure') ? 1 : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/package-root.ts
 
 
@@ -38710,9 +38812,17 @@ function packageRoot() {
 
 
 
+
 /** Commands of the CLI that are not actions. */
 const COMMANDS = {
     emulator: (argv) => runEmulatorCli(argv),
+    workflow: (argv) => runWorkflowCommand(argv, {
+        root: packageRoot(),
+        actions: ACTIONS,
+        env: process.env,
+        write: (text) => process.stderr.write(text),
+        print: (text) => process.stdout.write(text),
+    }),
     async demo(argv) {
         const started = Date.now();
         const result = await runDemo({

@@ -1,11 +1,20 @@
 import { runDemo } from '../demo/demo.js';
 import { runEmulatorCli } from '../emulator/cli.js';
+import { runWorkflowCommand } from '../local-runner/command.js';
 import { ACTIONS } from './actions.js';
 import { packageRoot } from './package-root.js';
 
 /** Commands of the CLI that are not actions. */
 export const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   emulator: (argv) => runEmulatorCli(argv),
+  workflow: (argv) =>
+    runWorkflowCommand(argv, {
+      root: packageRoot(),
+      actions: ACTIONS,
+      env: process.env,
+      write: (text) => process.stderr.write(text),
+      print: (text) => process.stdout.write(text),
+    }),
   async demo(argv) {
     const started = Date.now();
     const result = await runDemo({

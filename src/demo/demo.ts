@@ -5,6 +5,7 @@ import { TerminalHost } from '../core/terminal-host.js';
 import { readActionMetadata } from '../core/action-metadata.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { DEMO_COST_CREDENTIALS } from '../emulator/fixtures/cost/months.js';
+import { printProgress } from '../local-runner/progress.js';
 import { readWorkflow, runWorkflow, type StepRecord, type WorkflowRecord } from '../local-runner/workflow.js';
 
 /**
@@ -81,13 +82,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
           ref_name: 'main',
         },
         write: options.verbose ? options.write : () => {},
-        onStep: ({ phase, step }) => {
-          if (phase === 'start') options.write(`▶ ${step.job} › ${step.id} (actions/${step.action})\n`);
-          else {
-            options.write(`  ${step.outcome === 'success' ? '✔' : '✘'} ${step.id}: ${headline(step)}\n`);
-            options.print(`\n${step.summary}\n`);
-          }
-        },
+        onStep: printProgress(options.write, options.print),
       });
       const status = record.jobs.find((job) => job.id === 'notify')?.outputs.status ?? 'unknown';
       options.write(`  ⇒ pipeline status: ${status}\n`);
@@ -136,24 +131,6 @@ async function runCostCheck(emulator: Emulator, options: DemoOptions): Promise<{
 function currentProductionSha(emulator: Emulator, projectId: string): string | null {
   const productionId = emulator.control.vercelProject(projectId)?.productionDeploymentId;
   return productionId ? (emulator.control.vercelDeployment(productionId)?.sha ?? null) : null;
-}
-
-function headline(step: StepRecord): string {
-  const o = step.outputs;
-  switch (step.action) {
-    case 'deploy':
-      return `status ${o.status}`;
-    case 'health-check':
-      return `healthy ${o.healthy}${o.failed ? ` (failed: ${o.failed})` : ''}, p95 ${o['p95-ms'] || '–'} ms, error rate ${o['error-rate']}%`;
-    case 'load-test':
-      return `passed ${o.passed}, ${o.requests} requests, ${o.rps} rps, p95 ${o['p95-ms']} ms`;
-    case 'rollback':
-      return `status ${o.status}`;
-    case 'notify':
-      return `notified ${o.status}`;
-    default:
-      return step.outcome;
-  }
 }
 
 export function renderRecap(runs: DemoRun[], cost: { outputs: Record<string, string> }, slackMessages: number, productionSha: string | null): string {

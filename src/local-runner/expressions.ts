@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 /**
  * GitHub Actions expressions (`${{ … }}`, `if:`), the subset our workflows use, evaluated with
  * GitHub's rules: `==` compares strings case-insensitively and coerces mixed types to numbers,
@@ -10,6 +14,8 @@ export interface ExpressionContext {
   contexts: Record<string, Value>;
   /** Status functions: success(), failure(), always(), cancelled(). */
   status: { success: boolean; failure: boolean };
+  /** hashFiles(): the workspace files are read from here. */
+  workspace?: string;
 }
 
 type Token = { kind: 'num' | 'str' | 'id' | 'op' | 'punct'; text: string; value?: Value };
@@ -97,6 +103,7 @@ export function evaluate(source: string, context: ExpressionContext): Value {
     fromjson: ([text]) => JSON.parse(toStr(text)) as Value,
     tojson: ([value]) => JSON.stringify(value, null, 2),
     format: ([template, ...args]) => toStr(template).replace(/\{(\d+)\}/g, (_, n: string) => toStr(args[Number(n)] ?? '')),
+    hashfiles: (paths) => hashFiles(paths.map(toStr), context.workspace ?? process.cwd()),
   };
 
   function primary(): Value {
@@ -219,6 +226,16 @@ function compare(op: string, left: Value, right: Value): boolean {
   if (op === '<=') return a <= b;
   if (op === '>') return a > b;
   return a >= b;
+}
+
+/** hashFiles() for literal paths (no globs): '' when none exists, as on GitHub. */
+function hashFiles(paths: string[], workspace: string): string {
+  if (paths.some((path) => /[*?[\]]/.test(path))) throw new Error(`hashFiles() with a glob is not supported by the local runner: ${paths.join(', ')}`);
+  const existing = paths.map((path) => resolve(workspace, path)).filter((path) => existsSync(path));
+  if (existing.length === 0) return '';
+  const hash = createHash('sha256');
+  for (const path of existing) hash.update(createHash('sha256').update(readFileSync(path)).digest());
+  return hash.digest('hex');
 }
 
 /** Replaces every `${{ … }}` in a string. */

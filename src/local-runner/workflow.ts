@@ -61,10 +61,12 @@ export interface Workflow {
 
 export interface RunWorkflowOptions {
   root: string;
+  /** The checked-out repository (GITHUB_WORKSPACE): relative paths and hashFiles() resolve here. */
+  workspace?: string;
   actions: Record<string, ActionDefinition>;
   inputs: Record<string, string | boolean | number>;
   secrets: Record<string, string>;
-  github: Record<string, string>;
+  github: Record<string, Value>;
   env?: Record<string, string | undefined>;
   /** Called before and after each step, for progress on the terminal. */
   onStep?: (event: { phase: 'start' | 'end'; step: StepRecord }) => void;
@@ -114,7 +116,8 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
     const needsContext: Record<string, Value> = Object.fromEntries(jobNeeds.map((need) => [need, needs[need]]));
     const allNeedsSucceeded = jobNeeds.every((need) => (needs[need] as { result: string }).result === 'success');
     const base = { inputs, secrets: options.secrets, github: options.github, needs: needsContext, env: {}, vars: {}, runner: { os: 'Linux', temp: '' } };
-    const jobContext: ExpressionContext = { contexts: base, status: { success: allNeedsSucceeded, failure: !allNeedsSucceeded } };
+    const workspace = options.workspace ?? process.cwd();
+    const jobContext: ExpressionContext = { contexts: base, status: { success: allNeedsSucceeded, failure: !allNeedsSucceeded }, workspace };
     if (job.uses || !condition(job.if, jobContext)) {
       const skipped: JobRecord = { id: jobId, ran: false, result: 'skipped', outputs: {} };
       record.jobs.push(skipped);
@@ -125,7 +128,7 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
     let failed = false;
     for (const [index, step] of (job.steps ?? []).entries()) {
       const id = step.id ?? `step-${index + 1}`;
-      const context: ExpressionContext = { contexts: { ...base, steps }, status: { success: !failed, failure: failed } };
+      const context: ExpressionContext = { contexts: { ...base, steps }, status: { success: !failed, failure: failed }, workspace };
       const action = actionOf(step);
       const entry: StepRecord = { job: jobId, id, action, ran: false, outcome: 'skipped', outputs: {}, summary: '' };
       if (!condition(step.if, context)) {
@@ -152,7 +155,7 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
       steps[id] = { outcome: entry.outcome, conclusion, outputs: host.outputs };
       if (conclusion === 'failure') failed = true;
     }
-    const outputContext: ExpressionContext = { contexts: { ...base, steps }, status: { success: !failed, failure: failed } };
+    const outputContext: ExpressionContext = { contexts: { ...base, steps }, status: { success: !failed, failure: failed }, workspace };
     const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, expression]) => [name, interpolate(String(expression), outputContext)]));
     const result = failed ? 'failure' : 'success';
     record.jobs.push({ id: jobId, ran: true, result, outputs });
@@ -175,14 +178,15 @@ async function runStep(action: string, step: WorkflowStep, context: ExpressionCo
   }
   const write = options.write ?? ((text: string) => process.stderr.write(text));
   let summary = '';
-  const host = new CapturingHost(action, values, { ...options.env, ...githubEnv(options.github) }, write, (text) => (summary += text));
+  const host = new CapturingHost(action, values, { ...options.env, ...githubEnv(options.github), GITHUB_WORKSPACE: options.workspace ?? process.cwd() }, write, (text) => (summary += text));
   await runAction(options.actions[action], host);
   host.summary = summary.trim();
   return host;
 }
 
-function githubEnv(github: Record<string, string>): Record<string, string> {
-  return {
+function githubEnv(github: Record<string, Value>): Record<string, string | undefined> {
+  const text = (value: Value) => (value === null || value === undefined ? undefined : String(value));
+  return Object.fromEntries(Object.entries({
     GITHUB_SHA: github.sha,
     GITHUB_REPOSITORY: github.repository,
     GITHUB_RUN_ID: github.run_id,
@@ -191,5 +195,5 @@ function githubEnv(github: Record<string, string>): Record<string, string> {
     GITHUB_REF: github.ref,
     GITHUB_REF_NAME: github.ref_name,
     GITHUB_EVENT_NAME: github.event_name,
-  };
+  }).map(([name, value]) => [name, text(value)]));
 }

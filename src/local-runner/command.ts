@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ActionDefinition } from '../core/host.js';
+import { printProgress } from './progress.js';
+import { readWorkflow, runWorkflow } from './workflow.js';
+
+export interface WorkflowCommandIo {
+  root: string;
+  actions: Record<string, ActionDefinition>;
+  env: Readonly<Record<string, string | undefined>>;
+  write: (text: string) => void;
+  print: (text: string) => void;
+}
+
+const USAGE = `Usage: threadr-ops workflow <file> [--input name=value ...] [--secret NAME ...] [--schedule 'cron'] [--verbose]
+  Runs one of our reusable workflows on this machine: its jobs in order, its conditions as GitHub
+  evaluates them, each step of ours with the same code as on the runner (other steps are listed).
+  --secret NAME reads the secret from the environment variable NAME, never from the command line.
+  --schedule sets github.event.schedule, as a cron trigger would.`;
+
+/** `threadr-ops workflow <file>`: exit 0 when no job failed. */
+export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo): Promise<number> {
+  const [file, ...rest] = argv;
+  if (!file || file === '--help') {
+    io.write(`${USAGE}\n`);
+    return file ? 0 : 2;
+  }
+  const path = resolve(file);
+  if (!existsSync(path)) {
+    io.write(`threadr-ops workflow: no such file: ${file}\n`);
+    return 2;
+  }
+  const inputs: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  let schedule = '';
+  let verbose = false;
+  for (let i = 0; i < rest.length; i++) {
+    const flag = rest[i];
+    const value = rest[i + 1] ?? '';
+    if (flag === '--verbose') verbose = true;
+    else if (flag === '--input' && value.includes('=')) {
+      inputs[value.slice(0, value.indexOf('='))] = value.slice(value.indexOf('=') + 1);
+      i++;
+    } else if (flag === '--secret' && /^[A-Z_][A-Z0-9_]*$/.test(value)) {
+      secrets[value] = io.env[value] ?? '';
+      i++;
+    } else if (flag === '--schedule') {
+      schedule = value;
+      i++;
+    } else {
+      io.write(`threadr-ops workflow: '${flag}' is not understood here\n${USAGE}\n`);
+      return 2;
+    }
+  }
+  const env = io.env;
+  const record = await runWorkflow(readWorkflow(path), {
+    root: io.root,
+    actions: io.actions,
+    inputs,
+    secrets,
+    github: {
+      sha: env.GITHUB_SHA ?? '0'.repeat(40),
+      repository: env.GITHUB_REPOSITORY ?? 'threadr/threadr',
+      token: env.GITHUB_TOKEN ?? '',
+      api_url: env.GITHUB_API_URL ?? 'https://api.github.com',
+      server_url: env.GITHUB_SERVER_URL ?? 'https://github.com',
+      run_id: env.GITHUB_RUN_ID ?? '1',
+      ref: env.GITHUB_REF ?? 'refs/heads/main',
+      ref_name: env.GITHUB_REF_NAME ?? 'main',
+      event_name: schedule ? 'schedule' : 'workflow_dispatch',
+      event: { schedule },
+    },
+    env,
+    workspace: process.cwd(),
+    write: verbose ? io.write : () => {},
+    onStep: printProgress(io.write, io.print),
+  });
+  for (const step of record.steps.filter((s) => s.note)) io.write(`  · ${step.job} › ${step.id}: ${step.note}\n`);
+  io.write(`\nJobs: ${record.jobs.map((job) => `${job.id} ${job.result}`).join(', ')}\n`);
+  return record.jobs.some((job) => job.result === 'failure') ? 1 : 0;
+}
