@@ -36917,6 +36917,14 @@ function serviceInstanceFor(ctx, serviceId, environmentId) {
         throw new GraphQLFieldError('Environment not found', { code: 'NOT_FOUND' });
     return found;
 }
+/** serviceInstanceDeployV2 / serviceInstanceDeploy: the commit given, or a made-up one (latest of the branch). */
+async function deployCommit(args, ctx) {
+    const serviceId = str(args, 'serviceId');
+    const environmentId = str(args, 'environmentId');
+    serviceInstanceFor(ctx, serviceId, environmentId);
+    const sha = str(args, 'commitSha', false) || fakeSha(ctx.hctx.root);
+    return newDeployment(ctx, serviceId, environmentId, sha, true);
+}
 async function newDeployment(ctx, serviceId, environmentId, sha, build, meta = {}) {
     const root = ctx.hctx.root;
     const key = serviceKey(serviceId, environmentId);
@@ -37029,23 +37037,16 @@ const FIELDS = {
         mutation: true,
         typeName: 'String!',
         async resolve(args, ctx) {
-            const serviceId = str(args, 'serviceId');
-            const environmentId = str(args, 'environmentId');
-            serviceInstanceFor(ctx, serviceId, environmentId);
-            const sha = str(args, 'commitSha', false) || fakeSha(ctx.hctx.root);
-            return (await newDeployment(ctx, serviceId, environmentId, sha, true)).id;
+            return (await deployCommit(args, ctx)).id;
         },
     },
     serviceInstanceDeploy: {
         kind: 'scalar',
         mutation: true,
         typeName: 'Boolean!',
+        // The older form: the same deploy, but the answer carries no id.
         async resolve(args, ctx) {
-            const serviceId = str(args, 'serviceId');
-            const environmentId = str(args, 'environmentId');
-            serviceInstanceFor(ctx, serviceId, environmentId);
-            const sha = str(args, 'commitSha', false) || fakeSha(ctx.hctx.root);
-            await newDeployment(ctx, serviceId, environmentId, sha, true);
+            await deployCommit(args, ctx);
             return true;
         },
     },

@@ -227,6 +227,15 @@ function serviceInstanceFor(ctx: Rctx, serviceId: string, environmentId: string)
   return found;
 }
 
+/** serviceInstanceDeployV2 / serviceInstanceDeploy: the commit given, or a made-up one (latest of the branch). */
+async function deployCommit(args: Record<string, unknown>, ctx: Rctx): Promise<RailwayDeployment> {
+  const serviceId = str(args, 'serviceId');
+  const environmentId = str(args, 'environmentId');
+  serviceInstanceFor(ctx, serviceId, environmentId);
+  const sha = str(args, 'commitSha', false) || fakeSha(ctx.hctx.root);
+  return newDeployment(ctx, serviceId, environmentId, sha, true);
+}
+
 async function newDeployment(ctx: Rctx, serviceId: string, environmentId: string, sha: string, build: boolean, meta: Record<string, unknown> = {}): Promise<RailwayDeployment> {
   const root = ctx.hctx.root;
   const key = serviceKey(serviceId, environmentId);
@@ -338,23 +347,16 @@ const FIELDS: Record<string, FieldSpec> = {
     mutation: true,
     typeName: 'String!',
     async resolve(args, ctx) {
-      const serviceId = str(args, 'serviceId');
-      const environmentId = str(args, 'environmentId');
-      serviceInstanceFor(ctx, serviceId, environmentId);
-      const sha = str(args, 'commitSha', false) || fakeSha(ctx.hctx.root);
-      return (await newDeployment(ctx, serviceId, environmentId, sha, true)).id;
+      return (await deployCommit(args, ctx)).id;
     },
   },
   serviceInstanceDeploy: {
     kind: 'scalar',
     mutation: true,
     typeName: 'Boolean!',
+    // The older form: the same deploy, but the answer carries no id.
     async resolve(args, ctx) {
-      const serviceId = str(args, 'serviceId');
-      const environmentId = str(args, 'environmentId');
-      serviceInstanceFor(ctx, serviceId, environmentId);
-      const sha = str(args, 'commitSha', false) || fakeSha(ctx.hctx.root);
-      await newDeployment(ctx, serviceId, environmentId, sha, true);
+      await deployCommit(args, ctx);
       return true;
     },
   },
