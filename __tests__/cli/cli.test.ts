@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../harness/runner.js';
 import { json, startServer, type TestServer } from '../harness/servers.js';
@@ -13,7 +15,7 @@ afterEach(async () => {
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const node = process.env.THREADR_TEST_NODE ?? process.execPath;
-  const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: ROOT });
+  const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: mkdtempSync(join(tmpdir(), 'threadr-cli-')) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c));

@@ -1,6 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ActionDefinition, ActionHost, Logger } from '../../src/core/host.js';
 import { InputReader } from '../../src/core/inputs.js';
 import { runAction } from '../../src/core/run-action.js';
+
+/** A scratch workspace: the notifier's state file must not land in the checkout. */
+const WORKSPACE = mkdtempSync(join(tmpdir(), 'threadr-inprocess-'));
 import { actionDefaults } from '../harness/runner.js';
 
 /** What an in-process run left behind: the same things runBundle reads back from the runner files. */
@@ -51,7 +57,7 @@ export async function runInProcess(
   };
   const host: ActionHost = {
     action,
-    inputs: new InputReader((name) => merged[name] ?? '', (secret) => void masks.push(secret)),
+    inputs: new InputReader((name) => merged[name] ?? '', (secret) => void masks.push(secret), WORKSPACE),
     log,
     env,
     setOutput: (name, value) => void (outputs[name] = String(value)),

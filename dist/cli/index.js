@@ -26222,7 +26222,7 @@ function readNotifySettings(inputs) {
     return {
         webhookUrl: webhook || undefined,
         notifyOn: inputs.text('notify-on') ? inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']) : 'failure',
-        stateFile: inputs.text('notify-state-file') || undefined,
+        stateFile: inputs.path('notify-state-file') || undefined,
         required: inputs.text('notify-required') ? inputs.boolean('notify-required') : false,
     };
 }
@@ -26421,6 +26421,11 @@ class InputReader {
     urls(name) {
         return this.lines(name).map((line) => parseHttpUrl(name, line));
     }
+    /** A file path, relative paths resolved against the workspace (GITHUB_WORKSPACE on a runner). */
+    path(name) {
+        const text = this.text(name);
+        return text === '' ? '' : (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
+    }
     /** Non-empty lines, trimmed. */
     lines(name) {
         return this.text(name)
@@ -26527,12 +26532,12 @@ class TerminalHost {
     failed;
     secrets = new Set();
     depth = 0;
-    constructor(action, values, env = process.env, write = (text) => process.stderr.write(text), print = (text) => process.stdout.write(text)) {
+    constructor(action, values, env = process.env, write = (text) => process.stderr.write(text), print = (text) => process.stdout.write(text), workspace = process.cwd()) {
         this.action = action;
         this.env = env;
         this.write = write;
         this.print = print;
-        this.inputs = new InputReader((name) => values[name] ?? '', (secret) => this.setSecret(secret), process.cwd());
+        this.inputs = new InputReader((name) => values[name] ?? '', (secret) => this.setSecret(secret), workspace);
         const line = (prefix) => (message) => this.write(`${'  '.repeat(this.depth)}${prefix}${this.redact(message)}\n`);
         this.log = {
             info: line(''),
@@ -38481,7 +38486,8 @@ async function runStep(action, step, context, options) {
     }
     const write = options.write ?? ((text) => process.stderr.write(text));
     let summary = '';
-    const host = new CapturingHost(action, values, { ...options.env, ...githubEnv(options.github), GITHUB_WORKSPACE: options.workspace ?? process.cwd() }, write, (text) => (summary += text));
+    const workspace = options.workspace ?? process.cwd();
+    const host = new CapturingHost(action, values, { ...options.env, ...githubEnv(options.github), GITHUB_WORKSPACE: workspace }, write, (text) => (summary += text), workspace);
     await runAction(options.actions[action], host);
     host.summary = summary.trim();
     return host;
@@ -38509,9 +38515,13 @@ function githubEnv(github) {
 
 
 
+
+
 const PIPELINE = (0,external_node_path_namespaceObject.join)('.github', 'workflows', 'deploy-pipeline.yml');
 async function runDemo(options) {
     const emulator = await startEmulator({ port: 0, slack: { rateLimit: false } });
+    // The demo's workspace (notifier state, files the actions write) is a scratch folder, never the checkout.
+    const workspace = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'threadr-demo-'));
     try {
         const setup = await emulator.control.seedDemo();
         // The "broken" commit builds fine on both platforms, but its app answers 500.
@@ -38536,6 +38546,7 @@ async function runDemo(options) {
             options.write(`\n━━ deploy-pipeline.yml: ${label} ${sha.slice(0, 7)} to production ━━\n`);
             const record = await runWorkflow(workflow, {
                 root: options.root,
+                workspace,
                 actions: options.actions,
                 inputs: { environment: 'production', ref: sha, 'verify-timeout': '5s', 'verify-duration': '2s', 'load-duration': '3s' },
                 secrets,
@@ -38558,7 +38569,7 @@ async function runDemo(options) {
             runs.push({ label, sha, record, status });
         }
         options.write('\n━━ cost-monitor against the emulated month ━━\n');
-        const cost = await runCostCheck(emulator, options);
+        const cost = await runCostCheck(emulator, options, workspace);
         const productionSha = currentProductionSha(emulator, setup.vercel.project.projectId);
         const slackMessages = emulator.control.slackMessages().length;
         const recap = renderRecap(runs, cost, slackMessages, productionSha);
@@ -38567,9 +38578,10 @@ async function runDemo(options) {
     }
     finally {
         await emulator.stop();
+        (0,external_node_fs_namespaceObject.rmSync)(workspace, { recursive: true, force: true });
     }
 }
-async function runCostCheck(emulator, options) {
+async function runCostCheck(emulator, options, workspace) {
     const metadata = readActionMetadata((0,external_node_path_namespaceObject.join)(options.root, 'actions', 'cost-monitor', 'action.yml'));
     const values = Object.fromEntries(Object.entries(metadata.inputs).map(([name, spec]) => [name, spec.default]));
     const c = DEMO_COST_CREDENTIALS;
@@ -38589,7 +38601,7 @@ async function runCostCheck(emulator, options) {
         'as-of': new Date(emulator.clock.now()).toISOString(),
     });
     let summary = '';
-    const host = new TerminalHost('cost-monitor', values, {}, options.verbose ? options.write : () => { }, (text) => (summary += text));
+    const host = new TerminalHost('cost-monitor', values, {}, options.verbose ? options.write : () => { }, (text) => (summary += text), workspace);
     await runAction(options.actions['cost-monitor'], host);
     options.write(`  ${host.failed ? '✘' : '✔'} cost-monitor: severity ${host.outputs.severity}, today $${host.outputs['total-today']}, month to date $${host.outputs['total-month-to-date']}\n`);
     options.print(`\n${summary.trim()}\n`);

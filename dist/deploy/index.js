@@ -15749,6 +15749,11 @@ class InputReader {
     urls(name) {
         return this.lines(name).map((line) => parseHttpUrl(name, line));
     }
+    /** A file path, relative paths resolved against the workspace (GITHUB_WORKSPACE on a runner). */
+    path(name) {
+        const text = this.text(name);
+        return text === '' ? '' : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(text) ? text : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(this.workspace, text);
+    }
     /** Non-empty lines, trimmed. */
     lines(name) {
         return this.text(name)
@@ -16022,7 +16027,7 @@ function readNotifySettings(inputs) {
     return {
         webhookUrl: webhook || undefined,
         notifyOn: inputs.text('notify-on') ? inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']) : 'failure',
-        stateFile: inputs.text('notify-state-file') || undefined,
+        stateFile: inputs.path('notify-state-file') || undefined,
         required: inputs.text('notify-required') ? inputs.boolean('notify-required') : false,
     };
 }

@@ -116,6 +116,12 @@ export class InputReader {
     return this.lines(name).map((line) => parseHttpUrl(name, line));
   }
 
+  /** A file path, relative paths resolved against the workspace (GITHUB_WORKSPACE on a runner). */
+  path(name: string): string {
+    const text = this.text(name);
+    return text === '' ? '' : isAbsolute(text) ? text : resolve(this.workspace, text);
+  }
+
   /** Non-empty lines, trimmed. */
   lines(name: string): string[] {
     return this.text(name)

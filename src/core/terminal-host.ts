@@ -20,8 +20,9 @@ export class TerminalHost implements ActionHost {
     readonly env: Readonly<Record<string, string | undefined>> = process.env,
     private readonly write: (text: string) => void = (text) => process.stderr.write(text),
     private readonly print: (text: string) => void = (text) => process.stdout.write(text),
+    workspace: string = process.cwd(),
   ) {
-    this.inputs = new InputReader((name) => values[name] ?? '', (secret) => this.setSecret(secret), process.cwd());
+    this.inputs = new InputReader((name) => values[name] ?? '', (secret) => this.setSecret(secret), workspace);
     const line = (prefix: string) => (message: string) => this.write(`${'  '.repeat(this.depth)}${prefix}${this.redact(message)}\n`);
     this.log = {
       info: line(''),

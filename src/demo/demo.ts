@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActionDefinition } from '../core/host.js';
 import { runAction } from '../core/run-action.js';
@@ -43,6 +45,8 @@ const PIPELINE = join('.github', 'workflows', 'deploy-pipeline.yml');
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const emulator = await startEmulator({ port: 0, slack: { rateLimit: false } });
+  // The demo's workspace (notifier state, files the actions write) is a scratch folder, never the checkout.
+  const workspace = mkdtempSync(join(tmpdir(), 'threadr-demo-'));
   try {
     const setup = await emulator.control.seedDemo();
     // The "broken" commit builds fine on both platforms, but its app answers 500.
@@ -67,6 +71,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       options.write(`\n━━ deploy-pipeline.yml: ${label} ${sha.slice(0, 7)} to production ━━\n`);
       const record = await runWorkflow(workflow, {
         root: options.root,
+        workspace,
         actions: options.actions,
         inputs: { environment: 'production', ref: sha, 'verify-timeout': '5s', 'verify-duration': '2s', 'load-duration': '3s' },
         secrets,
@@ -90,7 +95,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     }
 
     options.write('\n━━ cost-monitor against the emulated month ━━\n');
-    const cost = await runCostCheck(emulator, options);
+    const cost = await runCostCheck(emulator, options, workspace);
     const productionSha = currentProductionSha(emulator, setup.vercel.project.projectId);
     const slackMessages = emulator.control.slackMessages().length;
     const recap = renderRecap(runs, cost, slackMessages, productionSha);
@@ -98,10 +103,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     return { runs, cost, slackMessages, productionSha, recap };
   } finally {
     await emulator.stop();
+    rmSync(workspace, { recursive: true, force: true });
   }
 }
 
-async function runCostCheck(emulator: Emulator, options: DemoOptions): Promise<{ outputs: Record<string, string>; failed: boolean }> {
+async function runCostCheck(emulator: Emulator, options: DemoOptions, workspace: string): Promise<{ outputs: Record<string, string>; failed: boolean }> {
   const metadata = readActionMetadata(join(options.root, 'actions', 'cost-monitor', 'action.yml'));
   const values = Object.fromEntries(Object.entries(metadata.inputs).map(([name, spec]) => [name, spec.default]));
   const c = DEMO_COST_CREDENTIALS;
@@ -121,7 +127,7 @@ async function runCostCheck(emulator: Emulator, options: DemoOptions): Promise<{
     'as-of': new Date(emulator.clock.now()).toISOString(),
   });
   let summary = '';
-  const host = new TerminalHost('cost-monitor', values, {}, options.verbose ? options.write : () => {}, (text) => (summary += text));
+  const host = new TerminalHost('cost-monitor', values, {}, options.verbose ? options.write : () => {}, (text) => (summary += text), workspace);
   await runAction(options.actions['cost-monitor'], host);
   options.write(`  ${host.failed ? '✘' : '✔'} cost-monitor: severity ${host.outputs.severity}, today $${host.outputs['total-today']}, month to date $${host.outputs['total-month-to-date']}\n`);
   options.print(`\n${summary.trim()}\n`);

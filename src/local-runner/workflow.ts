@@ -178,7 +178,8 @@ async function runStep(action: string, step: WorkflowStep, context: ExpressionCo
   }
   const write = options.write ?? ((text: string) => process.stderr.write(text));
   let summary = '';
-  const host = new CapturingHost(action, values, { ...options.env, ...githubEnv(options.github), GITHUB_WORKSPACE: options.workspace ?? process.cwd() }, write, (text) => (summary += text));
+  const workspace = options.workspace ?? process.cwd();
+  const host = new CapturingHost(action, values, { ...options.env, ...githubEnv(options.github), GITHUB_WORKSPACE: workspace }, write, (text) => (summary += text), workspace);
   await runAction(options.actions[action], host);
   host.summary = summary.trim();
   return host;

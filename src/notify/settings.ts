@@ -21,7 +21,7 @@ export function readNotifySettings(inputs: InputReader): NotifySettings {
   return {
     webhookUrl: webhook || undefined,
     notifyOn: inputs.text('notify-on') ? inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never'] as const) : 'failure',
-    stateFile: inputs.text('notify-state-file') || undefined,
+    stateFile: inputs.path('notify-state-file') || undefined,
     required: inputs.text('notify-required') ? inputs.boolean('notify-required') : false,
   };
 }
