@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readActionMetadata } from '../../src/core/action-metadata.js';
+import { evaluateDefault } from '../../src/local-runner/github-context.js';
 
 /**
  * Starts a committed bundle exactly as the Actions runner does: `node dist/<name>/index.js` with
@@ -48,48 +50,10 @@ export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
-/** Input defaults from action.yml, as the runner fills them in. */
+/** Input defaults from action.yml, unevaluated. */
 export function actionDefaults(action: string): Record<string, string> {
-  const text = readFileSync(join(ROOT, 'actions', action, 'action.yml'), 'utf8');
-  const defaults: Record<string, string> = {};
-  // A deliberately small reader: action.yml inputs are `name:` then indented `default: '...'`.
-  let current: string | undefined;
-  let inInputs = false;
-  for (const line of text.split('\n')) {
-    if (/^inputs:\s*$/.test(line)) {
-      inInputs = true;
-      continue;
-    }
-    if (/^\S/.test(line)) inInputs = false;
-    if (!inInputs) continue;
-    const name = /^ {2}([A-Za-z_][\w-]*):\s*$/.exec(line);
-    if (name) current = name[1];
-    const def = /^ {4}default:\s*(.*)$/.exec(line);
-    if (def && current) defaults[current] = unquote(def[1]);
-  }
-  return defaults;
-}
-
-function unquote(value: string): string {
-  const trimmed = value.trim();
-  if ((trimmed.startsWith("'") && trimmed.endsWith("'")) || (trimmed.startsWith('"') && trimmed.endsWith('"'))) {
-    return trimmed.slice(1, -1).replace(/''/g, "'");
-  }
-  return trimmed;
-}
-
-/** The runner evaluates `${{ github.* }}` in input defaults; the harness does the same from the env it sets. */
-function evaluateDefault(value: string, env: Record<string, string>): string {
-  const github: Record<string, string | undefined> = {
-    token: env.GITHUB_TOKEN ?? 'ghs_harness_token',
-    sha: env.GITHUB_SHA,
-    repository: env.GITHUB_REPOSITORY,
-    api_url: env.GITHUB_API_URL,
-    server_url: env.GITHUB_SERVER_URL,
-    run_id: env.GITHUB_RUN_ID,
-    workspace: env.GITHUB_WORKSPACE,
-  };
-  return value.replace(/\$\{\{\s*github\.(\w+)\s*\}\}/g, (_, key: string) => github[key] ?? '');
+  const { inputs } = readActionMetadata(join(ROOT, 'actions', action, 'action.yml'));
+  return Object.fromEntries(Object.entries(inputs).map(([name, spec]) => [name, spec.default]));
 }
 
 export function parseEnvFile(text: string): Record<string, string> {
@@ -161,7 +125,8 @@ export async function runBundle(action: string, options: RunOptions = {}): Promi
     ...files,
     ...options.env,
   };
-  const defaults = Object.fromEntries(Object.entries(actionDefaults(action)).map(([name, value]) => [name, evaluateDefault(value, env)]));
+  // The runner evaluates `${{ github.* }}` in defaults; the harness does the same from the env it sets.
+  const defaults = Object.fromEntries(Object.entries(actionDefaults(action)).map(([name, value]) => [name, evaluateDefault(value, { GITHUB_TOKEN: 'ghs_harness_token', ...env })]));
   const inputs = { ...defaults, ...options.inputs };
   for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
   const node = options.node ?? process.env.THREADR_TEST_NODE ?? process.execPath;

@@ -28,7 +28,7 @@ function workflow(file: string, args: string[], env: Record<string, string> = {}
   const node = process.env.THREADR_TEST_NODE ?? process.execPath;
   const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', file), '--verbose', ...args], {
     cwd: mkdtempSync(join(tmpdir(), 'local-run-')),
-    env: { PATH: process.env.PATH ?? '', GITHUB_TOKEN: 'ghs_local_run', GITHUB_API_URL: emulator.urls.github, ...env },
+    env: { PATH: process.env.PATH ?? '', GITHUB_TOKEN: 'ghs_local_run', GITHUB_API_URL: emulator.urls.github, GITHUB_REPOSITORY: 'threadr/threadr', GITHUB_SHA: 'c'.repeat(40), ...env },
   });
   let stdout = '';
   let stderr = '';

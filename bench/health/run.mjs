@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parse } from 'yaml';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const bundle = join(root, 'dist', 'health-check', 'index.js');
@@ -30,7 +31,6 @@ function runBundle(node, inputs) {
   const env = { PATH: process.env.PATH, GITHUB_OUTPUT: join(dir, 'out'), GITHUB_STEP_SUMMARY: join(dir, 'summary') };
   writeFileSync(env.GITHUB_OUTPUT, '');
   writeFileSync(env.GITHUB_STEP_SUMMARY, '');
-  const defaults = { timeout: '10s', interval: '1s', 'request-timeout': '5s', 'verify-duration': '0s', 'max-error-rate': '5%', 'max-p95': '2000ms', 'fail-on-unhealthy': 'true', suite: 'full', environment: 'production', incidents: 'false', 'notify-on': 'never' };
   for (const [k, v] of Object.entries({ ...defaults, ...inputs })) env[`INPUT_${k.toUpperCase()}`] = v;
   firstRequestAt = undefined;
   const started = performance.now();
@@ -43,6 +43,11 @@ function runBundle(node, inputs) {
     }),
   );
 }
+
+// Inputs as the runner fills them in: action.yml's defaults (the `${{ github.* }}` ones are not needed here).
+const defaults = Object.fromEntries(
+  Object.entries(parse(readFileSync(join(root, 'actions', 'health-check', 'action.yml'), 'utf8')).inputs).map(([name, spec]) => [name, String(spec.default ?? '')]),
+);
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ms = (v) => `${v.toFixed(1)} ms`;

@@ -25741,7 +25741,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _load_worker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7348);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7795);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7760);
 
 
 // The load-test engine runs its worker threads on this same bundle file: those threads become
@@ -25756,7 +25756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7795:
+/***/ 7760:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26212,8 +26212,8 @@ function runContext(action, env) {
 ;// CONCATENATED MODULE: ./src/notify/settings.ts
 
 /**
- * Reads the notifier's inputs, shared by every action; an action.yml that does not declare them
- * reads as "no notifications". Validated with the action's other inputs, before any request.
+ * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
+ * with their defaults. Validated with the action's other inputs, before any request.
  */
 function readNotifySettings(inputs) {
     const webhook = inputs.secret('slack-webhook-url');
@@ -26221,9 +26221,9 @@ function readNotifySettings(inputs) {
         checkWebhook(webhook);
     return {
         webhookUrl: webhook || undefined,
-        notifyOn: inputs.text('notify-on') ? inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']) : 'failure',
+        notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']),
         stateFile: inputs.path('notify-state-file') || undefined,
-        required: inputs.text('notify-required') ? inputs.boolean('notify-required') : false,
+        required: inputs.boolean('notify-required'),
     };
 }
 /** The URL is the credential: the message never repeats it. */
@@ -30966,7 +30966,7 @@ function health_check_inputs_getInputs(inputs) {
     if (checks.length === 0) {
         throw new ConfigurationError('url', 'is empty and no checks are given: set url (such as https://threadr.app/api/health) or checks');
     }
-    const suite = inputs.text('suite') || 'full';
+    const suite = inputs.required('suite', 'critical, smoke or full');
     if (!/^[\w-]+$/.test(suite))
         throw new ConfigurationError('suite', `must be a tag such as critical or smoke, or full; got '${suite}'`);
     const settings = {
@@ -30980,7 +30980,7 @@ function health_check_inputs_getInputs(inputs) {
         maxErrorRate: inputs.percent('max-error-rate'),
         maxP95Ms: inputs.duration('max-p95'),
         failOnUnhealthy: inputs.boolean('fail-on-unhealthy'),
-        environment: inputs.text('environment') || 'production',
+        environment: inputs.required('environment', 'production'),
     };
     if (inputs.boolean('incidents')) {
         const repository = inputs.required('repository', 'threadr/threadr');
@@ -33983,7 +33983,294 @@ const ACTIONS = {
     notify: notify_main_definition,
 };
 
+;// CONCATENATED MODULE: ./src/local-runner/expressions.ts
+
+
+
+function expressions_tokenize(source) {
+    const tokens = [];
+    let i = 0;
+    while (i < source.length) {
+        const c = source[i];
+        if (/\s/.test(c)) {
+            i++;
+            continue;
+        }
+        if (c === "'") {
+            let text = '';
+            for (i++; i < source.length; i++) {
+                if (source[i] === "'") {
+                    if (source[i + 1] === "'") {
+                        text += "'";
+                        i++;
+                        continue;
+                    }
+                    break;
+                }
+                text += source[i];
+            }
+            if (source[i] !== "'")
+                throw new Error(`unterminated string in expression: ${source}`);
+            i++;
+            tokens.push({ kind: 'str', text, value: text });
+            continue;
+        }
+        const two = source.slice(i, i + 2);
+        if (['==', '!=', '<=', '>=', '&&', '||'].includes(two)) {
+            tokens.push({ kind: 'op', text: two });
+            i += 2;
+            continue;
+        }
+        if ('!<>'.includes(c)) {
+            tokens.push({ kind: 'op', text: c });
+            i++;
+            continue;
+        }
+        if ('()[].,*'.includes(c)) {
+            tokens.push({ kind: 'punct', text: c });
+            i++;
+            continue;
+        }
+        const num = /^-?\d+(\.\d+)?/.exec(source.slice(i));
+        if (num && (c !== '-' || /^-\d/.test(source.slice(i)))) {
+            tokens.push({ kind: 'num', text: num[0], value: Number(num[0]) });
+            i += num[0].length;
+            continue;
+        }
+        const id = /^[A-Za-z_][\w-]*/.exec(source.slice(i));
+        if (id) {
+            tokens.push({ kind: 'id', text: id[0] });
+            i += id[0].length;
+            continue;
+        }
+        throw new Error(`unexpected '${c}' in expression: ${source}`);
+    }
+    return tokens;
+}
+function expressions_evaluate(source, context) {
+    const tokens = expressions_tokenize(source);
+    let pos = 0;
+    const peek = () => tokens[pos];
+    const take = (text) => {
+        const token = tokens[pos];
+        if (!token || (text !== undefined && token.text !== text))
+            throw new Error(`expected '${text ?? 'a value'}' in expression: ${source}`);
+        pos++;
+        return token;
+    };
+    const FUNCTIONS = {
+        success: () => context.status.success,
+        failure: () => context.status.failure,
+        always: () => true,
+        cancelled: () => false,
+        contains: ([haystack, needle]) => Array.isArray(haystack) ? haystack.some((item) => looseEquals(item, needle)) : toStr(haystack).toLowerCase().includes(toStr(needle).toLowerCase()),
+        startswith: ([text, prefix]) => toStr(text).toLowerCase().startsWith(toStr(prefix).toLowerCase()),
+        endswith: ([text, suffix]) => toStr(text).toLowerCase().endsWith(toStr(suffix).toLowerCase()),
+        fromjson: ([text]) => JSON.parse(toStr(text)),
+        tojson: ([value]) => JSON.stringify(value, null, 2),
+        format: ([template, ...args]) => toStr(template).replace(/\{(\d+)\}/g, (_, n) => toStr(args[Number(n)] ?? '')),
+        hashfiles: (paths) => hashFiles(paths.map(toStr), context.workspace ?? process.cwd()),
+    };
+    function primary() {
+        const token = take();
+        if (token.kind === 'num' || token.kind === 'str')
+            return token.value;
+        if (token.text === '(') {
+            const value = or();
+            take(')');
+            return postfix(value);
+        }
+        if (token.text === '!')
+            return !truthy(primary());
+        if (token.kind !== 'id')
+            throw new Error(`unexpected '${token.text}' in expression: ${source}`);
+        const name = token.text;
+        if (name === 'true' || name === 'false')
+            return name === 'true';
+        if (name === 'null')
+            return null;
+        if (peek()?.text === '(') {
+            take('(');
+            const args = [];
+            while (peek()?.text !== ')') {
+                args.push(or());
+                if (peek()?.text === ',')
+                    take(',');
+            }
+            take(')');
+            const fn = FUNCTIONS[name.toLowerCase()];
+            if (!fn)
+                throw new Error(`function ${name}() is not supported by the local runner: ${source}`);
+            return postfix(fn(args));
+        }
+        if (!(name in context.contexts))
+            throw new Error(`unknown context '${name}' in expression: ${source}`);
+        return postfix(context.contexts[name]);
+    }
+    function postfix(start) {
+        let value = start;
+        for (;;) {
+            if (peek()?.text === '.') {
+                take('.');
+                value = property(value, take().text);
+            }
+            else if (peek()?.text === '[') {
+                take('[');
+                const key = or();
+                take(']');
+                value = property(value, key);
+            }
+            else
+                return value;
+        }
+    }
+    function comparison() {
+        let left = primary();
+        while (peek()?.kind === 'op' && ['==', '!=', '<', '<=', '>', '>='].includes(peek().text)) {
+            const op = take().text;
+            const right = primary();
+            left = expressions_compare(op, left, right);
+        }
+        return left;
+    }
+    function and() {
+        let left = comparison();
+        while (peek()?.text === '&&') {
+            take();
+            const right = comparison();
+            left = truthy(left) ? right : left;
+        }
+        return left;
+    }
+    function or() {
+        let left = and();
+        while (peek()?.text === '||') {
+            take();
+            const right = and();
+            left = truthy(left) ? left : right;
+        }
+        return left;
+    }
+    const result = or();
+    if (pos < tokens.length)
+        throw new Error(`unexpected '${tokens[pos].text}' in expression: ${source}`);
+    return result;
+}
+function property(value, key) {
+    if (value === null || typeof value !== 'object')
+        return null;
+    if (Array.isArray(value))
+        return typeof key === 'number' ? (value[key] ?? null) : null;
+    const wanted = toStr(key).toLowerCase();
+    const found = Object.keys(value).find((k) => k.toLowerCase() === wanted);
+    return found === undefined ? null : value[found];
+}
+function truthy(value) {
+    if (value === null || value === false || value === 0 || value === '')
+        return false;
+    return !(typeof value === 'number' && Number.isNaN(value));
+}
+function toStr(value) {
+    if (value === null)
+        return '';
+    if (typeof value === 'object')
+        return JSON.stringify(value);
+    return String(value);
+}
+function toNum(value) {
+    if (value === null)
+        return 0;
+    if (typeof value === 'boolean')
+        return value ? 1 : 0;
+    if (typeof value === 'number')
+        return value;
+    if (typeof value === 'string')
+        return value.trim() === '' ? 0 : Number(value);
+    return NaN;
+}
+function looseEquals(left, right) {
+    if (typeof left === 'string' && typeof right === 'string')
+        return left.toLowerCase() === right.toLowerCase();
+    const isObject = (v) => v !== null && typeof v === 'object';
+    if (isObject(left) || isObject(right))
+        return left === right;
+    if (left === null && right === null)
+        return true;
+    return toNum(left) === toNum(right);
+}
+function expressions_compare(op, left, right) {
+    if (op === '==')
+        return looseEquals(left, right);
+    if (op === '!=')
+        return !looseEquals(left, right);
+    const [a, b] = typeof left === 'string' && typeof right === 'string' ? [left.toLowerCase(), right.toLowerCase()] : [toNum(left), toNum(right)];
+    if (op === '<')
+        return a < b;
+    if (op === '<=')
+        return a <= b;
+    if (op === '>')
+        return a > b;
+    return a >= b;
+}
+/** hashFiles() for literal paths (no globs): '' when none exists, as on GitHub. */
+function hashFiles(paths, workspace) {
+    if (paths.some((path) => /[*?[\]]/.test(path)))
+        throw new Error(`hashFiles() with a glob is not supported by the local runner: ${paths.join(', ')}`);
+    const existing = paths.map((path) => (0,external_node_path_namespaceObject.resolve)(workspace, path)).filter((path) => (0,external_node_fs_namespaceObject.existsSync)(path));
+    if (existing.length === 0)
+        return '';
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const path of existing)
+        hash.update((0,external_node_crypto_.createHash)('sha256').update((0,external_node_fs_namespaceObject.readFileSync)(path)).digest());
+    return hash.digest('hex');
+}
+/** Replaces every `${{ … }}` in a string. */
+function interpolate(text, context) {
+    return text.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression) => toStr(expressions_evaluate(expression.trim(), context)));
+}
+/** An `if:` value, with or without `${{ }}`. */
+function condition(text, context) {
+    if (text === undefined)
+        return context.status.success;
+    if (typeof text === 'boolean')
+        return text;
+    const trimmed = text.trim();
+    const inner = /^\$\{\{([\s\S]*)\}\}$/.exec(trimmed);
+    const expression = inner ? inner[1].trim() : trimmed;
+    // GitHub adds an implicit success() unless the condition calls a status function itself.
+    const hasStatus = /\b(success|failure|always|cancelled)\s*\(/.test(expression);
+    const value = truthy(expressions_evaluate(expression, context));
+    return hasStatus ? value : context.status.success && value;
+}
+
+;// CONCATENATED MODULE: ./src/local-runner/github-context.ts
+
+/**
+ * The `github` context as a runner would give it, read from the GITHUB_* variables. Nothing is
+ * made up: without GITHUB_SHA there is no sha, so an action that needs one says so.
+ */
+function githubContext(env) {
+    return {
+        sha: env.GITHUB_SHA ?? '',
+        repository: env.GITHUB_REPOSITORY ?? '',
+        token: env.GITHUB_TOKEN ?? '',
+        api_url: env.GITHUB_API_URL ?? 'https://api.github.com',
+        server_url: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        run_id: env.GITHUB_RUN_ID ?? '',
+        run_attempt: env.GITHUB_RUN_ATTEMPT ?? '1',
+        ref: env.GITHUB_REF ?? '',
+        ref_name: env.GITHUB_REF_NAME ?? '',
+        workspace: env.GITHUB_WORKSPACE ?? '',
+        event_name: env.GITHUB_EVENT_NAME ?? 'workflow_dispatch',
+    };
+}
+/** An action.yml default such as `${{ github.token }}`, evaluated as the runner does. */
+function evaluateDefault(value, env) {
+    return interpolate(value, { contexts: { github: githubContext(env) }, status: { success: true, failure: false } });
+}
+
 ;// CONCATENATED MODULE: ./src/cli/args.ts
+
 
 /**
  * Environment variables that can carry an input, so secrets never sit on a command line:
@@ -34038,26 +34325,9 @@ function parseActionArgs(argv, metadata, env) {
     }
     const values = {};
     for (const [name, spec] of Object.entries(metadata.inputs)) {
-        values[name] = given[name]?.join('\n') ?? fromEnv(name, env) ?? resolveDefault(spec.default, env);
+        values[name] = given[name]?.join('\n') ?? fromEnv(name, env) ?? evaluateDefault(spec.default, env);
     }
     return { values, help, json };
-}
-/**
- * action.yml defaults may be expressions such as `${{ github.token }}`; outside a runner the CLI
- * takes the nearest local equivalent from the environment, or nothing.
- */
-function resolveDefault(value, env) {
-    return value.replace(/\$\{\{\s*([\w.]+)\s*\}\}/g, (_, expression) => {
-        const local = {
-            'github.token': env.GITHUB_TOKEN,
-            'github.sha': env.GITHUB_SHA,
-            'github.api_url': env.GITHUB_API_URL ?? 'https://api.github.com',
-            'github.server_url': env.GITHUB_SERVER_URL ?? 'https://github.com',
-            'github.repository': env.GITHUB_REPOSITORY,
-            'github.run_id': env.GITHUB_RUN_ID,
-        };
-        return local[expression] ?? '';
-    });
 }
 function helpText(action, metadata) {
     const lines = [`threadr-ops ${action}: ${metadata.description}`, '', 'Inputs (flag, or an environment variable in brackets):'];
@@ -38112,266 +38382,6 @@ function headline(step) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/local-runner/expressions.ts
-
-
-
-function expressions_tokenize(source) {
-    const tokens = [];
-    let i = 0;
-    while (i < source.length) {
-        const c = source[i];
-        if (/\s/.test(c)) {
-            i++;
-            continue;
-        }
-        if (c === "'") {
-            let text = '';
-            for (i++; i < source.length; i++) {
-                if (source[i] === "'") {
-                    if (source[i + 1] === "'") {
-                        text += "'";
-                        i++;
-                        continue;
-                    }
-                    break;
-                }
-                text += source[i];
-            }
-            if (source[i] !== "'")
-                throw new Error(`unterminated string in expression: ${source}`);
-            i++;
-            tokens.push({ kind: 'str', text, value: text });
-            continue;
-        }
-        const two = source.slice(i, i + 2);
-        if (['==', '!=', '<=', '>=', '&&', '||'].includes(two)) {
-            tokens.push({ kind: 'op', text: two });
-            i += 2;
-            continue;
-        }
-        if ('!<>'.includes(c)) {
-            tokens.push({ kind: 'op', text: c });
-            i++;
-            continue;
-        }
-        if ('()[].,*'.includes(c)) {
-            tokens.push({ kind: 'punct', text: c });
-            i++;
-            continue;
-        }
-        const num = /^-?\d+(\.\d+)?/.exec(source.slice(i));
-        if (num && (c !== '-' || /^-\d/.test(source.slice(i)))) {
-            tokens.push({ kind: 'num', text: num[0], value: Number(num[0]) });
-            i += num[0].length;
-            continue;
-        }
-        const id = /^[A-Za-z_][\w-]*/.exec(source.slice(i));
-        if (id) {
-            tokens.push({ kind: 'id', text: id[0] });
-            i += id[0].length;
-            continue;
-        }
-        throw new Error(`unexpected '${c}' in expression: ${source}`);
-    }
-    return tokens;
-}
-function expressions_evaluate(source, context) {
-    const tokens = expressions_tokenize(source);
-    let pos = 0;
-    const peek = () => tokens[pos];
-    const take = (text) => {
-        const token = tokens[pos];
-        if (!token || (text !== undefined && token.text !== text))
-            throw new Error(`expected '${text ?? 'a value'}' in expression: ${source}`);
-        pos++;
-        return token;
-    };
-    const FUNCTIONS = {
-        success: () => context.status.success,
-        failure: () => context.status.failure,
-        always: () => true,
-        cancelled: () => false,
-        contains: ([haystack, needle]) => Array.isArray(haystack) ? haystack.some((item) => looseEquals(item, needle)) : toStr(haystack).toLowerCase().includes(toStr(needle).toLowerCase()),
-        startswith: ([text, prefix]) => toStr(text).toLowerCase().startsWith(toStr(prefix).toLowerCase()),
-        endswith: ([text, suffix]) => toStr(text).toLowerCase().endsWith(toStr(suffix).toLowerCase()),
-        fromjson: ([text]) => JSON.parse(toStr(text)),
-        tojson: ([value]) => JSON.stringify(value, null, 2),
-        format: ([template, ...args]) => toStr(template).replace(/\{(\d+)\}/g, (_, n) => toStr(args[Number(n)] ?? '')),
-        hashfiles: (paths) => hashFiles(paths.map(toStr), context.workspace ?? process.cwd()),
-    };
-    function primary() {
-        const token = take();
-        if (token.kind === 'num' || token.kind === 'str')
-            return token.value;
-        if (token.text === '(') {
-            const value = or();
-            take(')');
-            return postfix(value);
-        }
-        if (token.text === '!')
-            return !truthy(primary());
-        if (token.kind !== 'id')
-            throw new Error(`unexpected '${token.text}' in expression: ${source}`);
-        const name = token.text;
-        if (name === 'true' || name === 'false')
-            return name === 'true';
-        if (name === 'null')
-            return null;
-        if (peek()?.text === '(') {
-            take('(');
-            const args = [];
-            while (peek()?.text !== ')') {
-                args.push(or());
-                if (peek()?.text === ',')
-                    take(',');
-            }
-            take(')');
-            const fn = FUNCTIONS[name.toLowerCase()];
-            if (!fn)
-                throw new Error(`function ${name}() is not supported by the local runner: ${source}`);
-            return postfix(fn(args));
-        }
-        if (!(name in context.contexts))
-            throw new Error(`unknown context '${name}' in expression: ${source}`);
-        return postfix(context.contexts[name]);
-    }
-    function postfix(start) {
-        let value = start;
-        for (;;) {
-            if (peek()?.text === '.') {
-                take('.');
-                value = property(value, take().text);
-            }
-            else if (peek()?.text === '[') {
-                take('[');
-                const key = or();
-                take(']');
-                value = property(value, key);
-            }
-            else
-                return value;
-        }
-    }
-    function comparison() {
-        let left = primary();
-        while (peek()?.kind === 'op' && ['==', '!=', '<', '<=', '>', '>='].includes(peek().text)) {
-            const op = take().text;
-            const right = primary();
-            left = expressions_compare(op, left, right);
-        }
-        return left;
-    }
-    function and() {
-        let left = comparison();
-        while (peek()?.text === '&&') {
-            take();
-            const right = comparison();
-            left = truthy(left) ? right : left;
-        }
-        return left;
-    }
-    function or() {
-        let left = and();
-        while (peek()?.text === '||') {
-            take();
-            const right = and();
-            left = truthy(left) ? left : right;
-        }
-        return left;
-    }
-    const result = or();
-    if (pos < tokens.length)
-        throw new Error(`unexpected '${tokens[pos].text}' in expression: ${source}`);
-    return result;
-}
-function property(value, key) {
-    if (value === null || typeof value !== 'object')
-        return null;
-    if (Array.isArray(value))
-        return typeof key === 'number' ? (value[key] ?? null) : null;
-    const wanted = toStr(key).toLowerCase();
-    const found = Object.keys(value).find((k) => k.toLowerCase() === wanted);
-    return found === undefined ? null : value[found];
-}
-function truthy(value) {
-    if (value === null || value === false || value === 0 || value === '')
-        return false;
-    return !(typeof value === 'number' && Number.isNaN(value));
-}
-function toStr(value) {
-    if (value === null)
-        return '';
-    if (typeof value === 'object')
-        return JSON.stringify(value);
-    return String(value);
-}
-function toNum(value) {
-    if (value === null)
-        return 0;
-    if (typeof value === 'boolean')
-        return value ? 1 : 0;
-    if (typeof value === 'number')
-        return value;
-    if (typeof value === 'string')
-        return value.trim() === '' ? 0 : Number(value);
-    return NaN;
-}
-function looseEquals(left, right) {
-    if (typeof left === 'string' && typeof right === 'string')
-        return left.toLowerCase() === right.toLowerCase();
-    const isObject = (v) => v !== null && typeof v === 'object';
-    if (isObject(left) || isObject(right))
-        return left === right;
-    if (left === null && right === null)
-        return true;
-    return toNum(left) === toNum(right);
-}
-function expressions_compare(op, left, right) {
-    if (op === '==')
-        return looseEquals(left, right);
-    if (op === '!=')
-        return !looseEquals(left, right);
-    const [a, b] = typeof left === 'string' && typeof right === 'string' ? [left.toLowerCase(), right.toLowerCase()] : [toNum(left), toNum(right)];
-    if (op === '<')
-        return a < b;
-    if (op === '<=')
-        return a <= b;
-    if (op === '>')
-        return a > b;
-    return a >= b;
-}
-/** hashFiles() for literal paths (no globs): '' when none exists, as on GitHub. */
-function hashFiles(paths, workspace) {
-    if (paths.some((path) => /[*?[\]]/.test(path)))
-        throw new Error(`hashFiles() with a glob is not supported by the local runner: ${paths.join(', ')}`);
-    const existing = paths.map((path) => (0,external_node_path_namespaceObject.resolve)(workspace, path)).filter((path) => (0,external_node_fs_namespaceObject.existsSync)(path));
-    if (existing.length === 0)
-        return '';
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const path of existing)
-        hash.update((0,external_node_crypto_.createHash)('sha256').update((0,external_node_fs_namespaceObject.readFileSync)(path)).digest());
-    return hash.digest('hex');
-}
-/** Replaces every `${{ … }}` in a string. */
-function interpolate(text, context) {
-    return text.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression) => toStr(expressions_evaluate(expression.trim(), context)));
-}
-/** An `if:` value, with or without `${{ }}`. */
-function condition(text, context) {
-    if (text === undefined)
-        return context.status.success;
-    if (typeof text === 'boolean')
-        return text;
-    const trimmed = text.trim();
-    const inner = /^\$\{\{([\s\S]*)\}\}$/.exec(trimmed);
-    const expression = inner ? inner[1].trim() : trimmed;
-    // GitHub adds an implicit success() unless the condition calls a status function itself.
-    const hasStatus = /\b(success|failure|always|cancelled)\s*\(/.test(expression);
-    const value = truthy(expressions_evaluate(expression, context));
-    return hasStatus ? value : context.status.success && value;
-}
-
 ;// CONCATENATED MODULE: ./src/local-runner/workflow.ts
 
 
@@ -38736,6 +38746,7 @@ function summary(urls, demo) {
 
 
 
+
 const command_USAGE = `Usage: threadr-ops workflow <file> [--input name=value ...] [--secret NAME ...] [--schedule 'cron'] [--verbose]
   Runs one of our reusable workflows on this machine: its jobs in order, its conditions as GitHub
   evaluates them, each step of ours with the same code as on the runner (other steps are listed).
@@ -38785,18 +38796,7 @@ async function runWorkflowCommand(argv, io) {
         actions: io.actions,
         inputs,
         secrets,
-        github: {
-            sha: env.GITHUB_SHA ?? '0'.repeat(40),
-            repository: env.GITHUB_REPOSITORY ?? 'threadr/threadr',
-            token: env.GITHUB_TOKEN ?? '',
-            api_url: env.GITHUB_API_URL ?? 'https://api.github.com',
-            server_url: env.GITHUB_SERVER_URL ?? 'https://github.com',
-            run_id: env.GITHUB_RUN_ID ?? '1',
-            ref: env.GITHUB_REF ?? 'refs/heads/main',
-            ref_name: env.GITHUB_REF_NAME ?? 'main',
-            event_name: schedule ? 'schedule' : 'workflow_dispatch',
-            event: { schedule },
-        },
+        github: { ...githubContext(env), event_name: schedule ? 'schedule' : 'workflow_dispatch', event: { schedule } },
         env,
         workspace: process.cwd(),
         write: verbose ? io.write : () => { },

@@ -15990,8 +15990,8 @@ function runContext(action, env) {
 ;// CONCATENATED MODULE: ./src/notify/settings.ts
 
 /**
- * Reads the notifier's inputs, shared by every action; an action.yml that does not declare them
- * reads as "no notifications". Validated with the action's other inputs, before any request.
+ * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
+ * with their defaults. Validated with the action's other inputs, before any request.
  */
 function readNotifySettings(inputs) {
     const webhook = inputs.secret('slack-webhook-url');
@@ -15999,9 +15999,9 @@ function readNotifySettings(inputs) {
         checkWebhook(webhook);
     return {
         webhookUrl: webhook || undefined,
-        notifyOn: inputs.text('notify-on') ? inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']) : 'failure',
+        notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']),
         stateFile: inputs.path('notify-state-file') || undefined,
-        required: inputs.text('notify-required') ? inputs.boolean('notify-required') : false,
+        required: inputs.boolean('notify-required'),
     };
 }
 /** The URL is the credential: the message never repeats it. */

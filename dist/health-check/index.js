@@ -15866,8 +15866,8 @@ var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/notify/settings.ts
 
 /**
- * Reads the notifier's inputs, shared by every action; an action.yml that does not declare them
- * reads as "no notifications". Validated with the action's other inputs, before any request.
+ * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
+ * with their defaults. Validated with the action's other inputs, before any request.
  */
 function readNotifySettings(inputs) {
     const webhook = inputs.secret('slack-webhook-url');
@@ -15875,9 +15875,9 @@ function readNotifySettings(inputs) {
         checkWebhook(webhook);
     return {
         webhookUrl: webhook || undefined,
-        notifyOn: inputs.text('notify-on') ? inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']) : 'failure',
+        notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']),
         stateFile: inputs.path('notify-state-file') || undefined,
-        required: inputs.text('notify-required') ? inputs.boolean('notify-required') : false,
+        required: inputs.boolean('notify-required'),
     };
 }
 /** The URL is the credential: the message never repeats it. */
@@ -16620,7 +16620,7 @@ function getInputs(inputs) {
     if (checks.length === 0) {
         throw new errors/* ConfigurationError */.j1('url', 'is empty and no checks are given: set url (such as https://threadr.app/api/health) or checks');
     }
-    const suite = inputs.text('suite') || 'full';
+    const suite = inputs.required('suite', 'critical, smoke or full');
     if (!/^[\w-]+$/.test(suite))
         throw new errors/* ConfigurationError */.j1('suite', `must be a tag such as critical or smoke, or full; got '${suite}'`);
     const settings = {
@@ -16634,7 +16634,7 @@ function getInputs(inputs) {
         maxErrorRate: inputs.percent('max-error-rate'),
         maxP95Ms: inputs.duration('max-p95'),
         failOnUnhealthy: inputs.boolean('fail-on-unhealthy'),
-        environment: inputs.text('environment') || 'production',
+        environment: inputs.required('environment', 'production'),
     };
     if (inputs.boolean('incidents')) {
         const repository = inputs.required('repository', 'threadr/threadr');

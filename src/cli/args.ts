@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { ActionMetadata } from '../core/action-metadata.js';
+import { evaluateDefault } from '../local-runner/github-context.js';
 
 export interface ParsedArgs {
   values: Record<string, string>;
@@ -56,28 +57,11 @@ export function parseActionArgs(argv: string[], metadata: ActionMetadata, env: R
   }
   const values: Record<string, string> = {};
   for (const [name, spec] of Object.entries(metadata.inputs)) {
-    values[name] = given[name]?.join('\n') ?? fromEnv(name, env) ?? resolveDefault(spec.default, env);
+    values[name] = given[name]?.join('\n') ?? fromEnv(name, env) ?? evaluateDefault(spec.default, env);
   }
   return { values, help, json };
 }
 
-/**
- * action.yml defaults may be expressions such as `${{ github.token }}`; outside a runner the CLI
- * takes the nearest local equivalent from the environment, or nothing.
- */
-function resolveDefault(value: string, env: Readonly<Record<string, string | undefined>>): string {
-  return value.replace(/\$\{\{\s*([\w.]+)\s*\}\}/g, (_, expression: string) => {
-    const local: Record<string, string | undefined> = {
-      'github.token': env.GITHUB_TOKEN,
-      'github.sha': env.GITHUB_SHA,
-      'github.api_url': env.GITHUB_API_URL ?? 'https://api.github.com',
-      'github.server_url': env.GITHUB_SERVER_URL ?? 'https://github.com',
-      'github.repository': env.GITHUB_REPOSITORY,
-      'github.run_id': env.GITHUB_RUN_ID,
-    };
-    return local[expression] ?? '';
-  });
-}
 
 export function helpText(action: string, metadata: ActionMetadata): string {
   const lines = [`threadr-ops ${action}: ${metadata.description}`, '', 'Inputs (flag, or an environment variable in brackets):'];

@@ -18,7 +18,7 @@ export function getInputs(inputs: InputReader): HealthInputs {
   if (checks.length === 0) {
     throw new ConfigurationError('url', 'is empty and no checks are given: set url (such as https://threadr.app/api/health) or checks');
   }
-  const suite = inputs.text('suite') || 'full';
+  const suite = inputs.required('suite', 'critical, smoke or full');
   if (!/^[\w-]+$/.test(suite)) throw new ConfigurationError('suite', `must be a tag such as critical or smoke, or full; got '${suite}'`);
   const settings: HealthInputs = {
     checks: selectSuite(checks, suite),
@@ -31,7 +31,7 @@ export function getInputs(inputs: InputReader): HealthInputs {
     maxErrorRate: inputs.percent('max-error-rate'),
     maxP95Ms: inputs.duration('max-p95'),
     failOnUnhealthy: inputs.boolean('fail-on-unhealthy'),
-    environment: inputs.text('environment') || 'production',
+    environment: inputs.required('environment', 'production'),
   };
   if (inputs.boolean('incidents')) {
     const repository = inputs.required('repository', 'threadr/threadr');

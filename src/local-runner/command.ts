@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ActionDefinition } from '../core/host.js';
+import { githubContext } from './github-context.js';
 import { printProgress } from './progress.js';
 import { readWorkflow, runWorkflow } from './workflow.js';
 
@@ -58,18 +59,7 @@ export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo):
     actions: io.actions,
     inputs,
     secrets,
-    github: {
-      sha: env.GITHUB_SHA ?? '0'.repeat(40),
-      repository: env.GITHUB_REPOSITORY ?? 'threadr/threadr',
-      token: env.GITHUB_TOKEN ?? '',
-      api_url: env.GITHUB_API_URL ?? 'https://api.github.com',
-      server_url: env.GITHUB_SERVER_URL ?? 'https://github.com',
-      run_id: env.GITHUB_RUN_ID ?? '1',
-      ref: env.GITHUB_REF ?? 'refs/heads/main',
-      ref_name: env.GITHUB_REF_NAME ?? 'main',
-      event_name: schedule ? 'schedule' : 'workflow_dispatch',
-      event: { schedule },
-    },
+    github: { ...githubContext(env), event_name: schedule ? 'schedule' : 'workflow_dispatch', event: { schedule } },
     env,
     workspace: process.cwd(),
     write: verbose ? io.write : () => {},

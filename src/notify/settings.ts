@@ -12,17 +12,17 @@ export interface NotifySettings {
 }
 
 /**
- * Reads the notifier's inputs, shared by every action; an action.yml that does not declare them
- * reads as "no notifications". Validated with the action's other inputs, before any request.
+ * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
+ * with their defaults. Validated with the action's other inputs, before any request.
  */
 export function readNotifySettings(inputs: InputReader): NotifySettings {
   const webhook = inputs.secret('slack-webhook-url');
   if (webhook) checkWebhook(webhook);
   return {
     webhookUrl: webhook || undefined,
-    notifyOn: inputs.text('notify-on') ? inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never'] as const) : 'failure',
+    notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never'] as const),
     stateFile: inputs.path('notify-state-file') || undefined,
-    required: inputs.text('notify-required') ? inputs.boolean('notify-required') : false,
+    required: inputs.boolean('notify-required'),
   };
 }
 
