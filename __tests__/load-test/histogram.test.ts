@@ -62,7 +62,7 @@ describe('histogram merge', () => {
         startedAt: '2026-01-01T00:00:00.000Z', model: 'closed', plannedMs: 3000, measuredMs: 3000,
         measured: { counts, histogram }, warmUp: { counts: emptyCounts(), histogram: createHistogram() }, warmUpMs: 0,
         timeline: [{ startMs: 0, endMs: 3000, tally: { counts, histogram } }],
-        dropped: 0, interrupted: 0, cancelled: false, workers: 1, shard: { index: shard, count },
+        dropped: 0, interrupted: 0, cancelled: false, firstErrors: {}, workers: 1, shard: { index: shard, count },
       };
     };
     const unsharded = outcomeOfRun(result(all, 0, 1));
@@ -77,12 +77,23 @@ describe('histogram merge', () => {
     expect(merged.timeline[0].tally.counts.requests).toBe(all.length);
   });
 
+  const emptyRun = (index: number, count: number, firstErrors: LoadResult['firstErrors']): LoadResult => ({
+    startedAt: 'x', model: 'closed', plannedMs: 1, measuredMs: 1, measured: { counts: emptyCounts(), histogram: createHistogram() },
+    warmUp: { counts: emptyCounts(), histogram: createHistogram() }, warmUpMs: 0, timeline: [], dropped: 0, interrupted: 0,
+    cancelled: false, firstErrors, workers: 1, shard: { index, count },
+  });
+
   it('refuses two results of the same shard', () => {
-    const file = toResultFile(outcomeOfRun({
-      startedAt: 'x', model: 'closed', plannedMs: 1, measuredMs: 1, measured: { counts: emptyCounts(), histogram: createHistogram() },
-      warmUp: { counts: emptyCounts(), histogram: createHistogram() }, warmUpMs: 0, timeline: [], dropped: 0, interrupted: 0,
-      cancelled: false, workers: 1, shard: { index: 0, count: 2 },
-    }));
+    const file = toResultFile(outcomeOfRun(emptyRun(0, 2, {})));
     expect(() => mergeResults([{ path: 'a.json', result: file }, { path: 'b.json', result: file }])).toThrow(/input 'merge' matched two results of shard 1\/2: a.json and b.json/);
+  });
+
+  it('keeps the first error message of each kind across shards, and reads files written without them', () => {
+    const first = toResultFile(outcomeOfRun(emptyRun(0, 3, { 'connection-refused': 'connect ECONNREFUSED 10.0.0.1:443' })));
+    const second = toResultFile(outcomeOfRun(emptyRun(1, 3, { 'connection-refused': 'connect ECONNREFUSED 10.0.0.2:443', timeout: 'no complete response within request-timeout' })));
+    const older = toResultFile(outcomeOfRun(emptyRun(2, 3, {})));
+    delete older.firstErrors;
+    const merged = mergeResults([first, second, older].map((result, i) => ({ path: `${i}.json`, result })));
+    expect(merged.firstErrors).toEqual({ 'connection-refused': 'connect ECONNREFUSED 10.0.0.1:443', timeout: 'no complete response within request-timeout' });
   });
 });

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface TestServer {
@@ -8,15 +9,22 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A local target on 127.0.0.1, port 0; `handle` gets the 1-based arrival number of each request. */
-export async function startServer(handle: (n: number, req: IncomingMessage, res: ServerResponse) => void): Promise<TestServer> {
+/**
+ * A local target on 127.0.0.1, port 0; `handle` gets the 1-based arrival number of each request.
+ * With `tls`, it speaks HTTPS with that key and certificate.
+ */
+export async function startServer(
+  handle: (n: number, req: IncomingMessage, res: ServerResponse) => void,
+  tls?: { key: string; cert: string },
+): Promise<TestServer> {
   let n = 0;
-  const server = createServer((req, res) => handle(++n, req, res));
+  const listener = (req: IncomingMessage, res: ServerResponse): void => handle(++n, req, res);
+  const server = tls ? createHttpsServer(tls, listener) : createServer(listener);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/load`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/load`,
     count: () => n,
     close: () =>
       new Promise<void>((done) => {
@@ -47,6 +55,7 @@ export interface Report {
   latencyMs: Record<'p50' | 'p90' | 'p95' | 'p99' | 'max' | 'min' | 'avg', number>;
   statusClasses: Record<string, number>;
   errorClasses: Record<string, number>;
+  firstErrors: Record<string, string>;
   thresholds: { threshold: string; observed: number; passed: boolean }[];
   workers: number;
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import { runBundle, type RunResult } from '../harness/runner.js';
-import { badHandler, goodHandler, httpApp, httpsApp, makeCertificate, redirectHandler, type App } from './apps.js';
+import { makeCertificate } from '../harness/certificate.js';
+import { badHandler, goodHandler, httpApp, httpsApp, redirectHandler, type App } from './apps.js';
 
 /**
  * Acceptance of the security-scan action: the committed bundle (`node scripts/build.mjs

@@ -4,10 +4,17 @@
 // before JavaScript hears of the bytes), so this speaks the little HTTP/1.1 it needs on node:net:
 // one request in flight per connection, keep-alive, no bodies. The bench compares what each client
 // measured with this truth. GET /__stats → { p50Ms, count } since the last GET /__reset.
+//   node delay-server.mjs <delay ms> [port] [--busy-poll]
+// --busy-poll keeps the event loop spinning instead of sleeping in epoll_wait. A sleeping server's
+// clock starts only once its core has woken up and its loop has finished the timers it was running,
+// and that wait (0.4-0.5 ms on a 2-vCPU VM, measured with a loopback capture by the bench's
+// --capture) belongs to no client, yet every client counts it. Busy-polling puts the server's first
+// timestamp next to the request's arrival, so "client p50 - server p50" is what the client adds.
 import { createServer } from 'node:net';
 import * as hdr from 'hdr-histogram-js';
 
-const delayMs = Number(process.argv[2] ?? 10);
+const [delayArg, portArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const delayMs = Number(delayArg ?? 10);
 let histogram = hdr.build();
 const OK = Buffer.from('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\n\r\nok');
 
@@ -41,5 +48,10 @@ const server = createServer((socket) => {
   });
   socket.on('error', () => {});
 });
-server.listen(Number(process.argv[3] ?? 0), '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+if (process.argv.includes('--busy-poll')) {
+  const spin = () => setImmediate(spin);
+  spin();
+}
+server.listen(Number(portArg ?? 0), '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
+// Exits at once: a busy-polling loop would keep waiting for idle keep-alive sockets to close.
+process.on('SIGTERM', () => process.exit(0));

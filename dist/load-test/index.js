@@ -26624,7 +26624,7 @@ async function runOnRunner(definition) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9792);
 /* harmony import */ var _load_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7348);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6971);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4681);
 
 
 
@@ -26640,7 +26640,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6971:
+/***/ 4681:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26657,6 +26657,8 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
+// EXTERNAL MODULE: ./src/load/error-samples.ts
+var error_samples = __nccwpck_require__(4044);
 // EXTERNAL MODULE: ./src/load/generator.ts + 1 modules
 var load_generator = __nccwpck_require__(2026);
 // EXTERNAL MODULE: ./src/load/histogram.ts
@@ -26741,6 +26743,7 @@ var load_tally = __nccwpck_require__(1294);
 
 
 
+
 const TICK_MS = 500;
 const START_MARGIN_MS = 50;
 /** Width of a chart bucket: about 30 points over the run, in whole ticks. */
@@ -26805,6 +26808,7 @@ async function runLoad(plan, options = {}) {
             dropped: ends.reduce((sum, e) => sum + e.dropped, 0),
             interrupted: ends.reduce((sum, e) => sum + e.interrupted, 0),
             cancelled: cancelledAt !== undefined,
+            firstErrors: ends.reduce((all, e) => ((0,error_samples/* addErrorSamples */.t)(all, e.firstErrors), all), {}),
             workers: threads.length,
             shard: plan.shard,
         };
@@ -26846,7 +26850,7 @@ function inlineThread(config, collector) {
         done,
         start(startAt) {
             if (cancelled)
-                return resolveDone({ dropped: 0, interrupted: 0, cancelled: true });
+                return resolveDone({ dropped: 0, interrupted: 0, cancelled: true, firstErrors: {} });
             generator = new load_generator/* Generator */.W({ ...config, startAt }, (interval) => collector.add(interval));
             void generator.run().then(resolveDone);
         },
@@ -27242,8 +27246,10 @@ function judge(outcome, thresholds) {
         reasons.push(`cancelled after ${(0,duration/* formatDuration */.a)(outcome.measuredMs)} of ${(0,duration/* formatDuration */.a)(outcome.plannedMs)}`);
     if (figures.requests === 0)
         reasons.push('no request completed');
-    else if (figures.ok === 0)
-        reasons.push(`none of ${figures.requests} requests succeeded`);
+    else if (figures.ok === 0) {
+        const why = Object.entries(outcome.firstErrors).map(([kind, message]) => `${kind}: ${message}`);
+        reasons.push(`none of ${figures.requests} requests succeeded${why.length ? ` (${why.join('; ')})` : ''}`);
+    }
     return { passed: reasons.length === 0, figures, thresholds: results, reasons };
 }
 /** Outputs as action.yml declares them; latencies in ms with µs precision, error rate in %. */
@@ -27286,6 +27292,7 @@ function jsonReport(outcome, verdict, description) {
         latencyMs: Object.fromEntries(Object.entries(figures.latency).map(([k, v]) => [k, finite(v)])),
         statusClasses: figures.statusClasses,
         errorClasses: figures.errorClasses,
+        firstErrors: outcome.firstErrors,
         thresholds: verdict.thresholds.map((r) => ({
             threshold: r.threshold.source,
             metric: r.threshold.metric,
@@ -27340,10 +27347,16 @@ function renderSummary(outcome, verdict, description) {
     return `${parts.filter((p) => p !== '').join('\n\n')}\n`;
 }
 function describe(outcome, description) {
+    // A merge knows the model from its files but not the users or rate the shards were given.
     const load = outcome.model === 'open'
-        ? `open model: ${description.rate ?? '?'} requests/s on a fixed schedule (latency from each request's intended start), up to ${description.users ?? '?'} connections`
-        : `closed model: ${description.users ?? '?'} users, each waiting for its answer before the next request`;
-    const shards = outcome.kind === 'merge' ? `, merged from ${outcome.shards.length} shard results` : outcome.shards[0].count > 1 ? `, shard ${outcome.shards[0].index}/${outcome.shards[0].count}` : '';
+        ? `open model: ${description.rate === undefined ? 'requests' : `${description.rate} requests/s`} on a fixed schedule (latency from each request's intended start)${description.users === undefined ? '' : `, up to ${description.users} connections`}`
+        : `closed model: ${description.users === undefined ? 'users' : `${description.users} users`}, each waiting for its answer before the next request`;
+    const shard = outcome.shards[0];
+    const shards = outcome.kind === 'merge'
+        ? `, merged from ${outcome.shards.length} shard results`
+        : shard.count > 1
+            ? `, shard ${shard.index}/${shard.count} (its share of the ${outcome.model === 'open' ? 'rate and connections' : 'users'})`
+            : '';
     return `${description.target} — ${load}; ${(0,duration/* formatDuration */.a)(outcome.measuredMs)} measured${shards}.`;
 }
 function errorLabel(name) {
@@ -27382,6 +27395,8 @@ function notes(outcome) {
     if (outcome.dropped > 0) {
         lines.push(`- ${outcome.dropped} scheduled requests were never sent: every connection was busy (raise \`users\`, or the target cannot keep up with \`rate\`).`);
     }
+    for (const [kind, message] of Object.entries(outcome.firstErrors))
+        lines.push(`- First \`${kind}\` error: ${message}`);
     if (outcome.interrupted > 0)
         lines.push(`- ${outcome.interrupted} requests in flight at cancellation were discarded (in no figure).`);
     lines.push('- Latencies are recorded in microseconds (HDR histogram, 3 significant digits); requests in flight at the end were given the request timeout to finish and are counted.');
@@ -27411,6 +27426,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
 
 
 
+
 const RESULT_FORMAT = 'threadr-load-result';
 function outcomeOfRun(result) {
     const rps = runRps(result.measured.counts.requests, result.measuredMs);
@@ -27428,6 +27444,7 @@ function outcomeOfRun(result) {
         dropped: result.dropped,
         interrupted: result.interrupted,
         cancelled: result.cancelled,
+        firstErrors: result.firstErrors,
         workers: result.workers,
         shards: [{ index: result.shard.index + 1, count: result.shard.count, startedAt: result.startedAt, requests: result.measured.counts.requests, rps }],
     };
@@ -27448,6 +27465,7 @@ function toResultFile(outcome) {
         dropped: outcome.dropped,
         interrupted: outcome.interrupted,
         rps: outcome.rps,
+        firstErrors: outcome.firstErrors,
         measured: (0,load_tally/* encodeTally */.LA)(outcome.measured),
         warmUp: (0,load_tally/* encodeTally */.LA)(outcome.warmUp),
         timeline: outcome.timeline.map((b) => ({ startMs: b.startMs, endMs: b.endMs, tally: (0,load_tally/* encodeTally */.LA)(b.tally) })),
@@ -27514,6 +27532,7 @@ function mergeResults(files, input = 'merge') {
         dropped: results.reduce((sum, r) => sum + r.dropped, 0),
         interrupted: results.reduce((sum, r) => sum + r.interrupted, 0),
         cancelled: results.some((r) => r.cancelled),
+        firstErrors: results.reduce((all, r) => ((0,error_samples/* addErrorSamples */.t)(all, r.firstErrors), all), {}),
         workers: results.reduce((sum, r) => sum + r.workers, 0),
         shards: files.map(({ path, result }) => ({
             index: result.shard.index,
@@ -27530,12 +27549,13 @@ function mergeResults(files, input = 'merge') {
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./src/core/inputs.ts
 var core_inputs = __nccwpck_require__(9114);
-;// CONCATENATED MODULE: ./src/load/glob.ts
+;// CONCATENATED MODULE: ./src/core/glob.ts
 
 
 /**
  * Files matching a glob (`*`, `?`, `**` for any depth), sorted. Node 20 has no fs.glob; this
- * covers what artifact downloads produce (`shards/*.json`, `results/**\/histogram.json`).
+ * covers what artifact downloads produce (`shards/*.json`, `results/**\/histogram.json`) and the
+ * paths the local runner's artifact steps take.
  */
 function globFiles(pattern, cwd) {
     const absolute = (0,external_node_path_.isAbsolute)(pattern) ? pattern : (0,external_node_path_.resolve)(cwd, pattern);
@@ -27558,7 +27578,7 @@ function walk(dir, segments, found) {
                 walk((0,external_node_path_.join)(dir, entry.name), segments, found);
         return;
     }
-    const regex = segmentRegex(head);
+    const regex = globSegmentRegex(head);
     for (const entry of entries(dir)) {
         if (!regex.test(entry.name))
             continue;
@@ -27587,7 +27607,8 @@ function isFile(path) {
         return false;
     }
 }
-function segmentRegex(segment) {
+/** One path segment (or an artifact name) as a regex: `*` and `?` never cross a `/`. */
+function globSegmentRegex(segment) {
     const source = segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
     return new RegExp(`^${source}$`);
 }
@@ -27986,6 +28007,32 @@ async function generate(host, settings) {
 
 /***/ }),
 
+/***/ 4044:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ describeError),
+/* harmony export */   t: () => (/* binding */ addErrorSamples)
+/* harmony export */ });
+function describeError(error, kind) {
+    if (kind === 'timeout')
+        return 'no complete response within request-timeout';
+    if (error === undefined)
+        return 'the server closed the connection before a complete response';
+    const code = typeof error.code === 'string' && !error.message.includes(error.code) ? ` (${error.code})` : '';
+    // Node's TLS errors name the certificate problem but not the remedy.
+    const hint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(error.code ?? '') ? '; a private CA can be trusted with NODE_EXTRA_CA_CERTS' : '';
+    return `${error.message}${code}${hint}`;
+}
+/** Keeps the first sample of each kind: `into` wins. */
+function addErrorSamples(into, from) {
+    for (const [kind, message] of Object.entries(from ?? {}))
+        into[kind] ??= message;
+}
+
+
+/***/ }),
+
 /***/ 2026:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -27999,6 +28046,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
+// EXTERNAL MODULE: ./src/load/error-samples.ts
+var error_samples = __nccwpck_require__(4044);
 ;// CONCATENATED MODULE: ./src/load/response-parser.ts
 const HEAD_END = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = Buffer.from('content-length:');
@@ -28249,6 +28298,7 @@ var tally = __nccwpck_require__(1294);
 
 
 
+
 const MAX_BACKOFF_MS = 1000;
 class Connection {
     id;
@@ -28292,6 +28342,10 @@ class Generator {
     interrupted = 0;
     dropped = 0;
     cancelled = false;
+    firstErrors = {};
+    /** Closed model: users whose response has been read, to send again once the reads are done. */
+    ready = [];
+    sendScheduled = false;
     arrivalTimer;
     arrivalIndex = 0;
     nextDue = Infinity;
@@ -28355,7 +28409,13 @@ class Generator {
             return;
         const { config } = this;
         const socket = config.tls
-            ? external_node_tls_.connect({ host: config.address, port: config.port, servername: config.servername, ALPNProtocols: ['http/1.1'] })
+            ? external_node_tls_.connect({
+                host: config.address,
+                port: config.port,
+                // SNI carries host names only (RFC 6066); the certificate is still checked against an IP.
+                ...(external_node_net_.isIP(config.servername) ? {} : { servername: config.servername }),
+                ALPNProtocols: ['http/1.1'],
+            })
             : external_node_net_.connect({
                 host: config.address,
                 port: config.port,
@@ -28437,21 +28497,41 @@ class Generator {
         this.inFlight--;
         if (conn.parser.close)
             this.closeSocket(conn);
-        this.next(conn, now);
+        this.next(conn);
     }
-    next(conn, now) {
+    next(conn) {
         if (this.stopping) {
             this.closeSocket(conn);
             this.checkDone();
         }
         else if (this.config.model.kind === 'closed') {
-            this.send(conn, now);
+            this.sendSoon(conn);
         }
         else {
             this.idle.push(conn);
             this.pump();
         }
     }
+    /**
+     * Closed model: the next request goes out after every response of this poll has been read, and
+     * its latency starts then. A write on loopback runs the receiver's TCP path on this core; writing
+     * between two reads would add it to the latency of every response still waiting to be read.
+     * The time between a response and the user's next request is think time, in no latency.
+     */
+    sendSoon(conn) {
+        this.ready.push(conn);
+        if (this.sendScheduled)
+            return;
+        this.sendScheduled = true;
+        setImmediate(this.sendReady);
+    }
+    sendReady = () => {
+        this.sendScheduled = false;
+        const ready = this.ready;
+        for (let i = 0; i < ready.length; i++)
+            this.send(ready[i], performance.now());
+        ready.length = 0;
+    };
     /** Open model: sends every arrival that is due, as long as a connection is free. */
     pump() {
         if (this.stopping)
@@ -28483,21 +28563,25 @@ class Generator {
             }
             conn.busy = false;
             this.inFlight--;
-            this.tally(conn.start).failure(classify(conn.lastError, wasConnected));
+            this.fail(conn.start, classify(conn.lastError, wasConnected), conn.lastError);
             this.retry(conn);
         }
         else if (!wasConnected && !this.stopping) {
             // The first connection of a user failed: that is the user's request failing.
-            this.tally(performance.now()).failure(classify(conn.lastError, false));
+            this.fail(performance.now(), classify(conn.lastError, false), conn.lastError);
             this.retry(conn);
         }
+    }
+    fail(start, kind, error) {
+        this.tally(start).failure(kind);
+        this.firstErrors[kind] ??= (0,error_samples/* describeError */.U)(error, kind);
     }
     /** After a failed request: the closed model backs off (a refused port must not spin a core). */
     retry(conn) {
         if (this.stopping)
             return this.checkDone();
         if (this.config.model.kind === 'open')
-            return this.next(conn, performance.now());
+            return this.next(conn);
         conn.failures++;
         const delay = Math.min(MAX_BACKOFF_MS, 10 * 2 ** (conn.failures - 1));
         conn.retryTimer = setTimeout(() => {
@@ -28513,9 +28597,9 @@ class Generator {
                 continue;
             conn.busy = false;
             this.inFlight--;
-            this.tally(conn.start).failure('timeout');
+            this.fail(conn.start, 'timeout', undefined);
             this.closeSocket(conn);
-            this.next(conn, now);
+            this.next(conn);
         }
     }
     tally(start) {
@@ -28550,7 +28634,7 @@ class Generator {
         for (const conn of this.connections)
             this.closeSocket(conn);
         this.flush();
-        this.resolve({ dropped: this.dropped, interrupted: this.interrupted, cancelled: this.cancelled });
+        this.resolve({ dropped: this.dropped, interrupted: this.interrupted, cancelled: this.cancelled, firstErrors: this.firstErrors });
     }
     closeSocket(conn) {
         if (conn.retryTimer)
@@ -28890,7 +28974,7 @@ function runLoadWorker() {
             return;
         }
         if (cancelled)
-            return void port.postMessage({ type: 'end', end: { dropped: 0, interrupted: 0, cancelled: true } });
+            return void port.postMessage({ type: 'end', end: { dropped: 0, interrupted: 0, cancelled: true, firstErrors: {} } });
         generator = new _generator_js__WEBPACK_IMPORTED_MODULE_1__/* .Generator */ .W({ ...config, startAt: message.startAt }, (interval) => {
             const out = { type: 'interval', atMs: interval.atMs };
             if (interval.warmUp)

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { addErrorSamples, type ErrorSamples } from './error-samples.js';
 import { Generator, type GeneratorConfig, type GeneratorEnd, type Interval } from './generator.js';
 import { percentileMs } from './histogram.js';
 import { buildTemplate, type Origin, type RequestSpec, weightWheel } from './request.js';
@@ -49,6 +50,7 @@ export interface LoadResult {
   dropped: number;
   interrupted: number;
   cancelled: boolean;
+  firstErrors: ErrorSamples;
   workers: number;
   shard: Share;
 }
@@ -138,6 +140,7 @@ export async function runLoad(plan: LoadPlan, options: RunLoadOptions = {}): Pro
       dropped: ends.reduce((sum, e) => sum + e.dropped, 0),
       interrupted: ends.reduce((sum, e) => sum + e.interrupted, 0),
       cancelled: cancelledAt !== undefined,
+      firstErrors: ends.reduce<ErrorSamples>((all, e) => (addErrorSamples(all, e.firstErrors), all), {}),
       workers: threads.length,
       shard: plan.shard,
     };
@@ -184,7 +187,7 @@ function inlineThread(config: Omit<GeneratorConfig, 'startAt'>, collector: Colle
     ready: Promise.resolve(),
     done,
     start(startAt) {
-      if (cancelled) return resolveDone({ dropped: 0, interrupted: 0, cancelled: true });
+      if (cancelled) return resolveDone({ dropped: 0, interrupted: 0, cancelled: true, firstErrors: {} });
       generator = new Generator({ ...config, startAt }, (interval) => collector.add(interval));
       void generator.run().then(resolveDone);
     },

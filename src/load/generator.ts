@@ -1,9 +1,10 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { type ConnectionErrorClass, describeError, type ErrorSamples } from './error-samples.js';
 import { ProtocolError, ResponseParser } from './response-parser.js';
 import type { RequestTemplate } from './request.js';
 import { arrivalTime, globalArrival, type Share, userStartTime } from './schedule.js';
-import { type ErrorClass, LiveTally, type Tally } from './tally.js';
+import { LiveTally, type Tally } from './tally.js';
 
 /** Everything one thread needs to generate its part of the load; structured-cloneable. */
 export interface GeneratorConfig {
@@ -55,6 +56,7 @@ export interface GeneratorEnd {
   /** Requests in flight when the run was cancelled: discarded, in no figure. */
   interrupted: number;
   cancelled: boolean;
+  firstErrors: ErrorSamples;
 }
 
 const MAX_BACKOFF_MS = 1000;
@@ -99,6 +101,10 @@ export class Generator {
   private interrupted = 0;
   private dropped = 0;
   private cancelled = false;
+  private readonly firstErrors: ErrorSamples = {};
+  /** Closed model: users whose response has been read, to send again once the reads are done. */
+  private readonly ready: Connection[] = [];
+  private sendScheduled = false;
   private arrivalTimer: NodeJS.Timeout | undefined;
   private arrivalIndex = 0;
   private nextDue = Infinity;
@@ -165,7 +171,13 @@ export class Generator {
     if (this.stopping) return;
     const { config } = this;
     const socket = config.tls
-      ? tls.connect({ host: config.address, port: config.port, servername: config.servername, ALPNProtocols: ['http/1.1'] })
+      ? tls.connect({
+          host: config.address,
+          port: config.port,
+          // SNI carries host names only (RFC 6066); the certificate is still checked against an IP.
+          ...(net.isIP(config.servername) ? {} : { servername: config.servername }),
+          ALPNProtocols: ['http/1.1'],
+        })
       : net.connect({
           host: config.address,
           port: config.port,
@@ -237,20 +249,40 @@ export class Generator {
     conn.busy = false;
     this.inFlight--;
     if (conn.parser.close) this.closeSocket(conn);
-    this.next(conn, now);
+    this.next(conn);
   }
 
-  private next(conn: Connection, now: number): void {
+  private next(conn: Connection): void {
     if (this.stopping) {
       this.closeSocket(conn);
       this.checkDone();
     } else if (this.config.model.kind === 'closed') {
-      this.send(conn, now);
+      this.sendSoon(conn);
     } else {
       this.idle.push(conn);
       this.pump();
     }
   }
+
+  /**
+   * Closed model: the next request goes out after every response of this poll has been read, and
+   * its latency starts then. A write on loopback runs the receiver's TCP path on this core; writing
+   * between two reads would add it to the latency of every response still waiting to be read.
+   * The time between a response and the user's next request is think time, in no latency.
+   */
+  private sendSoon(conn: Connection): void {
+    this.ready.push(conn);
+    if (this.sendScheduled) return;
+    this.sendScheduled = true;
+    setImmediate(this.sendReady);
+  }
+
+  private readonly sendReady = (): void => {
+    this.sendScheduled = false;
+    const ready = this.ready;
+    for (let i = 0; i < ready.length; i++) this.send(ready[i], performance.now());
+    ready.length = 0;
+  };
 
   /** Open model: sends every arrival that is due, as long as a connection is free. */
   private pump(): void {
@@ -282,19 +314,24 @@ export class Generator {
       }
       conn.busy = false;
       this.inFlight--;
-      this.tally(conn.start).failure(classify(conn.lastError, wasConnected));
+      this.fail(conn.start, classify(conn.lastError, wasConnected), conn.lastError);
       this.retry(conn);
     } else if (!wasConnected && !this.stopping) {
       // The first connection of a user failed: that is the user's request failing.
-      this.tally(performance.now()).failure(classify(conn.lastError, false));
+      this.fail(performance.now(), classify(conn.lastError, false), conn.lastError);
       this.retry(conn);
     }
+  }
+
+  private fail(start: number, kind: ConnectionErrorClass, error: NodeJS.ErrnoException | undefined): void {
+    this.tally(start).failure(kind);
+    this.firstErrors[kind] ??= describeError(error, kind);
   }
 
   /** After a failed request: the closed model backs off (a refused port must not spin a core). */
   private retry(conn: Connection): void {
     if (this.stopping) return this.checkDone();
-    if (this.config.model.kind === 'open') return this.next(conn, performance.now());
+    if (this.config.model.kind === 'open') return this.next(conn);
     conn.failures++;
     const delay = Math.min(MAX_BACKOFF_MS, 10 * 2 ** (conn.failures - 1));
     conn.retryTimer = setTimeout(() => {
@@ -310,9 +347,9 @@ export class Generator {
       if (!conn.busy || now - conn.sentAt < limit) continue;
       conn.busy = false;
       this.inFlight--;
-      this.tally(conn.start).failure('timeout');
+      this.fail(conn.start, 'timeout', undefined);
       this.closeSocket(conn);
-      this.next(conn, now);
+      this.next(conn);
     }
   }
 
@@ -342,7 +379,7 @@ export class Generator {
     if (this.arrivalTimer) clearTimeout(this.arrivalTimer);
     for (const conn of this.connections) this.closeSocket(conn);
     this.flush();
-    this.resolve({ dropped: this.dropped, interrupted: this.interrupted, cancelled: this.cancelled });
+    this.resolve({ dropped: this.dropped, interrupted: this.interrupted, cancelled: this.cancelled, firstErrors: this.firstErrors });
   }
 
   private closeSocket(conn: Connection): void {
@@ -362,7 +399,7 @@ export class Generator {
   }
 }
 
-function classify(error: NodeJS.ErrnoException | undefined, wasConnected: boolean): Exclude<ErrorClass, 'status'> {
+function classify(error: NodeJS.ErrnoException | undefined, wasConnected: boolean): ConnectionErrorClass {
   if (error === undefined) return wasConnected ? 'connection-reset' : 'connection-other';
   if (error instanceof ProtocolError) return 'connection-other';
   if (error.code === 'ECONNREFUSED') return 'connection-refused';

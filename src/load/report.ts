@@ -39,7 +39,10 @@ export function judge(outcome: Outcome, thresholds: readonly Threshold[]): Verdi
   }
   if (outcome.cancelled) reasons.push(`cancelled after ${formatDuration(outcome.measuredMs)} of ${formatDuration(outcome.plannedMs)}`);
   if (figures.requests === 0) reasons.push('no request completed');
-  else if (figures.ok === 0) reasons.push(`none of ${figures.requests} requests succeeded`);
+  else if (figures.ok === 0) {
+    const why = Object.entries(outcome.firstErrors).map(([kind, message]) => `${kind}: ${message}`);
+    reasons.push(`none of ${figures.requests} requests succeeded${why.length ? ` (${why.join('; ')})` : ''}`);
+  }
   return { passed: reasons.length === 0, figures, thresholds: results, reasons };
 }
 
@@ -84,6 +87,7 @@ export function jsonReport(outcome: Outcome, verdict: Verdict, description: RunD
     latencyMs: Object.fromEntries(Object.entries(figures.latency).map(([k, v]) => [k, finite(v)])),
     statusClasses: figures.statusClasses,
     errorClasses: figures.errorClasses,
+    firstErrors: outcome.firstErrors,
     thresholds: verdict.thresholds.map((r) => ({
       threshold: r.threshold.source,
       metric: r.threshold.metric,
@@ -156,11 +160,18 @@ export function renderSummary(outcome: Outcome, verdict: Verdict, description: R
 }
 
 function describe(outcome: Outcome, description: RunDescription): string {
+  // A merge knows the model from its files but not the users or rate the shards were given.
   const load =
     outcome.model === 'open'
-      ? `open model: ${description.rate ?? '?'} requests/s on a fixed schedule (latency from each request's intended start), up to ${description.users ?? '?'} connections`
-      : `closed model: ${description.users ?? '?'} users, each waiting for its answer before the next request`;
-  const shards = outcome.kind === 'merge' ? `, merged from ${outcome.shards.length} shard results` : outcome.shards[0].count > 1 ? `, shard ${outcome.shards[0].index}/${outcome.shards[0].count}` : '';
+      ? `open model: ${description.rate === undefined ? 'requests' : `${description.rate} requests/s`} on a fixed schedule (latency from each request's intended start)${description.users === undefined ? '' : `, up to ${description.users} connections`}`
+      : `closed model: ${description.users === undefined ? 'users' : `${description.users} users`}, each waiting for its answer before the next request`;
+  const shard = outcome.shards[0];
+  const shards =
+    outcome.kind === 'merge'
+      ? `, merged from ${outcome.shards.length} shard results`
+      : shard.count > 1
+        ? `, shard ${shard.index}/${shard.count} (its share of the ${outcome.model === 'open' ? 'rate and connections' : 'users'})`
+        : '';
   return `${description.target} — ${load}; ${formatDuration(outcome.measuredMs)} measured${shards}.`;
 }
 
@@ -204,6 +215,7 @@ function notes(outcome: Outcome): string {
   if (outcome.dropped > 0) {
     lines.push(`- ${outcome.dropped} scheduled requests were never sent: every connection was busy (raise \`users\`, or the target cannot keep up with \`rate\`).`);
   }
+  for (const [kind, message] of Object.entries(outcome.firstErrors)) lines.push(`- First \`${kind}\` error: ${message}`);
   if (outcome.interrupted > 0) lines.push(`- ${outcome.interrupted} requests in flight at cancellation were discarded (in no figure).`);
   lines.push('- Latencies are recorded in microseconds (HDR histogram, 3 significant digits); requests in flight at the end were given the request timeout to finish and are counted.');
   if (outcome.kind === 'merge') {

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
 import type { LoadResult, TimelineBucket } from './engine.js';
+import { addErrorSamples, type ErrorSamples } from './error-samples.js';
 import { runRps } from './figures.js';
 import { addTally, decodeTally, type EncodedTally, emptyTally, encodeTally, type Tally } from './tally.js';
 
@@ -27,6 +28,8 @@ export interface ResultFile {
   dropped: number;
   interrupted: number;
   rps: number;
+  /** Absent in files written before it existed. */
+  firstErrors?: ErrorSamples;
   measured: EncodedTally;
   warmUp: EncodedTally;
   timeline: { startMs: number; endMs: number; tally: EncodedTally }[];
@@ -47,6 +50,7 @@ export interface Outcome {
   dropped: number;
   interrupted: number;
   cancelled: boolean;
+  firstErrors: ErrorSamples;
   workers: number;
   /** The parts this outcome is made of (one for a run). */
   shards: { index: number; count: number; startedAt: string; requests: number; rps: number; file?: string }[];
@@ -68,6 +72,7 @@ export function outcomeOfRun(result: LoadResult): Outcome {
     dropped: result.dropped,
     interrupted: result.interrupted,
     cancelled: result.cancelled,
+    firstErrors: result.firstErrors,
     workers: result.workers,
     shards: [{ index: result.shard.index + 1, count: result.shard.count, startedAt: result.startedAt, requests: result.measured.counts.requests, rps }],
   };
@@ -89,6 +94,7 @@ export function toResultFile(outcome: Outcome): ResultFile {
     dropped: outcome.dropped,
     interrupted: outcome.interrupted,
     rps: outcome.rps,
+    firstErrors: outcome.firstErrors,
     measured: encodeTally(outcome.measured),
     warmUp: encodeTally(outcome.warmUp),
     timeline: outcome.timeline.map((b) => ({ startMs: b.startMs, endMs: b.endMs, tally: encodeTally(b.tally) })),
@@ -154,6 +160,7 @@ export function mergeResults(files: readonly { path: string; result: ResultFile 
     dropped: results.reduce((sum, r) => sum + r.dropped, 0),
     interrupted: results.reduce((sum, r) => sum + r.interrupted, 0),
     cancelled: results.some((r) => r.cancelled),
+    firstErrors: results.reduce<ErrorSamples>((all, r) => (addErrorSamples(all, r.firstErrors), all), {}),
     workers: results.reduce((sum, r) => sum + r.workers, 0),
     shards: files.map(({ path, result }) => ({
       index: result.shard.index,
