@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readActionMetadata } from '../../src/core/action-metadata.js';
 import { evaluateDefault } from '../../src/local-runner/github-context.js';
+import { parseEnvFile } from '../../src/local-runner/env-file.js';
 
 /**
  * Starts a committed bundle exactly as the Actions runner does: `node dist/<name>/index.js` with
@@ -54,26 +55,6 @@ export function inputEnvName(name: string): string {
 export function actionDefaults(action: string): Record<string, string> {
   const { inputs } = readActionMetadata(join(ROOT, 'actions', action, 'action.yml'));
   return Object.fromEntries(Object.entries(inputs).map(([name, spec]) => [name, spec.default]));
-}
-
-export function parseEnvFile(text: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line === '') continue;
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const [, name, delimiter] = heredoc;
-      const value: string[] = [];
-      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]);
-      result[name] = value.join('\n');
-      continue;
-    }
-    const eq = line.indexOf('=');
-    if (eq > 0) result[line.slice(0, eq)] = line.slice(eq + 1);
-  }
-  return result;
 }
 
 function unescapeData(text: string): string {

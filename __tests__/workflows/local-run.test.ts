@@ -96,3 +96,42 @@ describe('rollback.yml, run locally against the emulator', () => {
     expect(run.stderr).toMatch(/Jobs: rollback success, notify success/);
   });
 });
+
+describe('load-test-distributed.yml, run locally: a matrix of shards, then the merge', () => {
+  const args = (more: string[]) => ['--input', `target=${site.url}/`, '--input', 'shards=2', '--input', 'users=4', '--input', 'duration=1s', ...more];
+
+  test('each shard generates its share and uploads it; the merge downloads both and judges the whole', async () => {
+    const before = site.requests.length;
+    const run = await workflow('load-test-distributed.yml', args(['--input', 'thresholds=p95<5s\nerror_rate<1%']));
+    expect(configErrors(run.stderr)).toEqual([]);
+    expect(run.stderr).toContain('▶ plan › shards (run)');
+    expect(run.stderr).toContain('▶ load (1) › step-2 (actions/load-test)');
+    expect(run.stderr).toContain('▶ load (2) › step-2 (actions/load-test)');
+    expect(run.stderr).toContain('▶ load (2) › step-3 (actions/upload-artifact)');
+    expect(run.stderr).toMatch(/Total of 2 artifact\(s\) downloaded/);
+    const shards = [...run.stderr.matchAll(/✔ step-2: passed true, (\d+) requests/g)].map((m) => Number(m[1]));
+    expect(shards).toHaveLength(2);
+    const merged = Number(/✔ merge: passed true, (\d+) requests/.exec(run.stderr)?.[1]);
+    expect(merged).toBe(shards[0] + shards[1]);
+    expect(merged).toBe(site.requests.length - before);
+    expect(run.stderr).toMatch(/Jobs: plan success, load success, merge success/);
+    expect(run.code).toBe(0);
+  });
+
+  test('a threshold missed on the merged result fails the merge job', async () => {
+    const run = await workflow('load-test-distributed.yml', args(['--input', 'thresholds=requests>=100000000']));
+    expect(run.stderr).toMatch(/thresholds missed: requests>=100000000/);
+    expect(run.stderr).toMatch(/Jobs: plan success, load success, merge failure/);
+    expect(run.code).toBe(1);
+  });
+
+  test('shards out of range stop in the plan job; the merge finds no artifacts, as on GitHub', async () => {
+    const before = site.requests.length;
+    const run = await workflow('load-test-distributed.yml', args(['--input', 'shards=0']));
+    expect(run.stderr).toContain("::error::input 'shards' must be a whole number from 1 to 20, got '0'");
+    expect(run.stderr).toMatch(/Unable to download artifact\(s\): No artifacts found for run/);
+    expect(run.stderr).toMatch(/Jobs: plan failure, load skipped, merge failure/);
+    expect(site.requests.length).toBe(before);
+    expect(run.code).toBe(1);
+  });
+});

@@ -25741,7 +25741,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _load_worker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7348);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7760);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1621);
 
 
 // The load-test engine runs its worker threads on this same bundle file: those threads become
@@ -25756,7 +25756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7760:
+/***/ 1621:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31123,6 +31123,8 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
+// EXTERNAL MODULE: ./src/load/error-samples.ts
+var error_samples = __nccwpck_require__(4044);
 // EXTERNAL MODULE: ./src/load/generator.ts + 1 modules
 var load_generator = __nccwpck_require__(2026);
 // EXTERNAL MODULE: ./src/load/histogram.ts
@@ -31207,6 +31209,7 @@ var load_tally = __nccwpck_require__(1294);
 
 
 
+
 const TICK_MS = 500;
 const START_MARGIN_MS = 50;
 /** Width of a chart bucket: about 30 points over the run, in whole ticks. */
@@ -31271,6 +31274,7 @@ async function runLoad(plan, options = {}) {
             dropped: ends.reduce((sum, e) => sum + e.dropped, 0),
             interrupted: ends.reduce((sum, e) => sum + e.interrupted, 0),
             cancelled: cancelledAt !== undefined,
+            firstErrors: ends.reduce((all, e) => ((0,error_samples/* addErrorSamples */.t)(all, e.firstErrors), all), {}),
             workers: threads.length,
             shard: plan.shard,
         };
@@ -31312,7 +31316,7 @@ function inlineThread(config, collector) {
         done,
         start(startAt) {
             if (cancelled)
-                return resolveDone({ dropped: 0, interrupted: 0, cancelled: true });
+                return resolveDone({ dropped: 0, interrupted: 0, cancelled: true, firstErrors: {} });
             generator = new load_generator/* Generator */.W({ ...config, startAt }, (interval) => collector.add(interval));
             void generator.run().then(resolveDone);
         },
@@ -31658,8 +31662,10 @@ function report_judge(outcome, thresholds) {
         reasons.push(`cancelled after ${formatDuration(outcome.measuredMs)} of ${formatDuration(outcome.plannedMs)}`);
     if (figures.requests === 0)
         reasons.push('no request completed');
-    else if (figures.ok === 0)
-        reasons.push(`none of ${figures.requests} requests succeeded`);
+    else if (figures.ok === 0) {
+        const why = Object.entries(outcome.firstErrors).map(([kind, message]) => `${kind}: ${message}`);
+        reasons.push(`none of ${figures.requests} requests succeeded${why.length ? ` (${why.join('; ')})` : ''}`);
+    }
     return { passed: reasons.length === 0, figures, thresholds: results, reasons };
 }
 /** Outputs as action.yml declares them; latencies in ms with µs precision, error rate in %. */
@@ -31702,6 +31708,7 @@ function jsonReport(outcome, verdict, description) {
         latencyMs: Object.fromEntries(Object.entries(figures.latency).map(([k, v]) => [k, finite(v)])),
         statusClasses: figures.statusClasses,
         errorClasses: figures.errorClasses,
+        firstErrors: outcome.firstErrors,
         thresholds: verdict.thresholds.map((r) => ({
             threshold: r.threshold.source,
             metric: r.threshold.metric,
@@ -31756,10 +31763,16 @@ function renderSummary(outcome, verdict, description) {
     return `${parts.filter((p) => p !== '').join('\n\n')}\n`;
 }
 function describe(outcome, description) {
+    // A merge knows the model from its files but not the users or rate the shards were given.
     const load = outcome.model === 'open'
-        ? `open model: ${description.rate ?? '?'} requests/s on a fixed schedule (latency from each request's intended start), up to ${description.users ?? '?'} connections`
-        : `closed model: ${description.users ?? '?'} users, each waiting for its answer before the next request`;
-    const shards = outcome.kind === 'merge' ? `, merged from ${outcome.shards.length} shard results` : outcome.shards[0].count > 1 ? `, shard ${outcome.shards[0].index}/${outcome.shards[0].count}` : '';
+        ? `open model: ${description.rate === undefined ? 'requests' : `${description.rate} requests/s`} on a fixed schedule (latency from each request's intended start)${description.users === undefined ? '' : `, up to ${description.users} connections`}`
+        : `closed model: ${description.users === undefined ? 'users' : `${description.users} users`}, each waiting for its answer before the next request`;
+    const shard = outcome.shards[0];
+    const shards = outcome.kind === 'merge'
+        ? `, merged from ${outcome.shards.length} shard results`
+        : shard.count > 1
+            ? `, shard ${shard.index}/${shard.count} (its share of the ${outcome.model === 'open' ? 'rate and connections' : 'users'})`
+            : '';
     return `${description.target} — ${load}; ${formatDuration(outcome.measuredMs)} measured${shards}.`;
 }
 function errorLabel(name) {
@@ -31798,6 +31811,8 @@ function notes(outcome) {
     if (outcome.dropped > 0) {
         lines.push(`- ${outcome.dropped} scheduled requests were never sent: every connection was busy (raise \`users\`, or the target cannot keep up with \`rate\`).`);
     }
+    for (const [kind, message] of Object.entries(outcome.firstErrors))
+        lines.push(`- First \`${kind}\` error: ${message}`);
     if (outcome.interrupted > 0)
         lines.push(`- ${outcome.interrupted} requests in flight at cancellation were discarded (in no figure).`);
     lines.push('- Latencies are recorded in microseconds (HDR histogram, 3 significant digits); requests in flight at the end were given the request timeout to finish and are counted.');
@@ -31825,6 +31840,7 @@ function progressLine(p) {
 
 
 
+
 const RESULT_FORMAT = 'threadr-load-result';
 function outcomeOfRun(result) {
     const rps = runRps(result.measured.counts.requests, result.measuredMs);
@@ -31842,6 +31858,7 @@ function outcomeOfRun(result) {
         dropped: result.dropped,
         interrupted: result.interrupted,
         cancelled: result.cancelled,
+        firstErrors: result.firstErrors,
         workers: result.workers,
         shards: [{ index: result.shard.index + 1, count: result.shard.count, startedAt: result.startedAt, requests: result.measured.counts.requests, rps }],
     };
@@ -31862,6 +31879,7 @@ function toResultFile(outcome) {
         dropped: outcome.dropped,
         interrupted: outcome.interrupted,
         rps: outcome.rps,
+        firstErrors: outcome.firstErrors,
         measured: (0,load_tally/* encodeTally */.LA)(outcome.measured),
         warmUp: (0,load_tally/* encodeTally */.LA)(outcome.warmUp),
         timeline: outcome.timeline.map((b) => ({ startMs: b.startMs, endMs: b.endMs, tally: (0,load_tally/* encodeTally */.LA)(b.tally) })),
@@ -31928,6 +31946,7 @@ function mergeResults(files, input = 'merge') {
         dropped: results.reduce((sum, r) => sum + r.dropped, 0),
         interrupted: results.reduce((sum, r) => sum + r.interrupted, 0),
         cancelled: results.some((r) => r.cancelled),
+        firstErrors: results.reduce((all, r) => ((0,error_samples/* addErrorSamples */.t)(all, r.firstErrors), all), {}),
         workers: results.reduce((sum, r) => sum + r.workers, 0),
         shards: files.map(({ path, result }) => ({
             index: result.shard.index,
@@ -31942,12 +31961,13 @@ function mergeResults(files, input = 'merge') {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/load/glob.ts
+;// CONCATENATED MODULE: ./src/core/glob.ts
 
 
 /**
  * Files matching a glob (`*`, `?`, `**` for any depth), sorted. Node 20 has no fs.glob; this
- * covers what artifact downloads produce (`shards/*.json`, `results/**\/histogram.json`).
+ * covers what artifact downloads produce (`shards/*.json`, `results/**\/histogram.json`) and the
+ * paths the local runner's artifact steps take.
  */
 function globFiles(pattern, cwd) {
     const absolute = (0,external_node_path_namespaceObject.isAbsolute)(pattern) ? pattern : (0,external_node_path_namespaceObject.resolve)(cwd, pattern);
@@ -31970,7 +31990,7 @@ function walk(dir, segments, found) {
                 walk((0,external_node_path_namespaceObject.join)(dir, entry.name), segments, found);
         return;
     }
-    const regex = segmentRegex(head);
+    const regex = globSegmentRegex(head);
     for (const entry of entries(dir)) {
         if (!regex.test(entry.name))
             continue;
@@ -31999,7 +32019,8 @@ function isFile(path) {
         return false;
     }
 }
-function segmentRegex(segment) {
+/** One path segment (or an artifact name) as a regex: `*` and `?` never cross a `/`. */
+function globSegmentRegex(segment) {
     const source = segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
     return new RegExp(`^${source}$`);
 }
@@ -38357,10 +38378,11 @@ async function startEmulator(options = {}) {
 function printProgress(write, print) {
     return ({ phase, step }) => {
         if (phase === 'start')
-            write(`▶ ${step.job} › ${step.id} (actions/${step.action})\n`);
+            write(`▶ ${step.job} › ${step.id} (${step.runs})\n`);
         else {
             write(`  ${step.outcome === 'success' ? '✔' : '✘'} ${step.id}: ${headline(step)}\n`);
-            print(`\n${step.summary}\n`);
+            if (step.summary)
+                print(`\n${step.summary}\n`);
         }
     };
 }
@@ -38378,11 +38400,197 @@ function headline(step) {
         case 'notify':
             return `notified ${o.status}`;
         default:
-            return o.status ? `status ${o.status}` : step.outcome;
+            return o.status ? `status ${o.status}` : (step.detail ?? step.outcome);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/local-runner/artifacts.ts
+
+
+
+/**
+ * actions/upload-artifact and actions/download-artifact (v4) for a local run: artifacts are
+ * folders under `root`, one per name, living as long as the run. Behaviour follows v4: upload
+ * keeps paths relative to the files' least common ancestor and refuses a name already uploaded;
+ * download by `name` extracts into `path`, by `pattern` (or all) into `path/<name>/` unless
+ * `merge-multiple`; a run without any artifact fails, a pattern matching none does not.
+ */
+class LocalArtifacts {
+    root;
+    constructor(root) {
+        this.root = root;
+    }
+    upload(inputs, workspace) {
+        const name = inputs.name || 'artifact';
+        const lines = (inputs.path ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+        const matches = lines.filter((l) => !l.startsWith('!')).map((pattern) => artifacts_matchPath(pattern, workspace));
+        const files = matches.flatMap((m) => m.files);
+        if (files.length === 0) {
+            const rule = inputs['if-no-files-found'] || 'warn';
+            const message = `No files were found with the provided path: ${lines.join(', ')}. No artifacts will be uploaded.`;
+            return { ok: rule !== 'error', message: rule === 'ignore' ? '' : message };
+        }
+        const target = (0,external_node_path_namespaceObject.join)(this.root, name);
+        if ((0,external_node_fs_namespaceObject.existsSync)(target) && inputs.overwrite !== 'true')
+            return { ok: false, message: `an artifact with the name '${name}' already exists in this run` };
+        const base = commonAncestor(matches.flatMap((m) => m.roots));
+        for (const file of files) {
+            const to = (0,external_node_path_namespaceObject.join)(target, (0,external_node_path_namespaceObject.relative)(base, file));
+            (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(to), { recursive: true });
+            (0,external_node_fs_namespaceObject.cpSync)(file, to);
+        }
+        return { ok: true, message: `Artifact ${name} has been uploaded: ${files.length} file(s)` };
+    }
+    download(inputs, workspace) {
+        const path = (0,external_node_path_namespaceObject.resolve)(workspace, inputs.path || '.');
+        const all = (0,external_node_fs_namespaceObject.existsSync)(this.root) ? (0,external_node_fs_namespaceObject.readdirSync)(this.root).sort() : [];
+        if (inputs.name) {
+            if (!all.includes(inputs.name))
+                return { ok: false, message: `Unable to download artifact(s): Artifact not found for name: ${inputs.name}` };
+            (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(this.root, inputs.name), path, { recursive: true });
+            return { ok: true, message: `Artifact ${inputs.name} downloaded to ${path}` };
+        }
+        if (all.length === 0)
+            return { ok: false, message: 'Unable to download artifact(s): No artifacts found for run' };
+        const pattern = inputs.pattern ? globSegmentRegex(inputs.pattern) : undefined;
+        const chosen = all.filter((name) => !pattern || pattern.test(name));
+        const merge = inputs['merge-multiple'] === 'true';
+        for (const name of chosen)
+            (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(this.root, name), merge ? path : (0,external_node_path_namespaceObject.join)(path, name), { recursive: true });
+        return { ok: true, message: `Total of ${chosen.length} artifact(s) downloaded` };
+    }
+}
+/** The files a path line names, and the folders their stored paths are relative to. */
+function artifacts_matchPath(pattern, workspace) {
+    const absolute = (0,external_node_path_namespaceObject.isAbsolute)(pattern) ? pattern : (0,external_node_path_namespaceObject.resolve)(workspace, pattern);
+    if (!/[*?]/.test(pattern) && (0,external_node_fs_namespaceObject.existsSync)(absolute) && (0,external_node_fs_namespaceObject.statSync)(absolute).isDirectory()) {
+        return { files: globFiles((0,external_node_path_namespaceObject.join)(absolute, '**', '*'), workspace), roots: [absolute] };
+    }
+    const files = globFiles(absolute, workspace);
+    return { files, roots: files.map(external_node_path_namespaceObject.dirname) };
+}
+function commonAncestor(dirs) {
+    let common = dirs[0].split(external_node_path_namespaceObject.sep);
+    for (const dir of dirs.slice(1)) {
+        const parts = dir.split(external_node_path_namespaceObject.sep);
+        let i = 0;
+        while (i < common.length && common[i] === parts[i])
+            i++;
+        common = common.slice(0, i);
+    }
+    return common.join(external_node_path_namespaceObject.sep) || external_node_path_namespaceObject.sep;
+}
+
+;// CONCATENATED MODULE: ./src/local-runner/matrix.ts
+
+/**
+ * The combinations of a job's `strategy.matrix`, each key a list or a `${{ }}` expression giving
+ * one (`fromJSON(needs.plan.outputs.shards)`). include/exclude are not run locally: they throw
+ * rather than run a different set of jobs than GitHub would. No matrix: one empty combination.
+ */
+function expandMatrix(matrix, context) {
+    if (matrix === undefined || matrix === null)
+        return [{}];
+    const spec = typeof matrix === 'string' ? wholeExpression(matrix, context, 'strategy.matrix') : matrix;
+    if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
+        throw new Error('strategy.matrix must be a mapping of lists');
+    let combinations = [{}];
+    for (const [key, raw] of Object.entries(spec)) {
+        if (key === 'include' || key === 'exclude')
+            throw new Error(`strategy.matrix.${key} is not supported by the local runner`);
+        const values = typeof raw === 'string' ? wholeExpression(raw, context, `strategy.matrix.${key}`) : raw;
+        if (!Array.isArray(values) || values.length === 0)
+            throw new Error(`strategy.matrix.${key} must be a non-empty list, got ${JSON.stringify(values)}`);
+        combinations = combinations.flatMap((combination) => values.map((value) => ({ ...combination, [key]: value })));
+    }
+    return combinations;
+}
+/** GitHub's name for one combination's job: `load (1)`, `test (linux, 20)`. */
+function matrixLabel(jobId, combination) {
+    const values = Object.values(combination);
+    return values.length === 0 ? jobId : `${jobId} (${values.map(toStr).join(', ')})`;
+}
+function wholeExpression(text, context, where) {
+    const match = /^\s*\$\{\{(.*)\}\}\s*$/s.exec(text);
+    if (!match)
+        throw new Error(`${where} must be a list or a single \${{ }} expression, got '${text}'`);
+    return expressions_evaluate(match[1], context);
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/local-runner/env-file.ts
+/**
+ * Reads a GITHUB_OUTPUT / GITHUB_ENV style file: `name=value` lines and `name<<DELIMITER` blocks,
+ * as the runner does after each step.
+ */
+function parseEnvFile(text) {
+    const result = {};
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        if (line === '')
+            continue;
+        const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+        if (heredoc) {
+            const [, name, delimiter] = heredoc;
+            const value = [];
+            for (i++; i < lines.length && lines[i] !== delimiter; i++)
+                value.push(lines[i]);
+            result[name] = value.join('\n');
+            continue;
+        }
+        const eq = line.indexOf('=');
+        if (eq > 0)
+            result[line.slice(0, eq)] = line.slice(eq + 1);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/local-runner/shell-step.ts
+
+
+
+
+
+/**
+ * A `run:` step as the runner starts it on Linux: `bash --noprofile --norc -eo pipefail` on a file
+ * holding the script (already interpolated), in the workspace, with its own GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY files read back afterwards. Only our own workflows' scripts run this way.
+ */
+async function runShellStep(script, env, workspace, write) {
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'threadr-step-'));
+    try {
+        const files = { script: (0,external_node_path_namespaceObject.join)(dir, 'step.sh'), GITHUB_OUTPUT: (0,external_node_path_namespaceObject.join)(dir, 'output'), GITHUB_ENV: (0,external_node_path_namespaceObject.join)(dir, 'env'), GITHUB_STEP_SUMMARY: (0,external_node_path_namespaceObject.join)(dir, 'summary') };
+        (0,external_node_fs_namespaceObject.writeFileSync)(files.script, script);
+        for (const file of [files.GITHUB_OUTPUT, files.GITHUB_ENV, files.GITHUB_STEP_SUMMARY])
+            (0,external_node_fs_namespaceObject.writeFileSync)(file, '');
+        const child = (0,external_node_child_process_namespaceObject.spawn)('bash', ['--noprofile', '--norc', '-eo', 'pipefail', files.script], {
+            cwd: workspace,
+            env: { ...env, GITHUB_OUTPUT: files.GITHUB_OUTPUT, GITHUB_ENV: files.GITHUB_ENV, GITHUB_STEP_SUMMARY: files.GITHUB_STEP_SUMMARY },
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child.stdout.setEncoding('utf8').on('data', write);
+        child.stderr.setEncoding('utf8').on('data', write);
+        const exitCode = await new Promise((resolve) => {
+            child.on('error', (error) => {
+                write(`${error.message}\n`);
+                resolve(127);
+            });
+            child.on('close', (code) => resolve(code ?? 1));
+        });
+        return { exitCode, outputs: parseEnvFile((0,external_node_fs_namespaceObject.readFileSync)(files.GITHUB_OUTPUT, 'utf8')), summary: (0,external_node_fs_namespaceObject.readFileSync)(files.GITHUB_STEP_SUMMARY, 'utf8').trim() };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
     }
 }
 
 ;// CONCATENATED MODULE: ./src/local-runner/workflow.ts
+
+
+
+
 
 
 
@@ -38427,59 +38635,121 @@ async function runWorkflow(workflow, options) {
     }
     const record = { steps: [], jobs: [] };
     const needs = {};
-    for (const jobId of jobOrder(workflow)) {
-        const job = workflow.jobs[jobId];
-        const jobNeeds = needsOf(job);
-        const needsContext = Object.fromEntries(jobNeeds.map((need) => [need, needs[need]]));
-        const allNeedsSucceeded = jobNeeds.every((need) => needs[need].result === 'success');
-        const base = { inputs, secrets: options.secrets, github: options.github, needs: needsContext, env: {}, vars: {}, runner: { os: 'Linux', temp: '' } };
-        const workspace = options.workspace ?? process.cwd();
-        const jobContext = { contexts: base, status: { success: allNeedsSucceeded, failure: !allNeedsSucceeded }, workspace };
-        if (job.uses || !condition(job.if, jobContext)) {
-            const skipped = { id: jobId, ran: false, result: 'skipped', outputs: {} };
-            record.jobs.push(skipped);
-            needs[jobId] = { result: 'skipped', outputs: {} };
-            continue;
-        }
-        const steps = {};
-        let failed = false;
-        for (const [index, step] of (job.steps ?? []).entries()) {
-            const id = step.id ?? `step-${index + 1}`;
-            const context = { contexts: { ...base, steps }, status: { success: !failed, failure: failed }, workspace };
-            const action = actionOf(step);
-            const entry = { job: jobId, id, action, ran: false, outcome: 'skipped', outputs: {}, summary: '' };
-            if (!condition(step.if, context)) {
-                record.steps.push(entry);
-                steps[id] = { outcome: 'skipped', conclusion: 'skipped', outputs: {} };
+    const workspace = options.workspace ?? process.cwd();
+    const artifactsRoot = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'threadr-artifacts-'));
+    const run = { options, record, workspace, artifacts: new LocalArtifacts(artifactsRoot) };
+    try {
+        for (const jobId of jobOrder(workflow)) {
+            const job = workflow.jobs[jobId];
+            const jobNeeds = needsOf(job);
+            const needsContext = Object.fromEntries(jobNeeds.map((need) => [need, needs[need]]));
+            const allNeedsSucceeded = jobNeeds.every((need) => needs[need].result === 'success');
+            const base = { inputs, secrets: options.secrets, github: options.github, needs: needsContext, env: {}, vars: {}, runner: { os: 'Linux', temp: '' } };
+            const status = { success: allNeedsSucceeded, failure: !allNeedsSucceeded };
+            const jobContext = { contexts: base, status, workspace };
+            if (job.uses || !condition(job.if, jobContext)) {
+                record.jobs.push({ id: jobId, ran: false, result: 'skipped', outputs: {} });
+                needs[jobId] = { result: 'skipped', outputs: {} };
                 continue;
             }
-            if (!action || !options.actions[action]) {
-                entry.note = `not run locally: ${step.uses ?? 'shell script'}`;
-                entry.outcome = 'success';
-                record.steps.push(entry);
-                steps[id] = { outcome: 'success', conclusion: 'success', outputs: {} };
-                continue;
+            const failFast = job.strategy?.['fail-fast'] !== false;
+            let failed = false;
+            let last = base;
+            for (const matrix of expandMatrix(job.strategy?.matrix, jobContext)) {
+                // fail-fast: GitHub cancels the combinations still running when one fails.
+                if (failed && failFast)
+                    break;
+                const contexts = { ...base, matrix };
+                const outcome = await runJob(matrixLabel(jobId, matrix), job, contexts, run);
+                if (outcome.failed)
+                    failed = true;
+                last = { ...contexts, steps: outcome.steps };
             }
-            entry.ran = true;
-            options.onStep?.({ phase: 'start', step: entry });
-            const host = await runStep(action, step, context, options);
-            entry.outputs = host.outputs;
-            entry.summary = host.summary;
-            entry.outcome = host.failed ? 'failure' : 'success';
-            record.steps.push(entry);
-            options.onStep?.({ phase: 'end', step: entry });
-            const conclusion = host.failed && step['continue-on-error'] ? 'success' : entry.outcome;
-            steps[id] = { outcome: entry.outcome, conclusion, outputs: host.outputs };
-            if (conclusion === 'failure')
-                failed = true;
+            const outputContext = { contexts: last, status: { success: !failed, failure: failed }, workspace };
+            const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, expression]) => [name, interpolate(String(expression), outputContext)]));
+            const result = failed ? 'failure' : 'success';
+            record.jobs.push({ id: jobId, ran: true, result, outputs });
+            needs[jobId] = { result, outputs };
         }
-        const outputContext = { contexts: { ...base, steps }, status: { success: !failed, failure: failed }, workspace };
-        const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, expression]) => [name, interpolate(String(expression), outputContext)]));
-        const result = failed ? 'failure' : 'success';
-        record.jobs.push({ id: jobId, ran: true, result, outputs });
-        needs[jobId] = { result, outputs };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(artifactsRoot, { recursive: true, force: true });
     }
     return record;
+}
+async function runJob(label, job, contexts, run) {
+    const { options, record, workspace } = run;
+    const steps = {};
+    let failed = false;
+    for (const [index, step] of (job.steps ?? []).entries()) {
+        const id = step.id ?? `step-${index + 1}`;
+        const context = { contexts: { ...contexts, steps }, status: { success: !failed, failure: failed }, workspace };
+        const action = actionOf(step);
+        const runs = action ? `actions/${action}` : step.uses ? step.uses.replace(/@.*$/, '') : 'run';
+        const entry = { job: label, id, action, runs, ran: false, outcome: 'skipped', outputs: {}, summary: '' };
+        if (!condition(step.if, context)) {
+            record.steps.push(entry);
+            steps[id] = { outcome: 'skipped', conclusion: 'skipped', outputs: {} };
+            continue;
+        }
+        const runner = stepRunner(step, action, runs, job, context, run);
+        if (!runner) {
+            entry.note = `not run locally: ${step.uses ?? 'shell script'}`;
+            entry.outcome = 'success';
+            record.steps.push(entry);
+            steps[id] = { outcome: 'success', conclusion: 'success', outputs: {} };
+            continue;
+        }
+        entry.ran = true;
+        options.onStep?.({ phase: 'start', step: entry });
+        const result = await runner();
+        entry.outputs = result.outputs;
+        entry.summary = result.summary;
+        entry.detail = result.detail;
+        entry.outcome = result.failed ? 'failure' : 'success';
+        record.steps.push(entry);
+        options.onStep?.({ phase: 'end', step: entry });
+        const conclusion = result.failed && step['continue-on-error'] ? 'success' : entry.outcome;
+        steps[id] = { outcome: entry.outcome, conclusion, outputs: result.outputs };
+        if (conclusion === 'failure')
+            failed = true;
+    }
+    return { failed, steps };
+}
+/** How a step runs here, or undefined when it does not. */
+function stepRunner(step, action, runs, job, context, run) {
+    const { options, workspace } = run;
+    const write = options.write ?? ((text) => process.stderr.write(text));
+    if (action && options.actions[action]) {
+        return async () => {
+            const host = await runStep(action, step, context, options);
+            return { failed: Boolean(host.failed), outputs: host.outputs, summary: host.summary };
+        };
+    }
+    if (step.run !== undefined) {
+        return async () => {
+            const env = { ...processEnv(options, workspace), ...interpolateAll(job.env, context), ...interpolateAll(step.env, context) };
+            const result = await runShellStep(interpolate(step.run, context), env, workspace, write);
+            return { failed: result.exitCode !== 0, outputs: result.outputs, summary: result.summary, detail: `exit code ${result.exitCode}` };
+        };
+    }
+    const artifactStep = runs === 'actions/upload-artifact' ? 'upload' : runs === 'actions/download-artifact' ? 'download' : undefined;
+    if (artifactStep) {
+        return async () => {
+            const inputs = interpolateAll(step.with, context);
+            const result = artifactStep === 'upload' ? run.artifacts.upload(inputs, workspace) : run.artifacts.download(inputs, workspace);
+            if (result.message)
+                write(`${result.message}\n`);
+            return { failed: !result.ok, outputs: {}, summary: '', detail: result.message };
+        };
+    }
+    return undefined;
+}
+function interpolateAll(values, context) {
+    return Object.fromEntries(Object.entries(values ?? {}).map(([name, value]) => [name, interpolate(String(value), context)]));
+}
+function processEnv(options, workspace) {
+    return { ...options.env, ...githubEnv(options.github), GITHUB_WORKSPACE: workspace, CI: 'true', GITHUB_ACTIONS: 'true' };
 }
 class CapturingHost extends TerminalHost {
     summary = '';
@@ -38748,8 +39018,10 @@ function summary(urls, demo) {
 
 
 const command_USAGE = `Usage: threadr-ops workflow <file> [--input name=value ...] [--secret NAME ...] [--schedule 'cron'] [--verbose]
-  Runs one of our reusable workflows on this machine: its jobs in order, its conditions as GitHub
-  evaluates them, each step of ours with the same code as on the runner (other steps are listed).
+  Runs one of our reusable workflows on this machine: its jobs in order (a matrix one combination
+  after another), its conditions as GitHub evaluates them, each step of ours with the same code as
+  on the runner, run: scripts with bash, artifacts in a folder kept for the run (other steps are
+  listed).
   --secret NAME reads the secret from the environment variable NAME, never from the command line.
   --schedule sets github.event.schedule, as a cron trigger would.`;
 /** `threadr-ops workflow <file>`: exit 0 when no job failed. */
@@ -38913,6 +39185,32 @@ async function main(argv) {
 
 /***/ }),
 
+/***/ 4044:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ describeError),
+/* harmony export */   t: () => (/* binding */ addErrorSamples)
+/* harmony export */ });
+function describeError(error, kind) {
+    if (kind === 'timeout')
+        return 'no complete response within request-timeout';
+    if (error === undefined)
+        return 'the server closed the connection before a complete response';
+    const code = typeof error.code === 'string' && !error.message.includes(error.code) ? ` (${error.code})` : '';
+    // Node's TLS errors name the certificate problem but not the remedy.
+    const hint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(error.code ?? '') ? '; a private CA can be trusted with NODE_EXTRA_CA_CERTS' : '';
+    return `${error.message}${code}${hint}`;
+}
+/** Keeps the first sample of each kind: `into` wins. */
+function addErrorSamples(into, from) {
+    for (const [kind, message] of Object.entries(from ?? {}))
+        into[kind] ??= message;
+}
+
+
+/***/ }),
+
 /***/ 2026:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38926,6 +39224,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
+// EXTERNAL MODULE: ./src/load/error-samples.ts
+var error_samples = __nccwpck_require__(4044);
 ;// CONCATENATED MODULE: ./src/load/response-parser.ts
 const HEAD_END = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = Buffer.from('content-length:');
@@ -39176,6 +39476,7 @@ var tally = __nccwpck_require__(1294);
 
 
 
+
 const MAX_BACKOFF_MS = 1000;
 class Connection {
     id;
@@ -39219,6 +39520,10 @@ class Generator {
     interrupted = 0;
     dropped = 0;
     cancelled = false;
+    firstErrors = {};
+    /** Closed model: users whose response has been read, to send again once the reads are done. */
+    ready = [];
+    sendScheduled = false;
     arrivalTimer;
     arrivalIndex = 0;
     nextDue = Infinity;
@@ -39282,7 +39587,13 @@ class Generator {
             return;
         const { config } = this;
         const socket = config.tls
-            ? external_node_tls_.connect({ host: config.address, port: config.port, servername: config.servername, ALPNProtocols: ['http/1.1'] })
+            ? external_node_tls_.connect({
+                host: config.address,
+                port: config.port,
+                // SNI carries host names only (RFC 6066); the certificate is still checked against an IP.
+                ...(external_node_net_.isIP(config.servername) ? {} : { servername: config.servername }),
+                ALPNProtocols: ['http/1.1'],
+            })
             : external_node_net_.connect({
                 host: config.address,
                 port: config.port,
@@ -39364,21 +39675,41 @@ class Generator {
         this.inFlight--;
         if (conn.parser.close)
             this.closeSocket(conn);
-        this.next(conn, now);
+        this.next(conn);
     }
-    next(conn, now) {
+    next(conn) {
         if (this.stopping) {
             this.closeSocket(conn);
             this.checkDone();
         }
         else if (this.config.model.kind === 'closed') {
-            this.send(conn, now);
+            this.sendSoon(conn);
         }
         else {
             this.idle.push(conn);
             this.pump();
         }
     }
+    /**
+     * Closed model: the next request goes out after every response of this poll has been read, and
+     * its latency starts then. A write on loopback runs the receiver's TCP path on this core; writing
+     * between two reads would add it to the latency of every response still waiting to be read.
+     * The time between a response and the user's next request is think time, in no latency.
+     */
+    sendSoon(conn) {
+        this.ready.push(conn);
+        if (this.sendScheduled)
+            return;
+        this.sendScheduled = true;
+        setImmediate(this.sendReady);
+    }
+    sendReady = () => {
+        this.sendScheduled = false;
+        const ready = this.ready;
+        for (let i = 0; i < ready.length; i++)
+            this.send(ready[i], performance.now());
+        ready.length = 0;
+    };
     /** Open model: sends every arrival that is due, as long as a connection is free. */
     pump() {
         if (this.stopping)
@@ -39410,21 +39741,25 @@ class Generator {
             }
             conn.busy = false;
             this.inFlight--;
-            this.tally(conn.start).failure(classify(conn.lastError, wasConnected));
+            this.fail(conn.start, classify(conn.lastError, wasConnected), conn.lastError);
             this.retry(conn);
         }
         else if (!wasConnected && !this.stopping) {
             // The first connection of a user failed: that is the user's request failing.
-            this.tally(performance.now()).failure(classify(conn.lastError, false));
+            this.fail(performance.now(), classify(conn.lastError, false), conn.lastError);
             this.retry(conn);
         }
+    }
+    fail(start, kind, error) {
+        this.tally(start).failure(kind);
+        this.firstErrors[kind] ??= (0,error_samples/* describeError */.U)(error, kind);
     }
     /** After a failed request: the closed model backs off (a refused port must not spin a core). */
     retry(conn) {
         if (this.stopping)
             return this.checkDone();
         if (this.config.model.kind === 'open')
-            return this.next(conn, performance.now());
+            return this.next(conn);
         conn.failures++;
         const delay = Math.min(MAX_BACKOFF_MS, 10 * 2 ** (conn.failures - 1));
         conn.retryTimer = setTimeout(() => {
@@ -39440,9 +39775,9 @@ class Generator {
                 continue;
             conn.busy = false;
             this.inFlight--;
-            this.tally(conn.start).failure('timeout');
+            this.fail(conn.start, 'timeout', undefined);
             this.closeSocket(conn);
-            this.next(conn, now);
+            this.next(conn);
         }
     }
     tally(start) {
@@ -39477,7 +39812,7 @@ class Generator {
         for (const conn of this.connections)
             this.closeSocket(conn);
         this.flush();
-        this.resolve({ dropped: this.dropped, interrupted: this.interrupted, cancelled: this.cancelled });
+        this.resolve({ dropped: this.dropped, interrupted: this.interrupted, cancelled: this.cancelled, firstErrors: this.firstErrors });
     }
     closeSocket(conn) {
         if (conn.retryTimer)
@@ -39817,7 +40152,7 @@ function runLoadWorker() {
             return;
         }
         if (cancelled)
-            return void port.postMessage({ type: 'end', end: { dropped: 0, interrupted: 0, cancelled: true } });
+            return void port.postMessage({ type: 'end', end: { dropped: 0, interrupted: 0, cancelled: true, firstErrors: {} } });
         generator = new _generator_js__WEBPACK_IMPORTED_MODULE_1__/* .Generator */ .W({ ...config, startAt: message.startAt }, (interval) => {
             const out = { type: 'interval', atMs: interval.atMs };
             if (interval.warmUp)

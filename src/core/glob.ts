@@ -3,7 +3,8 @@ import { isAbsolute, join, resolve, sep } from 'node:path';
 
 /**
  * Files matching a glob (`*`, `?`, `**` for any depth), sorted. Node 20 has no fs.glob; this
- * covers what artifact downloads produce (`shards/*.json`, `results/**\/histogram.json`).
+ * covers what artifact downloads produce (`shards/*.json`, `results/**\/histogram.json`) and the
+ * paths the local runner's artifact steps take.
  */
 export function globFiles(pattern: string, cwd: string): string[] {
   const absolute = isAbsolute(pattern) ? pattern : resolve(cwd, pattern);
@@ -24,7 +25,7 @@ function walk(dir: string, segments: string[], found: string[]): void {
     for (const entry of entries(dir)) if (entry.isDirectory()) walk(join(dir, entry.name), segments, found);
     return;
   }
-  const regex = segmentRegex(head);
+  const regex = globSegmentRegex(head);
   for (const entry of entries(dir)) {
     if (!regex.test(entry.name)) continue;
     const path = join(dir, entry.name);
@@ -50,7 +51,8 @@ function isFile(path: string): boolean {
   }
 }
 
-function segmentRegex(segment: string): RegExp {
+/** One path segment (or an artifact name) as a regex: `*` and `?` never cross a `/`. */
+export function globSegmentRegex(segment: string): RegExp {
   const source = segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
   return new RegExp(`^${source}$`);
 }

@@ -4,7 +4,7 @@ import { formatDuration } from '../core/duration.js';
 import { ConfigurationError } from '../core/errors.js';
 import { type InputReader, parseHttpUrl } from '../core/inputs.js';
 import type { LoadPlan } from '../load/engine.js';
-import { globFiles } from '../load/glob.js';
+import { globFiles } from '../core/glob.js';
 import { hostAllowed, malformedEntry } from '../core/allowed-hosts.js';
 import type { Origin, RequestSpec } from '../load/request.js';
 import { parseScenario, type ScenarioRequest } from '../load/scenario.js';

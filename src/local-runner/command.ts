@@ -14,8 +14,10 @@ export interface WorkflowCommandIo {
 }
 
 const USAGE = `Usage: threadr-ops workflow <file> [--input name=value ...] [--secret NAME ...] [--schedule 'cron'] [--verbose]
-  Runs one of our reusable workflows on this machine: its jobs in order, its conditions as GitHub
-  evaluates them, each step of ours with the same code as on the runner (other steps are listed).
+  Runs one of our reusable workflows on this machine: its jobs in order (a matrix one combination
+  after another), its conditions as GitHub evaluates them, each step of ours with the same code as
+  on the runner, run: scripts with bash, artifacts in a folder kept for the run (other steps are
+  listed).
   --secret NAME reads the secret from the environment variable NAME, never from the command line.
   --schedule sets github.event.schedule, as a cron trigger would.`;
 

@@ -3,10 +3,10 @@ import type { RunWorkflowOptions, StepRecord } from './workflow.js';
 /** One line per step with the figures that matter, then the step's job summary. */
 export function printProgress(write: (text: string) => void, print: (text: string) => void): RunWorkflowOptions['onStep'] {
   return ({ phase, step }) => {
-    if (phase === 'start') write(`▶ ${step.job} › ${step.id} (actions/${step.action})\n`);
+    if (phase === 'start') write(`▶ ${step.job} › ${step.id} (${step.runs})\n`);
     else {
       write(`  ${step.outcome === 'success' ? '✔' : '✘'} ${step.id}: ${headline(step)}\n`);
-      print(`\n${step.summary}\n`);
+      if (step.summary) print(`\n${step.summary}\n`);
     }
   };
 }
@@ -25,6 +25,6 @@ export function headline(step: StepRecord): string {
     case 'notify':
       return `notified ${o.status}`;
     default:
-      return o.status ? `status ${o.status}` : step.outcome;
+      return o.status ? `status ${o.status}` : (step.detail ?? step.outcome);
   }
 }

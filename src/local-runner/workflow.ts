@@ -1,24 +1,37 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readActionMetadata } from '../core/action-metadata.js';
 import type { ActionDefinition } from '../core/host.js';
 import { runAction } from '../core/run-action.js';
 import { TerminalHost } from '../core/terminal-host.js';
+import { LocalArtifacts } from './artifacts.js';
 import { condition, interpolate, type ExpressionContext, type Value } from './expressions.js';
+import { expandMatrix, matrixLabel } from './matrix.js';
+import { runShellStep } from './shell-step.js';
 
 /**
- * Runs a reusable workflow of ours on this machine: jobs in `needs` order, `if:` conditions and
- * `${{ }}` inputs evaluated as GitHub does, each step that uses one of our actions run through the
- * same code as on the runner. Steps that are shell scripts or third-party actions (cache, artifacts)
- * are listed as not run locally. This is what the demo runs, so it cannot drift from the workflow.
+ * Runs a reusable workflow of ours on this machine: jobs in `needs` order (a matrix job once per
+ * combination), `if:` conditions and `${{ }}` inputs evaluated as GitHub does, each step that uses
+ * one of our actions run through the same code as on the runner, `run:` scripts with bash, and the
+ * artifact actions on a folder that lives as long as the run. Other third-party actions (checkout,
+ * cache, SARIF upload) are listed as not run locally. Unlike GitHub, jobs share one workspace and
+ * matrix combinations run one after another. This is what the demo runs, so it cannot drift from
+ * the workflow.
  */
 export interface StepRecord {
+  /** The job, with its matrix values when it has some: `load (2)`. */
   job: string;
   id: string;
   action?: string;
+  /** What the step runs, for the log: `actions/load-test`, `run`, `actions/upload-artifact`. */
+  runs: string;
   ran: boolean;
+  /** Why a step did not run here. */
   note?: string;
+  /** One line of what a script or artifact step did. */
+  detail?: string;
   outcome: 'success' | 'failure' | 'skipped';
   outputs: Record<string, string>;
   summary: string;
@@ -43,6 +56,7 @@ interface WorkflowStep {
   run?: string;
   if?: string | boolean;
   with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
   'continue-on-error'?: boolean;
 }
 
@@ -52,6 +66,8 @@ interface WorkflowJob {
   steps?: WorkflowStep[];
   uses?: string;
   outputs?: Record<string, string>;
+  env?: Record<string, unknown>;
+  strategy?: { matrix?: unknown; 'fail-fast'?: boolean };
 }
 
 export interface Workflow {
@@ -110,58 +126,134 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
   }
   const record: WorkflowRecord = { steps: [], jobs: [] };
   const needs: Record<string, Value> = {};
-  for (const jobId of jobOrder(workflow)) {
-    const job = workflow.jobs[jobId];
-    const jobNeeds = needsOf(job);
-    const needsContext: Record<string, Value> = Object.fromEntries(jobNeeds.map((need) => [need, needs[need]]));
-    const allNeedsSucceeded = jobNeeds.every((need) => (needs[need] as { result: string }).result === 'success');
-    const base = { inputs, secrets: options.secrets, github: options.github, needs: needsContext, env: {}, vars: {}, runner: { os: 'Linux', temp: '' } };
-    const workspace = options.workspace ?? process.cwd();
-    const jobContext: ExpressionContext = { contexts: base, status: { success: allNeedsSucceeded, failure: !allNeedsSucceeded }, workspace };
-    if (job.uses || !condition(job.if, jobContext)) {
-      const skipped: JobRecord = { id: jobId, ran: false, result: 'skipped', outputs: {} };
-      record.jobs.push(skipped);
-      needs[jobId] = { result: 'skipped', outputs: {} };
-      continue;
-    }
-    const steps: Record<string, Value> = {};
-    let failed = false;
-    for (const [index, step] of (job.steps ?? []).entries()) {
-      const id = step.id ?? `step-${index + 1}`;
-      const context: ExpressionContext = { contexts: { ...base, steps }, status: { success: !failed, failure: failed }, workspace };
-      const action = actionOf(step);
-      const entry: StepRecord = { job: jobId, id, action, ran: false, outcome: 'skipped', outputs: {}, summary: '' };
-      if (!condition(step.if, context)) {
-        record.steps.push(entry);
-        steps[id] = { outcome: 'skipped', conclusion: 'skipped', outputs: {} };
+  const workspace = options.workspace ?? process.cwd();
+  const artifactsRoot = mkdtempSync(join(tmpdir(), 'threadr-artifacts-'));
+  const run: RunState = { options, record, workspace, artifacts: new LocalArtifacts(artifactsRoot) };
+  try {
+    for (const jobId of jobOrder(workflow)) {
+      const job = workflow.jobs[jobId];
+      const jobNeeds = needsOf(job);
+      const needsContext: Record<string, Value> = Object.fromEntries(jobNeeds.map((need) => [need, needs[need]]));
+      const allNeedsSucceeded = jobNeeds.every((need) => (needs[need] as { result: string }).result === 'success');
+      const base = { inputs, secrets: options.secrets, github: options.github, needs: needsContext, env: {}, vars: {}, runner: { os: 'Linux', temp: '' } };
+      const status = { success: allNeedsSucceeded, failure: !allNeedsSucceeded };
+      const jobContext: ExpressionContext = { contexts: base, status, workspace };
+      if (job.uses || !condition(job.if, jobContext)) {
+        record.jobs.push({ id: jobId, ran: false, result: 'skipped', outputs: {} });
+        needs[jobId] = { result: 'skipped', outputs: {} };
         continue;
       }
-      if (!action || !options.actions[action]) {
-        entry.note = `not run locally: ${step.uses ?? 'shell script'}`;
-        entry.outcome = 'success';
-        record.steps.push(entry);
-        steps[id] = { outcome: 'success', conclusion: 'success', outputs: {} };
-        continue;
+      const failFast = job.strategy?.['fail-fast'] !== false;
+      let failed = false;
+      let last: Record<string, Value> = base;
+      for (const matrix of expandMatrix(job.strategy?.matrix, jobContext)) {
+        // fail-fast: GitHub cancels the combinations still running when one fails.
+        if (failed && failFast) break;
+        const contexts = { ...base, matrix };
+        const outcome = await runJob(matrixLabel(jobId, matrix), job, contexts, run);
+        if (outcome.failed) failed = true;
+        last = { ...contexts, steps: outcome.steps };
       }
-      entry.ran = true;
-      options.onStep?.({ phase: 'start', step: entry });
-      const host = await runStep(action, step, context, options);
-      entry.outputs = host.outputs;
-      entry.summary = host.summary;
-      entry.outcome = host.failed ? 'failure' : 'success';
-      record.steps.push(entry);
-      options.onStep?.({ phase: 'end', step: entry });
-      const conclusion = host.failed && step['continue-on-error'] ? 'success' : entry.outcome;
-      steps[id] = { outcome: entry.outcome, conclusion, outputs: host.outputs };
-      if (conclusion === 'failure') failed = true;
+      const outputContext: ExpressionContext = { contexts: last, status: { success: !failed, failure: failed }, workspace };
+      const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, expression]) => [name, interpolate(String(expression), outputContext)]));
+      const result = failed ? 'failure' : 'success';
+      record.jobs.push({ id: jobId, ran: true, result, outputs });
+      needs[jobId] = { result, outputs };
     }
-    const outputContext: ExpressionContext = { contexts: { ...base, steps }, status: { success: !failed, failure: failed }, workspace };
-    const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, expression]) => [name, interpolate(String(expression), outputContext)]));
-    const result = failed ? 'failure' : 'success';
-    record.jobs.push({ id: jobId, ran: true, result, outputs });
-    needs[jobId] = { result, outputs };
+  } finally {
+    rmSync(artifactsRoot, { recursive: true, force: true });
   }
   return record;
+}
+
+interface RunState {
+  options: RunWorkflowOptions;
+  record: WorkflowRecord;
+  workspace: string;
+  artifacts: LocalArtifacts;
+}
+
+interface StepResult {
+  failed: boolean;
+  outputs: Record<string, string>;
+  summary: string;
+  detail?: string;
+}
+
+async function runJob(label: string, job: WorkflowJob, contexts: Record<string, Value>, run: RunState): Promise<{ failed: boolean; steps: Record<string, Value> }> {
+  const { options, record, workspace } = run;
+  const steps: Record<string, Value> = {};
+  let failed = false;
+  for (const [index, step] of (job.steps ?? []).entries()) {
+    const id = step.id ?? `step-${index + 1}`;
+    const context: ExpressionContext = { contexts: { ...contexts, steps }, status: { success: !failed, failure: failed }, workspace };
+    const action = actionOf(step);
+    const runs = action ? `actions/${action}` : step.uses ? step.uses.replace(/@.*$/, '') : 'run';
+    const entry: StepRecord = { job: label, id, action, runs, ran: false, outcome: 'skipped', outputs: {}, summary: '' };
+    if (!condition(step.if, context)) {
+      record.steps.push(entry);
+      steps[id] = { outcome: 'skipped', conclusion: 'skipped', outputs: {} };
+      continue;
+    }
+    const runner = stepRunner(step, action, runs, job, context, run);
+    if (!runner) {
+      entry.note = `not run locally: ${step.uses ?? 'shell script'}`;
+      entry.outcome = 'success';
+      record.steps.push(entry);
+      steps[id] = { outcome: 'success', conclusion: 'success', outputs: {} };
+      continue;
+    }
+    entry.ran = true;
+    options.onStep?.({ phase: 'start', step: entry });
+    const result = await runner();
+    entry.outputs = result.outputs;
+    entry.summary = result.summary;
+    entry.detail = result.detail;
+    entry.outcome = result.failed ? 'failure' : 'success';
+    record.steps.push(entry);
+    options.onStep?.({ phase: 'end', step: entry });
+    const conclusion = result.failed && step['continue-on-error'] ? 'success' : entry.outcome;
+    steps[id] = { outcome: entry.outcome, conclusion, outputs: result.outputs };
+    if (conclusion === 'failure') failed = true;
+  }
+  return { failed, steps };
+}
+
+/** How a step runs here, or undefined when it does not. */
+function stepRunner(step: WorkflowStep, action: string | undefined, runs: string, job: WorkflowJob, context: ExpressionContext, run: RunState): (() => Promise<StepResult>) | undefined {
+  const { options, workspace } = run;
+  const write = options.write ?? ((text: string) => process.stderr.write(text));
+  if (action && options.actions[action]) {
+    return async () => {
+      const host = await runStep(action, step, context, options);
+      return { failed: Boolean(host.failed), outputs: host.outputs, summary: host.summary };
+    };
+  }
+  if (step.run !== undefined) {
+    return async () => {
+      const env = { ...processEnv(options, workspace), ...interpolateAll(job.env, context), ...interpolateAll(step.env, context) };
+      const result = await runShellStep(interpolate(step.run!, context), env, workspace, write);
+      return { failed: result.exitCode !== 0, outputs: result.outputs, summary: result.summary, detail: `exit code ${result.exitCode}` };
+    };
+  }
+  const artifactStep = runs === 'actions/upload-artifact' ? 'upload' : runs === 'actions/download-artifact' ? 'download' : undefined;
+  if (artifactStep) {
+    return async () => {
+      const inputs = interpolateAll(step.with, context);
+      const result = artifactStep === 'upload' ? run.artifacts.upload(inputs, workspace) : run.artifacts.download(inputs, workspace);
+      if (result.message) write(`${result.message}\n`);
+      return { failed: !result.ok, outputs: {}, summary: '', detail: result.message };
+    };
+  }
+  return undefined;
+}
+
+function interpolateAll(values: Record<string, unknown> | undefined, context: ExpressionContext): Record<string, string> {
+  return Object.fromEntries(Object.entries(values ?? {}).map(([name, value]) => [name, interpolate(String(value), context)]));
+}
+
+function processEnv(options: RunWorkflowOptions, workspace: string): Record<string, string | undefined> {
+  return { ...options.env, ...githubEnv(options.github), GITHUB_WORKSPACE: workspace, CI: 'true', GITHUB_ACTIONS: 'true' };
 }
 
 class CapturingHost extends TerminalHost {
