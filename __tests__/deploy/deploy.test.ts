@@ -141,6 +141,43 @@ describe('deploy action (bundle) against the emulator', () => {
     expect(fx.railwayProduction()).toMatchObject({ status: 'SUCCESS', sha: OLD });
   });
 
+  it('on a cancelled job (SIGINT) cancels the build on its way and leaves what already serves, within the runner\'s grace time', async () => {
+    fx = await Fixture.start();
+    // The backend (first) goes live; the frontend build never leaves BUILDING.
+    fx.control.setCommit(NEW, { vercel: { timing: { readsPerStep: 1, reads: { BUILDING: 0 } } } });
+    const sentAt = Date.now() + 2000;
+    const result = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW }), signal: { name: 'SIGINT', afterMs: 2000 }, timeoutMs: 30_000 });
+    // The runner sends SIGTERM 7.5 s after SIGINT: the action must be done well before.
+    expect(Date.now() - sentAt).toBeLessThan(5000);
+    expect(result.signal).toBeNull();
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.status).toBe('cancelled');
+    expect(result.warnings.join('\n')).toMatch(/Received SIGINT: the job is being cancelled/);
+    const started = fx.control.vercelDeployments(fx.vercel.projectId).find((d) => d.sha === NEW)!;
+    expect(started.readyState).toBe('CANCELED');
+    expect(fx.vercelProduction()!.sha).toBe(OLD);
+    expect(fx.railwayProduction()).toMatchObject({ status: 'SUCCESS', sha: NEW });
+    expect(result.errors[0]).toMatch(
+      new RegExp(`^the job was cancelled: backend serves ${NEW.slice(0, 12)} \\([\\w-]+\\); frontend still serves ${fx.vercel.productionDeploymentId}; canceled ${started.id} before it went live$`),
+    );
+    expect(result.summary).toContain('Deploy cancelled');
+    expect(fx.githubDeployments()[0].statuses.map((s) => s.state)).toEqual(['in_progress', 'error']);
+    // No rollback was attempted: nothing but the cancel changed anything after the signal.
+    const changes = fx.control.requests({ provider: 'vercel' }).filter((r) => r.method !== 'GET');
+    expect(changes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v13/deployments', `PATCH /v12/deployments/${started.id}/cancel`]);
+  });
+
+  it('on a cancelled job while the first component builds, nothing else starts and production is unchanged', async () => {
+    fx = await Fixture.start();
+    fx.control.setCommit(NEW, { railway: { timing: { readsPerStep: 1, reads: { BUILDING: 0 } } } });
+    const result = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW }), signal: { name: 'SIGTERM', afterMs: 1500 }, timeoutMs: 30_000 });
+    expect(result.outputs.status).toBe('cancelled');
+    expect(result.errors[0]).toMatch(/backend still serves \S+; canceled \S+ before it went live; frontend still serves \S+$/);
+    expect(fx.control.requests({ provider: 'vercel' }).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(fx.railwayProduction()).toMatchObject({ status: 'SUCCESS', sha: OLD });
+    expect(fx.vercelProduction()!.sha).toBe(OLD);
+  });
+
   it('handles a first deploy: nothing to roll back to is recorded as null', async () => {
     fx = await Fixture.start({ frontendSha: null, backendSha: null });
     const result = await deploy();

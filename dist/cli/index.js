@@ -25741,7 +25741,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _load_worker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7348);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1621);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7888);
 
 
 // The load-test engine runs its worker threads on this same bundle file: those threads become
@@ -25756,7 +25756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1621:
+/***/ 7888:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28581,6 +28581,44 @@ function logSpend(host, spend) {
         host.log.info(`${name}: not read: ${unread}`);
 }
 
+;// CONCATENATED MODULE: ./src/core/cancellation.ts
+/**
+ * A cancelled job as an AbortSignal. On cancel the runner sends SIGINT to the step's process, then
+ * SIGTERM 7.5 s later, and kills the process tree 2.5 s after that: about ten seconds to leave
+ * things tidy. `onSignal` hears the first signal only; the handlers go when `work` ends.
+ */
+async function cancellable(onSignal, work) {
+    const controller = new AbortController();
+    const handler = (signal) => {
+        if (controller.signal.aborted)
+            return;
+        onSignal(signal);
+        controller.abort();
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    try {
+        return await work(controller.signal);
+    }
+    finally {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+    }
+}
+/** Resolves when `signal` aborts (never without one); for racing a sleep against a cancel. */
+function whenAborted(signal) {
+    if (!signal)
+        return { promise: new Promise(() => { }), dispose: () => { } };
+    let listener;
+    const promise = new Promise((resolve) => {
+        if (signal.aborted)
+            return resolve();
+        listener = () => resolve();
+        signal.addEventListener('abort', listener, { once: true });
+    });
+    return { promise, dispose: () => listener && signal.removeEventListener('abort', listener) };
+}
+
 ;// CONCATENATED MODULE: ./src/release/clock.ts
 const systemClock = {
     now: () => Date.now(),
@@ -28985,6 +29023,7 @@ function worstNoticeRatio(durationMs, schedule = DEFAULT_SCHEDULE, floorMs = 2_0
 
 
 
+
 const FATAL_AFTER = 3;
 /**
  * Reads until `isDone` says so or the deadline passes. A read that fails (platform down, 5xx after
@@ -29017,10 +29056,16 @@ async function pollUntil(read, isDone, options) {
             options.onReadError?.(error, consecutiveErrors);
         }
         const now = clock.now();
+        if (options.signal?.aborted)
+            return { done: false, last, reads, lastError, cancelled: true };
         if (now >= deadline)
             return { done: false, last, reads, lastError };
         const pause = Math.min(nextPollDelay(now - startedAt, schedule), Math.max(0, deadline - now));
-        await clock.sleep(pause);
+        const aborted = whenAborted(options.signal);
+        await Promise.race([clock.sleep(pause), aborted.promise]);
+        aborted.dispose();
+        if (options.signal?.aborted)
+            return { done: false, last, reads, lastError, cancelled: true };
     }
 }
 /** Errors that waiting cannot cure. */
@@ -29072,10 +29117,13 @@ async function waitForSettled(component, id, startedAt, observe, context, wait) 
         clock: context.clock,
         schedule: context.schedule,
         deadline: wait.deadline,
+        signal: wait.signal,
         startedAt,
         onReadError: (error, consecutive) => context.log.warn(`${component}: reading the status of ${id} failed (${errorText(error)}); still waiting${consecutive > 1 ? ` (${consecutive} failed reads in a row)` : ''}`),
     });
-    return result.done ? { kind: 'settled', observation: result.value, reads: result.reads } : { kind: 'timed-out', last: result.last, reads: result.reads };
+    if (result.done)
+        return { kind: 'settled', observation: result.value, reads: result.reads };
+    return result.cancelled ? { kind: 'cancelled', last: result.last, reads: result.reads } : { kind: 'timed-out', last: result.last, reads: result.reads };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -29383,7 +29431,7 @@ class RailwayComponent {
         if (found.phase !== 'pending')
             return found;
         const outcome = await this.wait(found.id, startedAt, context);
-        if (outcome.kind === 'timed-out')
+        if (outcome.kind !== 'settled')
             throw new ReleaseError(`rollback deployment ${found.id} did not reach SUCCESS in time (last ${outcome.last?.state ?? 'unknown'})`);
         return outcome.observation;
     }
@@ -30367,6 +30415,8 @@ async function deploy(settings, deps) {
         return finish('failed', message, null);
     }
     deps.onPlan(plan);
+    if (deps.signal?.aborted)
+        return finish('cancelled', 'the job was cancelled before anything changed', plan);
     // 2. An instant rollback pins production; deploying over it silently undoes someone's emergency.
     for (const { adapter, pin } of pins) {
         const what = `production is pinned to ${pin.deploymentId ?? 'an earlier deployment'} by an instant rollback${pin.description ? ` (${pin.description})` : ''}`;
@@ -30402,9 +30452,17 @@ async function deploy(settings, deps) {
         for (const adapter of adapters) {
             const report = reports.get(adapter.component);
             await log.group(`Deploying ${adapter.component}`, () => deployComponent(adapter, report, settings, deps, deadline));
-            if (!succeeded(report))
+            if (!succeeded(report) || deps.signal?.aborted)
                 break;
         }
+    }
+    // A cancelled job has seconds left before the runner kills it: a rollback could not finish, and
+    // half a rollback is worse than none. Builds on their way were cancelled; say what serves.
+    if (deps.signal?.aborted) {
+        const message = `the job was cancelled: ${[...reports.values()].map((r) => `${r.component} ${cancelledState(r, settings.sha)}`).join('; ')}`;
+        log.error(message);
+        await deps.record.status('error', { description: message.slice(0, 140), environmentUrl: primaryUrl(reports, true) });
+        return finish('cancelled', message, plan);
     }
     // 5. A backend can reach SUCCESS and crash seconds later: look once more before calling it done.
     if ([...reports.values()].every(succeeded))
@@ -30460,6 +30518,20 @@ async function deploy(settings, deps) {
     await deps.record.status('failure', { description: message, environmentUrl: primaryUrl(reports, true) });
     return finish(status, message, plan);
 }
+function cancelledState(report, sha) {
+    const before = report.before ? `still serves ${report.before.deploymentId}` : 'serves nothing yet';
+    switch (report.result) {
+        case 'deployed':
+        case 'already-serving':
+            return `serves ${sha.slice(0, 12)} (${report.deployment?.id}${report.verify ? `, health ${report.verify.verdict}` : ''})`;
+        case 'cancelled':
+            return report.deployment?.phase === 'succeeded'
+                ? `serves ${sha.slice(0, 12)} (${report.deployment.id}), not verified`
+                : `${before}; ${report.notes.at(-1) ?? 'its build was left as it was'}`;
+        default:
+            return before;
+    }
+}
 function succeeded(report) {
     return report.result === 'deployed' || report.result === 'already-serving';
 }
@@ -30494,6 +30566,8 @@ async function deployComponent(adapter, report, settings, deps, deadline) {
             log.info(`${name}: adopting ${existing.id} (${existing.state}), an existing deployment of ${sha.slice(0, 12)}, instead of starting another`);
         }
         else {
+            if (deps.signal?.aborted)
+                return;
             deployment = await adapter.start(sha);
             report.origin = 'created';
             log.info(`${name}: started ${deployment.id} for ${sha.slice(0, 12)}`);
@@ -30502,12 +30576,20 @@ async function deployComponent(adapter, report, settings, deps, deadline) {
         if (deployment.phase === 'pending') {
             const outcome = await adapter.wait(deployment.id, started, {
                 deadline,
+                signal: deps.signal,
                 onProgress: (o) => {
                     report.deployment = o;
                     log.info(`${name}: ${o.id} is ${o.state} after ${formatDuration(clock.now() - started)}`);
                 },
             });
             report.statusReads += outcome.reads;
+            if (outcome.kind === 'cancelled') {
+                report.result = 'cancelled';
+                if (outcome.last)
+                    report.deployment = outcome.last;
+                await cancelOnJobCancel(adapter, deployment, report, deps);
+                return;
+            }
             if (outcome.kind === 'timed-out') {
                 report.result = 'timed-out';
                 report.error = `${deployment.id} was still ${outcome.last?.state ?? 'pending'} after ${formatDuration(settings.timeoutMs)} (timeout)`;
@@ -30530,6 +30612,11 @@ async function deployComponent(adapter, report, settings, deps, deadline) {
             report.result = 'failed';
             report.error = `${deployment.id} ended ${deployment.state}${deployment.error ? `: ${deployment.error}` : ''}${deployment.logUrl ? ` (logs: ${deployment.logUrl})` : ''}`;
             log.error(`${name}: ${report.error}`);
+            return;
+        }
+        // Built and, on both platforms, already serving: cancelled now, it stays, unverified.
+        if (deps.signal?.aborted) {
+            report.result = 'cancelled';
             return;
         }
         const promoted = await adapter.ensureServing(deployment, { deadline: Math.max(deadline, clock.now() + 60_000) });
@@ -30576,6 +30663,23 @@ async function deployComponent(adapter, report, settings, deps, deadline) {
     }
     finally {
         done();
+    }
+}
+/** Only a build this run started is cancelled; one adopted from another run is that run's. */
+async function cancelOnJobCancel(adapter, deployment, report, deps) {
+    const name = adapter.component;
+    if (report.origin !== 'created') {
+        report.notes.push(`left ${deployment.id} (adopted from an earlier run) as it was`);
+        return;
+    }
+    try {
+        await adapter.cancel(deployment.id);
+        report.notes.push(`canceled ${deployment.id} before it went live`);
+        deps.log.info(`${name}: canceled ${deployment.id} (the job was cancelled)`);
+    }
+    catch (error) {
+        report.notes.push(`could not cancel ${deployment.id}: ${errorText(error)}; it may still go live`);
+        deps.log.error(`${name}: could not cancel ${deployment.id} (${errorText(error)}); it may still go live`);
     }
 }
 async function deployer_confirm(adapters, reports, deps) {
@@ -30756,6 +30860,7 @@ const VERDICT = {
     'rolled-back': `${FAIL} Deploy failed, rolled back`,
     failed: `${FAIL} Deploy failed`,
     refused: `${WARN} Deploy refused`,
+    cancelled: `${WARN} Deploy cancelled`,
     'dry-run': `${PASS} Dry run`,
 };
 function renderDeploySummary(report) {
@@ -30788,6 +30893,7 @@ function renderDeploySummary(report) {
 
 
 
+
 function deployOutputs(report) {
     const of = (name) => report.components.find((component) => component.component === name);
     // After a rollback, the deployment that serves is the restored one; the failed one is in the report.
@@ -30814,7 +30920,7 @@ function deployOutcome(report) {
     const ok = report.status === 'deployed' || report.status === 'dry-run';
     const outputs = deployOutputs(report);
     return {
-        state: ok ? 'success' : report.status === 'rolled-back' ? 'warning' : 'failure',
+        state: ok ? 'success' : report.status === 'rolled-back' || report.status === 'cancelled' ? 'warning' : 'failure',
         title: `Deploy of ${report.sha.slice(0, 7)} to ${report.environment}: ${report.status}`,
         details: [report.message, ...report.components.map((c) => `${c.label}: ${c.result}`)],
         links: [
@@ -30835,12 +30941,13 @@ function createDefinition(overrides = { clock: systemClock }) {
             const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides, settings.git);
             let report;
             try {
-                report = await deploy(settings.deploy, {
+                report = await cancellable((signal) => host.log.warn(`Received ${signal}: the job is being cancelled; canceling builds on their way, changing nothing else`), (signal) => deploy(settings.deploy, {
                     ...collaborators,
                     clock: overrides.clock,
                     log: host.log,
+                    signal,
                     onPlan: (plan) => host.setOutput('rollback-plan', serializePlan(plan)),
-                });
+                }));
             }
             finally {
                 await collaborators.http.close();
@@ -32337,6 +32444,7 @@ function originOf(url) {
 
 
 
+
 const load_test_main_definition = {
     name: 'load-test',
     async run(host) {
@@ -32394,26 +32502,9 @@ async function generate(host, settings) {
     const shape = plan.rate === undefined ? `${plan.users} users` : `${plan.rate} requests/s over up to ${plan.users} connections`;
     const shard = plan.shard.count > 1 ? ` (shard ${plan.shard.index + 1}/${plan.shard.count})` : '';
     host.log.info(`${settings.description.target}: ${shape}${shard}, ${plan.workers} worker thread(s) requested`);
-    const controller = new AbortController();
-    const onSignal = (signal) => {
-        host.log.warn(`Received ${signal}: stopping now; requests in flight are discarded`);
-        controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-        const progressEveryMs = Math.min(5000, Math.max(1000, Math.round((plan.warmUpMs + plan.durationMs) / 10)));
-        const result = await runLoad(plan, {
-            signal: controller.signal,
-            progressEveryMs,
-            onProgress: (progress) => host.log.info(progressLine(progress)),
-        });
-        return outcomeOfRun(result);
-    }
-    finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-    }
+    const progressEveryMs = Math.min(5000, Math.max(1000, Math.round((plan.warmUpMs + plan.durationMs) / 10)));
+    const result = await cancellable((signal) => host.log.warn(`Received ${signal}: stopping now; requests in flight are discarded`), (signal) => runLoad(plan, { signal, progressEveryMs, onProgress: (progress) => host.log.info(progressLine(progress)) }));
+    return outcomeOfRun(result);
 }
 
 ;// CONCATENATED MODULE: ./src/notify/main.ts

@@ -26624,7 +26624,7 @@ async function runOnRunner(definition) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9792);
 /* harmony import */ var _load_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7348);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4681);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5023);
 
 
 
@@ -26640,7 +26640,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4681:
+/***/ 5023:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26651,6 +26651,44 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/core/cancellation.ts
+/**
+ * A cancelled job as an AbortSignal. On cancel the runner sends SIGINT to the step's process, then
+ * SIGTERM 7.5 s later, and kills the process tree 2.5 s after that: about ten seconds to leave
+ * things tidy. `onSignal` hears the first signal only; the handlers go when `work` ends.
+ */
+async function cancellable(onSignal, work) {
+    const controller = new AbortController();
+    const handler = (signal) => {
+        if (controller.signal.aborted)
+            return;
+        onSignal(signal);
+        controller.abort();
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    try {
+        return await work(controller.signal);
+    }
+    finally {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+    }
+}
+/** Resolves when `signal` aborts (never without one); for racing a sleep against a cancel. */
+function whenAborted(signal) {
+    if (!signal)
+        return { promise: new Promise(() => { }), dispose: () => { } };
+    let listener;
+    const promise = new Promise((resolve) => {
+        if (signal.aborted)
+            return resolve();
+        listener = () => resolve();
+        signal.addEventListener('abort', listener, { once: true });
+    });
+    return { promise, dispose: () => listener && signal.removeEventListener('abort', listener) };
+}
+
 ;// CONCATENATED MODULE: external "node:dns/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
 // EXTERNAL MODULE: external "node:url"
@@ -27925,6 +27963,7 @@ function originOf(url) {
 
 
 
+
 const definition = {
     name: 'load-test',
     async run(host) {
@@ -27982,26 +28021,9 @@ async function generate(host, settings) {
     const shape = plan.rate === undefined ? `${plan.users} users` : `${plan.rate} requests/s over up to ${plan.users} connections`;
     const shard = plan.shard.count > 1 ? ` (shard ${plan.shard.index + 1}/${plan.shard.count})` : '';
     host.log.info(`${settings.description.target}: ${shape}${shard}, ${plan.workers} worker thread(s) requested`);
-    const controller = new AbortController();
-    const onSignal = (signal) => {
-        host.log.warn(`Received ${signal}: stopping now; requests in flight are discarded`);
-        controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-        const progressEveryMs = Math.min(5000, Math.max(1000, Math.round((plan.warmUpMs + plan.durationMs) / 10)));
-        const result = await runLoad(plan, {
-            signal: controller.signal,
-            progressEveryMs,
-            onProgress: (progress) => host.log.info(progressLine(progress)),
-        });
-        return outcomeOfRun(result);
-    }
-    finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-    }
+    const progressEveryMs = Math.min(5000, Math.max(1000, Math.round((plan.warmUpMs + plan.durationMs) / 10)));
+    const result = await cancellable((signal) => host.log.warn(`Received ${signal}: stopping now; requests in flight are discarded`), (signal) => runLoad(plan, { signal, progressEveryMs, onProgress: (progress) => host.log.info(progressLine(progress)) }));
+    return outcomeOfRun(result);
 }
 
 

@@ -16199,7 +16199,7 @@ async function runOnRunner(definition) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3955);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7329);
 
 
 await (0,_core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__/* .runOnRunner */ .T)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .definition */ .mw);
@@ -16209,7 +16209,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3955:
+/***/ 7329:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16707,6 +16707,44 @@ function vercelCommitOf(d) {
     return d.gitSource?.sha ?? d.meta?.githubCommitSha ?? d.meta?.threadrCommitSha ?? undefined;
 }
 
+;// CONCATENATED MODULE: ./src/core/cancellation.ts
+/**
+ * A cancelled job as an AbortSignal. On cancel the runner sends SIGINT to the step's process, then
+ * SIGTERM 7.5 s later, and kills the process tree 2.5 s after that: about ten seconds to leave
+ * things tidy. `onSignal` hears the first signal only; the handlers go when `work` ends.
+ */
+async function cancellable(onSignal, work) {
+    const controller = new AbortController();
+    const handler = (signal) => {
+        if (controller.signal.aborted)
+            return;
+        onSignal(signal);
+        controller.abort();
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    try {
+        return await work(controller.signal);
+    }
+    finally {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+    }
+}
+/** Resolves when `signal` aborts (never without one); for racing a sleep against a cancel. */
+function whenAborted(signal) {
+    if (!signal)
+        return { promise: new Promise(() => { }), dispose: () => { } };
+    let listener;
+    const promise = new Promise((resolve) => {
+        if (signal.aborted)
+            return resolve();
+        listener = () => resolve();
+        signal.addEventListener('abort', listener, { once: true });
+    });
+    return { promise, dispose: () => listener && signal.removeEventListener('abort', listener) };
+}
+
 ;// CONCATENATED MODULE: ./src/release/schedule.ts
 const DEFAULT_SCHEDULE = { minMs: 2_000, fraction: 0.1, maxMs: 30_000 };
 function scheduleWithMin(minMs) {
@@ -16753,6 +16791,7 @@ function worstNoticeRatio(durationMs, schedule = DEFAULT_SCHEDULE, floorMs = 2_0
 
 
 
+
 const FATAL_AFTER = 3;
 /**
  * Reads until `isDone` says so or the deadline passes. A read that fails (platform down, 5xx after
@@ -16785,10 +16824,16 @@ async function pollUntil(read, isDone, options) {
             options.onReadError?.(error, consecutiveErrors);
         }
         const now = clock.now();
+        if (options.signal?.aborted)
+            return { done: false, last, reads, lastError, cancelled: true };
         if (now >= deadline)
             return { done: false, last, reads, lastError };
         const pause = Math.min(nextPollDelay(now - startedAt, schedule), Math.max(0, deadline - now));
-        await clock.sleep(pause);
+        const aborted = whenAborted(options.signal);
+        await Promise.race([clock.sleep(pause), aborted.promise]);
+        aborted.dispose();
+        if (options.signal?.aborted)
+            return { done: false, last, reads, lastError, cancelled: true };
     }
 }
 /** Errors that waiting cannot cure. */
@@ -16840,10 +16885,13 @@ async function waitForSettled(component, id, startedAt, observe, context, wait) 
         clock: context.clock,
         schedule: context.schedule,
         deadline: wait.deadline,
+        signal: wait.signal,
         startedAt,
         onReadError: (error, consecutive) => context.log.warn(`${component}: reading the status of ${id} failed (${errorText(error)}); still waiting${consecutive > 1 ? ` (${consecutive} failed reads in a row)` : ''}`),
     });
-    return result.done ? { kind: 'settled', observation: result.value, reads: result.reads } : { kind: 'timed-out', last: result.last, reads: result.reads };
+    if (result.done)
+        return { kind: 'settled', observation: result.value, reads: result.reads };
+    return result.cancelled ? { kind: 'cancelled', last: result.last, reads: result.reads } : { kind: 'timed-out', last: result.last, reads: result.reads };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -17151,7 +17199,7 @@ class RailwayComponent {
         if (found.phase !== 'pending')
             return found;
         const outcome = await this.wait(found.id, startedAt, context);
-        if (outcome.kind === 'timed-out')
+        if (outcome.kind !== 'settled')
             throw new ReleaseError(`rollback deployment ${found.id} did not reach SUCCESS in time (last ${outcome.last?.state ?? 'unknown'})`);
         return outcome.observation;
     }

@@ -33,13 +33,16 @@ export interface DeployDeps {
   patience: Patience;
   /** Called as soon as the rollback targets are known, before anything changes. */
   onPlan: (plan: RollbackPlan) => void;
+  /** The job was cancelled (SIGINT/SIGTERM): stop, cancel what is still building, change nothing more. */
+  signal?: AbortSignal;
 }
 
 /**
  * deployed: the commit serves; already-serving: it already did (re-run); failed / timed-out: it
- * did not get there; not-started: an earlier component failed first; planned: dry run.
+ * did not get there; not-started: an earlier component failed first (or the job was cancelled);
+ * cancelled: the job was cancelled while this component was on its way; planned: dry run.
  */
-export type ComponentResult = 'deployed' | 'already-serving' | 'failed' | 'timed-out' | 'not-started' | 'planned';
+export type ComponentResult = 'deployed' | 'already-serving' | 'failed' | 'timed-out' | 'cancelled' | 'not-started' | 'planned';
 
 export interface ComponentReport {
   component: ComponentName;
@@ -62,9 +65,10 @@ export interface ComponentReport {
  * deployed: every component serves the commit. rolled-back: something failed and every component
  * that changed is back on what served before. failed: something failed and production is not
  * (fully) back, or nothing could be planned. refused: a Vercel rollback pin, nothing changed.
- * dry-run: the plan only.
+ * cancelled: the job was cancelled; builds on their way were cancelled, what already served the
+ * commit stays (the message names it). dry-run: the plan only.
  */
-export type DeployStatus = 'deployed' | 'rolled-back' | 'failed' | 'refused' | 'dry-run';
+export type DeployStatus = 'deployed' | 'rolled-back' | 'failed' | 'refused' | 'cancelled' | 'dry-run';
 
 export interface DeployReport {
   status: DeployStatus;
@@ -126,6 +130,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     return finish('failed', message, null);
   }
   deps.onPlan(plan);
+  if (deps.signal?.aborted) return finish('cancelled', 'the job was cancelled before anything changed', plan);
 
   // 2. An instant rollback pins production; deploying over it silently undoes someone's emergency.
   for (const { adapter, pin } of pins) {
@@ -164,8 +169,17 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     for (const adapter of adapters) {
       const report = reports.get(adapter.component)!;
       await log.group(`Deploying ${adapter.component}`, () => deployComponent(adapter, report, settings, deps, deadline));
-      if (!succeeded(report)) break;
+      if (!succeeded(report) || deps.signal?.aborted) break;
     }
+  }
+
+  // A cancelled job has seconds left before the runner kills it: a rollback could not finish, and
+  // half a rollback is worse than none. Builds on their way were cancelled; say what serves.
+  if (deps.signal?.aborted) {
+    const message = `the job was cancelled: ${[...reports.values()].map((r) => `${r.component} ${cancelledState(r, settings.sha)}`).join('; ')}`;
+    log.error(message);
+    await deps.record.status('error', { description: message.slice(0, 140), environmentUrl: primaryUrl(reports, true) });
+    return finish('cancelled', message, plan);
   }
 
   // 5. A backend can reach SUCCESS and crash seconds later: look once more before calling it done.
@@ -221,6 +235,21 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   return finish(status, message, plan);
 }
 
+function cancelledState(report: ComponentReport, sha: string): string {
+  const before = report.before ? `still serves ${report.before.deploymentId}` : 'serves nothing yet';
+  switch (report.result) {
+    case 'deployed':
+    case 'already-serving':
+      return `serves ${sha.slice(0, 12)} (${report.deployment?.id}${report.verify ? `, health ${report.verify.verdict}` : ''})`;
+    case 'cancelled':
+      return report.deployment?.phase === 'succeeded'
+        ? `serves ${sha.slice(0, 12)} (${report.deployment.id}), not verified`
+        : `${before}; ${report.notes.at(-1) ?? 'its build was left as it was'}`;
+    default:
+      return before;
+  }
+}
+
 function succeeded(report: ComponentReport): boolean {
   return report.result === 'deployed' || report.result === 'already-serving';
 }
@@ -254,6 +283,7 @@ async function deployComponent(adapter: ComponentAdapter, report: ComponentRepor
       report.origin = 'adopted';
       log.info(`${name}: adopting ${existing.id} (${existing.state}), an existing deployment of ${sha.slice(0, 12)}, instead of starting another`);
     } else {
+      if (deps.signal?.aborted) return;
       deployment = await adapter.start(sha);
       report.origin = 'created';
       log.info(`${name}: started ${deployment.id} for ${sha.slice(0, 12)}`);
@@ -263,12 +293,19 @@ async function deployComponent(adapter: ComponentAdapter, report: ComponentRepor
     if (deployment.phase === 'pending') {
       const outcome = await adapter.wait(deployment.id, started, {
         deadline,
+        signal: deps.signal,
         onProgress: (o) => {
           report.deployment = o;
           log.info(`${name}: ${o.id} is ${o.state} after ${formatDuration(clock.now() - started)}`);
         },
       });
       report.statusReads += outcome.reads;
+      if (outcome.kind === 'cancelled') {
+        report.result = 'cancelled';
+        if (outcome.last) report.deployment = outcome.last;
+        await cancelOnJobCancel(adapter, deployment, report, deps);
+        return;
+      }
       if (outcome.kind === 'timed-out') {
         report.result = 'timed-out';
         report.error = `${deployment.id} was still ${outcome.last?.state ?? 'pending'} after ${formatDuration(settings.timeoutMs)} (timeout)`;
@@ -290,6 +327,11 @@ async function deployComponent(adapter: ComponentAdapter, report: ComponentRepor
       report.result = 'failed';
       report.error = `${deployment.id} ended ${deployment.state}${deployment.error ? `: ${deployment.error}` : ''}${deployment.logUrl ? ` (logs: ${deployment.logUrl})` : ''}`;
       log.error(`${name}: ${report.error}`);
+      return;
+    }
+    // Built and, on both platforms, already serving: cancelled now, it stays, unverified.
+    if (deps.signal?.aborted) {
+      report.result = 'cancelled';
       return;
     }
     const promoted = await adapter.ensureServing(deployment, { deadline: Math.max(deadline, clock.now() + 60_000) });
@@ -333,6 +375,23 @@ async function deployComponent(adapter: ComponentAdapter, report: ComponentRepor
     log.error(`${name}: ${report.error}`);
   } finally {
     done();
+  }
+}
+
+/** Only a build this run started is cancelled; one adopted from another run is that run's. */
+async function cancelOnJobCancel(adapter: ComponentAdapter, deployment: Observation, report: ComponentReport, deps: DeployDeps): Promise<void> {
+  const name = adapter.component;
+  if (report.origin !== 'created') {
+    report.notes.push(`left ${deployment.id} (adopted from an earlier run) as it was`);
+    return;
+  }
+  try {
+    await adapter.cancel(deployment.id);
+    report.notes.push(`canceled ${deployment.id} before it went live`);
+    deps.log.info(`${name}: canceled ${deployment.id} (the job was cancelled)`);
+  } catch (error) {
+    report.notes.push(`could not cancel ${deployment.id}: ${errorText(error)}; it may still go live`);
+    deps.log.error(`${name}: could not cancel ${deployment.id} (${errorText(error)}); it may still go live`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { cancellable } from '../core/cancellation.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import type { Outcome } from '../notify/outcome.js';
 import { systemClock } from '../release/clock.js';
@@ -34,7 +35,7 @@ function deployOutcome(report: DeployReport): Outcome {
   const ok = report.status === 'deployed' || report.status === 'dry-run';
   const outputs = deployOutputs(report);
   return {
-    state: ok ? 'success' : report.status === 'rolled-back' ? 'warning' : 'failure',
+    state: ok ? 'success' : report.status === 'rolled-back' || report.status === 'cancelled' ? 'warning' : 'failure',
     title: `Deploy of ${report.sha.slice(0, 7)} to ${report.environment}: ${report.status}`,
     details: [report.message, ...report.components.map((c) => `${c.label}: ${c.result}`)],
     links: [
@@ -56,12 +57,17 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
       const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides, settings.git);
       let report: DeployReport;
       try {
-        report = await deploy(settings.deploy, {
-          ...collaborators,
-          clock: overrides.clock,
-          log: host.log,
-          onPlan: (plan) => host.setOutput('rollback-plan', serializePlan(plan)),
-        });
+        report = await cancellable(
+          (signal) => host.log.warn(`Received ${signal}: the job is being cancelled; canceling builds on their way, changing nothing else`),
+          (signal) =>
+            deploy(settings.deploy, {
+              ...collaborators,
+              clock: overrides.clock,
+              log: host.log,
+              signal,
+              onPlan: (plan) => host.setOutput('rollback-plan', serializePlan(plan)),
+            }),
+        );
       } finally {
         await collaborators.http.close();
       }

@@ -7,6 +7,7 @@ const VERDICT: Record<DeployReport['status'], string> = {
   'rolled-back': `${FAIL} Deploy failed, rolled back`,
   failed: `${FAIL} Deploy failed`,
   refused: `${WARN} Deploy refused`,
+  cancelled: `${WARN} Deploy cancelled`,
   'dry-run': `${PASS} Dry run`,
 };
 

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { cancellable } from '../core/cancellation.js';
 import type { Outcome as NotifyOutcome } from '../notify/outcome.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import { runLoad } from '../load/engine.js';
@@ -63,23 +64,10 @@ async function generate(host: ActionHost, settings: LoadSettings): Promise<Outco
   const shape = plan.rate === undefined ? `${plan.users} users` : `${plan.rate} requests/s over up to ${plan.users} connections`;
   const shard = plan.shard.count > 1 ? ` (shard ${plan.shard.index + 1}/${plan.shard.count})` : '';
   host.log.info(`${settings.description.target}: ${shape}${shard}, ${plan.workers} worker thread(s) requested`);
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => {
-    host.log.warn(`Received ${signal}: stopping now; requests in flight are discarded`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    const progressEveryMs = Math.min(5000, Math.max(1000, Math.round((plan.warmUpMs + plan.durationMs) / 10)));
-    const result = await runLoad(plan, {
-      signal: controller.signal,
-      progressEveryMs,
-      onProgress: (progress) => host.log.info(progressLine(progress)),
-    });
-    return outcomeOfRun(result);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const progressEveryMs = Math.min(5000, Math.max(1000, Math.round((plan.warmUpMs + plan.durationMs) / 10)));
+  const result = await cancellable(
+    (signal) => host.log.warn(`Received ${signal}: stopping now; requests in flight are discarded`),
+    (signal) => runLoad(plan, { signal, progressEveryMs, onProgress: (progress) => host.log.info(progressLine(progress)) }),
+  );
+  return outcomeOfRun(result);
 }

@@ -41,10 +41,12 @@ export async function waitForSettled(
       clock: context.clock,
       schedule: context.schedule,
       deadline: wait.deadline,
+      signal: wait.signal,
       startedAt,
       onReadError: (error, consecutive) =>
         context.log.warn(`${component}: reading the status of ${id} failed (${errorText(error)}); still waiting${consecutive > 1 ? ` (${consecutive} failed reads in a row)` : ''}`),
     },
   );
-  return result.done ? { kind: 'settled', observation: result.value, reads: result.reads } : { kind: 'timed-out', last: result.last, reads: result.reads };
+  if (result.done) return { kind: 'settled', observation: result.value, reads: result.reads };
+  return result.cancelled ? { kind: 'cancelled', last: result.last, reads: result.reads } : { kind: 'timed-out', last: result.last, reads: result.reads };
 }

@@ -45,11 +45,16 @@ export interface Pin {
 
 export interface WaitContext {
   deadline: number;
+  /** A cancelled job: stop waiting at once. */
+  signal?: AbortSignal;
   /** Called for each observation while waiting, so the log shows progress. */
   onProgress?: (observation: Observation) => void;
 }
 
-export type WaitOutcome = { kind: 'settled'; observation: Observation; reads: number } | { kind: 'timed-out'; last?: Observation; reads: number };
+export type WaitOutcome =
+  | { kind: 'settled'; observation: Observation; reads: number }
+  | { kind: 'timed-out'; last?: Observation; reads: number }
+  | { kind: 'cancelled'; last?: Observation; reads: number };
 
 export interface ComponentAdapter {
   readonly component: ComponentName;

@@ -1,4 +1,5 @@
 import { ProviderError } from '../core/errors.js';
+import { whenAborted } from '../core/cancellation.js';
 import { NetworkError } from '../core/http.js';
 import type { Clock } from './clock.js';
 import { nextPollDelay, type PollSchedule } from './schedule.js';
@@ -12,9 +13,11 @@ export interface PollOptions {
   startedAt: number;
   /** Told about every read that failed; polling goes on until the deadline. */
   onReadError?: (error: unknown, consecutive: number) => void;
+  /** A cancelled job: polling stops at once (a read in flight is still answered). */
+  signal?: AbortSignal;
 }
 
-export type PollResult<T> = { done: true; value: T; reads: number } | { done: false; last?: T; reads: number; lastError?: unknown };
+export type PollResult<T> = { done: true; value: T; reads: number } | { done: false; last?: T; reads: number; lastError?: unknown; cancelled?: boolean };
 
 const FATAL_AFTER = 3;
 
@@ -46,9 +49,13 @@ export async function pollUntil<T>(read: () => Promise<T>, isDone: (value: T) =>
       options.onReadError?.(error, consecutiveErrors);
     }
     const now = clock.now();
+    if (options.signal?.aborted) return { done: false, last, reads, lastError, cancelled: true };
     if (now >= deadline) return { done: false, last, reads, lastError };
     const pause = Math.min(nextPollDelay(now - startedAt, schedule), Math.max(0, deadline - now));
-    await clock.sleep(pause);
+    const aborted = whenAborted(options.signal);
+    await Promise.race([clock.sleep(pause), aborted.promise]);
+    aborted.dispose();
+    if (options.signal?.aborted) return { done: false, last, reads, lastError, cancelled: true };
   }
 }
 
