@@ -124,6 +124,25 @@ describe('deploy action (bundle) against the emulator', () => {
     expect(fx.control.requests({ provider: 'vercel', method: 'POST' })).toHaveLength(0);
     expect(fx.railwayProduction()).toMatchObject({ status: 'SUCCESS', sha: OLD });
     expect(fx.vercelProduction()!.sha).toBe(OLD);
+    // Why, in the platform's words: the end of the runtime log, in the log and the summary.
+    expect(said(result)).toContain('Error: connect ECONNREFUSED 10.0.0.7:6379');
+    expect(result.summary).toMatch(/<summary>backend: deployment log of [\w-]+, last 4 lines<\/summary>\s+```text\nStarting Container\nlistening on 0\.0\.0\.0:8080\nError: connect ECONNREFUSED 10\.0\.0\.7:6379\nnpm error code 1\n```/);
+    expect(fx.control.requests({ provider: 'railway', operation: 'buildLogs' })).toHaveLength(0);
+  });
+
+  it('shows the end of the build log of a backend whose build failed (FAILED: both logs are read)', async () => {
+    fx = await Fixture.start();
+    const log = [...Array.from({ length: 30 }, (_, i) => `step ${i + 1}`), 'ERROR: tsc: src/server.ts(3,1): Cannot find name `foo` ```'];
+    fx.control.setCommit(NEW, { railway: { outcome: 'failed-build', buildLog: log } });
+    const result = await deploy();
+    expect(result.outputs.status).toBe('failed');
+    // The last 20 lines, in order; a log line with backticks cannot close the block early.
+    expect(result.summary).toContain(`backend: build log of`);
+    expect(result.summary).toContain(`\`\`\`\`text\n${log.slice(-20).join('\n')}\n\`\`\`\``);
+    expect(result.summary).not.toContain('step 10\n');
+    // Railway's FAILED covers a build and a start that failed: both logs are read (this one has no runtime lines).
+    expect(fx.control.requests({ provider: 'railway', operation: 'buildLogs' })).toHaveLength(1);
+    expect(fx.control.requests({ provider: 'railway', operation: 'deploymentLogs' })).toHaveLength(1);
   });
 
   it('cancels what it started when it gives up at the timeout, and restores the backend', async () => {

@@ -59,6 +59,22 @@ describe('Railway API', () => {
   };
   const status = async (id: string, headers = account) => (await graphql(url, headers, STATUS, { id })).json().data.deployment;
 
+
+  it('buildLogs / deploymentLogs: Log objects, the newest `limit` lines, oldest first; scope checked (limit end UNCONFIRMED)', async () => {
+    emu.control.setCommit(sha(7), { railway: { outcome: 'failed-build', buildLog: ['one', 'two', 'ERROR: three'] } });
+    const id = await deployCommit(sha(7));
+    const LOGS = `query L($deploymentId: String!, $limit: Int) { buildLogs(deploymentId: $deploymentId, limit: $limit) { timestamp message severity } deploymentLogs(deploymentId: $deploymentId) { message } }`;
+    const reply = await graphql(url, account, LOGS, { deploymentId: id, limit: 2 });
+    expect(reply.status).toBe(200);
+    const data = reply.json().data;
+    expect(data.buildLogs.map((l: { message: string }) => l.message)).toEqual(['two', 'ERROR: three']);
+    expect(data.buildLogs[1].severity).toBe('error');
+    expect(Date.parse(data.buildLogs[0].timestamp)).toBeLessThan(Date.parse(data.buildLogs[1].timestamp));
+    // A build that failed never started: no runtime log.
+    expect(data.deploymentLogs).toEqual([]);
+    const stranger = { 'project-access-token': emu.control.addRailwayProjectToken({ projectId: 'other', environmentId: 'other' }) };
+    expect((await graphql(url, stranger, LOGS, { deploymentId: id })).json().errors[0].message).toBe('Not Authorized');
+  });
   it('deploys a commit: id returned, commitHash in meta, INITIALIZING → BUILDING → DEPLOYING → SUCCESS, old one REMOVING → REMOVED', async () => {
     const id = await deployCommit(sha(2));
     expect(typeof id).toBe('string');

@@ -28747,6 +28747,23 @@ class RailwayClient {
         const data = await this.graphql('Deployment', `query Deployment($id: String!) { deployment(id: $id) { ${DEPLOYMENT_FIELDS} } }`, { id });
         return railwayDeployment(data.deployment, `deployment ${id}`);
     }
+    /**
+     * The last `limit` lines of a deployment's build or runtime log (reference §2.2: buildLogs /
+     * deploymentLogs, from Railway's CLI). Which end `limit` keeps is UNCONFIRMED; lines are sorted
+     * by timestamp here either way.
+     */
+    async logs(kind, deploymentId, limit) {
+        const field = kind === 'build' ? 'buildLogs' : 'deploymentLogs';
+        const name = kind === 'build' ? 'BuildLogs' : 'DeploymentLogs';
+        const data = await this.graphql(name, `query ${name}($deploymentId: String!, $limit: Int) { ${field}(deploymentId: $deploymentId, limit: $limit) { timestamp message severity } }`, { deploymentId, limit });
+        const lines = data[field];
+        if (!Array.isArray(lines))
+            throw unexpectedShape(this.provider, field, 'expected a list of log lines');
+        return lines
+            .filter((line) => typeof line?.message === 'string')
+            .map((line) => ({ timestamp: typeof line.timestamp === 'string' ? line.timestamp : '', message: line.message, severity: typeof line.severity === 'string' ? line.severity : null }))
+            .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+    }
     /** Newest first (ordering UNCONFIRMED in the reference, §2.2: callers sort by createdAt too). */
     async deployments(input, first = 10) {
         const data = await this.graphql('Deployments', `query Deployments($input: DeploymentListInput!, $first: Int) { deployments(input: $input, first: $first) { edges { node { ${DEPLOYMENT_FIELDS} } } } }`, { input, first });
@@ -29317,6 +29334,8 @@ class ReleaseError extends Error {
 
 
 
+/** Enough of a log to show the error and what led to it, short enough for a job summary. */
+const LOG_TAIL_LINES = 20;
 const PENDING = ['QUEUED', 'WAITING', 'INITIALIZING', 'BUILDING', 'DEPLOYING', 'NEEDS_APPROVAL'];
 /** What serves: SUCCESS, or SLEEPING (a serverless app asleep after it deployed fine). */
 const SERVING = ['SUCCESS', 'SLEEPING'];
@@ -29448,6 +29467,17 @@ class RailwayComponent {
     }
     mutationOptions() {
         return { clock: this.options.context.clock, log: this.options.context.log, settleMs: this.options.context.settleMs };
+    }
+    /** FAILED: the build or the start may be at fault, so both logs; CRASHED: the runtime log. */
+    async failureLogs(observation) {
+        const kinds = observation.state === 'FAILED' ? ['build', 'deployment'] : observation.state === 'CRASHED' ? ['deployment'] : [];
+        const excerpts = [];
+        for (const kind of kinds) {
+            const lines = await this.client.logs(kind, observation.id, LOG_TAIL_LINES);
+            if (lines.length > 0)
+                excerpts.push({ title: `${kind} log of ${observation.id}, last ${lines.length} lines`, lines: lines.map((line) => line.message) });
+        }
+        return excerpts;
     }
     /** Dashboard link of a deployment (URL pattern UNCONFIRMED; the API has no log URL field). */
     logUrl(id) {
@@ -29584,6 +29614,13 @@ class VercelComponent {
                 return;
             throw error;
         }
+    }
+    /**
+     * None: the reference documents no build-log read for Vercel; the deployment's errorCode and
+     * errorMessage (in the observation) and its inspector link are what a failure shows.
+     */
+    async failureLogs() {
+        return [];
     }
     async isServing(deploymentId) {
         if (!this.production)
@@ -30612,6 +30649,7 @@ async function deployComponent(adapter, report, settings, deps, deadline) {
             report.result = 'failed';
             report.error = `${deployment.id} ended ${deployment.state}${deployment.error ? `: ${deployment.error}` : ''}${deployment.logUrl ? ` (logs: ${deployment.logUrl})` : ''}`;
             log.error(`${name}: ${report.error}`);
+            await readFailureLogs(adapter, deployment, report, deps);
             return;
         }
         // Built and, on both platforms, already serving: cancelled now, it stays, unverified.
@@ -30651,6 +30689,7 @@ async function deployComponent(adapter, report, settings, deps, deadline) {
             report.result = 'failed';
             report.error = `${settled.id} reached ${deployment.state} and then ended ${settled.state}${settled.error ? `: ${settled.error}` : ''}`;
             log.error(`${name}: ${report.error}`);
+            await readFailureLogs(adapter, settled, report, deps);
             return;
         }
         report.result = 'deployed';
@@ -30664,6 +30703,18 @@ async function deployComponent(adapter, report, settings, deps, deadline) {
     finally {
         done();
     }
+}
+/** Why it failed, in the platform's words: a log that cannot be read is a note, never a new failure. */
+async function readFailureLogs(adapter, observation, report, deps) {
+    try {
+        report.logs = await adapter.failureLogs(observation);
+    }
+    catch (error) {
+        report.notes.push(`could not read the logs of ${observation.id}: ${errorText(error)}`);
+        return;
+    }
+    for (const excerpt of report.logs)
+        deps.log.info(`${adapter.component}: ${excerpt.title}:\n${excerpt.lines.map((line) => `  ${line}`).join('\n')}`);
 }
 /** Only a build this run started is cancelled; one adopted from another run is that run's. */
 async function cancelOnJobCancel(adapter, deployment, report, deps) {
@@ -30694,6 +30745,7 @@ async function deployer_confirm(adapters, reports, deps) {
                 report.error = `${now.id} reached ${report.deployment.state} and then ended ${now.state}${now.error ? `: ${now.error}` : ''}`;
                 report.deployment = now;
                 deps.log.error(`${adapter.component}: ${report.error}`);
+                await readFailureLogs(adapter, now, report, deps);
             }
         }
         catch (error) {
@@ -30879,11 +30931,21 @@ function renderDeploySummary(report) {
     const notes = report.components.flatMap((c) => [...c.notes.map((note) => `- ${c.component}: ${note}`), ...(c.error ? [`- ${c.component}: ${c.error}`] : [])]);
     if (notes.length)
         parts.push(heading(3, 'What happened'), notes.join('\n'));
+    for (const c of report.components) {
+        for (const excerpt of c.logs ?? [])
+            parts.push(details(`${c.component}: ${excerpt.title}`, codeBlock(excerpt.lines.join('\n'))));
+    }
     if (report.githubDeploymentId !== null)
         parts.push(`GitHub deployment: ${report.githubDeploymentId}`);
     if (report.plan)
         parts.push(details('Rollback plan (input of the rollback action)', '```json\n' + JSON.stringify(report.plan, null, 2) + '\n```'));
     return parts.join('\n\n') + '\n';
+}
+/** A fenced block that a log line full of backticks cannot close early. */
+function codeBlock(text) {
+    const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}text\n${text}\n${fence}`;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/main.ts
@@ -35476,6 +35538,30 @@ function serializeRailwayDeployment(state, deployment) {
         service: { __typename: 'Service', id: deployment.serviceId, name: service?.name ?? null },
     };
 }
+/**
+ * The log lines of a deployment: the commit's scripted ones, else a few made up from its outcome,
+ * so a failure has something to show. A build that has not started has no lines.
+ */
+function railwayLogLines(state, deployment, kind) {
+    const plan = railwayPlanFor(state, deployment.sha);
+    const scripted = kind === 'build' ? plan.buildLog : plan.deployLog;
+    if (scripted)
+        return scripted;
+    if (kind === 'build') {
+        return [
+            `Using Nixpacks for commit ${deployment.sha.slice(0, 7)}`,
+            'npm ci',
+            deployment.outcome === 'failed-build' ? 'ERROR: failed to solve: process "/bin/bash -ol pipefail -c npm run build" did not complete successfully: exit code: 1' : 'Build time: 41.20 seconds',
+        ];
+    }
+    if (deployment.outcome === 'failed-build')
+        return [];
+    return [
+        'Starting Container',
+        deployment.outcome === 'failed-deploy' ? 'Error: Cannot find module \'/app/dist/server.js\'' : 'listening on 0.0.0.0:8080',
+        ...(deployment.outcome === 'crash' ? ['Error: connect ECONNREFUSED 10.0.0.7:6379', 'npm error code 1'] : []),
+    ];
+}
 
 ;// CONCATENATED MODULE: ./src/emulator/vercel-model.ts
 
@@ -37326,6 +37412,19 @@ function latestSha(ctx, serviceId, environmentId) {
         .filter((deployment) => deployment.serviceId === serviceId && deployment.environmentId === environmentId)
         .sort((a, b) => b.createdAt - a.createdAt)[0]?.sha;
 }
+function logLines(args, ctx, kind) {
+    const deployment = deploymentFor(ctx, str(args, 'deploymentId'));
+    const lines = railwayLogLines(ctx.hctx.root.railway, deployment, kind);
+    const limit = typeof args['limit'] === 'number' && args['limit'] > 0 ? args['limit'] : lines.length;
+    const at = new Date(deployment.createdAt).getTime();
+    return lines.slice(-limit).map((message, i) => ({
+        __typename: 'Log',
+        timestamp: new Date(at + i * 1000).toISOString(),
+        message,
+        severity: /error/i.test(message) ? 'error' : 'info',
+        attributes: [],
+    }));
+}
 const CANCELABLE = ['QUEUED', 'INITIALIZING', 'BUILDING', 'WAITING'];
 const FIELDS = {
     deployment: {
@@ -37361,6 +37460,20 @@ const FIELDS = {
                 .sort((a, b) => b.createdAt - a.createdAt);
             return connection(all, args, (deployment) => readDeployment(ctx, deployment));
         },
+    },
+    // Log = { timestamp, message, severity?, attributes { key value } } (reference §2.2). Which end
+    // `limit` keeps is UNCONFIRMED; the emulator keeps the newest lines, oldest first, as a tail.
+    buildLogs: {
+        kind: 'object',
+        mutation: false,
+        typeName: '[Log!]!',
+        resolve: (args, ctx) => logLines(args, ctx, 'build'),
+    },
+    deploymentLogs: {
+        kind: 'object',
+        mutation: false,
+        typeName: '[Log!]!',
+        resolve: (args, ctx) => logLines(args, ctx, 'deploy'),
     },
     serviceInstance: {
         kind: 'object',

@@ -2,7 +2,7 @@ import type { Logger } from '../core/host.js';
 import { formatDuration } from '../core/duration.js';
 import { errorText } from '../release/adapter-context.js';
 import type { Clock } from '../release/clock.js';
-import type { ComponentAdapter, ComponentName, Environment, Observation, Pin, RollbackTarget } from '../release/component.js';
+import type { ComponentAdapter, ComponentName, Environment, LogExcerpt, Observation, Pin, RollbackTarget } from '../release/component.js';
 import type { DeploymentRecord } from '../release/github-record.js';
 import type { Patience } from '../release/poll.js';
 import type { RollbackPlan } from '../release/plan.js';
@@ -59,6 +59,8 @@ export interface ComponentReport {
   verify?: VerifyResult;
   notes: string[];
   restore?: RestoreResult;
+  /** The end of the platform's logs for a failed deployment (Railway). */
+  logs?: LogExcerpt[];
 }
 
 /**
@@ -327,6 +329,7 @@ async function deployComponent(adapter: ComponentAdapter, report: ComponentRepor
       report.result = 'failed';
       report.error = `${deployment.id} ended ${deployment.state}${deployment.error ? `: ${deployment.error}` : ''}${deployment.logUrl ? ` (logs: ${deployment.logUrl})` : ''}`;
       log.error(`${name}: ${report.error}`);
+      await readFailureLogs(adapter, deployment, report, deps);
       return;
     }
     // Built and, on both platforms, already serving: cancelled now, it stays, unverified.
@@ -365,6 +368,7 @@ async function deployComponent(adapter: ComponentAdapter, report: ComponentRepor
       report.result = 'failed';
       report.error = `${settled.id} reached ${deployment.state} and then ended ${settled.state}${settled.error ? `: ${settled.error}` : ''}`;
       log.error(`${name}: ${report.error}`);
+      await readFailureLogs(adapter, settled, report, deps);
       return;
     }
     report.result = 'deployed';
@@ -376,6 +380,17 @@ async function deployComponent(adapter: ComponentAdapter, report: ComponentRepor
   } finally {
     done();
   }
+}
+
+/** Why it failed, in the platform's words: a log that cannot be read is a note, never a new failure. */
+async function readFailureLogs(adapter: ComponentAdapter, observation: Observation, report: ComponentReport, deps: DeployDeps): Promise<void> {
+  try {
+    report.logs = await adapter.failureLogs(observation);
+  } catch (error) {
+    report.notes.push(`could not read the logs of ${observation.id}: ${errorText(error)}`);
+    return;
+  }
+  for (const excerpt of report.logs) deps.log.info(`${adapter.component}: ${excerpt.title}:\n${excerpt.lines.map((line) => `  ${line}`).join('\n')}`);
 }
 
 /** Only a build this run started is cancelled; one adopted from another run is that run's. */
@@ -406,6 +421,7 @@ async function confirm(adapters: ComponentAdapter[], reports: Map<ComponentName,
         report.error = `${now.id} reached ${report.deployment.state} and then ended ${now.state}${now.error ? `: ${now.error}` : ''}`;
         report.deployment = now;
         deps.log.error(`${adapter.component}: ${report.error}`);
+        await readFailureLogs(adapter, now, report, deps);
       }
     } catch (error) {
       deps.log.warn(`${adapter.component}: could not re-read ${report.deployment.id} (${errorText(error)}); keeping the earlier answer`);

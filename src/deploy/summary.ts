@@ -31,7 +31,17 @@ export function renderDeploySummary(report: DeployReport): string {
   );
   const notes = report.components.flatMap((c) => [...c.notes.map((note) => `- ${c.component}: ${note}`), ...(c.error ? [`- ${c.component}: ${c.error}`] : [])]);
   if (notes.length) parts.push(heading(3, 'What happened'), notes.join('\n'));
+  for (const c of report.components) {
+    for (const excerpt of c.logs ?? []) parts.push(details(`${c.component}: ${excerpt.title}`, codeBlock(excerpt.lines.join('\n'))));
+  }
   if (report.githubDeploymentId !== null) parts.push(`GitHub deployment: ${report.githubDeploymentId}`);
   if (report.plan) parts.push(details('Rollback plan (input of the rollback action)', '```json\n' + JSON.stringify(report.plan, null, 2) + '\n```'));
   return parts.join('\n\n') + '\n';
+}
+
+/** A fenced block that a log line full of backticks cannot close early. */
+function codeBlock(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}text\n${text}\n${fence}`;
 }

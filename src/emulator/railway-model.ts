@@ -14,6 +14,9 @@ export interface RailwayPlan {
   timing?: StepTiming;
   /** Status reads spent in SUCCESS before CRASHED (outcome `crash`); default 1. */
   crashAfterReads?: number;
+  /** Lines `buildLogs` / `deploymentLogs` return for this commit (default: made up from the outcome). */
+  buildLog?: string[];
+  deployLog?: string[];
 }
 
 export interface RailwaySettings {
@@ -279,4 +282,27 @@ export function serializeRailwayDeployment(state: RailwayState, deployment: Rail
     environment: { __typename: 'Environment', id: deployment.environmentId, name: environment?.name ?? null },
     service: { __typename: 'Service', id: deployment.serviceId, name: service?.name ?? null },
   };
+}
+
+/**
+ * The log lines of a deployment: the commit's scripted ones, else a few made up from its outcome,
+ * so a failure has something to show. A build that has not started has no lines.
+ */
+export function railwayLogLines(state: RailwayState, deployment: RailwayDeployment, kind: 'build' | 'deploy'): string[] {
+  const plan = railwayPlanFor(state, deployment.sha);
+  const scripted = kind === 'build' ? plan.buildLog : plan.deployLog;
+  if (scripted) return scripted;
+  if (kind === 'build') {
+    return [
+      `Using Nixpacks for commit ${deployment.sha.slice(0, 7)}`,
+      'npm ci',
+      deployment.outcome === 'failed-build' ? 'ERROR: failed to solve: process "/bin/bash -ol pipefail -c npm run build" did not complete successfully: exit code: 1' : 'Build time: 41.20 seconds',
+    ];
+  }
+  if (deployment.outcome === 'failed-build') return [];
+  return [
+    'Starting Container',
+    deployment.outcome === 'failed-deploy' ? 'Error: Cannot find module \'/app/dist/server.js\'' : 'listening on 0.0.0.0:8080',
+    ...(deployment.outcome === 'crash' ? ['Error: connect ECONNREFUSED 10.0.0.7:6379', 'npm error code 1'] : []),
+  ];
 }

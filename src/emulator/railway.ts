@@ -26,6 +26,7 @@ import {
   tickRailway,
   type RailwayDeployment,
   type RailwayStatus,
+  railwayLogLines,
 } from './railway-model.js';
 import { extensionContext, fakeSha, type HandlerCtx } from './runtime.js';
 
@@ -252,6 +253,20 @@ function latestSha(ctx: Rctx, serviceId: string, environmentId: string): string 
     .sort((a, b) => b.createdAt - a.createdAt)[0]?.sha;
 }
 
+function logLines(args: Record<string, unknown>, ctx: Rctx, kind: 'build' | 'deploy'): Record<string, unknown>[] {
+  const deployment = deploymentFor(ctx, str(args, 'deploymentId'));
+  const lines = railwayLogLines(ctx.hctx.root.railway, deployment, kind);
+  const limit = typeof args['limit'] === 'number' && args['limit'] > 0 ? args['limit'] : lines.length;
+  const at = new Date(deployment.createdAt).getTime();
+  return lines.slice(-limit).map((message, i) => ({
+    __typename: 'Log',
+    timestamp: new Date(at + i * 1000).toISOString(),
+    message,
+    severity: /error/i.test(message) ? 'error' : 'info',
+    attributes: [],
+  }));
+}
+
 const CANCELABLE: readonly RailwayStatus[] = ['QUEUED', 'INITIALIZING', 'BUILDING', 'WAITING'];
 
 const FIELDS: Record<string, FieldSpec> = {
@@ -287,6 +302,20 @@ const FIELDS: Record<string, FieldSpec> = {
         .sort((a, b) => b.createdAt - a.createdAt);
       return connection(all, args, (deployment) => readDeployment(ctx, deployment));
     },
+  },
+  // Log = { timestamp, message, severity?, attributes { key value } } (reference §2.2). Which end
+  // `limit` keeps is UNCONFIRMED; the emulator keeps the newest lines, oldest first, as a tail.
+  buildLogs: {
+    kind: 'object',
+    mutation: false,
+    typeName: '[Log!]!',
+    resolve: (args, ctx) => logLines(args, ctx, 'build'),
+  },
+  deploymentLogs: {
+    kind: 'object',
+    mutation: false,
+    typeName: '[Log!]!',
+    resolve: (args, ctx) => logLines(args, ctx, 'deploy'),
   },
   serviceInstance: {
     kind: 'object',

@@ -79,6 +79,27 @@ export class RailwayClient {
     return railwayDeployment(data.deployment, `deployment ${id}`);
   }
 
+  /**
+   * The last `limit` lines of a deployment's build or runtime log (reference §2.2: buildLogs /
+   * deploymentLogs, from Railway's CLI). Which end `limit` keeps is UNCONFIRMED; lines are sorted
+   * by timestamp here either way.
+   */
+  async logs(kind: 'build' | 'deployment', deploymentId: string, limit: number): Promise<{ timestamp: string; message: string; severity: string | null }[]> {
+    const field = kind === 'build' ? 'buildLogs' : 'deploymentLogs';
+    const name = kind === 'build' ? 'BuildLogs' : 'DeploymentLogs';
+    const data = await this.graphql<Record<string, unknown>>(
+      name,
+      `query ${name}($deploymentId: String!, $limit: Int) { ${field}(deploymentId: $deploymentId, limit: $limit) { timestamp message severity } }`,
+      { deploymentId, limit },
+    );
+    const lines = data[field];
+    if (!Array.isArray(lines)) throw unexpectedShape(this.provider, field, 'expected a list of log lines');
+    return lines
+      .filter((line): line is { timestamp?: unknown; message: string; severity?: unknown } => typeof line?.message === 'string')
+      .map((line) => ({ timestamp: typeof line.timestamp === 'string' ? line.timestamp : '', message: line.message, severity: typeof line.severity === 'string' ? line.severity : null }))
+      .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+  }
+
   /** Newest first (ordering UNCONFIRMED in the reference, §2.2: callers sort by createdAt too). */
   async deployments(input: DeploymentListInput, first = 10): Promise<RailwayDeployment[]> {
     const data = await this.graphql<{ deployments: { edges?: { node: unknown }[] } | null }>(

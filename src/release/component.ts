@@ -93,6 +93,14 @@ export interface ComponentAdapter {
   rollbackTo(target: RollbackTarget, reason: string, context: WaitContext, mode: RestoreMode): Promise<Observation>;
   /** The last deployment before the current one that served successfully (`to: previous`). */
   previous(): Promise<RollbackTarget | null>;
+  /** The end of the logs that explain a failed deployment; empty where the platform offers none. */
+  failureLogs(observation: Observation): Promise<LogExcerpt[]>;
+}
+
+/** A titled tail of a log: `build log of 4f2e…, last 20 lines`. */
+export interface LogExcerpt {
+  title: string;
+  lines: string[];
 }
 
 export type RestoreMode = 'pin' | 'promote';

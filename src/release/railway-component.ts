@@ -1,7 +1,10 @@
 import { railwayCommitOf, railwayUrl, type RailwayClient, type RailwayDeployment, type RailwayStatus } from '../providers/railway.js';
 import { waitForSettled, type AdapterContext } from './adapter-context.js';
-import { ReleaseError, type ComponentAdapter, type Observation, type Pin, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
+import { ReleaseError, type ComponentAdapter, type LogExcerpt, type Observation, type Pin, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
 import { mutateOnce } from './mutation.js';
+
+/** Enough of a log to show the error and what led to it, short enough for a job summary. */
+const LOG_TAIL_LINES = 20;
 
 export interface RailwayComponentOptions {
   client: RailwayClient;
@@ -157,6 +160,17 @@ export class RailwayComponent implements ComponentAdapter {
 
   private mutationOptions() {
     return { clock: this.options.context.clock, log: this.options.context.log, settleMs: this.options.context.settleMs };
+  }
+
+  /** FAILED: the build or the start may be at fault, so both logs; CRASHED: the runtime log. */
+  async failureLogs(observation: Observation): Promise<LogExcerpt[]> {
+    const kinds: ('build' | 'deployment')[] = observation.state === 'FAILED' ? ['build', 'deployment'] : observation.state === 'CRASHED' ? ['deployment'] : [];
+    const excerpts: LogExcerpt[] = [];
+    for (const kind of kinds) {
+      const lines = await this.client.logs(kind, observation.id, LOG_TAIL_LINES);
+      if (lines.length > 0) excerpts.push({ title: `${kind} log of ${observation.id}, last ${lines.length} lines`, lines: lines.map((line) => line.message) });
+    }
+    return excerpts;
   }
 
   /** Dashboard link of a deployment (URL pattern UNCONFIRMED; the API has no log URL field). */

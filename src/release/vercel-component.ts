@@ -7,7 +7,7 @@ import {
   type VercelReadyState,
 } from '../providers/vercel.js';
 import { errorText, waitForSettled, type AdapterContext } from './adapter-context.js';
-import { ReleaseError, type ComponentAdapter, type Environment, type Observation, type Pin, type RestoreMode, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
+import { ReleaseError, type ComponentAdapter, type Environment, type LogExcerpt, type Observation, type Pin, type RestoreMode, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
 import { mutateOnce } from './mutation.js';
 import { pollUntil } from './poll.js';
 
@@ -131,6 +131,14 @@ export class VercelComponent implements ComponentAdapter {
       if ((await settled().catch(() => null)) === true) return;
       throw error;
     }
+  }
+
+  /**
+   * None: the reference documents no build-log read for Vercel; the deployment's errorCode and
+   * errorMessage (in the observation) and its inspector link are what a failure shows.
+   */
+  async failureLogs(): Promise<LogExcerpt[]> {
+    return [];
   }
 
   async isServing(deploymentId: string): Promise<boolean> {
