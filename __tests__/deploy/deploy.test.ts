@@ -112,6 +112,11 @@ describe('deploy action (bundle) against the emulator', () => {
     expect(result.outputs['frontend-deployment-id']).toBe(oldFrontend);
     expect(fx.githubDeployments()[0].statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
     expect(result.errors.join('\n')).toMatch(/^deploy: frontend failed: .*Rolled back: backend restored, frontend not-needed/m);
+    // The end of the build output, newest lines asked for and shown oldest first (event shape UNCONFIRMED).
+    const [events] = fx.control.requests({ provider: 'vercel', path: '/events' });
+    expect(events.path).toMatch(/^\/v3\/deployments\/dpl_\w+\/events/);
+    expect(events.query).toMatchObject({ direction: 'backward', limit: '20', follow: '0' });
+    expect(result.summary).toMatch(/<summary>frontend: build log of dpl_\w+, last 3 lines<\/summary>\s+```text\nCloning \(Commit: feed000\)\nRunning "npm run build"\nType error: Property x does not exist\n```/);
   });
 
   it('rolls back a backend that reached SUCCESS and then CRASHED, and does not start the frontend', async () => {

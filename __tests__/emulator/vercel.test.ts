@@ -287,3 +287,17 @@ describe('Vercel promote and instant rollback', () => {
     expect((await call(`${project.productionUrl}/health`)).status).toBe(404);
   });
 });
+
+describe('Vercel build output (GET /v3/deployments/:id/events; event shape UNCONFIRMED)', () => {
+  it('returns stdout/stderr events with payload.text; direction=backward and limit give the newest lines', async () => {
+    const { projectId } = await emu.control.seedVercelProject();
+    emu.control.setCommit(sha(5), { vercel: { outcome: 'error', buildLog: ['a', 'b', 'Error: c'] } });
+    const { id } = (await deploy(projectId, sha(5))).json();
+    const all = (await call(`${emu.urls.vercel}/v3/deployments/${id}/events?follow=0`, { headers: auth })).json();
+    expect(all.map((e: { type: string; payload: { text: string } }) => [e.type, e.payload.text])).toEqual([['stdout', 'a'], ['stdout', 'b'], ['stderr', 'Error: c']]);
+    expect(all[0].payload.deploymentId).toBe(id);
+    const newest = (await call(`${emu.urls.vercel}/v3/deployments/${id}/events?direction=backward&limit=2`, { headers: auth })).json();
+    expect(newest.map((e: { payload: { text: string } }) => e.payload.text)).toEqual(['Error: c', 'b']);
+    expect((await call(`${emu.urls.vercel}/v3/deployments/dpl_nope/events`, { headers: auth })).status).toBe(404);
+  });
+});

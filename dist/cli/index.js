@@ -28857,6 +28857,27 @@ class VercelClient {
         const response = await this.send('GET', `/v13/deployments/${encodeURIComponent(id)}${this.scope({})}`, `get deployment ${id}`);
         return deployment(jsonBody(this.provider, `get deployment ${id}`, response), `get deployment ${id}`);
     }
+    /**
+     * The last `limit` lines of a deployment's build output, oldest first. Endpoint and parameters:
+     * Vercel's REST reference (GET /v3/deployments/{idOrUrl}/events, direction, limit, follow). The
+     * event shape ({ type, created, payload: { text } }) is UNCONFIRMED: events without text are
+     * skipped, a top-level `text` is read too.
+     */
+    async buildLog(id, limit) {
+        const what = `read the build log of ${id}`;
+        const response = await this.send('GET', `/v3/deployments/${encodeURIComponent(id)}/events${this.scope({ direction: 'backward', limit, follow: 0 })}`, what);
+        const body = jsonBody(this.provider, what, response);
+        if (!Array.isArray(body))
+            throw unexpectedShape(this.provider, what, 'expected a list of events');
+        const lines = [];
+        for (const event of body) {
+            const text = typeof event?.payload?.text === 'string' ? event.payload.text : typeof event?.text === 'string' ? event.text : undefined;
+            if (text === undefined || (event.type !== undefined && !['stdout', 'stderr', 'command'].includes(String(event.type))))
+                continue;
+            lines.push({ created: typeof event.created === 'number' ? event.created : 0, text });
+        }
+        return lines.sort((a, b) => a.created - b.created).map((line) => line.text);
+    }
     /** One page, newest first. List items are keyed `uid`; they are returned with `id` like the rest. */
     async listDeployments(q) {
         const version = this.options.listVersion ?? 'v6';
@@ -29324,6 +29345,8 @@ function runUrl(env) {
 const COMPONENTS = ['frontend', 'backend'];
 const PROVIDER_OF = { frontend: 'vercel', backend: 'railway' };
 const ENVIRONMENTS = ['production', 'staging', 'preview'];
+/** Enough of a log to show the error and what led to it, short enough for a job summary. */
+const LOG_TAIL_LINES = 20;
 /** Thrown by an adapter when it cannot do what was asked; the message is for people. */
 class ReleaseError extends Error {
     name = 'ReleaseError';
@@ -29334,8 +29357,6 @@ class ReleaseError extends Error {
 
 
 
-/** Enough of a log to show the error and what led to it, short enough for a job summary. */
-const LOG_TAIL_LINES = 20;
 const PENDING = ['QUEUED', 'WAITING', 'INITIALIZING', 'BUILDING', 'DEPLOYING', 'NEEDS_APPROVAL'];
 /** What serves: SUCCESS, or SLEEPING (a serverless app asleep after it deployed fine). */
 const SERVING = ['SUCCESS', 'SLEEPING'];
@@ -29615,12 +29636,12 @@ class VercelComponent {
             throw error;
         }
     }
-    /**
-     * None: the reference documents no build-log read for Vercel; the deployment's errorCode and
-     * errorMessage (in the observation) and its inspector link are what a failure shows.
-     */
-    async failureLogs() {
-        return [];
+    /** ERROR: the end of the build output (a CANCELED or BLOCKED build says nothing more). */
+    async failureLogs(observation) {
+        if (observation.state !== 'ERROR')
+            return [];
+        const lines = await this.client.buildLog(observation.id, LOG_TAIL_LINES);
+        return lines.length > 0 ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines }] : [];
     }
     async isServing(deploymentId) {
         if (!this.production)
@@ -35704,6 +35725,20 @@ function vercelAppTarget(root, key) {
 function currentVercelStep(deployment) {
     return currentStep(deployment.progress);
 }
+/** A deployment's build output: the commit's scripted lines, else a few made up from its outcome. */
+function vercelBuildLines(state, deployment) {
+    const plan = planFor(state, deployment.sha);
+    if (plan.buildLog)
+        return plan.buildLog;
+    if (deployment.readyState === 'QUEUED')
+        return [];
+    const failed = deployment.outcome === 'error';
+    return [
+        `Cloning (Commit: ${deployment.sha.slice(0, 7)})`,
+        'Running "npm run build"',
+        ...(failed ? [deployment.errorMessage ?? 'Error: Command "npm run build" exited with 1'] : ['Build Completed']),
+    ];
+}
 
 ;// CONCATENATED MODULE: ./src/emulator/seed.ts
 
@@ -38064,6 +38099,7 @@ const vercelProvider = {
 const vercel_routes = [
     { method: 'POST', path: '/v13/deployments', handle: vercel_createDeployment },
     { method: 'GET', path: '/v13/deployments/:idOrUrl', handle: getDeployment },
+    { method: 'GET', path: '/v3/deployments/:idOrUrl/events', handle: deploymentEvents },
     { method: 'GET', path: '/v6/deployments', handle: vercel_listDeployments },
     { method: 'GET', path: '/v7/deployments', handle: vercel_listDeployments },
     { method: 'PATCH', path: '/v12/deployments/:id/cancel', handle: cancelDeployment },
@@ -38196,6 +38232,27 @@ function getDeployment(req, ctx) {
         return notFound('deployment', req.params['idOrUrl'] ?? '');
     advanceDeployment(ctx.root, deployment, ctx.rt.clock.now(), true);
     return json(200, serializeDeployment(ctx, deployment));
+}
+/**
+ * Build output as JSON (follow=0). The endpoint and its direction/limit parameters are in Vercel's
+ * REST reference (vercel.com/docs/rest-api/deployments/get-deployment-events); the event shape,
+ * an array of { type: 'stdout' | 'stderr', created, payload: { text, deploymentId } }, is
+ * UNCONFIRMED: it is what public scripts read (`.[] | .payload.text`), not a documented schema.
+ */
+function deploymentEvents(req, ctx) {
+    const deployment = findDeployment(ctx, req.params['idOrUrl'] ?? '');
+    if (!deployment)
+        return notFound('deployment', req.params['idOrUrl'] ?? '');
+    advanceDeployment(ctx.root, deployment, ctx.rt.clock.now(), true);
+    const events = vercelBuildLines(ctx.root.vercel, deployment).map((text, i) => ({
+        type: /error/i.test(text) ? 'stderr' : 'stdout',
+        created: deployment.createdAt + i * 1000,
+        payload: { text, deploymentId: deployment.id, id: `evt_${deployment.id}_${i}`, date: deployment.createdAt + i * 1000 },
+    }));
+    if (req.query.get('direction') === 'backward')
+        events.reverse();
+    const limit = Number(req.query.get('limit') ?? '-1');
+    return json(200, limit > 0 ? events.slice(0, limit) : events);
 }
 function serializeDeployment(_ctx, deployment) {
     const body = {

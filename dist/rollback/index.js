@@ -16587,6 +16587,27 @@ class VercelClient {
         const response = await this.send('GET', `/v13/deployments/${encodeURIComponent(id)}${this.scope({})}`, `get deployment ${id}`);
         return deployment(jsonBody(this.provider, `get deployment ${id}`, response), `get deployment ${id}`);
     }
+    /**
+     * The last `limit` lines of a deployment's build output, oldest first. Endpoint and parameters:
+     * Vercel's REST reference (GET /v3/deployments/{idOrUrl}/events, direction, limit, follow). The
+     * event shape ({ type, created, payload: { text } }) is UNCONFIRMED: events without text are
+     * skipped, a top-level `text` is read too.
+     */
+    async buildLog(id, limit) {
+        const what = `read the build log of ${id}`;
+        const response = await this.send('GET', `/v3/deployments/${encodeURIComponent(id)}/events${this.scope({ direction: 'backward', limit, follow: 0 })}`, what);
+        const body = jsonBody(this.provider, what, response);
+        if (!Array.isArray(body))
+            throw unexpectedShape(this.provider, what, 'expected a list of events');
+        const lines = [];
+        for (const event of body) {
+            const text = typeof event?.payload?.text === 'string' ? event.payload.text : typeof event?.text === 'string' ? event.text : undefined;
+            if (text === undefined || (event.type !== undefined && !['stdout', 'stderr', 'command'].includes(String(event.type))))
+                continue;
+            lines.push({ created: typeof event.created === 'number' ? event.created : 0, text });
+        }
+        return lines.sort((a, b) => a.created - b.created).map((line) => line.text);
+    }
     /** One page, newest first. List items are keyed `uid`; they are returned with `id` like the rest. */
     async listDeployments(q) {
         const version = this.options.listVersion ?? 'v6';
@@ -17092,6 +17113,8 @@ function runUrl(env) {
 const COMPONENTS = ['frontend', 'backend'];
 const PROVIDER_OF = { frontend: 'vercel', backend: 'railway' };
 const ENVIRONMENTS = ['production', 'staging', 'preview'];
+/** Enough of a log to show the error and what led to it, short enough for a job summary. */
+const LOG_TAIL_LINES = 20;
 /** Thrown by an adapter when it cannot do what was asked; the message is for people. */
 class ReleaseError extends Error {
     name = 'ReleaseError';
@@ -17102,8 +17125,6 @@ class ReleaseError extends Error {
 
 
 
-/** Enough of a log to show the error and what led to it, short enough for a job summary. */
-const LOG_TAIL_LINES = 20;
 const PENDING = ['QUEUED', 'WAITING', 'INITIALIZING', 'BUILDING', 'DEPLOYING', 'NEEDS_APPROVAL'];
 /** What serves: SUCCESS, or SLEEPING (a serverless app asleep after it deployed fine). */
 const SERVING = ['SUCCESS', 'SLEEPING'];
@@ -17383,12 +17404,12 @@ class VercelComponent {
             throw error;
         }
     }
-    /**
-     * None: the reference documents no build-log read for Vercel; the deployment's errorCode and
-     * errorMessage (in the observation) and its inspector link are what a failure shows.
-     */
-    async failureLogs() {
-        return [];
+    /** ERROR: the end of the build output (a CANCELED or BLOCKED build says nothing more). */
+    async failureLogs(observation) {
+        if (observation.state !== 'ERROR')
+            return [];
+        const lines = await this.client.buildLog(observation.id, LOG_TAIL_LINES);
+        return lines.length > 0 ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines }] : [];
     }
     async isServing(deploymentId) {
         if (!this.production)

@@ -13,6 +13,8 @@ export interface VercelPlan {
   outcome?: VercelOutcome;
   timing?: StepTiming;
   errorMessage?: string;
+  /** The build output `/v3/deployments/:id/events` returns for this commit (default: made up). */
+  buildLog?: string[];
 }
 
 export interface VercelSettings {
@@ -250,4 +252,17 @@ export function vercelAppTarget(root: EmulatorState, key: string): AppTarget | u
 
 export function currentVercelStep(deployment: VercelDeployment): string {
   return currentStep(deployment.progress);
+}
+
+/** A deployment's build output: the commit's scripted lines, else a few made up from its outcome. */
+export function vercelBuildLines(state: VercelState, deployment: VercelDeployment): string[] {
+  const plan = planFor(state, deployment.sha);
+  if (plan.buildLog) return plan.buildLog;
+  if (deployment.readyState === 'QUEUED') return [];
+  const failed = deployment.outcome === 'error';
+  return [
+    `Cloning (Commit: ${deployment.sha.slice(0, 7)})`,
+    'Running "npm run build"',
+    ...(failed ? [deployment.errorMessage ?? 'Error: Command "npm run build" exited with 1'] : ['Build Completed']),
+  ];
 }

@@ -9,6 +9,7 @@ import {
   newProgress,
   planFor,
   startAliasJob,
+  vercelBuildLines,
   tickVercel,
   VERCEL_CANCELABLE,
   type VercelDeployment,
@@ -71,6 +72,7 @@ export const vercelProvider: Provider = {
 const routes: Route<VercelCtx>[] = [
   { method: 'POST', path: '/v13/deployments', handle: createDeployment },
   { method: 'GET', path: '/v13/deployments/:idOrUrl', handle: getDeployment },
+  { method: 'GET', path: '/v3/deployments/:idOrUrl/events', handle: deploymentEvents },
   { method: 'GET', path: '/v6/deployments', handle: listDeployments },
   { method: 'GET', path: '/v7/deployments', handle: listDeployments },
   { method: 'PATCH', path: '/v12/deployments/:id/cancel', handle: cancelDeployment },
@@ -202,6 +204,26 @@ function getDeployment(req: EmuRequest, ctx: VercelCtx): Answer {
   if (!deployment) return notFound('deployment', req.params['idOrUrl'] ?? '');
   advanceDeployment(ctx.root, deployment, ctx.rt.clock.now(), true);
   return json(200, serializeDeployment(ctx, deployment));
+}
+
+/**
+ * Build output as JSON (follow=0). The endpoint and its direction/limit parameters are in Vercel's
+ * REST reference (vercel.com/docs/rest-api/deployments/get-deployment-events); the event shape,
+ * an array of { type: 'stdout' | 'stderr', created, payload: { text, deploymentId } }, is
+ * UNCONFIRMED: it is what public scripts read (`.[] | .payload.text`), not a documented schema.
+ */
+function deploymentEvents(req: EmuRequest, ctx: VercelCtx): Answer {
+  const deployment = findDeployment(ctx, req.params['idOrUrl'] ?? '');
+  if (!deployment) return notFound('deployment', req.params['idOrUrl'] ?? '');
+  advanceDeployment(ctx.root, deployment, ctx.rt.clock.now(), true);
+  const events = vercelBuildLines(ctx.root.vercel, deployment).map((text, i) => ({
+    type: /error/i.test(text) ? 'stderr' : 'stdout',
+    created: deployment.createdAt + i * 1000,
+    payload: { text, deploymentId: deployment.id, id: `evt_${deployment.id}_${i}`, date: deployment.createdAt + i * 1000 },
+  }));
+  if (req.query.get('direction') === 'backward') events.reverse();
+  const limit = Number(req.query.get('limit') ?? '-1');
+  return json(200, limit > 0 ? events.slice(0, limit) : events);
 }
 
 function serializeDeployment(_ctx: HandlerCtx, deployment: VercelDeployment): Record<string, unknown> {

@@ -115,6 +115,26 @@ export class VercelClient {
     return deployment(jsonBody(this.provider, `get deployment ${id}`, response), `get deployment ${id}`);
   }
 
+  /**
+   * The last `limit` lines of a deployment's build output, oldest first. Endpoint and parameters:
+   * Vercel's REST reference (GET /v3/deployments/{idOrUrl}/events, direction, limit, follow). The
+   * event shape ({ type, created, payload: { text } }) is UNCONFIRMED: events without text are
+   * skipped, a top-level `text` is read too.
+   */
+  async buildLog(id: string, limit: number): Promise<string[]> {
+    const what = `read the build log of ${id}`;
+    const response = await this.send('GET', `/v3/deployments/${encodeURIComponent(id)}/events${this.scope({ direction: 'backward', limit, follow: 0 })}`, what);
+    const body = jsonBody(this.provider, what, response);
+    if (!Array.isArray(body)) throw unexpectedShape(this.provider, what, 'expected a list of events');
+    const lines: { created: number; text: string }[] = [];
+    for (const event of body as { type?: unknown; created?: unknown; text?: unknown; payload?: { text?: unknown } }[]) {
+      const text = typeof event?.payload?.text === 'string' ? event.payload.text : typeof event?.text === 'string' ? event.text : undefined;
+      if (text === undefined || (event.type !== undefined && !['stdout', 'stderr', 'command'].includes(String(event.type)))) continue;
+      lines.push({ created: typeof event.created === 'number' ? event.created : 0, text });
+    }
+    return lines.sort((a, b) => a.created - b.created).map((line) => line.text);
+  }
+
   /** One page, newest first. List items are keyed `uid`; they are returned with `id` like the rest. */
   async listDeployments(q: ListDeploymentsQuery): Promise<{ deployments: VercelDeployment[]; next: number | null }> {
     const version = this.options.listVersion ?? 'v6';

@@ -97,6 +97,9 @@ export interface ComponentAdapter {
   failureLogs(observation: Observation): Promise<LogExcerpt[]>;
 }
 
+/** Enough of a log to show the error and what led to it, short enough for a job summary. */
+export const LOG_TAIL_LINES = 20;
+
 /** A titled tail of a log: `build log of 4f2e…, last 20 lines`. */
 export interface LogExcerpt {
   title: string;

@@ -1,10 +1,7 @@
 import { railwayCommitOf, railwayUrl, type RailwayClient, type RailwayDeployment, type RailwayStatus } from '../providers/railway.js';
 import { waitForSettled, type AdapterContext } from './adapter-context.js';
-import { ReleaseError, type ComponentAdapter, type LogExcerpt, type Observation, type Pin, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
+import { ReleaseError, type ComponentAdapter, LOG_TAIL_LINES, type LogExcerpt, type Observation, type Pin, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
 import { mutateOnce } from './mutation.js';
-
-/** Enough of a log to show the error and what led to it, short enough for a job summary. */
-const LOG_TAIL_LINES = 20;
 
 export interface RailwayComponentOptions {
   client: RailwayClient;

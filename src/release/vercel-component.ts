@@ -7,7 +7,7 @@ import {
   type VercelReadyState,
 } from '../providers/vercel.js';
 import { errorText, waitForSettled, type AdapterContext } from './adapter-context.js';
-import { ReleaseError, type ComponentAdapter, type Environment, type LogExcerpt, type Observation, type Pin, type RestoreMode, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
+import { ReleaseError, type ComponentAdapter, type Environment, LOG_TAIL_LINES, type LogExcerpt, type Observation, type Pin, type RestoreMode, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
 import { mutateOnce } from './mutation.js';
 import { pollUntil } from './poll.js';
 
@@ -133,12 +133,11 @@ export class VercelComponent implements ComponentAdapter {
     }
   }
 
-  /**
-   * None: the reference documents no build-log read for Vercel; the deployment's errorCode and
-   * errorMessage (in the observation) and its inspector link are what a failure shows.
-   */
-  async failureLogs(): Promise<LogExcerpt[]> {
-    return [];
+  /** ERROR: the end of the build output (a CANCELED or BLOCKED build says nothing more). */
+  async failureLogs(observation: Observation): Promise<LogExcerpt[]> {
+    if (observation.state !== 'ERROR') return [];
+    const lines = await this.client.buildLog(observation.id, LOG_TAIL_LINES);
+    return lines.length > 0 ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines }] : [];
   }
 
   async isServing(deploymentId: string): Promise<boolean> {
