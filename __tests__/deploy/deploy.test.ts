@@ -171,8 +171,8 @@ describe('deploy action (bundle) against the emulator', () => {
     fx.control.setCommit(NEW, { vercel: { timing: { readsPerStep: 1, reads: { BUILDING: 0 } } } });
     const sentAt = Date.now() + 2000;
     const result = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW }), signal: { name: 'SIGINT', afterMs: 2000 }, timeoutMs: 30_000 });
-    // The runner sends SIGTERM 7.5 s after SIGINT: the action must be done well before.
-    expect(Date.now() - sentAt).toBeLessThan(5000);
+    // The contract, not a benchmark: the runner sends SIGTERM 7.5 s after SIGINT (it takes ~0.2 s).
+    expect(Date.now() - sentAt).toBeLessThan(7000);
     expect(result.signal).toBeNull();
     expect(result.exitCode).toBe(1);
     expect(result.outputs.status).toBe('cancelled');

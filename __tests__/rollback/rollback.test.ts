@@ -61,6 +61,32 @@ describe('rollback action (bundle) against the emulator', () => {
     expect(fx.tokenLeaks()).toEqual([]);
   });
 
+  it('on a cancelled job (SIGINT) stops waiting, says what was requested, and exits before the runner kills it', async () => {
+    fx = await Fixture.start();
+    const deploy = await deployed();
+    // The Railway rollback deployment (of OLD) never leaves DEPLOYING.
+    fx.control.setCommit(OLD, { railway: { timing: { readsPerStep: 1, reads: { DEPLOYING: 0 } } } });
+    const sentAt = Date.now() + 1500;
+    const result = await runBundle('rollback', {
+      inputs: fx.inputs({ 'rollback-plan': deploy.outputs['rollback-plan'], components: 'backend', reason: 'bad deploy' }),
+      signal: { name: 'SIGINT', afterMs: 1500 },
+      timeoutMs: 30_000,
+    });
+    // The contract: the runner sends SIGTERM 7.5 s after SIGINT.
+    expect(Date.now() - sentAt).toBeLessThan(7000);
+    expect(result.signal).toBeNull();
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.status).toBe('cancelled');
+    expect(result.warnings.join('\n')).toMatch(/Received SIGINT: the job is being cancelled; rollbacks already requested stay requested/);
+    expect(result.errors[0]).toMatch(
+      /^the job was cancelled: backend cancelled: the job was cancelled while going back to \S+ \(rollback deployment \S+ did not reach SUCCESS before the job was cancelled \(last DEPLOYING\)\); check what serves$/,
+    );
+    expect(result.summary).toContain('Rollback cancelled');
+    expect(fx.control.requests({ provider: 'railway', operation: 'deploymentRollback' })).toHaveLength(1);
+    // Its outcome is unknown, so nothing is recorded on GitHub: the deploy's record is untouched.
+    expect(fx.githubDeployments().map((d) => d.statuses.map((s) => s.state))).toEqual([['in_progress', 'success']]);
+  });
+
   it('to: previous finds the last deployment that served before the current one', async () => {
     fx = await Fixture.start({ previous: [OLDER] });
     const result = await rollback({ to: 'previous', reason: 'bad release' });

@@ -29471,8 +29471,10 @@ class RailwayComponent {
         if (found.phase !== 'pending')
             return found;
         const outcome = await this.wait(found.id, startedAt, context);
-        if (outcome.kind !== 'settled')
-            throw new ReleaseError(`rollback deployment ${found.id} did not reach SUCCESS in time (last ${outcome.last?.state ?? 'unknown'})`);
+        if (outcome.kind !== 'settled') {
+            const when = outcome.kind === 'cancelled' ? 'before the job was cancelled' : 'in time';
+            throw new ReleaseError(`rollback deployment ${found.id} did not reach SUCCESS ${when} (last ${outcome.last?.state ?? 'unknown'})`);
+        }
         return outcome.observation;
     }
     async previous() {
@@ -29731,11 +29733,12 @@ class VercelComponent {
             clock,
             schedule: this.options.context.schedule,
             deadline: context.deadline,
+            signal: context.signal,
             startedAt: requestedAfter,
             onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
         });
         if (!result.done)
-            throw new ReleaseError(`${kind} of ${deploymentId}: the alias job did not finish in time`);
+            throw new ReleaseError(`${kind} of ${deploymentId}: the alias job did not finish ${result.cancelled ? 'before the job was cancelled' : 'in time'}`);
         const project = result.value;
         if (project.productionDeployment?.id !== deploymentId) {
             throw new ReleaseError(`${kind} of ${deploymentId}: the alias job ended ${project.lastAliasRequest?.jobStatus}; production still serves ${project.productionDeployment?.id ?? 'nothing'}`);
@@ -30385,6 +30388,9 @@ async function restoreComponent(adapter, target, reason, mode, deps) {
         return { ...base, outcome: 'nothing-to-roll-back', deploymentId: null, url: null, detail };
     }
     const deadline = deps.clock.now() + deps.timeoutMs;
+    if (deps.signal?.aborted) {
+        return { ...base, outcome: 'cancelled', deploymentId: null, url: null, detail: `the job was cancelled before going back to ${target.deploymentId}` };
+    }
     let served;
     try {
         if (mode === 'promote' && (await deps.patience(`${component}: reading what serves`, () => adapter.isServing(target.deploymentId)))) {
@@ -30393,9 +30399,14 @@ async function restoreComponent(adapter, target, reason, mode, deps) {
             return { ...base, outcome: 'not-needed', deploymentId: target.deploymentId, url: target.url, detail };
         }
         deps.log.info(`${component}: going back to ${target.deploymentId}${target.sha ? ` (commit ${target.sha.slice(0, 12)})` : ''}`);
-        served = await adapter.rollbackTo(target, reason, { deadline }, mode);
+        served = await adapter.rollbackTo(target, reason, { deadline, signal: deps.signal }, mode);
     }
     catch (error) {
+        if (deps.signal?.aborted) {
+            const detail = `the job was cancelled while going back to ${target.deploymentId} (${errorText(error)}); check what serves`;
+            deps.log.warn(`${component}: ${detail}`);
+            return { ...base, outcome: 'cancelled', deploymentId: null, url: null, detail };
+        }
         const detail = `rollback to ${target.deploymentId} failed: ${errorText(error)}`;
         deps.log.error(`${component}: ${detail}`);
         return { ...base, outcome: 'needs-a-human', deploymentId: null, url: null, detail };
@@ -30407,6 +30418,9 @@ async function restoreComponent(adapter, target, reason, mode, deps) {
         return { ...base, pinned, outcome: 'needs-a-human', deploymentId: served.id, url: served.url, detail };
     }
     const url = served.url ?? target.url;
+    if (deps.signal?.aborted) {
+        return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, detail: `${served.id} serves again (not verified: the job was cancelled)` };
+    }
     const verify = await deps.verifier.verify(component, url, target.sha).catch((error) => ({ verdict: 'unhealthy', detail: `verification crashed: ${errorText(error)}` }));
     const serving = `${served.id} serves again`;
     switch (verify.verdict) {
@@ -32728,7 +32742,14 @@ async function rollback(settings, deps) {
     // 2. Roll back every component at once: this is an emergency, and they are independent.
     const restored = await log.group('Rolling back', () => Promise.all(adapters
         .filter((adapter) => targets.has(adapter.component))
-        .map((adapter) => restoreComponent(adapter, targets.get(adapter.component) ?? null, settings.reason, 'pin', { clock, log, verifier: deps.verifier, timeoutMs: settings.timeoutMs, patience: deps.patience }))));
+        .map((adapter) => restoreComponent(adapter, targets.get(adapter.component) ?? null, settings.reason, 'pin', {
+        clock,
+        log,
+        verifier: deps.verifier,
+        timeoutMs: settings.timeoutMs,
+        patience: deps.patience,
+        signal: deps.signal,
+    }))));
     results.push(...restored);
     results.sort((a, b) => settings.components.indexOf(a.component) - settings.components.indexOf(b.component));
     for (const result of results)
@@ -32741,15 +32762,19 @@ async function rollback(settings, deps) {
         log.warn(unpin);
     const needsHuman = results.filter((result) => result.outcome === 'needs-a-human');
     const nothing = results.every((result) => result.outcome === 'nothing-to-roll-back');
-    const status = needsHuman.length > 0 ? 'failed' : nothing ? 'nothing-to-roll-back' : 'rolled-back';
-    const message = status === 'failed'
-        ? `${needsHuman.map((result) => `${result.component} needs a human: ${result.detail}`).join('; ')}`
-        : status === 'nothing-to-roll-back'
-            ? `nothing to roll back in ${settings.environment}: no earlier deployment served (first deploy)`
-            : `rolled back ${settings.environment}: ${results.map((result) => `${result.component} ${result.outcome}${result.deploymentId ? ` (${result.deploymentId})` : ''}`).join(', ')}`;
+    const cancelled = results.some((result) => result.outcome === 'cancelled');
+    const status = cancelled ? 'cancelled' : needsHuman.length > 0 ? 'failed' : nothing ? 'nothing-to-roll-back' : 'rolled-back';
+    const message = status === 'cancelled'
+        ? `the job was cancelled: ${results.map((result) => `${result.component} ${result.outcome}: ${result.detail}`).join('; ')}`
+        : status === 'failed'
+            ? `${needsHuman.map((result) => `${result.component} needs a human: ${result.detail}`).join('; ')}`
+            : status === 'nothing-to-roll-back'
+                ? `nothing to roll back in ${settings.environment}: no earlier deployment served (first deploy)`
+                : `rolled back ${settings.environment}: ${results.map((result) => `${result.component} ${result.outcome}${result.deploymentId ? ` (${result.deploymentId})` : ''}`).join(', ')}`;
     // 3. GitHub: the deployment rolled back from is marked failed, the rollback recorded as a deployment.
-    const githubDeploymentId = status === 'nothing-to-roll-back' ? null : await recordOnGitHub(settings, deps, results, status);
-    (status === 'failed' ? log.error : log.info)(message);
+    // A cancelled job has seconds left, and its outcome is not known: it records nothing.
+    const githubDeploymentId = status === 'nothing-to-roll-back' || status === 'cancelled' ? null : await recordOnGitHub(settings, deps, results, status);
+    (status === 'failed' || status === 'cancelled' ? log.error : log.info)(message);
     return {
         status,
         message,
@@ -32795,12 +32820,14 @@ const summary_VERDICT = {
     'rolled-back': `${PASS} Rolled back`,
     'nothing-to-roll-back': `${WARN} Nothing to roll back`,
     failed: `${FAIL} Rollback needs a human`,
+    cancelled: `${FAIL} Rollback cancelled`,
 };
 const OUTCOME = {
     restored: `${PASS} restored`,
     'not-needed': `${PASS} already serving`,
     'nothing-to-roll-back': `${WARN} nothing to roll back`,
     'needs-a-human': `${FAIL} needs a human`,
+    cancelled: `${WARN} cancelled`,
 };
 function renderRollbackSummary(report) {
     const parts = [heading(2, `${summary_VERDICT[report.status]}: ${report.environment}`), report.message, `Reason: ${report.reason}`];
@@ -32819,6 +32846,7 @@ function renderRollbackSummary(report) {
 }
 
 ;// CONCATENATED MODULE: ./src/rollback/main.ts
+
 
 
 
@@ -32848,14 +32876,14 @@ function main_createDefinition(overrides = { clock: systemClock }) {
             const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides);
             let report;
             try {
-                report = await rollback({
+                report = await cancellable((signal) => host.log.warn(`Received ${signal}: the job is being cancelled; rollbacks already requested stay requested`), (signal) => rollback({
                     environment: settings.platform.environment,
                     components: settings.platform.components,
                     source: settings.source,
                     reason: settings.reason,
                     timeoutMs: settings.timeoutMs,
                     githubDeploymentId: settings.githubDeploymentId,
-                }, { ...collaborators, clock: overrides.clock, log: host.log });
+                }, { ...collaborators, clock: overrides.clock, log: host.log, signal }));
             }
             finally {
                 await collaborators.http.close();
@@ -32863,7 +32891,7 @@ function main_createDefinition(overrides = { clock: systemClock }) {
             for (const [name, value] of Object.entries(rollbackOutputs(report)))
                 host.setOutput(name, value);
             await host.writeSummary(renderRollbackSummary(report));
-            if (report.status === 'failed')
+            if (report.status === 'failed' || report.status === 'cancelled')
                 host.fail(`rollback: ${report.message}`);
             return rollbackOutcome(report);
         },
@@ -32872,7 +32900,7 @@ function main_createDefinition(overrides = { clock: systemClock }) {
 /** A rollback is news even when it worked: production had to be restored. */
 function rollbackOutcome(report) {
     return {
-        state: report.status === 'failed' ? 'failure' : 'warning',
+        state: report.status === 'failed' || report.status === 'cancelled' ? 'failure' : 'warning',
         title: `Rollback of ${report.environment}: ${report.status}`,
         details: [report.message, `Reason: ${report.reason || 'not given'}`, ...(report.unpin ? [report.unpin] : [])],
         key: report.environment,

@@ -17239,8 +17239,10 @@ class RailwayComponent {
         if (found.phase !== 'pending')
             return found;
         const outcome = await this.wait(found.id, startedAt, context);
-        if (outcome.kind !== 'settled')
-            throw new ReleaseError(`rollback deployment ${found.id} did not reach SUCCESS in time (last ${outcome.last?.state ?? 'unknown'})`);
+        if (outcome.kind !== 'settled') {
+            const when = outcome.kind === 'cancelled' ? 'before the job was cancelled' : 'in time';
+            throw new ReleaseError(`rollback deployment ${found.id} did not reach SUCCESS ${when} (last ${outcome.last?.state ?? 'unknown'})`);
+        }
         return outcome.observation;
     }
     async previous() {
@@ -17499,11 +17501,12 @@ class VercelComponent {
             clock,
             schedule: this.options.context.schedule,
             deadline: context.deadline,
+            signal: context.signal,
             startedAt: requestedAfter,
             onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
         });
         if (!result.done)
-            throw new ReleaseError(`${kind} of ${deploymentId}: the alias job did not finish in time`);
+            throw new ReleaseError(`${kind} of ${deploymentId}: the alias job did not finish ${result.cancelled ? 'before the job was cancelled' : 'in time'}`);
         const project = result.value;
         if (project.productionDeployment?.id !== deploymentId) {
             throw new ReleaseError(`${kind} of ${deploymentId}: the alias job ended ${project.lastAliasRequest?.jobStatus}; production still serves ${project.productionDeployment?.id ?? 'nothing'}`);
@@ -18157,6 +18160,9 @@ async function restoreComponent(adapter, target, reason, mode, deps) {
         return { ...base, outcome: 'nothing-to-roll-back', deploymentId: null, url: null, detail };
     }
     const deadline = deps.clock.now() + deps.timeoutMs;
+    if (deps.signal?.aborted) {
+        return { ...base, outcome: 'cancelled', deploymentId: null, url: null, detail: `the job was cancelled before going back to ${target.deploymentId}` };
+    }
     let served;
     try {
         if (mode === 'promote' && (await deps.patience(`${component}: reading what serves`, () => adapter.isServing(target.deploymentId)))) {
@@ -18165,9 +18171,14 @@ async function restoreComponent(adapter, target, reason, mode, deps) {
             return { ...base, outcome: 'not-needed', deploymentId: target.deploymentId, url: target.url, detail };
         }
         deps.log.info(`${component}: going back to ${target.deploymentId}${target.sha ? ` (commit ${target.sha.slice(0, 12)})` : ''}`);
-        served = await adapter.rollbackTo(target, reason, { deadline }, mode);
+        served = await adapter.rollbackTo(target, reason, { deadline, signal: deps.signal }, mode);
     }
     catch (error) {
+        if (deps.signal?.aborted) {
+            const detail = `the job was cancelled while going back to ${target.deploymentId} (${errorText(error)}); check what serves`;
+            deps.log.warn(`${component}: ${detail}`);
+            return { ...base, outcome: 'cancelled', deploymentId: null, url: null, detail };
+        }
         const detail = `rollback to ${target.deploymentId} failed: ${errorText(error)}`;
         deps.log.error(`${component}: ${detail}`);
         return { ...base, outcome: 'needs-a-human', deploymentId: null, url: null, detail };
@@ -18179,6 +18190,9 @@ async function restoreComponent(adapter, target, reason, mode, deps) {
         return { ...base, pinned, outcome: 'needs-a-human', deploymentId: served.id, url: served.url, detail };
     }
     const url = served.url ?? target.url;
+    if (deps.signal?.aborted) {
+        return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, detail: `${served.id} serves again (not verified: the job was cancelled)` };
+    }
     const verify = await deps.verifier.verify(component, url, target.sha).catch((error) => ({ verdict: 'unhealthy', detail: `verification crashed: ${errorText(error)}` }));
     const serving = `${served.id} serves again`;
     switch (verify.verdict) {

@@ -16220,6 +16220,44 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: createDefinition, rollbackOutputs
 
+;// CONCATENATED MODULE: ./src/core/cancellation.ts
+/**
+ * A cancelled job as an AbortSignal. On cancel the runner sends SIGINT to the step's process, then
+ * SIGTERM 7.5 s later, and kills the process tree 2.5 s after that: about ten seconds to leave
+ * things tidy. `onSignal` hears the first signal only; the handlers go when `work` ends.
+ */
+async function cancellable(onSignal, work) {
+    const controller = new AbortController();
+    const handler = (signal) => {
+        if (controller.signal.aborted)
+            return;
+        onSignal(signal);
+        controller.abort();
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    try {
+        return await work(controller.signal);
+    }
+    finally {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+    }
+}
+/** Resolves when `signal` aborts (never without one); for racing a sleep against a cancel. */
+function whenAborted(signal) {
+    if (!signal)
+        return { promise: new Promise(() => { }), dispose: () => { } };
+    let listener;
+    const promise = new Promise((resolve) => {
+        if (signal.aborted)
+            return resolve();
+        listener = () => resolve();
+        signal.addEventListener('abort', listener, { once: true });
+    });
+    return { promise, dispose: () => listener && signal.removeEventListener('abort', listener) };
+}
+
 ;// CONCATENATED MODULE: ./src/release/clock.ts
 const systemClock = {
     now: () => Date.now(),
@@ -16745,44 +16783,6 @@ function vercelCommitOf(d) {
     return d.gitSource?.sha ?? d.meta?.githubCommitSha ?? d.meta?.threadrCommitSha ?? undefined;
 }
 
-;// CONCATENATED MODULE: ./src/core/cancellation.ts
-/**
- * A cancelled job as an AbortSignal. On cancel the runner sends SIGINT to the step's process, then
- * SIGTERM 7.5 s later, and kills the process tree 2.5 s after that: about ten seconds to leave
- * things tidy. `onSignal` hears the first signal only; the handlers go when `work` ends.
- */
-async function cancellable(onSignal, work) {
-    const controller = new AbortController();
-    const handler = (signal) => {
-        if (controller.signal.aborted)
-            return;
-        onSignal(signal);
-        controller.abort();
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    try {
-        return await work(controller.signal);
-    }
-    finally {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-    }
-}
-/** Resolves when `signal` aborts (never without one); for racing a sleep against a cancel. */
-function whenAborted(signal) {
-    if (!signal)
-        return { promise: new Promise(() => { }), dispose: () => { } };
-    let listener;
-    const promise = new Promise((resolve) => {
-        if (signal.aborted)
-            return resolve();
-        listener = () => resolve();
-        signal.addEventListener('abort', listener, { once: true });
-    });
-    return { promise, dispose: () => listener && signal.removeEventListener('abort', listener) };
-}
-
 ;// CONCATENATED MODULE: ./src/release/schedule.ts
 const DEFAULT_SCHEDULE = { minMs: 2_000, fraction: 0.1, maxMs: 30_000 };
 function scheduleWithMin(minMs) {
@@ -17239,8 +17239,10 @@ class RailwayComponent {
         if (found.phase !== 'pending')
             return found;
         const outcome = await this.wait(found.id, startedAt, context);
-        if (outcome.kind !== 'settled')
-            throw new ReleaseError(`rollback deployment ${found.id} did not reach SUCCESS in time (last ${outcome.last?.state ?? 'unknown'})`);
+        if (outcome.kind !== 'settled') {
+            const when = outcome.kind === 'cancelled' ? 'before the job was cancelled' : 'in time';
+            throw new ReleaseError(`rollback deployment ${found.id} did not reach SUCCESS ${when} (last ${outcome.last?.state ?? 'unknown'})`);
+        }
         return outcome.observation;
     }
     async previous() {
@@ -17499,11 +17501,12 @@ class VercelComponent {
             clock,
             schedule: this.options.context.schedule,
             deadline: context.deadline,
+            signal: context.signal,
             startedAt: requestedAfter,
             onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
         });
         if (!result.done)
-            throw new ReleaseError(`${kind} of ${deploymentId}: the alias job did not finish in time`);
+            throw new ReleaseError(`${kind} of ${deploymentId}: the alias job did not finish ${result.cancelled ? 'before the job was cancelled' : 'in time'}`);
         const project = result.value;
         if (project.productionDeployment?.id !== deploymentId) {
             throw new ReleaseError(`${kind} of ${deploymentId}: the alias job ended ${project.lastAliasRequest?.jobStatus}; production still serves ${project.productionDeployment?.id ?? 'nothing'}`);
@@ -18341,6 +18344,9 @@ async function restoreComponent(adapter, target, reason, mode, deps) {
         return { ...base, outcome: 'nothing-to-roll-back', deploymentId: null, url: null, detail };
     }
     const deadline = deps.clock.now() + deps.timeoutMs;
+    if (deps.signal?.aborted) {
+        return { ...base, outcome: 'cancelled', deploymentId: null, url: null, detail: `the job was cancelled before going back to ${target.deploymentId}` };
+    }
     let served;
     try {
         if (mode === 'promote' && (await deps.patience(`${component}: reading what serves`, () => adapter.isServing(target.deploymentId)))) {
@@ -18349,9 +18355,14 @@ async function restoreComponent(adapter, target, reason, mode, deps) {
             return { ...base, outcome: 'not-needed', deploymentId: target.deploymentId, url: target.url, detail };
         }
         deps.log.info(`${component}: going back to ${target.deploymentId}${target.sha ? ` (commit ${target.sha.slice(0, 12)})` : ''}`);
-        served = await adapter.rollbackTo(target, reason, { deadline }, mode);
+        served = await adapter.rollbackTo(target, reason, { deadline, signal: deps.signal }, mode);
     }
     catch (error) {
+        if (deps.signal?.aborted) {
+            const detail = `the job was cancelled while going back to ${target.deploymentId} (${errorText(error)}); check what serves`;
+            deps.log.warn(`${component}: ${detail}`);
+            return { ...base, outcome: 'cancelled', deploymentId: null, url: null, detail };
+        }
         const detail = `rollback to ${target.deploymentId} failed: ${errorText(error)}`;
         deps.log.error(`${component}: ${detail}`);
         return { ...base, outcome: 'needs-a-human', deploymentId: null, url: null, detail };
@@ -18363,6 +18374,9 @@ async function restoreComponent(adapter, target, reason, mode, deps) {
         return { ...base, pinned, outcome: 'needs-a-human', deploymentId: served.id, url: served.url, detail };
     }
     const url = served.url ?? target.url;
+    if (deps.signal?.aborted) {
+        return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, detail: `${served.id} serves again (not verified: the job was cancelled)` };
+    }
     const verify = await deps.verifier.verify(component, url, target.sha).catch((error) => ({ verdict: 'unhealthy', detail: `verification crashed: ${errorText(error)}` }));
     const serving = `${served.id} serves again`;
     switch (verify.verdict) {
@@ -18406,7 +18420,14 @@ async function rollback(settings, deps) {
     // 2. Roll back every component at once: this is an emergency, and they are independent.
     const restored = await log.group('Rolling back', () => Promise.all(adapters
         .filter((adapter) => targets.has(adapter.component))
-        .map((adapter) => restoreComponent(adapter, targets.get(adapter.component) ?? null, settings.reason, 'pin', { clock, log, verifier: deps.verifier, timeoutMs: settings.timeoutMs, patience: deps.patience }))));
+        .map((adapter) => restoreComponent(adapter, targets.get(adapter.component) ?? null, settings.reason, 'pin', {
+        clock,
+        log,
+        verifier: deps.verifier,
+        timeoutMs: settings.timeoutMs,
+        patience: deps.patience,
+        signal: deps.signal,
+    }))));
     results.push(...restored);
     results.sort((a, b) => settings.components.indexOf(a.component) - settings.components.indexOf(b.component));
     for (const result of results)
@@ -18419,15 +18440,19 @@ async function rollback(settings, deps) {
         log.warn(unpin);
     const needsHuman = results.filter((result) => result.outcome === 'needs-a-human');
     const nothing = results.every((result) => result.outcome === 'nothing-to-roll-back');
-    const status = needsHuman.length > 0 ? 'failed' : nothing ? 'nothing-to-roll-back' : 'rolled-back';
-    const message = status === 'failed'
-        ? `${needsHuman.map((result) => `${result.component} needs a human: ${result.detail}`).join('; ')}`
-        : status === 'nothing-to-roll-back'
-            ? `nothing to roll back in ${settings.environment}: no earlier deployment served (first deploy)`
-            : `rolled back ${settings.environment}: ${results.map((result) => `${result.component} ${result.outcome}${result.deploymentId ? ` (${result.deploymentId})` : ''}`).join(', ')}`;
+    const cancelled = results.some((result) => result.outcome === 'cancelled');
+    const status = cancelled ? 'cancelled' : needsHuman.length > 0 ? 'failed' : nothing ? 'nothing-to-roll-back' : 'rolled-back';
+    const message = status === 'cancelled'
+        ? `the job was cancelled: ${results.map((result) => `${result.component} ${result.outcome}: ${result.detail}`).join('; ')}`
+        : status === 'failed'
+            ? `${needsHuman.map((result) => `${result.component} needs a human: ${result.detail}`).join('; ')}`
+            : status === 'nothing-to-roll-back'
+                ? `nothing to roll back in ${settings.environment}: no earlier deployment served (first deploy)`
+                : `rolled back ${settings.environment}: ${results.map((result) => `${result.component} ${result.outcome}${result.deploymentId ? ` (${result.deploymentId})` : ''}`).join(', ')}`;
     // 3. GitHub: the deployment rolled back from is marked failed, the rollback recorded as a deployment.
-    const githubDeploymentId = status === 'nothing-to-roll-back' ? null : await recordOnGitHub(settings, deps, results, status);
-    (status === 'failed' ? log.error : log.info)(message);
+    // A cancelled job has seconds left, and its outcome is not known: it records nothing.
+    const githubDeploymentId = status === 'nothing-to-roll-back' || status === 'cancelled' ? null : await recordOnGitHub(settings, deps, results, status);
+    (status === 'failed' || status === 'cancelled' ? log.error : log.info)(message);
     return {
         status,
         message,
@@ -18519,12 +18544,14 @@ const VERDICT = {
     'rolled-back': `${PASS} Rolled back`,
     'nothing-to-roll-back': `${WARN} Nothing to roll back`,
     failed: `${FAIL} Rollback needs a human`,
+    cancelled: `${FAIL} Rollback cancelled`,
 };
 const OUTCOME = {
     restored: `${PASS} restored`,
     'not-needed': `${PASS} already serving`,
     'nothing-to-roll-back': `${WARN} nothing to roll back`,
     'needs-a-human': `${FAIL} needs a human`,
+    cancelled: `${WARN} cancelled`,
 };
 function renderRollbackSummary(report) {
     const parts = [heading(2, `${VERDICT[report.status]}: ${report.environment}`), report.message, `Reason: ${report.reason}`];
@@ -18543,6 +18570,7 @@ function renderRollbackSummary(report) {
 }
 
 ;// CONCATENATED MODULE: ./src/rollback/main.ts
+
 
 
 
@@ -18572,14 +18600,14 @@ function createDefinition(overrides = { clock: systemClock }) {
             const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides);
             let report;
             try {
-                report = await rollback({
+                report = await cancellable((signal) => host.log.warn(`Received ${signal}: the job is being cancelled; rollbacks already requested stay requested`), (signal) => rollback({
                     environment: settings.platform.environment,
                     components: settings.platform.components,
                     source: settings.source,
                     reason: settings.reason,
                     timeoutMs: settings.timeoutMs,
                     githubDeploymentId: settings.githubDeploymentId,
-                }, { ...collaborators, clock: overrides.clock, log: host.log });
+                }, { ...collaborators, clock: overrides.clock, log: host.log, signal }));
             }
             finally {
                 await collaborators.http.close();
@@ -18587,7 +18615,7 @@ function createDefinition(overrides = { clock: systemClock }) {
             for (const [name, value] of Object.entries(rollbackOutputs(report)))
                 host.setOutput(name, value);
             await host.writeSummary(renderRollbackSummary(report));
-            if (report.status === 'failed')
+            if (report.status === 'failed' || report.status === 'cancelled')
                 host.fail(`rollback: ${report.message}`);
             return rollbackOutcome(report);
         },
@@ -18596,7 +18624,7 @@ function createDefinition(overrides = { clock: systemClock }) {
 /** A rollback is news even when it worked: production had to be restored. */
 function rollbackOutcome(report) {
     return {
-        state: report.status === 'failed' ? 'failure' : 'warning',
+        state: report.status === 'failed' || report.status === 'cancelled' ? 'failure' : 'warning',
         title: `Rollback of ${report.environment}: ${report.status}`,
         details: [report.message, `Reason: ${report.reason || 'not given'}`, ...(report.unpin ? [report.unpin] : [])],
         key: report.environment,

@@ -138,7 +138,10 @@ export class RailwayComponent implements ComponentAdapter {
     log.info(`backend: rollback deployment ${found.id} is ${found.state}`);
     if (found.phase !== 'pending') return found;
     const outcome = await this.wait(found.id, startedAt, context);
-    if (outcome.kind !== 'settled') throw new ReleaseError(`rollback deployment ${found.id} did not reach SUCCESS in time (last ${outcome.last?.state ?? 'unknown'})`);
+    if (outcome.kind !== 'settled') {
+      const when = outcome.kind === 'cancelled' ? 'before the job was cancelled' : 'in time';
+      throw new ReleaseError(`rollback deployment ${found.id} did not reach SUCCESS ${when} (last ${outcome.last?.state ?? 'unknown'})`);
+    }
     return outcome.observation;
   }
 

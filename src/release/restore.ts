@@ -8,9 +8,10 @@ import type { Verifier, VerifyResult } from './verify.js';
 /**
  * restored: the target serves again (and answered healthy, when a health URL was given);
  * not-needed: production never left the target; nothing-to-roll-back: there was nothing before
- * (first deploy); needs-a-human: the rollback failed or the restored build is unhealthy.
+ * (first deploy); needs-a-human: the rollback failed or the restored build is unhealthy;
+ * cancelled: the job was cancelled before the target was confirmed serving.
  */
-export type RestoreOutcome = 'restored' | 'not-needed' | 'nothing-to-roll-back' | 'needs-a-human';
+export type RestoreOutcome = 'restored' | 'not-needed' | 'nothing-to-roll-back' | 'needs-a-human' | 'cancelled';
 
 export interface RestoreResult {
   component: ComponentName;
@@ -31,6 +32,8 @@ export interface RestoreDeps {
   verifier: Verifier;
   timeoutMs: number;
   patience: Patience;
+  /** A cancelled job: stop waiting; what was requested stays requested. */
+  signal?: AbortSignal;
 }
 
 /** Puts `target` back in service for one component, then re-verifies it. Never throws. */
@@ -49,6 +52,9 @@ export async function restoreComponent(
     return { ...base, outcome: 'nothing-to-roll-back', deploymentId: null, url: null, detail };
   }
   const deadline = deps.clock.now() + deps.timeoutMs;
+  if (deps.signal?.aborted) {
+    return { ...base, outcome: 'cancelled', deploymentId: null, url: null, detail: `the job was cancelled before going back to ${target.deploymentId}` };
+  }
   let served;
   try {
     if (mode === 'promote' && (await deps.patience(`${component}: reading what serves`, () => adapter.isServing(target.deploymentId)))) {
@@ -57,8 +63,13 @@ export async function restoreComponent(
       return { ...base, outcome: 'not-needed', deploymentId: target.deploymentId, url: target.url, detail };
     }
     deps.log.info(`${component}: going back to ${target.deploymentId}${target.sha ? ` (commit ${target.sha.slice(0, 12)})` : ''}`);
-    served = await adapter.rollbackTo(target, reason, { deadline }, mode);
+    served = await adapter.rollbackTo(target, reason, { deadline, signal: deps.signal }, mode);
   } catch (error) {
+    if (deps.signal?.aborted) {
+      const detail = `the job was cancelled while going back to ${target.deploymentId} (${errorText(error)}); check what serves`;
+      deps.log.warn(`${component}: ${detail}`);
+      return { ...base, outcome: 'cancelled', deploymentId: null, url: null, detail };
+    }
     const detail = `rollback to ${target.deploymentId} failed: ${errorText(error)}`;
     deps.log.error(`${component}: ${detail}`);
     return { ...base, outcome: 'needs-a-human', deploymentId: null, url: null, detail };
@@ -70,6 +81,9 @@ export async function restoreComponent(
     return { ...base, pinned, outcome: 'needs-a-human', deploymentId: served.id, url: served.url, detail };
   }
   const url = served.url ?? target.url;
+  if (deps.signal?.aborted) {
+    return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, detail: `${served.id} serves again (not verified: the job was cancelled)` };
+  }
   const verify = await deps.verifier.verify(component, url, target.sha).catch(
     (error: unknown): VerifyResult => ({ verdict: 'unhealthy', detail: `verification crashed: ${errorText(error)}` }),
   );

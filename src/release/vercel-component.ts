@@ -227,11 +227,12 @@ export class VercelComponent implements ComponentAdapter {
         clock,
         schedule: this.options.context.schedule,
         deadline: context.deadline,
+        signal: context.signal,
         startedAt: requestedAfter,
         onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
       },
     );
-    if (!result.done) throw new ReleaseError(`${kind} of ${deploymentId}: the alias job did not finish in time`);
+    if (!result.done) throw new ReleaseError(`${kind} of ${deploymentId}: the alias job did not finish ${result.cancelled ? 'before the job was cancelled' : 'in time'}`);
     const project = result.value;
     if (project.productionDeployment?.id !== deploymentId) {
       throw new ReleaseError(`${kind} of ${deploymentId}: the alias job ended ${project.lastAliasRequest?.jobStatus}; production still serves ${project.productionDeployment?.id ?? 'nothing'}`);

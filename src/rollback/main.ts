@@ -1,3 +1,4 @@
+import { cancellable } from '../core/cancellation.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import type { Outcome } from '../notify/outcome.js';
 import { systemClock } from '../release/clock.js';
@@ -31,23 +32,27 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
       const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides);
       let report: RollbackReport;
       try {
-        report = await rollback(
-          {
-            environment: settings.platform.environment,
-            components: settings.platform.components,
-            source: settings.source,
-            reason: settings.reason,
-            timeoutMs: settings.timeoutMs,
-            githubDeploymentId: settings.githubDeploymentId,
-          },
-          { ...collaborators, clock: overrides.clock, log: host.log },
+        report = await cancellable(
+          (signal) => host.log.warn(`Received ${signal}: the job is being cancelled; rollbacks already requested stay requested`),
+          (signal) =>
+            rollback(
+              {
+                environment: settings.platform.environment,
+                components: settings.platform.components,
+                source: settings.source,
+                reason: settings.reason,
+                timeoutMs: settings.timeoutMs,
+                githubDeploymentId: settings.githubDeploymentId,
+              },
+              { ...collaborators, clock: overrides.clock, log: host.log, signal },
+            ),
         );
       } finally {
         await collaborators.http.close();
       }
       for (const [name, value] of Object.entries(rollbackOutputs(report))) host.setOutput(name, value);
       await host.writeSummary(renderRollbackSummary(report));
-      if (report.status === 'failed') host.fail(`rollback: ${report.message}`);
+      if (report.status === 'failed' || report.status === 'cancelled') host.fail(`rollback: ${report.message}`);
       return rollbackOutcome(report);
     },
   };
@@ -56,7 +61,7 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
 /** A rollback is news even when it worked: production had to be restored. */
 function rollbackOutcome(report: RollbackReport): Outcome {
   return {
-    state: report.status === 'failed' ? 'failure' : 'warning',
+    state: report.status === 'failed' || report.status === 'cancelled' ? 'failure' : 'warning',
     title: `Rollback of ${report.environment}: ${report.status}`,
     details: [report.message, `Reason: ${report.reason || 'not given'}`, ...(report.unpin ? [report.unpin] : [])],
     key: report.environment,

@@ -24,10 +24,16 @@ export interface RollbackDeps {
   clock: Clock;
   log: Logger;
   patience: Patience;
+  /** The job was cancelled (SIGINT/SIGTERM): stop waiting, report what is known. */
+  signal?: AbortSignal;
 }
 
-/** rolled-back: every component with a target is restored; nothing-to-roll-back: none had one; failed: a component needs a human. */
-export type RollbackStatus = 'rolled-back' | 'nothing-to-roll-back' | 'failed';
+/**
+ * rolled-back: every component with a target is restored; nothing-to-roll-back: none had one;
+ * failed: a component needs a human; cancelled: the job was cancelled before every component was
+ * confirmed back (what was requested stays requested).
+ */
+export type RollbackStatus = 'rolled-back' | 'nothing-to-roll-back' | 'failed' | 'cancelled';
 
 export interface RollbackReport {
   status: RollbackStatus;
@@ -70,7 +76,14 @@ export async function rollback(settings: RollbackSettings, deps: RollbackDeps): 
       adapters
         .filter((adapter) => targets.has(adapter.component))
         .map((adapter) =>
-          restoreComponent(adapter, targets.get(adapter.component) ?? null, settings.reason, 'pin', { clock, log, verifier: deps.verifier, timeoutMs: settings.timeoutMs, patience: deps.patience }),
+          restoreComponent(adapter, targets.get(adapter.component) ?? null, settings.reason, 'pin', {
+            clock,
+            log,
+            verifier: deps.verifier,
+            timeoutMs: settings.timeoutMs,
+            patience: deps.patience,
+            signal: deps.signal,
+          }),
         ),
     ),
   );
@@ -86,17 +99,21 @@ export async function rollback(settings: RollbackSettings, deps: RollbackDeps): 
 
   const needsHuman = results.filter((result) => result.outcome === 'needs-a-human');
   const nothing = results.every((result) => result.outcome === 'nothing-to-roll-back');
-  const status: RollbackStatus = needsHuman.length > 0 ? 'failed' : nothing ? 'nothing-to-roll-back' : 'rolled-back';
+  const cancelled = results.some((result) => result.outcome === 'cancelled');
+  const status: RollbackStatus = cancelled ? 'cancelled' : needsHuman.length > 0 ? 'failed' : nothing ? 'nothing-to-roll-back' : 'rolled-back';
   const message =
-    status === 'failed'
+    status === 'cancelled'
+      ? `the job was cancelled: ${results.map((result) => `${result.component} ${result.outcome}: ${result.detail}`).join('; ')}`
+      : status === 'failed'
       ? `${needsHuman.map((result) => `${result.component} needs a human: ${result.detail}`).join('; ')}`
       : status === 'nothing-to-roll-back'
         ? `nothing to roll back in ${settings.environment}: no earlier deployment served (first deploy)`
         : `rolled back ${settings.environment}: ${results.map((result) => `${result.component} ${result.outcome}${result.deploymentId ? ` (${result.deploymentId})` : ''}`).join(', ')}`;
 
   // 3. GitHub: the deployment rolled back from is marked failed, the rollback recorded as a deployment.
-  const githubDeploymentId = status === 'nothing-to-roll-back' ? null : await recordOnGitHub(settings, deps, results, status);
-  (status === 'failed' ? log.error : log.info)(message);
+  // A cancelled job has seconds left, and its outcome is not known: it records nothing.
+  const githubDeploymentId = status === 'nothing-to-roll-back' || status === 'cancelled' ? null : await recordOnGitHub(settings, deps, results, status);
+  (status === 'failed' || status === 'cancelled' ? log.error : log.info)(message);
   return {
     status,
     message,

@@ -6,6 +6,7 @@ const VERDICT: Record<RollbackReport['status'], string> = {
   'rolled-back': `${PASS} Rolled back`,
   'nothing-to-roll-back': `${WARN} Nothing to roll back`,
   failed: `${FAIL} Rollback needs a human`,
+  cancelled: `${FAIL} Rollback cancelled`,
 };
 
 const OUTCOME: Record<string, string> = {
@@ -13,6 +14,7 @@ const OUTCOME: Record<string, string> = {
   'not-needed': `${PASS} already serving`,
   'nothing-to-roll-back': `${WARN} nothing to roll back`,
   'needs-a-human': `${FAIL} needs a human`,
+  cancelled: `${WARN} cancelled`,
 };
 
 export function renderRollbackSummary(report: RollbackReport): string {
