@@ -81,4 +81,12 @@ describe('upload-artifact and download-artifact (v4) on a local folder', () => {
     expect(artifacts.upload({ name: 'n', path: 'f.txt' }, workspace).ok).toBe(true);
     expect(artifacts.upload({ name: 'n', path: 'f.txt' }, workspace)).toEqual({ ok: false, message: "an artifact with the name 'n' already exists in this run" });
   });
+
+  test('a name v4 refuses is refused, and none reaches outside the store', () => {
+    write('f.txt', 'f');
+    expect(artifacts.upload({ name: '../escape', path: 'f.txt' }, workspace)).toEqual({ ok: false, message: 'The artifact name is not valid: "../escape". Contains the following character(s): "/"' });
+    expect(artifacts.upload({ name: '..', path: 'f.txt' }, workspace).ok).toBe(false);
+    expect(artifacts.upload({ name: 'a:b', path: 'f.txt' }, workspace).message).toContain('":"');
+    expect(existsSync(join(dir, 'escape'))).toBe(false);
+  });
 });

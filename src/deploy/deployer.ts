@@ -245,7 +245,7 @@ function cancelledState(report: ComponentReport, sha: string): string {
       return `serves ${sha.slice(0, 12)} (${report.deployment?.id}${report.verify ? `, health ${report.verify.verdict}` : ''})`;
     case 'cancelled':
       return report.deployment?.phase === 'succeeded'
-        ? `serves ${sha.slice(0, 12)} (${report.deployment.id}), not verified`
+        ? (report.notes.at(-1) ?? `${report.deployment.id} is built, not verified`)
         : `${before}; ${report.notes.at(-1) ?? 'its build was left as it was'}`;
     default:
       return before;
@@ -332,9 +332,18 @@ async function deployComponent(adapter: ComponentAdapter, report: ComponentRepor
       await readFailureLogs(adapter, deployment, report, deps);
       return;
     }
-    // Built and, on both platforms, already serving: cancelled now, it stays, unverified.
+    // Built: it stays, unverified. Usually it already serves (Vercel aliases a READY production
+    // build, Railway switches on SUCCESS), but not over a pin: one read says which.
     if (deps.signal?.aborted) {
       report.result = 'cancelled';
+      const serving = await adapter.isServing(deployment.id).catch(() => undefined);
+      report.notes.push(
+        serving === undefined
+          ? `${deployment.id} is built (${deployment.state}); whether it serves could not be read; not verified`
+          : serving
+            ? `serves ${sha.slice(0, 12)} (${deployment.id}), not verified`
+            : `${deployment.id} is built (${deployment.state}) but does not serve`,
+      );
       return;
     }
     const promoted = await adapter.ensureServing(deployment, { deadline: Math.max(deadline, clock.now() + 60_000) });

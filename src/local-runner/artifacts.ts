@@ -20,6 +20,11 @@ export class LocalArtifacts {
 
   upload(inputs: Record<string, string>, workspace: string): ArtifactStepResult {
     const name = inputs.name || 'artifact';
+    // v4 refuses these characters; here a `/` or `..` would also reach outside the store.
+    const bad = [...new Set(name.match(/[":<>|*?\r\n\\/]/g) ?? [])];
+    if (bad.length > 0 || name === '.' || name === '..') {
+      return { ok: false, message: `The artifact name is not valid: ${JSON.stringify(name)}${bad.length ? `. Contains the following character(s): ${bad.map((c) => JSON.stringify(c)).join(' ')}` : ''}` };
+    }
     const lines = (inputs.path ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
     const matches = lines.filter((l) => !l.startsWith('!')).map((pattern) => matchPath(pattern, workspace));
     const files = matches.flatMap((m) => m.files);
