@@ -68,6 +68,7 @@ export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo):
     onStep: printProgress(io.write, io.print),
   });
   for (const step of record.steps.filter((s) => s.note)) io.write(`  · ${step.job} › ${step.id}: ${step.note}\n`);
+  for (const job of record.jobs) for (const warning of job.warnings) io.write(`  ! ${job.id}: ${warning}\n`);
   io.write(`\nJobs: ${record.jobs.map((job) => `${job.id} ${job.result}`).join(', ')}\n`);
   return record.jobs.some((job) => job.result === 'failure') ? 1 : 0;
 }

@@ -8,6 +8,7 @@ import { runAction } from '../core/run-action.js';
 import { TerminalHost } from '../core/terminal-host.js';
 import { LocalArtifacts } from './artifacts.js';
 import { condition, interpolate, type ExpressionContext, type Value } from './expressions.js';
+import { secretSafeOutputs } from './job-outputs.js';
 import { expandMatrix, matrixLabel } from './matrix.js';
 import { runShellStep } from './shell-step.js';
 
@@ -42,6 +43,8 @@ export interface JobRecord {
   ran: boolean;
   result: 'success' | 'failure' | 'skipped';
   outputs: Record<string, string>;
+  /** What the runner warns about when the job ends (outputs skipped because they hold a secret). */
+  warnings: string[];
 }
 
 export interface WorkflowRecord {
@@ -139,7 +142,7 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
       const status = { success: allNeedsSucceeded, failure: !allNeedsSucceeded };
       const jobContext: ExpressionContext = { contexts: base, status, workspace };
       if (job.uses || !condition(job.if, jobContext)) {
-        record.jobs.push({ id: jobId, ran: false, result: 'skipped', outputs: {} });
+        record.jobs.push({ id: jobId, ran: false, result: 'skipped', outputs: {}, warnings: [] });
         needs[jobId] = { result: 'skipped', outputs: {} };
         continue;
       }
@@ -155,9 +158,11 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
         last = { ...contexts, steps: outcome.steps };
       }
       const outputContext: ExpressionContext = { contexts: last, status: { success: !failed, failure: failed }, workspace };
-      const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, expression]) => [name, interpolate(String(expression), outputContext)]));
+      const evaluated = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, expression]) => [name, interpolate(String(expression), outputContext)]));
+      const { outputs, warnings } = secretSafeOutputs(evaluated, [...Object.values(options.secrets), String(options.github.token ?? '')]);
+      for (const warning of warnings) (options.write ?? ((text: string) => process.stderr.write(text)))(`::warning::${warning}\n`);
       const result = failed ? 'failure' : 'success';
-      record.jobs.push({ id: jobId, ran: true, result, outputs });
+      record.jobs.push({ id: jobId, ran: true, result, outputs, warnings });
       needs[jobId] = { result, outputs };
     }
   } finally {

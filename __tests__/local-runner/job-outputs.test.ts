@@ -1,0 +1,70 @@
+import { describe, expect, test } from '@jest/globals';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { runWorkflow, type Workflow } from '../../src/local-runner/workflow.js';
+import { ROOT } from '../harness/runner.js';
+
+/**
+ * GitHub's runner evaluates a job's outputs when the job ends and drops any whose value the secret
+ * masker would change, with the warning "Skip output '<name>' since it may contain secret."
+ * (actions/runner, src/Runner.Worker/JobExtension.cs). The next job then reads ''.
+ */
+const workflow = parse(`
+on:
+  workflow_call: {}
+jobs:
+  produce:
+    outputs:
+      plan: \${{ steps.write.outputs.plan }}
+      url: \${{ steps.write.outputs.url }}
+      token-echo: \${{ steps.write.outputs.token }}
+      empty: \${{ steps.write.outputs.nothing }}
+    steps:
+      - id: write
+        run: |
+          echo 'plan={"frontend":{"deploymentId":"dpl_1","scope":"prj_SeCrEt42"}}' >> "$GITHUB_OUTPUT"
+          echo 'url=https://threadr-abc.vercel.app' >> "$GITHUB_OUTPUT"
+          echo 'token=ghs_job_token_1' >> "$GITHUB_OUTPUT"
+  consume:
+    needs: produce
+    steps:
+      - id: read
+        run: echo "seen=[\${{ needs.produce.outputs.plan }}]" >> "$GITHUB_OUTPUT"
+`) as Workflow;
+
+async function run(secrets: Record<string, string>) {
+  const log: string[] = [];
+  const record = await runWorkflow(workflow, {
+    root: ROOT,
+    workspace: mkdtempSync(join(tmpdir(), 'job-outputs-')),
+    actions: {},
+    inputs: {},
+    secrets,
+    github: { token: 'ghs_job_token_1', sha: 'c'.repeat(40), repository: 'threadr/threadr' },
+    env: { PATH: process.env.PATH },
+    write: (text) => log.push(text),
+  });
+  return { record, log: log.join('') };
+}
+
+describe('job outputs that contain a secret', () => {
+  test('are skipped with GitHub’s warning; the next job reads an empty string', async () => {
+    const { record, log } = await run({ VERCEL_PROJECT_ID: 'prj_SeCrEt42', UNUSED_EMPTY: '' });
+    const produce = record.jobs.find((job) => job.id === 'produce')!;
+    // github.token is a secret of every job, as on the runner.
+    expect(produce.outputs).toEqual({ url: 'https://threadr-abc.vercel.app' });
+    expect(produce.warnings).toEqual(["Skip output 'plan' since it may contain secret.", "Skip output 'token-echo' since it may contain secret."]);
+    expect(log).toContain("::warning::Skip output 'plan' since it may contain secret.");
+    const consume = record.steps.find((step) => step.job === 'consume')!;
+    expect(consume.outputs.seen).toBe('[]');
+  });
+
+  test('pass when no secret of the job is in them (an empty secret matches nothing)', async () => {
+    const { record } = await run({ VERCEL_PROJECT_ID: '', OTHER: 'not-in-any-output' });
+    const produce = record.jobs.find((job) => job.id === 'produce')!;
+    expect(Object.keys(produce.outputs)).toEqual(['plan', 'url']);
+    expect(produce.warnings).toEqual(["Skip output 'token-echo' since it may contain secret."]);
+  });
+});
