@@ -55,6 +55,14 @@ describe('npm run demo', () => {
     expect(broken).toMatch(/⇒ pipeline status: rolled-back/);
   });
 
+  // Project ids are passed as secrets (docs/workflows.md), and GitHub drops a job output holding a
+  // secret: the rollback plan must reach the rollback job all the same.
+  test('passes the project ids as secrets, and no job output is dropped for holding one', () => {
+    const passed = /^Secrets passed: (.+)$/m.exec(run.stderr)?.[1].split(', ') ?? [];
+    expect(passed).toEqual(expect.arrayContaining(['VERCEL_PROJECT_ID', 'RAILWAY_PROJECT_ID', 'RAILWAY_SERVICE_ID', 'RAILWAY_ENVIRONMENT_ID']));
+    expect(run.stderr).not.toMatch(/Skip output/);
+  });
+
   test('prints each report as the job summary reads, then a recap that shows the rollback', () => {
     expect(run.stdout).toMatch(/## .*Deploy/);
     expect(run.stdout).toMatch(/## Health check — ❌ Unhealthy/);
@@ -62,7 +70,7 @@ describe('npm run demo', () => {
     const recap = run.stdout.slice(run.stdout.indexOf('## Demo recap'));
     expect(recap).toMatch(/\| good commit `c0ffee0` \| deployed \| healthy, load passed \| skipped \| skipped \| \*\*verified\*\* \|/);
     expect(recap).toMatch(/\| broken commit `bad0000` \| deployed \| unhealthy \(.+\) \| rolled-back \| restored \| \*\*rolled-back\*\* \|/);
-    expect(recap).toMatch(/Production now serves `c0ffee0`/);
+    expect(recap).toMatch(/Production was restored: it serves `c0ffee0`, the last verified commit, after `bad0000` failed verification and was rolled back/);
     expect(recap).toMatch(/Cost check: severity \*\*ok\*\*/);
   });
 });
