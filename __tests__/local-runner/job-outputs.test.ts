@@ -68,3 +68,48 @@ describe('job outputs that contain a secret', () => {
     expect(produce.warnings).toEqual(["Skip output 'token-echo' since it may contain secret."]);
   });
 });
+
+describe('GitHub Environments', () => {
+  const envWorkflow = parse(`
+on:
+  workflow_call:
+    inputs:
+      environment: { type: string, default: staging }
+jobs:
+  deploy:
+    environment:
+      name: \${{ inputs.environment }}
+    outputs:
+      seen: \${{ steps.read.outputs.seen }}
+      leak: \${{ steps.read.outputs.leak }}
+    steps:
+      - id: read
+        run: |
+          id='\${{ secrets.RAILWAY_ENVIRONMENT_ID }}'
+          echo "seen=[\${id: -1}]" >> "$GITHUB_OUTPUT"
+          echo "leak=\${{ secrets.RAILWAY_ENVIRONMENT_ID }}" >> "$GITHUB_OUTPUT"
+  notify:
+    steps:
+      - id: read
+        run: echo "seen=[\${{ secrets.RAILWAY_ENVIRONMENT_ID }}]" >> "$GITHUB_OUTPUT"
+`) as Workflow;
+
+  test("a job that declares an environment sees its secrets over the workflow's; others never do", async () => {
+    const record = await runWorkflow(envWorkflow, {
+      root: ROOT,
+      workspace: mkdtempSync(join(tmpdir(), 'job-env-')),
+      actions: {},
+      inputs: {},
+      secrets: { RAILWAY_ENVIRONMENT_ID: 'repo-level' },
+      environments: { staging: { secrets: { RAILWAY_ENVIRONMENT_ID: 'env-staging-7' } }, production: { secrets: { RAILWAY_ENVIRONMENT_ID: 'env-production-1' } } },
+      github: {},
+      env: { PATH: process.env.PATH },
+      write: () => {},
+    });
+    const deploy = record.jobs.find((job) => job.id === 'deploy')!;
+    expect(deploy.environment).toBe('staging');
+    expect(deploy.outputs).toEqual({ seen: '[7]' });
+    expect(deploy.warnings).toEqual(["Skip output 'leak' since it may contain secret."]);
+    expect(record.steps.find((step) => step.job === 'notify')!.outputs.seen).toBe('[repo-level]');
+  });
+});

@@ -13,12 +13,16 @@ export interface WorkflowCommandIo {
   print: (text: string) => void;
 }
 
-const USAGE = `Usage: threadr-ops workflow <file> [--input name=value ...] [--secret NAME ...] [--schedule 'cron'] [--verbose]
+const USAGE = `Usage: threadr-ops workflow <file> [--input name=value ...] [--secret NAME ...]
+       [--environment-secret ENVIRONMENT:NAME=VAR ...] [--schedule 'cron'] [--verbose]
   Runs one of our reusable workflows on this machine: its jobs in order (a matrix one combination
   after another), its conditions as GitHub evaluates them, each step of ours with the same code as
   on the runner, run: scripts with bash, artifacts in a folder kept for the run (other steps are
   listed).
   --secret NAME reads the secret from the environment variable NAME, never from the command line.
+  --environment-secret staging:RAILWAY_TOKEN=STAGING_RAILWAY_TOKEN gives the GitHub Environment
+  'staging' a secret RAILWAY_TOKEN read from the variable STAGING_RAILWAY_TOKEN: jobs that declare
+  that environment see it over --secret values, as on GitHub.
   --schedule sets github.event.schedule, as a cron trigger would.`;
 
 /** `threadr-ops workflow <file>`: exit 0 when no job failed. */
@@ -35,6 +39,7 @@ export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo):
   }
   const inputs: Record<string, string> = {};
   const secrets: Record<string, string> = {};
+  const environments: Record<string, { secrets: Record<string, string> }> = {};
   let schedule = '';
   let verbose = false;
   for (let i = 0; i < rest.length; i++) {
@@ -46,6 +51,10 @@ export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo):
       i++;
     } else if (flag === '--secret' && /^[A-Z_][A-Z0-9_]*$/.test(value)) {
       secrets[value] = io.env[value] ?? '';
+      i++;
+    } else if (flag === '--environment-secret' && /^[\w-]+:[A-Z_][A-Z0-9_]*=[A-Z_][A-Z0-9_]*$/.test(value)) {
+      const [, environment, name, variable] = /^([\w-]+):(\w+)=(\w+)$/.exec(value)!;
+      (environments[environment] ??= { secrets: {} }).secrets[name] = io.env[variable] ?? '';
       i++;
     } else if (flag === '--schedule') {
       schedule = value;
@@ -61,6 +70,7 @@ export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo):
     actions: io.actions,
     inputs,
     secrets,
+    environments,
     github: { ...githubContext(env), event_name: schedule ? 'schedule' : 'workflow_dispatch', event: { schedule } },
     env,
     workspace: process.cwd(),

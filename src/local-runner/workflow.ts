@@ -45,6 +45,8 @@ export interface JobRecord {
   outputs: Record<string, string>;
   /** What the runner warns about when the job ends (outputs skipped because they hold a secret). */
   warnings: string[];
+  /** The GitHub Environment the job declared, evaluated. */
+  environment?: string;
 }
 
 export interface WorkflowRecord {
@@ -71,10 +73,13 @@ interface WorkflowJob {
   outputs?: Record<string, string>;
   env?: Record<string, unknown>;
   strategy?: { matrix?: unknown; 'fail-fast'?: boolean };
+  concurrency?: unknown;
+  environment?: string | { name?: string; url?: string };
 }
 
 export interface Workflow {
   on?: { workflow_call?: { inputs?: Record<string, { default?: unknown; type?: string }> } };
+  concurrency?: unknown;
   jobs: Record<string, WorkflowJob>;
 }
 
@@ -85,6 +90,12 @@ export interface RunWorkflowOptions {
   actions: Record<string, ActionDefinition>;
   inputs: Record<string, string | boolean | number>;
   secrets: Record<string, string>;
+  /**
+   * GitHub Environments and their secrets. A job that declares `environment:` sees that
+   * environment's secrets over the workflow's (for a reusable workflow, GitHub uses the environment
+   * secret rather than the one the caller passed); a job that declares none never sees them.
+   */
+  environments?: Record<string, { secrets?: Record<string, string> }>;
   github: Record<string, Value>;
   env?: Record<string, string | undefined>;
   /** Called before and after each step, for progress on the terminal. */
@@ -120,13 +131,19 @@ function needsOf(job: WorkflowJob | undefined): string[] {
   return Array.isArray(job.needs) ? job.needs : [job.needs];
 }
 
-export async function runWorkflow(workflow: Workflow, options: RunWorkflowOptions): Promise<WorkflowRecord> {
+/** The `inputs` context of a workflow_call: declared inputs, given values or defaults, typed. */
+export function inputsContext(workflow: Workflow, given: Record<string, string | boolean | number>): Record<string, Value> {
   const declared = workflow.on?.workflow_call?.inputs ?? {};
   const inputs: Record<string, Value> = {};
   for (const [name, spec] of Object.entries(declared)) {
-    const given = options.inputs[name] ?? spec.default ?? (spec.type === 'boolean' ? false : spec.type === 'number' ? 0 : '');
-    inputs[name] = spec.type === 'boolean' ? given === true || given === 'true' : spec.type === 'number' ? Number(given) : String(given);
+    const value = given[name] ?? spec.default ?? (spec.type === 'boolean' ? false : spec.type === 'number' ? 0 : '');
+    inputs[name] = spec.type === 'boolean' ? value === true || value === 'true' : spec.type === 'number' ? Number(value) : String(value);
   }
+  return inputs;
+}
+
+export async function runWorkflow(workflow: Workflow, options: RunWorkflowOptions): Promise<WorkflowRecord> {
+  const inputs = inputsContext(workflow, options.inputs);
   const record: WorkflowRecord = { steps: [], jobs: [] };
   const needs: Record<string, Value> = {};
   const workspace = options.workspace ?? process.cwd();
@@ -138,11 +155,14 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
       const jobNeeds = needsOf(job);
       const needsContext: Record<string, Value> = Object.fromEntries(jobNeeds.map((need) => [need, needs[need]]));
       const allNeedsSucceeded = jobNeeds.every((need) => (needs[need] as { result: string }).result === 'success');
-      const base = { inputs, secrets: options.secrets, github: options.github, needs: needsContext, env: {}, vars: {}, runner: { os: 'Linux', temp: '' } };
       const status = { success: allNeedsSucceeded, failure: !allNeedsSucceeded };
+      const outer = { inputs, github: options.github, needs: needsContext, vars: {} };
+      const environment = environmentOf(job, { contexts: outer, status, workspace });
+      const secrets = { ...options.secrets, ...(environment ? options.environments?.[environment]?.secrets : undefined) };
+      const base = { ...outer, secrets, env: {}, runner: { os: 'Linux', temp: '' } };
       const jobContext: ExpressionContext = { contexts: base, status, workspace };
       if (job.uses || !condition(job.if, jobContext)) {
-        record.jobs.push({ id: jobId, ran: false, result: 'skipped', outputs: {}, warnings: [] });
+        record.jobs.push({ id: jobId, ran: false, result: 'skipped', outputs: {}, warnings: [], environment });
         needs[jobId] = { result: 'skipped', outputs: {} };
         continue;
       }
@@ -159,16 +179,22 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
       }
       const outputContext: ExpressionContext = { contexts: last, status: { success: !failed, failure: failed }, workspace };
       const evaluated = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, expression]) => [name, interpolate(String(expression), outputContext)]));
-      const { outputs, warnings } = secretSafeOutputs(evaluated, [...Object.values(options.secrets), String(options.github.token ?? '')]);
+      const { outputs, warnings } = secretSafeOutputs(evaluated, [...Object.values(secrets), String(options.github.token ?? '')]);
       for (const warning of warnings) (options.write ?? ((text: string) => process.stderr.write(text)))(`::warning::${warning}\n`);
       const result = failed ? 'failure' : 'success';
-      record.jobs.push({ id: jobId, ran: true, result, outputs, warnings });
+      record.jobs.push({ id: jobId, ran: true, result, outputs, warnings, environment });
       needs[jobId] = { result, outputs };
     }
   } finally {
     rmSync(artifactsRoot, { recursive: true, force: true });
   }
   return record;
+}
+
+/** `environment: name` or `environment: {name, url}`: the name, evaluated (it may use inputs). */
+function environmentOf(job: WorkflowJob, context: ExpressionContext): string | undefined {
+  const name = typeof job.environment === 'string' ? job.environment : job.environment?.name;
+  return name ? interpolate(name, context) || undefined : undefined;
 }
 
 interface RunState {
