@@ -14,7 +14,7 @@ export interface WorkflowCommandIo {
 }
 
 const USAGE = `Usage: threadr-ops workflow <file> [--input name=value ...] [--secret NAME ...]
-       [--environment-secret ENVIRONMENT:NAME=VAR ...] [--schedule 'cron'] [--verbose]
+       [--environment-secret ENVIRONMENT:NAME=VAR ...] [--schedule 'cron'] [--cache DIR] [--verbose]
   Runs one of our reusable workflows on this machine: its jobs in order (a matrix one combination
   after another), its conditions as GitHub evaluates them, each step of ours with the same code as
   on the runner, run: scripts with bash, artifacts in a folder kept for the run (other steps are
@@ -23,7 +23,9 @@ const USAGE = `Usage: threadr-ops workflow <file> [--input name=value ...] [--se
   --environment-secret staging:RAILWAY_TOKEN=STAGING_RAILWAY_TOKEN gives the GitHub Environment
   'staging' a secret RAILWAY_TOKEN read from the variable STAGING_RAILWAY_TOKEN: jobs that declare
   that environment see it over --secret values, as on GitHub.
-  --schedule sets github.event.schedule, as a cron trigger would.`;
+  --schedule sets github.event.schedule, as a cron trigger would.
+  --cache DIR keeps actions/cache entries in DIR across runs (without it cache steps are skipped);
+  give each run its own GITHUB_RUN_ID, as GitHub does.`;
 
 /** `threadr-ops workflow <file>`: exit 0 when no job failed. */
 export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo): Promise<number> {
@@ -41,6 +43,7 @@ export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo):
   const secrets: Record<string, string> = {};
   const environments: Record<string, { secrets: Record<string, string> }> = {};
   let schedule = '';
+  let cacheDir: string | undefined;
   let verbose = false;
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
@@ -55,6 +58,9 @@ export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo):
     } else if (flag === '--environment-secret' && /^[\w-]+:[A-Z_][A-Z0-9_]*=[A-Z_][A-Z0-9_]*$/.test(value)) {
       const [, environment, name, variable] = /^([\w-]+):(\w+)=(\w+)$/.exec(value)!;
       (environments[environment] ??= { secrets: {} }).secrets[name] = io.env[variable] ?? '';
+      i++;
+    } else if (flag === '--cache' && value !== '') {
+      cacheDir = resolve(value);
       i++;
     } else if (flag === '--schedule') {
       schedule = value;
@@ -71,6 +77,7 @@ export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo):
     inputs,
     secrets,
     environments,
+    cacheDir,
     github: { ...githubContext(env), event_name: schedule ? 'schedule' : 'workflow_dispatch', event: { schedule } },
     env,
     workspace: process.cwd(),

@@ -7,6 +7,7 @@ import type { ActionDefinition } from '../core/host.js';
 import { runAction } from '../core/run-action.js';
 import { TerminalHost } from '../core/terminal-host.js';
 import { LocalArtifacts } from './artifacts.js';
+import { LocalCache } from './cache.js';
 import { condition, interpolate, type ExpressionContext, type Value } from './expressions.js';
 import { secretSafeOutputs } from './job-outputs.js';
 import { expandMatrix, matrixLabel } from './matrix.js';
@@ -98,6 +99,11 @@ export interface RunWorkflowOptions {
   environments?: Record<string, { secrets?: Record<string, string> }>;
   github: Record<string, Value>;
   env?: Record<string, string | undefined>;
+  /**
+   * A folder for actions/cache that outlives this run (pass the same one to a sequence of runs).
+   * Without it, cache steps are listed as not run locally.
+   */
+  cacheDir?: string;
   /** Called before and after each step, for progress on the terminal. */
   onStep?: (event: { phase: 'start' | 'end'; step: StepRecord }) => void;
   /** Where step logs go (stderr by default). */
@@ -148,7 +154,7 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
   const needs: Record<string, Value> = {};
   const workspace = options.workspace ?? process.cwd();
   const artifactsRoot = mkdtempSync(join(tmpdir(), 'threadr-artifacts-'));
-  const run: RunState = { options, record, workspace, artifacts: new LocalArtifacts(artifactsRoot) };
+  const run: RunState = { options, record, workspace, artifacts: new LocalArtifacts(artifactsRoot), cache: options.cacheDir ? new LocalCache(options.cacheDir) : undefined };
   try {
     for (const jobId of jobOrder(workflow)) {
       const job = workflow.jobs[jobId];
@@ -202,7 +208,11 @@ interface RunState {
   record: WorkflowRecord;
   workspace: string;
   artifacts: LocalArtifacts;
+  cache?: LocalCache;
 }
+
+/** A post step (the combined actions/cache saves there), run after the job's steps, last first. */
+type PostStep = { id: string; runs: string; run: (jobFailed: boolean) => { ran: boolean; message: string } };
 
 interface StepResult {
   failed: boolean;
@@ -214,6 +224,7 @@ interface StepResult {
 async function runJob(label: string, job: WorkflowJob, contexts: Record<string, Value>, run: RunState): Promise<{ failed: boolean; steps: Record<string, Value> }> {
   const { options, record, workspace } = run;
   const steps: Record<string, Value> = {};
+  const posts: PostStep[] = [];
   let failed = false;
   for (const [index, step] of (job.steps ?? []).entries()) {
     const id = step.id ?? `step-${index + 1}`;
@@ -226,7 +237,7 @@ async function runJob(label: string, job: WorkflowJob, contexts: Record<string, 
       steps[id] = { outcome: 'skipped', conclusion: 'skipped', outputs: {} };
       continue;
     }
-    const runner = stepRunner(step, action, runs, job, context, run);
+    const runner = stepRunner(step, action, runs, job, context, run, (post) => posts.push({ id, runs, run: post }));
     if (!runner) {
       entry.note = `not run locally: ${step.uses ?? 'shell script'}`;
       entry.outcome = 'success';
@@ -247,11 +258,16 @@ async function runJob(label: string, job: WorkflowJob, contexts: Record<string, 
     steps[id] = { outcome: entry.outcome, conclusion, outputs: result.outputs };
     if (conclusion === 'failure') failed = true;
   }
+  for (const post of posts.reverse()) {
+    const outcome = post.run(failed);
+    if (outcome.message) (options.write ?? ((text: string) => process.stderr.write(text)))(`${outcome.message}\n`);
+    record.steps.push({ job: label, id: `post-${post.id}`, runs: `${post.runs} (post)`, ran: outcome.ran, outcome: outcome.ran ? 'success' : 'skipped', outputs: {}, summary: '', detail: outcome.message });
+  }
   return { failed, steps };
 }
 
 /** How a step runs here, or undefined when it does not. */
-function stepRunner(step: WorkflowStep, action: string | undefined, runs: string, job: WorkflowJob, context: ExpressionContext, run: RunState): (() => Promise<StepResult>) | undefined {
+function stepRunner(step: WorkflowStep, action: string | undefined, runs: string, job: WorkflowJob, context: ExpressionContext, run: RunState, addPost: (post: PostStep['run']) => void): (() => Promise<StepResult>) | undefined {
   const { options, workspace } = run;
   const write = options.write ?? ((text: string) => process.stderr.write(text));
   if (action && options.actions[action]) {
@@ -274,6 +290,30 @@ function stepRunner(step: WorkflowStep, action: string | undefined, runs: string
       const result = artifactStep === 'upload' ? run.artifacts.upload(inputs, workspace) : run.artifacts.download(inputs, workspace);
       if (result.message) write(`${result.message}\n`);
       return { failed: !result.ok, outputs: {}, summary: '', detail: result.message };
+    };
+  }
+  const cache = run.cache;
+  if (cache && (runs === 'actions/cache' || runs === 'actions/cache/restore' || runs === 'actions/cache/save')) {
+    return async () => {
+      const inputs = interpolateAll(step.with, context);
+      if (runs === 'actions/cache/save') {
+        const saved = cache.save(inputs, workspace);
+        write(`${saved.message}\n`);
+        return { failed: false, outputs: {}, summary: '', detail: saved.message };
+      }
+      const restored = cache.restore(inputs, workspace);
+      write(`${restored.message}\n`);
+      if (runs === 'actions/cache') {
+        // post-if: success() in actions/cache's action.yml: a failed job saves nothing.
+        addPost((jobFailed) =>
+          jobFailed
+            ? { ran: false, message: '' }
+            : restored.exactHit
+              ? { ran: true, message: `Cache hit occurred on the primary key ${inputs.key}, not saving cache.` }
+              : { ran: true, message: cache.save(inputs, workspace).message },
+        );
+      }
+      return { failed: false, outputs: restored.outputs, summary: '', detail: restored.message };
     };
   }
   return undefined;
