@@ -51,19 +51,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const setup = await emulator.control.seedDemo();
     // The "broken" commit builds fine on both platforms, but its app answers 500.
     const workflow = readWorkflow(join(options.root, PIPELINE));
+    // Passed as docs/workflows.md and docs/secrets.md tell users to: ids and tokens as repository
+    // secrets, what differs per environment as secrets of the GitHub Environment `production`.
+    // GitHub drops a job output that contains any of them, and the local runner does too.
     const secrets = {
       VERCEL_TOKEN: setup.vercel.token,
       VERCEL_PROJECT_ID: setup.vercel.project.projectId,
-      RAILWAY_TOKEN: setup.railway.projectToken,
       RAILWAY_PROJECT_ID: setup.railway.service.projectId,
-      RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId,
       RAILWAY_SERVICE_ID: setup.railway.service.serviceId,
       SLACK_WEBHOOK_URL: setup.slack.webhookUrl,
       VERCEL_API_URL: emulator.urls.vercel,
       RAILWAY_API_URL: emulator.urls.railwayGraphql,
       THREADR_GITHUB_API_URL: emulator.urls.github,
     };
-    options.write(`Secrets passed: ${Object.keys(secrets).join(', ')}\n`);
+    const production = { RAILWAY_TOKEN: setup.railway.projectToken, RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId };
+    options.write(`Repository secrets: ${Object.keys(secrets).join(', ')}\nEnvironment secrets (production): ${Object.keys(production).join(', ')}\n`);
     const runs: DemoRun[] = [];
     for (const [label, sha] of [
       ['good commit', setup.commits.good],
@@ -76,6 +78,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         actions: options.actions,
         inputs: { environment: 'production', ref: sha, 'verify-timeout': '5s', 'verify-duration': '2s', 'load-duration': '3s' },
         secrets,
+        environments: { production: { secrets: production } },
         github: {
           sha,
           repository: `${setup.github.owner}/${setup.github.repo}`,
