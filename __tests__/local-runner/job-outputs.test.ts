@@ -9,7 +9,7 @@ import { ROOT } from '../harness/runner.js';
 /**
  * GitHub's runner evaluates a job's outputs when the job ends and drops any whose value the secret
  * masker would change, with the warning "Skip output '<name>' since it may contain secret."
- * (actions/runner, src/Runner.Worker/JobExtension.cs). The next job then reads ''.
+ * (docs/workflows.md, "GitHub behaviour these workflows rely on"). The next job then reads ''.
  */
 const workflow = parse(`
 on:

@@ -20,7 +20,7 @@ interface Entry {
  * actions/cache (v4) on a folder that outlives runs, so a sequence of local runs sees what GitHub's
  * cache would hold. Modelled because whether state survives a failed run decides whether an alert
  * is sent: the combined `actions/cache` saves in its post step only when the job succeeded
- * (`post-if: success()` in its action.yml, and not on an exact hit), while `actions/cache/save`
+ * (`post-if: success()`, and not on an exact hit; docs/workflows.md), while `actions/cache/save`
  * saves whenever its own `if:` lets it run. Keys are immutable: saving an existing key saves
  * nothing (a warning, not a failure). Restore: the exact key, else for each restore-key in order
  * the newest entry whose key starts with it. Paths are plain files or folders under the workspace

@@ -3,8 +3,7 @@ import { interpolate, type ExpressionContext } from './expressions.js';
 /**
  * GitHub's concurrency groups, as a small model: per group at most one run in progress and one
  * pending. A run queued while another of its group is in progress becomes the pending one, and a
- * run that was already pending is cancelled (GitHub docs, "Control the concurrency of workflows
- * and jobs"). With `cancel-in-progress: true` the run in progress is cancelled instead and the new
+ * run that was already pending is cancelled (docs/workflows.md, "Concurrency"). With `cancel-in-progress: true` the run in progress is cancelled instead and the new
  * one starts. The local runner runs one workflow at a time, so this model is what tests use to
  * check how our workflows' groups interact: a queued emergency rollback must survive the next push.
  */

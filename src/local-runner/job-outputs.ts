@@ -1,6 +1,6 @@
 /**
- * A job's outputs as GitHub's runner hands them to later jobs (actions/runner,
- * src/Runner.Worker/JobExtension.cs): an empty value is not set at all, and a value the secret
+ * A job's outputs as GitHub's runner hands them to later jobs (docs/workflows.md, "GitHub
+ * behaviour these workflows rely on"): an empty value is not set at all, and a value the secret
  * masker would change (it contains a secret of the job, github.token included) is skipped with
  * the warning below, so `needs.<job>.outputs.<name>` reads ''. Only the plain value is matched
  * here; the runner's masker also matches some encodings (base64, URL and JSON escapes) of each
