@@ -79,6 +79,7 @@ jobs:
   deploy:
     environment:
       name: \${{ inputs.environment }}
+      url: https://example.test/\${{ steps.read.outputs.leak }}
     outputs:
       seen: \${{ steps.read.outputs.seen }}
       leak: \${{ steps.read.outputs.leak }}
@@ -109,7 +110,8 @@ jobs:
     const deploy = record.jobs.find((job) => job.id === 'deploy')!;
     expect(deploy.environment).toBe('staging');
     expect(deploy.outputs).toEqual({ seen: '[7]' });
-    expect(deploy.warnings).toEqual(["Skip output 'leak' since it may contain secret."]);
+    expect(deploy.warnings).toEqual(["Skip output 'leak' since it may contain secret.", "Skip setting environment url as environment 'staging' may contain secret."]);
+    expect(deploy.environmentUrl).toBeUndefined();
     expect(record.steps.find((step) => step.job === 'notify')!.outputs.seen).toBe('[repo-level]');
   });
 });

@@ -48,6 +48,8 @@ export interface JobRecord {
   warnings: string[];
   /** The GitHub Environment the job declared, evaluated. */
   environment?: string;
+  /** Its `environment.url`, evaluated when the job ends (unset when it would show a secret). */
+  environmentUrl?: string;
 }
 
 export interface WorkflowRecord {
@@ -186,9 +188,13 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
       const outputContext: ExpressionContext = { contexts: last, status: { success: !failed, failure: failed }, workspace };
       const evaluated = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, expression]) => [name, interpolate(String(expression), outputContext)]));
       const { outputs, warnings } = secretSafeOutputs(evaluated, [...Object.values(secrets), String(options.github.token ?? '')]);
+      const environmentUrl = typeof job.environment === 'object' && job.environment.url ? interpolate(job.environment.url, outputContext) : '';
+      const jobSecrets = [...Object.values(secrets), String(options.github.token ?? '')].filter(Boolean);
+      if (environmentUrl && jobSecrets.some((secret) => environmentUrl.includes(secret))) warnings.push(`Skip setting environment url as environment '${environment}' may contain secret.`);
       for (const warning of warnings) (options.write ?? ((text: string) => process.stderr.write(text)))(`::warning::${warning}\n`);
       const result = failed ? 'failure' : 'success';
-      record.jobs.push({ id: jobId, ran: true, result, outputs, warnings, environment });
+      const url = environmentUrl && !warnings.some((warning) => warning.startsWith('Skip setting environment url')) ? environmentUrl : undefined;
+      record.jobs.push({ id: jobId, ran: true, result, outputs, warnings, environment, environmentUrl: url });
       needs[jobId] = { result, outputs };
     }
   } finally {
