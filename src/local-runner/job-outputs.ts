@@ -20,3 +20,10 @@ export function secretSafeOutputs(evaluated: Record<string, string>, secrets: It
   }
   return { outputs, warnings };
 }
+
+/** `environment.url`, evaluated at the end of the job: not set when it contains a secret of the job. */
+export function secretSafeEnvironmentUrl(url: string, environment: string, secrets: Iterable<string>): { url?: string; warning?: string } {
+  if (url === '') return {};
+  if ([...secrets].some((secret) => secret !== '' && url.includes(secret))) return { warning: `Skip setting environment url as environment '${environment}' may contain secret.` };
+  return { url };
+}

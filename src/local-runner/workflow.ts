@@ -9,7 +9,7 @@ import { TerminalHost } from '../core/terminal-host.js';
 import { LocalArtifacts } from './artifacts.js';
 import { LocalCache } from './cache.js';
 import { condition, interpolate, type ExpressionContext, type Value } from './expressions.js';
-import { secretSafeOutputs } from './job-outputs.js';
+import { secretSafeEnvironmentUrl, secretSafeOutputs } from './job-outputs.js';
 import { expandMatrix, matrixLabel } from './matrix.js';
 import { runShellStep } from './shell-step.js';
 
@@ -187,14 +187,15 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
       }
       const outputContext: ExpressionContext = { contexts: last, status: { success: !failed, failure: failed }, workspace };
       const evaluated = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, expression]) => [name, interpolate(String(expression), outputContext)]));
-      const { outputs, warnings } = secretSafeOutputs(evaluated, [...Object.values(secrets), String(options.github.token ?? '')]);
-      const environmentUrl = typeof job.environment === 'object' && job.environment.url ? interpolate(job.environment.url, outputContext) : '';
-      const jobSecrets = [...Object.values(secrets), String(options.github.token ?? '')].filter(Boolean);
-      if (environmentUrl && jobSecrets.some((secret) => environmentUrl.includes(secret))) warnings.push(`Skip setting environment url as environment '${environment}' may contain secret.`);
+      // What the runner masks: every secret of the job, github.token included.
+      const jobSecrets = [...Object.values(secrets), String(options.github.token ?? '')];
+      const { outputs, warnings } = secretSafeOutputs(evaluated, jobSecrets);
+      const declaredUrl = typeof job.environment === 'object' && job.environment.url ? interpolate(job.environment.url, outputContext) : '';
+      const environmentUrl = secretSafeEnvironmentUrl(declaredUrl, environment ?? '', jobSecrets);
+      if (environmentUrl.warning) warnings.push(environmentUrl.warning);
       for (const warning of warnings) (options.write ?? ((text: string) => process.stderr.write(text)))(`::warning::${warning}\n`);
       const result = failed ? 'failure' : 'success';
-      const url = environmentUrl && !warnings.some((warning) => warning.startsWith('Skip setting environment url')) ? environmentUrl : undefined;
-      record.jobs.push({ id: jobId, ran: true, result, outputs, warnings, environment, environmentUrl: url });
+      record.jobs.push({ id: jobId, ran: true, result, outputs, warnings, environment, environmentUrl: environmentUrl.url });
       needs[jobId] = { result, outputs };
     }
   } finally {
