@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jobOrder, readWorkflow, actionOf } from '../../src/local-runner/workflow.js';
 import { ROOT } from '../harness/runner.js';
@@ -55,6 +56,20 @@ describe('npm run demo', () => {
     expect(broken).toMatch(/⇒ pipeline status: rolled-back/);
   });
 
+  // Project ids are passed as secrets (docs/workflows.md, docs/secrets.md), and GitHub drops a job
+  // output holding a secret: the rollback plan must reach the rollback job all the same.
+  test('passes the secrets as docs/secrets.md defines them, and no job output is dropped for holding one', () => {
+    const table = new Map([...readFileSync(join(ROOT, 'docs', 'secrets.md'), 'utf8').matchAll(/^\| `([A-Z][A-Z0-9_]*)` \| .+? \| (Repository|Environment)/gm)].map((m) => [m[1], m[2]]));
+    const listed = (label: string) => new RegExp(`^${label}: (.+)$`, 'm').exec(run.stderr)?.[1].split(', ') ?? [];
+    const repository = listed('Repository secrets');
+    const environment = listed('Environment secrets \\(production\\)');
+    expect(repository).toEqual(expect.arrayContaining(['VERCEL_PROJECT_ID', 'RAILWAY_PROJECT_ID', 'RAILWAY_SERVICE_ID']));
+    expect(environment).toEqual(['RAILWAY_TOKEN', 'RAILWAY_ENVIRONMENT_ID']);
+    expect(repository.map((name) => [name, table.get(name)])).toEqual(repository.map((name) => [name, 'Repository']));
+    expect(environment.map((name) => [name, table.get(name)])).toEqual(environment.map((name) => [name, 'Environment']));
+    expect(run.stderr).not.toMatch(/Skip output/);
+  });
+
   test('prints each report as the job summary reads, then a recap that shows the rollback', () => {
     expect(run.stdout).toMatch(/## .*Deploy/);
     expect(run.stdout).toMatch(/## Health check — ❌ Unhealthy/);
@@ -62,7 +77,7 @@ describe('npm run demo', () => {
     const recap = run.stdout.slice(run.stdout.indexOf('## Demo recap'));
     expect(recap).toMatch(/\| good commit `c0ffee0` \| deployed \| healthy, load passed \| skipped \| skipped \| \*\*verified\*\* \|/);
     expect(recap).toMatch(/\| broken commit `bad0000` \| deployed \| unhealthy \(.+\) \| rolled-back \| restored \| \*\*rolled-back\*\* \|/);
-    expect(recap).toMatch(/Production now serves `c0ffee0`/);
+    expect(recap).toMatch(/Production was restored: it serves `c0ffee0`, the last verified commit, after `bad0000` failed verification and was rolled back/);
     expect(recap).toMatch(/Cost check: severity \*\*ok\*\*/);
   });
 });

@@ -62,6 +62,19 @@ describe('Slack notifications', () => {
     expect(messages(emu)).toHaveLength(3);
   });
 
+  test('notify-on: change records a new state only once Slack has it: a failed send is retried by the next run', async () => {
+    const emu = await start();
+    const workspace = mkdtempSync(join(tmpdir(), 'notify-state-'));
+    const run = (status: string) => notify(emu, { status, 'notify-on': 'change', key: 'production' }, workspace);
+    await run('success');
+    emu.control.slackDisable(HOOK, 'no_service', 404);
+    expect((await run('failure')).warnings).toHaveLength(1);
+    emu.control.slackEnable(HOOK);
+    await run('failure');
+    await run('success');
+    expect(messages(emu).map((m) => m.attachments[0].color)).toEqual(['danger', 'good']);
+  });
+
   test('429 is retried after Retry-After, and the message arrives once', async () => {
     const emu = await start();
     emu.control.fault({ provider: 'slack', fault: { kind: 'rate-limit', retryAfterSeconds: 1 }, times: 2 });

@@ -81,15 +81,16 @@ describe('rollback.yml, run locally against the emulator', () => {
     const secrets = {
       VERCEL_TOKEN: setup.vercel.token,
       VERCEL_PROJECT_ID: setup.vercel.project.projectId,
-      RAILWAY_TOKEN: setup.railway.projectToken,
       RAILWAY_PROJECT_ID: setup.railway.service.projectId,
-      RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId,
       RAILWAY_SERVICE_ID: setup.railway.service.serviceId,
       VERCEL_API_URL: emulator.urls.vercel,
       RAILWAY_API_URL: emulator.urls.railwayGraphql,
       THREADR_GITHUB_API_URL: emulator.urls.github,
     };
-    const run = await workflow('rollback.yml', [...Object.keys(secrets).flatMap((name) => ['--secret', name]), '--input', 'environment=production'], secrets);
+    // As docs/secrets.md defines them: the Railway token and environment id belong to the GitHub Environment.
+    const production = { PRODUCTION_RAILWAY_TOKEN: setup.railway.projectToken, PRODUCTION_RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId };
+    const environmentSecrets = ['RAILWAY_TOKEN', 'RAILWAY_ENVIRONMENT_ID'].flatMap((name) => ['--environment-secret', `production:${name}=PRODUCTION_${name}`]);
+    const run = await workflow('rollback.yml', [...Object.keys(secrets).flatMap((name) => ['--secret', name]), ...environmentSecrets, '--input', 'environment=production'], { ...secrets, ...production });
     expect(configErrors(run.stderr)).toEqual([]);
     // The demo seed has one deployment per platform: nothing older to go back to.
     expect(run.stderr).toMatch(/✔ rollback: status nothing-to-roll-back/);

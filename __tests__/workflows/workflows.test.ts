@@ -120,3 +120,19 @@ test("scheduled-ops' cost-limits default is the cost-monitor action's own defaul
   const action = parse(readFileSync(join(ROOT, 'actions', 'cost-monitor', 'action.yml'), 'utf8'));
   expect(parse(workflow.on.workflow_call.inputs['cost-limits'].default)).toEqual(parse(action.inputs.limits.default));
 });
+
+// Protection rules and per-environment secrets (RAILWAY_TOKEN, RAILWAY_ENVIRONMENT_ID) apply only to
+// jobs that declare the environment: every job that deploys or rolls back does, none other needs to.
+test('every job that deploys or rolls back declares the environment of the run', () => {
+  const mutating: string[] = [];
+  for (const file of workflows) {
+    const doc = parse(readFileSync(join(workflowDir, file), 'utf8')) as { jobs: Record<string, Job & { environment?: string | { name?: string } }> };
+    for (const [id, job] of Object.entries(doc.jobs)) {
+      if (!(job.steps ?? []).some((step) => /actions\/(deploy|rollback)@/.test(step.uses ?? ''))) continue;
+      mutating.push(`${file} ${id}`);
+      const name = typeof job.environment === 'string' ? job.environment : job.environment?.name;
+      expect([`${file} ${id}`, name]).toEqual([`${file} ${id}`, '${{ inputs.environment }}']);
+    }
+  }
+  expect(mutating).toEqual(['deploy-pipeline.yml deploy', 'deploy-pipeline.yml rollback', 'rollback.yml rollback']);
+});

@@ -51,18 +51,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const setup = await emulator.control.seedDemo();
     // The "broken" commit builds fine on both platforms, but its app answers 500.
     const workflow = readWorkflow(join(options.root, PIPELINE));
+    // Passed as docs/workflows.md and docs/secrets.md tell users to: ids and tokens as repository
+    // secrets, what differs per environment as secrets of the GitHub Environment `production`.
+    // GitHub drops a job output that contains any of them, and the local runner does too.
     const secrets = {
       VERCEL_TOKEN: setup.vercel.token,
       VERCEL_PROJECT_ID: setup.vercel.project.projectId,
-      RAILWAY_TOKEN: setup.railway.projectToken,
       RAILWAY_PROJECT_ID: setup.railway.service.projectId,
-      RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId,
       RAILWAY_SERVICE_ID: setup.railway.service.serviceId,
       SLACK_WEBHOOK_URL: setup.slack.webhookUrl,
       VERCEL_API_URL: emulator.urls.vercel,
       RAILWAY_API_URL: emulator.urls.railwayGraphql,
       THREADR_GITHUB_API_URL: emulator.urls.github,
     };
+    const production = { RAILWAY_TOKEN: setup.railway.projectToken, RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId };
+    options.write(`Repository secrets: ${Object.keys(secrets).join(', ')}\nEnvironment secrets (production): ${Object.keys(production).join(', ')}\n`);
     const runs: DemoRun[] = [];
     for (const [label, sha] of [
       ['good commit', setup.commits.good],
@@ -75,6 +78,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         actions: options.actions,
         inputs: { environment: 'production', ref: sha, 'verify-timeout': '5s', 'verify-duration': '2s', 'load-duration': '3s' },
         secrets,
+        environments: { production: { secrets: production } },
         github: {
           sha,
           repository: `${setup.github.owner}/${setup.github.repo}`,
@@ -89,6 +93,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         write: options.verbose ? options.write : () => {},
         onStep: printProgress(options.write, options.print),
       });
+      for (const job of record.jobs) for (const warning of job.warnings) options.write(`  ! ${job.id}: ${warning}\n`);
       const status = record.jobs.find((job) => job.id === 'notify')?.outputs.status ?? 'unknown';
       options.write(`  ⇒ pipeline status: ${status}\n`);
       runs.push({ label, sha, record, status });
@@ -139,6 +144,18 @@ function currentProductionSha(emulator: Emulator, projectId: string): string | n
   return productionId ? (emulator.control.vercelDeployment(productionId)?.sha ?? null) : null;
 }
 
+/** Whether the rollback did its job: production serves the last verified commit again. */
+function productionLine(runs: DemoRun[], productionSha: string | null): string {
+  const serving = `\`${productionSha?.slice(0, 7) ?? 'nothing'}\``;
+  const verified = runs.filter((run) => run.status === 'verified').at(-1);
+  const last = runs.at(-1);
+  if (last?.status === 'rolled-back' && verified && productionSha === verified.sha) {
+    return `Production was restored: it serves ${serving}, the last verified commit, after \`${last.sha.slice(0, 7)}\` failed verification and was rolled back`;
+  }
+  if (last && last.status !== 'verified') return `Production was NOT restored: it serves ${serving} after \`${last.sha.slice(0, 7)}\` (${last.status})`;
+  return `Production now serves ${serving}`;
+}
+
 export function renderRecap(runs: DemoRun[], cost: { outputs: Record<string, string> }, slackMessages: number, productionSha: string | null): string {
   const lines = ['## Demo recap', '', '| Run | Deploy | Verify | Rollback | Re-verify | Pipeline |', '| --- | --- | --- | --- | --- | --- |'];
   for (const run of runs) {
@@ -154,7 +171,7 @@ export function renderRecap(runs: DemoRun[], cost: { outputs: Record<string, str
   lines.push(
     '',
     `Cost check: severity **${cost.outputs.severity ?? 'unknown'}**, today $${cost.outputs['total-today'] ?? '?'}, month to date $${cost.outputs['total-month-to-date'] ?? '?'}, projected $${cost.outputs['projected-month'] ?? '?'}.`,
-    `Production now serves \`${productionSha?.slice(0, 7) ?? 'nothing'}\`; ${slackMessages} Slack message(s) were sent to the emulated webhook.`,
+    `${productionLine(runs, productionSha)}; ${slackMessages} Slack message(s) were sent to the emulated webhook.`,
   );
   return lines.join('\n');
 }

@@ -13,13 +13,19 @@ export interface WorkflowCommandIo {
   print: (text: string) => void;
 }
 
-const USAGE = `Usage: threadr-ops workflow <file> [--input name=value ...] [--secret NAME ...] [--schedule 'cron'] [--verbose]
+const USAGE = `Usage: threadr-ops workflow <file> [--input name=value ...] [--secret NAME ...]
+       [--environment-secret ENVIRONMENT:NAME=VAR ...] [--schedule 'cron'] [--cache DIR] [--verbose]
   Runs one of our reusable workflows on this machine: its jobs in order (a matrix one combination
   after another), its conditions as GitHub evaluates them, each step of ours with the same code as
   on the runner, run: scripts with bash, artifacts in a folder kept for the run (other steps are
   listed).
   --secret NAME reads the secret from the environment variable NAME, never from the command line.
-  --schedule sets github.event.schedule, as a cron trigger would.`;
+  --environment-secret staging:RAILWAY_TOKEN=STAGING_RAILWAY_TOKEN gives the GitHub Environment
+  'staging' a secret RAILWAY_TOKEN read from the variable STAGING_RAILWAY_TOKEN: jobs that declare
+  that environment see it over --secret values, as on GitHub.
+  --schedule sets github.event.schedule, as a cron trigger would.
+  --cache DIR keeps actions/cache entries in DIR across runs (without it cache steps are skipped);
+  give each run its own GITHUB_RUN_ID, as GitHub does.`;
 
 /** `threadr-ops workflow <file>`: exit 0 when no job failed. */
 export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo): Promise<number> {
@@ -35,7 +41,9 @@ export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo):
   }
   const inputs: Record<string, string> = {};
   const secrets: Record<string, string> = {};
+  const environments: Record<string, { secrets: Record<string, string> }> = {};
   let schedule = '';
+  let cacheDir: string | undefined;
   let verbose = false;
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
@@ -46,6 +54,13 @@ export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo):
       i++;
     } else if (flag === '--secret' && /^[A-Z_][A-Z0-9_]*$/.test(value)) {
       secrets[value] = io.env[value] ?? '';
+      i++;
+    } else if (flag === '--environment-secret' && /^[\w-]+:[A-Z_][A-Z0-9_]*=[A-Z_][A-Z0-9_]*$/.test(value)) {
+      const [, environment, name, variable] = /^([\w-]+):(\w+)=(\w+)$/.exec(value)!;
+      (environments[environment] ??= { secrets: {} }).secrets[name] = io.env[variable] ?? '';
+      i++;
+    } else if (flag === '--cache' && value !== '') {
+      cacheDir = resolve(value);
       i++;
     } else if (flag === '--schedule') {
       schedule = value;
@@ -61,6 +76,8 @@ export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo):
     actions: io.actions,
     inputs,
     secrets,
+    environments,
+    cacheDir,
     github: { ...githubContext(env), event_name: schedule ? 'schedule' : 'workflow_dispatch', event: { schedule } },
     env,
     workspace: process.cwd(),
@@ -68,6 +85,7 @@ export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo):
     onStep: printProgress(io.write, io.print),
   });
   for (const step of record.steps.filter((s) => s.note)) io.write(`  · ${step.job} › ${step.id}: ${step.note}\n`);
+  for (const job of record.jobs) for (const warning of job.warnings) io.write(`  ! ${job.id}: ${warning}\n`);
   io.write(`\nJobs: ${record.jobs.map((job) => `${job.id} ${job.result}`).join(', ')}\n`);
   return record.jobs.some((job) => job.result === 'failure') ? 1 : 0;
 }

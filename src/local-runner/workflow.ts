@@ -7,7 +7,9 @@ import type { ActionDefinition } from '../core/host.js';
 import { runAction } from '../core/run-action.js';
 import { TerminalHost } from '../core/terminal-host.js';
 import { LocalArtifacts } from './artifacts.js';
+import { LocalCache } from './cache.js';
 import { condition, interpolate, type ExpressionContext, type Value } from './expressions.js';
+import { secretSafeEnvironmentUrl, secretSafeOutputs } from './job-outputs.js';
 import { expandMatrix, matrixLabel } from './matrix.js';
 import { runShellStep } from './shell-step.js';
 
@@ -42,6 +44,12 @@ export interface JobRecord {
   ran: boolean;
   result: 'success' | 'failure' | 'skipped';
   outputs: Record<string, string>;
+  /** What the runner warns about when the job ends (outputs skipped because they hold a secret). */
+  warnings: string[];
+  /** The GitHub Environment the job declared, evaluated. */
+  environment?: string;
+  /** Its `environment.url`, evaluated when the job ends (unset when it would show a secret). */
+  environmentUrl?: string;
 }
 
 export interface WorkflowRecord {
@@ -68,10 +76,13 @@ interface WorkflowJob {
   outputs?: Record<string, string>;
   env?: Record<string, unknown>;
   strategy?: { matrix?: unknown; 'fail-fast'?: boolean };
+  concurrency?: unknown;
+  environment?: string | { name?: string; url?: string };
 }
 
 export interface Workflow {
   on?: { workflow_call?: { inputs?: Record<string, { default?: unknown; type?: string }> } };
+  concurrency?: unknown;
   jobs: Record<string, WorkflowJob>;
 }
 
@@ -82,8 +93,19 @@ export interface RunWorkflowOptions {
   actions: Record<string, ActionDefinition>;
   inputs: Record<string, string | boolean | number>;
   secrets: Record<string, string>;
+  /**
+   * GitHub Environments and their secrets. A job that declares `environment:` sees that
+   * environment's secrets over the workflow's (for a reusable workflow, GitHub uses the environment
+   * secret rather than the one the caller passed); a job that declares none never sees them.
+   */
+  environments?: Record<string, { secrets?: Record<string, string> }>;
   github: Record<string, Value>;
   env?: Record<string, string | undefined>;
+  /**
+   * A folder for actions/cache that outlives this run (pass the same one to a sequence of runs).
+   * Without it, cache steps are listed as not run locally.
+   */
+  cacheDir?: string;
   /** Called before and after each step, for progress on the terminal. */
   onStep?: (event: { phase: 'start' | 'end'; step: StepRecord }) => void;
   /** Where step logs go (stderr by default). */
@@ -117,29 +139,38 @@ function needsOf(job: WorkflowJob | undefined): string[] {
   return Array.isArray(job.needs) ? job.needs : [job.needs];
 }
 
-export async function runWorkflow(workflow: Workflow, options: RunWorkflowOptions): Promise<WorkflowRecord> {
+/** The `inputs` context of a workflow_call: declared inputs, given values or defaults, typed. */
+export function inputsContext(workflow: Workflow, given: Record<string, string | boolean | number>): Record<string, Value> {
   const declared = workflow.on?.workflow_call?.inputs ?? {};
   const inputs: Record<string, Value> = {};
   for (const [name, spec] of Object.entries(declared)) {
-    const given = options.inputs[name] ?? spec.default ?? (spec.type === 'boolean' ? false : spec.type === 'number' ? 0 : '');
-    inputs[name] = spec.type === 'boolean' ? given === true || given === 'true' : spec.type === 'number' ? Number(given) : String(given);
+    const value = given[name] ?? spec.default ?? (spec.type === 'boolean' ? false : spec.type === 'number' ? 0 : '');
+    inputs[name] = spec.type === 'boolean' ? value === true || value === 'true' : spec.type === 'number' ? Number(value) : String(value);
   }
+  return inputs;
+}
+
+export async function runWorkflow(workflow: Workflow, options: RunWorkflowOptions): Promise<WorkflowRecord> {
+  const inputs = inputsContext(workflow, options.inputs);
   const record: WorkflowRecord = { steps: [], jobs: [] };
   const needs: Record<string, Value> = {};
   const workspace = options.workspace ?? process.cwd();
   const artifactsRoot = mkdtempSync(join(tmpdir(), 'threadr-artifacts-'));
-  const run: RunState = { options, record, workspace, artifacts: new LocalArtifacts(artifactsRoot) };
+  const run: RunState = { options, record, workspace, artifacts: new LocalArtifacts(artifactsRoot), cache: options.cacheDir ? new LocalCache(options.cacheDir) : undefined };
   try {
     for (const jobId of jobOrder(workflow)) {
       const job = workflow.jobs[jobId];
       const jobNeeds = needsOf(job);
       const needsContext: Record<string, Value> = Object.fromEntries(jobNeeds.map((need) => [need, needs[need]]));
       const allNeedsSucceeded = jobNeeds.every((need) => (needs[need] as { result: string }).result === 'success');
-      const base = { inputs, secrets: options.secrets, github: options.github, needs: needsContext, env: {}, vars: {}, runner: { os: 'Linux', temp: '' } };
       const status = { success: allNeedsSucceeded, failure: !allNeedsSucceeded };
+      const outer = { inputs, github: options.github, needs: needsContext, vars: {} };
+      const environment = environmentOf(job, { contexts: outer, status, workspace });
+      const secrets = { ...options.secrets, ...(environment ? options.environments?.[environment]?.secrets : undefined) };
+      const base = { ...outer, secrets, env: {}, runner: { os: 'Linux', temp: '' } };
       const jobContext: ExpressionContext = { contexts: base, status, workspace };
       if (job.uses || !condition(job.if, jobContext)) {
-        record.jobs.push({ id: jobId, ran: false, result: 'skipped', outputs: {} });
+        record.jobs.push({ id: jobId, ran: false, result: 'skipped', outputs: {}, warnings: [], environment });
         needs[jobId] = { result: 'skipped', outputs: {} };
         continue;
       }
@@ -155,9 +186,16 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
         last = { ...contexts, steps: outcome.steps };
       }
       const outputContext: ExpressionContext = { contexts: last, status: { success: !failed, failure: failed }, workspace };
-      const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, expression]) => [name, interpolate(String(expression), outputContext)]));
+      const evaluated = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, expression]) => [name, interpolate(String(expression), outputContext)]));
+      // What the runner masks: every secret of the job, github.token included.
+      const jobSecrets = [...Object.values(secrets), String(options.github.token ?? '')];
+      const { outputs, warnings } = secretSafeOutputs(evaluated, jobSecrets);
+      const declaredUrl = typeof job.environment === 'object' && job.environment.url ? interpolate(job.environment.url, outputContext) : '';
+      const environmentUrl = secretSafeEnvironmentUrl(declaredUrl, environment ?? '', jobSecrets);
+      if (environmentUrl.warning) warnings.push(environmentUrl.warning);
+      for (const warning of warnings) (options.write ?? ((text: string) => process.stderr.write(text)))(`::warning::${warning}\n`);
       const result = failed ? 'failure' : 'success';
-      record.jobs.push({ id: jobId, ran: true, result, outputs });
+      record.jobs.push({ id: jobId, ran: true, result, outputs, warnings, environment, environmentUrl: environmentUrl.url });
       needs[jobId] = { result, outputs };
     }
   } finally {
@@ -166,12 +204,22 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
   return record;
 }
 
+/** `environment: name` or `environment: {name, url}`: the name, evaluated (it may use inputs). */
+function environmentOf(job: WorkflowJob, context: ExpressionContext): string | undefined {
+  const name = typeof job.environment === 'string' ? job.environment : job.environment?.name;
+  return name ? interpolate(name, context) || undefined : undefined;
+}
+
 interface RunState {
   options: RunWorkflowOptions;
   record: WorkflowRecord;
   workspace: string;
   artifacts: LocalArtifacts;
+  cache?: LocalCache;
 }
+
+/** A post step (the combined actions/cache saves there), run after the job's steps, last first. */
+type PostStep = { id: string; runs: string; run: (jobFailed: boolean) => { ran: boolean; message: string } };
 
 interface StepResult {
   failed: boolean;
@@ -183,6 +231,7 @@ interface StepResult {
 async function runJob(label: string, job: WorkflowJob, contexts: Record<string, Value>, run: RunState): Promise<{ failed: boolean; steps: Record<string, Value> }> {
   const { options, record, workspace } = run;
   const steps: Record<string, Value> = {};
+  const posts: PostStep[] = [];
   let failed = false;
   for (const [index, step] of (job.steps ?? []).entries()) {
     const id = step.id ?? `step-${index + 1}`;
@@ -195,7 +244,7 @@ async function runJob(label: string, job: WorkflowJob, contexts: Record<string, 
       steps[id] = { outcome: 'skipped', conclusion: 'skipped', outputs: {} };
       continue;
     }
-    const runner = stepRunner(step, action, runs, job, context, run);
+    const runner = stepRunner(step, action, runs, job, context, run, (post) => posts.push({ id, runs, run: post }));
     if (!runner) {
       entry.note = `not run locally: ${step.uses ?? 'shell script'}`;
       entry.outcome = 'success';
@@ -216,11 +265,16 @@ async function runJob(label: string, job: WorkflowJob, contexts: Record<string, 
     steps[id] = { outcome: entry.outcome, conclusion, outputs: result.outputs };
     if (conclusion === 'failure') failed = true;
   }
+  for (const post of posts.reverse()) {
+    const outcome = post.run(failed);
+    if (outcome.message) (options.write ?? ((text: string) => process.stderr.write(text)))(`${outcome.message}\n`);
+    record.steps.push({ job: label, id: `post-${post.id}`, runs: `${post.runs} (post)`, ran: outcome.ran, outcome: outcome.ran ? 'success' : 'skipped', outputs: {}, summary: '', detail: outcome.message });
+  }
   return { failed, steps };
 }
 
 /** How a step runs here, or undefined when it does not. */
-function stepRunner(step: WorkflowStep, action: string | undefined, runs: string, job: WorkflowJob, context: ExpressionContext, run: RunState): (() => Promise<StepResult>) | undefined {
+function stepRunner(step: WorkflowStep, action: string | undefined, runs: string, job: WorkflowJob, context: ExpressionContext, run: RunState, addPost: (post: PostStep['run']) => void): (() => Promise<StepResult>) | undefined {
   const { options, workspace } = run;
   const write = options.write ?? ((text: string) => process.stderr.write(text));
   if (action && options.actions[action]) {
@@ -243,6 +297,30 @@ function stepRunner(step: WorkflowStep, action: string | undefined, runs: string
       const result = artifactStep === 'upload' ? run.artifacts.upload(inputs, workspace) : run.artifacts.download(inputs, workspace);
       if (result.message) write(`${result.message}\n`);
       return { failed: !result.ok, outputs: {}, summary: '', detail: result.message };
+    };
+  }
+  const cache = run.cache;
+  if (cache && (runs === 'actions/cache' || runs === 'actions/cache/restore' || runs === 'actions/cache/save')) {
+    return async () => {
+      const inputs = interpolateAll(step.with, context);
+      if (runs === 'actions/cache/save') {
+        const saved = cache.save(inputs, workspace);
+        write(`${saved.message}\n`);
+        return { failed: false, outputs: {}, summary: '', detail: saved.message };
+      }
+      const restored = cache.restore(inputs, workspace);
+      write(`${restored.message}\n`);
+      if (runs === 'actions/cache') {
+        // post-if: success() in actions/cache's action.yml: a failed job saves nothing.
+        addPost((jobFailed) =>
+          jobFailed
+            ? { ran: false, message: '' }
+            : restored.exactHit
+              ? { ran: true, message: `Cache hit occurred on the primary key ${inputs.key}, not saving cache.` }
+              : { ran: true, message: cache.save(inputs, workspace).message },
+        );
+      }
+      return { failed: false, outputs: restored.outputs, summary: '', detail: restored.message };
     };
   }
   return undefined;

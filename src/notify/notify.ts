@@ -25,15 +25,22 @@ export async function notify(
   const key = `${run.action}${outcome.key ? `:${outcome.key}` : ''}`;
   const store = settings.stateFile ? new StateStore(settings.stateFile) : undefined;
   const previous = store?.read(key);
-  store?.write(key, outcome.state, options.now ?? new Date());
-  if (!settings.webhookUrl) return { sent: false, reason: 'no slack-webhook-url' };
+  const record = () => store?.write(key, outcome.state, options.now ?? new Date());
+  if (!settings.webhookUrl) {
+    record();
+    return { sent: false, reason: 'no slack-webhook-url' };
+  }
   if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
+    record();
     return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
   }
   const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
   try {
     const result = await postToSlack(http, settings.webhookUrl, slackMessage(outcome, run));
     if (result.ok) {
+      // The new state is recorded only once Slack has it: after a failed send the next run, still
+      // in this state, sends again instead of treating the change as announced.
+      record();
       log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
       return { sent: true, reason: `notify-on ${settings.notifyOn}` };
     }

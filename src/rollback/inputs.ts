@@ -2,7 +2,7 @@ import { ConfigurationError } from '../core/errors.js';
 import type { InputReader } from '../core/inputs.js';
 import { COMPONENTS, type ComponentName } from '../release/component.js';
 import { readComponents, readPlatform, type PlatformSettings } from '../release/inputs.js';
-import { parsePlan, type RollbackPlan } from '../release/plan.js';
+import { bindPlan, parsePlan, type RollbackPlan, type WrittenPlan } from '../release/plan.js';
 
 export type RollbackSource = { kind: 'plan'; plan: RollbackPlan } | { kind: 'previous' };
 
@@ -29,21 +29,20 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
     }
     return namedTargets(inputs, env, named);
   }
-  let source: RollbackSource;
+  let written: WrittenPlan | undefined;
   if (planValue !== undefined) {
     if (to !== '') throw new ConfigurationError('to', `must be empty when rollback-plan is given (the plan names the targets), got '${to}'`);
-    source = { kind: 'plan', plan: parsePlan(planValue) };
-  } else if (to === 'previous') {
-    source = { kind: 'previous' };
-  } else {
-    // An empty plan usually means the deploy step stopped before recording one; going back to
-    // "previous" then would roll back a production that was never touched.
+    written = parsePlan(planValue);
+  } else if (to !== 'previous') {
+    // An empty plan usually means the deploy step stopped before recording one (or GitHub dropped
+    // the job output because it held a secret); going back to "previous" then would roll back a
+    // production that was never touched.
     throw new ConfigurationError('rollback-plan', "is required: pass the deploy action's rollback-plan output, or set to: previous to go back to the last deployment that served before the current one");
   }
-  const fallback: readonly ComponentName[] = source.kind === 'plan' ? COMPONENTS.filter((name) => name in source.plan.components) : COMPONENTS;
+  const fallback: readonly ComponentName[] = written ? COMPONENTS.filter((name) => name in written.components) : COMPONENTS;
   let components = readComponents(inputs, fallback, 'roll back');
-  if (source.kind === 'plan') {
-    const plan = source.plan;
+  if (written) {
+    const plan = written;
     const missing = components.filter((name) => !(name in plan.components));
     if (missing.length > 0 && inputs.list('components').length > 0) {
       throw new ConfigurationError('components', `lists ${missing.join(', ')}, which the rollback-plan does not cover (it has ${Object.keys(plan.components).join(', ')})`);
@@ -51,7 +50,7 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
     components = components.filter((name) => name in plan.components);
   }
   const platform = readPlatform(inputs, env, components);
-  if (source.kind === 'plan') checkPlanMatches(source.plan, platform);
+  const source: RollbackSource = written ? { kind: 'plan', plan: planFor(written, platform) } : { kind: 'previous' };
   return common(inputs, platform, source);
 }
 
@@ -80,17 +79,14 @@ function namedTargets(inputs: InputReader, env: Readonly<Record<string, string |
   return common(inputs, platform, { kind: 'plan', plan });
 }
 
-/** A plan from another environment or project would roll back the wrong thing: refuse it up front. */
-function checkPlanMatches(plan: RollbackPlan, platform: PlatformSettings): void {
+/**
+ * A plan from another environment or project would roll back the wrong thing: refuse it up front.
+ * The plan names no project or service id (they are secrets of the caller, and GitHub drops a job
+ * output holding one); they come from this action's own inputs and must match the plan's fingerprints.
+ */
+function planFor(plan: WrittenPlan, platform: PlatformSettings): RollbackPlan {
   if (plan.environment !== platform.environment) {
     throw new ConfigurationError('rollback-plan', `was recorded for environment '${plan.environment}', but environment is '${platform.environment}'`);
   }
-  const frontend = plan.components.frontend;
-  if (frontend && platform.vercel && frontend.scope !== platform.vercel.projectId) {
-    throw new ConfigurationError('rollback-plan', `names Vercel project '${frontend.scope}' for the frontend, but vercel-project-id is '${platform.vercel.projectId}'`);
-  }
-  const backend = plan.components.backend;
-  if (backend && platform.railway && backend.scope !== platform.railway.serviceId) {
-    throw new ConfigurationError('rollback-plan', `names Railway service '${backend.scope}' for the backend, but railway-service-id is '${platform.railway.serviceId}'`);
-  }
+  return bindPlan(plan, { frontend: platform.vercel?.projectId, backend: platform.railway?.serviceId });
 }

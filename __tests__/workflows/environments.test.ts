@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import type { DemoSetup } from '../../src/emulator/control.js';
+import { ROOT } from '../harness/runner.js';
+
+/**
+ * Staging is real: deploy-pipeline.yml's deploy and rollback jobs declare `environment:`, so each
+ * GitHub Environment holds what differs (RAILWAY_TOKEN, a project token scoped to one Railway
+ * environment, and RAILWAY_ENVIRONMENT_ID; docs/secrets.md). Run by `threadr-ops workflow` (the
+ * local runner in the CLI bundle) against the emulator, which refuses a project token outside its
+ * environment as Railway does.
+ */
+let emulator: Emulator;
+let setup: DemoSetup;
+const STAGING = 'rw-env-staging';
+let stagingToken: string;
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, slack: { rateLimit: false } });
+  setup = await emulator.control.seedDemo();
+  const service = setup.railway.service;
+  await emulator.control.seedRailwayService({ projectId: service.projectId, environmentId: STAGING, environmentName: 'staging', serviceId: service.serviceId, serviceName: 'api', successSha: setup.commits.current });
+  stagingToken = emulator.control.addRailwayProjectToken({ projectId: service.projectId, environmentId: STAGING }, 'railway_staging_project_token');
+});
+afterAll(async () => {
+  await emulator.stop();
+});
+
+function workflow(file: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const node = process.env.THREADR_TEST_NODE ?? process.execPath;
+  const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', file), '--verbose', ...args], {
+    cwd: mkdtempSync(join(tmpdir(), 'environments-')),
+    env: { PATH: process.env.PATH ?? '', GITHUB_TOKEN: setup.github.token, GITHUB_API_URL: emulator.urls.github, GITHUB_REPOSITORY: 'threadr/threadr', GITHUB_REF_NAME: 'main', GITHUB_REF: 'refs/heads/main', ...env },
+  });
+  let stderr = '';
+  child.stdout.resume();
+  child.stderr.on('data', (c: Buffer) => (stderr += c));
+  return new Promise((done) => child.on('close', (code) => done({ code, stderr })));
+}
+
+const serving = (environmentId: string) =>
+  emulator.control
+    .railwayDeployments(setup.railway.service.serviceId)
+    .filter((d) => d.environmentId === environmentId && d.status === 'SUCCESS')
+    .map((d) => d.meta.commitHash);
+
+describe('deploy-pipeline.yml with GitHub Environments', () => {
+  test('a staging deploy uses the staging environment’s Railway token and environment id; production is untouched', async () => {
+    const sha = setup.commits.good;
+    const repository = {
+      VERCEL_TOKEN: setup.vercel.token,
+      VERCEL_PROJECT_ID: setup.vercel.project.projectId,
+      RAILWAY_PROJECT_ID: setup.railway.service.projectId,
+      RAILWAY_SERVICE_ID: setup.railway.service.serviceId,
+      VERCEL_API_URL: emulator.urls.vercel,
+      RAILWAY_API_URL: emulator.urls.railwayGraphql,
+      THREADR_GITHUB_API_URL: emulator.urls.github,
+    };
+    const perEnvironment = {
+      PRODUCTION_RAILWAY_TOKEN: setup.railway.projectToken,
+      PRODUCTION_RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId,
+      STAGING_RAILWAY_TOKEN: stagingToken,
+      STAGING_RAILWAY_ENVIRONMENT_ID: STAGING,
+    };
+    const run = await workflow(
+      'deploy-pipeline.yml',
+      [
+        ...Object.keys(repository).flatMap((name) => ['--secret', name]),
+        ...['production', 'staging'].flatMap((environment) => ['RAILWAY_TOKEN', 'RAILWAY_ENVIRONMENT_ID'].flatMap((name) => ['--environment-secret', `${environment}:${name}=${environment.toUpperCase()}_${name}`])),
+        ...['--input', 'environment=staging', '--input', `ref=${sha}`, '--input', 'verify-timeout=5s', '--input', 'verify-duration=1s', '--input', 'load-duration=2s'],
+      ],
+      { ...repository, ...perEnvironment, GITHUB_SHA: sha },
+    );
+    expect(run.stderr).toMatch(/✔ deploy: status deployed/);
+    expect(run.stderr).toMatch(/Jobs: deploy success, verify success, rollback skipped, notify success/);
+    expect(serving(STAGING)).toEqual([sha]);
+    expect(serving(setup.railway.service.environmentId)).toEqual([setup.commits.current]);
+    expect(run.stderr).not.toMatch(/Skip output/);
+    expect(run.code).toBe(0);
+  });
+});
