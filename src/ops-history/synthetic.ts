@@ -43,7 +43,7 @@ export function syntheticHistory(options: SyntheticOptions): OpsRecord[] {
       const latencyMs = fails ? undefined : Math.round(80 + random() * 220 + (random() < 0.02 ? 2000 : 0));
       return { name, passed: !fails, reason: fails ? 'connection refused (ECONNREFUSED)' : undefined, attempts: [{ at: 0, ok: !fails, latencyMs, status: fails ? undefined : 200 }] };
     });
-    const p95 = Math.round((250 + random() * 400 + (random() < 0.03 ? 2200 : 0)) * 10) / 10;
+    const p95 = Math.round((250 + random() * 400 + (random() < 0.004 ? 2200 : 0)) * 10) / 10;
     const healthy = result.every((c) => c.passed);
     push(at, 'health-check', healthy ? 'success' : 'failure', {
       healthy: String(healthy),

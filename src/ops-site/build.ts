@@ -46,8 +46,6 @@ export function buildSite(records: OpsRecord[], options: SiteOptions): BuiltSite
     'status.json': `${JSON.stringify(summary, null, 2)}\n`,
     'incidents.json': `${JSON.stringify(incidents, null, 2)}\n`,
     'status.schema.json': `${JSON.stringify(STATUS_SCHEMA, null, 2)}\n`,
-    // GitHub Pages would otherwise run Jekyll over the artifact.
-    '.nojekyll': '',
   };
   for (const [name, url] of Object.entries(ASSETS)) files[`assets/${name}`] = readFileSync(url);
   mkdirSync(join(options.out, 'assets'), { recursive: true });

@@ -72,7 +72,7 @@ export function dashboardPage(data: SiteData, site: string): string {
     .join('');
   sections.push(
     `<section aria-labelledby="h-deploys"><h2 id="h-deploys">Deploys</h2>`,
-    chart('chart-deploys', 'Deploys per day', 'Deploys per day: verified, rolled back, failed', 'Deploys per day by outcome: verified (deployed and healthy), rolled back, failed.'),
+    chart('chart-deploys', 'Deploys per week', 'Deploys per week, stacked: verified, rolled back, failed', 'Deploys per week (from Monday, UTC) by outcome, stacked: verified (deployed and healthy) at the bottom, rolled back, failed.'),
     deployRows ? `<details><summary>Latest deploys and rollbacks</summary><table><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Commit</th><th scope="col">Outcome</th></tr></thead><tbody>${deployRows}</tbody></table></details>` : '',
     '</section>',
   );

@@ -29,6 +29,7 @@
         if (s.bars) {
           spec.paths = uPlot.paths.bars({ size: [0.8, 40] });
           spec.fill = spec.stroke;
+          spec.points = { show: false };
         }
         if (s.points) spec.points = { show: true, size: 6 };
         return spec;
@@ -48,11 +49,24 @@
     { label: 'worst run', values: data.latency.max, width: 1 },
     { label: 'alert ' + data.latencyAlertMs + ' ms', values: constant(data.latencyAlertMs), color: '#b00020', dash: [8, 6] },
   ], { unit: 'ms' });
-  draw('chart-deploys', daySeconds, [
-    { label: 'verified', values: data.deploys.verified, bars: true, color: '#2a7a2a' },
-    { label: 'rolled back', values: data.deploys.rolledBack, bars: true, color: '#b3401a' },
-    { label: 'failed', values: data.deploys.failed, bars: true, color: '#6b3fa0' },
-  ], { unit: 'deploys' });
+  // Deploys per ISO week, stacked: verified at the bottom, then rolled back, then failed. uPlot
+  // draws series in order, so each later series is drawn over the one before it: the totals go
+  // first and the bottom band last.
+  var weeks = [], verified = [], rolledBack = [], failed = [];
+  data.days.forEach(function (day, i) {
+    var start = Date.parse(day + 'T00:00:00Z') / 1000;
+    var monday = start - ((new Date(start * 1000).getUTCDay() + 6) % 7) * 86400;
+    if (weeks[weeks.length - 1] !== monday) { weeks.push(monday); verified.push(0); rolledBack.push(0); failed.push(0); }
+    var w = weeks.length - 1;
+    verified[w] += data.deploys.verified[i]; rolledBack[w] += data.deploys.rolledBack[i]; failed[w] += data.deploys.failed[i];
+  });
+  var stack2 = verified.map(function (v, w) { return v + rolledBack[w]; });
+  var stack3 = stack2.map(function (v, w) { return v + failed[w]; });
+  draw('chart-deploys', weeks, [
+    { label: 'failed', values: stack3, bars: true, color: '#6b3fa0' },
+    { label: 'rolled back', values: stack2, bars: true, color: '#b3401a' },
+    { label: 'verified', values: verified, bars: true, color: '#2a7a2a' },
+  ], { unit: 'deploys / week' });
   var cost = [];
   data.cost.providers.forEach(function (p, i) {
     cost.push({ label: p, values: data.cost.daily[p], color: palette[i % palette.length] });
