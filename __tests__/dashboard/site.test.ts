@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import type { StripeEmuState } from '../../src/emulator/stripe.js';
 import { appendRecord, monthlyFile } from '../../src/ops-history/record.js';
 import { syntheticHistory } from '../../src/ops-history/synthetic.js';
 import type { StatusSummary } from '../../src/ops-site/status.js';
@@ -19,7 +21,22 @@ import { launchBrowser, screenshotDir, seriousViolations, serveStatic, type Brow
  */
 const END = '2026-12-01T00:00:00Z';
 const OUTAGE = { start: '2026-11-03T14:00:00Z', minutes: 95 };
-const CHARTS = ['chart-uptime', 'chart-latency', 'chart-deploys', 'chart-cost', 'chart-security', 'chart-load'];
+const CHARTS = ['chart-uptime', 'chart-latency', 'chart-deploys', 'chart-cost', 'chart-revenue', 'chart-security', 'chart-load'];
+const STRIPE_KEY = 'sk_test_dashboard_revenue_0001';
+
+/** Stripe balance transactions on the emulator: a charge a day for 60 days, one refund, one charge in EUR. */
+function seedStripe(emu: Emulator): void {
+  const day = (d: string) => Date.parse(`${d}T12:00:00Z`) / 1000;
+  const transactions: Partial<StripeEmuState['transactions'][number]>[] = [];
+  for (let i = 0; i < 60; i++) {
+    const created = day('2026-10-02') + i * 86_400;
+    transactions.push({ id: `txn_c${i}`, object: 'balance_transaction', amount: 2900 + i * 100, fee: 114, currency: 'usd', created, type: 'charge' });
+  }
+  transactions.push({ id: 'txn_r1', object: 'balance_transaction', amount: -2900, fee: 0, currency: 'usd', created: day('2026-11-20') + 60, type: 'refund' });
+  transactions.push({ id: 'txn_e1', object: 'balance_transaction', amount: 5000, fee: 175, currency: 'eur', created: day('2026-11-20'), type: 'charge' });
+  transactions.push({ id: 'txn_f1', object: 'balance_transaction', amount: -500, fee: 0, currency: 'usd', created: day('2026-11-20'), type: 'stripe_fee' });
+  Object.assign(emu.control.extensionState<StripeEmuState>('stripe'), { keys: [STRIPE_KEY], transactions });
+}
 
 const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugin }).default ?? formatsPlugin) as unknown as (a: Ajv2020) => Ajv2020;
 /** A validator from the schema the site itself ships (status.schema.json). */
@@ -30,23 +47,27 @@ function schemaOf(site: string) {
 let work: string;
 let history: string;
 let browser: Browser;
+let emulator: Emulator;
 const servers: { close: () => Promise<void> }[] = [];
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'threadr-dashboard-'));
   history = join(work, 'history');
   for (const record of syntheticHistory({ from: '2025-12-01T00:00:00Z', days: 365, outage: OUTAGE })) appendRecord(monthlyFile(history, new Date(record.t)), record);
+  emulator = await startEmulator({ port: 0 });
+  seedStripe(emulator);
   browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
+  await emulator?.stop();
   for (const server of servers) await server.close();
   rmSync(work, { recursive: true, force: true });
 });
 
-async function build(asOf: string, out: string, days = '365') {
-  const run = await runBundle('dashboard', { inputs: { history: `${history}/`, 'out-dir': out, 'as-of': asOf, days, 'site-url': 'https://status.threadr.example' }, timeoutMs: 60_000 });
+async function build(asOf: string, out: string, days = '365', extra: Record<string, string> = {}) {
+  const run = await runBundle('dashboard', { inputs: { history: `${history}/`, 'out-dir': out, 'as-of': asOf, days, 'site-url': 'https://status.threadr.example', ...extra }, timeoutMs: 60_000 });
   expect(run.errors).toEqual([]);
   expect(run.exitCode).toBe(0);
   return { run, report: JSON.parse(run.outputs.report) as { buildMs: number; records: number; bytes: number }, status: JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')) as StatusSummary };
@@ -55,11 +76,21 @@ async function build(asOf: string, out: string, days = '365') {
 describe('dashboard site over a year of history', () => {
   test('builds, validates, renders every chart offline with no console error and no serious accessibility violation', async () => {
     const out = join(work, 'site');
-    const { run, report, status } = await build(END, out);
+    const { run, report, status } = await build(END, out, '365', { 'stripe-secret-key': STRIPE_KEY, 'stripe-api-url': `${emulator.urls.base}/stripe` });
     process.stdout.write(`dashboard: built from ${report.records} records in ${(report.buildMs / 1000).toFixed(2)} s (step ${(run.durationMs / 1000).toFixed(2)} s), ${(report.bytes / 1024).toFixed(0)} KiB\n`);
     // A generous bound, not a benchmark: the acceptance figure (< 10 s) is printed above.
     expect(report.buildMs).toBeLessThan(60_000);
     expect(run.summary).toMatch(/All Systems Operational/);
+    expect(run.masks).toContain(STRIPE_KEY);
+    expect(run.warnings.join('\n')).toMatch(/revenue in EUR is left out/);
+
+    // Revenue per day: charges less refunds in the main currency; fees and other currencies apart.
+    const data = JSON.parse(readFileSync(join(out, 'data.js'), 'utf8').replace(/^window\.OPS_DATA = /, '').replace(/;\s*$/, '')) as { days: string[]; revenue: { currency: string; daily: number[] } };
+    const revenueOn = (d: string) => data.revenue.daily[data.days.indexOf(d)];
+    expect(data.revenue.currency).toBe('usd');
+    expect(revenueOn('2026-10-02')).toBe(29);
+    expect(revenueOn('2026-11-20')).toBe(78 - 29); // day 49's charge of $78 less a $29 refund
+    expect(revenueOn('2026-09-30')).toBe(0);
 
     const validate = schemaOf(out);
     expect(validate(status) ? [] : validate.errors).toEqual([]);
