@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import type { OpsRecord } from '../../src/ops-history/record.js';
 import { aggregate, incidentsOf } from '../../src/ops-site/aggregate.js';
-import { statusSummary } from '../../src/ops-site/status.js';
+import { STATUS_SCHEMA, statusSummary } from '../../src/ops-site/status.js';
 
 const health = (t: string, checks: Record<string, [number, number]>, why: Record<string, string> = {}, incidents?: string[]): OpsRecord => ({
   t,
@@ -94,5 +95,11 @@ describe('spend per day', () => {
     expect(data.cost.providers).toEqual(['openai']);
     expect(data.cost.dailyLimit).toEqual({ openai: 50 });
     expect(data.cost.month).toEqual({ day: '2026-05-02', projected: { openai: 900 }, monthly: { openai: 1000 }, mtd: { openai: 300 } });
+  });
+});
+
+describe('status.json schema', () => {
+  test('docs/status.schema.json is the schema the site ships', () => {
+    expect(JSON.parse(readFileSync(new URL('../../docs/status.schema.json', import.meta.url), 'utf8'))).toEqual(STATUS_SCHEMA);
   });
 });
