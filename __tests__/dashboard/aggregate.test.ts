@@ -4,7 +4,7 @@ import type { OpsRecord } from '../../src/ops-history/record.js';
 import { aggregate, incidentsOf } from '../../src/ops-site/aggregate.js';
 import { STATUS_SCHEMA, statusSummary } from '../../src/ops-site/status.js';
 
-const health = (t: string, checks: Record<string, [number, number]>, why: Record<string, string> = {}, incidents?: string[]): OpsRecord => ({
+const health = (t: string, checks: Record<string, [number, number]>, why: Record<string, string> = {}, incidents?: Record<string, string>): OpsRecord => ({
   t,
   env: 'production',
   action: 'health-check',
@@ -40,7 +40,9 @@ describe('incidents', () => {
     const records = [
       health('2026-05-01T10:00:00Z', { api: [1, 90], web: [1, 90] }),
       health('2026-05-01T10:05:00Z', { api: [0, -1], web: [1, 90] }, { api: 'HTTP 502' }),
-      health('2026-05-01T10:10:00Z', { api: [0, -1] }, { api: 'HTTP 502' }, ['https://github.com/threadr/threadr/issues/7']),
+      health('2026-05-01T10:10:00Z', { api: [0, -1] }, { api: 'HTTP 502' }, { api: 'https://github.com/threadr/threadr/issues/7' }),
+      health('2026-05-01T10:12:00Z', { api: [0, -1] }, { api: 'HTTP 502 (after 230ms)' }),
+      health('2026-05-01T10:13:00Z', { api: [0, -1] }, { api: 'HTTP 502 (after 1.5s)' }), // same gist: no update
       health('2026-05-01T10:15:00Z', { api: [0, -1] }, { api: 'connection refused' }),
       health('2026-05-01T10:47:00Z', { api: [1, 120] }),
       health('2026-05-01T11:00:00Z', { web: [0, -1] }, { web: 'timeout' }),
@@ -53,6 +55,7 @@ describe('incidents', () => {
     expect(incidents[1].updates.map((u) => [u.status, u.body])).toEqual([
       ['investigating', 'api failed its health check: HTTP 502.'],
       ['identified', 'Tracked in https://github.com/threadr/threadr/issues/7.'],
+      ['identified', 'api still down, now: HTTP 502 (after 230ms).'],
       ['identified', 'api still down, now: connection refused.'],
       ['resolved', 'api is answering again; it was down for 42 min.'],
     ]);

@@ -32,7 +32,9 @@ export function recordRun(host: ActionHost, outputs: Record<string, string>, ver
     const target = host.inputs.path('history-file');
     if (!target) return;
     const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
-    const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA });
+    const repository = host.env.GITHUB_REPOSITORY;
+    const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
+    const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
     const folder = /[/\\]$/.test(host.inputs.text('history-file')) || (existsSync(target) && statSync(target).isDirectory());
     appendRecord(folder ? monthlyFile(target, at) : target, record);
     host.log.debug(`history record appended for ${record.action} (${record.verdict})`);

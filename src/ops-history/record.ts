@@ -31,7 +31,8 @@ export interface Figures {
   p95?: number;
   err?: number;
   unreachable?: boolean;
-  incidents?: string[];
+  /** The incident issue per check, as a URL (or #number when the repository is unknown). */
+  incidents?: Record<string, string>;
   // deploy and rollback: the status output.
   status?: string;
   pinned?: boolean;
@@ -64,18 +65,28 @@ export interface CostFigures {
 export type OutputMap = Readonly<Record<string, string>>;
 
 /** The record of one run, from the outputs the action set. Never throws on odd outputs. */
-export function recordFrom(options: { action: string; env: string; verdict: OpsRecord['verdict']; outputs: OutputMap; at: Date; runId?: string; sha?: string }): OpsRecord {
+export function recordFrom(options: {
+  action: string;
+  env: string;
+  verdict: OpsRecord['verdict'];
+  outputs: OutputMap;
+  at: Date;
+  runId?: string;
+  sha?: string;
+  /** https://github.com/owner/repo, to turn incident issue numbers into links. */
+  repositoryUrl?: string;
+}): OpsRecord {
   const { action, outputs } = options;
-  const record: OpsRecord = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs) };
+  const record: OpsRecord = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
   if (options.runId) record.run = options.runId;
   if ((action === 'deploy' || action === 'rollback') && options.sha) record.sha = options.sha.slice(0, 7);
   return record;
 }
 
-function figuresOf(action: string, outputs: OutputMap): Figures {
+function figuresOf(action: string, outputs: OutputMap, repositoryUrl: string | undefined): Figures {
   switch (action) {
     case 'health-check':
-      return healthFigures(outputs);
+      return healthFigures(outputs, repositoryUrl);
     case 'deploy':
       return compact({ status: outputs.status });
     case 'rollback':
@@ -99,7 +110,7 @@ function figuresOf(action: string, outputs: OutputMap): Figures {
   }
 }
 
-function healthFigures(outputs: OutputMap): Figures {
+function healthFigures(outputs: OutputMap, repositoryUrl: string | undefined): Figures {
   const report = json(outputs.report) as { checks?: { name?: unknown; passed?: unknown; reason?: unknown; attempts?: { latencyMs?: unknown }[] }[] } | undefined;
   const checks: Record<string, [number, number]> = {};
   const why: Record<string, string> = {};
@@ -110,15 +121,20 @@ function healthFigures(outputs: OutputMap): Figures {
     checks[check.name] = [check.passed === true ? 1 : 0, latency];
     if (check.passed !== true && typeof check.reason === 'string') why[check.name] = check.reason.slice(0, 160);
   }
-  const incidents = (json(outputs.incidents) as { url?: unknown }[] | undefined) ?? [];
-  const links = Array.isArray(incidents) ? incidents.map((i) => i?.url).filter((u): u is string => typeof u === 'string') : [];
+  // The `incidents` output: [{check, action: opened|commented|closed, issue}] (src/incidents/tracker.ts).
+  const incidents = json(outputs.incidents) as { check?: unknown; issue?: unknown }[] | undefined;
+  const links: Record<string, string> = {};
+  for (const item of Array.isArray(incidents) ? incidents : []) {
+    if (typeof item?.check !== 'string' || typeof item.issue !== 'number') continue;
+    links[item.check] = repositoryUrl ? `${repositoryUrl}/issues/${item.issue}` : `#${item.issue}`;
+  }
   return compact({
     checks: Object.keys(checks).length ? checks : undefined,
     why: Object.keys(why).length ? why : undefined,
     p95: round(num(outputs['p95-ms']), 1),
     err: round(num(outputs['error-rate']), 3),
     unreachable: outputs.unreachable === 'true' ? true : undefined,
-    incidents: links.length ? links : undefined,
+    incidents: Object.keys(links).length ? links : undefined,
   });
 }
 

@@ -219,6 +219,7 @@ function checkSummaries(health: OpsRecord[], days: string[], index: Map<string, 
 export function incidentsOf(health: OpsRecord[], now: number): Incident[] {
   const incidents: Incident[] = [];
   const open = new Map<string, Incident>();
+  const lastReason = new Map<string, string>();
   for (const r of health) {
     for (const [name, [up]] of Object.entries(r.figures.checks ?? {})) {
       let incident = open.get(name);
@@ -231,19 +232,21 @@ export function incidentsOf(health: OpsRecord[], now: number): Incident[] {
         continue;
       }
       const reason = r.figures.why?.[name] ?? 'the check failed';
+      // Timings inside a reason ("still failing after 206ms") change on every run: not news.
+      const gist = reason.replace(/\d+(\.\d+)?\s?(ms|s|m|h)\b/g, '#');
       if (!incident) {
         incident = { id: `${name}-${r.t.replace(/[^0-9]/g, '').slice(0, 12)}`, component: name, name: `${name} is down`, started: r.t, durationMs: 0, updates: [], links: [] };
         incident.updates.push({ t: r.t, status: 'investigating', body: `${name} failed its health check: ${reason}.` });
         open.set(name, incident);
         incidents.push(incident);
-      } else if (incident.updates.at(-1)?.body.includes(reason) === false) {
+      } else if (lastReason.get(name) !== gist) {
         incident.updates.push({ t: r.t, status: 'identified', body: `${name} still down, now: ${reason}.` });
       }
-      for (const link of r.figures.incidents ?? []) {
-        if (!incident.links.includes(link)) {
-          incident.links.push(link);
-          incident.updates.push({ t: r.t, status: 'identified', body: `Tracked in ${link}.` });
-        }
+      lastReason.set(name, gist);
+      const link = r.figures.incidents?.[name];
+      if (link && !incident.links.includes(link)) {
+        incident.links.push(link);
+        incident.updates.push({ t: r.t, status: 'identified', body: `Tracked in ${link}.` });
       }
     }
   }
@@ -289,6 +292,7 @@ function costOf(records: OpsRecord[], days: string[], index: Map<string, number>
 }
 
 export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
   const minutes = Math.round(ms / 60_000);
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
