@@ -88,4 +88,15 @@
       { label: 'requests/s', values: data.loadTests.rps, points: true, color: '#2a7a2a' },
     ], { unit: 'ms, req/s' });
   }
+  // Charts are drawn at the width of their box; follow the window when it changes.
+  var pending;
+  window.addEventListener('resize', function () {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(function () {
+      Object.keys(charts).forEach(function (id) {
+        var el = document.getElementById(id);
+        if (el) charts[id].chart.setSize({ width: Math.max(320, Math.min(el.clientWidth, 1100)), height: 240 });
+      });
+    }, 150);
+  });
 })();
