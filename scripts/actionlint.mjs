@@ -38,6 +38,10 @@ for (const name of actions) {
   for (const input of ['slack-webhook-url', 'notify-on', 'notify-state-file', 'notify-required']) {
     if (!(input in (meta?.inputs ?? {}))) fail(`input '${input}' is missing: every action takes the notifier's inputs`);
   }
+  // The run record is written for every action too (src/ops-history/hook.ts).
+  for (const input of ['history-file', 'history-environment']) {
+    if (!(input in (meta?.inputs ?? {}))) fail(`input '${input}' is missing: every action can record its run`);
+  }
   for (const [output, spec] of Object.entries(meta?.outputs ?? {})) {
     if (!spec?.description) fail(`output '${output}' has no description`);
   }

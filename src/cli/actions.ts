@@ -1,5 +1,6 @@
 import type { ActionDefinition } from '../core/host.js';
 import { definition as costMonitor } from '../cost-monitor/main.js';
+import { definition as dashboard } from '../dashboard/main.js';
 import { definition as deploy } from '../deploy/main.js';
 import { definition as healthCheck } from '../health-check/main.js';
 import { definition as loadTest } from '../load-test/main.js';
@@ -16,4 +17,5 @@ export const ACTIONS: Record<string, ActionDefinition> = {
   'cost-monitor': costMonitor,
   'security-scan': securityScan,
   notify,
+  dashboard,
 };

@@ -1,6 +1,7 @@
 import { notify, runContext } from '../notify/notify.js';
 import type { Outcome } from '../notify/outcome.js';
 import { readNotifySettings, type NotifySettings } from '../notify/settings.js';
+import { recordRun, withOutputLog } from '../ops-history/hook.js';
 import { ConfigurationError, failureMessage } from './errors.js';
 import type { ActionDefinition, ActionHost } from './host.js';
 
@@ -10,7 +11,9 @@ import type { ActionDefinition, ActionHost } from './host.js';
  * else keeps its stack in the debug log, which holds no secrets because every token was masked
  * when its input was read.
  */
-export async function runAction(definition: ActionDefinition, host: ActionHost): Promise<void> {
+export async function runAction(definition: ActionDefinition, actionHost: ActionHost): Promise<void> {
+  // Outputs are remembered on the way out so the run's record (history-file) can be built from them.
+  const { host, outputs } = withOutputLog(actionHost);
   let settings: NotifySettings | undefined;
   let outcome: Outcome | undefined;
   try {
@@ -23,6 +26,7 @@ export async function runAction(definition: ActionDefinition, host: ActionHost):
     // A mistake in the notifier's own inputs cannot be notified; any other failure can.
     if (settings) outcome = { state: 'failure', title: message };
   }
+  recordRun(host, outputs, outcome?.state ?? 'failure');
   if (!settings || !outcome) return;
   try {
     const result = await notify(outcome, settings, runContext(definition.name, host.env), host.log);

@@ -1,0 +1,44 @@
+import { existsSync, statSync } from 'node:fs';
+import type { ActionHost } from '../core/host.js';
+import { appendRecord, monthlyFile, recordFrom, type OpsRecord } from './record.js';
+
+/** A host that remembers every output set through it, in the order set (the last value wins). */
+export function withOutputLog(host: ActionHost): { host: ActionHost; outputs: Record<string, string> } {
+  const outputs: Record<string, string> = {};
+  const setOutput = (name: string, value: string | number | boolean): void => {
+    outputs[name] = String(value);
+    host.setOutput(name, value);
+  };
+  // Everything else goes to the host itself, so state it keeps (a failure, its outputs) stays its own.
+  const wrapped = new Proxy(host, {
+    get(target, property) {
+      if (property === 'setOutput') return setOutput;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { host: wrapped, outputs };
+}
+
+/**
+ * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
+ * existing one, or a path ending in /) that gets one file per month. Writing the history is a side
+ * note to the run: any problem (an unwritable path, a full disk) is a warning, never a failure.
+ * The environment is `history-environment`, else the action's own `environment` input, else
+ * production.
+ */
+export function recordRun(host: ActionHost, outputs: Record<string, string>, verdict: OpsRecord['verdict'], at: Date = new Date()): void {
+  try {
+    const target = host.inputs.path('history-file');
+    if (!target) return;
+    const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
+    const repository = host.env.GITHUB_REPOSITORY;
+    const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
+    const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+    const folder = /[/\\]$/.test(host.inputs.text('history-file')) || (existsSync(target) && statSync(target).isDirectory());
+    appendRecord(folder ? monthlyFile(target, at) : target, record);
+    host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
+  } catch (error) {
+    host.log.warn(`${host.action}: the run's history record was not written (${(error as Error).message}); the run itself is unaffected`);
+  }
+}
