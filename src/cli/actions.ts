@@ -1,9 +1,11 @@
 import type { ActionDefinition } from '../core/host.js';
+import { definition as backup } from '../backup/main.js';
 import { definition as costMonitor } from '../cost-monitor/main.js';
 import { definition as deploy } from '../deploy/main.js';
 import { definition as healthCheck } from '../health-check/main.js';
 import { definition as loadTest } from '../load-test/main.js';
 import { definition as notify } from '../notify/main.js';
+import { definition as restore } from '../restore/main.js';
 import { definition as rollback } from '../rollback/main.js';
 import { definition as securityScan } from '../security-scan/main.js';
 
@@ -16,4 +18,6 @@ export const ACTIONS: Record<string, ActionDefinition> = {
   'cost-monitor': costMonitor,
   'security-scan': securityScan,
   notify,
+  backup,
+  restore,
 };
