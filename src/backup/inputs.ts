@@ -53,7 +53,7 @@ export function getInputs(inputs: InputReader, mask: (secret: string) => void): 
     }
     result.ageRecipient = recipient;
   }
-  if (chosen.includes('postgres')) result.postgresUrl = readPostgresUrl(inputs, 'postgres-url', 'for the postgres target');
+  if (chosen.includes('postgres')) result.postgresUrl = readPostgresUrl(inputs, 'postgres-url', 'for the postgres target', mask);
   if ((chosen.includes('config') || chosen.includes('postgres')) && !result.outputDir) {
     throw new ConfigurationError('output-dir', 'is required for the config and postgres targets (a folder for actions/upload-artifact), for example threadr-backups');
   }

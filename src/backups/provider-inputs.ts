@@ -71,7 +71,7 @@ export function readConfigPlatforms(inputs: InputReader, purpose: string): { ver
 }
 
 /** A postgres:// or postgresql:// URL (a secret: it may hold the password). Described, never echoed. */
-export function readPostgresUrl(inputs: InputReader, name: string, purpose: string): string {
+export function readPostgresUrl(inputs: InputReader, name: string, purpose: string, mask: (secret: string) => void): string {
   const text = inputs.secret(name);
   if (!text) throw new ConfigurationError(name, `is required ${purpose}, for example \${{ secrets.DATABASE_URL }} (postgres://user:password@host:5432/db)`);
   let url: URL | undefined;
@@ -83,5 +83,13 @@ export function readPostgresUrl(inputs: InputReader, name: string, purpose: stri
   if (!url || !['postgres:', 'postgresql:'].includes(url.protocol)) {
     throw new ConfigurationError(name, 'must be a postgres://user:password@host:5432/database URL (value not shown: it is a secret)');
   }
+  maskPassword(url, mask);
   return text;
+}
+
+/** The password of a postgres URL, decoded and raw, so neither form can reach a log. */
+export function maskPassword(url: URL, mask: (secret: string) => void): void {
+  if (!url.password) return;
+  mask(url.password);
+  mask(decodeURIComponent(url.password));
 }

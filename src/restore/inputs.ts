@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { InputReader } from '../core/inputs.js';
-import { readConfigPlatforms, readPostgresUrl, readUpstash, type RailwaySettings, type UpstashSettings, type VercelSettings } from '../backups/provider-inputs.js';
+import { maskPassword, readConfigPlatforms, readPostgresUrl, readUpstash, type RailwaySettings, type UpstashSettings, type VercelSettings } from '../backups/provider-inputs.js';
 import type { BackupSelector } from '../backups/select.js';
 import type { RailwayServiceRef } from '../providers/railway-variables.js';
 
@@ -100,10 +100,11 @@ export function getInputs(inputs: InputReader, mask: (secret: string) => void): 
     }
     if (!settings.config.vercel && !settings.config.railway) throw new ConfigurationError('destination', 'names no platform that has a token (vercel-token with vercel=…, railway-token with railway=…)');
   } else {
-    const production = inputs.text('postgres-url') ? readPostgresUrl(inputs, 'postgres-url', '') : '';
+    const production = inputs.text('postgres-url') ? readPostgresUrl(inputs, 'postgres-url', 'with destination: production', mask) : '';
     if (named && !production) throw new ConfigurationError('postgres-url', 'is required with destination: production (the production database URL)');
     const destinationUrl = named ? production : raw;
-    if (!named && !/^postgres(ql)?:\/\//.test(raw)) throw new ConfigurationError('destination', 'for postgres must be a postgres://user:password@host:5432/scratch URL or production (value not shown: it may hold a password)');
+    if (!named && !/^postgres(ql)?:\/\/[^\s]+$/.test(raw)) throw new ConfigurationError('destination', 'for postgres must be a postgres://user:password@host:5432/scratch URL or production (value not shown: it may hold a password)');
+    if (!named) maskPassword(new URL(raw), mask);
     settings.production = named || destinationUrl === production;
     settings.postgres = { destinationUrl };
   }
