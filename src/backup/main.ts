@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { HttpClient } from '../core/http.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import { exportConfig } from '../backups/config.js';
+import { fileIncidents, readIncidentSettings } from '../backups/incidents.js';
 import { dumpPostgres, pgConnection } from '../backups/postgres.js';
 import { checkRedis } from '../backups/redis.js';
 import { renderBackupSummary, type TargetReport } from '../backups/report.js';
@@ -65,6 +66,7 @@ export const definition: ActionDefinition = {
   name: 'backup',
   async run(host): Promise<Outcome> {
     const settings = getInputs(host.inputs, (secret) => host.setSecret(secret));
+    const incidents = readIncidentSettings(host.inputs);
     if (settings.outputDir) mkdirSync(settings.outputDir, { recursive: true });
     const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops backup' });
     const rows: TargetReport[] = [];
@@ -84,6 +86,8 @@ export const definition: ActionDefinition = {
         else if (row.verdict === 'warning') host.log.warn(line);
         else host.log.info(line);
       }
+      const statuses = rows.map((r) => ({ name: `${r.target} backup`, down: r.verdict !== 'ok', reason: `${r.verdict}: ${r.notes.join('; ') || 'no detail'}` }));
+      await fileIncidents(host, http, incidents, settings.environment, statuses);
     } finally {
       await http.close();
     }

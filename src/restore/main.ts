@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { ConfigurationError } from '../core/errors.js';
 import { HttpClient } from '../core/http.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
+import { fileIncidents, readIncidentSettings } from '../backups/incidents.js';
 import { decryptConfig, listConfigArchives, restoreConfig, type NameDiff } from '../backups/config.js';
 import { isTruthy, listDumps, pgConnection, queryValue, restoreDump, verifyDump } from '../backups/postgres.js';
 import { parseRedisVerify, verifyRedis } from '../backups/redis.js';
@@ -118,6 +119,7 @@ export const definition: ActionDefinition = {
   name: 'restore',
   async run(host): Promise<Outcome> {
     const settings = getInputs(host.inputs, (secret) => host.setSecret(secret));
+    const incidents = readIncidentSettings(host.inputs);
     const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops restore' });
     const report: RestoreReport = { target: settings.target, status: 'failed', dryRun: settings.dryRun, production: settings.production, notes: [] };
     try {
@@ -125,6 +127,10 @@ export const definition: ActionDefinition = {
     } catch (error) {
       report.status = 'failed';
       report.error = error instanceof ConfigurationError ? error.message : (error as Error).message;
+    }
+    try {
+      const why = report.error ?? (report.verification && !report.verification.ok ? `verification failed: ${report.verification.detail}` : 'failed');
+      await fileIncidents(host, http, incidents, settings.environment, [{ name: `restore drill of ${settings.target}`, down: report.status === 'failed', reason: why }]);
     } finally {
       await http.close();
     }
