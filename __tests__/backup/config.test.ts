@@ -72,7 +72,8 @@ beforeAll(async () => {
       [SCRATCH.vercel]: [],
     },
     railwayVariables: {
-      [key(PROD.railway)]: { DATABASE_URL: SECRETS.DATABASE_URL, SESSION_SECRET: SECRETS.SESSION_SECRET, PORT: '8080' },
+      // A reference variable is kept as written (the query asks for unrendered values).
+      [key(PROD.railway)]: { DATABASE_URL: SECRETS.DATABASE_URL, SESSION_SECRET: SECRETS.SESSION_SECRET, PORT: '8080', REDIS_URL: '${{Redis.REDIS_URL}}' },
       [key(SCRATCH.railway)]: {},
     },
   });
@@ -96,7 +97,7 @@ describe('config: export → decrypt → restore into an empty project → ident
     expect(readdirSync(dir)).toEqual([archive.split('/').pop()]);
     expect(archive).toMatch(/threadr-config-production-\d{8}T\d{6}Z\.json\.age$/);
     expect(run.log).toContain('NEXT_PUBLIC_SITE_NAME, OPENAI_API_KEY, STRIPE_SECRET_KEY');
-    expect(run.log).toContain('DATABASE_URL, PORT, SESSION_SECRET');
+    expect(run.log).toContain('DATABASE_URL, PORT, REDIS_URL, SESSION_SECRET');
     expect(run.log).not.toContain('PREVIEW_ONLY');
     expectNoValues(run);
     expect(readFileSync(archive, 'utf8')).not.toContain(SECRETS.OPENAI_API_KEY);
@@ -106,7 +107,7 @@ describe('config: export → decrypt → restore into an empty project → ident
     const decrypter = new Decrypter();
     decrypter.addIdentity(identity);
     const content = JSON.parse(await decrypter.decrypt(readFileSync(archive), 'text')) as { railway: { variables: Record<string, string> }; vercel: { variables: { key: string; value: string }[] } };
-    expect(content.railway.variables).toEqual({ DATABASE_URL: SECRETS.DATABASE_URL, PORT: '8080', SESSION_SECRET: SECRETS.SESSION_SECRET });
+    expect(content.railway.variables).toEqual({ DATABASE_URL: SECRETS.DATABASE_URL, PORT: '8080', REDIS_URL: '${{Redis.REDIS_URL}}', SESSION_SECRET: SECRETS.SESSION_SECRET });
     expect(content.vercel.variables.map((v) => [v.key, v.value])).toEqual([
       ['NEXT_PUBLIC_SITE_NAME', SECRETS.NEXT_PUBLIC_SITE_NAME],
       ['OPENAI_API_KEY', SECRETS.OPENAI_API_KEY],
@@ -136,7 +137,7 @@ describe('config: export → decrypt → restore into an empty project → ident
     expect(emulator.control.requests({ method: 'POST', path: '/env' })).toEqual([]);
     expect(emulator.control.requests({ operation: 'variableCollectionUpsert' })).toEqual([]);
     expect(run.summary).toContain('| Would add | `NEXT_PUBLIC_SITE_NAME`, `OPENAI_API_KEY`, `STRIPE_SECRET_KEY` |');
-    expect(run.summary).toContain('| Would add | `DATABASE_URL`, `PORT`, `SESSION_SECRET` |');
+    expect(run.summary).toContain('| Would add | `DATABASE_URL`, `PORT`, `REDIS_URL`, `SESSION_SECRET` |');
     expect(run.masks).toContain(identity);
     expectNoValues(run);
   });

@@ -46,7 +46,10 @@ export async function checkRedis(client: UpstashBackupClient, options: RedisChec
     notes.push(created ? `backup ${created.backupId} taken (${created.state})` : 'a backup was requested but does not appear in the list yet');
   }
   const backups = await client.list(db.id);
-  const usable = backups.filter((b) => b.state !== 'failed').sort((a, b) => b.createdAt - a.createdAt);
+  // Only a completed backup proves anything; a pending one is reported, not counted.
+  const usable = backups.filter((b) => b.state === 'completed').sort((a, b) => b.createdAt - a.createdAt);
+  const pending = backups.filter((b) => b.state === 'pending').length;
+  if (pending) notes.push(`${pending} backup(s) still pending`);
   const failedNewer = backups.filter((b) => b.state === 'failed' && (!usable[0] || b.createdAt > usable[0].createdAt));
   if (failedNewer.length) notes.push(`${failedNewer.length} newer backup(s) failed`);
   const newest = usable[0];

@@ -12,8 +12,10 @@ export interface RailwayServiceRef {
   serviceId: string;
 }
 
+// unrendered: references such as ${{Postgres.DATABASE_URL}} are kept as written, so a restore
+// recreates the reference instead of freezing the value it had on the day of the backup.
 const VARIABLES = `query Variables($projectId: String!, $environmentId: String!, $serviceId: String) {
-  variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId)
+  variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: true)
 }`;
 
 const UPSERT = `mutation VariableCollectionUpsert($projectId: String!, $environmentId: String!, $serviceId: String!, $variables: EnvironmentVariables!) {
