@@ -47,9 +47,16 @@ const platformInputs = () => ({
   'railway-api-url': emulator.urls.railwayGraphql,
 });
 
+/** In no log line, output or summary; each is masked (the runner hides it should it ever be printed). */
 function expectNoValues(run: RunResult): void {
-  const everything = [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n');
-  for (const value of Object.values(SECRETS)) expect(everything).not.toContain(value);
+  const everything = [run.log, run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n');
+  for (const value of Object.values(SECRETS)) {
+    expect(everything).not.toContain(value);
+    expect(run.masks).toContain(value);
+  }
+  // The only lines of stdout that hold a value are the runner's add-mask commands.
+  const withValues = run.stdout.split('\n').filter((line) => Object.values(SECRETS).some((value) => line.includes(value)));
+  expect(withValues.every((line) => line.startsWith('::add-mask::'))).toBe(true);
 }
 
 const vercelView = (projectId: string) =>

@@ -29,6 +29,7 @@ async function backupTarget(target: BackupTarget, settings: BackupInputs, http: 
     const exported = await exportConfig(
       {
         environment: settings.environment,
+        mask: (value) => host.setSecret(value),
         vercel: settings.vercel && { client: new VercelEnvClient({ http, timeoutMs, ...settings.vercel }), projectId: settings.vercel.projectId, target: settings.vercelTarget },
         railway: settings.railway && { client: new RailwayVariablesClient({ http, timeoutMs, ...settings.railway }), ref: settings.railway.ref },
       },
@@ -67,7 +68,7 @@ export const definition: ActionDefinition = {
   async run(host): Promise<Outcome> {
     const settings = getInputs(host.inputs, (secret) => host.setSecret(secret));
     const incidents = readIncidentSettings(host.inputs);
-    if (settings.outputDir) mkdirSync(settings.outputDir, { recursive: true });
+    if (settings.targets.some((t) => t !== 'redis')) mkdirSync(settings.outputDir, { recursive: true });
     const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops backup' });
     const rows: TargetReport[] = [];
     try {

@@ -23,6 +23,8 @@ export interface ConfigArchive {
 
 export interface ConfigSources {
   environment: string;
+  /** Called with every value read (defence in depth: the runner then hides it should it ever be printed). */
+  mask?: (value: string) => void;
   vercel?: { client: VercelEnvClient; projectId: string; target: string };
   railway?: { client: RailwayVariablesClient; ref: RailwayServiceRef };
 }
@@ -41,6 +43,7 @@ export async function readConfig(sources: ConfigSources, now: number): Promise<C
   const archive: ConfigArchive = { format: 'threadr-ops-config/1', environment: sources.environment, createdAt: new Date(now).toISOString() };
   if (sources.vercel) {
     const all = await sources.vercel.client.list(sources.vercel.projectId, sources.vercel.target);
+    for (const variable of all) maskValue(variable.value, sources.mask);
     archive.vercel = {
       projectId: sources.vercel.projectId,
       target: sources.vercel.target,
@@ -50,6 +53,7 @@ export async function readConfig(sources: ConfigSources, now: number): Promise<C
   }
   if (sources.railway) {
     const variables = await sources.railway.client.list(sources.railway.ref);
+    for (const value of Object.values(variables)) maskValue(value, sources.mask);
     archive.railway = { ...sources.railway.ref, variables: Object.fromEntries(Object.entries(variables).sort(([a], [b]) => a.localeCompare(b))) };
   }
   return archive;
@@ -71,6 +75,19 @@ export async function exportConfig(sources: ConfigSources, recipient: string, di
     unreadable: archive.vercel?.unreadable ?? [],
     railwayNames: Object.keys(archive.railway?.variables ?? {}),
   };
+}
+
+/**
+ * Values shorter than 6 characters (ports, flags) are not masked: hiding every `true` or `8080`
+ * would blank out unrelated log text and protect nothing.
+ */
+export function maskValue(value: string | null, mask: ((value: string) => void) | undefined): void {
+  if (mask && value && value.length >= 6) mask(value);
+}
+
+/** Every value of an archive, for masking after decryption. */
+export function archiveValues(archive: ConfigArchive): string[] {
+  return [...(archive.vercel?.variables.map((v) => v.value) ?? []), ...Object.values(archive.railway?.variables ?? {})];
 }
 
 export async function decryptConfig(file: string, identity: string): Promise<ConfigArchive> {

@@ -4,7 +4,7 @@ import { ConfigurationError } from '../core/errors.js';
 import { HttpClient } from '../core/http.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import { fileIncidents, readIncidentSettings } from '../backups/incidents.js';
-import { decryptConfig, listConfigArchives, restoreConfig, type NameDiff } from '../backups/config.js';
+import { archiveValues, decryptConfig, listConfigArchives, maskValue, restoreConfig, type NameDiff } from '../backups/config.js';
 import { isTruthy, listDumps, pgConnection, queryValue, restoreDump, verifyDump } from '../backups/postgres.js';
 import { parseRedisVerify, verifyRedis } from '../backups/redis.js';
 import { selectBackup } from '../backups/select.js';
@@ -85,6 +85,7 @@ async function restore(settings: RestoreInputs, http: HttpClient, host: ActionHo
   report.rpoSeconds = Math.round((Date.now() - chosen.createdAt) / 1000);
   const t0 = started();
   const archive = await decryptConfig(chosen.path, config.identity);
+  for (const value of archiveValues(archive)) maskValue(value, (secret) => host.setSecret(secret));
   const destinations: string[] = [];
   if (config.vercel) destinations.push(`Vercel ${config.vercel.destinationProjectId}`);
   if (config.railway) destinations.push(`Railway service ${config.railway.destination.serviceId}`);
