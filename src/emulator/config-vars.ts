@@ -110,4 +110,13 @@ export const configVarsExtension: EmulatorExtension<ConfigVarsEmuState> = {
     },
   },
   railwayMutations: ['variableCollectionUpsert'],
+  seedDemo(ctx) {
+    // The demo's project and service (control.seedDemo), with stand-in values, and empty scratch ones for a drill.
+    const now = ctx.clock.now();
+    const env = (key: string, value: string, type: VercelEmuEnv['type']): VercelEmuEnv => ({ id: `env_demo_${key.toLowerCase()}`, key, value, type, target: ['production'], createdAt: now, updatedAt: now });
+    ctx.state.vercelEnv.prj_threadr_web = [env('NEXT_PUBLIC_API_URL', 'https://api.threadr.test', 'plain'), env('OPENAI_API_KEY', 'sk-demo-not-a-real-key', 'encrypted')];
+    ctx.state.vercelEnv.prj_threadr_scratch = [];
+    ctx.state.railwayVariables['rw-project-threadr/rw-env-production/rw-service-api'] = { DATABASE_URL: '${{Postgres.DATABASE_URL}}', SESSION_SECRET: 'demo-session-secret', PORT: '8080' };
+    ctx.state.railwayVariables['rw-project-threadr/rw-env-drill/rw-service-api'] = {};
+  },
 };

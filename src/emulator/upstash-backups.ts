@@ -137,3 +137,27 @@ export function handleUpstashRest(req: EmuRequest, state: UpstashBackupState): E
       return json(400, { error: `ERR unknown command '${name}'` });
   }
 }
+
+/** Demo data: a week of daily backups (03:00 UTC) of `databaseId`, each a snapshot of a few keys. */
+export function seedDemoBackups(state: UpstashBackupState, databaseId: string, email: string, now: number): void {
+  const day = 86_400_000;
+  const today3am = Math.floor(now / day) * day + 3 * 3_600_000;
+  const newest = today3am <= now ? today3am : today3am - day;
+  state.backups = Array.from({ length: 7 }, (_, i) => {
+    const at = newest - (6 - i) * day;
+    const snapshot = Object.fromEntries(Array.from({ length: 3 + i }, (_, k) => [`session:${k + 1}`, `demo-${k + 1}`]));
+    return {
+      backup_id: `bkp-demo-${new Date(at).toISOString().slice(0, 10)}`,
+      database_id: databaseId,
+      customer_id: email,
+      name: `daily-${new Date(at).toISOString().slice(0, 10)}`,
+      creation_time: Math.floor(at / 1000),
+      state: 'completed' as const,
+      backup_size: Buffer.byteLength(JSON.stringify(snapshot)),
+      daily_backup: 'true' as const,
+      hourly_backup: 'false' as const,
+      snapshot,
+    };
+  });
+  state.data = { [databaseId]: { ...state.backups[state.backups.length - 1]!.snapshot, 'session:new': 'since the last backup' } };
+}

@@ -5,7 +5,7 @@
  */
 import { basicAuth, json, text, type EmuResponse, type EmulatorExtension } from './extension-api.js';
 import { demoCostStates } from './fixtures/cost/months.js';
-import { handleUpstashBackups, handleUpstashRest, type UpstashBackupState } from './upstash-backups.js';
+import { handleUpstashBackups, handleUpstashRest, seedDemoBackups, type UpstashBackupState } from './upstash-backups.js';
 
 export interface UpstashEmuDatabase {
   database_id: string;
@@ -88,5 +88,7 @@ export const upstashExtension: EmulatorExtension<UpstashEmuState> = {
   },
   seedDemo(ctx) {
     Object.assign(ctx.state, demoCostStates(ctx.clock.now()).upstash);
+    const db = ctx.state.databases.find((d) => !d.marketplace);
+    if (db) seedDemoBackups(ctx.state, db.database_id, db.owner, ctx.clock.now());
   },
 };
