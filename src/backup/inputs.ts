@@ -1,27 +1,9 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { InputReader } from '../core/inputs.js';
-import { readConfigPlatforms, readPostgresUrl, readUpstash, type RailwaySettings, type UpstashSettings, type VercelSettings } from '../backups/provider-inputs.js';
+import { TARGETS, type BackupPlan, type BackupTarget } from '../backups/backup.js';
+import { readConfigPlatforms, readPostgresUrl, readUpstash } from '../backups/provider-inputs.js';
 
-export const TARGETS = ['redis', 'config', 'postgres'] as const;
-export type BackupTarget = (typeof TARGETS)[number];
-
-export interface BackupInputs {
-  targets: BackupTarget[];
-  maxAgeMs: number;
-  create: boolean;
-  enableDailyBackup: boolean;
-  upstash?: UpstashSettings;
-  environment: string;
-  vercelTarget: string;
-  vercel?: VercelSettings;
-  railway?: RailwaySettings;
-  ageRecipient?: string;
-  postgresUrl?: string;
-  pgBinDir: string;
-  outputDir: string;
-  failOn: 'critical' | 'warning' | 'never';
-  requestTimeoutMs: number;
-}
+export type BackupInputs = BackupPlan;
 
 /** Every input, checked before anything is read; credentials are masked as they are read. */
 export function getInputs(inputs: InputReader, mask: (secret: string) => void): BackupInputs {

@@ -1,67 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { basename } from 'node:path';
 import { HttpClient } from '../core/http.js';
-import type { ActionDefinition, ActionHost } from '../core/host.js';
-import { exportConfig } from '../backups/config.js';
+import type { ActionDefinition } from '../core/host.js';
+import { backupTarget } from '../backups/backup.js';
 import { fileIncidents, readIncidentSettings } from '../backups/incidents.js';
-import { dumpPostgres, pgConnection } from '../backups/postgres.js';
-import { checkRedis } from '../backups/redis.js';
 import { renderBackupSummary, type TargetReport } from '../backups/report.js';
-import { formatAge, formatBytes, worst } from '../backups/select.js';
+import { formatAge, worst } from '../backups/select.js';
 import type { Outcome } from '../notify/outcome.js';
-import { RailwayVariablesClient } from '../providers/railway-variables.js';
-import { UpstashBackupClient } from '../providers/upstash-backups.js';
-import { VercelEnvClient } from '../providers/vercel-env.js';
-import { getInputs, type BackupInputs, type BackupTarget } from './inputs.js';
-
-async function backupTarget(target: BackupTarget, settings: BackupInputs, http: HttpClient, host: ActionHost): Promise<TargetReport> {
-  const timeoutMs = settings.requestTimeoutMs;
-  if (target === 'redis') {
-    const upstash = settings.upstash!;
-    const client = new UpstashBackupClient({ http, timeoutMs, ...upstash });
-    const check = await checkRedis(client, { database: upstash.database, maxAgeMs: settings.maxAgeMs, create: settings.create, enableDaily: settings.enableDailyBackup, now: Date.now });
-    const shown = check.created ?? check.newest;
-    host.log.info(`Redis ${check.databaseName}: daily backups ${check.dailyBackupEnabled ? 'on' : 'off'}, newest backup ${check.newest ? `${check.newest.backupId} from ${new Date(check.newest.createdAt).toISOString()}` : 'none'}`);
-    return { target, verdict: check.verdict, ageMs: check.ageMs, sizeBytes: shown?.size, backupId: shown?.backupId, notes: check.notes };
-  }
-  if (target === 'config') {
-    const now = Date.now();
-    const exported = await exportConfig(
-      {
-        environment: settings.environment,
-        mask: (value) => host.setSecret(value),
-        vercel: settings.vercel && { client: new VercelEnvClient({ http, timeoutMs, ...settings.vercel }), projectId: settings.vercel.projectId, target: settings.vercelTarget },
-        railway: settings.railway && { client: new RailwayVariablesClient({ http, timeoutMs, ...settings.railway }), ref: settings.railway.ref },
-      },
-      settings.ageRecipient!,
-      settings.outputDir,
-      now,
-    );
-    // Names only: the values exist in memory and, encrypted, in the archive.
-    if (settings.vercel) host.log.info(`Vercel ${settings.vercel.projectId} (${settings.vercelTarget}): ${exported.vercelNames.join(', ') || 'no variables'}`);
-    if (settings.railway) host.log.info(`Railway service ${settings.railway.ref.serviceId}: ${exported.railwayNames.join(', ') || 'no variables'}`);
-    const notes = [`${exported.vercelNames.length + exported.railwayNames.length} variables encrypted to ${settings.ageRecipient!.slice(0, 12)}…`];
-    if (exported.unreadable.length) notes.push(`not readable through the API (sensitive), not kept: ${exported.unreadable.join(', ')}`);
-    const names: Record<string, string[]> = {};
-    if (settings.vercel) names.Vercel = exported.vercelNames;
-    if (settings.railway) names.Railway = exported.railwayNames;
-    return { target, verdict: exported.unreadable.length ? 'warning' : 'ok', ageMs: 0, sizeBytes: exported.sizeBytes, backupId: basename(exported.file), archive: exported.file, notes, names };
-  }
-  const connection = pgConnection(settings.postgresUrl!);
-  const dump = await dumpPostgres({ binDir: settings.pgBinDir }, connection, settings.outputDir, Date.now());
-  host.log.info(`PostgreSQL ${connection.label}: ${basename(dump.file)}, ${formatBytes(dump.sizeBytes)}, sha256 ${dump.sha256}, ${dump.entries} archive entries, dumped in ${(dump.durationMs / 1000).toFixed(2)}s`);
-  return {
-    target,
-    verdict: 'ok',
-    ageMs: 0,
-    sizeBytes: dump.sizeBytes,
-    backupId: basename(dump.file),
-    archive: dump.file,
-    sha256: dump.sha256,
-    durationMs: dump.durationMs,
-    notes: [`verified: checksum and pg_restore --list (${dump.entries} entries)`],
-  };
-}
+import { getInputs } from './inputs.js';
 
 export const definition: ActionDefinition = {
   name: 'backup',
@@ -76,7 +21,7 @@ export const definition: ActionDefinition = {
         const row = await host.log.group(`Backing up ${target}`, async () => {
           const started = Date.now();
           try {
-            return await backupTarget(target, settings, http, host);
+            return await backupTarget(target, settings, http, { log: host.log, mask: (secret) => host.setSecret(secret) });
           } catch (error) {
             return { target, verdict: 'critical', notes: [(error as Error).message], durationMs: Date.now() - started } satisfies TargetReport;
           }

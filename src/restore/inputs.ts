@@ -1,34 +1,11 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { InputReader } from '../core/inputs.js';
-import { maskPassword, readConfigPlatforms, readPostgresUrl, readUpstash, type RailwaySettings, type UpstashSettings, type VercelSettings } from '../backups/provider-inputs.js';
+import { maskPassword, readConfigPlatforms, readPostgresUrl, readUpstash } from '../backups/provider-inputs.js';
+import { UNCONFIRMED_PRODUCTION, type RestorePlan } from '../backups/restore.js';
 import type { BackupSelector } from '../backups/select.js';
 import type { RailwayServiceRef } from '../providers/railway-variables.js';
 
-export const UNCONFIRMED_PRODUCTION = "must be 'production' to restore into production (the destination is production or the backup's own source); restore into a scratch destination instead, or confirm";
-
-export type RestoreTarget = 'redis' | 'config' | 'postgres';
-
-export interface RestoreInputs {
-  target: RestoreTarget;
-  selector: BackupSelector;
-  /** The destination is production (by name, or because it is the source itself). */
-  production: boolean;
-  /** confirm: production was given. */
-  confirmed: boolean;
-  dryRun: boolean;
-  verify: string[];
-  backupPath: string;
-  environment: string;
-  requestTimeoutMs: number;
-  pgBinDir: string;
-  redis?: { upstash: UpstashSettings; destination: string; rest?: { url: string; token: string } };
-  config?: {
-    identity: string;
-    vercel?: VercelSettings & { destinationProjectId: string };
-    railway?: RailwaySettings & { destination: RailwayServiceRef };
-  };
-  postgres?: { destinationUrl: string };
-}
+export type RestoreInputs = RestorePlan;
 
 function selector(inputs: InputReader): BackupSelector {
   const date = inputs.text('date');

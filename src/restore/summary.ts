@@ -1,23 +1,8 @@
 import { formatDuration } from '../core/duration.js';
 import { FAIL, heading, PASS, table, WARN } from '../core/markdown.js';
-import type { NameDiff } from '../backups/config.js';
+import type { RestoreReport } from '../backups/restore.js';
 import { formatAge } from '../backups/select.js';
 
-export interface RestoreReport {
-  target: string;
-  status: 'restored' | 'dry-run' | 'failed';
-  dryRun: boolean;
-  production: boolean;
-  restoredFrom?: { id: string; createdAt: number };
-  destination?: string;
-  rpoSeconds?: number;
-  rtoSeconds?: number;
-  verification?: { ok: boolean; detail: string };
-  /** Names only, per platform (config). */
-  diff?: Record<string, NameDiff>;
-  notes: string[];
-  error?: string;
-}
 
 const VERDICT: Record<RestoreReport['status'], string> = { restored: `${PASS} Restored`, 'dry-run': `${WARN} Dry run: nothing changed`, failed: `${FAIL} Restore failed` };
 
