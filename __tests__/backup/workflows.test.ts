@@ -1,5 +1,5 @@
 /**
- * Acceptance: the DR drill workflow (.github/workflows/dr-drill.yml) runs locally through
+ * Acceptance: the DR drill (.github/workflows/dr-drill.yml) and backup.yml run locally through
  * `threadr-ops workflow` (the CLI bundle) against the emulator (Upstash backups, Vercel and
  * Railway variables, GitHub issues) and a real PostgreSQL cluster, and reports RPO and RTO.
  */
@@ -55,9 +55,9 @@ afterAll(async () => {
   if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
 
-function workflow(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+function workflow(args: string[], env: Record<string, string>, file = 'dr-drill.yml'): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const node = process.env.THREADR_TEST_NODE ?? process.execPath;
-  const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', 'dr-drill.yml'), '--verbose', ...args], {
+  const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', file), '--verbose', ...args], {
     cwd: workspace,
     env: { PATH: process.env.PATH ?? '', GITHUB_TOKEN: 'ghs_dr_drill', GITHUB_API_URL: emulator.urls.github, GITHUB_REPOSITORY: 'threadr/threadr', GITHUB_SHA: 'd'.repeat(40), ...env },
   });
@@ -119,4 +119,44 @@ describe('dr-drill.yml, run locally', () => {
     for (const value of ['sk-drill-secret', 'postgres://drill-secret', cluster.password, identity]) expect(log).not.toContain(value);
     process.stdout.write(`DR drill locally: ${lines.map((l) => `${l.target} RPO ${l.rpo}s RTO ${l.rto}s`).join('; ')}\n`);
   }, 180_000);
+});
+
+describe('backup.yml, run locally', () => {
+  const secrets = () => ({
+    UPSTASH_API_URL: `${emulator.urls.base}/upstash`,
+    VERCEL_API_URL: emulator.urls.vercel,
+    RAILWAY_API_URL: emulator.urls.railwayGraphql,
+    UPSTASH_EMAIL: 'ops@threadr.test',
+    UPSTASH_API_KEY: 'upstash-dr-key',
+    DATABASE_URL: cluster.url('threadr'),
+    VERCEL_TOKEN: 'vercel_dr_token',
+    VERCEL_PROJECT_ID: 'prj_web',
+    RAILWAY_TOKEN: 'railway_dr_token',
+    RAILWAY_PROJECT_ID: 'rw-p',
+    RAILWAY_ENVIRONMENT_ID: 'rw-prod',
+    RAILWAY_SERVICE_ID: 'rw-api',
+  });
+  const secretArgs = () => Object.keys(secrets()).flatMap((name) => ['--secret', name]);
+
+  test('the daily cron takes a Redis backup, judges its age and uploads a verified PostgreSQL dump', async () => {
+    const before = emulator.control.extensionState<UpstashEmuState>('upstash').backups!.length;
+    const run = await workflow(['--schedule', '0 3 * * *', '--input', 'upstash-database=threadr-cache', '--input', `pg-bin-dir=${binDir}`, ...secretArgs()], secrets(), 'backup.yml');
+    const log = `${run.stdout}\n${run.stderr}`;
+    expect(log).not.toMatch(/error: [\w-]+: input '/);
+    expect(run.stderr).toMatch(/Jobs: daily success, config skipped/);
+    expect(emulator.control.extensionState<UpstashEmuState>('upstash').backups!.length).toBe(before + 1);
+    expect(log).toMatch(/\| redis \| ✅ ok \|/);
+    expect(log).toMatch(/\| postgres \| ✅ ok \|/);
+    expect(log).not.toContain(cluster.password);
+  }, 120_000);
+
+  test('the weekly cron exports the configuration as an encrypted artifact; values appear nowhere', async () => {
+    const recipient = await identityToRecipient(await generateIdentity());
+    const run = await workflow(['--schedule', '0 4 * * 1', '--input', `age-recipient=${recipient}`, ...secretArgs()], secrets(), 'backup.yml');
+    const log = `${run.stdout}\n${run.stderr}`;
+    expect(log).not.toMatch(/error: [\w-]+: input '/);
+    expect(run.stderr).toMatch(/Jobs: daily skipped, config success/);
+    expect(log).toContain('OPENAI_API_KEY');
+    for (const value of ['sk-drill-secret', 'postgres://drill-secret']) expect(log).not.toContain(value);
+  }, 120_000);
 });
