@@ -172,4 +172,21 @@ describe('config: export → decrypt → restore into an empty project → ident
     expect(wrong.outputs.status).toBe('failed');
     expect(wrong.errors[0]).toMatch(/cannot decrypt threadr-config-production-.*is age-identity the identity of the recipient/);
   });
+
+  test('a sensitive Vercel variable cannot be read: it is named, not kept, and the verdict is warning', async () => {
+    const now = Date.now();
+    vars().vercelEnv[PROD.vercel]!.push({ id: 'env_9', key: 'WEBHOOK_SIGNING_SECRET', value: 'whsec-leak-check-sensitive-9', type: 'sensitive', target: ['production'], createdAt: now, updatedAt: now });
+    const out = mkdtempSync(join(tmpdir(), 'config-sensitive-'));
+    try {
+      const run = await runBundle('backup', { inputs: { targets: 'config', 'age-recipient': recipient, 'output-dir': out, ...platformInputs() } });
+      expect(run.outputs.status).toBe('warning');
+      expect(run.exitCode).toBe(0);
+      expect(run.summary).toContain('not readable through the API (sensitive), not kept: WEBHOOK_SIGNING_SECRET');
+      expect([run.stdout, run.summary, JSON.stringify(run.outputs)].join('\n')).not.toContain('whsec-leak-check-sensitive-9');
+    } finally {
+      vars().vercelEnv[PROD.vercel]!.pop();
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
 });
+

@@ -77,6 +77,14 @@ describe('backup: the age of the newest Redis backup', () => {
     expect(taken.snapshot).toEqual({ a: '1', b: '2' });
   });
 
+  test('a wrong API key is critical with the platform\'s answer, and the key stays masked', async () => {
+    const run = await runBundle('backup', { inputs: { targets: 'redis', 'upstash-database': 'threadr-cache', ...credentials(), 'upstash-api-key': 'wrong-key-000111' } });
+    expect(run.outputs.status).toBe('critical');
+    expect(run.exitCode).toBe(1);
+    expect(run.errors.at(-1)).toBe('backup: critical: redis: upstash: list databases failed: HTTP 401 (unauthorized): Unauthorized: wrong email or API key');
+    expect(run.log).not.toContain('wrong-key-000111');
+  });
+
   test('a database with no backup at all is critical', async () => {
     const run = await runBundle('backup', { inputs: { targets: 'redis', 'upstash-database': 'threadr-cache', ...credentials() } });
     expect(run.outputs.status).toBe('critical');
