@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseStamp, stamp } from './select.js';
@@ -98,6 +98,8 @@ export async function dumpPostgres(tools: PgTools, connection: PgConnection, dir
   const result = await runTool(tools, 'pg_dump', ['--format=custom', '--no-password', `--file=${file}`, `--dbname=${connection.url}`], connection);
   if (result.code !== 0) throw new PgError(`pg_dump of ${connection.label} failed (exit ${result.code}): ${lastLines(result.stderr)}`);
   const durationMs = performance.now() - started;
+  // The dump holds user data: readable by its owner only, whatever the umask.
+  chmodSync(file, 0o600);
   const sha256 = await sha256File(file);
   writeFileSync(`${file}.sha256`, `${sha256}  ${basename(file)}\n`);
   const { entries } = await verifyDump(tools, file);
