@@ -51,6 +51,7 @@ describe('restore inputs', () => {
     [{ target: 'config', destination: 'vercel=prj_2', 'age-identity': 'not-an-identity', 'vercel-token': 't', 'vercel-project-id': 'prj_1' }, "input 'age-identity' must be the age identity (AGE-SECRET-KEY-1…)"],
     [{ target: 'postgres', destination: 'scratch-db' }, "input 'destination' for postgres must be a postgres://user:password@host:5432/scratch URL or production"],
     [{ target: 'postgres', destination: 'production' }, "input 'postgres-url' is required with destination: production"],
+    [{ target: 'postgres', destination: 'postgresql://other:pw@LOCALHOST/threadr', 'postgres-url': 'postgres://app:secret@127.0.0.1:5432/threadr', 'dry-run': 'false' }, "input 'confirm' must be 'production'"],
   ])('%j', (given, message) => {
     expect(() => restoreInputs(reader('restore', given), () => {})).toThrow(message);
   });

@@ -38,6 +38,20 @@ export function pgConnection(text: string): PgConnection {
   return { url: url.toString(), password, label: `${host}${url.port ? `:${url.port}` : ''}${url.pathname || '/'}` };
 }
 
+/** Whether two URLs name the same database (host, port, database name), whatever their credentials. */
+export function sameDatabase(a: string, b: string): boolean {
+  const key = (text: string) => {
+    const url = new URL(text);
+    const host = (url.hostname || url.searchParams.get('host') || 'localhost').toLowerCase();
+    return `${host === '127.0.0.1' || host === '::1' || host === '[::1]' ? 'localhost' : host}:${url.port || '5432'}${url.pathname.replace(/\/+$/, '')}`;
+  };
+  try {
+    return key(a) === key(b);
+  } catch {
+    return false;
+  }
+}
+
 interface CommandResult {
   code: number | null;
   stdout: string;

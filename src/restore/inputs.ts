@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { InputReader } from '../core/inputs.js';
+import { sameDatabase } from '../backups/postgres.js';
 import { maskPassword, readConfigPlatforms, readPostgresUrl, readUpstash } from '../backups/provider-inputs.js';
 import { UNCONFIRMED_PRODUCTION, type RestorePlan } from '../backups/restore.js';
 import type { BackupSelector } from '../backups/select.js';
@@ -82,7 +83,7 @@ export function getInputs(inputs: InputReader, mask: (secret: string) => void): 
     const destinationUrl = named ? production : raw;
     if (!named && !/^postgres(ql)?:\/\/[^\s]+$/.test(raw)) throw new ConfigurationError('destination', 'for postgres must be a postgres://user:password@host:5432/scratch URL or production (value not shown: it may hold a password)');
     if (!named) maskPassword(new URL(raw), mask);
-    settings.production = named || destinationUrl === production;
+    settings.production = named || (production !== '' && sameDatabase(destinationUrl, production));
     settings.postgres = { destinationUrl };
   }
   if (target !== 'redis' && !settings.backupPath) throw new ConfigurationError('backup-path', 'is required for config and postgres: the folder holding the backups (a downloaded artifact), for example threadr-backups');
