@@ -18,3 +18,8 @@ import { upstashExtension } from './upstash.js';
 import { vercelBillingExtension } from './vercel-billing.js';
 import { railwayUsageExtension } from './railway-usage.js';
 extensions.push(openaiExtension, stripeExtension, upstashExtension, vercelBillingExtension, railwayUsageExtension);
+
+// Backups (issue 15): Vercel project env vars and Railway service variables. Upstash backups are
+// served by the Upstash extension itself (upstash-backups.ts), since they share its prefix and state.
+import { configVarsExtension } from './config-vars.js';
+extensions.push(configVarsExtension);

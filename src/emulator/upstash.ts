@@ -5,6 +5,7 @@
  */
 import { basicAuth, json, text, type EmuResponse, type EmulatorExtension } from './extension-api.js';
 import { demoCostStates } from './fixtures/cost/months.js';
+import { handleUpstashBackups, handleUpstashRest, seedDemoBackups, type UpstashBackupState } from './upstash-backups.js';
 
 export interface UpstashEmuDatabase {
   database_id: string;
@@ -19,6 +20,7 @@ export interface UpstashEmuDatabase {
   owner: string;
   /** Created through a marketplace integration: invisible to the Developer API, as on the real service. */
   marketplace?: 'vercel' | 'fly';
+  daily_backup_enabled?: boolean;
 }
 
 export interface UpstashEmuStats {
@@ -28,7 +30,7 @@ export interface UpstashEmuStats {
   days?: string[];
 }
 
-export interface UpstashEmuState extends Record<string, unknown> {
+export interface UpstashEmuState extends Record<string, unknown>, UpstashBackupState {
   accounts: { email: string; apiKey: string }[];
   databases: UpstashEmuDatabase[];
   stats: Record<string, UpstashEmuStats>;
@@ -41,7 +43,7 @@ function upstashError(state: UpstashEmuState, status: number, code: string, mess
 
 function publicDatabase(db: UpstashEmuDatabase): Record<string, unknown> {
   const { owner: _owner, marketplace: _marketplace, ...rest } = db;
-  return { ...rest, port: 6379, endpoint: `${db.database_name}.upstash.io`, tls: true, eviction: false, auto_upgrade: false, read_regions: [] };
+  return { daily_backup_enabled: false, ...rest, port: 6379, endpoint: `${db.database_name}.upstash.io`, tls: true, eviction: false, auto_upgrade: false, read_regions: [] };
 }
 
 export const upstashExtension: EmulatorExtension<UpstashEmuState> = {
@@ -50,11 +52,15 @@ export const upstashExtension: EmulatorExtension<UpstashEmuState> = {
   initialState: () => ({ accounts: [], databases: [], stats: {} }),
   handle(req, ctx) {
     const state = ctx.state;
+    const rest = handleUpstashRest(req, state);
+    if (rest) return rest;
     const auth = basicAuth(req);
     const account = auth && state.accounts.find((a) => a.email === auth.user && a.apiKey === auth.password);
     if (!account) return upstashError(state, 401, 'unauthorized', 'Unauthorized: wrong email or API key');
-    if (req.method !== 'GET') return upstashError(state, 405, 'method_not_allowed', 'method not allowed');
     const visible = state.databases.filter((db) => db.owner === account.email && !db.marketplace);
+    const backups = handleUpstashBackups(req, state, visible, account.email, ctx.clock.now(), (status, code, message) => upstashError(state, status, code, message));
+    if (backups) return backups;
+    if (req.method !== 'GET') return upstashError(state, 405, 'method_not_allowed', 'method not allowed');
     if (req.path === '/v2/redis/databases') return json(200, visible.map(publicDatabase));
     const one = /^\/v2\/redis\/(database|stats)\/([^/]+)$/.exec(req.path);
     if (one) {
@@ -82,5 +88,7 @@ export const upstashExtension: EmulatorExtension<UpstashEmuState> = {
   },
   seedDemo(ctx) {
     Object.assign(ctx.state, demoCostStates(ctx.clock.now()).upstash);
+    const db = ctx.state.databases.find((d) => !d.marketplace);
+    if (db) seedDemoBackups(ctx.state, db.database_id, db.owner, ctx.clock.now());
   },
 };
