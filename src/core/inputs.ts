@@ -29,6 +29,18 @@ export class InputReader {
     return this.raw(name).trim();
   }
 
+  /** The same inputs, with `also` told of every value masked (the redactor registers them this way). */
+  withMasker(also: Masker): InputReader {
+    return new InputReader(
+      this.raw,
+      (secret) => {
+        this.mask(secret);
+        also(secret);
+      },
+      this.workspace,
+    );
+  }
+
   required(name: string, example: string): string {
     const value = this.text(name);
     if (value === '') throw new ConfigurationError(name, `is required, for example ${example}`);

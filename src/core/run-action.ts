@@ -3,6 +3,8 @@ import type { Outcome } from '../notify/outcome.js';
 import { readNotifySettings, type NotifySettings } from '../notify/settings.js';
 import { ConfigurationError, failureMessage } from './errors.js';
 import type { ActionDefinition, ActionHost } from './host.js';
+import { redactDeep } from './redact.js';
+import { redactingHost } from './redacting-host.js';
 
 /**
  * Runs an action, turns what escapes it into one failure line, then lets the shared notifier tell
@@ -10,7 +12,17 @@ import type { ActionDefinition, ActionHost } from './host.js';
  * else keeps its stack in the debug log, which holds no secrets because every token was masked
  * when its input was read.
  */
-export async function runAction(definition: ActionDefinition, host: ActionHost): Promise<void> {
+export async function runAction(definition: ActionDefinition, runnerHost: ActionHost): Promise<void> {
+  // Everything the action writes passes the redactor, whichever host runs it.
+  const host = redactingHost(runnerHost);
+  try {
+    await runAndNotify(definition, host);
+  } finally {
+    host.reportHiddenAnnotations();
+  }
+}
+
+async function runAndNotify(definition: ActionDefinition, host: ActionHost): Promise<void> {
   let settings: NotifySettings | undefined;
   let outcome: Outcome | undefined;
   try {
@@ -25,7 +37,8 @@ export async function runAction(definition: ActionDefinition, host: ActionHost):
   }
   if (!settings || !outcome) return;
   try {
-    const result = await notify(outcome, settings, runContext(definition.name, host.env), host.log);
+    // Slack is outside the process too: the outcome is redacted before the notifier sees it.
+    const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
     if (result.error) {
       const message = `${definition.name}: could not notify Slack: ${result.error}`;
       if (settings.required) host.fail(message);

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ActionDefinition } from '../core/host.js';
 import { HttpClient } from '../core/http.js';
+import { redactDeep } from '../core/redact.js';
 import { Agent } from '../core/undici-lean.js';
 import type { Outcome } from '../notify/outcome.js';
 import { CHECKS } from '../security/checks/index.js';
@@ -49,7 +50,9 @@ export const definition: ActionDefinition = {
 
     if (settings.sarifOut) {
       mkdirSync(dirname(settings.sarifOut), { recursive: true });
-      writeFileSync(settings.sarifOut, `${JSON.stringify(toSarif(report, CHECKS.filter((c) => report.checksRun.includes(c.id))), null, 2)}\n`);
+      // SARIF is uploaded to code scanning: it passes the redactor like every other report.
+      const sarif = redactDeep(toSarif(report, CHECKS.filter((c) => report.checksRun.includes(c.id))));
+      writeFileSync(settings.sarifOut, `${JSON.stringify(sarif, null, 2)}\n`);
       host.log.info(`SARIF written to ${settings.sarifOut}`);
     }
     await host.writeSummary(renderSummary(report));
