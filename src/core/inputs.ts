@@ -96,15 +96,23 @@ export class InputReader {
     return value;
   }
 
-  /** `5%` or `5` → 5 (percent, 0–100). */
+  /** `5%` → 5 (percent, 0–100). See parsePercent: a bare number is refused. */
   percent(name: string): number {
+    return parsePercent(name, this.text(name));
+  }
+
+  /** A size such as 1MiB, 512KiB or 1048576 (bytes) → bytes. */
+  bytes(name: string, limits: { min?: number; max?: number } = {}): number {
     const text = this.text(name);
-    const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(text);
-    const value = match ? Number(match[1]) : NaN;
-    if (!match || value < 0 || value > 100) {
-      throw new ConfigurationError(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
-    }
+    const value = parseBytes(text);
+    if (value === undefined) throw new ConfigurationError(name, `must be a size such as 1MiB, 512KiB or 10MB, got '${text}'`);
+    checkRange(name, text, value, limits);
     return value;
+  }
+
+  /** Masks a value found inside an input (a header value in a checks file). */
+  markSecret(value: string): void {
+    if (value.trim() !== '') this.mask(value.trim());
   }
 
   oneOf<T extends string>(name: string, choices: readonly T[]): T {
@@ -205,6 +213,33 @@ export function splitList(text: string): string[] {
     .filter((item) => item !== '');
 }
 
+/**
+ * One unit for error rates across the suite: a percentage written with `%`. A bare `0.05` could
+ * mean 5% or 0.05%, a hundredfold difference, so it is refused with the `%` form of both readings.
+ */
+export function parsePercent(name: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+  const value = match ? Number(match[1]) : NaN;
+  if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
+    const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
+    const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+    throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
+  }
+  if (!match || value < 0 || value > 100) {
+    throw new ConfigurationError(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
+  }
+  return value;
+}
+
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+
+export function parseBytes(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  if (!match) return undefined;
+  const unit = BYTE_UNITS[(match[2] || 'b').toLowerCase()];
+  return unit === undefined ? undefined : Math.round(Number(match[1]) * unit);
+}
+
 export function parseHttpUrl(name: string, text: string): URL {
   let url: URL;
   try {
@@ -217,6 +252,10 @@ export function parseHttpUrl(name: string, text: string): URL {
       name,
       `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`,
     );
+  }
+  if (url.username !== '' || url.password !== '') {
+    // The userinfo is a credential: named, never echoed. It would be sent to every redirect and logged with the URL.
+    throw new ConfigurationError(name, `must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for ${url.host}`);
   }
   return url;
 }
