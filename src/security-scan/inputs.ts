@@ -13,6 +13,8 @@ export interface Settings extends ScanSettings {
   allowedHosts: string[];
   /** Absolute path, or undefined when no SARIF is wanted. */
   sarifOut?: string;
+  /** Cap of each body read (pages, probes). */
+  maxBodyBytes: number;
 }
 
 const FAIL_ON: readonly FailOn[] = ['high', 'medium', 'low', 'never'];
@@ -97,5 +99,6 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
     rateLimit,
     requestTimeoutMs: inputs.duration('request-timeout', { min: 100, max: 120_000 }),
     insecureSkipVerify: inputs.boolean('insecure-skip-verify'),
+    maxBodyBytes: inputs.bytes('max-body-size', { min: 1024, max: 1024 ** 3 }),
   };
 }
