@@ -84,6 +84,8 @@ describe('security-scan against a well-configured app', () => {
         'allowed-hosts': '127.0.0.1',
         'sarif-out': sarifPath(),
       },
+      // The SARIF file goes to the workspace: files outside it and RUNNER_TEMP are refused.
+      cwd: dir,
       env: { NODE_EXTRA_CA_CERTS: goodCertPath },
     });
   });
@@ -144,6 +146,8 @@ describe('security-scan against a badly configured app', () => {
         headers: 'x-vercel-protection-bypass: s3cret-bypass-value',
         'sarif-out': sarifPath(),
       },
+      // The SARIF file goes to the workspace: files outside it and RUNNER_TEMP are refused.
+      cwd: dir,
     });
     findings = findingsOf(result);
   });

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseDocument, YAMLParseError } from 'yaml';
 import { parseDuration } from './duration.js';
 import { ConfigurationError } from './errors.js';
@@ -23,6 +23,8 @@ export class InputReader {
     private readonly raw: RawInputSource,
     private readonly mask: Masker = () => {},
     private readonly workspace: string = process.cwd(),
+    /** The runner's temporary directory, the other place an action may write files. */
+    private readonly tempDir: string | undefined = process.env.RUNNER_TEMP,
   ) {}
 
   text(name: string): string {
@@ -38,6 +40,7 @@ export class InputReader {
         also(secret);
       },
       this.workspace,
+      this.tempDir,
     );
   }
 
@@ -140,6 +143,22 @@ export class InputReader {
   path(name: string): string {
     const text = this.text(name);
     return text === '' ? '' : isAbsolute(text) ? text : resolve(this.workspace, text);
+  }
+
+  /**
+   * A file the action writes: resolved like path(), and refused unless it lies inside the
+   * workspace or RUNNER_TEMP. An input that reaches the action from a workflow expression could
+   * otherwise overwrite ~/.bashrc, the runner's own files or another job's cache.
+   */
+  outputPath(name: string): string {
+    const path = this.path(name);
+    if (path === '') return '';
+    const roots = [this.workspace, this.tempDir].filter((root): root is string => Boolean(root));
+    if (!roots.some((root) => isInside(realPathOf(path), realPathOf(root)))) {
+      const where = roots.map((root) => `'${root}'`).join(' or ');
+      throw new ConfigurationError(name, `must be a file inside the workspace or RUNNER_TEMP (${where}), such as results/out.json; got '${this.text(name)}'`);
+    }
+    return path;
   }
 
   /** Non-empty lines, trimmed. */
@@ -258,6 +277,27 @@ export function parseHttpUrl(name: string, text: string): URL {
     throw new ConfigurationError(name, `must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for ${url.host}`);
   }
   return url;
+}
+
+function isInside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** The real path of the deepest part that exists, the rest appended: a symlink cannot lead out. */
+function realPathOf(path: string): string {
+  const missing: string[] = [];
+  let current = resolve(path);
+  for (;;) {
+    try {
+      return resolve(realpathSync(current), ...missing.reverse());
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return resolve(path);
+      missing.push(current.slice(parent.length).replace(/^[\\/]/, ''));
+      current = parent;
+    }
+  }
 }
 
 function checkRange(name: string, text: string, value: number, limits: { min?: number; max?: number }): void {

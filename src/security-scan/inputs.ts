@@ -1,4 +1,3 @@
-import { isAbsolute, resolve } from 'node:path';
 import { listedIn, malformedEntry } from '../core/allowed-hosts.js';
 import { ConfigurationError } from '../core/errors.js';
 import { parseHttpUrl, type InputReader } from '../core/inputs.js';
@@ -48,7 +47,7 @@ function parseIgnore(lines: string[]): Map<string, string> {
 }
 
 /** Every input read and validated here, before any request. */
-export function getInputs(inputs: InputReader, env: Readonly<Record<string, string | undefined>>): Settings {
+export function getInputs(inputs: InputReader): Settings {
   const urls = inputs.urls('url');
   const apiText = inputs.text('api-url');
   const apiUrl = apiText ? parseHttpUrl('api-url', apiText) : undefined;
@@ -83,8 +82,6 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
   const badPath = exposedPaths.find((p) => !p.startsWith('/') || /\s/.test(p));
   if (badPath) throw new ConfigurationError('exposed-paths', `must list paths starting with /, such as /backup.zip, got '${badPath}'`);
 
-  const sarifText = inputs.text('sarif-out');
-  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   return {
     urls: urls.map(String),
     apiUrl: apiUrl?.toString(),
@@ -92,7 +89,7 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
     checks,
     ignore: parseIgnore(inputs.lines('ignore')),
     failOn: inputs.oneOf('fail-on', FAIL_ON),
-    sarifOut: sarifText ? (isAbsolute(sarifText) ? sarifText : resolve(workspace, sarifText)) : undefined,
+    sarifOut: inputs.outputPath('sarif-out') || undefined,
     allowedHosts,
     certMinDays: inputs.integer('cert-min-days', { min: 0, max: 365 }),
     exposedPaths,

@@ -25,7 +25,7 @@ function setOutputs(set: (name: string, value: string | number | boolean) => voi
 export const definition: ActionDefinition = {
   name: 'security-scan',
   async run(host) {
-    const settings = getInputs(host.inputs, host.env);
+    const settings = getInputs(host.inputs);
     host.log.info(`Checks: ${settings.checks.join(', ')}`);
     if (settings.insecureSkipVerify) host.log.warn('insecure-skip-verify is on: HTTP checks accept any certificate (tls-cert still reports it)');
     // Verification stays on by default: the user's headers may carry a bypass secret, and an
