@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import { condition, interpolate } from '../../src/local-runner/expressions.js';
 import { ROOT, runBundle } from '../harness/runner.js';
 import { json, startServer, type TestServer } from '../harness/servers.js';
 
@@ -38,6 +40,18 @@ async function sink(): Promise<TestServer & { bodies: string[] }> {
     res.writeHead(200).end('ok');
   });
   return Object.assign(s, { bodies });
+}
+
+/** Evaluates deploy-pipeline.yml's verify outputs and rollback condition for a health-check's outputs. */
+function pipelineRollsBack(health: Record<string, string>): boolean {
+  const workflow = parse(readFileSync(join(ROOT, '.github', 'workflows', 'deploy-pipeline.yml'), 'utf8'));
+  const steps = { health: { outputs: health }, load: { outputs: {} } };
+  const status = { success: true, failure: false };
+  const verifyOutputs = Object.fromEntries(
+    Object.entries(workflow.jobs.verify.outputs as Record<string, string>).map(([name, text]) => [name, interpolate(text, { contexts: { steps }, status })]),
+  );
+  const needs = { deploy: { result: 'success', outputs: { status: 'deployed' } }, verify: { result: 'success', outputs: verifyOutputs } };
+  return condition(workflow.jobs.rollback.if, { contexts: { needs }, status });
 }
 
 /** The log as the runner shows it: `::add-mask::` lines are consumed by the runner, never printed. */
@@ -121,6 +135,8 @@ describe('health-check against hostile servers', () => {
     expect(maxRss).toBeLessThan(200 * 1024 * 1024);
     // The action stopped reading: far less than the 2 GB was ever sent.
     expect(sent).toBeLessThan(TOTAL / 4);
+    // The pipeline's own expressions, fed these outputs, roll the deploy back.
+    expect(pipelineRollsBack(result.outputs)).toBe(true);
   });
 
   test('a server trickling one byte a second ends at the request timeout, with a message', async () => {
