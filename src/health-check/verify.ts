@@ -166,7 +166,8 @@ async function waitForCheck(check: CheckSpec, settings: HealthSettings, context:
     const attempt = await probe(check, context);
     attempts.push(attempt);
     const base = { name: check.name, url: check.url.toString(), attempts };
-    progress.update(check.name, attempt.failure?.reason);
+    // Only a failure worth another try keeps the check "still failing" in the progress line.
+    progress.update(check.name, attempt.failure?.transient ? attempt.failure.reason : undefined);
     if (attempt.ok) return { ...base, passed: true };
     const failure = attempt.failure!;
     if (!failure.transient) return { ...base, passed: false, reason: failure.reason };
