@@ -78,4 +78,27 @@ describe('a provider echoing request headers into its error', () => {
     expect(proxy.sent.some((r) => r.path.startsWith('/slack'))).toBe(true);
     expectNoToken(result, proxy, [fx.tokens.railway, fx.tokens.vercel, fx.tokens.github]);
   });
+
+  it('deploy: a build log that prints the token, a database URL and a signed link is redacted everywhere', async () => {
+    fx = await Fixture.start();
+    const buildLog = [
+      'step 1',
+      `RAILWAY_TOKEN=${fx.tokens.railway}`,
+      'DATABASE_URL=postgres://threadr:db-pass-0042@db.internal:5432/threadr',
+      'fetching https://cdn.example.com/asset.tgz?sig=sig-value-0042&v=2',
+      'ERROR: build failed',
+    ];
+    fx.control.setCommit(NEW, { railway: { outcome: 'failed-build', buildLog } });
+    proxy = await startEchoProxy(fx.emulator.urls.base, () => false, graphqlError);
+    const result = await runBundle('deploy', { inputs: through(proxy, fx, { ref: NEW }), timeoutMs: 30_000 });
+    expect(result.outputs.status).toBe('failed');
+    // The excerpt is shown (its harmless lines), with the secrets gone.
+    expect(result.summary).toContain('ERROR: build failed');
+    expect(result.summary).toContain('postgres://***@db.internal:5432/threadr');
+    expect(result.summary).toContain('asset.tgz?sig=***&v=2');
+    expectNoToken(result, proxy, [fx.tokens.railway]);
+    for (const [where, text] of Object.entries(exits(result, proxy))) {
+      for (const secret of ['db-pass-0042', 'sig-value-0042']) expect({ where, secret, leaked: text.includes(secret) }).toEqual({ where, secret, leaked: false });
+    }
+  });
 });
