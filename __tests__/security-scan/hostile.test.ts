@@ -79,4 +79,20 @@ describe('security-scan against hostile servers', () => {
     expect(JSON.parse(listed.outputs.report).notFollowed).toEqual([]);
     expect(foreign.requests.length).toBeGreaterThan(0);
   });
+
+  test('a credential in a scanned URL reaches neither SARIF nor outputs, summary or log', async () => {
+    const app = await listen((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><title>x</title></html>'));
+    const workspace = mkdtempSync(join(tmpdir(), 'threadr-sarif-'));
+    const result = await runBundle('security-scan', {
+      inputs: { url: `${app.url}/?access_token=scan-secret-0042`, checks: 'headers', 'sarif-out': 'scan.sarif', 'fail-on': 'never' },
+      cwd: workspace,
+    });
+    expect(result.exitCode).toBe(0);
+    const sarif = readFileSync(join(workspace, 'scan.sarif'), 'utf8');
+    // The findings name the URL (so the credential was there to leak), redacted.
+    expect(sarif).toContain('access_token=***');
+    for (const [where, text] of Object.entries({ sarif, outputs: JSON.stringify(result.outputs), summary: result.summary, log: result.stdout })) {
+      expect({ where, leaked: text.includes('scan-secret-0042') }).toEqual({ where, leaked: false });
+    }
+  });
 });
