@@ -71,11 +71,14 @@ describe('health-check against hostile servers', () => {
   test('an API echoing request headers: no secret in Slack, issues, outputs, summary or log', async () => {
     const HEADER_SECRET = 'hdr_S3cret+Value/42';
     const QUERY_SECRET = 'qs_S3cretAccess99';
+    const CHECK_SECRET = 'chk_S3cret_Header77';
     const echo = await server((req, res) => json(res, 500, { error: 'bad request', headers: req.headers, url: req.url }));
     const slack = await sink();
     const github = await sink();
     const checks = JSON.stringify([
       { name: 'echo', url: `${echo.url}/api/health?access_token=${QUERY_SECRET}`, 'expect-status': '500', 'expect-json': { '$.headers.x-api-key': 'nope' } },
+      // A check's own header value is as secret as the input's: echoed back, it must not leave either.
+      { name: 'own', url: `${echo.url}/own`, headers: { 'x-check-key': CHECK_SECRET }, 'expect-status': '500', 'expect-json': { '$.headers.x-check-key': 'nope' } },
     ]);
     const result = await runBundle('health-check', {
       inputs: {
@@ -93,9 +96,11 @@ describe('health-check against hostile servers', () => {
     expect(github.bodies.some((b) => b.includes('is down'))).toBe(true);
     // The echo did reach the report: the secret was there to leak, and was removed.
     expect(result.outputs.report).toContain('$.headers.x-api-key is \\"***\\"');
+    expect(result.outputs.report).toContain('$.headers.x-check-key is \\"***\\"');
+    expect(result.masks).toContain(CHECK_SECRET);
     const exits = { slack: slack.bodies.join('\n'), issues: github.bodies.join('\n'), outputs: JSON.stringify(result.outputs), summary: result.summary, log: logWithoutMasks(result.stdout) };
     for (const [where, text] of Object.entries(exits)) {
-      for (const form of [...forms(HEADER_SECRET), ...forms(QUERY_SECRET)]) expect({ where, leaked: text.includes(form) }).toEqual({ where, leaked: false });
+      for (const form of [...forms(HEADER_SECRET), ...forms(QUERY_SECRET), ...forms(CHECK_SECRET)]) expect({ where, leaked: text.includes(form) }).toEqual({ where, leaked: false });
     }
   });
 

@@ -19,7 +19,7 @@ export async function postToSlack(http: HttpClient, webhookUrl: string, payload:
       method: 'POST',
       url: webhookUrl,
       headers: { 'content-type': 'application/json' },
-      // Redacted here as well as in runAction: the notify action and the CLI post through this too.
+      // Redacted here as well as in runAction's outcome: whoever posts, the message passes the redactor.
       body: JSON.stringify(redactDeep(payload)),
       mutation: true,
       retry: { attempts: 4, maxRetryAfterMs: 30_000 },
