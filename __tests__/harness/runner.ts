@@ -19,6 +19,8 @@ export interface RunOptions {
   /** Sends this signal after the given delay, for cancellation tests. */
   signal?: { name: NodeJS.Signals; afterMs: number };
   cwd?: string;
+  /** Extra node options before the bundle, such as `--require` of a preload. */
+  nodeArgs?: string[];
 }
 
 export interface WorkflowCommand {
@@ -112,7 +114,7 @@ export async function runBundle(action: string, options: RunOptions = {}): Promi
   for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
   const node = options.node ?? process.env.THREADR_TEST_NODE ?? process.execPath;
   const started = Date.now();
-  const child = spawn(node, [join(ROOT, 'dist', action, 'index.js')], { env, cwd: options.cwd ?? dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [...(options.nodeArgs ?? []), join(ROOT, 'dist', action, 'index.js')], { env, cwd: options.cwd ?? dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

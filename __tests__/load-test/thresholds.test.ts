@@ -7,7 +7,7 @@ import { evaluateThresholds, parseThreshold, parseThresholds } from '../../src/l
 
 describe('parseThresholds', () => {
   it('reads k6-style lines with their units', () => {
-    const parsed = parseThresholds(['p95<500ms', 'p(99) < 1s', 'avg<=200', 'max<2.5s', 'p99.9<750us', 'error_rate<1%', 'error_rate<=0.05', 'rps>50', 'requests>=1000', '', '# comment']);
+    const parsed = parseThresholds(['p95<500ms', 'p(99) < 1s', 'avg<=200', 'max<2.5s', 'p99.9<750us', 'error_rate<1%', 'error_rate<=5%', 'rps>50', 'requests>=1000', '', '# comment']);
     expect(parsed.map((t) => [t.metric, t.operator, t.value])).toEqual([
       ['p95', '<', 500],
       ['p99', '<', 1000],
@@ -23,7 +23,7 @@ describe('parseThresholds', () => {
 
   it('accepts the names k6 users copy', () => {
     expect(parseThreshold('http_req_duration: p(95)<500').metric).toBe('p95');
-    expect(parseThreshold('http_req_failed: rate<0.01')).toMatchObject({ metric: 'error_rate', value: 0.01 });
+    expect(parseThreshold('http_req_failed: rate<1%')).toMatchObject({ metric: 'error_rate', value: 0.01 });
     expect(parseThreshold('http_reqs: rate>20')).toMatchObject({ metric: 'rps', value: 20 });
   });
 
@@ -32,8 +32,11 @@ describe('parseThresholds', () => {
     ['latency<5ms', /unknown metric 'latency'/],
     ['p0<5ms', /unknown metric/],
     ['p101<5ms', /unknown metric/],
-    ['error_rate<5', /not a rate such as 1%/],
-    ['error_rate<150%', /not a rate/],
+    ['error_rate<5', /percentages written with %; '5' is a bare number: write error_rate<5% for 5 percent/],
+    ['error_rate<1', /write error_rate<100% for the fraction 1, or error_rate<1% for 1 percent/],
+    ['error_rate<0.01', /write error_rate<1% for the fraction 0.01, or error_rate<0.01% for 0.01 percent/],
+    ['http_req_failed: rate<0.01', /write error_rate<1% for the fraction 0.01/],
+    ['error_rate<150%', /not a percentage/],
     ['rps>many', /not a number/],
     ['p95 500ms', /<metric><operator><value>/],
   ])('refuses %s, naming the input', (line, why) => {

@@ -84,9 +84,9 @@ describe('SARIF locations', () => {
 describe('getInputs', () => {
   const defaults: Record<string, string> = {
     url: 'https://threadr.app', 'api-url': '', headers: '', checks: 'all', ignore: '', 'fail-on': 'high', 'sarif-out': '', 'allowed-hosts': '',
-    'cert-min-days': '14', 'probe-rate-limit': '', 'probe-requests': '60', 'exposed-paths': '', 'request-timeout': '10s', 'insecure-skip-verify': 'false',
+    'cert-min-days': '14', 'probe-rate-limit': '', 'probe-requests': '60', 'exposed-paths': '', 'request-timeout': '10s', 'insecure-skip-verify': 'false', 'max-body-size': '1MiB',
   };
-  const read = (inputs: Record<string, string>) => getInputs(new InputReader((name) => ({ ...defaults, ...inputs })[name] ?? ''), {});
+  const read = (inputs: Record<string, string>) => getInputs(new InputReader((name) => ({ ...defaults, ...inputs })[name] ?? ''));
 
   it('expands all and group names, leaving the rate-limit probe out until probe-rate-limit asks for it', () => {
     expect(read({}).checks).not.toContain('rate-limit');

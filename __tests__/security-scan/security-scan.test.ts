@@ -84,6 +84,8 @@ describe('security-scan against a well-configured app', () => {
         'allowed-hosts': '127.0.0.1',
         'sarif-out': sarifPath(),
       },
+      // The SARIF file goes to the workspace: files outside it and RUNNER_TEMP are refused.
+      cwd: dir,
       env: { NODE_EXTRA_CA_CERTS: goodCertPath },
     });
   });
@@ -144,15 +146,29 @@ describe('security-scan against a badly configured app', () => {
         headers: 'x-vercel-protection-bypass: s3cret-bypass-value',
         'sarif-out': sarifPath(),
       },
+      // The SARIF file goes to the workspace: files outside it and RUNNER_TEMP are refused.
+      cwd: dir,
     });
     findings = findingsOf(result);
   });
 
   it('fails the step with exit code 1 and a one-line reason', () => {
     expect(result.exitCode).toBe(1);
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]).toMatch(/^security-scan: failed: \d+ high, \d+ medium, \d+ low \(fail-on high\)$/);
+    expect(result.errors.at(-1)).toMatch(/^security-scan: failed: \d+ high, \d+ medium, \d+ low \(fail-on high\)$/);
     expect(result.outputs.passed).toBe('false');
+  });
+
+  it('annotates high findings as errors, the rest as warnings, ten of each at most, and says how many more', () => {
+    const high = findings.filter((f) => f.severity === 'high').length;
+    const other = findings.length - high;
+    expect(high).toBeGreaterThanOrEqual(10);
+    // At most ten high findings, then the failure line, which is always shown.
+    expect(result.errors).toHaveLength(Math.min(high, 10) + 1);
+    expect(result.errors.slice(0, -1).every((e) => e.startsWith('[high]'))).toBe(true);
+    expect(result.warnings).toHaveLength(Math.min(other, 10));
+    expect(result.warnings.every((w) => !w.startsWith('[high]'))).toBe(true);
+    const hidden = Math.max(0, high - 10) + Math.max(0, other - 10);
+    if (hidden > 0) expect(result.log).toContain('not shown as annotations');
   });
 
   it('finds every misconfiguration, each with its severity', () => {

@@ -31,6 +31,34 @@ export class NetworkError extends Error {
   }
 }
 
+/** 1 MiB: what health checks and the scan's page reads keep unless an input raises it. */
+export const DEFAULT_CHECK_BODY_BYTES = 1024 * 1024;
+/** Provider APIs answer in kilobytes; 16 MiB leaves room for long lists and still bounds memory. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The server did answer, but with a body over the cap. Not a network failure: the host is
+ * reachable and said something no check should accept, so callers report it as a failed check.
+ * Reading stopped at the cap and the connection was dropped, so memory stays bounded.
+ */
+export class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly limitBytes: number,
+    readonly latencyMs: number,
+  ) {
+    super(`response body of ${url} is larger than ${formatBytes(limitBytes)} (HTTP ${status}); reading stopped there`);
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -69,6 +97,8 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** false: one attempt only. */
   retry?: Partial<RetryPolicy> | false;
+  /** The body is read as a stream and abandoned past this many bytes (BodyTooLargeError). */
+  maxBodyBytes?: number;
   /**
    * A request whose repetition could do something twice (a POST creating a deployment). Such a
    * request is retried only where the server cannot have acted on it: the connection was refused,
@@ -82,6 +112,8 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   userAgent?: string;
+  /** Default cap of every body this client reads; DEFAULT_MAX_BODY_BYTES when not set. */
+  maxBodyBytes?: number;
   dispatcher?: Dispatcher;
   /** Connections per origin of the owned dispatcher; unlimited by default, since checks run concurrently. */
   connections?: number;
@@ -101,6 +133,7 @@ export class HttpClient {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
   private readonly retry: RetryPolicy;
   private readonly userAgent: string;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -111,6 +144,7 @@ export class HttpClient {
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.userAgent = options.userAgent ?? 'threadr-ops';
     this.sleep = options.sleep ?? sleep;
@@ -166,6 +200,7 @@ export class HttpClient {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const started = performance.now();
+    let latencyMs: number | undefined;
     try {
       const target = new URL(url);
       const response = await this.dispatcher.request({
@@ -178,8 +213,8 @@ export class HttpClient {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      const latencyMs = performance.now() - started;
-      const body = await response.body.text();
+      latencyMs = performance.now() - started;
+      const body = await readCapped(response.body, options.maxBodyBytes ?? this.maxBodyBytes, () => new BodyTooLargeError(url, response.statusCode, options.maxBodyBytes ?? this.maxBodyBytes, latencyMs!));
       return {
         status: response.statusCode,
         headers: response.headers,
@@ -191,13 +226,38 @@ export class HttpClient {
         },
       };
     } catch (error) {
+      if (error instanceof BodyTooLargeError) throw error;
       const kind = controller.signal.aborted ? 'timeout' : classifyNetworkError(error);
-      const detail = controller.signal.aborted ? `no response within ${timeoutMs}ms` : errorDetail(error);
+      // The timeout covers the whole exchange, so a server trickling its body a byte at a time ends here too.
+      const detail = controller.signal.aborted
+        ? latencyMs === undefined
+          ? `no response within ${timeoutMs}ms`
+          : `headers came after ${Math.round(latencyMs)}ms but the body was not complete within ${timeoutMs}ms`
+        : errorDetail(error);
       throw new NetworkError(kind, url, detail, attempt);
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * Reads a body stream up to `limit` bytes. Past it the stream is destroyed, which drops the
+ * connection: nothing more is received, so a 2 GB answer costs at most the cap in memory.
+ */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown }, limit: number, tooLarge: () => Error): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) {
+      const error = tooLarge();
+      body.destroy();
+      throw error;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;

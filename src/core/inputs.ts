@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseDocument, YAMLParseError } from 'yaml';
 import { parseDuration } from './duration.js';
 import { ConfigurationError } from './errors.js';
@@ -23,10 +23,25 @@ export class InputReader {
     private readonly raw: RawInputSource,
     private readonly mask: Masker = () => {},
     private readonly workspace: string = process.cwd(),
+    /** The runner's temporary directory, the other place an action may write files. */
+    private readonly tempDir: string | undefined = process.env.RUNNER_TEMP,
   ) {}
 
   text(name: string): string {
     return this.raw(name).trim();
+  }
+
+  /** The same inputs, with `also` told of every value masked (the redactor registers them this way). */
+  withMasker(also: Masker): InputReader {
+    return new InputReader(
+      this.raw,
+      (secret) => {
+        this.mask(secret);
+        also(secret);
+      },
+      this.workspace,
+      this.tempDir,
+    );
   }
 
   required(name: string, example: string): string {
@@ -84,15 +99,23 @@ export class InputReader {
     return value;
   }
 
-  /** `5%` or `5` → 5 (percent, 0–100). */
+  /** `5%` → 5 (percent, 0–100). See parsePercent: a bare number is refused. */
   percent(name: string): number {
+    return parsePercent(name, this.text(name));
+  }
+
+  /** A size such as 1MiB, 512KiB or 1048576 (bytes) → bytes. */
+  bytes(name: string, limits: { min?: number; max?: number } = {}): number {
     const text = this.text(name);
-    const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(text);
-    const value = match ? Number(match[1]) : NaN;
-    if (!match || value < 0 || value > 100) {
-      throw new ConfigurationError(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
-    }
+    const value = parseBytes(text);
+    if (value === undefined) throw new ConfigurationError(name, `must be a size such as 1MiB, 512KiB or 10MB, got '${text}'`);
+    checkRange(name, text, value, limits);
     return value;
+  }
+
+  /** Masks a value found inside an input (a header value in a checks file). */
+  markSecret(value: string): void {
+    if (value.trim() !== '') this.mask(value.trim());
   }
 
   oneOf<T extends string>(name: string, choices: readonly T[]): T {
@@ -120,6 +143,22 @@ export class InputReader {
   path(name: string): string {
     const text = this.text(name);
     return text === '' ? '' : isAbsolute(text) ? text : resolve(this.workspace, text);
+  }
+
+  /**
+   * A file the action writes: resolved like path(), and refused unless it lies inside the
+   * workspace or RUNNER_TEMP. An input that reaches the action from a workflow expression could
+   * otherwise overwrite ~/.bashrc, the runner's own files or another job's cache.
+   */
+  outputPath(name: string): string {
+    const path = this.path(name);
+    if (path === '') return '';
+    const roots = [this.workspace, this.tempDir].filter((root): root is string => Boolean(root));
+    if (!roots.some((root) => isInside(realPathOf(path), realPathOf(root)))) {
+      const where = roots.map((root) => `'${root}'`).join(' or ');
+      throw new ConfigurationError(name, `must be a file inside the workspace or RUNNER_TEMP (${where}), such as results/out.json; got '${this.text(name)}'`);
+    }
+    return path;
   }
 
   /** Non-empty lines, trimmed. */
@@ -193,6 +232,33 @@ export function splitList(text: string): string[] {
     .filter((item) => item !== '');
 }
 
+/**
+ * One unit for error rates across the suite: a percentage written with `%`. A bare `0.05` could
+ * mean 5% or 0.05%, a hundredfold difference, so it is refused with the `%` form of both readings.
+ */
+export function parsePercent(name: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+  const value = match ? Number(match[1]) : NaN;
+  if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
+    const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
+    const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+    throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
+  }
+  if (!match || value < 0 || value > 100) {
+    throw new ConfigurationError(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
+  }
+  return value;
+}
+
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+
+export function parseBytes(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  if (!match) return undefined;
+  const unit = BYTE_UNITS[(match[2] || 'b').toLowerCase()];
+  return unit === undefined ? undefined : Math.round(Number(match[1]) * unit);
+}
+
 export function parseHttpUrl(name: string, text: string): URL {
   let url: URL;
   try {
@@ -206,7 +272,32 @@ export function parseHttpUrl(name: string, text: string): URL {
       `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`,
     );
   }
+  if (url.username !== '' || url.password !== '') {
+    // The userinfo is a credential: named, never echoed. It would be sent to every redirect and logged with the URL.
+    throw new ConfigurationError(name, `must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for ${url.host}`);
+  }
   return url;
+}
+
+function isInside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** The real path of the deepest part that exists, the rest appended: a symlink cannot lead out. */
+function realPathOf(path: string): string {
+  const missing: string[] = [];
+  let current = resolve(path);
+  for (;;) {
+    try {
+      return resolve(realpathSync(current), ...missing.reverse());
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return resolve(path);
+      missing.push(current.slice(parent.length).replace(/^[\\/]/, ''));
+      current = parent;
+    }
+  }
 }
 
 function checkRange(name: string, text: string, value: number, limits: { min?: number; max?: number }): void {

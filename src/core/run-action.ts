@@ -4,6 +4,8 @@ import { readNotifySettings, type NotifySettings } from '../notify/settings.js';
 import { recordRun, withOutputLog } from '../ops-history/hook.js';
 import { ConfigurationError, failureMessage } from './errors.js';
 import type { ActionDefinition, ActionHost } from './host.js';
+import { redactDeep } from './redact.js';
+import { redactingHost } from './redacting-host.js';
 
 /**
  * Runs an action, turns what escapes it into one failure line, then lets the shared notifier tell
@@ -11,9 +13,20 @@ import type { ActionDefinition, ActionHost } from './host.js';
  * else keeps its stack in the debug log, which holds no secrets because every token was masked
  * when its input was read.
  */
-export async function runAction(definition: ActionDefinition, actionHost: ActionHost): Promise<void> {
-  // Outputs are remembered on the way out so the run's record (history-file) can be built from them.
-  const { host, outputs } = withOutputLog(actionHost);
+export async function runAction(definition: ActionDefinition, runnerHost: ActionHost): Promise<void> {
+  // Everything the action writes passes the redactor, whichever host runs it.
+  const redacting = redactingHost(runnerHost);
+  try {
+    // Outputs are remembered on the way out (already redacted) so the run's record (history-file)
+    // can be built from them.
+    const { host, outputs } = withOutputLog(redacting);
+    await runAndNotify(definition, host, outputs);
+  } finally {
+    redacting.reportHiddenAnnotations();
+  }
+}
+
+async function runAndNotify(definition: ActionDefinition, host: ActionHost, outputs: Parameters<typeof recordRun>[1]): Promise<void> {
   let settings: NotifySettings | undefined;
   let outcome: Outcome | undefined;
   try {
@@ -29,7 +42,8 @@ export async function runAction(definition: ActionDefinition, actionHost: Action
   recordRun(host, outputs, outcome?.state ?? 'failure');
   if (!settings || !outcome) return;
   try {
-    const result = await notify(outcome, settings, runContext(definition.name, host.env), host.log);
+    // Slack is outside the process too: the outcome is redacted before the notifier sees it.
+    const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
     if (result.error) {
       const message = `${definition.name}: could not notify Slack: ${result.error}`;
       if (settings.required) host.fail(message);

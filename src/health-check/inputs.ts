@@ -2,6 +2,7 @@ import { ConfigurationError } from '../core/errors.js';
 import type { InputReader } from '../core/inputs.js';
 import { checksFromUrls, parseChecks, selectSuite } from './checks.js';
 import type { HealthSettings } from './verify.js';
+import type { VersionSource } from './version.js';
 
 export interface HealthInputs extends HealthSettings {
   failOnUnhealthy: boolean;
@@ -15,6 +16,8 @@ export function getInputs(inputs: InputReader): HealthInputs {
   const headers = inputs.headers('headers');
   const urls = inputs.urls('url');
   const checks = [...checksFromUrls(urls), ...parseChecks(inputs.structured('checks'), urls[0])];
+  // A check's own header values (a bypass secret in a checks file) are as secret as the input's.
+  for (const check of checks) for (const value of Object.values(check.headers)) inputs.markSecret(value);
   if (checks.length === 0) {
     throw new ConfigurationError('url', 'is empty and no checks are given: set url (such as https://threadr.app/api/health) or checks');
   }
@@ -23,7 +26,11 @@ export function getInputs(inputs: InputReader): HealthInputs {
   const settings: HealthInputs = {
     checks: selectSuite(checks, suite),
     headers,
+    // The user's headers go only where the user pointed `url`; a check on another host lists its own.
+    headerOrigins: urls.map((url) => url.origin),
     expectVersion: inputs.text('expect-version') || undefined,
+    versionSource: versionSource(inputs),
+    maxBodyBytes: inputs.bytes('max-body-size', { min: 1024, max: 1024 ** 3 }),
     timeoutMs: inputs.duration('timeout'),
     intervalMs: inputs.duration('interval', { min: 1 }),
     requestTimeoutMs: inputs.duration('request-timeout', { min: 1 }),
@@ -43,6 +50,15 @@ export function getInputs(inputs: InputReader): HealthInputs {
     };
   }
   return settings;
+}
+
+function versionSource(inputs: InputReader): VersionSource {
+  const field = inputs.text('version-field');
+  const header = inputs.text('version-header');
+  if (field && header) throw new ConfigurationError('version-header', `cannot be combined with version-field: the version is read from one place, got both '${field}' and '${header}'`);
+  if (field && !/^\$?[.[]?[\w$'"[\].-]+$/.test(field)) throw new ConfigurationError('version-field', `must be a JSON path such as $.version or $.build.commit, got '${field}'`);
+  if (header && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) throw new ConfigurationError('version-header', `must be a header name such as x-app-version, got '${header}'`);
+  return { field: field || undefined, header: header || undefined };
 }
 
 function missing(input: string): never {

@@ -8,6 +8,7 @@ import { confirmedStatuses } from './incidents.js';
 import { getInputs, type HealthInputs } from './inputs.js';
 import { renderHealthSummary } from './summary.js';
 import { verifyHealth, type HealthReport } from './verify.js';
+import { MIN_SAFE_VERSION_LENGTH } from './version.js';
 
 export function healthOutputs(report: HealthReport): Record<string, string | number | boolean> {
   return {
@@ -24,7 +25,10 @@ export const definition: ActionDefinition = {
   name: 'health-check',
   async run(host) {
     const settings = getInputs(host.inputs);
-    const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-health-check' });
+    if (settings.expectVersion && settings.expectVersion.length < MIN_SAFE_VERSION_LENGTH) {
+      host.log.warn(`expect-version '${settings.expectVersion}' is shorter than ${MIN_SAFE_VERSION_LENGTH} characters and may match by chance; prefer the full commit SHA`);
+    }
+    const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-health-check', maxBodyBytes: settings.maxBodyBytes });
     try {
       const report = await verifyHealth(settings, { http, log: host.log, sleep, now: Date.now });
       for (const [name, value] of Object.entries(healthOutputs(report))) host.setOutput(name, value);
@@ -35,6 +39,8 @@ export const definition: ActionDefinition = {
         const message = `health-check: unhealthy (${why})${report.unreachable ? '; the host was unreachable from the runner' : ''}`;
         if (settings.failOnUnhealthy) host.fail(message);
         else host.log.warn(message);
+        // Then each failed check as an error annotation of its own (the redacting host caps them at ten).
+        for (const check of report.checks.filter((c) => !c.passed)) host.log.error(`health-check: ${check.name} failed: ${check.reason ?? 'failed'}`);
       }
       return outcome(settings, report);
     } finally {
@@ -46,7 +52,15 @@ export const definition: ActionDefinition = {
 async function updateIncidents(host: ActionHost, settings: HealthInputs, report: HealthReport, http: HttpClient): Promise<void> {
   const incidents = settings.incidents!;
   const actions: IncidentAction[] = await host.log.group('Incident issues', async () => {
-    const context = { http, headers: settings.headers, requestTimeoutMs: settings.requestTimeoutMs, waitingForDeploy: false, elapsed: () => 0 };
+    const context = {
+      http,
+      headers: settings.headers,
+      headerOrigins: settings.headerOrigins,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      maxBodyBytes: settings.maxBodyBytes,
+      waitingForDeploy: false,
+      elapsed: () => 0,
+    };
     const statuses = await confirmedStatuses(report, settings.checks, context, settings.intervalMs, sleep);
     const issues = new GitHubIssuesClient({ http, apiUrl: incidents.apiUrl, token: incidents.token, repository: incidents.repository });
     const done = await trackIncidents(issues, settings.environment, statuses, { runUrl: runContext('health-check', host.env).runUrl, now: new Date() });

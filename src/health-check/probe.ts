@@ -1,9 +1,9 @@
-import { isNetworkFailure, NetworkError, type FailureKind, type HttpClient } from '../core/http.js';
+import { BodyTooLargeError, formatBytes, isNetworkFailure, NetworkError, type FailureKind, type HttpClient } from '../core/http.js';
 import type { CheckSpec } from './checks.js';
 import { jsonValueMatches, readJsonPath } from './json-path.js';
-import { containsVersion } from './version.js';
+import { checkVersion, type VersionSource } from './version.js';
 
-export type AttemptFailureKind = FailureKind | 'expectation' | 'version' | 'latency';
+export type AttemptFailureKind = FailureKind | 'expectation' | 'version' | 'latency' | 'body-too-large';
 
 /** One request of one check, judged. */
 export interface Attempt {
@@ -18,8 +18,13 @@ export interface Attempt {
 export interface ProbeContext {
   http: HttpClient;
   headers: Record<string, string>;
+  /** Origins `headers` may go to; unset: any. */
+  headerOrigins?: readonly string[];
   requestTimeoutMs: number;
+  /** Cap of each response body. */
+  maxBodyBytes?: number;
   expectVersion?: string;
+  versionSource?: VersionSource;
   /**
    * Set while a new deployment may still be coming up (expect-version given): a 404, a wrong
    * version or an unexpected body are then worth another try, not a verdict.
@@ -35,12 +40,18 @@ export async function probe(check: CheckSpec, context: ProbeContext): Promise<At
     response = await context.http.request({
       method: check.method,
       url: check.url,
-      headers: { ...context.headers, ...check.headers },
+      headers: { ...headersFor(check.url, context), ...check.headers },
       body: check.body,
       timeoutMs: context.requestTimeoutMs,
+      maxBodyBytes: context.maxBodyBytes,
       retry: false,
     });
   } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      // The host answered: an endless or huge body is the app's fault, never "unreachable".
+      const reason = `body larger than ${formatBytes(error.limitBytes)} (HTTP ${error.status}); reading stopped there (raise max-body-size if this is expected)`;
+      return { at, status: error.status, latencyMs: round(error.latencyMs), ok: false, failure: { kind: 'body-too-large', reason, transient: false } };
+    }
     if (!(error instanceof NetworkError)) throw error;
     return { at, ok: false, failure: { kind: error.kind, reason: error.message, transient: true } };
   }
@@ -79,13 +90,18 @@ export async function probe(check: CheckSpec, context: ProbeContext): Promise<At
       }
     }
   }
-  if (context.expectVersion && check.checkVersion && !containsVersion(response, context.expectVersion)) {
-    return fail('version', `version ${context.expectVersion.slice(0, 12)} not found in the response (an older build is serving)`, true);
+  if (context.expectVersion && check.checkVersion) {
+    const verdict = checkVersion(response, context.expectVersion, context.versionSource ?? {});
+    if (!verdict.ok) return fail('version', verdict.reason, true);
   }
   if (check.maxLatencyMs !== undefined && response.latencyMs > check.maxLatencyMs) {
     return fail('latency', `answered in ${latencyMs}ms, over max-latency ${check.maxLatencyMs}ms`, true);
   }
   return { at, status, latencyMs, ok: true };
+}
+
+function headersFor(url: URL, context: ProbeContext): Record<string, string> {
+  return !context.headerOrigins || context.headerOrigins.includes(url.origin) ? context.headers : {};
 }
 
 export function isUnreachable(attempt: Attempt): boolean {
@@ -96,7 +112,7 @@ export function isUnreachable(attempt: Attempt): boolean {
 }
 
 function isNetworkKind(kind: AttemptFailureKind): kind is FailureKind {
-  return kind !== 'expectation' && kind !== 'version' && kind !== 'latency' && isNetworkFailure(kind as FailureKind);
+  return kind !== 'expectation' && kind !== 'version' && kind !== 'latency' && kind !== 'body-too-large' && isNetworkFailure(kind as FailureKind);
 }
 
 function round(ms: number): number {

@@ -1,14 +1,21 @@
 import { formatDuration } from '../core/duration.js';
-import type { HttpClient } from '../core/http.js';
+import { DEFAULT_CHECK_BODY_BYTES, type HttpClient } from '../core/http.js';
 import type { Logger } from '../core/host.js';
 import { percentile } from '../core/percentile.js';
 import type { CheckSpec } from './checks.js';
 import { isUnreachable, probe, type Attempt, type ProbeContext } from './probe.js';
+import type { VersionSource } from './version.js';
 
 export interface HealthSettings {
   checks: CheckSpec[];
   headers: Record<string, string>;
+  /** Origins that get `headers`; unset: every check's (callers that build checks themselves). */
+  headerOrigins?: readonly string[];
   expectVersion?: string;
+  /** Where the version is read; default: the first of $.version, $.commit, $.sha. */
+  versionSource?: VersionSource;
+  /** Cap of each response body; DEFAULT_CHECK_BODY_BYTES when unset. */
+  maxBodyBytes?: number;
   timeoutMs: number;
   intervalMs: number;
   requestTimeoutMs: number;
@@ -69,14 +76,18 @@ export async function verifyHealth(settings: HealthSettings, deps: VerifyDepende
   const context: ProbeContext = {
     http: deps.http,
     headers: settings.headers,
+    headerOrigins: settings.headerOrigins,
     requestTimeoutMs: settings.requestTimeoutMs,
+    maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_CHECK_BODY_BYTES,
     expectVersion: settings.expectVersion,
+    versionSource: settings.versionSource ?? {},
     waitingForDeploy: Boolean(settings.expectVersion),
     elapsed,
   };
 
+  const progress = new Progress(deps, elapsed);
   const results = await deps.log.group(`Waiting for ${settings.checks.length} check(s) to pass`, () =>
-    Promise.all(settings.checks.map((check) => waitForCheck(check, settings, context, deps))),
+    Promise.all(settings.checks.map((check) => waitForCheck(check, settings, context, deps, progress))),
   );
   for (const result of results) {
     deps.log.info(`${result.passed ? 'passed' : 'FAILED'}: ${result.name} after ${result.attempts.length} attempt(s)${result.reason ? ` — ${result.reason}` : ''}`);
@@ -120,13 +131,43 @@ export async function verifyHealth(settings: HealthSettings, deps: VerifyDepende
   };
 }
 
-async function waitForCheck(check: CheckSpec, settings: HealthSettings, context: ProbeContext, deps: VerifyDependencies): Promise<CheckResult> {
+/** How often a long wait says what is still failing: often enough that it is not silent, rarely enough to read. */
+export const PROGRESS_EVERY_MS = 10_000;
+
+/**
+ * Says, at most every PROGRESS_EVERY_MS, which checks are still failing and why, so a two-minute
+ * wait for a deployment is not two silent minutes in the log.
+ */
+class Progress {
+  private readonly failing = new Map<string, string>();
+  private lastPrinted: number | undefined;
+
+  constructor(
+    private readonly deps: VerifyDependencies,
+    private readonly elapsed: () => number,
+  ) {}
+
+  update(check: string, failure: string | undefined): void {
+    if (failure === undefined) this.failing.delete(check);
+    else this.failing.set(check, failure);
+    if (this.failing.size === 0) return;
+    const now = this.elapsed();
+    if (this.lastPrinted !== undefined && now - this.lastPrinted < PROGRESS_EVERY_MS) return;
+    this.lastPrinted = now;
+    const what = [...this.failing].map(([name, why]) => `${name} (${why})`).join('; ');
+    this.deps.log.info(`still waiting after ${formatDuration(now)}: ${this.failing.size} check(s) failing: ${what}`);
+  }
+}
+
+async function waitForCheck(check: CheckSpec, settings: HealthSettings, context: ProbeContext, deps: VerifyDependencies, progress: Progress): Promise<CheckResult> {
   const attempts: Attempt[] = [];
   const deadline = settings.timeoutMs;
   for (;;) {
     const attempt = await probe(check, context);
     attempts.push(attempt);
     const base = { name: check.name, url: check.url.toString(), attempts };
+    // Only a failure worth another try keeps the check "still failing" in the progress line.
+    progress.update(check.name, attempt.failure?.transient ? attempt.failure.reason : undefined);
     if (attempt.ok) return { ...base, passed: true };
     const failure = attempt.failure!;
     if (!failure.transient) return { ...base, passed: false, reason: failure.reason };

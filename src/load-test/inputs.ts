@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
 import { formatDuration } from '../core/duration.js';
 import { ConfigurationError } from '../core/errors.js';
 import { type InputReader, parseHttpUrl } from '../core/inputs.js';
@@ -115,8 +114,7 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
   }
   const headers = inputs.headers('headers');
 
-  const outText = inputs.text('histogram-out');
-  const histogramOut = outText === '' ? undefined : isAbsolute(outText) ? outText : resolve(workspace, outText);
+  const histogramOut = inputs.outputPath('histogram-out') || undefined;
   const specs: RequestSpec[] = requests.map((r) => r.spec);
   const plan: LoadPlan = { origin, requests: specs, headers, users, rate, durationMs, rampUpMs, warmUpMs, requestTimeoutMs, shard, workers };
   const first = requests[0].url;

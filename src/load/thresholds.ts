@@ -39,8 +39,8 @@ const LINE = /^([a-z_]+|p\(?\d+(?:\.\d+)?\)?)\s*(<=|>=|==|!=|<|>)\s*(\S.*?)\s*$/
 
 /**
  * Parses k6-style thresholds, one per line: `p95<500ms`, `p(99)<1s`, `avg<=200`, `error_rate<1%`,
- * `rps>50`, `requests>=1000`. A bare latency number is milliseconds (as in k6); a bare error
- * rate is a fraction (0.01 = 1 %), as k6's `rate`.
+ * `rps>50`, `requests>=1000`. A bare latency number is milliseconds (as in k6); an error rate is
+ * always a percentage with `%` (k6's `rate<0.01` is refused with its `rate<1%` form shown).
  */
 export function parseThresholds(lines: readonly string[], input = 'thresholds'): Threshold[] {
   return lines
@@ -67,8 +67,14 @@ export function parseThreshold(source: string, input = 'thresholds'): Threshold 
     return { ...base, value: ms };
   }
   if (metric.kind === 'error_rate') {
+    if (/^\d+(\.\d+)?$/.test(rawValue)) {
+      // One unit across the suite (health-check's max-error-rate too): `0.05` could be read as 5% or 0.05%.
+      const asPercent = `${Number((Number(rawValue) * 100).toPrecision(12))}%`;
+      const meant = Number(rawValue) <= 1 ? `error_rate${operator}${asPercent} for the fraction ${rawValue}, or ` : '';
+      return fail(`error rates are percentages written with %; '${rawValue}' is a bare number: write ${meant}error_rate${operator}${rawValue}% for ${rawValue} percent`);
+    }
     const rate = parseRate(rawValue);
-    if (rate === undefined) return fail(`'${rawValue}' is not a rate such as 1% or 0.01`);
+    if (rate === undefined) return fail(`'${rawValue}' is not a percentage such as 1% or 0.5%`);
     return { ...base, value: rate };
   }
   const number = Number(rawValue.replace(/\/s$/, ''));
@@ -112,11 +118,10 @@ function parseLatency(text: string): number | undefined {
   return parseDuration(text);
 }
 
+/** `1%` → 0.01 (the fraction the figures use). */
 function parseRate(text: string): number | undefined {
   const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
-  if (percent) return Number(percent[1]) <= 100 ? Number(percent[1]) / 100 : undefined;
-  if (/^\d+(\.\d+)?$/.test(text) && Number(text) <= 1) return Number(text);
-  return undefined;
+  return percent && Number(percent[1]) <= 100 ? Number(percent[1]) / 100 : undefined;
 }
 
 export function observe(threshold: Threshold, figures: Figures): number {

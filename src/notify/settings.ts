@@ -21,7 +21,7 @@ export function readNotifySettings(inputs: InputReader): NotifySettings {
   return {
     webhookUrl: webhook || undefined,
     notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never'] as const),
-    stateFile: inputs.path('notify-state-file') || undefined,
+    stateFile: inputs.outputPath('notify-state-file') || undefined,
     required: inputs.boolean('notify-required'),
   };
 }

@@ -1,5 +1,6 @@
 import { ProviderError } from '../core/errors.js';
 import type { HttpResponse } from '../core/http.js';
+import { providerMessage } from '../core/redact.js';
 
 /**
  * Shared by every provider client: turns an HTTP answer into a ProviderError carrying the
@@ -31,7 +32,7 @@ export function errorFromResponse(provider: string, what: string, response: Http
   } catch {
     parsed = undefined;
   }
-  const detail = parsed?.message ?? summariseBody(response.body);
+  const detail = parsed?.message ? providerMessage(parsed.message) : summariseBody(response.body);
   const code = parsed?.code ? ` (${parsed.code})` : '';
   return new ProviderError(`${what} failed: HTTP ${response.status}${code}: ${detail}`, {
     provider,
@@ -65,10 +66,10 @@ export function unexpectedShape(provider: string, what: string, problem: string)
   return new ProviderError(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
 }
 
+/** A provider may echo the request (headers, tokens) into its error body: redacted and cut. */
 function summariseBody(body: string): string {
-  const flat = body.replace(/\s+/g, ' ').trim();
-  if (flat === '') return 'empty body';
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+  const flat = providerMessage(body, 200);
+  return flat === '' ? 'empty body' : flat;
 }
 
 /** Query string from defined values only. Tokens never go here: they travel in headers. */

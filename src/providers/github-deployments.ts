@@ -1,4 +1,5 @@
 import { ProviderError } from '../core/errors.js';
+import { redact, redactDeep } from '../core/redact.js';
 import type { HttpResponse } from '../core/http.js';
 import { jsonBody, query, requestIdOf, unexpectedShape } from './errors.js';
 import { githubRequest, type GitHubRestOptions } from './github-rest.js';
@@ -55,8 +56,8 @@ export class GitHubDeploymentsClient {
       ref: input.ref,
       environment: input.environment,
       task: input.task ?? 'deploy',
-      description: input.description?.slice(0, 140),
-      payload: input.payload ?? {},
+      description: deploymentDescription(input.description),
+      payload: redactDeep(input.payload ?? {}),
       // A CI deploy deploys exactly this commit: never merge the default branch into it (202), and
       // the workflow has already decided the checks, so skip required contexts (409).
       auto_merge: false,
@@ -78,7 +79,7 @@ export class GitHubDeploymentsClient {
   async createStatus(deploymentId: number, input: CreateStatusInput): Promise<GitHubDeploymentStatus> {
     const body = {
       state: input.state,
-      description: input.description?.slice(0, 140),
+      description: deploymentDescription(input.description),
       environment_url: input.environmentUrl ?? undefined,
       log_url: input.logUrl ?? undefined,
       auto_inactive: input.autoInactive,
@@ -115,4 +116,9 @@ function githubDeployment(raw: unknown): GitHubDeployment {
   const value = raw as Partial<GitHubDeployment> | null;
   if (!value || typeof value.id !== 'number') throw unexpectedShape('github', 'deployment', 'a deployment needs a numeric id');
   return value as GitHubDeployment;
+}
+
+/** GitHub keeps 140 characters; redacted first, so a cut never leaves half a secret to unmask. */
+function deploymentDescription(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : redact(text).slice(0, 140);
 }

@@ -1,3 +1,4 @@
+import { redact } from '../core/redact.js';
 import { jsonBody, query, unexpectedShape } from './errors.js';
 import { githubRequest, type GitHubRestOptions } from './github-rest.js';
 
@@ -23,12 +24,12 @@ export class GitHubIssuesClient {
   }
 
   async create(title: string, body: string, labels: string[]): Promise<GitHubIssue> {
-    const response = await githubRequest(this.options, { method: 'POST', path: '/issues', what: 'open incident issue', body: { title, body, labels }, mutation: true });
+    const response = await githubRequest(this.options, { method: 'POST', path: '/issues', what: 'open incident issue', body: { title: redact(title), body: redact(body), labels }, mutation: true });
     return jsonBody<GitHubIssue>('github', 'open incident issue', response);
   }
 
   async comment(issue: number, body: string): Promise<void> {
-    await githubRequest(this.options, { method: 'POST', path: `/issues/${issue}/comments`, what: `comment on issue #${issue}`, body: { body }, mutation: true });
+    await githubRequest(this.options, { method: 'POST', path: `/issues/${issue}/comments`, what: `comment on issue #${issue}`, body: { body: redact(body) }, mutation: true });
   }
 
   async close(issue: number): Promise<void> {

@@ -1,6 +1,7 @@
 import { ProviderError } from '../core/errors.js';
 import type { HttpClient } from '../core/http.js';
 import { errorFromResponse, jsonBody, requestIdOf, unexpectedShape, type ErrorBodyReader } from './errors.js';
+import { providerMessage } from '../core/redact.js';
 
 /** How a Railway token is sent (§2.0): a project token in its own header, others as Bearer. */
 export type RailwayTokenKind = 'project' | 'account';
@@ -41,7 +42,7 @@ export async function railwayGraphql<T>(
   if (response.status < 200 || response.status >= 300) throw errorFromResponse('railway', operationName, response, readRailwayHttpError);
   const body = jsonBody<{ data?: T | null; errors?: { message?: string }[] }>('railway', operationName, response);
   if (Array.isArray(body.errors) && body.errors.length > 0) {
-    const message = body.errors.map((e) => e?.message ?? 'unknown error').join('; ');
+    const message = providerMessage(body.errors.map((e) => e?.message ?? 'unknown error').join('; '));
     const lower = message.toLowerCase();
     const unauthorized = lower.includes('not authorized') || lower.includes('project token not found');
     throw new ProviderError(`${operationName} failed: ${message}${unauthorized ? tokenHint(options.tokenKind) : ''}`, {

@@ -1,5 +1,6 @@
 import type { HttpClient } from '../core/http.js';
 import { NetworkError } from '../core/http.js';
+import { redactDeep } from '../core/redact.js';
 
 export interface SlackResult {
   ok: boolean;
@@ -18,7 +19,8 @@ export async function postToSlack(http: HttpClient, webhookUrl: string, payload:
       method: 'POST',
       url: webhookUrl,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
+      // Redacted here as well as in runAction's outcome: whoever posts, the message passes the redactor.
+      body: JSON.stringify(redactDeep(payload)),
       mutation: true,
       retry: { attempts: 4, maxRetryAfterMs: 30_000 },
     });

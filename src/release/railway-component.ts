@@ -2,6 +2,7 @@ import { railwayCommitOf, railwayUrl, type RailwayClient, type RailwayDeployment
 import { waitForSettled, type AdapterContext } from './adapter-context.js';
 import { ReleaseError, type ComponentAdapter, LOG_TAIL_LINES, type LogExcerpt, type Observation, type Pin, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
 import { mutateOnce } from './mutation.js';
+import { redact } from '../core/redact.js';
 
 export interface RailwayComponentOptions {
   client: RailwayClient;
@@ -168,7 +169,7 @@ export class RailwayComponent implements ComponentAdapter {
     const excerpts: LogExcerpt[] = [];
     for (const kind of kinds) {
       const lines = await this.client.logs(kind, observation.id, LOG_TAIL_LINES);
-      if (lines.length > 0) excerpts.push({ title: `${kind} log of ${observation.id}, last ${lines.length} lines`, lines: lines.map((line) => line.message) });
+      if (lines.length > 0) excerpts.push({ title: `${kind} log of ${observation.id}, last ${lines.length} lines`, lines: lines.map((line) => redact(line.message)) });
     }
     return excerpts;
   }

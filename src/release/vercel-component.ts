@@ -10,6 +10,7 @@ import { errorText, waitForSettled, type AdapterContext } from './adapter-contex
 import { ReleaseError, type ComponentAdapter, type Environment, LOG_TAIL_LINES, type LogExcerpt, type Observation, type Pin, type RestoreMode, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
 import { mutateOnce } from './mutation.js';
 import { pollUntil } from './poll.js';
+import { redact } from '../core/redact.js';
 
 export interface VercelComponentOptions {
   client: VercelClient;
@@ -137,7 +138,8 @@ export class VercelComponent implements ComponentAdapter {
   async failureLogs(observation: Observation): Promise<LogExcerpt[]> {
     if (observation.state !== 'ERROR') return [];
     const lines = await this.client.buildLog(observation.id, LOG_TAIL_LINES);
-    return lines.length > 0 ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines }] : [];
+    // Build output can print environment values: redacted before it reaches any report.
+    return lines.length > 0 ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines: lines.map(redact) }] : [];
   }
 
   async isServing(deploymentId: string): Promise<boolean> {

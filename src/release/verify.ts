@@ -21,7 +21,7 @@ export interface VerifySettings {
   timeoutMs: number;
   intervalMs: number;
   requestTimeoutMs: number;
-  /** Require the deployed commit SHA in each health response (body or a header). */
+  /** Require the deployed commit SHA in each health response's JSON $.version, $.commit or $.sha. */
   expectVersion: boolean;
 }
 

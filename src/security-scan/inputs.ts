@@ -1,4 +1,3 @@
-import { isAbsolute, resolve } from 'node:path';
 import { listedIn, malformedEntry } from '../core/allowed-hosts.js';
 import { ConfigurationError } from '../core/errors.js';
 import { parseHttpUrl, type InputReader } from '../core/inputs.js';
@@ -13,6 +12,8 @@ export interface Settings extends ScanSettings {
   allowedHosts: string[];
   /** Absolute path, or undefined when no SARIF is wanted. */
   sarifOut?: string;
+  /** Cap of each body read (pages, probes). */
+  maxBodyBytes: number;
 }
 
 const FAIL_ON: readonly FailOn[] = ['high', 'medium', 'low', 'never'];
@@ -46,7 +47,7 @@ function parseIgnore(lines: string[]): Map<string, string> {
 }
 
 /** Every input read and validated here, before any request. */
-export function getInputs(inputs: InputReader, env: Readonly<Record<string, string | undefined>>): Settings {
+export function getInputs(inputs: InputReader): Settings {
   const urls = inputs.urls('url');
   const apiText = inputs.text('api-url');
   const apiUrl = apiText ? parseHttpUrl('api-url', apiText) : undefined;
@@ -81,8 +82,6 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
   const badPath = exposedPaths.find((p) => !p.startsWith('/') || /\s/.test(p));
   if (badPath) throw new ConfigurationError('exposed-paths', `must list paths starting with /, such as /backup.zip, got '${badPath}'`);
 
-  const sarifText = inputs.text('sarif-out');
-  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   return {
     urls: urls.map(String),
     apiUrl: apiUrl?.toString(),
@@ -90,12 +89,13 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
     checks,
     ignore: parseIgnore(inputs.lines('ignore')),
     failOn: inputs.oneOf('fail-on', FAIL_ON),
-    sarifOut: sarifText ? (isAbsolute(sarifText) ? sarifText : resolve(workspace, sarifText)) : undefined,
+    sarifOut: inputs.outputPath('sarif-out') || undefined,
     allowedHosts,
     certMinDays: inputs.integer('cert-min-days', { min: 0, max: 365 }),
     exposedPaths,
     rateLimit,
     requestTimeoutMs: inputs.duration('request-timeout', { min: 100, max: 120_000 }),
     insecureSkipVerify: inputs.boolean('insecure-skip-verify'),
+    maxBodyBytes: inputs.bytes('max-body-size', { min: 1024, max: 1024 ** 3 }),
   };
 }

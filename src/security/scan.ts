@@ -36,9 +36,11 @@ export function evaluate(checks: readonly Check[], evidence: Evidence, settings:
   for (const finding of findings) counts[finding.severity]++;
   // A scanned URL with no answer at all voids the scan of it; TLS refusals are reported by tls-cert instead.
   const unreachable = evidence.pages.filter((p) => p.chain.length === 0 && p.error && !p.tlsError).map((p) => p.requested);
+  const tooLarge = evidence.pages.filter((p) => p.tooLarge).map((p) => p.requested);
+  const notFollowed = evidence.pages.filter((p) => p.notFollowed).map((p) => ({ from: p.requested, to: p.notFollowed! }));
   const blocking = findings.some((f) => atOrAbove(f.severity, settings.failOn));
   return {
-    verdict: blocking || unreachable.length ? 'fail' : 'pass',
+    verdict: blocking || unreachable.length || tooLarge.length ? 'fail' : 'pass',
     failOn: settings.failOn,
     findings,
     ignored,
@@ -46,6 +48,8 @@ export function evaluate(checks: readonly Check[], evidence: Evidence, settings:
     counts,
     checksRun: checks.map((c) => c.id),
     unreachable,
+    tooLarge,
+    notFollowed,
   };
 }
 

@@ -8,6 +8,7 @@ export function verdictLine(report: ScanReport): string {
   const counts = `${report.counts.high} high, ${report.counts.medium} medium, ${report.counts.low} low`;
   const bar = report.failOn === 'never' ? 'fail-on never' : `fail-on ${report.failOn}`;
   if (report.unreachable.length) return `could not scan ${report.unreachable.join(', ')} (${counts} elsewhere)`;
+  if (report.tooLarge.length) return `failed: the body of ${report.tooLarge.join(', ')} is over max-body-size (${counts} elsewhere)`;
   return `${report.verdict === 'pass' ? 'passed' : 'failed'}: ${counts} (${bar})`;
 }
 
@@ -20,6 +21,11 @@ export function renderSummary(report: ScanReport): string {
     parts.push(table(['Severity', 'Check', 'URL', 'Finding', 'Fix'], report.findings.map((f) => [BADGE[f.severity], f.check, f.url, f.message, f.fix])));
   } else {
     parts.push('No findings.');
+  }
+  if (report.notFollowed.length) {
+    parts.push(heading(3, `Redirects not followed (${report.notFollowed.length})`));
+    parts.push('They leave the scanned origins and `allowed-hosts`, so nothing was sent there; list a host in `allowed-hosts` to scan it.');
+    parts.push(table(['From', 'Points to'], report.notFollowed.map((r) => [r.from, r.to])));
   }
   const passed = report.results.filter((r) => r.status === 'pass');
   if (passed.length) {

@@ -34,6 +34,10 @@ export interface PageEvidence {
   error?: string;
   /** The error was a TLS verification failure (the certificate check reports the cause). */
   tlsError?: boolean;
+  /** The body was over the cap: the host answered, so this fails the scan without being "unreachable". */
+  tooLarge?: boolean;
+  /** A redirect to outside the scanned origins and allowed-hosts: where it pointed, not requested. */
+  notFollowed?: string;
 }
 
 /** `http://host/path` fetched for an https target on the default port, to see it redirect. */
@@ -182,6 +186,10 @@ export interface ScanReport {
   checksRun: string[];
   /** Scanned URLs that gave no response at all. */
   unreachable: string[];
+  /** Scanned URLs whose body was over the cap (max-body-size): each fails the scan. */
+  tooLarge: string[];
+  /** Redirects not followed because they left the scanned origins and allowed-hosts: from → to. */
+  notFollowed: { from: string; to: string }[];
   startedAt: string;
   finishedAt: string;
 }

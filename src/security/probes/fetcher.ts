@@ -1,4 +1,5 @@
-import { HttpClient, NetworkError, type HttpResponse } from '../../core/http.js';
+import { listedIn } from '../../core/allowed-hosts.js';
+import { BodyTooLargeError, HttpClient, NetworkError, type HttpResponse } from '../../core/http.js';
 import type { FetchedResponse } from '../types.js';
 
 /**
@@ -11,7 +12,18 @@ export class Fetcher {
     private readonly http: HttpClient,
     private readonly headers: Record<string, string>,
     private readonly scannedOrigins: ReadonlySet<string>,
+    private readonly allowedHosts: readonly string[] = [],
   ) {}
+
+  /**
+   * Whether a redirect may be followed: only within the scanned origins and `allowed-hosts`. A
+   * scan sends probes a third party never agreed to, and a redirect is the server's choice, not
+   * the user's; so elsewhere is recorded (where it points) and not requested.
+   */
+  mayFollow(url: string): boolean {
+    const target = new URL(url);
+    return this.scannedOrigins.has(target.origin) || listedIn(target, this.allowedHosts);
+  }
 
   async get(url: string, extra: Record<string, string> = {}, method: 'GET' | 'OPTIONS' = 'GET', retry = true): Promise<FetchedResponse> {
     const own = this.scannedOrigins.has(new URL(url).origin) ? this.headers : {};
@@ -28,5 +40,6 @@ export class Fetcher {
 
 export function describeFailure(error: unknown): { message: string; tls: boolean } {
   if (error instanceof NetworkError) return { message: error.message, tls: error.kind === 'tls' };
+  if (error instanceof BodyTooLargeError) return { message: `${error.message} (raise max-body-size if this is expected)`, tls: false };
   return { message: error instanceof Error ? error.message : String(error), tls: false };
 }

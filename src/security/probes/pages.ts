@@ -1,5 +1,6 @@
 import { header } from '../http-headers.js';
 import type { FetchedResponse, Hop, PageEvidence, RedirectProbe, TargetRole } from '../types.js';
+import { BodyTooLargeError } from '../../core/http.js';
 import { describeFailure, type Fetcher } from './fetcher.js';
 
 /** Enough for http→https→www→locale chains; more is a loop. */
@@ -16,13 +17,20 @@ export async function fetchPage(fetcher: Fetcher, requested: string, role: Targe
       response = await fetcher.get(url);
     } catch (error) {
       const failure = describeFailure(error);
+      if (error instanceof BodyTooLargeError) {
+        // The host answered, with too much: a failed scan of this URL that says so, not "unreachable".
+        chain.push({ url, status: error.status });
+        return { requested, role, chain, responses, final: responses.at(-1), error: failure.message, tooLarge: true };
+      }
       return { requested, role, chain, responses, final: responses.at(-1), error: failure.message, tlsError: failure.tls };
     }
     const location = header(response.headers, 'location');
     chain.push({ url, status: response.status, location });
     responses.push(response);
     if (response.status < 300 || response.status >= 400 || !location) return { requested, role, chain, responses, final: response };
-    url = new URL(location, url).toString();
+    const next = new URL(location, url).toString();
+    if (!fetcher.mayFollow(next)) return { requested, role, chain, responses, final: response, notFollowed: next };
+    url = next;
   }
   return { requested, role, chain, responses, final: responses.at(-1), error: `more than ${MAX_HOPS} redirects` };
 }
