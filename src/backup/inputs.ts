@@ -22,7 +22,7 @@ export function getInputs(inputs: InputReader, mask: (secret: string) => void): 
     environment,
     vercelTarget: inputs.text('vercel-target') || environment,
     pgBinDir: inputs.path('pg-bin-dir'),
-    outputDir: inputs.path('output-dir'),
+    outputDir: inputs.outputPath('output-dir'),
     failOn: inputs.oneOf('fail-on', ['critical', 'warning', 'never'] as const),
     requestTimeoutMs: inputs.duration('request-timeout', { min: 1000, max: 600_000 }),
   };

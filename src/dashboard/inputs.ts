@@ -23,7 +23,7 @@ export function getInputs(inputs: InputReader, workspace: string, clock: () => n
   if (stripeKey && !/^(sk|rk)_(live|test)_/.test(stripeKey)) {
     throw new ConfigurationError('stripe-secret-key', 'must be a Stripe secret or restricted key starting with sk_live_, sk_test_, rk_live_ or rk_test_');
   }
-  const outDir = inputs.path('out-dir');
+  const outDir = inputs.outputPath('out-dir');
   if (!outDir) throw new ConfigurationError('out-dir', 'is required: the folder the site is written to, for example _site');
   const siteUrl = inputs.text('site-url');
   if (siteUrl) inputs.url('site-url');

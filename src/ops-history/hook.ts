@@ -29,7 +29,7 @@ export function withOutputLog(host: ActionHost): { host: ActionHost; outputs: Re
  */
 export function recordRun(host: ActionHost, outputs: Record<string, string>, verdict: OpsRecord['verdict'], at: Date = new Date()): void {
   try {
-    const target = host.inputs.path('history-file');
+    const target = host.inputs.outputPath('history-file');
     if (!target) return;
     const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
     const repository = host.env.GITHUB_REPOSITORY;
