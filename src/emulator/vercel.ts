@@ -24,6 +24,9 @@ interface VercelCtx extends HandlerCtx {
 
 type Answer = EmuResponse;
 
+/** Vercel's limit on a rollback description (docs/platform-behaviour.md "Vercel rollback"). */
+const ROLLBACK_DESCRIPTION_MAX = 250;
+
 const notFound = (what: string, id: string): Answer => vercelError(404, 'not_found', `Could not find the ${what}: ${id}`);
 const badRequest = (message: string): Answer => vercelError(400, 'bad_request', message);
 
@@ -131,7 +134,10 @@ async function createDeployment(req: EmuRequest, ctx: VercelCtx): Promise<Answer
   const gitMetadata = (body['gitMetadata'] ?? {}) as Record<string, unknown>;
   const ref = String(gitSource?.['ref'] ?? gitMetadata['commitRef'] ?? project.link.productionBranch);
   const sha = String(gitSource?.['sha'] ?? gitMetadata['commitSha'] ?? inherited?.sha ?? fakeSha(root));
-  const target = body['target'] === undefined || body['target'] === null || body['target'] === 'preview' ? null : String(body['target']);
+  // `target` is an optional string in Vercel's request schema; the CLI omits it for a preview.
+  // An explicit null is refused here so a client that sends one shows up (docs/platform-behaviour.md).
+  if (body['target'] !== undefined && typeof body['target'] !== 'string') return badRequest('Invalid request: `target` should be string.');
+  const target = body['target'] === undefined || body['target'] === 'preview' ? null : body['target'];
   const autoAssign = body['autoAssignCustomDomains'] !== false;
 
   if (state.settings.dedup && req.query.get('forceNew') !== '1') {
@@ -216,10 +222,13 @@ function deploymentEvents(req: EmuRequest, ctx: VercelCtx): Answer {
   const deployment = findDeployment(ctx, req.params['idOrUrl'] ?? '');
   if (!deployment) return notFound('deployment', req.params['idOrUrl'] ?? '');
   advanceDeployment(ctx.root, deployment, ctx.rt.clock.now(), true);
-  const events = vercelBuildLines(ctx.root.vercel, deployment).map((text, i) => ({
-    type: /error/i.test(text) ? 'stderr' : 'stdout',
+  const lines = vercelBuildLines(ctx.root.vercel, deployment);
+  // A failed build's last line is its `fatal` event: the reason the build stopped.
+  const fatalAt = deployment.readyState === 'ERROR' ? lines.length - 1 : -1;
+  const events = lines.map((text, i) => ({
+    type: i === fatalAt ? 'fatal' : /error/i.test(text) ? 'stderr' : 'stdout',
     created: deployment.createdAt + i * 1000,
-    payload: { text, deploymentId: deployment.id, id: `evt_${deployment.id}_${i}`, date: deployment.createdAt + i * 1000 },
+    payload: { text, deploymentId: deployment.id, id: `evt_${deployment.id}_${i}`, date: deployment.createdAt + i * 1000, serial: String(i).padStart(8, '0') },
   }));
   if (req.query.get('direction') === 'backward') events.reverse();
   const limit = Number(req.query.get('limit') ?? '-1');
@@ -364,6 +373,8 @@ function rollback(req: EmuRequest, ctx: VercelCtx): Answer {
   const reject = ctx.root.vercel.settings.rejectStatus;
   if (project.productionDeploymentId === deployment.id) return vercelError(409, 'conflict', `Deployment ${deployment.id} is already serving production.`);
   if (!isRollbackCandidate(deployment)) return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is not a rollback candidate (it must be a READY production deployment that served production before).`);
+  const description = req.query.get('description');
+  if (description !== null && description.length > ROLLBACK_DESCRIPTION_MAX) return badRequest(`Invalid request: \`description\` should NOT be longer than ${ROLLBACK_DESCRIPTION_MAX} characters.`);
   const now = ctx.rt.clock.now();
   const request = startAliasJob(ctx.root, project, deployment, 'rollback', now);
   // An instant rollback pins production: later production builds are staged, not aliased.
@@ -411,7 +422,8 @@ function getProject(req: EmuRequest, ctx: VercelCtx): Answer {
     updatedAt: project.updatedAt,
     framework: project.framework,
     link: project.link,
-    targets: production ? { production: targetSummary(production) } : {},
+    // A project that never served production has no `targets` (optional in Vercel's schema).
+    ...(production ? { targets: { production: targetSummary(production) } } : {}),
     latestDeployments: latest.map(targetSummary),
     lastAliasRequest: project.lastAliasRequest,
     rollingRelease: null,
