@@ -91,9 +91,18 @@ export interface EmulatorExtension<S = Record<string, unknown>> {
   isMutation?(req: EmuRequest): boolean;
   /** Extra routes on the built-in Vercel API. */
   vercelRoutes?: VercelExtensionRoute<S>[];
-  /** Extra root fields on the built-in Railway GraphQL API (`usage`, `estimatedUsage`, …). */
+  /**
+   * Resolvers of root fields on the built-in Railway GraphQL API (`usage`, `estimatedUsage`, …).
+   * Each field must be in the schema (railway-schema.ts, or `railwaySchema` below): requests are
+   * validated against it before a resolver runs, so arguments arrive coerced and checked.
+   */
   railwayFields?: Record<string, RailwayFieldResolver<S>>;
-  /** Names of those fields that are mutations (the rest are queries). */
+  /**
+   * SDL for fields and types Railway has that railway-schema.ts lacks, written from Railway's
+   * published schema: `extend type Query { thing(id: String!): Thing! } type Thing { id: ID! }`.
+   */
+  railwaySchema?: string;
+  /** Kept for older extensions; whether a field is a mutation now comes from the schema. */
   railwayMutations?: string[];
   /**
    * Control calls under `/_control/ext/<name>/…` (path below that), e.g. loading fixtures from

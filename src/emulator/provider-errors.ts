@@ -32,6 +32,22 @@ export class GraphQLFieldError extends Error {
 }
 
 /** Railway §2.0 error envelope. */
-export function graphqlErrors(errors: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[], status = 200, headers: Record<string, string> = {}): EmuResponse {
-  return json(status, { errors: errors.map((error) => ({ message: error.message, ...(error.path ? { path: error.path } : {}), extensions: error.extensions ?? {} })), data: null }, headers);
+export function graphqlErrors(
+  errors: { message: string; path?: (string | number)[]; locations?: readonly { line: number; column: number }[]; extensions?: Record<string, unknown> }[],
+  status = 200,
+  headers: Record<string, string> = {},
+): EmuResponse {
+  return json(
+    status,
+    {
+      errors: errors.map((error) => ({
+        message: error.message,
+        ...(error.locations ? { locations: error.locations } : {}),
+        ...(error.path ? { path: error.path } : {}),
+        extensions: error.extensions ?? {},
+      })),
+      data: null,
+    },
+    headers,
+  );
 }
