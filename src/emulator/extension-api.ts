@@ -81,6 +81,11 @@ export interface EmulatorExtension<S = Record<string, unknown>> {
   name: string;
   /** Serve everything under this path prefix (`/openai`); the handler sees paths below it. */
   prefix?: string;
+  /**
+   * Also serve these root paths unprefixed (`/v1/balance_transactions`), for an official client
+   * that can only be pointed at a host, port and protocol (Stripe's). The handler sees the whole path.
+   */
+  rootPaths?: string[];
   /** Initial contents of the state bucket (called once per emulator, unless state was restored). */
   initialState?(): S;
   /** Requests under `prefix`. Return undefined for the emulator's plain 404. */

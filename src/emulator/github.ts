@@ -138,6 +138,8 @@ export const githubProvider: Provider = {
       'x-ratelimit-reset': String(Math.ceil(usage.resetAt / 1000)),
       'x-ratelimit-resource': 'core',
       'x-github-api-version-selected': '2022-11-28',
+      // Every GitHub answer carries one; Octokit puts it in its logs and errors.
+      'x-github-request-id': `EMU:${req.seq.toString(16).toUpperCase()}`,
     };
     const answer = usage.used > limit ? githubError(403, `API rate limit exceeded for user ${token.user.login}.`) : route(req, ctx, token.user);
     answer.headers = { ...rateHeaders, ...answer.headers };

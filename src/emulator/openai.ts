@@ -46,9 +46,10 @@ function costs(req: EmuRequest, state: OpenAIEmuState, now: number): EmuResponse
   if ((q.get('bucket_width') ?? '1d') !== '1d') return openaiError(400, "bucket_width must be '1d' for costs", 'invalid_request_error', null, 'bucket_width');
   const limit = q.has('limit') ? Number(q.get('limit')) : 7;
   if (!Number.isInteger(limit) || limit < 1 || limit > 180) return openaiError(400, 'limit must be between 1 and 180', 'invalid_request_error', null, 'limit');
-  const groupBy = q.getAll('group_by');
+  // The official client sends arrays as `group_by[]=…` (docs/platform-behaviour.md "OpenAI costs"); both forms are read.
+  const groupBy = [...q.getAll('group_by'), ...q.getAll('group_by[]')];
   if (groupBy.some((g) => !GROUPS.has(g))) return openaiError(400, `invalid group_by: ${groupBy.join(',')}`, 'invalid_request_error', null, 'group_by');
-  const projects = q.getAll('project_ids');
+  const projects = [...q.getAll('project_ids'), ...q.getAll('project_ids[]')];
   let from = Math.floor(start / DAY_S) * DAY_S;
   const page = q.get('page');
   if (page) {

@@ -73,6 +73,8 @@ function list(req: EmuRequest, state: StripeEmuState): EmuResponse {
 export const stripeExtension: EmulatorExtension<StripeEmuState> = {
   name: 'stripe',
   prefix: '/stripe',
+  // stripe-node reaches a server by host/port/protocol only, at /v1/... (docs/platform-behaviour.md "Stripe").
+  rootPaths: ['/v1/balance_transactions'],
   initialState: () => ({ keys: [], transactions: [] }),
   handle(req, ctx) {
     if (req.path === '/v1/balance_transactions' && req.method === 'GET') return list(req, ctx.state);

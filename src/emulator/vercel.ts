@@ -261,6 +261,10 @@ function serializeDeployment(_ctx: HandlerCtx, deployment: VercelDeployment): Re
     version: 2,
     plan: 'pro',
     type: 'LAMBDAS',
+    // Required in the SDK's full deployment schema (names of env vars, build settings).
+    build: { env: [] },
+    env: [],
+    projectSettings: {},
   };
   if (deployment.readyState === 'READY' && deployment.readySubstate) body['readySubstate'] = deployment.readySubstate;
   if (deployment.canceledAt !== undefined) body['canceledAt'] = deployment.canceledAt;
@@ -421,7 +425,14 @@ function getProject(req: EmuRequest, ctx: VercelCtx): Answer {
     createdAt: project.createdAt,
     updatedAt: project.updatedAt,
     framework: project.framework,
-    link: project.link,
+    link: { ...project.link, deployHooks: [], gitCredentialId: 'cred_emu', repoId: 1 },
+    // Required by @vercel/sdk's project schema; values are plain defaults.
+    alias: [],
+    directoryListing: false,
+    nodeVersion: '22.x',
+    defaultResourceConfig: { functionDefaultRegions: ['iad1'] },
+    resourceConfig: { functionDefaultRegions: ['iad1'] },
+    deploymentExpiration: {},
     // A project that never served production has no `targets` (optional in Vercel's schema).
     ...(production ? { targets: { production: targetSummary(production) } } : {}),
     latestDeployments: latest.map(targetSummary),
@@ -450,6 +461,8 @@ function targetSummary(deployment: VercelDeployment): Record<string, unknown> {
     aliasAssigned: deployment.aliasAssigned,
     aliasError: deployment.aliasError,
     creator: deployment.creator,
+    plan: 'pro',
+    type: 'LAMBDAS',
   };
 }
 
