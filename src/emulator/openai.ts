@@ -1,5 +1,5 @@
 /**
- * Fake OpenAI organization Costs API (reference §4) for the cost monitor: daily buckets from
+ * Fake OpenAI organization Costs API (docs/platform-behaviour.md §4) for the cost monitor: daily buckets from
  * fixture lines, `group_by`, `limit`, `page`/`next_page`/`has_more`, admin-key auth.
  */
 import { bearerToken, json, type EmuRequest, type EmuResponse, type EmulatorExtension } from './extension-api.js';
@@ -17,7 +17,7 @@ export interface OpenAICostLine {
 
 export interface OpenAIEmuState extends Record<string, unknown> {
   adminKeys: string[];
-  /** Ordinary project keys: refused on admin endpoints (403 here; the real status is UNCONFIRMED, §4). */
+  /** Ordinary project keys: refused on admin endpoints (403 here; the real status is UNCONFIRMED, docs/platform-behaviour.md §4). */
   projectKeys: string[];
   costs: OpenAICostLine[];
   /** Server-side cap on buckets per page, below the client's `limit` (forces pagination in tests). */

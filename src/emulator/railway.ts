@@ -42,7 +42,7 @@ function parseBody(req: EmuRequest): { query?: unknown; variables?: unknown; ope
   }
 }
 
-/** §2 Railway public GraphQL API: one POST route, dispatch on root fields. */
+/** Railway public GraphQL API (docs/platform-behaviour.md §2): one POST route, graphql-js against railway-schema.ts. */
 export const railwayProvider: Provider = {
   name: 'railway',
   prefix: '/railway',
@@ -259,12 +259,12 @@ const FIELDS: Record<string, FieldSpec> = {
         .filter((deployment) => !scope.projectId || (deployment.projectId === scope.projectId && deployment.environmentId === scope.environmentId))
         .filter((deployment) => !input.status?.in || input.status.in.includes(deployment.status))
         .filter((deployment) => !input.status?.notIn || !input.status.notIn.includes(deployment.status))
-        // Newest first: inferred from the docs' use of first: 1 for "latest" (ordering UNCONFIRMED, §2.2).
+        // Newest first: inferred from the docs' use of first: 1 for "latest" (ordering UNCONFIRMED, docs/platform-behaviour.md §2.2).
         .sort((a, b) => b.createdAt - a.createdAt);
       return connection(all, args, (deployment) => readDeployment(ctx, deployment));
     },
   },
-  // Log = { timestamp, message, severity?, attributes { key value } } (reference §2.2). Which end
+  // Log = { timestamp, message, severity?, attributes { key value } } (docs/platform-behaviour.md §2.2). Which end
   // `limit` keeps is UNCONFIRMED; the emulator keeps the newest lines, oldest first, as a tail.
   buildLogs: {
     resolve: (args, ctx) => logLines(args, ctx, 'build'),
@@ -360,7 +360,7 @@ const FIELDS: Record<string, FieldSpec> = {
   deploymentCancel: {
     resolve(args, ctx) {
       const deployment = deploymentFor(ctx, str(args, 'id'));
-      // Error text UNCONFIRMED; the dashboard's "Abort" ends in REMOVED (§2.1).
+      // Error text UNCONFIRMED; the dashboard's "Abort" ends in REMOVED (docs/platform-behaviour.md §2.1).
       if (!CANCELABLE.includes(deployment.status)) throw new GraphQLFieldError(`Deployment cannot be cancelled in status ${deployment.status}`, { code: 'BAD_USER_INPUT' });
       forceStatus(ctx.hctx.root, deployment, 'REMOVED', ctx.clock.now());
       return true;

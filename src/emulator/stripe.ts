@@ -1,5 +1,5 @@
 /**
- * Fake Stripe balance transactions (reference §5): newest first, `created[…]` filters,
+ * Fake Stripe balance transactions (docs/platform-behaviour.md §5): newest first, `created[…]` filters,
  * `limit`/`starting_after`/`has_more`, multi-currency, Stripe's error shape.
  */
 import { basicAuth, bearerToken, json, type EmuRequest, type EmuResponse, type EmulatorExtension } from './extension-api.js';

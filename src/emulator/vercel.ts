@@ -30,7 +30,7 @@ const ROLLBACK_DESCRIPTION_MAX = 250;
 const notFound = (what: string, id: string): Answer => vercelError(404, 'not_found', `Could not find the ${what}: ${id}`);
 const badRequest = (message: string): Answer => vercelError(400, 'bad_request', message);
 
-/** §1 Vercel REST: deployments, promote / instant rollback with alias jobs, project rollback info. */
+/** Vercel REST (docs/platform-behaviour.md §1): deployments, promote / instant rollback with alias jobs, project rollback info. */
 export const vercelProvider: Provider = {
   name: 'vercel',
   prefix: '/vercel',
@@ -39,7 +39,7 @@ export const vercelProvider: Provider = {
     const headers = { ...answer.headers };
     if (answer.kind !== 'rate-limit') return vercelError(answer.status, 'internal_server_error', 'An unexpected internal error occurred.', {}, headers);
     const reset = Math.ceil((answer.now + answer.retryAfterSeconds * 1000) / 1000);
-    // X-RateLimit-* names UNCONFIRMED (§1.0); sent because third-party material shows them.
+    // X-RateLimit-* names UNCONFIRMED (docs/platform-behaviour.md §1.0); sent because third-party material shows them.
     Object.assign(headers, { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
     return vercelError(answer.status, 'rate_limited', 'Rate limit exceeded', { limit: { remaining: 0, reset, resetMs: reset * 1000, total: 100 } }, headers);
   },
@@ -363,7 +363,7 @@ function promote(req: EmuRequest, ctx: VercelCtx): Answer {
   if ('status' in found) return found;
   const { project, deployment } = found;
   const reject = ctx.root.vercel.settings.rejectStatus;
-  // Status codes for these two refusals are UNCONFIRMED (§1.4): configurable `rejectStatus`.
+  // Status codes for these two refusals are UNCONFIRMED (docs/platform-behaviour.md §1.4): configurable `rejectStatus`.
   if (deployment.target !== 'production') return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is not a production deployment; create a production build from it instead.`);
   if (deployment.readyState !== 'READY') return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is ${deployment.readyState}; only READY deployments can be promoted.`);
   startAliasJob(ctx.root, project, deployment, 'promote', ctx.rt.clock.now());

@@ -1,7 +1,7 @@
 import type { HttpClient, HttpResponse } from '../core/http.js';
 import { errorFromResponse, joinUrl, jsonBody, query, unexpectedShape, type ErrorBodyReader } from './errors.js';
 
-/** Vercel REST API client: the calls the deploy and rollback actions make (reference §1). */
+/** Vercel REST API client: the calls the deploy and rollback actions make (docs/platform-behaviour.md §1). */
 
 export type VercelReadyState = 'QUEUED' | 'INITIALIZING' | 'BUILDING' | 'READY' | 'ERROR' | 'CANCELED' | 'BLOCKED' | 'DELETED';
 export const VERCEL_TERMINAL: ReadonlySet<string> = new Set(['READY', 'ERROR', 'CANCELED', 'BLOCKED', 'DELETED']);
@@ -85,7 +85,7 @@ export interface VercelClientOptions {
   baseUrl: string;
   token: string;
   teamId?: string;
-  /** The CLI lists with v6, the OpenAPI with v7 (reference §1.3). */
+  /** The CLI lists with v6, the OpenAPI with v7 (docs/platform-behaviour.md §1.3). */
   listVersion?: 'v6' | 'v7';
   /** Timeout of one request, milliseconds (the HttpClient's own otherwise). */
   timeoutMs?: number;
@@ -114,7 +114,7 @@ export class VercelClient {
   constructor(private readonly options: VercelClientOptions) {}
 
   async createDeployment(body: CreateDeploymentRequest): Promise<VercelDeployment> {
-    // forceNew: a deploy of a commit must build it; de-duplication rules are UNCONFIRMED (§1.1)
+    // forceNew: a deploy of a commit must build it; de-duplication rules are UNCONFIRMED (docs/platform-behaviour.md §1.1)
     // and our own idempotency check (an existing READY deployment of the commit) runs before this.
     const response = await this.send('POST', `/v13/deployments${this.scope({ forceNew: 1, skipAutoDetectionConfirmation: 1 })}`, 'create deployment', {
       body,
@@ -286,7 +286,7 @@ export function vercelPinned(project: Pick<VercelProject, 'lastAliasRequest'>): 
   return job !== null && job.type === 'rollback' && (job.jobStatus === 'succeeded' || job.jobStatus === 'pending' || job.jobStatus === 'in-progress');
 }
 
-/** The shape of `rollbackDescription` is UNCONFIRMED (§1.5, "who/why"): a string or an object with a description. */
+/** The shape of `rollbackDescription` is UNCONFIRMED (docs/platform-behaviour.md §1.5, "who/why"): a string or an object with a description. */
 function describeRollback(raw: unknown): string | null {
   if (typeof raw === 'string') return raw;
   if (!raw || typeof raw !== 'object') return null;
@@ -305,7 +305,7 @@ export function vercelUrl(hostname: string | null | undefined, scheme: 'https' |
   return /^https?:\/\//.test(hostname) ? hostname : `${scheme}://${hostname}`;
 }
 
-/** The commit a deployment was built from: gitSource.sha, or a git meta key (names UNCONFIRMED, §1.3). */
+/** The commit a deployment was built from: gitSource.sha, or a git meta key (names UNCONFIRMED, docs/platform-behaviour.md §1.3). */
 export function vercelCommitOf(d: VercelDeployment): string | undefined {
   return d.gitSource?.sha ?? d.meta?.githubCommitSha ?? d.meta?.threadrCommitSha ?? undefined;
 }

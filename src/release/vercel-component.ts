@@ -81,7 +81,7 @@ export class VercelComponent implements ComponentAdapter {
       sha,
       limit: 20,
     });
-    // The list's `sha` filter and git meta key names are UNCONFIRMED (§1.3): check each item, and
+    // The list's `sha` filter and git meta key names are UNCONFIRMED (docs/platform-behaviour.md §1.3): check each item, and
     // read the full record of those that do not say which commit they are.
     let unknownChecked = 0;
     const matching: VercelDeployment[] = [];
