@@ -145,3 +145,13 @@ describe('requests shaped as Vercel accepts them', () => {
     expect(excerpt!.lines).toEqual(['Running "npm run build"', 'Compiling…', 'Error: Type error in app/page.tsx']);
   });
 });
+
+describe('a project without targets whose deployments say otherwise', () => {
+  it('is a partial answer, not a first deploy', async () => {
+    // Omitting `targets` is valid (a new project); omitting it while a deployment has served
+    // production would record "nothing to roll back to" from a partial read.
+    const { projectId } = await emu.control.seedVercelProject({ productionSha: OLD });
+    emu.control.fault({ provider: 'vercel', method: 'GET', path: '/v9/projects/:idOrName', fault: { kind: 'reshape', omit: ['targets'] } });
+    await expect(component(projectId).current()).rejects.toThrow(/unexpected response shape: no production target, yet dpl_\w+ has served production/);
+  });
+});

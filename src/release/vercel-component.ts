@@ -8,6 +8,7 @@ import {
   type VercelProject,
   type VercelReadyState,
 } from '../providers/vercel.js';
+import { unexpectedShape } from '../providers/errors.js';
 import { errorText, waitForSettled, type AdapterContext } from './adapter-context.js';
 import { ReleaseError, type ComponentAdapter, type Environment, LOG_TAIL_LINES, type LogExcerpt, type Observation, type Pin, type RestoreMode, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
 import { mutateOnce } from './mutation.js';
@@ -61,9 +62,24 @@ export class VercelComponent implements ComponentAdapter {
     // staging build gets its own URL and replaces nothing.
     if (!this.production) return null;
     const project = await this.project();
-    if (!project.productionDeployment) return null;
+    if (!project.productionDeployment) {
+      await this.confirmNothingServes();
+      return null;
+    }
     const serving = await this.client.getDeployment(project.productionDeployment.id);
     return this.targetOf(serving);
+  }
+
+  /**
+   * A project without `targets.production` has never served production (a first deploy). A
+   * deployment that has served it (PROMOTED) says the project answer was partial instead, and
+   * recording "nothing to go back to" from a partial answer would leave a failed deploy with no
+   * way back (docs/platform-behaviour.md §1.6).
+   */
+  private async confirmNothingServes(): Promise<void> {
+    const { deployments } = await this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], limit: 20 });
+    const served = deployments.find((d) => d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true);
+    if (served) throw unexpectedShape('vercel', `get project ${this.options.projectId}`, `no production target, yet ${served.id} has served production`);
   }
 
   async pin(): Promise<Pin | null> {
