@@ -79,6 +79,25 @@ describe('alias jobs: done when lastAliasRequest says so', () => {
   });
 });
 
+describe('only our own alias job counts', () => {
+  it('an earlier failed job for the same deployment, read again from a stale replica, is not our verdict', async () => {
+    // Before: any job naming the deployment ended the wait, so the old failed promote read back
+    // from a lagging replica made a promote that then succeeded look failed.
+    const { projectId } = await emu.control.seedVercelProject({ productionSha: OLD, previousShas: [OLDER] });
+    const frontend = component(projectId);
+    const to = await target(projectId, OLDER);
+    emu.control.configure({ vercel: { aliasOutcome: 'failed' } });
+    await expect(frontend.rollbackTo(to, 'first try', waitContext(), 'promote')).rejects.toThrow(/alias job ended failed/);
+    emu.control.configure({ vercel: { aliasOutcome: 'succeeded', aliasTiming: { readsPerStep: 2 } } });
+    // Reads before the promote: whether it serves, the job before ours; the next one is stale.
+    emu.control.fault({ provider: 'vercel', method: 'GET', path: '/v9/projects/:idOrName', skip: 2, fault: { kind: 'stale-read' } });
+    const restored = await frontend.rollbackTo(to, 'second try', waitContext(), 'promote');
+    expect(restored.sha).toBe(OLDER);
+    expect(emu.control.vercelProject(projectId)!.lastAliasRequest).toMatchObject({ type: 'promote', jobStatus: 'succeeded' });
+    expect(emu.control.requests({ provider: 'vercel', method: 'GET' }).some((r) => r.fault === 'stale-read')).toBe(true);
+  });
+});
+
 describe('a project with no targets', () => {
   it('means nothing serves yet, not an error', async () => {
     // Before: "unexpected answer ... no targets object" on a first deploy.
