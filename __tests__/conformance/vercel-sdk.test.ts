@@ -1,5 +1,6 @@
 import { Vercel } from '@vercel/sdk';
 import { ResponseValidationError } from '@vercel/sdk/models/responsevalidationerror.js';
+import { GetDeploymentResponseBody2$inboundSchema as FullDeployment } from '@vercel/sdk/models/getdeploymentresponsebody1.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 
 /**
@@ -15,11 +16,12 @@ const NEW = 'feed000000000000000000000000000000000002';
 
 let emu: Emulator;
 let sdk: Vercel;
+let token: string;
 let projectId: string;
 
 beforeEach(async () => {
   emu = await startEmulator({ port: 0, extensions: [] });
-  const token = emu.control.addVercelToken();
+  token = emu.control.addVercelToken();
   ({ projectId } = await emu.control.seedVercelProject({ productionSha: OLD, previousShas: [OLDER] }));
   sdk = new Vercel({ bearerToken: token, serverURL: emu.urls.vercel, retryConfig: { strategy: 'none' } });
 });
@@ -72,8 +74,21 @@ const create = (sha: string, target?: 'production') =>
     }),
   );
 
+/**
+ * getDeployment's answer is a union whose smallest member (the reduced view Vercel gives anonymous
+ * callers) accepts almost anything and drops the rest, so the SDK call alone cannot fail. The
+ * product reads the full view (readySubstate, errorCode, …): check that member explicitly.
+ */
+async function fullDeployment(id: string): Promise<Record<string, unknown>> {
+  const raw = (await (await fetch(`${emu.urls.vercel}/v13/deployments/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as unknown;
+  const parsed = FullDeployment.safeParse(raw);
+  if (!parsed.success) throw new Error(`@vercel/sdk's full deployment schema rejected the emulator's answer to getDeployment:\n${issues(parsed.error.issues as unknown as Issue[]).join('\n')}`);
+  return parsed.data as unknown as Record<string, unknown>;
+}
+
 async function settle(id: string): Promise<string> {
   for (let read = 0; read < 20; read++) {
+    await fullDeployment(id);
     const deployment = await valid('getDeployment', () => sdk.deployments.getDeployment({ idOrUrl: id }));
     if (!['QUEUED', 'INITIALIZING', 'BUILDING'].includes(String(deployment.readyState))) return String(deployment.readyState);
   }
@@ -100,8 +115,7 @@ describe('@vercel/sdk accepts every answer the product relies on', () => {
     emu.control.setCommit(NEW, { vercel: { outcome: 'error', errorMessage: 'Error: Type error' } });
     const failed = await create(NEW, 'production');
     expect(await settle(failed.id)).toBe('ERROR');
-    const deployment = await valid('getDeployment', () => sdk.deployments.getDeployment({ idOrUrl: failed.id }));
-    expect(deployment).toMatchObject({ errorCode: 'BUILD_FAILED' });
+    expect(await fullDeployment(failed.id)).toMatchObject({ errorCode: 'BUILD_FAILED', errorMessage: 'Error: Type error' });
     const events = await valid('getDeploymentEvents', () => sdk.deployments.getDeploymentEvents({ idOrUrl: failed.id, direction: 'backward', limit: 50, follow: 0 }));
     expect(Array.isArray(events)).toBe(true);
     expect(JSON.stringify(events)).toContain('"fatal"');
@@ -116,6 +130,13 @@ describe('@vercel/sdk accepts every answer the product relies on', () => {
     for (let read = 0; read < 5; read++) await valid('getProject', () => sdk.projects.getProject({ idOrName: projectId }));
     const pinned = emu.control.vercelProject(projectId)!;
     expect(pinned.lastAliasRequest).toMatchObject({ type: 'rollback', jobStatus: 'succeeded' });
+
+    // Pinned: a new production build ends READY + STAGED; the product reads it, lists candidates.
+    const staged = await create(NEW, 'production');
+    expect(await settle(staged.id)).toBe('READY');
+    expect((await fullDeployment(staged.id)).readySubstate).toBe('STAGED');
+    const candidates = await valid('getDeployments', () => sdk.deployments.getDeployments({ projectId, target: 'production', state: 'READY', rollbackCandidate: true, limit: 50 }));
+    expect(candidates.deployments.map((d) => d.uid)).not.toContain(staged.id);
 
     const current = emu.control.vercelDeployments(projectId).find((d) => d.sha === OLD)!;
     await valid('requestPromote', () => sdk.projects.requestPromote({ projectId, deploymentId: current.id }));
