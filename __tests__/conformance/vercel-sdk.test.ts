@@ -1,5 +1,6 @@
 import { Vercel } from '@vercel/sdk';
 import { ResponseValidationError } from '@vercel/sdk/models/responsevalidationerror.js';
+import { CreateDeploymentResponseBody2$inboundSchema as FullCreated } from '@vercel/sdk/models/createdeploymentresponsebody.js';
 import { GetDeploymentResponseBody2$inboundSchema as FullDeployment } from '@vercel/sdk/models/getdeploymentresponsebody1.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 
@@ -103,6 +104,16 @@ describe('@vercel/sdk accepts every answer the product relies on', () => {
 
     const preview = await create('beef000000000000000000000000000000000003');
     expect(preview.target ?? null).toBeNull();
+    // createDeployment is a smart union too: the raw answer must satisfy the full member.
+    const raw = await (
+      await fetch(`${emu.urls.vercel}/v13/deployments?forceNew=1&skipAutoDetectionConfirmation=1`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: projectId, project: projectId, gitSource: { type: 'github', org: 'threadr', repo: 'threadr-web', ref: 'main', sha: 'beef000000000000000000000000000000000004' } }),
+      })
+    ).json();
+    const created = FullCreated.safeParse(raw);
+    if (!created.success) throw new Error(`@vercel/sdk's full schema rejected the emulator's answer to createDeployment:\n${issues(created.error.issues as unknown as Issue[]).join('\n')}`);
     const list = await valid('getDeployments', () => sdk.deployments.getDeployments({ projectId, target: 'production', state: 'READY,BUILDING', limit: 20 }));
     expect(list.deployments.length).toBeGreaterThan(1);
     expect(list.deployments[0]).toMatchObject({ uid: expect.stringMatching(/^dpl_/) });
