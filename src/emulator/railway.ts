@@ -76,7 +76,7 @@ export const railwayProvider: Provider = {
 
     // Parse and validate against Railway's schema before anything else, as a GraphQL server does:
     // a misspelled field, argument, input field or enum value never reaches a resolver.
-    const schema = railwaySchema(ctx.rt.extensions, Object.keys(FIELDS));
+    const schema = railwaySchemaFor(ctx.rt.extensions);
     let document: DocumentNode;
     try {
       document = parse(body.query);
@@ -127,6 +127,11 @@ export const railwayProvider: Provider = {
     return json(200, { errors: errors.map(({ locations, ...rest }) => ({ ...rest, ...(locations ? { locations } : {}) })), data: result.data });
   },
 };
+
+/** Railway's schema with the extensions' SDL, checked against every resolver (built once per extension list). */
+export function railwaySchemaFor(extensions: HandlerCtx['rt']['extensions']) {
+  return railwaySchema(extensions, Object.keys(FIELDS));
+}
 
 function extensionField(name: string, ctx: HandlerCtx) {
   for (const extension of ctx.rt.extensions) {
