@@ -132,9 +132,25 @@ describe('Vercel', () => {
 describe('Railway', () => {
   const adapter = () => new RailwayCostAdapter({ http, url: emulator.urls.railwayGraphql, token: C.railwayToken, tokenKind: 'account', projectId: C.railwayProjectId });
 
-  it('prices usage with the documented per-minute prices (units UNCONFIRMED)', () => {
-    // 4000 vCPU-min × $0.000463 + 8000 GB-min × $0.000231 + 6 GB × $0.05
-    expect(formatAmount(railwayCost({ CPU_USAGE: 4000, MEMORY_USAGE_GB: 8000, NETWORK_TX_GB: 6 }).total)).toBe('4.00');
+  it('prices usage as the official CLI does: monthly prices over 43 200 minutes, backups counted', () => {
+    // Before: per-minute prices rounded to 0.000463 / 0.000231 and no BACKUP_USAGE_GB, so this was $3.50.
+    // 4320 vCPU-min = $2, 2160 GB-min of memory = $0.50, 20 GB egress = $1, 144 000 GB-min of backups = $0.50
+    expect(formatAmount(railwayCost({ CPU_USAGE: 4_320, MEMORY_USAGE_GB: 2_160, NETWORK_TX_GB: 20, BACKUP_USAGE_GB: 144_000 }).total)).toBe('4.00');
+    // A month of one vCPU is exactly $20 (the rounded price made it $20.0016).
+    expect(railwayCost({ CPU_USAGE: 43_200 }).total).toBe(20_000_000);
+    expect(railwayCost({ CPU_USAGE: 1_000_000 }).total).toBe(462_962_963);
+  });
+
+  it('asks for deleted services too, as `railway usage` does', async () => {
+    // Before: neither usage nor estimatedUsage sent includeDeleted, so a service deleted this month vanished from spend.
+    await adapter().fetch(window);
+    const bodies = emulator.control.requests({ provider: 'railway' }).map((r) => JSON.parse(r.body) as { query: string; variables: { measurements: string[] } });
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const body of bodies) {
+      const fields = body.query.match(/(usage|estimatedUsage)\(/g) ?? [];
+      expect((body.query.match(/includeDeleted: true/g) ?? []).length).toBe(fields.length);
+      expect(body.variables.measurements).toContain('BACKUP_USAGE_GB');
+    }
   });
 
   it('reads the window in aliased batches, with the estimate', async () => {

@@ -162,7 +162,7 @@ describe('cost-monitor against the emulator', () => {
 
   it('over a daily limit: critical, the action recommended, the step fails, a danger alert', async () => {
     emulator = await emulatorWith(
-      baseMonth({ railway: (day) => (day === '2026-03-15' ? { CPU_USAGE: 11_000, MEMORY_USAGE_GB: 25_000, NETWORK_TX_GB: 2.64 } : { CPU_USAGE: 9_000, MEMORY_USAGE_GB: 20_000, NETWORK_TX_GB: 4.26 }) }),
+      baseMonth({ railway: (day) => (day === '2026-03-15' ? { CPU_USAGE: 10_800, MEMORY_USAGE_GB: 21_600, NETWORK_TX_GB: 20 } : { CPU_USAGE: 8_640, MEMORY_USAGE_GB: 17_280, NETWORK_TX_GB: 20 }) }),
     );
     const result = await runBundle('cost-monitor', { inputs: inputs(emulator) });
     expect(result.exitCode).toBe(1);

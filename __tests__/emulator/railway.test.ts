@@ -1,4 +1,4 @@
-import { GraphQLSyntaxError, operationsOf, parseDocument } from '../../src/emulator/graphql.js';
+import { operationsOf } from '../../src/emulator/graphql.js';
 import { GraphQLFieldError, type EmulatorExtension } from '../../src/emulator/extension-api.js';
 import { startEmulator, type Emulator, type SeededRailwayService } from '../../src/emulator/index.js';
 import { bearer, call, graphql, sha } from './helpers.js';
@@ -8,33 +8,12 @@ const DEPLOY = `mutation Deploy($serviceId: String!, $environmentId: String!, $c
 }`;
 const STATUS = `query DeploymentStatus($id: String!) { deployment(id: $id) { id status url staticUrl meta canRollback } }`;
 
-describe('GraphQL parser', () => {
-  it('parses operations, variables with defaults, aliases, fragments and literals', () => {
-    const doc = parseDocument(`
-      # a comment
-      query Q($first: Int = 5, $input: DeploymentListInput!) {
-        latest: deployments(input: $input, first: $first, after: null) { edges { node { ...D } } }
-        other: deployment(id: "x\\n\\u0041") { ... on Deployment { id } }
-      }
-      fragment D on Deployment { id status meta }
-      mutation M { deploymentRollback(id: """ block """) }`);
-    expect(doc.operations.map((operation) => [operation.type, operation.name])).toEqual([
-      ['query', 'Q'],
-      ['mutation', 'M'],
-    ]);
-    expect(doc.operations[0]?.variables[0]).toEqual({ name: 'first', type: 'Int', defaultValue: { kind: 'int', value: 5 } });
-    expect(Object.keys(doc.fragments)).toEqual(['D']);
+describe('operation names for fault matching and the request log', () => {
+  it('names the operation and its root fields, fragments expanded', () => {
     expect(operationsOf(`{ deployment(id: "1") { id } }`)).toEqual(['deployment']);
     expect(operationsOf(`query A { me { id } } query B { projectToken { projectId } }`, 'B')).toEqual(['B', 'projectToken']);
-  });
-
-  it('reports syntax errors with a position', () => {
-    expect(() => parseDocument('query { deployment(id: "1") { id }')).toThrow(GraphQLSyntaxError);
-    try {
-      parseDocument('query {\n  deployment(id: ) { id } }');
-    } catch (error) {
-      expect((error as GraphQLSyntaxError).line).toBe(2);
-    }
+    expect(operationsOf(`query Q { ...F } fragment F on Query { me { id } projectToken { projectId } }`)).toEqual(['Q', 'me', 'projectToken']);
+    expect(operationsOf('query { deployment(id: "1") { id }')).toEqual([]);
   });
 });
 
@@ -279,7 +258,7 @@ describe('Railway stale reads', () => {
     try {
       const account = bearer(emu.control.addRailwayAccountToken());
       const svc = await emu.control.seedRailwayService();
-      const id = (await graphql(emu.urls.railwayGraphql, account, `fragment F on Query { __typename } mutation D { serviceInstanceDeployV2(serviceId: "${svc.serviceId}", environmentId: "${svc.environmentId}") }`)).json().data.serviceInstanceDeployV2;
+      const id = (await graphql(emu.urls.railwayGraphql, account, `fragment F on Mutation { __typename } mutation D { ...F serviceInstanceDeployV2(serviceId: "${svc.serviceId}", environmentId: "${svc.environmentId}") }`)).json().data.serviceInstanceDeployV2;
       emu.control.fault({ provider: 'railway', operation: 'deployment', fault: { kind: 'stale-read' } });
       const stale = await graphql(emu.urls.railwayGraphql, account, `{ deployment(id: "${id}") { status } }`);
       expect(stale.json().data).toBeNull();
@@ -288,6 +267,71 @@ describe('Railway stale reads', () => {
       expect(fresh.json().data.deployment.status).toBe('BUILDING');
     } finally {
       await emu.stop();
+    }
+  });
+});
+
+describe("Railway GraphQL validated against Railway's schema (graphql-js)", () => {
+  // Before: the hand-written parser dispatched on root field names only, so a misspelled nested
+  // field came back null, and unknown arguments and filter keys were silently ignored.
+  let emu: Emulator;
+  let account: Record<string, string>;
+  let svc: SeededRailwayService;
+  beforeEach(async () => {
+    emu = await startEmulator({ extensions: [] });
+    account = bearer(emu.control.addRailwayAccountToken());
+    svc = await emu.control.seedRailwayService({ successSha: sha(1) });
+  });
+  afterEach(async () => emu.stop());
+
+  const refused = async (query: string, variables?: Record<string, unknown>) => {
+    const reply = await graphql(emu.urls.railwayGraphql, account, query, variables);
+    expect(reply.status).toBe(400);
+    const body = reply.json();
+    expect(body.data).toBeNull();
+    expect(body.errors[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' }, locations: [expect.objectContaining({ line: 1 })] });
+    return body.errors.map((e: { message: string }) => e.message).join('\n');
+  };
+
+  it('refuses a misspelled field, argument and filter with Railway\'s error shape, before any resolver runs', async () => {
+    expect(await refused(`{ deployment(id: "${svc.deploymentId}") { id stauts } }`)).toBe('Cannot query field "stauts" on type "Deployment". Did you mean "status"?');
+    expect(await refused(`{ deployment(deploymentId: "${svc.deploymentId}") { id } }`)).toMatch(/Unknown argument "deploymentId" on field "Query.deployment"/);
+    expect(await refused(`{ deployments(input: { serviceId: "${svc.serviceId}", state: { in: [SUCCESS] } }) { edges { node { id } } } }`)).toMatch(/Field "state" is not defined by type "DeploymentListInput"\. Did you mean "status"\?/);
+    expect(await refused(`{ deployments(input: { serviceId: "${svc.serviceId}", status: { in: [ACTIVE] } }) { edges { node { id } } } }`)).toMatch(/Value "ACTIVE" does not exist in "DeploymentStatus" enum/);
+    expect(await refused(`mutation { deploymentRollback(id: "x") { id } }`)).toMatch(/Field "deploymentRollback" must not have a selection since type "Boolean!" has no subfields/);
+    expect(emu.control.railwayDeployment(svc.deploymentId!)!.status).toBe('SUCCESS');
+  });
+
+  it('refuses variables that do not fit their declared types', async () => {
+    const reply = await graphql(emu.urls.railwayGraphql, account, `query D($input: DeploymentListInput!) { deployments(input: $input) { edges { node { id } } } }`, { input: { serviceId: svc.serviceId, filter: 'x' } });
+    expect(reply.json()).toMatchObject({ data: null, errors: [{ message: expect.stringMatching(/Field "filter" is not defined by type "DeploymentListInput"/) }] });
+  });
+
+  it('answers introspection from the same schema', async () => {
+    const reply = await graphql(emu.urls.railwayGraphql, account, `{ __type(name: "DeploymentListInput") { inputFields { name } } __schema { mutationType { name } } }`);
+    expect(reply.status).toBe(200);
+    const data = reply.json().data;
+    expect(data.__type.inputFields.map((f: { name: string }) => f.name).sort()).toEqual(['environmentId', 'includeDeleted', 'projectId', 'serviceId', 'status']);
+    expect(data.__schema.mutationType.name).toBe('Mutation');
+  });
+
+  it('refuses at start an extension resolver whose field is not in the schema, naming it', async () => {
+    const stray: EmulatorExtension = { name: 'stray', railwayFields: { deploymentz: () => true } };
+    await expect(startEmulator({ extensions: [stray] })).rejects.toThrow(/the Railway field "deploymentz" of stray is not in the schema/);
+  });
+
+  it('an extension adds a field with its own SDL', async () => {
+    const extra: EmulatorExtension = {
+      name: 'extra',
+      railwaySchema: 'extend type Query { regions: [Region!]! } type Region { name: String! }',
+      railwayFields: { regions: () => [{ name: 'us-west2' }] },
+    };
+    const other = await startEmulator({ extensions: [extra] });
+    try {
+      const reply = await graphql(other.urls.railwayGraphql, bearer(other.control.addRailwayAccountToken()), '{ regions { name } }');
+      expect(reply.json()).toEqual({ data: { regions: [{ name: 'us-west2' }] } });
+    } finally {
+      await other.stop();
     }
   });
 });

@@ -81,6 +81,11 @@ export interface EmulatorExtension<S = Record<string, unknown>> {
   name: string;
   /** Serve everything under this path prefix (`/openai`); the handler sees paths below it. */
   prefix?: string;
+  /**
+   * Also serve these root paths unprefixed (`/v1/balance_transactions`), for an official client
+   * that can only be pointed at a host, port and protocol (Stripe's). The handler sees the whole path.
+   */
+  rootPaths?: string[];
   /** Initial contents of the state bucket (called once per emulator, unless state was restored). */
   initialState?(): S;
   /** Requests under `prefix`. Return undefined for the emulator's plain 404. */
@@ -91,9 +96,18 @@ export interface EmulatorExtension<S = Record<string, unknown>> {
   isMutation?(req: EmuRequest): boolean;
   /** Extra routes on the built-in Vercel API. */
   vercelRoutes?: VercelExtensionRoute<S>[];
-  /** Extra root fields on the built-in Railway GraphQL API (`usage`, `estimatedUsage`, …). */
+  /**
+   * Resolvers of root fields on the built-in Railway GraphQL API (`usage`, `estimatedUsage`, …).
+   * Each field must be in the schema (railway-schema.ts, or `railwaySchema` below): requests are
+   * validated against it before a resolver runs, so arguments arrive coerced and checked.
+   */
   railwayFields?: Record<string, RailwayFieldResolver<S>>;
-  /** Names of those fields that are mutations (the rest are queries). */
+  /**
+   * SDL for fields and types Railway has that railway-schema.ts lacks, written from Railway's
+   * published schema: `extend type Query { thing(id: String!): Thing! } type Thing { id: ID! }`.
+   */
+  railwaySchema?: string;
+  /** Kept for older extensions; whether a field is a mutation now comes from the schema. */
   railwayMutations?: string[];
   /**
    * Control calls under `/_control/ext/<name>/…` (path below that), e.g. loading fixtures from

@@ -109,7 +109,7 @@ interface GhCtx extends HandlerCtx {
   base: string;
 }
 
-/** §3 GitHub REST: deployments + statuses, and issues + comments for incident tracking. */
+/** GitHub REST (docs/platform-behaviour.md §3): deployments + statuses, and issues + comments for incident tracking. */
 export const githubProvider: Provider = {
   name: 'github',
   prefix: '/github',
@@ -138,6 +138,8 @@ export const githubProvider: Provider = {
       'x-ratelimit-reset': String(Math.ceil(usage.resetAt / 1000)),
       'x-ratelimit-resource': 'core',
       'x-github-api-version-selected': '2022-11-28',
+      // Every GitHub answer carries one; Octokit puts it in its logs and errors.
+      'x-github-request-id': `EMU:${req.seq.toString(16).toUpperCase()}`,
     };
     const answer = usage.used > limit ? githubError(403, `API rate limit exceeded for user ${token.user.login}.`) : route(req, ctx, token.user);
     answer.headers = { ...rateHeaders, ...answer.headers };
@@ -216,10 +218,10 @@ function withIssue(req: EmuRequest, ctx: GhCtx, then: (issue: GithubIssue) => Em
 function createDeployment(req: EmuRequest, ctx: GhCtx): EmuResponse {
   const body = bodyOf(req);
   const ref = body['ref'];
-  // Exact 422 body UNCONFIRMED (§3.2).
+  // Exact 422 body UNCONFIRMED (docs/platform-behaviour.md §3.2).
   if (typeof ref !== 'string' || ref === '') return validation('Deployment', 'ref', 'missing_field');
   const repo = ctx.repo;
-  // auto_merge default true is UNCONFIRMED (§3.2); callers should always send it.
+  // auto_merge default true is UNCONFIRMED (docs/platform-behaviour.md §3.2); callers should always send it.
   if (body['auto_merge'] !== false && repo.behindRefs[ref]) {
     const kind = repo.behindRefs[ref];
     if (kind === 'conflict') return githubError(409, `Conflict merging ${repo.defaultBranch} into ${ref}.`);
@@ -231,7 +233,7 @@ function createDeployment(req: EmuRequest, ctx: GhCtx): EmuResponse {
   const required = Array.isArray(body['required_contexts']) ? (body['required_contexts'] as string[]) : Object.keys(statuses);
   const failing = required.filter((context) => statuses[context] !== 'success');
   if (failing.length > 0) {
-    // Message wording from third-party fakes, UNCONFIRMED (§3.2).
+    // Message wording from third-party fakes, UNCONFIRMED (docs/platform-behaviour.md §3.2).
     return githubError(409, `Conflict: Commit status checks failed for ${ref}.`, {
       errors: [{ contexts: required.map((context) => ({ context, state: statuses[context] ?? 'missing' })), resource: 'Deployment', field: 'required_contexts', code: 'invalid' }],
     });

@@ -7,7 +7,7 @@ import { extensions as registeredExtensions } from './extensions.js';
 import { FaultRegistry } from './faults.js';
 import { githubProvider, initialGithubState } from './github.js';
 import type { Provider } from './provider.js';
-import { railwayProvider } from './railway.js';
+import { railwayProvider, railwaySchemaFor } from './railway.js';
 import { forceStatus, initialRailwayState, railwayAppTarget } from './railway-model.js';
 import { RequestRecorder } from './recorder.js';
 import type { EmulatorOptions, EmulatorState, Runtime } from './runtime.js';
@@ -142,6 +142,8 @@ function setUrls(urls: EmulatorUrls, port: number): void {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see EmulatorOptions.extensions
   const extensions: EmulatorExtension<any>[] = options.extensions ?? registeredExtensions;
+  // Fails here, not on the first request, when an extension's Railway resolver has no field in the schema.
+  railwaySchemaFor(extensions);
   const restored = options.stateFile && existsSync(options.stateFile) ? (JSON.parse(readFileSync(options.stateFile, 'utf8')) as EmulatorState) : undefined;
   const state = restored ?? initialState(options);
   const clock = new VirtualClock(options.clock);

@@ -1,5 +1,5 @@
 /**
- * Fake OpenAI organization Costs API (reference §4) for the cost monitor: daily buckets from
+ * Fake OpenAI organization Costs API (docs/platform-behaviour.md §4) for the cost monitor: daily buckets from
  * fixture lines, `group_by`, `limit`, `page`/`next_page`/`has_more`, admin-key auth.
  */
 import { bearerToken, json, type EmuRequest, type EmuResponse, type EmulatorExtension } from './extension-api.js';
@@ -17,7 +17,7 @@ export interface OpenAICostLine {
 
 export interface OpenAIEmuState extends Record<string, unknown> {
   adminKeys: string[];
-  /** Ordinary project keys: refused on admin endpoints (403 here; the real status is UNCONFIRMED, §4). */
+  /** Ordinary project keys: refused on admin endpoints (403 here; the real status is UNCONFIRMED, docs/platform-behaviour.md §4). */
   projectKeys: string[];
   costs: OpenAICostLine[];
   /** Server-side cap on buckets per page, below the client's `limit` (forces pagination in tests). */
@@ -46,9 +46,10 @@ function costs(req: EmuRequest, state: OpenAIEmuState, now: number): EmuResponse
   if ((q.get('bucket_width') ?? '1d') !== '1d') return openaiError(400, "bucket_width must be '1d' for costs", 'invalid_request_error', null, 'bucket_width');
   const limit = q.has('limit') ? Number(q.get('limit')) : 7;
   if (!Number.isInteger(limit) || limit < 1 || limit > 180) return openaiError(400, 'limit must be between 1 and 180', 'invalid_request_error', null, 'limit');
-  const groupBy = q.getAll('group_by');
+  // The official client sends arrays as `group_by[]=…` (docs/platform-behaviour.md "OpenAI costs"); both forms are read.
+  const groupBy = [...q.getAll('group_by'), ...q.getAll('group_by[]')];
   if (groupBy.some((g) => !GROUPS.has(g))) return openaiError(400, `invalid group_by: ${groupBy.join(',')}`, 'invalid_request_error', null, 'group_by');
-  const projects = q.getAll('project_ids');
+  const projects = [...q.getAll('project_ids'), ...q.getAll('project_ids[]')];
   let from = Math.floor(start / DAY_S) * DAY_S;
   const page = q.get('page');
   if (page) {

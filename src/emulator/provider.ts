@@ -15,6 +15,11 @@ export interface FaultAnswer {
 export interface Provider {
   name: string;
   prefix: string;
+  /**
+   * Root paths also served, unprefixed (the handler sees the whole path): for official clients
+   * that take only host, port and protocol, as Stripe's does (`/v1/...`).
+   */
+  rootPaths?: readonly string[];
   operationsOf?(req: EmuRequest): string[];
   isMutation(req: EmuRequest): boolean;
   /** The provider's own shape for an injected 429 / 5xx. */

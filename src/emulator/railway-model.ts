@@ -21,7 +21,7 @@ export interface RailwayPlan {
 
 export interface RailwaySettings {
   /**
-   * What deploymentRollback does — UNCONFIRMED (§2.3): `new-deployment` creates a new record reusing
+   * What deploymentRollback does — UNCONFIRMED (docs/platform-behaviour.md §2.3): `new-deployment` creates a new record reusing
    * the target's image (INITIALIZING → DEPLOYING → SUCCESS); `same-id` re-activates the target record.
    */
   rollbackMode: 'new-deployment' | 'same-id';
@@ -29,7 +29,7 @@ export interface RailwaySettings {
   timing: StepTiming;
   /** `deployments(...)` queries for which a new deployment is still invisible (list lag). Default 0. */
   listLag: number;
-  /** HTTP status of syntax / validation errors — UNCONFIRMED (§2.0); default 400. */
+  /** HTTP status of syntax / validation errors — UNCONFIRMED (docs/platform-behaviour.md §2.0); default 400. */
   invalidQueryStatus: number;
 }
 

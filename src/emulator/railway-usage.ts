@@ -1,5 +1,5 @@
 /**
- * Fake Railway `usage` and `estimatedUsage` root fields (reference §2.4), from per-day fixtures
+ * Fake Railway `usage` and `estimatedUsage` root fields (docs/platform-behaviour.md §2.4), from per-day fixtures
  * per project. Units follow the UNCONFIRMED assumption of the cost monitor: CPU_USAGE in
  * vCPU-minutes, MEMORY_USAGE_GB and DISK_USAGE_GB in GB-minutes, NETWORK_TX_GB in GB.
  */

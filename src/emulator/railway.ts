@@ -1,16 +1,6 @@
 import type { RailwayAuth, RailwayFieldContext } from './extension-api.js';
-import {
-  argumentsOf,
-  coerceVariables,
-  collectFields,
-  GraphQLSyntaxError,
-  GraphQLValidationError,
-  operationsOf,
-  parseDocument,
-  pickOperation,
-  project,
-  type FieldSelection,
-} from './graphql.js';
+import { defaultFieldResolver, execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
+import { isIntrospectionOnly, operationsOf, operationTypeOf, railwaySchema } from './graphql.js';
 import { header, json, type EmuRequest } from './http-kit.js';
 import { GraphQLFieldError, graphqlErrors } from './provider-errors.js';
 import type { FaultAnswer, Provider } from './provider.js';
@@ -36,10 +26,8 @@ interface Rctx extends RailwayFieldContext {
   read: Set<string>;
 }
 
+/** A root field of Query or Mutation; its signature is in railway-schema.ts. */
 interface FieldSpec {
-  kind: 'scalar' | 'object';
-  mutation: boolean;
-  typeName: string;
   resolve(args: Record<string, unknown>, ctx: Rctx): unknown;
 }
 
@@ -54,7 +42,7 @@ function parseBody(req: EmuRequest): { query?: unknown; variables?: unknown; ope
   }
 }
 
-/** §2 Railway public GraphQL API: one POST route, dispatch on root fields. */
+/** Railway public GraphQL API (docs/platform-behaviour.md §2): one POST route, graphql-js against railway-schema.ts. */
 export const railwayProvider: Provider = {
   name: 'railway',
   prefix: '/railway',
@@ -64,12 +52,7 @@ export const railwayProvider: Provider = {
   },
   isMutation(req) {
     const body = parseBody(req);
-    if (typeof body?.query !== 'string') return false;
-    try {
-      return pickOperation(parseDocument(body.query), typeof body.operationName === 'string' ? body.operationName : undefined).type === 'mutation';
-    } catch {
-      return false;
-    }
+    return operationTypeOf(body?.query, body?.operationName) === 'mutation';
   },
   faultResponse(answer: FaultAnswer) {
     // Body of a Railway 429 UNCONFIRMED; the CLI only reads Retry-After (integer seconds).
@@ -85,69 +68,75 @@ export const railwayProvider: Provider = {
     const invalid = ctx.root.railway.settings.invalidQueryStatus;
     const body = parseBody(req);
     if (!body || typeof body.query !== 'string') return graphqlErrors([{ message: 'Must provide query string.', extensions: { code: 'BAD_REQUEST' } }], invalid);
+    const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
+    if (body.variables !== undefined && body.variables !== null && (typeof body.variables !== 'object' || Array.isArray(body.variables))) {
+      return graphqlErrors([{ message: 'Variables are invalid JSON.', extensions: { code: 'BAD_REQUEST' } }], invalid);
+    }
     tickRailway(ctx.root, ctx.rt.clock.now());
 
-    let fields: FieldSelection[];
-    let operationType: 'query' | 'mutation';
-    let variables: Record<string, unknown>;
-    let fragments;
+    // Parse and validate against Railway's schema before anything else, as a GraphQL server does:
+    // a misspelled field, argument, input field or enum value never reaches a resolver.
+    const schema = railwaySchemaFor(ctx.rt.extensions);
+    let document: DocumentNode;
     try {
-      const doc = parseDocument(body.query);
-      fragments = doc.fragments;
-      const operation = pickOperation(doc, typeof body.operationName === 'string' ? body.operationName : undefined);
-      if (operation.type === 'subscription') throw new GraphQLValidationError('Subscriptions are served over WebSocket only.');
-      operationType = operation.type;
-      variables = coerceVariables(operation, (body.variables ?? {}) as Record<string, unknown>);
-      fields = collectFields(operation.selections, doc.fragments, variables);
-      validateFields(fields, operationType, ctx);
+      document = parse(body.query);
     } catch (error) {
-      if (error instanceof GraphQLSyntaxError) return graphqlErrors([{ message: error.message, extensions: { code: 'GRAPHQL_PARSE_FAILED', locations: [{ line: error.line, column: error.column }] } }], invalid);
-      if (error instanceof GraphQLValidationError) return graphqlErrors([{ message: error.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }], invalid);
+      if (error instanceof GraphQLError) return graphqlErrors([{ message: error.message, locations: error.locations, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }], invalid);
       throw error;
     }
+    const problems = validate(schema, document);
+    if (problems.length) return graphqlErrors(problems.map((problem) => ({ message: problem.message, locations: problem.locations, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })), invalid);
 
+    // The schema is public (introspection is on); everything else needs a token. Whether Railway
+    // answers introspection without one is UNCONFIRMED.
     const auth = authenticate(req, ctx);
-    if (typeof auth === 'string') return graphqlErrors([{ message: auth, extensions: {} }]);
+    if (typeof auth === 'string' && !isIntrospectionOnly(body.query, operationName)) return graphqlErrors([{ message: auth, extensions: {} }]);
 
     const rctx: Rctx = {
       ...extensionContext(ctx, 'railway'),
       hctx: ctx,
       read: new Set(),
-      auth,
-      operationType,
+      auth: typeof auth === 'string' ? { kind: 'account', token: '' } : auth,
+      operationType: operationTypeOf(body.query, operationName) === 'mutation' ? 'mutation' : 'query',
       authorize(projectId, environmentId) {
+        if (typeof auth === 'string') throw new GraphQLFieldError(NOT_AUTHORIZED);
         if (auth.kind === 'account') return;
         if ((projectId !== undefined && projectId !== auth.projectId) || (environmentId !== undefined && environmentId !== auth.environmentId)) {
           throw new GraphQLFieldError(NOT_AUTHORIZED);
         }
       },
     };
-    const data: Record<string, unknown> = {};
-    for (const field of fields) {
-      const key = field.alias ?? field.name;
-      if (field.name === '__typename') {
-        data[key] = operationType === 'mutation' ? 'Mutation' : 'Query';
-        continue;
-      }
-      try {
-        const { resolve, context } = resolverFor(field.name, rctx, ctx);
-        const value = await resolve(argumentsOf(field, variables), context);
-        data[key] = project(value, field.selections, fragments, variables);
-      } catch (error) {
-        if (error instanceof GraphQLFieldError) {
-          return graphqlErrors([{ message: error.message, path: [key], extensions: { ...error.extensions, locations: [{ line: field.line, column: field.column }] } }]);
-        }
-        throw error;
-      }
+    const roots = new Set([schema.getQueryType(), schema.getMutationType()]);
+    const fieldResolver: GraphQLFieldResolver<unknown, Rctx> = (source, args, context, info) => {
+      if (!roots.has(info.parentType)) return defaultFieldResolver(source, args, context, info);
+      const { resolve, context: fieldContext } = resolverFor(info.fieldName, context, ctx);
+      return resolve({ ...args }, fieldContext);
+    };
+    const result = await execute({ schema, document, variableValues: (body.variables ?? {}) as Record<string, unknown>, operationName, contextValue: rctx, fieldResolver });
+    // No data at all: the request itself was refused (variables that do not coerce, no such operation).
+    if (!('data' in result) || result.data === undefined) {
+      return graphqlErrors((result.errors ?? []).map((error) => ({ message: error.message, locations: error.locations, extensions: { code: 'BAD_USER_INPUT' } })), invalid);
     }
-    return json(200, { data });
+    if (!result.errors?.length) return json(200, { data: result.data });
+    const errors = result.errors.map((error) => {
+      const original = error.originalError;
+      // A resolver that throws anything but a GraphQL error is an emulator bug: answer 500 for it.
+      if (original && !(original instanceof GraphQLFieldError) && !(original instanceof GraphQLError) && !/^Cannot return null/.test(original.message)) throw original;
+      return { message: error.message, path: error.path as (string | number)[] | undefined, locations: error.locations, extensions: original instanceof GraphQLFieldError ? original.extensions : {} };
+    });
+    return json(200, { errors: errors.map(({ locations, ...rest }) => ({ ...rest, ...(locations ? { locations } : {}) })), data: result.data });
   },
 };
+
+/** Railway's schema with the extensions' SDL, checked against every resolver (built once per extension list). */
+export function railwaySchemaFor(extensions: HandlerCtx['rt']['extensions']) {
+  return railwaySchema(extensions, Object.keys(FIELDS));
+}
 
 function extensionField(name: string, ctx: HandlerCtx) {
   for (const extension of ctx.rt.extensions) {
     const resolve = extension.railwayFields?.[name];
-    if (resolve) return { extension, resolve, mutation: extension.railwayMutations?.includes(name) ?? false };
+    if (resolve) return { extension, resolve };
   }
   return undefined;
 }
@@ -155,28 +144,11 @@ function extensionField(name: string, ctx: HandlerCtx) {
 function resolverFor(name: string, rctx: Rctx, ctx: HandlerCtx): { resolve: (args: Record<string, unknown>, context: RailwayFieldContext) => unknown; context: RailwayFieldContext } {
   const builtIn = FIELDS[name];
   if (builtIn) return { resolve: (args) => builtIn.resolve(args, rctx), context: rctx };
-  const found = extensionField(name, ctx) as NonNullable<ReturnType<typeof extensionField>>;
+  const found = extensionField(name, ctx);
+  // In Railway's schema but not served here: say so rather than answer something made up.
+  if (!found) throw new GraphQLFieldError(`The emulator does not serve "${name}" yet`, { code: 'NOT_IMPLEMENTED' });
   const context: RailwayFieldContext = { ...rctx, ...extensionContext(ctx, found.extension.name) };
   return { resolve: found.resolve, context };
-}
-
-function validateFields(fields: FieldSelection[], operationType: 'query' | 'mutation', ctx: HandlerCtx): void {
-  const typeName = operationType === 'mutation' ? 'Mutation' : 'Query';
-  for (const field of fields) {
-    if (field.name === '__typename') continue;
-    const spec = FIELDS[field.name];
-    const extension = spec ? undefined : extensionField(field.name, ctx);
-    const isMutation = spec ? spec.mutation : extension?.mutation;
-    if (isMutation === undefined || isMutation !== (operationType === 'mutation')) {
-      throw new GraphQLValidationError(`Cannot query field "${field.name}" on type "${typeName}".`);
-    }
-    if (spec?.kind === 'scalar' && field.selections) {
-      throw new GraphQLValidationError(`Field "${field.name}" must not have a selection since type "${spec.typeName}" has no subfields.`);
-    }
-    if (spec?.kind === 'object' && !field.selections) {
-      throw new GraphQLValidationError(`Field "${field.name}" of type "${spec.typeName}" must have a selection of subfields. Did you mean "${field.name} { ... }"?`);
-    }
-  }
 }
 
 function authenticate(req: EmuRequest, ctx: HandlerCtx): RailwayAuth | string {
@@ -271,15 +243,9 @@ const CANCELABLE: readonly RailwayStatus[] = ['QUEUED', 'INITIALIZING', 'BUILDIN
 
 const FIELDS: Record<string, FieldSpec> = {
   deployment: {
-    kind: 'object',
-    mutation: false,
-    typeName: 'Deployment!',
     resolve: (args, ctx) => readDeployment(ctx, deploymentFor(ctx, str(args, 'id'))),
   },
   deployments: {
-    kind: 'object',
-    mutation: false,
-    typeName: 'QueryDeploymentsConnection!',
     resolve(args, ctx) {
       const input = (args['input'] ?? {}) as { projectId?: string; environmentId?: string; serviceId?: string; status?: { in?: string[]; notIn?: string[] } };
       if (ctx.auth.kind === 'project') ctx.authorize(input.projectId ?? ctx.auth.projectId, input.environmentId ?? ctx.auth.environmentId);
@@ -298,29 +264,20 @@ const FIELDS: Record<string, FieldSpec> = {
         .filter((deployment) => !scope.projectId || (deployment.projectId === scope.projectId && deployment.environmentId === scope.environmentId))
         .filter((deployment) => !input.status?.in || input.status.in.includes(deployment.status))
         .filter((deployment) => !input.status?.notIn || !input.status.notIn.includes(deployment.status))
-        // Newest first: inferred from the docs' use of first: 1 for "latest" (ordering UNCONFIRMED, §2.2).
+        // Newest first: inferred from the docs' use of first: 1 for "latest" (ordering UNCONFIRMED, docs/platform-behaviour.md §2.2).
         .sort((a, b) => b.createdAt - a.createdAt);
       return connection(all, args, (deployment) => readDeployment(ctx, deployment));
     },
   },
-  // Log = { timestamp, message, severity?, attributes { key value } } (reference §2.2). Which end
+  // Log = { timestamp, message, severity?, attributes { key value } } (docs/platform-behaviour.md §2.2). Which end
   // `limit` keeps is UNCONFIRMED; the emulator keeps the newest lines, oldest first, as a tail.
   buildLogs: {
-    kind: 'object',
-    mutation: false,
-    typeName: '[Log!]!',
     resolve: (args, ctx) => logLines(args, ctx, 'build'),
   },
   deploymentLogs: {
-    kind: 'object',
-    mutation: false,
-    typeName: '[Log!]!',
     resolve: (args, ctx) => logLines(args, ctx, 'deploy'),
   },
   serviceInstance: {
-    kind: 'object',
-    mutation: false,
-    typeName: 'ServiceInstance!',
     resolve(args, ctx) {
       const serviceId = str(args, 'serviceId');
       const environmentId = str(args, 'environmentId');
@@ -341,9 +298,6 @@ const FIELDS: Record<string, FieldSpec> = {
     },
   },
   project: {
-    kind: 'object',
-    mutation: false,
-    typeName: 'Project!',
     resolve(args, ctx) {
       const found = ctx.hctx.root.railway.projects[str(args, 'id')];
       if (!found) throw new GraphQLFieldError(ctx.auth.kind === 'project' ? NOT_AUTHORIZED : 'Project not found');
@@ -353,18 +307,12 @@ const FIELDS: Record<string, FieldSpec> = {
     },
   },
   projectToken: {
-    kind: 'object',
-    mutation: false,
-    typeName: 'ProjectToken!',
     resolve(_args, ctx) {
       if (ctx.auth.kind !== 'project') throw new GraphQLFieldError(NOT_AUTHORIZED);
       return { __typename: 'ProjectToken', projectId: ctx.auth.projectId, environmentId: ctx.auth.environmentId };
     },
   },
   me: {
-    kind: 'object',
-    mutation: false,
-    typeName: 'User!',
     resolve(_args, ctx) {
       const account = ctx.hctx.root.railway.accountTokens.find((candidate) => candidate.token === ctx.auth.token);
       if (ctx.auth.kind !== 'account' || !account) throw new GraphQLFieldError(NOT_AUTHORIZED);
@@ -372,17 +320,11 @@ const FIELDS: Record<string, FieldSpec> = {
     },
   },
   serviceInstanceDeployV2: {
-    kind: 'scalar',
-    mutation: true,
-    typeName: 'String!',
     async resolve(args, ctx) {
       return (await deployCommit(args, ctx)).id;
     },
   },
   serviceInstanceDeploy: {
-    kind: 'scalar',
-    mutation: true,
-    typeName: 'Boolean!',
     // The older form: the same deploy, but the answer carries no id.
     async resolve(args, ctx) {
       await deployCommit(args, ctx);
@@ -390,9 +332,6 @@ const FIELDS: Record<string, FieldSpec> = {
     },
   },
   serviceInstanceRedeploy: {
-    kind: 'scalar',
-    mutation: true,
-    typeName: 'Boolean!',
     async resolve(args, ctx) {
       const serviceId = str(args, 'serviceId');
       const environmentId = str(args, 'environmentId');
@@ -404,9 +343,6 @@ const FIELDS: Record<string, FieldSpec> = {
     },
   },
   deploymentRedeploy: {
-    kind: 'object',
-    mutation: true,
-    typeName: 'Deployment!',
     async resolve(args, ctx) {
       const source = deploymentFor(ctx, str(args, 'id'));
       const created = await newDeployment(ctx, source.serviceId, source.environmentId, source.sha, args['usePreviousImageTag'] !== true, { ...source.meta, reason: 'redeploy' });
@@ -414,9 +350,6 @@ const FIELDS: Record<string, FieldSpec> = {
     },
   },
   deploymentRollback: {
-    kind: 'scalar',
-    mutation: true,
-    typeName: 'Boolean!',
     async resolve(args, ctx) {
       const target = deploymentFor(ctx, str(args, 'id'));
       if (!target.canRollback) throw new GraphQLFieldError('Deployment cannot be rolled back', { code: 'BAD_USER_INPUT' });
@@ -430,21 +363,15 @@ const FIELDS: Record<string, FieldSpec> = {
     },
   },
   deploymentCancel: {
-    kind: 'scalar',
-    mutation: true,
-    typeName: 'Boolean!',
     resolve(args, ctx) {
       const deployment = deploymentFor(ctx, str(args, 'id'));
-      // Error text UNCONFIRMED; the dashboard's "Abort" ends in REMOVED (§2.1).
+      // Error text UNCONFIRMED; the dashboard's "Abort" ends in REMOVED (docs/platform-behaviour.md §2.1).
       if (!CANCELABLE.includes(deployment.status)) throw new GraphQLFieldError(`Deployment cannot be cancelled in status ${deployment.status}`, { code: 'BAD_USER_INPUT' });
       forceStatus(ctx.hctx.root, deployment, 'REMOVED', ctx.clock.now());
       return true;
     },
   },
   deploymentRestart: {
-    kind: 'scalar',
-    mutation: true,
-    typeName: 'Boolean!',
     resolve(args, ctx) {
       const deployment = deploymentFor(ctx, str(args, 'id'));
       if (!['SUCCESS', 'CRASHED', 'SLEEPING'].includes(deployment.status)) throw new GraphQLFieldError(`Deployment cannot be restarted in status ${deployment.status}`, { code: 'BAD_USER_INPUT' });
@@ -457,9 +384,6 @@ const FIELDS: Record<string, FieldSpec> = {
     },
   },
   deploymentStop: {
-    kind: 'scalar',
-    mutation: true,
-    typeName: 'Boolean!',
     resolve(args, ctx) {
       const deployment = deploymentFor(ctx, str(args, 'id'));
       deployment.deploymentStopped = true;
@@ -468,9 +392,6 @@ const FIELDS: Record<string, FieldSpec> = {
     },
   },
   deploymentRemove: {
-    kind: 'scalar',
-    mutation: true,
-    typeName: 'Boolean!',
     resolve(args, ctx) {
       forceStatus(ctx.hctx.root, deploymentFor(ctx, str(args, 'id')), 'REMOVED', ctx.clock.now());
       return true;

@@ -16,6 +16,7 @@ export function extensionProvider(extension: EmulatorExtension<Record<string, un
   return {
     name: extension.name,
     prefix: extension.prefix as string,
+    rootPaths: extension.rootPaths,
     isMutation: (req) => extension.isMutation?.(req) ?? (req.method !== 'GET' && req.method !== 'HEAD'),
     faultResponse(answer) {
       const code = answer.kind === 'rate-limit' ? 'rate_limited' : 'internal_server_error';
@@ -90,13 +91,14 @@ export class EmulatorServer {
       return this.send(res, req, answer ?? json(404, { error: `no control route ${method} ${url.pathname}` }));
     }
 
-    const provider = this.providers
-      .filter((candidate) => url.pathname === candidate.prefix || url.pathname.startsWith(`${candidate.prefix}/`))
-      .sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    const under = (path: string, root: string): boolean => path === root || path.startsWith(`${root}/`);
+    const prefixed = this.providers.filter((candidate) => under(url.pathname, candidate.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    const rooted = prefixed ? undefined : this.providers.find((candidate) => candidate.rootPaths?.some((root) => under(url.pathname, root)));
+    const provider = prefixed ?? rooted;
     if (!provider) {
       return this.send(res, req, json(404, { error: `unknown path ${url.pathname}; providers are served under ${this.providers.map((p) => p.prefix).join(', ')}` }));
     }
-    const emuReq: EmuRequest = { ...base, path: url.pathname.slice(provider.prefix.length) || '/' };
+    const emuReq: EmuRequest = { ...base, path: prefixed ? url.pathname.slice(prefixed.prefix.length) || '/' : url.pathname };
     const operations = provider.operationsOf?.(emuReq) ?? [];
     const mutation = provider.isMutation(emuReq);
     const record = this.rt.requests.record({

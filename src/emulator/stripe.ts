@@ -1,5 +1,5 @@
 /**
- * Fake Stripe balance transactions (reference §5): newest first, `created[…]` filters,
+ * Fake Stripe balance transactions (docs/platform-behaviour.md §5): newest first, `created[…]` filters,
  * `limit`/`starting_after`/`has_more`, multi-currency, Stripe's error shape.
  */
 import { basicAuth, bearerToken, json, type EmuRequest, type EmuResponse, type EmulatorExtension } from './extension-api.js';
@@ -73,6 +73,8 @@ function list(req: EmuRequest, state: StripeEmuState): EmuResponse {
 export const stripeExtension: EmulatorExtension<StripeEmuState> = {
   name: 'stripe',
   prefix: '/stripe',
+  // stripe-node reaches a server by host/port/protocol only, at /v1/... (docs/platform-behaviour.md "Stripe").
+  rootPaths: ['/v1/balance_transactions'],
   initialState: () => ({ keys: [], transactions: [] }),
   handle(req, ctx) {
     if (req.path === '/v1/balance_transactions' && req.method === 'GET') return list(req, ctx.state);

@@ -32,6 +32,18 @@ export interface VercelSettings {
   aliasOutcome: 'succeeded' | 'failed';
   /** Page size of GET /v6|v7/deployments when `limit` is absent. */
   listLimit: number;
+  /**
+   * `targets.production` moves as soon as the alias job starts remapping (in-progress), before the
+   * job ends; a job that then fails leaves it there. Whether Vercel does this is UNCONFIRMED
+   * (docs/platform-behaviour.md "Vercel alias jobs"); clients must wait for `jobStatus`. Default false.
+   */
+  aliasTargetsEarly: boolean;
+  /**
+   * Whether a promote clears `lastRollbackTarget`. UNCONFIRMED either way (docs/platform-behaviour.md
+   * "Vercel pin"), so both are offered; the pin itself (no auto-aliasing) is lifted by a promote in
+   * both. Default true.
+   */
+  promoteClearsRollbackTarget: boolean;
 }
 
 export const DEFAULT_VERCEL_SETTINGS: VercelSettings = {
@@ -42,6 +54,8 @@ export const DEFAULT_VERCEL_SETTINGS: VercelSettings = {
   aliasTiming: { readsPerStep: 1 },
   aliasOutcome: 'succeeded',
   listLimit: 20,
+  aliasTargetsEarly: false,
+  promoteClearsRollbackTarget: true,
 };
 
 export interface VercelToken {
@@ -212,14 +226,15 @@ export function advanceAliasJob(root: EmulatorState, project: VercelProject, now
   advanceProgress(job.progress, now, read, (step) => {
     request.jobStatus = step as AliasRequest['jobStatus'];
     if (project.lastRollbackTarget && request.type === 'rollback') project.lastRollbackTarget = { ...request, type: 'rollback' };
-    if (step !== 'succeeded') return;
     const target = root.vercel.deployments[request.toDeploymentId];
     if (!target) return;
+    if (step === 'in-progress' && root.vercel.settings.aliasTargetsEarly) pointProduction(root.vercel, project, target);
+    if (step !== 'succeeded') return;
     pointProduction(root.vercel, project, target);
     if (request.type === 'promote') {
       // A promote ends the rollback pin: production follows new production builds again.
       project.autoAssignCustomDomains = true;
-      project.lastRollbackTarget = null;
+      if (root.vercel.settings.promoteClearsRollbackTarget) project.lastRollbackTarget = null;
     }
   });
   if (isFinished(job.progress)) delete project.aliasJob;

@@ -24,10 +24,13 @@ interface VercelCtx extends HandlerCtx {
 
 type Answer = EmuResponse;
 
+/** Vercel's limit on a rollback description (docs/platform-behaviour.md "Vercel rollback"). */
+const ROLLBACK_DESCRIPTION_MAX = 250;
+
 const notFound = (what: string, id: string): Answer => vercelError(404, 'not_found', `Could not find the ${what}: ${id}`);
 const badRequest = (message: string): Answer => vercelError(400, 'bad_request', message);
 
-/** §1 Vercel REST: deployments, promote / instant rollback with alias jobs, project rollback info. */
+/** Vercel REST (docs/platform-behaviour.md §1): deployments, promote / instant rollback with alias jobs, project rollback info. */
 export const vercelProvider: Provider = {
   name: 'vercel',
   prefix: '/vercel',
@@ -36,7 +39,7 @@ export const vercelProvider: Provider = {
     const headers = { ...answer.headers };
     if (answer.kind !== 'rate-limit') return vercelError(answer.status, 'internal_server_error', 'An unexpected internal error occurred.', {}, headers);
     const reset = Math.ceil((answer.now + answer.retryAfterSeconds * 1000) / 1000);
-    // X-RateLimit-* names UNCONFIRMED (§1.0); sent because third-party material shows them.
+    // X-RateLimit-* names UNCONFIRMED (docs/platform-behaviour.md §1.0); sent because third-party material shows them.
     Object.assign(headers, { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
     return vercelError(answer.status, 'rate_limited', 'Rate limit exceeded', { limit: { remaining: 0, reset, resetMs: reset * 1000, total: 100 } }, headers);
   },
@@ -131,7 +134,10 @@ async function createDeployment(req: EmuRequest, ctx: VercelCtx): Promise<Answer
   const gitMetadata = (body['gitMetadata'] ?? {}) as Record<string, unknown>;
   const ref = String(gitSource?.['ref'] ?? gitMetadata['commitRef'] ?? project.link.productionBranch);
   const sha = String(gitSource?.['sha'] ?? gitMetadata['commitSha'] ?? inherited?.sha ?? fakeSha(root));
-  const target = body['target'] === undefined || body['target'] === null || body['target'] === 'preview' ? null : String(body['target']);
+  // `target` is an optional string in Vercel's request schema; the CLI omits it for a preview.
+  // An explicit null is refused here so a client that sends one shows up (docs/platform-behaviour.md).
+  if (body['target'] !== undefined && typeof body['target'] !== 'string') return badRequest('Invalid request: `target` should be string.');
+  const target = body['target'] === undefined || body['target'] === 'preview' ? null : body['target'];
   const autoAssign = body['autoAssignCustomDomains'] !== false;
 
   if (state.settings.dedup && req.query.get('forceNew') !== '1') {
@@ -216,10 +222,13 @@ function deploymentEvents(req: EmuRequest, ctx: VercelCtx): Answer {
   const deployment = findDeployment(ctx, req.params['idOrUrl'] ?? '');
   if (!deployment) return notFound('deployment', req.params['idOrUrl'] ?? '');
   advanceDeployment(ctx.root, deployment, ctx.rt.clock.now(), true);
-  const events = vercelBuildLines(ctx.root.vercel, deployment).map((text, i) => ({
-    type: /error/i.test(text) ? 'stderr' : 'stdout',
+  const lines = vercelBuildLines(ctx.root.vercel, deployment);
+  // A failed build's last line is its `fatal` event: the reason the build stopped.
+  const fatalAt = deployment.readyState === 'ERROR' ? lines.length - 1 : -1;
+  const events = lines.map((text, i) => ({
+    type: i === fatalAt ? 'fatal' : /error/i.test(text) ? 'stderr' : 'stdout',
     created: deployment.createdAt + i * 1000,
-    payload: { text, deploymentId: deployment.id, id: `evt_${deployment.id}_${i}`, date: deployment.createdAt + i * 1000 },
+    payload: { text, deploymentId: deployment.id, id: `evt_${deployment.id}_${i}`, date: deployment.createdAt + i * 1000, serial: String(i).padStart(8, '0') },
   }));
   if (req.query.get('direction') === 'backward') events.reverse();
   const limit = Number(req.query.get('limit') ?? '-1');
@@ -252,6 +261,10 @@ function serializeDeployment(_ctx: HandlerCtx, deployment: VercelDeployment): Re
     version: 2,
     plan: 'pro',
     type: 'LAMBDAS',
+    // Required in the SDK's full deployment schema (names of env vars, build settings).
+    build: { env: [] },
+    env: [],
+    projectSettings: {},
   };
   if (deployment.readyState === 'READY' && deployment.readySubstate) body['readySubstate'] = deployment.readySubstate;
   if (deployment.canceledAt !== undefined) body['canceledAt'] = deployment.canceledAt;
@@ -350,7 +363,7 @@ function promote(req: EmuRequest, ctx: VercelCtx): Answer {
   if ('status' in found) return found;
   const { project, deployment } = found;
   const reject = ctx.root.vercel.settings.rejectStatus;
-  // Status codes for these two refusals are UNCONFIRMED (§1.4): configurable `rejectStatus`.
+  // Status codes for these two refusals are UNCONFIRMED (docs/platform-behaviour.md §1.4): configurable `rejectStatus`.
   if (deployment.target !== 'production') return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is not a production deployment; create a production build from it instead.`);
   if (deployment.readyState !== 'READY') return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is ${deployment.readyState}; only READY deployments can be promoted.`);
   startAliasJob(ctx.root, project, deployment, 'promote', ctx.rt.clock.now());
@@ -364,6 +377,8 @@ function rollback(req: EmuRequest, ctx: VercelCtx): Answer {
   const reject = ctx.root.vercel.settings.rejectStatus;
   if (project.productionDeploymentId === deployment.id) return vercelError(409, 'conflict', `Deployment ${deployment.id} is already serving production.`);
   if (!isRollbackCandidate(deployment)) return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is not a rollback candidate (it must be a READY production deployment that served production before).`);
+  const description = req.query.get('description');
+  if (description !== null && description.length > ROLLBACK_DESCRIPTION_MAX) return badRequest(`Invalid request: \`description\` should NOT be longer than ${ROLLBACK_DESCRIPTION_MAX} characters.`);
   const now = ctx.rt.clock.now();
   const request = startAliasJob(ctx.root, project, deployment, 'rollback', now);
   // An instant rollback pins production: later production builds are staged, not aliased.
@@ -410,8 +425,16 @@ function getProject(req: EmuRequest, ctx: VercelCtx): Answer {
     createdAt: project.createdAt,
     updatedAt: project.updatedAt,
     framework: project.framework,
-    link: project.link,
-    targets: production ? { production: targetSummary(production) } : {},
+    link: { ...project.link, deployHooks: [], gitCredentialId: 'cred_emu', repoId: 1 },
+    // Required by @vercel/sdk's project schema; values are plain defaults.
+    alias: [],
+    directoryListing: false,
+    nodeVersion: '22.x',
+    defaultResourceConfig: { functionDefaultRegions: ['iad1'] },
+    resourceConfig: { functionDefaultRegions: ['iad1'] },
+    deploymentExpiration: {},
+    // A project that never served production has no `targets` (optional in Vercel's schema).
+    ...(production ? { targets: { production: targetSummary(production) } } : {}),
     latestDeployments: latest.map(targetSummary),
     lastAliasRequest: project.lastAliasRequest,
     rollingRelease: null,
@@ -438,6 +461,8 @@ function targetSummary(deployment: VercelDeployment): Record<string, unknown> {
     aliasAssigned: deployment.aliasAssigned,
     aliasError: deployment.aliasError,
     creator: deployment.creator,
+    plan: 'pro',
+    type: 'LAMBDAS',
   };
 }
 

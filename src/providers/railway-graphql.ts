@@ -3,7 +3,7 @@ import type { HttpClient } from '../core/http.js';
 import { errorFromResponse, jsonBody, requestIdOf, unexpectedShape, type ErrorBodyReader } from './errors.js';
 import { providerMessage } from '../core/redact.js';
 
-/** How a Railway token is sent (§2.0): a project token in its own header, others as Bearer. */
+/** How a Railway token is sent (docs/platform-behaviour.md §2.0): a project token in its own header, others as Bearer. */
 export type RailwayTokenKind = 'project' | 'account';
 
 export interface RailwayGraphqlOptions {
@@ -22,7 +22,7 @@ const readRailwayHttpError: ErrorBodyReader = (body) => {
 
 /**
  * One GraphQL call to Railway's public API, shared by the deploy and the usage clients. GraphQL
- * errors arrive with HTTP 200 (§2.0) and become ProviderErrors; `transient` marks them retriable
+ * errors arrive with HTTP 200 (docs/platform-behaviour.md §2.0) and become ProviderErrors; `transient` marks them retriable
  * (reads that may succeed later), except authorization failures, which never fix themselves.
  */
 export async function railwayGraphql<T>(

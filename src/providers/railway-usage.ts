@@ -2,9 +2,13 @@ import { unexpectedShape } from './errors.js';
 import { railwayGraphql, type RailwayGraphqlOptions } from './railway-graphql.js';
 import type { CostHttp } from './cost-http.js';
 
-/** Railway usage and estimated usage (reference §2.4), for cost. */
+/**
+ * Railway usage and estimated usage, for cost. `includeDeleted: true` as the official `railway
+ * usage` sends it: a service deleted this month was still billed (docs/platform-behaviour.md
+ * "Railway usage").
+ */
 
-export type MetricMeasurement = 'CPU_USAGE' | 'MEMORY_USAGE_GB' | 'NETWORK_TX_GB' | 'DISK_USAGE_GB';
+export type MetricMeasurement = 'CPU_USAGE' | 'MEMORY_USAGE_GB' | 'NETWORK_TX_GB' | 'DISK_USAGE_GB' | 'BACKUP_USAGE_GB';
 
 export interface RailwayUsageOptions extends RailwayGraphqlOptions {
   http: CostHttp;
@@ -39,7 +43,7 @@ export class RailwayUsageClient {
       variables[`start${index}`] = period.startDate;
       variables[`end${index}`] = period.endDate;
       fields.push(
-        `p${index}: usage(measurements: $measurements, projectId: $projectId, workspaceId: $workspaceId, startDate: $start${index}, endDate: $end${index}) { measurement value }`,
+        `p${index}: usage(measurements: $measurements, projectId: $projectId, workspaceId: $workspaceId, startDate: $start${index}, endDate: $end${index}, includeDeleted: true) { measurement value }`,
       );
     });
     const data = await this.graphql('CostUsage', `query CostUsage(${declarations.join(', ')}) { ${fields.join(' ')} }`, variables);
@@ -50,7 +54,7 @@ export class RailwayUsageClient {
   async estimatedUsage(measurements: readonly MetricMeasurement[]): Promise<UsageValues> {
     const data = await this.graphql(
       'CostEstimatedUsage',
-      'query CostEstimatedUsage($measurements: [MetricMeasurement!]!, $projectId: String, $workspaceId: String) { estimatedUsage(measurements: $measurements, projectId: $projectId, workspaceId: $workspaceId) { measurement estimatedValue } }',
+      'query CostEstimatedUsage($measurements: [MetricMeasurement!]!, $projectId: String, $workspaceId: String) { estimatedUsage(measurements: $measurements, projectId: $projectId, workspaceId: $workspaceId, includeDeleted: true) { measurement estimatedValue } }',
       { measurements, projectId: this.options.projectId, workspaceId: this.options.workspaceId },
     );
     return usageValues(data.estimatedUsage, 'estimatedUsage', 'estimatedValue');

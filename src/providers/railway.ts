@@ -2,7 +2,7 @@ import type { HttpClient } from '../core/http.js';
 import { unexpectedShape } from './errors.js';
 import { railwayGraphql, type RailwayTokenKind } from './railway-graphql.js';
 
-/** Railway public GraphQL API client: deploy, read, cancel and roll back deployments (reference §2). */
+/** Railway public GraphQL API client: deploy, read, cancel and roll back deployments (docs/platform-behaviour.md §2). */
 
 export type RailwayStatus =
   | 'BUILDING'
@@ -80,7 +80,7 @@ export class RailwayClient {
   }
 
   /**
-   * The last `limit` lines of a deployment's build or runtime log (reference §2.2: buildLogs /
+   * The last `limit` lines of a deployment's build or runtime log (docs/platform-behaviour.md §2.2: buildLogs /
    * deploymentLogs, from Railway's CLI). Which end `limit` keeps is UNCONFIRMED; lines are sorted
    * by timestamp here either way.
    */
@@ -100,7 +100,7 @@ export class RailwayClient {
       .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
   }
 
-  /** Newest first (ordering UNCONFIRMED in the reference, §2.2: callers sort by createdAt too). */
+  /** Newest first (ordering UNCONFIRMED docs/platform-behaviour.md §2.2: callers sort by createdAt too). */
   async deployments(input: DeploymentListInput, first = 10): Promise<RailwayDeployment[]> {
     const data = await this.graphql<{ deployments: { edges?: { node: unknown }[] } | null }>(
       'Deployments',
@@ -116,7 +116,7 @@ export class RailwayClient {
 
   /**
    * Rolls back to deployment `id`. The schema types the result as Boolean! (the docs' selection
-   * set is a validation error, §2.3), so the new deployment is found by listing afterwards.
+   * set is a validation error, docs/platform-behaviour.md §2.3), so the new deployment is found by listing afterwards.
    */
   async rollback(id: string): Promise<boolean> {
     const data = await this.graphql<{ deploymentRollback: unknown }>(
@@ -171,7 +171,7 @@ function railwayDeployment(raw: unknown, what: string): RailwayDeployment {
 }
 
 /**
- * The deployment's own URL with a scheme (whether Railway includes one is UNCONFIRMED, §2.1; the
+ * The deployment's own URL with a scheme (whether Railway includes one is UNCONFIRMED, docs/platform-behaviour.md §2.1; the
  * scheme is the API's own: https for Railway, http for the loopback emulator). The deployment URL,
  * not the service's static domain, so a health check looks at this build and not whichever serves.
  */

@@ -1,7 +1,7 @@
 import type { HttpClient, HttpResponse } from '../core/http.js';
 import { errorFromResponse, joinUrl, jsonBody, query, unexpectedShape, type ErrorBodyReader } from './errors.js';
 
-/** Vercel REST API client: the calls the deploy and rollback actions make (reference §1). */
+/** Vercel REST API client: the calls the deploy and rollback actions make (docs/platform-behaviour.md §1). */
 
 export type VercelReadyState = 'QUEUED' | 'INITIALIZING' | 'BUILDING' | 'READY' | 'ERROR' | 'CANCELED' | 'BLOCKED' | 'DELETED';
 export const VERCEL_TERMINAL: ReadonlySet<string> = new Set(['READY', 'ERROR', 'CANCELED', 'BLOCKED', 'DELETED']);
@@ -36,12 +36,13 @@ export interface VercelAliasRequest {
 export interface VercelProject {
   id: string;
   name: string;
-  /** What serves production now. */
+  /** What serves production now (null: nothing yet, e.g. a project without `targets`). */
   productionDeployment: { id: string; url?: string | null; readyState?: string } | null;
   lastAliasRequest: VercelAliasRequest | null;
   /**
-   * Set by an instant rollback: production is pinned and new production builds are not aliased
-   * until someone promotes. Cleared by a promote.
+   * Left by an instant rollback. Typed as an open object by Vercel and not relied on: whether a
+   * promote clears it is UNCONFIRMED (docs/platform-behaviour.md, "Vercel pin"). Pins are read from
+   * `lastAliasRequest` (see `vercelPinned`).
    */
   lastRollbackTarget: unknown;
   rollbackDescription?: string | null;
@@ -58,8 +59,11 @@ export interface VercelGitSource {
 export interface CreateDeploymentRequest {
   name: string;
   project: string;
-  /** `production`, `staging`, or null for preview. */
-  target: string | null;
+  /**
+   * `production` or `staging`; absent for a preview (the CLI omits it rather than sending null,
+   * docs/platform-behaviour.md "Vercel create").
+   */
+  target?: string;
   gitSource: VercelGitSource;
   meta?: Record<string, string>;
 }
@@ -81,7 +85,7 @@ export interface VercelClientOptions {
   baseUrl: string;
   token: string;
   teamId?: string;
-  /** The CLI lists with v6, the OpenAPI with v7 (reference §1.3). */
+  /** The CLI lists with v6, the OpenAPI with v7 (docs/platform-behaviour.md §1.3). */
   listVersion?: 'v6' | 'v7';
   /** Timeout of one request, milliseconds (the HttpClient's own otherwise). */
   timeoutMs?: number;
@@ -96,12 +100,21 @@ const readVercelError: ErrorBodyReader = (body) => {
   };
 };
 
+/**
+ * Build-log event types that carry output. `fatal` is the event that says why a build stopped, so
+ * it belongs in a failure excerpt (docs/platform-behaviour.md "Vercel build events").
+ */
+const BUILD_LOG_TYPES: ReadonlySet<string> = new Set(['stdout', 'stderr', 'command', 'fatal']);
+
+/** Vercel refuses a rollback description longer than this (docs/platform-behaviour.md "Vercel rollback"). */
+export const VERCEL_ROLLBACK_DESCRIPTION_MAX = 250;
+
 export class VercelClient {
   readonly provider = 'vercel';
   constructor(private readonly options: VercelClientOptions) {}
 
   async createDeployment(body: CreateDeploymentRequest): Promise<VercelDeployment> {
-    // forceNew: a deploy of a commit must build it; de-duplication rules are UNCONFIRMED (§1.1)
+    // forceNew: a deploy of a commit must build it; de-duplication rules are UNCONFIRMED (docs/platform-behaviour.md §1.1)
     // and our own idempotency check (an existing READY deployment of the commit) runs before this.
     const response = await this.send('POST', `/v13/deployments${this.scope({ forceNew: 1, skipAutoDetectionConfirmation: 1 })}`, 'create deployment', {
       body,
@@ -129,7 +142,7 @@ export class VercelClient {
     const lines: { created: number; text: string }[] = [];
     for (const event of body as { type?: unknown; created?: unknown; text?: unknown; payload?: { text?: unknown } }[]) {
       const text = typeof event?.payload?.text === 'string' ? event.payload.text : typeof event?.text === 'string' ? event.text : undefined;
-      if (text === undefined || (event.type !== undefined && !['stdout', 'stderr', 'command'].includes(String(event.type)))) continue;
+      if (text === undefined || (event.type !== undefined && !BUILD_LOG_TYPES.has(String(event.type)))) continue;
       lines.push({ created: typeof event.created === 'number' ? event.created : 0, text });
     }
     return lines.sort((a, b) => a.created - b.created).map((line) => line.text);
@@ -171,11 +184,10 @@ export class VercelClient {
     const response = await this.send('GET', `/v9/projects/${encodeURIComponent(projectId)}${this.scope({ rollbackInfo: 'true' })}`, what);
     const body = jsonBody<Record<string, unknown>>(this.provider, what, response);
     if (typeof body.id !== 'string') throw unexpectedShape(this.provider, what, 'no project id');
-    // `targets` is how this client knows what serves production; an answer without it is not
-    // "nothing serves" (that is `targets: {}`) but a partial read. Whether real Vercel omits the
-    // key for a project that never had a production deployment is UNCONFIRMED.
-    if (!body.targets || typeof body.targets !== 'object') throw unexpectedShape(this.provider, what, 'no targets object');
-    const targets = body.targets as { production?: { id?: unknown; url?: unknown; readyState?: unknown } | null };
+    // `targets` is optional in Vercel's project schema: a project that never served production has
+    // none, which means nothing serves yet (docs/platform-behaviour.md "Vercel project").
+    if (body.targets !== undefined && body.targets !== null && typeof body.targets !== 'object') throw unexpectedShape(this.provider, what, 'targets is not an object');
+    const targets = (body.targets ?? {}) as { production?: { id?: unknown; url?: unknown; readyState?: unknown } | null };
     const production = targets.production && typeof targets.production.id === 'string' ? targets.production : null;
     return {
       id: body.id,
@@ -201,10 +213,14 @@ export class VercelClient {
     return response.status;
   }
 
-  /** Instant rollback to `deploymentId` (the deployment to go back TO); pins production. */
+  /**
+   * Instant rollback to `deploymentId` (the deployment to go back TO); pins production. The
+   * description is cut to Vercel's limit rather than have the emergency refused for its length.
+   */
   async rollback(projectId: string, deploymentId: string, description?: string): Promise<number> {
     const what = `roll back to ${deploymentId}`;
-    const path = `/v1/projects/${encodeURIComponent(projectId)}/rollback/${encodeURIComponent(deploymentId)}${this.scope({ description })}`;
+    const cut = description === undefined ? undefined : truncate(description, VERCEL_ROLLBACK_DESCRIPTION_MAX);
+    const path = `/v1/projects/${encodeURIComponent(projectId)}/rollback/${encodeURIComponent(deploymentId)}${this.scope({ description: cut })}`;
     const response = await this.send('POST', path, what, { body: {}, mutation: true });
     return response.status;
   }
@@ -251,7 +267,26 @@ function aliasRequest(raw: unknown): VercelAliasRequest | null {
   };
 }
 
-/** The shape of `rollbackDescription` is UNCONFIRMED (§1.5, "who/why"): a string or an object with a description. */
+/** At most `max` characters (UTF-16 units, as JavaScript counts), ending in an ellipsis when cut. */
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  // Never leave half of a surrogate pair at the end.
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
+
+/**
+ * Whether production is pinned by an instant rollback, read as the official CLI reads rollback
+ * state: from `lastAliasRequest` (packages/cli/src/commands/rollback/status.ts). The last alias
+ * job is a rollback that succeeded or is under way; a later promote replaces it and lifts the pin.
+ * `lastRollbackTarget` is not used: it may survive a promote (docs/platform-behaviour.md "Vercel pin").
+ */
+export function vercelPinned(project: Pick<VercelProject, 'lastAliasRequest'>): boolean {
+  const job = project.lastAliasRequest;
+  return job !== null && job.type === 'rollback' && (job.jobStatus === 'succeeded' || job.jobStatus === 'pending' || job.jobStatus === 'in-progress');
+}
+
+/** The shape of `rollbackDescription` is UNCONFIRMED (docs/platform-behaviour.md §1.5, "who/why"): a string or an object with a description. */
 function describeRollback(raw: unknown): string | null {
   if (typeof raw === 'string') return raw;
   if (!raw || typeof raw !== 'object') return null;
@@ -270,7 +305,7 @@ export function vercelUrl(hostname: string | null | undefined, scheme: 'https' |
   return /^https?:\/\//.test(hostname) ? hostname : `${scheme}://${hostname}`;
 }
 
-/** The commit a deployment was built from: gitSource.sha, or a git meta key (names UNCONFIRMED, §1.3). */
+/** The commit a deployment was built from: gitSource.sha, or a git meta key (names UNCONFIRMED, docs/platform-behaviour.md §1.3). */
 export function vercelCommitOf(d: VercelDeployment): string | undefined {
   return d.gitSource?.sha ?? d.meta?.githubCommitSha ?? d.meta?.threadrCommitSha ?? undefined;
 }

@@ -1,11 +1,14 @@
 import {
   vercelCommitOf,
+  vercelPinned,
   vercelUrl,
+  type VercelAliasRequest,
   type VercelClient,
   type VercelDeployment,
   type VercelProject,
   type VercelReadyState,
 } from '../providers/vercel.js';
+import { unexpectedShape } from '../providers/errors.js';
 import { errorText, waitForSettled, type AdapterContext } from './adapter-context.js';
 import { ReleaseError, type ComponentAdapter, type Environment, LOG_TAIL_LINES, type LogExcerpt, type Observation, type Pin, type RestoreMode, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
 import { mutateOnce } from './mutation.js';
@@ -44,9 +47,9 @@ export class VercelComponent implements ComponentAdapter {
     return this.options.environment === 'production';
   }
 
-  /** Vercel's `target`: production, staging (a custom environment), or null for a preview. */
-  private get target(): string | null {
-    return this.options.environment === 'preview' ? null : this.options.environment;
+  /** Vercel's `target`: production, staging (a custom environment), or undefined for a preview. */
+  private get target(): string | undefined {
+    return this.options.environment === 'preview' ? undefined : this.options.environment;
   }
 
   async project(): Promise<VercelProject> {
@@ -60,15 +63,30 @@ export class VercelComponent implements ComponentAdapter {
     // staging build gets its own URL and replaces nothing.
     if (!this.production) return null;
     const project = await this.project();
-    if (!project.productionDeployment) return null;
+    if (!project.productionDeployment) {
+      await this.confirmNothingServes();
+      return null;
+    }
     const serving = await this.client.getDeployment(project.productionDeployment.id);
     return this.targetOf(serving);
+  }
+
+  /**
+   * A project without `targets.production` has never served production (a first deploy). A
+   * deployment that has served it (PROMOTED) says the project answer was partial instead, and
+   * recording "nothing to go back to" from a partial answer would leave a failed deploy with no
+   * way back (docs/platform-behaviour.md §1.6).
+   */
+  private async confirmNothingServes(): Promise<void> {
+    const { deployments } = await this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], limit: 20 });
+    const served = deployments.find((d) => d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true);
+    if (served) throw unexpectedShape('vercel', `get project ${this.options.projectId}`, `no production target, yet ${served.id} has served production`);
   }
 
   async pin(): Promise<Pin | null> {
     if (!this.production) return null;
     const project = await this.project();
-    if (!project.lastRollbackTarget) return null;
+    if (!vercelPinned(project)) return null;
     return { deploymentId: project.productionDeployment?.id ?? null, description: project.rollbackDescription ?? null };
   }
 
@@ -80,7 +98,7 @@ export class VercelComponent implements ComponentAdapter {
       sha,
       limit: 20,
     });
-    // The list's `sha` filter and git meta key names are UNCONFIRMED (§1.3): check each item, and
+    // The list's `sha` filter and git meta key names are UNCONFIRMED (docs/platform-behaviour.md §1.3): check each item, and
     // read the full record of those that do not say which commit they are.
     let unknownChecked = 0;
     const matching: VercelDeployment[] = [];
@@ -107,7 +125,8 @@ export class VercelComponent implements ComponentAdapter {
         await this.client.createDeployment({
           name: this.projectName ?? this.options.projectId,
           project: this.options.projectId,
-          target: this.target,
+          // A preview omits `target` (null is not what the CLI sends).
+          ...(this.target ? { target: this.target } : {}),
           gitSource: { type: 'github', org, repo, ref: branch, sha },
           meta: { threadrCommitSha: sha, threadrAction: 'deploy' },
         }),
@@ -152,7 +171,8 @@ export class VercelComponent implements ComponentAdapter {
     if (!this.production) return null;
     const project = await this.project();
     if (project.productionDeployment?.id === observation.id) return null;
-    if (!project.lastRollbackTarget && observation.state === 'READY') {
+    const pinned = vercelPinned(project);
+    if (!pinned && observation.state === 'READY') {
       // Not pinned: the alias normally follows READY by itself; give it a moment before acting.
       const { clock, schedule } = this.options.context;
       const settled = await pollUntil(() => this.isServing(observation.id), Boolean, {
@@ -166,7 +186,7 @@ export class VercelComponent implements ComponentAdapter {
     // Built but not aliased: production is pinned by an earlier instant rollback (or the build was
     // staged). Promoting moves the alias to it and lifts the pin.
     await this.moveAlias('promote', observation.id, undefined, context);
-    return `promoted ${observation.id} to production (it was built but not aliased${project.lastRollbackTarget ? ': production was pinned by an instant rollback, and the promote lifted the pin' : ''})`;
+    return `promoted ${observation.id} to production (it was built but not aliased${pinned ? ': production was pinned by an instant rollback, and the promote lifted the pin' : ''})`;
   }
 
   async rollbackTo(target: RollbackTarget, reason: string, context: WaitContext, mode: RestoreMode): Promise<Observation> {
@@ -201,29 +221,35 @@ export class VercelComponent implements ComponentAdapter {
     return candidate ? this.targetOf(candidate.gitSource || candidate.url ? candidate : await this.client.getDeployment(candidate.id)) : null;
   }
 
-  /** Promote or instant-rollback to `deploymentId`, then wait for the alias job (`lastAliasRequest`). */
+  /**
+   * Promote or instant-rollback to `deploymentId`, then wait for the alias job. Done is what the
+   * official CLI calls done: `lastAliasRequest.jobStatus` of a request at least as new as ours
+   * (docs/platform-behaviour.md "Vercel alias jobs"). `targets.production` can point at the new
+   * deployment while the job is still remapping other aliases, and stays put after a job that
+   * failed half-way, so it is not the verdict.
+   */
   private async moveAlias(kind: 'promote' | 'rollback', deploymentId: string, reason: string | undefined, context: WaitContext): Promise<void> {
     const { clock, log } = this.options.context;
     const requestedAfter = clock.now();
+    // The job before ours: a request is ours only if it is newer (no clocks compared across machines).
+    const before = (await this.project()).lastAliasRequest;
+    const ours = (job: VercelAliasRequest | null): boolean => isOurJob(job, before, kind, deploymentId);
     const request = async (): Promise<true> => {
       if (kind === 'promote') await this.client.promote(this.options.projectId, deploymentId);
       else await this.client.rollback(this.options.projectId, deploymentId, reason);
       return true;
     };
     const readBack = async (): Promise<true | null> => {
-      const project = await this.project();
-      const job = project.lastAliasRequest;
-      if (project.productionDeployment?.id === deploymentId) return true;
-      return job && job.toDeploymentId === deploymentId && job.type === kind && job.jobStatus !== 'failed' ? true : null;
+      const job = (await this.project()).lastAliasRequest;
+      return job && ours(job) && job.jobStatus !== 'failed' ? true : null;
     };
     await mutateOnce(`frontend: ${kind} ${deploymentId}`, request, readBack, this.mutationOptions());
     log.info(`frontend: ${kind} of ${deploymentId} requested; waiting for the alias job`);
     const result = await pollUntil(
       () => this.project(),
       (project) => {
-        if (project.productionDeployment?.id === deploymentId) return true;
         const job = project.lastAliasRequest;
-        return job !== null && job.toDeploymentId === deploymentId && (job.jobStatus === 'failed' || job.jobStatus === 'skipped');
+        return job && ours(job) ? ALIAS_JOB_ENDED.has(job.jobStatus) : isSupersededBy(job, before, kind, deploymentId);
       },
       {
         clock,
@@ -236,9 +262,14 @@ export class VercelComponent implements ComponentAdapter {
     );
     if (!result.done) throw new ReleaseError(`${kind} of ${deploymentId}: the alias job did not finish ${result.cancelled ? 'before the job was cancelled' : 'in time'}`);
     const project = result.value;
-    if (project.productionDeployment?.id !== deploymentId) {
-      throw new ReleaseError(`${kind} of ${deploymentId}: the alias job ended ${project.lastAliasRequest?.jobStatus}; production still serves ${project.productionDeployment?.id ?? 'nothing'}`);
+    const job = project.lastAliasRequest;
+    if (!job || !ours(job)) {
+      throw new ReleaseError(`${kind} of ${deploymentId}: another alias job (${job?.type} to ${job?.toDeploymentId}) replaced ours; production serves ${project.productionDeployment?.id ?? 'nothing'}`);
     }
+    if (job.jobStatus === 'succeeded') return;
+    // Skipped: Vercel had nothing to do, which is only fine if production already serves it.
+    if (job.jobStatus === 'skipped' && project.productionDeployment?.id === deploymentId) return;
+    throw new ReleaseError(`${kind} of ${deploymentId}: the alias job ended ${job.jobStatus}; production serves ${project.productionDeployment?.id ?? 'nothing'}`);
   }
 
   private mutationOptions() {
@@ -262,4 +293,24 @@ export class VercelComponent implements ComponentAdapter {
   private targetOf(d: VercelDeployment): RollbackTarget {
     return { provider: 'vercel', deploymentId: d.id, url: vercelUrl(d.url, this.options.scheme), sha: vercelCommitOf(d) ?? null, scope: this.options.projectId };
   }
+}
+
+const ALIAS_JOB_ENDED: ReadonlySet<string> = new Set(['succeeded', 'failed', 'skipped']);
+
+/**
+ * Whether `job` is the alias job our request started: same kind and deployment, and newer than the
+ * job seen before the request (or that same job still under way, which ours joins).
+ */
+function isOurJob(job: VercelAliasRequest | null, before: VercelAliasRequest | null, kind: 'promote' | 'rollback', deploymentId: string): boolean {
+  if (!job || job.type !== kind || job.toDeploymentId !== deploymentId) return false;
+  if (!before) return true;
+  if (job.requestedAt > before.requestedAt) return true;
+  const sameAsBefore = job.requestedAt === before.requestedAt && job.type === before.type && job.toDeploymentId === before.toDeploymentId;
+  return sameAsBefore && !ALIAS_JOB_ENDED.has(before.jobStatus);
+}
+
+/** A newer job for something else: someone else moved production meanwhile; waiting longer is pointless. */
+function isSupersededBy(job: VercelAliasRequest | null, before: VercelAliasRequest | null, kind: 'promote' | 'rollback', deploymentId: string): boolean {
+  if (!job || (before && job.requestedAt <= before.requestedAt)) return false;
+  return !(job.type === kind && job.toDeploymentId === deploymentId);
 }

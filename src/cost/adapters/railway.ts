@@ -8,28 +8,32 @@ import { SpendBuilder, describeFailure, failedSpend, mapLimit } from './spend-bu
 export type RailwayAdapterOptions = RailwayUsageOptions;
 
 /**
- * Railway's documented prices (docs "Plans", §2.4), in micro-dollars per unit. The units are
- * UNCONFIRMED in official text: third-party exporters read CPU_USAGE as vCPU-minutes,
- * MEMORY_USAGE_GB and DISK_USAGE_GB as GB-minutes and NETWORK_TX_GB as GB, and this follows them.
- * If Railway's values are in other units, every Railway figure here is off by that factor.
+ * Railway's prices as the official `railway usage` computes them (docs/platform-behaviour.md
+ * "Railway usage"): a monthly price spread over a 30-day month of 43 200 minutes, kept as that
+ * fraction so no rounded per-minute price enters (0.000463 instead of 20/43 200 is 0.008% off).
+ * Units as the CLI reads them: CPU_USAGE in vCPU-minutes, MEMORY_USAGE_GB, DISK_USAGE_GB and
+ * BACKUP_USAGE_GB in GB-minutes, NETWORK_TX_GB in GB.
  */
-export const RAILWAY_PRICES: Record<MetricMeasurement, { micros: number; unit: string }> = {
-  CPU_USAGE: { micros: 463, unit: 'vCPU-minute ($20 / vCPU / month)' },
-  MEMORY_USAGE_GB: { micros: 231, unit: 'GB-minute ($10 / GB / month)' },
-  NETWORK_TX_GB: { micros: 50_000, unit: 'GB of egress ($0.05 / GB)' },
-  DISK_USAGE_GB: { micros: 3.472222222, unit: 'GB-minute of volume ($0.15 / GB / month)' },
+const MINUTES_IN_MONTH = 43_200;
+export const RAILWAY_PRICES: Record<MetricMeasurement, { micros: number; per: number; unit: string }> = {
+  CPU_USAGE: { micros: 20_000_000, per: MINUTES_IN_MONTH, unit: 'vCPU-minute ($20 / vCPU / month)' },
+  MEMORY_USAGE_GB: { micros: 10_000_000, per: MINUTES_IN_MONTH, unit: 'GB-minute ($10 / GB / month)' },
+  NETWORK_TX_GB: { micros: 50_000, per: 1, unit: 'GB of egress ($0.05 / GB)' },
+  DISK_USAGE_GB: { micros: 150_000, per: MINUTES_IN_MONTH, unit: 'GB-minute of volume ($0.15 / GB / month)' },
+  BACKUP_USAGE_GB: { micros: 150_000, per: MINUTES_IN_MONTH, unit: 'GB-minute of volume backup ($0.15 / GB / month)' },
 };
 
 export const RAILWAY_MEASUREMENTS = Object.keys(RAILWAY_PRICES) as MetricMeasurement[];
 
 export const RAILWAY_UNITS_NOTE =
-  'Railway cost is computed from usage × documented prices, assuming vCPU-minutes, GB-minutes and GB (units UNCONFIRMED); the plan\'s included usage ($5 Hobby, $20 Pro) is not deducted';
+  'Railway cost is computed from usage × Railway\'s prices as the official CLI computes them (vCPU-minutes, GB-minutes, GB egress, volume backups included); the plan\'s included usage ($5 Hobby, $20 Pro) is not deducted';
 
 /** Days per GraphQL request (one aliased `usage` field each). */
 const DAYS_PER_REQUEST = 8;
 
 export function railwayCost(values: UsageValues): { total: Micros; parts: [MetricMeasurement, Micros][] } {
-  const parts = RAILWAY_MEASUREMENTS.map((m) => [m, priceQuantity(values[m] ?? 0, RAILWAY_PRICES[m].micros)] as [MetricMeasurement, Micros]);
+  // One rounding per measurement, of quantity × monthly price / minutes.
+  const parts = RAILWAY_MEASUREMENTS.map((m) => [m, priceQuantity((values[m] ?? 0) / RAILWAY_PRICES[m].per, RAILWAY_PRICES[m].micros)] as [MetricMeasurement, Micros]);
   return { total: sumMicros(parts.map(([, cost]) => cost)), parts };
 }
 
