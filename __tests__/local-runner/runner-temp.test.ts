@@ -17,7 +17,13 @@ on:
   workflow_call: {}
 jobs:
   first:
+    env:
+      CONFIGURED: \${{ github.sha != '' }}
+      UNSET: \${{ github.sha == '' }}
     steps:
+      - id: gated
+        if: env.CONFIGURED == 'true' && env.UNSET == 'false'
+        run: echo "ran=yes" >> "$GITHUB_OUTPUT"
       - id: write
         env:
           TEMP_FROM_CONTEXT: \${{ runner.temp }}
@@ -67,7 +73,7 @@ jobs:
     uses: threadr/threadr-ops/.github/workflows/record-history.yml@v1
 `) as Workflow;
 
-describe('runner.temp and github.job in a local run', () => {
+describe('runner.temp, github.job and the job env in a local run', () => {
   test('each job has its own empty runner.temp and its job id; a called workflow is listed, not run', async () => {
     const log: string[] = [];
     const record = await runWorkflow(workflow, {
@@ -86,6 +92,8 @@ describe('runner.temp and github.job in a local run', () => {
     const step = (job: string, id: string) => record.steps.find((s) => s.job === job && s.id === id)!;
     const temps = [step('first', 'write').outputs.temp, step('second', 'write').outputs.temp];
     expect(temps[0]).not.toEqual(temps[1]);
+    // The job's env: is the env context of its steps' if: (secrets cannot be read there; an env flag can).
+    expect(step('first', 'gated').outputs.ran).toBe('yes');
     expect(step('collect', 'read').outputs.records).toBe('{"job":"first"}{"job":"second"}');
     expect(record.jobs.find((job) => job.id === 'record')!.note).toBe('not run locally: calls threadr/threadr-ops/.github/workflows/record-history.yml@v1');
     // A job whose condition is false is simply skipped, not "not run locally".

@@ -20,8 +20,9 @@ import { runShellStep } from './shell-step.js';
  * artifact actions on a folder that lives as long as the run. Other third-party actions (checkout,
  * cache, SARIF upload) are listed as not run locally, and so are jobs that call another workflow
  * (`uses:`). Each job gets an empty `runner.temp` (RUNNER_TEMP) and its own `github.job`, as on a
- * fresh runner. Unlike GitHub, jobs share one workspace and matrix combinations run one after another. This is what the demo runs, so it cannot drift from
- * the workflow.
+ * fresh runner, and its `env:` is the env context of its steps. Unlike GitHub, jobs share one
+ * workspace and matrix combinations run one after another. This is what the demo runs, so it
+ * cannot drift from the workflow.
  */
 export interface StepRecord {
   /** The job, with its matrix values when it has some: `load (2)`. */
@@ -244,6 +245,8 @@ async function runJob(label: string, job: WorkflowJob, contexts: Record<string, 
   const temp = join(run.runRoot, 'runner-temp', String(++run.jobs));
   mkdirSync(temp, { recursive: true });
   contexts = { ...contexts, runner: { ...(contexts.runner as Record<string, Value>), temp } };
+  // The job's env: is the env context of its steps (their if:, with: and run:), as on GitHub.
+  contexts = { ...contexts, env: interpolateAll(job.env, { contexts, status: { success: true, failure: false }, workspace }) };
   const steps: Record<string, Value> = {};
   const posts: PostStep[] = [];
   let failed = false;
