@@ -52,7 +52,7 @@ describe('npm run demo', () => {
     const uploads = (section: string) => [...section.matchAll(/^▶ (\S+) › history \(actions\/upload-artifact\)$/gm)].map((m) => m[1]);
     expect(uploads(good)).toEqual(['deploy', 'verify', 'notify']);
     expect(uploads(broken)).toEqual(['deploy', 'verify', 'rollback', 'notify']);
-    expect(run.stderr).toMatch(/Artifact ops-history-deploy has been uploaded: 1 file\(s\)/);
+    expect(run.stderr).toMatch(/Artifact ops-history-production-deploy has been uploaded: 1 file\(s\)/);
     for (const section of [good, broken]) expect(section).toMatch(/· record: not run locally: calls threadr\/threadr-ops\/\.github\/workflows\/record-history\.yml@v1/);
   });
 
