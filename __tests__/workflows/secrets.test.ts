@@ -16,11 +16,13 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const workflowFiles = readdirSync(join(ROOT, '.github', 'workflows')).filter((f) => /\.ya?ml$/.test(f)).map((f) => join('.github', 'workflows', f));
 const actionReadmes = readdirSync(join(ROOT, 'actions')).filter((name) => existsSync(join(ROOT, 'actions', name, 'README.md'))).map((name) => join('actions', name, 'README.md'));
 const docs = ['README.md', 'docs/workflows.md', ...actionReadmes];
+// Guides that show workflow snippets: the same names, no variable spelling.
+const guides = ['docs/backups.md', 'docs/dashboard.md'];
 
-/** Rows of the table: name → kind text and where it is defined. */
-function table(): Map<string, { kind: string; where: string }> {
-  const rows = new Map<string, { kind: string; where: string }>();
-  for (const [, name, kind, where] of read('docs/secrets.md').matchAll(/^\| `([A-Z][A-Z0-9_]*)` \| (.+?) \| (.+?) \| .+ \|$/gm)) rows.set(name, { kind, where });
+/** Rows of the table: name → kind text, where it is defined, who reads it and its least scope. */
+function table(): Map<string, { kind: string; where: string; readers: string; scope: string }> {
+  const rows = new Map<string, { kind: string; where: string; readers: string; scope: string }>();
+  for (const [, name, kind, where, readers, scope] of read('docs/secrets.md').matchAll(/^\| `([A-Z][A-Z0-9_]*)` \| (.+?) \| (.+?) \| (.+?) \| (.+) \|$/gm)) rows.set(name, { kind, where, readers, scope });
   return rows;
 }
 
@@ -57,10 +59,11 @@ describe('docs/secrets.md, the one table of secrets', () => {
     expect(rows.size).toBeGreaterThan(10);
     for (const [name, row] of rows) {
       expect([name, row.where]).toEqual([name, expect.stringMatching(/^(Repository|Environment)/)]);
+      expect([name, row.readers.length > 3, row.scope.length > 3]).toEqual([name, true, true]);
     }
   });
 
-  test.each([...workflowFiles, ...docs])('%s uses only names from the table, and no variable spelling of them', (file) => {
+  test.each([...workflowFiles, ...docs, ...guides])('%s uses only names from the table, and no variable spelling of them', (file) => {
     const text = read(file);
     const unknown = used(text, 'secrets').filter((name) => name !== 'GITHUB_TOKEN' && !rows.has(name));
     expect(unknown).toEqual([]);
@@ -87,6 +90,22 @@ describe('docs/secrets.md, the one table of secrets', () => {
       const kind = rows.get(secret)?.kind ?? '';
       return !kind.includes(`railway-token-type: ${type}`);
     });
+    expect(wrong).toEqual([]);
+  });
+
+  // backup.yml's weekly job read RAILWAY_TOKEN and RAILWAY_ENVIRONMENT_ID without declaring an
+  // environment: on GitHub both are empty there, and the config backup would silently lack Railway.
+  test('a job reads environment secrets only when it declares an environment', () => {
+    const environmentOnly = [...rows].filter(([, row]) => row.where.startsWith('Environment')).map(([name]) => name);
+    expect(environmentOnly.length).toBeGreaterThan(1);
+    const wrong: string[] = [];
+    for (const file of workflowFiles) {
+      const workflow = parse(read(file)) as { jobs: Record<string, { environment?: unknown; steps?: unknown[] }> };
+      for (const [job, spec] of Object.entries(workflow.jobs)) {
+        if (spec.environment) continue;
+        for (const name of used(JSON.stringify(spec.steps ?? []), 'secrets')) if (environmentOnly.includes(name)) wrong.push(`${file} ${job}: ${name}`);
+      }
+    }
     expect(wrong).toEqual([]);
   });
 

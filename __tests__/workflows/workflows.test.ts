@@ -11,6 +11,7 @@ const workflows = readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f));
 
 interface Step {
   id?: string;
+  if?: string;
   uses?: string;
   with?: Record<string, unknown>;
 }
@@ -135,4 +136,37 @@ test('every job that deploys or rolls back declares the environment of the run',
     }
   }
   expect(mutating).toEqual(['deploy-pipeline.yml deploy', 'deploy-pipeline.yml rollback', 'rollback.yml rollback']);
+});
+
+/**
+ * Run records (docs/dashboard.md): in the workflows that end with a `record` job, every step of ours
+ * writes history-file under runner.temp, every job that runs one uploads that folder with
+ * if: always() under a name the record job collects, and the record job waits for all of them.
+ */
+describe.each(['deploy-pipeline.yml', 'scheduled-ops.yml'])('%s records its runs', (file) => {
+  type RecordingJob = Job & { if?: string; uses?: string; with?: Record<string, string> };
+  const workflow = parse(readFileSync(join(workflowDir, file), 'utf8')) as { jobs: Record<string, RecordingJob> };
+  const record = workflow.jobs.record;
+  const recording = Object.entries(workflow.jobs).filter(([, job]) => (job.steps ?? []).some((step) => ourAction(step.uses)));
+
+  test('every step of ours writes history-file under runner.temp', () => {
+    const missing = recording.flatMap(([id, job]) => (job.steps ?? []).filter((step) => ourAction(step.uses) && step.with?.['history-file'] !== '${{ runner.temp }}/ops-history/').map((step) => `${id} › ${step.id ?? step.uses}`));
+    expect(missing).toEqual([]);
+  });
+
+  test('each job uploads its records whatever happened, named so the record job collects them', () => {
+    const pattern = new RegExp(`^${(record.with?.artifacts ?? 'ops-history-*').replace('${{ inputs.environment }}', 'production').replace(/[.+?^$()[\]{}|\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    for (const [id, job] of recording) {
+      const uploads = (job.steps ?? []).filter((step) => step.uses?.startsWith('actions/upload-artifact@') && String(step.with?.path) === '${{ runner.temp }}/ops-history/');
+      expect([id, uploads.length, uploads[0]?.if]).toEqual([id, 1, 'always()']);
+      const name = String(uploads[0].with?.name).replace('${{ inputs.environment }}', 'production').replace('${{ github.job }}', id);
+      expect([id, name, pattern.test(name)]).toEqual([id, `ops-history-production-${id}`, true]);
+    }
+  });
+
+  test('ends with a record job that calls record-history.yml after every recording job, whatever happened', () => {
+    expect(record.uses).toBe('threadr/threadr-ops/.github/workflows/record-history.yml@v1');
+    expect(record.if).toBe('always()');
+    expect([record.needs].flat()).toEqual(expect.arrayContaining(recording.map(([id]) => id)));
+  });
 });

@@ -6,6 +6,7 @@ import { runAction } from '../core/run-action.js';
 import { TerminalHost } from '../core/terminal-host.js';
 import { readActionMetadata } from '../core/action-metadata.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
+import type { UpstashEmuState } from '../emulator/upstash.js';
 import { DEMO_COST_CREDENTIALS } from '../emulator/fixtures/cost/months.js';
 import { printProgress } from '../local-runner/progress.js';
 import { readWorkflow, runWorkflow, type StepRecord, type WorkflowRecord } from '../local-runner/workflow.js';
@@ -54,6 +55,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     // Passed as docs/workflows.md and docs/secrets.md tell users to: ids and tokens as repository
     // secrets, what differs per environment as secrets of the GitHub Environment `production`.
     // GitHub drops a job output that contains any of them, and the local runner does too.
+    // The seeded Upstash account and its database: the pipeline backs Redis up before each production deploy.
+    const upstash = emulator.control.extensionState<UpstashEmuState>('upstash');
     const secrets = {
       VERCEL_TOKEN: setup.vercel.token,
       VERCEL_PROJECT_ID: setup.vercel.project.projectId,
@@ -63,6 +66,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       VERCEL_API_URL: emulator.urls.vercel,
       RAILWAY_API_URL: emulator.urls.railwayGraphql,
       THREADR_GITHUB_API_URL: emulator.urls.github,
+      UPSTASH_EMAIL: upstash.accounts[0]?.email ?? '',
+      UPSTASH_API_KEY: upstash.accounts[0]?.apiKey ?? '',
+      UPSTASH_DATABASE: upstash.databases[0]?.database_name ?? '',
+      UPSTASH_API_URL: `${emulator.urls.base}/upstash`,
     };
     const production = { RAILWAY_TOKEN: setup.railway.projectToken, RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId };
     options.write(`Repository secrets: ${Object.keys(secrets).join(', ')}\nEnvironment secrets (production): ${Object.keys(production).join(', ')}\n`);
@@ -94,6 +101,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         onStep: printProgress(options.write, options.print),
       });
       for (const job of record.jobs) for (const warning of job.warnings) options.write(`  ! ${job.id}: ${warning}\n`);
+      for (const job of record.jobs.filter((j) => j.note)) options.write(`  · ${job.id}: ${job.note}\n`);
       const status = record.jobs.find((job) => job.id === 'notify')?.outputs.status ?? 'unknown';
       options.write(`  ⇒ pipeline status: ${status}\n`);
       runs.push({ label, sha, record, status });
@@ -168,6 +176,8 @@ export function renderRecap(runs: DemoRun[], cost: { outputs: Record<string, str
       `| ${run.label} \`${run.sha.slice(0, 7)}\` | ${ran('deploy', (s) => s.outputs.status)} | ${ran('health', (s) => (s.outputs.healthy === 'true' ? 'healthy' : `unhealthy (${s.outputs.failed || 'SLO'})`))}${step('load')?.ran ? `, load ${step('load')!.outputs.passed === 'true' ? 'passed' : 'failed'}` : ''} | ${ran('rollback', (s) => s.outputs.status)} | ${ran('reverify', (s) => (s.outputs.healthy === 'true' ? 'restored' : 'still unhealthy'))} | **${run.status}** |`,
     );
   }
+  const backups = runs.map((run) => run.record.steps.find((s) => s.id === 'backup' && s.ran)?.outputs['backup-id']).filter(Boolean);
+  if (backups.length) lines.push('', `Redis backups taken before the production deploys: ${backups.map((id) => `\`${id}\``).join(', ')}.`);
   lines.push(
     '',
     `Cost check: severity **${cost.outputs.severity ?? 'unknown'}**, today $${cost.outputs['total-today'] ?? '?'}, month to date $${cost.outputs['total-month-to-date'] ?? '?'}, projected $${cost.outputs['projected-month'] ?? '?'}.`,

@@ -18,7 +18,7 @@ const USAGE = `Usage: threadr-ops workflow <file> [--input name=value ...] [--se
   Runs one of our reusable workflows on this machine: its jobs in order (a matrix one combination
   after another), its conditions as GitHub evaluates them, each step of ours with the same code as
   on the runner, run: scripts with bash, artifacts in a folder kept for the run (other steps are
-  listed).
+  listed, as are jobs that call another workflow). Each job has its own empty runner.temp.
   --secret NAME reads the secret from the environment variable NAME, never from the command line.
   --environment-secret staging:RAILWAY_TOKEN=STAGING_RAILWAY_TOKEN gives the GitHub Environment
   'staging' a secret RAILWAY_TOKEN read from the variable STAGING_RAILWAY_TOKEN: jobs that declare
@@ -85,6 +85,7 @@ export async function runWorkflowCommand(argv: string[], io: WorkflowCommandIo):
     onStep: printProgress(io.write, io.print),
   });
   for (const step of record.steps.filter((s) => s.note)) io.write(`  · ${step.job} › ${step.id}: ${step.note}\n`);
+  for (const job of record.jobs.filter((j) => j.note)) io.write(`  · ${job.id}: ${job.note}\n`);
   for (const job of record.jobs) for (const warning of job.warnings) io.write(`  ! ${job.id}: ${warning}\n`);
   io.write(`\nJobs: ${record.jobs.map((job) => `${job.id} ${job.result}`).join(', ')}\n`);
   return record.jobs.some((job) => job.result === 'failure') ? 1 : 0;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -18,9 +18,11 @@ import { runShellStep } from './shell-step.js';
  * combination), `if:` conditions and `${{ }}` inputs evaluated as GitHub does, each step that uses
  * one of our actions run through the same code as on the runner, `run:` scripts with bash, and the
  * artifact actions on a folder that lives as long as the run. Other third-party actions (checkout,
- * cache, SARIF upload) are listed as not run locally. Unlike GitHub, jobs share one workspace and
- * matrix combinations run one after another. This is what the demo runs, so it cannot drift from
- * the workflow.
+ * cache, SARIF upload) are listed as not run locally, and so are jobs that call another workflow
+ * (`uses:`). Each job gets an empty `runner.temp` (RUNNER_TEMP) and its own `github.job`, as on a
+ * fresh runner, and its `env:` is the env context of its steps. Unlike GitHub, jobs share one
+ * workspace and matrix combinations run one after another. This is what the demo runs, so it
+ * cannot drift from the workflow.
  */
 export interface StepRecord {
   /** The job, with its matrix values when it has some: `load (2)`. */
@@ -50,6 +52,8 @@ export interface JobRecord {
   environment?: string;
   /** Its `environment.url`, evaluated when the job ends (unset when it would show a secret). */
   environmentUrl?: string;
+  /** Why a job did not run here (it calls another workflow). */
+  note?: string;
 }
 
 export interface WorkflowRecord {
@@ -155,8 +159,9 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
   const record: WorkflowRecord = { steps: [], jobs: [] };
   const needs: Record<string, Value> = {};
   const workspace = options.workspace ?? process.cwd();
-  const artifactsRoot = mkdtempSync(join(tmpdir(), 'threadr-artifacts-'));
-  const run: RunState = { options, record, workspace, artifacts: new LocalArtifacts(artifactsRoot), cache: options.cacheDir ? new LocalCache(options.cacheDir) : undefined };
+  // Artifacts and each job's runner.temp live as long as the run.
+  const runRoot = mkdtempSync(join(tmpdir(), 'threadr-run-'));
+  const run: RunState = { options, record, workspace, runRoot, jobs: 0, artifacts: new LocalArtifacts(join(runRoot, 'artifacts')), cache: options.cacheDir ? new LocalCache(options.cacheDir) : undefined };
   try {
     for (const jobId of jobOrder(workflow)) {
       const job = workflow.jobs[jobId];
@@ -164,13 +169,15 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
       const needsContext: Record<string, Value> = Object.fromEntries(jobNeeds.map((need) => [need, needs[need]]));
       const allNeedsSucceeded = jobNeeds.every((need) => (needs[need] as { result: string }).result === 'success');
       const status = { success: allNeedsSucceeded, failure: !allNeedsSucceeded };
-      const outer = { inputs, github: options.github, needs: needsContext, vars: {} };
+      const outer = { inputs, github: { ...options.github, job: jobId }, needs: needsContext, vars: {} };
       const environment = environmentOf(job, { contexts: outer, status, workspace });
       const secrets = { ...options.secrets, ...(environment ? options.environments?.[environment]?.secrets : undefined) };
       const base = { ...outer, secrets, env: {}, runner: { os: 'Linux', temp: '' } };
       const jobContext: ExpressionContext = { contexts: base, status, workspace };
       if (job.uses || !condition(job.if, jobContext)) {
-        record.jobs.push({ id: jobId, ran: false, result: 'skipped', outputs: {}, warnings: [], environment });
+        // A called workflow (record-history.yml pushes to a branch) is not run here: listed, as a step of a third-party action is.
+        const note = job.uses && condition(job.if, jobContext) ? `not run locally: calls ${job.uses}` : undefined;
+        record.jobs.push({ id: jobId, ran: false, result: 'skipped', outputs: {}, warnings: [], environment, note });
         needs[jobId] = { result: 'skipped', outputs: {} };
         continue;
       }
@@ -199,7 +206,7 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
       needs[jobId] = { result, outputs };
     }
   } finally {
-    rmSync(artifactsRoot, { recursive: true, force: true });
+    rmSync(runRoot, { recursive: true, force: true });
   }
   return record;
 }
@@ -214,6 +221,10 @@ interface RunState {
   options: RunWorkflowOptions;
   record: WorkflowRecord;
   workspace: string;
+  /** Holds the artifacts and every job's runner.temp. */
+  runRoot: string;
+  /** Jobs started so far (each gets its own runner.temp). */
+  jobs: number;
   artifacts: LocalArtifacts;
   cache?: LocalCache;
 }
@@ -230,6 +241,12 @@ interface StepResult {
 
 async function runJob(label: string, job: WorkflowJob, contexts: Record<string, Value>, run: RunState): Promise<{ failed: boolean; steps: Record<string, Value> }> {
   const { options, record, workspace } = run;
+  // A fresh runner: runner.temp is an empty folder of this job (a matrix combination is a job of its own).
+  const temp = join(run.runRoot, 'runner-temp', String(++run.jobs));
+  mkdirSync(temp, { recursive: true });
+  contexts = { ...contexts, runner: { ...(contexts.runner as Record<string, Value>), temp } };
+  // The job's env: is the env context of its steps (their if:, with: and run:), as on GitHub.
+  contexts = { ...contexts, env: interpolateAll(job.env, { contexts, status: { success: true, failure: false }, workspace }) };
   const steps: Record<string, Value> = {};
   const posts: PostStep[] = [];
   let failed = false;
@@ -285,7 +302,7 @@ function stepRunner(step: WorkflowStep, action: string | undefined, runs: string
   }
   if (step.run !== undefined) {
     return async () => {
-      const env = { ...processEnv(options, workspace), ...interpolateAll(job.env, context), ...interpolateAll(step.env, context) };
+      const env = { ...processEnv(options, workspace, context), ...interpolateAll(job.env, context), ...interpolateAll(step.env, context) };
       const result = await runShellStep(interpolate(step.run!, context), env, workspace, write);
       return { failed: result.exitCode !== 0, outputs: result.outputs, summary: result.summary, detail: `exit code ${result.exitCode}` };
     };
@@ -330,8 +347,15 @@ function interpolateAll(values: Record<string, unknown> | undefined, context: Ex
   return Object.fromEntries(Object.entries(values ?? {}).map(([name, value]) => [name, interpolate(String(value), context)]));
 }
 
-function processEnv(options: RunWorkflowOptions, workspace: string): Record<string, string | undefined> {
-  return { ...options.env, ...githubEnv(options.github), GITHUB_WORKSPACE: workspace, CI: 'true', GITHUB_ACTIONS: 'true' };
+function processEnv(options: RunWorkflowOptions, workspace: string, context: ExpressionContext): Record<string, string | undefined> {
+  return { ...options.env, ...githubEnv(options.github), ...jobEnv(context), GITHUB_WORKSPACE: workspace, CI: 'true', GITHUB_ACTIONS: 'true' };
+}
+
+/** RUNNER_TEMP and GITHUB_JOB of the job a step runs in. */
+function jobEnv(context: ExpressionContext): Record<string, string> {
+  const runner = context.contexts.runner as { temp?: string } | undefined;
+  const github = context.contexts.github as { job?: string } | undefined;
+  return { RUNNER_TEMP: runner?.temp ?? '', GITHUB_JOB: github?.job ?? '' };
 }
 
 class CapturingHost extends TerminalHost {
@@ -349,7 +373,7 @@ async function runStep(action: string, step: WorkflowStep, context: ExpressionCo
   const write = options.write ?? ((text: string) => process.stderr.write(text));
   let summary = '';
   const workspace = options.workspace ?? process.cwd();
-  const host = new CapturingHost(action, values, { ...options.env, ...githubEnv(options.github), GITHUB_WORKSPACE: workspace }, write, (text) => (summary += text), workspace);
+  const host = new CapturingHost(action, values, { ...options.env, ...githubEnv(options.github), ...jobEnv(context), GITHUB_WORKSPACE: workspace }, write, (text) => (summary += text), workspace);
   await runAction(options.actions[action], host);
   host.summary = summary.trim();
   return host;

@@ -70,6 +70,22 @@ const DAY = 86_400_000;
 /** A state is believed until the next record, at most this long: a silent scheduler is not uptime. */
 const MAX_HOLD_MS = 3 * 3_600_000;
 
+/**
+ * What became of the deploys in deploy-pipeline.yml runs, by run id. The deploy action records
+ * `deployed` as soon as the new build is live; verification comes later, in other jobs of the same
+ * run: a rollback record there (`rolled-back`, or any other status: failed) or a failed notify
+ * (the pipeline's verdict) says the deploy was not verified.
+ */
+function pipelineOutcomes(records: OpsRecord[]): Map<string, string> {
+  const outcomes = new Map<string, string>();
+  for (const r of records) {
+    if (!r.run) continue;
+    if (r.action === 'rollback') outcomes.set(r.run, r.figures.status === 'rolled-back' ? 'rolled-back' : 'failed');
+    else if (r.action === 'notify' && r.verdict === 'failure' && !outcomes.has(r.run)) outcomes.set(r.run, 'failed');
+  }
+  return outcomes;
+}
+
 export function dayOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
@@ -111,9 +127,11 @@ export function aggregate(all: OpsRecord[], options: AggregateOptions): SiteData
   }
 
   const deploys = { verified: empty(0), rolledBack: empty(0), failed: empty(0), recent: [] as DeployEntry[] };
+  const outcomes = pipelineOutcomes(records);
   for (const r of records) {
     if (r.action !== 'deploy' && r.action !== 'rollback') continue;
-    const status = r.figures.status ?? (r.verdict === 'success' ? 'deployed' : 'failed');
+    const own = r.figures.status ?? (r.verdict === 'success' ? 'deployed' : 'failed');
+    const status = r.action === 'deploy' && own === 'deployed' ? (outcomes.get(r.run ?? '') ?? own) : own;
     deploys.recent.push({ t: r.t, action: r.action, sha: r.sha, status, run: r.run });
     const i = index.get(r.t.slice(0, 10));
     if (i === undefined || r.action !== 'deploy') continue;
