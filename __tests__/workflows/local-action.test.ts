@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { startEmulator } from '../../src/emulator/index.js';
+import { BASE_AS_OF, COST_CREDENTIALS as C, baseMonth, buildCostMonth } from '../../src/emulator/fixtures/cost/months.js';
 import { Fixture, NEW } from '../deploy/fixture.js';
 import { runLocalAction } from '../harness/local-action.js';
 import { runBundle } from '../harness/runner.js';
@@ -109,6 +111,68 @@ describe('actions under @github/local-action set the outputs the runner harness 
       expect(local.errors).toEqual([]);
       expect(Object.keys(local.outputs).sort()).toEqual(Object.keys(bundle.outputs).sort());
       expect(local.outputs.passed).toBe(bundle.outputs.passed);
+    },
+    SLOW,
+  );
+
+  test(
+    'rollback (to the plan of a deploy, on a fresh emulator each time)',
+    async () => {
+      const rollBack = async (runner: 'bundle' | 'local') => {
+        const own = await Fixture.start();
+        try {
+          const deployed = await runBundle('deploy', { inputs: own.inputs({ ref: NEW }) });
+          expect(deployed.outputs.status).toBe('deployed');
+          const inputs = own.inputs({ 'rollback-plan': deployed.outputs['rollback-plan'], reason: 'local-action test' });
+          return runner === 'bundle' ? (await runBundle('rollback', { inputs })).outputs : (await runLocalAction('rollback', { inputs })).outputs;
+        } finally {
+          await own.stop();
+        }
+      };
+      const bundle = await rollBack('bundle');
+      const local = await rollBack('local');
+      expect(local.status).toBe('rolled-back');
+      expect(Object.keys(local).sort()).toEqual(Object.keys(bundle).sort());
+      for (const name of ['status', 'frontend-deployment-id', 'backend-deployment-id']) expect([name, local[name]]).toEqual([name, bundle[name]]);
+    },
+    SLOW,
+  );
+
+  test(
+    'cost-monitor (a fixture month on the emulator)',
+    async () => {
+      const emu = await startEmulator({ port: 0 });
+      try {
+        emu.control.addVercelTeam(C.vercelTeamId);
+        emu.control.addVercelToken(C.vercelToken, { teams: [C.vercelTeamId] });
+        emu.control.addRailwayAccountToken(C.railwayToken);
+        for (const [name, state] of Object.entries(buildCostMonth(baseMonth()))) Object.assign(emu.control.extensionState(name), state);
+        const base = emu.urls.base;
+        const inputs = {
+          'as-of': BASE_AS_OF,
+          'openai-admin-key': C.openaiAdminKey,
+          'openai-api-url': `${base}/openai`,
+          'railway-token': C.railwayToken,
+          'railway-project-id': C.railwayProjectId,
+          'railway-api-url': emu.urls.railwayGraphql,
+          'vercel-token': C.vercelToken,
+          'vercel-team-id': C.vercelTeamId,
+          'vercel-api-url': emu.urls.vercel,
+          'upstash-email': C.upstashEmail,
+          'upstash-api-key': C.upstashKey,
+          'upstash-api-url': `${base}/upstash`,
+          'upstash-marketplace-databases': 'threadr-kv',
+          'stripe-secret-key': C.stripeKey,
+          'stripe-api-url': `${base}/stripe`,
+        };
+        const bundle = await runBundle('cost-monitor', { inputs });
+        const local = await runLocalAction('cost-monitor', { inputs });
+        expect(local.errors).toEqual([]);
+        expect(local.outputs.severity).toBe('ok');
+        expectSameOutputs(local.outputs, bundle.outputs);
+      } finally {
+        await emu.stop();
+      }
     },
     SLOW,
   );
