@@ -8,8 +8,11 @@ import { appendFileCommand, issueCommand, readInput, writeLine } from './runner-
 /** When @actions/core is loaded: before the action starts, or once its first request has left. */
 export type ToolkitLoading = 'at-start' | 'after-first-request';
 
-/** undici (ours and Node's fetch) publishes here when a request's headers are written to the socket. */
-const REQUEST_SENT = 'undici:client:sendHeaders';
+/**
+ * undici (ours and Node's fetch) publishes here when the headers of a response arrive: the first
+ * request has left and been answered, so the import cannot compete with it for the CPU.
+ */
+const FIRST_ANSWER = 'undici:request:headers';
 
 /**
  * The host on a GitHub runner: a thin adapter over @actions/core (inputs, masks, log, groups,
@@ -95,9 +98,8 @@ export class RunnerHost implements ActionHost {
 
 /**
  * Runs an action on the runner: the whole body of every action's exported `run()`. With
- * 'after-first-request', @actions/core is imported once undici has written the first request's
- * headers (the next turn of the event loop, so the import does not delay that request), or when
- * the summary is written, whichever comes first.
+ * 'after-first-request', @actions/core is imported once the first response's headers have arrived
+ * (on the next turn of the event loop), or when the summary is written, whichever comes first.
  */
 export async function runOnRunner(definition: ActionDefinition, loading: ToolkitLoading = 'at-start'): Promise<void> {
   const host = new RunnerHost(definition.name);
@@ -105,14 +107,14 @@ export async function runOnRunner(definition: ActionDefinition, loading: Toolkit
     await host.loadToolkit();
     return runAction(definition, host);
   }
-  const onRequestSent = (): void => {
-    unsubscribe(REQUEST_SENT, onRequestSent);
+  const onAnswer = (): void => {
+    unsubscribe(FIRST_ANSWER, onAnswer);
     setImmediate(() => void host.loadToolkit());
   };
-  subscribe(REQUEST_SENT, onRequestSent);
+  subscribe(FIRST_ANSWER, onAnswer);
   try {
     await runAction(definition, host);
   } finally {
-    unsubscribe(REQUEST_SENT, onRequestSent);
+    unsubscribe(FIRST_ANSWER, onAnswer);
   }
 }
