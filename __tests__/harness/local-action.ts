@@ -52,7 +52,9 @@ export async function runLocalAction(action: string, options: { inputs?: Record<
   const defaults = Object.fromEntries(Object.entries(actionDefaults(action)).map(([name, value]) => [name, evaluateDefault(value, { GITHUB_TOKEN: 'ghs_harness_token', ...env })]));
   for (const [name, value] of Object.entries({ ...defaults, ...options.inputs })) env[inputEnvName(name)] = value;
   // `npm ls` (which local-action runs to find @actions/core) needs the repository as its cwd.
-  const child = spawn(process.execPath, [TSX, LOCAL_ACTION, join('actions', action), `../../src/${action}/main.ts`, dotenv], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Node 24 under `npm run test:node24` (THREADR_TEST_NODE), as for the bundles.
+  const node = process.env.THREADR_TEST_NODE ?? process.execPath;
+  const child = spawn(node, [TSX, LOCAL_ACTION, join('actions', action), `../../src/${action}/main.ts`, dotenv], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
