@@ -274,13 +274,24 @@ describe('deploy action (bundle) against the emulator', () => {
   it('keeps waiting through an emulator restart in the middle of polling', async () => {
     fx = await Fixture.start();
     fx.control.setCommit(NEW, { vercel: { timing: { readsPerStep: 1, reads: { BUILDING: 6 } } } });
-    const running = deploy({ order: 'frontend-first' });
-    // Wait until the action polls the new frontend deployment, then pull the plug for 400 ms.
-    const polled = () => {
-      const created = fx.control.vercelDeployments(fx.vercel.projectId).find((d) => d.sha === NEW);
-      return created !== undefined && fx.control.requests({ provider: 'vercel', method: 'GET', path: `/v13/deployments/${created.id}` }).length > 0;
+    // A long request timeout: the held poll below is ended by the restart, not by the client.
+    const running = deploy({ order: 'frontend-first', 'request-timeout': '30s' });
+    let finished = false;
+    void running.then(() => (finished = true));
+    const untilSeen = async (what: string, seen: () => boolean) => {
+      while (!seen()) {
+        if (finished) throw new Error(`the deploy finished before ${what}`);
+        await fx.control.sleep(5);
+      }
     };
-    while (!polled()) await fx.control.sleep(5);
+    // Once the new frontend deployment exists, hold its next status read unanswered: the action
+    // is then waiting in the middle of polling for as long as the test needs, however busy the
+    // machine, and the restart cuts that read off (reset) and refuses the next ones.
+    const created = () => fx.control.vercelDeployments(fx.vercel.projectId).find((d) => d.sha === NEW);
+    await untilSeen('its frontend deployment was created', () => created() !== undefined);
+    const poll = `/v13/deployments/${created()!.id}`;
+    fx.control.fault({ provider: 'vercel', method: 'GET', path: poll, fault: { kind: 'hang' } });
+    await untilSeen('a status read was held', () => fx.control.requests({ provider: 'vercel', method: 'GET', path: poll }).some((r) => r.fault === 'hang'));
     await fx.emulator.restart(400);
     const result = await running;
     expect(result.outputs.status).toBe('deployed');

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,6 +139,31 @@ describe('virtual clock', () => {
     await Promise.all([clock.sleep(20_000).then(() => order.push('b')), clock.sleep(10_000).then(() => order.push('a'))]);
     expect(order).toEqual(['a', 'b']);
     expect(clock.now()).toBe(620_000);
+    clock.dispose();
+  });
+});
+
+describe('virtual clock against the timers', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('still wakes a sleeper whose timer fired while the wall clock was a millisecond short', async () => {
+    // Timers run on the monotonic clock, now() on Date.now(), each rounded to whole ms: a 5 ms
+    // timer can fire when Date.now() has moved 4 ms. Such a sleeper must be armed again, or it
+    // sleeps forever (what hung the deploy test's poll loop on a busy machine).
+    jest.useFakeTimers();
+    let wall = 0;
+    const clock = new VirtualClock({ start: 0 }, () => wall);
+    let woke = false;
+    const sleeping = clock.sleep(5).then(() => (woke = true));
+    wall = 4;
+    jest.advanceTimersByTime(5);
+    await Promise.resolve();
+    expect(woke).toBe(false);
+    expect(jest.getTimerCount()).toBe(1);
+    wall = 5;
+    jest.advanceTimersByTime(1);
+    await sleeping;
+    expect(woke).toBe(true);
     clock.dispose();
   });
 });

@@ -35,6 +35,16 @@ describe('health-check bundle, run as the runner runs it', () => {
     expect(result.summary).toContain('| Error rate | 0% | ≤ 5% | ✅ |');
   });
 
+  test('a step-summary file that is missing does not fail a healthy step', async () => {
+    const app = await server((_req, res) => json(res, 200, { status: 'ok' }));
+    const missing = join(mkdtempSync(join(tmpdir(), 'no-summary-')), 'gone', 'summary.md');
+    const result = await runBundle('health-check', { inputs: { ...fast, url: app.url }, env: { GITHUB_STEP_SUMMARY: missing } });
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.healthy).toBe('true');
+    expect(result.warnings).toEqual([expect.stringMatching(/^health-check: job summary not written: Unable to access summary file/)]);
+  });
+
   test('slow target: every check passes but p95 breaks max-p95', async () => {
     const app = await server((_req, res) => void setTimeout(() => json(res, 200, { status: 'ok' }), 250));
     const result = await runBundle('health-check', { inputs: { ...fast, url: app.url, 'max-p95': '100ms' } });

@@ -11,7 +11,8 @@ import { performance } from 'node:perf_hooks';
 import { parse } from 'yaml';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const bundle = join(root, 'dist', 'health-check', 'index.js');
+// THREADR_BENCH_BUNDLE: another build of the health check (say, the previous commit's) to compare.
+const bundle = process.env.THREADR_BENCH_BUNDLE ? resolve(process.env.THREADR_BENCH_BUNDLE) : join(root, 'dist', 'health-check', 'index.js');
 const nodes = [
   ['node 20 (this machine)', process.execPath],
   ['node 24 (the runner)', join(root, 'node_modules', 'node24', 'bin', 'node')],

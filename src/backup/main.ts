@@ -1,3 +1,4 @@
+import { runOnRunner } from '../core/runner-host.js';
 import { mkdirSync } from 'node:fs';
 import { HttpClient } from '../core/http.js';
 import type { ActionDefinition } from '../core/host.js';
@@ -57,3 +58,8 @@ export const definition: ActionDefinition = {
     };
   },
 };
+
+/** The runner's entry (index.ts), and what @github/local-action calls. */
+export async function run(): Promise<void> {
+  await runOnRunner(definition);
+}

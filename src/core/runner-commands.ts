@@ -3,11 +3,10 @@ import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
 
 /**
- * The Actions runner contract (reference §3.3) for what must happen before an action's first
- * request: inputs, masks, log lines, groups, outputs. @actions/core does the same, but importing it
- * evaluates @actions/http-client and a second undici (for OIDC) at start-up, ~85 ms on Node 24:
- * more than half of the health check's 150 ms budget to its first request. The formats below are
- * @actions/core's own (command escaping, heredoc env files with a random delimiter).
+ * The Actions runner contract (reference §3.3) for what the health check does before its first
+ * request, before @actions/core is loaded (runner-host.ts says why): inputs, masks, log lines,
+ * groups, and outputs of a run that ends before any request left. The formats are @actions/core's
+ * own (command escaping, heredoc env files with a random delimiter).
  */
 
 /** `core.getInput(name, { trimWhitespace: false })`: INPUT_<NAME>, spaces as underscores. */

@@ -13,6 +13,7 @@ import { breachJson, costReport, renderCostSummary } from '../cost/report.js';
 import { costOutcome } from '../cost/outcome.js';
 import { PROVIDERS, PROVIDER_NAMES, emptySpend, type CostAdapter, type ProviderSpend } from '../cost/types.js';
 import { getInputs, type CostMonitorInputs, type FailOn } from './inputs.js';
+import { runOnRunner } from '../core/runner-host.js';
 
 export function buildAdapters(settings: CostMonitorInputs, http: HttpClient): { adapters: CostAdapter[]; preset: ProviderSpend[] } {
   const timeoutMs = settings.requestTimeoutMs;
@@ -103,4 +104,9 @@ function logSpend(host: ActionHost, spend: ProviderSpend): void {
   if (spend.status === 'failed') return host.log.warn(`${name}: not read (${spend.requests} requests): ${spend.failure?.message ?? 'failed'}`);
   host.log.info(`${name}: ${spend.status}, ${spend.covered.length} day(s) known, ${spend.requests} request(s)`);
   for (const unread of spend.unread) host.log.info(`${name}: not read: ${unread}`);
+}
+
+/** The action on the runner (and under `@github/local-action`): the bundle's entry calls this. */
+export async function run(): Promise<void> {
+  await runOnRunner(definition);
 }

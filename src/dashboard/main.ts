@@ -1,3 +1,4 @@
+import { runOnRunner } from '../core/runner-host.js';
 import type { ActionDefinition } from '../core/host.js';
 import { HttpClient } from '../core/http.js';
 import { readRecords } from '../ops-history/record.js';
@@ -62,3 +63,8 @@ export const definition: ActionDefinition = {
     return { state: 'success', title: `Dashboard built: ${site.status.status.description}`, key: `dashboard:${settings.environment}` };
   },
 };
+
+/** The runner's entry (index.ts), and what @github/local-action calls. */
+export async function run(): Promise<void> {
+  await runOnRunner(definition);
+}

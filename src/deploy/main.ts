@@ -7,6 +7,7 @@ import { serializePlan } from '../release/plan.js';
 import { deploy, type DeployReport } from './deployer.js';
 import { getInputs } from './inputs.js';
 import { renderDeploySummary } from './summary.js';
+import { runOnRunner } from '../core/runner-host.js';
 
 type DeployOutput = 'status' | 'frontend-url' | 'backend-url' | 'frontend-deployment-id' | 'backend-deployment-id' | 'github-deployment-id' | 'rollback-plan' | 'report';
 
@@ -80,3 +81,8 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
 }
 
 export const definition: ActionDefinition = createDefinition();
+
+/** The action on the runner (and under `@github/local-action`): the bundle's entry calls this. */
+export async function run(): Promise<void> {
+  await runOnRunner(definition);
+}

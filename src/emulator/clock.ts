@@ -116,7 +116,13 @@ export class VirtualClock {
     sleeper.timer = undefined;
     if (this.speedValue <= 0) return;
     const realMs = Math.max(0, (sleeper.due - this.now()) / this.speedValue);
-    sleeper.timer = setTimeout(() => this.wake(), Math.ceil(realMs));
+    sleeper.timer = setTimeout(() => {
+      sleeper.timer = undefined;
+      this.wake();
+      // Timers run on the monotonic clock and now() on Date.now(), each rounded to whole ms, so
+      // this can fire while the sleeper is still a millisecond short: arm it again, never drop it.
+      if (this.sleepers.has(sleeper)) this.arm(sleeper);
+    }, Math.ceil(realMs));
     sleeper.timer.unref?.();
   }
 

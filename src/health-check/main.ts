@@ -9,6 +9,7 @@ import { getInputs, type HealthInputs } from './inputs.js';
 import { renderHealthSummary } from './summary.js';
 import { verifyHealth, type HealthReport } from './verify.js';
 import { MIN_SAFE_VERSION_LENGTH } from './version.js';
+import { runOnRunner } from '../core/runner-host.js';
 
 export function healthOutputs(report: HealthReport): Record<string, string | number | boolean> {
   return {
@@ -31,8 +32,10 @@ export const definition: ActionDefinition = {
     const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-health-check', maxBodyBytes: settings.maxBodyBytes });
     try {
       const report = await verifyHealth(settings, { http, log: host.log, sleep, now: Date.now });
-      for (const [name, value] of Object.entries(healthOutputs(report))) host.setOutput(name, value);
+      // Summary first: on the runner it waits for @actions/core (loaded after the first request,
+      // runner-host.ts), so the outputs and verdict below go through the toolkit.
       await host.writeSummary(renderHealthSummary(report));
+      for (const [name, value] of Object.entries(healthOutputs(report))) host.setOutput(name, value);
       if (settings.incidents) await updateIncidents(host, settings, report, http);
       if (!report.healthy) {
         const why = report.failed.length ? `failed: ${report.failed.join(', ')}` : 'the SLO window did not hold';
@@ -86,4 +89,12 @@ function outcome(settings: HealthInputs, report: HealthReport): Outcome {
     ],
     key: settings.environment,
   };
+}
+
+/**
+ * The action on the runner (and under `@github/local-action`): the bundle's entry calls this.
+ * @actions/core is loaded once the first request has left, for the 150 ms start-up budget.
+ */
+export async function run(): Promise<void> {
+  await runOnRunner(definition, 'after-first-request');
 }

@@ -7,6 +7,7 @@ import { jsonReport, judge, outputs, progressLine, renderSummary } from '../load
 import { mergeResults, type Outcome, outcomeOfRun, readResultFile, writeResultFile } from '../load/result-file.js';
 import { formatMs } from '../load/thresholds.js';
 import { getInputs, type LoadSettings } from './inputs.js';
+import { runOnRunner } from '../core/runner-host.js';
 
 export const definition: ActionDefinition = {
   name: 'load-test',
@@ -70,4 +71,9 @@ async function generate(host: ActionHost, settings: LoadSettings): Promise<Outco
     (signal) => runLoad(plan, { signal, progressEveryMs, onProgress: (progress) => host.log.info(progressLine(progress)) }),
   );
   return outcomeOfRun(result);
+}
+
+/** The action on the runner (and under `@github/local-action`): the bundle's entry calls this. */
+export async function run(): Promise<void> {
+  await runOnRunner(definition);
 }

@@ -7,7 +7,7 @@ import { percentileMs } from './histogram.js';
 import { buildTemplate, type Origin, type RequestSpec, weightWheel } from './request.js';
 import { dealOut, type Share, shardConnections, shardUsers } from './schedule.js';
 import { addTally, decodeTally, emptyTally, errorCount, type Tally } from './tally.js';
-import type { FromWorker, ToWorker, WorkerData } from './worker.js';
+import { isLoadWorker, runLoadWorker, type FromWorker, type ToWorker, type WorkerData } from './worker.js';
 
 /** What to load and how; every field already validated (see src/load-test/inputs.ts). */
 export interface LoadPlan {
@@ -305,3 +305,7 @@ class Collector {
     };
   }
 }
+
+// A worker runs the file this module is in: the action's bundle (whose entry starts the worker),
+// or this module itself when the TypeScript sources run directly (`@github/local-action`).
+if (isLoadWorker()) runLoadWorker();

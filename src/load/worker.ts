@@ -23,7 +23,12 @@ export function isLoadWorker(): boolean {
   return !isMainThread && (workerData as Partial<WorkerData> | undefined)?.threadrLoadWorker === true;
 }
 
+let workerStarted = false;
+
+/** Runs this thread as a load worker; once only, whichever module calls it first. */
 export function runLoadWorker(): void {
+  if (workerStarted) return;
+  workerStarted = true;
   const port = parentPort!;
   const { config } = workerData as WorkerData;
   let generator: Generator | undefined;

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { ActionDefinition } from '../core/host.js';
 import type { Outcome } from './outcome.js';
+import { runOnRunner } from '../core/runner-host.js';
 
 /**
  * The notify action: an Outcome from inputs. Sending it is the shared notifier's job (run-action.ts),
@@ -24,3 +25,8 @@ export const definition: ActionDefinition = {
     return outcome;
   },
 };
+
+/** The action on the runner (and under `@github/local-action`): the bundle's entry calls this. */
+export async function run(): Promise<void> {
+  await runOnRunner(definition);
+}

@@ -1,3 +1,4 @@
+import { runOnRunner } from '../core/runner-host.js';
 import { basename } from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
 import { HttpClient } from '../core/http.js';
@@ -43,3 +44,8 @@ export const definition: ActionDefinition = {
     return { state: 'success', title: `Restore of ${settings.target}: ${report.status}${from}`, key: `restore:${settings.target}` };
   },
 };
+
+/** The runner's entry (index.ts), and what @github/local-action calls. */
+export async function run(): Promise<void> {
+  await runOnRunner(definition);
+}

@@ -1,4 +1,3 @@
-import { runOnRunner } from '../core/runner-host.js';
-import { definition } from './main.js';
+import { run } from './main.js';
 
-await runOnRunner(definition);
+await run();

@@ -6,6 +6,7 @@ import { buildCollaborators, type Overrides } from '../release/collaborators.js'
 import { getInputs } from './inputs.js';
 import { rollback, type RollbackReport } from './rollbacker.js';
 import { renderRollbackSummary } from './summary.js';
+import { runOnRunner } from '../core/runner-host.js';
 
 export function rollbackOutputs(report: RollbackReport): Record<string, string> {
   const of = (name: 'frontend' | 'backend') => report.components.find((component) => component.component === name);
@@ -69,3 +70,8 @@ function rollbackOutcome(report: RollbackReport): Outcome {
 }
 
 export const definition: ActionDefinition = createDefinition();
+
+/** The action on the runner (and under `@github/local-action`): the bundle's entry calls this. */
+export async function run(): Promise<void> {
+  await runOnRunner(definition);
+}

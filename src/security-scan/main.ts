@@ -12,6 +12,7 @@ import { runScan } from '../security/scan.js';
 import { renderSummary, verdictLine } from '../security/summary.js';
 import type { ScanReport } from '../security/types.js';
 import { getInputs } from './inputs.js';
+import { runOnRunner } from '../core/runner-host.js';
 
 function setOutputs(set: (name: string, value: string | number | boolean) => void, report: ScanReport): void {
   set('findings', JSON.stringify(report.findings));
@@ -76,4 +77,9 @@ function scanOutcome(report: ScanReport): Outcome {
       { title: 'Low', value: String(low) },
     ],
   };
+}
+
+/** The action on the runner (and under `@github/local-action`): the bundle's entry calls this. */
+export async function run(): Promise<void> {
+  await runOnRunner(definition);
 }
