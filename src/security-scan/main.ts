@@ -18,7 +18,7 @@ function setOutputs(set: (name: string, value: string | number | boolean) => voi
   set('medium', report.counts.medium);
   set('low', report.counts.low);
   set('passed', report.verdict === 'pass');
-  set('report', JSON.stringify({ verdict: report.verdict, failOn: report.failOn, counts: report.counts, unreachable: report.unreachable, results: report.results, ignored: report.ignored }));
+  set('report', JSON.stringify({ verdict: report.verdict, failOn: report.failOn, counts: report.counts, unreachable: report.unreachable, plainHttp: report.plainHttp, results: report.results, ignored: report.ignored }));
 }
 
 export const definition: ActionDefinition = {
@@ -44,6 +44,7 @@ export const definition: ActionDefinition = {
     }
 
     for (const finding of report.findings) host.log.warn(`[${finding.severity}] ${finding.check} ${finding.url}: ${finding.message}`);
+    if (report.plainHttp.length) host.log.warn(`scanned over plain HTTP: ${report.plainHttp.join(', ')}`);
     for (const result of report.results.filter((r) => r.status === 'untested')) host.log.info(`could not test ${result.check} on ${result.url}: ${result.message}`);
     setOutputs((name, value) => host.setOutput(name, value), report);
 
