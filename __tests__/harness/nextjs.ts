@@ -61,8 +61,10 @@ export function buildKey(variant: NextVariant): string {
   const hash = createHash('sha256');
   hash.update(`next ${nextVersion()}\n${JSON.stringify(variant)}\n`);
   for (const name of fixtureFiles(FIXTURE)) hash.update(`${name}\n`).update(readFileSync(join(FIXTURE, name)));
-  return `${variant.sourceMaps ? 'maps' : 'nomaps'}-${variant.csp}-${hash.digest('hex').slice(0, 16)}`;
+  return `${variantName(variant)}-${hash.digest('hex').slice(0, 16)}`;
 }
+
+const variantName = (variant: NextVariant): string => `${variant.sourceMaps ? 'maps' : 'nomaps'}-${variant.csp}`;
 
 /** The build folder for a variant, building it first unless a build with the same key exists. */
 export function buildNextApp(variant: NextVariant): { dir: string; built: boolean } {
@@ -82,6 +84,11 @@ export function buildNextApp(variant: NextVariant): { dir: string; built: boolea
   } catch {
     // Another worker finished the same build first; theirs is identical.
     rmSync(staging, { recursive: true, force: true });
+  }
+  // Builds of older fixture sources or next versions for this variant are dead weight (~30 MB each).
+  const prefix = `${variantName(variant)}-`;
+  for (const old of readdirSync(CACHE)) {
+    if (old.startsWith(prefix) && !old.includes('.staging-') && join(CACHE, old) !== dir) rmSync(join(CACHE, old), { recursive: true, force: true });
   }
   return { dir, built: true };
 }

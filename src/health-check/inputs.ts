@@ -8,20 +8,30 @@ export interface HealthInputs extends HealthSettings {
   environment: string;
   /** Set when incident issues are on. */
   incidents?: { token: string; apiUrl: string; repository: string };
+  /** Said once in the log: how the inputs were read where that may surprise. */
+  notes: { level: 'info' | 'warn'; text: string }[];
 }
 
 /** Every input, validated before any request. Defaults come from action.yml. */
 export function getInputs(inputs: InputReader): HealthInputs {
   const headers = inputs.headers('headers');
   const urls = inputs.urls('url');
-  const checks = [...checksFromUrls(urls), ...parseChecks(inputs.structured('checks'), urls[0])];
-  if (checks.length === 0) {
+  // With `checks`, `url` is the base their relative URLs resolve against (a Fastify API may
+  // answer 404 at /), not a check of its own; without them, every url is a check.
+  const listed = parseChecks(inputs.structured('checks'), urls[0]);
+  if (listed.length === 0 && urls.length === 0) {
     throw new ConfigurationError('url', 'is empty and no checks are given: set url (such as https://threadr.app/api/health) or checks');
   }
   const suite = inputs.required('suite', 'critical, smoke or full');
   if (!/^[\w-]+$/.test(suite)) throw new ConfigurationError('suite', `must be a tag such as critical or smoke, or full; got '${suite}'`);
+  const notes: HealthInputs['notes'] = [];
+  if (listed.length && urls.length > 1) {
+    notes.push({ level: 'warn', text: `with checks, url is only the base for relative check URLs (${urls[0]}); ${urls.slice(1).join(', ')} is not checked unless listed in checks` });
+  }
+  if (!listed.length && suite !== 'full') notes.push({ level: 'info', text: `suite '${suite}' selects among tagged checks; the url checks have no tags and all run` });
   const settings: HealthInputs = {
-    checks: selectSuite(checks, suite),
+    checks: listed.length ? selectSuite(listed, suite) : checksFromUrls(urls),
+    notes,
     headers,
     expectVersion: inputs.text('expect-version') || undefined,
     timeoutMs: inputs.duration('timeout'),

@@ -24,6 +24,7 @@ export const definition: ActionDefinition = {
   name: 'health-check',
   async run(host) {
     const settings = getInputs(host.inputs);
+    for (const note of settings.notes) host.log[note.level](note.text);
     const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-health-check' });
     try {
       const report = await verifyHealth(settings, { http, log: host.log, sleep, now: Date.now });
