@@ -207,6 +207,13 @@ describe('health-check with checks: url is a base, suite applies to every check'
     expect(report(result.outputs).checks.map((c: { name: string }) => c.name)).toEqual(['/api/health', '/api/version']);
   });
 
+  test('url lines may be named, as the pipeline names frontend and backend', async () => {
+    const app = await api();
+    const result = await runBundle('health-check', { inputs: { ...fast, url: `frontend: ${app.url}/api/health\nbackend: ${app.url}/api/version` } });
+    expect(result.exitCode).toBe(0);
+    expect(report(result.outputs).checks.map((c: { name: string }) => c.name)).toEqual(['frontend', 'backend']);
+  });
+
   test('with checks, more url entries than the base are said to be unchecked', async () => {
     const app = await api();
     const result = await runBundle('health-check', {

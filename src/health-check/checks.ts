@@ -57,7 +57,7 @@ export function nameForUrl(url: URL, clashes = false): string {
  * Checks from the `url` input (used when no `checks` are given): each must answer 2xx. `names`
  * gives them names where the caller knows better (the pipeline's `frontend` and `backend`).
  */
-export function checksFromUrls(urls: URL[], names: readonly string[] = []): CheckSpec[] {
+export function checksFromUrls(urls: URL[], names: readonly (string | undefined)[] = []): CheckSpec[] {
   const plain = urls.map((url) => nameForUrl(url));
   return urls.map((url, index) => ({
     name: names[index] ?? nameForUrl(url, plain.filter((n) => n === plain[index]).length > 1),

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../core/errors.js';
-import type { InputReader } from '../core/inputs.js';
+import { parseHttpUrl, type InputReader } from '../core/inputs.js';
 import { checksFromUrls, parseChecks, selectSuite } from './checks.js';
 import type { HealthSettings } from './verify.js';
 
@@ -15,7 +15,8 @@ export interface HealthInputs extends HealthSettings {
 /** Every input, validated before any request. Defaults come from action.yml. */
 export function getInputs(inputs: InputReader): HealthInputs {
   const headers = inputs.headers('headers');
-  const urls = inputs.urls('url');
+  const named = namedUrls(inputs.lines('url'));
+  const urls = named.map((n) => n.url);
   // With `checks`, `url` is the base their relative URLs resolve against (a Fastify API may
   // answer 404 at /), not a check of its own; without them, every url is a check.
   const listed = parseChecks(inputs.structured('checks'), urls[0]);
@@ -30,7 +31,7 @@ export function getInputs(inputs: InputReader): HealthInputs {
   }
   if (!listed.length && suite !== 'full') notes.push({ level: 'info', text: `suite '${suite}' selects among tagged checks; the url checks have no tags and all run` });
   const settings: HealthInputs = {
-    checks: listed.length ? selectSuite(listed, suite) : checksFromUrls(urls),
+    checks: listed.length ? selectSuite(listed, suite) : checksFromUrls(urls, named.map((n) => n.name)),
     notes,
     headers,
     expectVersion: inputs.text('expect-version') || undefined,
@@ -53,6 +54,17 @@ export function getInputs(inputs: InputReader): HealthInputs {
     };
   }
   return settings;
+}
+
+/**
+ * `url` lines are URLs, optionally named: `frontend: https://threadr.app/api/health` (the pipeline
+ * names its two checks so). A bare URL's colon is never followed by a space, so the forms differ.
+ */
+export function namedUrls(lines: readonly string[]): { name?: string; url: URL }[] {
+  return lines.map((line) => {
+    const match = /^([A-Za-z][\w.-]*):\s+(\S+)$/.exec(line);
+    return match ? { name: match[1], url: parseHttpUrl('url', match[2]) } : { url: parseHttpUrl('url', line) };
+  });
 }
 
 function missing(input: string): never {
