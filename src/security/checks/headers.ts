@@ -51,6 +51,12 @@ export function metaCsp(body: string): string | undefined {
   return undefined;
 }
 
+/** Script elements that precede the CSP <meta> tag, which the policy does not govern. */
+function scriptsBeforeMeta(body: string): number {
+  const meta = /<meta\b[^>]*http-equiv\s*=\s*["']?content-security-policy/i.exec(body);
+  return meta ? (body.slice(0, meta.index).match(/<script\b/gi) ?? []).length : 0;
+}
+
 export function pagePolicy(response: FetchedResponse): PagePolicy | undefined {
   const value = header(response.headers, 'content-security-policy');
   if (value !== undefined) return { source: 'header', value };
@@ -88,8 +94,10 @@ const csp: Check = {
       if (wild.length) problems.push(`${directive} allows wildcard source ${wild.join(' ')}`);
       if (problems.length) return fail(problems.join('; ') + from);
       if (policy.source === 'header') return pass(`${directive} ${sources.join(' ')}`);
+      // Next.js writes its <script src> tags into <head> before a <meta> from the layout.
+      const before = scriptsBeforeMeta(response.body);
       return pass(
-        `${directive} ${sources.join(' ')} from a <meta> tag: enforced, but only for what follows the tag, and it cannot set ${META_IGNORED_DIRECTIVES.join(', ')} (send the policy as a header for those)`,
+        `${directive} ${sources.join(' ')} from a <meta> tag: enforced, but only for what follows the tag${before ? ` (${before} script tag(s) come before it)` : ''}, and it cannot set ${META_IGNORED_DIRECTIVES.join(', ')} (send the policy as a header for those)`,
       );
     }),
 };
