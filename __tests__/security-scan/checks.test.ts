@@ -2,7 +2,7 @@ import { InputReader } from '../../src/core/inputs.js';
 import { CHECKS } from '../../src/security/checks/index.js';
 import { isSessionLike } from '../../src/security/checks/cookies.js';
 import { HSTS_MIN_SECONDS } from '../../src/security/checks/headers.js';
-import { sourceMapReference } from '../../src/security/probes/exposed.js';
+import { sourceMap, sourceMapReference } from '../../src/security/probes/exposed.js';
 import { locationFor } from '../../src/security/sarif.js';
 import { evaluate } from '../../src/security/scan.js';
 import type { Evidence, FetchedResponse, TlsEvidence } from '../../src/security/types.js';
@@ -127,6 +127,18 @@ describe('source map references', () => {
     expect(sourceMapReference(script('x()\n//# sourceMappingURL=a.map', { sourcemap: '/maps/a.js.map' }))).toBe('/maps/a.js.map');
     expect(sourceMapReference(script('x()', { 'x-sourcemap': 'b.map' }))).toBe('b.map');
     expect(sourceMapReference(script('x()'))).toBeUndefined();
+  });
+});
+
+describe('source maps read in part', () => {
+  const partial = (body: string, headers: Record<string, string>) => sourceMap(body, { url: 'https://threadr.app/a.js.map', status: 206, headers, body });
+
+  it('recognises a map from its first bytes and takes the size from Content-Range', () => {
+    const start = '{"version":3,"sources":["turbopack:///[project]/app/counter.jsx","x.ts"],"sourcesContent":["\'use client\';\nimport';
+    expect(partial(start, { 'content-range': 'bytes 0-65535/1234375' })).toBe('a JavaScript source map (1.2 MiB, 2 sources, with their full source text)');
+    expect(partial('{"version":3,"sources":["a.ts", "b.t', { 'content-range': 'bytes 0-65535/90000' })).toBe('a JavaScript source map (88 KiB)');
+    expect(partial('<!doctype html><html>', {})).toBeUndefined();
+    expect(partial('{"version":2,"sources":[]}', {})).toBeUndefined();
   });
 });
 

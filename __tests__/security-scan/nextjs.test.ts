@@ -1,3 +1,5 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { runBundle, type RunResult } from '../harness/runner.js';
 import { startNextApp, type NextApp } from '../harness/nextjs.js';
 
@@ -61,6 +63,16 @@ describe('security-scan of a Next.js build with productionBrowserSourceMaps and 
     const scripts = (await (await fetch(`${withMaps.url}/`)).text()).match(/\/_next\/static\/chunks\/[^"]+\.js/g) ?? [];
     expect(urls.some((url) => !scripts.some((script) => url.endsWith(`${script}.map`)))).toBe(true);
     expect(exposed[0].fix).toMatch(/productionBrowserSourceMaps/);
+    // Every map a loaded script names is listed, the two over 1 MiB (read by a Range request) too.
+    const expected = new Set<string>();
+    for (const script of new Set(scripts)) {
+      const body = readFileSync(join(withMaps.dir, '.next', script.replace(/^\/_next\//, '')), 'utf8');
+      const reference = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(body)?.[1];
+      if (reference) expected.add(new URL(reference, `${withMaps.url}${script}`).toString());
+    }
+    expect(new Set(urls)).toEqual(expected);
+    const sizes = [...expected].map((url) => statSync(join(withMaps.dir, '.next', new URL(url).pathname.replace(/^\/_next\//, ''))).size);
+    expect(sizes.some((size) => size > 1024 * 1024)).toBe(true);
   });
 
   it('judges the <meta> CSP: no unsafe-inline passes, with what a meta tag cannot do', () => {

@@ -29,18 +29,61 @@ export const BUILTIN_PATHS: readonly { path: string; signature: Signature }[] = 
   { path: '/server-status', signature: (body) => (/Apache Server Status/i.test(body) ? 'the Apache status page' : undefined) },
 ];
 
-const sourceMap: Signature = (body) => {
+/**
+ * Source maps are read in part (a Range request): the start says what the file is, and a map of
+ * a big bundle (Turbopack's run past 1 MB) must not trip the scan's body cap. Servers that ignore
+ * Range send the whole map, which is parsed in full.
+ */
+export const SOURCE_MAP_RANGE = 'bytes=0-65535';
+
+export const sourceMap: Signature = (body, response) => {
+  const total = /\/(\d+)\s*$/.exec(header(response.headers, 'content-range') ?? '')?.[1];
+  const size = Number(total ?? Buffer.byteLength(body));
+  const sizeText = size >= 1024 * 1024 ? `${(size / (1024 * 1024)).toFixed(1)} MiB` : `${Math.max(1, Math.round(size / 1024))} KiB`;
+  // An XSSI guard `)]}'` may precede the JSON.
+  const json = body.replace(/^\)\]\}'[^\n]*\n/, '');
+  let map: { version?: unknown; mappings?: unknown; sources?: unknown[]; sourcesContent?: unknown[] } | undefined;
   try {
-    const map = JSON.parse(body) as { mappings?: unknown; sources?: unknown[]; sourcesContent?: unknown[] };
-    if (typeof map.mappings === 'string' && Array.isArray(map.sources)) {
-      const withSource = Array.isArray(map.sourcesContent) ? map.sourcesContent.filter((c) => typeof c === 'string').length : 0;
-      return `a JavaScript source map (${map.sources.length} sources${withSource ? `, ${withSource} with their full source text` : ''})`;
-    }
+    map = JSON.parse(json) as typeof map;
   } catch {
-    // Not JSON: not a source map.
+    // Partial (206) or not JSON: judged by its start below.
+  }
+  if (map) {
+    if (typeof map.mappings !== 'string' || !Array.isArray(map.sources)) return undefined;
+    const withSource = Array.isArray(map.sourcesContent) ? map.sourcesContent.filter((c) => typeof c === 'string').length : 0;
+    return `a JavaScript source map (${sizeText}, ${map.sources.length} sources${withSource ? `, ${withSource} with their full source text` : ''})`;
+  }
+  if (!/^\s*\{\s*"version"\s*:\s*3\s*,/.test(json) || !/"(sources|sections)"\s*:\s*\[/.test(json)) return undefined;
+  const list = jsonArrayAfter(json, /"sources"\s*:\s*\[/);
+  const count = list ? `, ${list.length} sources` : '';
+  const content = /"sourcesContent"\s*:\s*\[\s*"/.test(json) ? ', with their full source text' : '';
+  return `a JavaScript source map (${sizeText}${count}${content})`;
+};
+
+/** The JSON array that starts where `key` ends (`"sources": [`), or undefined when the text ends inside it. */
+function jsonArrayAfter(text: string, key: RegExp): unknown[] | undefined {
+  const match = key.exec(text);
+  if (!match) return undefined;
+  const start = match.index + match[0].length - 1;
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[') depth++;
+    else if (c === ']' && --depth === 0) {
+      try {
+        return JSON.parse(text.slice(start, i + 1)) as unknown[];
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
-};
+}
 
 /**
  * Same-origin scripts of the scanned pages; each is read for the source map it references. A
@@ -135,7 +178,7 @@ export async function probeExposed(fetcher: Fetcher, origin: string, pages: read
       return { path, url, kind, referencedBy, status: 200, exposedBecause: 'the script embeds its source map inline (a data: URL)' };
     }
     try {
-      const response = await fetcher.get(url, {}, 'GET', false);
+      const response = await fetcher.get(url, kind === 'source-map' ? { range: SOURCE_MAP_RANGE } : {}, 'GET', false);
       const ok = response.status >= 200 && response.status < 300;
       return { path, url, kind, referencedBy, status: response.status, exposedBecause: ok ? target.signature(response.body, response) : undefined };
     } catch (error) {
