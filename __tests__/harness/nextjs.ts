@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT } from './runner.js';
 
@@ -9,10 +9,10 @@ import { ROOT } from './runner.js';
  * __tests__/fixtures/nextjs-app, built with the `next` dev dependency (`next build`, Turbopack,
  * offline) and served by `next start` on 127.0.0.1, port 0.
  *
- * A build costs about 10 s of one core here, so each variant is built once and kept under
- * .tmp/nextjs-fixture/<key>, the key hashing the fixture's files, the next version and the
- * variant; a changed fixture or a Next upgrade gets a fresh build. Two jest workers wanting the
- * same variant at once both build into private staging folders and the first rename wins.
+ * A build costs about 10 s of one core here (30 s wall on a loaded machine), so each variant is
+ * built once and kept under .tmp/nextjs-fixture/<key>, the key hashing the fixture's files, the
+ * next version and the variant; a changed fixture or a Next upgrade gets a fresh build. Two jest
+ * workers wanting the same variant share one build.
  */
 
 export interface NextVariant {
@@ -66,10 +66,64 @@ export function buildKey(variant: NextVariant): string {
 
 const variantName = (variant: NextVariant): string => `${variant.sourceMaps ? 'maps' : 'nomaps'}-${variant.csp}`;
 
-/** The build folder for a variant, building it first unless a build with the same key exists. */
-export function buildNextApp(variant: NextVariant): { dir: string; built: boolean } {
+/**
+ * The build folder for a variant: built here, or awaited while another jest worker builds the
+ * same one (a lock folder, created atomically, says who builds; a dead builder's lock is taken
+ * over). The build goes to a staging folder renamed into place, so a crash leaves no half build.
+ */
+export async function buildNextApp(variant: NextVariant): Promise<{ dir: string; built: boolean }> {
   const dir = join(CACHE, buildKey(variant));
-  if (existsSync(join(dir, '.next', 'BUILD_ID'))) return { dir, built: false };
+  const lock = `${dir}.lock`;
+  mkdirSync(CACHE, { recursive: true });
+  for (;;) {
+    if (existsSync(join(dir, '.next', 'BUILD_ID'))) return { dir, built: false };
+    try {
+      mkdirSync(lock);
+    } catch {
+      if (builderAlive(lock)) await lockReleased(lock);
+      else rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    try {
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      build(variant, dir);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+    return { dir, built: true };
+  }
+}
+
+function builderAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    return true; // Just created; the pid follows.
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves when the lock folder is gone: watched, not polled. */
+function lockReleased(lock: string): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watch(CACHE, () => {
+      if (!existsSync(lock)) done();
+    });
+    const done = () => {
+      watcher.close();
+      resolve();
+    };
+    if (!existsSync(lock)) done();
+  });
+}
+
+function build(variant: NextVariant, dir: string): void {
   const staging = `${dir}.staging-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
@@ -79,23 +133,18 @@ export function buildNextApp(variant: NextVariant): { dir: string; built: boolea
     rmSync(staging, { recursive: true, force: true });
     throw new Error(`next build failed in ${relative(ROOT, staging)} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
   }
-  try {
-    renameSync(staging, dir);
-  } catch {
-    // Another worker finished the same build first; theirs is identical.
-    rmSync(staging, { recursive: true, force: true });
-  }
+  rmSync(dir, { recursive: true, force: true }); // a leftover without BUILD_ID
+  renameSync(staging, dir);
   // Builds of older fixture sources or next versions for this variant are dead weight (~30 MB each).
   const prefix = `${variantName(variant)}-`;
   for (const old of readdirSync(CACHE)) {
-    if (old.startsWith(prefix) && !old.includes('.staging-') && join(CACHE, old) !== dir) rmSync(join(CACHE, old), { recursive: true, force: true });
+    if (old.startsWith(prefix) && !/\.(staging-\d+|lock)$/.test(old) && join(CACHE, old) !== dir) rmSync(join(CACHE, old), { recursive: true, force: true });
   }
-  return { dir, built: true };
 }
 
 /** `next start` on 127.0.0.1 and a free port; resolves once it prints the address it listens on. */
 export async function startNextApp(variant: NextVariant, env: Record<string, string> = {}): Promise<NextApp> {
-  const { dir } = buildNextApp(variant);
+  const { dir } = await buildNextApp(variant);
   const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', '0'], {
     cwd: dir,
     env: nextEnv(variant, env),
