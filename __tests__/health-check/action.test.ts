@@ -214,13 +214,25 @@ describe('health-check with checks: url is a base, suite applies to every check'
     expect(report(result.outputs).checks.map((c: { name: string }) => c.name)).toEqual(['frontend', 'backend']);
   });
 
+  test('with checks, named url lines stay checks whatever the suite (the pipeline adds its own)', async () => {
+    const app = await api();
+    const checks = JSON.stringify([{ name: 'version', url: '/api/version', tags: ['smoke'] }]);
+    const result = await runBundle('health-check', {
+      inputs: { ...fast, url: `frontend: ${app.url}/api/health\nbackend: ${app.url}/api/version`, checks, suite: 'critical' },
+    });
+    expect(result.exitCode).toBe(0);
+    // 'version' is not in the critical suite; frontend and backend are the workflow's own checks.
+    expect(report(result.outputs).checks.map((c: { name: string }) => c.name)).toEqual(['frontend', 'backend']);
+    expect(result.warnings).toEqual([]);
+  });
+
   test('with checks, more url entries than the base are said to be unchecked', async () => {
     const app = await api();
     const result = await runBundle('health-check', {
       inputs: { ...fast, url: `${app.url}\n${app.url}/api/version`, checks: '- url: /api/health' },
     });
     expect(result.exitCode).toBe(0);
-    expect(result.warnings.join('\n')).toContain(`url is only the base for relative check URLs (${app.url}/); ${app.url}/api/version is not checked unless listed in checks`);
+    expect(result.warnings.join('\n')).toContain(`url is only the base for relative check URLs (${app.url}/); ${app.url}/api/version is not checked unless listed in checks or named (name: URL)`);
   });
 });
 

@@ -18,7 +18,7 @@ export function getInputs(inputs: InputReader): HealthInputs {
   const named = namedUrls(inputs.lines('url'));
   const urls = named.map((n) => n.url);
   // With `checks`, `url` is the base their relative URLs resolve against (a Fastify API may
-  // answer 404 at /), not a check of its own; without them, every url is a check.
+  // answer 404 at /), not a check of its own unless named; without them, every url is a check.
   const listed = parseChecks(inputs.structured('checks'), urls[0]);
   if (listed.length === 0 && urls.length === 0) {
     throw new ConfigurationError('url', 'is empty and no checks are given: set url (such as https://threadr.app/api/health) or checks');
@@ -26,12 +26,24 @@ export function getInputs(inputs: InputReader): HealthInputs {
   const suite = inputs.required('suite', 'critical, smoke or full');
   if (!/^[\w-]+$/.test(suite)) throw new ConfigurationError('suite', `must be a tag such as critical or smoke, or full; got '${suite}'`);
   const notes: HealthInputs['notes'] = [];
-  if (listed.length && urls.length > 1) {
-    notes.push({ level: 'warn', text: `with checks, url is only the base for relative check URLs (${urls[0]}); ${urls.slice(1).join(', ')} is not checked unless listed in checks` });
+  let checks = checksFromUrls(urls, named.map((n) => n.name));
+  if (listed.length) {
+    // A named url line is a check someone listed (the pipeline's frontend and backend); a bare one
+    // is only the base. Named lines run whatever the suite, as the checks the workflow itself adds.
+    const own = checks.filter((_check, index) => named[index].name !== undefined);
+    const bare = named.filter((n) => n.name === undefined).map((n) => n.url);
+    const unchecked = bare.filter((url) => url !== urls[0]);
+    if (unchecked.length) {
+      notes.push({ level: 'warn', text: `with checks, url is only the base for relative check URLs (${urls[0]}); ${unchecked.join(', ')} is not checked unless listed in checks or named (name: URL)` });
+    }
+    const clash = own.find((check) => listed.some((l) => l.name === check.name));
+    if (clash) throw new ConfigurationError('checks', `repeats the name '${clash.name}' of a url line; names must be unique`);
+    checks = [...own, ...selectSuite(listed, suite, own.length > 0)];
+  } else if (suite !== 'full') {
+    notes.push({ level: 'info', text: `suite '${suite}' selects among tagged checks; the url checks have no tags and all run` });
   }
-  if (!listed.length && suite !== 'full') notes.push({ level: 'info', text: `suite '${suite}' selects among tagged checks; the url checks have no tags and all run` });
   const settings: HealthInputs = {
-    checks: listed.length ? selectSuite(listed, suite) : checksFromUrls(urls, named.map((n) => n.name)),
+    checks,
     notes,
     headers,
     expectVersion: inputs.text('expect-version') || undefined,
