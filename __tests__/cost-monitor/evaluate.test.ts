@@ -110,12 +110,35 @@ describe('evaluateCosts', () => {
     expect(result.severity).toBe('warning');
   });
 
-  it('no complete day yet: the projection extrapolates today', () => {
-    const firstDay = costWindow(Date.parse('2026-03-01T06:00:00Z'));
-    const s = spend('openai', () => 5, { days: ['2026-03-01'] });
+  it('no complete day yet: a partial day is not extrapolated, and the report says so', () => {
+    // The case: $0.40 by 02:26 UTC on the 1st was "on course for $122.19".
+    const firstDay = costWindow(Date.parse('2026-03-01T02:26:00Z'));
+    const s = spend('openai', () => 0.4, { days: ['2026-03-01'] });
     const result = evaluateCosts([s], { window: firstDay, limits: SEED });
-    // $5 in 6 hours → $20/day; 30.75 days remain → 5 + 615
-    expect(money(result.providers[0].projectedMonth)).toBe('620.00');
+    expect(result.providers[0].projectedMonth).toBeUndefined();
+    expect(result.total.projectedMonth).toBeUndefined();
+    expect(result.providers[0].projectionBasis).toBe('no complete UTC day read yet, so no projection (a partial day is not extrapolated)');
+    expect(renderCostSummary(result)).toContain('Projection: no complete UTC day read yet');
+  });
+
+  it('at 02:00 UTC with one complete day of $30: about $30 × the days of the month', () => {
+    const early = costWindow(Date.parse('2026-03-02T02:00:00Z'));
+    const s = spend('openai', (d) => (d === '2026-03-01' ? 30 : 0.4), { days: ['2026-03-01', '2026-03-02'] });
+    const result = evaluateCosts([s], { window: early, limits: SEED });
+    const projected = result.providers[0].projectedMonth! / 1e6;
+    // 30 + 0.40 today + 30 × (29 days and 22 hours left) = 927.90; 31 × 30 = 930.
+    expect(projected).toBeCloseTo(927.9, 2);
+    expect(Math.abs(projected - 30 * 31) / (30 * 31)).toBeLessThan(0.01);
+    expect(result.providers[0].projectionBasis).toBe('month to date plus the mean of the last 1 complete day(s) for the rest of the month');
+  });
+
+  it('the total names a provider it cannot project yet', () => {
+    const early = costWindow(Date.parse('2026-03-02T02:00:00Z'));
+    const result = evaluateCosts(
+      [spend('openai', () => 30, { days: ['2026-03-01', '2026-03-02'] }), spend('stripe', () => 1, { days: ['2026-03-02'] })],
+      { window: early, limits: SEED },
+    );
+    expect(result.total.projectionBasis).toMatch(/without Stripe \(no complete day yet\)$/);
   });
 
   it('median', () => {

@@ -103,6 +103,34 @@ describe('CLI entry', () => {
     expect(await running).toBe(0);
   });
 
+  it('lists every credential it accepts in its banner, OpenAI, Stripe and Upstash too', async () => {
+    let stop: () => void = () => undefined;
+    const untilStopped = new Promise<void>((resolve) => (stop = resolve));
+    let printed: (text: string) => void = () => undefined;
+    const banner = new Promise<string>((resolve) => (printed = resolve));
+    const running = runEmulatorCli([], { write: (text) => printed(text), untilStopped });
+    const text = await banner;
+    try {
+      const value = (name: string) => new RegExp(`\\b${name}=(\\S+)`).exec(text)?.[1] ?? '';
+      const base = /OpenAI API\s+(\S+)\/openai/.exec(text)?.[1] ?? '';
+      expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+      const start = Math.floor(Date.now() / 1000) - 86_400;
+      // Each printed credential is accepted by its fake; a wrong one is refused, so the check has teeth.
+      expect((await call(`${base}/openai/v1/organization/costs?start_time=${start}`, { headers: bearer(value('OPENAI_ADMIN_KEY')) })).status).toBe(200);
+      expect((await call(`${base}/openai/v1/organization/costs?start_time=${start}`, { headers: bearer('sk-admin-wrong') })).status).toBe(401);
+      expect((await call(`${base}/stripe/v1/balance_transactions`, { headers: bearer(value('STRIPE_SECRET_KEY')) })).status).toBe(200);
+      expect((await call(`${base}/stripe/v1/balance_transactions`, { headers: bearer('sk_test_wrong') })).status).toBe(401);
+      expect((await call(`${base}/upstash/v2/redis/databases`, { headers: basic(value('UPSTASH_EMAIL'), value('UPSTASH_API_KEY')) })).status).toBe(200);
+      expect((await call(`${base}/upstash/v2/redis/databases`, { headers: basic(value('UPSTASH_EMAIL'), 'wrong') })).status).toBe(401);
+      expect(text).toMatch(/VERCEL_TOKEN=vercel_demo_token/);
+      expect(text).toMatch(/RAILWAY_API_TOKEN=railway_demo_account_token/);
+    } finally {
+      stop();
+    }
+    expect(await running).toBe(0);
+  });
+
   it('rejects unknown options with exit code 2', async () => {
     let output = '';
     expect(await runEmulatorCli(['--bogus'], { write: (text) => (output += text) })).toBe(2);

@@ -31,7 +31,7 @@ describe('health-check bundle, run as the runner runs it', () => {
     expect(Number(result.outputs['p95-ms'])).toBeGreaterThan(0);
     expect(report(result.outputs).checks[0].attempts).toHaveLength(1);
     expect(result.summary).toMatch(/^## Health check — ✅ Healthy: 1 check\(s\) passed/);
-    expect(result.summary).toContain(`| 127.0.0.1:${app.port}/api/health | ✅ pass | 200 |`);
+    expect(result.summary).toContain(`| /api/health | ✅ pass | 200 |`);
     expect(result.summary).toContain('| Error rate | 0% | ≤ 5% | ✅ |');
   });
 
@@ -116,7 +116,8 @@ describe('health-check bundle, run as the runner runs it', () => {
     const result = await runBundle('health-check', { inputs: { ...fast, url: app.url } });
     expect(result.exitCode).toBe(1);
     expect(app.requests).toHaveLength(1);
-    expect(result.outputs.failed).toBe(`127.0.0.1:${app.port}`);
+    // A root URL is named by its host name; a port says nothing to a person.
+    expect(result.outputs.failed).toBe("127.0.0.1");
     expect(result.summary).toContain('HTTP 404, expected 200-299');
   });
 
@@ -177,10 +178,71 @@ describe('health-check bundle, run as the runner runs it', () => {
     });
     expect(ok.exitCode).toBe(0);
     const names = report(ok.outputs).checks.map((c: { name: string }) => c.name);
-    expect(names).toEqual([`127.0.0.1:${app.port}`, 'api', 'home']);
+    // url is the base of the relative checks, not a check of its own.
+    expect(names).toEqual(['api', 'home']);
     expect(ok.masks).toContain('s3cr3t-bypass');
     expect(ok.stdout.replace(/::add-mask::.*/g, '')).not.toContain('s3cr3t-bypass');
     expect(ok.outputs.report).not.toContain('s3cr3t-bypass');
+  });
+});
+
+describe('health-check with checks: url is a base, suite applies to every check', () => {
+  // An API like the issue's Fastify one: nothing at /, health and version under /api.
+  const api = () =>
+    server((req, res) => {
+      if (req.url === '/api/health') return json(res, 200, { status: 'ok' });
+      if (req.url === '/api/version') return json(res, 200, { version: SHA });
+      return json(res, 404, { message: `Route GET:${req.url} not found` });
+    });
+
+  test('a base url whose / answers 404 is healthy when every listed check passes', async () => {
+    const app = await api();
+    const checks = JSON.stringify([
+      { name: 'health', url: '/api/health', 'expect-json': { status: 'ok' }, tags: ['critical'] },
+      { url: '/api/version', 'expect-body': SHA, tags: ['critical'] },
+      { name: 'missing', url: '/api/missing', tags: ['smoke'] },
+    ]);
+    const result = await runBundle('health-check', { inputs: { ...fast, url: app.url, checks, suite: 'critical' } });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.healthy).toBe('true');
+    // The base is not probed, the smoke-only check is left out, and an unnamed check is named by its path.
+    expect(report(result.outputs).checks.map((c: { name: string }) => c.name)).toEqual(['health', '/api/version']);
+    expect(app.requests.some((r) => r.url === '/')).toBe(false);
+  });
+
+  test('checks from plain URLs are named by their path, not host and port', async () => {
+    const app = await api();
+    const result = await runBundle('health-check', { inputs: { ...fast, url: `${app.url}/api/health\n${app.url}/api/version` } });
+    expect(result.exitCode).toBe(0);
+    expect(report(result.outputs).checks.map((c: { name: string }) => c.name)).toEqual(['/api/health', '/api/version']);
+  });
+
+  test('url lines may be named, as the pipeline names frontend and backend', async () => {
+    const app = await api();
+    const result = await runBundle('health-check', { inputs: { ...fast, url: `frontend: ${app.url}/api/health\nbackend: ${app.url}/api/version` } });
+    expect(result.exitCode).toBe(0);
+    expect(report(result.outputs).checks.map((c: { name: string }) => c.name)).toEqual(['frontend', 'backend']);
+  });
+
+  test('with checks, named url lines stay checks whatever the suite (the pipeline adds its own)', async () => {
+    const app = await api();
+    const checks = JSON.stringify([{ name: 'version', url: '/api/version', tags: ['smoke'] }]);
+    const result = await runBundle('health-check', {
+      inputs: { ...fast, url: `frontend: ${app.url}/api/health\nbackend: ${app.url}/api/version`, checks, suite: 'critical' },
+    });
+    expect(result.exitCode).toBe(0);
+    // 'version' is not in the critical suite; frontend and backend are the workflow's own checks.
+    expect(report(result.outputs).checks.map((c: { name: string }) => c.name)).toEqual(['frontend', 'backend']);
+    expect(result.warnings).toEqual([]);
+  });
+
+  test('with checks, more url entries than the base are said to be unchecked', async () => {
+    const app = await api();
+    const result = await runBundle('health-check', {
+      inputs: { ...fast, url: `${app.url}\n${app.url}/api/version`, checks: '- url: /api/health' },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.warnings.join('\n')).toContain(`url is only the base for relative check URLs (${app.url}/); ${app.url}/api/version is not checked unless listed in checks or named (name: URL)`);
   });
 });
 

@@ -2,6 +2,7 @@ import { InputReader } from '../../src/core/inputs.js';
 import { CHECKS } from '../../src/security/checks/index.js';
 import { isSessionLike } from '../../src/security/checks/cookies.js';
 import { HSTS_MIN_SECONDS } from '../../src/security/checks/headers.js';
+import { sourceMap, sourceMapReference } from '../../src/security/probes/exposed.js';
 import { locationFor } from '../../src/security/sarif.js';
 import { evaluate } from '../../src/security/scan.js';
 import type { Evidence, FetchedResponse, TlsEvidence } from '../../src/security/types.js';
@@ -36,9 +37,36 @@ describe('header checks', () => {
     expect(run('frame-protection', page({ 'x-frame-options': 'ALLOW-FROM https://x' }))[0]).toMatch(/^fail: X-Frame-Options is 'ALLOW-FROM/);
   });
 
-  it('flags versions, not product names, in Server', () => {
+  it('flags versions, not product names, in Server, and any X-Powered-By', () => {
     expect(run('server-disclosure', page({ server: 'Vercel' }))[0]).toMatch(/^pass/);
     expect(run('server-disclosure', page({ 'x-powered-by': 'Next.js 14.2.3' }))[0]).toMatch(/^fail/);
+    expect(run('server-disclosure', page({ 'x-powered-by': 'Next.js' }))).toEqual(['fail: software disclosed in x-powered-by: Next.js']);
+  });
+
+  it('reads a CSP from a <meta> tag (entities decoded) when no header sets one, the header winning', () => {
+    const meta = (policy: string, headers: Record<string, string> = {}) => {
+      const evidence = page({ 'content-type': 'text/html; charset=utf-8', ...headers });
+      evidence.pages[0].final!.body = `<html><head><meta http-equiv="Content-Security-Policy" content="${policy}"/></head></html>`;
+      return evidence;
+    };
+    expect(run('csp', meta('script-src &#x27;self&#x27;'))[0]).toMatch(/^pass: script-src 'self' from a <meta> tag/);
+    expect(run('csp', meta("script-src 'self' 'unsafe-inline'"))).toEqual(["fail: script-src allows 'unsafe-inline' (in a <meta> tag)"]);
+    expect(run('csp', meta("script-src 'self' 'unsafe-inline'", { 'content-security-policy': "script-src 'self'" }))).toEqual(["pass: script-src 'self'"]);
+    // frame-ancestors in a meta policy is ignored by browsers.
+    expect(run('frame-protection', meta("frame-ancestors 'none'"))[0]).toMatch(/^fail: .*<meta> tag, which cannot set frame-ancestors \(browsers ignore the one it has\)/);
+  });
+
+  it('treats a missing Referrer-Policy as informational: browsers default to strict-origin-when-cross-origin', () => {
+    expect(run('referrer-policy', page({}))[0]).toMatch(/^info: no Referrer-Policy header; browsers default to strict-origin-when-cross-origin/);
+    expect(evaluate(CHECKS.filter((c) => c.id === 'referrer-policy'), page({}), { ignore: new Map(), failOn: 'low' }).findings).toEqual([]);
+  });
+
+  it('gives Next.js fix texts when the page is served by Next.js', () => {
+    const fixes = (headers: Record<string, string>) => evaluate(CHECKS.filter((c) => c.id === 'server-disclosure'), page(headers), { ignore: new Map(), failOn: 'low' }).findings.map((f) => f.fix);
+    const nextjs = page({ 'x-powered-by': 'Next.js' });
+    nextjs.framework = 'nextjs';
+    expect(evaluate(CHECKS.filter((c) => c.id === 'server-disclosure'), nextjs, { ignore: new Map(), failOn: 'low' }).findings[0].fix).toMatch(/poweredByHeader: false/);
+    expect(fixes({ 'x-powered-by': 'Express' })[0]).toMatch(/app\.disable/);
   });
 });
 
@@ -71,6 +99,46 @@ describe('transport checks', () => {
     const at = (days: number) => run('tls-expiry', tls({ cert: { subject: 'a', issuer: 'b', validFrom: '', validTo: 'x', msLeft: days * 86_400_000 } }))[0];
     expect(at(14)).toMatch(/^fail/);
     expect(at(14.1)).toMatch(/^pass/);
+  });
+});
+
+describe('CORS calibration', () => {
+  const cors = (allowOrigin: string, allowCredentials?: string): Evidence => ({
+    ...page({}),
+    hasApi: true,
+    cors: { url: 'https://api.threadr.app/', foreignOrigin: 'https://evil.example', responses: [{ method: 'GET', status: 200, allowOrigin, allowCredentials }] },
+  });
+  const findings = (evidence: Evidence) =>
+    evaluate(CHECKS.filter((c) => c.group === 'cors'), evidence, { ignore: new Map(), failOn: 'low' }).findings.map((f) => `${f.check} ${f.severity}`);
+
+  it('rates * with credentials low (browsers refuse it), a reflected origin high with credentials and low without', () => {
+    expect(findings(cors('*', 'true'))).toEqual(['cors-wildcard-credentials low']);
+    expect(findings(cors('https://evil.example', 'true'))).toEqual(['cors-reflect-origin high']);
+    expect(findings(cors('https://evil.example'))).toEqual(['cors-reflect-origin low']);
+  });
+});
+
+describe('source map references', () => {
+  const script = (body: string, headers: Record<string, string> = {}) => ({ url: 'https://threadr.app/_next/static/chunks/a.js', status: 200, headers, body });
+
+  it('takes the SourceMap header first, else the last sourceMappingURL comment', () => {
+    expect(sourceMapReference(script('x()\n//# sourceMappingURL=43oj37wmxtpy1.js.map'))).toBe('43oj37wmxtpy1.js.map');
+    expect(sourceMapReference(script('//# sourceMappingURL=old.map\nx()\n//# sourceMappingURL=new.map'))).toBe('new.map');
+    expect(sourceMapReference(script('x()\n//# sourceMappingURL=a.map', { sourcemap: '/maps/a.js.map' }))).toBe('/maps/a.js.map');
+    expect(sourceMapReference(script('x()', { 'x-sourcemap': 'b.map' }))).toBe('b.map');
+    expect(sourceMapReference(script('x()'))).toBeUndefined();
+  });
+});
+
+describe('source maps read in part', () => {
+  const partial = (body: string, headers: Record<string, string>) => sourceMap(body, { url: 'https://threadr.app/a.js.map', status: 206, headers, body });
+
+  it('recognises a map from its first bytes and takes the size from Content-Range', () => {
+    const start = '{"version":3,"sources":["turbopack:///[project]/app/counter.jsx","x.ts"],"sourcesContent":["\'use client\';\nimport';
+    expect(partial(start, { 'content-range': 'bytes 0-65535/1234375' })).toBe('a JavaScript source map (1.2 MiB, 2 sources, with their full source text)');
+    expect(partial('{"version":3,"sources":["a.ts", "b.t', { 'content-range': 'bytes 0-65535/90000' })).toBe('a JavaScript source map (88 KiB)');
+    expect(partial('<!doctype html><html>', {})).toBeUndefined();
+    expect(partial('{"version":2,"sources":[]}', {})).toBeUndefined();
   });
 });
 

@@ -34,6 +34,8 @@ export interface Figures {
   projectedMonth?: Micros;
   /** Mean spend of the recent complete days: what the projection extrapolates. */
   burnRate?: Micros;
+  /** What the projection rests on, in words for the report ("3 complete days", or why there is none). */
+  projectionBasis: string;
   trailingMedian?: Micros;
   dayOverDay?: { change: Micros; percent?: number };
   spike: boolean;
@@ -197,6 +199,7 @@ function evaluateTotal(providers: readonly ProviderEvaluation[], window: CostWin
     monthComplete: included.every((p) => p.monthComplete),
     projectedMonth: sumOf((p) => p.projectedMonth),
     burnRate: sumOf((p) => p.burnRate),
+    projectionBasis: totalBasis(included),
     daily: daysBetween(window.monthStart, window.today).map((day) => {
       const known = included.map((p) => dayAmount(p, day)).filter((v): v is Micros => v !== undefined);
       return { day, amount: known.length ? known.reduce((a, b) => a + b, 0) : undefined };
@@ -222,12 +225,21 @@ function evaluateTotal(providers: readonly ProviderEvaluation[], window: CostWin
   };
 }
 
+/** The total projects what its providers project; one without a complete day is named, not hidden. */
+function totalBasis(included: readonly ProviderEvaluation[]): string {
+  const without = included.filter((p) => p.projectedMonth === undefined).map((p) => p.name);
+  if (!included.length) return 'no spend read';
+  if (without.length === included.length) return 'no complete UTC day read yet, so no projection (a partial day is not extrapolated)';
+  const base = 'each provider’s month to date plus the mean of its recent complete days';
+  return without.length ? `${base}; without ${without.join(', ')} (no complete day yet)` : base;
+}
+
 function dayAmount(p: ProviderEvaluation, day: DayKey): Micros | undefined {
   return p.spend.covered.includes(day) ? (p.usdDays[day] ?? 0) : undefined;
 }
 
 function emptyFigures(window: CostWindow): Figures {
-  return { monthComplete: false, spike: false, daily: daysBetween(window.monthStart, window.today).map((day) => ({ day })) };
+  return { monthComplete: false, spike: false, projectionBasis: 'no spend read', daily: daysBetween(window.monthStart, window.today).map((day) => ({ day })) };
 }
 
 /**
@@ -247,17 +259,16 @@ export function computeFigures(
   const monthKnown = monthDays.filter((d) => covered.has(d));
   const monthToDate = monthKnown.length ? monthKnown.reduce((sum, d) => sum + (known(d) ?? 0), 0) : undefined;
 
+  // The rate comes from complete UTC days only. A partial day is never extrapolated: $0.40 by
+  // 02:26 is not $3.95 a day (issue 19). Today counts with what it has spent so far, and the rest
+  // of it at the rate of the complete days.
   const recent = daysBetween(addDays(window.today, -BURN_DAYS), addDays(window.today, -1)).filter((d) => covered.has(d));
-  let burnRate: Micros | undefined;
-  if (recent.length) {
-    burnRate = Math.round(recent.reduce((sum, d) => sum + (known(d) ?? 0), 0) / recent.length);
-  } else if (today !== undefined) {
-    // No complete day to go on (a new account, a first run): extrapolate today, at least an hour in.
-    const elapsed = Math.max(window.now - dayStart(window.today), DAY_MS / 24);
-    burnRate = Math.round((today * DAY_MS) / elapsed);
-  }
+  const burnRate = recent.length ? Math.round(recent.reduce((sum, d) => sum + (known(d) ?? 0), 0) / recent.length) : undefined;
   const remainingMs = dayStart(window.nextMonthStart) - window.now;
   const projectedMonth = monthToDate !== undefined && burnRate !== undefined ? monthToDate + Math.round((burnRate * remainingMs) / DAY_MS) : undefined;
+  const projectionBasis = recent.length
+    ? `month to date plus the mean of the last ${recent.length} complete day(s) for the rest of the month`
+    : 'no complete UTC day read yet, so no projection (a partial day is not extrapolated)';
 
   const trailingDays = daysBetween(window.trailingStart, addDays(window.today, -1)).filter((d) => covered.has(d));
   const trailingMedian = trailingDays.length >= MIN_TRAILING_DAYS ? median(trailingDays.map((d) => known(d) ?? 0)) : undefined;
@@ -274,6 +285,7 @@ export function computeFigures(
     monthComplete: monthKnown.length === monthDays.length,
     projectedMonth,
     burnRate,
+    projectionBasis,
     trailingMedian,
     dayOverDay:
       today !== undefined && yesterday !== undefined

@@ -28,6 +28,7 @@ function figuresJson(figures: Figures): Record<string, unknown> {
     monthComplete: figures.monthComplete,
     projectedMonth: amount(figures.projectedMonth),
     burnRate: amount(figures.burnRate),
+    projectionBasis: figures.projectionBasis,
     trailingMedian: amount(figures.trailingMedian),
     dayOverDay: figures.dayOverDay ? { change: amount(figures.dayOverDay.change), percent: roundPercent(figures.dayOverDay.percent) } : null,
     spike: figures.spike,
@@ -132,6 +133,7 @@ export function renderCostSummary(evaluation: CostEvaluation): string {
     `Total today **${formatMoney(total.today)}** · month to date **${formatMoney(total.monthToDate)}** · projected month **${formatMoney(total.projectedMonth)}** ` +
       `(as of ${evaluation.asOf}, US dollars${total.included.length ? `; ${total.included.map((p) => PROVIDER_NAMES[p]).join(', ')}` : ''})`,
   );
+  parts.push(`Projection: ${total.projectionBasis}.`);
   if (evaluation.partial) {
     const names = evaluation.providers.filter((p) => p.status === 'failed' || p.status === 'partial').map((p) => p.name);
     parts.push(`${WARN} **Partial report**: ${names.join(', ')} could not be read in full; the totals are a lower bound, not a zero.`);

@@ -1,6 +1,7 @@
 import { startEmulator } from './index.js';
 import type { DemoSetup } from './control.js';
 import type { EmulatorUrls } from './extension-api.js';
+import { DEMO_COST_CREDENTIALS } from './fixtures/cost/months.js';
 
 export interface EmulatorCliIo {
   write(text: string): void;
@@ -105,6 +106,7 @@ function parseFlags(argv: string[]): Flags | string {
 }
 
 function summary(urls: EmulatorUrls, demo: DemoSetup | undefined): string {
+  const cost = DEMO_COST_CREDENTIALS;
   const lines = [
     'threadr-ops platform emulator',
     '',
@@ -112,6 +114,9 @@ function summary(urls: EmulatorUrls, demo: DemoSetup | undefined): string {
     `  Railway GraphQL  ${urls.railwayGraphql}`,
     `  GitHub API       ${urls.github}`,
     `  Slack webhooks   ${urls.slack}/services/T…/B…/…`,
+    `  OpenAI API       ${urls.base}/openai`,
+    `  Stripe API       ${urls.base}/stripe`,
+    `  Upstash API      ${urls.base}/upstash`,
     `  Control          ${urls.control}`,
   ];
   if (demo) {
@@ -123,6 +128,10 @@ function summary(urls: EmulatorUrls, demo: DemoSetup | undefined): string {
       `  railway project ${demo.railway.service.projectId}  environment ${demo.railway.service.environmentId}  service ${demo.railway.service.serviceId}  ${demo.railway.service.serviceUrl}`,
       `  GITHUB_TOKEN=${demo.github.token}  repo ${demo.github.owner}/${demo.github.repo}`,
       `  SLACK_WEBHOOK_URL=${demo.slack.webhookUrl}`,
+      // The cost fakes are seeded with these with the demo: every credential the emulator accepts is listed.
+      `  OPENAI_ADMIN_KEY=${cost.openaiAdminKey}  STRIPE_SECRET_KEY=${cost.stripeKey}`,
+      `  UPSTASH_EMAIL=${cost.upstashEmail}  UPSTASH_API_KEY=${cost.upstashKey}`,
+      `  cost-monitor also reads Vercel billing with VERCEL_TOKEN and Railway usage with RAILWAY_API_TOKEN (project ${cost.railwayProjectId})`,
       `  commits: current ${demo.commits.current}, good ${demo.commits.good}, broken ${demo.commits.broken} (app answers 500)`,
     );
   }

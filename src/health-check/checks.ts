@@ -24,8 +24,6 @@ export interface CheckSpec {
   tags: string[];
   /** Whether `expect-version` applies to this check. */
   checkVersion: boolean;
-  /** Checks given as bare URLs belong to every suite. */
-  everySuite: boolean;
 }
 
 const KNOWN_KEYS = [
@@ -45,17 +43,30 @@ const KNOWN_KEYS = [
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const EXAMPLE = "- name: api\n  url: https://api.example.com/health\n  expect-status: 200\n  tags: [critical]";
 
-/** Checks from the `url` input: each must answer 2xx. */
-export function checksFromUrls(urls: URL[]): CheckSpec[] {
-  return urls.map((url) => ({
-    name: url.host + (url.pathname === '/' ? '' : url.pathname),
+/**
+ * What a person calls a URL: its path (`/api/health`), or the host name (without a port) for the
+ * root. Two URLs with the same path on different hosts keep their hosts to stay apart.
+ */
+export function nameForUrl(url: URL, clashes = false): string {
+  const path = url.pathname === '/' ? '' : url.pathname + url.search;
+  if (!path) return clashes ? url.host : url.hostname;
+  return clashes ? url.host + path : path;
+}
+
+/**
+ * Checks from the `url` input (used when no `checks` are given): each must answer 2xx. `names`
+ * gives them names where the caller knows better (the pipeline's `frontend` and `backend`).
+ */
+export function checksFromUrls(urls: URL[], names: readonly (string | undefined)[] = []): CheckSpec[] {
+  const plain = urls.map((url) => nameForUrl(url));
+  return urls.map((url, index) => ({
+    name: names[index] ?? nameForUrl(url, plain.filter((n) => n === plain[index]).length > 1),
     url,
     method: 'GET',
     headers: {},
     expectStatus: parseStatusMatcher('url', '200-299'),
     tags: [],
     checkVersion: true,
-    everySuite: true,
   }));
 }
 
@@ -81,7 +92,7 @@ export function parseChecks(value: unknown, base: URL | undefined): CheckSpec[] 
       }
     }
     const url = checkUrl(entry.url, where, base);
-    const name = entry.name === undefined ? url.host + url.pathname : String(entry.name);
+    const name = entry.name === undefined ? nameForUrl(url) : String(entry.name);
     if (names.has(name)) throw new ConfigurationError('checks', `${where} repeats the name '${name}'; names must be unique`);
     names.add(name);
     const label = `${where} ('${name}')`;
@@ -99,16 +110,15 @@ export function parseChecks(value: unknown, base: URL | undefined): CheckSpec[] 
       maxLatencyMs: checkLatency(entry['max-latency'], label),
       tags: checkTags(entry.tags, label),
       checkVersion: entry['check-version'] === undefined ? true : checkBoolean(entry['check-version'], label),
-      everySuite: false,
     };
   });
 }
 
-/** `full` runs everything; any other suite runs the checks tagged with it (and bare URLs). */
-export function selectSuite(checks: CheckSpec[], suite: string): CheckSpec[] {
+/** `full` runs everything; any other suite runs the checks tagged with it, every check alike. */
+export function selectSuite(checks: CheckSpec[], suite: string, mayBeEmpty = false): CheckSpec[] {
   if (suite === 'full') return checks;
-  const selected = checks.filter((check) => check.everySuite || check.tags.includes(suite));
-  if (selected.length === 0) {
+  const selected = checks.filter((check) => check.tags.includes(suite));
+  if (selected.length === 0 && !mayBeEmpty) {
     const tags = [...new Set(checks.flatMap((check) => check.tags))];
     throw new ConfigurationError('suite', `selects no check: none is tagged '${suite}' (tags in use: ${tags.join(', ') || 'none'}; 'full' runs all)`);
   }

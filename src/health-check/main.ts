@@ -26,6 +26,7 @@ export const definition: ActionDefinition = {
   name: 'health-check',
   async run(host) {
     const settings = getInputs(host.inputs);
+    for (const note of settings.notes) host.log[note.level](note.text);
     if (settings.expectVersion && settings.expectVersion.length < MIN_SAFE_VERSION_LENGTH) {
       host.log.warn(`expect-version '${settings.expectVersion}' is shorter than ${MIN_SAFE_VERSION_LENGTH} characters and may match by chance; prefer the full commit SHA`);
     }

@@ -52,7 +52,7 @@ export class Verifier {
     const flatLog: Logger = { ...log, group: (title, work) => (log.info(title), work()) };
     const report = await verifyHealth(
       {
-        checks: checksFromUrls([new URL(url)]),
+        checks: checksFromUrls([new URL(url)], [component]),
         headers: this.settings.headers,
         expectVersion: this.settings.expectVersion && sha ? sha : undefined,
         timeoutMs: this.settings.timeoutMs,

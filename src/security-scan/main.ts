@@ -20,7 +20,7 @@ function setOutputs(set: (name: string, value: string | number | boolean) => voi
   set('medium', report.counts.medium);
   set('low', report.counts.low);
   set('passed', report.verdict === 'pass');
-  set('report', JSON.stringify({ verdict: report.verdict, failOn: report.failOn, counts: report.counts, unreachable: report.unreachable, tooLarge: report.tooLarge, notFollowed: report.notFollowed, results: report.results, ignored: report.ignored }));
+  set('report', JSON.stringify({ verdict: report.verdict, failOn: report.failOn, counts: report.counts, unreachable: report.unreachable, tooLarge: report.tooLarge, notFollowed: report.notFollowed, plainHttp: report.plainHttp, results: report.results, ignored: report.ignored }));
 }
 
 export const definition: ActionDefinition = {
@@ -47,6 +47,7 @@ export const definition: ActionDefinition = {
 
     // High severity is an error annotation, the rest warnings; the redacting host caps each at ten.
     for (const finding of report.findings) (finding.severity === 'high' ? host.log.error : host.log.warn)(`[${finding.severity}] ${finding.check} ${finding.url}: ${finding.message}`);
+    if (report.plainHttp.length) host.log.warn(`scanned over plain HTTP: ${report.plainHttp.join(', ')}`);
     for (const skipped of report.notFollowed) host.log.info(`redirect not followed (outside the scanned origins and allowed-hosts): ${skipped.from} -> ${skipped.to}`);
     for (const result of report.results.filter((r) => r.status === 'untested')) host.log.info(`could not test ${result.check} on ${result.url}: ${result.message}`);
     setOutputs((name, value) => host.setOutput(name, value), report);

@@ -1,3 +1,4 @@
+import { header } from './http-headers.js';
 import type { EvidenceKind, Evidence, FetchedResponse, TlsEvidence } from './types.js';
 import { probeCors } from './probes/cors.js';
 import { probeExposed } from './probes/exposed.js';
@@ -22,6 +23,13 @@ export interface CollectDeps {
   tlsProbe?: typeof probeTls;
 }
 
+/** Next.js says so in X-Powered-By (unless poweredByHeader is off), its x-nextjs-* headers, or its /_next/ asset paths. */
+export function servedByNextjs(response: FetchedResponse): boolean {
+  if (/next\.js/i.test(header(response.headers, 'x-powered-by') ?? '')) return true;
+  if (Object.keys(response.headers).some((name) => name.toLowerCase().startsWith('x-nextjs-'))) return true;
+  return /<script\b[^>]*\bsrc\s*=\s*["'][^"']*\/_next\/static\//i.test(response.body);
+}
+
 /** Fetches what the selected checks need, and nothing else. */
 export async function collectEvidence(targets: Targets, needs: ReadonlySet<EvidenceKind>, deps: CollectDeps): Promise<Evidence> {
   const { fetcher, log } = deps;
@@ -32,6 +40,7 @@ export async function collectEvidence(targets: Targets, needs: ReadonlySet<Evide
   if (needs.has('pages') || needs.has('redirects') || needs.has('exposed')) {
     log.info(`Fetching ${scanned.length} URL(s)`);
     evidence.pages = await mapLimit(scanned, 4, ({ url, role }) => fetchPage(fetcher, url, role));
+    if (evidence.pages.some((p) => p.final && servedByNextjs(p.final))) evidence.framework = 'nextjs';
   }
 
   if (needs.has('redirects')) {

@@ -51,3 +51,15 @@ export function hstsMaxAge(value: string): number | undefined {
   const match = /(?:^|;)\s*max-age\s*=\s*"?(\d+)"?/i.exec(value);
   return match ? Number(match[1]) : undefined;
 }
+
+/** The few entities React and templating engines write into attribute values. */
+export function decodeEntities(text: string): string {
+  return text
+    .replace(/&#x([0-9a-f]+);/gi, (_m, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
+    .replace(/&#(\d+);/g, (_m, dec: string) => String.fromCodePoint(Number(dec)))
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}

@@ -22,10 +22,12 @@ export function evaluate(checks: readonly Check[], evidence: Evidence, settings:
   const findings: Finding[] = [];
   const ignored: IgnoredFinding[] = [];
   for (const check of checks) {
+    const fix = evidence.framework === 'nextjs' && check.nextjsFix ? check.nextjsFix : check.fix;
     for (const outcome of check.evaluate(evidence)) {
-      results.push({ check: check.id, severity: check.severity, title: check.title, ...outcome });
+      const severity = outcome.severity ?? check.severity;
+      results.push({ check: check.id, title: check.title, ...outcome, severity });
       if (outcome.status !== 'fail') continue;
-      const finding: Finding = { check: check.id, severity: check.severity, title: check.title, url: outcome.url, message: outcome.message, fix: check.fix };
+      const finding: Finding = { check: check.id, severity, title: check.title, url: outcome.url, message: outcome.message, fix };
       const reason = settings.ignore.get(check.id);
       if (reason !== undefined) ignored.push({ ...finding, reason });
       else findings.push(finding);
@@ -38,6 +40,7 @@ export function evaluate(checks: readonly Check[], evidence: Evidence, settings:
   const unreachable = evidence.pages.filter((p) => p.chain.length === 0 && p.error && !p.tlsError).map((p) => p.requested);
   const tooLarge = evidence.pages.filter((p) => p.tooLarge).map((p) => p.requested);
   const notFollowed = evidence.pages.filter((p) => p.notFollowed).map((p) => ({ from: p.requested, to: p.notFollowed! }));
+  const plainHttp = evidence.pages.filter((p) => p.final?.url.startsWith('http:')).map((p) => p.requested);
   const blocking = findings.some((f) => atOrAbove(f.severity, settings.failOn));
   return {
     verdict: blocking || unreachable.length || tooLarge.length ? 'fail' : 'pass',
@@ -50,6 +53,7 @@ export function evaluate(checks: readonly Check[], evidence: Evidence, settings:
     unreachable,
     tooLarge,
     notFollowed,
+    plainHttp,
   };
 }
 

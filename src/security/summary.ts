@@ -16,6 +16,9 @@ export function verdictLine(report: ScanReport): string {
 export function renderSummary(report: ScanReport): string {
   const parts: string[] = [];
   parts.push(heading(2, `${report.verdict === 'pass' ? PASS : FAIL} Security scan ${verdictLine(report)}`));
+  if (report.plainHttp.length) {
+    parts.push(`${WARN} Scanned over plain HTTP (${report.plainHttp.join(', ')}): reported once under https-redirect; HSTS is not judged there.`);
+  }
   if (report.findings.length) {
     parts.push(heading(3, 'Findings'));
     parts.push(table(['Severity', 'Check', 'URL', 'Finding', 'Fix'], report.findings.map((f) => [BADGE[f.severity], f.check, f.url, f.message, f.fix])));
@@ -31,6 +34,11 @@ export function renderSummary(report: ScanReport): string {
   if (passed.length) {
     parts.push(heading(3, `Passed (${passed.length})`));
     parts.push(table(['Check', 'URL', 'Observed'], passed.map((r) => [`${PASS} ${r.check}`, r.url, r.message])));
+  }
+  const notes = report.results.filter((r) => r.status === 'info');
+  if (notes.length) {
+    parts.push(heading(3, `Notes (${notes.length})`));
+    parts.push(table(['Check', 'URL', 'Note'], notes.map((r) => [`ℹ️ ${r.check}`, r.url, r.message])));
   }
   const untested = report.results.filter((r) => r.status === 'untested');
   if (untested.length) {

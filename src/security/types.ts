@@ -94,6 +94,10 @@ export interface CorsEvidence {
 export interface ExposedProbe {
   path: string;
   url: string;
+  /** A well-known file (or an exposed-paths entry), or the source map of a script the pages load. */
+  kind: 'file' | 'source-map';
+  /** The script whose SourceMap header or sourceMappingURL comment named this map. */
+  referencedBy?: string;
   status?: number;
   /** Why the body is judged to be the real file, when it is. */
   exposedBecause?: string;
@@ -126,15 +130,20 @@ export interface Evidence {
   certMinDays: number;
   /** No api-url was given: API-only checks do not apply. */
   hasApi: boolean;
+  /** The pages are served by Next.js (X-Powered-By, x-nextjs-* headers or /_next/ assets): fix texts say how there. */
+  framework?: 'nextjs';
 }
 
-export type OutcomeStatus = 'pass' | 'fail' | 'untested' | 'not-applicable';
+/** `info`: worth knowing, not a weakness (as Mozilla's HTTP Observatory treats a missing Referrer-Policy). */
+export type OutcomeStatus = 'pass' | 'fail' | 'info' | 'untested' | 'not-applicable';
 
 /** What one check concluded about one URL. */
 export interface Outcome {
   status: OutcomeStatus;
   url: string;
   message: string;
+  /** This outcome's severity when it differs from the check's (e.g. a CORS answer without credentials). */
+  severity?: Severity;
 }
 
 export type EvidenceKind = 'pages' | 'redirects' | 'tls' | 'cors' | 'exposed' | 'rate-limit';
@@ -148,6 +157,8 @@ export interface Check {
   title: string;
   /** One line a developer can act on. */
   fix: string;
+  /** The same for a Next.js app, where that differs (next.config, middleware). */
+  nextjsFix?: string;
   /** What the check needs fetched; the scan fetches only what the selected checks need. */
   needs: readonly EvidenceKind[];
   evaluate(evidence: Evidence): Outcome[];
@@ -190,6 +201,8 @@ export interface ScanReport {
   tooLarge: string[];
   /** Redirects not followed because they left the scanned origins and allowed-hosts: from → to. */
   notFollowed: { from: string; to: string }[];
+  /** Scanned URLs answered over plain HTTP (no TLS): said once, not per check. */
+  plainHttp: string[];
   startedAt: string;
   finishedAt: string;
 }

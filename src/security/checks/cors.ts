@@ -11,10 +11,15 @@ function perApi(evidence: Evidence, judge: (cors: CorsEvidence) => Outcome): Out
 
 const credentialsAllowed = (value: string | undefined): boolean => value?.trim().toLowerCase() === 'true';
 
+/**
+ * Browsers refuse a credentialed response whose Access-Control-Allow-Origin is `*`, so the pair
+ * exposes nothing; it is a misconfiguration that a later "fix" (reflecting the origin) turns into
+ * a hole. Low, as Mozilla's HTTP Observatory rates it.
+ */
 const wildcardWithCredentials: Check = {
   id: 'cors-wildcard-credentials',
   group: 'cors',
-  severity: 'medium',
+  severity: 'low',
   title: 'No Access-Control-Allow-Origin: * together with credentials',
   fix: 'Answer CORS with an explicit allow-list of origins when Access-Control-Allow-Credentials is true, never *.',
   needs: ['cors'],
@@ -39,7 +44,10 @@ const reflectedOrigin: Check = {
       if (bad.length) {
         const withCredentials = bad.some((r) => credentialsAllowed(r.allowCredentials));
         const how = bad.map((r) => `${r.method} → Access-Control-Allow-Origin: ${r.allowOrigin}`).join('; ');
-        return { status: 'fail', url: cors.url, message: `the foreign origin ${cors.foreignOrigin} is allowed (${how})${withCredentials ? ', with credentials: any site can read signed-in users’ data' : ''}` };
+        // Without credentials a reflected origin is as open as `*`: public data only.
+        return withCredentials
+          ? { status: 'fail', url: cors.url, message: `the foreign origin ${cors.foreignOrigin} is allowed (${how}), with credentials: any site can read signed-in users’ data` }
+          : { status: 'fail', url: cors.url, severity: 'low', message: `the foreign origin ${cors.foreignOrigin} is allowed (${how}), without credentials: as open as *, public data only` };
       }
       return { status: 'pass', url: cors.url, message: `${cors.foreignOrigin} is not allowed` };
     }),

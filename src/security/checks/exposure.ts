@@ -5,14 +5,22 @@ const exposedFiles: Check = {
   group: 'exposed-files',
   severity: 'high',
   title: 'Secrets, repository files and source maps are not served',
-  fix: 'Keep .env, .git and source maps out of the deployed output (or block them at the edge) so these paths answer 404.',
+  fix: 'Keep .env, .git and source maps out of the deployed output (or block them at the edge) so these paths answer 404; upload source maps to your error tracker instead of serving them.',
+  nextjsFix:
+    'Leave productionBrowserSourceMaps off in next.config (or delete the .map files from .next/static after uploading them to your error tracker); keep .env* and .git out of public/.',
   needs: ['exposed'],
   evaluate: (evidence) => {
     const outcomes: Outcome[] = [];
     for (const origin of evidence.exposed) {
       const statuses = new Map<string, number>();
+      const maps: string[] = [];
+      let mapDetail = '';
       for (const probe of origin.probes) {
-        if (probe.exposedBecause) {
+        if (probe.exposedBecause && probe.kind === 'source-map') {
+          // Every served map has one cause (maps shipped with the build): one finding listing them all.
+          maps.push(probe.url);
+          mapDetail ||= probe.exposedBecause;
+        } else if (probe.exposedBecause) {
           outcomes.push({ status: 'fail', url: probe.url, message: `answered ${probe.status}: ${probe.exposedBecause}` });
         } else if (probe.error) {
           outcomes.push({ status: 'untested', url: probe.url, message: `could not fetch: ${probe.error}` });
@@ -21,6 +29,14 @@ const exposedFiles: Check = {
           const key = probe.status! >= 200 && probe.status! < 300 ? `${probe.status} without the file's content` : String(probe.status);
           statuses.set(key, (statuses.get(key) ?? 0) + 1);
         }
+      }
+      if (maps.length) {
+        const scripts = origin.probes.filter((p) => p.kind === 'source-map').length;
+        outcomes.push({
+          status: 'fail',
+          url: maps[0],
+          message: `${maps.length} source map(s) of the ${scripts} script(s) the pages load are served, e.g. ${mapDetail}: ${maps.join(', ')}`,
+        });
       }
       if (statuses.size) {
         const served = [...statuses.values()].reduce((a, b) => a + b, 0);

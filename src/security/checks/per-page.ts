@@ -23,3 +23,4 @@ export function perPage(
 export const pass = (message: string): { status: OutcomeStatus; message: string } => ({ status: 'pass', message });
 export const fail = (message: string): { status: OutcomeStatus; message: string } => ({ status: 'fail', message });
 export const notApplicable = (message: string): { status: OutcomeStatus; message: string } => ({ status: 'not-applicable', message });
+export const info = (message: string): { status: OutcomeStatus; message: string } => ({ status: 'info', message });

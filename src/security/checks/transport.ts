@@ -4,7 +4,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 function redirectOutcomes(evidence: Evidence): Outcome[] {
   const outcomes: Outcome[] = [];
-  // URLs given as http://: the chain we followed shows whether plain HTTP is served.
+  // URLs given as http://: the chain we followed shows whether plain HTTP is served. Every URL
+  // served in plaintext has one cause (no TLS in front of the app), so they make one outcome.
+  const plain: { url: string; status: number }[] = [];
   for (const page of evidence.pages.filter((p) => p.requested.startsWith('http:'))) {
     if (page.chain.length === 0) {
       outcomes.push({ status: 'untested', url: page.requested, message: `could not fetch: ${page.error ?? 'no response'}` });
@@ -18,8 +20,15 @@ function redirectOutcomes(evidence: Evidence): Outcome[] {
     } else if (isRedirect) {
       outcomes.push({ status: 'fail', url: page.requested, message: `redirects (${first.status}) but never reaches HTTPS` });
     } else {
-      outcomes.push({ status: 'fail', url: page.requested, message: `serves content over plain HTTP (status ${first.status}) instead of redirecting to HTTPS` });
+      plain.push({ url: page.requested, status: first.status });
     }
+  }
+  if (plain.length) {
+    const what =
+      plain.length === 1
+        ? `serves content over plain HTTP (status ${plain[0].status})`
+        : `${plain.length} URLs serve content over plain HTTP (${plain.map((p) => `${p.url}: ${p.status}`).join(', ')})`;
+    outcomes.push({ status: 'fail', url: plain[0].url, message: `${what} instead of redirecting to HTTPS; the scan ran over plain HTTP, so HSTS is not judged` });
   }
   // https:// targets on port 443: their http:// twin on port 80 was probed.
   for (const probe of evidence.redirects) {
