@@ -188,7 +188,8 @@ describe('health-check against hostile servers', () => {
     const own = await server((_req, res) => json(res, 200, { status: 'ok' }));
     const other = await server((_req, res) => json(res, 200, { status: 'ok' }));
     const checks = JSON.stringify([{ name: 'other', url: `${other.url.replace('127.0.0.1', 'localhost')}/x` }]);
-    const result = await runBundle('health-check', { inputs: { ...fast, url: own.url, checks, headers: 'x-bypass: bypass-secret-1' } });
+    // Named, the url line is a check of its own beside `checks` (a bare one is only their base).
+    const result = await runBundle('health-check', { inputs: { ...fast, url: `own: ${own.url}`, checks, headers: 'x-bypass: bypass-secret-1' } });
     expect(result.exitCode).toBe(0);
     expect(own.requests[0].headers['x-bypass']).toBe('bypass-secret-1');
     expect(other.requests[0].headers['x-bypass']).toBeUndefined();
