@@ -220,6 +220,16 @@ describe('remediate: guard rails', () => {
     expect(await replicas()).toBe(1);
   });
 
+  test('nothing secret reaches the record issue or the outputs: a token pasted into the reason is masked', async () => {
+    const result = await run('scale_backend', T0, { reason: `alert; token was ${RAILWAY_TOKEN}` });
+    expect(result.exitCode).toBe(0);
+    const everything = [...recordComments(), ...Object.values(result.outputs), result.log, result.summary].join('\n');
+    expect(everything).not.toContain(RAILWAY_TOKEN); // (stdout's ::add-mask:: line is how the runner learns it)
+    expect(result.masks).toContain(RAILWAY_TOKEN);
+    expect(recordComments()[0]).toContain('token was ***');
+    expect(entries()[0]!.reason).toBe('alert; token was ***');
+  });
+
   test('rollback_deploy is reported as not available yet, never silently done', async () => {
     const result = await run('rollback_deploy', T0);
     expect(result.exitCode).toBe(0);

@@ -12,7 +12,9 @@ import { REMEDIATIONS, type RecordEntry } from './types.js';
  */
 export const REMEDIATION_LABEL = 'threadr-ops-remediation';
 const MARKER = 'threadr-ops-remediation:v1';
-const ENTRY = new RegExp(`<!-- ${MARKER} (\\{.*?\\}) -->`, 's');
+// The entry is the comment's last line, so text in the reason or a value that imitates one (earlier
+// in the body) is never read as the entry; `--` inside the JSON is escaped when it is written.
+const ENTRY = new RegExp(`<!-- ${MARKER} (\\{[^\\n]*\\}) -->\\s*$`);
 
 export function remediationTitle(environment: string): string {
   return `threadr-ops remediation log: ${environment}`;
