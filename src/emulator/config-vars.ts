@@ -108,6 +108,15 @@ export const configVarsExtension: EmulatorExtension<ConfigVarsEmuState> = {
       for (const [name, value] of Object.entries(given as Record<string, unknown>)) vars[name] = String(value);
       return true;
     },
+    // Railway's variableDelete (remediate's revert of a flag that did not exist before).
+    variableDelete(args, ctx) {
+      const input = (args.input ?? {}) as Record<string, unknown>;
+      ctx.authorize(String(input.projectId), String(input.environmentId));
+      const vars = ctx.state.railwayVariables[railwayKey(input)];
+      if (!vars) throw new GraphQLFieldError('Service not found', { code: 'NOT_FOUND' });
+      delete vars[String(input.name)];
+      return true;
+    },
   },
   railwayMutations: ['variableCollectionUpsert'],
   seedDemo(ctx) {

@@ -23,3 +23,8 @@ extensions.push(openaiExtension, stripeExtension, upstashExtension, vercelBillin
 // served by the Upstash extension itself (upstash-backups.ts), since they share its prefix and state.
 import { configVarsExtension } from './config-vars.js';
 extensions.push(configVarsExtension);
+
+// Remediation (issue 16): Vercel Attack Challenge Mode and Edge Config items. Railway replicas are on the
+// built-in Railway engine (serviceInstanceUpdate); OpenAI project rate limits on the OpenAI extension.
+import { remediationExtension } from './remediation.js';
+extensions.push(remediationExtension);

@@ -20,11 +20,49 @@ export interface OpenAIEmuState extends Record<string, unknown> {
   /** Ordinary project keys: refused on admin endpoints (403 here; the real status is UNCONFIRMED, docs/platform-behaviour.md §4). */
   projectKeys: string[];
   costs: OpenAICostLine[];
+  /** Project id → its per-model rate limits (organization admin API, remediate's rate_limit). */
+  rateLimits?: Record<string, OpenAIRateLimit[]>;
   /** Server-side cap on buckets per page, below the client's `limit` (forces pagination in tests). */
   maxBucketsPerPage?: number;
 }
 
+export interface OpenAIRateLimit {
+  object: 'project.rate_limit';
+  id: string;
+  model: string;
+  max_requests_per_1_minute: number;
+  max_tokens_per_1_minute: number;
+}
+
 const DAY_S = 86_400;
+const RATE_LIMIT_FIELDS = ['max_requests_per_1_minute', 'max_tokens_per_1_minute', 'max_images_per_1_minute', 'max_audio_megabytes_per_1_minute', 'max_requests_per_1_day', 'batch_1_day_max_input_tokens'];
+
+/** GET /v1/organization/projects/{id}/rate_limits and POST …/rate_limits/{rate_limit_id} (admin key). */
+function rateLimits(req: EmuRequest, state: OpenAIEmuState, projectId: string, limitId: string | undefined): EmuResponse {
+  const key = bearerToken(req);
+  if (!key || !state.adminKeys.includes(key)) return openaiError(state.projectKeys.includes(key ?? '') ? 403 : 401, 'This operation needs an admin key.', 'invalid_request_error', state.projectKeys.includes(key ?? '') ? 'insufficient_permissions' : 'invalid_api_key');
+  const limits = state.rateLimits?.[projectId];
+  if (!limits) return openaiError(404, `No such project: ${projectId}`, 'invalid_request_error');
+  if (limitId === undefined) {
+    if (req.method !== 'GET') return openaiError(405, `Invalid method for URL (${req.method} ${req.path})`, 'invalid_request_error');
+    return json(200, { object: 'list', data: limits, first_id: limits[0]?.id ?? null, last_id: limits.at(-1)?.id ?? null, has_more: false });
+  }
+  if (req.method !== 'POST') return openaiError(405, `Invalid method for URL (${req.method} ${req.path})`, 'invalid_request_error');
+  const limit = limits.find((candidate) => candidate.id === limitId);
+  if (!limit) return openaiError(404, `No such rate limit: ${limitId}`, 'invalid_request_error');
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(req.body.trim() || '{}') as Record<string, unknown>;
+  } catch {
+    return openaiError(400, 'We could not parse the JSON body of your request.', 'invalid_request_error');
+  }
+  for (const [field, value] of Object.entries(body)) {
+    if (!RATE_LIMIT_FIELDS.includes(field)) return openaiError(400, `Unknown parameter: '${field}'.`, 'invalid_request_error', 'unknown_parameter', field);
+    if (!Number.isInteger(value) || (value as number) < 0) return openaiError(400, `Invalid '${field}': expected a non-negative integer.`, 'invalid_request_error', 'invalid_value', field);
+  }
+  Object.assign(limit, body);
+  return json(200, limit);
+}
 const GROUPS = new Set(['project_id', 'line_item', 'api_key_id']);
 
 function openaiError(status: number, message: string, type: string, code: string | null = null, param: string | null = null): EmuResponse {
@@ -106,6 +144,8 @@ export const openaiExtension: EmulatorExtension<OpenAIEmuState> = {
       if (req.method !== 'GET') return openaiError(405, `Invalid method for URL (${req.method} /v1/organization/costs)`, 'invalid_request_error');
       return costs(req, ctx.state, ctx.clock.now());
     }
+    const limits = /^\/v1\/organization\/projects\/([^/]+)\/rate_limits(?:\/([^/]+))?$/.exec(req.path);
+    if (limits) return rateLimits(req, ctx.state, decodeURIComponent(limits[1]!), limits[2] === undefined ? undefined : decodeURIComponent(limits[2]));
     return openaiError(404, `Invalid URL (${req.method} ${req.path})`, 'invalid_request_error');
   },
   errorResponse(status, code, message, headers) {

@@ -43,6 +43,8 @@ export const DEFAULT_RAILWAY_SETTINGS: RailwaySettings = {
 export interface RailwayService {
   id: string;
   name: string;
+  /** serviceInstance numReplicas per environment id (absent: 1), set by serviceInstanceUpdate. */
+  replicas?: Record<string, number>;
   timing?: StepTiming;
 }
 

@@ -199,6 +199,7 @@ type ServiceInstance {
   environmentId: String!
   id: ID!
   latestDeployment: Deployment
+  numReplicas: Int
   serviceId: String!
   serviceName: String!
 }

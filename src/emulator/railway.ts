@@ -292,6 +292,7 @@ const FIELDS: Record<string, FieldSpec> = {
         serviceId,
         environmentId,
         serviceName: service.name,
+        numReplicas: service.replicas?.[environmentId] ?? 1,
         latestDeployment: latest,
         activeDeployments: activeDeployments(ctx.hctx.root.railway, serviceId, environmentId).map((deployment) => readDeployment(ctx, deployment)),
       };
@@ -339,6 +340,20 @@ const FIELDS: Record<string, FieldSpec> = {
       const sha = latestSha(ctx, serviceId, environmentId);
       if (!sha) throw new GraphQLFieldError('No deployment found to redeploy', { code: 'NOT_FOUND' });
       await newDeployment(ctx, serviceId, environmentId, sha, true, { reason: 'redeploy' });
+      return true;
+    },
+  },
+  // Only numReplicas is kept (remediate's scale_backend / scale_down); the other settings are accepted and ignored.
+  serviceInstanceUpdate: {
+    resolve(args, ctx) {
+      const serviceId = str(args, 'serviceId');
+      const environmentId = typeof args['environmentId'] === 'string' ? args['environmentId'] : ctx.auth.kind === 'project' ? ctx.auth.environmentId : '';
+      const { service } = serviceInstanceFor(ctx, serviceId, environmentId);
+      const replicas = (args['input'] as { numReplicas?: number | null } | undefined)?.numReplicas;
+      if (typeof replicas === 'number') {
+        if (replicas < 1) throw new GraphQLFieldError('numReplicas must be at least 1', { code: 'BAD_USER_INPUT' });
+        service.replicas = { ...service.replicas, [environmentId]: replicas };
+      }
       return true;
     },
   },

@@ -32,6 +32,20 @@ export class GitHubIssuesClient {
     await githubRequest(this.options, { method: 'POST', path: `/issues/${issue}/comments`, what: `comment on issue #${issue}`, body: { body: redact(body) }, mutation: true });
   }
 
+  /** Every comment of an issue, oldest first (pages of 100, at most 20 pages). */
+  async comments(issue: number): Promise<{ id: number; body: string; created_at: string }[]> {
+    const what = `list comments of issue #${issue}`;
+    const all: { id: number; body: string; created_at: string }[] = [];
+    for (let page = 1; page <= 20; page++) {
+      const response = await githubRequest(this.options, { method: 'GET', path: `/issues/${issue}/comments${query({ per_page: 100, page })}`, what });
+      const body = jsonBody<unknown>('github', what, response);
+      if (!Array.isArray(body)) throw unexpectedShape('github', what, 'expected an array');
+      all.push(...(body as { id: number; body: string; created_at: string }[]));
+      if (body.length < 100) break;
+    }
+    return all;
+  }
+
   async close(issue: number): Promise<void> {
     // Closing twice is harmless, so a retry after an unknown outcome is safe.
     await githubRequest(this.options, { method: 'PATCH', path: `/issues/${issue}`, what: `close issue #${issue}`, body: { state: 'closed', state_reason: 'completed' } });

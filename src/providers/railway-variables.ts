@@ -22,6 +22,10 @@ const UPSERT = `mutation VariableCollectionUpsert($projectId: String!, $environm
   variableCollectionUpsert(input: {projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, variables: $variables})
 }`;
 
+const DELETE = `mutation VariableDelete($projectId: String!, $environmentId: String!, $serviceId: String!, $name: String!) {
+  variableDelete(input: {projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, name: $name})
+}`;
+
 export class RailwayVariablesClient {
   constructor(private readonly options: RailwayGraphqlOptions) {}
 
@@ -34,5 +38,9 @@ export class RailwayVariablesClient {
 
   async upsert(ref: RailwayServiceRef, variables: Record<string, string>): Promise<void> {
     await railwayGraphql(this.options, { operationName: 'VariableCollectionUpsert', query: UPSERT, variables: { ...ref, variables }, mutation: true });
+  }
+
+  async delete(ref: RailwayServiceRef, name: string): Promise<void> {
+    await railwayGraphql(this.options, { operationName: 'VariableDelete', query: DELETE, variables: { ...ref, name }, mutation: true });
   }
 }
