@@ -228,7 +228,18 @@ interface StepResult {
   detail?: string;
 }
 
-async function runJob(label: string, job: WorkflowJob, contexts: Record<string, Value>, run: RunState): Promise<{ failed: boolean; steps: Record<string, Value> }> {
+async function runJob(label: string, job: WorkflowJob, outer: Record<string, Value>, run: RunState): Promise<{ failed: boolean; steps: Record<string, Value> }> {
+  // Each job has its own RUNNER_TEMP, emptied when it ends, as on a GitHub runner: actions may
+  // write there as well as in the workspace (history-file: ${{ runner.temp }}/ops-history/).
+  const temp = mkdtempSync(join(tmpdir(), 'threadr-runner-temp-'));
+  try {
+    return await runJobSteps(label, job, { ...outer, runner: { os: 'Linux', temp } }, run, temp);
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+async function runJobSteps(label: string, job: WorkflowJob, contexts: Record<string, Value>, run: RunState, temp: string): Promise<{ failed: boolean; steps: Record<string, Value> }> {
   const { options, record, workspace } = run;
   const steps: Record<string, Value> = {};
   const posts: PostStep[] = [];
@@ -244,7 +255,7 @@ async function runJob(label: string, job: WorkflowJob, contexts: Record<string, 
       steps[id] = { outcome: 'skipped', conclusion: 'skipped', outputs: {} };
       continue;
     }
-    const runner = stepRunner(step, action, runs, job, context, run, (post) => posts.push({ id, runs, run: post }));
+    const runner = stepRunner(step, action, runs, job, context, run, temp, (post) => posts.push({ id, runs, run: post }));
     if (!runner) {
       entry.note = `not run locally: ${step.uses ?? 'shell script'}`;
       entry.outcome = 'success';
@@ -274,18 +285,18 @@ async function runJob(label: string, job: WorkflowJob, contexts: Record<string, 
 }
 
 /** How a step runs here, or undefined when it does not. */
-function stepRunner(step: WorkflowStep, action: string | undefined, runs: string, job: WorkflowJob, context: ExpressionContext, run: RunState, addPost: (post: PostStep['run']) => void): (() => Promise<StepResult>) | undefined {
+function stepRunner(step: WorkflowStep, action: string | undefined, runs: string, job: WorkflowJob, context: ExpressionContext, run: RunState, temp: string, addPost: (post: PostStep['run']) => void): (() => Promise<StepResult>) | undefined {
   const { options, workspace } = run;
   const write = options.write ?? ((text: string) => process.stderr.write(text));
   if (action && options.actions[action]) {
     return async () => {
-      const host = await runStep(action, step, context, options);
+      const host = await runStep(action, step, context, options, temp);
       return { failed: Boolean(host.failed), outputs: host.outputs, summary: host.summary };
     };
   }
   if (step.run !== undefined) {
     return async () => {
-      const env = { ...processEnv(options, workspace), ...interpolateAll(job.env, context), ...interpolateAll(step.env, context) };
+      const env = { ...processEnv(options, workspace, temp), ...interpolateAll(job.env, context), ...interpolateAll(step.env, context) };
       const result = await runShellStep(interpolate(step.run!, context), env, workspace, write);
       return { failed: result.exitCode !== 0, outputs: result.outputs, summary: result.summary, detail: `exit code ${result.exitCode}` };
     };
@@ -330,15 +341,15 @@ function interpolateAll(values: Record<string, unknown> | undefined, context: Ex
   return Object.fromEntries(Object.entries(values ?? {}).map(([name, value]) => [name, interpolate(String(value), context)]));
 }
 
-function processEnv(options: RunWorkflowOptions, workspace: string): Record<string, string | undefined> {
-  return { ...options.env, ...githubEnv(options.github), GITHUB_WORKSPACE: workspace, CI: 'true', GITHUB_ACTIONS: 'true' };
+function processEnv(options: RunWorkflowOptions, workspace: string, temp: string): Record<string, string | undefined> {
+  return { ...options.env, ...githubEnv(options.github), GITHUB_WORKSPACE: workspace, RUNNER_TEMP: temp, CI: 'true', GITHUB_ACTIONS: 'true' };
 }
 
 class CapturingHost extends TerminalHost {
   summary = '';
 }
 
-async function runStep(action: string, step: WorkflowStep, context: ExpressionContext, options: RunWorkflowOptions): Promise<CapturingHost> {
+async function runStep(action: string, step: WorkflowStep, context: ExpressionContext, options: RunWorkflowOptions, temp: string): Promise<CapturingHost> {
   const metadata = readActionMetadata(join(options.root, 'actions', action, 'action.yml'));
   const values: Record<string, string> = {};
   for (const [name, spec] of Object.entries(metadata.inputs)) values[name] = interpolate(spec.default, context);
@@ -349,7 +360,7 @@ async function runStep(action: string, step: WorkflowStep, context: ExpressionCo
   const write = options.write ?? ((text: string) => process.stderr.write(text));
   let summary = '';
   const workspace = options.workspace ?? process.cwd();
-  const host = new CapturingHost(action, values, { ...options.env, ...githubEnv(options.github), GITHUB_WORKSPACE: workspace }, write, (text) => (summary += text), workspace);
+  const host = new CapturingHost(action, values, { ...options.env, ...githubEnv(options.github), GITHUB_WORKSPACE: workspace, RUNNER_TEMP: temp }, write, (text) => (summary += text), workspace);
   await runAction(options.actions[action], host);
   host.summary = summary.trim();
   return host;
