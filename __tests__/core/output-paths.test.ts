@@ -23,6 +23,8 @@ describe('file-writing inputs', () => {
     expect(reader('results/out.json').outputPath('histogram-out')).toBe(join(workspace, 'results/out.json'));
     expect(reader(join(temp, 'a', 'b.json')).outputPath('histogram-out')).toBe(join(temp, 'a', 'b.json'));
     expect(reader('').outputPath('histogram-out')).toBe('');
+    // A name that merely starts with two dots is still inside.
+    expect(reader('..cache/out.json').outputPath('histogram-out')).toBe(join(workspace, '..cache/out.json'));
   });
 
   test.each([['../elsewhere/x.json'], ['/etc/threadr.json'], ['escape/x.json'], [join(workspace, '..', 'x.json')]])('%s is refused with a message', (value) => {
