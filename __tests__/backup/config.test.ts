@@ -28,6 +28,8 @@ const SECRETS = {
 };
 
 let emulator: Emulator;
+// The job's workspace (GITHUB_WORKSPACE): backups are written inside it, as on a runner.
+let workspace: string;
 let dir: string;
 let identity: string;
 let recipient: string;
@@ -86,18 +88,19 @@ beforeAll(async () => {
   });
   identity = await generateIdentity();
   recipient = await identityToRecipient(identity);
-  dir = mkdtempSync(join(tmpdir(), 'config-backup-'));
+  workspace = mkdtempSync(join(tmpdir(), 'config-backup-'));
+  dir = join(workspace, 'threadr-backups');
 });
 afterAll(async () => {
   await emulator.stop();
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(workspace, { recursive: true, force: true });
 });
 
 describe('config: export → decrypt → restore into an empty project → identical', () => {
   let archive: string;
 
   test('backup writes one age archive to output-dir; names are logged, values nowhere', async () => {
-    const run = await runBundle('backup', { inputs: { targets: 'config', 'age-recipient': recipient, 'output-dir': dir, ...platformInputs() } });
+    const run = await runBundle('backup', { cwd: workspace, inputs: { targets: 'config', 'age-recipient': recipient, 'output-dir': dir, ...platformInputs() } });
     expect(run.errors).toEqual([]);
     expect(run.outputs.status).toBe('ok');
     archive = run.outputs.archive!;
@@ -137,7 +140,7 @@ describe('config: export → decrypt → restore into an empty project → ident
 
   test('a dry run (the default) lists the names it would add and changes nothing', async () => {
     const before = JSON.stringify(vars());
-    const run = await runBundle('restore', { inputs: restoreInputs({}) });
+    const run = await runBundle('restore', { cwd: workspace, inputs: restoreInputs({}) });
     expect(run.errors).toEqual([]);
     expect(run.outputs.status).toBe('dry-run');
     expect(JSON.stringify(vars())).toBe(before);
@@ -150,7 +153,7 @@ describe('config: export → decrypt → restore into an empty project → ident
   });
 
   test('restore writes them; the scratch project and service then hold identical variables', async () => {
-    const run = await runBundle('restore', { inputs: restoreInputs({ 'dry-run': 'false' }) });
+    const run = await runBundle('restore', { cwd: workspace, inputs: restoreInputs({ 'dry-run': 'false' }) });
     expect(run.errors).toEqual([]);
     expect(run.outputs.status).toBe('restored');
     expect(run.outputs['restored-from']).toContain(archive.split('/').pop());
@@ -161,14 +164,14 @@ describe('config: export → decrypt → restore into an empty project → ident
     expect(run.summary).toContain('✅ 2 expected names present');
     expectNoValues(run);
 
-    const again = await runBundle('restore', { inputs: restoreInputs({ 'dry-run': 'true' }) });
+    const again = await runBundle('restore', { cwd: workspace, inputs: restoreInputs({ 'dry-run': 'true' }) });
     expect(again.summary).toContain('| Unchanged | `NEXT_PUBLIC_SITE_NAME`, `OPENAI_API_KEY`, `STRIPE_SECRET_KEY` |');
   });
 
   test('into production only with confirm: production; a wrong identity is a clear error', async () => {
-    const refused = await runBundle('restore', { inputs: restoreInputs({ destination: 'production', 'dry-run': 'false' }) });
+    const refused = await runBundle('restore', { cwd: workspace, inputs: restoreInputs({ destination: 'production', 'dry-run': 'false' }) });
     expect(refused.errors[0]).toMatch(/^restore: input 'confirm' must be 'production'/);
-    const wrong = await runBundle('restore', { inputs: restoreInputs({ 'age-identity': await generateIdentity() }) });
+    const wrong = await runBundle('restore', { cwd: workspace, inputs: restoreInputs({ 'age-identity': await generateIdentity() }) });
     expect(wrong.outputs.status).toBe('failed');
     expect(wrong.errors[0]).toMatch(/cannot decrypt threadr-config-production-.*is age-identity the identity of the recipient/);
   });
@@ -176,9 +179,9 @@ describe('config: export → decrypt → restore into an empty project → ident
   test('a sensitive Vercel variable cannot be read: it is named, not kept, and the verdict is warning', async () => {
     const now = Date.now();
     vars().vercelEnv[PROD.vercel]!.push({ id: 'env_9', key: 'WEBHOOK_SIGNING_SECRET', value: 'whsec-leak-check-sensitive-9', type: 'sensitive', target: ['production'], createdAt: now, updatedAt: now });
-    const out = mkdtempSync(join(tmpdir(), 'config-sensitive-'));
+    const out = mkdtempSync(join(workspace, 'config-sensitive-'));
     try {
-      const run = await runBundle('backup', { inputs: { targets: 'config', 'age-recipient': recipient, 'output-dir': out, ...platformInputs() } });
+      const run = await runBundle('backup', { cwd: workspace, inputs: { targets: 'config', 'age-recipient': recipient, 'output-dir': out, ...platformInputs() } });
       expect(run.outputs.status).toBe('warning');
       expect(run.exitCode).toBe(0);
       expect(run.summary).toContain('not readable through the API (sensitive), not kept: WEBHOOK_SIGNING_SECRET');

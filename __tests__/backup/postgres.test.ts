@@ -13,6 +13,8 @@ import { postgresBinDir, startCluster, type PgCluster } from './pg-cluster.js';
 
 const binDir = postgresBinDir();
 let cluster: PgCluster;
+// The job's workspace (GITHUB_WORKSPACE): dumps are written inside it, as on a runner.
+let workspace: string;
 let dir: string;
 const ROWS = 100_000;
 // Content fingerprint of the table, compared between source and restored copy.
@@ -26,12 +28,13 @@ beforeAll(async () => {
   cluster.psql('threadr', `create table threads (id bigint primary key, title text not null, body text not null, created_at timestamptz not null);
     insert into threads select g, 'thread ' || g, md5(g::text), timestamptz '2026-01-01' + g * interval '1 minute' from generate_series(1, ${ROWS}) g;
     create index threads_created on threads (created_at);`);
-  dir = mkdtempSync(join(tmpdir(), 'pg-backups-'));
+  workspace = mkdtempSync(join(tmpdir(), 'pg-backups-'));
+  dir = join(workspace, 'threadr-backups');
 }, 180_000);
 
 afterAll(() => {
   cluster?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
 
 describe('postgres: pg_dump → verify → pg_restore into a second database → verify', () => {
@@ -39,6 +42,7 @@ describe('postgres: pg_dump → verify → pg_restore into a second database →
 
   test(`${ROWS} rows: dumped, checksummed, verified, restored and verified, with times`, async () => {
     const backup = await runBundle('backup', {
+      cwd: workspace,
       inputs: { targets: 'postgres', 'postgres-url': cluster.url('threadr'), 'pg-bin-dir': binDir!, 'output-dir': dir },
       timeoutMs: 170_000,
     });
@@ -57,6 +61,7 @@ describe('postgres: pg_dump → verify → pg_restore into a second database →
     expect(backup.log).not.toContain(cluster.password);
 
     const restore = await runBundle('restore', {
+      cwd: workspace,
       inputs: {
         target: 'postgres',
         'backup-path': dir,
@@ -83,7 +88,7 @@ describe('postgres: pg_dump → verify → pg_restore into a second database →
   }, 180_000);
 
   test('a corrupted dump fails verification with a message, and nothing is restored', async () => {
-    const bad = mkdtempSync(join(tmpdir(), 'pg-corrupt-'));
+    const bad = mkdtempSync(join(workspace, 'pg-corrupt-'));
     try {
       const copy = join(bad, basename(dump));
       copyFileSync(dump, copy);
@@ -93,7 +98,7 @@ describe('postgres: pg_dump → verify → pg_restore into a second database →
       writeFileSync(copy, bytes);
       cluster.psql('postgres', 'create database scratch2');
       const inputs = { target: 'postgres', 'backup-path': bad, destination: cluster.url('scratch2'), 'dry-run': 'false', 'pg-bin-dir': binDir! };
-      const run = await runBundle('restore', { inputs });
+      const run = await runBundle('restore', { cwd: workspace, inputs });
       expect(run.outputs.status).toBe('failed');
       expect(run.exitCode).toBe(1);
       expect(run.errors[0]).toMatch(new RegExp(`^restore: postgres from ${basename(dump)}: dump ${basename(dump)} is corrupt: its sha256 is [0-9a-f]{64}, the checksum written with it is [0-9a-f]{64}$`));
@@ -103,7 +108,7 @@ describe('postgres: pg_dump → verify → pg_restore into a second database →
       bytes[0] = 0x00;
       writeFileSync(copy, bytes);
       writeFileSync(`${copy}.sha256`, `${await sha256File(copy)}  ${basename(copy)}\n`);
-      const header = await runBundle('restore', { inputs });
+      const header = await runBundle('restore', { cwd: workspace, inputs });
       expect(header.outputs.status).toBe('failed');
       expect(header.errors[0]).toContain(`dump ${basename(dump)} is not a readable archive: pg_restore --list failed`);
     } finally {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBundle } from '../harness/runner.js';
 
+// The job's workspace (GITHUB_WORKSPACE): sites are written inside it, as on a runner.
 const work = mkdtempSync(join(tmpdir(), 'threadr-dashboard-action-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -16,7 +17,7 @@ describe('dashboard inputs', () => {
     [{ 'stripe-secret-key': 'pk_live_notsecret' }, "dashboard: input 'stripe-secret-key' must be a Stripe secret or restricted key"],
   ])('%j is refused in one line before anything is written', async (inputs, message) => {
     const out = join(work, 'refused');
-    const run = await runBundle('dashboard', { inputs: { 'out-dir': out, ...inputs } });
+    const run = await runBundle('dashboard', { cwd: work, inputs: { 'out-dir': out, ...inputs } });
     expect(run.exitCode).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toContain(message);
@@ -26,7 +27,7 @@ describe('dashboard inputs', () => {
 
   test('no history yet: a warning, and a site that says so with a valid status.json', async () => {
     const out = join(work, 'empty');
-    const run = await runBundle('dashboard', { inputs: { history: join(work, 'nothing-here/'), 'out-dir': out } });
+    const run = await runBundle('dashboard', { cwd: work, inputs: { history: join(work, 'nothing-here/'), 'out-dir': out } });
     expect(run.exitCode).toBe(0);
     expect(run.warnings.join('\n')).toMatch(/no history found/);
     expect(run.outputs).toMatchObject({ indicator: 'none', records: '0', 'open-incidents': '0', 'components-down': '' });

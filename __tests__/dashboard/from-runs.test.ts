@@ -13,6 +13,7 @@ import { json, startServer, type TestServer } from '../harness/servers.js';
  * bundle then builds the site from what those runs recorded.
  */
 const TOKEN = 'ghs_dashboard_incidents';
+// The job's workspace (GITHUB_WORKSPACE): the history and the site live inside it, as on a runner.
 const work = mkdtempSync(join(tmpdir(), 'threadr-from-runs-'));
 let emulator: Emulator | undefined;
 let app: TestServer | undefined;
@@ -31,6 +32,7 @@ describe('status page from real runs', () => {
     const history = join(work, 'history/');
     const check = () =>
       runBundle('health-check', {
+        cwd: work,
         inputs: {
           checks: `[{name: api, url: '${app!.url}/api/health'}]`,
           timeout: '200ms',
@@ -57,7 +59,7 @@ describe('status page from real runs', () => {
     expect(records[1].figures.why?.api).toMatch(/503/);
 
     const site = join(work, 'site');
-    const built = await runBundle('dashboard', { inputs: { history, 'out-dir': site } });
+    const built = await runBundle('dashboard', { cwd: work, inputs: { history, 'out-dir': site } });
     expect(built.exitCode).toBe(0);
     expect(built.outputs).toMatchObject({ indicator: 'none', 'open-incidents': '0', records: '4' });
     const { incidents } = JSON.parse(readFileSync(join(site, 'incidents.json'), 'utf8')) as { incidents: { name: string; status: string; created_at: string; resolved_at: string; incident_updates: { status: string; body: string }[] }[] };

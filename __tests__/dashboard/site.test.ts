@@ -44,6 +44,7 @@ function schemaOf(site: string) {
   return addFormats(new Ajv2020({ allErrors: true, strict: true })).compile(JSON.parse(readFileSync(join(site, 'status.schema.json'), 'utf8')));
 }
 
+// The job's workspace (GITHUB_WORKSPACE): history and sites live inside it, as on a runner.
 let work: string;
 let history: string;
 let browser: Browser;
@@ -67,7 +68,7 @@ afterAll(async () => {
 });
 
 async function build(asOf: string, out: string, days = '365', extra: Record<string, string> = {}) {
-  const run = await runBundle('dashboard', { inputs: { history: `${history}/`, 'out-dir': out, 'as-of': asOf, days, 'site-url': 'https://status.threadr.example', ...extra }, timeoutMs: 60_000 });
+  const run = await runBundle('dashboard', { cwd: work, inputs: { history: `${history}/`, 'out-dir': out, 'as-of': asOf, days, 'site-url': 'https://status.threadr.example', ...extra }, timeoutMs: 60_000 });
   expect(run.errors).toEqual([]);
   expect(run.exitCode).toBe(0);
   return { run, report: JSON.parse(run.outputs.report) as { buildMs: number; records: number; bytes: number }, status: JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')) as StatusSummary };

@@ -15,6 +15,7 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A temp folder, also the bundle's workspace (GITHUB_WORKSPACE) where the history is written. */
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'threadr-history-'));
   dirs.push(dir);
@@ -33,8 +34,11 @@ async function app(): Promise<string> {
 describe('run records (history-file)', () => {
   test('a health-check run appends one record with its checks, p95 and verdict, into a monthly file', async () => {
     const base = await app();
-    const folder = tempDir();
+    // The history folder sits inside the workspace, apart from the notifier's state there.
+    const workspace = tempDir();
+    const folder = join(workspace, 'ops-history');
     const run = await runBundle('health-check', {
+      cwd: workspace,
       inputs: { url: `${base}/api/health`, checks: '[{name: api, url: /api/health}]', 'history-file': `${folder}/`, 'verify-duration': '0s' },
       env: { GITHUB_RUN_ID: '4242' },
     });
@@ -50,7 +54,7 @@ describe('run records (history-file)', () => {
     expect(Number.isFinite(record.figures.p95)).toBe(true);
 
     // A second run appends rather than rewrites.
-    await runBundle('health-check', { inputs: { url: `${base}/api/health`, 'history-file': `${folder}/`, 'history-environment': 'staging' } });
+    await runBundle('health-check', { cwd: workspace, inputs: { url: `${base}/api/health`, 'history-file': `${folder}/`, 'history-environment': 'staging' } });
     const { records } = readRecords([folder]);
     expect(records.map((r) => r.env)).toEqual(['production', 'staging']);
   });
@@ -58,20 +62,20 @@ describe('run records (history-file)', () => {
   test('a failed run is recorded as a failure; an unwritable history is a warning, never a failure', async () => {
     const folder = tempDir();
     const file = join(folder, 'history.jsonl');
-    const failed = await runBundle('notify', { inputs: { status: 'failure', title: 'Deploy failed', 'history-file': file } });
+    const failed = await runBundle('notify', { cwd: folder, inputs: { status: 'failure', title: 'Deploy failed', 'history-file': file } });
     expect(failed.exitCode).toBe(0);
     expect(readRecords([file]).records[0]).toMatchObject({ action: 'notify', verdict: 'failure', figures: { status: 'failure' } });
 
     // A path under a regular file cannot be created: the run still succeeds and says why.
     writeFileSync(join(folder, 'blocker'), '');
-    const blocked = await runBundle('notify', { inputs: { status: 'success', title: 'ok', 'history-file': join(folder, 'blocker', 'history.jsonl') } });
+    const blocked = await runBundle('notify', { cwd: folder, inputs: { status: 'success', title: 'ok', 'history-file': join(folder, 'blocker', 'history.jsonl') } });
     expect(blocked.exitCode).toBe(0);
     expect(blocked.warnings.join('\n')).toMatch(/history record was not written/);
 
     // A read-only file too (root ignores permissions, so this half only runs for other users).
     if (process.getuid?.() !== 0) {
       chmodSync(file, 0o400);
-      const readOnly = await runBundle('notify', { inputs: { status: 'success', title: 'ok', 'history-file': file } });
+      const readOnly = await runBundle('notify', { cwd: folder, inputs: { status: 'success', title: 'ok', 'history-file': file } });
       expect(readOnly.exitCode).toBe(0);
       expect(readOnly.warnings.join('\n')).toMatch(/history record was not written/);
     }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseDocument, YAMLParseError } from 'yaml';
 import { parseDuration } from './duration.js';
 import { ConfigurationError } from './errors.js';
@@ -281,7 +281,8 @@ export function parseHttpUrl(name: string, text: string): URL {
 
 function isInside(path: string, root: string): boolean {
   const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  // `..` as a whole first segment leaves the root; a name such as `..cache` does not.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** The real path of the deepest part that exists, the rest appended: a symlink cannot lead out. */

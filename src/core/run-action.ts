@@ -29,7 +29,13 @@ export async function runAction(definition: ActionDefinition, runnerHost: Action
 async function runAndNotify(definition: ActionDefinition, host: ActionHost, outputs: Parameters<typeof recordRun>[1]): Promise<void> {
   let settings: NotifySettings | undefined;
   let outcome: Outcome | undefined;
+  let recordable = false;
   try {
+    // A history-file outside the workspace and RUNNER_TEMP is a mistake in the inputs: refused
+    // with them, before any request, rather than found as a warning after the work is done.
+    // Problems met while writing it (a full disk) stay warnings (ops-history/hook.ts).
+    host.inputs.outputPath('history-file');
+    recordable = true;
     settings = readNotifySettings(host.inputs);
     outcome = (await definition.run(host)) ?? undefined;
   } catch (error) {
@@ -39,7 +45,7 @@ async function runAndNotify(definition: ActionDefinition, host: ActionHost, outp
     // A mistake in the notifier's own inputs cannot be notified; any other failure can.
     if (settings) outcome = { state: 'failure', title: message };
   }
-  recordRun(host, outputs, outcome?.state ?? 'failure');
+  if (recordable) recordRun(host, outputs, outcome?.state ?? 'failure');
   if (!settings || !outcome) return;
   try {
     // Slack is outside the process too: the outcome is redacted before the notifier sees it.
