@@ -44,7 +44,7 @@ describe('incident issues', () => {
     const first = await check(emu, url);
     expect(JSON.parse(first.outputs.incidents)).toEqual([{ check: expect.stringContaining('/api/health'), action: 'opened', issue: 1 }]);
     const [issue] = issues(emu);
-    expect(issue.title).toBe(`[threadr-ops] production: 127.0.0.1:${app!.port}/api/health is down`);
+    expect(issue.title).toBe(`[threadr-ops] production: /api/health is down`);
     expect(issue.labels.map((l: { name: string } | string) => (typeof l === 'string' ? l : l.name))).toEqual(['threadr-ops-incident']);
     expect(issue.body).toContain('HTTP 503');
     expect(issue.body).toContain('https://github.com/threadr/threadr/actions/runs/1001');
