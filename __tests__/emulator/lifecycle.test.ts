@@ -151,6 +151,18 @@ describe('virtual clock', () => {
     expect(clock.now()).toBe(56_000);
   });
 
+  it('a timer that fires before the wall clock shows its time waits again instead of losing the sleeper', async () => {
+    // Before: wake() skipped a sleeper that was not due yet and never re-armed it, so a sleep hung
+    // for good whenever Date.now lagged the timer (seen as deploy tests hanging on control.sleep).
+    let real = 0;
+    const clock = new VirtualClock({ start: 0, speed: 1 }, () => real);
+    const sleeping = clock.sleep(2);
+    // The sleeper's timer fires while the wall clock has not moved; then the clock catches up.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    real = 10;
+    await sleeping;
+  });
+
   it('wakes sleepers on advance, and jumps to the next wake-up in auto-advance mode', async () => {
     const clock = new VirtualClock({ start: 0, speed: 0 });
     let woke = false;
