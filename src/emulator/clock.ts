@@ -129,12 +129,7 @@ export class VirtualClock {
   private wake(): void {
     const now = this.now();
     for (const sleeper of [...this.sleepers]) {
-      // A timer can fire before the wall clock shows its time (timers run on a monotonic clock;
-      // Date.now can be slewed): not due yet means wait again, never forget the sleeper.
-      if (sleeper.due > now) {
-        this.arm(sleeper);
-        continue;
-      }
+      if (sleeper.due > now) continue;
       if (sleeper.timer) clearTimeout(sleeper.timer);
       this.sleepers.delete(sleeper);
       sleeper.resolve();
