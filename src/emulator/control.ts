@@ -1,4 +1,4 @@
-import type { AppBehaviour } from './apps.js';
+import type { AppBehaviour, AppRequest } from './apps.js';
 import type { Fault, FaultMatch, FaultRule, ActiveFault } from './faults.js';
 import { findRoute, json, parseJsonBody, type EmuRequest, type EmuResponse, type Route } from './http-kit.js';
 import { githubRepo, type GithubRepo, type GithubSettings, type GithubUser } from './github.js';
@@ -132,6 +132,16 @@ export class EmulatorControl {
 
   setApp(sha: string, behaviour: AppBehaviour): void {
     this.setCommit(sha, { app: behaviour });
+  }
+
+  /** Requests the deployment apps answered (latest 20 000), optionally only those of one build or one URL key. */
+  appRequests(filter: { sha?: string; deploymentId?: string; key?: string } = {}): AppRequest[] {
+    return (this.rt.state.apps.log ?? []).filter(
+      (entry) =>
+        (filter.sha === undefined || entry.sha === filter.sha) &&
+        (filter.deploymentId === undefined || entry.deploymentId === filter.deploymentId) &&
+        (filter.key === undefined || entry.key === filter.key),
+    );
   }
 
   configure(patch: SettingsPatch): void {
