@@ -1,5 +1,6 @@
 import type { ActionDefinition } from '../core/host.js';
 import { definition as backup } from '../backup/main.js';
+import { definition as canary } from '../canary/main.js';
 import { definition as costMonitor } from '../cost-monitor/main.js';
 import { definition as dashboard } from '../dashboard/main.js';
 import { definition as deploy } from '../deploy/main.js';
@@ -22,4 +23,5 @@ export const ACTIONS: Record<string, ActionDefinition> = {
   dashboard,
   backup,
   restore,
+  canary,
 };

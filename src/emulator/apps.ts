@@ -18,8 +18,9 @@ export type AppBehaviour =
   /**
    * Healthy, with a latency distribution and an error rate, so a canary can tell two builds apart:
    * each answer waits a log-normal delay (median `medianMs`, shape `spread`, default 0.2) and fails
-   * with 500 with probability `errorRate` (0..1). Draws come from a PRNG seeded by `seed` (default 1)
-   * and the deployment, in request order: the same requests see the same figures on every run.
+   * with 500 with probability `errorRate` (0..1). The n-th request a deployment serves gets the
+   * n-th draw of a PRNG seeded by `seed` (default 1) and the commit: the same commit shows the
+   * same figures on every run, whatever deployment ids the emulator hands out.
    */
   | { kind: 'profile'; medianMs: number; spread?: number; errorRate?: number; seed?: number };
 
@@ -177,7 +178,7 @@ export class AppHost {
       case 'slow':
         return this.later(res, behaviour.delayMs, () => send(req, res, 200, healthy(target.sha), target));
       case 'profile': {
-        const draw = profileDraw(behaviour, target.deploymentId, served);
+        const draw = profileDraw(behaviour, target.sha, served);
         return this.later(res, draw.delayMs, () =>
           draw.fails ? send(req, res, 500, { status: 'error', version: target.sha, deploymentId: target.deploymentId }, target) : send(req, res, 200, healthy(target.sha), target),
         );
