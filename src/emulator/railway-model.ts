@@ -44,6 +44,8 @@ export interface RailwayService {
   id: string;
   name: string;
   timing?: StepTiming;
+  /** The service's healthcheck path (Railway switches traffic once it answers); null: none configured. Undefined reads as /health. */
+  healthcheckPath?: string | null;
 }
 
 export interface RailwayProject {

@@ -292,6 +292,7 @@ const FIELDS: Record<string, FieldSpec> = {
         serviceId,
         environmentId,
         serviceName: service.name,
+        healthcheckPath: service.healthcheckPath === undefined ? '/health' : service.healthcheckPath,
         latestDeployment: latest,
         activeDeployments: activeDeployments(ctx.hctx.root.railway, serviceId, environmentId).map((deployment) => readDeployment(ctx, deployment)),
       };

@@ -66,6 +66,12 @@ export interface CreateDeploymentRequest {
   target?: string;
   gitSource: VercelGitSource;
   meta?: Record<string, string>;
+  /**
+   * false: a production build that does not take the production domains (READY, STAGED), promoted
+   * later. What the CLI's `vercel --prod --skip-domain` sends (docs/platform-behaviour.md "Vercel
+   * staged builds"); absent otherwise, as the CLI leaves it.
+   */
+  autoAssignCustomDomains?: false;
 }
 
 export interface ListDeploymentsQuery {
