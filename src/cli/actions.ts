@@ -7,6 +7,7 @@ import { definition as deploy } from '../deploy/main.js';
 import { definition as healthCheck } from '../health-check/main.js';
 import { definition as loadTest } from '../load-test/main.js';
 import { definition as notify } from '../notify/main.js';
+import { definition as promote } from '../promote/main.js';
 import { definition as restore } from '../restore/main.js';
 import { definition as rollback } from '../rollback/main.js';
 import { definition as securityScan } from '../security-scan/main.js';
@@ -24,4 +25,5 @@ export const ACTIONS: Record<string, ActionDefinition> = {
   backup,
   restore,
   canary,
+  promote,
 };
