@@ -103,3 +103,46 @@ describe('staged deploy → canary → promote (bundles)', () => {
     expect(fx.vercelProduction()!.sha).toBe(OLD);
   });
 });
+
+describe('promote rolling: true (bundle)', () => {
+  it('advances each stage while production stays healthy, then verifies the completed release', async () => {
+    fx = await Fixture.start();
+    const deployed = await stage();
+    fx.control.configureRollingRelease(fx.vercel.projectId, [10, 50, 100]);
+    const result = await promote(deployed.outputs['promote-plan']!, { rolling: 'true' });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.status).toBe('promoted');
+    const report = JSON.parse(result.outputs.report!);
+    expect(report.stages).toEqual([
+      { percentage: 10, requests: 20, errors: 0 },
+      { percentage: 50, requests: 20, errors: 0 },
+    ]);
+    expect(report.verify).toMatchObject({ verdict: 'healthy' });
+    expect(fx.vercelProduction()!.sha).toBe(NEW);
+    expect(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/promote/' })).toEqual([]);
+  });
+
+  it('aborts at the first stage when the canary fails, and production is back on the old build', async () => {
+    fx = await Fixture.start();
+    fx.control.setApp(NEW, { kind: 'broken' });
+    const deployed = await stage();
+    fx.control.configureRollingRelease(fx.vercel.projectId, [10, 50, 100]);
+    const result = await promote(deployed.outputs['promote-plan']!, { rolling: 'true' });
+    expect(result.outputs.status).toBe('aborted');
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(result.outputs.report!);
+    expect(report.stages).toEqual([{ percentage: 10, requests: 20, errors: 2 }]);
+    expect(fx.vercelProduction()!.sha).toBe(OLD);
+    // Only the 10 % share ever reached the broken build on the production URL.
+    expect(fx.control.appRequests({ sha: NEW, key: productionKey() })).toHaveLength(2);
+    const after = await fetch(`${fx.vercel.productionUrl}/api/health`).then((r) => r.json() as Promise<{ version: string }>);
+    expect(after.version).toBe(OLD);
+  });
+
+  it('needs frontend-health-url', async () => {
+    fx = await Fixture.start();
+    const deployed = await stage();
+    const result = await promote(deployed.outputs['promote-plan']!, { rolling: 'true', 'frontend-health-url': '' });
+    expect(result.errors).toEqual([expect.stringMatching(/^promote: input 'frontend-health-url' is required with rolling: true/)]);
+  });
+});

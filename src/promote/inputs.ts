@@ -7,6 +7,7 @@ export interface PromoteInputs {
   platform: PlatformSettings;
   plan: PromotePlan;
   timeoutMs: number;
+  rolling: boolean;
 }
 
 /** Reads and validates every input before any request is made. */
@@ -19,5 +20,9 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
   }
   const platform = readPlatform(inputs, env, ['frontend']);
   if (platform.environment !== 'production') throw new ConfigurationError('environment', `must be production: only production builds are staged and promoted, got '${platform.environment}'`);
-  return { platform, plan: parsePromotePlan(text, platform.vercel!.projectId), timeoutMs: inputs.duration('timeout', { min: 1 }) };
+  const rolling = inputs.boolean('rolling');
+  if (rolling && !platform.verify.healthUrls.frontend) {
+    throw new ConfigurationError('frontend-health-url', "is required with rolling: true: each stage advances only while production's health endpoint answers without errors");
+  }
+  return { platform, plan: parsePromotePlan(text, platform.vercel!.projectId), timeoutMs: inputs.duration('timeout', { min: 1 }), rolling };
 }

@@ -2,7 +2,10 @@ import type { ActionDefinition, ActionHost } from '../core/host.js';
 import { runOnRunner } from '../core/runner-host.js';
 import { systemClock } from '../release/clock.js';
 import { buildCollaborators, type Overrides } from '../release/collaborators.js';
-import { promote } from '../release/promoter.js';
+import type { HttpClient } from '../core/http.js';
+import { VercelClient } from '../providers/vercel.js';
+import type { PlatformSettings } from '../release/inputs.js';
+import { promote, type RollingApi } from '../release/promoter.js';
 import { getInputs } from './inputs.js';
 import { renderPromoteSummary } from './summary.js';
 
@@ -21,6 +24,7 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
           clock: overrides.clock,
           log: host.log,
           scope: settings.platform.vercel!.projectId,
+          rolling: settings.rolling ? rollingApi(settings.platform, collaborators.http) : undefined,
         });
         const frontendUrl = report.verify?.url ? new URL(report.verify.url).origin : (settings.plan.frontend.url ?? '');
         host.setOutput('status', report.status);
@@ -37,6 +41,34 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
       } finally {
         await collaborators.http.close();
       }
+    },
+  };
+}
+
+/** Requests to production per rolling stage: enough to meet a 10 % canary share twice. */
+const STAGE_REQUESTS = 20;
+
+function rollingApi(platform: PlatformSettings, http: HttpClient): RollingApi {
+  const vercel = platform.vercel!;
+  const client = new VercelClient({ http, baseUrl: vercel.apiUrl, token: vercel.token, teamId: vercel.teamId });
+  const url = platform.verify.healthUrls.frontend!;
+  return {
+    start: (canary) => client.rollingRelease(vercel.projectId, 'start', { canaryDeploymentId: canary }),
+    approve: (canary, next) => client.rollingRelease(vercel.projectId, 'approve-stage', { canaryDeploymentId: canary, nextStageIndex: next }),
+    abort: async (current) => {
+      await client.rollback(vercel.projectId, current, 'threadr-ops promote: rolling release aborted');
+    },
+    async probe() {
+      let errors = 0;
+      for (let i = 0; i < STAGE_REQUESTS; i++) {
+        try {
+          const response = await http.request({ url, headers: platform.verify.headers, retry: false, timeoutMs: platform.verify.requestTimeoutMs });
+          if (response.status >= 500) errors++;
+        } catch {
+          errors++;
+        }
+      }
+      return { requests: STAGE_REQUESTS, errors };
     },
   };
 }

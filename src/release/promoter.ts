@@ -1,4 +1,5 @@
 import type { Logger } from '../core/host.js';
+import type { VercelRollingRelease } from '../providers/vercel.js';
 import { errorText } from './adapter-context.js';
 import type { Clock } from './clock.js';
 import type { ComponentAdapter } from './component.js';
@@ -23,7 +24,19 @@ export interface PromoteReport {
   /** The alias moved by this run (false: it already served, or nothing was changed). */
   moved: boolean;
   verify?: VerifyResult;
+  /** rolling: each stage's share and what production answered during it. */
+  stages?: { percentage: number | null; requests: number; errors: number }[];
   durationMs: number;
+}
+
+/** Vercel rolling releases, for `rolling: true`. */
+export interface RollingApi {
+  start(canaryDeploymentId: string): Promise<VercelRollingRelease | null>;
+  approve(canaryDeploymentId: string, nextStageIndex: number): Promise<VercelRollingRelease | null>;
+  /** Ends an active release by an instant rollback to what served before (the SDK has no abort call). */
+  abort(currentDeploymentId: string): Promise<void>;
+  /** Requests to production during a stage: how many, how many failed. */
+  probe(): Promise<{ requests: number; errors: number }>;
 }
 
 export interface PromoteDeps {
@@ -32,6 +45,7 @@ export interface PromoteDeps {
   clock: Clock;
   log: Logger;
   scope: string;
+  rolling?: RollingApi;
 }
 
 /** Promotes a staged build, waits for Vercel's alias job (moveAlias), then checks production serves it. */
@@ -56,9 +70,14 @@ export async function promote(plan: PromotePlan, timeoutMs: number, deps: Promot
       if (report.before !== recorded) {
         return finish('aborted', `production serves ${report.before ?? 'nothing'}, not ${recorded ?? 'nothing'} as when ${target.deploymentId} was staged: someone changed production meanwhile; nothing was promoted`);
       }
-      await log.group(`Promoting ${target.deploymentId}`, () =>
-        frontend.rollbackTo({ provider: 'vercel', deploymentId: target.deploymentId, url: target.url, sha: plan.sha, scope: deps.scope }, '', { deadline: started + timeoutMs }, 'promote'),
-      );
+      if (deps.rolling) {
+        const outcome = await log.group(`Rolling release of ${target.deploymentId}`, () => rollingRelease(target.deploymentId, deps.rolling!, report, log));
+        if (outcome) return finish(outcome.status, outcome.message);
+      } else {
+        await log.group(`Promoting ${target.deploymentId}`, () =>
+          frontend.rollbackTo({ provider: 'vercel', deploymentId: target.deploymentId, url: target.url, sha: plan.sha, scope: deps.scope }, '', { deadline: started + timeoutMs }, 'promote'),
+        );
+      }
       report.moved = true;
     } else log.info(`promote: production already serves ${target.deploymentId}`);
     if (!(await frontend.isServing(target.deploymentId))) {
@@ -73,4 +92,26 @@ export async function promote(plan: PromotePlan, timeoutMs: number, deps: Promot
   } catch (error) {
     return finish('failed', `promote of ${target.deploymentId} failed: ${errorText(error)}`);
   }
+}
+
+/**
+ * Starts a rolling release with the canary and advances each stage only while production answers
+ * without errors (every probe request, canary share included); the first failing stage aborts it.
+ * Returns an outcome to stop with, or undefined once the release is COMPLETE.
+ */
+async function rollingRelease(canary: string, api: RollingApi, report: PromoteReport, log: Logger): Promise<{ status: PromoteStatus; message: string } | undefined> {
+  let release = await api.start(canary);
+  report.stages = [];
+  for (let guard = 0; release?.state === 'ACTIVE' && guard < 100; guard++) {
+    const seen = await api.probe();
+    report.stages.push({ percentage: release.percentage, ...seen });
+    log.info(`promote: stage ${(release.stageIndex ?? 0) + 1} of ${release.stages} at ${release.percentage}%: ${seen.errors} of ${seen.requests} production requests failed`);
+    if (seen.errors > 0) {
+      await api.abort(release.currentDeploymentId ?? report.before ?? '');
+      return { status: 'aborted', message: `rolling release of ${canary} aborted at ${release.percentage}%: ${seen.errors} of ${seen.requests} production requests failed; production is back on ${release.currentDeploymentId ?? 'what served before'}` };
+    }
+    release = await api.approve(canary, (release.stageIndex ?? 0) + 1);
+  }
+  if (release?.state !== 'COMPLETE') return { status: 'failed', message: `rolling release of ${canary} ended ${release?.state ?? 'without a release'}` };
+  return undefined;
 }
