@@ -327,3 +327,40 @@ describe('deploy action: bad input stops before any API call', () => {
     expect(fx.control.requests()).toHaveLength(0);
   });
 });
+
+describe('deploy strategy: staged (bundle)', () => {
+  it('builds the production frontend without the domains: production untouched, candidate-url serves the commit, promote-plan holds no secret', async () => {
+    fx = await Fixture.start();
+    const before = fx.vercel.productionDeploymentId;
+    const result = await deploy({ strategy: 'staged', 'frontend-health-url': '/api/health', 'health-expect-version': 'true' });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.status).toBe('deployed');
+    // The create carries what `vercel --prod --skip-domain` sends.
+    const create = JSON.parse(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/v13/deployments' })[0].body);
+    expect(create).toMatchObject({ target: 'production', autoAssignCustomDomains: false, gitSource: { sha: NEW } });
+    // Production still serves the old build; the staged one is READY on its own URL and was verified there.
+    expect(fx.vercelProduction()!.id).toBe(before);
+    expect(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/promote/' })).toEqual([]);
+    const candidate = result.outputs['candidate-url'];
+    expect(candidate).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(JSON.parse(result.outputs.report).components.find((c: { component: string }) => c.component === 'frontend').verify).toMatchObject({ verdict: 'healthy', url: `${candidate}/api/health` });
+    const promotePlan = JSON.parse(result.outputs['promote-plan']);
+    expect(promotePlan).toMatchObject({ version: 1, environment: 'production', sha: NEW, frontend: { provider: 'vercel', url: candidate, previous: { deploymentId: before, sha: OLD } } });
+    expect(promotePlan.frontend.project).toMatch(/^sha256:/);
+    for (const token of Object.values(fx.tokens)) expect(result.outputs['promote-plan']).not.toContain(token);
+    expect(result.outputs['promote-plan']).not.toContain(fx.vercel.projectId);
+    // The backend deploys as with direct: Railway switches after its healthcheck.
+    expect(fx.railwayProduction()!.sha).toBe(NEW);
+    expect(result.warnings.join('\n')).not.toMatch(/healthcheck path/);
+  });
+
+  it('warns when the Railway service has no healthcheck path; direct leaves the staged outputs empty', async () => {
+    fx = await Fixture.start();
+    for (const project of Object.values(fx.control.state().railway.projects)) for (const service of project.services) service.healthcheckPath = null;
+    const result = await deploy();
+    expect(result.outputs.status).toBe('deployed');
+    expect(result.warnings.join('\n')).toMatch(/^deploy: the Railway service has no healthcheck path: Railway will switch traffic/m);
+    expect(result.outputs['candidate-url']).toBeUndefined();
+    expect(fx.vercelProduction()!.sha).toBe(NEW);
+  });
+});

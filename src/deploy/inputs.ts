@@ -9,6 +9,8 @@ export interface DeployInputs {
   platform: PlatformSettings;
   /** Where Vercel fetches the commit (only when the frontend is deployed). */
   git?: { org: string; repo: string; branch: string };
+  /** staged: the production frontend is built without the domains, for canary and promote; direct: it serves at once. */
+  strategy: 'staged' | 'direct';
 }
 
 const ORDERED: Record<Exclude<Order, 'parallel'>, ComponentName[]> = {
@@ -35,7 +37,7 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
     dryRun: inputs.boolean('dry-run'),
     allowPinned: inputs.boolean('allow-pinned'),
   };
-  return { deploy, platform, git: components.includes('frontend') ? readGit(inputs, env) : undefined };
+  return { deploy, platform, git: components.includes('frontend') ? readGit(inputs, env) : undefined, strategy: inputs.oneOf('strategy', ['staged', 'direct'] as const) };
 }
 
 function readGit(inputs: InputReader, env: Readonly<Record<string, string | undefined>>): { org: string; repo: string; branch: string } {

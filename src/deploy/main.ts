@@ -4,6 +4,8 @@ import type { Outcome } from '../notify/outcome.js';
 import { systemClock } from '../release/clock.js';
 import { buildCollaborators, type Overrides } from '../release/collaborators.js';
 import { serializePlan } from '../release/plan.js';
+import { promotePlan } from '../release/promote-plan.js';
+import { RailwayComponent } from '../release/railway-component.js';
 import { deploy, type DeployReport } from './deployer.js';
 import { getInputs } from './inputs.js';
 import { renderDeploySummary } from './summary.js';
@@ -55,9 +57,11 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
       // Outputs exist even when the run stops early (bad input, a crash), so the next step can decide.
       host.setOutput('status', 'failed');
       const settings = getInputs(host.inputs, host.env);
-      const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides, settings.git);
+      const staged = settings.strategy === 'staged' && settings.deploy.environment === 'production';
+      const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides, settings.git, staged ? 'staged' : 'direct');
       let report: DeployReport;
       try {
+        await warnWithoutHealthcheck(collaborators.adapters.backend, host);
         report = await cancellable(
           (signal) => host.log.warn(`Received ${signal}: the job is being cancelled; canceling builds on their way, changing nothing else`),
           (signal) =>
@@ -73,11 +77,44 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
         await collaborators.http.close();
       }
       for (const [name, value] of Object.entries(deployOutputs(report))) host.setOutput(name, value);
+      if (staged) for (const [name, value] of Object.entries(stagedOutputs(report, settings.platform.vercel?.projectId))) host.setOutput(name, value);
       await host.writeSummary(renderDeploySummary(report));
       if (report.status !== 'deployed' && report.status !== 'dry-run') host.fail(`deploy: ${report.message}`);
       return deployOutcome(report);
     },
   };
+}
+
+/**
+ * strategy: staged. candidate-url: the staged frontend build on its own URL (for health checks and
+ * the canary); promote-plan: what the promote action needs, nothing secret. Both empty when the
+ * frontend was not deployed, or already served the commit (nothing to promote).
+ */
+export function stagedOutputs(report: DeployReport, projectId: string | undefined): { 'candidate-url': string; 'promote-plan': string } {
+  const frontend = report.components.find((component) => component.component === 'frontend');
+  if (!frontend?.deployment || !projectId || frontend.result !== 'deployed' || report.status !== 'deployed') return { 'candidate-url': '', 'promote-plan': '' };
+  const before = frontend.before;
+  const plan = promotePlan({
+    sha: report.sha,
+    projectId,
+    deploymentId: frontend.deployment.id,
+    url: frontend.deployment.url,
+    previous: before ? { deploymentId: before.deploymentId, url: before.url, sha: before.sha } : null,
+  });
+  return { 'candidate-url': frontend.deployment.url ?? '', 'promote-plan': JSON.stringify(plan) };
+}
+
+/** Railway switches traffic once the healthcheck path answers; without one, as soon as the container starts. */
+async function warnWithoutHealthcheck(backend: unknown, host: ActionHost): Promise<void> {
+  if (!(backend instanceof RailwayComponent)) return;
+  try {
+    const path = await backend.healthcheckPath();
+    if (path === null) {
+      host.log.warn('deploy: the Railway service has no healthcheck path: Railway will switch traffic to the new deployment as soon as it starts, without checking it. Set one (service settings, or healthcheckPath in railway.json) such as /health');
+    } else host.log.debug(`Railway healthcheck path: ${path}`);
+  } catch (error) {
+    host.log.debug(`could not read the Railway healthcheck path: ${(error as Error).message}`);
+  }
 }
 
 export const definition: ActionDefinition = createDefinition();

@@ -14,7 +14,15 @@ export type AppBehaviour =
   /** Healthy for `afterRequests` requests (default 3), then 503 `{status:'crashed'}`; a Railway deployment goes CRASHED. */
   | { kind: 'crash-later'; afterRequests?: number }
   /** Connections are reset: the runner cannot reach it (not the app's fault). */
-  | { kind: 'unreachable' };
+  | { kind: 'unreachable' }
+  /**
+   * Healthy, with a latency distribution and an error rate, so a canary can tell two builds apart:
+   * each answer waits a log-normal delay (median `medianMs`, shape `spread`, default 0.2) and fails
+   * with 500 with probability `errorRate` (0..1). The n-th request a deployment serves gets the
+   * n-th draw of a PRNG seeded by `seed` (default 1) and the commit: the same commit shows the
+   * same figures on every run, whatever deployment ids the emulator hands out.
+   */
+  | { kind: 'profile'; medianMs: number; spread?: number; errorRate?: number; seed?: number };
 
 export const WRONG_VERSION = 'deadbeefdeadbeefdeadbeefdeadbeefdeadbeef';
 
@@ -34,6 +42,43 @@ export interface AppsState {
   ports: Record<string, number>;
   /** Requests served per deployment (crash-later counts them). */
   served: Record<string, number>;
+  /** The latest app requests (bounded), so a test can tell which build a URL served and when. */
+  log?: AppRequest[];
+}
+
+/** One request an app URL answered: which URL (`key`) and which build was behind it. */
+export interface AppRequest {
+  key: string;
+  deploymentId: string;
+  sha: string;
+  path: string;
+  status: number | 'reset';
+}
+
+const APP_LOG_LIMIT = 20_000;
+
+/** Mulberry32: a tiny seeded PRNG, enough to make emulated latency reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The `index`-th draw of a profile app: its delay (ms) and whether it fails. Pure, so tests can reproduce it. */
+export function profileDraw(behaviour: Extract<AppBehaviour, { kind: 'profile' }>, stream: string, index: number): { delayMs: number; fails: boolean } {
+  let hash = behaviour.seed ?? 1;
+  for (const char of `${stream}#${index}`) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  const random = seededRandom(hash);
+  // Box-Muller: a standard normal from two uniforms, then the log-normal around the median.
+  const u1 = Math.max(random(), Number.EPSILON);
+  const u2 = random();
+  const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  return { delayMs: behaviour.medianMs * Math.exp((behaviour.spread ?? 0.2) * z), fails: random() < (behaviour.errorRate ?? 0) };
 }
 
 export function initialAppsState(): AppsState {
@@ -108,6 +153,11 @@ export class AppHost {
     const behaviour = behaviourFor(state, target.sha);
     const served = (state.served[target.deploymentId] = (state.served[target.deploymentId] ?? 0) + 1);
     const path = new URL(req.url ?? '/', 'http://app').pathname;
+    const log = (state.log ??= []);
+    res.on('close', () => {
+      log.push({ key, deploymentId: target.deploymentId, sha: target.sha, path, status: res.headersSent ? res.statusCode : 'reset' });
+      if (log.length > APP_LOG_LIMIT) log.splice(0, log.length - APP_LOG_LIMIT);
+    });
     const healthy = (version: string) => ({ status: 'ok', version, deploymentId: target.deploymentId, provider: target.provider, path });
     switch (behaviour.kind) {
       case 'healthy':
@@ -125,19 +175,28 @@ export class AppHost {
           return send(req, res, 503, { status: 'crashed', deploymentId: target.deploymentId });
         }
         return send(req, res, 200, healthy(target.sha), target);
-      case 'slow': {
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          send(req, res, 200, healthy(target.sha), target);
-        }, behaviour.delayMs);
-        this.timers.add(timer);
-        res.on('close', () => {
-          clearTimeout(timer);
-          this.timers.delete(timer);
-        });
-        return;
+      case 'slow':
+        return this.later(res, behaviour.delayMs, () => send(req, res, 200, healthy(target.sha), target));
+      case 'profile': {
+        const draw = profileDraw(behaviour, target.sha, served);
+        return this.later(res, draw.delayMs, () =>
+          draw.fails ? send(req, res, 500, { status: 'error', version: target.sha, deploymentId: target.deploymentId }, target) : send(req, res, 200, healthy(target.sha), target),
+        );
       }
     }
+  }
+
+  /** Answers after `delayMs` real ms; released when the client gives up. */
+  private later(res: ServerResponse, delayMs: number, answer: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      answer();
+    }, delayMs);
+    this.timers.add(timer);
+    res.on('close', () => {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+    });
   }
 }
 

@@ -1,4 +1,5 @@
-import type { AppBehaviour } from './apps.js';
+import type { AppBehaviour, AppRequest } from './apps.js';
+import type { RollingProject } from './vercel-rolling.js';
 import type { Fault, FaultMatch, FaultRule, ActiveFault } from './faults.js';
 import { findRoute, json, parseJsonBody, type EmuRequest, type EmuResponse, type Route } from './http-kit.js';
 import { githubRepo, type GithubRepo, type GithubSettings, type GithubUser } from './github.js';
@@ -132,6 +133,27 @@ export class EmulatorControl {
 
   setApp(sha: string, behaviour: AppBehaviour): void {
     this.setCommit(sha, { app: behaviour });
+  }
+
+  /**
+   * Configures Vercel rolling releases on a project: stage percentages in order (the last must be
+   * 100), each needing approval unless `requireApproval` is false. null removes the configuration.
+   */
+  configureRollingRelease(projectId: string, percentages: number[] | null, requireApproval = true): void {
+    const project = this.rt.state.vercel.projects[projectId] as RollingProject | undefined;
+    if (!project) throw new Error(`no Vercel project ${projectId}`);
+    if (percentages !== null && percentages.at(-1) !== 100) throw new Error('the last rolling-release stage must be 100');
+    project.rollingReleaseConfig = percentages === null ? null : { stages: percentages.map((targetPercentage) => ({ targetPercentage, requireApproval, duration: null })) };
+  }
+
+  /** Requests the deployment apps answered (latest 20 000), optionally only those of one build or one URL key. */
+  appRequests(filter: { sha?: string; deploymentId?: string; key?: string } = {}): AppRequest[] {
+    return (this.rt.state.apps.log ?? []).filter(
+      (entry) =>
+        (filter.sha === undefined || entry.sha === filter.sha) &&
+        (filter.deploymentId === undefined || entry.deploymentId === filter.deploymentId) &&
+        (filter.key === undefined || entry.key === filter.key),
+    );
   }
 
   configure(patch: SettingsPatch): void {

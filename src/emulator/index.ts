@@ -18,7 +18,7 @@ import { initialVercelState, vercelAppTarget } from './vercel-model.js';
 
 export type { EmulatorOptions, EmulatorState } from './runtime.js';
 export type { EmulatorUrls, EmulatorExtension } from './extension-api.js';
-export type { AppBehaviour } from './apps.js';
+export type { AppBehaviour, AppRequest } from './apps.js';
 export type { Fault, FaultRule, FaultMatch } from './faults.js';
 export type { StepTiming } from './progress.js';
 export type { VercelPlan, VercelSettings, VercelDeployment, VercelProject } from './vercel-model.js';

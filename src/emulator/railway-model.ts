@@ -46,6 +46,8 @@ export interface RailwayService {
   /** serviceInstance numReplicas per environment id (absent: 1), set by serviceInstanceUpdate. */
   replicas?: Record<string, number>;
   timing?: StepTiming;
+  /** The service's healthcheck path (Railway switches traffic once it answers); null: none configured. Undefined reads as /health. */
+  healthcheckPath?: string | null;
 }
 
 export interface RailwayProject {

@@ -197,6 +197,7 @@ type Service {
 type ServiceInstance {
   activeDeployments: [Deployment!]!
   environmentId: String!
+  healthcheckPath: String
   id: ID!
   latestDeployment: Deployment
   numReplicas: Int

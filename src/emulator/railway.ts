@@ -293,6 +293,7 @@ const FIELDS: Record<string, FieldSpec> = {
         environmentId,
         serviceName: service.name,
         numReplicas: service.replicas?.[environmentId] ?? 1,
+        healthcheckPath: service.healthcheckPath === undefined ? '/health' : service.healthcheckPath,
         latestDeployment: latest,
         activeDeployments: activeDeployments(ctx.hctx.root.railway, serviceId, environmentId).map((deployment) => readDeployment(ctx, deployment)),
       };

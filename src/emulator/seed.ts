@@ -109,6 +109,8 @@ export interface RailwayServiceSeed {
   /** Older deployments that succeeded before (oldest first), now REMOVED: rollback candidates. */
   previousShas?: string[];
   timing?: StepTiming;
+  /** The healthcheck path of the service; null: none configured (deploy warns). Default /health. */
+  healthcheckPath?: string | null;
 }
 
 export interface SeededRailwayService {
@@ -135,7 +137,7 @@ export async function seedRailwayService(rt: Runtime, seed: RailwayServiceSeed =
   const serviceId = seed.serviceId ?? nextUuid(root);
   let service: RailwayService | undefined = project.services.find((candidate) => candidate.id === serviceId);
   if (!service) {
-    service = { id: serviceId, name: seed.serviceName ?? 'api', timing: seed.timing };
+    service = { id: serviceId, name: seed.serviceName ?? 'api', timing: seed.timing, healthcheckPath: seed.healthcheckPath === undefined ? '/health' : seed.healthcheckPath };
     project.services.push(service);
   }
   const key = serviceKey(serviceId, environmentId);

@@ -1,3 +1,4 @@
+import { productionFor } from './vercel-rolling.js';
 import type { AppTarget } from './apps.js';
 import { advanceProgress, currentStep, isFinished, startProgress, type Progress, type StepTiming } from './progress.js';
 import type { EmulatorState } from './runtime.js';
@@ -259,7 +260,8 @@ export function isRollbackCandidate(deployment: VercelDeployment): boolean {
 export function vercelAppTarget(root: EmulatorState, key: string): AppTarget | undefined {
   const state = root.vercel;
   const projectId = key.startsWith('vercel-production:') ? key.slice('vercel-production:'.length) : undefined;
-  const deployment = projectId ? state.deployments[state.projects[projectId]?.productionDeploymentId ?? ''] : state.deployments[key];
+  const project = projectId ? state.projects[projectId] : undefined;
+  const deployment = projectId ? state.deployments[(project ? productionFor(project) : null) ?? ''] : state.deployments[key];
   if (!deployment) return projectId ? { provider: 'vercel', deploymentId: '', sha: '', phase: 'gone' } : undefined;
   const phase = deployment.readyState === 'READY' ? 'serving' : VERCEL_TERMINAL.includes(deployment.readyState) || deployment.readyState === 'BLOCKED' ? 'gone' : 'starting';
   return { provider: 'vercel', deploymentId: deployment.id, sha: deployment.sha, phase };

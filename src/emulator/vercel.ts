@@ -16,6 +16,7 @@ import {
   type VercelProject,
   type VercelToken,
 } from './vercel-model.js';
+import { abortOnRollback, changeRollingRelease, getRollingRelease, type RollingProject } from './vercel-rolling.js';
 
 interface VercelCtx extends HandlerCtx {
   token: VercelToken;
@@ -87,7 +88,22 @@ const routes: Route<VercelCtx>[] = [
   { method: 'GET', path: '/v9/projects/:projectId/promote/aliases', handle: failedAliases },
   { method: 'GET', path: '/v9/projects/:projectId/rollback/aliases', handle: failedAliases },
   { method: 'GET', path: '/v9/projects/:idOrName', handle: getProject },
+  { method: 'GET', path: '/v1/projects/:idOrName/rolling-release', handle: (req, ctx) => getRollingRelease(rollingLookup(req, ctx)(undefined), ctx.root.vercel) },
+  { method: 'POST', path: '/v1/projects/:idOrName/rolling-release/start', handle: (req, ctx) => changeRollingRelease('start', req, rollingLookup(req, ctx), ctx.root.vercel, ctx.rt.clock.now()) },
+  { method: 'POST', path: '/v1/projects/:idOrName/rolling-release/approve-stage', handle: (req, ctx) => changeRollingRelease('approve-stage', req, rollingLookup(req, ctx), ctx.root.vercel, ctx.rt.clock.now()) },
+  { method: 'POST', path: '/v1/projects/:idOrName/rolling-release/complete', handle: (req, ctx) => changeRollingRelease('complete', req, rollingLookup(req, ctx), ctx.root.vercel, ctx.rt.clock.now()) },
 ];
+
+/** The project of a rolling-release call, and the deployment it names (when it names one). */
+function rollingLookup(req: EmuRequest, ctx: VercelCtx) {
+  return (deploymentId: string | undefined): { project: RollingProject; deployment?: VercelDeployment } | Answer => {
+    const project = findProject(ctx, req.params['idOrName'] ?? '');
+    if (!project) return notFound('project', req.params['idOrName'] ?? '');
+    if (deploymentId === undefined) return { project };
+    const deployment = findDeployment(ctx, deploymentId);
+    return { project, deployment: deployment && deployment.projectId === project.id ? deployment : undefined };
+  };
+}
 
 function findProject(ctx: VercelCtx, idOrName: string): VercelProject | undefined {
   return Object.values(ctx.root.vercel.projects).find((project) => (project.id === idOrName || project.name === idOrName) && project.teamId === ctx.teamId);
@@ -375,6 +391,7 @@ function rollback(req: EmuRequest, ctx: VercelCtx): Answer {
   if ('status' in found) return found;
   const { project, deployment } = found;
   const reject = ctx.root.vercel.settings.rejectStatus;
+  if (abortOnRollback(project, deployment.id, ctx.rt.clock.now())) return empty(201);
   if (project.productionDeploymentId === deployment.id) return vercelError(409, 'conflict', `Deployment ${deployment.id} is already serving production.`);
   if (!isRollbackCandidate(deployment)) return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is not a rollback candidate (it must be a READY production deployment that served production before).`);
   const description = req.query.get('description');

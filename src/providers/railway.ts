@@ -70,6 +70,22 @@ export class RailwayClient {
     return data.serviceInstanceDeployV2;
   }
 
+  /**
+   * The service's healthcheck path in one environment, null when none is set. Railway switches
+   * traffic to a new deployment only once this path answers; without one it switches as soon as the
+   * container starts (docs/platform-behaviour.md "Railway healthcheck"). Field: ServiceInstance.healthcheckPath
+   * in the schema the Railway CLI ships (src/gql/schema.json).
+   */
+  async healthcheckPath(serviceId: string, environmentId: string): Promise<string | null> {
+    const data = await this.graphql<{ serviceInstance: { healthcheckPath?: unknown } | null }>(
+      'ServiceInstanceHealthcheck',
+      'query ServiceInstanceHealthcheck($serviceId: String!, $environmentId: String!) { serviceInstance(serviceId: $serviceId, environmentId: $environmentId) { healthcheckPath } }',
+      { serviceId, environmentId },
+    );
+    const path = data.serviceInstance?.healthcheckPath;
+    return typeof path === 'string' && path.trim() !== '' ? path : null;
+  }
+
   async deployment(id: string): Promise<RailwayDeployment> {
     const data = await this.graphql<{ deployment: unknown }>(
       'Deployment',

@@ -66,6 +66,12 @@ export interface CreateDeploymentRequest {
   target?: string;
   gitSource: VercelGitSource;
   meta?: Record<string, string>;
+  /**
+   * false: a production build that does not take the production domains (READY, STAGED), promoted
+   * later. What the CLI's `vercel --prod --skip-domain` sends (docs/platform-behaviour.md "Vercel
+   * staged builds"); absent otherwise, as the CLI leaves it.
+   */
+  autoAssignCustomDomains?: false;
 }
 
 export interface ListDeploymentsQuery {
@@ -77,6 +83,17 @@ export interface ListDeploymentsQuery {
   since?: number;
   sha?: string;
   rollbackCandidate?: boolean;
+}
+
+/** What the suite reads of a rolling release. */
+export interface VercelRollingRelease {
+  /** ACTIVE, COMPLETE or ABORTED. */
+  state: string;
+  stageIndex: number | null;
+  percentage: number | null;
+  stages: number;
+  currentDeploymentId: string | null;
+  canaryDeploymentId: string | null;
 }
 
 export interface VercelClientOptions {
@@ -223,6 +240,29 @@ export class VercelClient {
     const path = `/v1/projects/${encodeURIComponent(projectId)}/rollback/${encodeURIComponent(deploymentId)}${this.scope({ description: cut })}`;
     const response = await this.send('POST', path, what, { body: {}, mutation: true });
     return response.status;
+  }
+
+  /**
+   * Vercel rolling releases (@vercel/sdk rollingRelease* calls, docs/platform-behaviour.md "Vercel
+   * rolling releases"): read, start with a canary, approve the next stage. Each answers
+   * `{ rollingRelease }`, null when none exists.
+   */
+  async rollingRelease(projectId: string, action: 'get' | 'start' | 'approve-stage', body?: { canaryDeploymentId: string; nextStageIndex?: number }): Promise<VercelRollingRelease | null> {
+    const what = action === 'get' ? 'read the rolling release' : `${action} the rolling release`;
+    const path = `/v1/projects/${encodeURIComponent(projectId)}/rolling-release${action === 'get' ? '' : `/${action}`}${this.scope({})}`;
+    const response = await this.send(action === 'get' ? 'GET' : 'POST', path, what, action === 'get' ? {} : { body, mutation: true });
+    const value = jsonBody<{ rollingRelease?: unknown }>(this.provider, what, response).rollingRelease;
+    if (value === null || value === undefined) return null;
+    const rr = value as { state?: unknown; activeStage?: { index?: unknown; targetPercentage?: unknown } | null; stages?: unknown; currentDeployment?: { id?: unknown } | null; canaryDeployment?: { id?: unknown } | null };
+    if (typeof rr.state !== 'string' || !Array.isArray(rr.stages)) throw unexpectedShape(this.provider, what, 'rollingRelease without state or stages');
+    return {
+      state: rr.state,
+      stageIndex: typeof rr.activeStage?.index === 'number' ? rr.activeStage.index : null,
+      percentage: typeof rr.activeStage?.targetPercentage === 'number' ? rr.activeStage.targetPercentage : null,
+      stages: rr.stages.length,
+      currentDeploymentId: typeof rr.currentDeployment?.id === 'string' ? rr.currentDeployment.id : null,
+      canaryDeploymentId: typeof rr.canaryDeployment?.id === 'string' ? rr.canaryDeployment.id : null,
+    };
   }
 
   private scope(params: Record<string, string | number | boolean | undefined>): string {

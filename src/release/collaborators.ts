@@ -39,6 +39,8 @@ export function buildCollaborators(
   env: Readonly<Record<string, string | undefined>>,
   overrides: Overrides,
   git?: { org: string; repo: string; branch: string },
+  /** staged: Vercel production builds do not take the domains (deploy's `strategy` input). */
+  strategy: 'staged' | 'direct' = 'direct',
 ): Collaborators {
   const http = new HttpClient({
     timeoutMs: settings.requestTimeoutMs,
@@ -57,6 +59,7 @@ export function buildCollaborators(
       git: git ?? { org: '', repo: '', branch: '' },
       scheme: schemeOf(apiUrl),
       context,
+      staged: strategy === 'staged',
     });
   }
   if (settings.railway) {

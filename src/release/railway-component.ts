@@ -30,6 +30,11 @@ export class RailwayComponent implements ComponentAdapter {
     this.label = `backend (Railway service ${options.serviceId})`;
   }
 
+  /** The service's healthcheck path here, null when none is configured (then Railway switches traffic unchecked). */
+  healthcheckPath(): Promise<string | null> {
+    return this.client.healthcheckPath(this.options.serviceId, this.options.environmentId);
+  }
+
   private get client(): RailwayClient {
     return this.options.client;
   }

@@ -24,6 +24,8 @@ export interface VercelComponentOptions {
   /** Scheme of deployment URLs (the API's: https, or http for the emulator). */
   scheme: 'https' | 'http';
   context: AdapterContext;
+  /** Production builds are staged: built without the production domains, left for the promote action. */
+  staged?: boolean;
 }
 
 const PENDING: readonly VercelReadyState[] = ['QUEUED', 'INITIALIZING', 'BUILDING'];
@@ -45,6 +47,11 @@ export class VercelComponent implements ComponentAdapter {
 
   private get production(): boolean {
     return this.options.environment === 'production';
+  }
+
+  /** Staging applies to production only: other environments never share a domain with users. */
+  private get staged(): boolean {
+    return this.production && this.options.staged === true;
   }
 
   /** Vercel's `target`: production, staging (a custom environment), or undefined for a preview. */
@@ -127,6 +134,7 @@ export class VercelComponent implements ComponentAdapter {
           project: this.options.projectId,
           // A preview omits `target` (null is not what the CLI sends).
           ...(this.target ? { target: this.target } : {}),
+          ...(this.staged ? { autoAssignCustomDomains: false as const } : {}),
           gitSource: { type: 'github', org, repo, ref: branch, sha },
           meta: { threadrCommitSha: sha, threadrAction: 'deploy' },
         }),
@@ -171,6 +179,8 @@ export class VercelComponent implements ComponentAdapter {
     if (!this.production) return null;
     const project = await this.project();
     if (project.productionDeployment?.id === observation.id) return null;
+    // Staged: built on its own URL and left there; the promote action moves production to it.
+    if (this.staged) return `staged ${observation.id} on its own URL (${observation.url ?? 'no URL'}); production still serves ${project.productionDeployment?.id ?? 'nothing'} until promoted`;
     const pinned = vercelPinned(project);
     if (!pinned && observation.state === 'READY') {
       // Not pinned: the alias normally follows READY by itself; give it a moment before acting.
