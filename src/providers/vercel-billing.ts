@@ -1,4 +1,5 @@
-import { errorFromResponse, joinUrl, query, requestIdOf, type ErrorBodyReader } from './errors.js';
+import { errorFromResponse, joinUrl, query, requestIdOf } from './errors.js';
+import { readVercelError } from './vercel-rest.js';
 import { ProviderError } from '../core/errors.js';
 import type { CostHttp } from './cost-http.js';
 
@@ -22,12 +23,6 @@ export interface VercelBillingClientOptions {
   teamId?: string;
   timeoutMs?: number;
 }
-
-const readVercelError: ErrorBodyReader = (body) => {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (!error) return undefined;
-  return { code: typeof error.code === 'string' ? error.code : undefined, message: typeof error.message === 'string' ? error.message : undefined };
-};
 
 export class VercelBillingClient {
   readonly provider = 'vercel';

@@ -1,5 +1,5 @@
-import type { HttpClient } from '../core/http.js';
-import { errorFromResponse, joinUrl, jsonBody, query, unexpectedShape, type ErrorBodyReader } from './errors.js';
+import { jsonBody, query, unexpectedShape } from './errors.js';
+import { vercelRequest, type VercelRestOptions } from './vercel-rest.js';
 
 /**
  * Vercel project environment variables (docs/backups.md, "Vercel"), as the Vercel CLI calls them:
@@ -16,19 +16,7 @@ export interface VercelEnvVar {
   gitBranch?: string;
 }
 
-export interface VercelEnvClientOptions {
-  http: Pick<HttpClient, 'request'>;
-  baseUrl: string;
-  token: string;
-  teamId?: string;
-  timeoutMs?: number;
-}
-
-const readVercelError: ErrorBodyReader = (body) => {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (!error || typeof error !== 'object') return undefined;
-  return { code: typeof error.code === 'string' ? error.code : undefined, message: typeof error.message === 'string' ? error.message : undefined };
-};
+export type VercelEnvClientOptions = VercelRestOptions;
 
 export class VercelEnvClient {
   readonly provider = 'vercel';
@@ -59,19 +47,6 @@ export class VercelEnvClient {
   }
 
   private async send<T>(method: string, path: string, what: string, body?: unknown): Promise<T> {
-    const response = await this.options.http.request({
-      method,
-      url: joinUrl(this.options.baseUrl, path),
-      headers: {
-        authorization: `Bearer ${this.options.token}`,
-        accept: 'application/json',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-      mutation: method !== 'GET',
-      timeoutMs: this.options.timeoutMs,
-    });
-    if (response.status < 200 || response.status >= 300) throw errorFromResponse(this.provider, what, response, readVercelError);
-    return jsonBody<T>(this.provider, what, response);
+    return jsonBody<T>(this.provider, what, await vercelRequest(this.options, method, path, what, { body }));
   }
 }

@@ -1,24 +1,12 @@
-import type { HttpClient } from '../core/http.js';
-import { errorFromResponse, joinUrl, jsonBody, query, unexpectedShape, type ErrorBodyReader } from './errors.js';
+import { errorFromResponse, joinUrl, jsonBody, query, unexpectedShape } from './errors.js';
+import { readVercelError, vercelRequest, type VercelRestOptions } from './vercel-rest.js';
 
 /**
  * Vercel Attack Challenge Mode (`POST /v1/security/attack-mode`) and Edge Config items
  * (`GET /v1/edge-config/{id}/item/{key}`, `PATCH /v1/edge-config/{id}/items`), docs/platform-behaviour.md §9.
  */
 
-export interface VercelSecurityOptions {
-  http: Pick<HttpClient, 'request'>;
-  baseUrl: string;
-  token: string;
-  teamId?: string;
-  timeoutMs?: number;
-}
-
-const readVercelError: ErrorBodyReader = (body) => {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (!error || typeof error !== 'object') return undefined;
-  return { code: typeof error.code === 'string' ? error.code : undefined, message: typeof error.message === 'string' ? error.message : undefined };
-};
+export type VercelSecurityOptions = VercelRestOptions;
 
 export class VercelSecurityClient {
   constructor(private readonly options: VercelSecurityOptions) {}
@@ -55,15 +43,6 @@ export class VercelSecurityClient {
   }
 
   private async send<T>(method: string, path: string, what: string, body?: unknown, mutation = method !== 'GET'): Promise<T> {
-    const response = await this.options.http.request({
-      method,
-      url: joinUrl(this.options.baseUrl, `${path}${query({ teamId: this.options.teamId })}`),
-      headers: this.headers(body !== undefined),
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-      mutation,
-      timeoutMs: this.options.timeoutMs,
-    });
-    if (response.status < 200 || response.status >= 300) throw errorFromResponse('vercel', what, response, readVercelError);
-    return jsonBody<T>('vercel', what, response);
+    return jsonBody<T>('vercel', what, await vercelRequest(this.options, method, `${path}${query({ teamId: this.options.teamId })}`, what, { body, mutation }));
   }
 }

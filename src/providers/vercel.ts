@@ -1,5 +1,6 @@
 import type { HttpClient, HttpResponse } from '../core/http.js';
-import { errorFromResponse, joinUrl, jsonBody, query, unexpectedShape, type ErrorBodyReader } from './errors.js';
+import { jsonBody, query, unexpectedShape } from './errors.js';
+import { vercelRequest } from './vercel-rest.js';
 
 /** Vercel REST API client: the calls the deploy and rollback actions make (docs/platform-behaviour.md §1). */
 
@@ -107,15 +108,6 @@ export interface VercelClientOptions {
   /** Timeout of one request, milliseconds (the HttpClient's own otherwise). */
   timeoutMs?: number;
 }
-
-const readVercelError: ErrorBodyReader = (body) => {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (!error || typeof error !== 'object') return undefined;
-  return {
-    code: typeof error.code === 'string' ? error.code : undefined,
-    message: typeof error.message === 'string' ? error.message : undefined,
-  };
-};
 
 /**
  * Build-log event types that carry output. `fatal` is the event that says why a build stopped, so
@@ -269,21 +261,8 @@ export class VercelClient {
     return query({ ...params, teamId: this.options.teamId });
   }
 
-  private async send(method: string, path: string, what: string, extra: { body?: unknown; mutation?: boolean } = {}): Promise<HttpResponse> {
-    const response = await this.options.http.request({
-      method,
-      url: joinUrl(this.options.baseUrl, path),
-      headers: {
-        authorization: `Bearer ${this.options.token}`,
-        accept: 'application/json',
-        ...(extra.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: extra.body !== undefined ? JSON.stringify(extra.body) : undefined,
-      mutation: extra.mutation,
-      timeoutMs: this.options.timeoutMs,
-    });
-    if (response.status < 200 || response.status >= 300) throw errorFromResponse(this.provider, what, response, readVercelError);
-    return response;
+  private send(method: string, path: string, what: string, extra: { body?: unknown; mutation?: boolean } = {}): Promise<HttpResponse> {
+    return vercelRequest(this.options, method, path, what, { body: extra.body, mutation: extra.mutation === true });
   }
 }
 
