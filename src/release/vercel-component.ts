@@ -1,12 +1,14 @@
 import {
   vercelCommitOf,
   vercelUrl,
+  type VercelAliasRequest,
   type VercelClient,
   type VercelDeployment,
   type VercelProject,
   type VercelReadyState,
 } from '../providers/vercel.js';
-import { errorText, waitForSettled, type AdapterContext } from './adapter-context.js';
+import { ProviderError } from '../core/errors.js';
+import { decidingRead, errorText, waitForSettled, type AdapterContext } from './adapter-context.js';
 import { ReleaseError, type ComponentAdapter, type Environment, LOG_TAIL_LINES, type LogExcerpt, type Observation, type Pin, type RestoreMode, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
 import { mutateOnce } from './mutation.js';
 import { pollUntil } from './poll.js';
@@ -58,10 +60,26 @@ export class VercelComponent implements ComponentAdapter {
     // Only production has one shared alias this action moves and can move back; a preview or a
     // staging build gets its own URL and replaces nothing.
     if (!this.production) return null;
-    const project = await this.project();
-    if (!project.productionDeployment) return null;
-    const serving = await this.client.getDeployment(project.productionDeployment.id);
+    // It names the rollback target: confirmed by a second read (one stale answer decides nothing).
+    const servingId = await this.servingId();
+    if (!servingId) return null;
+    const serving = await this.options.context.patience(`frontend: reading ${servingId}`, () => this.client.getDeployment(servingId));
     return this.targetOf(serving);
+  }
+
+  /** The production deployment's id, read until two answers agree. */
+  private servingId(): Promise<string | null> {
+    return decidingRead(this.options.context, 'frontend: reading what serves', async () => (await this.project()).productionDeployment?.id ?? null, (a, b) => a === b);
+  }
+
+  /** The newest production deployment of `sha` that served and can be gone back to (the last verified commit). */
+  async deploymentOf(sha: string): Promise<RollbackTarget | null> {
+    if (!this.production) return null;
+    const { deployments } = await this.options.context.patience('frontend: listing deployments', () =>
+      this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], sha, limit: 20 }),
+    );
+    const candidate = deployments.find((d) => vercelCommitOf(d) === sha && (d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true));
+    return candidate ? this.targetOf(candidate.url ? candidate : await this.client.getDeployment(candidate.id)) : null;
   }
 
   async pin(): Promise<Pin | null> {
@@ -142,8 +160,7 @@ export class VercelComponent implements ComponentAdapter {
 
   async isServing(deploymentId: string): Promise<boolean> {
     if (!this.production) return true;
-    const project = await this.project();
-    return project.productionDeployment?.id === deploymentId;
+    return (await this.servingId()) === deploymentId;
   }
 
   async ensureServing(observation: Observation, context: WaitContext): Promise<string | null> {
@@ -174,7 +191,7 @@ export class VercelComponent implements ComponentAdapter {
     } else {
       this.options.context.log.info(`frontend: production already serves ${target.deploymentId}`);
     }
-    return this.observe(target.deploymentId);
+    return this.options.context.patience(`frontend: reading ${target.deploymentId}`, () => this.observe(target.deploymentId));
   }
 
   async previous(): Promise<RollbackTarget | null> {
@@ -203,18 +220,45 @@ export class VercelComponent implements ComponentAdapter {
   private async moveAlias(kind: 'promote' | 'rollback', deploymentId: string, reason: string | undefined, context: WaitContext): Promise<void> {
     const { clock, log } = this.options.context;
     const requestedAfter = clock.now();
-    const request = async (): Promise<true> => {
+    const send = async (): Promise<true> => {
       if (kind === 'promote') await this.client.promote(this.options.projectId, deploymentId);
       else await this.client.rollback(this.options.projectId, deploymentId, reason);
       return true;
     };
-    const readBack = async (): Promise<true | null> => {
-      const project = await this.project();
-      const job = project.lastAliasRequest;
-      if (project.productionDeployment?.id === deploymentId) return true;
-      return job && job.toDeploymentId === deploymentId && job.type === kind && job.jobStatus !== 'failed' ? true : null;
+    // Vercel runs one alias job per project and refuses another with 409 while it runs. A job
+    // already moving production to this deployment (asked for by a cancelled run of this job, or by
+    // a request whose answer was lost) is adopted; another one is waited for first.
+    const request = async (): Promise<true> => {
+      try {
+        return await send();
+      } catch (error) {
+        if (!(error instanceof ProviderError && error.status === 409)) throw error;
+        const project = await this.options.context.patience('frontend: reading the alias job', () => this.project());
+        const job = project.lastAliasRequest;
+        if (project.productionDeployment?.id === deploymentId || (running(job) && job!.toDeploymentId === deploymentId)) return true;
+        if (!running(job)) throw error;
+        log.info(`frontend: Vercel answered 409 (${errorText(error)}): waiting for the ${job!.type} to ${job!.toDeploymentId} to finish first`);
+        await this.waitForAliasJob(context);
+        return send();
+      }
     };
-    await mutateOnce(`frontend: ${kind} ${deploymentId}`, request, readBack, this.mutationOptions());
+    const before = await this.options.context.patience('frontend: reading the alias job', () => this.project());
+    const job = before.lastAliasRequest;
+    if (running(job) && job!.toDeploymentId === deploymentId) {
+      log.info(`frontend: the ${job!.type} of ${deploymentId} asked for earlier is ${job!.jobStatus}; waiting for it instead of asking again`);
+    } else {
+      if (running(job)) {
+        log.info(`frontend: a ${job!.type} to ${job!.toDeploymentId} is ${job!.jobStatus}; waiting for it to finish first`);
+        await this.waitForAliasJob(context);
+      }
+      const readBack = async (): Promise<true | null> => {
+        const project = await this.project();
+        const job = project.lastAliasRequest;
+        if (project.productionDeployment?.id === deploymentId) return true;
+        return job && job.toDeploymentId === deploymentId && job.type === kind && job.jobStatus !== 'failed' ? true : null;
+      };
+      await mutateOnce(`frontend: ${kind} ${deploymentId}`, request, readBack, this.mutationOptions());
+    }
     log.info(`frontend: ${kind} of ${deploymentId} requested; waiting for the alias job`);
     const result = await pollUntil(
       () => this.project(),
@@ -239,6 +283,24 @@ export class VercelComponent implements ComponentAdapter {
     }
   }
 
+  /** Until no alias job runs on the project (another promote or rollback finishing). */
+  private async waitForAliasJob(context: WaitContext): Promise<void> {
+    const { clock, schedule, log } = this.options.context;
+    const result = await pollUntil(
+      () => this.project(),
+      (project) => !running(project.lastAliasRequest),
+      {
+        clock,
+        schedule,
+        deadline: context.deadline,
+        signal: context.signal,
+        startedAt: clock.now(),
+        onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
+      },
+    );
+    if (!result.done) throw new ReleaseError(`another promote or rollback was still running on the project ${result.cancelled ? 'when the job was cancelled' : 'at the timeout'}`);
+  }
+
   private mutationOptions() {
     return { clock: this.options.context.clock, log: this.options.context.log, settleMs: this.options.context.settleMs };
   }
@@ -260,4 +322,9 @@ export class VercelComponent implements ComponentAdapter {
   private targetOf(d: VercelDeployment): RollbackTarget {
     return { provider: 'vercel', deploymentId: d.id, url: vercelUrl(d.url, this.options.scheme), sha: vercelCommitOf(d) ?? null, scope: this.options.projectId };
   }
+}
+
+/** An alias job still moving production (Vercel refuses another meanwhile). */
+function running(job: VercelAliasRequest | null | undefined): boolean {
+  return job !== null && job !== undefined && (job.jobStatus === 'pending' || job.jobStatus === 'in-progress');
 }
