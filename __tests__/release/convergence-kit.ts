@@ -29,8 +29,8 @@ import { actionDefaults } from '../harness/runner.js';
 
 const WORKSPACE = mkdtempSync(join(tmpdir(), 'threadr-convergence-'));
 
-export async function startFixture(): Promise<Fixture> {
-  return Fixture.start({ clock: { speed: 0, autoAdvance: true } });
+export async function startFixture(options: { previous?: string[] } = {}): Promise<Fixture> {
+  return Fixture.start({ clock: { speed: 0, autoAdvance: true }, ...options });
 }
 
 /** Something to do the first time a log line matches (inject a fault, cancel the job). */

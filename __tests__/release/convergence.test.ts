@@ -1,4 +1,4 @@
-import { NEW, OLD, type Fixture } from '../deploy/fixture.js';
+import { NEW, OLD, OLDER, type Fixture } from '../deploy/fixture.js';
 import { BAD, brokenInvariants, CALL, counters, faultsServed, inject, runAction, startFixture, type Hook, type Run } from './convergence-kit.js';
 import type { Fault, FaultMatch } from '../../src/emulator/index.js';
 
@@ -25,6 +25,8 @@ interface Case {
   cause: number;
   phase: Phase;
   run(fx: Fixture): Promise<{ final: Run; expected: { status: string; frontend: string; backend: string } }>;
+  /** Older commits that served before OLD. */
+  previous?: string[];
 }
 
 /** A fault for `times` requests of `call`, now or when the log line appears. */
@@ -124,6 +126,19 @@ const cases: Case[] = [
       return { final, expected: { status: 'rolled-back', frontend: NEW, backend: NEW } };
     },
   },
+  {
+    name: 'rollback to: previous: stale "what serves" on both platforms when choosing the target',
+    cause: 6,
+    phase: 'read',
+    async run(fx) {
+      await deployedThen(fx);
+      inject(fx, CALL.railwayList, { kind: 'stale-read' });
+      inject(fx, CALL.vercelProject, { kind: 'stale-read' });
+      const final = await runAction(fx, 'rollback', { to: 'previous', reason: 'bad release', ...HEALTH });
+      return { final, expected: { status: 'rolled-back', frontend: OLD, backend: OLD } };
+    },
+    previous: [OLDER],
+  },
   // 7. Retry-After is honoured after the HTTP client's own tries are spent.
   deployCase('deploy: 429 x5 reading what serves on Vercel', 7, 'read', fault(CALL.vercelProject, RATE, RATE_TIMES)),
   deployCase('deploy: 429 x5 reading what serves on Railway', 7, 'read', fault(CALL.railwayList, RATE, RATE_TIMES)),
@@ -200,7 +215,7 @@ afterAll(() => {
 
 describe('deploy and rollback converge under faults (issue 18)', () => {
   it.each(cases.map((c) => [`cause ${c.cause}, ${c.phase}: ${c.name}`, c] as const))('%s', async (_title, testCase) => {
-    fx = await startFixture();
+    fx = await startFixture({ previous: testCase.previous });
     fx.control.setCommit(BAD, { app: { kind: 'broken' } });
     const cancelsBefore = counters.cancels;
     const { final, expected } = await testCase.run(fx);

@@ -182,7 +182,12 @@ export class RailwayComponent implements ComponentAdapter {
     return outcome.observation;
   }
 
-  async previous(): Promise<RollbackTarget | null> {
+  /** It names the rollback target of `to: previous`: confirmed by a second read. */
+  previous(): Promise<RollbackTarget | null> {
+    return decidingRead(this.options.context, 'backend: finding the previous deployment', () => this.findPrevious(), (a, b) => a?.deploymentId === b?.deploymentId);
+  }
+
+  private async findPrevious(): Promise<RollbackTarget | null> {
     const all = await this.list(undefined, 50);
     const current = all.find((d) => SERVING.includes(d.status)) ?? all[0];
     if (!current) return null;

@@ -194,7 +194,12 @@ export class VercelComponent implements ComponentAdapter {
     return this.options.context.patience(`frontend: reading ${target.deploymentId}`, () => this.observe(target.deploymentId));
   }
 
-  async previous(): Promise<RollbackTarget | null> {
+  /** It names the rollback target of `to: previous`: confirmed by a second read. */
+  previous(): Promise<RollbackTarget | null> {
+    return decidingRead(this.options.context, 'frontend: finding the previous deployment', () => this.findPrevious(), (a, b) => a?.deploymentId === b?.deploymentId);
+  }
+
+  private async findPrevious(): Promise<RollbackTarget | null> {
     if (!this.production) return null;
     const project = await this.project();
     const currentId = project.productionDeployment?.id;
