@@ -25814,6 +25814,7 @@ class ProviderError extends Error {
     code;
     requestId;
     retriable;
+    retryAfterMs;
     constructor(message, details) {
         super(`${details.provider}: ${message}`);
         this.provider = details.provider;
@@ -25821,6 +25822,7 @@ class ProviderError extends Error {
         this.code = details.code;
         this.requestId = details.requestId;
         this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
     }
 }
 /** The message a failed action reports: `<action>: <what went wrong>`. */
@@ -26767,6 +26769,7 @@ class RequestCounter {
 
 ;// CONCATENATED MODULE: ./src/providers/errors.ts
 
+
 const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
 function requestIdOf(response) {
     for (const name of REQUEST_ID_HEADERS) {
@@ -26797,6 +26800,8 @@ function errorFromResponse(provider, what, response, read) {
         code: parsed?.code,
         requestId: requestIdOf(response),
         retriable: isRetriableStatus(response.status),
+        // The HTTP client's own tries honour Retry-After; once they are spent, the caller's loop must too.
+        retryAfterMs: response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined,
     });
 }
 /**
@@ -29077,6 +29082,7 @@ async function pollUntil(read, isDone, options) {
     let lastError;
     for (;;) {
         reads++;
+        let notBefore = 0;
         try {
             last = await read();
             consecutiveErrors = 0;
@@ -29085,6 +29091,7 @@ async function pollUntil(read, isDone, options) {
         }
         catch (error) {
             consecutiveErrors++;
+            notBefore = retryAfterOf(error);
             // A refused authorisation is fatal, but only when it persists: a read of something just
             // created can hit a replica that does not know it yet, and Railway answers "Not Authorized"
             // for ids it cannot see rather than "not found".
@@ -29098,13 +29105,18 @@ async function pollUntil(read, isDone, options) {
             return { done: false, last, reads, lastError, cancelled: true };
         if (now >= deadline)
             return { done: false, last, reads, lastError };
-        const pause = Math.min(nextPollDelay(now - startedAt, schedule), Math.max(0, deadline - now));
+        // A Retry-After is honoured even past the deadline: asking sooner only earns another 429.
+        const pause = Math.max(notBefore, Math.min(nextPollDelay(now - startedAt, schedule), Math.max(0, deadline - now)));
         const aborted = whenAborted(options.signal);
         await Promise.race([clock.sleep(pause), aborted.promise]);
         aborted.dispose();
         if (options.signal?.aborted)
             return { done: false, last, reads, lastError, cancelled: true };
     }
+}
+/** How long the platform asked us to wait before asking again (Retry-After), 0 when it did not say. */
+function retryAfterOf(error) {
+    return error instanceof ProviderError && error.retryAfterMs !== undefined ? error.retryAfterMs : 0;
 }
 /** Errors that waiting cannot cure. */
 function isFatal(error) {
@@ -29135,9 +29147,32 @@ function poll_patience(options) {
         throw result.lastError;
     };
 }
+/**
+ * A read that decides to skip work or names a target is not trusted on one answer: one stale
+ * replica can say the rollback already happened (issue 18). It is read again after `settleMs`
+ * until two answers in a row agree (at most `tries` reads), and the agreed answer is returned.
+ */
+async function agreed(read, same, options) {
+    let previous = await read();
+    for (let i = 1; i < (options.tries ?? 4); i++) {
+        await options.clock.sleep(options.settleMs);
+        const next = await read();
+        if (same(previous, next))
+            return next;
+        previous = next;
+    }
+    return previous;
+}
 
 ;// CONCATENATED MODULE: ./src/release/adapter-context.ts
 
+/**
+ * An essential read, retried while it fails and, when it decides something (skip the work, name a
+ * target), asked again until two answers agree: one stale or failed answer decides nothing.
+ */
+function decidingRead(context, what, read, same) {
+    return agreed(() => context.patience(what, read), same, { clock: context.clock, settleMs: context.settleMs });
+}
 function errorText(error) {
     return error instanceof Error ? error.message : String(error);
 }
@@ -29169,16 +29204,21 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/release/mutation.ts
 
 
+
 /**
  * Did a failed mutation perhaps take effect? A timeout, a reset or a 5xx may have come after the
- * platform acted, and a 2xx with a garbled body certainly did. Refused connections, DNS failures
- * and 429s never reached the platform's logic.
+ * platform acted, and a 2xx with a garbled body certainly did. So may a GraphQL `errors[]` on HTTP
+ * 200: Railway has answered an applied serviceInstanceDeployV2 and deploymentRollback that way
+ * (issue 18). Refused connections, DNS failures, 429s and refused authorisation never reached the
+ * platform's logic.
  */
 function outcomeUnknown(error) {
     if (error instanceof NetworkError)
         return error.kind !== 'connection-refused' && error.kind !== 'dns' && error.kind !== 'tls';
     if (error instanceof ProviderError) {
         if (error.code === 'malformed_response' || error.code === 'unexpected_shape')
+            return true;
+        if (error.code === 'graphql_error' && error.status !== undefined && error.status < 300)
             return true;
         return error.status !== undefined && error.status >= 500;
     }
@@ -29220,7 +29260,7 @@ async function mutateOnce(what, mutate, readBack, options) {
             }
             else {
                 options.log.info(`${what}: ${message}; trying again (${attempt + 1}/${attempts})`);
-                await options.clock.sleep(options.settleMs);
+                await options.clock.sleep(Math.max(options.settleMs, retryAfterOf(error)));
             }
         }
     }
@@ -29228,8 +29268,9 @@ async function mutateOnce(what, mutate, readBack, options) {
 async function readBackSeveral(readBack, options) {
     const tries = options.readBacks ?? 2;
     let answered = false;
+    let notBefore = 0;
     for (let i = 0; i < tries; i++) {
-        await options.clock.sleep(options.settleMs);
+        await options.clock.sleep(Math.max(options.settleMs, notBefore));
         try {
             const found = await readBack();
             answered = true;
@@ -29237,6 +29278,7 @@ async function readBackSeveral(readBack, options) {
                 return { found, answered };
         }
         catch (error) {
+            notBefore = retryAfterOf(error);
             options.log.warn(`reading back failed: ${error instanceof Error ? error.message : String(error)}`);
         }
     }
@@ -29314,6 +29356,32 @@ class DeploymentRecord {
             return false;
         }
     }
+    /**
+     * The commit last verified in the environment for `component`: the newest GitHub deployment
+     * covering it whose latest status is success (or inactive, which GitHub sets only on a deployment
+     * that succeeded and was then superseded). A deploy that failed, was cancelled or is still on its
+     * way is skipped. Null when GitHub is not configured, knows none, or cannot be read: the caller
+     * then falls back to what serves.
+     */
+    async lastVerified(environment, component) {
+        if (!this.client)
+            return null;
+        const client = this.client;
+        try {
+            for (const deployment of await client.list({ environment, perPage: 30 })) {
+                if (!covers(deployment.payload, component))
+                    continue;
+                const [latest] = await client.statuses(deployment.id);
+                if (latest?.state === 'success' || latest?.state === 'inactive')
+                    return { sha: deployment.sha, id: deployment.id };
+            }
+            return null;
+        }
+        catch (error) {
+            this.log.warn(`could not read the verified deployments from GitHub (${errorText(error)}); going by what serves`);
+            return null;
+        }
+    }
     /** The newest deployment of the environment (optionally of one commit), for the rollback action. */
     async latest(environment, sha) {
         if (!this.client)
@@ -29327,6 +29395,15 @@ class DeploymentRecord {
             return null;
         }
     }
+}
+/** Which components a record is about: a deploy's `components`, a rollback's `targets`; all when it does not say. */
+function covers(payload, component) {
+    const value = payload;
+    if (Array.isArray(value?.components))
+        return value.components.includes(component);
+    if (value?.targets && typeof value.targets === 'object')
+        return value.targets[component] != null;
+    return true;
 }
 /** The run's page: where the deploy's log lives (GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID). */
 function runUrl(env) {
@@ -29357,6 +29434,7 @@ class ReleaseError extends Error {
 
 
 
+
 const PENDING = ['QUEUED', 'WAITING', 'INITIALIZING', 'BUILDING', 'DEPLOYING', 'NEEDS_APPROVAL'];
 /** What serves: SUCCESS, or SLEEPING (a serverless app asleep after it deployed fine). */
 const SERVING = ['SUCCESS', 'SLEEPING'];
@@ -29377,9 +29455,16 @@ class RailwayComponent {
         const { projectId, environmentId, serviceId } = this.options;
         return this.client.deployments({ projectId, environmentId, serviceId, ...(status ? { status: { in: status } } : {}) }, first);
     }
+    /** What serves, confirmed by a second read: it names rollback targets and skips rollbacks. */
     async current() {
-        const serving = (await this.list([...SERVING], 5))[0];
+        const serving = await decidingRead(this.options.context, 'backend: reading what serves', async () => (await this.list([...SERVING], 5))[0] ?? null, (a, b) => a?.id === b?.id);
         return serving ? this.targetOf(serving) : null;
+    }
+    /** The newest deployment of `sha` that served and can be gone back to (the last verified commit). */
+    async deploymentOf(sha) {
+        const mine = (await this.options.context.patience('backend: listing deployments', () => this.list(undefined, 50))).filter((d) => railwayCommitOf(d) === sha);
+        const chosen = mine.find((d) => SERVING.includes(d.status)) ?? mine.find((d) => d.status === 'REMOVED' && d.canRollback);
+        return chosen ? this.targetOf(chosen) : null;
     }
     async pin() {
         return null;
@@ -29430,11 +29515,21 @@ class RailwayComponent {
     }
     async rollbackTo(target, _reason, context) {
         const { clock, log } = this.options.context;
-        const before = await this.list(undefined, 20);
+        // What serves and what is on its way decide whether to ask Railway at all: read until two
+        // answers agree (a GraphQL errors[] is retried, one stale list decides nothing).
+        const decision = (list) => [list.find((d) => SERVING.includes(d.status))?.id, ...list.filter((d) => PENDING.includes(d.status)).map((d) => d.id)].join(',');
+        const before = await decidingRead(this.options.context, 'backend: listing deployments', () => this.list(undefined, 20), (a, b) => decision(a) === decision(b));
         const serving = before.find((d) => SERVING.includes(d.status));
-        if (serving?.id === target.deploymentId) {
-            log.info(`backend: ${target.deploymentId} already serves`);
+        if (serving && (serving.id === target.deploymentId || this.isRollbackOf(serving, target))) {
+            log.info(`backend: ${serving.id === target.deploymentId ? `${target.deploymentId} already serves` : `${serving.id}, a rollback to ${target.deploymentId} (commit ${target.sha?.slice(0, 12)}), already serves`}`);
             return this.observation(serving);
+        }
+        // A re-run of a cancelled rollback: the rollback deployment it asked for is still on its way.
+        // Waiting for it, never asking again, keeps to one rollback deployment.
+        const inFlight = before.find((d) => PENDING.includes(d.status) && this.isRollbackOf(d, target));
+        if (inFlight) {
+            log.info(`backend: ${inFlight.id}, a rollback to ${target.deploymentId} asked for earlier, is ${inFlight.status}; waiting for it instead of asking again`);
+            return this.settleRollback(this.observation(inFlight), clock.now(), context);
         }
         const known = new Map(before.map((d) => [d.id, d.status]));
         // Whether deploymentRollback makes a new deployment or revives the old record is UNCONFIRMED
@@ -29457,17 +29552,34 @@ class RailwayComponent {
         // The new deployment may take a moment to be listed (scripted lag in the emulator, §Emulator).
         let found = null;
         while (found === null) {
+            let notBefore = 0;
             found = await findRollback().catch((error) => {
-                log.warn(`backend: listing deployments after the rollback failed (${error instanceof Error ? error.message : String(error)})`);
+                notBefore = retryAfterOf(error);
+                log.warn(`backend: listing deployments after the rollback failed (${errorText(error)})`);
                 return null;
             });
             if (found)
                 break;
             if (clock.now() >= context.deadline)
                 throw new ReleaseError(`rollback to ${target.deploymentId} was accepted but no new deployment appeared in time`);
-            await clock.sleep(this.options.context.schedule.minMs);
+            await clock.sleep(Math.max(this.options.context.schedule.minMs, notBefore));
         }
-        log.info(`backend: rollback deployment ${found.id} is ${found.state}`);
+        return this.settleRollback(found, startedAt, context);
+    }
+    /**
+     * Is `d` a rollback to `target`? Railway's rollback deployment copies the target's meta (its
+     * commit); the emulator also names the source in `meta.rollbackSourceDeploymentId`, a key that is
+     * UNCONFIRMED for real Railway, so the commit is what counts when it is known.
+     */
+    isRollbackOf(d, target) {
+        if (d.id === target.deploymentId)
+            return false;
+        if (d.meta?.rollbackSourceDeploymentId === target.deploymentId)
+            return true;
+        return target.sha !== null && railwayCommitOf(d) === target.sha;
+    }
+    async settleRollback(found, startedAt, context) {
+        this.options.context.log.info(`backend: rollback deployment ${found.id} is ${found.state}`);
         if (found.phase !== 'pending')
             return found;
         const outcome = await this.wait(found.id, startedAt, context);
@@ -29534,6 +29646,7 @@ class RailwayComponent {
 
 
 
+
 const vercel_component_PENDING = ['QUEUED', 'INITIALIZING', 'BUILDING'];
 /** The frontend on Vercel. Production is the aliased deployment of the project (`targets.production`). */
 class VercelComponent {
@@ -29566,11 +29679,24 @@ class VercelComponent {
         // staging build gets its own URL and replaces nothing.
         if (!this.production)
             return null;
-        const project = await this.project();
-        if (!project.productionDeployment)
+        // It names the rollback target: confirmed by a second read (one stale answer decides nothing).
+        const servingId = await this.servingId();
+        if (!servingId)
             return null;
-        const serving = await this.client.getDeployment(project.productionDeployment.id);
+        const serving = await this.options.context.patience(`frontend: reading ${servingId}`, () => this.client.getDeployment(servingId));
         return this.targetOf(serving);
+    }
+    /** The production deployment's id, read until two answers agree. */
+    servingId() {
+        return decidingRead(this.options.context, 'frontend: reading what serves', async () => (await this.project()).productionDeployment?.id ?? null, (a, b) => a === b);
+    }
+    /** The newest production deployment of `sha` that served and can be gone back to (the last verified commit). */
+    async deploymentOf(sha) {
+        if (!this.production)
+            return null;
+        const { deployments } = await this.options.context.patience('frontend: listing deployments', () => this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], sha, limit: 20 }));
+        const candidate = deployments.find((d) => vercelCommitOf(d) === sha && (d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true));
+        return candidate ? this.targetOf(candidate.url ? candidate : await this.client.getDeployment(candidate.id)) : null;
     }
     async pin() {
         if (!this.production)
@@ -29648,8 +29774,7 @@ class VercelComponent {
     async isServing(deploymentId) {
         if (!this.production)
             return true;
-        const project = await this.project();
-        return project.productionDeployment?.id === deploymentId;
+        return (await this.servingId()) === deploymentId;
     }
     async ensureServing(observation, context) {
         if (!this.production)
@@ -29683,7 +29808,7 @@ class VercelComponent {
         else {
             this.options.context.log.info(`frontend: production already serves ${target.deploymentId}`);
         }
-        return this.observe(target.deploymentId);
+        return this.options.context.patience(`frontend: reading ${target.deploymentId}`, () => this.observe(target.deploymentId));
     }
     async previous() {
         if (!this.production)
@@ -29708,21 +29833,53 @@ class VercelComponent {
     async moveAlias(kind, deploymentId, reason, context) {
         const { clock, log } = this.options.context;
         const requestedAfter = clock.now();
-        const request = async () => {
+        const send = async () => {
             if (kind === 'promote')
                 await this.client.promote(this.options.projectId, deploymentId);
             else
                 await this.client.rollback(this.options.projectId, deploymentId, reason);
             return true;
         };
-        const readBack = async () => {
-            const project = await this.project();
-            const job = project.lastAliasRequest;
-            if (project.productionDeployment?.id === deploymentId)
-                return true;
-            return job && job.toDeploymentId === deploymentId && job.type === kind && job.jobStatus !== 'failed' ? true : null;
+        // Vercel runs one alias job per project and refuses another with 409 while it runs. A job
+        // already moving production to this deployment (asked for by a cancelled run of this job, or by
+        // a request whose answer was lost) is adopted; another one is waited for first.
+        const request = async () => {
+            try {
+                return await send();
+            }
+            catch (error) {
+                if (!(error instanceof ProviderError && error.status === 409))
+                    throw error;
+                const project = await this.options.context.patience('frontend: reading the alias job', () => this.project());
+                const job = project.lastAliasRequest;
+                if (project.productionDeployment?.id === deploymentId || (running(job) && job.toDeploymentId === deploymentId))
+                    return true;
+                if (!running(job))
+                    throw error;
+                log.info(`frontend: Vercel answered 409 (${errorText(error)}): waiting for the ${job.type} to ${job.toDeploymentId} to finish first`);
+                await this.waitForAliasJob(context);
+                return send();
+            }
         };
-        await mutateOnce(`frontend: ${kind} ${deploymentId}`, request, readBack, this.mutationOptions());
+        const before = await this.options.context.patience('frontend: reading the alias job', () => this.project());
+        const job = before.lastAliasRequest;
+        if (running(job) && job.toDeploymentId === deploymentId) {
+            log.info(`frontend: the ${job.type} of ${deploymentId} asked for earlier is ${job.jobStatus}; waiting for it instead of asking again`);
+        }
+        else {
+            if (running(job)) {
+                log.info(`frontend: a ${job.type} to ${job.toDeploymentId} is ${job.jobStatus}; waiting for it to finish first`);
+                await this.waitForAliasJob(context);
+            }
+            const readBack = async () => {
+                const project = await this.project();
+                const job = project.lastAliasRequest;
+                if (project.productionDeployment?.id === deploymentId)
+                    return true;
+                return job && job.toDeploymentId === deploymentId && job.type === kind && job.jobStatus !== 'failed' ? true : null;
+            };
+            await mutateOnce(`frontend: ${kind} ${deploymentId}`, request, readBack, this.mutationOptions());
+        }
         log.info(`frontend: ${kind} of ${deploymentId} requested; waiting for the alias job`);
         const result = await pollUntil(() => this.project(), (project) => {
             if (project.productionDeployment?.id === deploymentId)
@@ -29743,6 +29900,20 @@ class VercelComponent {
         if (project.productionDeployment?.id !== deploymentId) {
             throw new ReleaseError(`${kind} of ${deploymentId}: the alias job ended ${project.lastAliasRequest?.jobStatus}; production still serves ${project.productionDeployment?.id ?? 'nothing'}`);
         }
+    }
+    /** Until no alias job runs on the project (another promote or rollback finishing). */
+    async waitForAliasJob(context) {
+        const { clock, schedule, log } = this.options.context;
+        const result = await pollUntil(() => this.project(), (project) => !running(project.lastAliasRequest), {
+            clock,
+            schedule,
+            deadline: context.deadline,
+            signal: context.signal,
+            startedAt: clock.now(),
+            onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
+        });
+        if (!result.done)
+            throw new ReleaseError(`another promote or rollback was still running on the project ${result.cancelled ? 'when the job was cancelled' : 'at the timeout'}`);
     }
     mutationOptions() {
         return { clock: this.options.context.clock, log: this.options.context.log, settleMs: this.options.context.settleMs };
@@ -29765,6 +29936,10 @@ class VercelComponent {
     targetOf(d) {
         return { provider: 'vercel', deploymentId: d.id, url: vercelUrl(d.url, this.options.scheme), sha: vercelCommitOf(d) ?? null, scope: this.options.projectId };
     }
+}
+/** An alias job still moving production (Vercel refuses another meanwhile). */
+function running(job) {
+    return job !== null && job !== undefined && (job.jobStatus === 'pending' || job.jobStatus === 'in-progress');
 }
 
 ;// CONCATENATED MODULE: ./src/health-check/status-matcher.ts
@@ -30278,7 +30453,14 @@ function buildCollaborators(settings, log, env, overrides, git) {
         onRetry: ({ url, attempt, delayMs, reason }) => log.info(`${new URL(url).pathname}: ${reason}, try ${attempt + 1} in ${Math.round(delayMs)}ms`),
         ...overrides.http,
     });
-    const context = { clock: overrides.clock, schedule: scheduleWithMin(settings.pollMinMs), log, settleMs: settings.pollMinMs };
+    const schedule = scheduleWithMin(settings.pollMinMs);
+    const patience = poll_patience({
+        clock: overrides.clock,
+        schedule,
+        budgetMs: READ_BUDGET_MS,
+        onRetry: (what, error) => log.warn(`${what}: ${error instanceof Error ? error.message : String(error)}; trying again`),
+    });
+    const context = { clock: overrides.clock, schedule, log, settleMs: settings.pollMinMs, patience };
     const adapters = {};
     if (settings.vercel) {
         const { token, apiUrl, teamId, projectId } = settings.vercel;
@@ -30305,12 +30487,6 @@ function buildCollaborators(settings, log, env, overrides, git) {
     const github = settings.github ? new GitHubDeploymentsClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository }) : undefined;
     const record = new DeploymentRecord(github, log, runUrl(env), { clock: overrides.clock, settleMs: settings.pollMinMs });
     const verifier = new Verifier(settings.verify, { http, log, clock: overrides.clock });
-    const patience = poll_patience({
-        clock: overrides.clock,
-        schedule: context.schedule,
-        budgetMs: READ_BUDGET_MS,
-        onRetry: (what, error) => log.warn(`${what}: ${error instanceof Error ? error.message : String(error)}; trying again`),
-    });
     return { http, adapters, record, verifier, patience };
 }
 function schemeOf(apiUrl) {
@@ -30468,7 +30644,8 @@ async function deploy(settings, deps) {
         plan = await log.group('Recording what serves now', async () => {
             const components = {};
             for (const adapter of adapters) {
-                const before = await deps.patience(`${adapter.component}: reading what serves now`, () => adapter.current());
+                const serving = await deps.patience(`${adapter.component}: reading what serves now`, () => adapter.current());
+                const before = await verifiedTarget(adapter, serving, settings.environment, deps);
                 components[adapter.component] = before;
                 reports.get(adapter.component).before = before;
                 log.info(before
@@ -30590,6 +30767,28 @@ async function deploy(settings, deps) {
     await deps.record.status('failure', { description: message, environmentUrl: primaryUrl(reports, true) });
     return finish(status, message, plan);
 }
+/**
+ * The rollback target is the last VERIFIED deployment, not whatever serves: a cancelled deploy of a
+ * broken commit can leave its build serving, and a re-run must not record that as the way back.
+ * GitHub Deployments say which commit was last verified (a success status); the platform says
+ * which of its deployments built that commit. Without a GitHub record, what serves is the target.
+ */
+async function verifiedTarget(adapter, serving, environment, deps) {
+    const verified = await deps.record.lastVerified(environment, adapter.component);
+    if (!verified || serving?.sha === verified.sha)
+        return serving;
+    const what = `${adapter.label}: ${serving ? `${serving.deploymentId}${serving.sha ? ` (commit ${serving.sha.slice(0, 12)})` : ''}` : 'nothing'} serves, but the last verified commit is ${verified.sha.slice(0, 12)} (GitHub deployment ${verified.id})`;
+    const target = await deps.patience(`${adapter.component}: finding the deployment of ${verified.sha.slice(0, 12)}`, () => adapter.deploymentOf(verified.sha)).catch((error) => {
+        deps.log.warn(`${adapter.component}: could not look for the deployment of ${verified.sha.slice(0, 12)} (${errorText(error)})`);
+        return null;
+    });
+    if (!target) {
+        deps.log.warn(`${what}, and no deployment of it can be gone back to: the rollback plan keeps what serves`);
+        return serving;
+    }
+    deps.log.warn(`${what}: the rollback plan points at ${target.deploymentId}, the deployment of that commit`);
+    return target;
+}
 function cancelledState(report, sha) {
     const before = report.before ? `still serves ${report.before.deploymentId}` : 'serves nothing yet';
     switch (report.result) {
@@ -30629,6 +30828,18 @@ async function deployComponent(adapter, report, settings, deps, deadline) {
             report.origin = 'adopted';
             report.result = 'already-serving';
             log.info(`${name}: ${existing.id} already serves commit ${sha.slice(0, 12)}; not deploying it again`);
+            // An earlier run may have been cancelled before it verified this build: verify it now.
+            if (deps.verifier.configured(name)) {
+                report.verify = await deps.verifier.verify(name, existing.url, sha);
+                if (report.verify.verdict === 'unhealthy') {
+                    report.result = 'failed';
+                    report.error = `${existing.id} serves ${sha.slice(0, 12)} but is unhealthy: ${report.verify.detail}`;
+                    log.error(`${name}: ${report.error}`);
+                }
+                else {
+                    log.info(`${name}: ${report.verify.detail}`);
+                }
+            }
             return;
         }
         let deployment;
@@ -37913,6 +38124,8 @@ class EmulatorServer {
         if (fault && 'afterHandling' in fault && fault.afterHandling) {
             if (fault.kind === 'server-error')
                 answer = this.faultAnswer(provider, 'server-error', fault);
+            else if (fault.kind === 'graphql-error')
+                answer = graphqlErrorAnswer(fault.message);
             else {
                 record.outcome = fault.kind === 'hang' ? 'hang' : 'reset';
                 return fault.kind === 'hang' ? this.hold(res, req, fault.ms) : resetSocket(req.socket);
@@ -37945,6 +38158,8 @@ class EmulatorServer {
                 const page = `<!DOCTYPE html>\n<html><head><title>${status} Bad Gateway</title></head><body><center><h1>${status} Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n`;
                 return { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page };
             }
+            case 'graphql-error':
+                return fault.afterHandling ? undefined : graphqlErrorAnswer(fault.message);
             case 'respond':
                 return fault.json !== undefined ? json(fault.status, fault.json, fault.headers) : { status: fault.status, headers: fault.headers, body: fault.body ?? '' };
             case 'reset':
@@ -38020,6 +38235,10 @@ function resetSocket(socket) {
         socket.resetAndDestroy();
     else
         socket.destroy();
+}
+/** A `graphql-error` fault's answer: HTTP 200, `errors[]`, no data (Railway's transient failure). */
+function graphqlErrorAnswer(message = 'Problem processing request') {
+    return json(200, { errors: [{ message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }], data: null });
 }
 
 ;// CONCATENATED MODULE: ./src/emulator/slack.ts
@@ -38424,6 +38643,8 @@ function promote(req, ctx) {
         return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is not a production deployment; create a production build from it instead.`);
     if (deployment.readyState !== 'READY')
         return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is ${deployment.readyState}; only READY deployments can be promoted.`);
+    if (project.aliasJob)
+        return aliasJobInProgress();
     startAliasJob(ctx.root, project, deployment, 'promote', ctx.rt.clock.now());
     return empty(ctx.root.vercel.settings.promoteStatus);
 }
@@ -38437,6 +38658,8 @@ function vercel_rollback(req, ctx) {
         return vercelError(409, 'conflict', `Deployment ${deployment.id} is already serving production.`);
     if (!isRollbackCandidate(deployment))
         return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is not a rollback candidate (it must be a READY production deployment that served production before).`);
+    if (project.aliasJob)
+        return aliasJobInProgress();
     const now = ctx.rt.clock.now();
     const request = startAliasJob(ctx.root, project, deployment, 'rollback', now);
     // An instant rollback pins production: later production builds are staged, not aliased.
@@ -38444,6 +38667,13 @@ function vercel_rollback(req, ctx) {
     project.lastRollbackTarget = { ...request, type: 'rollback' };
     project.rollbackDescription = { userId: ctx.token.userId, username: ctx.token.username, description: req.query.get('description'), createdAt: now };
     return empty(201);
+}
+/**
+ * One alias job at a time per project: a promote or rollback asked for while one is still running
+ * is refused with 409 (as observed in issue 18; the exact code and message are UNCONFIRMED).
+ */
+function aliasJobInProgress() {
+    return vercelError(409, 'conflict', 'Another promote or rollback is in progress for this project. Wait for it to finish and try again.');
 }
 function updateDescription(req, ctx) {
     const found = projectAndDeployment(req, ctx);

@@ -15324,6 +15324,7 @@ class ProviderError extends Error {
     code;
     requestId;
     retriable;
+    retryAfterMs;
     constructor(message, details) {
         super(`${details.provider}: ${message}`);
         this.provider = details.provider;
@@ -15331,6 +15332,7 @@ class ProviderError extends Error {
         this.code = details.code;
         this.requestId = details.requestId;
         this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
     }
 }
 /** The message a failed action reports: `<action>: <what went wrong>`. */
@@ -15343,7 +15345,7 @@ function failureMessage(action, error) {
 
 /***/ }),
 
-/***/ 691:
+/***/ 2999:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15372,29 +15374,8 @@ var api = __nccwpck_require__(6615);
 Object.assign((dispatcher_default()).prototype, api);
 
 
-;// CONCATENATED MODULE: ./src/core/retry-after.ts
-/**
- * Reads a Retry-After header: delta-seconds (`120`) or an HTTP-date. Returns milliseconds to wait,
- * or undefined when absent or malformed (callers then fall back to their own backoff).
- */
-function parseRetryAfter(value, now = Date.now()) {
-    const text = Array.isArray(value) ? value[0] : value;
-    if (text === undefined)
-        return undefined;
-    const trimmed = text.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-/** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
-function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
-    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-    return Math.round(ceiling / 2 + (ceiling / 2) * random());
-}
-
+// EXTERNAL MODULE: ./src/core/retry-after.ts
+var retry_after = __nccwpck_require__(4282);
 ;// CONCATENATED MODULE: ./src/core/http.ts
 
 
@@ -15481,7 +15462,7 @@ class HttpClient {
     retryDelay(outcome, attempt, policy, mutation) {
         if (attempt >= policy.attempts)
             return undefined;
-        const backoff = backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs, this.random);
+        const backoff = (0,retry_after/* backoffDelay */.E)(attempt, policy.baseDelayMs, policy.maxDelayMs, this.random);
         if (outcome instanceof NetworkError) {
             const neverSent = outcome.kind === 'connection-refused' || outcome.kind === 'dns';
             if (mutation && !neverSent)
@@ -15493,7 +15474,7 @@ class HttpClient {
         if (mutation && outcome.status !== 429)
             return undefined;
         if (outcome.status === 429 || outcome.status === 503) {
-            const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
+            const retryAfter = (0,retry_after/* parseRetryAfter */.m)(outcome.headers['retry-after']);
             if (retryAfter !== undefined)
                 return retryAfter > policy.maxRetryAfterMs ? undefined : retryAfter;
         }
@@ -15584,6 +15565,38 @@ function describeKind(kind) {
         case 'status':
             return 'unexpected HTTP status';
     }
+}
+
+
+/***/ }),
+
+/***/ 4282:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ backoffDelay),
+/* harmony export */   m: () => (/* binding */ parseRetryAfter)
+/* harmony export */ });
+/**
+ * Reads a Retry-After header: delta-seconds (`120`) or an HTTP-date. Returns milliseconds to wait,
+ * or undefined when absent or malformed (callers then fall back to their own backoff).
+ */
+function parseRetryAfter(value, now = Date.now()) {
+    const text = Array.isArray(value) ? value[0] : value;
+    if (text === undefined)
+        return undefined;
+    const trimmed = text.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
 
@@ -15837,8 +15850,8 @@ function checkRange(name, text, value, limits) {
     }
 }
 
-// EXTERNAL MODULE: ./src/core/http.ts + 2 modules
-var core_http = __nccwpck_require__(691);
+// EXTERNAL MODULE: ./src/core/http.ts + 1 modules
+var core_http = __nccwpck_require__(2999);
 ;// CONCATENATED MODULE: ./src/providers/slack.ts
 
 /**
@@ -16193,8 +16206,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: buildAdapters
 
-// EXTERNAL MODULE: ./src/core/http.ts + 2 modules
-var core_http = __nccwpck_require__(691);
+// EXTERNAL MODULE: ./src/core/http.ts + 1 modules
+var core_http = __nccwpck_require__(2999);
 ;// CONCATENATED MODULE: ./src/cost/calendar.ts
 /**
  * UTC days. Every provider buckets spend by UTC day, so the monitor does too: a day is its
@@ -16372,7 +16385,10 @@ class RequestCounter {
 
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/retry-after.ts
+var retry_after = __nccwpck_require__(4282);
 ;// CONCATENATED MODULE: ./src/providers/errors.ts
+
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
 function requestIdOf(response) {
@@ -16404,6 +16420,8 @@ function errorFromResponse(provider, what, response, read) {
         code: parsed?.code,
         requestId: requestIdOf(response),
         retriable: isRetriableStatus(response.status),
+        // The HTTP client's own tries honour Retry-After; once they are spent, the caller's loop must too.
+        retryAfterMs: response.status === 429 || response.status === 503 ? (0,retry_after/* parseRetryAfter */.m)(response.headers['retry-after']) : undefined,
     });
 }
 /**

@@ -15364,6 +15364,7 @@ class ProviderError extends Error {
     code;
     requestId;
     retriable;
+    retryAfterMs;
     constructor(message, details) {
         super(`${details.provider}: ${message}`);
         this.provider = details.provider;
@@ -15371,6 +15372,7 @@ class ProviderError extends Error {
         this.code = details.code;
         this.requestId = details.requestId;
         this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
     }
 }
 /** The message a failed action reports: `<action>: <what went wrong>`. */
@@ -15383,7 +15385,7 @@ function failureMessage(action, error) {
 
 /***/ }),
 
-/***/ 691:
+/***/ 2999:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15414,29 +15416,8 @@ var api = __nccwpck_require__(6615);
 Object.assign((dispatcher_default()).prototype, api);
 
 
-;// CONCATENATED MODULE: ./src/core/retry-after.ts
-/**
- * Reads a Retry-After header: delta-seconds (`120`) or an HTTP-date. Returns milliseconds to wait,
- * or undefined when absent or malformed (callers then fall back to their own backoff).
- */
-function parseRetryAfter(value, now = Date.now()) {
-    const text = Array.isArray(value) ? value[0] : value;
-    if (text === undefined)
-        return undefined;
-    const trimmed = text.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-/** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
-function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
-    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-    return Math.round(ceiling / 2 + (ceiling / 2) * random());
-}
-
+// EXTERNAL MODULE: ./src/core/retry-after.ts
+var retry_after = __nccwpck_require__(4282);
 ;// CONCATENATED MODULE: ./src/core/http.ts
 
 
@@ -15523,7 +15504,7 @@ class HttpClient {
     retryDelay(outcome, attempt, policy, mutation) {
         if (attempt >= policy.attempts)
             return undefined;
-        const backoff = backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs, this.random);
+        const backoff = (0,retry_after/* backoffDelay */.E)(attempt, policy.baseDelayMs, policy.maxDelayMs, this.random);
         if (outcome instanceof NetworkError) {
             const neverSent = outcome.kind === 'connection-refused' || outcome.kind === 'dns';
             if (mutation && !neverSent)
@@ -15535,7 +15516,7 @@ class HttpClient {
         if (mutation && outcome.status !== 429)
             return undefined;
         if (outcome.status === 429 || outcome.status === 503) {
-            const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
+            const retryAfter = (0,retry_after/* parseRetryAfter */.m)(outcome.headers['retry-after']);
             if (retryAfter !== undefined)
                 return retryAfter > policy.maxRetryAfterMs ? undefined : retryAfter;
         }
@@ -15846,6 +15827,38 @@ function checkRange(name, text, value, limits) {
 
 /***/ }),
 
+/***/ 4282:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ backoffDelay),
+/* harmony export */   m: () => (/* binding */ parseRetryAfter)
+/* harmony export */ });
+/**
+ * Reads a Retry-After header: delta-seconds (`120`) or an HTTP-date. Returns milliseconds to wait,
+ * or undefined when absent or malformed (callers then fall back to their own backoff).
+ */
+function parseRetryAfter(value, now = Date.now()) {
+    const text = Array.isArray(value) ? value[0] : value;
+    if (text === undefined)
+        return undefined;
+    const trimmed = text.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+
+/***/ }),
+
 /***/ 8909:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -16071,8 +16084,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: healthOutputs
 
-// EXTERNAL MODULE: ./src/core/http.ts + 2 modules
-var core_http = __nccwpck_require__(691);
+// EXTERNAL MODULE: ./src/core/http.ts + 1 modules
+var core_http = __nccwpck_require__(2999);
 // EXTERNAL MODULE: ./src/core/duration.ts
 var duration = __nccwpck_require__(8571);
 ;// CONCATENATED MODULE: ./src/incidents/tracker.ts
@@ -16127,7 +16140,10 @@ async function trackIncidents(issues, environment, checks, context) {
 var notify = __nccwpck_require__(6003);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/retry-after.ts
+var retry_after = __nccwpck_require__(4282);
 ;// CONCATENATED MODULE: ./src/providers/errors.ts
+
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
 function requestIdOf(response) {
@@ -16159,6 +16175,8 @@ function errorFromResponse(provider, what, response, read) {
         code: parsed?.code,
         requestId: requestIdOf(response),
         retriable: isRetriableStatus(response.status),
+        // The HTTP client's own tries honour Retry-After; once they are spent, the caller's loop must too.
+        retryAfterMs: response.status === 429 || response.status === 503 ? (0,retry_after/* parseRetryAfter */.m)(response.headers['retry-after']) : undefined,
     });
 }
 /**
@@ -16943,8 +16961,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   p: () => (/* binding */ runContext)
 });
 
-// EXTERNAL MODULE: ./src/core/http.ts + 2 modules
-var core_http = __nccwpck_require__(691);
+// EXTERNAL MODULE: ./src/core/http.ts + 1 modules
+var core_http = __nccwpck_require__(2999);
 ;// CONCATENATED MODULE: ./src/providers/slack.ts
 
 /**

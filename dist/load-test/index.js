@@ -25806,6 +25806,7 @@ class ProviderError extends Error {
     code;
     requestId;
     retriable;
+    retryAfterMs;
     constructor(message, details) {
         super(`${details.provider}: ${message}`);
         this.provider = details.provider;
@@ -25813,6 +25814,7 @@ class ProviderError extends Error {
         this.code = details.code;
         this.requestId = details.requestId;
         this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
     }
 }
 /** The message a failed action reports: `<action>: <what went wrong>`. */

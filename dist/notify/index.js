@@ -15324,6 +15324,7 @@ class ProviderError extends Error {
     code;
     requestId;
     retriable;
+    retryAfterMs;
     constructor(message, details) {
         super(`${details.provider}: ${message}`);
         this.provider = details.provider;
@@ -15331,6 +15332,7 @@ class ProviderError extends Error {
         this.code = details.code;
         this.requestId = details.requestId;
         this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
     }
 }
 /** The message a failed action reports: `<action>: <what went wrong>`. */

@@ -88,9 +88,11 @@ export class DeploymentRecord {
     if (!this.client) return null;
     const client = this.client;
     try {
-      for (const deployment of await client.list({ environment, perPage: 30 })) {
+      // The order of both lists is not documented (UNCONFIRMED): ids grow with time, so sort by id.
+      const deployments = (await client.list({ environment, perPage: 30 })).sort((a, b) => b.id - a.id);
+      for (const deployment of deployments) {
         if (!covers(deployment.payload, component)) continue;
-        const [latest] = await client.statuses(deployment.id);
+        const latest = (await client.statuses(deployment.id)).reduce<{ id: number; state: string } | null>((newest, status) => (newest === null || status.id > newest.id ? status : newest), null);
         if (latest?.state === 'success' || latest?.state === 'inactive') return { sha: deployment.sha, id: deployment.id };
       }
       return null;
