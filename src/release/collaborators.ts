@@ -44,6 +44,7 @@ export function buildCollaborators(
     timeoutMs: settings.requestTimeoutMs,
     userAgent: 'threadr-ops',
     onRetry: ({ url, attempt, delayMs, reason }) => log.info(`${new URL(url).pathname}: ${reason}, try ${attempt + 1} in ${Math.round(delayMs)}ms`),
+    now: () => overrides.clock.now(),
     ...overrides.http,
   });
   const schedule = scheduleWithMin(settings.pollMinMs);
