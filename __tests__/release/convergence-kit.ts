@@ -77,7 +77,7 @@ export async function runAction(fx: Fixture, action: 'deploy' | 'rollback', inpu
     group: async (title, work) => (say(`## ${title}`), work()),
   };
   const clock: Clock = { now: () => fx.control.now(), sleep: (ms) => fx.control.sleep(ms) };
-  const overrides = { clock, http: { sleep: (ms: number) => fx.control.sleep(ms) } };
+  const overrides = { clock, http: { sleep: (ms: number) => fx.control.sleep(ms), now: () => fx.control.now() } };
   let outputs: Record<string, string>;
   if (action === 'deploy') {
     const settings = deployInputs(reader, TEST_ENV);

@@ -96,11 +96,14 @@ const cases: Case[] = [
     { when: /^backend: going back to /, then: fault(CALL.railwayList, GQL, 3) },
   ]),
   rollbackCase('rollback: errors[] listing Railway deployments', 1, fault(CALL.railwayList, GQL, 3)),
+  rollbackCase('rollback: errors[] polling the Railway rollback deployment', 1, null, [{ when: /^backend: rollback deployment \S+ is/, then: fault(CALL.railwayGet, GQL, 3) }]),
   // 3. An applied mutation answered with errors[] is read back before anything is said or done.
   deployCase('deploy: serviceInstanceDeployV2 applied, answered with errors[]', 3, 'create', fault(CALL.railwayDeploy, GQL_APPLIED)),
   selfRollbackCase('deploy rolls itself back: deploymentRollback applied, answered with errors[]', 3, 'backend-first', fault(CALL.railwayRollback, GQL_APPLIED)),
   selfRollbackCase('deploy rolls itself back: promote applied, connection reset', 3, 'frontend-first', fault(CALL.vercelPromote, { kind: 'reset', afterHandling: true })),
   // 4. One malformed read, or an applied rollback answered with errors[], is not "needs a human".
+  deployCase('deploy: truncated JSON reading what serves on Vercel', 4, 'read', fault(CALL.vercelProject, { kind: 'malformed-json' }, 2)),
+  deployCase('deploy: create applied, answered with truncated JSON', 4, 'create', fault(CALL.vercelCreate, { kind: 'malformed-json' })),
   deployCase('deploy: truncated JSON polling the Vercel deployment', 4, 'poll', null, [{ when: started('frontend'), then: fault(CALL.vercelGet, { kind: 'malformed-json' }, 2) }]),
   selfRollbackCase('deploy rolls itself back: truncated JSON while waiting for the alias job', 4, 'frontend-first', () => undefined, [
     { when: /promote of \S+ requested/, then: fault(CALL.vercelProject, { kind: 'malformed-json' }) },
@@ -142,6 +145,7 @@ const cases: Case[] = [
   // 7. Retry-After is honoured after the HTTP client's own tries are spent.
   deployCase('deploy: 429 x5 reading what serves on Vercel', 7, 'read', fault(CALL.vercelProject, RATE, RATE_TIMES)),
   deployCase('deploy: 429 x5 reading what serves on Railway', 7, 'read', fault(CALL.railwayList, RATE, RATE_TIMES)),
+  deployCase('deploy: 429 x5 listing GitHub deployments (the last verified commit)', 7, 'read', fault(CALL.githubList, RATE, RATE_TIMES)),
   deployCase('deploy: 429 x5 creating the Vercel deployment', 7, 'create', fault(CALL.vercelCreate, RATE, RATE_TIMES)),
   deployCase('deploy: 429 x5 polling the Railway deployment', 7, 'poll', null, [{ when: started('backend'), then: fault(CALL.railwayGet, RATE, RATE_TIMES) }]),
   selfRollbackCase('deploy rolls itself back: 429 x5 on the promote', 7, 'frontend-first', fault(CALL.vercelPromote, RATE, RATE_TIMES)),
@@ -178,6 +182,29 @@ const cases: Case[] = [
       if (cancelled.status !== 'cancelled') throw new Error(`expected the first run cancelled, got ${cancelled.status}\n${cancelled.log}`);
       inject(fx, CALL.railwayList, GQL, 2);
       return { final: await rollbackWith(fx, plan), expected: { status: 'rolled-back', frontend: OLD, backend: OLD } };
+    },
+  },
+  {
+    name: 'deploy cancelled after the backend switched, re-run at once',
+    cause: 5,
+    phase: 'poll',
+    async run(fx) {
+      const cancelled = await deployNew(fx, [{ when: /^backend: \S+ is SUCCESS after/, then: 'cancel' }]);
+      if (cancelled.status !== 'cancelled') throw new Error(`expected the first run cancelled, got ${cancelled.status}\n${cancelled.log}`);
+      const final = await deployNew(fx);
+      expect(final.log).toMatch(/backend: \S+ already serves commit feed00000000; not deploying it again/);
+      return { final, expected: { status: 'deployed', frontend: NEW, backend: NEW } };
+    },
+  },
+  {
+    name: 'deploy cancelled after the backend switched, re-run at once with a stale "is this commit deployed"',
+    cause: 6,
+    phase: 'create',
+    async run(fx) {
+      const cancelled = await deployNew(fx, [{ when: /^backend: \S+ is SUCCESS after/, then: 'cancel' }]);
+      if (cancelled.status !== 'cancelled') throw new Error(`expected the first run cancelled, got ${cancelled.status}\n${cancelled.log}`);
+      const final = await deployNew(fx, [{ when: /^## Deploying backend$/, then: fault(CALL.railwayList, { kind: 'stale-read' }) }]);
+      return { final, expected: { status: 'deployed', frontend: NEW, backend: NEW } };
     },
   },
   // 2. A re-run of a cancelled deploy of a broken commit records the last VERIFIED deployment.

@@ -56,7 +56,12 @@ export class RailwayComponent implements ComponentAdapter {
     return null;
   }
 
-  async findForCommit(sha: string): Promise<Observation | null> {
+  /** It decides whether to build (a re-run adopts, never duplicates): confirmed by a second read. */
+  findForCommit(sha: string): Promise<Observation | null> {
+    return decidingRead(this.options.context, `backend: looking for a deployment of ${sha.slice(0, 12)}`, () => this.lookForCommit(sha), (a, b) => a?.id === b?.id);
+  }
+
+  private async lookForCommit(sha: string): Promise<Observation | null> {
     const mine = (await this.list()).filter((d) => railwayCommitOf(d) === sha);
     const chosen = mine.find((d) => SERVING.includes(d.status)) ?? mine.find((d) => PENDING.includes(d.status));
     return chosen ? this.observation(chosen) : null;

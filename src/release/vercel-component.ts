@@ -89,7 +89,12 @@ export class VercelComponent implements ComponentAdapter {
     return { deploymentId: project.productionDeployment?.id ?? null, description: project.rollbackDescription ?? null };
   }
 
-  async findForCommit(sha: string): Promise<Observation | null> {
+  /** It decides whether to build (a re-run adopts, never duplicates): confirmed by a second read. */
+  findForCommit(sha: string): Promise<Observation | null> {
+    return decidingRead(this.options.context, `frontend: looking for a deployment of ${sha.slice(0, 12)}`, () => this.lookForCommit(sha), (a, b) => a?.id === b?.id);
+  }
+
+  private async lookForCommit(sha: string): Promise<Observation | null> {
     const { deployments } = await this.client.listDeployments({
       projectId: this.options.projectId,
       target: this.target ?? 'preview',
