@@ -65,10 +65,7 @@ export class VercelComponent implements ComponentAdapter {
     if (!this.production) return null;
     // It names the rollback target: confirmed by a second read (one stale answer decides nothing).
     const servingId = await this.servingId();
-    if (!servingId) {
-      await this.confirmNothingServes();
-      return null;
-    }
+    if (!servingId) return null;
     const serving = await this.options.context.patience(`frontend: reading ${servingId}`, () => this.client.getDeployment(servingId));
     return this.targetOf(serving);
   }
@@ -85,9 +82,17 @@ export class VercelComponent implements ComponentAdapter {
     if (served) throw unexpectedShape('vercel', `get project ${this.options.projectId}`, `no production target, yet ${served.id} has served production`);
   }
 
-  /** The production deployment's id, read until two answers agree. */
+  /**
+   * The production deployment's id, read until two answers agree. "Nothing serves" counts as an
+   * answer only once the deployments confirm it; a partial project answer is a failed read, retried.
+   */
   private servingId(): Promise<string | null> {
-    return decidingRead(this.options.context, 'frontend: reading what serves', async () => (await this.project()).productionDeployment?.id ?? null, (a, b) => a === b);
+    const read = async (): Promise<string | null> => {
+      const id = (await this.project()).productionDeployment?.id ?? null;
+      if (!id) await this.confirmNothingServes();
+      return id;
+    };
+    return decidingRead(this.options.context, 'frontend: reading what serves', read, (a, b) => a === b);
   }
 
   /** The newest production deployment of `sha` that served and can be gone back to (the last verified commit). */
