@@ -34,6 +34,20 @@ describe('HttpClient', () => {
     expect(response.json()).toEqual({ ok: true });
   });
 
+  test("a 429's Retry-After holds for the next request to the same origin too, on the client's clock", async () => {
+    const s = await server((_req, res, i) => (i < 4 ? json(res, 429, {}, { 'retry-after': '7' }) : json(res, 200, {})));
+    let now = 1_000_000;
+    const waits: number[] = [];
+    const c = new HttpClient({ random: () => 0.5, now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) });
+    clients.push(c);
+    // Four 429s: the client's own tries are spent and the 429 is returned; the caller asks again 1 s later.
+    expect((await c.request({ url: s.url })).status).toBe(429);
+    expect(waits).toEqual([7000, 7000, 7000]);
+    now += 1_000;
+    expect((await c.request({ url: `${s.url}/other` })).status).toBe(200);
+    expect(waits).toEqual([7000, 7000, 7000, 6000]);
+  });
+
   test('honours an HTTP-date Retry-After on 503', async () => {
     const s = await server((_req, res, i) =>
       i === 0 ? json(res, 503, {}, { 'retry-after': new Date(Date.now() + 5_000).toUTCString() }) : json(res, 200, {}),

@@ -3,6 +3,7 @@ import type { Logger } from '../../src/core/host.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { VercelClient } from '../../src/providers/vercel.js';
 import { systemClock } from '../../src/release/clock.js';
+import { patience } from '../../src/release/poll.js';
 import type { RollbackTarget, WaitContext } from '../../src/release/component.js';
 import { scheduleWithMin } from '../../src/release/schedule.js';
 import { VercelComponent } from '../../src/release/vercel-component.js';
@@ -47,7 +48,15 @@ function component(projectId: string, environment: 'production' | 'preview' = 'p
     environment,
     git: { org: 'threadr', repo: 'web', branch: 'main' },
     scheme: 'http',
-    context: { clock: systemClock, schedule: scheduleWithMin(2), log, settleMs: 2 },
+    context: {
+      clock: systemClock,
+      schedule: scheduleWithMin(2),
+      log,
+      settleMs: 2,
+      // Reads retried as the actions retry them (issue 18). A small budget: only a fault on every
+      // read spends it, and then the outcome (the read's error) is the same however long it took.
+      patience: patience({ clock: systemClock, schedule: scheduleWithMin(2), budgetMs: 300, onRetry: (what, error) => log.warn(`${what}: ${String(error)}`) }),
+    },
   });
 }
 
@@ -170,7 +179,15 @@ describe('a project without targets whose deployments say otherwise', () => {
     // Omitting `targets` is valid (a new project); omitting it while a deployment has served
     // production would record "nothing to roll back to" from a partial read.
     const { projectId } = await emu.control.seedVercelProject({ productionSha: OLD });
-    emu.control.fault({ provider: 'vercel', method: 'GET', path: '/v9/projects/:idOrName', fault: { kind: 'reshape', omit: ['targets'] } });
+    // Every project read partial: the reads agree on "no target", so the deployments must refute it.
+    emu.control.fault({ provider: 'vercel', method: 'GET', path: '/v9/projects/:idOrName', fault: { kind: 'reshape', omit: ['targets'] }, times: -1 });
     await expect(component(projectId).current()).rejects.toThrow(/unexpected response shape: no production target, yet dpl_\w+ has served production/);
+  });
+
+  it('once is a failed read, read again (issue 18: reads are retried and confirmed)', async () => {
+    const { projectId } = await emu.control.seedVercelProject({ productionSha: OLD });
+    emu.control.fault({ provider: 'vercel', method: 'GET', path: '/v9/projects/:idOrName', fault: { kind: 'reshape', omit: ['targets'] } });
+    const current = await component(projectId).current();
+    expect(current?.sha).toBe(OLD);
   });
 });

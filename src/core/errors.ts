@@ -19,6 +19,8 @@ export interface ProviderErrorDetails {
   code?: string;
   requestId?: string;
   retriable?: boolean;
+  /** The platform's Retry-After, in milliseconds: no caller may ask again sooner. */
+  retryAfterMs?: number;
 }
 
 export class ProviderError extends Error {
@@ -28,6 +30,7 @@ export class ProviderError extends Error {
   readonly code?: string;
   readonly requestId?: string;
   readonly retriable: boolean;
+  readonly retryAfterMs?: number;
   constructor(message: string, details: ProviderErrorDetails) {
     super(`${details.provider}: ${message}`);
     this.provider = details.provider;
@@ -35,6 +38,7 @@ export class ProviderError extends Error {
     this.code = details.code;
     this.requestId = details.requestId;
     this.retriable = details.retriable ?? false;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 

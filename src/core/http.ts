@@ -120,6 +120,8 @@ export interface HttpClientOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   onRetry?: (info: { url: string; attempt: number; delayMs: number; reason: string }) => void;
+  /** The clock `sleep` runs on (a test's virtual clock); Date.now by default. */
+  now?: () => number;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
@@ -139,6 +141,12 @@ export class HttpClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly onRetry?: HttpClientOptions['onRetry'];
+  private readonly now: () => number;
+  /**
+   * Per origin, no request before this time: a 429's Retry-After holds for every call to the
+   * platform (rate limits are per token), not only for the one that was refused.
+   */
+  private readonly notBefore = new Map<string, number>();
 
   constructor(options: HttpClientOptions = {}) {
     this.ownsDispatcher = options.dispatcher === undefined;
@@ -150,18 +158,27 @@ export class HttpClient {
     this.sleep = options.sleep ?? sleep;
     this.random = options.random ?? Math.random;
     this.onRetry = options.onRetry;
+    this.now = options.now ?? Date.now;
   }
 
   async request(options: RequestOptions): Promise<HttpResponse> {
     const policy: RetryPolicy = options.retry === false ? { ...this.retry, attempts: 1 } : { ...this.retry, ...options.retry };
     const url = String(options.url);
+    const origin = new URL(url).origin;
     for (let attempt = 1; ; attempt++) {
+      // Later tries of this request already waited out the Retry-After below.
+      const wait = attempt === 1 ? (this.notBefore.get(origin) ?? 0) - this.now() : 0;
+      if (wait > 0) await this.sleep(wait);
       let outcome: HttpResponse | NetworkError;
       try {
         outcome = await this.once(options, url, attempt);
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error;
         outcome = error;
+      }
+      if (!(outcome instanceof NetworkError) && outcome.status === 429) {
+        const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
+        if (retryAfter !== undefined) this.notBefore.set(origin, Math.max(this.notBefore.get(origin) ?? 0, this.now() + retryAfter));
       }
       const delay = this.retryDelay(outcome, attempt, policy, options.mutation === true);
       if (delay === undefined) {

@@ -113,7 +113,8 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     plan = await log.group('Recording what serves now', async () => {
       const components: RollbackPlan['components'] = {};
       for (const adapter of adapters) {
-        const before = await deps.patience(`${adapter.component}: reading what serves now`, () => adapter.current());
+        const serving = await deps.patience(`${adapter.component}: reading what serves now`, () => adapter.current());
+        const before = await verifiedTarget(adapter, serving, settings.environment, deps);
         components[adapter.component] = before;
         reports.get(adapter.component)!.before = before;
         log.info(
@@ -237,6 +238,28 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   return finish(status, message, plan);
 }
 
+/**
+ * The rollback target is the last VERIFIED deployment, not whatever serves: a cancelled deploy of a
+ * broken commit can leave its build serving, and a re-run must not record that as the way back.
+ * GitHub Deployments say which commit was last verified (a success status); the platform says
+ * which of its deployments built that commit. Without a GitHub record, what serves is the target.
+ */
+async function verifiedTarget(adapter: ComponentAdapter, serving: RollbackTarget | null, environment: Environment, deps: DeployDeps): Promise<RollbackTarget | null> {
+  const verified = await deps.record.lastVerified(environment, adapter.component);
+  if (!verified || serving?.sha === verified.sha) return serving;
+  const what = `${adapter.label}: ${serving ? `${serving.deploymentId}${serving.sha ? ` (commit ${serving.sha.slice(0, 12)})` : ''}` : 'nothing'} serves, but the last verified commit is ${verified.sha.slice(0, 12)} (GitHub deployment ${verified.id})`;
+  const target = await deps.patience(`${adapter.component}: finding the deployment of ${verified.sha.slice(0, 12)}`, () => adapter.deploymentOf(verified.sha)).catch((error: unknown) => {
+    deps.log.warn(`${adapter.component}: could not look for the deployment of ${verified.sha.slice(0, 12)} (${errorText(error)})`);
+    return null;
+  });
+  if (!target) {
+    deps.log.warn(`${what}, and no deployment of it can be gone back to: the rollback plan keeps what serves`);
+    return serving;
+  }
+  deps.log.warn(`${what}: the rollback plan points at ${target.deploymentId}, the deployment of that commit`);
+  return target;
+}
+
 function cancelledState(report: ComponentReport, sha: string): string {
   const before = report.before ? `still serves ${report.before.deploymentId}` : 'serves nothing yet';
   switch (report.result) {
@@ -277,6 +300,17 @@ async function deployComponent(adapter: ComponentAdapter, report: ComponentRepor
       report.origin = 'adopted';
       report.result = 'already-serving';
       log.info(`${name}: ${existing.id} already serves commit ${sha.slice(0, 12)}; not deploying it again`);
+      // An earlier run may have been cancelled before it verified this build: verify it now.
+      if (deps.verifier.configured(name)) {
+        report.verify = await deps.verifier.verify(name, existing.url, sha);
+        if (report.verify.verdict === 'unhealthy') {
+          report.result = 'failed';
+          report.error = `${existing.id} serves ${sha.slice(0, 12)} but is unhealthy: ${report.verify.detail}`;
+          log.error(`${name}: ${report.error}`);
+        } else {
+          log.info(`${name}: ${report.verify.detail}`);
+        }
+      }
       return;
     }
     let deployment: Observation;

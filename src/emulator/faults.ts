@@ -24,6 +24,11 @@ export type Fault =
   | { kind: 'delay'; ms: number }
   /** A read answered from the state as it was before the last mutation on this provider (once per rule use). Ignored by mutations. */
   | { kind: 'stale-read' }
+  /**
+   * HTTP 200 with a GraphQL `errors[]` and `data: null`: how Railway reports a transient failure.
+   * With `afterHandling`, the operation takes effect first (an applied mutation answered with errors).
+   */
+  | { kind: 'graphql-error'; message?: string; afterHandling?: boolean }
   /** A scripted answer; `json` is serialised, `body` is sent verbatim. */
   | { kind: 'respond'; status: number; headers?: Record<string, string>; body?: string; json?: unknown }
   /** The real JSON answer with fields removed or set (dot paths; `*` for every array item): unexpected shapes, nulls. */

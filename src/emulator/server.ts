@@ -137,6 +137,7 @@ export class EmulatorServer {
 
     if (fault && 'afterHandling' in fault && fault.afterHandling) {
       if (fault.kind === 'server-error') answer = this.faultAnswer(provider, 'server-error', fault);
+      else if (fault.kind === 'graphql-error') answer = graphqlErrorAnswer(fault.message);
       else {
         record.outcome = fault.kind === 'hang' ? 'hang' : 'reset';
         return fault.kind === 'hang' ? this.hold(res, req, fault.ms) : resetSocket(req.socket);
@@ -169,6 +170,8 @@ export class EmulatorServer {
         const page = `<!DOCTYPE html>\n<html><head><title>${status} Bad Gateway</title></head><body><center><h1>${status} Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n`;
         return { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page };
       }
+      case 'graphql-error':
+        return fault.afterHandling ? undefined : graphqlErrorAnswer(fault.message);
       case 'respond':
         return fault.json !== undefined ? json(fault.status, fault.json, fault.headers) : { status: fault.status, headers: fault.headers, body: fault.body ?? '' };
       case 'reset':
@@ -241,4 +244,9 @@ function resetSocket(socket: Socket): void {
   // resetAndDestroy sends an RST (ECONNRESET on the client), closer to a real dropped connection.
   if (typeof (socket as Socket & { resetAndDestroy?: () => void }).resetAndDestroy === 'function') (socket as Socket & { resetAndDestroy: () => void }).resetAndDestroy();
   else socket.destroy();
+}
+
+/** A `graphql-error` fault's answer: HTTP 200, `errors[]`, no data (Railway's transient failure). */
+function graphqlErrorAnswer(message = 'Problem processing request'): EmuResponse {
+  return json(200, { errors: [{ message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }], data: null });
 }

@@ -382,6 +382,7 @@ function promote(req: EmuRequest, ctx: VercelCtx): Answer {
   // Status codes for these two refusals are UNCONFIRMED (docs/platform-behaviour.md §1.4): configurable `rejectStatus`.
   if (deployment.target !== 'production') return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is not a production deployment; create a production build from it instead.`);
   if (deployment.readyState !== 'READY') return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is ${deployment.readyState}; only READY deployments can be promoted.`);
+  if (project.aliasJob) return aliasJobInProgress();
   startAliasJob(ctx.root, project, deployment, 'promote', ctx.rt.clock.now());
   return empty(ctx.root.vercel.settings.promoteStatus);
 }
@@ -396,6 +397,7 @@ function rollback(req: EmuRequest, ctx: VercelCtx): Answer {
   if (!isRollbackCandidate(deployment)) return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is not a rollback candidate (it must be a READY production deployment that served production before).`);
   const description = req.query.get('description');
   if (description !== null && description.length > ROLLBACK_DESCRIPTION_MAX) return badRequest(`Invalid request: \`description\` should NOT be longer than ${ROLLBACK_DESCRIPTION_MAX} characters.`);
+  if (project.aliasJob) return aliasJobInProgress();
   const now = ctx.rt.clock.now();
   const request = startAliasJob(ctx.root, project, deployment, 'rollback', now);
   // An instant rollback pins production: later production builds are staged, not aliased.
@@ -403,6 +405,14 @@ function rollback(req: EmuRequest, ctx: VercelCtx): Answer {
   project.lastRollbackTarget = { ...request, type: 'rollback' };
   project.rollbackDescription = { userId: ctx.token.userId, username: ctx.token.username, description: req.query.get('description'), createdAt: now };
   return empty(201);
+}
+
+/**
+ * One alias job at a time per project: a promote or rollback asked for while one is still running
+ * is refused with 409 (as observed in issue 18; the exact code and message are UNCONFIRMED).
+ */
+function aliasJobInProgress(): Answer {
+  return vercelError(409, 'conflict', 'Another promote or rollback is in progress for this project. Wait for it to finish and try again.');
 }
 
 function updateDescription(req: EmuRequest, ctx: VercelCtx): Answer {

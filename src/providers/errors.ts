@@ -1,6 +1,7 @@
 import { ProviderError } from '../core/errors.js';
 import type { HttpResponse } from '../core/http.js';
 import { providerMessage } from '../core/redact.js';
+import { parseRetryAfter } from '../core/retry-after.js';
 
 /**
  * Shared by every provider client: turns an HTTP answer into a ProviderError carrying the
@@ -40,6 +41,8 @@ export function errorFromResponse(provider: string, what: string, response: Http
     code: parsed?.code,
     requestId: requestIdOf(response),
     retriable: isRetriableStatus(response.status),
+    // The HTTP client's own tries honour Retry-After; once they are spent, the caller's loop must too.
+    retryAfterMs: response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined,
   });
 }
 

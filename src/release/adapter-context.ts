@@ -1,7 +1,7 @@
 import type { Logger } from '../core/host.js';
 import type { Clock } from './clock.js';
 import type { ComponentName, Observation, WaitContext, WaitOutcome } from './component.js';
-import { pollUntil } from './poll.js';
+import { agreed, pollUntil, type Patience } from './poll.js';
 import type { PollSchedule } from './schedule.js';
 
 /** What every adapter is built with besides its provider client. */
@@ -11,6 +11,16 @@ export interface AdapterContext {
   log: Logger;
   /** Pause before reading back after an unknown mutation outcome; the poll minimum is a fair choice. */
   settleMs: number;
+  /** Essential reads ride out transient failures (errors[], a truncated body, a 429) for a while. */
+  patience: Patience;
+}
+
+/**
+ * An essential read, retried while it fails and, when it decides something (skip the work, name a
+ * target), asked again until two answers agree: one stale or failed answer decides nothing.
+ */
+export function decidingRead<T>(context: AdapterContext, what: string, read: () => Promise<T>, same: (a: T, b: T) => boolean): Promise<T> {
+  return agreed(() => context.patience(what, read), same, { clock: context.clock, settleMs: context.settleMs });
 }
 
 export function errorText(error: unknown): string {

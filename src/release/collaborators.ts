@@ -46,9 +46,17 @@ export function buildCollaborators(
     timeoutMs: settings.requestTimeoutMs,
     userAgent: 'threadr-ops',
     onRetry: ({ url, attempt, delayMs, reason }) => log.info(`${new URL(url).pathname}: ${reason}, try ${attempt + 1} in ${Math.round(delayMs)}ms`),
+    now: () => overrides.clock.now(),
     ...overrides.http,
   });
-  const context: AdapterContext = { clock: overrides.clock, schedule: scheduleWithMin(settings.pollMinMs), log, settleMs: settings.pollMinMs };
+  const schedule = scheduleWithMin(settings.pollMinMs);
+  const patience = makePatience({
+    clock: overrides.clock,
+    schedule,
+    budgetMs: READ_BUDGET_MS,
+    onRetry: (what, error) => log.warn(`${what}: ${error instanceof Error ? error.message : String(error)}; trying again`),
+  });
+  const context: AdapterContext = { clock: overrides.clock, schedule, log, settleMs: settings.pollMinMs, patience };
   const adapters: Partial<Record<ComponentName, ComponentAdapter>> = {};
   if (settings.vercel) {
     const { token, apiUrl, teamId, projectId } = settings.vercel;
@@ -76,12 +84,6 @@ export function buildCollaborators(
   const github = settings.github ? new GitHubDeploymentsClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository }) : undefined;
   const record = new DeploymentRecord(github, log, runUrl(env), { clock: overrides.clock, settleMs: settings.pollMinMs });
   const verifier = new Verifier(settings.verify, { http, log, clock: overrides.clock });
-  const patience = makePatience({
-    clock: overrides.clock,
-    schedule: context.schedule,
-    budgetMs: READ_BUDGET_MS,
-    onRetry: (what, error) => log.warn(`${what}: ${error instanceof Error ? error.message : String(error)}; trying again`),
-  });
   return { http, adapters, record, verifier, patience };
 }
 

@@ -91,6 +91,11 @@ export interface ComponentAdapter {
    * the next fixed deploy goes through.
    */
   rollbackTo(target: RollbackTarget, reason: string, context: WaitContext, mode: RestoreMode): Promise<Observation>;
+  /**
+   * The newest deployment of commit `sha` that served and can be gone back to: the platform's side
+   * of "the last verified deployment" (GitHub Deployments know which commit was verified).
+   */
+  deploymentOf(sha: string): Promise<RollbackTarget | null>;
   /** The last deployment before the current one that served successfully (`to: previous`). */
   previous(): Promise<RollbackTarget | null>;
   /** The end of the logs that explain a failed deployment; empty where the platform offers none. */

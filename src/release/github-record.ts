@@ -3,7 +3,7 @@ import type { DeploymentState, GitHubDeploymentsClient } from '../providers/gith
 import { errorText } from './adapter-context.js';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
-import type { Environment } from './component.js';
+import type { ComponentName, Environment } from './component.js';
 import { mutateOnce } from './mutation.js';
 
 /**
@@ -77,6 +77,31 @@ export class DeploymentRecord {
     }
   }
 
+  /**
+   * The commit last verified in the environment for `component`: the newest GitHub deployment
+   * covering it whose latest status is success (or inactive, which GitHub sets only on a deployment
+   * that succeeded and was then superseded). A deploy that failed, was cancelled or is still on its
+   * way is skipped. Null when GitHub is not configured, knows none, or cannot be read: the caller
+   * then falls back to what serves.
+   */
+  async lastVerified(environment: Environment, component: ComponentName): Promise<{ sha: string; id: number } | null> {
+    if (!this.client) return null;
+    const client = this.client;
+    try {
+      // The order of both lists is not documented (UNCONFIRMED): ids grow with time, so sort by id.
+      const deployments = (await client.list({ environment, perPage: 30 })).sort((a, b) => b.id - a.id);
+      for (const deployment of deployments) {
+        if (!covers(deployment.payload, component)) continue;
+        const latest = (await client.statuses(deployment.id)).reduce<{ id: number; state: string } | null>((newest, status) => (newest === null || status.id > newest.id ? status : newest), null);
+        if (latest?.state === 'success' || latest?.state === 'inactive') return { sha: deployment.sha, id: deployment.id };
+      }
+      return null;
+    } catch (error) {
+      this.log.warn(`could not read the verified deployments from GitHub (${errorText(error)}); going by what serves`);
+      return null;
+    }
+  }
+
   /** The newest deployment of the environment (optionally of one commit), for the rollback action. */
   async latest(environment: Environment, sha?: string): Promise<number | null> {
     if (!this.client) return null;
@@ -88,6 +113,14 @@ export class DeploymentRecord {
       return null;
     }
   }
+}
+
+/** Which components a record is about: a deploy's `components`, a rollback's `targets`; all when it does not say. */
+function covers(payload: unknown, component: ComponentName): boolean {
+  const value = payload as { components?: unknown; targets?: unknown } | null | undefined;
+  if (Array.isArray(value?.components)) return value.components.includes(component);
+  if (value?.targets && typeof value.targets === 'object') return (value.targets as Record<string, unknown>)[component] != null;
+  return true;
 }
 
 /** The run's page: where the deploy's log lives (GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID). */

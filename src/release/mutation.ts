@@ -2,16 +2,20 @@ import { ProviderError } from '../core/errors.js';
 import type { Logger } from '../core/host.js';
 import { NetworkError } from '../core/http.js';
 import type { Clock } from './clock.js';
+import { retryAfterOf } from './poll.js';
 
 /**
  * Did a failed mutation perhaps take effect? A timeout, a reset or a 5xx may have come after the
- * platform acted, and a 2xx with a garbled body certainly did. Refused connections, DNS failures
- * and 429s never reached the platform's logic.
+ * platform acted, and a 2xx with a garbled body certainly did. So may a GraphQL `errors[]` on HTTP
+ * 200: Railway has answered an applied serviceInstanceDeployV2 and deploymentRollback that way
+ * (issue 18). Refused connections, DNS failures, 429s and refused authorisation never reached the
+ * platform's logic.
  */
 export function outcomeUnknown(error: unknown): boolean {
   if (error instanceof NetworkError) return error.kind !== 'connection-refused' && error.kind !== 'dns' && error.kind !== 'tls';
   if (error instanceof ProviderError) {
     if (error.code === 'malformed_response' || error.code === 'unexpected_shape') return true;
+    if (error.code === 'graphql_error' && error.status !== undefined && error.status < 300) return true;
     return error.status !== undefined && error.status >= 500;
   }
   return false;
@@ -60,7 +64,7 @@ export async function mutateOnce<T>(what: string, mutate: () => Promise<T>, read
         options.log.info(`${what}: it did not take effect; trying again (${attempt + 1}/${attempts})`);
       } else {
         options.log.info(`${what}: ${message}; trying again (${attempt + 1}/${attempts})`);
-        await options.clock.sleep(options.settleMs);
+        await options.clock.sleep(Math.max(options.settleMs, retryAfterOf(error)));
       }
     }
   }
@@ -69,13 +73,15 @@ export async function mutateOnce<T>(what: string, mutate: () => Promise<T>, read
 async function readBackSeveral<T>(readBack: () => Promise<T | null>, options: MutationOptions): Promise<{ found: T | null; answered: boolean }> {
   const tries = options.readBacks ?? 2;
   let answered = false;
+  let notBefore = 0;
   for (let i = 0; i < tries; i++) {
-    await options.clock.sleep(options.settleMs);
+    await options.clock.sleep(Math.max(options.settleMs, notBefore));
     try {
       const found = await readBack();
       answered = true;
       if (found !== null) return { found, answered };
     } catch (error) {
+      notBefore = retryAfterOf(error);
       options.log.warn(`reading back failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

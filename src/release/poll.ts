@@ -35,12 +35,14 @@ export async function pollUntil<T>(read: () => Promise<T>, isDone: (value: T) =>
   let lastError: unknown;
   for (;;) {
     reads++;
+    let notBefore = 0;
     try {
       last = await read();
       consecutiveErrors = 0;
       if (isDone(last)) return { done: true, value: last, reads };
     } catch (error) {
       consecutiveErrors++;
+      notBefore = retryAfterOf(error);
       // A refused authorisation is fatal, but only when it persists: a read of something just
       // created can hit a replica that does not know it yet, and Railway answers "Not Authorized"
       // for ids it cannot see rather than "not found".
@@ -51,12 +53,18 @@ export async function pollUntil<T>(read: () => Promise<T>, isDone: (value: T) =>
     const now = clock.now();
     if (options.signal?.aborted) return { done: false, last, reads, lastError, cancelled: true };
     if (now >= deadline) return { done: false, last, reads, lastError };
-    const pause = Math.min(nextPollDelay(now - startedAt, schedule), Math.max(0, deadline - now));
+    // A Retry-After is honoured even past the deadline: asking sooner only earns another 429.
+    const pause = Math.max(notBefore, Math.min(nextPollDelay(now - startedAt, schedule), Math.max(0, deadline - now)));
     const aborted = whenAborted(options.signal);
     await Promise.race([clock.sleep(pause), aborted.promise]);
     aborted.dispose();
     if (options.signal?.aborted) return { done: false, last, reads, lastError, cancelled: true };
   }
+}
+
+/** How long the platform asked us to wait before asking again (Retry-After), 0 when it did not say. */
+export function retryAfterOf(error: unknown): number {
+  return error instanceof ProviderError && error.retryAfterMs !== undefined ? error.retryAfterMs : 0;
 }
 
 /** Errors that waiting cannot cure. */
@@ -88,4 +96,20 @@ export function patience(options: { clock: Clock; schedule: PollSchedule; budget
     if (result.done) return result.value;
     throw result.lastError;
   };
+}
+
+/**
+ * A read that decides to skip work or names a target is not trusted on one answer: one stale
+ * replica can say the rollback already happened (issue 18). It is read again after `settleMs`
+ * until two answers in a row agree (at most `tries` reads), and the agreed answer is returned.
+ */
+export async function agreed<T>(read: () => Promise<T>, same: (a: T, b: T) => boolean, options: { clock: Clock; settleMs: number; tries?: number }): Promise<T> {
+  let previous = await read();
+  for (let i = 1; i < (options.tries ?? 4); i++) {
+    await options.clock.sleep(options.settleMs);
+    const next = await read();
+    if (same(previous, next)) return next;
+    previous = next;
+  }
+  return previous;
 }

@@ -1,8 +1,9 @@
 import { railwayCommitOf, railwayUrl, type RailwayClient, type RailwayDeployment, type RailwayStatus } from '../providers/railway.js';
-import { waitForSettled, type AdapterContext } from './adapter-context.js';
+import { decidingRead, errorText, waitForSettled, type AdapterContext } from './adapter-context.js';
 import { ReleaseError, type ComponentAdapter, LOG_TAIL_LINES, type LogExcerpt, type Observation, type Pin, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
 import { mutateOnce } from './mutation.js';
 import { redact } from '../core/redact.js';
+import { retryAfterOf } from './poll.js';
 
 export interface RailwayComponentOptions {
   client: RailwayClient;
@@ -44,16 +45,29 @@ export class RailwayComponent implements ComponentAdapter {
     return this.client.deployments({ projectId, environmentId, serviceId, ...(status ? { status: { in: status } } : {}) }, first);
   }
 
+  /** What serves, confirmed by a second read: it names rollback targets and skips rollbacks. */
   async current(): Promise<RollbackTarget | null> {
-    const serving = (await this.list([...SERVING], 5))[0];
+    const serving = await decidingRead(this.options.context, 'backend: reading what serves', async () => (await this.list([...SERVING], 5))[0] ?? null, (a, b) => a?.id === b?.id);
     return serving ? this.targetOf(serving) : null;
+  }
+
+  /** The newest deployment of `sha` that served and can be gone back to (the last verified commit). */
+  async deploymentOf(sha: string): Promise<RollbackTarget | null> {
+    const mine = (await this.options.context.patience('backend: listing deployments', () => this.list(undefined, 50))).filter((d) => railwayCommitOf(d) === sha);
+    const chosen = mine.find((d) => SERVING.includes(d.status)) ?? mine.find((d) => d.status === 'REMOVED' && d.canRollback);
+    return chosen ? this.targetOf(chosen) : null;
   }
 
   async pin(): Promise<Pin | null> {
     return null;
   }
 
-  async findForCommit(sha: string): Promise<Observation | null> {
+  /** It decides whether to build (a re-run adopts, never duplicates): confirmed by a second read. */
+  findForCommit(sha: string): Promise<Observation | null> {
+    return decidingRead(this.options.context, `backend: looking for a deployment of ${sha.slice(0, 12)}`, () => this.lookForCommit(sha), (a, b) => a?.id === b?.id);
+  }
+
+  private async lookForCommit(sha: string): Promise<Observation | null> {
     const mine = (await this.list()).filter((d) => railwayCommitOf(d) === sha);
     const chosen = mine.find((d) => SERVING.includes(d.status)) ?? mine.find((d) => PENDING.includes(d.status));
     return chosen ? this.observation(chosen) : null;
@@ -103,11 +117,22 @@ export class RailwayComponent implements ComponentAdapter {
 
   async rollbackTo(target: RollbackTarget, _reason: string, context: WaitContext): Promise<Observation> {
     const { clock, log } = this.options.context;
-    const before = await this.list(undefined, 20);
+    // What serves and what is on its way decide whether to ask Railway at all: read until two
+    // answers agree (a GraphQL errors[] is retried, one stale list decides nothing).
+    const decision = (list: RailwayDeployment[]): string =>
+      [list.find((d) => SERVING.includes(d.status))?.id, ...list.filter((d) => PENDING.includes(d.status)).map((d) => d.id)].join(',');
+    const before = await decidingRead(this.options.context, 'backend: listing deployments', () => this.list(undefined, 20), (a, b) => decision(a) === decision(b));
     const serving = before.find((d) => SERVING.includes(d.status));
-    if (serving?.id === target.deploymentId) {
-      log.info(`backend: ${target.deploymentId} already serves`);
+    if (serving && (serving.id === target.deploymentId || this.isRollbackOf(serving, target))) {
+      log.info(`backend: ${serving.id === target.deploymentId ? `${target.deploymentId} already serves` : `${serving.id}, a rollback to ${target.deploymentId} (commit ${target.sha?.slice(0, 12)}), already serves`}`);
       return this.observation(serving);
+    }
+    // A re-run of a cancelled rollback: the rollback deployment it asked for is still on its way.
+    // Waiting for it, never asking again, keeps to one rollback deployment.
+    const inFlight = before.find((d) => PENDING.includes(d.status) && this.isRollbackOf(d, target));
+    if (inFlight) {
+      log.info(`backend: ${inFlight.id}, a rollback to ${target.deploymentId} asked for earlier, is ${inFlight.status}; waiting for it instead of asking again`);
+      return this.settleRollback(this.observation(inFlight), clock.now(), context);
     }
     const known = new Map(before.map((d) => [d.id, d.status]));
     // Whether deploymentRollback makes a new deployment or revives the old record is UNCONFIRMED
@@ -133,15 +158,32 @@ export class RailwayComponent implements ComponentAdapter {
     // The new deployment may take a moment to be listed (scripted lag in the emulator, §Emulator).
     let found: Observation | null = null;
     while (found === null) {
+      let notBefore = 0;
       found = await findRollback().catch((error: unknown) => {
-        log.warn(`backend: listing deployments after the rollback failed (${error instanceof Error ? error.message : String(error)})`);
+        notBefore = retryAfterOf(error);
+        log.warn(`backend: listing deployments after the rollback failed (${errorText(error)})`);
         return null;
       });
       if (found) break;
       if (clock.now() >= context.deadline) throw new ReleaseError(`rollback to ${target.deploymentId} was accepted but no new deployment appeared in time`);
-      await clock.sleep(this.options.context.schedule.minMs);
+      await clock.sleep(Math.max(this.options.context.schedule.minMs, notBefore));
     }
-    log.info(`backend: rollback deployment ${found.id} is ${found.state}`);
+    return this.settleRollback(found, startedAt, context);
+  }
+
+  /**
+   * Is `d` a rollback to `target`? Railway's rollback deployment copies the target's meta (its
+   * commit); the emulator also names the source in `meta.rollbackSourceDeploymentId`, a key that is
+   * UNCONFIRMED for real Railway, so the commit is what counts when it is known.
+   */
+  private isRollbackOf(d: RailwayDeployment, target: RollbackTarget): boolean {
+    if (d.id === target.deploymentId) return false;
+    if (d.meta?.rollbackSourceDeploymentId === target.deploymentId) return true;
+    return target.sha !== null && railwayCommitOf(d) === target.sha;
+  }
+
+  private async settleRollback(found: Observation, startedAt: number, context: WaitContext): Promise<Observation> {
+    this.options.context.log.info(`backend: rollback deployment ${found.id} is ${found.state}`);
     if (found.phase !== 'pending') return found;
     const outcome = await this.wait(found.id, startedAt, context);
     if (outcome.kind !== 'settled') {
@@ -151,7 +193,12 @@ export class RailwayComponent implements ComponentAdapter {
     return outcome.observation;
   }
 
-  async previous(): Promise<RollbackTarget | null> {
+  /** It names the rollback target of `to: previous`: confirmed by a second read. */
+  previous(): Promise<RollbackTarget | null> {
+    return decidingRead(this.options.context, 'backend: finding the previous deployment', () => this.findPrevious(), (a, b) => a?.deploymentId === b?.deploymentId);
+  }
+
+  private async findPrevious(): Promise<RollbackTarget | null> {
     const all = await this.list(undefined, 50);
     const current = all.find((d) => SERVING.includes(d.status)) ?? all[0];
     if (!current) return null;

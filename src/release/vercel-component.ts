@@ -8,8 +8,9 @@ import {
   type VercelProject,
   type VercelReadyState,
 } from '../providers/vercel.js';
+import { ProviderError } from '../core/errors.js';
 import { unexpectedShape } from '../providers/errors.js';
-import { errorText, waitForSettled, type AdapterContext } from './adapter-context.js';
+import { decidingRead, errorText, waitForSettled, type AdapterContext } from './adapter-context.js';
 import { ReleaseError, type ComponentAdapter, type Environment, LOG_TAIL_LINES, type LogExcerpt, type Observation, type Pin, type RestoreMode, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
 import { mutateOnce } from './mutation.js';
 import { pollUntil } from './poll.js';
@@ -69,12 +70,10 @@ export class VercelComponent implements ComponentAdapter {
     // Only production has one shared alias this action moves and can move back; a preview or a
     // staging build gets its own URL and replaces nothing.
     if (!this.production) return null;
-    const project = await this.project();
-    if (!project.productionDeployment) {
-      await this.confirmNothingServes();
-      return null;
-    }
-    const serving = await this.client.getDeployment(project.productionDeployment.id);
+    // It names the rollback target: confirmed by a second read (one stale answer decides nothing).
+    const servingId = await this.servingId();
+    if (!servingId) return null;
+    const serving = await this.options.context.patience(`frontend: reading ${servingId}`, () => this.client.getDeployment(servingId));
     return this.targetOf(serving);
   }
 
@@ -90,6 +89,29 @@ export class VercelComponent implements ComponentAdapter {
     if (served) throw unexpectedShape('vercel', `get project ${this.options.projectId}`, `no production target, yet ${served.id} has served production`);
   }
 
+  /**
+   * The production deployment's id, read until two answers agree. "Nothing serves" counts as an
+   * answer only once the deployments confirm it; a partial project answer is a failed read, retried.
+   */
+  private servingId(): Promise<string | null> {
+    const read = async (): Promise<string | null> => {
+      const id = (await this.project()).productionDeployment?.id ?? null;
+      if (!id) await this.confirmNothingServes();
+      return id;
+    };
+    return decidingRead(this.options.context, 'frontend: reading what serves', read, (a, b) => a === b);
+  }
+
+  /** The newest production deployment of `sha` that served and can be gone back to (the last verified commit). */
+  async deploymentOf(sha: string): Promise<RollbackTarget | null> {
+    if (!this.production) return null;
+    const { deployments } = await this.options.context.patience('frontend: listing deployments', () =>
+      this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], sha, limit: 20 }),
+    );
+    const candidate = deployments.find((d) => vercelCommitOf(d) === sha && (d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true));
+    return candidate ? this.targetOf(candidate.url ? candidate : await this.client.getDeployment(candidate.id)) : null;
+  }
+
   async pin(): Promise<Pin | null> {
     if (!this.production) return null;
     const project = await this.project();
@@ -97,7 +119,12 @@ export class VercelComponent implements ComponentAdapter {
     return { deploymentId: project.productionDeployment?.id ?? null, description: project.rollbackDescription ?? null };
   }
 
-  async findForCommit(sha: string): Promise<Observation | null> {
+  /** It decides whether to build (a re-run adopts, never duplicates): confirmed by a second read. */
+  findForCommit(sha: string): Promise<Observation | null> {
+    return decidingRead(this.options.context, `frontend: looking for a deployment of ${sha.slice(0, 12)}`, () => this.lookForCommit(sha), (a, b) => a?.id === b?.id);
+  }
+
+  private async lookForCommit(sha: string): Promise<Observation | null> {
     const { deployments } = await this.client.listDeployments({
       projectId: this.options.projectId,
       target: this.target ?? 'preview',
@@ -171,8 +198,7 @@ export class VercelComponent implements ComponentAdapter {
 
   async isServing(deploymentId: string): Promise<boolean> {
     if (!this.production) return true;
-    const project = await this.project();
-    return project.productionDeployment?.id === deploymentId;
+    return (await this.servingId()) === deploymentId;
   }
 
   async ensureServing(observation: Observation, context: WaitContext): Promise<string | null> {
@@ -206,10 +232,15 @@ export class VercelComponent implements ComponentAdapter {
     } else {
       this.options.context.log.info(`frontend: production already serves ${target.deploymentId}`);
     }
-    return this.observe(target.deploymentId);
+    return this.options.context.patience(`frontend: reading ${target.deploymentId}`, () => this.observe(target.deploymentId));
   }
 
-  async previous(): Promise<RollbackTarget | null> {
+  /** It names the rollback target of `to: previous`: confirmed by a second read. */
+  previous(): Promise<RollbackTarget | null> {
+    return decidingRead(this.options.context, 'frontend: finding the previous deployment', () => this.findPrevious(), (a, b) => a?.deploymentId === b?.deploymentId);
+  }
+
+  private async findPrevious(): Promise<RollbackTarget | null> {
     if (!this.production) return null;
     const project = await this.project();
     const currentId = project.productionDeployment?.id;
@@ -239,27 +270,70 @@ export class VercelComponent implements ComponentAdapter {
    * failed half-way, so it is not the verdict.
    */
   private async moveAlias(kind: 'promote' | 'rollback', deploymentId: string, reason: string | undefined, context: WaitContext): Promise<void> {
-    const { clock, log } = this.options.context;
+    const { clock, log, patience } = this.options.context;
     const requestedAfter = clock.now();
     // The job before ours: a request is ours only if it is newer (no clocks compared across machines).
-    const before = (await this.project()).lastAliasRequest;
-    const ours = (job: VercelAliasRequest | null): boolean => isOurJob(job, before, kind, deploymentId);
-    const request = async (): Promise<true> => {
+    const before = (await patience('frontend: reading the alias job', () => this.project())).lastAliasRequest;
+    // The kind of job waited for: ours, or the one adopted (asked for by a cancelled run of this job).
+    let jobKind = kind;
+    // Set when Vercel refused the request because production already serves this deployment and no
+    // alias job runs: there is no job of ours to wait for.
+    let nothingToWaitFor = false;
+    const ours = (job: VercelAliasRequest | null): boolean => isOurJob(job, before, jobKind, deploymentId);
+    const settledOn = (project: VercelProject): boolean => {
+      const job = project.lastAliasRequest;
+      return project.productionDeployment?.id === deploymentId && !running(job) && !(job?.toDeploymentId === deploymentId && job.jobStatus === 'failed');
+    };
+    const send = async (): Promise<true> => {
       if (kind === 'promote') await this.client.promote(this.options.projectId, deploymentId);
       else await this.client.rollback(this.options.projectId, deploymentId, reason);
       return true;
     };
-    const readBack = async (): Promise<true | null> => {
-      const job = (await this.project()).lastAliasRequest;
-      return job && ours(job) && job.jobStatus !== 'failed' ? true : null;
+    // Vercel runs one alias job per project and refuses another with 409 while it runs. A job
+    // already moving production to this deployment (asked for by a cancelled run of this job, or by
+    // a request whose answer was lost) is adopted; another one is waited for first.
+    const request = async (): Promise<true> => {
+      try {
+        return await send();
+      } catch (error) {
+        if (!(error instanceof ProviderError && error.status === 409)) throw error;
+        const project = await patience('frontend: reading the alias job', () => this.project());
+        const job = project.lastAliasRequest;
+        if (running(job) && job!.toDeploymentId === deploymentId) {
+          jobKind = job!.type;
+          return true;
+        }
+        if (settledOn(project)) {
+          nothingToWaitFor = true;
+          return true;
+        }
+        if (!running(job)) throw error;
+        log.info(`frontend: Vercel answered 409 (${errorText(error)}): waiting for the ${job!.type} to ${job!.toDeploymentId} to finish first`);
+        await this.waitForAliasJob(context);
+        return send();
+      }
     };
-    await mutateOnce(`frontend: ${kind} ${deploymentId}`, request, readBack, this.mutationOptions());
+    if (running(before) && before!.toDeploymentId === deploymentId) {
+      jobKind = before!.type;
+      log.info(`frontend: the ${before!.type} of ${deploymentId} asked for earlier is ${before!.jobStatus}; waiting for it instead of asking again`);
+    } else {
+      if (running(before)) {
+        log.info(`frontend: a ${before!.type} to ${before!.toDeploymentId} is ${before!.jobStatus}; waiting for it to finish first`);
+        await this.waitForAliasJob(context);
+      }
+      const readBack = async (): Promise<true | null> => {
+        const job = (await this.project()).lastAliasRequest;
+        return job && ours(job) && job.jobStatus !== 'failed' ? true : null;
+      };
+      await mutateOnce(`frontend: ${kind} ${deploymentId}`, request, readBack, this.mutationOptions());
+    }
     log.info(`frontend: ${kind} of ${deploymentId} requested; waiting for the alias job`);
     const result = await pollUntil(
       () => this.project(),
       (project) => {
         const job = project.lastAliasRequest;
-        return job && ours(job) ? ALIAS_JOB_ENDED.has(job.jobStatus) : isSupersededBy(job, before, kind, deploymentId);
+        if (job && ours(job)) return ALIAS_JOB_ENDED.has(job.jobStatus);
+        return isSupersededBy(job, before, jobKind, deploymentId) || (nothingToWaitFor && settledOn(project));
       },
       {
         clock,
@@ -274,12 +348,31 @@ export class VercelComponent implements ComponentAdapter {
     const project = result.value;
     const job = project.lastAliasRequest;
     if (!job || !ours(job)) {
+      if (nothingToWaitFor && settledOn(project)) return;
       throw new ReleaseError(`${kind} of ${deploymentId}: another alias job (${job?.type} to ${job?.toDeploymentId}) replaced ours; production serves ${project.productionDeployment?.id ?? 'nothing'}`);
     }
     if (job.jobStatus === 'succeeded') return;
     // Skipped: Vercel had nothing to do, which is only fine if production already serves it.
     if (job.jobStatus === 'skipped' && project.productionDeployment?.id === deploymentId) return;
     throw new ReleaseError(`${kind} of ${deploymentId}: the alias job ended ${job.jobStatus}; production serves ${project.productionDeployment?.id ?? 'nothing'}`);
+  }
+
+  /** Until no alias job runs on the project (another promote or rollback finishing). */
+  private async waitForAliasJob(context: WaitContext): Promise<void> {
+    const { clock, schedule, log } = this.options.context;
+    const result = await pollUntil(
+      () => this.project(),
+      (project) => !running(project.lastAliasRequest),
+      {
+        clock,
+        schedule,
+        deadline: context.deadline,
+        signal: context.signal,
+        startedAt: clock.now(),
+        onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
+      },
+    );
+    if (!result.done) throw new ReleaseError(`another promote or rollback was still running on the project ${result.cancelled ? 'when the job was cancelled' : 'at the timeout'}`);
   }
 
   private mutationOptions() {
@@ -323,4 +416,9 @@ function isOurJob(job: VercelAliasRequest | null, before: VercelAliasRequest | n
 function isSupersededBy(job: VercelAliasRequest | null, before: VercelAliasRequest | null, kind: 'promote' | 'rollback', deploymentId: string): boolean {
   if (!job || (before && job.requestedAt <= before.requestedAt)) return false;
   return !(job.type === kind && job.toDeploymentId === deploymentId);
+}
+
+/** An alias job still moving production (Vercel refuses another meanwhile). */
+function running(job: VercelAliasRequest | null | undefined): boolean {
+  return job !== null && job !== undefined && (job.jobStatus === 'pending' || job.jobStatus === 'in-progress');
 }
