@@ -74,6 +74,10 @@ describe('remediate rollback_deploy (bundle) against the emulator', () => {
     expect(entries.map((entry) => [entry.phase, entry.ok])).toEqual([['before', undefined], ['after', true]]);
     expect(recordComments()[1]).toContain('undo: `npx threadr-ops remediate --actions rollback_deploy --revert true --confirm true --environment production --reason "undo rollback_deploy"`');
 
+    // The guard rails hold as for the other actions: the same action again inside the cooldown is not attempted.
+    expect(result(await remediate(T0 + MIN / 2)).why).toMatch(/^cooldown: rollback_deploy on deploy:production\//);
+    expect(recordComments()).toHaveLength(2);
+
     // revert: true rolls forward to what served before, and is recorded as undoing it.
     const revert = await remediate(T0 + MIN, { revert: 'true', reason: 'false alarm' });
     expect(revert.exitCode).toBe(0);
