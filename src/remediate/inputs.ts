@@ -137,6 +137,7 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
         requestTimeoutMs: settings.requestTimeoutMs,
       },
       timeoutMs: inputs.duration('rollback-timeout', { min: 1000, max: 3_600_000 }),
+      env,
     };
   }
   return settings;

@@ -12,6 +12,8 @@ export interface DeploySettings {
   platform: PlatformSettings & { environment: Environment };
   /** How long each component may take to serve its target. */
   timeoutMs: number;
+  /** The runner's environment: the GitHub deployment links the run's log (GITHUB_SERVER_URL, …). */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 /** The value rollback_deploy changes: per component, the deployment that serves. */
@@ -37,7 +39,7 @@ function sameDeployment(a: RollbackTarget | undefined | null, b: RollbackTarget 
  */
 export function rollbackDeployEffect(settings: DeploySettings, reason: string, log: Logger, revert: boolean): Effect & { close(): Promise<void> } {
   const { platform } = settings;
-  const collaborators: Collaborators = buildCollaborators(platform, log, {}, { clock: systemClock });
+  const collaborators: Collaborators = buildCollaborators(platform, log, settings.env, { clock: systemClock });
   const adapters = platform.components.map((name) => collaborators.adapters[name]!);
   const target = `deploy:${platform.environment}/${adapters.map((adapter) => `${adapter.provider}:${adapter.provider === 'vercel' ? platform.vercel!.projectId : platform.railway!.serviceId}`).join('+')}`;
   const readServing = async (): Promise<Serving> => {
