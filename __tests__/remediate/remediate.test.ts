@@ -230,9 +230,11 @@ describe('remediate: guard rails', () => {
     expect(entries()[0]!.reason).toBe('alert; token was ***');
   });
 
-  test('rollback_deploy is reported as not available yet, never silently done', async () => {
+  test('rollback_deploy without a deployment verified by us does nothing and says so (the rest: rollback-deploy.test.ts)', async () => {
     const result = await run('rollback_deploy', T0);
     expect(result.exitCode).toBe(0);
-    expect(result.outputs['skipped']).toMatch(/^rollback_deploy: not available yet/);
+    expect(result.outputs['applied']).toBe('');
+    expect(result.outputs['skipped']).toMatch(/^rollback_deploy: nothing to change: frontend: no deployment verified by threadr-ops in the GitHub Deployments of production; backend: no deployment verified/);
+    expect(recordComments()).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { InputReader } from '../core/inputs.js';
 import type { RemediationSettings } from '../remediation/remediate.js';
+import { COMPONENTS, ENVIRONMENTS, type Environment } from '../release/component.js';
 import { REMEDIATIONS, type RemediationKind } from '../remediation/types.js';
 
 export interface GitHubSettings {
@@ -104,6 +105,40 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
       if (!/^ecfg_\w+$/.test(id)) throw new ConfigurationError('edge-config-id', `must be an Edge Config id such as ecfg_abc123, got '${id}'`);
       settings.flag.edgeConfigId = id;
     }
+  }
+  if (needs('rollback_deploy')) {
+    // The rollback action's platforms, read from remediate's own inputs: each component whose token is given.
+    const environment = settings.environment;
+    if (!(ENVIRONMENTS as readonly string[]).includes(environment)) throw new ConfigurationError('environment', `must be one of ${ENVIRONMENTS.join(', ')} for rollback_deploy (a GitHub Deployments environment), got '${environment}'`);
+    const components = COMPONENTS.filter((name) => (name === 'frontend' ? vercelToken : railwayToken) !== '');
+    if (components.length === 0) throw new ConfigurationError('vercel-token', 'or railway-token is required for rollback_deploy: the frontend is rolled back with vercel-token, the backend with railway-token');
+    const pollMinMs = inputs.duration('poll-interval', { min: 1, max: 60_000 });
+    settings.deploy = {
+      platform: {
+        environment: environment as Environment,
+        components,
+        vercel: components.includes('frontend')
+          ? { token: vercelToken, projectId: inputs.required('vercel-project-id', 'prj_… (with vercel-token, for rollback_deploy)'), teamId: inputs.text('vercel-team-id') || undefined, apiUrl: base(inputs, 'vercel-api-url') }
+          : undefined,
+        railway: components.includes('backend')
+          ? {
+              token: railwayToken,
+              tokenKind: inputs.oneOf('railway-token-type', ['account', 'project'] as const),
+              projectId: inputs.required('railway-project-id', 'the Railway project UUID (with railway-token)'),
+              environmentId: inputs.required('railway-environment-id', 'the Railway environment UUID (with railway-token)'),
+              serviceId: inputs.required('railway-service-id', 'the Railway service UUID (with railway-token)'),
+              apiUrl: base(inputs, 'railway-api-url'),
+            }
+          : undefined,
+        github: settings.github,
+        // No health URLs: remediate reads the platforms' state back; the health-check that raised the alert runs again on its schedule.
+        verify: { healthUrls: {}, headers: {}, timeoutMs: 0, intervalMs: pollMinMs, requestTimeoutMs: settings.requestTimeoutMs, expectVersion: false },
+        pollMinMs,
+        requestTimeoutMs: settings.requestTimeoutMs,
+      },
+      timeoutMs: inputs.duration('rollback-timeout', { min: 1000, max: 3_600_000 }),
+      env,
+    };
   }
   return settings;
 }

@@ -4,6 +4,7 @@ import { RailwayReplicasClient } from '../providers/railway-replicas.js';
 import { RailwayVariablesClient, type RailwayServiceRef } from '../providers/railway-variables.js';
 import type { RailwayTokenKind } from '../providers/railway-graphql.js';
 import { VercelSecurityClient } from '../providers/vercel-security.js';
+import type { DeploySettings } from './rollback-deploy.js';
 import type { RecordEntry, RemediationKind } from './types.js';
 
 /** What each action changes, read and written through the providers' published APIs (docs/platform-behaviour.md §9). */
@@ -48,6 +49,8 @@ export interface EffectSettings {
   railway?: RailwayTarget;
   vercel?: VercelTarget;
   openai?: OpenAITarget;
+  /** rollback_deploy: the platforms, read as the rollback action reads them. */
+  deploy?: DeploySettings;
   timeoutMs: number;
 }
 
@@ -64,6 +67,8 @@ export interface Effect {
   plan(entries: readonly RecordEntry[]): Promise<Change | { none: string }>;
   /** Writes `value` and returns what is read back afterwards. */
   write(value: unknown): Promise<unknown>;
+  /** Whether the read back is the value wanted; JSON equality when absent. */
+  matches?(readBack: unknown, wanted: unknown): boolean;
 }
 
 type RateLimits = Record<string, { model: string; max_requests_per_1_minute: number; max_tokens_per_1_minute: number }>;

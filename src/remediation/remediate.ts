@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { HttpClient } from '../core/http.js';
 import type { Logger } from '../core/host.js';
 import { guard, lastToRevert } from './guard.js';
-import { effectFor, type EffectSettings } from './effects.js';
+import { effectFor, type Effect, type EffectSettings } from './effects.js';
+import { rollbackDeployEffect } from './rollback-deploy.js';
 import type { RemediationRecord } from './record.js';
 import type { RecordEntry, RemediationKind } from './types.js';
 
@@ -52,7 +53,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export async function remediate(settings: RemediationSettings, record: RemediationRecord, http: Pick<HttpClient, 'request'>, log: Logger): Promise<RemediationReport> {
   const results: ActionResult[] = [];
   for (const kind of settings.actions) {
-    const result = await log.group(`${settings.revert ? 'Reverting' : 'Remediating'}: ${kind}`, () => one(kind, settings, record, http));
+    const result = await log.group(`${settings.revert ? 'Reverting' : 'Remediating'}: ${kind}`, () => one(kind, settings, record, http, log));
     const line = `${kind}: ${result.status}${result.why ? ` (${result.why})` : ''}${result.status === 'applied' ? `: ${JSON.stringify(result.from)} -> ${JSON.stringify(result.readBack)}` : ''}`;
     if (result.status === 'failed') log.error(line);
     else log.info(line);
@@ -61,12 +62,18 @@ export async function remediate(settings: RemediationSettings, record: Remediati
   return { environment: settings.environment, dryRun: settings.dryRun, revert: settings.revert, issue: record.issueNumber ?? null, results };
 }
 
-async function one(kind: RemediationKind, settings: RemediationSettings, record: RemediationRecord, http: Pick<HttpClient, 'request'>): Promise<ActionResult> {
-  if (kind === 'rollback_deploy') {
-    // Rolling back to the last verified deployment needs issue 18's choice of that deployment (src/release), not on this branch yet.
-    return { kind, status: 'skipped', why: 'not available yet: rollback_deploy waits for the last-verified-deployment choice of issue 18; run the rollback action by hand' };
+async function one(kind: RemediationKind, settings: RemediationSettings, record: RemediationRecord, http: Pick<HttpClient, 'request'>, log: Logger): Promise<ActionResult> {
+  if (kind !== 'rollback_deploy') return act(kind, effectFor(kind, settings, http), settings, record);
+  const effect = rollbackDeployEffect(settings.deploy!, settings.reason || 'remediate rollback_deploy', log, settings.revert);
+  try {
+    return await act(kind, effect, settings, record);
+  } finally {
+    await effect.close();
   }
-  const effect = effectFor(kind, settings, http);
+}
+
+/** The guard rails, the plan, the dry run, the record before and after, the read back: alike for every action. */
+async function act(kind: RemediationKind, effect: Effect, settings: RemediationSettings, record: RemediationRecord): Promise<ActionResult> {
   const now = settings.now();
   let change: { target: string; from: unknown; to: unknown };
   let reverts: string | undefined;
@@ -93,7 +100,7 @@ async function one(kind: RemediationKind, settings: RemediationSettings, record:
   let result: ActionResult;
   try {
     const readBack = await effect.write(change.to);
-    const ok = same(readBack, change.to);
+    const ok = effect.matches ? effect.matches(readBack, change.to) : same(readBack, change.to);
     after = { ...base, phase: 'after', at: settings.now(), ok, ...(ok ? {} : { error: `read back ${JSON.stringify(readBack)}, not ${JSON.stringify(change.to)}` }) };
     result = ok
       ? { kind, status: 'applied', target: change.target, from: change.from, to: change.to, readBack, undo: reverts ? undefined : undo, revert: settings.revert }

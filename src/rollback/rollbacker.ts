@@ -14,7 +14,8 @@ export interface RollbackSettings {
   source: RollbackSource;
   reason: string;
   timeoutMs: number;
-  githubDeploymentId?: number;
+  /** The GitHub deployment to mark failed; found by listing when absent; null: mark none (remediate's rollback_deploy). */
+  githubDeploymentId?: number | null;
 }
 
 export interface RollbackDeps {
@@ -131,7 +132,7 @@ async function recordOnGitHub(settings: RollbackSettings, deps: RollbackDeps, re
   const { record } = deps;
   if (!record.enabled) return null;
   const planSha = settings.source.kind === 'plan' ? settings.source.plan.sha || undefined : undefined;
-  const failedId = settings.githubDeploymentId ?? (await record.latest(settings.environment, planSha));
+  const failedId = settings.githubDeploymentId === undefined ? await record.latest(settings.environment, planSha) : settings.githubDeploymentId;
   if (failedId !== null) await record.status('failure', { description: `rolled back: ${settings.reason}` }, failedId);
   // The new record needs a ref: the commit that serves again.
   const ref = results.find((result) => result.target?.sha)?.target?.sha;
