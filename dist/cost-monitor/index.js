@@ -443,7 +443,7 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 6424:
+/***/ 4043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -1003,7 +1003,7 @@ module.exports = upgrade
 
 
 
-module.exports.request = __nccwpck_require__(6424)
+module.exports.request = __nccwpck_require__(4043)
 module.exports.stream = __nccwpck_require__(3560)
 module.exports.pipeline = __nccwpck_require__(6862)
 module.exports.upgrade = __nccwpck_require__(1882)
@@ -15294,66 +15294,29 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4296:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ 5990:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   j1: () => (/* binding */ ConfigurationError),
-/* harmony export */   mZ: () => (/* binding */ ProviderError),
-/* harmony export */   oh: () => (/* binding */ failureMessage)
-/* harmony export */ });
-/**
- * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
- * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
- * or an environment failure and keeps its stack for the debug log.
- */
-class ConfigurationError extends Error {
-    input;
-    problem;
-    name = 'ConfigurationError';
-    constructor(input, problem) {
-        super(`input '${input}' ${problem}`);
-        this.input = input;
-        this.problem = problem;
-    }
-}
-class ProviderError extends Error {
-    name = 'ProviderError';
-    provider;
-    status;
-    code;
-    requestId;
-    retriable;
-    constructor(message, details) {
-        super(`${details.provider}: ${message}`);
-        this.provider = details.provider;
-        this.status = details.status;
-        this.code = details.code;
-        this.requestId = details.requestId;
-        this.retriable = details.retriable ?? false;
-    }
-}
-/** The message a failed action reports: `<action>: <what went wrong>`. */
-function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
-}
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3737);
 
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 691:
+/***/ 3737:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient),
-  Dr: () => (/* binding */ NetworkError)
+  eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: DEFAULT_RETRY, classifyNetworkError, describeKind, isNetworkFailure, sleep
+// UNUSED EXPORTS: buildAdapters, definition
 
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
@@ -15418,6 +15381,36 @@ class NetworkError extends Error {
         this.attempts = attempts;
     }
 }
+/** 1 MiB: what health checks and the scan's page reads keep unless an input raises it. */
+const DEFAULT_CHECK_BODY_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+/** Provider APIs answer in kilobytes; 16 MiB leaves room for long lists and still bounds memory. */
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * The server did answer, but with a body over the cap. Not a network failure: the host is
+ * reachable and said something no check should accept, so callers report it as a failed check.
+ * Reading stopped at the cap and the connection was dropped, so memory stays bounded.
+ */
+class BodyTooLargeError extends Error {
+    url;
+    status;
+    limitBytes;
+    latencyMs;
+    name = 'BodyTooLargeError';
+    constructor(url, status, limitBytes, latencyMs) {
+        super(`response body of ${url} is larger than ${formatBytes(limitBytes)} (HTTP ${status}); reading stopped there`);
+        this.url = url;
+        this.status = status;
+        this.limitBytes = limitBytes;
+        this.latencyMs = latencyMs;
+    }
+}
+function formatBytes(bytes) {
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0)
+        return `${bytes / (1024 * 1024)} MiB`;
+    if (bytes >= 1024 && bytes % 1024 === 0)
+        return `${bytes / 1024} KiB`;
+    return `${bytes} bytes`;
+}
 const DEFAULT_RETRY = {
     attempts: 4,
     baseDelayMs: 500,
@@ -15435,25 +15428,39 @@ class HttpClient {
     dispatcher;
     ownsDispatcher;
     timeoutMs;
+    maxBodyBytes;
     retry;
     userAgent;
     sleep;
     random;
     onRetry;
+    now;
+    /**
+     * Per origin, no request before this time: a 429's Retry-After holds for every call to the
+     * platform (rate limits are per token), not only for the one that was refused.
+     */
+    notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
         this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
+        this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
         this.userAgent = options.userAgent ?? 'threadr-ops';
         this.sleep = options.sleep ?? sleep;
         this.random = options.random ?? Math.random;
         this.onRetry = options.onRetry;
+        this.now = options.now ?? Date.now;
     }
     async request(options) {
         const policy = options.retry === false ? { ...this.retry, attempts: 1 } : { ...this.retry, ...options.retry };
         const url = String(options.url);
+        const origin = new URL(url).origin;
         for (let attempt = 1;; attempt++) {
+            // Later tries of this request already waited out the Retry-After below.
+            const wait = attempt === 1 ? (this.notBefore.get(origin) ?? 0) - this.now() : 0;
+            if (wait > 0)
+                await this.sleep(wait);
             let outcome;
             try {
                 outcome = await this.once(options, url, attempt);
@@ -15462,6 +15469,11 @@ class HttpClient {
                 if (!(error instanceof NetworkError))
                     throw error;
                 outcome = error;
+            }
+            if (!(outcome instanceof NetworkError) && outcome.status === 429) {
+                const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
+                if (retryAfter !== undefined)
+                    this.notBefore.set(origin, Math.max(this.notBefore.get(origin) ?? 0, this.now() + retryAfter));
             }
             const delay = this.retryDelay(outcome, attempt, policy, options.mutation === true);
             if (delay === undefined) {
@@ -15504,6 +15516,7 @@ class HttpClient {
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(), timeoutMs);
         const started = external_node_perf_hooks_.performance.now();
+        let latencyMs;
         try {
             const target = new URL(url);
             const response = await this.dispatcher.request({
@@ -15516,8 +15529,8 @@ class HttpClient {
                 headersTimeout: timeoutMs,
                 bodyTimeout: timeoutMs,
             });
-            const latencyMs = external_node_perf_hooks_.performance.now() - started;
-            const body = await response.body.text();
+            latencyMs = external_node_perf_hooks_.performance.now() - started;
+            const body = await readCapped(response.body, options.maxBodyBytes ?? this.maxBodyBytes, () => new BodyTooLargeError(url, response.statusCode, options.maxBodyBytes ?? this.maxBodyBytes, latencyMs));
             return {
                 status: response.statusCode,
                 headers: response.headers,
@@ -15530,14 +15543,39 @@ class HttpClient {
             };
         }
         catch (error) {
+            if (error instanceof BodyTooLargeError)
+                throw error;
             const kind = controller.signal.aborted ? 'timeout' : classifyNetworkError(error);
-            const detail = controller.signal.aborted ? `no response within ${timeoutMs}ms` : errorDetail(error);
+            // The timeout covers the whole exchange, so a server trickling its body a byte at a time ends here too.
+            const detail = controller.signal.aborted
+                ? latencyMs === undefined
+                    ? `no response within ${timeoutMs}ms`
+                    : `headers came after ${Math.round(latencyMs)}ms but the body was not complete within ${timeoutMs}ms`
+                : errorDetail(error);
             throw new NetworkError(kind, url, detail, attempt);
         }
         finally {
             clearTimeout(timer);
         }
     }
+}
+/**
+ * Reads a body stream up to `limit` bytes. Past it the stream is destroyed, which drops the
+ * connection: nothing more is received, so a 2 GB answer costs at most the cap in memory.
+ */
+async function readCapped(body, limit, tooLarge) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > limit) {
+            const error = tooLarge();
+            body.destroy();
+            throw error;
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
 }
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 function classifyNetworkError(error) {
@@ -15586,615 +15624,6 @@ function describeKind(kind) {
     }
 }
 
-
-/***/ }),
-
-/***/ 6915:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  T: () => (/* binding */ runOnRunner)
-});
-
-// UNUSED EXPORTS: runnerHost
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/core/duration.ts
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * Parses `250ms`, `30s`, `5m`, `1h`, `1m30s` or `1.5s` into milliseconds; returns undefined when
- * the text is not such a duration. A bare number is refused: `30` could mean seconds or ms.
- */
-function parseDuration(text) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-    let total = 0;
-    let consumed = 0;
-    let match;
-    while ((match = part.exec(trimmed)) !== null) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed = part.lastIndex;
-    }
-    return consumed === trimmed.length ? total : undefined;
-}
-/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
-
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/core/inputs.ts
-
-
-
-
-
-const TRUE = new Set(['true', 'True', 'TRUE']);
-const FALSE = new Set(['false', 'False', 'FALSE']);
-/**
- * Typed, validated access to an action's inputs. Every method throws a ConfigurationError naming
- * the input, what was wrong and the expected form, so getInputs() stops the action before any
- * request is made. Defaults come from action.yml (the runner or the CLI fill them in), never here.
- */
-class InputReader {
-    raw;
-    mask;
-    workspace;
-    constructor(raw, mask = () => { }, workspace = process.cwd()) {
-        this.raw = raw;
-        this.mask = mask;
-        this.workspace = workspace;
-    }
-    text(name) {
-        return this.raw(name).trim();
-    }
-    required(name, example) {
-        const value = this.text(name);
-        if (value === '')
-            throw new errors/* ConfigurationError */.j1(name, `is required, for example ${example}`);
-        return value;
-    }
-    /** A secret: masked before anything else can print it. */
-    secret(name) {
-        const value = this.text(name);
-        if (value !== '')
-            this.mask(value);
-        return value;
-    }
-    duration(name, limits = {}) {
-        const text = this.text(name);
-        const ms = parseDuration(text);
-        if (ms === undefined) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
-        }
-        if (limits.min !== undefined && ms < limits.min) {
-            throw new errors/* ConfigurationError */.j1(name, `must be at least ${limits.min}ms, got '${text}'`);
-        }
-        if (limits.max !== undefined && ms > limits.max) {
-            throw new errors/* ConfigurationError */.j1(name, `must be at most ${limits.max}ms, got '${text}'`);
-        }
-        return ms;
-    }
-    boolean(name) {
-        const text = this.text(name);
-        if (TRUE.has(text))
-            return true;
-        if (FALSE.has(text))
-            return false;
-        throw new errors/* ConfigurationError */.j1(name, `must be true or false, got '${text}'`);
-    }
-    integer(name, limits = {}) {
-        const text = this.text(name);
-        if (!/^-?\d+$/.test(text)) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a whole number such as 10, got '${text}'`);
-        }
-        const value = Number(text);
-        checkRange(name, text, value, limits);
-        return value;
-    }
-    number(name, limits = {}) {
-        const text = this.text(name);
-        const value = Number(text);
-        if (text === '' || !Number.isFinite(value)) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
-        }
-        checkRange(name, text, value, limits);
-        return value;
-    }
-    /** `5%` or `5` → 5 (percent, 0–100). */
-    percent(name) {
-        const text = this.text(name);
-        const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(text);
-        const value = match ? Number(match[1]) : NaN;
-        if (!match || value < 0 || value > 100) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
-        }
-        return value;
-    }
-    oneOf(name, choices) {
-        const text = this.text(name);
-        if (!choices.includes(text)) {
-            throw new errors/* ConfigurationError */.j1(name, `must be one of ${choices.join(', ')}, got '${text}'`);
-        }
-        return text;
-    }
-    /** Items separated by newlines or commas, blanks dropped. */
-    list(name) {
-        return splitList(this.text(name));
-    }
-    url(name) {
-        return parseHttpUrl(name, this.text(name));
-    }
-    urls(name) {
-        return this.lines(name).map((line) => parseHttpUrl(name, line));
-    }
-    /** A file path, relative paths resolved against the workspace (GITHUB_WORKSPACE on a runner). */
-    path(name) {
-        const text = this.text(name);
-        return text === '' ? '' : (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
-    }
-    /** Non-empty lines, trimmed. */
-    lines(name) {
-        return this.text(name)
-            .split(/\r?\n/)
-            .map((line) => line.trim())
-            .filter((line) => line !== '');
-    }
-    /**
-     * `Name: value` per line; every value is masked. A header whose value is empty is dropped, so
-     * `x-vercel-protection-bypass: ${{ secrets.BYPASS }}` is harmless where the secret is unset.
-     */
-    headers(name) {
-        const headers = {};
-        for (const line of this.lines(name)) {
-            const colon = line.indexOf(':');
-            const key = colon > 0 ? line.slice(0, colon).trim() : '';
-            if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
-                // The value may be a secret: name the line by its position, never echo it.
-                throw new errors/* ConfigurationError */.j1(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
-            }
-            const value = line.slice(colon + 1).trim();
-            if (value === '')
-                continue;
-            this.mask(value);
-            headers[key.toLowerCase()] = value;
-        }
-        return headers;
-    }
-    /**
-     * YAML or JSON given inline, or the path of a file holding it. Returns undefined when empty.
-     * Syntax errors name the line and column.
-     */
-    structured(name) {
-        const text = this.text(name);
-        if (text === '')
-            return undefined;
-        let source = text;
-        let origin = 'inline value';
-        const looksLikePath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
-        if (looksLikePath) {
-            const path = (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
-            if (!(0,external_node_fs_namespaceObject.existsSync)(path))
-                throw new errors/* ConfigurationError */.j1(name, `names a file that does not exist: ${text}`);
-            source = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-            origin = text;
-        }
-        return parseStructured(name, source, origin);
-    }
-}
-function parseStructured(name, source, origin = 'inline value') {
-    const doc = (0,dist/* parseDocument */.Tp)(source, { prettyErrors: true });
-    const error = doc.errors[0];
-    if (error) {
-        const where = error instanceof dist/* YAMLParseError */.XT && error.linePos ? error.linePos[0] : undefined;
-        const position = where ? ` at line ${where.line}, column ${where.col}` : '';
-        const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new errors/* ConfigurationError */.j1(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
-    }
-    return doc.toJS();
-}
-function splitList(text) {
-    return text
-        .split(/[\n,]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-function parseHttpUrl(name, text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new errors/* ConfigurationError */.j1(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new errors/* ConfigurationError */.j1(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
-    }
-    return url;
-}
-function checkRange(name, text, value, limits) {
-    if (limits.min !== undefined && value < limits.min) {
-        throw new errors/* ConfigurationError */.j1(name, `must be at least ${limits.min}, got '${text}'`);
-    }
-    if (limits.max !== undefined && value > limits.max) {
-        throw new errors/* ConfigurationError */.j1(name, `must be at most ${limits.max}, got '${text}'`);
-    }
-}
-
-// EXTERNAL MODULE: ./src/core/http.ts + 2 modules
-var core_http = __nccwpck_require__(691);
-;// CONCATENATED MODULE: ./src/providers/slack.ts
-
-/**
- * Posts to an incoming webhook. 429 is retried after Retry-After by the HTTP layer (Slack did not
- * post the message); other failures are not repeated, since a 5xx may still have posted it.
- */
-async function postToSlack(http, webhookUrl, payload) {
-    try {
-        const response = await http.request({
-            method: 'POST',
-            url: webhookUrl,
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(payload),
-            mutation: true,
-            retry: { attempts: 4, maxRetryAfterMs: 30_000 },
-        });
-        if (response.status === 200)
-            return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
-    }
-    catch (error) {
-        if (error instanceof core_http/* NetworkError */.Dr)
-            return { ok: false, error: error.kind };
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/policy.ts
-/**
- * Whether this run is worth a message. `failure` sends whenever the run was not a success;
- * `change` sends when the state differs from the last recorded one (a first run is sent only if
- * it is not a success, so a quiet system stays quiet).
- */
-function shouldNotify(notifyOn, state, previous) {
-    switch (notifyOn) {
-        case 'never':
-            return false;
-        case 'always':
-            return true;
-        case 'failure':
-            return state !== 'success';
-        case 'change':
-            return previous === undefined ? state !== 'success' : previous !== state;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
-const STYLE = {
-    success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
-    warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
-    failure: { color: 'danger', emoji: ':rotating_light:', word: 'Failure' },
-};
-/** Slack incoming-webhook payload: a fallback `text` and one coloured attachment. */
-function slackMessage(outcome, run) {
-    const style = STYLE[outcome.state];
-    const links = [...(run.runUrl ? [{ text: 'Workflow run', url: run.runUrl }] : []), ...(outcome.links ?? [])];
-    const linkLine = links.map((link) => `<${link.url}|${slack_message_escape(link.text)}>`).join(' · ');
-    return {
-        text: `${style.emoji} ${slack_message_escape(outcome.title)}`,
-        attachments: [
-            {
-                color: style.color,
-                fallback: `${style.word}: ${outcome.title}`,
-                title: outcome.title,
-                ...(run.runUrl ? { title_link: run.runUrl } : {}),
-                text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
-                footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
-                mrkdwn_in: ['text'],
-            },
-        ],
-    };
-}
-/** Slack's mrkdwn reserves &, < and >. */
-function slack_message_escape(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
-
-
-/**
- * The last state per key, kept in a JSON file between runs. The reusable workflows persist that
- * file with actions/cache; without it every run looks like a first run.
- */
-class StateStore {
-    path;
-    constructor(path) {
-        this.path = path;
-    }
-    read(key) {
-        return this.all()[key]?.state;
-    }
-    write(key, state, at) {
-        const all = this.all();
-        all[key] = { state, at: at.toISOString() };
-        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(this.path), { recursive: true });
-        (0,external_node_fs_namespaceObject.writeFileSync)(this.path, `${JSON.stringify(all, null, 2)}\n`);
-    }
-    all() {
-        if (!(0,external_node_fs_namespaceObject.existsSync)(this.path))
-            return {};
-        try {
-            return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(this.path, 'utf8'));
-        }
-        catch {
-            // A corrupt state file must not stop an alert: treat it as a first run.
-            return {};
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/notify.ts
-
-
-
-
-
-/** Decides, sends, records the state; a Slack failure is returned, never thrown. */
-async function notify(outcome, settings, run, log, options = {}) {
-    const key = `${run.action}${outcome.key ? `:${outcome.key}` : ''}`;
-    const store = settings.stateFile ? new StateStore(settings.stateFile) : undefined;
-    const previous = store?.read(key);
-    store?.write(key, outcome.state, options.now ?? new Date());
-    if (!settings.webhookUrl)
-        return { sent: false, reason: 'no slack-webhook-url' };
-    if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
-    }
-    const http = options.http ?? new core_http/* HttpClient */.Qq({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
-    try {
-        const result = await postToSlack(http, settings.webhookUrl, slackMessage(outcome, run));
-        if (result.ok) {
-            log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
-            return { sent: true, reason: `notify-on ${settings.notifyOn}` };
-        }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
-    }
-    finally {
-        if (!options.http)
-            await http.close();
-    }
-}
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
-}
-
-;// CONCATENATED MODULE: ./src/notify/settings.ts
-
-/**
- * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
- * with their defaults. Validated with the action's other inputs, before any request.
- */
-function readNotifySettings(inputs) {
-    const webhook = inputs.secret('slack-webhook-url');
-    if (webhook)
-        checkWebhook(webhook);
-    return {
-        webhookUrl: webhook || undefined,
-        notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']),
-        stateFile: inputs.path('notify-state-file') || undefined,
-        required: inputs.boolean('notify-required'),
-    };
-}
-/** The URL is the credential: the message never repeats it. */
-function checkWebhook(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-        throw new errors/* ConfigurationError */.j1('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/run-action.ts
-
-
-
-/**
- * Runs an action, turns what escapes it into one failure line, then lets the shared notifier tell
- * Slack. A ConfigurationError is the user's mistake: one line naming the input, no stack. Anything
- * else keeps its stack in the debug log, which holds no secrets because every token was masked
- * when its input was read.
- */
-async function runAction(definition, host) {
-    let settings;
-    let outcome;
-    try {
-        settings = readNotifySettings(host.inputs);
-        outcome = (await definition.run(host)) ?? undefined;
-    }
-    catch (error) {
-        const message = (0,errors/* failureMessage */.oh)(definition.name, error);
-        host.fail(message);
-        if (!(error instanceof errors/* ConfigurationError */.j1) && error instanceof Error && error.stack)
-            host.log.debug(error.stack);
-        // A mistake in the notifier's own inputs cannot be notified; any other failure can.
-        if (settings)
-            outcome = { state: 'failure', title: message };
-    }
-    if (!settings || !outcome)
-        return;
-    try {
-        const result = await notify(outcome, settings, runContext(definition.name, host.env), host.log);
-        if (result.error) {
-            const message = `${definition.name}: could not notify Slack: ${result.error}`;
-            if (settings.required)
-                host.fail(message);
-            else
-                host.log.warn(message);
-        }
-        else if (!result.sent)
-            host.log.debug(`Slack not notified: ${result.reason}`);
-    }
-    catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
-    }
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
-
-
-
-/**
- * The Actions runner contract (reference §3.3) for what must happen before an action's first
- * request: inputs, masks, log lines, groups, outputs. @actions/core does the same, but importing it
- * evaluates @actions/http-client and a second undici (for OIDC) at start-up, ~85 ms on Node 24:
- * more than half of the health check's 150 ms budget to its first request. The formats below are
- * @actions/core's own (command escaping, heredoc env files with a random delimiter).
- */
-/** `core.getInput(name, { trimWhitespace: false })`: INPUT_<NAME>, spaces as underscores. */
-function readInput(name, env = process.env) {
-    return env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
-}
-function escapeData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function escapeProperty(text) {
-    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-/** `::command key=value::message` on stdout. */
-function issueCommand(command, message, properties = {}) {
-    const props = Object.entries(properties)
-        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
-        .join(',');
-    process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
-}
-function writeLine(message) {
-    process.stdout.write(`${message}${external_node_os_namespaceObject.EOL}`);
-}
-/**
- * Appends `name<<delimiter` … `delimiter` to GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV at once, so
- * an output survives even if the job is cancelled a moment later (the deploy's rollback-plan).
- */
-function appendFileCommand(file, name, value) {
-    const path = process.env[`GITHUB_${file}`];
-    if (!path) {
-        // Outside a runner (a plain `node dist/...` run): say it on stdout rather than lose it.
-        writeLine(`${name}=${value}`);
-        return;
-    }
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
-    if (name.includes(delimiter) || value.includes(delimiter))
-        throw new Error(`output ${name} contains its own delimiter`);
-    (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
-}
-
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
-
-
-
-const runnerLogger = {
-    info: (message) => writeLine(message),
-    warn: (message) => issueCommand('warning', message),
-    error: (message) => issueCommand('error', message),
-    debug: (message) => issueCommand('debug', message),
-    async group(title, work) {
-        issueCommand('group', title);
-        try {
-            return await work();
-        }
-        finally {
-            issueCommand('endgroup', '');
-        }
-    },
-};
-/** The host on a GitHub runner: INPUT_* in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY out. */
-function runnerHost(action) {
-    const mask = (value) => issueCommand('add-mask', value);
-    return {
-        action,
-        inputs: new InputReader((name) => readInput(name), mask, process.env.GITHUB_WORKSPACE ?? process.cwd()),
-        log: runnerLogger,
-        env: process.env,
-        setOutput: (name, value) => appendFileCommand('OUTPUT', name, String(value)),
-        setSecret: mask,
-        async writeSummary(markdown) {
-            if (!process.env.GITHUB_STEP_SUMMARY) {
-                runnerLogger.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
-                return;
-            }
-            // Loaded when the summary is written, after the work: see runner-commands.ts for why.
-            const { summary } = await __nccwpck_require__.e(/* import() */ 811).then(__nccwpck_require__.bind(__nccwpck_require__, 6811));
-            await summary.addRaw(markdown, true).write();
-        },
-        fail(message) {
-            issueCommand('error', message);
-            process.exitCode = 1;
-        },
-    };
-}
-/** The whole body of every `src/<action>/index.ts`. */
-async function runOnRunner(definition) {
-    await runAction(definition, runnerHost(definition.name));
-}
-
-
-/***/ }),
-
-/***/ 5990:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6915);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7528);
-
-
-await (0,_core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__/* .runOnRunner */ .T)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .definition */ .m);
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 7528:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ definition)
-});
-
-// UNUSED EXPORTS: buildAdapters
-
-// EXTERNAL MODULE: ./src/core/http.ts + 2 modules
-var core_http = __nccwpck_require__(691);
 ;// CONCATENATED MODULE: ./src/cost/calendar.ts
 /**
  * UTC days. Every provider buckets spend by UTC day, so the monitor does too: a day is its
@@ -16370,9 +15799,171 @@ class RequestCounter {
     }
 }
 
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
+ * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
+ * or an environment failure and keeps its stack for the debug log.
+ */
+class ConfigurationError extends Error {
+    input;
+    problem;
+    name = 'ConfigurationError';
+    constructor(input, problem) {
+        super(`input '${input}' ${problem}`);
+        this.input = input;
+        this.problem = problem;
+    }
+}
+class ProviderError extends Error {
+    name = 'ProviderError';
+    provider;
+    status;
+    code;
+    requestId;
+    retriable;
+    retryAfterMs;
+    constructor(message, details) {
+        super(`${details.provider}: ${message}`);
+        this.provider = details.provider;
+        this.status = details.status;
+        this.code = details.code;
+        this.requestId = details.requestId;
+        this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
+    }
+}
+/** The message a failed action reports: `<action>: <what went wrong>`. */
+function failureMessage(action, error) {
+    if (error instanceof Error)
+        return `${action}: ${error.message}`;
+    return `${action}: ${String(error)}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/redact.ts
+/**
+ * The one redactor for everything that leaves the process: logs, outputs, the job summary, Slack,
+ * incident issues, SARIF, GitHub Deployment records and error messages. The runner masks secrets
+ * in its own log only, and only in the exact form it was given; a provider that echoes a request
+ * header into its error body, a URL with `user:pass@`, or a signed link with `?sig=` would still
+ * reach every other destination. So each of those destinations passes its text through here.
+ *
+ * Secrets are process-wide, like the runner's `add-mask` list: whatever registers a secret (an
+ * input read with `secret()`/`headers()`, `setSecret`) protects every later write, whichever
+ * module makes it.
+ */
+/** Shown in place of a secret, as the runner shows masked values. */
+const MASK = '***';
+/** Query parameters whose value is a credential, whatever the host. */
+const CREDENTIAL_PARAMS = ['token', 'key', 'secret', 'sig', 'signature', 'password', 'access_token'];
+/**
+ * Values shorter than this are not redacted as free text: masking `on` or `1` everywhere would
+ * garble every message and protect nothing (a secret that short is guessable anyway).
+ */
+const MIN_SECRET_LENGTH = 4;
+/** Base64 fragments shorter than this could match ordinary words. */
+const MIN_ENCODED_LENGTH = 8;
+/** How much of a provider's own error text is worth keeping: enough for its code and sentence. */
+const MAX_PROVIDER_MESSAGE = 300;
+const CREDENTIAL_QUERY = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)[^&#\\s"'<>)\\]]*`, 'gi');
+// scheme://user[:password]@host — the userinfo is a credential even when no one masked it.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+class Redactor {
+    /** Every form to remove, longest first so a secret inside another is replaced whole. */
+    forms = [];
+    secrets = new Set();
+    /** Registers a secret: it, its base64 and its URL-encoded forms are removed from now on. */
+    add(secret) {
+        const value = secret.trim();
+        if (value.length < MIN_SECRET_LENGTH || this.secrets.has(value))
+            return;
+        this.secrets.add(value);
+        // A multi-line secret (a key file) is masked line by line too, as the runner does.
+        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const forms = new Set(this.forms);
+        for (const part of parts)
+            for (const form of encodedForms(part))
+                forms.add(form);
+        this.forms = [...forms].sort((a, b) => b.length - a.length);
+    }
+    get size() {
+        return this.secrets.size;
+    }
+    /** Text with every known secret, URL userinfo and credential query value replaced by `***`. */
+    redact(text) {
+        if (text === '')
+            return text;
+        let out = text;
+        for (const form of this.forms)
+            if (out.includes(form))
+                out = out.split(form).join(MASK);
+        return out.replace(URL_USERINFO, `$1${MASK}@`).replace(CREDENTIAL_QUERY, `$1${MASK}`);
+    }
+    /** The same for every string inside a JSON-like value (Slack payloads, SARIF, deployment payloads). */
+    redactDeep(value) {
+        return deep(value, (text) => this.redact(text));
+    }
+    /** For tests: forget every registered secret. */
+    clear() {
+        this.secrets.clear();
+        this.forms = [];
+    }
+}
+/**
+ * The forms a secret can take on the way out: as given, URL-encoded (query strings, form bodies),
+ * JSON-escaped, and base64 (Basic auth, tokens in JWT-like blobs). Inside a longer base64 text
+ * the secret starts at one of three byte offsets, each giving different characters; the stable
+ * middle of each is kept, as the runner's own base64 masking does.
+ */
+function encodedForms(secret) {
+    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+        const encoded = padded.toString('base64').replace(/=+$/, '');
+        // Characters that depend on the zero padding before, or on unknown bytes after, are dropped.
+        const start = offset === 0 ? 0 : 4;
+        const fullGroups = Math.floor(padded.length / 3);
+        const end = offset === 0 && padded.length % 3 === 0 ? encoded.length : fullGroups * 4;
+        const stable = encoded.slice(start, end);
+        if (stable.length >= MIN_ENCODED_LENGTH) {
+            forms.add(stable);
+            // base64url, as JWTs and signed URLs write it.
+            forms.add(stable.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+function deep(value, redactText) {
+    if (typeof value === 'string')
+        return redactText(value);
+    if (Array.isArray(value))
+        return value.map((item) => deep(item, redactText));
+    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deep(item, redactText)]));
+    }
+    return value;
+}
+/** The process's redactor: see the module comment. */
+const secrets = new Redactor();
+function registerSecret(value) {
+    secrets.add(value);
+}
+function redact(text) {
+    return secrets.redact(text);
+}
+function redactDeep(value) {
+    return secrets.redactDeep(value);
+}
+/** A provider's error text, redacted and cut to a length a log line, a summary cell and Slack can carry. */
+function providerMessage(text, max = MAX_PROVIDER_MESSAGE) {
+    const flat = redact(text).replace(/\s+/g, ' ').trim();
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
 ;// CONCATENATED MODULE: ./src/providers/errors.ts
+
+
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
 function requestIdOf(response) {
@@ -16388,7 +15979,7 @@ function requestIdOf(response) {
 function isRetriableStatus(status) {
     return status === 429 || status >= 500;
 }
-function errorFromResponse(provider, what, response, read) {
+function errors_errorFromResponse(provider, what, response, read) {
     let parsed;
     try {
         parsed = read(JSON.parse(response.body));
@@ -16396,14 +15987,16 @@ function errorFromResponse(provider, what, response, read) {
     catch {
         parsed = undefined;
     }
-    const detail = parsed?.message ?? summariseBody(response.body);
+    const detail = parsed?.message ? providerMessage(parsed.message) : summariseBody(response.body);
     const code = parsed?.code ? ` (${parsed.code})` : '';
-    return new errors/* ProviderError */.mZ(`${what} failed: HTTP ${response.status}${code}: ${detail}`, {
+    return new ProviderError(`${what} failed: HTTP ${response.status}${code}: ${detail}`, {
         provider,
         status: response.status,
         code: parsed?.code,
         requestId: requestIdOf(response),
         retriable: isRetriableStatus(response.status),
+        // The HTTP client's own tries honour Retry-After; once they are spent, the caller's loop must too.
+        retryAfterMs: response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined,
     });
 }
 /**
@@ -16415,7 +16008,7 @@ function jsonBody(provider, what, response) {
         return JSON.parse(response.body);
     }
     catch {
-        throw new errors/* ProviderError */.mZ(`${what}: HTTP ${response.status} with a body that is not JSON: ${summariseBody(response.body)}`, {
+        throw new ProviderError(`${what}: HTTP ${response.status} with a body that is not JSON: ${summariseBody(response.body)}`, {
             provider,
             status: response.status,
             code: 'malformed_response',
@@ -16426,13 +16019,12 @@ function jsonBody(provider, what, response) {
 }
 /** A field the contract promises is missing or has the wrong type: also transient (stale or partial read). */
 function unexpectedShape(provider, what, problem) {
-    return new errors/* ProviderError */.mZ(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
+    return new ProviderError(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
 }
+/** A provider may echo the request (headers, tokens) into its error body: redacted and cut. */
 function summariseBody(body) {
-    const flat = body.replace(/\s+/g, ' ').trim();
-    if (flat === '')
-        return 'empty body';
-    return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+    const flat = providerMessage(body, 200);
+    return flat === '' ? 'empty body' : flat;
 }
 /** Query string from defined values only. Tokens never go here: they travel in headers. */
 function query(params) {
@@ -16445,7 +16037,7 @@ function query(params) {
     return text ? `?${text}` : '';
 }
 /** Joins a base URL (which may carry a path prefix, as proxies and the emulator do) and a path. */
-function joinUrl(base, path) {
+function errors_joinUrl(base, path) {
     return `${base.replace(/\/+$/, '')}${path}`;
 }
 
@@ -16499,12 +16091,12 @@ class OpenAICostsClient {
             search.set('page', page);
         const what = 'GET /v1/organization/costs';
         const response = await this.options.http.request({
-            url: `${joinUrl(this.options.baseUrl, '/v1/organization/costs')}?${search}`,
+            url: `${errors_joinUrl(this.options.baseUrl, '/v1/organization/costs')}?${search}`,
             headers: { authorization: `Bearer ${this.options.adminKey}`, accept: 'application/json' },
             timeoutMs: this.options.timeoutMs,
         });
         if (response.status !== 200)
-            throw errorFromResponse(this.provider, what, response, readOpenAIError);
+            throw errors_errorFromResponse(this.provider, what, response, readOpenAIError);
         const body = jsonBody(this.provider, what, response);
         if (!body || !Array.isArray(body.data))
             throw unexpectedShape(this.provider, what, 'data is not an array');
@@ -16585,10 +16177,10 @@ function failedSpend(provider, error, requests) {
     return { ...emptySpend(provider, 'failed'), failure: describeFailure(error), requests };
 }
 function describeFailure(error) {
-    if (error instanceof errors/* ProviderError */.mZ) {
+    if (error instanceof ProviderError) {
         return { message: error.message, status: error.status, code: error.code, requestId: error.requestId };
     }
-    if (error instanceof core_http/* NetworkError */.Dr)
+    if (error instanceof NetworkError)
         return { message: error.message, code: error.kind };
     return { message: error instanceof Error ? error.message : String(error) };
 }
@@ -16675,13 +16267,14 @@ class OpenAICostAdapter {
 ;// CONCATENATED MODULE: ./src/providers/railway-graphql.ts
 
 
+
 const readRailwayHttpError = (body) => {
     const first = body?.errors?.[0];
     return first && typeof first.message === 'string' ? { message: first.message } : undefined;
 };
 /**
  * One GraphQL call to Railway's public API, shared by the deploy and the usage clients. GraphQL
- * errors arrive with HTTP 200 (§2.0) and become ProviderErrors; `transient` marks them retriable
+ * errors arrive with HTTP 200 (docs/platform-behaviour.md §2.0) and become ProviderErrors; `transient` marks them retriable
  * (reads that may succeed later), except authorization failures, which never fix themselves.
  */
 async function railwayGraphql(options, call) {
@@ -16696,13 +16289,13 @@ async function railwayGraphql(options, call) {
         timeoutMs: options.timeoutMs,
     });
     if (response.status < 200 || response.status >= 300)
-        throw errorFromResponse('railway', operationName, response, readRailwayHttpError);
+        throw errors_errorFromResponse('railway', operationName, response, readRailwayHttpError);
     const body = jsonBody('railway', operationName, response);
     if (Array.isArray(body.errors) && body.errors.length > 0) {
-        const message = body.errors.map((e) => e?.message ?? 'unknown error').join('; ');
+        const message = providerMessage(body.errors.map((e) => e?.message ?? 'unknown error').join('; '));
         const lower = message.toLowerCase();
         const unauthorized = lower.includes('not authorized') || lower.includes('project token not found');
-        throw new errors/* ProviderError */.mZ(`${operationName} failed: ${message}${unauthorized ? tokenHint(options.tokenKind) : ''}`, {
+        throw new ProviderError(`${operationName} failed: ${message}${unauthorized ? tokenHint(options.tokenKind) : ''}`, {
             provider: 'railway',
             status: response.status,
             code: unauthorized ? 'not_authorized' : lower.includes('rate limit') ? 'rate_limited' : 'graphql_error',
@@ -16741,14 +16334,14 @@ class RailwayUsageClient {
             declarations.push(`$start${index}: DateTime`, `$end${index}: DateTime`);
             variables[`start${index}`] = period.startDate;
             variables[`end${index}`] = period.endDate;
-            fields.push(`p${index}: usage(measurements: $measurements, projectId: $projectId, workspaceId: $workspaceId, startDate: $start${index}, endDate: $end${index}) { measurement value }`);
+            fields.push(`p${index}: usage(measurements: $measurements, projectId: $projectId, workspaceId: $workspaceId, startDate: $start${index}, endDate: $end${index}, includeDeleted: true) { measurement value }`);
         });
         const data = await this.graphql('CostUsage', `query CostUsage(${declarations.join(', ')}) { ${fields.join(' ')} }`, variables);
         return periods.map((_, index) => usageValues(data[`p${index}`], `usage p${index}`, 'value'));
     }
     /** Railway's own estimate for the end of the current billing cycle, per measurement. */
     async estimatedUsage(measurements) {
-        const data = await this.graphql('CostEstimatedUsage', 'query CostEstimatedUsage($measurements: [MetricMeasurement!]!, $projectId: String, $workspaceId: String) { estimatedUsage(measurements: $measurements, projectId: $projectId, workspaceId: $workspaceId) { measurement estimatedValue } }', { measurements, projectId: this.options.projectId, workspaceId: this.options.workspaceId });
+        const data = await this.graphql('CostEstimatedUsage', 'query CostEstimatedUsage($measurements: [MetricMeasurement!]!, $projectId: String, $workspaceId: String) { estimatedUsage(measurements: $measurements, projectId: $projectId, workspaceId: $workspaceId, includeDeleted: true) { measurement estimatedValue } }', { measurements, projectId: this.options.projectId, workspaceId: this.options.workspaceId });
         return usageValues(data.estimatedUsage, 'estimatedUsage', 'estimatedValue');
     }
     graphql(operationName, query, variables) {
@@ -16779,23 +16372,27 @@ function usageValues(raw, what, field) {
 
 
 /**
- * Railway's documented prices (docs "Plans", §2.4), in micro-dollars per unit. The units are
- * UNCONFIRMED in official text: third-party exporters read CPU_USAGE as vCPU-minutes,
- * MEMORY_USAGE_GB and DISK_USAGE_GB as GB-minutes and NETWORK_TX_GB as GB, and this follows them.
- * If Railway's values are in other units, every Railway figure here is off by that factor.
+ * Railway's prices as the official `railway usage` computes them (docs/platform-behaviour.md
+ * "Railway usage"): a monthly price spread over a 30-day month of 43 200 minutes, kept as that
+ * fraction so no rounded per-minute price enters (0.000463 instead of 20/43 200 is 0.008% off).
+ * Units as the CLI reads them: CPU_USAGE in vCPU-minutes, MEMORY_USAGE_GB, DISK_USAGE_GB and
+ * BACKUP_USAGE_GB in GB-minutes, NETWORK_TX_GB in GB.
  */
+const MINUTES_IN_MONTH = 43_200;
 const RAILWAY_PRICES = {
-    CPU_USAGE: { micros: 463, unit: 'vCPU-minute ($20 / vCPU / month)' },
-    MEMORY_USAGE_GB: { micros: 231, unit: 'GB-minute ($10 / GB / month)' },
-    NETWORK_TX_GB: { micros: 50_000, unit: 'GB of egress ($0.05 / GB)' },
-    DISK_USAGE_GB: { micros: 3.472222222, unit: 'GB-minute of volume ($0.15 / GB / month)' },
+    CPU_USAGE: { micros: 20_000_000, per: MINUTES_IN_MONTH, unit: 'vCPU-minute ($20 / vCPU / month)' },
+    MEMORY_USAGE_GB: { micros: 10_000_000, per: MINUTES_IN_MONTH, unit: 'GB-minute ($10 / GB / month)' },
+    NETWORK_TX_GB: { micros: 50_000, per: 1, unit: 'GB of egress ($0.05 / GB)' },
+    DISK_USAGE_GB: { micros: 150_000, per: MINUTES_IN_MONTH, unit: 'GB-minute of volume ($0.15 / GB / month)' },
+    BACKUP_USAGE_GB: { micros: 150_000, per: MINUTES_IN_MONTH, unit: 'GB-minute of volume backup ($0.15 / GB / month)' },
 };
 const RAILWAY_MEASUREMENTS = Object.keys(RAILWAY_PRICES);
-const RAILWAY_UNITS_NOTE = 'Railway cost is computed from usage × documented prices, assuming vCPU-minutes, GB-minutes and GB (units UNCONFIRMED); the plan\'s included usage ($5 Hobby, $20 Pro) is not deducted';
+const RAILWAY_UNITS_NOTE = 'Railway cost is computed from usage × Railway\'s prices as the official CLI computes them (vCPU-minutes, GB-minutes, GB egress, volume backups included); the plan\'s included usage ($5 Hobby, $20 Pro) is not deducted';
 /** Days per GraphQL request (one aliased `usage` field each). */
 const DAYS_PER_REQUEST = 8;
 function railwayCost(values) {
-    const parts = RAILWAY_MEASUREMENTS.map((m) => [m, priceQuantity(values[m] ?? 0, RAILWAY_PRICES[m].micros)]);
+    // One rounding per measurement, of quantity × monthly price / minutes.
+    const parts = RAILWAY_MEASUREMENTS.map((m) => [m, priceQuantity((values[m] ?? 0) / RAILWAY_PRICES[m].per, RAILWAY_PRICES[m].micros)]);
     return { total: sumMicros(parts.map(([, cost]) => cost)), parts };
 }
 /** Railway: usage per UTC day priced into dollars, plus Railway's own estimate for the cycle. */
@@ -16916,12 +16513,12 @@ class StripeClient {
         if (this.options.apiVersion)
             headers['stripe-version'] = this.options.apiVersion;
         const response = await this.options.http.request({
-            url: `${joinUrl(this.options.baseUrl, '/v1/balance_transactions')}?${search}`,
+            url: `${errors_joinUrl(this.options.baseUrl, '/v1/balance_transactions')}?${search}`,
             headers,
             timeoutMs: this.options.timeoutMs,
         });
         if (response.status !== 200)
-            throw errorFromResponse(this.provider, what, response, readStripeError);
+            throw errors_errorFromResponse(this.provider, what, response, readStripeError);
         const body = jsonBody(this.provider, what, response);
         if (!body || !Array.isArray(body.data) || typeof body.has_more !== 'boolean') {
             throw unexpectedShape(this.provider, what, 'expected a list with data and has_more');
@@ -17070,12 +16667,12 @@ class UpstashClient {
     }
     async get(path) {
         const response = await this.options.http.request({
-            url: joinUrl(this.options.baseUrl, path),
+            url: errors_joinUrl(this.options.baseUrl, path),
             headers: { authorization: upstashAuthorization(this.options.email, this.options.apiKey), accept: 'application/json' },
             timeoutMs: this.options.timeoutMs,
         });
         if (response.status !== 200) {
-            const error = errorFromResponse(this.provider, `GET ${path}`, response, readUpstashError);
+            const error = errors_errorFromResponse(this.provider, `GET ${path}`, response, readUpstashError);
             throw error;
         }
         return jsonBody(this.provider, `GET ${path}`, response);
@@ -17210,15 +16807,45 @@ function latestDay(days) {
     return withSpend.length ? withSpend.sort().at(-1) : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/providers/vercel-rest.ts
+
+/** Vercel's error body: `{"error":{"code":"…","message":"…"}}`. */
+const readVercelError = (body) => {
+    const error = body?.error;
+    if (!error || typeof error !== 'object')
+        return undefined;
+    return {
+        code: typeof error.code === 'string' ? error.code : undefined,
+        message: typeof error.message === 'string' ? error.message : undefined,
+    };
+};
+/**
+ * One authenticated Vercel request: bearer token, JSON body when there is one, a ProviderError
+ * naming `what` for any non-2xx answer. `mutation` defaults to "anything but GET" (the HTTP layer
+ * then never repeats a request whose answer was lost).
+ */
+async function vercelRequest(options, method, path, what, extra = {}) {
+    const response = await options.http.request({
+        method,
+        url: joinUrl(options.baseUrl, path),
+        headers: {
+            authorization: `Bearer ${options.token}`,
+            accept: 'application/json',
+            ...(extra.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: extra.body !== undefined ? JSON.stringify(extra.body) : undefined,
+        mutation: extra.mutation ?? method !== 'GET',
+        timeoutMs: options.timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300)
+        throw errorFromResponse('vercel', what, response, readVercelError);
+    return response;
+}
+
 ;// CONCATENATED MODULE: ./src/providers/vercel-billing.ts
 
 
-const readVercelError = (body) => {
-    const error = body?.error;
-    if (!error)
-        return undefined;
-    return { code: typeof error.code === 'string' ? error.code : undefined, message: typeof error.message === 'string' ? error.message : undefined };
-};
+
 class VercelBillingClient {
     options;
     provider = 'vercel';
@@ -17229,13 +16856,13 @@ class VercelBillingClient {
     async charges(from, to) {
         const what = 'GET /v1/billing/charges';
         const response = await this.options.http.request({
-            url: joinUrl(this.options.baseUrl, `/v1/billing/charges${query({ from, to, teamId: this.options.teamId })}`),
+            url: errors_joinUrl(this.options.baseUrl, `/v1/billing/charges${query({ from, to, teamId: this.options.teamId })}`),
             // No Accept-Encoding: gzip is only sent when asked for, and undici does not inflate it.
             headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/jsonl' },
             timeoutMs: this.options.timeoutMs,
         });
         if (response.status !== 200)
-            throw errorFromResponse(this.provider, what, response, readVercelError);
+            throw errors_errorFromResponse(this.provider, what, response, readVercelError);
         const charges = [];
         const lines = response.body.split('\n');
         for (let index = 0; index < lines.length; index++) {
@@ -17248,7 +16875,7 @@ class VercelBillingClient {
     }
 }
 function focusCharge(line, lineNumber, response) {
-    const malformed = (problem) => new errors/* ProviderError */.mZ(`GET /v1/billing/charges: line ${lineNumber} ${problem}`, {
+    const malformed = (problem) => new ProviderError(`GET /v1/billing/charges: line ${lineNumber} ${problem}`, {
         provider: 'vercel',
         code: 'malformed_response',
         requestId: requestIdOf(response),
@@ -17334,8 +16961,6 @@ class VercelCostAdapter {
     }
 }
 
-// EXTERNAL MODULE: external "node:perf_hooks"
-var external_node_perf_hooks_ = __nccwpck_require__(643);
 ;// CONCATENATED MODULE: ./src/cost/budgets.ts
 
 
@@ -17351,7 +16976,7 @@ const ACTION_WORD = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const EXAMPLE = "such as '{openai: {daily-limit: 50, monthly-limit: 1000, action: rate_limit}}'";
 function parseLimits(raw, input = 'limits') {
     const fail = (field, problem) => {
-        throw new errors/* ConfigurationError */.j1(input, `field '${field}' ${problem}`);
+        throw new ConfigurationError(input, `field '${field}' ${problem}`);
     };
     const limits = {
         currency: 'usd',
@@ -17363,7 +16988,7 @@ function parseLimits(raw, input = 'limits') {
     if (raw === undefined || raw === null)
         return limits;
     if (!isRecord(raw)) {
-        throw new errors/* ConfigurationError */.j1(input, `must be a YAML mapping of providers to limits, ${EXAMPLE}`);
+        throw new ConfigurationError(input, `must be a YAML mapping of providers to limits, ${EXAMPLE}`);
     }
     for (const [key, value] of Object.entries(raw)) {
         if (PROVIDERS.includes(key)) {
@@ -17443,14 +17068,14 @@ function parseExchangeRates(raw, input = 'exchange-rates') {
     if (raw === undefined || raw === null)
         return {};
     if (!isRecord(raw))
-        throw new errors/* ConfigurationError */.j1(input, "must be a YAML mapping of currency to its value in USD, such as '{eur: 1.08, gbp: 1.27}'");
+        throw new ConfigurationError(input, "must be a YAML mapping of currency to its value in USD, such as '{eur: 1.08, gbp: 1.27}'");
     const rates = {};
     for (const [currency, value] of Object.entries(raw)) {
         if (!/^[A-Za-z]{3}$/.test(currency))
-            throw new errors/* ConfigurationError */.j1(input, `field '${currency}' must be a three-letter currency code such as eur`);
+            throw new ConfigurationError(input, `field '${currency}' must be a three-letter currency code such as eur`);
         const rate = typeof value === 'number' ? value : Number(value);
         if (!Number.isFinite(rate) || rate <= 0) {
-            throw new errors/* ConfigurationError */.j1(input, `field '${currency}' must be a positive rate (US dollars per unit) such as 1.08, got '${String(value)}'`);
+            throw new ConfigurationError(input, `field '${currency}' must be a positive rate (US dollars per unit) such as 1.08, got '${String(value)}'`);
         }
         rates[currency.toLowerCase()] = rate;
     }
@@ -17562,6 +17187,7 @@ function evaluateTotal(providers, window, limits) {
         monthComplete: included.every((p) => p.monthComplete),
         projectedMonth: sumOf((p) => p.projectedMonth),
         burnRate: sumOf((p) => p.burnRate),
+        projectionBasis: totalBasis(included),
         daily: daysBetween(window.monthStart, window.today).map((day) => {
             const known = included.map((p) => dayAmount(p, day)).filter((v) => v !== undefined);
             return { day, amount: known.length ? known.reduce((a, b) => a + b, 0) : undefined };
@@ -17586,11 +17212,21 @@ function evaluateTotal(providers, window, limits) {
         included: included.map((p) => p.provider),
     };
 }
+/** The total projects what its providers project; one without a complete day is named, not hidden. */
+function totalBasis(included) {
+    const without = included.filter((p) => p.projectedMonth === undefined).map((p) => p.name);
+    if (!included.length)
+        return 'no spend read';
+    if (without.length === included.length)
+        return 'no complete UTC day read yet, so no projection (a partial day is not extrapolated)';
+    const base = 'each provider’s month to date plus the mean of its recent complete days';
+    return without.length ? `${base}; without ${without.join(', ')} (no complete day yet)` : base;
+}
 function dayAmount(p, day) {
     return p.spend.covered.includes(day) ? (p.usdDays[day] ?? 0) : undefined;
 }
 function emptyFigures(window) {
-    return { monthComplete: false, spike: false, daily: daysBetween(window.monthStart, window.today).map((day) => ({ day })) };
+    return { monthComplete: false, spike: false, projectionBasis: 'no spend read', daily: daysBetween(window.monthStart, window.today).map((day) => ({ day })) };
 }
 /**
  * The figures from a day series. `covered` holds the days known; a day outside it is unknown and
@@ -17603,18 +17239,16 @@ function computeFigures(days, covered, window, limits) {
     const monthDays = daysBetween(window.monthStart, window.today);
     const monthKnown = monthDays.filter((d) => covered.has(d));
     const monthToDate = monthKnown.length ? monthKnown.reduce((sum, d) => sum + (known(d) ?? 0), 0) : undefined;
+    // The rate comes from complete UTC days only. A partial day is never extrapolated: $0.40 by
+    // 02:26 is not $3.95 a day (issue 19). Today counts with what it has spent so far, and the rest
+    // of it at the rate of the complete days.
     const recent = daysBetween(addDays(window.today, -BURN_DAYS), addDays(window.today, -1)).filter((d) => covered.has(d));
-    let burnRate;
-    if (recent.length) {
-        burnRate = Math.round(recent.reduce((sum, d) => sum + (known(d) ?? 0), 0) / recent.length);
-    }
-    else if (today !== undefined) {
-        // No complete day to go on (a new account, a first run): extrapolate today, at least an hour in.
-        const elapsed = Math.max(window.now - dayStart(window.today), DAY_MS / 24);
-        burnRate = Math.round((today * DAY_MS) / elapsed);
-    }
+    const burnRate = recent.length ? Math.round(recent.reduce((sum, d) => sum + (known(d) ?? 0), 0) / recent.length) : undefined;
     const remainingMs = dayStart(window.nextMonthStart) - window.now;
     const projectedMonth = monthToDate !== undefined && burnRate !== undefined ? monthToDate + Math.round((burnRate * remainingMs) / DAY_MS) : undefined;
+    const projectionBasis = recent.length
+        ? `month to date plus the mean of the last ${recent.length} complete day(s) for the rest of the month`
+        : 'no complete UTC day read yet, so no projection (a partial day is not extrapolated)';
     const trailingDays = daysBetween(window.trailingStart, addDays(window.today, -1)).filter((d) => covered.has(d));
     const trailingMedian = trailingDays.length >= MIN_TRAILING_DAYS ? median(trailingDays.map((d) => known(d) ?? 0)) : undefined;
     const spike = today !== undefined &&
@@ -17628,6 +17262,7 @@ function computeFigures(days, covered, window, limits) {
         monthComplete: monthKnown.length === monthDays.length,
         projectedMonth,
         burnRate,
+        projectionBasis,
         trailingMedian,
         dayOverDay: today !== undefined && yesterday !== undefined
             ? { change: today - yesterday, percent: yesterday > 0 ? ((today - yesterday) / yesterday) * 100 : undefined }
@@ -17782,6 +17417,7 @@ function figuresJson(figures) {
         monthComplete: figures.monthComplete,
         projectedMonth: report_amount(figures.projectedMonth),
         burnRate: report_amount(figures.burnRate),
+        projectionBasis: figures.projectionBasis,
         trailingMedian: report_amount(figures.trailingMedian),
         dayOverDay: figures.dayOverDay ? { change: report_amount(figures.dayOverDay.change), percent: roundPercent(figures.dayOverDay.percent) } : null,
         spike: figures.spike,
@@ -17877,6 +17513,7 @@ function renderCostSummary(evaluation) {
     const parts = [heading(2, verdict)];
     parts.push(`Total today **${formatMoney(total.today)}** · month to date **${formatMoney(total.monthToDate)}** · projected month **${formatMoney(total.projectedMonth)}** ` +
         `(as of ${evaluation.asOf}, US dollars${total.included.length ? `; ${total.included.map((p) => PROVIDER_NAMES[p]).join(', ')}` : ''})`);
+    parts.push(`Projection: ${total.projectionBasis}.`);
     if (evaluation.partial) {
         const names = evaluation.providers.filter((p) => p.status === 'failed' || p.status === 'partial').map((p) => p.name);
         parts.push(`${WARN} **Partial report**: ${names.join(', ')} could not be read in full; the totals are a lower bound, not a zero.`);
@@ -18011,10 +17648,10 @@ function getInputs(inputs, mask, clock = Date.now) {
     const upstashEmail = inputs.text('upstash-email');
     const stripeKey = inputs.secret('stripe-secret-key');
     if (upstashKey !== '' && upstashEmail === '') {
-        throw new errors/* ConfigurationError */.j1('upstash-email', 'is required with upstash-api-key: the Developer API authenticates with the account email and the key, for example ops@example.com');
+        throw new ConfigurationError('upstash-email', 'is required with upstash-api-key: the Developer API authenticates with the account email and the key, for example ops@example.com');
     }
     if (upstashEmail !== '' && upstashKey === '') {
-        throw new errors/* ConfigurationError */.j1('upstash-api-key', 'is required with upstash-email, for example ${{ secrets.UPSTASH_API_KEY }}');
+        throw new ConfigurationError('upstash-api-key', 'is required with upstash-email, for example ${{ secrets.UPSTASH_API_KEY }}');
     }
     if (upstashKey !== '')
         mask(Buffer.from(`${upstashEmail}:${upstashKey}`).toString('base64'));
@@ -18039,7 +17676,7 @@ function getInputs(inputs, mask, clock = Date.now) {
             workspaceId: inputs.text('railway-workspace-id') || undefined,
         };
         if (tokenKind === 'project' && !result.railway.projectId) {
-            throw new errors/* ConfigurationError */.j1('railway-project-id', 'is required with railway-token-type: project (a project token reads one project), for example 3f2c…-project-uuid');
+            throw new ConfigurationError('railway-project-id', 'is required with railway-token-type: project (a project token reads one project), for example 3f2c…-project-uuid');
         }
     }
     if (vercelToken)
@@ -18055,7 +17692,7 @@ function getInputs(inputs, mask, clock = Date.now) {
     }
     if (stripeKey) {
         if (!/^(sk|rk)_(live|test)_/.test(stripeKey)) {
-            throw new errors/* ConfigurationError */.j1('stripe-secret-key', 'must be a Stripe secret or restricted key starting with sk_live_, sk_test_, rk_live_ or rk_test_');
+            throw new ConfigurationError('stripe-secret-key', 'must be a Stripe secret or restricted key starting with sk_live_, sk_test_, rk_live_ or rk_test_');
         }
         result.stripe = { secretKey: stripeKey, baseUrl: baseUrl(inputs, 'stripe-api-url'), apiVersion: inputs.text('stripe-api-version') || undefined };
     }
@@ -18070,12 +17707,1049 @@ function asOf(text, clock) {
         return clock();
     const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T23:59:59Z`) : /(Z|[+-]\d{2}:?\d{2})$/.test(text) ? Date.parse(text) : NaN;
     if (Number.isNaN(value)) {
-        throw new errors/* ConfigurationError */.j1('as-of', `must be an ISO-8601 UTC date-time such as 2026-03-15T12:00:00Z (or a date, read as its last second), got '${text}'`);
+        throw new ConfigurationError('as-of', `must be an ISO-8601 UTC date-time such as 2026-03-15T12:00:00Z (or a date, read as its last second), got '${text}'`);
     }
     return value;
 }
 
+// EXTERNAL MODULE: external "node:diagnostics_channel"
+var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/duration.ts
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * Parses `250ms`, `30s`, `5m`, `1h`, `1m30s` or `1.5s` into milliseconds; returns undefined when
+ * the text is not such a duration. A bare number is refused: `30` could mean seconds or ms.
+ */
+function parseDuration(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return undefined;
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+    let total = 0;
+    let consumed = 0;
+    let match;
+    while ((match = part.exec(trimmed)) !== null) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed = part.lastIndex;
+    }
+    return consumed === trimmed.length ? total : undefined;
+}
+/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)}s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes}m${String(seconds).padStart(2, '0')}s`;
+}
+
+;// CONCATENATED MODULE: ./src/core/inputs.ts
+
+
+
+
+
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+/**
+ * Typed, validated access to an action's inputs. Every method throws a ConfigurationError naming
+ * the input, what was wrong and the expected form, so getInputs() stops the action before any
+ * request is made. Defaults come from action.yml (the runner or the CLI fill them in), never here.
+ */
+class InputReader {
+    raw;
+    mask;
+    workspace;
+    tempDir;
+    constructor(raw, mask = () => { }, workspace = process.cwd(), 
+    /** The runner's temporary directory, the other place an action may write files. */
+    tempDir = process.env.RUNNER_TEMP) {
+        this.raw = raw;
+        this.mask = mask;
+        this.workspace = workspace;
+        this.tempDir = tempDir;
+    }
+    text(name) {
+        return this.raw(name).trim();
+    }
+    /** The same inputs, with `also` told of every value masked (the redactor registers them this way). */
+    withMasker(also) {
+        return new InputReader(this.raw, (secret) => {
+            this.mask(secret);
+            also(secret);
+        }, this.workspace, this.tempDir);
+    }
+    required(name, example) {
+        const value = this.text(name);
+        if (value === '')
+            throw new ConfigurationError(name, `is required, for example ${example}`);
+        return value;
+    }
+    /** A secret: masked before anything else can print it. */
+    secret(name) {
+        const value = this.text(name);
+        if (value !== '')
+            this.mask(value);
+        return value;
+    }
+    duration(name, limits = {}) {
+        const text = this.text(name);
+        const ms = parseDuration(text);
+        if (ms === undefined) {
+            throw new ConfigurationError(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
+        }
+        if (limits.min !== undefined && ms < limits.min) {
+            throw new ConfigurationError(name, `must be at least ${limits.min}ms, got '${text}'`);
+        }
+        if (limits.max !== undefined && ms > limits.max) {
+            throw new ConfigurationError(name, `must be at most ${limits.max}ms, got '${text}'`);
+        }
+        return ms;
+    }
+    boolean(name) {
+        const text = this.text(name);
+        if (TRUE.has(text))
+            return true;
+        if (FALSE.has(text))
+            return false;
+        throw new ConfigurationError(name, `must be true or false, got '${text}'`);
+    }
+    integer(name, limits = {}) {
+        const text = this.text(name);
+        if (!/^-?\d+$/.test(text)) {
+            throw new ConfigurationError(name, `must be a whole number such as 10, got '${text}'`);
+        }
+        const value = Number(text);
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    number(name, limits = {}) {
+        const text = this.text(name);
+        const value = Number(text);
+        if (text === '' || !Number.isFinite(value)) {
+            throw new ConfigurationError(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
+        }
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    /** `5%` → 5 (percent, 0–100). See parsePercent: a bare number is refused. */
+    percent(name) {
+        return parsePercent(name, this.text(name));
+    }
+    /** A size such as 1MiB, 512KiB or 1048576 (bytes) → bytes. */
+    bytes(name, limits = {}) {
+        const text = this.text(name);
+        const value = parseBytes(text);
+        if (value === undefined)
+            throw new ConfigurationError(name, `must be a size such as 1MiB, 512KiB or 10MB, got '${text}'`);
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    /** Masks a value found inside an input (a header value in a checks file). */
+    markSecret(value) {
+        if (value.trim() !== '')
+            this.mask(value.trim());
+    }
+    oneOf(name, choices) {
+        const text = this.text(name);
+        if (!choices.includes(text)) {
+            throw new ConfigurationError(name, `must be one of ${choices.join(', ')}, got '${text}'`);
+        }
+        return text;
+    }
+    /** Items separated by newlines or commas, blanks dropped. */
+    list(name) {
+        return splitList(this.text(name));
+    }
+    url(name) {
+        return parseHttpUrl(name, this.text(name));
+    }
+    urls(name) {
+        return this.lines(name).map((line) => parseHttpUrl(name, line));
+    }
+    /** A file path, relative paths resolved against the workspace (GITHUB_WORKSPACE on a runner). */
+    path(name) {
+        const text = this.text(name);
+        return text === '' ? '' : (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
+    }
+    /**
+     * A file the action writes: resolved like path(), and refused unless it lies inside the
+     * workspace or RUNNER_TEMP. An input that reaches the action from a workflow expression could
+     * otherwise overwrite ~/.bashrc, the runner's own files or another job's cache.
+     */
+    outputPath(name) {
+        const path = this.path(name);
+        if (path === '')
+            return '';
+        const roots = [this.workspace, this.tempDir].filter((root) => Boolean(root));
+        if (!roots.some((root) => isInside(realPathOf(path), realPathOf(root)))) {
+            const where = roots.map((root) => `'${root}'`).join(' or ');
+            throw new ConfigurationError(name, `must be a file inside the workspace or RUNNER_TEMP (${where}), such as results/out.json; got '${this.text(name)}'`);
+        }
+        return path;
+    }
+    /** Non-empty lines, trimmed. */
+    lines(name) {
+        return this.text(name)
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter((line) => line !== '');
+    }
+    /**
+     * `Name: value` per line; every value is masked. A header whose value is empty is dropped, so
+     * `x-vercel-protection-bypass: ${{ secrets.BYPASS }}` is harmless where the secret is unset.
+     */
+    headers(name) {
+        const headers = {};
+        for (const line of this.lines(name)) {
+            const colon = line.indexOf(':');
+            const key = colon > 0 ? line.slice(0, colon).trim() : '';
+            if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
+                // The value may be a secret: name the line by its position, never echo it.
+                throw new ConfigurationError(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
+            }
+            const value = line.slice(colon + 1).trim();
+            if (value === '')
+                continue;
+            this.mask(value);
+            headers[key.toLowerCase()] = value;
+        }
+        return headers;
+    }
+    /**
+     * YAML or JSON given inline, or the path of a file holding it. Returns undefined when empty.
+     * Syntax errors name the line and column.
+     */
+    structured(name) {
+        const text = this.text(name);
+        if (text === '')
+            return undefined;
+        let source = text;
+        let origin = 'inline value';
+        const looksLikePath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
+        if (looksLikePath) {
+            const path = (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
+            if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+                throw new ConfigurationError(name, `names a file that does not exist: ${text}`);
+            source = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+            origin = text;
+        }
+        return parseStructured(name, source, origin);
+    }
+}
+function parseStructured(name, source, origin = 'inline value') {
+    const doc = (0,dist/* parseDocument */.Tp)(source, { prettyErrors: true });
+    const error = doc.errors[0];
+    if (error) {
+        const where = error instanceof dist/* YAMLParseError */.XT && error.linePos ? error.linePos[0] : undefined;
+        const position = where ? ` at line ${where.line}, column ${where.col}` : '';
+        const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        throw new ConfigurationError(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
+    }
+    return doc.toJS();
+}
+function splitList(text) {
+    return text
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+/**
+ * One unit for error rates across the suite: a percentage written with `%`. A bare `0.05` could
+ * mean 5% or 0.05%, a hundredfold difference, so it is refused with the `%` form of both readings.
+ */
+function parsePercent(name, text) {
+    const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+    const value = match ? Number(match[1]) : NaN;
+    if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
+        const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
+        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
+    }
+    if (!match || value < 0 || value > 100) {
+        throw new ConfigurationError(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
+    }
+    return value;
+}
+const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+function parseBytes(text) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+    if (!match)
+        return undefined;
+    const unit = BYTE_UNITS[(match[2] || 'b').toLowerCase()];
+    return unit === undefined ? undefined : Math.round(Number(match[1]) * unit);
+}
+function parseHttpUrl(name, text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new ConfigurationError(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new ConfigurationError(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
+    }
+    if (url.username !== '' || url.password !== '') {
+        // The userinfo is a credential: named, never echoed. It would be sent to every redirect and logged with the URL.
+        throw new ConfigurationError(name, `must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for ${url.host}`);
+    }
+    return url;
+}
+function isInside(path, root) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    // `..` as a whole first segment leaves the root; a name such as `..cache` does not.
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+/** The real path of the deepest part that exists, the rest appended: a symlink cannot lead out. */
+function realPathOf(path) {
+    const missing = [];
+    let current = (0,external_node_path_namespaceObject.resolve)(path);
+    for (;;) {
+        try {
+            return (0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.realpathSync)(current), ...missing.reverse());
+        }
+        catch {
+            const parent = (0,external_node_path_namespaceObject.dirname)(current);
+            if (parent === current)
+                return (0,external_node_path_namespaceObject.resolve)(path);
+            missing.push(current.slice(parent.length).replace(/^[\\/]/, ''));
+            current = parent;
+        }
+    }
+}
+function checkRange(name, text, value, limits) {
+    if (limits.min !== undefined && value < limits.min) {
+        throw new ConfigurationError(name, `must be at least ${limits.min}, got '${text}'`);
+    }
+    if (limits.max !== undefined && value > limits.max) {
+        throw new ConfigurationError(name, `must be at most ${limits.max}, got '${text}'`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/providers/slack.ts
+
+
+/**
+ * Posts to an incoming webhook. 429 is retried after Retry-After by the HTTP layer (Slack did not
+ * post the message); other failures are not repeated, since a 5xx may still have posted it.
+ */
+async function postToSlack(http, webhookUrl, payload) {
+    try {
+        const response = await http.request({
+            method: 'POST',
+            url: webhookUrl,
+            headers: { 'content-type': 'application/json' },
+            // Redacted here as well as in runAction's outcome: whoever posts, the message passes the redactor.
+            body: JSON.stringify(redactDeep(payload)),
+            mutation: true,
+            retry: { attempts: 4, maxRetryAfterMs: 30_000 },
+        });
+        if (response.status === 200)
+            return { ok: true, status: 200 };
+        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+    }
+    catch (error) {
+        if (error instanceof NetworkError)
+            return { ok: false, error: error.kind };
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/policy.ts
+/**
+ * Whether this run is worth a message. `failure` sends whenever the run was not a success;
+ * `change` sends when the state differs from the last recorded one (a first run is sent only if
+ * it is not a success, so a quiet system stays quiet).
+ */
+function shouldNotify(notifyOn, state, previous) {
+    switch (notifyOn) {
+        case 'never':
+            return false;
+        case 'always':
+            return true;
+        case 'failure':
+            return state !== 'success';
+        case 'change':
+            return previous === undefined ? state !== 'success' : previous !== state;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+const STYLE = {
+    success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
+    warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
+    failure: { color: 'danger', emoji: ':rotating_light:', word: 'Failure' },
+};
+/** Slack incoming-webhook payload: a fallback `text` and one coloured attachment. */
+function slackMessage(outcome, run) {
+    const style = STYLE[outcome.state];
+    const links = [...(run.runUrl ? [{ text: 'Workflow run', url: run.runUrl }] : []), ...(outcome.links ?? [])];
+    const linkLine = links.map((link) => `<${link.url}|${slack_message_escape(link.text)}>`).join(' · ');
+    return {
+        text: `${style.emoji} ${slack_message_escape(outcome.title)}`,
+        attachments: [
+            {
+                color: style.color,
+                fallback: `${style.word}: ${outcome.title}`,
+                title: outcome.title,
+                ...(run.runUrl ? { title_link: run.runUrl } : {}),
+                text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
+                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
+                mrkdwn_in: ['text'],
+            },
+        ],
+    };
+}
+/** Slack's mrkdwn reserves &, < and >. */
+function slack_message_escape(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+;// CONCATENATED MODULE: ./src/notify/state-store.ts
+
+
+/**
+ * The last state per key, kept in a JSON file between runs. The reusable workflows persist that
+ * file with actions/cache; without it every run looks like a first run.
+ */
+class StateStore {
+    path;
+    constructor(path) {
+        this.path = path;
+    }
+    read(key) {
+        return this.all()[key]?.state;
+    }
+    write(key, state, at) {
+        const all = this.all();
+        all[key] = { state, at: at.toISOString() };
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(this.path), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(this.path, `${JSON.stringify(all, null, 2)}\n`);
+    }
+    all() {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(this.path))
+            return {};
+        try {
+            return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(this.path, 'utf8'));
+        }
+        catch {
+            // A corrupt state file must not stop an alert: treat it as a first run.
+            return {};
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/notify.ts
+
+
+
+
+
+/** Decides, sends, records the state; a Slack failure is returned, never thrown. */
+async function notify(outcome, settings, run, log, options = {}) {
+    const key = `${run.action}${outcome.key ? `:${outcome.key}` : ''}`;
+    const store = settings.stateFile ? new StateStore(settings.stateFile) : undefined;
+    const previous = store?.read(key);
+    const record = () => store?.write(key, outcome.state, options.now ?? new Date());
+    if (!settings.webhookUrl) {
+        record();
+        return { sent: false, reason: 'no slack-webhook-url' };
+    }
+    if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
+        record();
+        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+    }
+    const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
+    try {
+        const result = await postToSlack(http, settings.webhookUrl, slackMessage(outcome, run));
+        if (result.ok) {
+            // The new state is recorded only once Slack has it: after a failed send the next run, still
+            // in this state, sends again instead of treating the change as announced.
+            record();
+            log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
+            return { sent: true, reason: `notify-on ${settings.notifyOn}` };
+        }
+        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+    }
+    finally {
+        if (!options.http)
+            await http.close();
+    }
+}
+function runContext(action, env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+}
+
+;// CONCATENATED MODULE: ./src/notify/settings.ts
+
+/**
+ * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
+ * with their defaults. Validated with the action's other inputs, before any request.
+ */
+function readNotifySettings(inputs) {
+    const webhook = inputs.secret('slack-webhook-url');
+    if (webhook)
+        checkWebhook(webhook);
+    return {
+        webhookUrl: webhook || undefined,
+        notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']),
+        stateFile: inputs.outputPath('notify-state-file') || undefined,
+        required: inputs.boolean('notify-required'),
+    };
+}
+/** The URL is the credential: the message never repeats it. */
+function checkWebhook(url) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+        throw new ConfigurationError('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ops-history/record.ts
+
+
+/** The record of one run, from the outputs the action set. Never throws on odd outputs. */
+function recordFrom(options) {
+    const { action, outputs } = options;
+    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    if (options.runId)
+        record.run = options.runId;
+    if ((action === 'deploy' || action === 'rollback') && options.sha)
+        record.sha = options.sha.slice(0, 7);
+    return record;
+}
+function figuresOf(action, outputs, repositoryUrl) {
+    switch (action) {
+        case 'health-check':
+            return healthFigures(outputs, repositoryUrl);
+        case 'deploy':
+            return compact({ status: outputs.status });
+        case 'rollback':
+            return compact({ status: outputs.status, pinned: bool(outputs.pinned) });
+        case 'load-test':
+            return compact({
+                requests: num(outputs.requests),
+                rps: record_round(num(outputs.rps), 1),
+                p50: record_round(num(outputs['p50-ms']), 1),
+                p95: record_round(num(outputs['p95-ms']), 1),
+                p99: record_round(num(outputs['p99-ms']), 1),
+                err: record_round(num(outputs['error-rate']), 3),
+                passed: bool(outputs.passed),
+            });
+        case 'cost-monitor':
+            return costFigures(outputs);
+        case 'security-scan':
+            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+        default:
+            return compact({ status: outputs.status });
+    }
+}
+function healthFigures(outputs, repositoryUrl) {
+    const report = json(outputs.report);
+    const checks = {};
+    const why = {};
+    for (const check of Array.isArray(report?.checks) ? report.checks : []) {
+        if (typeof check.name !== 'string')
+            continue;
+        const last = Array.isArray(check.attempts) ? check.attempts.at(-1) : undefined;
+        const latency = typeof last?.latencyMs === 'number' ? Math.round(last.latencyMs) : -1;
+        checks[check.name] = [check.passed === true ? 1 : 0, latency];
+        if (check.passed !== true && typeof check.reason === 'string')
+            why[check.name] = check.reason.slice(0, 160);
+    }
+    // The `incidents` output: [{check, action: opened|commented|closed, issue}] (src/incidents/tracker.ts).
+    const incidents = json(outputs.incidents);
+    const links = {};
+    for (const item of Array.isArray(incidents) ? incidents : []) {
+        if (typeof item?.check !== 'string' || typeof item.issue !== 'number')
+            continue;
+        links[item.check] = repositoryUrl ? `${repositoryUrl}/issues/${item.issue}` : `#${item.issue}`;
+    }
+    return compact({
+        checks: Object.keys(checks).length ? checks : undefined,
+        why: Object.keys(why).length ? why : undefined,
+        p95: record_round(num(outputs['p95-ms']), 1),
+        err: record_round(num(outputs['error-rate']), 3),
+        unreachable: outputs.unreachable === 'true' ? true : undefined,
+        incidents: Object.keys(links).length ? links : undefined,
+    });
+}
+function costFigures(outputs) {
+    const report = json(outputs.report);
+    if (!report)
+        return {};
+    const spend = {};
+    const add = (name, part) => {
+        if (!part)
+            return;
+        const figures = compact({
+            today: money(part.today),
+            yesterday: money(part.yesterday),
+            mtd: money(part.monthToDate),
+            projected: money(part.projectedMonth),
+            daily: money(part.limit?.dailyLimit),
+            monthly: money(part.limit?.monthlyLimit),
+        });
+        if (Object.keys(figures).length)
+            spend[name] = figures;
+    };
+    for (const provider of Array.isArray(report.providers) ? report.providers : []) {
+        if (typeof provider.provider === 'string' && (provider.status === 'ok' || provider.status === 'partial'))
+            add(provider.provider, provider);
+    }
+    add('total', report.total);
+    const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
+    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+}
+function json(text) {
+    if (!text)
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function num(text) {
+    if (text === undefined || text.trim() === '')
+        return undefined;
+    const value = Number(text);
+    return Number.isFinite(value) ? value : undefined;
+}
+function money(value) {
+    return typeof value === 'string' || typeof value === 'number' ? record_round(num(String(value)), 2) : undefined;
+}
+function bool(text) {
+    return text === 'true' ? true : text === 'false' ? false : undefined;
+}
+function record_round(value, digits) {
+    if (value === undefined)
+        return undefined;
+    const factor = 10 ** digits;
+    return Math.round(value * factor) / factor;
+}
+function compact(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+/** Appends one line. The caller decides what a failure means (for an action: a warning only). */
+function appendRecord(path, record) {
+    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    (0,external_node_fs_namespaceObject.appendFileSync)(path, `${JSON.stringify(record)}\n`);
+}
+/**
+ * Every record in the given files or folders (every *.jsonl inside a folder), oldest first.
+ * A line that is not a record (a torn write, a merge marker) is counted and skipped: one bad line
+ * must not take the dashboard down.
+ */
+function readRecords(paths) {
+    const files = [];
+    for (const path of paths) {
+        if (!existsSync(path))
+            continue;
+        if (statSync(path).isDirectory()) {
+            for (const name of readdirSync(path, { recursive: true })) {
+                if (name.endsWith('.jsonl'))
+                    files.push(join(path, name));
+            }
+        }
+        else
+            files.push(path);
+    }
+    const records = [];
+    let skipped = 0;
+    for (const file of files.sort()) {
+        for (const line of readFileSync(file, 'utf8').split('\n')) {
+            if (line.trim() === '')
+                continue;
+            const record = parseRecord(line);
+            if (record)
+                records.push(record);
+            else
+                skipped++;
+        }
+    }
+    records.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+    return { records, skipped, files: files.length };
+}
+function parseRecord(line) {
+    const value = json(line);
+    if (!value || typeof value !== 'object')
+        return undefined;
+    if (typeof value.t !== 'string' || Number.isNaN(Date.parse(value.t)))
+        return undefined;
+    if (typeof value.action !== 'string' || typeof value.env !== 'string')
+        return undefined;
+    if (value.verdict !== 'success' && value.verdict !== 'warning' && value.verdict !== 'failure')
+        return undefined;
+    return { ...value, figures: value.figures && typeof value.figures === 'object' ? value.figures : {} };
+}
+/** The history file for a month: one file per month keeps every file small and merges trivial. */
+function monthlyFile(folder, at) {
+    return (0,external_node_path_namespaceObject.join)(folder, `${at.toISOString().slice(0, 7)}.jsonl`);
+}
+
+;// CONCATENATED MODULE: ./src/ops-history/hook.ts
+
+
+/** A host that remembers every output set through it, in the order set (the last value wins). */
+function withOutputLog(host) {
+    const outputs = {};
+    const setOutput = (name, value) => {
+        outputs[name] = String(value);
+        host.setOutput(name, value);
+    };
+    // Everything else goes to the host itself, so state it keeps (a failure, its outputs) stays its own.
+    const wrapped = new Proxy(host, {
+        get(target, property) {
+            if (property === 'setOutput')
+                return setOutput;
+            const value = Reflect.get(target, property, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+        },
+    });
+    return { host: wrapped, outputs };
+}
+/**
+ * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
+ * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
+ * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
+ * warning, never a failure.
+ * The environment is `history-environment`, else the action's own `environment` input, else
+ * production.
+ */
+function recordRun(host, outputs, verdict, at = new Date()) {
+    try {
+        const target = host.inputs.outputPath('history-file');
+        if (!target)
+            return;
+        const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
+        const repository = host.env.GITHUB_REPOSITORY;
+        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
+        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
+        appendRecord(folder ? monthlyFile(target, at) : target, record);
+        host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
+    }
+    catch (error) {
+        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+
+/** GitHub shows this many annotations of each level per step; more are dropped without a word. */
+const ANNOTATIONS_PER_LEVEL = 10;
+/**
+ * The seam every action writes through (runAction applies it), whatever host sits below: every
+ * log line, output, summary and failure message passes the process redactor, and every value an
+ * input masks is registered with it. Independent of how the host below talks to the runner.
+ *
+ * It also keeps annotations useful: past ten warnings (or errors) in a step GitHub shows none of
+ * the rest, so further ones go to the log as plain lines and one closing line says how many there
+ * were and that the summary lists them.
+ */
+function redactingHost(host) {
+    const hidden = { warning: 0, error: 0 };
+    const shown = { warning: 0, error: 0 };
+    const annotate = (level, write) => (message) => {
+        const text = redact(message);
+        if (shown[level] < ANNOTATIONS_PER_LEVEL) {
+            shown[level]++;
+            write(text);
+        }
+        else {
+            hidden[level]++;
+            host.log.info(`${level}: ${text}`);
+        }
+    };
+    const log = {
+        info: (message) => host.log.info(redact(message)),
+        debug: (message) => host.log.debug(redact(message)),
+        warn: annotate('warning', (text) => host.log.warn(text)),
+        error: annotate('error', (text) => host.log.error(text)),
+        group: (title, work) => host.log.group(redact(title), work),
+    };
+    return {
+        action: host.action,
+        env: host.env,
+        inputs: host.inputs.withMasker(registerSecret),
+        log,
+        setSecret(value) {
+            registerSecret(value);
+            host.setSecret(value);
+        },
+        setOutput: (name, value) => host.setOutput(name, typeof value === 'string' ? redact(value) : value),
+        writeSummary: (markdown) => host.writeSummary(redact(markdown)),
+        fail(message) {
+            // The failure line is always annotated: it is the one a reader looks for first.
+            shown.error++;
+            host.fail(redact(message));
+        },
+        reportHiddenAnnotations() {
+            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            if (parts.length)
+                host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/run-action.ts
+
+
+
+
+
+
+/**
+ * Runs an action, turns what escapes it into one failure line, then lets the shared notifier tell
+ * Slack. A ConfigurationError is the user's mistake: one line naming the input, no stack. Anything
+ * else keeps its stack in the debug log, which holds no secrets because every token was masked
+ * when its input was read.
+ */
+async function runAction(definition, runnerHost) {
+    // Everything the action writes passes the redactor, whichever host runs it.
+    const redacting = redactingHost(runnerHost);
+    try {
+        // Outputs are remembered on the way out (already redacted) so the run's record (history-file)
+        // can be built from them.
+        const { host, outputs } = withOutputLog(redacting);
+        await runAndNotify(definition, host, outputs);
+    }
+    finally {
+        redacting.reportHiddenAnnotations();
+    }
+}
+async function runAndNotify(definition, host, outputs) {
+    let settings;
+    let outcome;
+    let recordable = false;
+    try {
+        // A history-file outside the workspace and RUNNER_TEMP is a mistake in the inputs: refused
+        // with them, before any request, rather than found as a warning after the work is done.
+        // Problems met while writing it (a full disk) stay warnings (ops-history/hook.ts).
+        host.inputs.outputPath('history-file');
+        recordable = true;
+        settings = readNotifySettings(host.inputs);
+        outcome = (await definition.run(host)) ?? undefined;
+    }
+    catch (error) {
+        const message = failureMessage(definition.name, error);
+        host.fail(message);
+        if (!(error instanceof ConfigurationError) && error instanceof Error && error.stack)
+            host.log.debug(error.stack);
+        // A mistake in the notifier's own inputs cannot be notified; any other failure can.
+        if (settings)
+            outcome = { state: 'failure', title: message };
+    }
+    if (recordable)
+        recordRun(host, outputs, outcome?.state ?? 'failure');
+    if (!settings || !outcome)
+        return;
+    try {
+        // Slack is outside the process too: the outcome is redacted before the notifier sees it.
+        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        if (result.error) {
+            const message = `${definition.name}: could not notify Slack: ${result.error}`;
+            if (settings.required)
+                host.fail(message);
+            else
+                host.log.warn(message);
+        }
+        else if (!result.sent)
+            host.log.debug(`Slack not notified: ${result.reason}`);
+    }
+    catch (error) {
+        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+
+
+
+/**
+ * The Actions runner contract (reference §3.3) for what the health check does before its first
+ * request, before @actions/core is loaded (runner-host.ts says why): inputs, masks, log lines,
+ * groups, and outputs of a run that ends before any request left. The formats are @actions/core's
+ * own (command escaping, heredoc env files with a random delimiter).
+ */
+/** `core.getInput(name, { trimWhitespace: false })`: INPUT_<NAME>, spaces as underscores. */
+function readInput(name, env = process.env) {
+    return env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
+}
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** `::command key=value::message` on stdout. */
+function issueCommand(command, message, properties = {}) {
+    const props = Object.entries(properties)
+        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+        .join(',');
+    process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+}
+function writeLine(message) {
+    process.stdout.write(`${message}${external_node_os_namespaceObject.EOL}`);
+}
+/**
+ * Appends `name<<delimiter` … `delimiter` to GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV at once, so
+ * an output survives even if the job is cancelled a moment later (the deploy's rollback-plan).
+ */
+function appendFileCommand(file, name, value) {
+    const path = process.env[`GITHUB_${file}`];
+    if (!path) {
+        // Outside a runner (a plain `node dist/...` run): say it on stdout rather than lose it.
+        writeLine(`${name}=${value}`);
+        return;
+    }
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    if (name.includes(delimiter) || value.includes(delimiter))
+        throw new Error(`output ${name} contains its own delimiter`);
+    (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
+}
+
+;// CONCATENATED MODULE: ./src/core/runner-host.ts
+
+
+
+
+/**
+ * undici (ours and Node's fetch) publishes here when the headers of a response arrive: the first
+ * request has left and been answered, so the import cannot compete with it for the CPU.
+ */
+const FIRST_ANSWER = 'undici:request:headers';
+/**
+ * The host on a GitHub runner: a thin adapter over @actions/core (inputs, masks, log, groups,
+ * outputs, annotations, the job summary, the failed state), so GitHub's own tools, such as
+ * `@github/local-action`, see what the action does.
+ *
+ * @actions/core is imported dynamically: evaluating it (and the @actions/http-client and second
+ * undici it loads for OIDC) takes ~80 ms, more than half of the health check's 150 ms budget to
+ * its first request. The health check therefore starts with the runner contract written directly
+ * (runner-commands.ts, the same wire format) and switches to @actions/core once its first request
+ * has left; every other action loads it before it starts.
+ */
+class RunnerHost {
+    action;
+    inputs;
+    log;
+    env = process.env;
+    core;
+    loading;
+    constructor(action) {
+        this.action = action;
+        this.inputs = new InputReader((name) => (this.core ? this.core.getInput(name, { trimWhitespace: false }) : readInput(name)), (secret) => this.setSecret(secret), process.env.GITHUB_WORKSPACE ?? process.cwd());
+        this.log = {
+            info: (message) => (this.core ? this.core.info(message) : writeLine(message)),
+            warn: (message) => (this.core ? this.core.warning(message) : issueCommand('warning', message)),
+            error: (message) => (this.core ? this.core.error(message) : issueCommand('error', message)),
+            debug: (message) => (this.core ? this.core.debug(message) : issueCommand('debug', message)),
+            group: async (title, work) => {
+                if (this.core)
+                    return this.core.group(title, work);
+                issueCommand('group', title);
+                try {
+                    return await work();
+                }
+                finally {
+                    issueCommand('endgroup', '');
+                }
+            },
+        };
+    }
+    /** Imports @actions/core once; every call after it resolves goes through it. */
+    loadToolkit() {
+        this.loading ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421)).then((core) => (this.core = core));
+        return this.loading;
+    }
+    setOutput(name, value) {
+        if (this.core)
+            this.core.setOutput(name, String(value));
+        else
+            appendFileCommand('OUTPUT', name, String(value));
+    }
+    setSecret(value) {
+        if (this.core)
+            this.core.setSecret(value);
+        else
+            issueCommand('add-mask', value);
+    }
+    /**
+     * Appends to the job summary. Waits for @actions/core, so whatever an action sets after its
+     * summary goes through the toolkit too. A summary that cannot be written (no
+     * GITHUB_STEP_SUMMARY, or a file that is missing or read-only) is a warning: the step's
+     * verdict and outputs do not depend on it.
+     */
+    async writeSummary(markdown) {
+        const core = await this.loadToolkit();
+        try {
+            await core.summary.addRaw(markdown, true).write();
+        }
+        catch (error) {
+            core.summary.emptyBuffer();
+            core.warning(`${this.action}: job summary not written: ${error.message}`);
+        }
+    }
+    fail(message) {
+        if (this.core)
+            this.core.setFailed(message);
+        else {
+            issueCommand('error', message);
+            process.exitCode = 1;
+        }
+    }
+}
+/**
+ * Runs an action on the runner: the whole body of every action's exported `run()`. With
+ * 'after-first-request', @actions/core is imported once the first response's headers have arrived
+ * (on the next turn of the event loop), or when the summary is written, whichever comes first.
+ */
+async function runOnRunner(definition, loading = 'at-start') {
+    const host = new RunnerHost(definition.name);
+    if (loading === 'at-start') {
+        await host.loadToolkit();
+        return runAction(definition, host);
+    }
+    const onAnswer = () => {
+        (0,external_node_diagnostics_channel_.unsubscribe)(FIRST_ANSWER, onAnswer);
+        setImmediate(() => void host.loadToolkit());
+    };
+    (0,external_node_diagnostics_channel_.subscribe)(FIRST_ANSWER, onAnswer);
+    try {
+        await runAction(definition, host);
+    }
+    finally {
+        (0,external_node_diagnostics_channel_.unsubscribe)(FIRST_ANSWER, onAnswer);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cost-monitor/main.ts
+
 
 
 
@@ -18142,7 +18816,7 @@ const definition = {
     async run(host) {
         const settings = getInputs(host.inputs, (secret) => host.setSecret(secret));
         const window = costWindow(settings.now);
-        const http = new core_http/* HttpClient */.Qq({
+        const http = new HttpClient({
             timeoutMs: settings.requestTimeoutMs,
             userAgent: 'threadr-ops cost-monitor',
             onRetry: ({ attempt, delayMs, reason }) => host.log.debug(`retrying after ${reason} (attempt ${attempt}, waiting ${delayMs}ms)`),
@@ -18188,6 +18862,10 @@ function logSpend(host, spend) {
     host.log.info(`${name}: ${spend.status}, ${spend.covered.length} day(s) known, ${spend.requests} request(s)`);
     for (const unread of spend.unread)
         host.log.info(`${name}: not read: ${unread}`);
+}
+/** The action on the runner (and under `@github/local-action`): the bundle's entry calls this. */
+async function run() {
+    await runOnRunner(definition);
 }
 
 
@@ -20220,7 +20898,7 @@ var Alias = __nccwpck_require__(4065);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 var Schema = __nccwpck_require__(5840);
 var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
@@ -21146,7 +21824,7 @@ var anchors = __nccwpck_require__(1596);
 var visit = __nccwpck_require__(204);
 var identity = __nccwpck_require__(1127);
 var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -21429,7 +22107,7 @@ exports.isEmptyPath = isEmptyPath;
 
 var applyReviver = __nccwpck_require__(3661);
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class NodeBase {
     constructor(type) {
@@ -21522,7 +22200,7 @@ exports.createPair = createPair;
 
 var identity = __nccwpck_require__(1127);
 var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -21713,7 +22391,7 @@ var stringifyCollection = __nccwpck_require__(1212);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -21834,7 +22512,7 @@ var log = __nccwpck_require__(7249);
 var merge = __nccwpck_require__(452);
 var stringify = __nccwpck_require__(2148);
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -21957,7 +22635,7 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 4043:
+/***/ 6424:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -25224,7 +25902,7 @@ exports.merge = merge;
 
 
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
 var pairs = __nccwpck_require__(8385);
@@ -27142,6 +27820,36 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -27179,6 +27887,17 @@ exports.visitAsync = visitAsync;
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/node module decorator */

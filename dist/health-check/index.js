@@ -443,7 +443,7 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 6424:
+/***/ 4043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -1003,7 +1003,7 @@ module.exports = upgrade
 
 
 
-module.exports.request = __nccwpck_require__(6424)
+module.exports.request = __nccwpck_require__(4043)
 module.exports.stream = __nccwpck_require__(3560)
 module.exports.pipeline = __nccwpck_require__(6862)
 module.exports.upgrade = __nccwpck_require__(1882)
@@ -15294,108 +15294,29 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8571:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ 567:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   a: () => (/* binding */ formatDuration)
-/* harmony export */ });
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * Parses `250ms`, `30s`, `5m`, `1h`, `1m30s` or `1.5s` into milliseconds; returns undefined when
- * the text is not such a duration. A bare number is refused: `30` could mean seconds or ms.
- */
-function parseDuration(text) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-    let total = 0;
-    let consumed = 0;
-    let match;
-    while ((match = part.exec(trimmed)) !== null) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed = part.lastIndex;
-    }
-    return consumed === trimmed.length ? total : undefined;
-}
-/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9193);
 
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 4296:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   j1: () => (/* binding */ ConfigurationError),
-/* harmony export */   mZ: () => (/* binding */ ProviderError),
-/* harmony export */   oh: () => (/* binding */ failureMessage)
-/* harmony export */ });
-/**
- * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
- * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
- * or an environment failure and keeps its stack for the debug log.
- */
-class ConfigurationError extends Error {
-    input;
-    problem;
-    name = 'ConfigurationError';
-    constructor(input, problem) {
-        super(`input '${input}' ${problem}`);
-        this.input = input;
-        this.problem = problem;
-    }
-}
-class ProviderError extends Error {
-    name = 'ProviderError';
-    provider;
-    status;
-    code;
-    requestId;
-    retriable;
-    constructor(message, details) {
-        super(`${details.provider}: ${message}`);
-        this.provider = details.provider;
-        this.status = details.status;
-        this.code = details.code;
-        this.requestId = details.requestId;
-        this.retriable = details.retriable ?? false;
-    }
-}
-/** The message a failed action reports: `<action>: <what went wrong>`. */
-function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
-}
-
-
-/***/ }),
-
-/***/ 691:
+/***/ 9193:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient),
-  Dr: () => (/* binding */ NetworkError),
-  NQ: () => (/* binding */ isNetworkFailure),
-  yy: () => (/* binding */ sleep)
+  eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: DEFAULT_RETRY, classifyNetworkError, describeKind
+// UNUSED EXPORTS: definition, healthOutputs
 
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
@@ -15460,6 +15381,36 @@ class NetworkError extends Error {
         this.attempts = attempts;
     }
 }
+/** 1 MiB: what health checks and the scan's page reads keep unless an input raises it. */
+const DEFAULT_CHECK_BODY_BYTES = 1024 * 1024;
+/** Provider APIs answer in kilobytes; 16 MiB leaves room for long lists and still bounds memory. */
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * The server did answer, but with a body over the cap. Not a network failure: the host is
+ * reachable and said something no check should accept, so callers report it as a failed check.
+ * Reading stopped at the cap and the connection was dropped, so memory stays bounded.
+ */
+class BodyTooLargeError extends Error {
+    url;
+    status;
+    limitBytes;
+    latencyMs;
+    name = 'BodyTooLargeError';
+    constructor(url, status, limitBytes, latencyMs) {
+        super(`response body of ${url} is larger than ${formatBytes(limitBytes)} (HTTP ${status}); reading stopped there`);
+        this.url = url;
+        this.status = status;
+        this.limitBytes = limitBytes;
+        this.latencyMs = latencyMs;
+    }
+}
+function formatBytes(bytes) {
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0)
+        return `${bytes / (1024 * 1024)} MiB`;
+    if (bytes >= 1024 && bytes % 1024 === 0)
+        return `${bytes / 1024} KiB`;
+    return `${bytes} bytes`;
+}
 const DEFAULT_RETRY = {
     attempts: 4,
     baseDelayMs: 500,
@@ -15477,25 +15428,39 @@ class HttpClient {
     dispatcher;
     ownsDispatcher;
     timeoutMs;
+    maxBodyBytes;
     retry;
     userAgent;
     sleep;
     random;
     onRetry;
+    now;
+    /**
+     * Per origin, no request before this time: a 429's Retry-After holds for every call to the
+     * platform (rate limits are per token), not only for the one that was refused.
+     */
+    notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
         this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
+        this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
         this.userAgent = options.userAgent ?? 'threadr-ops';
         this.sleep = options.sleep ?? sleep;
         this.random = options.random ?? Math.random;
         this.onRetry = options.onRetry;
+        this.now = options.now ?? Date.now;
     }
     async request(options) {
         const policy = options.retry === false ? { ...this.retry, attempts: 1 } : { ...this.retry, ...options.retry };
         const url = String(options.url);
+        const origin = new URL(url).origin;
         for (let attempt = 1;; attempt++) {
+            // Later tries of this request already waited out the Retry-After below.
+            const wait = attempt === 1 ? (this.notBefore.get(origin) ?? 0) - this.now() : 0;
+            if (wait > 0)
+                await this.sleep(wait);
             let outcome;
             try {
                 outcome = await this.once(options, url, attempt);
@@ -15504,6 +15469,11 @@ class HttpClient {
                 if (!(error instanceof NetworkError))
                     throw error;
                 outcome = error;
+            }
+            if (!(outcome instanceof NetworkError) && outcome.status === 429) {
+                const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
+                if (retryAfter !== undefined)
+                    this.notBefore.set(origin, Math.max(this.notBefore.get(origin) ?? 0, this.now() + retryAfter));
             }
             const delay = this.retryDelay(outcome, attempt, policy, options.mutation === true);
             if (delay === undefined) {
@@ -15546,6 +15516,7 @@ class HttpClient {
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(), timeoutMs);
         const started = external_node_perf_hooks_.performance.now();
+        let latencyMs;
         try {
             const target = new URL(url);
             const response = await this.dispatcher.request({
@@ -15558,8 +15529,8 @@ class HttpClient {
                 headersTimeout: timeoutMs,
                 bodyTimeout: timeoutMs,
             });
-            const latencyMs = external_node_perf_hooks_.performance.now() - started;
-            const body = await response.body.text();
+            latencyMs = external_node_perf_hooks_.performance.now() - started;
+            const body = await readCapped(response.body, options.maxBodyBytes ?? this.maxBodyBytes, () => new BodyTooLargeError(url, response.statusCode, options.maxBodyBytes ?? this.maxBodyBytes, latencyMs));
             return {
                 status: response.statusCode,
                 headers: response.headers,
@@ -15572,14 +15543,39 @@ class HttpClient {
             };
         }
         catch (error) {
+            if (error instanceof BodyTooLargeError)
+                throw error;
             const kind = controller.signal.aborted ? 'timeout' : classifyNetworkError(error);
-            const detail = controller.signal.aborted ? `no response within ${timeoutMs}ms` : errorDetail(error);
+            // The timeout covers the whole exchange, so a server trickling its body a byte at a time ends here too.
+            const detail = controller.signal.aborted
+                ? latencyMs === undefined
+                    ? `no response within ${timeoutMs}ms`
+                    : `headers came after ${Math.round(latencyMs)}ms but the body was not complete within ${timeoutMs}ms`
+                : errorDetail(error);
             throw new NetworkError(kind, url, detail, attempt);
         }
         finally {
             clearTimeout(timer);
         }
     }
+}
+/**
+ * Reads a body stream up to `limit` bytes. Past it the stream is destroyed, which drops the
+ * connection: nothing more is received, so a 2 GB answer costs at most the cap in memory.
+ */
+async function readCapped(body, limit, tooLarge) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > limit) {
+            const error = tooLarge();
+            body.destroy();
+            throw error;
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
 }
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 function classifyNetworkError(error) {
@@ -15628,453 +15624,37 @@ function describeKind(kind) {
     }
 }
 
-
-/***/ }),
-
-/***/ 9114:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   f$: () => (/* binding */ parseHttpUrl),
-/* harmony export */   i_: () => (/* binding */ InputReader)
-/* harmony export */ });
-/* unused harmony exports parseStructured, splitList */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8815);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8571);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4296);
-
-
-
-
-
-const TRUE = new Set(['true', 'True', 'TRUE']);
-const FALSE = new Set(['false', 'False', 'FALSE']);
+;// CONCATENATED MODULE: ./src/core/duration.ts
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 /**
- * Typed, validated access to an action's inputs. Every method throws a ConfigurationError naming
- * the input, what was wrong and the expected form, so getInputs() stops the action before any
- * request is made. Defaults come from action.yml (the runner or the CLI fill them in), never here.
+ * Parses `250ms`, `30s`, `5m`, `1h`, `1m30s` or `1.5s` into milliseconds; returns undefined when
+ * the text is not such a duration. A bare number is refused: `30` could mean seconds or ms.
  */
-class InputReader {
-    raw;
-    mask;
-    workspace;
-    constructor(raw, mask = () => { }, workspace = process.cwd()) {
-        this.raw = raw;
-        this.mask = mask;
-        this.workspace = workspace;
+function parseDuration(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return undefined;
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+    let total = 0;
+    let consumed = 0;
+    let match;
+    while ((match = part.exec(trimmed)) !== null) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed = part.lastIndex;
     }
-    text(name) {
-        return this.raw(name).trim();
-    }
-    required(name, example) {
-        const value = this.text(name);
-        if (value === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `is required, for example ${example}`);
-        return value;
-    }
-    /** A secret: masked before anything else can print it. */
-    secret(name) {
-        const value = this.text(name);
-        if (value !== '')
-            this.mask(value);
-        return value;
-    }
-    duration(name, limits = {}) {
-        const text = this.text(name);
-        const ms = (0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDuration */ .E)(text);
-        if (ms === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
-        }
-        if (limits.min !== undefined && ms < limits.min) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at least ${limits.min}ms, got '${text}'`);
-        }
-        if (limits.max !== undefined && ms > limits.max) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at most ${limits.max}ms, got '${text}'`);
-        }
-        return ms;
-    }
-    boolean(name) {
-        const text = this.text(name);
-        if (TRUE.has(text))
-            return true;
-        if (FALSE.has(text))
-            return false;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be true or false, got '${text}'`);
-    }
-    integer(name, limits = {}) {
-        const text = this.text(name);
-        if (!/^-?\d+$/.test(text)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a whole number such as 10, got '${text}'`);
-        }
-        const value = Number(text);
-        checkRange(name, text, value, limits);
-        return value;
-    }
-    number(name, limits = {}) {
-        const text = this.text(name);
-        const value = Number(text);
-        if (text === '' || !Number.isFinite(value)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
-        }
-        checkRange(name, text, value, limits);
-        return value;
-    }
-    /** `5%` or `5` → 5 (percent, 0–100). */
-    percent(name) {
-        const text = this.text(name);
-        const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(text);
-        const value = match ? Number(match[1]) : NaN;
-        if (!match || value < 0 || value > 100) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
-        }
-        return value;
-    }
-    oneOf(name, choices) {
-        const text = this.text(name);
-        if (!choices.includes(text)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be one of ${choices.join(', ')}, got '${text}'`);
-        }
-        return text;
-    }
-    /** Items separated by newlines or commas, blanks dropped. */
-    list(name) {
-        return splitList(this.text(name));
-    }
-    url(name) {
-        return parseHttpUrl(name, this.text(name));
-    }
-    urls(name) {
-        return this.lines(name).map((line) => parseHttpUrl(name, line));
-    }
-    /** A file path, relative paths resolved against the workspace (GITHUB_WORKSPACE on a runner). */
-    path(name) {
-        const text = this.text(name);
-        return text === '' ? '' : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(text) ? text : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(this.workspace, text);
-    }
-    /** Non-empty lines, trimmed. */
-    lines(name) {
-        return this.text(name)
-            .split(/\r?\n/)
-            .map((line) => line.trim())
-            .filter((line) => line !== '');
-    }
-    /**
-     * `Name: value` per line; every value is masked. A header whose value is empty is dropped, so
-     * `x-vercel-protection-bypass: ${{ secrets.BYPASS }}` is harmless where the secret is unset.
-     */
-    headers(name) {
-        const headers = {};
-        for (const line of this.lines(name)) {
-            const colon = line.indexOf(':');
-            const key = colon > 0 ? line.slice(0, colon).trim() : '';
-            if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
-                // The value may be a secret: name the line by its position, never echo it.
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
-            }
-            const value = line.slice(colon + 1).trim();
-            if (value === '')
-                continue;
-            this.mask(value);
-            headers[key.toLowerCase()] = value;
-        }
-        return headers;
-    }
-    /**
-     * YAML or JSON given inline, or the path of a file holding it. Returns undefined when empty.
-     * Syntax errors name the line and column.
-     */
-    structured(name) {
-        const text = this.text(name);
-        if (text === '')
-            return undefined;
-        let source = text;
-        let origin = 'inline value';
-        const looksLikePath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
-        if (looksLikePath) {
-            const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(text) ? text : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(this.workspace, text);
-            if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path))
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `names a file that does not exist: ${text}`);
-            source = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
-            origin = text;
-        }
-        return parseStructured(name, source, origin);
-    }
+    return consumed === trimmed.length ? total : undefined;
 }
-function parseStructured(name, source, origin = 'inline value') {
-    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_2__/* .parseDocument */ .Tp)(source, { prettyErrors: true });
-    const error = doc.errors[0];
-    if (error) {
-        const where = error instanceof yaml__WEBPACK_IMPORTED_MODULE_2__/* .YAMLParseError */ .XT && error.linePos ? error.linePos[0] : undefined;
-        const position = where ? ` at line ${where.line}, column ${where.col}` : '';
-        const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
-    }
-    return doc.toJS();
-}
-function splitList(text) {
-    return text
-        .split(/[\n,]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-function parseHttpUrl(name, text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
-    }
-    return url;
-}
-function checkRange(name, text, value, limits) {
-    if (limits.min !== undefined && value < limits.min) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at least ${limits.min}, got '${text}'`);
-    }
-    if (limits.max !== undefined && value > limits.max) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at most ${limits.max}, got '${text}'`);
-    }
+/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)}s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes}m${String(seconds).padStart(2, '0')}s`;
 }
 
-
-/***/ }),
-
-/***/ 8909:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  T: () => (/* binding */ runOnRunner)
-});
-
-// UNUSED EXPORTS: runnerHost
-
-// EXTERNAL MODULE: ./src/core/inputs.ts
-var inputs = __nccwpck_require__(9114);
-// EXTERNAL MODULE: ./src/notify/notify.ts + 4 modules
-var notify = __nccwpck_require__(6003);
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/notify/settings.ts
-
-/**
- * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
- * with their defaults. Validated with the action's other inputs, before any request.
- */
-function readNotifySettings(inputs) {
-    const webhook = inputs.secret('slack-webhook-url');
-    if (webhook)
-        checkWebhook(webhook);
-    return {
-        webhookUrl: webhook || undefined,
-        notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']),
-        stateFile: inputs.path('notify-state-file') || undefined,
-        required: inputs.boolean('notify-required'),
-    };
-}
-/** The URL is the credential: the message never repeats it. */
-function checkWebhook(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-        throw new errors/* ConfigurationError */.j1('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/run-action.ts
-
-
-
-/**
- * Runs an action, turns what escapes it into one failure line, then lets the shared notifier tell
- * Slack. A ConfigurationError is the user's mistake: one line naming the input, no stack. Anything
- * else keeps its stack in the debug log, which holds no secrets because every token was masked
- * when its input was read.
- */
-async function runAction(definition, host) {
-    let settings;
-    let outcome;
-    try {
-        settings = readNotifySettings(host.inputs);
-        outcome = (await definition.run(host)) ?? undefined;
-    }
-    catch (error) {
-        const message = (0,errors/* failureMessage */.oh)(definition.name, error);
-        host.fail(message);
-        if (!(error instanceof errors/* ConfigurationError */.j1) && error instanceof Error && error.stack)
-            host.log.debug(error.stack);
-        // A mistake in the notifier's own inputs cannot be notified; any other failure can.
-        if (settings)
-            outcome = { state: 'failure', title: message };
-    }
-    if (!settings || !outcome)
-        return;
-    try {
-        const result = await (0,notify/* notify */.m)(outcome, settings, (0,notify/* runContext */.p)(definition.name, host.env), host.log);
-        if (result.error) {
-            const message = `${definition.name}: could not notify Slack: ${result.error}`;
-            if (settings.required)
-                host.fail(message);
-            else
-                host.log.warn(message);
-        }
-        else if (!result.sent)
-            host.log.debug(`Slack not notified: ${result.reason}`);
-    }
-    catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
-    }
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
-
-
-
-/**
- * The Actions runner contract (reference §3.3) for what must happen before an action's first
- * request: inputs, masks, log lines, groups, outputs. @actions/core does the same, but importing it
- * evaluates @actions/http-client and a second undici (for OIDC) at start-up, ~85 ms on Node 24:
- * more than half of the health check's 150 ms budget to its first request. The formats below are
- * @actions/core's own (command escaping, heredoc env files with a random delimiter).
- */
-/** `core.getInput(name, { trimWhitespace: false })`: INPUT_<NAME>, spaces as underscores. */
-function readInput(name, env = process.env) {
-    return env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
-}
-function escapeData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function escapeProperty(text) {
-    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-/** `::command key=value::message` on stdout. */
-function issueCommand(command, message, properties = {}) {
-    const props = Object.entries(properties)
-        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
-        .join(',');
-    process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
-}
-function writeLine(message) {
-    process.stdout.write(`${message}${external_node_os_namespaceObject.EOL}`);
-}
-/**
- * Appends `name<<delimiter` … `delimiter` to GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV at once, so
- * an output survives even if the job is cancelled a moment later (the deploy's rollback-plan).
- */
-function appendFileCommand(file, name, value) {
-    const path = process.env[`GITHUB_${file}`];
-    if (!path) {
-        // Outside a runner (a plain `node dist/...` run): say it on stdout rather than lose it.
-        writeLine(`${name}=${value}`);
-        return;
-    }
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
-    if (name.includes(delimiter) || value.includes(delimiter))
-        throw new Error(`output ${name} contains its own delimiter`);
-    (0,external_node_fs_.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
-}
-
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
-
-
-
-const runnerLogger = {
-    info: (message) => writeLine(message),
-    warn: (message) => issueCommand('warning', message),
-    error: (message) => issueCommand('error', message),
-    debug: (message) => issueCommand('debug', message),
-    async group(title, work) {
-        issueCommand('group', title);
-        try {
-            return await work();
-        }
-        finally {
-            issueCommand('endgroup', '');
-        }
-    },
-};
-/** The host on a GitHub runner: INPUT_* in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY out. */
-function runnerHost(action) {
-    const mask = (value) => issueCommand('add-mask', value);
-    return {
-        action,
-        inputs: new inputs/* InputReader */.i_((name) => readInput(name), mask, process.env.GITHUB_WORKSPACE ?? process.cwd()),
-        log: runnerLogger,
-        env: process.env,
-        setOutput: (name, value) => appendFileCommand('OUTPUT', name, String(value)),
-        setSecret: mask,
-        async writeSummary(markdown) {
-            if (!process.env.GITHUB_STEP_SUMMARY) {
-                runnerLogger.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
-                return;
-            }
-            // Loaded when the summary is written, after the work: see runner-commands.ts for why.
-            const { summary } = await __nccwpck_require__.e(/* import() */ 811).then(__nccwpck_require__.bind(__nccwpck_require__, 6811));
-            await summary.addRaw(markdown, true).write();
-        },
-        fail(message) {
-            issueCommand('error', message);
-            process.exitCode = 1;
-        },
-    };
-}
-/** The whole body of every `src/<action>/index.ts`. */
-async function runOnRunner(definition) {
-    await runAction(definition, runnerHost(definition.name));
-}
-
-
-/***/ }),
-
-/***/ 567:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8909);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9727);
-
-
-await (0,_core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__/* .runOnRunner */ .T)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .definition */ .m);
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 9727:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ definition)
-});
-
-// UNUSED EXPORTS: healthOutputs
-
-// EXTERNAL MODULE: ./src/core/http.ts + 2 modules
-var core_http = __nccwpck_require__(691);
-// EXTERNAL MODULE: ./src/core/duration.ts
-var duration = __nccwpck_require__(8571);
 ;// CONCATENATED MODULE: ./src/incidents/tracker.ts
 
 const INCIDENT_LABEL = 'threadr-ops-incident';
@@ -16115,7 +15695,7 @@ async function trackIncidents(issues, environment, checks, context) {
         }
         else if (!check.down && existing) {
             const downtime = context.now.getTime() - Date.parse(existing.created_at);
-            await issues.comment(existing.number, `Recovered at ${context.now.toISOString()}${run} after ${(0,duration/* formatDuration */.a)(Math.max(0, downtime))} of downtime.`);
+            await issues.comment(existing.number, `Recovered at ${context.now.toISOString()}${run} after ${formatDuration(Math.max(0, downtime))} of downtime.`);
             await issues.close(existing.number);
             actions.push({ check: check.name, action: 'closed', issue: existing.number });
         }
@@ -16123,11 +15703,331 @@ async function trackIncidents(issues, environment, checks, context) {
     return actions;
 }
 
-// EXTERNAL MODULE: ./src/notify/notify.ts + 4 modules
-var notify = __nccwpck_require__(6003);
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
+;// CONCATENATED MODULE: ./src/core/redact.ts
+/**
+ * The one redactor for everything that leaves the process: logs, outputs, the job summary, Slack,
+ * incident issues, SARIF, GitHub Deployment records and error messages. The runner masks secrets
+ * in its own log only, and only in the exact form it was given; a provider that echoes a request
+ * header into its error body, a URL with `user:pass@`, or a signed link with `?sig=` would still
+ * reach every other destination. So each of those destinations passes its text through here.
+ *
+ * Secrets are process-wide, like the runner's `add-mask` list: whatever registers a secret (an
+ * input read with `secret()`/`headers()`, `setSecret`) protects every later write, whichever
+ * module makes it.
+ */
+/** Shown in place of a secret, as the runner shows masked values. */
+const MASK = '***';
+/** Query parameters whose value is a credential, whatever the host. */
+const CREDENTIAL_PARAMS = ['token', 'key', 'secret', 'sig', 'signature', 'password', 'access_token'];
+/**
+ * Values shorter than this are not redacted as free text: masking `on` or `1` everywhere would
+ * garble every message and protect nothing (a secret that short is guessable anyway).
+ */
+const MIN_SECRET_LENGTH = 4;
+/** Base64 fragments shorter than this could match ordinary words. */
+const MIN_ENCODED_LENGTH = 8;
+/** How much of a provider's own error text is worth keeping: enough for its code and sentence. */
+const MAX_PROVIDER_MESSAGE = 300;
+const CREDENTIAL_QUERY = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)[^&#\\s"'<>)\\]]*`, 'gi');
+// scheme://user[:password]@host — the userinfo is a credential even when no one masked it.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+class Redactor {
+    /** Every form to remove, longest first so a secret inside another is replaced whole. */
+    forms = [];
+    secrets = new Set();
+    /** Registers a secret: it, its base64 and its URL-encoded forms are removed from now on. */
+    add(secret) {
+        const value = secret.trim();
+        if (value.length < MIN_SECRET_LENGTH || this.secrets.has(value))
+            return;
+        this.secrets.add(value);
+        // A multi-line secret (a key file) is masked line by line too, as the runner does.
+        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const forms = new Set(this.forms);
+        for (const part of parts)
+            for (const form of encodedForms(part))
+                forms.add(form);
+        this.forms = [...forms].sort((a, b) => b.length - a.length);
+    }
+    get size() {
+        return this.secrets.size;
+    }
+    /** Text with every known secret, URL userinfo and credential query value replaced by `***`. */
+    redact(text) {
+        if (text === '')
+            return text;
+        let out = text;
+        for (const form of this.forms)
+            if (out.includes(form))
+                out = out.split(form).join(MASK);
+        return out.replace(URL_USERINFO, `$1${MASK}@`).replace(CREDENTIAL_QUERY, `$1${MASK}`);
+    }
+    /** The same for every string inside a JSON-like value (Slack payloads, SARIF, deployment payloads). */
+    redactDeep(value) {
+        return deep(value, (text) => this.redact(text));
+    }
+    /** For tests: forget every registered secret. */
+    clear() {
+        this.secrets.clear();
+        this.forms = [];
+    }
+}
+/**
+ * The forms a secret can take on the way out: as given, URL-encoded (query strings, form bodies),
+ * JSON-escaped, and base64 (Basic auth, tokens in JWT-like blobs). Inside a longer base64 text
+ * the secret starts at one of three byte offsets, each giving different characters; the stable
+ * middle of each is kept, as the runner's own base64 masking does.
+ */
+function encodedForms(secret) {
+    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+        const encoded = padded.toString('base64').replace(/=+$/, '');
+        // Characters that depend on the zero padding before, or on unknown bytes after, are dropped.
+        const start = offset === 0 ? 0 : 4;
+        const fullGroups = Math.floor(padded.length / 3);
+        const end = offset === 0 && padded.length % 3 === 0 ? encoded.length : fullGroups * 4;
+        const stable = encoded.slice(start, end);
+        if (stable.length >= MIN_ENCODED_LENGTH) {
+            forms.add(stable);
+            // base64url, as JWTs and signed URLs write it.
+            forms.add(stable.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+function deep(value, redactText) {
+    if (typeof value === 'string')
+        return redactText(value);
+    if (Array.isArray(value))
+        return value.map((item) => deep(item, redactText));
+    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deep(item, redactText)]));
+    }
+    return value;
+}
+/** The process's redactor: see the module comment. */
+const secrets = new Redactor();
+function registerSecret(value) {
+    secrets.add(value);
+}
+function redact(text) {
+    return secrets.redact(text);
+}
+function redactDeep(value) {
+    return secrets.redactDeep(value);
+}
+/** A provider's error text, redacted and cut to a length a log line, a summary cell and Slack can carry. */
+function providerMessage(text, max = MAX_PROVIDER_MESSAGE) {
+    const flat = redact(text).replace(/\s+/g, ' ').trim();
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+;// CONCATENATED MODULE: ./src/providers/slack.ts
+
+
+/**
+ * Posts to an incoming webhook. 429 is retried after Retry-After by the HTTP layer (Slack did not
+ * post the message); other failures are not repeated, since a 5xx may still have posted it.
+ */
+async function postToSlack(http, webhookUrl, payload) {
+    try {
+        const response = await http.request({
+            method: 'POST',
+            url: webhookUrl,
+            headers: { 'content-type': 'application/json' },
+            // Redacted here as well as in runAction's outcome: whoever posts, the message passes the redactor.
+            body: JSON.stringify(redactDeep(payload)),
+            mutation: true,
+            retry: { attempts: 4, maxRetryAfterMs: 30_000 },
+        });
+        if (response.status === 200)
+            return { ok: true, status: 200 };
+        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+    }
+    catch (error) {
+        if (error instanceof NetworkError)
+            return { ok: false, error: error.kind };
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/policy.ts
+/**
+ * Whether this run is worth a message. `failure` sends whenever the run was not a success;
+ * `change` sends when the state differs from the last recorded one (a first run is sent only if
+ * it is not a success, so a quiet system stays quiet).
+ */
+function shouldNotify(notifyOn, state, previous) {
+    switch (notifyOn) {
+        case 'never':
+            return false;
+        case 'always':
+            return true;
+        case 'failure':
+            return state !== 'success';
+        case 'change':
+            return previous === undefined ? state !== 'success' : previous !== state;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+const STYLE = {
+    success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
+    warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
+    failure: { color: 'danger', emoji: ':rotating_light:', word: 'Failure' },
+};
+/** Slack incoming-webhook payload: a fallback `text` and one coloured attachment. */
+function slackMessage(outcome, run) {
+    const style = STYLE[outcome.state];
+    const links = [...(run.runUrl ? [{ text: 'Workflow run', url: run.runUrl }] : []), ...(outcome.links ?? [])];
+    const linkLine = links.map((link) => `<${link.url}|${slack_message_escape(link.text)}>`).join(' · ');
+    return {
+        text: `${style.emoji} ${slack_message_escape(outcome.title)}`,
+        attachments: [
+            {
+                color: style.color,
+                fallback: `${style.word}: ${outcome.title}`,
+                title: outcome.title,
+                ...(run.runUrl ? { title_link: run.runUrl } : {}),
+                text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
+                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
+                mrkdwn_in: ['text'],
+            },
+        ],
+    };
+}
+/** Slack's mrkdwn reserves &, < and >. */
+function slack_message_escape(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/notify/state-store.ts
+
+
+/**
+ * The last state per key, kept in a JSON file between runs. The reusable workflows persist that
+ * file with actions/cache; without it every run looks like a first run.
+ */
+class StateStore {
+    path;
+    constructor(path) {
+        this.path = path;
+    }
+    read(key) {
+        return this.all()[key]?.state;
+    }
+    write(key, state, at) {
+        const all = this.all();
+        all[key] = { state, at: at.toISOString() };
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(this.path), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(this.path, `${JSON.stringify(all, null, 2)}\n`);
+    }
+    all() {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(this.path))
+            return {};
+        try {
+            return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(this.path, 'utf8'));
+        }
+        catch {
+            // A corrupt state file must not stop an alert: treat it as a first run.
+            return {};
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/notify.ts
+
+
+
+
+
+/** Decides, sends, records the state; a Slack failure is returned, never thrown. */
+async function notify(outcome, settings, run, log, options = {}) {
+    const key = `${run.action}${outcome.key ? `:${outcome.key}` : ''}`;
+    const store = settings.stateFile ? new StateStore(settings.stateFile) : undefined;
+    const previous = store?.read(key);
+    const record = () => store?.write(key, outcome.state, options.now ?? new Date());
+    if (!settings.webhookUrl) {
+        record();
+        return { sent: false, reason: 'no slack-webhook-url' };
+    }
+    if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
+        record();
+        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+    }
+    const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
+    try {
+        const result = await postToSlack(http, settings.webhookUrl, slackMessage(outcome, run));
+        if (result.ok) {
+            // The new state is recorded only once Slack has it: after a failed send the next run, still
+            // in this state, sends again instead of treating the change as announced.
+            record();
+            log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
+            return { sent: true, reason: `notify-on ${settings.notifyOn}` };
+        }
+        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+    }
+    finally {
+        if (!options.http)
+            await http.close();
+    }
+}
+function runContext(action, env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+}
+
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
+ * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
+ * or an environment failure and keeps its stack for the debug log.
+ */
+class ConfigurationError extends Error {
+    input;
+    problem;
+    name = 'ConfigurationError';
+    constructor(input, problem) {
+        super(`input '${input}' ${problem}`);
+        this.input = input;
+        this.problem = problem;
+    }
+}
+class ProviderError extends Error {
+    name = 'ProviderError';
+    provider;
+    status;
+    code;
+    requestId;
+    retriable;
+    retryAfterMs;
+    constructor(message, details) {
+        super(`${details.provider}: ${message}`);
+        this.provider = details.provider;
+        this.status = details.status;
+        this.code = details.code;
+        this.requestId = details.requestId;
+        this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
+    }
+}
+/** The message a failed action reports: `<action>: <what went wrong>`. */
+function failureMessage(action, error) {
+    if (error instanceof Error)
+        return `${action}: ${error.message}`;
+    return `${action}: ${String(error)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/providers/errors.ts
+
+
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
 function requestIdOf(response) {
@@ -16151,14 +16051,16 @@ function errorFromResponse(provider, what, response, read) {
     catch {
         parsed = undefined;
     }
-    const detail = parsed?.message ?? summariseBody(response.body);
+    const detail = parsed?.message ? providerMessage(parsed.message) : summariseBody(response.body);
     const code = parsed?.code ? ` (${parsed.code})` : '';
-    return new errors/* ProviderError */.mZ(`${what} failed: HTTP ${response.status}${code}: ${detail}`, {
+    return new ProviderError(`${what} failed: HTTP ${response.status}${code}: ${detail}`, {
         provider,
         status: response.status,
         code: parsed?.code,
         requestId: requestIdOf(response),
         retriable: isRetriableStatus(response.status),
+        // The HTTP client's own tries honour Retry-After; once they are spent, the caller's loop must too.
+        retryAfterMs: response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined,
     });
 }
 /**
@@ -16170,7 +16072,7 @@ function jsonBody(provider, what, response) {
         return JSON.parse(response.body);
     }
     catch {
-        throw new errors/* ProviderError */.mZ(`${what}: HTTP ${response.status} with a body that is not JSON: ${summariseBody(response.body)}`, {
+        throw new ProviderError(`${what}: HTTP ${response.status} with a body that is not JSON: ${summariseBody(response.body)}`, {
             provider,
             status: response.status,
             code: 'malformed_response',
@@ -16181,13 +16083,12 @@ function jsonBody(provider, what, response) {
 }
 /** A field the contract promises is missing or has the wrong type: also transient (stale or partial read). */
 function unexpectedShape(provider, what, problem) {
-    return new errors/* ProviderError */.mZ(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
+    return new ProviderError(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
 }
+/** A provider may echo the request (headers, tokens) into its error body: redacted and cut. */
 function summariseBody(body) {
-    const flat = body.replace(/\s+/g, ' ').trim();
-    if (flat === '')
-        return 'empty body';
-    return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+    const flat = providerMessage(body, 200);
+    return flat === '' ? 'empty body' : flat;
 }
 /** Query string from defined values only. Tokens never go here: they travel in headers. */
 function query(params) {
@@ -16233,6 +16134,7 @@ async function githubRequest(options, request) {
 ;// CONCATENATED MODULE: ./src/providers/github-issues.ts
 
 
+
 /** The few issue endpoints incident tracking needs. */
 class GitHubIssuesClient {
     options;
@@ -16248,11 +16150,26 @@ class GitHubIssuesClient {
         return body;
     }
     async create(title, body, labels) {
-        const response = await githubRequest(this.options, { method: 'POST', path: '/issues', what: 'open incident issue', body: { title, body, labels }, mutation: true });
+        const response = await githubRequest(this.options, { method: 'POST', path: '/issues', what: 'open incident issue', body: { title: redact(title), body: redact(body), labels }, mutation: true });
         return jsonBody('github', 'open incident issue', response);
     }
     async comment(issue, body) {
-        await githubRequest(this.options, { method: 'POST', path: `/issues/${issue}/comments`, what: `comment on issue #${issue}`, body: { body }, mutation: true });
+        await githubRequest(this.options, { method: 'POST', path: `/issues/${issue}/comments`, what: `comment on issue #${issue}`, body: { body: redact(body) }, mutation: true });
+    }
+    /** Every comment of an issue, oldest first (pages of 100, at most 20 pages). */
+    async comments(issue) {
+        const what = `list comments of issue #${issue}`;
+        const all = [];
+        for (let page = 1; page <= 20; page++) {
+            const response = await githubRequest(this.options, { method: 'GET', path: `/issues/${issue}/comments${query({ per_page: 100, page })}`, what });
+            const body = jsonBody('github', what, response);
+            if (!Array.isArray(body))
+                throw unexpectedShape('github', what, 'expected an array');
+            all.push(...body);
+            if (body.length < 100)
+                break;
+        }
+        return all;
     }
     async close(issue) {
         // Closing twice is harmless, so a retry after an unknown outcome is safe.
@@ -16298,22 +16215,49 @@ function jsonValueMatches(actual, expected) {
 }
 
 ;// CONCATENATED MODULE: ./src/health-check/version.ts
+
+const DEFAULT_FIELDS = ['$.version', '$.commit', '$.sha'];
+/** Below this length a version can match by chance (`2026` is in every Date header this year). */
+const MIN_SAFE_VERSION_LENGTH = 7;
 /**
- * Whether a response proves that `expected` (a commit SHA or version) is what serves. The version
- * may be in the body or in any header; an abbreviated SHA of 7+ hex digits counts for a full one.
+ * Whether the response proves that `expected` (a commit SHA or a version) is what serves. Only
+ * the place the user names is read, never "any header" (a Date or an ETag can hold anything), and
+ * the value must be a whole token there (`2026` does not match `v20261`). An abbreviated SHA of 7+ hex digits counts for the full one, in either direction.
  */
-function containsVersion(response, expected) {
-    const haystacks = [response.body, ...Object.values(response.headers).flat().filter((v) => typeof v === 'string')];
+function checkVersion(response, expected, source) {
+    const short = expected.slice(0, 12);
+    if (source.header) {
+        const raw = response.headers[source.header.toLowerCase()];
+        const value = Array.isArray(raw) ? raw.join(', ') : raw;
+        if (value === undefined)
+            return { ok: false, reason: `version ${short} not proven: the response has no ${source.header} header` };
+        return hasToken(value, expected) ? { ok: true } : { ok: false, reason: `version ${short} not found in header ${source.header} (an older build is serving)` };
+    }
+    let document;
+    try {
+        document = JSON.parse(response.body);
+    }
+    catch {
+        return { ok: false, reason: `version ${short} not proven: the body is not JSON (set version-header, or check-version: false on this check)` };
+    }
+    const fields = source.field ? [source.field] : DEFAULT_FIELDS;
+    const field = fields.find((path) => readJsonPath(document, path) !== undefined);
+    if (!field)
+        return { ok: false, reason: `version ${short} not proven: the body has no ${fields.join(', ')} field` };
+    const value = readJsonPath(document, field);
+    const text = typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
+    return hasToken(text, expected) ? { ok: true } : { ok: false, reason: `version ${short} not found in the response (${field} is ${JSON.stringify(text.slice(0, 40))}; an older build is serving)` };
+}
+function hasToken(text, expected) {
+    const lower = text.toLowerCase();
     const wanted = expected.toLowerCase();
-    const isSha = /^[0-9a-f]{7,40}$/.test(wanted);
-    return haystacks.some((text) => {
-        const lower = text.toLowerCase();
-        if (lower.includes(wanted))
-            return true;
-        if (!isSha)
-            return false;
-        return (lower.match(/[0-9a-f]{7,40}/g) ?? []).some((token) => wanted.startsWith(token));
-    });
+    // A whole token: no letter or digit touching it on either side.
+    const bounded = new RegExp(`(?<![a-z0-9])${wanted.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![a-z0-9])`);
+    if (bounded.test(lower))
+        return true;
+    if (!/^[0-9a-f]{7,40}$/.test(wanted))
+        return false;
+    return (lower.match(/(?<![a-z0-9])[0-9a-f]{7,40}(?![a-z0-9])/g) ?? []).some((token) => wanted.startsWith(token) || token.startsWith(wanted));
 }
 
 ;// CONCATENATED MODULE: ./src/health-check/probe.ts
@@ -16327,14 +16271,20 @@ async function probe(check, context) {
         response = await context.http.request({
             method: check.method,
             url: check.url,
-            headers: { ...context.headers, ...check.headers },
+            headers: { ...headersFor(check.url, context), ...check.headers },
             body: check.body,
             timeoutMs: context.requestTimeoutMs,
+            maxBodyBytes: context.maxBodyBytes,
             retry: false,
         });
     }
     catch (error) {
-        if (!(error instanceof core_http/* NetworkError */.Dr))
+        if (error instanceof BodyTooLargeError) {
+            // The host answered: an endless or huge body is the app's fault, never "unreachable".
+            const reason = `body larger than ${formatBytes(error.limitBytes)} (HTTP ${error.status}); reading stopped there (raise max-body-size if this is expected)`;
+            return { at, status: error.status, latencyMs: round(error.latencyMs), ok: false, failure: { kind: 'body-too-large', reason, transient: false } };
+        }
+        if (!(error instanceof NetworkError))
             throw error;
         return { at, ok: false, failure: { kind: error.kind, reason: error.message, transient: true } };
     }
@@ -16376,13 +16326,18 @@ async function probe(check, context) {
             }
         }
     }
-    if (context.expectVersion && check.checkVersion && !containsVersion(response, context.expectVersion)) {
-        return fail('version', `version ${context.expectVersion.slice(0, 12)} not found in the response (an older build is serving)`, true);
+    if (context.expectVersion && check.checkVersion) {
+        const verdict = checkVersion(response, context.expectVersion, context.versionSource ?? {});
+        if (!verdict.ok)
+            return fail('version', verdict.reason, true);
     }
     if (check.maxLatencyMs !== undefined && response.latencyMs > check.maxLatencyMs) {
         return fail('latency', `answered in ${latencyMs}ms, over max-latency ${check.maxLatencyMs}ms`, true);
     }
     return { at, status, latencyMs, ok: true };
+}
+function headersFor(url, context) {
+    return !context.headerOrigins || context.headerOrigins.includes(url.origin) ? context.headers : {};
 }
 function isUnreachable(attempt) {
     const kind = attempt.failure?.kind;
@@ -16391,7 +16346,7 @@ function isUnreachable(attempt) {
     return kind !== undefined && kind !== 'timeout' && isNetworkKind(kind);
 }
 function isNetworkKind(kind) {
-    return kind !== 'expectation' && kind !== 'version' && kind !== 'latency' && (0,core_http/* isNetworkFailure */.NQ)(kind);
+    return kind !== 'expectation' && kind !== 'version' && kind !== 'latency' && kind !== 'body-too-large' && isNetworkFailure(kind);
 }
 function round(ms) {
     return Math.round(ms * 100) / 100;
@@ -16418,8 +16373,292 @@ async function confirmedStatuses(report, checks, context, intervalMs, sleep) {
     }));
 }
 
-// EXTERNAL MODULE: ./src/core/inputs.ts
-var inputs = __nccwpck_require__(9114);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/inputs.ts
+
+
+
+
+
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+/**
+ * Typed, validated access to an action's inputs. Every method throws a ConfigurationError naming
+ * the input, what was wrong and the expected form, so getInputs() stops the action before any
+ * request is made. Defaults come from action.yml (the runner or the CLI fill them in), never here.
+ */
+class InputReader {
+    raw;
+    mask;
+    workspace;
+    tempDir;
+    constructor(raw, mask = () => { }, workspace = process.cwd(), 
+    /** The runner's temporary directory, the other place an action may write files. */
+    tempDir = process.env.RUNNER_TEMP) {
+        this.raw = raw;
+        this.mask = mask;
+        this.workspace = workspace;
+        this.tempDir = tempDir;
+    }
+    text(name) {
+        return this.raw(name).trim();
+    }
+    /** The same inputs, with `also` told of every value masked (the redactor registers them this way). */
+    withMasker(also) {
+        return new InputReader(this.raw, (secret) => {
+            this.mask(secret);
+            also(secret);
+        }, this.workspace, this.tempDir);
+    }
+    required(name, example) {
+        const value = this.text(name);
+        if (value === '')
+            throw new ConfigurationError(name, `is required, for example ${example}`);
+        return value;
+    }
+    /** A secret: masked before anything else can print it. */
+    secret(name) {
+        const value = this.text(name);
+        if (value !== '')
+            this.mask(value);
+        return value;
+    }
+    duration(name, limits = {}) {
+        const text = this.text(name);
+        const ms = parseDuration(text);
+        if (ms === undefined) {
+            throw new ConfigurationError(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
+        }
+        if (limits.min !== undefined && ms < limits.min) {
+            throw new ConfigurationError(name, `must be at least ${limits.min}ms, got '${text}'`);
+        }
+        if (limits.max !== undefined && ms > limits.max) {
+            throw new ConfigurationError(name, `must be at most ${limits.max}ms, got '${text}'`);
+        }
+        return ms;
+    }
+    boolean(name) {
+        const text = this.text(name);
+        if (TRUE.has(text))
+            return true;
+        if (FALSE.has(text))
+            return false;
+        throw new ConfigurationError(name, `must be true or false, got '${text}'`);
+    }
+    integer(name, limits = {}) {
+        const text = this.text(name);
+        if (!/^-?\d+$/.test(text)) {
+            throw new ConfigurationError(name, `must be a whole number such as 10, got '${text}'`);
+        }
+        const value = Number(text);
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    number(name, limits = {}) {
+        const text = this.text(name);
+        const value = Number(text);
+        if (text === '' || !Number.isFinite(value)) {
+            throw new ConfigurationError(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
+        }
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    /** `5%` → 5 (percent, 0–100). See parsePercent: a bare number is refused. */
+    percent(name) {
+        return parsePercent(name, this.text(name));
+    }
+    /** A size such as 1MiB, 512KiB or 1048576 (bytes) → bytes. */
+    bytes(name, limits = {}) {
+        const text = this.text(name);
+        const value = parseBytes(text);
+        if (value === undefined)
+            throw new ConfigurationError(name, `must be a size such as 1MiB, 512KiB or 10MB, got '${text}'`);
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    /** Masks a value found inside an input (a header value in a checks file). */
+    markSecret(value) {
+        if (value.trim() !== '')
+            this.mask(value.trim());
+    }
+    oneOf(name, choices) {
+        const text = this.text(name);
+        if (!choices.includes(text)) {
+            throw new ConfigurationError(name, `must be one of ${choices.join(', ')}, got '${text}'`);
+        }
+        return text;
+    }
+    /** Items separated by newlines or commas, blanks dropped. */
+    list(name) {
+        return splitList(this.text(name));
+    }
+    url(name) {
+        return parseHttpUrl(name, this.text(name));
+    }
+    urls(name) {
+        return this.lines(name).map((line) => parseHttpUrl(name, line));
+    }
+    /** A file path, relative paths resolved against the workspace (GITHUB_WORKSPACE on a runner). */
+    path(name) {
+        const text = this.text(name);
+        return text === '' ? '' : (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
+    }
+    /**
+     * A file the action writes: resolved like path(), and refused unless it lies inside the
+     * workspace or RUNNER_TEMP. An input that reaches the action from a workflow expression could
+     * otherwise overwrite ~/.bashrc, the runner's own files or another job's cache.
+     */
+    outputPath(name) {
+        const path = this.path(name);
+        if (path === '')
+            return '';
+        const roots = [this.workspace, this.tempDir].filter((root) => Boolean(root));
+        if (!roots.some((root) => isInside(realPathOf(path), realPathOf(root)))) {
+            const where = roots.map((root) => `'${root}'`).join(' or ');
+            throw new ConfigurationError(name, `must be a file inside the workspace or RUNNER_TEMP (${where}), such as results/out.json; got '${this.text(name)}'`);
+        }
+        return path;
+    }
+    /** Non-empty lines, trimmed. */
+    lines(name) {
+        return this.text(name)
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter((line) => line !== '');
+    }
+    /**
+     * `Name: value` per line; every value is masked. A header whose value is empty is dropped, so
+     * `x-vercel-protection-bypass: ${{ secrets.BYPASS }}` is harmless where the secret is unset.
+     */
+    headers(name) {
+        const headers = {};
+        for (const line of this.lines(name)) {
+            const colon = line.indexOf(':');
+            const key = colon > 0 ? line.slice(0, colon).trim() : '';
+            if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
+                // The value may be a secret: name the line by its position, never echo it.
+                throw new ConfigurationError(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
+            }
+            const value = line.slice(colon + 1).trim();
+            if (value === '')
+                continue;
+            this.mask(value);
+            headers[key.toLowerCase()] = value;
+        }
+        return headers;
+    }
+    /**
+     * YAML or JSON given inline, or the path of a file holding it. Returns undefined when empty.
+     * Syntax errors name the line and column.
+     */
+    structured(name) {
+        const text = this.text(name);
+        if (text === '')
+            return undefined;
+        let source = text;
+        let origin = 'inline value';
+        const looksLikePath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
+        if (looksLikePath) {
+            const path = (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
+            if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+                throw new ConfigurationError(name, `names a file that does not exist: ${text}`);
+            source = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+            origin = text;
+        }
+        return parseStructured(name, source, origin);
+    }
+}
+function parseStructured(name, source, origin = 'inline value') {
+    const doc = (0,dist/* parseDocument */.Tp)(source, { prettyErrors: true });
+    const error = doc.errors[0];
+    if (error) {
+        const where = error instanceof dist/* YAMLParseError */.XT && error.linePos ? error.linePos[0] : undefined;
+        const position = where ? ` at line ${where.line}, column ${where.col}` : '';
+        const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        throw new ConfigurationError(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
+    }
+    return doc.toJS();
+}
+function splitList(text) {
+    return text
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+/**
+ * One unit for error rates across the suite: a percentage written with `%`. A bare `0.05` could
+ * mean 5% or 0.05%, a hundredfold difference, so it is refused with the `%` form of both readings.
+ */
+function parsePercent(name, text) {
+    const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+    const value = match ? Number(match[1]) : NaN;
+    if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
+        const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
+        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
+    }
+    if (!match || value < 0 || value > 100) {
+        throw new ConfigurationError(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
+    }
+    return value;
+}
+const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+function parseBytes(text) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+    if (!match)
+        return undefined;
+    const unit = BYTE_UNITS[(match[2] || 'b').toLowerCase()];
+    return unit === undefined ? undefined : Math.round(Number(match[1]) * unit);
+}
+function parseHttpUrl(name, text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new ConfigurationError(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new ConfigurationError(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
+    }
+    if (url.username !== '' || url.password !== '') {
+        // The userinfo is a credential: named, never echoed. It would be sent to every redirect and logged with the URL.
+        throw new ConfigurationError(name, `must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for ${url.host}`);
+    }
+    return url;
+}
+function isInside(path, root) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    // `..` as a whole first segment leaves the root; a name such as `..cache` does not.
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+/** The real path of the deepest part that exists, the rest appended: a symlink cannot lead out. */
+function realPathOf(path) {
+    const missing = [];
+    let current = (0,external_node_path_namespaceObject.resolve)(path);
+    for (;;) {
+        try {
+            return (0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.realpathSync)(current), ...missing.reverse());
+        }
+        catch {
+            const parent = (0,external_node_path_namespaceObject.dirname)(current);
+            if (parent === current)
+                return (0,external_node_path_namespaceObject.resolve)(path);
+            missing.push(current.slice(parent.length).replace(/^[\\/]/, ''));
+            current = parent;
+        }
+    }
+}
+function checkRange(name, text, value, limits) {
+    if (limits.min !== undefined && value < limits.min) {
+        throw new ConfigurationError(name, `must be at least ${limits.min}, got '${text}'`);
+    }
+    if (limits.max !== undefined && value > limits.max) {
+        throw new ConfigurationError(name, `must be at most ${limits.max}, got '${text}'`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/health-check/status-matcher.ts
 
 function parseStatusMatcher(input, value, label = '') {
@@ -16433,10 +16672,10 @@ function parseStatusMatcher(input, value, label = '') {
         if (/^\d{3}$/.test(part))
             return [Number(part), Number(part)];
         const where = label ? `${label} 'expect-status'` : 'expect-status';
-        throw new errors/* ConfigurationError */.j1(input, `${where} must be codes, ranges or classes such as 200, 200-299, 2xx or [200, 204]; got '${part}'`);
+        throw new ConfigurationError(input, `${where} must be codes, ranges or classes such as 200, 200-299, 2xx or [200, 204]; got '${part}'`);
     });
     if (ranges.length === 0)
-        throw new errors/* ConfigurationError */.j1(input, `${label} 'expect-status' is empty; use a code such as 200`);
+        throw new ConfigurationError(input, `${label} 'expect-status' is empty; use a code such as 200`);
     return {
         text: parts.join(', '),
         matches: (status) => ranges.some(([low, high]) => status >= low && status <= high),
@@ -16463,17 +16702,30 @@ const KNOWN_KEYS = [
 ];
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const EXAMPLE = "- name: api\n  url: https://api.example.com/health\n  expect-status: 200\n  tags: [critical]";
-/** Checks from the `url` input: each must answer 2xx. */
-function checksFromUrls(urls) {
-    return urls.map((url) => ({
-        name: url.host + (url.pathname === '/' ? '' : url.pathname),
+/**
+ * What a person calls a URL: its path (`/api/health`), or the host name (without a port) for the
+ * root. Two URLs with the same path on different hosts keep their hosts to stay apart.
+ */
+function nameForUrl(url, clashes = false) {
+    const path = url.pathname === '/' ? '' : url.pathname + url.search;
+    if (!path)
+        return clashes ? url.host : url.hostname;
+    return clashes ? url.host + path : path;
+}
+/**
+ * Checks from the `url` input (used when no `checks` are given): each must answer 2xx. `names`
+ * gives them names where the caller knows better (the pipeline's `frontend` and `backend`).
+ */
+function checksFromUrls(urls, names = []) {
+    const plain = urls.map((url) => nameForUrl(url));
+    return urls.map((url, index) => ({
+        name: names[index] ?? nameForUrl(url, plain.filter((n) => n === plain[index]).length > 1),
         url,
         method: 'GET',
         headers: {},
         expectStatus: parseStatusMatcher('url', '200-299'),
         tags: [],
         checkVersion: true,
-        everySuite: true,
     }));
 }
 /**
@@ -16484,29 +16736,29 @@ function parseChecks(value, base) {
     if (value === undefined || value === null)
         return [];
     if (!Array.isArray(value)) {
-        throw new errors/* ConfigurationError */.j1('checks', `must be a YAML or JSON list of checks, such as:\n${EXAMPLE}`);
+        throw new ConfigurationError('checks', `must be a YAML or JSON list of checks, such as:\n${EXAMPLE}`);
     }
     const names = new Set();
     return value.map((item, index) => {
         const where = `check ${index + 1}`;
         if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-            throw new errors/* ConfigurationError */.j1('checks', `${where} must be a mapping with at least 'url', such as:\n${EXAMPLE}`);
+            throw new ConfigurationError('checks', `${where} must be a mapping with at least 'url', such as:\n${EXAMPLE}`);
         }
         const entry = item;
         for (const key of Object.keys(entry)) {
             if (!KNOWN_KEYS.includes(key)) {
-                throw new errors/* ConfigurationError */.j1('checks', `${where} has unknown key '${key}'; known keys: ${KNOWN_KEYS.join(', ')}`);
+                throw new ConfigurationError('checks', `${where} has unknown key '${key}'; known keys: ${KNOWN_KEYS.join(', ')}`);
             }
         }
         const url = checkUrl(entry.url, where, base);
-        const name = entry.name === undefined ? url.host + url.pathname : String(entry.name);
+        const name = entry.name === undefined ? nameForUrl(url) : String(entry.name);
         if (names.has(name))
-            throw new errors/* ConfigurationError */.j1('checks', `${where} repeats the name '${name}'; names must be unique`);
+            throw new ConfigurationError('checks', `${where} repeats the name '${name}'; names must be unique`);
         names.add(name);
         const label = `${where} ('${name}')`;
         const method = entry.method === undefined ? 'GET' : String(entry.method).toUpperCase();
         if (!METHODS.has(method))
-            throw new errors/* ConfigurationError */.j1('checks', `${label} has method '${method}'; use one of ${[...METHODS].join(', ')}`);
+            throw new ConfigurationError('checks', `${label} has method '${method}'; use one of ${[...METHODS].join(', ')}`);
         return {
             name,
             url,
@@ -16519,36 +16771,35 @@ function parseChecks(value, base) {
             maxLatencyMs: checkLatency(entry['max-latency'], label),
             tags: checkTags(entry.tags, label),
             checkVersion: entry['check-version'] === undefined ? true : checkBoolean(entry['check-version'], label),
-            everySuite: false,
         };
     });
 }
-/** `full` runs everything; any other suite runs the checks tagged with it (and bare URLs). */
-function selectSuite(checks, suite) {
+/** `full` runs everything; any other suite runs the checks tagged with it, every check alike. */
+function selectSuite(checks, suite, mayBeEmpty = false) {
     if (suite === 'full')
         return checks;
-    const selected = checks.filter((check) => check.everySuite || check.tags.includes(suite));
-    if (selected.length === 0) {
+    const selected = checks.filter((check) => check.tags.includes(suite));
+    if (selected.length === 0 && !mayBeEmpty) {
         const tags = [...new Set(checks.flatMap((check) => check.tags))];
-        throw new errors/* ConfigurationError */.j1('suite', `selects no check: none is tagged '${suite}' (tags in use: ${tags.join(', ') || 'none'}; 'full' runs all)`);
+        throw new ConfigurationError('suite', `selects no check: none is tagged '${suite}' (tags in use: ${tags.join(', ') || 'none'}; 'full' runs all)`);
     }
     return selected;
 }
 function checkUrl(value, where, base) {
     if (typeof value !== 'string' || value.trim() === '') {
-        throw new errors/* ConfigurationError */.j1('checks', `${where} needs a 'url' (absolute, or a path such as /api/health when the 'url' input is set)`);
+        throw new ConfigurationError('checks', `${where} needs a 'url' (absolute, or a path such as /api/health when the 'url' input is set)`);
     }
     if (value.startsWith('/')) {
         if (!base)
-            throw new errors/* ConfigurationError */.j1('checks', `${where} has the relative url '${value}' but the 'url' input gives no base URL`);
+            throw new ConfigurationError('checks', `${where} has the relative url '${value}' but the 'url' input gives no base URL`);
         return new URL(value, base);
     }
     try {
-        return (0,inputs/* parseHttpUrl */.f$)('checks', value);
+        return parseHttpUrl('checks', value);
     }
     catch (error) {
-        if (error instanceof errors/* ConfigurationError */.j1)
-            throw new errors/* ConfigurationError */.j1('checks', `${where}: url ${error.problem.replace(/^must/, 'must')}`);
+        if (error instanceof ConfigurationError)
+            throw new ConfigurationError('checks', `${where}: url ${error.problem.replace(/^must/, 'must')}`);
         throw error;
     }
 }
@@ -16556,7 +16807,7 @@ function checkHeaders(value, label) {
     if (value === undefined)
         return {};
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new errors/* ConfigurationError */.j1('checks', `${label} 'headers' must be a mapping such as {accept: application/json}`);
+        throw new ConfigurationError('checks', `${label} 'headers' must be a mapping such as {accept: application/json}`);
     }
     return Object.fromEntries(Object.entries(value).map(([key, v]) => [key.toLowerCase(), String(v)]));
 }
@@ -16564,7 +16815,7 @@ function checkBody(value, label) {
     if (value === undefined)
         return undefined;
     if (typeof value !== 'string' || value === '') {
-        throw new errors/* ConfigurationError */.j1('checks', `${label} 'expect-body' must be a substring or a /regex/, such as '"status":"ok"' or '/ok|healthy/i'`);
+        throw new ConfigurationError('checks', `${label} 'expect-body' must be a substring or a /regex/, such as '"status":"ok"' or '/ok|healthy/i'`);
     }
     const regex = /^\/(.+)\/([a-z]*)$/s.exec(value);
     if (!regex)
@@ -16573,23 +16824,23 @@ function checkBody(value, label) {
         return { kind: 'regex', pattern: value, regex: new RegExp(regex[1], regex[2]) };
     }
     catch (error) {
-        throw new errors/* ConfigurationError */.j1('checks', `${label} 'expect-body' is not a valid regex: ${error.message}`);
+        throw new ConfigurationError('checks', `${label} 'expect-body' is not a valid regex: ${error.message}`);
     }
 }
 function checkJson(value, label) {
     if (value === undefined)
         return undefined;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new errors/* ConfigurationError */.j1('checks', `${label} 'expect-json' must map JSON paths to values, such as {status: ok, "$.db.connected": true}`);
+        throw new ConfigurationError('checks', `${label} 'expect-json' must map JSON paths to values, such as {status: ok, "$.db.connected": true}`);
     }
     return value;
 }
 function checkLatency(value, label) {
     if (value === undefined)
         return undefined;
-    const ms = typeof value === 'number' ? undefined : (0,duration/* parseDuration */.E)(String(value));
+    const ms = typeof value === 'number' ? undefined : parseDuration(String(value));
     if (ms === undefined)
-        throw new errors/* ConfigurationError */.j1('checks', `${label} 'max-latency' must be a duration such as 500ms or 2s, got '${String(value)}'`);
+        throw new ConfigurationError('checks', `${label} 'max-latency' must be a duration such as 500ms or 2s, got '${String(value)}'`);
     return ms;
 }
 function checkTags(value, label) {
@@ -16599,34 +16850,66 @@ function checkTags(value, label) {
     return tags.map((tag) => {
         const text = String(tag).trim();
         if (!/^[\w-]+$/.test(text))
-            throw new errors/* ConfigurationError */.j1('checks', `${label} has tag '${text}'; tags are words such as critical or smoke`);
+            throw new ConfigurationError('checks', `${label} has tag '${text}'; tags are words such as critical or smoke`);
         return text;
     });
 }
 function checkBoolean(value, label) {
     if (typeof value === 'boolean')
         return value;
-    throw new errors/* ConfigurationError */.j1('checks', `${label} 'check-version' must be true or false`);
+    throw new ConfigurationError('checks', `${label} 'check-version' must be true or false`);
 }
 
 ;// CONCATENATED MODULE: ./src/health-check/inputs.ts
 
 
+
 /** Every input, validated before any request. Defaults come from action.yml. */
 function getInputs(inputs) {
     const headers = inputs.headers('headers');
-    const urls = inputs.urls('url');
-    const checks = [...checksFromUrls(urls), ...parseChecks(inputs.structured('checks'), urls[0])];
-    if (checks.length === 0) {
-        throw new errors/* ConfigurationError */.j1('url', 'is empty and no checks are given: set url (such as https://threadr.app/api/health) or checks');
+    const named = namedUrls(inputs.lines('url'));
+    const urls = named.map((n) => n.url);
+    // With `checks`, `url` is the base their relative URLs resolve against (a Fastify API may
+    // answer 404 at /), not a check of its own unless named; without them, every url is a check.
+    const listed = parseChecks(inputs.structured('checks'), urls[0]);
+    if (listed.length === 0 && urls.length === 0) {
+        throw new ConfigurationError('url', 'is empty and no checks are given: set url (such as https://threadr.app/api/health) or checks');
     }
     const suite = inputs.required('suite', 'critical, smoke or full');
     if (!/^[\w-]+$/.test(suite))
-        throw new errors/* ConfigurationError */.j1('suite', `must be a tag such as critical or smoke, or full; got '${suite}'`);
+        throw new ConfigurationError('suite', `must be a tag such as critical or smoke, or full; got '${suite}'`);
+    const notes = [];
+    let checks = checksFromUrls(urls, named.map((n) => n.name));
+    if (listed.length) {
+        // A named url line is a check someone listed (the pipeline's frontend and backend); a bare one
+        // is only the base. Named lines run whatever the suite, as the checks the workflow itself adds.
+        const own = checks.filter((_check, index) => named[index].name !== undefined);
+        const bare = named.filter((n) => n.name === undefined).map((n) => n.url);
+        const unchecked = bare.filter((url) => url !== urls[0]);
+        if (unchecked.length) {
+            notes.push({ level: 'warn', text: `with checks, url is only the base for relative check URLs (${urls[0]}); ${unchecked.join(', ')} is not checked unless listed in checks or named (name: URL)` });
+        }
+        const clash = own.find((check) => listed.some((l) => l.name === check.name));
+        if (clash)
+            throw new ConfigurationError('checks', `repeats the name '${clash.name}' of a url line; names must be unique`);
+        checks = [...own, ...selectSuite(listed, suite, own.length > 0)];
+    }
+    else if (suite !== 'full') {
+        notes.push({ level: 'info', text: `suite '${suite}' selects among tagged checks; the url checks have no tags and all run` });
+    }
+    // A check's own header values (a bypass secret in a checks file) are as secret as the input's.
+    for (const check of checks)
+        for (const value of Object.values(check.headers))
+            inputs.markSecret(value);
     const settings = {
-        checks: selectSuite(checks, suite),
+        checks,
+        notes,
         headers,
+        // The user's headers go only where the user pointed `url`; a check on another host lists its own.
+        headerOrigins: urls.map((url) => url.origin),
         expectVersion: inputs.text('expect-version') || undefined,
+        versionSource: versionSource(inputs),
+        maxBodyBytes: inputs.bytes('max-body-size', { min: 1024, max: 1024 ** 3 }),
         timeoutMs: inputs.duration('timeout'),
         intervalMs: inputs.duration('interval', { min: 1 }),
         requestTimeoutMs: inputs.duration('request-timeout', { min: 1 }),
@@ -16639,7 +16922,7 @@ function getInputs(inputs) {
     if (inputs.boolean('incidents')) {
         const repository = inputs.required('repository', 'threadr/threadr');
         if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
-            throw new errors/* ConfigurationError */.j1('repository', `must be owner/name such as threadr/threadr, got '${repository}'`);
+            throw new ConfigurationError('repository', `must be owner/name such as threadr/threadr, got '${repository}'`);
         settings.incidents = {
             token: inputs.secret('github-token') || missing('github-token'),
             apiUrl: inputs.url('github-api-url').toString(),
@@ -16648,8 +16931,29 @@ function getInputs(inputs) {
     }
     return settings;
 }
+function versionSource(inputs) {
+    const field = inputs.text('version-field');
+    const header = inputs.text('version-header');
+    if (field && header)
+        throw new ConfigurationError('version-header', `cannot be combined with version-field: the version is read from one place, got both '${field}' and '${header}'`);
+    if (field && !/^\$?[.[]?[\w$'"[\].-]+$/.test(field))
+        throw new ConfigurationError('version-field', `must be a JSON path such as $.version or $.build.commit, got '${field}'`);
+    if (header && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header))
+        throw new ConfigurationError('version-header', `must be a header name such as x-app-version, got '${header}'`);
+    return { field: field || undefined, header: header || undefined };
+}
+/**
+ * `url` lines are URLs, optionally named: `frontend: https://threadr.app/api/health` (the pipeline
+ * names its two checks so). A bare URL's colon is never followed by a space, so the forms differ.
+ */
+function namedUrls(lines) {
+    return lines.map((line) => {
+        const match = /^([A-Za-z][\w.-]*):\s+(\S+)$/.exec(line);
+        return match ? { name: match[1], url: parseHttpUrl('url', match[2]) } : { url: parseHttpUrl('url', line) };
+    });
+}
 function missing(input) {
-    throw new errors/* ConfigurationError */.j1(input, 'is required when incidents is true (the workflow token with issues: write)');
+    throw new ConfigurationError(input, 'is required when incidents is true (the workflow token with issues: write)');
 }
 
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
@@ -16742,7 +17046,7 @@ function renderHealthSummary(report) {
     });
     lines.push('', table(['Check', 'Result', 'Last status', 'p50', 'p95', 'Attempts', 'Why it failed'], rows));
     const w = report.window;
-    const windowLabel = w.durationMs > 0 ? `${(0,duration/* formatDuration */.a)(w.durationMs)} window, ${w.samples} samples` : `last attempt of each check, ${w.samples} samples`;
+    const windowLabel = w.durationMs > 0 ? `${formatDuration(w.durationMs)} window, ${w.samples} samples` : `last attempt of each check, ${w.samples} samples`;
     lines.push('', heading(3, `SLO (${windowLabel})`), '', table(['Objective', 'Observed', 'Limit', ''], [
         ['Error rate', `${report.slo.errorRate.observed}%`, `≤ ${report.slo.errorRate.limit}%`, report.slo.errorRate.ok ? PASS : FAIL],
         ['p95 latency', ms(report.slo.p95.observed), `≤ ${report.slo.p95.limit}ms`, report.slo.p95.ok ? PASS : FAIL],
@@ -16751,6 +17055,7 @@ function renderHealthSummary(report) {
 }
 
 ;// CONCATENATED MODULE: ./src/health-check/verify.ts
+
 
 
 
@@ -16766,12 +17071,16 @@ async function verifyHealth(settings, deps) {
     const context = {
         http: deps.http,
         headers: settings.headers,
+        headerOrigins: settings.headerOrigins,
         requestTimeoutMs: settings.requestTimeoutMs,
+        maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_CHECK_BODY_BYTES,
         expectVersion: settings.expectVersion,
+        versionSource: settings.versionSource ?? {},
         waitingForDeploy: Boolean(settings.expectVersion),
         elapsed,
     };
-    const results = await deps.log.group(`Waiting for ${settings.checks.length} check(s) to pass`, () => Promise.all(settings.checks.map((check) => waitForCheck(check, settings, context, deps))));
+    const progress = new Progress(deps, elapsed);
+    const results = await deps.log.group(`Waiting for ${settings.checks.length} check(s) to pass`, () => Promise.all(settings.checks.map((check) => waitForCheck(check, settings, context, deps, progress))));
     for (const result of results) {
         deps.log.info(`${result.passed ? 'passed' : 'FAILED'}: ${result.name} after ${result.attempts.length} attempt(s)${result.reason ? ` — ${result.reason}` : ''}`);
     }
@@ -16809,13 +17118,45 @@ async function verifyHealth(settings, deps) {
         slo,
     };
 }
-async function waitForCheck(check, settings, context, deps) {
+/** How often a long wait says what is still failing: often enough that it is not silent, rarely enough to read. */
+const PROGRESS_EVERY_MS = 10_000;
+/**
+ * Says, at most every PROGRESS_EVERY_MS, which checks are still failing and why, so a two-minute
+ * wait for a deployment is not two silent minutes in the log.
+ */
+class Progress {
+    deps;
+    elapsed;
+    failing = new Map();
+    lastPrinted;
+    constructor(deps, elapsed) {
+        this.deps = deps;
+        this.elapsed = elapsed;
+    }
+    update(check, failure) {
+        if (failure === undefined)
+            this.failing.delete(check);
+        else
+            this.failing.set(check, failure);
+        if (this.failing.size === 0)
+            return;
+        const now = this.elapsed();
+        if (this.lastPrinted !== undefined && now - this.lastPrinted < PROGRESS_EVERY_MS)
+            return;
+        this.lastPrinted = now;
+        const what = [...this.failing].map(([name, why]) => `${name} (${why})`).join('; ');
+        this.deps.log.info(`still waiting after ${formatDuration(now)}: ${this.failing.size} check(s) failing: ${what}`);
+    }
+}
+async function waitForCheck(check, settings, context, deps, progress) {
     const attempts = [];
     const deadline = settings.timeoutMs;
     for (;;) {
         const attempt = await probe(check, context);
         attempts.push(attempt);
         const base = { name: check.name, url: check.url.toString(), attempts };
+        // Only a failure worth another try keeps the check "still failing" in the progress line.
+        progress.update(check.name, attempt.failure?.transient ? attempt.failure.reason : undefined);
         if (attempt.ok)
             return { ...base, passed: true };
         const failure = attempt.failure;
@@ -16823,7 +17164,7 @@ async function waitForCheck(check, settings, context, deps) {
             return { ...base, passed: false, reason: failure.reason };
         const remaining = deadline - context.elapsed();
         if (remaining <= 0) {
-            return { ...base, passed: false, reason: `${failure.reason} (still failing after ${(0,duration/* formatDuration */.a)(context.elapsed())}, timeout reached)` };
+            return { ...base, passed: false, reason: `${failure.reason} (still failing after ${formatDuration(context.elapsed())}, timeout reached)` };
         }
         deps.log.debug(`${check.name}: ${failure.reason}; retrying in ${Math.min(settings.intervalMs, remaining)}ms`);
         await deps.sleep(Math.min(settings.intervalMs, remaining));
@@ -16853,7 +17194,568 @@ function verify_round(value) {
     return Math.round(value * 100) / 100;
 }
 
+// EXTERNAL MODULE: external "node:diagnostics_channel"
+var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
+;// CONCATENATED MODULE: ./src/notify/settings.ts
+
+/**
+ * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
+ * with their defaults. Validated with the action's other inputs, before any request.
+ */
+function readNotifySettings(inputs) {
+    const webhook = inputs.secret('slack-webhook-url');
+    if (webhook)
+        checkWebhook(webhook);
+    return {
+        webhookUrl: webhook || undefined,
+        notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']),
+        stateFile: inputs.outputPath('notify-state-file') || undefined,
+        required: inputs.boolean('notify-required'),
+    };
+}
+/** The URL is the credential: the message never repeats it. */
+function checkWebhook(url) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+        throw new ConfigurationError('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ops-history/record.ts
+
+
+/** The record of one run, from the outputs the action set. Never throws on odd outputs. */
+function recordFrom(options) {
+    const { action, outputs } = options;
+    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    if (options.runId)
+        record.run = options.runId;
+    if ((action === 'deploy' || action === 'rollback') && options.sha)
+        record.sha = options.sha.slice(0, 7);
+    return record;
+}
+function figuresOf(action, outputs, repositoryUrl) {
+    switch (action) {
+        case 'health-check':
+            return healthFigures(outputs, repositoryUrl);
+        case 'deploy':
+            return compact({ status: outputs.status });
+        case 'rollback':
+            return compact({ status: outputs.status, pinned: bool(outputs.pinned) });
+        case 'load-test':
+            return compact({
+                requests: num(outputs.requests),
+                rps: record_round(num(outputs.rps), 1),
+                p50: record_round(num(outputs['p50-ms']), 1),
+                p95: record_round(num(outputs['p95-ms']), 1),
+                p99: record_round(num(outputs['p99-ms']), 1),
+                err: record_round(num(outputs['error-rate']), 3),
+                passed: bool(outputs.passed),
+            });
+        case 'cost-monitor':
+            return costFigures(outputs);
+        case 'security-scan':
+            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+        default:
+            return compact({ status: outputs.status });
+    }
+}
+function healthFigures(outputs, repositoryUrl) {
+    const report = json(outputs.report);
+    const checks = {};
+    const why = {};
+    for (const check of Array.isArray(report?.checks) ? report.checks : []) {
+        if (typeof check.name !== 'string')
+            continue;
+        const last = Array.isArray(check.attempts) ? check.attempts.at(-1) : undefined;
+        const latency = typeof last?.latencyMs === 'number' ? Math.round(last.latencyMs) : -1;
+        checks[check.name] = [check.passed === true ? 1 : 0, latency];
+        if (check.passed !== true && typeof check.reason === 'string')
+            why[check.name] = check.reason.slice(0, 160);
+    }
+    // The `incidents` output: [{check, action: opened|commented|closed, issue}] (src/incidents/tracker.ts).
+    const incidents = json(outputs.incidents);
+    const links = {};
+    for (const item of Array.isArray(incidents) ? incidents : []) {
+        if (typeof item?.check !== 'string' || typeof item.issue !== 'number')
+            continue;
+        links[item.check] = repositoryUrl ? `${repositoryUrl}/issues/${item.issue}` : `#${item.issue}`;
+    }
+    return compact({
+        checks: Object.keys(checks).length ? checks : undefined,
+        why: Object.keys(why).length ? why : undefined,
+        p95: record_round(num(outputs['p95-ms']), 1),
+        err: record_round(num(outputs['error-rate']), 3),
+        unreachable: outputs.unreachable === 'true' ? true : undefined,
+        incidents: Object.keys(links).length ? links : undefined,
+    });
+}
+function costFigures(outputs) {
+    const report = json(outputs.report);
+    if (!report)
+        return {};
+    const spend = {};
+    const add = (name, part) => {
+        if (!part)
+            return;
+        const figures = compact({
+            today: money(part.today),
+            yesterday: money(part.yesterday),
+            mtd: money(part.monthToDate),
+            projected: money(part.projectedMonth),
+            daily: money(part.limit?.dailyLimit),
+            monthly: money(part.limit?.monthlyLimit),
+        });
+        if (Object.keys(figures).length)
+            spend[name] = figures;
+    };
+    for (const provider of Array.isArray(report.providers) ? report.providers : []) {
+        if (typeof provider.provider === 'string' && (provider.status === 'ok' || provider.status === 'partial'))
+            add(provider.provider, provider);
+    }
+    add('total', report.total);
+    const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
+    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+}
+function json(text) {
+    if (!text)
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function num(text) {
+    if (text === undefined || text.trim() === '')
+        return undefined;
+    const value = Number(text);
+    return Number.isFinite(value) ? value : undefined;
+}
+function money(value) {
+    return typeof value === 'string' || typeof value === 'number' ? record_round(num(String(value)), 2) : undefined;
+}
+function bool(text) {
+    return text === 'true' ? true : text === 'false' ? false : undefined;
+}
+function record_round(value, digits) {
+    if (value === undefined)
+        return undefined;
+    const factor = 10 ** digits;
+    return Math.round(value * factor) / factor;
+}
+function compact(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+/** Appends one line. The caller decides what a failure means (for an action: a warning only). */
+function appendRecord(path, record) {
+    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    (0,external_node_fs_namespaceObject.appendFileSync)(path, `${JSON.stringify(record)}\n`);
+}
+/**
+ * Every record in the given files or folders (every *.jsonl inside a folder), oldest first.
+ * A line that is not a record (a torn write, a merge marker) is counted and skipped: one bad line
+ * must not take the dashboard down.
+ */
+function readRecords(paths) {
+    const files = [];
+    for (const path of paths) {
+        if (!existsSync(path))
+            continue;
+        if (statSync(path).isDirectory()) {
+            for (const name of readdirSync(path, { recursive: true })) {
+                if (name.endsWith('.jsonl'))
+                    files.push(join(path, name));
+            }
+        }
+        else
+            files.push(path);
+    }
+    const records = [];
+    let skipped = 0;
+    for (const file of files.sort()) {
+        for (const line of readFileSync(file, 'utf8').split('\n')) {
+            if (line.trim() === '')
+                continue;
+            const record = parseRecord(line);
+            if (record)
+                records.push(record);
+            else
+                skipped++;
+        }
+    }
+    records.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+    return { records, skipped, files: files.length };
+}
+function parseRecord(line) {
+    const value = json(line);
+    if (!value || typeof value !== 'object')
+        return undefined;
+    if (typeof value.t !== 'string' || Number.isNaN(Date.parse(value.t)))
+        return undefined;
+    if (typeof value.action !== 'string' || typeof value.env !== 'string')
+        return undefined;
+    if (value.verdict !== 'success' && value.verdict !== 'warning' && value.verdict !== 'failure')
+        return undefined;
+    return { ...value, figures: value.figures && typeof value.figures === 'object' ? value.figures : {} };
+}
+/** The history file for a month: one file per month keeps every file small and merges trivial. */
+function monthlyFile(folder, at) {
+    return (0,external_node_path_namespaceObject.join)(folder, `${at.toISOString().slice(0, 7)}.jsonl`);
+}
+
+;// CONCATENATED MODULE: ./src/ops-history/hook.ts
+
+
+/** A host that remembers every output set through it, in the order set (the last value wins). */
+function withOutputLog(host) {
+    const outputs = {};
+    const setOutput = (name, value) => {
+        outputs[name] = String(value);
+        host.setOutput(name, value);
+    };
+    // Everything else goes to the host itself, so state it keeps (a failure, its outputs) stays its own.
+    const wrapped = new Proxy(host, {
+        get(target, property) {
+            if (property === 'setOutput')
+                return setOutput;
+            const value = Reflect.get(target, property, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+        },
+    });
+    return { host: wrapped, outputs };
+}
+/**
+ * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
+ * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
+ * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
+ * warning, never a failure.
+ * The environment is `history-environment`, else the action's own `environment` input, else
+ * production.
+ */
+function recordRun(host, outputs, verdict, at = new Date()) {
+    try {
+        const target = host.inputs.outputPath('history-file');
+        if (!target)
+            return;
+        const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
+        const repository = host.env.GITHUB_REPOSITORY;
+        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
+        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
+        appendRecord(folder ? monthlyFile(target, at) : target, record);
+        host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
+    }
+    catch (error) {
+        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+
+/** GitHub shows this many annotations of each level per step; more are dropped without a word. */
+const ANNOTATIONS_PER_LEVEL = 10;
+/**
+ * The seam every action writes through (runAction applies it), whatever host sits below: every
+ * log line, output, summary and failure message passes the process redactor, and every value an
+ * input masks is registered with it. Independent of how the host below talks to the runner.
+ *
+ * It also keeps annotations useful: past ten warnings (or errors) in a step GitHub shows none of
+ * the rest, so further ones go to the log as plain lines and one closing line says how many there
+ * were and that the summary lists them.
+ */
+function redactingHost(host) {
+    const hidden = { warning: 0, error: 0 };
+    const shown = { warning: 0, error: 0 };
+    const annotate = (level, write) => (message) => {
+        const text = redact(message);
+        if (shown[level] < ANNOTATIONS_PER_LEVEL) {
+            shown[level]++;
+            write(text);
+        }
+        else {
+            hidden[level]++;
+            host.log.info(`${level}: ${text}`);
+        }
+    };
+    const log = {
+        info: (message) => host.log.info(redact(message)),
+        debug: (message) => host.log.debug(redact(message)),
+        warn: annotate('warning', (text) => host.log.warn(text)),
+        error: annotate('error', (text) => host.log.error(text)),
+        group: (title, work) => host.log.group(redact(title), work),
+    };
+    return {
+        action: host.action,
+        env: host.env,
+        inputs: host.inputs.withMasker(registerSecret),
+        log,
+        setSecret(value) {
+            registerSecret(value);
+            host.setSecret(value);
+        },
+        setOutput: (name, value) => host.setOutput(name, typeof value === 'string' ? redact(value) : value),
+        writeSummary: (markdown) => host.writeSummary(redact(markdown)),
+        fail(message) {
+            // The failure line is always annotated: it is the one a reader looks for first.
+            shown.error++;
+            host.fail(redact(message));
+        },
+        reportHiddenAnnotations() {
+            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            if (parts.length)
+                host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/run-action.ts
+
+
+
+
+
+
+/**
+ * Runs an action, turns what escapes it into one failure line, then lets the shared notifier tell
+ * Slack. A ConfigurationError is the user's mistake: one line naming the input, no stack. Anything
+ * else keeps its stack in the debug log, which holds no secrets because every token was masked
+ * when its input was read.
+ */
+async function runAction(definition, runnerHost) {
+    // Everything the action writes passes the redactor, whichever host runs it.
+    const redacting = redactingHost(runnerHost);
+    try {
+        // Outputs are remembered on the way out (already redacted) so the run's record (history-file)
+        // can be built from them.
+        const { host, outputs } = withOutputLog(redacting);
+        await runAndNotify(definition, host, outputs);
+    }
+    finally {
+        redacting.reportHiddenAnnotations();
+    }
+}
+async function runAndNotify(definition, host, outputs) {
+    let settings;
+    let outcome;
+    let recordable = false;
+    try {
+        // A history-file outside the workspace and RUNNER_TEMP is a mistake in the inputs: refused
+        // with them, before any request, rather than found as a warning after the work is done.
+        // Problems met while writing it (a full disk) stay warnings (ops-history/hook.ts).
+        host.inputs.outputPath('history-file');
+        recordable = true;
+        settings = readNotifySettings(host.inputs);
+        outcome = (await definition.run(host)) ?? undefined;
+    }
+    catch (error) {
+        const message = failureMessage(definition.name, error);
+        host.fail(message);
+        if (!(error instanceof ConfigurationError) && error instanceof Error && error.stack)
+            host.log.debug(error.stack);
+        // A mistake in the notifier's own inputs cannot be notified; any other failure can.
+        if (settings)
+            outcome = { state: 'failure', title: message };
+    }
+    if (recordable)
+        recordRun(host, outputs, outcome?.state ?? 'failure');
+    if (!settings || !outcome)
+        return;
+    try {
+        // Slack is outside the process too: the outcome is redacted before the notifier sees it.
+        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        if (result.error) {
+            const message = `${definition.name}: could not notify Slack: ${result.error}`;
+            if (settings.required)
+                host.fail(message);
+            else
+                host.log.warn(message);
+        }
+        else if (!result.sent)
+            host.log.debug(`Slack not notified: ${result.reason}`);
+    }
+    catch (error) {
+        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+
+
+
+/**
+ * The Actions runner contract (reference §3.3) for what the health check does before its first
+ * request, before @actions/core is loaded (runner-host.ts says why): inputs, masks, log lines,
+ * groups, and outputs of a run that ends before any request left. The formats are @actions/core's
+ * own (command escaping, heredoc env files with a random delimiter).
+ */
+/** `core.getInput(name, { trimWhitespace: false })`: INPUT_<NAME>, spaces as underscores. */
+function readInput(name, env = process.env) {
+    return env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
+}
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** `::command key=value::message` on stdout. */
+function issueCommand(command, message, properties = {}) {
+    const props = Object.entries(properties)
+        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+        .join(',');
+    process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+}
+function writeLine(message) {
+    process.stdout.write(`${message}${external_node_os_namespaceObject.EOL}`);
+}
+/**
+ * Appends `name<<delimiter` … `delimiter` to GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV at once, so
+ * an output survives even if the job is cancelled a moment later (the deploy's rollback-plan).
+ */
+function appendFileCommand(file, name, value) {
+    const path = process.env[`GITHUB_${file}`];
+    if (!path) {
+        // Outside a runner (a plain `node dist/...` run): say it on stdout rather than lose it.
+        writeLine(`${name}=${value}`);
+        return;
+    }
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    if (name.includes(delimiter) || value.includes(delimiter))
+        throw new Error(`output ${name} contains its own delimiter`);
+    (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
+}
+
+;// CONCATENATED MODULE: ./src/core/runner-host.ts
+
+
+
+
+/**
+ * undici (ours and Node's fetch) publishes here when the headers of a response arrive: the first
+ * request has left and been answered, so the import cannot compete with it for the CPU.
+ */
+const FIRST_ANSWER = 'undici:request:headers';
+/**
+ * The host on a GitHub runner: a thin adapter over @actions/core (inputs, masks, log, groups,
+ * outputs, annotations, the job summary, the failed state), so GitHub's own tools, such as
+ * `@github/local-action`, see what the action does.
+ *
+ * @actions/core is imported dynamically: evaluating it (and the @actions/http-client and second
+ * undici it loads for OIDC) takes ~80 ms, more than half of the health check's 150 ms budget to
+ * its first request. The health check therefore starts with the runner contract written directly
+ * (runner-commands.ts, the same wire format) and switches to @actions/core once its first request
+ * has left; every other action loads it before it starts.
+ */
+class RunnerHost {
+    action;
+    inputs;
+    log;
+    env = process.env;
+    core;
+    loading;
+    constructor(action) {
+        this.action = action;
+        this.inputs = new InputReader((name) => (this.core ? this.core.getInput(name, { trimWhitespace: false }) : readInput(name)), (secret) => this.setSecret(secret), process.env.GITHUB_WORKSPACE ?? process.cwd());
+        this.log = {
+            info: (message) => (this.core ? this.core.info(message) : writeLine(message)),
+            warn: (message) => (this.core ? this.core.warning(message) : issueCommand('warning', message)),
+            error: (message) => (this.core ? this.core.error(message) : issueCommand('error', message)),
+            debug: (message) => (this.core ? this.core.debug(message) : issueCommand('debug', message)),
+            group: async (title, work) => {
+                if (this.core)
+                    return this.core.group(title, work);
+                issueCommand('group', title);
+                try {
+                    return await work();
+                }
+                finally {
+                    issueCommand('endgroup', '');
+                }
+            },
+        };
+    }
+    /** Imports @actions/core once; every call after it resolves goes through it. */
+    loadToolkit() {
+        this.loading ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421)).then((core) => (this.core = core));
+        return this.loading;
+    }
+    setOutput(name, value) {
+        if (this.core)
+            this.core.setOutput(name, String(value));
+        else
+            appendFileCommand('OUTPUT', name, String(value));
+    }
+    setSecret(value) {
+        if (this.core)
+            this.core.setSecret(value);
+        else
+            issueCommand('add-mask', value);
+    }
+    /**
+     * Appends to the job summary. Waits for @actions/core, so whatever an action sets after its
+     * summary goes through the toolkit too. A summary that cannot be written (no
+     * GITHUB_STEP_SUMMARY, or a file that is missing or read-only) is a warning: the step's
+     * verdict and outputs do not depend on it.
+     */
+    async writeSummary(markdown) {
+        const core = await this.loadToolkit();
+        try {
+            await core.summary.addRaw(markdown, true).write();
+        }
+        catch (error) {
+            core.summary.emptyBuffer();
+            core.warning(`${this.action}: job summary not written: ${error.message}`);
+        }
+    }
+    fail(message) {
+        if (this.core)
+            this.core.setFailed(message);
+        else {
+            issueCommand('error', message);
+            process.exitCode = 1;
+        }
+    }
+}
+/**
+ * Runs an action on the runner: the whole body of every action's exported `run()`. With
+ * 'after-first-request', @actions/core is imported once the first response's headers have arrived
+ * (on the next turn of the event loop), or when the summary is written, whichever comes first.
+ */
+async function runOnRunner(definition, loading = 'at-start') {
+    const host = new RunnerHost(definition.name);
+    if (loading === 'at-start') {
+        await host.loadToolkit();
+        return runAction(definition, host);
+    }
+    const onAnswer = () => {
+        (0,external_node_diagnostics_channel_.unsubscribe)(FIRST_ANSWER, onAnswer);
+        setImmediate(() => void host.loadToolkit());
+    };
+    (0,external_node_diagnostics_channel_.subscribe)(FIRST_ANSWER, onAnswer);
+    try {
+        await runAction(definition, host);
+    }
+    finally {
+        (0,external_node_diagnostics_channel_.unsubscribe)(FIRST_ANSWER, onAnswer);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/health-check/main.ts
+
+
 
 
 
@@ -16876,12 +17778,19 @@ const definition = {
     name: 'health-check',
     async run(host) {
         const settings = getInputs(host.inputs);
-        const http = new core_http/* HttpClient */.Qq({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-health-check' });
+        for (const note of settings.notes)
+            host.log[note.level](note.text);
+        if (settings.expectVersion && settings.expectVersion.length < MIN_SAFE_VERSION_LENGTH) {
+            host.log.warn(`expect-version '${settings.expectVersion}' is shorter than ${MIN_SAFE_VERSION_LENGTH} characters and may match by chance; prefer the full commit SHA`);
+        }
+        const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-health-check', maxBodyBytes: settings.maxBodyBytes });
         try {
-            const report = await verifyHealth(settings, { http, log: host.log, sleep: core_http/* sleep */.yy, now: Date.now });
+            const report = await verifyHealth(settings, { http, log: host.log, sleep: sleep, now: Date.now });
+            // Summary first: on the runner it waits for @actions/core (loaded after the first request,
+            // runner-host.ts), so the outputs and verdict below go through the toolkit.
+            await host.writeSummary(renderHealthSummary(report));
             for (const [name, value] of Object.entries(healthOutputs(report)))
                 host.setOutput(name, value);
-            await host.writeSummary(renderHealthSummary(report));
             if (settings.incidents)
                 await updateIncidents(host, settings, report, http);
             if (!report.healthy) {
@@ -16891,6 +17800,9 @@ const definition = {
                     host.fail(message);
                 else
                     host.log.warn(message);
+                // Then each failed check as an error annotation of its own (the redacting host caps them at ten).
+                for (const check of report.checks.filter((c) => !c.passed))
+                    host.log.error(`health-check: ${check.name} failed: ${check.reason ?? 'failed'}`);
             }
             return outcome(settings, report);
         }
@@ -16902,10 +17814,18 @@ const definition = {
 async function updateIncidents(host, settings, report, http) {
     const incidents = settings.incidents;
     const actions = await host.log.group('Incident issues', async () => {
-        const context = { http, headers: settings.headers, requestTimeoutMs: settings.requestTimeoutMs, waitingForDeploy: false, elapsed: () => 0 };
-        const statuses = await confirmedStatuses(report, settings.checks, context, settings.intervalMs, core_http/* sleep */.yy);
+        const context = {
+            http,
+            headers: settings.headers,
+            headerOrigins: settings.headerOrigins,
+            requestTimeoutMs: settings.requestTimeoutMs,
+            maxBodyBytes: settings.maxBodyBytes,
+            waitingForDeploy: false,
+            elapsed: () => 0,
+        };
+        const statuses = await confirmedStatuses(report, settings.checks, context, settings.intervalMs, sleep);
         const issues = new GitHubIssuesClient({ http, apiUrl: incidents.apiUrl, token: incidents.token, repository: incidents.repository });
-        const done = await trackIncidents(issues, settings.environment, statuses, { runUrl: (0,notify/* runContext */.p)('health-check', host.env).runUrl, now: new Date() });
+        const done = await trackIncidents(issues, settings.environment, statuses, { runUrl: runContext('health-check', host.env).runUrl, now: new Date() });
         for (const action of done)
             host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
         return done;
@@ -16929,172 +17849,12 @@ function outcome(settings, report) {
         key: settings.environment,
     };
 }
-
-
-/***/ }),
-
-/***/ 6003:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ notify),
-  p: () => (/* binding */ runContext)
-});
-
-// EXTERNAL MODULE: ./src/core/http.ts + 2 modules
-var core_http = __nccwpck_require__(691);
-;// CONCATENATED MODULE: ./src/providers/slack.ts
-
 /**
- * Posts to an incoming webhook. 429 is retried after Retry-After by the HTTP layer (Slack did not
- * post the message); other failures are not repeated, since a 5xx may still have posted it.
+ * The action on the runner (and under `@github/local-action`): the bundle's entry calls this.
+ * @actions/core is loaded once the first request has left, for the 150 ms start-up budget.
  */
-async function postToSlack(http, webhookUrl, payload) {
-    try {
-        const response = await http.request({
-            method: 'POST',
-            url: webhookUrl,
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(payload),
-            mutation: true,
-            retry: { attempts: 4, maxRetryAfterMs: 30_000 },
-        });
-        if (response.status === 200)
-            return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
-    }
-    catch (error) {
-        if (error instanceof core_http/* NetworkError */.Dr)
-            return { ok: false, error: error.kind };
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/policy.ts
-/**
- * Whether this run is worth a message. `failure` sends whenever the run was not a success;
- * `change` sends when the state differs from the last recorded one (a first run is sent only if
- * it is not a success, so a quiet system stays quiet).
- */
-function shouldNotify(notifyOn, state, previous) {
-    switch (notifyOn) {
-        case 'never':
-            return false;
-        case 'always':
-            return true;
-        case 'failure':
-            return state !== 'success';
-        case 'change':
-            return previous === undefined ? state !== 'success' : previous !== state;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
-const STYLE = {
-    success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
-    warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
-    failure: { color: 'danger', emoji: ':rotating_light:', word: 'Failure' },
-};
-/** Slack incoming-webhook payload: a fallback `text` and one coloured attachment. */
-function slackMessage(outcome, run) {
-    const style = STYLE[outcome.state];
-    const links = [...(run.runUrl ? [{ text: 'Workflow run', url: run.runUrl }] : []), ...(outcome.links ?? [])];
-    const linkLine = links.map((link) => `<${link.url}|${slack_message_escape(link.text)}>`).join(' · ');
-    return {
-        text: `${style.emoji} ${slack_message_escape(outcome.title)}`,
-        attachments: [
-            {
-                color: style.color,
-                fallback: `${style.word}: ${outcome.title}`,
-                title: outcome.title,
-                ...(run.runUrl ? { title_link: run.runUrl } : {}),
-                text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
-                footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
-                mrkdwn_in: ['text'],
-            },
-        ],
-    };
-}
-/** Slack's mrkdwn reserves &, < and >. */
-function slack_message_escape(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
-
-
-/**
- * The last state per key, kept in a JSON file between runs. The reusable workflows persist that
- * file with actions/cache; without it every run looks like a first run.
- */
-class StateStore {
-    path;
-    constructor(path) {
-        this.path = path;
-    }
-    read(key) {
-        return this.all()[key]?.state;
-    }
-    write(key, state, at) {
-        const all = this.all();
-        all[key] = { state, at: at.toISOString() };
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.path), { recursive: true });
-        (0,external_node_fs_.writeFileSync)(this.path, `${JSON.stringify(all, null, 2)}\n`);
-    }
-    all() {
-        if (!(0,external_node_fs_.existsSync)(this.path))
-            return {};
-        try {
-            return JSON.parse((0,external_node_fs_.readFileSync)(this.path, 'utf8'));
-        }
-        catch {
-            // A corrupt state file must not stop an alert: treat it as a first run.
-            return {};
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/notify.ts
-
-
-
-
-
-/** Decides, sends, records the state; a Slack failure is returned, never thrown. */
-async function notify(outcome, settings, run, log, options = {}) {
-    const key = `${run.action}${outcome.key ? `:${outcome.key}` : ''}`;
-    const store = settings.stateFile ? new StateStore(settings.stateFile) : undefined;
-    const previous = store?.read(key);
-    store?.write(key, outcome.state, options.now ?? new Date());
-    if (!settings.webhookUrl)
-        return { sent: false, reason: 'no slack-webhook-url' };
-    if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
-    }
-    const http = options.http ?? new core_http/* HttpClient */.Qq({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
-    try {
-        const result = await postToSlack(http, settings.webhookUrl, slackMessage(outcome, run));
-        if (result.ok) {
-            log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
-            return { sent: true, reason: `notify-on ${settings.notifyOn}` };
-        }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
-    }
-    finally {
-        if (!options.http)
-            await http.close();
-    }
-}
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+async function run() {
+    await runOnRunner(definition, 'after-first-request');
 }
 
 
@@ -17219,13 +17979,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -17244,13 +17997,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -19141,7 +19887,7 @@ var Alias = __nccwpck_require__(4065);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 var Schema = __nccwpck_require__(5840);
 var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
@@ -20067,7 +20813,7 @@ var anchors = __nccwpck_require__(1596);
 var visit = __nccwpck_require__(204);
 var identity = __nccwpck_require__(1127);
 var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -20350,7 +21096,7 @@ exports.isEmptyPath = isEmptyPath;
 
 var applyReviver = __nccwpck_require__(3661);
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class NodeBase {
     constructor(type) {
@@ -20443,7 +21189,7 @@ exports.createPair = createPair;
 
 var identity = __nccwpck_require__(1127);
 var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -20634,7 +21380,7 @@ var stringifyCollection = __nccwpck_require__(1212);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -20755,7 +21501,7 @@ var log = __nccwpck_require__(7249);
 var merge = __nccwpck_require__(452);
 var stringify = __nccwpck_require__(2148);
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -20878,7 +21624,7 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 4043:
+/***/ 6424:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -24145,7 +24891,7 @@ exports.merge = merge;
 
 
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
 var pairs = __nccwpck_require__(8385);
@@ -26063,6 +26809,36 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -26100,6 +26876,17 @@ exports.visitAsync = visitAsync;
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/node module decorator */

@@ -25736,921 +25736,39 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8571:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   a: () => (/* binding */ formatDuration)
-/* harmony export */ });
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * Parses `250ms`, `30s`, `5m`, `1h`, `1m30s` or `1.5s` into milliseconds; returns undefined when
- * the text is not such a duration. A bare number is refused: `30` could mean seconds or ms.
- */
-function parseDuration(text) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-    let total = 0;
-    let consumed = 0;
-    let match;
-    while ((match = part.exec(trimmed)) !== null) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed = part.lastIndex;
-    }
-    return consumed === trimmed.length ? total : undefined;
-}
-/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
-
-
-/***/ }),
-
-/***/ 4296:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   j1: () => (/* binding */ ConfigurationError),
-/* harmony export */   oh: () => (/* binding */ failureMessage)
-/* harmony export */ });
-/* unused harmony export ProviderError */
-/**
- * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
- * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
- * or an environment failure and keeps its stack for the debug log.
- */
-class ConfigurationError extends Error {
-    input;
-    problem;
-    name = 'ConfigurationError';
-    constructor(input, problem) {
-        super(`input '${input}' ${problem}`);
-        this.input = input;
-        this.problem = problem;
-    }
-}
-class ProviderError extends Error {
-    name = 'ProviderError';
-    provider;
-    status;
-    code;
-    requestId;
-    retriable;
-    constructor(message, details) {
-        super(`${details.provider}: ${message}`);
-        this.provider = details.provider;
-        this.status = details.status;
-        this.code = details.code;
-        this.requestId = details.requestId;
-        this.retriable = details.retriable ?? false;
-    }
-}
-/** The message a failed action reports: `<action>: <what went wrong>`. */
-function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
-}
-
-
-/***/ }),
-
-/***/ 9114:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   f$: () => (/* binding */ parseHttpUrl),
-/* harmony export */   i_: () => (/* binding */ InputReader)
-/* harmony export */ });
-/* unused harmony exports parseStructured, splitList */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8815);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8571);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4296);
-
-
-
-
-
-const TRUE = new Set(['true', 'True', 'TRUE']);
-const FALSE = new Set(['false', 'False', 'FALSE']);
-/**
- * Typed, validated access to an action's inputs. Every method throws a ConfigurationError naming
- * the input, what was wrong and the expected form, so getInputs() stops the action before any
- * request is made. Defaults come from action.yml (the runner or the CLI fill them in), never here.
- */
-class InputReader {
-    raw;
-    mask;
-    workspace;
-    constructor(raw, mask = () => { }, workspace = process.cwd()) {
-        this.raw = raw;
-        this.mask = mask;
-        this.workspace = workspace;
-    }
-    text(name) {
-        return this.raw(name).trim();
-    }
-    required(name, example) {
-        const value = this.text(name);
-        if (value === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `is required, for example ${example}`);
-        return value;
-    }
-    /** A secret: masked before anything else can print it. */
-    secret(name) {
-        const value = this.text(name);
-        if (value !== '')
-            this.mask(value);
-        return value;
-    }
-    duration(name, limits = {}) {
-        const text = this.text(name);
-        const ms = (0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDuration */ .E)(text);
-        if (ms === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
-        }
-        if (limits.min !== undefined && ms < limits.min) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at least ${limits.min}ms, got '${text}'`);
-        }
-        if (limits.max !== undefined && ms > limits.max) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at most ${limits.max}ms, got '${text}'`);
-        }
-        return ms;
-    }
-    boolean(name) {
-        const text = this.text(name);
-        if (TRUE.has(text))
-            return true;
-        if (FALSE.has(text))
-            return false;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be true or false, got '${text}'`);
-    }
-    integer(name, limits = {}) {
-        const text = this.text(name);
-        if (!/^-?\d+$/.test(text)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a whole number such as 10, got '${text}'`);
-        }
-        const value = Number(text);
-        checkRange(name, text, value, limits);
-        return value;
-    }
-    number(name, limits = {}) {
-        const text = this.text(name);
-        const value = Number(text);
-        if (text === '' || !Number.isFinite(value)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
-        }
-        checkRange(name, text, value, limits);
-        return value;
-    }
-    /** `5%` or `5` → 5 (percent, 0–100). */
-    percent(name) {
-        const text = this.text(name);
-        const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(text);
-        const value = match ? Number(match[1]) : NaN;
-        if (!match || value < 0 || value > 100) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
-        }
-        return value;
-    }
-    oneOf(name, choices) {
-        const text = this.text(name);
-        if (!choices.includes(text)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be one of ${choices.join(', ')}, got '${text}'`);
-        }
-        return text;
-    }
-    /** Items separated by newlines or commas, blanks dropped. */
-    list(name) {
-        return splitList(this.text(name));
-    }
-    url(name) {
-        return parseHttpUrl(name, this.text(name));
-    }
-    urls(name) {
-        return this.lines(name).map((line) => parseHttpUrl(name, line));
-    }
-    /** A file path, relative paths resolved against the workspace (GITHUB_WORKSPACE on a runner). */
-    path(name) {
-        const text = this.text(name);
-        return text === '' ? '' : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(text) ? text : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(this.workspace, text);
-    }
-    /** Non-empty lines, trimmed. */
-    lines(name) {
-        return this.text(name)
-            .split(/\r?\n/)
-            .map((line) => line.trim())
-            .filter((line) => line !== '');
-    }
-    /**
-     * `Name: value` per line; every value is masked. A header whose value is empty is dropped, so
-     * `x-vercel-protection-bypass: ${{ secrets.BYPASS }}` is harmless where the secret is unset.
-     */
-    headers(name) {
-        const headers = {};
-        for (const line of this.lines(name)) {
-            const colon = line.indexOf(':');
-            const key = colon > 0 ? line.slice(0, colon).trim() : '';
-            if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
-                // The value may be a secret: name the line by its position, never echo it.
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
-            }
-            const value = line.slice(colon + 1).trim();
-            if (value === '')
-                continue;
-            this.mask(value);
-            headers[key.toLowerCase()] = value;
-        }
-        return headers;
-    }
-    /**
-     * YAML or JSON given inline, or the path of a file holding it. Returns undefined when empty.
-     * Syntax errors name the line and column.
-     */
-    structured(name) {
-        const text = this.text(name);
-        if (text === '')
-            return undefined;
-        let source = text;
-        let origin = 'inline value';
-        const looksLikePath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
-        if (looksLikePath) {
-            const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(text) ? text : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(this.workspace, text);
-            if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path))
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `names a file that does not exist: ${text}`);
-            source = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
-            origin = text;
-        }
-        return parseStructured(name, source, origin);
-    }
-}
-function parseStructured(name, source, origin = 'inline value') {
-    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_2__/* .parseDocument */ .Tp)(source, { prettyErrors: true });
-    const error = doc.errors[0];
-    if (error) {
-        const where = error instanceof yaml__WEBPACK_IMPORTED_MODULE_2__/* .YAMLParseError */ .XT && error.linePos ? error.linePos[0] : undefined;
-        const position = where ? ` at line ${where.line}, column ${where.col}` : '';
-        const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
-    }
-    return doc.toJS();
-}
-function splitList(text) {
-    return text
-        .split(/[\n,]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-function parseHttpUrl(name, text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
-    }
-    return url;
-}
-function checkRange(name, text, value, limits) {
-    if (limits.min !== undefined && value < limits.min) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at least ${limits.min}, got '${text}'`);
-    }
-    if (limits.max !== undefined && value > limits.max) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at most ${limits.max}, got '${text}'`);
-    }
-}
-
-
-/***/ }),
-
-/***/ 9792:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  T: () => (/* binding */ runOnRunner)
-});
-
-// UNUSED EXPORTS: runnerHost
-
-// EXTERNAL MODULE: ./src/core/inputs.ts
-var inputs = __nccwpck_require__(9114);
-// EXTERNAL MODULE: external "node:perf_hooks"
-var external_node_perf_hooks_ = __nccwpck_require__(643);
-// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
-var agent = __nccwpck_require__(7405);
-var agent_default = /*#__PURE__*/__nccwpck_require__.n(agent);
-// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
-var dispatcher = __nccwpck_require__(883);
-var dispatcher_default = /*#__PURE__*/__nccwpck_require__.n(dispatcher);
-// EXTERNAL MODULE: ./node_modules/undici/lib/api/index.js
-var api = __nccwpck_require__(6615);
-;// CONCATENATED MODULE: ./src/core/undici-lean.ts
-
-
-
-Object.assign((dispatcher_default()).prototype, api);
-
-
-;// CONCATENATED MODULE: ./src/core/retry-after.ts
-/**
- * Reads a Retry-After header: delta-seconds (`120`) or an HTTP-date. Returns milliseconds to wait,
- * or undefined when absent or malformed (callers then fall back to their own backoff).
- */
-function parseRetryAfter(value, now = Date.now()) {
-    const text = Array.isArray(value) ? value[0] : value;
-    if (text === undefined)
-        return undefined;
-    const trimmed = text.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const date = Date.parse(trimmed);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-/** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
-function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
-    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-    return Math.round(ceiling / 2 + (ceiling / 2) * random());
-}
-
-;// CONCATENATED MODULE: ./src/core/http.ts
-
-
-
-const NETWORK_KINDS = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
-function isNetworkFailure(kind) {
-    return NETWORK_KINDS.has(kind);
-}
-/** A request that produced no HTTP response at all. */
-class NetworkError extends Error {
-    kind;
-    url;
-    detail;
-    attempts;
-    name = 'NetworkError';
-    constructor(kind, url, detail, attempts) {
-        super(`${describeKind(kind)} for ${url}: ${detail}`);
-        this.kind = kind;
-        this.url = url;
-        this.detail = detail;
-        this.attempts = attempts;
-    }
-}
-const DEFAULT_RETRY = {
-    attempts: 4,
-    baseDelayMs: 500,
-    maxDelayMs: 8_000,
-    maxRetryAfterMs: 60_000,
-    retryStatuses: [429, 500, 502, 503, 504],
-};
-const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
-/**
- * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
- * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it
- * in `finally`, or keep-alive sockets hold the step open.
- */
-class HttpClient {
-    dispatcher;
-    ownsDispatcher;
-    timeoutMs;
-    retry;
-    userAgent;
-    sleep;
-    random;
-    onRetry;
-    constructor(options = {}) {
-        this.ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
-        this.timeoutMs = options.timeoutMs ?? 10_000;
-        this.retry = { ...DEFAULT_RETRY, ...options.retry };
-        this.userAgent = options.userAgent ?? 'threadr-ops';
-        this.sleep = options.sleep ?? sleep;
-        this.random = options.random ?? Math.random;
-        this.onRetry = options.onRetry;
-    }
-    async request(options) {
-        const policy = options.retry === false ? { ...this.retry, attempts: 1 } : { ...this.retry, ...options.retry };
-        const url = String(options.url);
-        for (let attempt = 1;; attempt++) {
-            let outcome;
-            try {
-                outcome = await this.once(options, url, attempt);
-            }
-            catch (error) {
-                if (!(error instanceof NetworkError))
-                    throw error;
-                outcome = error;
-            }
-            const delay = this.retryDelay(outcome, attempt, policy, options.mutation === true);
-            if (delay === undefined) {
-                if (outcome instanceof NetworkError)
-                    throw outcome;
-                return outcome;
-            }
-            const reason = outcome instanceof NetworkError ? describeKind(outcome.kind) : `HTTP ${outcome.status}`;
-            this.onRetry?.({ url, attempt, delayMs: delay, reason });
-            await this.sleep(delay);
-        }
-    }
-    async close() {
-        if (this.ownsDispatcher)
-            await this.dispatcher.close();
-    }
-    retryDelay(outcome, attempt, policy, mutation) {
-        if (attempt >= policy.attempts)
-            return undefined;
-        const backoff = backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs, this.random);
-        if (outcome instanceof NetworkError) {
-            const neverSent = outcome.kind === 'connection-refused' || outcome.kind === 'dns';
-            if (mutation && !neverSent)
-                return undefined;
-            return outcome.kind === 'tls' ? undefined : backoff;
-        }
-        if (!policy.retryStatuses.includes(outcome.status))
-            return undefined;
-        if (mutation && outcome.status !== 429)
-            return undefined;
-        if (outcome.status === 429 || outcome.status === 503) {
-            const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
-            if (retryAfter !== undefined)
-                return retryAfter > policy.maxRetryAfterMs ? undefined : retryAfter;
-        }
-        return backoff;
-    }
-    async once(options, url, attempt) {
-        const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), timeoutMs);
-        const started = external_node_perf_hooks_.performance.now();
-        try {
-            const target = new URL(url);
-            const response = await this.dispatcher.request({
-                origin: target.origin,
-                path: target.pathname + target.search,
-                method: (options.method ?? 'GET'),
-                headers: { 'user-agent': this.userAgent, ...options.headers },
-                body: options.body,
-                signal: controller.signal,
-                headersTimeout: timeoutMs,
-                bodyTimeout: timeoutMs,
-            });
-            const latencyMs = external_node_perf_hooks_.performance.now() - started;
-            const body = await response.body.text();
-            return {
-                status: response.statusCode,
-                headers: response.headers,
-                body,
-                latencyMs,
-                attempts: attempt,
-                json() {
-                    return JSON.parse(body);
-                },
-            };
-        }
-        catch (error) {
-            const kind = controller.signal.aborted ? 'timeout' : classifyNetworkError(error);
-            const detail = controller.signal.aborted ? `no response within ${timeoutMs}ms` : errorDetail(error);
-            throw new NetworkError(kind, url, detail, attempt);
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-}
-const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
-function classifyNetworkError(error) {
-    for (let current = error; current; current = current.cause) {
-        const code = String(current.code ?? '');
-        if (code === 'ECONNREFUSED')
-            return 'connection-refused';
-        if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME')
-            return 'dns';
-        if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED')
-            return 'connection-reset';
-        if (code.includes('TIMEOUT') || code === 'ETIMEDOUT')
-            return 'timeout';
-        if (TLS_CODES.test(code))
-            return 'tls';
-        if (current === current.cause)
-            break;
-    }
-    return 'network';
-}
-function errorDetail(error) {
-    const parts = [];
-    for (let current = error; current && parts.length < 3; current = current.cause) {
-        const code = current.code;
-        const message = current.message;
-        parts.push([code, message].filter(Boolean).join(' '));
-    }
-    return parts.filter(Boolean).join(': ') || 'request failed';
-}
-function describeKind(kind) {
-    switch (kind) {
-        case 'timeout':
-            return 'timed out';
-        case 'connection-refused':
-            return 'connection refused';
-        case 'connection-reset':
-            return 'connection reset';
-        case 'dns':
-            return 'DNS lookup failed';
-        case 'tls':
-            return 'TLS handshake failed';
-        case 'network':
-            return 'network error';
-        case 'status':
-            return 'unexpected HTTP status';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/providers/slack.ts
-
-/**
- * Posts to an incoming webhook. 429 is retried after Retry-After by the HTTP layer (Slack did not
- * post the message); other failures are not repeated, since a 5xx may still have posted it.
- */
-async function postToSlack(http, webhookUrl, payload) {
-    try {
-        const response = await http.request({
-            method: 'POST',
-            url: webhookUrl,
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(payload),
-            mutation: true,
-            retry: { attempts: 4, maxRetryAfterMs: 30_000 },
-        });
-        if (response.status === 200)
-            return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
-    }
-    catch (error) {
-        if (error instanceof NetworkError)
-            return { ok: false, error: error.kind };
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/policy.ts
-/**
- * Whether this run is worth a message. `failure` sends whenever the run was not a success;
- * `change` sends when the state differs from the last recorded one (a first run is sent only if
- * it is not a success, so a quiet system stays quiet).
- */
-function shouldNotify(notifyOn, state, previous) {
-    switch (notifyOn) {
-        case 'never':
-            return false;
-        case 'always':
-            return true;
-        case 'failure':
-            return state !== 'success';
-        case 'change':
-            return previous === undefined ? state !== 'success' : previous !== state;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
-const STYLE = {
-    success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
-    warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
-    failure: { color: 'danger', emoji: ':rotating_light:', word: 'Failure' },
-};
-/** Slack incoming-webhook payload: a fallback `text` and one coloured attachment. */
-function slackMessage(outcome, run) {
-    const style = STYLE[outcome.state];
-    const links = [...(run.runUrl ? [{ text: 'Workflow run', url: run.runUrl }] : []), ...(outcome.links ?? [])];
-    const linkLine = links.map((link) => `<${link.url}|${slack_message_escape(link.text)}>`).join(' · ');
-    return {
-        text: `${style.emoji} ${slack_message_escape(outcome.title)}`,
-        attachments: [
-            {
-                color: style.color,
-                fallback: `${style.word}: ${outcome.title}`,
-                title: outcome.title,
-                ...(run.runUrl ? { title_link: run.runUrl } : {}),
-                text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
-                footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
-                mrkdwn_in: ['text'],
-            },
-        ],
-    };
-}
-/** Slack's mrkdwn reserves &, < and >. */
-function slack_message_escape(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
-
-
-/**
- * The last state per key, kept in a JSON file between runs. The reusable workflows persist that
- * file with actions/cache; without it every run looks like a first run.
- */
-class StateStore {
-    path;
-    constructor(path) {
-        this.path = path;
-    }
-    read(key) {
-        return this.all()[key]?.state;
-    }
-    write(key, state, at) {
-        const all = this.all();
-        all[key] = { state, at: at.toISOString() };
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.path), { recursive: true });
-        (0,external_node_fs_.writeFileSync)(this.path, `${JSON.stringify(all, null, 2)}\n`);
-    }
-    all() {
-        if (!(0,external_node_fs_.existsSync)(this.path))
-            return {};
-        try {
-            return JSON.parse((0,external_node_fs_.readFileSync)(this.path, 'utf8'));
-        }
-        catch {
-            // A corrupt state file must not stop an alert: treat it as a first run.
-            return {};
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/notify.ts
-
-
-
-
-
-/** Decides, sends, records the state; a Slack failure is returned, never thrown. */
-async function notify(outcome, settings, run, log, options = {}) {
-    const key = `${run.action}${outcome.key ? `:${outcome.key}` : ''}`;
-    const store = settings.stateFile ? new StateStore(settings.stateFile) : undefined;
-    const previous = store?.read(key);
-    store?.write(key, outcome.state, options.now ?? new Date());
-    if (!settings.webhookUrl)
-        return { sent: false, reason: 'no slack-webhook-url' };
-    if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
-    }
-    const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
-    try {
-        const result = await postToSlack(http, settings.webhookUrl, slackMessage(outcome, run));
-        if (result.ok) {
-            log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
-            return { sent: true, reason: `notify-on ${settings.notifyOn}` };
-        }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
-    }
-    finally {
-        if (!options.http)
-            await http.close();
-    }
-}
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
-}
-
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/notify/settings.ts
-
-/**
- * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
- * with their defaults. Validated with the action's other inputs, before any request.
- */
-function readNotifySettings(inputs) {
-    const webhook = inputs.secret('slack-webhook-url');
-    if (webhook)
-        checkWebhook(webhook);
-    return {
-        webhookUrl: webhook || undefined,
-        notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']),
-        stateFile: inputs.path('notify-state-file') || undefined,
-        required: inputs.boolean('notify-required'),
-    };
-}
-/** The URL is the credential: the message never repeats it. */
-function checkWebhook(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-        throw new errors/* ConfigurationError */.j1('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/run-action.ts
-
-
-
-/**
- * Runs an action, turns what escapes it into one failure line, then lets the shared notifier tell
- * Slack. A ConfigurationError is the user's mistake: one line naming the input, no stack. Anything
- * else keeps its stack in the debug log, which holds no secrets because every token was masked
- * when its input was read.
- */
-async function runAction(definition, host) {
-    let settings;
-    let outcome;
-    try {
-        settings = readNotifySettings(host.inputs);
-        outcome = (await definition.run(host)) ?? undefined;
-    }
-    catch (error) {
-        const message = (0,errors/* failureMessage */.oh)(definition.name, error);
-        host.fail(message);
-        if (!(error instanceof errors/* ConfigurationError */.j1) && error instanceof Error && error.stack)
-            host.log.debug(error.stack);
-        // A mistake in the notifier's own inputs cannot be notified; any other failure can.
-        if (settings)
-            outcome = { state: 'failure', title: message };
-    }
-    if (!settings || !outcome)
-        return;
-    try {
-        const result = await notify(outcome, settings, runContext(definition.name, host.env), host.log);
-        if (result.error) {
-            const message = `${definition.name}: could not notify Slack: ${result.error}`;
-            if (settings.required)
-                host.fail(message);
-            else
-                host.log.warn(message);
-        }
-        else if (!result.sent)
-            host.log.debug(`Slack not notified: ${result.reason}`);
-    }
-    catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
-    }
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
-
-
-
-/**
- * The Actions runner contract (reference §3.3) for what must happen before an action's first
- * request: inputs, masks, log lines, groups, outputs. @actions/core does the same, but importing it
- * evaluates @actions/http-client and a second undici (for OIDC) at start-up, ~85 ms on Node 24:
- * more than half of the health check's 150 ms budget to its first request. The formats below are
- * @actions/core's own (command escaping, heredoc env files with a random delimiter).
- */
-/** `core.getInput(name, { trimWhitespace: false })`: INPUT_<NAME>, spaces as underscores. */
-function readInput(name, env = process.env) {
-    return env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
-}
-function escapeData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function escapeProperty(text) {
-    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-/** `::command key=value::message` on stdout. */
-function issueCommand(command, message, properties = {}) {
-    const props = Object.entries(properties)
-        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
-        .join(',');
-    process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${external_node_os_.EOL}`);
-}
-function writeLine(message) {
-    process.stdout.write(`${message}${external_node_os_.EOL}`);
-}
-/**
- * Appends `name<<delimiter` … `delimiter` to GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV at once, so
- * an output survives even if the job is cancelled a moment later (the deploy's rollback-plan).
- */
-function appendFileCommand(file, name, value) {
-    const path = process.env[`GITHUB_${file}`];
-    if (!path) {
-        // Outside a runner (a plain `node dist/...` run): say it on stdout rather than lose it.
-        writeLine(`${name}=${value}`);
-        return;
-    }
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
-    if (name.includes(delimiter) || value.includes(delimiter))
-        throw new Error(`output ${name} contains its own delimiter`);
-    (0,external_node_fs_.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`, { encoding: 'utf8' });
-}
-
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
-
-
-
-const runnerLogger = {
-    info: (message) => writeLine(message),
-    warn: (message) => issueCommand('warning', message),
-    error: (message) => issueCommand('error', message),
-    debug: (message) => issueCommand('debug', message),
-    async group(title, work) {
-        issueCommand('group', title);
-        try {
-            return await work();
-        }
-        finally {
-            issueCommand('endgroup', '');
-        }
-    },
-};
-/** The host on a GitHub runner: INPUT_* in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY out. */
-function runnerHost(action) {
-    const mask = (value) => issueCommand('add-mask', value);
-    return {
-        action,
-        inputs: new inputs/* InputReader */.i_((name) => readInput(name), mask, process.env.GITHUB_WORKSPACE ?? process.cwd()),
-        log: runnerLogger,
-        env: process.env,
-        setOutput: (name, value) => appendFileCommand('OUTPUT', name, String(value)),
-        setSecret: mask,
-        async writeSummary(markdown) {
-            if (!process.env.GITHUB_STEP_SUMMARY) {
-                runnerLogger.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
-                return;
-            }
-            // Loaded when the summary is written, after the work: see runner-commands.ts for why.
-            const { summary } = await __nccwpck_require__.e(/* import() */ 811).then(__nccwpck_require__.bind(__nccwpck_require__, 6811));
-            await summary.addRaw(markdown, true).write();
-        },
-        fail(message) {
-            issueCommand('error', message);
-            process.exitCode = 1;
-        },
-    };
-}
-/** The whole body of every `src/<action>/index.ts`. */
-async function runOnRunner(definition) {
-    await runAction(definition, runnerHost(definition.name));
-}
-
-
-/***/ }),
-
 /***/ 843:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9792);
-/* harmony import */ var _load_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7348);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5023);
-
+/* harmony import */ var _load_worker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7348);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4404);
 
 
 // ncc makes one file, and the load engine's worker threads run that same file: they land here
 // and become load workers instead of starting the action again.
-if ((0,_load_worker_js__WEBPACK_IMPORTED_MODULE_1__/* .isLoadWorker */ .x)())
-    (0,_load_worker_js__WEBPACK_IMPORTED_MODULE_1__/* .runLoadWorker */ .o)();
+if ((0,_load_worker_js__WEBPACK_IMPORTED_MODULE_0__/* .isLoadWorker */ .x)())
+    (0,_load_worker_js__WEBPACK_IMPORTED_MODULE_0__/* .runLoadWorker */ .o)();
 else
-    await (0,_core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__/* .runOnRunner */ .T)(_main_js__WEBPACK_IMPORTED_MODULE_2__/* .definition */ .m);
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 5023:
+/***/ 4404:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ definition)
+  e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+// UNUSED EXPORTS: definition
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/core/cancellation.ts
 /**
  * A cancelled job as an AbortSignal. On cancel the runner sends SIGINT to the step's process, then
@@ -26772,7 +25890,10 @@ function gcd(a, b) {
 var schedule = __nccwpck_require__(4807);
 // EXTERNAL MODULE: ./src/load/tally.ts + 1 modules
 var load_tally = __nccwpck_require__(1294);
+// EXTERNAL MODULE: ./src/load/worker.ts
+var worker = __nccwpck_require__(7348);
 ;// CONCATENATED MODULE: ./src/load/engine.ts
+
 
 
 
@@ -27010,9 +26131,42 @@ class Collector {
         };
     }
 }
+// A worker runs the file this module is in: the action's bundle (whose entry starts the worker),
+// or this module itself when the TypeScript sources run directly (`@github/local-action`).
+if ((0,worker/* isLoadWorker */.x)())
+    (0,worker/* runLoadWorker */.o)();
 
-// EXTERNAL MODULE: ./src/core/duration.ts
-var duration = __nccwpck_require__(8571);
+;// CONCATENATED MODULE: ./src/core/duration.ts
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * Parses `250ms`, `30s`, `5m`, `1h`, `1m30s` or `1.5s` into milliseconds; returns undefined when
+ * the text is not such a duration. A bare number is refused: `30` could mean seconds or ms.
+ */
+function parseDuration(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return undefined;
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+    let total = 0;
+    let consumed = 0;
+    let match;
+    while ((match = part.exec(trimmed)) !== null) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed = part.lastIndex;
+    }
+    return consumed === trimmed.length ? total : undefined;
+}
+/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)}s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes}m${String(seconds).padStart(2, '0')}s`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
 /** Markdown pieces for job summaries; the CLI prints the same text. */
 function escapeCell(value) {
@@ -27092,8 +26246,47 @@ function runRps(requests, measuredMs) {
     return measuredMs > 0 ? requests / (measuredMs / 1000) : 0;
 }
 
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
+ * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
+ * or an environment failure and keeps its stack for the debug log.
+ */
+class ConfigurationError extends Error {
+    input;
+    problem;
+    name = 'ConfigurationError';
+    constructor(input, problem) {
+        super(`input '${input}' ${problem}`);
+        this.input = input;
+        this.problem = problem;
+    }
+}
+class ProviderError extends Error {
+    name = 'ProviderError';
+    provider;
+    status;
+    code;
+    requestId;
+    retriable;
+    retryAfterMs;
+    constructor(message, details) {
+        super(`${details.provider}: ${message}`);
+        this.provider = details.provider;
+        this.status = details.status;
+        this.code = details.code;
+        this.requestId = details.requestId;
+        this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
+    }
+}
+/** The message a failed action reports: `<action>: <what went wrong>`. */
+function failureMessage(action, error) {
+    if (error instanceof Error)
+        return `${action}: ${error.message}`;
+    return `${action}: ${String(error)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/load/thresholds.ts
 
 
@@ -27108,8 +26301,8 @@ const K6_ALIASES = [
 const LINE = /^([a-z_]+|p\(?\d+(?:\.\d+)?\)?)\s*(<=|>=|==|!=|<|>)\s*(\S.*?)\s*$/;
 /**
  * Parses k6-style thresholds, one per line: `p95<500ms`, `p(99)<1s`, `avg<=200`, `error_rate<1%`,
- * `rps>50`, `requests>=1000`. A bare latency number is milliseconds (as in k6); a bare error
- * rate is a fraction (0.01 = 1 %), as k6's `rate`.
+ * `rps>50`, `requests>=1000`. A bare latency number is milliseconds (as in k6); an error rate is
+ * always a percentage with `%` (k6's `rate<0.01` is refused with its `rate<1%` form shown).
  */
 function parseThresholds(lines, input = 'thresholds') {
     return lines
@@ -27123,7 +26316,7 @@ function parseThreshold(source, input = 'thresholds') {
         text = text.replace(pattern, replacement);
     const match = LINE.exec(text);
     const fail = (why) => {
-        throw new errors/* ConfigurationError */.j1(input, `has a threshold that does not parse: '${source}': ${why}`);
+        throw new ConfigurationError(input, `has a threshold that does not parse: '${source}': ${why}`);
     };
     if (!match)
         return fail(`write one per line as <metric><operator><value>, such as p95<500ms or error_rate<1%`);
@@ -27139,9 +26332,15 @@ function parseThreshold(source, input = 'thresholds') {
         return { ...base, value: ms };
     }
     if (metric.kind === 'error_rate') {
+        if (/^\d+(\.\d+)?$/.test(rawValue)) {
+            // One unit across the suite (health-check's max-error-rate too): `0.05` could be read as 5% or 0.05%.
+            const asPercent = `${Number((Number(rawValue) * 100).toPrecision(12))}%`;
+            const meant = Number(rawValue) <= 1 ? `error_rate${operator}${asPercent} for the fraction ${rawValue}, or ` : '';
+            return fail(`error rates are percentages written with %; '${rawValue}' is a bare number: write ${meant}error_rate${operator}${rawValue}% for ${rawValue} percent`);
+        }
         const rate = parseRate(rawValue);
         if (rate === undefined)
-            return fail(`'${rawValue}' is not a rate such as 1% or 0.01`);
+            return fail(`'${rawValue}' is not a percentage such as 1% or 0.5%`);
         return { ...base, value: rate };
     }
     const number = Number(rawValue.replace(/\/s$/, ''));
@@ -27184,15 +26383,12 @@ function parseLatency(text) {
     const micros = /^(\d+(?:\.\d+)?)us$/.exec(text);
     if (micros)
         return Number(micros[1]) / 1000;
-    return (0,duration/* parseDuration */.E)(text);
+    return parseDuration(text);
 }
+/** `1%` → 0.01 (the fraction the figures use). */
 function parseRate(text) {
     const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
-    if (percent)
-        return Number(percent[1]) <= 100 ? Number(percent[1]) / 100 : undefined;
-    if (/^\d+(\.\d+)?$/.test(text) && Number(text) <= 1)
-        return Number(text);
-    return undefined;
+    return percent && Number(percent[1]) <= 100 ? Number(percent[1]) / 100 : undefined;
 }
 function observe(threshold, figures) {
     switch (threshold.kind) {
@@ -27281,7 +26477,7 @@ function judge(outcome, thresholds) {
         reasons.push(`${missed.length} of ${results.length} thresholds missed: ${missed.map((r) => `${r.threshold.source} (observed ${formatObserved(r.threshold.kind, r.observed)})`).join(', ')}`);
     }
     if (outcome.cancelled)
-        reasons.push(`cancelled after ${(0,duration/* formatDuration */.a)(outcome.measuredMs)} of ${(0,duration/* formatDuration */.a)(outcome.plannedMs)}`);
+        reasons.push(`cancelled after ${formatDuration(outcome.measuredMs)} of ${formatDuration(outcome.plannedMs)}`);
     if (figures.requests === 0)
         reasons.push('no request completed');
     else if (figures.ok === 0) {
@@ -27395,7 +26591,7 @@ function describe(outcome, description) {
         : shard.count > 1
             ? `, shard ${shard.index}/${shard.count} (its share of the ${outcome.model === 'open' ? 'rate and connections' : 'users'})`
             : '';
-    return `${description.target} — ${load}; ${(0,duration/* formatDuration */.a)(outcome.measuredMs)} measured${shards}.`;
+    return `${description.target} — ${load}; ${formatDuration(outcome.measuredMs)} measured${shards}.`;
 }
 function errorLabel(name) {
     return name === 'status' ? 'unexpected status' : name;
@@ -27428,7 +26624,7 @@ function notes(outcome) {
     const lines = [];
     if (outcome.warmUpMs > 0) {
         const w = outcome.warmUp;
-        lines.push(`- Warm-up: ${(0,duration/* formatDuration */.a)(outcome.warmUpMs)} of load before the measured window, reported here and counted nowhere else: ${w.counts.requests} requests, p50 ${formatMs((0,load_histogram/* percentileMs */.OZ)(w.histogram, 50))}, p99 ${formatMs((0,load_histogram/* percentileMs */.OZ)(w.histogram, 99))}, ${(0,load_tally/* errorCount */.YH)(w.counts)} errors.`);
+        lines.push(`- Warm-up: ${formatDuration(outcome.warmUpMs)} of load before the measured window, reported here and counted nowhere else: ${w.counts.requests} requests, p50 ${formatMs((0,load_histogram/* percentileMs */.OZ)(w.histogram, 50))}, p99 ${formatMs((0,load_histogram/* percentileMs */.OZ)(w.histogram, 99))}, ${(0,load_tally/* errorCount */.YH)(w.counts)} errors.`);
     }
     if (outcome.dropped > 0) {
         lines.push(`- ${outcome.dropped} scheduled requests were never sent: every connection was busy (raise \`users\`, or the target cannot keep up with \`rate\`).`);
@@ -27456,8 +26652,8 @@ function progressLine(p) {
     return `${(p.elapsedMs / 1000).toFixed(1)}s${phase}: ${p.requests} requests, ${p.rps.toFixed(1)}/s, p95 ${formatMs(p.p95Ms)}, errors ${p.errors} (${rate}%)`;
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/load/result-file.ts
 
 
@@ -27510,19 +26706,19 @@ function toResultFile(outcome) {
     };
 }
 function writeResultFile(path, outcome) {
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(path, `${JSON.stringify(toResultFile(outcome))}\n`);
+    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    (0,external_node_fs_namespaceObject.writeFileSync)(path, `${JSON.stringify(toResultFile(outcome))}\n`);
 }
 function readResultFile(path, input = 'merge') {
     let parsed;
     try {
-        parsed = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
+        parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
     }
     catch (error) {
-        throw new errors/* ConfigurationError */.j1(input, `matched ${path}, which is not a load-test result (${error.message})`);
+        throw new ConfigurationError(input, `matched ${path}, which is not a load-test result (${error.message})`);
     }
     if (parsed.format !== RESULT_FORMAT || parsed.version !== 1 || !parsed.measured || !parsed.shard) {
-        throw new errors/* ConfigurationError */.j1(input, `matched ${path}, which is not a load-test result written by histogram-out`);
+        throw new ConfigurationError(input, `matched ${path}, which is not a load-test result written by histogram-out`);
     }
     return parsed;
 }
@@ -27532,13 +26728,13 @@ function readResultFile(path, input = 'merge') {
  */
 function mergeResults(files, input = 'merge') {
     if (files.length === 0)
-        throw new errors/* ConfigurationError */.j1(input, 'matched no files');
+        throw new ConfigurationError(input, 'matched no files');
     const seen = new Map();
     for (const { path, result } of files) {
         const key = `${result.shard.index}/${result.shard.count}`;
         const other = seen.get(key);
         if (other)
-            throw new errors/* ConfigurationError */.j1(input, `matched two results of shard ${key}: ${other} and ${path}`);
+            throw new ConfigurationError(input, `matched two results of shard ${key}: ${other} and ${path}`);
         seen.set(key, path);
     }
     const measured = (0,load_tally/* emptyTally */.CK)();
@@ -27583,10 +26779,294 @@ function mergeResults(files, input = 'merge') {
     };
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./src/core/inputs.ts
-var core_inputs = __nccwpck_require__(9114);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/inputs.ts
+
+
+
+
+
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+/**
+ * Typed, validated access to an action's inputs. Every method throws a ConfigurationError naming
+ * the input, what was wrong and the expected form, so getInputs() stops the action before any
+ * request is made. Defaults come from action.yml (the runner or the CLI fill them in), never here.
+ */
+class InputReader {
+    raw;
+    mask;
+    workspace;
+    tempDir;
+    constructor(raw, mask = () => { }, workspace = process.cwd(), 
+    /** The runner's temporary directory, the other place an action may write files. */
+    tempDir = process.env.RUNNER_TEMP) {
+        this.raw = raw;
+        this.mask = mask;
+        this.workspace = workspace;
+        this.tempDir = tempDir;
+    }
+    text(name) {
+        return this.raw(name).trim();
+    }
+    /** The same inputs, with `also` told of every value masked (the redactor registers them this way). */
+    withMasker(also) {
+        return new InputReader(this.raw, (secret) => {
+            this.mask(secret);
+            also(secret);
+        }, this.workspace, this.tempDir);
+    }
+    required(name, example) {
+        const value = this.text(name);
+        if (value === '')
+            throw new ConfigurationError(name, `is required, for example ${example}`);
+        return value;
+    }
+    /** A secret: masked before anything else can print it. */
+    secret(name) {
+        const value = this.text(name);
+        if (value !== '')
+            this.mask(value);
+        return value;
+    }
+    duration(name, limits = {}) {
+        const text = this.text(name);
+        const ms = parseDuration(text);
+        if (ms === undefined) {
+            throw new ConfigurationError(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
+        }
+        if (limits.min !== undefined && ms < limits.min) {
+            throw new ConfigurationError(name, `must be at least ${limits.min}ms, got '${text}'`);
+        }
+        if (limits.max !== undefined && ms > limits.max) {
+            throw new ConfigurationError(name, `must be at most ${limits.max}ms, got '${text}'`);
+        }
+        return ms;
+    }
+    boolean(name) {
+        const text = this.text(name);
+        if (TRUE.has(text))
+            return true;
+        if (FALSE.has(text))
+            return false;
+        throw new ConfigurationError(name, `must be true or false, got '${text}'`);
+    }
+    integer(name, limits = {}) {
+        const text = this.text(name);
+        if (!/^-?\d+$/.test(text)) {
+            throw new ConfigurationError(name, `must be a whole number such as 10, got '${text}'`);
+        }
+        const value = Number(text);
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    number(name, limits = {}) {
+        const text = this.text(name);
+        const value = Number(text);
+        if (text === '' || !Number.isFinite(value)) {
+            throw new ConfigurationError(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
+        }
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    /** `5%` → 5 (percent, 0–100). See parsePercent: a bare number is refused. */
+    percent(name) {
+        return parsePercent(name, this.text(name));
+    }
+    /** A size such as 1MiB, 512KiB or 1048576 (bytes) → bytes. */
+    bytes(name, limits = {}) {
+        const text = this.text(name);
+        const value = parseBytes(text);
+        if (value === undefined)
+            throw new ConfigurationError(name, `must be a size such as 1MiB, 512KiB or 10MB, got '${text}'`);
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    /** Masks a value found inside an input (a header value in a checks file). */
+    markSecret(value) {
+        if (value.trim() !== '')
+            this.mask(value.trim());
+    }
+    oneOf(name, choices) {
+        const text = this.text(name);
+        if (!choices.includes(text)) {
+            throw new ConfigurationError(name, `must be one of ${choices.join(', ')}, got '${text}'`);
+        }
+        return text;
+    }
+    /** Items separated by newlines or commas, blanks dropped. */
+    list(name) {
+        return splitList(this.text(name));
+    }
+    url(name) {
+        return parseHttpUrl(name, this.text(name));
+    }
+    urls(name) {
+        return this.lines(name).map((line) => parseHttpUrl(name, line));
+    }
+    /** A file path, relative paths resolved against the workspace (GITHUB_WORKSPACE on a runner). */
+    path(name) {
+        const text = this.text(name);
+        return text === '' ? '' : (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
+    }
+    /**
+     * A file the action writes: resolved like path(), and refused unless it lies inside the
+     * workspace or RUNNER_TEMP. An input that reaches the action from a workflow expression could
+     * otherwise overwrite ~/.bashrc, the runner's own files or another job's cache.
+     */
+    outputPath(name) {
+        const path = this.path(name);
+        if (path === '')
+            return '';
+        const roots = [this.workspace, this.tempDir].filter((root) => Boolean(root));
+        if (!roots.some((root) => isInside(realPathOf(path), realPathOf(root)))) {
+            const where = roots.map((root) => `'${root}'`).join(' or ');
+            throw new ConfigurationError(name, `must be a file inside the workspace or RUNNER_TEMP (${where}), such as results/out.json; got '${this.text(name)}'`);
+        }
+        return path;
+    }
+    /** Non-empty lines, trimmed. */
+    lines(name) {
+        return this.text(name)
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter((line) => line !== '');
+    }
+    /**
+     * `Name: value` per line; every value is masked. A header whose value is empty is dropped, so
+     * `x-vercel-protection-bypass: ${{ secrets.BYPASS }}` is harmless where the secret is unset.
+     */
+    headers(name) {
+        const headers = {};
+        for (const line of this.lines(name)) {
+            const colon = line.indexOf(':');
+            const key = colon > 0 ? line.slice(0, colon).trim() : '';
+            if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
+                // The value may be a secret: name the line by its position, never echo it.
+                throw new ConfigurationError(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
+            }
+            const value = line.slice(colon + 1).trim();
+            if (value === '')
+                continue;
+            this.mask(value);
+            headers[key.toLowerCase()] = value;
+        }
+        return headers;
+    }
+    /**
+     * YAML or JSON given inline, or the path of a file holding it. Returns undefined when empty.
+     * Syntax errors name the line and column.
+     */
+    structured(name) {
+        const text = this.text(name);
+        if (text === '')
+            return undefined;
+        let source = text;
+        let origin = 'inline value';
+        const looksLikePath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
+        if (looksLikePath) {
+            const path = (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
+            if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+                throw new ConfigurationError(name, `names a file that does not exist: ${text}`);
+            source = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+            origin = text;
+        }
+        return parseStructured(name, source, origin);
+    }
+}
+function parseStructured(name, source, origin = 'inline value') {
+    const doc = (0,dist/* parseDocument */.Tp)(source, { prettyErrors: true });
+    const error = doc.errors[0];
+    if (error) {
+        const where = error instanceof dist/* YAMLParseError */.XT && error.linePos ? error.linePos[0] : undefined;
+        const position = where ? ` at line ${where.line}, column ${where.col}` : '';
+        const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        throw new ConfigurationError(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
+    }
+    return doc.toJS();
+}
+function splitList(text) {
+    return text
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+/**
+ * One unit for error rates across the suite: a percentage written with `%`. A bare `0.05` could
+ * mean 5% or 0.05%, a hundredfold difference, so it is refused with the `%` form of both readings.
+ */
+function parsePercent(name, text) {
+    const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+    const value = match ? Number(match[1]) : NaN;
+    if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
+        const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
+        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
+    }
+    if (!match || value < 0 || value > 100) {
+        throw new ConfigurationError(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
+    }
+    return value;
+}
+const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+function parseBytes(text) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+    if (!match)
+        return undefined;
+    const unit = BYTE_UNITS[(match[2] || 'b').toLowerCase()];
+    return unit === undefined ? undefined : Math.round(Number(match[1]) * unit);
+}
+function parseHttpUrl(name, text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new ConfigurationError(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new ConfigurationError(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
+    }
+    if (url.username !== '' || url.password !== '') {
+        // The userinfo is a credential: named, never echoed. It would be sent to every redirect and logged with the URL.
+        throw new ConfigurationError(name, `must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for ${url.host}`);
+    }
+    return url;
+}
+function isInside(path, root) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    // `..` as a whole first segment leaves the root; a name such as `..cache` does not.
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+/** The real path of the deepest part that exists, the rest appended: a symlink cannot lead out. */
+function realPathOf(path) {
+    const missing = [];
+    let current = (0,external_node_path_namespaceObject.resolve)(path);
+    for (;;) {
+        try {
+            return (0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.realpathSync)(current), ...missing.reverse());
+        }
+        catch {
+            const parent = (0,external_node_path_namespaceObject.dirname)(current);
+            if (parent === current)
+                return (0,external_node_path_namespaceObject.resolve)(path);
+            missing.push(current.slice(parent.length).replace(/^[\\/]/, ''));
+            current = parent;
+        }
+    }
+}
+function checkRange(name, text, value, limits) {
+    if (limits.min !== undefined && value < limits.min) {
+        throw new ConfigurationError(name, `must be at least ${limits.min}, got '${text}'`);
+    }
+    if (limits.max !== undefined && value > limits.max) {
+        throw new ConfigurationError(name, `must be at most ${limits.max}, got '${text}'`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/glob.ts
 
 
@@ -27596,12 +27076,12 @@ var core_inputs = __nccwpck_require__(9114);
  * paths the local runner's artifact steps take.
  */
 function globFiles(pattern, cwd) {
-    const absolute = (0,external_node_path_.isAbsolute)(pattern) ? pattern : (0,external_node_path_.resolve)(cwd, pattern);
-    const parts = absolute.split(external_node_path_.sep).filter((p, i) => p !== '' || i === 0);
+    const absolute = (0,external_node_path_namespaceObject.isAbsolute)(pattern) ? pattern : (0,external_node_path_namespaceObject.resolve)(cwd, pattern);
+    const parts = absolute.split(external_node_path_namespaceObject.sep).filter((p, i) => p !== '' || i === 0);
     const firstGlob = parts.findIndex((p) => /[*?]/.test(p));
     if (firstGlob < 0)
         return isFile(absolute) ? [absolute] : [];
-    const root = parts.slice(0, firstGlob).join(external_node_path_.sep) || external_node_path_.sep;
+    const root = parts.slice(0, firstGlob).join(external_node_path_namespaceObject.sep) || external_node_path_namespaceObject.sep;
     const matchers = parts.slice(firstGlob);
     const found = [];
     walk(root, matchers, found);
@@ -27613,14 +27093,14 @@ function walk(dir, segments, found) {
         walk(dir, rest, found);
         for (const entry of entries(dir))
             if (entry.isDirectory())
-                walk((0,external_node_path_.join)(dir, entry.name), segments, found);
+                walk((0,external_node_path_namespaceObject.join)(dir, entry.name), segments, found);
         return;
     }
     const regex = globSegmentRegex(head);
     for (const entry of entries(dir)) {
         if (!regex.test(entry.name))
             continue;
-        const path = (0,external_node_path_.join)(dir, entry.name);
+        const path = (0,external_node_path_namespaceObject.join)(dir, entry.name);
         if (rest.length === 0) {
             if (entry.isFile() || (entry.isSymbolicLink() && isFile(path)))
                 found.push(path);
@@ -27631,7 +27111,7 @@ function walk(dir, segments, found) {
 }
 function entries(dir) {
     try {
-        return (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
+        return (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true });
     }
     catch {
         return [];
@@ -27639,7 +27119,7 @@ function entries(dir) {
 }
 function isFile(path) {
     try {
-        return (0,external_node_fs_.statSync)(path).isFile();
+        return (0,external_node_fs_namespaceObject.statSync)(path).isFile();
     }
     catch {
         return false;
@@ -27732,13 +27212,13 @@ const KEYS = ['name', 'method', 'url', 'path', 'headers', 'body', 'weight', 'exp
 function parseScenario(value, base, input = 'scenario') {
     const list = Array.isArray(value) ? value : isObject(value) && Array.isArray(value.requests) ? value.requests : undefined;
     if (!list || list.length === 0) {
-        throw new errors/* ConfigurationError */.j1(input, 'must be a list of requests, such as "- path: /api/health" (inline YAML/JSON or a file)');
+        throw new ConfigurationError(input, 'must be a list of requests, such as "- path: /api/health" (inline YAML/JSON or a file)');
     }
     return list.map((item, index) => parseItem(item, index + 1, base, input));
 }
 function parseItem(item, position, base, input) {
     const fail = (problem) => {
-        throw new errors/* ConfigurationError */.j1(input, `request ${position} ${problem}`);
+        throw new ConfigurationError(input, `request ${position} ${problem}`);
     };
     if (!isObject(item))
         return fail('must be a mapping with url or path, such as { path: /api/health }');
@@ -27824,7 +27304,6 @@ function isObject(value) {
 
 
 
-
 const MAX_USERS = 10_000;
 const MAX_WORKERS = 64;
 // Header names whose scenario values are credentials: masked like the `headers` input.
@@ -27839,33 +27318,33 @@ function getInputs(inputs, env, mask) {
     const mergePattern = inputs.text('merge');
     if (mergePattern !== '') {
         if (inputs.text('shard') !== '')
-            throw new errors/* ConfigurationError */.j1('merge', `cannot be combined with shard: a merge generates no load, it combines the shards' files`);
+            throw new ConfigurationError('merge', `cannot be combined with shard: a merge generates no load, it combines the shards' files`);
         if (inputs.text('histogram-out') !== '')
-            throw new errors/* ConfigurationError */.j1('histogram-out', 'cannot be combined with merge');
+            throw new ConfigurationError('histogram-out', 'cannot be combined with merge');
         const files = globFiles(mergePattern, workspace);
         if (files.length === 0)
-            throw new errors/* ConfigurationError */.j1('merge', `must match at least one result file written by histogram-out, such as shards/*.json; '${mergePattern}' matched none in ${workspace}`);
+            throw new ConfigurationError('merge', `must match at least one result file written by histogram-out, such as shards/*.json; '${mergePattern}' matched none in ${workspace}`);
         return { mode: 'merge', pattern: mergePattern, files, thresholds, description: { target: `results matching ${mergePattern}` } };
     }
     const maxDuration = inputs.duration('max-duration', { min: 1 });
     const durationMs = inputs.duration('duration', { min: 1 });
     if (durationMs > maxDuration) {
-        throw new errors/* ConfigurationError */.j1('duration', `must be at most ${(0,duration/* formatDuration */.a)(maxDuration)} (the max-duration input), got '${inputs.text('duration')}'`);
+        throw new ConfigurationError('duration', `must be at most ${formatDuration(maxDuration)} (the max-duration input), got '${inputs.text('duration')}'`);
     }
     const warmUpMs = inputs.duration('warm-up');
     if (warmUpMs + durationMs > maxDuration) {
-        throw new errors/* ConfigurationError */.j1('warm-up', `plus duration must be at most ${(0,duration/* formatDuration */.a)(maxDuration)} (the max-duration input), got '${inputs.text('warm-up')}'`);
+        throw new ConfigurationError('warm-up', `plus duration must be at most ${formatDuration(maxDuration)} (the max-duration input), got '${inputs.text('warm-up')}'`);
     }
     const rampUpMs = inputs.duration('ramp-up');
     if (rampUpMs > durationMs + warmUpMs) {
-        throw new errors/* ConfigurationError */.j1('ramp-up', `must not be longer than warm-up plus duration (${(0,duration/* formatDuration */.a)(durationMs + warmUpMs)}), got '${inputs.text('ramp-up')}'`);
+        throw new ConfigurationError('ramp-up', `must not be longer than warm-up plus duration (${formatDuration(durationMs + warmUpMs)}), got '${inputs.text('ramp-up')}'`);
     }
     const requestTimeoutMs = inputs.duration('request-timeout', { min: 1 });
     const users = inputs.integer('users', { min: 1, max: MAX_USERS });
     const rate = readRate(inputs);
     const shard = readShard(inputs.text('shard'));
     if (users < shard.count) {
-        throw new errors/* ConfigurationError */.j1('shard', `splits the load into ${shard.count} parts but users is ${users}: each shard needs at least one user (connection)`);
+        throw new ConfigurationError('shard', `splits the load into ${shard.count} parts but users is ${users}: each shard needs at least one user (connection)`);
     }
     const workers = readWorkers(inputs.text('workers'));
     const deployment = inputs.text('deployment-url') === '' ? undefined : inputs.url('deployment-url');
@@ -27873,11 +27352,11 @@ function getInputs(inputs, env, mask) {
     let target;
     if (targetText.startsWith('/')) {
         if (!deployment)
-            throw new errors/* ConfigurationError */.j1('target', `is a path ('${targetText}') but deployment-url is empty; give a full URL such as https://api.example.com/health`);
+            throw new ConfigurationError('target', `is a path ('${targetText}') but deployment-url is empty; give a full URL such as https://api.example.com/health`);
         target = new URL(targetText, deployment);
     }
     else if (targetText !== '')
-        target = (0,core_inputs/* parseHttpUrl */.f$)('target', targetText);
+        target = parseHttpUrl('target', targetText);
     const scenarioValue = inputs.structured('scenario');
     let requests;
     if (scenarioValue !== undefined) {
@@ -27886,24 +27365,24 @@ function getInputs(inputs, env, mask) {
     else {
         const url = target ?? deployment;
         if (!url)
-            throw new errors/* ConfigurationError */.j1('target', 'is required (or scenario, or deployment-url), for example https://api.example.com/health');
+            throw new ConfigurationError('target', 'is required (or scenario, or deployment-url), for example https://api.example.com/health');
         requests = [{ url, spec: { name: `GET ${url.pathname}`, method: 'GET', path: `${url.pathname}${url.search}`, headers: {}, weight: 1, expectStatus: [] } }];
     }
     const allowed = inputs.list('allowed-hosts');
     const bad = malformedEntry(allowed);
     if (bad !== undefined)
-        throw new errors/* ConfigurationError */.j1('allowed-hosts', `must list hosts such as api.example.com, *.example.com, api.example.com:8443 or a URL, got '${bad}'`);
+        throw new ConfigurationError('allowed-hosts', `must list hosts such as api.example.com, *.example.com, api.example.com:8443 or a URL, got '${bad}'`);
     for (const { url } of requests) {
         if (!hostAllowed(url, allowed, deployment)) {
             const input = scenarioValue !== undefined && targetText === '' ? 'scenario' : 'target';
-            throw new errors/* ConfigurationError */.j1(input, `points at host '${url.host}', which is not in allowed-hosts (${allowed.length ? allowed.join(', ') : 'empty'}) nor the deployment-url's host: add it to allowed-hosts, so a typo cannot load-test a stranger`);
+            throw new ConfigurationError(input, `points at host '${url.host}', which is not in allowed-hosts (${allowed.length ? allowed.join(', ') : 'empty'}) nor the deployment-url's host: add it to allowed-hosts, so a typo cannot load-test a stranger`);
         }
     }
     const origin = originOf(requests[0].url);
     for (const { url } of requests) {
         const other = originOf(url);
         if (other.protocol !== origin.protocol || other.hostname !== origin.hostname || other.port !== origin.port) {
-            throw new errors/* ConfigurationError */.j1('scenario', `must address one origin (scheme, host and port); it mixes ${requests[0].url.origin} and ${url.origin}`);
+            throw new ConfigurationError('scenario', `must address one origin (scheme, host and port); it mixes ${requests[0].url.origin} and ${url.origin}`);
         }
     }
     for (const { spec } of requests) {
@@ -27912,8 +27391,7 @@ function getInputs(inputs, env, mask) {
                 mask(value);
     }
     const headers = inputs.headers('headers');
-    const outText = inputs.text('histogram-out');
-    const histogramOut = outText === '' ? undefined : (0,external_node_path_.isAbsolute)(outText) ? outText : (0,external_node_path_.resolve)(workspace, outText);
+    const histogramOut = inputs.outputPath('histogram-out') || undefined;
     const specs = requests.map((r) => r.spec);
     const plan = { origin, requests: specs, headers, users, rate, durationMs, rampUpMs, warmUpMs, requestTimeoutMs, shard, workers };
     const first = requests[0].url;
@@ -27926,7 +27404,7 @@ function readRate(inputs) {
         return undefined;
     const value = Number(text.replace(/\s*\/s$/, ''));
     if (!Number.isFinite(value) || value <= 0) {
-        throw new errors/* ConfigurationError */.j1('rate', `must be a number of requests per second above 0, such as 50 (or empty for the closed model), got '${text}'`);
+        throw new ConfigurationError('rate', `must be a number of requests per second above 0, such as 50 (or empty for the closed model), got '${text}'`);
     }
     return value;
 }
@@ -27938,16 +27416,16 @@ function readShard(text) {
     const index = match ? Number(match[1]) : NaN;
     const count = match ? Number(match[2]) : NaN;
     if (!match || index < 1 || count < 1 || index > count || count > 256) {
-        throw new errors/* ConfigurationError */.j1('shard', `must be i/n with 1 <= i <= n <= 256, such as 1/4, got '${text}'`);
+        throw new ConfigurationError('shard', `must be i/n with 1 <= i <= n <= 256, such as 1/4, got '${text}'`);
     }
     return { index: index - 1, count };
 }
 /** `auto`: every core this step may use (availableParallelism honours CPU affinity). */
 function readWorkers(text) {
     if (text === 'auto')
-        return Math.max(1, Math.min(MAX_WORKERS, (0,external_node_os_.availableParallelism)()));
+        return Math.max(1, Math.min(MAX_WORKERS, (0,external_node_os_namespaceObject.availableParallelism)()));
     if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_WORKERS) {
-        throw new errors/* ConfigurationError */.j1('workers', `must be auto or a whole number from 1 to ${MAX_WORKERS}, got '${text}'`);
+        throw new ConfigurationError('workers', `must be auto or a whole number from 1 to ${MAX_WORKERS}, got '${text}'`);
     }
     return Number(text);
 }
@@ -27956,7 +27434,1148 @@ function originOf(url) {
     return { protocol, hostname: url.hostname, port: url.port ? Number(url.port) : protocol === 'https:' ? 443 : 80 };
 }
 
+// EXTERNAL MODULE: external "node:diagnostics_channel"
+var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
+// EXTERNAL MODULE: external "node:perf_hooks"
+var external_node_perf_hooks_ = __nccwpck_require__(643);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
+var agent = __nccwpck_require__(7405);
+var agent_default = /*#__PURE__*/__nccwpck_require__.n(agent);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
+var dispatcher = __nccwpck_require__(883);
+var dispatcher_default = /*#__PURE__*/__nccwpck_require__.n(dispatcher);
+// EXTERNAL MODULE: ./node_modules/undici/lib/api/index.js
+var api = __nccwpck_require__(6615);
+;// CONCATENATED MODULE: ./src/core/undici-lean.ts
+
+
+
+Object.assign((dispatcher_default()).prototype, api);
+
+
+;// CONCATENATED MODULE: ./src/core/retry-after.ts
+/**
+ * Reads a Retry-After header: delta-seconds (`120`) or an HTTP-date. Returns milliseconds to wait,
+ * or undefined when absent or malformed (callers then fall back to their own backoff).
+ */
+function parseRetryAfter(value, now = Date.now()) {
+    const text = Array.isArray(value) ? value[0] : value;
+    if (text === undefined)
+        return undefined;
+    const trimmed = text.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+;// CONCATENATED MODULE: ./src/core/http.ts
+
+
+
+const NETWORK_KINDS = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
+function isNetworkFailure(kind) {
+    return NETWORK_KINDS.has(kind);
+}
+/** A request that produced no HTTP response at all. */
+class NetworkError extends Error {
+    kind;
+    url;
+    detail;
+    attempts;
+    name = 'NetworkError';
+    constructor(kind, url, detail, attempts) {
+        super(`${describeKind(kind)} for ${url}: ${detail}`);
+        this.kind = kind;
+        this.url = url;
+        this.detail = detail;
+        this.attempts = attempts;
+    }
+}
+/** 1 MiB: what health checks and the scan's page reads keep unless an input raises it. */
+const DEFAULT_CHECK_BODY_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+/** Provider APIs answer in kilobytes; 16 MiB leaves room for long lists and still bounds memory. */
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * The server did answer, but with a body over the cap. Not a network failure: the host is
+ * reachable and said something no check should accept, so callers report it as a failed check.
+ * Reading stopped at the cap and the connection was dropped, so memory stays bounded.
+ */
+class BodyTooLargeError extends Error {
+    url;
+    status;
+    limitBytes;
+    latencyMs;
+    name = 'BodyTooLargeError';
+    constructor(url, status, limitBytes, latencyMs) {
+        super(`response body of ${url} is larger than ${formatBytes(limitBytes)} (HTTP ${status}); reading stopped there`);
+        this.url = url;
+        this.status = status;
+        this.limitBytes = limitBytes;
+        this.latencyMs = latencyMs;
+    }
+}
+function formatBytes(bytes) {
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0)
+        return `${bytes / (1024 * 1024)} MiB`;
+    if (bytes >= 1024 && bytes % 1024 === 0)
+        return `${bytes / 1024} KiB`;
+    return `${bytes} bytes`;
+}
+const DEFAULT_RETRY = {
+    attempts: 4,
+    baseDelayMs: 500,
+    maxDelayMs: 8_000,
+    maxRetryAfterMs: 60_000,
+    retryStatuses: [429, 500, 502, 503, 504],
+};
+const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+/**
+ * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
+ * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it
+ * in `finally`, or keep-alive sockets hold the step open.
+ */
+class HttpClient {
+    dispatcher;
+    ownsDispatcher;
+    timeoutMs;
+    maxBodyBytes;
+    retry;
+    userAgent;
+    sleep;
+    random;
+    onRetry;
+    now;
+    /**
+     * Per origin, no request before this time: a 429's Retry-After holds for every call to the
+     * platform (rate limits are per token), not only for the one that was refused.
+     */
+    notBefore = new Map();
+    constructor(options = {}) {
+        this.ownsDispatcher = options.dispatcher === undefined;
+        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
+        this.timeoutMs = options.timeoutMs ?? 10_000;
+        this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+        this.retry = { ...DEFAULT_RETRY, ...options.retry };
+        this.userAgent = options.userAgent ?? 'threadr-ops';
+        this.sleep = options.sleep ?? sleep;
+        this.random = options.random ?? Math.random;
+        this.onRetry = options.onRetry;
+        this.now = options.now ?? Date.now;
+    }
+    async request(options) {
+        const policy = options.retry === false ? { ...this.retry, attempts: 1 } : { ...this.retry, ...options.retry };
+        const url = String(options.url);
+        const origin = new URL(url).origin;
+        for (let attempt = 1;; attempt++) {
+            // Later tries of this request already waited out the Retry-After below.
+            const wait = attempt === 1 ? (this.notBefore.get(origin) ?? 0) - this.now() : 0;
+            if (wait > 0)
+                await this.sleep(wait);
+            let outcome;
+            try {
+                outcome = await this.once(options, url, attempt);
+            }
+            catch (error) {
+                if (!(error instanceof NetworkError))
+                    throw error;
+                outcome = error;
+            }
+            if (!(outcome instanceof NetworkError) && outcome.status === 429) {
+                const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
+                if (retryAfter !== undefined)
+                    this.notBefore.set(origin, Math.max(this.notBefore.get(origin) ?? 0, this.now() + retryAfter));
+            }
+            const delay = this.retryDelay(outcome, attempt, policy, options.mutation === true);
+            if (delay === undefined) {
+                if (outcome instanceof NetworkError)
+                    throw outcome;
+                return outcome;
+            }
+            const reason = outcome instanceof NetworkError ? describeKind(outcome.kind) : `HTTP ${outcome.status}`;
+            this.onRetry?.({ url, attempt, delayMs: delay, reason });
+            await this.sleep(delay);
+        }
+    }
+    async close() {
+        if (this.ownsDispatcher)
+            await this.dispatcher.close();
+    }
+    retryDelay(outcome, attempt, policy, mutation) {
+        if (attempt >= policy.attempts)
+            return undefined;
+        const backoff = backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs, this.random);
+        if (outcome instanceof NetworkError) {
+            const neverSent = outcome.kind === 'connection-refused' || outcome.kind === 'dns';
+            if (mutation && !neverSent)
+                return undefined;
+            return outcome.kind === 'tls' ? undefined : backoff;
+        }
+        if (!policy.retryStatuses.includes(outcome.status))
+            return undefined;
+        if (mutation && outcome.status !== 429)
+            return undefined;
+        if (outcome.status === 429 || outcome.status === 503) {
+            const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
+            if (retryAfter !== undefined)
+                return retryAfter > policy.maxRetryAfterMs ? undefined : retryAfter;
+        }
+        return backoff;
+    }
+    async once(options, url, attempt) {
+        const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), timeoutMs);
+        const started = external_node_perf_hooks_.performance.now();
+        let latencyMs;
+        try {
+            const target = new URL(url);
+            const response = await this.dispatcher.request({
+                origin: target.origin,
+                path: target.pathname + target.search,
+                method: (options.method ?? 'GET'),
+                headers: { 'user-agent': this.userAgent, ...options.headers },
+                body: options.body,
+                signal: controller.signal,
+                headersTimeout: timeoutMs,
+                bodyTimeout: timeoutMs,
+            });
+            latencyMs = external_node_perf_hooks_.performance.now() - started;
+            const body = await readCapped(response.body, options.maxBodyBytes ?? this.maxBodyBytes, () => new BodyTooLargeError(url, response.statusCode, options.maxBodyBytes ?? this.maxBodyBytes, latencyMs));
+            return {
+                status: response.statusCode,
+                headers: response.headers,
+                body,
+                latencyMs,
+                attempts: attempt,
+                json() {
+                    return JSON.parse(body);
+                },
+            };
+        }
+        catch (error) {
+            if (error instanceof BodyTooLargeError)
+                throw error;
+            const kind = controller.signal.aborted ? 'timeout' : classifyNetworkError(error);
+            // The timeout covers the whole exchange, so a server trickling its body a byte at a time ends here too.
+            const detail = controller.signal.aborted
+                ? latencyMs === undefined
+                    ? `no response within ${timeoutMs}ms`
+                    : `headers came after ${Math.round(latencyMs)}ms but the body was not complete within ${timeoutMs}ms`
+                : errorDetail(error);
+            throw new NetworkError(kind, url, detail, attempt);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+}
+/**
+ * Reads a body stream up to `limit` bytes. Past it the stream is destroyed, which drops the
+ * connection: nothing more is received, so a 2 GB answer costs at most the cap in memory.
+ */
+async function readCapped(body, limit, tooLarge) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > limit) {
+            const error = tooLarge();
+            body.destroy();
+            throw error;
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
+}
+const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
+function classifyNetworkError(error) {
+    for (let current = error; current; current = current.cause) {
+        const code = String(current.code ?? '');
+        if (code === 'ECONNREFUSED')
+            return 'connection-refused';
+        if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME')
+            return 'dns';
+        if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED')
+            return 'connection-reset';
+        if (code.includes('TIMEOUT') || code === 'ETIMEDOUT')
+            return 'timeout';
+        if (TLS_CODES.test(code))
+            return 'tls';
+        if (current === current.cause)
+            break;
+    }
+    return 'network';
+}
+function errorDetail(error) {
+    const parts = [];
+    for (let current = error; current && parts.length < 3; current = current.cause) {
+        const code = current.code;
+        const message = current.message;
+        parts.push([code, message].filter(Boolean).join(' '));
+    }
+    return parts.filter(Boolean).join(': ') || 'request failed';
+}
+function describeKind(kind) {
+    switch (kind) {
+        case 'timeout':
+            return 'timed out';
+        case 'connection-refused':
+            return 'connection refused';
+        case 'connection-reset':
+            return 'connection reset';
+        case 'dns':
+            return 'DNS lookup failed';
+        case 'tls':
+            return 'TLS handshake failed';
+        case 'network':
+            return 'network error';
+        case 'status':
+            return 'unexpected HTTP status';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/redact.ts
+/**
+ * The one redactor for everything that leaves the process: logs, outputs, the job summary, Slack,
+ * incident issues, SARIF, GitHub Deployment records and error messages. The runner masks secrets
+ * in its own log only, and only in the exact form it was given; a provider that echoes a request
+ * header into its error body, a URL with `user:pass@`, or a signed link with `?sig=` would still
+ * reach every other destination. So each of those destinations passes its text through here.
+ *
+ * Secrets are process-wide, like the runner's `add-mask` list: whatever registers a secret (an
+ * input read with `secret()`/`headers()`, `setSecret`) protects every later write, whichever
+ * module makes it.
+ */
+/** Shown in place of a secret, as the runner shows masked values. */
+const MASK = '***';
+/** Query parameters whose value is a credential, whatever the host. */
+const CREDENTIAL_PARAMS = ['token', 'key', 'secret', 'sig', 'signature', 'password', 'access_token'];
+/**
+ * Values shorter than this are not redacted as free text: masking `on` or `1` everywhere would
+ * garble every message and protect nothing (a secret that short is guessable anyway).
+ */
+const MIN_SECRET_LENGTH = 4;
+/** Base64 fragments shorter than this could match ordinary words. */
+const MIN_ENCODED_LENGTH = 8;
+/** How much of a provider's own error text is worth keeping: enough for its code and sentence. */
+const MAX_PROVIDER_MESSAGE = 300;
+const CREDENTIAL_QUERY = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)[^&#\\s"'<>)\\]]*`, 'gi');
+// scheme://user[:password]@host — the userinfo is a credential even when no one masked it.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+class Redactor {
+    /** Every form to remove, longest first so a secret inside another is replaced whole. */
+    forms = [];
+    secrets = new Set();
+    /** Registers a secret: it, its base64 and its URL-encoded forms are removed from now on. */
+    add(secret) {
+        const value = secret.trim();
+        if (value.length < MIN_SECRET_LENGTH || this.secrets.has(value))
+            return;
+        this.secrets.add(value);
+        // A multi-line secret (a key file) is masked line by line too, as the runner does.
+        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const forms = new Set(this.forms);
+        for (const part of parts)
+            for (const form of encodedForms(part))
+                forms.add(form);
+        this.forms = [...forms].sort((a, b) => b.length - a.length);
+    }
+    get size() {
+        return this.secrets.size;
+    }
+    /** Text with every known secret, URL userinfo and credential query value replaced by `***`. */
+    redact(text) {
+        if (text === '')
+            return text;
+        let out = text;
+        for (const form of this.forms)
+            if (out.includes(form))
+                out = out.split(form).join(MASK);
+        return out.replace(URL_USERINFO, `$1${MASK}@`).replace(CREDENTIAL_QUERY, `$1${MASK}`);
+    }
+    /** The same for every string inside a JSON-like value (Slack payloads, SARIF, deployment payloads). */
+    redactDeep(value) {
+        return deep(value, (text) => this.redact(text));
+    }
+    /** For tests: forget every registered secret. */
+    clear() {
+        this.secrets.clear();
+        this.forms = [];
+    }
+}
+/**
+ * The forms a secret can take on the way out: as given, URL-encoded (query strings, form bodies),
+ * JSON-escaped, and base64 (Basic auth, tokens in JWT-like blobs). Inside a longer base64 text
+ * the secret starts at one of three byte offsets, each giving different characters; the stable
+ * middle of each is kept, as the runner's own base64 masking does.
+ */
+function encodedForms(secret) {
+    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+        const encoded = padded.toString('base64').replace(/=+$/, '');
+        // Characters that depend on the zero padding before, or on unknown bytes after, are dropped.
+        const start = offset === 0 ? 0 : 4;
+        const fullGroups = Math.floor(padded.length / 3);
+        const end = offset === 0 && padded.length % 3 === 0 ? encoded.length : fullGroups * 4;
+        const stable = encoded.slice(start, end);
+        if (stable.length >= MIN_ENCODED_LENGTH) {
+            forms.add(stable);
+            // base64url, as JWTs and signed URLs write it.
+            forms.add(stable.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+function deep(value, redactText) {
+    if (typeof value === 'string')
+        return redactText(value);
+    if (Array.isArray(value))
+        return value.map((item) => deep(item, redactText));
+    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deep(item, redactText)]));
+    }
+    return value;
+}
+/** The process's redactor: see the module comment. */
+const secrets = new Redactor();
+function registerSecret(value) {
+    secrets.add(value);
+}
+function redact(text) {
+    return secrets.redact(text);
+}
+function redactDeep(value) {
+    return secrets.redactDeep(value);
+}
+/** A provider's error text, redacted and cut to a length a log line, a summary cell and Slack can carry. */
+function providerMessage(text, max = MAX_PROVIDER_MESSAGE) {
+    const flat = redact(text).replace(/\s+/g, ' ').trim();
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+;// CONCATENATED MODULE: ./src/providers/slack.ts
+
+
+/**
+ * Posts to an incoming webhook. 429 is retried after Retry-After by the HTTP layer (Slack did not
+ * post the message); other failures are not repeated, since a 5xx may still have posted it.
+ */
+async function postToSlack(http, webhookUrl, payload) {
+    try {
+        const response = await http.request({
+            method: 'POST',
+            url: webhookUrl,
+            headers: { 'content-type': 'application/json' },
+            // Redacted here as well as in runAction's outcome: whoever posts, the message passes the redactor.
+            body: JSON.stringify(redactDeep(payload)),
+            mutation: true,
+            retry: { attempts: 4, maxRetryAfterMs: 30_000 },
+        });
+        if (response.status === 200)
+            return { ok: true, status: 200 };
+        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+    }
+    catch (error) {
+        if (error instanceof NetworkError)
+            return { ok: false, error: error.kind };
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/policy.ts
+/**
+ * Whether this run is worth a message. `failure` sends whenever the run was not a success;
+ * `change` sends when the state differs from the last recorded one (a first run is sent only if
+ * it is not a success, so a quiet system stays quiet).
+ */
+function shouldNotify(notifyOn, state, previous) {
+    switch (notifyOn) {
+        case 'never':
+            return false;
+        case 'always':
+            return true;
+        case 'failure':
+            return state !== 'success';
+        case 'change':
+            return previous === undefined ? state !== 'success' : previous !== state;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+const STYLE = {
+    success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
+    warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
+    failure: { color: 'danger', emoji: ':rotating_light:', word: 'Failure' },
+};
+/** Slack incoming-webhook payload: a fallback `text` and one coloured attachment. */
+function slackMessage(outcome, run) {
+    const style = STYLE[outcome.state];
+    const links = [...(run.runUrl ? [{ text: 'Workflow run', url: run.runUrl }] : []), ...(outcome.links ?? [])];
+    const linkLine = links.map((link) => `<${link.url}|${slack_message_escape(link.text)}>`).join(' · ');
+    return {
+        text: `${style.emoji} ${slack_message_escape(outcome.title)}`,
+        attachments: [
+            {
+                color: style.color,
+                fallback: `${style.word}: ${outcome.title}`,
+                title: outcome.title,
+                ...(run.runUrl ? { title_link: run.runUrl } : {}),
+                text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
+                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
+                mrkdwn_in: ['text'],
+            },
+        ],
+    };
+}
+/** Slack's mrkdwn reserves &, < and >. */
+function slack_message_escape(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+;// CONCATENATED MODULE: ./src/notify/state-store.ts
+
+
+/**
+ * The last state per key, kept in a JSON file between runs. The reusable workflows persist that
+ * file with actions/cache; without it every run looks like a first run.
+ */
+class StateStore {
+    path;
+    constructor(path) {
+        this.path = path;
+    }
+    read(key) {
+        return this.all()[key]?.state;
+    }
+    write(key, state, at) {
+        const all = this.all();
+        all[key] = { state, at: at.toISOString() };
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(this.path), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(this.path, `${JSON.stringify(all, null, 2)}\n`);
+    }
+    all() {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(this.path))
+            return {};
+        try {
+            return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(this.path, 'utf8'));
+        }
+        catch {
+            // A corrupt state file must not stop an alert: treat it as a first run.
+            return {};
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/notify.ts
+
+
+
+
+
+/** Decides, sends, records the state; a Slack failure is returned, never thrown. */
+async function notify(outcome, settings, run, log, options = {}) {
+    const key = `${run.action}${outcome.key ? `:${outcome.key}` : ''}`;
+    const store = settings.stateFile ? new StateStore(settings.stateFile) : undefined;
+    const previous = store?.read(key);
+    const record = () => store?.write(key, outcome.state, options.now ?? new Date());
+    if (!settings.webhookUrl) {
+        record();
+        return { sent: false, reason: 'no slack-webhook-url' };
+    }
+    if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
+        record();
+        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+    }
+    const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
+    try {
+        const result = await postToSlack(http, settings.webhookUrl, slackMessage(outcome, run));
+        if (result.ok) {
+            // The new state is recorded only once Slack has it: after a failed send the next run, still
+            // in this state, sends again instead of treating the change as announced.
+            record();
+            log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
+            return { sent: true, reason: `notify-on ${settings.notifyOn}` };
+        }
+        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+    }
+    finally {
+        if (!options.http)
+            await http.close();
+    }
+}
+function runContext(action, env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+}
+
+;// CONCATENATED MODULE: ./src/notify/settings.ts
+
+/**
+ * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
+ * with their defaults. Validated with the action's other inputs, before any request.
+ */
+function readNotifySettings(inputs) {
+    const webhook = inputs.secret('slack-webhook-url');
+    if (webhook)
+        checkWebhook(webhook);
+    return {
+        webhookUrl: webhook || undefined,
+        notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']),
+        stateFile: inputs.outputPath('notify-state-file') || undefined,
+        required: inputs.boolean('notify-required'),
+    };
+}
+/** The URL is the credential: the message never repeats it. */
+function checkWebhook(url) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+        throw new ConfigurationError('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ops-history/record.ts
+
+
+/** The record of one run, from the outputs the action set. Never throws on odd outputs. */
+function recordFrom(options) {
+    const { action, outputs } = options;
+    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    if (options.runId)
+        record.run = options.runId;
+    if ((action === 'deploy' || action === 'rollback') && options.sha)
+        record.sha = options.sha.slice(0, 7);
+    return record;
+}
+function figuresOf(action, outputs, repositoryUrl) {
+    switch (action) {
+        case 'health-check':
+            return healthFigures(outputs, repositoryUrl);
+        case 'deploy':
+            return compact({ status: outputs.status });
+        case 'rollback':
+            return compact({ status: outputs.status, pinned: bool(outputs.pinned) });
+        case 'load-test':
+            return compact({
+                requests: num(outputs.requests),
+                rps: record_round(num(outputs.rps), 1),
+                p50: record_round(num(outputs['p50-ms']), 1),
+                p95: record_round(num(outputs['p95-ms']), 1),
+                p99: record_round(num(outputs['p99-ms']), 1),
+                err: record_round(num(outputs['error-rate']), 3),
+                passed: bool(outputs.passed),
+            });
+        case 'cost-monitor':
+            return costFigures(outputs);
+        case 'security-scan':
+            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+        default:
+            return compact({ status: outputs.status });
+    }
+}
+function healthFigures(outputs, repositoryUrl) {
+    const report = json(outputs.report);
+    const checks = {};
+    const why = {};
+    for (const check of Array.isArray(report?.checks) ? report.checks : []) {
+        if (typeof check.name !== 'string')
+            continue;
+        const last = Array.isArray(check.attempts) ? check.attempts.at(-1) : undefined;
+        const latency = typeof last?.latencyMs === 'number' ? Math.round(last.latencyMs) : -1;
+        checks[check.name] = [check.passed === true ? 1 : 0, latency];
+        if (check.passed !== true && typeof check.reason === 'string')
+            why[check.name] = check.reason.slice(0, 160);
+    }
+    // The `incidents` output: [{check, action: opened|commented|closed, issue}] (src/incidents/tracker.ts).
+    const incidents = json(outputs.incidents);
+    const links = {};
+    for (const item of Array.isArray(incidents) ? incidents : []) {
+        if (typeof item?.check !== 'string' || typeof item.issue !== 'number')
+            continue;
+        links[item.check] = repositoryUrl ? `${repositoryUrl}/issues/${item.issue}` : `#${item.issue}`;
+    }
+    return compact({
+        checks: Object.keys(checks).length ? checks : undefined,
+        why: Object.keys(why).length ? why : undefined,
+        p95: record_round(num(outputs['p95-ms']), 1),
+        err: record_round(num(outputs['error-rate']), 3),
+        unreachable: outputs.unreachable === 'true' ? true : undefined,
+        incidents: Object.keys(links).length ? links : undefined,
+    });
+}
+function costFigures(outputs) {
+    const report = json(outputs.report);
+    if (!report)
+        return {};
+    const spend = {};
+    const add = (name, part) => {
+        if (!part)
+            return;
+        const figures = compact({
+            today: money(part.today),
+            yesterday: money(part.yesterday),
+            mtd: money(part.monthToDate),
+            projected: money(part.projectedMonth),
+            daily: money(part.limit?.dailyLimit),
+            monthly: money(part.limit?.monthlyLimit),
+        });
+        if (Object.keys(figures).length)
+            spend[name] = figures;
+    };
+    for (const provider of Array.isArray(report.providers) ? report.providers : []) {
+        if (typeof provider.provider === 'string' && (provider.status === 'ok' || provider.status === 'partial'))
+            add(provider.provider, provider);
+    }
+    add('total', report.total);
+    const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
+    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+}
+function json(text) {
+    if (!text)
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function num(text) {
+    if (text === undefined || text.trim() === '')
+        return undefined;
+    const value = Number(text);
+    return Number.isFinite(value) ? value : undefined;
+}
+function money(value) {
+    return typeof value === 'string' || typeof value === 'number' ? record_round(num(String(value)), 2) : undefined;
+}
+function bool(text) {
+    return text === 'true' ? true : text === 'false' ? false : undefined;
+}
+function record_round(value, digits) {
+    if (value === undefined)
+        return undefined;
+    const factor = 10 ** digits;
+    return Math.round(value * factor) / factor;
+}
+function compact(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+/** Appends one line. The caller decides what a failure means (for an action: a warning only). */
+function appendRecord(path, record) {
+    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    (0,external_node_fs_namespaceObject.appendFileSync)(path, `${JSON.stringify(record)}\n`);
+}
+/**
+ * Every record in the given files or folders (every *.jsonl inside a folder), oldest first.
+ * A line that is not a record (a torn write, a merge marker) is counted and skipped: one bad line
+ * must not take the dashboard down.
+ */
+function readRecords(paths) {
+    const files = [];
+    for (const path of paths) {
+        if (!existsSync(path))
+            continue;
+        if (statSync(path).isDirectory()) {
+            for (const name of readdirSync(path, { recursive: true })) {
+                if (name.endsWith('.jsonl'))
+                    files.push(join(path, name));
+            }
+        }
+        else
+            files.push(path);
+    }
+    const records = [];
+    let skipped = 0;
+    for (const file of files.sort()) {
+        for (const line of readFileSync(file, 'utf8').split('\n')) {
+            if (line.trim() === '')
+                continue;
+            const record = parseRecord(line);
+            if (record)
+                records.push(record);
+            else
+                skipped++;
+        }
+    }
+    records.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+    return { records, skipped, files: files.length };
+}
+function parseRecord(line) {
+    const value = json(line);
+    if (!value || typeof value !== 'object')
+        return undefined;
+    if (typeof value.t !== 'string' || Number.isNaN(Date.parse(value.t)))
+        return undefined;
+    if (typeof value.action !== 'string' || typeof value.env !== 'string')
+        return undefined;
+    if (value.verdict !== 'success' && value.verdict !== 'warning' && value.verdict !== 'failure')
+        return undefined;
+    return { ...value, figures: value.figures && typeof value.figures === 'object' ? value.figures : {} };
+}
+/** The history file for a month: one file per month keeps every file small and merges trivial. */
+function monthlyFile(folder, at) {
+    return (0,external_node_path_namespaceObject.join)(folder, `${at.toISOString().slice(0, 7)}.jsonl`);
+}
+
+;// CONCATENATED MODULE: ./src/ops-history/hook.ts
+
+
+/** A host that remembers every output set through it, in the order set (the last value wins). */
+function withOutputLog(host) {
+    const outputs = {};
+    const setOutput = (name, value) => {
+        outputs[name] = String(value);
+        host.setOutput(name, value);
+    };
+    // Everything else goes to the host itself, so state it keeps (a failure, its outputs) stays its own.
+    const wrapped = new Proxy(host, {
+        get(target, property) {
+            if (property === 'setOutput')
+                return setOutput;
+            const value = Reflect.get(target, property, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+        },
+    });
+    return { host: wrapped, outputs };
+}
+/**
+ * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
+ * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
+ * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
+ * warning, never a failure.
+ * The environment is `history-environment`, else the action's own `environment` input, else
+ * production.
+ */
+function recordRun(host, outputs, verdict, at = new Date()) {
+    try {
+        const target = host.inputs.outputPath('history-file');
+        if (!target)
+            return;
+        const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
+        const repository = host.env.GITHUB_REPOSITORY;
+        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
+        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
+        appendRecord(folder ? monthlyFile(target, at) : target, record);
+        host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
+    }
+    catch (error) {
+        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+
+/** GitHub shows this many annotations of each level per step; more are dropped without a word. */
+const ANNOTATIONS_PER_LEVEL = 10;
+/**
+ * The seam every action writes through (runAction applies it), whatever host sits below: every
+ * log line, output, summary and failure message passes the process redactor, and every value an
+ * input masks is registered with it. Independent of how the host below talks to the runner.
+ *
+ * It also keeps annotations useful: past ten warnings (or errors) in a step GitHub shows none of
+ * the rest, so further ones go to the log as plain lines and one closing line says how many there
+ * were and that the summary lists them.
+ */
+function redactingHost(host) {
+    const hidden = { warning: 0, error: 0 };
+    const shown = { warning: 0, error: 0 };
+    const annotate = (level, write) => (message) => {
+        const text = redact(message);
+        if (shown[level] < ANNOTATIONS_PER_LEVEL) {
+            shown[level]++;
+            write(text);
+        }
+        else {
+            hidden[level]++;
+            host.log.info(`${level}: ${text}`);
+        }
+    };
+    const log = {
+        info: (message) => host.log.info(redact(message)),
+        debug: (message) => host.log.debug(redact(message)),
+        warn: annotate('warning', (text) => host.log.warn(text)),
+        error: annotate('error', (text) => host.log.error(text)),
+        group: (title, work) => host.log.group(redact(title), work),
+    };
+    return {
+        action: host.action,
+        env: host.env,
+        inputs: host.inputs.withMasker(registerSecret),
+        log,
+        setSecret(value) {
+            registerSecret(value);
+            host.setSecret(value);
+        },
+        setOutput: (name, value) => host.setOutput(name, typeof value === 'string' ? redact(value) : value),
+        writeSummary: (markdown) => host.writeSummary(redact(markdown)),
+        fail(message) {
+            // The failure line is always annotated: it is the one a reader looks for first.
+            shown.error++;
+            host.fail(redact(message));
+        },
+        reportHiddenAnnotations() {
+            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            if (parts.length)
+                host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/run-action.ts
+
+
+
+
+
+
+/**
+ * Runs an action, turns what escapes it into one failure line, then lets the shared notifier tell
+ * Slack. A ConfigurationError is the user's mistake: one line naming the input, no stack. Anything
+ * else keeps its stack in the debug log, which holds no secrets because every token was masked
+ * when its input was read.
+ */
+async function runAction(definition, runnerHost) {
+    // Everything the action writes passes the redactor, whichever host runs it.
+    const redacting = redactingHost(runnerHost);
+    try {
+        // Outputs are remembered on the way out (already redacted) so the run's record (history-file)
+        // can be built from them.
+        const { host, outputs } = withOutputLog(redacting);
+        await runAndNotify(definition, host, outputs);
+    }
+    finally {
+        redacting.reportHiddenAnnotations();
+    }
+}
+async function runAndNotify(definition, host, outputs) {
+    let settings;
+    let outcome;
+    let recordable = false;
+    try {
+        // A history-file outside the workspace and RUNNER_TEMP is a mistake in the inputs: refused
+        // with them, before any request, rather than found as a warning after the work is done.
+        // Problems met while writing it (a full disk) stay warnings (ops-history/hook.ts).
+        host.inputs.outputPath('history-file');
+        recordable = true;
+        settings = readNotifySettings(host.inputs);
+        outcome = (await definition.run(host)) ?? undefined;
+    }
+    catch (error) {
+        const message = failureMessage(definition.name, error);
+        host.fail(message);
+        if (!(error instanceof ConfigurationError) && error instanceof Error && error.stack)
+            host.log.debug(error.stack);
+        // A mistake in the notifier's own inputs cannot be notified; any other failure can.
+        if (settings)
+            outcome = { state: 'failure', title: message };
+    }
+    if (recordable)
+        recordRun(host, outputs, outcome?.state ?? 'failure');
+    if (!settings || !outcome)
+        return;
+    try {
+        // Slack is outside the process too: the outcome is redacted before the notifier sees it.
+        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        if (result.error) {
+            const message = `${definition.name}: could not notify Slack: ${result.error}`;
+            if (settings.required)
+                host.fail(message);
+            else
+                host.log.warn(message);
+        }
+        else if (!result.sent)
+            host.log.debug(`Slack not notified: ${result.reason}`);
+    }
+    catch (error) {
+        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+
+
+
+/**
+ * The Actions runner contract (reference §3.3) for what the health check does before its first
+ * request, before @actions/core is loaded (runner-host.ts says why): inputs, masks, log lines,
+ * groups, and outputs of a run that ends before any request left. The formats are @actions/core's
+ * own (command escaping, heredoc env files with a random delimiter).
+ */
+/** `core.getInput(name, { trimWhitespace: false })`: INPUT_<NAME>, spaces as underscores. */
+function readInput(name, env = process.env) {
+    return env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
+}
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** `::command key=value::message` on stdout. */
+function issueCommand(command, message, properties = {}) {
+    const props = Object.entries(properties)
+        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+        .join(',');
+    process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+}
+function writeLine(message) {
+    process.stdout.write(`${message}${external_node_os_namespaceObject.EOL}`);
+}
+/**
+ * Appends `name<<delimiter` … `delimiter` to GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV at once, so
+ * an output survives even if the job is cancelled a moment later (the deploy's rollback-plan).
+ */
+function appendFileCommand(file, name, value) {
+    const path = process.env[`GITHUB_${file}`];
+    if (!path) {
+        // Outside a runner (a plain `node dist/...` run): say it on stdout rather than lose it.
+        writeLine(`${name}=${value}`);
+        return;
+    }
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    if (name.includes(delimiter) || value.includes(delimiter))
+        throw new Error(`output ${name} contains its own delimiter`);
+    (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
+}
+
+;// CONCATENATED MODULE: ./src/core/runner-host.ts
+
+
+
+
+/**
+ * undici (ours and Node's fetch) publishes here when the headers of a response arrive: the first
+ * request has left and been answered, so the import cannot compete with it for the CPU.
+ */
+const FIRST_ANSWER = 'undici:request:headers';
+/**
+ * The host on a GitHub runner: a thin adapter over @actions/core (inputs, masks, log, groups,
+ * outputs, annotations, the job summary, the failed state), so GitHub's own tools, such as
+ * `@github/local-action`, see what the action does.
+ *
+ * @actions/core is imported dynamically: evaluating it (and the @actions/http-client and second
+ * undici it loads for OIDC) takes ~80 ms, more than half of the health check's 150 ms budget to
+ * its first request. The health check therefore starts with the runner contract written directly
+ * (runner-commands.ts, the same wire format) and switches to @actions/core once its first request
+ * has left; every other action loads it before it starts.
+ */
+class RunnerHost {
+    action;
+    inputs;
+    log;
+    env = process.env;
+    core;
+    loading;
+    constructor(action) {
+        this.action = action;
+        this.inputs = new InputReader((name) => (this.core ? this.core.getInput(name, { trimWhitespace: false }) : readInput(name)), (secret) => this.setSecret(secret), process.env.GITHUB_WORKSPACE ?? process.cwd());
+        this.log = {
+            info: (message) => (this.core ? this.core.info(message) : writeLine(message)),
+            warn: (message) => (this.core ? this.core.warning(message) : issueCommand('warning', message)),
+            error: (message) => (this.core ? this.core.error(message) : issueCommand('error', message)),
+            debug: (message) => (this.core ? this.core.debug(message) : issueCommand('debug', message)),
+            group: async (title, work) => {
+                if (this.core)
+                    return this.core.group(title, work);
+                issueCommand('group', title);
+                try {
+                    return await work();
+                }
+                finally {
+                    issueCommand('endgroup', '');
+                }
+            },
+        };
+    }
+    /** Imports @actions/core once; every call after it resolves goes through it. */
+    loadToolkit() {
+        this.loading ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421)).then((core) => (this.core = core));
+        return this.loading;
+    }
+    setOutput(name, value) {
+        if (this.core)
+            this.core.setOutput(name, String(value));
+        else
+            appendFileCommand('OUTPUT', name, String(value));
+    }
+    setSecret(value) {
+        if (this.core)
+            this.core.setSecret(value);
+        else
+            issueCommand('add-mask', value);
+    }
+    /**
+     * Appends to the job summary. Waits for @actions/core, so whatever an action sets after its
+     * summary goes through the toolkit too. A summary that cannot be written (no
+     * GITHUB_STEP_SUMMARY, or a file that is missing or read-only) is a warning: the step's
+     * verdict and outputs do not depend on it.
+     */
+    async writeSummary(markdown) {
+        const core = await this.loadToolkit();
+        try {
+            await core.summary.addRaw(markdown, true).write();
+        }
+        catch (error) {
+            core.summary.emptyBuffer();
+            core.warning(`${this.action}: job summary not written: ${error.message}`);
+        }
+    }
+    fail(message) {
+        if (this.core)
+            this.core.setFailed(message);
+        else {
+            issueCommand('error', message);
+            process.exitCode = 1;
+        }
+    }
+}
+/**
+ * Runs an action on the runner: the whole body of every action's exported `run()`. With
+ * 'after-first-request', @actions/core is imported once the first response's headers have arrived
+ * (on the next turn of the event loop), or when the summary is written, whichever comes first.
+ */
+async function runOnRunner(definition, loading = 'at-start') {
+    const host = new RunnerHost(definition.name);
+    if (loading === 'at-start') {
+        await host.loadToolkit();
+        return runAction(definition, host);
+    }
+    const onAnswer = () => {
+        (0,external_node_diagnostics_channel_.unsubscribe)(FIRST_ANSWER, onAnswer);
+        setImmediate(() => void host.loadToolkit());
+    };
+    (0,external_node_diagnostics_channel_.subscribe)(FIRST_ANSWER, onAnswer);
+    try {
+        await runAction(definition, host);
+    }
+    finally {
+        (0,external_node_diagnostics_channel_.unsubscribe)(FIRST_ANSWER, onAnswer);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/load-test/main.ts
+
 
 
 
@@ -27972,7 +28591,7 @@ const definition = {
         if (settings.mode === 'merge') {
             const workspace = host.env.GITHUB_WORKSPACE ?? process.cwd();
             outcome = await host.log.group(`Merging ${settings.files.length} shard results`, async () => {
-                const files = settings.files.map((path) => ({ path: (0,external_node_path_.relative)(workspace, path) || path, result: readResultFile(path) }));
+                const files = settings.files.map((path) => ({ path: (0,external_node_path_namespaceObject.relative)(workspace, path) || path, result: readResultFile(path) }));
                 for (const f of files)
                     host.log.info(`${f.path}: shard ${f.result.shard.index}/${f.result.shard.count}, ${f.result.measured.counts.requests} requests`);
                 return mergeResults(files);
@@ -28024,6 +28643,10 @@ async function generate(host, settings) {
     const progressEveryMs = Math.min(5000, Math.max(1000, Math.round((plan.warmUpMs + plan.durationMs) / 10)));
     const result = await cancellable((signal) => host.log.warn(`Received ${signal}: stopping now; requests in flight are discarded`), (signal) => runLoad(plan, { signal, progressEveryMs, onProgress: (progress) => host.log.info(progressLine(progress)) }));
     return outcomeOfRun(result);
+}
+/** The action on the runner (and under `@github/local-action`): the bundle's entry calls this. */
+async function run() {
+    await runOnRunner(definition);
 }
 
 
@@ -28984,7 +29607,12 @@ class LiveTally {
 function isLoadWorker() {
     return !node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread && node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData?.threadrLoadWorker === true;
 }
+let workerStarted = false;
+/** Runs this thread as a load worker; once only, whichever module calls it first. */
 function runLoadWorker() {
+    if (workerStarted)
+        return;
+    workerStarted = true;
     const port = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort;
     const { config } = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData;
     let generator;
@@ -29138,13 +29766,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -29163,20 +29784,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -38562,6 +39169,36 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -38599,6 +39236,17 @@ exports.visitAsync = visitAsync;
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/node module decorator */

@@ -15294,14 +15294,31 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 8701:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9583);
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 9583:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   j1: () => (/* binding */ ConfigurationError),
-/* harmony export */   oh: () => (/* binding */ failureMessage)
-/* harmony export */ });
-/* unused harmony export ProviderError */
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// UNUSED EXPORTS: definition
+
+;// CONCATENATED MODULE: ./src/core/errors.ts
 /**
  * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
  * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
@@ -15324,6 +15341,7 @@ class ProviderError extends Error {
     code;
     requestId;
     retriable;
+    retryAfterMs;
     constructor(message, details) {
         super(`${details.provider}: ${message}`);
         this.provider = details.provider;
@@ -15331,6 +15349,7 @@ class ProviderError extends Error {
         this.code = details.code;
         this.requestId = details.requestId;
         this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
     }
 }
 /** The message a failed action reports: `<action>: <what went wrong>`. */
@@ -15340,20 +15359,8 @@ function failureMessage(action, error) {
     return `${action}: ${String(error)}`;
 }
 
-
-/***/ }),
-
-/***/ 7378:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  T: () => (/* binding */ runOnRunner)
-});
-
-// UNUSED EXPORTS: runnerHost
-
+// EXTERNAL MODULE: external "node:diagnostics_channel"
+var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
@@ -15391,8 +15398,6 @@ function formatDuration(ms) {
     return `${minutes}m${String(seconds).padStart(2, '0')}s`;
 }
 
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
 
 
@@ -15410,18 +15415,29 @@ class InputReader {
     raw;
     mask;
     workspace;
-    constructor(raw, mask = () => { }, workspace = process.cwd()) {
+    tempDir;
+    constructor(raw, mask = () => { }, workspace = process.cwd(), 
+    /** The runner's temporary directory, the other place an action may write files. */
+    tempDir = process.env.RUNNER_TEMP) {
         this.raw = raw;
         this.mask = mask;
         this.workspace = workspace;
+        this.tempDir = tempDir;
     }
     text(name) {
         return this.raw(name).trim();
     }
+    /** The same inputs, with `also` told of every value masked (the redactor registers them this way). */
+    withMasker(also) {
+        return new InputReader(this.raw, (secret) => {
+            this.mask(secret);
+            also(secret);
+        }, this.workspace, this.tempDir);
+    }
     required(name, example) {
         const value = this.text(name);
         if (value === '')
-            throw new errors/* ConfigurationError */.j1(name, `is required, for example ${example}`);
+            throw new ConfigurationError(name, `is required, for example ${example}`);
         return value;
     }
     /** A secret: masked before anything else can print it. */
@@ -15435,13 +15451,13 @@ class InputReader {
         const text = this.text(name);
         const ms = parseDuration(text);
         if (ms === undefined) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
+            throw new ConfigurationError(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
         }
         if (limits.min !== undefined && ms < limits.min) {
-            throw new errors/* ConfigurationError */.j1(name, `must be at least ${limits.min}ms, got '${text}'`);
+            throw new ConfigurationError(name, `must be at least ${limits.min}ms, got '${text}'`);
         }
         if (limits.max !== undefined && ms > limits.max) {
-            throw new errors/* ConfigurationError */.j1(name, `must be at most ${limits.max}ms, got '${text}'`);
+            throw new ConfigurationError(name, `must be at most ${limits.max}ms, got '${text}'`);
         }
         return ms;
     }
@@ -15451,12 +15467,12 @@ class InputReader {
             return true;
         if (FALSE.has(text))
             return false;
-        throw new errors/* ConfigurationError */.j1(name, `must be true or false, got '${text}'`);
+        throw new ConfigurationError(name, `must be true or false, got '${text}'`);
     }
     integer(name, limits = {}) {
         const text = this.text(name);
         if (!/^-?\d+$/.test(text)) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a whole number such as 10, got '${text}'`);
+            throw new ConfigurationError(name, `must be a whole number such as 10, got '${text}'`);
         }
         const value = Number(text);
         checkRange(name, text, value, limits);
@@ -15466,25 +15482,33 @@ class InputReader {
         const text = this.text(name);
         const value = Number(text);
         if (text === '' || !Number.isFinite(value)) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
+            throw new ConfigurationError(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
         }
         checkRange(name, text, value, limits);
         return value;
     }
-    /** `5%` or `5` → 5 (percent, 0–100). */
+    /** `5%` → 5 (percent, 0–100). See parsePercent: a bare number is refused. */
     percent(name) {
+        return parsePercent(name, this.text(name));
+    }
+    /** A size such as 1MiB, 512KiB or 1048576 (bytes) → bytes. */
+    bytes(name, limits = {}) {
         const text = this.text(name);
-        const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(text);
-        const value = match ? Number(match[1]) : NaN;
-        if (!match || value < 0 || value > 100) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
-        }
+        const value = parseBytes(text);
+        if (value === undefined)
+            throw new ConfigurationError(name, `must be a size such as 1MiB, 512KiB or 10MB, got '${text}'`);
+        checkRange(name, text, value, limits);
         return value;
+    }
+    /** Masks a value found inside an input (a header value in a checks file). */
+    markSecret(value) {
+        if (value.trim() !== '')
+            this.mask(value.trim());
     }
     oneOf(name, choices) {
         const text = this.text(name);
         if (!choices.includes(text)) {
-            throw new errors/* ConfigurationError */.j1(name, `must be one of ${choices.join(', ')}, got '${text}'`);
+            throw new ConfigurationError(name, `must be one of ${choices.join(', ')}, got '${text}'`);
         }
         return text;
     }
@@ -15502,6 +15526,22 @@ class InputReader {
     path(name) {
         const text = this.text(name);
         return text === '' ? '' : (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
+    }
+    /**
+     * A file the action writes: resolved like path(), and refused unless it lies inside the
+     * workspace or RUNNER_TEMP. An input that reaches the action from a workflow expression could
+     * otherwise overwrite ~/.bashrc, the runner's own files or another job's cache.
+     */
+    outputPath(name) {
+        const path = this.path(name);
+        if (path === '')
+            return '';
+        const roots = [this.workspace, this.tempDir].filter((root) => Boolean(root));
+        if (!roots.some((root) => isInside(realPathOf(path), realPathOf(root)))) {
+            const where = roots.map((root) => `'${root}'`).join(' or ');
+            throw new ConfigurationError(name, `must be a file inside the workspace or RUNNER_TEMP (${where}), such as results/out.json; got '${this.text(name)}'`);
+        }
+        return path;
     }
     /** Non-empty lines, trimmed. */
     lines(name) {
@@ -15521,7 +15561,7 @@ class InputReader {
             const key = colon > 0 ? line.slice(0, colon).trim() : '';
             if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
                 // The value may be a secret: name the line by its position, never echo it.
-                throw new errors/* ConfigurationError */.j1(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
+                throw new ConfigurationError(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
             }
             const value = line.slice(colon + 1).trim();
             if (value === '')
@@ -15545,7 +15585,7 @@ class InputReader {
         if (looksLikePath) {
             const path = (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
             if (!(0,external_node_fs_namespaceObject.existsSync)(path))
-                throw new errors/* ConfigurationError */.j1(name, `names a file that does not exist: ${text}`);
+                throw new ConfigurationError(name, `names a file that does not exist: ${text}`);
             source = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
             origin = text;
         }
@@ -15559,7 +15599,7 @@ function parseStructured(name, source, origin = 'inline value') {
         const where = error instanceof dist/* YAMLParseError */.XT && error.linePos ? error.linePos[0] : undefined;
         const position = where ? ` at line ${where.line}, column ${where.col}` : '';
         const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new errors/* ConfigurationError */.j1(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
+        throw new ConfigurationError(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
     }
     return doc.toJS();
 }
@@ -15569,25 +15609,76 @@ function splitList(text) {
         .map((item) => item.trim())
         .filter((item) => item !== '');
 }
+/**
+ * One unit for error rates across the suite: a percentage written with `%`. A bare `0.05` could
+ * mean 5% or 0.05%, a hundredfold difference, so it is refused with the `%` form of both readings.
+ */
+function parsePercent(name, text) {
+    const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+    const value = match ? Number(match[1]) : NaN;
+    if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
+        const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
+        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
+    }
+    if (!match || value < 0 || value > 100) {
+        throw new ConfigurationError(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
+    }
+    return value;
+}
+const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+function parseBytes(text) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+    if (!match)
+        return undefined;
+    const unit = BYTE_UNITS[(match[2] || 'b').toLowerCase()];
+    return unit === undefined ? undefined : Math.round(Number(match[1]) * unit);
+}
 function parseHttpUrl(name, text) {
     let url;
     try {
         url = new URL(text);
     }
     catch {
-        throw new errors/* ConfigurationError */.j1(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
+        throw new ConfigurationError(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new errors/* ConfigurationError */.j1(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
+        throw new ConfigurationError(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
+    }
+    if (url.username !== '' || url.password !== '') {
+        // The userinfo is a credential: named, never echoed. It would be sent to every redirect and logged with the URL.
+        throw new ConfigurationError(name, `must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for ${url.host}`);
     }
     return url;
 }
+function isInside(path, root) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    // `..` as a whole first segment leaves the root; a name such as `..cache` does not.
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+/** The real path of the deepest part that exists, the rest appended: a symlink cannot lead out. */
+function realPathOf(path) {
+    const missing = [];
+    let current = (0,external_node_path_namespaceObject.resolve)(path);
+    for (;;) {
+        try {
+            return (0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.realpathSync)(current), ...missing.reverse());
+        }
+        catch {
+            const parent = (0,external_node_path_namespaceObject.dirname)(current);
+            if (parent === current)
+                return (0,external_node_path_namespaceObject.resolve)(path);
+            missing.push(current.slice(parent.length).replace(/^[\\/]/, ''));
+            current = parent;
+        }
+    }
+}
 function checkRange(name, text, value, limits) {
     if (limits.min !== undefined && value < limits.min) {
-        throw new errors/* ConfigurationError */.j1(name, `must be at least ${limits.min}, got '${text}'`);
+        throw new ConfigurationError(name, `must be at least ${limits.min}, got '${text}'`);
     }
     if (limits.max !== undefined && value > limits.max) {
-        throw new errors/* ConfigurationError */.j1(name, `must be at most ${limits.max}, got '${text}'`);
+        throw new ConfigurationError(name, `must be at most ${limits.max}, got '${text}'`);
     }
 }
 
@@ -15654,6 +15745,36 @@ class NetworkError extends Error {
         this.attempts = attempts;
     }
 }
+/** 1 MiB: what health checks and the scan's page reads keep unless an input raises it. */
+const DEFAULT_CHECK_BODY_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+/** Provider APIs answer in kilobytes; 16 MiB leaves room for long lists and still bounds memory. */
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * The server did answer, but with a body over the cap. Not a network failure: the host is
+ * reachable and said something no check should accept, so callers report it as a failed check.
+ * Reading stopped at the cap and the connection was dropped, so memory stays bounded.
+ */
+class BodyTooLargeError extends Error {
+    url;
+    status;
+    limitBytes;
+    latencyMs;
+    name = 'BodyTooLargeError';
+    constructor(url, status, limitBytes, latencyMs) {
+        super(`response body of ${url} is larger than ${formatBytes(limitBytes)} (HTTP ${status}); reading stopped there`);
+        this.url = url;
+        this.status = status;
+        this.limitBytes = limitBytes;
+        this.latencyMs = latencyMs;
+    }
+}
+function formatBytes(bytes) {
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0)
+        return `${bytes / (1024 * 1024)} MiB`;
+    if (bytes >= 1024 && bytes % 1024 === 0)
+        return `${bytes / 1024} KiB`;
+    return `${bytes} bytes`;
+}
 const DEFAULT_RETRY = {
     attempts: 4,
     baseDelayMs: 500,
@@ -15671,25 +15792,39 @@ class HttpClient {
     dispatcher;
     ownsDispatcher;
     timeoutMs;
+    maxBodyBytes;
     retry;
     userAgent;
     sleep;
     random;
     onRetry;
+    now;
+    /**
+     * Per origin, no request before this time: a 429's Retry-After holds for every call to the
+     * platform (rate limits are per token), not only for the one that was refused.
+     */
+    notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
         this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
+        this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
         this.userAgent = options.userAgent ?? 'threadr-ops';
         this.sleep = options.sleep ?? sleep;
         this.random = options.random ?? Math.random;
         this.onRetry = options.onRetry;
+        this.now = options.now ?? Date.now;
     }
     async request(options) {
         const policy = options.retry === false ? { ...this.retry, attempts: 1 } : { ...this.retry, ...options.retry };
         const url = String(options.url);
+        const origin = new URL(url).origin;
         for (let attempt = 1;; attempt++) {
+            // Later tries of this request already waited out the Retry-After below.
+            const wait = attempt === 1 ? (this.notBefore.get(origin) ?? 0) - this.now() : 0;
+            if (wait > 0)
+                await this.sleep(wait);
             let outcome;
             try {
                 outcome = await this.once(options, url, attempt);
@@ -15698,6 +15833,11 @@ class HttpClient {
                 if (!(error instanceof NetworkError))
                     throw error;
                 outcome = error;
+            }
+            if (!(outcome instanceof NetworkError) && outcome.status === 429) {
+                const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
+                if (retryAfter !== undefined)
+                    this.notBefore.set(origin, Math.max(this.notBefore.get(origin) ?? 0, this.now() + retryAfter));
             }
             const delay = this.retryDelay(outcome, attempt, policy, options.mutation === true);
             if (delay === undefined) {
@@ -15740,6 +15880,7 @@ class HttpClient {
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(), timeoutMs);
         const started = external_node_perf_hooks_.performance.now();
+        let latencyMs;
         try {
             const target = new URL(url);
             const response = await this.dispatcher.request({
@@ -15752,8 +15893,8 @@ class HttpClient {
                 headersTimeout: timeoutMs,
                 bodyTimeout: timeoutMs,
             });
-            const latencyMs = external_node_perf_hooks_.performance.now() - started;
-            const body = await response.body.text();
+            latencyMs = external_node_perf_hooks_.performance.now() - started;
+            const body = await readCapped(response.body, options.maxBodyBytes ?? this.maxBodyBytes, () => new BodyTooLargeError(url, response.statusCode, options.maxBodyBytes ?? this.maxBodyBytes, latencyMs));
             return {
                 status: response.statusCode,
                 headers: response.headers,
@@ -15766,14 +15907,39 @@ class HttpClient {
             };
         }
         catch (error) {
+            if (error instanceof BodyTooLargeError)
+                throw error;
             const kind = controller.signal.aborted ? 'timeout' : classifyNetworkError(error);
-            const detail = controller.signal.aborted ? `no response within ${timeoutMs}ms` : errorDetail(error);
+            // The timeout covers the whole exchange, so a server trickling its body a byte at a time ends here too.
+            const detail = controller.signal.aborted
+                ? latencyMs === undefined
+                    ? `no response within ${timeoutMs}ms`
+                    : `headers came after ${Math.round(latencyMs)}ms but the body was not complete within ${timeoutMs}ms`
+                : errorDetail(error);
             throw new NetworkError(kind, url, detail, attempt);
         }
         finally {
             clearTimeout(timer);
         }
     }
+}
+/**
+ * Reads a body stream up to `limit` bytes. Past it the stream is destroyed, which drops the
+ * connection: nothing more is received, so a 2 GB answer costs at most the cap in memory.
+ */
+async function readCapped(body, limit, tooLarge) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > limit) {
+            const error = tooLarge();
+            body.destroy();
+            throw error;
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
 }
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 function classifyNetworkError(error) {
@@ -15822,7 +15988,129 @@ function describeKind(kind) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/redact.ts
+/**
+ * The one redactor for everything that leaves the process: logs, outputs, the job summary, Slack,
+ * incident issues, SARIF, GitHub Deployment records and error messages. The runner masks secrets
+ * in its own log only, and only in the exact form it was given; a provider that echoes a request
+ * header into its error body, a URL with `user:pass@`, or a signed link with `?sig=` would still
+ * reach every other destination. So each of those destinations passes its text through here.
+ *
+ * Secrets are process-wide, like the runner's `add-mask` list: whatever registers a secret (an
+ * input read with `secret()`/`headers()`, `setSecret`) protects every later write, whichever
+ * module makes it.
+ */
+/** Shown in place of a secret, as the runner shows masked values. */
+const MASK = '***';
+/** Query parameters whose value is a credential, whatever the host. */
+const CREDENTIAL_PARAMS = ['token', 'key', 'secret', 'sig', 'signature', 'password', 'access_token'];
+/**
+ * Values shorter than this are not redacted as free text: masking `on` or `1` everywhere would
+ * garble every message and protect nothing (a secret that short is guessable anyway).
+ */
+const MIN_SECRET_LENGTH = 4;
+/** Base64 fragments shorter than this could match ordinary words. */
+const MIN_ENCODED_LENGTH = 8;
+/** How much of a provider's own error text is worth keeping: enough for its code and sentence. */
+const MAX_PROVIDER_MESSAGE = 300;
+const CREDENTIAL_QUERY = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)[^&#\\s"'<>)\\]]*`, 'gi');
+// scheme://user[:password]@host — the userinfo is a credential even when no one masked it.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+class Redactor {
+    /** Every form to remove, longest first so a secret inside another is replaced whole. */
+    forms = [];
+    secrets = new Set();
+    /** Registers a secret: it, its base64 and its URL-encoded forms are removed from now on. */
+    add(secret) {
+        const value = secret.trim();
+        if (value.length < MIN_SECRET_LENGTH || this.secrets.has(value))
+            return;
+        this.secrets.add(value);
+        // A multi-line secret (a key file) is masked line by line too, as the runner does.
+        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const forms = new Set(this.forms);
+        for (const part of parts)
+            for (const form of encodedForms(part))
+                forms.add(form);
+        this.forms = [...forms].sort((a, b) => b.length - a.length);
+    }
+    get size() {
+        return this.secrets.size;
+    }
+    /** Text with every known secret, URL userinfo and credential query value replaced by `***`. */
+    redact(text) {
+        if (text === '')
+            return text;
+        let out = text;
+        for (const form of this.forms)
+            if (out.includes(form))
+                out = out.split(form).join(MASK);
+        return out.replace(URL_USERINFO, `$1${MASK}@`).replace(CREDENTIAL_QUERY, `$1${MASK}`);
+    }
+    /** The same for every string inside a JSON-like value (Slack payloads, SARIF, deployment payloads). */
+    redactDeep(value) {
+        return deep(value, (text) => this.redact(text));
+    }
+    /** For tests: forget every registered secret. */
+    clear() {
+        this.secrets.clear();
+        this.forms = [];
+    }
+}
+/**
+ * The forms a secret can take on the way out: as given, URL-encoded (query strings, form bodies),
+ * JSON-escaped, and base64 (Basic auth, tokens in JWT-like blobs). Inside a longer base64 text
+ * the secret starts at one of three byte offsets, each giving different characters; the stable
+ * middle of each is kept, as the runner's own base64 masking does.
+ */
+function encodedForms(secret) {
+    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+        const encoded = padded.toString('base64').replace(/=+$/, '');
+        // Characters that depend on the zero padding before, or on unknown bytes after, are dropped.
+        const start = offset === 0 ? 0 : 4;
+        const fullGroups = Math.floor(padded.length / 3);
+        const end = offset === 0 && padded.length % 3 === 0 ? encoded.length : fullGroups * 4;
+        const stable = encoded.slice(start, end);
+        if (stable.length >= MIN_ENCODED_LENGTH) {
+            forms.add(stable);
+            // base64url, as JWTs and signed URLs write it.
+            forms.add(stable.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+function deep(value, redactText) {
+    if (typeof value === 'string')
+        return redactText(value);
+    if (Array.isArray(value))
+        return value.map((item) => deep(item, redactText));
+    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deep(item, redactText)]));
+    }
+    return value;
+}
+/** The process's redactor: see the module comment. */
+const secrets = new Redactor();
+function registerSecret(value) {
+    secrets.add(value);
+}
+function redact(text) {
+    return secrets.redact(text);
+}
+function redactDeep(value) {
+    return secrets.redactDeep(value);
+}
+/** A provider's error text, redacted and cut to a length a log line, a summary cell and Slack can carry. */
+function providerMessage(text, max = MAX_PROVIDER_MESSAGE) {
+    const flat = redact(text).replace(/\s+/g, ' ').trim();
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
 ;// CONCATENATED MODULE: ./src/providers/slack.ts
+
 
 /**
  * Posts to an incoming webhook. 429 is retried after Retry-After by the HTTP layer (Slack did not
@@ -15834,7 +16122,8 @@ async function postToSlack(http, webhookUrl, payload) {
             method: 'POST',
             url: webhookUrl,
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(payload),
+            // Redacted here as well as in runAction's outcome: whoever posts, the message passes the redactor.
+            body: JSON.stringify(redactDeep(payload)),
             mutation: true,
             retry: { attempts: 4, maxRetryAfterMs: 30_000 },
         });
@@ -15945,16 +16234,22 @@ async function notify(outcome, settings, run, log, options = {}) {
     const key = `${run.action}${outcome.key ? `:${outcome.key}` : ''}`;
     const store = settings.stateFile ? new StateStore(settings.stateFile) : undefined;
     const previous = store?.read(key);
-    store?.write(key, outcome.state, options.now ?? new Date());
-    if (!settings.webhookUrl)
+    const record = () => store?.write(key, outcome.state, options.now ?? new Date());
+    if (!settings.webhookUrl) {
+        record();
         return { sent: false, reason: 'no slack-webhook-url' };
+    }
     if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
+        record();
         return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
     }
     const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
     try {
         const result = await postToSlack(http, settings.webhookUrl, slackMessage(outcome, run));
         if (result.ok) {
+            // The new state is recorded only once Slack has it: after a failed send the next run, still
+            // in this state, sends again instead of treating the change as announced.
+            record();
             log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
             return { sent: true, reason: `notify-on ${settings.notifyOn}` };
         }
@@ -15983,7 +16278,7 @@ function readNotifySettings(inputs) {
     return {
         webhookUrl: webhook || undefined,
         notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']),
-        stateFile: inputs.path('notify-state-file') || undefined,
+        stateFile: inputs.outputPath('notify-state-file') || undefined,
         required: inputs.boolean('notify-required'),
     };
 }
@@ -15997,11 +16292,304 @@ function checkWebhook(url) {
         parsed = undefined;
     }
     if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-        throw new errors/* ConfigurationError */.j1('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
+        throw new ConfigurationError('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
     }
 }
 
+;// CONCATENATED MODULE: ./src/ops-history/record.ts
+
+
+/** The record of one run, from the outputs the action set. Never throws on odd outputs. */
+function recordFrom(options) {
+    const { action, outputs } = options;
+    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    if (options.runId)
+        record.run = options.runId;
+    if ((action === 'deploy' || action === 'rollback') && options.sha)
+        record.sha = options.sha.slice(0, 7);
+    return record;
+}
+function figuresOf(action, outputs, repositoryUrl) {
+    switch (action) {
+        case 'health-check':
+            return healthFigures(outputs, repositoryUrl);
+        case 'deploy':
+            return compact({ status: outputs.status });
+        case 'rollback':
+            return compact({ status: outputs.status, pinned: bool(outputs.pinned) });
+        case 'load-test':
+            return compact({
+                requests: num(outputs.requests),
+                rps: round(num(outputs.rps), 1),
+                p50: round(num(outputs['p50-ms']), 1),
+                p95: round(num(outputs['p95-ms']), 1),
+                p99: round(num(outputs['p99-ms']), 1),
+                err: round(num(outputs['error-rate']), 3),
+                passed: bool(outputs.passed),
+            });
+        case 'cost-monitor':
+            return costFigures(outputs);
+        case 'security-scan':
+            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+        default:
+            return compact({ status: outputs.status });
+    }
+}
+function healthFigures(outputs, repositoryUrl) {
+    const report = json(outputs.report);
+    const checks = {};
+    const why = {};
+    for (const check of Array.isArray(report?.checks) ? report.checks : []) {
+        if (typeof check.name !== 'string')
+            continue;
+        const last = Array.isArray(check.attempts) ? check.attempts.at(-1) : undefined;
+        const latency = typeof last?.latencyMs === 'number' ? Math.round(last.latencyMs) : -1;
+        checks[check.name] = [check.passed === true ? 1 : 0, latency];
+        if (check.passed !== true && typeof check.reason === 'string')
+            why[check.name] = check.reason.slice(0, 160);
+    }
+    // The `incidents` output: [{check, action: opened|commented|closed, issue}] (src/incidents/tracker.ts).
+    const incidents = json(outputs.incidents);
+    const links = {};
+    for (const item of Array.isArray(incidents) ? incidents : []) {
+        if (typeof item?.check !== 'string' || typeof item.issue !== 'number')
+            continue;
+        links[item.check] = repositoryUrl ? `${repositoryUrl}/issues/${item.issue}` : `#${item.issue}`;
+    }
+    return compact({
+        checks: Object.keys(checks).length ? checks : undefined,
+        why: Object.keys(why).length ? why : undefined,
+        p95: round(num(outputs['p95-ms']), 1),
+        err: round(num(outputs['error-rate']), 3),
+        unreachable: outputs.unreachable === 'true' ? true : undefined,
+        incidents: Object.keys(links).length ? links : undefined,
+    });
+}
+function costFigures(outputs) {
+    const report = json(outputs.report);
+    if (!report)
+        return {};
+    const spend = {};
+    const add = (name, part) => {
+        if (!part)
+            return;
+        const figures = compact({
+            today: money(part.today),
+            yesterday: money(part.yesterday),
+            mtd: money(part.monthToDate),
+            projected: money(part.projectedMonth),
+            daily: money(part.limit?.dailyLimit),
+            monthly: money(part.limit?.monthlyLimit),
+        });
+        if (Object.keys(figures).length)
+            spend[name] = figures;
+    };
+    for (const provider of Array.isArray(report.providers) ? report.providers : []) {
+        if (typeof provider.provider === 'string' && (provider.status === 'ok' || provider.status === 'partial'))
+            add(provider.provider, provider);
+    }
+    add('total', report.total);
+    const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
+    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+}
+function json(text) {
+    if (!text)
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function num(text) {
+    if (text === undefined || text.trim() === '')
+        return undefined;
+    const value = Number(text);
+    return Number.isFinite(value) ? value : undefined;
+}
+function money(value) {
+    return typeof value === 'string' || typeof value === 'number' ? round(num(String(value)), 2) : undefined;
+}
+function bool(text) {
+    return text === 'true' ? true : text === 'false' ? false : undefined;
+}
+function round(value, digits) {
+    if (value === undefined)
+        return undefined;
+    const factor = 10 ** digits;
+    return Math.round(value * factor) / factor;
+}
+function compact(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+/** Appends one line. The caller decides what a failure means (for an action: a warning only). */
+function appendRecord(path, record) {
+    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    (0,external_node_fs_namespaceObject.appendFileSync)(path, `${JSON.stringify(record)}\n`);
+}
+/**
+ * Every record in the given files or folders (every *.jsonl inside a folder), oldest first.
+ * A line that is not a record (a torn write, a merge marker) is counted and skipped: one bad line
+ * must not take the dashboard down.
+ */
+function readRecords(paths) {
+    const files = [];
+    for (const path of paths) {
+        if (!existsSync(path))
+            continue;
+        if (statSync(path).isDirectory()) {
+            for (const name of readdirSync(path, { recursive: true })) {
+                if (name.endsWith('.jsonl'))
+                    files.push(join(path, name));
+            }
+        }
+        else
+            files.push(path);
+    }
+    const records = [];
+    let skipped = 0;
+    for (const file of files.sort()) {
+        for (const line of readFileSync(file, 'utf8').split('\n')) {
+            if (line.trim() === '')
+                continue;
+            const record = parseRecord(line);
+            if (record)
+                records.push(record);
+            else
+                skipped++;
+        }
+    }
+    records.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+    return { records, skipped, files: files.length };
+}
+function parseRecord(line) {
+    const value = json(line);
+    if (!value || typeof value !== 'object')
+        return undefined;
+    if (typeof value.t !== 'string' || Number.isNaN(Date.parse(value.t)))
+        return undefined;
+    if (typeof value.action !== 'string' || typeof value.env !== 'string')
+        return undefined;
+    if (value.verdict !== 'success' && value.verdict !== 'warning' && value.verdict !== 'failure')
+        return undefined;
+    return { ...value, figures: value.figures && typeof value.figures === 'object' ? value.figures : {} };
+}
+/** The history file for a month: one file per month keeps every file small and merges trivial. */
+function monthlyFile(folder, at) {
+    return (0,external_node_path_namespaceObject.join)(folder, `${at.toISOString().slice(0, 7)}.jsonl`);
+}
+
+;// CONCATENATED MODULE: ./src/ops-history/hook.ts
+
+
+/** A host that remembers every output set through it, in the order set (the last value wins). */
+function withOutputLog(host) {
+    const outputs = {};
+    const setOutput = (name, value) => {
+        outputs[name] = String(value);
+        host.setOutput(name, value);
+    };
+    // Everything else goes to the host itself, so state it keeps (a failure, its outputs) stays its own.
+    const wrapped = new Proxy(host, {
+        get(target, property) {
+            if (property === 'setOutput')
+                return setOutput;
+            const value = Reflect.get(target, property, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+        },
+    });
+    return { host: wrapped, outputs };
+}
+/**
+ * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
+ * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
+ * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
+ * warning, never a failure.
+ * The environment is `history-environment`, else the action's own `environment` input, else
+ * production.
+ */
+function recordRun(host, outputs, verdict, at = new Date()) {
+    try {
+        const target = host.inputs.outputPath('history-file');
+        if (!target)
+            return;
+        const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
+        const repository = host.env.GITHUB_REPOSITORY;
+        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
+        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
+        appendRecord(folder ? monthlyFile(target, at) : target, record);
+        host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
+    }
+    catch (error) {
+        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+
+/** GitHub shows this many annotations of each level per step; more are dropped without a word. */
+const ANNOTATIONS_PER_LEVEL = 10;
+/**
+ * The seam every action writes through (runAction applies it), whatever host sits below: every
+ * log line, output, summary and failure message passes the process redactor, and every value an
+ * input masks is registered with it. Independent of how the host below talks to the runner.
+ *
+ * It also keeps annotations useful: past ten warnings (or errors) in a step GitHub shows none of
+ * the rest, so further ones go to the log as plain lines and one closing line says how many there
+ * were and that the summary lists them.
+ */
+function redactingHost(host) {
+    const hidden = { warning: 0, error: 0 };
+    const shown = { warning: 0, error: 0 };
+    const annotate = (level, write) => (message) => {
+        const text = redact(message);
+        if (shown[level] < ANNOTATIONS_PER_LEVEL) {
+            shown[level]++;
+            write(text);
+        }
+        else {
+            hidden[level]++;
+            host.log.info(`${level}: ${text}`);
+        }
+    };
+    const log = {
+        info: (message) => host.log.info(redact(message)),
+        debug: (message) => host.log.debug(redact(message)),
+        warn: annotate('warning', (text) => host.log.warn(text)),
+        error: annotate('error', (text) => host.log.error(text)),
+        group: (title, work) => host.log.group(redact(title), work),
+    };
+    return {
+        action: host.action,
+        env: host.env,
+        inputs: host.inputs.withMasker(registerSecret),
+        log,
+        setSecret(value) {
+            registerSecret(value);
+            host.setSecret(value);
+        },
+        setOutput: (name, value) => host.setOutput(name, typeof value === 'string' ? redact(value) : value),
+        writeSummary: (markdown) => host.writeSummary(redact(markdown)),
+        fail(message) {
+            // The failure line is always annotated: it is the one a reader looks for first.
+            shown.error++;
+            host.fail(redact(message));
+        },
+        reportHiddenAnnotations() {
+            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            if (parts.length)
+                host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/core/run-action.ts
+
+
+
 
 
 
@@ -16011,26 +16599,48 @@ function checkWebhook(url) {
  * else keeps its stack in the debug log, which holds no secrets because every token was masked
  * when its input was read.
  */
-async function runAction(definition, host) {
+async function runAction(definition, runnerHost) {
+    // Everything the action writes passes the redactor, whichever host runs it.
+    const redacting = redactingHost(runnerHost);
+    try {
+        // Outputs are remembered on the way out (already redacted) so the run's record (history-file)
+        // can be built from them.
+        const { host, outputs } = withOutputLog(redacting);
+        await runAndNotify(definition, host, outputs);
+    }
+    finally {
+        redacting.reportHiddenAnnotations();
+    }
+}
+async function runAndNotify(definition, host, outputs) {
     let settings;
     let outcome;
+    let recordable = false;
     try {
+        // A history-file outside the workspace and RUNNER_TEMP is a mistake in the inputs: refused
+        // with them, before any request, rather than found as a warning after the work is done.
+        // Problems met while writing it (a full disk) stay warnings (ops-history/hook.ts).
+        host.inputs.outputPath('history-file');
+        recordable = true;
         settings = readNotifySettings(host.inputs);
         outcome = (await definition.run(host)) ?? undefined;
     }
     catch (error) {
-        const message = (0,errors/* failureMessage */.oh)(definition.name, error);
+        const message = failureMessage(definition.name, error);
         host.fail(message);
-        if (!(error instanceof errors/* ConfigurationError */.j1) && error instanceof Error && error.stack)
+        if (!(error instanceof ConfigurationError) && error instanceof Error && error.stack)
             host.log.debug(error.stack);
         // A mistake in the notifier's own inputs cannot be notified; any other failure can.
         if (settings)
             outcome = { state: 'failure', title: message };
     }
+    if (recordable)
+        recordRun(host, outputs, outcome?.state ?? 'failure');
     if (!settings || !outcome)
         return;
     try {
-        const result = await notify(outcome, settings, runContext(definition.name, host.env), host.log);
+        // Slack is outside the process too: the outcome is redacted before the notifier sees it.
+        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
         if (result.error) {
             const message = `${definition.name}: could not notify Slack: ${result.error}`;
             if (settings.required)
@@ -16055,11 +16665,10 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 /**
- * The Actions runner contract (reference §3.3) for what must happen before an action's first
- * request: inputs, masks, log lines, groups, outputs. @actions/core does the same, but importing it
- * evaluates @actions/http-client and a second undici (for OIDC) at start-up, ~85 ms on Node 24:
- * more than half of the health check's 150 ms budget to its first request. The formats below are
- * @actions/core's own (command escaping, heredoc env files with a random delimiter).
+ * The Actions runner contract (reference §3.3) for what the health check does before its first
+ * request, before @actions/core is loaded (runner-host.ts says why): inputs, masks, log lines,
+ * groups, and outputs of a run that ends before any request left. The formats are @actions/core's
+ * own (command escaping, heredoc env files with a random delimiter).
  */
 /** `core.getInput(name, { trimWhitespace: false })`: INPUT_<NAME>, spaces as underscores. */
 function readInput(name, env = process.env) {
@@ -16102,76 +16711,119 @@ function appendFileCommand(file, name, value) {
 
 
 
-const runnerLogger = {
-    info: (message) => writeLine(message),
-    warn: (message) => issueCommand('warning', message),
-    error: (message) => issueCommand('error', message),
-    debug: (message) => issueCommand('debug', message),
-    async group(title, work) {
-        issueCommand('group', title);
+
+/**
+ * undici (ours and Node's fetch) publishes here when the headers of a response arrive: the first
+ * request has left and been answered, so the import cannot compete with it for the CPU.
+ */
+const FIRST_ANSWER = 'undici:request:headers';
+/**
+ * The host on a GitHub runner: a thin adapter over @actions/core (inputs, masks, log, groups,
+ * outputs, annotations, the job summary, the failed state), so GitHub's own tools, such as
+ * `@github/local-action`, see what the action does.
+ *
+ * @actions/core is imported dynamically: evaluating it (and the @actions/http-client and second
+ * undici it loads for OIDC) takes ~80 ms, more than half of the health check's 150 ms budget to
+ * its first request. The health check therefore starts with the runner contract written directly
+ * (runner-commands.ts, the same wire format) and switches to @actions/core once its first request
+ * has left; every other action loads it before it starts.
+ */
+class RunnerHost {
+    action;
+    inputs;
+    log;
+    env = process.env;
+    core;
+    loading;
+    constructor(action) {
+        this.action = action;
+        this.inputs = new InputReader((name) => (this.core ? this.core.getInput(name, { trimWhitespace: false }) : readInput(name)), (secret) => this.setSecret(secret), process.env.GITHUB_WORKSPACE ?? process.cwd());
+        this.log = {
+            info: (message) => (this.core ? this.core.info(message) : writeLine(message)),
+            warn: (message) => (this.core ? this.core.warning(message) : issueCommand('warning', message)),
+            error: (message) => (this.core ? this.core.error(message) : issueCommand('error', message)),
+            debug: (message) => (this.core ? this.core.debug(message) : issueCommand('debug', message)),
+            group: async (title, work) => {
+                if (this.core)
+                    return this.core.group(title, work);
+                issueCommand('group', title);
+                try {
+                    return await work();
+                }
+                finally {
+                    issueCommand('endgroup', '');
+                }
+            },
+        };
+    }
+    /** Imports @actions/core once; every call after it resolves goes through it. */
+    loadToolkit() {
+        this.loading ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421)).then((core) => (this.core = core));
+        return this.loading;
+    }
+    setOutput(name, value) {
+        if (this.core)
+            this.core.setOutput(name, String(value));
+        else
+            appendFileCommand('OUTPUT', name, String(value));
+    }
+    setSecret(value) {
+        if (this.core)
+            this.core.setSecret(value);
+        else
+            issueCommand('add-mask', value);
+    }
+    /**
+     * Appends to the job summary. Waits for @actions/core, so whatever an action sets after its
+     * summary goes through the toolkit too. A summary that cannot be written (no
+     * GITHUB_STEP_SUMMARY, or a file that is missing or read-only) is a warning: the step's
+     * verdict and outputs do not depend on it.
+     */
+    async writeSummary(markdown) {
+        const core = await this.loadToolkit();
         try {
-            return await work();
+            await core.summary.addRaw(markdown, true).write();
         }
-        finally {
-            issueCommand('endgroup', '');
+        catch (error) {
+            core.summary.emptyBuffer();
+            core.warning(`${this.action}: job summary not written: ${error.message}`);
         }
-    },
-};
-/** The host on a GitHub runner: INPUT_* in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY out. */
-function runnerHost(action) {
-    const mask = (value) => issueCommand('add-mask', value);
-    return {
-        action,
-        inputs: new InputReader((name) => readInput(name), mask, process.env.GITHUB_WORKSPACE ?? process.cwd()),
-        log: runnerLogger,
-        env: process.env,
-        setOutput: (name, value) => appendFileCommand('OUTPUT', name, String(value)),
-        setSecret: mask,
-        async writeSummary(markdown) {
-            if (!process.env.GITHUB_STEP_SUMMARY) {
-                runnerLogger.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
-                return;
-            }
-            // Loaded when the summary is written, after the work: see runner-commands.ts for why.
-            const { summary } = await __nccwpck_require__.e(/* import() */ 811).then(__nccwpck_require__.bind(__nccwpck_require__, 6811));
-            await summary.addRaw(markdown, true).write();
-        },
-        fail(message) {
+    }
+    fail(message) {
+        if (this.core)
+            this.core.setFailed(message);
+        else {
             issueCommand('error', message);
             process.exitCode = 1;
-        },
+        }
+    }
+}
+/**
+ * Runs an action on the runner: the whole body of every action's exported `run()`. With
+ * 'after-first-request', @actions/core is imported once the first response's headers have arrived
+ * (on the next turn of the event loop), or when the summary is written, whichever comes first.
+ */
+async function runOnRunner(definition, loading = 'at-start') {
+    const host = new RunnerHost(definition.name);
+    if (loading === 'at-start') {
+        await host.loadToolkit();
+        return runAction(definition, host);
+    }
+    const onAnswer = () => {
+        (0,external_node_diagnostics_channel_.unsubscribe)(FIRST_ANSWER, onAnswer);
+        setImmediate(() => void host.loadToolkit());
     };
+    (0,external_node_diagnostics_channel_.subscribe)(FIRST_ANSWER, onAnswer);
+    try {
+        await runAction(definition, host);
+    }
+    finally {
+        (0,external_node_diagnostics_channel_.unsubscribe)(FIRST_ANSWER, onAnswer);
+    }
 }
-/** The whole body of every `src/<action>/index.ts`. */
-async function runOnRunner(definition) {
-    await runAction(definition, runnerHost(definition.name));
-}
 
+;// CONCATENATED MODULE: ./src/notify/main.ts
 
-/***/ }),
-
-/***/ 8701:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7378);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1924);
-
-
-await (0,_core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__/* .runOnRunner */ .T)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .definition */ .m);
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 1924:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   m: () => (/* binding */ definition)
-/* harmony export */ });
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 
 /**
  * The notify action: an Outcome from inputs. Sending it is the shared notifier's job (run-action.ts),
@@ -16185,7 +16837,7 @@ const definition = {
         const links = host.inputs.lines('links').map((line, index) => {
             const [text, url] = line.split('|').map((part) => part.trim());
             if (!url || !/^https?:\/\//.test(url)) {
-                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1('links', `line ${index + 1} must be 'text | https://…', got '${line}'`);
+                throw new ConfigurationError('links', `line ${index + 1} must be 'text | https://…', got '${line}'`);
             }
             return { text, url };
         });
@@ -16195,6 +16847,10 @@ const definition = {
         return outcome;
     },
 };
+/** The action on the runner (and under `@github/local-action`): the bundle's entry calls this. */
+async function run() {
+    await runOnRunner(definition);
+}
 
 
 /***/ }),
@@ -25148,6 +25804,36 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -25185,6 +25871,17 @@ exports.visitAsync = visitAsync;
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/node module decorator */

@@ -443,7 +443,7 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 6424:
+/***/ 4043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -1003,7 +1003,7 @@ module.exports = upgrade
 
 
 
-module.exports.request = __nccwpck_require__(6424)
+module.exports.request = __nccwpck_require__(4043)
 module.exports.stream = __nccwpck_require__(3560)
 module.exports.pipeline = __nccwpck_require__(6862)
 module.exports.upgrade = __nccwpck_require__(1882)
@@ -15294,107 +15294,73 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8571:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ 6460:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   a: () => (/* binding */ formatDuration)
-/* harmony export */ });
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * Parses `250ms`, `30s`, `5m`, `1h`, `1m30s` or `1.5s` into milliseconds; returns undefined when
- * the text is not such a duration. A bare number is refused: `30` could mean seconds or ms.
- */
-function parseDuration(text) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-    let total = 0;
-    let consumed = 0;
-    let match;
-    while ((match = part.exec(trimmed)) !== null) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed = part.lastIndex;
-    }
-    return consumed === trimmed.length ? total : undefined;
-}
-/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9204);
 
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 4296:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   j1: () => (/* binding */ ConfigurationError),
-/* harmony export */   mZ: () => (/* binding */ ProviderError),
-/* harmony export */   oh: () => (/* binding */ failureMessage)
-/* harmony export */ });
-/**
- * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
- * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
- * or an environment failure and keeps its stack for the debug log.
- */
-class ConfigurationError extends Error {
-    input;
-    problem;
-    name = 'ConfigurationError';
-    constructor(input, problem) {
-        super(`input '${input}' ${problem}`);
-        this.input = input;
-        this.problem = problem;
-    }
-}
-class ProviderError extends Error {
-    name = 'ProviderError';
-    provider;
-    status;
-    code;
-    requestId;
-    retriable;
-    constructor(message, details) {
-        super(`${details.provider}: ${message}`);
-        this.provider = details.provider;
-        this.status = details.status;
-        this.code = details.code;
-        this.requestId = details.requestId;
-        this.retriable = details.retriable ?? false;
-    }
-}
-/** The message a failed action reports: `<action>: <what went wrong>`. */
-function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
-}
-
-
-/***/ }),
-
-/***/ 691:
+/***/ 9204:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient),
-  Dr: () => (/* binding */ NetworkError),
-  NQ: () => (/* binding */ isNetworkFailure)
+  eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: DEFAULT_RETRY, classifyNetworkError, describeKind, sleep
+// UNUSED EXPORTS: createDefinition, definition, rollbackOutputs
+
+;// CONCATENATED MODULE: ./src/core/cancellation.ts
+/**
+ * A cancelled job as an AbortSignal. On cancel the runner sends SIGINT to the step's process, then
+ * SIGTERM 7.5 s later, and kills the process tree 2.5 s after that: about ten seconds to leave
+ * things tidy. `onSignal` hears the first signal only; the handlers go when `work` ends.
+ */
+async function cancellable(onSignal, work) {
+    const controller = new AbortController();
+    const handler = (signal) => {
+        if (controller.signal.aborted)
+            return;
+        onSignal(signal);
+        controller.abort();
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    try {
+        return await work(controller.signal);
+    }
+    finally {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+    }
+}
+/** Resolves when `signal` aborts (never without one); for racing a sleep against a cancel. */
+function whenAborted(signal) {
+    if (!signal)
+        return { promise: new Promise(() => { }), dispose: () => { } };
+    let listener;
+    const promise = new Promise((resolve) => {
+        if (signal.aborted)
+            return resolve();
+        listener = () => resolve();
+        signal.addEventListener('abort', listener, { once: true });
+    });
+    return { promise, dispose: () => listener && signal.removeEventListener('abort', listener) };
+}
+
+;// CONCATENATED MODULE: ./src/release/clock.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms)),
+};
 
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
@@ -15459,6 +15425,36 @@ class NetworkError extends Error {
         this.attempts = attempts;
     }
 }
+/** 1 MiB: what health checks and the scan's page reads keep unless an input raises it. */
+const DEFAULT_CHECK_BODY_BYTES = 1024 * 1024;
+/** Provider APIs answer in kilobytes; 16 MiB leaves room for long lists and still bounds memory. */
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * The server did answer, but with a body over the cap. Not a network failure: the host is
+ * reachable and said something no check should accept, so callers report it as a failed check.
+ * Reading stopped at the cap and the connection was dropped, so memory stays bounded.
+ */
+class BodyTooLargeError extends Error {
+    url;
+    status;
+    limitBytes;
+    latencyMs;
+    name = 'BodyTooLargeError';
+    constructor(url, status, limitBytes, latencyMs) {
+        super(`response body of ${url} is larger than ${formatBytes(limitBytes)} (HTTP ${status}); reading stopped there`);
+        this.url = url;
+        this.status = status;
+        this.limitBytes = limitBytes;
+        this.latencyMs = latencyMs;
+    }
+}
+function formatBytes(bytes) {
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0)
+        return `${bytes / (1024 * 1024)} MiB`;
+    if (bytes >= 1024 && bytes % 1024 === 0)
+        return `${bytes / 1024} KiB`;
+    return `${bytes} bytes`;
+}
 const DEFAULT_RETRY = {
     attempts: 4,
     baseDelayMs: 500,
@@ -15476,25 +15472,39 @@ class HttpClient {
     dispatcher;
     ownsDispatcher;
     timeoutMs;
+    maxBodyBytes;
     retry;
     userAgent;
     sleep;
     random;
     onRetry;
+    now;
+    /**
+     * Per origin, no request before this time: a 429's Retry-After holds for every call to the
+     * platform (rate limits are per token), not only for the one that was refused.
+     */
+    notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
         this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
+        this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
         this.userAgent = options.userAgent ?? 'threadr-ops';
         this.sleep = options.sleep ?? sleep;
         this.random = options.random ?? Math.random;
         this.onRetry = options.onRetry;
+        this.now = options.now ?? Date.now;
     }
     async request(options) {
         const policy = options.retry === false ? { ...this.retry, attempts: 1 } : { ...this.retry, ...options.retry };
         const url = String(options.url);
+        const origin = new URL(url).origin;
         for (let attempt = 1;; attempt++) {
+            // Later tries of this request already waited out the Retry-After below.
+            const wait = attempt === 1 ? (this.notBefore.get(origin) ?? 0) - this.now() : 0;
+            if (wait > 0)
+                await this.sleep(wait);
             let outcome;
             try {
                 outcome = await this.once(options, url, attempt);
@@ -15503,6 +15513,11 @@ class HttpClient {
                 if (!(error instanceof NetworkError))
                     throw error;
                 outcome = error;
+            }
+            if (!(outcome instanceof NetworkError) && outcome.status === 429) {
+                const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
+                if (retryAfter !== undefined)
+                    this.notBefore.set(origin, Math.max(this.notBefore.get(origin) ?? 0, this.now() + retryAfter));
             }
             const delay = this.retryDelay(outcome, attempt, policy, options.mutation === true);
             if (delay === undefined) {
@@ -15545,6 +15560,7 @@ class HttpClient {
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(), timeoutMs);
         const started = external_node_perf_hooks_.performance.now();
+        let latencyMs;
         try {
             const target = new URL(url);
             const response = await this.dispatcher.request({
@@ -15557,8 +15573,8 @@ class HttpClient {
                 headersTimeout: timeoutMs,
                 bodyTimeout: timeoutMs,
             });
-            const latencyMs = external_node_perf_hooks_.performance.now() - started;
-            const body = await response.body.text();
+            latencyMs = external_node_perf_hooks_.performance.now() - started;
+            const body = await readCapped(response.body, options.maxBodyBytes ?? this.maxBodyBytes, () => new BodyTooLargeError(url, response.statusCode, options.maxBodyBytes ?? this.maxBodyBytes, latencyMs));
             return {
                 status: response.statusCode,
                 headers: response.headers,
@@ -15571,14 +15587,39 @@ class HttpClient {
             };
         }
         catch (error) {
+            if (error instanceof BodyTooLargeError)
+                throw error;
             const kind = controller.signal.aborted ? 'timeout' : classifyNetworkError(error);
-            const detail = controller.signal.aborted ? `no response within ${timeoutMs}ms` : errorDetail(error);
+            // The timeout covers the whole exchange, so a server trickling its body a byte at a time ends here too.
+            const detail = controller.signal.aborted
+                ? latencyMs === undefined
+                    ? `no response within ${timeoutMs}ms`
+                    : `headers came after ${Math.round(latencyMs)}ms but the body was not complete within ${timeoutMs}ms`
+                : errorDetail(error);
             throw new NetworkError(kind, url, detail, attempt);
         }
         finally {
             clearTimeout(timer);
         }
     }
+}
+/**
+ * Reads a body stream up to `limit` bytes. Past it the stream is destroyed, which drops the
+ * connection: nothing more is received, so a 2 GB answer costs at most the cap in memory.
+ */
+async function readCapped(body, limit, tooLarge) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > limit) {
+            const error = tooLarge();
+            body.destroy();
+            throw error;
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
 }
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 function classifyNetworkError(error) {
@@ -15627,648 +15668,171 @@ function describeKind(kind) {
     }
 }
 
-
-/***/ }),
-
-/***/ 9114:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   f$: () => (/* binding */ parseHttpUrl),
-/* harmony export */   i_: () => (/* binding */ InputReader)
-/* harmony export */ });
-/* unused harmony exports parseStructured, splitList */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8815);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8571);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4296);
-
-
-
-
-
-const TRUE = new Set(['true', 'True', 'TRUE']);
-const FALSE = new Set(['false', 'False', 'FALSE']);
+;// CONCATENATED MODULE: ./src/core/errors.ts
 /**
- * Typed, validated access to an action's inputs. Every method throws a ConfigurationError naming
- * the input, what was wrong and the expected form, so getInputs() stops the action before any
- * request is made. Defaults come from action.yml (the runner or the CLI fill them in), never here.
+ * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
+ * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
+ * or an environment failure and keeps its stack for the debug log.
  */
-class InputReader {
-    raw;
-    mask;
-    workspace;
-    constructor(raw, mask = () => { }, workspace = process.cwd()) {
-        this.raw = raw;
-        this.mask = mask;
-        this.workspace = workspace;
-    }
-    text(name) {
-        return this.raw(name).trim();
-    }
-    required(name, example) {
-        const value = this.text(name);
-        if (value === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `is required, for example ${example}`);
-        return value;
-    }
-    /** A secret: masked before anything else can print it. */
-    secret(name) {
-        const value = this.text(name);
-        if (value !== '')
-            this.mask(value);
-        return value;
-    }
-    duration(name, limits = {}) {
-        const text = this.text(name);
-        const ms = (0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDuration */ .E)(text);
-        if (ms === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
-        }
-        if (limits.min !== undefined && ms < limits.min) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at least ${limits.min}ms, got '${text}'`);
-        }
-        if (limits.max !== undefined && ms > limits.max) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at most ${limits.max}ms, got '${text}'`);
-        }
-        return ms;
-    }
-    boolean(name) {
-        const text = this.text(name);
-        if (TRUE.has(text))
-            return true;
-        if (FALSE.has(text))
-            return false;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be true or false, got '${text}'`);
-    }
-    integer(name, limits = {}) {
-        const text = this.text(name);
-        if (!/^-?\d+$/.test(text)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a whole number such as 10, got '${text}'`);
-        }
-        const value = Number(text);
-        checkRange(name, text, value, limits);
-        return value;
-    }
-    number(name, limits = {}) {
-        const text = this.text(name);
-        const value = Number(text);
-        if (text === '' || !Number.isFinite(value)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
-        }
-        checkRange(name, text, value, limits);
-        return value;
-    }
-    /** `5%` or `5` → 5 (percent, 0–100). */
-    percent(name) {
-        const text = this.text(name);
-        const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(text);
-        const value = match ? Number(match[1]) : NaN;
-        if (!match || value < 0 || value > 100) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
-        }
-        return value;
-    }
-    oneOf(name, choices) {
-        const text = this.text(name);
-        if (!choices.includes(text)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be one of ${choices.join(', ')}, got '${text}'`);
-        }
-        return text;
-    }
-    /** Items separated by newlines or commas, blanks dropped. */
-    list(name) {
-        return splitList(this.text(name));
-    }
-    url(name) {
-        return parseHttpUrl(name, this.text(name));
-    }
-    urls(name) {
-        return this.lines(name).map((line) => parseHttpUrl(name, line));
-    }
-    /** A file path, relative paths resolved against the workspace (GITHUB_WORKSPACE on a runner). */
-    path(name) {
-        const text = this.text(name);
-        return text === '' ? '' : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(text) ? text : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(this.workspace, text);
-    }
-    /** Non-empty lines, trimmed. */
-    lines(name) {
-        return this.text(name)
-            .split(/\r?\n/)
-            .map((line) => line.trim())
-            .filter((line) => line !== '');
-    }
-    /**
-     * `Name: value` per line; every value is masked. A header whose value is empty is dropped, so
-     * `x-vercel-protection-bypass: ${{ secrets.BYPASS }}` is harmless where the secret is unset.
-     */
-    headers(name) {
-        const headers = {};
-        for (const line of this.lines(name)) {
-            const colon = line.indexOf(':');
-            const key = colon > 0 ? line.slice(0, colon).trim() : '';
-            if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
-                // The value may be a secret: name the line by its position, never echo it.
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
-            }
-            const value = line.slice(colon + 1).trim();
-            if (value === '')
-                continue;
-            this.mask(value);
-            headers[key.toLowerCase()] = value;
-        }
-        return headers;
-    }
-    /**
-     * YAML or JSON given inline, or the path of a file holding it. Returns undefined when empty.
-     * Syntax errors name the line and column.
-     */
-    structured(name) {
-        const text = this.text(name);
-        if (text === '')
-            return undefined;
-        let source = text;
-        let origin = 'inline value';
-        const looksLikePath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
-        if (looksLikePath) {
-            const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(text) ? text : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(this.workspace, text);
-            if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path))
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `names a file that does not exist: ${text}`);
-            source = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
-            origin = text;
-        }
-        return parseStructured(name, source, origin);
+class errors_ConfigurationError extends Error {
+    input;
+    problem;
+    name = 'ConfigurationError';
+    constructor(input, problem) {
+        super(`input '${input}' ${problem}`);
+        this.input = input;
+        this.problem = problem;
     }
 }
-function parseStructured(name, source, origin = 'inline value') {
-    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_2__/* .parseDocument */ .Tp)(source, { prettyErrors: true });
-    const error = doc.errors[0];
-    if (error) {
-        const where = error instanceof yaml__WEBPACK_IMPORTED_MODULE_2__/* .YAMLParseError */ .XT && error.linePos ? error.linePos[0] : undefined;
-        const position = where ? ` at line ${where.line}, column ${where.col}` : '';
-        const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
-    }
-    return doc.toJS();
-}
-function splitList(text) {
-    return text
-        .split(/[\n,]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-function parseHttpUrl(name, text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
-    }
-    return url;
-}
-function checkRange(name, text, value, limits) {
-    if (limits.min !== undefined && value < limits.min) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at least ${limits.min}, got '${text}'`);
-    }
-    if (limits.max !== undefined && value > limits.max) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(name, `must be at most ${limits.max}, got '${text}'`);
+class ProviderError extends Error {
+    name = 'ProviderError';
+    provider;
+    status;
+    code;
+    requestId;
+    retriable;
+    retryAfterMs;
+    constructor(message, details) {
+        super(`${details.provider}: ${message}`);
+        this.provider = details.provider;
+        this.status = details.status;
+        this.code = details.code;
+        this.requestId = details.requestId;
+        this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
     }
 }
+/** The message a failed action reports: `<action>: <what went wrong>`. */
+function failureMessage(action, error) {
+    if (error instanceof Error)
+        return `${action}: ${error.message}`;
+    return `${action}: ${String(error)}`;
+}
 
-
-/***/ }),
-
-/***/ 5282:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  T: () => (/* binding */ runOnRunner)
-});
-
-// UNUSED EXPORTS: runnerHost
-
-// EXTERNAL MODULE: ./src/core/inputs.ts
-var inputs = __nccwpck_require__(9114);
-// EXTERNAL MODULE: ./src/core/http.ts + 2 modules
-var core_http = __nccwpck_require__(691);
-;// CONCATENATED MODULE: ./src/providers/slack.ts
-
+;// CONCATENATED MODULE: ./src/core/redact.ts
 /**
- * Posts to an incoming webhook. 429 is retried after Retry-After by the HTTP layer (Slack did not
- * post the message); other failures are not repeated, since a 5xx may still have posted it.
+ * The one redactor for everything that leaves the process: logs, outputs, the job summary, Slack,
+ * incident issues, SARIF, GitHub Deployment records and error messages. The runner masks secrets
+ * in its own log only, and only in the exact form it was given; a provider that echoes a request
+ * header into its error body, a URL with `user:pass@`, or a signed link with `?sig=` would still
+ * reach every other destination. So each of those destinations passes its text through here.
+ *
+ * Secrets are process-wide, like the runner's `add-mask` list: whatever registers a secret (an
+ * input read with `secret()`/`headers()`, `setSecret`) protects every later write, whichever
+ * module makes it.
  */
-async function postToSlack(http, webhookUrl, payload) {
-    try {
-        const response = await http.request({
-            method: 'POST',
-            url: webhookUrl,
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(payload),
-            mutation: true,
-            retry: { attempts: 4, maxRetryAfterMs: 30_000 },
-        });
-        if (response.status === 200)
-            return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
-    }
-    catch (error) {
-        if (error instanceof core_http/* NetworkError */.Dr)
-            return { ok: false, error: error.kind };
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/policy.ts
+/** Shown in place of a secret, as the runner shows masked values. */
+const MASK = '***';
+/** Query parameters whose value is a credential, whatever the host. */
+const CREDENTIAL_PARAMS = ['token', 'key', 'secret', 'sig', 'signature', 'password', 'access_token'];
 /**
- * Whether this run is worth a message. `failure` sends whenever the run was not a success;
- * `change` sends when the state differs from the last recorded one (a first run is sent only if
- * it is not a success, so a quiet system stays quiet).
+ * Values shorter than this are not redacted as free text: masking `on` or `1` everywhere would
+ * garble every message and protect nothing (a secret that short is guessable anyway).
  */
-function shouldNotify(notifyOn, state, previous) {
-    switch (notifyOn) {
-        case 'never':
-            return false;
-        case 'always':
-            return true;
-        case 'failure':
-            return state !== 'success';
-        case 'change':
-            return previous === undefined ? state !== 'success' : previous !== state;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
-const STYLE = {
-    success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
-    warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
-    failure: { color: 'danger', emoji: ':rotating_light:', word: 'Failure' },
-};
-/** Slack incoming-webhook payload: a fallback `text` and one coloured attachment. */
-function slackMessage(outcome, run) {
-    const style = STYLE[outcome.state];
-    const links = [...(run.runUrl ? [{ text: 'Workflow run', url: run.runUrl }] : []), ...(outcome.links ?? [])];
-    const linkLine = links.map((link) => `<${link.url}|${slack_message_escape(link.text)}>`).join(' · ');
-    return {
-        text: `${style.emoji} ${slack_message_escape(outcome.title)}`,
-        attachments: [
-            {
-                color: style.color,
-                fallback: `${style.word}: ${outcome.title}`,
-                title: outcome.title,
-                ...(run.runUrl ? { title_link: run.runUrl } : {}),
-                text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
-                footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
-                mrkdwn_in: ['text'],
-            },
-        ],
-    };
-}
-/** Slack's mrkdwn reserves &, < and >. */
-function slack_message_escape(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
-
-
-/**
- * The last state per key, kept in a JSON file between runs. The reusable workflows persist that
- * file with actions/cache; without it every run looks like a first run.
- */
-class StateStore {
-    path;
-    constructor(path) {
-        this.path = path;
-    }
-    read(key) {
-        return this.all()[key]?.state;
-    }
-    write(key, state, at) {
-        const all = this.all();
-        all[key] = { state, at: at.toISOString() };
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.path), { recursive: true });
-        (0,external_node_fs_.writeFileSync)(this.path, `${JSON.stringify(all, null, 2)}\n`);
-    }
-    all() {
-        if (!(0,external_node_fs_.existsSync)(this.path))
-            return {};
-        try {
-            return JSON.parse((0,external_node_fs_.readFileSync)(this.path, 'utf8'));
-        }
-        catch {
-            // A corrupt state file must not stop an alert: treat it as a first run.
-            return {};
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/notify.ts
-
-
-
-
-
-/** Decides, sends, records the state; a Slack failure is returned, never thrown. */
-async function notify(outcome, settings, run, log, options = {}) {
-    const key = `${run.action}${outcome.key ? `:${outcome.key}` : ''}`;
-    const store = settings.stateFile ? new StateStore(settings.stateFile) : undefined;
-    const previous = store?.read(key);
-    store?.write(key, outcome.state, options.now ?? new Date());
-    if (!settings.webhookUrl)
-        return { sent: false, reason: 'no slack-webhook-url' };
-    if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
-    }
-    const http = options.http ?? new core_http/* HttpClient */.Qq({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
-    try {
-        const result = await postToSlack(http, settings.webhookUrl, slackMessage(outcome, run));
-        if (result.ok) {
-            log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
-            return { sent: true, reason: `notify-on ${settings.notifyOn}` };
-        }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
-    }
-    finally {
-        if (!options.http)
-            await http.close();
-    }
-}
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
-}
-
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/notify/settings.ts
-
-/**
- * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
- * with their defaults. Validated with the action's other inputs, before any request.
- */
-function readNotifySettings(inputs) {
-    const webhook = inputs.secret('slack-webhook-url');
-    if (webhook)
-        checkWebhook(webhook);
-    return {
-        webhookUrl: webhook || undefined,
-        notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']),
-        stateFile: inputs.path('notify-state-file') || undefined,
-        required: inputs.boolean('notify-required'),
-    };
-}
-/** The URL is the credential: the message never repeats it. */
-function checkWebhook(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-        throw new errors/* ConfigurationError */.j1('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/run-action.ts
-
-
-
-/**
- * Runs an action, turns what escapes it into one failure line, then lets the shared notifier tell
- * Slack. A ConfigurationError is the user's mistake: one line naming the input, no stack. Anything
- * else keeps its stack in the debug log, which holds no secrets because every token was masked
- * when its input was read.
- */
-async function runAction(definition, host) {
-    let settings;
-    let outcome;
-    try {
-        settings = readNotifySettings(host.inputs);
-        outcome = (await definition.run(host)) ?? undefined;
-    }
-    catch (error) {
-        const message = (0,errors/* failureMessage */.oh)(definition.name, error);
-        host.fail(message);
-        if (!(error instanceof errors/* ConfigurationError */.j1) && error instanceof Error && error.stack)
-            host.log.debug(error.stack);
-        // A mistake in the notifier's own inputs cannot be notified; any other failure can.
-        if (settings)
-            outcome = { state: 'failure', title: message };
-    }
-    if (!settings || !outcome)
-        return;
-    try {
-        const result = await notify(outcome, settings, runContext(definition.name, host.env), host.log);
-        if (result.error) {
-            const message = `${definition.name}: could not notify Slack: ${result.error}`;
-            if (settings.required)
-                host.fail(message);
-            else
-                host.log.warn(message);
-        }
-        else if (!result.sent)
-            host.log.debug(`Slack not notified: ${result.reason}`);
-    }
-    catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
-    }
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
-
-
-
-/**
- * The Actions runner contract (reference §3.3) for what must happen before an action's first
- * request: inputs, masks, log lines, groups, outputs. @actions/core does the same, but importing it
- * evaluates @actions/http-client and a second undici (for OIDC) at start-up, ~85 ms on Node 24:
- * more than half of the health check's 150 ms budget to its first request. The formats below are
- * @actions/core's own (command escaping, heredoc env files with a random delimiter).
- */
-/** `core.getInput(name, { trimWhitespace: false })`: INPUT_<NAME>, spaces as underscores. */
-function readInput(name, env = process.env) {
-    return env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
-}
-function escapeData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function escapeProperty(text) {
-    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-/** `::command key=value::message` on stdout. */
-function issueCommand(command, message, properties = {}) {
-    const props = Object.entries(properties)
-        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
-        .join(',');
-    process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
-}
-function writeLine(message) {
-    process.stdout.write(`${message}${external_node_os_namespaceObject.EOL}`);
-}
-/**
- * Appends `name<<delimiter` … `delimiter` to GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV at once, so
- * an output survives even if the job is cancelled a moment later (the deploy's rollback-plan).
- */
-function appendFileCommand(file, name, value) {
-    const path = process.env[`GITHUB_${file}`];
-    if (!path) {
-        // Outside a runner (a plain `node dist/...` run): say it on stdout rather than lose it.
-        writeLine(`${name}=${value}`);
-        return;
-    }
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
-    if (name.includes(delimiter) || value.includes(delimiter))
-        throw new Error(`output ${name} contains its own delimiter`);
-    (0,external_node_fs_.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
-}
-
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
-
-
-
-const runnerLogger = {
-    info: (message) => writeLine(message),
-    warn: (message) => issueCommand('warning', message),
-    error: (message) => issueCommand('error', message),
-    debug: (message) => issueCommand('debug', message),
-    async group(title, work) {
-        issueCommand('group', title);
-        try {
-            return await work();
-        }
-        finally {
-            issueCommand('endgroup', '');
-        }
-    },
-};
-/** The host on a GitHub runner: INPUT_* in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY out. */
-function runnerHost(action) {
-    const mask = (value) => issueCommand('add-mask', value);
-    return {
-        action,
-        inputs: new inputs/* InputReader */.i_((name) => readInput(name), mask, process.env.GITHUB_WORKSPACE ?? process.cwd()),
-        log: runnerLogger,
-        env: process.env,
-        setOutput: (name, value) => appendFileCommand('OUTPUT', name, String(value)),
-        setSecret: mask,
-        async writeSummary(markdown) {
-            if (!process.env.GITHUB_STEP_SUMMARY) {
-                runnerLogger.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
-                return;
-            }
-            // Loaded when the summary is written, after the work: see runner-commands.ts for why.
-            const { summary } = await __nccwpck_require__.e(/* import() */ 811).then(__nccwpck_require__.bind(__nccwpck_require__, 6811));
-            await summary.addRaw(markdown, true).write();
-        },
-        fail(message) {
-            issueCommand('error', message);
-            process.exitCode = 1;
-        },
-    };
-}
-/** The whole body of every `src/<action>/index.ts`. */
-async function runOnRunner(definition) {
-    await runAction(definition, runnerHost(definition.name));
-}
-
-
-/***/ }),
-
-/***/ 6460:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7329);
-
-
-await (0,_core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__/* .runOnRunner */ .T)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .definition */ .mw);
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 7329:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  mw: () => (/* binding */ definition)
-});
-
-// UNUSED EXPORTS: createDefinition, rollbackOutputs
-
-;// CONCATENATED MODULE: ./src/core/cancellation.ts
-/**
- * A cancelled job as an AbortSignal. On cancel the runner sends SIGINT to the step's process, then
- * SIGTERM 7.5 s later, and kills the process tree 2.5 s after that: about ten seconds to leave
- * things tidy. `onSignal` hears the first signal only; the handlers go when `work` ends.
- */
-async function cancellable(onSignal, work) {
-    const controller = new AbortController();
-    const handler = (signal) => {
-        if (controller.signal.aborted)
+const MIN_SECRET_LENGTH = 4;
+/** Base64 fragments shorter than this could match ordinary words. */
+const MIN_ENCODED_LENGTH = 8;
+/** How much of a provider's own error text is worth keeping: enough for its code and sentence. */
+const MAX_PROVIDER_MESSAGE = 300;
+const CREDENTIAL_QUERY = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)[^&#\\s"'<>)\\]]*`, 'gi');
+// scheme://user[:password]@host — the userinfo is a credential even when no one masked it.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+class Redactor {
+    /** Every form to remove, longest first so a secret inside another is replaced whole. */
+    forms = [];
+    secrets = new Set();
+    /** Registers a secret: it, its base64 and its URL-encoded forms are removed from now on. */
+    add(secret) {
+        const value = secret.trim();
+        if (value.length < MIN_SECRET_LENGTH || this.secrets.has(value))
             return;
-        onSignal(signal);
-        controller.abort();
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    try {
-        return await work(controller.signal);
+        this.secrets.add(value);
+        // A multi-line secret (a key file) is masked line by line too, as the runner does.
+        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const forms = new Set(this.forms);
+        for (const part of parts)
+            for (const form of encodedForms(part))
+                forms.add(form);
+        this.forms = [...forms].sort((a, b) => b.length - a.length);
     }
-    finally {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
+    get size() {
+        return this.secrets.size;
+    }
+    /** Text with every known secret, URL userinfo and credential query value replaced by `***`. */
+    redact(text) {
+        if (text === '')
+            return text;
+        let out = text;
+        for (const form of this.forms)
+            if (out.includes(form))
+                out = out.split(form).join(MASK);
+        return out.replace(URL_USERINFO, `$1${MASK}@`).replace(CREDENTIAL_QUERY, `$1${MASK}`);
+    }
+    /** The same for every string inside a JSON-like value (Slack payloads, SARIF, deployment payloads). */
+    redactDeep(value) {
+        return deep(value, (text) => this.redact(text));
+    }
+    /** For tests: forget every registered secret. */
+    clear() {
+        this.secrets.clear();
+        this.forms = [];
     }
 }
-/** Resolves when `signal` aborts (never without one); for racing a sleep against a cancel. */
-function whenAborted(signal) {
-    if (!signal)
-        return { promise: new Promise(() => { }), dispose: () => { } };
-    let listener;
-    const promise = new Promise((resolve) => {
-        if (signal.aborted)
-            return resolve();
-        listener = () => resolve();
-        signal.addEventListener('abort', listener, { once: true });
-    });
-    return { promise, dispose: () => listener && signal.removeEventListener('abort', listener) };
+/**
+ * The forms a secret can take on the way out: as given, URL-encoded (query strings, form bodies),
+ * JSON-escaped, and base64 (Basic auth, tokens in JWT-like blobs). Inside a longer base64 text
+ * the secret starts at one of three byte offsets, each giving different characters; the stable
+ * middle of each is kept, as the runner's own base64 masking does.
+ */
+function encodedForms(secret) {
+    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+        const encoded = padded.toString('base64').replace(/=+$/, '');
+        // Characters that depend on the zero padding before, or on unknown bytes after, are dropped.
+        const start = offset === 0 ? 0 : 4;
+        const fullGroups = Math.floor(padded.length / 3);
+        const end = offset === 0 && padded.length % 3 === 0 ? encoded.length : fullGroups * 4;
+        const stable = encoded.slice(start, end);
+        if (stable.length >= MIN_ENCODED_LENGTH) {
+            forms.add(stable);
+            // base64url, as JWTs and signed URLs write it.
+            forms.add(stable.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+function deep(value, redactText) {
+    if (typeof value === 'string')
+        return redactText(value);
+    if (Array.isArray(value))
+        return value.map((item) => deep(item, redactText));
+    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deep(item, redactText)]));
+    }
+    return value;
+}
+/** The process's redactor: see the module comment. */
+const secrets = new Redactor();
+function registerSecret(value) {
+    secrets.add(value);
+}
+function redact(text) {
+    return secrets.redact(text);
+}
+function redactDeep(value) {
+    return secrets.redactDeep(value);
+}
+/** A provider's error text, redacted and cut to a length a log line, a summary cell and Slack can carry. */
+function providerMessage(text, max = MAX_PROVIDER_MESSAGE) {
+    const flat = redact(text).replace(/\s+/g, ' ').trim();
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
-;// CONCATENATED MODULE: ./src/release/clock.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms)),
-};
-
-// EXTERNAL MODULE: ./src/core/http.ts + 2 modules
-var core_http = __nccwpck_require__(691);
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/providers/errors.ts
+
+
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
 function requestIdOf(response) {
@@ -16292,14 +15856,16 @@ function errorFromResponse(provider, what, response, read) {
     catch {
         parsed = undefined;
     }
-    const detail = parsed?.message ?? summariseBody(response.body);
+    const detail = parsed?.message ? providerMessage(parsed.message) : summariseBody(response.body);
     const code = parsed?.code ? ` (${parsed.code})` : '';
-    return new errors/* ProviderError */.mZ(`${what} failed: HTTP ${response.status}${code}: ${detail}`, {
+    return new ProviderError(`${what} failed: HTTP ${response.status}${code}: ${detail}`, {
         provider,
         status: response.status,
         code: parsed?.code,
         requestId: requestIdOf(response),
         retriable: isRetriableStatus(response.status),
+        // The HTTP client's own tries honour Retry-After; once they are spent, the caller's loop must too.
+        retryAfterMs: response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined,
     });
 }
 /**
@@ -16311,7 +15877,7 @@ function jsonBody(provider, what, response) {
         return JSON.parse(response.body);
     }
     catch {
-        throw new errors/* ProviderError */.mZ(`${what}: HTTP ${response.status} with a body that is not JSON: ${summariseBody(response.body)}`, {
+        throw new ProviderError(`${what}: HTTP ${response.status} with a body that is not JSON: ${summariseBody(response.body)}`, {
             provider,
             status: response.status,
             code: 'malformed_response',
@@ -16322,13 +15888,12 @@ function jsonBody(provider, what, response) {
 }
 /** A field the contract promises is missing or has the wrong type: also transient (stale or partial read). */
 function unexpectedShape(provider, what, problem) {
-    return new errors/* ProviderError */.mZ(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
+    return new ProviderError(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
 }
+/** A provider may echo the request (headers, tokens) into its error body: redacted and cut. */
 function summariseBody(body) {
-    const flat = body.replace(/\s+/g, ' ').trim();
-    if (flat === '')
-        return 'empty body';
-    return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+    const flat = providerMessage(body, 200);
+    return flat === '' ? 'empty body' : flat;
 }
 /** Query string from defined values only. Tokens never go here: they travel in headers. */
 function query(params) {
@@ -16375,6 +15940,7 @@ async function githubRequest(options, request) {
 
 
 
+
 class GitHubDeploymentsClient {
     options;
     provider = 'github';
@@ -16386,8 +15952,8 @@ class GitHubDeploymentsClient {
             ref: input.ref,
             environment: input.environment,
             task: input.task ?? 'deploy',
-            description: input.description?.slice(0, 140),
-            payload: input.payload ?? {},
+            description: deploymentDescription(input.description),
+            payload: redactDeep(input.payload ?? {}),
             // A CI deploy deploys exactly this commit: never merge the default branch into it (202), and
             // the workflow has already decided the checks, so skip required contexts (409).
             auto_merge: false,
@@ -16397,7 +15963,7 @@ class GitHubDeploymentsClient {
         };
         const response = await this.send('POST', '/deployments', 'create deployment', body, true);
         if (response.status === 202) {
-            throw new errors/* ProviderError */.mZ(`create deployment: GitHub merged the default branch instead of creating a deployment (HTTP 202)`, {
+            throw new ProviderError(`create deployment: GitHub merged the default branch instead of creating a deployment (HTTP 202)`, {
                 provider: this.provider,
                 status: 202,
                 requestId: requestIdOf(response),
@@ -16408,7 +15974,7 @@ class GitHubDeploymentsClient {
     async createStatus(deploymentId, input) {
         const body = {
             state: input.state,
-            description: input.description?.slice(0, 140),
+            description: deploymentDescription(input.description),
             environment_url: input.environmentUrl ?? undefined,
             log_url: input.logUrl ?? undefined,
             auto_inactive: input.autoInactive,
@@ -16445,8 +16011,13 @@ function githubDeployment(raw) {
         throw unexpectedShape('github', 'deployment', 'a deployment needs a numeric id');
     return value;
 }
+/** GitHub keeps 140 characters; redacted first, so a cut never leaves half a secret to unmask. */
+function deploymentDescription(text) {
+    return text === undefined ? undefined : redact(text).slice(0, 140);
+}
 
 ;// CONCATENATED MODULE: ./src/providers/railway-graphql.ts
+
 
 
 const readRailwayHttpError = (body) => {
@@ -16455,7 +16026,7 @@ const readRailwayHttpError = (body) => {
 };
 /**
  * One GraphQL call to Railway's public API, shared by the deploy and the usage clients. GraphQL
- * errors arrive with HTTP 200 (§2.0) and become ProviderErrors; `transient` marks them retriable
+ * errors arrive with HTTP 200 (docs/platform-behaviour.md §2.0) and become ProviderErrors; `transient` marks them retriable
  * (reads that may succeed later), except authorization failures, which never fix themselves.
  */
 async function railwayGraphql(options, call) {
@@ -16473,10 +16044,10 @@ async function railwayGraphql(options, call) {
         throw errorFromResponse('railway', operationName, response, readRailwayHttpError);
     const body = jsonBody('railway', operationName, response);
     if (Array.isArray(body.errors) && body.errors.length > 0) {
-        const message = body.errors.map((e) => e?.message ?? 'unknown error').join('; ');
+        const message = providerMessage(body.errors.map((e) => e?.message ?? 'unknown error').join('; '));
         const lower = message.toLowerCase();
         const unauthorized = lower.includes('not authorized') || lower.includes('project token not found');
-        throw new errors/* ProviderError */.mZ(`${operationName} failed: ${message}${unauthorized ? tokenHint(options.tokenKind) : ''}`, {
+        throw new ProviderError(`${operationName} failed: ${message}${unauthorized ? tokenHint(options.tokenKind) : ''}`, {
             provider: 'railway',
             status: response.status,
             code: unauthorized ? 'not_authorized' : lower.includes('rate limit') ? 'rate_limited' : 'graphql_error',
@@ -16511,12 +16082,23 @@ class RailwayClient {
             throw unexpectedShape(this.provider, 'serviceInstanceDeployV2', 'expected a deployment id');
         return data.serviceInstanceDeployV2;
     }
+    /**
+     * The service's healthcheck path in one environment, null when none is set. Railway switches
+     * traffic to a new deployment only once this path answers; without one it switches as soon as the
+     * container starts (docs/platform-behaviour.md "Railway healthcheck"). Field: ServiceInstance.healthcheckPath
+     * in the schema the Railway CLI ships (src/gql/schema.json).
+     */
+    async healthcheckPath(serviceId, environmentId) {
+        const data = await this.graphql('ServiceInstanceHealthcheck', 'query ServiceInstanceHealthcheck($serviceId: String!, $environmentId: String!) { serviceInstance(serviceId: $serviceId, environmentId: $environmentId) { healthcheckPath } }', { serviceId, environmentId });
+        const path = data.serviceInstance?.healthcheckPath;
+        return typeof path === 'string' && path.trim() !== '' ? path : null;
+    }
     async deployment(id) {
         const data = await this.graphql('Deployment', `query Deployment($id: String!) { deployment(id: $id) { ${DEPLOYMENT_FIELDS} } }`, { id });
         return railwayDeployment(data.deployment, `deployment ${id}`);
     }
     /**
-     * The last `limit` lines of a deployment's build or runtime log (reference §2.2: buildLogs /
+     * The last `limit` lines of a deployment's build or runtime log (docs/platform-behaviour.md §2.2: buildLogs /
      * deploymentLogs, from Railway's CLI). Which end `limit` keeps is UNCONFIRMED; lines are sorted
      * by timestamp here either way.
      */
@@ -16532,7 +16114,7 @@ class RailwayClient {
             .map((line) => ({ timestamp: typeof line.timestamp === 'string' ? line.timestamp : '', message: line.message, severity: typeof line.severity === 'string' ? line.severity : null }))
             .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
     }
-    /** Newest first (ordering UNCONFIRMED in the reference, §2.2: callers sort by createdAt too). */
+    /** Newest first (ordering UNCONFIRMED docs/platform-behaviour.md §2.2: callers sort by createdAt too). */
     async deployments(input, first = 10) {
         const data = await this.graphql('Deployments', `query Deployments($input: DeploymentListInput!, $first: Int) { deployments(input: $input, first: $first) { edges { node { ${DEPLOYMENT_FIELDS} } } } }`, { input, first });
         const edges = data.deployments?.edges;
@@ -16544,7 +16126,7 @@ class RailwayClient {
     }
     /**
      * Rolls back to deployment `id`. The schema types the result as Boolean! (the docs' selection
-     * set is a validation error, §2.3), so the new deployment is found by listing afterwards.
+     * set is a validation error, docs/platform-behaviour.md §2.3), so the new deployment is found by listing afterwards.
      */
     async rollback(id) {
         const data = await this.graphql('DeploymentRollback', 'mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }', { id }, true);
@@ -16579,7 +16161,7 @@ function railwayDeployment(raw, what) {
     };
 }
 /**
- * The deployment's own URL with a scheme (whether Railway includes one is UNCONFIRMED, §2.1; the
+ * The deployment's own URL with a scheme (whether Railway includes one is UNCONFIRMED, docs/platform-behaviour.md §2.1; the
  * scheme is the API's own: https for Railway, http for the loopback emulator). The deployment URL,
  * not the service's static domain, so a health check looks at this build and not whichever serves.
  */
@@ -16594,9 +16176,9 @@ function railwayCommitOf(d) {
     return typeof hash === 'string' ? hash : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/providers/vercel.ts
+;// CONCATENATED MODULE: ./src/providers/vercel-rest.ts
 
-const VERCEL_TERMINAL = new Set(['READY', 'ERROR', 'CANCELED', 'BLOCKED', 'DELETED']);
+/** Vercel's error body: `{"error":{"code":"…","message":"…"}}`. */
 const readVercelError = (body) => {
     const error = body?.error;
     if (!error || typeof error !== 'object')
@@ -16606,6 +16188,40 @@ const readVercelError = (body) => {
         message: typeof error.message === 'string' ? error.message : undefined,
     };
 };
+/**
+ * One authenticated Vercel request: bearer token, JSON body when there is one, a ProviderError
+ * naming `what` for any non-2xx answer. `mutation` defaults to "anything but GET" (the HTTP layer
+ * then never repeats a request whose answer was lost).
+ */
+async function vercelRequest(options, method, path, what, extra = {}) {
+    const response = await options.http.request({
+        method,
+        url: joinUrl(options.baseUrl, path),
+        headers: {
+            authorization: `Bearer ${options.token}`,
+            accept: 'application/json',
+            ...(extra.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: extra.body !== undefined ? JSON.stringify(extra.body) : undefined,
+        mutation: extra.mutation ?? method !== 'GET',
+        timeoutMs: options.timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300)
+        throw errorFromResponse('vercel', what, response, readVercelError);
+    return response;
+}
+
+;// CONCATENATED MODULE: ./src/providers/vercel.ts
+
+
+const VERCEL_TERMINAL = new Set(['READY', 'ERROR', 'CANCELED', 'BLOCKED', 'DELETED']);
+/**
+ * Build-log event types that carry output. `fatal` is the event that says why a build stopped, so
+ * it belongs in a failure excerpt (docs/platform-behaviour.md "Vercel build events").
+ */
+const BUILD_LOG_TYPES = new Set(['stdout', 'stderr', 'command', 'fatal']);
+/** Vercel refuses a rollback description longer than this (docs/platform-behaviour.md "Vercel rollback"). */
+const VERCEL_ROLLBACK_DESCRIPTION_MAX = 250;
 class VercelClient {
     options;
     provider = 'vercel';
@@ -16613,7 +16229,7 @@ class VercelClient {
         this.options = options;
     }
     async createDeployment(body) {
-        // forceNew: a deploy of a commit must build it; de-duplication rules are UNCONFIRMED (§1.1)
+        // forceNew: a deploy of a commit must build it; de-duplication rules are UNCONFIRMED (docs/platform-behaviour.md §1.1)
         // and our own idempotency check (an existing READY deployment of the commit) runs before this.
         const response = await this.send('POST', `/v13/deployments${this.scope({ forceNew: 1, skipAutoDetectionConfirmation: 1 })}`, 'create deployment', {
             body,
@@ -16640,7 +16256,7 @@ class VercelClient {
         const lines = [];
         for (const event of body) {
             const text = typeof event?.payload?.text === 'string' ? event.payload.text : typeof event?.text === 'string' ? event.text : undefined;
-            if (text === undefined || (event.type !== undefined && !['stdout', 'stderr', 'command'].includes(String(event.type))))
+            if (text === undefined || (event.type !== undefined && !BUILD_LOG_TYPES.has(String(event.type))))
                 continue;
             lines.push({ created: typeof event.created === 'number' ? event.created : 0, text });
         }
@@ -16682,12 +16298,11 @@ class VercelClient {
         const body = jsonBody(this.provider, what, response);
         if (typeof body.id !== 'string')
             throw unexpectedShape(this.provider, what, 'no project id');
-        // `targets` is how this client knows what serves production; an answer without it is not
-        // "nothing serves" (that is `targets: {}`) but a partial read. Whether real Vercel omits the
-        // key for a project that never had a production deployment is UNCONFIRMED.
-        if (!body.targets || typeof body.targets !== 'object')
-            throw unexpectedShape(this.provider, what, 'no targets object');
-        const targets = body.targets;
+        // `targets` is optional in Vercel's project schema: a project that never served production has
+        // none, which means nothing serves yet (docs/platform-behaviour.md "Vercel project").
+        if (body.targets !== undefined && body.targets !== null && typeof body.targets !== 'object')
+            throw unexpectedShape(this.provider, what, 'targets is not an object');
+        const targets = (body.targets ?? {});
         const production = targets.production && typeof targets.production.id === 'string' ? targets.production : null;
         return {
             id: body.id,
@@ -16711,32 +16326,46 @@ class VercelClient {
         const response = await this.send('POST', path, what, { body: {}, mutation: true });
         return response.status;
     }
-    /** Instant rollback to `deploymentId` (the deployment to go back TO); pins production. */
+    /**
+     * Instant rollback to `deploymentId` (the deployment to go back TO); pins production. The
+     * description is cut to Vercel's limit rather than have the emergency refused for its length.
+     */
     async rollback(projectId, deploymentId, description) {
         const what = `roll back to ${deploymentId}`;
-        const path = `/v1/projects/${encodeURIComponent(projectId)}/rollback/${encodeURIComponent(deploymentId)}${this.scope({ description })}`;
+        const cut = description === undefined ? undefined : truncate(description, VERCEL_ROLLBACK_DESCRIPTION_MAX);
+        const path = `/v1/projects/${encodeURIComponent(projectId)}/rollback/${encodeURIComponent(deploymentId)}${this.scope({ description: cut })}`;
         const response = await this.send('POST', path, what, { body: {}, mutation: true });
         return response.status;
+    }
+    /**
+     * Vercel rolling releases (@vercel/sdk rollingRelease* calls, docs/platform-behaviour.md "Vercel
+     * rolling releases"): read, start with a canary, approve the next stage. Each answers
+     * `{ rollingRelease }`, null when none exists.
+     */
+    async rollingRelease(projectId, action, body) {
+        const what = action === 'get' ? 'read the rolling release' : `${action} the rolling release`;
+        const path = `/v1/projects/${encodeURIComponent(projectId)}/rolling-release${action === 'get' ? '' : `/${action}`}${this.scope({})}`;
+        const response = await this.send(action === 'get' ? 'GET' : 'POST', path, what, action === 'get' ? {} : { body, mutation: true });
+        const value = jsonBody(this.provider, what, response).rollingRelease;
+        if (value === null || value === undefined)
+            return null;
+        const rr = value;
+        if (typeof rr.state !== 'string' || !Array.isArray(rr.stages))
+            throw unexpectedShape(this.provider, what, 'rollingRelease without state or stages');
+        return {
+            state: rr.state,
+            stageIndex: typeof rr.activeStage?.index === 'number' ? rr.activeStage.index : null,
+            percentage: typeof rr.activeStage?.targetPercentage === 'number' ? rr.activeStage.targetPercentage : null,
+            stages: rr.stages.length,
+            currentDeploymentId: typeof rr.currentDeployment?.id === 'string' ? rr.currentDeployment.id : null,
+            canaryDeploymentId: typeof rr.canaryDeployment?.id === 'string' ? rr.canaryDeployment.id : null,
+        };
     }
     scope(params) {
         return query({ ...params, teamId: this.options.teamId });
     }
-    async send(method, path, what, extra = {}) {
-        const response = await this.options.http.request({
-            method,
-            url: joinUrl(this.options.baseUrl, path),
-            headers: {
-                authorization: `Bearer ${this.options.token}`,
-                accept: 'application/json',
-                ...(extra.body !== undefined ? { 'content-type': 'application/json' } : {}),
-            },
-            body: extra.body !== undefined ? JSON.stringify(extra.body) : undefined,
-            mutation: extra.mutation,
-            timeoutMs: this.options.timeoutMs,
-        });
-        if (response.status < 200 || response.status >= 300)
-            throw errorFromResponse(this.provider, what, response, readVercelError);
-        return response;
+    send(method, path, what, extra = {}) {
+        return vercelRequest(this.options, method, path, what, { body: extra.body, mutation: extra.mutation === true });
     }
 }
 function deployment(raw, what) {
@@ -16758,7 +16387,25 @@ function aliasRequest(raw) {
         type: value.type === 'rollback' ? 'rollback' : 'promote',
     };
 }
-/** The shape of `rollbackDescription` is UNCONFIRMED (§1.5, "who/why"): a string or an object with a description. */
+/** At most `max` characters (UTF-16 units, as JavaScript counts), ending in an ellipsis when cut. */
+function truncate(text, max) {
+    if (text.length <= max)
+        return text;
+    const cut = text.slice(0, max - 1);
+    // Never leave half of a surrogate pair at the end.
+    return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
+/**
+ * Whether production is pinned by an instant rollback, read as the official CLI reads rollback
+ * state: from `lastAliasRequest` (packages/cli/src/commands/rollback/status.ts). The last alias
+ * job is a rollback that succeeded or is under way; a later promote replaces it and lifts the pin.
+ * `lastRollbackTarget` is not used: it may survive a promote (docs/platform-behaviour.md "Vercel pin").
+ */
+function vercelPinned(project) {
+    const job = project.lastAliasRequest;
+    return job !== null && job.type === 'rollback' && (job.jobStatus === 'succeeded' || job.jobStatus === 'pending' || job.jobStatus === 'in-progress');
+}
+/** The shape of `rollbackDescription` is UNCONFIRMED (docs/platform-behaviour.md §1.5, "who/why"): a string or an object with a description. */
 function describeRollback(raw) {
     if (typeof raw === 'string')
         return raw;
@@ -16778,7 +16425,7 @@ function vercelUrl(hostname, scheme = 'https') {
         return null;
     return /^https?:\/\//.test(hostname) ? hostname : `${scheme}://${hostname}`;
 }
-/** The commit a deployment was built from: gitSource.sha, or a git meta key (names UNCONFIRMED, §1.3). */
+/** The commit a deployment was built from: gitSource.sha, or a git meta key (names UNCONFIRMED, docs/platform-behaviour.md §1.3). */
 function vercelCommitOf(d) {
     return d.gitSource?.sha ?? d.meta?.githubCommitSha ?? d.meta?.threadrCommitSha ?? undefined;
 }
@@ -16845,6 +16492,7 @@ async function pollUntil(read, isDone, options) {
     let lastError;
     for (;;) {
         reads++;
+        let notBefore = 0;
         try {
             last = await read();
             consecutiveErrors = 0;
@@ -16853,6 +16501,7 @@ async function pollUntil(read, isDone, options) {
         }
         catch (error) {
             consecutiveErrors++;
+            notBefore = retryAfterOf(error);
             // A refused authorisation is fatal, but only when it persists: a read of something just
             // created can hit a replica that does not know it yet, and Railway answers "Not Authorized"
             // for ids it cannot see rather than "not found".
@@ -16866,7 +16515,8 @@ async function pollUntil(read, isDone, options) {
             return { done: false, last, reads, lastError, cancelled: true };
         if (now >= deadline)
             return { done: false, last, reads, lastError };
-        const pause = Math.min(nextPollDelay(now - startedAt, schedule), Math.max(0, deadline - now));
+        // A Retry-After is honoured even past the deadline: asking sooner only earns another 429.
+        const pause = Math.max(notBefore, Math.min(nextPollDelay(now - startedAt, schedule), Math.max(0, deadline - now)));
         const aborted = whenAborted(options.signal);
         await Promise.race([clock.sleep(pause), aborted.promise]);
         aborted.dispose();
@@ -16874,11 +16524,15 @@ async function pollUntil(read, isDone, options) {
             return { done: false, last, reads, lastError, cancelled: true };
     }
 }
+/** How long the platform asked us to wait before asking again (Retry-After), 0 when it did not say. */
+function retryAfterOf(error) {
+    return error instanceof ProviderError && error.retryAfterMs !== undefined ? error.retryAfterMs : 0;
+}
 /** Errors that waiting cannot cure. */
 function isFatal(error) {
-    if (error instanceof core_http/* NetworkError */.Dr)
+    if (error instanceof NetworkError)
         return error.kind === 'tls';
-    if (error instanceof errors/* ProviderError */.mZ)
+    if (error instanceof ProviderError)
         return error.status === 401 || error.status === 403 || error.code === 'not_authorized';
     // Anything else is a bug in this code, not weather on the platform.
     return true;
@@ -16903,9 +16557,32 @@ function poll_patience(options) {
         throw result.lastError;
     };
 }
+/**
+ * A read that decides to skip work or names a target is not trusted on one answer: one stale
+ * replica can say the rollback already happened (issue 18). It is read again after `settleMs`
+ * until two answers in a row agree (at most `tries` reads), and the agreed answer is returned.
+ */
+async function agreed(read, same, options) {
+    let previous = await read();
+    for (let i = 1; i < (options.tries ?? 4); i++) {
+        await options.clock.sleep(options.settleMs);
+        const next = await read();
+        if (same(previous, next))
+            return next;
+        previous = next;
+    }
+    return previous;
+}
 
 ;// CONCATENATED MODULE: ./src/release/adapter-context.ts
 
+/**
+ * An essential read, retried while it fails and, when it decides something (skip the work, name a
+ * target), asked again until two answers agree: one stale or failed answer decides nothing.
+ */
+function decidingRead(context, what, read, same) {
+    return agreed(() => context.patience(what, read), same, { clock: context.clock, settleMs: context.settleMs });
+}
 function errorText(error) {
     return error instanceof Error ? error.message : String(error);
 }
@@ -16937,16 +16614,21 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/release/mutation.ts
 
 
+
 /**
  * Did a failed mutation perhaps take effect? A timeout, a reset or a 5xx may have come after the
- * platform acted, and a 2xx with a garbled body certainly did. Refused connections, DNS failures
- * and 429s never reached the platform's logic.
+ * platform acted, and a 2xx with a garbled body certainly did. So may a GraphQL `errors[]` on HTTP
+ * 200: Railway has answered an applied serviceInstanceDeployV2 and deploymentRollback that way
+ * (issue 18). Refused connections, DNS failures, 429s and refused authorisation never reached the
+ * platform's logic.
  */
 function outcomeUnknown(error) {
-    if (error instanceof core_http/* NetworkError */.Dr)
+    if (error instanceof NetworkError)
         return error.kind !== 'connection-refused' && error.kind !== 'dns' && error.kind !== 'tls';
-    if (error instanceof errors/* ProviderError */.mZ) {
+    if (error instanceof ProviderError) {
         if (error.code === 'malformed_response' || error.code === 'unexpected_shape')
+            return true;
+        if (error.code === 'graphql_error' && error.status !== undefined && error.status < 300)
             return true;
         return error.status !== undefined && error.status >= 500;
     }
@@ -16954,9 +16636,9 @@ function outcomeUnknown(error) {
 }
 /** The platform certainly did not act, and asking again later may work. */
 function safeToRepeat(error) {
-    if (error instanceof core_http/* NetworkError */.Dr)
+    if (error instanceof NetworkError)
         return error.kind === 'connection-refused' || error.kind === 'dns';
-    return error instanceof errors/* ProviderError */.mZ && error.status === 429;
+    return error instanceof ProviderError && error.status === 429;
 }
 /**
  * Runs a mutation that must not happen twice. When its outcome is unknown, it reads the state
@@ -16988,7 +16670,7 @@ async function mutateOnce(what, mutate, readBack, options) {
             }
             else {
                 options.log.info(`${what}: ${message}; trying again (${attempt + 1}/${attempts})`);
-                await options.clock.sleep(options.settleMs);
+                await options.clock.sleep(Math.max(options.settleMs, retryAfterOf(error)));
             }
         }
     }
@@ -16996,8 +16678,9 @@ async function mutateOnce(what, mutate, readBack, options) {
 async function readBackSeveral(readBack, options) {
     const tries = options.readBacks ?? 2;
     let answered = false;
+    let notBefore = 0;
     for (let i = 0; i < tries; i++) {
-        await options.clock.sleep(options.settleMs);
+        await options.clock.sleep(Math.max(options.settleMs, notBefore));
         try {
             const found = await readBack();
             answered = true;
@@ -17005,6 +16688,7 @@ async function readBackSeveral(readBack, options) {
                 return { found, answered };
         }
         catch (error) {
+            notBefore = retryAfterOf(error);
             options.log.warn(`reading back failed: ${error instanceof Error ? error.message : String(error)}`);
         }
     }
@@ -17082,6 +16766,34 @@ class DeploymentRecord {
             return false;
         }
     }
+    /**
+     * The commit last verified in the environment for `component`: the newest GitHub deployment
+     * covering it whose latest status is success (or inactive, which GitHub sets only on a deployment
+     * that succeeded and was then superseded). A deploy that failed, was cancelled or is still on its
+     * way is skipped. Null when GitHub is not configured, knows none, or cannot be read: the caller
+     * then falls back to what serves.
+     */
+    async lastVerified(environment, component) {
+        if (!this.client)
+            return null;
+        const client = this.client;
+        try {
+            // The order of both lists is not documented (UNCONFIRMED): ids grow with time, so sort by id.
+            const deployments = (await client.list({ environment, perPage: 30 })).sort((a, b) => b.id - a.id);
+            for (const deployment of deployments) {
+                if (!covers(deployment.payload, component))
+                    continue;
+                const latest = (await client.statuses(deployment.id)).reduce((newest, status) => (newest === null || status.id > newest.id ? status : newest), null);
+                if (latest?.state === 'success' || latest?.state === 'inactive')
+                    return { sha: deployment.sha, id: deployment.id };
+            }
+            return null;
+        }
+        catch (error) {
+            this.log.warn(`could not read the verified deployments from GitHub (${errorText(error)}); going by what serves`);
+            return null;
+        }
+    }
     /** The newest deployment of the environment (optionally of one commit), for the rollback action. */
     async latest(environment, sha) {
         if (!this.client)
@@ -17095,6 +16807,15 @@ class DeploymentRecord {
             return null;
         }
     }
+}
+/** Which components a record is about: a deploy's `components`, a rollback's `targets`; all when it does not say. */
+function covers(payload, component) {
+    const value = payload;
+    if (Array.isArray(value?.components))
+        return value.components.includes(component);
+    if (value?.targets && typeof value.targets === 'object')
+        return value.targets[component] != null;
+    return true;
 }
 /** The run's page: where the deploy's log lives (GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID). */
 function runUrl(env) {
@@ -17125,6 +16846,8 @@ class ReleaseError extends Error {
 
 
 
+
+
 const PENDING = ['QUEUED', 'WAITING', 'INITIALIZING', 'BUILDING', 'DEPLOYING', 'NEEDS_APPROVAL'];
 /** What serves: SUCCESS, or SLEEPING (a serverless app asleep after it deployed fine). */
 const SERVING = ['SUCCESS', 'SLEEPING'];
@@ -17138,6 +16861,10 @@ class RailwayComponent {
         this.options = options;
         this.label = `backend (Railway service ${options.serviceId})`;
     }
+    /** The service's healthcheck path here, null when none is configured (then Railway switches traffic unchecked). */
+    healthcheckPath() {
+        return this.client.healthcheckPath(this.options.serviceId, this.options.environmentId);
+    }
     get client() {
         return this.options.client;
     }
@@ -17145,14 +16872,25 @@ class RailwayComponent {
         const { projectId, environmentId, serviceId } = this.options;
         return this.client.deployments({ projectId, environmentId, serviceId, ...(status ? { status: { in: status } } : {}) }, first);
     }
+    /** What serves, confirmed by a second read: it names rollback targets and skips rollbacks. */
     async current() {
-        const serving = (await this.list([...SERVING], 5))[0];
+        const serving = await decidingRead(this.options.context, 'backend: reading what serves', async () => (await this.list([...SERVING], 5))[0] ?? null, (a, b) => a?.id === b?.id);
         return serving ? this.targetOf(serving) : null;
+    }
+    /** The newest deployment of `sha` that served and can be gone back to (the last verified commit). */
+    async deploymentOf(sha) {
+        const mine = (await this.options.context.patience('backend: listing deployments', () => this.list(undefined, 50))).filter((d) => railwayCommitOf(d) === sha);
+        const chosen = mine.find((d) => SERVING.includes(d.status)) ?? mine.find((d) => d.status === 'REMOVED' && d.canRollback);
+        return chosen ? this.targetOf(chosen) : null;
     }
     async pin() {
         return null;
     }
-    async findForCommit(sha) {
+    /** It decides whether to build (a re-run adopts, never duplicates): confirmed by a second read. */
+    findForCommit(sha) {
+        return decidingRead(this.options.context, `backend: looking for a deployment of ${sha.slice(0, 12)}`, () => this.lookForCommit(sha), (a, b) => a?.id === b?.id);
+    }
+    async lookForCommit(sha) {
         const mine = (await this.list()).filter((d) => railwayCommitOf(d) === sha);
         const chosen = mine.find((d) => SERVING.includes(d.status)) ?? mine.find((d) => PENDING.includes(d.status));
         return chosen ? this.observation(chosen) : null;
@@ -17198,11 +16936,21 @@ class RailwayComponent {
     }
     async rollbackTo(target, _reason, context) {
         const { clock, log } = this.options.context;
-        const before = await this.list(undefined, 20);
+        // What serves and what is on its way decide whether to ask Railway at all: read until two
+        // answers agree (a GraphQL errors[] is retried, one stale list decides nothing).
+        const decision = (list) => [list.find((d) => SERVING.includes(d.status))?.id, ...list.filter((d) => PENDING.includes(d.status)).map((d) => d.id)].join(',');
+        const before = await decidingRead(this.options.context, 'backend: listing deployments', () => this.list(undefined, 20), (a, b) => decision(a) === decision(b));
         const serving = before.find((d) => SERVING.includes(d.status));
-        if (serving?.id === target.deploymentId) {
-            log.info(`backend: ${target.deploymentId} already serves`);
+        if (serving && (serving.id === target.deploymentId || this.isRollbackOf(serving, target))) {
+            log.info(`backend: ${serving.id === target.deploymentId ? `${target.deploymentId} already serves` : `${serving.id}, a rollback to ${target.deploymentId} (commit ${target.sha?.slice(0, 12)}), already serves`}`);
             return this.observation(serving);
+        }
+        // A re-run of a cancelled rollback: the rollback deployment it asked for is still on its way.
+        // Waiting for it, never asking again, keeps to one rollback deployment.
+        const inFlight = before.find((d) => PENDING.includes(d.status) && this.isRollbackOf(d, target));
+        if (inFlight) {
+            log.info(`backend: ${inFlight.id}, a rollback to ${target.deploymentId} asked for earlier, is ${inFlight.status}; waiting for it instead of asking again`);
+            return this.settleRollback(this.observation(inFlight), clock.now(), context);
         }
         const known = new Map(before.map((d) => [d.id, d.status]));
         // Whether deploymentRollback makes a new deployment or revives the old record is UNCONFIRMED
@@ -17225,17 +16973,34 @@ class RailwayComponent {
         // The new deployment may take a moment to be listed (scripted lag in the emulator, §Emulator).
         let found = null;
         while (found === null) {
+            let notBefore = 0;
             found = await findRollback().catch((error) => {
-                log.warn(`backend: listing deployments after the rollback failed (${error instanceof Error ? error.message : String(error)})`);
+                notBefore = retryAfterOf(error);
+                log.warn(`backend: listing deployments after the rollback failed (${errorText(error)})`);
                 return null;
             });
             if (found)
                 break;
             if (clock.now() >= context.deadline)
                 throw new ReleaseError(`rollback to ${target.deploymentId} was accepted but no new deployment appeared in time`);
-            await clock.sleep(this.options.context.schedule.minMs);
+            await clock.sleep(Math.max(this.options.context.schedule.minMs, notBefore));
         }
-        log.info(`backend: rollback deployment ${found.id} is ${found.state}`);
+        return this.settleRollback(found, startedAt, context);
+    }
+    /**
+     * Is `d` a rollback to `target`? Railway's rollback deployment copies the target's meta (its
+     * commit); the emulator also names the source in `meta.rollbackSourceDeploymentId`, a key that is
+     * UNCONFIRMED for real Railway, so the commit is what counts when it is known.
+     */
+    isRollbackOf(d, target) {
+        if (d.id === target.deploymentId)
+            return false;
+        if (d.meta?.rollbackSourceDeploymentId === target.deploymentId)
+            return true;
+        return target.sha !== null && railwayCommitOf(d) === target.sha;
+    }
+    async settleRollback(found, startedAt, context) {
+        this.options.context.log.info(`backend: rollback deployment ${found.id} is ${found.state}`);
         if (found.phase !== 'pending')
             return found;
         const outcome = await this.wait(found.id, startedAt, context);
@@ -17245,7 +17010,11 @@ class RailwayComponent {
         }
         return outcome.observation;
     }
-    async previous() {
+    /** It names the rollback target of `to: previous`: confirmed by a second read. */
+    previous() {
+        return decidingRead(this.options.context, 'backend: finding the previous deployment', () => this.findPrevious(), (a, b) => a?.deploymentId === b?.deploymentId);
+    }
+    async findPrevious() {
         const all = await this.list(undefined, 50);
         const current = all.find((d) => SERVING.includes(d.status)) ?? all[0];
         if (!current)
@@ -17266,7 +17035,7 @@ class RailwayComponent {
         for (const kind of kinds) {
             const lines = await this.client.logs(kind, observation.id, LOG_TAIL_LINES);
             if (lines.length > 0)
-                excerpts.push({ title: `${kind} log of ${observation.id}, last ${lines.length} lines`, lines: lines.map((line) => line.message) });
+                excerpts.push({ title: `${kind} log of ${observation.id}, last ${lines.length} lines`, lines: lines.map((line) => redact(line.message)) });
         }
         return excerpts;
     }
@@ -17302,6 +17071,9 @@ class RailwayComponent {
 
 
 
+
+
+
 const vercel_component_PENDING = ['QUEUED', 'INITIALIZING', 'BUILDING'];
 /** The frontend on Vercel. Production is the aliased deployment of the project (`targets.production`). */
 class VercelComponent {
@@ -17320,9 +17092,13 @@ class VercelComponent {
     get production() {
         return this.options.environment === 'production';
     }
-    /** Vercel's `target`: production, staging (a custom environment), or null for a preview. */
+    /** Staging applies to production only: other environments never share a domain with users. */
+    get staged() {
+        return this.production && this.options.staged === true;
+    }
+    /** Vercel's `target`: production, staging (a custom environment), or undefined for a preview. */
     get target() {
-        return this.options.environment === 'preview' ? null : this.options.environment;
+        return this.options.environment === 'preview' ? undefined : this.options.environment;
     }
     async project() {
         const project = await this.client.getProject(this.options.projectId);
@@ -17334,21 +17110,59 @@ class VercelComponent {
         // staging build gets its own URL and replaces nothing.
         if (!this.production)
             return null;
-        const project = await this.project();
-        if (!project.productionDeployment)
+        // It names the rollback target: confirmed by a second read (one stale answer decides nothing).
+        const servingId = await this.servingId();
+        if (!servingId)
             return null;
-        const serving = await this.client.getDeployment(project.productionDeployment.id);
+        const serving = await this.options.context.patience(`frontend: reading ${servingId}`, () => this.client.getDeployment(servingId));
         return this.targetOf(serving);
+    }
+    /**
+     * A project without `targets.production` has never served production (a first deploy). A
+     * deployment that has served it (PROMOTED) says the project answer was partial instead, and
+     * recording "nothing to go back to" from a partial answer would leave a failed deploy with no
+     * way back (docs/platform-behaviour.md §1.6).
+     */
+    async confirmNothingServes() {
+        const { deployments } = await this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], limit: 20 });
+        const served = deployments.find((d) => d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true);
+        if (served)
+            throw unexpectedShape('vercel', `get project ${this.options.projectId}`, `no production target, yet ${served.id} has served production`);
+    }
+    /**
+     * The production deployment's id, read until two answers agree. "Nothing serves" counts as an
+     * answer only once the deployments confirm it; a partial project answer is a failed read, retried.
+     */
+    servingId() {
+        const read = async () => {
+            const id = (await this.project()).productionDeployment?.id ?? null;
+            if (!id)
+                await this.confirmNothingServes();
+            return id;
+        };
+        return decidingRead(this.options.context, 'frontend: reading what serves', read, (a, b) => a === b);
+    }
+    /** The newest production deployment of `sha` that served and can be gone back to (the last verified commit). */
+    async deploymentOf(sha) {
+        if (!this.production)
+            return null;
+        const { deployments } = await this.options.context.patience('frontend: listing deployments', () => this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], sha, limit: 20 }));
+        const candidate = deployments.find((d) => vercelCommitOf(d) === sha && (d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true));
+        return candidate ? this.targetOf(candidate.url ? candidate : await this.client.getDeployment(candidate.id)) : null;
     }
     async pin() {
         if (!this.production)
             return null;
         const project = await this.project();
-        if (!project.lastRollbackTarget)
+        if (!vercelPinned(project))
             return null;
         return { deploymentId: project.productionDeployment?.id ?? null, description: project.rollbackDescription ?? null };
     }
-    async findForCommit(sha) {
+    /** It decides whether to build (a re-run adopts, never duplicates): confirmed by a second read. */
+    findForCommit(sha) {
+        return decidingRead(this.options.context, `frontend: looking for a deployment of ${sha.slice(0, 12)}`, () => this.lookForCommit(sha), (a, b) => a?.id === b?.id);
+    }
+    async lookForCommit(sha) {
         const { deployments } = await this.client.listDeployments({
             projectId: this.options.projectId,
             target: this.target ?? 'preview',
@@ -17356,7 +17170,7 @@ class VercelComponent {
             sha,
             limit: 20,
         });
-        // The list's `sha` filter and git meta key names are UNCONFIRMED (§1.3): check each item, and
+        // The list's `sha` filter and git meta key names are UNCONFIRMED (docs/platform-behaviour.md §1.3): check each item, and
         // read the full record of those that do not say which commit they are.
         let unknownChecked = 0;
         const matching = [];
@@ -17382,7 +17196,9 @@ class VercelComponent {
         const create = async () => this.observation(await this.client.createDeployment({
             name: this.projectName ?? this.options.projectId,
             project: this.options.projectId,
-            target: this.target,
+            // A preview omits `target` (null is not what the CLI sends).
+            ...(this.target ? { target: this.target } : {}),
+            ...(this.staged ? { autoAssignCustomDomains: false } : {}),
             gitSource: { type: 'github', org, repo, ref: branch, sha },
             meta: { threadrCommitSha: sha, threadrAction: 'deploy' },
         }));
@@ -17411,13 +17227,13 @@ class VercelComponent {
         if (observation.state !== 'ERROR')
             return [];
         const lines = await this.client.buildLog(observation.id, LOG_TAIL_LINES);
-        return lines.length > 0 ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines }] : [];
+        // Build output can print environment values: redacted before it reaches any report.
+        return lines.length > 0 ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines: lines.map(redact) }] : [];
     }
     async isServing(deploymentId) {
         if (!this.production)
             return true;
-        const project = await this.project();
-        return project.productionDeployment?.id === deploymentId;
+        return (await this.servingId()) === deploymentId;
     }
     async ensureServing(observation, context) {
         if (!this.production)
@@ -17425,7 +17241,11 @@ class VercelComponent {
         const project = await this.project();
         if (project.productionDeployment?.id === observation.id)
             return null;
-        if (!project.lastRollbackTarget && observation.state === 'READY') {
+        // Staged: built on its own URL and left there; the promote action moves production to it.
+        if (this.staged)
+            return `staged ${observation.id} on its own URL (${observation.url ?? 'no URL'}); production still serves ${project.productionDeployment?.id ?? 'nothing'} until promoted`;
+        const pinned = vercelPinned(project);
+        if (!pinned && observation.state === 'READY') {
             // Not pinned: the alias normally follows READY by itself; give it a moment before acting.
             const { clock, schedule } = this.options.context;
             const settled = await pollUntil(() => this.isServing(observation.id), Boolean, {
@@ -17440,7 +17260,7 @@ class VercelComponent {
         // Built but not aliased: production is pinned by an earlier instant rollback (or the build was
         // staged). Promoting moves the alias to it and lifts the pin.
         await this.moveAlias('promote', observation.id, undefined, context);
-        return `promoted ${observation.id} to production (it was built but not aliased${project.lastRollbackTarget ? ': production was pinned by an instant rollback, and the promote lifted the pin' : ''})`;
+        return `promoted ${observation.id} to production (it was built but not aliased${pinned ? ': production was pinned by an instant rollback, and the promote lifted the pin' : ''})`;
     }
     async rollbackTo(target, reason, context, mode) {
         if (!this.production)
@@ -17451,9 +17271,13 @@ class VercelComponent {
         else {
             this.options.context.log.info(`frontend: production already serves ${target.deploymentId}`);
         }
-        return this.observe(target.deploymentId);
+        return this.options.context.patience(`frontend: reading ${target.deploymentId}`, () => this.observe(target.deploymentId));
     }
-    async previous() {
+    /** It names the rollback target of `to: previous`: confirmed by a second read. */
+    previous() {
+        return decidingRead(this.options.context, 'frontend: finding the previous deployment', () => this.findPrevious(), (a, b) => a?.deploymentId === b?.deploymentId);
+    }
+    async findPrevious() {
         if (!this.production)
             return null;
         const project = await this.project();
@@ -17472,31 +17296,83 @@ class VercelComponent {
             (d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true));
         return candidate ? this.targetOf(candidate.gitSource || candidate.url ? candidate : await this.client.getDeployment(candidate.id)) : null;
     }
-    /** Promote or instant-rollback to `deploymentId`, then wait for the alias job (`lastAliasRequest`). */
+    /**
+     * Promote or instant-rollback to `deploymentId`, then wait for the alias job. Done is what the
+     * official CLI calls done: `lastAliasRequest.jobStatus` of a request at least as new as ours
+     * (docs/platform-behaviour.md "Vercel alias jobs"). `targets.production` can point at the new
+     * deployment while the job is still remapping other aliases, and stays put after a job that
+     * failed half-way, so it is not the verdict.
+     */
     async moveAlias(kind, deploymentId, reason, context) {
-        const { clock, log } = this.options.context;
+        const { clock, log, patience } = this.options.context;
         const requestedAfter = clock.now();
-        const request = async () => {
+        // The job before ours: a request is ours only if it is newer (no clocks compared across machines).
+        const before = (await patience('frontend: reading the alias job', () => this.project())).lastAliasRequest;
+        // The kind of job waited for: ours, or the one adopted (asked for by a cancelled run of this job).
+        let jobKind = kind;
+        // Set when Vercel refused the request because production already serves this deployment and no
+        // alias job runs: there is no job of ours to wait for.
+        let nothingToWaitFor = false;
+        const ours = (job) => isOurJob(job, before, jobKind, deploymentId);
+        const settledOn = (project) => {
+            const job = project.lastAliasRequest;
+            return project.productionDeployment?.id === deploymentId && !running(job) && !(job?.toDeploymentId === deploymentId && job.jobStatus === 'failed');
+        };
+        const send = async () => {
             if (kind === 'promote')
                 await this.client.promote(this.options.projectId, deploymentId);
             else
                 await this.client.rollback(this.options.projectId, deploymentId, reason);
             return true;
         };
-        const readBack = async () => {
-            const project = await this.project();
-            const job = project.lastAliasRequest;
-            if (project.productionDeployment?.id === deploymentId)
-                return true;
-            return job && job.toDeploymentId === deploymentId && job.type === kind && job.jobStatus !== 'failed' ? true : null;
+        // Vercel runs one alias job per project and refuses another with 409 while it runs. A job
+        // already moving production to this deployment (asked for by a cancelled run of this job, or by
+        // a request whose answer was lost) is adopted; another one is waited for first.
+        const request = async () => {
+            try {
+                return await send();
+            }
+            catch (error) {
+                if (!(error instanceof ProviderError && error.status === 409))
+                    throw error;
+                const project = await patience('frontend: reading the alias job', () => this.project());
+                const job = project.lastAliasRequest;
+                if (running(job) && job.toDeploymentId === deploymentId) {
+                    jobKind = job.type;
+                    return true;
+                }
+                if (settledOn(project)) {
+                    nothingToWaitFor = true;
+                    return true;
+                }
+                if (!running(job))
+                    throw error;
+                log.info(`frontend: Vercel answered 409 (${errorText(error)}): waiting for the ${job.type} to ${job.toDeploymentId} to finish first`);
+                await this.waitForAliasJob(context);
+                return send();
+            }
         };
-        await mutateOnce(`frontend: ${kind} ${deploymentId}`, request, readBack, this.mutationOptions());
+        if (running(before) && before.toDeploymentId === deploymentId) {
+            jobKind = before.type;
+            log.info(`frontend: the ${before.type} of ${deploymentId} asked for earlier is ${before.jobStatus}; waiting for it instead of asking again`);
+        }
+        else {
+            if (running(before)) {
+                log.info(`frontend: a ${before.type} to ${before.toDeploymentId} is ${before.jobStatus}; waiting for it to finish first`);
+                await this.waitForAliasJob(context);
+            }
+            const readBack = async () => {
+                const job = (await this.project()).lastAliasRequest;
+                return job && ours(job) && job.jobStatus !== 'failed' ? true : null;
+            };
+            await mutateOnce(`frontend: ${kind} ${deploymentId}`, request, readBack, this.mutationOptions());
+        }
         log.info(`frontend: ${kind} of ${deploymentId} requested; waiting for the alias job`);
         const result = await pollUntil(() => this.project(), (project) => {
-            if (project.productionDeployment?.id === deploymentId)
-                return true;
             const job = project.lastAliasRequest;
-            return job !== null && job.toDeploymentId === deploymentId && (job.jobStatus === 'failed' || job.jobStatus === 'skipped');
+            if (job && ours(job))
+                return ALIAS_JOB_ENDED.has(job.jobStatus);
+            return isSupersededBy(job, before, jobKind, deploymentId) || (nothingToWaitFor && settledOn(project));
         }, {
             clock,
             schedule: this.options.context.schedule,
@@ -17508,9 +17384,32 @@ class VercelComponent {
         if (!result.done)
             throw new ReleaseError(`${kind} of ${deploymentId}: the alias job did not finish ${result.cancelled ? 'before the job was cancelled' : 'in time'}`);
         const project = result.value;
-        if (project.productionDeployment?.id !== deploymentId) {
-            throw new ReleaseError(`${kind} of ${deploymentId}: the alias job ended ${project.lastAliasRequest?.jobStatus}; production still serves ${project.productionDeployment?.id ?? 'nothing'}`);
+        const job = project.lastAliasRequest;
+        if (!job || !ours(job)) {
+            if (nothingToWaitFor && settledOn(project))
+                return;
+            throw new ReleaseError(`${kind} of ${deploymentId}: another alias job (${job?.type} to ${job?.toDeploymentId}) replaced ours; production serves ${project.productionDeployment?.id ?? 'nothing'}`);
         }
+        if (job.jobStatus === 'succeeded')
+            return;
+        // Skipped: Vercel had nothing to do, which is only fine if production already serves it.
+        if (job.jobStatus === 'skipped' && project.productionDeployment?.id === deploymentId)
+            return;
+        throw new ReleaseError(`${kind} of ${deploymentId}: the alias job ended ${job.jobStatus}; production serves ${project.productionDeployment?.id ?? 'nothing'}`);
+    }
+    /** Until no alias job runs on the project (another promote or rollback finishing). */
+    async waitForAliasJob(context) {
+        const { clock, schedule, log } = this.options.context;
+        const result = await pollUntil(() => this.project(), (project) => !running(project.lastAliasRequest), {
+            clock,
+            schedule,
+            deadline: context.deadline,
+            signal: context.signal,
+            startedAt: clock.now(),
+            onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
+        });
+        if (!result.done)
+            throw new ReleaseError(`another promote or rollback was still running on the project ${result.cancelled ? 'when the job was cancelled' : 'at the timeout'}`);
     }
     mutationOptions() {
         return { clock: this.options.context.clock, log: this.options.context.log, settleMs: this.options.context.settleMs };
@@ -17534,11 +17433,353 @@ class VercelComponent {
         return { provider: 'vercel', deploymentId: d.id, url: vercelUrl(d.url, this.options.scheme), sha: vercelCommitOf(d) ?? null, scope: this.options.projectId };
     }
 }
+const ALIAS_JOB_ENDED = new Set(['succeeded', 'failed', 'skipped']);
+/**
+ * Whether `job` is the alias job our request started: same kind and deployment, and newer than the
+ * job seen before the request (or that same job still under way, which ours joins).
+ */
+function isOurJob(job, before, kind, deploymentId) {
+    if (!job || job.type !== kind || job.toDeploymentId !== deploymentId)
+        return false;
+    if (!before)
+        return true;
+    if (job.requestedAt > before.requestedAt)
+        return true;
+    const sameAsBefore = job.requestedAt === before.requestedAt && job.type === before.type && job.toDeploymentId === before.toDeploymentId;
+    return sameAsBefore && !ALIAS_JOB_ENDED.has(before.jobStatus);
+}
+/** A newer job for something else: someone else moved production meanwhile; waiting longer is pointless. */
+function isSupersededBy(job, before, kind, deploymentId) {
+    if (!job || (before && job.requestedAt <= before.requestedAt))
+        return false;
+    return !(job.type === kind && job.toDeploymentId === deploymentId);
+}
+/** An alias job still moving production (Vercel refuses another meanwhile). */
+function running(job) {
+    return job !== null && job !== undefined && (job.jobStatus === 'pending' || job.jobStatus === 'in-progress');
+}
 
-// EXTERNAL MODULE: ./src/core/duration.ts
-var duration = __nccwpck_require__(8571);
-// EXTERNAL MODULE: ./src/core/inputs.ts
-var core_inputs = __nccwpck_require__(9114);
+;// CONCATENATED MODULE: ./src/core/duration.ts
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * Parses `250ms`, `30s`, `5m`, `1h`, `1m30s` or `1.5s` into milliseconds; returns undefined when
+ * the text is not such a duration. A bare number is refused: `30` could mean seconds or ms.
+ */
+function duration_parseDuration(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return undefined;
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+    let total = 0;
+    let consumed = 0;
+    let match;
+    while ((match = part.exec(trimmed)) !== null) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed = part.lastIndex;
+    }
+    return consumed === trimmed.length ? total : undefined;
+}
+/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)}s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes}m${String(seconds).padStart(2, '0')}s`;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/inputs.ts
+
+
+
+
+
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+/**
+ * Typed, validated access to an action's inputs. Every method throws a ConfigurationError naming
+ * the input, what was wrong and the expected form, so getInputs() stops the action before any
+ * request is made. Defaults come from action.yml (the runner or the CLI fill them in), never here.
+ */
+class InputReader {
+    raw;
+    mask;
+    workspace;
+    tempDir;
+    constructor(raw, mask = () => { }, workspace = process.cwd(), 
+    /** The runner's temporary directory, the other place an action may write files. */
+    tempDir = process.env.RUNNER_TEMP) {
+        this.raw = raw;
+        this.mask = mask;
+        this.workspace = workspace;
+        this.tempDir = tempDir;
+    }
+    text(name) {
+        return this.raw(name).trim();
+    }
+    /** The same inputs, with `also` told of every value masked (the redactor registers them this way). */
+    withMasker(also) {
+        return new InputReader(this.raw, (secret) => {
+            this.mask(secret);
+            also(secret);
+        }, this.workspace, this.tempDir);
+    }
+    required(name, example) {
+        const value = this.text(name);
+        if (value === '')
+            throw new errors_ConfigurationError(name, `is required, for example ${example}`);
+        return value;
+    }
+    /** A secret: masked before anything else can print it. */
+    secret(name) {
+        const value = this.text(name);
+        if (value !== '')
+            this.mask(value);
+        return value;
+    }
+    duration(name, limits = {}) {
+        const text = this.text(name);
+        const ms = duration_parseDuration(text);
+        if (ms === undefined) {
+            throw new errors_ConfigurationError(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
+        }
+        if (limits.min !== undefined && ms < limits.min) {
+            throw new errors_ConfigurationError(name, `must be at least ${limits.min}ms, got '${text}'`);
+        }
+        if (limits.max !== undefined && ms > limits.max) {
+            throw new errors_ConfigurationError(name, `must be at most ${limits.max}ms, got '${text}'`);
+        }
+        return ms;
+    }
+    boolean(name) {
+        const text = this.text(name);
+        if (TRUE.has(text))
+            return true;
+        if (FALSE.has(text))
+            return false;
+        throw new errors_ConfigurationError(name, `must be true or false, got '${text}'`);
+    }
+    integer(name, limits = {}) {
+        const text = this.text(name);
+        if (!/^-?\d+$/.test(text)) {
+            throw new errors_ConfigurationError(name, `must be a whole number such as 10, got '${text}'`);
+        }
+        const value = Number(text);
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    number(name, limits = {}) {
+        const text = this.text(name);
+        const value = Number(text);
+        if (text === '' || !Number.isFinite(value)) {
+            throw new errors_ConfigurationError(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
+        }
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    /** `5%` → 5 (percent, 0–100). See parsePercent: a bare number is refused. */
+    percent(name) {
+        return parsePercent(name, this.text(name));
+    }
+    /** A size such as 1MiB, 512KiB or 1048576 (bytes) → bytes. */
+    bytes(name, limits = {}) {
+        const text = this.text(name);
+        const value = parseBytes(text);
+        if (value === undefined)
+            throw new errors_ConfigurationError(name, `must be a size such as 1MiB, 512KiB or 10MB, got '${text}'`);
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    /** Masks a value found inside an input (a header value in a checks file). */
+    markSecret(value) {
+        if (value.trim() !== '')
+            this.mask(value.trim());
+    }
+    oneOf(name, choices) {
+        const text = this.text(name);
+        if (!choices.includes(text)) {
+            throw new errors_ConfigurationError(name, `must be one of ${choices.join(', ')}, got '${text}'`);
+        }
+        return text;
+    }
+    /** Items separated by newlines or commas, blanks dropped. */
+    list(name) {
+        return splitList(this.text(name));
+    }
+    url(name) {
+        return inputs_parseHttpUrl(name, this.text(name));
+    }
+    urls(name) {
+        return this.lines(name).map((line) => inputs_parseHttpUrl(name, line));
+    }
+    /** A file path, relative paths resolved against the workspace (GITHUB_WORKSPACE on a runner). */
+    path(name) {
+        const text = this.text(name);
+        return text === '' ? '' : (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
+    }
+    /**
+     * A file the action writes: resolved like path(), and refused unless it lies inside the
+     * workspace or RUNNER_TEMP. An input that reaches the action from a workflow expression could
+     * otherwise overwrite ~/.bashrc, the runner's own files or another job's cache.
+     */
+    outputPath(name) {
+        const path = this.path(name);
+        if (path === '')
+            return '';
+        const roots = [this.workspace, this.tempDir].filter((root) => Boolean(root));
+        if (!roots.some((root) => isInside(realPathOf(path), realPathOf(root)))) {
+            const where = roots.map((root) => `'${root}'`).join(' or ');
+            throw new errors_ConfigurationError(name, `must be a file inside the workspace or RUNNER_TEMP (${where}), such as results/out.json; got '${this.text(name)}'`);
+        }
+        return path;
+    }
+    /** Non-empty lines, trimmed. */
+    lines(name) {
+        return this.text(name)
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter((line) => line !== '');
+    }
+    /**
+     * `Name: value` per line; every value is masked. A header whose value is empty is dropped, so
+     * `x-vercel-protection-bypass: ${{ secrets.BYPASS }}` is harmless where the secret is unset.
+     */
+    headers(name) {
+        const headers = {};
+        for (const line of this.lines(name)) {
+            const colon = line.indexOf(':');
+            const key = colon > 0 ? line.slice(0, colon).trim() : '';
+            if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
+                // The value may be a secret: name the line by its position, never echo it.
+                throw new errors_ConfigurationError(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
+            }
+            const value = line.slice(colon + 1).trim();
+            if (value === '')
+                continue;
+            this.mask(value);
+            headers[key.toLowerCase()] = value;
+        }
+        return headers;
+    }
+    /**
+     * YAML or JSON given inline, or the path of a file holding it. Returns undefined when empty.
+     * Syntax errors name the line and column.
+     */
+    structured(name) {
+        const text = this.text(name);
+        if (text === '')
+            return undefined;
+        let source = text;
+        let origin = 'inline value';
+        const looksLikePath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
+        if (looksLikePath) {
+            const path = (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
+            if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+                throw new errors_ConfigurationError(name, `names a file that does not exist: ${text}`);
+            source = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+            origin = text;
+        }
+        return parseStructured(name, source, origin);
+    }
+}
+function parseStructured(name, source, origin = 'inline value') {
+    const doc = (0,dist/* parseDocument */.Tp)(source, { prettyErrors: true });
+    const error = doc.errors[0];
+    if (error) {
+        const where = error instanceof dist/* YAMLParseError */.XT && error.linePos ? error.linePos[0] : undefined;
+        const position = where ? ` at line ${where.line}, column ${where.col}` : '';
+        const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        throw new errors_ConfigurationError(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
+    }
+    return doc.toJS();
+}
+function splitList(text) {
+    return text
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+/**
+ * One unit for error rates across the suite: a percentage written with `%`. A bare `0.05` could
+ * mean 5% or 0.05%, a hundredfold difference, so it is refused with the `%` form of both readings.
+ */
+function parsePercent(name, text) {
+    const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+    const value = match ? Number(match[1]) : NaN;
+    if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
+        const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
+        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        throw new errors_ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
+    }
+    if (!match || value < 0 || value > 100) {
+        throw new errors_ConfigurationError(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
+    }
+    return value;
+}
+const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+function parseBytes(text) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+    if (!match)
+        return undefined;
+    const unit = BYTE_UNITS[(match[2] || 'b').toLowerCase()];
+    return unit === undefined ? undefined : Math.round(Number(match[1]) * unit);
+}
+function inputs_parseHttpUrl(name, text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new errors_ConfigurationError(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new errors_ConfigurationError(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
+    }
+    if (url.username !== '' || url.password !== '') {
+        // The userinfo is a credential: named, never echoed. It would be sent to every redirect and logged with the URL.
+        throw new errors_ConfigurationError(name, `must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for ${url.host}`);
+    }
+    return url;
+}
+function isInside(path, root) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    // `..` as a whole first segment leaves the root; a name such as `..cache` does not.
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+/** The real path of the deepest part that exists, the rest appended: a symlink cannot lead out. */
+function realPathOf(path) {
+    const missing = [];
+    let current = (0,external_node_path_namespaceObject.resolve)(path);
+    for (;;) {
+        try {
+            return (0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.realpathSync)(current), ...missing.reverse());
+        }
+        catch {
+            const parent = (0,external_node_path_namespaceObject.dirname)(current);
+            if (parent === current)
+                return (0,external_node_path_namespaceObject.resolve)(path);
+            missing.push(current.slice(parent.length).replace(/^[\\/]/, ''));
+            current = parent;
+        }
+    }
+}
+function checkRange(name, text, value, limits) {
+    if (limits.min !== undefined && value < limits.min) {
+        throw new errors_ConfigurationError(name, `must be at least ${limits.min}, got '${text}'`);
+    }
+    if (limits.max !== undefined && value > limits.max) {
+        throw new errors_ConfigurationError(name, `must be at most ${limits.max}, got '${text}'`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/health-check/status-matcher.ts
 
 function status_matcher_parseStatusMatcher(input, value, label = '') {
@@ -17552,10 +17793,10 @@ function status_matcher_parseStatusMatcher(input, value, label = '') {
         if (/^\d{3}$/.test(part))
             return [Number(part), Number(part)];
         const where = label ? `${label} 'expect-status'` : 'expect-status';
-        throw new errors/* ConfigurationError */.j1(input, `${where} must be codes, ranges or classes such as 200, 200-299, 2xx or [200, 204]; got '${part}'`);
+        throw new errors_ConfigurationError(input, `${where} must be codes, ranges or classes such as 200, 200-299, 2xx or [200, 204]; got '${part}'`);
     });
     if (ranges.length === 0)
-        throw new errors/* ConfigurationError */.j1(input, `${label} 'expect-status' is empty; use a code such as 200`);
+        throw new errors_ConfigurationError(input, `${label} 'expect-status' is empty; use a code such as 200`);
     return {
         text: parts.join(', '),
         matches: (status) => ranges.some(([low, high]) => status >= low && status <= high),
@@ -17582,17 +17823,30 @@ const KNOWN_KEYS = (/* unused pure expression or super */ null && ([
 ]));
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const EXAMPLE = "- name: api\n  url: https://api.example.com/health\n  expect-status: 200\n  tags: [critical]";
-/** Checks from the `url` input: each must answer 2xx. */
-function checksFromUrls(urls) {
-    return urls.map((url) => ({
-        name: url.host + (url.pathname === '/' ? '' : url.pathname),
+/**
+ * What a person calls a URL: its path (`/api/health`), or the host name (without a port) for the
+ * root. Two URLs with the same path on different hosts keep their hosts to stay apart.
+ */
+function nameForUrl(url, clashes = false) {
+    const path = url.pathname === '/' ? '' : url.pathname + url.search;
+    if (!path)
+        return clashes ? url.host : url.hostname;
+    return clashes ? url.host + path : path;
+}
+/**
+ * Checks from the `url` input (used when no `checks` are given): each must answer 2xx. `names`
+ * gives them names where the caller knows better (the pipeline's `frontend` and `backend`).
+ */
+function checksFromUrls(urls, names = []) {
+    const plain = urls.map((url) => nameForUrl(url));
+    return urls.map((url, index) => ({
+        name: names[index] ?? nameForUrl(url, plain.filter((n) => n === plain[index]).length > 1),
         url,
         method: 'GET',
         headers: {},
         expectStatus: status_matcher_parseStatusMatcher('url', '200-299'),
         tags: [],
         checkVersion: true,
-        everySuite: true,
     }));
 }
 /**
@@ -17618,7 +17872,7 @@ function parseChecks(value, base) {
             }
         }
         const url = checkUrl(entry.url, where, base);
-        const name = entry.name === undefined ? url.host + url.pathname : String(entry.name);
+        const name = entry.name === undefined ? nameForUrl(url) : String(entry.name);
         if (names.has(name))
             throw new ConfigurationError('checks', `${where} repeats the name '${name}'; names must be unique`);
         names.add(name);
@@ -17638,16 +17892,15 @@ function parseChecks(value, base) {
             maxLatencyMs: checkLatency(entry['max-latency'], label),
             tags: checkTags(entry.tags, label),
             checkVersion: entry['check-version'] === undefined ? true : checkBoolean(entry['check-version'], label),
-            everySuite: false,
         };
     });
 }
-/** `full` runs everything; any other suite runs the checks tagged with it (and bare URLs). */
-function selectSuite(checks, suite) {
+/** `full` runs everything; any other suite runs the checks tagged with it, every check alike. */
+function selectSuite(checks, suite, mayBeEmpty = false) {
     if (suite === 'full')
         return checks;
-    const selected = checks.filter((check) => check.everySuite || check.tags.includes(suite));
-    if (selected.length === 0) {
+    const selected = checks.filter((check) => check.tags.includes(suite));
+    if (selected.length === 0 && !mayBeEmpty) {
         const tags = [...new Set(checks.flatMap((check) => check.tags))];
         throw new ConfigurationError('suite', `selects no check: none is tagged '${suite}' (tags in use: ${tags.join(', ') || 'none'}; 'full' runs all)`);
     }
@@ -17776,22 +18029,49 @@ function jsonValueMatches(actual, expected) {
 }
 
 ;// CONCATENATED MODULE: ./src/health-check/version.ts
+
+const DEFAULT_FIELDS = ['$.version', '$.commit', '$.sha'];
+/** Below this length a version can match by chance (`2026` is in every Date header this year). */
+const MIN_SAFE_VERSION_LENGTH = 7;
 /**
- * Whether a response proves that `expected` (a commit SHA or version) is what serves. The version
- * may be in the body or in any header; an abbreviated SHA of 7+ hex digits counts for a full one.
+ * Whether the response proves that `expected` (a commit SHA or a version) is what serves. Only
+ * the place the user names is read, never "any header" (a Date or an ETag can hold anything), and
+ * the value must be a whole token there (`2026` does not match `v20261`). An abbreviated SHA of 7+ hex digits counts for the full one, in either direction.
  */
-function containsVersion(response, expected) {
-    const haystacks = [response.body, ...Object.values(response.headers).flat().filter((v) => typeof v === 'string')];
+function checkVersion(response, expected, source) {
+    const short = expected.slice(0, 12);
+    if (source.header) {
+        const raw = response.headers[source.header.toLowerCase()];
+        const value = Array.isArray(raw) ? raw.join(', ') : raw;
+        if (value === undefined)
+            return { ok: false, reason: `version ${short} not proven: the response has no ${source.header} header` };
+        return hasToken(value, expected) ? { ok: true } : { ok: false, reason: `version ${short} not found in header ${source.header} (an older build is serving)` };
+    }
+    let document;
+    try {
+        document = JSON.parse(response.body);
+    }
+    catch {
+        return { ok: false, reason: `version ${short} not proven: the body is not JSON (set version-header, or check-version: false on this check)` };
+    }
+    const fields = source.field ? [source.field] : DEFAULT_FIELDS;
+    const field = fields.find((path) => readJsonPath(document, path) !== undefined);
+    if (!field)
+        return { ok: false, reason: `version ${short} not proven: the body has no ${fields.join(', ')} field` };
+    const value = readJsonPath(document, field);
+    const text = typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
+    return hasToken(text, expected) ? { ok: true } : { ok: false, reason: `version ${short} not found in the response (${field} is ${JSON.stringify(text.slice(0, 40))}; an older build is serving)` };
+}
+function hasToken(text, expected) {
+    const lower = text.toLowerCase();
     const wanted = expected.toLowerCase();
-    const isSha = /^[0-9a-f]{7,40}$/.test(wanted);
-    return haystacks.some((text) => {
-        const lower = text.toLowerCase();
-        if (lower.includes(wanted))
-            return true;
-        if (!isSha)
-            return false;
-        return (lower.match(/[0-9a-f]{7,40}/g) ?? []).some((token) => wanted.startsWith(token));
-    });
+    // A whole token: no letter or digit touching it on either side.
+    const bounded = new RegExp(`(?<![a-z0-9])${wanted.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![a-z0-9])`);
+    if (bounded.test(lower))
+        return true;
+    if (!/^[0-9a-f]{7,40}$/.test(wanted))
+        return false;
+    return (lower.match(/(?<![a-z0-9])[0-9a-f]{7,40}(?![a-z0-9])/g) ?? []).some((token) => wanted.startsWith(token) || token.startsWith(wanted));
 }
 
 ;// CONCATENATED MODULE: ./src/health-check/probe.ts
@@ -17805,14 +18085,20 @@ async function probe(check, context) {
         response = await context.http.request({
             method: check.method,
             url: check.url,
-            headers: { ...context.headers, ...check.headers },
+            headers: { ...headersFor(check.url, context), ...check.headers },
             body: check.body,
             timeoutMs: context.requestTimeoutMs,
+            maxBodyBytes: context.maxBodyBytes,
             retry: false,
         });
     }
     catch (error) {
-        if (!(error instanceof core_http/* NetworkError */.Dr))
+        if (error instanceof BodyTooLargeError) {
+            // The host answered: an endless or huge body is the app's fault, never "unreachable".
+            const reason = `body larger than ${formatBytes(error.limitBytes)} (HTTP ${error.status}); reading stopped there (raise max-body-size if this is expected)`;
+            return { at, status: error.status, latencyMs: round(error.latencyMs), ok: false, failure: { kind: 'body-too-large', reason, transient: false } };
+        }
+        if (!(error instanceof NetworkError))
             throw error;
         return { at, ok: false, failure: { kind: error.kind, reason: error.message, transient: true } };
     }
@@ -17854,13 +18140,18 @@ async function probe(check, context) {
             }
         }
     }
-    if (context.expectVersion && check.checkVersion && !containsVersion(response, context.expectVersion)) {
-        return fail('version', `version ${context.expectVersion.slice(0, 12)} not found in the response (an older build is serving)`, true);
+    if (context.expectVersion && check.checkVersion) {
+        const verdict = checkVersion(response, context.expectVersion, context.versionSource ?? {});
+        if (!verdict.ok)
+            return fail('version', verdict.reason, true);
     }
     if (check.maxLatencyMs !== undefined && response.latencyMs > check.maxLatencyMs) {
         return fail('latency', `answered in ${latencyMs}ms, over max-latency ${check.maxLatencyMs}ms`, true);
     }
     return { at, status, latencyMs, ok: true };
+}
+function headersFor(url, context) {
+    return !context.headerOrigins || context.headerOrigins.includes(url.origin) ? context.headers : {};
 }
 function isUnreachable(attempt) {
     const kind = attempt.failure?.kind;
@@ -17869,13 +18160,14 @@ function isUnreachable(attempt) {
     return kind !== undefined && kind !== 'timeout' && isNetworkKind(kind);
 }
 function isNetworkKind(kind) {
-    return kind !== 'expectation' && kind !== 'version' && kind !== 'latency' && (0,core_http/* isNetworkFailure */.NQ)(kind);
+    return kind !== 'expectation' && kind !== 'version' && kind !== 'latency' && kind !== 'body-too-large' && isNetworkFailure(kind);
 }
 function round(ms) {
     return Math.round(ms * 100) / 100;
 }
 
 ;// CONCATENATED MODULE: ./src/health-check/verify.ts
+
 
 
 
@@ -17891,12 +18183,16 @@ async function verifyHealth(settings, deps) {
     const context = {
         http: deps.http,
         headers: settings.headers,
+        headerOrigins: settings.headerOrigins,
         requestTimeoutMs: settings.requestTimeoutMs,
+        maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_CHECK_BODY_BYTES,
         expectVersion: settings.expectVersion,
+        versionSource: settings.versionSource ?? {},
         waitingForDeploy: Boolean(settings.expectVersion),
         elapsed,
     };
-    const results = await deps.log.group(`Waiting for ${settings.checks.length} check(s) to pass`, () => Promise.all(settings.checks.map((check) => waitForCheck(check, settings, context, deps))));
+    const progress = new Progress(deps, elapsed);
+    const results = await deps.log.group(`Waiting for ${settings.checks.length} check(s) to pass`, () => Promise.all(settings.checks.map((check) => waitForCheck(check, settings, context, deps, progress))));
     for (const result of results) {
         deps.log.info(`${result.passed ? 'passed' : 'FAILED'}: ${result.name} after ${result.attempts.length} attempt(s)${result.reason ? ` — ${result.reason}` : ''}`);
     }
@@ -17934,13 +18230,45 @@ async function verifyHealth(settings, deps) {
         slo,
     };
 }
-async function waitForCheck(check, settings, context, deps) {
+/** How often a long wait says what is still failing: often enough that it is not silent, rarely enough to read. */
+const PROGRESS_EVERY_MS = 10_000;
+/**
+ * Says, at most every PROGRESS_EVERY_MS, which checks are still failing and why, so a two-minute
+ * wait for a deployment is not two silent minutes in the log.
+ */
+class Progress {
+    deps;
+    elapsed;
+    failing = new Map();
+    lastPrinted;
+    constructor(deps, elapsed) {
+        this.deps = deps;
+        this.elapsed = elapsed;
+    }
+    update(check, failure) {
+        if (failure === undefined)
+            this.failing.delete(check);
+        else
+            this.failing.set(check, failure);
+        if (this.failing.size === 0)
+            return;
+        const now = this.elapsed();
+        if (this.lastPrinted !== undefined && now - this.lastPrinted < PROGRESS_EVERY_MS)
+            return;
+        this.lastPrinted = now;
+        const what = [...this.failing].map(([name, why]) => `${name} (${why})`).join('; ');
+        this.deps.log.info(`still waiting after ${formatDuration(now)}: ${this.failing.size} check(s) failing: ${what}`);
+    }
+}
+async function waitForCheck(check, settings, context, deps, progress) {
     const attempts = [];
     const deadline = settings.timeoutMs;
     for (;;) {
         const attempt = await probe(check, context);
         attempts.push(attempt);
         const base = { name: check.name, url: check.url.toString(), attempts };
+        // Only a failure worth another try keeps the check "still failing" in the progress line.
+        progress.update(check.name, attempt.failure?.transient ? attempt.failure.reason : undefined);
         if (attempt.ok)
             return { ...base, passed: true };
         const failure = attempt.failure;
@@ -17948,7 +18276,7 @@ async function waitForCheck(check, settings, context, deps) {
             return { ...base, passed: false, reason: failure.reason };
         const remaining = deadline - context.elapsed();
         if (remaining <= 0) {
-            return { ...base, passed: false, reason: `${failure.reason} (still failing after ${(0,duration/* formatDuration */.a)(context.elapsed())}, timeout reached)` };
+            return { ...base, passed: false, reason: `${failure.reason} (still failing after ${formatDuration(context.elapsed())}, timeout reached)` };
         }
         deps.log.debug(`${check.name}: ${failure.reason}; retrying in ${Math.min(settings.intervalMs, remaining)}ms`);
         await deps.sleep(Math.min(settings.intervalMs, remaining));
@@ -18010,7 +18338,7 @@ class Verifier {
         // verifyHealth opens its own log group; groups do not nest in the Actions log, so fold it into ours.
         const flatLog = { ...log, group: (title, work) => (log.info(title), work()) };
         const report = await verifyHealth({
-            checks: checksFromUrls([new URL(url)]),
+            checks: checksFromUrls([new URL(url)], [component]),
             headers: this.settings.headers,
             expectVersion: this.settings.expectVersion && sha ? sha : undefined,
             timeoutMs: this.settings.timeoutMs,
@@ -18043,14 +18371,24 @@ class Verifier {
 /** How long an essential read may keep failing before it counts (a 429 storm, a platform restart). */
 const READ_BUDGET_MS = 120_000;
 /** Builds the HTTP client, the provider clients and the component adapters from the settings. */
-function buildCollaborators(settings, log, env, overrides, git) {
-    const http = new core_http/* HttpClient */.Qq({
+function buildCollaborators(settings, log, env, overrides, git, 
+/** staged: Vercel production builds do not take the domains (deploy's `strategy` input). */
+strategy = 'direct') {
+    const http = new HttpClient({
         timeoutMs: settings.requestTimeoutMs,
         userAgent: 'threadr-ops',
         onRetry: ({ url, attempt, delayMs, reason }) => log.info(`${new URL(url).pathname}: ${reason}, try ${attempt + 1} in ${Math.round(delayMs)}ms`),
+        now: () => overrides.clock.now(),
         ...overrides.http,
     });
-    const context = { clock: overrides.clock, schedule: scheduleWithMin(settings.pollMinMs), log, settleMs: settings.pollMinMs };
+    const schedule = scheduleWithMin(settings.pollMinMs);
+    const patience = poll_patience({
+        clock: overrides.clock,
+        schedule,
+        budgetMs: READ_BUDGET_MS,
+        onRetry: (what, error) => log.warn(`${what}: ${error instanceof Error ? error.message : String(error)}; trying again`),
+    });
+    const context = { clock: overrides.clock, schedule, log, settleMs: settings.pollMinMs, patience };
     const adapters = {};
     if (settings.vercel) {
         const { token, apiUrl, teamId, projectId } = settings.vercel;
@@ -18061,6 +18399,7 @@ function buildCollaborators(settings, log, env, overrides, git) {
             git: git ?? { org: '', repo: '', branch: '' },
             scheme: schemeOf(apiUrl),
             context,
+            staged: strategy === 'staged',
         });
     }
     if (settings.railway) {
@@ -18077,12 +18416,6 @@ function buildCollaborators(settings, log, env, overrides, git) {
     const github = settings.github ? new GitHubDeploymentsClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository }) : undefined;
     const record = new DeploymentRecord(github, log, runUrl(env), { clock: overrides.clock, settleMs: settings.pollMinMs });
     const verifier = new Verifier(settings.verify, { http, log, clock: overrides.clock });
-    const patience = poll_patience({
-        clock: overrides.clock,
-        schedule: context.schedule,
-        budgetMs: READ_BUDGET_MS,
-        onRetry: (what, error) => log.warn(`${what}: ${error instanceof Error ? error.message : String(error)}; trying again`),
-    });
     return { http, adapters, record, verifier, patience };
 }
 function schemeOf(apiUrl) {
@@ -18104,18 +18437,18 @@ function readComponents(inputs, fallback, verb) {
     const listed = inputs.list('components');
     for (const name of listed) {
         if (!COMPONENTS.includes(name)) {
-            throw new errors/* ConfigurationError */.j1('components', `must list frontend and/or backend (comma or newline separated), got '${name}'`);
+            throw new errors_ConfigurationError('components', `must list frontend and/or backend (comma or newline separated), got '${name}'`);
         }
     }
     const hasToken = { frontend: inputs.secret('vercel-token') !== '', backend: inputs.secret('railway-token') !== '' };
     const chosen = listed.length > 0 ? [...new Set(listed)] : fallback.filter((name) => hasToken[name]);
     if (chosen.length === 0) {
-        throw new errors/* ConfigurationError */.j1('components', `leaves nothing to ${verb}: give vercel-token for the frontend and/or railway-token for the backend, or list components such as 'frontend, backend'`);
+        throw new errors_ConfigurationError('components', `leaves nothing to ${verb}: give vercel-token for the frontend and/or railway-token for the backend, or list components such as 'frontend, backend'`);
     }
     for (const name of chosen) {
         if (!hasToken[name]) {
             const input = name === 'frontend' ? 'vercel-token' : 'railway-token';
-            throw new errors/* ConfigurationError */.j1(input, `is required to ${verb} the ${name}, for example ${input}: \${{ secrets.${input.toUpperCase().replace(/-/g, '_')} }}`);
+            throw new errors_ConfigurationError(input, `is required to ${verb} the ${name}, for example ${input}: \${{ secrets.${input.toUpperCase().replace(/-/g, '_')} }}`);
         }
     }
     return chosen;
@@ -18147,10 +18480,10 @@ function readGitHub(inputs, env) {
         return undefined;
     const repository = env.GITHUB_REPOSITORY ?? '';
     if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
-        throw new errors/* ConfigurationError */.j1('github-token', `needs GITHUB_REPOSITORY (owner/name) in the environment to record deployments, got '${repository}'`);
+        throw new errors_ConfigurationError('github-token', `needs GITHUB_REPOSITORY (owner/name) in the environment to record deployments, got '${repository}'`);
     }
     const raw = inputs.text('github-api-url') || env.GITHUB_API_URL || '';
-    return { token, repository, apiUrl: (0,core_inputs/* parseHttpUrl */.f$)('github-api-url', raw).toString() };
+    return { token, repository, apiUrl: inputs_parseHttpUrl('github-api-url', raw).toString() };
 }
 function healthUrl(inputs, name) {
     const value = inputs.text(name);
@@ -18158,7 +18491,7 @@ function healthUrl(inputs, name) {
         return undefined;
     if (value.startsWith('/'))
         return value;
-    return (0,core_inputs/* parseHttpUrl */.f$)(name, value).toString();
+    return inputs_parseHttpUrl(name, value).toString();
 }
 function readVerify(inputs, pollMinMs, requestTimeoutMs) {
     return {
@@ -18190,21 +18523,37 @@ function readPlatform(inputs, env, components) {
 ;// CONCATENATED MODULE: ./src/release/plan.ts
 
 
+
+/**
+ * A one-way fingerprint of a project or service id: equal ids give equal fingerprints, and the id
+ * cannot be read back from it, so the plan never contains the value a caller passed as a secret.
+ */
+function scopeFingerprint(scope) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(scope).digest('hex').slice(0, 16)}`;
+}
 function serializePlan(plan) {
-    return JSON.stringify(plan);
+    const components = {};
+    for (const [name, target] of Object.entries(plan.components)) {
+        components[name] = target ? { provider: target.provider, deploymentId: target.deploymentId, url: target.url, sha: target.sha, project: scopeFingerprint(target.scope) } : null;
+    }
+    const written = { version: 2, environment: plan.environment, sha: plan.sha, recordedAt: plan.recordedAt, components };
+    return JSON.stringify(written);
 }
 const INPUT = 'rollback-plan';
-const plan_EXAMPLE = `{"version":1,"environment":"production","sha":"<sha>","components":{"frontend":{"provider":"vercel","deploymentId":"dpl_123","scope":"prj_123"},"backend":null}}`;
-/** Validates a plan read from the `rollback-plan` input (already parsed from JSON/YAML). */
+const plan_EXAMPLE = `{"version":2,"environment":"production","sha":"<sha>","components":{"frontend":{"provider":"vercel","deploymentId":"dpl_123","project":"sha256:…"},"backend":null}}`;
+/**
+ * Validates a plan read from the `rollback-plan` input (already parsed from JSON/YAML). Version 1
+ * plans (which named the ids in clear, and so never reached a rollback job on GitHub) are read too.
+ */
 function parsePlan(value) {
     const fail = (problem) => {
-        throw new errors/* ConfigurationError */.j1(INPUT, `${problem}; expected the deploy action's rollback-plan output, such as ${plan_EXAMPLE}`);
+        throw new errors_ConfigurationError(INPUT, `${problem}; expected the deploy action's rollback-plan output, such as ${plan_EXAMPLE}`);
     };
     if (!value || typeof value !== 'object' || Array.isArray(value))
         return fail('must be a JSON object');
     const raw = value;
-    if (raw.version !== 1)
-        fail(`has version ${JSON.stringify(raw.version)}, only version 1 is understood`);
+    if (raw.version !== 1 && raw.version !== 2)
+        fail(`has version ${JSON.stringify(raw.version)}, only versions 1 and 2 are understood`);
     if (!ENVIRONMENTS.includes(raw.environment))
         fail(`has environment ${JSON.stringify(raw.environment)}, expected one of ${ENVIRONMENTS.join(', ')}`);
     if (!raw.components || typeof raw.components !== 'object' || Array.isArray(raw.components))
@@ -18225,25 +18574,55 @@ function parsePlan(value) {
             fail(`components.${name}.provider must be '${PROVIDER_OF[component]}'`);
         if (typeof target.deploymentId !== 'string' || target.deploymentId === '')
             fail(`components.${name}.deploymentId must be a non-empty string`);
-        if (typeof target.scope !== 'string' || target.scope === '')
-            fail(`components.${name}.scope must be the Vercel project id or Railway service id`);
+        let project;
+        if (raw.version === 1) {
+            if (typeof target.scope !== 'string' || target.scope === '')
+                fail(`components.${name}.scope must be the Vercel project id or Railway service id`);
+            project = scopeFingerprint(target.scope);
+        }
+        else {
+            if (typeof target.project !== 'string' || !/^sha256:[0-9a-f]{16}$/.test(target.project))
+                fail(`components.${name}.project must be the fingerprint the deploy wrote (sha256:<16 hex digits>)`);
+            project = target.project;
+        }
         components[component] = {
             provider: PROVIDER_OF[component],
             deploymentId: target.deploymentId,
             url: typeof target.url === 'string' ? target.url : null,
             sha: typeof target.sha === 'string' ? target.sha : null,
-            scope: target.scope,
+            project,
         };
     }
     if (Object.keys(components).length === 0)
         fail('lists no component');
     return {
-        version: 1,
+        version: 2,
         environment: raw.environment,
         sha: typeof raw.sha === 'string' ? raw.sha : '',
         recordedAt: typeof raw.recordedAt === 'string' ? raw.recordedAt : '',
         components,
     };
+}
+/**
+ * The written plan bound to the rollback's own ids (its vercel-project-id / railway-service-id
+ * inputs): a plan from another project or service would roll back the wrong thing, so it is refused.
+ */
+function bindPlan(plan, scopes) {
+    const components = {};
+    for (const [name, planned] of Object.entries(plan.components)) {
+        const scope = scopes[name];
+        if (planned === null || scope === undefined) {
+            if (planned === null)
+                components[name] = null;
+            continue;
+        }
+        if (planned.project !== scopeFingerprint(scope)) {
+            const input = name === 'frontend' ? 'vercel-project-id' : 'railway-service-id';
+            throw new errors_ConfigurationError(INPUT, `was recorded for another ${name === 'frontend' ? 'Vercel project' : 'Railway service'} than ${input} (fingerprint ${planned.project}, ${input} has ${scopeFingerprint(scope)})`);
+        }
+        components[name] = { provider: planned.provider, deploymentId: planned.deploymentId, url: planned.url, sha: planned.sha, scope };
+    }
+    return { version: 1, environment: plan.environment, sha: plan.sha, recordedAt: plan.recordedAt, components };
 }
 
 ;// CONCATENATED MODULE: ./src/rollback/inputs.ts
@@ -18260,37 +18639,34 @@ function getInputs(inputs, env) {
     const named = COMPONENTS.filter((name) => inputs.text(NAMED[name]) !== '');
     if (named.length > 0) {
         if (planValue !== undefined || to !== '') {
-            throw new errors/* ConfigurationError */.j1(NAMED[named[0]], 'names a deployment, so rollback-plan and to must be empty (one way to choose the targets)');
+            throw new errors_ConfigurationError(NAMED[named[0]], 'names a deployment, so rollback-plan and to must be empty (one way to choose the targets)');
         }
         return namedTargets(inputs, env, named);
     }
-    let source;
+    let written;
     if (planValue !== undefined) {
         if (to !== '')
-            throw new errors/* ConfigurationError */.j1('to', `must be empty when rollback-plan is given (the plan names the targets), got '${to}'`);
-        source = { kind: 'plan', plan: parsePlan(planValue) };
+            throw new errors_ConfigurationError('to', `must be empty when rollback-plan is given (the plan names the targets), got '${to}'`);
+        written = parsePlan(planValue);
     }
-    else if (to === 'previous') {
-        source = { kind: 'previous' };
+    else if (to !== 'previous') {
+        // An empty plan usually means the deploy step stopped before recording one (or GitHub dropped
+        // the job output because it held a secret); going back to "previous" then would roll back a
+        // production that was never touched.
+        throw new errors_ConfigurationError('rollback-plan', "is required: pass the deploy action's rollback-plan output, or set to: previous to go back to the last deployment that served before the current one");
     }
-    else {
-        // An empty plan usually means the deploy step stopped before recording one; going back to
-        // "previous" then would roll back a production that was never touched.
-        throw new errors/* ConfigurationError */.j1('rollback-plan', "is required: pass the deploy action's rollback-plan output, or set to: previous to go back to the last deployment that served before the current one");
-    }
-    const fallback = source.kind === 'plan' ? COMPONENTS.filter((name) => name in source.plan.components) : COMPONENTS;
+    const fallback = written ? COMPONENTS.filter((name) => name in written.components) : COMPONENTS;
     let components = readComponents(inputs, fallback, 'roll back');
-    if (source.kind === 'plan') {
-        const plan = source.plan;
+    if (written) {
+        const plan = written;
         const missing = components.filter((name) => !(name in plan.components));
         if (missing.length > 0 && inputs.list('components').length > 0) {
-            throw new errors/* ConfigurationError */.j1('components', `lists ${missing.join(', ')}, which the rollback-plan does not cover (it has ${Object.keys(plan.components).join(', ')})`);
+            throw new errors_ConfigurationError('components', `lists ${missing.join(', ')}, which the rollback-plan does not cover (it has ${Object.keys(plan.components).join(', ')})`);
         }
         components = components.filter((name) => name in plan.components);
     }
     const platform = readPlatform(inputs, env, components);
-    if (source.kind === 'plan')
-        checkPlanMatches(source.plan, platform);
+    const source = written ? { kind: 'plan', plan: planFor(written, platform) } : { kind: 'previous' };
     return common(inputs, platform, source);
 }
 function common(inputs, platform, source) {
@@ -18310,26 +18686,23 @@ function namedTargets(inputs, env, named) {
     for (const name of named) {
         const deploymentId = inputs.text(NAMED[name]);
         if (!/^[\w-]+$/.test(deploymentId))
-            throw new errors/* ConfigurationError */.j1(NAMED[name], `must be a deployment id such as ${name === 'frontend' ? 'dpl_8xKq2…' : 'a Railway deployment UUID'}, got '${deploymentId}'`);
+            throw new errors_ConfigurationError(NAMED[name], `must be a deployment id such as ${name === 'frontend' ? 'dpl_8xKq2…' : 'a Railway deployment UUID'}, got '${deploymentId}'`);
         const scope = name === 'frontend' ? platform.vercel.projectId : platform.railway.serviceId;
         components[name] = { provider: name === 'frontend' ? 'vercel' : 'railway', deploymentId, url: null, sha: null, scope };
     }
     const plan = { version: 1, environment: platform.environment, sha: '', recordedAt: new Date().toISOString(), components };
     return common(inputs, platform, { kind: 'plan', plan });
 }
-/** A plan from another environment or project would roll back the wrong thing: refuse it up front. */
-function checkPlanMatches(plan, platform) {
+/**
+ * A plan from another environment or project would roll back the wrong thing: refuse it up front.
+ * The plan names no project or service id (they are secrets of the caller, and GitHub drops a job
+ * output holding one); they come from this action's own inputs and must match the plan's fingerprints.
+ */
+function planFor(plan, platform) {
     if (plan.environment !== platform.environment) {
-        throw new errors/* ConfigurationError */.j1('rollback-plan', `was recorded for environment '${plan.environment}', but environment is '${platform.environment}'`);
+        throw new errors_ConfigurationError('rollback-plan', `was recorded for environment '${plan.environment}', but environment is '${platform.environment}'`);
     }
-    const frontend = plan.components.frontend;
-    if (frontend && platform.vercel && frontend.scope !== platform.vercel.projectId) {
-        throw new errors/* ConfigurationError */.j1('rollback-plan', `names Vercel project '${frontend.scope}' for the frontend, but vercel-project-id is '${platform.vercel.projectId}'`);
-    }
-    const backend = plan.components.backend;
-    if (backend && platform.railway && backend.scope !== platform.railway.serviceId) {
-        throw new errors/* ConfigurationError */.j1('rollback-plan', `names Railway service '${backend.scope}' for the backend, but railway-service-id is '${platform.railway.serviceId}'`);
-    }
+    return bindPlan(plan, { frontend: platform.vercel?.projectId, backend: platform.railway?.serviceId });
 }
 
 ;// CONCATENATED MODULE: ./src/release/restore.ts
@@ -18470,7 +18843,7 @@ async function recordOnGitHub(settings, deps, results, status) {
     if (!record.enabled)
         return null;
     const planSha = settings.source.kind === 'plan' ? settings.source.plan.sha || undefined : undefined;
-    const failedId = settings.githubDeploymentId ?? (await record.latest(settings.environment, planSha));
+    const failedId = settings.githubDeploymentId === undefined ? await record.latest(settings.environment, planSha) : settings.githubDeploymentId;
     if (failedId !== null)
         await record.status('failure', { description: `rolled back: ${settings.reason}` }, failedId);
     // The new record needs a ref: the commit that serves again.
@@ -18565,11 +18938,725 @@ function renderRollbackSummary(report) {
         c.verify ? c.verify.verdict : '—',
         c.detail,
     ])));
-    parts.push(`Took ${(0,duration/* formatDuration */.a)(report.durationMs)}${report.githubDeploymentId !== null ? `; GitHub deployment ${report.githubDeploymentId}` : ''}.`);
+    parts.push(`Took ${formatDuration(report.durationMs)}${report.githubDeploymentId !== null ? `; GitHub deployment ${report.githubDeploymentId}` : ''}.`);
     return parts.join('\n\n') + '\n';
 }
 
+// EXTERNAL MODULE: external "node:diagnostics_channel"
+var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
+;// CONCATENATED MODULE: ./src/providers/slack.ts
+
+
+/**
+ * Posts to an incoming webhook. 429 is retried after Retry-After by the HTTP layer (Slack did not
+ * post the message); other failures are not repeated, since a 5xx may still have posted it.
+ */
+async function postToSlack(http, webhookUrl, payload) {
+    try {
+        const response = await http.request({
+            method: 'POST',
+            url: webhookUrl,
+            headers: { 'content-type': 'application/json' },
+            // Redacted here as well as in runAction's outcome: whoever posts, the message passes the redactor.
+            body: JSON.stringify(redactDeep(payload)),
+            mutation: true,
+            retry: { attempts: 4, maxRetryAfterMs: 30_000 },
+        });
+        if (response.status === 200)
+            return { ok: true, status: 200 };
+        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+    }
+    catch (error) {
+        if (error instanceof NetworkError)
+            return { ok: false, error: error.kind };
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/policy.ts
+/**
+ * Whether this run is worth a message. `failure` sends whenever the run was not a success;
+ * `change` sends when the state differs from the last recorded one (a first run is sent only if
+ * it is not a success, so a quiet system stays quiet).
+ */
+function shouldNotify(notifyOn, state, previous) {
+    switch (notifyOn) {
+        case 'never':
+            return false;
+        case 'always':
+            return true;
+        case 'failure':
+            return state !== 'success';
+        case 'change':
+            return previous === undefined ? state !== 'success' : previous !== state;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+const STYLE = {
+    success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
+    warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
+    failure: { color: 'danger', emoji: ':rotating_light:', word: 'Failure' },
+};
+/** Slack incoming-webhook payload: a fallback `text` and one coloured attachment. */
+function slackMessage(outcome, run) {
+    const style = STYLE[outcome.state];
+    const links = [...(run.runUrl ? [{ text: 'Workflow run', url: run.runUrl }] : []), ...(outcome.links ?? [])];
+    const linkLine = links.map((link) => `<${link.url}|${slack_message_escape(link.text)}>`).join(' · ');
+    return {
+        text: `${style.emoji} ${slack_message_escape(outcome.title)}`,
+        attachments: [
+            {
+                color: style.color,
+                fallback: `${style.word}: ${outcome.title}`,
+                title: outcome.title,
+                ...(run.runUrl ? { title_link: run.runUrl } : {}),
+                text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
+                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
+                mrkdwn_in: ['text'],
+            },
+        ],
+    };
+}
+/** Slack's mrkdwn reserves &, < and >. */
+function slack_message_escape(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+;// CONCATENATED MODULE: ./src/notify/state-store.ts
+
+
+/**
+ * The last state per key, kept in a JSON file between runs. The reusable workflows persist that
+ * file with actions/cache; without it every run looks like a first run.
+ */
+class StateStore {
+    path;
+    constructor(path) {
+        this.path = path;
+    }
+    read(key) {
+        return this.all()[key]?.state;
+    }
+    write(key, state, at) {
+        const all = this.all();
+        all[key] = { state, at: at.toISOString() };
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(this.path), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(this.path, `${JSON.stringify(all, null, 2)}\n`);
+    }
+    all() {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(this.path))
+            return {};
+        try {
+            return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(this.path, 'utf8'));
+        }
+        catch {
+            // A corrupt state file must not stop an alert: treat it as a first run.
+            return {};
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/notify.ts
+
+
+
+
+
+/** Decides, sends, records the state; a Slack failure is returned, never thrown. */
+async function notify(outcome, settings, run, log, options = {}) {
+    const key = `${run.action}${outcome.key ? `:${outcome.key}` : ''}`;
+    const store = settings.stateFile ? new StateStore(settings.stateFile) : undefined;
+    const previous = store?.read(key);
+    const record = () => store?.write(key, outcome.state, options.now ?? new Date());
+    if (!settings.webhookUrl) {
+        record();
+        return { sent: false, reason: 'no slack-webhook-url' };
+    }
+    if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
+        record();
+        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+    }
+    const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
+    try {
+        const result = await postToSlack(http, settings.webhookUrl, slackMessage(outcome, run));
+        if (result.ok) {
+            // The new state is recorded only once Slack has it: after a failed send the next run, still
+            // in this state, sends again instead of treating the change as announced.
+            record();
+            log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
+            return { sent: true, reason: `notify-on ${settings.notifyOn}` };
+        }
+        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+    }
+    finally {
+        if (!options.http)
+            await http.close();
+    }
+}
+function runContext(action, env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+}
+
+;// CONCATENATED MODULE: ./src/notify/settings.ts
+
+/**
+ * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
+ * with their defaults. Validated with the action's other inputs, before any request.
+ */
+function readNotifySettings(inputs) {
+    const webhook = inputs.secret('slack-webhook-url');
+    if (webhook)
+        checkWebhook(webhook);
+    return {
+        webhookUrl: webhook || undefined,
+        notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']),
+        stateFile: inputs.outputPath('notify-state-file') || undefined,
+        required: inputs.boolean('notify-required'),
+    };
+}
+/** The URL is the credential: the message never repeats it. */
+function checkWebhook(url) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+        throw new errors_ConfigurationError('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ops-history/record.ts
+
+
+/** The record of one run, from the outputs the action set. Never throws on odd outputs. */
+function recordFrom(options) {
+    const { action, outputs } = options;
+    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    if (options.runId)
+        record.run = options.runId;
+    if ((action === 'deploy' || action === 'rollback') && options.sha)
+        record.sha = options.sha.slice(0, 7);
+    return record;
+}
+function figuresOf(action, outputs, repositoryUrl) {
+    switch (action) {
+        case 'health-check':
+            return healthFigures(outputs, repositoryUrl);
+        case 'deploy':
+            return compact({ status: outputs.status });
+        case 'rollback':
+            return compact({ status: outputs.status, pinned: bool(outputs.pinned) });
+        case 'load-test':
+            return compact({
+                requests: num(outputs.requests),
+                rps: record_round(num(outputs.rps), 1),
+                p50: record_round(num(outputs['p50-ms']), 1),
+                p95: record_round(num(outputs['p95-ms']), 1),
+                p99: record_round(num(outputs['p99-ms']), 1),
+                err: record_round(num(outputs['error-rate']), 3),
+                passed: bool(outputs.passed),
+            });
+        case 'cost-monitor':
+            return costFigures(outputs);
+        case 'security-scan':
+            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+        default:
+            return compact({ status: outputs.status });
+    }
+}
+function healthFigures(outputs, repositoryUrl) {
+    const report = json(outputs.report);
+    const checks = {};
+    const why = {};
+    for (const check of Array.isArray(report?.checks) ? report.checks : []) {
+        if (typeof check.name !== 'string')
+            continue;
+        const last = Array.isArray(check.attempts) ? check.attempts.at(-1) : undefined;
+        const latency = typeof last?.latencyMs === 'number' ? Math.round(last.latencyMs) : -1;
+        checks[check.name] = [check.passed === true ? 1 : 0, latency];
+        if (check.passed !== true && typeof check.reason === 'string')
+            why[check.name] = check.reason.slice(0, 160);
+    }
+    // The `incidents` output: [{check, action: opened|commented|closed, issue}] (src/incidents/tracker.ts).
+    const incidents = json(outputs.incidents);
+    const links = {};
+    for (const item of Array.isArray(incidents) ? incidents : []) {
+        if (typeof item?.check !== 'string' || typeof item.issue !== 'number')
+            continue;
+        links[item.check] = repositoryUrl ? `${repositoryUrl}/issues/${item.issue}` : `#${item.issue}`;
+    }
+    return compact({
+        checks: Object.keys(checks).length ? checks : undefined,
+        why: Object.keys(why).length ? why : undefined,
+        p95: record_round(num(outputs['p95-ms']), 1),
+        err: record_round(num(outputs['error-rate']), 3),
+        unreachable: outputs.unreachable === 'true' ? true : undefined,
+        incidents: Object.keys(links).length ? links : undefined,
+    });
+}
+function costFigures(outputs) {
+    const report = json(outputs.report);
+    if (!report)
+        return {};
+    const spend = {};
+    const add = (name, part) => {
+        if (!part)
+            return;
+        const figures = compact({
+            today: money(part.today),
+            yesterday: money(part.yesterday),
+            mtd: money(part.monthToDate),
+            projected: money(part.projectedMonth),
+            daily: money(part.limit?.dailyLimit),
+            monthly: money(part.limit?.monthlyLimit),
+        });
+        if (Object.keys(figures).length)
+            spend[name] = figures;
+    };
+    for (const provider of Array.isArray(report.providers) ? report.providers : []) {
+        if (typeof provider.provider === 'string' && (provider.status === 'ok' || provider.status === 'partial'))
+            add(provider.provider, provider);
+    }
+    add('total', report.total);
+    const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
+    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+}
+function json(text) {
+    if (!text)
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function num(text) {
+    if (text === undefined || text.trim() === '')
+        return undefined;
+    const value = Number(text);
+    return Number.isFinite(value) ? value : undefined;
+}
+function money(value) {
+    return typeof value === 'string' || typeof value === 'number' ? record_round(num(String(value)), 2) : undefined;
+}
+function bool(text) {
+    return text === 'true' ? true : text === 'false' ? false : undefined;
+}
+function record_round(value, digits) {
+    if (value === undefined)
+        return undefined;
+    const factor = 10 ** digits;
+    return Math.round(value * factor) / factor;
+}
+function compact(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+/** Appends one line. The caller decides what a failure means (for an action: a warning only). */
+function appendRecord(path, record) {
+    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    (0,external_node_fs_namespaceObject.appendFileSync)(path, `${JSON.stringify(record)}\n`);
+}
+/**
+ * Every record in the given files or folders (every *.jsonl inside a folder), oldest first.
+ * A line that is not a record (a torn write, a merge marker) is counted and skipped: one bad line
+ * must not take the dashboard down.
+ */
+function readRecords(paths) {
+    const files = [];
+    for (const path of paths) {
+        if (!existsSync(path))
+            continue;
+        if (statSync(path).isDirectory()) {
+            for (const name of readdirSync(path, { recursive: true })) {
+                if (name.endsWith('.jsonl'))
+                    files.push(join(path, name));
+            }
+        }
+        else
+            files.push(path);
+    }
+    const records = [];
+    let skipped = 0;
+    for (const file of files.sort()) {
+        for (const line of readFileSync(file, 'utf8').split('\n')) {
+            if (line.trim() === '')
+                continue;
+            const record = parseRecord(line);
+            if (record)
+                records.push(record);
+            else
+                skipped++;
+        }
+    }
+    records.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+    return { records, skipped, files: files.length };
+}
+function parseRecord(line) {
+    const value = json(line);
+    if (!value || typeof value !== 'object')
+        return undefined;
+    if (typeof value.t !== 'string' || Number.isNaN(Date.parse(value.t)))
+        return undefined;
+    if (typeof value.action !== 'string' || typeof value.env !== 'string')
+        return undefined;
+    if (value.verdict !== 'success' && value.verdict !== 'warning' && value.verdict !== 'failure')
+        return undefined;
+    return { ...value, figures: value.figures && typeof value.figures === 'object' ? value.figures : {} };
+}
+/** The history file for a month: one file per month keeps every file small and merges trivial. */
+function monthlyFile(folder, at) {
+    return (0,external_node_path_namespaceObject.join)(folder, `${at.toISOString().slice(0, 7)}.jsonl`);
+}
+
+;// CONCATENATED MODULE: ./src/ops-history/hook.ts
+
+
+/** A host that remembers every output set through it, in the order set (the last value wins). */
+function withOutputLog(host) {
+    const outputs = {};
+    const setOutput = (name, value) => {
+        outputs[name] = String(value);
+        host.setOutput(name, value);
+    };
+    // Everything else goes to the host itself, so state it keeps (a failure, its outputs) stays its own.
+    const wrapped = new Proxy(host, {
+        get(target, property) {
+            if (property === 'setOutput')
+                return setOutput;
+            const value = Reflect.get(target, property, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+        },
+    });
+    return { host: wrapped, outputs };
+}
+/**
+ * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
+ * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
+ * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
+ * warning, never a failure.
+ * The environment is `history-environment`, else the action's own `environment` input, else
+ * production.
+ */
+function recordRun(host, outputs, verdict, at = new Date()) {
+    try {
+        const target = host.inputs.outputPath('history-file');
+        if (!target)
+            return;
+        const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
+        const repository = host.env.GITHUB_REPOSITORY;
+        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
+        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
+        appendRecord(folder ? monthlyFile(target, at) : target, record);
+        host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
+    }
+    catch (error) {
+        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+
+/** GitHub shows this many annotations of each level per step; more are dropped without a word. */
+const ANNOTATIONS_PER_LEVEL = 10;
+/**
+ * The seam every action writes through (runAction applies it), whatever host sits below: every
+ * log line, output, summary and failure message passes the process redactor, and every value an
+ * input masks is registered with it. Independent of how the host below talks to the runner.
+ *
+ * It also keeps annotations useful: past ten warnings (or errors) in a step GitHub shows none of
+ * the rest, so further ones go to the log as plain lines and one closing line says how many there
+ * were and that the summary lists them.
+ */
+function redactingHost(host) {
+    const hidden = { warning: 0, error: 0 };
+    const shown = { warning: 0, error: 0 };
+    const annotate = (level, write) => (message) => {
+        const text = redact(message);
+        if (shown[level] < ANNOTATIONS_PER_LEVEL) {
+            shown[level]++;
+            write(text);
+        }
+        else {
+            hidden[level]++;
+            host.log.info(`${level}: ${text}`);
+        }
+    };
+    const log = {
+        info: (message) => host.log.info(redact(message)),
+        debug: (message) => host.log.debug(redact(message)),
+        warn: annotate('warning', (text) => host.log.warn(text)),
+        error: annotate('error', (text) => host.log.error(text)),
+        group: (title, work) => host.log.group(redact(title), work),
+    };
+    return {
+        action: host.action,
+        env: host.env,
+        inputs: host.inputs.withMasker(registerSecret),
+        log,
+        setSecret(value) {
+            registerSecret(value);
+            host.setSecret(value);
+        },
+        setOutput: (name, value) => host.setOutput(name, typeof value === 'string' ? redact(value) : value),
+        writeSummary: (markdown) => host.writeSummary(redact(markdown)),
+        fail(message) {
+            // The failure line is always annotated: it is the one a reader looks for first.
+            shown.error++;
+            host.fail(redact(message));
+        },
+        reportHiddenAnnotations() {
+            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            if (parts.length)
+                host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/run-action.ts
+
+
+
+
+
+
+/**
+ * Runs an action, turns what escapes it into one failure line, then lets the shared notifier tell
+ * Slack. A ConfigurationError is the user's mistake: one line naming the input, no stack. Anything
+ * else keeps its stack in the debug log, which holds no secrets because every token was masked
+ * when its input was read.
+ */
+async function runAction(definition, runnerHost) {
+    // Everything the action writes passes the redactor, whichever host runs it.
+    const redacting = redactingHost(runnerHost);
+    try {
+        // Outputs are remembered on the way out (already redacted) so the run's record (history-file)
+        // can be built from them.
+        const { host, outputs } = withOutputLog(redacting);
+        await runAndNotify(definition, host, outputs);
+    }
+    finally {
+        redacting.reportHiddenAnnotations();
+    }
+}
+async function runAndNotify(definition, host, outputs) {
+    let settings;
+    let outcome;
+    let recordable = false;
+    try {
+        // A history-file outside the workspace and RUNNER_TEMP is a mistake in the inputs: refused
+        // with them, before any request, rather than found as a warning after the work is done.
+        // Problems met while writing it (a full disk) stay warnings (ops-history/hook.ts).
+        host.inputs.outputPath('history-file');
+        recordable = true;
+        settings = readNotifySettings(host.inputs);
+        outcome = (await definition.run(host)) ?? undefined;
+    }
+    catch (error) {
+        const message = failureMessage(definition.name, error);
+        host.fail(message);
+        if (!(error instanceof errors_ConfigurationError) && error instanceof Error && error.stack)
+            host.log.debug(error.stack);
+        // A mistake in the notifier's own inputs cannot be notified; any other failure can.
+        if (settings)
+            outcome = { state: 'failure', title: message };
+    }
+    if (recordable)
+        recordRun(host, outputs, outcome?.state ?? 'failure');
+    if (!settings || !outcome)
+        return;
+    try {
+        // Slack is outside the process too: the outcome is redacted before the notifier sees it.
+        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        if (result.error) {
+            const message = `${definition.name}: could not notify Slack: ${result.error}`;
+            if (settings.required)
+                host.fail(message);
+            else
+                host.log.warn(message);
+        }
+        else if (!result.sent)
+            host.log.debug(`Slack not notified: ${result.reason}`);
+    }
+    catch (error) {
+        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+
+
+
+/**
+ * The Actions runner contract (reference §3.3) for what the health check does before its first
+ * request, before @actions/core is loaded (runner-host.ts says why): inputs, masks, log lines,
+ * groups, and outputs of a run that ends before any request left. The formats are @actions/core's
+ * own (command escaping, heredoc env files with a random delimiter).
+ */
+/** `core.getInput(name, { trimWhitespace: false })`: INPUT_<NAME>, spaces as underscores. */
+function readInput(name, env = process.env) {
+    return env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
+}
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** `::command key=value::message` on stdout. */
+function issueCommand(command, message, properties = {}) {
+    const props = Object.entries(properties)
+        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+        .join(',');
+    process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+}
+function writeLine(message) {
+    process.stdout.write(`${message}${external_node_os_namespaceObject.EOL}`);
+}
+/**
+ * Appends `name<<delimiter` … `delimiter` to GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV at once, so
+ * an output survives even if the job is cancelled a moment later (the deploy's rollback-plan).
+ */
+function appendFileCommand(file, name, value) {
+    const path = process.env[`GITHUB_${file}`];
+    if (!path) {
+        // Outside a runner (a plain `node dist/...` run): say it on stdout rather than lose it.
+        writeLine(`${name}=${value}`);
+        return;
+    }
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    if (name.includes(delimiter) || value.includes(delimiter))
+        throw new Error(`output ${name} contains its own delimiter`);
+    (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
+}
+
+;// CONCATENATED MODULE: ./src/core/runner-host.ts
+
+
+
+
+/**
+ * undici (ours and Node's fetch) publishes here when the headers of a response arrive: the first
+ * request has left and been answered, so the import cannot compete with it for the CPU.
+ */
+const FIRST_ANSWER = 'undici:request:headers';
+/**
+ * The host on a GitHub runner: a thin adapter over @actions/core (inputs, masks, log, groups,
+ * outputs, annotations, the job summary, the failed state), so GitHub's own tools, such as
+ * `@github/local-action`, see what the action does.
+ *
+ * @actions/core is imported dynamically: evaluating it (and the @actions/http-client and second
+ * undici it loads for OIDC) takes ~80 ms, more than half of the health check's 150 ms budget to
+ * its first request. The health check therefore starts with the runner contract written directly
+ * (runner-commands.ts, the same wire format) and switches to @actions/core once its first request
+ * has left; every other action loads it before it starts.
+ */
+class RunnerHost {
+    action;
+    inputs;
+    log;
+    env = process.env;
+    core;
+    loading;
+    constructor(action) {
+        this.action = action;
+        this.inputs = new InputReader((name) => (this.core ? this.core.getInput(name, { trimWhitespace: false }) : readInput(name)), (secret) => this.setSecret(secret), process.env.GITHUB_WORKSPACE ?? process.cwd());
+        this.log = {
+            info: (message) => (this.core ? this.core.info(message) : writeLine(message)),
+            warn: (message) => (this.core ? this.core.warning(message) : issueCommand('warning', message)),
+            error: (message) => (this.core ? this.core.error(message) : issueCommand('error', message)),
+            debug: (message) => (this.core ? this.core.debug(message) : issueCommand('debug', message)),
+            group: async (title, work) => {
+                if (this.core)
+                    return this.core.group(title, work);
+                issueCommand('group', title);
+                try {
+                    return await work();
+                }
+                finally {
+                    issueCommand('endgroup', '');
+                }
+            },
+        };
+    }
+    /** Imports @actions/core once; every call after it resolves goes through it. */
+    loadToolkit() {
+        this.loading ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421)).then((core) => (this.core = core));
+        return this.loading;
+    }
+    setOutput(name, value) {
+        if (this.core)
+            this.core.setOutput(name, String(value));
+        else
+            appendFileCommand('OUTPUT', name, String(value));
+    }
+    setSecret(value) {
+        if (this.core)
+            this.core.setSecret(value);
+        else
+            issueCommand('add-mask', value);
+    }
+    /**
+     * Appends to the job summary. Waits for @actions/core, so whatever an action sets after its
+     * summary goes through the toolkit too. A summary that cannot be written (no
+     * GITHUB_STEP_SUMMARY, or a file that is missing or read-only) is a warning: the step's
+     * verdict and outputs do not depend on it.
+     */
+    async writeSummary(markdown) {
+        const core = await this.loadToolkit();
+        try {
+            await core.summary.addRaw(markdown, true).write();
+        }
+        catch (error) {
+            core.summary.emptyBuffer();
+            core.warning(`${this.action}: job summary not written: ${error.message}`);
+        }
+    }
+    fail(message) {
+        if (this.core)
+            this.core.setFailed(message);
+        else {
+            issueCommand('error', message);
+            process.exitCode = 1;
+        }
+    }
+}
+/**
+ * Runs an action on the runner: the whole body of every action's exported `run()`. With
+ * 'after-first-request', @actions/core is imported once the first response's headers have arrived
+ * (on the next turn of the event loop), or when the summary is written, whichever comes first.
+ */
+async function runOnRunner(definition, loading = 'at-start') {
+    const host = new RunnerHost(definition.name);
+    if (loading === 'at-start') {
+        await host.loadToolkit();
+        return runAction(definition, host);
+    }
+    const onAnswer = () => {
+        (0,external_node_diagnostics_channel_.unsubscribe)(FIRST_ANSWER, onAnswer);
+        setImmediate(() => void host.loadToolkit());
+    };
+    (0,external_node_diagnostics_channel_.subscribe)(FIRST_ANSWER, onAnswer);
+    try {
+        await runAction(definition, host);
+    }
+    finally {
+        (0,external_node_diagnostics_channel_.unsubscribe)(FIRST_ANSWER, onAnswer);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/rollback/main.ts
+
 
 
 
@@ -18631,6 +19718,10 @@ function rollbackOutcome(report) {
     };
 }
 const definition = createDefinition();
+/** The action on the runner (and under `@github/local-action`): the bundle's entry calls this. */
+async function run() {
+    await runOnRunner(definition);
+}
 
 
 /***/ }),
@@ -18754,13 +19845,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -18779,13 +19863,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -20676,7 +21753,7 @@ var Alias = __nccwpck_require__(4065);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 var Schema = __nccwpck_require__(5840);
 var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
@@ -21602,7 +22679,7 @@ var anchors = __nccwpck_require__(1596);
 var visit = __nccwpck_require__(204);
 var identity = __nccwpck_require__(1127);
 var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -21885,7 +22962,7 @@ exports.isEmptyPath = isEmptyPath;
 
 var applyReviver = __nccwpck_require__(3661);
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class NodeBase {
     constructor(type) {
@@ -21978,7 +23055,7 @@ exports.createPair = createPair;
 
 var identity = __nccwpck_require__(1127);
 var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -22169,7 +23246,7 @@ var stringifyCollection = __nccwpck_require__(1212);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -22290,7 +23367,7 @@ var log = __nccwpck_require__(7249);
 var merge = __nccwpck_require__(452);
 var stringify = __nccwpck_require__(2148);
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -22413,7 +23490,7 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 4043:
+/***/ 6424:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -25680,7 +26757,7 @@ exports.merge = merge;
 
 
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
 var pairs = __nccwpck_require__(8385);
@@ -27598,6 +28675,36 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -27635,6 +28742,17 @@ exports.visitAsync = visitAsync;
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/node module decorator */

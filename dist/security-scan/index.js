@@ -443,7 +443,7 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 6424:
+/***/ 4043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -1003,7 +1003,7 @@ module.exports = upgrade
 
 
 
-module.exports.request = __nccwpck_require__(6424)
+module.exports.request = __nccwpck_require__(4043)
 module.exports.stream = __nccwpck_require__(3560)
 module.exports.pipeline = __nccwpck_require__(6862)
 module.exports.upgrade = __nccwpck_require__(1882)
@@ -15294,71 +15294,51 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4296:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ 3540:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   j1: () => (/* binding */ ConfigurationError),
-/* harmony export */   oh: () => (/* binding */ failureMessage)
-/* harmony export */ });
-/* unused harmony export ProviderError */
-/**
- * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
- * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
- * or an environment failure and keeps its stack for the debug log.
- */
-class ConfigurationError extends Error {
-    input;
-    problem;
-    name = 'ConfigurationError';
-    constructor(input, problem) {
-        super(`input '${input}' ${problem}`);
-        this.input = input;
-        this.problem = problem;
-    }
-}
-class ProviderError extends Error {
-    name = 'ProviderError';
-    provider;
-    status;
-    code;
-    requestId;
-    retriable;
-    constructor(message, details) {
-        super(`${details.provider}: ${message}`);
-        this.provider = details.provider;
-        this.status = details.status;
-        this.code = details.code;
-        this.requestId = details.requestId;
-        this.retriable = details.retriable ?? false;
-    }
-}
-/** The message a failed action reports: `<action>: <what went wrong>`. */
-function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
-}
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4721);
 
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 1967:
+/***/ 4721:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient),
-  Dr: () => (/* binding */ NetworkError)
+  e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: DEFAULT_RETRY, classifyNetworkError, describeKind, isNetworkFailure, sleep
+// UNUSED EXPORTS: definition
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
-// EXTERNAL MODULE: ./src/core/undici-lean.ts
-var undici_lean = __nccwpck_require__(3516);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
+var agent = __nccwpck_require__(7405);
+var agent_default = /*#__PURE__*/__nccwpck_require__.n(agent);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
+var dispatcher = __nccwpck_require__(883);
+var dispatcher_default = /*#__PURE__*/__nccwpck_require__.n(dispatcher);
+// EXTERNAL MODULE: ./node_modules/undici/lib/api/index.js
+var api = __nccwpck_require__(6615);
+;// CONCATENATED MODULE: ./src/core/undici-lean.ts
+
+
+
+Object.assign((dispatcher_default()).prototype, api);
+
+
 ;// CONCATENATED MODULE: ./src/core/retry-after.ts
 /**
  * Reads a Retry-After header: delta-seconds (`120`) or an HTTP-date. Returns milliseconds to wait,
@@ -15405,6 +15385,36 @@ class NetworkError extends Error {
         this.attempts = attempts;
     }
 }
+/** 1 MiB: what health checks and the scan's page reads keep unless an input raises it. */
+const DEFAULT_CHECK_BODY_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+/** Provider APIs answer in kilobytes; 16 MiB leaves room for long lists and still bounds memory. */
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * The server did answer, but with a body over the cap. Not a network failure: the host is
+ * reachable and said something no check should accept, so callers report it as a failed check.
+ * Reading stopped at the cap and the connection was dropped, so memory stays bounded.
+ */
+class BodyTooLargeError extends Error {
+    url;
+    status;
+    limitBytes;
+    latencyMs;
+    name = 'BodyTooLargeError';
+    constructor(url, status, limitBytes, latencyMs) {
+        super(`response body of ${url} is larger than ${formatBytes(limitBytes)} (HTTP ${status}); reading stopped there`);
+        this.url = url;
+        this.status = status;
+        this.limitBytes = limitBytes;
+        this.latencyMs = latencyMs;
+    }
+}
+function formatBytes(bytes) {
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0)
+        return `${bytes / (1024 * 1024)} MiB`;
+    if (bytes >= 1024 && bytes % 1024 === 0)
+        return `${bytes / 1024} KiB`;
+    return `${bytes} bytes`;
+}
 const DEFAULT_RETRY = {
     attempts: 4,
     baseDelayMs: 500,
@@ -15422,25 +15432,39 @@ class HttpClient {
     dispatcher;
     ownsDispatcher;
     timeoutMs;
+    maxBodyBytes;
     retry;
     userAgent;
     sleep;
     random;
     onRetry;
+    now;
+    /**
+     * Per origin, no request before this time: a 429's Retry-After holds for every call to the
+     * platform (rate limits are per token), not only for the one that was refused.
+     */
+    notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? new undici_lean/* Agent */.g({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
+        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
+        this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
         this.userAgent = options.userAgent ?? 'threadr-ops';
         this.sleep = options.sleep ?? sleep;
         this.random = options.random ?? Math.random;
         this.onRetry = options.onRetry;
+        this.now = options.now ?? Date.now;
     }
     async request(options) {
         const policy = options.retry === false ? { ...this.retry, attempts: 1 } : { ...this.retry, ...options.retry };
         const url = String(options.url);
+        const origin = new URL(url).origin;
         for (let attempt = 1;; attempt++) {
+            // Later tries of this request already waited out the Retry-After below.
+            const wait = attempt === 1 ? (this.notBefore.get(origin) ?? 0) - this.now() : 0;
+            if (wait > 0)
+                await this.sleep(wait);
             let outcome;
             try {
                 outcome = await this.once(options, url, attempt);
@@ -15449,6 +15473,11 @@ class HttpClient {
                 if (!(error instanceof NetworkError))
                     throw error;
                 outcome = error;
+            }
+            if (!(outcome instanceof NetworkError) && outcome.status === 429) {
+                const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
+                if (retryAfter !== undefined)
+                    this.notBefore.set(origin, Math.max(this.notBefore.get(origin) ?? 0, this.now() + retryAfter));
             }
             const delay = this.retryDelay(outcome, attempt, policy, options.mutation === true);
             if (delay === undefined) {
@@ -15491,6 +15520,7 @@ class HttpClient {
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(), timeoutMs);
         const started = external_node_perf_hooks_.performance.now();
+        let latencyMs;
         try {
             const target = new URL(url);
             const response = await this.dispatcher.request({
@@ -15503,8 +15533,8 @@ class HttpClient {
                 headersTimeout: timeoutMs,
                 bodyTimeout: timeoutMs,
             });
-            const latencyMs = external_node_perf_hooks_.performance.now() - started;
-            const body = await response.body.text();
+            latencyMs = external_node_perf_hooks_.performance.now() - started;
+            const body = await readCapped(response.body, options.maxBodyBytes ?? this.maxBodyBytes, () => new BodyTooLargeError(url, response.statusCode, options.maxBodyBytes ?? this.maxBodyBytes, latencyMs));
             return {
                 status: response.statusCode,
                 headers: response.headers,
@@ -15517,14 +15547,39 @@ class HttpClient {
             };
         }
         catch (error) {
+            if (error instanceof BodyTooLargeError)
+                throw error;
             const kind = controller.signal.aborted ? 'timeout' : classifyNetworkError(error);
-            const detail = controller.signal.aborted ? `no response within ${timeoutMs}ms` : errorDetail(error);
+            // The timeout covers the whole exchange, so a server trickling its body a byte at a time ends here too.
+            const detail = controller.signal.aborted
+                ? latencyMs === undefined
+                    ? `no response within ${timeoutMs}ms`
+                    : `headers came after ${Math.round(latencyMs)}ms but the body was not complete within ${timeoutMs}ms`
+                : errorDetail(error);
             throw new NetworkError(kind, url, detail, attempt);
         }
         finally {
             clearTimeout(timer);
         }
     }
+}
+/**
+ * Reads a body stream up to `limit` bytes. Past it the stream is destroyed, which drops the
+ * connection: nothing more is received, so a 2 GB answer costs at most the cap in memory.
+ */
+async function readCapped(body, limit, tooLarge) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > limit) {
+            const error = tooLarge();
+            body.destroy();
+            throw error;
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
 }
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 function classifyNetworkError(error) {
@@ -15573,662 +15628,127 @@ function describeKind(kind) {
     }
 }
 
-
-/***/ }),
-
-/***/ 74:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  i_: () => (/* binding */ InputReader),
-  f$: () => (/* binding */ parseHttpUrl)
-});
-
-// UNUSED EXPORTS: parseStructured, splitList
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/core/duration.ts
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+;// CONCATENATED MODULE: ./src/core/redact.ts
 /**
- * Parses `250ms`, `30s`, `5m`, `1h`, `1m30s` or `1.5s` into milliseconds; returns undefined when
- * the text is not such a duration. A bare number is refused: `30` could mean seconds or ms.
+ * The one redactor for everything that leaves the process: logs, outputs, the job summary, Slack,
+ * incident issues, SARIF, GitHub Deployment records and error messages. The runner masks secrets
+ * in its own log only, and only in the exact form it was given; a provider that echoes a request
+ * header into its error body, a URL with `user:pass@`, or a signed link with `?sig=` would still
+ * reach every other destination. So each of those destinations passes its text through here.
+ *
+ * Secrets are process-wide, like the runner's `add-mask` list: whatever registers a secret (an
+ * input read with `secret()`/`headers()`, `setSecret`) protects every later write, whichever
+ * module makes it.
  */
-function parseDuration(text) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-    let total = 0;
-    let consumed = 0;
-    let match;
-    while ((match = part.exec(trimmed)) !== null) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed = part.lastIndex;
-    }
-    return consumed === trimmed.length ? total : undefined;
-}
-/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
-
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/core/inputs.ts
-
-
-
-
-
-const TRUE = new Set(['true', 'True', 'TRUE']);
-const FALSE = new Set(['false', 'False', 'FALSE']);
+/** Shown in place of a secret, as the runner shows masked values. */
+const MASK = '***';
+/** Query parameters whose value is a credential, whatever the host. */
+const CREDENTIAL_PARAMS = ['token', 'key', 'secret', 'sig', 'signature', 'password', 'access_token'];
 /**
- * Typed, validated access to an action's inputs. Every method throws a ConfigurationError naming
- * the input, what was wrong and the expected form, so getInputs() stops the action before any
- * request is made. Defaults come from action.yml (the runner or the CLI fill them in), never here.
+ * Values shorter than this are not redacted as free text: masking `on` or `1` everywhere would
+ * garble every message and protect nothing (a secret that short is guessable anyway).
  */
-class InputReader {
-    raw;
-    mask;
-    workspace;
-    constructor(raw, mask = () => { }, workspace = process.cwd()) {
-        this.raw = raw;
-        this.mask = mask;
-        this.workspace = workspace;
+const MIN_SECRET_LENGTH = 4;
+/** Base64 fragments shorter than this could match ordinary words. */
+const MIN_ENCODED_LENGTH = 8;
+/** How much of a provider's own error text is worth keeping: enough for its code and sentence. */
+const MAX_PROVIDER_MESSAGE = 300;
+const CREDENTIAL_QUERY = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)[^&#\\s"'<>)\\]]*`, 'gi');
+// scheme://user[:password]@host — the userinfo is a credential even when no one masked it.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+class Redactor {
+    /** Every form to remove, longest first so a secret inside another is replaced whole. */
+    forms = [];
+    secrets = new Set();
+    /** Registers a secret: it, its base64 and its URL-encoded forms are removed from now on. */
+    add(secret) {
+        const value = secret.trim();
+        if (value.length < MIN_SECRET_LENGTH || this.secrets.has(value))
+            return;
+        this.secrets.add(value);
+        // A multi-line secret (a key file) is masked line by line too, as the runner does.
+        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const forms = new Set(this.forms);
+        for (const part of parts)
+            for (const form of encodedForms(part))
+                forms.add(form);
+        this.forms = [...forms].sort((a, b) => b.length - a.length);
     }
-    text(name) {
-        return this.raw(name).trim();
+    get size() {
+        return this.secrets.size;
     }
-    required(name, example) {
-        const value = this.text(name);
-        if (value === '')
-            throw new errors/* ConfigurationError */.j1(name, `is required, for example ${example}`);
-        return value;
-    }
-    /** A secret: masked before anything else can print it. */
-    secret(name) {
-        const value = this.text(name);
-        if (value !== '')
-            this.mask(value);
-        return value;
-    }
-    duration(name, limits = {}) {
-        const text = this.text(name);
-        const ms = parseDuration(text);
-        if (ms === undefined) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
-        }
-        if (limits.min !== undefined && ms < limits.min) {
-            throw new errors/* ConfigurationError */.j1(name, `must be at least ${limits.min}ms, got '${text}'`);
-        }
-        if (limits.max !== undefined && ms > limits.max) {
-            throw new errors/* ConfigurationError */.j1(name, `must be at most ${limits.max}ms, got '${text}'`);
-        }
-        return ms;
-    }
-    boolean(name) {
-        const text = this.text(name);
-        if (TRUE.has(text))
-            return true;
-        if (FALSE.has(text))
-            return false;
-        throw new errors/* ConfigurationError */.j1(name, `must be true or false, got '${text}'`);
-    }
-    integer(name, limits = {}) {
-        const text = this.text(name);
-        if (!/^-?\d+$/.test(text)) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a whole number such as 10, got '${text}'`);
-        }
-        const value = Number(text);
-        checkRange(name, text, value, limits);
-        return value;
-    }
-    number(name, limits = {}) {
-        const text = this.text(name);
-        const value = Number(text);
-        if (text === '' || !Number.isFinite(value)) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
-        }
-        checkRange(name, text, value, limits);
-        return value;
-    }
-    /** `5%` or `5` → 5 (percent, 0–100). */
-    percent(name) {
-        const text = this.text(name);
-        const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(text);
-        const value = match ? Number(match[1]) : NaN;
-        if (!match || value < 0 || value > 100) {
-            throw new errors/* ConfigurationError */.j1(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
-        }
-        return value;
-    }
-    oneOf(name, choices) {
-        const text = this.text(name);
-        if (!choices.includes(text)) {
-            throw new errors/* ConfigurationError */.j1(name, `must be one of ${choices.join(', ')}, got '${text}'`);
-        }
-        return text;
-    }
-    /** Items separated by newlines or commas, blanks dropped. */
-    list(name) {
-        return splitList(this.text(name));
-    }
-    url(name) {
-        return parseHttpUrl(name, this.text(name));
-    }
-    urls(name) {
-        return this.lines(name).map((line) => parseHttpUrl(name, line));
-    }
-    /** A file path, relative paths resolved against the workspace (GITHUB_WORKSPACE on a runner). */
-    path(name) {
-        const text = this.text(name);
-        return text === '' ? '' : (0,external_node_path_.isAbsolute)(text) ? text : (0,external_node_path_.resolve)(this.workspace, text);
-    }
-    /** Non-empty lines, trimmed. */
-    lines(name) {
-        return this.text(name)
-            .split(/\r?\n/)
-            .map((line) => line.trim())
-            .filter((line) => line !== '');
-    }
-    /**
-     * `Name: value` per line; every value is masked. A header whose value is empty is dropped, so
-     * `x-vercel-protection-bypass: ${{ secrets.BYPASS }}` is harmless where the secret is unset.
-     */
-    headers(name) {
-        const headers = {};
-        for (const line of this.lines(name)) {
-            const colon = line.indexOf(':');
-            const key = colon > 0 ? line.slice(0, colon).trim() : '';
-            if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
-                // The value may be a secret: name the line by its position, never echo it.
-                throw new errors/* ConfigurationError */.j1(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
-            }
-            const value = line.slice(colon + 1).trim();
-            if (value === '')
-                continue;
-            this.mask(value);
-            headers[key.toLowerCase()] = value;
-        }
-        return headers;
-    }
-    /**
-     * YAML or JSON given inline, or the path of a file holding it. Returns undefined when empty.
-     * Syntax errors name the line and column.
-     */
-    structured(name) {
-        const text = this.text(name);
+    /** Text with every known secret, URL userinfo and credential query value replaced by `***`. */
+    redact(text) {
         if (text === '')
-            return undefined;
-        let source = text;
-        let origin = 'inline value';
-        const looksLikePath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
-        if (looksLikePath) {
-            const path = (0,external_node_path_.isAbsolute)(text) ? text : (0,external_node_path_.resolve)(this.workspace, text);
-            if (!(0,external_node_fs_.existsSync)(path))
-                throw new errors/* ConfigurationError */.j1(name, `names a file that does not exist: ${text}`);
-            source = (0,external_node_fs_.readFileSync)(path, 'utf8');
-            origin = text;
-        }
-        return parseStructured(name, source, origin);
+            return text;
+        let out = text;
+        for (const form of this.forms)
+            if (out.includes(form))
+                out = out.split(form).join(MASK);
+        return out.replace(URL_USERINFO, `$1${MASK}@`).replace(CREDENTIAL_QUERY, `$1${MASK}`);
     }
-}
-function parseStructured(name, source, origin = 'inline value') {
-    const doc = (0,dist/* parseDocument */.Tp)(source, { prettyErrors: true });
-    const error = doc.errors[0];
-    if (error) {
-        const where = error instanceof dist/* YAMLParseError */.XT && error.linePos ? error.linePos[0] : undefined;
-        const position = where ? ` at line ${where.line}, column ${where.col}` : '';
-        const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new errors/* ConfigurationError */.j1(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
+    /** The same for every string inside a JSON-like value (Slack payloads, SARIF, deployment payloads). */
+    redactDeep(value) {
+        return deep(value, (text) => this.redact(text));
     }
-    return doc.toJS();
-}
-function splitList(text) {
-    return text
-        .split(/[\n,]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-function parseHttpUrl(name, text) {
-    let url;
-    try {
-        url = new URL(text);
+    /** For tests: forget every registered secret. */
+    clear() {
+        this.secrets.clear();
+        this.forms = [];
     }
-    catch {
-        throw new errors/* ConfigurationError */.j1(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new errors/* ConfigurationError */.j1(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
-    }
-    return url;
-}
-function checkRange(name, text, value, limits) {
-    if (limits.min !== undefined && value < limits.min) {
-        throw new errors/* ConfigurationError */.j1(name, `must be at least ${limits.min}, got '${text}'`);
-    }
-    if (limits.max !== undefined && value > limits.max) {
-        throw new errors/* ConfigurationError */.j1(name, `must be at most ${limits.max}, got '${text}'`);
-    }
-}
-
-
-/***/ }),
-
-/***/ 5282:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  T: () => (/* binding */ runOnRunner)
-});
-
-// UNUSED EXPORTS: runnerHost
-
-// EXTERNAL MODULE: ./src/core/inputs.ts + 1 modules
-var inputs = __nccwpck_require__(74);
-// EXTERNAL MODULE: ./src/core/http.ts + 1 modules
-var core_http = __nccwpck_require__(1967);
-;// CONCATENATED MODULE: ./src/providers/slack.ts
-
-/**
- * Posts to an incoming webhook. 429 is retried after Retry-After by the HTTP layer (Slack did not
- * post the message); other failures are not repeated, since a 5xx may still have posted it.
- */
-async function postToSlack(http, webhookUrl, payload) {
-    try {
-        const response = await http.request({
-            method: 'POST',
-            url: webhookUrl,
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(payload),
-            mutation: true,
-            retry: { attempts: 4, maxRetryAfterMs: 30_000 },
-        });
-        if (response.status === 200)
-            return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
-    }
-    catch (error) {
-        if (error instanceof core_http/* NetworkError */.Dr)
-            return { ok: false, error: error.kind };
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/policy.ts
-/**
- * Whether this run is worth a message. `failure` sends whenever the run was not a success;
- * `change` sends when the state differs from the last recorded one (a first run is sent only if
- * it is not a success, so a quiet system stays quiet).
- */
-function shouldNotify(notifyOn, state, previous) {
-    switch (notifyOn) {
-        case 'never':
-            return false;
-        case 'always':
-            return true;
-        case 'failure':
-            return state !== 'success';
-        case 'change':
-            return previous === undefined ? state !== 'success' : previous !== state;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
-const STYLE = {
-    success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
-    warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
-    failure: { color: 'danger', emoji: ':rotating_light:', word: 'Failure' },
-};
-/** Slack incoming-webhook payload: a fallback `text` and one coloured attachment. */
-function slackMessage(outcome, run) {
-    const style = STYLE[outcome.state];
-    const links = [...(run.runUrl ? [{ text: 'Workflow run', url: run.runUrl }] : []), ...(outcome.links ?? [])];
-    const linkLine = links.map((link) => `<${link.url}|${slack_message_escape(link.text)}>`).join(' · ');
-    return {
-        text: `${style.emoji} ${slack_message_escape(outcome.title)}`,
-        attachments: [
-            {
-                color: style.color,
-                fallback: `${style.word}: ${outcome.title}`,
-                title: outcome.title,
-                ...(run.runUrl ? { title_link: run.runUrl } : {}),
-                text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
-                footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
-                mrkdwn_in: ['text'],
-            },
-        ],
-    };
-}
-/** Slack's mrkdwn reserves &, < and >. */
-function slack_message_escape(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
-
-
-/**
- * The last state per key, kept in a JSON file between runs. The reusable workflows persist that
- * file with actions/cache; without it every run looks like a first run.
- */
-class StateStore {
-    path;
-    constructor(path) {
-        this.path = path;
-    }
-    read(key) {
-        return this.all()[key]?.state;
-    }
-    write(key, state, at) {
-        const all = this.all();
-        all[key] = { state, at: at.toISOString() };
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.path), { recursive: true });
-        (0,external_node_fs_.writeFileSync)(this.path, `${JSON.stringify(all, null, 2)}\n`);
-    }
-    all() {
-        if (!(0,external_node_fs_.existsSync)(this.path))
-            return {};
-        try {
-            return JSON.parse((0,external_node_fs_.readFileSync)(this.path, 'utf8'));
-        }
-        catch {
-            // A corrupt state file must not stop an alert: treat it as a first run.
-            return {};
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/notify/notify.ts
-
-
-
-
-
-/** Decides, sends, records the state; a Slack failure is returned, never thrown. */
-async function notify(outcome, settings, run, log, options = {}) {
-    const key = `${run.action}${outcome.key ? `:${outcome.key}` : ''}`;
-    const store = settings.stateFile ? new StateStore(settings.stateFile) : undefined;
-    const previous = store?.read(key);
-    store?.write(key, outcome.state, options.now ?? new Date());
-    if (!settings.webhookUrl)
-        return { sent: false, reason: 'no slack-webhook-url' };
-    if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
-    }
-    const http = options.http ?? new core_http/* HttpClient */.Qq({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
-    try {
-        const result = await postToSlack(http, settings.webhookUrl, slackMessage(outcome, run));
-        if (result.ok) {
-            log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
-            return { sent: true, reason: `notify-on ${settings.notifyOn}` };
-        }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
-    }
-    finally {
-        if (!options.http)
-            await http.close();
-    }
-}
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
-}
-
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/notify/settings.ts
-
-/**
- * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
- * with their defaults. Validated with the action's other inputs, before any request.
- */
-function readNotifySettings(inputs) {
-    const webhook = inputs.secret('slack-webhook-url');
-    if (webhook)
-        checkWebhook(webhook);
-    return {
-        webhookUrl: webhook || undefined,
-        notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']),
-        stateFile: inputs.path('notify-state-file') || undefined,
-        required: inputs.boolean('notify-required'),
-    };
-}
-/** The URL is the credential: the message never repeats it. */
-function checkWebhook(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-        throw new errors/* ConfigurationError */.j1('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/run-action.ts
-
-
-
-/**
- * Runs an action, turns what escapes it into one failure line, then lets the shared notifier tell
- * Slack. A ConfigurationError is the user's mistake: one line naming the input, no stack. Anything
- * else keeps its stack in the debug log, which holds no secrets because every token was masked
- * when its input was read.
- */
-async function runAction(definition, host) {
-    let settings;
-    let outcome;
-    try {
-        settings = readNotifySettings(host.inputs);
-        outcome = (await definition.run(host)) ?? undefined;
-    }
-    catch (error) {
-        const message = (0,errors/* failureMessage */.oh)(definition.name, error);
-        host.fail(message);
-        if (!(error instanceof errors/* ConfigurationError */.j1) && error instanceof Error && error.stack)
-            host.log.debug(error.stack);
-        // A mistake in the notifier's own inputs cannot be notified; any other failure can.
-        if (settings)
-            outcome = { state: 'failure', title: message };
-    }
-    if (!settings || !outcome)
-        return;
-    try {
-        const result = await notify(outcome, settings, runContext(definition.name, host.env), host.log);
-        if (result.error) {
-            const message = `${definition.name}: could not notify Slack: ${result.error}`;
-            if (settings.required)
-                host.fail(message);
-            else
-                host.log.warn(message);
-        }
-        else if (!result.sent)
-            host.log.debug(`Slack not notified: ${result.reason}`);
-    }
-    catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
-    }
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
-
-
-
-/**
- * The Actions runner contract (reference §3.3) for what must happen before an action's first
- * request: inputs, masks, log lines, groups, outputs. @actions/core does the same, but importing it
- * evaluates @actions/http-client and a second undici (for OIDC) at start-up, ~85 ms on Node 24:
- * more than half of the health check's 150 ms budget to its first request. The formats below are
- * @actions/core's own (command escaping, heredoc env files with a random delimiter).
- */
-/** `core.getInput(name, { trimWhitespace: false })`: INPUT_<NAME>, spaces as underscores. */
-function readInput(name, env = process.env) {
-    return env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
-}
-function escapeData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function escapeProperty(text) {
-    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-/** `::command key=value::message` on stdout. */
-function issueCommand(command, message, properties = {}) {
-    const props = Object.entries(properties)
-        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
-        .join(',');
-    process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
-}
-function writeLine(message) {
-    process.stdout.write(`${message}${external_node_os_namespaceObject.EOL}`);
 }
 /**
- * Appends `name<<delimiter` … `delimiter` to GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV at once, so
- * an output survives even if the job is cancelled a moment later (the deploy's rollback-plan).
+ * The forms a secret can take on the way out: as given, URL-encoded (query strings, form bodies),
+ * JSON-escaped, and base64 (Basic auth, tokens in JWT-like blobs). Inside a longer base64 text
+ * the secret starts at one of three byte offsets, each giving different characters; the stable
+ * middle of each is kept, as the runner's own base64 masking does.
  */
-function appendFileCommand(file, name, value) {
-    const path = process.env[`GITHUB_${file}`];
-    if (!path) {
-        // Outside a runner (a plain `node dist/...` run): say it on stdout rather than lose it.
-        writeLine(`${name}=${value}`);
-        return;
+function encodedForms(secret) {
+    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+        const encoded = padded.toString('base64').replace(/=+$/, '');
+        // Characters that depend on the zero padding before, or on unknown bytes after, are dropped.
+        const start = offset === 0 ? 0 : 4;
+        const fullGroups = Math.floor(padded.length / 3);
+        const end = offset === 0 && padded.length % 3 === 0 ? encoded.length : fullGroups * 4;
+        const stable = encoded.slice(start, end);
+        if (stable.length >= MIN_ENCODED_LENGTH) {
+            forms.add(stable);
+            // base64url, as JWTs and signed URLs write it.
+            forms.add(stable.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
     }
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
-    if (name.includes(delimiter) || value.includes(delimiter))
-        throw new Error(`output ${name} contains its own delimiter`);
-    (0,external_node_fs_.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
+    return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+function deep(value, redactText) {
+    if (typeof value === 'string')
+        return redactText(value);
+    if (Array.isArray(value))
+        return value.map((item) => deep(item, redactText));
+    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deep(item, redactText)]));
+    }
+    return value;
+}
+/** The process's redactor: see the module comment. */
+const secrets = new Redactor();
+function registerSecret(value) {
+    secrets.add(value);
+}
+function redact(text) {
+    return secrets.redact(text);
+}
+function redactDeep(value) {
+    return secrets.redactDeep(value);
+}
+/** A provider's error text, redacted and cut to a length a log line, a summary cell and Slack can carry. */
+function providerMessage(text, max = MAX_PROVIDER_MESSAGE) {
+    const flat = redact(text).replace(/\s+/g, ' ').trim();
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
-
-
-
-const runnerLogger = {
-    info: (message) => writeLine(message),
-    warn: (message) => issueCommand('warning', message),
-    error: (message) => issueCommand('error', message),
-    debug: (message) => issueCommand('debug', message),
-    async group(title, work) {
-        issueCommand('group', title);
-        try {
-            return await work();
-        }
-        finally {
-            issueCommand('endgroup', '');
-        }
-    },
-};
-/** The host on a GitHub runner: INPUT_* in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY out. */
-function runnerHost(action) {
-    const mask = (value) => issueCommand('add-mask', value);
-    return {
-        action,
-        inputs: new inputs/* InputReader */.i_((name) => readInput(name), mask, process.env.GITHUB_WORKSPACE ?? process.cwd()),
-        log: runnerLogger,
-        env: process.env,
-        setOutput: (name, value) => appendFileCommand('OUTPUT', name, String(value)),
-        setSecret: mask,
-        async writeSummary(markdown) {
-            if (!process.env.GITHUB_STEP_SUMMARY) {
-                runnerLogger.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
-                return;
-            }
-            // Loaded when the summary is written, after the work: see runner-commands.ts for why.
-            const { summary } = await __nccwpck_require__.e(/* import() */ 811).then(__nccwpck_require__.bind(__nccwpck_require__, 6811));
-            await summary.addRaw(markdown, true).write();
-        },
-        fail(message) {
-            issueCommand('error', message);
-            process.exitCode = 1;
-        },
-    };
-}
-/** The whole body of every `src/<action>/index.ts`. */
-async function runOnRunner(definition) {
-    await runAction(definition, runnerHost(definition.name));
-}
-
-
-/***/ }),
-
-/***/ 3516:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   g: () => (/* reexport default from dynamic */ undici_lib_dispatcher_agent_js__WEBPACK_IMPORTED_MODULE_0___default.a)
-/* harmony export */ });
-/* harmony import */ var undici_lib_dispatcher_agent_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7405);
-/* harmony import */ var undici_lib_dispatcher_agent_js__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(undici_lib_dispatcher_agent_js__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var undici_lib_dispatcher_dispatcher_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(883);
-/* harmony import */ var undici_lib_dispatcher_dispatcher_js__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(undici_lib_dispatcher_dispatcher_js__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var undici_lib_api_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6615);
-
-
-
-Object.assign((undici_lib_dispatcher_dispatcher_js__WEBPACK_IMPORTED_MODULE_1___default().prototype), undici_lib_api_index_js__WEBPACK_IMPORTED_MODULE_2__);
-
-
-
-/***/ }),
-
-/***/ 3540:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5282);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8053);
-
-
-await (0,_core_runner_host_js__WEBPACK_IMPORTED_MODULE_0__/* .runOnRunner */ .T)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .definition */ .m);
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 8053:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ definition)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/core/http.ts + 1 modules
-var core_http = __nccwpck_require__(1967);
-// EXTERNAL MODULE: ./src/core/undici-lean.ts
-var undici_lean = __nccwpck_require__(3516);
 ;// CONCATENATED MODULE: ./src/security/http-headers.ts
 /** Reading response headers the way browsers do: case-insensitive, repeated headers joined. */
 function header(headers, name) {
@@ -16274,6 +15794,17 @@ function parseCsp(policy) {
 function hstsMaxAge(value) {
     const match = /(?:^|;)\s*max-age\s*=\s*"?(\d+)"?/i.exec(value);
     return match ? Number(match[1]) : undefined;
+}
+/** The few entities React and templating engines write into attribute values. */
+function decodeEntities(text) {
+    return text
+        .replace(/&#x([0-9a-f]+);/gi, (_m, hex) => String.fromCodePoint(parseInt(hex, 16)))
+        .replace(/&#(\d+);/g, (_m, dec) => String.fromCodePoint(Number(dec)))
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
 }
 
 ;// CONCATENATED MODULE: ./src/security/checks/cookies.ts
@@ -16373,10 +15904,15 @@ function perApi(evidence, judge) {
     return [judge(cors)];
 }
 const credentialsAllowed = (value) => value?.trim().toLowerCase() === 'true';
+/**
+ * Browsers refuse a credentialed response whose Access-Control-Allow-Origin is `*`, so the pair
+ * exposes nothing; it is a misconfiguration that a later "fix" (reflecting the origin) turns into
+ * a hole. Low, as Mozilla's HTTP Observatory rates it.
+ */
 const wildcardWithCredentials = {
     id: 'cors-wildcard-credentials',
     group: 'cors',
-    severity: 'medium',
+    severity: 'low',
     title: 'No Access-Control-Allow-Origin: * together with credentials',
     fix: 'Answer CORS with an explicit allow-list of origins when Access-Control-Allow-Credentials is true, never *.',
     needs: ['cors'],
@@ -16399,7 +15935,10 @@ const reflectedOrigin = {
         if (bad.length) {
             const withCredentials = bad.some((r) => credentialsAllowed(r.allowCredentials));
             const how = bad.map((r) => `${r.method} → Access-Control-Allow-Origin: ${r.allowOrigin}`).join('; ');
-            return { status: 'fail', url: cors.url, message: `the foreign origin ${cors.foreignOrigin} is allowed (${how})${withCredentials ? ', with credentials: any site can read signed-in users’ data' : ''}` };
+            // Without credentials a reflected origin is as open as `*`: public data only.
+            return withCredentials
+                ? { status: 'fail', url: cors.url, message: `the foreign origin ${cors.foreignOrigin} is allowed (${how}), with credentials: any site can read signed-in users’ data` }
+                : { status: 'fail', url: cors.url, severity: 'low', message: `the foreign origin ${cors.foreignOrigin} is allowed (${how}), without credentials: as open as *, public data only` };
         }
         return { status: 'pass', url: cors.url, message: `${cors.foreignOrigin} is not allowed` };
     }),
@@ -16412,14 +15951,22 @@ const exposedFiles = {
     group: 'exposed-files',
     severity: 'high',
     title: 'Secrets, repository files and source maps are not served',
-    fix: 'Keep .env, .git and source maps out of the deployed output (or block them at the edge) so these paths answer 404.',
+    fix: 'Keep .env, .git and source maps out of the deployed output (or block them at the edge) so these paths answer 404; upload source maps to your error tracker instead of serving them.',
+    nextjsFix: 'Leave productionBrowserSourceMaps off in next.config (or delete the .map files from .next/static after uploading them to your error tracker); keep .env* and .git out of public/.',
     needs: ['exposed'],
     evaluate: (evidence) => {
         const outcomes = [];
         for (const origin of evidence.exposed) {
             const statuses = new Map();
+            const maps = [];
+            let mapDetail = '';
             for (const probe of origin.probes) {
-                if (probe.exposedBecause) {
+                if (probe.exposedBecause && probe.kind === 'source-map') {
+                    // Every served map has one cause (maps shipped with the build): one finding listing them all.
+                    maps.push(probe.url);
+                    mapDetail ||= probe.exposedBecause;
+                }
+                else if (probe.exposedBecause) {
                     outcomes.push({ status: 'fail', url: probe.url, message: `answered ${probe.status}: ${probe.exposedBecause}` });
                 }
                 else if (probe.error) {
@@ -16430,6 +15977,14 @@ const exposedFiles = {
                     const key = probe.status >= 200 && probe.status < 300 ? `${probe.status} without the file's content` : String(probe.status);
                     statuses.set(key, (statuses.get(key) ?? 0) + 1);
                 }
+            }
+            if (maps.length) {
+                const scripts = origin.probes.filter((p) => p.kind === 'source-map').length;
+                outcomes.push({
+                    status: 'fail',
+                    url: maps[0],
+                    message: `${maps.length} source map(s) of the ${scripts} script(s) the pages load are served, e.g. ${mapDetail}: ${maps.join(', ')}`,
+                });
             }
             if (statuses.size) {
                 const served = [...statuses.values()].reduce((a, b) => a + b, 0);
@@ -16461,6 +16016,7 @@ function perPage(evidence, roles, judge) {
 const pass = (message) => ({ status: 'pass', message });
 const fail = (message) => ({ status: 'fail', message });
 const notApplicable = (message) => ({ status: 'not-applicable', message });
+const info = (message) => ({ status: 'info', message });
 
 ;// CONCATENATED MODULE: ./src/security/checks/headers.ts
 
@@ -16473,10 +16029,12 @@ const hsts = {
     severity: 'medium',
     title: 'Strict-Transport-Security with max-age of at least 180 days',
     fix: 'Send Strict-Transport-Security: max-age=31536000; includeSubDomains on every HTTPS response.',
+    nextjsFix: "Vercel sends HSTS itself on its domains; elsewhere add Strict-Transport-Security: max-age=31536000; includeSubDomains in next.config's headers().",
     needs: ['pages'],
     evaluate: (evidence) => perPage(evidence, ['page', 'api'], (response) => {
+        // One cause, one finding: plain HTTP is reported once, by https-redirect.
         if (!response.url.startsWith('https:'))
-            return fail('served over plain HTTP, where HSTS cannot be set');
+            return notApplicable('served over plain HTTP (see https-redirect); HSTS only counts over HTTPS');
         const value = header(response.headers, 'strict-transport-security');
         if (value === undefined)
             return fail('no Strict-Transport-Security header');
@@ -16490,23 +16048,50 @@ const hsts = {
 };
 /** Sources that let any host (or any host of a scheme) serve script. */
 const WILDCARD_SOURCES = new Set(['*', 'http:', 'https:', 'data:', 'blob:']);
+const META_IGNORED_DIRECTIVES = ['frame-ancestors', 'report-uri', 'sandbox'];
+function metaCsp(body) {
+    for (const match of body.matchAll(/<meta\b[^>]*>/gi)) {
+        const tag = match[0];
+        if (!/\bhttp-equiv\s*=\s*["']?content-security-policy["'\s/>]/i.test(tag))
+            continue;
+        const content = /\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(tag);
+        if (content)
+            return decodeEntities(content[1] ?? content[2] ?? '');
+    }
+    return undefined;
+}
+/** Script elements that precede the CSP <meta> tag, which the policy does not govern. */
+function scriptsBeforeMeta(body) {
+    const meta = /<meta\b[^>]*http-equiv\s*=\s*["']?content-security-policy/i.exec(body);
+    return meta ? (body.slice(0, meta.index).match(/<script\b/gi) ?? []).length : 0;
+}
+function pagePolicy(response) {
+    const value = header(response.headers, 'content-security-policy');
+    if (value !== undefined)
+        return { source: 'header', value };
+    const isHtml = /text\/html/i.test(header(response.headers, 'content-type') ?? '');
+    const meta = isHtml ? metaCsp(response.body) : undefined;
+    return meta !== undefined ? { source: 'meta', value: meta } : undefined;
+}
 const csp = {
     id: 'csp',
     group: 'headers',
     severity: 'medium',
     title: "Content-Security-Policy without 'unsafe-inline' scripts or wildcard sources",
     fix: "Send a Content-Security-Policy whose script-src lists your own origins with nonces or hashes, no 'unsafe-inline' and no '*'.",
+    nextjsFix: "Generate a nonce per request in proxy.ts (middleware.ts before Next 16) and send Content-Security-Policy with script-src 'self' 'nonce-…' 'strict-dynamic' (Next adds the nonce to its scripts; the pages render dynamically); a static policy goes in next.config's headers().",
     needs: ['pages'],
     evaluate: (evidence) => perPage(evidence, ['page'], (response) => {
-        const value = header(response.headers, 'content-security-policy');
-        if (value === undefined) {
+        const policy = pagePolicy(response);
+        if (policy === undefined) {
             const reportOnly = header(response.headers, 'content-security-policy-report-only');
-            return fail(reportOnly ? 'only Content-Security-Policy-Report-Only is set, which enforces nothing' : 'no Content-Security-Policy header');
+            return fail(reportOnly ? 'only Content-Security-Policy-Report-Only is set, which enforces nothing' : 'no Content-Security-Policy header or <meta> tag');
         }
-        const directives = parseCsp(value);
+        const directives = parseCsp(policy.value);
+        const from = policy.source === 'meta' ? ' (in a <meta> tag)' : '';
         const directive = directives.has('script-src') ? 'script-src' : directives.has('default-src') ? 'default-src' : undefined;
         if (!directive)
-            return fail('neither script-src nor default-src is set, so scripts may load from anywhere');
+            return fail(`neither script-src nor default-src is set${from}, so scripts may load from anywhere`);
         const sources = directives.get(directive);
         const problems = [];
         // A nonce or hash makes CSP2+ browsers ignore 'unsafe-inline' (kept only for old browsers).
@@ -16516,7 +16101,13 @@ const csp = {
         const wild = sources.filter((s) => WILDCARD_SOURCES.has(s.toLowerCase()));
         if (wild.length)
             problems.push(`${directive} allows wildcard source ${wild.join(' ')}`);
-        return problems.length ? fail(problems.join('; ')) : pass(`${directive} ${sources.join(' ')}`);
+        if (problems.length)
+            return fail(problems.join('; ') + from);
+        if (policy.source === 'header')
+            return pass(`${directive} ${sources.join(' ')}`);
+        // Next.js writes its <script src> tags into <head> before a <meta> from the layout.
+        const before = scriptsBeforeMeta(response.body);
+        return pass(`${directive} ${sources.join(' ')} from a <meta> tag: enforced, but only for what follows the tag${before ? ` (${before} script tag(s) come before it)` : ''}, and it cannot set ${META_IGNORED_DIRECTIVES.join(', ')} (send the policy as a header for those)`);
     }),
 };
 const contentTypeOptions = {
@@ -16525,6 +16116,7 @@ const contentTypeOptions = {
     severity: 'low',
     title: 'X-Content-Type-Options: nosniff',
     fix: 'Send X-Content-Type-Options: nosniff on every response.',
+    nextjsFix: "Add X-Content-Type-Options: nosniff for source '/:path*' in next.config's headers().",
     needs: ['pages'],
     evaluate: (evidence) => perPage(evidence, ['page', 'api'], (response) => {
         const value = header(response.headers, 'x-content-type-options');
@@ -16538,11 +16130,12 @@ const frameProtection = {
     group: 'headers',
     severity: 'medium',
     title: "Framing restricted by CSP frame-ancestors or X-Frame-Options",
-    fix: "Add frame-ancestors 'self' (or 'none') to the Content-Security-Policy, or send X-Frame-Options: DENY.",
+    fix: "Add frame-ancestors 'self' (or 'none') to the Content-Security-Policy header, or send X-Frame-Options: DENY.",
+    nextjsFix: "Send Content-Security-Policy: frame-ancestors 'none' (or X-Frame-Options: DENY) from next.config's headers(); a <meta> CSP cannot set frame-ancestors.",
     needs: ['pages'],
     evaluate: (evidence) => perPage(evidence, ['page'], (response) => {
-        const policy = header(response.headers, 'content-security-policy');
-        const ancestors = policy ? parseCsp(policy).get('frame-ancestors') : undefined;
+        const policy = pagePolicy(response);
+        const ancestors = policy?.source === 'header' ? parseCsp(policy.value).get('frame-ancestors') : undefined;
         if (ancestors) {
             const wild = ancestors.filter((s) => WILDCARD_SOURCES.has(s.toLowerCase()));
             if (wild.length)
@@ -16554,6 +16147,11 @@ const frameProtection = {
             return pass(`X-Frame-Options: ${xfo}`);
         if (xfo)
             return fail(`X-Frame-Options is '${xfo}'; only DENY and SAMEORIGIN are understood by browsers`);
+        // Browsers ignore frame-ancestors in a meta policy: it must come in the header.
+        if (policy?.source === 'meta') {
+            const inMeta = parseCsp(policy.value).has('frame-ancestors');
+            return fail(`the Content-Security-Policy is in a <meta> tag, which cannot set frame-ancestors${inMeta ? ' (browsers ignore the one it has)' : ''}, and X-Frame-Options is not set: any site can frame the page`);
+        }
         return fail('neither CSP frame-ancestors nor X-Frame-Options is set: any site can frame the page');
     }),
 };
@@ -16565,11 +16163,13 @@ const referrerPolicy = {
     severity: 'low',
     title: 'Referrer-Policy that does not leak full URLs',
     fix: 'Send Referrer-Policy: strict-origin-when-cross-origin (or no-referrer).',
+    nextjsFix: "Add Referrer-Policy: strict-origin-when-cross-origin (or no-referrer) in next.config's headers().",
     needs: ['pages'],
     evaluate: (evidence) => perPage(evidence, ['page'], (response) => {
         const value = header(response.headers, 'referrer-policy');
+        // Browsers default to strict-origin-when-cross-origin, which leaks no path: worth knowing, not a weakness.
         if (value === undefined)
-            return fail('no Referrer-Policy header');
+            return info('no Referrer-Policy header; browsers default to strict-origin-when-cross-origin, which sends other sites the origin only');
         // The last recognised token wins in browsers.
         const last = value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean).pop() ?? '';
         if (LEAKY_REFERRER.has(last))
@@ -16583,6 +16183,7 @@ const permissionsPolicy = {
     severity: 'low',
     title: 'Permissions-Policy set',
     fix: 'Send a Permissions-Policy that turns off what the app does not use, e.g. camera=(), microphone=(), geolocation=().',
+    nextjsFix: "Add Permissions-Policy: camera=(), microphone=(), geolocation=() (what the app does not use) in next.config's headers().",
     needs: ['pages'],
     evaluate: (evidence) => perPage(evidence, ['page'], (response) => {
         const value = header(response.headers, 'permissions-policy');
@@ -16591,21 +16192,26 @@ const permissionsPolicy = {
 };
 /** A version number: `nginx/1.25.3`, `Express 4.18`, `PHP/8.2.1`. */
 const VERSION = /\d+\.\d+/;
+/**
+ * A version in Server is the disclosure; a product name there is common and harmless (`Vercel`).
+ * X-Powered-By exists only to advertise the framework, so any value is a (low) disclosure.
+ */
 const serverDisclosure = {
     id: 'server-disclosure',
     group: 'headers',
     severity: 'low',
-    title: 'No software version in Server or X-Powered-By',
+    title: 'No X-Powered-By, and no software version in Server',
     fix: 'Remove X-Powered-By (Express: app.disable("x-powered-by")) and strip the version from Server.',
+    nextjsFix: "Set poweredByHeader: false in next.config to drop X-Powered-By: Next.js; strip any version from Server at the proxy.",
     needs: ['pages'],
     evaluate: (evidence) => perPage(evidence, ['page', 'api'], (response) => {
         const leaks = [];
         for (const name of ['server', 'x-powered-by', 'x-aspnet-version', 'x-aspnetmvc-version']) {
             const value = header(response.headers, name);
-            if (value !== undefined && VERSION.test(value))
+            if (value !== undefined && (name !== 'server' || VERSION.test(value)))
                 leaks.push(`${name}: ${value}`);
         }
-        return leaks.length ? fail(`version disclosed in ${leaks.join('; ')}`) : pass('no version in Server / X-Powered-By');
+        return leaks.length ? fail(`software disclosed in ${leaks.join('; ')}`) : pass('no X-Powered-By, no version in Server');
     }),
 };
 const headerChecks = [hsts, csp, contentTypeOptions, frameProtection, referrerPolicy, permissionsPolicy, serverDisclosure];
@@ -16637,7 +16243,9 @@ const rateLimitChecks = [rateLimit];
 const DAY_MS = 24 * 60 * 60 * 1000;
 function redirectOutcomes(evidence) {
     const outcomes = [];
-    // URLs given as http://: the chain we followed shows whether plain HTTP is served.
+    // URLs given as http://: the chain we followed shows whether plain HTTP is served. Every URL
+    // served in plaintext has one cause (no TLS in front of the app), so they make one outcome.
+    const plain = [];
     for (const page of evidence.pages.filter((p) => p.requested.startsWith('http:'))) {
         if (page.chain.length === 0) {
             outcomes.push({ status: 'untested', url: page.requested, message: `could not fetch: ${page.error ?? 'no response'}` });
@@ -16653,8 +16261,14 @@ function redirectOutcomes(evidence) {
             outcomes.push({ status: 'fail', url: page.requested, message: `redirects (${first.status}) but never reaches HTTPS` });
         }
         else {
-            outcomes.push({ status: 'fail', url: page.requested, message: `serves content over plain HTTP (status ${first.status}) instead of redirecting to HTTPS` });
+            plain.push({ url: page.requested, status: first.status });
         }
+    }
+    if (plain.length) {
+        const what = plain.length === 1
+            ? `serves content over plain HTTP (status ${plain[0].status})`
+            : `${plain.length} URLs serve content over plain HTTP (${plain.map((p) => `${p.url}: ${p.status}`).join(', ')})`;
+        outcomes.push({ status: 'fail', url: plain[0].url, message: `${what} instead of redirecting to HTTPS; the scan ran over plain HTTP, so HSTS is not judged` });
     }
     // https:// targets on port 443: their http:// twin on port 80 was probed.
     for (const probe of evidence.redirects) {
@@ -16771,7 +16385,77 @@ function checksInGroup(group) {
     return CHECKS.filter((c) => c.group === group);
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/core/allowed-hosts.ts
+
+/** Loopback targets are always allowed: local runs load the machine they run on. */
+function isLoopback(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host.endsWith('.localhost') || host === '::1')
+        return true;
+    return isIP(host) === 4 && host.startsWith('127.');
+}
+/**
+ * The `allowed-hosts` inputs of the actions that send more than a health check (load-test,
+ * security-scan's rate-limit probe): an entry is a host (`api.example.com`), a host and port
+ * (`api.example.com:8443`), a wildcard for subdomains (`*.example.com`, which does not match
+ * example.com itself) or a URL (its host and port are used).
+ */
+function listedIn(url, allowed) {
+    const host = url.hostname.toLowerCase();
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    return allowed.some((entry) => entryMatches(entry.trim().toLowerCase(), host, port));
+}
+/** load-test's rule: loopback (local runs) and the deployment's own host need no listing. */
+function hostAllowed(url, allowed, deployment) {
+    if (isLoopback(url.hostname))
+        return true;
+    if (deployment && deployment.host.toLowerCase() === url.host.toLowerCase())
+        return true;
+    return listedIn(url, allowed);
+}
+/** Entries that are none of the accepted forms, so a typo is reported rather than never matching. */
+function malformedEntry(allowed) {
+    return allowed.find((raw) => {
+        const entry = raw.trim().toLowerCase();
+        if (/^[a-z]+:\/\//.test(entry)) {
+            try {
+                return new URL(entry).hostname === '';
+            }
+            catch {
+                return true;
+            }
+        }
+        return !/^(\*\.)?[a-z0-9.-]+(:\d+)?$|^\[?[0-9a-f:.]+\]?$/.test(entry);
+    });
+}
+function entryMatches(entry, host, port) {
+    let pattern = entry;
+    if (/^[a-z]+:\/\//.test(pattern)) {
+        try {
+            const url = new URL(pattern);
+            return url.hostname === host && (url.port || (url.protocol === 'https:' ? '443' : '80')) === port;
+        }
+        catch {
+            return false;
+        }
+    }
+    let wantPort;
+    const withPort = /^(.*):(\d+)$/.exec(pattern);
+    if (withPort && !pattern.includes('::')) {
+        pattern = withPort[1];
+        wantPort = withPort[2];
+    }
+    if (wantPort !== undefined && wantPort !== port)
+        return false;
+    if (pattern.startsWith('*.'))
+        return host.endsWith(pattern.slice(1));
+    return pattern.replace(/^\[|\]$/g, '') === host.replace(/^\[|\]$/g, '');
+}
+
 ;// CONCATENATED MODULE: ./src/security/probes/fetcher.ts
+
 
 /**
  * The scan's view of HTTP: one request, no redirect followed (undici's request never follows
@@ -16782,10 +16466,21 @@ class Fetcher {
     http;
     headers;
     scannedOrigins;
-    constructor(http, headers, scannedOrigins) {
+    allowedHosts;
+    constructor(http, headers, scannedOrigins, allowedHosts = []) {
         this.http = http;
         this.headers = headers;
         this.scannedOrigins = scannedOrigins;
+        this.allowedHosts = allowedHosts;
+    }
+    /**
+     * Whether a redirect may be followed: only within the scanned origins and `allowed-hosts`. A
+     * scan sends probes a third party never agreed to, and a redirect is the server's choice, not
+     * the user's; so elsewhere is recorded (where it points) and not requested.
+     */
+    mayFollow(url) {
+        const target = new URL(url);
+        return this.scannedOrigins.has(target.origin) || listedIn(target, this.allowedHosts);
     }
     async get(url, extra = {}, method = 'GET', retry = true) {
         const own = this.scannedOrigins.has(new URL(url).origin) ? this.headers : {};
@@ -16800,8 +16495,10 @@ class Fetcher {
     }
 }
 function describeFailure(error) {
-    if (error instanceof core_http/* NetworkError */.Dr)
+    if (error instanceof NetworkError)
         return { message: error.message, tls: error.kind === 'tls' };
+    if (error instanceof BodyTooLargeError)
+        return { message: `${error.message} (raise max-body-size if this is expected)`, tls: false };
     return { message: error instanceof Error ? error.message : String(error), tls: false };
 }
 
@@ -16945,35 +16642,131 @@ const BUILTIN_PATHS = [
     { path: '/.htpasswd', signature: (body, r) => (!looksLikeHtml(body, r) && /^[^:\s]+:\S{8,}$/m.test(body) ? 'password hashes' : undefined) },
     { path: '/server-status', signature: (body) => (/Apache Server Status/i.test(body) ? 'the Apache status page' : undefined) },
 ];
-const sourceMap = (body) => {
+/**
+ * Source maps are read in part (a Range request): the start says what the file is, and a map of
+ * a big bundle (Turbopack's run past 1 MB) must not trip the scan's body cap. Servers that ignore
+ * Range send the whole map, which is parsed in full.
+ */
+const SOURCE_MAP_RANGE = 'bytes=0-65535';
+const sourceMap = (body, response) => {
+    const total = /\/(\d+)\s*$/.exec(header(response.headers, 'content-range') ?? '')?.[1];
+    const size = Number(total ?? Buffer.byteLength(body));
+    const sizeText = size >= 1024 * 1024 ? `${(size / (1024 * 1024)).toFixed(1)} MiB` : `${Math.max(1, Math.round(size / 1024))} KiB`;
+    // An XSSI guard `)]}'` may precede the JSON.
+    const json = body.replace(/^\)\]\}'[^\n]*\n/, '');
+    let map;
     try {
-        const map = JSON.parse(body);
-        if (typeof map.mappings === 'string' && Array.isArray(map.sources))
-            return `a JavaScript source map (${map.sources.length} sources)`;
+        map = JSON.parse(json);
     }
     catch {
-        // Not JSON: not a source map.
+        // Partial (206) or not JSON: judged by its start below.
+    }
+    if (map) {
+        if (typeof map.mappings !== 'string' || !Array.isArray(map.sources))
+            return undefined;
+        const withSource = Array.isArray(map.sourcesContent) ? map.sourcesContent.filter((c) => typeof c === 'string').length : 0;
+        return `a JavaScript source map (${sizeText}, ${map.sources.length} sources${withSource ? `, ${withSource} with their full source text` : ''})`;
+    }
+    if (!/^\s*\{\s*"version"\s*:\s*3\s*,/.test(json) || !/"(sources|sections)"\s*:\s*\[/.test(json))
+        return undefined;
+    const list = jsonArrayAfter(json, /"sources"\s*:\s*\[/);
+    const count = list ? `, ${list.length} sources` : '';
+    const content = /"sourcesContent"\s*:\s*\[\s*"/.test(json) ? ', with their full source text' : '';
+    return `a JavaScript source map (${sizeText}${count}${content})`;
+};
+/** The JSON array that starts where `key` ends (`"sources": [`), or undefined when the text ends inside it. */
+function jsonArrayAfter(text, key) {
+    const match = key.exec(text);
+    if (!match)
+        return undefined;
+    const start = match.index + match[0].length - 1;
+    let depth = 0;
+    let inString = false;
+    for (let i = start; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+            if (c === '\\')
+                i++;
+            else if (c === '"')
+                inString = false;
+        }
+        else if (c === '"')
+            inString = true;
+        else if (c === '[')
+            depth++;
+        else if (c === ']' && --depth === 0) {
+            try {
+                return JSON.parse(text.slice(start, i + 1));
+            }
+            catch {
+                return undefined;
+            }
+        }
     }
     return undefined;
-};
-/** Same-origin scripts of the scanned pages; their `.map` twins are probed. */
-const MAX_SCRIPTS_PER_ORIGIN = 5;
+}
+/**
+ * Same-origin scripts of the scanned pages; each is read for the source map it references. A
+ * Next.js page loads 6-10 chunks, and the app's own code may be in any of them.
+ */
+const MAX_SCRIPTS_PER_ORIGIN = 20;
 function scriptSources(pages, origin) {
     const found = new Set();
     for (const page of pages) {
         for (const match of page.body.matchAll(/<script\b[^>]*\bsrc\s*=\s*["']([^"']+)["']/gi)) {
             let src;
             try {
-                src = new URL(match[1], page.url);
+                src = new URL(decodeEntities(match[1]), page.url);
             }
             catch {
                 continue;
             }
             if (src.origin === origin && /\.m?js$/i.test(src.pathname))
-                found.add(src.pathname);
+                found.add(src.pathname + src.search);
         }
     }
     return [...found].slice(0, MAX_SCRIPTS_PER_ORIGIN);
+}
+/**
+ * Where a script says its source map is: the SourceMap header (X-SourceMap, its older name), else
+ * the last `//# sourceMappingURL=` comment (`//@` in old tools). Bundlers name maps as they like
+ * (Turbopack's have their own hashes), so the reference is followed rather than guessed.
+ */
+function sourceMapReference(script) {
+    const fromHeader = header(script.headers, 'sourcemap') ?? header(script.headers, 'x-sourcemap');
+    if (fromHeader?.trim())
+        return fromHeader.trim();
+    const matches = [...script.body.slice(-4096).matchAll(/\/\/[#@]\s*sourceMappingURL\s*=\s*(\S+)/g)];
+    return matches.at(-1)?.[1];
+}
+/** The map of each script: the one it references, or `<script>.map` when it references none (hidden maps). */
+async function sourceMapTargets(fetcher, origin, scripts) {
+    const targets = await mapLimit(scripts, 4, async (script) => {
+        const scriptUrl = `${origin}${script}`;
+        const guess = { path: `${script.replace(/\?.*$/, '')}.map`, url: `${origin}${script.replace(/\?.*$/, '')}.map` };
+        let response;
+        try {
+            response = await fetcher.get(scriptUrl, {}, 'GET', false);
+        }
+        catch {
+            return guess;
+        }
+        const reference = response.status >= 200 && response.status < 300 ? sourceMapReference(response) : undefined;
+        if (!reference)
+            return guess;
+        if (/^data:/i.test(reference))
+            return { path: script, url: scriptUrl, referencedBy: scriptUrl, inline: true };
+        let mapUrl;
+        try {
+            mapUrl = new URL(reference, scriptUrl);
+        }
+        catch {
+            return guess;
+        }
+        return { path: mapUrl.pathname, url: mapUrl.toString(), referencedBy: scriptUrl };
+    });
+    const seen = new Set();
+    return targets.filter((t) => !seen.has(t.url) && seen.add(t.url));
 }
 /** The app's answer for a path that cannot exist: a 200 here means "soft 404" pages. */
 async function notFoundBaseline(fetcher, origin) {
@@ -16988,26 +16781,31 @@ async function notFoundBaseline(fetcher, origin) {
 async function probeExposed(fetcher, origin, pages, extraPaths) {
     const baseline = extraPaths.length ? await notFoundBaseline(fetcher, origin) : undefined;
     const differsFromNotFound = (body) => body === baseline ? undefined : 'content that differs from the site’s not-found answer';
-    const targets = [
+    const files = [
         ...BUILTIN_PATHS,
-        ...scriptSources(pages, origin).map((path) => ({ path: `${path}.map`, signature: sourceMap })),
         ...extraPaths.filter((p) => !BUILTIN_PATHS.some((b) => b.path === p)).map((path) => ({ path, signature: differsFromNotFound })),
-    ];
-    const probes = await mapLimit(targets, 4, async ({ path, signature }) => {
-        const url = `${origin}${path}`;
+    ].map(({ path, signature }) => ({ path, url: `${origin}${path}`, signature, kind: 'file' }));
+    const maps = (await sourceMapTargets(fetcher, origin, scriptSources(pages, origin))).map((t) => ({ ...t, signature: sourceMap, kind: 'source-map' }));
+    const probes = await mapLimit([...files, ...maps], 4, async (target) => {
+        const { path, url, kind } = target;
+        const referencedBy = 'referencedBy' in target ? target.referencedBy : undefined;
+        if ('inline' in target && target.inline) {
+            return { path, url, kind, referencedBy, status: 200, exposedBecause: 'the script embeds its source map inline (a data: URL)' };
+        }
         try {
-            const response = await fetcher.get(url, {}, 'GET', false);
+            const response = await fetcher.get(url, kind === 'source-map' ? { range: SOURCE_MAP_RANGE } : {}, 'GET', false);
             const ok = response.status >= 200 && response.status < 300;
-            return { path, url, status: response.status, exposedBecause: ok ? signature(response.body, response) : undefined };
+            return { path, url, kind, referencedBy, status: response.status, exposedBecause: ok ? target.signature(response.body, response) : undefined };
         }
         catch (error) {
-            return { path, url, error: describeFailure(error).message };
+            return { path, url, kind, referencedBy, error: describeFailure(error).message };
         }
     });
     return { origin, probes };
 }
 
 ;// CONCATENATED MODULE: ./src/security/probes/pages.ts
+
 
 
 /** Enough for http→https→www→locale chains; more is a loop. */
@@ -17024,6 +16822,11 @@ async function fetchPage(fetcher, requested, role) {
         }
         catch (error) {
             const failure = describeFailure(error);
+            if (error instanceof BodyTooLargeError) {
+                // The host answered, with too much: a failed scan of this URL that says so, not "unreachable".
+                chain.push({ url, status: error.status });
+                return { requested, role, chain, responses, final: responses.at(-1), error: failure.message, tooLarge: true };
+            }
             return { requested, role, chain, responses, final: responses.at(-1), error: failure.message, tlsError: failure.tls };
         }
         const location = header(response.headers, 'location');
@@ -17031,7 +16834,10 @@ async function fetchPage(fetcher, requested, role) {
         responses.push(response);
         if (response.status < 300 || response.status >= 400 || !location)
             return { requested, role, chain, responses, final: response };
-        url = new URL(location, url).toString();
+        const next = new URL(location, url).toString();
+        if (!fetcher.mayFollow(next))
+            return { requested, role, chain, responses, final: response, notFollowed: next };
+        url = next;
     }
     return { requested, role, chain, responses, final: responses.at(-1), error: `more than ${MAX_HOPS} redirects` };
 }
@@ -17087,8 +16893,6 @@ async function probeRateLimit(fetcher, url, requests) {
     return evidence;
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./src/security/probes/tls.ts
@@ -17202,6 +17006,15 @@ async function probeTls(host, port, timeoutMs, now = Date.now) {
 
 
 
+
+/** Next.js says so in X-Powered-By (unless poweredByHeader is off), its x-nextjs-* headers, or its /_next/ asset paths. */
+function servedByNextjs(response) {
+    if (/next\.js/i.test(header(response.headers, 'x-powered-by') ?? ''))
+        return true;
+    if (Object.keys(response.headers).some((name) => name.toLowerCase().startsWith('x-nextjs-')))
+        return true;
+    return /<script\b[^>]*\bsrc\s*=\s*["'][^"']*\/_next\/static\//i.test(response.body);
+}
 /** Fetches what the selected checks need, and nothing else. */
 async function collectEvidence(targets, needs, deps) {
     const { fetcher, log } = deps;
@@ -17211,6 +17024,8 @@ async function collectEvidence(targets, needs, deps) {
     if (needs.has('pages') || needs.has('redirects') || needs.has('exposed')) {
         log.info(`Fetching ${scanned.length} URL(s)`);
         evidence.pages = await mapLimit(scanned, 4, ({ url, role }) => fetchPage(fetcher, url, role));
+        if (evidence.pages.some((p) => p.final && servedByNextjs(p.final)))
+            evidence.framework = 'nextjs';
     }
     if (needs.has('redirects')) {
         const twins = scanned.map(({ url }) => ({ target: url, httpUrl: httpTwin(url) })).filter((t) => t.httpUrl !== undefined);
@@ -17265,11 +17080,13 @@ function evaluate(checks, evidence, settings) {
     const findings = [];
     const ignored = [];
     for (const check of checks) {
+        const fix = evidence.framework === 'nextjs' && check.nextjsFix ? check.nextjsFix : check.fix;
         for (const outcome of check.evaluate(evidence)) {
-            results.push({ check: check.id, severity: check.severity, title: check.title, ...outcome });
+            const severity = outcome.severity ?? check.severity;
+            results.push({ check: check.id, title: check.title, ...outcome, severity });
             if (outcome.status !== 'fail')
                 continue;
-            const finding = { check: check.id, severity: check.severity, title: check.title, url: outcome.url, message: outcome.message, fix: check.fix };
+            const finding = { check: check.id, severity, title: check.title, url: outcome.url, message: outcome.message, fix };
             const reason = settings.ignore.get(check.id);
             if (reason !== undefined)
                 ignored.push({ ...finding, reason });
@@ -17283,9 +17100,12 @@ function evaluate(checks, evidence, settings) {
         counts[finding.severity]++;
     // A scanned URL with no answer at all voids the scan of it; TLS refusals are reported by tls-cert instead.
     const unreachable = evidence.pages.filter((p) => p.chain.length === 0 && p.error && !p.tlsError).map((p) => p.requested);
+    const tooLarge = evidence.pages.filter((p) => p.tooLarge).map((p) => p.requested);
+    const notFollowed = evidence.pages.filter((p) => p.notFollowed).map((p) => ({ from: p.requested, to: p.notFollowed }));
+    const plainHttp = evidence.pages.filter((p) => p.final?.url.startsWith('http:')).map((p) => p.requested);
     const blocking = findings.some((f) => atOrAbove(f.severity, settings.failOn));
     return {
-        verdict: blocking || unreachable.length ? 'fail' : 'pass',
+        verdict: blocking || unreachable.length || tooLarge.length ? 'fail' : 'pass',
         failOn: settings.failOn,
         findings,
         ignored,
@@ -17293,6 +17113,9 @@ function evaluate(checks, evidence, settings) {
         counts,
         checksRun: checks.map((c) => c.id),
         unreachable,
+        tooLarge,
+        notFollowed,
+        plainHttp,
     };
 }
 async function runScan(settings, deps) {
@@ -17359,12 +17182,17 @@ function verdictLine(report) {
     const bar = report.failOn === 'never' ? 'fail-on never' : `fail-on ${report.failOn}`;
     if (report.unreachable.length)
         return `could not scan ${report.unreachable.join(', ')} (${counts} elsewhere)`;
+    if (report.tooLarge.length)
+        return `failed: the body of ${report.tooLarge.join(', ')} is over max-body-size (${counts} elsewhere)`;
     return `${report.verdict === 'pass' ? 'passed' : 'failed'}: ${counts} (${bar})`;
 }
 /** Verdict first, then the findings with their fixes, then what passed and what could not be tested. */
 function renderSummary(report) {
     const parts = [];
     parts.push(heading(2, `${report.verdict === 'pass' ? PASS : FAIL} Security scan ${verdictLine(report)}`));
+    if (report.plainHttp.length) {
+        parts.push(`${WARN} Scanned over plain HTTP (${report.plainHttp.join(', ')}): reported once under https-redirect; HSTS is not judged there.`);
+    }
     if (report.findings.length) {
         parts.push(heading(3, 'Findings'));
         parts.push(table(['Severity', 'Check', 'URL', 'Finding', 'Fix'], report.findings.map((f) => [BADGE[f.severity], f.check, f.url, f.message, f.fix])));
@@ -17372,10 +17200,20 @@ function renderSummary(report) {
     else {
         parts.push('No findings.');
     }
+    if (report.notFollowed.length) {
+        parts.push(heading(3, `Redirects not followed (${report.notFollowed.length})`));
+        parts.push('They leave the scanned origins and `allowed-hosts`, so nothing was sent there; list a host in `allowed-hosts` to scan it.');
+        parts.push(table(['From', 'Points to'], report.notFollowed.map((r) => [r.from, r.to])));
+    }
     const passed = report.results.filter((r) => r.status === 'pass');
     if (passed.length) {
         parts.push(heading(3, `Passed (${passed.length})`));
         parts.push(table(['Check', 'URL', 'Observed'], passed.map((r) => [`${PASS} ${r.check}`, r.url, r.message])));
+    }
+    const notes = report.results.filter((r) => r.status === 'info');
+    if (notes.length) {
+        parts.push(heading(3, `Notes (${notes.length})`));
+        parts.push(table(['Check', 'URL', 'Note'], notes.map((r) => [`ℹ️ ${r.check}`, r.url, r.message])));
     }
     const untested = report.results.filter((r) => r.status === 'untested');
     if (untested.length) {
@@ -17392,79 +17230,365 @@ function renderSummary(report) {
     return `${parts.join('\n\n')}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/core/allowed-hosts.ts
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
+ * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
+ * or an environment failure and keeps its stack for the debug log.
+ */
+class ConfigurationError extends Error {
+    input;
+    problem;
+    name = 'ConfigurationError';
+    constructor(input, problem) {
+        super(`input '${input}' ${problem}`);
+        this.input = input;
+        this.problem = problem;
+    }
+}
+class ProviderError extends Error {
+    name = 'ProviderError';
+    provider;
+    status;
+    code;
+    requestId;
+    retriable;
+    retryAfterMs;
+    constructor(message, details) {
+        super(`${details.provider}: ${message}`);
+        this.provider = details.provider;
+        this.status = details.status;
+        this.code = details.code;
+        this.requestId = details.requestId;
+        this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
+    }
+}
+/** The message a failed action reports: `<action>: <what went wrong>`. */
+function failureMessage(action, error) {
+    if (error instanceof Error)
+        return `${action}: ${error.message}`;
+    return `${action}: ${String(error)}`;
+}
 
-/** Loopback targets are always allowed: local runs load the machine they run on. */
-function isLoopback(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host.endsWith('.localhost') || host === '::1')
-        return true;
-    return isIP(host) === 4 && host.startsWith('127.');
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/duration.ts
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * Parses `250ms`, `30s`, `5m`, `1h`, `1m30s` or `1.5s` into milliseconds; returns undefined when
+ * the text is not such a duration. A bare number is refused: `30` could mean seconds or ms.
+ */
+function parseDuration(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return undefined;
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+    let total = 0;
+    let consumed = 0;
+    let match;
+    while ((match = part.exec(trimmed)) !== null) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed = part.lastIndex;
+    }
+    return consumed === trimmed.length ? total : undefined;
+}
+/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)}s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes}m${String(seconds).padStart(2, '0')}s`;
+}
+
+;// CONCATENATED MODULE: ./src/core/inputs.ts
+
+
+
+
+
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+/**
+ * Typed, validated access to an action's inputs. Every method throws a ConfigurationError naming
+ * the input, what was wrong and the expected form, so getInputs() stops the action before any
+ * request is made. Defaults come from action.yml (the runner or the CLI fill them in), never here.
+ */
+class InputReader {
+    raw;
+    mask;
+    workspace;
+    tempDir;
+    constructor(raw, mask = () => { }, workspace = process.cwd(), 
+    /** The runner's temporary directory, the other place an action may write files. */
+    tempDir = process.env.RUNNER_TEMP) {
+        this.raw = raw;
+        this.mask = mask;
+        this.workspace = workspace;
+        this.tempDir = tempDir;
+    }
+    text(name) {
+        return this.raw(name).trim();
+    }
+    /** The same inputs, with `also` told of every value masked (the redactor registers them this way). */
+    withMasker(also) {
+        return new InputReader(this.raw, (secret) => {
+            this.mask(secret);
+            also(secret);
+        }, this.workspace, this.tempDir);
+    }
+    required(name, example) {
+        const value = this.text(name);
+        if (value === '')
+            throw new ConfigurationError(name, `is required, for example ${example}`);
+        return value;
+    }
+    /** A secret: masked before anything else can print it. */
+    secret(name) {
+        const value = this.text(name);
+        if (value !== '')
+            this.mask(value);
+        return value;
+    }
+    duration(name, limits = {}) {
+        const text = this.text(name);
+        const ms = parseDuration(text);
+        if (ms === undefined) {
+            throw new ConfigurationError(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
+        }
+        if (limits.min !== undefined && ms < limits.min) {
+            throw new ConfigurationError(name, `must be at least ${limits.min}ms, got '${text}'`);
+        }
+        if (limits.max !== undefined && ms > limits.max) {
+            throw new ConfigurationError(name, `must be at most ${limits.max}ms, got '${text}'`);
+        }
+        return ms;
+    }
+    boolean(name) {
+        const text = this.text(name);
+        if (TRUE.has(text))
+            return true;
+        if (FALSE.has(text))
+            return false;
+        throw new ConfigurationError(name, `must be true or false, got '${text}'`);
+    }
+    integer(name, limits = {}) {
+        const text = this.text(name);
+        if (!/^-?\d+$/.test(text)) {
+            throw new ConfigurationError(name, `must be a whole number such as 10, got '${text}'`);
+        }
+        const value = Number(text);
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    number(name, limits = {}) {
+        const text = this.text(name);
+        const value = Number(text);
+        if (text === '' || !Number.isFinite(value)) {
+            throw new ConfigurationError(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
+        }
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    /** `5%` → 5 (percent, 0–100). See parsePercent: a bare number is refused. */
+    percent(name) {
+        return parsePercent(name, this.text(name));
+    }
+    /** A size such as 1MiB, 512KiB or 1048576 (bytes) → bytes. */
+    bytes(name, limits = {}) {
+        const text = this.text(name);
+        const value = parseBytes(text);
+        if (value === undefined)
+            throw new ConfigurationError(name, `must be a size such as 1MiB, 512KiB or 10MB, got '${text}'`);
+        checkRange(name, text, value, limits);
+        return value;
+    }
+    /** Masks a value found inside an input (a header value in a checks file). */
+    markSecret(value) {
+        if (value.trim() !== '')
+            this.mask(value.trim());
+    }
+    oneOf(name, choices) {
+        const text = this.text(name);
+        if (!choices.includes(text)) {
+            throw new ConfigurationError(name, `must be one of ${choices.join(', ')}, got '${text}'`);
+        }
+        return text;
+    }
+    /** Items separated by newlines or commas, blanks dropped. */
+    list(name) {
+        return splitList(this.text(name));
+    }
+    url(name) {
+        return parseHttpUrl(name, this.text(name));
+    }
+    urls(name) {
+        return this.lines(name).map((line) => parseHttpUrl(name, line));
+    }
+    /** A file path, relative paths resolved against the workspace (GITHUB_WORKSPACE on a runner). */
+    path(name) {
+        const text = this.text(name);
+        return text === '' ? '' : (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
+    }
+    /**
+     * A file the action writes: resolved like path(), and refused unless it lies inside the
+     * workspace or RUNNER_TEMP. An input that reaches the action from a workflow expression could
+     * otherwise overwrite ~/.bashrc, the runner's own files or another job's cache.
+     */
+    outputPath(name) {
+        const path = this.path(name);
+        if (path === '')
+            return '';
+        const roots = [this.workspace, this.tempDir].filter((root) => Boolean(root));
+        if (!roots.some((root) => isInside(realPathOf(path), realPathOf(root)))) {
+            const where = roots.map((root) => `'${root}'`).join(' or ');
+            throw new ConfigurationError(name, `must be a file inside the workspace or RUNNER_TEMP (${where}), such as results/out.json; got '${this.text(name)}'`);
+        }
+        return path;
+    }
+    /** Non-empty lines, trimmed. */
+    lines(name) {
+        return this.text(name)
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter((line) => line !== '');
+    }
+    /**
+     * `Name: value` per line; every value is masked. A header whose value is empty is dropped, so
+     * `x-vercel-protection-bypass: ${{ secrets.BYPASS }}` is harmless where the secret is unset.
+     */
+    headers(name) {
+        const headers = {};
+        for (const line of this.lines(name)) {
+            const colon = line.indexOf(':');
+            const key = colon > 0 ? line.slice(0, colon).trim() : '';
+            if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
+                // The value may be a secret: name the line by its position, never echo it.
+                throw new ConfigurationError(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
+            }
+            const value = line.slice(colon + 1).trim();
+            if (value === '')
+                continue;
+            this.mask(value);
+            headers[key.toLowerCase()] = value;
+        }
+        return headers;
+    }
+    /**
+     * YAML or JSON given inline, or the path of a file holding it. Returns undefined when empty.
+     * Syntax errors name the line and column.
+     */
+    structured(name) {
+        const text = this.text(name);
+        if (text === '')
+            return undefined;
+        let source = text;
+        let origin = 'inline value';
+        const looksLikePath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
+        if (looksLikePath) {
+            const path = (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
+            if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+                throw new ConfigurationError(name, `names a file that does not exist: ${text}`);
+            source = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+            origin = text;
+        }
+        return parseStructured(name, source, origin);
+    }
+}
+function parseStructured(name, source, origin = 'inline value') {
+    const doc = (0,dist/* parseDocument */.Tp)(source, { prettyErrors: true });
+    const error = doc.errors[0];
+    if (error) {
+        const where = error instanceof dist/* YAMLParseError */.XT && error.linePos ? error.linePos[0] : undefined;
+        const position = where ? ` at line ${where.line}, column ${where.col}` : '';
+        const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        throw new ConfigurationError(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
+    }
+    return doc.toJS();
+}
+function splitList(text) {
+    return text
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
 }
 /**
- * The `allowed-hosts` inputs of the actions that send more than a health check (load-test,
- * security-scan's rate-limit probe): an entry is a host (`api.example.com`), a host and port
- * (`api.example.com:8443`), a wildcard for subdomains (`*.example.com`, which does not match
- * example.com itself) or a URL (its host and port are used).
+ * One unit for error rates across the suite: a percentage written with `%`. A bare `0.05` could
+ * mean 5% or 0.05%, a hundredfold difference, so it is refused with the `%` form of both readings.
  */
-function listedIn(url, allowed) {
-    const host = url.hostname.toLowerCase();
-    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-    return allowed.some((entry) => entryMatches(entry.trim().toLowerCase(), host, port));
+function parsePercent(name, text) {
+    const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+    const value = match ? Number(match[1]) : NaN;
+    if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
+        const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
+        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
+    }
+    if (!match || value < 0 || value > 100) {
+        throw new ConfigurationError(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
+    }
+    return value;
 }
-/** load-test's rule: loopback (local runs) and the deployment's own host need no listing. */
-function hostAllowed(url, allowed, deployment) {
-    if (isLoopback(url.hostname))
-        return true;
-    if (deployment && deployment.host.toLowerCase() === url.host.toLowerCase())
-        return true;
-    return listedIn(url, allowed);
+const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+function parseBytes(text) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+    if (!match)
+        return undefined;
+    const unit = BYTE_UNITS[(match[2] || 'b').toLowerCase()];
+    return unit === undefined ? undefined : Math.round(Number(match[1]) * unit);
 }
-/** Entries that are none of the accepted forms, so a typo is reported rather than never matching. */
-function malformedEntry(allowed) {
-    return allowed.find((raw) => {
-        const entry = raw.trim().toLowerCase();
-        if (/^[a-z]+:\/\//.test(entry)) {
-            try {
-                return new URL(entry).hostname === '';
-            }
-            catch {
-                return true;
-            }
-        }
-        return !/^(\*\.)?[a-z0-9.-]+(:\d+)?$|^\[?[0-9a-f:.]+\]?$/.test(entry);
-    });
+function parseHttpUrl(name, text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new ConfigurationError(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new ConfigurationError(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
+    }
+    if (url.username !== '' || url.password !== '') {
+        // The userinfo is a credential: named, never echoed. It would be sent to every redirect and logged with the URL.
+        throw new ConfigurationError(name, `must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for ${url.host}`);
+    }
+    return url;
 }
-function entryMatches(entry, host, port) {
-    let pattern = entry;
-    if (/^[a-z]+:\/\//.test(pattern)) {
+function isInside(path, root) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    // `..` as a whole first segment leaves the root; a name such as `..cache` does not.
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+/** The real path of the deepest part that exists, the rest appended: a symlink cannot lead out. */
+function realPathOf(path) {
+    const missing = [];
+    let current = (0,external_node_path_namespaceObject.resolve)(path);
+    for (;;) {
         try {
-            const url = new URL(pattern);
-            return url.hostname === host && (url.port || (url.protocol === 'https:' ? '443' : '80')) === port;
+            return (0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.realpathSync)(current), ...missing.reverse());
         }
         catch {
-            return false;
+            const parent = (0,external_node_path_namespaceObject.dirname)(current);
+            if (parent === current)
+                return (0,external_node_path_namespaceObject.resolve)(path);
+            missing.push(current.slice(parent.length).replace(/^[\\/]/, ''));
+            current = parent;
         }
     }
-    let wantPort;
-    const withPort = /^(.*):(\d+)$/.exec(pattern);
-    if (withPort && !pattern.includes('::')) {
-        pattern = withPort[1];
-        wantPort = withPort[2];
+}
+function checkRange(name, text, value, limits) {
+    if (limits.min !== undefined && value < limits.min) {
+        throw new ConfigurationError(name, `must be at least ${limits.min}, got '${text}'`);
     }
-    if (wantPort !== undefined && wantPort !== port)
-        return false;
-    if (pattern.startsWith('*.'))
-        return host.endsWith(pattern.slice(1));
-    return pattern.replace(/^\[|\]$/g, '') === host.replace(/^\[|\]$/g, '');
+    if (limits.max !== undefined && value > limits.max) {
+        throw new ConfigurationError(name, `must be at most ${limits.max}, got '${text}'`);
+    }
 }
 
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-// EXTERNAL MODULE: ./src/core/inputs.ts + 1 modules
-var core_inputs = __nccwpck_require__(74);
 ;// CONCATENATED MODULE: ./src/security-scan/inputs.ts
-
 
 
 
@@ -17481,7 +17605,7 @@ function selectChecks(items, probing) {
         else if (CHECK_IDS.includes(item))
             selected.add(item);
         else
-            throw new errors/* ConfigurationError */.j1('checks', `names an unknown check '${item}'; known: all, ${GROUPS.join(', ')}, ${CHECK_IDS.join(', ')}`);
+            throw new ConfigurationError('checks', `names an unknown check '${item}'; known: all, ${GROUPS.join(', ')}, ${CHECK_IDS.join(', ')}`);
     }
     if (probing)
         selected.add('rate-limit');
@@ -17493,27 +17617,27 @@ function parseIgnore(lines) {
     lines.forEach((line, index) => {
         const match = /^([a-z0-9-]+)\s*:\s*(.+)$/i.exec(line);
         if (!match) {
-            throw new errors/* ConfigurationError */.j1('ignore', `must hold one 'check-id: reason' per line, such as 'hsts: handled by the CDN'; line ${index + 1} is '${line}'`);
+            throw new ConfigurationError('ignore', `must hold one 'check-id: reason' per line, such as 'hsts: handled by the CDN'; line ${index + 1} is '${line}'`);
         }
         const id = match[1].toLowerCase();
         if (!CHECK_IDS.includes(id))
-            throw new errors/* ConfigurationError */.j1('ignore', `names an unknown check '${id}' on line ${index + 1}; known: ${CHECK_IDS.join(', ')}`);
+            throw new ConfigurationError('ignore', `names an unknown check '${id}' on line ${index + 1}; known: ${CHECK_IDS.join(', ')}`);
         ignore.set(id, match[2].trim());
     });
     return ignore;
 }
 /** Every input read and validated here, before any request. */
-function getInputs(inputs, env) {
+function getInputs(inputs) {
     const urls = inputs.urls('url');
     const apiText = inputs.text('api-url');
-    const apiUrl = apiText ? (0,core_inputs/* parseHttpUrl */.f$)('api-url', apiText) : undefined;
+    const apiUrl = apiText ? parseHttpUrl('api-url', apiText) : undefined;
     if (urls.length === 0 && !apiUrl)
-        throw new errors/* ConfigurationError */.j1('url', 'is required (or api-url), for example https://threadr.app');
+        throw new ConfigurationError('url', 'is required (or api-url), for example https://threadr.app');
     const headers = inputs.headers('headers');
     const allowedHosts = inputs.list('allowed-hosts').map((h) => h.toLowerCase());
     const bad = malformedEntry(allowedHosts);
     if (bad !== undefined)
-        throw new errors/* ConfigurationError */.j1('allowed-hosts', `must list hosts such as api.threadr.app, *.threadr.app or a URL, got '${bad}'`);
+        throw new ConfigurationError('allowed-hosts', `must list hosts such as api.threadr.app, *.threadr.app or a URL, got '${bad}'`);
     const probeText = inputs.text('probe-rate-limit');
     let rateLimit;
     if (probeText) {
@@ -17523,24 +17647,22 @@ function getInputs(inputs, env) {
             probeUrl = new URL(probeText, base);
         }
         catch {
-            throw new errors/* ConfigurationError */.j1('probe-rate-limit', `must be a path such as /api/health or an http(s) URL, got '${probeText}'`);
+            throw new ConfigurationError('probe-rate-limit', `must be a path such as /api/health or an http(s) URL, got '${probeText}'`);
         }
-        probeUrl = (0,core_inputs/* parseHttpUrl */.f$)('probe-rate-limit', probeUrl.toString());
+        probeUrl = parseHttpUrl('probe-rate-limit', probeUrl.toString());
         // Stricter than load-test: loopback is not implied, the burst goes only where it is listed.
         if (!listedIn(probeUrl, allowedHosts)) {
-            throw new errors/* ConfigurationError */.j1('probe-rate-limit', `targets host '${probeUrl.hostname}', which is not in allowed-hosts; list it there to allow the burst`);
+            throw new ConfigurationError('probe-rate-limit', `targets host '${probeUrl.hostname}', which is not in allowed-hosts; list it there to allow the burst`);
         }
         rateLimit = { url: probeUrl.toString(), requests: inputs.integer('probe-requests', { min: 1, max: 500 }) };
     }
     const checks = selectChecks(inputs.list('checks'), rateLimit !== undefined);
     if (checks.length === 0)
-        throw new errors/* ConfigurationError */.j1('checks', 'must name at least one check, or all');
+        throw new ConfigurationError('checks', 'must name at least one check, or all');
     const exposedPaths = inputs.list('exposed-paths');
     const badPath = exposedPaths.find((p) => !p.startsWith('/') || /\s/.test(p));
     if (badPath)
-        throw new errors/* ConfigurationError */.j1('exposed-paths', `must list paths starting with /, such as /backup.zip, got '${badPath}'`);
-    const sarifText = inputs.text('sarif-out');
-    const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+        throw new ConfigurationError('exposed-paths', `must list paths starting with /, such as /backup.zip, got '${badPath}'`);
     return {
         urls: urls.map(String),
         apiUrl: apiUrl?.toString(),
@@ -17548,17 +17670,733 @@ function getInputs(inputs, env) {
         checks,
         ignore: parseIgnore(inputs.lines('ignore')),
         failOn: inputs.oneOf('fail-on', FAIL_ON),
-        sarifOut: sarifText ? ((0,external_node_path_.isAbsolute)(sarifText) ? sarifText : (0,external_node_path_.resolve)(workspace, sarifText)) : undefined,
+        sarifOut: inputs.outputPath('sarif-out') || undefined,
         allowedHosts,
         certMinDays: inputs.integer('cert-min-days', { min: 0, max: 365 }),
         exposedPaths,
         rateLimit,
         requestTimeoutMs: inputs.duration('request-timeout', { min: 100, max: 120_000 }),
         insecureSkipVerify: inputs.boolean('insecure-skip-verify'),
+        maxBodyBytes: inputs.bytes('max-body-size', { min: 1024, max: 1024 ** 3 }),
     };
 }
 
+// EXTERNAL MODULE: external "node:diagnostics_channel"
+var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
+;// CONCATENATED MODULE: ./src/providers/slack.ts
+
+
+/**
+ * Posts to an incoming webhook. 429 is retried after Retry-After by the HTTP layer (Slack did not
+ * post the message); other failures are not repeated, since a 5xx may still have posted it.
+ */
+async function postToSlack(http, webhookUrl, payload) {
+    try {
+        const response = await http.request({
+            method: 'POST',
+            url: webhookUrl,
+            headers: { 'content-type': 'application/json' },
+            // Redacted here as well as in runAction's outcome: whoever posts, the message passes the redactor.
+            body: JSON.stringify(redactDeep(payload)),
+            mutation: true,
+            retry: { attempts: 4, maxRetryAfterMs: 30_000 },
+        });
+        if (response.status === 200)
+            return { ok: true, status: 200 };
+        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+    }
+    catch (error) {
+        if (error instanceof NetworkError)
+            return { ok: false, error: error.kind };
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/policy.ts
+/**
+ * Whether this run is worth a message. `failure` sends whenever the run was not a success;
+ * `change` sends when the state differs from the last recorded one (a first run is sent only if
+ * it is not a success, so a quiet system stays quiet).
+ */
+function shouldNotify(notifyOn, state, previous) {
+    switch (notifyOn) {
+        case 'never':
+            return false;
+        case 'always':
+            return true;
+        case 'failure':
+            return state !== 'success';
+        case 'change':
+            return previous === undefined ? state !== 'success' : previous !== state;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+const STYLE = {
+    success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
+    warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
+    failure: { color: 'danger', emoji: ':rotating_light:', word: 'Failure' },
+};
+/** Slack incoming-webhook payload: a fallback `text` and one coloured attachment. */
+function slackMessage(outcome, run) {
+    const style = STYLE[outcome.state];
+    const links = [...(run.runUrl ? [{ text: 'Workflow run', url: run.runUrl }] : []), ...(outcome.links ?? [])];
+    const linkLine = links.map((link) => `<${link.url}|${slack_message_escape(link.text)}>`).join(' · ');
+    return {
+        text: `${style.emoji} ${slack_message_escape(outcome.title)}`,
+        attachments: [
+            {
+                color: style.color,
+                fallback: `${style.word}: ${outcome.title}`,
+                title: outcome.title,
+                ...(run.runUrl ? { title_link: run.runUrl } : {}),
+                text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
+                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
+                mrkdwn_in: ['text'],
+            },
+        ],
+    };
+}
+/** Slack's mrkdwn reserves &, < and >. */
+function slack_message_escape(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+;// CONCATENATED MODULE: ./src/notify/state-store.ts
+
+
+/**
+ * The last state per key, kept in a JSON file between runs. The reusable workflows persist that
+ * file with actions/cache; without it every run looks like a first run.
+ */
+class StateStore {
+    path;
+    constructor(path) {
+        this.path = path;
+    }
+    read(key) {
+        return this.all()[key]?.state;
+    }
+    write(key, state, at) {
+        const all = this.all();
+        all[key] = { state, at: at.toISOString() };
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(this.path), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(this.path, `${JSON.stringify(all, null, 2)}\n`);
+    }
+    all() {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(this.path))
+            return {};
+        try {
+            return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(this.path, 'utf8'));
+        }
+        catch {
+            // A corrupt state file must not stop an alert: treat it as a first run.
+            return {};
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/notify.ts
+
+
+
+
+
+/** Decides, sends, records the state; a Slack failure is returned, never thrown. */
+async function notify(outcome, settings, run, log, options = {}) {
+    const key = `${run.action}${outcome.key ? `:${outcome.key}` : ''}`;
+    const store = settings.stateFile ? new StateStore(settings.stateFile) : undefined;
+    const previous = store?.read(key);
+    const record = () => store?.write(key, outcome.state, options.now ?? new Date());
+    if (!settings.webhookUrl) {
+        record();
+        return { sent: false, reason: 'no slack-webhook-url' };
+    }
+    if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
+        record();
+        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+    }
+    const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
+    try {
+        const result = await postToSlack(http, settings.webhookUrl, slackMessage(outcome, run));
+        if (result.ok) {
+            // The new state is recorded only once Slack has it: after a failed send the next run, still
+            // in this state, sends again instead of treating the change as announced.
+            record();
+            log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
+            return { sent: true, reason: `notify-on ${settings.notifyOn}` };
+        }
+        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+    }
+    finally {
+        if (!options.http)
+            await http.close();
+    }
+}
+function runContext(action, env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+}
+
+;// CONCATENATED MODULE: ./src/notify/settings.ts
+
+/**
+ * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
+ * with their defaults. Validated with the action's other inputs, before any request.
+ */
+function readNotifySettings(inputs) {
+    const webhook = inputs.secret('slack-webhook-url');
+    if (webhook)
+        checkWebhook(webhook);
+    return {
+        webhookUrl: webhook || undefined,
+        notifyOn: inputs.oneOf('notify-on', ['failure', 'always', 'change', 'never']),
+        stateFile: inputs.outputPath('notify-state-file') || undefined,
+        required: inputs.boolean('notify-required'),
+    };
+}
+/** The URL is the credential: the message never repeats it. */
+function checkWebhook(url) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+        throw new ConfigurationError('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ops-history/record.ts
+
+
+/** The record of one run, from the outputs the action set. Never throws on odd outputs. */
+function recordFrom(options) {
+    const { action, outputs } = options;
+    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    if (options.runId)
+        record.run = options.runId;
+    if ((action === 'deploy' || action === 'rollback') && options.sha)
+        record.sha = options.sha.slice(0, 7);
+    return record;
+}
+function figuresOf(action, outputs, repositoryUrl) {
+    switch (action) {
+        case 'health-check':
+            return healthFigures(outputs, repositoryUrl);
+        case 'deploy':
+            return compact({ status: outputs.status });
+        case 'rollback':
+            return compact({ status: outputs.status, pinned: bool(outputs.pinned) });
+        case 'load-test':
+            return compact({
+                requests: num(outputs.requests),
+                rps: record_round(num(outputs.rps), 1),
+                p50: record_round(num(outputs['p50-ms']), 1),
+                p95: record_round(num(outputs['p95-ms']), 1),
+                p99: record_round(num(outputs['p99-ms']), 1),
+                err: record_round(num(outputs['error-rate']), 3),
+                passed: bool(outputs.passed),
+            });
+        case 'cost-monitor':
+            return costFigures(outputs);
+        case 'security-scan':
+            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+        default:
+            return compact({ status: outputs.status });
+    }
+}
+function healthFigures(outputs, repositoryUrl) {
+    const report = json(outputs.report);
+    const checks = {};
+    const why = {};
+    for (const check of Array.isArray(report?.checks) ? report.checks : []) {
+        if (typeof check.name !== 'string')
+            continue;
+        const last = Array.isArray(check.attempts) ? check.attempts.at(-1) : undefined;
+        const latency = typeof last?.latencyMs === 'number' ? Math.round(last.latencyMs) : -1;
+        checks[check.name] = [check.passed === true ? 1 : 0, latency];
+        if (check.passed !== true && typeof check.reason === 'string')
+            why[check.name] = check.reason.slice(0, 160);
+    }
+    // The `incidents` output: [{check, action: opened|commented|closed, issue}] (src/incidents/tracker.ts).
+    const incidents = json(outputs.incidents);
+    const links = {};
+    for (const item of Array.isArray(incidents) ? incidents : []) {
+        if (typeof item?.check !== 'string' || typeof item.issue !== 'number')
+            continue;
+        links[item.check] = repositoryUrl ? `${repositoryUrl}/issues/${item.issue}` : `#${item.issue}`;
+    }
+    return compact({
+        checks: Object.keys(checks).length ? checks : undefined,
+        why: Object.keys(why).length ? why : undefined,
+        p95: record_round(num(outputs['p95-ms']), 1),
+        err: record_round(num(outputs['error-rate']), 3),
+        unreachable: outputs.unreachable === 'true' ? true : undefined,
+        incidents: Object.keys(links).length ? links : undefined,
+    });
+}
+function costFigures(outputs) {
+    const report = json(outputs.report);
+    if (!report)
+        return {};
+    const spend = {};
+    const add = (name, part) => {
+        if (!part)
+            return;
+        const figures = compact({
+            today: money(part.today),
+            yesterday: money(part.yesterday),
+            mtd: money(part.monthToDate),
+            projected: money(part.projectedMonth),
+            daily: money(part.limit?.dailyLimit),
+            monthly: money(part.limit?.monthlyLimit),
+        });
+        if (Object.keys(figures).length)
+            spend[name] = figures;
+    };
+    for (const provider of Array.isArray(report.providers) ? report.providers : []) {
+        if (typeof provider.provider === 'string' && (provider.status === 'ok' || provider.status === 'partial'))
+            add(provider.provider, provider);
+    }
+    add('total', report.total);
+    const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
+    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+}
+function json(text) {
+    if (!text)
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function num(text) {
+    if (text === undefined || text.trim() === '')
+        return undefined;
+    const value = Number(text);
+    return Number.isFinite(value) ? value : undefined;
+}
+function money(value) {
+    return typeof value === 'string' || typeof value === 'number' ? record_round(num(String(value)), 2) : undefined;
+}
+function bool(text) {
+    return text === 'true' ? true : text === 'false' ? false : undefined;
+}
+function record_round(value, digits) {
+    if (value === undefined)
+        return undefined;
+    const factor = 10 ** digits;
+    return Math.round(value * factor) / factor;
+}
+function compact(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+/** Appends one line. The caller decides what a failure means (for an action: a warning only). */
+function appendRecord(path, record) {
+    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    (0,external_node_fs_namespaceObject.appendFileSync)(path, `${JSON.stringify(record)}\n`);
+}
+/**
+ * Every record in the given files or folders (every *.jsonl inside a folder), oldest first.
+ * A line that is not a record (a torn write, a merge marker) is counted and skipped: one bad line
+ * must not take the dashboard down.
+ */
+function readRecords(paths) {
+    const files = [];
+    for (const path of paths) {
+        if (!existsSync(path))
+            continue;
+        if (statSync(path).isDirectory()) {
+            for (const name of readdirSync(path, { recursive: true })) {
+                if (name.endsWith('.jsonl'))
+                    files.push(join(path, name));
+            }
+        }
+        else
+            files.push(path);
+    }
+    const records = [];
+    let skipped = 0;
+    for (const file of files.sort()) {
+        for (const line of readFileSync(file, 'utf8').split('\n')) {
+            if (line.trim() === '')
+                continue;
+            const record = parseRecord(line);
+            if (record)
+                records.push(record);
+            else
+                skipped++;
+        }
+    }
+    records.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+    return { records, skipped, files: files.length };
+}
+function parseRecord(line) {
+    const value = json(line);
+    if (!value || typeof value !== 'object')
+        return undefined;
+    if (typeof value.t !== 'string' || Number.isNaN(Date.parse(value.t)))
+        return undefined;
+    if (typeof value.action !== 'string' || typeof value.env !== 'string')
+        return undefined;
+    if (value.verdict !== 'success' && value.verdict !== 'warning' && value.verdict !== 'failure')
+        return undefined;
+    return { ...value, figures: value.figures && typeof value.figures === 'object' ? value.figures : {} };
+}
+/** The history file for a month: one file per month keeps every file small and merges trivial. */
+function monthlyFile(folder, at) {
+    return (0,external_node_path_namespaceObject.join)(folder, `${at.toISOString().slice(0, 7)}.jsonl`);
+}
+
+;// CONCATENATED MODULE: ./src/ops-history/hook.ts
+
+
+/** A host that remembers every output set through it, in the order set (the last value wins). */
+function withOutputLog(host) {
+    const outputs = {};
+    const setOutput = (name, value) => {
+        outputs[name] = String(value);
+        host.setOutput(name, value);
+    };
+    // Everything else goes to the host itself, so state it keeps (a failure, its outputs) stays its own.
+    const wrapped = new Proxy(host, {
+        get(target, property) {
+            if (property === 'setOutput')
+                return setOutput;
+            const value = Reflect.get(target, property, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+        },
+    });
+    return { host: wrapped, outputs };
+}
+/**
+ * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
+ * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
+ * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
+ * warning, never a failure.
+ * The environment is `history-environment`, else the action's own `environment` input, else
+ * production.
+ */
+function recordRun(host, outputs, verdict, at = new Date()) {
+    try {
+        const target = host.inputs.outputPath('history-file');
+        if (!target)
+            return;
+        const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
+        const repository = host.env.GITHUB_REPOSITORY;
+        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
+        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
+        appendRecord(folder ? monthlyFile(target, at) : target, record);
+        host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
+    }
+    catch (error) {
+        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+
+/** GitHub shows this many annotations of each level per step; more are dropped without a word. */
+const ANNOTATIONS_PER_LEVEL = 10;
+/**
+ * The seam every action writes through (runAction applies it), whatever host sits below: every
+ * log line, output, summary and failure message passes the process redactor, and every value an
+ * input masks is registered with it. Independent of how the host below talks to the runner.
+ *
+ * It also keeps annotations useful: past ten warnings (or errors) in a step GitHub shows none of
+ * the rest, so further ones go to the log as plain lines and one closing line says how many there
+ * were and that the summary lists them.
+ */
+function redactingHost(host) {
+    const hidden = { warning: 0, error: 0 };
+    const shown = { warning: 0, error: 0 };
+    const annotate = (level, write) => (message) => {
+        const text = redact(message);
+        if (shown[level] < ANNOTATIONS_PER_LEVEL) {
+            shown[level]++;
+            write(text);
+        }
+        else {
+            hidden[level]++;
+            host.log.info(`${level}: ${text}`);
+        }
+    };
+    const log = {
+        info: (message) => host.log.info(redact(message)),
+        debug: (message) => host.log.debug(redact(message)),
+        warn: annotate('warning', (text) => host.log.warn(text)),
+        error: annotate('error', (text) => host.log.error(text)),
+        group: (title, work) => host.log.group(redact(title), work),
+    };
+    return {
+        action: host.action,
+        env: host.env,
+        inputs: host.inputs.withMasker(registerSecret),
+        log,
+        setSecret(value) {
+            registerSecret(value);
+            host.setSecret(value);
+        },
+        setOutput: (name, value) => host.setOutput(name, typeof value === 'string' ? redact(value) : value),
+        writeSummary: (markdown) => host.writeSummary(redact(markdown)),
+        fail(message) {
+            // The failure line is always annotated: it is the one a reader looks for first.
+            shown.error++;
+            host.fail(redact(message));
+        },
+        reportHiddenAnnotations() {
+            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            if (parts.length)
+                host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/run-action.ts
+
+
+
+
+
+
+/**
+ * Runs an action, turns what escapes it into one failure line, then lets the shared notifier tell
+ * Slack. A ConfigurationError is the user's mistake: one line naming the input, no stack. Anything
+ * else keeps its stack in the debug log, which holds no secrets because every token was masked
+ * when its input was read.
+ */
+async function runAction(definition, runnerHost) {
+    // Everything the action writes passes the redactor, whichever host runs it.
+    const redacting = redactingHost(runnerHost);
+    try {
+        // Outputs are remembered on the way out (already redacted) so the run's record (history-file)
+        // can be built from them.
+        const { host, outputs } = withOutputLog(redacting);
+        await runAndNotify(definition, host, outputs);
+    }
+    finally {
+        redacting.reportHiddenAnnotations();
+    }
+}
+async function runAndNotify(definition, host, outputs) {
+    let settings;
+    let outcome;
+    let recordable = false;
+    try {
+        // A history-file outside the workspace and RUNNER_TEMP is a mistake in the inputs: refused
+        // with them, before any request, rather than found as a warning after the work is done.
+        // Problems met while writing it (a full disk) stay warnings (ops-history/hook.ts).
+        host.inputs.outputPath('history-file');
+        recordable = true;
+        settings = readNotifySettings(host.inputs);
+        outcome = (await definition.run(host)) ?? undefined;
+    }
+    catch (error) {
+        const message = failureMessage(definition.name, error);
+        host.fail(message);
+        if (!(error instanceof ConfigurationError) && error instanceof Error && error.stack)
+            host.log.debug(error.stack);
+        // A mistake in the notifier's own inputs cannot be notified; any other failure can.
+        if (settings)
+            outcome = { state: 'failure', title: message };
+    }
+    if (recordable)
+        recordRun(host, outputs, outcome?.state ?? 'failure');
+    if (!settings || !outcome)
+        return;
+    try {
+        // Slack is outside the process too: the outcome is redacted before the notifier sees it.
+        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        if (result.error) {
+            const message = `${definition.name}: could not notify Slack: ${result.error}`;
+            if (settings.required)
+                host.fail(message);
+            else
+                host.log.warn(message);
+        }
+        else if (!result.sent)
+            host.log.debug(`Slack not notified: ${result.reason}`);
+    }
+    catch (error) {
+        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+
+
+
+/**
+ * The Actions runner contract (reference §3.3) for what the health check does before its first
+ * request, before @actions/core is loaded (runner-host.ts says why): inputs, masks, log lines,
+ * groups, and outputs of a run that ends before any request left. The formats are @actions/core's
+ * own (command escaping, heredoc env files with a random delimiter).
+ */
+/** `core.getInput(name, { trimWhitespace: false })`: INPUT_<NAME>, spaces as underscores. */
+function readInput(name, env = process.env) {
+    return env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
+}
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** `::command key=value::message` on stdout. */
+function issueCommand(command, message, properties = {}) {
+    const props = Object.entries(properties)
+        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+        .join(',');
+    process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+}
+function writeLine(message) {
+    process.stdout.write(`${message}${external_node_os_namespaceObject.EOL}`);
+}
+/**
+ * Appends `name<<delimiter` … `delimiter` to GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV at once, so
+ * an output survives even if the job is cancelled a moment later (the deploy's rollback-plan).
+ */
+function appendFileCommand(file, name, value) {
+    const path = process.env[`GITHUB_${file}`];
+    if (!path) {
+        // Outside a runner (a plain `node dist/...` run): say it on stdout rather than lose it.
+        writeLine(`${name}=${value}`);
+        return;
+    }
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    if (name.includes(delimiter) || value.includes(delimiter))
+        throw new Error(`output ${name} contains its own delimiter`);
+    (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
+}
+
+;// CONCATENATED MODULE: ./src/core/runner-host.ts
+
+
+
+
+/**
+ * undici (ours and Node's fetch) publishes here when the headers of a response arrive: the first
+ * request has left and been answered, so the import cannot compete with it for the CPU.
+ */
+const FIRST_ANSWER = 'undici:request:headers';
+/**
+ * The host on a GitHub runner: a thin adapter over @actions/core (inputs, masks, log, groups,
+ * outputs, annotations, the job summary, the failed state), so GitHub's own tools, such as
+ * `@github/local-action`, see what the action does.
+ *
+ * @actions/core is imported dynamically: evaluating it (and the @actions/http-client and second
+ * undici it loads for OIDC) takes ~80 ms, more than half of the health check's 150 ms budget to
+ * its first request. The health check therefore starts with the runner contract written directly
+ * (runner-commands.ts, the same wire format) and switches to @actions/core once its first request
+ * has left; every other action loads it before it starts.
+ */
+class RunnerHost {
+    action;
+    inputs;
+    log;
+    env = process.env;
+    core;
+    loading;
+    constructor(action) {
+        this.action = action;
+        this.inputs = new InputReader((name) => (this.core ? this.core.getInput(name, { trimWhitespace: false }) : readInput(name)), (secret) => this.setSecret(secret), process.env.GITHUB_WORKSPACE ?? process.cwd());
+        this.log = {
+            info: (message) => (this.core ? this.core.info(message) : writeLine(message)),
+            warn: (message) => (this.core ? this.core.warning(message) : issueCommand('warning', message)),
+            error: (message) => (this.core ? this.core.error(message) : issueCommand('error', message)),
+            debug: (message) => (this.core ? this.core.debug(message) : issueCommand('debug', message)),
+            group: async (title, work) => {
+                if (this.core)
+                    return this.core.group(title, work);
+                issueCommand('group', title);
+                try {
+                    return await work();
+                }
+                finally {
+                    issueCommand('endgroup', '');
+                }
+            },
+        };
+    }
+    /** Imports @actions/core once; every call after it resolves goes through it. */
+    loadToolkit() {
+        this.loading ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421)).then((core) => (this.core = core));
+        return this.loading;
+    }
+    setOutput(name, value) {
+        if (this.core)
+            this.core.setOutput(name, String(value));
+        else
+            appendFileCommand('OUTPUT', name, String(value));
+    }
+    setSecret(value) {
+        if (this.core)
+            this.core.setSecret(value);
+        else
+            issueCommand('add-mask', value);
+    }
+    /**
+     * Appends to the job summary. Waits for @actions/core, so whatever an action sets after its
+     * summary goes through the toolkit too. A summary that cannot be written (no
+     * GITHUB_STEP_SUMMARY, or a file that is missing or read-only) is a warning: the step's
+     * verdict and outputs do not depend on it.
+     */
+    async writeSummary(markdown) {
+        const core = await this.loadToolkit();
+        try {
+            await core.summary.addRaw(markdown, true).write();
+        }
+        catch (error) {
+            core.summary.emptyBuffer();
+            core.warning(`${this.action}: job summary not written: ${error.message}`);
+        }
+    }
+    fail(message) {
+        if (this.core)
+            this.core.setFailed(message);
+        else {
+            issueCommand('error', message);
+            process.exitCode = 1;
+        }
+    }
+}
+/**
+ * Runs an action on the runner: the whole body of every action's exported `run()`. With
+ * 'after-first-request', @actions/core is imported once the first response's headers have arrived
+ * (on the next turn of the event loop), or when the summary is written, whichever comes first.
+ */
+async function runOnRunner(definition, loading = 'at-start') {
+    const host = new RunnerHost(definition.name);
+    if (loading === 'at-start') {
+        await host.loadToolkit();
+        return runAction(definition, host);
+    }
+    const onAnswer = () => {
+        (0,external_node_diagnostics_channel_.unsubscribe)(FIRST_ANSWER, onAnswer);
+        setImmediate(() => void host.loadToolkit());
+    };
+    (0,external_node_diagnostics_channel_.subscribe)(FIRST_ANSWER, onAnswer);
+    try {
+        await runAction(definition, host);
+    }
+    finally {
+        (0,external_node_diagnostics_channel_.unsubscribe)(FIRST_ANSWER, onAnswer);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/security-scan/main.ts
+
+
 
 
 
@@ -17575,37 +18413,44 @@ function setOutputs(set, report) {
     set('medium', report.counts.medium);
     set('low', report.counts.low);
     set('passed', report.verdict === 'pass');
-    set('report', JSON.stringify({ verdict: report.verdict, failOn: report.failOn, counts: report.counts, unreachable: report.unreachable, results: report.results, ignored: report.ignored }));
+    set('report', JSON.stringify({ verdict: report.verdict, failOn: report.failOn, counts: report.counts, unreachable: report.unreachable, tooLarge: report.tooLarge, notFollowed: report.notFollowed, plainHttp: report.plainHttp, results: report.results, ignored: report.ignored }));
 }
 const definition = {
     name: 'security-scan',
     async run(host) {
-        const settings = getInputs(host.inputs, host.env);
+        const settings = getInputs(host.inputs);
         host.log.info(`Checks: ${settings.checks.join(', ')}`);
         if (settings.insecureSkipVerify)
             host.log.warn('insecure-skip-verify is on: HTTP checks accept any certificate (tls-cert still reports it)');
         // Verification stays on by default: the user's headers may carry a bypass secret, and an
         // unverified connection could hand it to whoever answers. The tls-cert check reads the
         // certificate on its own connection either way.
-        const dispatcher = new undici_lean/* Agent */.g({ connect: { rejectUnauthorized: !settings.insecureSkipVerify }, keepAliveTimeout: 4_000 });
-        const http = new core_http/* HttpClient */.Qq({ dispatcher, timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-security-scan' });
+        const dispatcher = new (agent_default())({ connect: { rejectUnauthorized: !settings.insecureSkipVerify }, keepAliveTimeout: 4_000 });
+        const http = new HttpClient({ dispatcher, timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-security-scan', maxBodyBytes: settings.maxBodyBytes });
         const scanned = new Set([...settings.urls, ...(settings.apiUrl ? [settings.apiUrl] : [])].map((u) => new URL(u).origin));
         let report;
         try {
-            report = await host.log.group('Scanning', () => runScan(settings, { fetcher: new Fetcher(http, settings.headers, scanned), timeoutMs: settings.requestTimeoutMs, log: host.log }));
+            report = await host.log.group('Scanning', () => runScan(settings, { fetcher: new Fetcher(http, settings.headers, scanned, settings.allowedHosts), timeoutMs: settings.requestTimeoutMs, log: host.log }));
         }
         finally {
             await http.close();
             await dispatcher.close();
         }
+        // High severity is an error annotation, the rest warnings; the redacting host caps each at ten.
         for (const finding of report.findings)
-            host.log.warn(`[${finding.severity}] ${finding.check} ${finding.url}: ${finding.message}`);
+            (finding.severity === 'high' ? host.log.error : host.log.warn)(`[${finding.severity}] ${finding.check} ${finding.url}: ${finding.message}`);
+        if (report.plainHttp.length)
+            host.log.warn(`scanned over plain HTTP: ${report.plainHttp.join(', ')}`);
+        for (const skipped of report.notFollowed)
+            host.log.info(`redirect not followed (outside the scanned origins and allowed-hosts): ${skipped.from} -> ${skipped.to}`);
         for (const result of report.results.filter((r) => r.status === 'untested'))
             host.log.info(`could not test ${result.check} on ${result.url}: ${result.message}`);
         setOutputs((name, value) => host.setOutput(name, value), report);
         if (settings.sarifOut) {
-            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(settings.sarifOut), { recursive: true });
-            (0,external_node_fs_.writeFileSync)(settings.sarifOut, `${JSON.stringify(toSarif(report, CHECKS.filter((c) => report.checksRun.includes(c.id))), null, 2)}\n`);
+            (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(settings.sarifOut), { recursive: true });
+            // SARIF is uploaded to code scanning: it passes the redactor like every other report.
+            const sarif = redactDeep(toSarif(report, CHECKS.filter((c) => report.checksRun.includes(c.id))));
+            (0,external_node_fs_namespaceObject.writeFileSync)(settings.sarifOut, `${JSON.stringify(sarif, null, 2)}\n`);
             host.log.info(`SARIF written to ${settings.sarifOut}`);
         }
         await host.writeSummary(renderSummary(report));
@@ -17627,6 +18472,10 @@ function scanOutcome(report) {
             { title: 'Low', value: String(low) },
         ],
     };
+}
+/** The action on the runner (and under `@github/local-action`): the bundle's entry calls this. */
+async function run() {
+    await runOnRunner(definition);
 }
 
 
@@ -17751,13 +18600,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -17776,13 +18618,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -19673,7 +20508,7 @@ var Alias = __nccwpck_require__(4065);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 var Schema = __nccwpck_require__(5840);
 var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
@@ -20599,7 +21434,7 @@ var anchors = __nccwpck_require__(1596);
 var visit = __nccwpck_require__(204);
 var identity = __nccwpck_require__(1127);
 var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -20882,7 +21717,7 @@ exports.isEmptyPath = isEmptyPath;
 
 var applyReviver = __nccwpck_require__(3661);
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class NodeBase {
     constructor(type) {
@@ -20975,7 +21810,7 @@ exports.createPair = createPair;
 
 var identity = __nccwpck_require__(1127);
 var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -21166,7 +22001,7 @@ var stringifyCollection = __nccwpck_require__(1212);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -21287,7 +22122,7 @@ var log = __nccwpck_require__(7249);
 var merge = __nccwpck_require__(452);
 var stringify = __nccwpck_require__(2148);
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -21410,7 +22245,7 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 4043:
+/***/ 6424:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -24677,7 +25512,7 @@ exports.merge = merge;
 
 
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var toJS = __nccwpck_require__(6424);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
 var pairs = __nccwpck_require__(8385);
@@ -26595,6 +27430,36 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -26632,6 +27497,17 @@ exports.visitAsync = visitAsync;
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/node module decorator */
