@@ -25,7 +25,7 @@ function demoSteps(section: string): string[] {
 }
 
 describe('npm run demo', () => {
-  const [, good, broken] = run.stderr.split(/^━━ deploy-pipeline\.yml: /m);
+  const [, good, broken, slow] = run.stderr.split(/^━━ deploy-pipeline\.yml: /m);
 
   // How long it takes is printed ("demo finished in …s") and reported, not asserted: tests stay untimed.
   test('succeeds', () => {
@@ -41,36 +41,52 @@ describe('npm run demo', () => {
       'deploy › deploy (deploy)',
       'verify › health (health-check)',
       'verify › load (load-test)',
+      'canary › canary (canary)',
+      'promote › promote (promote)',
+      'promote › production (health-check)',
       'rollback › rollback (rollback)',
       'rollback › reverify (health-check)',
       'notify › verdict (notify)',
     ]);
-    // A verified deploy skips the rollback job; a failed verification skips the load test and rolls back.
+    // A promoted and verified commit skips the rollback job. A candidate that fails verification on its
+    // own URL skips the load test, the canary and the promotion; one the canary fails skips the promotion.
+    // Both roll back the backend only (Railway switched to it; the frontend never left its own URL).
     expect(demoSteps(good)).toEqual(all.filter((s) => !s.startsWith('rollback ›')));
-    expect(demoSteps(broken)).toEqual(all.filter((s) => !s.startsWith('verify › load')));
+    expect(demoSteps(broken)).toEqual(all.filter((s) => !/^(verify › load|canary ›|promote ›)/.test(s)));
+    expect(demoSteps(slow)).toEqual(all.filter((s) => !s.startsWith('promote ›')));
     // Each job that ran uploads its run records (docs/dashboard.md); the last job, record-history.yml, is listed.
     const uploads = (section: string) => [...section.matchAll(/^▶ (\S+) › history \(actions\/upload-artifact\)$/gm)].map((m) => m[1]);
-    expect(uploads(good)).toEqual(['deploy', 'verify', 'notify']);
+    expect(uploads(good)).toEqual(['deploy', 'verify', 'canary', 'promote', 'notify']);
     expect(uploads(broken)).toEqual(['deploy', 'verify', 'rollback', 'notify']);
+    expect(uploads(slow)).toEqual(['deploy', 'verify', 'canary', 'rollback', 'notify']);
     expect(run.stderr).toMatch(/Artifact ops-history-production-deploy has been uploaded: 1 file\(s\)/);
-    for (const section of [good, broken]) expect(section).toMatch(/· record: not run locally: calls threadr\/threadr-ops\/\.github\/workflows\/record-history\.yml@v1/);
+    for (const section of [good, broken, slow]) expect(section).toMatch(/· record: not run locally: calls threadr\/threadr-ops\/\.github\/workflows\/record-history\.yml@v1/);
   });
 
   // Issue 15: a Redis backup before each production deploy, its id in the run's summary.
   test('takes a Redis backup before each production deploy and names it in the summary', () => {
-    for (const section of [good, broken]) expect(section).toMatch(/✔ backup: status ok/);
+    for (const section of [good, broken, slow]) expect(section).toMatch(/✔ backup: status ok/);
     const ids = [...run.stdout.matchAll(/^\| redis \| ✅ ok \| .+ \| (bkp-[\w-]+) \| .*taken \(completed\) \|$/gm)].map((m) => m[1]);
-    expect(ids).toHaveLength(2);
-    expect(ids[0]).not.toBe(ids[1]);
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(3);
     const recap = run.stdout.slice(run.stdout.indexOf('## Demo recap'));
     expect(recap).toContain(`Redis backups taken before the production deploys: ${ids.map((id) => `\`${id}\``).join(', ')}.`);
   });
 
-  test('the good commit is verified, the broken one rolled back and re-verified', () => {
+  test('the good commit is promoted and verified in production; the broken and the slow one never promoted', () => {
+    expect(good).toMatch(/✔ canary: verdict pass/);
+    expect(good).toMatch(/✔ promote: status promoted/);
+    expect(good).toMatch(/✔ production: healthy true/);
     expect(good).toMatch(/⇒ pipeline status: verified/);
+    expect(broken).toMatch(/✔ health: healthy false/);
     expect(broken).toMatch(/✔ rollback: status rolled-back/);
     expect(broken).toMatch(/✔ reverify: healthy true/);
-    expect(broken).toMatch(/⇒ pipeline status: rolled-back/);
+    expect(broken).toMatch(/⇒ pipeline status: not-promoted/);
+    expect(slow).toMatch(/✔ health: healthy true/);
+    expect(slow).toMatch(/✔ canary: verdict fail, median \d/);
+    expect(slow).toMatch(/⇒ pipeline status: held/);
+    // Each candidate left on its own URL: the summary says how to promote it by hand.
+    expect(run.stdout.match(/^To promote it by hand: `vercel promote \S+`/gm)).toHaveLength(2);
   });
 
   // Project ids are passed as secrets (docs/workflows.md, docs/secrets.md), and GitHub drops a job
@@ -87,14 +103,15 @@ describe('npm run demo', () => {
     expect(run.stderr).not.toMatch(/Skip output/);
   });
 
-  test('prints each report as the job summary reads, then a recap that shows the rollback', () => {
+  test('prints each report as the job summary reads, then a recap that shows what reached production', () => {
     expect(run.stdout).toMatch(/## .*Deploy/);
     expect(run.stdout).toMatch(/## Health check — ❌ Unhealthy/);
     expect(run.stdout).toMatch(/Cost monitor/);
     const recap = run.stdout.slice(run.stdout.indexOf('## Demo recap'));
-    expect(recap).toMatch(/\| good commit `c0ffee0` \| deployed \| healthy, load passed \| skipped \| skipped \| \*\*verified\*\* \|/);
-    expect(recap).toMatch(/\| broken commit `bad0000` \| deployed \| unhealthy \(.+\) \| rolled-back \| restored \| \*\*rolled-back\*\* \|/);
-    expect(recap).toMatch(/Production was restored: it serves `c0ffee0`, the last verified commit, after `bad0000` failed verification and was rolled back/);
+    expect(recap).toMatch(/\| good commit `c0ffee0` \| deployed \(staged\) \| healthy, load passed \| pass \(median .+\) \| promoted \| healthy \| skipped \| \*\*verified\*\* \|/);
+    expect(recap).toMatch(/\| broken commit `bad0000` \| deployed \(staged\) \| unhealthy \(.+\) \| skipped \| skipped \| skipped \| rolled-back, restored \| \*\*not-promoted\*\* \|/);
+    expect(recap).toMatch(/\| slow commit `5107000` \| deployed \(staged\) \| healthy, load passed \| fail \(median \+\d.+\) \| skipped \| skipped \| rolled-back, restored \| \*\*held\*\* \|/);
+    expect(recap).toMatch(/Production serves `c0ffee0`, the last verified commit: `bad0000` \(not-promoted\) and `5107000` \(held\) never reached it/);
     expect(recap).toMatch(/Cost check: severity \*\*ok\*\*/);
   });
 });

@@ -76,7 +76,7 @@ describe('deploy-pipeline.yml with GitHub Environments', () => {
       { ...repository, ...perEnvironment, GITHUB_SHA: sha },
     );
     expect(run.stderr).toMatch(/✔ deploy: status deployed/);
-    expect(run.stderr).toMatch(/Jobs: deploy success, verify success, rollback skipped, notify success/);
+    expect(run.stderr).toMatch(/Jobs: deploy success, verify success, canary skipped, promote skipped, rollback skipped, notify success/);
     // No Redis backup before a staging deploy, and no note about one.
     expect(run.stderr).not.toMatch(/deploy › (backup|step-\d+) /);
     expect(run.stdout).not.toMatch(/Redis backup/);
@@ -100,20 +100,25 @@ describe('deploy-pipeline.yml with GitHub Environments', () => {
       THREADR_GITHUB_API_URL: emulator.urls.github,
       UPSTASH_EMAIL: 'ops@threadr.test',
     };
+    // Production stages the frontend and promotes it after the canary: both builds answer alike (seeded
+    // profiles, 5 % spread), so the canary's 30 samples each pass whatever the load on the machine.
+    for (const commit of [setup.commits.current, sha]) emulator.control.setApp(commit, { kind: 'profile', medianMs: 60, spread: 0.05, seed: 7 });
     const production = { PRODUCTION_RAILWAY_TOKEN: setup.railway.projectToken, PRODUCTION_RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId };
     const run = await workflow(
       'deploy-pipeline.yml',
       [
         ...Object.keys(repository).flatMap((name) => ['--secret', name]),
         ...['RAILWAY_TOKEN', 'RAILWAY_ENVIRONMENT_ID'].flatMap((name) => ['--environment-secret', `production:${name}=PRODUCTION_${name}`]),
-        ...['--input', 'environment=production', '--input', `ref=${sha}`, '--input', 'verify-timeout=5s', '--input', 'verify-duration=1s', '--input', 'load-duration=2s'],
+        ...['--input', 'environment=production', '--input', `ref=${sha}`, '--input', 'verify-timeout=5s', '--input', 'verify-duration=3s', '--input', 'load-duration=2s'],
       ],
       { ...repository, ...production, GITHUB_SHA: sha },
     );
     expect(run.stderr).not.toMatch(/▶ deploy › backup /);
     expect(run.stdout).toContain('No Redis backup before this deploy - UPSTASH_EMAIL, UPSTASH_API_KEY or UPSTASH_DATABASE is not set (docs/secrets.md).');
     expect(run.stderr).toMatch(/✔ deploy: status deployed/);
-    expect(run.stderr).toMatch(/Jobs: deploy success, verify success, rollback skipped, notify success, record skipped/);
+    expect(run.stderr).toMatch(/✔ promote: status promoted/);
+    expect(run.stderr).toMatch(/Jobs: deploy success, verify success, canary success, promote success, rollback skipped, notify success, record skipped/);
     expect(run.code).toBe(0);
-  });
+    // Staged production runs four more steps (canary, promote, production check): more than jest's 30 s default.
+  }, 90_000);
 });

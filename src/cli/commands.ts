@@ -25,8 +25,10 @@ export const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
       verbose: argv.includes('--verbose'),
     });
     process.stderr.write(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
-    const [good, broken] = result.runs;
-    // The demo succeeds when the pipeline did what it promises: the good commit verified, the broken one rolled back.
-    return good?.status === 'verified' && broken?.status === 'rolled-back' ? 0 : 1;
+    const [good, broken, slow] = result.runs;
+    // The demo succeeds when the pipeline did what it promises: the good commit promoted and verified, the
+    // broken one and the slow one never promoted, production still serving the good one.
+    const kept = good?.status === 'verified' && broken?.status === 'not-promoted' && slow?.status === 'held' && result.productionSha === good.sha;
+    return kept ? 0 : 1;
   },
 };

@@ -43,6 +43,10 @@ export interface DemoResult {
 }
 
 const PIPELINE = join('.github', 'workflows', 'deploy-pipeline.yml');
+/** A healthy build that answers 30 % slower than the others (its app is set in runDemo). */
+export const DEMO_SLOW_COMMIT = '5107000000000000000000000000000000000004';
+/** Median latency of the demo's healthy builds. */
+const DEMO_MEDIAN_MS = 60;
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const emulator = await startEmulator({ port: 0, slack: { rateLimit: false } });
@@ -50,7 +54,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const workspace = mkdtempSync(join(tmpdir(), 'threadr-demo-'));
   try {
     const setup = await emulator.control.seedDemo();
-    // The "broken" commit builds fine on both platforms, but its app answers 500.
+    // The "broken" commit builds fine on both platforms, but its app answers 500. The "slow" one is
+    // healthy but 30 % slower at the median than what serves: only the canary can tell. Seeded
+    // profiles with a narrow spread (5 %), so a 30 % gap is plain even on a busy machine and two
+    // equal builds never differ by the canary's 10 % tolerance.
+    const slow = DEMO_SLOW_COMMIT;
+    for (const sha of [setup.commits.current, setup.commits.good]) emulator.control.setApp(sha, { kind: 'profile', medianMs: DEMO_MEDIAN_MS, spread: 0.05, seed: 7 });
+    emulator.control.setApp(slow, { kind: 'profile', medianMs: Math.round(DEMO_MEDIAN_MS * 1.3), spread: 0.05, seed: 7 });
     const workflow = readWorkflow(join(options.root, PIPELINE));
     // Passed as docs/workflows.md and docs/secrets.md tell users to: ids and tokens as repository
     // secrets, what differs per environment as secrets of the GitHub Environment `production`.
@@ -77,13 +87,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     for (const [label, sha] of [
       ['good commit', setup.commits.good],
       ['broken commit', setup.commits.broken],
+      ['slow commit', slow],
     ] as const) {
       options.write(`\n━━ deploy-pipeline.yml: ${label} ${sha.slice(0, 7)} to production ━━\n`);
       const record = await runWorkflow(workflow, {
         root: options.root,
         workspace,
         actions: options.actions,
-        inputs: { environment: 'production', ref: sha, 'verify-timeout': '5s', 'verify-duration': '2s', 'load-duration': '3s' },
+        // verify-duration is the canary's length too: 5 s at 10 requests per second, 50 per target.
+        inputs: { environment: 'production', ref: sha, 'verify-timeout': '5s', 'verify-duration': '5s', 'load-duration': '3s' },
         secrets,
         environments: { production: { secrets: production } },
         github: {
@@ -152,28 +164,37 @@ function currentProductionSha(emulator: Emulator, projectId: string): string | n
   return productionId ? (emulator.control.vercelDeployment(productionId)?.sha ?? null) : null;
 }
 
-/** Whether the rollback did its job: production serves the last verified commit again. */
+/** Whether production ends on the last verified commit, and that no failing commit reached it. */
 function productionLine(runs: DemoRun[], productionSha: string | null): string {
   const serving = `\`${productionSha?.slice(0, 7) ?? 'nothing'}\``;
   const verified = runs.filter((run) => run.status === 'verified').at(-1);
-  const last = runs.at(-1);
-  if (last?.status === 'rolled-back' && verified && productionSha === verified.sha) {
-    return `Production was restored: it serves ${serving}, the last verified commit, after \`${last.sha.slice(0, 7)}\` failed verification and was rolled back`;
+  const held = runs.filter((run) => run.status === 'not-promoted' || run.status === 'held');
+  if (verified && productionSha === verified.sha && held.length) {
+    return `Production serves ${serving}, the last verified commit: ${held.map((run) => `\`${run.sha.slice(0, 7)}\` (${run.status})`).join(' and ')} never reached it`;
   }
-  if (last && last.status !== 'verified') return `Production was NOT restored: it serves ${serving} after \`${last.sha.slice(0, 7)}\` (${last.status})`;
+  const last = runs.at(-1);
+  if (last && last.status !== 'verified' && productionSha !== verified?.sha) return `Production was NOT restored: it serves ${serving} after \`${last.sha.slice(0, 7)}\` (${last.status})`;
   return `Production now serves ${serving}`;
 }
 
 export function renderRecap(runs: DemoRun[], cost: { outputs: Record<string, string> }, slackMessages: number, productionSha: string | null): string {
-  const lines = ['## Demo recap', '', '| Run | Deploy | Verify | Rollback | Re-verify | Pipeline |', '| --- | --- | --- | --- | --- | --- |'];
+  const lines = [
+    '## Demo recap',
+    '',
+    '| Run | Deploy | Verify candidate | Canary | Promote | Verify production | Rollback | Pipeline |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
   for (const run of runs) {
     const step = (id: string) => run.record.steps.find((s) => s.id === id);
     const ran = (id: string, text: (s: StepRecord) => string) => {
       const s = step(id);
       return s?.ran ? text(s) : 'skipped';
     };
+    const healthy = (s: StepRecord) => (s.outputs.healthy === 'true' ? 'healthy' : `unhealthy (${s.outputs.failed || 'SLO'})`);
+    const canary = (s: StepRecord) => `${s.outputs.verdict}${s.outputs['latency-regression'] ? ` (median ${Number(s.outputs['latency-regression']) >= 0 ? '+' : ''}${s.outputs['latency-regression']} %)` : ''}`;
+    const rollback = (s: StepRecord) => `${s.outputs.status}${step('reverify')?.ran ? `, ${step('reverify')!.outputs.healthy === 'true' ? 'restored' : 'still unhealthy'}` : ''}`;
     lines.push(
-      `| ${run.label} \`${run.sha.slice(0, 7)}\` | ${ran('deploy', (s) => s.outputs.status)} | ${ran('health', (s) => (s.outputs.healthy === 'true' ? 'healthy' : `unhealthy (${s.outputs.failed || 'SLO'})`))}${step('load')?.ran ? `, load ${step('load')!.outputs.passed === 'true' ? 'passed' : 'failed'}` : ''} | ${ran('rollback', (s) => s.outputs.status)} | ${ran('reverify', (s) => (s.outputs.healthy === 'true' ? 'restored' : 'still unhealthy'))} | **${run.status}** |`,
+      `| ${run.label} \`${run.sha.slice(0, 7)}\` | ${ran('deploy', (s) => s.outputs.status + (s.outputs['candidate-url'] ? ' (staged)' : ''))} | ${ran('health', healthy)}${step('load')?.ran ? `, load ${step('load')!.outputs.passed === 'true' ? 'passed' : 'failed'}` : ''} | ${ran('canary', canary)} | ${ran('promote', (s) => s.outputs.status)} | ${ran('production', healthy)} | ${ran('rollback', rollback)} | **${run.status}** |`,
     );
   }
   const backups = runs.map((run) => run.record.steps.find((s) => s.id === 'backup' && s.ran)?.outputs['backup-id']).filter(Boolean);

@@ -24,6 +24,8 @@ export function headline(step: StepRecord): string {
       return `passed ${o.passed}: ${o.high} high, ${o.medium} medium, ${o.low} low`;
     case 'notify':
       return `notified ${o.status}`;
+    case 'canary':
+      return `verdict ${o.verdict}, median ${o['latency-regression'] || '–'} %, errors ${o['error-rate-increase'] || '–'} points`;
     default:
       return o.status ? `status ${o.status}` : (step.detail ?? step.outcome);
   }
