@@ -37715,6 +37715,22 @@ function renderBackupSummary(status, rows) {
 function baseUrl(inputs, name) {
     return inputs.url(name).toString().replace(/\/+$/, '');
 }
+/**
+ * One Railway service in one environment, with the token that reaches it: backup, restore and
+ * remediate (replicas, variables) all address a service this way.
+ */
+function readRailwayService(inputs, token) {
+    return {
+        token,
+        tokenKind: inputs.oneOf('railway-token-type', ['account', 'project']),
+        url: baseUrl(inputs, 'railway-api-url'),
+        ref: {
+            projectId: inputs.required('railway-project-id', 'the Railway project UUID (with railway-token)'),
+            environmentId: inputs.required('railway-environment-id', 'the Railway environment UUID (with railway-token)'),
+            serviceId: inputs.required('railway-service-id', 'the Railway service UUID (with railway-token)'),
+        },
+    };
+}
 function readUpstash(inputs, mask, purpose) {
     const apiKey = inputs.secret('upstash-api-key');
     const email = inputs.text('upstash-email');
@@ -37738,18 +37754,8 @@ function readConfigPlatforms(inputs, purpose) {
             projectId: inputs.required('vercel-project-id', 'prj_… (with vercel-token)'),
         };
     }
-    if (railwayToken) {
-        result.railway = {
-            token: railwayToken,
-            tokenKind: inputs.oneOf('railway-token-type', ['account', 'project']),
-            url: baseUrl(inputs, 'railway-api-url'),
-            ref: {
-                projectId: inputs.required('railway-project-id', 'the Railway project UUID (with railway-token)'),
-                environmentId: inputs.required('railway-environment-id', 'the Railway environment UUID (with railway-token)'),
-                serviceId: inputs.required('railway-service-id', 'the Railway service UUID (with railway-token)'),
-            },
-        };
-    }
+    if (railwayToken)
+        result.railway = readRailwayService(inputs, railwayToken);
     if (!result.vercel && !result.railway) {
         throw new ConfigurationError('vercel-token', `or railway-token is required ${purpose} (the platforms whose variables are kept)`);
     }

@@ -15298,7 +15298,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8840);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6925);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -15307,7 +15307,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8840:
+/***/ 6925:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -19959,7 +19959,85 @@ async function act(kind, effect, settings, record) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/backups/provider-inputs.ts
+
+function baseUrl(inputs, name) {
+    return inputs.url(name).toString().replace(/\/+$/, '');
+}
+/**
+ * One Railway service in one environment, with the token that reaches it: backup, restore and
+ * remediate (replicas, variables) all address a service this way.
+ */
+function readRailwayService(inputs, token) {
+    return {
+        token,
+        tokenKind: inputs.oneOf('railway-token-type', ['account', 'project']),
+        url: baseUrl(inputs, 'railway-api-url'),
+        ref: {
+            projectId: inputs.required('railway-project-id', 'the Railway project UUID (with railway-token)'),
+            environmentId: inputs.required('railway-environment-id', 'the Railway environment UUID (with railway-token)'),
+            serviceId: inputs.required('railway-service-id', 'the Railway service UUID (with railway-token)'),
+        },
+    };
+}
+function readUpstash(inputs, mask, purpose) {
+    const apiKey = inputs.secret('upstash-api-key');
+    const email = inputs.text('upstash-email');
+    if (!apiKey)
+        throw new ConfigurationError('upstash-api-key', `is required ${purpose}, for example \${{ secrets.UPSTASH_API_KEY }}`);
+    if (!email)
+        throw new ConfigurationError('upstash-email', 'is required with upstash-api-key: the Developer API authenticates with the account email and the key, for example ops@example.com');
+    mask(Buffer.from(`${email}:${apiKey}`).toString('base64'));
+    return { email, apiKey, baseUrl: baseUrl(inputs, 'upstash-api-url'), database: inputs.required('upstash-database', 'threadr-cache (a database id or name)') };
+}
+/** Vercel and Railway settings for config; a platform without a token is left out. At least one is needed. */
+function readConfigPlatforms(inputs, purpose) {
+    const vercelToken = inputs.secret('vercel-token');
+    const railwayToken = inputs.secret('railway-token');
+    const result = {};
+    if (vercelToken) {
+        result.vercel = {
+            token: vercelToken,
+            teamId: inputs.text('vercel-team-id') || undefined,
+            baseUrl: baseUrl(inputs, 'vercel-api-url'),
+            projectId: inputs.required('vercel-project-id', 'prj_… (with vercel-token)'),
+        };
+    }
+    if (railwayToken)
+        result.railway = readRailwayService(inputs, railwayToken);
+    if (!result.vercel && !result.railway) {
+        throw new ConfigurationError('vercel-token', `or railway-token is required ${purpose} (the platforms whose variables are kept)`);
+    }
+    return result;
+}
+/** A postgres:// or postgresql:// URL (a secret: it may hold the password). Described, never echoed. */
+function readPostgresUrl(inputs, name, purpose, mask) {
+    const text = inputs.secret(name);
+    if (!text)
+        throw new ConfigurationError(name, `is required ${purpose}, for example \${{ secrets.DATABASE_URL }} (postgres://user:password@host:5432/db)`);
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || !['postgres:', 'postgresql:'].includes(url.protocol)) {
+        throw new ConfigurationError(name, 'must be a postgres://user:password@host:5432/database URL (value not shown: it is a secret)');
+    }
+    maskPassword(url, mask);
+    return text;
+}
+/** The password of a postgres URL, decoded and raw, so neither form can reach a log. */
+function maskPassword(url, mask) {
+    if (!url.password)
+        return;
+    mask(url.password);
+    mask(decodeURIComponent(url.password));
+}
+
 ;// CONCATENATED MODULE: ./src/remediate/inputs.ts
+
 
 
 
@@ -20027,16 +20105,7 @@ function getInputs(inputs, env) {
     if (wantsRailway) {
         if (!railwayToken)
             throw new errors_ConfigurationError('railway-token', 'is required for scale_backend, scale_down and rate_limit_tightening with flag-store: railway');
-        settings.railway = {
-            token: railwayToken,
-            tokenKind: inputs.oneOf('railway-token-type', ['account', 'project']),
-            url: base(inputs, 'railway-api-url'),
-            ref: {
-                projectId: inputs.required('railway-project-id', 'the Railway project UUID (with railway-token)'),
-                environmentId: inputs.required('railway-environment-id', 'the Railway environment UUID (with railway-token)'),
-                serviceId: inputs.required('railway-service-id', 'the Railway service UUID (with railway-token)'),
-            },
-        };
+        settings.railway = readRailwayService(inputs, railwayToken);
     }
     if (wantsVercel) {
         if (!vercelToken)

@@ -30,6 +30,23 @@ function baseUrl(inputs: InputReader, name: string): string {
   return inputs.url(name).toString().replace(/\/+$/, '');
 }
 
+/**
+ * One Railway service in one environment, with the token that reaches it: backup, restore and
+ * remediate (replicas, variables) all address a service this way.
+ */
+export function readRailwayService(inputs: InputReader, token: string): RailwaySettings {
+  return {
+    token,
+    tokenKind: inputs.oneOf('railway-token-type', ['account', 'project'] as const),
+    url: baseUrl(inputs, 'railway-api-url'),
+    ref: {
+      projectId: inputs.required('railway-project-id', 'the Railway project UUID (with railway-token)'),
+      environmentId: inputs.required('railway-environment-id', 'the Railway environment UUID (with railway-token)'),
+      serviceId: inputs.required('railway-service-id', 'the Railway service UUID (with railway-token)'),
+    },
+  };
+}
+
 export function readUpstash(inputs: InputReader, mask: (secret: string) => void, purpose: string): UpstashSettings {
   const apiKey = inputs.secret('upstash-api-key');
   const email = inputs.text('upstash-email');
@@ -52,18 +69,7 @@ export function readConfigPlatforms(inputs: InputReader, purpose: string): { ver
       projectId: inputs.required('vercel-project-id', 'prj_… (with vercel-token)'),
     };
   }
-  if (railwayToken) {
-    result.railway = {
-      token: railwayToken,
-      tokenKind: inputs.oneOf('railway-token-type', ['account', 'project'] as const),
-      url: baseUrl(inputs, 'railway-api-url'),
-      ref: {
-        projectId: inputs.required('railway-project-id', 'the Railway project UUID (with railway-token)'),
-        environmentId: inputs.required('railway-environment-id', 'the Railway environment UUID (with railway-token)'),
-        serviceId: inputs.required('railway-service-id', 'the Railway service UUID (with railway-token)'),
-      },
-    };
-  }
+  if (railwayToken) result.railway = readRailwayService(inputs, railwayToken);
   if (!result.vercel && !result.railway) {
     throw new ConfigurationError('vercel-token', `or railway-token is required ${purpose} (the platforms whose variables are kept)`);
   }

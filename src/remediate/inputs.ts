@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { InputReader } from '../core/inputs.js';
+import { readRailwayService } from '../backups/provider-inputs.js';
 import type { RemediationSettings } from '../remediation/remediate.js';
 import { COMPONENTS, ENVIRONMENTS, type Environment } from '../release/component.js';
 import { REMEDIATIONS, type RemediationKind } from '../remediation/types.js';
@@ -70,16 +71,7 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
   const wantsVercel = needs('lockdown') || needs('lockdown_off') || (needs('rate_limit_tightening') && flagStore === 'edge-config');
   if (wantsRailway) {
     if (!railwayToken) throw new ConfigurationError('railway-token', 'is required for scale_backend, scale_down and rate_limit_tightening with flag-store: railway');
-    settings.railway = {
-      token: railwayToken,
-      tokenKind: inputs.oneOf('railway-token-type', ['account', 'project'] as const),
-      url: base(inputs, 'railway-api-url'),
-      ref: {
-        projectId: inputs.required('railway-project-id', 'the Railway project UUID (with railway-token)'),
-        environmentId: inputs.required('railway-environment-id', 'the Railway environment UUID (with railway-token)'),
-        serviceId: inputs.required('railway-service-id', 'the Railway service UUID (with railway-token)'),
-      },
-    };
+    settings.railway = readRailwayService(inputs, railwayToken);
   }
   if (wantsVercel) {
     if (!vercelToken) throw new ConfigurationError('vercel-token', 'is required for lockdown, lockdown_off and rate_limit_tightening with flag-store: edge-config');
