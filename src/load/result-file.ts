@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigurationError } from '../core/errors.js';
+import { errorText, ConfigurationError } from '../core/errors.js';
 import type { LoadResult, TimelineBucket } from './engine.js';
 import { addErrorSamples, type ErrorSamples } from './error-samples.js';
 import { runRps } from './figures.js';
@@ -111,7 +111,7 @@ export function readResultFile(path: string, input = 'merge'): ResultFile {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<ResultFile>;
   } catch (error) {
-    throw new ConfigurationError(input, `matched ${path}, which is not a load-test result (${(error as Error).message})`);
+    throw new ConfigurationError(input, `matched ${path}, which is not a load-test result (${errorText(error)})`);
   }
   if (parsed.format !== RESULT_FORMAT || parsed.version !== 1 || !parsed.measured || !parsed.shard) {
     throw new ConfigurationError(input, `matched ${path}, which is not a load-test result written by histogram-out`);

@@ -1,4 +1,4 @@
-import { ProviderError } from '../../core/errors.js';
+import { errorText, ProviderError } from '../../core/errors.js';
 import { NetworkError } from '../../core/http.js';
 import type { DayKey } from '../calendar.js';
 import type { Micros } from '../money.js';
@@ -43,7 +43,7 @@ export function describeFailure(error: unknown): ProviderFailure {
     return { message: error.message, status: error.status, code: error.code, requestId: error.requestId };
   }
   if (error instanceof NetworkError) return { message: error.message, code: error.kind };
-  return { message: error instanceof Error ? error.message : String(error) };
+  return { message: errorText(error) };
 }
 
 /** Runs `work` over `items` with at most `limit` at a time, keeping order. */
