@@ -1,9 +1,10 @@
 import { addDays, isoTime, windowDays, type CostWindow, type DayKey } from '../calendar.js';
 import { priceQuantity, sumMicros, type Micros } from '../money.js';
+import { mapLimit } from '../../core/concurrency.js';
 import { RequestCounter } from '../../providers/cost-http.js';
 import { RailwayUsageClient, type MetricMeasurement, type RailwayUsageOptions, type UsageValues } from '../../providers/railway-usage.js';
 import type { CostAdapter, ProviderSpend } from '../types.js';
-import { SpendBuilder, describeFailure, failedSpend, mapLimit } from './spend-builder.js';
+import { SpendBuilder, describeFailure, failedSpend } from './spend-builder.js';
 
 export type RailwayAdapterOptions = RailwayUsageOptions;
 

@@ -45,17 +45,3 @@ export function describeFailure(error: unknown): ProviderFailure {
   if (error instanceof NetworkError) return { message: error.message, code: error.kind };
   return { message: errorText(error) };
 }
-
-/** Runs `work` over `items` with at most `limit` at a time, keeping order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

@@ -1,9 +1,10 @@
 import { addDays, dayKey, daysBetween, type CostWindow } from '../calendar.js';
 import { decimalToMicros, formatMoney } from '../money.js';
+import { mapLimit } from '../../core/concurrency.js';
 import { RequestCounter, type CostHttp } from '../../providers/cost-http.js';
 import { UpstashClient, parseGoTime, type UpstashDatabase } from '../../providers/upstash.js';
 import { emptySpend, type CostAdapter, type ProviderSpend } from '../types.js';
-import { SpendBuilder, describeFailure, failedSpend, mapLimit } from './spend-builder.js';
+import { SpendBuilder, describeFailure, failedSpend } from './spend-builder.js';
 
 export interface UpstashAdapterOptions {
   http: CostHttp;
