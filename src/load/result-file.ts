@@ -4,7 +4,7 @@ import { errorText, ConfigurationError } from '../core/errors.js';
 import type { LoadResult, TimelineBucket } from './engine.js';
 import { addErrorSamples, type ErrorSamples } from './error-samples.js';
 import { runRps } from './figures.js';
-import { addTally, decodeTally, type EncodedTally, emptyTally, encodeTally, type Tally } from './tally.js';
+import { addTally, decodeTally, type EncodedTally, emptyTally, encodeTally } from './tally.js';
 
 export const RESULT_FORMAT = 'threadr-load-result';
 
@@ -35,46 +35,22 @@ export interface ResultFile {
   timeline: { startMs: number; endMs: number; tally: EncodedTally }[];
 }
 
-/** A run or a merge of runs, as the report renders it. */
-export interface Outcome {
+/** A run or a merge of runs, as the report renders it: a run's figures, with its shards listed. */
+export interface Outcome extends Omit<LoadResult, 'shard'> {
   kind: 'run' | 'merge';
-  startedAt: string;
-  model: 'closed' | 'open';
-  plannedMs: number;
-  measuredMs: number;
-  warmUpMs: number;
   rps: number;
-  measured: Tally;
-  warmUp: Tally;
-  timeline: TimelineBucket[];
-  dropped: number;
-  interrupted: number;
-  cancelled: boolean;
-  firstErrors: ErrorSamples;
-  workers: number;
   /** The parts this outcome is made of (one for a run). */
   shards: { index: number; count: number; startedAt: string; requests: number; rps: number; file?: string }[];
 }
 
 export function outcomeOfRun(result: LoadResult): Outcome {
+  const { shard, ...figures } = result;
   const rps = runRps(result.measured.counts.requests, result.measuredMs);
   return {
     kind: 'run',
-    startedAt: result.startedAt,
-    model: result.model,
-    plannedMs: result.plannedMs,
-    measuredMs: result.measuredMs,
-    warmUpMs: result.warmUpMs,
+    ...figures,
     rps,
-    measured: result.measured,
-    warmUp: result.warmUp,
-    timeline: result.timeline,
-    dropped: result.dropped,
-    interrupted: result.interrupted,
-    cancelled: result.cancelled,
-    firstErrors: result.firstErrors,
-    workers: result.workers,
-    shards: [{ index: result.shard.index + 1, count: result.shard.count, startedAt: result.startedAt, requests: result.measured.counts.requests, rps }],
+    shards: [{ index: shard.index + 1, count: shard.count, startedAt: result.startedAt, requests: result.measured.counts.requests, rps }],
   };
 }
 
