@@ -35,7 +35,7 @@ export interface ResultFile {
   timeline: { startMs: number; endMs: number; tally: EncodedTally }[];
 }
 
-/** A run or a merge of runs, as the report renders it: a run's figures, with its shards listed. */
+/** A run or a merge of runs, as the report renders it. */
 export interface Outcome extends Omit<LoadResult, 'shard'> {
   kind: 'run' | 'merge';
   rps: number;
@@ -44,8 +44,9 @@ export interface Outcome extends Omit<LoadResult, 'shard'> {
 }
 
 export function outcomeOfRun(result: LoadResult): Outcome {
-  const { shard, ...figures } = result;
   const rps = runRps(result.measured.counts.requests, result.measuredMs);
+  // A run's figures as they are; only its shard becomes the one-element list a merge has many of.
+  const { shard, ...figures } = result;
   return {
     kind: 'run',
     ...figures,

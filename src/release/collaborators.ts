@@ -1,6 +1,6 @@
-import { errorText } from '../core/errors.js';
 import type { Logger } from '../core/host.js';
 import { HttpClient, type HttpClientOptions } from '../core/http.js';
+import { errorText } from '../core/errors.js';
 import { GitHubDeploymentsClient } from '../providers/github-deployments.js';
 import { RailwayClient } from '../providers/railway.js';
 import { VercelClient } from '../providers/vercel.js';
