@@ -8,6 +8,7 @@ import { renderBackupSummary, type TargetReport } from '../backups/report.js';
 import { formatAge, worst } from '../backups/select.js';
 import type { Outcome } from '../notify/outcome.js';
 import { getInputs } from './inputs.js';
+import { errorText } from '../core/errors.js';
 
 export const definition: ActionDefinition = {
   name: 'backup',
@@ -24,7 +25,7 @@ export const definition: ActionDefinition = {
           try {
             return await backupTarget(target, settings, http, { log: host.log, mask: (secret) => host.setSecret(secret) });
           } catch (error) {
-            return { target, verdict: 'critical', notes: [(error as Error).message], durationMs: Date.now() - started } satisfies TargetReport;
+            return { target, verdict: 'critical', notes: [errorText(error)], durationMs: Date.now() - started } satisfies TargetReport;
           }
         });
         rows.push(row);

@@ -4,6 +4,7 @@ import { Decrypter, Encrypter } from 'age-encryption';
 import type { RailwayServiceRef, RailwayVariablesClient } from '../providers/railway-variables.js';
 import type { VercelEnvClient, VercelEnvVar } from '../providers/vercel-env.js';
 import { parseStamp, stamp } from './select.js';
+import { errorText } from '../core/errors.js';
 
 /**
  * Environment configuration as one archive: the Vercel project's variables for a target and the
@@ -97,7 +98,7 @@ export async function decryptConfig(file: string, identity: string): Promise<Con
   try {
     text = await decrypter.decrypt(readFileSync(file), 'text');
   } catch (error) {
-    throw new Error(`cannot decrypt ${file.split('/').pop()}: ${(error as Error).message} (is age-identity the identity of the recipient it was written to?)`);
+    throw new Error(`cannot decrypt ${file.split('/').pop()}: ${errorText(error)} (is age-identity the identity of the recipient it was written to?)`);
   }
   const archive = JSON.parse(text) as ConfigArchive;
   if (archive.format !== 'threadr-ops-config/1') throw new Error(`${file.split('/').pop()} is not a threadr-ops config archive`);

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors.js';
+import { errorText, ConfigurationError } from '../core/errors.js';
 import type { ActionHost } from '../core/host.js';
 import type { HttpClient } from '../core/http.js';
 import type { InputReader } from '../core/inputs.js';
@@ -33,6 +33,6 @@ export async function fileIncidents(host: ActionHost, http: HttpClient, settings
     const done = await trackIncidents(issues, environment, statuses, { runUrl: runContext(host.action, host.env).runUrl, now: new Date() });
     for (const action of done) host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
   } catch (error) {
-    host.log.warn(`${host.action}: could not file the incident issue: ${(error as Error).message}`);
+    host.log.warn(`${host.action}: could not file the incident issue: ${errorText(error)}`);
   }
 }

@@ -42,8 +42,15 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * What went wrong, in one line: an Error's message, or the thrown value as text (code may throw
+ * a string or a plain object). The one place this is spelled out; logs and reports call it.
+ */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The message a failed action reports: `<action>: <what went wrong>`. */
 export function failureMessage(action: string, error: unknown): string {
-  if (error instanceof Error) return `${action}: ${error.message}`;
-  return `${action}: ${String(error)}`;
+  return `${action}: ${errorText(error)}`;
 }

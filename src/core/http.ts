@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, type Dispatcher } from './undici-lean.js';
 import { backoffDelay, parseRetryAfter } from './retry-after.js';
+import { sleep } from './clock.js';
 
 /** What went wrong with a request, in the terms a caller decides on. */
 export type FailureKind =
@@ -124,7 +125,9 @@ export interface HttpClientOptions {
   now?: () => number;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+// Re-exported for the action mains that import it from here (canary, health-check: other helpers
+// are moving their imports now); new code imports core/clock.
+export { sleep };
 
 /**
  * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,

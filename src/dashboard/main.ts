@@ -6,6 +6,7 @@ import { buildSite } from '../ops-site/build.js';
 import { stripeRevenue } from '../ops-site/revenue.js';
 import { getInputs } from './inputs.js';
 import { renderDashboardSummary } from './summary.js';
+import { errorText } from '../core/errors.js';
 
 const DAY = 86_400_000;
 
@@ -30,7 +31,7 @@ export const definition: ActionDefinition = {
         if (read.otherCurrencies.length) host.log.warn(`dashboard: revenue in ${read.otherCurrencies.join(', ').toUpperCase()} is left out: only ${read.currency.toUpperCase()} is charted`);
       } catch (error) {
         // Revenue is one chart of many: without it the site is still worth publishing.
-        host.log.warn(`dashboard: revenue not read from Stripe: ${(error as Error).message}`);
+        host.log.warn(`dashboard: revenue not read from Stripe: ${errorText(error)}`);
       } finally {
         await http.close();
       }

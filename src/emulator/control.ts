@@ -9,6 +9,7 @@ import { extensionContext, nextNumber, type EmulatorState, type Runtime } from '
 import { seedRailwayService, seedVercelProject, type RailwayServiceSeed, type SeededRailwayService, type SeededVercelProject, type VercelProjectSeed } from './seed.js';
 import type { SlackMessage, SlackSettings } from './slack.js';
 import type { VercelDeployment, VercelPlan, VercelProject, VercelSettings } from './vercel-model.js';
+import { errorText } from '../core/errors.js';
 
 export interface CommitScript {
   /** How the deployed app behaves (default healthy). */
@@ -297,7 +298,7 @@ export class EmulatorControl {
     try {
       body = (parseJsonBody(req) ?? {}) as Record<string, unknown>;
     } catch (error) {
-      return json(400, { error: `control body is not JSON: ${(error as Error).message}` });
+      return json(400, { error: `control body is not JSON: ${errorText(error)}` });
     }
     return found.route.handle(req, body);
   }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { errorText } from '../core/errors.js';
 
 /** One request as the emulator's handlers see it: body already read, path relative to the provider prefix. */
 export interface EmuRequest {
@@ -43,7 +44,7 @@ export function parseJsonBody(req: EmuRequest): unknown {
   try {
     return JSON.parse(req.body) as unknown;
   } catch (error) {
-    throw new BodyError((error as Error).message);
+    throw new BodyError(errorText(error));
   }
 }
 

@@ -15,6 +15,7 @@ import { EmulatorServer, extensionProvider } from './server.js';
 import { initialSlackState, slackProvider } from './slack.js';
 import { vercelProvider } from './vercel.js';
 import { initialVercelState, vercelAppTarget } from './vercel-model.js';
+import { sleep } from '../core/clock.js';
 
 export type { EmulatorOptions, EmulatorState } from './runtime.js';
 export type { EmulatorUrls, EmulatorExtension } from './extension-api.js';
@@ -117,7 +118,7 @@ export class Emulator {
   /** stop(), `downMs` of real time with nothing listening (clients see connection refused), start(). */
   async restart(downMs = 0): Promise<void> {
     await this.close();
-    if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+    if (downMs > 0) await sleep(downMs);
     await this.start();
   }
 }

@@ -67,6 +67,11 @@ export interface VercelToken {
   username: string;
 }
 
+/**
+ * Vercel's `lastAliasRequest`. The same five fields as the client's VercelAliasRequest, written
+ * again on purpose: the emulator imports only core, so it cannot inherit a mistake of the client
+ * it stands in for; __tests__/conformance/vercel-sdk.test.ts holds it to the official SDK instead.
+ */
 export interface AliasRequest {
   fromDeploymentId: string | null;
   toDeploymentId: string;

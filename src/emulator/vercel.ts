@@ -282,12 +282,17 @@ function serializeDeployment(_ctx: HandlerCtx, deployment: VercelDeployment): Re
     env: [],
     projectSettings: {},
   };
-  if (deployment.readyState === 'READY' && deployment.readySubstate) body['readySubstate'] = deployment.readySubstate;
+  Object.assign(body, readySubstateOf(deployment));
   if (deployment.canceledAt !== undefined) body['canceledAt'] = deployment.canceledAt;
   if (deployment.buildErrorAt !== undefined) body['buildErrorAt'] = deployment.buildErrorAt;
   if (deployment.errorCode) Object.assign(body, { errorCode: deployment.errorCode, errorMessage: deployment.errorMessage, errorStep: deployment.errorStep });
   if (deployment.target && deployment.target !== 'production' && deployment.target !== 'staging') body['customEnvironment'] = { slug: deployment.target };
   return body;
+}
+
+/** `readySubstate` is sent only on a READY deployment (full record, list item and project target alike). */
+function readySubstateOf(deployment: VercelDeployment): { readySubstate?: VercelDeployment['readySubstate'] } {
+  return deployment.readyState === 'READY' && deployment.readySubstate ? { readySubstate: deployment.readySubstate } : {};
 }
 
 function listItem(deployment: VercelDeployment): Record<string, unknown> {
@@ -299,7 +304,7 @@ function listItem(deployment: VercelDeployment): Record<string, unknown> {
     createdAt: deployment.createdAt,
     state: deployment.readyState,
     readyState: deployment.readyState,
-    ...(deployment.readyState === 'READY' && deployment.readySubstate ? { readySubstate: deployment.readySubstate } : {}),
+    ...readySubstateOf(deployment),
     target: deployment.target,
     projectId: deployment.projectId,
     type: 'LAMBDAS',
@@ -479,7 +484,7 @@ function targetSummary(deployment: VercelDeployment): Record<string, unknown> {
     url: deployment.url,
     alias: deployment.alias,
     readyState: deployment.readyState,
-    ...(deployment.readyState === 'READY' && deployment.readySubstate ? { readySubstate: deployment.readySubstate } : {}),
+    ...readySubstateOf(deployment),
     target: deployment.target,
     createdAt: deployment.createdAt,
     buildingAt: deployment.buildingAt,

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigurationError } from '../core/errors.js';
+import { errorText, ConfigurationError } from '../core/errors.js';
 import type { LoadResult, TimelineBucket } from './engine.js';
 import { addErrorSamples, type ErrorSamples } from './error-samples.js';
 import { runRps } from './figures.js';
-import { addTally, decodeTally, type EncodedTally, emptyTally, encodeTally, type Tally } from './tally.js';
+import { addTally, decodeTally, type EncodedTally, emptyTally, encodeTally } from './tally.js';
 
 export const RESULT_FORMAT = 'threadr-load-result';
 
@@ -36,45 +36,22 @@ export interface ResultFile {
 }
 
 /** A run or a merge of runs, as the report renders it. */
-export interface Outcome {
+export interface Outcome extends Omit<LoadResult, 'shard'> {
   kind: 'run' | 'merge';
-  startedAt: string;
-  model: 'closed' | 'open';
-  plannedMs: number;
-  measuredMs: number;
-  warmUpMs: number;
   rps: number;
-  measured: Tally;
-  warmUp: Tally;
-  timeline: TimelineBucket[];
-  dropped: number;
-  interrupted: number;
-  cancelled: boolean;
-  firstErrors: ErrorSamples;
-  workers: number;
   /** The parts this outcome is made of (one for a run). */
   shards: { index: number; count: number; startedAt: string; requests: number; rps: number; file?: string }[];
 }
 
 export function outcomeOfRun(result: LoadResult): Outcome {
   const rps = runRps(result.measured.counts.requests, result.measuredMs);
+  // A run's figures as they are; only its shard becomes the one-element list a merge has many of.
+  const { shard, ...figures } = result;
   return {
     kind: 'run',
-    startedAt: result.startedAt,
-    model: result.model,
-    plannedMs: result.plannedMs,
-    measuredMs: result.measuredMs,
-    warmUpMs: result.warmUpMs,
+    ...figures,
     rps,
-    measured: result.measured,
-    warmUp: result.warmUp,
-    timeline: result.timeline,
-    dropped: result.dropped,
-    interrupted: result.interrupted,
-    cancelled: result.cancelled,
-    firstErrors: result.firstErrors,
-    workers: result.workers,
-    shards: [{ index: result.shard.index + 1, count: result.shard.count, startedAt: result.startedAt, requests: result.measured.counts.requests, rps }],
+    shards: [{ index: shard.index + 1, count: shard.count, startedAt: result.startedAt, requests: result.measured.counts.requests, rps }],
   };
 }
 
@@ -111,7 +88,7 @@ export function readResultFile(path: string, input = 'merge'): ResultFile {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<ResultFile>;
   } catch (error) {
-    throw new ConfigurationError(input, `matched ${path}, which is not a load-test result (${(error as Error).message})`);
+    throw new ConfigurationError(input, `matched ${path}, which is not a load-test result (${errorText(error)})`);
   }
   if (parsed.format !== RESULT_FORMAT || parsed.version !== 1 || !parsed.measured || !parsed.shard) {
     throw new ConfigurationError(input, `matched ${path}, which is not a load-test result written by histogram-out`);

@@ -1,4 +1,5 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { errorText } from '../core/errors.js';
 import { Generator, type GeneratorConfig, type GeneratorEnd } from './generator.js';
 import { type EncodedTally, encodeTally } from './tally.js';
 
@@ -52,7 +53,7 @@ export function runLoadWorker(): void {
         port.close();
       },
       (error: unknown) => {
-        port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies FromWorker);
+        port.postMessage({ type: 'error', message: errorText(error) } satisfies FromWorker);
         port.close();
       },
     );

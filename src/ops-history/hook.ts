@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { ActionHost } from '../core/host.js';
 import { appendRecord, monthlyFile, recordFrom, type OpsRecord } from './record.js';
+import { errorText } from '../core/errors.js';
 
 /** A host that remembers every output set through it, in the order set (the last value wins). */
 export function withOutputLog(host: ActionHost): { host: ActionHost; outputs: Record<string, string> } {
@@ -41,6 +42,6 @@ export function recordRun(host: ActionHost, outputs: Record<string, string>, ver
     appendRecord(folder ? monthlyFile(target, at) : target, record);
     host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
   } catch (error) {
-    host.log.warn(`${host.action}: the run's history record was not written (${(error as Error).message}); the run itself is unaffected`);
+    host.log.warn(`${host.action}: the run's history record was not written (${errorText(error)}); the run itself is unaffected`);
   }
 }

@@ -10,6 +10,17 @@ import { parseRetryAfter } from '../core/retry-after.js';
  */
 export type ErrorBodyReader = (body: unknown) => { code?: string; message?: string } | undefined;
 
+/**
+ * The `{"error":{"message","code","type"}}` body OpenAI and Stripe both answer with; `type` stands in
+ * for a missing `code` (OpenAI leaves `code` null on many errors, Stripe on some).
+ */
+export const readErrorObject: ErrorBodyReader = (body) => {
+  const error = (body as { error?: { message?: unknown; code?: unknown; type?: unknown } } | null)?.error;
+  if (!error || typeof error !== 'object') return undefined;
+  const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : undefined;
+  return { code, message: typeof error.message === 'string' ? error.message : undefined };
+};
+
 const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
 
 export function requestIdOf(response: Pick<HttpResponse, 'headers'>): string | undefined {

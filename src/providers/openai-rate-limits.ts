@@ -1,5 +1,5 @@
 import type { HttpClient } from '../core/http.js';
-import { errorFromResponse, joinUrl, jsonBody, unexpectedShape, type ErrorBodyReader } from './errors.js';
+import { errorFromResponse, joinUrl, jsonBody, readErrorObject, unexpectedShape } from './errors.js';
 
 /**
  * OpenAI project rate limits, organization admin API (docs/platform-behaviour.md §9):
@@ -20,11 +20,6 @@ export interface OpenAIAdminOptions {
   adminKey: string;
   timeoutMs?: number;
 }
-
-const readOpenAIError: ErrorBodyReader = (body) => {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  return error && typeof error.message === 'string' ? { message: error.message, code: typeof error.code === 'string' ? error.code : undefined } : undefined;
-};
 
 export class OpenAIRateLimitsClient {
   constructor(private readonly options: OpenAIAdminOptions) {}
@@ -56,7 +51,7 @@ export class OpenAIRateLimitsClient {
       mutation: false,
       timeoutMs: this.options.timeoutMs,
     });
-    if (response.status < 200 || response.status >= 300) throw errorFromResponse('openai', what, response, readOpenAIError);
+    if (response.status < 200 || response.status >= 300) throw errorFromResponse('openai', what, response, readErrorObject);
     return jsonBody<T>('openai', what, response);
   }
 }

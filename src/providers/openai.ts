@@ -1,4 +1,4 @@
-import { errorFromResponse, jsonBody, joinUrl, unexpectedShape, type ErrorBodyReader } from './errors.js';
+import { errorFromResponse, jsonBody, joinUrl, readErrorObject, unexpectedShape } from './errors.js';
 import type { CostHttp } from './cost-http.js';
 
 /** OpenAI organization Costs API (reference §4): daily cost buckets, admin key only. */
@@ -36,13 +36,6 @@ export interface OpenAIClientOptions {
 
 /** Guard against a server that keeps answering has_more: a year of daily buckets is far below it. */
 const MAX_PAGES = 400;
-
-const readOpenAIError: ErrorBodyReader = (body) => {
-  const error = (body as { error?: { message?: unknown; code?: unknown; type?: unknown } } | null)?.error;
-  if (!error) return undefined;
-  const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : undefined;
-  return { code, message: typeof error.message === 'string' ? error.message : undefined };
-};
 
 export class OpenAICostsClient {
   readonly provider = 'openai';
@@ -82,7 +75,7 @@ export class OpenAICostsClient {
       headers: { authorization: `Bearer ${this.options.adminKey}`, accept: 'application/json' },
       timeoutMs: this.options.timeoutMs,
     });
-    if (response.status !== 200) throw errorFromResponse(this.provider, what, response, readOpenAIError);
+    if (response.status !== 200) throw errorFromResponse(this.provider, what, response, readErrorObject);
     const body = jsonBody<Record<string, unknown>>(this.provider, what, response);
     if (!body || !Array.isArray(body.data)) throw unexpectedShape(this.provider, what, 'data is not an array');
     const data = body.data.map((bucket, index) => costBucket(bucket, `data[${index}]`));

@@ -134,35 +134,23 @@ export class RailwayClient {
    * Rolls back to deployment `id`. The schema types the result as Boolean! (the docs' selection
    * set is a validation error, docs/platform-behaviour.md §2.3), so the new deployment is found by listing afterwards.
    */
-  async rollback(id: string): Promise<boolean> {
-    const data = await this.graphql<{ deploymentRollback: unknown }>(
-      'DeploymentRollback',
-      'mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }',
-      { id },
-      true,
-    );
-    return data.deploymentRollback === true;
+  rollback(id: string): Promise<boolean> {
+    return this.deploymentMutation('DeploymentRollback', 'mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }', id);
   }
 
-  async cancel(id: string): Promise<boolean> {
-    const data = await this.graphql<{ deploymentCancel: unknown }>(
-      'DeploymentCancel',
-      'mutation DeploymentCancel($id: String!) { deploymentCancel(id: $id) }',
-      { id },
-      true,
-    );
-    return data.deploymentCancel === true;
+  cancel(id: string): Promise<boolean> {
+    return this.deploymentMutation('DeploymentCancel', 'mutation DeploymentCancel($id: String!) { deploymentCancel(id: $id) }', id);
   }
 
   /** Stops a deployment and moves it to history (REMOVED); for one past the point where cancel works. */
-  async remove(id: string): Promise<boolean> {
-    const data = await this.graphql<{ deploymentRemove: unknown }>(
-      'DeploymentRemove',
-      'mutation DeploymentRemove($id: String!) { deploymentRemove(id: $id) }',
-      { id },
-      true,
-    );
-    return data.deploymentRemove === true;
+  remove(id: string): Promise<boolean> {
+    return this.deploymentMutation('DeploymentRemove', 'mutation DeploymentRemove($id: String!) { deploymentRemove(id: $id) }', id);
+  }
+
+  /** A mutation of one deployment whose one field is typed Boolean!: true when Railway says it was done. */
+  private async deploymentMutation(operationName: string, query: string, id: string): Promise<boolean> {
+    const data = await this.graphql<Record<string, unknown>>(operationName, query, { id }, true);
+    return Object.values(data)[0] === true;
   }
 
   private graphql<T>(operationName: string, query: string, variables: Record<string, unknown>, mutation = false): Promise<T> {

@@ -1,4 +1,4 @@
-import { errorFromResponse, jsonBody, joinUrl, unexpectedShape, type ErrorBodyReader } from './errors.js';
+import { errorFromResponse, jsonBody, joinUrl, readErrorObject, unexpectedShape } from './errors.js';
 import type { CostHttp } from './cost-http.js';
 
 /** Stripe balance transactions (reference §5): the processing fees of a period. */
@@ -44,13 +44,6 @@ export interface BalanceTransactionsResult {
 /** 10 000 pages of 100: a million transactions a month is beyond what this monitor is for. */
 const MAX_PAGES = 10_000;
 
-const readStripeError: ErrorBodyReader = (body) => {
-  const error = (body as { error?: { message?: unknown; code?: unknown; type?: unknown } } | null)?.error;
-  if (!error) return undefined;
-  const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : undefined;
-  return { code, message: typeof error.message === 'string' ? error.message : undefined };
-};
-
 export class StripeClient {
   readonly provider = 'stripe';
   constructor(private readonly options: StripeClientOptions) {}
@@ -90,7 +83,7 @@ export class StripeClient {
       headers,
       timeoutMs: this.options.timeoutMs,
     });
-    if (response.status !== 200) throw errorFromResponse(this.provider, what, response, readStripeError);
+    if (response.status !== 200) throw errorFromResponse(this.provider, what, response, readErrorObject);
     const body = jsonBody<Record<string, unknown>>(this.provider, what, response);
     if (!body || !Array.isArray(body.data) || typeof body.has_more !== 'boolean') {
       throw unexpectedShape(this.provider, what, 'expected a list with data and has_more');

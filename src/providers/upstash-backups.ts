@@ -1,6 +1,6 @@
 import type { HttpClient } from '../core/http.js';
-import { errorFromResponse, joinUrl, jsonBody, unexpectedShape, type ErrorBodyReader } from './errors.js';
-import { upstashAuthorization } from './upstash.js';
+import { errorFromResponse, jsonBody, unexpectedShape } from './errors.js';
+import { readUpstashError, upstashRequest, type UpstashClientOptions } from './upstash.js';
 
 /**
  * Upstash Developer API, Redis backups (docs/backups.md, "Upstash"): list, create and restore
@@ -21,22 +21,8 @@ export interface UpstashBackup {
   daily: boolean;
 }
 
-export interface UpstashBackupClientOptions {
-  http: Pick<HttpClient, 'request'>;
-  /** https://api.upstash.com, the emulator (`…/upstash`), or a proxy; `/v2` is appended. */
-  baseUrl: string;
-  email: string;
-  apiKey: string;
-  timeoutMs?: number;
-}
-
-const readError: ErrorBodyReader = (body) => {
-  if (typeof body === 'string') return { message: body };
-  const error = body as { code?: unknown; message?: unknown; error?: unknown } | null;
-  if (!error) return undefined;
-  const message = typeof error.message === 'string' ? error.message : typeof error.error === 'string' ? error.error : undefined;
-  return { code: typeof error.code === 'string' ? error.code : undefined, message };
-};
+/** The same account credentials as the billing client's. */
+export type UpstashBackupClientOptions = UpstashClientOptions;
 
 export class UpstashBackupClient {
   readonly provider = 'upstash';
@@ -91,21 +77,8 @@ export class UpstashBackupClient {
     await this.send('PATCH', `/v2/redis/enable-dailybackup/${encodeURIComponent(databaseId)}`, `enable daily backup of ${databaseId}`);
   }
 
-  private async send<T>(method: string, path: string, what: string, body?: unknown): Promise<T> {
-    const response = await this.options.http.request({
-      method,
-      url: joinUrl(this.options.baseUrl, path),
-      headers: {
-        authorization: upstashAuthorization(this.options.email, this.options.apiKey),
-        accept: 'application/json',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-      mutation: method !== 'GET',
-      timeoutMs: this.options.timeoutMs,
-    });
-    if (response.status < 200 || response.status >= 300) throw errorFromResponse(this.provider, what, response, readError);
-    return jsonBody<T>(this.provider, what, response);
+  private send<T>(method: string, path: string, what: string, body?: unknown): Promise<T> {
+    return upstashRequest<T>(this.options, method, path, what, body);
   }
 }
 
@@ -126,7 +99,7 @@ export class UpstashRedisRest {
       body: JSON.stringify(args),
       timeoutMs: this.options.timeoutMs,
     });
-    if (response.status < 200 || response.status >= 300) throw errorFromResponse('upstash-redis', what, response, readError);
+    if (response.status < 200 || response.status >= 300) throw errorFromResponse('upstash-redis', what, response, readUpstashError);
     const body = jsonBody<{ result?: unknown; error?: unknown }>('upstash-redis', what, response);
     if (typeof body.error === 'string') throw new Error(`upstash-redis: ${what} failed: ${body.error}`);
     return body.result;

@@ -31,7 +31,7 @@ export interface UpstashClientOptions {
 }
 
 /** The spec's `Error` schema is `{code, message}`, but real bodies are UNCONFIRMED (§6): plain text is read too. */
-const readUpstashError: ErrorBodyReader = (body) => {
+export const readUpstashError: ErrorBodyReader = (body) => {
   if (typeof body === 'string') return { message: body };
   const error = body as { code?: unknown; message?: unknown; error?: unknown } | null;
   if (!error) return undefined;
@@ -41,6 +41,28 @@ const readUpstashError: ErrorBodyReader = (body) => {
 
 export function upstashAuthorization(email: string, apiKey: string): string {
   return `Basic ${Buffer.from(`${email}:${apiKey}`).toString('base64')}`;
+}
+
+/**
+ * One Developer API call, shared by the billing and the backup clients: Basic auth of email and
+ * key, a JSON body when there is one, a ProviderError naming `what` for any non-2xx answer, and the
+ * parsed JSON answer. Anything but GET is a mutation (the HTTP layer never repeats it blindly).
+ */
+export async function upstashRequest<T>(options: UpstashClientOptions, method: string, path: string, what: string, body?: unknown): Promise<T> {
+  const response = await options.http.request({
+    method,
+    url: joinUrl(options.baseUrl, path),
+    headers: {
+      authorization: upstashAuthorization(options.email, options.apiKey),
+      accept: 'application/json',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+    mutation: method !== 'GET',
+    timeoutMs: options.timeoutMs,
+  });
+  if (response.status < 200 || response.status >= 300) throw errorFromResponse('upstash', what, response, readUpstashError);
+  return jsonBody<T>('upstash', what, response);
 }
 
 export class UpstashClient {
@@ -77,17 +99,8 @@ export class UpstashClient {
     return { dailybilling, total_monthly_billing: body.total_monthly_billing };
   }
 
-  private async get<T>(path: string): Promise<T> {
-    const response = await this.options.http.request({
-      url: joinUrl(this.options.baseUrl, path),
-      headers: { authorization: upstashAuthorization(this.options.email, this.options.apiKey), accept: 'application/json' },
-      timeoutMs: this.options.timeoutMs,
-    });
-    if (response.status !== 200) {
-      const error = errorFromResponse(this.provider, `GET ${path}`, response, readUpstashError);
-      throw error;
-    }
-    return jsonBody<T>(this.provider, `GET ${path}`, response);
+  private get<T>(path: string): Promise<T> {
+    return upstashRequest<T>(this.options, 'GET', path, `GET ${path}`);
   }
 }
 

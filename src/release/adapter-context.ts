@@ -1,3 +1,4 @@
+import { errorText } from '../core/errors.js';
 import type { Logger } from '../core/host.js';
 import type { Clock } from './clock.js';
 import type { ComponentName, Observation, WaitContext, WaitOutcome } from './component.js';
@@ -23,9 +24,9 @@ export function decidingRead<T>(context: AdapterContext, what: string, read: () 
   return agreed(() => context.patience(what, read), same, { clock: context.clock, settleMs: context.settleMs });
 }
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+// Re-exported for the modules that import it from here (deploy, rollback, github-record); new code
+// imports it from core/errors.
+export { errorText };
 
 /** The wait loop both adapters use: adaptive polling of `observe` until the deployment settles. */
 export async function waitForSettled(

@@ -1,5 +1,6 @@
 import type { Logger } from '../core/host.js';
 import { HttpClient, type HttpClientOptions } from '../core/http.js';
+import { errorText } from '../core/errors.js';
 import { GitHubDeploymentsClient } from '../providers/github-deployments.js';
 import { RailwayClient } from '../providers/railway.js';
 import { VercelClient } from '../providers/vercel.js';
@@ -54,7 +55,7 @@ export function buildCollaborators(
     clock: overrides.clock,
     schedule,
     budgetMs: READ_BUDGET_MS,
-    onRetry: (what, error) => log.warn(`${what}: ${error instanceof Error ? error.message : String(error)}; trying again`),
+    onRetry: (what, error) => log.warn(`${what}: ${errorText(error)}; trying again`),
   });
   const context: AdapterContext = { clock: overrides.clock, schedule, log, settleMs: settings.pollMinMs, patience };
   const adapters: Partial<Record<ComponentName, ComponentAdapter>> = {};

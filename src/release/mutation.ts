@@ -1,4 +1,4 @@
-import { ProviderError } from '../core/errors.js';
+import { errorText, ProviderError } from '../core/errors.js';
 import type { Logger } from '../core/host.js';
 import { NetworkError } from '../core/http.js';
 import type { Clock } from './clock.js';
@@ -49,7 +49,7 @@ export async function mutateOnce<T>(what: string, mutate: () => Promise<T>, read
     try {
       return await mutate();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       const unknown = outcomeUnknown(error);
       if (!unknown && !(safeToRepeat(error) && attempt < attempts)) throw error;
       if (unknown) {
@@ -82,7 +82,7 @@ async function readBackSeveral<T>(readBack: () => Promise<T | null>, options: Mu
       if (found !== null) return { found, answered };
     } catch (error) {
       notBefore = retryAfterOf(error);
-      options.log.warn(`reading back failed: ${error instanceof Error ? error.message : String(error)}`);
+      options.log.warn(`reading back failed: ${errorText(error)}`);
     }
   }
   return { found: null, answered };

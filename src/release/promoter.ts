@@ -1,6 +1,6 @@
+import { errorText } from '../core/errors.js';
 import type { Logger } from '../core/host.js';
 import type { VercelRollingRelease } from '../providers/vercel.js';
-import { errorText } from './adapter-context.js';
 import type { Clock } from './clock.js';
 import type { ComponentAdapter } from './component.js';
 import type { PromotePlan } from './promote-plan.js';

@@ -1,5 +1,6 @@
 import { railwayCommitOf, railwayUrl, type RailwayClient, type RailwayDeployment, type RailwayStatus } from '../providers/railway.js';
-import { decidingRead, errorText, waitForSettled, type AdapterContext } from './adapter-context.js';
+import { errorText } from '../core/errors.js';
+import { decidingRead, waitForSettled, type AdapterContext } from './adapter-context.js';
 import { ReleaseError, type ComponentAdapter, LOG_TAIL_LINES, type LogExcerpt, type Observation, type Pin, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
 import { mutateOnce } from './mutation.js';
 import { redact } from '../core/redact.js';

@@ -1,5 +1,5 @@
+import { errorText } from '../core/errors.js';
 import type { Logger } from '../core/host.js';
-import { errorText } from './adapter-context.js';
 import type { Clock } from './clock.js';
 import type { Patience } from './poll.js';
 import type { ComponentAdapter, ComponentName, RestoreMode, RollbackTarget } from './component.js';

@@ -8,9 +8,9 @@ import {
   type VercelProject,
   type VercelReadyState,
 } from '../providers/vercel.js';
-import { ProviderError } from '../core/errors.js';
+import { errorText, ProviderError } from '../core/errors.js';
 import { unexpectedShape } from '../providers/errors.js';
-import { decidingRead, errorText, waitForSettled, type AdapterContext } from './adapter-context.js';
+import { decidingRead, waitForSettled, type AdapterContext } from './adapter-context.js';
 import { ReleaseError, type ComponentAdapter, type Environment, LOG_TAIL_LINES, type LogExcerpt, type Observation, type Pin, type RestoreMode, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
 import { mutateOnce } from './mutation.js';
 import { pollUntil } from './poll.js';

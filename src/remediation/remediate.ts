@@ -6,6 +6,7 @@ import { effectFor, type Effect, type EffectSettings } from './effects.js';
 import { rollbackDeployEffect } from './rollback-deploy.js';
 import type { RemediationRecord } from './record.js';
 import type { RecordEntry, RemediationKind } from './types.js';
+import { errorText } from '../core/errors.js';
 
 export interface RemediationSettings extends EffectSettings {
   actions: RemediationKind[];
@@ -106,7 +107,7 @@ async function act(kind: RemediationKind, effect: Effect, settings: RemediationS
       ? { kind, status: 'applied', target: change.target, from: change.from, to: change.to, readBack, undo: reverts ? undefined : undo, revert: settings.revert }
       : { kind, status: 'failed', target: change.target, from: change.from, to: change.to, readBack, why: after.error!, revert: settings.revert };
   } catch (error) {
-    const message = (error as Error).message;
+    const message = errorText(error);
     after = { ...base, phase: 'after', at: settings.now(), ok: false, error: message };
     result = { kind, status: 'failed', target: change.target, from: change.from, to: change.to, why: message, revert: settings.revert };
   }

@@ -1,6 +1,6 @@
 import { runOnRunner } from '../core/runner-host.js';
 import { basename } from 'node:path';
-import { ConfigurationError } from '../core/errors.js';
+import { errorText } from '../core/errors.js';
 import { HttpClient } from '../core/http.js';
 import type { ActionDefinition } from '../core/host.js';
 import { fileIncidents, readIncidentSettings } from '../backups/incidents.js';
@@ -20,7 +20,7 @@ export const definition: ActionDefinition = {
       await host.log.group(`Restoring ${settings.target}${settings.dryRun ? ' (dry run)' : ''}`, () => runRestore(settings, http, { log: host.log, mask: (secret) => host.setSecret(secret) }, report));
     } catch (error) {
       report.status = 'failed';
-      report.error = error instanceof ConfigurationError ? error.message : (error as Error).message;
+      report.error = errorText(error);
     }
     try {
       const why = report.error ?? (report.verification && !report.verification.ok ? `verification failed: ${report.verification.detail}` : 'failed');

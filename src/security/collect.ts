@@ -4,7 +4,7 @@ import { probeCors } from './probes/cors.js';
 import { probeExposed } from './probes/exposed.js';
 import type { Fetcher } from './probes/fetcher.js';
 import { fetchPage, httpTwin, probeRedirect } from './probes/pages.js';
-import { mapLimit } from './probes/pool.js';
+import { mapLimit } from '../core/concurrency.js';
 import { probeRateLimit } from './probes/rate-limit.js';
 import { probeTls } from './probes/tls.js';
 

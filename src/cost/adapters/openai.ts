@@ -1,16 +1,11 @@
 import { dayKey, unixSeconds, windowDays, type CostWindow } from '../calendar.js';
 import { decimalToMicros } from '../money.js';
-import { RequestCounter, type CostHttp } from '../../providers/cost-http.js';
-import { OpenAICostsClient } from '../../providers/openai.js';
+import { OpenAICostsClient, type OpenAIClientOptions } from '../../providers/openai.js';
 import type { CostAdapter, ProviderSpend } from '../types.js';
-import { SpendBuilder, failedSpend } from './spend-builder.js';
+import { SpendBuilder, countedRead } from './spend-builder.js';
 
-export interface OpenAIAdapterOptions {
-  http: CostHttp;
-  baseUrl: string;
-  adminKey: string;
+export interface OpenAIAdapterOptions extends OpenAIClientOptions {
   projectIds?: string[];
-  timeoutMs?: number;
 }
 
 export const OPENAI_LAG =
@@ -21,11 +16,9 @@ export class OpenAICostAdapter implements CostAdapter {
   readonly provider = 'openai';
   constructor(private readonly options: OpenAIAdapterOptions) {}
 
-  async fetch(window: CostWindow): Promise<ProviderSpend> {
-    const counter = new RequestCounter(this.options.http);
-    const client = new OpenAICostsClient({ ...this.options, http: counter });
+  fetch(window: CostWindow): Promise<ProviderSpend> {
     const days = windowDays(window);
-    try {
+    return countedRead(this.provider, this.options.http, (http) => new OpenAICostsClient({ ...this.options, http }), async (client) => {
       const buckets = await client.costs({
         startTime: unixSeconds(window.rangeStart),
         endTime: unixSeconds(window.rangeEnd),
@@ -60,10 +53,7 @@ export class OpenAICostAdapter implements CostAdapter {
         unread,
         notes,
         items: builder.items(),
-        requests: counter.count,
       };
-    } catch (error) {
-      return failedSpend('openai', error, counter.count);
-    }
+    });
   }
 }

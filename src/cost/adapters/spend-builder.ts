@@ -1,5 +1,6 @@
-import { ProviderError } from '../../core/errors.js';
+import { errorText, ProviderError } from '../../core/errors.js';
 import { NetworkError } from '../../core/http.js';
+import { RequestCounter, type CostHttp } from '../../providers/cost-http.js';
 import type { DayKey } from '../calendar.js';
 import type { Micros } from '../money.js';
 import { emptySpend, type CurrencySpend, type ProviderFailure, type ProviderId, type ProviderSpend, type SpendItem } from '../types.js';
@@ -34,8 +35,30 @@ export class SpendBuilder {
 }
 
 /** A provider that could not be read: its figures are unknown, never zero. */
-export function failedSpend(provider: ProviderId, error: unknown, requests: number): ProviderSpend {
+export function failedSpend(provider: ProviderId, error: unknown, requests = 0): ProviderSpend {
   return { ...emptySpend(provider, 'failed'), failure: describeFailure(error), requests };
+}
+
+/** What an adapter's read returns; countedRead adds the request count. */
+export type SpendAnswer = Omit<ProviderSpend, 'requests'>;
+
+/**
+ * The frame of every cost adapter's fetch: the provider's client is built over a RequestCounter, so
+ * the report counts every HTTP attempt (retries included) whether the read succeeds or not, and a
+ * read that throws becomes a failed provider (unknown, never zero) instead of failing the others.
+ */
+export async function countedRead<Client>(
+  provider: ProviderId,
+  http: CostHttp,
+  client: (counted: CostHttp) => Client,
+  read: (client: Client) => Promise<SpendAnswer>,
+): Promise<ProviderSpend> {
+  const counter = new RequestCounter(http);
+  try {
+    return { ...(await read(client(counter))), requests: counter.count };
+  } catch (error) {
+    return failedSpend(provider, error, counter.count);
+  }
 }
 
 export function describeFailure(error: unknown): ProviderFailure {
@@ -43,19 +66,5 @@ export function describeFailure(error: unknown): ProviderFailure {
     return { message: error.message, status: error.status, code: error.code, requestId: error.requestId };
   }
   if (error instanceof NetworkError) return { message: error.message, code: error.kind };
-  return { message: error instanceof Error ? error.message : String(error) };
-}
-
-/** Runs `work` over `items` with at most `limit` at a time, keeping order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  return { message: errorText(error) };
 }

@@ -1,17 +1,10 @@
 import { dayKey, unixSeconds, windowDays, type CostWindow } from '../calendar.js';
 import { minorToMicros } from '../money.js';
-import { RequestCounter, type CostHttp } from '../../providers/cost-http.js';
-import { StripeClient } from '../../providers/stripe.js';
+import { StripeClient, type StripeClientOptions } from '../../providers/stripe.js';
 import type { CostAdapter, ProviderSpend } from '../types.js';
-import { SpendBuilder, failedSpend } from './spend-builder.js';
+import { SpendBuilder, countedRead } from './spend-builder.js';
 
-export interface StripeAdapterOptions {
-  http: CostHttp;
-  baseUrl: string;
-  secretKey: string;
-  apiVersion?: string;
-  timeoutMs?: number;
-}
+export type StripeAdapterOptions = StripeClientOptions;
 
 /** Rows that are Stripe billing the account for something, rather than fees on a payment. */
 const BILLED_FEE_TYPES = new Set(['stripe_fee', 'tax_fee', 'stripe_fx_fee']);
@@ -25,10 +18,8 @@ export class StripeCostAdapter implements CostAdapter {
   readonly provider = 'stripe';
   constructor(private readonly options: StripeAdapterOptions) {}
 
-  async fetch(window: CostWindow): Promise<ProviderSpend> {
-    const counter = new RequestCounter(this.options.http);
-    const client = new StripeClient({ ...this.options, http: counter });
-    try {
+  fetch(window: CostWindow): Promise<ProviderSpend> {
+    return countedRead(this.provider, this.options.http, (http) => new StripeClient({ ...this.options, http }), async (client) => {
       const result = await client.balanceTransactions({ createdGte: unixSeconds(window.rangeStart), createdLt: unixSeconds(window.rangeEnd), limit: 100 });
       const builder = new SpendBuilder(window.monthStart);
       let billedRows = 0;
@@ -57,10 +48,7 @@ export class StripeCostAdapter implements CostAdapter {
         unread: [],
         notes,
         items: builder.items(),
-        requests: counter.count,
       };
-    } catch (error) {
-      return failedSpend('stripe', error, counter.count);
-    }
+    });
   }
 }

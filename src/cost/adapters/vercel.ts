@@ -1,27 +1,18 @@
 import { dayKey, isoTime, windowDays, type CostWindow } from '../calendar.js';
 import { decimalToMicros } from '../money.js';
-import { RequestCounter, type CostHttp } from '../../providers/cost-http.js';
-import { VercelBillingClient } from '../../providers/vercel-billing.js';
+import { VercelBillingClient, type VercelBillingClientOptions } from '../../providers/vercel-billing.js';
 import { emptySpend, type CostAdapter, type ProviderSpend } from '../types.js';
-import { SpendBuilder, failedSpend } from './spend-builder.js';
+import { SpendBuilder, countedRead } from './spend-builder.js';
 
-export interface VercelAdapterOptions {
-  http: CostHttp;
-  baseUrl: string;
-  token: string;
-  teamId?: string;
-  timeoutMs?: number;
-}
+export type VercelAdapterOptions = VercelBillingClientOptions;
 
 /** Vercel billing charges: Σ BilledCost per UTC day of ChargePeriodStart. */
 export class VercelCostAdapter implements CostAdapter {
   readonly provider = 'vercel';
   constructor(private readonly options: VercelAdapterOptions) {}
 
-  async fetch(window: CostWindow): Promise<ProviderSpend> {
-    const counter = new RequestCounter(this.options.http);
-    const client = new VercelBillingClient({ ...this.options, http: counter });
-    try {
+  fetch(window: CostWindow): Promise<ProviderSpend> {
+    return countedRead(this.provider, this.options.http, (http) => new VercelBillingClient({ ...this.options, http }), async (client) => {
       const charges = await client.charges(isoTime(window.rangeStart), isoTime(window.rangeEnd));
       if (charges.length === 0) {
         // An empty answer is not a zero bill we can vouch for: plans without usage billing (Hobby)
@@ -30,7 +21,6 @@ export class VercelCostAdapter implements CostAdapter {
           ...emptySpend('vercel', 'no-data'),
           notes: ['Vercel returned no billing charges for this scope and period: the plan exposes none (Hobby), or the token sees another team (set vercel-team-id)'],
           unread: ['daily charges: none exposed for this plan or scope'],
-          requests: counter.count,
         };
       }
       const builder = new SpendBuilder(window.monthStart);
@@ -50,10 +40,7 @@ export class VercelCostAdapter implements CostAdapter {
         unread: [],
         notes: [`${charges.length} FOCUS charge line(s) read`],
         items: builder.items(),
-        requests: counter.count,
       };
-    } catch (error) {
-      return failedSpend('vercel', error, counter.count);
-    }
+    });
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeEntities, header } from '../http-headers.js';
 import type { ExposedEvidence, ExposedProbe, FetchedResponse } from '../types.js';
 import { describeFailure, type Fetcher } from './fetcher.js';
-import { mapLimit } from './pool.js';
+import { mapLimit } from '../../core/concurrency.js';
 
 /**
  * A path is exposed only when its body looks like the real file: many hosts answer 200 with the

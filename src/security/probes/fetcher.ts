@@ -1,4 +1,5 @@
 import { listedIn } from '../../core/allowed-hosts.js';
+import { errorText } from '../../core/errors.js';
 import { BodyTooLargeError, HttpClient, NetworkError, type HttpResponse } from '../../core/http.js';
 import type { FetchedResponse } from '../types.js';
 
@@ -41,5 +42,5 @@ export class Fetcher {
 export function describeFailure(error: unknown): { message: string; tls: boolean } {
   if (error instanceof NetworkError) return { message: error.message, tls: error.kind === 'tls' };
   if (error instanceof BodyTooLargeError) return { message: `${error.message} (raise max-body-size if this is expected)`, tls: false };
-  return { message: error instanceof Error ? error.message : String(error), tls: false };
+  return { message: errorText(error), tls: false };
 }
