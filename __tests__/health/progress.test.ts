@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { HttpClient } from '../../src/core/http.js';
-import { checksFromUrls } from '../../src/health-check/checks.js';
-import { PROGRESS_EVERY_MS, verifyHealth } from '../../src/health-check/verify.js';
+import { checksFromUrls } from '../../src/health/checks.js';
+import { PROGRESS_EVERY_MS, verifyHealth } from '../../src/health/verify.js';
 import { json, startServer, type TestServer } from '../harness/servers.js';
 
 /** A long wait says what is still failing and why, at most every 10 s (virtual time, real requests). */

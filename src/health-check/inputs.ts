@@ -1,8 +1,8 @@
 import { ConfigurationError } from '../core/errors.js';
 import { parseHttpUrl, type InputReader } from '../core/inputs.js';
-import { checksFromUrls, parseChecks, selectSuite } from './checks.js';
-import type { HealthSettings } from './verify.js';
-import type { VersionSource } from './version.js';
+import { checksFromUrls, parseChecks, selectSuite } from '../health/checks.js';
+import type { HealthSettings } from '../health/verify.js';
+import type { VersionSource } from '../health/version.js';
 
 export interface HealthInputs extends HealthSettings {
   failOnUnhealthy: boolean;

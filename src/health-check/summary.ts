@@ -1,7 +1,7 @@
 import { formatDuration } from '../core/duration.js';
 import { FAIL, heading, PASS, table } from '../core/markdown.js';
 import { percentile } from '../core/percentile.js';
-import type { HealthReport } from './verify.js';
+import type { HealthReport } from '../health/verify.js';
 
 function ms(value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : `${Math.round(value * 10) / 10}ms`;

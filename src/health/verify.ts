@@ -25,7 +25,7 @@ export interface HealthSettings {
   maxP95Ms: number;
 }
 
-export interface CheckResult {
+export interface HealthCheckResult {
   name: string;
   url: string;
   passed: boolean;
@@ -44,7 +44,7 @@ export interface HealthReport {
   failed: string[];
   unreachable: boolean;
   durationMs: number;
-  checks: CheckResult[];
+  checks: HealthCheckResult[];
   window: {
     durationMs: number;
     samples: number;
@@ -159,7 +159,7 @@ class Progress {
   }
 }
 
-async function waitForCheck(check: CheckSpec, settings: HealthSettings, context: ProbeContext, deps: VerifyDependencies, progress: Progress): Promise<CheckResult> {
+async function waitForCheck(check: CheckSpec, settings: HealthSettings, context: ProbeContext, deps: VerifyDependencies, progress: Progress): Promise<HealthCheckResult> {
   const attempts: Attempt[] = [];
   const deadline = settings.timeoutMs;
   for (;;) {
@@ -180,7 +180,7 @@ async function waitForCheck(check: CheckSpec, settings: HealthSettings, context:
   }
 }
 
-async function probeWindow(settings: HealthSettings, context: ProbeContext, deps: VerifyDependencies, results: CheckResult[]): Promise<Attempt[]> {
+async function probeWindow(settings: HealthSettings, context: ProbeContext, deps: VerifyDependencies, results: HealthCheckResult[]): Promise<Attempt[]> {
   const samples: Attempt[] = [];
   const end = deps.now() + settings.verifyDurationMs;
   while (deps.now() < end) {

@@ -1,7 +1,7 @@
 import type { Logger } from '../core/host.js';
 import type { HttpClient } from '../core/http.js';
-import { checksFromUrls } from '../health-check/checks.js';
-import { verifyHealth } from '../health-check/verify.js';
+import { checksFromUrls } from '../health/checks.js';
+import { verifyHealth } from '../health/verify.js';
 import type { Clock } from './clock.js';
 import type { ComponentName } from './component.js';
 
@@ -25,7 +25,7 @@ export interface VerifySettings {
   expectVersion: boolean;
 }
 
-/** Readiness of one component, through the health-check action's probe logic. */
+/** Readiness of one component, through the health domain's probe logic (src/health). */
 export class Verifier {
   constructor(
     private readonly settings: VerifySettings,
