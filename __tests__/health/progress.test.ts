@@ -22,7 +22,7 @@ describe('health-check progress while waiting', () => {
     const http = new HttpClient({ timeoutMs: 2_000 });
     try {
       await verifyHealth(
-        { checks: checksFromUrls([new URL(`${app.url}/api/health`)]), headers: {}, timeoutMs: 60_000, intervalMs: 2_000, requestTimeoutMs: 2_000, verifyDurationMs: 0, maxErrorRate: 5, maxP95Ms: 2_000 },
+        { mode: 'window', checks: checksFromUrls([new URL(`${app.url}/api/health`)]), headers: {}, timeoutMs: 60_000, intervalMs: 2_000, requestTimeoutMs: 2_000, verifyDurationMs: 0, maxErrorRate: 5, maxP95Ms: 2_000 },
         { http, log, sleep: async (ms) => void (now += ms), now: () => now },
       );
     } finally {

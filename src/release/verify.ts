@@ -58,9 +58,8 @@ export class Verifier {
         timeoutMs: this.settings.timeoutMs,
         intervalMs: this.settings.intervalMs,
         requestTimeoutMs: this.settings.requestTimeoutMs,
-        verifyDurationMs: 0,
-        maxErrorRate: 100,
-        maxP95Ms: Number.MAX_SAFE_INTEGER,
+        // A deployment that just came up is asked whether it is ready, not held to an SLO.
+        mode: 'readiness',
       },
       { http, log: flatLog, sleep: (ms) => clock.sleep(ms), now: () => clock.now() },
     );
