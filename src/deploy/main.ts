@@ -6,7 +6,7 @@ import { buildCollaborators, type Overrides } from '../release/collaborators.js'
 import { serializePlan } from '../release/plan.js';
 import { promotePlan } from '../release/promote-plan.js';
 import { RailwayComponent } from '../release/railway-component.js';
-import { deploy, type DeployReport } from './deployer.js';
+import { deploy, type DeployReport } from '../release/deployer.js';
 import { getInputs } from './inputs.js';
 import { renderDeploySummary } from './summary.js';
 import { runOnRunner } from '../core/runner-host.js';

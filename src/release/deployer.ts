@@ -1,13 +1,13 @@
 import type { Logger } from '../core/host.js';
 import { formatDuration } from '../core/duration.js';
-import { errorText } from '../release/adapter-context.js';
-import type { Clock } from '../release/clock.js';
-import type { ComponentAdapter, ComponentName, Environment, LogExcerpt, Observation, Pin, RollbackTarget } from '../release/component.js';
-import type { DeploymentRecord } from '../release/github-record.js';
-import type { Patience } from '../release/poll.js';
-import type { RollbackPlan } from '../release/plan.js';
-import { restoreComponent, type RestoreResult } from '../release/restore.js';
-import type { Verifier, VerifyResult } from '../release/verify.js';
+import { errorText } from './adapter-context.js';
+import type { Clock } from './clock.js';
+import type { ComponentAdapter, ComponentName, Environment, LogExcerpt, Observation, Pin, RollbackTarget } from './component.js';
+import type { DeploymentRecord } from './github-record.js';
+import type { Patience } from './poll.js';
+import type { RollbackPlan } from './plan.js';
+import { restoreComponent, type RestoreResult } from './restore.js';
+import type { Verifier, VerifyResult } from './verify.js';
 
 export type Order = 'backend-first' | 'frontend-first' | 'parallel';
 export const ORDERS: readonly Order[] = ['backend-first', 'frontend-first', 'parallel'];

@@ -1,12 +1,12 @@
 import type { Logger } from '../core/host.js';
-import { errorText } from '../release/adapter-context.js';
-import type { Clock } from '../release/clock.js';
-import type { ComponentAdapter, ComponentName, Environment, RollbackTarget } from '../release/component.js';
-import type { DeploymentRecord } from '../release/github-record.js';
-import type { Patience } from '../release/poll.js';
-import { restoreComponent, type RestoreResult } from '../release/restore.js';
-import type { Verifier } from '../release/verify.js';
-import type { RollbackSource } from './inputs.js';
+import { errorText } from './adapter-context.js';
+import type { Clock } from './clock.js';
+import type { ComponentAdapter, ComponentName, Environment, RollbackTarget } from './component.js';
+import type { DeploymentRecord } from './github-record.js';
+import type { Patience } from './poll.js';
+import { restoreComponent, type RestoreResult } from './restore.js';
+import type { Verifier } from './verify.js';
+import type { RollbackSource } from './plan.js';
 
 export interface RollbackSettings {
   environment: Environment;

@@ -4,7 +4,7 @@ import type { Outcome } from '../notify/outcome.js';
 import { systemClock } from '../release/clock.js';
 import { buildCollaborators, type Overrides } from '../release/collaborators.js';
 import { getInputs } from './inputs.js';
-import { rollback, type RollbackReport } from './rollbacker.js';
+import { rollback, type RollbackReport } from '../release/rollbacker.js';
 import { renderRollbackSummary } from './summary.js';
 import { runOnRunner } from '../core/runner-host.js';
 
