@@ -1,8 +1,9 @@
 import type { Logger } from '../core/host.js';
-import { formatDuration } from '../core/duration.js';
 import { errorText } from './adapter-context.js';
 import type { Clock } from './clock.js';
 import type { ComponentAdapter, ComponentName, Environment, LogExcerpt, Observation, Pin, RollbackTarget } from './component.js';
+import { confirmDeployed, deployComponent } from './deploy-component.js';
+import { deployVerdict, failedComponents, failureCause, pinDescription, succeeded, type DeployFacts, type DeployVerdict } from './deploy-verdict.js';
 import type { DeploymentRecord } from './github-record.js';
 import type { Patience } from './poll.js';
 import type { RollbackPlan } from './plan.js';
@@ -94,7 +95,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       { component: adapter.component, label: adapter.label, before: null, result: 'not-started', deployment: null, origin: null, statusReads: 0, durationMs: 0, notes: [] },
     ]),
   );
-  const finish = (status: DeployStatus, message: string, plan: RollbackPlan | null): DeployReport => ({
+  const finish = ({ status, message }: DeployVerdict, plan: RollbackPlan | null): DeployReport => ({
     status,
     message,
     environment: settings.environment,
@@ -105,55 +106,36 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     githubDeploymentId: deps.record.id,
     durationMs: clock.now() - started,
   });
+  const stop = (facts: DeployFacts, plan: RollbackPlan | null): DeployReport => {
+    const verdict = deployVerdict(facts);
+    log.error(verdict.message);
+    return finish(verdict, plan);
+  };
 
   // 1. What serves now: the rollback targets, recorded before anything changes.
-  let plan: RollbackPlan;
-  const pins: { adapter: ComponentAdapter; pin: Pin }[] = [];
+  let serving: Awaited<ReturnType<typeof recordServing>>;
   try {
-    plan = await log.group('Recording what serves now', async () => {
-      const components: RollbackPlan['components'] = {};
-      for (const adapter of adapters) {
-        const serving = await deps.patience(`${adapter.component}: reading what serves now`, () => adapter.current());
-        const before = await verifiedTarget(adapter, serving, settings.environment, deps);
-        components[adapter.component] = before;
-        reports.get(adapter.component)!.before = before;
-        log.info(
-          before
-            ? `${adapter.label}: serving ${before.deploymentId}${before.sha ? ` (commit ${before.sha.slice(0, 12)})` : ''}${before.url ? ` at ${before.url}` : ''}`
-            : `${adapter.label}: nothing serves ${settings.environment} yet (first deploy: nothing to roll back to)`,
-        );
-        const pin = await deps.patience(`${adapter.component}: reading the rollback pin`, () => adapter.pin());
-        if (pin) pins.push({ adapter, pin });
-      }
-      return { version: 1, environment: settings.environment, sha: settings.sha, recordedAt: new Date(clock.now()).toISOString(), components } satisfies RollbackPlan;
-    });
+    serving = await log.group('Recording what serves now', () => recordServing(adapters, reports, settings, deps));
   } catch (error) {
-    const message = `could not read what serves now, so nothing was changed: ${errorText(error)}`;
-    log.error(message);
-    return finish('failed', message, null);
+    return stop({ stage: 'plan-unreadable', error: errorText(error) }, null);
   }
+  const { plan, pins } = serving;
   deps.onPlan(plan);
-  if (deps.signal?.aborted) return finish('cancelled', 'the job was cancelled before anything changed', plan);
+  if (deps.signal?.aborted) return finish(deployVerdict({ stage: 'cancelled-before-change' }), plan);
 
   // 2. An instant rollback pins production; deploying over it silently undoes someone's emergency.
   for (const { adapter, pin } of pins) {
-    const what = `production is pinned to ${pin.deploymentId ?? 'an earlier deployment'} by an instant rollback${pin.description ? ` (${pin.description})` : ''}`;
-    if (!settings.allowPinned) {
-      const message = `${adapter.label}: ${what}. Nothing was deployed. Promote a deployment to lift the pin (vercel promote <deployment>), or set allow-pinned: true to deploy and promote over it.`;
-      log.error(message);
-      return finish('refused', message, plan);
-    }
-    log.warn(`${adapter.label}: ${what}; allow-pinned is set, so the new build will be promoted over the pin`);
+    if (!settings.allowPinned) return stop({ stage: 'pinned', label: adapter.label, pin }, plan);
+    log.warn(`${adapter.label}: ${pinDescription(pin)}; allow-pinned is set, so the new build will be promoted over the pin`);
     reports.get(adapter.component)!.notes.push('deployed over an instant-rollback pin (allow-pinned)');
   }
 
   if (settings.dryRun) {
-    for (const adapter of adapters) {
-      const report = reports.get(adapter.component)!;
+    for (const report of reports.values()) {
       report.result = 'planned';
-      log.info(`dry run: would deploy ${settings.sha.slice(0, 12)} to ${adapter.label}${report.before ? `, replacing ${report.before.deploymentId}` : ''}`);
+      log.info(`dry run: would deploy ${settings.sha.slice(0, 12)} to ${report.label}${report.before ? `, replacing ${report.before.deploymentId}` : ''}`);
     }
-    return finish('dry-run', `dry run: would deploy ${settings.sha.slice(0, 12)} to ${settings.environment} (${settings.order}); nothing was changed`, plan);
+    return finish(deployVerdict({ stage: 'dry-run', sha: settings.sha, environment: settings.environment, order: settings.order }), plan);
   }
 
   // 3. The GitHub Deployment: bookkeeping, never a reason to stop.
@@ -165,46 +147,73 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   });
 
   // 4. Deploy, in order or side by side, within one deadline.
-  const deadline = started + settings.timeoutMs;
-  if (settings.order === 'parallel') {
-    await Promise.all(adapters.map((adapter) => log.group(`Deploying ${adapter.component}`, () => deployComponent(adapter, reports.get(adapter.component)!, settings, deps, deadline))));
+  await deployAll(adapters, reports, settings, deps, started + settings.timeoutMs);
+
+  // 5. A cancelled job has seconds left before the runner kills it: a rollback could not finish, and
+  // half a rollback is worse than none. Otherwise a failure puts back what changed.
+  const cancelled = Boolean(deps.signal?.aborted);
+  if (!cancelled) {
+    if ([...reports.values()].every(succeeded)) await confirmDeployed(adapters, reports, deps);
+    const failed = failedComponents([...reports.values()]);
+    if (failed.length > 0) await rollBack([...reports.values()], failureCause(failed), settings, deps);
+  }
+
+  // 6. The verdict, and the GitHub Deployment's status to match.
+  const verdict = deployVerdict({ stage: 'ran', sha: settings.sha, environment: settings.environment, components: settings.components, reports: [...reports.values()], cancelled, durationMs: clock.now() - started });
+  if (verdict.status === 'deployed') {
+    await deps.record.status('success', { description: `deployed ${settings.sha.slice(0, 12)}`, environmentUrl: primaryUrl(reports) });
+    log.info(verdict.message);
   } else {
-    for (const adapter of adapters) {
-      const report = reports.get(adapter.component)!;
-      await log.group(`Deploying ${adapter.component}`, () => deployComponent(adapter, report, settings, deps, deadline));
-      if (!succeeded(report) || deps.signal?.aborted) break;
-    }
+    log.error(verdict.message);
+    await deps.record.status(cancelled ? 'error' : 'failure', { description: cancelled ? verdict.message.slice(0, 140) : verdict.message, environmentUrl: primaryUrl(reports, true) });
   }
+  return finish(verdict, plan);
+}
 
-  // A cancelled job has seconds left before the runner kills it: a rollback could not finish, and
-  // half a rollback is worse than none. Builds on their way were cancelled; say what serves.
-  if (deps.signal?.aborted) {
-    const message = `the job was cancelled: ${[...reports.values()].map((r) => `${r.component} ${cancelledState(r, settings.sha)}`).join('; ')}`;
-    log.error(message);
-    await deps.record.status('error', { description: message.slice(0, 140), environmentUrl: primaryUrl(reports, true) });
-    return finish('cancelled', message, plan);
+/** Per component what serves now (the rollback target) and any instant-rollback pin; throws when it cannot be read. */
+async function recordServing(
+  adapters: readonly ComponentAdapter[],
+  reports: ReadonlyMap<ComponentName, ComponentReport>,
+  settings: DeploySettings,
+  deps: DeployDeps,
+): Promise<{ plan: RollbackPlan; pins: { adapter: ComponentAdapter; pin: Pin }[] }> {
+  const components: RollbackPlan['components'] = {};
+  const pins: { adapter: ComponentAdapter; pin: Pin }[] = [];
+  for (const adapter of adapters) {
+    const serving = await deps.patience(`${adapter.component}: reading what serves now`, () => adapter.current());
+    const before = await verifiedTarget(adapter, serving, settings.environment, deps);
+    components[adapter.component] = before;
+    reports.get(adapter.component)!.before = before;
+    deps.log.info(
+      before
+        ? `${adapter.label}: serving ${before.deploymentId}${before.sha ? ` (commit ${before.sha.slice(0, 12)})` : ''}${before.url ? ` at ${before.url}` : ''}`
+        : `${adapter.label}: nothing serves ${settings.environment} yet (first deploy: nothing to roll back to)`,
+    );
+    const pin = await deps.patience(`${adapter.component}: reading the rollback pin`, () => adapter.pin());
+    if (pin) pins.push({ adapter, pin });
   }
+  const plan: RollbackPlan = { version: 1, environment: settings.environment, sha: settings.sha, recordedAt: new Date(deps.clock.now()).toISOString(), components };
+  return { plan, pins };
+}
 
-  // 5. A backend can reach SUCCESS and crash seconds later: look once more before calling it done.
-  if ([...reports.values()].every(succeeded)) await confirm(adapters, reports, deps);
-
-  const failedOnes = [...reports.values()].filter((report) => report.result === 'failed' || report.result === 'timed-out');
-  if (failedOnes.length === 0) {
-    const environmentUrl = primaryUrl(reports);
-    await deps.record.status('success', { description: `deployed ${settings.sha.slice(0, 12)}`, environmentUrl });
-    const unchanged = [...reports.values()].every((report) => report.result === 'already-serving');
-    const message = unchanged
-      ? `${settings.sha.slice(0, 12)} already serves ${settings.environment}: nothing to do`
-      : `deployed ${settings.sha.slice(0, 12)} to ${settings.environment} (${settings.components.join(', ')}) in ${formatDuration(clock.now() - started)}`;
-    log.info(message);
-    return finish('deployed', message, plan);
+/** Sequential orders stop at the first component that did not make it (or when the job is cancelled). */
+async function deployAll(adapters: readonly ComponentAdapter[], reports: ReadonlyMap<ComponentName, ComponentReport>, settings: DeploySettings, deps: DeployDeps, deadline: number): Promise<void> {
+  const one = (adapter: ComponentAdapter) => deps.log.group(`Deploying ${adapter.component}`, () => deployComponent(adapter, reports.get(adapter.component)!, settings, deps, deadline));
+  if (settings.order === 'parallel') {
+    await Promise.all(adapters.map(one));
+    return;
   }
+  for (const adapter of adapters) {
+    await one(adapter);
+    if (!succeeded(reports.get(adapter.component)!) || deps.signal?.aborted) break;
+  }
+}
 
-  // 6. Something failed: put back every component that no longer serves what it served before.
-  const cause = failedOnes.map((report) => `${report.component} ${report.result === 'timed-out' ? 'timed out' : 'failed'}: ${report.error ?? 'unknown error'}`).join('; ');
+/** Something failed: put back every component that no longer serves what it served before. */
+async function rollBack(reports: readonly ComponentReport[], cause: string, settings: DeploySettings, deps: DeployDeps): Promise<void> {
+  const { clock, log } = deps;
   await log.group('Rolling back', async () => {
-    const touched = [...reports.values()].filter((report) => report.result !== 'not-started');
-    for (const report of touched) {
+    for (const report of reports.filter((r) => r.result !== 'not-started')) {
       const adapter = deps.adapters[report.component]!;
       report.restore = await restoreComponent(adapter, report.before, `threadr-ops deploy of ${settings.sha.slice(0, 12)} failed: ${cause}`.slice(0, 200), 'promote', {
         clock,
@@ -216,26 +225,6 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       log.info(`${report.component}: ${report.restore.outcome} — ${report.restore.detail}`);
     }
   });
-  const restores = [...reports.values()].flatMap((report) => (report.restore ? [report.restore] : []));
-  const needsHuman = restores.filter((restore) => restore.outcome === 'needs-a-human');
-  const firstDeployLeft = [...reports.values()].filter((report) => report.restore?.outcome === 'nothing-to-roll-back' && report.result !== 'failed' && report.result !== 'timed-out');
-  const rolledBack = restores.some((restore) => restore.outcome === 'restored');
-  let status: DeployStatus;
-  let message: string;
-  if (needsHuman.length > 0) {
-    status = 'failed';
-    message = `${cause}. Rolling back did not fully work, ${needsHuman.map((r) => `${r.component} needs a human: ${r.detail}`).join('; ')}`;
-  } else if (rolledBack) {
-    status = 'rolled-back';
-    message = `${cause}. Rolled back: ${restores.map((r) => `${r.component} ${r.outcome}`).join(', ')}`;
-  } else {
-    status = 'failed';
-    message = `${cause}. Production was not changed${restores.length ? ` (${restores.map((r) => `${r.component} ${r.outcome}`).join(', ')})` : ''}`;
-  }
-  if (firstDeployLeft.length > 0) message += `. ${firstDeployLeft.map((r) => r.component).join(', ')} had nothing to roll back to and stays on the new build`;
-  log.error(message);
-  await deps.record.status('failure', { description: message, environmentUrl: primaryUrl(reports, true) });
-  return finish(status, message, plan);
 }
 
 /**
@@ -258,218 +247,6 @@ async function verifiedTarget(adapter: ComponentAdapter, serving: RollbackTarget
   }
   deps.log.warn(`${what}: the rollback plan points at ${target.deploymentId}, the deployment of that commit`);
   return target;
-}
-
-function cancelledState(report: ComponentReport, sha: string): string {
-  const before = report.before ? `still serves ${report.before.deploymentId}` : 'serves nothing yet';
-  switch (report.result) {
-    case 'deployed':
-    case 'already-serving':
-      return `serves ${sha.slice(0, 12)} (${report.deployment?.id}${report.verify ? `, health ${report.verify.verdict}` : ''})`;
-    case 'cancelled':
-      return report.deployment?.phase === 'succeeded'
-        ? (report.notes.at(-1) ?? `${report.deployment.id} is built, not verified`)
-        : `${before}; ${report.notes.at(-1) ?? 'its build was left as it was'}`;
-    default:
-      return before;
-  }
-}
-
-function succeeded(report: ComponentReport): boolean {
-  return report.result === 'deployed' || report.result === 'already-serving';
-}
-
-async function deployComponent(adapter: ComponentAdapter, report: ComponentReport, settings: DeploySettings, deps: DeployDeps, deadline: number): Promise<void> {
-  const { clock, log } = deps;
-  const name = adapter.component;
-  const started = clock.now();
-  const sha = settings.sha;
-  const done = (): void => {
-    report.durationMs = clock.now() - started;
-  };
-  try {
-    // Re-runs: a deployment of this commit that serves or is on its way is adopted, never duplicated.
-    let existing: Observation | null = null;
-    try {
-      existing = await deps.patience(`${name}: looking for a deployment of ${sha.slice(0, 12)}`, () => adapter.findForCommit(sha));
-    } catch (error) {
-      log.warn(`${name}: could not look for an existing deployment of ${sha.slice(0, 12)} (${errorText(error)}); creating one`);
-    }
-    if (existing?.phase === 'succeeded' && (await deps.patience(`${name}: reading what serves`, () => adapter.isServing(existing!.id)))) {
-      report.deployment = existing;
-      report.origin = 'adopted';
-      report.result = 'already-serving';
-      log.info(`${name}: ${existing.id} already serves commit ${sha.slice(0, 12)}; not deploying it again`);
-      // An earlier run may have been cancelled before it verified this build: verify it now.
-      if (deps.verifier.configured(name)) {
-        report.verify = await deps.verifier.verify(name, existing.url, sha);
-        if (report.verify.verdict === 'unhealthy') {
-          report.result = 'failed';
-          report.error = `${existing.id} serves ${sha.slice(0, 12)} but is unhealthy: ${report.verify.detail}`;
-          log.error(`${name}: ${report.error}`);
-        } else {
-          log.info(`${name}: ${report.verify.detail}`);
-        }
-      }
-      return;
-    }
-    let deployment: Observation;
-    if (existing) {
-      deployment = existing;
-      report.origin = 'adopted';
-      log.info(`${name}: adopting ${existing.id} (${existing.state}), an existing deployment of ${sha.slice(0, 12)}, instead of starting another`);
-    } else {
-      if (deps.signal?.aborted) return;
-      deployment = await adapter.start(sha);
-      report.origin = 'created';
-      log.info(`${name}: started ${deployment.id} for ${sha.slice(0, 12)}`);
-    }
-    report.deployment = deployment;
-
-    if (deployment.phase === 'pending') {
-      const outcome = await adapter.wait(deployment.id, started, {
-        deadline,
-        signal: deps.signal,
-        onProgress: (o) => {
-          report.deployment = o;
-          log.info(`${name}: ${o.id} is ${o.state} after ${formatDuration(clock.now() - started)}`);
-        },
-      });
-      report.statusReads += outcome.reads;
-      if (outcome.kind === 'cancelled') {
-        report.result = 'cancelled';
-        if (outcome.last) report.deployment = outcome.last;
-        await cancelOnJobCancel(adapter, deployment, report, deps);
-        return;
-      }
-      if (outcome.kind === 'timed-out') {
-        report.result = 'timed-out';
-        report.error = `${deployment.id} was still ${outcome.last?.state ?? 'pending'} after ${formatDuration(settings.timeoutMs)} (timeout)`;
-        log.error(`${name}: ${report.error}; canceling it`);
-        try {
-          await adapter.cancel(deployment.id);
-          report.notes.push(`canceled ${deployment.id}`);
-          log.info(`${name}: canceled ${deployment.id}`);
-        } catch (error) {
-          report.notes.push(`could not cancel ${deployment.id}: ${errorText(error)}`);
-          log.error(`${name}: could not cancel ${deployment.id} (${errorText(error)}); it may still finish`);
-        }
-        return;
-      }
-      deployment = outcome.observation;
-      report.deployment = deployment;
-    }
-    if (deployment.phase === 'failed') {
-      report.result = 'failed';
-      report.error = `${deployment.id} ended ${deployment.state}${deployment.error ? `: ${deployment.error}` : ''}${deployment.logUrl ? ` (logs: ${deployment.logUrl})` : ''}`;
-      log.error(`${name}: ${report.error}`);
-      await readFailureLogs(adapter, deployment, report, deps);
-      return;
-    }
-    // Built: it stays, unverified. Usually it already serves (Vercel aliases a READY production
-    // build, Railway switches on SUCCESS), but not over a pin: one read says which.
-    if (deps.signal?.aborted) {
-      report.result = 'cancelled';
-      const serving = await adapter.isServing(deployment.id).catch(() => undefined);
-      report.notes.push(
-        serving === undefined
-          ? `${deployment.id} is built (${deployment.state}); whether it serves could not be read; not verified`
-          : serving
-            ? `serves ${sha.slice(0, 12)} (${deployment.id}), not verified`
-            : `${deployment.id} is built (${deployment.state}) but does not serve`,
-      );
-      return;
-    }
-    const promoted = await adapter.ensureServing(deployment, { deadline: Math.max(deadline, clock.now() + 60_000) });
-    if (promoted) {
-      report.notes.push(promoted);
-      log.info(`${name}: ${promoted}`);
-    }
-    if (deps.verifier.configured(name)) {
-      report.verify = await deps.verifier.verify(name, deployment.url, sha);
-      if (report.verify.verdict === 'unhealthy') {
-        report.result = 'failed';
-        report.error = `${deployment.id} is ${deployment.state} but unhealthy: ${report.verify.detail}`;
-        log.error(`${name}: ${report.error}`);
-        return;
-      }
-      if (report.verify.verdict === 'unreachable') {
-        // Rolling back because the runner cannot reach the site would punish a healthy deploy.
-        log.warn(`${name}: ${report.verify.detail}; not treating that as a failed deploy`);
-      } else {
-        log.info(`${name}: ${report.verify.detail}`);
-      }
-    }
-    // A process can pass its start and crash right after: read once more before the next component.
-    const settled = await adapter.observe(deployment.id).catch((error: unknown) => {
-      log.warn(`${name}: could not re-read ${deployment.id} (${errorText(error)}); keeping the earlier answer`);
-      return deployment;
-    });
-    report.statusReads++;
-    if (settled.phase === 'failed') {
-      report.deployment = settled;
-      report.result = 'failed';
-      report.error = `${settled.id} reached ${deployment.state} and then ended ${settled.state}${settled.error ? `: ${settled.error}` : ''}`;
-      log.error(`${name}: ${report.error}`);
-      await readFailureLogs(adapter, settled, report, deps);
-      return;
-    }
-    report.result = 'deployed';
-    log.info(`${name}: ${deployment.id} serves ${sha.slice(0, 12)}${deployment.url ? ` at ${deployment.url}` : ''}`);
-  } catch (error) {
-    report.result = 'failed';
-    report.error = errorText(error);
-    log.error(`${name}: ${report.error}`);
-  } finally {
-    done();
-  }
-}
-
-/** Why it failed, in the platform's words: a log that cannot be read is a note, never a new failure. */
-async function readFailureLogs(adapter: ComponentAdapter, observation: Observation, report: ComponentReport, deps: DeployDeps): Promise<void> {
-  try {
-    report.logs = await adapter.failureLogs(observation);
-  } catch (error) {
-    report.notes.push(`could not read the logs of ${observation.id}: ${errorText(error)}`);
-    return;
-  }
-  for (const excerpt of report.logs) deps.log.info(`${adapter.component}: ${excerpt.title}:\n${excerpt.lines.map((line) => `  ${line}`).join('\n')}`);
-}
-
-/** Only a build this run started is cancelled; one adopted from another run is that run's. */
-async function cancelOnJobCancel(adapter: ComponentAdapter, deployment: Observation, report: ComponentReport, deps: DeployDeps): Promise<void> {
-  const name = adapter.component;
-  if (report.origin !== 'created') {
-    report.notes.push(`left ${deployment.id} (adopted from an earlier run) as it was`);
-    return;
-  }
-  try {
-    await adapter.cancel(deployment.id);
-    report.notes.push(`canceled ${deployment.id} before it went live`);
-    deps.log.info(`${name}: canceled ${deployment.id} (the job was cancelled)`);
-  } catch (error) {
-    report.notes.push(`could not cancel ${deployment.id}: ${errorText(error)}; it may still go live`);
-    deps.log.error(`${name}: could not cancel ${deployment.id} (${errorText(error)}); it may still go live`);
-  }
-}
-
-async function confirm(adapters: ComponentAdapter[], reports: Map<ComponentName, ComponentReport>, deps: DeployDeps): Promise<void> {
-  for (const adapter of adapters) {
-    const report = reports.get(adapter.component)!;
-    if (!report.deployment || report.result !== 'deployed') continue;
-    try {
-      const now = await adapter.observe(report.deployment.id);
-      if (now.phase === 'failed') {
-        report.result = 'failed';
-        report.error = `${now.id} reached ${report.deployment.state} and then ended ${now.state}${now.error ? `: ${now.error}` : ''}`;
-        report.deployment = now;
-        deps.log.error(`${adapter.component}: ${report.error}`);
-        await readFailureLogs(adapter, now, report, deps);
-      }
-    } catch (error) {
-      deps.log.warn(`${adapter.component}: could not re-read ${report.deployment.id} (${errorText(error)}); keeping the earlier answer`);
-    }
-  }
 }
 
 /** The URL people open: the frontend's, else the backend's. */
