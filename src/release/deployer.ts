@@ -1,14 +1,11 @@
-import type { Logger } from '../core/host.js';
 import { errorText } from './adapter-context.js';
-import type { Clock } from './clock.js';
+import { adaptersOf, type ReleaseDeps } from './collaborators.js';
 import type { ComponentAdapter, ComponentName, Environment, LogExcerpt, Observation, Pin, RollbackTarget } from './component.js';
 import { confirmDeployed, deployComponent } from './deploy-component.js';
 import { deployVerdict, failedComponents, failureCause, pinDescription, succeeded, type DeployFacts, type DeployVerdict } from './deploy-verdict.js';
-import type { DeploymentRecord } from './github-record.js';
-import type { Patience } from './poll.js';
 import type { RollbackPlan } from './plan.js';
 import { restoreComponent, type RestoreResult } from './restore.js';
-import type { Verifier, VerifyResult } from './verify.js';
+import type { VerifyResult } from './verify.js';
 
 export type Order = 'backend-first' | 'frontend-first' | 'parallel';
 export const ORDERS: readonly Order[] = ['backend-first', 'frontend-first', 'parallel'];
@@ -24,18 +21,9 @@ export interface DeploySettings {
   allowPinned: boolean;
 }
 
-export interface DeployDeps {
-  adapters: Partial<Record<ComponentName, ComponentAdapter>>;
-  record: DeploymentRecord;
-  verifier: Verifier;
-  clock: Clock;
-  log: Logger;
-  /** Essential reads ride out transient failures for a while. */
-  patience: Patience;
+export interface DeployDeps extends ReleaseDeps {
   /** Called as soon as the rollback targets are known, before anything changes. */
   onPlan: (plan: RollbackPlan) => void;
-  /** The job was cancelled (SIGINT/SIGTERM): stop, cancel what is still building, change nothing more. */
-  signal?: AbortSignal;
 }
 
 /**
@@ -88,7 +76,7 @@ export interface DeployReport {
 export async function deploy(settings: DeploySettings, deps: DeployDeps): Promise<DeployReport> {
   const { clock, log } = deps;
   const started = clock.now();
-  const adapters = settings.components.map((name) => deps.adapters[name]!);
+  const adapters = adaptersOf(settings.components, deps.adapters);
   const reports = new Map<ComponentName, ComponentReport>(
     adapters.map((adapter) => [
       adapter.component,
