@@ -77,12 +77,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   const { clock, log } = deps;
   const started = clock.now();
   const adapters = adaptersOf(settings.components, deps.adapters);
-  const reports = new Map<ComponentName, ComponentReport>(
-    adapters.map((adapter) => [
-      adapter.component,
-      { component: adapter.component, label: adapter.label, before: null, result: 'not-started', deployment: null, origin: null, statusReads: 0, durationMs: 0, notes: [] },
-    ]),
-  );
+  const reports = new Map<ComponentName, ComponentReport>(adapters.map((adapter) => [adapter.component, notStarted(adapter)]));
   const finish = ({ status, message }: DeployVerdict, plan: RollbackPlan | null): DeployReport => ({
     status,
     message,
@@ -127,12 +122,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   }
 
   // 3. The GitHub Deployment: bookkeeping, never a reason to stop.
-  await deps.record.start({
-    ref: settings.sha,
-    environment: settings.environment,
-    description: `threadr-ops deploy of ${settings.sha.slice(0, 12)} (${settings.components.join(', ')})`,
-    payload: { components: settings.components, order: settings.order, rollbackPlan: plan },
-  });
+  await startRecord(plan, settings, deps);
 
   // 4. Deploy, in order or side by side, within one deadline.
   await deployAll(adapters, reports, settings, deps, started + settings.timeoutMs);
@@ -148,14 +138,32 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
 
   // 6. The verdict, and the GitHub Deployment's status to match.
   const verdict = deployVerdict({ stage: 'ran', sha: settings.sha, environment: settings.environment, components: settings.components, reports: [...reports.values()], cancelled, durationMs: clock.now() - started });
+  await recordVerdict(verdict, cancelled, reports, settings, deps);
+  return finish(verdict, plan);
+}
+
+function notStarted(adapter: ComponentAdapter): ComponentReport {
+  return { component: adapter.component, label: adapter.label, before: null, result: 'not-started', deployment: null, origin: null, statusReads: 0, durationMs: 0, notes: [] };
+}
+
+async function startRecord(plan: RollbackPlan, settings: DeploySettings, deps: DeployDeps): Promise<void> {
+  await deps.record.start({
+    ref: settings.sha,
+    environment: settings.environment,
+    description: `threadr-ops deploy of ${settings.sha.slice(0, 12)} (${settings.components.join(', ')})`,
+    payload: { components: settings.components, order: settings.order, rollbackPlan: plan },
+  });
+}
+
+/** The verdict in the log, and the GitHub Deployment's status to match (error: the job was cancelled). */
+async function recordVerdict(verdict: DeployVerdict, cancelled: boolean, reports: ReadonlyMap<ComponentName, ComponentReport>, settings: DeploySettings, deps: DeployDeps): Promise<void> {
   if (verdict.status === 'deployed') {
     await deps.record.status('success', { description: `deployed ${settings.sha.slice(0, 12)}`, environmentUrl: primaryUrl(reports) });
-    log.info(verdict.message);
-  } else {
-    log.error(verdict.message);
-    await deps.record.status(cancelled ? 'error' : 'failure', { description: cancelled ? verdict.message.slice(0, 140) : verdict.message, environmentUrl: primaryUrl(reports, true) });
+    deps.log.info(verdict.message);
+    return;
   }
-  return finish(verdict, plan);
+  deps.log.error(verdict.message);
+  await deps.record.status(cancelled ? 'error' : 'failure', { description: cancelled ? verdict.message.slice(0, 140) : verdict.message, environmentUrl: primaryUrl(reports, true) });
 }
 
 /** Per component what serves now (the rollback target) and any instant-rollback pin; throws when it cannot be read. */
@@ -238,7 +246,7 @@ async function verifiedTarget(adapter: ComponentAdapter, serving: RollbackTarget
 }
 
 /** The URL people open: the frontend's, else the backend's. */
-function primaryUrl(reports: Map<ComponentName, ComponentReport>, beforeToo = false): string | null {
+function primaryUrl(reports: ReadonlyMap<ComponentName, ComponentReport>, beforeToo = false): string | null {
   for (const name of ['frontend', 'backend'] as const) {
     const report = reports.get(name);
     const url = report?.restore?.url ?? report?.deployment?.url ?? (beforeToo ? report?.before?.url : null);
