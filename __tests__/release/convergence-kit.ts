@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../src/core/host.js';
 import { InputReader } from '../../src/core/inputs.js';
-import { deploy } from '../../src/deploy/deployer.js';
+import { deploy } from '../../src/release/deployer.js';
 import { getInputs as deployInputs } from '../../src/deploy/inputs.js';
 import { deployOutputs } from '../../src/deploy/main.js';
 import type { Fault, FaultMatch, RecordedRequest } from '../../src/emulator/index.js';
@@ -12,7 +12,7 @@ import { buildCollaborators } from '../../src/release/collaborators.js';
 import { serializePlan } from '../../src/release/plan.js';
 import { getInputs as rollbackInputs } from '../../src/rollback/inputs.js';
 import { rollbackOutputs } from '../../src/rollback/main.js';
-import { rollback } from '../../src/rollback/rollbacker.js';
+import { rollback } from '../../src/release/rollbacker.js';
 import { Fixture, NEW } from '../deploy/fixture.js';
 
 /** A commit whose app answers its health check with 500. */

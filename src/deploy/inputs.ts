@@ -2,7 +2,7 @@ import { ConfigurationError } from '../core/errors.js';
 import type { InputReader } from '../core/inputs.js';
 import type { ComponentName } from '../release/component.js';
 import { readComponents, readPlatform, type PlatformSettings } from '../release/inputs.js';
-import { ORDERS, type DeploySettings, type Order } from './deployer.js';
+import { ORDERS, type DeploySettings, type Order } from '../release/deployer.js';
 
 export interface DeployInputs {
   deploy: DeploySettings;

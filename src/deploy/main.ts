@@ -2,12 +2,13 @@ import { cancellable } from '../core/cancellation.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import type { Outcome } from '../notify/outcome.js';
 import { systemClock } from '../release/clock.js';
-import { buildCollaborators, type Overrides } from '../release/collaborators.js';
+import type { Overrides } from '../release/collaborators.js';
 import { serializePlan } from '../release/plan.js';
 import { promotePlan } from '../release/promote-plan.js';
 import { RailwayComponent } from '../release/railway-component.js';
-import { deploy, type DeployReport } from './deployer.js';
-import { getInputs } from './inputs.js';
+import { deploy, type DeployReport } from '../release/deployer.js';
+import { releaseAction } from '../release/release-action.js';
+import { getInputs, type DeployInputs } from './inputs.js';
 import { renderDeploySummary } from './summary.js';
 import { runOnRunner } from '../core/runner-host.js';
 
@@ -51,18 +52,14 @@ function deployOutcome(report: DeployReport): Outcome {
 
 /** The deploy action; `overrides` let tests run it in-process on virtual time. */
 export function createDefinition(overrides: Overrides = { clock: systemClock }): ActionDefinition {
-  return {
-    name: 'deploy',
-    async run(host: ActionHost) {
-      // Outputs exist even when the run stops early (bad input, a crash), so the next step can decide.
-      host.setOutput('status', 'failed');
-      const settings = getInputs(host.inputs, host.env);
-      const staged = settings.strategy === 'staged' && settings.deploy.environment === 'production';
-      const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides, settings.git, staged ? 'staged' : 'direct');
-      let report: DeployReport;
-      try {
+  return releaseAction(
+    {
+      name: 'deploy',
+      getInputs,
+      strategy: (settings) => (isStaged(settings) ? 'staged' : 'direct'),
+      async run(host, settings, collaborators) {
         await warnWithoutHealthcheck(collaborators.adapters.backend, host);
-        report = await cancellable(
+        const report = await cancellable(
           (signal) => host.log.warn(`Received ${signal}: the job is being cancelled; canceling builds on their way, changing nothing else`),
           (signal) =>
             deploy(settings.deploy, {
@@ -73,16 +70,20 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
               onPlan: (plan) => host.setOutput('rollback-plan', serializePlan(plan)),
             }),
         );
-      } finally {
-        await collaborators.http.close();
-      }
-      for (const [name, value] of Object.entries(deployOutputs(report))) host.setOutput(name, value);
-      if (staged) for (const [name, value] of Object.entries(stagedOutputs(report, settings.platform.vercel?.projectId))) host.setOutput(name, value);
-      await host.writeSummary(renderDeploySummary(report));
-      if (report.status !== 'deployed' && report.status !== 'dry-run') host.fail(`deploy: ${report.message}`);
-      return deployOutcome(report);
+        for (const [name, value] of Object.entries(deployOutputs(report))) host.setOutput(name, value);
+        if (isStaged(settings)) for (const [name, value] of Object.entries(stagedOutputs(report, settings.platform.vercel?.projectId))) host.setOutput(name, value);
+        await host.writeSummary(renderDeploySummary(report));
+        if (report.status !== 'deployed' && report.status !== 'dry-run') host.fail(`deploy: ${report.message}`);
+        return deployOutcome(report);
+      },
     },
-  };
+    overrides,
+  );
+}
+
+/** strategy: staged applies to production only; other environments deploy directly. */
+function isStaged(settings: DeployInputs): boolean {
+  return settings.strategy === 'staged' && settings.deploy.environment === 'production';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import { details, FAIL, heading, PASS, table, WARN } from '../core/markdown.js';
-import type { DeployReport } from './deployer.js';
+import type { DeployReport } from '../release/deployer.js';
 
 const VERDICT: Record<DeployReport['status'], string> = {
   deployed: `${PASS} Deployed`,

@@ -1,10 +1,11 @@
 import { ConfigurationError } from '../core/errors.js';
 import { parseHttpUrl, type InputReader } from '../core/inputs.js';
-import { checksFromUrls, parseChecks, selectSuite } from './checks.js';
-import type { HealthSettings } from './verify.js';
-import type { VersionSource } from './version.js';
+import { checksFromUrls, parseChecks, selectSuite } from '../health/checks.js';
+import type { WindowSettings } from '../health/verify.js';
+import type { VersionSource } from '../health/version.js';
 
-export interface HealthInputs extends HealthSettings {
+/** The action judges an SLO window (verify-duration 0: the last attempt of each check). */
+export interface HealthInputs extends WindowSettings {
   failOnUnhealthy: boolean;
   environment: string;
   /** Set when incident issues are on. */
@@ -46,6 +47,7 @@ export function getInputs(inputs: InputReader): HealthInputs {
   // A check's own header values (a bypass secret in a checks file) are as secret as the input's.
   for (const check of checks) for (const value of Object.values(check.headers)) inputs.markSecret(value);
   const settings: HealthInputs = {
+    mode: 'window',
     checks,
     notes,
     headers,

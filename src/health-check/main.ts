@@ -4,11 +4,11 @@ import { trackIncidents, type IncidentAction } from '../incidents/tracker.js';
 import { runContext } from '../notify/notify.js';
 import type { Outcome } from '../notify/outcome.js';
 import { GitHubIssuesClient } from '../providers/github-issues.js';
-import { confirmedStatuses } from './incidents.js';
+import { confirmedStatuses } from '../health/incidents.js';
 import { getInputs, type HealthInputs } from './inputs.js';
 import { renderHealthSummary } from './summary.js';
-import { verifyHealth, type HealthReport } from './verify.js';
-import { MIN_SAFE_VERSION_LENGTH } from './version.js';
+import { verifyHealth, type HealthReport } from '../health/verify.js';
+import { MIN_SAFE_VERSION_LENGTH } from '../health/version.js';
 import { runOnRunner } from '../core/runner-host.js';
 
 export function healthOutputs(report: HealthReport): Record<string, string | number | boolean> {

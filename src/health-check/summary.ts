@@ -1,13 +1,13 @@
 import { formatDuration } from '../core/duration.js';
 import { FAIL, heading, PASS, table } from '../core/markdown.js';
 import { percentile } from '../core/percentile.js';
-import type { HealthReport } from './verify.js';
+import type { HealthReport } from '../health/verify.js';
 
 function ms(value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : `${Math.round(value * 10) / 10}ms`;
 }
 
-/** Verdict first, then a table per check, then the SLO window. */
+/** Verdict first, then a table per check, then the SLO window (none in readiness mode). */
 export function renderHealthSummary(report: HealthReport): string {
   const total = report.checks.length;
   const verdict = report.healthy
@@ -36,20 +36,22 @@ export function renderHealthSummary(report: HealthReport): string {
     ];
   });
   lines.push('', table(['Check', 'Result', 'Last status', 'p50', 'p95', 'Attempts', 'Why it failed'], rows));
-  const w = report.window;
-  const windowLabel = w.durationMs > 0 ? `${formatDuration(w.durationMs)} window, ${w.samples} samples` : `last attempt of each check, ${w.samples} samples`;
-  lines.push(
-    '',
-    heading(3, `SLO (${windowLabel})`),
-    '',
-    table(
-      ['Objective', 'Observed', 'Limit', ''],
-      [
-        ['Error rate', `${report.slo.errorRate.observed}%`, `≤ ${report.slo.errorRate.limit}%`, report.slo.errorRate.ok ? PASS : FAIL],
-        ['p95 latency', ms(report.slo.p95.observed), `≤ ${report.slo.p95.limit}ms`, report.slo.p95.ok ? PASS : FAIL],
-      ],
-    ),
-    '',
-  );
+  if (report.slo) {
+    const w = report.window;
+    const windowLabel = w.durationMs > 0 ? `${formatDuration(w.durationMs)} window, ${w.samples} samples` : `last attempt of each check, ${w.samples} samples`;
+    lines.push(
+      '',
+      heading(3, `SLO (${windowLabel})`),
+      '',
+      table(
+        ['Objective', 'Observed', 'Limit', ''],
+        [
+          ['Error rate', `${report.slo.errorRate.observed}%`, `≤ ${report.slo.errorRate.limit}%`, report.slo.errorRate.ok ? PASS : FAIL],
+          ['p95 latency', ms(report.slo.p95.observed), `≤ ${report.slo.p95.limit}ms`, report.slo.p95.ok ? PASS : FAIL],
+        ],
+      ),
+    );
+  }
+  lines.push('');
   return lines.join('\n');
 }

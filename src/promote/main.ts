@@ -1,23 +1,22 @@
-import type { ActionDefinition, ActionHost } from '../core/host.js';
+import type { ActionDefinition } from '../core/host.js';
 import { runOnRunner } from '../core/runner-host.js';
 import { systemClock } from '../release/clock.js';
-import { buildCollaborators, type Overrides } from '../release/collaborators.js';
+import type { Overrides } from '../release/collaborators.js';
 import type { HttpClient } from '../core/http.js';
 import { VercelClient } from '../providers/vercel.js';
 import type { PlatformSettings } from '../release/inputs.js';
 import { promote, type RollingApi } from '../release/promoter.js';
+import { releaseAction } from '../release/release-action.js';
 import { getInputs } from './inputs.js';
 import { renderPromoteSummary } from './summary.js';
 
 /** The promote action; `overrides` let tests run it in-process on virtual time. */
 export function createDefinition(overrides: Overrides = { clock: systemClock }): ActionDefinition {
-  return {
-    name: 'promote',
-    async run(host: ActionHost) {
-      host.setOutput('status', 'failed');
-      const settings = getInputs(host.inputs, host.env);
-      const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides);
-      try {
+  return releaseAction(
+    {
+      name: 'promote',
+      getInputs,
+      async run(host, settings, collaborators) {
         const report = await promote(settings.plan, settings.timeoutMs, {
           frontend: collaborators.adapters.frontend!,
           verifier: collaborators.verifier,
@@ -38,11 +37,10 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
           details: [report.message],
           key: 'production',
         };
-      } finally {
-        await collaborators.http.close();
-      }
+      },
     },
-  };
+    overrides,
+  );
 }
 
 /** Requests to production per rolling stage: enough to meet a 10 % canary share twice. */

@@ -23,6 +23,19 @@ export interface Collaborators {
   patience: Patience;
 }
 
+/** What deploy and rollback run with: the collaborators (not the HTTP client under them), a clock and the log. */
+export interface ReleaseDeps extends Omit<Collaborators, 'http'> {
+  clock: Clock;
+  log: Logger;
+  /** The job was cancelled (SIGINT/SIGTERM): stop waiting and change nothing more (each says what that means). */
+  signal?: AbortSignal;
+}
+
+/** The adapters of the given components, in that order (the settings name only configured ones). */
+export function adaptersOf(components: readonly ComponentName[], adapters: ReleaseDeps['adapters']): ComponentAdapter[] {
+  return components.map((name) => adapters[name]!);
+}
+
 /** How long an essential read may keep failing before it counts (a 429 storm, a platform restart). */
 const READ_BUDGET_MS = 120_000;
 

@@ -28,6 +28,9 @@ export interface RollbackPlan {
   components: Partial<Record<ComponentName, RollbackTarget | null>>;
 }
 
+/** Where a rollback's targets come from: a deploy's plan, or the deployment that served before the current one. */
+export type RollbackSource = { kind: 'plan'; plan: RollbackPlan } | { kind: 'previous' };
+
 /** A component's target as written in the plan: nothing in it is a secret of the caller. */
 export interface PlannedDeployment {
   provider: RollbackTarget['provider'];

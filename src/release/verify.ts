@@ -1,7 +1,7 @@
 import type { Logger } from '../core/host.js';
 import type { HttpClient } from '../core/http.js';
-import { checksFromUrls } from '../health-check/checks.js';
-import { verifyHealth } from '../health-check/verify.js';
+import { checksFromUrls } from '../health/checks.js';
+import { verifyHealth } from '../health/verify.js';
 import type { Clock } from './clock.js';
 import type { ComponentName } from './component.js';
 
@@ -25,7 +25,7 @@ export interface VerifySettings {
   expectVersion: boolean;
 }
 
-/** Readiness of one component, through the health-check action's probe logic. */
+/** Readiness of one component, through the health domain's probe logic (src/health). */
 export class Verifier {
   constructor(
     private readonly settings: VerifySettings,
@@ -58,9 +58,8 @@ export class Verifier {
         timeoutMs: this.settings.timeoutMs,
         intervalMs: this.settings.intervalMs,
         requestTimeoutMs: this.settings.requestTimeoutMs,
-        verifyDurationMs: 0,
-        maxErrorRate: 100,
-        maxP95Ms: Number.MAX_SAFE_INTEGER,
+        // A deployment that just came up is asked whether it is ready, not held to an SLO.
+        mode: 'readiness',
       },
       { http, log: flatLog, sleep: (ms) => clock.sleep(ms), now: () => clock.now() },
     );

@@ -4,7 +4,7 @@ import { buildCollaborators, type Collaborators } from '../release/collaborators
 import type { ComponentName, Environment, RollbackTarget } from '../release/component.js';
 import type { PlatformSettings } from '../release/inputs.js';
 import { restoreComponent } from '../release/restore.js';
-import { rollback } from '../rollback/rollbacker.js';
+import { rollback } from '../release/rollbacker.js';
 import type { Change, Effect } from './effects.js';
 
 /** What rollback_deploy needs besides the run's settings: the platforms, as the rollback action reads them. */
@@ -33,7 +33,7 @@ function sameDeployment(a: RollbackTarget | undefined | null, b: RollbackTarget 
  * each component comes from the GitHub Deployments history (DeploymentRecord.lastVerified: the
  * newest deployment whose latest status is success or inactive) and the platform's deployment of
  * that commit (ComponentAdapter.deploymentOf); the rollback itself is the rollback action's
- * `rollback()` (src/rollback/rollbacker.ts), so it pins Vercel, re-verifies and records on GitHub
+ * `rollback()` (src/release/rollbacker.ts), so it pins Vercel, re-verifies and records on GitHub
  * exactly as a rollback by hand does. A component that already serves its last verified commit is
  * left alone.
  */

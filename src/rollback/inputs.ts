@@ -2,9 +2,7 @@ import { ConfigurationError } from '../core/errors.js';
 import type { InputReader } from '../core/inputs.js';
 import { COMPONENTS, type ComponentName } from '../release/component.js';
 import { readComponents, readPlatform, type PlatformSettings } from '../release/inputs.js';
-import { bindPlan, parsePlan, type RollbackPlan, type WrittenPlan } from '../release/plan.js';
-
-export type RollbackSource = { kind: 'plan'; plan: RollbackPlan } | { kind: 'previous' };
+import { bindPlan, parsePlan, type RollbackPlan, type RollbackSource, type WrittenPlan } from '../release/plan.js';
 
 /** Deployment ids named by hand (the emergency rollback workflow): a plan without a deploy behind it. */
 const NAMED = { frontend: 'frontend-deployment', backend: 'backend-deployment' } as const;

@@ -1,10 +1,11 @@
 import { cancellable } from '../core/cancellation.js';
-import type { ActionDefinition, ActionHost } from '../core/host.js';
+import type { ActionDefinition } from '../core/host.js';
 import type { Outcome } from '../notify/outcome.js';
 import { systemClock } from '../release/clock.js';
-import { buildCollaborators, type Overrides } from '../release/collaborators.js';
+import type { Overrides } from '../release/collaborators.js';
+import { releaseAction } from '../release/release-action.js';
 import { getInputs } from './inputs.js';
-import { rollback, type RollbackReport } from './rollbacker.js';
+import { rollback, type RollbackReport } from '../release/rollbacker.js';
 import { renderRollbackSummary } from './summary.js';
 import { runOnRunner } from '../core/runner-host.js';
 
@@ -24,16 +25,12 @@ export function rollbackOutputs(report: RollbackReport): Record<string, string> 
 
 /** The rollback action; `overrides` let tests run it in-process on virtual time. */
 export function createDefinition(overrides: Overrides = { clock: systemClock }): ActionDefinition {
-  return {
-    name: 'rollback',
-    async run(host: ActionHost) {
-      // Outputs exist even when the run stops early (bad input, a crash), so the next step can decide.
-      host.setOutput('status', 'failed');
-      const settings = getInputs(host.inputs, host.env);
-      const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides);
-      let report: RollbackReport;
-      try {
-        report = await cancellable(
+  return releaseAction(
+    {
+      name: 'rollback',
+      getInputs,
+      async run(host, settings, collaborators) {
+        const report = await cancellable(
           (signal) => host.log.warn(`Received ${signal}: the job is being cancelled; rollbacks already requested stay requested`),
           (signal) =>
             rollback(
@@ -48,15 +45,14 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
               { ...collaborators, clock: overrides.clock, log: host.log, signal },
             ),
         );
-      } finally {
-        await collaborators.http.close();
-      }
-      for (const [name, value] of Object.entries(rollbackOutputs(report))) host.setOutput(name, value);
-      await host.writeSummary(renderRollbackSummary(report));
-      if (report.status === 'failed' || report.status === 'cancelled') host.fail(`rollback: ${report.message}`);
-      return rollbackOutcome(report);
+        for (const [name, value] of Object.entries(rollbackOutputs(report))) host.setOutput(name, value);
+        await host.writeSummary(renderRollbackSummary(report));
+        if (report.status === 'failed' || report.status === 'cancelled') host.fail(`rollback: ${report.message}`);
+        return rollbackOutcome(report);
+      },
     },
-  };
+    overrides,
+  );
 }
 
 /** A rollback is news even when it worked: production had to be restored. */

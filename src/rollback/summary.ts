@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import { FAIL, heading, PASS, table, WARN } from '../core/markdown.js';
-import type { RollbackReport } from './rollbacker.js';
+import type { RollbackReport } from '../release/rollbacker.js';
 
 const VERDICT: Record<RollbackReport['status'], string> = {
   'rolled-back': `${PASS} Rolled back`,

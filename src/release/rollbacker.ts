@@ -1,12 +1,8 @@
-import type { Logger } from '../core/host.js';
-import { errorText } from '../release/adapter-context.js';
-import type { Clock } from '../release/clock.js';
-import type { ComponentAdapter, ComponentName, Environment, RollbackTarget } from '../release/component.js';
-import type { DeploymentRecord } from '../release/github-record.js';
-import type { Patience } from '../release/poll.js';
-import { restoreComponent, type RestoreResult } from '../release/restore.js';
-import type { Verifier } from '../release/verify.js';
-import type { RollbackSource } from './inputs.js';
+import { errorText } from './adapter-context.js';
+import { adaptersOf, type ReleaseDeps } from './collaborators.js';
+import type { ComponentName, Environment, RollbackTarget } from './component.js';
+import { restoreComponent, type RestoreResult } from './restore.js';
+import type { RollbackSource } from './plan.js';
 
 export interface RollbackSettings {
   environment: Environment;
@@ -18,16 +14,7 @@ export interface RollbackSettings {
   githubDeploymentId?: number | null;
 }
 
-export interface RollbackDeps {
-  adapters: Partial<Record<ComponentName, ComponentAdapter>>;
-  record: DeploymentRecord;
-  verifier: Verifier;
-  clock: Clock;
-  log: Logger;
-  patience: Patience;
-  /** The job was cancelled (SIGINT/SIGTERM): stop waiting, report what is known. */
-  signal?: AbortSignal;
-}
+export type RollbackDeps = ReleaseDeps;
 
 /**
  * rolled-back: every component with a target is restored; nothing-to-roll-back: none had one;
@@ -52,7 +39,7 @@ export interface RollbackReport {
 export async function rollback(settings: RollbackSettings, deps: RollbackDeps): Promise<RollbackReport> {
   const { clock, log } = deps;
   const started = clock.now();
-  const adapters = settings.components.map((name) => deps.adapters[name]!);
+  const adapters = adaptersOf(settings.components, deps.adapters);
 
   // 1. Targets: from the deploy's plan, or the last deployment that served before the current one.
   const targets = new Map<ComponentName, RollbackTarget | null>();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { HttpClient } from '../../src/core/http.js';
-import { checksFromUrls } from '../../src/health-check/checks.js';
-import { PROGRESS_EVERY_MS, verifyHealth } from '../../src/health-check/verify.js';
+import { checksFromUrls } from '../../src/health/checks.js';
+import { PROGRESS_EVERY_MS, verifyHealth } from '../../src/health/verify.js';
 import { json, startServer, type TestServer } from '../harness/servers.js';
 
 /** A long wait says what is still failing and why, at most every 10 s (virtual time, real requests). */
@@ -22,7 +22,7 @@ describe('health-check progress while waiting', () => {
     const http = new HttpClient({ timeoutMs: 2_000 });
     try {
       await verifyHealth(
-        { checks: checksFromUrls([new URL(`${app.url}/api/health`)]), headers: {}, timeoutMs: 60_000, intervalMs: 2_000, requestTimeoutMs: 2_000, verifyDurationMs: 0, maxErrorRate: 5, maxP95Ms: 2_000 },
+        { mode: 'window', checks: checksFromUrls([new URL(`${app.url}/api/health`)]), headers: {}, timeoutMs: 60_000, intervalMs: 2_000, requestTimeoutMs: 2_000, verifyDurationMs: 0, maxErrorRate: 5, maxP95Ms: 2_000 },
         { http, log, sleep: async (ms) => void (now += ms), now: () => now },
       );
     } finally {

@@ -6,7 +6,8 @@ import type { CheckSpec } from './checks.js';
 import { isUnreachable, probe, type Attempt, type ProbeContext } from './probe.js';
 import type { VersionSource } from './version.js';
 
-export interface HealthSettings {
+/** What every verification needs: the checks and how to probe them. */
+export interface CheckSettings {
   checks: CheckSpec[];
   headers: Record<string, string>;
   /** Origins that get `headers`; unset: every check's (callers that build checks themselves). */
@@ -19,13 +20,32 @@ export interface HealthSettings {
   timeoutMs: number;
   intervalMs: number;
   requestTimeoutMs: number;
+}
+
+/**
+ * Readiness: healthy once every check has passed (and answered the expected version). No SLO is
+ * judged: a deployment that just came up is asked whether it is ready, not held to error-rate and
+ * latency limits measured over a handful of first requests.
+ */
+export interface ReadinessSettings extends CheckSettings {
+  mode: 'readiness';
+}
+
+/**
+ * Window: every check passes, then all are probed for `verifyDurationMs` and the window's error
+ * rate and p95 must hold. With `verifyDurationMs: 0` the window is the last attempt of each check.
+ */
+export interface WindowSettings extends CheckSettings {
+  mode: 'window';
   verifyDurationMs: number;
   /** Percent, 0–100. */
   maxErrorRate: number;
   maxP95Ms: number;
 }
 
-export interface CheckResult {
+export type HealthSettings = ReadinessSettings | WindowSettings;
+
+export interface HealthCheckResult {
   name: string;
   url: string;
   passed: boolean;
@@ -40,11 +60,12 @@ export interface SloResult {
 }
 
 export interface HealthReport {
+  mode: HealthSettings['mode'];
   healthy: boolean;
   failed: string[];
   unreachable: boolean;
   durationMs: number;
-  checks: CheckResult[];
+  checks: HealthCheckResult[];
   window: {
     durationMs: number;
     samples: number;
@@ -53,7 +74,8 @@ export interface HealthReport {
     p50Ms: number | null;
     p95Ms: number | null;
   };
-  slo: { errorRate: SloResult; p95: SloResult };
+  /** The objectives judged; null in readiness mode, which judges none. */
+  slo: { errorRate: SloResult; p95: SloResult } | null;
 }
 
 export interface VerifyDependencies {
@@ -67,8 +89,8 @@ export interface VerifyDependencies {
 const KEPT_ATTEMPTS = 50;
 
 /**
- * Waits until every check passes (each retried on transient failures until `timeoutMs`), then
- * probes all of them every `intervalMs` for `verifyDurationMs` and judges that window.
+ * Waits until every check passes (each retried on transient failures until `timeoutMs`). In window
+ * mode it then probes all of them every `intervalMs` for `verifyDurationMs` and judges that window.
  */
 export async function verifyHealth(settings: HealthSettings, deps: VerifyDependencies): Promise<HealthReport> {
   const started = deps.now();
@@ -95,7 +117,7 @@ export async function verifyHealth(settings: HealthSettings, deps: VerifyDepende
 
   let windowSamples: Attempt[] = results.map((result) => result.attempts[result.attempts.length - 1]);
   let windowDuration = 0;
-  if (settings.verifyDurationMs > 0 && results.every((result) => result.passed)) {
+  if (settings.mode === 'window' && settings.verifyDurationMs > 0 && results.every((result) => result.passed)) {
     const windowStart = deps.now();
     windowSamples = await deps.log.group(`Probing for ${settings.verifyDurationMs}ms`, () =>
       probeWindow(settings, { ...context, waitingForDeploy: false }, deps, results),
@@ -107,14 +129,18 @@ export async function verifyHealth(settings: HealthSettings, deps: VerifyDepende
   const errors = windowSamples.filter((a) => !a.ok).length;
   const errorRate = windowSamples.length ? (errors / windowSamples.length) * 100 : 0;
   const p95 = percentile(latencies, 95) ?? null;
-  const slo = {
-    errorRate: { observed: round(errorRate), limit: settings.maxErrorRate, ok: errorRate <= settings.maxErrorRate },
-    p95: { observed: p95, limit: settings.maxP95Ms, ok: p95 === null || p95 <= settings.maxP95Ms },
-  };
+  const slo =
+    settings.mode === 'window'
+      ? {
+          errorRate: { observed: round(errorRate), limit: settings.maxErrorRate, ok: errorRate <= settings.maxErrorRate },
+          p95: { observed: p95, limit: settings.maxP95Ms, ok: p95 === null || p95 <= settings.maxP95Ms },
+        }
+      : null;
   const failed = results.filter((result) => !result.passed).map((result) => result.name);
   const lastFailures = results.filter((result) => !result.passed).map((result) => result.attempts[result.attempts.length - 1]);
   return {
-    healthy: failed.length === 0 && slo.errorRate.ok && slo.p95.ok,
+    mode: settings.mode,
+    healthy: failed.length === 0 && (slo === null || (slo.errorRate.ok && slo.p95.ok)),
     failed,
     unreachable: lastFailures.length > 0 && lastFailures.every(isUnreachable),
     durationMs: elapsed(),
@@ -159,7 +185,7 @@ class Progress {
   }
 }
 
-async function waitForCheck(check: CheckSpec, settings: HealthSettings, context: ProbeContext, deps: VerifyDependencies, progress: Progress): Promise<CheckResult> {
+async function waitForCheck(check: CheckSpec, settings: HealthSettings, context: ProbeContext, deps: VerifyDependencies, progress: Progress): Promise<HealthCheckResult> {
   const attempts: Attempt[] = [];
   const deadline = settings.timeoutMs;
   for (;;) {
@@ -180,7 +206,7 @@ async function waitForCheck(check: CheckSpec, settings: HealthSettings, context:
   }
 }
 
-async function probeWindow(settings: HealthSettings, context: ProbeContext, deps: VerifyDependencies, results: CheckResult[]): Promise<Attempt[]> {
+async function probeWindow(settings: WindowSettings, context: ProbeContext, deps: VerifyDependencies, results: HealthCheckResult[]): Promise<Attempt[]> {
   const samples: Attempt[] = [];
   const end = deps.now() + settings.verifyDurationMs;
   while (deps.now() < end) {
