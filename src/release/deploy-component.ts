@@ -136,11 +136,17 @@ async function noteBuiltOnCancel(adapter: ComponentAdapter, deployment: Observat
   );
 }
 
+/**
+ * Switching what serves (an alias job, a rollback) is never cut short by the build's `timeout`: a
+ * user's tight build budget must not leave production half switched. This is its floor.
+ */
+export const MIN_TIME_TO_SERVE_MS = 60_000;
+
 /** Built: make it serve, verify it, and read it once more (a process can pass its start and crash right after). */
 async function goLive(adapter: ComponentAdapter, deployment: Observation, report: ComponentReport, sha: string, deps: DeployDeps, deadline: number): Promise<void> {
   const { clock, log } = deps;
   const name = adapter.component;
-  const promoted = await adapter.ensureServing(deployment, { deadline: Math.max(deadline, clock.now() + 60_000) });
+  const promoted = await adapter.ensureServing(deployment, { deadline: Math.max(deadline, clock.now() + MIN_TIME_TO_SERVE_MS) });
   if (promoted) {
     report.notes.push(promoted);
     log.info(`${name}: ${promoted}`);

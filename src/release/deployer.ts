@@ -1,7 +1,7 @@
 import { errorText } from './adapter-context.js';
 import { adaptersOf, type ReleaseDeps } from './collaborators.js';
 import type { ComponentAdapter, ComponentName, Environment, LogExcerpt, Observation, Pin, RollbackTarget } from './component.js';
-import { confirmDeployed, deployComponent } from './deploy-component.js';
+import { confirmDeployed, deployComponent, MIN_TIME_TO_SERVE_MS } from './deploy-component.js';
 import { deployVerdict, failedComponents, failureCause, pinDescription, succeeded, type DeployFacts, type DeployVerdict } from './deploy-verdict.js';
 import type { RollbackPlan } from './plan.js';
 import { restoreComponent, type RestoreResult } from './restore.js';
@@ -215,7 +215,8 @@ async function rollBack(reports: readonly ComponentReport[], cause: string, sett
         clock,
         log,
         verifier: deps.verifier,
-        timeoutMs: settings.timeoutMs,
+        // Putting production back gets the same floor as going live (deploy-component.ts).
+        timeoutMs: Math.max(settings.timeoutMs, MIN_TIME_TO_SERVE_MS),
         patience: deps.patience,
       });
       log.info(`${report.component}: ${report.restore.outcome} — ${report.restore.detail}`);
