@@ -89,6 +89,17 @@ describe('npm run demo', () => {
     expect(run.stdout.match(/^To promote it by hand: `vercel promote \S+`/gm)).toHaveLength(2);
   });
 
+  // Issue 14: "the emulator's request log shows production never served it". The demo asks
+  // production's URL throughout each run and counts, from the log, which build answered.
+  test("the emulator's request log: production never served the broken or the slow commit, and served the good one once promoted", () => {
+    const line = /^Production's URL while each run lasted \(the emulator's request log.*\): good commit `c0ffee0` (\d+) answered, (\d+|none) by it; broken commit `bad0000` (\d+) answered, (\d+|none) by it; slow commit `5107000` (\d+) answered, (\d+|none) by it\.$/m.exec(run.stdout);
+    expect(line).not.toBeNull();
+    const [, goodAnswered, goodServed, brokenAnswered, brokenServed, slowAnswered, slowServed] = line!;
+    for (const answered of [goodAnswered, brokenAnswered, slowAnswered]) expect(Number(answered)).toBeGreaterThan(0);
+    expect(Number(goodServed)).toBeGreaterThan(0);
+    expect([brokenServed, slowServed]).toEqual(['none', 'none']);
+  });
+
   // Project ids are passed as secrets (docs/workflows.md, docs/secrets.md), and GitHub drops a job
   // output holding a secret: the rollback plan must reach the rollback job all the same.
   test('passes the secrets as docs/secrets.md defines them, and no job output is dropped for holding one', () => {

@@ -11,8 +11,9 @@ afterEach(async () => {
   await fx?.stop();
 });
 
+/** Direct unless a test says otherwise: most tests here are about a build that serves production. */
 function deploy(extra: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunResult> {
-  return runBundle('deploy', { inputs: fx.inputs({ ref: NEW, ...extra }), timeoutMs });
+  return runBundle('deploy', { inputs: fx.inputs({ ref: NEW, strategy: 'direct', ...extra }), timeoutMs });
 }
 
 /** Everything a person reads in the step log: plain lines, errors and warnings. */
@@ -170,7 +171,7 @@ describe('deploy action (bundle) against the emulator', () => {
     // The backend (first) goes live; the frontend build never leaves BUILDING.
     fx.control.setCommit(NEW, { vercel: { timing: { readsPerStep: 1, reads: { BUILDING: 0 } } } });
     const sentAt = Date.now() + 2000;
-    const result = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW }), signal: { name: 'SIGINT', afterMs: 2000 }, timeoutMs: 30_000 });
+    const result = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW, strategy: 'direct' }), signal: { name: 'SIGINT', afterMs: 2000 }, timeoutMs: 30_000 });
     // The contract, not a benchmark: the runner sends SIGTERM 7.5 s after SIGINT (it takes ~0.2 s).
     expect(Date.now() - sentAt).toBeLessThan(7000);
     expect(result.signal).toBeNull();
@@ -194,7 +195,7 @@ describe('deploy action (bundle) against the emulator', () => {
   it('on a cancelled job while the first component builds, nothing else starts and production is unchanged', async () => {
     fx = await Fixture.start();
     fx.control.setCommit(NEW, { railway: { timing: { readsPerStep: 1, reads: { BUILDING: 0 } } } });
-    const result = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW }), signal: { name: 'SIGTERM', afterMs: 1500 }, timeoutMs: 30_000 });
+    const result = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW, strategy: 'direct' }), signal: { name: 'SIGTERM', afterMs: 1500 }, timeoutMs: 30_000 });
     expect(result.outputs.status).toBe('cancelled');
     expect(result.errors[0]).toMatch(/backend still serves \S+; canceled \S+ before it went live; frontend still serves \S+$/);
     expect(fx.control.requests({ provider: 'vercel' }).filter((r) => r.method !== 'GET')).toEqual([]);
@@ -316,6 +317,8 @@ describe('deploy action: bad input stops before any API call', () => {
     ['an unknown environment', { environment: 'prod' }, /input 'environment' must be one of production, staging, preview, got 'prod'/],
     ['a ref that is not a commit SHA', { ref: 'main' }, /input 'ref' must be a full 40-character commit SHA/],
     ['an unknown order', { order: 'random' }, /input 'order' must be one of backend-first, frontend-first, parallel/],
+    ['an unknown strategy', { strategy: 'canary' }, /input 'strategy' must be one of auto, staged, direct, got 'canary'/],
+    ['staged outside production', { environment: 'staging', strategy: 'staged' }, /input 'strategy' staged holds back Vercel's production domains, so it needs environment production; use auto or direct for staging/],
     ['a malformed health URL', { 'backend-health-url': 'ftp://x' }, /input 'backend-health-url' must be an http\(s\) URL/],
   ])('%s', async (_name, extra, message) => {
     fx = await Fixture.start();
@@ -352,6 +355,21 @@ describe('deploy strategy: staged (bundle)', () => {
     // The backend deploys as with direct: Railway switches after its healthcheck.
     expect(fx.railwayProduction()!.sha).toBe(NEW);
     expect(result.warnings.join('\n')).not.toMatch(/healthcheck path/);
+  });
+
+  // action.yml's default, auto: production is staged without being asked.
+  it('stages production when no strategy is given: candidate-url and promote-plan set, the production domains not assigned', async () => {
+    fx = await Fixture.start();
+    const before = fx.vercel.productionDeploymentId;
+    const result = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW, 'frontend-health-url': '/api/health' }) });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.status).toBe('deployed');
+    const create = JSON.parse(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/v13/deployments' })[0].body);
+    expect(create).toMatchObject({ target: 'production', autoAssignCustomDomains: false });
+    expect(result.outputs['candidate-url']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(JSON.parse(result.outputs['promote-plan'])).toMatchObject({ sha: NEW, frontend: { url: result.outputs['candidate-url'], previous: { deploymentId: before } } });
+    expect(fx.vercelProduction()!.id).toBe(before);
+    expect(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/promote/' })).toEqual([]);
   });
 
   it('warns when the Railway service has no healthcheck path; direct leaves the staged outputs empty', async () => {

@@ -58,7 +58,7 @@ describe('a provider echoing request headers into its error', () => {
   it('deploy: the Railway token reaches no exit', async () => {
     fx = await Fixture.start();
     proxy = await startEchoProxy(fx.emulator.urls.base, railwayEcho('serviceInstanceDeploy'), graphqlError);
-    const result = await runBundle('deploy', { inputs: through(proxy, fx, { ref: NEW }), timeoutMs: 30_000 });
+    const result = await runBundle('deploy', { inputs: through(proxy, fx, { ref: NEW, strategy: 'direct' }), timeoutMs: 30_000 });
     expect(result.exitCode).toBe(1);
     expect(proxy.echoed).toBeGreaterThan(0);
     // The echo made it into the reports (so there was something to leak), redacted.
@@ -69,7 +69,7 @@ describe('a provider echoing request headers into its error', () => {
 
   it('rollback: the Railway token reaches no exit', async () => {
     fx = await Fixture.start();
-    const deployed = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW }) });
+    const deployed = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW, strategy: 'direct' }) });
     expect(deployed.outputs.status).toBe('deployed');
     proxy = await startEchoProxy(fx.emulator.urls.base, railwayEcho('deploymentRollback'), graphqlError);
     const result = await runBundle('rollback', { inputs: through(proxy, fx, { 'rollback-plan': deployed.outputs['rollback-plan'], reason: 'echo test' }), timeoutMs: 30_000 });
@@ -90,7 +90,7 @@ describe('a provider echoing request headers into its error', () => {
     ];
     fx.control.setCommit(NEW, { railway: { outcome: 'failed-build', buildLog } });
     proxy = await startEchoProxy(fx.emulator.urls.base, () => false, graphqlError);
-    const result = await runBundle('deploy', { inputs: through(proxy, fx, { ref: NEW }), timeoutMs: 30_000 });
+    const result = await runBundle('deploy', { inputs: through(proxy, fx, { ref: NEW, strategy: 'direct' }), timeoutMs: 30_000 });
     expect(result.outputs.status).toBe('failed');
     // The excerpt is shown (its harmless lines), with the secrets gone.
     expect(result.summary).toContain('ERROR: build failed');

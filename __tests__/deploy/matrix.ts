@@ -77,7 +77,7 @@ export const rollbackAction = createRollback(overrides);
 export const FAST = { 'poll-interval': '2ms', 'request-timeout': '250ms', 'verify-timeout': '1s' };
 
 export function runDeploy(fx: Fixture, inputs: Record<string, string>): Promise<InProcessResult> {
-  return runInProcess('deploy', deployAction, fx.inputs({ ...FAST, ...inputs }));
+  return runInProcess('deploy', deployAction, fx.inputs({ ...FAST, strategy: 'direct', ...inputs }));
 }
 
 export function runRollback(fx: Fixture, inputs: Record<string, string>): Promise<InProcessResult> {

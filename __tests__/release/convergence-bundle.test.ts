@@ -23,7 +23,7 @@ function said(result: RunResult): string {
 describe('deploy and rollback bundles converge under faults (issue 18)', () => {
   it('rollback: errors[] on the listing, an applied deploymentRollback answered with errors[], a stale "what serves", five 429s', async () => {
     fx = await Fixture.start();
-    const deployed = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW, ...HEALTH }) });
+    const deployed = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW, strategy: 'direct', ...HEALTH }) });
     expect(deployed.outputs.status).toBe('deployed');
 
     inject(fx, CALL.railwayList, { kind: 'graphql-error', message: 'Problem processing request' }, 2);
@@ -46,7 +46,7 @@ describe('deploy and rollback bundles converge under faults (issue 18)', () => {
     fx = await Fixture.start();
     fx.control.setCommit(BAD, { app: { kind: 'broken' } });
     // OLD is verified once (a GitHub deployment with a success status).
-    const verified = await runBundle('deploy', { inputs: fx.inputs({ ref: OLD, ...HEALTH }) });
+    const verified = await runBundle('deploy', { inputs: fx.inputs({ ref: OLD, strategy: 'direct', ...HEALTH }) });
     expect(verified.outputs.status).toBe('deployed');
     // A run that left the broken backend serving without its verification recorded (as a cancelled
     // one does; here GitHub refused every status, which the deploy shrugs off as bookkeeping).
@@ -56,7 +56,7 @@ describe('deploy and rollback bundles converge under faults (issue 18)', () => {
     fx.control.clearFaults();
     expect(fx.railwayProduction()!.sha).toBe(BAD);
 
-    const rerun = await runBundle('deploy', { inputs: fx.inputs({ ref: BAD, ...HEALTH }) });
+    const rerun = await runBundle('deploy', { inputs: fx.inputs({ ref: BAD, strategy: 'direct', ...HEALTH }) });
     const plan = JSON.parse(rerun.outputs['rollback-plan']) as { components: Record<string, { sha: string }> };
     expect(plan.components.backend.sha).toBe(OLD);
     expect(said(rerun)).toMatch(/backend \(Railway service \S+\): \S+ \(commit bad000000000\) serves, but the last verified commit is 01d000000000/);

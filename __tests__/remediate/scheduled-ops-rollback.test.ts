@@ -19,7 +19,7 @@ let fx: Fixture;
 afterEach(async () => fx?.stop());
 
 async function deploy(sha: string, recorded: boolean): Promise<void> {
-  const result = await runBundle('deploy', { inputs: fx.inputs({ ref: sha, ...(recorded ? {} : { 'github-token': '' }) }) });
+  const result = await runBundle('deploy', { inputs: fx.inputs({ ref: sha, strategy: 'direct', ...(recorded ? {} : { 'github-token': '' }) }) });
   expect(result.outputs['status']).toBe('deployed');
 }
 

@@ -13,7 +13,7 @@ function said(result: RunResult): string {
 }
 
 async function deployed(): Promise<RunResult> {
-  const result = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW }) });
+  const result = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW, strategy: 'direct' }) });
   expect(result.outputs.status).toBe('deployed');
   return result;
 }

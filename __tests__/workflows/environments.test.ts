@@ -20,6 +20,10 @@ const STAGING = 'rw-env-staging';
 let stagingToken: string;
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, slack: { rateLimit: false } });
+  // Builds finish on their first status read: with a step per read, the deploy action's pauses
+  // between reads (2 s and up: its poll-interval, which the pipeline does not expose) took 16 s of
+  // the production run's 36.
+  emulator.control.configure({ vercel: { timing: { stepMs: 0 } }, railway: { timing: { stepMs: 0 } } });
   setup = await emulator.control.seedDemo();
   const service = setup.railway.service;
   await emulator.control.seedRailwayService({ projectId: service.projectId, environmentId: STAGING, environmentName: 'staging', serviceId: service.serviceId, serviceName: 'api', successSha: setup.commits.current });
@@ -119,6 +123,12 @@ describe('deploy-pipeline.yml with GitHub Environments', () => {
     expect(run.stderr).toMatch(/✔ promote: status promoted/);
     expect(run.stderr).toMatch(/Jobs: deploy success, verify success, canary success, promote success, rollback skipped, notify success, record skipped/);
     expect(run.code).toBe(0);
-    // Staged production runs four more steps (canary, promote, production check): more than jest's 30 s default.
+    // The production domains moved to the commit's build.
+    const promoted = emulator.control.vercelProject(setup.vercel.project.projectId)?.productionDeploymentId;
+    expect(emulator.control.vercelDeployment(promoted ?? '')?.sha).toBe(sha);
+    // Staged production runs four more steps (canary, promote, production check), each a process of
+    // its own with a fixed probe (verify-duration 3 s: the canary's 30 requests per target, above its
+    // minimum of 20 whatever the machine's load). About 28 s on this machine: more than jest's 30 s
+    // default leaves room for on a busy one, hence the explicit limit, which only guards a hang.
   }, 90_000);
 });

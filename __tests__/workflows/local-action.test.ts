@@ -121,7 +121,7 @@ describe('actions under @github/local-action set the outputs the runner harness 
       const rollBack = async (runner: 'bundle' | 'local') => {
         const own = await Fixture.start();
         try {
-          const deployed = await runBundle('deploy', { inputs: own.inputs({ ref: NEW }) });
+          const deployed = await runBundle('deploy', { inputs: own.inputs({ ref: NEW, strategy: 'direct' }) });
           expect(deployed.outputs.status).toBe('deployed');
           const inputs = own.inputs({ 'rollback-plan': deployed.outputs['rollback-plan'], reason: 'local-action test' });
           return runner === 'bundle' ? (await runBundle('rollback', { inputs })).outputs : (await runLocalAction('rollback', { inputs })).outputs;

@@ -44,6 +44,8 @@ async function measure(buildMs: number, component: 'frontend' | 'backend'): Prom
     const inputs: Record<string, string> = {
       ...actionDefaults('deploy'),
       ref: sha,
+      // The build serves once READY, as the figures in actions/deploy/README.md describe.
+      strategy: 'direct',
       // One component per run: two pollers sharing an auto-advancing clock would let one's sleep
       // move time on while the other's request is in flight, which no real clock does.
       components: component,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as pause } from 'node:timers/promises';
 import type { ActionDefinition } from '../core/host.js';
 import { runAction } from '../core/run-action.js';
 import { TerminalHost } from '../core/terminal-host.js';
@@ -32,6 +33,8 @@ export interface DemoRun {
   sha: string;
   record: WorkflowRecord;
   status: string;
+  /** From the emulator's request log: what production's URL answered while the run lasted, and how much of it this commit served. */
+  production: { requests: number; servedByCommit: number };
 }
 
 export interface DemoResult {
@@ -90,6 +93,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ['slow commit', slow],
     ] as const) {
       options.write(`\n━━ deploy-pipeline.yml: ${label} ${sha.slice(0, 7)} to production ━━\n`);
+      const productionKey = `vercel-production:${setup.vercel.project.projectId}`;
+      const logged = emulator.control.appRequests({ key: productionKey }).length;
+      const users = visitWhileRunning(`${setup.vercel.project.productionUrl}/api/health`);
       const record = await runWorkflow(workflow, {
         root: options.root,
         workspace,
@@ -111,12 +117,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         },
         write: options.verbose ? options.write : () => {},
         onStep: printProgress(options.write, options.print),
-      });
+      }).finally(users.stop);
+      await users.done;
+      const served = emulator.control.appRequests({ key: productionKey }).slice(logged);
       for (const job of record.jobs) for (const warning of job.warnings) options.write(`  ! ${job.id}: ${warning}\n`);
       for (const job of record.jobs.filter((j) => j.note)) options.write(`  · ${job.id}: ${job.note}\n`);
       const status = record.jobs.find((job) => job.id === 'notify')?.outputs.status ?? 'unknown';
       options.write(`  ⇒ pipeline status: ${status}\n`);
-      runs.push({ label, sha, record, status });
+      runs.push({ label, sha, record, status, production: { requests: served.length, servedByCommit: served.filter((entry) => entry.sha === sha).length } });
     }
 
     options.write('\n━━ cost-monitor against the emulated month ━━\n');
@@ -159,16 +167,39 @@ async function runCostCheck(emulator: Emulator, options: DemoOptions, workspace:
   return { outputs: host.outputs, failed: host.failed !== undefined };
 }
 
+/**
+ * The product's users: one request after another to production's URL while a pipeline runs, so the
+ * emulator's request log shows which builds production served meanwhile (a candidate promoted even
+ * for a moment would show). Answers and errors are not the point, only what the log records.
+ */
+function visitWhileRunning(url: string): { stop: () => void; done: Promise<void> } {
+  const controller = new AbortController();
+  const done = (async () => {
+    while (!controller.signal.aborted) {
+      try {
+        const response = await fetch(url, { signal: controller.signal });
+        await response.arrayBuffer();
+      } catch {
+        // Stopped, or production did not answer: either way the log has what it served.
+      }
+      await pause(100, undefined, { signal: controller.signal }).catch(() => undefined);
+    }
+  })();
+  return { stop: () => controller.abort(), done };
+}
+
 function currentProductionSha(emulator: Emulator, projectId: string): string | null {
   const productionId = emulator.control.vercelProject(projectId)?.productionDeploymentId;
   return productionId ? (emulator.control.vercelDeployment(productionId)?.sha ?? null) : null;
 }
 
-/** Whether production ends on the last verified commit, and that no failing commit reached it. */
+/** Whether production ends on the last verified commit, and that no failing commit reached it (by the request log). */
 function productionLine(runs: DemoRun[], productionSha: string | null): string {
   const serving = `\`${productionSha?.slice(0, 7) ?? 'nothing'}\``;
   const verified = runs.filter((run) => run.status === 'verified').at(-1);
   const held = runs.filter((run) => run.status === 'not-promoted' || run.status === 'held');
+  const reached = held.filter((run) => run.production.servedByCommit > 0);
+  if (reached.length) return `${reached.map((run) => `\`${run.sha.slice(0, 7)}\` (${run.status})`).join(' and ')} REACHED production: it answered users although the run did not verify it`;
   if (verified && productionSha === verified.sha && held.length) {
     return `Production serves ${serving}, the last verified commit: ${held.map((run) => `\`${run.sha.slice(0, 7)}\` (${run.status})`).join(' and ')} never reached it`;
   }
@@ -197,6 +228,12 @@ export function renderRecap(runs: DemoRun[], cost: { outputs: Record<string, str
       `| ${run.label} \`${run.sha.slice(0, 7)}\` | ${ran('deploy', (s) => s.outputs.status + (s.outputs['candidate-url'] ? ' (staged)' : ''))} | ${ran('health', healthy)}${step('load')?.ran ? `, load ${step('load')!.outputs.passed === 'true' ? 'passed' : 'failed'}` : ''} | ${ran('canary', canary)} | ${ran('promote', (s) => s.outputs.status)} | ${ran('production', healthy)} | ${ran('rollback', rollback)} | **${run.status}** |`,
     );
   }
+  lines.push(
+    '',
+    `Production's URL while each run lasted (the emulator's request log, a stand-in user asking every 0.1 s): ${runs
+      .map((run) => `${run.label} \`${run.sha.slice(0, 7)}\` ${run.production.requests} answered, ${run.production.servedByCommit || 'none'} by it`)
+      .join('; ')}.`,
+  );
   const backups = runs.map((run) => run.record.steps.find((s) => s.id === 'backup' && s.ran)?.outputs['backup-id']).filter(Boolean);
   if (backups.length) lines.push('', `Redis backups taken before the production deploys: ${backups.map((id) => `\`${id}\``).join(', ')}.`);
   lines.push(

@@ -9,7 +9,10 @@ export interface DeployInputs {
   platform: PlatformSettings;
   /** Where Vercel fetches the commit (only when the frontend is deployed). */
   git?: { org: string; repo: string; branch: string };
-  /** staged: the production frontend is built without the domains, for canary and promote; direct: it serves at once. */
+  /**
+   * staged: the production frontend is built without the domains, for canary and promote; direct: it
+   * serves at once. The input's `auto` (action.yml's default) is resolved here by the environment.
+   */
   strategy: 'staged' | 'direct';
 }
 
@@ -37,7 +40,20 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
     dryRun: inputs.boolean('dry-run'),
     allowPinned: inputs.boolean('allow-pinned'),
   };
-  return { deploy, platform, git: components.includes('frontend') ? readGit(inputs, env) : undefined, strategy: inputs.oneOf('strategy', ['staged', 'direct'] as const) };
+  return { deploy, platform, git: components.includes('frontend') ? readGit(inputs, env) : undefined, strategy: readStrategy(inputs, deploy.environment) };
+}
+
+/**
+ * auto: staged for production, direct elsewhere. Staging and preview builds have no production
+ * domains to hold back (each build has its own URL), so `staged` there is a mistake, not a wish.
+ */
+function readStrategy(inputs: InputReader, environment: string): 'staged' | 'direct' {
+  const strategy = inputs.oneOf('strategy', ['auto', 'staged', 'direct'] as const);
+  if (strategy === 'auto') return environment === 'production' ? 'staged' : 'direct';
+  if (strategy === 'staged' && environment !== 'production') {
+    throw new ConfigurationError('strategy', `staged holds back Vercel's production domains, so it needs environment production; use auto or direct for ${environment}`);
+  }
+  return strategy;
 }
 
 function readGit(inputs: InputReader, env: Readonly<Record<string, string | undefined>>): { org: string; repo: string; branch: string } {
