@@ -1,4 +1,4 @@
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 import { mkdirSync } from 'node:fs';
 import { HttpClient } from '../core/http.js';
 import type { ActionDefinition } from '../core/host.js';
@@ -6,7 +6,7 @@ import { backupTarget } from '../backups/backup.js';
 import { fileIncidents, readIncidentSettings } from '../backups/incidents.js';
 import { renderBackupSummary, type TargetReport } from '../backups/report.js';
 import { formatAge, worst } from '../backups/select.js';
-import type { Outcome } from '../notify/outcome.js';
+import type { Outcome } from '../core/outcome.js';
 import { getInputs } from './inputs.js';
 
 export const definition: ActionDefinition = {

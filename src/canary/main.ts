@@ -3,8 +3,8 @@ import { distribution } from '../canary-analysis/distribution.js';
 import { probe } from '../canary-analysis/probe.js';
 import type { ActionDefinition } from '../core/host.js';
 import { HttpClient, sleep } from '../core/http.js';
-import { runOnRunner } from '../core/runner-host.js';
-import type { Outcome } from '../notify/outcome.js';
+import { runOnRunner } from '../runtime/runner-host.js';
+import type { Outcome } from '../core/outcome.js';
 import { getInputs, type CanaryInputs } from './inputs.js';
 import { renderCanarySummary } from './summary.js';
 

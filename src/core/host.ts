@@ -1,4 +1,4 @@
-import type { Outcome } from '../notify/outcome.js';
+import type { Outcome } from './outcome.js';
 import { InputReader } from './inputs.js';
 
 /** One log, one group per phase. Implementations: the runner's (workflow commands) and the terminal's. */

@@ -1,6 +1,6 @@
 /**
  * What an action tells the notifier about its run. Every action's run() returns one, so one
- * notifier serves them all (see core/run-action.ts).
+ * notifier serves them all (see runtime/run-action.ts).
  */
 export type OutcomeState = 'success' | 'warning' | 'failure';
 

@@ -13,7 +13,7 @@ import { breachJson, costReport, renderCostSummary } from '../cost/report.js';
 import { costOutcome } from '../cost/outcome.js';
 import { PROVIDERS, PROVIDER_NAMES, emptySpend, type CostAdapter, type ProviderSpend } from '../cost/types.js';
 import { getInputs, type CostMonitorInputs, type FailOn } from './inputs.js';
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 
 export function buildAdapters(settings: CostMonitorInputs, http: HttpClient): { adapters: CostAdapter[]; preset: ProviderSpend[] } {
   const timeoutMs = settings.requestTimeoutMs;

@@ -1,4 +1,4 @@
-import type { Outcome, OutcomeState } from '../notify/outcome.js';
+import type { Outcome, OutcomeState } from '../core/outcome.js';
 import type { CostEvaluation, Severity } from './evaluate.js';
 import { formatMoney } from './money.js';
 

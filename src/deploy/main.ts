@@ -1,6 +1,6 @@
 import { cancellable } from '../core/cancellation.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
-import type { Outcome } from '../notify/outcome.js';
+import type { Outcome } from '../core/outcome.js';
 import { systemClock } from '../release/clock.js';
 import { buildCollaborators, type Overrides } from '../release/collaborators.js';
 import { serializePlan } from '../release/plan.js';
@@ -9,7 +9,7 @@ import { RailwayComponent } from '../release/railway-component.js';
 import { deploy, type DeployReport } from './deployer.js';
 import { getInputs } from './inputs.js';
 import { renderDeploySummary } from './summary.js';
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 
 type DeployOutput = 'status' | 'frontend-url' | 'backend-url' | 'frontend-deployment-id' | 'backend-deployment-id' | 'github-deployment-id' | 'rollback-plan' | 'report';
 

@@ -1,13 +1,13 @@
 import { relative } from 'node:path';
 import { cancellable } from '../core/cancellation.js';
-import type { Outcome as NotifyOutcome } from '../notify/outcome.js';
+import type { Outcome as NotifyOutcome } from '../core/outcome.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import { runLoad } from '../load/engine.js';
 import { jsonReport, judge, outputs, progressLine, renderSummary } from '../load/report.js';
 import { mergeResults, type Outcome, outcomeOfRun, readResultFile, writeResultFile } from '../load/result-file.js';
 import { formatMs } from '../load/thresholds.js';
 import { getInputs, type LoadSettings } from './inputs.js';
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 
 export const definition: ActionDefinition = {
   name: 'load-test',

@@ -1,4 +1,4 @@
-import type { OutcomeState } from './outcome.js';
+import type { OutcomeState } from '../core/outcome.js';
 import type { NotifyOn } from './settings.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Outcome, OutcomeState } from './outcome.js';
+import type { Outcome, OutcomeState } from '../core/outcome.js';
 
 const STYLE: Record<OutcomeState, { color: string; emoji: string; word: string }> = {
   success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },

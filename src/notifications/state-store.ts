@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { OutcomeState } from './outcome.js';
+import type { OutcomeState } from '../core/outcome.js';
 
 /**
  * The last state per key, kept in a JSON file between runs. The reusable workflows persist that

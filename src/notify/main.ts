@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { ActionDefinition } from '../core/host.js';
-import type { Outcome } from './outcome.js';
-import { runOnRunner } from '../core/runner-host.js';
+import type { Outcome } from '../core/outcome.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 
 /**
  * The notify action: an Outcome from inputs. Sending it is the shared notifier's job (run-action.ts),

@@ -1,10 +1,10 @@
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 import { basename } from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
 import { HttpClient } from '../core/http.js';
 import type { ActionDefinition } from '../core/host.js';
 import { fileIncidents, readIncidentSettings } from '../backups/incidents.js';
-import type { Outcome } from '../notify/outcome.js';
+import type { Outcome } from '../core/outcome.js';
 import { runRestore, type RestoreReport } from '../backups/restore.js';
 import { getInputs } from './inputs.js';
 import { renderRestoreSummary } from './summary.js';

@@ -1,12 +1,12 @@
 import { cancellable } from '../core/cancellation.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
-import type { Outcome } from '../notify/outcome.js';
+import type { Outcome } from '../core/outcome.js';
 import { systemClock } from '../release/clock.js';
 import { buildCollaborators, type Overrides } from '../release/collaborators.js';
 import { getInputs } from './inputs.js';
 import { rollback, type RollbackReport } from './rollbacker.js';
 import { renderRollbackSummary } from './summary.js';
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 
 export function rollbackOutputs(report: RollbackReport): Record<string, string> {
   const of = (name: 'frontend' | 'backend') => report.components.find((component) => component.component === name);

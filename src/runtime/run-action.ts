@@ -1,10 +1,10 @@
-import { notify, runContext } from '../notify/notify.js';
-import type { Outcome } from '../notify/outcome.js';
-import { readNotifySettings, type NotifySettings } from '../notify/settings.js';
+import { notify, runContext } from '../notifications/notifier.js';
+import type { Outcome } from '../core/outcome.js';
+import { readNotifySettings, type NotifySettings } from '../notifications/settings.js';
 import { recordRun, withOutputLog } from '../ops-history/hook.js';
-import { ConfigurationError, failureMessage } from './errors.js';
-import type { ActionDefinition, ActionHost } from './host.js';
-import { redactDeep } from './redact.js';
+import { ConfigurationError, failureMessage } from '../core/errors.js';
+import type { ActionDefinition, ActionHost } from '../core/host.js';
+import { redactDeep } from '../core/redact.js';
 import { redactingHost } from './redacting-host.js';
 
 /**

@@ -4,7 +4,7 @@ import type { ActionDefinition } from '../core/host.js';
 import { HttpClient } from '../core/http.js';
 import { redactDeep } from '../core/redact.js';
 import { Agent } from '../core/undici-lean.js';
-import type { Outcome } from '../notify/outcome.js';
+import type { Outcome } from '../core/outcome.js';
 import { CHECKS } from '../security/checks/index.js';
 import { Fetcher } from '../security/probes/fetcher.js';
 import { toSarif } from '../security/sarif.js';
@@ -12,7 +12,7 @@ import { runScan } from '../security/scan.js';
 import { renderSummary, verdictLine } from '../security/summary.js';
 import type { ScanReport } from '../security/types.js';
 import { getInputs } from './inputs.js';
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 
 function setOutputs(set: (name: string, value: string | number | boolean) => void, report: ScanReport): void {
   set('findings', JSON.stringify(report.findings));
