@@ -6,12 +6,12 @@ import { backupTarget } from '../backups/backup.js';
 import { fileIncidents, readIncidentSettings } from '../backups/incidents.js';
 import { renderBackupSummary, type TargetReport } from '../backups/report.js';
 import { formatAge, worst } from '../backups/select.js';
-import type { Outcome } from '../core/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { getInputs } from './inputs.js';
 
 export const definition: ActionDefinition = {
   name: 'backup',
-  async run(host): Promise<Outcome> {
+  async run(host): Promise<RunOutcome> {
     const settings = getInputs(host.inputs, (secret) => host.setSecret(secret));
     const incidents = readIncidentSettings(host.inputs);
     if (settings.targets.some((t) => t !== 'redis')) mkdirSync(settings.outputDir, { recursive: true });

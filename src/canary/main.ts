@@ -4,7 +4,7 @@ import { probe } from '../canary-analysis/probe.js';
 import type { ActionDefinition } from '../core/host.js';
 import { HttpClient, sleep } from '../core/http.js';
 import { runOnRunner } from '../runtime/runner-host.js';
-import type { Outcome } from '../core/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { getInputs, type CanaryInputs } from './inputs.js';
 import { renderCanarySummary } from './summary.js';
 
@@ -39,7 +39,7 @@ export const definition: ActionDefinition = {
   },
 };
 
-function outcome(settings: CanaryInputs, analysis: CanaryAnalysis): Outcome {
+function outcome(settings: CanaryInputs, analysis: CanaryAnalysis): RunOutcome {
   return {
     state: analysis.verdict === 'pass' ? 'success' : analysis.verdict === 'fail' ? 'failure' : 'warning',
     title: `canary ${analysis.verdict}: ${settings.candidate.host} against ${settings.baseline.host}`,

@@ -1,6 +1,6 @@
 import { cancellable } from '../core/cancellation.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
-import type { Outcome } from '../core/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { systemClock } from '../release/clock.js';
 import { buildCollaborators, type Overrides } from '../release/collaborators.js';
 import { serializePlan } from '../release/plan.js';
@@ -34,7 +34,7 @@ export function deployOutputs(report: DeployReport): Record<DeployOutput, string
   };
 }
 
-function deployOutcome(report: DeployReport): Outcome {
+function deployOutcome(report: DeployReport): RunOutcome {
   const ok = report.status === 'deployed' || report.status === 'dry-run';
   const outputs = deployOutputs(report);
   return {

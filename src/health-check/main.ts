@@ -2,7 +2,7 @@ import type { ActionDefinition, ActionHost } from '../core/host.js';
 import { HttpClient, sleep } from '../core/http.js';
 import { trackIncidents, type IncidentAction } from '../incidents/tracker.js';
 import { runContext } from '../notifications/notifier.js';
-import type { Outcome } from '../core/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { GitHubIssuesClient } from '../providers/github-issues.js';
 import { confirmedStatuses } from './incidents.js';
 import { getInputs, type HealthInputs } from './inputs.js';
@@ -74,7 +74,7 @@ async function updateIncidents(host: ActionHost, settings: HealthInputs, report:
   host.setOutput('incidents', JSON.stringify(actions));
 }
 
-function outcome(settings: HealthInputs, report: HealthReport): Outcome {
+function outcome(settings: HealthInputs, report: HealthReport): RunOutcome {
   const total = report.checks.length;
   const title = report.healthy
     ? `${settings.environment} is healthy: ${total} check(s) passed`

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { cancellable } from '../core/cancellation.js';
-import type { Outcome as NotifyOutcome } from '../core/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import { runLoad } from '../load/engine.js';
 import { jsonReport, judge, outputs, progressLine, renderSummary } from '../load/report.js';
@@ -43,7 +43,7 @@ export const definition: ActionDefinition = {
 };
 
 /** What the shared notifier tells Slack: the verdict and the thresholds that decided it. */
-function notice(verdict: ReturnType<typeof judge>, target: string): NotifyOutcome {
+function notice(verdict: ReturnType<typeof judge>, target: string): RunOutcome {
   const f = verdict.figures;
   return {
     state: verdict.passed ? 'success' : 'failure',

@@ -1,10 +1,10 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { ActionDefinition } from '../core/host.js';
-import type { Outcome } from '../core/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { runOnRunner } from '../runtime/runner-host.js';
 
 /**
- * The notify action: an Outcome from inputs. Sending it is the shared notifier's job (run-action.ts),
+ * The notify action: an RunOutcome from inputs. Sending it is the shared notifier's job (run-action.ts),
  * exactly as for every other action.
  */
 export const definition: ActionDefinition = {
@@ -20,7 +20,7 @@ export const definition: ActionDefinition = {
       return { text, url };
     });
     host.setOutput('status', state);
-    const outcome: Outcome = { state, title, details: host.inputs.lines('details'), links, key: host.inputs.text('key') || undefined };
+    const outcome: RunOutcome = { state, title, details: host.inputs.lines('details'), links, key: host.inputs.text('key') || undefined };
     await host.writeSummary(`## ${state === 'success' ? '✅' : state === 'warning' ? '⚠️' : '❌'} ${title}\n\n${outcome.details!.join('\n\n')}\n`);
     return outcome;
   },

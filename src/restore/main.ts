@@ -4,14 +4,14 @@ import { ConfigurationError } from '../core/errors.js';
 import { HttpClient } from '../core/http.js';
 import type { ActionDefinition } from '../core/host.js';
 import { fileIncidents, readIncidentSettings } from '../backups/incidents.js';
-import type { Outcome } from '../core/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { runRestore, type RestoreReport } from '../backups/restore.js';
 import { getInputs } from './inputs.js';
 import { renderRestoreSummary } from './summary.js';
 
 export const definition: ActionDefinition = {
   name: 'restore',
-  async run(host): Promise<Outcome> {
+  async run(host): Promise<RunOutcome> {
     const settings = getInputs(host.inputs, (secret) => host.setSecret(secret));
     const incidents = readIncidentSettings(host.inputs);
     const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops restore' });

@@ -1,6 +1,6 @@
 import { cancellable } from '../core/cancellation.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
-import type { Outcome } from '../core/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { systemClock } from '../release/clock.js';
 import { buildCollaborators, type Overrides } from '../release/collaborators.js';
 import { getInputs } from './inputs.js';
@@ -60,7 +60,7 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
 }
 
 /** A rollback is news even when it worked: production had to be restored. */
-function rollbackOutcome(report: RollbackReport): Outcome {
+function rollbackOutcome(report: RollbackReport): RunOutcome {
   return {
     state: report.status === 'failed' || report.status === 'cancelled' ? 'failure' : 'warning',
     title: `Rollback of ${report.environment}: ${report.status}`,

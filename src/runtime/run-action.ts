@@ -1,5 +1,5 @@
 import { notify, runContext } from '../notifications/notifier.js';
-import type { Outcome } from '../core/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { readNotifySettings, type NotifySettings } from '../notifications/settings.js';
 import { recordRun, withOutputLog } from '../ops-history/hook.js';
 import { ConfigurationError, failureMessage } from '../core/errors.js';
@@ -28,7 +28,7 @@ export async function runAction(definition: ActionDefinition, runnerHost: Action
 
 async function runAndNotify(definition: ActionDefinition, host: ActionHost, outputs: Parameters<typeof recordRun>[1]): Promise<void> {
   let settings: NotifySettings | undefined;
-  let outcome: Outcome | undefined;
+  let outcome: RunOutcome | undefined;
   let recordable = false;
   try {
     // A history-file outside the workspace and RUNNER_TEMP is a mistake in the inputs: refused

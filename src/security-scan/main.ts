@@ -4,7 +4,7 @@ import type { ActionDefinition } from '../core/host.js';
 import { HttpClient } from '../core/http.js';
 import { redactDeep } from '../core/redact.js';
 import { Agent } from '../core/undici-lean.js';
-import type { Outcome } from '../core/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { CHECKS } from '../security/checks/index.js';
 import { Fetcher } from '../security/probes/fetcher.js';
 import { toSarif } from '../security/sarif.js';
@@ -66,7 +66,7 @@ export const definition: ActionDefinition = {
   },
 };
 
-function scanOutcome(report: ScanReport): Outcome {
+function scanOutcome(report: ScanReport): RunOutcome {
   const { high, medium, low } = report.counts;
   return {
     state: report.verdict === 'fail' ? 'failure' : high + medium + low > 0 ? 'warning' : 'success',
