@@ -3,14 +3,14 @@ import { DAY_MS, addDays, dayStart, daysBetween, type CostWindow, type DayKey } 
 import { formatMoney, multiplyMicros, type Micros } from './money.js';
 import { PROVIDER_NAMES, type ProviderId, type ProviderSpend } from './types.js';
 
-export type Severity = 'ok' | 'warning' | 'critical';
+export type CostSeverity = 'ok' | 'warning' | 'critical';
 export type BreachKind = 'daily-limit' | 'monthly-limit' | 'projected-month' | 'alert-threshold' | 'spike';
 export type Scope = ProviderId | 'total';
 
 export interface Breach {
   scope: Scope;
   kind: BreachKind;
-  severity: Exclude<Severity, 'ok'>;
+  severity: Exclude<CostSeverity, 'ok'>;
   observed: Micros;
   limit: Micros;
   /** Recommended for a critical breach, from the scope's `action`. */
@@ -55,7 +55,7 @@ export interface ProviderEvaluation extends Figures {
   provider: ProviderId;
   name: string;
   status: ProviderSpend['status'];
-  severity: Severity;
+  severity: CostSeverity;
   breaches: Breach[];
   limit: Limit;
   /** Spend in currencies with no exchange rate: shown, never added to the USD figures. */
@@ -68,7 +68,7 @@ export interface ProviderEvaluation extends Figures {
 }
 
 export interface TotalEvaluation extends Figures {
-  severity: Severity;
+  severity: CostSeverity;
   breaches: Breach[];
   limit: TotalLimit;
   /** The providers whose figures make up the total. */
@@ -78,7 +78,7 @@ export interface TotalEvaluation extends Figures {
 export interface CostEvaluation {
   asOf: string;
   currency: 'usd';
-  severity: Severity;
+  severity: CostSeverity;
   /** Some provider could not be read (fully or in part): the total is a lower bound. */
   partial: boolean;
   providers: ProviderEvaluation[];
@@ -95,10 +95,10 @@ export const BURN_DAYS = 7;
 /** Fewer covered trailing days than this and there is no median to judge a spike against. */
 export const MIN_TRAILING_DAYS = 3;
 
-const RANK: Record<Severity, number> = { ok: 0, warning: 1, critical: 2 };
+const RANK: Record<CostSeverity, number> = { ok: 0, warning: 1, critical: 2 };
 
-export function worst(...severities: Severity[]): Severity {
-  return severities.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), 'ok' as Severity);
+export function worst(...severities: CostSeverity[]): CostSeverity {
+  return severities.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), 'ok' as CostSeverity);
 }
 
 export interface EvaluateOptions {

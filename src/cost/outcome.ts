@@ -1,8 +1,8 @@
 import type { RunOutcome, RunOutcomeState } from '../core/outcome.js';
-import type { CostEvaluation, Severity } from './evaluate.js';
+import type { CostEvaluation, CostSeverity } from './evaluate.js';
 import { formatMoney } from './money.js';
 
-const STATE: Record<Severity, RunOutcomeState> = { ok: 'success', warning: 'warning', critical: 'failure' };
+const STATE: Record<CostSeverity, RunOutcomeState> = { ok: 'success', warning: 'warning', critical: 'failure' };
 
 /** What the shared notifier tells Slack about a cost run: the breaches, the actions, the figures. */
 export function costOutcome(evaluation: CostEvaluation): RunOutcome {

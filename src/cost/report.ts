@@ -1,6 +1,6 @@
 import { details, heading, mermaidChart, table, FAIL, PASS, WARN } from '../core/markdown.js';
 import type { Limit } from './budgets.js';
-import type { Breach, CostEvaluation, Figures, ProviderEvaluation, Severity } from './evaluate.js';
+import type { Breach, CostEvaluation, Figures, ProviderEvaluation, CostSeverity } from './evaluate.js';
 import { formatAmount, formatMoney, type Micros } from './money.js';
 import { PROVIDER_NAMES } from './types.js';
 
@@ -91,7 +91,7 @@ export function costReport(evaluation: CostEvaluation): Record<string, unknown> 
   };
 }
 
-const ICON: Record<Severity, string> = { ok: PASS, warning: WARN, critical: FAIL };
+const ICON: Record<CostSeverity, string> = { ok: PASS, warning: WARN, critical: FAIL };
 
 function statusCell(p: ProviderEvaluation): string {
   switch (p.status) {

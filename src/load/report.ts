@@ -2,7 +2,7 @@ import { formatDuration } from '../core/duration.js';
 import { FAIL, PASS, heading, mermaidChart, table } from '../core/markdown.js';
 import { computeFigures, type Figures } from './figures.js';
 import { percentileMs } from './histogram.js';
-import type { Outcome } from './result-file.js';
+import type { LoadOutcome } from './result-file.js';
 import { ERROR_CLASSES, errorCount } from './tally.js';
 import { evaluateThresholds, formatMs, formatObserved, type Threshold, type ThresholdResult } from './thresholds.js';
 
@@ -27,7 +27,7 @@ export interface Verdict {
  * least one request must have succeeded (a run where everything failed never passes, thresholds
  * or not).
  */
-export function judge(outcome: Outcome, thresholds: readonly Threshold[]): Verdict {
+export function judgeLoad(outcome: LoadOutcome, thresholds: readonly Threshold[]): Verdict {
   const figures = computeFigures(outcome.measured, outcome.rps);
   const results = evaluateThresholds(thresholds, figures);
   const reasons: string[] = [];
@@ -64,7 +64,7 @@ export function outputs(verdict: Verdict, report: unknown): Record<string, strin
   };
 }
 
-export function jsonReport(outcome: Outcome, verdict: Verdict, description: RunDescription): Record<string, unknown> {
+export function jsonReport(outcome: LoadOutcome, verdict: Verdict, description: RunDescription): Record<string, unknown> {
   const { figures } = verdict;
   const finite = (v: number): number | null => (Number.isFinite(v) ? round3(v) : null);
   return {
@@ -116,7 +116,7 @@ export function jsonReport(outcome: Outcome, verdict: Verdict, description: RunD
 }
 
 /** k6's order: the verdict and thresholds first, then the figures, then the picture. */
-export function renderSummary(outcome: Outcome, verdict: Verdict, description: RunDescription): string {
+export function renderSummary(outcome: LoadOutcome, verdict: Verdict, description: RunDescription): string {
   const { figures } = verdict;
   const parts: string[] = [];
   const title = verdict.passed ? `${PASS} Load test passed` : `${FAIL} Load test failed`;
@@ -159,7 +159,7 @@ export function renderSummary(outcome: Outcome, verdict: Verdict, description: R
   return `${parts.filter((p) => p !== '').join('\n\n')}\n`;
 }
 
-function describe(outcome: Outcome, description: RunDescription): string {
+function describe(outcome: LoadOutcome, description: RunDescription): string {
   // A merge knows the model from its files but not the users or rate the shards were given.
   const load =
     outcome.model === 'open'
@@ -183,7 +183,7 @@ function share(count: number, total: number): string {
   return total === 0 ? '–' : `${((count / total) * 100).toFixed(2)}%`;
 }
 
-function timelineCharts(outcome: Outcome): string {
+function timelineCharts(outcome: LoadOutcome): string {
   const buckets = outcome.timeline.filter((b) => b.endMs > b.startMs);
   if (buckets.length < 2) return '';
   const fine = buckets.some((b) => b.startMs % 1000 !== 0);
@@ -204,7 +204,7 @@ function timelineCharts(outcome: Outcome): string {
   return `${throughput}\n\n${p95}`;
 }
 
-function notes(outcome: Outcome): string {
+function notes(outcome: LoadOutcome): string {
   const lines: string[] = [];
   if (outcome.warmUpMs > 0) {
     const w = outcome.warmUp;

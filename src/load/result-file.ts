@@ -36,7 +36,7 @@ export interface ResultFile {
 }
 
 /** A run or a merge of runs, as the report renders it. */
-export interface Outcome {
+export interface LoadOutcome {
   kind: 'run' | 'merge';
   startedAt: string;
   model: 'closed' | 'open';
@@ -56,7 +56,7 @@ export interface Outcome {
   shards: { index: number; count: number; startedAt: string; requests: number; rps: number; file?: string }[];
 }
 
-export function outcomeOfRun(result: LoadResult): Outcome {
+export function outcomeOfRun(result: LoadResult): LoadOutcome {
   const rps = runRps(result.measured.counts.requests, result.measuredMs);
   return {
     kind: 'run',
@@ -78,7 +78,7 @@ export function outcomeOfRun(result: LoadResult): Outcome {
   };
 }
 
-export function toResultFile(outcome: Outcome): ResultFile {
+export function toResultFile(outcome: LoadOutcome): ResultFile {
   const shard = outcome.shards[0];
   return {
     format: RESULT_FORMAT,
@@ -101,7 +101,7 @@ export function toResultFile(outcome: Outcome): ResultFile {
   };
 }
 
-export function writeResultFile(path: string, outcome: Outcome): void {
+export function writeResultFile(path: string, outcome: LoadOutcome): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(toResultFile(outcome))}\n`);
 }
@@ -123,7 +123,7 @@ export function readResultFile(path: string, input = 'merge'): ResultFile {
  * Merges shard results. Shards run side by side (a matrix), so throughput adds up and the
  * window is the longest shard's; timelines are aligned on each shard's own start.
  */
-export function mergeResults(files: readonly { path: string; result: ResultFile }[], input = 'merge'): Outcome {
+export function mergeResults(files: readonly { path: string; result: ResultFile }[], input = 'merge'): LoadOutcome {
   if (files.length === 0) throw new ConfigurationError(input, 'matched no files');
   const seen = new Map<string, string>();
   for (const { path, result } of files) {

@@ -3,7 +3,7 @@ import { ConfigurationError } from '../core/errors.js';
 import { parseHttpUrl, type InputReader } from '../core/inputs.js';
 import { CHECK_IDS, GROUPS, OPT_IN_CHECKS, checksInGroup } from '../security/checks/index.js';
 import type { ScanSettings } from '../security/scan.js';
-import type { CheckGroup, FailOn } from '../security/types.js';
+import type { CheckGroup, SecurityFailOn } from '../security/types.js';
 
 export interface Settings extends ScanSettings {
   headers: Record<string, string>;
@@ -16,7 +16,7 @@ export interface Settings extends ScanSettings {
   maxBodyBytes: number;
 }
 
-const FAIL_ON: readonly FailOn[] = ['high', 'medium', 'low', 'never'];
+const FAIL_ON: readonly SecurityFailOn[] = ['high', 'medium', 'low', 'never'];
 
 /** `all`, check ids and group names; the rate-limit probe joins when probe-rate-limit is set. */
 function selectChecks(items: string[], probing: boolean): string[] {
