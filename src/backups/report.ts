@@ -1,11 +1,11 @@
 import { formatDuration } from '../core/duration.js';
 import { FAIL, heading, PASS, table, WARN } from '../core/markdown.js';
-import { formatAge, formatBytes, type Verdict } from './select.js';
+import { formatAge, formatBytes, type BackupVerdict } from './select.js';
 
 /** One row per target of a backup run: the figures the summary and the `report` output carry. Names, never values. */
 export interface TargetReport {
   target: 'redis' | 'config' | 'postgres';
-  verdict: Verdict;
+  verdict: BackupVerdict;
   ageMs?: number;
   sizeBytes?: number;
   backupId?: string;
@@ -17,9 +17,9 @@ export interface TargetReport {
   names?: Record<string, string[]>;
 }
 
-export const VERDICT_MARK: Record<Verdict, string> = { ok: PASS, warning: WARN, critical: FAIL };
+export const VERDICT_MARK: Record<BackupVerdict, string> = { ok: PASS, warning: WARN, critical: FAIL };
 
-export function renderBackupSummary(status: Verdict, rows: TargetReport[]): string {
+export function renderBackupSummary(status: BackupVerdict, rows: TargetReport[]): string {
   const parts = [heading(2, `${VERDICT_MARK[status]} Backups: ${status}`)];
   parts.push(
     table(

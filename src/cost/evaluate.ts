@@ -25,7 +25,7 @@ export interface DayFigure {
 }
 
 /** The figures of one scope (a provider, or the total), all in the budget currency. */
-export interface Figures {
+export interface SpendFigures {
   today?: Micros;
   yesterday?: Micros;
   monthToDate?: Micros;
@@ -51,7 +51,7 @@ export interface UnconvertedSpend {
   monthToDate: Micros;
 }
 
-export interface ProviderEvaluation extends Figures {
+export interface ProviderEvaluation extends SpendFigures {
   provider: ProviderId;
   name: string;
   status: ProviderSpend['status'];
@@ -67,7 +67,7 @@ export interface ProviderEvaluation extends Figures {
   spend: ProviderSpend;
 }
 
-export interface TotalEvaluation extends Figures {
+export interface TotalEvaluation extends SpendFigures {
   severity: CostSeverity;
   breaches: Breach[];
   limit: TotalLimit;
@@ -157,7 +157,7 @@ function evaluateProvider(spend: ProviderSpend, options: EvaluateOptions): Provi
       days.set(day, (days.get(day) ?? 0) + (currency === 'usd' ? amount : multiplyMicros(amount, rate)));
     }
   }
-  const figures = usable ? computeFigures(days, covered, window, limits) : emptyFigures(window);
+  const figures = usable ? computeSpendFigures(days, covered, window, limits) : emptyFigures(window);
   const breaches = usable ? judge(spend.provider, figures, limit, limits) : [];
   const degraded = spend.status === 'failed' || spend.status === 'partial' ? 'warning' : 'ok';
   return {
@@ -187,12 +187,12 @@ function evaluateTotal(providers: readonly ProviderEvaluation[], window: CostWin
     for (const p of included) sum += dayAmount(p, day) ?? 0;
     days.set(day, sum);
   }
-  const history = computeFigures(days, coveredByAll, window, limits);
+  const history = computeSpendFigures(days, coveredByAll, window, limits);
   const sumOf = (pick: (p: ProviderEvaluation) => Micros | undefined): Micros | undefined => {
     const known = included.map(pick).filter((v): v is Micros => v !== undefined);
     return known.length ? known.reduce((a, b) => a + b, 0) : undefined;
   };
-  const figures: Figures = {
+  const figures: SpendFigures = {
     ...history,
     today: sumOf((p) => p.today),
     monthToDate: sumOf((p) => p.monthToDate),
@@ -238,7 +238,7 @@ function dayAmount(p: ProviderEvaluation, day: DayKey): Micros | undefined {
   return p.spend.covered.includes(day) ? (p.usdDays[day] ?? 0) : undefined;
 }
 
-function emptyFigures(window: CostWindow): Figures {
+function emptyFigures(window: CostWindow): SpendFigures {
   return { monthComplete: false, spike: false, projectionBasis: 'no spend read', daily: daysBetween(window.monthStart, window.today).map((day) => ({ day })) };
 }
 
@@ -246,12 +246,12 @@ function emptyFigures(window: CostWindow): Figures {
  * The figures from a day series. `covered` holds the days known; a day outside it is unknown and
  * is left out of every sum and average rather than read as zero.
  */
-export function computeFigures(
+export function computeSpendFigures(
   days: ReadonlyMap<DayKey, Micros>,
   covered: ReadonlySet<DayKey>,
   window: CostWindow,
   limits: Pick<CostLimits, 'spikeFactor' | 'spikeFloor'>,
-): Figures {
+): SpendFigures {
   const known = (day: DayKey): Micros | undefined => (covered.has(day) ? (days.get(day) ?? 0) : undefined);
   const today = known(window.today);
   const yesterday = known(addDays(window.today, -1));
@@ -305,7 +305,7 @@ export function median(values: readonly Micros[]): Micros | undefined {
 }
 
 /** Limits and spikes of one scope, worst first within each kind. */
-function judge(scope: Scope, figures: Figures, limit: Limit, limits: Pick<CostLimits, 'spikeFactor'>): Breach[] {
+function judge(scope: Scope, figures: SpendFigures, limit: Limit, limits: Pick<CostLimits, 'spikeFactor'>): Breach[] {
   const name = scope === 'total' ? 'Total' : PROVIDER_NAMES[scope];
   const breaches: Breach[] = [];
   const against = (kind: BreachKind, observed: Micros | undefined, bound: Micros | undefined, what: string): boolean => {

@@ -1,6 +1,6 @@
 import { details, heading, mermaidChart, table, FAIL, PASS, WARN } from '../core/markdown.js';
 import type { Limit } from './budgets.js';
-import type { Breach, CostEvaluation, Figures, ProviderEvaluation, CostSeverity } from './evaluate.js';
+import type { Breach, CostEvaluation, SpendFigures, ProviderEvaluation, CostSeverity } from './evaluate.js';
 import { formatAmount, formatMoney, type Micros } from './money.js';
 import { PROVIDER_NAMES } from './types.js';
 
@@ -20,7 +20,7 @@ export function breachJson(breach: Breach): Record<string, unknown> {
   };
 }
 
-function figuresJson(figures: Figures): Record<string, unknown> {
+function figuresJson(figures: SpendFigures): Record<string, unknown> {
   return {
     today: amount(figures.today),
     yesterday: amount(figures.yesterday),
@@ -110,7 +110,7 @@ function statusCell(p: ProviderEvaluation): string {
   }
 }
 
-function dayOverDay(figures: Figures): string {
+function dayOverDay(figures: SpendFigures): string {
   const dod = figures.dayOverDay;
   if (!dod) return '—';
   const sign = dod.change >= 0 ? '+' : '';
@@ -169,7 +169,7 @@ export function renderCostSummary(evaluation: CostEvaluation): string {
   parts.push(table(['Provider', 'Today', 'Month to date', 'Projected month', 'Daily limit', 'Monthly limit', 'Day over day', 'Status'], rows));
 
   parts.push(heading(3, 'Spikes'));
-  const scopes: [string, Figures][] = [...evaluation.providers.filter((p) => p.status === 'ok' || p.status === 'partial').map((p) => [p.name, p] as [string, Figures]), ['Total', total]];
+  const scopes: [string, SpendFigures][] = [...evaluation.providers.filter((p) => p.status === 'ok' || p.status === 'partial').map((p) => [p.name, p] as [string, SpendFigures]), ['Total', total]];
   parts.push(
     table(
       ['Scope', 'Today', 'Trailing 30-day median', 'Ratio', 'Verdict'],

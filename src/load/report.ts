@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import { FAIL, PASS, heading, mermaidChart, table } from '../core/markdown.js';
-import { computeFigures, type Figures } from './figures.js';
+import { computeLoadFigures, type LoadFigures } from './figures.js';
 import { percentileMs } from './histogram.js';
 import type { LoadOutcome } from './result-file.js';
 import { ERROR_CLASSES, errorCount } from './tally.js';
@@ -14,9 +14,9 @@ export interface RunDescription {
   rate?: number;
 }
 
-export interface Verdict {
+export interface LoadVerdict {
   passed: boolean;
-  figures: Figures;
+  figures: LoadFigures;
   thresholds: ThresholdResult[];
   /** Why it failed, one line each (empty when passed). */
   reasons: string[];
@@ -27,8 +27,8 @@ export interface Verdict {
  * least one request must have succeeded (a run where everything failed never passes, thresholds
  * or not).
  */
-export function judgeLoad(outcome: LoadOutcome, thresholds: readonly Threshold[]): Verdict {
-  const figures = computeFigures(outcome.measured, outcome.rps);
+export function judgeLoad(outcome: LoadOutcome, thresholds: readonly Threshold[]): LoadVerdict {
+  const figures = computeLoadFigures(outcome.measured, outcome.rps);
   const results = evaluateThresholds(thresholds, figures);
   const reasons: string[] = [];
   const missed = results.filter((r) => !r.passed);
@@ -47,7 +47,7 @@ export function judgeLoad(outcome: LoadOutcome, thresholds: readonly Threshold[]
 }
 
 /** Outputs as action.yml declares them; latencies in ms with µs precision, error rate in %. */
-export function outputs(verdict: Verdict, report: unknown): Record<string, string> {
+export function outputs(verdict: LoadVerdict, report: unknown): Record<string, string> {
   const { figures } = verdict;
   const ms = (value: number): string => (Number.isNaN(value) ? '' : value.toFixed(3));
   return {
@@ -64,7 +64,7 @@ export function outputs(verdict: Verdict, report: unknown): Record<string, strin
   };
 }
 
-export function jsonReport(outcome: LoadOutcome, verdict: Verdict, description: RunDescription): Record<string, unknown> {
+export function jsonReport(outcome: LoadOutcome, verdict: LoadVerdict, description: RunDescription): Record<string, unknown> {
   const { figures } = verdict;
   const finite = (v: number): number | null => (Number.isFinite(v) ? round3(v) : null);
   return {
@@ -116,7 +116,7 @@ export function jsonReport(outcome: LoadOutcome, verdict: Verdict, description: 
 }
 
 /** k6's order: the verdict and thresholds first, then the figures, then the picture. */
-export function renderSummary(outcome: LoadOutcome, verdict: Verdict, description: RunDescription): string {
+export function renderSummary(outcome: LoadOutcome, verdict: LoadVerdict, description: RunDescription): string {
   const { figures } = verdict;
   const parts: string[] = [];
   const title = verdict.passed ? `${PASS} Load test passed` : `${FAIL} Load test failed`;

@@ -5,7 +5,7 @@ import { CHECK_IDS, GROUPS, OPT_IN_CHECKS, checksInGroup } from '../security/che
 import type { ScanSettings } from '../security/scan.js';
 import type { CheckGroup, SecurityFailOn } from '../security/types.js';
 
-export interface Settings extends ScanSettings {
+export interface SecurityScanSettings extends ScanSettings {
   headers: Record<string, string>;
   requestTimeoutMs: number;
   insecureSkipVerify: boolean;
@@ -47,7 +47,7 @@ function parseIgnore(lines: string[]): Map<string, string> {
 }
 
 /** Every input read and validated here, before any request. */
-export function getInputs(inputs: InputReader): Settings {
+export function getInputs(inputs: InputReader): SecurityScanSettings {
   const urls = inputs.urls('url');
   const apiText = inputs.text('api-url');
   const apiUrl = apiText ? parseHttpUrl('api-url', apiText) : undefined;
@@ -58,7 +58,7 @@ export function getInputs(inputs: InputReader): Settings {
   if (bad !== undefined) throw new ConfigurationError('allowed-hosts', `must list hosts such as api.threadr.app, *.threadr.app or a URL, got '${bad}'`);
 
   const probeText = inputs.text('probe-rate-limit');
-  let rateLimit: Settings['rateLimit'];
+  let rateLimit: SecurityScanSettings['rateLimit'];
   if (probeText) {
     const base = apiUrl ?? urls[0];
     let probeUrl: URL;
