@@ -9,7 +9,7 @@ import { CHECKS } from '../security/checks/index.js';
 import { Fetcher } from '../security/probes/fetcher.js';
 import { toSarif } from '../security/sarif.js';
 import { runScan } from '../security/scan.js';
-import { renderSummary, verdictLine } from '../security/summary.js';
+import { renderScanSummary, verdictLine } from './summary.js';
 import type { ScanReport } from '../security/types.js';
 import { getInputs } from './inputs.js';
 import { runOnRunner } from '../runtime/runner-host.js';
@@ -59,7 +59,7 @@ export const definition: ActionDefinition = {
       writeFileSync(settings.sarifOut, `${JSON.stringify(sarif, null, 2)}\n`);
       host.log.info(`SARIF written to ${settings.sarifOut}`);
     }
-    await host.writeSummary(renderSummary(report));
+    await host.writeSummary(renderScanSummary(report));
     host.log.info(`security-scan ${verdictLine(report)}`);
     if (report.verdict === 'fail') host.fail(`security-scan: ${verdictLine(report)}`);
     return scanOutcome(report);
