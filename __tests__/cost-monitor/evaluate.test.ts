@@ -3,7 +3,8 @@ import { costWindow, daysBetween } from '../../src/cost/calendar.js';
 import { evaluateCosts, median } from '../../src/cost/evaluate.js';
 import { formatAmount } from '../../src/cost/money.js';
 import { emptySpend, type ProviderId, type ProviderSpend } from '../../src/cost/types.js';
-import { renderCostSummary, costReport } from '../../src/cost/report.js';
+import { costReport } from '../../src/cost/report.js';
+import { renderCostSummary } from '../../src/cost-monitor/summary.js';
 import { costOutcome } from '../../src/cost/outcome.js';
 
 const window = costWindow(Date.parse('2026-03-15T12:00:00Z'));

@@ -3,7 +3,8 @@ import { cancellable } from '../core/cancellation.js';
 import type { RunOutcome } from '../core/outcome.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import { runLoad } from '../load/engine.js';
-import { jsonReport, judgeLoad, outputs, progressLine, renderSummary } from '../load/report.js';
+import { jsonReport, judgeLoad, outputs, progressLine } from '../load/report.js';
+import { renderLoadSummary } from './summary.js';
 import { mergeResults, type LoadOutcome, outcomeOfRun, readResultFile, writeResultFile } from '../load/result-file.js';
 import { formatMs } from '../load/thresholds.js';
 import { getInputs, type LoadSettings } from './inputs.js';
@@ -36,7 +37,7 @@ export const definition: ActionDefinition = {
       `${f.requests} requests, ${f.rps.toFixed(1)}/s, errors ${(f.errorRate * 100).toFixed(2)}%, p50 ${formatMs(f.latency.p50)}, p95 ${formatMs(f.latency.p95)}, p99 ${formatMs(f.latency.p99)}, max ${formatMs(f.latency.max)}`,
     );
     for (const r of verdict.thresholds) host.log.info(`${r.passed ? '✓' : '✗'} ${r.threshold.source}`);
-    await host.writeSummary(renderSummary(outcome, verdict, settings.description));
+    await host.writeSummary(renderLoadSummary(outcome, verdict, settings.description));
     if (!verdict.passed) host.fail(`load-test: ${verdict.reasons.join('; ')}`);
     return notice(verdict, settings.description.target);
   },
