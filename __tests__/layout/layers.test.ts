@@ -154,6 +154,23 @@ describe('layers of src/', () => {
     expect(wrong).toEqual([]);
   });
 
+  test('no circle of imports between folders (a domain may use another domain, never one that uses it back)', () => {
+    const next = new Map<string, Set<string>>();
+    for (const { from, to } of all) {
+      if (!next.has(folderOf(from))) next.set(folderOf(from), new Set());
+      next.get(folderOf(from))!.add(folderOf(to));
+    }
+    const circles: string[] = [];
+    const visit = (folder: string, path: string[]): void => {
+      for (const target of next.get(folder) ?? []) {
+        if (path.includes(target)) circles.push([...path.slice(path.indexOf(target)), target].join(' -> '));
+        else visit(target, [...path, target]);
+      }
+    };
+    for (const folder of next.keys()) visit(folder, [folder]);
+    expect(circles).toEqual([]);
+  });
+
   test('only runtime loads the runner toolkit (@actions/core)', () => {
     // The work knows nothing of where it runs: the CLI, the demo and the tests call the same code.
     const loaders = sourceFiles(src)
