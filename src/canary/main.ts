@@ -1,6 +1,6 @@
 import { analyseCanary, type CanaryAnalysis } from '../canary-analysis/analysis.js';
 import { distribution } from '../canary-analysis/distribution.js';
-import { probe } from '../canary-analysis/probe.js';
+import { probeCanary } from '../canary-analysis/probe.js';
 import type { ActionDefinition } from '../core/host.js';
 import { HttpClient, sleep } from '../core/http.js';
 import { runOnRunner } from '../runtime/runner-host.js';
@@ -16,7 +16,7 @@ export const definition: ActionDefinition = {
     const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-canary', maxBodyBytes: settings.maxBodyBytes });
     try {
       const samples = await host.log.group(`Probing baseline and candidate for ${settings.durationMs / 1000}s at ${settings.rate} requests per second each`, () =>
-        probe(settings, { http, now: () => performance.now(), sleep }),
+        probeCanary(settings, { http, now: () => performance.now(), sleep }),
       );
       const analysis = analyseCanary(samples, settings);
       const latencies = (target: 'baseline' | 'candidate') => samples.filter((s) => s.target === target && !s.error && s.latencyMs !== undefined).map((s) => s.latencyMs!);

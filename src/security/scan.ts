@@ -17,7 +17,7 @@ export function atOrAbove(severity: SecuritySeverity, failOn: SecurityFailOn): b
 }
 
 /** Runs checks over evidence already fetched: pure, so it is tested without any server. */
-export function evaluate(checks: readonly Check[], evidence: Evidence, settings: Pick<ScanSettings, 'ignore' | 'failOn'>): Omit<ScanReport, 'startedAt' | 'finishedAt'> {
+export function evaluateChecks(checks: readonly Check[], evidence: Evidence, settings: Pick<ScanSettings, 'ignore' | 'failOn'>): Omit<ScanReport, 'startedAt' | 'finishedAt'> {
   const results: SecurityCheckResult[] = [];
   const findings: Finding[] = [];
   const ignored: IgnoredFinding[] = [];
@@ -63,5 +63,5 @@ export async function runScan(settings: ScanSettings, deps: CollectDeps & { now?
   const checks = CHECKS.filter((c) => settings.checks.includes(c.id));
   const needs = new Set<EvidenceKind>(checks.flatMap((c) => c.needs));
   const evidence = await collectEvidence(settings, needs, deps);
-  return { ...evaluate(checks, evidence, settings), startedAt, finishedAt: now().toISOString() };
+  return { ...evaluateChecks(checks, evidence, settings), startedAt, finishedAt: now().toISOString() };
 }
