@@ -1,7 +1,7 @@
 import { formatDuration } from '../core/duration.js';
 import { FAIL, heading, PASS, table, WARN } from '../core/markdown.js';
 import type { TargetReport } from '../backups/report.js';
-import { formatAge, formatBytes, type BackupVerdict } from '../backups/select.js';
+import { formatAge, formatSize, type BackupVerdict } from '../backups/select.js';
 
 const VERDICT_MARK: Record<BackupVerdict, string> = { ok: PASS, warning: WARN, critical: FAIL };
 
@@ -11,7 +11,7 @@ export function renderBackupSummary(status: BackupVerdict, rows: TargetReport[])
   parts.push(
     table(
       ['Target', 'Verdict', 'Age', 'Size', 'Backup', 'Took', 'Notes'],
-      rows.map((r) => [r.target, `${VERDICT_MARK[r.verdict]} ${r.verdict}`, formatAge(r.ageMs), formatBytes(r.sizeBytes), r.backupId ?? '—', r.durationMs === undefined ? '—' : formatDuration(r.durationMs), r.notes.join('; ') || '—']),
+      rows.map((r) => [r.target, `${VERDICT_MARK[r.verdict]} ${r.verdict}`, formatAge(r.ageMs), formatSize(r.sizeBytes), r.backupId ?? '—', r.durationMs === undefined ? '—' : formatDuration(r.durationMs), r.notes.join('; ') || '—']),
     ),
   );
   for (const row of rows) {

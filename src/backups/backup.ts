@@ -9,7 +9,7 @@ import { dumpPostgres, pgConnection } from './postgres.js';
 import type { BackupRailwaySettings, UpstashSettings, BackupVercelSettings } from './provider-inputs.js';
 import { checkRedis } from './redis.js';
 import type { TargetReport } from './report.js';
-import { formatBytes } from './select.js';
+import { formatSize } from './select.js';
 
 export const TARGETS = ['redis', 'config', 'postgres'] as const;
 export type BackupTarget = (typeof TARGETS)[number];
@@ -74,7 +74,7 @@ export async function backupTarget(target: BackupTarget, settings: BackupPlan, h
   }
   const connection = pgConnection(settings.postgresUrl!);
   const dump = await dumpPostgres({ binDir: settings.pgBinDir }, connection, settings.outputDir, Date.now());
-  io.log.info(`PostgreSQL ${connection.label}: ${basename(dump.file)}, ${formatBytes(dump.sizeBytes)}, sha256 ${dump.sha256}, ${dump.entries} archive entries, dumped in ${(dump.durationMs / 1000).toFixed(2)}s`);
+  io.log.info(`PostgreSQL ${connection.label}: ${basename(dump.file)}, ${formatSize(dump.sizeBytes)}, sha256 ${dump.sha256}, ${dump.entries} archive entries, dumped in ${(dump.durationMs / 1000).toFixed(2)}s`);
   return {
     target,
     verdict: 'ok',

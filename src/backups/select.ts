@@ -7,7 +7,7 @@ export type BackupVerdict = 'ok' | 'warning' | 'critical';
 
 export const VERDICT_RANK: Record<BackupVerdict, number> = { ok: 0, warning: 1, critical: 2 };
 
-export function worst(verdicts: readonly BackupVerdict[]): BackupVerdict {
+export function worstVerdict(verdicts: readonly BackupVerdict[]): BackupVerdict {
   return verdicts.reduce<BackupVerdict>((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a), 'ok');
 }
 
@@ -79,7 +79,7 @@ export function parseStamp(text: string): number | undefined {
 }
 
 /** Bytes for people. */
-export function formatBytes(bytes: number | undefined): string {
+export function formatSize(bytes: number | undefined): string {
   if (bytes === undefined) return '—';
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;

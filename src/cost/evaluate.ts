@@ -97,7 +97,7 @@ export const MIN_TRAILING_DAYS = 3;
 
 const RANK: Record<CostSeverity, number> = { ok: 0, warning: 1, critical: 2 };
 
-export function worst(...severities: CostSeverity[]): CostSeverity {
+export function worstSeverity(...severities: CostSeverity[]): CostSeverity {
   return severities.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), 'ok' as CostSeverity);
 }
 
@@ -114,7 +114,7 @@ export function evaluateCosts(spends: readonly ProviderSpend[], options: Evaluat
   const breaches = [...providers.flatMap((p) => p.breaches), ...total.breaches];
   const failed = providers.filter((p) => p.status === 'failed').map((p) => p.provider);
   const partial = providers.some((p) => p.status === 'failed' || p.status === 'partial');
-  const severity = worst(...providers.map((p) => p.severity), total.severity, partial ? 'warning' : 'ok');
+  const severity = worstSeverity(...providers.map((p) => p.severity), total.severity, partial ? 'warning' : 'ok');
   const actions = [...new Set(breaches.filter((b) => b.severity === 'critical' && b.action).map((b) => b.action as string))];
   return {
     asOf: new Date(window.now).toISOString(),
@@ -158,14 +158,14 @@ function evaluateProvider(spend: ProviderSpend, options: EvaluateOptions): Provi
     }
   }
   const figures = usable ? computeSpendFigures(days, covered, window, limits) : emptyFigures(window);
-  const breaches = usable ? judge(spend.provider, figures, limit, limits) : [];
+  const breaches = usable ? judgeSpend(spend.provider, figures, limit, limits) : [];
   const degraded = spend.status === 'failed' || spend.status === 'partial' ? 'warning' : 'ok';
   return {
     ...figures,
     provider: spend.provider,
     name: PROVIDER_NAMES[spend.provider],
     status: spend.status,
-    severity: worst(degraded, ...breaches.map((b) => b.severity)),
+    severity: worstSeverity(degraded, ...breaches.map((b) => b.severity)),
     breaches,
     limit,
     unconverted,
@@ -205,7 +205,7 @@ function evaluateTotal(providers: readonly ProviderEvaluation[], window: CostWin
       return { day, amount: known.length ? known.reduce((a, b) => a + b, 0) : undefined };
     }),
   };
-  const breaches = judge('total', figures, limits.total, limits);
+  const breaches = judgeSpend('total', figures, limits.total, limits);
   if (limits.total.alertThreshold !== undefined && figures.today !== undefined && figures.today > limits.total.alertThreshold) {
     breaches.unshift({
       scope: 'total',
@@ -218,7 +218,7 @@ function evaluateTotal(providers: readonly ProviderEvaluation[], window: CostWin
   }
   return {
     ...figures,
-    severity: worst(...breaches.map((b) => b.severity)),
+    severity: worstSeverity(...breaches.map((b) => b.severity)),
     breaches,
     limit: limits.total,
     included: included.map((p) => p.provider),
@@ -271,7 +271,7 @@ export function computeSpendFigures(
     : 'no complete UTC day read yet, so no projection (a partial day is not extrapolated)';
 
   const trailingDays = daysBetween(window.trailingStart, addDays(window.today, -1)).filter((d) => covered.has(d));
-  const trailingMedian = trailingDays.length >= MIN_TRAILING_DAYS ? median(trailingDays.map((d) => known(d) ?? 0)) : undefined;
+  const trailingMedian = trailingDays.length >= MIN_TRAILING_DAYS ? medianMicros(trailingDays.map((d) => known(d) ?? 0)) : undefined;
   const spike =
     today !== undefined &&
     trailingMedian !== undefined &&
@@ -297,7 +297,7 @@ export function computeSpendFigures(
   };
 }
 
-export function median(values: readonly Micros[]): Micros | undefined {
+export function medianMicros(values: readonly Micros[]): Micros | undefined {
   if (!values.length) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -305,7 +305,7 @@ export function median(values: readonly Micros[]): Micros | undefined {
 }
 
 /** Limits and spikes of one scope, worst first within each kind. */
-function judge(scope: Scope, figures: SpendFigures, limit: Limit, limits: Pick<CostLimits, 'spikeFactor'>): Breach[] {
+function judgeSpend(scope: Scope, figures: SpendFigures, limit: Limit, limits: Pick<CostLimits, 'spikeFactor'>): Breach[] {
   const name = scope === 'total' ? 'Total' : PROVIDER_NAMES[scope];
   const breaches: Breach[] = [];
   const against = (kind: BreachKind, observed: Micros | undefined, bound: Micros | undefined, what: string): boolean => {
