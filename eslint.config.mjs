@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // The CLI, scripts and benchmarks talk to a terminal on purpose.
-    files: ['src/cli/**', 'scripts/**', 'bench/**', 'bin/**', 'src/core/terminal-host.ts'],
+    files: ['src/cli/**', 'scripts/**', 'bench/**', 'bin/**', 'src/runtime/terminal-host.ts'],
     rules: { 'no-console': 'off' },
   },
 );

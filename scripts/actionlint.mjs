@@ -36,7 +36,7 @@ for (const name of actions) {
     if (!spec?.description) fail(`input '${input}' has no description`);
     if (spec?.default !== undefined && typeof spec.default !== 'string') fail(`input '${input}' default must be a string (quote it)`);
   }
-  // The shared notifier reads these on every action (src/core/run-action.ts).
+  // The shared notifier reads these on every action (src/runtime/run-action.ts).
   for (const input of ['slack-webhook-url', 'notify-on', 'notify-state-file', 'notify-required']) {
     if (!(input in (meta?.inputs ?? {}))) fail(`input '${input}' is missing: every action takes the notifier's inputs`);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { diffNames } from '../../src/backups/config.js';
-import { ageVerdict, formatAge, parseStamp, selectBackup, stamp, worst } from '../../src/backups/select.js';
+import { ageVerdict, formatAge, parseStamp, selectBackup, stamp, worstVerdict } from '../../src/backups/select.js';
 
 const H = 3_600_000;
 
@@ -19,9 +19,9 @@ describe('backup age verdicts (max-age 26h)', () => {
   });
 
   test('the worst verdict wins', () => {
-    expect(worst([])).toBe('ok');
-    expect(worst(['ok', 'warning', 'ok'])).toBe('warning');
-    expect(worst(['warning', 'critical', 'ok'])).toBe('critical');
+    expect(worstVerdict([])).toBe('ok');
+    expect(worstVerdict(['ok', 'warning', 'ok'])).toBe('warning');
+    expect(worstVerdict(['warning', 'critical', 'ok'])).toBe('critical');
   });
 });
 

@@ -1,4 +1,4 @@
-import { probe } from '../../src/canary-analysis/probe.js';
+import { probeCanary } from '../../src/canary-analysis/probe.js';
 import { HttpClient } from '../../src/core/http.js';
 import { json, startServer, type TestServer } from '../harness/servers.js';
 
@@ -23,7 +23,7 @@ describe('the canary probe (injected clock)', () => {
     const sends: number[] = [];
     const http = new HttpClient();
     try {
-      const samples = await probe(
+      const samples = await probeCanary(
         { baseline: new URL(baseline.url), candidate: new URL(candidate.url), paths: ['/a', '/fail'], headers: { 'x-bypass': 's3cret' }, durationMs: 2000, rate: 2, requestTimeoutMs: 1000, maxBodyBytes: 1024 },
         {
           http,

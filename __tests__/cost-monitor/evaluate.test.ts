@@ -1,9 +1,10 @@
 import { parseLimits } from '../../src/cost/budgets.js';
 import { costWindow, daysBetween } from '../../src/cost/calendar.js';
-import { evaluateCosts, median } from '../../src/cost/evaluate.js';
+import { evaluateCosts, medianMicros } from '../../src/cost/evaluate.js';
 import { formatAmount } from '../../src/cost/money.js';
 import { emptySpend, type ProviderId, type ProviderSpend } from '../../src/cost/types.js';
-import { renderCostSummary, costReport } from '../../src/cost/report.js';
+import { costReport } from '../../src/cost/report.js';
+import { renderCostSummary } from '../../src/cost-monitor/summary.js';
 import { costOutcome } from '../../src/cost/outcome.js';
 
 const window = costWindow(Date.parse('2026-03-15T12:00:00Z'));
@@ -142,8 +143,8 @@ describe('evaluateCosts', () => {
   });
 
   it('median', () => {
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 3, 2])).toBe(3);
-    expect(median([])).toBeUndefined();
+    expect(medianMicros([3, 1, 2])).toBe(2);
+    expect(medianMicros([4, 1, 3, 2])).toBe(3);
+    expect(medianMicros([])).toBeUndefined();
   });
 });

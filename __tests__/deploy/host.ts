@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActionDefinition, ActionHost, Logger } from '../../src/core/host.js';
 import { InputReader } from '../../src/core/inputs.js';
-import { runAction } from '../../src/core/run-action.js';
+import { runAction } from '../../src/runtime/run-action.js';
 
 /** A scratch workspace: the notifier's state file must not land in the checkout. */
 const WORKSPACE = mkdtempSync(join(tmpdir(), 'threadr-inprocess-'));

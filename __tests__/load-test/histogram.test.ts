@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createHistogram, decodeHistogram, encodeHistogram, mergeHistograms } from '../../src/load/histogram.js';
 import { FastRecorder } from '../../src/load/recorder.js';
 import { mergeResults, outcomeOfRun, toResultFile } from '../../src/load/result-file.js';
-import { computeFigures } from '../../src/load/figures.js';
+import { computeLoadFigures } from '../../src/load/figures.js';
 import { emptyCounts } from '../../src/load/tally.js';
 import type { LoadResult } from '../../src/load/engine.js';
 
@@ -69,8 +69,8 @@ describe('histogram merge', () => {
     const parts = [0, 1].map((s) => toResultFile(outcomeOfRun(result(all.filter((_, i) => i % 2 === s), s, 2))));
     const roundTripped = parts.map((p, i) => ({ path: `shard-${i + 1}.json`, result: JSON.parse(JSON.stringify(p)) }));
     const merged = mergeResults(roundTripped);
-    const a = computeFigures(merged.measured, merged.rps);
-    const b = computeFigures(unsharded.measured, unsharded.rps);
+    const a = computeLoadFigures(merged.measured, merged.rps);
+    const b = computeLoadFigures(unsharded.measured, unsharded.rps);
     expect(a.requests).toBe(b.requests);
     expect(a.latency).toEqual(b.latency);
     expect(a.rps).toBeCloseTo(b.rps, 6);

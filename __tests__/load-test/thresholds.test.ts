@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigurationError } from '../../src/core/errors.js';
-import { computeFigures } from '../../src/load/figures.js';
+import { computeLoadFigures } from '../../src/load/figures.js';
 import { createHistogram } from '../../src/load/histogram.js';
 import { emptyCounts } from '../../src/load/tally.js';
 import { evaluateThresholds, parseThreshold, parseThresholds } from '../../src/load/thresholds.js';
@@ -60,7 +60,7 @@ describe('evaluateThresholds', () => {
   counts.requests = 1000;
   counts.ok = 990;
   counts.errors.status = 10;
-  const figures = computeFigures({ counts, histogram }, 100);
+  const figures = computeLoadFigures({ counts, histogram }, 100);
 
   it('compares observed values with the limits', () => {
     const results = evaluateThresholds(parseThresholds(['p95<960ms', 'p95<940ms', 'error_rate<2%', 'error_rate<1%', 'rps>=100', 'max<=1.01s', 'min<1ms']), figures);
@@ -70,7 +70,7 @@ describe('evaluateThresholds', () => {
   });
 
   it('fails latency thresholds when nothing was measured', () => {
-    const empty = computeFigures({ counts: emptyCounts(), histogram: createHistogram() }, 0);
+    const empty = computeLoadFigures({ counts: emptyCounts(), histogram: createHistogram() }, 0);
     const [result] = evaluateThresholds(parseThresholds(['p95<10s']), empty);
     expect(result.passed).toBe(false);
     expect(result.observed).toBeNaN();

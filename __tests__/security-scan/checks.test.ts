@@ -4,7 +4,7 @@ import { isSessionLike } from '../../src/security/checks/cookies.js';
 import { HSTS_MIN_SECONDS } from '../../src/security/checks/headers.js';
 import { sourceMap, sourceMapReference } from '../../src/security/probes/exposed.js';
 import { locationFor } from '../../src/security/sarif.js';
-import { evaluate } from '../../src/security/scan.js';
+import { evaluateChecks } from '../../src/security/scan.js';
 import type { Evidence, FetchedResponse, TlsEvidence } from '../../src/security/types.js';
 import { getInputs } from '../../src/security-scan/inputs.js';
 
@@ -17,7 +17,7 @@ function page(headers: Record<string, string | string[]>, url = 'https://threadr
 
 function run(id: string, evidence: Evidence) {
   const check = CHECKS.find((c) => c.id === id)!;
-  return evaluate([check], evidence, { ignore: new Map(), failOn: 'high' }).results.map((r) => `${r.status}: ${r.message}`);
+  return evaluateChecks([check], evidence, { ignore: new Map(), failOn: 'high' }).results.map((r) => `${r.status}: ${r.message}`);
 }
 
 describe('header checks', () => {
@@ -58,14 +58,14 @@ describe('header checks', () => {
 
   it('treats a missing Referrer-Policy as informational: browsers default to strict-origin-when-cross-origin', () => {
     expect(run('referrer-policy', page({}))[0]).toMatch(/^info: no Referrer-Policy header; browsers default to strict-origin-when-cross-origin/);
-    expect(evaluate(CHECKS.filter((c) => c.id === 'referrer-policy'), page({}), { ignore: new Map(), failOn: 'low' }).findings).toEqual([]);
+    expect(evaluateChecks(CHECKS.filter((c) => c.id === 'referrer-policy'), page({}), { ignore: new Map(), failOn: 'low' }).findings).toEqual([]);
   });
 
   it('gives Next.js fix texts when the page is served by Next.js', () => {
-    const fixes = (headers: Record<string, string>) => evaluate(CHECKS.filter((c) => c.id === 'server-disclosure'), page(headers), { ignore: new Map(), failOn: 'low' }).findings.map((f) => f.fix);
+    const fixes = (headers: Record<string, string>) => evaluateChecks(CHECKS.filter((c) => c.id === 'server-disclosure'), page(headers), { ignore: new Map(), failOn: 'low' }).findings.map((f) => f.fix);
     const nextjs = page({ 'x-powered-by': 'Next.js' });
     nextjs.framework = 'nextjs';
-    expect(evaluate(CHECKS.filter((c) => c.id === 'server-disclosure'), nextjs, { ignore: new Map(), failOn: 'low' }).findings[0].fix).toMatch(/poweredByHeader: false/);
+    expect(evaluateChecks(CHECKS.filter((c) => c.id === 'server-disclosure'), nextjs, { ignore: new Map(), failOn: 'low' }).findings[0].fix).toMatch(/poweredByHeader: false/);
     expect(fixes({ 'x-powered-by': 'Express' })[0]).toMatch(/app\.disable/);
   });
 });
@@ -109,7 +109,7 @@ describe('CORS calibration', () => {
     cors: { url: 'https://api.threadr.app/', foreignOrigin: 'https://evil.example', responses: [{ method: 'GET', status: 200, allowOrigin, allowCredentials }] },
   });
   const findings = (evidence: Evidence) =>
-    evaluate(CHECKS.filter((c) => c.group === 'cors'), evidence, { ignore: new Map(), failOn: 'low' }).findings.map((f) => `${f.check} ${f.severity}`);
+    evaluateChecks(CHECKS.filter((c) => c.group === 'cors'), evidence, { ignore: new Map(), failOn: 'low' }).findings.map((f) => `${f.check} ${f.severity}`);
 
   it('rates * with credentials low (browsers refuse it), a reflected origin high with credentials and low without', () => {
     expect(findings(cors('*', 'true'))).toEqual(['cors-wildcard-credentials low']);

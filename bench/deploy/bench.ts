@@ -1,6 +1,6 @@
 import type { ActionHost, Logger } from '../../src/core/host.js';
 import { InputReader } from '../../src/core/inputs.js';
-import { runAction } from '../../src/core/run-action.js';
+import { runAction } from '../../src/runtime/run-action.js';
 import { createDefinition } from '../../src/deploy/main.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import type { Clock } from '../../src/release/clock.js';

@@ -1,18 +1,19 @@
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 import { mkdirSync } from 'node:fs';
 import { HttpClient } from '../core/http.js';
 import type { ActionDefinition } from '../core/host.js';
 import { backupTarget } from '../backups/backup.js';
 import { fileIncidents, readIncidentSettings } from '../backups/incidents.js';
-import { renderBackupSummary, type TargetReport } from '../backups/report.js';
-import { formatAge, worst } from '../backups/select.js';
-import type { Outcome } from '../notify/outcome.js';
+import type { TargetReport } from '../backups/report.js';
+import { renderBackupSummary } from './summary.js';
+import { formatAge, worstVerdict } from '../backups/select.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { getInputs } from './inputs.js';
 import { errorText } from '../core/errors.js';
 
 export const definition: ActionDefinition = {
   name: 'backup',
-  async run(host): Promise<Outcome> {
+  async run(host): Promise<RunOutcome> {
     const settings = getInputs(host.inputs, (secret) => host.setSecret(secret));
     const incidents = readIncidentSettings(host.inputs);
     if (settings.targets.some((t) => t !== 'redis')) mkdirSync(settings.outputDir, { recursive: true });
@@ -39,7 +40,7 @@ export const definition: ActionDefinition = {
     } finally {
       await http.close();
     }
-    const status = worst(rows.map((r) => r.verdict));
+    const status = worstVerdict(rows.map((r) => r.verdict));
     const ages = rows.map((r) => r.ageMs).filter((a): a is number => a !== undefined);
     host.setOutput('status', status);
     host.setOutput('latest-backup-age', ages.length ? String(Math.round(Math.max(...ages) / 1000)) : '');

@@ -6,10 +6,10 @@ import { UpstashBackupClient } from '../providers/upstash-backups.js';
 import { VercelEnvClient } from '../providers/vercel-env.js';
 import { exportConfig } from './config.js';
 import { dumpPostgres, pgConnection } from './postgres.js';
-import type { RailwaySettings, UpstashSettings, VercelSettings } from './provider-inputs.js';
+import type { BackupRailwaySettings, UpstashSettings, BackupVercelSettings } from './provider-inputs.js';
 import { checkRedis } from './redis.js';
 import type { TargetReport } from './report.js';
-import { formatBytes } from './select.js';
+import { formatSize } from './select.js';
 
 export const TARGETS = ['redis', 'config', 'postgres'] as const;
 export type BackupTarget = (typeof TARGETS)[number];
@@ -22,8 +22,8 @@ export interface BackupPlan {
   upstash?: UpstashSettings;
   environment: string;
   vercelTarget: string;
-  vercel?: VercelSettings;
-  railway?: RailwaySettings;
+  vercel?: BackupVercelSettings;
+  railway?: BackupRailwaySettings;
   ageRecipient?: string;
   postgresUrl?: string;
   pgBinDir: string;
@@ -74,7 +74,7 @@ export async function backupTarget(target: BackupTarget, settings: BackupPlan, h
   }
   const connection = pgConnection(settings.postgresUrl!);
   const dump = await dumpPostgres({ binDir: settings.pgBinDir }, connection, settings.outputDir, Date.now());
-  io.log.info(`PostgreSQL ${connection.label}: ${basename(dump.file)}, ${formatBytes(dump.sizeBytes)}, sha256 ${dump.sha256}, ${dump.entries} archive entries, dumped in ${(dump.durationMs / 1000).toFixed(2)}s`);
+  io.log.info(`PostgreSQL ${connection.label}: ${basename(dump.file)}, ${formatSize(dump.sizeBytes)}, sha256 ${dump.sha256}, ${dump.entries} archive entries, dumped in ${(dump.durationMs / 1000).toFixed(2)}s`);
   return {
     target,
     verdict: 'ok',

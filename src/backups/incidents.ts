@@ -3,7 +3,7 @@ import type { ActionHost } from '../core/host.js';
 import type { HttpClient } from '../core/http.js';
 import type { InputReader } from '../core/inputs.js';
 import { trackIncidents, type CheckStatus } from '../incidents/tracker.js';
-import { runContext } from '../notify/notify.js';
+import { runContext } from '../notifications/notifier.js';
 import { GitHubIssuesClient } from '../providers/github-issues.js';
 
 /**

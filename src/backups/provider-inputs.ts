@@ -12,14 +12,14 @@ export interface UpstashSettings {
   database: string;
 }
 
-export interface VercelSettings {
+export interface BackupVercelSettings {
   token: string;
   teamId?: string;
   baseUrl: string;
   projectId: string;
 }
 
-export interface RailwaySettings {
+export interface BackupRailwaySettings {
   token: string;
   tokenKind: RailwayTokenKind;
   url: string;
@@ -34,7 +34,7 @@ function baseUrl(inputs: InputReader, name: string): string {
  * One Railway service in one environment, with the token that reaches it: backup, restore and
  * remediate (replicas, variables) all address a service this way.
  */
-export function readRailwayService(inputs: InputReader, token: string): RailwaySettings {
+export function readRailwayService(inputs: InputReader, token: string): BackupRailwaySettings {
   return {
     token,
     tokenKind: inputs.oneOf('railway-token-type', ['account', 'project'] as const),
@@ -57,10 +57,10 @@ export function readUpstash(inputs: InputReader, mask: (secret: string) => void,
 }
 
 /** Vercel and Railway settings for config; a platform without a token is left out. At least one is needed. */
-export function readConfigPlatforms(inputs: InputReader, purpose: string): { vercel?: VercelSettings; railway?: RailwaySettings } {
+export function readConfigPlatforms(inputs: InputReader, purpose: string): { vercel?: BackupVercelSettings; railway?: BackupRailwaySettings } {
   const vercelToken = inputs.secret('vercel-token');
   const railwayToken = inputs.secret('railway-token');
-  const result: { vercel?: VercelSettings; railway?: RailwaySettings } = {};
+  const result: { vercel?: BackupVercelSettings; railway?: BackupRailwaySettings } = {};
   if (vercelToken) {
     result.vercel = {
       token: vercelToken,

@@ -1,5 +1,5 @@
 import type { UpstashBackup, UpstashBackupClient, UpstashRedisRest } from '../providers/upstash-backups.js';
-import { ageVerdict, formatAge, type Verdict } from './select.js';
+import { ageVerdict, formatAge, type BackupVerdict } from './select.js';
 
 /** The newest usable backup of an Upstash database, how old it is, and whether daily backups are on. */
 
@@ -13,7 +13,7 @@ export interface RedisCheck {
   created?: UpstashBackup;
   newest?: UpstashBackup;
   ageMs?: number;
-  verdict: Verdict;
+  verdict: BackupVerdict;
   notes: string[];
 }
 

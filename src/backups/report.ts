@@ -1,11 +1,9 @@
-import { formatDuration } from '../core/duration.js';
-import { FAIL, heading, PASS, table, WARN } from '../core/markdown.js';
-import { formatAge, formatBytes, type Verdict } from './select.js';
+import type { BackupVerdict } from './select.js';
 
 /** One row per target of a backup run: the figures the summary and the `report` output carry. Names, never values. */
 export interface TargetReport {
   target: 'redis' | 'config' | 'postgres';
-  verdict: Verdict;
+  verdict: BackupVerdict;
   ageMs?: number;
   sizeBytes?: number;
   backupId?: string;
@@ -15,22 +13,4 @@ export interface TargetReport {
   notes: string[];
   /** Variable names (config). */
   names?: Record<string, string[]>;
-}
-
-export const VERDICT_MARK: Record<Verdict, string> = { ok: PASS, warning: WARN, critical: FAIL };
-
-export function renderBackupSummary(status: Verdict, rows: TargetReport[]): string {
-  const parts = [heading(2, `${VERDICT_MARK[status]} Backups: ${status}`)];
-  parts.push(
-    table(
-      ['Target', 'Verdict', 'Age', 'Size', 'Backup', 'Took', 'Notes'],
-      rows.map((r) => [r.target, `${VERDICT_MARK[r.verdict]} ${r.verdict}`, formatAge(r.ageMs), formatBytes(r.sizeBytes), r.backupId ?? '—', r.durationMs === undefined ? '—' : formatDuration(r.durationMs), r.notes.join('; ') || '—']),
-    ),
-  );
-  for (const row of rows) {
-    for (const [platform, names] of Object.entries(row.names ?? {})) {
-      parts.push(`${platform} variables kept (${names.length}): ${names.map((n) => `\`${n}\``).join(', ') || 'none'}`);
-    }
-  }
-  return parts.join('\n\n') + '\n';
 }

@@ -7,7 +7,7 @@ import { UpstashBackupClient, UpstashRedisRest } from '../providers/upstash-back
 import { VercelEnvClient } from '../providers/vercel-env.js';
 import { archiveValues, decryptConfig, listConfigArchives, maskValue, restoreConfig, type NameDiff } from './config.js';
 import { isTruthy, listDumps, pgConnection, queryValue, restoreDump, verifyDump } from './postgres.js';
-import type { RailwaySettings, UpstashSettings, VercelSettings } from './provider-inputs.js';
+import type { BackupRailwaySettings, UpstashSettings, BackupVercelSettings } from './provider-inputs.js';
 import { parseRedisVerify, verifyRedis } from './redis.js';
 import { selectBackup, type BackupSelector } from './select.js';
 
@@ -33,8 +33,8 @@ export interface RestorePlan {
   redis?: { upstash: UpstashSettings; destination: string; rest?: { url: string; token: string } };
   config?: {
     identity: string;
-    vercel?: VercelSettings & { destinationProjectId: string };
-    railway?: RailwaySettings & { destination: RailwayServiceRef };
+    vercel?: BackupVercelSettings & { destinationProjectId: string };
+    railway?: BackupRailwaySettings & { destination: RailwayServiceRef };
   };
   postgres?: { destinationUrl: string };
 }

@@ -3,16 +3,16 @@
  * and the tests share them.
  */
 
-export type Verdict = 'ok' | 'warning' | 'critical';
+export type BackupVerdict = 'ok' | 'warning' | 'critical';
 
-export const VERDICT_RANK: Record<Verdict, number> = { ok: 0, warning: 1, critical: 2 };
+export const VERDICT_RANK: Record<BackupVerdict, number> = { ok: 0, warning: 1, critical: 2 };
 
-export function worst(verdicts: readonly Verdict[]): Verdict {
-  return verdicts.reduce<Verdict>((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a), 'ok');
+export function worstVerdict(verdicts: readonly BackupVerdict[]): BackupVerdict {
+  return verdicts.reduce<BackupVerdict>((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a), 'ok');
 }
 
 /** Up to `maxAgeMs` old: ok; up to twice that: warning; older, or no backup at all: critical. */
-export function ageVerdict(ageMs: number | undefined, maxAgeMs: number): Verdict {
+export function ageVerdict(ageMs: number | undefined, maxAgeMs: number): BackupVerdict {
   if (ageMs === undefined) return 'critical';
   if (ageMs <= maxAgeMs) return 'ok';
   if (ageMs <= 2 * maxAgeMs) return 'warning';
@@ -79,7 +79,7 @@ export function parseStamp(text: string): number | undefined {
 }
 
 /** Bytes for people. */
-export function formatBytes(bytes: number | undefined): string {
+export function formatSize(bytes: number | undefined): string {
   if (bytes === undefined) return '—';
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;

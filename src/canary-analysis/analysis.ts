@@ -33,10 +33,10 @@ export interface TargetFigures {
   p99Ms: number | null;
 }
 
-export type Verdict = 'pass' | 'fail' | 'inconclusive';
+export type CanaryVerdict = 'pass' | 'fail' | 'inconclusive';
 
 export interface CanaryAnalysis {
-  verdict: Verdict;
+  verdict: CanaryVerdict;
   /** Why, in one line. */
   reason: string;
   baseline: TargetFigures;
@@ -101,7 +101,7 @@ export function analyseCanary(samples: readonly Sample[], tolerances: Tolerances
   const errorsRegressed = errorPValue < alpha && increase > tolerances.maxErrorRateIncrease;
 
   const limitLatency = `${fmt(tolerances.maxLatencyRegression * 100)}%`;
-  let verdict: Verdict;
+  let verdict: CanaryVerdict;
   let reason: string;
   if (errorsRegressed || latencyRegressed) {
     verdict = 'fail';

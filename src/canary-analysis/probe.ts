@@ -30,7 +30,7 @@ export interface ProbeDeps {
  * schedule (requests do not wait for earlier answers), so a slow target cannot lower its own load.
  * Every request ends by the last send plus the request timeout.
  */
-export async function probe(settings: ProbeSettings, deps: ProbeDeps): Promise<Sample[]> {
+export async function probeCanary(settings: ProbeSettings, deps: ProbeDeps): Promise<Sample[]> {
   const pairs = Math.max(1, Math.floor((settings.durationMs / 1000) * settings.rate));
   const interval = 1000 / settings.rate;
   const start = deps.now();

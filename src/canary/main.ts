@@ -1,10 +1,10 @@
 import { analyseCanary, type CanaryAnalysis } from '../canary-analysis/analysis.js';
 import { distribution } from '../canary-analysis/distribution.js';
-import { probe } from '../canary-analysis/probe.js';
+import { probeCanary } from '../canary-analysis/probe.js';
 import type { ActionDefinition } from '../core/host.js';
 import { HttpClient, sleep } from '../core/http.js';
-import { runOnRunner } from '../core/runner-host.js';
-import type { Outcome } from '../notify/outcome.js';
+import { runOnRunner } from '../runtime/runner-host.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { getInputs, type CanaryInputs } from './inputs.js';
 import { renderCanarySummary } from './summary.js';
 
@@ -16,7 +16,7 @@ export const definition: ActionDefinition = {
     const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-canary', maxBodyBytes: settings.maxBodyBytes });
     try {
       const samples = await host.log.group(`Probing baseline and candidate for ${settings.durationMs / 1000}s at ${settings.rate} requests per second each`, () =>
-        probe(settings, { http, now: () => performance.now(), sleep }),
+        probeCanary(settings, { http, now: () => performance.now(), sleep }),
       );
       const analysis = analyseCanary(samples, settings);
       const latencies = (target: 'baseline' | 'candidate') => samples.filter((s) => s.target === target && !s.error && s.latencyMs !== undefined).map((s) => s.latencyMs!);
@@ -39,7 +39,7 @@ export const definition: ActionDefinition = {
   },
 };
 
-function outcome(settings: CanaryInputs, analysis: CanaryAnalysis): Outcome {
+function outcome(settings: CanaryInputs, analysis: CanaryAnalysis): RunOutcome {
   return {
     state: analysis.verdict === 'pass' ? 'success' : analysis.verdict === 'fail' ? 'failure' : 'warning',
     title: `canary ${analysis.verdict}: ${settings.candidate.host} against ${settings.baseline.host}`,

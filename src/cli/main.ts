@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { readActionMetadata } from '../core/action-metadata.js';
 import { ConfigurationError } from '../core/errors.js';
-import { runAction } from '../core/run-action.js';
-import { TerminalHost } from '../core/terminal-host.js';
+import { runAction } from '../runtime/run-action.js';
+import { TerminalHost } from '../runtime/terminal-host.js';
 import { ACTIONS } from './actions.js';
 import { helpText, parseActionArgs } from './args.js';
 import { COMMANDS } from './commands.js';

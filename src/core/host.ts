@@ -1,4 +1,4 @@
-import type { Outcome } from '../notify/outcome.js';
+import type { RunOutcome } from './outcome.js';
 import { InputReader } from './inputs.js';
 
 /** One log, one group per phase. Implementations: the runner's (workflow commands) and the terminal's. */
@@ -30,6 +30,6 @@ export interface ActionHost {
 
 export interface ActionDefinition {
   readonly name: string;
-  /** Does the work; the Outcome it returns is what the shared notifier sends to Slack. */
-  run(host: ActionHost): Promise<Outcome | void>;
+  /** Does the work; the RunOutcome it returns is what the shared notifier sends to Slack. */
+  run(host: ActionHost): Promise<RunOutcome | void>;
 }

@@ -3,7 +3,7 @@ import type { InputReader } from '../core/inputs.js';
 import { parseExchangeRates, parseLimits, type CostLimits } from '../cost/budgets.js';
 
 export const FAIL_ON = ['critical', 'warning', 'never'] as const;
-export type FailOn = (typeof FAIL_ON)[number];
+export type CostFailOn = (typeof FAIL_ON)[number];
 
 export interface CostMonitorInputs {
   openai?: { adminKey: string; baseUrl: string; projectIds: string[] };
@@ -15,7 +15,7 @@ export interface CostMonitorInputs {
   stripe?: { secretKey: string; baseUrl: string; apiVersion?: string };
   limits: CostLimits;
   exchangeRates: Record<string, number>;
-  failOn: FailOn;
+  failOn: CostFailOn;
   /** The evaluation instant, epoch ms. */
   now: number;
   requestTimeoutMs: number;

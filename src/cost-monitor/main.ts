@@ -6,14 +6,15 @@ import { StripeCostAdapter } from '../cost/adapters/stripe.js';
 import { MARKETPLACE_NOTE, UpstashCostAdapter } from '../cost/adapters/upstash.js';
 import { VercelCostAdapter } from '../cost/adapters/vercel.js';
 import { costWindow } from '../cost/calendar.js';
-import type { CostEvaluation, Severity } from '../cost/evaluate.js';
+import type { CostEvaluation, CostSeverity } from '../cost/evaluate.js';
 import { formatAmount, formatMoney } from '../cost/money.js';
 import { monitorCosts } from '../cost/monitor.js';
-import { breachJson, costReport, renderCostSummary } from '../cost/report.js';
+import { breachJson, costReport } from '../cost/report.js';
+import { renderCostSummary } from './summary.js';
 import { costOutcome } from '../cost/outcome.js';
 import { PROVIDERS, PROVIDER_NAMES, emptySpend, type CostAdapter, type ProviderSpend } from '../cost/types.js';
-import { getInputs, type CostMonitorInputs, type FailOn } from './inputs.js';
-import { runOnRunner } from '../core/runner-host.js';
+import { getInputs, type CostMonitorInputs, type CostFailOn } from './inputs.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 
 export function buildAdapters(settings: CostMonitorInputs, http: HttpClient): { adapters: CostAdapter[]; preset: ProviderSpend[] } {
   const timeoutMs = settings.requestTimeoutMs;
@@ -38,7 +39,7 @@ export function buildAdapters(settings: CostMonitorInputs, http: HttpClient): { 
   return { adapters, preset };
 }
 
-function shouldFail(failOn: FailOn, severity: Severity): boolean {
+function shouldFail(failOn: CostFailOn, severity: CostSeverity): boolean {
   if (failOn === 'never') return false;
   if (failOn === 'warning') return severity !== 'ok';
   return severity === 'critical';

@@ -3,14 +3,14 @@ import { DAY_MS, addDays, dayStart, daysBetween, type CostWindow, type DayKey } 
 import { formatMoney, multiplyMicros, type Micros } from './money.js';
 import { PROVIDER_NAMES, type ProviderId, type ProviderSpend } from './types.js';
 
-export type Severity = 'ok' | 'warning' | 'critical';
+export type CostSeverity = 'ok' | 'warning' | 'critical';
 export type BreachKind = 'daily-limit' | 'monthly-limit' | 'projected-month' | 'alert-threshold' | 'spike';
 export type Scope = ProviderId | 'total';
 
 export interface Breach {
   scope: Scope;
   kind: BreachKind;
-  severity: Exclude<Severity, 'ok'>;
+  severity: Exclude<CostSeverity, 'ok'>;
   observed: Micros;
   limit: Micros;
   /** Recommended for a critical breach, from the scope's `action`. */
@@ -25,7 +25,7 @@ export interface DayFigure {
 }
 
 /** The figures of one scope (a provider, or the total), all in the budget currency. */
-export interface Figures {
+export interface SpendFigures {
   today?: Micros;
   yesterday?: Micros;
   monthToDate?: Micros;
@@ -51,11 +51,11 @@ export interface UnconvertedSpend {
   monthToDate: Micros;
 }
 
-export interface ProviderEvaluation extends Figures {
+export interface ProviderEvaluation extends SpendFigures {
   provider: ProviderId;
   name: string;
   status: ProviderSpend['status'];
-  severity: Severity;
+  severity: CostSeverity;
   breaches: Breach[];
   limit: Limit;
   /** Spend in currencies with no exchange rate: shown, never added to the USD figures. */
@@ -67,8 +67,8 @@ export interface ProviderEvaluation extends Figures {
   spend: ProviderSpend;
 }
 
-export interface TotalEvaluation extends Figures {
-  severity: Severity;
+export interface TotalEvaluation extends SpendFigures {
+  severity: CostSeverity;
   breaches: Breach[];
   limit: TotalLimit;
   /** The providers whose figures make up the total. */
@@ -78,7 +78,7 @@ export interface TotalEvaluation extends Figures {
 export interface CostEvaluation {
   asOf: string;
   currency: 'usd';
-  severity: Severity;
+  severity: CostSeverity;
   /** Some provider could not be read (fully or in part): the total is a lower bound. */
   partial: boolean;
   providers: ProviderEvaluation[];
@@ -95,10 +95,10 @@ export const BURN_DAYS = 7;
 /** Fewer covered trailing days than this and there is no median to judge a spike against. */
 export const MIN_TRAILING_DAYS = 3;
 
-const RANK: Record<Severity, number> = { ok: 0, warning: 1, critical: 2 };
+const RANK: Record<CostSeverity, number> = { ok: 0, warning: 1, critical: 2 };
 
-export function worst(...severities: Severity[]): Severity {
-  return severities.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), 'ok' as Severity);
+export function worstSeverity(...severities: CostSeverity[]): CostSeverity {
+  return severities.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), 'ok' as CostSeverity);
 }
 
 export interface EvaluateOptions {
@@ -114,7 +114,7 @@ export function evaluateCosts(spends: readonly ProviderSpend[], options: Evaluat
   const breaches = [...providers.flatMap((p) => p.breaches), ...total.breaches];
   const failed = providers.filter((p) => p.status === 'failed').map((p) => p.provider);
   const partial = providers.some((p) => p.status === 'failed' || p.status === 'partial');
-  const severity = worst(...providers.map((p) => p.severity), total.severity, partial ? 'warning' : 'ok');
+  const severity = worstSeverity(...providers.map((p) => p.severity), total.severity, partial ? 'warning' : 'ok');
   const actions = [...new Set(breaches.filter((b) => b.severity === 'critical' && b.action).map((b) => b.action as string))];
   return {
     asOf: new Date(window.now).toISOString(),
@@ -157,15 +157,15 @@ function evaluateProvider(spend: ProviderSpend, options: EvaluateOptions): Provi
       days.set(day, (days.get(day) ?? 0) + (currency === 'usd' ? amount : multiplyMicros(amount, rate)));
     }
   }
-  const figures = usable ? computeFigures(days, covered, window, limits) : emptyFigures(window);
-  const breaches = usable ? judge(spend.provider, figures, limit, limits) : [];
+  const figures = usable ? computeSpendFigures(days, covered, window, limits) : emptyFigures(window);
+  const breaches = usable ? judgeSpend(spend.provider, figures, limit, limits) : [];
   const degraded = spend.status === 'failed' || spend.status === 'partial' ? 'warning' : 'ok';
   return {
     ...figures,
     provider: spend.provider,
     name: PROVIDER_NAMES[spend.provider],
     status: spend.status,
-    severity: worst(degraded, ...breaches.map((b) => b.severity)),
+    severity: worstSeverity(degraded, ...breaches.map((b) => b.severity)),
     breaches,
     limit,
     unconverted,
@@ -187,12 +187,12 @@ function evaluateTotal(providers: readonly ProviderEvaluation[], window: CostWin
     for (const p of included) sum += dayAmount(p, day) ?? 0;
     days.set(day, sum);
   }
-  const history = computeFigures(days, coveredByAll, window, limits);
+  const history = computeSpendFigures(days, coveredByAll, window, limits);
   const sumOf = (pick: (p: ProviderEvaluation) => Micros | undefined): Micros | undefined => {
     const known = included.map(pick).filter((v): v is Micros => v !== undefined);
     return known.length ? known.reduce((a, b) => a + b, 0) : undefined;
   };
-  const figures: Figures = {
+  const figures: SpendFigures = {
     ...history,
     today: sumOf((p) => p.today),
     monthToDate: sumOf((p) => p.monthToDate),
@@ -205,7 +205,7 @@ function evaluateTotal(providers: readonly ProviderEvaluation[], window: CostWin
       return { day, amount: known.length ? known.reduce((a, b) => a + b, 0) : undefined };
     }),
   };
-  const breaches = judge('total', figures, limits.total, limits);
+  const breaches = judgeSpend('total', figures, limits.total, limits);
   if (limits.total.alertThreshold !== undefined && figures.today !== undefined && figures.today > limits.total.alertThreshold) {
     breaches.unshift({
       scope: 'total',
@@ -218,7 +218,7 @@ function evaluateTotal(providers: readonly ProviderEvaluation[], window: CostWin
   }
   return {
     ...figures,
-    severity: worst(...breaches.map((b) => b.severity)),
+    severity: worstSeverity(...breaches.map((b) => b.severity)),
     breaches,
     limit: limits.total,
     included: included.map((p) => p.provider),
@@ -238,7 +238,7 @@ function dayAmount(p: ProviderEvaluation, day: DayKey): Micros | undefined {
   return p.spend.covered.includes(day) ? (p.usdDays[day] ?? 0) : undefined;
 }
 
-function emptyFigures(window: CostWindow): Figures {
+function emptyFigures(window: CostWindow): SpendFigures {
   return { monthComplete: false, spike: false, projectionBasis: 'no spend read', daily: daysBetween(window.monthStart, window.today).map((day) => ({ day })) };
 }
 
@@ -246,12 +246,12 @@ function emptyFigures(window: CostWindow): Figures {
  * The figures from a day series. `covered` holds the days known; a day outside it is unknown and
  * is left out of every sum and average rather than read as zero.
  */
-export function computeFigures(
+export function computeSpendFigures(
   days: ReadonlyMap<DayKey, Micros>,
   covered: ReadonlySet<DayKey>,
   window: CostWindow,
   limits: Pick<CostLimits, 'spikeFactor' | 'spikeFloor'>,
-): Figures {
+): SpendFigures {
   const known = (day: DayKey): Micros | undefined => (covered.has(day) ? (days.get(day) ?? 0) : undefined);
   const today = known(window.today);
   const yesterday = known(addDays(window.today, -1));
@@ -271,7 +271,7 @@ export function computeFigures(
     : 'no complete UTC day read yet, so no projection (a partial day is not extrapolated)';
 
   const trailingDays = daysBetween(window.trailingStart, addDays(window.today, -1)).filter((d) => covered.has(d));
-  const trailingMedian = trailingDays.length >= MIN_TRAILING_DAYS ? median(trailingDays.map((d) => known(d) ?? 0)) : undefined;
+  const trailingMedian = trailingDays.length >= MIN_TRAILING_DAYS ? medianMicros(trailingDays.map((d) => known(d) ?? 0)) : undefined;
   const spike =
     today !== undefined &&
     trailingMedian !== undefined &&
@@ -297,7 +297,7 @@ export function computeFigures(
   };
 }
 
-export function median(values: readonly Micros[]): Micros | undefined {
+export function medianMicros(values: readonly Micros[]): Micros | undefined {
   if (!values.length) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -305,7 +305,7 @@ export function median(values: readonly Micros[]): Micros | undefined {
 }
 
 /** Limits and spikes of one scope, worst first within each kind. */
-function judge(scope: Scope, figures: Figures, limit: Limit, limits: Pick<CostLimits, 'spikeFactor'>): Breach[] {
+function judgeSpend(scope: Scope, figures: SpendFigures, limit: Limit, limits: Pick<CostLimits, 'spikeFactor'>): Breach[] {
   const name = scope === 'total' ? 'Total' : PROVIDER_NAMES[scope];
   const breaches: Breach[] = [];
   const against = (kind: BreachKind, observed: Micros | undefined, bound: Micros | undefined, what: string): boolean => {

@@ -1,11 +1,11 @@
-import type { Outcome, OutcomeState } from '../notify/outcome.js';
-import type { CostEvaluation, Severity } from './evaluate.js';
+import type { RunOutcome, RunOutcomeState } from '../core/outcome.js';
+import type { CostEvaluation, CostSeverity } from './evaluate.js';
 import { formatMoney } from './money.js';
 
-const STATE: Record<Severity, OutcomeState> = { ok: 'success', warning: 'warning', critical: 'failure' };
+const STATE: Record<CostSeverity, RunOutcomeState> = { ok: 'success', warning: 'warning', critical: 'failure' };
 
 /** What the shared notifier tells Slack about a cost run: the breaches, the actions, the figures. */
-export function costOutcome(evaluation: CostEvaluation): Outcome {
+export function costOutcome(evaluation: CostEvaluation): RunOutcome {
   const total = evaluation.total;
   const details = evaluation.breaches.map((b) => `• ${b.message}${b.severity === 'critical' && b.action ? ` → ${b.action}` : ''}`);
   for (const p of evaluation.providers) {

@@ -1,4 +1,4 @@
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 import type { ActionDefinition } from '../core/host.js';
 import { HttpClient } from '../core/http.js';
 import { readRecords } from '../ops-history/record.js';

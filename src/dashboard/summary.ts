@@ -1,5 +1,5 @@
 import { heading, table, FAIL, PASS, WARN } from '../core/markdown.js';
-import { formatDuration } from '../ops-site/aggregate.js';
+import { formatOutage } from '../ops-site/aggregate.js';
 import type { BuiltSite } from '../ops-site/build.js';
 
 const ICON = { none: PASS, minor: WARN, major: FAIL, critical: FAIL } as const;
@@ -15,7 +15,7 @@ export function renderDashboardSummary(site: BuiltSite, extra: { records: number
     ),
   );
   const open = site.data.incidents.filter((i) => !i.resolved);
-  if (open.length) lines.push('', `Open incidents: ${open.map((i) => `${i.name} (for ${formatDuration(i.durationMs)})`).join('; ')}`);
+  if (open.length) lines.push('', `Open incidents: ${open.map((i) => `${i.name} (for ${formatOutage(i.durationMs)})`).join('; ')}`);
   lines.push(
     '',
     `Built ${site.files.length} files (${(site.bytes / 1024).toFixed(0)} KiB) into \`${extra.outDir}\` from ${extra.records} records${extra.skipped ? ` (${extra.skipped} unreadable line(s) skipped)` : ''} in ${(extra.buildMs / 1000).toFixed(2)} s; ${site.data.incidents.length} incident(s) in ${site.data.days.length} days.`,

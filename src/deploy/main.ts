@@ -1,6 +1,6 @@
 import { cancellable } from '../core/cancellation.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
-import type { Outcome } from '../notify/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { systemClock } from '../release/clock.js';
 import type { Overrides } from '../release/collaborators.js';
 import { serializePlan } from '../release/plan.js';
@@ -10,7 +10,7 @@ import { deploy, type DeployReport } from '../release/deployer.js';
 import { releaseAction } from '../release/release-action.js';
 import { getInputs, type DeployInputs } from './inputs.js';
 import { renderDeploySummary } from './summary.js';
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 
 type DeployOutput = 'status' | 'frontend-url' | 'backend-url' | 'frontend-deployment-id' | 'backend-deployment-id' | 'github-deployment-id' | 'rollback-plan' | 'report';
 
@@ -35,7 +35,7 @@ export function deployOutputs(report: DeployReport): Record<DeployOutput, string
   };
 }
 
-function deployOutcome(report: DeployReport): Outcome {
+function deployOutcome(report: DeployReport): RunOutcome {
   const ok = report.status === 'deployed' || report.status === 'dry-run';
   const outputs = deployOutputs(report);
   return {

@@ -1,15 +1,15 @@
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import { HttpClient, sleep } from '../core/http.js';
 import { trackIncidents, type IncidentAction } from '../incidents/tracker.js';
-import { runContext } from '../notify/notify.js';
-import type { Outcome } from '../notify/outcome.js';
+import { runContext } from '../notifications/notifier.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { GitHubIssuesClient } from '../providers/github-issues.js';
 import { confirmedStatuses } from '../health/incidents.js';
 import { getInputs, type HealthInputs } from './inputs.js';
 import { renderHealthSummary } from './summary.js';
 import { verifyHealth, type HealthReport } from '../health/verify.js';
 import { MIN_SAFE_VERSION_LENGTH } from '../health/version.js';
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 
 export function healthOutputs(report: HealthReport): Record<string, string | number | boolean> {
   return {
@@ -74,7 +74,7 @@ async function updateIncidents(host: ActionHost, settings: HealthInputs, report:
   host.setOutput('incidents', JSON.stringify(actions));
 }
 
-function outcome(settings: HealthInputs, report: HealthReport): Outcome {
+function outcome(settings: HealthInputs, report: HealthReport): RunOutcome {
   const total = report.checks.length;
   const title = report.healthy
     ? `${settings.environment} is healthy: ${total} check(s) passed`

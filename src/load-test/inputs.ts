@@ -27,7 +27,7 @@ export interface MergeSettings {
   description: RunDescription;
 }
 
-export type Settings = LoadSettings | MergeSettings;
+export type LoadTestSettings = LoadSettings | MergeSettings;
 
 const MAX_USERS = 10_000;
 const MAX_WORKERS = 64;
@@ -38,7 +38,7 @@ const SECRET_HEADER = /authorization|cookie|token|secret|key|bypass|auth|session
  * Reads and checks every input before any request: a mistake stops the action with a
  * ConfigurationError naming the input. Defaults come from action.yml.
  */
-export function getInputs(inputs: InputReader, env: Readonly<Record<string, string | undefined>>, mask: (value: string) => void): Settings {
+export function getInputs(inputs: InputReader, env: Readonly<Record<string, string | undefined>>, mask: (value: string) => void): LoadTestSettings {
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const thresholds = parseThresholds(inputs.lines('thresholds'));
   const mergePattern = inputs.text('merge');

@@ -1,19 +1,20 @@
 import { relative } from 'node:path';
 import { cancellable } from '../core/cancellation.js';
-import type { Outcome as NotifyOutcome } from '../notify/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import { runLoad } from '../load/engine.js';
-import { jsonReport, judge, outputs, progressLine, renderSummary } from '../load/report.js';
-import { mergeResults, type Outcome, outcomeOfRun, readResultFile, writeResultFile } from '../load/result-file.js';
+import { jsonReport, judgeLoad, outputs, progressLine } from '../load/report.js';
+import { renderLoadSummary } from './summary.js';
+import { mergeResults, type LoadOutcome, outcomeOfRun, readResultFile, writeResultFile } from '../load/result-file.js';
 import { formatMs } from '../load/thresholds.js';
 import { getInputs, type LoadSettings } from './inputs.js';
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 
 export const definition: ActionDefinition = {
   name: 'load-test',
   async run(host) {
     const settings = getInputs(host.inputs, host.env, (value) => host.setSecret(value));
-    let outcome: Outcome;
+    let outcome: LoadOutcome;
     if (settings.mode === 'merge') {
       const workspace = host.env.GITHUB_WORKSPACE ?? process.cwd();
       outcome = await host.log.group(`Merging ${settings.files.length} shard results`, async () => {
@@ -28,7 +29,7 @@ export const definition: ActionDefinition = {
         host.log.info(`Raw result written to ${settings.histogramOut}`);
       }
     }
-    const verdict = judge(outcome, settings.thresholds);
+    const verdict = judgeLoad(outcome, settings.thresholds);
     const report = jsonReport(outcome, verdict, settings.description);
     for (const [name, value] of Object.entries(outputs(verdict, report))) host.setOutput(name, value);
     const f = verdict.figures;
@@ -36,14 +37,14 @@ export const definition: ActionDefinition = {
       `${f.requests} requests, ${f.rps.toFixed(1)}/s, errors ${(f.errorRate * 100).toFixed(2)}%, p50 ${formatMs(f.latency.p50)}, p95 ${formatMs(f.latency.p95)}, p99 ${formatMs(f.latency.p99)}, max ${formatMs(f.latency.max)}`,
     );
     for (const r of verdict.thresholds) host.log.info(`${r.passed ? '✓' : '✗'} ${r.threshold.source}`);
-    await host.writeSummary(renderSummary(outcome, verdict, settings.description));
+    await host.writeSummary(renderLoadSummary(outcome, verdict, settings.description));
     if (!verdict.passed) host.fail(`load-test: ${verdict.reasons.join('; ')}`);
     return notice(verdict, settings.description.target);
   },
 };
 
 /** What the shared notifier tells Slack: the verdict and the thresholds that decided it. */
-function notice(verdict: ReturnType<typeof judge>, target: string): NotifyOutcome {
+function notice(verdict: ReturnType<typeof judgeLoad>, target: string): RunOutcome {
   const f = verdict.figures;
   return {
     state: verdict.passed ? 'success' : 'failure',
@@ -60,7 +61,7 @@ function notice(verdict: ReturnType<typeof judge>, target: string): NotifyOutcom
 }
 
 /** Runs the load; SIGINT/SIGTERM (a cancelled job) stop it at once and still produce a report. */
-async function generate(host: ActionHost, settings: LoadSettings): Promise<Outcome> {
+async function generate(host: ActionHost, settings: LoadSettings): Promise<LoadOutcome> {
   const { plan } = settings;
   const shape = plan.rate === undefined ? `${plan.users} users` : `${plan.rate} requests/s over up to ${plan.users} connections`;
   const shard = plan.shard.count > 1 ? ` (shard ${plan.shard.index + 1}/${plan.shard.count})` : '';

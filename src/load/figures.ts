@@ -2,7 +2,7 @@ import { meanMs, minMs, percentileMs } from './histogram.js';
 import { ERROR_CLASSES, type ErrorClass, errorCount, type Tally } from './tally.js';
 
 /** The figures a run (or a merge of shards) is judged on. Latencies in milliseconds. */
-export interface Figures {
+export interface LoadFigures {
   requests: number;
   ok: number;
   errors: number;
@@ -16,7 +16,7 @@ export interface Figures {
 }
 
 /** `rps` is given: for one run it is requests over the measured window, for shards their sum. */
-export function computeFigures(tally: Tally, rps: number): Figures {
+export function computeLoadFigures(tally: Tally, rps: number): LoadFigures {
   const { counts, histogram } = tally;
   const errors = errorCount(counts);
   const errorClasses = Object.fromEntries(ERROR_CLASSES.map((name) => [name, counts.errors[name]])) as Record<ErrorClass, number>;

@@ -36,14 +36,14 @@ export interface ResultFile {
 }
 
 /** A run or a merge of runs, as the report renders it. */
-export interface Outcome extends Omit<LoadResult, 'shard'> {
+export interface LoadOutcome extends Omit<LoadResult, 'shard'> {
   kind: 'run' | 'merge';
   rps: number;
   /** The parts this outcome is made of (one for a run). */
   shards: { index: number; count: number; startedAt: string; requests: number; rps: number; file?: string }[];
 }
 
-export function outcomeOfRun(result: LoadResult): Outcome {
+export function outcomeOfRun(result: LoadResult): LoadOutcome {
   const rps = runRps(result.measured.counts.requests, result.measuredMs);
   // A run's figures as they are; only its shard becomes the one-element list a merge has many of.
   const { shard, ...figures } = result;
@@ -55,7 +55,7 @@ export function outcomeOfRun(result: LoadResult): Outcome {
   };
 }
 
-export function toResultFile(outcome: Outcome): ResultFile {
+export function toResultFile(outcome: LoadOutcome): ResultFile {
   const shard = outcome.shards[0];
   return {
     format: RESULT_FORMAT,
@@ -78,7 +78,7 @@ export function toResultFile(outcome: Outcome): ResultFile {
   };
 }
 
-export function writeResultFile(path: string, outcome: Outcome): void {
+export function writeResultFile(path: string, outcome: LoadOutcome): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(toResultFile(outcome))}\n`);
 }
@@ -100,7 +100,7 @@ export function readResultFile(path: string, input = 'merge'): ResultFile {
  * Merges shard results. Shards run side by side (a matrix), so throughput adds up and the
  * window is the longest shard's; timelines are aligned on each shard's own start.
  */
-export function mergeResults(files: readonly { path: string; result: ResultFile }[], input = 'merge'): Outcome {
+export function mergeResults(files: readonly { path: string; result: ResultFile }[], input = 'merge'): LoadOutcome {
   if (files.length === 0) throw new ConfigurationError(input, 'matched no files');
   const seen = new Map<string, string>();
   for (const { path, result } of files) {

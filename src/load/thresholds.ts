@@ -1,6 +1,6 @@
 import { parseDuration } from '../core/duration.js';
 import { ConfigurationError } from '../core/errors.js';
-import type { Figures } from './figures.js';
+import type { LoadFigures } from './figures.js';
 
 export type Operator = '<' | '<=' | '>' | '>=' | '==' | '!=';
 export type MetricKind = 'latency' | 'error_rate' | 'rps' | 'requests';
@@ -124,7 +124,7 @@ function parseRate(text: string): number | undefined {
   return percent && Number(percent[1]) <= 100 ? Number(percent[1]) / 100 : undefined;
 }
 
-export function observe(threshold: Threshold, figures: Figures): number {
+export function observe(threshold: Threshold, figures: LoadFigures): number {
   switch (threshold.kind) {
     case 'error_rate':
       return figures.requests === 0 ? NaN : figures.errorRate;
@@ -158,7 +158,7 @@ export function compare(observed: number, operator: Operator, limit: number): bo
   }
 }
 
-export function evaluateThresholds(thresholds: readonly Threshold[], figures: Figures): ThresholdResult[] {
+export function evaluateThresholds(thresholds: readonly Threshold[], figures: LoadFigures): ThresholdResult[] {
   return thresholds.map((threshold) => {
     const observed = observe(threshold, figures);
     return { threshold, observed, passed: compare(observed, threshold.operator, threshold.value) };

@@ -24,7 +24,7 @@ export function withOutputLog(host: ActionHost): { host: ActionHost; outputs: Re
 /**
  * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
  * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
- * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * and RUNNER_TEMP never reaches here: runtime/run-action.ts refuses it with the other inputs. Writing
  * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
  * warning, never a failure.
  * The environment is `history-environment`, else the action's own `environment` input, else

@@ -20,11 +20,11 @@ export interface OpsRecord {
   run?: string;
   /** Short commit the run was about (deploy and rollback). */
   sha?: string;
-  figures: Figures;
+  figures: RecordFigures;
 }
 
 /** Per action; every field optional because a failed run may have set few outputs. */
-export interface Figures {
+export interface RecordFigures {
   // health-check: per check [up (1/0), last latency ms or -1], the reason of each failed check.
   checks?: Record<string, [number, number]>;
   why?: Record<string, string>;
@@ -83,7 +83,7 @@ export function recordFrom(options: {
   return record;
 }
 
-function figuresOf(action: string, outputs: OutputMap, repositoryUrl: string | undefined): Figures {
+function figuresOf(action: string, outputs: OutputMap, repositoryUrl: string | undefined): RecordFigures {
   switch (action) {
     case 'health-check':
       return healthFigures(outputs, repositoryUrl);
@@ -110,7 +110,7 @@ function figuresOf(action: string, outputs: OutputMap, repositoryUrl: string | u
   }
 }
 
-function healthFigures(outputs: OutputMap, repositoryUrl: string | undefined): Figures {
+function healthFigures(outputs: OutputMap, repositoryUrl: string | undefined): RecordFigures {
   const report = json(outputs.report) as { checks?: { name?: unknown; passed?: unknown; reason?: unknown; attempts?: { latencyMs?: unknown }[] }[] } | undefined;
   const checks: Record<string, [number, number]> = {};
   const why: Record<string, string> = {};
@@ -138,7 +138,7 @@ function healthFigures(outputs: OutputMap, repositoryUrl: string | undefined): F
   });
 }
 
-function costFigures(outputs: OutputMap): Figures {
+function costFigures(outputs: OutputMap): RecordFigures {
   type Limit = { dailyLimit?: unknown; monthlyLimit?: unknown };
   type Part = { provider?: string; status?: string; today?: unknown; yesterday?: unknown; monthToDate?: unknown; projectedMonth?: unknown; limit?: Limit };
   const report = json(outputs.report) as { asOf?: unknown; severity?: unknown; total?: Part; providers?: Part[] } | undefined;

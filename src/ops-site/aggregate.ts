@@ -245,7 +245,7 @@ export function incidentsOf(health: OpsRecord[], now: number): Incident[] {
         if (!incident) continue;
         incident.resolved = r.t;
         incident.durationMs = Date.parse(r.t) - Date.parse(incident.started);
-        incident.updates.push({ t: r.t, status: 'resolved', body: `${name} is answering again; it was down for ${formatDuration(incident.durationMs)}.` });
+        incident.updates.push({ t: r.t, status: 'resolved', body: `${name} is answering again; it was down for ${formatOutage(incident.durationMs)}.` });
         open.delete(name);
         continue;
       }
@@ -309,7 +309,7 @@ function costOf(records: OpsRecord[], days: string[], index: Map<string, number>
   return { providers: Object.keys(daily).sort(), daily, dailyLimit, month };
 }
 
-export function formatDuration(ms: number): string {
+export function formatOutage(ms: number): string {
   if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
   const minutes = Math.round(ms / 60_000);
   if (minutes < 60) return `${minutes} min`;

@@ -1,4 +1,4 @@
-import { formatDuration, type Incident, type SiteData } from './aggregate.js';
+import { formatOutage, type Incident, type SiteData } from './aggregate.js';
 import { componentStatus, type StatusSummary } from './status.js';
 
 /** The two pages, rendered at build time: every table is plain HTML, only the charts need script. */
@@ -119,7 +119,7 @@ function incidentTable(incidents: Incident[]): string {
     .slice(0, 50)
     .map(
       (i) =>
-        `<tr><td>${when(i.started)}</td><td>${escapeHtml(i.component)}</td><td class="num">${formatDuration(i.durationMs)}</td><td class="${i.resolved ? 'ok' : 'bad'}">${i.resolved ? `resolved ${when(i.resolved)}` : 'ongoing'}</td></tr>`,
+        `<tr><td>${when(i.started)}</td><td>${escapeHtml(i.component)}</td><td class="num">${formatOutage(i.durationMs)}</td><td class="${i.resolved ? 'ok' : 'bad'}">${i.resolved ? `resolved ${when(i.resolved)}` : 'ongoing'}</td></tr>`,
     )
     .join('');
   return `<table><thead><tr><th scope="col">Started</th><th scope="col">Component</th><th scope="col" class="num">Duration</th><th scope="col">State</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -168,7 +168,7 @@ function incidentBlock(incident: Incident): string {
     .reverse()
     .map((u) => `<li><strong>${u.status}</strong> <time datetime="${u.t}">${when(u.t)}</time>: ${linkify(u.body)}</li>`)
     .join('');
-  const state = incident.resolved ? `Resolved after ${formatDuration(incident.durationMs)}` : `Ongoing for ${formatDuration(incident.durationMs)}`;
+  const state = incident.resolved ? `Resolved after ${formatOutage(incident.durationMs)}` : `Ongoing for ${formatOutage(incident.durationMs)}`;
   return `<article class="incident${incident.resolved ? ' resolved' : ''}" id="incident-${escapeHtml(incident.id)}"><h3>${escapeHtml(incident.name)}</h3><p>${state} (from ${when(incident.started)}${incident.resolved ? ` to ${when(incident.resolved)}` : ''}).</p><ol>${updates}</ol></article>`;
 }
 

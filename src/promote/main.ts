@@ -1,5 +1,5 @@
 import type { ActionDefinition } from '../core/host.js';
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 import { systemClock } from '../release/clock.js';
 import type { Overrides } from '../release/collaborators.js';
 import type { HttpClient } from '../core/http.js';

@@ -5,13 +5,13 @@ import type { RemediationSettings } from '../remediation/remediate.js';
 import { COMPONENTS, ENVIRONMENTS, type Environment } from '../release/component.js';
 import { REMEDIATIONS, type RemediationKind } from '../remediation/types.js';
 
-export interface GitHubSettings {
+export interface RemediateGitHubSettings {
   token: string;
   apiUrl: string;
   repository: string;
 }
 
-export type RemediateInputs = RemediationSettings & { github: GitHubSettings; requestTimeoutMs: number };
+export type RemediateInputs = RemediationSettings & { github: RemediateGitHubSettings; requestTimeoutMs: number };
 
 const base = (inputs: InputReader, name: string) => inputs.url(name).toString().replace(/\/+$/, '');
 

@@ -1,7 +1,7 @@
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 import { HttpClient } from '../core/http.js';
 import type { ActionDefinition } from '../core/host.js';
-import type { Outcome } from '../notify/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { GitHubIssuesClient } from '../providers/github-issues.js';
 import { RemediationRecord } from '../remediation/record.js';
 import { remediate } from '../remediation/remediate.js';
@@ -10,7 +10,7 @@ import { renderRemediationSummary } from './summary.js';
 
 export const definition: ActionDefinition = {
   name: 'remediate',
-  async run(host): Promise<Outcome> {
+  async run(host): Promise<RunOutcome> {
     const settings = getInputs(host.inputs, host.env);
     const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops remediate' });
     let report;

@@ -4,7 +4,7 @@ import { RailwayReplicasClient } from '../providers/railway-replicas.js';
 import { RailwayVariablesClient, type RailwayServiceRef } from '../providers/railway-variables.js';
 import type { RailwayTokenKind } from '../providers/railway-graphql.js';
 import { VercelSecurityClient } from '../providers/vercel-security.js';
-import type { DeploySettings } from './rollback-deploy.js';
+import type { RollbackDeploySettings } from './rollback-deploy.js';
 import type { RecordEntry, RemediationKind } from './types.js';
 
 /** What each action changes, read and written through the providers' published APIs (docs/platform-behaviour.md §9). */
@@ -50,7 +50,7 @@ export interface EffectSettings {
   vercel?: VercelTarget;
   openai?: OpenAITarget;
   /** rollback_deploy: the platforms, read as the rollback action reads them. */
-  deploy?: DeploySettings;
+  deploy?: RollbackDeploySettings;
   timeoutMs: number;
 }
 

@@ -8,7 +8,7 @@ import { rollback } from '../release/rollbacker.js';
 import type { Change, Effect } from './effects.js';
 
 /** What rollback_deploy needs besides the run's settings: the platforms, as the rollback action reads them. */
-export interface DeploySettings {
+export interface RollbackDeploySettings {
   platform: PlatformSettings & { environment: Environment };
   /** How long each component may take to serve its target. */
   timeoutMs: number;
@@ -37,7 +37,7 @@ function sameDeployment(a: RollbackTarget | undefined | null, b: RollbackTarget 
  * exactly as a rollback by hand does. A component that already serves its last verified commit is
  * left alone.
  */
-export function rollbackDeployEffect(settings: DeploySettings, reason: string, log: Logger, revert: boolean): Effect & { close(): Promise<void> } {
+export function rollbackDeployEffect(settings: RollbackDeploySettings, reason: string, log: Logger, revert: boolean): Effect & { close(): Promise<void> } {
   const { platform } = settings;
   const collaborators: Collaborators = buildCollaborators(platform, log, settings.env, { clock: systemClock });
   const adapters = platform.components.map((name) => collaborators.adapters[name]!);

@@ -1,17 +1,17 @@
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 import { basename } from 'node:path';
 import { errorText } from '../core/errors.js';
 import { HttpClient } from '../core/http.js';
 import type { ActionDefinition } from '../core/host.js';
 import { fileIncidents, readIncidentSettings } from '../backups/incidents.js';
-import type { Outcome } from '../notify/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { runRestore, type RestoreReport } from '../backups/restore.js';
 import { getInputs } from './inputs.js';
 import { renderRestoreSummary } from './summary.js';
 
 export const definition: ActionDefinition = {
   name: 'restore',
-  async run(host): Promise<Outcome> {
+  async run(host): Promise<RunOutcome> {
     const settings = getInputs(host.inputs, (secret) => host.setSecret(secret));
     const incidents = readIncidentSettings(host.inputs);
     const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops restore' });

@@ -1,13 +1,13 @@
 import { cancellable } from '../core/cancellation.js';
 import type { ActionDefinition } from '../core/host.js';
-import type { Outcome } from '../notify/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { systemClock } from '../release/clock.js';
 import type { Overrides } from '../release/collaborators.js';
 import { releaseAction } from '../release/release-action.js';
 import { getInputs } from './inputs.js';
 import { rollback, type RollbackReport } from '../release/rollbacker.js';
 import { renderRollbackSummary } from './summary.js';
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 
 export function rollbackOutputs(report: RollbackReport): Record<string, string> {
   const of = (name: 'frontend' | 'backend') => report.components.find((component) => component.component === name);
@@ -56,7 +56,7 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
 }
 
 /** A rollback is news even when it worked: production had to be restored. */
-function rollbackOutcome(report: RollbackReport): Outcome {
+function rollbackOutcome(report: RollbackReport): RunOutcome {
   return {
     state: report.status === 'failed' || report.status === 'cancelled' ? 'failure' : 'warning',
     title: `Rollback of ${report.environment}: ${report.status}`,

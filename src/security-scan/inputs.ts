@@ -3,9 +3,9 @@ import { ConfigurationError } from '../core/errors.js';
 import { parseHttpUrl, type InputReader } from '../core/inputs.js';
 import { CHECK_IDS, GROUPS, OPT_IN_CHECKS, checksInGroup } from '../security/checks/index.js';
 import type { ScanSettings } from '../security/scan.js';
-import type { CheckGroup, FailOn } from '../security/types.js';
+import type { CheckGroup, SecurityFailOn } from '../security/types.js';
 
-export interface Settings extends ScanSettings {
+export interface SecurityScanSettings extends ScanSettings {
   headers: Record<string, string>;
   requestTimeoutMs: number;
   insecureSkipVerify: boolean;
@@ -16,7 +16,7 @@ export interface Settings extends ScanSettings {
   maxBodyBytes: number;
 }
 
-const FAIL_ON: readonly FailOn[] = ['high', 'medium', 'low', 'never'];
+const FAIL_ON: readonly SecurityFailOn[] = ['high', 'medium', 'low', 'never'];
 
 /** `all`, check ids and group names; the rate-limit probe joins when probe-rate-limit is set. */
 function selectChecks(items: string[], probing: boolean): string[] {
@@ -47,7 +47,7 @@ function parseIgnore(lines: string[]): Map<string, string> {
 }
 
 /** Every input read and validated here, before any request. */
-export function getInputs(inputs: InputReader): Settings {
+export function getInputs(inputs: InputReader): SecurityScanSettings {
   const urls = inputs.urls('url');
   const apiText = inputs.text('api-url');
   const apiUrl = apiText ? parseHttpUrl('api-url', apiText) : undefined;
@@ -58,7 +58,7 @@ export function getInputs(inputs: InputReader): Settings {
   if (bad !== undefined) throw new ConfigurationError('allowed-hosts', `must list hosts such as api.threadr.app, *.threadr.app or a URL, got '${bad}'`);
 
   const probeText = inputs.text('probe-rate-limit');
-  let rateLimit: Settings['rateLimit'];
+  let rateLimit: SecurityScanSettings['rateLimit'];
   if (probeText) {
     const base = apiUrl ?? urls[0];
     let probeUrl: URL;

@@ -4,15 +4,15 @@ import type { ActionDefinition } from '../core/host.js';
 import { HttpClient } from '../core/http.js';
 import { redactDeep } from '../core/redact.js';
 import { Agent } from '../core/undici-lean.js';
-import type { Outcome } from '../notify/outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { CHECKS } from '../security/checks/index.js';
 import { Fetcher } from '../security/probes/fetcher.js';
 import { toSarif } from '../security/sarif.js';
 import { runScan } from '../security/scan.js';
-import { renderSummary, verdictLine } from '../security/summary.js';
+import { renderScanSummary, verdictLine } from './summary.js';
 import type { ScanReport } from '../security/types.js';
 import { getInputs } from './inputs.js';
-import { runOnRunner } from '../core/runner-host.js';
+import { runOnRunner } from '../runtime/runner-host.js';
 
 function setOutputs(set: (name: string, value: string | number | boolean) => void, report: ScanReport): void {
   set('findings', JSON.stringify(report.findings));
@@ -59,14 +59,14 @@ export const definition: ActionDefinition = {
       writeFileSync(settings.sarifOut, `${JSON.stringify(sarif, null, 2)}\n`);
       host.log.info(`SARIF written to ${settings.sarifOut}`);
     }
-    await host.writeSummary(renderSummary(report));
+    await host.writeSummary(renderScanSummary(report));
     host.log.info(`security-scan ${verdictLine(report)}`);
     if (report.verdict === 'fail') host.fail(`security-scan: ${verdictLine(report)}`);
     return scanOutcome(report);
   },
 };
 
-function scanOutcome(report: ScanReport): Outcome {
+function scanOutcome(report: ScanReport): RunOutcome {
   const { high, medium, low } = report.counts;
   return {
     state: report.verdict === 'fail' ? 'failure' : high + medium + low > 0 ? 'warning' : 'success',

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Check, Finding, IgnoredFinding, ScanReport, Severity } from './types.js';
+import type { Check, Finding, IgnoredFinding, ScanReport, SecuritySeverity } from './types.js';
 
 /** SARIF levels and GitHub's security-severity scores (≥7 high, ≥4 medium, >0 low). */
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { high: 'error', medium: 'warning', low: 'note' };
-const SECURITY_SEVERITY: Record<Severity, string> = { high: '8.0', medium: '5.0', low: '2.0' };
+const LEVEL: Record<SecuritySeverity, 'error' | 'warning' | 'note'> = { high: 'error', medium: 'warning', low: 'note' };
+const SECURITY_SEVERITY: Record<SecuritySeverity, string> = { high: '8.0', medium: '5.0', low: '2.0' };
 
 export const TOOL_NAME = 'threadr-ops security-scan';
 

@@ -1,24 +1,24 @@
 import { CHECKS } from './checks/index.js';
 import { collectEvidence, type CollectDeps, type Targets } from './collect.js';
-import type { Check, CheckResult, Evidence, EvidenceKind, FailOn, Finding, IgnoredFinding, ScanReport, Severity } from './types.js';
+import type { Check, SecurityCheckResult, Evidence, EvidenceKind, SecurityFailOn, Finding, IgnoredFinding, ScanReport, SecuritySeverity } from './types.js';
 
 export interface ScanSettings extends Targets {
   /** Ids of the checks to run. */
   checks: readonly string[];
   /** Check id → why its findings are accepted. */
   ignore: ReadonlyMap<string, string>;
-  failOn: FailOn;
+  failOn: SecurityFailOn;
 }
 
-const RANK: Record<Severity, number> = { high: 3, medium: 2, low: 1 };
+const RANK: Record<SecuritySeverity, number> = { high: 3, medium: 2, low: 1 };
 
-export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
+export function atOrAbove(severity: SecuritySeverity, failOn: SecurityFailOn): boolean {
   return failOn !== 'never' && RANK[severity] >= RANK[failOn];
 }
 
 /** Runs checks over evidence already fetched: pure, so it is tested without any server. */
-export function evaluate(checks: readonly Check[], evidence: Evidence, settings: Pick<ScanSettings, 'ignore' | 'failOn'>): Omit<ScanReport, 'startedAt' | 'finishedAt'> {
-  const results: CheckResult[] = [];
+export function evaluateChecks(checks: readonly Check[], evidence: Evidence, settings: Pick<ScanSettings, 'ignore' | 'failOn'>): Omit<ScanReport, 'startedAt' | 'finishedAt'> {
+  const results: SecurityCheckResult[] = [];
   const findings: Finding[] = [];
   const ignored: IgnoredFinding[] = [];
   for (const check of checks) {
@@ -34,7 +34,7 @@ export function evaluate(checks: readonly Check[], evidence: Evidence, settings:
     }
   }
   findings.sort((a, b) => RANK[b.severity] - RANK[a.severity]);
-  const counts: Record<Severity, number> = { high: 0, medium: 0, low: 0 };
+  const counts: Record<SecuritySeverity, number> = { high: 0, medium: 0, low: 0 };
   for (const finding of findings) counts[finding.severity]++;
   // A scanned URL with no answer at all voids the scan of it; TLS refusals are reported by tls-cert instead.
   const unreachable = evidence.pages.filter((p) => p.chain.length === 0 && p.error && !p.tlsError).map((p) => p.requested);
@@ -63,5 +63,5 @@ export async function runScan(settings: ScanSettings, deps: CollectDeps & { now?
   const checks = CHECKS.filter((c) => settings.checks.includes(c.id));
   const needs = new Set<EvidenceKind>(checks.flatMap((c) => c.needs));
   const evidence = await collectEvidence(settings, needs, deps);
-  return { ...evaluate(checks, evidence, settings), startedAt, finishedAt: now().toISOString() };
+  return { ...evaluateChecks(checks, evidence, settings), startedAt, finishedAt: now().toISOString() };
 }

@@ -1,9 +1,9 @@
 /** The vocabulary of a scan: what was fetched (evidence), what each check concluded (outcomes). */
 
-export type Severity = 'high' | 'medium' | 'low';
-export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low'];
+export type SecuritySeverity = 'high' | 'medium' | 'low';
+export const SEVERITIES: readonly SecuritySeverity[] = ['high', 'medium', 'low'];
 
-export type FailOn = Severity | 'never';
+export type SecurityFailOn = SecuritySeverity | 'never';
 
 /** Which part of the deployment a URL stands for: header rules differ between pages and the API. */
 export type TargetRole = 'page' | 'api';
@@ -138,12 +138,12 @@ export interface Evidence {
 export type OutcomeStatus = 'pass' | 'fail' | 'info' | 'untested' | 'not-applicable';
 
 /** What one check concluded about one URL. */
-export interface Outcome {
+export interface CheckOutcome {
   status: OutcomeStatus;
   url: string;
   message: string;
   /** This outcome's severity when it differs from the check's (e.g. a CORS answer without credentials). */
-  severity?: Severity;
+  severity?: SecuritySeverity;
 }
 
 export type EvidenceKind = 'pages' | 'redirects' | 'tls' | 'cors' | 'exposed' | 'rate-limit';
@@ -153,7 +153,7 @@ export type CheckGroup = 'headers' | 'cookies' | 'transport' | 'cors' | 'exposed
 export interface Check {
   id: string;
   group: CheckGroup;
-  severity: Severity;
+  severity: SecuritySeverity;
   title: string;
   /** One line a developer can act on. */
   fix: string;
@@ -161,12 +161,12 @@ export interface Check {
   nextjsFix?: string;
   /** What the check needs fetched; the scan fetches only what the selected checks need. */
   needs: readonly EvidenceKind[];
-  evaluate(evidence: Evidence): Outcome[];
+  evaluate(evidence: Evidence): CheckOutcome[];
 }
 
 export interface Finding {
   check: string;
-  severity: Severity;
+  severity: SecuritySeverity;
   title: string;
   url: string;
   message: string;
@@ -177,9 +177,9 @@ export interface IgnoredFinding extends Finding {
   reason: string;
 }
 
-export interface CheckResult {
+export interface SecurityCheckResult {
   check: string;
-  severity: Severity;
+  severity: SecuritySeverity;
   title: string;
   status: OutcomeStatus;
   url: string;
@@ -188,12 +188,12 @@ export interface CheckResult {
 
 export interface ScanReport {
   verdict: 'pass' | 'fail';
-  failOn: FailOn;
+  failOn: SecurityFailOn;
   findings: Finding[];
   ignored: IgnoredFinding[];
   /** Every outcome, passes and the untestable included. */
-  results: CheckResult[];
-  counts: Record<Severity, number>;
+  results: SecurityCheckResult[];
+  counts: Record<SecuritySeverity, number>;
   checksRun: string[];
   /** Scanned URLs that gave no response at all. */
   unreachable: string[];

@@ -1,5 +1,5 @@
 import { headerList, parseSetCookie, type Cookie } from '../http-headers.js';
-import type { Check, Evidence, Outcome } from '../types.js';
+import type { Check, Evidence, CheckOutcome } from '../types.js';
 
 /**
  * Names that usually hold a session or credential. CSRF tokens are left out on purpose: the
@@ -35,7 +35,7 @@ function cookiesSet(evidence: Evidence): SetCookie[] {
   return all;
 }
 
-function perCookie(evidence: Evidence, filter: (c: Cookie) => boolean, judge: (set: SetCookie) => string | undefined, passText: string): Outcome[] {
+function perCookie(evidence: Evidence, filter: (c: Cookie) => boolean, judge: (set: SetCookie) => string | undefined, passText: string): CheckOutcome[] {
   const relevant = cookiesSet(evidence).filter((s) => filter(s.cookie));
   if (relevant.length === 0) {
     const url = evidence.pages[0]?.requested ?? '';

@@ -1,6 +1,6 @@
-import type { Check, CorsEvidence, Evidence, Outcome } from '../types.js';
+import type { Check, CorsEvidence, Evidence, CheckOutcome } from '../types.js';
 
-function perApi(evidence: Evidence, judge: (cors: CorsEvidence) => Outcome): Outcome[] {
+function perApi(evidence: Evidence, judge: (cors: CorsEvidence) => CheckOutcome): CheckOutcome[] {
   if (!evidence.hasApi || !evidence.cors) {
     return [{ status: 'not-applicable', url: evidence.pages[0]?.requested ?? '', message: 'no api-url was given' }];
   }

@@ -1,4 +1,4 @@
-import type { Check, Outcome } from '../types.js';
+import type { Check, CheckOutcome } from '../types.js';
 
 const exposedFiles: Check = {
   id: 'exposed-files',
@@ -10,7 +10,7 @@ const exposedFiles: Check = {
     'Leave productionBrowserSourceMaps off in next.config (or delete the .map files from .next/static after uploading them to your error tracker); keep .env* and .git out of public/.',
   needs: ['exposed'],
   evaluate: (evidence) => {
-    const outcomes: Outcome[] = [];
+    const outcomes: CheckOutcome[] = [];
     for (const origin of evidence.exposed) {
       const statuses = new Map<string, number>();
       const maps: string[] = [];

@@ -1,4 +1,4 @@
-import type { Evidence, FetchedResponse, Outcome, OutcomeStatus, TargetRole } from '../types.js';
+import type { Evidence, FetchedResponse, CheckOutcome, OutcomeStatus, TargetRole } from '../types.js';
 
 /**
  * Runs a judgement over the final response of every scanned URL of the given roles. A URL that
@@ -8,7 +8,7 @@ export function perPage(
   evidence: Evidence,
   roles: readonly TargetRole[],
   judge: (response: FetchedResponse) => { status: OutcomeStatus; message: string },
-): Outcome[] {
+): CheckOutcome[] {
   return evidence.pages
     .filter((page) => roles.includes(page.role))
     .map((page) => {

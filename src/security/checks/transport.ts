@@ -1,9 +1,9 @@
-import type { Check, Evidence, Outcome } from '../types.js';
+import type { Check, Evidence, CheckOutcome } from '../types.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function redirectOutcomes(evidence: Evidence): Outcome[] {
-  const outcomes: Outcome[] = [];
+function redirectOutcomes(evidence: Evidence): CheckOutcome[] {
+  const outcomes: CheckOutcome[] = [];
   // URLs given as http://: the chain we followed shows whether plain HTTP is served. Every URL
   // served in plaintext has one cause (no TLS in front of the app), so they make one outcome.
   const plain: { url: string; status: number }[] = [];
@@ -66,7 +66,7 @@ const httpsRedirect: Check = {
   evaluate: redirectOutcomes,
 };
 
-function perOrigin(evidence: Evidence, judge: (tls: Evidence['tls'][number]) => Outcome): Outcome[] {
+function perOrigin(evidence: Evidence, judge: (tls: Evidence['tls'][number]) => CheckOutcome): CheckOutcome[] {
   if (evidence.tls.length === 0) {
     return [{ status: 'not-applicable', url: evidence.pages[0]?.requested ?? '', message: 'no https:// URL was scanned' }];
   }

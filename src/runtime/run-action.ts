@@ -1,10 +1,10 @@
-import { notify, runContext } from '../notify/notify.js';
-import type { Outcome } from '../notify/outcome.js';
-import { readNotifySettings, type NotifySettings } from '../notify/settings.js';
+import { notify, runContext } from '../notifications/notifier.js';
+import type { RunOutcome } from '../core/outcome.js';
+import { readNotifySettings, type NotifySettings } from '../notifications/settings.js';
 import { recordRun, withOutputLog } from '../ops-history/hook.js';
-import { ConfigurationError, failureMessage } from './errors.js';
-import type { ActionDefinition, ActionHost } from './host.js';
-import { redactDeep } from './redact.js';
+import { ConfigurationError, failureMessage } from '../core/errors.js';
+import type { ActionDefinition, ActionHost } from '../core/host.js';
+import { redactDeep } from '../core/redact.js';
 import { redactingHost } from './redacting-host.js';
 
 /**
@@ -28,7 +28,7 @@ export async function runAction(definition: ActionDefinition, runnerHost: Action
 
 async function runAndNotify(definition: ActionDefinition, host: ActionHost, outputs: Parameters<typeof recordRun>[1]): Promise<void> {
   let settings: NotifySettings | undefined;
-  let outcome: Outcome | undefined;
+  let outcome: RunOutcome | undefined;
   let recordable = false;
   try {
     // A history-file outside the workspace and RUNNER_TEMP is a mistake in the inputs: refused

@@ -1,7 +1,7 @@
 import { HttpClient } from '../core/http.js';
 import type { Logger } from '../core/host.js';
 import { postToSlack } from '../providers/slack.js';
-import type { Outcome } from './outcome.js';
+import type { RunOutcome } from '../core/outcome.js';
 import { shouldNotify } from './policy.js';
 import type { NotifySettings } from './settings.js';
 import { slackMessage, type RunContext } from './slack-message.js';
@@ -16,7 +16,7 @@ export interface NotifyResult {
 
 /** Decides, sends, records the state; a Slack failure is returned, never thrown. */
 export async function notify(
-  outcome: Outcome,
+  outcome: RunOutcome,
   settings: NotifySettings,
   run: RunContext,
   log: Logger,

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { ActionHost } from '../../src/core/host.js';
 import { InputReader } from '../../src/core/inputs.js';
 import { secrets } from '../../src/core/redact.js';
-import { ANNOTATIONS_PER_LEVEL, redactingHost } from '../../src/core/redacting-host.js';
+import { ANNOTATIONS_PER_LEVEL, redactingHost } from '../../src/runtime/redacting-host.js';
 
 /** A host that records what reaches it, as the runner would receive it. */
 function recordingHost(inputs: Record<string, string>) {

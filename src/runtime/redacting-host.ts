@@ -1,5 +1,5 @@
-import type { ActionHost, Logger } from './host.js';
-import { redact, registerSecret } from './redact.js';
+import type { ActionHost, Logger } from '../core/host.js';
+import { redact, registerSecret } from '../core/redact.js';
 
 /** GitHub shows this many annotations of each level per step; more are dropped without a word. */
 export const ANNOTATIONS_PER_LEVEL = 10;

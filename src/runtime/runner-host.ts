@@ -1,7 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type * as Toolkit from '@actions/core';
-import type { ActionDefinition, ActionHost, Logger } from './host.js';
-import { InputReader } from './inputs.js';
+import type { ActionDefinition, ActionHost, Logger } from '../core/host.js';
+import { InputReader } from '../core/inputs.js';
 import { runAction } from './run-action.js';
 import { appendFileCommand, issueCommand, readInput, writeLine } from './runner-commands.js';
 

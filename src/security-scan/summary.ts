@@ -1,5 +1,5 @@
 import { details, FAIL, heading, PASS, table, WARN } from '../core/markdown.js';
-import type { ScanReport } from './types.js';
+import type { ScanReport } from '../security/types.js';
 
 const BADGE = { high: '🔴 high', medium: '🟠 medium', low: '🟡 low' } as const;
 
@@ -13,7 +13,7 @@ export function verdictLine(report: ScanReport): string {
 }
 
 /** Verdict first, then the findings with their fixes, then what passed and what could not be tested. */
-export function renderSummary(report: ScanReport): string {
+export function renderScanSummary(report: ScanReport): string {
   const parts: string[] = [];
   parts.push(heading(2, `${report.verdict === 'pass' ? PASS : FAIL} Security scan ${verdictLine(report)}`));
   if (report.plainHttp.length) {

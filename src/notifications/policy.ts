@@ -1,4 +1,4 @@
-import type { OutcomeState } from './outcome.js';
+import type { RunOutcomeState } from '../core/outcome.js';
 import type { NotifyOn } from './settings.js';
 
 /**
@@ -6,7 +6,7 @@ import type { NotifyOn } from './settings.js';
  * `change` sends when the state differs from the last recorded one (a first run is sent only if
  * it is not a success, so a quiet system stays quiet).
  */
-export function shouldNotify(notifyOn: NotifyOn, state: OutcomeState, previous: OutcomeState | undefined): boolean {
+export function shouldNotify(notifyOn: NotifyOn, state: RunOutcomeState, previous: RunOutcomeState | undefined): boolean {
   switch (notifyOn) {
     case 'never':
       return false;

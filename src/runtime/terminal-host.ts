@@ -1,5 +1,5 @@
-import type { ActionHost, Logger } from './host.js';
-import { InputReader } from './inputs.js';
+import type { ActionHost, Logger } from '../core/host.js';
+import { InputReader } from '../core/inputs.js';
 
 /**
  * The host for the CLI: inputs from flags (defaults from action.yml, filled in by the caller),

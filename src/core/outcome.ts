@@ -1,11 +1,11 @@
 /**
  * What an action tells the notifier about its run. Every action's run() returns one, so one
- * notifier serves them all (see core/run-action.ts).
+ * notifier serves them all (see runtime/run-action.ts).
  */
-export type OutcomeState = 'success' | 'warning' | 'failure';
+export type RunOutcomeState = 'success' | 'warning' | 'failure';
 
-export interface Outcome {
-  state: OutcomeState;
+export interface RunOutcome {
+  state: RunOutcomeState;
   /** One line: "Deploy of 3f2a9c1 to production rolled back". */
   title: string;
   /** A few lines of what happened. */

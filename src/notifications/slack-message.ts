@@ -1,6 +1,6 @@
-import type { Outcome, OutcomeState } from './outcome.js';
+import type { RunOutcome, RunOutcomeState } from '../core/outcome.js';
 
-const STYLE: Record<OutcomeState, { color: string; emoji: string; word: string }> = {
+const STYLE: Record<RunOutcomeState, { color: string; emoji: string; word: string }> = {
   success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
   warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
   failure: { color: 'danger', emoji: ':rotating_light:', word: 'Failure' },
@@ -13,7 +13,7 @@ export interface RunContext {
 }
 
 /** Slack incoming-webhook payload: a fallback `text` and one coloured attachment. */
-export function slackMessage(outcome: Outcome, run: RunContext): Record<string, unknown> {
+export function slackMessage(outcome: RunOutcome, run: RunContext): Record<string, unknown> {
   const style = STYLE[outcome.state];
   const links = [...(run.runUrl ? [{ text: 'Workflow run', url: run.runUrl }] : []), ...(outcome.links ?? [])];
   const linkLine = links.map((link) => `<${link.url}|${escape(link.text)}>`).join(' · ');
