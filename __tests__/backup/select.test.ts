@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { diffNames } from '../../src/backups/config.js';
-import { ageVerdict, formatAge, parseStamp, selectBackup, stamp, worstVerdict } from '../../src/backups/select.js';
+import { worstLevel } from '../../src/core/alert-level.js';
+import { ageVerdict, formatAge, parseStamp, selectBackup, stamp } from '../../src/backups/select.js';
 
 const H = 3_600_000;
 
@@ -19,9 +20,9 @@ describe('backup age verdicts (max-age 26h)', () => {
   });
 
   test('the worst verdict wins', () => {
-    expect(worstVerdict([])).toBe('ok');
-    expect(worstVerdict(['ok', 'warning', 'ok'])).toBe('warning');
-    expect(worstVerdict(['warning', 'critical', 'ok'])).toBe('critical');
+    expect(worstLevel([])).toBe('ok');
+    expect(worstLevel(['ok', 'warning', 'ok'])).toBe('warning');
+    expect(worstLevel(['warning', 'critical', 'ok'])).toBe('critical');
   });
 });
 

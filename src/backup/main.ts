@@ -6,7 +6,8 @@ import { backupTarget } from '../backups/backup.js';
 import { fileIncidents, readIncidentSettings } from '../backups/incidents.js';
 import type { TargetReport } from '../backups/report.js';
 import { renderBackupSummary } from './summary.js';
-import { formatAge, worstVerdict } from '../backups/select.js';
+import { worstLevel } from '../core/alert-level.js';
+import { formatAge } from '../backups/select.js';
 import type { RunOutcome } from '../core/outcome.js';
 import { getInputs } from './inputs.js';
 import { errorText } from '../core/errors.js';
@@ -40,7 +41,7 @@ export const definition: ActionDefinition = {
     } finally {
       await http.close();
     }
-    const status = worstVerdict(rows.map((r) => r.verdict));
+    const status = worstLevel(rows.map((r) => r.verdict));
     const ages = rows.map((r) => r.ageMs).filter((a): a is number => a !== undefined);
     host.setOutput('status', status);
     host.setOutput('latest-backup-age', ages.length ? String(Math.round(Math.max(...ages) / 1000)) : '');

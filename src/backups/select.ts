@@ -3,13 +3,9 @@
  * and the tests share them.
  */
 
-export type BackupVerdict = 'ok' | 'warning' | 'critical';
+import type { AlertLevel } from '../core/alert-level.js';
 
-export const VERDICT_RANK: Record<BackupVerdict, number> = { ok: 0, warning: 1, critical: 2 };
-
-export function worstVerdict(verdicts: readonly BackupVerdict[]): BackupVerdict {
-  return verdicts.reduce<BackupVerdict>((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a), 'ok');
-}
+export type BackupVerdict = AlertLevel;
 
 /** Up to `maxAgeMs` old: ok; up to twice that: warning; older, or no backup at all: critical. */
 export function ageVerdict(ageMs: number | undefined, maxAgeMs: number): BackupVerdict {

@@ -2,7 +2,8 @@ import { analyseCanary, type CanaryAnalysis } from '../canary-analysis/analysis.
 import { distribution } from '../canary-analysis/distribution.js';
 import { probeCanary } from '../canary-analysis/probe.js';
 import type { ActionDefinition } from '../core/host.js';
-import { HttpClient, sleep } from '../core/http.js';
+import { sleep } from '../core/clock.js';
+import { HttpClient } from '../core/http.js';
 import { runOnRunner } from '../runtime/runner-host.js';
 import type { RunOutcome } from '../core/outcome.js';
 import { getInputs, type CanaryInputs } from './inputs.js';

@@ -125,10 +125,6 @@ export interface HttpClientOptions {
   now?: () => number;
 }
 
-// Re-exported for the action mains that import it from here (canary, health-check: other helpers
-// are moving their imports now); new code imports core/clock.
-export { sleep };
-
 /**
  * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
  * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it

@@ -1,9 +1,10 @@
+import { worstLevel, type AlertLevel } from '../core/alert-level.js';
 import { WARNING_RATIO, type CostLimits, type Limit, type TotalLimit } from './budgets.js';
 import { DAY_MS, addDays, dayStart, daysBetween, type CostWindow, type DayKey } from './calendar.js';
 import { formatMoney, multiplyMicros, type Micros } from './money.js';
 import { PROVIDER_NAMES, type ProviderId, type ProviderSpend } from './types.js';
 
-export type CostSeverity = 'ok' | 'warning' | 'critical';
+export type CostSeverity = AlertLevel;
 export type BreachKind = 'daily-limit' | 'monthly-limit' | 'projected-month' | 'alert-threshold' | 'spike';
 export type Scope = ProviderId | 'total';
 
@@ -95,11 +96,7 @@ export const BURN_DAYS = 7;
 /** Fewer covered trailing days than this and there is no median to judge a spike against. */
 export const MIN_TRAILING_DAYS = 3;
 
-const RANK: Record<CostSeverity, number> = { ok: 0, warning: 1, critical: 2 };
-
-export function worstSeverity(...severities: CostSeverity[]): CostSeverity {
-  return severities.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), 'ok' as CostSeverity);
-}
+const worstSeverity = (...severities: CostSeverity[]): CostSeverity => worstLevel(severities);
 
 export interface EvaluateOptions {
   window: CostWindow;

@@ -1,4 +1,5 @@
 import { cancellable } from '../core/cancellation.js';
+import { errorText } from '../core/errors.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import type { RunOutcome } from '../core/outcome.js';
 import { systemClock } from '../release/clock.js';
@@ -114,7 +115,7 @@ async function warnWithoutHealthcheck(backend: unknown, host: ActionHost): Promi
       host.log.warn('deploy: the Railway service has no healthcheck path: Railway will switch traffic to the new deployment as soon as it starts, without checking it. Set one (service settings, or healthcheckPath in railway.json) such as /health');
     } else host.log.debug(`Railway healthcheck path: ${path}`);
   } catch (error) {
-    host.log.debug(`could not read the Railway healthcheck path: ${(error as Error).message}`);
+    host.log.debug(`could not read the Railway healthcheck path: ${errorText(error)}`);
   }
 }
 

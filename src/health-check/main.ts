@@ -1,5 +1,6 @@
 import type { ActionDefinition, ActionHost } from '../core/host.js';
-import { HttpClient, sleep } from '../core/http.js';
+import { sleep } from '../core/clock.js';
+import { HttpClient } from '../core/http.js';
 import { trackIncidents, type IncidentAction } from '../incidents/tracker.js';
 import { runContext } from '../notifications/notifier.js';
 import type { RunOutcome } from '../core/outcome.js';

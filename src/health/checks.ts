@@ -1,5 +1,5 @@
 import { parseDuration } from '../core/duration.js';
-import { ConfigurationError } from '../core/errors.js';
+import { ConfigurationError, errorText } from '../core/errors.js';
 import { parseHttpUrl } from '../core/inputs.js';
 import { parseStatusMatcher, type StatusMatcher } from './status-matcher.js';
 
@@ -159,7 +159,7 @@ function checkBody(value: unknown, label: string): BodyExpectation | undefined {
   try {
     return { kind: 'regex', pattern: value, regex: new RegExp(regex[1], regex[2]) };
   } catch (error) {
-    throw new ConfigurationError('checks', `${label} 'expect-body' is not a valid regex: ${(error as Error).message}`);
+    throw new ConfigurationError('checks', `${label} 'expect-body' is not a valid regex: ${errorText(error)}`);
   }
 }
 

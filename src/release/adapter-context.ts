@@ -24,10 +24,6 @@ export function decidingRead<T>(context: AdapterContext, what: string, read: () 
   return agreed(() => context.patience(what, read), same, { clock: context.clock, settleMs: context.settleMs });
 }
 
-// Re-exported for the modules that import it from here (deploy, rollback, github-record); new code
-// imports it from core/errors.
-export { errorText };
-
 /** The wait loop both adapters use: adaptive polling of `observe` until the deployment settles. */
 export async function waitForSettled(
   component: ComponentName,

@@ -1,5 +1,5 @@
 import { formatDuration } from '../core/duration.js';
-import { errorText } from './adapter-context.js';
+import { errorText } from '../core/errors.js';
 import type { ComponentAdapter, ComponentName, Observation } from './component.js';
 import type { ComponentReport, DeployDeps, DeploySettings } from './deployer.js';
 

@@ -1,4 +1,4 @@
-import { errorText } from './adapter-context.js';
+import { errorText } from '../core/errors.js';
 import { adaptersOf, type ReleaseDeps } from './collaborators.js';
 import type { ComponentAdapter, ComponentName, Environment, LogExcerpt, Observation, Pin, RollbackTarget } from './component.js';
 import { confirmDeployed, deployComponent, MIN_TIME_TO_SERVE_MS } from './deploy-component.js';

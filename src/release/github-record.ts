@@ -1,6 +1,6 @@
 import type { Logger } from '../core/host.js';
 import type { DeploymentState, GitHubDeploymentsClient } from '../providers/github-deployments.js';
-import { errorText } from './adapter-context.js';
+import { errorText } from '../core/errors.js';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import type { ComponentName, Environment } from './component.js';

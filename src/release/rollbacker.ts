@@ -1,4 +1,4 @@
-import { errorText } from './adapter-context.js';
+import { errorText } from '../core/errors.js';
 import { adaptersOf, type ReleaseDeps } from './collaborators.js';
 import type { ComponentName, Environment, RollbackTarget } from './component.js';
 import { restoreComponent, type RestoreResult } from './restore.js';

@@ -2,7 +2,7 @@ import { notify, runContext } from '../notifications/notifier.js';
 import type { RunOutcome } from '../core/outcome.js';
 import { readNotifySettings, type NotifySettings } from '../notifications/settings.js';
 import { recordRun, withOutputLog } from '../ops-history/hook.js';
-import { ConfigurationError, failureMessage } from '../core/errors.js';
+import { ConfigurationError, errorText, failureMessage } from '../core/errors.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import { redactDeep } from '../core/redact.js';
 import { redactingHost } from './redacting-host.js';
@@ -56,6 +56,6 @@ async function runAndNotify(definition: ActionDefinition, host: ActionHost, outp
       else host.log.warn(message);
     } else if (!result.sent) host.log.debug(`Slack not notified: ${result.reason}`);
   } catch (error) {
-    host.log.warn(`${definition.name}: could not notify Slack: ${(error as Error).message}`);
+    host.log.warn(`${definition.name}: could not notify Slack: ${errorText(error)}`);
   }
 }

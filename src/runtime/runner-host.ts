@@ -1,6 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type * as Toolkit from '@actions/core';
 import type { ActionDefinition, ActionHost, Logger } from '../core/host.js';
+import { errorText } from '../core/errors.js';
 import { InputReader } from '../core/inputs.js';
 import { runAction } from './run-action.js';
 import { appendFileCommand, issueCommand, readInput, writeLine } from './runner-commands.js';
@@ -83,7 +84,7 @@ export class RunnerHost implements ActionHost {
       await core.summary.addRaw(markdown, true).write();
     } catch (error) {
       core.summary.emptyBuffer();
-      core.warning(`${this.action}: job summary not written: ${(error as Error).message}`);
+      core.warning(`${this.action}: job summary not written: ${errorText(error)}`);
     }
   }
 

@@ -1,6 +1,6 @@
 import { header } from '../http-headers.js';
 import type { CorsEvidence, CorsResponse } from '../types.js';
-import { describeFailure, type Fetcher } from './fetcher.js';
+import { describeFetchFailure, type Fetcher } from './fetcher.js';
 
 /** An origin nobody owns (.invalid is reserved), so a reflection cannot be a real allow-list entry. */
 export const FOREIGN_ORIGIN = 'https://threadr-ops-cors-probe.invalid';
@@ -23,7 +23,7 @@ export async function probeCors(fetcher: Fetcher, url: string): Promise<CorsEvid
         allowCredentials: header(response.headers, 'access-control-allow-credentials'),
       });
     } catch (error) {
-      errors.push(`${method}: ${describeFailure(error).message}`);
+      errors.push(`${method}: ${describeFetchFailure(error).message}`);
     }
   }
   return { url, foreignOrigin: FOREIGN_ORIGIN, responses, error: errors.length ? errors.join('; ') : undefined };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { decodeEntities, header } from '../http-headers.js';
 import type { ExposedEvidence, ExposedProbe, FetchedResponse } from '../types.js';
-import { describeFailure, type Fetcher } from './fetcher.js';
+import { describeFetchFailure, type Fetcher } from './fetcher.js';
 import { mapLimit } from '../../core/concurrency.js';
 
 /**
@@ -182,7 +182,7 @@ export async function probeExposed(fetcher: Fetcher, origin: string, pages: read
       const ok = response.status >= 200 && response.status < 300;
       return { path, url, kind, referencedBy, status: response.status, exposedBecause: ok ? target.signature(response.body, response) : undefined };
     } catch (error) {
-      return { path, url, kind, referencedBy, error: describeFailure(error).message };
+      return { path, url, kind, referencedBy, error: describeFetchFailure(error).message };
     }
   });
   return { origin, probes };

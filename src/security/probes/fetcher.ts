@@ -39,7 +39,7 @@ export class Fetcher {
   }
 }
 
-export function describeFailure(error: unknown): { message: string; tls: boolean } {
+export function describeFetchFailure(error: unknown): { message: string; tls: boolean } {
   if (error instanceof NetworkError) return { message: error.message, tls: error.kind === 'tls' };
   if (error instanceof BodyTooLargeError) return { message: `${error.message} (raise max-body-size if this is expected)`, tls: false };
   return { message: errorText(error), tls: false };

@@ -1,7 +1,7 @@
 import { header } from '../http-headers.js';
 import type { FetchedResponse, Hop, PageEvidence, RedirectProbe, TargetRole } from '../types.js';
 import { BodyTooLargeError } from '../../core/http.js';
-import { describeFailure, type Fetcher } from './fetcher.js';
+import { describeFetchFailure, type Fetcher } from './fetcher.js';
 
 /** Enough for http→https→www→locale chains; more is a loop. */
 const MAX_HOPS = 6;
@@ -16,7 +16,7 @@ export async function fetchPage(fetcher: Fetcher, requested: string, role: Targe
     try {
       response = await fetcher.get(url);
     } catch (error) {
-      const failure = describeFailure(error);
+      const failure = describeFetchFailure(error);
       if (error instanceof BodyTooLargeError) {
         // The host answered, with too much: a failed scan of this URL that says so, not "unreachable".
         chain.push({ url, status: error.status });
@@ -48,6 +48,6 @@ export async function probeRedirect(fetcher: Fetcher, target: string, httpUrl: s
     const response = await fetcher.get(httpUrl, {}, 'GET', false);
     return { target, httpUrl, first: { url: httpUrl, status: response.status, location: header(response.headers, 'location') } };
   } catch (error) {
-    return { target, httpUrl, error: describeFailure(error).message };
+    return { target, httpUrl, error: describeFetchFailure(error).message };
   }
 }

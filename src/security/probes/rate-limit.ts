@@ -1,6 +1,6 @@
 import { header } from '../http-headers.js';
 import type { RateLimitEvidence } from '../types.js';
-import { describeFailure, type Fetcher } from './fetcher.js';
+import { describeFetchFailure, type Fetcher } from './fetcher.js';
 
 /** Requests in flight at once: a burst, not a load test. */
 const CONCURRENCY = 10;
@@ -25,7 +25,7 @@ export async function probeRateLimit(fetcher: Fetcher, url: string, requests: nu
         }
       } catch (error) {
         evidence.errors++;
-        evidence.error = describeFailure(error).message;
+        evidence.error = describeFetchFailure(error).message;
       }
     }
   }
