@@ -21,6 +21,20 @@ export interface CostMonitorInputs {
   requestTimeoutMs: number;
 }
 
+/** The Upstash Developer API authenticates with the account email and the key: both or neither. */
+function upstashCredentials(inputs: InputReader, mask: (secret: string) => void): { email: string; apiKey: string } {
+  const apiKey = inputs.secret('upstash-api-key');
+  const email = inputs.text('upstash-email');
+  if (apiKey !== '' && email === '') {
+    throw new ConfigurationError('upstash-email', 'is required with upstash-api-key: the Developer API authenticates with the account email and the key, for example ops@example.com');
+  }
+  if (email !== '' && apiKey === '') {
+    throw new ConfigurationError('upstash-api-key', 'is required with upstash-email, for example ${{ secrets.UPSTASH_API_KEY }}');
+  }
+  if (apiKey !== '') mask(Buffer.from(`${email}:${apiKey}`).toString('base64'));
+  return { email, apiKey };
+}
+
 /**
  * Every input, parsed and checked before any request. Credentials are masked as they are read;
  * a provider whose credentials are empty is skipped, not an error.
@@ -29,17 +43,8 @@ export function getInputs(inputs: InputReader, mask: (secret: string) => void, c
   const openaiKey = inputs.secret('openai-admin-key');
   const railwayToken = inputs.secret('railway-token');
   const vercelToken = inputs.secret('vercel-token');
-  const upstashKey = inputs.secret('upstash-api-key');
-  const upstashEmail = inputs.text('upstash-email');
+  const { email: upstashEmail, apiKey: upstashKey } = upstashCredentials(inputs, mask);
   const stripeKey = inputs.secret('stripe-secret-key');
-
-  if (upstashKey !== '' && upstashEmail === '') {
-    throw new ConfigurationError('upstash-email', 'is required with upstash-api-key: the Developer API authenticates with the account email and the key, for example ops@example.com');
-  }
-  if (upstashEmail !== '' && upstashKey === '') {
-    throw new ConfigurationError('upstash-api-key', 'is required with upstash-email, for example ${{ secrets.UPSTASH_API_KEY }}');
-  }
-  if (upstashKey !== '') mask(Buffer.from(`${upstashEmail}:${upstashKey}`).toString('base64'));
 
   const marketplace = inputs.list('upstash-marketplace-databases');
   const result: CostMonitorInputs = {

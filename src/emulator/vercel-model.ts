@@ -1,3 +1,4 @@
+import type { LastAliasRequest } from '@vercel/sdk/models/createprojecttargets.js';
 import { productionFor } from './vercel-rolling.js';
 import type { AppTarget } from './apps.js';
 import { advanceProgress, currentStep, isFinished, startProgress, type Progress, type StepTiming } from './progress.js';
@@ -68,17 +69,11 @@ export interface VercelToken {
 }
 
 /**
- * Vercel's `lastAliasRequest`. The same five fields as the client's VercelAliasRequest, written
- * again on purpose: the emulator imports only core, so it cannot inherit a mistake of the client
- * it stands in for; __tests__/conformance/vercel-sdk.test.ts holds it to the official SDK instead.
+ * Vercel's `lastAliasRequest`, typed by the official SDK (a type-only import: nothing of it is
+ * bundled). The emulator imports only core of ours, so it cannot inherit a mistake of the client it
+ * stands in for; the SDK's own type holds both to what Vercel sends.
  */
-export interface AliasRequest {
-  fromDeploymentId: string | null;
-  toDeploymentId: string;
-  jobStatus: 'pending' | 'in-progress' | 'succeeded' | 'failed' | 'skipped';
-  requestedAt: number;
-  type: 'promote' | 'rollback';
-}
+export type AliasRequest = Pick<LastAliasRequest, 'fromDeploymentId' | 'toDeploymentId' | 'jobStatus' | 'requestedAt' | 'type'>;
 
 export interface VercelProject {
   id: string;
