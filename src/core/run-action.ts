@@ -49,7 +49,7 @@ async function runAndNotify(definition: ActionDefinition, host: ActionHost, outp
   if (!settings || !outcome) return;
   try {
     // Slack is outside the process too: the outcome is redacted before the notifier sees it.
-    const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+    const result = await notify(redactDeep(outcome), settings, await runContext(definition.name, host.env), host.log);
     if (result.error) {
       const message = `${definition.name}: could not notify Slack: ${result.error}`;
       if (settings.required) host.fail(message);
