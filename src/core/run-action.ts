@@ -45,7 +45,7 @@ async function runAndNotify(definition: ActionDefinition, host: ActionHost, outp
     // A mistake in the notifier's own inputs cannot be notified; any other failure can.
     if (settings) outcome = { state: 'failure', title: message };
   }
-  if (recordable) recordRun(host, outputs, outcome?.state ?? 'failure');
+  if (recordable) await recordRun(host, outputs, outcome?.state ?? 'failure');
   if (!settings || !outcome) return;
   try {
     // Slack is outside the process too: the outcome is redacted before the notifier sees it.
