@@ -44,7 +44,7 @@ describe('GitHub through Octokit', () => {
       provider: 'github',
       method: 'POST',
       path: '/repos/threadr/threadr/issues',
-      fault: { kind: 'respond', status: 403, headers: { 'retry-after': '1', 'content-type': 'application/json' }, json: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' } },
+      fault: { kind: 'rate-limit', status: 403, secondary: true, retryAfterSeconds: 1 },
     });
     const issue = await new GitHubIssuesClient(options()).create('Production down', 'health check failed', ['incident']);
     expect(issue).toMatchObject({ number: 1, state: 'open' });
