@@ -11,7 +11,7 @@ import { DeploymentRecord } from '../../src/release/github-record.js';
  * The GitHub clients go through @octokit/rest with the retry and throttling plugins. Against the
  * emulator: what is retried (reads, rate limits, with GitHub's Retry-After), what is not (a create
  * after a 5xx: it may have been applied), and that our HttpClient still caps bodies.
- * Rate limits here ask for waits of 0–1 s; nothing waits on a timer of its own.
+ * Rate-limit waits go through an injected sleep; a 5xx on a read waits plugin-retry's 1 s.
  */
 
 let emu: Emulator;
@@ -46,8 +46,11 @@ describe('GitHub through Octokit', () => {
       path: '/repos/threadr/threadr/issues',
       fault: { kind: 'rate-limit', status: 403, secondary: true, retryAfterSeconds: 1 },
     });
-    const issue = await new GitHubIssuesClient(options()).create('Production down', 'health check failed', ['incident']);
+    // The wait goes through the injected sleep (a test's virtual clock): asked for Retry-After, not slept for real.
+    const waited: number[] = [];
+    const issue = await new GitHubIssuesClient(options({ sleep: async (ms) => void waited.push(ms) })).create('Production down', 'health check failed', ['incident']);
     expect(issue).toMatchObject({ number: 1, state: 'open' });
+    expect(waited).toEqual([1000]);
     expect(count('POST', '/repos/threadr/threadr/issues')).toBe(2);
     expect(emu.control.githubRepo('threadr/threadr').issues).toHaveLength(1);
     expect(warnings).toEqual([expect.stringMatching(/secondary rate limit on POST .*\/issues: trying again in 1s/)]);

@@ -1,6 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import { ProviderError } from '../core/errors.js';
-import type { HttpClient } from '../core/http.js';
+import { sleep, type HttpClient } from '../core/http.js';
 import { providerMessage } from '../core/redact.js';
 import { parseRetryAfter } from '../core/retry-after.js';
 import { isRetriableStatus } from './errors.js';
@@ -17,6 +17,8 @@ export interface GitHubRestOptions {
   timeoutMs?: number;
   /** Where Octokit's retry and rate-limit notes go (a warning each); silent when not set. */
   warn?: (message: string) => void;
+  /** How a rate limit's wait is spent: real time by default, a test's virtual clock in tests. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Tries after the first for a request that may be repeated (a read, an idempotent write), 5xx and network failures. */
@@ -112,6 +114,8 @@ export class GitHubRest {
           this.againAfterLimit('rate limit', retryAfter, request, retryCount),
         onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) =>
           this.againAfterLimit('secondary rate limit', retryAfter, request, retryCount),
+        // The handler above waits (on options.sleep), so the plugin adds no wait of its own.
+        retryAfterBaseValue: 0,
       },
     }) as Octokit;
   }
@@ -121,9 +125,10 @@ export class GitHubRest {
    * repeated a bounded number of times, and only when GitHub asks for a wait a workflow step can
    * afford: an exhausted hourly quota fails the call instead of holding the job for up to an hour.
    */
-  private againAfterLimit(kind: string, retryAfterS: number, request: { method: string; url: string }, retryCount: number): boolean {
+  private async againAfterLimit(kind: string, retryAfterS: number, request: { method: string; url: string }, retryCount: number): Promise<boolean> {
     const again = retryCount < RATE_LIMIT_RETRIES && retryAfterS <= MAX_RATE_LIMIT_WAIT_S;
     this.options.warn?.(`GitHub ${kind} on ${request.method} ${request.url}: ${again ? `trying again in ${retryAfterS}s` : `giving up (retry after ${retryAfterS}s, ${retryCount} tries so far)`}`);
+    if (again) await (this.options.sleep ?? sleep)(retryAfterS * 1000);
     return again;
   }
 }

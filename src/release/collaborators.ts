@@ -82,7 +82,7 @@ export function buildCollaborators(
       context,
     });
   }
-  const github = settings.github ? new GitHubDeploymentsClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository, warn: (message) => log.warn(message) }) : undefined;
+  const github = settings.github ? new GitHubDeploymentsClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository, warn: (message) => log.warn(message), sleep: (ms) => overrides.clock.sleep(ms) }) : undefined;
   const record = new DeploymentRecord(github, log, githubRun(env).then(runUrl), { clock: overrides.clock, settleMs: settings.pollMinMs });
   const verifier = new Verifier(settings.verify, { http, log, clock: overrides.clock });
   return { http, adapters, record, verifier, patience };
