@@ -48,12 +48,23 @@ function loadOctokit(): Promise<OctokitClass> {
  * retry here (retry: false): the retry and throttling plugins own that, so a request is never
  * tried by two loops at once.
  */
-function fetchThrough(http: HttpClient, timeoutMs: number | undefined): typeof fetch {
+function fetchThrough(http: HttpClient, timeoutMs: number | undefined, warn: (message: string) => void): typeof fetch {
   return async (input, init) => {
     const headers: Record<string, string> = {};
     new Headers(init?.headers).forEach((value, name) => (headers[name] = value));
     const body = typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body);
-    const response = await http.request({ method: init?.method ?? 'GET', url: String(input instanceof Request ? input.url : input), headers, body, retry: false, timeoutMs });
+    const method = init?.method ?? 'GET';
+    const url = String(input instanceof Request ? input.url : input);
+    // Each attempt that fails the way a retry may cure is logged, so the log says why a call was slow.
+    const where = `GitHub ${method} ${new URL(url).pathname}`;
+    let response;
+    try {
+      response = await http.request({ method, url, headers, body, retry: false, timeoutMs });
+    } catch (error) {
+      warn(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+    if (response.status >= 500 || response.status === 429) warn(`${where}: HTTP ${response.status}`);
     const answer = new Headers();
     for (const [name, value] of Object.entries(response.headers)) {
       if (value === undefined) continue;
@@ -98,7 +109,7 @@ export class GitHubRest {
       auth: this.options.token,
       baseUrl: this.options.apiUrl.replace(/\/+$/, ''),
       userAgent: 'threadr-ops',
-      request: { fetch: fetchThrough(this.options.http, this.options.timeoutMs) },
+      request: { fetch: fetchThrough(this.options.http, this.options.timeoutMs, warn) },
       // Octokit logs every failed request with its URL; our errors say it once, redacted.
       log: { debug: quiet, info: quiet, warn: (message: string) => warn(providerMessage(message)), error: quiet },
       retry: {
