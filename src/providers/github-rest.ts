@@ -94,11 +94,14 @@ export class GitHubRest {
    */
   async call<T>(what: string, work: (octokit: Octokit, repo: { owner: string; repo: string }) => Promise<T>): Promise<T> {
     const octokit = await (this.octokit ??= this.build());
+    let result: T;
     try {
-      return await work(octokit, { owner: this.owner, repo: this.repo });
+      result = await work(octokit, { owner: this.owner, repo: this.repo });
     } catch (error) {
       throw toProviderError(what, error);
     }
+    notGarbled(what, result);
+    return result;
   }
 
   private async build(): Promise<Octokit> {
@@ -142,6 +145,24 @@ export class GitHubRest {
     if (again) await (this.options.sleep ?? sleep)(retryAfterS * 1000);
     return again;
   }
+}
+
+/**
+ * Octokit hands back the text of a JSON answer it cannot parse (a body cut short by a proxy) as
+ * `data`; the request did reach GitHub, so this is a malformed answer (outcome unknown for a
+ * mutation, release/mutation.ts), not a success.
+ */
+function notGarbled(what: string, result: unknown): void {
+  const response = result as { status?: unknown; data?: unknown; headers?: Record<string, unknown> } | null;
+  if (!response || typeof response !== 'object' || typeof response.status !== 'number' || typeof response.data !== 'string') return;
+  if (!/json/i.test(String(response.headers?.['content-type'] ?? ''))) return;
+  throw new ProviderError(`${what}: HTTP ${response.status} with a body that is not JSON: ${providerMessage(response.data, 200) || 'empty body'}`, {
+    provider: 'github',
+    status: response.status,
+    code: 'malformed_response',
+    requestId: response.headers?.['x-github-request-id'] === undefined ? undefined : String(response.headers['x-github-request-id']),
+    retriable: true,
+  });
 }
 
 interface OctokitRequestError {
