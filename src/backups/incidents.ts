@@ -29,8 +29,8 @@ export function readIncidentSettings(inputs: InputReader): IncidentSettings | un
 export async function fileIncidents(host: ActionHost, http: HttpClient, settings: IncidentSettings | undefined, environment: string, statuses: CheckStatus[]): Promise<void> {
   if (!settings) return;
   try {
-    const issues = new GitHubIssuesClient({ http, apiUrl: settings.apiUrl, token: settings.token, repository: settings.repository });
-    const done = await trackIncidents(issues, environment, statuses, { runUrl: runContext(host.action, host.env).runUrl, now: new Date() });
+    const issues = new GitHubIssuesClient({ http, apiUrl: settings.apiUrl, token: settings.token, repository: settings.repository, warn: (message) => host.log.warn(message) });
+    const done = await trackIncidents(issues, environment, statuses, { runUrl: (await runContext(host.action, host.env)).runUrl, now: new Date() });
     for (const action of done) host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
   } catch (error) {
     host.log.warn(`${host.action}: could not file the incident issue: ${errorText(error)}`);

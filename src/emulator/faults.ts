@@ -9,7 +9,14 @@ export type RetryAfterForm = 'seconds' | 'http-date' | 'none';
  */
 export type Fault =
   /** Provider-shaped rate-limit answer (Vercel `rate_limited` + `error.limit`, GitHub `x-ratelimit-remaining: 0`, Slack `rate_limited` text, Railway GraphQL error). */
-  | { kind: 'rate-limit'; status?: number; retryAfterSeconds?: number; retryAfterForm?: RetryAfterForm }
+  | {
+      kind: 'rate-limit';
+      status?: number;
+      retryAfterSeconds?: number;
+      retryAfterForm?: RetryAfterForm;
+      /** GitHub only: a secondary (abuse) limit — GitHub's message and Retry-After, quota left untouched — instead of an exhausted quota. */
+      secondary?: boolean;
+    }
   /** Provider-shaped 5xx (default 500). */
   | { kind: 'server-error'; status?: number; retryAfterSeconds?: number; retryAfterForm?: RetryAfterForm; afterHandling?: boolean }
   /** An HTML error page, as a proxy in front of the API would send (default 502). */

@@ -116,6 +116,9 @@ export const githubProvider: Provider = {
   isMutation: (req) => req.method !== 'GET' && req.method !== 'HEAD',
   faultResponse(answer: FaultAnswer) {
     if (answer.kind !== 'rate-limit') return githubError(answer.status, answer.status === 503 ? 'Service Unavailable' : 'Server Error', {}, answer.headers);
+    // Secondary limits keep the quota headers as they are and say so in the message, which is how
+    // clients (Octokit's throttling plugin) tell them from an exhausted quota (docs/platform-behaviour.md §3).
+    if (answer.secondary) return githubError(answer.status, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', {}, answer.headers);
     const reset = Math.ceil(answer.now / 1000) + answer.retryAfterSeconds;
     const headers = { ...answer.headers, 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(reset), 'x-ratelimit-resource': 'core' };
     return githubError(answer.status, 'API rate limit exceeded for user. (But here\'s the good news: Authenticated requests get a higher rate limit.)', {}, headers);

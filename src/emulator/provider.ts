@@ -7,6 +7,8 @@ export interface FaultAnswer {
   /** Retry-After (and similar) headers already chosen by the fault. */
   headers: Record<string, string>;
   retryAfterSeconds: number;
+  /** A secondary rate limit (GitHub), not an exhausted quota. */
+  secondary?: boolean;
   /** Virtual now, ms. */
   now: number;
 }

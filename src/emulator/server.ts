@@ -198,7 +198,7 @@ export class EmulatorServer {
     if (form === 'seconds') headers['retry-after'] = String(seconds);
     if (form === 'http-date') headers['retry-after'] = httpDate(Date.now() + seconds * 1000);
     const status = fault.status ?? (kind === 'rate-limit' ? 429 : 500);
-    return provider.faultResponse({ kind, status, headers, retryAfterSeconds: seconds, now: this.rt.clock.now() });
+    return provider.faultResponse({ kind, status, headers, retryAfterSeconds: seconds, secondary: fault.kind === 'rate-limit' ? fault.secondary : undefined, now: this.rt.clock.now() });
   }
 
   /** Holds the request unanswered, then destroys the socket; released early on client close or stop. */

@@ -67,8 +67,8 @@ async function updateIncidents(host: ActionHost, settings: HealthInputs, report:
       elapsed: () => 0,
     };
     const statuses = await confirmedStatuses(report, settings.checks, context, settings.intervalMs, sleep);
-    const issues = new GitHubIssuesClient({ http, apiUrl: incidents.apiUrl, token: incidents.token, repository: incidents.repository });
-    const done = await trackIncidents(issues, settings.environment, statuses, { runUrl: runContext('health-check', host.env).runUrl, now: new Date() });
+    const issues = new GitHubIssuesClient({ http, apiUrl: incidents.apiUrl, token: incidents.token, repository: incidents.repository, warn: (message) => host.log.warn(message) });
+    const done = await trackIncidents(issues, settings.environment, statuses, { runUrl: (await runContext('health-check', host.env)).runUrl, now: new Date() });
     for (const action of done) host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
     return done;
   });

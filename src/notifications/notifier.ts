@@ -1,3 +1,4 @@
+import { githubRun, runUrl } from '../core/github-context.js';
 import { HttpClient } from '../core/http.js';
 import type { Logger } from '../core/host.js';
 import { postToSlack } from '../providers/slack.js';
@@ -50,7 +51,7 @@ export async function notify(
   }
 }
 
-export function runContext(action: string, env: Readonly<Record<string, string | undefined>>): RunContext {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-  return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+export async function runContext(action: string, env: Readonly<Record<string, string | undefined>>): Promise<RunContext> {
+  const run = await githubRun(env);
+  return { action, repository: run.repository, runUrl: runUrl(run) ?? undefined };
 }

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { githubRun } from '../core/github-context.js';
 import type { ActionHost } from '../core/host.js';
 import { appendRecord, monthlyFile, recordFrom, type OpsRecord } from './record.js';
 import { errorText } from '../core/errors.js';
@@ -30,14 +31,14 @@ export function withOutputLog(host: ActionHost): { host: ActionHost; outputs: Re
  * The environment is `history-environment`, else the action's own `environment` input, else
  * production.
  */
-export function recordRun(host: ActionHost, outputs: Record<string, string>, verdict: OpsRecord['verdict'], at: Date = new Date()): void {
+export async function recordRun(host: ActionHost, outputs: Record<string, string>, verdict: OpsRecord['verdict'], at: Date = new Date()): Promise<void> {
   try {
     const target = host.inputs.outputPath('history-file');
     if (!target) return;
     const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
-    const repository = host.env.GITHUB_REPOSITORY;
-    const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
-    const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+    const run = await githubRun(host.env);
+    const repositoryUrl = run.repository ? `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}` : undefined;
+    const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: run.runId?.toString(), sha: run.sha, repositoryUrl });
     const folder = /[/\\]$/.test(host.inputs.text('history-file')) || (existsSync(target) && statSync(target).isDirectory());
     appendRecord(folder ? monthlyFile(target, at) : target, record);
     host.log.debug(`history record appended for ${record.action} (${record.verdict})`);

@@ -1,10 +1,9 @@
 import { ProviderError } from '../core/errors.js';
 import { redact, redactDeep } from '../core/redact.js';
-import type { HttpResponse } from '../core/http.js';
-import { jsonBody, query, requestIdOf, unexpectedShape } from './errors.js';
-import { githubRequest, type GitHubRestOptions } from './github-rest.js';
+import { requestIdOf, unexpectedShape } from './errors.js';
+import { GitHubRest, type GitHubRestOptions } from './github-rest.js';
 
-/** GitHub Deployments REST client (reference §3.2): one record per deploy, statuses as it goes. */
+/** GitHub Deployments through Octokit (docs/platform-behaviour.md §3.2): one record per deploy, statuses as it goes. */
 
 export type DeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
 
@@ -47,68 +46,78 @@ export interface CreateStatusInput {
 
 export type GitHubDeploymentsClientOptions = GitHubRestOptions;
 
+/** Tries after the first for writes that are harmless to repeat (a status); a create is never repeated blindly. */
+const MUTATION = { retries: 0 } as const;
+
 export class GitHubDeploymentsClient {
   readonly provider = 'github';
-  constructor(private readonly options: GitHubDeploymentsClientOptions) {}
+  private readonly rest: GitHubRest;
+  constructor(options: GitHubDeploymentsClientOptions) {
+    this.rest = new GitHubRest(options);
+  }
 
   async create(input: CreateDeploymentInput): Promise<GitHubDeployment> {
-    const body = {
-      ref: input.ref,
-      environment: input.environment,
-      task: input.task ?? 'deploy',
-      description: deploymentDescription(input.description),
-      payload: redactDeep(input.payload ?? {}),
-      // A CI deploy deploys exactly this commit: never merge the default branch into it (202), and
-      // the workflow has already decided the checks, so skip required contexts (409).
-      auto_merge: false,
-      required_contexts: [],
-      production_environment: input.productionEnvironment,
-      transient_environment: input.transientEnvironment ?? false,
-    };
-    const response = await this.send('POST', '/deployments', 'create deployment', body, true);
+    const response = await this.rest.call('create deployment', (octokit, repo) =>
+      octokit.rest.repos.createDeployment({
+        ...repo,
+        ref: input.ref,
+        environment: input.environment,
+        task: input.task ?? 'deploy',
+        description: deploymentDescription(input.description),
+        payload: redactDeep(input.payload ?? {}) as Record<string, unknown>,
+        // A CI deploy deploys exactly this commit: never merge the default branch into it (202), and
+        // the workflow has already decided the checks, so skip required contexts (409).
+        auto_merge: false,
+        required_contexts: [],
+        production_environment: input.productionEnvironment,
+        transient_environment: input.transientEnvironment ?? false,
+        // After a 5xx or a lost answer the deployment may exist: the caller reads back
+        // (release/github-record.ts) instead of Octokit creating a second one.
+        request: MUTATION,
+      }),
+    );
     if (response.status === 202) {
       throw new ProviderError(`create deployment: GitHub merged the default branch instead of creating a deployment (HTTP 202)`, {
         provider: this.provider,
         status: 202,
-        requestId: requestIdOf(response),
+        requestId: requestIdOf({ headers: response.headers as Record<string, string | undefined> }),
       });
     }
-    return githubDeployment(jsonBody(this.provider, 'create deployment', response));
+    return githubDeployment(response.data);
   }
 
   async createStatus(deploymentId: number, input: CreateStatusInput): Promise<GitHubDeploymentStatus> {
-    const body = {
-      state: input.state,
-      description: deploymentDescription(input.description),
-      environment_url: input.environmentUrl ?? undefined,
-      log_url: input.logUrl ?? undefined,
-      auto_inactive: input.autoInactive,
-    };
     const what = `create ${input.state} status on deployment ${deploymentId}`;
-    // Adding the same status twice is harmless, so a status is not a mutation in the HttpClient's
-    // sense: retrying a 5xx is fine.
-    const response = await this.send('POST', `/deployments/${deploymentId}/statuses`, what, body, false);
-    return jsonBody<GitHubDeploymentStatus>(this.provider, what, response);
+    // Adding the same status twice is harmless, so a 5xx here is retried like a read.
+    const response = await this.rest.call(what, (octokit, repo) =>
+      octokit.rest.repos.createDeploymentStatus({
+        ...repo,
+        deployment_id: deploymentId,
+        state: input.state,
+        description: deploymentDescription(input.description),
+        environment_url: input.environmentUrl ?? undefined,
+        log_url: input.logUrl ?? undefined,
+        auto_inactive: input.autoInactive,
+      }),
+    );
+    return response.data as GitHubDeploymentStatus;
   }
 
+  /** One page only (at most 100): callers ask for the newest few, never the whole history. */
   async list(filter: { environment?: string; sha?: string; task?: string; perPage?: number }): Promise<GitHubDeployment[]> {
-    const path = `/deployments${query({ environment: filter.environment, sha: filter.sha, task: filter.task, per_page: filter.perPage ?? 30 })}`;
-    const response = await this.send('GET', path, 'list deployments');
-    const body = jsonBody<unknown>(this.provider, 'list deployments', response);
-    if (!Array.isArray(body)) throw unexpectedShape(this.provider, 'list deployments', 'expected an array');
-    return body.map(githubDeployment);
+    const response = await this.rest.call('list deployments', (octokit, repo) =>
+      octokit.rest.repos.listDeployments({ ...repo, environment: filter.environment, sha: filter.sha, task: filter.task, per_page: Math.min(filter.perPage ?? 30, 100) }),
+    );
+    if (!Array.isArray(response.data)) throw unexpectedShape(this.provider, 'list deployments', 'expected an array');
+    return (response.data as unknown[]).map(githubDeployment);
   }
 
+  /** The newest 30 statuses (one page): enough to find the latest. */
   async statuses(deploymentId: number): Promise<GitHubDeploymentStatus[]> {
     const what = `list statuses of deployment ${deploymentId}`;
-    const response = await this.send('GET', `/deployments/${deploymentId}/statuses${query({ per_page: 30 })}`, what);
-    const body = jsonBody<unknown>(this.provider, what, response);
-    if (!Array.isArray(body)) throw unexpectedShape(this.provider, what, 'expected an array');
-    return body as GitHubDeploymentStatus[];
-  }
-
-  private send(method: string, path: string, what: string, body?: unknown, mutation = false): Promise<HttpResponse> {
-    return githubRequest(this.options, { method, path, what, body, mutation });
+    const response = await this.rest.call(what, (octokit, repo) => octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deploymentId, per_page: 30 }));
+    if (!Array.isArray(response.data)) throw unexpectedShape(this.provider, what, 'expected an array');
+    return response.data as GitHubDeploymentStatus[];
   }
 }
 

@@ -1,3 +1,4 @@
+import { githubRun, runUrl } from '../core/github-context.js';
 import type { Logger } from '../core/host.js';
 import { HttpClient, type HttpClientOptions } from '../core/http.js';
 import { errorText } from '../core/errors.js';
@@ -7,7 +8,7 @@ import { VercelClient } from '../providers/vercel.js';
 import type { AdapterContext } from './adapter-context.js';
 import type { Clock } from './clock.js';
 import type { ComponentAdapter, ComponentName } from './component.js';
-import { DeploymentRecord, runUrl } from './github-record.js';
+import { DeploymentRecord } from './github-record.js';
 import type { PlatformSettings } from './inputs.js';
 import { RailwayComponent } from './railway-component.js';
 import { patience as makePatience, type Patience } from './poll.js';
@@ -95,8 +96,8 @@ export function buildCollaborators(
       context,
     });
   }
-  const github = settings.github ? new GitHubDeploymentsClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository }) : undefined;
-  const record = new DeploymentRecord(github, log, runUrl(env), { clock: overrides.clock, settleMs: settings.pollMinMs });
+  const github = settings.github ? new GitHubDeploymentsClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository, warn: (message) => log.warn(message), sleep: (ms) => overrides.clock.sleep(ms) }) : undefined;
+  const record = new DeploymentRecord(github, log, githubRun(env).then(runUrl), { clock: overrides.clock, settleMs: settings.pollMinMs });
   const verifier = new Verifier(settings.verify, { http, log, clock: overrides.clock });
   return { http, adapters, record, verifier, patience };
 }

@@ -17,7 +17,8 @@ export class DeploymentRecord {
   constructor(
     private readonly client: GitHubDeploymentsClient | undefined,
     private readonly log: Logger,
-    private readonly logUrl: string | null,
+    /** The run's page (core/github-context.ts), where the deploy's log lives; resolved once, when the first status is written. */
+    private readonly logUrl: Promise<string | null> | string | null,
     private readonly timing: { clock: Clock; settleMs: number },
   ) {}
 
@@ -67,7 +68,7 @@ export class DeploymentRecord {
         state,
         description: details.description,
         environmentUrl: details.environmentUrl,
-        logUrl: this.logUrl,
+        logUrl: await this.logUrl,
       });
       this.log.info(`GitHub deployment ${id}: ${state}`);
       return true;
@@ -121,11 +122,4 @@ function covers(payload: unknown, component: ComponentName): boolean {
   if (Array.isArray(value?.components)) return value.components.includes(component);
   if (value?.targets && typeof value.targets === 'object') return (value.targets as Record<string, unknown>)[component] != null;
   return true;
-}
-
-/** The run's page: where the deploy's log lives (GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID). */
-export function runUrl(env: Readonly<Record<string, string | undefined>>): string | null {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
-  if (!server || !repository || !run) return null;
-  return `${server.replace(/\/+$/, '')}/${repository}/actions/runs/${run}`;
 }

@@ -15,7 +15,7 @@ export const definition: ActionDefinition = {
     const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops remediate' });
     let report;
     try {
-      const issues = new GitHubIssuesClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository, timeoutMs: settings.requestTimeoutMs });
+      const issues = new GitHubIssuesClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository, timeoutMs: settings.requestTimeoutMs, warn: (message) => host.log.warn(message) });
       const record = await host.log.group('Reading the remediation record', () => RemediationRecord.load(issues, settings.environment));
       host.log.info(record.issueNumber === undefined ? 'No remediation record yet.' : `Record: issue #${record.issueNumber}, ${record.entries.length} entries.`);
       report = await remediate(settings, record, http, host.log);

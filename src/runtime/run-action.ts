@@ -45,11 +45,11 @@ async function runAndNotify(definition: ActionDefinition, host: ActionHost, outp
     // A mistake in the notifier's own inputs cannot be notified; any other failure can.
     if (settings) outcome = { state: 'failure', title: message };
   }
-  if (recordable) recordRun(host, outputs, outcome?.state ?? 'failure');
+  if (recordable) await recordRun(host, outputs, outcome?.state ?? 'failure');
   if (!settings || !outcome) return;
   try {
     // Slack is outside the process too: the outcome is redacted before the notifier sees it.
-    const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+    const result = await notify(redactDeep(outcome), settings, await runContext(definition.name, host.env), host.log);
     if (result.error) {
       const message = `${definition.name}: could not notify Slack: ${result.error}`;
       if (settings.required) host.fail(message);
