@@ -114,6 +114,8 @@ describe('production domain (targets.production.alias)', () => {
     expect(vercelProductionDomain(['THREADR.VERCEL.APP', '127.0.0.1:4100'])).toBe('127.0.0.1:4100');
     // Only the vercel.app domain itself and its subdomains are Vercel's: a custom name ending in it is not.
     expect(vercelProductionDomain(['a.vercel.app', 'myvercel.app'])).toBe('myvercel.app');
+    expect(vercelProductionDomain(['https://threadr.app/x', 'threadr.vercel.app'])).toBe('threadr.vercel.app');
+    expect(vercelProductionDomain(['', 'threadr app'])).toBeNull();
     expect(vercelProductionDomain([])).toBeNull();
   });
 

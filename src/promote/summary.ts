@@ -13,7 +13,7 @@ export function renderPromoteSummary(report: PromoteReport, frontendUrl: string)
         ['Staged deployment', report.deploymentId],
         ['Commit', report.sha.slice(0, 12)],
         ['Served before', report.before ?? '–'],
-        ['Production domain', report.productionUrl ?? '– (Vercel names none)'],
+        ['Production domain', report.productionUrl ?? (report.status === 'promoted' ? '– (Vercel names none)' : '–')],
         ['Frontend URL (health-checked when frontend-health-url is set)', frontendUrl || '–'],
         ['Health', report.verify ? `${report.verify.verdict}: ${report.verify.detail}` : 'not checked (no frontend-health-url)'],
       ],

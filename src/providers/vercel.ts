@@ -331,13 +331,16 @@ export function vercelUrl(hostname: string | null | undefined, scheme: 'https' |
 
 /**
  * The domain users reach production at, from the production deployment's `alias` list: the first
- * custom domain (not `*.vercel.app`), else the first `*.vercel.app` one, else null. A project with a
+ * custom domain (not `*.vercel.app`), else the first `*.vercel.app` one, else null; an entry that is
+ * not a bare hostname is skipped. A project with a
  * custom domain serves users there; its `<project>.vercel.app` domain serves the same build but is
  * not what users type (docs/platform-behaviour.md "Vercel production domain").
  */
 export function vercelProductionDomain(aliases: readonly string[]): string | null {
-  const custom = aliases.find((host) => !/(^|\.)vercel\.app$/i.test(host.replace(/:\d+$/, '')));
-  return custom ?? aliases[0] ?? null;
+  // Only a bare hostname (a port for the emulator) can become the URL a health check asks.
+  const hosts = aliases.filter((host) => /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(host));
+  const custom = hosts.find((host) => !/(^|\.)vercel\.app$/i.test(host.replace(/:\d+$/, '')));
+  return custom ?? hosts[0] ?? null;
 }
 
 /** The commit a deployment was built from: gitSource.sha, or a git meta key (names UNCONFIRMED, docs/platform-behaviour.md §1.3). */
