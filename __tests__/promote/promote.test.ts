@@ -63,6 +63,8 @@ describe('staged deploy → canary → promote (bundles)', () => {
     const again = await promote(deployed.outputs['promote-plan']!);
     expect(again.outputs.status).toBe('promoted');
     expect(JSON.parse(again.outputs.report!).moved).toBe(false);
+    // A re-run still names the domain: the pipeline's check after it needs it as much.
+    expect(again.outputs['production-url']).toBe(fx.vercel.productionUrl);
     expect(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/promote/' })).toHaveLength(1);
   });
 
