@@ -135,6 +135,9 @@ describe('@vercel/sdk accepts every answer the product relies on', () => {
   it('projects: read with rollback info, promote, instant rollback with a description, no targets on a new project', async () => {
     const project = await valid('getProject', () => sdk.projects.getProject({ idOrName: projectId }));
     expect(project.targets?.['production']).toMatchObject({ id: expect.stringMatching(/^dpl_/) });
+    // The production domains (the promote action's production-url): the project's *.vercel.app one and the stable production host.
+    const seeded = emu.control.vercelProject(projectId)!;
+    expect(project.targets?.['production']?.alias).toEqual([`${seeded.name}.vercel.app`, seeded.productionHost]);
 
     const older = emu.control.vercelDeployments(projectId).find((d) => d.sha === OLDER)!;
     await valid('requestRollback', () => sdk.projects.requestRollback({ projectId, deploymentId: older.id, description: 'incident 42' }));

@@ -1,7 +1,7 @@
 import { HttpClient } from '../../src/core/http.js';
 import type { Logger } from '../../src/core/host.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { VercelClient } from '../../src/providers/vercel.js';
+import { VercelClient, vercelProductionDomain } from '../../src/providers/vercel.js';
 import { systemClock } from '../../src/release/clock.js';
 import { patience } from '../../src/release/poll.js';
 import type { RollbackTarget, WaitContext } from '../../src/release/component.js';
@@ -104,6 +104,31 @@ describe('only our own alias job counts', () => {
     expect(restored.sha).toBe(OLDER);
     expect(emu.control.vercelProject(projectId)!.lastAliasRequest).toMatchObject({ type: 'promote', jobStatus: 'succeeded' });
     expect(emu.control.requests({ provider: 'vercel', method: 'GET' }).some((r) => r.fault === 'stale-read')).toBe(true);
+  });
+});
+
+describe('production domain (targets.production.alias)', () => {
+  it('is the first custom domain, else the first *.vercel.app one, else none', () => {
+    expect(vercelProductionDomain(['threadr-web.vercel.app', 'threadr.app', 'www.threadr.app'])).toBe('threadr.app');
+    expect(vercelProductionDomain(['threadr-web.vercel.app', 'threadr-web-team.vercel.app'])).toBe('threadr-web.vercel.app');
+    expect(vercelProductionDomain(['THREADR.VERCEL.APP', '127.0.0.1:4100'])).toBe('127.0.0.1:4100');
+    // Only the vercel.app domain itself and its subdomains are Vercel's: a custom name ending in it is not.
+    expect(vercelProductionDomain(['a.vercel.app', 'myvercel.app'])).toBe('myvercel.app');
+    expect(vercelProductionDomain(['https://threadr.app/x', 'threadr.vercel.app'])).toBe('threadr.vercel.app');
+    expect(vercelProductionDomain(['', 'threadr app'])).toBeNull();
+    expect(vercelProductionDomain([])).toBeNull();
+  });
+
+  it('is read for the deployment that serves production, and moves with a promote', async () => {
+    const { projectId, name, productionHost } = await emu.control.seedVercelProject({ productionSha: OLD, previousShas: [OLDER] });
+    const frontend = component(projectId);
+    const serving = emu.control.vercelProject(projectId)!.productionDeploymentId!;
+    const raw = await new VercelClient({ http, baseUrl: emu.urls.vercel, token }).getProject(projectId);
+    expect(raw.productionDeployment?.alias).toEqual([`${name}.vercel.app`, productionHost]);
+    expect(await frontend.productionUrl(serving)).toBe(`http://${productionHost}`);
+    // Asked about a deployment that does not serve production: no domain of its own.
+    const older = emu.control.vercelDeployments(projectId).find((d) => d.sha === OLDER)!;
+    expect(await frontend.productionUrl(older.id)).toBeNull();
   });
 });
 

@@ -51,6 +51,7 @@ describe('staged deploy → canary → promote (bundles)', () => {
     expect(result.errors).toEqual([]);
     expect(result.outputs.status).toBe('promoted');
     expect(result.outputs['frontend-url']).toBe(fx.vercel.productionUrl);
+    expect(result.outputs['production-url']).toBe(fx.vercel.productionUrl);
     expect(fx.vercelProduction()!.sha).toBe(NEW);
     const report = JSON.parse(result.outputs.report!);
     expect(report).toMatchObject({ status: 'promoted', moved: true, verify: { verdict: 'healthy' } });
@@ -62,6 +63,8 @@ describe('staged deploy → canary → promote (bundles)', () => {
     const again = await promote(deployed.outputs['promote-plan']!);
     expect(again.outputs.status).toBe('promoted');
     expect(JSON.parse(again.outputs.report!).moved).toBe(false);
+    // A re-run still names the domain: the pipeline's check after it needs it as much.
+    expect(again.outputs['production-url']).toBe(fx.vercel.productionUrl);
     expect(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/promote/' })).toHaveLength(1);
   });
 
@@ -80,6 +83,37 @@ describe('staged deploy → canary → promote (bundles)', () => {
     expect(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/promote/' })).toEqual([]);
   });
 
+  // Issue 14: the pipeline verifies production through production-url, so it must be the domain users
+  // reach and serve the promoted build (before: no such output; frontend-url was the build's own URL).
+  it('outputs production-url, the production domain Vercel names, which serves the promoted build', async () => {
+    fx = await Fixture.start();
+    const deployed = await stage();
+    const result = await promote(deployed.outputs['promote-plan']!, { 'frontend-health-url': '' });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.status).toBe('promoted');
+    // Without frontend-health-url, frontend-url is the build's own URL; production-url is the domain.
+    expect(result.outputs['frontend-url']).toBe(deployed.outputs['candidate-url']);
+    const productionUrl = result.outputs['production-url']!;
+    // targets.production.alias lists <name>.vercel.app first; the custom domain (the emulator's stable production host) wins.
+    expect(productionUrl).toBe(fx.vercel.productionUrl);
+    expect(result.summary).toContain(`| Production domain | ${productionUrl} |`);
+    const before = fx.control.appRequests({ key: productionKey() }).length;
+    const response = await fetch(`${productionUrl}/api/health`);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { version: string }).version).toBe(NEW);
+    expect(fx.control.appRequests({ key: productionKey() }).slice(before)).toEqual([expect.objectContaining({ sha: NEW, path: '/api/health', status: 200 })]);
+  });
+
+  it('leaves production-url empty, with a warning, when Vercel names no production domain', async () => {
+    fx = await Fixture.start();
+    const deployed = await stage();
+    fx.control.fault({ provider: 'vercel', method: 'GET', path: '/v9/projects/:idOrName', fault: { kind: 'reshape', omit: ['targets.production.alias'] }, times: -1 });
+    const result = await promote(deployed.outputs['promote-plan']!);
+    expect(result.outputs.status).toBe('promoted');
+    expect(result.outputs['production-url']).toBe('');
+    expect(result.warnings.join('\n')).toMatch(/Vercel names no production domain for dpl_\w+ \(targets.production.alias is empty\)/);
+  });
+
   it('aborts, changing nothing, when production moved after the build was staged', async () => {
     fx = await Fixture.start({ previous: ['1111111111111111111111111111111111111111'] });
     const deployed = await stage();
@@ -88,6 +122,7 @@ describe('staged deploy → canary → promote (bundles)', () => {
     fx.control.state().vercel.projects[fx.vercel.projectId]!.productionDeploymentId = older.id;
     const result = await promote(deployed.outputs['promote-plan']!);
     expect(result.outputs.status).toBe('aborted');
+    expect(result.outputs['production-url']).toBe('');
     expect(result.exitCode).toBe(1);
     expect(result.errors.join('\n')).toMatch(/someone changed production meanwhile; nothing was promoted/);
     expect(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/promote/' })).toEqual([]);

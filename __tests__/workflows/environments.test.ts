@@ -107,6 +107,8 @@ describe('deploy-pipeline.yml with GitHub Environments', () => {
     // Production stages the frontend and promotes it after the canary: both builds answer alike (seeded
     // profiles, 5 % spread), so the canary's 30 samples each pass whatever the load on the machine.
     for (const commit of [setup.commits.current, sha]) emulator.control.setApp(commit, { kind: 'profile', medianMs: 60, spread: 0.05, seed: 7 });
+    const productionKey = `vercel-production:${setup.vercel.project.projectId}`;
+    const before = emulator.control.appRequests({ key: productionKey, sha }).length;
     const production = { PRODUCTION_RAILWAY_TOKEN: setup.railway.projectToken, PRODUCTION_RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId };
     const run = await workflow(
       'deploy-pipeline.yml',
@@ -126,6 +128,14 @@ describe('deploy-pipeline.yml with GitHub Environments', () => {
     // The production domains moved to the commit's build.
     const promoted = emulator.control.vercelProject(setup.vercel.project.projectId)?.productionDeploymentId;
     expect(emulator.control.vercelDeployment(promoted ?? '')?.sha).toBe(sha);
+    // Issue 14: the check after the promote asked production's domain (the emulator's production host,
+    // which Vercel's targets.production.alias names), and the domain answered with the promoted build.
+    // Nothing else in the run asks that domain for the new commit: the canary's baseline is the old
+    // build's own URL, and verify asks the candidate's.
+    const verified = emulator.control.appRequests({ key: productionKey, sha }).slice(before);
+    expect(verified.length).toBeGreaterThan(0);
+    expect(verified.every((entry) => entry.path === '/api/health' && entry.status === 200)).toBe(true);
+    expect(run.stdout).toContain(`Production is verified through its domain, ${setup.vercel.project.productionUrl}.`);
     // Staged production runs four more steps (canary, promote, production check), each a process of
     // its own with a fixed probe (verify-duration 3 s: the canary's 30 requests per target, above its
     // minimum of 20 whatever the machine's load). About 28 s on this machine: more than jest's 30 s

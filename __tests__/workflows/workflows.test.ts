@@ -1,8 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { parse } from 'yaml';
+import { runShellStep } from '../../src/local-runner/shell-step.js';
 import { ROOT } from '../harness/runner.js';
 
 /** Every reusable workflow parses with GitHub's own parser and only uses inputs and outputs our actions have. */
@@ -168,5 +170,34 @@ describe.each(['deploy-pipeline.yml', 'scheduled-ops.yml'])('%s records its runs
     expect(record.uses).toBe('threadr/threadr-ops/.github/workflows/record-history.yml@v1');
     expect(record.if).toBe('always()');
     expect([record.needs].flat()).toEqual(expect.arrayContaining(recording.map(([id]) => id)));
+  });
+});
+
+/**
+ * Issue 14: after the promote, production is verified through its domain (the promote action's
+ * production-url); the build's own URL only when Vercel names no domain, and the summary says
+ * which. The step's script runs here as the runner runs it (bash -eo pipefail, GITHUB_OUTPUT).
+ */
+describe('deploy-pipeline.yml verifies production through its domain', () => {
+  type ScriptStep = Step & { run?: string; env?: Record<string, string> };
+  const workflow = parse(readFileSync(join(workflowDir, 'deploy-pipeline.yml'), 'utf8')) as { jobs: Record<string, { steps: ScriptStep[] }> };
+  const steps = workflow.jobs.promote!.steps;
+  const choose = steps.find((step) => step.id === 'production-domain')!;
+
+  test('the check after the promote asks the URL the production-domain step chose, from production-url first', () => {
+    expect(choose.env).toEqual({ DOMAIN: '${{ steps.promote.outputs.production-url }}', BUILD: '${{ steps.promote.outputs.frontend-url }}' });
+    const check = steps.find((step) => step.id === 'production')!;
+    expect(String(check.with?.url)).toMatch(/^frontend: \$\{\{ steps\.production-domain\.outputs\.url \}\}/);
+    expect(steps.findIndex((step) => step.id === 'production-domain')).toBeLessThan(steps.indexOf(check));
+  });
+
+  test.each([
+    ['https://threadr.app', 'https://threadr.app', 'Production is verified through its domain, https://threadr.app.'],
+    ['', 'https://threadr-abc.vercel.app', "Vercel named no production domain: production is verified through the promoted build's own URL, https://threadr-abc.vercel.app"],
+  ])('production-url %j: checks %s and says so', async (domain, url, said) => {
+    const workspace = mkdtempSync(join(tmpdir(), 'production-domain-'));
+    const result = await runShellStep(choose.run!, { PATH: process.env.PATH, DOMAIN: domain, BUILD: 'https://threadr-abc.vercel.app' }, workspace, () => undefined).finally(() => rmSync(workspace, { recursive: true, force: true }));
+    expect(result).toMatchObject({ exitCode: 0, outputs: { url } });
+    expect(result.summary).toContain(said);
   });
 });

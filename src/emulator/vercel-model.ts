@@ -201,12 +201,23 @@ export function enterDeploymentStep(root: EmulatorState, deployment: VercelDeplo
   }
 }
 
+/**
+ * The domains production's deployment holds (its `alias`, hence `targets.production.alias`): the
+ * project's `<name>.vercel.app` domain, which nothing here answers, and the stable production host
+ * standing in for a custom domain (the emulator's app server answers it with whatever production
+ * serves). Both, so clients must pick the custom one as they would on Vercel.
+ */
+export function productionDomains(project: VercelProject): string[] {
+  return [`${project.name}.vercel.app`, project.productionHost];
+}
+
 export function pointProduction(state: VercelState, project: VercelProject, deployment: VercelDeployment): void {
   project.productionDeploymentId = deployment.id;
   deployment.readySubstate = 'PROMOTED';
-  if (!deployment.alias.includes(project.productionHost)) deployment.alias.push(project.productionHost);
+  const domains = productionDomains(project);
+  deployment.alias = [...deployment.alias.filter((alias) => !domains.includes(alias)), ...domains];
   const previous = Object.values(state.deployments).filter((other) => other.projectId === project.id && other.id !== deployment.id);
-  for (const other of previous) other.alias = other.alias.filter((alias) => alias !== project.productionHost);
+  for (const other of previous) other.alias = other.alias.filter((alias) => !domains.includes(alias));
 }
 
 /** Advances time-driven transitions everywhere (called on every Vercel request). */

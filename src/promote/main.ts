@@ -28,6 +28,7 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
         const frontendUrl = report.verify?.url ? new URL(report.verify.url).origin : (settings.plan.frontend.url ?? '');
         host.setOutput('status', report.status);
         host.setOutput('frontend-url', report.status === 'promoted' ? frontendUrl : '');
+        host.setOutput('production-url', report.status === 'promoted' ? (report.productionUrl ?? '') : '');
         host.setOutput('report', JSON.stringify(report));
         await host.writeSummary(renderPromoteSummary(report, frontendUrl));
         if (report.status !== 'promoted') host.fail(`promote: ${report.status}: ${report.message}`);

@@ -37,8 +37,11 @@ export interface VercelAliasRequest {
 export interface VercelProject {
   id: string;
   name: string;
-  /** What serves production now (null: nothing yet, e.g. a project without `targets`). */
-  productionDeployment: { id: string; url?: string | null; readyState?: string } | null;
+  /**
+   * What serves production now (null: nothing yet, e.g. a project without `targets`). `alias`: the
+   * domains assigned to it (`targets.production.alias`, hostnames without a scheme; empty when absent).
+   */
+  productionDeployment: { id: string; url?: string | null; readyState?: string; alias: string[] } | null;
   lastAliasRequest: VercelAliasRequest | null;
   /**
    * Left by an instant rollback. Typed as an open object by Vercel and not relied on: whether a
@@ -196,7 +199,7 @@ export class VercelClient {
     // `targets` is optional in Vercel's project schema: a project that never served production has
     // none, which means nothing serves yet (docs/platform-behaviour.md "Vercel project").
     if (body.targets !== undefined && body.targets !== null && typeof body.targets !== 'object') throw unexpectedShape(this.provider, what, 'targets is not an object');
-    const targets = (body.targets ?? {}) as { production?: { id?: unknown; url?: unknown; readyState?: unknown } | null };
+    const targets = (body.targets ?? {}) as { production?: { id?: unknown; url?: unknown; readyState?: unknown; alias?: unknown } | null };
     const production = targets.production && typeof targets.production.id === 'string' ? targets.production : null;
     return {
       id: body.id,
@@ -206,6 +209,8 @@ export class VercelClient {
             id: production.id as string,
             url: typeof production.url === 'string' ? production.url : null,
             readyState: typeof production.readyState === 'string' ? production.readyState : undefined,
+            // Optional in the SDK's schema: a missing or malformed list means no known domain, never a failed read.
+            alias: Array.isArray(production.alias) ? production.alias.filter((host): host is string => typeof host === 'string' && host !== '') : [],
           }
         : null,
       lastAliasRequest: aliasRequest(body.lastAliasRequest),
@@ -322,6 +327,20 @@ function describeRollback(raw: unknown): string | null {
 export function vercelUrl(hostname: string | null | undefined, scheme: 'https' | 'http' = 'https'): string | null {
   if (!hostname) return null;
   return /^https?:\/\//.test(hostname) ? hostname : `${scheme}://${hostname}`;
+}
+
+/**
+ * The domain users reach production at, from the production deployment's `alias` list: the first
+ * custom domain (not `*.vercel.app`), else the first `*.vercel.app` one, else null; an entry that is
+ * not a bare hostname is skipped. A project with a
+ * custom domain serves users there; its `<project>.vercel.app` domain serves the same build but is
+ * not what users type (docs/platform-behaviour.md "Vercel production domain").
+ */
+export function vercelProductionDomain(aliases: readonly string[]): string | null {
+  // Only a bare hostname (a port for the emulator) can become the URL a health check asks.
+  const hosts = aliases.filter((host) => /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(host));
+  const custom = hosts.find((host) => !/(^|\.)vercel\.app$/i.test(host.replace(/:\d+$/, '')));
+  return custom ?? hosts[0] ?? null;
 }
 
 /** The commit a deployment was built from: gitSource.sha, or a git meta key (names UNCONFIRMED, docs/platform-behaviour.md §1.3). */

@@ -85,6 +85,12 @@ export interface ComponentAdapter {
   /** Is `deploymentId` what serves now? */
   isServing(deploymentId: string): Promise<boolean>;
   /**
+   * The URL users reach the environment at when `deploymentId` serves it (Vercel: the production
+   * domain); null when the platform names none or something else serves. Absent where a platform
+   * has no shared domain to ask about.
+   */
+  productionUrl?(deploymentId: string): Promise<string | null>;
+  /**
    * Goes back to `target`; resolves with the deployment that serves afterwards. `pin` (the rollback
    * action) uses Vercel's instant rollback, which holds production there until someone promotes;
    * `promote` (the deploy action undoing its own change) re-points production without a pin, so

@@ -23,6 +23,11 @@ export interface PromoteReport {
   before: string | null;
   /** The alias moved by this run (false: it already served, or nothing was changed). */
   moved: boolean;
+  /**
+   * The production domain (as a URL) the project lists for the promoted build, read after the alias
+   * job: what a pipeline verifies production through. Null when Vercel names none or it could not be read.
+   */
+  productionUrl: string | null;
   verify?: VerifyResult;
   /** rolling: each stage's share and what production answered during it. */
   stages?: { percentage: number | null; requests: number; errors: number }[];
@@ -53,7 +58,7 @@ export async function promote(plan: PromotePlan, timeoutMs: number, deps: Promot
   const { frontend, clock, log } = deps;
   const started = clock.now();
   const target = plan.frontend;
-  const report: PromoteReport = { status: 'failed', message: '', sha: plan.sha, deploymentId: target.deploymentId, before: null, moved: false, durationMs: 0 };
+  const report: PromoteReport = { status: 'failed', message: '', sha: plan.sha, deploymentId: target.deploymentId, before: null, moved: false, productionUrl: null, durationMs: 0 };
   const finish = (status: PromoteStatus, message: string): PromoteReport => {
     report.status = status;
     report.message = message;
@@ -83,6 +88,7 @@ export async function promote(plan: PromotePlan, timeoutMs: number, deps: Promot
     if (!(await frontend.isServing(target.deploymentId))) {
       return finish('failed', `the alias job ended but production does not serve ${target.deploymentId}`);
     }
+    report.productionUrl = await productionUrlOf(frontend, target.deploymentId, log);
     if (deps.verifier.configured('frontend')) {
       report.verify = await log.group('Verifying production', () => deps.verifier.verify('frontend', target.url, plan.sha));
       if (report.verify.verdict === 'unhealthy') return finish('failed', `production serves ${target.deploymentId} but is unhealthy: ${report.verify.detail}`);
@@ -91,6 +97,19 @@ export async function promote(plan: PromotePlan, timeoutMs: number, deps: Promot
     return finish('promoted', `production serves ${target.deploymentId} (${plan.sha.slice(0, 12)})${report.verify?.verdict === 'healthy' ? ', verified healthy' : ''}`);
   } catch (error) {
     return finish('failed', `promote of ${target.deploymentId} failed: ${errorText(error)}`);
+  }
+}
+
+/** Production's domain; a failed read only leaves it unknown (the promote itself is done by then). */
+async function productionUrlOf(frontend: ComponentAdapter, deploymentId: string, log: Logger): Promise<string | null> {
+  if (!frontend.productionUrl) return null;
+  try {
+    const url = await frontend.productionUrl(deploymentId);
+    if (!url) log.warn(`promote: Vercel names no production domain for ${deploymentId} (targets.production.alias is empty)`);
+    return url;
+  } catch (error) {
+    log.warn(`promote: could not read production's domain: ${errorText(error)}`);
+    return null;
   }
 }
 

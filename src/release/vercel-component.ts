@@ -1,6 +1,7 @@
 import {
   vercelCommitOf,
   vercelPinned,
+  vercelProductionDomain,
   vercelUrl,
   type VercelAliasRequest,
   type VercelClient,
@@ -199,6 +200,17 @@ export class VercelComponent implements ComponentAdapter {
   async isServing(deploymentId: string): Promise<boolean> {
     if (!this.production) return true;
     return (await this.servingId()) === deploymentId;
+  }
+
+  /**
+   * Production's domain from `targets.production.alias` (`vercelProductionDomain` picks one), as a
+   * URL with the API's scheme; null unless production is `deploymentId` and lists a domain.
+   */
+  async productionUrl(deploymentId: string): Promise<string | null> {
+    if (!this.production) return null;
+    const serving = (await this.project()).productionDeployment;
+    if (serving?.id !== deploymentId) return null;
+    return vercelUrl(vercelProductionDomain(serving.alias), this.options.scheme);
   }
 
   async ensureServing(observation: Observation, context: WaitContext): Promise<string | null> {
