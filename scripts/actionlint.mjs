@@ -21,7 +21,9 @@ for (const file of workflows) {
   }
 }
 
-const actions = readdirSync(join(root, 'actions')).filter((name) => existsSync(join(root, 'actions', name, 'action.yml')));
+const actions = readdirSync(join(root, 'actions')).filter((name) =>
+  existsSync(join(root, 'actions', name, 'action.yml')),
+);
 for (const name of actions) {
   const file = `actions/${name}/action.yml`;
   const meta = parse(readFileSync(join(root, file), 'utf8'));
@@ -30,11 +32,13 @@ for (const name of actions) {
   if (!meta?.description) fail('missing description');
   if (meta?.runs?.using !== 'node24') fail(`runs.using must be node24, got ${meta?.runs?.using}`);
   if (meta?.runs?.main !== `../../dist/${name}/index.js`) fail(`runs.main must be ../../dist/${name}/index.js`);
-  else if (!existsSync(join(root, 'dist', name, 'index.js'))) fail(`runs.main points at a missing bundle: dist/${name}/index.js`);
+  else if (!existsSync(join(root, 'dist', name, 'index.js')))
+    fail(`runs.main points at a missing bundle: dist/${name}/index.js`);
   for (const [input, spec] of Object.entries(meta?.inputs ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(input)) fail(`input '${input}' is not a valid input id`);
     if (!spec?.description) fail(`input '${input}' has no description`);
-    if (spec?.default !== undefined && typeof spec.default !== 'string') fail(`input '${input}' default must be a string (quote it)`);
+    if (spec?.default !== undefined && typeof spec.default !== 'string')
+      fail(`input '${input}' default must be a string (quote it)`);
   }
   // The shared notifier reads these on every action (src/runtime/run-action.ts).
   for (const input of ['slack-webhook-url', 'notify-on', 'notify-state-file', 'notify-required']) {

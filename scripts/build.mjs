@@ -12,7 +12,9 @@ const out = outIndex > 0 ? resolve(process.argv[outIndex + 1]) : join(root, 'dis
 const only = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--out');
 
 export function bundleNames() {
-  const actions = readdirSync(join(root, 'actions')).filter((name) => existsSync(join(root, 'actions', name, 'action.yml')));
+  const actions = readdirSync(join(root, 'actions')).filter((name) =>
+    existsSync(join(root, 'actions', name, 'action.yml')),
+  );
   return [...actions, 'cli'].filter((name) => existsSync(join(root, 'src', name, 'index.ts')));
 }
 
@@ -24,7 +26,21 @@ const queue = [...names];
 async function worker() {
   for (let name = queue.shift(); name; name = queue.shift()) {
     const started = Date.now();
-    await run(process.execPath, [ncc, 'build', join(root, 'src', name, 'index.ts'), '-o', join(out, name), '--quiet', '--transpile-only', '--target', 'es2022'], { cwd: root });
+    await run(
+      process.execPath,
+      [
+        ncc,
+        'build',
+        join(root, 'src', name, 'index.ts'),
+        '-o',
+        join(out, name),
+        '--quiet',
+        '--transpile-only',
+        '--target',
+        'es2022',
+      ],
+      { cwd: root },
+    );
     console.log(`built dist/${name} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   }
 }

@@ -21,7 +21,8 @@ const rebuilt = files(fresh);
 const problems = [];
 for (const f of rebuilt) {
   if (!committed.includes(f)) problems.push(`missing from dist/: ${f}`);
-  else if (!readFileSync(join(fresh, f)).equals(readFileSync(join(root, 'dist', f)))) problems.push(`differs from a clean rebuild: dist/${f}`);
+  else if (!readFileSync(join(fresh, f)).equals(readFileSync(join(root, 'dist', f))))
+    problems.push(`differs from a clean rebuild: dist/${f}`);
 }
 for (const f of committed) if (!rebuilt.includes(f)) problems.push(`not produced by a clean rebuild: dist/${f}`);
 rmSync(fresh, { recursive: true, force: true });

@@ -14,8 +14,14 @@ import { runBundle, type RunResult } from '../harness/runner.js';
 
 const VERCEL_TOKEN = 'vercel_config_token_0001';
 const RAILWAY_TOKEN = 'railway_config_token_0001';
-const PROD = { vercel: 'prj_threadr_web', railway: { projectId: 'rw-proj', environmentId: 'rw-env-prod', serviceId: 'rw-svc-api' } };
-const SCRATCH = { vercel: 'prj_scratch', railway: { projectId: 'rw-proj', environmentId: 'rw-env-scratch', serviceId: 'rw-svc-api' } };
+const PROD = {
+  vercel: 'prj_threadr_web',
+  railway: { projectId: 'rw-proj', environmentId: 'rw-env-prod', serviceId: 'rw-svc-api' },
+};
+const SCRATCH = {
+  vercel: 'prj_scratch',
+  railway: { projectId: 'rw-proj', environmentId: 'rw-env-scratch', serviceId: 'rw-svc-api' },
+};
 const key = (r: typeof PROD.railway) => `${r.projectId}/${r.environmentId}/${r.serviceId}`;
 
 // Values distinctive enough that finding one anywhere is a leak.
@@ -57,19 +63,31 @@ function expectNoValues(run: RunResult): void {
     expect(run.masks).toContain(value);
   }
   // The only lines of stdout that hold a value are the runner's add-mask commands.
-  const withValues = run.stdout.split('\n').filter((line) => Object.values(SECRETS).some((value) => line.includes(value)));
+  const withValues = run.stdout
+    .split('\n')
+    .filter((line) => Object.values(SECRETS).some((value) => line.includes(value)));
   expect(withValues.every((line) => line.startsWith('::add-mask::'))).toBe(true);
 }
 
 const vercelView = (projectId: string) =>
-  vars().vercelEnv[projectId]!.map(({ key: name, value, type, target }) => ({ name, value, type, target })).sort((a, b) => a.name.localeCompare(b.name));
+  vars()
+    .vercelEnv[projectId]!.map(({ key: name, value, type, target }) => ({ name, value, type, target }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
   emulator.control.addVercelToken(VERCEL_TOKEN);
   emulator.control.addRailwayAccountToken(RAILWAY_TOKEN);
   const now = Date.now();
-  const env = (id: string, name: string, value: string, type: 'plain' | 'encrypted', target = ['production']) => ({ id, key: name, value, type, target, createdAt: now, updatedAt: now });
+  const env = (id: string, name: string, value: string, type: 'plain' | 'encrypted', target = ['production']) => ({
+    id,
+    key: name,
+    value,
+    type,
+    target,
+    createdAt: now,
+    updatedAt: now,
+  });
   Object.assign(vars(), {
     vercelEnv: {
       [PROD.vercel]: [
@@ -82,7 +100,12 @@ beforeAll(async () => {
     },
     railwayVariables: {
       // A reference variable is kept as written (the query asks for unrendered values).
-      [key(PROD.railway)]: { DATABASE_URL: SECRETS.DATABASE_URL, SESSION_SECRET: SECRETS.SESSION_SECRET, PORT: '8080', REDIS_URL: '${{Redis.REDIS_URL}}' },
+      [key(PROD.railway)]: {
+        DATABASE_URL: SECRETS.DATABASE_URL,
+        SESSION_SECRET: SECRETS.SESSION_SECRET,
+        PORT: '8080',
+        REDIS_URL: '${{Redis.REDIS_URL}}',
+      },
       [key(SCRATCH.railway)]: {},
     },
   });
@@ -100,7 +123,10 @@ describe('config: export → decrypt → restore into an empty project → ident
   let archive: string;
 
   test('backup writes one age archive to output-dir; names are logged, values nowhere', async () => {
-    const run = await runBundle('backup', { cwd: workspace, inputs: { targets: 'config', 'age-recipient': recipient, 'output-dir': dir, ...platformInputs() } });
+    const run = await runBundle('backup', {
+      cwd: workspace,
+      inputs: { targets: 'config', 'age-recipient': recipient, 'output-dir': dir, ...platformInputs() },
+    });
     expect(run.errors).toEqual([]);
     expect(run.outputs.status).toBe('ok');
     archive = run.outputs.archive!;
@@ -116,8 +142,16 @@ describe('config: export → decrypt → restore into an empty project → ident
   test('the archive decrypts with the matching identity, and only with it', async () => {
     const decrypter = new Decrypter();
     decrypter.addIdentity(identity);
-    const content = JSON.parse(await decrypter.decrypt(readFileSync(archive), 'text')) as { railway: { variables: Record<string, string> }; vercel: { variables: { key: string; value: string }[] } };
-    expect(content.railway.variables).toEqual({ DATABASE_URL: SECRETS.DATABASE_URL, PORT: '8080', REDIS_URL: '${{Redis.REDIS_URL}}', SESSION_SECRET: SECRETS.SESSION_SECRET });
+    const content = JSON.parse(await decrypter.decrypt(readFileSync(archive), 'text')) as {
+      railway: { variables: Record<string, string> };
+      vercel: { variables: { key: string; value: string }[] };
+    };
+    expect(content.railway.variables).toEqual({
+      DATABASE_URL: SECRETS.DATABASE_URL,
+      PORT: '8080',
+      REDIS_URL: '${{Redis.REDIS_URL}}',
+      SESSION_SECRET: SECRETS.SESSION_SECRET,
+    });
     expect(content.vercel.variables.map((v) => [v.key, v.value])).toEqual([
       ['NEXT_PUBLIC_SITE_NAME', SECRETS.NEXT_PUBLIC_SITE_NAME],
       ['OPENAI_API_KEY', SECRETS.OPENAI_API_KEY],
@@ -169,27 +203,47 @@ describe('config: export → decrypt → restore into an empty project → ident
   });
 
   test('into production only with confirm: production; a wrong identity is a clear error', async () => {
-    const refused = await runBundle('restore', { cwd: workspace, inputs: restoreInputs({ destination: 'production', 'dry-run': 'false' }) });
+    const refused = await runBundle('restore', {
+      cwd: workspace,
+      inputs: restoreInputs({ destination: 'production', 'dry-run': 'false' }),
+    });
     expect(refused.errors[0]).toMatch(/^restore: input 'confirm' must be 'production'/);
-    const wrong = await runBundle('restore', { cwd: workspace, inputs: restoreInputs({ 'age-identity': await generateIdentity() }) });
+    const wrong = await runBundle('restore', {
+      cwd: workspace,
+      inputs: restoreInputs({ 'age-identity': await generateIdentity() }),
+    });
     expect(wrong.outputs.status).toBe('failed');
-    expect(wrong.errors[0]).toMatch(/cannot decrypt threadr-config-production-.*is age-identity the identity of the recipient/);
+    expect(wrong.errors[0]).toMatch(
+      /cannot decrypt threadr-config-production-.*is age-identity the identity of the recipient/,
+    );
   });
 
   test('a sensitive Vercel variable cannot be read: it is named, not kept, and the verdict is warning', async () => {
     const now = Date.now();
-    vars().vercelEnv[PROD.vercel]!.push({ id: 'env_9', key: 'WEBHOOK_SIGNING_SECRET', value: 'whsec-leak-check-sensitive-9', type: 'sensitive', target: ['production'], createdAt: now, updatedAt: now });
+    vars().vercelEnv[PROD.vercel]!.push({
+      id: 'env_9',
+      key: 'WEBHOOK_SIGNING_SECRET',
+      value: 'whsec-leak-check-sensitive-9',
+      type: 'sensitive',
+      target: ['production'],
+      createdAt: now,
+      updatedAt: now,
+    });
     const out = mkdtempSync(join(workspace, 'config-sensitive-'));
     try {
-      const run = await runBundle('backup', { cwd: workspace, inputs: { targets: 'config', 'age-recipient': recipient, 'output-dir': out, ...platformInputs() } });
+      const run = await runBundle('backup', {
+        cwd: workspace,
+        inputs: { targets: 'config', 'age-recipient': recipient, 'output-dir': out, ...platformInputs() },
+      });
       expect(run.outputs.status).toBe('warning');
       expect(run.exitCode).toBe(0);
       expect(run.summary).toContain('not readable through the API (sensitive), not kept: WEBHOOK_SIGNING_SECRET');
-      expect([run.stdout, run.summary, JSON.stringify(run.outputs)].join('\n')).not.toContain('whsec-leak-check-sensitive-9');
+      expect([run.stdout, run.summary, JSON.stringify(run.outputs)].join('\n')).not.toContain(
+        'whsec-leak-check-sensitive-9',
+      );
     } finally {
       vars().vercelEnv[PROD.vercel]!.pop();
       rmSync(out, { recursive: true, force: true });
     }
   });
 });
-

@@ -17,10 +17,19 @@ afterAll(async () => {
 test('a week of daily Redis backups and the demo project and service variables', async () => {
   const upstash = emulator.control.extensionState<UpstashEmuState>('upstash');
   expect(upstash.backups).toHaveLength(7);
-  expect(Object.keys(emulator.control.extensionState<ConfigVarsEmuState>('config-vars').vercelEnv)).toEqual(['prj_threadr_web', 'prj_threadr_scratch']);
+  expect(Object.keys(emulator.control.extensionState<ConfigVarsEmuState>('config-vars').vercelEnv)).toEqual([
+    'prj_threadr_web',
+    'prj_threadr_scratch',
+  ]);
   const account = upstash.accounts[0]!;
   const run = await runBundle('backup', {
-    inputs: { targets: 'redis', 'upstash-email': account.email, 'upstash-api-key': account.apiKey, 'upstash-database': 'threadr-cache', 'upstash-api-url': `${emulator.urls.base}/upstash` },
+    inputs: {
+      targets: 'redis',
+      'upstash-email': account.email,
+      'upstash-api-key': account.apiKey,
+      'upstash-database': 'threadr-cache',
+      'upstash-api-url': `${emulator.urls.base}/upstash`,
+    },
   });
   expect(run.errors).toEqual([]);
   expect(run.outputs.status).toBe('ok');

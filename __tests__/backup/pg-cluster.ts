@@ -21,7 +21,9 @@ export interface PgCluster {
 export function postgresBinDir(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(root, versions[0], 'bin') : undefined;
 }
 
@@ -40,7 +42,9 @@ export async function startCluster(binDir: string): Promise<PgCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'threadr-pg-'));
   const asRoot = process.getuid?.() === 0;
   const asOwner = (command: string, args: string[]) =>
-    asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', join(binDir, command), ...args], { stdio: 'pipe' }) : execFileSync(join(binDir, command), args, { stdio: 'pipe' });
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', join(binDir, command), ...args], { stdio: 'pipe' })
+      : execFileSync(join(binDir, command), args, { stdio: 'pipe' });
   const password = 'pg-test-Passw0rd-unique-7731';
   const pwfile = join(dir, 'pwfile');
   writeFileSync(pwfile, `${password}\n`);
@@ -49,10 +53,33 @@ export async function startCluster(binDir: string): Promise<PgCluster> {
     chmodSync(dir, 0o700);
   }
   const data = join(dir, 'data');
-  asOwner('initdb', ['-D', data, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '-E', 'UTF8', '--locale=C']);
+  asOwner('initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    `--pwfile=${pwfile}`,
+    '--auth-local=trust',
+    '--auth-host=scram-sha-256',
+    '--no-sync',
+    '-E',
+    'UTF8',
+    '--locale=C',
+  ]);
   rmSync(pwfile);
   const port = await freePort();
-  asOwner('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-t', '120', 'start']);
+  asOwner('pg_ctl', [
+    '-D',
+    data,
+    '-l',
+    join(dir, 'server.log'),
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    '-w',
+    '-t',
+    '120',
+    'start',
+  ]);
   const url = (database: string) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   return {
     binDir,
@@ -60,11 +87,23 @@ export async function startCluster(binDir: string): Promise<PgCluster> {
     password,
     url,
     psql(database, sql) {
-      return execFileSync(join(binDir, 'psql'), ['--no-psqlrc', '--tuples-only', '--no-align', '--set=ON_ERROR_STOP=1', `--dbname=postgres://postgres@127.0.0.1:${port}/${database}`, '--command', sql], {
-        env: { ...process.env, PGPASSWORD: password },
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }).trim();
+      return execFileSync(
+        join(binDir, 'psql'),
+        [
+          '--no-psqlrc',
+          '--tuples-only',
+          '--no-align',
+          '--set=ON_ERROR_STOP=1',
+          `--dbname=postgres://postgres@127.0.0.1:${port}/${database}`,
+          '--command',
+          sql,
+        ],
+        {
+          env: { ...process.env, PGPASSWORD: password },
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      ).trim();
     },
     stop() {
       try {

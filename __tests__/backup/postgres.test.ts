@@ -18,16 +18,23 @@ let workspace: string;
 let dir: string;
 const ROWS = 100_000;
 // Content fingerprint of the table, compared between source and restored copy.
-const FINGERPRINT = "select count(*) || ':' || sum(id) || ':' || md5(string_agg(id || title || body || created_at::text, ',' order by id)) from threads";
+const FINGERPRINT =
+  "select count(*) || ':' || sum(id) || ':' || md5(string_agg(id || title || body || created_at::text, ',' order by id)) from threads";
 
 beforeAll(async () => {
-  if (!binDir) throw new Error('PostgreSQL is not installed (apt-get install postgresql): /usr/lib/postgresql/<version>/bin is missing');
+  if (!binDir)
+    throw new Error(
+      'PostgreSQL is not installed (apt-get install postgresql): /usr/lib/postgresql/<version>/bin is missing',
+    );
   cluster = await startCluster(binDir);
   cluster.psql('postgres', 'create database threadr');
   cluster.psql('postgres', 'create database scratch');
-  cluster.psql('threadr', `create table threads (id bigint primary key, title text not null, body text not null, created_at timestamptz not null);
+  cluster.psql(
+    'threadr',
+    `create table threads (id bigint primary key, title text not null, body text not null, created_at timestamptz not null);
     insert into threads select g, 'thread ' || g, md5(g::text), timestamptz '2026-01-01' + g * interval '1 minute' from generate_series(1, ${ROWS}) g;
-    create index threads_created on threads (created_at);`);
+    create index threads_created on threads (created_at);`,
+  );
   workspace = mkdtempSync(join(tmpdir(), 'pg-backups-'));
   dir = join(workspace, 'threadr-backups');
 }, 180_000);
@@ -50,7 +57,9 @@ describe('postgres: pg_dump → verify → pg_restore into a second database →
     expect(backup.outputs.status).toBe('ok');
     dump = backup.outputs.archive!;
     expect(basename(dump)).toMatch(/^threadr-pg-\d{8}T\d{6}Z\.dump$/);
-    const report = JSON.parse(backup.outputs.report!) as { targets: { sha256: string; durationMs: number; sizeBytes: number }[] };
+    const report = JSON.parse(backup.outputs.report!) as {
+      targets: { sha256: string; durationMs: number; sizeBytes: number }[];
+    };
     expect(readFileSync(`${dump}.sha256`, 'utf8')).toBe(`${report.targets[0]!.sha256}  ${basename(dump)}\n`);
     expect(await sha256File(dump)).toBe(report.targets[0]!.sha256);
     expect(backup.summary).toMatch(/\| postgres \| ✅ ok \| 0m \| [\d.]+ (KiB|MiB) \| threadr-pg-/);
@@ -97,11 +106,21 @@ describe('postgres: pg_dump → verify → pg_restore into a second database →
       bytes[Math.floor(bytes.length / 2)] ^= 0xff;
       writeFileSync(copy, bytes);
       cluster.psql('postgres', 'create database scratch2');
-      const inputs = { target: 'postgres', 'backup-path': bad, destination: cluster.url('scratch2'), 'dry-run': 'false', 'pg-bin-dir': binDir! };
+      const inputs = {
+        target: 'postgres',
+        'backup-path': bad,
+        destination: cluster.url('scratch2'),
+        'dry-run': 'false',
+        'pg-bin-dir': binDir!,
+      };
       const run = await runBundle('restore', { cwd: workspace, inputs });
       expect(run.outputs.status).toBe('failed');
       expect(run.exitCode).toBe(1);
-      expect(run.errors[0]).toMatch(new RegExp(`^restore: postgres from ${basename(dump)}: dump ${basename(dump)} is corrupt: its sha256 is [0-9a-f]{64}, the checksum written with it is [0-9a-f]{64}$`));
+      expect(run.errors[0]).toMatch(
+        new RegExp(
+          `^restore: postgres from ${basename(dump)}: dump ${basename(dump)} is corrupt: its sha256 is [0-9a-f]{64}, the checksum written with it is [0-9a-f]{64}$`,
+        ),
+      );
       expect(cluster.psql('scratch2', "select count(*) from pg_tables where tablename = 'threads'")).toBe('0');
 
       // A damaged header with a checksum to match: pg_restore --list refuses it.

@@ -18,14 +18,46 @@ function upstash(): UpstashEmuState {
 }
 
 function database(id: string, name: string, daily = true) {
-  return { database_id: id, database_name: name, region: 'global', primary_region: 'us-east-1', type: 'payg' as const, state: 'active' as const, creation_time: 1_700_000_000, budget: 100, owner: EMAIL, daily_backup_enabled: daily };
+  return {
+    database_id: id,
+    database_name: name,
+    region: 'global',
+    primary_region: 'us-east-1',
+    type: 'payg' as const,
+    state: 'active' as const,
+    creation_time: 1_700_000_000,
+    budget: 100,
+    owner: EMAIL,
+    daily_backup_enabled: daily,
+  };
 }
 
-function backup(id: string, databaseId: string, createdAt: number, snapshot: Record<string, string> = {}, state: UpstashEmuBackup['state'] = 'completed'): UpstashEmuBackup {
-  return { backup_id: id, database_id: databaseId, customer_id: EMAIL, name: id, creation_time: Math.floor(createdAt / 1000), state, backup_size: 1234, daily_backup: 'true', hourly_backup: 'false', snapshot };
+function backup(
+  id: string,
+  databaseId: string,
+  createdAt: number,
+  snapshot: Record<string, string> = {},
+  state: UpstashEmuBackup['state'] = 'completed',
+): UpstashEmuBackup {
+  return {
+    backup_id: id,
+    database_id: databaseId,
+    customer_id: EMAIL,
+    name: id,
+    creation_time: Math.floor(createdAt / 1000),
+    state,
+    backup_size: 1234,
+    daily_backup: 'true',
+    hourly_backup: 'false',
+    snapshot,
+  };
 }
 
-const credentials = () => ({ 'upstash-email': EMAIL, 'upstash-api-key': KEY, 'upstash-api-url': `${emulator.urls.base}/upstash` });
+const credentials = () => ({
+  'upstash-email': EMAIL,
+  'upstash-api-key': KEY,
+  'upstash-api-url': `${emulator.urls.base}/upstash`,
+});
 
 beforeEach(async () => {
   emulator = await startEmulator({ port: 0 });
@@ -45,8 +77,13 @@ describe('backup: the age of the newest Redis backup', () => {
     [30, 'warning', 0, '30h0[01]m'],
     [60, 'critical', 1, '2d12h'],
   ])('%ih old with max-age 26h: %s', async (hours, status, exitCode, age) => {
-    upstash().backups = [backup('bkp-old', 'db-prod', Date.now() - 100 * HOUR), backup('bkp-new', 'db-prod', Date.now() - hours * HOUR)];
-    const run = await runBundle('backup', { inputs: { targets: 'redis', 'upstash-database': 'threadr-cache', ...credentials() } });
+    upstash().backups = [
+      backup('bkp-old', 'db-prod', Date.now() - 100 * HOUR),
+      backup('bkp-new', 'db-prod', Date.now() - hours * HOUR),
+    ];
+    const run = await runBundle('backup', {
+      inputs: { targets: 'redis', 'upstash-database': 'threadr-cache', ...credentials() },
+    });
     expect(run.outputs.status).toBe(status);
     expect(run.exitCode).toBe(exitCode);
     const seconds = Number(run.outputs['latest-backup-age']);
@@ -61,14 +98,21 @@ describe('backup: the age of the newest Redis backup', () => {
   test('a failed newer backup does not count; daily backups that are off are turned on; create takes one now', async () => {
     upstash().databases[0]!.daily_backup_enabled = false;
     upstash().data = { 'db-prod': { a: '1', b: '2' } };
-    upstash().backups = [backup('bkp-good', 'db-prod', Date.now() - 40 * HOUR), backup('bkp-failed', 'db-prod', Date.now() - HOUR, {}, 'failed')];
-    const stale = await runBundle('backup', { inputs: { targets: 'redis', 'upstash-database': 'db-prod', 'enable-daily-backup': 'false', ...credentials() } });
+    upstash().backups = [
+      backup('bkp-good', 'db-prod', Date.now() - 40 * HOUR),
+      backup('bkp-failed', 'db-prod', Date.now() - HOUR, {}, 'failed'),
+    ];
+    const stale = await runBundle('backup', {
+      inputs: { targets: 'redis', 'upstash-database': 'db-prod', 'enable-daily-backup': 'false', ...credentials() },
+    });
     expect(stale.outputs.status).toBe('warning');
     expect(stale.summary).toContain('1 newer backup(s) failed');
     expect(stale.summary).toContain('daily backups are off');
     expect(upstash().databases[0]!.daily_backup_enabled).toBe(false);
 
-    const fresh = await runBundle('backup', { inputs: { targets: 'redis', 'upstash-database': 'db-prod', create: 'true', ...credentials() } });
+    const fresh = await runBundle('backup', {
+      inputs: { targets: 'redis', 'upstash-database': 'db-prod', create: 'true', ...credentials() },
+    });
     expect(fresh.outputs.status).toBe('ok');
     expect(upstash().databases[0]!.daily_backup_enabled).toBe(true);
     const taken = upstash().backups!.find((b) => b.name.startsWith('threadr-ops-'))!;
@@ -77,16 +121,27 @@ describe('backup: the age of the newest Redis backup', () => {
     expect(taken.snapshot).toEqual({ a: '1', b: '2' });
   });
 
-  test('a wrong API key is critical with the platform\'s answer, and the key stays masked', async () => {
-    const run = await runBundle('backup', { inputs: { targets: 'redis', 'upstash-database': 'threadr-cache', ...credentials(), 'upstash-api-key': 'wrong-key-000111' } });
+  test("a wrong API key is critical with the platform's answer, and the key stays masked", async () => {
+    const run = await runBundle('backup', {
+      inputs: {
+        targets: 'redis',
+        'upstash-database': 'threadr-cache',
+        ...credentials(),
+        'upstash-api-key': 'wrong-key-000111',
+      },
+    });
     expect(run.outputs.status).toBe('critical');
     expect(run.exitCode).toBe(1);
-    expect(run.errors.at(-1)).toBe('backup: critical: redis: upstash: list databases failed: HTTP 401 (unauthorized): Unauthorized: wrong email or API key');
+    expect(run.errors.at(-1)).toBe(
+      'backup: critical: redis: upstash: list databases failed: HTTP 401 (unauthorized): Unauthorized: wrong email or API key',
+    );
     expect(run.log).not.toContain('wrong-key-000111');
   });
 
   test('a database with no backup at all is critical', async () => {
-    const run = await runBundle('backup', { inputs: { targets: 'redis', 'upstash-database': 'threadr-cache', ...credentials() } });
+    const run = await runBundle('backup', {
+      inputs: { targets: 'redis', 'upstash-database': 'threadr-cache', ...credentials() },
+    });
     expect(run.outputs.status).toBe('critical');
     expect(run.errors.join('\n')).toContain('no backup at all');
   });
@@ -121,7 +176,9 @@ describe('restore: Redis by date into a scratch database', () => {
     expect(run.outputs.status).toBe('restored');
     expect(run.outputs['restored-from']).toBe('bkp-28-noon (2026-11-28T15:30:00.000Z)');
     expect(upstash().data!['db-scratch']).toEqual({ k1: 'v', k2: 'v', k3: 'v' });
-    expect(Number(run.outputs['rpo-seconds'])).toBeGreaterThanOrEqual(Math.floor((Date.now() - day('2026-11-28T15:30:00Z')) / 1000) - 120);
+    expect(Number(run.outputs['rpo-seconds'])).toBeGreaterThanOrEqual(
+      Math.floor((Date.now() - day('2026-11-28T15:30:00Z')) / 1000) - 120,
+    );
     expect(Number(run.outputs['rto-seconds'])).toBeGreaterThan(0);
     expect(run.summary).toContain('3 keys');
   });
@@ -130,7 +187,9 @@ describe('restore: Redis by date into a scratch database', () => {
     const run = await runBundle('restore', { inputs: restoreInputs({ date: '2026-11-26' }) });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('failed');
-    expect(run.errors).toEqual(['restore: redis: Upstash database threadr-cache has no backup on 2026-11-26 (UTC); days with backups: 2026-11-29, 2026-11-28, 2026-11-27']);
+    expect(run.errors).toEqual([
+      'restore: redis: Upstash database threadr-cache has no backup on 2026-11-26 (UTC); days with backups: 2026-11-29, 2026-11-28, 2026-11-27',
+    ]);
     expect(upstash().data?.['db-scratch']).toBeUndefined();
   });
 
@@ -146,7 +205,9 @@ describe('restore: Redis by date into a scratch database', () => {
     expect(refused.errors[0]).toMatch(/^restore: input 'confirm' must be 'production'/);
     const sameDb = await runBundle('restore', { inputs: restoreInputs({ destination: 'db-prod' }) });
     expect(sameDb.errors[0]).toMatch(/^restore: redis: input 'confirm' must be 'production'/);
-    const dry = await runBundle('restore', { inputs: restoreInputs({ destination: 'production', 'dry-run': 'true', verify: '' }) });
+    const dry = await runBundle('restore', {
+      inputs: restoreInputs({ destination: 'production', 'dry-run': 'true', verify: '' }),
+    });
     expect(dry.outputs.status).toBe('dry-run');
     expect(dry.outputs['restored-from']).toMatch(/^bkp-29-night /);
     expect(dry.outputs['rto-seconds']).toBe('');

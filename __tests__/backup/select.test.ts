@@ -45,7 +45,9 @@ describe('choosing the backup to restore', () => {
     expect(() => selectBackup(backups, { kind: 'date', date: '2026-11-30' }, 'Upstash database x')).toThrow(
       'Upstash database x has no backup on 2026-11-30 (UTC); days with backups: 2026-11-29, 2026-11-28, 2026-11-27',
     );
-    expect(() => selectBackup(backups, { kind: 'id', id: 'zz' }, 'db')).toThrow("db has no backup 'zz'; newest: d (2026-11-29T05:00:00.000Z)");
+    expect(() => selectBackup(backups, { kind: 'id', id: 'zz' }, 'db')).toThrow(
+      "db has no backup 'zz'; newest: d (2026-11-29T05:00:00.000Z)",
+    );
     expect(() => selectBackup([], { kind: 'latest' }, 'db')).toThrow('db has no backups at all');
   });
 
@@ -61,6 +63,11 @@ describe('choosing the backup to restore', () => {
 
 describe('config diff: names only', () => {
   test('add, change, same, and what the destination has beyond the archive', () => {
-    expect(diffNames({ A: '1', B: '2', C: '3' }, { B: '2', C: 'x', D: '4' })).toEqual({ add: ['A'], change: ['C'], same: ['B'], extra: ['D'] });
+    expect(diffNames({ A: '1', B: '2', C: '3' }, { B: '2', C: 'x', D: '4' })).toEqual({
+      add: ['A'],
+      change: ['C'],
+      same: ['B'],
+      extra: ['D'],
+    });
   });
 });

@@ -23,27 +23,46 @@ async function stage(candidate: string, baseline: AppBehaviour, behaviour: AppBe
   const created = (
     await call(`${emu.urls.vercel}/v13/deployments`, {
       headers: auth,
-      body: { name: project.projectId, target: 'production', autoAssignCustomDomains: false, gitSource: { type: 'vercel', sha: candidate } },
+      body: {
+        name: project.projectId,
+        target: 'production',
+        autoAssignCustomDomains: false,
+        gitSource: { type: 'vercel', sha: candidate },
+      },
     })
   ).json();
   let state = created.readyState;
-  for (let i = 0; i < 20 && state !== 'READY'; i++) state = (await call(`${emu.urls.vercel}/v13/deployments/${created.id}`, { headers: auth })).json().readyState;
+  for (let i = 0; i < 20 && state !== 'READY'; i++)
+    state = (await call(`${emu.urls.vercel}/v13/deployments/${created.id}`, { headers: auth })).json().readyState;
   expect(state).toBe('READY');
   return { auth, project, id: created.id as string, candidateUrl: `http://${created.url}` };
 }
 
-const productionServed = (project: { projectId: string }, commit: string) => emu.control.appRequests({ sha: commit, key: `vercel-production:${project.projectId}` });
+const productionServed = (project: { projectId: string }, commit: string) =>
+  emu.control.appRequests({ sha: commit, key: `vercel-production:${project.projectId}` });
 
 describe('canary bundle against the emulator', () => {
   test('a candidate 30 % slower at the median, same errors: fail, and production never served it', async () => {
     const candidate = sha(0xc1);
-    const { project, candidateUrl } = await stage(candidate, { kind: 'profile', medianMs: 20 }, { kind: 'profile', medianMs: 26 });
-    const result = await runBundle('canary', { inputs: { ...PROBE, 'baseline-url': project.productionUrl, 'candidate-url': candidateUrl } });
+    const { project, candidateUrl } = await stage(
+      candidate,
+      { kind: 'profile', medianMs: 20 },
+      { kind: 'profile', medianMs: 26 },
+    );
+    const result = await runBundle('canary', {
+      inputs: { ...PROBE, 'baseline-url': project.productionUrl, 'candidate-url': candidateUrl },
+    });
     expect(result.outputs.verdict).toBe('fail');
     expect(result.exitCode).toBe(1);
     expect(result.errors.join('\n')).toMatch(/^canary: fail: the candidate is worse: median/m);
     const report = JSON.parse(result.outputs.report!);
-    expect(report).toMatchObject({ verdict: 'fail', latency: { regressed: true }, errors: { regressed: false }, baseline: { count: 300, errors: 0 }, candidate: { count: 300, errors: 0 } });
+    expect(report).toMatchObject({
+      verdict: 'fail',
+      latency: { regressed: true },
+      errors: { regressed: false },
+      baseline: { count: 300, errors: 0 },
+      candidate: { count: 300, errors: 0 },
+    });
     expect(report.latency.medianRegression).toBeGreaterThan(15);
     expect(report.latency.pValue).toBeLessThan(0.001);
     expect(result.summary).toMatch(/^## ❌ Canary: fail\n\nthe candidate is worse/);
@@ -57,16 +76,28 @@ describe('canary bundle against the emulator', () => {
 
   test('a candidate equal to the baseline passes, and promoting it puts it on production', async () => {
     const candidate = sha(0xc2);
-    const { auth, project, id, candidateUrl } = await stage(candidate, { kind: 'profile', medianMs: 20 }, { kind: 'profile', medianMs: 20 });
-    const result = await runBundle('canary', { inputs: { ...PROBE, 'baseline-url': project.productionUrl, 'candidate-url': candidateUrl } });
+    const { auth, project, id, candidateUrl } = await stage(
+      candidate,
+      { kind: 'profile', medianMs: 20 },
+      { kind: 'profile', medianMs: 20 },
+    );
+    const result = await runBundle('canary', {
+      inputs: { ...PROBE, 'baseline-url': project.productionUrl, 'candidate-url': candidateUrl },
+    });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.verdict).toBe('pass');
     expect(result.summary).toMatch(/^## ✅ Canary: pass\n\nno regression beyond the tolerances/);
     expect(Math.abs(Number(result.outputs['latency-regression']))).toBeLessThan(10);
     expect(productionServed(project, candidate)).toEqual([]);
-    await call(`${emu.urls.vercel}/v10/projects/${project.projectId}/promote/${id}`, { method: 'POST', headers: auth, body: {} });
+    await call(`${emu.urls.vercel}/v10/projects/${project.projectId}/promote/${id}`, {
+      method: 'POST',
+      headers: auth,
+      body: {},
+    });
     let job = '';
-    for (let i = 0; i < 10 && job !== 'succeeded'; i++) job = (await call(`${emu.urls.vercel}/v9/projects/${project.projectId}`, { headers: auth })).json().lastAliasRequest?.jobStatus;
+    for (let i = 0; i < 10 && job !== 'succeeded'; i++)
+      job = (await call(`${emu.urls.vercel}/v9/projects/${project.projectId}`, { headers: auth })).json()
+        .lastAliasRequest?.jobStatus;
     expect((await call(`${project.productionUrl}/api/health`)).json().version).toBe(candidate);
   });
 
@@ -74,21 +105,39 @@ describe('canary bundle against the emulator', () => {
     const candidate = sha(0xc3);
     const erring: AppBehaviour = { kind: 'profile', medianMs: 10, errorRate: 0.02 };
     // The draws are seeded by the commit: its first 300 answers hold this many errors on every run.
-    const errors = Array.from({ length: 300 }, (_, i) => profileDraw(erring as Extract<AppBehaviour, { kind: 'profile' }>, candidate, i + 1)).filter((d) => d.fails).length;
+    const errors = Array.from({ length: 300 }, (_, i) =>
+      profileDraw(erring as Extract<AppBehaviour, { kind: 'profile' }>, candidate, i + 1),
+    ).filter((d) => d.fails).length;
     expect(errors).toBeGreaterThanOrEqual(5);
     const { project, candidateUrl } = await stage(candidate, { kind: 'profile', medianMs: 10 }, erring);
-    const result = await runBundle('canary', { inputs: { ...PROBE, 'baseline-url': project.productionUrl, 'candidate-url': candidateUrl } });
+    const result = await runBundle('canary', {
+      inputs: { ...PROBE, 'baseline-url': project.productionUrl, 'candidate-url': candidateUrl },
+    });
     expect(result.outputs.verdict).toBe('fail');
     const report = JSON.parse(result.outputs.report!);
-    expect(report).toMatchObject({ errors: { regressed: true, test: 'fisher-exact' }, candidate: { errors }, baseline: { errors: 0 } });
+    expect(report).toMatchObject({
+      errors: { regressed: true, test: 'fisher-exact' },
+      candidate: { errors },
+      baseline: { errors: 0 },
+    });
     expect(report.errors.pValue).toBeLessThan(0.05);
   });
 
   test('inputs are validated before any request, naming the input', async () => {
-    const result = await runBundle('canary', { inputs: { 'baseline-url': 'http://127.0.0.1:9/', 'candidate-url': 'http://127.0.0.1:9/', rate: '10' } });
+    const result = await runBundle('canary', {
+      inputs: { 'baseline-url': 'http://127.0.0.1:9/', 'candidate-url': 'http://127.0.0.1:9/', rate: '10' },
+    });
     expect(result.exitCode).toBe(1);
-    expect(result.errors).toEqual([expect.stringMatching(/^canary: input 'candidate-url' must differ from baseline-url/)]);
-    const bare = await runBundle('canary', { inputs: { 'baseline-url': 'http://127.0.0.1:9/', 'candidate-url': 'http://127.0.0.1:10/', 'max-latency-regression': '0.1' } });
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^canary: input 'candidate-url' must differ from baseline-url/),
+    ]);
+    const bare = await runBundle('canary', {
+      inputs: {
+        'baseline-url': 'http://127.0.0.1:9/',
+        'candidate-url': 'http://127.0.0.1:10/',
+        'max-latency-regression': '0.1',
+      },
+    });
     expect(bare.errors.join('\n')).toMatch(/max-latency-regression.*percentage written with %/);
   });
 });

@@ -24,7 +24,16 @@ describe('the canary probe (injected clock)', () => {
     const http = new HttpClient();
     try {
       const samples = await probeCanary(
-        { baseline: new URL(baseline.url), candidate: new URL(candidate.url), paths: ['/a', '/fail'], headers: { 'x-bypass': 's3cret' }, durationMs: 2000, rate: 2, requestTimeoutMs: 1000, maxBodyBytes: 1024 },
+        {
+          baseline: new URL(baseline.url),
+          candidate: new URL(candidate.url),
+          paths: ['/a', '/fail'],
+          headers: { 'x-bypass': 's3cret' },
+          durationMs: 2000,
+          rate: 2,
+          requestTimeoutMs: 1000,
+          maxBodyBytes: 1024,
+        },
         {
           http,
           now: () => now,
@@ -37,9 +46,23 @@ describe('the canary probe (injected clock)', () => {
       // 2 s at 2 per second: 4 pairs, 8 requests; every send on its slot (pair every 500 ms, second half 250 ms later).
       expect(samples).toHaveLength(8);
       expect(sends).toEqual([250, 500, 750, 1000, 1250, 1500, 1750]);
-      expect(samples.map((s) => s.target)).toEqual(['baseline', 'candidate', 'candidate', 'baseline', 'baseline', 'candidate', 'candidate', 'baseline']);
+      expect(samples.map((s) => s.target)).toEqual([
+        'baseline',
+        'candidate',
+        'candidate',
+        'baseline',
+        'baseline',
+        'candidate',
+        'candidate',
+        'baseline',
+      ]);
       expect(samples.map((s) => s.path)).toEqual(['/a', '/a', '/fail', '/fail', '/a', '/a', '/fail', '/fail']);
-      expect(samples.filter((s) => s.error).map((s) => s.error)).toEqual(['HTTP 500', 'HTTP 500', 'HTTP 500', 'HTTP 500']);
+      expect(samples.filter((s) => s.error).map((s) => s.error)).toEqual([
+        'HTTP 500',
+        'HTTP 500',
+        'HTTP 500',
+        'HTTP 500',
+      ]);
       expect(order.every((line) => line.endsWith(':s3cret'))).toBe(true);
     } finally {
       await http.close();

@@ -28,7 +28,12 @@ describe('Mann-Whitney U, one-sided, tie-corrected', () => {
     const us: number[] = [];
     for (const picked of choose(pooled.length, x.length)) {
       const set = new Set(picked);
-      us.push(mannWhitneyGreater(picked.map((i) => pooled[i]!), pooled.filter((_, i) => !set.has(i))).u);
+      us.push(
+        mannWhitneyGreater(
+          picked.map((i) => pooled[i]!),
+          pooled.filter((_, i) => !set.has(i)),
+        ).u,
+      );
     }
     const mean = us.reduce((a, b) => a + b, 0) / us.length;
     const variance = us.reduce((a, b) => a + (b - mean) ** 2, 0) / us.length;
@@ -48,7 +53,7 @@ describe('Mann-Whitney U, one-sided, tie-corrected', () => {
 });
 
 describe("Fisher's exact test, one-sided", () => {
-  it("matches the lady tasting tea: 3 of 4 right against 1 of 4, p = 17/70", () => {
+  it('matches the lady tasting tea: 3 of 4 right against 1 of 4, p = 17/70', () => {
     // P(X ≥ 3) for X hypergeometric (8 cups, 4 milk-first, 4 chosen) = (C(4,3)·C(4,1) + C(4,4)) / C(8,4) = 17/70.
     expect(fisherExactGreater(3, 4, 1, 4)).toBeCloseTo(17 / 70, 12);
   });
@@ -70,12 +75,19 @@ const samples = (target: 'baseline' | 'candidate', latencies: number[], errors =
 const profile = (stream: string, medianMs: number, count: number, seed = 1, errorRate = 0) =>
   Array.from({ length: count }, (_, i) => profileDraw({ kind: 'profile', medianMs, errorRate, seed }, stream, i + 1));
 const asSamples = (target: 'baseline' | 'candidate', draws: { delayMs: number; fails: boolean }[]): Sample[] =>
-  draws.map((d) => (d.fails ? { target, path: '/', status: 500, latencyMs: d.delayMs, error: 'HTTP 500' } : { target, path: '/', status: 200, latencyMs: d.delayMs }));
+  draws.map((d) =>
+    d.fails
+      ? { target, path: '/', status: 500, latencyMs: d.delayMs, error: 'HTTP 500' }
+      : { target, path: '/', status: 200, latencyMs: d.delayMs },
+  );
 const tolerances = { maxLatencyRegression: 0.1, maxErrorRateIncrease: 1, confidence: 0.95 };
 
 describe('the canary verdict', () => {
   it('fails a candidate 30 % slower at the median, with the figures in the reason', () => {
-    const analysis = analyseCanary([...asSamples('baseline', profile('b', 40, 300)), ...asSamples('candidate', profile('c', 52, 300))], tolerances);
+    const analysis = analyseCanary(
+      [...asSamples('baseline', profile('b', 40, 300)), ...asSamples('candidate', profile('c', 52, 300))],
+      tolerances,
+    );
     expect(analysis.verdict).toBe('fail');
     expect(analysis.latency.regressed).toBe(true);
     expect(analysis.errors.regressed).toBe(false);
@@ -84,17 +96,27 @@ describe('the canary verdict', () => {
   });
 
   it('fails 2 % errors against none; passes 5 % slower (significant, but within the 10 % tolerance)', () => {
-    const erring = analyseCanary([...asSamples('baseline', profile('b', 40, 300)), ...asSamples('candidate', profile('c', 40, 300, 1, 0.02))], tolerances);
+    const erring = analyseCanary(
+      [...asSamples('baseline', profile('b', 40, 300)), ...asSamples('candidate', profile('c', 40, 300, 1, 0.02))],
+      tolerances,
+    );
     expect(erring.candidate.errors).toBeGreaterThanOrEqual(4);
     expect(erring).toMatchObject({ verdict: 'fail', errors: { regressed: true }, latency: { regressed: false } });
-    const slightly = analyseCanary([...asSamples('baseline', profile('b', 40, 2000)), ...asSamples('candidate', profile('c', 42, 2000))], tolerances);
+    const slightly = analyseCanary(
+      [...asSamples('baseline', profile('b', 40, 2000)), ...asSamples('candidate', profile('c', 42, 2000))],
+      tolerances,
+    );
     expect(slightly.latency.pValue!).toBeLessThan(0.05);
     expect(slightly.verdict).toBe('pass');
   });
 
   it('is inconclusive with too few answers, unless errors alone already fail the candidate', () => {
-    expect(analyseCanary([...samples('baseline', [10, 11]), ...samples('candidate', [10, 12])], tolerances)).toMatchObject({ verdict: 'inconclusive', minSamples: MIN_SAMPLES });
-    expect(analyseCanary([...samples('baseline', Array(30).fill(10)), ...samples('candidate', [], 30)], tolerances).verdict).toBe('fail');
+    expect(
+      analyseCanary([...samples('baseline', [10, 11]), ...samples('candidate', [10, 12])], tolerances),
+    ).toMatchObject({ verdict: 'inconclusive', minSamples: MIN_SAMPLES });
+    expect(
+      analyseCanary([...samples('baseline', Array(30).fill(10)), ...samples('candidate', [], 30)], tolerances).verdict,
+    ).toBe('fail');
   });
 
   it('false positives: 200 seeded runs of identical baseline and candidate fail at most 5 % of the time (20 runs: at most 1)', () => {
@@ -102,7 +124,10 @@ describe('the canary verdict', () => {
     let firstTwenty = 0;
     for (let run = 0; run < 200; run++) {
       const analysis = analyseCanary(
-        [...asSamples('baseline', profile(`b${run}`, 40, 300, run + 1, 0.005)), ...asSamples('candidate', profile(`c${run}`, 40, 300, run + 1, 0.005))],
+        [
+          ...asSamples('baseline', profile(`b${run}`, 40, 300, run + 1, 0.005)),
+          ...asSamples('candidate', profile(`c${run}`, 40, 300, run + 1, 0.005)),
+        ],
         tolerances,
       );
       if (analysis.verdict === 'fail') {

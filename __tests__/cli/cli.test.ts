@@ -13,9 +13,15 @@ afterEach(async () => {
   server = undefined;
 });
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const node = process.env.THREADR_TEST_NODE ?? process.execPath;
-  const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: mkdtempSync(join(tmpdir(), 'threadr-cli-')) });
+  const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    cwd: mkdtempSync(join(tmpdir(), 'threadr-cli-')),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c));
@@ -35,7 +41,16 @@ describe('threadr-ops CLI', () => {
 
   test('a failing action exits 1; --json prints the outputs as JSON', async () => {
     server = await startServer((_req, res) => json(res, 500, {}));
-    const result = await cli(['health-check', '--url', server.url, '--timeout', '100ms', '--interval', '50ms', '--json']);
+    const result = await cli([
+      'health-check',
+      '--url',
+      server.url,
+      '--timeout',
+      '100ms',
+      '--interval',
+      '50ms',
+      '--json',
+    ]);
     expect(result.code).toBe(1);
     const outputs = JSON.parse(result.stdout);
     expect(outputs.healthy).toBe('false');
@@ -43,8 +58,13 @@ describe('threadr-ops CLI', () => {
   });
 
   test('inputs come from THREADR_* variables (credentials also from their usual names), secrets never reach the terminal', async () => {
-    server = await startServer((req, res) => json(res, req.headers['x-vercel-protection-bypass'] === 'byp4ss-secret' ? 200 : 401, {}));
-    const result = await cli(['health-check', '--url', server.url], { THREADR_HEADERS: 'x-vercel-protection-bypass: byp4ss-secret', TIMEOUT: 'not-a-duration' });
+    server = await startServer((req, res) =>
+      json(res, req.headers['x-vercel-protection-bypass'] === 'byp4ss-secret' ? 200 : 401, {}),
+    );
+    const result = await cli(['health-check', '--url', server.url], {
+      THREADR_HEADERS: 'x-vercel-protection-bypass: byp4ss-secret',
+      TIMEOUT: 'not-a-duration',
+    });
     expect(result.code).toBe(0);
     expect(result.stdout + result.stderr).not.toContain('byp4ss-secret');
   });
@@ -52,13 +72,17 @@ describe('threadr-ops CLI', () => {
   test('unknown flags, unknown actions and bad values are one clear line', async () => {
     const flag = await cli(['health-check', '--urls', 'http://x.test']);
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/^health-check: flag --urls is not an input of this action; its inputs are url, checks/);
+    expect(flag.stderr).toMatch(
+      /^health-check: flag --urls is not an input of this action; its inputs are url, checks/,
+    );
     const action = await cli(['deploy-everything']);
     expect(action.code).toBe(2);
     expect(action.stderr).toContain("threadr-ops: unknown action 'deploy-everything'");
     const value = await cli(['health-check', '--url', 'http://x.test', '--timeout', 'soon']);
     expect(value.code).toBe(1);
-    expect(value.stderr).toContain("error: health-check: input 'timeout' must be a duration such as 30s, 5m or 1h, got 'soon'");
+    expect(value.stderr).toContain(
+      "error: health-check: input 'timeout' must be a duration such as 30s, 5m or 1h, got 'soon'",
+    );
     expect(value.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -39,8 +39,12 @@ interface Issue {
 function issues(list: Issue[]): string[] {
   return list.flatMap((issue) => {
     if (issue.code === 'invalid_union' && issue.unionErrors?.length) {
-      const members = issue.unionErrors.filter((member) => !member.issues.every((inner) => /^Expected (null|undefined)/.test(inner.message)));
-      const closest = [...(members.length ? members : issue.unionErrors)].sort((a, b) => a.issues.length - b.issues.length)[0]!;
+      const members = issue.unionErrors.filter(
+        (member) => !member.issues.every((inner) => /^Expected (null|undefined)/.test(inner.message)),
+      );
+      const closest = [...(members.length ? members : issue.unionErrors)].sort(
+        (a, b) => a.issues.length - b.issues.length,
+      )[0]!;
       return issues(closest.issues);
     }
     return [`${issue.path.join('.') || '<root>'}: ${issue.message}`];
@@ -54,7 +58,9 @@ async function valid<T>(what: string, call: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof ResponseValidationError) {
       const cause = error.cause as { issues?: Issue[] } | undefined;
-      throw new Error(`@vercel/sdk rejected the emulator's answer to ${what}:\n${cause?.issues ? issues(cause.issues).join('\n') : error.pretty()}`);
+      throw new Error(
+        `@vercel/sdk rejected the emulator's answer to ${what}:\n${cause?.issues ? issues(cause.issues).join('\n') : error.pretty()}`,
+      );
     }
     throw error;
   }
@@ -81,9 +87,14 @@ const create = (sha: string, target?: 'production') =>
  * product reads the full view (readySubstate, errorCode, …): check that member explicitly.
  */
 async function fullDeployment(id: string): Promise<Record<string, unknown>> {
-  const raw = (await (await fetch(`${emu.urls.vercel}/v13/deployments/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as unknown;
+  const raw = (await (
+    await fetch(`${emu.urls.vercel}/v13/deployments/${id}`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as unknown;
   const parsed = FullDeployment.safeParse(raw);
-  if (!parsed.success) throw new Error(`@vercel/sdk's full deployment schema rejected the emulator's answer to getDeployment:\n${issues(parsed.error.issues as unknown as Issue[]).join('\n')}`);
+  if (!parsed.success)
+    throw new Error(
+      `@vercel/sdk's full deployment schema rejected the emulator's answer to getDeployment:\n${issues(parsed.error.issues as unknown as Issue[]).join('\n')}`,
+    );
   return parsed.data as unknown as Record<string, unknown>;
 }
 
@@ -91,7 +102,8 @@ async function settle(id: string): Promise<string> {
   for (let read = 0; read < 20; read++) {
     await fullDeployment(id);
     const deployment = await valid('getDeployment', () => sdk.deployments.getDeployment({ idOrUrl: id }));
-    if (!['QUEUED', 'INITIALIZING', 'BUILDING'].includes(String(deployment.readyState))) return String(deployment.readyState);
+    if (!['QUEUED', 'INITIALIZING', 'BUILDING'].includes(String(deployment.readyState)))
+      return String(deployment.readyState);
   }
   throw new Error(`${id} did not settle in 20 reads`);
 }
@@ -109,12 +121,27 @@ describe('@vercel/sdk accepts every answer the product relies on', () => {
       await fetch(`${emu.urls.vercel}/v13/deployments?forceNew=1&skipAutoDetectionConfirmation=1`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: projectId, project: projectId, gitSource: { type: 'github', org: 'threadr', repo: 'threadr-web', ref: 'main', sha: 'beef000000000000000000000000000000000004' } }),
+        body: JSON.stringify({
+          name: projectId,
+          project: projectId,
+          gitSource: {
+            type: 'github',
+            org: 'threadr',
+            repo: 'threadr-web',
+            ref: 'main',
+            sha: 'beef000000000000000000000000000000000004',
+          },
+        }),
       })
     ).json();
     const created = FullCreated.safeParse(raw);
-    if (!created.success) throw new Error(`@vercel/sdk's full schema rejected the emulator's answer to createDeployment:\n${issues(created.error.issues as unknown as Issue[]).join('\n')}`);
-    const list = await valid('getDeployments', () => sdk.deployments.getDeployments({ projectId, target: 'production', state: 'READY,BUILDING', limit: 20 }));
+    if (!created.success)
+      throw new Error(
+        `@vercel/sdk's full schema rejected the emulator's answer to createDeployment:\n${issues(created.error.issues as unknown as Issue[]).join('\n')}`,
+      );
+    const list = await valid('getDeployments', () =>
+      sdk.deployments.getDeployments({ projectId, target: 'production', state: 'READY,BUILDING', limit: 20 }),
+    );
     expect(list.deployments.length).toBeGreaterThan(1);
     expect(list.deployments[0]).toMatchObject({ uid: expect.stringMatching(/^dpl_/) });
 
@@ -126,8 +153,13 @@ describe('@vercel/sdk accepts every answer the product relies on', () => {
     emu.control.setCommit(NEW, { vercel: { outcome: 'error', errorMessage: 'Error: Type error' } });
     const failed = await create(NEW, 'production');
     expect(await settle(failed.id)).toBe('ERROR');
-    expect(await fullDeployment(failed.id)).toMatchObject({ errorCode: 'BUILD_FAILED', errorMessage: 'Error: Type error' });
-    const events = await valid('getDeploymentEvents', () => sdk.deployments.getDeploymentEvents({ idOrUrl: failed.id, direction: 'backward', limit: 50, follow: 0 }));
+    expect(await fullDeployment(failed.id)).toMatchObject({
+      errorCode: 'BUILD_FAILED',
+      errorMessage: 'Error: Type error',
+    });
+    const events = await valid('getDeploymentEvents', () =>
+      sdk.deployments.getDeploymentEvents({ idOrUrl: failed.id, direction: 'backward', limit: 50, follow: 0 }),
+    );
     expect(Array.isArray(events)).toBe(true);
     expect(JSON.stringify(events)).toContain('"fatal"');
   });
@@ -140,8 +172,11 @@ describe('@vercel/sdk accepts every answer the product relies on', () => {
     expect(project.targets?.['production']?.alias).toEqual([`${seeded.name}.vercel.app`, seeded.productionHost]);
 
     const older = emu.control.vercelDeployments(projectId).find((d) => d.sha === OLDER)!;
-    await valid('requestRollback', () => sdk.projects.requestRollback({ projectId, deploymentId: older.id, description: 'incident 42' }));
-    for (let read = 0; read < 5; read++) await valid('getProject', () => sdk.projects.getProject({ idOrName: projectId }));
+    await valid('requestRollback', () =>
+      sdk.projects.requestRollback({ projectId, deploymentId: older.id, description: 'incident 42' }),
+    );
+    for (let read = 0; read < 5; read++)
+      await valid('getProject', () => sdk.projects.getProject({ idOrName: projectId }));
     const pinned = emu.control.vercelProject(projectId)!;
     expect(pinned.lastAliasRequest).toMatchObject({ type: 'rollback', jobStatus: 'succeeded' });
 
@@ -149,13 +184,25 @@ describe('@vercel/sdk accepts every answer the product relies on', () => {
     const staged = await create(NEW, 'production');
     expect(await settle(staged.id)).toBe('READY');
     expect((await fullDeployment(staged.id)).readySubstate).toBe('STAGED');
-    const candidates = await valid('getDeployments', () => sdk.deployments.getDeployments({ projectId, target: 'production', state: 'READY', rollbackCandidate: true, limit: 50 }));
+    const candidates = await valid('getDeployments', () =>
+      sdk.deployments.getDeployments({
+        projectId,
+        target: 'production',
+        state: 'READY',
+        rollbackCandidate: true,
+        limit: 50,
+      }),
+    );
     expect(candidates.deployments.map((d) => d.uid)).not.toContain(staged.id);
 
     const current = emu.control.vercelDeployments(projectId).find((d) => d.sha === OLD)!;
     await valid('requestPromote', () => sdk.projects.requestPromote({ projectId, deploymentId: current.id }));
-    for (let read = 0; read < 5; read++) await valid('getProject', () => sdk.projects.getProject({ idOrName: projectId }));
-    expect(emu.control.vercelProject(projectId)!.lastAliasRequest).toMatchObject({ type: 'promote', jobStatus: 'succeeded' });
+    for (let read = 0; read < 5; read++)
+      await valid('getProject', () => sdk.projects.getProject({ idOrName: projectId }));
+    expect(emu.control.vercelProject(projectId)!.lastAliasRequest).toMatchObject({
+      type: 'promote',
+      jobStatus: 'succeeded',
+    });
 
     const fresh = await emu.control.seedVercelProject({ productionSha: null });
     const empty = await valid('getProject', () => sdk.projects.getProject({ idOrName: fresh.projectId }));

@@ -23,7 +23,9 @@ describe('allowed-hosts', () => {
     expect(hostAllowed(u('https://stranger.example/'), [], u('https://web-abc.vercel.app'))).toBe(false);
   });
   test('malformed entries are found so a typo is an error, not a silent miss', () => {
-    expect(malformedEntry(['api.threadr.app', '*.threadr.app', 'https://x.test', 'h:8443', '127.0.0.1'])).toBeUndefined();
+    expect(
+      malformedEntry(['api.threadr.app', '*.threadr.app', 'https://x.test', 'h:8443', '127.0.0.1']),
+    ).toBeUndefined();
     expect(malformedEntry(['api.threadr.app/health'])).toBe('api.threadr.app/health');
     expect(malformedEntry(['https://'])).toBe('https://');
   });

@@ -54,7 +54,9 @@ describe('HttpClient body bounds', () => {
     const { body } = await client({ maxBodyBytes: 200 * 1024 }).request({ url: small.s.url });
     expect(body.length).toBe(96 * 1024);
     const big = await streaming(300 * 1024);
-    await expect(client({ maxBodyBytes: 200 * 1024 }).request({ url: big.s.url })).rejects.toBeInstanceOf(BodyTooLargeError);
+    await expect(client({ maxBodyBytes: 200 * 1024 }).request({ url: big.s.url })).rejects.toBeInstanceOf(
+      BodyTooLargeError,
+    );
     expect(DEFAULT_MAX_BODY_BYTES).toBe(16 * 1024 * 1024);
   });
 
@@ -65,6 +67,9 @@ describe('HttpClient body bounds', () => {
       // Nothing more until the client gives up: the headers came, the body never completes.
     });
     servers.push(s);
-    await expect(client().request({ url: s.url, timeoutMs: 300 })).rejects.toMatchObject({ kind: 'timeout', detail: expect.stringContaining('the body was not complete within 300ms') });
+    await expect(client().request({ url: s.url, timeoutMs: 300 })).rejects.toMatchObject({
+      kind: 'timeout',
+      detail: expect.stringContaining('the body was not complete within 300ms'),
+    });
   });
 });

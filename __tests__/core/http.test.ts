@@ -25,7 +25,9 @@ async function server(...args: Parameters<typeof startServer>) {
 
 describe('HttpClient', () => {
   test('honours Retry-After seconds on 429 and returns the final answer', async () => {
-    const s = await server((_req, res, i) => (i < 2 ? json(res, 429, {}, { 'retry-after': '3' }) : json(res, 200, { ok: true })));
+    const s = await server((_req, res, i) =>
+      i < 2 ? json(res, 429, {}, { 'retry-after': '3' }) : json(res, 200, { ok: true }),
+    );
     const { c, waits } = client();
     const response = await c.request({ url: s.url });
     expect(response.status).toBe(200);
@@ -38,7 +40,11 @@ describe('HttpClient', () => {
     const s = await server((_req, res, i) => (i < 4 ? json(res, 429, {}, { 'retry-after': '7' }) : json(res, 200, {})));
     let now = 1_000_000;
     const waits: number[] = [];
-    const c = new HttpClient({ random: () => 0.5, now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) });
+    const c = new HttpClient({
+      random: () => 0.5,
+      now: () => now,
+      sleep: async (ms) => void (waits.push(ms), (now += ms)),
+    });
     clients.push(c);
     // Four 429s: the client's own tries are spent and the 429 is returned; the caller asks again 1 s later.
     expect((await c.request({ url: s.url })).status).toBe(429);

@@ -43,6 +43,8 @@ describe('URLs with credentials', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toBe("input 'url' must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for threadr.app");
+    expect(message).toBe(
+      "input 'url' must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for threadr.app",
+    );
   });
 });

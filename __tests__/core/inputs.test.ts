@@ -5,7 +5,13 @@ import { InputReader } from '../../src/core/inputs.js';
 
 function reader(values: Record<string, string>) {
   const masked: string[] = [];
-  return { r: new InputReader((name) => values[name] ?? '', (s) => masked.push(s)), masked };
+  return {
+    r: new InputReader(
+      (name) => values[name] ?? '',
+      (s) => masked.push(s),
+    ),
+    masked,
+  };
 }
 function problem(work: () => unknown): string {
   try {
@@ -27,7 +33,9 @@ describe('durations', () => {
     ['1.5s', 1500],
     ['0s', 0],
   ])('%s', (text, ms) => expect(parseDuration(text)).toBe(ms));
-  test.each(['30', 'soon', '5 m', '-1s', '1d', ''])('rejects %p', (text) => expect(parseDuration(text)).toBeUndefined());
+  test.each(['30', 'soon', '5 m', '-1s', '1d', ''])('rejects %p', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
   test('formats', () => {
     expect(formatDuration(850)).toBe('850ms');
     expect(formatDuration(12_340)).toBe('12.3s');
@@ -37,7 +45,14 @@ describe('durations', () => {
 
 describe('InputReader', () => {
   test('typed values', () => {
-    const { r } = reader({ t: '5m', b: 'True', i: '10', p: '2.5%', l: 'a, b\nc', u: 'https://x.test/a\nhttp://y.test' });
+    const { r } = reader({
+      t: '5m',
+      b: 'True',
+      i: '10',
+      p: '2.5%',
+      l: 'a, b\nc',
+      u: 'https://x.test/a\nhttp://y.test',
+    });
     expect(r.duration('t')).toBe(300_000);
     expect(r.boolean('b')).toBe(true);
     expect(r.integer('i', { min: 1 })).toBe(10);
@@ -53,7 +68,9 @@ describe('InputReader', () => {
     expect(problem(() => r.integer('n', { min: 1 }))).toBe("input 'n' must be at least 1, got '0'");
     expect(problem(() => r.oneOf('o', ['up', 'down']))).toBe("input 'o' must be one of up, down, got 'sideways'");
     expect(problem(() => r.url('u'))).toContain("input 'u' must be an http(s) URL");
-    expect(problem(() => r.required('missing', 'production'))).toBe("input 'missing' is required, for example production");
+    expect(problem(() => r.required('missing', 'production'))).toBe(
+      "input 'missing' is required, for example production",
+    );
   });
   test('secrets and header values are masked as they are read', () => {
     const { r, masked } = reader({ token: ' tok-123 ', headers: 'Authorization: Bearer abc\nX-Bypass: zzz' });
@@ -71,7 +88,11 @@ describe('InputReader', () => {
     const { r } = reader({ y: '- a: 1\n- b: 2', j: '[{"a":1}]', bad: 'a: [1, 2\nb: 3' });
     expect(r.structured('y')).toEqual([{ a: 1 }, { b: 2 }]);
     expect(r.structured('j')).toEqual([{ a: 1 }]);
-    expect(problem(() => r.structured('bad'))).toMatch(/^input 'bad' is not valid YAML or JSON \(inline value at line \d+, column \d+\)/);
-    expect(problem(() => reader({ f: 'nope.yml' }).r.structured('f'))).toBe("input 'f' names a file that does not exist: nope.yml");
+    expect(problem(() => r.structured('bad'))).toMatch(
+      /^input 'bad' is not valid YAML or JSON \(inline value at line \d+, column \d+\)/,
+    );
+    expect(problem(() => reader({ f: 'nope.yml' }).r.structured('f'))).toBe(
+      "input 'f' names a file that does not exist: nope.yml",
+    );
   });
 });

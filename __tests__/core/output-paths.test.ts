@@ -17,7 +17,13 @@ describe('file-writing inputs', () => {
   const outside = join(root, 'elsewhere');
   for (const dir of [workspace, temp, outside]) mkdirSync(dir);
   symlinkSync(outside, join(workspace, 'escape'));
-  const reader = (value: string) => new InputReader(() => value, () => {}, workspace, temp);
+  const reader = (value: string) =>
+    new InputReader(
+      () => value,
+      () => {},
+      workspace,
+      temp,
+    );
 
   test('inside the workspace or RUNNER_TEMP is accepted, relative paths against the workspace', () => {
     expect(reader('results/out.json').outputPath('histogram-out')).toBe(join(workspace, 'results/out.json'));
@@ -27,9 +33,14 @@ describe('file-writing inputs', () => {
     expect(reader('..cache/out.json').outputPath('histogram-out')).toBe(join(workspace, '..cache/out.json'));
   });
 
-  test.each([['../elsewhere/x.json'], ['/etc/threadr.json'], ['escape/x.json'], [join(workspace, '..', 'x.json')]])('%s is refused with a message', (value) => {
-    expect(() => reader(value).outputPath('sarif-out')).toThrow("input 'sarif-out' must be a file inside the workspace or RUNNER_TEMP");
-  });
+  test.each([['../elsewhere/x.json'], ['/etc/threadr.json'], ['escape/x.json'], [join(workspace, '..', 'x.json')]])(
+    '%s is refused with a message',
+    (value) => {
+      expect(() => reader(value).outputPath('sarif-out')).toThrow(
+        "input 'sarif-out' must be a file inside the workspace or RUNNER_TEMP",
+      );
+    },
+  );
 
   test.each(ACTIONS)('%s refuses notify-state-file outside the workspace before any request', async (action) => {
     const result = await runBundle(action, { inputs: { 'notify-state-file': '/etc/threadr-ops-state.json' } });
@@ -38,19 +49,42 @@ describe('file-writing inputs', () => {
   });
 
   test('every action is covered', () => {
-    expect(ACTIONS).toEqual(expect.arrayContaining(['backup', 'cost-monitor', 'dashboard', 'deploy', 'health-check', 'load-test', 'notify', 'restore', 'rollback', 'security-scan']));
+    expect(ACTIONS).toEqual(
+      expect.arrayContaining([
+        'backup',
+        'cost-monitor',
+        'dashboard',
+        'deploy',
+        'health-check',
+        'load-test',
+        'notify',
+        'restore',
+        'rollback',
+        'security-scan',
+      ]),
+    );
   });
 
-  test.each(ACTIONS)('%s refuses history-file outside the workspace before any request, and writes nothing there', async (action) => {
-    const history = join(outside, `history-${action}`);
-    const result = await runBundle(action, { cwd: workspace, inputs: { 'history-file': `${history}/` } });
-    expect(result.exitCode).toBe(1);
-    expect(result.errors[0]).toContain("input 'history-file' must be a file inside the workspace or RUNNER_TEMP");
-    expect(existsSync(history)).toBe(false);
-  });
+  test.each(ACTIONS)(
+    '%s refuses history-file outside the workspace before any request, and writes nothing there',
+    async (action) => {
+      const history = join(outside, `history-${action}`);
+      const result = await runBundle(action, { cwd: workspace, inputs: { 'history-file': `${history}/` } });
+      expect(result.exitCode).toBe(1);
+      expect(result.errors[0]).toContain("input 'history-file' must be a file inside the workspace or RUNNER_TEMP");
+      expect(existsSync(history)).toBe(false);
+    },
+  );
 
   test('backup refuses output-dir outside the workspace before any dump or archive', async () => {
-    const result = await runBundle('backup', { cwd: workspace, inputs: { targets: 'postgres', 'postgres-url': 'postgres://u:p@127.0.0.1:9/threadr', 'output-dir': '../elsewhere/backups' } });
+    const result = await runBundle('backup', {
+      cwd: workspace,
+      inputs: {
+        targets: 'postgres',
+        'postgres-url': 'postgres://u:p@127.0.0.1:9/threadr',
+        'output-dir': '../elsewhere/backups',
+      },
+    });
     expect(result.exitCode).toBe(1);
     expect(result.errors[0]).toContain("input 'output-dir' must be a file inside the workspace or RUNNER_TEMP");
     expect(existsSync(join(outside, 'backups'))).toBe(false);
@@ -64,13 +98,17 @@ describe('file-writing inputs', () => {
   });
 
   test('load-test refuses histogram-out outside the workspace', async () => {
-    const result = await runBundle('load-test', { inputs: { target: 'http://127.0.0.1:9/', 'histogram-out': '../../shard.json' } });
+    const result = await runBundle('load-test', {
+      inputs: { target: 'http://127.0.0.1:9/', 'histogram-out': '../../shard.json' },
+    });
     expect(result.exitCode).toBe(1);
     expect(result.errors[0]).toContain("input 'histogram-out' must be a file inside the workspace or RUNNER_TEMP");
   });
 
   test('security-scan refuses sarif-out outside the workspace', async () => {
-    const result = await runBundle('security-scan', { inputs: { url: 'http://127.0.0.1:9/', 'sarif-out': '/tmp/../etc/scan.sarif' } });
+    const result = await runBundle('security-scan', {
+      inputs: { url: 'http://127.0.0.1:9/', 'sarif-out': '/tmp/../etc/scan.sarif' },
+    });
     expect(result.exitCode).toBe(1);
     expect(result.errors[0]).toContain("input 'sarif-out' must be a file inside the workspace or RUNNER_TEMP");
   });

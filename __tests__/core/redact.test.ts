@@ -30,15 +30,22 @@ describe('Redactor', () => {
     const out = redactor.redact(
       'see https://deploy:hunter22@api.example.com/x?token=abc123&page=2&sig=s1g&Signature=S&password=p&access_token=t&key=k&secret=s',
     );
-    expect(out).toBe(`see https://${MASK}@api.example.com/x?token=${MASK}&page=2&sig=${MASK}&Signature=${MASK}&password=${MASK}&access_token=${MASK}&key=${MASK}&secret=${MASK}`);
+    expect(out).toBe(
+      `see https://${MASK}@api.example.com/x?token=${MASK}&page=2&sig=${MASK}&Signature=${MASK}&password=${MASK}&access_token=${MASK}&key=${MASK}&secret=${MASK}`,
+    );
     // Ordinary text with an @ or a word "key" is left alone.
-    expect(redactor.redact('mail ops@threadr.app about the key rotation')).toBe('mail ops@threadr.app about the key rotation');
+    expect(redactor.redact('mail ops@threadr.app about the key rotation')).toBe(
+      'mail ops@threadr.app about the key rotation',
+    );
   });
 
   it('redacts every string inside a JSON value, keys and non-strings kept', () => {
     const redactor = new Redactor();
     redactor.add(TOKEN);
-    expect(redactor.redactDeep({ a: [`x ${TOKEN}`, 3, true, null], b: { c: TOKEN } })).toEqual({ a: [`x ${MASK}`, 3, true, null], b: { c: MASK } });
+    expect(redactor.redactDeep({ a: [`x ${TOKEN}`, 3, true, null], b: { c: TOKEN } })).toEqual({
+      a: [`x ${MASK}`, 3, true, null],
+      b: { c: MASK },
+    });
   });
 
   it('ignores values too short to be secrets, so messages stay readable', () => {

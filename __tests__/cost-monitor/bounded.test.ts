@@ -36,12 +36,18 @@ describe('cost-monitor against a provider streaming 2 GB', () => {
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const rssFile = join(mkdtempSync(join(tmpdir(), 'threadr-rss-')), 'rss');
     const result = await runBundle('cost-monitor', {
-      inputs: { 'as-of': BASE_AS_OF, 'openai-admin-key': C.openaiAdminKey, 'openai-api-url': `http://127.0.0.1:${(server.address() as AddressInfo).port}/openai` },
+      inputs: {
+        'as-of': BASE_AS_OF,
+        'openai-admin-key': C.openaiAdminKey,
+        'openai-api-url': `http://127.0.0.1:${(server.address() as AddressInfo).port}/openai`,
+      },
       env: { MAX_RSS_FILE: rssFile },
       nodeArgs: ['--import', join(ROOT, '__tests__', 'harness', 'max-rss.mjs')],
     });
     const maxRss = Number(readFileSync(rssFile, 'utf8'));
-    const openai = JSON.parse(result.outputs.report).providers.find((p: { provider: string }) => p.provider === 'openai');
+    const openai = JSON.parse(result.outputs.report).providers.find(
+      (p: { provider: string }) => p.provider === 'openai',
+    );
     expect(openai.status).toBe('failed');
     expect(JSON.stringify(openai)).toContain('larger than 16 MiB');
     expect(maxRss).toBeLessThan(200 * 1024 * 1024);

@@ -8,15 +8,27 @@ import { actionDefaults, ROOT } from '../harness/runner.js';
 describe('limits', () => {
   it("the action's default is the seed's cost controls", () => {
     const limits = parseLimits(parse(actionDefaults('cost-monitor').limits));
-    expect(limits.providers.openai).toEqual({ dailyLimit: 50_000_000, monthlyLimit: 1_000_000_000, action: 'rate_limit' });
-    expect(limits.providers.railway).toEqual({ dailyLimit: 10_000_000, monthlyLimit: 200_000_000, action: 'scale_down' });
+    expect(limits.providers.openai).toEqual({
+      dailyLimit: 50_000_000,
+      monthlyLimit: 1_000_000_000,
+      action: 'rate_limit',
+    });
+    expect(limits.providers.railway).toEqual({
+      dailyLimit: 10_000_000,
+      monthlyLimit: 200_000_000,
+      action: 'scale_down',
+    });
     expect(limits.total).toEqual({ alertThreshold: 100_000_000, dailyLimit: 200_000_000, action: 'rate_limit' });
     expect(limits.spikeFactor).toBe(2);
     expect(readFileSync(join(ROOT, 'actions', 'cost-monitor', 'action.yml'), 'utf8')).toContain("default: 'critical'");
   });
 
   it('accepts amounts as numbers, strings and $-prefixed text', () => {
-    const limits = parseLimits({ vercel: { 'daily-limit': '12.50', 'monthly-limit': '$300' }, 'spike-factor': '3x', 'spike-floor': 5 });
+    const limits = parseLimits({
+      vercel: { 'daily-limit': '12.50', 'monthly-limit': '$300' },
+      'spike-factor': '3x',
+      'spike-floor': 5,
+    });
     expect(limits.providers.vercel).toEqual({ dailyLimit: 12_500_000, monthlyLimit: 300_000_000 });
     expect(limits.spikeFactor).toBe(3);
     expect(limits.spikeFloor).toBe(5_000_000);
@@ -29,11 +41,27 @@ describe('limits', () => {
   });
 
   const bad: [string, unknown, RegExp][] = [
-    ['negative amount', { openai: { 'daily-limit': -5 } }, /input 'limits' field 'openai\.daily-limit' must not be negative, got '-5'/],
-    ['unknown provider', { aws: { 'daily-limit': 5 } }, /input 'limits' field 'aws' is not a known provider or setting: expected one of openai, railway, vercel, upstash, stripe/],
-    ['action not a word', { railway: { action: 'scale down; rm -rf /' } }, /input 'limits' field 'railway\.action' must be one word/],
+    [
+      'negative amount',
+      { openai: { 'daily-limit': -5 } },
+      /input 'limits' field 'openai\.daily-limit' must not be negative, got '-5'/,
+    ],
+    [
+      'unknown provider',
+      { aws: { 'daily-limit': 5 } },
+      /input 'limits' field 'aws' is not a known provider or setting: expected one of openai, railway, vercel, upstash, stripe/,
+    ],
+    [
+      'action not a word',
+      { railway: { action: 'scale down; rm -rf /' } },
+      /input 'limits' field 'railway\.action' must be one word/,
+    ],
     ['unknown field', { openai: { 'daily-limt': 5 } }, /field 'openai\.daily-limt' is not a known field/],
-    ['text amount', { openai: { 'monthly-limit': 'lots' } }, /field 'openai\.monthly-limit' must be an amount in US dollars such as 50/],
+    [
+      'text amount',
+      { openai: { 'monthly-limit': 'lots' } },
+      /field 'openai\.monthly-limit' must be an amount in US dollars such as 50/,
+    ],
     ['spike factor', { 'spike-factor': 1 }, /field 'spike-factor' must be a number above 1/],
     ['negative threshold', { total: { 'alert-threshold': -1 } }, /field 'total\.alert-threshold' must not be negative/],
     ['not a mapping', ['openai'], /must be a YAML mapping/],

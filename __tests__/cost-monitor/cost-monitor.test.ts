@@ -6,7 +6,13 @@
  * far, 16.5 days left, the 30 trailing days from 2026-02-13.
  */
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { BASE_AS_OF, COST_CREDENTIALS as C, baseMonth, buildCostMonth, type CostMonthPlan } from '../../src/emulator/fixtures/cost/months.js';
+import {
+  BASE_AS_OF,
+  COST_CREDENTIALS as C,
+  baseMonth,
+  buildCostMonth,
+  type CostMonthPlan,
+} from '../../src/emulator/fixtures/cost/months.js';
 import { runBundle, type RunResult } from '../harness/runner.js';
 
 const SLACK_PATH = '/services/T0COST/B0COST/costwebhooksecret0008';
@@ -18,7 +24,8 @@ async function emulatorWith(plan: CostMonthPlan): Promise<Emulator> {
   emu.control.addVercelTeam(C.vercelTeamId);
   emu.control.addVercelToken(C.vercelToken, { teams: [C.vercelTeamId] });
   emu.control.addRailwayAccountToken(C.railwayToken);
-  for (const [name, state] of Object.entries(buildCostMonth(plan))) Object.assign(emu.control.extensionState(name), state);
+  for (const [name, state] of Object.entries(buildCostMonth(plan)))
+    Object.assign(emu.control.extensionState(name), state);
   return emu;
 }
 
@@ -49,14 +56,32 @@ interface Report {
   severity: string;
   partial: boolean;
   total: { today: string | null; monthToDate: string | null; projectedMonth: string | null; included: string[] };
-  providers: { provider: string; status: string; today: string | null; monthToDate: string | null; projectedMonth: string | null; requests: number; unread: string[]; unconverted: { currency: string; today: string; monthToDate: string }[] }[];
+  providers: {
+    provider: string;
+    status: string;
+    today: string | null;
+    monthToDate: string | null;
+    projectedMonth: string | null;
+    requests: number;
+    unread: string[];
+    unconverted: { currency: string; today: string; monthToDate: string }[];
+  }[];
   failed: string[];
 }
 
 const report = (result: RunResult): Report => JSON.parse(result.outputs.report) as Report;
 const provider = (result: RunResult, name: string) => report(result).providers.find((p) => p.provider === name)!;
 const breaches = (result: RunResult) =>
-  (JSON.parse(result.outputs.breaches) as { scope: string; kind: string; severity: string; observed: string; limit: string; action: string | null }[]).map((b) => [b.scope, b.kind, b.severity, b.observed, b.limit, b.action]);
+  (
+    JSON.parse(result.outputs.breaches) as {
+      scope: string;
+      kind: string;
+      severity: string;
+      observed: string;
+      limit: string;
+      action: string | null;
+    }[]
+  ).map((b) => [b.scope, b.kind, b.severity, b.observed, b.limit, b.action]);
 const slackMessages = (emu: Emulator) => emu.control.slackMessages().filter((m) => m.webhook === SLACK_PATH);
 
 afterEach(async () => {
@@ -79,7 +104,9 @@ describe('cost-monitor against the emulator', () => {
     expect(result.outputs.actions).toBe('');
     expect(result.outputs.partial).toBe('false');
     expect(result.outputs.skipped).toBe('');
-    expect(report(result).providers.map((p) => [p.provider, p.status, p.today, p.monthToDate, p.projectedMonth])).toEqual([
+    expect(
+      report(result).providers.map((p) => [p.provider, p.status, p.today, p.monthToDate, p.projectedMonth]),
+    ).toEqual([
       ['openai', 'ok', '20.00', '300.00', '630.00'],
       ['railway', 'ok', '4.00', '60.00', '126.00'],
       ['vercel', 'ok', '3.25', '48.75', '102.38'],
@@ -87,11 +114,15 @@ describe('cost-monitor against the emulator', () => {
       ['stripe', 'ok', '2.65', '39.75', '83.48'],
     ]);
     expect(result.summary).toMatch(/^## ✅ Cost monitor: OK/);
-    expect(result.summary).toContain('| OpenAI | $20.00 | $300.00 | $630.00 | $50.00 | $1,000.00 | +$0.00 (+0%) | ✅ ok |');
+    expect(result.summary).toContain(
+      '| OpenAI | $20.00 | $300.00 | $630.00 | $50.00 | $1,000.00 | +$0.00 (+0%) | ✅ ok |',
+    );
     expect(result.summary).toContain('| Railway | $4.00 | $60.00 | $126.00 | $10.00 | $200.00 |');
     expect(result.summary).toContain('| **Total** | **$30.30** | **$454.50** | **$954.45** |');
     expect(result.summary).toContain('```mermaid\nxychart-beta');
-    expect(result.summary).toContain('x-axis ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15"]');
+    expect(result.summary).toContain(
+      'x-axis ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15"]',
+    );
     expect(result.summary).toContain('bar [30.3, 30.3,');
     // The marketplace database is reported as such, and the month-only Upstash history is named.
     expect(provider(result, 'upstash').unread).toEqual([
@@ -144,7 +175,9 @@ describe('cost-monitor against the emulator', () => {
     expect(result.outputs['projected-month']).toBe('1281.95');
     expect(result.summary).toMatch(/^## ⚠️ Cost monitor: WARNING/);
     expect(result.summary).toContain('OpenAI spend today $42.50 is 85% of the limit of $50.00');
-    expect(result.summary).toContain('| OpenAI | $42.50 | $462.50 | $957.50 | $50.00 | $1,000.00 | +$12.50 (+42%) | ⚠️ warning |');
+    expect(result.summary).toContain(
+      '| OpenAI | $42.50 | $462.50 | $957.50 | $50.00 | $1,000.00 | +$12.50 (+42%) | ⚠️ warning |',
+    );
     const [alert] = slackMessages(emulator);
     expect(alert.payload).toMatchObject({ attachments: [expect.objectContaining({ color: 'warning' })] });
     expect(JSON.stringify(alert.payload)).toContain('85% of the limit');
@@ -162,7 +195,12 @@ describe('cost-monitor against the emulator', () => {
 
   it('over a daily limit: critical, the action recommended, the step fails, a danger alert', async () => {
     emulator = await emulatorWith(
-      baseMonth({ railway: (day) => (day === '2026-03-15' ? { CPU_USAGE: 10_800, MEMORY_USAGE_GB: 21_600, NETWORK_TX_GB: 20 } : { CPU_USAGE: 8_640, MEMORY_USAGE_GB: 17_280, NETWORK_TX_GB: 20 }) }),
+      baseMonth({
+        railway: (day) =>
+          day === '2026-03-15'
+            ? { CPU_USAGE: 10_800, MEMORY_USAGE_GB: 21_600, NETWORK_TX_GB: 20 }
+            : { CPU_USAGE: 8_640, MEMORY_USAGE_GB: 17_280, NETWORK_TX_GB: 20 },
+      }),
     );
     const result = await runBundle('cost-monitor', { inputs: inputs(emulator) });
     expect(result.exitCode).toBe(1);
@@ -176,8 +214,12 @@ describe('cost-monitor against the emulator', () => {
     expect(result.outputs['total-today']).toBe('37.30');
     expect(result.outputs['total-month-to-date']).toBe('531.50');
     expect(result.outputs['projected-month']).toBe('1113.95');
-    expect(result.errors).toContain('cost-monitor: spend is critical: Railway spend today $11.00 is over the limit of $10.00');
-    expect(result.summary).toContain('| Railway | $11.00 | $137.00 | $285.50 | $10.00 | $200.00 | +$2.00 (+22%) | ❌ critical |');
+    expect(result.errors).toContain(
+      'cost-monitor: spend is critical: Railway spend today $11.00 is over the limit of $10.00',
+    );
+    expect(result.summary).toContain(
+      '| Railway | $11.00 | $137.00 | $285.50 | $10.00 | $200.00 | +$2.00 (+22%) | ❌ critical |',
+    );
     expect(result.summary).toContain('→ **scale_down**');
     const [alert] = slackMessages(emulator);
     expect(alert.payload).toMatchObject({ attachments: [expect.objectContaining({ color: 'danger' })] });
@@ -203,13 +245,19 @@ describe('cost-monitor against the emulator', () => {
 
   it('partially failing: 401, 5xx after retries and a malformed answer read as "not read", never $0', async () => {
     emulator = await emulatorWith(baseMonth());
-    emulator.control.fault({ provider: 'stripe', fault: { kind: 'server-error', status: 503, retryAfterSeconds: 0 }, times: -1 });
+    emulator.control.fault({
+      provider: 'stripe',
+      fault: { kind: 'server-error', status: 503, retryAfterSeconds: 0 },
+      times: -1,
+    });
     emulator.control.fault({ provider: 'vercel', path: '/v1/billing/charges', fault: { kind: 'malformed-json' } });
     emulator.control.script({ provider: 'openai' }, [
       { kind: 'rate-limit', retryAfterSeconds: 0 },
       { kind: 'rate-limit', retryAfterSeconds: 0 },
     ]);
-    const result = await runBundle('cost-monitor', { inputs: inputs(emulator, { 'upstash-api-key': 'upstash-wrong-key' }) });
+    const result = await runBundle('cost-monitor', {
+      inputs: inputs(emulator, { 'upstash-api-key': 'upstash-wrong-key' }),
+    });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.severity).toBe('warning');
     expect(result.outputs.partial).toBe('true');
@@ -226,12 +274,24 @@ describe('cost-monitor against the emulator', () => {
     expect(provider(result, 'stripe').requests).toBe(4); // every attempt a 503
     expect(emulator.control.requests({ provider: 'stripe' })).toHaveLength(4);
     expect(result.summary).toContain('**Partial report**: Vercel, Upstash, Stripe could not be read in full');
-    expect(result.summary).toMatch(/\| Stripe \| — \| — \| — \| — \| — \| — \| ⚠️ not read: stripe: GET \/v1\/balance_transactions failed: HTTP 503/);
-    expect(result.summary).toMatch(/\| Upstash \| — \| — \| — \| — \| — \| — \| ⚠️ not read: upstash: GET \/v2\/redis\/databases failed: HTTP 401 \(unauthorized\)/);
-    expect(result.summary).toMatch(/\| Vercel \| — \| — \|.*not read: vercel: GET \/v1\/billing\/charges: line \d+ is not JSON/);
+    expect(result.summary).toMatch(
+      /\| Stripe \| — \| — \| — \| — \| — \| — \| ⚠️ not read: stripe: GET \/v1\/balance_transactions failed: HTTP 503/,
+    );
+    expect(result.summary).toMatch(
+      /\| Upstash \| — \| — \| — \| — \| — \| — \| ⚠️ not read: upstash: GET \/v2\/redis\/databases failed: HTTP 401 \(unauthorized\)/,
+    );
+    expect(result.summary).toMatch(
+      /\| Vercel \| — \| — \|.*not read: vercel: GET \/v1\/billing\/charges: line \d+ is not JSON/,
+    );
     expect(result.summary).not.toMatch(/\| Stripe \| \$0\.00/);
 
-    const strict = await runBundle('cost-monitor', { inputs: inputs(emulator, { 'upstash-api-key': 'upstash-wrong-key', 'fail-on': 'warning', 'slack-webhook-url': '' }) });
+    const strict = await runBundle('cost-monitor', {
+      inputs: inputs(emulator, {
+        'upstash-api-key': 'upstash-wrong-key',
+        'fail-on': 'warning',
+        'slack-webhook-url': '',
+      }),
+    });
     expect(strict.exitCode).toBe(1);
     // The first run used up the Vercel and OpenAI faults; Upstash and Stripe still fail.
     expect(strict.errors[0]).toBe('cost-monitor: spend is warning: Upstash, Stripe could not be read in full');
@@ -241,12 +301,18 @@ describe('cost-monitor against the emulator', () => {
     emulator = await emulatorWith(baseMonth({ stripe: () => ({ usd: [100, 90, 75], eur: [150] }) }));
     const apart = await runBundle('cost-monitor', { inputs: inputs(emulator) });
     expect(apart.exitCode).toBe(0);
-    expect(provider(apart, 'stripe')).toMatchObject({ today: '2.65', monthToDate: '39.75', unconverted: [{ currency: 'eur', today: '1.50', monthToDate: '22.50' }] });
+    expect(provider(apart, 'stripe')).toMatchObject({
+      today: '2.65',
+      monthToDate: '39.75',
+      unconverted: [{ currency: 'eur', today: '1.50', monthToDate: '22.50' }],
+    });
     expect(apart.outputs['total-today']).toBe('30.30');
     expect(apart.summary).toContain('| Stripe | $2.65 + €1.50 (not converted) | $39.75 + €22.50 (not converted) |');
     expect(apart.summary).toContain('EUR spend is shown apart and not in the totals');
 
-    const converted = await runBundle('cost-monitor', { inputs: inputs(emulator, { 'exchange-rates': '{eur: 1.08}' }) });
+    const converted = await runBundle('cost-monitor', {
+      inputs: inputs(emulator, { 'exchange-rates': '{eur: 1.08}' }),
+    });
     expect(provider(converted, 'stripe')).toMatchObject({ today: '4.27', monthToDate: '64.05', unconverted: [] });
     expect(converted.outputs['total-today']).toBe('31.92');
     expect(converted.outputs['total-month-to-date']).toBe('478.80');
@@ -279,7 +345,13 @@ describe('cost-monitor against the emulator', () => {
   it('providers without credentials are skipped and listed', async () => {
     emulator = await emulatorWith(baseMonth());
     const result = await runBundle('cost-monitor', {
-      inputs: inputs(emulator, { 'vercel-token': '', 'upstash-email': '', 'upstash-api-key': '', 'upstash-marketplace-databases': '', 'stripe-secret-key': '' }),
+      inputs: inputs(emulator, {
+        'vercel-token': '',
+        'upstash-email': '',
+        'upstash-api-key': '',
+        'upstash-marketplace-databases': '',
+        'stripe-secret-key': '',
+      }),
     });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.skipped).toBe('vercel,upstash,stripe');
@@ -289,18 +361,33 @@ describe('cost-monitor against the emulator', () => {
   });
 
   const malformed: [string, string, string][] = [
-    ['a negative amount', '{openai: {daily-limit: -5}}', "cost-monitor: input 'limits' field 'openai.daily-limit' must not be negative, got '-5'"],
-    ['an unknown provider', '{aws: {daily-limit: 5}}', "cost-monitor: input 'limits' field 'aws' is not a known provider or setting"],
-    ['an action that is not a word', '{railway: {action: "scale down"}}', "cost-monitor: input 'limits' field 'railway.action' must be one word"],
+    [
+      'a negative amount',
+      '{openai: {daily-limit: -5}}',
+      "cost-monitor: input 'limits' field 'openai.daily-limit' must not be negative, got '-5'",
+    ],
+    [
+      'an unknown provider',
+      '{aws: {daily-limit: 5}}',
+      "cost-monitor: input 'limits' field 'aws' is not a known provider or setting",
+    ],
+    [
+      'an action that is not a word',
+      '{railway: {action: "scale down"}}',
+      "cost-monitor: input 'limits' field 'railway.action' must be one word",
+    ],
   ];
-  it.each(malformed)('malformed limits (%s) stop before any request, naming the field', async (_what, limits, message) => {
-    emulator = await emulatorWith(baseMonth());
-    const result = await runBundle('cost-monitor', { inputs: inputs(emulator, { limits }) });
-    expect(result.exitCode).toBe(1);
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors[0].startsWith(message)).toBe(true);
-    // No provider was called; only the suite's failure notice went to Slack.
-    expect(emulator.control.requests().filter((r) => r.provider !== 'slack')).toEqual([]);
-    expect(slackMessages(emulator)).toHaveLength(1);
-  });
+  it.each(malformed)(
+    'malformed limits (%s) stop before any request, naming the field',
+    async (_what, limits, message) => {
+      emulator = await emulatorWith(baseMonth());
+      const result = await runBundle('cost-monitor', { inputs: inputs(emulator, { limits }) });
+      expect(result.exitCode).toBe(1);
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0].startsWith(message)).toBe(true);
+      // No provider was called; only the suite's failure notice went to Slack.
+      expect(emulator.control.requests().filter((r) => r.provider !== 'slack')).toEqual([]);
+      expect(slackMessages(emulator)).toHaveLength(1);
+    },
+  );
 });

@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { BASE_AS_OF, COST_CREDENTIALS as C, baseMonth, buildCostMonth } from '../../src/emulator/fixtures/cost/months.js';
+import {
+  BASE_AS_OF,
+  COST_CREDENTIALS as C,
+  baseMonth,
+  buildCostMonth,
+} from '../../src/emulator/fixtures/cost/months.js';
 import { startEchoProxy, type EchoProxy } from '../harness/echo-proxy.js';
 import { runBundle } from '../harness/runner.js';
 
@@ -31,12 +36,19 @@ describe('cost-monitor against providers echoing request headers', () => {
     control.addVercelTeam(C.vercelTeamId);
     control.addVercelToken(C.vercelToken, { teams: [C.vercelTeamId] });
     control.addRailwayAccountToken(C.railwayToken);
-    for (const [name, state] of Object.entries(buildCostMonth(baseMonth()))) Object.assign(control.extensionState(name), state);
+    for (const [name, state] of Object.entries(buildCostMonth(baseMonth())))
+      Object.assign(control.extensionState(name), state);
     const echoed = ['/openai', '/upstash', '/railway'];
     proxy = await startEchoProxy(
       emulator.urls.base,
       (req) => echoed.some((prefix) => req.url?.startsWith(prefix)),
-      (_headers, echo) => ({ status: 401, body: { error: { code: 'invalid_credentials', message: `rejected: ${echo}` }, errors: [{ message: `rejected: ${echo}` }] } }),
+      (_headers, echo) => ({
+        status: 401,
+        body: {
+          error: { code: 'invalid_credentials', message: `rejected: ${echo}` },
+          errors: [{ message: `rejected: ${echo}` }],
+        },
+      }),
     );
     const base = proxy.url;
     const result = await runBundle('cost-monitor', {
@@ -76,7 +88,12 @@ describe('cost-monitor against providers echoing request headers', () => {
     };
     for (const [where, text] of Object.entries(exits)) {
       for (const secret of [C.openaiAdminKey, C.upstashKey, C.railwayToken, C.stripeKey, C.vercelToken]) {
-        for (const form of forms(secret)) expect({ where, secret: secret.slice(0, 4), leaked: text.includes(form) }).toEqual({ where, secret: secret.slice(0, 4), leaked: false });
+        for (const form of forms(secret))
+          expect({ where, secret: secret.slice(0, 4), leaked: text.includes(form) }).toEqual({
+            where,
+            secret: secret.slice(0, 4),
+            leaked: false,
+          });
       }
     }
   });

@@ -16,17 +16,27 @@ const SEED = parseLimits({
   'spike-factor': 2,
 });
 
-function spend(provider: ProviderId, dollars: (day: string) => number, options: { currency?: string; days?: string[]; extra?: Partial<ProviderSpend> } = {}): ProviderSpend {
+function spend(
+  provider: ProviderId,
+  dollars: (day: string) => number,
+  options: { currency?: string; days?: string[]; extra?: Partial<ProviderSpend> } = {},
+): ProviderSpend {
   const days = options.days ?? ALL_DAYS;
   return {
     ...emptySpend(provider, 'ok'),
-    spend: [{ currency: options.currency ?? 'usd', days: Object.fromEntries(days.map((d) => [d, Math.round(dollars(d) * 1e6)])) }],
+    spend: [
+      {
+        currency: options.currency ?? 'usd',
+        days: Object.fromEntries(days.map((d) => [d, Math.round(dollars(d) * 1e6)])),
+      },
+    ],
     covered: days,
     ...options.extra,
   };
 }
 
-const money = (micros: number | undefined): string | undefined => (micros === undefined ? undefined : formatAmount(micros));
+const money = (micros: number | undefined): string | undefined =>
+  micros === undefined ? undefined : formatAmount(micros);
 
 describe('evaluateCosts', () => {
   it('under budget: today, month to date, projection from the burn rate', () => {
@@ -45,8 +55,16 @@ describe('evaluateCosts', () => {
   });
 
   it('warns at 80 % of a limit and goes critical over it, with the action', () => {
-    const result = evaluateCosts([spend('openai', (d) => (d === window.today ? 42.5 : 30)), spend('railway', (d) => (d === window.today ? 11 : 6))], { window, limits: SEED });
-    expect(result.breaches.map((b) => [b.scope, b.kind, b.severity, money(b.observed), money(b.limit), b.action ?? null])).toEqual([
+    const result = evaluateCosts(
+      [
+        spend('openai', (d) => (d === window.today ? 42.5 : 30)),
+        spend('railway', (d) => (d === window.today ? 11 : 6)),
+      ],
+      { window, limits: SEED },
+    );
+    expect(
+      result.breaches.map((b) => [b.scope, b.kind, b.severity, money(b.observed), money(b.limit), b.action ?? null]),
+    ).toEqual([
       ['openai', 'daily-limit', 'warning', '42.50', '50.00', null],
       ['railway', 'daily-limit', 'critical', '11.00', '10.00', 'scale_down'],
     ]);
@@ -78,7 +96,9 @@ describe('evaluateCosts', () => {
     const summary = renderCostSummary(result);
     expect(summary).toContain('Partial report');
     expect(summary).toMatch(/\| Stripe \| — \| — \| — \|/);
-    expect(costReport(result).providers).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'stripe', today: null, monthToDate: null })]));
+    expect(costReport(result).providers).toEqual(
+      expect.arrayContaining([expect.objectContaining({ provider: 'stripe', today: null, monthToDate: null })]),
+    );
     expect(costOutcome(result).state).toBe('warning');
   });
 
@@ -107,7 +127,9 @@ describe('evaluateCosts', () => {
 
   it('the total alert threshold warns', () => {
     const result = evaluateCosts([spend('openai', () => 40), spend('vercel', () => 70)], { window, limits: SEED });
-    expect(result.total.breaches.map((b) => [b.kind, b.severity, money(b.observed)])).toEqual([['alert-threshold', 'warning', '110.00']]);
+    expect(result.total.breaches.map((b) => [b.kind, b.severity, money(b.observed)])).toEqual([
+      ['alert-threshold', 'warning', '110.00'],
+    ]);
     expect(result.severity).toBe('warning');
   });
 
@@ -118,7 +140,9 @@ describe('evaluateCosts', () => {
     const result = evaluateCosts([s], { window: firstDay, limits: SEED });
     expect(result.providers[0].projectedMonth).toBeUndefined();
     expect(result.total.projectedMonth).toBeUndefined();
-    expect(result.providers[0].projectionBasis).toBe('no complete UTC day read yet, so no projection (a partial day is not extrapolated)');
+    expect(result.providers[0].projectionBasis).toBe(
+      'no complete UTC day read yet, so no projection (a partial day is not extrapolated)',
+    );
     expect(renderCostSummary(result)).toContain('Projection: no complete UTC day read yet');
   });
 
@@ -130,13 +154,18 @@ describe('evaluateCosts', () => {
     // 30 + 0.40 today + 30 × (29 days and 22 hours left) = 927.90; 31 × 30 = 930.
     expect(projected).toBeCloseTo(927.9, 2);
     expect(Math.abs(projected - 30 * 31) / (30 * 31)).toBeLessThan(0.01);
-    expect(result.providers[0].projectionBasis).toBe('month to date plus the mean of the last 1 complete day(s) for the rest of the month');
+    expect(result.providers[0].projectionBasis).toBe(
+      'month to date plus the mean of the last 1 complete day(s) for the rest of the month',
+    );
   });
 
   it('the total names a provider it cannot project yet', () => {
     const early = costWindow(Date.parse('2026-03-02T02:00:00Z'));
     const result = evaluateCosts(
-      [spend('openai', () => 30, { days: ['2026-03-01', '2026-03-02'] }), spend('stripe', () => 1, { days: ['2026-03-02'] })],
+      [
+        spend('openai', () => 30, { days: ['2026-03-01', '2026-03-02'] }),
+        spend('stripe', () => 1, { days: ['2026-03-02'] }),
+      ],
       { window: early, limits: SEED },
     );
     expect(result.total.projectionBasis).toMatch(/without Stripe \(no complete day yet\)$/);

@@ -1,4 +1,11 @@
-import { decimalToMicros, formatAmount, formatMoney, minorToMicros, multiplyMicros, toMinor } from '../../src/cost/money.js';
+import {
+  decimalToMicros,
+  formatAmount,
+  formatMoney,
+  minorToMicros,
+  multiplyMicros,
+  toMinor,
+} from '../../src/cost/money.js';
 import { parseGoTime } from '../../src/providers/upstash.js';
 import { costWindow } from '../../src/cost/calendar.js';
 
@@ -60,7 +67,15 @@ describe('Upstash Go timestamps', () => {
 describe('the cost window', () => {
   it('covers the month and the 30 trailing days, in UTC', () => {
     const w = costWindow(Date.parse('2026-03-15T12:00:00Z'));
-    expect(w).toMatchObject({ today: '2026-03-15', monthStart: '2026-03-01', nextMonthStart: '2026-04-01', daysInMonth: 31, trailingStart: '2026-02-13', rangeStart: '2026-02-13', rangeEnd: '2026-03-16' });
+    expect(w).toMatchObject({
+      today: '2026-03-15',
+      monthStart: '2026-03-01',
+      nextMonthStart: '2026-04-01',
+      daysInMonth: 31,
+      trailingStart: '2026-02-13',
+      rangeStart: '2026-02-13',
+      rangeEnd: '2026-03-16',
+    });
     const late = costWindow(Date.parse('2026-01-31T23:59:59Z'));
     expect(late).toMatchObject({ rangeStart: '2026-01-01', trailingStart: '2026-01-01', rangeEnd: '2026-02-01' });
     expect(costWindow(Date.parse('2028-02-10T00:00:00Z')).daysInMonth).toBe(29);

@@ -54,7 +54,12 @@ describe('status page from real runs', () => {
     await check();
 
     const { records } = readRecords([history]);
-    expect(records.map((r) => [r.verdict, r.figures.checks?.api[0]])).toEqual([['success', 1], ['failure', 0], ['failure', 0], ['success', 1]]);
+    expect(records.map((r) => [r.verdict, r.figures.checks?.api[0]])).toEqual([
+      ['success', 1],
+      ['failure', 0],
+      ['failure', 0],
+      ['success', 1],
+    ]);
     expect(records[1].figures.incidents).toEqual({ api: 'https://github.com/threadr/threadr/issues/1' });
     expect(records[1].figures.why?.api).toMatch(/503/);
 
@@ -62,11 +67,26 @@ describe('status page from real runs', () => {
     const built = await runBundle('dashboard', { cwd: work, inputs: { history, 'out-dir': site } });
     expect(built.exitCode).toBe(0);
     expect(built.outputs).toMatchObject({ indicator: 'none', 'open-incidents': '0', records: '4' });
-    const { incidents } = JSON.parse(readFileSync(join(site, 'incidents.json'), 'utf8')) as { incidents: { name: string; status: string; created_at: string; resolved_at: string; incident_updates: { status: string; body: string }[] }[] };
+    const { incidents } = JSON.parse(readFileSync(join(site, 'incidents.json'), 'utf8')) as {
+      incidents: {
+        name: string;
+        status: string;
+        created_at: string;
+        resolved_at: string;
+        incident_updates: { status: string; body: string }[];
+      }[];
+    };
     expect(incidents).toHaveLength(1);
-    expect(incidents[0]).toMatchObject({ name: 'api is down', status: 'resolved', created_at: records[1].t, resolved_at: records[3].t });
+    expect(incidents[0]).toMatchObject({
+      name: 'api is down',
+      status: 'resolved',
+      created_at: records[1].t,
+      resolved_at: records[3].t,
+    });
     expect(incidents[0].incident_updates.map((u) => u.status)).toEqual(['resolved', 'identified', 'investigating']);
     expect(incidents[0].incident_updates[1].body).toBe('Tracked in https://github.com/threadr/threadr/issues/1.');
-    expect(readFileSync(join(site, 'status.html'), 'utf8')).toMatch(/<a href="https:\/\/github.com\/threadr\/threadr\/issues\/1">/);
+    expect(readFileSync(join(site, 'status.html'), 'utf8')).toMatch(
+      /<a href="https:\/\/github.com\/threadr\/threadr\/issues\/1">/,
+    );
   });
 });

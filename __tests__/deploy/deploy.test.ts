@@ -18,16 +18,26 @@ function deploy(extra: Record<string, string> = {}, timeoutMs = 30_000): Promise
 
 /** Everything a person reads in the step log: plain lines, errors and warnings. */
 function said(result: RunResult): string {
-  return [result.log, ...result.errors.map((e) => `error: ${e}`), ...result.warnings.map((w) => `warning: ${w}`)].join('\n');
+  return [result.log, ...result.errors.map((e) => `error: ${e}`), ...result.warnings.map((w) => `warning: ${w}`)].join(
+    '\n',
+  );
 }
 
 function plan(result: RunResult) {
-  return JSON.parse(result.outputs['rollback-plan']) as { components: Record<string, { deploymentId: string; sha: string } | null> };
+  return JSON.parse(result.outputs['rollback-plan']) as {
+    components: Record<string, { deploymentId: string; sha: string } | null>;
+  };
 }
 
 /** Requests that change something (Railway mutations are POSTs like its reads). */
 function mutations() {
-  return fx.control.requests().filter((r) => (r.provider === 'railway' ? r.operations.some((op) => /^(serviceInstance|deployment)[A-Z]/.test(op)) : r.method !== 'GET'));
+  return fx.control
+    .requests()
+    .filter((r) =>
+      r.provider === 'railway'
+        ? r.operations.some((op) => /^(serviceInstance|deployment)[A-Z]/.test(op))
+        : r.method !== 'GET',
+    );
 }
 
 function firstSeq(filter: Parameters<Fixture['control']['requests']>[0]): number {
@@ -57,10 +67,17 @@ describe('deploy action (bundle) against the emulator', () => {
     expect(plan(result).components.frontend).toMatchObject({ deploymentId: before.frontend, sha: OLD });
     expect(plan(result).components.backend).toMatchObject({ deploymentId: before.backend, sha: OLD });
     // Backend first: Railway's deploy mutation precedes Vercel's create.
-    expect(firstSeq({ provider: 'railway', operation: 'serviceInstanceDeployV2' })).toBeLessThan(firstSeq({ provider: 'vercel', method: 'POST', path: '/v13/deployments' }));
+    expect(firstSeq({ provider: 'railway', operation: 'serviceInstanceDeployV2' })).toBeLessThan(
+      firstSeq({ provider: 'vercel', method: 'POST', path: '/v13/deployments' }),
+    );
     // The Vercel create carries the git source of this repository and commit.
-    const create = JSON.parse(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/v13/deployments' })[0].body);
-    expect(create).toMatchObject({ target: 'production', gitSource: { type: 'github', org: 'threadr', repo: 'threadr', ref: 'main', sha: NEW } });
+    const create = JSON.parse(
+      fx.control.requests({ provider: 'vercel', method: 'POST', path: '/v13/deployments' })[0].body,
+    );
+    expect(create).toMatchObject({
+      target: 'production',
+      gitSource: { type: 'github', org: 'threadr', repo: 'threadr', ref: 'main', sha: NEW },
+    });
     // GitHub: one deployment, in_progress then success, with the environment and log URLs.
     const [gh] = fx.githubDeployments();
     expect(String(gh.id)).toBe(result.outputs['github-deployment-id']);
@@ -70,8 +87,14 @@ describe('deploy action (bundle) against the emulator', () => {
     const success = gh.statuses[1] as unknown as { environment_url: string; log_url: string };
     expect(success.environment_url).toBe(result.outputs['frontend-url']);
     expect(success.log_url).toBe('https://github.com/threadr/threadr/actions/runs/1001');
-    const created = fx.control.requests({ provider: 'github', method: 'POST', path: '/deployments' }).find((r) => !r.path.includes('statuses'))!;
-    expect(JSON.parse(created.body)).toMatchObject({ auto_merge: false, required_contexts: [], environment: 'production' });
+    const created = fx.control
+      .requests({ provider: 'github', method: 'POST', path: '/deployments' })
+      .find((r) => !r.path.includes('statuses'))!;
+    expect(JSON.parse(created.body)).toMatchObject({
+      auto_merge: false,
+      required_contexts: [],
+      environment: 'production',
+    });
     // Secrets: masked, never in a URL or the log; Railway project token sent as Project-Access-Token.
     for (const token of Object.values(fx.tokens)) {
       expect(result.masks).toContain(token);
@@ -88,7 +111,9 @@ describe('deploy action (bundle) against the emulator', () => {
     fx = await Fixture.start();
     const result = await deploy({ order: 'frontend-first' });
     expect(result.outputs.status).toBe('deployed');
-    expect(firstSeq({ provider: 'vercel', method: 'POST', path: '/v13/deployments' })).toBeLessThan(firstSeq({ provider: 'railway', operation: 'serviceInstanceDeployV2' }));
+    expect(firstSeq({ provider: 'vercel', method: 'POST', path: '/v13/deployments' })).toBeLessThan(
+      firstSeq({ provider: 'railway', operation: 'serviceInstanceDeployV2' }),
+    );
     expect(fx.vercelProduction()!.sha).toBe(NEW);
     expect(fx.railwayProduction()!.sha).toBe(NEW);
   });
@@ -101,7 +126,9 @@ describe('deploy action (bundle) against the emulator', () => {
 
     expect(result.exitCode).toBe(1);
     expect(result.outputs.status).toBe('rolled-back');
-    expect(said(result)).toMatch(/frontend: dpl_\w+ ended ERROR: BUILD_FAILED: Type error: Property x does not exist \(logs: https:\/\/vercel\.com\//);
+    expect(said(result)).toMatch(
+      /frontend: dpl_\w+ ended ERROR: BUILD_FAILED: Type error: Property x does not exist \(logs: https:\/\/vercel\.com\//,
+    );
     expect(said(result)).toMatch(/backend: restored/);
     // Production: the frontend never moved, the backend serves the old commit again (a new Railway rollback deployment).
     expect(fx.vercelProduction()!.id).toBe(oldFrontend);
@@ -112,12 +139,16 @@ describe('deploy action (bundle) against the emulator', () => {
     expect(result.outputs['backend-deployment-id']).toBe(backend.id);
     expect(result.outputs['frontend-deployment-id']).toBe(oldFrontend);
     expect(fx.githubDeployments()[0].statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
-    expect(result.errors.join('\n')).toMatch(/^deploy: frontend failed: .*Rolled back: backend restored, frontend not-needed/m);
+    expect(result.errors.join('\n')).toMatch(
+      /^deploy: frontend failed: .*Rolled back: backend restored, frontend not-needed/m,
+    );
     // The end of the build output, newest lines asked for and shown oldest first (event shape UNCONFIRMED).
     const [events] = fx.control.requests({ provider: 'vercel', path: '/events' });
     expect(events.path).toMatch(/^\/v3\/deployments\/dpl_\w+\/events/);
     expect(events.query).toMatchObject({ direction: 'backward', limit: '20', follow: '0' });
-    expect(result.summary).toMatch(/<summary>frontend: build log of dpl_\w+, last 3 lines<\/summary>\s+```text\nCloning \(Commit: feed000\)\nRunning "npm run build"\nType error: Property x does not exist\n```/);
+    expect(result.summary).toMatch(
+      /<summary>frontend: build log of dpl_\w+, last 3 lines<\/summary>\s+```text\nCloning \(Commit: feed000\)\nRunning "npm run build"\nType error: Property x does not exist\n```/,
+    );
   });
 
   it('rolls back a backend that reached SUCCESS and then CRASHED, and does not start the frontend', async () => {
@@ -126,19 +157,26 @@ describe('deploy action (bundle) against the emulator', () => {
     const result = await deploy();
 
     expect(result.outputs.status).toBe('rolled-back');
-    expect(said(result)).toMatch(/backend: .* reached SUCCESS and then ended CRASHED: deployment CRASHED: the app crashed/);
+    expect(said(result)).toMatch(
+      /backend: .* reached SUCCESS and then ended CRASHED: deployment CRASHED: the app crashed/,
+    );
     expect(fx.control.requests({ provider: 'vercel', method: 'POST' })).toHaveLength(0);
     expect(fx.railwayProduction()).toMatchObject({ status: 'SUCCESS', sha: OLD });
     expect(fx.vercelProduction()!.sha).toBe(OLD);
     // Why, in the platform's words: the end of the runtime log, in the log and the summary.
     expect(said(result)).toContain('Error: connect ECONNREFUSED 10.0.0.7:6379');
-    expect(result.summary).toMatch(/<summary>backend: deployment log of [\w-]+, last 4 lines<\/summary>\s+```text\nStarting Container\nlistening on 0\.0\.0\.0:8080\nError: connect ECONNREFUSED 10\.0\.0\.7:6379\nnpm error code 1\n```/);
+    expect(result.summary).toMatch(
+      /<summary>backend: deployment log of [\w-]+, last 4 lines<\/summary>\s+```text\nStarting Container\nlistening on 0\.0\.0\.0:8080\nError: connect ECONNREFUSED 10\.0\.0\.7:6379\nnpm error code 1\n```/,
+    );
     expect(fx.control.requests({ provider: 'railway', operation: 'buildLogs' })).toHaveLength(0);
   });
 
   it('shows the end of the build log of a backend whose build failed (FAILED: both logs are read)', async () => {
     fx = await Fixture.start();
-    const log = [...Array.from({ length: 30 }, (_, i) => `step ${i + 1}`), 'ERROR: tsc: src/server.ts(3,1): Cannot find name `foo` ```'];
+    const log = [
+      ...Array.from({ length: 30 }, (_, i) => `step ${i + 1}`),
+      'ERROR: tsc: src/server.ts(3,1): Cannot find name `foo` ```',
+    ];
     fx.control.setCommit(NEW, { railway: { outcome: 'failed-build', buildLog: log } });
     const result = await deploy();
     expect(result.outputs.status).toBe('failed');
@@ -166,12 +204,16 @@ describe('deploy action (bundle) against the emulator', () => {
     expect(fx.railwayProduction()).toMatchObject({ status: 'SUCCESS', sha: OLD });
   });
 
-  it('on a cancelled job (SIGINT) cancels the build on its way and leaves what already serves, within the runner\'s grace time', async () => {
+  it("on a cancelled job (SIGINT) cancels the build on its way and leaves what already serves, within the runner's grace time", async () => {
     fx = await Fixture.start();
     // The backend (first) goes live; the frontend build never leaves BUILDING.
     fx.control.setCommit(NEW, { vercel: { timing: { readsPerStep: 1, reads: { BUILDING: 0 } } } });
     const sentAt = Date.now() + 2000;
-    const result = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW, strategy: 'direct' }), signal: { name: 'SIGINT', afterMs: 2000 }, timeoutMs: 30_000 });
+    const result = await runBundle('deploy', {
+      inputs: fx.inputs({ ref: NEW, strategy: 'direct' }),
+      signal: { name: 'SIGINT', afterMs: 2000 },
+      timeoutMs: 30_000,
+    });
     // The contract, not a benchmark: the runner sends SIGTERM 7.5 s after SIGINT (it takes ~0.2 s).
     expect(Date.now() - sentAt).toBeLessThan(7000);
     expect(result.signal).toBeNull();
@@ -183,21 +225,32 @@ describe('deploy action (bundle) against the emulator', () => {
     expect(fx.vercelProduction()!.sha).toBe(OLD);
     expect(fx.railwayProduction()).toMatchObject({ status: 'SUCCESS', sha: NEW });
     expect(result.errors[0]).toMatch(
-      new RegExp(`^the job was cancelled: backend serves ${NEW.slice(0, 12)} \\([\\w-]+\\); frontend still serves ${fx.vercel.productionDeploymentId}; canceled ${started.id} before it went live$`),
+      new RegExp(
+        `^the job was cancelled: backend serves ${NEW.slice(0, 12)} \\([\\w-]+\\); frontend still serves ${fx.vercel.productionDeploymentId}; canceled ${started.id} before it went live$`,
+      ),
     );
     expect(result.summary).toContain('Deploy cancelled');
     expect(fx.githubDeployments()[0].statuses.map((s) => s.state)).toEqual(['in_progress', 'error']);
     // No rollback was attempted: nothing but the cancel changed anything after the signal.
     const changes = fx.control.requests({ provider: 'vercel' }).filter((r) => r.method !== 'GET');
-    expect(changes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v13/deployments', `PATCH /v12/deployments/${started.id}/cancel`]);
+    expect(changes.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /v13/deployments',
+      `PATCH /v12/deployments/${started.id}/cancel`,
+    ]);
   });
 
   it('on a cancelled job while the first component builds, nothing else starts and production is unchanged', async () => {
     fx = await Fixture.start();
     fx.control.setCommit(NEW, { railway: { timing: { readsPerStep: 1, reads: { BUILDING: 0 } } } });
-    const result = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW, strategy: 'direct' }), signal: { name: 'SIGTERM', afterMs: 1500 }, timeoutMs: 30_000 });
+    const result = await runBundle('deploy', {
+      inputs: fx.inputs({ ref: NEW, strategy: 'direct' }),
+      signal: { name: 'SIGTERM', afterMs: 1500 },
+      timeoutMs: 30_000,
+    });
     expect(result.outputs.status).toBe('cancelled');
-    expect(result.errors[0]).toMatch(/backend still serves \S+; canceled \S+ before it went live; frontend still serves \S+$/);
+    expect(result.errors[0]).toMatch(
+      /backend still serves \S+; canceled \S+ before it went live; frontend still serves \S+$/,
+    );
     expect(fx.control.requests({ provider: 'vercel' }).filter((r) => r.method !== 'GET')).toEqual([]);
     expect(fx.railwayProduction()).toMatchObject({ status: 'SUCCESS', sha: OLD });
     expect(fx.vercelProduction()!.sha).toBe(OLD);
@@ -218,13 +271,17 @@ describe('deploy action (bundle) against the emulator', () => {
     fx.control.setCommit(NEW, { vercel: { outcome: 'error' } });
     const result = await deploy();
     expect(result.outputs.status).toBe('failed');
-    expect(said(result)).toMatch(/backend: nothing served before this deploy \(first deploy\): there is nothing to go back to/);
+    expect(said(result)).toMatch(
+      /backend: nothing served before this deploy \(first deploy\): there is nothing to go back to/,
+    );
     expect(result.errors.join('\n')).toMatch(/backend had nothing to roll back to and stays on the new build/);
   });
 
   it('refuses to deploy over an instant-rollback pin, and with allow-pinned promotes over it', async () => {
     fx = await Fixture.start({ previous: [OLDER] });
-    const pinned = await runBundle('rollback', { inputs: fx.inputs({ to: 'previous', components: 'frontend', reason: 'incident 42' }) });
+    const pinned = await runBundle('rollback', {
+      inputs: fx.inputs({ to: 'previous', components: 'frontend', reason: 'incident 42' }),
+    });
     expect(pinned.outputs.status).toBe('rolled-back');
     expect(pinned.outputs.pinned).toBe('true');
     expect(fx.vercelProduction()!.sha).toBe(OLDER);
@@ -233,7 +290,9 @@ describe('deploy action (bundle) against the emulator', () => {
     const refused = await deploy();
     expect(refused.exitCode).toBe(1);
     expect(refused.outputs.status).toBe('refused');
-    expect(refused.errors.join('\n')).toMatch(/production is pinned to dpl_\w+ by an instant rollback \(incident 42 \(by threadr-ops\)\)\. Nothing was deployed\. .*allow-pinned: true/);
+    expect(refused.errors.join('\n')).toMatch(
+      /production is pinned to dpl_\w+ by an instant rollback \(incident 42 \(by threadr-ops\)\)\. Nothing was deployed\. .*allow-pinned: true/,
+    );
     expect(mutations()).toHaveLength(0);
     expect(refused.outputs['rollback-plan']).not.toBe('');
 
@@ -262,12 +321,24 @@ describe('deploy action (bundle) against the emulator', () => {
     fx.control.fault({ provider: 'vercel', method: 'POST', path: '/v13/deployments', fault: storm, times: 2 });
     fx.control.fault({ provider: 'railway', operation: 'deployment', fault: storm, times: 6 });
     fx.control.fault({ provider: 'railway', operation: 'serviceInstanceDeployV2', fault: storm, times: 2 });
-    fx.control.fault({ provider: 'github', fault: { kind: 'rate-limit', status: 429, retryAfterSeconds: 0 }, times: 2 });
+    fx.control.fault({
+      provider: 'github',
+      fault: { kind: 'rate-limit', status: 429, retryAfterSeconds: 0 },
+      times: 2,
+    });
     const result = await deploy();
     expect(said(result)).toMatch(/HTTP 429, try 2/);
     if (result.outputs.status !== 'deployed') throw new Error(said(result));
-    expect(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/v13/deployments' }).filter((r) => r.outcome === 200)).toHaveLength(1);
-    expect(fx.control.requests({ provider: 'railway', operation: 'serviceInstanceDeployV2' }).filter((r) => r.outcome === 200)).toHaveLength(1);
+    expect(
+      fx.control
+        .requests({ provider: 'vercel', method: 'POST', path: '/v13/deployments' })
+        .filter((r) => r.outcome === 200),
+    ).toHaveLength(1);
+    expect(
+      fx.control
+        .requests({ provider: 'railway', operation: 'serviceInstanceDeployV2' })
+        .filter((r) => r.outcome === 200),
+    ).toHaveLength(1);
     expect(fx.productionHealthy()).toEqual({ frontend: true, backend: true });
     expect(fx.vercelProduction()!.sha).toBe(NEW);
   });
@@ -292,7 +363,9 @@ describe('deploy action (bundle) against the emulator', () => {
     await untilSeen('its frontend deployment was created', () => created() !== undefined);
     const poll = `/v13/deployments/${created()!.id}`;
     fx.control.fault({ provider: 'vercel', method: 'GET', path: poll, fault: { kind: 'hang' } });
-    await untilSeen('a status read was held', () => fx.control.requests({ provider: 'vercel', method: 'GET', path: poll }).some((r) => r.fault === 'hang'));
+    await untilSeen('a status read was held', () =>
+      fx.control.requests({ provider: 'vercel', method: 'GET', path: poll }).some((r) => r.fault === 'hang'),
+    );
     await fx.emulator.restart(400);
     const result = await running;
     expect(result.outputs.status).toBe('deployed');
@@ -313,13 +386,33 @@ describe('deploy action (bundle) against the emulator', () => {
 
 describe('deploy action: bad input stops before any API call', () => {
   it.each([
-    ['a missing token for a requested component', { components: 'frontend', 'vercel-token': '' }, /input 'vercel-token' is required to deploy the frontend/],
-    ['an unknown environment', { environment: 'prod' }, /input 'environment' must be one of production, staging, preview, got 'prod'/],
+    [
+      'a missing token for a requested component',
+      { components: 'frontend', 'vercel-token': '' },
+      /input 'vercel-token' is required to deploy the frontend/,
+    ],
+    [
+      'an unknown environment',
+      { environment: 'prod' },
+      /input 'environment' must be one of production, staging, preview, got 'prod'/,
+    ],
     ['a ref that is not a commit SHA', { ref: 'main' }, /input 'ref' must be a full 40-character commit SHA/],
     ['an unknown order', { order: 'random' }, /input 'order' must be one of backend-first, frontend-first, parallel/],
-    ['an unknown strategy', { strategy: 'canary' }, /input 'strategy' must be one of auto, staged, direct, got 'canary'/],
-    ['staged outside production', { environment: 'staging', strategy: 'staged' }, /input 'strategy' staged holds back Vercel's production domains, so it needs environment production; use auto or direct for staging/],
-    ['a malformed health URL', { 'backend-health-url': 'ftp://x' }, /input 'backend-health-url' must be an http\(s\) URL/],
+    [
+      'an unknown strategy',
+      { strategy: 'canary' },
+      /input 'strategy' must be one of auto, staged, direct, got 'canary'/,
+    ],
+    [
+      'staged outside production',
+      { environment: 'staging', strategy: 'staged' },
+      /input 'strategy' staged holds back Vercel's production domains, so it needs environment production; use auto or direct for staging/,
+    ],
+    [
+      'a malformed health URL',
+      { 'backend-health-url': 'ftp://x' },
+      /input 'backend-health-url' must be an http\(s\) URL/,
+    ],
   ])('%s', async (_name, extra, message) => {
     fx = await Fixture.start();
     const result = await deploy(extra as Record<string, string>);
@@ -335,20 +428,34 @@ describe('deploy strategy: staged (bundle)', () => {
   it('builds the production frontend without the domains: production untouched, candidate-url serves the commit, promote-plan holds no secret', async () => {
     fx = await Fixture.start();
     const before = fx.vercel.productionDeploymentId;
-    const result = await deploy({ strategy: 'staged', 'frontend-health-url': '/api/health', 'health-expect-version': 'true' });
+    const result = await deploy({
+      strategy: 'staged',
+      'frontend-health-url': '/api/health',
+      'health-expect-version': 'true',
+    });
     expect(result.errors).toEqual([]);
     expect(result.outputs.status).toBe('deployed');
     // The create carries what `vercel --prod --skip-domain` sends.
-    const create = JSON.parse(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/v13/deployments' })[0].body);
+    const create = JSON.parse(
+      fx.control.requests({ provider: 'vercel', method: 'POST', path: '/v13/deployments' })[0].body,
+    );
     expect(create).toMatchObject({ target: 'production', autoAssignCustomDomains: false, gitSource: { sha: NEW } });
     // Production still serves the old build; the staged one is READY on its own URL and was verified there.
     expect(fx.vercelProduction()!.id).toBe(before);
     expect(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/promote/' })).toEqual([]);
     const candidate = result.outputs['candidate-url'];
     expect(candidate).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(JSON.parse(result.outputs.report).components.find((c: { component: string }) => c.component === 'frontend').verify).toMatchObject({ verdict: 'healthy', url: `${candidate}/api/health` });
+    expect(
+      JSON.parse(result.outputs.report).components.find((c: { component: string }) => c.component === 'frontend')
+        .verify,
+    ).toMatchObject({ verdict: 'healthy', url: `${candidate}/api/health` });
     const promotePlan = JSON.parse(result.outputs['promote-plan']);
-    expect(promotePlan).toMatchObject({ version: 1, environment: 'production', sha: NEW, frontend: { provider: 'vercel', url: candidate, previous: { deploymentId: before, sha: OLD } } });
+    expect(promotePlan).toMatchObject({
+      version: 1,
+      environment: 'production',
+      sha: NEW,
+      frontend: { provider: 'vercel', url: candidate, previous: { deploymentId: before, sha: OLD } },
+    });
     expect(promotePlan.frontend.project).toMatch(/^sha256:/);
     for (const token of Object.values(fx.tokens)) expect(result.outputs['promote-plan']).not.toContain(token);
     expect(result.outputs['promote-plan']).not.toContain(fx.vercel.projectId);
@@ -364,20 +471,28 @@ describe('deploy strategy: staged (bundle)', () => {
     const result = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW, 'frontend-health-url': '/api/health' }) });
     expect(result.errors).toEqual([]);
     expect(result.outputs.status).toBe('deployed');
-    const create = JSON.parse(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/v13/deployments' })[0].body);
+    const create = JSON.parse(
+      fx.control.requests({ provider: 'vercel', method: 'POST', path: '/v13/deployments' })[0].body,
+    );
     expect(create).toMatchObject({ target: 'production', autoAssignCustomDomains: false });
     expect(result.outputs['candidate-url']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(JSON.parse(result.outputs['promote-plan'])).toMatchObject({ sha: NEW, frontend: { url: result.outputs['candidate-url'], previous: { deploymentId: before } } });
+    expect(JSON.parse(result.outputs['promote-plan'])).toMatchObject({
+      sha: NEW,
+      frontend: { url: result.outputs['candidate-url'], previous: { deploymentId: before } },
+    });
     expect(fx.vercelProduction()!.id).toBe(before);
     expect(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/promote/' })).toEqual([]);
   });
 
   it('warns when the Railway service has no healthcheck path; direct leaves the staged outputs empty', async () => {
     fx = await Fixture.start();
-    for (const project of Object.values(fx.control.state().railway.projects)) for (const service of project.services) service.healthcheckPath = null;
+    for (const project of Object.values(fx.control.state().railway.projects))
+      for (const service of project.services) service.healthcheckPath = null;
     const result = await deploy();
     expect(result.outputs.status).toBe('deployed');
-    expect(result.warnings.join('\n')).toMatch(/^deploy: the Railway service has no healthcheck path: Railway will switch traffic/m);
+    expect(result.warnings.join('\n')).toMatch(
+      /^deploy: the Railway service has no healthcheck path: Railway will switch traffic/m,
+    );
     expect(result.outputs['candidate-url']).toBeUndefined();
     expect(fx.vercelProduction()!.sha).toBe(NEW);
   });

@@ -17,8 +17,12 @@ afterEach(async () => {
   proxy = fx = undefined;
 });
 
-const railwayEcho = (operation: string) => (req: { url?: string }, body: string) => Boolean(req.url?.includes('/railway/') && body.includes(operation));
-const graphqlError = (_headers: unknown, echo: string) => ({ status: 200, body: { data: null, errors: [{ message: `Problem processing request: ${echo}` }] } });
+const railwayEcho = (operation: string) => (req: { url?: string }, body: string) =>
+  Boolean(req.url?.includes('/railway/') && body.includes(operation));
+const graphqlError = (_headers: unknown, echo: string) => ({
+  status: 200,
+  body: { data: null, errors: [{ message: `Problem processing request: ${echo}` }] },
+});
 
 function forms(secret: string): string[] {
   const base64 = Buffer.from(secret).toString('base64');
@@ -27,8 +31,14 @@ function forms(secret: string): string[] {
 
 function exits(result: RunResult, p: EchoProxy): Record<string, string> {
   return {
-    slack: p.sent.filter((r) => r.path.startsWith('/slack')).map((r) => r.body).join('\n'),
-    github: p.sent.filter((r) => r.path.startsWith('/github') && r.method !== 'GET').map((r) => r.body).join('\n'),
+    slack: p.sent
+      .filter((r) => r.path.startsWith('/slack'))
+      .map((r) => r.body)
+      .join('\n'),
+    github: p.sent
+      .filter((r) => r.path.startsWith('/github') && r.method !== 'GET')
+      .map((r) => r.body)
+      .join('\n'),
     outputs: JSON.stringify(result.outputs),
     summary: result.summary,
     log: result.stdout
@@ -40,7 +50,8 @@ function exits(result: RunResult, p: EchoProxy): Record<string, string> {
 
 function expectNoToken(result: RunResult, p: EchoProxy, tokens: string[]): void {
   for (const [where, text] of Object.entries(exits(result, p))) {
-    for (const token of tokens) for (const form of forms(token)) expect({ where, leaked: text.includes(form) }).toEqual({ where, leaked: false });
+    for (const token of tokens)
+      for (const form of forms(token)) expect({ where, leaked: text.includes(form) }).toEqual({ where, leaked: false });
   }
 }
 
@@ -58,7 +69,10 @@ describe('a provider echoing request headers into its error', () => {
   it('deploy: the Railway token reaches no exit', async () => {
     fx = await Fixture.start();
     proxy = await startEchoProxy(fx.emulator.urls.base, railwayEcho('serviceInstanceDeploy'), graphqlError);
-    const result = await runBundle('deploy', { inputs: through(proxy, fx, { ref: NEW, strategy: 'direct' }), timeoutMs: 30_000 });
+    const result = await runBundle('deploy', {
+      inputs: through(proxy, fx, { ref: NEW, strategy: 'direct' }),
+      timeoutMs: 30_000,
+    });
     expect(result.exitCode).toBe(1);
     expect(proxy.echoed).toBeGreaterThan(0);
     // The echo made it into the reports (so there was something to leak), redacted.
@@ -72,7 +86,10 @@ describe('a provider echoing request headers into its error', () => {
     const deployed = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW, strategy: 'direct' }) });
     expect(deployed.outputs.status).toBe('deployed');
     proxy = await startEchoProxy(fx.emulator.urls.base, railwayEcho('deploymentRollback'), graphqlError);
-    const result = await runBundle('rollback', { inputs: through(proxy, fx, { 'rollback-plan': deployed.outputs['rollback-plan'], reason: 'echo test' }), timeoutMs: 30_000 });
+    const result = await runBundle('rollback', {
+      inputs: through(proxy, fx, { 'rollback-plan': deployed.outputs['rollback-plan'], reason: 'echo test' }),
+      timeoutMs: 30_000,
+    });
     expect(result.exitCode).toBe(1);
     expect(proxy.echoed).toBeGreaterThan(0);
     expect(proxy.sent.some((r) => r.path.startsWith('/slack'))).toBe(true);
@@ -90,7 +107,10 @@ describe('a provider echoing request headers into its error', () => {
     ];
     fx.control.setCommit(NEW, { railway: { outcome: 'failed-build', buildLog } });
     proxy = await startEchoProxy(fx.emulator.urls.base, () => false, graphqlError);
-    const result = await runBundle('deploy', { inputs: through(proxy, fx, { ref: NEW, strategy: 'direct' }), timeoutMs: 30_000 });
+    const result = await runBundle('deploy', {
+      inputs: through(proxy, fx, { ref: NEW, strategy: 'direct' }),
+      timeoutMs: 30_000,
+    });
     expect(result.outputs.status).toBe('failed');
     // The excerpt is shown (its harmless lines), with the secrets gone.
     expect(result.summary).toContain('ERROR: build failed');
@@ -98,7 +118,8 @@ describe('a provider echoing request headers into its error', () => {
     expect(result.summary).toContain('asset.tgz?sig=***&v=2');
     expectNoToken(result, proxy, [fx.tokens.railway]);
     for (const [where, text] of Object.entries(exits(result, proxy))) {
-      for (const secret of ['db-pass-0042', 'sig-value-0042']) expect({ where, secret, leaked: text.includes(secret) }).toEqual({ where, secret, leaked: false });
+      for (const secret of ['db-pass-0042', 'sig-value-0042'])
+        expect({ where, secret, leaked: text.includes(secret) }).toEqual({ where, secret, leaked: false });
     }
   });
 });

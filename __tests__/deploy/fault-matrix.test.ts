@@ -6,9 +6,21 @@ import { applied, CALLS, faultsFor, inject, runDeploy } from './matrix.js';
  * components, GitHub Deployment) through each fault. Production must always end on a READY /
  * SUCCESS deployment, here the new one, and the log must say what happened.
  */
-const CALLS_OF_A_DEPLOY = ['vercelProject', 'vercelGet', 'vercelList', 'vercelCreate', 'railwayList', 'railwayGet', 'railwayDeploy', 'githubCreate', 'githubStatus'] as const;
+const CALLS_OF_A_DEPLOY = [
+  'vercelProject',
+  'vercelGet',
+  'vercelList',
+  'vercelCreate',
+  'railwayList',
+  'railwayGet',
+  'railwayDeploy',
+  'githubCreate',
+  'githubStatus',
+] as const;
 
-const cases = CALLS_OF_A_DEPLOY.flatMap((key) => faultsFor(CALLS[key]).map((c) => [CALLS[key].name, c.label, key, c] as const));
+const cases = CALLS_OF_A_DEPLOY.flatMap((key) =>
+  faultsFor(CALLS[key]).map((c) => [CALLS[key].name, c.label, key, c] as const),
+);
 
 let fx: Fixture;
 afterEach(async () => {

@@ -23,7 +23,13 @@ export class Fixture {
     readonly emulator: Emulator,
     readonly tokens: { vercel: string; railway: string; github: string },
     readonly vercel: { projectId: string; productionDeploymentId: string | null; productionUrl: string },
-    readonly railway: { projectId: string; environmentId: string; serviceId: string; deploymentId: string | null; serviceUrl: string },
+    readonly railway: {
+      projectId: string;
+      environmentId: string;
+      serviceId: string;
+      deploymentId: string | null;
+      serviceUrl: string;
+    },
   ) {}
 
   static async start(options: FixtureOptions = {}): Promise<Fixture> {
@@ -32,15 +38,30 @@ export class Fixture {
     const frontendSha = options.frontendSha === undefined ? OLD : options.frontendSha;
     const backendSha = options.backendSha === undefined ? OLD : options.backendSha;
     const vercelToken = control.addVercelToken();
-    const project = await control.seedVercelProject({ productionSha: frontendSha, previousShas: frontendSha ? options.previous : undefined, org: 'threadr', repo: 'threadr' });
-    const service = await control.seedRailwayService({ successSha: backendSha, previousShas: backendSha ? options.previous : undefined });
-    const railwayToken = control.addRailwayProjectToken({ projectId: service.projectId, environmentId: service.environmentId });
+    const project = await control.seedVercelProject({
+      productionSha: frontendSha,
+      previousShas: frontendSha ? options.previous : undefined,
+      org: 'threadr',
+      repo: 'threadr',
+    });
+    const service = await control.seedRailwayService({
+      successSha: backendSha,
+      previousShas: backendSha ? options.previous : undefined,
+    });
+    const railwayToken = control.addRailwayProjectToken({
+      projectId: service.projectId,
+      environmentId: service.environmentId,
+    });
     const githubToken = control.addGithubToken();
     control.githubRepo('threadr/threadr');
     return new Fixture(
       emulator,
       { vercel: vercelToken, railway: railwayToken, github: githubToken },
-      { projectId: project.projectId, productionDeploymentId: project.productionDeploymentId, productionUrl: project.productionUrl },
+      {
+        projectId: project.projectId,
+        productionDeploymentId: project.productionDeploymentId,
+        productionUrl: project.productionUrl,
+      },
       {
         projectId: service.projectId,
         environmentId: service.environmentId,
@@ -84,7 +105,9 @@ export class Fixture {
 
   /** The deployment that serves the Railway service (newest active one). */
   railwayProduction(): RailwayDeployment | undefined {
-    return this.control.railwayDeployments(this.railway.serviceId).find((d) => ['SUCCESS', 'CRASHED', 'SLEEPING'].includes(d.status));
+    return this.control
+      .railwayDeployments(this.railway.serviceId)
+      .find((d) => ['SUCCESS', 'CRASHED', 'SLEEPING'].includes(d.status));
   }
 
   /** Production ends on a deployment that is READY / SUCCESS (the fault matrix's invariant). */

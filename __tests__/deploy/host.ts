@@ -57,7 +57,11 @@ export async function runInProcess(
   };
   const host: ActionHost = {
     action,
-    inputs: new InputReader((name) => merged[name] ?? '', (secret) => void masks.push(secret), WORKSPACE),
+    inputs: new InputReader(
+      (name) => merged[name] ?? '',
+      (secret) => void masks.push(secret),
+      WORKSPACE,
+    ),
     log,
     env,
     setOutput: (name, value) => void (outputs[name] = String(value)),

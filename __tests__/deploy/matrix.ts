@@ -24,20 +24,87 @@ export interface Call {
 }
 
 export const CALLS: Record<string, Call> = {
-  vercelProject: { name: 'Vercel get project', match: { provider: 'vercel', method: 'GET', path: '/v9/projects/:idOrName' }, mutation: false, reshape: { kind: 'reshape', omit: ['targets'] } },
-  vercelGet: { name: 'Vercel get deployment', match: { provider: 'vercel', method: 'GET', path: '/v13/deployments/:idOrUrl' }, mutation: false, reshape: { kind: 'reshape', omit: ['readyState'] } },
-  vercelList: { name: 'Vercel list deployments', match: { provider: 'vercel', method: 'GET', path: '/v6/deployments' }, mutation: false, reshape: { kind: 'reshape', omit: ['deployments'] } },
-  vercelCreate: { name: 'Vercel create deployment', match: { provider: 'vercel', method: 'POST', path: '/v13/deployments' }, mutation: true, reshape: { kind: 'reshape', omit: ['readyState'] } },
-  vercelCancel: { name: 'Vercel cancel', match: { provider: 'vercel', method: 'PATCH', path: '/v12/deployments/:id/cancel' }, mutation: true },
-  vercelPromote: { name: 'Vercel promote', match: { provider: 'vercel', method: 'POST', path: '/v10/projects/:projectId/promote/:deploymentId' }, mutation: true, bodyless: true },
-  vercelRollback: { name: 'Vercel instant rollback', match: { provider: 'vercel', method: 'POST', path: '/v1/projects/:projectId/rollback/:deploymentId' }, mutation: true, bodyless: true },
-  railwayList: { name: 'Railway deployments', match: { provider: 'railway', operation: 'deployments' }, mutation: false, reshape: { kind: 'reshape', omit: ['data.deployments.edges'] } },
-  railwayGet: { name: 'Railway deployment', match: { provider: 'railway', operation: 'deployment' }, mutation: false, reshape: { kind: 'reshape', omit: ['data.deployment.status'] } },
-  railwayDeploy: { name: 'Railway serviceInstanceDeployV2', match: { provider: 'railway', operation: 'serviceInstanceDeployV2' }, mutation: true, reshape: { kind: 'reshape', set: { 'data.serviceInstanceDeployV2': null } } },
-  railwayRollback: { name: 'Railway deploymentRollback', match: { provider: 'railway', operation: 'deploymentRollback' }, mutation: true },
-  railwayCancel: { name: 'Railway deploymentCancel', match: { provider: 'railway', operation: 'deploymentCancel' }, mutation: true },
-  githubCreate: { name: 'GitHub create deployment', match: { provider: 'github', method: 'POST', path: '/repos/:owner/:repo/deployments' }, mutation: true, reshape: { kind: 'reshape', omit: ['id'] } },
-  githubStatus: { name: 'GitHub create status', match: { provider: 'github', method: 'POST', path: '/repos/:owner/:repo/deployments/:id/statuses' }, mutation: false, idempotentWrite: true },
+  vercelProject: {
+    name: 'Vercel get project',
+    match: { provider: 'vercel', method: 'GET', path: '/v9/projects/:idOrName' },
+    mutation: false,
+    reshape: { kind: 'reshape', omit: ['targets'] },
+  },
+  vercelGet: {
+    name: 'Vercel get deployment',
+    match: { provider: 'vercel', method: 'GET', path: '/v13/deployments/:idOrUrl' },
+    mutation: false,
+    reshape: { kind: 'reshape', omit: ['readyState'] },
+  },
+  vercelList: {
+    name: 'Vercel list deployments',
+    match: { provider: 'vercel', method: 'GET', path: '/v6/deployments' },
+    mutation: false,
+    reshape: { kind: 'reshape', omit: ['deployments'] },
+  },
+  vercelCreate: {
+    name: 'Vercel create deployment',
+    match: { provider: 'vercel', method: 'POST', path: '/v13/deployments' },
+    mutation: true,
+    reshape: { kind: 'reshape', omit: ['readyState'] },
+  },
+  vercelCancel: {
+    name: 'Vercel cancel',
+    match: { provider: 'vercel', method: 'PATCH', path: '/v12/deployments/:id/cancel' },
+    mutation: true,
+  },
+  vercelPromote: {
+    name: 'Vercel promote',
+    match: { provider: 'vercel', method: 'POST', path: '/v10/projects/:projectId/promote/:deploymentId' },
+    mutation: true,
+    bodyless: true,
+  },
+  vercelRollback: {
+    name: 'Vercel instant rollback',
+    match: { provider: 'vercel', method: 'POST', path: '/v1/projects/:projectId/rollback/:deploymentId' },
+    mutation: true,
+    bodyless: true,
+  },
+  railwayList: {
+    name: 'Railway deployments',
+    match: { provider: 'railway', operation: 'deployments' },
+    mutation: false,
+    reshape: { kind: 'reshape', omit: ['data.deployments.edges'] },
+  },
+  railwayGet: {
+    name: 'Railway deployment',
+    match: { provider: 'railway', operation: 'deployment' },
+    mutation: false,
+    reshape: { kind: 'reshape', omit: ['data.deployment.status'] },
+  },
+  railwayDeploy: {
+    name: 'Railway serviceInstanceDeployV2',
+    match: { provider: 'railway', operation: 'serviceInstanceDeployV2' },
+    mutation: true,
+    reshape: { kind: 'reshape', set: { 'data.serviceInstanceDeployV2': null } },
+  },
+  railwayRollback: {
+    name: 'Railway deploymentRollback',
+    match: { provider: 'railway', operation: 'deploymentRollback' },
+    mutation: true,
+  },
+  railwayCancel: {
+    name: 'Railway deploymentCancel',
+    match: { provider: 'railway', operation: 'deploymentCancel' },
+    mutation: true,
+  },
+  githubCreate: {
+    name: 'GitHub create deployment',
+    match: { provider: 'github', method: 'POST', path: '/repos/:owner/:repo/deployments' },
+    mutation: true,
+    reshape: { kind: 'reshape', omit: ['id'] },
+  },
+  githubStatus: {
+    name: 'GitHub create status',
+    match: { provider: 'github', method: 'POST', path: '/repos/:owner/:repo/deployments/:id/statuses' },
+    mutation: false,
+    idempotentWrite: true,
+  },
 };
 
 export interface FaultCase {
@@ -50,20 +117,49 @@ export interface FaultCase {
 /** Faults for any call; `afterHandling` ones (the request took effect, the answer was lost) only for mutations. */
 export function faultsFor(call: Call): FaultCase[] {
   const cases: FaultCase[] = [
-    { label: '429 + Retry-After', fault: { kind: 'rate-limit', retryAfterSeconds: 0 }, says: /HTTP 429|Rate limit|rate limit/ },
-    { label: '503', fault: { kind: 'server-error', status: 503, retryAfterSeconds: 0 }, says: /HTTP 503|outcome unknown/ },
+    {
+      label: '429 + Retry-After',
+      fault: { kind: 'rate-limit', retryAfterSeconds: 0 },
+      says: /HTTP 429|Rate limit|rate limit/,
+    },
+    {
+      label: '503',
+      fault: { kind: 'server-error', status: 503, retryAfterSeconds: 0 },
+      says: /HTTP 503|outcome unknown/,
+    },
     { label: 'HTML 502 page', fault: { kind: 'html-error', status: 502 }, says: /HTTP 502|outcome unknown/ },
     { label: 'connection reset', fault: { kind: 'reset' }, says: /connection reset|outcome unknown/ },
     { label: 'hang past the client timeout', fault: { kind: 'hang', ms: 5_000 }, says: /timed out|no response within/ },
-    { label: 'malformed JSON', fault: { kind: 'malformed-json' }, says: call.bodyless ? undefined : /not JSON|outcome unknown/ },
+    {
+      label: 'malformed JSON',
+      fault: { kind: 'malformed-json' },
+      says: call.bodyless ? undefined : /not JSON|outcome unknown/,
+    },
   ];
   if (!call.mutation && !call.idempotentWrite) cases.push({ label: 'stale read', fault: { kind: 'stale-read' } });
-  if (call.reshape) cases.push({ label: 'unexpected shape', fault: call.reshape, says: /unexpected response shape|outcome unknown|not recorded/ });
+  if (call.reshape)
+    cases.push({
+      label: 'unexpected shape',
+      fault: call.reshape,
+      says: /unexpected response shape|outcome unknown|not recorded/,
+    });
   if (call.mutation) {
     cases.push(
-      { label: '500 after it took effect', fault: { kind: 'server-error', status: 500, afterHandling: true }, says: /outcome unknown .*HTTP 500|HTTP 500/ },
-      { label: 'reset after it took effect', fault: { kind: 'reset', afterHandling: true }, says: /outcome unknown|connection reset/ },
-      { label: 'hang after it took effect', fault: { kind: 'hang', ms: 5_000, afterHandling: true }, says: /outcome unknown .*no response within|timed out/ },
+      {
+        label: '500 after it took effect',
+        fault: { kind: 'server-error', status: 500, afterHandling: true },
+        says: /outcome unknown .*HTTP 500|HTTP 500/,
+      },
+      {
+        label: 'reset after it took effect',
+        fault: { kind: 'reset', afterHandling: true },
+        says: /outcome unknown|connection reset/,
+      },
+      {
+        label: 'hang after it took effect',
+        fault: { kind: 'hang', ms: 5_000, afterHandling: true },
+        says: /outcome unknown .*no response within|timed out/,
+      },
     );
   }
   return cases;

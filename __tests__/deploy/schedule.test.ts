@@ -1,4 +1,11 @@
-import { DEFAULT_SCHEDULE, nextPollDelay, pollsWithin, pollTimes, scheduleWithMin, worstNoticeRatio } from '../../src/release/schedule.js';
+import {
+  DEFAULT_SCHEDULE,
+  nextPollDelay,
+  pollsWithin,
+  pollTimes,
+  scheduleWithMin,
+  worstNoticeRatio,
+} from '../../src/release/schedule.js';
 
 describe('adaptive poll schedule', () => {
   it('waits the minimum early on and 10% of the elapsed time later, capped', () => {

@@ -13,7 +13,12 @@ afterEach(async () => emu.stop());
 async function vercelDeploymentServing(commit: string): Promise<string> {
   const auth = bearer(emu.control.addVercelToken());
   const project = await emu.control.seedVercelProject({ productionSha: null });
-  const { id, url } = (await call(`${emu.urls.vercel}/v13/deployments`, { headers: auth, body: { name: project.projectId, target: 'production', gitSource: { type: 'vercel', sha: commit } } })).json();
+  const { id, url } = (
+    await call(`${emu.urls.vercel}/v13/deployments`, {
+      headers: auth,
+      body: { name: project.projectId, target: 'production', gitSource: { type: 'vercel', sha: commit } },
+    })
+  ).json();
   expect((await call(`http://${url}/health`)).status).toBe(503);
   for (let i = 0; i < 3; i++) await call(`${emu.urls.vercel}/v13/deployments/${id}`, { headers: auth });
   return `http://${url}`;
@@ -44,7 +49,9 @@ describe('deployment apps', () => {
       expect((await client.request({ url: `${slow}/health` })).status).toBe(200);
       emu.control.setApp(sha(5), { kind: 'unreachable' });
       const unreachable = await vercelDeploymentServing(sha(5));
-      await expect(client.request({ url: `${unreachable}/health` })).rejects.toMatchObject({ kind: 'connection-reset' });
+      await expect(client.request({ url: `${unreachable}/health` })).rejects.toMatchObject({
+        kind: 'connection-reset',
+      });
     } finally {
       await client.close();
     }
@@ -57,7 +64,11 @@ describe('deployment apps', () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await call(`${svc.serviceUrl}/health`)).status);
     expect(statuses).toEqual([200, 200, 503]);
-    const reply = await graphql(emu.urls.railwayGraphql, account, `{ deployment(id: "${svc.deploymentId}") { status } }`);
+    const reply = await graphql(
+      emu.urls.railwayGraphql,
+      account,
+      `{ deployment(id: "${svc.deploymentId}") { status } }`,
+    );
     expect(reply.json().data.deployment.status).toBe('CRASHED');
   });
 
@@ -65,7 +76,10 @@ describe('deployment apps', () => {
     const auth = bearer(emu.control.addVercelToken());
     const project = await emu.control.seedVercelProject({ previousShas: [sha(7)], productionSha: sha(8) });
     expect((await call(`${project.productionUrl}/health`)).json().version).toBe(sha(8));
-    await call(`${emu.urls.vercel}/v9/projects/${project.projectId}/rollback/${project.deploymentIds[0]}`, { method: 'POST', headers: auth });
+    await call(`${emu.urls.vercel}/v9/projects/${project.projectId}/rollback/${project.deploymentIds[0]}`, {
+      method: 'POST',
+      headers: auth,
+    });
     await call(`${emu.urls.vercel}/v9/projects/${project.projectId}?rollbackInfo=true`, { headers: auth });
     expect((await call(`${project.productionUrl}/health`)).json().version).toBe(sha(8));
     await call(`${emu.urls.vercel}/v9/projects/${project.projectId}?rollbackInfo=true`, { headers: auth });
@@ -76,13 +90,15 @@ describe('deployment apps', () => {
     expect((await call(`${svc.serviceUrl}/health`)).json().version).toBe(sha(10));
     await graphql(emu.urls.railwayGraphql, account, `mutation { deploymentRollback(id: "${svc.deploymentIds[0]}") }`);
     const created = emu.control.railwayDeployments(svc.serviceId)[0]?.id as string;
-    for (let i = 0; i < 2; i++) await graphql(emu.urls.railwayGraphql, account, `{ deployment(id: "${created}") { status } }`);
+    for (let i = 0; i < 2; i++)
+      await graphql(emu.urls.railwayGraphql, account, `{ deployment(id: "${created}") { status } }`);
     expect((await call(`${svc.serviceUrl}/health`)).json().version).toBe(sha(9));
   });
 
   it('a profile app draws seeded latencies and errors: same seed, same figures; a 30 % slower median shows', () => {
     const base = { kind: 'profile' as const, medianMs: 20, spread: 0.2, errorRate: 0.02, seed: 7 };
-    const draws = (behaviour: typeof base, stream: string) => Array.from({ length: 2000 }, (_, i) => profileDraw(behaviour, stream, i + 1));
+    const draws = (behaviour: typeof base, stream: string) =>
+      Array.from({ length: 2000 }, (_, i) => profileDraw(behaviour, stream, i + 1));
     expect(draws(base, 'dpl_a')).toEqual(draws(base, 'dpl_a'));
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
     const normal = draws(base, 'dpl_a');
@@ -100,7 +116,12 @@ describe('deployment apps', () => {
     emu.control.setApp(sha(12), { kind: 'profile', medianMs: 1, errorRate: 1 });
     const created = await call(`${emu.urls.vercel}/v13/deployments`, {
       headers: auth,
-      body: { name: project.projectId, target: 'production', autoAssignCustomDomains: false, gitSource: { type: 'vercel', sha: sha(12) } },
+      body: {
+        name: project.projectId,
+        target: 'production',
+        autoAssignCustomDomains: false,
+        gitSource: { type: 'vercel', sha: sha(12) },
+      },
     });
     const { id, url } = created.json();
     for (let i = 0; i < 3; i++) await call(`${emu.urls.vercel}/v13/deployments/${id}`, { headers: auth });
@@ -110,12 +131,20 @@ describe('deployment apps', () => {
     expect((await call(`${project.productionUrl}/health`)).json().version).toBe(sha(11));
     const productionKey = `vercel-production:${project.projectId}`;
     expect(emu.control.appRequests({ sha: sha(12), key: productionKey })).toEqual([]);
-    expect(emu.control.appRequests({ sha: sha(12) })).toEqual([expect.objectContaining({ key: id, path: '/api/health', status: 500 })]);
+    expect(emu.control.appRequests({ sha: sha(12) })).toEqual([
+      expect.objectContaining({ key: id, path: '/api/health', status: 500 }),
+    ]);
 
-    await call(`${emu.urls.vercel}/v10/projects/${project.projectId}/promote/${id}`, { method: 'POST', headers: auth, body: {} });
+    await call(`${emu.urls.vercel}/v10/projects/${project.projectId}/promote/${id}`, {
+      method: 'POST',
+      headers: auth,
+      body: {},
+    });
     // The alias job advances as the project is read (a client polls lastAliasRequest).
     let job = '';
-    for (let i = 0; i < 10 && job !== 'succeeded'; i++) job = (await call(`${emu.urls.vercel}/v9/projects/${project.projectId}`, { headers: auth })).json().lastAliasRequest?.jobStatus;
+    for (let i = 0; i < 10 && job !== 'succeeded'; i++)
+      job = (await call(`${emu.urls.vercel}/v9/projects/${project.projectId}`, { headers: auth })).json()
+        .lastAliasRequest?.jobStatus;
     expect(job).toBe('succeeded');
     expect((await call(`${project.productionUrl}/health`)).status).toBe(500);
     expect(emu.control.appRequests({ sha: sha(12), key: productionKey })).toHaveLength(1);

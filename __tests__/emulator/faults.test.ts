@@ -31,14 +31,24 @@ const listUrl = () => `${emu.urls.vercel}/v6/deployments?projectId=${projectId}`
 
 describe('fault injection', () => {
   it('answers a provider-shaped 429 with Retry-After in seconds or as an HTTP-date', async () => {
-    emu.control.fault({ provider: 'vercel', path: '/v6/deployments', fault: { kind: 'rate-limit', retryAfterSeconds: 7 } });
+    emu.control.fault({
+      provider: 'vercel',
+      path: '/v6/deployments',
+      fault: { kind: 'rate-limit', retryAfterSeconds: 7 },
+    });
     const limited = await call(listUrl(), { headers: auth });
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('7');
-    expect(limited.json().error).toMatchObject({ code: 'rate_limited', limit: { remaining: 0, total: expect.any(Number), reset: expect.any(Number), resetMs: expect.any(Number) } });
+    expect(limited.json().error).toMatchObject({
+      code: 'rate_limited',
+      limit: { remaining: 0, total: expect.any(Number), reset: expect.any(Number), resetMs: expect.any(Number) },
+    });
     expect((await call(listUrl(), { headers: auth })).status).toBe(200);
 
-    emu.control.fault({ provider: 'vercel', fault: { kind: 'rate-limit', retryAfterSeconds: 30, retryAfterForm: 'http-date' } });
+    emu.control.fault({
+      provider: 'vercel',
+      fault: { kind: 'rate-limit', retryAfterSeconds: 30, retryAfterForm: 'http-date' },
+    });
     const dated = await call(listUrl(), { headers: auth });
     const when = Date.parse(String(dated.headers['retry-after']));
     expect(Number.isNaN(when)).toBe(false);
@@ -62,11 +72,20 @@ describe('fault injection', () => {
       [200, 0],
       [200, 1],
     ]);
-    expect(emu.control.requests({ provider: 'vercel', path: '/v6/deployments' }).map((r) => r.fault)).toEqual(['server-error', 'server-error', 'respond', undefined]);
+    expect(emu.control.requests({ provider: 'vercel', path: '/v6/deployments' }).map((r) => r.fault)).toEqual([
+      'server-error',
+      'server-error',
+      'respond',
+      undefined,
+    ]);
   });
 
   it('sends an HTML error page, malformed JSON and reshaped JSON', async () => {
-    emu.control.script({ provider: 'vercel' }, [{ kind: 'html-error' }, { kind: 'malformed-json' }, { kind: 'reshape', omit: ['pagination'], set: { 'deployments.*.readyState': null } }]);
+    emu.control.script({ provider: 'vercel' }, [
+      { kind: 'html-error' },
+      { kind: 'malformed-json' },
+      { kind: 'reshape', omit: ['pagination'], set: { 'deployments.*.readyState': null } },
+    ]);
     const html = await call(listUrl(), { headers: auth });
     expect(html.status).toBe(502);
     expect(html.headers['content-type']).toMatch(/text\/html/);
@@ -81,9 +100,13 @@ describe('fault injection', () => {
     const client = new HttpClient({ retry: { attempts: 1 } });
     try {
       emu.control.fault({ provider: 'vercel', fault: { kind: 'reset' } });
-      await expect(client.request({ url: listUrl(), headers: auth })).rejects.toMatchObject({ kind: 'connection-reset' });
+      await expect(client.request({ url: listUrl(), headers: auth })).rejects.toMatchObject({
+        kind: 'connection-reset',
+      });
       emu.control.fault({ provider: 'vercel', fault: { kind: 'hang', ms: 60_000 } });
-      const hung = await client.request({ url: listUrl(), headers: auth, timeoutMs: 150 }).catch((error: unknown) => error);
+      const hung = await client
+        .request({ url: listUrl(), headers: auth, timeoutMs: 150 })
+        .catch((error: unknown) => error);
       expect(hung).toBeInstanceOf(NetworkError);
       expect((hung as NetworkError).kind).toBe('timeout');
       expect((await client.request({ url: listUrl(), headers: auth })).status).toBe(200);
@@ -93,29 +116,52 @@ describe('fault injection', () => {
   });
 
   it('can fail a mutation after it took effect (outcome unknown to the client)', async () => {
-    emu.control.fault({ provider: 'vercel', method: 'POST', path: '/v13/deployments', fault: { kind: 'server-error', status: 502, afterHandling: true } });
-    const reply = await call(`${emu.urls.vercel}/v13/deployments`, { headers: auth, body: { name: projectId, target: 'production', gitSource: { type: 'vercel', sha: sha(2) } } });
+    emu.control.fault({
+      provider: 'vercel',
+      method: 'POST',
+      path: '/v13/deployments',
+      fault: { kind: 'server-error', status: 502, afterHandling: true },
+    });
+    const reply = await call(`${emu.urls.vercel}/v13/deployments`, {
+      headers: auth,
+      body: { name: projectId, target: 'production', gitSource: { type: 'vercel', sha: sha(2) } },
+    });
     expect(reply.status).toBe(502);
     expect(emu.control.vercelDeployments(projectId).map((d) => d.sha)).toContain(sha(2));
   });
 
   it('serves one stale read: the state before the last mutation', async () => {
-    const { id } = (await call(`${emu.urls.vercel}/v13/deployments`, { headers: auth, body: { name: projectId, target: 'production', gitSource: { type: 'vercel', sha: sha(3) } } })).json();
+    const { id } = (
+      await call(`${emu.urls.vercel}/v13/deployments`, {
+        headers: auth,
+        body: { name: projectId, target: 'production', gitSource: { type: 'vercel', sha: sha(3) } },
+      })
+    ).json();
     const cancel = await call(`${emu.urls.vercel}/v12/deployments/${id}/cancel`, { method: 'PATCH', headers: auth });
     expect(cancel.json().readyState).toBe('CANCELED');
     emu.control.fault({ provider: 'vercel', method: 'GET', fault: { kind: 'stale-read' } });
     const stale = await call(`${emu.urls.vercel}/v13/deployments/${id}`, { headers: auth });
     expect(stale.json().readyState).not.toBe('CANCELED');
-    expect((await call(`${emu.urls.vercel}/v13/deployments/${id}`, { headers: auth })).json().readyState).toBe('CANCELED');
+    expect((await call(`${emu.urls.vercel}/v13/deployments/${id}`, { headers: auth })).json().readyState).toBe(
+      'CANCELED',
+    );
   });
 
   it('targets Railway faults by GraphQL operation name or root field', async () => {
     const account = bearer(emu.control.addRailwayAccountToken());
     const svc = await emu.control.seedRailwayService();
-    emu.control.fault({ provider: 'railway', operation: 'deploymentRollback', fault: { kind: 'rate-limit', retryAfterSeconds: 2 } });
+    emu.control.fault({
+      provider: 'railway',
+      operation: 'deploymentRollback',
+      fault: { kind: 'rate-limit', retryAfterSeconds: 2 },
+    });
     const query = `query Status { deployment(id: "${svc.deploymentId}") { status } }`;
     expect((await graphql(emu.urls.railwayGraphql, account, query)).status).toBe(200);
-    const limited = await graphql(emu.urls.railwayGraphql, account, `mutation Roll { deploymentRollback(id: "${svc.deploymentId}") }`);
+    const limited = await graphql(
+      emu.urls.railwayGraphql,
+      account,
+      `mutation Roll { deploymentRollback(id: "${svc.deploymentId}") }`,
+    );
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('2');
     emu.control.fault({ provider: 'railway', operation: 'Status', fault: { kind: 'server-error', status: 503 } });
@@ -130,7 +176,11 @@ describe('fault injection', () => {
     expect(limited.status).toBe(429);
     expect(limited.json()).toEqual({ error: { type: 'rate_limited', message: 'Rate limit exceeded' } });
     expect((await call(`${emu.urls.base}/openai/nope`)).status).toBe(404);
-    expect(emu.control.requests({ provider: 'openai-test' }).map((r) => r.headers['authorization'])).toEqual(['Bearer sk-admin', 'Bearer sk-admin', undefined]);
+    expect(emu.control.requests({ provider: 'openai-test' }).map((r) => r.headers['authorization'])).toEqual([
+      'Bearer sk-admin',
+      'Bearer sk-admin',
+      undefined,
+    ]);
     expect((await call(`${emu.urls.control}/ext/openai-test/calls`)).json()).toEqual({ calls: 1 });
     expect(emu.control.extensionState<{ calls: number }>('openai-test').calls).toBe(1);
   });
@@ -138,20 +188,30 @@ describe('fault injection', () => {
 
 describe('HTTP control API', () => {
   it('drives faults, commits, clock and the request log over /_control', async () => {
-    expect((await call(`${emu.urls.control}/faults`, { body: { provider: 'vercel', fault: { kind: 'server-error', status: 500 }, times: 2 } })).status).toBe(201);
+    expect(
+      (
+        await call(`${emu.urls.control}/faults`, {
+          body: { provider: 'vercel', fault: { kind: 'server-error', status: 500 }, times: 2 },
+        })
+      ).status,
+    ).toBe(201);
     expect((await call(listUrl(), { headers: auth })).status).toBe(500);
     expect((await call(`${emu.urls.control}/faults`)).json()).toHaveLength(1);
     await call(`${emu.urls.control}/faults`, { method: 'DELETE' });
     expect((await call(listUrl(), { headers: auth })).status).toBe(200);
 
-    await call(`${emu.urls.control}/commits/${sha(9)}`, { body: { app: { kind: 'broken' }, vercel: { outcome: 'error' } } });
+    await call(`${emu.urls.control}/commits/${sha(9)}`, {
+      body: { app: { kind: 'broken' }, vercel: { outcome: 'error' } },
+    });
     expect(emu.control.state().apps.behaviours[sha(9)]).toEqual({ kind: 'broken' });
     const before = (await call(`${emu.urls.control}/clock`)).json().now;
     const after = (await call(`${emu.urls.control}/clock/advance`, { body: { ms: 60_000 } })).json().now;
     expect(after - before).toBeGreaterThanOrEqual(60_000);
 
     const requests = (await call(`${emu.urls.control}/requests?provider=vercel`)).json();
-    expect(requests.every((r: { headers: Record<string, string> }) => r.headers['authorization'] === auth['authorization'])).toBe(true);
+    expect(
+      requests.every((r: { headers: Record<string, string> }) => r.headers['authorization'] === auth['authorization']),
+    ).toBe(true);
     const demo = (await call(`${emu.urls.control}/seed/demo`, { method: 'POST' })).json();
     expect(demo.vercel.project.projectId).toBe('prj_threadr_web');
     expect((await call(`${emu.urls.control}/nope`)).status).toBe(404);

@@ -7,25 +7,38 @@ let repo: string;
 
 beforeEach(async () => {
   emu = await startEmulator({ extensions: [] });
-  auth = { ...bearer(emu.control.addGithubToken()), accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };
+  auth = {
+    ...bearer(emu.control.addGithubToken()),
+    accept: 'application/vnd.github+json',
+    'x-github-api-version': '2022-11-28',
+  };
   repo = `${emu.urls.github}/repos/threadr/threadr`;
 });
 afterEach(async () => emu.stop());
 
-const createDeployment = (body: Record<string, unknown>) => call(`${repo}/deployments`, { headers: auth, body: { auto_merge: false, required_contexts: [], ...body } });
+const createDeployment = (body: Record<string, unknown>) =>
+  call(`${repo}/deployments`, { headers: auth, body: { auto_merge: false, required_contexts: [], ...body } });
 
 describe('GitHub auth, errors and rate-limit headers', () => {
   it('answers 401 with {message, documentation_url}', async () => {
     const none = await call(`${repo}/deployments`);
     expect(none.status).toBe(401);
-    expect(none.json()).toEqual({ message: 'Requires authentication', documentation_url: 'https://docs.github.com/rest' });
+    expect(none.json()).toEqual({
+      message: 'Requires authentication',
+      documentation_url: 'https://docs.github.com/rest',
+    });
     expect((await call(`${repo}/deployments`, { headers: bearer('bad') })).json().message).toBe('Bad credentials');
   });
 
   it('sends rate-limit headers on every answer and 403s once the hourly budget is gone', async () => {
     emu.control.configure({ github: { rateLimit: 2 } });
     const first = await call(`${repo}/deployments`, { headers: auth });
-    expect(first.headers).toMatchObject({ 'x-ratelimit-limit': '2', 'x-ratelimit-remaining': '1', 'x-ratelimit-used': '1', 'x-ratelimit-resource': 'core' });
+    expect(first.headers).toMatchObject({
+      'x-ratelimit-limit': '2',
+      'x-ratelimit-remaining': '1',
+      'x-ratelimit-used': '1',
+      'x-ratelimit-resource': 'core',
+    });
     expect(Number(first.headers['x-ratelimit-reset'])).toBeGreaterThan(0);
     await call(`${repo}/deployments`, { headers: auth });
     const limited = await call(`${repo}/deployments`, { headers: auth });
@@ -39,9 +52,23 @@ describe('GitHub auth, errors and rate-limit headers', () => {
 
 describe('GitHub deployments and statuses', () => {
   it('creates deployments (201) and lists them newest first with filters and Link pagination', async () => {
-    const created = await createDeployment({ ref: sha(1), environment: 'production', description: 'deploy', payload: { run: 1 } });
+    const created = await createDeployment({
+      ref: sha(1),
+      environment: 'production',
+      description: 'deploy',
+      payload: { run: 1 },
+    });
     expect(created.status).toBe(201);
-    expect(created.json()).toMatchObject({ sha: sha(1), ref: sha(1), task: 'deploy', environment: 'production', original_environment: 'production', production_environment: true, transient_environment: false, payload: { run: 1 } });
+    expect(created.json()).toMatchObject({
+      sha: sha(1),
+      ref: sha(1),
+      task: 'deploy',
+      environment: 'production',
+      original_environment: 'production',
+      production_environment: true,
+      transient_environment: false,
+      payload: { run: 1 },
+    });
     expect(typeof created.json().id).toBe('number');
     expect(created.json().statuses_url).toBe(`${repo}/deployments/${created.json().id}/statuses`);
     for (let i = 2; i <= 4; i++) await createDeployment({ ref: sha(i), environment: i % 2 ? 'production' : 'staging' });
@@ -68,12 +95,25 @@ describe('GitHub deployments and statuses', () => {
 
   it('records statuses (newest first) and auto_inactive marks older non-production successes inactive', async () => {
     const first = (await createDeployment({ ref: sha(1), environment: 'staging' })).json().id;
-    await call(`${repo}/deployments/${first}/statuses`, { headers: auth, body: { state: 'success', environment_url: 'http://a' } });
+    await call(`${repo}/deployments/${first}/statuses`, {
+      headers: auth,
+      body: { state: 'success', environment_url: 'http://a' },
+    });
     const second = (await createDeployment({ ref: sha(2), environment: 'staging' })).json().id;
-    await call(`${repo}/deployments/${second}/statuses`, { headers: auth, body: { state: 'in_progress', log_url: 'http://log' } });
-    const success = await call(`${repo}/deployments/${second}/statuses`, { headers: auth, body: { state: 'success', environment_url: 'http://b', description: 'ok' } });
+    await call(`${repo}/deployments/${second}/statuses`, {
+      headers: auth,
+      body: { state: 'in_progress', log_url: 'http://log' },
+    });
+    const success = await call(`${repo}/deployments/${second}/statuses`, {
+      headers: auth,
+      body: { state: 'success', environment_url: 'http://b', description: 'ok' },
+    });
     expect(success.status).toBe(201);
-    expect(success.json()).toMatchObject({ state: 'success', environment_url: 'http://b', deployment_url: `${repo}/deployments/${second}` });
+    expect(success.json()).toMatchObject({
+      state: 'success',
+      environment_url: 'http://b',
+      deployment_url: `${repo}/deployments/${second}`,
+    });
     const statuses = (await call(`${repo}/deployments/${second}/statuses`, { headers: auth })).json();
     expect(statuses.map((s: { state: string }) => s.state)).toEqual(['success', 'in_progress']);
     expect(statuses[1].log_url).toBe('http://log');
@@ -112,10 +152,19 @@ describe('GitHub deployments and statuses', () => {
 
 describe('GitHub issues', () => {
   it('opens, lists by state and labels, comments on and closes an incident issue', async () => {
-    const opened = await call(`${repo}/issues`, { headers: auth, body: { title: 'production: health check down', body: 'details', labels: ['incident', 'production'] } });
+    const opened = await call(`${repo}/issues`, {
+      headers: auth,
+      body: { title: 'production: health check down', body: 'details', labels: ['incident', 'production'] },
+    });
     expect(opened.status).toBe(201);
     const issue = opened.json();
-    expect(issue).toMatchObject({ number: 1, state: 'open', title: 'production: health check down', comments: 0, closed_at: null });
+    expect(issue).toMatchObject({
+      number: 1,
+      state: 'open',
+      title: 'production: health check down',
+      comments: 0,
+      closed_at: null,
+    });
     expect(issue.labels.map((label: { name: string }) => label.name)).toEqual(['incident', 'production']);
     await call(`${repo}/issues`, { headers: auth, body: { title: 'staging: down', labels: ['incident', 'staging'] } });
 
@@ -129,10 +178,18 @@ describe('GitHub issues', () => {
     const closed = await call(`${repo}/issues/1`, { method: 'PATCH', headers: auth, body: { state: 'closed' } });
     expect(closed.json()).toMatchObject({ state: 'closed', state_reason: 'completed', comments: 1 });
     expect(closed.json().closed_at).toEqual(expect.any(String));
-    expect((await call(`${repo}/issues?state=open&labels=incident`, { headers: auth })).json().map((i: { number: number }) => i.number)).toEqual([2]);
-    expect((await call(`${repo}/issues?state=closed`, { headers: auth })).json().map((i: { number: number }) => i.number)).toEqual([1]);
+    expect(
+      (await call(`${repo}/issues?state=open&labels=incident`, { headers: auth }))
+        .json()
+        .map((i: { number: number }) => i.number),
+    ).toEqual([2]);
+    expect(
+      (await call(`${repo}/issues?state=closed`, { headers: auth })).json().map((i: { number: number }) => i.number),
+    ).toEqual([1]);
     expect((await call(`${repo}/issues?state=all`, { headers: auth })).json()).toHaveLength(2);
-    expect((await call(`${repo}/issues/1/comments`, { headers: auth })).json().map((c: { body: string }) => c.body)).toEqual(['still down']);
+    expect(
+      (await call(`${repo}/issues/1/comments`, { headers: auth })).json().map((c: { body: string }) => c.body),
+    ).toEqual(['still down']);
     expect((await call(`${repo}/issues/9`, { headers: auth })).status).toBe(404);
   });
 });

@@ -7,8 +7,16 @@ export interface Reply {
   json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any -- test convenience
 }
 
-export async function call(url: string, options: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number } = {}): Promise<Reply> {
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+export async function call(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number } = {},
+): Promise<Reply> {
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
   const response = await request(url, {
     method: (options.method ?? (body === undefined ? 'GET' : 'POST')) as 'GET',
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
@@ -23,7 +31,13 @@ export async function call(url: string, options: { method?: string; headers?: Re
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
 /** POSTs a GraphQL document to the Railway endpoint. */
-export function graphql(url: string, headers: Record<string, string>, query: string, variables?: Record<string, unknown>, operationName?: string): Promise<Reply> {
+export function graphql(
+  url: string,
+  headers: Record<string, string>,
+  query: string,
+  variables?: Record<string, unknown>,
+  operationName?: string,
+): Promise<Reply> {
   return call(url, { method: 'POST', headers, body: { query, variables, operationName } });
 }
 

@@ -17,19 +17,34 @@ describe('restart and persistence', () => {
     try {
       const auth = bearer(emu.control.addVercelToken());
       const project = await emu.control.seedVercelProject({ productionSha: sha(1) });
-      const { id } = (await call(`${emu.urls.vercel}/v13/deployments`, { headers: auth, body: { name: project.projectId, target: 'production', gitSource: { type: 'vercel', sha: sha(2) } } })).json();
+      const { id } = (
+        await call(`${emu.urls.vercel}/v13/deployments`, {
+          headers: auth,
+          body: { name: project.projectId, target: 'production', gitSource: { type: 'vercel', sha: sha(2) } },
+        })
+      ).json();
       await call(`${emu.urls.vercel}/v13/deployments/${id}`, { headers: auth });
       const port = emu.port;
       await emu.stop();
-      await expect(client.request({ url: `${emu.urls.vercel}/v13/deployments/${id}`, headers: auth })).rejects.toMatchObject({ kind: 'connection-refused' });
-      await expect(client.request({ url: `${project.productionUrl}/health` })).rejects.toMatchObject({ kind: 'connection-refused' });
+      await expect(
+        client.request({ url: `${emu.urls.vercel}/v13/deployments/${id}`, headers: auth }),
+      ).rejects.toMatchObject({ kind: 'connection-refused' });
+      await expect(client.request({ url: `${project.productionUrl}/health` })).rejects.toMatchObject({
+        kind: 'connection-refused',
+      });
       await emu.start();
       expect(emu.port).toBe(port);
       const after = await reader.request({ url: `${emu.urls.vercel}/v13/deployments/${id}`, headers: auth });
       expect(after.json<{ readyState: string }>().readyState).toBe('BUILDING');
-      expect((await reader.request({ url: `${project.productionUrl}/health` })).json<{ version: string }>().version).toBe(sha(1));
+      expect(
+        (await reader.request({ url: `${project.productionUrl}/health` })).json<{ version: string }>().version,
+      ).toBe(sha(1));
       await emu.restart(0);
-      expect((await reader.request({ url: `${emu.urls.vercel}/v13/deployments/${id}`, headers: auth })).json<{ readyState: string }>().readyState).toBe('READY');
+      expect(
+        (await reader.request({ url: `${emu.urls.vercel}/v13/deployments/${id}`, headers: auth })).json<{
+          readyState: string;
+        }>().readyState,
+      ).toBe('READY');
     } finally {
       await client.close();
       await reader.close();
@@ -73,7 +88,9 @@ describe('restart and persistence', () => {
       expect(existsSync(stateFile)).toBe(true);
       const second = await startEmulator({ extensions: [], stateFile });
       try {
-        const info = (await call(`${second.urls.vercel}/v9/projects/${project.projectId}`, { headers: bearer(token) })).json();
+        const info = (
+          await call(`${second.urls.vercel}/v9/projects/${project.projectId}`, { headers: bearer(token) })
+        ).json();
         expect(info.targets.production.id).toBe(project.productionDeploymentId);
         expect((await call(`${project.productionUrl}/health`)).json().version).toBe(sha(3));
       } finally {
@@ -97,7 +114,9 @@ describe('CLI entry', () => {
     expect(printed.demo.vercel.token).toBe('vercel_demo_token');
     const health = await call(`${printed.demo.railway.service.serviceUrl}/health`);
     expect(health.json().version).toBe(printed.demo.commits.current);
-    const info = await call(`${printed.urls.vercel}/v9/projects/${printed.demo.vercel.project.projectId}`, { headers: bearer(printed.demo.vercel.token) });
+    const info = await call(`${printed.urls.vercel}/v9/projects/${printed.demo.vercel.project.projectId}`, {
+      headers: bearer(printed.demo.vercel.token),
+    });
     expect(info.status).toBe(200);
     stop();
     expect(await running).toBe(0);
@@ -114,15 +133,38 @@ describe('CLI entry', () => {
       const value = (name: string) => new RegExp(`\\b${name}=(\\S+)`).exec(text)?.[1] ?? '';
       const base = /OpenAI API\s+(\S+)\/openai/.exec(text)?.[1] ?? '';
       expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+      const basic = (user: string, password: string) => ({
+        authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+      });
       const start = Math.floor(Date.now() / 1000) - 86_400;
       // Each printed credential is accepted by its fake; a wrong one is refused, so the check has teeth.
-      expect((await call(`${base}/openai/v1/organization/costs?start_time=${start}`, { headers: bearer(value('OPENAI_ADMIN_KEY')) })).status).toBe(200);
-      expect((await call(`${base}/openai/v1/organization/costs?start_time=${start}`, { headers: bearer('sk-admin-wrong') })).status).toBe(401);
-      expect((await call(`${base}/stripe/v1/balance_transactions`, { headers: bearer(value('STRIPE_SECRET_KEY')) })).status).toBe(200);
-      expect((await call(`${base}/stripe/v1/balance_transactions`, { headers: bearer('sk_test_wrong') })).status).toBe(401);
-      expect((await call(`${base}/upstash/v2/redis/databases`, { headers: basic(value('UPSTASH_EMAIL'), value('UPSTASH_API_KEY')) })).status).toBe(200);
-      expect((await call(`${base}/upstash/v2/redis/databases`, { headers: basic(value('UPSTASH_EMAIL'), 'wrong') })).status).toBe(401);
+      expect(
+        (
+          await call(`${base}/openai/v1/organization/costs?start_time=${start}`, {
+            headers: bearer(value('OPENAI_ADMIN_KEY')),
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (await call(`${base}/openai/v1/organization/costs?start_time=${start}`, { headers: bearer('sk-admin-wrong') }))
+          .status,
+      ).toBe(401);
+      expect(
+        (await call(`${base}/stripe/v1/balance_transactions`, { headers: bearer(value('STRIPE_SECRET_KEY')) })).status,
+      ).toBe(200);
+      expect((await call(`${base}/stripe/v1/balance_transactions`, { headers: bearer('sk_test_wrong') })).status).toBe(
+        401,
+      );
+      expect(
+        (
+          await call(`${base}/upstash/v2/redis/databases`, {
+            headers: basic(value('UPSTASH_EMAIL'), value('UPSTASH_API_KEY')),
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (await call(`${base}/upstash/v2/redis/databases`, { headers: basic(value('UPSTASH_EMAIL'), 'wrong') })).status,
+      ).toBe(401);
       expect(text).toMatch(/VERCEL_TOKEN=vercel_demo_token/);
       expect(text).toMatch(/RAILWAY_API_TOKEN=railway_demo_account_token/);
     } finally {
@@ -176,7 +218,10 @@ describe('virtual clock', () => {
 
     clock.setAutoAdvance(true);
     const order: string[] = [];
-    await Promise.all([clock.sleep(20_000).then(() => order.push('b')), clock.sleep(10_000).then(() => order.push('a'))]);
+    await Promise.all([
+      clock.sleep(20_000).then(() => order.push('b')),
+      clock.sleep(10_000).then(() => order.push('a')),
+    ]);
     expect(order).toEqual(['a', 'b']);
     expect(clock.now()).toBe(620_000);
     clock.dispose();
@@ -213,9 +258,16 @@ describe('emulated long builds on an auto-advancing clock', () => {
     const emu = await startEmulator({ extensions: [], clock: { speed: 0, autoAdvance: true } });
     try {
       const auth = bearer(emu.control.addVercelToken());
-      const project = await emu.control.seedVercelProject({ timing: { readsPerStep: 0, stepMs: { QUEUED: 2_000, INITIALIZING: 3_000, BUILDING: 600_000 } } });
+      const project = await emu.control.seedVercelProject({
+        timing: { readsPerStep: 0, stepMs: { QUEUED: 2_000, INITIALIZING: 3_000, BUILDING: 600_000 } },
+      });
       const started = emu.control.now();
-      const { id } = (await call(`${emu.urls.vercel}/v13/deployments`, { headers: auth, body: { name: project.projectId, target: 'production', gitSource: { type: 'vercel', sha: sha(5) } } })).json();
+      const { id } = (
+        await call(`${emu.urls.vercel}/v13/deployments`, {
+          headers: auth,
+          body: { name: project.projectId, target: 'production', gitSource: { type: 'vercel', sha: sha(5) } },
+        })
+      ).json();
       let state = 'QUEUED';
       let polls = 0;
       while (state !== 'READY') {

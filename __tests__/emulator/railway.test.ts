@@ -11,8 +11,15 @@ const STATUS = `query DeploymentStatus($id: String!) { deployment(id: $id) { id 
 describe('operation names for fault matching and the request log', () => {
   it('names the operation and its root fields, fragments expanded', () => {
     expect(operationsOf(`{ deployment(id: "1") { id } }`)).toEqual(['deployment']);
-    expect(operationsOf(`query A { me { id } } query B { projectToken { projectId } }`, 'B')).toEqual(['B', 'projectToken']);
-    expect(operationsOf(`query Q { ...F } fragment F on Query { me { id } projectToken { projectId } }`)).toEqual(['Q', 'me', 'projectToken']);
+    expect(operationsOf(`query A { me { id } } query B { projectToken { projectId } }`, 'B')).toEqual([
+      'B',
+      'projectToken',
+    ]);
+    expect(operationsOf(`query Q { ...F } fragment F on Query { me { id } projectToken { projectId } }`)).toEqual([
+      'Q',
+      'me',
+      'projectToken',
+    ]);
     expect(operationsOf('query { deployment(id: "1") { id }')).toEqual([]);
   });
 });
@@ -32,12 +39,16 @@ describe('Railway API', () => {
   afterEach(async () => emu.stop());
 
   const deployCommit = async (commit: string, headers = account) => {
-    const reply = await graphql(url, headers, DEPLOY, { serviceId: svc.serviceId, environmentId: svc.environmentId, commitSha: commit });
+    const reply = await graphql(url, headers, DEPLOY, {
+      serviceId: svc.serviceId,
+      environmentId: svc.environmentId,
+      commitSha: commit,
+    });
     expect(reply.status).toBe(200);
     return reply.json().data.serviceInstanceDeployV2 as string;
   };
-  const status = async (id: string, headers = account) => (await graphql(url, headers, STATUS, { id })).json().data.deployment;
-
+  const status = async (id: string, headers = account) =>
+    (await graphql(url, headers, STATUS, { id })).json().data.deployment;
 
   it('buildLogs / deploymentLogs: Log objects, the newest `limit` lines, oldest first; scope checked (limit end UNCONFIRMED)', async () => {
     emu.control.setCommit(sha(7), { railway: { outcome: 'failed-build', buildLog: ['one', 'two', 'ERROR: three'] } });
@@ -51,7 +62,9 @@ describe('Railway API', () => {
     expect(Date.parse(data.buildLogs[0].timestamp)).toBeLessThan(Date.parse(data.buildLogs[1].timestamp));
     // A build that failed never started: no runtime log.
     expect(data.deploymentLogs).toEqual([]);
-    const stranger = { 'project-access-token': emu.control.addRailwayProjectToken({ projectId: 'other', environmentId: 'other' }) };
+    const stranger = {
+      'project-access-token': emu.control.addRailwayProjectToken({ projectId: 'other', environmentId: 'other' }),
+    };
     expect((await graphql(url, stranger, LOGS, { deploymentId: id })).json().errors[0].message).toBe('Not Authorized');
   });
   it('deploys a commit: id returned, commitHash in meta, INITIALIZING → BUILDING → DEPLOYING → SUCCESS, old one REMOVING → REMOVED', async () => {
@@ -105,12 +118,16 @@ describe('Railway API', () => {
     const page1 = (await graphql(url, account, query, { input, first: 2 })).json().data.deployments;
     expect(page1.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([id, svc.deploymentId]);
     expect(page1.pageInfo.hasNextPage).toBe(true);
-    const page2 = (await graphql(url, account, query, { input, first: 2, after: page1.pageInfo.endCursor })).json().data.deployments;
+    const page2 = (await graphql(url, account, query, { input, first: 2, after: page1.pageInfo.endCursor })).json().data
+      .deployments;
     expect(page2.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([svc.deploymentIds[0]]);
     expect(page2.pageInfo.hasNextPage).toBe(false);
-    const success = (await graphql(url, account, query, { input: { ...input, status: { in: ['SUCCESS'] } } })).json().data.deployments;
+    const success = (await graphql(url, account, query, { input: { ...input, status: { in: ['SUCCESS'] } } })).json()
+      .data.deployments;
     expect(success.edges.map((edge: { node: { status: string } }) => edge.node.status)).toEqual(['SUCCESS']);
-    const notRemoved = (await graphql(url, account, query, { input: { ...input, status: { notIn: ['REMOVED'] } } })).json().data.deployments;
+    const notRemoved = (
+      await graphql(url, account, query, { input: { ...input, status: { notIn: ['REMOVED'] } } })
+    ).json().data.deployments;
     expect(notRemoved.edges.every((edge: { node: { status: string } }) => edge.node.status !== 'REMOVED')).toBe(true);
   });
 
@@ -123,16 +140,35 @@ describe('Railway API', () => {
   });
 
   it('serviceInstance returns latestDeployment and activeDeployments; aliases and __typename are honoured', async () => {
-    const reply = await graphql(url, account, `query { si: serviceInstance(environmentId: "${svc.environmentId}", serviceId: "${svc.serviceId}") { __typename latestDeployment { id st: status } activeDeployments { id status } } }`);
+    const reply = await graphql(
+      url,
+      account,
+      `query { si: serviceInstance(environmentId: "${svc.environmentId}", serviceId: "${svc.serviceId}") { __typename latestDeployment { id st: status } activeDeployments { id status } } }`,
+    );
     expect(reply.json()).toEqual({
-      data: { si: { __typename: 'ServiceInstance', latestDeployment: { id: svc.deploymentId, st: 'SUCCESS' }, activeDeployments: [{ id: svc.deploymentId, status: 'SUCCESS' }] } },
+      data: {
+        si: {
+          __typename: 'ServiceInstance',
+          latestDeployment: { id: svc.deploymentId, st: 'SUCCESS' },
+          activeDeployments: [{ id: svc.deploymentId, status: 'SUCCESS' }],
+        },
+      },
     });
   });
 
   it('rolls back by creating a new deployment from the target image, without BUILDING (default mode)', async () => {
     const bad = await deployCommit(sha(8));
     for (let i = 0; i < 3; i++) await status(bad);
-    const reply = await graphql(url, account, `mutation R($id: String!) { deploymentRollback(id: $id) }`, { id: svc.deploymentId });
+    const reply = await graphql(
+      url,
+      account,
+      `
+        mutation R($id: String!) {
+          deploymentRollback(id: $id)
+        }
+      `,
+      { id: svc.deploymentId },
+    );
     expect(reply.json()).toEqual({ data: { deploymentRollback: true } });
     const latest = emu.control.railwayDeployments(svc.serviceId)[0];
     expect(latest?.id).not.toBe(svc.deploymentId);
@@ -168,18 +204,30 @@ describe('Railway API', () => {
 
   it('cancels only while queued/initializing/building (ends REMOVED); restart keeps id and status', async () => {
     const id = await deployCommit(sha(11));
-    expect((await graphql(url, account, `mutation { deploymentCancel(id: "${id}") }`)).json()).toEqual({ data: { deploymentCancel: true } });
+    expect((await graphql(url, account, `mutation { deploymentCancel(id: "${id}") }`)).json()).toEqual({
+      data: { deploymentCancel: true },
+    });
     expect((await status(id)).status).toBe('REMOVED');
     const again = await graphql(url, account, `mutation { deploymentCancel(id: "${id}") }`);
     expect(again.json().errors[0].message).toMatch(/cannot be cancelled/);
     const current = svc.deploymentId as string;
-    expect((await graphql(url, account, `mutation { deploymentRestart(id: "${current}") }`)).json().data.deploymentRestart).toBe(true);
+    expect(
+      (await graphql(url, account, `mutation { deploymentRestart(id: "${current}") }`)).json().data.deploymentRestart,
+    ).toBe(true);
     const instances = `{ deployment(id: "${current}") { id status instances { status } } }`;
-    expect((await graphql(url, account, instances)).json().data.deployment).toEqual({ id: current, status: 'SUCCESS', instances: [{ status: 'RUNNING' }] });
+    expect((await graphql(url, account, instances)).json().data.deployment).toEqual({
+      id: current,
+      status: 'SUCCESS',
+      instances: [{ status: 'RUNNING' }],
+    });
   });
 
   it('redeploys from a deployment and returns the new Deployment', async () => {
-    const reply = await graphql(url, account, `mutation { deploymentRedeploy(id: "${svc.deploymentId}", usePreviousImageTag: true) { id status meta } }`);
+    const reply = await graphql(
+      url,
+      account,
+      `mutation { deploymentRedeploy(id: "${svc.deploymentId}", usePreviousImageTag: true) { id status meta } }`,
+    );
     const created = reply.json().data.deploymentRedeploy;
     expect(created.id).not.toBe(svc.deploymentId);
     expect(created).toMatchObject({ status: 'INITIALIZING', meta: { commitHash: sha(1) } });
@@ -187,38 +235,81 @@ describe('Railway API', () => {
   });
 
   it('scopes a Project-Access-Token to its project and environment ("Not Authorized", HTTP 200)', async () => {
-    const projectToken = { 'project-access-token': emu.control.addRailwayProjectToken({ projectId: svc.projectId, environmentId: svc.environmentId }) };
+    const projectToken = {
+      'project-access-token': emu.control.addRailwayProjectToken({
+        projectId: svc.projectId,
+        environmentId: svc.environmentId,
+      }),
+    };
     const id = await deployCommit(sha(12), projectToken);
     expect((await status(id, projectToken)).status).toBe('BUILDING');
-    const staging = await emu.control.seedRailwayService({ projectId: svc.projectId, serviceId: svc.serviceId, environmentName: 'staging' });
-    const denied = await graphql(url, projectToken, DEPLOY, { serviceId: svc.serviceId, environmentId: staging.environmentId, commitSha: sha(13) });
+    const staging = await emu.control.seedRailwayService({
+      projectId: svc.projectId,
+      serviceId: svc.serviceId,
+      environmentName: 'staging',
+    });
+    const denied = await graphql(url, projectToken, DEPLOY, {
+      serviceId: svc.serviceId,
+      environmentId: staging.environmentId,
+      commitSha: sha(13),
+    });
     expect(denied.status).toBe(200);
     expect(denied.json()).toMatchObject({ data: null, errors: [{ message: 'Not Authorized' }] });
-    expect((await graphql(url, projectToken, STATUS, { id: staging.deploymentId })).json().errors[0].message).toBe('Not Authorized');
-    expect((await graphql(url, projectToken, '{ projectToken { projectId environmentId } }')).json().data.projectToken).toEqual({ projectId: svc.projectId, environmentId: svc.environmentId });
+    expect((await graphql(url, projectToken, STATUS, { id: staging.deploymentId })).json().errors[0].message).toBe(
+      'Not Authorized',
+    );
+    expect(
+      (await graphql(url, projectToken, '{ projectToken { projectId environmentId } }')).json().data.projectToken,
+    ).toEqual({ projectId: svc.projectId, environmentId: svc.environmentId });
     // A project token is not a bearer token, and an unknown one is reported as such.
-    expect((await graphql(url, { authorization: `Bearer ${projectToken['project-access-token']}` }, STATUS, { id })).json().errors[0].message).toBe('Not Authorized');
-    expect((await graphql(url, { 'project-access-token': 'nope' }, STATUS, { id })).json().errors[0].message).toMatch(/project token not found/i);
+    expect(
+      (await graphql(url, { authorization: `Bearer ${projectToken['project-access-token']}` }, STATUS, { id })).json()
+        .errors[0].message,
+    ).toBe('Not Authorized');
+    expect((await graphql(url, { 'project-access-token': 'nope' }, STATUS, { id })).json().errors[0].message).toMatch(
+      /project token not found/i,
+    );
   });
 
   it('answers invalid documents with GraphQL errors', async () => {
     const unknownField = await graphql(url, account, '{ nope { id } }');
-    expect(unknownField.json()).toMatchObject({ data: null, errors: [{ message: 'Cannot query field "nope" on type "Query".' }] });
-    const scalarSelection = await graphql(url, account, `mutation { deploymentRollback(id: "x") { id status } }`);
+    expect(unknownField.json()).toMatchObject({
+      data: null,
+      errors: [{ message: 'Cannot query field "nope" on type "Query".' }],
+    });
+    const scalarSelection = await graphql(
+      url,
+      account,
+      `
+        mutation {
+          deploymentRollback(id: "x") {
+            id
+            status
+          }
+        }
+      `,
+    );
     expect(scalarSelection.json().errors[0].message).toMatch(/must not have a selection/);
     const syntax = await graphql(url, account, '{ deployment(id: "x") { id }');
     expect(syntax.status).toBe(400);
     expect(syntax.json().errors[0].message).toMatch(/^Syntax Error/);
     const missingVariable = await graphql(url, account, STATUS, {});
-    expect(missingVariable.json().errors[0].message).toMatch(/Variable "\$id" of required type "String!" was not provided/);
+    expect(missingVariable.json().errors[0].message).toMatch(
+      /Variable "\$id" of required type "String!" was not provided/,
+    );
     const notFound = await graphql(url, account, STATUS, { id: 'nope' });
     expect(notFound.status).toBe(200);
-    expect(notFound.json()).toMatchObject({ data: null, errors: [{ message: 'Deployment not found', path: ['deployment'] }] });
+    expect(notFound.json()).toMatchObject({
+      data: null,
+      errors: [{ message: 'Deployment not found', path: ['deployment'] }],
+    });
   });
 
   it('runs the named operation of a multi-operation document', async () => {
     const doc = `query A { me { email } } query B($id: String!) { deployment(id: $id) { status } }`;
-    expect((await graphql(url, account, doc, { id: svc.deploymentId }, 'B')).json()).toEqual({ data: { deployment: { status: 'SUCCESS' } } });
+    expect((await graphql(url, account, doc, { id: svc.deploymentId }, 'B')).json()).toEqual({
+      data: { deployment: { status: 'SUCCESS' } },
+    });
     expect((await graphql(url, account, doc, {}, 'A')).json()).toEqual({ data: { me: { email: 'ops@threadr.test' } } });
     expect((await graphql(url, account, doc)).json().errors[0].message).toMatch(/Must provide operation name/);
   });
@@ -233,7 +324,11 @@ describe('Railway extension fields', () => {
         usage(args, ctx) {
           ctx.authorize(args['projectId'] as string | undefined);
           if (!Array.isArray(args['measurements'])) throw new GraphQLFieldError('measurements required');
-          return (args['measurements'] as string[]).map((measurement) => ({ measurement, value: ctx.state.values[measurement] ?? 0, tags: { projectId: args['projectId'] } }));
+          return (args['measurements'] as string[]).map((measurement) => ({
+            measurement,
+            value: ctx.state.values[measurement] ?? 0,
+            tags: { projectId: args['projectId'] },
+          }));
         },
       },
     };
@@ -241,10 +336,48 @@ describe('Railway extension fields', () => {
     try {
       const svc = await emu.control.seedRailwayService();
       const account = bearer(emu.control.addRailwayAccountToken());
-      const reply = await graphql(emu.urls.railwayGraphql, account, `query U($p: String) { usage(measurements: [CPU_USAGE, MEMORY_USAGE_GB], projectId: $p) { measurement value } }`, { p: svc.projectId });
-      expect(reply.json()).toEqual({ data: { usage: [{ measurement: 'CPU_USAGE', value: 12.5 }, { measurement: 'MEMORY_USAGE_GB', value: 40 }] } });
-      const scoped = { 'project-access-token': emu.control.addRailwayProjectToken({ projectId: svc.projectId, environmentId: svc.environmentId }) };
-      expect((await graphql(emu.urls.railwayGraphql, scoped, `{ usage(measurements: [CPU_USAGE], projectId: "other") { value } }`)).json().errors[0].message).toBe('Not Authorized');
+      const reply = await graphql(
+        emu.urls.railwayGraphql,
+        account,
+        `
+          query U($p: String) {
+            usage(measurements: [CPU_USAGE, MEMORY_USAGE_GB], projectId: $p) {
+              measurement
+              value
+            }
+          }
+        `,
+        { p: svc.projectId },
+      );
+      expect(reply.json()).toEqual({
+        data: {
+          usage: [
+            { measurement: 'CPU_USAGE', value: 12.5 },
+            { measurement: 'MEMORY_USAGE_GB', value: 40 },
+          ],
+        },
+      });
+      const scoped = {
+        'project-access-token': emu.control.addRailwayProjectToken({
+          projectId: svc.projectId,
+          environmentId: svc.environmentId,
+        }),
+      };
+      expect(
+        (
+          await graphql(
+            emu.urls.railwayGraphql,
+            scoped,
+            `
+              {
+                usage(measurements: [CPU_USAGE], projectId: "other") {
+                  value
+                }
+              }
+            `,
+          )
+        ).json().errors[0].message,
+      ).toBe('Not Authorized');
       expect(emu.control.requests({ provider: 'railway', operation: 'usage' })).toHaveLength(2);
     } finally {
       await emu.stop();
@@ -258,7 +391,13 @@ describe('Railway stale reads', () => {
     try {
       const account = bearer(emu.control.addRailwayAccountToken());
       const svc = await emu.control.seedRailwayService();
-      const id = (await graphql(emu.urls.railwayGraphql, account, `fragment F on Mutation { __typename } mutation D { ...F serviceInstanceDeployV2(serviceId: "${svc.serviceId}", environmentId: "${svc.environmentId}") }`)).json().data.serviceInstanceDeployV2;
+      const id = (
+        await graphql(
+          emu.urls.railwayGraphql,
+          account,
+          `fragment F on Mutation { __typename } mutation D { ...F serviceInstanceDeployV2(serviceId: "${svc.serviceId}", environmentId: "${svc.environmentId}") }`,
+        )
+      ).json().data.serviceInstanceDeployV2;
       emu.control.fault({ provider: 'railway', operation: 'deployment', fault: { kind: 'stale-read' } });
       const stale = await graphql(emu.urls.railwayGraphql, account, `{ deployment(id: "${id}") { status } }`);
       expect(stale.json().data).toBeNull();
@@ -289,35 +428,95 @@ describe("Railway GraphQL validated against Railway's schema (graphql-js)", () =
     expect(reply.status).toBe(400);
     const body = reply.json();
     expect(body.data).toBeNull();
-    expect(body.errors[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' }, locations: [expect.objectContaining({ line: 1 })] });
+    expect(body.errors[0]).toMatchObject({
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      locations: [expect.objectContaining({ line: 1 })],
+    });
     return body.errors.map((e: { message: string }) => e.message).join('\n');
   };
 
-  it('refuses a misspelled field, argument and filter with Railway\'s error shape, before any resolver runs', async () => {
-    expect(await refused(`{ deployment(id: "${svc.deploymentId}") { id stauts } }`)).toBe('Cannot query field "stauts" on type "Deployment". Did you mean "status"?');
-    expect(await refused(`{ deployment(deploymentId: "${svc.deploymentId}") { id } }`)).toMatch(/Unknown argument "deploymentId" on field "Query.deployment"/);
-    expect(await refused(`{ deployments(input: { serviceId: "${svc.serviceId}", state: { in: [SUCCESS] } }) { edges { node { id } } } }`)).toMatch(/Field "state" is not defined by type "DeploymentListInput"\. Did you mean "status"\?/);
-    expect(await refused(`{ deployments(input: { serviceId: "${svc.serviceId}", status: { in: [ACTIVE] } }) { edges { node { id } } } }`)).toMatch(/Value "ACTIVE" does not exist in "DeploymentStatus" enum/);
-    expect(await refused(`mutation { deploymentRollback(id: "x") { id } }`)).toMatch(/Field "deploymentRollback" must not have a selection since type "Boolean!" has no subfields/);
+  it("refuses a misspelled field, argument and filter with Railway's error shape, before any resolver runs", async () => {
+    expect(await refused(`{ deployment(id: "${svc.deploymentId}") { id stauts } }`)).toBe(
+      'Cannot query field "stauts" on type "Deployment". Did you mean "status"?',
+    );
+    expect(await refused(`{ deployment(deploymentId: "${svc.deploymentId}") { id } }`)).toMatch(
+      /Unknown argument "deploymentId" on field "Query.deployment"/,
+    );
+    expect(
+      await refused(
+        `{ deployments(input: { serviceId: "${svc.serviceId}", state: { in: [SUCCESS] } }) { edges { node { id } } } }`,
+      ),
+    ).toMatch(/Field "state" is not defined by type "DeploymentListInput"\. Did you mean "status"\?/);
+    expect(
+      await refused(
+        `{ deployments(input: { serviceId: "${svc.serviceId}", status: { in: [ACTIVE] } }) { edges { node { id } } } }`,
+      ),
+    ).toMatch(/Value "ACTIVE" does not exist in "DeploymentStatus" enum/);
+    expect(await refused(`mutation { deploymentRollback(id: "x") { id } }`)).toMatch(
+      /Field "deploymentRollback" must not have a selection since type "Boolean!" has no subfields/,
+    );
     expect(emu.control.railwayDeployment(svc.deploymentId!)!.status).toBe('SUCCESS');
   });
 
   it('refuses variables that do not fit their declared types', async () => {
-    const reply = await graphql(emu.urls.railwayGraphql, account, `query D($input: DeploymentListInput!) { deployments(input: $input) { edges { node { id } } } }`, { input: { serviceId: svc.serviceId, filter: 'x' } });
-    expect(reply.json()).toMatchObject({ data: null, errors: [{ message: expect.stringMatching(/Field "filter" is not defined by type "DeploymentListInput"/) }] });
+    const reply = await graphql(
+      emu.urls.railwayGraphql,
+      account,
+      `
+        query D($input: DeploymentListInput!) {
+          deployments(input: $input) {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+        }
+      `,
+      { input: { serviceId: svc.serviceId, filter: 'x' } },
+    );
+    expect(reply.json()).toMatchObject({
+      data: null,
+      errors: [{ message: expect.stringMatching(/Field "filter" is not defined by type "DeploymentListInput"/) }],
+    });
   });
 
   it('answers introspection from the same schema', async () => {
-    const reply = await graphql(emu.urls.railwayGraphql, account, `{ __type(name: "DeploymentListInput") { inputFields { name } } __schema { mutationType { name } } }`);
+    const reply = await graphql(
+      emu.urls.railwayGraphql,
+      account,
+      `
+        {
+          __type(name: "DeploymentListInput") {
+            inputFields {
+              name
+            }
+          }
+          __schema {
+            mutationType {
+              name
+            }
+          }
+        }
+      `,
+    );
     expect(reply.status).toBe(200);
     const data = reply.json().data;
-    expect(data.__type.inputFields.map((f: { name: string }) => f.name).sort()).toEqual(['environmentId', 'includeDeleted', 'projectId', 'serviceId', 'status']);
+    expect(data.__type.inputFields.map((f: { name: string }) => f.name).sort()).toEqual([
+      'environmentId',
+      'includeDeleted',
+      'projectId',
+      'serviceId',
+      'status',
+    ]);
     expect(data.__schema.mutationType.name).toBe('Mutation');
   });
 
   it('refuses at start an extension resolver whose field is not in the schema, naming it', async () => {
     const stray: EmulatorExtension = { name: 'stray', railwayFields: { deploymentz: () => true } };
-    await expect(startEmulator({ extensions: [stray] })).rejects.toThrow(/the Railway field "deploymentz" of stray is not in the schema/);
+    await expect(startEmulator({ extensions: [stray] })).rejects.toThrow(
+      /the Railway field "deploymentz" of stray is not in the schema/,
+    );
   });
 
   it('an extension adds a field with its own SDL', async () => {
@@ -328,7 +527,11 @@ describe("Railway GraphQL validated against Railway's schema (graphql-js)", () =
     };
     const other = await startEmulator({ extensions: [extra] });
     try {
-      const reply = await graphql(other.urls.railwayGraphql, bearer(other.control.addRailwayAccountToken()), '{ regions { name } }');
+      const reply = await graphql(
+        other.urls.railwayGraphql,
+        bearer(other.control.addRailwayAccountToken()),
+        '{ regions { name } }',
+      );
       expect(reply.json()).toEqual({ data: { regions: [{ name: 'us-west2' }] } });
     } finally {
       await other.stop();

@@ -12,11 +12,18 @@ afterEach(async () => emu.stop());
 
 describe('Slack incoming webhook', () => {
   it('accepts a message with 200 text "ok" and records it', async () => {
-    const reply = await call(hook, { body: { text: 'Deploy rolled back', attachments: [{ color: 'danger', text: 'frontend' }] } });
+    const reply = await call(hook, {
+      body: { text: 'Deploy rolled back', attachments: [{ color: 'danger', text: 'frontend' }] },
+    });
     expect(reply.status).toBe(200);
     expect(reply.text).toBe('ok');
     expect(reply.headers['content-type']).toMatch(/^text\/plain/);
-    expect(emu.control.slackMessages(hook)).toEqual([expect.objectContaining({ webhook: '/services/T0001/B0001/secret1', payload: { text: 'Deploy rolled back', attachments: [{ color: 'danger', text: 'frontend' }] } })]);
+    expect(emu.control.slackMessages(hook)).toEqual([
+      expect.objectContaining({
+        webhook: '/services/T0001/B0001/secret1',
+        payload: { text: 'Deploy rolled back', attachments: [{ color: 'danger', text: 'frontend' }] },
+      }),
+    ]);
   });
 
   it('answers 400 no_text and invalid_payload as plain text', async () => {

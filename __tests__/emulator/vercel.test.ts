@@ -15,7 +15,13 @@ afterEach(async () => emu.stop());
 const deploy = (projectId: string, commit: string, extra: Record<string, unknown> = {}, query = '') =>
   call(`${emu.urls.vercel}/v13/deployments${query}`, {
     headers: auth,
-    body: { name: projectId, project: projectId, target: 'production', gitSource: { type: 'github', org: 'threadr', repo: 'web', ref: 'main', sha: commit }, ...extra },
+    body: {
+      name: projectId,
+      project: projectId,
+      target: 'production',
+      gitSource: { type: 'github', org: 'threadr', repo: 'web', ref: 'main', sha: commit },
+      ...extra,
+    },
   });
 
 const poll = async (id: string) => (await call(`${emu.urls.vercel}/v13/deployments/${id}`, { headers: auth })).json();
@@ -52,10 +58,17 @@ describe('Vercel auth and errors', () => {
     const member = emu.control.addVercelToken('member', { teams: ['team_threadr'] });
     const { projectId } = await emu.control.seedVercelProject({ teamId: 'team_threadr' });
     expect((await call(`${emu.urls.vercel}/v9/projects/${projectId}`, { headers: bearer(member) })).status).toBe(404);
-    expect((await call(`${emu.urls.vercel}/v9/projects/${projectId}?teamId=team_threadr`, { headers: bearer(member) })).status).toBe(200);
-    expect((await call(`${emu.urls.vercel}/v9/projects/${projectId}?slug=threadr`, { headers: bearer(member) })).status).toBe(200);
+    expect(
+      (await call(`${emu.urls.vercel}/v9/projects/${projectId}?teamId=team_threadr`, { headers: bearer(member) }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await call(`${emu.urls.vercel}/v9/projects/${projectId}?slug=threadr`, { headers: bearer(member) })).status,
+    ).toBe(200);
     const outsider = emu.control.addVercelToken('outsider', { teams: [] });
-    const denied = await call(`${emu.urls.vercel}/v9/projects/${projectId}?teamId=team_threadr`, { headers: bearer(outsider) });
+    const denied = await call(`${emu.urls.vercel}/v9/projects/${projectId}?teamId=team_threadr`, {
+      headers: bearer(outsider),
+    });
     expect(denied.status).toBe(403);
     expect(denied.json().error.code).toBe('forbidden');
   });
@@ -67,14 +80,25 @@ describe('Vercel deployment state machine', () => {
     const created = await deploy(project.projectId, sha(2));
     expect(created.status).toBe(200);
     const body = created.json();
-    expect(body).toMatchObject({ readyState: 'QUEUED', target: 'production', projectId: project.projectId, aliasAssigned: false, aliasError: null });
+    expect(body).toMatchObject({
+      readyState: 'QUEUED',
+      target: 'production',
+      projectId: project.projectId,
+      aliasAssigned: false,
+      aliasError: null,
+    });
     expect(body.id).toMatch(/^dpl_/);
     expect(body.url).toMatch(/^127\.0\.0\.1:\d+$/);
     const states = [];
     for (let i = 0; i < 3; i++) states.push((await poll(body.id)).readyState);
     expect(states).toEqual(['INITIALIZING', 'BUILDING', 'READY']);
     const ready = await poll(body.id);
-    expect(ready).toMatchObject({ readyState: 'READY', status: 'READY', readySubstate: 'PROMOTED', aliasAssigned: true });
+    expect(ready).toMatchObject({
+      readyState: 'READY',
+      status: 'READY',
+      readySubstate: 'PROMOTED',
+      aliasAssigned: true,
+    });
     expect(ready.buildingAt).toBeGreaterThanOrEqual(ready.createdAt);
     const projectBody = (await call(`${emu.urls.vercel}/v9/projects/${project.projectId}`, { headers: auth })).json();
     expect(projectBody.targets.production.id).toBe(body.id);
@@ -84,9 +108,13 @@ describe('Vercel deployment state machine', () => {
 
   it('can be looked up by its URL (hostname) and by the production alias', async () => {
     const project = await emu.control.seedVercelProject();
-    const byAlias = (await call(`${emu.urls.vercel}/v13/deployments/${project.productionHost}`, { headers: auth })).json();
+    const byAlias = (
+      await call(`${emu.urls.vercel}/v13/deployments/${project.productionHost}`, { headers: auth })
+    ).json();
     expect(byAlias.id).toBe(project.productionDeploymentId);
-    const byUrl = (await call(`${emu.urls.vercel}/v13/deployments/${encodeURIComponent(byAlias.url)}`, { headers: auth })).json();
+    const byUrl = (
+      await call(`${emu.urls.vercel}/v13/deployments/${encodeURIComponent(byAlias.url)}`, { headers: auth })
+    ).json();
     expect(byUrl.id).toBe(project.productionDeploymentId);
   });
 
@@ -97,7 +125,11 @@ describe('Vercel deployment state machine', () => {
     await poll(id);
     await poll(id);
     const failed = await poll(id);
-    expect(failed).toMatchObject({ readyState: 'ERROR', errorCode: 'BUILD_FAILED', errorMessage: 'Type error in app/page.tsx' });
+    expect(failed).toMatchObject({
+      readyState: 'ERROR',
+      errorCode: 'BUILD_FAILED',
+      errorMessage: 'Type error in app/page.tsx',
+    });
     expect(failed.inspectorUrl).toMatch(/^https:\/\/vercel\.com\//);
     expect(emu.control.vercelProject(project.projectId)?.productionDeploymentId).toBe(project.productionDeploymentId);
   });
@@ -107,7 +139,11 @@ describe('Vercel deployment state machine', () => {
     emu.control.setCommit(sha(4), { vercel: { outcome: 'alias-error' } });
     const { id } = (await deploy(project.projectId, sha(4))).json();
     for (let i = 0; i < 3; i++) await poll(id);
-    expect(await poll(id)).toMatchObject({ readyState: 'READY', aliasAssigned: false, aliasError: { code: 'ALIAS_FAILED' } });
+    expect(await poll(id)).toMatchObject({
+      readyState: 'READY',
+      aliasAssigned: false,
+      aliasError: { code: 'ALIAS_FAILED' },
+    });
   });
 
   it('keeps autoAssignCustomDomains:false production builds STAGED', async () => {
@@ -122,10 +158,16 @@ describe('Vercel deployment state machine', () => {
     const emuFrozen = await startEmulator({ extensions: [], clock: { speed: 0 } });
     try {
       const t = emuFrozen.control.addVercelToken();
-      const project = await emuFrozen.control.seedVercelProject({ timing: { readsPerStep: 0, stepMs: { QUEUED: 1_000, INITIALIZING: 1_000, BUILDING: 600_000 } } });
-      const created = await call(`${emuFrozen.urls.vercel}/v13/deployments`, { headers: bearer(t), body: { name: project.projectId, target: 'production', gitSource: { type: 'vercel', sha: sha(6) } } });
+      const project = await emuFrozen.control.seedVercelProject({
+        timing: { readsPerStep: 0, stepMs: { QUEUED: 1_000, INITIALIZING: 1_000, BUILDING: 600_000 } },
+      });
+      const created = await call(`${emuFrozen.urls.vercel}/v13/deployments`, {
+        headers: bearer(t),
+        body: { name: project.projectId, target: 'production', gitSource: { type: 'vercel', sha: sha(6) } },
+      });
       const id = created.json().id;
-      const read = async () => (await call(`${emuFrozen.urls.vercel}/v13/deployments/${id}`, { headers: bearer(t) })).json();
+      const read = async () =>
+        (await call(`${emuFrozen.urls.vercel}/v13/deployments/${id}`, { headers: bearer(t) })).json();
       expect((await read()).readyState).toBe('QUEUED');
       emuFrozen.control.advance(2_000);
       expect((await read()).readyState).toBe('BUILDING');
@@ -167,29 +209,61 @@ describe('Vercel list', () => {
   it('lists newest first with uid, filters, and until-based pagination', async () => {
     const project = await emu.control.seedVercelProject({ previousShas: [sha(10), sha(11)], productionSha: sha(12) });
     const other = await emu.control.seedVercelProject();
-    const preview = (await call(`${emu.urls.vercel}/v13/deployments`, { headers: auth, body: { name: project.projectId, gitSource: { type: 'vercel', sha: sha(13) } } })).json();
+    const preview = (
+      await call(`${emu.urls.vercel}/v13/deployments`, {
+        headers: auth,
+        body: { name: project.projectId, gitSource: { type: 'vercel', sha: sha(13) } },
+      })
+    ).json();
     for (const version of ['v6', 'v7']) {
-      const all = (await call(`${emu.urls.vercel}/${version}/deployments?projectId=${project.name}`, { headers: auth })).json();
-      expect(all.deployments.map((d: { uid: string }) => d.uid)).toEqual([preview.id, ...[...project.deploymentIds].reverse()]);
+      const all = (
+        await call(`${emu.urls.vercel}/${version}/deployments?projectId=${project.name}`, { headers: auth })
+      ).json();
+      expect(all.deployments.map((d: { uid: string }) => d.uid)).toEqual([
+        preview.id,
+        ...[...project.deploymentIds].reverse(),
+      ]);
       expect(all.deployments[0].id).toBeUndefined();
     }
-    const page1 = (await call(`${emu.urls.vercel}/v6/deployments?projectId=${project.projectId}&limit=2`, { headers: auth })).json();
+    const page1 = (
+      await call(`${emu.urls.vercel}/v6/deployments?projectId=${project.projectId}&limit=2`, { headers: auth })
+    ).json();
     expect(page1.deployments).toHaveLength(2);
     expect(page1.pagination.next).toBe(page1.deployments[1].createdAt);
-    const page2 = (await call(`${emu.urls.vercel}/v6/deployments?projectId=${project.projectId}&limit=2&until=${page1.pagination.next}`, { headers: auth })).json();
-    expect(page2.deployments.map((d: { uid: string }) => d.uid)).toEqual([project.deploymentIds[1], project.deploymentIds[0]]);
+    const page2 = (
+      await call(
+        `${emu.urls.vercel}/v6/deployments?projectId=${project.projectId}&limit=2&until=${page1.pagination.next}`,
+        { headers: auth },
+      )
+    ).json();
+    expect(page2.deployments.map((d: { uid: string }) => d.uid)).toEqual([
+      project.deploymentIds[1],
+      project.deploymentIds[0],
+    ]);
     expect(page2.pagination.next).toBeNull();
 
-    const production = (await call(`${emu.urls.vercel}/v6/deployments?projectId=${project.projectId}&target=production&state=READY`, { headers: auth })).json();
+    const production = (
+      await call(`${emu.urls.vercel}/v6/deployments?projectId=${project.projectId}&target=production&state=READY`, {
+        headers: auth,
+      })
+    ).json();
     expect(production.deployments).toHaveLength(3);
-    const previews = (await call(`${emu.urls.vercel}/v6/deployments?projectId=${project.projectId}&target=preview`, { headers: auth })).json();
+    const previews = (
+      await call(`${emu.urls.vercel}/v6/deployments?projectId=${project.projectId}&target=preview`, { headers: auth })
+    ).json();
     expect(previews.deployments.map((d: { uid: string }) => d.uid)).toEqual([preview.id]);
-    const candidates = (await call(`${emu.urls.vercel}/v6/deployments?projectId=${project.projectId}&rollbackCandidate=true`, { headers: auth })).json();
+    const candidates = (
+      await call(`${emu.urls.vercel}/v6/deployments?projectId=${project.projectId}&rollbackCandidate=true`, {
+        headers: auth,
+      })
+    ).json();
     expect(candidates.deployments.every((d: { isRollbackCandidate: boolean }) => d.isRollbackCandidate)).toBe(true);
     expect(candidates.deployments).toHaveLength(3);
     const bySha = (await call(`${emu.urls.vercel}/v6/deployments?sha=${sha(11)}`, { headers: auth })).json();
     expect(bySha.deployments.map((d: { uid: string }) => d.uid)).toEqual([project.deploymentIds[1]]);
-    const byMeta = (await call(`${emu.urls.vercel}/v6/deployments?meta-githubCommitSha=${sha(12)}`, { headers: auth })).json();
+    const byMeta = (
+      await call(`${emu.urls.vercel}/v6/deployments?meta-githubCommitSha=${sha(12)}`, { headers: auth })
+    ).json();
     expect(byMeta.deployments).toHaveLength(1);
     const everything = (await call(`${emu.urls.vercel}/v6/deployments`, { headers: auth })).json();
     expect(everything.deployments.some((d: { projectId: string }) => d.projectId === other.projectId)).toBe(true);
@@ -197,14 +271,18 @@ describe('Vercel list', () => {
 });
 
 describe('Vercel promote and instant rollback', () => {
-  const projectInfo = async (id: string) => (await call(`${emu.urls.vercel}/v9/projects/${id}?rollbackInfo=true`, { headers: auth })).json();
+  const projectInfo = async (id: string) =>
+    (await call(`${emu.urls.vercel}/v9/projects/${id}?rollbackInfo=true`, { headers: auth })).json();
 
   it('rolls back through an alias job, pins production, and a later promote unpins it', async () => {
     const project = await emu.control.seedVercelProject({ previousShas: [sha(20)], productionSha: sha(21) });
     const [previous, current] = project.deploymentIds as [string, string];
     expect((await call(`${project.productionUrl}/health`)).json().version).toBe(sha(21));
 
-    const rollback = await call(`${emu.urls.vercel}/v9/projects/${project.projectId}/rollback/${previous}?description=bad+deploy`, { method: 'POST', headers: auth, body: {} });
+    const rollback = await call(
+      `${emu.urls.vercel}/v9/projects/${project.projectId}/rollback/${previous}?description=bad+deploy`,
+      { method: 'POST', headers: auth, body: {} },
+    );
     expect(rollback.status).toBe(201);
     expect(rollback.text).toBe('');
     const statuses = [];
@@ -212,7 +290,11 @@ describe('Vercel promote and instant rollback', () => {
       const info = await projectInfo(project.projectId);
       statuses.push(info.lastAliasRequest.jobStatus);
       if (i === 0) {
-        expect(info.lastAliasRequest).toMatchObject({ fromDeploymentId: current, toDeploymentId: previous, type: 'rollback' });
+        expect(info.lastAliasRequest).toMatchObject({
+          fromDeploymentId: current,
+          toDeploymentId: previous,
+          type: 'rollback',
+        });
         expect(typeof info.lastAliasRequest.requestedAt).toBe('number');
       }
     }
@@ -229,7 +311,11 @@ describe('Vercel promote and instant rollback', () => {
     expect(await poll(next)).toMatchObject({ readyState: 'READY', readySubstate: 'STAGED' });
     expect((await projectInfo(project.projectId)).targets.production.id).toBe(previous);
 
-    const promote = await call(`${emu.urls.vercel}/v10/projects/${project.projectId}/promote/${next}`, { method: 'POST', headers: auth, body: {} });
+    const promote = await call(`${emu.urls.vercel}/v10/projects/${project.projectId}/promote/${next}`, {
+      method: 'POST',
+      headers: auth,
+      body: {},
+    });
     expect(promote.status).toBe(201);
     expect(promote.text).toBe('');
     await projectInfo(project.projectId);
@@ -250,30 +336,69 @@ describe('Vercel promote and instant rollback', () => {
     const project = await emu.control.seedVercelProject({ previousShas: [sha(30)], productionSha: sha(31) });
     const [previous, current] = project.deploymentIds as [string, string];
     emu.control.configure({ vercel: { aliasOutcome: 'failed' } });
-    expect((await call(`${emu.urls.vercel}/v1/projects/${project.projectId}/rollback/${previous}`, { method: 'POST', headers: auth })).status).toBe(201);
+    expect(
+      (
+        await call(`${emu.urls.vercel}/v1/projects/${project.projectId}/rollback/${previous}`, {
+          method: 'POST',
+          headers: auth,
+        })
+      ).status,
+    ).toBe(201);
     await projectInfo(project.projectId);
     const failed = await projectInfo(project.projectId);
     expect(failed.lastAliasRequest.jobStatus).toBe('failed');
     expect(failed.targets.production.id).toBe(current);
-    const aliases = (await call(`${emu.urls.vercel}/v9/projects/${project.projectId}/rollback/aliases?failedOnly=true&limit=20`, { headers: auth })).json();
+    const aliases = (
+      await call(`${emu.urls.vercel}/v9/projects/${project.projectId}/rollback/aliases?failedOnly=true&limit=20`, {
+        headers: auth,
+      })
+    ).json();
     expect(aliases.aliases).toHaveLength(1);
 
     emu.control.configure({ vercel: { aliasOutcome: 'succeeded', promoteStatus: 202 } });
-    const queued = await call(`${emu.urls.vercel}/v10/projects/${project.projectId}/promote/${previous}`, { method: 'POST', headers: auth });
+    const queued = await call(`${emu.urls.vercel}/v10/projects/${project.projectId}/promote/${previous}`, {
+      method: 'POST',
+      headers: auth,
+    });
     expect(queued.status).toBe(202);
     expect(queued.text).toBe('');
   });
 
   it('refuses to promote a preview or a non-READY deployment, and to roll back to the current one', async () => {
     const project = await emu.control.seedVercelProject();
-    const preview = (await call(`${emu.urls.vercel}/v13/deployments`, { headers: auth, body: { name: project.projectId, gitSource: { type: 'vercel', sha: sha(40) } } })).json();
-    const previewPromote = await call(`${emu.urls.vercel}/v10/projects/${project.projectId}/promote/${preview.id}`, { method: 'POST', headers: auth });
+    const preview = (
+      await call(`${emu.urls.vercel}/v13/deployments`, {
+        headers: auth,
+        body: { name: project.projectId, gitSource: { type: 'vercel', sha: sha(40) } },
+      })
+    ).json();
+    const previewPromote = await call(`${emu.urls.vercel}/v10/projects/${project.projectId}/promote/${preview.id}`, {
+      method: 'POST',
+      headers: auth,
+    });
     expect(previewPromote.status).toBe(400);
     const building = (await deploy(project.projectId, sha(41))).json();
-    expect((await call(`${emu.urls.vercel}/v10/projects/${project.projectId}/promote/${building.id}`, { method: 'POST', headers: auth })).status).toBe(400);
+    expect(
+      (
+        await call(`${emu.urls.vercel}/v10/projects/${project.projectId}/promote/${building.id}`, {
+          method: 'POST',
+          headers: auth,
+        })
+      ).status,
+    ).toBe(400);
     emu.control.configure({ vercel: { rejectStatus: 409 } });
-    expect((await call(`${emu.urls.vercel}/v10/projects/${project.projectId}/promote/${building.id}`, { method: 'POST', headers: auth })).status).toBe(409);
-    const current = await call(`${emu.urls.vercel}/v9/projects/${project.projectId}/rollback/${project.productionDeploymentId}`, { method: 'POST', headers: auth });
+    expect(
+      (
+        await call(`${emu.urls.vercel}/v10/projects/${project.projectId}/promote/${building.id}`, {
+          method: 'POST',
+          headers: auth,
+        })
+      ).status,
+    ).toBe(409);
+    const current = await call(
+      `${emu.urls.vercel}/v9/projects/${project.projectId}/rollback/${project.productionDeploymentId}`,
+      { method: 'POST', headers: auth },
+    );
     expect(current.status).toBe(409);
   });
 
@@ -294,9 +419,15 @@ describe('Vercel build output (GET /v3/deployments/:id/events; event shape UNCON
     emu.control.setCommit(sha(5), { vercel: { outcome: 'error', buildLog: ['a', 'b', 'Error: c'] } });
     const { id } = (await deploy(projectId, sha(5))).json();
     const all = (await call(`${emu.urls.vercel}/v3/deployments/${id}/events?follow=0`, { headers: auth })).json();
-    expect(all.map((e: { type: string; payload: { text: string } }) => [e.type, e.payload.text])).toEqual([['stdout', 'a'], ['stdout', 'b'], ['stderr', 'Error: c']]);
+    expect(all.map((e: { type: string; payload: { text: string } }) => [e.type, e.payload.text])).toEqual([
+      ['stdout', 'a'],
+      ['stdout', 'b'],
+      ['stderr', 'Error: c'],
+    ]);
     expect(all[0].payload.deploymentId).toBe(id);
-    const newest = (await call(`${emu.urls.vercel}/v3/deployments/${id}/events?direction=backward&limit=2`, { headers: auth })).json();
+    const newest = (
+      await call(`${emu.urls.vercel}/v3/deployments/${id}/events?direction=backward&limit=2`, { headers: auth })
+    ).json();
     expect(newest.map((e: { payload: { text: string } }) => e.payload.text)).toEqual(['Error: c', 'b']);
     expect((await call(`${emu.urls.vercel}/v3/deployments/dpl_nope/events`, { headers: auth })).status).toBe(404);
   });

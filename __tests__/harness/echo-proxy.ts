@@ -21,7 +21,11 @@ export function echoOf(headers: IncomingHttpHeaders): string {
   return `request was ${JSON.stringify(headers)}; credential ${auth}; base64 ${Buffer.from(auth).toString('base64')}; encoded ${encodeURIComponent(auth)}`;
 }
 
-export async function startEchoProxy(target: string, echoWhen: (req: IncomingMessage, body: string) => boolean, answer: EchoAnswer): Promise<EchoProxy> {
+export async function startEchoProxy(
+  target: string,
+  echoWhen: (req: IncomingMessage, body: string) => boolean,
+  answer: EchoAnswer,
+): Promise<EchoProxy> {
   const upstream = new URL(target);
   const proxy: EchoProxy = { url: '', echoed: 0, sent: [], close: async () => {} };
   const server = createServer(async (req, res) => {
@@ -35,7 +39,13 @@ export async function startEchoProxy(target: string, echoWhen: (req: IncomingMes
       return;
     }
     const forward = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+      },
       (answerRes) => {
         res.writeHead(answerRes.statusCode ?? 502, answerRes.headers);
         answerRes.pipe(res);

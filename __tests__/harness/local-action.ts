@@ -22,7 +22,10 @@ export interface LocalActionResult {
 const LOCAL_ACTION = join(ROOT, 'node_modules', '@github', 'local-action', 'src', 'index.ts');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
-export async function runLocalAction(action: string, options: { inputs?: Record<string, string>; env?: Record<string, string> } = {}): Promise<LocalActionResult> {
+export async function runLocalAction(
+  action: string,
+  options: { inputs?: Record<string, string>; env?: Record<string, string> } = {},
+): Promise<LocalActionResult> {
   const dir = mkdtempSync(join(tmpdir(), `local-action-${action}-`));
   const dotenv = join(dir, '.env');
   writeFileSync(dotenv, '');
@@ -49,19 +52,34 @@ export async function runLocalAction(action: string, options: { inputs?: Record<
     GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
     ...options.env,
   };
-  const defaults = Object.fromEntries(Object.entries(actionDefaults(action)).map(([name, value]) => [name, evaluateDefault(value, { GITHUB_TOKEN: 'ghs_harness_token', ...env })]));
+  const defaults = Object.fromEntries(
+    Object.entries(actionDefaults(action)).map(([name, value]) => [
+      name,
+      evaluateDefault(value, { GITHUB_TOKEN: 'ghs_harness_token', ...env }),
+    ]),
+  );
   for (const [name, value] of Object.entries({ ...defaults, ...options.inputs })) env[inputEnvName(name)] = value;
   // `npm ls` (which local-action runs to find @actions/core) needs the repository as its cwd.
   // Node 24 under `npm run test:node24` (THREADR_TEST_NODE), as for the bundles.
   const node = process.env.THREADR_TEST_NODE ?? process.execPath;
-  const child = spawn(node, [TSX, LOCAL_ACTION, join('actions', action), `../../src/${action}/main.ts`, dotenv], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [TSX, LOCAL_ACTION, join('actions', action), `../../src/${action}/main.ts`, dotenv], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exitCode = await new Promise<number | null>((done) => child.on('close', (code) => done(code)));
   rmSync(dir, { recursive: true, force: true });
-  return { outputs: parseOutputs(stdout), errors: [...stdout.matchAll(/^::error::(.*)$/gm)].map((m) => m[1]), stdout, stderr, exitCode };
+  return {
+    outputs: parseOutputs(stdout),
+    errors: [...stdout.matchAll(/^::error::(.*)$/gm)].map((m) => m[1]),
+    stdout,
+    stderr,
+    exitCode,
+  };
 }
 
 /** local-action logs each core.setOutput as `::set-output name=NAME::VALUE` (a value may span lines). */

@@ -1,6 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  watch,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT } from './runner.js';
 
@@ -54,7 +65,8 @@ function fixtureFiles(dir: string): string[] {
 }
 
 export function nextVersion(): string {
-  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'next', 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'next', 'package.json'), 'utf8')) as { version: string })
+    .version;
 }
 
 export function buildKey(variant: NextVariant): string {
@@ -128,17 +140,24 @@ function build(variant: NextVariant, dir: string): void {
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   cpSync(FIXTURE, staging, { recursive: true });
-  const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], { cwd: staging, env: nextEnv(variant), encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], {
+    cwd: staging,
+    env: nextEnv(variant),
+    encoding: 'utf8',
+  });
   if (result.status !== 0) {
     rmSync(staging, { recursive: true, force: true });
-    throw new Error(`next build failed in ${relative(ROOT, staging)} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `next build failed in ${relative(ROOT, staging)} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`,
+    );
   }
   rmSync(dir, { recursive: true, force: true }); // a leftover without BUILD_ID
   renameSync(staging, dir);
   // Builds of older fixture sources or next versions for this variant are dead weight (~30 MB each).
   const prefix = `${variantName(variant)}-`;
   for (const old of readdirSync(CACHE)) {
-    if (old.startsWith(prefix) && !/\.(staging-\d+|lock)$/.test(old) && join(CACHE, old) !== dir) rmSync(join(CACHE, old), { recursive: true, force: true });
+    if (old.startsWith(prefix) && !/\.(staging-\d+|lock)$/.test(old) && join(CACHE, old) !== dir)
+      rmSync(join(CACHE, old), { recursive: true, force: true });
   }
 }
 

@@ -71,7 +71,9 @@ export function parseCommands(stdout: string): WorkflowCommand[] {
     const properties: Record<string, string> = {};
     for (const pair of (match[2] ?? '').split(',').filter(Boolean)) {
       const eq = pair.indexOf('=');
-      properties[pair.slice(0, eq)] = unescapeData(pair.slice(eq + 1)).replace(/%3A/g, ':').replace(/%2C/g, ',');
+      properties[pair.slice(0, eq)] = unescapeData(pair.slice(eq + 1))
+        .replace(/%3A/g, ':')
+        .replace(/%2C/g, ',');
     }
     commands.push({ command: match[1], properties, message: unescapeData(match[3]) });
   }
@@ -109,17 +111,28 @@ export async function runBundle(action: string, options: RunOptions = {}): Promi
     ...options.env,
   };
   // The runner evaluates `${{ github.* }}` in defaults; the harness does the same from the env it sets.
-  const defaults = Object.fromEntries(Object.entries(actionDefaults(action)).map(([name, value]) => [name, evaluateDefault(value, { GITHUB_TOKEN: 'ghs_harness_token', ...env })]));
+  const defaults = Object.fromEntries(
+    Object.entries(actionDefaults(action)).map(([name, value]) => [
+      name,
+      evaluateDefault(value, { GITHUB_TOKEN: 'ghs_harness_token', ...env }),
+    ]),
+  );
   const inputs = { ...defaults, ...options.inputs };
   for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
   const node = options.node ?? process.env.THREADR_TEST_NODE ?? process.execPath;
   const started = Date.now();
-  const child = spawn(node, [...(options.nodeArgs ?? []), join(ROOT, 'dist', action, 'index.js')], { env, cwd: options.cwd ?? dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [...(options.nodeArgs ?? []), join(ROOT, 'dist', action, 'index.js')], {
+    env,
+    cwd: options.cwd ?? dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const signalTimer = options.signal ? setTimeout(() => child.kill(options.signal!.name), options.signal.afterMs) : undefined;
+  const signalTimer = options.signal
+    ? setTimeout(() => child.kill(options.signal!.name), options.signal.afterMs)
+    : undefined;
   const killTimer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
     child.on('close', (code, sig) => done([code, sig])),

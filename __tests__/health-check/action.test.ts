@@ -22,7 +22,9 @@ const report = (outputs: Record<string, string>) => JSON.parse(outputs.report);
 describe('health-check bundle, run as the runner runs it', () => {
   test('healthy target: outputs, version proof and summary', async () => {
     const app = await server((_req, res) => json(res, 200, { status: 'ok', version: SHA.slice(0, 7) }));
-    const result = await runBundle('health-check', { inputs: { ...fast, url: `${app.url}/api/health`, 'expect-version': SHA } });
+    const result = await runBundle('health-check', {
+      inputs: { ...fast, url: `${app.url}/api/health`, 'expect-version': SHA },
+    });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.healthy).toBe('true');
     expect(result.outputs.failed).toBe('');
@@ -38,11 +40,16 @@ describe('health-check bundle, run as the runner runs it', () => {
   test('a step-summary file that is missing does not fail a healthy step', async () => {
     const app = await server((_req, res) => json(res, 200, { status: 'ok' }));
     const missing = join(mkdtempSync(join(tmpdir(), 'no-summary-')), 'gone', 'summary.md');
-    const result = await runBundle('health-check', { inputs: { ...fast, url: app.url }, env: { GITHUB_STEP_SUMMARY: missing } });
+    const result = await runBundle('health-check', {
+      inputs: { ...fast, url: app.url },
+      env: { GITHUB_STEP_SUMMARY: missing },
+    });
     expect(result.errors).toEqual([]);
     expect(result.exitCode).toBe(0);
     expect(result.outputs.healthy).toBe('true');
-    expect(result.warnings).toEqual([expect.stringMatching(/^health-check: job summary not written: Unable to access summary file/)]);
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/^health-check: job summary not written: Unable to access summary file/),
+    ]);
   });
 
   test('slow target: every check passes but p95 breaks max-p95', async () => {
@@ -85,7 +92,9 @@ describe('health-check bundle, run as the runner runs it', () => {
 
   test('wrong version: the old build keeps serving until the timeout', async () => {
     const app = await server((_req, res) => json(res, 200, { status: 'ok', version: 'b'.repeat(40) }));
-    const result = await runBundle('health-check', { inputs: { ...fast, timeout: '400ms', url: app.url, 'expect-version': SHA } });
+    const result = await runBundle('health-check', {
+      inputs: { ...fast, timeout: '400ms', url: app.url, 'expect-version': SHA },
+    });
     expect(result.exitCode).toBe(1);
     expect(result.outputs.healthy).toBe('false');
     expect(result.outputs.unreachable).toBe('false');
@@ -117,13 +126,15 @@ describe('health-check bundle, run as the runner runs it', () => {
     expect(result.exitCode).toBe(1);
     expect(app.requests).toHaveLength(1);
     // A root URL is named by its host name; a port says nothing to a person.
-    expect(result.outputs.failed).toBe("127.0.0.1");
+    expect(result.outputs.failed).toBe('127.0.0.1');
     expect(result.summary).toContain('HTTP 404, expected 200-299');
   });
 
   test('connection refused: unhealthy and unreachable, so callers do not roll back on it', async () => {
     const port = await closedPort();
-    const result = await runBundle('health-check', { inputs: { ...fast, timeout: '300ms', url: `http://127.0.0.1:${port}/health` } });
+    const result = await runBundle('health-check', {
+      inputs: { ...fast, timeout: '300ms', url: `http://127.0.0.1:${port}/health` },
+    });
     expect(result.exitCode).toBe(1);
     expect(result.outputs.healthy).toBe('false');
     expect(result.outputs.unreachable).toBe('true');
@@ -134,7 +145,9 @@ describe('health-check bundle, run as the runner runs it', () => {
 
   test('fail-on-unhealthy false reports without failing the step', async () => {
     const app = await server((_req, res) => json(res, 500, {}));
-    const result = await runBundle('health-check', { inputs: { ...fast, timeout: '200ms', url: app.url, 'fail-on-unhealthy': 'false' } });
+    const result = await runBundle('health-check', {
+      inputs: { ...fast, timeout: '200ms', url: app.url, 'fail-on-unhealthy': 'false' },
+    });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.healthy).toBe('false');
     expect(result.warnings[0]).toContain('unhealthy');
@@ -166,15 +179,29 @@ describe('health-check bundle, run as the runner runs it', () => {
     );
     const result = await runBundle('health-check', {
       cwd: dir,
-      inputs: { ...fast, checks: 'checks.yml', suite: 'smoke', url: '', headers: 'x-vercel-protection-bypass: s3cr3t-bypass' },
+      inputs: {
+        ...fast,
+        checks: 'checks.yml',
+        suite: 'smoke',
+        url: '',
+        headers: 'x-vercel-protection-bypass: s3cr3t-bypass',
+      },
     });
     // Relative URLs need a base: the YAML holds relative URLs and `url` is empty.
     expect(result.exitCode).toBe(1);
-    expect(result.errors[0]).toContain("input 'checks' check 1 has the relative url '/api/health' but the 'url' input gives no base URL");
+    expect(result.errors[0]).toContain(
+      "input 'checks' check 1 has the relative url '/api/health' but the 'url' input gives no base URL",
+    );
 
     const ok = await runBundle('health-check', {
       cwd: dir,
-      inputs: { ...fast, checks: 'checks.yml', suite: 'smoke', url: app.url, headers: 'x-vercel-protection-bypass: s3cr3t-bypass' },
+      inputs: {
+        ...fast,
+        checks: 'checks.yml',
+        suite: 'smoke',
+        url: app.url,
+        headers: 'x-vercel-protection-bypass: s3cr3t-bypass',
+      },
     });
     expect(ok.exitCode).toBe(0);
     const names = report(ok.outputs).checks.map((c: { name: string }) => c.name);
@@ -212,14 +239,18 @@ describe('health-check with checks: url is a base, suite applies to every check'
 
   test('checks from plain URLs are named by their path, not host and port', async () => {
     const app = await api();
-    const result = await runBundle('health-check', { inputs: { ...fast, url: `${app.url}/api/health\n${app.url}/api/version` } });
+    const result = await runBundle('health-check', {
+      inputs: { ...fast, url: `${app.url}/api/health\n${app.url}/api/version` },
+    });
     expect(result.exitCode).toBe(0);
     expect(report(result.outputs).checks.map((c: { name: string }) => c.name)).toEqual(['/api/health', '/api/version']);
   });
 
   test('url lines may be named, as the pipeline names frontend and backend', async () => {
     const app = await api();
-    const result = await runBundle('health-check', { inputs: { ...fast, url: `frontend: ${app.url}/api/health\nbackend: ${app.url}/api/version` } });
+    const result = await runBundle('health-check', {
+      inputs: { ...fast, url: `frontend: ${app.url}/api/health\nbackend: ${app.url}/api/version` },
+    });
     expect(result.exitCode).toBe(0);
     expect(report(result.outputs).checks.map((c: { name: string }) => c.name)).toEqual(['frontend', 'backend']);
   });
@@ -228,7 +259,12 @@ describe('health-check with checks: url is a base, suite applies to every check'
     const app = await api();
     const checks = JSON.stringify([{ name: 'version', url: '/api/version', tags: ['smoke'] }]);
     const result = await runBundle('health-check', {
-      inputs: { ...fast, url: `frontend: ${app.url}/api/health\nbackend: ${app.url}/api/version`, checks, suite: 'critical' },
+      inputs: {
+        ...fast,
+        url: `frontend: ${app.url}/api/health\nbackend: ${app.url}/api/version`,
+        checks,
+        suite: 'critical',
+      },
     });
     expect(result.exitCode).toBe(0);
     // 'version' is not in the critical suite; frontend and backend are the workflow's own checks.
@@ -242,20 +278,50 @@ describe('health-check with checks: url is a base, suite applies to every check'
       inputs: { ...fast, url: `${app.url}\n${app.url}/api/version`, checks: '- url: /api/health' },
     });
     expect(result.exitCode).toBe(0);
-    expect(result.warnings.join('\n')).toContain(`url is only the base for relative check URLs (${app.url}/); ${app.url}/api/version is not checked unless listed in checks or named (name: URL)`);
+    expect(result.warnings.join('\n')).toContain(
+      `url is only the base for relative check URLs (${app.url}/); ${app.url}/api/version is not checked unless listed in checks or named (name: URL)`,
+    );
   });
 });
 
 describe('health-check bad input stops before any request, naming the input', () => {
   const cases: [string, Record<string, string>, string][] = [
-    ['unparsable duration', { timeout: 'soon' }, "health-check: input 'timeout' must be a duration such as 30s, 5m or 1h, got 'soon'"],
-    ['URL without scheme', { url: 'threadr.app/health' }, "health-check: input 'url' must be an http(s) URL such as https://example.com/health, got 'threadr.app/health'"],
-    ['non-http scheme', { url: 'ftp://threadr.app/' }, "health-check: input 'url' must be an http(s) URL such as https://example.com/health, got scheme 'ftp' in 'ftp://threadr.app/'"],
-    ['malformed YAML', { checks: '- name: api\n  url: [unclosed' }, "health-check: input 'checks' is not valid YAML or JSON (inline value at line 2, column"],
-    ['unknown check key', { checks: '- name: api\n  url: https://x.test/\n  expect_status: 200' }, "health-check: input 'checks' check 1 has unknown key 'expect_status'"],
+    [
+      'unparsable duration',
+      { timeout: 'soon' },
+      "health-check: input 'timeout' must be a duration such as 30s, 5m or 1h, got 'soon'",
+    ],
+    [
+      'URL without scheme',
+      { url: 'threadr.app/health' },
+      "health-check: input 'url' must be an http(s) URL such as https://example.com/health, got 'threadr.app/health'",
+    ],
+    [
+      'non-http scheme',
+      { url: 'ftp://threadr.app/' },
+      "health-check: input 'url' must be an http(s) URL such as https://example.com/health, got scheme 'ftp' in 'ftp://threadr.app/'",
+    ],
+    [
+      'malformed YAML',
+      { checks: '- name: api\n  url: [unclosed' },
+      "health-check: input 'checks' is not valid YAML or JSON (inline value at line 2, column",
+    ],
+    [
+      'unknown check key',
+      { checks: '- name: api\n  url: https://x.test/\n  expect_status: 200' },
+      "health-check: input 'checks' check 1 has unknown key 'expect_status'",
+    ],
     ['empty URL list', { url: '' }, "health-check: input 'url' is empty and no checks are given"],
-    ['error rate over 100%', { 'max-error-rate': '150%' }, "health-check: input 'max-error-rate' must be a percentage from 0% to 100% such as 5%, got '150%'"],
-    ['malformed header line', { headers: 'no colon here' }, "health-check: input 'headers' must hold one 'Name: value' header per line"],
+    [
+      'error rate over 100%',
+      { 'max-error-rate': '150%' },
+      "health-check: input 'max-error-rate' must be a percentage from 0% to 100% such as 5%, got '150%'",
+    ],
+    [
+      'malformed header line',
+      { headers: 'no colon here' },
+      "health-check: input 'headers' must hold one 'Name: value' header per line",
+    ],
   ];
   test.each(cases)('%s', async (_label, inputs, message) => {
     const app = await server((_req, res) => json(res, 200, {}));

@@ -36,7 +36,8 @@ async function sink(): Promise<TestServer & { bodies: string[] }> {
     for await (const chunk of req) body += chunk;
     bodies.push(body);
     if (req.url?.includes('/issues') && req.method === 'GET') return json(res, 200, []);
-    if (req.url?.includes('/issues')) return json(res, 201, { number: 7, title: 't', created_at: new Date().toISOString() });
+    if (req.url?.includes('/issues'))
+      return json(res, 201, { number: 7, title: 't', created_at: new Date().toISOString() });
     res.writeHead(200).end('ok');
   });
   return Object.assign(s, { bodies });
@@ -48,9 +49,15 @@ function pipelineRollsBack(health: Record<string, string>): boolean {
   const steps = { health: { outputs: health }, load: { outputs: {} } };
   const status = { success: true, failure: false };
   const verifyOutputs = Object.fromEntries(
-    Object.entries(workflow.jobs.verify.outputs as Record<string, string>).map(([name, text]) => [name, interpolate(text, { contexts: { steps }, status })]),
+    Object.entries(workflow.jobs.verify.outputs as Record<string, string>).map(([name, text]) => [
+      name,
+      interpolate(text, { contexts: { steps }, status }),
+    ]),
   );
-  const needs = { deploy: { result: 'success', outputs: { status: 'deployed' } }, verify: { result: 'success', outputs: verifyOutputs } };
+  const needs = {
+    deploy: { result: 'success', outputs: { status: 'deployed' } },
+    verify: { result: 'success', outputs: verifyOutputs },
+  };
   return condition(workflow.jobs.rollback.if, { contexts: { needs }, status });
 }
 
@@ -72,13 +79,26 @@ describe('health-check against hostile servers', () => {
     const HEADER_SECRET = 'hdr_S3cret+Value/42';
     const QUERY_SECRET = 'qs_S3cretAccess99';
     const CHECK_SECRET = 'chk_S3cret_Header77';
-    const echo = await server((req, res) => json(res, 500, { error: 'bad request', headers: req.headers, url: req.url }));
+    const echo = await server((req, res) =>
+      json(res, 500, { error: 'bad request', headers: req.headers, url: req.url }),
+    );
     const slack = await sink();
     const github = await sink();
     const checks = JSON.stringify([
-      { name: 'echo', url: `${echo.url}/api/health?access_token=${QUERY_SECRET}`, 'expect-status': '500', 'expect-json': { '$.headers.x-api-key': 'nope' } },
+      {
+        name: 'echo',
+        url: `${echo.url}/api/health?access_token=${QUERY_SECRET}`,
+        'expect-status': '500',
+        'expect-json': { '$.headers.x-api-key': 'nope' },
+      },
       // A check's own header value is as secret as the input's: echoed back, it must not leave either.
-      { name: 'own', url: `${echo.url}/own`, headers: { 'x-check-key': CHECK_SECRET }, 'expect-status': '500', 'expect-json': { '$.headers.x-check-key': 'nope' } },
+      {
+        name: 'own',
+        url: `${echo.url}/own`,
+        headers: { 'x-check-key': CHECK_SECRET },
+        'expect-status': '500',
+        'expect-json': { '$.headers.x-check-key': 'nope' },
+      },
     ]);
     const result = await runBundle('health-check', {
       inputs: {
@@ -98,9 +118,16 @@ describe('health-check against hostile servers', () => {
     expect(result.outputs.report).toContain('$.headers.x-api-key is \\"***\\"');
     expect(result.outputs.report).toContain('$.headers.x-check-key is \\"***\\"');
     expect(result.masks).toContain(CHECK_SECRET);
-    const exits = { slack: slack.bodies.join('\n'), issues: github.bodies.join('\n'), outputs: JSON.stringify(result.outputs), summary: result.summary, log: logWithoutMasks(result.stdout) };
+    const exits = {
+      slack: slack.bodies.join('\n'),
+      issues: github.bodies.join('\n'),
+      outputs: JSON.stringify(result.outputs),
+      summary: result.summary,
+      log: logWithoutMasks(result.stdout),
+    };
     for (const [where, text] of Object.entries(exits)) {
-      for (const form of [...forms(HEADER_SECRET), ...forms(QUERY_SECRET), ...forms(CHECK_SECRET)]) expect({ where, leaked: text.includes(form) }).toEqual({ where, leaked: false });
+      for (const form of [...forms(HEADER_SECRET), ...forms(QUERY_SECRET), ...forms(CHECK_SECRET)])
+        expect({ where, leaked: text.includes(form) }).toEqual({ where, leaked: false });
     }
   });
 
@@ -153,7 +180,9 @@ describe('health-check against hostile servers', () => {
     raw.push(slow);
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/api/health`;
-    const result = await runBundle('health-check', { inputs: { ...fast, timeout: '0s', 'request-timeout': '1500ms', url } });
+    const result = await runBundle('health-check', {
+      inputs: { ...fast, timeout: '0s', 'request-timeout': '1500ms', url },
+    });
     expect(result.outputs.healthy).toBe('false');
     expect(result.outputs.unreachable).toBe('false');
     const check = JSON.parse(result.outputs.report).checks[0];
@@ -162,7 +191,9 @@ describe('health-check against hostile servers', () => {
   });
 
   test('expect-version 2026 is not proven by a Date header; a full SHA in $.version is', async () => {
-    const app = await server((_req, res) => json(res, 200, { status: 'ok', version: SHA }, { date: 'Thu, 01 Jan 2026 00:00:00 GMT', 'x-build': '2026' }));
+    const app = await server((_req, res) =>
+      json(res, 200, { status: 'ok', version: SHA }, { date: 'Thu, 01 Jan 2026 00:00:00 GMT', 'x-build': '2026' }),
+    );
     const year = await runBundle('health-check', { inputs: { ...fast, url: app.url, 'expect-version': '2026' } });
     expect(year.exitCode).toBe(1);
     expect(JSON.parse(year.outputs.report).checks[0].reason).toContain('version 2026 not found');
@@ -172,12 +203,16 @@ describe('health-check against hostile servers', () => {
     expect(sha.exitCode).toBe(0);
     expect(sha.outputs.healthy).toBe('true');
 
-    const header = await runBundle('health-check', { inputs: { ...fast, url: app.url, 'expect-version': '2026', 'version-header': 'x-build' } });
+    const header = await runBundle('health-check', {
+      inputs: { ...fast, url: app.url, 'expect-version': '2026', 'version-header': 'x-build' },
+    });
     expect(header.outputs.healthy).toBe('true');
   });
 
   test('max-error-rate: 0.05 is refused, with the % form shown', async () => {
-    const result = await runBundle('health-check', { inputs: { url: 'http://127.0.0.1:9/health', 'max-error-rate': '0.05' } });
+    const result = await runBundle('health-check', {
+      inputs: { url: 'http://127.0.0.1:9/health', 'max-error-rate': '0.05' },
+    });
     expect(result.exitCode).toBe(1);
     expect(result.errors[0]).toContain("input 'max-error-rate' must be a percentage written with %");
     expect(result.errors[0]).toContain('5%');
@@ -189,12 +224,16 @@ describe('health-check against hostile servers', () => {
     const other = await server((_req, res) => json(res, 200, { status: 'ok' }));
     const checks = JSON.stringify([{ name: 'other', url: `${other.url.replace('127.0.0.1', 'localhost')}/x` }]);
     // Named, the url line is a check of its own beside `checks` (a bare one is only their base).
-    const result = await runBundle('health-check', { inputs: { ...fast, url: `own: ${own.url}`, checks, headers: 'x-bypass: bypass-secret-1' } });
+    const result = await runBundle('health-check', {
+      inputs: { ...fast, url: `own: ${own.url}`, checks, headers: 'x-bypass: bypass-secret-1' },
+    });
     expect(result.exitCode).toBe(0);
     expect(own.requests[0].headers['x-bypass']).toBe('bypass-secret-1');
     expect(other.requests[0].headers['x-bypass']).toBeUndefined();
 
-    const refused = await runBundle('health-check', { inputs: { url: 'https://deploy:hunter2hunter@example.com/health' } });
+    const refused = await runBundle('health-check', {
+      inputs: { url: 'https://deploy:hunter2hunter@example.com/health' },
+    });
     expect(refused.exitCode).toBe(1);
     expect(refused.errors[0]).toContain("input 'url' must not carry a user or password");
     expect(refused.stdout).not.toContain('hunter2hunter');

@@ -23,7 +23,15 @@ describe('health-check against next start', () => {
       { name: 'not-found', url: '/no-such-page', 'expect-status': 404, tags: ['smoke'] },
     ]);
     const result = await runBundle('health-check', {
-      inputs: { url: app.url, checks, suite: 'critical', 'expect-version': SHA, timeout: '20s', interval: '100ms', 'verify-duration': '1s' },
+      inputs: {
+        url: app.url,
+        checks,
+        suite: 'critical',
+        'expect-version': SHA,
+        timeout: '20s',
+        interval: '100ms',
+        'verify-duration': '1s',
+      },
     });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.healthy).toBe('true');
@@ -36,7 +44,13 @@ describe('health-check against next start', () => {
 
   test('a version the build does not serve is unhealthy, named by the path', async () => {
     const result = await runBundle('health-check', {
-      inputs: { url: `${app.url}/api/health`, 'expect-version': 'f'.repeat(40), timeout: '1s', interval: '200ms', 'fail-on-unhealthy': 'false' },
+      inputs: {
+        url: `${app.url}/api/health`,
+        'expect-version': 'f'.repeat(40),
+        timeout: '1s',
+        interval: '200ms',
+        'fail-on-unhealthy': 'false',
+      },
     });
     expect(result.outputs.healthy).toBe('false');
     expect(result.outputs.failed).toBe('/api/health');

@@ -18,11 +18,27 @@ describe('health-check progress while waiting', () => {
   test('one line at most every 10 s, naming the failing check and the reason', async () => {
     let now = 0;
     const lines: string[] = [];
-    const log = { info: (m: string) => void lines.push(m), warn: () => {}, error: () => {}, debug: () => {}, group: <T>(_t: string, work: () => Promise<T>) => work() };
+    const log = {
+      info: (m: string) => void lines.push(m),
+      warn: () => {},
+      error: () => {},
+      debug: () => {},
+      group: <T>(_t: string, work: () => Promise<T>) => work(),
+    };
     const http = new HttpClient({ timeoutMs: 2_000 });
     try {
       await verifyHealth(
-        { mode: 'window', checks: checksFromUrls([new URL(`${app.url}/api/health`)]), headers: {}, timeoutMs: 60_000, intervalMs: 2_000, requestTimeoutMs: 2_000, verifyDurationMs: 0, maxErrorRate: 5, maxP95Ms: 2_000 },
+        {
+          mode: 'window',
+          checks: checksFromUrls([new URL(`${app.url}/api/health`)]),
+          headers: {},
+          timeoutMs: 60_000,
+          intervalMs: 2_000,
+          requestTimeoutMs: 2_000,
+          verifyDurationMs: 0,
+          maxErrorRate: 5,
+          maxP95Ms: 2_000,
+        },
         { http, log, sleep: async (ms) => void (now += ms), now: () => now },
       );
     } finally {

@@ -10,7 +10,13 @@ import { json, startServer, type TestServer } from '../harness/servers.js';
  * every check passes once and judges no SLO; window then probes for a while and judges the window.
  */
 
-const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {}, group: <T>(_t: string, work: () => Promise<T>) => work() };
+const quiet = {
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  debug: () => {},
+  group: <T>(_t: string, work: () => Promise<T>) => work(),
+};
 let app: TestServer | undefined;
 let http: HttpClient | undefined;
 
@@ -22,13 +28,24 @@ afterEach(async () => {
 
 /** A server whose first answer is healthy and every later one a 500: ready, but not holding up. */
 async function readyThenFailing(): Promise<TestServer> {
-  return startServer((_req, res, index) => (index === 0 ? json(res, 200, { status: 'ok' }) : json(res, 500, { status: 'broken' })));
+  return startServer((_req, res, index) =>
+    index === 0 ? json(res, 200, { status: 'ok' }) : json(res, 500, { status: 'broken' }),
+  );
 }
 
-async function verify(server: TestServer, mode: { mode: 'readiness' } | { mode: 'window'; verifyDurationMs: number; maxErrorRate: number; maxP95Ms: number }) {
+async function verify(
+  server: TestServer,
+  mode: { mode: 'readiness' } | { mode: 'window'; verifyDurationMs: number; maxErrorRate: number; maxP95Ms: number },
+) {
   let now = 0;
   http = new HttpClient({ timeoutMs: 2_000 });
-  const common = { checks: checksFromUrls([new URL(`${server.url}/api/health`)]), headers: {}, timeoutMs: 10_000, intervalMs: 1_000, requestTimeoutMs: 2_000 };
+  const common = {
+    checks: checksFromUrls([new URL(`${server.url}/api/health`)]),
+    headers: {},
+    timeoutMs: 10_000,
+    intervalMs: 1_000,
+    requestTimeoutMs: 2_000,
+  };
   const settings: HealthSettings = { ...common, ...mode };
   return verifyHealth(settings, { http, log: quiet, sleep: async (ms) => void (now += ms), now: () => now });
 }

@@ -37,7 +37,9 @@ const root = resolve(import.meta.dirname, '..', '..');
 const src = join(root, 'src');
 
 /** Every action has an actions/<name>/action.yml; its code is src/<name>/ (scripts/build.mjs bundles the same way). */
-const ACTIONS = new Set(readdirSync(join(root, 'actions')).filter((name) => existsSync(join(root, 'actions', name, 'action.yml'))));
+const ACTIONS = new Set(
+  readdirSync(join(root, 'actions')).filter((name) => existsSync(join(root, 'actions', name, 'action.yml'))),
+);
 
 const NAMED: Record<string, Layer> = {
   core: 'core',
@@ -50,7 +52,20 @@ const NAMED: Record<string, Layer> = {
 };
 
 /** The domains, named one by one: a new folder must be placed in a layer before it can be imported. */
-const DOMAINS = new Set(['backups', 'canary-analysis', 'cost', 'health', 'incidents', 'load', 'notifications', 'ops-history', 'ops-site', 'release', 'remediation', 'security']);
+const DOMAINS = new Set([
+  'backups',
+  'canary-analysis',
+  'cost',
+  'health',
+  'incidents',
+  'load',
+  'notifications',
+  'ops-history',
+  'ops-site',
+  'release',
+  'remediation',
+  'security',
+]);
 
 /** What each layer may import besides its own folder. */
 const ALLOWED: Record<Layer, readonly Layer[]> = {
@@ -152,18 +167,23 @@ describe('layers of src/', () => {
   test('only runtime loads the runner toolkit (@actions/core)', () => {
     // The work knows nothing of where it runs: the CLI, the demo and the tests call the same code.
     const loaders = sourceFiles(src)
-      .filter((file) => ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.some((imported) => imported.fileName === '@actions/core'))
+      .filter((file) =>
+        ts
+          .preProcessFile(readFileSync(file, 'utf8'), true, true)
+          .importedFiles.some((imported) => imported.fileName === '@actions/core'),
+      )
       .map(rel);
     expect(loaders.filter((file) => folderOf(file) !== 'runtime')).toEqual([]);
     expect(loaders.length).toBeGreaterThan(0);
   });
 
-
   test('every action folder holds index.ts, main.ts, inputs.ts and summary.ts, and nothing else', () => {
     const wrong = [...ACTIONS].sort().flatMap((action) => {
       const dir = join(src, action);
       const files = existsSync(dir) ? sourceFiles(dir).map(rel) : [];
-      const missing = ACTION_FILES.filter((file) => !files.includes(`${action}/${file}`)).map((file) => `${action}/${file} missing`);
+      const missing = ACTION_FILES.filter((file) => !files.includes(`${action}/${file}`)).map(
+        (file) => `${action}/${file} missing`,
+      );
       const extra = files
         .filter((file) => !ACTION_FILES.some((name) => file === `${action}/${name}`))
         .map((file) => `${file} does not belong in an action folder (move it to a domain)`);
@@ -177,6 +197,8 @@ describe('layers of src/', () => {
     expect(all.some((arrow) => folderOf(arrow.from) === 'cli' && layerOf(folderOf(arrow.to)) === 'action')).toBe(true);
     expect(all.some((arrow) => folderOf(arrow.from) === 'providers' && folderOf(arrow.to) === 'core')).toBe(true);
     expect(wrongArrow({ from: 'core/host.ts', to: 'notifications/notifier.ts' })).toBe('core imports domain');
-    expect(wrongArrow({ from: 'load/report.ts', to: 'load-test/summary.ts' })).toBe('a domain imports an action folder');
+    expect(wrongArrow({ from: 'load/report.ts', to: 'load-test/summary.ts' })).toBe(
+      'a domain imports an action folder',
+    );
   });
 });

@@ -22,7 +22,20 @@ const PERCENTILES = [1, 10, 50, 75, 90, 95, 99, 99.9, 99.99, 100];
 
 describe('FastRecorder', () => {
   it('fills the same buckets as recording into the HDR histogram directly', () => {
-    const values = [...samples(20_000), 0, 1, 2047, 2048, 2049, 4095, 4096, 1_000_000, 2 ** 31 - 1, 2 ** 31, 5 * 2 ** 31];
+    const values = [
+      ...samples(20_000),
+      0,
+      1,
+      2047,
+      2048,
+      2049,
+      4095,
+      4096,
+      1_000_000,
+      2 ** 31 - 1,
+      2 ** 31,
+      5 * 2 ** 31,
+    ];
     const direct = createHistogram();
     const recorder = new FastRecorder();
     for (const v of values) {
@@ -59,14 +72,34 @@ describe('histogram merge', () => {
       counts.ok = values.length;
       counts.statusClasses[2] = values.length;
       return {
-        startedAt: '2026-01-01T00:00:00.000Z', model: 'closed', plannedMs: 3000, measuredMs: 3000,
-        measured: { counts, histogram }, warmUp: { counts: emptyCounts(), histogram: createHistogram() }, warmUpMs: 0,
+        startedAt: '2026-01-01T00:00:00.000Z',
+        model: 'closed',
+        plannedMs: 3000,
+        measuredMs: 3000,
+        measured: { counts, histogram },
+        warmUp: { counts: emptyCounts(), histogram: createHistogram() },
+        warmUpMs: 0,
         timeline: [{ startMs: 0, endMs: 3000, tally: { counts, histogram } }],
-        dropped: 0, interrupted: 0, cancelled: false, firstErrors: {}, workers: 1, shard: { index: shard, count },
+        dropped: 0,
+        interrupted: 0,
+        cancelled: false,
+        firstErrors: {},
+        workers: 1,
+        shard: { index: shard, count },
       };
     };
     const unsharded = outcomeOfRun(result(all, 0, 1));
-    const parts = [0, 1].map((s) => toResultFile(outcomeOfRun(result(all.filter((_, i) => i % 2 === s), s, 2))));
+    const parts = [0, 1].map((s) =>
+      toResultFile(
+        outcomeOfRun(
+          result(
+            all.filter((_, i) => i % 2 === s),
+            s,
+            2,
+          ),
+        ),
+      ),
+    );
     const roundTripped = parts.map((p, i) => ({ path: `shard-${i + 1}.json`, result: JSON.parse(JSON.stringify(p)) }));
     const merged = mergeResults(roundTripped);
     const a = computeLoadFigures(merged.measured, merged.rps);
@@ -78,22 +111,50 @@ describe('histogram merge', () => {
   });
 
   const emptyRun = (index: number, count: number, firstErrors: LoadResult['firstErrors']): LoadResult => ({
-    startedAt: 'x', model: 'closed', plannedMs: 1, measuredMs: 1, measured: { counts: emptyCounts(), histogram: createHistogram() },
-    warmUp: { counts: emptyCounts(), histogram: createHistogram() }, warmUpMs: 0, timeline: [], dropped: 0, interrupted: 0,
-    cancelled: false, firstErrors, workers: 1, shard: { index, count },
+    startedAt: 'x',
+    model: 'closed',
+    plannedMs: 1,
+    measuredMs: 1,
+    measured: { counts: emptyCounts(), histogram: createHistogram() },
+    warmUp: { counts: emptyCounts(), histogram: createHistogram() },
+    warmUpMs: 0,
+    timeline: [],
+    dropped: 0,
+    interrupted: 0,
+    cancelled: false,
+    firstErrors,
+    workers: 1,
+    shard: { index, count },
   });
 
   it('refuses two results of the same shard', () => {
     const file = toResultFile(outcomeOfRun(emptyRun(0, 2, {})));
-    expect(() => mergeResults([{ path: 'a.json', result: file }, { path: 'b.json', result: file }])).toThrow(/input 'merge' matched two results of shard 1\/2: a.json and b.json/);
+    expect(() =>
+      mergeResults([
+        { path: 'a.json', result: file },
+        { path: 'b.json', result: file },
+      ]),
+    ).toThrow(/input 'merge' matched two results of shard 1\/2: a.json and b.json/);
   });
 
   it('keeps the first error message of each kind across shards, and reads files written without them', () => {
-    const first = toResultFile(outcomeOfRun(emptyRun(0, 3, { 'connection-refused': 'connect ECONNREFUSED 10.0.0.1:443' })));
-    const second = toResultFile(outcomeOfRun(emptyRun(1, 3, { 'connection-refused': 'connect ECONNREFUSED 10.0.0.2:443', timeout: 'no complete response within request-timeout' })));
+    const first = toResultFile(
+      outcomeOfRun(emptyRun(0, 3, { 'connection-refused': 'connect ECONNREFUSED 10.0.0.1:443' })),
+    );
+    const second = toResultFile(
+      outcomeOfRun(
+        emptyRun(1, 3, {
+          'connection-refused': 'connect ECONNREFUSED 10.0.0.2:443',
+          timeout: 'no complete response within request-timeout',
+        }),
+      ),
+    );
     const older = toResultFile(outcomeOfRun(emptyRun(2, 3, {})));
     delete older.firstErrors;
     const merged = mergeResults([first, second, older].map((result, i) => ({ path: `${i}.json`, result })));
-    expect(merged.firstErrors).toEqual({ 'connection-refused': 'connect ECONNREFUSED 10.0.0.1:443', timeout: 'no complete response within request-timeout' });
+    expect(merged.firstErrors).toEqual({
+      'connection-refused': 'connect ECONNREFUSED 10.0.0.1:443',
+      timeout: 'no complete response within request-timeout',
+    });
   });
 });

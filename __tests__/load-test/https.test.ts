@@ -16,7 +16,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'threadr-load-https-'));
   const cert = makeCertificate(dir, 'load', 2);
   certPath = cert.certPath;
-  server = await startServer(delayed(() => 5), { key: cert.key, cert: cert.cert });
+  server = await startServer(
+    delayed(() => 5),
+    { key: cert.key, cert: cert.cert },
+  );
 });
 afterAll(async () => {
   await server.close();
@@ -44,13 +47,17 @@ describe('load-test over HTTPS', () => {
 
   it('an untrusted certificate fails the step and says why', async () => {
     const before = server.count();
-    const run = await runBundle('load-test', { inputs: { target: server.url, users: '2', duration: '500ms', workers: '1' } });
+    const run = await runBundle('load-test', {
+      inputs: { target: server.url, users: '2', duration: '500ms', workers: '1' },
+    });
     expect(run.exitCode).toBe(1);
     expect(server.count()).toBe(before); // no request got through the handshake
     const report = JSON.parse(run.outputs.report) as Report;
     expect(report.errorClasses['connection-other']).toBe(report.requests);
     expect(report.firstErrors['connection-other']).toMatch(/self-signed certificate.*NODE_EXTRA_CA_CERTS/);
-    expect(run.errors[0]).toMatch(/^load-test: none of \d+ requests succeeded \(connection-other: self-signed certificate/);
+    expect(run.errors[0]).toMatch(
+      /^load-test: none of \d+ requests succeeded \(connection-other: self-signed certificate/,
+    );
     expect(run.summary).toContain('First `connection-other` error: self-signed certificate');
   });
 });

@@ -50,8 +50,15 @@ describe('load-test measurements', () => {
   });
 
   it('counts errors at a known rate: every 10th request answers 500', async () => {
-    server = await startServer(delayed(() => 2, (n) => (n % 10 === 0 ? 500 : 200)));
-    const run = await runBundle('load-test', { inputs: { ...base, target: server.url, thresholds: 'p95<10s\nerror_rate<20%\nrps>10' } });
+    server = await startServer(
+      delayed(
+        () => 2,
+        (n) => (n % 10 === 0 ? 500 : 200),
+      ),
+    );
+    const run = await runBundle('load-test', {
+      inputs: { ...base, target: server.url, thresholds: 'p95<10s\nerror_rate<20%\nrps>10' },
+    });
     expect(run.exitCode).toBe(0);
     const report = JSON.parse(run.outputs.report) as Report;
     const seen = server.count();
@@ -66,8 +73,15 @@ describe('load-test measurements', () => {
   });
 
   it('fails the step when a threshold is missed: exit 1, ✗ and the observed value in the summary', async () => {
-    server = await startServer(delayed(() => 0, (n) => (n % 10 === 0 ? 500 : 200)));
-    const run = await runBundle('load-test', { inputs: { ...base, duration: '1s', target: server.url, thresholds: 'p95<10s\nerror_rate<5%' } });
+    server = await startServer(
+      delayed(
+        () => 0,
+        (n) => (n % 10 === 0 ? 500 : 200),
+      ),
+    );
+    const run = await runBundle('load-test', {
+      inputs: { ...base, duration: '1s', target: server.url, thresholds: 'p95<10s\nerror_rate<5%' },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.passed).toBe('false');
     expect(run.errors[0]).toMatch(/^load-test: 1 of 2 thresholds missed: error_rate<5% \(observed (9|10)\.\d\d%\)/);
@@ -78,7 +92,9 @@ describe('load-test measurements', () => {
 
   it('open model: holds the arrival schedule and measures from the intended start', async () => {
     server = await startServer(delayed(() => 5));
-    const run = await runBundle('load-test', { inputs: { users: '10', duration: '1500ms', rate: '100', target: server.url } });
+    const run = await runBundle('load-test', {
+      inputs: { users: '10', duration: '1500ms', rate: '100', target: server.url },
+    });
     expect(run.exitCode).toBe(0);
     const report = JSON.parse(run.outputs.report) as Report;
     // Arrivals due in [0, 1.5 s) at 100/s: exactly 150, each sent or reported as dropped.
@@ -89,7 +105,9 @@ describe('load-test measurements', () => {
 
   it('open model does not hide queueing: one connection at 100/s against a 20 ms server', async () => {
     server = await startServer(delayed(() => 20));
-    const run = await runBundle('load-test', { inputs: { users: '1', duration: '1500ms', rate: '100', target: server.url } });
+    const run = await runBundle('load-test', {
+      inputs: { users: '1', duration: '1500ms', rate: '100', target: server.url },
+    });
     const report = JSON.parse(run.outputs.report) as Report;
     // The server serves ≤ 50/s; the backlog grows, and so does latency from the intended start
     // (a closed-loop client would report ~20 ms here).

@@ -20,12 +20,18 @@ describe('ResponseParser', () => {
   it('waits for the body and for heads split across reads, ignoring stale bytes beyond the read', () => {
     const p = new ResponseParser();
     p.reset(false);
-    expect(feed(p, ['HTTP/1.1 500 Oops\r\ncontent-le', 'ngth: 5\r\n\r', '\nab', 'cde'])).toEqual([false, false, false, true]);
+    expect(feed(p, ['HTTP/1.1 500 Oops\r\ncontent-le', 'ngth: 5\r\n\r', '\nab', 'cde'])).toEqual([
+      false,
+      false,
+      false,
+      true,
+    ]);
     expect(p.status).toBe(500);
   });
 
   it('frames chunked bodies with extensions and trailers, split anywhere', () => {
-    const text = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\nA\r\n0123456789\r\n0\r\nX-Trailer: 1\r\n\r\n';
+    const text =
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\nA\r\n0123456789\r\n0\r\nX-Trailer: 1\r\n\r\n';
     for (let cut = 1; cut < text.length; cut++) {
       const p = new ResponseParser();
       p.reset(false);
@@ -37,7 +43,9 @@ describe('ResponseParser', () => {
   it('skips interim responses, honours HEAD, 204 and Connection: close', () => {
     const p = new ResponseParser();
     p.reset(false);
-    expect(feed(p, ['HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n'])).toEqual([true]);
+    expect(feed(p, ['HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n'])).toEqual([
+      true,
+    ]);
     expect(p.status).toBe(204);
     expect(p.close).toBe(true);
     p.reset(true);

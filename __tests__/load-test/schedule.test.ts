@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { arrivalTime, arrivalsBefore, dealOut, globalArrival, shardUsers, userStartTime } from '../../src/load/schedule.js';
+import {
+  arrivalTime,
+  arrivalsBefore,
+  dealOut,
+  globalArrival,
+  shardUsers,
+  userStartTime,
+} from '../../src/load/schedule.js';
 import { weightWheel } from '../../src/load/request.js';
 
 describe('open-model schedule', () => {

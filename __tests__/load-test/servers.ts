@@ -34,7 +34,8 @@ export async function startServer(
   };
 }
 
-export const delayed = (ms: (n: number) => number, status: (n: number) => number = () => 200) =>
+export const delayed =
+  (ms: (n: number) => number, status: (n: number) => number = () => 200) =>
   (n: number, _req: IncomingMessage, res: ServerResponse): void => {
     const wait = ms(n);
     const reply = (): void => {

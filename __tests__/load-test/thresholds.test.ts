@@ -7,7 +7,19 @@ import { evaluateThresholds, parseThreshold, parseThresholds } from '../../src/l
 
 describe('parseThresholds', () => {
   it('reads k6-style lines with their units', () => {
-    const parsed = parseThresholds(['p95<500ms', 'p(99) < 1s', 'avg<=200', 'max<2.5s', 'p99.9<750us', 'error_rate<1%', 'error_rate<=5%', 'rps>50', 'requests>=1000', '', '# comment']);
+    const parsed = parseThresholds([
+      'p95<500ms',
+      'p(99) < 1s',
+      'avg<=200',
+      'max<2.5s',
+      'p99.9<750us',
+      'error_rate<1%',
+      'error_rate<=5%',
+      'rps>50',
+      'requests>=1000',
+      '',
+      '# comment',
+    ]);
     expect(parsed.map((t) => [t.metric, t.operator, t.value])).toEqual([
       ['p95', '<', 500],
       ['p99', '<', 1000],
@@ -63,7 +75,18 @@ describe('evaluateThresholds', () => {
   const figures = computeLoadFigures({ counts, histogram }, 100);
 
   it('compares observed values with the limits', () => {
-    const results = evaluateThresholds(parseThresholds(['p95<960ms', 'p95<940ms', 'error_rate<2%', 'error_rate<1%', 'rps>=100', 'max<=1.01s', 'min<1ms']), figures);
+    const results = evaluateThresholds(
+      parseThresholds([
+        'p95<960ms',
+        'p95<940ms',
+        'error_rate<2%',
+        'error_rate<1%',
+        'rps>=100',
+        'max<=1.01s',
+        'min<1ms',
+      ]),
+      figures,
+    );
     expect(results.map((r) => r.passed)).toEqual([true, false, true, false, true, true, false]);
     expect(results[0].observed).toBeCloseTo(950, -1);
     expect(results[2].observed).toBeCloseTo(0.01, 5);

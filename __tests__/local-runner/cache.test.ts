@@ -22,15 +22,23 @@ describe('actions/cache on a local folder', () => {
     write('two');
     cache.save({ path: 'state', key: 'k-prod-2' }, workspace);
     write('changed');
-    expect(cache.save({ path: 'state', key: 'k-prod-2' }, workspace).message).toMatch(/^Failed to save: Unable to reserve cache with key k-prod-2/);
+    expect(cache.save({ path: 'state', key: 'k-prod-2' }, workspace).message).toMatch(
+      /^Failed to save: Unable to reserve cache with key k-prod-2/,
+    );
 
     const fresh = dir('cache-ws2-');
     const partial = cache.restore({ path: 'state', key: 'k-prod-3', 'restore-keys': 'k-staging-\nk-prod-' }, fresh);
-    expect(partial.outputs).toEqual({ 'cache-hit': 'false', 'cache-primary-key': 'k-prod-3', 'cache-matched-key': 'k-prod-2' });
+    expect(partial.outputs).toEqual({
+      'cache-hit': 'false',
+      'cache-primary-key': 'k-prod-3',
+      'cache-matched-key': 'k-prod-2',
+    });
     expect(readFileSync(join(fresh, 'state', 'f.txt'), 'utf8')).toBe('two');
     expect(cache.restore({ path: 'state', key: 'k-prod-1' }, fresh).outputs['cache-hit']).toBe('true');
     expect(readFileSync(join(fresh, 'state', 'f.txt'), 'utf8')).toBe('one');
-    expect(cache.restore({ path: 'state', key: 'none', 'restore-keys': 'k-staging-' }, fresh).message).toBe('Cache not found for input keys: none, k-staging-');
+    expect(cache.restore({ path: 'state', key: 'none', 'restore-keys': 'k-staging-' }, fresh).message).toBe(
+      'Cache not found for input keys: none, k-staging-',
+    );
     expect(() => cache.save({ path: '../outside', key: 'x' }, fresh)).toThrow(/outside the workspace/);
   });
 
@@ -64,13 +72,27 @@ jobs:
 `) as Workflow;
     const cacheDir = dir('cache-runs-');
     const run = (id: string) =>
-      runWorkflow(workflow, { root: ROOT, workspace: dir('cache-job-'), actions: {}, inputs: {}, secrets: {}, github: { run_id: id }, env: { PATH: process.env.PATH }, cacheDir, write: () => {} });
+      runWorkflow(workflow, {
+        root: ROOT,
+        workspace: dir('cache-job-'),
+        actions: {},
+        inputs: {},
+        secrets: {},
+        github: { run_id: id },
+        env: { PATH: process.env.PATH },
+        cacheDir,
+        write: () => {},
+      });
     await run('1');
     const second = await run('2');
     const post = second.steps.find((step) => step.id === 'post-step-1')!;
     expect(post.ran).toBe(false);
-    expect(second.steps.find((step) => step.job === 'combined' && step.id === 'step-1')!.outputs['cache-hit']).toBe('false');
-    expect(second.steps.find((step) => step.id === 'restore')!.outputs).toMatchObject({ 'cache-matched-key': 'split-1' });
+    expect(second.steps.find((step) => step.job === 'combined' && step.id === 'step-1')!.outputs['cache-hit']).toBe(
+      'false',
+    );
+    expect(second.steps.find((step) => step.id === 'restore')!.outputs).toMatchObject({
+      'cache-matched-key': 'split-1',
+    });
     expect(second.jobs.map((job) => job.result)).toEqual(['failure', 'failure']);
   });
 });

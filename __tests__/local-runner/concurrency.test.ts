@@ -34,7 +34,14 @@ describe('deploy-pipeline.yml and rollback.yml', () => {
   const pipeline = readWorkflow(join(ROOT, '.github', 'workflows', 'deploy-pipeline.yml'));
   const emergency = readWorkflow(join(ROOT, '.github', 'workflows', 'rollback.yml'));
   const concurrency = (workflow: typeof pipeline, environment: string) =>
-    concurrencyOf(workflow.concurrency, { contexts: { inputs: inputsContext(workflow, { environment }), github: { repository: 'threadr/threadr', ref: 'refs/heads/main' }, vars: {} }, status: { success: true, failure: false } });
+    concurrencyOf(workflow.concurrency, {
+      contexts: {
+        inputs: inputsContext(workflow, { environment }),
+        github: { repository: 'threadr/threadr', ref: 'refs/heads/main' },
+        vars: {},
+      },
+      status: { success: true, failure: false },
+    });
 
   test('a queued emergency rollback is never cancelled by the pushes that follow', () => {
     const runs = new ConcurrencyGroups();
@@ -43,7 +50,9 @@ describe('deploy-pipeline.yml and rollback.yml', () => {
     runs.queue('deploy-2', concurrency(pipeline, 'production'));
     runs.queue('deploy-3', concurrency(pipeline, 'production'));
     expect(runs.state('rollback')).not.toBe('cancelled');
-    expect(runs.events.filter((event) => event.startsWith('rollback'))).toEqual([expect.stringMatching(/^rollback (in-progress|pending)/)]);
+    expect(runs.events.filter((event) => event.startsWith('rollback'))).toEqual([
+      expect.stringMatching(/^rollback (in-progress|pending)/),
+    ]);
   });
 
   test('deploys of one environment never race: a newer one waits, none in progress is cancelled', () => {
@@ -57,8 +66,13 @@ describe('deploy-pipeline.yml and rollback.yml', () => {
 
   test('no job of the rollback workflow shares a concurrency group with any of the deploy pipeline', () => {
     const groups = (workflow: typeof pipeline) => {
-      const ctx = { contexts: { inputs: inputsContext(workflow, { environment: 'production' }), github: {}, vars: {} }, status: { success: true, failure: false } };
-      return [workflow.concurrency, ...Object.values(workflow.jobs).map((job) => job.concurrency)].map((value) => concurrencyOf(value, ctx)?.group).filter(Boolean);
+      const ctx = {
+        contexts: { inputs: inputsContext(workflow, { environment: 'production' }), github: {}, vars: {} },
+        status: { success: true, failure: false },
+      };
+      return [workflow.concurrency, ...Object.values(workflow.jobs).map((job) => job.concurrency)]
+        .map((value) => concurrencyOf(value, ctx)?.group)
+        .filter(Boolean);
     };
     const deploy = groups(pipeline);
     expect(deploy.length).toBeGreaterThan(0);

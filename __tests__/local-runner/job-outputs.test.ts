@@ -55,7 +55,10 @@ describe('job outputs that contain a secret', () => {
     const produce = record.jobs.find((job) => job.id === 'produce')!;
     // github.token is a secret of every job, as on the runner.
     expect(produce.outputs).toEqual({ url: 'https://threadr-abc.vercel.app' });
-    expect(produce.warnings).toEqual(["Skip output 'plan' since it may contain secret.", "Skip output 'token-echo' since it may contain secret."]);
+    expect(produce.warnings).toEqual([
+      "Skip output 'plan' since it may contain secret.",
+      "Skip output 'token-echo' since it may contain secret.",
+    ]);
     expect(log).toContain("::warning::Skip output 'plan' since it may contain secret.");
     const consume = record.steps.find((step) => step.job === 'consume')!;
     expect(consume.outputs.seen).toBe('[]');
@@ -102,7 +105,10 @@ jobs:
       actions: {},
       inputs: {},
       secrets: { RAILWAY_ENVIRONMENT_ID: 'repo-level' },
-      environments: { staging: { secrets: { RAILWAY_ENVIRONMENT_ID: 'env-staging-7' } }, production: { secrets: { RAILWAY_ENVIRONMENT_ID: 'env-production-1' } } },
+      environments: {
+        staging: { secrets: { RAILWAY_ENVIRONMENT_ID: 'env-staging-7' } },
+        production: { secrets: { RAILWAY_ENVIRONMENT_ID: 'env-production-1' } },
+      },
       github: {},
       env: { PATH: process.env.PATH },
       write: () => {},
@@ -110,7 +116,10 @@ jobs:
     const deploy = record.jobs.find((job) => job.id === 'deploy')!;
     expect(deploy.environment).toBe('staging');
     expect(deploy.outputs).toEqual({ seen: '[7]' });
-    expect(deploy.warnings).toEqual(["Skip output 'leak' since it may contain secret.", "Skip setting environment url as environment 'staging' may contain secret."]);
+    expect(deploy.warnings).toEqual([
+      "Skip output 'leak' since it may contain secret.",
+      "Skip setting environment url as environment 'staging' may contain secret.",
+    ]);
     expect(deploy.environmentUrl).toBeUndefined();
     expect(record.steps.find((step) => step.job === 'notify')!.outputs.seen).toBe('[repo-level]');
   });

@@ -87,7 +87,11 @@ describe('runner.temp, github.job and the job env in a local run', () => {
       write: (text) => log.push(text),
     });
     expect(record.jobs.map((job) => [job.id, job.result])).toEqual([
-      ['first', 'success'], ['second', 'success'], ['collect', 'success'], ['record', 'skipped'], ['never', 'skipped'],
+      ['first', 'success'],
+      ['second', 'success'],
+      ['collect', 'success'],
+      ['record', 'skipped'],
+      ['never', 'skipped'],
     ]);
     const step = (job: string, id: string) => record.steps.find((s) => s.job === job && s.id === id)!;
     const temps = [step('first', 'write').outputs.temp, step('second', 'write').outputs.temp];
@@ -95,7 +99,9 @@ describe('runner.temp, github.job and the job env in a local run', () => {
     // The job's env: is the env context of its steps' if: (secrets cannot be read there; an env flag can).
     expect(step('first', 'gated').outputs.ran).toBe('yes');
     expect(step('collect', 'read').outputs.records).toBe('{"job":"first"}{"job":"second"}');
-    expect(record.jobs.find((job) => job.id === 'record')!.note).toBe('not run locally: calls threadr/threadr-ops/.github/workflows/record-history.yml@v1');
+    expect(record.jobs.find((job) => job.id === 'record')!.note).toBe(
+      'not run locally: calls threadr/threadr-ops/.github/workflows/record-history.yml@v1',
+    );
     // A job whose condition is false is simply skipped, not "not run locally".
     expect(record.jobs.find((job) => job.id === 'never')!.note).toBeUndefined();
     // The run's folders are gone when it ends.

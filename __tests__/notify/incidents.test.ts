@@ -31,7 +31,15 @@ async function setup(): Promise<{ emu: Emulator; url: string }> {
 
 function check(emu: Emulator, url: string) {
   return runBundle('health-check', {
-    inputs: { url, timeout: '200ms', interval: '50ms', incidents: 'true', environment: 'production', 'github-api-url': emu.urls.github, 'fail-on-unhealthy': 'false' },
+    inputs: {
+      url,
+      timeout: '200ms',
+      interval: '50ms',
+      incidents: 'true',
+      environment: 'production',
+      'github-api-url': emu.urls.github,
+      'fail-on-unhealthy': 'false',
+    },
     env: { GITHUB_TOKEN: TOKEN },
   });
 }
@@ -42,10 +50,14 @@ describe('incident issues', () => {
     const { emu, url } = await setup();
     healthy = false;
     const first = await check(emu, url);
-    expect(JSON.parse(first.outputs.incidents)).toEqual([{ check: expect.stringContaining('/api/health'), action: 'opened', issue: 1 }]);
+    expect(JSON.parse(first.outputs.incidents)).toEqual([
+      { check: expect.stringContaining('/api/health'), action: 'opened', issue: 1 },
+    ]);
     const [issue] = issues(emu);
     expect(issue.title).toBe(`[threadr-ops] production: /api/health is down`);
-    expect(issue.labels.map((l: { name: string } | string) => (typeof l === 'string' ? l : l.name))).toEqual(['threadr-ops-incident']);
+    expect(issue.labels.map((l: { name: string } | string) => (typeof l === 'string' ? l : l.name))).toEqual([
+      'threadr-ops-incident',
+    ]);
     expect(issue.body).toContain('HTTP 503');
     expect(issue.body).toContain('https://github.com/threadr/threadr/actions/runs/1001');
 
@@ -58,7 +70,10 @@ describe('incident issues', () => {
     expect(JSON.parse(third.outputs.incidents)).toEqual([expect.objectContaining({ action: 'closed', issue: 1 })]);
     const closed = issues(emu)[0];
     expect(closed.state).toBe('closed');
-    expect(closed.comments.map((c: { body: string }) => c.body)).toEqual([expect.stringMatching(/^Still down at /), expect.stringMatching(/^Recovered at .* after (\d+ms|\d+\.\ds|\d+m\d\ds) of downtime\.$/)]);
+    expect(closed.comments.map((c: { body: string }) => c.body)).toEqual([
+      expect.stringMatching(/^Still down at /),
+      expect.stringMatching(/^Recovered at .* after (\d+ms|\d+\.\ds|\d+m\d\ds) of downtime\.$/),
+    ]);
     // a healthy run with no open issue touches nothing
     const fourth = await check(emu, url);
     expect(JSON.parse(fourth.outputs.incidents)).toEqual([]);
@@ -84,6 +99,8 @@ describe('incident issues', () => {
     expect(result.stdout.replace(/::add-mask::.*/g, '')).not.toContain(TOKEN);
     expect(app!.requests.some((r) => JSON.stringify(r.headers).includes(TOKEN))).toBe(false);
     // Octokit (@octokit/auth-token) sends a non-JWT token as `token …`; GitHub takes it as it takes Bearer.
-    expect(emu.control.requests({ provider: 'github' }).every((r) => r.headers.authorization === `token ${TOKEN}`)).toBe(true);
+    expect(
+      emu.control.requests({ provider: 'github' }).every((r) => r.headers.authorization === `token ${TOKEN}`),
+    ).toBe(true);
   });
 });

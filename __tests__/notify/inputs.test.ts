@@ -5,7 +5,11 @@ import { getInputs } from '../../src/notify/inputs.js';
 import { renderNotifySummary } from '../../src/notify/summary.js';
 
 /** The notify action's settings (the RunOutcome it sends) and its job summary, without a runner. */
-const reader = (values: Record<string, string>) => new InputReader((name) => values[name] ?? '', () => undefined);
+const reader = (values: Record<string, string>) =>
+  new InputReader(
+    (name) => values[name] ?? '',
+    () => undefined,
+  );
 
 function problem(work: () => unknown): string {
   try {
@@ -19,8 +23,22 @@ function problem(work: () => unknown): string {
 
 describe('notify inputs', () => {
   test('status, title, details, links and key become the outcome', () => {
-    const outcome = getInputs(reader({ status: 'warning', title: 'Deploy held', details: 'p50 +30%\ncanary held', links: 'Canary | https://example.test/run/1', key: 'production' }));
-    expect(outcome).toEqual({ state: 'warning', title: 'Deploy held', details: ['p50 +30%', 'canary held'], links: [{ text: 'Canary', url: 'https://example.test/run/1' }], key: 'production' });
+    const outcome = getInputs(
+      reader({
+        status: 'warning',
+        title: 'Deploy held',
+        details: 'p50 +30%\ncanary held',
+        links: 'Canary | https://example.test/run/1',
+        key: 'production',
+      }),
+    );
+    expect(outcome).toEqual({
+      state: 'warning',
+      title: 'Deploy held',
+      details: ['p50 +30%', 'canary held'],
+      links: [{ text: 'Canary', url: 'https://example.test/run/1' }],
+      key: 'production',
+    });
   });
 
   test('an empty key is no key', () => {
@@ -28,7 +46,9 @@ describe('notify inputs', () => {
   });
 
   test('a link line without an http(s) URL names the input and the line', () => {
-    expect(problem(() => getInputs(reader({ status: 'success', title: 'ok', links: 'Run | https://a.test\nbroken' })))).toMatch(/links.*line 2 must be 'text \| https:\/\/…', got 'broken'/);
+    expect(
+      problem(() => getInputs(reader({ status: 'success', title: 'ok', links: 'Run | https://a.test\nbroken' }))),
+    ).toMatch(/links.*line 2 must be 'text \| https:\/\/…', got 'broken'/);
   });
 
   test('an unknown status and a missing title are refused', () => {
@@ -39,7 +59,9 @@ describe('notify inputs', () => {
 
 describe('notify summary', () => {
   test('the status and title first, then each detail', () => {
-    expect(renderNotifySummary({ state: 'failure', title: 'Deploy failed', details: ['backend crashed', 'rolled back'] })).toBe('## ❌ Deploy failed\n\nbackend crashed\n\nrolled back\n');
+    expect(
+      renderNotifySummary({ state: 'failure', title: 'Deploy failed', details: ['backend crashed', 'rolled back'] }),
+    ).toBe('## ❌ Deploy failed\n\nbackend crashed\n\nrolled back\n');
     expect(renderNotifySummary({ state: 'success', title: 'Deploy verified' })).toBe('## ✅ Deploy verified\n');
   });
 });

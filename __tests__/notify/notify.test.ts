@@ -18,10 +18,29 @@ async function start(): Promise<Emulator> {
   emulator = await startEmulator({ port: 0, slack: { rateLimit: false } });
   return emulator;
 }
-const messages = (emu: Emulator) => emu.control.slackMessages().filter((m) => m.webhook === HOOK).map((m) => m.payload as { text: string; attachments: { color: string; title: string; title_link?: string; fields: { title: string }[]; footer: string }[] });
+const messages = (emu: Emulator) =>
+  emu.control
+    .slackMessages()
+    .filter((m) => m.webhook === HOOK)
+    .map(
+      (m) =>
+        m.payload as {
+          text: string;
+          attachments: {
+            color: string;
+            title: string;
+            title_link?: string;
+            fields: { title: string }[];
+            footer: string;
+          }[];
+        },
+    );
 
 function notify(emu: Emulator, inputs: Record<string, string>, cwd?: string) {
-  return runBundle('notify', { cwd, inputs: { 'slack-webhook-url': `${emu.urls.slack}${HOOK}`, title: 'Deploy of abc1234 to production', ...inputs } });
+  return runBundle('notify', {
+    cwd,
+    inputs: { 'slack-webhook-url': `${emu.urls.slack}${HOOK}`, title: 'Deploy of abc1234 to production', ...inputs },
+  });
 }
 
 describe('Slack notifications', () => {
@@ -53,11 +72,15 @@ describe('Slack notifications', () => {
     const emu = await start();
     const workspace = mkdtempSync(join(tmpdir(), 'notify-state-'));
     const run = (status: string) => notify(emu, { status, 'notify-on': 'change', key: 'production' }, workspace);
-    for (const status of ['success', 'success', 'failure', 'failure', 'success']) expect((await run(status)).exitCode).toBe(0);
+    for (const status of ['success', 'success', 'failure', 'failure', 'success'])
+      expect((await run(status)).exitCode).toBe(0);
     // first success is quiet, the change to failure and the recovery are sent, the repeat is not
     expect(messages(emu).map((m) => m.attachments[0].color)).toEqual(['danger', 'good']);
     // a recorded previous state that differs makes the very next run send
-    writeFileSync(join(workspace, '.threadr-ops', 'notify-state.json'), JSON.stringify({ 'notify:production': { state: 'failure', at: '2026-01-01T00:00:00Z' } }));
+    writeFileSync(
+      join(workspace, '.threadr-ops', 'notify-state.json'),
+      JSON.stringify({ 'notify:production': { state: 'failure', at: '2026-01-01T00:00:00Z' } }),
+    );
     await run('success');
     expect(messages(emu)).toHaveLength(3);
   });
@@ -101,7 +124,9 @@ describe('Slack notifications', () => {
     const emu = await start();
     const result = await notify(emu, { status: 'failure', 'slack-webhook-url': 'hooks.slack.com/services/SECRET' });
     expect(result.exitCode).toBe(1);
-    expect(result.errors[0]).toBe("notify: input 'slack-webhook-url' must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)");
+    expect(result.errors[0]).toBe(
+      "notify: input 'slack-webhook-url' must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)",
+    );
     expect(result.stdout.replace(/::add-mask::.*/g, '')).not.toContain('SECRET');
   });
 });

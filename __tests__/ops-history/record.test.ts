@@ -39,7 +39,12 @@ describe('run records (history-file)', () => {
     const folder = join(workspace, 'ops-history');
     const run = await runBundle('health-check', {
       cwd: workspace,
-      inputs: { url: `${base}/api/health`, checks: '[{name: api, url: /api/health}]', 'history-file': `${folder}/`, 'verify-duration': '0s' },
+      inputs: {
+        url: `${base}/api/health`,
+        checks: '[{name: api, url: /api/health}]',
+        'history-file': `${folder}/`,
+        'verify-duration': '0s',
+      },
       env: { GITHUB_RUN_ID: '4242' },
     });
     expect(run.exitCode).toBe(0);
@@ -54,7 +59,10 @@ describe('run records (history-file)', () => {
     expect(Number.isFinite(record.figures.p95)).toBe(true);
 
     // A second run appends rather than rewrites.
-    await runBundle('health-check', { cwd: workspace, inputs: { url: `${base}/api/health`, 'history-file': `${folder}/`, 'history-environment': 'staging' } });
+    await runBundle('health-check', {
+      cwd: workspace,
+      inputs: { url: `${base}/api/health`, 'history-file': `${folder}/`, 'history-environment': 'staging' },
+    });
     const { records } = readRecords([folder]);
     expect(records.map((r) => r.env)).toEqual(['production', 'staging']);
   });
@@ -62,20 +70,33 @@ describe('run records (history-file)', () => {
   test('a failed run is recorded as a failure; an unwritable history is a warning, never a failure', async () => {
     const folder = tempDir();
     const file = join(folder, 'history.jsonl');
-    const failed = await runBundle('notify', { cwd: folder, inputs: { status: 'failure', title: 'Deploy failed', 'history-file': file } });
+    const failed = await runBundle('notify', {
+      cwd: folder,
+      inputs: { status: 'failure', title: 'Deploy failed', 'history-file': file },
+    });
     expect(failed.exitCode).toBe(0);
-    expect(readRecords([file]).records[0]).toMatchObject({ action: 'notify', verdict: 'failure', figures: { status: 'failure' } });
+    expect(readRecords([file]).records[0]).toMatchObject({
+      action: 'notify',
+      verdict: 'failure',
+      figures: { status: 'failure' },
+    });
 
     // A path under a regular file cannot be created: the run still succeeds and says why.
     writeFileSync(join(folder, 'blocker'), '');
-    const blocked = await runBundle('notify', { cwd: folder, inputs: { status: 'success', title: 'ok', 'history-file': join(folder, 'blocker', 'history.jsonl') } });
+    const blocked = await runBundle('notify', {
+      cwd: folder,
+      inputs: { status: 'success', title: 'ok', 'history-file': join(folder, 'blocker', 'history.jsonl') },
+    });
     expect(blocked.exitCode).toBe(0);
     expect(blocked.warnings.join('\n')).toMatch(/history record was not written/);
 
     // A read-only file too (root ignores permissions, so this half only runs for other users).
     if (process.getuid?.() !== 0) {
       chmodSync(file, 0o400);
-      const readOnly = await runBundle('notify', { cwd: folder, inputs: { status: 'success', title: 'ok', 'history-file': file } });
+      const readOnly = await runBundle('notify', {
+        cwd: folder,
+        inputs: { status: 'success', title: 'ok', 'history-file': file },
+      });
       expect(readOnly.exitCode).toBe(0);
       expect(readOnly.warnings.join('\n')).toMatch(/history record was not written/);
     }
@@ -87,13 +108,33 @@ describe('recordFrom', () => {
     const report = {
       severity: 'warning',
       asOf: '2026-03-15T12:00:00.000Z',
-      total: { today: '40.10', yesterday: '51.00', monthToDate: '600.00', projectedMonth: '1300.00', limit: { dailyLimit: '200.00', monthlyLimit: null } },
+      total: {
+        today: '40.10',
+        yesterday: '51.00',
+        monthToDate: '600.00',
+        projectedMonth: '1300.00',
+        limit: { dailyLimit: '200.00', monthlyLimit: null },
+      },
       providers: [
-        { provider: 'openai', status: 'ok', today: '30.00', yesterday: '41.00', monthToDate: '500.00', projectedMonth: '1100.00', limit: { dailyLimit: '50.00', monthlyLimit: '1000.00' } },
+        {
+          provider: 'openai',
+          status: 'ok',
+          today: '30.00',
+          yesterday: '41.00',
+          monthToDate: '500.00',
+          projectedMonth: '1100.00',
+          limit: { dailyLimit: '50.00', monthlyLimit: '1000.00' },
+        },
         { provider: 'vercel', status: 'skipped', today: null },
       ],
     };
-    const record = recordFrom({ action: 'cost-monitor', env: 'production', verdict: 'warning', outputs: { report: JSON.stringify(report) }, at: new Date('2026-03-15T12:00:00Z') });
+    const record = recordFrom({
+      action: 'cost-monitor',
+      env: 'production',
+      verdict: 'warning',
+      outputs: { report: JSON.stringify(report) },
+      at: new Date('2026-03-15T12:00:00Z'),
+    });
     expect(record.figures).toEqual({
       day: '2026-03-15',
       severity: 'warning',
@@ -105,7 +146,13 @@ describe('recordFrom', () => {
   });
 
   test('odd outputs give fewer figures, never an exception; bad lines are skipped when read', () => {
-    const record = recordFrom({ action: 'health-check', env: 'production', verdict: 'failure', outputs: { report: '{not json', 'p95-ms': '' }, at: new Date(0) });
+    const record = recordFrom({
+      action: 'health-check',
+      env: 'production',
+      verdict: 'failure',
+      outputs: { report: '{not json', 'p95-ms': '' },
+      at: new Date(0),
+    });
     expect(record.figures).toEqual({});
     const file = join(tempDir(), 'h.jsonl');
     writeFileSync(file, `${JSON.stringify(record)}\n<<<<<<< HEAD\n{"t":"x"}\n`);

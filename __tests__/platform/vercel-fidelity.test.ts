@@ -55,7 +55,12 @@ function component(projectId: string, environment: 'production' | 'preview' = 'p
       settleMs: 2,
       // Reads retried as the actions retry them (issue 18). A small budget: only a fault on every
       // read spends it, and then the outcome (the read's error) is the same however long it took.
-      patience: patience({ clock: systemClock, schedule: scheduleWithMin(2), budgetMs: 300, onRetry: (what, error) => log.warn(`${what}: ${String(error)}`) }),
+      patience: patience({
+        clock: systemClock,
+        schedule: scheduleWithMin(2),
+        budgetMs: 300,
+        onRetry: (what, error) => log.warn(`${what}: ${String(error)}`),
+      }),
     },
   });
 }
@@ -75,16 +80,26 @@ describe('alias jobs: done when lastAliasRequest says so', () => {
     const { projectId } = await emu.control.seedVercelProject({ productionSha: OLD, previousShas: [OLDER] });
     emu.control.configure({ vercel: { aliasTargetsEarly: true, aliasOutcome: 'failed' } });
     const frontend = component(projectId);
-    await expect(frontend.rollbackTo(await target(projectId, OLDER), 'incident', waitContext(), 'promote')).rejects.toThrow(/alias job ended failed/);
+    await expect(
+      frontend.rollbackTo(await target(projectId, OLDER), 'incident', waitContext(), 'promote'),
+    ).rejects.toThrow(/alias job ended failed/);
     expect(emu.control.vercelProject(projectId)!.lastAliasRequest!.jobStatus).toBe('failed');
   });
 
   it('waits past an in-progress job whose target already moved, until it succeeds', async () => {
     const { projectId } = await emu.control.seedVercelProject({ productionSha: OLD, previousShas: [OLDER] });
     emu.control.configure({ vercel: { aliasTargetsEarly: true, aliasTiming: { readsPerStep: 3 } } });
-    const restored = await component(projectId).rollbackTo(await target(projectId, OLDER), 'incident', waitContext(), 'pin');
+    const restored = await component(projectId).rollbackTo(
+      await target(projectId, OLDER),
+      'incident',
+      waitContext(),
+      'pin',
+    );
     expect(restored.sha).toBe(OLDER);
-    expect(emu.control.vercelProject(projectId)!.lastAliasRequest).toMatchObject({ type: 'rollback', jobStatus: 'succeeded' });
+    expect(emu.control.vercelProject(projectId)!.lastAliasRequest).toMatchObject({
+      type: 'rollback',
+      jobStatus: 'succeeded',
+    });
   });
 });
 
@@ -96,21 +111,36 @@ describe('only our own alias job counts', () => {
     const frontend = component(projectId);
     const to = await target(projectId, OLDER);
     emu.control.configure({ vercel: { aliasOutcome: 'failed' } });
-    await expect(frontend.rollbackTo(to, 'first try', waitContext(), 'promote')).rejects.toThrow(/alias job ended failed/);
+    await expect(frontend.rollbackTo(to, 'first try', waitContext(), 'promote')).rejects.toThrow(
+      /alias job ended failed/,
+    );
     emu.control.configure({ vercel: { aliasOutcome: 'succeeded', aliasTiming: { readsPerStep: 2 } } });
     // Reads before the promote: whether it serves, the job before ours; the next one is stale.
-    emu.control.fault({ provider: 'vercel', method: 'GET', path: '/v9/projects/:idOrName', skip: 2, fault: { kind: 'stale-read' } });
+    emu.control.fault({
+      provider: 'vercel',
+      method: 'GET',
+      path: '/v9/projects/:idOrName',
+      skip: 2,
+      fault: { kind: 'stale-read' },
+    });
     const restored = await frontend.rollbackTo(to, 'second try', waitContext(), 'promote');
     expect(restored.sha).toBe(OLDER);
-    expect(emu.control.vercelProject(projectId)!.lastAliasRequest).toMatchObject({ type: 'promote', jobStatus: 'succeeded' });
-    expect(emu.control.requests({ provider: 'vercel', method: 'GET' }).some((r) => r.fault === 'stale-read')).toBe(true);
+    expect(emu.control.vercelProject(projectId)!.lastAliasRequest).toMatchObject({
+      type: 'promote',
+      jobStatus: 'succeeded',
+    });
+    expect(emu.control.requests({ provider: 'vercel', method: 'GET' }).some((r) => r.fault === 'stale-read')).toBe(
+      true,
+    );
   });
 });
 
 describe('production domain (targets.production.alias)', () => {
   it('is the first custom domain, else the first *.vercel.app one, else none', () => {
     expect(vercelProductionDomain(['threadr-web.vercel.app', 'threadr.app', 'www.threadr.app'])).toBe('threadr.app');
-    expect(vercelProductionDomain(['threadr-web.vercel.app', 'threadr-web-team.vercel.app'])).toBe('threadr-web.vercel.app');
+    expect(vercelProductionDomain(['threadr-web.vercel.app', 'threadr-web-team.vercel.app'])).toBe(
+      'threadr-web.vercel.app',
+    );
     expect(vercelProductionDomain(['THREADR.VERCEL.APP', '127.0.0.1:4100'])).toBe('127.0.0.1:4100');
     // Only the vercel.app domain itself and its subdomains are Vercel's: a custom name ending in it is not.
     expect(vercelProductionDomain(['a.vercel.app', 'myvercel.app'])).toBe('myvercel.app');
@@ -120,7 +150,10 @@ describe('production domain (targets.production.alias)', () => {
   });
 
   it('is read for the deployment that serves production, and moves with a promote', async () => {
-    const { projectId, name, productionHost } = await emu.control.seedVercelProject({ productionSha: OLD, previousShas: [OLDER] });
+    const { projectId, name, productionHost } = await emu.control.seedVercelProject({
+      productionSha: OLD,
+      previousShas: [OLDER],
+    });
     const frontend = component(projectId);
     const serving = emu.control.vercelProject(projectId)!.productionDeploymentId!;
     const raw = await new VercelClient({ http, baseUrl: emu.urls.vercel, token }).getProject(projectId);
@@ -153,7 +186,10 @@ describe('pin detection reads lastAliasRequest, as the CLI does', () => {
       const frontend = component(projectId);
       expect(await frontend.pin()).toBeNull();
       await frontend.rollbackTo(await target(projectId, OLDER), 'incident 7', waitContext(), 'pin');
-      expect(await frontend.pin()).toMatchObject({ deploymentId: expect.stringMatching(/^dpl_/), description: expect.stringContaining('incident 7') });
+      expect(await frontend.pin()).toMatchObject({
+        deploymentId: expect.stringMatching(/^dpl_/),
+        description: expect.stringContaining('incident 7'),
+      });
       await frontend.rollbackTo(await target(projectId, OLD), 'all clear', waitContext(), 'promote');
       expect(emu.control.vercelProject(projectId)!.lastRollbackTarget === null).toBe(promoteClearsRollbackTarget);
       expect(await frontend.pin()).toBeNull();
@@ -167,7 +203,9 @@ describe('requests shaped as Vercel accepts them', () => {
     const { projectId } = await emu.control.seedVercelProject({ productionSha: OLD });
     const started = await component(projectId, 'preview').start(NEW);
     expect(started.phase).toBe('pending');
-    const body = JSON.parse(emu.control.requests({ provider: 'vercel', method: 'POST' }).at(-1)!.body ?? '{}') as Record<string, unknown>;
+    const body = JSON.parse(
+      emu.control.requests({ provider: 'vercel', method: 'POST' }).at(-1)!.body ?? '{}',
+    ) as Record<string, unknown>;
     expect('target' in body).toBe(false);
     expect(emu.control.vercelDeployment(started.id)!.target).toBeNull();
   });
@@ -185,14 +223,24 @@ describe('requests shaped as Vercel accepts them', () => {
   it('keeps the fatal build event in the failure excerpt', async () => {
     // Before: only stdout/stderr/command events were kept, so the line saying why the build stopped was lost.
     const { projectId } = await emu.control.seedVercelProject({ productionSha: OLD });
-    emu.control.setCommit(NEW, { vercel: { outcome: 'error', errorMessage: 'Error: Type error in app/page.tsx', buildLog: ['Running "npm run build"', 'Compiling…', 'Error: Type error in app/page.tsx'] } });
+    emu.control.setCommit(NEW, {
+      vercel: {
+        outcome: 'error',
+        errorMessage: 'Error: Type error in app/page.tsx',
+        buildLog: ['Running "npm run build"', 'Compiling…', 'Error: Type error in app/page.tsx'],
+      },
+    });
     const frontend = component(projectId);
     const started = await frontend.start(NEW);
     const outcome = await frontend.wait(started.id, Date.now(), waitContext());
     expect(outcome.kind).toBe('settled');
     const observation = (outcome as { observation: Awaited<ReturnType<VercelComponent['observe']>> }).observation;
     expect(observation.state).toBe('ERROR');
-    const events = (await (await fetch(`${emu.urls.vercel}/v3/deployments/${started.id}/events?follow=0`, { headers: { authorization: `Bearer ${token}` } })).json()) as { type: string }[];
+    const events = (await (
+      await fetch(`${emu.urls.vercel}/v3/deployments/${started.id}/events?follow=0`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { type: string }[];
     expect(events.map((event) => event.type)).toEqual(['stdout', 'stdout', 'fatal']);
     const [excerpt] = await frontend.failureLogs(observation);
     expect(excerpt!.lines).toEqual(['Running "npm run build"', 'Compiling…', 'Error: Type error in app/page.tsx']);
@@ -205,13 +253,26 @@ describe('a project without targets whose deployments say otherwise', () => {
     // production would record "nothing to roll back to" from a partial read.
     const { projectId } = await emu.control.seedVercelProject({ productionSha: OLD });
     // Every project read partial: the reads agree on "no target", so the deployments must refute it.
-    emu.control.fault({ provider: 'vercel', method: 'GET', path: '/v9/projects/:idOrName', fault: { kind: 'reshape', omit: ['targets'] }, times: -1 });
-    await expect(component(projectId).current()).rejects.toThrow(/unexpected response shape: no production target, yet dpl_\w+ has served production/);
+    emu.control.fault({
+      provider: 'vercel',
+      method: 'GET',
+      path: '/v9/projects/:idOrName',
+      fault: { kind: 'reshape', omit: ['targets'] },
+      times: -1,
+    });
+    await expect(component(projectId).current()).rejects.toThrow(
+      /unexpected response shape: no production target, yet dpl_\w+ has served production/,
+    );
   });
 
   it('once is a failed read, read again (issue 18: reads are retried and confirmed)', async () => {
     const { projectId } = await emu.control.seedVercelProject({ productionSha: OLD });
-    emu.control.fault({ provider: 'vercel', method: 'GET', path: '/v9/projects/:idOrName', fault: { kind: 'reshape', omit: ['targets'] } });
+    emu.control.fault({
+      provider: 'vercel',
+      method: 'GET',
+      path: '/v9/projects/:idOrName',
+      fault: { kind: 'reshape', omit: ['targets'] },
+    });
     const current = await component(projectId).current();
     expect(current?.sha).toBe(OLD);
   });

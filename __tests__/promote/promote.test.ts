@@ -13,7 +13,9 @@ afterEach(async () => {
 const PROBE = { duration: '2s', rate: '100', 'request-timeout': '2s', paths: '/api/health' };
 
 async function stage(): Promise<RunResult> {
-  const result = await runBundle('deploy', { inputs: fx.inputs({ ref: NEW, components: 'frontend', strategy: 'staged' }) });
+  const result = await runBundle('deploy', {
+    inputs: fx.inputs({ ref: NEW, components: 'frontend', strategy: 'staged' }),
+  });
   expect(result.outputs.status).toBe('deployed');
   return result;
 }
@@ -43,7 +45,13 @@ describe('staged deploy → canary → promote (bundles)', () => {
     fx.control.setApp(OLD, { kind: 'profile', medianMs: 10 });
     fx.control.setApp(NEW, { kind: 'profile', medianMs: 10 });
     const deployed = await stage();
-    const canary = await runBundle('canary', { inputs: { ...PROBE, 'baseline-url': fx.vercel.productionUrl, 'candidate-url': deployed.outputs['candidate-url']! } });
+    const canary = await runBundle('canary', {
+      inputs: {
+        ...PROBE,
+        'baseline-url': fx.vercel.productionUrl,
+        'candidate-url': deployed.outputs['candidate-url']!,
+      },
+    });
     expect(canary.outputs.verdict).toBe('pass');
     expect(fx.control.appRequests({ sha: NEW, key: productionKey() })).toEqual([]);
 
@@ -73,7 +81,13 @@ describe('staged deploy → canary → promote (bundles)', () => {
     fx.control.setApp(OLD, { kind: 'profile', medianMs: 20 });
     fx.control.setApp(NEW, { kind: 'profile', medianMs: 26 });
     const deployed = await stage();
-    const canary = await runBundle('canary', { inputs: { ...PROBE, 'baseline-url': fx.vercel.productionUrl, 'candidate-url': deployed.outputs['candidate-url']! } });
+    const canary = await runBundle('canary', {
+      inputs: {
+        ...PROBE,
+        'baseline-url': fx.vercel.productionUrl,
+        'candidate-url': deployed.outputs['candidate-url']!,
+      },
+    });
     expect(canary.outputs.verdict).toBe('fail');
     expect(canary.exitCode).toBe(1);
     // A pipeline stops here; production stayed on OLD and never answered with NEW.
@@ -101,24 +115,36 @@ describe('staged deploy → canary → promote (bundles)', () => {
     const response = await fetch(`${productionUrl}/api/health`);
     expect(response.status).toBe(200);
     expect(((await response.json()) as { version: string }).version).toBe(NEW);
-    expect(fx.control.appRequests({ key: productionKey() }).slice(before)).toEqual([expect.objectContaining({ sha: NEW, path: '/api/health', status: 200 })]);
+    expect(fx.control.appRequests({ key: productionKey() }).slice(before)).toEqual([
+      expect.objectContaining({ sha: NEW, path: '/api/health', status: 200 }),
+    ]);
   });
 
   it('leaves production-url empty, with a warning, when Vercel names no production domain', async () => {
     fx = await Fixture.start();
     const deployed = await stage();
-    fx.control.fault({ provider: 'vercel', method: 'GET', path: '/v9/projects/:idOrName', fault: { kind: 'reshape', omit: ['targets.production.alias'] }, times: -1 });
+    fx.control.fault({
+      provider: 'vercel',
+      method: 'GET',
+      path: '/v9/projects/:idOrName',
+      fault: { kind: 'reshape', omit: ['targets.production.alias'] },
+      times: -1,
+    });
     const result = await promote(deployed.outputs['promote-plan']!);
     expect(result.outputs.status).toBe('promoted');
     expect(result.outputs['production-url']).toBe('');
-    expect(result.warnings.join('\n')).toMatch(/Vercel names no production domain for dpl_\w+ \(targets.production.alias is empty\)/);
+    expect(result.warnings.join('\n')).toMatch(
+      /Vercel names no production domain for dpl_\w+ \(targets.production.alias is empty\)/,
+    );
   });
 
   it('aborts, changing nothing, when production moved after the build was staged', async () => {
     fx = await Fixture.start({ previous: ['1111111111111111111111111111111111111111'] });
     const deployed = await stage();
     // Someone rolls production back meanwhile.
-    const older = fx.control.vercelDeployments(fx.vercel.projectId).find((d) => d.sha === '1111111111111111111111111111111111111111')!;
+    const older = fx.control
+      .vercelDeployments(fx.vercel.projectId)
+      .find((d) => d.sha === '1111111111111111111111111111111111111111')!;
     fx.control.state().vercel.projects[fx.vercel.projectId]!.productionDeploymentId = older.id;
     const result = await promote(deployed.outputs['promote-plan']!);
     expect(result.outputs.status).toBe('aborted');
@@ -132,9 +158,13 @@ describe('staged deploy → canary → promote (bundles)', () => {
     fx = await Fixture.start();
     const deployed = await stage();
     const other = await promote(deployed.outputs['promote-plan']!, { 'vercel-project-id': 'prj_other' });
-    expect(other.errors).toEqual([expect.stringMatching(/^promote: input 'promote-plan' was recorded for another Vercel project/)]);
+    expect(other.errors).toEqual([
+      expect.stringMatching(/^promote: input 'promote-plan' was recorded for another Vercel project/),
+    ]);
     const path = await promote(deployed.outputs['promote-plan']!, { 'frontend-health-url': '/api/health' });
-    expect(path.errors).toEqual([expect.stringMatching(/^promote: input 'frontend-health-url' must be production's absolute URL/)]);
+    expect(path.errors).toEqual([
+      expect.stringMatching(/^promote: input 'frontend-health-url' must be production's absolute URL/),
+    ]);
     expect(fx.vercelProduction()!.sha).toBe(OLD);
   });
 });
@@ -170,7 +200,9 @@ describe('promote rolling: true (bundle)', () => {
     expect(fx.vercelProduction()!.sha).toBe(OLD);
     // Only the 10 % share ever reached the broken build on the production URL.
     expect(fx.control.appRequests({ sha: NEW, key: productionKey() })).toHaveLength(2);
-    const after = await fetch(`${fx.vercel.productionUrl}/api/health`).then((r) => r.json() as Promise<{ version: string }>);
+    const after = await fetch(`${fx.vercel.productionUrl}/api/health`).then(
+      (r) => r.json() as Promise<{ version: string }>,
+    );
     expect(after.version).toBe(OLD);
   });
 
@@ -178,6 +210,8 @@ describe('promote rolling: true (bundle)', () => {
     fx = await Fixture.start();
     const deployed = await stage();
     const result = await promote(deployed.outputs['promote-plan']!, { rolling: 'true', 'frontend-health-url': '' });
-    expect(result.errors).toEqual([expect.stringMatching(/^promote: input 'frontend-health-url' is required with rolling: true/)]);
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^promote: input 'frontend-health-url' is required with rolling: true/),
+    ]);
   });
 });

@@ -51,10 +51,19 @@ export const counters = { runs: 0, faults: 0, cancels: 0, converged: 0 };
 const FAST = { 'poll-interval': '2s', 'request-timeout': '250ms', 'verify-timeout': '30s' };
 
 /** Runs one action as main.ts does (inputs, collaborators, outputs), with a cancel the test controls. */
-export async function runAction(fx: Fixture, action: 'deploy' | 'rollback', inputs: Record<string, string>, hooks: Hook[] = []): Promise<Run> {
+export async function runAction(
+  fx: Fixture,
+  action: 'deploy' | 'rollback',
+  inputs: Record<string, string>,
+  hooks: Hook[] = [],
+): Promise<Run> {
   counters.runs++;
   const merged: Record<string, string> = { ...actionDefaults(action), ...fx.inputs({ ...FAST, ...inputs }) };
-  const reader = new InputReader((name) => merged[name] ?? '', () => undefined, WORKSPACE);
+  const reader = new InputReader(
+    (name) => merged[name] ?? '',
+    () => undefined,
+    WORKSPACE,
+  );
   const lines: string[] = [];
   const controller = new AbortController();
   const pending = [...hooks];
@@ -83,7 +92,13 @@ export async function runAction(fx: Fixture, action: 'deploy' | 'rollback', inpu
     const settings = deployInputs(reader, TEST_ENV);
     const collaborators = buildCollaborators(settings.platform, log, TEST_ENV, overrides, settings.git);
     try {
-      const report = await deploy(settings.deploy, { ...collaborators, clock, log, signal: controller.signal, onPlan: (plan) => say(`plan: ${serializePlan(plan)}`) });
+      const report = await deploy(settings.deploy, {
+        ...collaborators,
+        clock,
+        log,
+        signal: controller.signal,
+        onPlan: (plan) => say(`plan: ${serializePlan(plan)}`),
+      });
       outputs = deployOutputs(report);
     } finally {
       await collaborators.http.close();
@@ -93,7 +108,14 @@ export async function runAction(fx: Fixture, action: 'deploy' | 'rollback', inpu
     const collaborators = buildCollaborators(settings.platform, log, TEST_ENV, overrides);
     try {
       const report = await rollback(
-        { environment: settings.platform.environment, components: settings.platform.components, source: settings.source, reason: settings.reason, timeoutMs: settings.timeoutMs, githubDeploymentId: settings.githubDeploymentId },
+        {
+          environment: settings.platform.environment,
+          components: settings.platform.components,
+          source: settings.source,
+          reason: settings.reason,
+          timeoutMs: settings.timeoutMs,
+          githubDeploymentId: settings.githubDeploymentId,
+        },
         { ...collaborators, clock, log, signal: controller.signal },
       );
       outputs = rollbackOutputs(report);
@@ -141,26 +163,61 @@ export function brokenInvariants(fx: Fixture, expected: Expectation): string[] {
   const problems: string[] = [];
   const frontend = fx.vercelProduction();
   const backend = fx.railwayProduction();
-  if (frontend?.readyState !== 'READY' || frontend.sha !== expected.frontend) problems.push(`frontend serves ${frontend?.id} ${frontend?.readyState} ${frontend?.sha}, expected READY ${expected.frontend}`);
-  if (backend?.status !== 'SUCCESS' || backend.sha !== expected.backend) problems.push(`backend serves ${backend?.id} ${backend?.status} ${backend?.sha}, expected SUCCESS ${expected.backend}`);
+  if (frontend?.readyState !== 'READY' || frontend.sha !== expected.frontend)
+    problems.push(
+      `frontend serves ${frontend?.id} ${frontend?.readyState} ${frontend?.sha}, expected READY ${expected.frontend}`,
+    );
+  if (backend?.status !== 'SUCCESS' || backend.sha !== expected.backend)
+    problems.push(
+      `backend serves ${backend?.id} ${backend?.status} ${backend?.sha}, expected SUCCESS ${expected.backend}`,
+    );
   const railway = fx.control.railwayDeployments(fx.railway.serviceId);
-  const active = railway.filter((d) => ['SUCCESS', 'DEPLOYING', 'BUILDING', 'INITIALIZING', 'QUEUED', 'WAITING'].includes(d.status));
-  if (active.length !== 1) problems.push(`backend: ${active.length} deployments active (${active.map((d) => `${d.id} ${d.status}`).join(', ')}), expected 1`);
+  const active = railway.filter((d) =>
+    ['SUCCESS', 'DEPLOYING', 'BUILDING', 'INITIALIZING', 'QUEUED', 'WAITING'].includes(d.status),
+  );
+  if (active.length !== 1)
+    problems.push(
+      `backend: ${active.length} deployments active (${active.map((d) => `${d.id} ${d.status}`).join(', ')}), expected 1`,
+    );
 
   // No mutation applied twice.
   // The seeded commits (OLD, OLDER) were never built by the actions: only the deployed ones count.
   const deployed = (sha: string): boolean => sha === NEW || sha === BAD;
-  const vercelBuilds = countBy(fx.control.vercelDeployments(fx.vercel.projectId).filter((d) => deployed(d.sha)), (d) => d.sha);
-  const railwayBuilds = countBy(railway.filter((d) => deployed(d.sha) && (d.meta as { reason?: string } | null)?.reason !== 'rollback'), (d) => d.sha);
-  const railwayRollbacks = countBy(railway.filter((d) => (d.meta as { reason?: string } | null)?.reason === 'rollback'), (d) => String((d.meta as { rollbackSourceDeploymentId?: string }).rollbackSourceDeploymentId));
+  const vercelBuilds = countBy(
+    fx.control.vercelDeployments(fx.vercel.projectId).filter((d) => deployed(d.sha)),
+    (d) => d.sha,
+  );
+  const railwayBuilds = countBy(
+    railway.filter((d) => deployed(d.sha) && (d.meta as { reason?: string } | null)?.reason !== 'rollback'),
+    (d) => d.sha,
+  );
+  const railwayRollbacks = countBy(
+    railway.filter((d) => (d.meta as { reason?: string } | null)?.reason === 'rollback'),
+    (d) => String((d.meta as { rollbackSourceDeploymentId?: string }).rollbackSourceDeploymentId),
+  );
   const aliasMoves = countBy(
-    fx.control.requests({ provider: 'vercel', method: 'POST' }).filter((r) => /\/(promote|rollback)\//.test(r.path) && r.fault === undefined && typeof r.outcome === 'number' && r.outcome < 300),
+    fx.control
+      .requests({ provider: 'vercel', method: 'POST' })
+      .filter(
+        (r) =>
+          /\/(promote|rollback)\//.test(r.path) &&
+          r.fault === undefined &&
+          typeof r.outcome === 'number' &&
+          r.outcome < 300,
+      ),
     (r) => r.path.split('/').at(-1)!,
   );
-  for (const [what, counts] of [['Vercel builds of', vercelBuilds], ['Railway builds of', railwayBuilds], ['Railway rollback deployments to', railwayRollbacks]] as const) {
+  for (const [what, counts] of [
+    ['Vercel builds of', vercelBuilds],
+    ['Railway builds of', railwayBuilds],
+    ['Railway rollback deployments to', railwayRollbacks],
+  ] as const) {
     for (const [key, n] of counts) if (n > 1) problems.push(`${what} ${key}: ${n}`);
   }
-  if ([...aliasMoves.values()].some((n) => n > 1)) problems.push(`a Vercel promote/rollback to the same deployment was applied twice: ${JSON.stringify([...aliasMoves])}`);
+  if ([...aliasMoves.values()].some((n) => n > 1))
+    problems.push(
+      `a Vercel promote/rollback to the same deployment was applied twice: ${JSON.stringify([...aliasMoves])}`,
+    );
 
   // Retry-After: the next request to the same provider comes at least that much later.
   if (expected.retryAfterSeconds !== undefined) {
@@ -170,7 +227,10 @@ export function brokenInvariants(fx: Fixture, expected: Expectation): string[] {
       log.forEach((request: RecordedRequest, i) => {
         if (request.outcome !== 429) return;
         const next = log[i + 1];
-        if (next && next.at - request.at < wait) problems.push(`${provider}: ${next.method} ${next.path} ${next.at - request.at}ms after a 429 that asked for ${wait}ms`);
+        if (next && next.at - request.at < wait)
+          problems.push(
+            `${provider}: ${next.method} ${next.path} ${next.at - request.at}ms after a 429 that asked for ${wait}ms`,
+          );
       });
     }
   }

@@ -24,15 +24,22 @@ let svc: SeededRailwayService;
 
 const remediation = () => emu.control.extensionState<RemediationEmuState>('remediation');
 const openai = () => emu.control.extensionState<OpenAIEmuState>('openai');
-const railwayVars = () => emu.control.extensionState<ConfigVarsEmuState>('config-vars').railwayVariables[`${svc.projectId}/${svc.environmentId}/${svc.serviceId}`]!;
+const railwayVars = () =>
+  emu.control.extensionState<ConfigVarsEmuState>('config-vars').railwayVariables[
+    `${svc.projectId}/${svc.environmentId}/${svc.serviceId}`
+  ]!;
 
 async function replicas(): Promise<number> {
   const reply = await fetch(emu.urls.railwayGraphql, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${RAILWAY_TOKEN}` },
-    body: JSON.stringify({ query: 'query($s: String!, $e: String!) { serviceInstance(serviceId: $s, environmentId: $e) { numReplicas } }', variables: { s: svc.serviceId, e: svc.environmentId } }),
+    body: JSON.stringify({
+      query: 'query($s: String!, $e: String!) { serviceInstance(serviceId: $s, environmentId: $e) { numReplicas } }',
+      variables: { s: svc.serviceId, e: svc.environmentId },
+    }),
   });
-  return ((await reply.json()) as { data: { serviceInstance: { numReplicas: number } } }).data.serviceInstance.numReplicas;
+  return ((await reply.json()) as { data: { serviceInstance: { numReplicas: number } } }).data.serviceInstance
+    .numReplicas;
 }
 
 function run(actions: string, at: number, inputs: Record<string, string> = {}): Promise<RunResult> {
@@ -64,8 +71,25 @@ function run(actions: string, at: number, inputs: Record<string, string> = {}): 
   });
 }
 
-const report = (result: RunResult) => JSON.parse(result.outputs['report']!) as { results: { kind: string; status: string; why?: string; from?: unknown; to?: unknown; readBack?: unknown; undo?: string }[]; issue: number | null };
-const recordComments = () => (emu.control.githubRepo('threadr/threadr').issues.find((issue) => issue.title === 'threadr-ops remediation log: production')?.comments ?? []).map((comment) => comment.body);
+const report = (result: RunResult) =>
+  JSON.parse(result.outputs['report']!) as {
+    results: {
+      kind: string;
+      status: string;
+      why?: string;
+      from?: unknown;
+      to?: unknown;
+      readBack?: unknown;
+      undo?: string;
+    }[];
+    issue: number | null;
+  };
+const recordComments = () =>
+  (
+    emu.control
+      .githubRepo('threadr/threadr')
+      .issues.find((issue) => issue.title === 'threadr-ops remediation log: production')?.comments ?? []
+  ).map((comment) => comment.body);
 const entries = () => recordComments().map((body) => parseEntry(body)!);
 
 beforeEach(async () => {
@@ -74,12 +98,26 @@ beforeEach(async () => {
   emu.control.addRailwayAccountToken(RAILWAY_TOKEN);
   emu.control.addVercelToken(VERCEL_TOKEN);
   svc = await emu.control.seedRailwayService();
-  emu.control.extensionState<ConfigVarsEmuState>('config-vars').railwayVariables[`${svc.projectId}/${svc.environmentId}/${svc.serviceId}`] = { PORT: '8080' };
+  emu.control.extensionState<ConfigVarsEmuState>('config-vars').railwayVariables[
+    `${svc.projectId}/${svc.environmentId}/${svc.serviceId}`
+  ] = { PORT: '8080' };
   openai().adminKeys.push(OPENAI_KEY);
   openai().rateLimits = {
     proj_threadr: [
-      { object: 'project.rate_limit', id: 'rl-gpt-4o', model: 'gpt-4o', max_requests_per_1_minute: 500, max_tokens_per_1_minute: 30000 },
-      { object: 'project.rate_limit', id: 'rl-gpt-4o-mini', model: 'gpt-4o-mini', max_requests_per_1_minute: 1000, max_tokens_per_1_minute: 200000 },
+      {
+        object: 'project.rate_limit',
+        id: 'rl-gpt-4o',
+        model: 'gpt-4o',
+        max_requests_per_1_minute: 500,
+        max_tokens_per_1_minute: 30000,
+      },
+      {
+        object: 'project.rate_limit',
+        id: 'rl-gpt-4o-mini',
+        model: 'gpt-4o-mini',
+        max_requests_per_1_minute: 1000,
+        max_tokens_per_1_minute: 200000,
+      },
     ],
   };
   remediation().edgeConfigs.ecfg_threadr = [{ key: 'RATE_LIMIT_RPM', value: 600, createdAt: 0, updatedAt: 0 }];
@@ -97,7 +135,9 @@ describe('remediate: each action end to end, with its revert', () => {
     const [before, after] = entries();
     expect(before).toMatchObject({ phase: 'before', kind: 'scale_backend', from: 1, to: 2, at: T0 });
     expect(after).toMatchObject({ phase: 'after', ok: true, from: 1, to: 2 });
-    expect(recordComments()[1]).toContain('undo: `npx threadr-ops remediate --actions scale_backend --revert true --confirm true --environment production');
+    expect(recordComments()[1]).toContain(
+      'undo: `npx threadr-ops remediate --actions scale_backend --revert true --confirm true --environment production',
+    );
     expect(applied.summary).toContain('scale_backend');
 
     const reverted = await run('scale_backend', T0 + MIN, { revert: 'true' });
@@ -106,7 +146,9 @@ describe('remediate: each action end to end, with its revert', () => {
     expect(await replicas()).toBe(1);
     expect(entries().at(-1)).toMatchObject({ phase: 'after', ok: true, reverts: before!.id });
     // Reverted once: a second revert finds nothing left to undo.
-    expect(report(await run('scale_backend', T0 + 2 * MIN, { revert: 'true' })).results[0]!.why).toMatch(/nothing to revert/);
+    expect(report(await run('scale_backend', T0 + 2 * MIN, { revert: 'true' })).results[0]!.why).toMatch(
+      /nothing to revert/,
+    );
   });
 
   test('scale_backend stops at max-replicas; scale_down lowers to min-replicas and its revert raises them again', async () => {
@@ -121,18 +163,32 @@ describe('remediate: each action end to end, with its revert', () => {
   });
 
   test('rate_limit lowers the chosen models limits to the fraction, remembers the previous values, and revert restores them', async () => {
-    const limits = () => openai().rateLimits!.proj_threadr!.map((l) => [l.model, l.max_requests_per_1_minute, l.max_tokens_per_1_minute]);
+    const limits = () =>
+      openai().rateLimits!.proj_threadr!.map((l) => [l.model, l.max_requests_per_1_minute, l.max_tokens_per_1_minute]);
     const applied = await run('rate_limit', T0, { fraction: '0.25', 'openai-models': 'gpt-4o' });
     expect(applied.exitCode).toBe(0);
-    expect(limits()).toEqual([['gpt-4o', 125, 7500], ['gpt-4o-mini', 1000, 200000]]);
-    expect(entries()[1]).toMatchObject({ from: { 'rl-gpt-4o': { max_requests_per_1_minute: 500, max_tokens_per_1_minute: 30000 } } });
+    expect(limits()).toEqual([
+      ['gpt-4o', 125, 7500],
+      ['gpt-4o-mini', 1000, 200000],
+    ]);
+    expect(entries()[1]).toMatchObject({
+      from: { 'rl-gpt-4o': { max_requests_per_1_minute: 500, max_tokens_per_1_minute: 30000 } },
+    });
     await run('rate_limit', T0 + MIN, { revert: 'true', 'openai-models': 'gpt-4o' });
-    expect(limits()).toEqual([['gpt-4o', 500, 30000], ['gpt-4o-mini', 1000, 200000]]);
+    expect(limits()).toEqual([
+      ['gpt-4o', 500, 30000],
+      ['gpt-4o-mini', 1000, 200000],
+    ]);
   });
 
   test('rate_limit_tightening sets a Railway variable the app reads, and revert removes it again (it did not exist)', async () => {
     expect(railwayVars()['RATE_LIMIT_RPM']).toBeUndefined();
-    expect(report(await run('rate_limit_tightening', T0)).results[0]).toMatchObject({ status: 'applied', from: null, to: '60', readBack: '60' });
+    expect(report(await run('rate_limit_tightening', T0)).results[0]).toMatchObject({
+      status: 'applied',
+      from: null,
+      to: '60',
+      readBack: '60',
+    });
     expect(railwayVars()).toEqual({ PORT: '8080', RATE_LIMIT_RPM: '60' });
     await run('rate_limit_tightening', T0 + MIN, { revert: 'true' });
     expect(railwayVars()).toEqual({ PORT: '8080' });
@@ -141,7 +197,12 @@ describe('remediate: each action end to end, with its revert', () => {
   test('rate_limit_tightening sets a Vercel Edge Config item, and revert puts the previous value back', async () => {
     const item = () => remediation().edgeConfigs.ecfg_threadr!.find((i) => i.key === 'RATE_LIMIT_RPM')?.value;
     const inputs = { 'flag-store': 'edge-config', 'edge-config-id': 'ecfg_threadr' };
-    expect(report(await run('rate_limit_tightening', T0, inputs)).results[0]).toMatchObject({ status: 'applied', from: 600, to: 60, readBack: 60 });
+    expect(report(await run('rate_limit_tightening', T0, inputs)).results[0]).toMatchObject({
+      status: 'applied',
+      from: 600,
+      to: 60,
+      readBack: 60,
+    });
     expect(item()).toBe(60);
     await run('rate_limit_tightening', T0 + MIN, { ...inputs, revert: 'true' });
     expect(item()).toBe(600);
@@ -149,7 +210,12 @@ describe('remediate: each action end to end, with its revert', () => {
 
   test('lockdown turns Vercel attack challenge mode on, revert turns it off; lockdown_off when the record says it is off does nothing', async () => {
     expect(remediation().attackMode['prj_threadr_web']).toBeUndefined();
-    expect(report(await run('lockdown', T0)).results[0]).toMatchObject({ status: 'applied', from: false, to: true, readBack: true });
+    expect(report(await run('lockdown', T0)).results[0]).toMatchObject({
+      status: 'applied',
+      from: false,
+      to: true,
+      readBack: true,
+    });
     expect(remediation().attackMode['prj_threadr_web']!.attackModeEnabled).toBe(true);
     await run('lockdown', T0 + MIN, { revert: 'true' });
     expect(remediation().attackMode['prj_threadr_web']!.attackModeEnabled).toBe(false);
@@ -173,7 +239,9 @@ describe('remediate: guard rails', () => {
   test('max-actions-per-hour holds under a burst of triggers, in one run and across runs', async () => {
     const burst = await run('scale_backend,rate_limit,lockdown,rate_limit_tightening', T0);
     expect(burst.outputs['applied']).toBe('scale_backend,rate_limit,lockdown');
-    expect(burst.outputs['skipped']).toMatch(/^rate_limit_tightening: limit: 3 actions in the last hour, max-actions-per-hour is 3$/);
+    expect(burst.outputs['skipped']).toMatch(
+      /^rate_limit_tightening: limit: 3 actions in the last hour, max-actions-per-hour is 3$/,
+    );
     const later = await run('scale_down', T0 + 59 * MIN);
     expect(later.outputs['skipped']).toMatch(/limit/);
     expect(railwayVars()['RATE_LIMIT_RPM']).toBeUndefined();
@@ -196,7 +264,9 @@ describe('remediate: guard rails', () => {
     ]);
     const requests = emu.control.requests();
     expect(requests.length).toBeGreaterThan(0);
-    const writes = requests.filter((r) => (r.provider === 'railway' ? !/^\s*query\b/.test(JSON.parse(r.body).query) : r.method !== 'GET'));
+    const writes = requests.filter((r) =>
+      r.provider === 'railway' ? !/^\s*query\b/.test(JSON.parse(r.body).query) : r.method !== 'GET',
+    );
     expect(writes).toEqual([]);
     expect(await replicas()).toBe(1);
     expect(recordComments()).toEqual([]);
@@ -212,7 +282,12 @@ describe('remediate: guard rails', () => {
   });
 
   test('a provider that fails mid-action is recorded as failed, and the step fails', async () => {
-    emu.control.fault({ provider: 'railway', operation: 'ServiceInstanceUpdate', fault: { kind: 'server-error', status: 500 }, times: -1 });
+    emu.control.fault({
+      provider: 'railway',
+      operation: 'ServiceInstanceUpdate',
+      fault: { kind: 'server-error', status: 500 },
+      times: -1,
+    });
     const failed = await run('scale_backend', T0);
     expect(failed.exitCode).toBe(1);
     expect(report(failed).results[0]).toMatchObject({ status: 'failed' });
@@ -234,7 +309,9 @@ describe('remediate: guard rails', () => {
     const result = await run('rollback_deploy', T0);
     expect(result.exitCode).toBe(0);
     expect(result.outputs['applied']).toBe('');
-    expect(result.outputs['skipped']).toMatch(/^rollback_deploy: nothing to change: frontend: no deployment verified by threadr-ops in the GitHub Deployments of production; backend: no deployment verified/);
+    expect(result.outputs['skipped']).toMatch(
+      /^rollback_deploy: nothing to change: frontend: no deployment verified by threadr-ops in the GitHub Deployments of production; backend: no deployment verified/,
+    );
     expect(recordComments()).toEqual([]);
   });
 });

@@ -18,7 +18,9 @@ let fx: Fixture;
 afterEach(async () => fx?.stop());
 
 async function deploy(sha: string, recorded: boolean): Promise<void> {
-  const result = await runBundle('deploy', { inputs: fx.inputs({ ref: sha, strategy: 'direct', ...(recorded ? {} : { 'github-token': '' }) }) });
+  const result = await runBundle('deploy', {
+    inputs: fx.inputs({ ref: sha, strategy: 'direct', ...(recorded ? {} : { 'github-token': '' }) }),
+  });
   expect(result.outputs['status']).toBe('deployed');
 }
 
@@ -27,13 +29,35 @@ function remediate(at: number, inputs: Record<string, string> = {}): Promise<Run
   void _verify;
   return runBundle('remediate', {
     env: { THREADR_OPS_NOW: new Date(at).toISOString() },
-    inputs: { ...platform, 'railway-token-type': 'project', actions: 'rollback_deploy', reason: 'error rate 12%', confirm: 'true', repository: 'threadr/threadr', 'rollback-timeout': '20s', ...inputs },
+    inputs: {
+      ...platform,
+      'railway-token-type': 'project',
+      actions: 'rollback_deploy',
+      reason: 'error rate 12%',
+      confirm: 'true',
+      repository: 'threadr/threadr',
+      'rollback-timeout': '20s',
+      ...inputs,
+    },
   });
 }
 
-type Result = { kind: string; status: string; why?: string; from?: Record<string, { sha: string; deploymentId: string }>; to?: Record<string, { sha: string }>; readBack?: Record<string, { sha: string }>; undo?: string };
+type Result = {
+  kind: string;
+  status: string;
+  why?: string;
+  from?: Record<string, { sha: string; deploymentId: string }>;
+  to?: Record<string, { sha: string }>;
+  readBack?: Record<string, { sha: string }>;
+  undo?: string;
+};
 const result = (run: RunResult) => (JSON.parse(run.outputs['report']!) as { results: Result[] }).results[0]!;
-const recordComments = () => (fx.control.githubRepo('threadr/threadr').issues.find((issue) => issue.title === 'threadr-ops remediation log: production')?.comments ?? []).map((comment) => comment.body);
+const recordComments = () =>
+  (
+    fx.control
+      .githubRepo('threadr/threadr')
+      .issues.find((issue) => issue.title === 'threadr-ops remediation log: production')?.comments ?? []
+  ).map((comment) => comment.body);
 const serving = () => ({ frontend: fx.vercelProduction()?.sha, backend: fx.railwayProduction()?.sha });
 
 /** NEW deployed and verified by our deploy action; then two deploys that no run of ours verified. */
@@ -71,8 +95,13 @@ describe('remediate rollback_deploy (bundle) against the emulator', () => {
     expect(deployments[0]!.statuses.map((s) => s.state)).not.toContain('failure');
     // Before and after on the remediation issue, with the exact undo command.
     const entries = recordComments().map((body) => parseEntry(body)!);
-    expect(entries.map((entry) => [entry.phase, entry.ok])).toEqual([['before', undefined], ['after', true]]);
-    expect(recordComments()[1]).toContain('undo: `npx threadr-ops remediate --actions rollback_deploy --revert true --confirm true --environment production --reason "undo rollback_deploy"`');
+    expect(entries.map((entry) => [entry.phase, entry.ok])).toEqual([
+      ['before', undefined],
+      ['after', true],
+    ]);
+    expect(recordComments()[1]).toContain(
+      'undo: `npx threadr-ops remediate --actions rollback_deploy --revert true --confirm true --environment production --reason "undo rollback_deploy"`',
+    );
 
     // The guard rails hold as for the other actions: the same action again inside the cooldown is not attempted.
     expect(result(await remediate(T0 + MIN / 2)).why).toMatch(/^cooldown: rollback_deploy on deploy:production\//);
@@ -81,7 +110,11 @@ describe('remediate rollback_deploy (bundle) against the emulator', () => {
     // revert: true rolls forward to what served before, and is recorded as undoing it.
     const revert = await remediate(T0 + MIN, { revert: 'true', reason: 'false alarm' });
     expect(revert.exitCode).toBe(0);
-    expect(result(revert)).toMatchObject({ status: 'applied', to: { frontend: { sha: BROKEN_2 }, backend: { sha: BROKEN_2 } }, readBack: { frontend: { sha: BROKEN_2 }, backend: { sha: BROKEN_2 } } });
+    expect(result(revert)).toMatchObject({
+      status: 'applied',
+      to: { frontend: { sha: BROKEN_2 }, backend: { sha: BROKEN_2 } },
+      readBack: { frontend: { sha: BROKEN_2 }, backend: { sha: BROKEN_2 } },
+    });
     expect(serving()).toEqual({ frontend: BROKEN_2, backend: BROKEN_2 });
     expect(parseEntry(recordComments().at(-1)!)).toMatchObject({ phase: 'after', ok: true, reverts: entries[0]!.id });
   });
@@ -94,10 +127,17 @@ describe('remediate rollback_deploy (bundle) against the emulator', () => {
     expect(run.exitCode).toBe(0);
     expect(run.outputs['applied']).toBe('');
     expect(result(run)).toMatchObject({ status: 'skipped' });
-    expect(result(run).why).toMatch(/^nothing to change: frontend already serves the last verified deployment: dpl_\w+ \(feed00000000\), GitHub deployment \d+; backend already serves the last verified deployment/);
+    expect(result(run).why).toMatch(
+      /^nothing to change: frontend already serves the last verified deployment: dpl_\w+ \(feed00000000\), GitHub deployment \d+; backend already serves the last verified deployment/,
+    );
     expect(serving()).toEqual({ frontend: NEW, backend: NEW });
     expect(recordComments()).toEqual([]);
-    expect(fx.control.requests().slice(before).filter((r) => r.method !== 'GET' && !(r.provider === 'railway' && !/\bmutation\b/.test(r.body)))).toEqual([]);
+    expect(
+      fx.control
+        .requests()
+        .slice(before)
+        .filter((r) => r.method !== 'GET' && !(r.provider === 'railway' && !/\bmutation\b/.test(r.body))),
+    ).toEqual([]);
   });
 
   test('dry run: says what it would do, and the emulator saw reads only', async () => {
@@ -105,13 +145,17 @@ describe('remediate rollback_deploy (bundle) against the emulator', () => {
     fx.control.clearRequests();
     const run = await remediate(T0, { confirm: 'false' });
     expect(run.exitCode).toBe(0);
-    expect(result(run).why).toMatch(/^dry run: would change deploy:production\/vercel:\w+\+railway:[\w-]+ from .*bad00000.* to .*feed0000/);
+    expect(result(run).why).toMatch(
+      /^dry run: would change deploy:production\/vercel:\w+\+railway:[\w-]+ from .*bad00000.* to .*feed0000/,
+    );
     expect(serving()).toEqual({ frontend: BROKEN_2, backend: BROKEN_2 });
     const requests = fx.control.requests();
     // It did read each platform (what serves, the verified commit's deployment, the GitHub history).
     expect([...new Set(requests.map((r) => r.provider))].sort()).toEqual(['github', 'railway', 'vercel']);
     // Railway's API is GraphQL over POST: a read there is a query, never a mutation.
-    const writes = requests.filter((r) => (r.provider === 'railway' ? /\bmutation\b/.test(r.body) : r.method !== 'GET'));
+    const writes = requests.filter((r) =>
+      r.provider === 'railway' ? /\bmutation\b/.test(r.body) : r.method !== 'GET',
+    );
     expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([]);
     expect(recordComments()).toEqual([]);
   });

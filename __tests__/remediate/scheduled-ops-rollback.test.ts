@@ -19,7 +19,9 @@ let fx: Fixture;
 afterEach(async () => fx?.stop());
 
 async function deploy(sha: string, recorded: boolean): Promise<void> {
-  const result = await runBundle('deploy', { inputs: fx.inputs({ ref: sha, strategy: 'direct', ...(recorded ? {} : { 'github-token': '' }) }) });
+  const result = await runBundle('deploy', {
+    inputs: fx.inputs({ ref: sha, strategy: 'direct', ...(recorded ? {} : { 'github-token': '' }) }),
+  });
   expect(result.outputs['status']).toBe('deployed');
 }
 
@@ -35,25 +37,46 @@ async function scheduledOps(): Promise<string> {
     RAILWAY_API_URL: urls.railwayGraphql,
     SLACK_WEBHOOK_URL: `${urls.slack}/services/T0WIRE/B0WIRE/wiresecret`,
   };
-  const environmentSecrets = { PROD_RAILWAY_TOKEN: fx.tokens.railway, PROD_RAILWAY_ENVIRONMENT_ID: fx.railway.environmentId };
+  const environmentSecrets = {
+    PROD_RAILWAY_TOKEN: fx.tokens.railway,
+    PROD_RAILWAY_ENVIRONMENT_ID: fx.railway.environmentId,
+  };
   const args = [
-    '--input', 'task=health-cost',
-    '--input', `frontend-url=${fx.vercel.productionUrl}`,
-    '--input', `api-url=${fx.railway.serviceUrl}`,
+    '--input',
+    'task=health-cost',
+    '--input',
+    `frontend-url=${fx.vercel.productionUrl}`,
+    '--input',
+    `api-url=${fx.railway.serviceUrl}`,
     // No budgets to breach: only the health result can act.
-    '--input', 'cost-limits={}',
+    '--input',
+    'cost-limits={}',
     // A broken app never passes: judge it after one attempt instead of waiting the default 2 minutes.
-    '--input', 'health-timeout=1s',
+    '--input',
+    'health-timeout=1s',
     ...Object.keys(secrets).flatMap((name) => ['--secret', name]),
-    '--environment-secret', 'production:RAILWAY_TOKEN=PROD_RAILWAY_TOKEN',
-    '--environment-secret', 'production:RAILWAY_ENVIRONMENT_ID=PROD_RAILWAY_ENVIRONMENT_ID',
+    '--environment-secret',
+    'production:RAILWAY_TOKEN=PROD_RAILWAY_TOKEN',
+    '--environment-secret',
+    'production:RAILWAY_ENVIRONMENT_ID=PROD_RAILWAY_ENVIRONMENT_ID',
     '--verbose',
   ];
   const node = process.env.THREADR_TEST_NODE ?? process.execPath;
-  const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', 'scheduled-ops.yml'), ...args], {
-    cwd: mkdtempSync(join(tmpdir(), 'remediate-rollback-wiring-')),
-    env: { PATH: process.env.PATH ?? '', GITHUB_TOKEN: fx.tokens.github, GITHUB_API_URL: urls.github, GITHUB_REPOSITORY: 'threadr/threadr', ...secrets, ...environmentSecrets },
-  });
+  const child = spawn(
+    node,
+    [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', 'scheduled-ops.yml'), ...args],
+    {
+      cwd: mkdtempSync(join(tmpdir(), 'remediate-rollback-wiring-')),
+      env: {
+        PATH: process.env.PATH ?? '',
+        GITHUB_TOKEN: fx.tokens.github,
+        GITHUB_API_URL: urls.github,
+        GITHUB_REPOSITORY: 'threadr/threadr',
+        ...secrets,
+        ...environmentSecrets,
+      },
+    },
+  );
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c));
   child.stderr.on('data', (c: Buffer) => (out += c));
@@ -77,12 +100,17 @@ test('a broken deployment newer than the verified one, health failing: remediate
   // is on GitHub Deployments as the rollback action records it.
   expect(serving()).toEqual({ frontend: NEW, backend: NEW });
   expect(fx.githubDeployments().at(-1)).toMatchObject({ sha: NEW, task: 'deploy:rollback' });
-  const record = fx.control.githubRepo('threadr/threadr').issues.find((issue) => issue.title === 'threadr-ops remediation log: production');
+  const record = fx.control
+    .githubRepo('threadr/threadr')
+    .issues.find((issue) => issue.title === 'threadr-ops remediation log: production');
   expect(record?.comments).toHaveLength(2);
   expect(record!.comments[1]!.body).toContain('--actions rollback_deploy --revert true --confirm true');
   expect(record!.comments[0]!.body).toMatch(/health critical \(error rate 100%/);
   // Slack says what was done and how to undo it.
-  const slack = fx.control.slackMessages().map((m) => JSON.stringify(m)).join('\n');
+  const slack = fx.control
+    .slackMessages()
+    .map((m) => JSON.stringify(m))
+    .join('\n');
   expect(slack).toMatch(/remediate applied rollback_deploy in production/);
   expect(slack).toContain('--actions rollback_deploy --revert true --confirm true');
 }, 60_000);
@@ -95,6 +123,15 @@ test('a healthy production: no remediation', async () => {
   expect(out).toMatch(/health-cost success/);
   expect(out).not.toMatch(/remediate (success|failure)/);
   expect(serving()).toEqual({ frontend: NEW, backend: NEW });
-  expect(fx.control.githubRepo('threadr/threadr').issues.find((issue) => issue.title === 'threadr-ops remediation log: production')).toBeUndefined();
-  expect(fx.control.requests().slice(requests).filter((r) => r.provider === 'vercel' && r.method !== 'GET')).toEqual([]);
+  expect(
+    fx.control
+      .githubRepo('threadr/threadr')
+      .issues.find((issue) => issue.title === 'threadr-ops remediation log: production'),
+  ).toBeUndefined();
+  expect(
+    fx.control
+      .requests()
+      .slice(requests)
+      .filter((r) => r.provider === 'vercel' && r.method !== 'GET'),
+  ).toEqual([]);
 });

@@ -25,7 +25,11 @@ afterAll(async () => {
 });
 
 async function graphql(token: string, query: string, variables: Record<string, unknown>) {
-  const reply = await fetch(emulator.urls.railwayGraphql, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const reply = await fetch(emulator.urls.railwayGraphql, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await reply.json()) as { data: Record<string, { numReplicas?: number }> };
 }
 
@@ -33,8 +37,19 @@ test('a critical cost result runs remediate in the environment: scale_down appli
   const setup = await emulator.control.seedDemo();
   const svc = setup.railway.service;
   const ids = { s: svc.serviceId, e: svc.environmentId };
-  await graphql(setup.railway.accountToken, 'mutation($s: String!, $e: String!) { serviceInstanceUpdate(serviceId: $s, environmentId: $e, input: { numReplicas: 3 }) }', ids);
-  const replicas = async () => (await graphql(setup.railway.accountToken, 'query($s: String!, $e: String!) { serviceInstance(serviceId: $s, environmentId: $e) { numReplicas } }', ids)).data['serviceInstance']!.numReplicas;
+  await graphql(
+    setup.railway.accountToken,
+    'mutation($s: String!, $e: String!) { serviceInstanceUpdate(serviceId: $s, environmentId: $e, input: { numReplicas: 3 }) }',
+    ids,
+  );
+  const replicas = async () =>
+    (
+      await graphql(
+        setup.railway.accountToken,
+        'query($s: String!, $e: String!) { serviceInstance(serviceId: $s, environmentId: $e) { numReplicas } }',
+        ids,
+      )
+    ).data['serviceInstance']!.numReplicas;
   expect(await replicas()).toBe(3);
 
   const secrets = {
@@ -44,23 +59,43 @@ test('a critical cost result runs remediate in the environment: scale_down appli
     RAILWAY_API_URL: emulator.urls.railwayGraphql,
     SLACK_WEBHOOK_URL: setup.slack.webhookUrl,
   };
-  const environmentSecrets = { PROD_RAILWAY_TOKEN: setup.railway.projectToken, PROD_RAILWAY_ENVIRONMENT_ID: svc.environmentId };
+  const environmentSecrets = {
+    PROD_RAILWAY_TOKEN: setup.railway.projectToken,
+    PROD_RAILWAY_ENVIRONMENT_ID: svc.environmentId,
+  };
   const args = [
-    '--input', 'task=health-cost',
-    '--input', `frontend-url=${site.url}`,
-    '--input', `api-url=${site.url}`,
+    '--input',
+    'task=health-cost',
+    '--input',
+    `frontend-url=${site.url}`,
+    '--input',
+    `api-url=${site.url}`,
     // Railway over a tiny budget: critical, and its action is scale_down.
-    '--input', 'cost-limits={railway: {daily-limit: 0.0001, monthly-limit: 0.001, action: scale_down}}',
+    '--input',
+    'cost-limits={railway: {daily-limit: 0.0001, monthly-limit: 0.001, action: scale_down}}',
     ...Object.keys(secrets).flatMap((name) => ['--secret', name]),
-    '--environment-secret', 'production:RAILWAY_TOKEN=PROD_RAILWAY_TOKEN',
-    '--environment-secret', 'production:RAILWAY_ENVIRONMENT_ID=PROD_RAILWAY_ENVIRONMENT_ID',
+    '--environment-secret',
+    'production:RAILWAY_TOKEN=PROD_RAILWAY_TOKEN',
+    '--environment-secret',
+    'production:RAILWAY_ENVIRONMENT_ID=PROD_RAILWAY_ENVIRONMENT_ID',
     '--verbose',
   ];
   const node = process.env.THREADR_TEST_NODE ?? process.execPath;
-  const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', 'scheduled-ops.yml'), ...args], {
-    cwd: mkdtempSync(join(tmpdir(), 'remediate-wiring-')),
-    env: { PATH: process.env.PATH ?? '', GITHUB_TOKEN: setup.github.token, GITHUB_API_URL: emulator.urls.github, GITHUB_REPOSITORY: 'threadr/threadr', ...secrets, ...environmentSecrets },
-  });
+  const child = spawn(
+    node,
+    [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', 'scheduled-ops.yml'), ...args],
+    {
+      cwd: mkdtempSync(join(tmpdir(), 'remediate-wiring-')),
+      env: {
+        PATH: process.env.PATH ?? '',
+        GITHUB_TOKEN: setup.github.token,
+        GITHUB_API_URL: emulator.urls.github,
+        GITHUB_REPOSITORY: 'threadr/threadr',
+        ...secrets,
+        ...environmentSecrets,
+      },
+    },
+  );
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c));
   child.stderr.on('data', (c: Buffer) => (out += c));
@@ -68,9 +103,14 @@ test('a critical cost result runs remediate in the environment: scale_down appli
 
   expect(out).toMatch(/remediate success/);
   expect(await replicas()).toBe(1);
-  const slack = emulator.control.slackMessages().map((m) => JSON.stringify(m)).join('\n');
+  const slack = emulator.control
+    .slackMessages()
+    .map((m) => JSON.stringify(m))
+    .join('\n');
   expect(slack).toMatch(/remediate applied scale_down in production/);
   expect(slack).toContain('--actions scale_down --revert true --confirm true');
-  const record = emulator.control.githubRepo('threadr/threadr').issues.find((issue) => issue.title === 'threadr-ops remediation log: production');
+  const record = emulator.control
+    .githubRepo('threadr/threadr')
+    .issues.find((issue) => issue.title === 'threadr-ops remediation log: production');
   expect(record?.comments).toHaveLength(2);
 });

@@ -89,7 +89,9 @@ async function deployFirst(fx: Fixture): Promise<void> {
   plans.set(fx, deployed.outputs['rollback-plan']);
 }
 
-const cases = scenarios.flatMap((scenario) => faultsFor(scenario.call).map((c) => [scenario.name, scenario.call.name, c.label, scenario, c] as const));
+const cases = scenarios.flatMap((scenario) =>
+  faultsFor(scenario.call).map((c) => [scenario.name, scenario.call.name, c.label, scenario, c] as const),
+);
 
 let fx: Fixture;
 afterEach(async () => {

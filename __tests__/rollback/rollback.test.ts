@@ -9,7 +9,9 @@ afterEach(async () => {
 });
 
 function said(result: RunResult): string {
-  return [result.log, ...result.errors.map((e) => `error: ${e}`), ...result.warnings.map((w) => `warning: ${w}`)].join('\n');
+  return [result.log, ...result.errors.map((e) => `error: ${e}`), ...result.warnings.map((w) => `warning: ${w}`)].join(
+    '\n',
+  );
 }
 
 async function deployed(): Promise<RunResult> {
@@ -68,7 +70,11 @@ describe('rollback action (bundle) against the emulator', () => {
     fx.control.setCommit(OLD, { railway: { timing: { readsPerStep: 1, reads: { DEPLOYING: 0 } } } });
     const sentAt = Date.now() + 1500;
     const result = await runBundle('rollback', {
-      inputs: fx.inputs({ 'rollback-plan': deploy.outputs['rollback-plan'], components: 'backend', reason: 'bad deploy' }),
+      inputs: fx.inputs({
+        'rollback-plan': deploy.outputs['rollback-plan'],
+        components: 'backend',
+        reason: 'bad deploy',
+      }),
       signal: { name: 'SIGINT', afterMs: 1500 },
       timeoutMs: 30_000,
     });
@@ -77,7 +83,9 @@ describe('rollback action (bundle) against the emulator', () => {
     expect(result.signal).toBeNull();
     expect(result.exitCode).toBe(1);
     expect(result.outputs.status).toBe('cancelled');
-    expect(result.warnings.join('\n')).toMatch(/Received SIGINT: the job is being cancelled; rollbacks already requested stay requested/);
+    expect(result.warnings.join('\n')).toMatch(
+      /Received SIGINT: the job is being cancelled; rollbacks already requested stay requested/,
+    );
     expect(result.errors[0]).toMatch(
       /^the job was cancelled: backend cancelled: the job was cancelled while going back to \S+ \(rollback deployment \S+ did not reach SUCCESS before the job was cancelled \(last DEPLOYING\)\); check what serves$/,
     );
@@ -104,10 +112,16 @@ describe('rollback action (bundle) against the emulator', () => {
     expect(bad.exitCode).toBe(1);
     expect(bad.errors[0]).toMatch(/^rollback: input 'frontend-deployment' must be a deployment id/);
     const both = await rollback({ 'frontend-deployment': oldFrontend, to: 'previous' });
-    expect(both.errors[0]).toMatch(/^rollback: input 'frontend-deployment' names a deployment, so rollback-plan and to must be empty/);
+    expect(both.errors[0]).toMatch(
+      /^rollback: input 'frontend-deployment' names a deployment, so rollback-plan and to must be empty/,
+    );
     expect(fx.control.requests({ provider: 'vercel', method: 'POST', path: '/rollback/' })).toHaveLength(0);
 
-    const result = await rollback({ 'frontend-deployment': oldFrontend, 'backend-deployment': oldBackend, reason: 'by hand' });
+    const result = await rollback({
+      'frontend-deployment': oldFrontend,
+      'backend-deployment': oldBackend,
+      reason: 'by hand',
+    });
     expect(result.errors).toEqual([]);
     expect(result.outputs.status).toBe('rolled-back');
     expect(fx.vercelProduction()).toMatchObject({ id: oldFrontend, sha: OLD });
@@ -129,19 +143,52 @@ describe('rollback action (bundle) against the emulator', () => {
     fx = await Fixture.start();
     const deploy = await deployed();
     fx.control.setApp(OLD, { kind: 'broken', status: 500 });
-    const result = await rollback({ 'rollback-plan': deploy.outputs['rollback-plan'], components: 'backend', 'backend-health-url': '/health', 'verify-timeout': '300ms' });
+    const result = await rollback({
+      'rollback-plan': deploy.outputs['rollback-plan'],
+      components: 'backend',
+      'backend-health-url': '/health',
+      'verify-timeout': '300ms',
+    });
     expect(result.exitCode).toBe(1);
     expect(result.outputs.status).toBe('failed');
-    expect(result.errors.join('\n')).toMatch(/^rollback: backend needs a human: .* serves again but is unhealthy: .*HTTP 500/m);
+    expect(result.errors.join('\n')).toMatch(
+      /^rollback: backend needs a human: .* serves again but is unhealthy: .*HTTP 500/m,
+    );
   });
 
   it.each([
-    ['a malformed rollback-plan', { 'rollback-plan': '{"version": 1, "environment": "production", "components": {"frontend": {"provider": "vercel"}}}' }, /input 'rollback-plan' components\.frontend\.deploymentId must be a non-empty string/],
-    ['rollback-plan that is not JSON', { 'rollback-plan': '{not json' }, /input 'rollback-plan' is not valid YAML or JSON/],
+    [
+      'a malformed rollback-plan',
+      {
+        'rollback-plan':
+          '{"version": 1, "environment": "production", "components": {"frontend": {"provider": "vercel"}}}',
+      },
+      /input 'rollback-plan' components\.frontend\.deploymentId must be a non-empty string/,
+    ],
+    [
+      'rollback-plan that is not JSON',
+      { 'rollback-plan': '{not json' },
+      /input 'rollback-plan' is not valid YAML or JSON/,
+    ],
     ['neither a plan nor to: previous', {}, /input 'rollback-plan' is required/],
-    ['a plan of another environment', { environment: 'staging', 'rollback-plan': JSON.stringify({ version: 1, environment: 'production', components: { backend: null } }) }, /was recorded for environment 'production', but environment is 'staging'/],
-    ['a missing token for a requested component', { to: 'previous', components: 'backend', 'railway-token': '' }, /input 'railway-token' is required to roll back the backend/],
-    ['an unknown environment', { to: 'previous', environment: 'live' }, /input 'environment' must be one of production, staging, preview/],
+    [
+      'a plan of another environment',
+      {
+        environment: 'staging',
+        'rollback-plan': JSON.stringify({ version: 1, environment: 'production', components: { backend: null } }),
+      },
+      /was recorded for environment 'production', but environment is 'staging'/,
+    ],
+    [
+      'a missing token for a requested component',
+      { to: 'previous', components: 'backend', 'railway-token': '' },
+      /input 'railway-token' is required to roll back the backend/,
+    ],
+    [
+      'an unknown environment',
+      { to: 'previous', environment: 'live' },
+      /input 'environment' must be one of production, staging, preview/,
+    ],
   ])('stops before any API call on %s', async (_name, extra, message) => {
     fx = await Fixture.start();
     const result = await rollback(extra as Record<string, string>);

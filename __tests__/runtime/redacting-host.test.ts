@@ -6,11 +6,22 @@ import { ANNOTATIONS_PER_LEVEL, redactingHost } from '../../src/runtime/redactin
 
 /** A host that records what reaches it, as the runner would receive it. */
 function recordingHost(inputs: Record<string, string>) {
-  const seen = { info: [] as string[], warn: [] as string[], error: [] as string[], outputs: {} as Record<string, unknown>, summary: '', failed: [] as string[], masked: [] as string[] };
+  const seen = {
+    info: [] as string[],
+    warn: [] as string[],
+    error: [] as string[],
+    outputs: {} as Record<string, unknown>,
+    summary: '',
+    failed: [] as string[],
+    masked: [] as string[],
+  };
   const host: ActionHost = {
     action: 'test',
     env: {},
-    inputs: new InputReader((name) => inputs[name] ?? '', (value) => void seen.masked.push(value)),
+    inputs: new InputReader(
+      (name) => inputs[name] ?? '',
+      (value) => void seen.masked.push(value),
+    ),
     log: {
       info: (m) => void seen.info.push(m),
       warn: (m) => void seen.warn.push(m),
@@ -54,6 +65,8 @@ describe('redactingHost', () => {
     expect(seen.warn).toHaveLength(ANNOTATIONS_PER_LEVEL);
     expect(seen.error).toHaveLength(ANNOTATIONS_PER_LEVEL);
     expect(seen.info).toContain('warning: w13');
-    expect(seen.info.at(-1)).toBe('2 more error(s) and 4 more warning(s) not shown as annotations (GitHub shows 10 per step): see the log above and the job summary');
+    expect(seen.info.at(-1)).toBe(
+      '2 more error(s) and 4 more warning(s) not shown as annotations (GitHub shows 10 per step): see the log above and the job summary',
+    );
   });
 });

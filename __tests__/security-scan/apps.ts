@@ -49,7 +49,8 @@ export async function httpsApp(tls: { key: string; cert: string; legacy?: boolea
 
 const GOOD_HEADERS: Record<string, string> = {
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  'content-security-policy': "default-src 'self'; script-src 'self' 'nonce-r4nd0m' 'unsafe-inline'; frame-ancestors 'none'; object-src 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self' 'nonce-r4nd0m' 'unsafe-inline'; frame-ancestors 'none'; object-src 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'strict-origin-when-cross-origin',
   'permissions-policy': 'camera=(), microphone=(), geolocation=()',
@@ -65,7 +66,10 @@ export function goodHandler(): Handler {
     for (const [name, value] of Object.entries(GOOD_HEADERS)) res.setHeader(name, value);
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/') {
-      res.setHeader('set-cookie', ['session=abc123; Path=/; Secure; HttpOnly; SameSite=Lax', 'theme=dark; Path=/; Secure; SameSite=Strict']);
+      res.setHeader('set-cookie', [
+        'session=abc123; Path=/; Secure; HttpOnly; SameSite=Lax',
+        'theme=dark; Path=/; Secure; SameSite=Strict',
+      ]);
       res.setHeader('content-type', 'text/html');
       res.end(PAGE);
     } else if (path === '/app.js') {

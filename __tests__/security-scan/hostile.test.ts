@@ -16,7 +16,10 @@ afterEach(() => {
   }
 });
 
-async function listen(handler: RequestListener, host = '127.0.0.1'): Promise<{ url: string; port: number; requests: string[] }> {
+async function listen(
+  handler: RequestListener,
+  host = '127.0.0.1',
+): Promise<{ url: string; port: number; requests: string[] }> {
   const requests: string[] = [];
   const server = createServer((req, res) => {
     requests.push(req.url ?? '/');
@@ -68,30 +71,51 @@ describe('security-scan against hostile servers', () => {
       res.writeHead(302, { location: `${foreign.url}/landing?sig=abc` });
       res.end();
     });
-    const result = await runBundle('security-scan', { inputs: { url: `${app.url}/`, checks: 'headers', 'fail-on': 'never' } });
+    const result = await runBundle('security-scan', {
+      inputs: { url: `${app.url}/`, checks: 'headers', 'fail-on': 'never' },
+    });
     expect(foreign.requests).toEqual([]);
     const report = JSON.parse(result.outputs.report);
     expect(report.notFollowed).toEqual([{ from: `${app.url}/`, to: `${foreign.url}/landing?sig=***` }]);
     expect(result.summary).toContain('Redirects not followed (1)');
 
     // Listed in allowed-hosts, the same redirect is followed.
-    const listed = await runBundle('security-scan', { inputs: { url: `${app.url}/`, checks: 'headers', 'fail-on': 'never', 'allowed-hosts': `127.0.0.2:${foreign.port}` } });
+    const listed = await runBundle('security-scan', {
+      inputs: {
+        url: `${app.url}/`,
+        checks: 'headers',
+        'fail-on': 'never',
+        'allowed-hosts': `127.0.0.2:${foreign.port}`,
+      },
+    });
     expect(JSON.parse(listed.outputs.report).notFollowed).toEqual([]);
     expect(foreign.requests.length).toBeGreaterThan(0);
   });
 
   test('a credential in a scanned URL reaches neither SARIF nor outputs, summary or log', async () => {
-    const app = await listen((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><title>x</title></html>'));
+    const app = await listen((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><title>x</title></html>'),
+    );
     const workspace = mkdtempSync(join(tmpdir(), 'threadr-sarif-'));
     const result = await runBundle('security-scan', {
-      inputs: { url: `${app.url}/?access_token=scan-secret-0042`, checks: 'headers', 'sarif-out': 'scan.sarif', 'fail-on': 'never' },
+      inputs: {
+        url: `${app.url}/?access_token=scan-secret-0042`,
+        checks: 'headers',
+        'sarif-out': 'scan.sarif',
+        'fail-on': 'never',
+      },
       cwd: workspace,
     });
     expect(result.exitCode).toBe(0);
     const sarif = readFileSync(join(workspace, 'scan.sarif'), 'utf8');
     // The findings name the URL (so the credential was there to leak), redacted.
     expect(sarif).toContain('access_token=***');
-    for (const [where, text] of Object.entries({ sarif, outputs: JSON.stringify(result.outputs), summary: result.summary, log: result.stdout })) {
+    for (const [where, text] of Object.entries({
+      sarif,
+      outputs: JSON.stringify(result.outputs),
+      summary: result.summary,
+      log: result.stdout,
+    })) {
       expect({ where, leaked: text.includes('scan-secret-0042') }).toEqual({ where, leaked: false });
     }
   });

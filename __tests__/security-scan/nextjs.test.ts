@@ -44,7 +44,9 @@ describe('security-scan of a Next.js build with productionBrowserSourceMaps and 
   let findings: Finding[];
 
   beforeAll(async () => {
-    result = await runBundle('security-scan', { inputs: { url: `${withMaps.url}/\n${withMaps.url}/about`, 'fail-on': 'never' } });
+    result = await runBundle('security-scan', {
+      inputs: { url: `${withMaps.url}/\n${withMaps.url}/about`, 'fail-on': 'never' },
+    });
     findings = findingsOf(result);
   }, 60_000);
 
@@ -55,7 +57,9 @@ describe('security-scan of a Next.js build with productionBrowserSourceMaps and 
     const urls = exposed[0].message.match(/http:\/\/127\.0\.0\.1:\d+\/_next\/static\/chunks\/[^\s,]+\.js\.map/g) ?? [];
     expect(urls.length).toBeGreaterThan(0);
     // Each listed URL really serves a source map whose sources carry the app's own code.
-    const bodies = await Promise.all(urls.map(async (url) => (await fetch(url)).json() as Promise<{ sources: string[]; sourcesContent?: string[] }>));
+    const bodies = await Promise.all(
+      urls.map(async (url) => (await fetch(url)).json() as Promise<{ sources: string[]; sourcesContent?: string[] }>),
+    );
     expect(bodies.every((map) => Array.isArray(map.sources))).toBe(true);
     expect(bodies.some((map) => map.sourcesContent?.some((text) => text.includes('threads: {count}')))).toBe(true);
     expect(exposed[0].message).toMatch(/with their full source text/);
@@ -71,7 +75,9 @@ describe('security-scan of a Next.js build with productionBrowserSourceMaps and 
       if (reference) expected.add(new URL(reference, `${withMaps.url}${script}`).toString());
     }
     expect(new Set(urls)).toEqual(expected);
-    const sizes = [...expected].map((url) => statSync(join(withMaps.dir, '.next', new URL(url).pathname.replace(/^\/_next\//, ''))).size);
+    const sizes = [...expected].map(
+      (url) => statSync(join(withMaps.dir, '.next', new URL(url).pathname.replace(/^\/_next\//, ''))).size,
+    );
     expect(sizes.some((size) => size > 1024 * 1024)).toBe(true);
   });
 
@@ -88,7 +94,9 @@ describe('security-scan of a Next.js build with productionBrowserSourceMaps and 
   });
 
   it('says once that the scan ran over plain HTTP: one transport finding, no HSTS finding per URL', () => {
-    const transport = findings.filter((f) => ['https-redirect', 'hsts', 'tls-cert', 'tls-expiry', 'tls-legacy'].includes(f.check));
+    const transport = findings.filter((f) =>
+      ['https-redirect', 'hsts', 'tls-cert', 'tls-expiry', 'tls-legacy'].includes(f.check),
+    );
     expect(transport).toHaveLength(1);
     expect(transport[0]).toMatchObject({ check: 'https-redirect', severity: 'high' });
     expect(transport[0].message).toMatch(/^2 URLs serve content over plain HTTP .*the scan ran over plain HTTP/);
@@ -103,7 +111,11 @@ describe('security-scan of a Next.js build with productionBrowserSourceMaps and 
     ]);
     expect(disclosure[0].fix).toMatch(/poweredByHeader: false/);
     expect(findings.some((f) => f.check === 'referrer-policy')).toBe(false);
-    expect(resultsOf(result).filter((r) => r.check === 'referrer-policy').map((r) => r.status)).toEqual(['info', 'info']);
+    expect(
+      resultsOf(result)
+        .filter((r) => r.check === 'referrer-policy')
+        .map((r) => r.status),
+    ).toEqual(['info', 'info']);
     expect(result.summary).toMatch(/### Notes \(2\)/);
   });
 });
@@ -126,14 +138,23 @@ describe('security-scan of a Next.js build without source maps, CSP from next.co
     const csp = findings.find((f) => f.check === 'csp');
     expect(csp?.message).toBe("script-src allows 'unsafe-inline'");
     expect(csp?.fix).toMatch(/nonce.*proxy\.ts/);
-    expect(resultsOf(result).find((r) => r.check === 'frame-protection')).toMatchObject({ status: 'pass', message: "frame-ancestors 'none'" });
+    expect(resultsOf(result).find((r) => r.check === 'frame-protection')).toMatchObject({
+      status: 'pass',
+      message: "frame-ancestors 'none'",
+    });
   });
 });
 
 describe('load-test against the Next.js build', () => {
   it('drives next start with real requests and reports them', async () => {
     const result = await runBundle('load-test', {
-      inputs: { 'deployment-url': withoutMaps.url, target: '/api/health', users: '2', duration: '2s', thresholds: 'error_rate<1%' },
+      inputs: {
+        'deployment-url': withoutMaps.url,
+        target: '/api/health',
+        users: '2',
+        duration: '2s',
+        thresholds: 'error_rate<1%',
+      },
     });
     expect(result.exitCode).toBe(0);
     const requests = Number(result.outputs.requests);

@@ -25,7 +25,8 @@ interface Finding {
 const schema = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'sarif-schema-2.1.0.json'), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false });
 // ajv-formats is CommonJS: under NodeNext its default import is the module object.
-const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugin }).default ?? formatsPlugin) as unknown as (a: Ajv) => Ajv;
+const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugin }).default ??
+  formatsPlugin) as unknown as (a: Ajv) => Ajv;
 addFormats(ajv);
 const validateSarif = ajv.compile(schema);
 
@@ -59,14 +60,20 @@ const idsOf = (findings: Finding[]): string[] => [...new Set(findings.map((f) =>
 
 interface SarifLog {
   runs: {
-    results: { ruleId: string; level: string; suppressions?: unknown[]; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+    results: {
+      ruleId: string;
+      level: string;
+      suppressions?: unknown[];
+      locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+    }[];
     tool: { driver: { rules: { id: string }[] } };
   }[];
 }
 
 function readSarif(path: string): SarifLog {
   const sarif: unknown = JSON.parse(readFileSync(path, 'utf8'));
-  if (!validateSarif(sarif)) throw new Error(`SARIF does not validate: ${JSON.stringify(validateSarif.errors, null, 2)}`);
+  if (!validateSarif(sarif))
+    throw new Error(`SARIF does not validate: ${JSON.stringify(validateSarif.errors, null, 2)}`);
   return sarif as SarifLog;
 }
 
@@ -98,15 +105,36 @@ describe('security-scan against a well-configured app', () => {
   });
 
   it('records a pass for every check it ran, the rate-limit probe included', () => {
-    const report = JSON.parse(result.outputs.report) as { results: { check: string; status: string; message: string }[] };
+    const report = JSON.parse(result.outputs.report) as {
+      results: { check: string; status: string; message: string }[];
+    };
     const passed = new Set(report.results.filter((r) => r.status === 'pass').map((r) => r.check));
-    for (const id of ['hsts', 'csp', 'x-content-type-options', 'frame-protection', 'referrer-policy', 'permissions-policy', 'server-disclosure',
-      'cookie-secure', 'cookie-httponly', 'cookie-samesite', 'https-redirect', 'tls-cert', 'tls-expiry', 'tls-legacy',
-      'cors-wildcard-credentials', 'cors-reflect-origin', 'exposed-files', 'rate-limit']) {
+    for (const id of [
+      'hsts',
+      'csp',
+      'x-content-type-options',
+      'frame-protection',
+      'referrer-policy',
+      'permissions-policy',
+      'server-disclosure',
+      'cookie-secure',
+      'cookie-httponly',
+      'cookie-samesite',
+      'https-redirect',
+      'tls-cert',
+      'tls-expiry',
+      'tls-legacy',
+      'cors-wildcard-credentials',
+      'cors-reflect-origin',
+      'exposed-files',
+      'rate-limit',
+    ]) {
       expect([id, passed.has(id)]).toEqual([id, true]);
     }
     expect(report.results.filter((r) => r.status === 'fail')).toEqual([]);
-    expect(report.results.find((r) => r.check === 'rate-limit')?.message).toMatch(/^429 at request \d+ of \d+ \(Retry-After: 60\)/);
+    expect(report.results.find((r) => r.check === 'rate-limit')?.message).toMatch(
+      /^429 at request \d+ of \d+ \(Retry-After: 60\)/,
+    );
   });
 
   it('writes a summary with the verdict first, then what passed', () => {
@@ -122,8 +150,15 @@ describe('security-scan against a well-configured app', () => {
     expect(sarif.runs[0].results).toEqual([]);
     expect(sarif.runs[0].tool.driver.rules.map((r) => r.id)).toContain('rate-limit');
     // The schema has teeth: a result without a message, or an unknown level, is rejected.
-    expect(validateSarif({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ ruleId: 'hsts' }] }] })).toBe(false);
-    expect(validateSarif({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'high' }] }] })).toBe(false);
+    expect(
+      validateSarif({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ ruleId: 'hsts' }] }] }),
+    ).toBe(false);
+    expect(
+      validateSarif({
+        version: '2.1.0',
+        runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'high' }] }],
+      }),
+    ).toBe(false);
   });
 });
 
@@ -195,31 +230,50 @@ describe('security-scan against a badly configured app', () => {
     });
     const counts = { high: 0, medium: 0, low: 0 } as Record<string, number>;
     for (const f of findings) counts[f.severity]++;
-    expect(result.outputs).toMatchObject({ high: String(counts.high), medium: String(counts.medium), low: String(counts.low) });
+    expect(result.outputs).toMatchObject({
+      high: String(counts.high),
+      medium: String(counts.medium),
+      low: String(counts.low),
+    });
   });
 
   it('says what is wrong where', () => {
-    const about = (check: string) => findings.filter((f) => f.check === check).map((f) => f.message).join(' | ');
+    const about = (check: string) =>
+      findings
+        .filter((f) => f.check === check)
+        .map((f) => f.message)
+        .join(' | ');
     expect(about('csp')).toContain("script-src allows 'unsafe-inline'; script-src allows wildcard source *");
     expect(about('server-disclosure')).toContain('server: nginx/1.18.0; x-powered-by: Express 4.17.1');
-    expect(about('cookie-httponly')).toContain("cookie 'sessionid' looks like a session cookie but has no HttpOnly attribute");
+    expect(about('cookie-httponly')).toContain(
+      "cookie 'sessionid' looks like a session cookie but has no HttpOnly attribute",
+    );
     expect(about('tls-cert')).toMatch(/certificate not trusted: DEPTH_ZERO_SELF_SIGNED_CERT/);
     // -days 5 from a few seconds ago: 4.9x days, shown with one decimal.
     expect(about('tls-expiry')).toMatch(/^(4\.\d|5\.0) days left \(expires .*\); cert-min-days is 14$/);
     expect(about('tls-legacy')).toMatch(/completed a TLSv1(\.1)? handshake/);
-    expect(about('https-redirect')).toBe('serves content over plain HTTP (status 200) instead of redirecting to HTTPS; the scan ran over plain HTTP, so HSTS is not judged');
-    expect(about('cors-reflect-origin')).toContain('https://threadr-ops-cors-probe.invalid is allowed (GET → Access-Control-Allow-Origin: https://threadr-ops-cors-probe.invalid), with credentials');
+    expect(about('https-redirect')).toBe(
+      'serves content over plain HTTP (status 200) instead of redirecting to HTTPS; the scan ran over plain HTTP, so HSTS is not judged',
+    );
+    expect(about('cors-reflect-origin')).toContain(
+      'https://threadr-ops-cors-probe.invalid is allowed (GET → Access-Control-Allow-Origin: https://threadr-ops-cors-probe.invalid), with credentials',
+    );
     expect(about('cors-wildcard-credentials')).toContain('OPTIONS answered Access-Control-Allow-Origin: *');
     expect(about('rate-limit')).toBe('no 429 after 15 requests (15× 200)');
   });
 
   it('reports exposed files by their content, not by a 200 alone', () => {
-    const exposed = findings.filter((f) => f.check === 'exposed-files').map((f) => new URL(f.url).pathname).sort();
+    const exposed = findings
+      .filter((f) => f.check === 'exposed-files')
+      .map((f) => new URL(f.url).pathname)
+      .sort();
     // Both origins (https and plain http) serve the same files.
     expect([...new Set(exposed)]).toEqual(['/.env', '/.git/config', '/static/app.js.map']);
     // The soft-404 HTML served for /.npmrc, /.DS_Store and the extra /backup.zip is not a finding.
     expect(findings.some((f) => /\.npmrc|DS_Store|backup\.zip/.test(f.url))).toBe(false);
-    expect(result.summary).toMatch(/✅ exposed-files \| https:\/\/127\.0\.0\.1:\d+ \| none of 9 probed paths served \(9× 200 without the file's content\)/);
+    expect(result.summary).toMatch(
+      /✅ exposed-files \| https:\/\/127\.0\.0\.1:\d+ \| none of 9 probed paths served \(9× 200 without the file's content\)/,
+    );
   });
 
   it('keeps ignored findings out of the counts, with the reason in the summary', () => {
@@ -231,7 +285,9 @@ describe('security-scan against a badly configured app', () => {
   it('writes a summary: verdict, findings table with severity and fix, then what passed', () => {
     expect(result.summary.split('\n')[0]).toMatch(/^## ❌ Security scan failed: [1-9]\d* high/);
     expect(result.summary).toContain('| Severity | Check | URL | Finding | Fix |');
-    expect(result.summary).toMatch(/\| 🔴 high \| tls-expiry \| https:\/\/127\.0\.0\.1:\d+ \| .* \| Renew the certificate/);
+    expect(result.summary).toMatch(
+      /\| 🔴 high \| tls-expiry \| https:\/\/127\.0\.0\.1:\d+ \| .* \| Renew the certificate/,
+    );
     expect(result.summary.indexOf('### Findings')).toBeLessThan(result.summary.indexOf('### Passed'));
   });
 
@@ -246,7 +302,10 @@ describe('security-scan against a badly configured app', () => {
     const results = sarif.runs[0].results;
     expect(results.filter((r) => !r.suppressions)).toHaveLength(findings.length);
     // One per page scanned (the https page and the plain-http one).
-    expect(results.filter((r) => r.suppressions).map((r) => r.ruleId)).toEqual(['permissions-policy', 'permissions-policy']);
+    expect(results.filter((r) => r.suppressions).map((r) => r.ruleId)).toEqual([
+      'permissions-policy',
+      'permissions-policy',
+    ]);
     expect(results.find((r) => r.ruleId === 'tls-expiry')?.level).toBe('error');
     expect(results.find((r) => r.ruleId === 'hsts')?.level).toBe('warning');
     expect(results.find((r) => r.ruleId === 'referrer-policy')?.level).toBe('note');
@@ -262,9 +321,14 @@ describe('security-scan of an untrusted certificate without insecure-skip-verify
     expect(result.exitCode).toBe(1);
     const findings = findingsOf(result);
     expect(idsOf(findings)).toEqual(['tls-cert', 'tls-expiry', 'tls-legacy']);
-    const report = JSON.parse(result.outputs.report) as { results: { check: string; status: string; message: string }[] };
+    const report = JSON.parse(result.outputs.report) as {
+      results: { check: string; status: string; message: string }[];
+    };
     const hsts = report.results.find((r) => r.check === 'hsts');
-    expect(hsts).toMatchObject({ status: 'untested', message: 'could not fetch: TLS verification failed (see tls-cert)' });
+    expect(hsts).toMatchObject({
+      status: 'untested',
+      message: 'could not fetch: TLS verification failed (see tls-cert)',
+    });
     expect(result.summary).toContain('### Could not test (');
   });
 });
@@ -283,12 +347,36 @@ describe('security-scan with fail-on never', () => {
 
 describe('security-scan rejects bad input before any request', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
-    ['an unknown check id', { checks: 'hsts, x-frame' }, /^security-scan: input 'checks' names an unknown check 'x-frame'; known: all, headers/],
-    ['a URL that is not http(s)', { url: 'ftp://127.0.0.1/' }, /^security-scan: input 'url' must be an http\(s\) URL .* got scheme 'ftp'/],
-    ['a malformed header line', { headers: 'x-vercel-protection-bypass s3cret' }, /^security-scan: input 'headers' must hold one 'Name: value' header per line.*line 1 is not$/],
-    ['an ignore line without a reason', { ignore: 'hsts' }, /^security-scan: input 'ignore' must hold one 'check-id: reason' per line/],
-    ['a rate-limit probe to a host not allowed', { 'probe-rate-limit': '/api/limited', 'allowed-hosts': 'api.threadr.app' }, /^security-scan: input 'probe-rate-limit' targets host '127\.0\.0\.1', which is not in allowed-hosts/],
-    ['an unknown fail-on', { 'fail-on': 'critical' }, /^security-scan: input 'fail-on' must be one of high, medium, low, never, got 'critical'$/],
+    [
+      'an unknown check id',
+      { checks: 'hsts, x-frame' },
+      /^security-scan: input 'checks' names an unknown check 'x-frame'; known: all, headers/,
+    ],
+    [
+      'a URL that is not http(s)',
+      { url: 'ftp://127.0.0.1/' },
+      /^security-scan: input 'url' must be an http\(s\) URL .* got scheme 'ftp'/,
+    ],
+    [
+      'a malformed header line',
+      { headers: 'x-vercel-protection-bypass s3cret' },
+      /^security-scan: input 'headers' must hold one 'Name: value' header per line.*line 1 is not$/,
+    ],
+    [
+      'an ignore line without a reason',
+      { ignore: 'hsts' },
+      /^security-scan: input 'ignore' must hold one 'check-id: reason' per line/,
+    ],
+    [
+      'a rate-limit probe to a host not allowed',
+      { 'probe-rate-limit': '/api/limited', 'allowed-hosts': 'api.threadr.app' },
+      /^security-scan: input 'probe-rate-limit' targets host '127\.0\.0\.1', which is not in allowed-hosts/,
+    ],
+    [
+      'an unknown fail-on',
+      { 'fail-on': 'critical' },
+      /^security-scan: input 'fail-on' must be one of high, medium, low, never, got 'critical'$/,
+    ],
   ];
   it.each(cases)('%s', async (_name, inputs, message) => {
     const before = quiet.requests.length;

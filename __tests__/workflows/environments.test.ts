@@ -26,19 +26,45 @@ beforeAll(async () => {
   emulator.control.configure({ vercel: { timing: { stepMs: 0 } }, railway: { timing: { stepMs: 0 } } });
   setup = await emulator.control.seedDemo();
   const service = setup.railway.service;
-  await emulator.control.seedRailwayService({ projectId: service.projectId, environmentId: STAGING, environmentName: 'staging', serviceId: service.serviceId, serviceName: 'api', successSha: setup.commits.current });
-  stagingToken = emulator.control.addRailwayProjectToken({ projectId: service.projectId, environmentId: STAGING }, 'railway_staging_project_token');
+  await emulator.control.seedRailwayService({
+    projectId: service.projectId,
+    environmentId: STAGING,
+    environmentName: 'staging',
+    serviceId: service.serviceId,
+    serviceName: 'api',
+    successSha: setup.commits.current,
+  });
+  stagingToken = emulator.control.addRailwayProjectToken(
+    { projectId: service.projectId, environmentId: STAGING },
+    'railway_staging_project_token',
+  );
 });
 afterAll(async () => {
   await emulator.stop();
 });
 
-function workflow(file: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+function workflow(
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const node = process.env.THREADR_TEST_NODE ?? process.execPath;
-  const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', file), '--verbose', ...args], {
-    cwd: mkdtempSync(join(tmpdir(), 'environments-')),
-    env: { PATH: process.env.PATH ?? '', GITHUB_TOKEN: setup.github.token, GITHUB_API_URL: emulator.urls.github, GITHUB_REPOSITORY: 'threadr/threadr', GITHUB_REF_NAME: 'main', GITHUB_REF: 'refs/heads/main', ...env },
-  });
+  const child = spawn(
+    node,
+    [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', file), '--verbose', ...args],
+    {
+      cwd: mkdtempSync(join(tmpdir(), 'environments-')),
+      env: {
+        PATH: process.env.PATH ?? '',
+        GITHUB_TOKEN: setup.github.token,
+        GITHUB_API_URL: emulator.urls.github,
+        GITHUB_REPOSITORY: 'threadr/threadr',
+        GITHUB_REF_NAME: 'main',
+        GITHUB_REF: 'refs/heads/main',
+        ...env,
+      },
+    },
+  );
   let stderr = '';
   let stdout = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c));
@@ -74,13 +100,31 @@ describe('deploy-pipeline.yml with GitHub Environments', () => {
       'deploy-pipeline.yml',
       [
         ...Object.keys(repository).flatMap((name) => ['--secret', name]),
-        ...['production', 'staging'].flatMap((environment) => ['RAILWAY_TOKEN', 'RAILWAY_ENVIRONMENT_ID'].flatMap((name) => ['--environment-secret', `${environment}:${name}=${environment.toUpperCase()}_${name}`])),
-        ...['--input', 'environment=staging', '--input', `ref=${sha}`, '--input', 'verify-timeout=5s', '--input', 'verify-duration=1s', '--input', 'load-duration=2s'],
+        ...['production', 'staging'].flatMap((environment) =>
+          ['RAILWAY_TOKEN', 'RAILWAY_ENVIRONMENT_ID'].flatMap((name) => [
+            '--environment-secret',
+            `${environment}:${name}=${environment.toUpperCase()}_${name}`,
+          ]),
+        ),
+        ...[
+          '--input',
+          'environment=staging',
+          '--input',
+          `ref=${sha}`,
+          '--input',
+          'verify-timeout=5s',
+          '--input',
+          'verify-duration=1s',
+          '--input',
+          'load-duration=2s',
+        ],
       ],
       { ...repository, ...perEnvironment, GITHUB_SHA: sha },
     );
     expect(run.stderr).toMatch(/✔ deploy: status deployed/);
-    expect(run.stderr).toMatch(/Jobs: deploy success, verify success, canary skipped, promote skipped, rollback skipped, notify success/);
+    expect(run.stderr).toMatch(
+      /Jobs: deploy success, verify success, canary skipped, promote skipped, rollback skipped, notify success/,
+    );
     // No Redis backup before a staging deploy, and no note about one.
     expect(run.stderr).not.toMatch(/deploy › (backup|step-\d+) /);
     expect(run.stdout).not.toMatch(/Redis backup/);
@@ -106,24 +150,46 @@ describe('deploy-pipeline.yml with GitHub Environments', () => {
     };
     // Production stages the frontend and promotes it after the canary: both builds answer alike (seeded
     // profiles, 5 % spread), so the canary's 30 samples each pass whatever the load on the machine.
-    for (const commit of [setup.commits.current, sha]) emulator.control.setApp(commit, { kind: 'profile', medianMs: 60, spread: 0.05, seed: 7 });
+    for (const commit of [setup.commits.current, sha])
+      emulator.control.setApp(commit, { kind: 'profile', medianMs: 60, spread: 0.05, seed: 7 });
     const productionKey = `vercel-production:${setup.vercel.project.projectId}`;
     const before = emulator.control.appRequests({ key: productionKey, sha }).length;
-    const production = { PRODUCTION_RAILWAY_TOKEN: setup.railway.projectToken, PRODUCTION_RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId };
+    const production = {
+      PRODUCTION_RAILWAY_TOKEN: setup.railway.projectToken,
+      PRODUCTION_RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId,
+    };
     const run = await workflow(
       'deploy-pipeline.yml',
       [
         ...Object.keys(repository).flatMap((name) => ['--secret', name]),
-        ...['RAILWAY_TOKEN', 'RAILWAY_ENVIRONMENT_ID'].flatMap((name) => ['--environment-secret', `production:${name}=PRODUCTION_${name}`]),
-        ...['--input', 'environment=production', '--input', `ref=${sha}`, '--input', 'verify-timeout=5s', '--input', 'verify-duration=3s', '--input', 'load-duration=2s'],
+        ...['RAILWAY_TOKEN', 'RAILWAY_ENVIRONMENT_ID'].flatMap((name) => [
+          '--environment-secret',
+          `production:${name}=PRODUCTION_${name}`,
+        ]),
+        ...[
+          '--input',
+          'environment=production',
+          '--input',
+          `ref=${sha}`,
+          '--input',
+          'verify-timeout=5s',
+          '--input',
+          'verify-duration=3s',
+          '--input',
+          'load-duration=2s',
+        ],
       ],
       { ...repository, ...production, GITHUB_SHA: sha },
     );
     expect(run.stderr).not.toMatch(/▶ deploy › backup /);
-    expect(run.stdout).toContain('No Redis backup before this deploy - UPSTASH_EMAIL, UPSTASH_API_KEY or UPSTASH_DATABASE is not set (docs/secrets.md).');
+    expect(run.stdout).toContain(
+      'No Redis backup before this deploy - UPSTASH_EMAIL, UPSTASH_API_KEY or UPSTASH_DATABASE is not set (docs/secrets.md).',
+    );
     expect(run.stderr).toMatch(/✔ deploy: status deployed/);
     expect(run.stderr).toMatch(/✔ promote: status promoted/);
-    expect(run.stderr).toMatch(/Jobs: deploy success, verify success, canary success, promote success, rollback skipped, notify success, record skipped/);
+    expect(run.stderr).toMatch(
+      /Jobs: deploy success, verify success, canary success, promote success, rollback skipped, notify success, record skipped/,
+    );
     expect(run.code).toBe(0);
     // The production domains moved to the commit's build.
     const promoted = emulator.control.vercelProject(setup.vercel.project.projectId)?.productionDeploymentId;

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startEmulator } from '../../src/emulator/index.js';
-import { BASE_AS_OF, COST_CREDENTIALS as C, baseMonth, buildCostMonth } from '../../src/emulator/fixtures/cost/months.js';
+import {
+  BASE_AS_OF,
+  COST_CREDENTIALS as C,
+  baseMonth,
+  buildCostMonth,
+} from '../../src/emulator/fixtures/cost/months.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,18 +33,28 @@ function comparable(value: string): unknown {
     return value;
   }
   const scrub = (v: unknown, key = ''): unknown => {
-    if (/ms$|At$|duration|latenc|elapsed|time|started|finished|date|p\d\d|mean|max|min|rps|rate|observed/i.test(key) && (typeof v === 'number' || typeof v === 'string')) return typeof v;
+    if (
+      /ms$|At$|duration|latenc|elapsed|time|started|finished|date|p\d\d|mean|max|min|rps|rate|observed/i.test(key) &&
+      (typeof v === 'number' || typeof v === 'string')
+    )
+      return typeof v;
     if (Array.isArray(v)) return v.map((item) => scrub(item));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, scrub(item, k)]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, scrub(item, k)]));
     return v;
   };
   return scrub(parsed);
 }
 
-function expectSameOutputs(local: Record<string, string>, bundle: Record<string, string>, measured: string[] = []): void {
+function expectSameOutputs(
+  local: Record<string, string>,
+  bundle: Record<string, string>,
+  measured: string[] = [],
+): void {
   expect(Object.keys(local).sort()).toEqual(Object.keys(bundle).sort());
   for (const name of Object.keys(bundle)) {
-    if (measured.includes(name)) expect(local[name] === '' ? '' : typeof Number(local[name])).toBe(bundle[name] === '' ? '' : 'number');
+    if (measured.includes(name))
+      expect(local[name] === '' ? '' : typeof Number(local[name])).toBe(bundle[name] === '' ? '' : 'number');
     else expect([name, comparable(local[name])]).toEqual([name, comparable(bundle[name])]);
   }
 }
@@ -97,7 +112,11 @@ describe('actions under @github/local-action set the outputs the runner harness 
   test(
     'notify (a failure to Slack on the emulator)',
     async () => {
-      const inputs = { 'slack-webhook-url': `${fx.emulator.urls.slack}/services/T0TEST/B0TEST/localaction`, title: 'Deploy of abc1234 to production', status: 'failure' };
+      const inputs = {
+        'slack-webhook-url': `${fx.emulator.urls.slack}/services/T0TEST/B0TEST/localaction`,
+        title: 'Deploy of abc1234 to production',
+        status: 'failure',
+      };
       const bundle = await runBundle('notify', { inputs });
       const local = await runLocalAction('notify', { inputs });
       expect(local.errors).toEqual([]);
@@ -139,8 +158,13 @@ describe('actions under @github/local-action set the outputs the runner harness 
         try {
           const deployed = await runBundle('deploy', { inputs: own.inputs({ ref: NEW, strategy: 'direct' }) });
           expect(deployed.outputs.status).toBe('deployed');
-          const inputs = own.inputs({ 'rollback-plan': deployed.outputs['rollback-plan'], reason: 'local-action test' });
-          return runner === 'bundle' ? (await runBundle('rollback', { inputs })).outputs : (await runLocalAction('rollback', { inputs })).outputs;
+          const inputs = own.inputs({
+            'rollback-plan': deployed.outputs['rollback-plan'],
+            reason: 'local-action test',
+          });
+          return runner === 'bundle'
+            ? (await runBundle('rollback', { inputs })).outputs
+            : (await runLocalAction('rollback', { inputs })).outputs;
         } finally {
           await own.stop();
         }
@@ -149,7 +173,8 @@ describe('actions under @github/local-action set the outputs the runner harness 
       const local = await rollBack('local');
       expect(local.status).toBe('rolled-back');
       expect(Object.keys(local).sort()).toEqual(Object.keys(bundle).sort());
-      for (const name of ['status', 'frontend-deployment-id', 'backend-deployment-id']) expect([name, local[name]]).toEqual([name, bundle[name]]);
+      for (const name of ['status', 'frontend-deployment-id', 'backend-deployment-id'])
+        expect([name, local[name]]).toEqual([name, bundle[name]]);
     },
     SLOW,
   );
@@ -162,7 +187,8 @@ describe('actions under @github/local-action set the outputs the runner harness 
         emu.control.addVercelTeam(C.vercelTeamId);
         emu.control.addVercelToken(C.vercelToken, { teams: [C.vercelTeamId] });
         emu.control.addRailwayAccountToken(C.railwayToken);
-        for (const [name, state] of Object.entries(buildCostMonth(baseMonth()))) Object.assign(emu.control.extensionState(name), state);
+        for (const [name, state] of Object.entries(buildCostMonth(baseMonth())))
+          Object.assign(emu.control.extensionState(name), state);
         const base = emu.urls.base;
         const inputs = {
           'as-of': BASE_AS_OF,
@@ -196,13 +222,23 @@ describe('actions under @github/local-action set the outputs the runner harness 
   test(
     'canary (two local apps)',
     async () => {
-      const inputs = { 'baseline-url': `${app.url}/`, 'candidate-url': `${other.url}/`, duration: '1s', rate: '40', 'request-timeout': '2s', paths: '/health' };
+      const inputs = {
+        'baseline-url': `${app.url}/`,
+        'candidate-url': `${other.url}/`,
+        duration: '1s',
+        rate: '40',
+        'request-timeout': '2s',
+        paths: '/health',
+      };
       const bundle = await runBundle('canary', { inputs });
       const local = await runLocalAction('canary', { inputs });
       expect(local.errors).toEqual([]);
       // The verdict rests on measured latencies: only which outputs are set is compared.
       expectSameKeys(local.outputs, bundle.outputs, []);
-      expect(JSON.parse(local.outputs.report!)).toMatchObject({ baselineUrl: `${app.url}/`, candidateUrl: `${other.url}/` });
+      expect(JSON.parse(local.outputs.report!)).toMatchObject({
+        baselineUrl: `${app.url}/`,
+        candidateUrl: `${other.url}/`,
+      });
     },
     SLOW,
   );
@@ -213,7 +249,9 @@ describe('actions under @github/local-action set the outputs the runner harness 
       const promoteOn = async (runner: 'bundle' | 'local') => {
         const own = await Fixture.start();
         try {
-          const staged = await runBundle('deploy', { inputs: own.inputs({ ref: NEW, components: 'frontend', strategy: 'staged' }) });
+          const staged = await runBundle('deploy', {
+            inputs: own.inputs({ ref: NEW, components: 'frontend', strategy: 'staged' }),
+          });
           expect(staged.outputs.status).toBe('deployed');
           const inputs = {
             'promote-plan': staged.outputs['promote-plan']!,
@@ -226,7 +264,9 @@ describe('actions under @github/local-action set the outputs the runner harness 
             'frontend-health-url': `${own.vercel.productionUrl}/api/health`,
             'health-expect-version': 'true',
           };
-          return runner === 'bundle' ? (await runBundle('promote', { inputs })).outputs : (await runLocalAction('promote', { inputs })).outputs;
+          return runner === 'bundle'
+            ? (await runBundle('promote', { inputs })).outputs
+            : (await runLocalAction('promote', { inputs })).outputs;
         } finally {
           await own.stop();
         }
@@ -244,7 +284,10 @@ describe('actions under @github/local-action set the outputs the runner harness 
     async () => {
       const inputs = (out: string) => ({ history: join(work, 'no-history/'), 'out-dir': join(work, out) });
       const bundle = await runBundle('dashboard', { cwd: work, inputs: inputs('site-bundle') });
-      const local = await runLocalAction('dashboard', { inputs: inputs('site-local'), env: { GITHUB_WORKSPACE: work } });
+      const local = await runLocalAction('dashboard', {
+        inputs: inputs('site-local'),
+        env: { GITHUB_WORKSPACE: work },
+      });
       expect(local.errors).toEqual([]);
       expect(local.outputs['site-dir']).toBe(join(work, 'site-local'));
       expectSameKeys(local.outputs, bundle.outputs, ['indicator', 'components-down', 'open-incidents', 'records']);
@@ -277,7 +320,10 @@ describe('actions under @github/local-action set the outputs the runner harness 
             'railway-service-id': svc.serviceId,
             'request-timeout': '5s',
           };
-          const run = runner === 'bundle' ? await runBundle('remediate', { inputs }) : await runLocalAction('remediate', { inputs });
+          const run =
+            runner === 'bundle'
+              ? await runBundle('remediate', { inputs })
+              : await runLocalAction('remediate', { inputs });
           const issue = emu.control.githubRepo('threadr/threadr').issues[0];
           return { outputs: run.outputs, comments: issue?.comments.length ?? 0 };
         } finally {
@@ -298,21 +344,39 @@ describe('actions under @github/local-action set the outputs the runner harness 
     const binDir = postgresBinDir();
     let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
     beforeAll(async () => {
-      if (!binDir) throw new Error('PostgreSQL is not installed (apt-get install postgresql): /usr/lib/postgresql/<version>/bin is missing');
+      if (!binDir)
+        throw new Error(
+          'PostgreSQL is not installed (apt-get install postgresql): /usr/lib/postgresql/<version>/bin is missing',
+        );
       cluster = await startCluster(binDir);
       cluster.psql('postgres', 'create database threadr');
       cluster.psql('postgres', 'create database scratch_bundle');
       cluster.psql('postgres', 'create database scratch_local');
-      cluster.psql('threadr', `create table threads (id bigint primary key, title text not null); insert into threads select g, 'thread ' || g from generate_series(1, 100) g;`);
+      cluster.psql(
+        'threadr',
+        `create table threads (id bigint primary key, title text not null); insert into threads select g, 'thread ' || g from generate_series(1, 100) g;`,
+      );
     }, SLOW);
     afterAll(() => cluster?.stop());
 
     test(
       'backup, then restore of that dump',
       async () => {
-        const backupInputs = (dir: string) => ({ targets: 'postgres', 'postgres-url': cluster!.url('threadr'), 'pg-bin-dir': binDir!, 'output-dir': join(work, dir) });
-        const bundle = await runBundle('backup', { cwd: work, inputs: backupInputs('backups-bundle'), timeoutMs: 170_000 });
-        const local = await runLocalAction('backup', { inputs: backupInputs('backups-local'), env: { GITHUB_WORKSPACE: work } });
+        const backupInputs = (dir: string) => ({
+          targets: 'postgres',
+          'postgres-url': cluster!.url('threadr'),
+          'pg-bin-dir': binDir!,
+          'output-dir': join(work, dir),
+        });
+        const bundle = await runBundle('backup', {
+          cwd: work,
+          inputs: backupInputs('backups-bundle'),
+          timeoutMs: 170_000,
+        });
+        const local = await runLocalAction('backup', {
+          inputs: backupInputs('backups-local'),
+          env: { GITHUB_WORKSPACE: work },
+        });
         expect(local.errors).toEqual([]);
         expect(local.outputs.status).toBe('ok');
         // The archive's name carries the second it was taken, and pg_dump writes that time into it.
@@ -327,8 +391,15 @@ describe('actions under @github/local-action set the outputs the runner harness 
           'pg-bin-dir': binDir!,
           verify: 'select count(*) = 100 from threads',
         });
-        const restoredBundle = await runBundle('restore', { cwd: work, inputs: restoreInputs('backups-bundle', 'scratch_bundle'), timeoutMs: 170_000 });
-        const restoredLocal = await runLocalAction('restore', { inputs: restoreInputs('backups-local', 'scratch_local'), env: { GITHUB_WORKSPACE: work } });
+        const restoredBundle = await runBundle('restore', {
+          cwd: work,
+          inputs: restoreInputs('backups-bundle', 'scratch_bundle'),
+          timeoutMs: 170_000,
+        });
+        const restoredLocal = await runLocalAction('restore', {
+          inputs: restoreInputs('backups-local', 'scratch_local'),
+          env: { GITHUB_WORKSPACE: work },
+        });
         expect(restoredLocal.errors).toEqual([]);
         expectSameKeys(restoredLocal.outputs, restoredBundle.outputs, ['status']);
         expect(restoredLocal.outputs.status).toBe(restoredBundle.outputs.status);

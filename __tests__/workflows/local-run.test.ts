@@ -24,12 +24,27 @@ afterAll(async () => {
   await site.close();
 });
 
-function workflow(file: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; stdout: string }> {
+function workflow(
+  file: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const node = process.env.THREADR_TEST_NODE ?? process.execPath;
-  const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', file), '--verbose', ...args], {
-    cwd: mkdtempSync(join(tmpdir(), 'local-run-')),
-    env: { PATH: process.env.PATH ?? '', GITHUB_TOKEN: 'ghs_local_run', GITHUB_API_URL: emulator.urls.github, GITHUB_REPOSITORY: 'threadr/threadr', GITHUB_SHA: 'c'.repeat(40), ...env },
-  });
+  const child = spawn(
+    node,
+    [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', file), '--verbose', ...args],
+    {
+      cwd: mkdtempSync(join(tmpdir(), 'local-run-')),
+      env: {
+        PATH: process.env.PATH ?? '',
+        GITHUB_TOKEN: 'ghs_local_run',
+        GITHUB_API_URL: emulator.urls.github,
+        GITHUB_REPOSITORY: 'threadr/threadr',
+        GITHUB_SHA: 'c'.repeat(40),
+        ...env,
+      },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c));
@@ -47,7 +62,13 @@ describe('scheduled-ops.yml, run locally task by task', () => {
     ['smoke', ['smoke › step-3 (actions/health-check)']],
     ['full', ['full › step-2 (actions/health-check)']],
   ])('%s runs its steps with valid inputs and passes', async (task, steps) => {
-    const run = await workflow('scheduled-ops.yml', ['--input', `task=${task}`, '--input', 'full-verify-duration=1s', ...base()]);
+    const run = await workflow('scheduled-ops.yml', [
+      '--input',
+      `task=${task}`,
+      '--input',
+      'full-verify-duration=1s',
+      ...base(),
+    ]);
     expect(configErrors(run.stderr)).toEqual([]);
     for (const step of steps) expect(run.stderr).toContain(`▶ ${step}`);
     expect(run.stderr).toMatch(new RegExp(`Jobs: .*${task} success`));
@@ -56,18 +77,36 @@ describe('scheduled-ops.yml, run locally task by task', () => {
 
   test('the cron that fired picks the task when none is given', async () => {
     const run = await workflow('scheduled-ops.yml', ['--schedule', '15 * * * *', ...base()]);
-    expect(run.stderr).toMatch(/Jobs: health-cost skipped, smoke success, full skipped, load skipped, security skipped/);
+    expect(run.stderr).toMatch(
+      /Jobs: health-cost skipped, smoke success, full skipped, load skipped, security skipped/,
+    );
   });
 
   test('load runs the load test with the values the workflow passes', async () => {
-    const run = await workflow('scheduled-ops.yml', ['--input', 'task=load', '--input', 'load-users=2', '--input', 'load-duration=1s', '--input', 'load-ramp-up=0s', ...base()]);
+    const run = await workflow('scheduled-ops.yml', [
+      '--input',
+      'task=load',
+      '--input',
+      'load-users=2',
+      '--input',
+      'load-duration=1s',
+      '--input',
+      'load-ramp-up=0s',
+      ...base(),
+    ]);
     expect(configErrors(run.stderr)).toEqual([]);
     expect(run.stderr).toMatch(/✔ step-1: passed true, \d+ requests/);
     expect(run.code).toBe(0);
   });
 
   test('security scans and judges (a plain-HTTP site has findings), with valid inputs', async () => {
-    const run = await workflow('scheduled-ops.yml', ['--input', 'task=security', '--input', 'rate-limit-endpoint=/api/generate', ...base()]);
+    const run = await workflow('scheduled-ops.yml', [
+      '--input',
+      'task=security',
+      '--input',
+      'rate-limit-endpoint=/api/generate',
+      ...base(),
+    ]);
     expect(configErrors(run.stderr)).toEqual([]);
     expect(run.stderr).toContain('▶ security › scan (actions/security-scan)');
     expect(run.stdout).toMatch(/Security scan|security-scan/i);
@@ -88,9 +127,24 @@ describe('rollback.yml, run locally against the emulator', () => {
       THREADR_GITHUB_API_URL: emulator.urls.github,
     };
     // As docs/secrets.md defines them: the Railway token and environment id belong to the GitHub Environment.
-    const production = { PRODUCTION_RAILWAY_TOKEN: setup.railway.projectToken, PRODUCTION_RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId };
-    const environmentSecrets = ['RAILWAY_TOKEN', 'RAILWAY_ENVIRONMENT_ID'].flatMap((name) => ['--environment-secret', `production:${name}=PRODUCTION_${name}`]);
-    const run = await workflow('rollback.yml', [...Object.keys(secrets).flatMap((name) => ['--secret', name]), ...environmentSecrets, '--input', 'environment=production'], { ...secrets, ...production });
+    const production = {
+      PRODUCTION_RAILWAY_TOKEN: setup.railway.projectToken,
+      PRODUCTION_RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId,
+    };
+    const environmentSecrets = ['RAILWAY_TOKEN', 'RAILWAY_ENVIRONMENT_ID'].flatMap((name) => [
+      '--environment-secret',
+      `production:${name}=PRODUCTION_${name}`,
+    ]);
+    const run = await workflow(
+      'rollback.yml',
+      [
+        ...Object.keys(secrets).flatMap((name) => ['--secret', name]),
+        ...environmentSecrets,
+        '--input',
+        'environment=production',
+      ],
+      { ...secrets, ...production },
+    );
     expect(configErrors(run.stderr)).toEqual([]);
     // The demo seed has one deployment per platform: nothing older to go back to.
     expect(run.stderr).toMatch(/✔ rollback: status nothing-to-roll-back/);
@@ -99,7 +153,17 @@ describe('rollback.yml, run locally against the emulator', () => {
 });
 
 describe('load-test-distributed.yml, run locally: a matrix of shards, then the merge', () => {
-  const args = (more: string[]) => ['--input', `target=${site.url}/`, '--input', 'shards=2', '--input', 'users=4', '--input', 'duration=1s', ...more];
+  const args = (more: string[]) => [
+    '--input',
+    `target=${site.url}/`,
+    '--input',
+    'shards=2',
+    '--input',
+    'users=4',
+    '--input',
+    'duration=1s',
+    ...more,
+  ];
 
   test('each shard generates its share and uploads it; the merge downloads both and judges the whole', async () => {
     const before = site.requests.length;

@@ -21,20 +21,59 @@ const webhook = () => `${emulator.urls.slack}/services/T0STATE/B0STATE/statesecr
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, slack: { rateLimit: false } });
   emulator.control.addGithubToken('ghs_local_state');
-  site = await startServer((_req, res) => (healthy ? json(res, 200, { status: 'ok' }) : json(res, 503, { status: 'down' })));
+  site = await startServer((_req, res) =>
+    healthy ? json(res, 200, { status: 'ok' }) : json(res, 503, { status: 'down' }),
+  );
 });
 afterAll(async () => {
   await emulator.stop();
   await site.close();
 });
 
-function smoke(runId: number, cache: string, environment = 'production'): Promise<{ code: number | null; stderr: string }> {
+function smoke(
+  runId: number,
+  cache: string,
+  environment = 'production',
+): Promise<{ code: number | null; stderr: string }> {
   const node = process.env.THREADR_TEST_NODE ?? process.execPath;
-  const args = ['--input', 'task=smoke', '--input', `environment=${environment}`, '--input', `frontend-url=${site.url}`, '--input', `api-url=${site.url}`, '--input', 'smoke-timeout=2s', '--secret', 'SLACK_WEBHOOK_URL', '--cache', cache];
-  const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', 'scheduled-ops.yml'), '--verbose', ...args], {
-    cwd: mkdtempSync(join(tmpdir(), 'notify-state-')),
-    env: { PATH: process.env.PATH ?? '', GITHUB_TOKEN: 'ghs_local_state', GITHUB_API_URL: emulator.urls.github, GITHUB_REPOSITORY: 'threadr/threadr', GITHUB_SHA: 'c'.repeat(40), GITHUB_RUN_ID: String(runId), SLACK_WEBHOOK_URL: webhook() },
-  });
+  const args = [
+    '--input',
+    'task=smoke',
+    '--input',
+    `environment=${environment}`,
+    '--input',
+    `frontend-url=${site.url}`,
+    '--input',
+    `api-url=${site.url}`,
+    '--input',
+    'smoke-timeout=2s',
+    '--secret',
+    'SLACK_WEBHOOK_URL',
+    '--cache',
+    cache,
+  ];
+  const child = spawn(
+    node,
+    [
+      join(ROOT, 'bin', 'threadr-ops.js'),
+      'workflow',
+      join(ROOT, '.github', 'workflows', 'scheduled-ops.yml'),
+      '--verbose',
+      ...args,
+    ],
+    {
+      cwd: mkdtempSync(join(tmpdir(), 'notify-state-')),
+      env: {
+        PATH: process.env.PATH ?? '',
+        GITHUB_TOKEN: 'ghs_local_state',
+        GITHUB_API_URL: emulator.urls.github,
+        GITHUB_REPOSITORY: 'threadr/threadr',
+        GITHUB_SHA: 'c'.repeat(40),
+        GITHUB_RUN_ID: String(runId),
+        SLACK_WEBHOOK_URL: webhook(),
+      },
+    },
+  );
   let stderr = '';
   child.stdout.resume();
   child.stderr.on('data', (c: Buffer) => (stderr += c));

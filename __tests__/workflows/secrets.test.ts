@@ -13,8 +13,12 @@ import { json, startServer, type TestServer } from '../harness/servers.js';
  * under one spelling, and each Railway token is sent the way its kind requires.
  */
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-const workflowFiles = readdirSync(join(ROOT, '.github', 'workflows')).filter((f) => /\.ya?ml$/.test(f)).map((f) => join('.github', 'workflows', f));
-const actionReadmes = readdirSync(join(ROOT, 'actions')).filter((name) => existsSync(join(ROOT, 'actions', name, 'README.md'))).map((name) => join('actions', name, 'README.md'));
+const workflowFiles = readdirSync(join(ROOT, '.github', 'workflows'))
+  .filter((f) => /\.ya?ml$/.test(f))
+  .map((f) => join('.github', 'workflows', f));
+const actionReadmes = readdirSync(join(ROOT, 'actions'))
+  .filter((name) => existsSync(join(ROOT, 'actions', name, 'README.md')))
+  .map((name) => join('actions', name, 'README.md'));
 const docs = ['README.md', 'docs/workflows.md', ...actionReadmes];
 // Guides that show workflow snippets: the same names, no variable spelling.
 const guides = ['docs/backups.md', 'docs/dashboard.md'];
@@ -22,31 +26,46 @@ const guides = ['docs/backups.md', 'docs/dashboard.md'];
 /** Rows of the table: name → kind text, where it is defined, who reads it and its least scope. */
 function table(): Map<string, { kind: string; where: string; readers: string; scope: string }> {
   const rows = new Map<string, { kind: string; where: string; readers: string; scope: string }>();
-  for (const [, name, kind, where, readers, scope] of read('docs/secrets.md').matchAll(/^\| `([A-Z][A-Z0-9_]*)` \| (.+?) \| (.+?) \| (.+?) \| (.+) \|$/gm)) rows.set(name, { kind, where, readers, scope });
+  for (const [, name, kind, where, readers, scope] of read('docs/secrets.md').matchAll(
+    /^\| `([A-Z][A-Z0-9_]*)` \| (.+?) \| (.+?) \| (.+?) \| (.+) \|$/gm,
+  ))
+    rows.set(name, { kind, where, readers, scope });
   return rows;
 }
 
-const used = (text: string, context: 'secrets' | 'vars') => [...text.matchAll(new RegExp(`\\b${context}\\.([A-Z][A-Z0-9_]*)`, 'g'))].map((m) => m[1]);
+const used = (text: string, context: 'secrets' | 'vars') =>
+  [...text.matchAll(new RegExp(`\\b${context}\\.([A-Z][A-Z0-9_]*)`, 'g'))].map((m) => m[1]);
 
 /** Where a step sends a Railway token from a secret: the secret and the effective railway-token-type. */
 function railwayTokenUses(): { where: string; secret: string; type: string }[] {
   const found: { where: string; secret: string; type: string }[] = [];
-  const defaultType = (action: string) => (parse(read(join('actions', action, 'action.yml'))) as { inputs: Record<string, { default?: string }> }).inputs['railway-token-type']?.default ?? '';
+  const defaultType = (action: string) =>
+    (parse(read(join('actions', action, 'action.yml'))) as { inputs: Record<string, { default?: string }> }).inputs[
+      'railway-token-type'
+    ]?.default ?? '';
   const consider = (where: string, action: string | undefined, inputs: Record<string, unknown> | undefined) => {
     const secret = /secrets\.([A-Z0-9_]+)/.exec(String(inputs?.['railway-token'] ?? ''))?.[1];
-    if (action && secret) found.push({ where, secret, type: String(inputs?.['railway-token-type'] ?? defaultType(action)) });
+    if (action && secret)
+      found.push({ where, secret, type: String(inputs?.['railway-token-type'] ?? defaultType(action)) });
   };
   const actionOf = (uses: unknown) => /actions\/([\w-]+)@/.exec(String(uses ?? ''))?.[1];
   for (const file of workflowFiles) {
-    const workflow = parse(read(file)) as { jobs: Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }> };
-    for (const [job, spec] of Object.entries(workflow.jobs)) for (const step of spec.steps ?? []) consider(`${file} ${job}`, actionOf(step.uses), step.with);
+    const workflow = parse(read(file)) as {
+      jobs: Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }>;
+    };
+    for (const [job, spec] of Object.entries(workflow.jobs))
+      for (const step of spec.steps ?? []) consider(`${file} ${job}`, actionOf(step.uses), step.with);
   }
   for (const file of docs) {
     for (const [, block] of read(file).matchAll(/```yaml\n([\s\S]*?)```/g)) {
       const own = /^actions\/([\w-]+)\//.exec(file)?.[1];
       const action = actionOf(/uses: (\S+)/.exec(block)?.[1]) ?? own;
       const token = /railway-token: \$\{\{ secrets\.([A-Z0-9_]+) \}\}/.exec(block)?.[1];
-      if (token && action) consider(`${file}`, action, { 'railway-token': `secrets.${token}`, 'railway-token-type': /railway-token-type: (\w+)/.exec(block)?.[1] });
+      if (token && action)
+        consider(`${file}`, action, {
+          'railway-token': `secrets.${token}`,
+          'railway-token-type': /railway-token-type: (\w+)/.exec(block)?.[1],
+        });
     }
   }
   return found;
@@ -63,15 +82,22 @@ describe('docs/secrets.md, the one table of secrets', () => {
     }
   });
 
-  test.each([...workflowFiles, ...docs, ...guides])('%s uses only names from the table, and no variable spelling of them', (file) => {
-    const text = read(file);
-    const unknown = used(text, 'secrets').filter((name) => name !== 'GITHUB_TOKEN' && !rows.has(name));
-    expect(unknown).toEqual([]);
-    expect(used(text, 'vars')).toEqual([]);
-  });
+  test.each([...workflowFiles, ...docs, ...guides])(
+    '%s uses only names from the table, and no variable spelling of them',
+    (file) => {
+      const text = read(file);
+      const unknown = used(text, 'secrets').filter((name) => name !== 'GITHUB_TOKEN' && !rows.has(name));
+      expect(unknown).toEqual([]);
+      expect(used(text, 'vars')).toEqual([]);
+    },
+  );
 
   test('every secret a workflow declares is in the table, and every row is read somewhere', () => {
-    const declared = workflowFiles.flatMap((file) => Object.keys((parse(read(file)) as { on?: { workflow_call?: { secrets?: object } } }).on?.workflow_call?.secrets ?? {}));
+    const declared = workflowFiles.flatMap((file) =>
+      Object.keys(
+        (parse(read(file)) as { on?: { workflow_call?: { secrets?: object } } }).on?.workflow_call?.secrets ?? {},
+      ),
+    );
     // load-test-distributed.yml's `headers` is a parameter the caller maps explicitly, not a stored secret.
     expect(declared.filter((name) => !rows.has(name) && name !== 'headers')).toEqual([]);
     const everywhere = [...workflowFiles, ...docs].map(read).join('\n');
@@ -79,7 +105,8 @@ describe('docs/secrets.md, the one table of secrets', () => {
   });
 
   test('README, docs/workflows.md and every action README link to it', () => {
-    for (const file of docs) expect([file, /\]\((\.\.\/)*(docs\/)?secrets\.md\)/.test(read(file))]).toEqual([file, true]);
+    for (const file of docs)
+      expect([file, /\]\((\.\.\/)*(docs\/)?secrets\.md\)/.test(read(file))]).toEqual([file, true]);
   });
 
   // The 6-hourly cost run sent RAILWAY_TOKEN, a project token, as an account token: 'Not Authorized'.
@@ -103,7 +130,8 @@ describe('docs/secrets.md, the one table of secrets', () => {
       const workflow = parse(read(file)) as { jobs: Record<string, { environment?: unknown; steps?: unknown[] }> };
       for (const [job, spec] of Object.entries(workflow.jobs)) {
         if (spec.environment) continue;
-        for (const name of used(JSON.stringify(spec.steps ?? []), 'secrets')) if (environmentOnly.includes(name)) wrong.push(`${file} ${job}: ${name}`);
+        for (const name of used(JSON.stringify(spec.steps ?? []), 'secrets'))
+          if (environmentOnly.includes(name)) wrong.push(`${file} ${job}: ${name}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -130,13 +158,40 @@ describe('scheduled-ops.yml health-cost with the secrets as the table defines th
 
   test('reads Railway usage in full: not partial', async () => {
     const setup = await emulator.control.seedDemo();
-    const secrets = { RAILWAY_API_TOKEN: setup.railway.accountToken, RAILWAY_PROJECT_ID: setup.railway.service.projectId, RAILWAY_API_URL: emulator.urls.railwayGraphql };
+    const secrets = {
+      RAILWAY_API_TOKEN: setup.railway.accountToken,
+      RAILWAY_PROJECT_ID: setup.railway.service.projectId,
+      RAILWAY_API_URL: emulator.urls.railwayGraphql,
+    };
     const node = process.env.THREADR_TEST_NODE ?? process.execPath;
-    const args = ['--input', 'task=health-cost', '--input', `frontend-url=${site.url}`, '--input', `api-url=${site.url}`, ...Object.keys(secrets).flatMap((name) => ['--secret', name])];
-    const child = spawn(node, [join(ROOT, 'bin', 'threadr-ops.js'), 'workflow', join(ROOT, '.github', 'workflows', 'scheduled-ops.yml'), ...args], {
-      cwd: mkdtempSync(join(tmpdir(), 'secrets-cost-')),
-      env: { PATH: process.env.PATH ?? '', GITHUB_TOKEN: setup.github.token, GITHUB_API_URL: emulator.urls.github, GITHUB_REPOSITORY: 'threadr/threadr', ...secrets },
-    });
+    const args = [
+      '--input',
+      'task=health-cost',
+      '--input',
+      `frontend-url=${site.url}`,
+      '--input',
+      `api-url=${site.url}`,
+      ...Object.keys(secrets).flatMap((name) => ['--secret', name]),
+    ];
+    const child = spawn(
+      node,
+      [
+        join(ROOT, 'bin', 'threadr-ops.js'),
+        'workflow',
+        join(ROOT, '.github', 'workflows', 'scheduled-ops.yml'),
+        ...args,
+      ],
+      {
+        cwd: mkdtempSync(join(tmpdir(), 'secrets-cost-')),
+        env: {
+          PATH: process.env.PATH ?? '',
+          GITHUB_TOKEN: setup.github.token,
+          GITHUB_API_URL: emulator.urls.github,
+          GITHUB_REPOSITORY: 'threadr/threadr',
+          ...secrets,
+        },
+      },
+    );
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c));
     child.stderr.on('data', (c: Buffer) => (out += c));

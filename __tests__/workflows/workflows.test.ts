@@ -24,7 +24,10 @@ interface Job {
 }
 
 function actionMeta(name: string): { inputs: string[]; outputs: string[] } {
-  const meta = parse(readFileSync(join(ROOT, 'actions', name, 'action.yml'), 'utf8')) as { inputs?: object; outputs?: object };
+  const meta = parse(readFileSync(join(ROOT, 'actions', name, 'action.yml'), 'utf8')) as {
+    inputs?: object;
+    outputs?: object;
+  };
   return { inputs: Object.keys(meta.inputs ?? {}), outputs: Object.keys(meta.outputs ?? {}) };
 }
 
@@ -40,18 +43,23 @@ function parserErrors(name: string, content: string): string[] {
 
 /** Cross-references in one workflow; returns the problems found. */
 export function crossReferenceProblems(text: string): string[] {
-  const doc = parse(text) as { jobs: Record<string, Job>; on?: { workflow_call?: { outputs?: Record<string, { value: string }> } } };
+  const doc = parse(text) as {
+    jobs: Record<string, Job>;
+    on?: { workflow_call?: { outputs?: Record<string, { value: string }> } };
+  };
   const problems: string[] = [];
   for (const [jobId, job] of Object.entries(doc.jobs)) {
     const stepActions = new Map<string, string | undefined>();
     for (const step of job.steps ?? []) {
       const action = ourAction(step.uses);
-      if (step.uses?.startsWith('threadr/threadr-ops/') && !action) problems.push(`${jobId}: ${step.uses} is not one of our actions`);
+      if (step.uses?.startsWith('threadr/threadr-ops/') && !action)
+        problems.push(`${jobId}: ${step.uses} is not one of our actions`);
       if (step.id) stepActions.set(step.id, action);
       if (!action) continue;
       const { inputs } = actionMeta(action);
       for (const key of Object.keys(step.with ?? {})) {
-        if (!inputs.includes(key)) problems.push(`${jobId}.${step.id ?? step.uses}: '${key}' is not an input of actions/${action}`);
+        if (!inputs.includes(key))
+          problems.push(`${jobId}.${step.id ?? step.uses}: '${key}' is not an input of actions/${action}`);
       }
     }
     const needs = !job.needs ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
@@ -59,16 +67,19 @@ export function crossReferenceProblems(text: string): string[] {
     for (const [, stepId, output] of jobText.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
       if (!stepActions.has(stepId)) problems.push(`${jobId}: reads steps.${stepId} but no step has that id`);
       const action = stepActions.get(stepId);
-      if (action && !actionMeta(action).outputs.includes(output)) problems.push(`${jobId}: reads steps.${stepId}.outputs.${output}, not an output of actions/${action}`);
+      if (action && !actionMeta(action).outputs.includes(output))
+        problems.push(`${jobId}: reads steps.${stepId}.outputs.${output}, not an output of actions/${action}`);
     }
     for (const [, needed, output] of jobText.matchAll(/needs\.([\w-]+)\.outputs\.([\w-]+)/g)) {
       if (!needs.includes(needed)) problems.push(`${jobId}: reads needs.${needed} without needing it`);
-      else if (!(output in (doc.jobs[needed]?.outputs ?? {}))) problems.push(`${jobId}: reads needs.${needed}.outputs.${output}, which job ${needed} does not declare`);
+      else if (!(output in (doc.jobs[needed]?.outputs ?? {})))
+        problems.push(`${jobId}: reads needs.${needed}.outputs.${output}, which job ${needed} does not declare`);
     }
   }
   for (const [name, spec] of Object.entries(doc.on?.workflow_call?.outputs ?? {})) {
     for (const [, jobId, output] of String(spec.value).matchAll(/jobs\.([\w-]+)\.outputs\.([\w-]+)/g)) {
-      if (!(output in (doc.jobs[jobId]?.outputs ?? {}))) problems.push(`workflow output ${name} reads jobs.${jobId}.outputs.${output}, which is not declared`);
+      if (!(output in (doc.jobs[jobId]?.outputs ?? {})))
+        problems.push(`workflow output ${name} reads jobs.${jobId}.outputs.${output}, which is not declared`);
     }
   }
   return problems;
@@ -89,7 +100,9 @@ describe.each(workflows)('%s', (file) => {
 
 describe('the checks can fail', () => {
   test('the parser reports a broken workflow', () => {
-    expect(parserErrors('broken.yml', 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    stepz: []\n').length).toBeGreaterThan(0);
+    expect(
+      parserErrors('broken.yml', 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    stepz: []\n').length,
+    ).toBeGreaterThan(0);
   });
   test('cross-references catch an unknown input and an undeclared output', () => {
     const broken = [
@@ -129,7 +142,9 @@ test("scheduled-ops' cost-limits default is the cost-monitor action's own defaul
 test('every job that deploys or rolls back declares the environment of the run', () => {
   const mutating: string[] = [];
   for (const file of workflows) {
-    const doc = parse(readFileSync(join(workflowDir, file), 'utf8')) as { jobs: Record<string, Job & { environment?: string | { name?: string } }> };
+    const doc = parse(readFileSync(join(workflowDir, file), 'utf8')) as {
+      jobs: Record<string, Job & { environment?: string | { name?: string } }>;
+    };
     for (const [id, job] of Object.entries(doc.jobs)) {
       if (!(job.steps ?? []).some((step) => /actions\/(deploy|rollback)@/.test(step.uses ?? ''))) continue;
       mutating.push(`${file} ${id}`);
@@ -149,19 +164,36 @@ describe.each(['deploy-pipeline.yml', 'scheduled-ops.yml'])('%s records its runs
   type RecordingJob = Job & { if?: string; uses?: string; with?: Record<string, string> };
   const workflow = parse(readFileSync(join(workflowDir, file), 'utf8')) as { jobs: Record<string, RecordingJob> };
   const record = workflow.jobs.record;
-  const recording = Object.entries(workflow.jobs).filter(([, job]) => (job.steps ?? []).some((step) => ourAction(step.uses)));
+  const recording = Object.entries(workflow.jobs).filter(([, job]) =>
+    (job.steps ?? []).some((step) => ourAction(step.uses)),
+  );
 
   test('every step of ours writes history-file under runner.temp', () => {
-    const missing = recording.flatMap(([id, job]) => (job.steps ?? []).filter((step) => ourAction(step.uses) && step.with?.['history-file'] !== '${{ runner.temp }}/ops-history/').map((step) => `${id} › ${step.id ?? step.uses}`));
+    const missing = recording.flatMap(([id, job]) =>
+      (job.steps ?? [])
+        .filter((step) => ourAction(step.uses) && step.with?.['history-file'] !== '${{ runner.temp }}/ops-history/')
+        .map((step) => `${id} › ${step.id ?? step.uses}`),
+    );
     expect(missing).toEqual([]);
   });
 
   test('each job uploads its records whatever happened, named so the record job collects them', () => {
-    const pattern = new RegExp(`^${(record.with?.artifacts ?? 'ops-history-*').replace('${{ inputs.environment }}', 'production').replace(/[.+?^$()[\]{}|\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    const pattern = new RegExp(
+      `^${(record.with?.artifacts ?? 'ops-history-*')
+        .replace('${{ inputs.environment }}', 'production')
+        .replace(/[.+?^$()[\]{}|\\]/g, '\\$&')
+        .replace(/\*/g, '.*')}$`,
+    );
     for (const [id, job] of recording) {
-      const uploads = (job.steps ?? []).filter((step) => step.uses?.startsWith('actions/upload-artifact@') && String(step.with?.path) === '${{ runner.temp }}/ops-history/');
+      const uploads = (job.steps ?? []).filter(
+        (step) =>
+          step.uses?.startsWith('actions/upload-artifact@') &&
+          String(step.with?.path) === '${{ runner.temp }}/ops-history/',
+      );
       expect([id, uploads.length, uploads[0]?.if]).toEqual([id, 1, 'always()']);
-      const name = String(uploads[0].with?.name).replace('${{ inputs.environment }}', 'production').replace('${{ github.job }}', id);
+      const name = String(uploads[0].with?.name)
+        .replace('${{ inputs.environment }}', 'production')
+        .replace('${{ github.job }}', id);
       expect([id, name, pattern.test(name)]).toEqual([id, `ops-history-production-${id}`, true]);
     }
   });
@@ -180,12 +212,17 @@ describe.each(['deploy-pipeline.yml', 'scheduled-ops.yml'])('%s records its runs
  */
 describe('deploy-pipeline.yml verifies production through its domain', () => {
   type ScriptStep = Step & { run?: string; env?: Record<string, string> };
-  const workflow = parse(readFileSync(join(workflowDir, 'deploy-pipeline.yml'), 'utf8')) as { jobs: Record<string, { steps: ScriptStep[] }> };
+  const workflow = parse(readFileSync(join(workflowDir, 'deploy-pipeline.yml'), 'utf8')) as {
+    jobs: Record<string, { steps: ScriptStep[] }>;
+  };
   const steps = workflow.jobs.promote!.steps;
   const choose = steps.find((step) => step.id === 'production-domain')!;
 
   test('the check after the promote asks the URL the production-domain step chose, from production-url first', () => {
-    expect(choose.env).toEqual({ DOMAIN: '${{ steps.promote.outputs.production-url }}', BUILD: '${{ steps.promote.outputs.frontend-url }}' });
+    expect(choose.env).toEqual({
+      DOMAIN: '${{ steps.promote.outputs.production-url }}',
+      BUILD: '${{ steps.promote.outputs.frontend-url }}',
+    });
     const check = steps.find((step) => step.id === 'production')!;
     expect(String(check.with?.url)).toMatch(/^frontend: \$\{\{ steps\.production-domain\.outputs\.url \}\}/);
     expect(steps.findIndex((step) => step.id === 'production-domain')).toBeLessThan(steps.indexOf(check));
@@ -193,10 +230,19 @@ describe('deploy-pipeline.yml verifies production through its domain', () => {
 
   test.each([
     ['https://threadr.app', 'https://threadr.app', 'Production is verified through its domain, https://threadr.app.'],
-    ['', 'https://threadr-abc.vercel.app', "Vercel named no production domain: production is verified through the promoted build's own URL, https://threadr-abc.vercel.app"],
+    [
+      '',
+      'https://threadr-abc.vercel.app',
+      "Vercel named no production domain: production is verified through the promoted build's own URL, https://threadr-abc.vercel.app",
+    ],
   ])('production-url %j: checks %s and says so', async (domain, url, said) => {
     const workspace = mkdtempSync(join(tmpdir(), 'production-domain-'));
-    const result = await runShellStep(choose.run!, { PATH: process.env.PATH, DOMAIN: domain, BUILD: 'https://threadr-abc.vercel.app' }, workspace, () => undefined).finally(() => rmSync(workspace, { recursive: true, force: true }));
+    const result = await runShellStep(
+      choose.run!,
+      { PATH: process.env.PATH, DOMAIN: domain, BUILD: 'https://threadr-abc.vercel.app' },
+      workspace,
+      () => undefined,
+    ).finally(() => rmSync(workspace, { recursive: true, force: true }));
     expect(result).toMatchObject({ exitCode: 0, outputs: { url } });
     expect(result.summary).toContain(said);
   });

@@ -23,29 +23,55 @@ export async function runBenchmark(print: (line: string) => void): Promise<boole
     const created = (await fetch(`${emu.urls.vercel}/v13/deployments`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: project.projectId, target: 'production', autoAssignCustomDomains: false, gitSource: { type: 'vercel', sha: CANDIDATE } }),
+      body: JSON.stringify({
+        name: project.projectId,
+        target: 'production',
+        autoAssignCustomDomains: false,
+        gitSource: { type: 'vercel', sha: CANDIDATE },
+      }),
     }).then((r) => r.json())) as { id: string; url: string };
     for (let i = 0; i < 20; i++) {
-      const state = ((await fetch(`${emu.urls.vercel}/v13/deployments/${created.id}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json())) as { readyState: string }).readyState;
+      const state = (
+        (await fetch(`${emu.urls.vercel}/v13/deployments/${created.id}`, {
+          headers: { authorization: `Bearer ${token}` },
+        }).then((r) => r.json())) as { readyState: string }
+      ).readyState;
       if (state === 'READY') break;
     }
-    const inputs = { 'baseline-url': project.productionUrl, 'candidate-url': `http://${created.url}`, paths: '/api/health', 'fail-on-regression': 'false' };
+    const inputs = {
+      'baseline-url': project.productionUrl,
+      'candidate-url': `http://${created.url}`,
+      paths: '/api/health',
+      'fail-on-regression': 'false',
+    };
 
     const verdicts: string[] = [];
     for (let run = 0; run < RUNS; run++) {
       const result = await runBundle('canary', { inputs: { ...inputs, duration: '3s', rate: '50' } });
       verdicts.push(result.outputs.verdict ?? `none (exit ${result.exitCode})`);
-      const report = JSON.parse(result.outputs.report ?? '{}') as { latency?: { medianRegression: number; pValue: number }; errors?: { pValue: number } };
-      print(`run ${String(run + 1).padStart(2)}: ${verdicts.at(-1)} (median ${report.latency?.medianRegression}%, latency p=${report.latency?.pValue?.toFixed(3)}, errors p=${report.errors?.pValue?.toFixed(3)})`);
+      const report = JSON.parse(result.outputs.report ?? '{}') as {
+        latency?: { medianRegression: number; pValue: number };
+        errors?: { pValue: number };
+      };
+      print(
+        `run ${String(run + 1).padStart(2)}: ${verdicts.at(-1)} (median ${report.latency?.medianRegression}%, latency p=${report.latency?.pValue?.toFixed(3)}, errors p=${report.errors?.pValue?.toFixed(3)})`,
+      );
     }
     const falsePositives = verdicts.filter((v) => v === 'fail').length;
-    print(`false positives: ${falsePositives} of ${RUNS} runs with identical baseline and candidate (promise: at most 1)`);
+    print(
+      `false positives: ${falsePositives} of ${RUNS} runs with identical baseline and candidate (promise: at most 1)`,
+    );
 
     const started = performance.now();
     const defaults = await runBundle('canary', { inputs, timeoutMs: 120_000 });
     const seconds = (performance.now() - started) / 1000;
-    const report = JSON.parse(defaults.outputs.report ?? '{}') as { baseline?: { count: number }; candidate?: { count: number } };
-    print(`default analysis (30s at 10 rps each): ${defaults.outputs.verdict}, ${report.baseline?.count} + ${report.candidate?.count} requests, ended in ${seconds.toFixed(1)} s (promise: within 40 s)`);
+    const report = JSON.parse(defaults.outputs.report ?? '{}') as {
+      baseline?: { count: number };
+      candidate?: { count: number };
+    };
+    print(
+      `default analysis (30s at 10 rps each): ${defaults.outputs.verdict}, ${report.baseline?.count} + ${report.candidate?.count} requests, ended in ${seconds.toFixed(1)} s (promise: within 40 s)`,
+    );
     return falsePositives <= 1 && seconds <= 40 && defaults.outputs.verdict !== undefined;
   } finally {
     await emu.stop();

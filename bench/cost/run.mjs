@@ -13,5 +13,8 @@ const option = (name, fallback) => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
   return arg ? Number(arg.slice(name.length + 3)) : fallback;
 };
-const ok = await runCostBenchmark({ latencyMs: option('latency', 25), stripePerDay: option('stripe-per-day', 40) }, (line) => console.log(line));
+const ok = await runCostBenchmark(
+  { latencyMs: option('latency', 25), stripePerDay: option('stripe-per-day', 40) },
+  (line) => console.log(line),
+);
 process.exitCode = ok ? 0 : 1;

@@ -34,13 +34,20 @@ async function measure(buildMs: number, component: 'frontend' | 'backend'): Prom
     // Time-driven steps only: status reads never move a build along, as on the real platforms.
     const third = Math.round(buildMs / 3);
     control.setCommit(sha, {
-      vercel: { timing: { readsPerStep: 0, stepMs: { QUEUED: 2_000, INITIALIZING: third - 2_000, BUILDING: buildMs - third } } },
-      railway: { timing: { readsPerStep: 0, stepMs: { INITIALIZING: third, BUILDING: third, DEPLOYING: buildMs - 2 * third } } },
+      vercel: {
+        timing: { readsPerStep: 0, stepMs: { QUEUED: 2_000, INITIALIZING: third - 2_000, BUILDING: buildMs - third } },
+      },
+      railway: {
+        timing: { readsPerStep: 0, stepMs: { INITIALIZING: third, BUILDING: third, DEPLOYING: buildMs - 2 * third } },
+      },
     });
     const vercelToken = control.addVercelToken();
     const project = await control.seedVercelProject({ productionSha: OLD, org: 'threadr', repo: 'threadr' });
     const service = await control.seedRailwayService({ successSha: OLD });
-    const railwayToken = control.addRailwayProjectToken({ projectId: service.projectId, environmentId: service.environmentId });
+    const railwayToken = control.addRailwayProjectToken({
+      projectId: service.projectId,
+      environmentId: service.environmentId,
+    });
     const inputs: Record<string, string> = {
       ...actionDefaults('deploy'),
       ref: sha,
@@ -62,7 +69,13 @@ async function measure(buildMs: number, component: 'frontend' | 'backend'): Prom
       'github-api-url': emulator.urls.github,
     };
     const lines: string[] = [];
-    const log: Logger = { info: (m) => void lines.push(m), warn: (m) => void lines.push(m), error: (m) => void lines.push(m), debug: () => {}, group: (_t, work) => work() };
+    const log: Logger = {
+      info: (m) => void lines.push(m),
+      warn: (m) => void lines.push(m),
+      error: (m) => void lines.push(m),
+      debug: () => {},
+      group: (_t, work) => work(),
+    };
     let failure: string | undefined;
     const host: ActionHost = {
       action: 'deploy',
@@ -80,16 +93,35 @@ async function measure(buildMs: number, component: 'frontend' | 'backend'): Prom
     if (component === 'frontend') {
       const vercel = control.vercelDeployments(project.projectId).find((d) => d.sha === sha)!;
       const reads = control.requests({ provider: 'vercel', method: 'GET', path: `/v13/deployments/${vercel.id}` });
-      return summarise(vercel.createdAt, vercel.ready!, reads.map((r) => r.at), control.requests({ provider: 'vercel' }).length);
+      return summarise(
+        vercel.createdAt,
+        vercel.ready!,
+        reads.map((r) => r.at),
+        control.requests({ provider: 'vercel' }).length,
+      );
     }
     const railway = control.railwayDeployments(service.serviceId).find((d) => d.sha === sha)!;
-    const reads = control.requests({ provider: 'railway', operation: 'deployment' }).filter((r) => r.body.includes(railway.id));
-    return summarise(railway.createdAt, railway.statusUpdatedAt, reads.map((r) => r.at), control.requests({ provider: 'railway' }).length);
+    const reads = control
+      .requests({ provider: 'railway', operation: 'deployment' })
+      .filter((r) => r.body.includes(railway.id));
+    return summarise(
+      railway.createdAt,
+      railway.statusUpdatedAt,
+      reads.map((r) => r.at),
+      control.requests({ provider: 'railway' }).length,
+    );
 
     function summarise(createdAt: number, changedAt: number, readTimes: number[], apiRequests: number): Measured {
       const seen = readTimes.find((at) => at >= changedAt);
       if (seen === undefined) throw new Error(`${component}: no read after the change at ${changedAt}`);
-      return { component, buildMs: changedAt - createdAt, statusReads: readTimes.length, apiRequests, noticeMs: seen - changedAt, allowedMs: Math.max(2_000, 0.1 * (changedAt - createdAt)) };
+      return {
+        component,
+        buildMs: changedAt - createdAt,
+        statusReads: readTimes.length,
+        apiRequests,
+        noticeMs: seen - changedAt,
+        allowedMs: Math.max(2_000, 0.1 * (changedAt - createdAt)),
+      };
     }
   } finally {
     await emulator.stop();
@@ -103,7 +135,8 @@ function seconds(ms: number): string {
 export async function runBenchmark(print: (line: string) => void): Promise<boolean> {
   const durations = [10_000, 30_000, MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 14 * MINUTE];
   const rows: Measured[] = [];
-  for (const duration of durations) for (const component of ['frontend', 'backend'] as const) rows.push(await measure(duration, component));
+  for (const duration of durations)
+    for (const component of ['frontend', 'backend'] as const) rows.push(await measure(duration, component));
   print('deploy action polling, emulated builds on virtual time (poll-interval 2s, the default)');
   print('');
   print('component  build    status reads  API requests  noticed after  allowed  ');
@@ -118,7 +151,11 @@ export async function runBenchmark(print: (line: string) => void): Promise<boole
   const noticeOk = worst <= 1;
   const readsOk = maxReads <= 60;
   print('');
-  print(`${noticeOk ? '✓' : '✗'} state change noticed within max(2 s, 10 % of elapsed): worst ${(worst * 100).toFixed(0)} % of the allowance`);
-  print(`${readsOk ? '✓' : '✗'} 10-minute build: ${tenMinute.map((row) => `${row.component} ${row.statusReads}`).join(', ')} status requests (limit 60 per component)`);
+  print(
+    `${noticeOk ? '✓' : '✗'} state change noticed within max(2 s, 10 % of elapsed): worst ${(worst * 100).toFixed(0)} % of the allowance`,
+  );
+  print(
+    `${readsOk ? '✓' : '✗'} 10-minute build: ${tenMinute.map((row) => `${row.component} ${row.statusReads}`).join(', ')} status requests (limit 60 per component)`,
+  );
   return noticeOk && readsOk;
 }

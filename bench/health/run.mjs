@@ -12,7 +12,9 @@ import { parse } from 'yaml';
 
 const root = resolve(import.meta.dirname, '..', '..');
 // THREADR_BENCH_BUNDLE: another build of the health check (say, the previous commit's) to compare.
-const bundle = process.env.THREADR_BENCH_BUNDLE ? resolve(process.env.THREADR_BENCH_BUNDLE) : join(root, 'dist', 'health-check', 'index.js');
+const bundle = process.env.THREADR_BENCH_BUNDLE
+  ? resolve(process.env.THREADR_BENCH_BUNDLE)
+  : join(root, 'dist', 'health-check', 'index.js');
 const nodes = [
   ['node 20 (this machine)', process.execPath],
   ['node 24 (the runner)', join(root, 'node_modules', 'node24', 'bin', 'node')],
@@ -47,7 +49,9 @@ function runBundle(node, inputs) {
 
 // Inputs as the runner fills them in: action.yml's defaults (the `${{ github.* }}` ones are not needed here).
 const defaults = Object.fromEntries(
-  Object.entries(parse(readFileSync(join(root, 'actions', 'health-check', 'action.yml'), 'utf8')).inputs).map(([name, spec]) => [name, String(spec.default ?? '')]),
+  Object.entries(parse(readFileSync(join(root, 'actions', 'health-check', 'action.yml'), 'utf8')).inputs).map(
+    ([name, spec]) => [name, String(spec.default ?? '')],
+  ),
 );
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -55,7 +59,9 @@ const ms = (v) => `${v.toFixed(1)} ms`;
 
 const checks = Array.from({ length: 200 }, (_, i) => ({ name: `check-${i}`, url: `${base}/c/${i}?delay=100` }));
 console.log(`health-check benchmark, ${RUNS} runs each, medians\n`);
-console.log('| node | 200 checks @100 ms: verification | whole process | first request after spawn | `node -e 0` alone |');
+console.log(
+  '| node | 200 checks @100 ms: verification | whole process | first request after spawn | `node -e 0` alone |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const [label, node] of nodes) {
   const verify = [];
@@ -64,7 +70,8 @@ for (const [label, node] of nodes) {
   const bare = [];
   for (let i = 0; i < RUNS; i++) {
     const many = await runBundle(node, { checks: JSON.stringify(checks) });
-    if (many.code !== 0 || many.report.checks?.length !== 200) throw new Error(`200-check run failed (exit ${many.code})`);
+    if (many.code !== 0 || many.report.checks?.length !== 200)
+      throw new Error(`200-check run failed (exit ${many.code})`);
     verify.push(many.report.durationMs);
     wall.push(many.wallMs);
     first.push((await runBundle(node, { url: `${base}/health` })).firstRequestMs);
@@ -72,7 +79,9 @@ for (const [label, node] of nodes) {
     spawnSync(node, ['-e', '0']);
     bare.push(performance.now() - t);
   }
-  console.log(`| ${label} | ${ms(median(verify))} | ${ms(median(wall))} | ${ms(median(first))} | ${ms(median(bare))} |`);
+  console.log(
+    `| ${label} | ${ms(median(verify))} | ${ms(median(wall))} | ${ms(median(first))} | ${ms(median(bare))} |`,
+  );
 }
 console.log('\nGoals: verification of 200 checks < 500 ms; first request < 150 ms after node starts.');
 server.close();

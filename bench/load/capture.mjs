@@ -34,7 +34,11 @@ export async function startCapture(port, file) {
 }
 
 function wireP50(file, port) {
-  const text = execFileSync('tcpdump', ['-r', file, '-n', '-tt'], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+  const text = execFileSync('tcpdump', ['-r', file, '-n', '-tt'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const sentAt = new Map();
   const rtts = [];
   for (const line of text.split('\n')) {

@@ -19,7 +19,9 @@ let histogram = hdr.build();
 const OK = Buffer.from('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\n\r\nok');
 
 function reply(socket, body) {
-  socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  socket.write(
+    `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 const server = createServer((socket) => {
@@ -35,7 +37,11 @@ const server = createServer((socket) => {
     buffered = buffered.slice(end + 4);
     const started = startedAt;
     startedAt = buffered.length > 0 ? performance.now() : undefined;
-    if (path === '/__stats') return reply(socket, JSON.stringify({ p50Ms: histogram.getValueAtPercentile(50) / 1000, count: histogram.totalCount }));
+    if (path === '/__stats')
+      return reply(
+        socket,
+        JSON.stringify({ p50Ms: histogram.getValueAtPercentile(50) / 1000, count: histogram.totalCount }),
+      );
     if (path === '/__reset') {
       histogram = hdr.build();
       return reply(socket, '"reset"');

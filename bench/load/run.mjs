@@ -44,7 +44,9 @@ function which(cmd) {
 
 const missing = ['taskset', 'wrk', 'nginx'].filter((cmd) => !which(cmd) && !existsSync(`/usr/sbin/${cmd}`));
 if (missing.length) {
-  console.error(`missing: ${missing.join(', ')}. Install the system packages: sudo apt-get install -y wrk nginx-light util-linux`);
+  console.error(
+    `missing: ${missing.join(', ')}. Install the system packages: sudo apt-get install -y wrk nginx-light util-linux`,
+  );
   process.exit(1);
 }
 const bundle = join(root, 'dist', 'load-test', 'index.js');
@@ -59,7 +61,9 @@ if (!existsSync(autocannon)) {
 }
 const nginxBin = which('nginx') || '/usr/sbin/nginx';
 const loadTestDefaults = Object.fromEntries(
-  Object.entries(parse(readFileSync(join(root, 'actions', 'load-test', 'action.yml'), 'utf8')).inputs).map(([name, spec]) => [name, String(spec.default ?? '')]),
+  Object.entries(parse(readFileSync(join(root, 'actions', 'load-test', 'action.yml'), 'utf8')).inputs).map(
+    ([name, spec]) => [name, String(spec.default ?? '')],
+  ),
 );
 
 function freePort() {
@@ -110,7 +114,9 @@ async function startNginx() {
 
 async function startDelayServer(busyPoll) {
   const args = [join(root, 'bench', 'load', 'delay-server.mjs'), '10', ...(busyPoll ? ['--busy-poll'] : [])];
-  const child = spawn('taskset', ['-c', TARGET_CORE, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('taskset', ['-c', TARGET_CORE, process.execPath, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   const port = await new Promise((done) => child.stdout.once('data', (d) => done(Number(String(d).trim()))));
   return { url: `http://127.0.0.1:${port}/`, stop: () => stopChild(child) };
@@ -130,12 +136,17 @@ async function waitFor(url) {
 
 function run(cmd, args, env) {
   return new Promise((done, fail) => {
-    const child = spawn('taskset', ['-c', CLIENT_CORE, cmd, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('taskset', ['-c', CLIENT_CORE, cmd, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => (code === 0 || code === 1 ? done({ out, err, code }) : fail(new Error(`${cmd} exited ${code}: ${err}`))));
+    child.on('close', (code) =>
+      code === 0 || code === 1 ? done({ out, err, code }) : fail(new Error(`${cmd} exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -150,7 +161,15 @@ const tools = {
     return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]), p50: wrkMs(/^\s+50%\s+(\S+)/m.exec(out)[1]) };
   },
   async autocannon(url) {
-    const { out } = await run(process.execPath, [autocannon, '-c', String(connections), '-d', String(duration), '-j', url]);
+    const { out } = await run(process.execPath, [
+      autocannon,
+      '-c',
+      String(connections),
+      '-d',
+      String(duration),
+      '-j',
+      url,
+    ]);
     const r = JSON.parse(out);
     // autocannon sometimes runs a second longer than asked: divide by the duration it reports.
     return { rps: r.requests.total / r.duration, p50: r.latency.p50 };
@@ -192,7 +211,9 @@ const targets = [
   { name: 'node 10 ms, sleeping', start: () => startDelayServer(false), stats: true },
 ];
 const names = Object.keys(tools);
-console.log(`${duration}s per tool, ${connections} connections, ${rounds} round(s); clients on core ${CLIENT_CORE}, targets on core ${TARGET_CORE}`);
+console.log(
+  `${duration}s per tool, ${connections} connections, ${rounds} round(s); clients on core ${CLIENT_CORE}, targets on core ${TARGET_CORE}`,
+);
 const results = [];
 const splits = [];
 for (const target of targets) {
@@ -207,7 +228,9 @@ for (const target of targets) {
       const r = await tools[tool](target.url);
       if (target.stats) r.serverP50 = (await (await fetch(`${target.url}__stats`)).json()).p50Ms;
       samples[tool].push(r);
-      console.log(`  ${target.name.padEnd(20)} ${tool.padEnd(18)} ${r.rps.toFixed(0).padStart(8)} req/s  p50 ${r.p50.toFixed(3)} ms${r.serverP50 !== undefined ? `  (server p50 ${r.serverP50.toFixed(3)} ms)` : ''}`);
+      console.log(
+        `  ${target.name.padEnd(20)} ${tool.padEnd(18)} ${r.rps.toFixed(0).padStart(8)} req/s  p50 ${r.p50.toFixed(3)} ms${r.serverP50 !== undefined ? `  (server p50 ${r.serverP50.toFixed(3)} ms)` : ''}`,
+      );
     }
   }
   if (capture && target.stats) {
@@ -237,21 +260,27 @@ console.log('\n| target | client | requests/s | p50 ms | server p50 ms | p50 −
 console.log('|---|---|---:|---:|---:|---:|');
 for (const r of results) {
   const diff = r.serverP50 === undefined ? '' : (r.p50 - r.serverP50).toFixed(3);
-  console.log(`| ${r.target} | ${r.tool} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.serverP50?.toFixed(3) ?? ''} | ${diff} |`);
+  console.log(
+    `| ${r.target} | ${r.tool} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.serverP50?.toFixed(3) ?? ''} | ${diff} |`,
+  );
 }
 const get = (target, tool) => results.find((r) => r.target === target && r.tool === tool);
 const ours = (target) => get(target, 'threadr load-test');
 console.log('\n| target | ours / autocannon | ours / wrk |');
 console.log('|---|---:|---:|');
 for (const { name } of targets) {
-  console.log(`| ${name} | ${(ours(name).rps / get(name, 'autocannon').rps).toFixed(2)} | ${(ours(name).rps / get(name, 'wrk').rps).toFixed(2)} |`);
+  console.log(
+    `| ${name} | ${(ours(name).rps / get(name, 'autocannon').rps).toFixed(2)} | ${(ours(name).rps / get(name, 'wrk').rps).toFixed(2)} |`,
+  );
 }
 if (splits.length) {
   console.log('\nCaptured runs (one per client, under tcpdump): where "p50 − server" comes from');
   console.log('| target | client | client p50 | wire p50 | server p50 | client side | server side | pairs |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const s of splits) {
-    console.log(`| ${s.target} | ${s.tool} | ${s.client.toFixed(3)} | ${s.wire.toFixed(3)} | ${s.server.toFixed(3)} | ${(s.client - s.wire).toFixed(3)} | ${(s.wire - s.server).toFixed(3)} | ${s.pairs} |`);
+    console.log(
+      `| ${s.target} | ${s.tool} | ${s.client.toFixed(3)} | ${s.wire.toFixed(3)} | ${s.server.toFixed(3)} | ${(s.client - s.wire).toFixed(3)} | ${(s.wire - s.server).toFixed(3)} | ${s.pairs} |`,
+    );
   }
 }
 const perCore = ours('nginx static').rps / get('nginx static', 'autocannon').rps;
@@ -259,8 +288,14 @@ const reference = targets.find((t) => t.goal).name;
 const gapOf = (r) => r.p50 - r.serverP50;
 const gap = gapOf(ours(reference));
 console.log('\nGoals');
-console.log(`  ${perCore >= 1 ? '✓' : '✗'} requests/s per core at least autocannon's on nginx: ratio ${perCore.toFixed(2)} (goal >= 1.0)`);
-console.log(`  ${gap <= P50_GOAL_MS ? '✓' : '✗'} p50 within ${P50_GOAL_MS} ms of the server's own on the 10 ms server: ${gap.toFixed(3)} ms (wrk: ${gapOf(get(reference, 'wrk')).toFixed(3)} ms)`);
-console.log('\nautocannon reports whole milliseconds; single runs vary 10–30 % on shared machines: compare within one run.');
+console.log(
+  `  ${perCore >= 1 ? '✓' : '✗'} requests/s per core at least autocannon's on nginx: ratio ${perCore.toFixed(2)} (goal >= 1.0)`,
+);
+console.log(
+  `  ${gap <= P50_GOAL_MS ? '✓' : '✗'} p50 within ${P50_GOAL_MS} ms of the server's own on the 10 ms server: ${gap.toFixed(3)} ms (wrk: ${gapOf(get(reference, 'wrk')).toFixed(3)} ms)`,
+);
+console.log(
+  '\nautocannon reports whole milliseconds; single runs vary 10–30 % on shared machines: compare within one run.',
+);
 // The targets' pipes keep the event loop alive: exit explicitly (the exit handler stops them).
 process.exit(0);

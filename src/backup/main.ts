@@ -25,9 +25,17 @@ export const definition: ActionDefinition = {
         const row = await host.log.group(`Backing up ${target}`, async () => {
           const started = Date.now();
           try {
-            return await backupTarget(target, settings, http, { log: host.log, mask: (secret) => host.setSecret(secret) });
+            return await backupTarget(target, settings, http, {
+              log: host.log,
+              mask: (secret) => host.setSecret(secret),
+            });
           } catch (error) {
-            return { target, verdict: 'critical', notes: [errorText(error)], durationMs: Date.now() - started } satisfies TargetReport;
+            return {
+              target,
+              verdict: 'critical',
+              notes: [errorText(error)],
+              durationMs: Date.now() - started,
+            } satisfies TargetReport;
           }
         });
         rows.push(row);
@@ -36,7 +44,11 @@ export const definition: ActionDefinition = {
         else if (row.verdict === 'warning') host.log.warn(line);
         else host.log.info(line);
       }
-      const statuses = rows.map((r) => ({ name: `${r.target} backup`, down: r.verdict !== 'ok', reason: `${r.verdict}: ${r.notes.join('; ') || 'no detail'}` }));
+      const statuses = rows.map((r) => ({
+        name: `${r.target} backup`,
+        down: r.verdict !== 'ok',
+        reason: `${r.verdict}: ${r.notes.join('; ') || 'no detail'}`,
+      }));
       await fileIncidents(host, http, incidents, settings.environment, statuses);
     } finally {
       await http.close();
@@ -46,13 +58,26 @@ export const definition: ActionDefinition = {
     host.setOutput('status', status);
     host.setOutput('latest-backup-age', ages.length ? String(Math.round(Math.max(...ages) / 1000)) : '');
     const ids = rows.filter((r) => r.backupId);
-    host.setOutput('backup-id', ids.length === 1 ? ids[0]!.backupId! : ids.map((r) => `${r.target}=${r.backupId}`).join(','));
-    host.setOutput('archive', rows.filter((r) => r.archive).map((r) => r.archive).join(','));
+    host.setOutput(
+      'backup-id',
+      ids.length === 1 ? ids[0]!.backupId! : ids.map((r) => `${r.target}=${r.backupId}`).join(','),
+    );
+    host.setOutput(
+      'archive',
+      rows
+        .filter((r) => r.archive)
+        .map((r) => r.archive)
+        .join(','),
+    );
     host.setOutput('report', JSON.stringify({ status, targets: rows }));
     await host.writeSummary(renderBackupSummary(status, rows));
     const bad = rows.filter((r) => r.verdict === status && status !== 'ok');
     const message = `backup: ${status}: ${bad.map((r) => `${r.target}: ${r.notes.join('; ') || r.verdict}`).join(' | ')}`;
-    if (settings.failOn !== 'never' && (status === 'critical' || (status === 'warning' && settings.failOn === 'warning'))) host.fail(message);
+    if (
+      settings.failOn !== 'never' &&
+      (status === 'critical' || (status === 'warning' && settings.failOn === 'warning'))
+    )
+      host.fail(message);
     return {
       state: status === 'ok' ? 'success' : status === 'warning' ? 'warning' : 'failure',
       title: status === 'ok' ? `Backups ok: ${settings.targets.join(', ')}` : message,

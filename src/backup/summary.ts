@@ -11,7 +11,15 @@ export function renderBackupSummary(status: BackupVerdict, rows: TargetReport[])
   parts.push(
     table(
       ['Target', 'Verdict', 'Age', 'Size', 'Backup', 'Took', 'Notes'],
-      rows.map((r) => [r.target, `${VERDICT_MARK[r.verdict]} ${r.verdict}`, formatAge(r.ageMs), formatSize(r.sizeBytes), r.backupId ?? '—', r.durationMs === undefined ? '—' : formatDuration(r.durationMs), r.notes.join('; ') || '—']),
+      rows.map((r) => [
+        r.target,
+        `${VERDICT_MARK[r.verdict]} ${r.verdict}`,
+        formatAge(r.ageMs),
+        formatSize(r.sizeBytes),
+        r.backupId ?? '—',
+        r.durationMs === undefined ? '—' : formatDuration(r.durationMs),
+        r.notes.join('; ') || '—',
+      ]),
     ),
   );
   for (const row of rows) {

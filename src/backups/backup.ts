@@ -39,15 +39,35 @@ export interface BackupIo {
 }
 
 /** Backs up and verifies one target; what it logs holds names, never values. */
-export async function backupTarget(target: BackupTarget, settings: BackupPlan, http: HttpClient, io: BackupIo): Promise<TargetReport> {
+export async function backupTarget(
+  target: BackupTarget,
+  settings: BackupPlan,
+  http: HttpClient,
+  io: BackupIo,
+): Promise<TargetReport> {
   const timeoutMs = settings.requestTimeoutMs;
   if (target === 'redis') {
     const upstash = settings.upstash!;
     const client = new UpstashBackupClient({ http, timeoutMs, ...upstash });
-    const check = await checkRedis(client, { database: upstash.database, maxAgeMs: settings.maxAgeMs, create: settings.create, enableDaily: settings.enableDailyBackup, now: Date.now });
+    const check = await checkRedis(client, {
+      database: upstash.database,
+      maxAgeMs: settings.maxAgeMs,
+      create: settings.create,
+      enableDaily: settings.enableDailyBackup,
+      now: Date.now,
+    });
     const shown = check.created ?? check.newest;
-    io.log.info(`Redis ${check.databaseName}: daily backups ${check.dailyBackupEnabled ? 'on' : 'off'}, newest backup ${check.newest ? `${check.newest.backupId} from ${new Date(check.newest.createdAt).toISOString()}` : 'none'}`);
-    return { target, verdict: check.verdict, ageMs: check.ageMs, sizeBytes: shown?.size, backupId: shown?.backupId, notes: check.notes };
+    io.log.info(
+      `Redis ${check.databaseName}: daily backups ${check.dailyBackupEnabled ? 'on' : 'off'}, newest backup ${check.newest ? `${check.newest.backupId} from ${new Date(check.newest.createdAt).toISOString()}` : 'none'}`,
+    );
+    return {
+      target,
+      verdict: check.verdict,
+      ageMs: check.ageMs,
+      sizeBytes: shown?.size,
+      backupId: shown?.backupId,
+      notes: check.notes,
+    };
   }
   if (target === 'config') {
     const now = Date.now();
@@ -55,26 +75,53 @@ export async function backupTarget(target: BackupTarget, settings: BackupPlan, h
       {
         environment: settings.environment,
         mask: io.mask,
-        vercel: settings.vercel && { client: new VercelEnvClient({ http, timeoutMs, ...settings.vercel }), projectId: settings.vercel.projectId, target: settings.vercelTarget },
-        railway: settings.railway && { client: new RailwayVariablesClient({ http, timeoutMs, ...settings.railway }), ref: settings.railway.ref },
+        vercel: settings.vercel && {
+          client: new VercelEnvClient({ http, timeoutMs, ...settings.vercel }),
+          projectId: settings.vercel.projectId,
+          target: settings.vercelTarget,
+        },
+        railway: settings.railway && {
+          client: new RailwayVariablesClient({ http, timeoutMs, ...settings.railway }),
+          ref: settings.railway.ref,
+        },
       },
       settings.ageRecipient!,
       settings.outputDir,
       now,
     );
     // Names only: the values exist in memory and, encrypted, in the archive.
-    if (settings.vercel) io.log.info(`Vercel ${settings.vercel.projectId} (${settings.vercelTarget}): ${exported.vercelNames.join(', ') || 'no variables'}`);
-    if (settings.railway) io.log.info(`Railway service ${settings.railway.ref.serviceId}: ${exported.railwayNames.join(', ') || 'no variables'}`);
-    const notes = [`${exported.vercelNames.length + exported.railwayNames.length} variables encrypted to ${settings.ageRecipient!.slice(0, 12)}…`];
-    if (exported.unreadable.length) notes.push(`not readable through the API (sensitive), not kept: ${exported.unreadable.join(', ')}`);
+    if (settings.vercel)
+      io.log.info(
+        `Vercel ${settings.vercel.projectId} (${settings.vercelTarget}): ${exported.vercelNames.join(', ') || 'no variables'}`,
+      );
+    if (settings.railway)
+      io.log.info(
+        `Railway service ${settings.railway.ref.serviceId}: ${exported.railwayNames.join(', ') || 'no variables'}`,
+      );
+    const notes = [
+      `${exported.vercelNames.length + exported.railwayNames.length} variables encrypted to ${settings.ageRecipient!.slice(0, 12)}…`,
+    ];
+    if (exported.unreadable.length)
+      notes.push(`not readable through the API (sensitive), not kept: ${exported.unreadable.join(', ')}`);
     const names: Record<string, string[]> = {};
     if (settings.vercel) names.Vercel = exported.vercelNames;
     if (settings.railway) names.Railway = exported.railwayNames;
-    return { target, verdict: exported.unreadable.length ? 'warning' : 'ok', ageMs: 0, sizeBytes: exported.sizeBytes, backupId: basename(exported.file), archive: exported.file, notes, names };
+    return {
+      target,
+      verdict: exported.unreadable.length ? 'warning' : 'ok',
+      ageMs: 0,
+      sizeBytes: exported.sizeBytes,
+      backupId: basename(exported.file),
+      archive: exported.file,
+      notes,
+      names,
+    };
   }
   const connection = pgConnection(settings.postgresUrl!);
   const dump = await dumpPostgres({ binDir: settings.pgBinDir }, connection, settings.outputDir, Date.now());
-  io.log.info(`PostgreSQL ${connection.label}: ${basename(dump.file)}, ${formatSize(dump.sizeBytes)}, sha256 ${dump.sha256}, ${dump.entries} archive entries, dumped in ${(dump.durationMs / 1000).toFixed(2)}s`);
+  io.log.info(
+    `PostgreSQL ${connection.label}: ${basename(dump.file)}, ${formatSize(dump.sizeBytes)}, sha256 ${dump.sha256}, ${dump.entries} archive entries, dumped in ${(dump.durationMs / 1000).toFixed(2)}s`,
+  );
   return {
     target,
     verdict: 'ok',
@@ -87,4 +134,3 @@ export async function backupTarget(target: BackupTarget, settings: BackupPlan, h
     notes: [`verified: checksum and pg_restore --list (${dump.entries} entries)`],
   };
 }
-

@@ -41,27 +41,44 @@ export interface ConfigExport {
 }
 
 export async function readConfig(sources: ConfigSources, now: number): Promise<ConfigArchive> {
-  const archive: ConfigArchive = { format: 'threadr-ops-config/1', environment: sources.environment, createdAt: new Date(now).toISOString() };
+  const archive: ConfigArchive = {
+    format: 'threadr-ops-config/1',
+    environment: sources.environment,
+    createdAt: new Date(now).toISOString(),
+  };
   if (sources.vercel) {
     const all = await sources.vercel.client.list(sources.vercel.projectId, sources.vercel.target);
     for (const variable of all) maskValue(variable.value, sources.mask);
     archive.vercel = {
       projectId: sources.vercel.projectId,
       target: sources.vercel.target,
-      variables: all.filter((v): v is VercelEnvVar & { value: string } => v.value !== null).sort((a, b) => a.key.localeCompare(b.key)),
-      unreadable: all.filter((v) => v.value === null).map((v) => v.key).sort(),
+      variables: all
+        .filter((v): v is VercelEnvVar & { value: string } => v.value !== null)
+        .sort((a, b) => a.key.localeCompare(b.key)),
+      unreadable: all
+        .filter((v) => v.value === null)
+        .map((v) => v.key)
+        .sort(),
     };
   }
   if (sources.railway) {
     const variables = await sources.railway.client.list(sources.railway.ref);
     for (const value of Object.values(variables)) maskValue(value, sources.mask);
-    archive.railway = { ...sources.railway.ref, variables: Object.fromEntries(Object.entries(variables).sort(([a], [b]) => a.localeCompare(b))) };
+    archive.railway = {
+      ...sources.railway.ref,
+      variables: Object.fromEntries(Object.entries(variables).sort(([a], [b]) => a.localeCompare(b))),
+    };
   }
   return archive;
 }
 
 /** Reads both platforms, encrypts to `recipient` and writes `<dir>/threadr-config-<environment>-<stamp>.json.age`. */
-export async function exportConfig(sources: ConfigSources, recipient: string, dir: string, now: number): Promise<ConfigExport> {
+export async function exportConfig(
+  sources: ConfigSources,
+  recipient: string,
+  dir: string,
+  now: number,
+): Promise<ConfigExport> {
   const archive = await readConfig(sources, now);
   const encrypter = new Encrypter();
   encrypter.addRecipient(recipient);
@@ -98,10 +115,13 @@ export async function decryptConfig(file: string, identity: string): Promise<Con
   try {
     text = await decrypter.decrypt(readFileSync(file), 'text');
   } catch (error) {
-    throw new Error(`cannot decrypt ${file.split('/').pop()}: ${errorText(error)} (is age-identity the identity of the recipient it was written to?)`);
+    throw new Error(
+      `cannot decrypt ${file.split('/').pop()}: ${errorText(error)} (is age-identity the identity of the recipient it was written to?)`,
+    );
   }
   const archive = JSON.parse(text) as ConfigArchive;
-  if (archive.format !== 'threadr-ops-config/1') throw new Error(`${file.split('/').pop()} is not a threadr-ops config archive`);
+  if (archive.format !== 'threadr-ops-config/1')
+    throw new Error(`${file.split('/').pop()} is not a threadr-ops config archive`);
   return archive;
 }
 
@@ -157,7 +177,11 @@ export interface ConfigRestore {
  * Compares the archive with the destination by name and, unless `dryRun`, writes what differs
  * (the destination's other variables are left as they are), then reads the destination back.
  */
-export async function restoreConfig(archive: ConfigArchive, destination: ConfigDestination, options: { dryRun: boolean; expected: string[] }): Promise<ConfigRestore> {
+export async function restoreConfig(
+  archive: ConfigArchive,
+  destination: ConfigDestination,
+  options: { dryRun: boolean; expected: string[] },
+): Promise<ConfigRestore> {
   const present = new Set<string>();
   const result: ConfigRestore = { missing: [] };
   if (destination.vercel && archive.vercel) {

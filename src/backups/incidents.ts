@@ -19,18 +19,38 @@ export interface IncidentSettings {
 export function readIncidentSettings(inputs: InputReader): IncidentSettings | undefined {
   if (!inputs.boolean('incidents')) return undefined;
   const repository = inputs.required('repository', 'threadr/threadr');
-  if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) throw new ConfigurationError('repository', `must be owner/name such as threadr/threadr, got '${repository}'`);
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
+    throw new ConfigurationError('repository', `must be owner/name such as threadr/threadr, got '${repository}'`);
   const token = inputs.secret('github-token');
-  if (!token) throw new ConfigurationError('github-token', 'is required when incidents is true (the workflow token with issues: write)');
+  if (!token)
+    throw new ConfigurationError(
+      'github-token',
+      'is required when incidents is true (the workflow token with issues: write)',
+    );
   return { token, apiUrl: inputs.url('github-api-url').toString().replace(/\/+$/, ''), repository };
 }
 
 /** Never fails the action: an incident that cannot be filed is a warning next to the real verdict. */
-export async function fileIncidents(host: ActionHost, http: HttpClient, settings: IncidentSettings | undefined, environment: string, statuses: CheckStatus[]): Promise<void> {
+export async function fileIncidents(
+  host: ActionHost,
+  http: HttpClient,
+  settings: IncidentSettings | undefined,
+  environment: string,
+  statuses: CheckStatus[],
+): Promise<void> {
   if (!settings) return;
   try {
-    const issues = new GitHubIssuesClient({ http, apiUrl: settings.apiUrl, token: settings.token, repository: settings.repository, warn: (message) => host.log.warn(message) });
-    const done = await trackIncidents(issues, environment, statuses, { runUrl: (await runContext(host.action, host.env)).runUrl, now: new Date() });
+    const issues = new GitHubIssuesClient({
+      http,
+      apiUrl: settings.apiUrl,
+      token: settings.token,
+      repository: settings.repository,
+      warn: (message) => host.log.warn(message),
+    });
+    const done = await trackIncidents(issues, environment, statuses, {
+      runUrl: (await runContext(host.action, host.env)).runUrl,
+      now: new Date(),
+    });
     for (const action of done) host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
   } catch (error) {
     host.log.warn(`${host.action}: could not file the incident issue: ${errorText(error)}`);

@@ -79,7 +79,13 @@ function runTool(tools: PgTools, name: string, args: string[], connection?: PgCo
       if (stderr.length < OUTPUT_CAP) stderr += chunk;
     });
     child.on('error', (error: NodeJS.ErrnoException) =>
-      reject(new PgError(error.code === 'ENOENT' ? `${name} not found${tools.binDir ? ` in ${tools.binDir}` : ' on PATH'} (install the PostgreSQL client, or set pg-bin-dir)` : `${name}: ${error.message}`)),
+      reject(
+        new PgError(
+          error.code === 'ENOENT'
+            ? `${name} not found${tools.binDir ? ` in ${tools.binDir}` : ' on PATH'} (install the PostgreSQL client, or set pg-bin-dir)`
+            : `${name}: ${error.message}`,
+        ),
+      ),
     );
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -106,11 +112,22 @@ export interface DumpResult {
 }
 
 /** `pg_dump -Fc` of the database to `<dir>/threadr-pg-<stamp>.dump`, its checksum, then a verification. */
-export async function dumpPostgres(tools: PgTools, connection: PgConnection, dir: string, now: number): Promise<DumpResult> {
+export async function dumpPostgres(
+  tools: PgTools,
+  connection: PgConnection,
+  dir: string,
+  now: number,
+): Promise<DumpResult> {
   const file = join(dir, `threadr-pg-${stamp(now)}.dump`);
   const started = performance.now();
-  const result = await runTool(tools, 'pg_dump', ['--format=custom', '--no-password', `--file=${file}`, `--dbname=${connection.url}`], connection);
-  if (result.code !== 0) throw new PgError(`pg_dump of ${connection.label} failed (exit ${result.code}): ${lastLines(result.stderr)}`);
+  const result = await runTool(
+    tools,
+    'pg_dump',
+    ['--format=custom', '--no-password', `--file=${file}`, `--dbname=${connection.url}`],
+    connection,
+  );
+  if (result.code !== 0)
+    throw new PgError(`pg_dump of ${connection.label} failed (exit ${result.code}): ${lastLines(result.stderr)}`);
   const durationMs = performance.now() - started;
   // The dump holds user data: readable by its owner only, whatever the umask.
   chmodSync(file, 0o600);
@@ -130,34 +147,70 @@ export async function verifyDump(tools: PgTools, file: string): Promise<{ sha256
   const sha256 = await sha256File(file);
   if (existsSync(sidecar)) {
     const expected = readFileSync(sidecar, 'utf8').trim().split(/\s+/)[0];
-    if (expected !== sha256) throw new PgError(`dump ${basename(file)} is corrupt: its sha256 is ${sha256}, the checksum written with it is ${expected}`);
+    if (expected !== sha256)
+      throw new PgError(
+        `dump ${basename(file)} is corrupt: its sha256 is ${sha256}, the checksum written with it is ${expected}`,
+      );
   } else {
     throw new PgError(`dump ${basename(file)} has no checksum file ${basename(sidecar)}: it cannot be verified`);
   }
   const list = await runTool(tools, 'pg_restore', ['--list', file]);
-  if (list.code !== 0) throw new PgError(`dump ${basename(file)} is not a readable archive: pg_restore --list failed (exit ${list.code}): ${lastLines(list.stderr)}`);
+  if (list.code !== 0)
+    throw new PgError(
+      `dump ${basename(file)} is not a readable archive: pg_restore --list failed (exit ${list.code}): ${lastLines(list.stderr)}`,
+    );
   const entries = list.stdout.split('\n').filter((line) => line.trim() !== '' && !line.startsWith(';')).length;
   if (entries === 0) throw new PgError(`dump ${basename(file)} has an empty table of contents`);
   return { sha256, entries };
 }
 
 /** Restores a dump into a (scratch) database: objects it holds are dropped first, owners and grants are not restored. */
-export async function restoreDump(tools: PgTools, file: string, destination: PgConnection): Promise<{ durationMs: number }> {
+export async function restoreDump(
+  tools: PgTools,
+  file: string,
+  destination: PgConnection,
+): Promise<{ durationMs: number }> {
   const started = performance.now();
   const result = await runTool(
     tools,
     'pg_restore',
-    ['--no-password', '--clean', '--if-exists', '--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${destination.url}`, file],
+    [
+      '--no-password',
+      '--clean',
+      '--if-exists',
+      '--no-owner',
+      '--no-privileges',
+      '--exit-on-error',
+      '--single-transaction',
+      `--dbname=${destination.url}`,
+      file,
+    ],
     destination,
   );
-  if (result.code !== 0) throw new PgError(`pg_restore into ${destination.label} failed (exit ${result.code}): ${lastLines(result.stderr)}`);
+  if (result.code !== 0)
+    throw new PgError(`pg_restore into ${destination.label} failed (exit ${result.code}): ${lastLines(result.stderr)}`);
   return { durationMs: performance.now() - started };
 }
 
 /** The first column of the first row of a query, as text ('' for no row). */
 export async function queryValue(tools: PgTools, connection: PgConnection, sql: string): Promise<string> {
-  const result = await runTool(tools, 'psql', ['--no-password', '--no-psqlrc', '--tuples-only', '--no-align', '--set=ON_ERROR_STOP=1', `--dbname=${connection.url}`, '--command', sql], connection);
-  if (result.code !== 0) throw new PgError(`query on ${connection.label} failed (exit ${result.code}): ${lastLines(result.stderr)}`);
+  const result = await runTool(
+    tools,
+    'psql',
+    [
+      '--no-password',
+      '--no-psqlrc',
+      '--tuples-only',
+      '--no-align',
+      '--set=ON_ERROR_STOP=1',
+      `--dbname=${connection.url}`,
+      '--command',
+      sql,
+    ],
+    connection,
+  );
+  if (result.code !== 0)
+    throw new PgError(`query on ${connection.label} failed (exit ${result.code}): ${lastLines(result.stderr)}`);
   return result.stdout.split('\n')[0]?.trim() ?? '';
 }
 

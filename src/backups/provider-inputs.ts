@@ -50,14 +50,30 @@ export function readRailwayService(inputs: InputReader, token: string): BackupRa
 export function readUpstash(inputs: InputReader, mask: (secret: string) => void, purpose: string): UpstashSettings {
   const apiKey = inputs.secret('upstash-api-key');
   const email = inputs.text('upstash-email');
-  if (!apiKey) throw new ConfigurationError('upstash-api-key', `is required ${purpose}, for example \${{ secrets.UPSTASH_API_KEY }}`);
-  if (!email) throw new ConfigurationError('upstash-email', 'is required with upstash-api-key: the Developer API authenticates with the account email and the key, for example ops@example.com');
+  if (!apiKey)
+    throw new ConfigurationError(
+      'upstash-api-key',
+      `is required ${purpose}, for example \${{ secrets.UPSTASH_API_KEY }}`,
+    );
+  if (!email)
+    throw new ConfigurationError(
+      'upstash-email',
+      'is required with upstash-api-key: the Developer API authenticates with the account email and the key, for example ops@example.com',
+    );
   mask(Buffer.from(`${email}:${apiKey}`).toString('base64'));
-  return { email, apiKey, baseUrl: baseUrl(inputs, 'upstash-api-url'), database: inputs.required('upstash-database', 'threadr-cache (a database id or name)') };
+  return {
+    email,
+    apiKey,
+    baseUrl: baseUrl(inputs, 'upstash-api-url'),
+    database: inputs.required('upstash-database', 'threadr-cache (a database id or name)'),
+  };
 }
 
 /** Vercel and Railway settings for config; a platform without a token is left out. At least one is needed. */
-export function readConfigPlatforms(inputs: InputReader, purpose: string): { vercel?: BackupVercelSettings; railway?: BackupRailwaySettings } {
+export function readConfigPlatforms(
+  inputs: InputReader,
+  purpose: string,
+): { vercel?: BackupVercelSettings; railway?: BackupRailwaySettings } {
   const vercelToken = inputs.secret('vercel-token');
   const railwayToken = inputs.secret('railway-token');
   const result: { vercel?: BackupVercelSettings; railway?: BackupRailwaySettings } = {};
@@ -71,15 +87,27 @@ export function readConfigPlatforms(inputs: InputReader, purpose: string): { ver
   }
   if (railwayToken) result.railway = readRailwayService(inputs, railwayToken);
   if (!result.vercel && !result.railway) {
-    throw new ConfigurationError('vercel-token', `or railway-token is required ${purpose} (the platforms whose variables are kept)`);
+    throw new ConfigurationError(
+      'vercel-token',
+      `or railway-token is required ${purpose} (the platforms whose variables are kept)`,
+    );
   }
   return result;
 }
 
 /** A postgres:// or postgresql:// URL (a secret: it may hold the password). Described, never echoed. */
-export function readPostgresUrl(inputs: InputReader, name: string, purpose: string, mask: (secret: string) => void): string {
+export function readPostgresUrl(
+  inputs: InputReader,
+  name: string,
+  purpose: string,
+  mask: (secret: string) => void,
+): string {
   const text = inputs.secret(name);
-  if (!text) throw new ConfigurationError(name, `is required ${purpose}, for example \${{ secrets.DATABASE_URL }} (postgres://user:password@host:5432/db)`);
+  if (!text)
+    throw new ConfigurationError(
+      name,
+      `is required ${purpose}, for example \${{ secrets.DATABASE_URL }} (postgres://user:password@host:5432/db)`,
+    );
   let url: URL | undefined;
   try {
     url = new URL(text);
@@ -87,7 +115,10 @@ export function readPostgresUrl(inputs: InputReader, name: string, purpose: stri
     url = undefined;
   }
   if (!url || !['postgres:', 'postgresql:'].includes(url.protocol)) {
-    throw new ConfigurationError(name, 'must be a postgres://user:password@host:5432/database URL (value not shown: it is a secret)');
+    throw new ConfigurationError(
+      name,
+      'must be a postgres://user:password@host:5432/database URL (value not shown: it is a secret)',
+    );
   }
   maskPassword(url, mask);
   return text;

@@ -42,8 +42,14 @@ export async function checkRedis(client: UpstashBackupClient, options: RedisChec
     const name = `threadr-ops-${new Date(options.now()).toISOString().replace(/[:.]/g, '-')}`;
     await client.create(db.id, name);
     // Create answers "OK" without an id: the new backup is the one the list did not have.
-    created = (await client.list(db.id)).filter((b) => !before.has(b.backupId)).sort((a, b) => b.createdAt - a.createdAt)[0];
-    notes.push(created ? `backup ${created.backupId} taken (${created.state})` : 'a backup was requested but does not appear in the list yet');
+    created = (await client.list(db.id))
+      .filter((b) => !before.has(b.backupId))
+      .sort((a, b) => b.createdAt - a.createdAt)[0];
+    notes.push(
+      created
+        ? `backup ${created.backupId} taken (${created.state})`
+        : 'a backup was requested but does not appear in the list yet',
+    );
   }
   const backups = await client.list(db.id);
   // Only a completed backup proves anything; a pending one is reported, not counted.
@@ -56,9 +62,20 @@ export async function checkRedis(client: UpstashBackupClient, options: RedisChec
   const ageMs = newest ? Math.max(0, options.now() - newest.createdAt) : undefined;
   let verdict = ageVerdict(ageMs, options.maxAgeMs);
   if (!newest) notes.push('no backup at all');
-  else if (verdict !== 'ok') notes.push(`newest backup is ${formatAge(ageMs)} old (max ${formatAge(options.maxAgeMs)})`);
+  else if (verdict !== 'ok')
+    notes.push(`newest backup is ${formatAge(ageMs)} old (max ${formatAge(options.maxAgeMs)})`);
   if (!db.dailyBackupEnabled && !enabledNow && verdict === 'ok') verdict = 'warning';
-  return { databaseId: db.id, databaseName: db.name, dailyBackupEnabled: db.dailyBackupEnabled || enabledNow, enabledNow, created, newest, ageMs, verdict, notes };
+  return {
+    databaseId: db.id,
+    databaseName: db.name,
+    dailyBackupEnabled: db.dailyBackupEnabled || enabledNow,
+    enabledNow,
+    created,
+    newest,
+    ageMs,
+    verdict,
+    notes,
+  };
 }
 
 /** `verify` for Redis: an integer is the least key count; other lines are keys that must exist. */
@@ -76,9 +93,16 @@ export function parseRedisVerify(lines: string[]): RedisVerify {
   return result;
 }
 
-export async function verifyRedis(rest: UpstashRedisRest, verify: RedisVerify): Promise<{ ok: boolean; keyCount: number; missing: string[] }> {
+export async function verifyRedis(
+  rest: UpstashRedisRest,
+  verify: RedisVerify,
+): Promise<{ ok: boolean; keyCount: number; missing: string[] }> {
   const keyCount = await rest.dbsize();
   const missing: string[] = [];
   for (const key of verify.keys) if (!(await rest.exists(key))) missing.push(key);
-  return { ok: missing.length === 0 && (verify.minKeys === undefined || keyCount >= verify.minKeys), keyCount, missing };
+  return {
+    ok: missing.length === 0 && (verify.minKeys === undefined || keyCount >= verify.minKeys),
+    keyCount,
+    missing,
+  };
 }

@@ -13,7 +13,8 @@ import { selectBackup, type BackupSelector } from './select.js';
 
 /** One restore of one target, as the restore action, the CLI and the DR drill run it. */
 
-export const UNCONFIRMED_PRODUCTION = "must be 'production' to restore into production (the destination is production or the backup's own source); restore into a scratch destination instead, or confirm";
+export const UNCONFIRMED_PRODUCTION =
+  "must be 'production' to restore into production (the destination is production or the backup's own source); restore into a scratch destination instead, or confirm";
 
 export type RestoreTarget = 'redis' | 'config' | 'postgres';
 
@@ -39,7 +40,6 @@ export interface RestorePlan {
   postgres?: { destinationUrl: string };
 }
 
-
 export interface RestoreReport {
   target: string;
   status: 'restored' | 'dry-run' | 'failed';
@@ -63,14 +63,21 @@ export interface RestoreIo {
 }
 
 /** What one restore did; the figures RPO (age of the data restored) and RTO (time the restore and its verification took). */
-export async function runRestore(settings: RestorePlan, http: HttpClient, io: RestoreIo, report: RestoreReport): Promise<void> {
+export async function runRestore(
+  settings: RestorePlan,
+  http: HttpClient,
+  io: RestoreIo,
+  report: RestoreReport,
+): Promise<void> {
   const timeoutMs = settings.requestTimeoutMs;
   const started = () => performance.now();
   if (settings.redis) {
     const { upstash, destination } = settings.redis;
     const client = new UpstashBackupClient({ http, timeoutMs, ...upstash });
     const source = await client.database(upstash.database);
-    const backups = (await client.list(source.id)).filter((b) => b.state === 'completed').map((b) => ({ ...b, id: b.backupId }));
+    const backups = (await client.list(source.id))
+      .filter((b) => b.state === 'completed')
+      .map((b) => ({ ...b, id: b.backupId }));
     const chosen = selectBackup(backups, settings.selector, `Upstash database ${source.name}`);
     const target = destination === upstash.database ? source : await client.database(destination);
     // A destination named by id when the source was named by name (or the reverse) is still the source.
@@ -90,8 +97,14 @@ export async function runRestore(settings: RestorePlan, http: HttpClient, io: Re
     const t0 = started();
     await client.restore(target.id, chosen.id);
     if (settings.redis.rest && settings.verify.length) {
-      const result = await verifyRedis(new UpstashRedisRest({ http, timeoutMs, ...settings.redis.rest }), parseRedisVerify(settings.verify));
-      report.verification = { ok: result.ok, detail: `${result.keyCount} keys${result.missing.length ? `; missing: ${result.missing.join(', ')}` : ''}` };
+      const result = await verifyRedis(
+        new UpstashRedisRest({ http, timeoutMs, ...settings.redis.rest }),
+        parseRedisVerify(settings.verify),
+      );
+      report.verification = {
+        ok: result.ok,
+        detail: `${result.keyCount} keys${result.missing.length ? `; missing: ${result.missing.join(', ')}` : ''}`,
+      };
     }
     report.rtoSeconds = (performance.now() - t0) / 1000;
     report.status = report.verification && !report.verification.ok ? 'failed' : 'restored';
@@ -127,7 +140,11 @@ export async function runRestore(settings: RestorePlan, http: HttpClient, io: Re
   }
   const config = settings.config!;
   const archives = listConfigArchives(settings.backupPath, settings.environment);
-  const chosen = selectBackup(archives, settings.selector, `the ${settings.environment} config archives in ${settings.backupPath}`);
+  const chosen = selectBackup(
+    archives,
+    settings.selector,
+    `the ${settings.environment} config archives in ${settings.backupPath}`,
+  );
   report.restoredFrom = { id: chosen.id, createdAt: chosen.createdAt };
   report.rpoSeconds = Math.round((Date.now() - chosen.createdAt) / 1000);
   const t0 = started();
@@ -140,8 +157,14 @@ export async function runRestore(settings: RestorePlan, http: HttpClient, io: Re
   const result = await restoreConfig(
     archive,
     {
-      vercel: config.vercel && { client: new VercelEnvClient({ http, timeoutMs, ...config.vercel }), projectId: config.vercel.destinationProjectId },
-      railway: config.railway && { client: new RailwayVariablesClient({ http, timeoutMs, ...config.railway }), ref: config.railway.destination },
+      vercel: config.vercel && {
+        client: new VercelEnvClient({ http, timeoutMs, ...config.vercel }),
+        projectId: config.vercel.destinationProjectId,
+      },
+      railway: config.railway && {
+        client: new RailwayVariablesClient({ http, timeoutMs, ...config.railway }),
+        ref: config.railway.destination,
+      },
     },
     { dryRun: settings.dryRun, expected: settings.verify },
   );
@@ -149,7 +172,13 @@ export async function runRestore(settings: RestorePlan, http: HttpClient, io: Re
   if (result.vercel) report.diff.Vercel = result.vercel.diff;
   if (result.railway) report.diff.Railway = result.railway.diff;
   for (const [platform, diff] of Object.entries(report.diff)) logDiff(io.log, platform, diff, settings.dryRun);
-  if (settings.verify.length) report.verification = { ok: result.missing.length === 0, detail: result.missing.length ? `missing: ${result.missing.join(', ')}` : `${settings.verify.length} expected names present` };
+  if (settings.verify.length)
+    report.verification = {
+      ok: result.missing.length === 0,
+      detail: result.missing.length
+        ? `missing: ${result.missing.join(', ')}`
+        : `${settings.verify.length} expected names present`,
+    };
   if (settings.dryRun) {
     report.status = report.verification && !report.verification.ok ? 'failed' : 'dry-run';
     return;
@@ -160,6 +189,7 @@ export async function runRestore(settings: RestorePlan, http: HttpClient, io: Re
 
 function logDiff(log: Logger, platform: string, diff: NameDiff, dryRun: boolean): void {
   const verb = dryRun ? 'would' : 'did';
-  log.info(`${platform}: ${verb} add ${diff.add.join(', ') || 'nothing'}; ${verb} change ${diff.change.join(', ') || 'nothing'}; unchanged ${diff.same.length}; left alone ${diff.extra.join(', ') || 'none'}`);
+  log.info(
+    `${platform}: ${verb} add ${diff.add.join(', ') || 'nothing'}; ${verb} change ${diff.change.join(', ') || 'nothing'}; unchanged ${diff.same.length}; left alone ${diff.extra.join(', ') || 'none'}`,
+  );
 }
-

@@ -52,18 +52,28 @@ export function selectBackup<T extends Dated>(backups: readonly T[], selector: B
   const found = newestFirst.find((b) => utcDay(b.createdAt) === selector.date);
   if (!found) {
     const days = [...new Set(newestFirst.map((b) => utcDay(b.createdAt)))];
-    throw new NoSuchBackupError(`${what} has no backup on ${selector.date} (UTC); days with backups: ${days.slice(0, 10).join(', ') || 'none'}`);
+    throw new NoSuchBackupError(
+      `${what} has no backup on ${selector.date} (UTC); days with backups: ${days.slice(0, 10).join(', ') || 'none'}`,
+    );
   }
   return found;
 }
 
 function describe(backups: readonly Dated[]): string {
-  return backups.slice(0, 5).map((b) => `${b.id} (${new Date(b.createdAt).toISOString()})`).join(', ') || 'none';
+  return (
+    backups
+      .slice(0, 5)
+      .map((b) => `${b.id} (${new Date(b.createdAt).toISOString()})`)
+      .join(', ') || 'none'
+  );
 }
 
 /** `2026-03-15T04:05:06.789Z` → `20260315T040506Z`, for file names that sort by time. */
 export function stamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** The inverse of stamp(), or undefined. */

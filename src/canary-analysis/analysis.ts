@@ -83,7 +83,8 @@ export function analyseCanary(samples: readonly Sample[], tolerances: Tolerances
   const of = (target: Target) => samples.filter((sample) => sample.target === target);
   const baselineSamples = of('baseline');
   const candidateSamples = of('candidate');
-  const latencies = (list: Sample[]) => list.filter((s) => !s.error && s.latencyMs !== undefined).map((s) => s.latencyMs!);
+  const latencies = (list: Sample[]) =>
+    list.filter((s) => !s.error && s.latencyMs !== undefined).map((s) => s.latencyMs!);
   const baselineLatency = latencies(baselineSamples);
   const candidateLatency = latencies(candidateSamples);
   const baseline = figures(baselineSamples, baselineLatency);
@@ -92,9 +93,14 @@ export function analyseCanary(samples: readonly Sample[], tolerances: Tolerances
   const mw = mannWhitneyGreater(candidateLatency, baselineLatency);
   const baselineMedian = median(baselineLatency);
   const candidateMedian = median(candidateLatency);
-  const medianRegression = baselineMedian && candidateMedian !== undefined ? (candidateMedian / baselineMedian - 1) * 100 : null;
+  const medianRegression =
+    baselineMedian && candidateMedian !== undefined ? (candidateMedian / baselineMedian - 1) * 100 : null;
   const enoughLatency = baselineLatency.length >= MIN_SAMPLES && candidateLatency.length >= MIN_SAMPLES;
-  const latencyRegressed = enoughLatency && mw.pValue < alpha && medianRegression !== null && medianRegression > tolerances.maxLatencyRegression * 100;
+  const latencyRegressed =
+    enoughLatency &&
+    mw.pValue < alpha &&
+    medianRegression !== null &&
+    medianRegression > tolerances.maxLatencyRegression * 100;
 
   const errorPValue = fisherExactGreater(candidate.errors, candidate.count, baseline.errors, baseline.count);
   const increase = candidate.errorRate - baseline.errorRate;
@@ -106,8 +112,14 @@ export function analyseCanary(samples: readonly Sample[], tolerances: Tolerances
   if (errorsRegressed || latencyRegressed) {
     verdict = 'fail';
     const why: string[] = [];
-    if (errorsRegressed) why.push(`error rate ${fmt(candidate.errorRate)}% vs ${fmt(baseline.errorRate)}% (+${fmt(increase)} points > ${fmt(tolerances.maxErrorRateIncrease)}, p=${pfmt(errorPValue)})`);
-    if (latencyRegressed) why.push(`median ${fmt(candidateMedian!)}ms vs ${fmt(baselineMedian!)}ms (+${fmt(medianRegression!)}% > ${limitLatency}, p=${pfmt(mw.pValue)})`);
+    if (errorsRegressed)
+      why.push(
+        `error rate ${fmt(candidate.errorRate)}% vs ${fmt(baseline.errorRate)}% (+${fmt(increase)} points > ${fmt(tolerances.maxErrorRateIncrease)}, p=${pfmt(errorPValue)})`,
+      );
+    if (latencyRegressed)
+      why.push(
+        `median ${fmt(candidateMedian!)}ms vs ${fmt(baselineMedian!)}ms (+${fmt(medianRegression!)}% > ${limitLatency}, p=${pfmt(mw.pValue)})`,
+      );
     reason = `the candidate is worse: ${why.join('; ')}`;
   } else if (!enoughLatency) {
     verdict = 'inconclusive';
@@ -131,7 +143,13 @@ export function analyseCanary(samples: readonly Sample[], tolerances: Tolerances
       probabilityCandidateSlower: Number.isFinite(mw.probabilityGreater) ? round(mw.probabilityGreater) : null,
       regressed: latencyRegressed,
     },
-    errors: { test: 'fisher-exact', increase: round(increase), maxIncrease: tolerances.maxErrorRateIncrease, pValue: errorPValue, regressed: errorsRegressed },
+    errors: {
+      test: 'fisher-exact',
+      increase: round(increase),
+      maxIncrease: tolerances.maxErrorRateIncrease,
+      pValue: errorPValue,
+      regressed: errorsRegressed,
+    },
     confidence: round(tolerances.confidence * 100),
     minSamples: MIN_SAMPLES,
   };
@@ -143,7 +161,14 @@ function figures(samples: readonly Sample[], latencies: readonly number[]): Targ
     const value = percentile(latencies, p);
     return value === undefined ? null : round(value);
   };
-  return { count: samples.length, errors, errorRate: samples.length ? round((errors / samples.length) * 100) : 0, p50Ms: ms(50), p90Ms: ms(90), p99Ms: ms(99) };
+  return {
+    count: samples.length,
+    errors,
+    errorRate: samples.length ? round((errors / samples.length) * 100) : 0,
+    p50Ms: ms(50),
+    p90Ms: ms(90),
+    p99Ms: ms(99),
+  };
 }
 
 function round(value: number): number {

@@ -53,16 +53,34 @@ export async function probeCanary(settings: ProbeSettings, deps: ProbeDeps): Pro
   return Promise.all(pending);
 }
 
-async function one(settings: ProbeSettings, deps: ProbeDeps, target: Target, path: string | undefined): Promise<Sample> {
+async function one(
+  settings: ProbeSettings,
+  deps: ProbeDeps,
+  target: Target,
+  path: string | undefined,
+): Promise<Sample> {
   const base = target === 'baseline' ? settings.baseline : settings.candidate;
   const url = path === undefined ? base : new URL(path, base);
   const shown = path ?? base.pathname;
   try {
-    const response = await deps.http.request({ url, headers: settings.headers, timeoutMs: settings.requestTimeoutMs, retry: false, maxBodyBytes: settings.maxBodyBytes });
+    const response = await deps.http.request({
+      url,
+      headers: settings.headers,
+      timeoutMs: settings.requestTimeoutMs,
+      retry: false,
+      maxBodyBytes: settings.maxBodyBytes,
+    });
     const ok = response.status >= 200 && response.status < 400;
-    return { target, path: shown, latencyMs: response.latencyMs, status: response.status, ...(ok ? {} : { error: `HTTP ${response.status}` }) };
+    return {
+      target,
+      path: shown,
+      latencyMs: response.latencyMs,
+      status: response.status,
+      ...(ok ? {} : { error: `HTTP ${response.status}` }),
+    };
   } catch (error) {
-    if (error instanceof BodyTooLargeError) return { target, path: shown, latencyMs: error.latencyMs, error: 'body too large' };
+    if (error instanceof BodyTooLargeError)
+      return { target, path: shown, latencyMs: error.latencyMs, error: 'body too large' };
     if (error instanceof NetworkError) return { target, path: shown, error: error.kind };
     throw error;
   }

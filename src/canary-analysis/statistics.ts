@@ -23,12 +23,15 @@ export interface MannWhitney {
 export function mannWhitneyGreater(x: readonly number[], y: readonly number[]): MannWhitney {
   const n1 = x.length;
   const n2 = y.length;
-  if (n1 === 0 || n2 === 0) return { u: Number.NaN, probabilityGreater: Number.NaN, z: Number.NaN, sigma: Number.NaN, pValue: 1 };
-  const all = [...x.map((value) => ({ value, first: true })), ...y.map((value) => ({ value, first: false }))].sort((a, b) => a.value - b.value);
+  if (n1 === 0 || n2 === 0)
+    return { u: Number.NaN, probabilityGreater: Number.NaN, z: Number.NaN, sigma: Number.NaN, pValue: 1 };
+  const all = [...x.map((value) => ({ value, first: true })), ...y.map((value) => ({ value, first: false }))].sort(
+    (a, b) => a.value - b.value,
+  );
   const n = all.length;
   let rankSumX = 0;
   let tieTerm = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start;
     while (end + 1 < n && all[end + 1]!.value === all[start]!.value) end++;
     const ties = end - start + 1;

@@ -5,8 +5,16 @@ import { FAIL, PASS, WARN, heading, mermaidChart, table } from '../core/markdown
 const ICON = { pass: PASS, fail: FAIL, inconclusive: WARN } as const;
 
 /** Verdict and why first, then both targets side by side, then the latency distributions. */
-export function renderCanarySummary(analysis: CanaryAnalysis, chart: Distribution, targets: { baseline: string; candidate: string }): string {
-  const row = (label: string, pick: (f: TargetFigures) => unknown) => [label, pick(analysis.baseline), pick(analysis.candidate)];
+export function renderCanarySummary(
+  analysis: CanaryAnalysis,
+  chart: Distribution,
+  targets: { baseline: string; candidate: string },
+): string {
+  const row = (label: string, pick: (f: TargetFigures) => unknown) => [
+    label,
+    pick(analysis.baseline),
+    pick(analysis.candidate),
+  ];
   const ms = (value: number | null) => (value === null ? '–' : `${value} ms`);
   const p = (value: number | null) => (value === null ? '–' : value < 0.0001 ? '< 0.0001' : value.toFixed(4));
   const parts = [
@@ -28,12 +36,20 @@ export function renderCanarySummary(analysis: CanaryAnalysis, chart: Distributio
       [
         [
           'Latency: Mann-Whitney U, one-sided',
-          analysis.latency.medianRegression === null ? '–' : `median ${signed(analysis.latency.medianRegression)}%, P(candidate slower) ${analysis.latency.probabilityCandidateSlower}`,
+          analysis.latency.medianRegression === null
+            ? '–'
+            : `median ${signed(analysis.latency.medianRegression)}%, P(candidate slower) ${analysis.latency.probabilityCandidateSlower}`,
           `+${analysis.latency.maxRegression}%`,
           p(analysis.latency.pValue),
           analysis.latency.regressed ? FAIL : PASS,
         ],
-        ['Errors: Fisher exact, one-sided', `${signed(analysis.errors.increase)} points`, `+${analysis.errors.maxIncrease} points`, p(analysis.errors.pValue), analysis.errors.regressed ? FAIL : PASS],
+        [
+          'Errors: Fisher exact, one-sided',
+          `${signed(analysis.errors.increase)} points`,
+          `+${analysis.errors.maxIncrease} points`,
+          p(analysis.errors.pValue),
+          analysis.errors.regressed ? FAIL : PASS,
+        ],
       ],
     ),
   ];

@@ -28,7 +28,11 @@ function fromEnv(input: string, env: Readonly<Record<string, string | undefined>
  * newlines (several URLs). Inputs not on the command line come from the environment
  * (`--vercel-token` ← THREADR_VERCEL_TOKEN or VERCEL_TOKEN), then from action.yml's default.
  */
-export function parseActionArgs(argv: string[], metadata: ActionMetadata, env: Readonly<Record<string, string | undefined>>): ParsedArgs {
+export function parseActionArgs(
+  argv: string[],
+  metadata: ActionMetadata,
+  env: Readonly<Record<string, string | undefined>>,
+): ParsedArgs {
   const given: Record<string, string[]> = {};
   let help = false;
   let json = false;
@@ -62,14 +66,21 @@ export function parseActionArgs(argv: string[], metadata: ActionMetadata, env: R
   return { values, help, json };
 }
 
-
 export function helpText(action: string, metadata: ActionMetadata): string {
-  const lines = [`threadr-ops ${action}: ${metadata.description}`, '', 'Inputs (flag, or an environment variable in brackets):'];
+  const lines = [
+    `threadr-ops ${action}: ${metadata.description}`,
+    '',
+    'Inputs (flag, or an environment variable in brackets):',
+  ];
   for (const [name, spec] of Object.entries(metadata.inputs)) {
     const def = spec.default ? ` (default: ${spec.default.split('\n')[0]})` : '';
     lines.push(`  --${name} [${envNamesFor(name).join(', ')}]${def}`, `      ${spec.description}`);
   }
-  lines.push('', 'Outputs:', ...Object.entries(metadata.outputs).map(([name, spec]) => `  ${name}: ${spec.description}`));
+  lines.push(
+    '',
+    'Outputs:',
+    ...Object.entries(metadata.outputs).map(([name, spec]) => `  ${name}: ${spec.description}`),
+  );
   lines.push('', '--json prints the outputs (with the JSON report) as one JSON object instead of the summary.');
   return lines.join('\n');
 }

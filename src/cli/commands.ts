@@ -28,7 +28,11 @@ export const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
     const [good, broken, slow] = result.runs;
     // The demo succeeds when the pipeline did what it promises: the good commit promoted and verified, the
     // broken one and the slow one never promoted, production still serving the good one.
-    const kept = good?.status === 'verified' && broken?.status === 'not-promoted' && slow?.status === 'held' && result.productionSha === good.sha;
+    const kept =
+      good?.status === 'verified' &&
+      broken?.status === 'not-promoted' &&
+      slow?.status === 'held' &&
+      result.productionSha === good.sha;
     return kept ? 0 : 1;
   },
 };

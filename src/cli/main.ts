@@ -8,7 +8,6 @@ import { helpText, parseActionArgs } from './args.js';
 import { COMMANDS } from './commands.js';
 import { packageRoot } from './package-root.js';
 
-
 function usage(): string {
   return [
     'threadr-ops: run any threadr-ops action locally, with the same code as on GitHub.',

@@ -31,6 +31,7 @@ export function readActionMetadata(path: string): ActionMetadata {
     };
   }
   const outputs: Record<string, { description: string }> = {};
-  for (const [name, spec] of Object.entries(document.outputs ?? {})) outputs[name] = { description: spec?.description ?? '' };
+  for (const [name, spec] of Object.entries(document.outputs ?? {}))
+    outputs[name] = { description: spec?.description ?? '' };
   return { name: document.name ?? '', description: document.description ?? '', inputs, outputs };
 }

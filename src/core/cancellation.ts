@@ -3,7 +3,10 @@
  * SIGTERM 7.5 s later, and kills the process tree 2.5 s after that: about ten seconds to leave
  * things tidy. `onSignal` hears the first signal only; the handlers go when `work` ends.
  */
-export async function cancellable<T>(onSignal: (signal: NodeJS.Signals) => void, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function cancellable<T>(
+  onSignal: (signal: NodeJS.Signals) => void,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const handler = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) return;

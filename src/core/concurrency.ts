@@ -4,8 +4,13 @@
  * item. The first rejection rejects the whole map (calls already started run to their end, and
  * no new one starts after it).
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`mapLimit: limit must be a whole number of at least 1, got ${limit}`);
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`mapLimit: limit must be a whole number of at least 1, got ${limit}`);
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;

@@ -53,6 +53,9 @@ function isFile(path: string): boolean {
 
 /** One path segment (or an artifact name) as a regex: `*` and `?` never cross a `/`. */
 export function globSegmentRegex(segment: string): RegExp {
-  const source = segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const source = segment
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${source}$`);
 }

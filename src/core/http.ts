@@ -4,16 +4,16 @@ import { backoffDelay, parseRetryAfter } from './retry-after.js';
 import { sleep } from './clock.js';
 
 /** What went wrong with a request, in the terms a caller decides on. */
-export type FailureKind =
-  | 'timeout'
-  | 'connection-refused'
-  | 'connection-reset'
-  | 'dns'
-  | 'tls'
-  | 'network'
-  | 'status';
+export type FailureKind = 'timeout' | 'connection-refused' | 'connection-reset' | 'dns' | 'tls' | 'network' | 'status';
 
-const NETWORK_KINDS: ReadonlySet<FailureKind> = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
+const NETWORK_KINDS: ReadonlySet<FailureKind> = new Set([
+  'timeout',
+  'connection-refused',
+  'connection-reset',
+  'dns',
+  'tls',
+  'network',
+]);
 
 export function isNetworkFailure(kind: FailureKind): boolean {
   return NETWORK_KINDS.has(kind);
@@ -149,7 +149,8 @@ export class HttpClient {
 
   constructor(options: HttpClientOptions = {}) {
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
+    this.dispatcher =
+      options.dispatcher ?? new Agent({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -161,7 +162,8 @@ export class HttpClient {
   }
 
   async request(options: RequestOptions): Promise<HttpResponse> {
-    const policy: RetryPolicy = options.retry === false ? { ...this.retry, attempts: 1 } : { ...this.retry, ...options.retry };
+    const policy: RetryPolicy =
+      options.retry === false ? { ...this.retry, attempts: 1 } : { ...this.retry, ...options.retry };
     const url = String(options.url);
     const origin = new URL(url).origin;
     for (let attempt = 1; ; attempt++) {
@@ -177,7 +179,8 @@ export class HttpClient {
       }
       if (!(outcome instanceof NetworkError) && outcome.status === 429) {
         const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
-        if (retryAfter !== undefined) this.notBefore.set(origin, Math.max(this.notBefore.get(origin) ?? 0, this.now() + retryAfter));
+        if (retryAfter !== undefined)
+          this.notBefore.set(origin, Math.max(this.notBefore.get(origin) ?? 0, this.now() + retryAfter));
       }
       const delay = this.retryDelay(outcome, attempt, policy, options.mutation === true);
       if (delay === undefined) {
@@ -194,7 +197,12 @@ export class HttpClient {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private retryDelay(outcome: HttpResponse | NetworkError, attempt: number, policy: RetryPolicy, mutation: boolean): number | undefined {
+  private retryDelay(
+    outcome: HttpResponse | NetworkError,
+    attempt: number,
+    policy: RetryPolicy,
+    mutation: boolean,
+  ): number | undefined {
     if (attempt >= policy.attempts) return undefined;
     const backoff = backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs, this.random);
     if (outcome instanceof NetworkError) {
@@ -230,7 +238,11 @@ export class HttpClient {
         bodyTimeout: timeoutMs,
       });
       latencyMs = performance.now() - started;
-      const body = await readCapped(response.body, options.maxBodyBytes ?? this.maxBodyBytes, () => new BodyTooLargeError(url, response.statusCode, options.maxBodyBytes ?? this.maxBodyBytes, latencyMs!));
+      const body = await readCapped(
+        response.body,
+        options.maxBodyBytes ?? this.maxBodyBytes,
+        () => new BodyTooLargeError(url, response.statusCode, options.maxBodyBytes ?? this.maxBodyBytes, latencyMs!),
+      );
       return {
         status: response.statusCode,
         headers: response.headers,
@@ -261,7 +273,11 @@ export class HttpClient {
  * Reads a body stream up to `limit` bytes. Past it the stream is destroyed, which drops the
  * connection: nothing more is received, so a 2 GB answer costs at most the cap in memory.
  */
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown }, limit: number, tooLarge: () => Error): Promise<string> {
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown },
+  limit: number,
+  tooLarge: () => Error,
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -283,7 +299,8 @@ export function classifyNetworkError(error: unknown): Exclude<FailureKind, 'stat
     const code = String((current as { code?: unknown }).code ?? '');
     if (code === 'ECONNREFUSED') return 'connection-refused';
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return 'dns';
-    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') return 'connection-reset';
+    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED')
+      return 'connection-reset';
     if (code.includes('TIMEOUT') || code === 'ETIMEDOUT') return 'timeout';
     if (TLS_CODES.test(code)) return 'tls';
     if (current === (current as { cause?: unknown }).cause) break;

@@ -108,7 +108,8 @@ export class InputReader {
   bytes(name: string, limits: { min?: number; max?: number } = {}): number {
     const text = this.text(name);
     const value = parseBytes(text);
-    if (value === undefined) throw new ConfigurationError(name, `must be a size such as 1MiB, 512KiB or 10MB, got '${text}'`);
+    if (value === undefined)
+      throw new ConfigurationError(name, `must be a size such as 1MiB, 512KiB or 10MB, got '${text}'`);
     checkRange(name, text, value, limits);
     return value;
   }
@@ -156,7 +157,10 @@ export class InputReader {
     const roots = [this.workspace, this.tempDir].filter((root): root is string => Boolean(root));
     if (!roots.some((root) => isInside(realPathOf(path), realPathOf(root)))) {
       const where = roots.map((root) => `'${root}'`).join(' or ');
-      throw new ConfigurationError(name, `must be a file inside the workspace or RUNNER_TEMP (${where}), such as results/out.json; got '${this.text(name)}'`);
+      throw new ConfigurationError(
+        name,
+        `must be a file inside the workspace or RUNNER_TEMP (${where}), such as results/out.json; got '${this.text(name)}'`,
+      );
     }
     return path;
   }
@@ -241,8 +245,14 @@ export function parsePercent(name: string, text: string): number {
   const value = match ? Number(match[1]) : NaN;
   if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
     const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
-    const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
-    throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
+    const hint =
+      Number(text) <= 1
+        ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)`
+        : ` (write ${text}%)`;
+    throw new ConfigurationError(
+      name,
+      `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`,
+    );
   }
   if (!match || value < 0 || value > 100) {
     throw new ConfigurationError(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
@@ -250,7 +260,15 @@ export function parsePercent(name: string, text: string): number {
   return value;
 }
 
-const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+const BYTE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1000,
+  kib: 1024,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+};
 
 export function parseBytes(text: string): number | undefined {
   const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
@@ -274,7 +292,10 @@ export function parseHttpUrl(name: string, text: string): URL {
   }
   if (url.username !== '' || url.password !== '') {
     // The userinfo is a credential: named, never echoed. It would be sent to every redirect and logged with the URL.
-    throw new ConfigurationError(name, `must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for ${url.host}`);
+    throw new ConfigurationError(
+      name,
+      `must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for ${url.host}`,
+    );
   }
   return url;
 }

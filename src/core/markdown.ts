@@ -1,7 +1,9 @@
 /** Markdown pieces for job summaries; the CLI prints the same text. */
 
 export function escapeCell(value: unknown): string {
-  return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return String(value ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
 }
 
 export function table(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {

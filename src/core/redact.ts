@@ -42,7 +42,13 @@ export class Redactor {
     if (value.length < MIN_SECRET_LENGTH || this.secrets.has(value)) return;
     this.secrets.add(value);
     // A multi-line secret (a key file) is masked line by line too, as the runner does.
-    const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+    const parts = [
+      value,
+      ...value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line.length >= MIN_SECRET_LENGTH),
+    ];
     const forms = new Set(this.forms);
     for (const part of parts) for (const form of encodedForms(part)) forms.add(form);
     this.forms = [...forms].sort((a, b) => b.length - a.length);
@@ -79,7 +85,12 @@ export class Redactor {
  * middle of each is kept, as the runner's own base64 masking does.
  */
 export function encodedForms(secret: string): string[] {
-  const forms = new Set<string>([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+  const forms = new Set<string>([
+    secret,
+    encodeURIComponent(secret),
+    encodeURIComponent(secret).replace(/%20/g, '+'),
+    JSON.stringify(secret).slice(1, -1),
+  ]);
   const bytes = Buffer.from(secret, 'utf8');
   for (let offset = 0; offset < 3; offset++) {
     const padded = Buffer.concat([Buffer.alloc(offset), bytes]);

@@ -13,7 +13,12 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }

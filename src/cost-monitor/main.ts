@@ -16,7 +16,10 @@ import { PROVIDERS, PROVIDER_NAMES, emptySpend, type CostAdapter, type ProviderS
 import { getInputs, type CostMonitorInputs, type CostFailOn } from './inputs.js';
 import { runOnRunner } from '../runtime/runner-host.js';
 
-export function buildAdapters(settings: CostMonitorInputs, http: HttpClient): { adapters: CostAdapter[]; preset: ProviderSpend[] } {
+export function buildAdapters(
+  settings: CostMonitorInputs,
+  http: HttpClient,
+): { adapters: CostAdapter[]; preset: ProviderSpend[] } {
   const timeoutMs = settings.requestTimeoutMs;
   const adapters: CostAdapter[] = [];
   if (settings.openai) adapters.push(new OpenAICostAdapter({ http, timeoutMs, ...settings.openai }));
@@ -66,16 +69,29 @@ export const definition: ActionDefinition = {
     const http = new HttpClient({
       timeoutMs: settings.requestTimeoutMs,
       userAgent: 'threadr-ops cost-monitor',
-      onRetry: ({ attempt, delayMs, reason }) => host.log.debug(`retrying after ${reason} (attempt ${attempt}, waiting ${delayMs}ms)`),
+      onRetry: ({ attempt, delayMs, reason }) =>
+        host.log.debug(`retrying after ${reason} (attempt ${attempt}, waiting ${delayMs}ms)`),
     });
     try {
       const { adapters, preset } = buildAdapters(settings, http);
-      if (adapters.length === 0) host.log.warn('No provider has credentials: nothing to monitor (set openai-admin-key, railway-token, vercel-token, upstash-api-key or stripe-secret-key)');
-      const { evaluation } = await host.log.group(`Reading spend for ${window.monthStart.slice(0, 7)} (as of ${window.today})`, async () => {
-        const result = await monitorCosts({ adapters, preset, window, limits: settings.limits, exchangeRates: settings.exchangeRates });
-        for (const spend of result.spends) logSpend(host, spend);
-        return result;
-      });
+      if (adapters.length === 0)
+        host.log.warn(
+          'No provider has credentials: nothing to monitor (set openai-admin-key, railway-token, vercel-token, upstash-api-key or stripe-secret-key)',
+        );
+      const { evaluation } = await host.log.group(
+        `Reading spend for ${window.monthStart.slice(0, 7)} (as of ${window.today})`,
+        async () => {
+          const result = await monitorCosts({
+            adapters,
+            preset,
+            window,
+            limits: settings.limits,
+            exchangeRates: settings.exchangeRates,
+          });
+          for (const spend of result.spends) logSpend(host, spend);
+          return result;
+        },
+      );
       setOutputs(host, evaluation);
       await host.writeSummary(renderCostSummary(evaluation));
       for (const breach of evaluation.breaches) {
@@ -88,7 +104,11 @@ export const definition: ActionDefinition = {
         `Severity ${evaluation.severity}${evaluation.partial ? ' (partial)' : ''}: today ${formatMoney(total.today)}, month to date ${formatMoney(total.monthToDate)}, projected ${formatMoney(total.projectedMonth)}`,
       );
       if (shouldFail(settings.failOn, evaluation.severity)) {
-        const first = evaluation.breaches.find((b) => b.severity === evaluation.severity)?.message ?? (evaluation.partial ? `${evaluation.failed.map((p) => PROVIDER_NAMES[p]).join(', ') || 'some providers'} could not be read in full` : '');
+        const first =
+          evaluation.breaches.find((b) => b.severity === evaluation.severity)?.message ??
+          (evaluation.partial
+            ? `${evaluation.failed.map((p) => PROVIDER_NAMES[p]).join(', ') || 'some providers'} could not be read in full`
+            : '');
         host.fail(`cost-monitor: spend is ${evaluation.severity}${first ? `: ${first}` : ''}`);
       }
       // Slack hears about any severity but ok through the shared notifier (notify-on: failure).
@@ -102,7 +122,8 @@ export const definition: ActionDefinition = {
 function logSpend(host: ActionHost, spend: ProviderSpend): void {
   const name = PROVIDER_NAMES[spend.provider];
   if (spend.status === 'skipped') return host.log.info(`${name}: skipped (no credentials)`);
-  if (spend.status === 'failed') return host.log.warn(`${name}: not read (${spend.requests} requests): ${spend.failure?.message ?? 'failed'}`);
+  if (spend.status === 'failed')
+    return host.log.warn(`${name}: not read (${spend.requests} requests): ${spend.failure?.message ?? 'failed'}`);
   host.log.info(`${name}: ${spend.status}, ${spend.covered.length} day(s) known, ${spend.requests} request(s)`);
   for (const unread of spend.unread) host.log.info(`${name}: not read: ${unread}`);
 }

@@ -48,13 +48,25 @@ export function renderCostSummary(evaluation: CostEvaluation): string {
   );
   parts.push(`Projection: ${total.projectionBasis}.`);
   if (evaluation.partial) {
-    const names = evaluation.providers.filter((p) => p.status === 'failed' || p.status === 'partial').map((p) => p.name);
-    parts.push(`${WARN} **Partial report**: ${names.join(', ')} could not be read in full; the totals are a lower bound, not a zero.`);
+    const names = evaluation.providers
+      .filter((p) => p.status === 'failed' || p.status === 'partial')
+      .map((p) => p.name);
+    parts.push(
+      `${WARN} **Partial report**: ${names.join(', ')} could not be read in full; the totals are a lower bound, not a zero.`,
+    );
   }
   if (evaluation.breaches.length) {
-    parts.push(evaluation.breaches.map((b) => `- ${ICON[b.severity]} ${b.message}${b.severity === 'critical' && b.action ? ` → **${b.action}**` : ''}`).join('\n'));
+    parts.push(
+      evaluation.breaches
+        .map(
+          (b) =>
+            `- ${ICON[b.severity]} ${b.message}${b.severity === 'critical' && b.action ? ` → **${b.action}**` : ''}`,
+        )
+        .join('\n'),
+    );
   }
-  if (evaluation.actions.length) parts.push(`Recommended actions: ${evaluation.actions.map((a) => `\`${a}\``).join(', ')}`);
+  if (evaluation.actions.length)
+    parts.push(`Recommended actions: ${evaluation.actions.map((a) => `\`${a}\``).join(', ')}`);
 
   parts.push(heading(3, 'Spend by provider'));
   const rows = evaluation.providers.map((p) => [
@@ -72,17 +84,39 @@ export function renderCostSummary(evaluation: CostEvaluation): string {
     `**${formatMoney(total.today)}**`,
     `**${formatMoney(total.monthToDate)}**`,
     `**${formatMoney(total.projectedMonth)}**`,
-    [total.limit.dailyLimit !== undefined ? formatMoney(total.limit.dailyLimit) : '', total.limit.alertThreshold !== undefined ? `alert ${formatMoney(total.limit.alertThreshold)}` : '']
+    [
+      total.limit.dailyLimit !== undefined ? formatMoney(total.limit.dailyLimit) : '',
+      total.limit.alertThreshold !== undefined ? `alert ${formatMoney(total.limit.alertThreshold)}` : '',
+    ]
       .filter(Boolean)
       .join(', ') || '—',
     formatMoney(total.limit.monthlyLimit),
     dayOverDay(total),
     `${ICON[total.severity]} ${total.severity}`,
   ]);
-  parts.push(table(['Provider', 'Today', 'Month to date', 'Projected month', 'Daily limit', 'Monthly limit', 'Day over day', 'Status'], rows));
+  parts.push(
+    table(
+      [
+        'Provider',
+        'Today',
+        'Month to date',
+        'Projected month',
+        'Daily limit',
+        'Monthly limit',
+        'Day over day',
+        'Status',
+      ],
+      rows,
+    ),
+  );
 
   parts.push(heading(3, 'Spikes'));
-  const scopes: [string, SpendFigures][] = [...evaluation.providers.filter((p) => p.status === 'ok' || p.status === 'partial').map((p) => [p.name, p] as [string, SpendFigures]), ['Total', total]];
+  const scopes: [string, SpendFigures][] = [
+    ...evaluation.providers
+      .filter((p) => p.status === 'ok' || p.status === 'partial')
+      .map((p) => [p.name, p] as [string, SpendFigures]),
+    ['Total', total],
+  ];
   parts.push(
     table(
       ['Scope', 'Today', 'Trailing 30-day median', 'Ratio', 'Verdict'],
@@ -91,7 +125,11 @@ export function renderCostSummary(evaluation: CostEvaluation): string {
         formatMoney(f.today),
         formatMoney(f.trailingMedian),
         f.spikeRatio === undefined ? '—' : `${f.spikeRatio.toFixed(2)}×`,
-        f.trailingMedian === undefined ? 'not enough history' : f.spike ? `${FAIL} spike (over ${evaluation.spikeFactor}×)` : `${PASS} no spike`,
+        f.trailingMedian === undefined
+          ? 'not enough history'
+          : f.spike
+            ? `${FAIL} spike (over ${evaluation.spikeFactor}×)`
+            : `${PASS} no spike`,
       ]),
     ),
   );
@@ -118,18 +156,35 @@ export function renderCostSummary(evaluation: CostEvaluation): string {
   for (const p of evaluation.providers) {
     const s = p.spend;
     const lines: string[] = [];
-    if (s.failure) lines.push(`- Failure: ${s.failure.message}${s.failure.requestId ? ` (request id ${s.failure.requestId})` : ''}`);
+    if (s.failure)
+      lines.push(`- Failure: ${s.failure.message}${s.failure.requestId ? ` (request id ${s.failure.requestId})` : ''}`);
     for (const u of s.unread) lines.push(`- Not read: ${u}`);
-    if (s.freshness.lag) lines.push(`- Freshness: ${s.freshness.lag}${s.freshness.latestDataDay ? `; latest day with spend ${s.freshness.latestDataDay}` : ''}`);
-    if (s.estimate) lines.push(`- Provider estimate: ${formatMoney(s.estimate.amount, s.estimate.currency)} (${s.estimate.note})`);
-    for (const c of p.converted) lines.push(`- ${c.currency.toUpperCase()} converted at ${c.rate} USD per unit (input exchange-rates)`);
-    for (const u of p.unconverted) lines.push(`- ${u.currency.toUpperCase()} spend is shown apart and not in the totals: no exchange rate given (input exchange-rates)`);
+    if (s.freshness.lag)
+      lines.push(
+        `- Freshness: ${s.freshness.lag}${s.freshness.latestDataDay ? `; latest day with spend ${s.freshness.latestDataDay}` : ''}`,
+      );
+    if (s.estimate)
+      lines.push(`- Provider estimate: ${formatMoney(s.estimate.amount, s.estimate.currency)} (${s.estimate.note})`);
+    for (const c of p.converted)
+      lines.push(`- ${c.currency.toUpperCase()} converted at ${c.rate} USD per unit (input exchange-rates)`);
+    for (const u of p.unconverted)
+      lines.push(
+        `- ${u.currency.toUpperCase()} spend is shown apart and not in the totals: no exchange rate given (input exchange-rates)`,
+      );
     for (const n of s.notes) lines.push(`- ${n}`);
-    if (s.items.length) lines.push(`- Month to date by item: ${s.items.slice(0, 8).map((i) => `${i.item} ${formatMoney(i.monthToDate, i.currency)}`).join(', ')}`);
+    if (s.items.length)
+      lines.push(
+        `- Month to date by item: ${s.items
+          .slice(0, 8)
+          .map((i) => `${i.item} ${formatMoney(i.monthToDate, i.currency)}`)
+          .join(', ')}`,
+      );
     if (p.status !== 'skipped') lines.push(`- Requests: ${s.requests}`);
     if (lines.length) detailLines.push(`**${p.name}** (${p.status})\n${lines.join('\n')}`);
   }
-  if (evaluation.skipped.length) detailLines.push(`Skipped (no credentials): ${evaluation.skipped.map((p) => PROVIDER_NAMES[p]).join(', ')}`);
-  if (detailLines.length) parts.push(details('Details: what was read, what was not, and how', detailLines.join('\n\n')));
+  if (evaluation.skipped.length)
+    detailLines.push(`Skipped (no credentials): ${evaluation.skipped.map((p) => PROVIDER_NAMES[p]).join(', ')}`);
+  if (detailLines.length)
+    parts.push(details('Details: what was read, what was not, and how', detailLines.join('\n\n')));
   return `${parts.join('\n\n')}\n`;
 }

@@ -73,13 +73,22 @@ export function parseLimits(raw: unknown, input = 'limits'): CostLimits {
       if (threshold !== undefined) total.alertThreshold = amount(threshold, 'total.alert-threshold', fail);
       limits.total = total;
     } else if (key === 'spike-factor') {
-      const factor = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.replace(/[x×]$/, '')) : NaN;
-      if (!Number.isFinite(factor) || factor <= 1) fail(key, `must be a number above 1 such as 2 (today against twice the trailing median), got '${String(value)}'`);
+      const factor =
+        typeof value === 'number' ? value : typeof value === 'string' ? Number(value.replace(/[x×]$/, '')) : NaN;
+      if (!Number.isFinite(factor) || factor <= 1)
+        fail(
+          key,
+          `must be a number above 1 such as 2 (today against twice the trailing median), got '${String(value)}'`,
+        );
       limits.spikeFactor = factor;
     } else if (key === 'spike-floor') {
       limits.spikeFloor = amount(value, key, fail);
     } else if (key === 'currency') {
-      if (String(value).toLowerCase() !== 'usd') fail(key, `must be usd (budgets are in US dollars; other currencies are converted with input 'exchange-rates'), got '${String(value)}'`);
+      if (String(value).toLowerCase() !== 'usd')
+        fail(
+          key,
+          `must be usd (budgets are in US dollars; other currencies are converted with input 'exchange-rates'), got '${String(value)}'`,
+        );
     } else {
       fail(key, `is not a known provider or setting: expected one of ${[...PROVIDERS, ...TOP_FIELDS].join(', ')}`);
     }
@@ -87,8 +96,17 @@ export function parseLimits(raw: unknown, input = 'limits'): CostLimits {
   return limits;
 }
 
-function parseLimit(value: unknown, scope: string, fields: readonly string[], fail: (field: string, problem: string) => never): Limit {
-  if (!isRecord(value)) return fail(scope, `must be a mapping such as {daily-limit: 50, monthly-limit: 1000, action: rate_limit}, got '${String(value)}'`);
+function parseLimit(
+  value: unknown,
+  scope: string,
+  fields: readonly string[],
+  fail: (field: string, problem: string) => never,
+): Limit {
+  if (!isRecord(value))
+    return fail(
+      scope,
+      `must be a mapping such as {daily-limit: 50, monthly-limit: 1000, action: rate_limit}, got '${String(value)}'`,
+    );
   const limit: Limit = {};
   for (const [field, fieldValue] of Object.entries(value)) {
     const name = `${scope}.${field}`;
@@ -98,7 +116,10 @@ function parseLimit(value: unknown, scope: string, fields: readonly string[], fa
     if (field === 'action') {
       const action = typeof fieldValue === 'string' ? fieldValue.trim() : '';
       if (!ACTION_WORD.test(action)) {
-        fail(name, `must be one word naming the action to recommend, such as rate_limit or scale_down, got '${String(fieldValue)}'`);
+        fail(
+          name,
+          `must be one word naming the action to recommend, such as rate_limit or scale_down, got '${String(fieldValue)}'`,
+        );
       }
       limit.action = action;
     }
@@ -108,7 +129,8 @@ function parseLimit(value: unknown, scope: string, fields: readonly string[], fa
 
 /** A non-negative amount in dollars: 50, 12.5, '50', '$50.00'. */
 function amount(value: unknown, field: string, fail: (field: string, problem: string) => never): Micros {
-  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim().replace(/^\$/, '') : '';
+  const text =
+    typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim().replace(/^\$/, '') : '';
   let micros: Micros | undefined;
   if (/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(text)) {
     try {
@@ -117,7 +139,8 @@ function amount(value: unknown, field: string, fail: (field: string, problem: st
       micros = undefined;
     }
   }
-  if (micros === undefined) return fail(field, `must be an amount in US dollars such as 50 or 12.50, got '${String(value)}'`);
+  if (micros === undefined)
+    return fail(field, `must be an amount in US dollars such as 50 or 12.50, got '${String(value)}'`);
   if (micros < 0) return fail(field, `must not be negative, got '${String(value)}'`);
   return micros;
 }
@@ -129,13 +152,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** `eur: 1.08` = one euro is 1.08 US dollars. Used to convert, never guessed. */
 export function parseExchangeRates(raw: unknown, input = 'exchange-rates'): Record<string, number> {
   if (raw === undefined || raw === null) return {};
-  if (!isRecord(raw)) throw new ConfigurationError(input, "must be a YAML mapping of currency to its value in USD, such as '{eur: 1.08, gbp: 1.27}'");
+  if (!isRecord(raw))
+    throw new ConfigurationError(
+      input,
+      "must be a YAML mapping of currency to its value in USD, such as '{eur: 1.08, gbp: 1.27}'",
+    );
   const rates: Record<string, number> = {};
   for (const [currency, value] of Object.entries(raw)) {
-    if (!/^[A-Za-z]{3}$/.test(currency)) throw new ConfigurationError(input, `field '${currency}' must be a three-letter currency code such as eur`);
+    if (!/^[A-Za-z]{3}$/.test(currency))
+      throw new ConfigurationError(input, `field '${currency}' must be a three-letter currency code such as eur`);
     const rate = typeof value === 'number' ? value : Number(value);
     if (!Number.isFinite(rate) || rate <= 0) {
-      throw new ConfigurationError(input, `field '${currency}' must be a positive rate (US dollars per unit) such as 1.08, got '${String(value)}'`);
+      throw new ConfigurationError(
+        input,
+        `field '${currency}' must be a positive rate (US dollars per unit) such as 1.08, got '${String(value)}'`,
+      );
     }
     rates[currency.toLowerCase()] = rate;
   }

@@ -112,7 +112,9 @@ export function evaluateCosts(spends: readonly ProviderSpend[], options: Evaluat
   const failed = providers.filter((p) => p.status === 'failed').map((p) => p.provider);
   const partial = providers.some((p) => p.status === 'failed' || p.status === 'partial');
   const severity = worstSeverity(...providers.map((p) => p.severity), total.severity, partial ? 'warning' : 'ok');
-  const actions = [...new Set(breaches.filter((b) => b.severity === 'critical' && b.action).map((b) => b.action as string))];
+  const actions = [
+    ...new Set(breaches.filter((b) => b.severity === 'critical' && b.action).map((b) => b.action as string)),
+  ];
   return {
     asOf: new Date(window.now).toISOString(),
     currency: 'usd',
@@ -172,13 +174,19 @@ function evaluateProvider(spend: ProviderSpend, options: EvaluateOptions): Provi
   };
 }
 
-function evaluateTotal(providers: readonly ProviderEvaluation[], window: CostWindow, limits: CostLimits): TotalEvaluation {
+function evaluateTotal(
+  providers: readonly ProviderEvaluation[],
+  window: CostWindow,
+  limits: CostLimits,
+): TotalEvaluation {
   const included = providers.filter((p) => p.status === 'ok' || p.status === 'partial');
   // The total's own history is judged only on days every included provider can speak for, so a
   // provider that keeps one month of history (Upstash) does not make last month look cheap.
   const days = new Map<DayKey, Micros>();
   const allDays = daysBetween(window.rangeStart, window.today);
-  const coveredByAll = new Set(allDays.filter((d) => included.length > 0 && included.every((p) => p.spend.covered.includes(d))));
+  const coveredByAll = new Set(
+    allDays.filter((d) => included.length > 0 && included.every((p) => p.spend.covered.includes(d))),
+  );
   for (const day of allDays) {
     let sum = 0;
     for (const p of included) sum += dayAmount(p, day) ?? 0;
@@ -203,7 +211,11 @@ function evaluateTotal(providers: readonly ProviderEvaluation[], window: CostWin
     }),
   };
   const breaches = judgeSpend('total', figures, limits.total, limits);
-  if (limits.total.alertThreshold !== undefined && figures.today !== undefined && figures.today > limits.total.alertThreshold) {
+  if (
+    limits.total.alertThreshold !== undefined &&
+    figures.today !== undefined &&
+    figures.today > limits.total.alertThreshold
+  ) {
     breaches.unshift({
       scope: 'total',
       kind: 'alert-threshold',
@@ -226,7 +238,8 @@ function evaluateTotal(providers: readonly ProviderEvaluation[], window: CostWin
 function totalBasis(included: readonly ProviderEvaluation[]): string {
   const without = included.filter((p) => p.projectedMonth === undefined).map((p) => p.name);
   if (!included.length) return 'no spend read';
-  if (without.length === included.length) return 'no complete UTC day read yet, so no projection (a partial day is not extrapolated)';
+  if (without.length === included.length)
+    return 'no complete UTC day read yet, so no projection (a partial day is not extrapolated)';
   const base = 'each provider’s month to date plus the mean of its recent complete days';
   return without.length ? `${base}; without ${without.join(', ')} (no complete day yet)` : base;
 }
@@ -236,7 +249,12 @@ function dayAmount(p: ProviderEvaluation, day: DayKey): Micros | undefined {
 }
 
 function emptyFigures(window: CostWindow): SpendFigures {
-  return { monthComplete: false, spike: false, projectionBasis: 'no spend read', daily: daysBetween(window.monthStart, window.today).map((day) => ({ day })) };
+  return {
+    monthComplete: false,
+    spike: false,
+    projectionBasis: 'no spend read',
+    daily: daysBetween(window.monthStart, window.today).map((day) => ({ day })),
+  };
 }
 
 /**
@@ -259,16 +277,24 @@ export function computeSpendFigures(
   // The rate comes from complete UTC days only. A partial day is never extrapolated: $0.40 by
   // 02:26 is not $3.95 a day (issue 19). Today counts with what it has spent so far, and the rest
   // of it at the rate of the complete days.
-  const recent = daysBetween(addDays(window.today, -BURN_DAYS), addDays(window.today, -1)).filter((d) => covered.has(d));
-  const burnRate = recent.length ? Math.round(recent.reduce((sum, d) => sum + (known(d) ?? 0), 0) / recent.length) : undefined;
+  const recent = daysBetween(addDays(window.today, -BURN_DAYS), addDays(window.today, -1)).filter((d) =>
+    covered.has(d),
+  );
+  const burnRate = recent.length
+    ? Math.round(recent.reduce((sum, d) => sum + (known(d) ?? 0), 0) / recent.length)
+    : undefined;
   const remainingMs = dayStart(window.nextMonthStart) - window.now;
-  const projectedMonth = monthToDate !== undefined && burnRate !== undefined ? monthToDate + Math.round((burnRate * remainingMs) / DAY_MS) : undefined;
+  const projectedMonth =
+    monthToDate !== undefined && burnRate !== undefined
+      ? monthToDate + Math.round((burnRate * remainingMs) / DAY_MS)
+      : undefined;
   const projectionBasis = recent.length
     ? `month to date plus the mean of the last ${recent.length} complete day(s) for the rest of the month`
     : 'no complete UTC day read yet, so no projection (a partial day is not extrapolated)';
 
   const trailingDays = daysBetween(window.trailingStart, addDays(window.today, -1)).filter((d) => covered.has(d));
-  const trailingMedian = trailingDays.length >= MIN_TRAILING_DAYS ? medianMicros(trailingDays.map((d) => known(d) ?? 0)) : undefined;
+  const trailingMedian =
+    trailingDays.length >= MIN_TRAILING_DAYS ? medianMicros(trailingDays.map((d) => known(d) ?? 0)) : undefined;
   const spike =
     today !== undefined &&
     trailingMedian !== undefined &&
@@ -302,25 +328,55 @@ export function medianMicros(values: readonly Micros[]): Micros | undefined {
 }
 
 /** Limits and spikes of one scope, worst first within each kind. */
-function judgeSpend(scope: Scope, figures: SpendFigures, limit: Limit, limits: Pick<CostLimits, 'spikeFactor'>): Breach[] {
+function judgeSpend(
+  scope: Scope,
+  figures: SpendFigures,
+  limit: Limit,
+  limits: Pick<CostLimits, 'spikeFactor'>,
+): Breach[] {
   const name = scope === 'total' ? 'Total' : PROVIDER_NAMES[scope];
   const breaches: Breach[] = [];
-  const against = (kind: BreachKind, observed: Micros | undefined, bound: Micros | undefined, what: string): boolean => {
+  const against = (
+    kind: BreachKind,
+    observed: Micros | undefined,
+    bound: Micros | undefined,
+    what: string,
+  ): boolean => {
     if (observed === undefined || bound === undefined) return false;
     if (observed > bound) {
-      breaches.push({ scope, kind, severity: 'critical', observed, limit: bound, action: limit.action, message: `${name} ${what} ${formatMoney(observed)} is over the limit of ${formatMoney(bound)}` });
+      breaches.push({
+        scope,
+        kind,
+        severity: 'critical',
+        observed,
+        limit: bound,
+        action: limit.action,
+        message: `${name} ${what} ${formatMoney(observed)} is over the limit of ${formatMoney(bound)}`,
+      });
       return true;
     }
     if (observed >= bound * WARNING_RATIO) {
       const percent = bound > 0 ? Math.floor((observed / bound) * 100) : 100;
-      breaches.push({ scope, kind, severity: 'warning', observed, limit: bound, message: `${name} ${what} ${formatMoney(observed)} is ${percent}% of the limit of ${formatMoney(bound)}` });
+      breaches.push({
+        scope,
+        kind,
+        severity: 'warning',
+        observed,
+        limit: bound,
+        message: `${name} ${what} ${formatMoney(observed)} is ${percent}% of the limit of ${formatMoney(bound)}`,
+      });
       return true;
     }
     return false;
   };
   against('daily-limit', figures.today, limit.dailyLimit, 'spend today');
   const monthly = against('monthly-limit', figures.monthToDate, limit.monthlyLimit, 'spend this month');
-  if (!monthly && figures.projectedMonth !== undefined && limit.monthlyLimit !== undefined && figures.projectedMonth > limit.monthlyLimit) {
+  if (
+    !monthly &&
+    figures.projectedMonth !== undefined &&
+    limit.monthlyLimit !== undefined &&
+    figures.projectedMonth > limit.monthlyLimit
+  ) {
     breaches.push({
       scope,
       kind: 'projected-month',

@@ -30,12 +30,18 @@ export interface MonitorResult {
 export async function monitorCosts(options: MonitorOptions): Promise<MonitorResult> {
   const started = performance.now();
   const fetched = await Promise.all(
-    options.adapters.map((adapter) => adapter.fetch(options.window).catch((error: unknown) => failedSpend(adapter.provider, error, 0))),
+    options.adapters.map((adapter) =>
+      adapter.fetch(options.window).catch((error: unknown) => failedSpend(adapter.provider, error, 0)),
+    ),
   );
   const fetchMs = performance.now() - started;
   const byProvider = new Map<ProviderId, ProviderSpend>();
   for (const spend of [...(options.preset ?? []), ...fetched]) byProvider.set(spend.provider, spend);
   const spends = PROVIDERS.filter((p) => byProvider.has(p)).map((p) => byProvider.get(p) as ProviderSpend);
-  const evaluation = evaluateCosts(spends, { window: options.window, limits: options.limits, exchangeRates: options.exchangeRates });
+  const evaluation = evaluateCosts(spends, {
+    window: options.window,
+    limits: options.limits,
+    exchangeRates: options.exchangeRates,
+  });
   return { spends, evaluation, fetchMs };
 }

@@ -7,7 +7,9 @@ const STATE: Record<CostSeverity, RunOutcomeState> = { ok: 'success', warning: '
 /** What the shared notifier tells Slack about a cost run: the breaches, the actions, the figures. */
 export function costOutcome(evaluation: CostEvaluation): RunOutcome {
   const total = evaluation.total;
-  const details = evaluation.breaches.map((b) => `• ${b.message}${b.severity === 'critical' && b.action ? ` → ${b.action}` : ''}`);
+  const details = evaluation.breaches.map(
+    (b) => `• ${b.message}${b.severity === 'critical' && b.action ? ` → ${b.action}` : ''}`,
+  );
   for (const p of evaluation.providers) {
     if (p.status === 'failed') details.push(`• ${p.name} could not be read: ${p.spend.failure?.message ?? 'failed'}`);
     if (p.status === 'partial') details.push(`• ${p.name} was read in part: ${p.spend.unread.join('; ')}`);

@@ -3,7 +3,8 @@ import type { Breach, CostEvaluation, SpendFigures, ProviderEvaluation } from '.
 import { formatAmount, type Micros } from './money.js';
 
 /** Amounts in outputs and the JSON report: decimal strings to the cent, in `currency`. */
-const amount = (micros: Micros | undefined, currency = 'usd'): string | null => (micros === undefined ? null : formatAmount(micros, currency));
+const amount = (micros: Micros | undefined, currency = 'usd'): string | null =>
+  micros === undefined ? null : formatAmount(micros, currency);
 
 export function breachJson(breach: Breach): Record<string, unknown> {
   return {
@@ -28,7 +29,9 @@ function figuresJson(figures: SpendFigures): Record<string, unknown> {
     burnRate: amount(figures.burnRate),
     projectionBasis: figures.projectionBasis,
     trailingMedian: amount(figures.trailingMedian),
-    dayOverDay: figures.dayOverDay ? { change: amount(figures.dayOverDay.change), percent: roundPercent(figures.dayOverDay.percent) } : null,
+    dayOverDay: figures.dayOverDay
+      ? { change: amount(figures.dayOverDay.change), percent: roundPercent(figures.dayOverDay.percent) }
+      : null,
     spike: figures.spike,
     spikeRatio: figures.spikeRatio === undefined ? null : Math.round(figures.spikeRatio * 100) / 100,
     daily: figures.daily.map((d) => ({ day: d.day, amount: amount(d.amount) })),
@@ -59,8 +62,14 @@ function providerJson(p: ProviderEvaluation): Record<string, unknown> {
     unread: s.unread,
     notes: s.notes,
     failure: s.failure ?? null,
-    estimate: s.estimate ? { amount: amount(s.estimate.amount, s.estimate.currency), currency: s.estimate.currency, note: s.estimate.note } : null,
-    unconverted: p.unconverted.map((u) => ({ currency: u.currency, today: amount(u.today, u.currency), monthToDate: amount(u.monthToDate, u.currency) })),
+    estimate: s.estimate
+      ? { amount: amount(s.estimate.amount, s.estimate.currency), currency: s.estimate.currency, note: s.estimate.note }
+      : null,
+    unconverted: p.unconverted.map((u) => ({
+      currency: u.currency,
+      today: amount(u.today, u.currency),
+      monthToDate: amount(u.monthToDate, u.currency),
+    })),
     converted: p.converted,
     items: s.items.map((i) => ({ item: i.item, currency: i.currency, monthToDate: amount(i.monthToDate, i.currency) })),
     requests: s.requests,

@@ -62,8 +62,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     // profiles with a narrow spread (5 %), so a 30 % gap is plain even on a busy machine and two
     // equal builds never differ by the canary's 10 % tolerance.
     const slow = DEMO_SLOW_COMMIT;
-    for (const sha of [setup.commits.current, setup.commits.good]) emulator.control.setApp(sha, { kind: 'profile', medianMs: DEMO_MEDIAN_MS, spread: 0.05, seed: 7 });
-    emulator.control.setApp(slow, { kind: 'profile', medianMs: Math.round(DEMO_MEDIAN_MS * 1.3), spread: 0.05, seed: 7 });
+    for (const sha of [setup.commits.current, setup.commits.good])
+      emulator.control.setApp(sha, { kind: 'profile', medianMs: DEMO_MEDIAN_MS, spread: 0.05, seed: 7 });
+    emulator.control.setApp(slow, {
+      kind: 'profile',
+      medianMs: Math.round(DEMO_MEDIAN_MS * 1.3),
+      spread: 0.05,
+      seed: 7,
+    });
     const workflow = readWorkflow(join(options.root, PIPELINE));
     // Passed as docs/workflows.md and docs/secrets.md tell users to: ids and tokens as repository
     // secrets, what differs per environment as secrets of the GitHub Environment `production`.
@@ -84,8 +90,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       UPSTASH_DATABASE: upstash.databases[0]?.database_name ?? '',
       UPSTASH_API_URL: `${emulator.urls.base}/upstash`,
     };
-    const production = { RAILWAY_TOKEN: setup.railway.projectToken, RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId };
-    options.write(`Repository secrets: ${Object.keys(secrets).join(', ')}\nEnvironment secrets (production): ${Object.keys(production).join(', ')}\n`);
+    const production = {
+      RAILWAY_TOKEN: setup.railway.projectToken,
+      RAILWAY_ENVIRONMENT_ID: setup.railway.service.environmentId,
+    };
+    options.write(
+      `Repository secrets: ${Object.keys(secrets).join(', ')}\nEnvironment secrets (production): ${Object.keys(production).join(', ')}\n`,
+    );
     const runs: DemoRun[] = [];
     for (const [label, sha] of [
       ['good commit', setup.commits.good],
@@ -101,7 +112,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         workspace,
         actions: options.actions,
         // verify-duration is the canary's length too: 5 s at 10 requests per second, 50 per target.
-        inputs: { environment: 'production', ref: sha, 'verify-timeout': '5s', 'verify-duration': '5s', 'load-duration': '3s' },
+        inputs: {
+          environment: 'production',
+          ref: sha,
+          'verify-timeout': '5s',
+          'verify-duration': '5s',
+          'load-duration': '3s',
+        },
         secrets,
         environments: { production: { secrets: production } },
         github: {
@@ -124,7 +141,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       for (const job of record.jobs.filter((j) => j.note)) options.write(`  · ${job.id}: ${job.note}\n`);
       const status = record.jobs.find((job) => job.id === 'notify')?.outputs.status ?? 'unknown';
       options.write(`  ⇒ pipeline status: ${status}\n`);
-      runs.push({ label, sha, record, status, production: { requests: served.length, servedByCommit: served.filter((entry) => entry.sha === sha).length } });
+      runs.push({
+        label,
+        sha,
+        record,
+        status,
+        production: { requests: served.length, servedByCommit: served.filter((entry) => entry.sha === sha).length },
+      });
     }
 
     options.write('\n━━ cost-monitor against the emulated month ━━\n');
@@ -140,7 +163,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 }
 
-async function runCostCheck(emulator: Emulator, options: DemoOptions, workspace: string): Promise<{ outputs: Record<string, string>; failed: boolean }> {
+async function runCostCheck(
+  emulator: Emulator,
+  options: DemoOptions,
+  workspace: string,
+): Promise<{ outputs: Record<string, string>; failed: boolean }> {
   const metadata = readActionMetadata(join(options.root, 'actions', 'cost-monitor', 'action.yml'));
   const values = Object.fromEntries(Object.entries(metadata.inputs).map(([name, spec]) => [name, spec.default]));
   const c = DEMO_COST_CREDENTIALS;
@@ -160,9 +187,18 @@ async function runCostCheck(emulator: Emulator, options: DemoOptions, workspace:
     'as-of': new Date(emulator.clock.now()).toISOString(),
   });
   let summary = '';
-  const host = new TerminalHost('cost-monitor', values, {}, options.verbose ? options.write : () => {}, (text) => (summary += text), workspace);
+  const host = new TerminalHost(
+    'cost-monitor',
+    values,
+    {},
+    options.verbose ? options.write : () => {},
+    (text) => (summary += text),
+    workspace,
+  );
   await runAction(options.actions['cost-monitor'], host);
-  options.write(`  ${host.failed ? '✘' : '✔'} cost-monitor: severity ${host.outputs.severity}, today $${host.outputs['total-today']}, month to date $${host.outputs['total-month-to-date']}\n`);
+  options.write(
+    `  ${host.failed ? '✘' : '✔'} cost-monitor: severity ${host.outputs.severity}, today $${host.outputs['total-today']}, month to date $${host.outputs['total-month-to-date']}\n`,
+  );
   options.print(`\n${summary.trim()}\n`);
   return { outputs: host.outputs, failed: host.failed !== undefined };
 }
@@ -199,16 +235,23 @@ function productionLine(runs: DemoRun[], productionSha: string | null): string {
   const verified = runs.filter((run) => run.status === 'verified').at(-1);
   const held = runs.filter((run) => run.status === 'not-promoted' || run.status === 'held');
   const reached = held.filter((run) => run.production.servedByCommit > 0);
-  if (reached.length) return `${reached.map((run) => `\`${run.sha.slice(0, 7)}\` (${run.status})`).join(' and ')} REACHED production: it answered users although the run did not verify it`;
+  if (reached.length)
+    return `${reached.map((run) => `\`${run.sha.slice(0, 7)}\` (${run.status})`).join(' and ')} REACHED production: it answered users although the run did not verify it`;
   if (verified && productionSha === verified.sha && held.length) {
     return `Production serves ${serving}, the last verified commit: ${held.map((run) => `\`${run.sha.slice(0, 7)}\` (${run.status})`).join(' and ')} never reached it`;
   }
   const last = runs.at(-1);
-  if (last && last.status !== 'verified' && productionSha !== verified?.sha) return `Production was NOT restored: it serves ${serving} after \`${last.sha.slice(0, 7)}\` (${last.status})`;
+  if (last && last.status !== 'verified' && productionSha !== verified?.sha)
+    return `Production was NOT restored: it serves ${serving} after \`${last.sha.slice(0, 7)}\` (${last.status})`;
   return `Production now serves ${serving}`;
 }
 
-export function renderRecap(runs: DemoRun[], cost: { outputs: Record<string, string> }, slackMessages: number, productionSha: string | null): string {
+export function renderRecap(
+  runs: DemoRun[],
+  cost: { outputs: Record<string, string> },
+  slackMessages: number,
+  productionSha: string | null,
+): string {
   const lines = [
     '## Demo recap',
     '',
@@ -221,9 +264,12 @@ export function renderRecap(runs: DemoRun[], cost: { outputs: Record<string, str
       const s = step(id);
       return s?.ran ? text(s) : 'skipped';
     };
-    const healthy = (s: StepRecord) => (s.outputs.healthy === 'true' ? 'healthy' : `unhealthy (${s.outputs.failed || 'SLO'})`);
-    const canary = (s: StepRecord) => `${s.outputs.verdict}${s.outputs['latency-regression'] ? ` (median ${Number(s.outputs['latency-regression']) >= 0 ? '+' : ''}${s.outputs['latency-regression']} %)` : ''}`;
-    const rollback = (s: StepRecord) => `${s.outputs.status}${step('reverify')?.ran ? `, ${step('reverify')!.outputs.healthy === 'true' ? 'restored' : 'still unhealthy'}` : ''}`;
+    const healthy = (s: StepRecord) =>
+      s.outputs.healthy === 'true' ? 'healthy' : `unhealthy (${s.outputs.failed || 'SLO'})`;
+    const canary = (s: StepRecord) =>
+      `${s.outputs.verdict}${s.outputs['latency-regression'] ? ` (median ${Number(s.outputs['latency-regression']) >= 0 ? '+' : ''}${s.outputs['latency-regression']} %)` : ''}`;
+    const rollback = (s: StepRecord) =>
+      `${s.outputs.status}${step('reverify')?.ran ? `, ${step('reverify')!.outputs.healthy === 'true' ? 'restored' : 'still unhealthy'}` : ''}`;
     lines.push(
       `| ${run.label} \`${run.sha.slice(0, 7)}\` | ${ran('deploy', (s) => s.outputs.status + (s.outputs['candidate-url'] ? ' (staged)' : ''))} | ${ran('health', healthy)}${step('load')?.ran ? `, load ${step('load')!.outputs.passed === 'true' ? 'passed' : 'failed'}` : ''} | ${ran('canary', canary)} | ${ran('promote', (s) => s.outputs.status)} | ${ran('production', healthy)} | ${ran('rollback', rollback)} | **${run.status}** |`,
     );
@@ -231,11 +277,20 @@ export function renderRecap(runs: DemoRun[], cost: { outputs: Record<string, str
   lines.push(
     '',
     `Production's URL while each run lasted (the emulator's request log, a stand-in user asking every 0.1 s): ${runs
-      .map((run) => `${run.label} \`${run.sha.slice(0, 7)}\` ${run.production.requests} answered, ${run.production.servedByCommit || 'none'} by it`)
+      .map(
+        (run) =>
+          `${run.label} \`${run.sha.slice(0, 7)}\` ${run.production.requests} answered, ${run.production.servedByCommit || 'none'} by it`,
+      )
       .join('; ')}.`,
   );
-  const backups = runs.map((run) => run.record.steps.find((s) => s.id === 'backup' && s.ran)?.outputs['backup-id']).filter(Boolean);
-  if (backups.length) lines.push('', `Redis backups taken before the production deploys: ${backups.map((id) => `\`${id}\``).join(', ')}.`);
+  const backups = runs
+    .map((run) => run.record.steps.find((s) => s.id === 'backup' && s.ran)?.outputs['backup-id'])
+    .filter(Boolean);
+  if (backups.length)
+    lines.push(
+      '',
+      `Redis backups taken before the production deploys: ${backups.map((id) => `\`${id}\``).join(', ')}.`,
+    );
   lines.push(
     '',
     `Cost check: severity **${cost.outputs.severity ?? 'unknown'}**, today $${cost.outputs['total-today'] ?? '?'}, month to date $${cost.outputs['total-month-to-date'] ?? '?'}, projected $${cost.outputs['projected-month'] ?? '?'}.`,

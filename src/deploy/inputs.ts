@@ -25,7 +25,10 @@ const ORDERED: Record<Exclude<Order, 'parallel'>, ComponentName[]> = {
 export function getInputs(inputs: InputReader, env: Readonly<Record<string, string | undefined>>): DeployInputs {
   const sha = inputs.text('ref');
   if (!/^[0-9a-f]{40}$/i.test(sha)) {
-    throw new ConfigurationError('ref', `must be a full 40-character commit SHA such as \${{ github.sha }}, got '${sha}'`);
+    throw new ConfigurationError(
+      'ref',
+      `must be a full 40-character commit SHA such as \${{ github.sha }}, got '${sha}'`,
+    );
   }
   const order = inputs.oneOf('order', ORDERS);
   const requested = readComponents(inputs, ['frontend', 'backend'], 'deploy');
@@ -40,7 +43,12 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
     dryRun: inputs.boolean('dry-run'),
     allowPinned: inputs.boolean('allow-pinned'),
   };
-  return { deploy, platform, git: components.includes('frontend') ? readGit(inputs, env) : undefined, strategy: readStrategy(inputs, deploy.environment) };
+  return {
+    deploy,
+    platform,
+    git: components.includes('frontend') ? readGit(inputs, env) : undefined,
+    strategy: readStrategy(inputs, deploy.environment),
+  };
 }
 
 /**
@@ -51,19 +59,33 @@ function readStrategy(inputs: InputReader, environment: string): 'staged' | 'dir
   const strategy = inputs.oneOf('strategy', ['auto', 'staged', 'direct'] as const);
   if (strategy === 'auto') return environment === 'production' ? 'staged' : 'direct';
   if (strategy === 'staged' && environment !== 'production') {
-    throw new ConfigurationError('strategy', `staged holds back Vercel's production domains, so it needs environment production; use auto or direct for ${environment}`);
+    throw new ConfigurationError(
+      'strategy',
+      `staged holds back Vercel's production domains, so it needs environment production; use auto or direct for ${environment}`,
+    );
   }
   return strategy;
 }
 
-function readGit(inputs: InputReader, env: Readonly<Record<string, string | undefined>>): { org: string; repo: string; branch: string } {
+function readGit(
+  inputs: InputReader,
+  env: Readonly<Record<string, string | undefined>>,
+): { org: string; repo: string; branch: string } {
   const repository = inputs.text('vercel-git-repository') || env.GITHUB_REPOSITORY || '';
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
   if (!match) {
-    throw new ConfigurationError('vercel-git-repository', `must be the GitHub repository Vercel builds from, as owner/name such as threadr/web, got '${repository}'`);
+    throw new ConfigurationError(
+      'vercel-git-repository',
+      `must be the GitHub repository Vercel builds from, as owner/name such as threadr/web, got '${repository}'`,
+    );
   }
   const ref = env.GITHUB_REF ?? '';
-  const branch = inputs.text('git-branch') || env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || ref.replace(/^refs\/(heads|tags)\//, '');
-  if (branch === '') throw new ConfigurationError('git-branch', 'is required when the run has no branch (GITHUB_REF_NAME), for example main');
+  const branch =
+    inputs.text('git-branch') || env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || ref.replace(/^refs\/(heads|tags)\//, '');
+  if (branch === '')
+    throw new ConfigurationError(
+      'git-branch',
+      'is required when the run has no branch (GITHUB_REF_NAME), for example main',
+    );
   return { org: match[1], repo: match[2], branch };
 }

@@ -13,7 +13,15 @@ import { getInputs, type DeployInputs } from './inputs.js';
 import { renderDeploySummary } from './summary.js';
 import { runOnRunner } from '../runtime/runner-host.js';
 
-type DeployOutput = 'status' | 'frontend-url' | 'backend-url' | 'frontend-deployment-id' | 'backend-deployment-id' | 'github-deployment-id' | 'rollback-plan' | 'report';
+type DeployOutput =
+  | 'status'
+  | 'frontend-url'
+  | 'backend-url'
+  | 'frontend-deployment-id'
+  | 'backend-deployment-id'
+  | 'github-deployment-id'
+  | 'rollback-plan'
+  | 'report';
 
 export function deployOutputs(report: DeployReport): Record<DeployOutput, string> {
   const of = (name: 'frontend' | 'backend') => report.components.find((component) => component.component === name);
@@ -21,7 +29,8 @@ export function deployOutputs(report: DeployReport): Record<DeployOutput, string
   const serving = (name: 'frontend' | 'backend') => {
     const component = of(name);
     if (!component) return { id: '', url: '' };
-    if (component.restore?.deploymentId) return { id: component.restore.deploymentId, url: component.restore.url ?? '' };
+    if (component.restore?.deploymentId)
+      return { id: component.restore.deploymentId, url: component.restore.url ?? '' };
     return { id: component.deployment?.id ?? '', url: component.deployment?.url ?? '' };
   };
   return {
@@ -61,7 +70,10 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
       async run(host, settings, collaborators) {
         await warnWithoutHealthcheck(collaborators.adapters.backend, host);
         const report = await cancellable(
-          (signal) => host.log.warn(`Received ${signal}: the job is being cancelled; canceling builds on their way, changing nothing else`),
+          (signal) =>
+            host.log.warn(
+              `Received ${signal}: the job is being cancelled; canceling builds on their way, changing nothing else`,
+            ),
           (signal) =>
             deploy(settings.deploy, {
               ...collaborators,
@@ -72,7 +84,9 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
             }),
         );
         for (const [name, value] of Object.entries(deployOutputs(report))) host.setOutput(name, value);
-        if (isStaged(settings)) for (const [name, value] of Object.entries(stagedOutputs(report, settings.platform.vercel?.projectId))) host.setOutput(name, value);
+        if (isStaged(settings))
+          for (const [name, value] of Object.entries(stagedOutputs(report, settings.platform.vercel?.projectId)))
+            host.setOutput(name, value);
         await host.writeSummary(renderDeploySummary(report));
         if (report.status !== 'deployed' && report.status !== 'dry-run') host.fail(`deploy: ${report.message}`);
         return deployOutcome(report);
@@ -92,9 +106,13 @@ function isStaged(settings: DeployInputs): boolean {
  * the canary); promote-plan: what the promote action needs, nothing secret. Both empty when the
  * frontend was not deployed, or already served the commit (nothing to promote).
  */
-export function stagedOutputs(report: DeployReport, projectId: string | undefined): { 'candidate-url': string; 'promote-plan': string } {
+export function stagedOutputs(
+  report: DeployReport,
+  projectId: string | undefined,
+): { 'candidate-url': string; 'promote-plan': string } {
   const frontend = report.components.find((component) => component.component === 'frontend');
-  if (!frontend?.deployment || !projectId || frontend.result !== 'deployed' || report.status !== 'deployed') return { 'candidate-url': '', 'promote-plan': '' };
+  if (!frontend?.deployment || !projectId || frontend.result !== 'deployed' || report.status !== 'deployed')
+    return { 'candidate-url': '', 'promote-plan': '' };
   const before = frontend.before;
   const plan = promotePlan({
     sha: report.sha,
@@ -112,7 +130,9 @@ async function warnWithoutHealthcheck(backend: unknown, host: ActionHost): Promi
   try {
     const path = await backend.healthcheckPath();
     if (path === null) {
-      host.log.warn('deploy: the Railway service has no healthcheck path: Railway will switch traffic to the new deployment as soon as it starts, without checking it. Set one (service settings, or healthcheckPath in railway.json) such as /health');
+      host.log.warn(
+        'deploy: the Railway service has no healthcheck path: Railway will switch traffic to the new deployment as soon as it starts, without checking it. Set one (service settings, or healthcheckPath in railway.json) such as /health',
+      );
     } else host.log.debug(`Railway healthcheck path: ${path}`);
   } catch (error) {
     host.log.debug(`could not read the Railway healthcheck path: ${errorText(error)}`);

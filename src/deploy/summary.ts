@@ -12,7 +12,10 @@ const VERDICT: Record<DeployReport['status'], string> = {
 };
 
 export function renderDeploySummary(report: DeployReport): string {
-  const parts = [heading(2, `${VERDICT[report.status]}: ${report.sha.slice(0, 12)} → ${report.environment}`), report.message];
+  const parts = [
+    heading(2, `${VERDICT[report.status]}: ${report.sha.slice(0, 12)} → ${report.environment}`),
+    report.message,
+  ];
   parts.push(
     table(
       ['Component', 'Before', 'Deployment', 'Result', 'Status reads', 'Took', 'Health', 'Rollback'],
@@ -29,13 +32,23 @@ export function renderDeploySummary(report: DeployReport): string {
       ]),
     ),
   );
-  const notes = report.components.flatMap((c) => [...c.notes.map((note) => `- ${c.component}: ${note}`), ...(c.error ? [`- ${c.component}: ${c.error}`] : [])]);
+  const notes = report.components.flatMap((c) => [
+    ...c.notes.map((note) => `- ${c.component}: ${note}`),
+    ...(c.error ? [`- ${c.component}: ${c.error}`] : []),
+  ]);
   if (notes.length) parts.push(heading(3, 'What happened'), notes.join('\n'));
   for (const c of report.components) {
-    for (const excerpt of c.logs ?? []) parts.push(details(`${c.component}: ${excerpt.title}`, codeBlock(excerpt.lines.join('\n'))));
+    for (const excerpt of c.logs ?? [])
+      parts.push(details(`${c.component}: ${excerpt.title}`, codeBlock(excerpt.lines.join('\n'))));
   }
   if (report.githubDeploymentId !== null) parts.push(`GitHub deployment: ${report.githubDeploymentId}`);
-  if (report.plan) parts.push(details('Rollback plan (input of the rollback action)', '```json\n' + JSON.stringify(report.plan, null, 2) + '\n```'));
+  if (report.plan)
+    parts.push(
+      details(
+        'Rollback plan (input of the rollback action)',
+        '```json\n' + JSON.stringify(report.plan, null, 2) + '\n```',
+      ),
+    );
   return parts.join('\n\n') + '\n';
 }
 

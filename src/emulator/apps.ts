@@ -70,7 +70,11 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** The `index`-th draw of a profile app: its delay (ms) and whether it fails. Pure, so tests can reproduce it. */
-export function profileDraw(behaviour: Extract<AppBehaviour, { kind: 'profile' }>, stream: string, index: number): { delayMs: number; fails: boolean } {
+export function profileDraw(
+  behaviour: Extract<AppBehaviour, { kind: 'profile' }>,
+  stream: string,
+  index: number,
+): { delayMs: number; fails: boolean } {
   let hash = behaviour.seed ?? 1;
   for (const char of `${stream}#${index}`) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
   const random = seededRandom(hash);
@@ -78,7 +82,10 @@ export function profileDraw(behaviour: Extract<AppBehaviour, { kind: 'profile' }
   const u1 = Math.max(random(), Number.EPSILON);
   const u2 = random();
   const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-  return { delayMs: behaviour.medianMs * Math.exp((behaviour.spread ?? 0.2) * z), fails: random() < (behaviour.errorRate ?? 0) };
+  return {
+    delayMs: behaviour.medianMs * Math.exp((behaviour.spread ?? 0.2) * z),
+    fails: random() < (behaviour.errorRate ?? 0),
+  };
 }
 
 export function initialAppsState(): AppsState {
@@ -138,7 +145,9 @@ export class AppHost {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     for (const socket of this.sockets) socket.destroy();
-    const closing = [...this.servers.values()].map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    const closing = [...this.servers.values()].map(
+      (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+    );
     this.servers.clear();
     await Promise.all(closing);
   }
@@ -146,26 +155,52 @@ export class AppHost {
   private serve(key: string, req: IncomingMessage, res: ServerResponse): void {
     req.resume();
     const target = this.hooks.resolve(key);
-    if (!target || target.phase === 'gone') return send(req, res, 404, { error: { code: 'DEPLOYMENT_NOT_FOUND', message: 'The deployment could not be found.' } });
-    if (target.phase === 'starting') return send(req, res, 503, { status: 'starting', deploymentId: target.deploymentId });
-    if (target.phase === 'crashed') return send(req, res, 503, { status: 'crashed', deploymentId: target.deploymentId });
+    if (!target || target.phase === 'gone')
+      return send(req, res, 404, {
+        error: { code: 'DEPLOYMENT_NOT_FOUND', message: 'The deployment could not be found.' },
+      });
+    if (target.phase === 'starting')
+      return send(req, res, 503, { status: 'starting', deploymentId: target.deploymentId });
+    if (target.phase === 'crashed')
+      return send(req, res, 503, { status: 'crashed', deploymentId: target.deploymentId });
     const state = this.hooks.state();
     const behaviour = behaviourFor(state, target.sha);
     const served = (state.served[target.deploymentId] = (state.served[target.deploymentId] ?? 0) + 1);
     const path = new URL(req.url ?? '/', 'http://app').pathname;
     const log = (state.log ??= []);
     res.on('close', () => {
-      log.push({ key, deploymentId: target.deploymentId, sha: target.sha, path, status: res.headersSent ? res.statusCode : 'reset' });
+      log.push({
+        key,
+        deploymentId: target.deploymentId,
+        sha: target.sha,
+        path,
+        status: res.headersSent ? res.statusCode : 'reset',
+      });
       if (log.length > APP_LOG_LIMIT) log.splice(0, log.length - APP_LOG_LIMIT);
     });
-    const healthy = (version: string) => ({ status: 'ok', version, deploymentId: target.deploymentId, provider: target.provider, path });
+    const healthy = (version: string) => ({
+      status: 'ok',
+      version,
+      deploymentId: target.deploymentId,
+      provider: target.provider,
+      path,
+    });
     switch (behaviour.kind) {
       case 'healthy':
         return send(req, res, 200, healthy(target.sha), target);
       case 'broken':
-        return send(req, res, behaviour.status ?? 500, { status: 'error', version: target.sha, deploymentId: target.deploymentId }, target);
+        return send(
+          req,
+          res,
+          behaviour.status ?? 500,
+          { status: 'error', version: target.sha, deploymentId: target.deploymentId },
+          target,
+        );
       case 'wrong-version':
-        return send(req, res, 200, healthy(behaviour.version ?? WRONG_VERSION), { ...target, sha: behaviour.version ?? WRONG_VERSION });
+        return send(req, res, 200, healthy(behaviour.version ?? WRONG_VERSION), {
+          ...target,
+          sha: behaviour.version ?? WRONG_VERSION,
+        });
       case 'unreachable':
         req.socket.destroy();
         return;
@@ -180,7 +215,9 @@ export class AppHost {
       case 'profile': {
         const draw = profileDraw(behaviour, target.sha, served);
         return this.later(res, draw.delayMs, () =>
-          draw.fails ? send(req, res, 500, { status: 'error', version: target.sha, deploymentId: target.deploymentId }, target) : send(req, res, 200, healthy(target.sha), target),
+          draw.fails
+            ? send(req, res, 500, { status: 'error', version: target.sha, deploymentId: target.deploymentId }, target)
+            : send(req, res, 200, healthy(target.sha), target),
         );
       }
     }
@@ -200,10 +237,19 @@ export class AppHost {
   }
 }
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, target?: Pick<AppTarget, 'sha' | 'deploymentId'>): void {
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  target?: Pick<AppTarget, 'sha' | 'deploymentId'>,
+): void {
   if (res.writableEnded || res.destroyed) return;
   const payload = JSON.stringify(body);
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(payload)) };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(payload)),
+  };
   if (target) {
     headers['x-app-version'] = target.sha;
     headers['x-deployment-id'] = target.deploymentId;

@@ -21,7 +21,10 @@ const USAGE = `usage: threadr-ops emulator [--port N] [--speed X] [--state FILE]
  * `threadr-ops emulator`: starts the emulator, seeds the demo setup, prints URLs and tokens and
  * runs until SIGINT/SIGTERM. Returns the exit code.
  */
-export async function runEmulatorCli(argv: string[], io: EmulatorCliIo = { write: (text) => process.stdout.write(text) }): Promise<number> {
+export async function runEmulatorCli(
+  argv: string[],
+  io: EmulatorCliIo = { write: (text) => process.stdout.write(text) },
+): Promise<number> {
   const flags = parseFlags(argv);
   if (typeof flags === 'string') {
     io.write(`${flags}\n${USAGE}`);
@@ -33,8 +36,13 @@ export async function runEmulatorCli(argv: string[], io: EmulatorCliIo = { write
   }
   const emulator = await startEmulator({ port: flags.port, clock: { speed: flags.speed }, stateFile: flags.state });
   try {
-    const demo = flags.seed && Object.keys(emulator.control.state().vercel.projects).length === 0 ? await emulator.control.seedDemo() : undefined;
-    io.write(flags.json ? `${JSON.stringify({ urls: emulator.urls, demo: demo ?? null })}\n` : summary(emulator.urls, demo));
+    const demo =
+      flags.seed && Object.keys(emulator.control.state().vercel.projects).length === 0
+        ? await emulator.control.seedDemo()
+        : undefined;
+    io.write(
+      flags.json ? `${JSON.stringify({ urls: emulator.urls, demo: demo ?? null })}\n` : summary(emulator.urls, demo),
+    );
     await (io.untilStopped ?? untilSignal());
   } finally {
     await emulator.stop();

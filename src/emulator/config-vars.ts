@@ -5,7 +5,14 @@
  * GraphQL engine). A project or service is known once it has an entry in this bucket (an empty
  * list or object is an empty project); tests and the demo seed them through `extensionState('config-vars')`.
  */
-import { GraphQLFieldError, json, parseJsonBody, vercelError, type EmuResponse, type EmulatorExtension } from './extension-api.js';
+import {
+  GraphQLFieldError,
+  json,
+  parseJsonBody,
+  vercelError,
+  type EmuResponse,
+  type EmulatorExtension,
+} from './extension-api.js';
 
 export interface VercelEmuEnv {
   id: string;
@@ -37,28 +44,68 @@ function listed(env: VercelEmuEnv, decrypt: boolean): Record<string, unknown> {
   return { ...rest, value: decrypt || env.type === 'plain' ? value : opaque(env) };
 }
 
-function upsertVercel(state: ConfigVarsEmuState, projectId: string, raw: unknown, upsert: boolean, now: number): EmuResponse {
+function upsertVercel(
+  state: ConfigVarsEmuState,
+  projectId: string,
+  raw: unknown,
+  upsert: boolean,
+  now: number,
+): EmuResponse {
   const items = Array.isArray(raw) ? raw : [raw];
   const list = state.vercelEnv[projectId]!;
   const created: Record<string, unknown>[] = [];
   for (const item of items as Record<string, unknown>[]) {
-    const target = Array.isArray(item?.target) ? (item.target as unknown[]).map(String) : typeof item?.target === 'string' ? [item.target] : [];
-    if (!item || typeof item.key !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(item.key) || typeof item.value !== 'string' || target.length === 0 || target.some((t) => !TARGETS.has(t))) {
-      return vercelError(400, 'bad_request', 'Invalid request: each variable needs key, value and target (production, preview, development).');
+    const target = Array.isArray(item?.target)
+      ? (item.target as unknown[]).map(String)
+      : typeof item?.target === 'string'
+        ? [item.target]
+        : [];
+    if (
+      !item ||
+      typeof item.key !== 'string' ||
+      !/^[A-Za-z_][A-Za-z0-9_]*$/.test(item.key) ||
+      typeof item.value !== 'string' ||
+      target.length === 0 ||
+      target.some((t) => !TARGETS.has(t))
+    ) {
+      return vercelError(
+        400,
+        'bad_request',
+        'Invalid request: each variable needs key, value and target (production, preview, development).',
+      );
     }
-    const type = (['plain', 'encrypted', 'sensitive'].includes(String(item.type)) ? item.type : 'encrypted') as VercelEmuEnv['type'];
+    const type = (
+      ['plain', 'encrypted', 'sensitive'].includes(String(item.type)) ? item.type : 'encrypted'
+    ) as VercelEmuEnv['type'];
     const gitBranch = typeof item.gitBranch === 'string' ? item.gitBranch : undefined;
-    const clash = list.find((env) => env.key === item.key && env.gitBranch === gitBranch && env.target.some((t) => target.includes(t)));
-    if (clash && !upsert) return vercelError(400, 'ENV_ALREADY_EXISTS', `A variable with the name ${item.key} already exists for the target.`);
+    const clash = list.find(
+      (env) => env.key === item.key && env.gitBranch === gitBranch && env.target.some((t) => target.includes(t)),
+    );
+    if (clash && !upsert)
+      return vercelError(
+        400,
+        'ENV_ALREADY_EXISTS',
+        `A variable with the name ${item.key} already exists for the target.`,
+      );
     if (clash) Object.assign(clash, { value: item.value, type, target, updatedAt: now });
-    const env = clash ?? { id: `env_${String(state.nextId++).padStart(6, '0')}`, key: item.key, value: item.value, type, target, gitBranch, createdAt: now, updatedAt: now };
+    const env = clash ?? {
+      id: `env_${String(state.nextId++).padStart(6, '0')}`,
+      key: item.key,
+      value: item.value,
+      type,
+      target,
+      gitBranch,
+      createdAt: now,
+      updatedAt: now,
+    };
     if (!clash) list.push(env);
     created.push(listed(env, false));
   }
   return json(201, { created: Array.isArray(raw) ? created : created[0], failed: [] });
 }
 
-const railwayKey = (args: Record<string, unknown>) => `${String(args.projectId)}/${String(args.environmentId)}/${String(args.serviceId)}`;
+const railwayKey = (args: Record<string, unknown>) =>
+  `${String(args.projectId)}/${String(args.environmentId)}/${String(args.serviceId)}`;
 
 export const configVarsExtension: EmulatorExtension<ConfigVarsEmuState> = {
   name: 'config-vars',
@@ -72,7 +119,9 @@ export const configVarsExtension: EmulatorExtension<ConfigVarsEmuState> = {
         if (!envs) return vercelError(404, 'not_found', 'Project not found');
         const target = req.query.get('target');
         const decrypt = req.query.get('decrypt') === 'true';
-        return json(200, { envs: envs.filter((env) => !target || env.target.includes(target)).map((env) => listed(env, decrypt)) });
+        return json(200, {
+          envs: envs.filter((env) => !target || env.target.includes(target)).map((env) => listed(env, decrypt)),
+        });
       },
     },
     {
@@ -103,7 +152,8 @@ export const configVarsExtension: EmulatorExtension<ConfigVarsEmuState> = {
       const vars = ctx.state.railwayVariables[railwayKey(input)];
       if (!vars) throw new GraphQLFieldError('Service not found', { code: 'NOT_FOUND' });
       const given = input.variables;
-      if (!given || typeof given !== 'object' || Array.isArray(given)) throw new GraphQLFieldError('Variable "$variables" got invalid value', { code: 'BAD_USER_INPUT' });
+      if (!given || typeof given !== 'object' || Array.isArray(given))
+        throw new GraphQLFieldError('Variable "$variables" got invalid value', { code: 'BAD_USER_INPUT' });
       if (input.replace === true) for (const name of Object.keys(vars)) delete vars[name];
       for (const [name, value] of Object.entries(given as Record<string, unknown>)) vars[name] = String(value);
       return true;
@@ -122,10 +172,25 @@ export const configVarsExtension: EmulatorExtension<ConfigVarsEmuState> = {
   seedDemo(ctx) {
     // The demo's project and service (control.seedDemo), with stand-in values, and empty scratch ones for a drill.
     const now = ctx.clock.now();
-    const env = (key: string, value: string, type: VercelEmuEnv['type']): VercelEmuEnv => ({ id: `env_demo_${key.toLowerCase()}`, key, value, type, target: ['production'], createdAt: now, updatedAt: now });
-    ctx.state.vercelEnv.prj_threadr_web = [env('NEXT_PUBLIC_API_URL', 'https://api.threadr.test', 'plain'), env('OPENAI_API_KEY', 'sk-demo-not-a-real-key', 'encrypted')];
+    const env = (key: string, value: string, type: VercelEmuEnv['type']): VercelEmuEnv => ({
+      id: `env_demo_${key.toLowerCase()}`,
+      key,
+      value,
+      type,
+      target: ['production'],
+      createdAt: now,
+      updatedAt: now,
+    });
+    ctx.state.vercelEnv.prj_threadr_web = [
+      env('NEXT_PUBLIC_API_URL', 'https://api.threadr.test', 'plain'),
+      env('OPENAI_API_KEY', 'sk-demo-not-a-real-key', 'encrypted'),
+    ];
     ctx.state.vercelEnv.prj_threadr_scratch = [];
-    ctx.state.railwayVariables['rw-project-threadr/rw-env-production/rw-service-api'] = { DATABASE_URL: '${{Postgres.DATABASE_URL}}', SESSION_SECRET: 'demo-session-secret', PORT: '8080' };
+    ctx.state.railwayVariables['rw-project-threadr/rw-env-production/rw-service-api'] = {
+      DATABASE_URL: '${{Postgres.DATABASE_URL}}',
+      SESSION_SECRET: 'demo-session-secret',
+      PORT: '8080',
+    };
     ctx.state.railwayVariables['rw-project-threadr/rw-env-drill/rw-service-api'] = {};
   },
 };

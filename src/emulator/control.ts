@@ -6,7 +6,14 @@ import { githubRepo, type GithubRepo, type GithubSettings, type GithubUser } fro
 import { forceStatus, type RailwayDeployment, type RailwayPlan, type RailwaySettings } from './railway-model.js';
 import type { RecordedRequest, RequestFilter } from './recorder.js';
 import { extensionContext, nextNumber, type EmulatorState, type Runtime } from './runtime.js';
-import { seedRailwayService, seedVercelProject, type RailwayServiceSeed, type SeededRailwayService, type SeededVercelProject, type VercelProjectSeed } from './seed.js';
+import {
+  seedRailwayService,
+  seedVercelProject,
+  type RailwayServiceSeed,
+  type SeededRailwayService,
+  type SeededVercelProject,
+  type VercelProjectSeed,
+} from './seed.js';
 import type { SlackMessage, SlackSettings } from './slack.js';
 import type { VercelDeployment, VercelPlan, VercelProject, VercelSettings } from './vercel-model.js';
 import { errorText } from '../core/errors.js';
@@ -64,7 +71,12 @@ export class EmulatorControl {
   addVercelToken(value?: string, options: { teams?: string[]; username?: string } = {}): string {
     const root = this.rt.state;
     const tokenValue = value ?? token(root, 'vercel_emu_');
-    root.vercel.tokens.push({ token: tokenValue, teams: options.teams ?? Object.keys(root.vercel.teams), userId: 'user_emu', username: options.username ?? 'threadr-ops' });
+    root.vercel.tokens.push({
+      token: tokenValue,
+      teams: options.teams ?? Object.keys(root.vercel.teams),
+      userId: 'user_emu',
+      username: options.username ?? 'threadr-ops',
+    });
     return tokenValue;
   }
 
@@ -75,7 +87,12 @@ export class EmulatorControl {
   addRailwayAccountToken(value?: string): string {
     const root = this.rt.state;
     const tokenValue = value ?? token(root, 'railway_account_emu_');
-    root.railway.accountTokens.push({ token: tokenValue, userId: 'user_emu', email: 'ops@threadr.test', name: 'Threadr Ops' });
+    root.railway.accountTokens.push({
+      token: tokenValue,
+      userId: 'user_emu',
+      email: 'ops@threadr.test',
+      name: 'Threadr Ops',
+    });
     return tokenValue;
   }
 
@@ -89,7 +106,10 @@ export class EmulatorControl {
   addGithubToken(value?: string, user: Partial<GithubUser> = {}): string {
     const root = this.rt.state;
     const tokenValue = value ?? token(root, 'ghs_emu');
-    root.github.tokens.push({ token: tokenValue, user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot', ...user } });
+    root.github.tokens.push({
+      token: tokenValue,
+      user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot', ...user },
+    });
     return tokenValue;
   }
 
@@ -104,16 +124,35 @@ export class EmulatorControl {
 
   /** Tokens, one Vercel project and one Railway service both serving `current`, a GitHub repo and a Slack webhook. */
   async seedDemo(): Promise<DemoSetup> {
-    const commits = { current: 'c0ffee0000000000000000000000000000000001', good: 'c0ffee0000000000000000000000000000000002', broken: 'bad0000000000000000000000000000000000003' };
+    const commits = {
+      current: 'c0ffee0000000000000000000000000000000001',
+      good: 'c0ffee0000000000000000000000000000000002',
+      broken: 'bad0000000000000000000000000000000000003',
+    };
     this.setCommit(commits.broken, { app: { kind: 'broken' } });
     const vercelToken = this.addVercelToken('vercel_demo_token');
-    const project = await this.seedVercelProject({ id: 'prj_threadr_web', name: 'threadr-web', productionSha: commits.current });
-    const service = await this.seedRailwayService({ projectId: 'rw-project-threadr', projectName: 'threadr', environmentId: 'rw-env-production', serviceId: 'rw-service-api', serviceName: 'api', successSha: commits.current });
+    const project = await this.seedVercelProject({
+      id: 'prj_threadr_web',
+      name: 'threadr-web',
+      productionSha: commits.current,
+    });
+    const service = await this.seedRailwayService({
+      projectId: 'rw-project-threadr',
+      projectName: 'threadr',
+      environmentId: 'rw-env-production',
+      serviceId: 'rw-service-api',
+      serviceName: 'api',
+      successSha: commits.current,
+    });
     const accountToken = this.addRailwayAccountToken('railway_demo_account_token');
-    const projectToken = this.addRailwayProjectToken({ projectId: service.projectId, environmentId: service.environmentId }, 'railway_demo_project_token');
+    const projectToken = this.addRailwayProjectToken(
+      { projectId: service.projectId, environmentId: service.environmentId },
+      'railway_demo_project_token',
+    );
     const githubToken = this.addGithubToken('ghs_demo_token');
     githubRepo(this.rt.state.github, 'threadr', 'threadr');
-    for (const extension of this.rt.extensions) extension.seedDemo?.(extensionContext({ root: this.rt.state, stale: false, rt: this.rt }, extension.name));
+    for (const extension of this.rt.extensions)
+      extension.seedDemo?.(extensionContext({ root: this.rt.state, stale: false, rt: this.rt }, extension.name));
     return {
       vercel: { token: vercelToken, project },
       railway: { accountToken, projectToken, service },
@@ -143,8 +182,12 @@ export class EmulatorControl {
   configureRollingRelease(projectId: string, percentages: number[] | null, requireApproval = true): void {
     const project = this.rt.state.vercel.projects[projectId] as RollingProject | undefined;
     if (!project) throw new Error(`no Vercel project ${projectId}`);
-    if (percentages !== null && percentages.at(-1) !== 100) throw new Error('the last rolling-release stage must be 100');
-    project.rollingReleaseConfig = percentages === null ? null : { stages: percentages.map((targetPercentage) => ({ targetPercentage, requireApproval, duration: null })) };
+    if (percentages !== null && percentages.at(-1) !== 100)
+      throw new Error('the last rolling-release stage must be 100');
+    project.rollingReleaseConfig =
+      percentages === null
+        ? null
+        : { stages: percentages.map((targetPercentage) => ({ targetPercentage, requireApproval, duration: null })) };
   }
 
   /** Requests the deployment apps answered (latest 20 000), optionally only those of one build or one URL key. */
@@ -203,7 +246,12 @@ export class EmulatorControl {
   }
 
   /** Sets a commit status context on a ref or SHA (checked by `required_contexts`). */
-  githubCommitStatus(fullName: string, ref: string, context: string, state: 'success' | 'failure' | 'error' | 'pending'): void {
+  githubCommitStatus(
+    fullName: string,
+    ref: string,
+    context: string,
+    state: 'success' | 'failure' | 'error' | 'pending',
+  ): void {
     const repo = this.githubRepo(fullName);
     (repo.commitStatuses[ref] ??= {})[context] = state;
   }
@@ -289,7 +337,10 @@ export class EmulatorControl {
     if (ext) {
       const extension = this.rt.extensions.find((candidate) => candidate.name === ext[1]);
       if (!extension?.control) return undefined;
-      return extension.control({ ...req, path: ext[2] ?? '/' }, extensionContext({ root: this.rt.state, stale: false, rt: this.rt }, extension.name));
+      return extension.control(
+        { ...req, path: ext[2] ?? '/' },
+        extensionContext({ root: this.rt.state, stale: false, rt: this.rt }, extension.name),
+      );
     }
     const found = findRoute(this.routes, req);
     if (!found || found === 'method') return undefined;
@@ -304,17 +355,42 @@ export class EmulatorControl {
   }
 
   private readonly routes: Route<Record<string, unknown>>[] = [
-    { method: 'GET', path: '/', handle: () => json(200, { urls: this.rt.urls, routes: this.routes.map((route) => `${route.method} /_control${route.path}`) }) },
+    {
+      method: 'GET',
+      path: '/',
+      handle: () =>
+        json(200, { urls: this.rt.urls, routes: this.routes.map((route) => `${route.method} /_control${route.path}`) }),
+    },
     { method: 'GET', path: '/state', handle: () => json(200, this.rt.state) },
-    { method: 'GET', path: '/requests', handle: (req) => json(200, this.requests(Object.fromEntries(req.query) as RequestFilter)) },
+    {
+      method: 'GET',
+      path: '/requests',
+      handle: (req) => json(200, this.requests(Object.fromEntries(req.query) as RequestFilter)),
+    },
     { method: 'DELETE', path: '/requests', handle: () => (this.clearRequests(), json(200, { ok: true })) },
     { method: 'GET', path: '/faults', handle: () => json(200, this.faults()) },
-    { method: 'POST', path: '/faults', handle: (_req, body) => json(201, { id: this.fault(body as unknown as FaultRule) }) },
-    { method: 'POST', path: '/faults/script', handle: (_req, body) => json(201, { ids: this.script(body['match'] as FaultMatch, body['faults'] as Fault[]) }) },
+    {
+      method: 'POST',
+      path: '/faults',
+      handle: (_req, body) => json(201, { id: this.fault(body as unknown as FaultRule) }),
+    },
+    {
+      method: 'POST',
+      path: '/faults/script',
+      handle: (_req, body) => json(201, { ids: this.script(body['match'] as FaultMatch, body['faults'] as Fault[]) }),
+    },
     { method: 'DELETE', path: '/faults', handle: () => (this.clearFaults(), json(200, { ok: true })) },
-    { method: 'DELETE', path: '/faults/:id', handle: (req) => json(200, { removed: this.rt.faults.remove(req.params['id'] ?? '') }) },
+    {
+      method: 'DELETE',
+      path: '/faults/:id',
+      handle: (req) => json(200, { removed: this.rt.faults.remove(req.params['id'] ?? '') }),
+    },
     { method: 'GET', path: '/clock', handle: () => json(200, this.rt.clock.snapshot()) },
-    { method: 'POST', path: '/clock/advance', handle: (_req, body) => json(200, { now: this.advance(Number(body['ms'] ?? 0)) }) },
+    {
+      method: 'POST',
+      path: '/clock/advance',
+      handle: (_req, body) => json(200, { now: this.advance(Number(body['ms'] ?? 0)) }),
+    },
     {
       method: 'POST',
       path: '/clock',
@@ -324,38 +400,131 @@ export class EmulatorControl {
         return json(200, this.rt.clock.snapshot());
       },
     },
-    { method: 'POST', path: '/commits/:sha', handle: (req, body) => (this.setCommit(req.params['sha'] ?? '', body as CommitScript), json(200, { ok: true })) },
-    { method: 'POST', path: '/configure', handle: (_req, body) => (this.configure(body as SettingsPatch), json(200, { ok: true })) },
+    {
+      method: 'POST',
+      path: '/commits/:sha',
+      handle: (req, body) => (this.setCommit(req.params['sha'] ?? '', body as CommitScript), json(200, { ok: true })),
+    },
+    {
+      method: 'POST',
+      path: '/configure',
+      handle: (_req, body) => (this.configure(body as SettingsPatch), json(200, { ok: true })),
+    },
     { method: 'POST', path: '/seed/demo', handle: async () => json(201, await this.seedDemo()) },
-    { method: 'POST', path: '/seed/vercel-project', handle: async (_req, body) => json(201, await this.seedVercelProject(body as VercelProjectSeed)) },
-    { method: 'POST', path: '/seed/railway-service', handle: async (_req, body) => json(201, await this.seedRailwayService(body as RailwayServiceSeed)) },
-    { method: 'POST', path: '/tokens/vercel', handle: (_req, body) => json(201, { token: this.addVercelToken(body['token'] as string | undefined, { teams: body['teams'] as string[] | undefined }) }) },
-    { method: 'POST', path: '/tokens/railway-account', handle: (_req, body) => json(201, { token: this.addRailwayAccountToken(body['token'] as string | undefined) }) },
+    {
+      method: 'POST',
+      path: '/seed/vercel-project',
+      handle: async (_req, body) => json(201, await this.seedVercelProject(body as VercelProjectSeed)),
+    },
+    {
+      method: 'POST',
+      path: '/seed/railway-service',
+      handle: async (_req, body) => json(201, await this.seedRailwayService(body as RailwayServiceSeed)),
+    },
+    {
+      method: 'POST',
+      path: '/tokens/vercel',
+      handle: (_req, body) =>
+        json(201, {
+          token: this.addVercelToken(body['token'] as string | undefined, {
+            teams: body['teams'] as string[] | undefined,
+          }),
+        }),
+    },
+    {
+      method: 'POST',
+      path: '/tokens/railway-account',
+      handle: (_req, body) => json(201, { token: this.addRailwayAccountToken(body['token'] as string | undefined) }),
+    },
     {
       method: 'POST',
       path: '/tokens/railway-project',
-      handle: (_req, body) => json(201, { token: this.addRailwayProjectToken({ projectId: String(body['projectId']), environmentId: String(body['environmentId']) }, body['token'] as string | undefined) }),
+      handle: (_req, body) =>
+        json(201, {
+          token: this.addRailwayProjectToken(
+            { projectId: String(body['projectId']), environmentId: String(body['environmentId']) },
+            body['token'] as string | undefined,
+          ),
+        }),
     },
-    { method: 'POST', path: '/tokens/github', handle: (_req, body) => json(201, { token: this.addGithubToken(body['token'] as string | undefined) }) },
-    { method: 'GET', path: '/vercel/projects/:id', handle: (req) => orNotFound(this.vercelProject(req.params['id'] ?? '')) },
-    { method: 'GET', path: '/vercel/deployments/:id', handle: (req) => orNotFound(this.vercelDeployment(req.params['id'] ?? '')) },
-    { method: 'GET', path: '/railway/deployments/:id', handle: (req) => orNotFound(this.railwayDeployment(req.params['id'] ?? '')) },
-    { method: 'POST', path: '/railway/deployments/:id/crash', handle: (req) => (this.railwayCrash(req.params['id'] ?? ''), json(200, { ok: true })) },
+    {
+      method: 'POST',
+      path: '/tokens/github',
+      handle: (_req, body) => json(201, { token: this.addGithubToken(body['token'] as string | undefined) }),
+    },
+    {
+      method: 'GET',
+      path: '/vercel/projects/:id',
+      handle: (req) => orNotFound(this.vercelProject(req.params['id'] ?? '')),
+    },
+    {
+      method: 'GET',
+      path: '/vercel/deployments/:id',
+      handle: (req) => orNotFound(this.vercelDeployment(req.params['id'] ?? '')),
+    },
+    {
+      method: 'GET',
+      path: '/railway/deployments/:id',
+      handle: (req) => orNotFound(this.railwayDeployment(req.params['id'] ?? '')),
+    },
+    {
+      method: 'POST',
+      path: '/railway/deployments/:id/crash',
+      handle: (req) => (this.railwayCrash(req.params['id'] ?? ''), json(200, { ok: true })),
+    },
     {
       method: 'POST',
       path: '/github/repos/:owner/:repo/commit-status',
-      handle: (req, body) => (this.githubCommitStatus(`${req.params['owner']}/${req.params['repo']}`, String(body['ref']), String(body['context']), body['state'] as 'success'), json(200, { ok: true })),
+      handle: (req, body) => (
+        this.githubCommitStatus(
+          `${req.params['owner']}/${req.params['repo']}`,
+          String(body['ref']),
+          String(body['context']),
+          body['state'] as 'success',
+        ),
+        json(200, { ok: true })
+      ),
     },
     {
       method: 'POST',
       path: '/github/repos/:owner/:repo/behind',
-      handle: (req, body) => (this.githubBehind(`${req.params['owner']}/${req.params['repo']}`, String(body['ref']), (body['kind'] as 'merge' | 'conflict') ?? 'merge'), json(200, { ok: true })),
+      handle: (req, body) => (
+        this.githubBehind(
+          `${req.params['owner']}/${req.params['repo']}`,
+          String(body['ref']),
+          (body['kind'] as 'merge' | 'conflict') ?? 'merge',
+        ),
+        json(200, { ok: true })
+      ),
     },
-    { method: 'GET', path: '/github/repos/:owner/:repo', handle: (req) => json(200, this.githubRepo(`${req.params['owner']}/${req.params['repo']}`)) },
-    { method: 'GET', path: '/slack/messages', handle: (req) => json(200, this.slackMessages(req.query.get('webhook') ?? undefined)) },
+    {
+      method: 'GET',
+      path: '/github/repos/:owner/:repo',
+      handle: (req) => json(200, this.githubRepo(`${req.params['owner']}/${req.params['repo']}`)),
+    },
+    {
+      method: 'GET',
+      path: '/slack/messages',
+      handle: (req) => json(200, this.slackMessages(req.query.get('webhook') ?? undefined)),
+    },
     { method: 'DELETE', path: '/slack/messages', handle: () => (this.clearSlackMessages(), json(200, { ok: true })) },
-    { method: 'POST', path: '/slack/disable', handle: (_req, body) => (this.slackDisable(String(body['webhook']), body['error'] as string | undefined, body['status'] as number | undefined), json(200, { ok: true })) },
-    { method: 'POST', path: '/slack/enable', handle: (_req, body) => (this.slackEnable(String(body['webhook'])), json(200, { ok: true })) },
+    {
+      method: 'POST',
+      path: '/slack/disable',
+      handle: (_req, body) => (
+        this.slackDisable(
+          String(body['webhook']),
+          body['error'] as string | undefined,
+          body['status'] as number | undefined,
+        ),
+        json(200, { ok: true })
+      ),
+    },
+    {
+      method: 'POST',
+      path: '/slack/enable',
+      handle: (_req, body) => (this.slackEnable(String(body['webhook'])), json(200, { ok: true })),
+    },
     {
       method: 'POST',
       path: '/restart',

@@ -11,7 +11,18 @@ import type { EmuRequest, EmuResponse } from './http-kit.js';
 import type { RequestRecorder } from './recorder.js';
 
 export type { EmuRequest, EmuResponse } from './http-kit.js';
-export { json, text, empty, parseJsonBody, BodyError, header, bearerToken, basicAuth, matchPath, httpDate } from './http-kit.js';
+export {
+  json,
+  text,
+  empty,
+  parseJsonBody,
+  BodyError,
+  header,
+  bearerToken,
+  basicAuth,
+  matchPath,
+  httpDate,
+} from './http-kit.js';
 export { vercelError, githubError, slackError, GraphQLFieldError, graphqlErrors } from './provider-errors.js';
 export type { Fault, FaultRule, FaultMatch } from './faults.js';
 export type { RecordedRequest, RequestFilter } from './recorder.js';
@@ -50,13 +61,15 @@ export interface VercelExtensionRoute<S = Record<string, unknown>> {
   method: string;
   /** Below `/vercel`, `matchPath` syntax: `/v1/billing/charges`, `/v1/things/:id`. */
   path: string;
-  handle(req: EmuRequest, ctx: ExtensionContext<S> & { token: string; teamId?: string }): Promise<EmuResponse> | EmuResponse;
+  handle(
+    req: EmuRequest,
+    ctx: ExtensionContext<S> & { token: string; teamId?: string },
+  ): Promise<EmuResponse> | EmuResponse;
 }
 
 /** Who is calling the Railway API. */
 export type RailwayAuth =
-  | { kind: 'account'; token: string }
-  | { kind: 'project'; token: string; projectId: string; environmentId: string };
+  { kind: 'account'; token: string } | { kind: 'project'; token: string; projectId: string; environmentId: string };
 
 export interface RailwayFieldContext<S = Record<string, unknown>> extends ExtensionContext<S> {
   auth: RailwayAuth;
@@ -74,7 +87,10 @@ export interface RailwayFieldContext<S = Record<string, unknown>> extends Extens
  * scalars): the engine projects it onto the query's selection set (aliases, nested fields,
  * `__typename`). Throw `GraphQLFieldError` for a GraphQL error.
  */
-export type RailwayFieldResolver<S = Record<string, unknown>> = (args: Record<string, unknown>, ctx: RailwayFieldContext<S>) => unknown;
+export type RailwayFieldResolver<S = Record<string, unknown>> = (
+  args: Record<string, unknown>,
+  ctx: RailwayFieldContext<S>,
+) => unknown;
 
 export interface EmulatorExtension<S = Record<string, unknown>> {
   /** Unique, lower-case (`openai`, `stripe`, `upstash`, `cost-vercel`). Used as fault `provider` and state key. */

@@ -18,7 +18,13 @@ export type Fault =
       secondary?: boolean;
     }
   /** Provider-shaped 5xx (default 500). */
-  | { kind: 'server-error'; status?: number; retryAfterSeconds?: number; retryAfterForm?: RetryAfterForm; afterHandling?: boolean }
+  | {
+      kind: 'server-error';
+      status?: number;
+      retryAfterSeconds?: number;
+      retryAfterForm?: RetryAfterForm;
+      afterHandling?: boolean;
+    }
   /** An HTML error page, as a proxy in front of the API would send (default 502). */
   | { kind: 'html-error'; status?: number }
   /** The real answer's body cut in half (status and headers kept). The request does take effect. */
@@ -139,13 +145,15 @@ function matches(rule: FaultMatch, subject: FaultSubject): boolean {
 /** Applies a `reshape` fault to a parsed JSON value. */
 export function reshape(value: unknown, omit: readonly string[] = [], set: Record<string, unknown> = {}): unknown {
   const copy = structuredClone(value);
-  for (const path of omit) visit(copy, path.split('.'), (parent, key) => {
-    if (Array.isArray(parent)) parent.splice(Number(key), 1);
-    else delete (parent as Record<string, unknown>)[key];
-  });
-  for (const [path, replacement] of Object.entries(set)) visit(copy, path.split('.'), (parent, key) => {
-    (parent as Record<string, unknown>)[key] = structuredClone(replacement);
-  });
+  for (const path of omit)
+    visit(copy, path.split('.'), (parent, key) => {
+      if (Array.isArray(parent)) parent.splice(Number(key), 1);
+      else delete (parent as Record<string, unknown>)[key];
+    });
+  for (const [path, replacement] of Object.entries(set))
+    visit(copy, path.split('.'), (parent, key) => {
+      (parent as Record<string, unknown>)[key] = structuredClone(replacement);
+    });
   return copy;
 }
 

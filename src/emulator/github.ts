@@ -3,7 +3,15 @@ import { githubError } from './provider-errors.js';
 import type { FaultAnswer, Provider } from './provider.js';
 import { fakeSha, isoTime, type HandlerCtx } from './runtime.js';
 
-export const GITHUB_STATUS_STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'] as const;
+export const GITHUB_STATUS_STATES = [
+  'error',
+  'failure',
+  'inactive',
+  'in_progress',
+  'queued',
+  'pending',
+  'success',
+] as const;
 export type GithubStatusState = (typeof GITHUB_STATUS_STATES)[number];
 
 export interface GithubSettings {
@@ -100,7 +108,16 @@ export function initialGithubState(settings: Partial<GithubSettings> = {}): Gith
 
 export function githubRepo(state: GithubState, owner: string, name: string): GithubRepo {
   const key = `${owner}/${name}`;
-  return (state.repos[key] ??= { owner, name, defaultBranch: 'main', behindRefs: {}, commitStatuses: {}, refs: {}, deployments: [], issues: [] });
+  return (state.repos[key] ??= {
+    owner,
+    name,
+    defaultBranch: 'main',
+    behindRefs: {},
+    commitStatuses: {},
+    refs: {},
+    deployments: [],
+    issues: [],
+  });
 }
 
 interface GhCtx extends HandlerCtx {
@@ -115,13 +132,37 @@ export const githubProvider: Provider = {
   prefix: '/github',
   isMutation: (req) => req.method !== 'GET' && req.method !== 'HEAD',
   faultResponse(answer: FaultAnswer) {
-    if (answer.kind !== 'rate-limit') return githubError(answer.status, answer.status === 503 ? 'Service Unavailable' : 'Server Error', {}, answer.headers);
+    if (answer.kind !== 'rate-limit')
+      return githubError(
+        answer.status,
+        answer.status === 503 ? 'Service Unavailable' : 'Server Error',
+        {},
+        answer.headers,
+      );
     // Secondary limits keep the quota headers as they are and say so in the message, which is how
     // clients (Octokit's throttling plugin) tell them from an exhausted quota (docs/platform-behaviour.md §3).
-    if (answer.secondary) return githubError(answer.status, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', {}, answer.headers);
+    if (answer.secondary)
+      return githubError(
+        answer.status,
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        {},
+        answer.headers,
+      );
     const reset = Math.ceil(answer.now / 1000) + answer.retryAfterSeconds;
-    const headers = { ...answer.headers, 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(reset), 'x-ratelimit-resource': 'core' };
-    return githubError(answer.status, 'API rate limit exceeded for user. (But here\'s the good news: Authenticated requests get a higher rate limit.)', {}, headers);
+    const headers = {
+      ...answer.headers,
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-used': '5000',
+      'x-ratelimit-reset': String(reset),
+      'x-ratelimit-resource': 'core',
+    };
+    return githubError(
+      answer.status,
+      "API rate limit exceeded for user. (But here's the good news: Authenticated requests get a higher rate limit.)",
+      {},
+      headers,
+    );
   },
   handle(req, ctx) {
     const state = ctx.root.github;
@@ -144,7 +185,10 @@ export const githubProvider: Provider = {
       // Every GitHub answer carries one; Octokit puts it in its logs and errors.
       'x-github-request-id': `EMU:${req.seq.toString(16).toUpperCase()}`,
     };
-    const answer = usage.used > limit ? githubError(403, `API rate limit exceeded for user ${token.user.login}.`) : route(req, ctx, token.user);
+    const answer =
+      usage.used > limit
+        ? githubError(403, `API rate limit exceeded for user ${token.user.login}.`)
+        : route(req, ctx, token.user);
     answer.headers = { ...rateHeaders, ...answer.headers };
     return answer;
   },
@@ -153,7 +197,11 @@ export const githubProvider: Provider = {
 function route(req: EmuRequest, ctx: HandlerCtx, user: GithubUser): EmuResponse {
   const repoMatch = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(req.path);
   if (!repoMatch) return githubError(404, 'Not Found');
-  const repo = githubRepo(ctx.root.github, decodeURIComponent(repoMatch[1] as string), decodeURIComponent(repoMatch[2] as string));
+  const repo = githubRepo(
+    ctx.root.github,
+    decodeURIComponent(repoMatch[1] as string),
+    decodeURIComponent(repoMatch[2] as string),
+  );
   const base = `${ctx.rt.urls.github}/repos/${repo.owner}/${repo.name}`;
   const sub = { ...req, path: repoMatch[3] ?? '/' };
   const found = findRoute(routes, sub);
@@ -164,7 +212,8 @@ function route(req: EmuRequest, ctx: HandlerCtx, user: GithubUser): EmuResponse 
   if (req.method === 'POST' || req.method === 'PATCH') {
     try {
       const parsed = parseJsonBody(req);
-      if (parsed !== undefined && (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))) return githubError(400, 'Problems parsing JSON');
+      if (parsed !== undefined && (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)))
+        return githubError(400, 'Problems parsing JSON');
       body = (parsed ?? {}) as Record<string, unknown>;
     } catch {
       return githubError(400, 'Problems parsing JSON');
@@ -183,10 +232,21 @@ const validation = (resource: string, field: string, code: string, extra: Record
 const routes: Route<GhCtx>[] = [
   { method: 'POST', path: '/deployments', handle: createDeployment },
   { method: 'GET', path: '/deployments', handle: listDeployments },
-  { method: 'GET', path: '/deployments/:id', handle: (req, ctx) => withDeployment(req, ctx, (deployment) => json(200, deploymentJson(ctx, deployment))) },
+  {
+    method: 'GET',
+    path: '/deployments/:id',
+    handle: (req, ctx) => withDeployment(req, ctx, (deployment) => json(200, deploymentJson(ctx, deployment))),
+  },
   { method: 'DELETE', path: '/deployments/:id', handle: deleteDeployment },
   { method: 'POST', path: '/deployments/:id/statuses', handle: createStatus },
-  { method: 'GET', path: '/deployments/:id/statuses', handle: (req, ctx) => withDeployment(req, ctx, (deployment) => paginate(req, ctx, [...deployment.statuses].reverse(), (status) => statusJson(ctx, deployment, status))) },
+  {
+    method: 'GET',
+    path: '/deployments/:id/statuses',
+    handle: (req, ctx) =>
+      withDeployment(req, ctx, (deployment) =>
+        paginate(req, ctx, [...deployment.statuses].reverse(), (status) => statusJson(ctx, deployment, status)),
+      ),
+  },
   {
     method: 'GET',
     path: '/deployments/:id/statuses/:statusId',
@@ -198,10 +258,19 @@ const routes: Route<GhCtx>[] = [
   },
   { method: 'POST', path: '/issues', handle: createIssue },
   { method: 'GET', path: '/issues', handle: listIssues },
-  { method: 'GET', path: '/issues/:number', handle: (req, ctx) => withIssue(req, ctx, (issue) => json(200, issueJson(ctx, issue))) },
+  {
+    method: 'GET',
+    path: '/issues/:number',
+    handle: (req, ctx) => withIssue(req, ctx, (issue) => json(200, issueJson(ctx, issue))),
+  },
   { method: 'PATCH', path: '/issues/:number', handle: updateIssue },
   { method: 'POST', path: '/issues/:number/comments', handle: createComment },
-  { method: 'GET', path: '/issues/:number/comments', handle: (req, ctx) => withIssue(req, ctx, (issue) => paginate(req, ctx, issue.comments, (comment) => commentJson(ctx, issue, comment))) },
+  {
+    method: 'GET',
+    path: '/issues/:number/comments',
+    handle: (req, ctx) =>
+      withIssue(req, ctx, (issue) => paginate(req, ctx, issue.comments, (comment) => commentJson(ctx, issue, comment))),
+  },
 ];
 
 function nextId(ctx: GhCtx): number {
@@ -233,12 +302,21 @@ function createDeployment(req: EmuRequest, ctx: GhCtx): EmuResponse {
   }
   const sha = /^[0-9a-f]{40}$/i.test(ref) ? ref : (repo.refs[ref] ??= fakeSha(ctx.root));
   const statuses = { ...repo.commitStatuses[ref], ...(ref !== sha ? repo.commitStatuses[sha] : {}) };
-  const required = Array.isArray(body['required_contexts']) ? (body['required_contexts'] as string[]) : Object.keys(statuses);
+  const required = Array.isArray(body['required_contexts'])
+    ? (body['required_contexts'] as string[])
+    : Object.keys(statuses);
   const failing = required.filter((context) => statuses[context] !== 'success');
   if (failing.length > 0) {
     // Message wording from third-party fakes, UNCONFIRMED (docs/platform-behaviour.md §3.2).
     return githubError(409, `Conflict: Commit status checks failed for ${ref}.`, {
-      errors: [{ contexts: required.map((context) => ({ context, state: statuses[context] ?? 'missing' })), resource: 'Deployment', field: 'required_contexts', code: 'invalid' }],
+      errors: [
+        {
+          contexts: required.map((context) => ({ context, state: statuses[context] ?? 'missing' })),
+          resource: 'Deployment',
+          field: 'required_contexts',
+          code: 'invalid',
+        },
+      ],
     });
   }
   const environment = typeof body['environment'] === 'string' ? body['environment'] : 'production';
@@ -264,7 +342,10 @@ function createDeployment(req: EmuRequest, ctx: GhCtx): EmuResponse {
     created_at: at,
     updated_at: at,
     transient_environment: body['transient_environment'] === true,
-    production_environment: typeof body['production_environment'] === 'boolean' ? body['production_environment'] : environment === 'production',
+    production_environment:
+      typeof body['production_environment'] === 'boolean'
+        ? body['production_environment']
+        : environment === 'production',
     statuses: [],
   };
   repo.deployments.push(deployment);
@@ -297,9 +378,14 @@ function listDeployments(req: EmuRequest, ctx: GhCtx): EmuResponse {
 function deleteDeployment(req: EmuRequest, ctx: GhCtx): EmuResponse {
   return withDeployment(req, ctx, (deployment) => {
     const latest = deployment.statuses[deployment.statuses.length - 1];
-    const others = ctx.repo.deployments.filter((other) => other.environment === deployment.environment && other.id !== deployment.id);
+    const others = ctx.repo.deployments.filter(
+      (other) => other.environment === deployment.environment && other.id !== deployment.id,
+    );
     if (latest?.state !== 'inactive' && others.length > 0) {
-      return githubError(422, 'We cannot delete an active deployment unless it is the only deployment in a given environment.');
+      return githubError(
+        422,
+        'We cannot delete an active deployment unless it is the only deployment in a given environment.',
+      );
     }
     ctx.repo.deployments = ctx.repo.deployments.filter((other) => other !== deployment);
     return empty(204);
@@ -310,9 +396,13 @@ function createStatus(req: EmuRequest, ctx: GhCtx): EmuResponse {
   return withDeployment(req, ctx, (deployment) => {
     const body = bodyOf(req);
     const state = body['state'];
-    if (typeof state !== 'string' || !(GITHUB_STATUS_STATES as readonly string[]).includes(state)) return validation('DeploymentStatus', 'state', 'invalid');
+    if (typeof state !== 'string' || !(GITHUB_STATUS_STATES as readonly string[]).includes(state))
+      return validation('DeploymentStatus', 'state', 'invalid');
     const description = typeof body['description'] === 'string' ? body['description'] : '';
-    if (description.length > 140) return validation('DeploymentStatus', 'description', 'custom', { message: 'description is too long (maximum is 140 characters)' });
+    if (description.length > 140)
+      return validation('DeploymentStatus', 'description', 'custom', {
+        message: 'description is too long (maximum is 140 characters)',
+      });
     const at = isoTime(ctx.rt.clock.now());
     if (typeof body['environment'] === 'string') deployment.environment = body['environment'];
     const logUrl = typeof body['log_url'] === 'string' ? body['log_url'] : '';
@@ -341,7 +431,14 @@ function markOlderInactive(ctx: GhCtx, current: GithubDeployment, at: string): v
     if (other === current || other.environment !== current.environment || other.id > current.id) continue;
     if (other.transient_environment || other.production_environment) continue;
     if (other.statuses[other.statuses.length - 1]?.state !== 'success') continue;
-    other.statuses.push({ ...(other.statuses[other.statuses.length - 1] as GithubStatus), id: nextId(ctx), state: 'inactive', description: '', created_at: at, updated_at: at });
+    other.statuses.push({
+      ...(other.statuses[other.statuses.length - 1] as GithubStatus),
+      id: nextId(ctx),
+      state: 'inactive',
+      description: '',
+      created_at: at,
+      updated_at: at,
+    });
   }
 }
 
@@ -358,12 +455,15 @@ function statusJson(ctx: GhCtx, deployment: GithubDeployment, status: GithubStat
 
 function labelsOf(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  return value.map((label) => (typeof label === 'string' ? label : String((label as { name?: unknown }).name ?? ''))).filter(Boolean);
+  return value
+    .map((label) => (typeof label === 'string' ? label : String((label as { name?: unknown }).name ?? '')))
+    .filter(Boolean);
 }
 
 function createIssue(req: EmuRequest, ctx: GhCtx): EmuResponse {
   const body = bodyOf(req);
-  if (typeof body['title'] !== 'string' && typeof body['title'] !== 'number') return validation('Issue', 'title', 'missing_field');
+  if (typeof body['title'] !== 'string' && typeof body['title'] !== 'number')
+    return validation('Issue', 'title', 'missing_field');
   const at = isoTime(ctx.rt.clock.now());
   const issue: GithubIssue = {
     id: nextId(ctx),
@@ -387,7 +487,12 @@ function createIssue(req: EmuRequest, ctx: GhCtx): EmuResponse {
 function listIssues(req: EmuRequest, ctx: GhCtx): EmuResponse {
   const state = req.query.get('state') ?? 'open';
   if (!['open', 'closed', 'all'].includes(state)) return validation('Issue', 'state', 'invalid');
-  const labels = req.query.get('labels')?.split(',').map((label) => label.trim()).filter(Boolean) ?? [];
+  const labels =
+    req.query
+      .get('labels')
+      ?.split(',')
+      .map((label) => label.trim())
+      .filter(Boolean) ?? [];
   const ascending = req.query.get('direction') === 'asc';
   const items = ctx.repo.issues
     .filter((issue) => state === 'all' || issue.state === state)
@@ -423,9 +528,16 @@ function updateIssue(req: EmuRequest, ctx: GhCtx): EmuResponse {
 function createComment(req: EmuRequest, ctx: GhCtx): EmuResponse {
   return withIssue(req, ctx, (issue) => {
     const body = bodyOf(req);
-    if (typeof body['body'] !== 'string' || body['body'] === '') return validation('IssueComment', 'body', 'missing_field');
+    if (typeof body['body'] !== 'string' || body['body'] === '')
+      return validation('IssueComment', 'body', 'missing_field');
     const at = isoTime(ctx.rt.clock.now());
-    const comment: GithubComment = { id: nextId(ctx), body: body['body'], user: ctx.user, created_at: at, updated_at: at };
+    const comment: GithubComment = {
+      id: nextId(ctx),
+      body: body['body'],
+      user: ctx.user,
+      created_at: at,
+      updated_at: at,
+    };
     issue.comments.push(comment);
     issue.updated_at = at;
     return json(201, commentJson(ctx, issue, comment));
@@ -446,7 +558,13 @@ function issueJson(ctx: GhCtx, issue: GithubIssue): Record<string, unknown> {
     number: issue.number,
     title: issue.title,
     user: issue.user,
-    labels: issue.labels.map((name, index) => ({ id: issue.id * 100 + index, name, color: 'ededed', default: false, description: null })),
+    labels: issue.labels.map((name, index) => ({
+      id: issue.id * 100 + index,
+      name,
+      color: 'ededed',
+      default: false,
+      description: null,
+    })),
     state: issue.state,
     state_reason: issue.state_reason,
     locked: false,

@@ -27,7 +27,11 @@ export interface EmuResponse {
 }
 
 export function json(status: number, value: unknown, headers: Record<string, string | string[]> = {}): EmuResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(value),
+  };
 }
 
 export function text(status: number, body: string, headers: Record<string, string | string[]> = {}): EmuResponse {
@@ -102,7 +106,10 @@ export interface Route<C> {
   handle(req: EmuRequest, ctx: C): Promise<EmuResponse> | EmuResponse;
 }
 
-export function findRoute<C>(routes: readonly Route<C>[], req: EmuRequest): { route: Route<C>; params: Record<string, string> } | 'method' | undefined {
+export function findRoute<C>(
+  routes: readonly Route<C>[],
+  req: EmuRequest,
+): { route: Route<C>; params: Record<string, string> } | 'method' | undefined {
   let pathMatched = false;
   for (const route of routes) {
     const params = matchPath(route.path, req.path);

@@ -145,11 +145,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const extensions: EmulatorExtension<any>[] = options.extensions ?? registeredExtensions;
   // Fails here, not on the first request, when an extension's Railway resolver has no field in the schema.
   railwaySchemaFor(extensions);
-  const restored = options.stateFile && existsSync(options.stateFile) ? (JSON.parse(readFileSync(options.stateFile, 'utf8')) as EmulatorState) : undefined;
+  const restored =
+    options.stateFile && existsSync(options.stateFile)
+      ? (JSON.parse(readFileSync(options.stateFile, 'utf8')) as EmulatorState)
+      : undefined;
   const state = restored ?? initialState(options);
   const clock = new VirtualClock(options.clock);
   if (restored?.clock) clock.restore(restored.clock);
-  for (const extension of extensions) if (!state.ext[extension.name]) state.ext[extension.name] = extension.initialState?.() ?? {};
+  for (const extension of extensions)
+    if (!state.ext[extension.name]) state.ext[extension.name] = extension.initialState?.() ?? {};
 
   const rt: Runtime = {
     state,
@@ -168,7 +172,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (deployment?.status === 'SUCCESS') forceStatus(rt.state, deployment, 'CRASHED', rt.clock.now());
     },
   });
-  const providers: Provider[] = [vercelProvider, railwayProvider, githubProvider, slackProvider, ...extensions.filter((extension) => extension.prefix).map(extensionProvider)];
+  const providers: Provider[] = [
+    vercelProvider,
+    railwayProvider,
+    githubProvider,
+    slackProvider,
+    ...extensions.filter((extension) => extension.prefix).map(extensionProvider),
+  ];
   const emulator = new Emulator(rt, providers, options.port ?? 0, options.stateFile);
   await emulator.start();
   if (options.seedDemo && !restored) await emulator.control.seedDemo();

@@ -39,7 +39,12 @@ export function isFinished(progress: Progress): boolean {
  * with the virtual time it was entered (time-driven steps report when they would have happened).
  * A read advances at most one step; elapsed time may advance several.
  */
-export function advanceProgress(progress: Progress, now: number, read: boolean, onEnter: (step: string, at: number) => void): boolean {
+export function advanceProgress(
+  progress: Progress,
+  now: number,
+  read: boolean,
+  onEnter: (step: string, at: number) => void,
+): boolean {
   if (read) progress.reads++;
   let changed = false;
   while (!isFinished(progress)) {

@@ -1,14 +1,25 @@
 import { json, text, type EmuResponse } from './http-kit.js';
 
 /** Vercel (docs/platform-behaviour.md §1.0): `{ error: { code, message, ...extra } }`. */
-export function vercelError(status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): EmuResponse {
+export function vercelError(
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): EmuResponse {
   return json(status, { error: { code, message, ...extra } }, headers);
 }
 
 export const GITHUB_DOCS = 'https://docs.github.com/rest';
 
 /** GitHub (docs/platform-behaviour.md §3.1): `{ message, documentation_url, errors? }`. */
-export function githubError(status: number, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): EmuResponse {
+export function githubError(
+  status: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): EmuResponse {
   return json(status, { message, documentation_url: GITHUB_DOCS, ...extra }, headers);
 }
 
@@ -33,7 +44,12 @@ export class GraphQLFieldError extends Error {
 
 /** Railway (docs/platform-behaviour.md §2.0) error envelope. */
 export function graphqlErrors(
-  errors: { message: string; path?: (string | number)[]; locations?: readonly { line: number; column: number }[]; extensions?: Record<string, unknown> }[],
+  errors: {
+    message: string;
+    path?: (string | number)[];
+    locations?: readonly { line: number; column: number }[];
+    extensions?: Record<string, unknown>;
+  }[],
   status = 200,
   headers: Record<string, string> = {},
 ): EmuResponse {

@@ -3,8 +3,19 @@ import { advanceProgress, isFinished, startProgress, type Progress, type StepTim
 import { isoTime, nextUuid, type EmulatorState } from './runtime.js';
 
 export type RailwayStatus =
-  | 'BUILDING' | 'CRASHED' | 'DEPLOYING' | 'FAILED' | 'INITIALIZING' | 'NEEDS_APPROVAL' | 'QUEUED'
-  | 'REMOVED' | 'REMOVING' | 'SKIPPED' | 'SLEEPING' | 'SUCCESS' | 'WAITING';
+  | 'BUILDING'
+  | 'CRASHED'
+  | 'DEPLOYING'
+  | 'FAILED'
+  | 'INITIALIZING'
+  | 'NEEDS_APPROVAL'
+  | 'QUEUED'
+  | 'REMOVED'
+  | 'REMOVING'
+  | 'SKIPPED'
+  | 'SLEEPING'
+  | 'SUCCESS'
+  | 'WAITING';
 
 /** How a deployment ends: `crash` = SUCCESS, then CRASHED after `crashAfterReads` status reads. */
 export type RailwayOutcome = 'success' | 'failed-build' | 'failed-deploy' | 'crash';
@@ -94,14 +105,25 @@ export interface RailwayState {
 }
 
 export function initialRailwayState(settings: Partial<RailwaySettings> = {}): RailwayState {
-  return { settings: { ...DEFAULT_RAILWAY_SETTINGS, ...settings }, accountTokens: [], projectTokens: [], projects: {}, deployments: {}, serviceHosts: {}, plans: {} };
+  return {
+    settings: { ...DEFAULT_RAILWAY_SETTINGS, ...settings },
+    accountTokens: [],
+    projectTokens: [],
+    projects: {},
+    deployments: {},
+    serviceHosts: {},
+    plans: {},
+  };
 }
 
 export function serviceKey(serviceId: string, environmentId: string): string {
   return `${serviceId}:${environmentId}`;
 }
 
-export function findService(state: RailwayState, serviceId: string): { project: RailwayProject; service: RailwayService } | undefined {
+export function findService(
+  state: RailwayState,
+  serviceId: string,
+): { project: RailwayProject; service: RailwayService } | undefined {
   for (const project of Object.values(state.projects)) {
     const service = project.services.find((candidate) => candidate.id === serviceId);
     if (service) return { project, service };
@@ -110,7 +132,9 @@ export function findService(state: RailwayState, serviceId: string): { project: 
 }
 
 export function railwayPlanFor(state: RailwayState, sha: string): RailwayPlan {
-  return state.plans[sha] ?? Object.entries(state.plans).find(([key]) => key.length >= 7 && sha.startsWith(key))?.[1] ?? {};
+  return (
+    state.plans[sha] ?? Object.entries(state.plans).find(([key]) => key.length >= 7 && sha.startsWith(key))?.[1] ?? {}
+  );
 }
 
 function stepsFor(outcome: RailwayOutcome, build: boolean): string[] {
@@ -203,14 +227,20 @@ export function enterRailwayStep(root: EmulatorState, deployment: RailwayDeploym
 /** A newly active deployment retires the one serving before it: REMOVING now, REMOVED on the next request. */
 function retireOthers(root: EmulatorState, active: RailwayDeployment, at: number): void {
   for (const other of Object.values(root.railway.deployments)) {
-    if (other.id === active.id || other.serviceId !== active.serviceId || other.environmentId !== active.environmentId) continue;
+    if (other.id === active.id || other.serviceId !== active.serviceId || other.environmentId !== active.environmentId)
+      continue;
     if (!['SUCCESS', 'CRASHED', 'SLEEPING'].includes(other.status)) continue;
     other.progress = startProgress(['REMOVING', 'REMOVED'], { readsPerStep: 1 }, at);
     enterRailwayStep(root, other, 'REMOVING', at);
   }
 }
 
-export function advanceRailwayDeployment(root: EmulatorState, deployment: RailwayDeployment, now: number, read: boolean): void {
+export function advanceRailwayDeployment(
+  root: EmulatorState,
+  deployment: RailwayDeployment,
+  now: number,
+  read: boolean,
+): void {
   if (isFinished(deployment.progress)) return;
   advanceProgress(deployment.progress, now, read, (step, at) => enterRailwayStep(root, deployment, step, at));
 }
@@ -224,13 +254,23 @@ export function tickRailway(root: EmulatorState, now: number): void {
 }
 
 /** Ends a deployment where it is (cancel, remove, crash). */
-export function forceStatus(root: EmulatorState, deployment: RailwayDeployment, status: RailwayStatus, now: number): void {
+export function forceStatus(
+  root: EmulatorState,
+  deployment: RailwayDeployment,
+  status: RailwayStatus,
+  now: number,
+): void {
   deployment.progress = startProgress([status], {}, now);
   enterRailwayStep(root, deployment, status, now);
 }
 
 /** Re-runs a deployment from `steps[0]` (same-id rollback, restart of a crashed one). */
-export function restartProgress(root: EmulatorState, deployment: RailwayDeployment, steps: string[], now: number): void {
+export function restartProgress(
+  root: EmulatorState,
+  deployment: RailwayDeployment,
+  steps: string[],
+  now: number,
+): void {
   deployment.progress = startProgress(steps, structuredClone(root.railway.settings.timing), now);
   enterRailwayStep(root, deployment, steps[0] as string, now);
 }
@@ -254,11 +294,20 @@ export function railwayAppTarget(root: EmulatorState, key: string): AppTarget | 
     if (!deployment) return undefined;
   }
   const status = deployment.status;
-  const phase = ['SUCCESS', 'REMOVING', 'SLEEPING'].includes(status) ? 'serving' : status === 'CRASHED' ? 'crashed' : ['FAILED', 'REMOVED', 'SKIPPED'].includes(status) ? 'gone' : 'starting';
+  const phase = ['SUCCESS', 'REMOVING', 'SLEEPING'].includes(status)
+    ? 'serving'
+    : status === 'CRASHED'
+      ? 'crashed'
+      : ['FAILED', 'REMOVED', 'SKIPPED'].includes(status)
+        ? 'gone'
+        : 'starting';
   return { provider: 'railway', deploymentId: deployment.id, sha: deployment.sha, phase };
 }
 
-export function serializeRailwayDeployment(state: RailwayState, deployment: RailwayDeployment): Record<string, unknown> {
+export function serializeRailwayDeployment(
+  state: RailwayState,
+  deployment: RailwayDeployment,
+): Record<string, unknown> {
   const project = state.projects[deployment.projectId];
   const service = project?.services.find((candidate) => candidate.id === deployment.serviceId);
   const environment = project?.environments.find((candidate) => candidate.id === deployment.environmentId);
@@ -280,7 +329,13 @@ export function serializeRailwayDeployment(state: RailwayState, deployment: Rail
     canRollback: deployment.canRollback,
     deploymentStopped: deployment.deploymentStopped,
     instances: deployment.instances.map((instance) => ({ __typename: 'DeploymentDeploymentInstance', ...instance })),
-    creator: { __typename: 'DeploymentCreator', id: 'user_emu', email: 'ops@threadr.test', name: 'Threadr Ops', avatar: null },
+    creator: {
+      __typename: 'DeploymentCreator',
+      id: 'user_emu',
+      email: 'ops@threadr.test',
+      name: 'Threadr Ops',
+      avatar: null,
+    },
     diagnosis: null,
     suggestAddServiceDomain: false,
     environment: { __typename: 'Environment', id: deployment.environmentId, name: environment?.name ?? null },
@@ -292,7 +347,11 @@ export function serializeRailwayDeployment(state: RailwayState, deployment: Rail
  * The log lines of a deployment: the commit's scripted ones, else a few made up from its outcome,
  * so a failure has something to show. A build that has not started has no lines.
  */
-export function railwayLogLines(state: RailwayState, deployment: RailwayDeployment, kind: 'build' | 'deploy'): string[] {
+export function railwayLogLines(
+  state: RailwayState,
+  deployment: RailwayDeployment,
+  kind: 'build' | 'deploy',
+): string[] {
   const plan = railwayPlanFor(state, deployment.sha);
   const scripted = kind === 'build' ? plan.buildLog : plan.deployLog;
   if (scripted) return scripted;
@@ -300,13 +359,17 @@ export function railwayLogLines(state: RailwayState, deployment: RailwayDeployme
     return [
       `Using Nixpacks for commit ${deployment.sha.slice(0, 7)}`,
       'npm ci',
-      deployment.outcome === 'failed-build' ? 'ERROR: failed to solve: process "/bin/bash -ol pipefail -c npm run build" did not complete successfully: exit code: 1' : 'Build time: 41.20 seconds',
+      deployment.outcome === 'failed-build'
+        ? 'ERROR: failed to solve: process "/bin/bash -ol pipefail -c npm run build" did not complete successfully: exit code: 1'
+        : 'Build time: 41.20 seconds',
     ];
   }
   if (deployment.outcome === 'failed-build') return [];
   return [
     'Starting Container',
-    deployment.outcome === 'failed-deploy' ? 'Error: Cannot find module \'/app/dist/server.js\'' : 'listening on 0.0.0.0:8080',
+    deployment.outcome === 'failed-deploy'
+      ? "Error: Cannot find module '/app/dist/server.js'"
+      : 'listening on 0.0.0.0:8080',
     ...(deployment.outcome === 'crash' ? ['Error: connect ECONNREFUSED 10.0.0.7:6379', 'npm error code 1'] : []),
   ];
 }

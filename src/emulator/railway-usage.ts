@@ -7,8 +7,18 @@ import { GraphQLFieldError, type EmulatorExtension } from './extension-api.js';
 import { demoCostStates } from './fixtures/cost/months.js';
 
 const MEASUREMENTS = new Set([
-  'CPU_USAGE', 'CPU_USAGE_2', 'CPU_LIMIT', 'MEMORY_USAGE_GB', 'MEMORY_LIMIT_GB', 'NETWORK_RX_GB', 'NETWORK_TX_GB',
-  'DISK_USAGE_GB', 'EPHEMERAL_DISK_USAGE_GB', 'BACKUP_USAGE_GB', 'MEASUREMENT_UNSPECIFIED', 'UNRECOGNIZED',
+  'CPU_USAGE',
+  'CPU_USAGE_2',
+  'CPU_LIMIT',
+  'MEMORY_USAGE_GB',
+  'MEMORY_LIMIT_GB',
+  'NETWORK_RX_GB',
+  'NETWORK_TX_GB',
+  'DISK_USAGE_GB',
+  'EPHEMERAL_DISK_USAGE_GB',
+  'BACKUP_USAGE_GB',
+  'MEASUREMENT_UNSPECIFIED',
+  'UNRECOGNIZED',
 ]);
 
 export interface RailwayUsageEmuState extends Record<string, unknown> {
@@ -23,12 +33,18 @@ const DAY_MS = 86_400_000;
 function measurementsOf(args: Record<string, unknown>): string[] {
   const list = args.measurements;
   if (!Array.isArray(list) || list.some((m) => typeof m !== 'string' || !MEASUREMENTS.has(m))) {
-    throw new GraphQLFieldError(`Variable "$measurements" got invalid value ${JSON.stringify(list)}`, { code: 'BAD_USER_INPUT' });
+    throw new GraphQLFieldError(`Variable "$measurements" got invalid value ${JSON.stringify(list)}`, {
+      code: 'BAD_USER_INPUT',
+    });
   }
   return list as string[];
 }
 
-function projectsOf(args: Record<string, unknown>, ctx: Parameters<NonNullable<EmulatorExtension['railwayFields']>[string]>[1], state: RailwayUsageEmuState): string[] {
+function projectsOf(
+  args: Record<string, unknown>,
+  ctx: Parameters<NonNullable<EmulatorExtension['railwayFields']>[string]>[1],
+  state: RailwayUsageEmuState,
+): string[] {
   const projectId = typeof args.projectId === 'string' ? args.projectId : undefined;
   if (projectId) {
     ctx.authorize(projectId);
@@ -49,7 +65,8 @@ export const railwayUsageExtension: EmulatorExtension<RailwayUsageEmuState> = {
       const monthStart = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
       const start = typeof args.startDate === 'string' ? Date.parse(args.startDate) : monthStart;
       const end = typeof args.endDate === 'string' ? Date.parse(args.endDate) : now;
-      if (Number.isNaN(start) || Number.isNaN(end)) throw new GraphQLFieldError('Invalid DateTime', { code: 'BAD_USER_INPUT' });
+      if (Number.isNaN(start) || Number.isNaN(end))
+        throw new GraphQLFieldError('Invalid DateTime', { code: 'BAD_USER_INPUT' });
       const result: unknown[] = [];
       for (const projectId of projects) {
         const days = ctx.state.usage[projectId] ?? {};
@@ -69,7 +86,11 @@ export const railwayUsageExtension: EmulatorExtension<RailwayUsageEmuState> = {
       const measurements = measurementsOf(args);
       const projects = projectsOf(args, ctx, ctx.state);
       return projects.flatMap((projectId) =>
-        measurements.map((measurement) => ({ measurement, estimatedValue: ctx.state.estimated[projectId]?.[measurement] ?? 0, projectId })),
+        measurements.map((measurement) => ({
+          measurement,
+          estimatedValue: ctx.state.estimated[projectId]?.[measurement] ?? 0,
+          projectId,
+        })),
       );
     },
   },

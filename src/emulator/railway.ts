@@ -1,5 +1,13 @@
 import type { RailwayAuth, RailwayFieldContext } from './extension-api.js';
-import { defaultFieldResolver, execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
+import {
+  defaultFieldResolver,
+  execute,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLFieldResolver,
+} from 'graphql';
 import { isIntrospectionOnly, operationsOf, operationTypeOf, railwaySchema } from './graphql.js';
 import { header, json, type EmuRequest } from './http-kit.js';
 import { GraphQLFieldError, graphqlErrors } from './provider-errors.js';
@@ -57,19 +65,42 @@ export const railwayProvider: Provider = {
   faultResponse(answer: FaultAnswer) {
     // Body of a Railway 429 UNCONFIRMED; the CLI only reads Retry-After (integer seconds).
     if (answer.kind === 'rate-limit') {
-      const headers = { ...answer.headers, 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(answer.now / 1000) + answer.retryAfterSeconds) };
-      return json(answer.status, { errors: [{ message: 'Rate limit exceeded. Please try again later.', extensions: { code: 'RATE_LIMITED' } }], data: null }, headers);
+      const headers = {
+        ...answer.headers,
+        'x-ratelimit-limit': '1000',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(Math.ceil(answer.now / 1000) + answer.retryAfterSeconds),
+      };
+      return json(
+        answer.status,
+        {
+          errors: [{ message: 'Rate limit exceeded. Please try again later.', extensions: { code: 'RATE_LIMITED' } }],
+          data: null,
+        },
+        headers,
+      );
     }
-    return json(answer.status, { errors: [{ message: 'Internal Server Error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }], data: null }, answer.headers);
+    return json(
+      answer.status,
+      { errors: [{ message: 'Internal Server Error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }], data: null },
+      answer.headers,
+    );
   },
   async handle(req, ctx) {
-    if (req.path !== '/graphql/v2') return json(404, { errors: [{ message: `Cannot ${req.method} ${req.fullPath}`, extensions: {} }], data: null });
-    if (req.method !== 'POST') return json(405, { errors: [{ message: 'Method Not Allowed', extensions: {} }], data: null }, { allow: 'POST' });
+    if (req.path !== '/graphql/v2')
+      return json(404, { errors: [{ message: `Cannot ${req.method} ${req.fullPath}`, extensions: {} }], data: null });
+    if (req.method !== 'POST')
+      return json(405, { errors: [{ message: 'Method Not Allowed', extensions: {} }], data: null }, { allow: 'POST' });
     const invalid = ctx.root.railway.settings.invalidQueryStatus;
     const body = parseBody(req);
-    if (!body || typeof body.query !== 'string') return graphqlErrors([{ message: 'Must provide query string.', extensions: { code: 'BAD_REQUEST' } }], invalid);
+    if (!body || typeof body.query !== 'string')
+      return graphqlErrors([{ message: 'Must provide query string.', extensions: { code: 'BAD_REQUEST' } }], invalid);
     const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
-    if (body.variables !== undefined && body.variables !== null && (typeof body.variables !== 'object' || Array.isArray(body.variables))) {
+    if (
+      body.variables !== undefined &&
+      body.variables !== null &&
+      (typeof body.variables !== 'object' || Array.isArray(body.variables))
+    ) {
       return graphqlErrors([{ message: 'Variables are invalid JSON.', extensions: { code: 'BAD_REQUEST' } }], invalid);
     }
     tickRailway(ctx.root, ctx.rt.clock.now());
@@ -81,16 +112,29 @@ export const railwayProvider: Provider = {
     try {
       document = parse(body.query);
     } catch (error) {
-      if (error instanceof GraphQLError) return graphqlErrors([{ message: error.message, locations: error.locations, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }], invalid);
+      if (error instanceof GraphQLError)
+        return graphqlErrors(
+          [{ message: error.message, locations: error.locations, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }],
+          invalid,
+        );
       throw error;
     }
     const problems = validate(schema, document);
-    if (problems.length) return graphqlErrors(problems.map((problem) => ({ message: problem.message, locations: problem.locations, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })), invalid);
+    if (problems.length)
+      return graphqlErrors(
+        problems.map((problem) => ({
+          message: problem.message,
+          locations: problem.locations,
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        })),
+        invalid,
+      );
 
     // The schema is public (introspection is on); everything else needs a token. Whether Railway
     // answers introspection without one is UNCONFIRMED.
     const auth = authenticate(req, ctx);
-    if (typeof auth === 'string' && !isIntrospectionOnly(body.query, operationName)) return graphqlErrors([{ message: auth, extensions: {} }]);
+    if (typeof auth === 'string' && !isIntrospectionOnly(body.query, operationName))
+      return graphqlErrors([{ message: auth, extensions: {} }]);
 
     const rctx: Rctx = {
       ...extensionContext(ctx, 'railway'),
@@ -101,7 +145,10 @@ export const railwayProvider: Provider = {
       authorize(projectId, environmentId) {
         if (typeof auth === 'string') throw new GraphQLFieldError(NOT_AUTHORIZED);
         if (auth.kind === 'account') return;
-        if ((projectId !== undefined && projectId !== auth.projectId) || (environmentId !== undefined && environmentId !== auth.environmentId)) {
+        if (
+          (projectId !== undefined && projectId !== auth.projectId) ||
+          (environmentId !== undefined && environmentId !== auth.environmentId)
+        ) {
           throw new GraphQLFieldError(NOT_AUTHORIZED);
         }
       },
@@ -112,19 +159,47 @@ export const railwayProvider: Provider = {
       const { resolve, context: fieldContext } = resolverFor(info.fieldName, context, ctx);
       return resolve({ ...args }, fieldContext);
     };
-    const result = await execute({ schema, document, variableValues: (body.variables ?? {}) as Record<string, unknown>, operationName, contextValue: rctx, fieldResolver });
+    const result = await execute({
+      schema,
+      document,
+      variableValues: (body.variables ?? {}) as Record<string, unknown>,
+      operationName,
+      contextValue: rctx,
+      fieldResolver,
+    });
     // No data at all: the request itself was refused (variables that do not coerce, no such operation).
     if (!('data' in result) || result.data === undefined) {
-      return graphqlErrors((result.errors ?? []).map((error) => ({ message: error.message, locations: error.locations, extensions: { code: 'BAD_USER_INPUT' } })), invalid);
+      return graphqlErrors(
+        (result.errors ?? []).map((error) => ({
+          message: error.message,
+          locations: error.locations,
+          extensions: { code: 'BAD_USER_INPUT' },
+        })),
+        invalid,
+      );
     }
     if (!result.errors?.length) return json(200, { data: result.data });
     const errors = result.errors.map((error) => {
       const original = error.originalError;
       // A resolver that throws anything but a GraphQL error is an emulator bug: answer 500 for it.
-      if (original && !(original instanceof GraphQLFieldError) && !(original instanceof GraphQLError) && !/^Cannot return null/.test(original.message)) throw original;
-      return { message: error.message, path: error.path as (string | number)[] | undefined, locations: error.locations, extensions: original instanceof GraphQLFieldError ? original.extensions : {} };
+      if (
+        original &&
+        !(original instanceof GraphQLFieldError) &&
+        !(original instanceof GraphQLError) &&
+        !/^Cannot return null/.test(original.message)
+      )
+        throw original;
+      return {
+        message: error.message,
+        path: error.path as (string | number)[] | undefined,
+        locations: error.locations,
+        extensions: original instanceof GraphQLFieldError ? original.extensions : {},
+      };
     });
-    return json(200, { errors: errors.map(({ locations, ...rest }) => ({ ...rest, ...(locations ? { locations } : {}) })), data: result.data });
+    return json(200, {
+      errors: errors.map(({ locations, ...rest }) => ({ ...rest, ...(locations ? { locations } : {}) })),
+      data: result.data,
+    });
   },
 };
 
@@ -141,7 +216,11 @@ function extensionField(name: string, ctx: HandlerCtx) {
   return undefined;
 }
 
-function resolverFor(name: string, rctx: Rctx, ctx: HandlerCtx): { resolve: (args: Record<string, unknown>, context: RailwayFieldContext) => unknown; context: RailwayFieldContext } {
+function resolverFor(
+  name: string,
+  rctx: Rctx,
+  ctx: HandlerCtx,
+): { resolve: (args: Record<string, unknown>, context: RailwayFieldContext) => unknown; context: RailwayFieldContext } {
   const builtIn = FIELDS[name];
   if (builtIn) return { resolve: (args) => builtIn.resolve(args, rctx), context: rctx };
   const found = extensionField(name, ctx);
@@ -156,7 +235,9 @@ function authenticate(req: EmuRequest, ctx: HandlerCtx): RailwayAuth | string {
   const projectToken = header(req, 'project-access-token');
   if (projectToken !== undefined) {
     const found = state.projectTokens.find((candidate) => candidate.token === projectToken.trim());
-    return found ? { kind: 'project', token: found.token, projectId: found.projectId, environmentId: found.environmentId } : 'Project Token not found';
+    return found
+      ? { kind: 'project', token: found.token, projectId: found.projectId, environmentId: found.environmentId }
+      : 'Project Token not found';
   }
   const match = /^Bearer\s+(.+)$/i.exec(header(req, 'authorization') ?? '');
   const account = state.accountTokens.find((candidate) => candidate.token === match?.[1]?.trim());
@@ -196,7 +277,8 @@ function serviceInstanceFor(ctx: Rctx, serviceId: string, environmentId: string)
     throw new GraphQLFieldError('Service not found', { code: 'NOT_FOUND' });
   }
   ctx.authorize(found.project.id, environmentId);
-  if (!found.project.environments.some((environment) => environment.id === environmentId)) throw new GraphQLFieldError('Environment not found', { code: 'NOT_FOUND' });
+  if (!found.project.environments.some((environment) => environment.id === environmentId))
+    throw new GraphQLFieldError('Environment not found', { code: 'NOT_FOUND' });
   return found;
 }
 
@@ -209,12 +291,23 @@ async function deployCommit(args: Record<string, unknown>, ctx: Rctx): Promise<R
   return newDeployment(ctx, serviceId, environmentId, sha, true);
 }
 
-async function newDeployment(ctx: Rctx, serviceId: string, environmentId: string, sha: string, build: boolean, meta: Record<string, unknown> = {}): Promise<RailwayDeployment> {
+async function newDeployment(
+  ctx: Rctx,
+  serviceId: string,
+  environmentId: string,
+  sha: string,
+  build: boolean,
+  meta: Record<string, unknown> = {},
+): Promise<RailwayDeployment> {
   const root = ctx.hctx.root;
   const key = serviceKey(serviceId, environmentId);
   root.railway.serviceHosts[key] ??= await ctx.hctx.rt.apps.ensure(`railway-service:${key}`);
   const placeholder = `pending-${root.counter + 1}`;
-  const deployment = createRailwayDeployment(root, { serviceId, environmentId, sha, build, meta, url: placeholder }, ctx.clock.now());
+  const deployment = createRailwayDeployment(
+    root,
+    { serviceId, environmentId, sha, build, meta, url: placeholder },
+    ctx.clock.now(),
+  );
   deployment.url = await ctx.hctx.rt.apps.ensure(deployment.id);
   return deployment;
 }
@@ -247,9 +340,16 @@ const FIELDS: Record<string, FieldSpec> = {
   },
   deployments: {
     resolve(args, ctx) {
-      const input = (args['input'] ?? {}) as { projectId?: string; environmentId?: string; serviceId?: string; status?: { in?: string[]; notIn?: string[] } };
-      if (ctx.auth.kind === 'project') ctx.authorize(input.projectId ?? ctx.auth.projectId, input.environmentId ?? ctx.auth.environmentId);
-      const scope = ctx.auth.kind === 'project' ? { projectId: ctx.auth.projectId, environmentId: ctx.auth.environmentId } : {};
+      const input = (args['input'] ?? {}) as {
+        projectId?: string;
+        environmentId?: string;
+        serviceId?: string;
+        status?: { in?: string[]; notIn?: string[] };
+      };
+      if (ctx.auth.kind === 'project')
+        ctx.authorize(input.projectId ?? ctx.auth.projectId, input.environmentId ?? ctx.auth.environmentId);
+      const scope =
+        ctx.auth.kind === 'project' ? { projectId: ctx.auth.projectId, environmentId: ctx.auth.environmentId } : {};
       const all = Object.values(ctx.hctx.root.railway.deployments)
         .filter((deployment) => {
           if (deployment.listHidden > 0) {
@@ -261,7 +361,11 @@ const FIELDS: Record<string, FieldSpec> = {
         .filter((deployment) => !input.projectId || deployment.projectId === input.projectId)
         .filter((deployment) => !input.environmentId || deployment.environmentId === input.environmentId)
         .filter((deployment) => !input.serviceId || deployment.serviceId === input.serviceId)
-        .filter((deployment) => !scope.projectId || (deployment.projectId === scope.projectId && deployment.environmentId === scope.environmentId))
+        .filter(
+          (deployment) =>
+            !scope.projectId ||
+            (deployment.projectId === scope.projectId && deployment.environmentId === scope.environmentId),
+        )
         .filter((deployment) => !input.status?.in || input.status.in.includes(deployment.status))
         .filter((deployment) => !input.status?.notIn || !input.status.notIn.includes(deployment.status))
         // Newest first: inferred from the docs' use of first: 1 for "latest" (ordering UNCONFIRMED, docs/platform-behaviour.md §2.2).
@@ -295,7 +399,9 @@ const FIELDS: Record<string, FieldSpec> = {
         numReplicas: service.replicas?.[environmentId] ?? 1,
         healthcheckPath: service.healthcheckPath === undefined ? '/health' : service.healthcheckPath,
         latestDeployment: latest,
-        activeDeployments: activeDeployments(ctx.hctx.root.railway, serviceId, environmentId).map((deployment) => readDeployment(ctx, deployment)),
+        activeDeployments: activeDeployments(ctx.hctx.root.railway, serviceId, environmentId).map((deployment) =>
+          readDeployment(ctx, deployment),
+        ),
       };
     },
   },
@@ -305,7 +411,13 @@ const FIELDS: Record<string, FieldSpec> = {
       if (!found) throw new GraphQLFieldError(ctx.auth.kind === 'project' ? NOT_AUTHORIZED : 'Project not found');
       ctx.authorize(found.id);
       const edges = <T>(items: T[]) => ({ edges: items.map((node) => ({ node })) });
-      return { __typename: 'Project', id: found.id, name: found.name, environments: edges(found.environments), services: edges(found.services.map(({ id, name }) => ({ id, name }))) };
+      return {
+        __typename: 'Project',
+        id: found.id,
+        name: found.name,
+        environments: edges(found.environments),
+        services: edges(found.services.map(({ id, name }) => ({ id, name }))),
+      };
     },
   },
   projectToken: {
@@ -348,7 +460,12 @@ const FIELDS: Record<string, FieldSpec> = {
   serviceInstanceUpdate: {
     resolve(args, ctx) {
       const serviceId = str(args, 'serviceId');
-      const environmentId = typeof args['environmentId'] === 'string' ? args['environmentId'] : ctx.auth.kind === 'project' ? ctx.auth.environmentId : '';
+      const environmentId =
+        typeof args['environmentId'] === 'string'
+          ? args['environmentId']
+          : ctx.auth.kind === 'project'
+            ? ctx.auth.environmentId
+            : '';
       const { service } = serviceInstanceFor(ctx, serviceId, environmentId);
       const replicas = (args['input'] as { numReplicas?: number | null } | undefined)?.numReplicas;
       if (typeof replicas === 'number') {
@@ -361,19 +478,31 @@ const FIELDS: Record<string, FieldSpec> = {
   deploymentRedeploy: {
     async resolve(args, ctx) {
       const source = deploymentFor(ctx, str(args, 'id'));
-      const created = await newDeployment(ctx, source.serviceId, source.environmentId, source.sha, args['usePreviousImageTag'] !== true, { ...source.meta, reason: 'redeploy' });
+      const created = await newDeployment(
+        ctx,
+        source.serviceId,
+        source.environmentId,
+        source.sha,
+        args['usePreviousImageTag'] !== true,
+        { ...source.meta, reason: 'redeploy' },
+      );
       return serializeRailwayDeployment(ctx.hctx.root.railway, created);
     },
   },
   deploymentRollback: {
     async resolve(args, ctx) {
       const target = deploymentFor(ctx, str(args, 'id'));
-      if (!target.canRollback) throw new GraphQLFieldError('Deployment cannot be rolled back', { code: 'BAD_USER_INPUT' });
+      if (!target.canRollback)
+        throw new GraphQLFieldError('Deployment cannot be rolled back', { code: 'BAD_USER_INPUT' });
       const root = ctx.hctx.root;
       if (root.railway.settings.rollbackMode === 'same-id') {
         restartProgress(root, target, ['DEPLOYING', 'SUCCESS'], ctx.clock.now());
       } else {
-        await newDeployment(ctx, target.serviceId, target.environmentId, target.sha, false, { ...target.meta, reason: 'rollback', rollbackSourceDeploymentId: target.id });
+        await newDeployment(ctx, target.serviceId, target.environmentId, target.sha, false, {
+          ...target.meta,
+          reason: 'rollback',
+          rollbackSourceDeploymentId: target.id,
+        });
       }
       return true;
     },
@@ -382,7 +511,10 @@ const FIELDS: Record<string, FieldSpec> = {
     resolve(args, ctx) {
       const deployment = deploymentFor(ctx, str(args, 'id'));
       // Error text UNCONFIRMED; the dashboard's "Abort" ends in REMOVED (docs/platform-behaviour.md §2.1).
-      if (!CANCELABLE.includes(deployment.status)) throw new GraphQLFieldError(`Deployment cannot be cancelled in status ${deployment.status}`, { code: 'BAD_USER_INPUT' });
+      if (!CANCELABLE.includes(deployment.status))
+        throw new GraphQLFieldError(`Deployment cannot be cancelled in status ${deployment.status}`, {
+          code: 'BAD_USER_INPUT',
+        });
       forceStatus(ctx.hctx.root, deployment, 'REMOVED', ctx.clock.now());
       return true;
     },
@@ -390,7 +522,10 @@ const FIELDS: Record<string, FieldSpec> = {
   deploymentRestart: {
     resolve(args, ctx) {
       const deployment = deploymentFor(ctx, str(args, 'id'));
-      if (!['SUCCESS', 'CRASHED', 'SLEEPING'].includes(deployment.status)) throw new GraphQLFieldError(`Deployment cannot be restarted in status ${deployment.status}`, { code: 'BAD_USER_INPUT' });
+      if (!['SUCCESS', 'CRASHED', 'SLEEPING'].includes(deployment.status))
+        throw new GraphQLFieldError(`Deployment cannot be restarted in status ${deployment.status}`, {
+          code: 'BAD_USER_INPUT',
+        });
       const root = ctx.hctx.root;
       delete root.apps.served[deployment.id];
       if (deployment.status !== 'SUCCESS') forceStatus(root, deployment, 'SUCCESS', ctx.clock.now());
@@ -451,4 +586,3 @@ function connection<T extends { id: string }>(items: T[], args: Record<string, u
 function cursorOf(id: string): string {
   return Buffer.from(`deployment:${id}`).toString('base64');
 }
-

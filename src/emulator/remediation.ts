@@ -15,7 +15,10 @@ export interface EdgeConfigEmuItem {
 
 export interface RemediationEmuState extends Record<string, unknown> {
   /** Vercel project id → Attack Challenge Mode. */
-  attackMode: Record<string, { attackModeEnabled: boolean; attackModeUpdatedAt: number; attackModeActiveUntil?: number | null }>;
+  attackMode: Record<
+    string,
+    { attackModeEnabled: boolean; attackModeUpdatedAt: number; attackModeActiveUntil?: number | null }
+  >;
   /** Edge Config id (`ecfg_…`) → its items; an Edge Config exists once it has an entry. */
   edgeConfigs: Record<string, EdgeConfigEmuItem[]>;
 }
@@ -25,7 +28,9 @@ const KEY = /^[\w-]+$/;
 function body(req: Parameters<typeof parseJsonBody>[0]): Record<string, unknown> | undefined {
   try {
     const parsed = parseJsonBody(req);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -46,12 +51,21 @@ export const remediationExtension: EmulatorExtension<RemediationEmuState> = {
       handle(req, ctx): EmuResponse {
         const given = body(req);
         if (!given || typeof given.projectId !== 'string' || typeof given.attackModeEnabled !== 'boolean') {
-          return vercelError(400, 'bad_request', 'Invalid request: projectId (string) and attackModeEnabled (boolean) are required.');
+          return vercelError(
+            400,
+            'bad_request',
+            'Invalid request: projectId (string) and attackModeEnabled (boolean) are required.',
+          );
         }
         const until = given.attackModeActiveUntil;
-        if (until !== undefined && until !== null && typeof until !== 'number') return vercelError(400, 'bad_request', 'Invalid request: attackModeActiveUntil must be a number.');
+        if (until !== undefined && until !== null && typeof until !== 'number')
+          return vercelError(400, 'bad_request', 'Invalid request: attackModeActiveUntil must be a number.');
         const now = ctx.clock.now();
-        ctx.state.attackMode[given.projectId] = { attackModeEnabled: given.attackModeEnabled, attackModeUpdatedAt: now, attackModeActiveUntil: (until as number | null | undefined) ?? null };
+        ctx.state.attackMode[given.projectId] = {
+          attackModeEnabled: given.attackModeEnabled,
+          attackModeUpdatedAt: now,
+          attackModeActiveUntil: (until as number | null | undefined) ?? null,
+        };
         return json(200, { attackModeEnabled: given.attackModeEnabled, attackModeUpdatedAt: now });
       },
     },
@@ -61,7 +75,10 @@ export const remediationExtension: EmulatorExtension<RemediationEmuState> = {
       handle(req, ctx): EmuResponse {
         const items = edgeConfig(ctx.state, req.params.id!);
         if (!Array.isArray(items)) return items;
-        return json(200, items.map((item) => ({ ...item, edgeConfigId: req.params.id })));
+        return json(
+          200,
+          items.map((item) => ({ ...item, edgeConfigId: req.params.id })),
+        );
       },
     },
     {
@@ -90,12 +107,22 @@ export const remediationExtension: EmulatorExtension<RemediationEmuState> = {
         for (const change of changes as Record<string, unknown>[]) {
           const key = change?.key;
           const operation = change?.operation;
-          if (typeof key !== 'string' || !KEY.test(key) || !['create', 'update', 'upsert', 'delete'].includes(String(operation))) {
-            return vercelError(400, 'bad_request', 'Invalid request: each item needs operation (create, update, upsert, delete) and key.');
+          if (
+            typeof key !== 'string' ||
+            !KEY.test(key) ||
+            !['create', 'update', 'upsert', 'delete'].includes(String(operation))
+          ) {
+            return vercelError(
+              400,
+              'bad_request',
+              'Invalid request: each item needs operation (create, update, upsert, delete) and key.',
+            );
           }
           const index = next.findIndex((item) => item.key === key);
-          if (operation === 'create' && index >= 0) return vercelError(409, 'conflict', `The item ${key} already exists.`);
-          if ((operation === 'update' || operation === 'delete') && index < 0) return vercelError(404, 'not_found', `The item ${key} was not found.`);
+          if (operation === 'create' && index >= 0)
+            return vercelError(409, 'conflict', `The item ${key} already exists.`);
+          if ((operation === 'update' || operation === 'delete') && index < 0)
+            return vercelError(404, 'not_found', `The item ${key} was not found.`);
           if (operation === 'delete') next.splice(index, 1);
           else if (index >= 0) next[index] = { ...next[index]!, value: change.value ?? null, updatedAt: now };
           else next.push({ key, value: change.value ?? null, createdAt: now, updatedAt: now });

@@ -81,7 +81,14 @@ export function fakeSha(root: EmulatorState): string {
 
 export function extensionContext(ctx: HandlerCtx, name: string): ExtensionContext {
   const bucket = (ctx.root.ext[name] ??= {});
-  return { state: bucket, stale: ctx.stale, clock: ctx.rt.clock, urls: ctx.rt.urls, requests: ctx.rt.requests, faults: ctx.rt.faults };
+  return {
+    state: bucket,
+    stale: ctx.stale,
+    clock: ctx.rt.clock,
+    urls: ctx.rt.urls,
+    requests: ctx.rt.requests,
+    faults: ctx.rt.faults,
+  };
 }
 
 export function isoTime(ms: number): string {

@@ -1,5 +1,12 @@
 import { startProgress } from './progress.js';
-import { createRailwayDeployment, enterRailwayStep, serviceKey, type RailwayProject, type RailwayPlan, type RailwayService } from './railway-model.js';
+import {
+  createRailwayDeployment,
+  enterRailwayStep,
+  serviceKey,
+  type RailwayProject,
+  type RailwayPlan,
+  type RailwayService,
+} from './railway-model.js';
 import { fakeSha, nextId, nextNumber, nextUuid, type Runtime } from './runtime.js';
 import { pointProduction, type VercelProject, type VercelDeployment } from './vercel-model.js';
 import type { StepTiming } from './progress.js';
@@ -53,7 +60,12 @@ export async function seedVercelProject(rt: Runtime, seed: VercelProjectSeed = {
     lastAliasRequest: null,
     lastRollbackTarget: null,
     rollbackDescription: null,
-    link: { type: 'github', org: seed.org ?? 'threadr', repo: seed.repo ?? 'threadr-web', productionBranch: seed.productionBranch ?? 'main' },
+    link: {
+      type: 'github',
+      org: seed.org ?? 'threadr',
+      repo: seed.repo ?? 'threadr-web',
+      productionBranch: seed.productionBranch ?? 'main',
+    },
     framework: 'nextjs',
     timing: seed.timing,
   };
@@ -80,7 +92,13 @@ export async function seedVercelProject(rt: Runtime, seed: VercelProjectSeed = {
       aliasError: null,
       alias: [],
       meta: { githubCommitSha: sha, githubCommitRef: project.link.productionBranch },
-      gitSource: { type: 'github', org: project.link.org, repo: project.link.repo, ref: project.link.productionBranch, sha },
+      gitSource: {
+        type: 'github',
+        org: project.link.org,
+        repo: project.link.repo,
+        ref: project.link.productionBranch,
+        sha,
+      },
       sha,
       creator: { uid: 'user_emu', username: 'threadr-ops' },
       inspectorUrl: `https://vercel.com/threadr/${name}/${deploymentId.replace(/^dpl_/, '')}`,
@@ -93,7 +111,15 @@ export async function seedVercelProject(rt: Runtime, seed: VercelProjectSeed = {
     pointProduction(state, project, deployment);
     ids.push(deploymentId);
   }
-  return { projectId: id, name, teamId: seed.teamId, productionHost: project.productionHost, productionUrl: `http://${project.productionHost}`, productionDeploymentId: project.productionDeploymentId, deploymentIds: ids };
+  return {
+    projectId: id,
+    name,
+    teamId: seed.teamId,
+    productionHost: project.productionHost,
+    productionUrl: `http://${project.productionHost}`,
+    productionDeploymentId: project.productionDeploymentId,
+    deploymentIds: ids,
+  };
 }
 
 export interface RailwayServiceSeed {
@@ -131,13 +157,27 @@ export async function seedRailwayService(rt: Runtime, seed: RailwayServiceSeed =
   const state = root.railway;
   const now = rt.clock.now();
   const projectId = seed.projectId ?? nextUuid(root);
-  const project: RailwayProject = (state.projects[projectId] ??= { id: projectId, name: seed.projectName ?? 'threadr', environments: [], services: [] });
-  const environmentId = seed.environmentId ?? project.environments.find((environment) => environment.name === (seed.environmentName ?? 'production'))?.id ?? nextUuid(root);
-  if (!project.environments.some((environment) => environment.id === environmentId)) project.environments.push({ id: environmentId, name: seed.environmentName ?? 'production' });
+  const project: RailwayProject = (state.projects[projectId] ??= {
+    id: projectId,
+    name: seed.projectName ?? 'threadr',
+    environments: [],
+    services: [],
+  });
+  const environmentId =
+    seed.environmentId ??
+    project.environments.find((environment) => environment.name === (seed.environmentName ?? 'production'))?.id ??
+    nextUuid(root);
+  if (!project.environments.some((environment) => environment.id === environmentId))
+    project.environments.push({ id: environmentId, name: seed.environmentName ?? 'production' });
   const serviceId = seed.serviceId ?? nextUuid(root);
   let service: RailwayService | undefined = project.services.find((candidate) => candidate.id === serviceId);
   if (!service) {
-    service = { id: serviceId, name: seed.serviceName ?? 'api', timing: seed.timing, healthcheckPath: seed.healthcheckPath === undefined ? '/health' : seed.healthcheckPath };
+    service = {
+      id: serviceId,
+      name: seed.serviceName ?? 'api',
+      timing: seed.timing,
+      healthcheckPath: seed.healthcheckPath === undefined ? '/health' : seed.healthcheckPath,
+    };
     project.services.push(service);
   }
   const key = serviceKey(serviceId, environmentId);
@@ -148,7 +188,11 @@ export async function seedRailwayService(rt: Runtime, seed: RailwayServiceSeed =
     const at = now - (shas.length - index + 1) * 3_600_000;
     const planned: RailwayPlan | undefined = state.plans[sha];
     delete state.plans[sha];
-    const deployment = createRailwayDeployment(root, { serviceId, environmentId, sha, build: true, url: 'pending' }, at);
+    const deployment = createRailwayDeployment(
+      root,
+      { serviceId, environmentId, sha, build: true, url: 'pending' },
+      at,
+    );
     if (planned) state.plans[sha] = planned;
     deployment.url = await rt.apps.ensure(deployment.id);
     deployment.progress = startProgress(['SUCCESS'], {}, at);
@@ -164,5 +208,13 @@ export async function seedRailwayService(rt: Runtime, seed: RailwayServiceSeed =
       enterRailwayStep(root, old, 'REMOVED', now - 3_600_000);
     }
   }
-  return { projectId, environmentId, serviceId, deploymentId: ids[ids.length - 1] ?? null, deploymentIds: ids, serviceHost, serviceUrl: `http://${serviceHost}` };
+  return {
+    projectId,
+    environmentId,
+    serviceId,
+    deploymentId: ids[ids.length - 1] ?? null,
+    deploymentIds: ids,
+    serviceHost,
+    serviceUrl: `http://${serviceHost}`,
+  };
 }

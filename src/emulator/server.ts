@@ -21,7 +21,10 @@ export function extensionProvider(extension: EmulatorExtension<Record<string, un
     faultResponse(answer) {
       const code = answer.kind === 'rate-limit' ? 'rate_limited' : 'internal_server_error';
       const message = answer.kind === 'rate-limit' ? 'Rate limit exceeded' : 'Internal server error';
-      return extension.errorResponse?.(answer.status, code, message, answer.headers) ?? json(answer.status, { error: { code, message } }, answer.headers);
+      return (
+        extension.errorResponse?.(answer.status, code, message, answer.headers) ??
+        json(answer.status, { error: { code, message } }, answer.headers)
+      );
     },
     async handle(req, ctx) {
       const answer = await extension.handle?.(req, extensionContext(ctx, extension.name));
@@ -84,21 +87,44 @@ export class EmulatorServer {
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
-    const base: Omit<EmuRequest, 'path'> = { method, fullPath: url.pathname, query: url.searchParams, headers: req.headers, body, params: {}, seq: 0 };
+    const base: Omit<EmuRequest, 'path'> = {
+      method,
+      fullPath: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      params: {},
+      seq: 0,
+    };
 
     if (url.pathname === '/_control' || url.pathname.startsWith('/_control/')) {
-      const answer = await this.safely(() => this.control({ ...base, path: url.pathname.slice('/_control'.length) || '/' }));
+      const answer = await this.safely(() =>
+        this.control({ ...base, path: url.pathname.slice('/_control'.length) || '/' }),
+      );
       return this.send(res, req, answer ?? json(404, { error: `no control route ${method} ${url.pathname}` }));
     }
 
     const under = (path: string, root: string): boolean => path === root || path.startsWith(`${root}/`);
-    const prefixed = this.providers.filter((candidate) => under(url.pathname, candidate.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
-    const rooted = prefixed ? undefined : this.providers.find((candidate) => candidate.rootPaths?.some((root) => under(url.pathname, root)));
+    const prefixed = this.providers
+      .filter((candidate) => under(url.pathname, candidate.prefix))
+      .sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    const rooted = prefixed
+      ? undefined
+      : this.providers.find((candidate) => candidate.rootPaths?.some((root) => under(url.pathname, root)));
     const provider = prefixed ?? rooted;
     if (!provider) {
-      return this.send(res, req, json(404, { error: `unknown path ${url.pathname}; providers are served under ${this.providers.map((p) => p.prefix).join(', ')}` }));
+      return this.send(
+        res,
+        req,
+        json(404, {
+          error: `unknown path ${url.pathname}; providers are served under ${this.providers.map((p) => p.prefix).join(', ')}`,
+        }),
+      );
     }
-    const emuReq: EmuRequest = { ...base, path: prefixed ? url.pathname.slice(prefixed.prefix.length) || '/' : url.pathname };
+    const emuReq: EmuRequest = {
+      ...base,
+      path: prefixed ? url.pathname.slice(prefixed.prefix.length) || '/' : url.pathname,
+    };
     const operations = provider.operationsOf?.(emuReq) ?? [];
     const mutation = provider.isMutation(emuReq);
     const record = this.rt.requests.record({
@@ -113,7 +139,13 @@ export class EmulatorServer {
       operations,
     });
     emuReq.seq = record.seq;
-    const fault = this.rt.faults.take({ provider: provider.name, method, path: emuReq.path, operations, isRead: !mutation });
+    const fault = this.rt.faults.take({
+      provider: provider.name,
+      method,
+      path: emuReq.path,
+      operations,
+      isRead: !mutation,
+    });
     if (fault) record.fault = fault.kind;
 
     const before = fault ? await this.beforeHandling(fault, provider, req, res) : undefined;
@@ -159,7 +191,12 @@ export class EmulatorServer {
   }
 
   /** Faults that answer instead of the provider; 'done' = the socket was dealt with. */
-  private async beforeHandling(fault: Fault, provider: Provider, req: IncomingMessage, res: ServerResponse): Promise<EmuResponse | 'done' | undefined> {
+  private async beforeHandling(
+    fault: Fault,
+    provider: Provider,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<EmuResponse | 'done' | undefined> {
     switch (fault.kind) {
       case 'rate-limit':
         return this.faultAnswer(provider, 'rate-limit', fault);
@@ -173,7 +210,9 @@ export class EmulatorServer {
       case 'graphql-error':
         return fault.afterHandling ? undefined : graphqlErrorAnswer(fault.message);
       case 'respond':
-        return fault.json !== undefined ? json(fault.status, fault.json, fault.headers) : { status: fault.status, headers: fault.headers, body: fault.body ?? '' };
+        return fault.json !== undefined
+          ? json(fault.status, fault.json, fault.headers)
+          : { status: fault.status, headers: fault.headers, body: fault.body ?? '' };
       case 'reset':
         if (fault.afterHandling) return undefined;
         resetSocket(req.socket);
@@ -190,15 +229,27 @@ export class EmulatorServer {
     }
   }
 
-  private faultAnswer(provider: Provider, kind: 'rate-limit' | 'server-error', fault: Extract<Fault, { kind: 'rate-limit' | 'server-error' }>): EmuResponse {
+  private faultAnswer(
+    provider: Provider,
+    kind: 'rate-limit' | 'server-error',
+    fault: Extract<Fault, { kind: 'rate-limit' | 'server-error' }>,
+  ): EmuResponse {
     const seconds = fault.retryAfterSeconds ?? (kind === 'rate-limit' ? 1 : 0);
-    const form = fault.retryAfterForm ?? (kind === 'rate-limit' || fault.retryAfterSeconds !== undefined ? 'seconds' : 'none');
+    const form =
+      fault.retryAfterForm ?? (kind === 'rate-limit' || fault.retryAfterSeconds !== undefined ? 'seconds' : 'none');
     const headers: Record<string, string> = {};
     // The HTTP-date form is computed from real time: that is the clock clients compare it with.
     if (form === 'seconds') headers['retry-after'] = String(seconds);
     if (form === 'http-date') headers['retry-after'] = httpDate(Date.now() + seconds * 1000);
     const status = fault.status ?? (kind === 'rate-limit' ? 429 : 500);
-    return provider.faultResponse({ kind, status, headers, retryAfterSeconds: seconds, secondary: fault.kind === 'rate-limit' ? fault.secondary : undefined, now: this.rt.clock.now() });
+    return provider.faultResponse({
+      kind,
+      status,
+      headers,
+      retryAfterSeconds: seconds,
+      secondary: fault.kind === 'rate-limit' ? fault.secondary : undefined,
+      now: this.rt.clock.now(),
+    });
   }
 
   /** Holds the request unanswered, then destroys the socket; released early on client close or stop. */
@@ -221,7 +272,9 @@ export class EmulatorServer {
     });
   }
 
-  private async safely(run: () => Promise<EmuResponse | undefined> | EmuResponse | undefined): Promise<EmuResponse | undefined> {
+  private async safely(
+    run: () => Promise<EmuResponse | undefined> | EmuResponse | undefined,
+  ): Promise<EmuResponse | undefined> {
     try {
       return await run();
     } catch (error) {
@@ -233,7 +286,10 @@ export class EmulatorServer {
   private send(res: ServerResponse, req: IncomingMessage, answer: EmuResponse): void {
     if (res.headersSent || res.destroyed) return;
     const body = answer.body ?? '';
-    const headers: Record<string, string | string[]> = { ...answer.headers, 'content-length': String(Buffer.byteLength(body)) };
+    const headers: Record<string, string | string[]> = {
+      ...answer.headers,
+      'content-length': String(Buffer.byteLength(body)),
+    };
     res.writeHead(answer.status, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   }
@@ -242,7 +298,8 @@ export class EmulatorServer {
 function resetSocket(socket: Socket): void {
   if (socket.destroyed) return;
   // resetAndDestroy sends an RST (ECONNRESET on the client), closer to a real dropped connection.
-  if (typeof (socket as Socket & { resetAndDestroy?: () => void }).resetAndDestroy === 'function') (socket as Socket & { resetAndDestroy: () => void }).resetAndDestroy();
+  if (typeof (socket as Socket & { resetAndDestroy?: () => void }).resetAndDestroy === 'function')
+    (socket as Socket & { resetAndDestroy: () => void }).resetAndDestroy();
   else socket.destroy();
 }
 

@@ -35,7 +35,9 @@ export const slackProvider: Provider = {
   isMutation: (req) => req.method === 'POST',
   faultResponse(answer: FaultAnswer) {
     // The 429 body for webhooks is UNCONFIRMED (§8); `rate_limited` follows Slack's API naming.
-    return answer.kind === 'rate-limit' ? slackError(answer.status, 'rate_limited', answer.headers) : slackError(answer.status, 'rollup_error', answer.headers);
+    return answer.kind === 'rate-limit'
+      ? slackError(answer.status, 'rate_limited', answer.headers)
+      : slackError(answer.status, 'rollup_error', answer.headers);
   },
   handle: handleWebhook,
 };
@@ -61,13 +63,15 @@ function handleWebhook(req: EmuRequest, ctx: HandlerCtx): EmuResponse {
   } catch {
     return slackError(400, 'invalid_payload');
   }
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return slackError(400, 'invalid_payload');
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+    return slackError(400, 'invalid_payload');
   const message = payload as Record<string, unknown>;
   const nonEmpty = (value: unknown) => Array.isArray(value) && value.length > 0;
   const hasText = typeof message['text'] === 'string' && message['text'].trim() !== '';
   // Statuses of no_text and too_many_attachments are UNCONFIRMED (§8).
   if (!hasText && !nonEmpty(message['blocks']) && !nonEmpty(message['attachments'])) return slackError(400, 'no_text');
-  if (Array.isArray(message['attachments']) && message['attachments'].length > 100) return slackError(400, 'too_many_attachments');
+  if (Array.isArray(message['attachments']) && message['attachments'].length > 100)
+    return slackError(400, 'too_many_attachments');
   state.messages.push({ webhook: req.path, payload: message, at: now });
   return text(200, 'ok');
 }

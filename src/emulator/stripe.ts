@@ -2,7 +2,14 @@
  * Fake Stripe balance transactions (docs/platform-behaviour.md §5): newest first, `created[…]` filters,
  * `limit`/`starting_after`/`has_more`, multi-currency, Stripe's error shape.
  */
-import { basicAuth, bearerToken, json, type EmuRequest, type EmuResponse, type EmulatorExtension } from './extension-api.js';
+import {
+  basicAuth,
+  bearerToken,
+  json,
+  type EmuRequest,
+  type EmuResponse,
+  type EmulatorExtension,
+} from './extension-api.js';
 import { demoCostStates } from './fixtures/cost/months.js';
 
 export interface StripeEmuTransaction {
@@ -19,7 +26,13 @@ export interface StripeEmuTransaction {
   reporting_category: string;
   description: string | null;
   exchange_rate: number | null;
-  fee_details: { amount: number; application: string | null; currency: string; description: string | null; type: string }[];
+  fee_details: {
+    amount: number;
+    application: string | null;
+    currency: string;
+    description: string | null;
+    type: string;
+  }[];
   source: string | null;
   balance_type: string;
 }
@@ -29,7 +42,13 @@ export interface StripeEmuState extends Record<string, unknown> {
   transactions: StripeEmuTransaction[];
 }
 
-function stripeError(status: number, type: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): EmuResponse {
+function stripeError(
+  status: number,
+  type: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): EmuResponse {
   return json(status, { error: { type, message, ...extra } }, headers);
 }
 
@@ -43,17 +62,26 @@ function list(req: EmuRequest, state: StripeEmuState): EmuResponse {
   const q = req.query;
   const limit = q.has('limit') ? Number(q.get('limit')) : 10;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    return stripeError(400, 'invalid_request_error', 'Invalid integer: limit must be between 1 and 100', { code: 'parameter_invalid_integer', param: 'limit' });
+    return stripeError(400, 'invalid_request_error', 'Invalid integer: limit must be between 1 and 100', {
+      code: 'parameter_invalid_integer',
+      param: 'limit',
+    });
   }
   const bounds: [string, number][] = [];
   for (const [name, value] of q) {
     const match = CREATED.exec(name);
     if (!match) continue;
-    if (!/^\d+$/.test(value)) return stripeError(400, 'invalid_request_error', `Invalid integer: ${value}`, { code: 'parameter_invalid_integer', param: name });
+    if (!/^\d+$/.test(value))
+      return stripeError(400, 'invalid_request_error', `Invalid integer: ${value}`, {
+        code: 'parameter_invalid_integer',
+        param: name,
+      });
     bounds.push([match[1], Number(value)]);
   }
   const inRange = (created: number): boolean =>
-    bounds.every(([op, v]) => (op === 'gte' ? created >= v : op === 'gt' ? created > v : op === 'lte' ? created <= v : created < v));
+    bounds.every(([op, v]) =>
+      op === 'gte' ? created >= v : op === 'gt' ? created > v : op === 'lte' ? created <= v : created < v,
+    );
   const currency = q.get('currency');
   const type = q.get('type');
   const all = state.transactions
@@ -63,11 +91,19 @@ function list(req: EmuRequest, state: StripeEmuState): EmuResponse {
   const after = q.get('starting_after');
   if (after) {
     const index = all.findIndex((t) => t.id === after);
-    if (index < 0) return stripeError(400, 'invalid_request_error', `No such balance transaction: '${after}'`, { code: 'resource_missing', param: 'starting_after' });
+    if (index < 0)
+      return stripeError(400, 'invalid_request_error', `No such balance transaction: '${after}'`, {
+        code: 'resource_missing',
+        param: 'starting_after',
+      });
     from = index + 1;
   }
   const data = all.slice(from, from + limit);
-  return json(200, { object: 'list', data, has_more: from + limit < all.length, url: '/v1/balance_transactions' }, { 'request-id': `req_emu${req.seq}` });
+  return json(
+    200,
+    { object: 'list', data, has_more: from + limit < all.length, url: '/v1/balance_transactions' },
+    { 'request-id': `req_emu${req.seq}` },
+  );
 }
 
 export const stripeExtension: EmulatorExtension<StripeEmuState> = {
@@ -81,7 +117,14 @@ export const stripeExtension: EmulatorExtension<StripeEmuState> = {
     return stripeError(404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${req.path}).`);
   },
   errorResponse(status, _code, message, headers) {
-    if (status === 429) return stripeError(429, 'rate_limit_error', message, { code: 'rate_limit' }, { 'stripe-should-retry': 'true', ...headers });
+    if (status === 429)
+      return stripeError(
+        429,
+        'rate_limit_error',
+        message,
+        { code: 'rate_limit' },
+        { 'stripe-should-retry': 'true', ...headers },
+      );
     return stripeError(status, 'api_error', message, {}, headers);
   },
   seedDemo(ctx) {

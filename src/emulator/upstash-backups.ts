@@ -41,11 +41,28 @@ type ErrorFn = (status: number, code: string, message: string) => EmuResponse;
 const publicBackup = ({ snapshot: _snapshot, ...rest }: UpstashEmuBackup): Omit<UpstashEmuBackup, 'snapshot'> => rest;
 
 /** The Developer API's backup routes, after Basic auth; undefined when the path is not one of them. */
-export function handleUpstashBackups(req: EmuRequest, state: UpstashBackupState, visible: DatabaseLike[], email: string, now: number, error: ErrorFn): EmuResponse | undefined {
-  const match = /^\/v2\/redis\/(list-backup|create-backup|restore-backup|delete-backup|enable-dailybackup|disable-dailybackup)\/([^/]+)(?:\/([^/]+))?$/.exec(req.path);
+export function handleUpstashBackups(
+  req: EmuRequest,
+  state: UpstashBackupState,
+  visible: DatabaseLike[],
+  email: string,
+  now: number,
+  error: ErrorFn,
+): EmuResponse | undefined {
+  const match =
+    /^\/v2\/redis\/(list-backup|create-backup|restore-backup|delete-backup|enable-dailybackup|disable-dailybackup)\/([^/]+)(?:\/([^/]+))?$/.exec(
+      req.path,
+    );
   if (!match) return undefined;
   const [, operation, rawId, rawBackupId] = match;
-  const method = { 'list-backup': 'GET', 'create-backup': 'POST', 'restore-backup': 'POST', 'delete-backup': 'DELETE', 'enable-dailybackup': 'PATCH', 'disable-dailybackup': 'PATCH' }[operation!];
+  const method = {
+    'list-backup': 'GET',
+    'create-backup': 'POST',
+    'restore-backup': 'POST',
+    'delete-backup': 'DELETE',
+    'enable-dailybackup': 'PATCH',
+    'disable-dailybackup': 'PATCH',
+  }[operation!];
   if (req.method !== method) return error(405, 'method_not_allowed', 'method not allowed');
   const db = visible.find((d) => d.database_id === decodeURIComponent(rawId!));
   if (!db) return error(404, 'not_found', 'database not found');
@@ -159,5 +176,7 @@ export function seedDemoBackups(state: UpstashBackupState, databaseId: string, e
       snapshot,
     };
   });
-  state.data = { [databaseId]: { ...state.backups[state.backups.length - 1]!.snapshot, 'session:new': 'since the last backup' } };
+  state.data = {
+    [databaseId]: { ...state.backups[state.backups.length - 1]!.snapshot, 'session:new': 'since the last backup' },
+  };
 }

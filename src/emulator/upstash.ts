@@ -5,7 +5,12 @@
  */
 import { basicAuth, json, text, type EmuResponse, type EmulatorExtension } from './extension-api.js';
 import { demoCostStates } from './fixtures/cost/months.js';
-import { handleUpstashBackups, handleUpstashRest, seedDemoBackups, type UpstashBackupState } from './upstash-backups.js';
+import {
+  handleUpstashBackups,
+  handleUpstashRest,
+  seedDemoBackups,
+  type UpstashBackupState,
+} from './upstash-backups.js';
 
 export interface UpstashEmuDatabase {
   database_id: string;
@@ -37,13 +42,28 @@ export interface UpstashEmuState extends Record<string, unknown>, UpstashBackupS
   plainTextErrors?: boolean;
 }
 
-function upstashError(state: UpstashEmuState, status: number, code: string, message: string, headers: Record<string, string> = {}): EmuResponse {
+function upstashError(
+  state: UpstashEmuState,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): EmuResponse {
   return state.plainTextErrors ? text(status, message, headers) : json(status, { code, message }, headers);
 }
 
 function publicDatabase(db: UpstashEmuDatabase): Record<string, unknown> {
   const { owner: _owner, marketplace: _marketplace, ...rest } = db;
-  return { daily_backup_enabled: false, ...rest, port: 6379, endpoint: `${db.database_name}.upstash.io`, tls: true, eviction: false, auto_upgrade: false, read_regions: [] };
+  return {
+    daily_backup_enabled: false,
+    ...rest,
+    port: 6379,
+    endpoint: `${db.database_name}.upstash.io`,
+    tls: true,
+    eviction: false,
+    auto_upgrade: false,
+    read_regions: [],
+  };
 }
 
 export const upstashExtension: EmulatorExtension<UpstashEmuState> = {
@@ -58,7 +78,9 @@ export const upstashExtension: EmulatorExtension<UpstashEmuState> = {
     const account = auth && state.accounts.find((a) => a.email === auth.user && a.apiKey === auth.password);
     if (!account) return upstashError(state, 401, 'unauthorized', 'Unauthorized: wrong email or API key');
     const visible = state.databases.filter((db) => db.owner === account.email && !db.marketplace);
-    const backups = handleUpstashBackups(req, state, visible, account.email, ctx.clock.now(), (status, code, message) => upstashError(state, status, code, message));
+    const backups = handleUpstashBackups(req, state, visible, account.email, ctx.clock.now(), (status, code, message) =>
+      upstashError(state, status, code, message),
+    );
     if (backups) return backups;
     if (req.method !== 'GET') return upstashError(state, 405, 'method_not_allowed', 'method not allowed');
     if (req.path === '/v2/redis/databases') return json(200, visible.map(publicDatabase));

@@ -40,8 +40,10 @@ export const vercelBillingExtension: EmulatorExtension<VercelBillingEmuState> = 
       handle(req, ctx): EmuResponse {
         const from = Date.parse(req.query.get('from') ?? '');
         const to = Date.parse(req.query.get('to') ?? '');
-        if (Number.isNaN(from) || Number.isNaN(to)) return vercelError(400, 'bad_request', 'Query parameters from and to are required ISO-8601 date-times');
-        if (to <= from || to - from > YEAR_MS) return vercelError(400, 'bad_request', 'The range from..to must be positive and at most one year');
+        if (Number.isNaN(from) || Number.isNaN(to))
+          return vercelError(400, 'bad_request', 'Query parameters from and to are required ISO-8601 date-times');
+        if (to <= from || to - from > YEAR_MS)
+          return vercelError(400, 'bad_request', 'The range from..to must be positive and at most one year');
         const scope = ctx.teamId ?? '';
         const lines = (ctx.state.charges[scope] ?? []).filter((c) => {
           const start = Date.parse(c.ChargePeriodStart);

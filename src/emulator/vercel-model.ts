@@ -73,7 +73,10 @@ export interface VercelToken {
  * bundled). The emulator imports only core of ours, so it cannot inherit a mistake of the client it
  * stands in for; the SDK's own type holds both to what Vercel sends.
  */
-export type AliasRequest = Pick<LastAliasRequest, 'fromDeploymentId' | 'toDeploymentId' | 'jobStatus' | 'requestedAt' | 'type'>;
+export type AliasRequest = Pick<
+  LastAliasRequest,
+  'fromDeploymentId' | 'toDeploymentId' | 'jobStatus' | 'requestedAt' | 'type'
+>;
 
 export interface VercelProject {
   id: string;
@@ -146,7 +149,14 @@ export interface VercelState {
 }
 
 export function initialVercelState(settings: Partial<VercelSettings> = {}): VercelState {
-  return { settings: { ...DEFAULT_VERCEL_SETTINGS, ...settings }, tokens: [], teams: {}, projects: {}, deployments: {}, plans: {} };
+  return {
+    settings: { ...DEFAULT_VERCEL_SETTINGS, ...settings },
+    tokens: [],
+    teams: {},
+    projects: {},
+    deployments: {},
+    plans: {},
+  };
 }
 
 export function stepsFor(outcome: VercelOutcome): string[] {
@@ -164,7 +174,9 @@ export function stepsFor(outcome: VercelOutcome): string[] {
 }
 
 export function planFor(state: VercelState, sha: string): VercelPlan {
-  return state.plans[sha] ?? Object.entries(state.plans).find(([key]) => key.length >= 7 && sha.startsWith(key))?.[1] ?? {};
+  return (
+    state.plans[sha] ?? Object.entries(state.plans).find(([key]) => key.length >= 7 && sha.startsWith(key))?.[1] ?? {}
+  );
 }
 
 export function newProgress(state: VercelState, project: VercelProject, plan: VercelPlan, now: number): Progress {
@@ -216,7 +228,9 @@ export function pointProduction(state: VercelState, project: VercelProject, depl
   deployment.readySubstate = 'PROMOTED';
   const domains = productionDomains(project);
   deployment.alias = [...deployment.alias.filter((alias) => !domains.includes(alias)), ...domains];
-  const previous = Object.values(state.deployments).filter((other) => other.projectId === project.id && other.id !== deployment.id);
+  const previous = Object.values(state.deployments).filter(
+    (other) => other.projectId === project.id && other.id !== deployment.id,
+  );
   for (const other of previous) other.alias = other.alias.filter((alias) => !domains.includes(alias));
 }
 
@@ -237,7 +251,8 @@ export function advanceAliasJob(root: EmulatorState, project: VercelProject, now
   if (!job || !request || isFinished(job.progress)) return;
   advanceProgress(job.progress, now, read, (step) => {
     request.jobStatus = step as AliasRequest['jobStatus'];
-    if (project.lastRollbackTarget && request.type === 'rollback') project.lastRollbackTarget = { ...request, type: 'rollback' };
+    if (project.lastRollbackTarget && request.type === 'rollback')
+      project.lastRollbackTarget = { ...request, type: 'rollback' };
     const target = root.vercel.deployments[request.toDeploymentId];
     if (!target) return;
     if (step === 'in-progress' && root.vercel.settings.aliasTargetsEarly) pointProduction(root.vercel, project, target);
@@ -252,29 +267,54 @@ export function advanceAliasJob(root: EmulatorState, project: VercelProject, now
   if (isFinished(job.progress)) delete project.aliasJob;
 }
 
-export function startAliasJob(root: EmulatorState, project: VercelProject, to: VercelDeployment, type: 'promote' | 'rollback', now: number): AliasRequest {
+export function startAliasJob(
+  root: EmulatorState,
+  project: VercelProject,
+  to: VercelDeployment,
+  type: 'promote' | 'rollback',
+  now: number,
+): AliasRequest {
   const settings = root.vercel.settings;
-  const request: AliasRequest = { fromDeploymentId: project.productionDeploymentId, toDeploymentId: to.id, jobStatus: 'pending', requestedAt: now, type };
+  const request: AliasRequest = {
+    fromDeploymentId: project.productionDeploymentId,
+    toDeploymentId: to.id,
+    jobStatus: 'pending',
+    requestedAt: now,
+    type,
+  };
   project.lastAliasRequest = request;
   project.aliasJob = {
     outcome: settings.aliasOutcome,
-    progress: startProgress(['pending', 'in-progress', settings.aliasOutcome], structuredClone(settings.aliasTiming), now),
+    progress: startProgress(
+      ['pending', 'in-progress', settings.aliasOutcome],
+      structuredClone(settings.aliasTiming),
+      now,
+    ),
   };
   project.updatedAt = now;
   return request;
 }
 
 export function isRollbackCandidate(deployment: VercelDeployment): boolean {
-  return deployment.target === 'production' && deployment.readyState === 'READY' && deployment.readySubstate === 'PROMOTED';
+  return (
+    deployment.target === 'production' && deployment.readyState === 'READY' && deployment.readySubstate === 'PROMOTED'
+  );
 }
 
 export function vercelAppTarget(root: EmulatorState, key: string): AppTarget | undefined {
   const state = root.vercel;
   const projectId = key.startsWith('vercel-production:') ? key.slice('vercel-production:'.length) : undefined;
   const project = projectId ? state.projects[projectId] : undefined;
-  const deployment = projectId ? state.deployments[(project ? productionFor(project) : null) ?? ''] : state.deployments[key];
+  const deployment = projectId
+    ? state.deployments[(project ? productionFor(project) : null) ?? '']
+    : state.deployments[key];
   if (!deployment) return projectId ? { provider: 'vercel', deploymentId: '', sha: '', phase: 'gone' } : undefined;
-  const phase = deployment.readyState === 'READY' ? 'serving' : VERCEL_TERMINAL.includes(deployment.readyState) || deployment.readyState === 'BLOCKED' ? 'gone' : 'starting';
+  const phase =
+    deployment.readyState === 'READY'
+      ? 'serving'
+      : VERCEL_TERMINAL.includes(deployment.readyState) || deployment.readyState === 'BLOCKED'
+        ? 'gone'
+        : 'starting';
   return { provider: 'vercel', deploymentId: deployment.id, sha: deployment.sha, phase };
 }
 

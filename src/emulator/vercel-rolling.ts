@@ -37,10 +37,16 @@ export function rollingView(state: VercelState, project: RollingProject): Record
   const release = project.rollingRelease;
   const config = project.rollingReleaseConfig;
   if (!release || !config) return null;
-  const stages = config.stages.map((stage, index) => ({ ...stage, index, isFinalStage: index === config.stages.length - 1 }));
+  const stages = config.stages.map((stage, index) => ({
+    ...stage,
+    index,
+    isFinalStage: index === config.stages.length - 1,
+  }));
   const summary = (id: string | null) => {
     const d = id ? state.deployments[id] : undefined;
-    return d ? { id: d.id, name: d.name, url: d.url, target: d.target, createdAt: d.createdAt, readyState: d.readyState } : null;
+    return d
+      ? { id: d.id, name: d.name, url: d.url, target: d.target, createdAt: d.createdAt, readyState: d.readyState }
+      : null;
   };
   const active = release.state === 'ACTIVE' ? (stages[release.stageIndex] ?? null) : null;
   return {
@@ -66,7 +72,13 @@ export function getRollingRelease(lookup: Lookup, state: VercelState): EmuRespon
 }
 
 /** POST /v1/projects/:idOrName/rolling-release/{start,approve-stage,complete} */
-export function changeRollingRelease(action: 'start' | 'approve-stage' | 'complete', req: EmuRequest, lookup: (id: string) => Lookup, state: VercelState, now: number): EmuResponse {
+export function changeRollingRelease(
+  action: 'start' | 'approve-stage' | 'complete',
+  req: EmuRequest,
+  lookup: (id: string) => Lookup,
+  state: VercelState,
+  now: number,
+): EmuResponse {
   let body: Record<string, unknown>;
   try {
     body = (parseJsonBody(req) ?? {}) as Record<string, unknown>;
@@ -74,7 +86,8 @@ export function changeRollingRelease(action: 'start' | 'approve-stage' | 'comple
     return badRequest('Invalid JSON body.');
   }
   const canaryId = body['canaryDeploymentId'];
-  if (typeof canaryId !== 'string') return badRequest('Invalid request: missing required property `canaryDeploymentId`.');
+  if (typeof canaryId !== 'string')
+    return badRequest('Invalid request: missing required property `canaryDeploymentId`.');
   const found = lookup(canaryId);
   if ('status' in found) return found;
   const { project, deployment } = found;
@@ -83,16 +96,29 @@ export function changeRollingRelease(action: 'start' | 'approve-stage' | 'comple
   if (!deployment) return vercelError(404, 'not_found', `Could not find the deployment: ${canaryId}`);
   const release = project.rollingRelease;
   if (action === 'start') {
-    if (release?.state === 'ACTIVE') return vercelError(409, 'conflict', `A rolling release is already active for project ${project.id}.`);
-    if (deployment.target !== 'production' || deployment.readyState !== 'READY') return badRequest(`Deployment ${deployment.id} must be a READY production deployment.`);
-    if (deployment.id === project.productionDeploymentId) return badRequest(`Deployment ${deployment.id} already serves production.`);
-    project.rollingRelease = { state: 'ACTIVE', canaryDeploymentId: deployment.id, currentDeploymentId: project.productionDeploymentId, stageIndex: 0, startedAt: now, updatedAt: now, served: 0 };
+    if (release?.state === 'ACTIVE')
+      return vercelError(409, 'conflict', `A rolling release is already active for project ${project.id}.`);
+    if (deployment.target !== 'production' || deployment.readyState !== 'READY')
+      return badRequest(`Deployment ${deployment.id} must be a READY production deployment.`);
+    if (deployment.id === project.productionDeploymentId)
+      return badRequest(`Deployment ${deployment.id} already serves production.`);
+    project.rollingRelease = {
+      state: 'ACTIVE',
+      canaryDeploymentId: deployment.id,
+      currentDeploymentId: project.productionDeploymentId,
+      stageIndex: 0,
+      startedAt: now,
+      updatedAt: now,
+      served: 0,
+    };
     return json(200, { rollingRelease: rollingView(state, project) });
   }
-  if (!release || release.state !== 'ACTIVE' || release.canaryDeploymentId !== deployment.id) return badRequest(`No active rolling release with canary ${deployment.id}.`);
+  if (!release || release.state !== 'ACTIVE' || release.canaryDeploymentId !== deployment.id)
+    return badRequest(`No active rolling release with canary ${deployment.id}.`);
   if (action === 'approve-stage') {
     const next = body['nextStageIndex'];
-    if (typeof next !== 'number' || next !== release.stageIndex + 1 || next >= config.stages.length) return badRequest(`Invalid request: \`nextStageIndex\` must be ${release.stageIndex + 1}.`);
+    if (typeof next !== 'number' || next !== release.stageIndex + 1 || next >= config.stages.length)
+      return badRequest(`Invalid request: \`nextStageIndex\` must be ${release.stageIndex + 1}.`);
     release.stageIndex = next;
     release.updatedAt = now;
     if (next === config.stages.length - 1) complete(state, project, release, deployment, now);
@@ -102,7 +128,13 @@ export function changeRollingRelease(action: 'start' | 'approve-stage' | 'comple
   return json(200, { rollingRelease: rollingView(state, project) });
 }
 
-function complete(state: VercelState, project: RollingProject, release: RollingRelease, canary: VercelDeployment, now: number): void {
+function complete(
+  state: VercelState,
+  project: RollingProject,
+  release: RollingRelease,
+  canary: VercelDeployment,
+  now: number,
+): void {
   release.state = 'COMPLETE';
   release.stageIndex = (project.rollingReleaseConfig?.stages.length ?? 1) - 1;
   release.updatedAt = now;
@@ -129,5 +161,7 @@ export function productionFor(project: RollingProject): string | null {
   if (!release || !stage) return project.productionDeploymentId;
   const n = release.served++;
   const p = stage.targetPercentage;
-  return Math.floor(((n + 1) * p) / 100) > Math.floor((n * p) / 100) ? release.canaryDeploymentId : (release.currentDeploymentId ?? project.productionDeploymentId);
+  return Math.floor(((n + 1) * p) / 100) > Math.floor((n * p) / 100)
+    ? release.canaryDeploymentId
+    : (release.currentDeploymentId ?? project.productionDeploymentId);
 }

@@ -1,4 +1,14 @@
-import { bearerToken, BodyError, empty, findRoute, json, parseJsonBody, type EmuRequest, type EmuResponse, type Route } from './http-kit.js';
+import {
+  bearerToken,
+  BodyError,
+  empty,
+  findRoute,
+  json,
+  parseJsonBody,
+  type EmuRequest,
+  type EmuResponse,
+  type Route,
+} from './http-kit.js';
 import { vercelError } from './provider-errors.js';
 import type { FaultAnswer, Provider } from './provider.js';
 import { extensionContext, fakeSha, nextId, type HandlerCtx } from './runtime.js';
@@ -29,7 +39,8 @@ type Answer = EmuResponse;
 /** Vercel's limit on a rollback description (docs/platform-behaviour.md "Vercel rollback"). */
 const ROLLBACK_DESCRIPTION_MAX = 250;
 
-const notFound = (what: string, id: string): Answer => vercelError(404, 'not_found', `Could not find the ${what}: ${id}`);
+const notFound = (what: string, id: string): Answer =>
+  vercelError(404, 'not_found', `Could not find the ${what}: ${id}`);
 const badRequest = (message: string): Answer => vercelError(400, 'bad_request', message);
 
 /** Vercel REST (docs/platform-behaviour.md §1): deployments, promote / instant rollback with alias jobs, project rollback info. */
@@ -39,11 +50,22 @@ export const vercelProvider: Provider = {
   isMutation: (req) => req.method !== 'GET' && req.method !== 'HEAD',
   faultResponse: (answer: FaultAnswer) => {
     const headers = { ...answer.headers };
-    if (answer.kind !== 'rate-limit') return vercelError(answer.status, 'internal_server_error', 'An unexpected internal error occurred.', {}, headers);
+    if (answer.kind !== 'rate-limit')
+      return vercelError(answer.status, 'internal_server_error', 'An unexpected internal error occurred.', {}, headers);
     const reset = Math.ceil((answer.now + answer.retryAfterSeconds * 1000) / 1000);
     // X-RateLimit-* names UNCONFIRMED (docs/platform-behaviour.md §1.0); sent because third-party material shows them.
-    Object.assign(headers, { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
-    return vercelError(answer.status, 'rate_limited', 'Rate limit exceeded', { limit: { remaining: 0, reset, resetMs: reset * 1000, total: 100 } }, headers);
+    Object.assign(headers, {
+      'x-ratelimit-limit': '100',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(reset),
+    });
+    return vercelError(
+      answer.status,
+      'rate_limited',
+      'Rate limit exceeded',
+      { limit: { remaining: 0, reset, resetMs: reset * 1000, total: 100 } },
+      headers,
+    );
   },
   async handle(req, ctx) {
     const state = ctx.root.vercel;
@@ -51,12 +73,16 @@ export const vercelProvider: Provider = {
     if (!token) return vercelError(403, 'forbidden', 'Not authorized', { invalidToken: true });
     const teamParam = req.query.get('teamId') ?? undefined;
     const slug = req.query.get('slug') ?? undefined;
-    const teamId = teamParam ?? (slug ? Object.entries(state.teams).find(([, teamSlug]) => teamSlug === slug)?.[0] ?? slug : undefined);
-    if (teamId !== undefined && !token.teams.includes(teamId)) return vercelError(403, 'forbidden', `You don't have permission to access the team ${teamId}.`);
+    const teamId =
+      teamParam ??
+      (slug ? (Object.entries(state.teams).find(([, teamSlug]) => teamSlug === slug)?.[0] ?? slug) : undefined);
+    if (teamId !== undefined && !token.teams.includes(teamId))
+      return vercelError(403, 'forbidden', `You don't have permission to access the team ${teamId}.`);
     tickVercel(ctx.root, ctx.rt.clock.now());
     const vctx: VercelCtx = { ...ctx, token, teamId };
     const found = findRoute(routes, req);
-    if (found === 'method') return vercelError(405, 'method_unknown', `The method ${req.method} is not allowed for ${req.path}.`);
+    if (found === 'method')
+      return vercelError(405, 'method_unknown', `The method ${req.method} is not allowed for ${req.path}.`);
     if (found) {
       req.params = found.params;
       return found.route.handle(req, vctx);
@@ -84,15 +110,38 @@ const routes: Route<VercelCtx>[] = [
   { method: 'POST', path: '/v10/projects/:projectId/promote/:deploymentId', handle: promote },
   { method: 'POST', path: '/v1/projects/:projectId/rollback/:deploymentId', handle: rollback },
   { method: 'POST', path: '/v9/projects/:projectId/rollback/:deploymentId', handle: rollback },
-  { method: 'PATCH', path: '/v1/projects/:projectId/rollback/:deploymentId/update-description', handle: updateDescription },
+  {
+    method: 'PATCH',
+    path: '/v1/projects/:projectId/rollback/:deploymentId/update-description',
+    handle: updateDescription,
+  },
   { method: 'GET', path: '/v1/projects/:projectId/promote/aliases', handle: failedAliases },
   { method: 'GET', path: '/v9/projects/:projectId/promote/aliases', handle: failedAliases },
   { method: 'GET', path: '/v9/projects/:projectId/rollback/aliases', handle: failedAliases },
   { method: 'GET', path: '/v9/projects/:idOrName', handle: getProject },
-  { method: 'GET', path: '/v1/projects/:idOrName/rolling-release', handle: (req, ctx) => getRollingRelease(rollingLookup(req, ctx)(undefined), ctx.root.vercel) },
-  { method: 'POST', path: '/v1/projects/:idOrName/rolling-release/start', handle: (req, ctx) => changeRollingRelease('start', req, rollingLookup(req, ctx), ctx.root.vercel, ctx.rt.clock.now()) },
-  { method: 'POST', path: '/v1/projects/:idOrName/rolling-release/approve-stage', handle: (req, ctx) => changeRollingRelease('approve-stage', req, rollingLookup(req, ctx), ctx.root.vercel, ctx.rt.clock.now()) },
-  { method: 'POST', path: '/v1/projects/:idOrName/rolling-release/complete', handle: (req, ctx) => changeRollingRelease('complete', req, rollingLookup(req, ctx), ctx.root.vercel, ctx.rt.clock.now()) },
+  {
+    method: 'GET',
+    path: '/v1/projects/:idOrName/rolling-release',
+    handle: (req, ctx) => getRollingRelease(rollingLookup(req, ctx)(undefined), ctx.root.vercel),
+  },
+  {
+    method: 'POST',
+    path: '/v1/projects/:idOrName/rolling-release/start',
+    handle: (req, ctx) =>
+      changeRollingRelease('start', req, rollingLookup(req, ctx), ctx.root.vercel, ctx.rt.clock.now()),
+  },
+  {
+    method: 'POST',
+    path: '/v1/projects/:idOrName/rolling-release/approve-stage',
+    handle: (req, ctx) =>
+      changeRollingRelease('approve-stage', req, rollingLookup(req, ctx), ctx.root.vercel, ctx.rt.clock.now()),
+  },
+  {
+    method: 'POST',
+    path: '/v1/projects/:idOrName/rolling-release/complete',
+    handle: (req, ctx) =>
+      changeRollingRelease('complete', req, rollingLookup(req, ctx), ctx.root.vercel, ctx.rt.clock.now()),
+  },
 ];
 
 /** The project of a rolling-release call, and the deployment it names (when it names one). */
@@ -107,14 +156,19 @@ function rollingLookup(req: EmuRequest, ctx: VercelCtx) {
 }
 
 function findProject(ctx: VercelCtx, idOrName: string): VercelProject | undefined {
-  return Object.values(ctx.root.vercel.projects).find((project) => (project.id === idOrName || project.name === idOrName) && project.teamId === ctx.teamId);
+  return Object.values(ctx.root.vercel.projects).find(
+    (project) => (project.id === idOrName || project.name === idOrName) && project.teamId === ctx.teamId,
+  );
 }
 
 function findDeployment(ctx: VercelCtx, idOrUrl: string): VercelDeployment | undefined {
   const state = ctx.root.vercel;
   const host = idOrUrl.replace(/^https?:\/\//, '').replace(/\/+$/, '');
   const byAlias = Object.values(state.projects).find((project) => project.productionHost === host);
-  const deployment = state.deployments[idOrUrl] ?? Object.values(state.deployments).find((candidate) => candidate.url === host) ?? (byAlias ? state.deployments[byAlias.productionDeploymentId ?? ''] : undefined);
+  const deployment =
+    state.deployments[idOrUrl] ??
+    Object.values(state.deployments).find((candidate) => candidate.url === host) ??
+    (byAlias ? state.deployments[byAlias.productionDeploymentId ?? ''] : undefined);
   return deployment && deployment.teamId === ctx.teamId ? deployment : undefined;
 }
 
@@ -122,13 +176,15 @@ async function createDeployment(req: EmuRequest, ctx: VercelCtx): Promise<Answer
   let body: Record<string, unknown>;
   try {
     const parsed = parseJsonBody(req);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return badRequest('Invalid request: body must be a JSON object.');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      return badRequest('Invalid request: body must be a JSON object.');
     body = parsed as Record<string, unknown>;
   } catch (error) {
     if (error instanceof BodyError) return badRequest(`Invalid JSON: ${error.message}`);
     throw error;
   }
-  if (typeof body['name'] !== 'string' || body['name'] === '') return badRequest('Invalid request: missing required property `name`.');
+  if (typeof body['name'] !== 'string' || body['name'] === '')
+    return badRequest('Invalid request: missing required property `name`.');
   const root = ctx.root;
   const state = root.vercel;
   const now = ctx.rt.clock.now();
@@ -153,13 +209,20 @@ async function createDeployment(req: EmuRequest, ctx: VercelCtx): Promise<Answer
   const sha = String(gitSource?.['sha'] ?? gitMetadata['commitSha'] ?? inherited?.sha ?? fakeSha(root));
   // `target` is an optional string in Vercel's request schema; the CLI omits it for a preview.
   // An explicit null is refused here so a client that sends one shows up (docs/platform-behaviour.md).
-  if (body['target'] !== undefined && typeof body['target'] !== 'string') return badRequest('Invalid request: `target` should be string.');
+  if (body['target'] !== undefined && typeof body['target'] !== 'string')
+    return badRequest('Invalid request: `target` should be string.');
   const target = body['target'] === undefined || body['target'] === 'preview' ? null : body['target'];
   const autoAssign = body['autoAssignCustomDomains'] !== false;
 
   if (state.settings.dedup && req.query.get('forceNew') !== '1') {
     const earlier = Object.values(state.deployments)
-      .filter((candidate) => candidate.projectId === project.id && candidate.sha === sha && candidate.target === target && !['ERROR', 'CANCELED'].includes(candidate.readyState))
+      .filter(
+        (candidate) =>
+          candidate.projectId === project.id &&
+          candidate.sha === sha &&
+          candidate.target === target &&
+          !['ERROR', 'CANCELED'].includes(candidate.readyState),
+      )
       .sort((a, b) => b.createdAt - a.createdAt)[0];
     if (earlier) return json(200, serializeDeployment(ctx, earlier));
   }
@@ -203,11 +266,15 @@ function gitSourceProblem(source: Record<string, unknown>): string | undefined {
   switch (source['type']) {
     case 'github':
     case 'github-limited':
-      return (has('org', 'repo', 'ref') || has('repoId', 'ref')) ? undefined : 'of type github needs `org`, `repo` and `ref` (or `repoId` and `ref`).';
+      return has('org', 'repo', 'ref') || has('repoId', 'ref')
+        ? undefined
+        : 'of type github needs `org`, `repo` and `ref` (or `repoId` and `ref`).';
     case 'gitlab':
       return has('projectId', 'ref') ? undefined : 'of type gitlab needs `projectId` and `ref`.';
     case 'bitbucket':
-      return has('repoUuid', 'ref') || has('owner', 'slug', 'ref') ? undefined : 'of type bitbucket needs `repoUuid` and `ref` (or `owner`, `slug` and `ref`).';
+      return has('repoUuid', 'ref') || has('owner', 'slug', 'ref')
+        ? undefined
+        : 'of type bitbucket needs `repoUuid` and `ref` (or `owner`, `slug` and `ref`).';
     case 'cursor-origin':
       return has('repoId', 'ref') ? undefined : 'of type cursor-origin needs `repoId` and `ref`.';
     case 'vercel':
@@ -245,7 +312,13 @@ function deploymentEvents(req: EmuRequest, ctx: VercelCtx): Answer {
   const events = lines.map((text, i) => ({
     type: i === fatalAt ? 'fatal' : /error/i.test(text) ? 'stderr' : 'stdout',
     created: deployment.createdAt + i * 1000,
-    payload: { text, deploymentId: deployment.id, id: `evt_${deployment.id}_${i}`, date: deployment.createdAt + i * 1000, serial: String(i).padStart(8, '0') },
+    payload: {
+      text,
+      deploymentId: deployment.id,
+      id: `evt_${deployment.id}_${i}`,
+      date: deployment.createdAt + i * 1000,
+      serial: String(i).padStart(8, '0'),
+    },
   }));
   if (req.query.get('direction') === 'backward') events.reverse();
   const limit = Number(req.query.get('limit') ?? '-1');
@@ -286,14 +359,22 @@ function serializeDeployment(_ctx: HandlerCtx, deployment: VercelDeployment): Re
   Object.assign(body, readySubstateOf(deployment));
   if (deployment.canceledAt !== undefined) body['canceledAt'] = deployment.canceledAt;
   if (deployment.buildErrorAt !== undefined) body['buildErrorAt'] = deployment.buildErrorAt;
-  if (deployment.errorCode) Object.assign(body, { errorCode: deployment.errorCode, errorMessage: deployment.errorMessage, errorStep: deployment.errorStep });
-  if (deployment.target && deployment.target !== 'production' && deployment.target !== 'staging') body['customEnvironment'] = { slug: deployment.target };
+  if (deployment.errorCode)
+    Object.assign(body, {
+      errorCode: deployment.errorCode,
+      errorMessage: deployment.errorMessage,
+      errorStep: deployment.errorStep,
+    });
+  if (deployment.target && deployment.target !== 'production' && deployment.target !== 'staging')
+    body['customEnvironment'] = { slug: deployment.target };
   return body;
 }
 
 /** `readySubstate` is sent only on a READY deployment (full record, list item and project target alike). */
 function readySubstateOf(deployment: VercelDeployment): { readySubstate?: VercelDeployment['readySubstate'] } {
-  return deployment.readyState === 'READY' && deployment.readySubstate ? { readySubstate: deployment.readySubstate } : {};
+  return deployment.readyState === 'READY' && deployment.readySubstate
+    ? { readySubstate: deployment.readySubstate }
+    : {};
 }
 
 function listItem(deployment: VercelDeployment): Record<string, unknown> {
@@ -326,22 +407,33 @@ function listDeployments(req: EmuRequest, ctx: VercelCtx): Answer {
   const q = req.query;
   const number = (name: string): number | undefined => (q.get(name) === null ? undefined : Number(q.get(name)));
   const limitParam = number('limit');
-  if (limitParam !== undefined && !(Number.isInteger(limitParam) && limitParam > 0)) return badRequest('Invalid request: `limit` must be a positive integer.');
+  if (limitParam !== undefined && !(Number.isInteger(limitParam) && limitParam > 0))
+    return badRequest('Invalid request: `limit` must be a positive integer.');
   const limit = Math.min(limitParam ?? ctx.root.vercel.settings.listLimit, 100);
-  const projectIds = [q.get('projectId'), ...q.getAll('projectIds').flatMap((value) => value.split(','))].filter((value): value is string => Boolean(value));
+  const projectIds = [q.get('projectId'), ...q.getAll('projectIds').flatMap((value) => value.split(','))].filter(
+    (value): value is string => Boolean(value),
+  );
   const projects = projectIds.map((idOrName) => findProject(ctx, idOrName));
   if (projects.some((project) => !project)) return notFound('project', projectIds.join(','));
   const projectSet = new Set(projects.map((project) => (project as VercelProject).id));
-  const states = q.get('state')?.split(',').map((value) => value.trim().toUpperCase()).filter(Boolean);
+  const states = q
+    .get('state')
+    ?.split(',')
+    .map((value) => value.trim().toUpperCase())
+    .filter(Boolean);
   const target = q.get('target');
   const since = number('since') ?? number('from');
   const until = number('until') ?? number('to');
-  const metaFilters = [...q.entries()].filter(([key]) => key.startsWith('meta-')).map(([key, value]) => [key.slice(5), value] as const);
+  const metaFilters = [...q.entries()]
+    .filter(([key]) => key.startsWith('meta-'))
+    .map(([key, value]) => [key.slice(5), value] as const);
   const all = Object.values(ctx.root.vercel.deployments)
     .filter((deployment) => deployment.teamId === ctx.teamId)
     .filter((deployment) => projectSet.size === 0 || projectSet.has(deployment.projectId))
     .filter((deployment) => !q.get('app') || deployment.name === q.get('app'))
-    .filter((deployment) => !target || (target === 'preview' ? deployment.target === null : deployment.target === target))
+    .filter(
+      (deployment) => !target || (target === 'preview' ? deployment.target === null : deployment.target === target),
+    )
     .filter((deployment) => !states || states.includes(deployment.readyState))
     .filter((deployment) => since === undefined || deployment.createdAt > since)
     .filter((deployment) => until === undefined || deployment.createdAt < until)
@@ -355,7 +447,11 @@ function listDeployments(req: EmuRequest, ctx: VercelCtx): Answer {
   const last = page[page.length - 1];
   return json(200, {
     deployments: page.map(listItem),
-    pagination: { count: page.length, next: all.length > limit && last ? last.createdAt : null, prev: page[0]?.createdAt ?? null },
+    pagination: {
+      count: page.length,
+      next: all.length > limit && last ? last.createdAt : null,
+      prev: page[0]?.createdAt ?? null,
+    },
   });
 }
 
@@ -372,11 +468,15 @@ function cancelDeployment(req: EmuRequest, ctx: VercelCtx): Answer {
   return json(200, serializeDeployment(ctx, deployment));
 }
 
-function projectAndDeployment(req: EmuRequest, ctx: VercelCtx): { project: VercelProject; deployment: VercelDeployment } | Answer {
+function projectAndDeployment(
+  req: EmuRequest,
+  ctx: VercelCtx,
+): { project: VercelProject; deployment: VercelDeployment } | Answer {
   const project = findProject(ctx, req.params['projectId'] ?? '');
   if (!project) return notFound('project', req.params['projectId'] ?? '');
   const deployment = findDeployment(ctx, req.params['deploymentId'] ?? '');
-  if (!deployment || deployment.projectId !== project.id) return notFound('deployment', req.params['deploymentId'] ?? '');
+  if (!deployment || deployment.projectId !== project.id)
+    return notFound('deployment', req.params['deploymentId'] ?? '');
   return { project, deployment };
 }
 
@@ -386,8 +486,18 @@ function promote(req: EmuRequest, ctx: VercelCtx): Answer {
   const { project, deployment } = found;
   const reject = ctx.root.vercel.settings.rejectStatus;
   // Status codes for these two refusals are UNCONFIRMED (docs/platform-behaviour.md §1.4): configurable `rejectStatus`.
-  if (deployment.target !== 'production') return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is not a production deployment; create a production build from it instead.`);
-  if (deployment.readyState !== 'READY') return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is ${deployment.readyState}; only READY deployments can be promoted.`);
+  if (deployment.target !== 'production')
+    return vercelError(
+      reject,
+      'bad_request',
+      `Deployment ${deployment.id} is not a production deployment; create a production build from it instead.`,
+    );
+  if (deployment.readyState !== 'READY')
+    return vercelError(
+      reject,
+      'bad_request',
+      `Deployment ${deployment.id} is ${deployment.readyState}; only READY deployments can be promoted.`,
+    );
   if (project.aliasJob) return aliasJobInProgress();
   startAliasJob(ctx.root, project, deployment, 'promote', ctx.rt.clock.now());
   return empty(ctx.root.vercel.settings.promoteStatus);
@@ -399,17 +509,31 @@ function rollback(req: EmuRequest, ctx: VercelCtx): Answer {
   const { project, deployment } = found;
   const reject = ctx.root.vercel.settings.rejectStatus;
   if (abortOnRollback(project, deployment.id, ctx.rt.clock.now())) return empty(201);
-  if (project.productionDeploymentId === deployment.id) return vercelError(409, 'conflict', `Deployment ${deployment.id} is already serving production.`);
-  if (!isRollbackCandidate(deployment)) return vercelError(reject, 'bad_request', `Deployment ${deployment.id} is not a rollback candidate (it must be a READY production deployment that served production before).`);
+  if (project.productionDeploymentId === deployment.id)
+    return vercelError(409, 'conflict', `Deployment ${deployment.id} is already serving production.`);
+  if (!isRollbackCandidate(deployment))
+    return vercelError(
+      reject,
+      'bad_request',
+      `Deployment ${deployment.id} is not a rollback candidate (it must be a READY production deployment that served production before).`,
+    );
   const description = req.query.get('description');
-  if (description !== null && description.length > ROLLBACK_DESCRIPTION_MAX) return badRequest(`Invalid request: \`description\` should NOT be longer than ${ROLLBACK_DESCRIPTION_MAX} characters.`);
+  if (description !== null && description.length > ROLLBACK_DESCRIPTION_MAX)
+    return badRequest(
+      `Invalid request: \`description\` should NOT be longer than ${ROLLBACK_DESCRIPTION_MAX} characters.`,
+    );
   if (project.aliasJob) return aliasJobInProgress();
   const now = ctx.rt.clock.now();
   const request = startAliasJob(ctx.root, project, deployment, 'rollback', now);
   // An instant rollback pins production: later production builds are staged, not aliased.
   project.autoAssignCustomDomains = false;
   project.lastRollbackTarget = { ...request, type: 'rollback' };
-  project.rollbackDescription = { userId: ctx.token.userId, username: ctx.token.username, description: req.query.get('description'), createdAt: now };
+  project.rollbackDescription = {
+    userId: ctx.token.userId,
+    username: ctx.token.username,
+    description: req.query.get('description'),
+    createdAt: now,
+  };
   return empty(201);
 }
 
@@ -418,7 +542,11 @@ function rollback(req: EmuRequest, ctx: VercelCtx): Answer {
  * is refused with 409 (as observed in issue 18; the exact code and message are UNCONFIRMED).
  */
 function aliasJobInProgress(): Answer {
-  return vercelError(409, 'conflict', 'Another promote or rollback is in progress for this project. Wait for it to finish and try again.');
+  return vercelError(
+    409,
+    'conflict',
+    'Another promote or rollback is in progress for this project. Wait for it to finish and try again.',
+  );
 }
 
 function updateDescription(req: EmuRequest, ctx: VercelCtx): Answer {
@@ -431,14 +559,18 @@ function updateDescription(req: EmuRequest, ctx: VercelCtx): Answer {
       return undefined;
     }
   })();
-  if (found.project.rollbackDescription) found.project.rollbackDescription.description = body?.description ?? req.query.get('description');
+  if (found.project.rollbackDescription)
+    found.project.rollbackDescription.description = body?.description ?? req.query.get('description');
   return empty(200);
 }
 
 function failedAliases(req: EmuRequest, ctx: VercelCtx): Answer {
   const project = findProject(ctx, req.params['projectId'] ?? '');
   if (!project) return notFound('project', req.params['projectId'] ?? '');
-  const failed = project.lastAliasRequest?.jobStatus === 'failed' ? [{ status: 'failed', alias: project.productionHost, id: project.lastAliasRequest.toDeploymentId }] : [];
+  const failed =
+    project.lastAliasRequest?.jobStatus === 'failed'
+      ? [{ status: 'failed', alias: project.productionHost, id: project.lastAliasRequest.toDeploymentId }]
+      : [];
   return json(200, { aliases: failed, pagination: { count: failed.length, next: null, prev: null } });
 }
 
@@ -446,7 +578,9 @@ function getProject(req: EmuRequest, ctx: VercelCtx): Answer {
   const project = findProject(ctx, req.params['idOrName'] ?? '');
   if (!project) return notFound('project', req.params['idOrName'] ?? '');
   advanceAliasJob(ctx.root, project, ctx.rt.clock.now(), true);
-  const production = project.productionDeploymentId ? ctx.root.vercel.deployments[project.productionDeploymentId] : undefined;
+  const production = project.productionDeploymentId
+    ? ctx.root.vercel.deployments[project.productionDeploymentId]
+    : undefined;
   const latest = Object.values(ctx.root.vercel.deployments)
     .filter((deployment) => deployment.projectId === project.id)
     .sort((a, b) => b.createdAt - a.createdAt)
@@ -498,4 +632,3 @@ function targetSummary(deployment: VercelDeployment): Record<string, unknown> {
     type: 'LAMBDAS',
   };
 }
-

@@ -23,12 +23,19 @@ export function getInputs(inputs: InputReader): HealthInputs {
   // answer 404 at /), not a check of its own unless named; without them, every url is a check.
   const listed = parseChecks(inputs.structured('checks'), urls[0]);
   if (listed.length === 0 && urls.length === 0) {
-    throw new ConfigurationError('url', 'is empty and no checks are given: set url (such as https://threadr.app/api/health) or checks');
+    throw new ConfigurationError(
+      'url',
+      'is empty and no checks are given: set url (such as https://threadr.app/api/health) or checks',
+    );
   }
   const suite = inputs.required('suite', 'critical, smoke or full');
-  if (!/^[\w-]+$/.test(suite)) throw new ConfigurationError('suite', `must be a tag such as critical or smoke, or full; got '${suite}'`);
+  if (!/^[\w-]+$/.test(suite))
+    throw new ConfigurationError('suite', `must be a tag such as critical or smoke, or full; got '${suite}'`);
   const notes: HealthInputs['notes'] = [];
-  let checks = checksFromUrls(urls, named.map((n) => n.name));
+  let checks = checksFromUrls(
+    urls,
+    named.map((n) => n.name),
+  );
   if (listed.length) {
     // A named url line is a check someone listed (the pipeline's frontend and backend); a bare one
     // is only the base. Named lines run whatever the suite, as the checks the workflow itself adds.
@@ -36,13 +43,20 @@ export function getInputs(inputs: InputReader): HealthInputs {
     const bare = named.filter((n) => n.name === undefined).map((n) => n.url);
     const unchecked = bare.filter((url) => url !== urls[0]);
     if (unchecked.length) {
-      notes.push({ level: 'warn', text: `with checks, url is only the base for relative check URLs (${urls[0]}); ${unchecked.join(', ')} is not checked unless listed in checks or named (name: URL)` });
+      notes.push({
+        level: 'warn',
+        text: `with checks, url is only the base for relative check URLs (${urls[0]}); ${unchecked.join(', ')} is not checked unless listed in checks or named (name: URL)`,
+      });
     }
     const clash = own.find((check) => listed.some((l) => l.name === check.name));
-    if (clash) throw new ConfigurationError('checks', `repeats the name '${clash.name}' of a url line; names must be unique`);
+    if (clash)
+      throw new ConfigurationError('checks', `repeats the name '${clash.name}' of a url line; names must be unique`);
     checks = [...own, ...selectSuite(listed, suite, own.length > 0)];
   } else if (suite !== 'full') {
-    notes.push({ level: 'info', text: `suite '${suite}' selects among tagged checks; the url checks have no tags and all run` });
+    notes.push({
+      level: 'info',
+      text: `suite '${suite}' selects among tagged checks; the url checks have no tags and all run`,
+    });
   }
   // A check's own header values (a bypass secret in a checks file) are as secret as the input's.
   for (const check of checks) for (const value of Object.values(check.headers)) inputs.markSecret(value);
@@ -67,7 +81,8 @@ export function getInputs(inputs: InputReader): HealthInputs {
   };
   if (inputs.boolean('incidents')) {
     const repository = inputs.required('repository', 'threadr/threadr');
-    if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) throw new ConfigurationError('repository', `must be owner/name such as threadr/threadr, got '${repository}'`);
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
+      throw new ConfigurationError('repository', `must be owner/name such as threadr/threadr, got '${repository}'`);
     settings.incidents = {
       token: inputs.secret('github-token') || missing('github-token'),
       apiUrl: inputs.url('github-api-url').toString(),
@@ -80,9 +95,18 @@ export function getInputs(inputs: InputReader): HealthInputs {
 function versionSource(inputs: InputReader): VersionSource {
   const field = inputs.text('version-field');
   const header = inputs.text('version-header');
-  if (field && header) throw new ConfigurationError('version-header', `cannot be combined with version-field: the version is read from one place, got both '${field}' and '${header}'`);
-  if (field && !/^\$?[.[]?[\w$'"[\].-]+$/.test(field)) throw new ConfigurationError('version-field', `must be a JSON path such as $.version or $.build.commit, got '${field}'`);
-  if (header && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) throw new ConfigurationError('version-header', `must be a header name such as x-app-version, got '${header}'`);
+  if (field && header)
+    throw new ConfigurationError(
+      'version-header',
+      `cannot be combined with version-field: the version is read from one place, got both '${field}' and '${header}'`,
+    );
+  if (field && !/^\$?[.[]?[\w$'"[\].-]+$/.test(field))
+    throw new ConfigurationError(
+      'version-field',
+      `must be a JSON path such as $.version or $.build.commit, got '${field}'`,
+    );
+  if (header && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header))
+    throw new ConfigurationError('version-header', `must be a header name such as x-app-version, got '${header}'`);
   return { field: field || undefined, header: header || undefined };
 }
 

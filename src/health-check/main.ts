@@ -29,9 +29,15 @@ export const definition: ActionDefinition = {
     const settings = getInputs(host.inputs);
     for (const note of settings.notes) host.log[note.level](note.text);
     if (settings.expectVersion && settings.expectVersion.length < MIN_SAFE_VERSION_LENGTH) {
-      host.log.warn(`expect-version '${settings.expectVersion}' is shorter than ${MIN_SAFE_VERSION_LENGTH} characters and may match by chance; prefer the full commit SHA`);
+      host.log.warn(
+        `expect-version '${settings.expectVersion}' is shorter than ${MIN_SAFE_VERSION_LENGTH} characters and may match by chance; prefer the full commit SHA`,
+      );
     }
-    const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-health-check', maxBodyBytes: settings.maxBodyBytes });
+    const http = new HttpClient({
+      timeoutMs: settings.requestTimeoutMs,
+      userAgent: 'threadr-ops-health-check',
+      maxBodyBytes: settings.maxBodyBytes,
+    });
     try {
       const report = await verifyHealth(settings, { http, log: host.log, sleep, now: Date.now });
       // Summary first: on the runner it waits for @actions/core (loaded after the first request,
@@ -45,7 +51,8 @@ export const definition: ActionDefinition = {
         if (settings.failOnUnhealthy) host.fail(message);
         else host.log.warn(message);
         // Then each failed check as an error annotation of its own (the redacting host caps them at ten).
-        for (const check of report.checks.filter((c) => !c.passed)) host.log.error(`health-check: ${check.name} failed: ${check.reason ?? 'failed'}`);
+        for (const check of report.checks.filter((c) => !c.passed))
+          host.log.error(`health-check: ${check.name} failed: ${check.reason ?? 'failed'}`);
       }
       return outcome(settings, report);
     } finally {
@@ -54,7 +61,12 @@ export const definition: ActionDefinition = {
   },
 };
 
-async function updateIncidents(host: ActionHost, settings: HealthInputs, report: HealthReport, http: HttpClient): Promise<void> {
+async function updateIncidents(
+  host: ActionHost,
+  settings: HealthInputs,
+  report: HealthReport,
+  http: HttpClient,
+): Promise<void> {
   const incidents = settings.incidents!;
   const actions: IncidentAction[] = await host.log.group('Incident issues', async () => {
     const context = {
@@ -67,8 +79,17 @@ async function updateIncidents(host: ActionHost, settings: HealthInputs, report:
       elapsed: () => 0,
     };
     const statuses = await confirmedStatuses(report, settings.checks, context, settings.intervalMs, sleep);
-    const issues = new GitHubIssuesClient({ http, apiUrl: incidents.apiUrl, token: incidents.token, repository: incidents.repository, warn: (message) => host.log.warn(message) });
-    const done = await trackIncidents(issues, settings.environment, statuses, { runUrl: (await runContext('health-check', host.env)).runUrl, now: new Date() });
+    const issues = new GitHubIssuesClient({
+      http,
+      apiUrl: incidents.apiUrl,
+      token: incidents.token,
+      repository: incidents.repository,
+      warn: (message) => host.log.warn(message),
+    });
+    const done = await trackIncidents(issues, settings.environment, statuses, {
+      runUrl: (await runContext('health-check', host.env)).runUrl,
+      now: new Date(),
+    });
     for (const action of done) host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
     return done;
   });

@@ -38,7 +38,10 @@ export function renderHealthSummary(report: HealthReport): string {
   lines.push('', table(['Check', 'Result', 'Last status', 'p50', 'p95', 'Attempts', 'Why it failed'], rows));
   if (report.slo) {
     const w = report.window;
-    const windowLabel = w.durationMs > 0 ? `${formatDuration(w.durationMs)} window, ${w.samples} samples` : `last attempt of each check, ${w.samples} samples`;
+    const windowLabel =
+      w.durationMs > 0
+        ? `${formatDuration(w.durationMs)} window, ${w.samples} samples`
+        : `last attempt of each check, ${w.samples} samples`;
     lines.push(
       '',
       heading(3, `SLO (${windowLabel})`),
@@ -46,7 +49,12 @@ export function renderHealthSummary(report: HealthReport): string {
       table(
         ['Objective', 'Observed', 'Limit', ''],
         [
-          ['Error rate', `${report.slo.errorRate.observed}%`, `≤ ${report.slo.errorRate.limit}%`, report.slo.errorRate.ok ? PASS : FAIL],
+          [
+            'Error rate',
+            `${report.slo.errorRate.observed}%`,
+            `≤ ${report.slo.errorRate.limit}%`,
+            report.slo.errorRate.ok ? PASS : FAIL,
+          ],
           ['p95 latency', ms(report.slo.p95.observed), `≤ ${report.slo.p95.limit}ms`, report.slo.p95.ok ? PASS : FAIL],
         ],
       ),

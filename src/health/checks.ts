@@ -41,7 +41,7 @@ const KNOWN_KEYS = [
 ] as const;
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-const EXAMPLE = "- name: api\n  url: https://api.example.com/health\n  expect-status: 200\n  tags: [critical]";
+const EXAMPLE = '- name: api\n  url: https://api.example.com/health\n  expect-status: 200\n  tags: [critical]';
 
 /**
  * What a person calls a URL: its path (`/api/health`), or the host name (without a port) for the
@@ -88,22 +88,28 @@ export function parseChecks(value: unknown, base: URL | undefined): CheckSpec[] 
     const entry = item as Record<string, unknown>;
     for (const key of Object.keys(entry)) {
       if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
-        throw new ConfigurationError('checks', `${where} has unknown key '${key}'; known keys: ${KNOWN_KEYS.join(', ')}`);
+        throw new ConfigurationError(
+          'checks',
+          `${where} has unknown key '${key}'; known keys: ${KNOWN_KEYS.join(', ')}`,
+        );
       }
     }
     const url = checkUrl(entry.url, where, base);
     const name = entry.name === undefined ? nameForUrl(url) : String(entry.name);
-    if (names.has(name)) throw new ConfigurationError('checks', `${where} repeats the name '${name}'; names must be unique`);
+    if (names.has(name))
+      throw new ConfigurationError('checks', `${where} repeats the name '${name}'; names must be unique`);
     names.add(name);
     const label = `${where} ('${name}')`;
     const method = entry.method === undefined ? 'GET' : String(entry.method).toUpperCase();
-    if (!METHODS.has(method)) throw new ConfigurationError('checks', `${label} has method '${method}'; use one of ${[...METHODS].join(', ')}`);
+    if (!METHODS.has(method))
+      throw new ConfigurationError('checks', `${label} has method '${method}'; use one of ${[...METHODS].join(', ')}`);
     return {
       name,
       url,
       method,
       headers: checkHeaders(entry.headers, label),
-      body: entry.body === undefined ? undefined : typeof entry.body === 'string' ? entry.body : JSON.stringify(entry.body),
+      body:
+        entry.body === undefined ? undefined : typeof entry.body === 'string' ? entry.body : JSON.stringify(entry.body),
       expectStatus: parseStatusMatcher('checks', entry['expect-status'] ?? '200-299', label),
       expectBody: checkBody(entry['expect-body'], label),
       expectJson: checkJson(entry['expect-json'], label),
@@ -120,23 +126,34 @@ export function selectSuite(checks: CheckSpec[], suite: string, mayBeEmpty = fal
   const selected = checks.filter((check) => check.tags.includes(suite));
   if (selected.length === 0 && !mayBeEmpty) {
     const tags = [...new Set(checks.flatMap((check) => check.tags))];
-    throw new ConfigurationError('suite', `selects no check: none is tagged '${suite}' (tags in use: ${tags.join(', ') || 'none'}; 'full' runs all)`);
+    throw new ConfigurationError(
+      'suite',
+      `selects no check: none is tagged '${suite}' (tags in use: ${tags.join(', ') || 'none'}; 'full' runs all)`,
+    );
   }
   return selected;
 }
 
 function checkUrl(value: unknown, where: string, base: URL | undefined): URL {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigurationError('checks', `${where} needs a 'url' (absolute, or a path such as /api/health when the 'url' input is set)`);
+    throw new ConfigurationError(
+      'checks',
+      `${where} needs a 'url' (absolute, or a path such as /api/health when the 'url' input is set)`,
+    );
   }
   if (value.startsWith('/')) {
-    if (!base) throw new ConfigurationError('checks', `${where} has the relative url '${value}' but the 'url' input gives no base URL`);
+    if (!base)
+      throw new ConfigurationError(
+        'checks',
+        `${where} has the relative url '${value}' but the 'url' input gives no base URL`,
+      );
     return new URL(value, base);
   }
   try {
     return parseHttpUrl('checks', value);
   } catch (error) {
-    if (error instanceof ConfigurationError) throw new ConfigurationError('checks', `${where}: url ${error.problem.replace(/^must/, 'must')}`);
+    if (error instanceof ConfigurationError)
+      throw new ConfigurationError('checks', `${where}: url ${error.problem.replace(/^must/, 'must')}`);
     throw error;
   }
 }
@@ -152,7 +169,10 @@ function checkHeaders(value: unknown, label: string): Record<string, string> {
 function checkBody(value: unknown, label: string): BodyExpectation | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value === '') {
-    throw new ConfigurationError('checks', `${label} 'expect-body' must be a substring or a /regex/, such as '"status":"ok"' or '/ok|healthy/i'`);
+    throw new ConfigurationError(
+      'checks',
+      `${label} 'expect-body' must be a substring or a /regex/, such as '"status":"ok"' or '/ok|healthy/i'`,
+    );
   }
   const regex = /^\/(.+)\/([a-z]*)$/s.exec(value);
   if (!regex) return { kind: 'substring', pattern: value };
@@ -166,7 +186,10 @@ function checkBody(value: unknown, label: string): BodyExpectation | undefined {
 function checkJson(value: unknown, label: string): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigurationError('checks', `${label} 'expect-json' must map JSON paths to values, such as {status: ok, "$.db.connected": true}`);
+    throw new ConfigurationError(
+      'checks',
+      `${label} 'expect-json' must map JSON paths to values, such as {status: ok, "$.db.connected": true}`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -174,7 +197,11 @@ function checkJson(value: unknown, label: string): Record<string, unknown> | und
 function checkLatency(value: unknown, label: string): number | undefined {
   if (value === undefined) return undefined;
   const ms = typeof value === 'number' ? undefined : parseDuration(String(value));
-  if (ms === undefined) throw new ConfigurationError('checks', `${label} 'max-latency' must be a duration such as 500ms or 2s, got '${String(value)}'`);
+  if (ms === undefined)
+    throw new ConfigurationError(
+      'checks',
+      `${label} 'max-latency' must be a duration such as 500ms or 2s, got '${String(value)}'`,
+    );
   return ms;
 }
 
@@ -183,7 +210,8 @@ function checkTags(value: unknown, label: string): string[] {
   const tags = Array.isArray(value) ? value : String(value).split(',');
   return tags.map((tag) => {
     const text = String(tag).trim();
-    if (!/^[\w-]+$/.test(text)) throw new ConfigurationError('checks', `${label} has tag '${text}'; tags are words such as critical or smoke`);
+    if (!/^[\w-]+$/.test(text))
+      throw new ConfigurationError('checks', `${label} has tag '${text}'; tags are words such as critical or smoke`);
     return text;
   });
 }

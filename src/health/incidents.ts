@@ -22,7 +22,9 @@ export async function confirmedStatuses(
       if (result.passed) return { ...base, down: false };
       if (result.attempts.length >= 2) return { ...base, down: true, reason: result.reason };
       const second = await probe(checks[index], context);
-      return second.ok ? { ...base, down: false } : { ...base, down: true, reason: second.failure?.reason ?? result.reason };
+      return second.ok
+        ? { ...base, down: false }
+        : { ...base, down: true, reason: second.failure?.reason ?? result.reason };
     }),
   );
 }

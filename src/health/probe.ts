@@ -1,4 +1,11 @@
-import { BodyTooLargeError, formatBytes, isNetworkFailure, NetworkError, type FailureKind, type HttpClient } from '../core/http.js';
+import {
+  BodyTooLargeError,
+  formatBytes,
+  isNetworkFailure,
+  NetworkError,
+  type FailureKind,
+  type HttpClient,
+} from '../core/http.js';
 import type { CheckSpec } from './checks.js';
 import { jsonValueMatches, readJsonPath } from './json-path.js';
 import { checkVersion, type VersionSource } from './version.js';
@@ -50,7 +57,13 @@ export async function probe(check: CheckSpec, context: ProbeContext): Promise<At
     if (error instanceof BodyTooLargeError) {
       // The host answered: an endless or huge body is the app's fault, never "unreachable".
       const reason = `body larger than ${formatBytes(error.limitBytes)} (HTTP ${error.status}); reading stopped there (raise max-body-size if this is expected)`;
-      return { at, status: error.status, latencyMs: round(error.latencyMs), ok: false, failure: { kind: 'body-too-large', reason, transient: false } };
+      return {
+        at,
+        status: error.status,
+        latencyMs: round(error.latencyMs),
+        ok: false,
+        failure: { kind: 'body-too-large', reason, transient: false },
+      };
     }
     if (!(error instanceof NetworkError)) throw error;
     return { at, ok: false, failure: { kind: error.kind, reason: error.message, transient: true } };
@@ -73,7 +86,9 @@ export async function probe(check: CheckSpec, context: ProbeContext): Promise<At
     return fail('status', reason, false);
   }
   if (check.expectBody) {
-    const found = check.expectBody.regex ? check.expectBody.regex.test(response.body) : response.body.includes(check.expectBody.pattern);
+    const found = check.expectBody.regex
+      ? check.expectBody.regex.test(response.body)
+      : response.body.includes(check.expectBody.pattern);
     if (!found) return fail('expectation', `body does not contain ${check.expectBody.pattern}`, waiting);
   }
   if (check.expectJson) {
@@ -86,7 +101,11 @@ export async function probe(check: CheckSpec, context: ProbeContext): Promise<At
     for (const [path, expected] of Object.entries(check.expectJson)) {
       const actual = readJsonPath(document, path);
       if (!jsonValueMatches(actual, expected)) {
-        return fail('expectation', `${path} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`, waiting);
+        return fail(
+          'expectation',
+          `${path} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`,
+          waiting,
+        );
       }
     }
   }
@@ -112,7 +131,13 @@ export function isUnreachable(attempt: Attempt): boolean {
 }
 
 function isNetworkKind(kind: AttemptFailureKind): kind is FailureKind {
-  return kind !== 'expectation' && kind !== 'version' && kind !== 'latency' && kind !== 'body-too-large' && isNetworkFailure(kind as FailureKind);
+  return (
+    kind !== 'expectation' &&
+    kind !== 'version' &&
+    kind !== 'latency' &&
+    kind !== 'body-too-large' &&
+    isNetworkFailure(kind as FailureKind)
+  );
 }
 
 function round(ms: number): number {

@@ -112,7 +112,9 @@ export async function verifyHealth(settings: HealthSettings, deps: VerifyDepende
     Promise.all(settings.checks.map((check) => waitForCheck(check, settings, context, deps, progress))),
   );
   for (const result of results) {
-    deps.log.info(`${result.passed ? 'passed' : 'FAILED'}: ${result.name} after ${result.attempts.length} attempt(s)${result.reason ? ` — ${result.reason}` : ''}`);
+    deps.log.info(
+      `${result.passed ? 'passed' : 'FAILED'}: ${result.name} after ${result.attempts.length} attempt(s)${result.reason ? ` — ${result.reason}` : ''}`,
+    );
   }
 
   let windowSamples: Attempt[] = results.map((result) => result.attempts[result.attempts.length - 1]);
@@ -132,12 +134,18 @@ export async function verifyHealth(settings: HealthSettings, deps: VerifyDepende
   const slo =
     settings.mode === 'window'
       ? {
-          errorRate: { observed: round(errorRate), limit: settings.maxErrorRate, ok: errorRate <= settings.maxErrorRate },
+          errorRate: {
+            observed: round(errorRate),
+            limit: settings.maxErrorRate,
+            ok: errorRate <= settings.maxErrorRate,
+          },
           p95: { observed: p95, limit: settings.maxP95Ms, ok: p95 === null || p95 <= settings.maxP95Ms },
         }
       : null;
   const failed = results.filter((result) => !result.passed).map((result) => result.name);
-  const lastFailures = results.filter((result) => !result.passed).map((result) => result.attempts[result.attempts.length - 1]);
+  const lastFailures = results
+    .filter((result) => !result.passed)
+    .map((result) => result.attempts[result.attempts.length - 1]);
   return {
     mode: settings.mode,
     healthy: failed.length === 0 && (slo === null || (slo.errorRate.ok && slo.p95.ok)),
@@ -185,7 +193,13 @@ class Progress {
   }
 }
 
-async function waitForCheck(check: CheckSpec, settings: HealthSettings, context: ProbeContext, deps: VerifyDependencies, progress: Progress): Promise<HealthCheckResult> {
+async function waitForCheck(
+  check: CheckSpec,
+  settings: HealthSettings,
+  context: ProbeContext,
+  deps: VerifyDependencies,
+  progress: Progress,
+): Promise<HealthCheckResult> {
   const attempts: Attempt[] = [];
   const deadline = settings.timeoutMs;
   for (;;) {
@@ -199,14 +213,23 @@ async function waitForCheck(check: CheckSpec, settings: HealthSettings, context:
     if (!failure.transient) return { ...base, passed: false, reason: failure.reason };
     const remaining = deadline - context.elapsed();
     if (remaining <= 0) {
-      return { ...base, passed: false, reason: `${failure.reason} (still failing after ${formatDuration(context.elapsed())}, timeout reached)` };
+      return {
+        ...base,
+        passed: false,
+        reason: `${failure.reason} (still failing after ${formatDuration(context.elapsed())}, timeout reached)`,
+      };
     }
     deps.log.debug(`${check.name}: ${failure.reason}; retrying in ${Math.min(settings.intervalMs, remaining)}ms`);
     await deps.sleep(Math.min(settings.intervalMs, remaining));
   }
 }
 
-async function probeWindow(settings: WindowSettings, context: ProbeContext, deps: VerifyDependencies, results: HealthCheckResult[]): Promise<Attempt[]> {
+async function probeWindow(
+  settings: WindowSettings,
+  context: ProbeContext,
+  deps: VerifyDependencies,
+  results: HealthCheckResult[],
+): Promise<Attempt[]> {
   const samples: Attempt[] = [];
   const end = deps.now() + settings.verifyDurationMs;
   while (deps.now() < end) {

@@ -54,11 +54,17 @@ export async function trackIncidents(
       const issue = await issues.create(title, body, [INCIDENT_LABEL]);
       actions.push({ check: check.name, action: 'opened', issue: issue.number });
     } else if (check.down && existing) {
-      await issues.comment(existing.number, `Still down at ${context.now.toISOString()}${run}: ${check.reason ?? 'unknown'}`);
+      await issues.comment(
+        existing.number,
+        `Still down at ${context.now.toISOString()}${run}: ${check.reason ?? 'unknown'}`,
+      );
       actions.push({ check: check.name, action: 'commented', issue: existing.number });
     } else if (!check.down && existing) {
       const downtime = context.now.getTime() - Date.parse(existing.created_at);
-      await issues.comment(existing.number, `Recovered at ${context.now.toISOString()}${run} after ${formatDuration(Math.max(0, downtime))} of downtime.`);
+      await issues.comment(
+        existing.number,
+        `Recovered at ${context.now.toISOString()}${run} after ${formatDuration(Math.max(0, downtime))} of downtime.`,
+      );
       await issues.close(existing.number);
       actions.push({ check: check.name, action: 'closed', issue: existing.number });
     }

@@ -38,37 +38,68 @@ const SECRET_HEADER = /authorization|cookie|token|secret|key|bypass|auth|session
  * Reads and checks every input before any request: a mistake stops the action with a
  * ConfigurationError naming the input. Defaults come from action.yml.
  */
-export function getInputs(inputs: InputReader, env: Readonly<Record<string, string | undefined>>, mask: (value: string) => void): LoadTestSettings {
+export function getInputs(
+  inputs: InputReader,
+  env: Readonly<Record<string, string | undefined>>,
+  mask: (value: string) => void,
+): LoadTestSettings {
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const thresholds = parseThresholds(inputs.lines('thresholds'));
   const mergePattern = inputs.text('merge');
   if (mergePattern !== '') {
-    if (inputs.text('shard') !== '') throw new ConfigurationError('merge', `cannot be combined with shard: a merge generates no load, it combines the shards' files`);
-    if (inputs.text('histogram-out') !== '') throw new ConfigurationError('histogram-out', 'cannot be combined with merge');
+    if (inputs.text('shard') !== '')
+      throw new ConfigurationError(
+        'merge',
+        `cannot be combined with shard: a merge generates no load, it combines the shards' files`,
+      );
+    if (inputs.text('histogram-out') !== '')
+      throw new ConfigurationError('histogram-out', 'cannot be combined with merge');
     const files = globFiles(mergePattern, workspace);
-    if (files.length === 0) throw new ConfigurationError('merge', `must match at least one result file written by histogram-out, such as shards/*.json; '${mergePattern}' matched none in ${workspace}`);
-    return { mode: 'merge', pattern: mergePattern, files, thresholds, description: { target: `results matching ${mergePattern}` } };
+    if (files.length === 0)
+      throw new ConfigurationError(
+        'merge',
+        `must match at least one result file written by histogram-out, such as shards/*.json; '${mergePattern}' matched none in ${workspace}`,
+      );
+    return {
+      mode: 'merge',
+      pattern: mergePattern,
+      files,
+      thresholds,
+      description: { target: `results matching ${mergePattern}` },
+    };
   }
 
   const maxDuration = inputs.duration('max-duration', { min: 1 });
   const durationMs = inputs.duration('duration', { min: 1 });
   if (durationMs > maxDuration) {
-    throw new ConfigurationError('duration', `must be at most ${formatDuration(maxDuration)} (the max-duration input), got '${inputs.text('duration')}'`);
+    throw new ConfigurationError(
+      'duration',
+      `must be at most ${formatDuration(maxDuration)} (the max-duration input), got '${inputs.text('duration')}'`,
+    );
   }
   const warmUpMs = inputs.duration('warm-up');
   if (warmUpMs + durationMs > maxDuration) {
-    throw new ConfigurationError('warm-up', `plus duration must be at most ${formatDuration(maxDuration)} (the max-duration input), got '${inputs.text('warm-up')}'`);
+    throw new ConfigurationError(
+      'warm-up',
+      `plus duration must be at most ${formatDuration(maxDuration)} (the max-duration input), got '${inputs.text('warm-up')}'`,
+    );
   }
   const rampUpMs = inputs.duration('ramp-up');
   if (rampUpMs > durationMs + warmUpMs) {
-    throw new ConfigurationError('ramp-up', `must not be longer than warm-up plus duration (${formatDuration(durationMs + warmUpMs)}), got '${inputs.text('ramp-up')}'`);
+    throw new ConfigurationError(
+      'ramp-up',
+      `must not be longer than warm-up plus duration (${formatDuration(durationMs + warmUpMs)}), got '${inputs.text('ramp-up')}'`,
+    );
   }
   const requestTimeoutMs = inputs.duration('request-timeout', { min: 1 });
   const users = inputs.integer('users', { min: 1, max: MAX_USERS });
   const rate = readRate(inputs);
   const shard = readShard(inputs.text('shard'));
   if (users < shard.count) {
-    throw new ConfigurationError('shard', `splits the load into ${shard.count} parts but users is ${users}: each shard needs at least one user (connection)`);
+    throw new ConfigurationError(
+      'shard',
+      `splits the load into ${shard.count} parts but users is ${users}: each shard needs at least one user (connection)`,
+    );
   }
   const workers = readWorkers(inputs.text('workers'));
 
@@ -76,7 +107,11 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
   const targetText = inputs.text('target');
   let target: URL | undefined;
   if (targetText.startsWith('/')) {
-    if (!deployment) throw new ConfigurationError('target', `is a path ('${targetText}') but deployment-url is empty; give a full URL such as https://api.example.com/health`);
+    if (!deployment)
+      throw new ConfigurationError(
+        'target',
+        `is a path ('${targetText}') but deployment-url is empty; give a full URL such as https://api.example.com/health`,
+      );
     target = new URL(targetText, deployment);
   } else if (targetText !== '') target = parseHttpUrl('target', targetText);
 
@@ -86,13 +121,33 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
     requests = parseScenario(scenarioValue, target ?? deployment);
   } else {
     const url = target ?? deployment;
-    if (!url) throw new ConfigurationError('target', 'is required (or scenario, or deployment-url), for example https://api.example.com/health');
-    requests = [{ url, spec: { name: `GET ${url.pathname}`, method: 'GET', path: `${url.pathname}${url.search}`, headers: {}, weight: 1, expectStatus: [] } }];
+    if (!url)
+      throw new ConfigurationError(
+        'target',
+        'is required (or scenario, or deployment-url), for example https://api.example.com/health',
+      );
+    requests = [
+      {
+        url,
+        spec: {
+          name: `GET ${url.pathname}`,
+          method: 'GET',
+          path: `${url.pathname}${url.search}`,
+          headers: {},
+          weight: 1,
+          expectStatus: [],
+        },
+      },
+    ];
   }
 
   const allowed = inputs.list('allowed-hosts');
   const bad = malformedEntry(allowed);
-  if (bad !== undefined) throw new ConfigurationError('allowed-hosts', `must list hosts such as api.example.com, *.example.com, api.example.com:8443 or a URL, got '${bad}'`);
+  if (bad !== undefined)
+    throw new ConfigurationError(
+      'allowed-hosts',
+      `must list hosts such as api.example.com, *.example.com, api.example.com:8443 or a URL, got '${bad}'`,
+    );
   for (const { url } of requests) {
     if (!hostAllowed(url, allowed, deployment)) {
       const input = scenarioValue !== undefined && targetText === '' ? 'scenario' : 'target';
@@ -106,7 +161,10 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
   for (const { url } of requests) {
     const other = originOf(url);
     if (other.protocol !== origin.protocol || other.hostname !== origin.hostname || other.port !== origin.port) {
-      throw new ConfigurationError('scenario', `must address one origin (scheme, host and port); it mixes ${requests[0].url.origin} and ${url.origin}`);
+      throw new ConfigurationError(
+        'scenario',
+        `must address one origin (scheme, host and port); it mixes ${requests[0].url.origin} and ${url.origin}`,
+      );
     }
   }
   for (const { spec } of requests) {
@@ -116,10 +174,24 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
 
   const histogramOut = inputs.outputPath('histogram-out') || undefined;
   const specs: RequestSpec[] = requests.map((r) => r.spec);
-  const plan: LoadPlan = { origin, requests: specs, headers, users, rate, durationMs, rampUpMs, warmUpMs, requestTimeoutMs, shard, workers };
+  const plan: LoadPlan = {
+    origin,
+    requests: specs,
+    headers,
+    users,
+    rate,
+    durationMs,
+    rampUpMs,
+    warmUpMs,
+    requestTimeoutMs,
+    shard,
+    workers,
+  };
   const first = requests[0].url;
   const target_ =
-    requests.length === 1 ? `${specs[0].method} ${first.origin}${first.pathname}${first.search ? '?…' : ''}` : `scenario of ${requests.length} requests to ${first.origin}`;
+    requests.length === 1
+      ? `${specs[0].method} ${first.origin}${first.pathname}${first.search ? '?…' : ''}`
+      : `scenario of ${requests.length} requests to ${first.origin}`;
   return { mode: 'load', plan, thresholds, histogramOut, description: { target: target_, users, rate } };
 }
 
@@ -128,7 +200,10 @@ function readRate(inputs: InputReader): number | undefined {
   if (text === '') return undefined;
   const value = Number(text.replace(/\s*\/s$/, ''));
   if (!Number.isFinite(value) || value <= 0) {
-    throw new ConfigurationError('rate', `must be a number of requests per second above 0, such as 50 (or empty for the closed model), got '${text}'`);
+    throw new ConfigurationError(
+      'rate',
+      `must be a number of requests per second above 0, such as 50 (or empty for the closed model), got '${text}'`,
+    );
   }
   return value;
 }

@@ -18,8 +18,14 @@ export const definition: ActionDefinition = {
     if (settings.mode === 'merge') {
       const workspace = host.env.GITHUB_WORKSPACE ?? process.cwd();
       outcome = await host.log.group(`Merging ${settings.files.length} shard results`, async () => {
-        const files = settings.files.map((path) => ({ path: relative(workspace, path) || path, result: readResultFile(path) }));
-        for (const f of files) host.log.info(`${f.path}: shard ${f.result.shard.index}/${f.result.shard.count}, ${f.result.measured.counts.requests} requests`);
+        const files = settings.files.map((path) => ({
+          path: relative(workspace, path) || path,
+          result: readResultFile(path),
+        }));
+        for (const f of files)
+          host.log.info(
+            `${f.path}: shard ${f.result.shard.index}/${f.result.shard.count}, ${f.result.measured.counts.requests} requests`,
+          );
         return mergeResults(files);
       });
     } else {
@@ -63,13 +69,15 @@ function notice(verdict: ReturnType<typeof judgeLoad>, target: string): RunOutco
 /** Runs the load; SIGINT/SIGTERM (a cancelled job) stop it at once and still produce a report. */
 async function generate(host: ActionHost, settings: LoadSettings): Promise<LoadOutcome> {
   const { plan } = settings;
-  const shape = plan.rate === undefined ? `${plan.users} users` : `${plan.rate} requests/s over up to ${plan.users} connections`;
+  const shape =
+    plan.rate === undefined ? `${plan.users} users` : `${plan.rate} requests/s over up to ${plan.users} connections`;
   const shard = plan.shard.count > 1 ? ` (shard ${plan.shard.index + 1}/${plan.shard.count})` : '';
   host.log.info(`${settings.description.target}: ${shape}${shard}, ${plan.workers} worker thread(s) requested`);
   const progressEveryMs = Math.min(5000, Math.max(1000, Math.round((plan.warmUpMs + plan.durationMs) / 10)));
   const result = await cancellable(
     (signal) => host.log.warn(`Received ${signal}: stopping now; requests in flight are discarded`),
-    (signal) => runLoad(plan, { signal, progressEveryMs, onProgress: (progress) => host.log.info(progressLine(progress)) }),
+    (signal) =>
+      runLoad(plan, { signal, progressEveryMs, onProgress: (progress) => host.log.info(progressLine(progress)) }),
   );
   return outcomeOfRun(result);
 }

@@ -16,12 +16,17 @@ export function renderLoadSummary(outcome: LoadOutcome, verdict: LoadVerdict, de
   parts.push(describe(outcome, description));
 
   parts.push(heading(3, 'Thresholds'));
-  if (verdict.thresholds.length === 0) parts.push('_No thresholds were set: this run measures, it does not judge latency._');
+  if (verdict.thresholds.length === 0)
+    parts.push('_No thresholds were set: this run measures, it does not judge latency._');
   else {
     parts.push(
       table(
         ['', 'Threshold', 'Observed'],
-        verdict.thresholds.map((r) => [r.passed ? '✓' : '✗', `\`${r.threshold.source}\``, formatObserved(r.threshold.kind, r.observed)]),
+        verdict.thresholds.map((r) => [
+          r.passed ? '✓' : '✗',
+          `\`${r.threshold.source}\``,
+          formatObserved(r.threshold.kind, r.observed),
+        ]),
       ),
     );
   }
@@ -31,15 +36,35 @@ export function renderLoadSummary(outcome: LoadOutcome, verdict: LoadVerdict, de
   parts.push(
     table(
       ['Requests', 'Requests/s', 'Error rate', 'p50', 'p90', 'p95', 'p99', 'max'],
-      [[figures.requests, figures.rps.toFixed(1), `${(figures.errorRate * 100).toFixed(2)}%`, formatMs(l.p50), formatMs(l.p90), formatMs(l.p95), formatMs(l.p99), formatMs(l.max)]],
+      [
+        [
+          figures.requests,
+          figures.rps.toFixed(1),
+          `${(figures.errorRate * 100).toFixed(2)}%`,
+          formatMs(l.p50),
+          formatMs(l.p90),
+          formatMs(l.p95),
+          formatMs(l.p99),
+          formatMs(l.max),
+        ],
+      ],
     ),
   );
   const s = figures.statusClasses;
-  parts.push(table(['Status', '1xx', '2xx', '3xx', '4xx', '5xx'], [['responses', s['1xx'], s['2xx'], s['3xx'], s['4xx'], s['5xx']]]));
+  parts.push(
+    table(
+      ['Status', '1xx', '2xx', '3xx', '4xx', '5xx'],
+      [['responses', s['1xx'], s['2xx'], s['3xx'], s['4xx'], s['5xx']]],
+    ),
+  );
   parts.push(
     table(
       ['Error class', 'Count', 'Share of requests'],
-      ERROR_CLASSES.map((name) => [errorLabel(name), figures.errorClasses[name], share(figures.errorClasses[name], figures.requests)]),
+      ERROR_CLASSES.map((name) => [
+        errorLabel(name),
+        figures.errorClasses[name],
+        share(figures.errorClasses[name], figures.requests),
+      ]),
     ),
   );
 
@@ -104,11 +129,17 @@ function notes(outcome: LoadOutcome): string {
     );
   }
   if (outcome.dropped > 0) {
-    lines.push(`- ${outcome.dropped} scheduled requests were never sent: every connection was busy (raise \`users\`, or the target cannot keep up with \`rate\`).`);
+    lines.push(
+      `- ${outcome.dropped} scheduled requests were never sent: every connection was busy (raise \`users\`, or the target cannot keep up with \`rate\`).`,
+    );
   }
-  for (const [kind, message] of Object.entries(outcome.firstErrors)) lines.push(`- First \`${kind}\` error: ${message}`);
-  if (outcome.interrupted > 0) lines.push(`- ${outcome.interrupted} requests in flight at cancellation were discarded (in no figure).`);
-  lines.push('- Latencies are recorded in microseconds (HDR histogram, 3 significant digits); requests in flight at the end were given the request timeout to finish and are counted.');
+  for (const [kind, message] of Object.entries(outcome.firstErrors))
+    lines.push(`- First \`${kind}\` error: ${message}`);
+  if (outcome.interrupted > 0)
+    lines.push(`- ${outcome.interrupted} requests in flight at cancellation were discarded (in no figure).`);
+  lines.push(
+    '- Latencies are recorded in microseconds (HDR histogram, 3 significant digits); requests in flight at the end were given the request timeout to finish and are counted.',
+  );
   if (outcome.kind === 'merge') {
     lines.push(
       table(

@@ -102,7 +102,10 @@ export async function runLoad(plan: LoadPlan, options: RunLoadOptions = {}): Pro
   const configs = threadConfigs(plan, base);
   const collector = new Collector(plan);
   const startedAt = new Date();
-  const threads = configs.length === 1 && plan.workers === 1 ? [inlineThread(configs[0], collector)] : configs.map((c) => workerThread(c, collector, options.workerScript));
+  const threads =
+    configs.length === 1 && plan.workers === 1
+      ? [inlineThread(configs[0], collector)]
+      : configs.map((c) => workerThread(c, collector, options.workerScript));
   let cancelledAt: number | undefined;
   const onAbort = (): void => {
     cancelledAt ??= performance.now();
@@ -153,7 +156,10 @@ export async function runLoad(plan: LoadPlan, options: RunLoadOptions = {}): Pro
 }
 
 /** Splits this shard's users (or connections and arrivals) over the worker threads. */
-export function threadConfigs(plan: LoadPlan, base: Omit<GeneratorConfig, 'startAt' | 'model'>): Omit<GeneratorConfig, 'startAt'>[] {
+export function threadConfigs(
+  plan: LoadPlan,
+  base: Omit<GeneratorConfig, 'startAt' | 'model'>,
+): Omit<GeneratorConfig, 'startAt'>[] {
   const users = shardUsers(plan.users, plan.shard);
   const connections = shardConnections(plan.users, plan.shard);
   const count = Math.max(1, Math.min(plan.workers, plan.rate === undefined ? users.length : connections));
@@ -163,7 +169,10 @@ export function threadConfigs(plan: LoadPlan, base: Omit<GeneratorConfig, 'start
     if (plan.rate === undefined) {
       configs.push({ ...base, model: { kind: 'closed', users: dealOut(users, worker), totalUsers: plan.users } });
     } else {
-      const mine = dealOut(Array.from({ length: connections }, (_, i) => i), worker).length;
+      const mine = dealOut(
+        Array.from({ length: connections }, (_, i) => i),
+        worker,
+      ).length;
       configs.push({ ...base, model: { kind: 'open', rate: plan.rate, connections: mine, shard: plan.shard, worker } });
     }
   }
@@ -285,7 +294,11 @@ class Collector {
     const count = Math.max(1, Math.ceil(measuredMs / this.width));
     const out: TimelineBucket[] = [];
     for (let i = 0; i < count; i++) {
-      out.push({ startMs: i * this.width, endMs: Math.min(measuredMs, (i + 1) * this.width), tally: this.buckets.get(i) ?? emptyTally() });
+      out.push({
+        startMs: i * this.width,
+        endMs: Math.min(measuredMs, (i + 1) * this.width),
+        tally: this.buckets.get(i) ?? emptyTally(),
+      });
     }
     return out;
   }

@@ -11,7 +11,9 @@ export function describeError(error: NodeJS.ErrnoException | undefined, kind: Co
   if (error === undefined) return 'the server closed the connection before a complete response';
   const code = typeof error.code === 'string' && !error.message.includes(error.code) ? ` (${error.code})` : '';
   // Node's TLS errors name the certificate problem but not the remedy.
-  const hint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(error.code ?? '') ? '; a private CA can be trusted with NODE_EXTRA_CA_CERTS' : '';
+  const hint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(error.code ?? '')
+    ? '; a private CA can be trusted with NODE_EXTRA_CA_CERTS'
+    : '';
   return `${error.message}${code}${hint}`;
 }
 

@@ -19,7 +19,10 @@ export interface LoadFigures {
 export function computeLoadFigures(tally: Tally, rps: number): LoadFigures {
   const { counts, histogram } = tally;
   const errors = errorCount(counts);
-  const errorClasses = Object.fromEntries(ERROR_CLASSES.map((name) => [name, counts.errors[name]])) as Record<ErrorClass, number>;
+  const errorClasses = Object.fromEntries(ERROR_CLASSES.map((name) => [name, counts.errors[name]])) as Record<
+    ErrorClass,
+    number
+  >;
   const s = counts.statusClasses;
   return {
     requests: counts.requests,

@@ -116,7 +116,10 @@ export class Generator {
     private readonly onInterval: (interval: Interval) => void,
   ) {
     // Structured cloning turns Buffers into Uint8Arrays; socket.write would convert on every call.
-    const templates = config.templates.map((t) => ({ ...t, bytes: Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength) }));
+    const templates = config.templates.map((t) => ({
+      ...t,
+      bytes: Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength),
+    }));
     this.config = { ...config, templates };
     this.t0 = config.startAt - performance.timeOrigin;
     this.measureStart = this.t0 + config.warmUpMs;
@@ -137,7 +140,9 @@ export class Generator {
     } else {
       for (let i = 0; i < model.connections; i++) this.connections.push(new Connection(i));
       this.nextDue = this.dueTime(0);
-      this.timers.push(setTimeout(() => this.connections.forEach((conn) => this.connect(conn)), Math.max(0, this.t0 - now)));
+      this.timers.push(
+        setTimeout(() => this.connections.forEach((conn) => this.connect(conn)), Math.max(0, this.t0 - now)),
+      );
     }
     this.timers.push(setTimeout(() => this.stop(), Math.max(0, this.end - now)));
     this.timers.push(setInterval(() => this.flush(), this.config.tickMs));
@@ -295,10 +300,13 @@ export class Generator {
       this.send(conn, due);
     }
     if (this.idle.length > 0 && this.arrivalTimer === undefined && this.nextDue < this.end) {
-      this.arrivalTimer = setTimeout(() => {
-        this.arrivalTimer = undefined;
-        this.pump();
-      }, Math.max(0, this.nextDue - now));
+      this.arrivalTimer = setTimeout(
+        () => {
+          this.arrivalTimer = undefined;
+          this.pump();
+        },
+        Math.max(0, this.nextDue - now),
+      );
     }
   }
 
@@ -379,7 +387,12 @@ export class Generator {
     if (this.arrivalTimer) clearTimeout(this.arrivalTimer);
     for (const conn of this.connections) this.closeSocket(conn);
     this.flush();
-    this.resolve({ dropped: this.dropped, interrupted: this.interrupted, cancelled: this.cancelled, firstErrors: this.firstErrors });
+    this.resolve({
+      dropped: this.dropped,
+      interrupted: this.interrupted,
+      cancelled: this.cancelled,
+      firstErrors: this.firstErrors,
+    });
   }
 
   private closeSocket(conn: Connection): void {

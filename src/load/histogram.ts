@@ -9,7 +9,12 @@ export type { Histogram };
  * bucket whichever process recorded it.
  */
 export function createHistogram(): Histogram {
-  return hdr.build({ autoResize: true, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3, bitBucketSize: 64 });
+  return hdr.build({
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    numberOfSignificantValueDigits: 3,
+    bitBucketSize: 64,
+  });
 }
 
 /** HdrHistogram's V2 compressed encoding, base64: the lossless form shards exchange. */

@@ -36,7 +36,8 @@ export function judgeLoad(outcome: LoadOutcome, thresholds: readonly Threshold[]
       `${missed.length} of ${results.length} thresholds missed: ${missed.map((r) => `${r.threshold.source} (observed ${formatObserved(r.threshold.kind, r.observed)})`).join(', ')}`,
     );
   }
-  if (outcome.cancelled) reasons.push(`cancelled after ${formatDuration(outcome.measuredMs)} of ${formatDuration(outcome.plannedMs)}`);
+  if (outcome.cancelled)
+    reasons.push(`cancelled after ${formatDuration(outcome.measuredMs)} of ${formatDuration(outcome.plannedMs)}`);
   if (figures.requests === 0) reasons.push('no request completed');
   else if (figures.ok === 0) {
     const why = Object.entries(outcome.firstErrors).map(([kind, message]) => `${kind}: ${message}`);
@@ -63,7 +64,11 @@ export function outputs(verdict: LoadVerdict, report: unknown): Record<string, s
   };
 }
 
-export function jsonReport(outcome: LoadOutcome, verdict: LoadVerdict, description: RunDescription): Record<string, unknown> {
+export function jsonReport(
+  outcome: LoadOutcome,
+  verdict: LoadVerdict,
+  description: RunDescription,
+): Record<string, unknown> {
   const { figures } = verdict;
   const finite = (v: number): number | null => (Number.isFinite(v) ? round3(v) : null);
   return {
@@ -123,7 +128,14 @@ function round3(value: number): number {
 }
 
 /** One progress line: `12.0s  3,456 requests  288.0/s  p95 12.3ms  errors 0 (0.00%)`. */
-export function progressLine(p: { phase: string; elapsedMs: number; requests: number; errors: number; rps: number; p95Ms: number }): string {
+export function progressLine(p: {
+  phase: string;
+  elapsedMs: number;
+  requests: number;
+  errors: number;
+  rps: number;
+  p95Ms: number;
+}): string {
   const rate = p.requests === 0 ? '0.00' : ((p.errors / p.requests) * 100).toFixed(2);
   const phase = p.phase === 'measuring' ? '' : ` (${p.phase})`;
   return `${(p.elapsedMs / 1000).toFixed(1)}s${phase}: ${p.requests} requests, ${p.rps.toFixed(1)}/s, p95 ${formatMs(p.p95Ms)}, errors ${p.errors} (${rate}%)`;

@@ -152,7 +152,8 @@ export class ResponseParser {
   }
 
   private parseHead(data: Buffer, start: number, end: number): void {
-    if (end - start < 12 || data[start] !== 0x48 || data[start + 4] !== 0x2f) throw new ProtocolError('not an HTTP response');
+    if (end - start < 12 || data[start] !== 0x48 || data[start + 4] !== 0x2f)
+      throw new ProtocolError('not an HTTP response');
     const d0 = data[start + 9] - 0x30;
     const d1 = data[start + 10] - 0x30;
     const d2 = data[start + 11] - 0x30;

@@ -51,7 +51,15 @@ export function outcomeOfRun(result: LoadResult): LoadOutcome {
     kind: 'run',
     ...figures,
     rps,
-    shards: [{ index: shard.index + 1, count: shard.count, startedAt: result.startedAt, requests: result.measured.counts.requests, rps }],
+    shards: [
+      {
+        index: shard.index + 1,
+        count: shard.count,
+        startedAt: result.startedAt,
+        requests: result.measured.counts.requests,
+        rps,
+      },
+    ],
   };
 }
 

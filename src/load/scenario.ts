@@ -15,9 +15,16 @@ export interface ScenarioRequest {
  * `weight` and `expect-status` (a status, a class such as `2xx`, or a list of them).
  */
 export function parseScenario(value: unknown, base: URL | undefined, input = 'scenario'): ScenarioRequest[] {
-  const list = Array.isArray(value) ? value : isObject(value) && Array.isArray(value.requests) ? value.requests : undefined;
+  const list = Array.isArray(value)
+    ? value
+    : isObject(value) && Array.isArray(value.requests)
+      ? value.requests
+      : undefined;
   if (!list || list.length === 0) {
-    throw new ConfigurationError(input, 'must be a list of requests, such as "- path: /api/health" (inline YAML/JSON or a file)');
+    throw new ConfigurationError(
+      input,
+      'must be a list of requests, such as "- path: /api/health" (inline YAML/JSON or a file)',
+    );
   }
   return list.map((item: unknown, index: number) => parseItem(item, index + 1, base, input));
 }
@@ -60,7 +67,8 @@ function parseItem(item: unknown, position: number, base: URL | undefined, input
     }
   }
   const weight = item.weight === undefined ? 1 : Number(item.weight);
-  if (!(Number.isFinite(weight) && weight > 0)) fail(`has weight '${String(item.weight)}'; use a number above 0 such as 3`);
+  if (!(Number.isFinite(weight) && weight > 0))
+    fail(`has weight '${String(item.weight)}'; use a number above 0 such as 3`);
   const expectStatus = item['expect-status'] === undefined ? [] : parseStatuses(item['expect-status'], fail);
   const path = `${url.pathname}${url.search}`;
   const name = typeof item.name === 'string' && item.name !== '' ? item.name : `${method} ${url.pathname}`;

@@ -29,7 +29,8 @@ export function arrivalTime(g: number, ratePerSecond: number, rampUpMs: number):
 export function arrivalsBefore(timeMs: number, ratePerSecond: number, rampUpMs: number): number {
   if (timeMs <= 0) return 0;
   const perMs = ratePerSecond / 1000;
-  const exact = rampUpMs > 0 && timeMs < rampUpMs ? (perMs * timeMs * timeMs) / (2 * rampUpMs) : perMs * (timeMs - rampUpMs / 2);
+  const exact =
+    rampUpMs > 0 && timeMs < rampUpMs ? (perMs * timeMs * timeMs) / (2 * rampUpMs) : perMs * (timeMs - rampUpMs / 2);
   return Math.ceil(exact - 1e-9);
 }
 

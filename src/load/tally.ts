@@ -2,7 +2,13 @@ import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } fro
 import { FastRecorder } from './recorder.js';
 
 /** Why a request failed when it did not get an acceptable response. */
-export const ERROR_CLASSES = ['status', 'timeout', 'connection-refused', 'connection-reset', 'connection-other'] as const;
+export const ERROR_CLASSES = [
+  'status',
+  'timeout',
+  'connection-refused',
+  'connection-reset',
+  'connection-other',
+] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
 /** Plain counters, summed across intervals, threads and shards. */

@@ -60,7 +60,13 @@ export function parseThreshold(source: string, input = 'thresholds'): Threshold 
   const [, name, operator, rawValue] = match;
   const metric = canonicalMetric(name);
   if (!metric) return fail(`unknown metric '${name}'; known metrics: ${METRICS_HELP}`);
-  const base = { source, metric: metric.name, kind: metric.kind, operator: operator as Operator, percentile: metric.percentile };
+  const base = {
+    source,
+    metric: metric.name,
+    kind: metric.kind,
+    operator: operator as Operator,
+    percentile: metric.percentile,
+  };
   if (metric.kind === 'latency') {
     const ms = parseLatency(rawValue);
     if (ms === undefined) return fail(`'${rawValue}' is not a duration such as 500ms, 1s or 250 (milliseconds)`);
@@ -71,14 +77,17 @@ export function parseThreshold(source: string, input = 'thresholds'): Threshold 
       // One unit across the suite (health-check's max-error-rate too): `0.05` could be read as 5% or 0.05%.
       const asPercent = `${Number((Number(rawValue) * 100).toPrecision(12))}%`;
       const meant = Number(rawValue) <= 1 ? `error_rate${operator}${asPercent} for the fraction ${rawValue}, or ` : '';
-      return fail(`error rates are percentages written with %; '${rawValue}' is a bare number: write ${meant}error_rate${operator}${rawValue}% for ${rawValue} percent`);
+      return fail(
+        `error rates are percentages written with %; '${rawValue}' is a bare number: write ${meant}error_rate${operator}${rawValue}% for ${rawValue} percent`,
+      );
     }
     const rate = parseRate(rawValue);
     if (rate === undefined) return fail(`'${rawValue}' is not a percentage such as 1% or 0.5%`);
     return { ...base, value: rate };
   }
   const number = Number(rawValue.replace(/\/s$/, ''));
-  if (rawValue === '' || !Number.isFinite(number) || number < 0) return fail(`'${rawValue}' is not a number such as 50`);
+  if (rawValue === '' || !Number.isFinite(number) || number < 0)
+    return fail(`'${rawValue}' is not a number such as 50`);
   return { ...base, value: number };
 }
 

@@ -40,7 +40,11 @@ export function runLoadWorker(): void {
       generator?.cancel();
       return;
     }
-    if (cancelled) return void port.postMessage({ type: 'end', end: { dropped: 0, interrupted: 0, cancelled: true, firstErrors: {} } } satisfies FromWorker);
+    if (cancelled)
+      return void port.postMessage({
+        type: 'end',
+        end: { dropped: 0, interrupted: 0, cancelled: true, firstErrors: {} },
+      } satisfies FromWorker);
     generator = new Generator({ ...config, startAt: message.startAt }, (interval) => {
       const out: FromWorker = { type: 'interval', atMs: interval.atMs };
       if (interval.warmUp) out.warmUp = encodeTally(interval.warmUp);

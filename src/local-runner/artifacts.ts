@@ -23,9 +23,15 @@ export class LocalArtifacts {
     // v4 refuses these characters; here a `/` or `..` would also reach outside the store.
     const bad = [...new Set(name.match(/[":<>|*?\r\n\\/]/g) ?? [])];
     if (bad.length > 0 || name === '.' || name === '..') {
-      return { ok: false, message: `The artifact name is not valid: ${JSON.stringify(name)}${bad.length ? `. Contains the following character(s): ${bad.map((c) => JSON.stringify(c)).join(' ')}` : ''}` };
+      return {
+        ok: false,
+        message: `The artifact name is not valid: ${JSON.stringify(name)}${bad.length ? `. Contains the following character(s): ${bad.map((c) => JSON.stringify(c)).join(' ')}` : ''}`,
+      };
     }
-    const lines = (inputs.path ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = (inputs.path ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     const matches = lines.filter((l) => !l.startsWith('!')).map((pattern) => matchPath(pattern, workspace));
     const files = matches.flatMap((m) => m.files);
     if (files.length === 0) {
@@ -34,7 +40,8 @@ export class LocalArtifacts {
       return { ok: rule !== 'error', message: rule === 'ignore' ? '' : message };
     }
     const target = join(this.root, name);
-    if (existsSync(target) && inputs.overwrite !== 'true') return { ok: false, message: `an artifact with the name '${name}' already exists in this run` };
+    if (existsSync(target) && inputs.overwrite !== 'true')
+      return { ok: false, message: `an artifact with the name '${name}' already exists in this run` };
     const base = commonAncestor(matches.flatMap((m) => m.roots));
     for (const file of files) {
       const to = join(target, relative(base, file));
@@ -48,7 +55,8 @@ export class LocalArtifacts {
     const path = resolve(workspace, inputs.path || '.');
     const all = existsSync(this.root) ? readdirSync(this.root).sort() : [];
     if (inputs.name) {
-      if (!all.includes(inputs.name)) return { ok: false, message: `Unable to download artifact(s): Artifact not found for name: ${inputs.name}` };
+      if (!all.includes(inputs.name))
+        return { ok: false, message: `Unable to download artifact(s): Artifact not found for name: ${inputs.name}` };
       cpSync(join(this.root, inputs.name), path, { recursive: true });
       return { ok: true, message: `Artifact ${inputs.name} downloaded to ${path}` };
     }

@@ -36,28 +36,50 @@ export class LocalCache {
     const entries = this.entries();
     const prefixes = lines(inputs['restore-keys']);
     const exact = entries.find((entry) => entry.key === key);
-    const match = exact ?? prefixes.map((prefix) => entries.filter((entry) => entry.key.startsWith(prefix)).sort((a, b) => b.order - a.order)[0]).find(Boolean);
-    if (!match) return { outputs: { 'cache-hit': 'false', 'cache-primary-key': key }, message: `Cache not found for input keys: ${[key, ...prefixes].join(', ')}` };
+    const match =
+      exact ??
+      prefixes
+        .map((prefix) => entries.filter((entry) => entry.key.startsWith(prefix)).sort((a, b) => b.order - a.order)[0])
+        .find(Boolean);
+    if (!match)
+      return {
+        outputs: { 'cache-hit': 'false', 'cache-primary-key': key },
+        message: `Cache not found for input keys: ${[key, ...prefixes].join(', ')}`,
+      };
     const stored = this.folder(match.key);
     match.paths.forEach((path, index) => {
       const from = join(stored, String(index));
       if (existsSync(from)) cpSync(from, inside(path, workspace), { recursive: true });
     });
-    return { outputs: { 'cache-hit': exact ? 'true' : 'false', 'cache-primary-key': key, 'cache-matched-key': match.key }, message: `Cache restored from key: ${match.key}`, exactHit: Boolean(exact) };
+    return {
+      outputs: { 'cache-hit': exact ? 'true' : 'false', 'cache-primary-key': key, 'cache-matched-key': match.key },
+      message: `Cache restored from key: ${match.key}`,
+      exactHit: Boolean(exact),
+    };
   }
 
   save(inputs: Record<string, string>, workspace: string): CacheStepResult {
     const key = inputs.key ?? '';
     const paths = lines(inputs.path);
     const entries = this.entries();
-    if (entries.some((entry) => entry.key === key)) return { outputs: {}, message: `Failed to save: Unable to reserve cache with key ${key}, another job may be creating this cache.` };
+    if (entries.some((entry) => entry.key === key))
+      return {
+        outputs: {},
+        message: `Failed to save: Unable to reserve cache with key ${key}, another job may be creating this cache.`,
+      };
     const existing = paths.filter((path) => existsSync(inside(path, workspace)));
-    if (existing.length === 0) return { outputs: {}, message: 'Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.' };
+    if (existing.length === 0)
+      return {
+        outputs: {},
+        message:
+          'Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.',
+      };
     const stored = this.folder(key);
     rmSync(stored, { recursive: true, force: true });
     mkdirSync(stored, { recursive: true });
     paths.forEach((path, index) => {
-      if (existsSync(inside(path, workspace))) cpSync(inside(path, workspace), join(stored, String(index)), { recursive: true });
+      if (existsSync(inside(path, workspace)))
+        cpSync(inside(path, workspace), join(stored, String(index)), { recursive: true });
     });
     entries.push({ key, order: entries.reduce((max, entry) => Math.max(max, entry.order), 0) + 1, paths });
     writeFileSync(join(this.root, 'index.json'), JSON.stringify(entries));
@@ -75,13 +97,17 @@ export class LocalCache {
 }
 
 function lines(text: string | undefined): string[] {
-  return (text ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+  return (text ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 /** A cache path, resolved in the workspace; one that leaves it is refused (this is a local run). */
 function inside(path: string, workspace: string): string {
   const full = resolve(workspace, path);
   const rel = relative(workspace, full);
-  if (isAbsolute(path) || rel === '..' || rel.startsWith(`..${sep}`)) throw new Error(`cache path '${path}' is outside the workspace`);
+  if (isAbsolute(path) || rel === '..' || rel.startsWith(`..${sep}`))
+    throw new Error(`cache path '${path}' is outside the workspace`);
   return full;
 }

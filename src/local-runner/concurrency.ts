@@ -43,7 +43,8 @@ export class ConcurrencyGroups {
 
   /** A run in progress finishes: the pending run of its group, if any, starts. */
   complete(id: string): void {
-    if (this.states.get(id) !== 'in-progress') throw new Error(`run ${id} is not in progress (${this.states.get(id) ?? 'unknown'})`);
+    if (this.states.get(id) !== 'in-progress')
+      throw new Error(`run ${id} is not in progress (${this.states.get(id) ?? 'unknown'})`);
     this.set(id, 'completed', 'finished');
     for (const [name, group] of this.groups) {
       if (group.running !== id) continue;
@@ -77,5 +78,8 @@ export function concurrencyOf(value: unknown, context: ExpressionContext): Concu
   const spec = value as { group?: unknown; 'cancel-in-progress'?: unknown };
   if (typeof spec.group !== 'string') throw new Error('concurrency: needs a group');
   const cancel = spec['cancel-in-progress'];
-  return { group: interpolate(spec.group, context), cancelInProgress: cancel === true || (typeof cancel === 'string' && interpolate(cancel, context) === 'true') };
+  return {
+    group: interpolate(spec.group, context),
+    cancelInProgress: cancel === true || (typeof cancel === 'string' && interpolate(cancel, context) === 'true'),
+  };
 }

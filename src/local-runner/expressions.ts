@@ -86,7 +86,8 @@ export function evaluate(source: string, context: ExpressionContext): Value {
   const peek = () => tokens[pos];
   const take = (text?: string): Token => {
     const token = tokens[pos];
-    if (!token || (text !== undefined && token.text !== text)) throw new Error(`expected '${text ?? 'a value'}' in expression: ${source}`);
+    if (!token || (text !== undefined && token.text !== text))
+      throw new Error(`expected '${text ?? 'a value'}' in expression: ${source}`);
     pos++;
     return token;
   };
@@ -97,12 +98,15 @@ export function evaluate(source: string, context: ExpressionContext): Value {
     always: () => true,
     cancelled: () => false,
     contains: ([haystack, needle]) =>
-      Array.isArray(haystack) ? haystack.some((item) => looseEquals(item, needle)) : toStr(haystack).toLowerCase().includes(toStr(needle).toLowerCase()),
+      Array.isArray(haystack)
+        ? haystack.some((item) => looseEquals(item, needle))
+        : toStr(haystack).toLowerCase().includes(toStr(needle).toLowerCase()),
     startswith: ([text, prefix]) => toStr(text).toLowerCase().startsWith(toStr(prefix).toLowerCase()),
     endswith: ([text, suffix]) => toStr(text).toLowerCase().endsWith(toStr(suffix).toLowerCase()),
     fromjson: ([text]) => JSON.parse(toStr(text)) as Value,
     tojson: ([value]) => JSON.stringify(value, null, 2),
-    format: ([template, ...args]) => toStr(template).replace(/\{(\d+)\}/g, (_, n: string) => toStr(args[Number(n)] ?? '')),
+    format: ([template, ...args]) =>
+      toStr(template).replace(/\{(\d+)\}/g, (_, n: string) => toStr(args[Number(n)] ?? '')),
     hashfiles: (paths) => hashFiles(paths.map(toStr), context.workspace ?? process.cwd()),
   };
 
@@ -221,7 +225,10 @@ function looseEquals(left: Value, right: Value): boolean {
 function compare(op: string, left: Value, right: Value): boolean {
   if (op === '==') return looseEquals(left, right);
   if (op === '!=') return !looseEquals(left, right);
-  const [a, b] = typeof left === 'string' && typeof right === 'string' ? [left.toLowerCase(), right.toLowerCase()] : [toNum(left), toNum(right)];
+  const [a, b] =
+    typeof left === 'string' && typeof right === 'string'
+      ? [left.toLowerCase(), right.toLowerCase()]
+      : [toNum(left), toNum(right)];
   if (op === '<') return a < b;
   if (op === '<=') return a <= b;
   if (op === '>') return a > b;
@@ -230,7 +237,8 @@ function compare(op: string, left: Value, right: Value): boolean {
 
 /** hashFiles() for literal paths (no globs): '' when none exists, as on GitHub. */
 function hashFiles(paths: string[], workspace: string): string {
-  if (paths.some((path) => /[*?[\]]/.test(path))) throw new Error(`hashFiles() with a glob is not supported by the local runner: ${paths.join(', ')}`);
+  if (paths.some((path) => /[*?[\]]/.test(path)))
+    throw new Error(`hashFiles() with a glob is not supported by the local runner: ${paths.join(', ')}`);
   const existing = paths.map((path) => resolve(workspace, path)).filter((path) => existsSync(path));
   if (existing.length === 0) return '';
   const hash = createHash('sha256');

@@ -6,7 +6,10 @@
  * here; the runner's masker also matches some encodings (base64, URL and JSON escapes) of each
  * secret, which our outputs never carry.
  */
-export function secretSafeOutputs(evaluated: Record<string, string>, secrets: Iterable<string>): { outputs: Record<string, string>; warnings: string[] } {
+export function secretSafeOutputs(
+  evaluated: Record<string, string>,
+  secrets: Iterable<string>,
+): { outputs: Record<string, string>; warnings: string[] } {
   const values = [...secrets].filter((secret) => secret !== '');
   const outputs: Record<string, string> = {};
   const warnings: string[] = [];
@@ -22,8 +25,13 @@ export function secretSafeOutputs(evaluated: Record<string, string>, secrets: It
 }
 
 /** `environment.url`, evaluated at the end of the job: not set when it contains a secret of the job. */
-export function secretSafeEnvironmentUrl(url: string, environment: string, secrets: Iterable<string>): { url?: string; warning?: string } {
+export function secretSafeEnvironmentUrl(
+  url: string,
+  environment: string,
+  secrets: Iterable<string>,
+): { url?: string; warning?: string } {
   if (url === '') return {};
-  if ([...secrets].some((secret) => secret !== '' && url.includes(secret))) return { warning: `Skip setting environment url as environment '${environment}' may contain secret.` };
+  if ([...secrets].some((secret) => secret !== '' && url.includes(secret)))
+    return { warning: `Skip setting environment url as environment '${environment}' may contain secret.` };
   return { url };
 }

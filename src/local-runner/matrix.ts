@@ -10,13 +10,18 @@ export type MatrixCombination = Record<string, Value>;
 export function expandMatrix(matrix: unknown, context: ExpressionContext): MatrixCombination[] {
   if (matrix === undefined || matrix === null) return [{}];
   const spec = typeof matrix === 'string' ? wholeExpression(matrix, context, 'strategy.matrix') : matrix;
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new Error('strategy.matrix must be a mapping of lists');
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
+    throw new Error('strategy.matrix must be a mapping of lists');
   let combinations: MatrixCombination[] = [{}];
   for (const [key, raw] of Object.entries(spec as Record<string, unknown>)) {
-    if (key === 'include' || key === 'exclude') throw new Error(`strategy.matrix.${key} is not supported by the local runner`);
+    if (key === 'include' || key === 'exclude')
+      throw new Error(`strategy.matrix.${key} is not supported by the local runner`);
     const values = typeof raw === 'string' ? wholeExpression(raw, context, `strategy.matrix.${key}`) : raw;
-    if (!Array.isArray(values) || values.length === 0) throw new Error(`strategy.matrix.${key} must be a non-empty list, got ${JSON.stringify(values)}`);
-    combinations = combinations.flatMap((combination) => (values as Value[]).map((value) => ({ ...combination, [key]: value })));
+    if (!Array.isArray(values) || values.length === 0)
+      throw new Error(`strategy.matrix.${key} must be a non-empty list, got ${JSON.stringify(values)}`);
+    combinations = combinations.flatMap((combination) =>
+      (values as Value[]).map((value) => ({ ...combination, [key]: value })),
+    );
   }
   return combinations;
 }

@@ -1,7 +1,10 @@
 import type { RunWorkflowOptions, StepRecord } from './workflow.js';
 
 /** One line per step with the figures that matter, then the step's job summary. */
-export function printProgress(write: (text: string) => void, print: (text: string) => void): RunWorkflowOptions['onStep'] {
+export function printProgress(
+  write: (text: string) => void,
+  print: (text: string) => void,
+): RunWorkflowOptions['onStep'] {
   return ({ phase, step }) => {
     if (phase === 'start') write(`▶ ${step.job} › ${step.id} (${step.runs})\n`);
     else {

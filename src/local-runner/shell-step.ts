@@ -15,15 +15,30 @@ export interface ShellResult {
  * holding the script (already interpolated), in the workspace, with its own GITHUB_OUTPUT and
  * GITHUB_STEP_SUMMARY files read back afterwards. Only our own workflows' scripts run this way.
  */
-export async function runShellStep(script: string, env: Record<string, string | undefined>, workspace: string, write: (text: string) => void): Promise<ShellResult> {
+export async function runShellStep(
+  script: string,
+  env: Record<string, string | undefined>,
+  workspace: string,
+  write: (text: string) => void,
+): Promise<ShellResult> {
   const dir = mkdtempSync(join(tmpdir(), 'threadr-step-'));
   try {
-    const files = { script: join(dir, 'step.sh'), GITHUB_OUTPUT: join(dir, 'output'), GITHUB_ENV: join(dir, 'env'), GITHUB_STEP_SUMMARY: join(dir, 'summary') };
+    const files = {
+      script: join(dir, 'step.sh'),
+      GITHUB_OUTPUT: join(dir, 'output'),
+      GITHUB_ENV: join(dir, 'env'),
+      GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    };
     writeFileSync(files.script, script);
     for (const file of [files.GITHUB_OUTPUT, files.GITHUB_ENV, files.GITHUB_STEP_SUMMARY]) writeFileSync(file, '');
     const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', files.script], {
       cwd: workspace,
-      env: { ...env, GITHUB_OUTPUT: files.GITHUB_OUTPUT, GITHUB_ENV: files.GITHUB_ENV, GITHUB_STEP_SUMMARY: files.GITHUB_STEP_SUMMARY },
+      env: {
+        ...env,
+        GITHUB_OUTPUT: files.GITHUB_OUTPUT,
+        GITHUB_ENV: files.GITHUB_ENV,
+        GITHUB_STEP_SUMMARY: files.GITHUB_STEP_SUMMARY,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.setEncoding('utf8').on('data', write);
@@ -35,7 +50,11 @@ export async function runShellStep(script: string, env: Record<string, string | 
       });
       child.on('close', (code) => resolve(code ?? 1));
     });
-    return { exitCode, outputs: parseEnvFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')), summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8').trim() };
+    return {
+      exitCode,
+      outputs: parseEnvFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+      summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8').trim(),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -144,12 +144,20 @@ function needsOf(job: WorkflowJob | undefined): string[] {
 }
 
 /** The `inputs` context of a workflow_call: declared inputs, given values or defaults, typed. */
-export function inputsContext(workflow: Workflow, given: Record<string, string | boolean | number>): Record<string, Value> {
+export function inputsContext(
+  workflow: Workflow,
+  given: Record<string, string | boolean | number>,
+): Record<string, Value> {
   const declared = workflow.on?.workflow_call?.inputs ?? {};
   const inputs: Record<string, Value> = {};
   for (const [name, spec] of Object.entries(declared)) {
     const value = given[name] ?? spec.default ?? (spec.type === 'boolean' ? false : spec.type === 'number' ? 0 : '');
-    inputs[name] = spec.type === 'boolean' ? value === true || value === 'true' : spec.type === 'number' ? Number(value) : String(value);
+    inputs[name] =
+      spec.type === 'boolean'
+        ? value === true || value === 'true'
+        : spec.type === 'number'
+          ? Number(value)
+          : String(value);
   }
   return inputs;
 }
@@ -161,7 +169,15 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
   const workspace = options.workspace ?? process.cwd();
   // Artifacts and each job's runner.temp live as long as the run.
   const runRoot = mkdtempSync(join(tmpdir(), 'threadr-run-'));
-  const run: RunState = { options, record, workspace, runRoot, jobs: 0, artifacts: new LocalArtifacts(join(runRoot, 'artifacts')), cache: options.cacheDir ? new LocalCache(options.cacheDir) : undefined };
+  const run: RunState = {
+    options,
+    record,
+    workspace,
+    runRoot,
+    jobs: 0,
+    artifacts: new LocalArtifacts(join(runRoot, 'artifacts')),
+    cache: options.cacheDir ? new LocalCache(options.cacheDir) : undefined,
+  };
   try {
     for (const jobId of jobOrder(workflow)) {
       const job = workflow.jobs[jobId];
@@ -171,7 +187,10 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
       const status = { success: allNeedsSucceeded, failure: !allNeedsSucceeded };
       const outer = { inputs, github: { ...options.github, job: jobId }, needs: needsContext, vars: {} };
       const environment = environmentOf(job, { contexts: outer, status, workspace });
-      const secrets = { ...options.secrets, ...(environment ? options.environments?.[environment]?.secrets : undefined) };
+      const secrets = {
+        ...options.secrets,
+        ...(environment ? options.environments?.[environment]?.secrets : undefined),
+      };
       const base = { ...outer, secrets, env: {}, runner: { os: 'Linux', temp: '' } };
       const jobContext: ExpressionContext = { contexts: base, status, workspace };
       if (job.uses || !condition(job.if, jobContext)) {
@@ -192,17 +211,38 @@ export async function runWorkflow(workflow: Workflow, options: RunWorkflowOption
         if (outcome.failed) failed = true;
         last = { ...contexts, steps: outcome.steps };
       }
-      const outputContext: ExpressionContext = { contexts: last, status: { success: !failed, failure: failed }, workspace };
-      const evaluated = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, expression]) => [name, interpolate(String(expression), outputContext)]));
+      const outputContext: ExpressionContext = {
+        contexts: last,
+        status: { success: !failed, failure: failed },
+        workspace,
+      };
+      const evaluated = Object.fromEntries(
+        Object.entries(job.outputs ?? {}).map(([name, expression]) => [
+          name,
+          interpolate(String(expression), outputContext),
+        ]),
+      );
       // What the runner masks: every secret of the job, github.token included.
       const jobSecrets = [...Object.values(secrets), String(options.github.token ?? '')];
       const { outputs, warnings } = secretSafeOutputs(evaluated, jobSecrets);
-      const declaredUrl = typeof job.environment === 'object' && job.environment.url ? interpolate(job.environment.url, outputContext) : '';
+      const declaredUrl =
+        typeof job.environment === 'object' && job.environment.url
+          ? interpolate(job.environment.url, outputContext)
+          : '';
       const environmentUrl = secretSafeEnvironmentUrl(declaredUrl, environment ?? '', jobSecrets);
       if (environmentUrl.warning) warnings.push(environmentUrl.warning);
-      for (const warning of warnings) (options.write ?? ((text: string) => process.stderr.write(text)))(`::warning::${warning}\n`);
+      for (const warning of warnings)
+        (options.write ?? ((text: string) => process.stderr.write(text)))(`::warning::${warning}\n`);
       const result = failed ? 'failure' : 'success';
-      record.jobs.push({ id: jobId, ran: true, result, outputs, warnings, environment, environmentUrl: environmentUrl.url });
+      record.jobs.push({
+        id: jobId,
+        ran: true,
+        result,
+        outputs,
+        warnings,
+        environment,
+        environmentUrl: environmentUrl.url,
+      });
       needs[jobId] = { result, outputs };
     }
   } finally {
@@ -239,23 +279,44 @@ interface StepResult {
   detail?: string;
 }
 
-async function runJob(label: string, job: WorkflowJob, contexts: Record<string, Value>, run: RunState): Promise<{ failed: boolean; steps: Record<string, Value> }> {
+async function runJob(
+  label: string,
+  job: WorkflowJob,
+  contexts: Record<string, Value>,
+  run: RunState,
+): Promise<{ failed: boolean; steps: Record<string, Value> }> {
   const { options, record, workspace } = run;
   // A fresh runner: runner.temp is an empty folder of this job (a matrix combination is a job of its own).
   const temp = join(run.runRoot, 'runner-temp', String(++run.jobs));
   mkdirSync(temp, { recursive: true });
   contexts = { ...contexts, runner: { ...(contexts.runner as Record<string, Value>), temp } };
   // The job's env: is the env context of its steps (their if:, with: and run:), as on GitHub.
-  contexts = { ...contexts, env: interpolateAll(job.env, { contexts, status: { success: true, failure: false }, workspace }) };
+  contexts = {
+    ...contexts,
+    env: interpolateAll(job.env, { contexts, status: { success: true, failure: false }, workspace }),
+  };
   const steps: Record<string, Value> = {};
   const posts: PostStep[] = [];
   let failed = false;
   for (const [index, step] of (job.steps ?? []).entries()) {
     const id = step.id ?? `step-${index + 1}`;
-    const context: ExpressionContext = { contexts: { ...contexts, steps }, status: { success: !failed, failure: failed }, workspace };
+    const context: ExpressionContext = {
+      contexts: { ...contexts, steps },
+      status: { success: !failed, failure: failed },
+      workspace,
+    };
     const action = actionOf(step);
     const runs = action ? `actions/${action}` : step.uses ? step.uses.replace(/@.*$/, '') : 'run';
-    const entry: StepRecord = { job: label, id, action, runs, ran: false, outcome: 'skipped', outputs: {}, summary: '' };
+    const entry: StepRecord = {
+      job: label,
+      id,
+      action,
+      runs,
+      ran: false,
+      outcome: 'skipped',
+      outputs: {},
+      summary: '',
+    };
     if (!condition(step.if, context)) {
       record.steps.push(entry);
       steps[id] = { outcome: 'skipped', conclusion: 'skipped', outputs: {} };
@@ -285,13 +346,30 @@ async function runJob(label: string, job: WorkflowJob, contexts: Record<string, 
   for (const post of posts.reverse()) {
     const outcome = post.run(failed);
     if (outcome.message) (options.write ?? ((text: string) => process.stderr.write(text)))(`${outcome.message}\n`);
-    record.steps.push({ job: label, id: `post-${post.id}`, runs: `${post.runs} (post)`, ran: outcome.ran, outcome: outcome.ran ? 'success' : 'skipped', outputs: {}, summary: '', detail: outcome.message });
+    record.steps.push({
+      job: label,
+      id: `post-${post.id}`,
+      runs: `${post.runs} (post)`,
+      ran: outcome.ran,
+      outcome: outcome.ran ? 'success' : 'skipped',
+      outputs: {},
+      summary: '',
+      detail: outcome.message,
+    });
   }
   return { failed, steps };
 }
 
 /** How a step runs here, or undefined when it does not. */
-function stepRunner(step: WorkflowStep, action: string | undefined, runs: string, job: WorkflowJob, context: ExpressionContext, run: RunState, addPost: (post: PostStep['run']) => void): (() => Promise<StepResult>) | undefined {
+function stepRunner(
+  step: WorkflowStep,
+  action: string | undefined,
+  runs: string,
+  job: WorkflowJob,
+  context: ExpressionContext,
+  run: RunState,
+  addPost: (post: PostStep['run']) => void,
+): (() => Promise<StepResult>) | undefined {
   const { options, workspace } = run;
   const write = options.write ?? ((text: string) => process.stderr.write(text));
   if (action && options.actions[action]) {
@@ -302,16 +380,27 @@ function stepRunner(step: WorkflowStep, action: string | undefined, runs: string
   }
   if (step.run !== undefined) {
     return async () => {
-      const env = { ...processEnv(options, workspace, context), ...interpolateAll(job.env, context), ...interpolateAll(step.env, context) };
+      const env = {
+        ...processEnv(options, workspace, context),
+        ...interpolateAll(job.env, context),
+        ...interpolateAll(step.env, context),
+      };
       const result = await runShellStep(interpolate(step.run!, context), env, workspace, write);
-      return { failed: result.exitCode !== 0, outputs: result.outputs, summary: result.summary, detail: `exit code ${result.exitCode}` };
+      return {
+        failed: result.exitCode !== 0,
+        outputs: result.outputs,
+        summary: result.summary,
+        detail: `exit code ${result.exitCode}`,
+      };
     };
   }
-  const artifactStep = runs === 'actions/upload-artifact' ? 'upload' : runs === 'actions/download-artifact' ? 'download' : undefined;
+  const artifactStep =
+    runs === 'actions/upload-artifact' ? 'upload' : runs === 'actions/download-artifact' ? 'download' : undefined;
   if (artifactStep) {
     return async () => {
       const inputs = interpolateAll(step.with, context);
-      const result = artifactStep === 'upload' ? run.artifacts.upload(inputs, workspace) : run.artifacts.download(inputs, workspace);
+      const result =
+        artifactStep === 'upload' ? run.artifacts.upload(inputs, workspace) : run.artifacts.download(inputs, workspace);
       if (result.message) write(`${result.message}\n`);
       return { failed: !result.ok, outputs: {}, summary: '', detail: result.message };
     };
@@ -343,12 +432,28 @@ function stepRunner(step: WorkflowStep, action: string | undefined, runs: string
   return undefined;
 }
 
-function interpolateAll(values: Record<string, unknown> | undefined, context: ExpressionContext): Record<string, string> {
-  return Object.fromEntries(Object.entries(values ?? {}).map(([name, value]) => [name, interpolate(String(value), context)]));
+function interpolateAll(
+  values: Record<string, unknown> | undefined,
+  context: ExpressionContext,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values ?? {}).map(([name, value]) => [name, interpolate(String(value), context)]),
+  );
 }
 
-function processEnv(options: RunWorkflowOptions, workspace: string, context: ExpressionContext): Record<string, string | undefined> {
-  return { ...options.env, ...githubEnv(options.github), ...jobEnv(context), GITHUB_WORKSPACE: workspace, CI: 'true', GITHUB_ACTIONS: 'true' };
+function processEnv(
+  options: RunWorkflowOptions,
+  workspace: string,
+  context: ExpressionContext,
+): Record<string, string | undefined> {
+  return {
+    ...options.env,
+    ...githubEnv(options.github),
+    ...jobEnv(context),
+    GITHUB_WORKSPACE: workspace,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+  };
 }
 
 /** RUNNER_TEMP and GITHUB_JOB of the job a step runs in. */
@@ -362,18 +467,31 @@ class CapturingHost extends TerminalHost {
   summary = '';
 }
 
-async function runStep(action: string, step: WorkflowStep, context: ExpressionContext, options: RunWorkflowOptions): Promise<CapturingHost> {
+async function runStep(
+  action: string,
+  step: WorkflowStep,
+  context: ExpressionContext,
+  options: RunWorkflowOptions,
+): Promise<CapturingHost> {
   const metadata = readActionMetadata(join(options.root, 'actions', action, 'action.yml'));
   const values: Record<string, string> = {};
   for (const [name, spec] of Object.entries(metadata.inputs)) values[name] = interpolate(spec.default, context);
   for (const [name, value] of Object.entries(step.with ?? {})) {
-    if (!(name in metadata.inputs)) throw new Error(`step ${step.id ?? step.name}: '${name}' is not an input of actions/${action}`);
+    if (!(name in metadata.inputs))
+      throw new Error(`step ${step.id ?? step.name}: '${name}' is not an input of actions/${action}`);
     values[name] = interpolate(String(value), context);
   }
   const write = options.write ?? ((text: string) => process.stderr.write(text));
   let summary = '';
   const workspace = options.workspace ?? process.cwd();
-  const host = new CapturingHost(action, values, { ...options.env, ...githubEnv(options.github), ...jobEnv(context), GITHUB_WORKSPACE: workspace }, write, (text) => (summary += text), workspace);
+  const host = new CapturingHost(
+    action,
+    values,
+    { ...options.env, ...githubEnv(options.github), ...jobEnv(context), GITHUB_WORKSPACE: workspace },
+    write,
+    (text) => (summary += text),
+    workspace,
+  );
   await runAction(options.actions[action], host);
   host.summary = summary.trim();
   return host;
@@ -381,14 +499,16 @@ async function runStep(action: string, step: WorkflowStep, context: ExpressionCo
 
 function githubEnv(github: Record<string, Value>): Record<string, string | undefined> {
   const text = (value: Value) => (value === null || value === undefined ? undefined : String(value));
-  return Object.fromEntries(Object.entries({
-    GITHUB_SHA: github.sha,
-    GITHUB_REPOSITORY: github.repository,
-    GITHUB_RUN_ID: github.run_id,
-    GITHUB_SERVER_URL: github.server_url,
-    GITHUB_API_URL: github.api_url,
-    GITHUB_REF: github.ref,
-    GITHUB_REF_NAME: github.ref_name,
-    GITHUB_EVENT_NAME: github.event_name,
-  }).map(([name, value]) => [name, text(value)]));
+  return Object.fromEntries(
+    Object.entries({
+      GITHUB_SHA: github.sha,
+      GITHUB_REPOSITORY: github.repository,
+      GITHUB_RUN_ID: github.run_id,
+      GITHUB_SERVER_URL: github.server_url,
+      GITHUB_API_URL: github.api_url,
+      GITHUB_REF: github.ref,
+      GITHUB_REF_NAME: github.ref_name,
+      GITHUB_EVENT_NAME: github.event_name,
+    }).map(([name, value]) => [name, text(value)]),
+  );
 }

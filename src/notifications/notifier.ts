@@ -33,7 +33,10 @@ export async function notify(
   }
   if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
     record();
-    return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+    return {
+      sent: false,
+      reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent`,
+    };
   }
   const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
   try {
@@ -45,13 +48,20 @@ export async function notify(
       log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
       return { sent: true, reason: `notify-on ${settings.notifyOn}` };
     }
-    return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+    return {
+      sent: false,
+      reason: 'slack refused',
+      error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}`,
+    };
   } finally {
     if (!options.http) await http.close();
   }
 }
 
-export async function runContext(action: string, env: Readonly<Record<string, string | undefined>>): Promise<RunContext> {
+export async function runContext(
+  action: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<RunContext> {
   const run = await githubRun(env);
   return { action, repository: run.repository, runUrl: runUrl(run) ?? undefined };
 }

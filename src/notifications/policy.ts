@@ -6,7 +6,11 @@ import type { NotifyOn } from './settings.js';
  * `change` sends when the state differs from the last recorded one (a first run is sent only if
  * it is not a success, so a quiet system stays quiet).
  */
-export function shouldNotify(notifyOn: NotifyOn, state: RunOutcomeState, previous: RunOutcomeState | undefined): boolean {
+export function shouldNotify(
+  notifyOn: NotifyOn,
+  state: RunOutcomeState,
+  previous: RunOutcomeState | undefined,
+): boolean {
   switch (notifyOn) {
     case 'never':
       return false;

@@ -26,7 +26,11 @@ export function slackMessage(outcome: RunOutcome, run: RunContext): Record<strin
         title: outcome.title,
         ...(run.runUrl ? { title_link: run.runUrl } : {}),
         text: [...(outcome.details ?? []).map(escape), linkLine].filter(Boolean).join('\n'),
-        fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: escape(field.value), short: field.value.length <= 30 })),
+        fields: (outcome.fields ?? []).map((field) => ({
+          title: field.title,
+          value: escape(field.value),
+          short: field.value.length <= 30,
+        })),
         footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
         mrkdwn_in: ['text'],
       },

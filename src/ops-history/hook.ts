@@ -31,18 +31,35 @@ export function withOutputLog(host: ActionHost): { host: ActionHost; outputs: Re
  * The environment is `history-environment`, else the action's own `environment` input, else
  * production.
  */
-export async function recordRun(host: ActionHost, outputs: Record<string, string>, verdict: OpsRecord['verdict'], at: Date = new Date()): Promise<void> {
+export async function recordRun(
+  host: ActionHost,
+  outputs: Record<string, string>,
+  verdict: OpsRecord['verdict'],
+  at: Date = new Date(),
+): Promise<void> {
   try {
     const target = host.inputs.outputPath('history-file');
     if (!target) return;
     const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
     const run = await githubRun(host.env);
     const repositoryUrl = run.repository ? `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}` : undefined;
-    const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: run.runId?.toString(), sha: run.sha, repositoryUrl });
-    const folder = /[/\\]$/.test(host.inputs.text('history-file')) || (existsSync(target) && statSync(target).isDirectory());
+    const record = recordFrom({
+      action: host.action,
+      env,
+      verdict,
+      outputs,
+      at,
+      runId: run.runId?.toString(),
+      sha: run.sha,
+      repositoryUrl,
+    });
+    const folder =
+      /[/\\]$/.test(host.inputs.text('history-file')) || (existsSync(target) && statSync(target).isDirectory());
     appendRecord(folder ? monthlyFile(target, at) : target, record);
     host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
   } catch (error) {
-    host.log.warn(`${host.action}: the run's history record was not written (${errorText(error)}); the run itself is unaffected`);
+    host.log.warn(
+      `${host.action}: the run's history record was not written (${errorText(error)}); the run itself is unaffected`,
+    );
   }
 }

@@ -77,7 +77,13 @@ export function recordFrom(options: {
   repositoryUrl?: string;
 }): OpsRecord {
   const { action, outputs } = options;
-  const record: OpsRecord = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+  const record: OpsRecord = {
+    t: options.at.toISOString(),
+    env: options.env,
+    action,
+    verdict: options.verdict,
+    figures: figuresOf(action, outputs, options.repositoryUrl),
+  };
   if (options.runId) record.run = options.runId;
   if ((action === 'deploy' || action === 'rollback') && options.sha) record.sha = options.sha.slice(0, 7);
   return record;
@@ -104,14 +110,21 @@ function figuresOf(action: string, outputs: OutputMap, repositoryUrl: string | u
     case 'cost-monitor':
       return costFigures(outputs);
     case 'security-scan':
-      return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+      return compact({
+        high: num(outputs.high),
+        medium: num(outputs.medium),
+        low: num(outputs.low),
+        passed: bool(outputs.passed),
+      });
     default:
       return compact({ status: outputs.status });
   }
 }
 
 function healthFigures(outputs: OutputMap, repositoryUrl: string | undefined): RecordFigures {
-  const report = json(outputs.report) as { checks?: { name?: unknown; passed?: unknown; reason?: unknown; attempts?: { latencyMs?: unknown }[] }[] } | undefined;
+  const report = json(outputs.report) as
+    | { checks?: { name?: unknown; passed?: unknown; reason?: unknown; attempts?: { latencyMs?: unknown }[] }[] }
+    | undefined;
   const checks: Record<string, [number, number]> = {};
   const why: Record<string, string> = {};
   for (const check of Array.isArray(report?.checks) ? report.checks : []) {
@@ -140,8 +153,17 @@ function healthFigures(outputs: OutputMap, repositoryUrl: string | undefined): R
 
 function costFigures(outputs: OutputMap): RecordFigures {
   type Limit = { dailyLimit?: unknown; monthlyLimit?: unknown };
-  type Part = { provider?: string; status?: string; today?: unknown; yesterday?: unknown; monthToDate?: unknown; projectedMonth?: unknown; limit?: Limit };
-  const report = json(outputs.report) as { asOf?: unknown; severity?: unknown; total?: Part; providers?: Part[] } | undefined;
+  type Part = {
+    provider?: string;
+    status?: string;
+    today?: unknown;
+    yesterday?: unknown;
+    monthToDate?: unknown;
+    projectedMonth?: unknown;
+    limit?: Limit;
+  };
+  const report = json(outputs.report) as
+    { asOf?: unknown; severity?: unknown; total?: Part; providers?: Part[] } | undefined;
   if (!report) return {};
   const spend: Record<string, CostFigures> = {};
   const add = (name: string, part: Part | undefined) => {
@@ -157,11 +179,16 @@ function costFigures(outputs: OutputMap): RecordFigures {
     if (Object.keys(figures).length) spend[name] = figures;
   };
   for (const provider of Array.isArray(report.providers) ? report.providers : []) {
-    if (typeof provider.provider === 'string' && (provider.status === 'ok' || provider.status === 'partial')) add(provider.provider, provider);
+    if (typeof provider.provider === 'string' && (provider.status === 'ok' || provider.status === 'partial'))
+      add(provider.provider, provider);
   }
   add('total', report.total);
   const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
-  return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+  return compact({
+    day: asOf,
+    spend: Object.keys(spend).length ? spend : undefined,
+    severity: typeof report.severity === 'string' ? report.severity : undefined,
+  });
 }
 
 function json(text: string | undefined): unknown {

@@ -33,21 +33,45 @@ export function syntheticHistory(options: SyntheticOptions): OpsRecord[] {
   const outageEnd = options.outage ? outageStart + options.outage.minutes * 60_000 : -Infinity;
   const outageCheck = options.outage?.check ?? 'api';
   const records: OpsRecord[] = [];
-  const push = (at: number, action: string, verdict: OpsRecord['verdict'], outputs: Record<string, string>, sha?: string) =>
-    records.push(recordFrom({ action, env: 'production', verdict, outputs, at: new Date(at), runId: String(9_000_000_000 + records.length), sha }));
+  const push = (
+    at: number,
+    action: string,
+    verdict: OpsRecord['verdict'],
+    outputs: Record<string, string>,
+    sha?: string,
+  ) =>
+    records.push(
+      recordFrom({
+        action,
+        env: 'production',
+        verdict,
+        outputs,
+        at: new Date(at),
+        runId: String(9_000_000_000 + records.length),
+        sha,
+      }),
+    );
 
   const health = (at: number, checks: string[]) => {
     const down = at >= outageStart && at < outageEnd;
     const result = checks.map((name) => {
       const fails = down && name === outageCheck;
       const latencyMs = fails ? undefined : Math.round(80 + random() * 220 + (random() < 0.02 ? 2000 : 0));
-      return { name, passed: !fails, reason: fails ? 'connection refused (ECONNREFUSED)' : undefined, attempts: [{ at: 0, ok: !fails, latencyMs, status: fails ? undefined : 200 }] };
+      return {
+        name,
+        passed: !fails,
+        reason: fails ? 'connection refused (ECONNREFUSED)' : undefined,
+        attempts: [{ at: 0, ok: !fails, latencyMs, status: fails ? undefined : 200 }],
+      };
     });
     const p95 = Math.round((250 + random() * 400 + (random() < 0.004 ? 2200 : 0)) * 10) / 10;
     const healthy = result.every((c) => c.passed);
     push(at, 'health-check', healthy ? 'success' : 'failure', {
       healthy: String(healthy),
-      failed: result.filter((c) => !c.passed).map((c) => c.name).join(','),
+      failed: result
+        .filter((c) => !c.passed)
+        .map((c) => c.name)
+        .join(','),
       'p95-ms': String(p95),
       'error-rate': healthy ? '0' : '25',
       unreachable: 'false',
@@ -62,7 +86,8 @@ export function syntheticHistory(options: SyntheticOptions): OpsRecord[] {
     const dayOfMonth = new Date(at).getUTCDate();
     const providers = PROVIDERS.map((provider) => {
       const key = `${provider}:${day}`;
-      if (!spendToday.has(key)) spendToday.set(key, BASE[provider] * (0.7 + random() * 0.6) * (random() < 0.01 ? 2.5 : 1));
+      if (!spendToday.has(key))
+        spendToday.set(key, BASE[provider] * (0.7 + random() * 0.6) * (random() < 0.01 ? 2.5 : 1));
       const full = spendToday.get(key)!;
       const today = full * hourShare;
       const mtd = full * (dayOfMonth - 1) + today;
@@ -76,9 +101,19 @@ export function syntheticHistory(options: SyntheticOptions): OpsRecord[] {
         limit: { dailyLimit: DAILY[provider]?.toFixed(2) ?? null, monthlyLimit: MONTHLY[provider]?.toFixed(2) ?? null },
       };
     });
-    const sum = (field: 'today' | 'yesterday' | 'monthToDate' | 'projectedMonth') => providers.reduce((s, p) => s + Number(p[field]), 0).toFixed(2);
-    const total = { today: sum('today'), yesterday: sum('yesterday'), monthToDate: sum('monthToDate'), projectedMonth: sum('projectedMonth'), limit: { dailyLimit: '200.00', monthlyLimit: null } };
-    push(at, 'cost-monitor', 'success', { severity: 'ok', report: JSON.stringify({ severity: 'ok', asOf: new Date(at).toISOString(), total, providers }) });
+    const sum = (field: 'today' | 'yesterday' | 'monthToDate' | 'projectedMonth') =>
+      providers.reduce((s, p) => s + Number(p[field]), 0).toFixed(2);
+    const total = {
+      today: sum('today'),
+      yesterday: sum('yesterday'),
+      monthToDate: sum('monthToDate'),
+      projectedMonth: sum('projectedMonth'),
+      limit: { dailyLimit: '200.00', monthlyLimit: null },
+    };
+    push(at, 'cost-monitor', 'success', {
+      severity: 'ok',
+      report: JSON.stringify({ severity: 'ok', asOf: new Date(at).toISOString(), total, providers }),
+    });
   };
 
   for (let hour = start; hour < end; hour += 3_600_000) {
@@ -98,9 +133,17 @@ export function syntheticHistory(options: SyntheticOptions): OpsRecord[] {
     }
     if (h === 10 || h === 15) {
       // Two deploys a working day; one in twenty fails verification and is rolled back.
-      const sha = Math.floor(random() * 0xfffffff).toString(16).padStart(7, '0');
+      const sha = Math.floor(random() * 0xfffffff)
+        .toString(16)
+        .padStart(7, '0');
       const bad = random() < 0.05;
-      push(hour + 20 * 60_000, 'deploy', bad ? 'failure' : 'success', { status: bad ? 'rolled-back' : 'deployed' }, sha);
+      push(
+        hour + 20 * 60_000,
+        'deploy',
+        bad ? 'failure' : 'success',
+        { status: bad ? 'rolled-back' : 'deployed' },
+        sha,
+      );
       if (bad) push(hour + 24 * 60_000, 'rollback', 'success', { status: 'rolled-back', pinned: 'true' }, sha);
     }
     if (at.getUTCDay() === 1 && h === 4) {
@@ -117,7 +160,12 @@ export function syntheticHistory(options: SyntheticOptions): OpsRecord[] {
     }
     if (at.getUTCDate() === 1 && h === 5) {
       const high = random() < 0.2 ? 1 : 0;
-      push(hour, 'security-scan', high ? 'failure' : 'success', { high: String(high), medium: String(Math.floor(random() * 4)), low: String(2 + Math.floor(random() * 5)), passed: String(!high) });
+      push(hour, 'security-scan', high ? 'failure' : 'success', {
+        high: String(high),
+        medium: String(Math.floor(random() * 4)),
+        low: String(2 + Math.floor(random() * 5)),
+        passed: String(!high),
+      });
     }
   }
   return records;

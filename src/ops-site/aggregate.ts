@@ -21,11 +21,23 @@ export interface SiteData {
     /** Daily budget line per provider (the latest limit read), when one is set. */
     dailyLimit: Record<string, number>;
     /** Month-end projection and monthly budget from the latest cost record. */
-    month: { day: string; projected: Record<string, number>; monthly: Record<string, number>; mtd: Record<string, number> } | null;
+    month: {
+      day: string;
+      projected: Record<string, number>;
+      monthly: Record<string, number>;
+      mtd: Record<string, number>;
+    } | null;
   };
   revenue: { currency: string; daily: (number | null)[] } | null;
   security: { t: string[]; high: number[]; medium: number[]; low: number[] };
-  loadTests: { t: string[]; p95: (number | null)[]; p99: (number | null)[]; rps: (number | null)[]; err: (number | null)[]; passed: boolean[] };
+  loadTests: {
+    t: string[];
+    p95: (number | null)[];
+    p99: (number | null)[];
+    rps: (number | null)[];
+    err: (number | null)[];
+    passed: boolean[];
+  };
   records: number;
 }
 
@@ -169,8 +181,14 @@ export function aggregate(all: OpsRecord[], options: AggregateOptions): SiteData
     latency,
     deploys,
     incidents: incidentsOf(health, options.now),
-    cost: costOf(records.filter((r) => r.action === 'cost-monitor'), days, index),
-    revenue: options.revenue ? { currency: options.revenue.currency, daily: days.map((d) => options.revenue!.byDay[d] ?? 0) } : null,
+    cost: costOf(
+      records.filter((r) => r.action === 'cost-monitor'),
+      days,
+      index,
+    ),
+    revenue: options.revenue
+      ? { currency: options.revenue.currency, daily: days.map((d) => options.revenue!.byDay[d] ?? 0) }
+      : null,
     security,
     loadTests,
     records: records.length,
@@ -190,7 +208,13 @@ function samplesByCheck(health: OpsRecord[]): Map<string, Sample[]> {
   return byCheck;
 }
 
-function checkSummaries(health: OpsRecord[], days: string[], index: Map<string, number>, firstMs: number, now: number): CheckSummary[] {
+function checkSummaries(
+  health: OpsRecord[],
+  days: string[],
+  index: Map<string, number>,
+  firstMs: number,
+  now: number,
+): CheckSummary[] {
   const result: CheckSummary[] = [];
   for (const [name, samples] of samplesByCheck(health)) {
     const up = days.map(() => 0);
@@ -203,7 +227,7 @@ function checkSummaries(health: OpsRecord[], days: string[], index: Map<string, 
       if (to <= from) continue;
       const bucket = samples[k].up ? up : down;
       // Split the interval at UTC midnights.
-      for (let a = Math.max(from, firstMs); a < to; ) {
+      for (let a = Math.max(from, firstMs); a < to;) {
         const midnight = Math.floor(a / DAY) * DAY + DAY;
         const b = Math.min(to, midnight);
         const i = index.get(dayOf(a));
@@ -215,7 +239,8 @@ function checkSummaries(health: OpsRecord[], days: string[], index: Map<string, 
         if (overlap > 0) windows[key][samples[k].up ? 0 : 1] += overlap;
       }
     }
-    const percent = ([u, d]: number[]): number | null => (u + d === 0 ? null : Math.round((u / (u + d)) * 100_000) / 1000);
+    const percent = ([u, d]: number[]): number | null =>
+      u + d === 0 ? null : Math.round((u / (u + d)) * 100_000) / 1000;
     const last = samples[samples.length - 1];
     result.push({
       name,
@@ -245,7 +270,11 @@ export function incidentsOf(health: OpsRecord[], now: number): Incident[] {
         if (!incident) continue;
         incident.resolved = r.t;
         incident.durationMs = Date.parse(r.t) - Date.parse(incident.started);
-        incident.updates.push({ t: r.t, status: 'resolved', body: `${name} is answering again; it was down for ${formatOutage(incident.durationMs)}.` });
+        incident.updates.push({
+          t: r.t,
+          status: 'resolved',
+          body: `${name} is answering again; it was down for ${formatOutage(incident.durationMs)}.`,
+        });
         open.delete(name);
         continue;
       }
@@ -253,7 +282,15 @@ export function incidentsOf(health: OpsRecord[], now: number): Incident[] {
       // Timings inside a reason ("still failing after 206ms") change on every run: not news.
       const gist = reason.replace(/\d+(\.\d+)?\s?(ms|s|m|h)\b/g, '#');
       if (!incident) {
-        incident = { id: `${name}-${r.t.replace(/[^0-9]/g, '').slice(0, 12)}`, component: name, name: `${name} is down`, started: r.t, durationMs: 0, updates: [], links: [] };
+        incident = {
+          id: `${name}-${r.t.replace(/[^0-9]/g, '').slice(0, 12)}`,
+          component: name,
+          name: `${name} is down`,
+          started: r.t,
+          durationMs: 0,
+          updates: [],
+          links: [],
+        };
         incident.updates.push({ t: r.t, status: 'investigating', body: `${name} failed its health check: ${reason}.` });
         open.set(name, incident);
         incidents.push(incident);
@@ -284,7 +321,8 @@ function costOf(records: OpsRecord[], days: string[], index: Map<string, number>
     for (const [provider, figures] of Object.entries(r.figures.spend ?? {})) {
       if (provider === 'total') continue;
       const i = index.get(day);
-      if (i !== undefined && figures.today !== undefined && !settled.has(`${provider}:${day}`)) series(provider)[i] = figures.today;
+      if (i !== undefined && figures.today !== undefined && !settled.has(`${provider}:${day}`))
+        series(provider)[i] = figures.today;
       const previous = index.get(dayOf(Date.parse(`${day}T00:00:00Z`) - DAY));
       if (previous !== undefined && figures.yesterday !== undefined) {
         series(provider)[previous] = figures.yesterday;

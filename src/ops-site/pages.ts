@@ -16,7 +16,8 @@ const usd = (value: number | undefined): string => (value === undefined ? '–' 
 const when = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 function layout(title: string, site: string, current: 'dashboard' | 'status', body: string, scripts = ''): string {
-  const link = (href: string, label: string, page: string) => `<a href="${href}"${page === current ? ' aria-current="page"' : ''}>${label}</a>`;
+  const link = (href: string, label: string, page: string) =>
+    `<a href="${href}"${page === current ? ' aria-current="page"' : ''}>${label}</a>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -50,34 +51,59 @@ export function dashboardPage(data: SiteData, site: string): string {
   sections.push(`<p>${escapeHtml(data.environment)}, ${from} to ${to} (UTC days), ${data.records} run records.</p>`);
 
   const uptimeRows = data.checks
-    .map((c) => `<tr><th scope="row">${escapeHtml(c.name)}</th><td class="${c.up ? 'ok' : 'bad'}">${c.up ? 'up' : 'down'}</td><td class="num">${percent(c.windows.h24)}</td><td class="num">${percent(c.windows.d7)}</td><td class="num">${percent(c.windows.d90)}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><th scope="row">${escapeHtml(c.name)}</th><td class="${c.up ? 'ok' : 'bad'}">${c.up ? 'up' : 'down'}</td><td class="num">${percent(c.windows.h24)}</td><td class="num">${percent(c.windows.d7)}</td><td class="num">${percent(c.windows.d90)}</td></tr>`,
+    )
     .join('');
   sections.push(
     `<section aria-labelledby="h-uptime"><h2 id="h-uptime">Uptime per check</h2>`,
     data.checks.length
       ? `<table><caption class="visually-hidden">Uptime per check</caption><thead><tr><th scope="col">Check</th><th scope="col">Now</th><th scope="col" class="num">24 h</th><th scope="col" class="num">7 d</th><th scope="col" class="num">90 d</th></tr></thead><tbody>${uptimeRows}</tbody></table>` +
-        chart('chart-uptime', 'Uptime per day', 'Daily uptime per check, percent', 'Time-weighted uptime per UTC day: a state holds until the next record, at most 3 hours.')
+          chart(
+            'chart-uptime',
+            'Uptime per day',
+            'Daily uptime per check, percent',
+            'Time-weighted uptime per UTC day: a state holds until the next record, at most 3 hours.',
+          )
       : '<p>No health-check record yet.</p>',
     '</section>',
   );
 
   sections.push(
     `<section aria-labelledby="h-latency"><h2 id="h-latency">p95 latency</h2>`,
-    chart('chart-latency', 'p95 latency', `p95 latency per day against the ${data.latencyAlertMs} ms alert line`, `The health checks' p95 per day (the 95th percentile of the day's runs) and the worst run, against the ${data.latencyAlertMs} ms alert line.`),
+    chart(
+      'chart-latency',
+      'p95 latency',
+      `p95 latency per day against the ${data.latencyAlertMs} ms alert line`,
+      `The health checks' p95 per day (the 95th percentile of the day's runs) and the worst run, against the ${data.latencyAlertMs} ms alert line.`,
+    ),
     '</section>',
   );
 
   const deployRows = data.deploys.recent
-    .map((d) => `<tr><td>${when(d.t)}</td><td>${escapeHtml(d.action)}</td><td>${escapeHtml(d.sha ?? '')}</td><td class="${d.status === 'deployed' ? 'ok' : 'bad'}">${escapeHtml(d.status)}</td></tr>`)
+    .map(
+      (d) =>
+        `<tr><td>${when(d.t)}</td><td>${escapeHtml(d.action)}</td><td>${escapeHtml(d.sha ?? '')}</td><td class="${d.status === 'deployed' ? 'ok' : 'bad'}">${escapeHtml(d.status)}</td></tr>`,
+    )
     .join('');
   sections.push(
     `<section aria-labelledby="h-deploys"><h2 id="h-deploys">Deploys</h2>`,
-    chart('chart-deploys', 'Deploys per week', 'Deploys per week, stacked: verified, rolled back, failed', 'Deploys per week (from Monday, UTC) by outcome, stacked: verified (deployed and healthy) at the bottom, rolled back, failed.'),
-    deployRows ? `<details><summary>Latest deploys and rollbacks</summary><table><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Commit</th><th scope="col">Outcome</th></tr></thead><tbody>${deployRows}</tbody></table></details>` : '',
+    chart(
+      'chart-deploys',
+      'Deploys per week',
+      'Deploys per week, stacked: verified, rolled back, failed',
+      'Deploys per week (from Monday, UTC) by outcome, stacked: verified (deployed and healthy) at the bottom, rolled back, failed.',
+    ),
+    deployRows
+      ? `<details><summary>Latest deploys and rollbacks</summary><table><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Commit</th><th scope="col">Outcome</th></tr></thead><tbody>${deployRows}</tbody></table></details>`
+      : '',
     '</section>',
   );
 
-  sections.push(`<section aria-labelledby="h-incidents"><h2 id="h-incidents">Incidents</h2>${incidentTable(data.incidents)}</section>`);
+  sections.push(
+    `<section aria-labelledby="h-incidents"><h2 id="h-incidents">Incidents</h2>${incidentTable(data.incidents)}</section>`,
+  );
 
   const month = data.cost.month;
   const monthRows = month
@@ -91,7 +117,14 @@ export function dashboardPage(data: SiteData, site: string): string {
     : '';
   sections.push(
     `<section aria-labelledby="h-cost"><h2 id="h-cost">Spend per provider</h2>`,
-    data.cost.providers.length ? chart('chart-cost', 'Spend per day', 'Spend per provider per day in US dollars, with daily budget lines', 'USD per provider per UTC day; dashed: the daily budget.') : '<p>No cost-monitor record yet.</p>',
+    data.cost.providers.length
+      ? chart(
+          'chart-cost',
+          'Spend per day',
+          'Spend per provider per day in US dollars, with daily budget lines',
+          'USD per provider per UTC day; dashed: the daily budget.',
+        )
+      : '<p>No cost-monitor record yet.</p>',
     month
       ? `<table><caption>Month of ${month.day.slice(0, 7)} as of ${month.day}</caption><thead><tr><th scope="col">Provider</th><th scope="col" class="num">Month to date</th><th scope="col" class="num">Projected month</th><th scope="col" class="num">Monthly budget</th></tr></thead><tbody>${monthRows}</tbody></table>`
       : '',
@@ -99,18 +132,38 @@ export function dashboardPage(data: SiteData, site: string): string {
   );
 
   if (data.revenue) {
-    sections.push(`<section aria-labelledby="h-revenue"><h2 id="h-revenue">Revenue</h2>${chart('chart-revenue', 'Revenue per day', 'Revenue per day from Stripe', 'Charges less refunds per UTC day, from Stripe balance transactions.')}</section>`);
+    sections.push(
+      `<section aria-labelledby="h-revenue"><h2 id="h-revenue">Revenue</h2>${chart('chart-revenue', 'Revenue per day', 'Revenue per day from Stripe', 'Charges less refunds per UTC day, from Stripe balance transactions.')}</section>`,
+    );
   }
   sections.push(
     `<section aria-labelledby="h-security"><h2 id="h-security">Security findings</h2>`,
-    data.security.t.length ? chart('chart-security', 'Findings per scan', 'Security findings per scan by severity', 'Findings per scan: high, medium, low.') : '<p>No security-scan record yet.</p>',
+    data.security.t.length
+      ? chart(
+          'chart-security',
+          'Findings per scan',
+          'Security findings per scan by severity',
+          'Findings per scan: high, medium, low.',
+        )
+      : '<p>No security-scan record yet.</p>',
     '</section>',
     `<section aria-labelledby="h-load"><h2 id="h-load">Load tests</h2>`,
-    data.loadTests.t.length ? chart('chart-load', 'Load tests', 'Load test p95 and p99 latency and throughput per run', 'Per run: p95 and p99 latency (ms) and requests per second.') : '<p>No load-test record yet.</p>',
+    data.loadTests.t.length
+      ? chart(
+          'chart-load',
+          'Load tests',
+          'Load test p95 and p99 latency and throughput per run',
+          'Per run: p95 and p99 latency (ms) and requests per second.',
+        )
+      : '<p>No load-test record yet.</p>',
     '</section>',
   );
-  const scripts = '<script src="assets/uPlot.iife.min.js"></script>\n<script src="data.js"></script>\n<script src="assets/site.js"></script>';
-  return layout(`${site} operations`, site, 'dashboard', sections.join('\n'), scripts).replace('{{built}}', when(data.generatedAt));
+  const scripts =
+    '<script src="assets/uPlot.iife.min.js"></script>\n<script src="data.js"></script>\n<script src="assets/site.js"></script>';
+  return layout(`${site} operations`, site, 'dashboard', sections.join('\n'), scripts).replace(
+    '{{built}}',
+    when(data.generatedAt),
+  );
 }
 
 function incidentTable(incidents: Incident[]): string {
@@ -125,8 +178,18 @@ function incidentTable(incidents: Incident[]): string {
   return `<table><thead><tr><th scope="col">Started</th><th scope="col">Component</th><th scope="col" class="num">Duration</th><th scope="col">State</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-const STATUS_WORDS: Record<string, string> = { operational: 'Operational', degraded_performance: 'Degraded performance', partial_outage: 'Partial outage', major_outage: 'Major outage' };
-const STATUS_CLASS: Record<string, string> = { operational: 'ok', degraded_performance: 'warn', partial_outage: 'warn', major_outage: 'bad' };
+const STATUS_WORDS: Record<string, string> = {
+  operational: 'Operational',
+  degraded_performance: 'Degraded performance',
+  partial_outage: 'Partial outage',
+  major_outage: 'Major outage',
+};
+const STATUS_CLASS: Record<string, string> = {
+  operational: 'ok',
+  degraded_performance: 'warn',
+  partial_outage: 'warn',
+  major_outage: 'bad',
+};
 
 export function statusPage(data: SiteData, summary: StatusSummary, site: string): string {
   const days = data.days.slice(-90);
@@ -168,7 +231,9 @@ function incidentBlock(incident: Incident): string {
     .reverse()
     .map((u) => `<li><strong>${u.status}</strong> <time datetime="${u.t}">${when(u.t)}</time>: ${linkify(u.body)}</li>`)
     .join('');
-  const state = incident.resolved ? `Resolved after ${formatOutage(incident.durationMs)}` : `Ongoing for ${formatOutage(incident.durationMs)}`;
+  const state = incident.resolved
+    ? `Resolved after ${formatOutage(incident.durationMs)}`
+    : `Ongoing for ${formatOutage(incident.durationMs)}`;
   return `<article class="incident${incident.resolved ? ' resolved' : ''}" id="incident-${escapeHtml(incident.id)}"><h3>${escapeHtml(incident.name)}</h3><p>${state} (from ${when(incident.started)}${incident.resolved ? ` to ${when(incident.resolved)}` : ''}).</p><ol>${updates}</ol></article>`;
 }
 

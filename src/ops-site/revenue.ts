@@ -10,7 +10,15 @@ const REVENUE_TYPES = new Set(['charge', 'payment', 'refund', 'payment_refund', 
  * units of the account's main currency (the one most transactions use). Other currencies are
  * counted and reported, never added.
  */
-export async function stripeRevenue(options: { http: CostHttp; baseUrl: string; secretKey: string; apiVersion?: string; timeoutMs?: number; from: number; to: number }): Promise<{
+export async function stripeRevenue(options: {
+  http: CostHttp;
+  baseUrl: string;
+  secretKey: string;
+  apiVersion?: string;
+  timeoutMs?: number;
+  from: number;
+  to: number;
+}): Promise<{
   currency: string;
   byDay: Record<string, number>;
   transactions: number;
@@ -19,7 +27,11 @@ export async function stripeRevenue(options: { http: CostHttp; baseUrl: string; 
 }> {
   const counter = new RequestCounter(options.http);
   const client = new StripeClient({ ...options, http: counter });
-  const result = await client.balanceTransactions({ createdGte: Math.floor(options.from / 1000), createdLt: Math.ceil(options.to / 1000), limit: 100 });
+  const result = await client.balanceTransactions({
+    createdGte: Math.floor(options.from / 1000),
+    createdLt: Math.ceil(options.to / 1000),
+    limit: 100,
+  });
   const moving = result.transactions.filter((t) => REVENUE_TYPES.has(t.type));
   const counts = new Map<string, number>();
   for (const t of moving) counts.set(t.currency, (counts.get(t.currency) ?? 0) + 1);
@@ -31,8 +43,31 @@ export async function stripeRevenue(options: { http: CostHttp; baseUrl: string; 
     const day = new Date(t.created * 1000).toISOString().slice(0, 10);
     byDay[day] = Math.round(((byDay[day] ?? 0) + t.amount / minor) * 100) / 100;
   }
-  return { currency, byDay, transactions: moving.length, otherCurrencies: [...counts.keys()].filter((c) => c !== currency), requests: counter.count };
+  return {
+    currency,
+    byDay,
+    transactions: moving.length,
+    otherCurrencies: [...counts.keys()].filter((c) => c !== currency),
+    requests: counter.count,
+  };
 }
 
 /** Stripe's zero-decimal currencies: amounts are already in major units. */
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const ZERO_DECIMAL = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+]);

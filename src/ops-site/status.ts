@@ -83,9 +83,18 @@ export function componentStatus(check: SiteData['checks'][number], latencyAlertM
   return 'operational';
 }
 
-export function statusSummary(data: SiteData, page: { name: string; url: string }): { summary: StatusSummary; incidents: { page: StatusPage; incidents: StatusIncident[] } } {
+export function statusSummary(
+  data: SiteData,
+  page: { name: string; url: string },
+): { summary: StatusSummary; incidents: { page: StatusPage; incidents: StatusIncident[] } } {
   const pageId = slug(page.name) || 'status';
-  const statusPage: StatusPage = { id: pageId, name: page.name, url: page.url, time_zone: 'Etc/UTC', updated_at: data.generatedAt };
+  const statusPage: StatusPage = {
+    id: pageId,
+    name: page.name,
+    url: page.url,
+    time_zone: 'Etc/UTC',
+    updated_at: data.generatedAt,
+  };
   const firstSeen = new Map<string, string>();
   const components = data.checks.map((check, position): StatusComponent => {
     firstSeen.set(check.name, check.lastSeen);
@@ -108,7 +117,8 @@ export function statusSummary(data: SiteData, page: { name: string; url: string 
   const all = data.incidents.map((incident) => statusIncident(incident, pageId, page.url));
   const down = components.filter((c) => c.status === 'major_outage').length;
   const degraded = components.filter((c) => c.status !== 'operational').length;
-  const indicator: Indicator = down === 0 ? (degraded ? 'minor' : 'none') : down === components.length ? 'critical' : 'major';
+  const indicator: Indicator =
+    down === 0 ? (degraded ? 'minor' : 'none') : down === components.length ? 'critical' : 'major';
   return {
     summary: {
       page: statusPage,
@@ -122,9 +132,15 @@ export function statusSummary(data: SiteData, page: { name: string; url: string 
 }
 
 function statusIncident(incident: Incident, pageId: string, url: string): StatusIncident {
-  const updates = incident.updates.map(
-    (update, n): StatusIncidentUpdate => ({ id: `${incident.id}-${n + 1}`, status: update.status, body: update.body, incident_id: incident.id, created_at: update.t, updated_at: update.t, display_at: update.t }),
-  );
+  const updates = incident.updates.map((update, n): StatusIncidentUpdate => ({
+    id: `${incident.id}-${n + 1}`,
+    status: update.status,
+    body: update.body,
+    incident_id: incident.id,
+    created_at: update.t,
+    updated_at: update.t,
+    display_at: update.t,
+  }));
   const last = incident.updates.at(-1);
   return {
     id: incident.id,
@@ -155,7 +171,13 @@ const nullableTimestamp = { type: ['string', 'null'], format: 'date-time' } as c
 const pageSchema = {
   type: 'object',
   required: ['id', 'name', 'url', 'time_zone', 'updated_at'],
-  properties: { id: { type: 'string' }, name: { type: 'string' }, url: { type: 'string' }, time_zone: { type: 'string' }, updated_at: timestamp },
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    url: { type: 'string' },
+    time_zone: { type: 'string' },
+    updated_at: timestamp,
+  },
 } as const;
 const updateSchema = {
   type: 'object',
@@ -172,7 +194,18 @@ const updateSchema = {
 } as const;
 const incidentSchema = {
   type: 'object',
-  required: ['id', 'name', 'status', 'created_at', 'updated_at', 'resolved_at', 'impact', 'shortlink', 'page_id', 'incident_updates'],
+  required: [
+    'id',
+    'name',
+    'status',
+    'created_at',
+    'updated_at',
+    'resolved_at',
+    'impact',
+    'shortlink',
+    'page_id',
+    'incident_updates',
+  ],
   properties: {
     id: { type: 'string' },
     name: { type: 'string' },
@@ -186,7 +219,14 @@ const incidentSchema = {
     shortlink: { type: 'string' },
     page_id: { type: 'string' },
     incident_updates: { type: 'array', items: { $ref: '#/$defs/incident_update' } },
-    components: { type: 'array', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } },
+    components: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'name'],
+        properties: { id: { type: 'string' }, name: { type: 'string' } },
+      },
+    },
   },
 } as const;
 
@@ -208,7 +248,20 @@ export const STATUS_SCHEMA = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['id', 'name', 'status', 'created_at', 'updated_at', 'position', 'description', 'showcase', 'group_id', 'page_id', 'group', 'only_show_if_degraded'],
+        required: [
+          'id',
+          'name',
+          'status',
+          'created_at',
+          'updated_at',
+          'position',
+          'description',
+          'showcase',
+          'group_id',
+          'page_id',
+          'group',
+          'only_show_if_degraded',
+        ],
         properties: {
           id: { type: 'string' },
           name: { type: 'string' },

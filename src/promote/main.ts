@@ -53,7 +53,8 @@ function rollingApi(platform: PlatformSettings, http: HttpClient): RollingApi {
   const url = platform.verify.healthUrls.frontend!;
   return {
     start: (canary) => client.rollingRelease(vercel.projectId, 'start', { canaryDeploymentId: canary }),
-    approve: (canary, next) => client.rollingRelease(vercel.projectId, 'approve-stage', { canaryDeploymentId: canary, nextStageIndex: next }),
+    approve: (canary, next) =>
+      client.rollingRelease(vercel.projectId, 'approve-stage', { canaryDeploymentId: canary, nextStageIndex: next }),
     abort: async (current) => {
       await client.rollback(vercel.projectId, current, 'threadr-ops promote: rolling release aborted');
     },
@@ -61,7 +62,12 @@ function rollingApi(platform: PlatformSettings, http: HttpClient): RollingApi {
       let errors = 0;
       for (let i = 0; i < STAGE_REQUESTS; i++) {
         try {
-          const response = await http.request({ url, headers: platform.verify.headers, retry: false, timeoutMs: platform.verify.requestTimeoutMs });
+          const response = await http.request({
+            url,
+            headers: platform.verify.headers,
+            retry: false,
+            timeoutMs: platform.verify.requestTimeoutMs,
+          });
           if (response.status >= 500) errors++;
         } catch {
           errors++;

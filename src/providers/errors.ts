@@ -21,7 +21,14 @@ export const readErrorObject: ErrorBodyReader = (body) => {
   return { code, message: typeof error.message === 'string' ? error.message : undefined };
 };
 
-const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
+const REQUEST_ID_HEADERS = [
+  'x-request-id',
+  'x-vercel-id',
+  'x-github-request-id',
+  'x-railway-request-id',
+  'request-id',
+  'cf-ray',
+];
 
 export function requestIdOf(response: Pick<HttpResponse, 'headers'>): string | undefined {
   for (const name of REQUEST_ID_HEADERS) {
@@ -37,7 +44,12 @@ export function isRetriableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
-export function errorFromResponse(provider: string, what: string, response: HttpResponse, read: ErrorBodyReader): ProviderError {
+export function errorFromResponse(
+  provider: string,
+  what: string,
+  response: HttpResponse,
+  read: ErrorBodyReader,
+): ProviderError {
   let parsed: { code?: string; message?: string } | undefined;
   try {
     parsed = read(JSON.parse(response.body));
@@ -53,7 +65,8 @@ export function errorFromResponse(provider: string, what: string, response: Http
     requestId: requestIdOf(response),
     retriable: isRetriableStatus(response.status),
     // The HTTP client's own tries honour Retry-After; once they are spent, the caller's loop must too.
-    retryAfterMs: response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined,
+    retryAfterMs:
+      response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined,
   });
 }
 
@@ -65,19 +78,26 @@ export function jsonBody<T>(provider: string, what: string, response: HttpRespon
   try {
     return JSON.parse(response.body) as T;
   } catch {
-    throw new ProviderError(`${what}: HTTP ${response.status} with a body that is not JSON: ${summariseBody(response.body)}`, {
-      provider,
-      status: response.status,
-      code: 'malformed_response',
-      requestId: requestIdOf(response),
-      retriable: true,
-    });
+    throw new ProviderError(
+      `${what}: HTTP ${response.status} with a body that is not JSON: ${summariseBody(response.body)}`,
+      {
+        provider,
+        status: response.status,
+        code: 'malformed_response',
+        requestId: requestIdOf(response),
+        retriable: true,
+      },
+    );
   }
 }
 
 /** A field the contract promises is missing or has the wrong type: also transient (stale or partial read). */
 export function unexpectedShape(provider: string, what: string, problem: string): ProviderError {
-  return new ProviderError(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
+  return new ProviderError(`${what}: unexpected response shape: ${problem}`, {
+    provider,
+    code: 'unexpected_shape',
+    retriable: true,
+  });
 }
 
 /** A provider may echo the request (headers, tokens) into its error body: redacted and cut. */

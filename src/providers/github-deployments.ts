@@ -77,11 +77,14 @@ export class GitHubDeploymentsClient {
       }),
     );
     if (response.status === 202) {
-      throw new ProviderError(`create deployment: GitHub merged the default branch instead of creating a deployment (HTTP 202)`, {
-        provider: this.provider,
-        status: 202,
-        requestId: requestIdOf({ headers: response.headers as Record<string, string | undefined> }),
-      });
+      throw new ProviderError(
+        `create deployment: GitHub merged the default branch instead of creating a deployment (HTTP 202)`,
+        {
+          provider: this.provider,
+          status: 202,
+          requestId: requestIdOf({ headers: response.headers as Record<string, string | undefined> }),
+        },
+      );
     }
     return githubDeployment(response.data);
   }
@@ -104,9 +107,20 @@ export class GitHubDeploymentsClient {
   }
 
   /** One page only (at most 100): callers ask for the newest few, never the whole history. */
-  async list(filter: { environment?: string; sha?: string; task?: string; perPage?: number }): Promise<GitHubDeployment[]> {
+  async list(filter: {
+    environment?: string;
+    sha?: string;
+    task?: string;
+    perPage?: number;
+  }): Promise<GitHubDeployment[]> {
     const response = await this.rest.call('list deployments', (octokit, repo) =>
-      octokit.rest.repos.listDeployments({ ...repo, environment: filter.environment, sha: filter.sha, task: filter.task, per_page: Math.min(filter.perPage ?? 30, 100) }),
+      octokit.rest.repos.listDeployments({
+        ...repo,
+        environment: filter.environment,
+        sha: filter.sha,
+        task: filter.task,
+        per_page: Math.min(filter.perPage ?? 30, 100),
+      }),
     );
     if (!Array.isArray(response.data)) throw unexpectedShape(this.provider, 'list deployments', 'expected an array');
     return (response.data as unknown[]).map(githubDeployment);
@@ -115,7 +129,9 @@ export class GitHubDeploymentsClient {
   /** The newest 30 statuses (one page): enough to find the latest. */
   async statuses(deploymentId: number): Promise<GitHubDeploymentStatus[]> {
     const what = `list statuses of deployment ${deploymentId}`;
-    const response = await this.rest.call(what, (octokit, repo) => octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deploymentId, per_page: 30 }));
+    const response = await this.rest.call(what, (octokit, repo) =>
+      octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deploymentId, per_page: 30 }),
+    );
     if (!Array.isArray(response.data)) throw unexpectedShape(this.provider, what, 'expected an array');
     return response.data as GitHubDeploymentStatus[];
   }
@@ -123,7 +139,8 @@ export class GitHubDeploymentsClient {
 
 function githubDeployment(raw: unknown): GitHubDeployment {
   const value = raw as Partial<GitHubDeployment> | null;
-  if (!value || typeof value.id !== 'number') throw unexpectedShape('github', 'deployment', 'a deployment needs a numeric id');
+  if (!value || typeof value.id !== 'number')
+    throw unexpectedShape('github', 'deployment', 'a deployment needs a numeric id');
   return value as GitHubDeployment;
 }
 

@@ -26,18 +26,24 @@ export class GitHubIssuesClient {
   /** The first 100 open issues with the label (one page): incident issues are few. */
   async listOpen(label: string): Promise<GitHubIssue[]> {
     const what = 'list open incident issues';
-    const response = await this.rest.call(what, (octokit, repo) => octokit.rest.issues.listForRepo({ ...repo, state: 'open', labels: label, per_page: 100 }));
+    const response = await this.rest.call(what, (octokit, repo) =>
+      octokit.rest.issues.listForRepo({ ...repo, state: 'open', labels: label, per_page: 100 }),
+    );
     if (!Array.isArray(response.data)) throw unexpectedShape('github', what, 'expected an array');
     return response.data as GitHubIssue[];
   }
 
   async create(title: string, body: string, labels: string[]): Promise<GitHubIssue> {
-    const response = await this.rest.call('open incident issue', (octokit, repo) => octokit.rest.issues.create({ ...repo, title: redact(title), body: redact(body), labels, request: MUTATION }));
+    const response = await this.rest.call('open incident issue', (octokit, repo) =>
+      octokit.rest.issues.create({ ...repo, title: redact(title), body: redact(body), labels, request: MUTATION }),
+    );
     return response.data as GitHubIssue;
   }
 
   async comment(issue: number, body: string): Promise<void> {
-    await this.rest.call(`comment on issue #${issue}`, (octokit, repo) => octokit.rest.issues.createComment({ ...repo, issue_number: issue, body: redact(body), request: MUTATION }));
+    await this.rest.call(`comment on issue #${issue}`, (octokit, repo) =>
+      octokit.rest.issues.createComment({ ...repo, issue_number: issue, body: redact(body), request: MUTATION }),
+    );
   }
 
   /** Every comment of an issue, oldest first (pages of 100 following GitHub's Link header, at most 20 pages). */
@@ -46,9 +52,15 @@ export class GitHubIssuesClient {
     return this.rest.call(what, async (octokit, repo) => {
       const all: { id: number; body: string; created_at: string }[] = [];
       let pages = 0;
-      for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { ...repo, issue_number: issue, per_page: 100 })) {
+      for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+        ...repo,
+        issue_number: issue,
+        per_page: 100,
+      })) {
         if (!Array.isArray(page.data)) throw unexpectedShape('github', what, 'expected an array');
-        all.push(...page.data.map((comment) => ({ id: comment.id, body: comment.body ?? '', created_at: comment.created_at })));
+        all.push(
+          ...page.data.map((comment) => ({ id: comment.id, body: comment.body ?? '', created_at: comment.created_at })),
+        );
         if (++pages >= MAX_COMMENT_PAGES) break;
       }
       return all;
@@ -57,6 +69,8 @@ export class GitHubIssuesClient {
 
   async close(issue: number): Promise<void> {
     // Closing twice is harmless, so a retry after an unknown outcome is safe.
-    await this.rest.call(`close issue #${issue}`, (octokit, repo) => octokit.rest.issues.update({ ...repo, issue_number: issue, state: 'closed', state_reason: 'completed' }));
+    await this.rest.call(`close issue #${issue}`, (octokit, repo) =>
+      octokit.rest.issues.update({ ...repo, issue_number: issue, state: 'closed', state_reason: 'completed' }),
+    );
   }
 }

@@ -37,7 +37,11 @@ let octokitClass: Promise<OctokitClass> | undefined;
  * first request leaves (bench/health). Every other action pays it on its first GitHub call.
  */
 function loadOctokit(): Promise<OctokitClass> {
-  octokitClass ??= Promise.all([import('@octokit/rest'), import('@octokit/plugin-retry'), import('@octokit/plugin-throttling')]).then(
+  octokitClass ??= Promise.all([
+    import('@octokit/rest'),
+    import('@octokit/plugin-retry'),
+    import('@octokit/plugin-throttling'),
+  ]).then(
     ([rest, retry, throttling]) => rest.Octokit.plugin(retry.retry, throttling.throttling) as unknown as OctokitClass,
   );
   return octokitClass;
@@ -93,7 +97,10 @@ export class GitHubRest {
    * GitHub's (redacted) message, the request id and Retry-After, or the NetworkError that stopped
    * the request, so callers (release/mutation.ts) can tell "not sent" from "outcome unknown".
    */
-  async call<T>(what: string, work: (octokit: Octokit, repo: { owner: string; repo: string }) => Promise<T>): Promise<T> {
+  async call<T>(
+    what: string,
+    work: (octokit: Octokit, repo: { owner: string; repo: string }) => Promise<T>,
+  ): Promise<T> {
     const octokit = await (this.octokit ??= this.build());
     let result: T;
     try {
@@ -125,10 +132,18 @@ export class GitHubRest {
         doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
       },
       throttle: {
-        onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) =>
-          this.againAfterLimit('rate limit', retryAfter, request, retryCount),
-        onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) =>
-          this.againAfterLimit('secondary rate limit', retryAfter, request, retryCount),
+        onRateLimit: (
+          retryAfter: number,
+          request: { method: string; url: string },
+          _octokit: unknown,
+          retryCount: number,
+        ) => this.againAfterLimit('rate limit', retryAfter, request, retryCount),
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          request: { method: string; url: string },
+          _octokit: unknown,
+          retryCount: number,
+        ) => this.againAfterLimit('secondary rate limit', retryAfter, request, retryCount),
         // The handler above waits (on options.sleep), so the plugin adds no wait of its own.
         retryAfterBaseValue: 0,
       },
@@ -140,9 +155,16 @@ export class GitHubRest {
    * repeated a bounded number of times, and only when GitHub asks for a wait a workflow step can
    * afford: an exhausted hourly quota fails the call instead of holding the job for up to an hour.
    */
-  private async againAfterLimit(kind: string, retryAfterS: number, request: { method: string; url: string }, retryCount: number): Promise<boolean> {
+  private async againAfterLimit(
+    kind: string,
+    retryAfterS: number,
+    request: { method: string; url: string },
+    retryCount: number,
+  ): Promise<boolean> {
     const again = retryCount < RATE_LIMIT_RETRIES && retryAfterS <= MAX_RATE_LIMIT_WAIT_S;
-    this.options.warn?.(`GitHub ${kind} on ${request.method} ${request.url}: ${again ? `trying again in ${retryAfterS}s` : `giving up (retry after ${retryAfterS}s, ${retryCount} tries so far)`}`);
+    this.options.warn?.(
+      `GitHub ${kind} on ${request.method} ${request.url}: ${again ? `trying again in ${retryAfterS}s` : `giving up (retry after ${retryAfterS}s, ${retryCount} tries so far)`}`,
+    );
     if (again) await (this.options.sleep ?? sleep)(retryAfterS * 1000);
     return again;
   }
@@ -155,15 +177,27 @@ export class GitHubRest {
  */
 function notGarbled(what: string, result: unknown): void {
   const response = result as { status?: unknown; data?: unknown; headers?: Record<string, unknown> } | null;
-  if (!response || typeof response !== 'object' || typeof response.status !== 'number' || typeof response.data !== 'string') return;
+  if (
+    !response ||
+    typeof response !== 'object' ||
+    typeof response.status !== 'number' ||
+    typeof response.data !== 'string'
+  )
+    return;
   if (!/json/i.test(String(response.headers?.['content-type'] ?? ''))) return;
-  throw new ProviderError(`${what}: HTTP ${response.status} with a body that is not JSON: ${providerMessage(response.data, 200) || 'empty body'}`, {
-    provider: 'github',
-    status: response.status,
-    code: 'malformed_response',
-    requestId: response.headers?.['x-github-request-id'] === undefined ? undefined : String(response.headers['x-github-request-id']),
-    retriable: true,
-  });
+  throw new ProviderError(
+    `${what}: HTTP ${response.status} with a body that is not JSON: ${providerMessage(response.data, 200) || 'empty body'}`,
+    {
+      provider: 'github',
+      status: response.status,
+      code: 'malformed_response',
+      requestId:
+        response.headers?.['x-github-request-id'] === undefined
+          ? undefined
+          : String(response.headers['x-github-request-id']),
+      retriable: true,
+    },
+  );
 }
 
 interface OctokitRequestError {
@@ -175,7 +209,9 @@ interface OctokitRequestError {
 }
 
 function isRequestError(error: unknown): error is OctokitRequestError {
-  return error instanceof Error && error.name === 'HttpError' && typeof (error as { status?: unknown }).status === 'number';
+  return (
+    error instanceof Error && error.name === 'HttpError' && typeof (error as { status?: unknown }).status === 'number'
+  );
 }
 
 export function toProviderError(what: string, error: unknown): unknown {
@@ -184,9 +220,17 @@ export function toProviderError(what: string, error: unknown): unknown {
   if (!error.response && error.cause instanceof Error) return error.cause;
   const headers = error.response?.headers ?? {};
   const data = error.response?.data as { message?: unknown } | string | undefined;
-  const message = typeof data === 'object' && data && typeof data.message === 'string' ? data.message : typeof data === 'string' ? data : error.message;
-  const header = (name: string): string | undefined => (headers[name] === undefined ? undefined : String(headers[name]));
-  const limited = error.status === 429 || (error.status === 403 && (header('x-ratelimit-remaining') === '0' || /rate limit/i.test(message)));
+  const message =
+    typeof data === 'object' && data && typeof data.message === 'string'
+      ? data.message
+      : typeof data === 'string'
+        ? data
+        : error.message;
+  const header = (name: string): string | undefined =>
+    headers[name] === undefined ? undefined : String(headers[name]);
+  const limited =
+    error.status === 429 ||
+    (error.status === 403 && (header('x-ratelimit-remaining') === '0' || /rate limit/i.test(message)));
   return new ProviderError(`${what} failed: HTTP ${error.status}: ${providerMessage(message, 200) || 'empty body'}`, {
     provider: 'github',
     status: error.status,

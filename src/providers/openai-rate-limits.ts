@@ -26,32 +26,61 @@ export class OpenAIRateLimitsClient {
 
   async list(projectId: string): Promise<ProjectRateLimit[]> {
     const what = `list rate limits of ${projectId}`;
-    const body = await this.send<{ data?: unknown }>('GET', `/v1/organization/projects/${encodeURIComponent(projectId)}/rate_limits?limit=100`, what);
+    const body = await this.send<{ data?: unknown }>(
+      'GET',
+      `/v1/organization/projects/${encodeURIComponent(projectId)}/rate_limits?limit=100`,
+      what,
+    );
     if (!Array.isArray(body.data)) throw unexpectedShape('openai', what, 'no data array');
     return body.data.map((raw, index) => {
       const limit = raw as Record<string, unknown> | null;
-      if (!limit || typeof limit.id !== 'string' || typeof limit.model !== 'string' || !Number.isInteger(limit.max_requests_per_1_minute) || !Number.isInteger(limit.max_tokens_per_1_minute)) {
+      if (
+        !limit ||
+        typeof limit.id !== 'string' ||
+        typeof limit.model !== 'string' ||
+        !Number.isInteger(limit.max_requests_per_1_minute) ||
+        !Number.isInteger(limit.max_tokens_per_1_minute)
+      ) {
         throw unexpectedShape('openai', what, `data[${index}] is not a project.rate_limit`);
       }
-      return { id: limit.id, model: limit.model, max_requests_per_1_minute: limit.max_requests_per_1_minute as number, max_tokens_per_1_minute: limit.max_tokens_per_1_minute as number };
+      return {
+        id: limit.id,
+        model: limit.model,
+        max_requests_per_1_minute: limit.max_requests_per_1_minute as number,
+        max_tokens_per_1_minute: limit.max_tokens_per_1_minute as number,
+      };
     });
   }
 
-  async update(projectId: string, rateLimitId: string, values: { max_requests_per_1_minute: number; max_tokens_per_1_minute: number }): Promise<void> {
-    await this.send('POST', `/v1/organization/projects/${encodeURIComponent(projectId)}/rate_limits/${encodeURIComponent(rateLimitId)}`, `update rate limit ${rateLimitId}`, values);
+  async update(
+    projectId: string,
+    rateLimitId: string,
+    values: { max_requests_per_1_minute: number; max_tokens_per_1_minute: number },
+  ): Promise<void> {
+    await this.send(
+      'POST',
+      `/v1/organization/projects/${encodeURIComponent(projectId)}/rate_limits/${encodeURIComponent(rateLimitId)}`,
+      `update rate limit ${rateLimitId}`,
+      values,
+    );
   }
 
   private async send<T>(method: string, path: string, what: string, body?: unknown): Promise<T> {
     const response = await this.options.http.request({
       method,
       url: joinUrl(this.options.baseUrl, path),
-      headers: { authorization: `Bearer ${this.options.adminKey}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${this.options.adminKey}`,
+        accept: 'application/json',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body !== undefined ? JSON.stringify(body) : undefined,
       // Setting a limit to a value is idempotent, so a retry after an unknown outcome is safe.
       mutation: false,
       timeoutMs: this.options.timeoutMs,
     });
-    if (response.status < 200 || response.status >= 300) throw errorFromResponse('openai', what, response, readErrorObject);
+    if (response.status < 200 || response.status >= 300)
+      throw errorFromResponse('openai', what, response, readErrorObject);
     return jsonBody<T>('openai', what, response);
   }
 }

@@ -51,7 +51,11 @@ export class OpenAICostsClient {
       buckets.push(...body.data);
       if (!body.has_more) return buckets;
       if (!body.next_page || seen.has(body.next_page)) {
-        throw unexpectedShape(this.provider, 'GET /v1/organization/costs', `has_more is true but next_page is ${body.next_page ? 'repeated' : 'missing'}`);
+        throw unexpectedShape(
+          this.provider,
+          'GET /v1/organization/costs',
+          `has_more is true but next_page is ${body.next_page ? 'repeated' : 'missing'}`,
+        );
       }
       seen.add(body.next_page);
       page = body.next_page;
@@ -59,7 +63,10 @@ export class OpenAICostsClient {
     throw unexpectedShape(this.provider, 'GET /v1/organization/costs', `more than ${MAX_PAGES} pages`);
   }
 
-  private async page(query: OpenAICostsQuery, page: string | undefined): Promise<{ data: OpenAICostBucket[]; has_more: boolean; next_page: string | null }> {
+  private async page(
+    query: OpenAICostsQuery,
+    page: string | undefined,
+  ): Promise<{ data: OpenAICostBucket[]; has_more: boolean; next_page: string | null }> {
     // Arrays repeat the key (OpenAPI form style); whether `group_by[]=` also works is UNCONFIRMED (§4).
     const search = new URLSearchParams();
     search.set('start_time', String(query.startTime));
@@ -94,7 +101,12 @@ function costBucket(raw: unknown, where: string): OpenAICostBucket {
   const results = bucket.results.map((item, index) => {
     const result = item as Record<string, unknown> | null;
     const amount = result?.amount as Record<string, unknown> | undefined;
-    if (!amount || typeof amount.value !== 'number' || !Number.isFinite(amount.value) || typeof amount.currency !== 'string') {
+    if (
+      !amount ||
+      typeof amount.value !== 'number' ||
+      !Number.isFinite(amount.value) ||
+      typeof amount.currency !== 'string'
+    ) {
       throw unexpectedShape('openai', what, `${where}.results[${index}].amount needs a numeric value and a currency`);
     }
     return {

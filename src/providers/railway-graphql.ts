@@ -27,10 +27,19 @@ const readRailwayHttpError: ErrorBodyReader = (body) => {
  */
 export async function railwayGraphql<T>(
   options: RailwayGraphqlOptions,
-  call: { operationName: string; query: string; variables: Record<string, unknown>; mutation?: boolean; transient?: boolean },
+  call: {
+    operationName: string;
+    query: string;
+    variables: Record<string, unknown>;
+    mutation?: boolean;
+    transient?: boolean;
+  },
 ): Promise<T> {
   const { operationName } = call;
-  const auth: Record<string, string> = options.tokenKind === 'project' ? { 'project-access-token': options.token } : { authorization: `Bearer ${options.token}` };
+  const auth: Record<string, string> =
+    options.tokenKind === 'project'
+      ? { 'project-access-token': options.token }
+      : { authorization: `Bearer ${options.token}` };
   const response = await options.http.request({
     method: 'POST',
     url: options.url,
@@ -39,7 +48,8 @@ export async function railwayGraphql<T>(
     mutation: call.mutation ?? false,
     timeoutMs: options.timeoutMs,
   });
-  if (response.status < 200 || response.status >= 300) throw errorFromResponse('railway', operationName, response, readRailwayHttpError);
+  if (response.status < 200 || response.status >= 300)
+    throw errorFromResponse('railway', operationName, response, readRailwayHttpError);
   const body = jsonBody<{ data?: T | null; errors?: { message?: string }[] }>('railway', operationName, response);
   if (Array.isArray(body.errors) && body.errors.length > 0) {
     const message = providerMessage(body.errors.map((e) => e?.message ?? 'unknown error').join('; '));

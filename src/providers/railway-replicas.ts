@@ -29,7 +29,8 @@ export class RailwayReplicasClient {
     });
     const replicas = data.serviceInstance?.numReplicas;
     if (replicas === null || replicas === undefined) return 1;
-    if (!Number.isInteger(replicas)) throw unexpectedShape('railway', 'ServiceInstanceReplicas', 'numReplicas is not an integer');
+    if (!Number.isInteger(replicas))
+      throw unexpectedShape('railway', 'ServiceInstanceReplicas', 'numReplicas is not an integer');
     return replicas as number;
   }
 

@@ -25,7 +25,6 @@ export interface UsagePeriod {
 
 export type UsageValues = Partial<Record<MetricMeasurement, number>>;
 
-
 export class RailwayUsageClient {
   readonly provider = 'railway';
   constructor(private readonly options: RailwayUsageOptions) {}
@@ -37,7 +36,11 @@ export class RailwayUsageClient {
   async usage(periods: readonly UsagePeriod[], measurements: readonly MetricMeasurement[]): Promise<UsageValues[]> {
     const declarations = ['$measurements: [MetricMeasurement!]!', '$projectId: String', '$workspaceId: String'];
     const fields: string[] = [];
-    const variables: Record<string, unknown> = { measurements, projectId: this.options.projectId, workspaceId: this.options.workspaceId };
+    const variables: Record<string, unknown> = {
+      measurements,
+      projectId: this.options.projectId,
+      workspaceId: this.options.workspaceId,
+    };
     periods.forEach((period, index) => {
       declarations.push(`$start${index}: DateTime`, `$end${index}: DateTime`);
       variables[`start${index}`] = period.startDate;
@@ -46,7 +49,11 @@ export class RailwayUsageClient {
         `p${index}: usage(measurements: $measurements, projectId: $projectId, workspaceId: $workspaceId, startDate: $start${index}, endDate: $end${index}, includeDeleted: true) { measurement value }`,
       );
     });
-    const data = await this.graphql('CostUsage', `query CostUsage(${declarations.join(', ')}) { ${fields.join(' ')} }`, variables);
+    const data = await this.graphql(
+      'CostUsage',
+      `query CostUsage(${declarations.join(', ')}) { ${fields.join(' ')} }`,
+      variables,
+    );
     return periods.map((_, index) => usageValues(data[`p${index}`], `usage p${index}`, 'value'));
   }
 
@@ -60,7 +67,11 @@ export class RailwayUsageClient {
     return usageValues(data.estimatedUsage, 'estimatedUsage', 'estimatedValue');
   }
 
-  private graphql(operationName: string, query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
+  private graphql(
+    operationName: string,
+    query: string,
+    variables: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
     // Usage reads may fail for a moment (rate limits): the cost monitor may try them again.
     return railwayGraphql<Record<string, unknown>>(this.options, { operationName, query, variables, transient: true });
   }

@@ -30,17 +30,35 @@ export class RailwayVariablesClient {
   constructor(private readonly options: RailwayGraphqlOptions) {}
 
   async list(ref: RailwayServiceRef): Promise<Record<string, string>> {
-    const data = await railwayGraphql<{ variables?: unknown }>(this.options, { operationName: 'Variables', query: VARIABLES, variables: { ...ref }, transient: true });
+    const data = await railwayGraphql<{ variables?: unknown }>(this.options, {
+      operationName: 'Variables',
+      query: VARIABLES,
+      variables: { ...ref },
+      transient: true,
+    });
     const vars = data.variables;
-    if (!vars || typeof vars !== 'object' || Array.isArray(vars)) throw unexpectedShape('railway', 'Variables', 'variables is not an object');
-    return Object.fromEntries(Object.entries(vars as Record<string, unknown>).map(([name, value]) => [name, String(value)]));
+    if (!vars || typeof vars !== 'object' || Array.isArray(vars))
+      throw unexpectedShape('railway', 'Variables', 'variables is not an object');
+    return Object.fromEntries(
+      Object.entries(vars as Record<string, unknown>).map(([name, value]) => [name, String(value)]),
+    );
   }
 
   async upsert(ref: RailwayServiceRef, variables: Record<string, string>): Promise<void> {
-    await railwayGraphql(this.options, { operationName: 'VariableCollectionUpsert', query: UPSERT, variables: { ...ref, variables }, mutation: true });
+    await railwayGraphql(this.options, {
+      operationName: 'VariableCollectionUpsert',
+      query: UPSERT,
+      variables: { ...ref, variables },
+      mutation: true,
+    });
   }
 
   async delete(ref: RailwayServiceRef, name: string): Promise<void> {
-    await railwayGraphql(this.options, { operationName: 'VariableDelete', query: DELETE, variables: { ...ref, name }, mutation: true });
+    await railwayGraphql(this.options, {
+      operationName: 'VariableDelete',
+      query: DELETE,
+      variables: { ...ref, name },
+      mutation: true,
+    });
   }
 }

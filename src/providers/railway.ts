@@ -53,7 +53,6 @@ export interface DeploymentListInput {
 
 const DEPLOYMENT_FIELDS = 'id status createdAt url staticUrl meta canRollback';
 
-
 export class RailwayClient {
   readonly provider = 'railway';
   constructor(private readonly options: RailwayClientOptions) {}
@@ -66,7 +65,8 @@ export class RailwayClient {
       { serviceId, environmentId, commitSha },
       true,
     );
-    if (typeof data.serviceInstanceDeployV2 !== 'string') throw unexpectedShape(this.provider, 'serviceInstanceDeployV2', 'expected a deployment id');
+    if (typeof data.serviceInstanceDeployV2 !== 'string')
+      throw unexpectedShape(this.provider, 'serviceInstanceDeployV2', 'expected a deployment id');
     return data.serviceInstanceDeployV2;
   }
 
@@ -100,7 +100,11 @@ export class RailwayClient {
    * deploymentLogs, from Railway's CLI). Which end `limit` keeps is UNCONFIRMED; lines are sorted
    * by timestamp here either way.
    */
-  async logs(kind: 'build' | 'deployment', deploymentId: string, limit: number): Promise<{ timestamp: string; message: string; severity: string | null }[]> {
+  async logs(
+    kind: 'build' | 'deployment',
+    deploymentId: string,
+    limit: number,
+  ): Promise<{ timestamp: string; message: string; severity: string | null }[]> {
     const field = kind === 'build' ? 'buildLogs' : 'deploymentLogs';
     const name = kind === 'build' ? 'BuildLogs' : 'DeploymentLogs';
     const data = await this.graphql<Record<string, unknown>>(
@@ -111,8 +115,15 @@ export class RailwayClient {
     const lines = data[field];
     if (!Array.isArray(lines)) throw unexpectedShape(this.provider, field, 'expected a list of log lines');
     return lines
-      .filter((line): line is { timestamp?: unknown; message: string; severity?: unknown } => typeof line?.message === 'string')
-      .map((line) => ({ timestamp: typeof line.timestamp === 'string' ? line.timestamp : '', message: line.message, severity: typeof line.severity === 'string' ? line.severity : null }))
+      .filter(
+        (line): line is { timestamp?: unknown; message: string; severity?: unknown } =>
+          typeof line?.message === 'string',
+      )
+      .map((line) => ({
+        timestamp: typeof line.timestamp === 'string' ? line.timestamp : '',
+        message: line.message,
+        severity: typeof line.severity === 'string' ? line.severity : null,
+      }))
       .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
   }
 
@@ -135,16 +146,28 @@ export class RailwayClient {
    * set is a validation error, docs/platform-behaviour.md §2.3), so the new deployment is found by listing afterwards.
    */
   rollback(id: string): Promise<boolean> {
-    return this.deploymentMutation('DeploymentRollback', 'mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }', id);
+    return this.deploymentMutation(
+      'DeploymentRollback',
+      'mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }',
+      id,
+    );
   }
 
   cancel(id: string): Promise<boolean> {
-    return this.deploymentMutation('DeploymentCancel', 'mutation DeploymentCancel($id: String!) { deploymentCancel(id: $id) }', id);
+    return this.deploymentMutation(
+      'DeploymentCancel',
+      'mutation DeploymentCancel($id: String!) { deploymentCancel(id: $id) }',
+      id,
+    );
   }
 
   /** Stops a deployment and moves it to history (REMOVED); for one past the point where cancel works. */
   remove(id: string): Promise<boolean> {
-    return this.deploymentMutation('DeploymentRemove', 'mutation DeploymentRemove($id: String!) { deploymentRemove(id: $id) }', id);
+    return this.deploymentMutation(
+      'DeploymentRemove',
+      'mutation DeploymentRemove($id: String!) { deploymentRemove(id: $id) }',
+      id,
+    );
   }
 
   /** A mutation of one deployment whose one field is typed Boolean!: true when Railway says it was done. */
@@ -153,7 +176,12 @@ export class RailwayClient {
     return Object.values(data)[0] === true;
   }
 
-  private graphql<T>(operationName: string, query: string, variables: Record<string, unknown>, mutation = false): Promise<T> {
+  private graphql<T>(
+    operationName: string,
+    query: string,
+    variables: Record<string, unknown>,
+    mutation = false,
+  ): Promise<T> {
     return railwayGraphql<T>(this.options, { operationName, query, variables, mutation });
   }
 }
@@ -179,7 +207,10 @@ function railwayDeployment(raw: unknown, what: string): RailwayDeployment {
  * scheme is the API's own: https for Railway, http for the loopback emulator). The deployment URL,
  * not the service's static domain, so a health check looks at this build and not whichever serves.
  */
-export function railwayUrl(d: Pick<RailwayDeployment, 'url' | 'staticUrl'>, scheme: 'https' | 'http' = 'https'): string | null {
+export function railwayUrl(
+  d: Pick<RailwayDeployment, 'url' | 'staticUrl'>,
+  scheme: 'https' | 'http' = 'https',
+): string | null {
   const host = d.url ?? d.staticUrl;
   if (!host) return null;
   return /^https?:\/\//.test(host) ? host : `${scheme}://${host}`;

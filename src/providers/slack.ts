@@ -25,7 +25,11 @@ export async function postToSlack(http: HttpClient, webhookUrl: string, payload:
       retry: { attempts: 4, maxRetryAfterMs: 30_000 },
     });
     if (response.status === 200) return { ok: true, status: 200 };
-    return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+    return {
+      ok: false,
+      status: response.status,
+      error: response.body.trim().slice(0, 200) || `HTTP ${response.status}`,
+    };
   } catch (error) {
     if (error instanceof NetworkError) return { ok: false, error: error.kind };
     throw error;

@@ -62,21 +62,31 @@ export class StripeClient {
       if (!page.has_more) return { transactions: [...byId.values()], pages, duplicates };
       const last = page.data.at(-1)?.id;
       if (!last || last === startingAfter) {
-        throw unexpectedShape(this.provider, 'GET /v1/balance_transactions', 'has_more is true but the page gives no new cursor');
+        throw unexpectedShape(
+          this.provider,
+          'GET /v1/balance_transactions',
+          'has_more is true but the page gives no new cursor',
+        );
       }
       startingAfter = last;
     }
     throw unexpectedShape(this.provider, 'GET /v1/balance_transactions', `more than ${MAX_PAGES} pages`);
   }
 
-  private async page(query: BalanceTransactionsQuery, startingAfter: string | undefined): Promise<{ data: StripeBalanceTransaction[]; has_more: boolean }> {
+  private async page(
+    query: BalanceTransactionsQuery,
+    startingAfter: string | undefined,
+  ): Promise<{ data: StripeBalanceTransaction[]; has_more: boolean }> {
     const search = new URLSearchParams();
     search.set('created[gte]', String(query.createdGte));
     search.set('created[lt]', String(query.createdLt));
     search.set('limit', String(query.limit ?? 100));
     if (startingAfter) search.set('starting_after', startingAfter);
     const what = 'GET /v1/balance_transactions';
-    const headers: Record<string, string> = { authorization: `Bearer ${this.options.secretKey}`, accept: 'application/json' };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.options.secretKey}`,
+      accept: 'application/json',
+    };
     if (this.options.apiVersion) headers['stripe-version'] = this.options.apiVersion;
     const response = await this.options.http.request({
       url: `${joinUrl(this.options.baseUrl, '/v1/balance_transactions')}?${search}`,
@@ -102,7 +112,12 @@ function transaction(raw: unknown, where: string): StripeBalanceTransaction {
     typeof value.currency === 'string' &&
     Number.isInteger(value.created) &&
     typeof value.type === 'string';
-  if (!ok) throw unexpectedShape('stripe', 'GET /v1/balance_transactions', `${where} needs id, integer amount/fee/created, currency and type`);
+  if (!ok)
+    throw unexpectedShape(
+      'stripe',
+      'GET /v1/balance_transactions',
+      `${where} needs id, integer amount/fee/created, currency and type`,
+    );
   return {
     id: value.id as string,
     amount: value.amount as number,

@@ -32,9 +32,13 @@ export class UpstashBackupClient {
   async database(idOrName: string): Promise<{ id: string; name: string; dailyBackupEnabled: boolean }> {
     const list = await this.send<unknown>('GET', '/v2/redis/databases', 'list databases');
     if (!Array.isArray(list)) throw unexpectedShape(this.provider, 'list databases', 'expected an array of databases');
-    const found = (list as Record<string, unknown>[]).find((db) => db?.database_id === idOrName || db?.database_name === idOrName);
+    const found = (list as Record<string, unknown>[]).find(
+      (db) => db?.database_id === idOrName || db?.database_name === idOrName,
+    );
     if (!found || typeof found.database_id !== 'string') {
-      throw new Error(`no Upstash database '${idOrName}' in this account (databases: ${(list as Record<string, unknown>[]).map((db) => String(db?.database_name)).join(', ') || 'none'})`);
+      throw new Error(
+        `no Upstash database '${idOrName}' in this account (databases: ${(list as Record<string, unknown>[]).map((db) => String(db?.database_name)).join(', ') || 'none'})`,
+      );
     }
     return {
       id: found.database_id,
@@ -65,16 +69,30 @@ export class UpstashBackupClient {
   }
 
   async create(databaseId: string, name: string): Promise<void> {
-    await this.send('POST', `/v2/redis/create-backup/${encodeURIComponent(databaseId)}`, `create a backup of ${databaseId}`, { name });
+    await this.send(
+      'POST',
+      `/v2/redis/create-backup/${encodeURIComponent(databaseId)}`,
+      `create a backup of ${databaseId}`,
+      { name },
+    );
   }
 
   /** Restores `backupId` into `databaseId` (whether it may come from another database is UNCONFIRMED). */
   async restore(databaseId: string, backupId: string): Promise<void> {
-    await this.send('POST', `/v2/redis/restore-backup/${encodeURIComponent(databaseId)}`, `restore backup ${backupId} into ${databaseId}`, { backup_id: backupId });
+    await this.send(
+      'POST',
+      `/v2/redis/restore-backup/${encodeURIComponent(databaseId)}`,
+      `restore backup ${backupId} into ${databaseId}`,
+      { backup_id: backupId },
+    );
   }
 
   async enableDailyBackup(databaseId: string): Promise<void> {
-    await this.send('PATCH', `/v2/redis/enable-dailybackup/${encodeURIComponent(databaseId)}`, `enable daily backup of ${databaseId}`);
+    await this.send(
+      'PATCH',
+      `/v2/redis/enable-dailybackup/${encodeURIComponent(databaseId)}`,
+      `enable daily backup of ${databaseId}`,
+    );
   }
 
   private send<T>(method: string, path: string, what: string, body?: unknown): Promise<T> {
@@ -88,18 +106,25 @@ export class UpstashBackupClient {
  * restore (DBSIZE, EXISTS).
  */
 export class UpstashRedisRest {
-  constructor(private readonly options: { http: Pick<HttpClient, 'request'>; url: string; token: string; timeoutMs?: number }) {}
+  constructor(
+    private readonly options: { http: Pick<HttpClient, 'request'>; url: string; token: string; timeoutMs?: number },
+  ) {}
 
   async command(args: string[]): Promise<unknown> {
     const what = `redis ${args[0]}`;
     const response = await this.options.http.request({
       method: 'POST',
       url: this.options.url,
-      headers: { authorization: `Bearer ${this.options.token}`, 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${this.options.token}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
       body: JSON.stringify(args),
       timeoutMs: this.options.timeoutMs,
     });
-    if (response.status < 200 || response.status >= 300) throw errorFromResponse('upstash-redis', what, response, readUpstashError);
+    if (response.status < 200 || response.status >= 300)
+      throw errorFromResponse('upstash-redis', what, response, readUpstashError);
     const body = jsonBody<{ result?: unknown; error?: unknown }>('upstash-redis', what, response);
     if (typeof body.error === 'string') throw new Error(`upstash-redis: ${what} failed: ${body.error}`);
     return body.result;

@@ -35,7 +35,8 @@ export const readUpstashError: ErrorBodyReader = (body) => {
   if (typeof body === 'string') return { message: body };
   const error = body as { code?: unknown; message?: unknown; error?: unknown } | null;
   if (!error) return undefined;
-  const message = typeof error.message === 'string' ? error.message : typeof error.error === 'string' ? error.error : undefined;
+  const message =
+    typeof error.message === 'string' ? error.message : typeof error.error === 'string' ? error.error : undefined;
   return { code: typeof error.code === 'string' ? error.code : undefined, message };
 };
 
@@ -48,7 +49,13 @@ export function upstashAuthorization(email: string, apiKey: string): string {
  * key, a JSON body when there is one, a ProviderError naming `what` for any non-2xx answer, and the
  * parsed JSON answer. Anything but GET is a mutation (the HTTP layer never repeats it blindly).
  */
-export async function upstashRequest<T>(options: UpstashClientOptions, method: string, path: string, what: string, body?: unknown): Promise<T> {
+export async function upstashRequest<T>(
+  options: UpstashClientOptions,
+  method: string,
+  path: string,
+  what: string,
+  body?: unknown,
+): Promise<T> {
   const response = await options.http.request({
     method,
     url: joinUrl(options.baseUrl, path),
@@ -61,7 +68,8 @@ export async function upstashRequest<T>(options: UpstashClientOptions, method: s
     mutation: method !== 'GET',
     timeoutMs: options.timeoutMs,
   });
-  if (response.status < 200 || response.status >= 300) throw errorFromResponse('upstash', what, response, readUpstashError);
+  if (response.status < 200 || response.status >= 300)
+    throw errorFromResponse('upstash', what, response, readUpstashError);
   return jsonBody<T>('upstash', what, response);
 }
 
@@ -71,10 +79,12 @@ export class UpstashClient {
 
   async databases(): Promise<UpstashDatabase[]> {
     const body = await this.get<unknown>('/v2/redis/databases');
-    if (!Array.isArray(body)) throw unexpectedShape(this.provider, 'GET /v2/redis/databases', 'expected an array of databases');
+    if (!Array.isArray(body))
+      throw unexpectedShape(this.provider, 'GET /v2/redis/databases', 'expected an array of databases');
     return body.map((raw, index) => {
       const db = raw as Record<string, unknown> | null;
-      if (!db || typeof db.database_id !== 'string') throw unexpectedShape(this.provider, 'GET /v2/redis/databases', `[${index}] has no database_id`);
+      if (!db || typeof db.database_id !== 'string')
+        throw unexpectedShape(this.provider, 'GET /v2/redis/databases', `[${index}] has no database_id`);
       return {
         database_id: db.database_id,
         database_name: typeof db.database_name === 'string' ? db.database_name : db.database_id,
@@ -87,8 +97,10 @@ export class UpstashClient {
   async stats(databaseId: string): Promise<UpstashStats> {
     const what = `GET /v2/redis/stats/${databaseId}`;
     const body = await this.get<Record<string, unknown>>(`/v2/redis/stats/${encodeURIComponent(databaseId)}`);
-    if (!body || !Array.isArray(body.dailybilling)) throw unexpectedShape(this.provider, what, 'dailybilling is not an array');
-    if (typeof body.total_monthly_billing !== 'number') throw unexpectedShape(this.provider, what, 'total_monthly_billing is not a number');
+    if (!body || !Array.isArray(body.dailybilling))
+      throw unexpectedShape(this.provider, what, 'dailybilling is not an array');
+    if (typeof body.total_monthly_billing !== 'number')
+      throw unexpectedShape(this.provider, what, 'total_monthly_billing is not a number');
     const dailybilling = body.dailybilling.map((raw, index) => {
       const point = raw as Record<string, unknown> | null;
       if (!point || typeof point.x !== 'string' || typeof point.y !== 'number' || !Number.isFinite(point.y)) {
@@ -109,7 +121,10 @@ export class UpstashClient {
  * ISO-8601 is accepted too, in case the API changes. Returns epoch ms, or undefined.
  */
 export function parseGoTime(text: string): number | undefined {
-  const go = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s*(?:([+-])(\d{2}):?(\d{2})|Z)?(?:\s+[A-Za-z0-9+-]{1,6})?$/.exec(text.trim());
+  const go =
+    /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s*(?:([+-])(\d{2}):?(\d{2})|Z)?(?:\s+[A-Za-z0-9+-]{1,6})?$/.exec(
+      text.trim(),
+    );
   if (go) {
     const [, y, mo, d, h, mi, s, frac = '0', sign, oh, om] = go;
     const ms = Number(frac.padEnd(3, '0').slice(0, 3));

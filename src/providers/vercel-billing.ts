@@ -63,8 +63,10 @@ function focusCharge(line: string, lineNumber: number, response: Parameters<type
   } catch {
     throw malformed('is not JSON (a truncated or non-JSONL answer)');
   }
-  if (!value || typeof value.BilledCost !== 'number' || !Number.isFinite(value.BilledCost)) throw malformed('has no numeric BilledCost');
-  if (typeof value.ChargePeriodStart !== 'string' || Number.isNaN(Date.parse(value.ChargePeriodStart))) throw malformed('has no ISO-8601 ChargePeriodStart');
+  if (!value || typeof value.BilledCost !== 'number' || !Number.isFinite(value.BilledCost))
+    throw malformed('has no numeric BilledCost');
+  if (typeof value.ChargePeriodStart !== 'string' || Number.isNaN(Date.parse(value.ChargePeriodStart)))
+    throw malformed('has no ISO-8601 ChargePeriodStart');
   if (typeof value.BillingCurrency !== 'string') throw malformed('has no BillingCurrency');
   return {
     BilledCost: value.BilledCost,

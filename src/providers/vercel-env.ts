@@ -25,7 +25,11 @@ export class VercelEnvClient {
   /** The project's variables for one target (production, preview, development), values decrypted. */
   async list(projectId: string, target: string): Promise<VercelEnvVar[]> {
     const what = `list environment variables of ${projectId}`;
-    const body = await this.send<{ envs?: unknown }>('GET', `/v10/projects/${encodeURIComponent(projectId)}/env${query({ target, decrypt: 'true', source: 'threadr-ops:backup', teamId: this.options.teamId })}`, what);
+    const body = await this.send<{ envs?: unknown }>(
+      'GET',
+      `/v10/projects/${encodeURIComponent(projectId)}/env${query({ target, decrypt: 'true', source: 'threadr-ops:backup', teamId: this.options.teamId })}`,
+      what,
+    );
     if (!Array.isArray(body.envs)) throw unexpectedShape(this.provider, what, 'no envs array');
     return body.envs.map((raw, index) => {
       const env = raw as Record<string, unknown> | null;
@@ -34,7 +38,11 @@ export class VercelEnvClient {
         key: env.key,
         value: typeof env.value === 'string' && env.type !== 'sensitive' ? env.value : null,
         type: typeof env.type === 'string' ? env.type : 'encrypted',
-        target: Array.isArray(env.target) ? env.target.filter((t): t is string => typeof t === 'string') : typeof env.target === 'string' ? [env.target] : [target],
+        target: Array.isArray(env.target)
+          ? env.target.filter((t): t is string => typeof t === 'string')
+          : typeof env.target === 'string'
+            ? [env.target]
+            : [target],
         gitBranch: typeof env.gitBranch === 'string' ? env.gitBranch : undefined,
       };
     });
@@ -42,8 +50,19 @@ export class VercelEnvClient {
 
   /** Creates or overwrites one variable. */
   async upsert(projectId: string, variable: VercelEnvVar & { value: string }): Promise<void> {
-    const body = { key: variable.key, value: variable.value, type: variable.type, target: variable.target, gitBranch: variable.gitBranch };
-    await this.send('POST', `/v10/projects/${encodeURIComponent(projectId)}/env${query({ upsert: 'true', teamId: this.options.teamId })}`, `write variable ${variable.key} of ${projectId}`, body);
+    const body = {
+      key: variable.key,
+      value: variable.value,
+      type: variable.type,
+      target: variable.target,
+      gitBranch: variable.gitBranch,
+    };
+    await this.send(
+      'POST',
+      `/v10/projects/${encodeURIComponent(projectId)}/env${query({ upsert: 'true', teamId: this.options.teamId })}`,
+      `write variable ${variable.key} of ${projectId}`,
+      body,
+    );
   }
 
   private async send<T>(method: string, path: string, what: string, body?: unknown): Promise<T> {

@@ -27,7 +27,13 @@ export const readVercelError: ErrorBodyReader = (body) => {
  * naming `what` for any non-2xx answer. `mutation` defaults to "anything but GET" (the HTTP layer
  * then never repeats a request whose answer was lost).
  */
-export async function vercelRequest(options: VercelRestOptions, method: string, path: string, what: string, extra: { body?: unknown; mutation?: boolean } = {}): Promise<HttpResponse> {
+export async function vercelRequest(
+  options: VercelRestOptions,
+  method: string,
+  path: string,
+  what: string,
+  extra: { body?: unknown; mutation?: boolean } = {},
+): Promise<HttpResponse> {
   const response = await options.http.request({
     method,
     url: joinUrl(options.baseUrl, path),
@@ -40,6 +46,7 @@ export async function vercelRequest(options: VercelRestOptions, method: string, 
     mutation: extra.mutation ?? method !== 'GET',
     timeoutMs: options.timeoutMs,
   });
-  if (response.status < 200 || response.status >= 300) throw errorFromResponse('vercel', what, response, readVercelError);
+  if (response.status < 200 || response.status >= 300)
+    throw errorFromResponse('vercel', what, response, readVercelError);
   return response;
 }

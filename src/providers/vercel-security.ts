@@ -14,7 +14,13 @@ export class VercelSecurityClient {
   async setAttackMode(projectId: string, enabled: boolean): Promise<boolean> {
     const what = `set attack challenge mode of ${projectId}`;
     // Idempotent (a setting, not a creation), so it may be retried.
-    const body = await this.send<{ attackModeEnabled?: unknown }>('POST', '/v1/security/attack-mode', what, { projectId, attackModeEnabled: enabled }, false);
+    const body = await this.send<{ attackModeEnabled?: unknown }>(
+      'POST',
+      '/v1/security/attack-mode',
+      what,
+      { projectId, attackModeEnabled: enabled },
+      false,
+    );
     if (typeof body.attackModeEnabled !== 'boolean') throw unexpectedShape('vercel', what, 'no attackModeEnabled');
     return body.attackModeEnabled;
   }
@@ -22,27 +28,60 @@ export class VercelSecurityClient {
   /** An Edge Config item's value, or undefined when the item does not exist. */
   async edgeConfigItem(edgeConfigId: string, key: string): Promise<unknown> {
     const path = `/v1/edge-config/${encodeURIComponent(edgeConfigId)}/item/${encodeURIComponent(key)}`;
-    const response = await this.options.http.request({ method: 'GET', url: joinUrl(this.options.baseUrl, `${path}${query({ teamId: this.options.teamId })}`), headers: this.headers(false), timeoutMs: this.options.timeoutMs });
+    const response = await this.options.http.request({
+      method: 'GET',
+      url: joinUrl(this.options.baseUrl, `${path}${query({ teamId: this.options.teamId })}`),
+      headers: this.headers(false),
+      timeoutMs: this.options.timeoutMs,
+    });
     if (response.status === 404) {
       // A missing item and a missing Edge Config are both 404; the list tells them apart.
-      await this.send('GET', `/v1/edge-config/${encodeURIComponent(edgeConfigId)}/items`, `read Edge Config ${edgeConfigId}`);
+      await this.send(
+        'GET',
+        `/v1/edge-config/${encodeURIComponent(edgeConfigId)}/items`,
+        `read Edge Config ${edgeConfigId}`,
+      );
       return undefined;
     }
-    if (response.status < 200 || response.status >= 300) throw errorFromResponse('vercel', `read Edge Config item ${key}`, response, readVercelError);
+    if (response.status < 200 || response.status >= 300)
+      throw errorFromResponse('vercel', `read Edge Config item ${key}`, response, readVercelError);
     return jsonBody<{ value?: unknown }>('vercel', `read Edge Config item ${key}`, response).value;
   }
 
   /** Sets (upsert) or, with undefined, deletes one item. */
   async setEdgeConfigItem(edgeConfigId: string, key: string, value: unknown): Promise<void> {
     const item = value === undefined ? { operation: 'delete', key } : { operation: 'upsert', key, value };
-    await this.send('PATCH', `/v1/edge-config/${encodeURIComponent(edgeConfigId)}/items`, `set Edge Config item ${key}`, { items: [item] }, false);
+    await this.send(
+      'PATCH',
+      `/v1/edge-config/${encodeURIComponent(edgeConfigId)}/items`,
+      `set Edge Config item ${key}`,
+      { items: [item] },
+      false,
+    );
   }
 
   private headers(withBody: boolean): Record<string, string> {
-    return { authorization: `Bearer ${this.options.token}`, accept: 'application/json', ...(withBody ? { 'content-type': 'application/json' } : {}) };
+    return {
+      authorization: `Bearer ${this.options.token}`,
+      accept: 'application/json',
+      ...(withBody ? { 'content-type': 'application/json' } : {}),
+    };
   }
 
-  private async send<T>(method: string, path: string, what: string, body?: unknown, mutation = method !== 'GET'): Promise<T> {
-    return jsonBody<T>('vercel', what, await vercelRequest(this.options, method, `${path}${query({ teamId: this.options.teamId })}`, what, { body, mutation }));
+  private async send<T>(
+    method: string,
+    path: string,
+    what: string,
+    body?: unknown,
+    mutation = method !== 'GET',
+  ): Promise<T> {
+    return jsonBody<T>(
+      'vercel',
+      what,
+      await vercelRequest(this.options, method, `${path}${query({ teamId: this.options.teamId })}`, what, {
+        body,
+        mutation,
+      }),
+    );
   }
 }

@@ -4,7 +4,8 @@ import { vercelRequest } from './vercel-rest.js';
 
 /** Vercel REST API client: the calls the deploy and rollback actions make (docs/platform-behaviour.md §1). */
 
-export type VercelReadyState = 'QUEUED' | 'INITIALIZING' | 'BUILDING' | 'READY' | 'ERROR' | 'CANCELED' | 'BLOCKED' | 'DELETED';
+export type VercelReadyState =
+  'QUEUED' | 'INITIALIZING' | 'BUILDING' | 'READY' | 'ERROR' | 'CANCELED' | 'BLOCKED' | 'DELETED';
 export const VERCEL_TERMINAL: ReadonlySet<string> = new Set(['READY', 'ERROR', 'CANCELED', 'BLOCKED', 'DELETED']);
 
 export interface VercelDeployment {
@@ -128,15 +129,24 @@ export class VercelClient {
   async createDeployment(body: CreateDeploymentRequest): Promise<VercelDeployment> {
     // forceNew: a deploy of a commit must build it; de-duplication rules are UNCONFIRMED (docs/platform-behaviour.md §1.1)
     // and our own idempotency check (an existing READY deployment of the commit) runs before this.
-    const response = await this.send('POST', `/v13/deployments${this.scope({ forceNew: 1, skipAutoDetectionConfirmation: 1 })}`, 'create deployment', {
-      body,
-      mutation: true,
-    });
+    const response = await this.send(
+      'POST',
+      `/v13/deployments${this.scope({ forceNew: 1, skipAutoDetectionConfirmation: 1 })}`,
+      'create deployment',
+      {
+        body,
+        mutation: true,
+      },
+    );
     return deployment(jsonBody(this.provider, 'create deployment', response), 'create deployment');
   }
 
   async getDeployment(id: string): Promise<VercelDeployment> {
-    const response = await this.send('GET', `/v13/deployments/${encodeURIComponent(id)}${this.scope({})}`, `get deployment ${id}`);
+    const response = await this.send(
+      'GET',
+      `/v13/deployments/${encodeURIComponent(id)}${this.scope({})}`,
+      `get deployment ${id}`,
+    );
     return deployment(jsonBody(this.provider, `get deployment ${id}`, response), `get deployment ${id}`);
   }
 
@@ -148,12 +158,21 @@ export class VercelClient {
    */
   async buildLog(id: string, limit: number): Promise<string[]> {
     const what = `read the build log of ${id}`;
-    const response = await this.send('GET', `/v3/deployments/${encodeURIComponent(id)}/events${this.scope({ direction: 'backward', limit, follow: 0 })}`, what);
+    const response = await this.send(
+      'GET',
+      `/v3/deployments/${encodeURIComponent(id)}/events${this.scope({ direction: 'backward', limit, follow: 0 })}`,
+      what,
+    );
     const body = jsonBody(this.provider, what, response);
     if (!Array.isArray(body)) throw unexpectedShape(this.provider, what, 'expected a list of events');
     const lines: { created: number; text: string }[] = [];
     for (const event of body as { type?: unknown; created?: unknown; text?: unknown; payload?: { text?: unknown } }[]) {
-      const text = typeof event?.payload?.text === 'string' ? event.payload.text : typeof event?.text === 'string' ? event.text : undefined;
+      const text =
+        typeof event?.payload?.text === 'string'
+          ? event.payload.text
+          : typeof event?.text === 'string'
+            ? event.text
+            : undefined;
       if (text === undefined || (event.type !== undefined && !BUILD_LOG_TYPES.has(String(event.type)))) continue;
       lines.push({ created: typeof event.created === 'number' ? event.created : 0, text });
     }
@@ -187,19 +206,31 @@ export class VercelClient {
 
   async cancelDeployment(id: string): Promise<VercelDeployment> {
     const what = `cancel deployment ${id}`;
-    const response = await this.send('PATCH', `/v12/deployments/${encodeURIComponent(id)}/cancel${this.scope({})}`, what, { mutation: true });
+    const response = await this.send(
+      'PATCH',
+      `/v12/deployments/${encodeURIComponent(id)}/cancel${this.scope({})}`,
+      what,
+      { mutation: true },
+    );
     return deployment(jsonBody(this.provider, what, response), what);
   }
 
   async getProject(projectId: string): Promise<VercelProject> {
     const what = `get project ${projectId}`;
-    const response = await this.send('GET', `/v9/projects/${encodeURIComponent(projectId)}${this.scope({ rollbackInfo: 'true' })}`, what);
+    const response = await this.send(
+      'GET',
+      `/v9/projects/${encodeURIComponent(projectId)}${this.scope({ rollbackInfo: 'true' })}`,
+      what,
+    );
     const body = jsonBody<Record<string, unknown>>(this.provider, what, response);
     if (typeof body.id !== 'string') throw unexpectedShape(this.provider, what, 'no project id');
     // `targets` is optional in Vercel's project schema: a project that never served production has
     // none, which means nothing serves yet (docs/platform-behaviour.md "Vercel project").
-    if (body.targets !== undefined && body.targets !== null && typeof body.targets !== 'object') throw unexpectedShape(this.provider, what, 'targets is not an object');
-    const targets = (body.targets ?? {}) as { production?: { id?: unknown; url?: unknown; readyState?: unknown; alias?: unknown } | null };
+    if (body.targets !== undefined && body.targets !== null && typeof body.targets !== 'object')
+      throw unexpectedShape(this.provider, what, 'targets is not an object');
+    const targets = (body.targets ?? {}) as {
+      production?: { id?: unknown; url?: unknown; readyState?: unknown; alias?: unknown } | null;
+    };
     const production = targets.production && typeof targets.production.id === 'string' ? targets.production : null;
     return {
       id: body.id,
@@ -210,7 +241,9 @@ export class VercelClient {
             url: typeof production.url === 'string' ? production.url : null,
             readyState: typeof production.readyState === 'string' ? production.readyState : undefined,
             // Optional in the SDK's schema: a missing or malformed list means no known domain, never a failed read.
-            alias: Array.isArray(production.alias) ? production.alias.filter((host): host is string => typeof host === 'string' && host !== '') : [],
+            alias: Array.isArray(production.alias)
+              ? production.alias.filter((host): host is string => typeof host === 'string' && host !== '')
+              : [],
           }
         : null,
       lastAliasRequest: aliasRequest(body.lastAliasRequest),
@@ -244,14 +277,30 @@ export class VercelClient {
    * rolling releases"): read, start with a canary, approve the next stage. Each answers
    * `{ rollingRelease }`, null when none exists.
    */
-  async rollingRelease(projectId: string, action: 'get' | 'start' | 'approve-stage', body?: { canaryDeploymentId: string; nextStageIndex?: number }): Promise<VercelRollingRelease | null> {
+  async rollingRelease(
+    projectId: string,
+    action: 'get' | 'start' | 'approve-stage',
+    body?: { canaryDeploymentId: string; nextStageIndex?: number },
+  ): Promise<VercelRollingRelease | null> {
     const what = action === 'get' ? 'read the rolling release' : `${action} the rolling release`;
     const path = `/v1/projects/${encodeURIComponent(projectId)}/rolling-release${action === 'get' ? '' : `/${action}`}${this.scope({})}`;
-    const response = await this.send(action === 'get' ? 'GET' : 'POST', path, what, action === 'get' ? {} : { body, mutation: true });
+    const response = await this.send(
+      action === 'get' ? 'GET' : 'POST',
+      path,
+      what,
+      action === 'get' ? {} : { body, mutation: true },
+    );
     const value = jsonBody<{ rollingRelease?: unknown }>(this.provider, what, response).rollingRelease;
     if (value === null || value === undefined) return null;
-    const rr = value as { state?: unknown; activeStage?: { index?: unknown; targetPercentage?: unknown } | null; stages?: unknown; currentDeployment?: { id?: unknown } | null; canaryDeployment?: { id?: unknown } | null };
-    if (typeof rr.state !== 'string' || !Array.isArray(rr.stages)) throw unexpectedShape(this.provider, what, 'rollingRelease without state or stages');
+    const rr = value as {
+      state?: unknown;
+      activeStage?: { index?: unknown; targetPercentage?: unknown } | null;
+      stages?: unknown;
+      currentDeployment?: { id?: unknown } | null;
+      canaryDeployment?: { id?: unknown } | null;
+    };
+    if (typeof rr.state !== 'string' || !Array.isArray(rr.stages))
+      throw unexpectedShape(this.provider, what, 'rollingRelease without state or stages');
     return {
       state: rr.state,
       stageIndex: typeof rr.activeStage?.index === 'number' ? rr.activeStage.index : null,
@@ -266,7 +315,12 @@ export class VercelClient {
     return query({ ...params, teamId: this.options.teamId });
   }
 
-  private send(method: string, path: string, what: string, extra: { body?: unknown; mutation?: boolean } = {}): Promise<HttpResponse> {
+  private send(
+    method: string,
+    path: string,
+    what: string,
+    extra: { body?: unknown; mutation?: boolean } = {},
+  ): Promise<HttpResponse> {
     return vercelRequest(this.options, method, path, what, { body: extra.body, mutation: extra.mutation === true });
   }
 }
@@ -307,7 +361,11 @@ function truncate(text: string, max: number): string {
  */
 export function vercelPinned(project: Pick<VercelProject, 'lastAliasRequest'>): boolean {
   const job = project.lastAliasRequest;
-  return job !== null && job.type === 'rollback' && (job.jobStatus === 'succeeded' || job.jobStatus === 'pending' || job.jobStatus === 'in-progress');
+  return (
+    job !== null &&
+    job.type === 'rollback' &&
+    (job.jobStatus === 'succeeded' || job.jobStatus === 'pending' || job.jobStatus === 'in-progress')
+  );
 }
 
 /** The shape of `rollbackDescription` is UNCONFIRMED (docs/platform-behaviour.md §1.5, "who/why"): a string or an object with a description. */

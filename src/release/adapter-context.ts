@@ -20,7 +20,12 @@ export interface AdapterContext {
  * An essential read, retried while it fails and, when it decides something (skip the work, name a
  * target), asked again until two answers agree: one stale or failed answer decides nothing.
  */
-export function decidingRead<T>(context: AdapterContext, what: string, read: () => Promise<T>, same: (a: T, b: T) => boolean): Promise<T> {
+export function decidingRead<T>(
+  context: AdapterContext,
+  what: string,
+  read: () => Promise<T>,
+  same: (a: T, b: T) => boolean,
+): Promise<T> {
   return agreed(() => context.patience(what, read), same, { clock: context.clock, settleMs: context.settleMs });
 }
 
@@ -51,9 +56,13 @@ export async function waitForSettled(
       signal: wait.signal,
       startedAt,
       onReadError: (error, consecutive) =>
-        context.log.warn(`${component}: reading the status of ${id} failed (${errorText(error)}); still waiting${consecutive > 1 ? ` (${consecutive} failed reads in a row)` : ''}`),
+        context.log.warn(
+          `${component}: reading the status of ${id} failed (${errorText(error)}); still waiting${consecutive > 1 ? ` (${consecutive} failed reads in a row)` : ''}`,
+        ),
     },
   );
   if (result.done) return { kind: 'settled', observation: result.value, reads: result.reads };
-  return result.cancelled ? { kind: 'cancelled', last: result.last, reads: result.reads } : { kind: 'timed-out', last: result.last, reads: result.reads };
+  return result.cancelled
+    ? { kind: 'cancelled', last: result.last, reads: result.reads }
+    : { kind: 'timed-out', last: result.last, reads: result.reads };
 }

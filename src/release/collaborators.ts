@@ -33,7 +33,10 @@ export interface ReleaseDeps extends Omit<Collaborators, 'http'> {
 }
 
 /** The adapters of the given components, in that order (the settings name only configured ones). */
-export function adaptersOf(components: readonly ComponentName[], adapters: ReleaseDeps['adapters']): ComponentAdapter[] {
+export function adaptersOf(
+  components: readonly ComponentName[],
+  adapters: ReleaseDeps['adapters'],
+): ComponentAdapter[] {
   return components.map((name) => adapters[name]!);
 }
 
@@ -60,7 +63,8 @@ export function buildCollaborators(
   const http = new HttpClient({
     timeoutMs: settings.requestTimeoutMs,
     userAgent: 'threadr-ops',
-    onRetry: ({ url, attempt, delayMs, reason }) => log.info(`${new URL(url).pathname}: ${reason}, try ${attempt + 1} in ${Math.round(delayMs)}ms`),
+    onRetry: ({ url, attempt, delayMs, reason }) =>
+      log.info(`${new URL(url).pathname}: ${reason}, try ${attempt + 1} in ${Math.round(delayMs)}ms`),
     now: () => overrides.clock.now(),
     ...overrides.http,
   });
@@ -96,8 +100,20 @@ export function buildCollaborators(
       context,
     });
   }
-  const github = settings.github ? new GitHubDeploymentsClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository, warn: (message) => log.warn(message), sleep: (ms) => overrides.clock.sleep(ms) }) : undefined;
-  const record = new DeploymentRecord(github, log, githubRun(env).then(runUrl), { clock: overrides.clock, settleMs: settings.pollMinMs });
+  const github = settings.github
+    ? new GitHubDeploymentsClient({
+        http,
+        apiUrl: settings.github.apiUrl,
+        token: settings.github.token,
+        repository: settings.github.repository,
+        warn: (message) => log.warn(message),
+        sleep: (ms) => overrides.clock.sleep(ms),
+      })
+    : undefined;
+  const record = new DeploymentRecord(github, log, githubRun(env).then(runUrl), {
+    clock: overrides.clock,
+    settleMs: settings.pollMinMs,
+  });
   const verifier = new Verifier(settings.verify, { http, log, clock: overrides.clock });
   return { http, adapters, record, verifier, patience };
 }

@@ -8,7 +8,13 @@ import type { ComponentReport, DeployDeps, DeploySettings } from './deployer.js'
  * it serve, verify it and read it once more. Everything that happens lands in `report`; nothing
  * throws (an unexpected error is the component's failure).
  */
-export async function deployComponent(adapter: ComponentAdapter, report: ComponentReport, settings: DeploySettings, deps: DeployDeps, deadline: number): Promise<void> {
+export async function deployComponent(
+  adapter: ComponentAdapter,
+  report: ComponentReport,
+  settings: DeploySettings,
+  deps: DeployDeps,
+  deadline: number,
+): Promise<void> {
   const { clock, log } = deps;
   const started = clock.now();
   try {
@@ -18,7 +24,9 @@ export async function deployComponent(adapter: ComponentAdapter, report: Compone
     if (existing) {
       deployment = existing;
       report.origin = 'adopted';
-      log.info(`${adapter.component}: adopting ${existing.id} (${existing.state}), an existing deployment of ${settings.sha.slice(0, 12)}, instead of starting another`);
+      log.info(
+        `${adapter.component}: adopting ${existing.id} (${existing.state}), an existing deployment of ${settings.sha.slice(0, 12)}, instead of starting another`,
+      );
     } else {
       if (deps.signal?.aborted) return;
       deployment = await adapter.start(settings.sha);
@@ -26,10 +34,19 @@ export async function deployComponent(adapter: ComponentAdapter, report: Compone
       log.info(`${adapter.component}: started ${deployment.id} for ${settings.sha.slice(0, 12)}`);
     }
     report.deployment = deployment;
-    const built = deployment.phase === 'pending' ? await waitForBuild(adapter, deployment, report, settings, deps, { started, deadline }) : deployment;
+    const built =
+      deployment.phase === 'pending'
+        ? await waitForBuild(adapter, deployment, report, settings, deps, { started, deadline })
+        : deployment;
     if (!built) return;
     if (built.phase === 'failed') {
-      await fail(adapter, report, `${built.id} ended ${built.state}${built.error ? `: ${built.error}` : ''}${built.logUrl ? ` (logs: ${built.logUrl})` : ''}`, deps, built);
+      await fail(
+        adapter,
+        report,
+        `${built.id} ended ${built.state}${built.error ? `: ${built.error}` : ''}${built.logUrl ? ` (logs: ${built.logUrl})` : ''}`,
+        deps,
+        built,
+      );
       return;
     }
     if (deps.signal?.aborted) {
@@ -49,17 +66,31 @@ export async function deployComponent(adapter: ComponentAdapter, report: Compone
 /** Re-runs: a deployment of this commit that serves or is on its way is adopted, never duplicated. */
 async function findExisting(adapter: ComponentAdapter, sha: string, deps: DeployDeps): Promise<Observation | null> {
   try {
-    return await deps.patience(`${adapter.component}: looking for a deployment of ${sha.slice(0, 12)}`, () => adapter.findForCommit(sha));
+    return await deps.patience(`${adapter.component}: looking for a deployment of ${sha.slice(0, 12)}`, () =>
+      adapter.findForCommit(sha),
+    );
   } catch (error) {
-    deps.log.warn(`${adapter.component}: could not look for an existing deployment of ${sha.slice(0, 12)} (${errorText(error)}); creating one`);
+    deps.log.warn(
+      `${adapter.component}: could not look for an existing deployment of ${sha.slice(0, 12)} (${errorText(error)}); creating one`,
+    );
     return null;
   }
 }
 
 /** A built deployment of the commit that already serves is the result (verified again); true when it was. */
-async function adoptIfServing(adapter: ComponentAdapter, existing: Observation, report: ComponentReport, sha: string, deps: DeployDeps): Promise<boolean> {
+async function adoptIfServing(
+  adapter: ComponentAdapter,
+  existing: Observation,
+  report: ComponentReport,
+  sha: string,
+  deps: DeployDeps,
+): Promise<boolean> {
   const name = adapter.component;
-  if (existing.phase !== 'succeeded' || !(await deps.patience(`${name}: reading what serves`, () => adapter.isServing(existing.id)))) return false;
+  if (
+    existing.phase !== 'succeeded' ||
+    !(await deps.patience(`${name}: reading what serves`, () => adapter.isServing(existing.id)))
+  )
+    return false;
   report.deployment = existing;
   report.origin = 'adopted';
   report.result = 'already-serving';
@@ -68,7 +99,12 @@ async function adoptIfServing(adapter: ComponentAdapter, existing: Observation, 
   if (deps.verifier.configured(name)) {
     report.verify = await deps.verifier.verify(name, existing.url, sha);
     if (report.verify.verdict === 'unhealthy') {
-      await fail(adapter, report, `${existing.id} serves ${sha.slice(0, 12)} but is unhealthy: ${report.verify.detail}`, deps);
+      await fail(
+        adapter,
+        report,
+        `${existing.id} serves ${sha.slice(0, 12)} but is unhealthy: ${report.verify.detail}`,
+        deps,
+      );
     } else {
       deps.log.info(`${name}: ${report.verify.detail}`);
     }
@@ -124,7 +160,12 @@ async function waitForBuild(
  * Built, and the job was cancelled: it stays, unverified. Usually it already serves (Vercel aliases
  * a READY production build, Railway switches on SUCCESS), but not over a pin: one read says which.
  */
-async function noteBuiltOnCancel(adapter: ComponentAdapter, deployment: Observation, report: ComponentReport, sha: string): Promise<void> {
+async function noteBuiltOnCancel(
+  adapter: ComponentAdapter,
+  deployment: Observation,
+  report: ComponentReport,
+  sha: string,
+): Promise<void> {
   report.result = 'cancelled';
   const serving = await adapter.isServing(deployment.id).catch(() => undefined);
   report.notes.push(
@@ -143,10 +184,19 @@ async function noteBuiltOnCancel(adapter: ComponentAdapter, deployment: Observat
 export const MIN_TIME_TO_SERVE_MS = 60_000;
 
 /** Built: make it serve, verify it, and read it once more (a process can pass its start and crash right after). */
-async function goLive(adapter: ComponentAdapter, deployment: Observation, report: ComponentReport, sha: string, deps: DeployDeps, deadline: number): Promise<void> {
+async function goLive(
+  adapter: ComponentAdapter,
+  deployment: Observation,
+  report: ComponentReport,
+  sha: string,
+  deps: DeployDeps,
+  deadline: number,
+): Promise<void> {
   const { clock, log } = deps;
   const name = adapter.component;
-  const promoted = await adapter.ensureServing(deployment, { deadline: Math.max(deadline, clock.now() + MIN_TIME_TO_SERVE_MS) });
+  const promoted = await adapter.ensureServing(deployment, {
+    deadline: Math.max(deadline, clock.now() + MIN_TIME_TO_SERVE_MS),
+  });
   if (promoted) {
     report.notes.push(promoted);
     log.info(`${name}: ${promoted}`);
@@ -154,7 +204,12 @@ async function goLive(adapter: ComponentAdapter, deployment: Observation, report
   if (deps.verifier.configured(name)) {
     report.verify = await deps.verifier.verify(name, deployment.url, sha);
     if (report.verify.verdict === 'unhealthy') {
-      await fail(adapter, report, `${deployment.id} is ${deployment.state} but unhealthy: ${report.verify.detail}`, deps);
+      await fail(
+        adapter,
+        report,
+        `${deployment.id} is ${deployment.state} but unhealthy: ${report.verify.detail}`,
+        deps,
+      );
       return;
     }
     if (report.verify.verdict === 'unreachable') {
@@ -171,7 +226,13 @@ async function goLive(adapter: ComponentAdapter, deployment: Observation, report
   report.statusReads++;
   if (settled.phase === 'failed') {
     report.deployment = settled;
-    await fail(adapter, report, `${settled.id} reached ${deployment.state} and then ended ${settled.state}${settled.error ? `: ${settled.error}` : ''}`, deps, settled);
+    await fail(
+      adapter,
+      report,
+      `${settled.id} reached ${deployment.state} and then ended ${settled.state}${settled.error ? `: ${settled.error}` : ''}`,
+      deps,
+      settled,
+    );
     return;
   }
   report.result = 'deployed';
@@ -179,7 +240,13 @@ async function goLive(adapter: ComponentAdapter, deployment: Observation, report
 }
 
 /** The component failed: say why, and for a failed deployment read the platform's logs. */
-async function fail(adapter: ComponentAdapter, report: ComponentReport, error: string, deps: DeployDeps, failedDeployment?: Observation): Promise<void> {
+async function fail(
+  adapter: ComponentAdapter,
+  report: ComponentReport,
+  error: string,
+  deps: DeployDeps,
+  failedDeployment?: Observation,
+): Promise<void> {
   report.result = 'failed';
   report.error = error;
   deps.log.error(`${adapter.component}: ${error}`);
@@ -187,18 +254,29 @@ async function fail(adapter: ComponentAdapter, report: ComponentReport, error: s
 }
 
 /** Why it failed, in the platform's words: a log that cannot be read is a note, never a new failure. */
-async function readFailureLogs(adapter: ComponentAdapter, observation: Observation, report: ComponentReport, deps: DeployDeps): Promise<void> {
+async function readFailureLogs(
+  adapter: ComponentAdapter,
+  observation: Observation,
+  report: ComponentReport,
+  deps: DeployDeps,
+): Promise<void> {
   try {
     report.logs = await adapter.failureLogs(observation);
   } catch (error) {
     report.notes.push(`could not read the logs of ${observation.id}: ${errorText(error)}`);
     return;
   }
-  for (const excerpt of report.logs) deps.log.info(`${adapter.component}: ${excerpt.title}:\n${excerpt.lines.map((line) => `  ${line}`).join('\n')}`);
+  for (const excerpt of report.logs)
+    deps.log.info(`${adapter.component}: ${excerpt.title}:\n${excerpt.lines.map((line) => `  ${line}`).join('\n')}`);
 }
 
 /** Only a build this run started is cancelled; one adopted from another run is that run's. */
-async function cancelOnJobCancel(adapter: ComponentAdapter, deployment: Observation, report: ComponentReport, deps: DeployDeps): Promise<void> {
+async function cancelOnJobCancel(
+  adapter: ComponentAdapter,
+  deployment: Observation,
+  report: ComponentReport,
+  deps: DeployDeps,
+): Promise<void> {
   const name = adapter.component;
   if (report.origin !== 'created') {
     report.notes.push(`left ${deployment.id} (adopted from an earlier run) as it was`);
@@ -215,7 +293,11 @@ async function cancelOnJobCancel(adapter: ComponentAdapter, deployment: Observat
 }
 
 /** A backend can reach SUCCESS and crash seconds later: look once more before calling the deploy done. */
-export async function confirmDeployed(adapters: readonly ComponentAdapter[], reports: ReadonlyMap<ComponentName, ComponentReport>, deps: DeployDeps): Promise<void> {
+export async function confirmDeployed(
+  adapters: readonly ComponentAdapter[],
+  reports: ReadonlyMap<ComponentName, ComponentReport>,
+  deps: DeployDeps,
+): Promise<void> {
   for (const adapter of adapters) {
     const report = reports.get(adapter.component)!;
     if (!report.deployment || report.result !== 'deployed') continue;
@@ -227,7 +309,9 @@ export async function confirmDeployed(adapters: readonly ComponentAdapter[], rep
         await fail(adapter, report, error, deps, now);
       }
     } catch (error) {
-      deps.log.warn(`${adapter.component}: could not re-read ${report.deployment.id} (${errorText(error)}); keeping the earlier answer`);
+      deps.log.warn(
+        `${adapter.component}: could not re-read ${report.deployment.id} (${errorText(error)}); keeping the earlier answer`,
+      );
     }
   }
 }

@@ -43,7 +43,10 @@ export function deployVerdict(facts: DeployFacts): DeployVerdict {
     case 'cancelled-before-change':
       return { status: 'cancelled', message: 'the job was cancelled before anything changed' };
     case 'dry-run':
-      return { status: 'dry-run', message: `dry run: would deploy ${facts.sha.slice(0, 12)} to ${facts.environment} (${facts.order}); nothing was changed` };
+      return {
+        status: 'dry-run',
+        message: `dry run: would deploy ${facts.sha.slice(0, 12)} to ${facts.environment} (${facts.order}); nothing was changed`,
+      };
     case 'ran':
       return ranVerdict(facts);
   }
@@ -53,7 +56,11 @@ function ranVerdict(facts: Extract<DeployFacts, { stage: 'ran' }>): DeployVerdic
   const { reports } = facts;
   const sha = facts.sha.slice(0, 12);
   // A cancelled job has seconds left before the runner kills it, so nothing was rolled back: say what serves.
-  if (facts.cancelled) return { status: 'cancelled', message: `the job was cancelled: ${reports.map((r) => `${r.component} ${cancelledState(r, facts.sha)}`).join('; ')}` };
+  if (facts.cancelled)
+    return {
+      status: 'cancelled',
+      message: `the job was cancelled: ${reports.map((r) => `${r.component} ${cancelledState(r, facts.sha)}`).join('; ')}`,
+    };
   const failed = failedComponents(reports);
   if (failed.length === 0) {
     const unchanged = reports.every((report) => report.result === 'already-serving');
@@ -70,15 +77,24 @@ function ranVerdict(facts: Extract<DeployFacts, { stage: 'ran' }>): DeployVerdic
   const outcomes = restores.map((r) => `${r.component} ${r.outcome}`).join(', ');
   let verdict: DeployVerdict;
   if (needsHuman.length > 0) {
-    verdict = { status: 'failed', message: `${cause}. Rolling back did not fully work, ${needsHuman.map((r) => `${r.component} needs a human: ${r.detail}`).join('; ')}` };
+    verdict = {
+      status: 'failed',
+      message: `${cause}. Rolling back did not fully work, ${needsHuman.map((r) => `${r.component} needs a human: ${r.detail}`).join('; ')}`,
+    };
   } else if (restores.some((restore) => restore.outcome === 'restored')) {
     verdict = { status: 'rolled-back', message: `${cause}. Rolled back: ${outcomes}` };
   } else {
-    verdict = { status: 'failed', message: `${cause}. Production was not changed${restores.length ? ` (${outcomes})` : ''}` };
+    verdict = {
+      status: 'failed',
+      message: `${cause}. Production was not changed${restores.length ? ` (${outcomes})` : ''}`,
+    };
   }
   // A first deploy has nothing to go back to: a component that did deploy stays on the new build.
-  const firstDeployLeft = reports.filter((report) => report.restore?.outcome === 'nothing-to-roll-back' && !failed.includes(report));
-  if (firstDeployLeft.length > 0) verdict.message += `. ${firstDeployLeft.map((r) => r.component).join(', ')} had nothing to roll back to and stays on the new build`;
+  const firstDeployLeft = reports.filter(
+    (report) => report.restore?.outcome === 'nothing-to-roll-back' && !failed.includes(report),
+  );
+  if (firstDeployLeft.length > 0)
+    verdict.message += `. ${firstDeployLeft.map((r) => r.component).join(', ')} had nothing to roll back to and stays on the new build`;
   return verdict;
 }
 
@@ -94,7 +110,12 @@ export function failedComponents(reports: readonly ComponentReport[]): Component
 
 /** Why the deploy failed, one clause per failed component (the rollback's reason starts with it). */
 export function failureCause(failed: readonly ComponentReport[]): string {
-  return failed.map((report) => `${report.component} ${report.result === 'timed-out' ? 'timed out' : 'failed'}: ${report.error ?? 'unknown error'}`).join('; ');
+  return failed
+    .map(
+      (report) =>
+        `${report.component} ${report.result === 'timed-out' ? 'timed out' : 'failed'}: ${report.error ?? 'unknown error'}`,
+    )
+    .join('; ');
 }
 
 export function succeeded(report: ComponentReport): boolean {

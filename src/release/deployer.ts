@@ -1,8 +1,24 @@
 import { errorText } from '../core/errors.js';
 import { adaptersOf, type ReleaseDeps } from './collaborators.js';
-import type { ComponentAdapter, ComponentName, Environment, LogExcerpt, Observation, Pin, RollbackTarget } from './component.js';
+import type {
+  ComponentAdapter,
+  ComponentName,
+  Environment,
+  LogExcerpt,
+  Observation,
+  Pin,
+  RollbackTarget,
+} from './component.js';
 import { confirmDeployed, deployComponent, MIN_TIME_TO_SERVE_MS } from './deploy-component.js';
-import { deployVerdict, failedComponents, failureCause, pinDescription, succeeded, type DeployFacts, type DeployVerdict } from './deploy-verdict.js';
+import {
+  deployVerdict,
+  failedComponents,
+  failureCause,
+  pinDescription,
+  succeeded,
+  type DeployFacts,
+  type DeployVerdict,
+} from './deploy-verdict.js';
 import type { RollbackPlan } from './plan.js';
 import { restoreComponent, type RestoreResult } from './restore.js';
 import type { VerifyResult } from './verify.js';
@@ -31,7 +47,8 @@ export interface DeployDeps extends ReleaseDeps {
  * did not get there; not-started: an earlier component failed first (or the job was cancelled);
  * cancelled: the job was cancelled while this component was on its way; planned: dry run.
  */
-export type ComponentResult = 'deployed' | 'already-serving' | 'failed' | 'timed-out' | 'cancelled' | 'not-started' | 'planned';
+export type ComponentResult =
+  'deployed' | 'already-serving' | 'failed' | 'timed-out' | 'cancelled' | 'not-started' | 'planned';
 
 export interface ComponentReport {
   component: ComponentName;
@@ -77,7 +94,9 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   const { clock, log } = deps;
   const started = clock.now();
   const adapters = adaptersOf(settings.components, deps.adapters);
-  const reports = new Map<ComponentName, ComponentReport>(adapters.map((adapter) => [adapter.component, notStarted(adapter)]));
+  const reports = new Map<ComponentName, ComponentReport>(
+    adapters.map((adapter) => [adapter.component, notStarted(adapter)]),
+  );
   const finish = ({ status, message }: DeployVerdict, plan: RollbackPlan | null): DeployReport => ({
     status,
     message,
@@ -109,16 +128,23 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   // 2. An instant rollback pins production; deploying over it silently undoes someone's emergency.
   for (const { adapter, pin } of pins) {
     if (!settings.allowPinned) return stop({ stage: 'pinned', label: adapter.label, pin }, plan);
-    log.warn(`${adapter.label}: ${pinDescription(pin)}; allow-pinned is set, so the new build will be promoted over the pin`);
+    log.warn(
+      `${adapter.label}: ${pinDescription(pin)}; allow-pinned is set, so the new build will be promoted over the pin`,
+    );
     reports.get(adapter.component)!.notes.push('deployed over an instant-rollback pin (allow-pinned)');
   }
 
   if (settings.dryRun) {
     for (const report of reports.values()) {
       report.result = 'planned';
-      log.info(`dry run: would deploy ${settings.sha.slice(0, 12)} to ${report.label}${report.before ? `, replacing ${report.before.deploymentId}` : ''}`);
+      log.info(
+        `dry run: would deploy ${settings.sha.slice(0, 12)} to ${report.label}${report.before ? `, replacing ${report.before.deploymentId}` : ''}`,
+      );
     }
-    return finish(deployVerdict({ stage: 'dry-run', sha: settings.sha, environment: settings.environment, order: settings.order }), plan);
+    return finish(
+      deployVerdict({ stage: 'dry-run', sha: settings.sha, environment: settings.environment, order: settings.order }),
+      plan,
+    );
   }
 
   // 3. The GitHub Deployment: bookkeeping, never a reason to stop.
@@ -137,13 +163,31 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   }
 
   // 6. The verdict, and the GitHub Deployment's status to match.
-  const verdict = deployVerdict({ stage: 'ran', sha: settings.sha, environment: settings.environment, components: settings.components, reports: [...reports.values()], cancelled, durationMs: clock.now() - started });
+  const verdict = deployVerdict({
+    stage: 'ran',
+    sha: settings.sha,
+    environment: settings.environment,
+    components: settings.components,
+    reports: [...reports.values()],
+    cancelled,
+    durationMs: clock.now() - started,
+  });
   await recordVerdict(verdict, cancelled, reports, settings, deps);
   return finish(verdict, plan);
 }
 
 function notStarted(adapter: ComponentAdapter): ComponentReport {
-  return { component: adapter.component, label: adapter.label, before: null, result: 'not-started', deployment: null, origin: null, statusReads: 0, durationMs: 0, notes: [] };
+  return {
+    component: adapter.component,
+    label: adapter.label,
+    before: null,
+    result: 'not-started',
+    deployment: null,
+    origin: null,
+    statusReads: 0,
+    durationMs: 0,
+    notes: [],
+  };
 }
 
 async function startRecord(plan: RollbackPlan, settings: DeploySettings, deps: DeployDeps): Promise<void> {
@@ -156,14 +200,26 @@ async function startRecord(plan: RollbackPlan, settings: DeploySettings, deps: D
 }
 
 /** The verdict in the log, and the GitHub Deployment's status to match (error: the job was cancelled). */
-async function recordVerdict(verdict: DeployVerdict, cancelled: boolean, reports: ReadonlyMap<ComponentName, ComponentReport>, settings: DeploySettings, deps: DeployDeps): Promise<void> {
+async function recordVerdict(
+  verdict: DeployVerdict,
+  cancelled: boolean,
+  reports: ReadonlyMap<ComponentName, ComponentReport>,
+  settings: DeploySettings,
+  deps: DeployDeps,
+): Promise<void> {
   if (verdict.status === 'deployed') {
-    await deps.record.status('success', { description: `deployed ${settings.sha.slice(0, 12)}`, environmentUrl: primaryUrl(reports) });
+    await deps.record.status('success', {
+      description: `deployed ${settings.sha.slice(0, 12)}`,
+      environmentUrl: primaryUrl(reports),
+    });
     deps.log.info(verdict.message);
     return;
   }
   deps.log.error(verdict.message);
-  await deps.record.status(cancelled ? 'error' : 'failure', { description: cancelled ? verdict.message.slice(0, 140) : verdict.message, environmentUrl: primaryUrl(reports, true) });
+  await deps.record.status(cancelled ? 'error' : 'failure', {
+    description: cancelled ? verdict.message.slice(0, 140) : verdict.message,
+    environmentUrl: primaryUrl(reports, true),
+  });
 }
 
 /** Per component what serves now (the rollback target) and any instant-rollback pin; throws when it cannot be read. */
@@ -188,13 +244,28 @@ async function recordServing(
     const pin = await deps.patience(`${adapter.component}: reading the rollback pin`, () => adapter.pin());
     if (pin) pins.push({ adapter, pin });
   }
-  const plan: RollbackPlan = { version: 1, environment: settings.environment, sha: settings.sha, recordedAt: new Date(deps.clock.now()).toISOString(), components };
+  const plan: RollbackPlan = {
+    version: 1,
+    environment: settings.environment,
+    sha: settings.sha,
+    recordedAt: new Date(deps.clock.now()).toISOString(),
+    components,
+  };
   return { plan, pins };
 }
 
 /** Sequential orders stop at the first component that did not make it (or when the job is cancelled). */
-async function deployAll(adapters: readonly ComponentAdapter[], reports: ReadonlyMap<ComponentName, ComponentReport>, settings: DeploySettings, deps: DeployDeps, deadline: number): Promise<void> {
-  const one = (adapter: ComponentAdapter) => deps.log.group(`Deploying ${adapter.component}`, () => deployComponent(adapter, reports.get(adapter.component)!, settings, deps, deadline));
+async function deployAll(
+  adapters: readonly ComponentAdapter[],
+  reports: ReadonlyMap<ComponentName, ComponentReport>,
+  settings: DeploySettings,
+  deps: DeployDeps,
+  deadline: number,
+): Promise<void> {
+  const one = (adapter: ComponentAdapter) =>
+    deps.log.group(`Deploying ${adapter.component}`, () =>
+      deployComponent(adapter, reports.get(adapter.component)!, settings, deps, deadline),
+    );
   if (settings.order === 'parallel') {
     await Promise.all(adapters.map(one));
     return;
@@ -206,19 +277,30 @@ async function deployAll(adapters: readonly ComponentAdapter[], reports: Readonl
 }
 
 /** Something failed: put back every component that no longer serves what it served before. */
-async function rollBack(reports: readonly ComponentReport[], cause: string, settings: DeploySettings, deps: DeployDeps): Promise<void> {
+async function rollBack(
+  reports: readonly ComponentReport[],
+  cause: string,
+  settings: DeploySettings,
+  deps: DeployDeps,
+): Promise<void> {
   const { clock, log } = deps;
   await log.group('Rolling back', async () => {
     for (const report of reports.filter((r) => r.result !== 'not-started')) {
       const adapter = deps.adapters[report.component]!;
-      report.restore = await restoreComponent(adapter, report.before, `threadr-ops deploy of ${settings.sha.slice(0, 12)} failed: ${cause}`.slice(0, 200), 'promote', {
-        clock,
-        log,
-        verifier: deps.verifier,
-        // Putting production back gets the same floor as going live (deploy-component.ts).
-        timeoutMs: Math.max(settings.timeoutMs, MIN_TIME_TO_SERVE_MS),
-        patience: deps.patience,
-      });
+      report.restore = await restoreComponent(
+        adapter,
+        report.before,
+        `threadr-ops deploy of ${settings.sha.slice(0, 12)} failed: ${cause}`.slice(0, 200),
+        'promote',
+        {
+          clock,
+          log,
+          verifier: deps.verifier,
+          // Putting production back gets the same floor as going live (deploy-component.ts).
+          timeoutMs: Math.max(settings.timeoutMs, MIN_TIME_TO_SERVE_MS),
+          patience: deps.patience,
+        },
+      );
       log.info(`${report.component}: ${report.restore.outcome} — ${report.restore.detail}`);
     }
   });
@@ -230,14 +312,25 @@ async function rollBack(reports: readonly ComponentReport[], cause: string, sett
  * GitHub Deployments say which commit was last verified (a success status); the platform says
  * which of its deployments built that commit. Without a GitHub record, what serves is the target.
  */
-async function verifiedTarget(adapter: ComponentAdapter, serving: RollbackTarget | null, environment: Environment, deps: DeployDeps): Promise<RollbackTarget | null> {
+async function verifiedTarget(
+  adapter: ComponentAdapter,
+  serving: RollbackTarget | null,
+  environment: Environment,
+  deps: DeployDeps,
+): Promise<RollbackTarget | null> {
   const verified = await deps.record.lastVerified(environment, adapter.component);
   if (!verified || serving?.sha === verified.sha) return serving;
   const what = `${adapter.label}: ${serving ? `${serving.deploymentId}${serving.sha ? ` (commit ${serving.sha.slice(0, 12)})` : ''}` : 'nothing'} serves, but the last verified commit is ${verified.sha.slice(0, 12)} (GitHub deployment ${verified.id})`;
-  const target = await deps.patience(`${adapter.component}: finding the deployment of ${verified.sha.slice(0, 12)}`, () => adapter.deploymentOf(verified.sha)).catch((error: unknown) => {
-    deps.log.warn(`${adapter.component}: could not look for the deployment of ${verified.sha.slice(0, 12)} (${errorText(error)})`);
-    return null;
-  });
+  const target = await deps
+    .patience(`${adapter.component}: finding the deployment of ${verified.sha.slice(0, 12)}`, () =>
+      adapter.deploymentOf(verified.sha),
+    )
+    .catch((error: unknown) => {
+      deps.log.warn(
+        `${adapter.component}: could not look for the deployment of ${verified.sha.slice(0, 12)} (${errorText(error)})`,
+      );
+      return null;
+    });
   if (!target) {
     deps.log.warn(`${what}, and no deployment of it can be gone back to: the rollback plan keeps what serves`);
     return serving;

@@ -26,7 +26,13 @@ export class DeploymentRecord {
     return this.client !== undefined;
   }
 
-  async start(input: { ref: string; environment: Environment; description: string; task?: string; payload?: Record<string, unknown> }): Promise<number | null> {
+  async start(input: {
+    ref: string;
+    environment: Environment;
+    description: string;
+    task?: string;
+    payload?: Record<string, unknown>;
+  }): Promise<number | null> {
     if (!this.client) return null;
     const client = this.client;
     // A key in the payload finds this very record again if the create's answer is lost.
@@ -43,7 +49,10 @@ export class DeploymentRecord {
             payload: { ...input.payload, threadrOpsKey: key },
             productionEnvironment: input.environment === 'production',
           }),
-        async () => (await client.list({ environment: input.environment, sha: input.ref, perPage: 10 })).find((d) => (d.payload as { threadrOpsKey?: string } | null)?.threadrOpsKey === key) ?? null,
+        async () =>
+          (await client.list({ environment: input.environment, sha: input.ref, perPage: 10 })).find(
+            (d) => (d.payload as { threadrOpsKey?: string } | null)?.threadrOpsKey === key,
+          ) ?? null,
         { clock: this.timing.clock, log: this.log, settleMs: this.timing.settleMs },
       );
       this.id = deployment.id;
@@ -61,7 +70,11 @@ export class DeploymentRecord {
     this.id = id;
   }
 
-  async status(state: DeploymentState, details: { description?: string; environmentUrl?: string | null }, id: number | null = this.id): Promise<boolean> {
+  async status(
+    state: DeploymentState,
+    details: { description?: string; environmentUrl?: string | null },
+    id: number | null = this.id,
+  ): Promise<boolean> {
     if (!this.client || id === null) return false;
     try {
       await this.client.createStatus(id, {
@@ -93,8 +106,12 @@ export class DeploymentRecord {
       const deployments = (await client.list({ environment, perPage: 30 })).sort((a, b) => b.id - a.id);
       for (const deployment of deployments) {
         if (!covers(deployment.payload, component)) continue;
-        const latest = (await client.statuses(deployment.id)).reduce<{ id: number; state: string } | null>((newest, status) => (newest === null || status.id > newest.id ? status : newest), null);
-        if (latest?.state === 'success' || latest?.state === 'inactive') return { sha: deployment.sha, id: deployment.id };
+        const latest = (await client.statuses(deployment.id)).reduce<{ id: number; state: string } | null>(
+          (newest, status) => (newest === null || status.id > newest.id ? status : newest),
+          null,
+        );
+        if (latest?.state === 'success' || latest?.state === 'inactive')
+          return { sha: deployment.sha, id: deployment.id };
       }
       return null;
     } catch (error) {
@@ -120,6 +137,7 @@ export class DeploymentRecord {
 function covers(payload: unknown, component: ComponentName): boolean {
   const value = payload as { components?: unknown; targets?: unknown } | null | undefined;
   if (Array.isArray(value?.components)) return value.components.includes(component);
-  if (value?.targets && typeof value.targets === 'object') return (value.targets as Record<string, unknown>)[component] != null;
+  if (value?.targets && typeof value.targets === 'object')
+    return (value.targets as Record<string, unknown>)[component] != null;
   return true;
 }

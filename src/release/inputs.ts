@@ -55,18 +55,31 @@ export function readComponents(inputs: InputReader, fallback: readonly Component
   const listed = inputs.list('components');
   for (const name of listed) {
     if (!COMPONENTS.includes(name as ComponentName)) {
-      throw new ConfigurationError('components', `must list frontend and/or backend (comma or newline separated), got '${name}'`);
+      throw new ConfigurationError(
+        'components',
+        `must list frontend and/or backend (comma or newline separated), got '${name}'`,
+      );
     }
   }
-  const hasToken: Record<ComponentName, boolean> = { frontend: inputs.secret('vercel-token') !== '', backend: inputs.secret('railway-token') !== '' };
-  const chosen = listed.length > 0 ? [...new Set(listed as ComponentName[])] : fallback.filter((name) => hasToken[name]);
+  const hasToken: Record<ComponentName, boolean> = {
+    frontend: inputs.secret('vercel-token') !== '',
+    backend: inputs.secret('railway-token') !== '',
+  };
+  const chosen =
+    listed.length > 0 ? [...new Set(listed as ComponentName[])] : fallback.filter((name) => hasToken[name]);
   if (chosen.length === 0) {
-    throw new ConfigurationError('components', `leaves nothing to ${verb}: give vercel-token for the frontend and/or railway-token for the backend, or list components such as 'frontend, backend'`);
+    throw new ConfigurationError(
+      'components',
+      `leaves nothing to ${verb}: give vercel-token for the frontend and/or railway-token for the backend, or list components such as 'frontend, backend'`,
+    );
   }
   for (const name of chosen) {
     if (!hasToken[name]) {
       const input = name === 'frontend' ? 'vercel-token' : 'railway-token';
-      throw new ConfigurationError(input, `is required to ${verb} the ${name}, for example ${input}: \${{ secrets.${input.toUpperCase().replace(/-/g, '_')} }}`);
+      throw new ConfigurationError(
+        input,
+        `is required to ${verb} the ${name}, for example ${input}: \${{ secrets.${input.toUpperCase().replace(/-/g, '_')} }}`,
+      );
     }
   }
   return chosen;
@@ -101,7 +114,10 @@ export function readGitHub(inputs: InputReader, env: Env): GitHubSettings | unde
   if (token === '') return undefined;
   const repository = env.GITHUB_REPOSITORY ?? '';
   if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
-    throw new ConfigurationError('github-token', `needs GITHUB_REPOSITORY (owner/name) in the environment to record deployments, got '${repository}'`);
+    throw new ConfigurationError(
+      'github-token',
+      `needs GITHUB_REPOSITORY (owner/name) in the environment to record deployments, got '${repository}'`,
+    );
   }
   const raw = inputs.text('github-api-url') || env.GITHUB_API_URL || '';
   return { token, repository, apiUrl: parseHttpUrl('github-api-url', raw).toString() };
@@ -116,7 +132,10 @@ function healthUrl(inputs: InputReader, name: string): string | undefined {
 
 export function readVerify(inputs: InputReader, pollMinMs: number, requestTimeoutMs: number): VerifySettings {
   return {
-    healthUrls: { frontend: healthUrl(inputs, 'frontend-health-url'), backend: healthUrl(inputs, 'backend-health-url') },
+    healthUrls: {
+      frontend: healthUrl(inputs, 'frontend-health-url'),
+      backend: healthUrl(inputs, 'backend-health-url'),
+    },
     headers: inputs.headers('health-headers'),
     timeoutMs: inputs.duration('verify-timeout', { min: 0 }),
     intervalMs: Math.max(pollMinMs, 1),

@@ -12,7 +12,8 @@ import { retryAfterOf } from './poll.js';
  * platform's logic.
  */
 export function outcomeUnknown(error: unknown): boolean {
-  if (error instanceof NetworkError) return error.kind !== 'connection-refused' && error.kind !== 'dns' && error.kind !== 'tls';
+  if (error instanceof NetworkError)
+    return error.kind !== 'connection-refused' && error.kind !== 'dns' && error.kind !== 'tls';
   if (error instanceof ProviderError) {
     if (error.code === 'malformed_response' || error.code === 'unexpected_shape') return true;
     if (error.code === 'graphql_error' && error.status !== undefined && error.status < 300) return true;
@@ -43,7 +44,12 @@ export interface MutationOptions {
  * back (`readBack` finds what the mutation would have produced) and repeats the mutation only
  * when the state shows it did not happen.
  */
-export async function mutateOnce<T>(what: string, mutate: () => Promise<T>, readBack: () => Promise<T | null>, options: MutationOptions): Promise<T> {
+export async function mutateOnce<T>(
+  what: string,
+  mutate: () => Promise<T>,
+  readBack: () => Promise<T | null>,
+  options: MutationOptions,
+): Promise<T> {
   const attempts = options.attempts ?? 3;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -70,7 +76,10 @@ export async function mutateOnce<T>(what: string, mutate: () => Promise<T>, read
   }
 }
 
-async function readBackSeveral<T>(readBack: () => Promise<T | null>, options: MutationOptions): Promise<{ found: T | null; answered: boolean }> {
+async function readBackSeveral<T>(
+  readBack: () => Promise<T | null>,
+  options: MutationOptions,
+): Promise<{ found: T | null; answered: boolean }> {
   const tries = options.readBacks ?? 2;
   let answered = false;
   let notBefore = 0;

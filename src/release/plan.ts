@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ConfigurationError } from '../core/errors.js';
-import { COMPONENTS, ENVIRONMENTS, PROVIDER_OF, type ComponentName, type Environment, type RollbackTarget } from './component.js';
+import {
+  COMPONENTS,
+  ENVIRONMENTS,
+  PROVIDER_OF,
+  type ComponentName,
+  type Environment,
+  type RollbackTarget,
+} from './component.js';
 
 /**
  * The deploy action's `rollback-plan` output and the rollback action's input: for each component
@@ -61,9 +68,23 @@ export function scopeFingerprint(scope: string): string {
 export function serializePlan(plan: RollbackPlan): string {
   const components: WrittenPlan['components'] = {};
   for (const [name, target] of Object.entries(plan.components) as [ComponentName, RollbackTarget | null][]) {
-    components[name] = target ? { provider: target.provider, deploymentId: target.deploymentId, url: target.url, sha: target.sha, project: scopeFingerprint(target.scope) } : null;
+    components[name] = target
+      ? {
+          provider: target.provider,
+          deploymentId: target.deploymentId,
+          url: target.url,
+          sha: target.sha,
+          project: scopeFingerprint(target.scope),
+        }
+      : null;
   }
-  const written: WrittenPlan = { version: 2, environment: plan.environment, sha: plan.sha, recordedAt: plan.recordedAt, components };
+  const written: WrittenPlan = {
+    version: 2,
+    environment: plan.environment,
+    sha: plan.sha,
+    recordedAt: plan.recordedAt,
+    components,
+  };
   return JSON.stringify(written);
 }
 
@@ -76,16 +97,23 @@ const EXAMPLE = `{"version":2,"environment":"production","sha":"<sha>","componen
  */
 export function parsePlan(value: unknown): WrittenPlan {
   const fail = (problem: string): never => {
-    throw new ConfigurationError(INPUT, `${problem}; expected the deploy action's rollback-plan output, such as ${EXAMPLE}`);
+    throw new ConfigurationError(
+      INPUT,
+      `${problem}; expected the deploy action's rollback-plan output, such as ${EXAMPLE}`,
+    );
   };
   if (!value || typeof value !== 'object' || Array.isArray(value)) return fail('must be a JSON object');
   const raw = value as Record<string, unknown>;
-  if (raw.version !== 1 && raw.version !== 2) fail(`has version ${JSON.stringify(raw.version)}, only versions 1 and 2 are understood`);
-  if (!ENVIRONMENTS.includes(raw.environment as Environment)) fail(`has environment ${JSON.stringify(raw.environment)}, expected one of ${ENVIRONMENTS.join(', ')}`);
-  if (!raw.components || typeof raw.components !== 'object' || Array.isArray(raw.components)) fail('has no components object');
+  if (raw.version !== 1 && raw.version !== 2)
+    fail(`has version ${JSON.stringify(raw.version)}, only versions 1 and 2 are understood`);
+  if (!ENVIRONMENTS.includes(raw.environment as Environment))
+    fail(`has environment ${JSON.stringify(raw.environment)}, expected one of ${ENVIRONMENTS.join(', ')}`);
+  if (!raw.components || typeof raw.components !== 'object' || Array.isArray(raw.components))
+    fail('has no components object');
   const components: WrittenPlan['components'] = {};
   for (const [name, entry] of Object.entries(raw.components as Record<string, unknown>)) {
-    if (!COMPONENTS.includes(name as ComponentName)) fail(`names an unknown component '${name}' (known: ${COMPONENTS.join(', ')})`);
+    if (!COMPONENTS.includes(name as ComponentName))
+      fail(`names an unknown component '${name}' (known: ${COMPONENTS.join(', ')})`);
     const component = name as ComponentName;
     if (entry === null) {
       components[component] = null;
@@ -93,14 +121,18 @@ export function parsePlan(value: unknown): WrittenPlan {
     }
     const target = entry as Record<string, unknown>;
     if (!target || typeof target !== 'object') fail(`components.${name} must be an object or null`);
-    if (target.provider !== PROVIDER_OF[component]) fail(`components.${name}.provider must be '${PROVIDER_OF[component]}'`);
-    if (typeof target.deploymentId !== 'string' || target.deploymentId === '') fail(`components.${name}.deploymentId must be a non-empty string`);
+    if (target.provider !== PROVIDER_OF[component])
+      fail(`components.${name}.provider must be '${PROVIDER_OF[component]}'`);
+    if (typeof target.deploymentId !== 'string' || target.deploymentId === '')
+      fail(`components.${name}.deploymentId must be a non-empty string`);
     let project: string;
     if (raw.version === 1) {
-      if (typeof target.scope !== 'string' || target.scope === '') fail(`components.${name}.scope must be the Vercel project id or Railway service id`);
+      if (typeof target.scope !== 'string' || target.scope === '')
+        fail(`components.${name}.scope must be the Vercel project id or Railway service id`);
       project = scopeFingerprint(target.scope as string);
     } else {
-      if (typeof target.project !== 'string' || !/^sha256:[0-9a-f]{16}$/.test(target.project)) fail(`components.${name}.project must be the fingerprint the deploy wrote (sha256:<16 hex digits>)`);
+      if (typeof target.project !== 'string' || !/^sha256:[0-9a-f]{16}$/.test(target.project))
+        fail(`components.${name}.project must be the fingerprint the deploy wrote (sha256:<16 hex digits>)`);
       project = target.project as string;
     }
     components[component] = {
@@ -135,9 +167,18 @@ export function bindPlan(plan: WrittenPlan, scopes: Partial<Record<ComponentName
     }
     if (planned.project !== scopeFingerprint(scope)) {
       const input = name === 'frontend' ? 'vercel-project-id' : 'railway-service-id';
-      throw new ConfigurationError(INPUT, `was recorded for another ${name === 'frontend' ? 'Vercel project' : 'Railway service'} than ${input} (fingerprint ${planned.project}, ${input} has ${scopeFingerprint(scope)})`);
+      throw new ConfigurationError(
+        INPUT,
+        `was recorded for another ${name === 'frontend' ? 'Vercel project' : 'Railway service'} than ${input} (fingerprint ${planned.project}, ${input} has ${scopeFingerprint(scope)})`,
+      );
     }
-    components[name] = { provider: planned.provider, deploymentId: planned.deploymentId, url: planned.url, sha: planned.sha, scope };
+    components[name] = {
+      provider: planned.provider,
+      deploymentId: planned.deploymentId,
+      url: planned.url,
+      sha: planned.sha,
+      scope,
+    };
   }
   return { version: 1, environment: plan.environment, sha: plan.sha, recordedAt: plan.recordedAt, components };
 }

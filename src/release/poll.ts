@@ -17,7 +17,9 @@ export interface PollOptions {
   signal?: AbortSignal;
 }
 
-export type PollResult<T> = { done: true; value: T; reads: number } | { done: false; last?: T; reads: number; lastError?: unknown; cancelled?: boolean };
+export type PollResult<T> =
+  | { done: true; value: T; reads: number }
+  | { done: false; last?: T; reads: number; lastError?: unknown; cancelled?: boolean };
 
 const FATAL_AFTER = 3;
 
@@ -27,7 +29,11 @@ const FATAL_AFTER = 3;
  * reported and polling goes on. Only an authorisation failure stops it, because waiting will not fix
  * a revoked token.
  */
-export async function pollUntil<T>(read: () => Promise<T>, isDone: (value: T) => boolean, options: PollOptions): Promise<PollResult<T>> {
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  isDone: (value: T) => boolean,
+  options: PollOptions,
+): Promise<PollResult<T>> {
   const { clock, schedule, deadline, startedAt } = options;
   let reads = 0;
   let consecutiveErrors = 0;
@@ -70,7 +76,8 @@ export function retryAfterOf(error: unknown): number {
 /** Errors that waiting cannot cure. */
 export function isFatal(error: unknown): boolean {
   if (error instanceof NetworkError) return error.kind === 'tls';
-  if (error instanceof ProviderError) return error.status === 401 || error.status === 403 || error.code === 'not_authorized';
+  if (error instanceof ProviderError)
+    return error.status === 401 || error.status === 403 || error.code === 'not_authorized';
   // Anything else is a bug in this code, not weather on the platform.
   return true;
 }
@@ -83,7 +90,12 @@ export type Patience = <T>(what: string, read: () => Promise<T>) => Promise<T>;
  * retried on the poll schedule for up to `budgetMs` before the failure counts: a 429 storm or a
  * platform restart outlasts the HTTP client's few quick retries.
  */
-export function patience(options: { clock: Clock; schedule: PollSchedule; budgetMs: number; onRetry: (what: string, error: unknown) => void }): Patience {
+export function patience(options: {
+  clock: Clock;
+  schedule: PollSchedule;
+  budgetMs: number;
+  onRetry: (what: string, error: unknown) => void;
+}): Patience {
   return async (what, read) => {
     const startedAt = options.clock.now();
     const result = await pollUntil(read, () => true, {
@@ -103,7 +115,11 @@ export function patience(options: { clock: Clock; schedule: PollSchedule; budget
  * replica can say the rollback already happened (issue 18). It is read again after `settleMs`
  * until two answers in a row agree (at most `tries` reads), and the agreed answer is returned.
  */
-export async function agreed<T>(read: () => Promise<T>, same: (a: T, b: T) => boolean, options: { clock: Clock; settleMs: number; tries?: number }): Promise<T> {
+export async function agreed<T>(
+  read: () => Promise<T>,
+  same: (a: T, b: T) => boolean,
+  options: { clock: Clock; settleMs: number; tries?: number },
+): Promise<T> {
   let previous = await read();
   for (let i = 1; i < (options.tries ?? 4); i++) {
     await options.clock.sleep(options.settleMs);

@@ -26,12 +26,24 @@ export interface PromotePlan {
 
 const INPUT = 'promote-plan';
 
-export function promotePlan(input: { sha: string; projectId: string; deploymentId: string; url: string | null; previous: PromotePlan['frontend']['previous'] }): PromotePlan {
+export function promotePlan(input: {
+  sha: string;
+  projectId: string;
+  deploymentId: string;
+  url: string | null;
+  previous: PromotePlan['frontend']['previous'];
+}): PromotePlan {
   return {
     version: 1,
     environment: 'production',
     sha: input.sha,
-    frontend: { provider: 'vercel', deploymentId: input.deploymentId, url: input.url, project: scopeFingerprint(input.projectId), previous: input.previous },
+    frontend: {
+      provider: 'vercel',
+      deploymentId: input.deploymentId,
+      url: input.url,
+      project: scopeFingerprint(input.projectId),
+      previous: input.previous,
+    },
   };
 }
 
@@ -41,15 +53,32 @@ export function parsePromotePlan(text: string, projectId: string): PromotePlan {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new ConfigurationError(INPUT, "must be the deploy step's promote-plan output (JSON), got text that is not JSON");
+    throw new ConfigurationError(
+      INPUT,
+      "must be the deploy step's promote-plan output (JSON), got text that is not JSON",
+    );
   }
   const plan = value as Partial<PromotePlan> | null;
   const frontend = plan?.frontend;
-  if (!plan || plan.version !== 1 || typeof plan.sha !== 'string' || !frontend || frontend.provider !== 'vercel' || typeof frontend.deploymentId !== 'string' || typeof frontend.project !== 'string') {
-    throw new ConfigurationError(INPUT, "must be the deploy step's promote-plan output: version 1 with a frontend deploymentId; got something else");
+  if (
+    !plan ||
+    plan.version !== 1 ||
+    typeof plan.sha !== 'string' ||
+    !frontend ||
+    frontend.provider !== 'vercel' ||
+    typeof frontend.deploymentId !== 'string' ||
+    typeof frontend.project !== 'string'
+  ) {
+    throw new ConfigurationError(
+      INPUT,
+      "must be the deploy step's promote-plan output: version 1 with a frontend deploymentId; got something else",
+    );
   }
   if (frontend.project !== scopeFingerprint(projectId)) {
-    throw new ConfigurationError(INPUT, `was recorded for another Vercel project than vercel-project-id (fingerprint ${frontend.project}, vercel-project-id has ${scopeFingerprint(projectId)})`);
+    throw new ConfigurationError(
+      INPUT,
+      `was recorded for another Vercel project than vercel-project-id (fingerprint ${frontend.project}, vercel-project-id has ${scopeFingerprint(projectId)})`,
+    );
   }
   return plan as PromotePlan;
 }

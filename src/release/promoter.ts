@@ -58,7 +58,16 @@ export async function promote(plan: PromotePlan, timeoutMs: number, deps: Promot
   const { frontend, clock, log } = deps;
   const started = clock.now();
   const target = plan.frontend;
-  const report: PromoteReport = { status: 'failed', message: '', sha: plan.sha, deploymentId: target.deploymentId, before: null, moved: false, productionUrl: null, durationMs: 0 };
+  const report: PromoteReport = {
+    status: 'failed',
+    message: '',
+    sha: plan.sha,
+    deploymentId: target.deploymentId,
+    before: null,
+    moved: false,
+    productionUrl: null,
+    durationMs: 0,
+  };
   const finish = (status: PromoteStatus, message: string): PromoteReport => {
     report.status = status;
     report.message = message;
@@ -73,14 +82,30 @@ export async function promote(plan: PromotePlan, timeoutMs: number, deps: Promot
     if (!already) {
       const recorded = target.previous?.deploymentId ?? null;
       if (report.before !== recorded) {
-        return finish('aborted', `production serves ${report.before ?? 'nothing'}, not ${recorded ?? 'nothing'} as when ${target.deploymentId} was staged: someone changed production meanwhile; nothing was promoted`);
+        return finish(
+          'aborted',
+          `production serves ${report.before ?? 'nothing'}, not ${recorded ?? 'nothing'} as when ${target.deploymentId} was staged: someone changed production meanwhile; nothing was promoted`,
+        );
       }
       if (deps.rolling) {
-        const outcome = await log.group(`Rolling release of ${target.deploymentId}`, () => rollingRelease(target.deploymentId, deps.rolling!, report, log));
+        const outcome = await log.group(`Rolling release of ${target.deploymentId}`, () =>
+          rollingRelease(target.deploymentId, deps.rolling!, report, log),
+        );
         if (outcome) return finish(outcome.status, outcome.message);
       } else {
         await log.group(`Promoting ${target.deploymentId}`, () =>
-          frontend.rollbackTo({ provider: 'vercel', deploymentId: target.deploymentId, url: target.url, sha: plan.sha, scope: deps.scope }, '', { deadline: started + timeoutMs }, 'promote'),
+          frontend.rollbackTo(
+            {
+              provider: 'vercel',
+              deploymentId: target.deploymentId,
+              url: target.url,
+              sha: plan.sha,
+              scope: deps.scope,
+            },
+            '',
+            { deadline: started + timeoutMs },
+            'promote',
+          ),
         );
       }
       report.moved = true;
@@ -90,11 +115,18 @@ export async function promote(plan: PromotePlan, timeoutMs: number, deps: Promot
     }
     report.productionUrl = await productionUrlOf(frontend, target.deploymentId, log);
     if (deps.verifier.configured('frontend')) {
-      report.verify = await log.group('Verifying production', () => deps.verifier.verify('frontend', target.url, plan.sha));
-      if (report.verify.verdict === 'unhealthy') return finish('failed', `production serves ${target.deploymentId} but is unhealthy: ${report.verify.detail}`);
-      if (report.verify.verdict === 'unreachable') log.warn(`promote: ${report.verify.detail}; not treating that as a failed promote`);
+      report.verify = await log.group('Verifying production', () =>
+        deps.verifier.verify('frontend', target.url, plan.sha),
+      );
+      if (report.verify.verdict === 'unhealthy')
+        return finish('failed', `production serves ${target.deploymentId} but is unhealthy: ${report.verify.detail}`);
+      if (report.verify.verdict === 'unreachable')
+        log.warn(`promote: ${report.verify.detail}; not treating that as a failed promote`);
     }
-    return finish('promoted', `production serves ${target.deploymentId} (${plan.sha.slice(0, 12)})${report.verify?.verdict === 'healthy' ? ', verified healthy' : ''}`);
+    return finish(
+      'promoted',
+      `production serves ${target.deploymentId} (${plan.sha.slice(0, 12)})${report.verify?.verdict === 'healthy' ? ', verified healthy' : ''}`,
+    );
   } catch (error) {
     return finish('failed', `promote of ${target.deploymentId} failed: ${errorText(error)}`);
   }
@@ -105,7 +137,8 @@ async function productionUrlOf(frontend: ComponentAdapter, deploymentId: string,
   if (!frontend.productionUrl) return null;
   try {
     const url = await frontend.productionUrl(deploymentId);
-    if (!url) log.warn(`promote: Vercel names no production domain for ${deploymentId} (targets.production.alias is empty)`);
+    if (!url)
+      log.warn(`promote: Vercel names no production domain for ${deploymentId} (targets.production.alias is empty)`);
     return url;
   } catch (error) {
     log.warn(`promote: could not read production's domain: ${errorText(error)}`);
@@ -118,19 +151,30 @@ async function productionUrlOf(frontend: ComponentAdapter, deploymentId: string,
  * without errors (every probe request, canary share included); the first failing stage aborts it.
  * Returns an outcome to stop with, or undefined once the release is COMPLETE.
  */
-async function rollingRelease(canary: string, api: RollingApi, report: PromoteReport, log: Logger): Promise<{ status: PromoteStatus; message: string } | undefined> {
+async function rollingRelease(
+  canary: string,
+  api: RollingApi,
+  report: PromoteReport,
+  log: Logger,
+): Promise<{ status: PromoteStatus; message: string } | undefined> {
   let release = await api.start(canary);
   report.stages = [];
   for (let guard = 0; release?.state === 'ACTIVE' && guard < 100; guard++) {
     const seen = await api.probe();
     report.stages.push({ percentage: release.percentage, ...seen });
-    log.info(`promote: stage ${(release.stageIndex ?? 0) + 1} of ${release.stages} at ${release.percentage}%: ${seen.errors} of ${seen.requests} production requests failed`);
+    log.info(
+      `promote: stage ${(release.stageIndex ?? 0) + 1} of ${release.stages} at ${release.percentage}%: ${seen.errors} of ${seen.requests} production requests failed`,
+    );
     if (seen.errors > 0) {
       await api.abort(release.currentDeploymentId ?? report.before ?? '');
-      return { status: 'aborted', message: `rolling release of ${canary} aborted at ${release.percentage}%: ${seen.errors} of ${seen.requests} production requests failed; production is back on ${release.currentDeploymentId ?? 'what served before'}` };
+      return {
+        status: 'aborted',
+        message: `rolling release of ${canary} aborted at ${release.percentage}%: ${seen.errors} of ${seen.requests} production requests failed; production is back on ${release.currentDeploymentId ?? 'what served before'}`,
+      };
     }
     release = await api.approve(canary, (release.stageIndex ?? 0) + 1);
   }
-  if (release?.state !== 'COMPLETE') return { status: 'failed', message: `rolling release of ${canary} ended ${release?.state ?? 'without a release'}` };
+  if (release?.state !== 'COMPLETE')
+    return { status: 'failed', message: `rolling release of ${canary} ended ${release?.state ?? 'without a release'}` };
   return undefined;
 }

@@ -1,7 +1,23 @@
-import { railwayCommitOf, railwayUrl, type RailwayClient, type RailwayDeployment, type RailwayStatus } from '../providers/railway.js';
+import {
+  railwayCommitOf,
+  railwayUrl,
+  type RailwayClient,
+  type RailwayDeployment,
+  type RailwayStatus,
+} from '../providers/railway.js';
 import { errorText } from '../core/errors.js';
 import { decidingRead, waitForSettled, type AdapterContext } from './adapter-context.js';
-import { ReleaseError, type ComponentAdapter, LOG_TAIL_LINES, type LogExcerpt, type Observation, type Pin, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
+import {
+  ReleaseError,
+  type ComponentAdapter,
+  LOG_TAIL_LINES,
+  type LogExcerpt,
+  type Observation,
+  type Pin,
+  type RollbackTarget,
+  type WaitContext,
+  type WaitOutcome,
+} from './component.js';
 import { mutateOnce } from './mutation.js';
 import { redact } from '../core/redact.js';
 import { retryAfterOf } from './poll.js';
@@ -18,7 +34,14 @@ export interface RailwayComponentOptions {
   context: AdapterContext;
 }
 
-const PENDING: readonly RailwayStatus[] = ['QUEUED', 'WAITING', 'INITIALIZING', 'BUILDING', 'DEPLOYING', 'NEEDS_APPROVAL'];
+const PENDING: readonly RailwayStatus[] = [
+  'QUEUED',
+  'WAITING',
+  'INITIALIZING',
+  'BUILDING',
+  'DEPLOYING',
+  'NEEDS_APPROVAL',
+];
 /** What serves: SUCCESS, or SLEEPING (a serverless app asleep after it deployed fine). */
 const SERVING: readonly RailwayStatus[] = ['SUCCESS', 'SLEEPING'];
 
@@ -43,19 +66,30 @@ export class RailwayComponent implements ComponentAdapter {
 
   private list(status?: RailwayStatus[], first = 20): Promise<RailwayDeployment[]> {
     const { projectId, environmentId, serviceId } = this.options;
-    return this.client.deployments({ projectId, environmentId, serviceId, ...(status ? { status: { in: status } } : {}) }, first);
+    return this.client.deployments(
+      { projectId, environmentId, serviceId, ...(status ? { status: { in: status } } : {}) },
+      first,
+    );
   }
 
   /** What serves, confirmed by a second read: it names rollback targets and skips rollbacks. */
   async current(): Promise<RollbackTarget | null> {
-    const serving = await decidingRead(this.options.context, 'backend: reading what serves', async () => (await this.list([...SERVING], 5))[0] ?? null, (a, b) => a?.id === b?.id);
+    const serving = await decidingRead(
+      this.options.context,
+      'backend: reading what serves',
+      async () => (await this.list([...SERVING], 5))[0] ?? null,
+      (a, b) => a?.id === b?.id,
+    );
     return serving ? this.targetOf(serving) : null;
   }
 
   /** The newest deployment of `sha` that served and can be gone back to (the last verified commit). */
   async deploymentOf(sha: string): Promise<RollbackTarget | null> {
-    const mine = (await this.options.context.patience('backend: listing deployments', () => this.list(undefined, 50))).filter((d) => railwayCommitOf(d) === sha);
-    const chosen = mine.find((d) => SERVING.includes(d.status)) ?? mine.find((d) => d.status === 'REMOVED' && d.canRollback);
+    const mine = (
+      await this.options.context.patience('backend: listing deployments', () => this.list(undefined, 50))
+    ).filter((d) => railwayCommitOf(d) === sha);
+    const chosen =
+      mine.find((d) => SERVING.includes(d.status)) ?? mine.find((d) => d.status === 'REMOVED' && d.canRollback);
     return chosen ? this.targetOf(chosen) : null;
   }
 
@@ -65,7 +99,12 @@ export class RailwayComponent implements ComponentAdapter {
 
   /** It decides whether to build (a re-run adopts, never duplicates): confirmed by a second read. */
   findForCommit(sha: string): Promise<Observation | null> {
-    return decidingRead(this.options.context, `backend: looking for a deployment of ${sha.slice(0, 12)}`, () => this.lookForCommit(sha), (a, b) => a?.id === b?.id);
+    return decidingRead(
+      this.options.context,
+      `backend: looking for a deployment of ${sha.slice(0, 12)}`,
+      () => this.lookForCommit(sha),
+      (a, b) => a?.id === b?.id,
+    );
   }
 
   private async lookForCommit(sha: string): Promise<Observation | null> {
@@ -80,7 +119,12 @@ export class RailwayComponent implements ComponentAdapter {
       const id = await this.client.deployCommit(serviceId, environmentId, sha);
       return { id, state: 'QUEUED', phase: 'pending', url: null, sha, logUrl: this.logUrl(id) };
     };
-    return mutateOnce('backend: serviceInstanceDeployV2', deploy, () => this.findForCommit(sha), this.mutationOptions());
+    return mutateOnce(
+      'backend: serviceInstanceDeployV2',
+      deploy,
+      () => this.findForCommit(sha),
+      this.mutationOptions(),
+    );
   }
 
   async observe(id: string): Promise<Observation> {
@@ -94,7 +138,12 @@ export class RailwayComponent implements ComponentAdapter {
   async cancel(id: string): Promise<void> {
     const settled = async (): Promise<true | null> => ((await this.observe(id)).phase !== 'pending' ? true : null);
     try {
-      await mutateOnce(`backend: cancel ${id}`, async () => (await this.client.cancel(id), true as const), settled, this.mutationOptions());
+      await mutateOnce(
+        `backend: cancel ${id}`,
+        async () => (await this.client.cancel(id), true as const),
+        settled,
+        this.mutationOptions(),
+      );
       return;
     } catch (error) {
       const now = await this.observe(id).catch(() => undefined);
@@ -121,18 +170,30 @@ export class RailwayComponent implements ComponentAdapter {
     // What serves and what is on its way decide whether to ask Railway at all: read until two
     // answers agree (a GraphQL errors[] is retried, one stale list decides nothing).
     const decision = (list: RailwayDeployment[]): string =>
-      [list.find((d) => SERVING.includes(d.status))?.id, ...list.filter((d) => PENDING.includes(d.status)).map((d) => d.id)].join(',');
-    const before = await decidingRead(this.options.context, 'backend: listing deployments', () => this.list(undefined, 20), (a, b) => decision(a) === decision(b));
+      [
+        list.find((d) => SERVING.includes(d.status))?.id,
+        ...list.filter((d) => PENDING.includes(d.status)).map((d) => d.id),
+      ].join(',');
+    const before = await decidingRead(
+      this.options.context,
+      'backend: listing deployments',
+      () => this.list(undefined, 20),
+      (a, b) => decision(a) === decision(b),
+    );
     const serving = before.find((d) => SERVING.includes(d.status));
     if (serving && (serving.id === target.deploymentId || this.isRollbackOf(serving, target))) {
-      log.info(`backend: ${serving.id === target.deploymentId ? `${target.deploymentId} already serves` : `${serving.id}, a rollback to ${target.deploymentId} (commit ${target.sha?.slice(0, 12)}), already serves`}`);
+      log.info(
+        `backend: ${serving.id === target.deploymentId ? `${target.deploymentId} already serves` : `${serving.id}, a rollback to ${target.deploymentId} (commit ${target.sha?.slice(0, 12)}), already serves`}`,
+      );
       return this.observation(serving);
     }
     // A re-run of a cancelled rollback: the rollback deployment it asked for is still on its way.
     // Waiting for it, never asking again, keeps to one rollback deployment.
     const inFlight = before.find((d) => PENDING.includes(d.status) && this.isRollbackOf(d, target));
     if (inFlight) {
-      log.info(`backend: ${inFlight.id}, a rollback to ${target.deploymentId} asked for earlier, is ${inFlight.status}; waiting for it instead of asking again`);
+      log.info(
+        `backend: ${inFlight.id}, a rollback to ${target.deploymentId} asked for earlier, is ${inFlight.status}; waiting for it instead of asking again`,
+      );
       return this.settleRollback(this.observation(inFlight), clock.now(), context);
     }
     const known = new Map(before.map((d) => [d.id, d.status]));
@@ -142,7 +203,9 @@ export class RailwayComponent implements ComponentAdapter {
       const after = await this.list(undefined, 20);
       const fresh = after.find((d) => !known.has(d.id) && d.status !== 'REMOVED' && d.status !== 'REMOVING');
       if (fresh) return this.observation(fresh);
-      const revived = after.find((d) => d.id === target.deploymentId && d.status !== known.get(d.id) && d.status !== 'REMOVED');
+      const revived = after.find(
+        (d) => d.id === target.deploymentId && d.status !== known.get(d.id) && d.status !== 'REMOVED',
+      );
       return revived ? this.observation(revived) : null;
     };
     const startedAt = clock.now();
@@ -150,7 +213,10 @@ export class RailwayComponent implements ComponentAdapter {
       `backend: deploymentRollback to ${target.deploymentId}`,
       async () => {
         const accepted = await this.client.rollback(target.deploymentId);
-        if (!accepted) throw new ReleaseError(`Railway refused to roll back to ${target.deploymentId} (deploymentRollback returned false)`);
+        if (!accepted)
+          throw new ReleaseError(
+            `Railway refused to roll back to ${target.deploymentId} (deploymentRollback returned false)`,
+          );
         return true as const;
       },
       async () => ((await findRollback()) ? (true as const) : null),
@@ -166,7 +232,10 @@ export class RailwayComponent implements ComponentAdapter {
         return null;
       });
       if (found) break;
-      if (clock.now() >= context.deadline) throw new ReleaseError(`rollback to ${target.deploymentId} was accepted but no new deployment appeared in time`);
+      if (clock.now() >= context.deadline)
+        throw new ReleaseError(
+          `rollback to ${target.deploymentId} was accepted but no new deployment appeared in time`,
+        );
       await clock.sleep(Math.max(this.options.context.schedule.minMs, notBefore));
     }
     return this.settleRollback(found, startedAt, context);
@@ -189,14 +258,21 @@ export class RailwayComponent implements ComponentAdapter {
     const outcome = await this.wait(found.id, startedAt, context);
     if (outcome.kind !== 'settled') {
       const when = outcome.kind === 'cancelled' ? 'before the job was cancelled' : 'in time';
-      throw new ReleaseError(`rollback deployment ${found.id} did not reach SUCCESS ${when} (last ${outcome.last?.state ?? 'unknown'})`);
+      throw new ReleaseError(
+        `rollback deployment ${found.id} did not reach SUCCESS ${when} (last ${outcome.last?.state ?? 'unknown'})`,
+      );
     }
     return outcome.observation;
   }
 
   /** It names the rollback target of `to: previous`: confirmed by a second read. */
   previous(): Promise<RollbackTarget | null> {
-    return decidingRead(this.options.context, 'backend: finding the previous deployment', () => this.findPrevious(), (a, b) => a?.deploymentId === b?.deploymentId);
+    return decidingRead(
+      this.options.context,
+      'backend: finding the previous deployment',
+      () => this.findPrevious(),
+      (a, b) => a?.deploymentId === b?.deploymentId,
+    );
   }
 
   private async findPrevious(): Promise<RollbackTarget | null> {
@@ -207,22 +283,35 @@ export class RailwayComponent implements ComponentAdapter {
     // served is not in the API we read (UNCONFIRMED), so take the newest older one that can be
     // rolled back to and is not a failure.
     const candidate = all.find(
-      (d) => d.id !== current.id && Date.parse(d.createdAt) < Date.parse(current.createdAt) && d.canRollback && ['REMOVED', 'SUCCESS', 'SLEEPING'].includes(d.status),
+      (d) =>
+        d.id !== current.id &&
+        Date.parse(d.createdAt) < Date.parse(current.createdAt) &&
+        d.canRollback &&
+        ['REMOVED', 'SUCCESS', 'SLEEPING'].includes(d.status),
     );
     return candidate ? this.targetOf(candidate) : null;
   }
 
   private mutationOptions() {
-    return { clock: this.options.context.clock, log: this.options.context.log, settleMs: this.options.context.settleMs };
+    return {
+      clock: this.options.context.clock,
+      log: this.options.context.log,
+      settleMs: this.options.context.settleMs,
+    };
   }
 
   /** FAILED: the build or the start may be at fault, so both logs; CRASHED: the runtime log. */
   async failureLogs(observation: Observation): Promise<LogExcerpt[]> {
-    const kinds: ('build' | 'deployment')[] = observation.state === 'FAILED' ? ['build', 'deployment'] : observation.state === 'CRASHED' ? ['deployment'] : [];
+    const kinds: ('build' | 'deployment')[] =
+      observation.state === 'FAILED' ? ['build', 'deployment'] : observation.state === 'CRASHED' ? ['deployment'] : [];
     const excerpts: LogExcerpt[] = [];
     for (const kind of kinds) {
       const lines = await this.client.logs(kind, observation.id, LOG_TAIL_LINES);
-      if (lines.length > 0) excerpts.push({ title: `${kind} log of ${observation.id}, last ${lines.length} lines`, lines: lines.map((line) => redact(line.message)) });
+      if (lines.length > 0)
+        excerpts.push({
+          title: `${kind} log of ${observation.id}, last ${lines.length} lines`,
+          lines: lines.map((line) => redact(line.message)),
+        });
     }
     return excerpts;
   }
@@ -235,7 +324,13 @@ export class RailwayComponent implements ComponentAdapter {
   }
 
   private observation(d: RailwayDeployment): Observation {
-    const base = { id: d.id, state: d.status, url: railwayUrl(d, this.options.scheme), sha: railwayCommitOf(d) ?? null, logUrl: this.logUrl(d.id) };
+    const base = {
+      id: d.id,
+      state: d.status,
+      url: railwayUrl(d, this.options.scheme),
+      sha: railwayCommitOf(d) ?? null,
+      logUrl: this.logUrl(d.id),
+    };
     if (SERVING.includes(d.status)) return { ...base, phase: 'succeeded' };
     if (PENDING.includes(d.status)) return { ...base, phase: 'pending' };
     const why: Partial<Record<RailwayStatus, string>> = {
@@ -245,10 +340,20 @@ export class RailwayComponent implements ComponentAdapter {
       REMOVING: 'the deployment is being removed',
       SKIPPED: 'the build was skipped',
     };
-    return { ...base, phase: 'failed', error: `deployment ${d.status}: ${why[d.status] ?? 'unexpected state'}; logs: ${base.logUrl}` };
+    return {
+      ...base,
+      phase: 'failed',
+      error: `deployment ${d.status}: ${why[d.status] ?? 'unexpected state'}; logs: ${base.logUrl}`,
+    };
   }
 
   private targetOf(d: RailwayDeployment): RollbackTarget {
-    return { provider: 'railway', deploymentId: d.id, url: railwayUrl(d, this.options.scheme), sha: railwayCommitOf(d) ?? null, scope: this.options.serviceId };
+    return {
+      provider: 'railway',
+      deploymentId: d.id,
+      url: railwayUrl(d, this.options.scheme),
+      sha: railwayCommitOf(d) ?? null,
+      scope: this.options.serviceId,
+    };
   }
 }

@@ -24,13 +24,23 @@ export interface ReleaseAction<S extends ReleaseActionSettings> {
  * every input is read before any request; the HTTP client the collaborators share is closed however
  * the run ends (a keep-alive socket would keep the step running).
  */
-export function releaseAction<S extends ReleaseActionSettings>(action: ReleaseAction<S>, overrides: Overrides): ActionDefinition {
+export function releaseAction<S extends ReleaseActionSettings>(
+  action: ReleaseAction<S>,
+  overrides: Overrides,
+): ActionDefinition {
   return {
     name: action.name,
     async run(host: ActionHost) {
       host.setOutput('status', 'failed');
       const settings = action.getInputs(host.inputs, host.env);
-      const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides, settings.git, action.strategy?.(settings) ?? 'direct');
+      const collaborators = buildCollaborators(
+        settings.platform,
+        host.log,
+        host.env,
+        overrides,
+        settings.git,
+        action.strategy?.(settings) ?? 'direct',
+      );
       try {
         return await action.run(host, settings, collaborators);
       } finally {

@@ -53,16 +53,27 @@ export async function restoreComponent(
   }
   const deadline = deps.clock.now() + deps.timeoutMs;
   if (deps.signal?.aborted) {
-    return { ...base, outcome: 'cancelled', deploymentId: null, url: null, detail: `the job was cancelled before going back to ${target.deploymentId}` };
+    return {
+      ...base,
+      outcome: 'cancelled',
+      deploymentId: null,
+      url: null,
+      detail: `the job was cancelled before going back to ${target.deploymentId}`,
+    };
   }
   let served;
   try {
-    if (mode === 'promote' && (await deps.patience(`${component}: reading what serves`, () => adapter.isServing(target.deploymentId)))) {
+    if (
+      mode === 'promote' &&
+      (await deps.patience(`${component}: reading what serves`, () => adapter.isServing(target.deploymentId)))
+    ) {
       const detail = `production still serves ${target.deploymentId}: nothing changed, nothing to undo`;
       deps.log.info(`${component}: ${detail}`);
       return { ...base, outcome: 'not-needed', deploymentId: target.deploymentId, url: target.url, detail };
     }
-    deps.log.info(`${component}: going back to ${target.deploymentId}${target.sha ? ` (commit ${target.sha.slice(0, 12)})` : ''}`);
+    deps.log.info(
+      `${component}: going back to ${target.deploymentId}${target.sha ? ` (commit ${target.sha.slice(0, 12)})` : ''}`,
+    );
     served = await adapter.rollbackTo(target, reason, { deadline, signal: deps.signal }, mode);
   } catch (error) {
     if (deps.signal?.aborted) {
@@ -82,22 +93,62 @@ export async function restoreComponent(
   }
   const url = served.url ?? target.url;
   if (deps.signal?.aborted) {
-    return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, detail: `${served.id} serves again (not verified: the job was cancelled)` };
+    return {
+      ...base,
+      pinned,
+      outcome: 'restored',
+      deploymentId: served.id,
+      url,
+      detail: `${served.id} serves again (not verified: the job was cancelled)`,
+    };
   }
-  const verify = await deps.verifier.verify(component, url, target.sha).catch(
-    (error: unknown): VerifyResult => ({ verdict: 'unhealthy', detail: `verification crashed: ${errorText(error)}` }),
-  );
+  const verify = await deps.verifier.verify(component, url, target.sha).catch((error: unknown): VerifyResult => ({
+    verdict: 'unhealthy',
+    detail: `verification crashed: ${errorText(error)}`,
+  }));
   const serving = `${served.id} serves again`;
   switch (verify.verdict) {
     case 'healthy':
-      return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, verify, detail: `${serving} and answers healthy` };
+      return {
+        ...base,
+        pinned,
+        outcome: 'restored',
+        deploymentId: served.id,
+        url,
+        verify,
+        detail: `${serving} and answers healthy`,
+      };
     case 'skipped':
-      return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, verify, detail: `${serving} (platform state; ${verify.detail})` };
+      return {
+        ...base,
+        pinned,
+        outcome: 'restored',
+        deploymentId: served.id,
+        url,
+        verify,
+        detail: `${serving} (platform state; ${verify.detail})`,
+      };
     case 'unreachable':
       deps.log.warn(`${component}: ${verify.detail}; the platform says it serves, so this is not counted against it`);
-      return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, verify, detail: `${serving}; health not confirmed: ${verify.detail}` };
+      return {
+        ...base,
+        pinned,
+        outcome: 'restored',
+        deploymentId: served.id,
+        url,
+        verify,
+        detail: `${serving}; health not confirmed: ${verify.detail}`,
+      };
     case 'unhealthy':
       deps.log.error(`${component}: ${verify.detail}`);
-      return { ...base, pinned, outcome: 'needs-a-human', deploymentId: served.id, url, verify, detail: `${serving} but is unhealthy: ${verify.detail}` };
+      return {
+        ...base,
+        pinned,
+        outcome: 'needs-a-human',
+        deploymentId: served.id,
+        url,
+        verify,
+        detail: `${serving} but is unhealthy: ${verify.detail}`,
+      };
   }
 }

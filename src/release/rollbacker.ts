@@ -47,13 +47,28 @@ export async function rollback(settings: RollbackSettings, deps: RollbackDeps): 
   await log.group('Finding what to go back to', async () => {
     for (const adapter of adapters) {
       try {
-        const target = settings.source.kind === 'plan' ? (settings.source.plan.components[adapter.component] ?? null) : await deps.patience(`${adapter.component}: finding the previous deployment`, () => adapter.previous());
+        const target =
+          settings.source.kind === 'plan'
+            ? (settings.source.plan.components[adapter.component] ?? null)
+            : await deps.patience(`${adapter.component}: finding the previous deployment`, () => adapter.previous());
         targets.set(adapter.component, target);
-        log.info(target ? `${adapter.label}: target ${target.deploymentId}${target.sha ? ` (commit ${target.sha.slice(0, 12)})` : ''}` : `${adapter.label}: nothing to go back to`);
+        log.info(
+          target
+            ? `${adapter.label}: target ${target.deploymentId}${target.sha ? ` (commit ${target.sha.slice(0, 12)})` : ''}`
+            : `${adapter.label}: nothing to go back to`,
+        );
       } catch (error) {
         const detail = `could not find a deployment to go back to: ${errorText(error)}`;
         log.error(`${adapter.label}: ${detail}`);
-        results.push({ component: adapter.component, outcome: 'needs-a-human', target: null, deploymentId: null, url: null, detail, pinned: false });
+        results.push({
+          component: adapter.component,
+          outcome: 'needs-a-human',
+          target: null,
+          deploymentId: null,
+          url: null,
+          detail,
+          pinned: false,
+        });
       }
     }
   });
@@ -77,7 +92,10 @@ export async function rollback(settings: RollbackSettings, deps: RollbackDeps): 
   );
   results.push(...restored);
   results.sort((a, b) => settings.components.indexOf(a.component) - settings.components.indexOf(b.component));
-  for (const result of results) log.info(`${result.component}: ${result.outcome === 'needs-a-human' ? 'NEEDS A HUMAN' : result.outcome} — ${result.detail}`);
+  for (const result of results)
+    log.info(
+      `${result.component}: ${result.outcome === 'needs-a-human' ? 'NEEDS A HUMAN' : result.outcome} — ${result.detail}`,
+    );
 
   const pinned = results.find((result) => result.pinned && result.outcome !== 'needs-a-human');
   const unpin = pinned
@@ -88,19 +106,28 @@ export async function rollback(settings: RollbackSettings, deps: RollbackDeps): 
   const needsHuman = results.filter((result) => result.outcome === 'needs-a-human');
   const nothing = results.every((result) => result.outcome === 'nothing-to-roll-back');
   const cancelled = results.some((result) => result.outcome === 'cancelled');
-  const status: RollbackStatus = cancelled ? 'cancelled' : needsHuman.length > 0 ? 'failed' : nothing ? 'nothing-to-roll-back' : 'rolled-back';
+  const status: RollbackStatus = cancelled
+    ? 'cancelled'
+    : needsHuman.length > 0
+      ? 'failed'
+      : nothing
+        ? 'nothing-to-roll-back'
+        : 'rolled-back';
   const message =
     status === 'cancelled'
       ? `the job was cancelled: ${results.map((result) => `${result.component} ${result.outcome}: ${result.detail}`).join('; ')}`
       : status === 'failed'
-      ? `${needsHuman.map((result) => `${result.component} needs a human: ${result.detail}`).join('; ')}`
-      : status === 'nothing-to-roll-back'
-        ? `nothing to roll back in ${settings.environment}: no earlier deployment served (first deploy)`
-        : `rolled back ${settings.environment}: ${results.map((result) => `${result.component} ${result.outcome}${result.deploymentId ? ` (${result.deploymentId})` : ''}`).join(', ')}`;
+        ? `${needsHuman.map((result) => `${result.component} needs a human: ${result.detail}`).join('; ')}`
+        : status === 'nothing-to-roll-back'
+          ? `nothing to roll back in ${settings.environment}: no earlier deployment served (first deploy)`
+          : `rolled back ${settings.environment}: ${results.map((result) => `${result.component} ${result.outcome}${result.deploymentId ? ` (${result.deploymentId})` : ''}`).join(', ')}`;
 
   // 3. GitHub: the deployment rolled back from is marked failed, the rollback recorded as a deployment.
   // A cancelled job has seconds left, and its outcome is not known: it records nothing.
-  const githubDeploymentId = status === 'nothing-to-roll-back' || status === 'cancelled' ? null : await recordOnGitHub(settings, deps, results, status);
+  const githubDeploymentId =
+    status === 'nothing-to-roll-back' || status === 'cancelled'
+      ? null
+      : await recordOnGitHub(settings, deps, results, status);
   (status === 'failed' || status === 'cancelled' ? log.error : log.info)(message);
   return {
     status,
@@ -115,26 +142,44 @@ export async function rollback(settings: RollbackSettings, deps: RollbackDeps): 
   };
 }
 
-async function recordOnGitHub(settings: RollbackSettings, deps: RollbackDeps, results: RestoreResult[], status: RollbackStatus): Promise<number | null> {
+async function recordOnGitHub(
+  settings: RollbackSettings,
+  deps: RollbackDeps,
+  results: RestoreResult[],
+  status: RollbackStatus,
+): Promise<number | null> {
   const { record } = deps;
   if (!record.enabled) return null;
   const planSha = settings.source.kind === 'plan' ? settings.source.plan.sha || undefined : undefined;
-  const failedId = settings.githubDeploymentId === undefined ? await record.latest(settings.environment, planSha) : settings.githubDeploymentId;
+  const failedId =
+    settings.githubDeploymentId === undefined
+      ? await record.latest(settings.environment, planSha)
+      : settings.githubDeploymentId;
   if (failedId !== null) await record.status('failure', { description: `rolled back: ${settings.reason}` }, failedId);
   // The new record needs a ref: the commit that serves again.
   const ref = results.find((result) => result.target?.sha)?.target?.sha;
   if (!ref) {
-    deps.log.info('GitHub: no commit known for the restored deployments, so the rollback is recorded only as the failure status above');
+    deps.log.info(
+      'GitHub: no commit known for the restored deployments, so the rollback is recorded only as the failure status above',
+    );
     return null;
   }
-  const url = results.find((result) => result.component === 'frontend')?.url ?? results.find((result) => result.url)?.url ?? null;
+  const url =
+    results.find((result) => result.component === 'frontend')?.url ?? results.find((result) => result.url)?.url ?? null;
   const id = await record.start({
     ref,
     environment: settings.environment,
     task: 'deploy:rollback',
     description: `threadr-ops rollback: ${settings.reason}`,
-    payload: { rollbackOf: failedId, reason: settings.reason, targets: Object.fromEntries(results.map((result) => [result.component, result.target])) },
+    payload: {
+      rollbackOf: failedId,
+      reason: settings.reason,
+      targets: Object.fromEntries(results.map((result) => [result.component, result.target])),
+    },
   });
-  await record.status(status === 'rolled-back' ? 'success' : 'failure', { description: `rollback: ${settings.reason}`, environmentUrl: url });
+  await record.status(status === 'rolled-back' ? 'success' : 'failure', {
+    description: `rollback: ${settings.reason}`,
+    environmentUrl: url,
+  });
   return id;
 }

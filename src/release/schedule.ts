@@ -45,7 +45,13 @@ export function pollsWithin(durationMs: number, schedule: PollSchedule = DEFAULT
  * max(floorMs, share × c), over changes at every millisecond step of `durationMs` (sampled).
  * A value ≤ 1 means the promise holds.
  */
-export function worstNoticeRatio(durationMs: number, schedule: PollSchedule = DEFAULT_SCHEDULE, floorMs = 2_000, share = 0.1, stepMs = 100): number {
+export function worstNoticeRatio(
+  durationMs: number,
+  schedule: PollSchedule = DEFAULT_SCHEDULE,
+  floorMs = 2_000,
+  share = 0.1,
+  stepMs = 100,
+): number {
   const times = pollTimes(durationMs + schedule.maxMs, schedule);
   let worst = 0;
   let next = 0;

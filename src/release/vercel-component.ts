@@ -12,7 +12,19 @@ import {
 import { errorText, ProviderError } from '../core/errors.js';
 import { unexpectedShape } from '../providers/errors.js';
 import { decidingRead, waitForSettled, type AdapterContext } from './adapter-context.js';
-import { ReleaseError, type ComponentAdapter, type Environment, LOG_TAIL_LINES, type LogExcerpt, type Observation, type Pin, type RestoreMode, type RollbackTarget, type WaitContext, type WaitOutcome } from './component.js';
+import {
+  ReleaseError,
+  type ComponentAdapter,
+  type Environment,
+  LOG_TAIL_LINES,
+  type LogExcerpt,
+  type Observation,
+  type Pin,
+  type RestoreMode,
+  type RollbackTarget,
+  type WaitContext,
+  type WaitOutcome,
+} from './component.js';
 import { mutateOnce } from './mutation.js';
 import { pollUntil } from './poll.js';
 import { redact } from '../core/redact.js';
@@ -74,7 +86,9 @@ export class VercelComponent implements ComponentAdapter {
     // It names the rollback target: confirmed by a second read (one stale answer decides nothing).
     const servingId = await this.servingId();
     if (!servingId) return null;
-    const serving = await this.options.context.patience(`frontend: reading ${servingId}`, () => this.client.getDeployment(servingId));
+    const serving = await this.options.context.patience(`frontend: reading ${servingId}`, () =>
+      this.client.getDeployment(servingId),
+    );
     return this.targetOf(serving);
   }
 
@@ -85,9 +99,19 @@ export class VercelComponent implements ComponentAdapter {
    * way back (docs/platform-behaviour.md §1.6).
    */
   private async confirmNothingServes(): Promise<void> {
-    const { deployments } = await this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], limit: 20 });
+    const { deployments } = await this.client.listDeployments({
+      projectId: this.options.projectId,
+      target: 'production',
+      state: ['READY'],
+      limit: 20,
+    });
     const served = deployments.find((d) => d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true);
-    if (served) throw unexpectedShape('vercel', `get project ${this.options.projectId}`, `no production target, yet ${served.id} has served production`);
+    if (served)
+      throw unexpectedShape(
+        'vercel',
+        `get project ${this.options.projectId}`,
+        `no production target, yet ${served.id} has served production`,
+      );
   }
 
   /**
@@ -107,9 +131,17 @@ export class VercelComponent implements ComponentAdapter {
   async deploymentOf(sha: string): Promise<RollbackTarget | null> {
     if (!this.production) return null;
     const { deployments } = await this.options.context.patience('frontend: listing deployments', () =>
-      this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], sha, limit: 20 }),
+      this.client.listDeployments({
+        projectId: this.options.projectId,
+        target: 'production',
+        state: ['READY'],
+        sha,
+        limit: 20,
+      }),
     );
-    const candidate = deployments.find((d) => vercelCommitOf(d) === sha && (d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true));
+    const candidate = deployments.find(
+      (d) => vercelCommitOf(d) === sha && (d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true),
+    );
     return candidate ? this.targetOf(candidate.url ? candidate : await this.client.getDeployment(candidate.id)) : null;
   }
 
@@ -122,7 +154,12 @@ export class VercelComponent implements ComponentAdapter {
 
   /** It decides whether to build (a re-run adopts, never duplicates): confirmed by a second read. */
   findForCommit(sha: string): Promise<Observation | null> {
-    return decidingRead(this.options.context, `frontend: looking for a deployment of ${sha.slice(0, 12)}`, () => this.lookForCommit(sha), (a, b) => a?.id === b?.id);
+    return decidingRead(
+      this.options.context,
+      `frontend: looking for a deployment of ${sha.slice(0, 12)}`,
+      () => this.lookForCommit(sha),
+      (a, b) => a?.id === b?.id,
+    );
   }
 
   private async lookForCommit(sha: string): Promise<Observation | null> {
@@ -181,7 +218,12 @@ export class VercelComponent implements ComponentAdapter {
   async cancel(id: string): Promise<void> {
     const settled = async (): Promise<true | null> => ((await this.observe(id)).phase !== 'pending' ? true : null);
     try {
-      await mutateOnce(`frontend: cancel ${id}`, async () => (await this.client.cancelDeployment(id), true as const), settled, this.mutationOptions());
+      await mutateOnce(
+        `frontend: cancel ${id}`,
+        async () => (await this.client.cancelDeployment(id), true as const),
+        settled,
+        this.mutationOptions(),
+      );
     } catch (error) {
       // 400 = no longer cancelable: it settled meanwhile, which is all we wanted.
       if ((await settled().catch(() => null)) === true) return;
@@ -194,7 +236,9 @@ export class VercelComponent implements ComponentAdapter {
     if (observation.state !== 'ERROR') return [];
     const lines = await this.client.buildLog(observation.id, LOG_TAIL_LINES);
     // Build output can print environment values: redacted before it reaches any report.
-    return lines.length > 0 ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines: lines.map(redact) }] : [];
+    return lines.length > 0
+      ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines: lines.map(redact) }]
+      : [];
   }
 
   async isServing(deploymentId: string): Promise<boolean> {
@@ -218,7 +262,8 @@ export class VercelComponent implements ComponentAdapter {
     const project = await this.project();
     if (project.productionDeployment?.id === observation.id) return null;
     // Staged: built on its own URL and left there; the promote action moves production to it.
-    if (this.staged) return `staged ${observation.id} on its own URL (${observation.url ?? 'no URL'}); production still serves ${project.productionDeployment?.id ?? 'nothing'} until promoted`;
+    if (this.staged)
+      return `staged ${observation.id} on its own URL (${observation.url ?? 'no URL'}); production still serves ${project.productionDeployment?.id ?? 'nothing'} until promoted`;
     const pinned = vercelPinned(project);
     if (!pinned && observation.state === 'READY') {
       // Not pinned: the alias normally follows READY by itself; give it a moment before acting.
@@ -237,19 +282,34 @@ export class VercelComponent implements ComponentAdapter {
     return `promoted ${observation.id} to production (it was built but not aliased${pinned ? ': production was pinned by an instant rollback, and the promote lifted the pin' : ''})`;
   }
 
-  async rollbackTo(target: RollbackTarget, reason: string, context: WaitContext, mode: RestoreMode): Promise<Observation> {
-    if (!this.production) throw new ReleaseError(`Vercel instant rollback exists for production only (environment is ${this.options.environment})`);
+  async rollbackTo(
+    target: RollbackTarget,
+    reason: string,
+    context: WaitContext,
+    mode: RestoreMode,
+  ): Promise<Observation> {
+    if (!this.production)
+      throw new ReleaseError(
+        `Vercel instant rollback exists for production only (environment is ${this.options.environment})`,
+      );
     if (!(await this.isServing(target.deploymentId))) {
       await this.moveAlias(mode === 'pin' ? 'rollback' : 'promote', target.deploymentId, reason, context);
     } else {
       this.options.context.log.info(`frontend: production already serves ${target.deploymentId}`);
     }
-    return this.options.context.patience(`frontend: reading ${target.deploymentId}`, () => this.observe(target.deploymentId));
+    return this.options.context.patience(`frontend: reading ${target.deploymentId}`, () =>
+      this.observe(target.deploymentId),
+    );
   }
 
   /** It names the rollback target of `to: previous`: confirmed by a second read. */
   previous(): Promise<RollbackTarget | null> {
-    return decidingRead(this.options.context, 'frontend: finding the previous deployment', () => this.findPrevious(), (a, b) => a?.deploymentId === b?.deploymentId);
+    return decidingRead(
+      this.options.context,
+      'frontend: finding the previous deployment',
+      () => this.findPrevious(),
+      (a, b) => a?.deploymentId === b?.deploymentId,
+    );
   }
 
   private async findPrevious(): Promise<RollbackTarget | null> {
@@ -271,7 +331,9 @@ export class VercelComponent implements ComponentAdapter {
         (current?.createdAt === undefined || (d.createdAt ?? 0) < current.createdAt) &&
         (d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true),
     );
-    return candidate ? this.targetOf(candidate.gitSource || candidate.url ? candidate : await this.client.getDeployment(candidate.id)) : null;
+    return candidate
+      ? this.targetOf(candidate.gitSource || candidate.url ? candidate : await this.client.getDeployment(candidate.id))
+      : null;
   }
 
   /**
@@ -281,7 +343,12 @@ export class VercelComponent implements ComponentAdapter {
    * deployment while the job is still remapping other aliases, and stays put after a job that
    * failed half-way, so it is not the verdict.
    */
-  private async moveAlias(kind: 'promote' | 'rollback', deploymentId: string, reason: string | undefined, context: WaitContext): Promise<void> {
+  private async moveAlias(
+    kind: 'promote' | 'rollback',
+    deploymentId: string,
+    reason: string | undefined,
+    context: WaitContext,
+  ): Promise<void> {
     const { clock, log, patience } = this.options.context;
     const requestedAfter = clock.now();
     // The job before ours: a request is ours only if it is newer (no clocks compared across machines).
@@ -294,7 +361,11 @@ export class VercelComponent implements ComponentAdapter {
     const ours = (job: VercelAliasRequest | null): boolean => isOurJob(job, before, jobKind, deploymentId);
     const settledOn = (project: VercelProject): boolean => {
       const job = project.lastAliasRequest;
-      return project.productionDeployment?.id === deploymentId && !running(job) && !(job?.toDeploymentId === deploymentId && job.jobStatus === 'failed');
+      return (
+        project.productionDeployment?.id === deploymentId &&
+        !running(job) &&
+        !(job?.toDeploymentId === deploymentId && job.jobStatus === 'failed')
+      );
     };
     const send = async (): Promise<true> => {
       if (kind === 'promote') await this.client.promote(this.options.projectId, deploymentId);
@@ -320,17 +391,23 @@ export class VercelComponent implements ComponentAdapter {
           return true;
         }
         if (!running(job)) throw error;
-        log.info(`frontend: Vercel answered 409 (${errorText(error)}): waiting for the ${job!.type} to ${job!.toDeploymentId} to finish first`);
+        log.info(
+          `frontend: Vercel answered 409 (${errorText(error)}): waiting for the ${job!.type} to ${job!.toDeploymentId} to finish first`,
+        );
         await this.waitForAliasJob(context);
         return send();
       }
     };
     if (running(before) && before!.toDeploymentId === deploymentId) {
       jobKind = before!.type;
-      log.info(`frontend: the ${before!.type} of ${deploymentId} asked for earlier is ${before!.jobStatus}; waiting for it instead of asking again`);
+      log.info(
+        `frontend: the ${before!.type} of ${deploymentId} asked for earlier is ${before!.jobStatus}; waiting for it instead of asking again`,
+      );
     } else {
       if (running(before)) {
-        log.info(`frontend: a ${before!.type} to ${before!.toDeploymentId} is ${before!.jobStatus}; waiting for it to finish first`);
+        log.info(
+          `frontend: a ${before!.type} to ${before!.toDeploymentId} is ${before!.jobStatus}; waiting for it to finish first`,
+        );
         await this.waitForAliasJob(context);
       }
       const readBack = async (): Promise<true | null> => {
@@ -356,17 +433,24 @@ export class VercelComponent implements ComponentAdapter {
         onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
       },
     );
-    if (!result.done) throw new ReleaseError(`${kind} of ${deploymentId}: the alias job did not finish ${result.cancelled ? 'before the job was cancelled' : 'in time'}`);
+    if (!result.done)
+      throw new ReleaseError(
+        `${kind} of ${deploymentId}: the alias job did not finish ${result.cancelled ? 'before the job was cancelled' : 'in time'}`,
+      );
     const project = result.value;
     const job = project.lastAliasRequest;
     if (!job || !ours(job)) {
       if (nothingToWaitFor && settledOn(project)) return;
-      throw new ReleaseError(`${kind} of ${deploymentId}: another alias job (${job?.type} to ${job?.toDeploymentId}) replaced ours; production serves ${project.productionDeployment?.id ?? 'nothing'}`);
+      throw new ReleaseError(
+        `${kind} of ${deploymentId}: another alias job (${job?.type} to ${job?.toDeploymentId}) replaced ours; production serves ${project.productionDeployment?.id ?? 'nothing'}`,
+      );
     }
     if (job.jobStatus === 'succeeded') return;
     // Skipped: Vercel had nothing to do, which is only fine if production already serves it.
     if (job.jobStatus === 'skipped' && project.productionDeployment?.id === deploymentId) return;
-    throw new ReleaseError(`${kind} of ${deploymentId}: the alias job ended ${job.jobStatus}; production serves ${project.productionDeployment?.id ?? 'nothing'}`);
+    throw new ReleaseError(
+      `${kind} of ${deploymentId}: the alias job ended ${job.jobStatus}; production serves ${project.productionDeployment?.id ?? 'nothing'}`,
+    );
   }
 
   /** Until no alias job runs on the project (another promote or rollback finishing). */
@@ -384,18 +468,31 @@ export class VercelComponent implements ComponentAdapter {
         onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
       },
     );
-    if (!result.done) throw new ReleaseError(`another promote or rollback was still running on the project ${result.cancelled ? 'when the job was cancelled' : 'at the timeout'}`);
+    if (!result.done)
+      throw new ReleaseError(
+        `another promote or rollback was still running on the project ${result.cancelled ? 'when the job was cancelled' : 'at the timeout'}`,
+      );
   }
 
   private mutationOptions() {
-    return { clock: this.options.context.clock, log: this.options.context.log, settleMs: this.options.context.settleMs };
+    return {
+      clock: this.options.context.clock,
+      log: this.options.context.log,
+      settleMs: this.options.context.settleMs,
+    };
   }
 
   private observation(d: VercelDeployment): Observation {
     const url = vercelUrl(d.url, this.options.scheme);
     const base = { id: d.id, state: d.readyState, url, sha: vercelCommitOf(d) ?? null, logUrl: d.inspectorUrl ?? null };
     if (d.readyState === 'READY') {
-      if (d.aliasError) return { ...base, phase: 'failed', state: 'READY (alias failed)', error: `alias failed: ${d.aliasError.message ?? d.aliasError.code ?? 'unknown'}` };
+      if (d.aliasError)
+        return {
+          ...base,
+          phase: 'failed',
+          state: 'READY (alias failed)',
+          error: `alias failed: ${d.aliasError.message ?? d.aliasError.code ?? 'unknown'}`,
+        };
       // Built. Whether production points at it (aliasAssigned, or not over a pin / when staged)
       // is ensureServing's business: it reads the project and promotes when needed.
       return { ...base, phase: 'succeeded' };
@@ -406,7 +503,13 @@ export class VercelComponent implements ComponentAdapter {
   }
 
   private targetOf(d: VercelDeployment): RollbackTarget {
-    return { provider: 'vercel', deploymentId: d.id, url: vercelUrl(d.url, this.options.scheme), sha: vercelCommitOf(d) ?? null, scope: this.options.projectId };
+    return {
+      provider: 'vercel',
+      deploymentId: d.id,
+      url: vercelUrl(d.url, this.options.scheme),
+      sha: vercelCommitOf(d) ?? null,
+      scope: this.options.projectId,
+    };
   }
 }
 
@@ -416,16 +519,27 @@ const ALIAS_JOB_ENDED: ReadonlySet<string> = new Set(['succeeded', 'failed', 'sk
  * Whether `job` is the alias job our request started: same kind and deployment, and newer than the
  * job seen before the request (or that same job still under way, which ours joins).
  */
-function isOurJob(job: VercelAliasRequest | null, before: VercelAliasRequest | null, kind: 'promote' | 'rollback', deploymentId: string): boolean {
+function isOurJob(
+  job: VercelAliasRequest | null,
+  before: VercelAliasRequest | null,
+  kind: 'promote' | 'rollback',
+  deploymentId: string,
+): boolean {
   if (!job || job.type !== kind || job.toDeploymentId !== deploymentId) return false;
   if (!before) return true;
   if (job.requestedAt > before.requestedAt) return true;
-  const sameAsBefore = job.requestedAt === before.requestedAt && job.type === before.type && job.toDeploymentId === before.toDeploymentId;
+  const sameAsBefore =
+    job.requestedAt === before.requestedAt && job.type === before.type && job.toDeploymentId === before.toDeploymentId;
   return sameAsBefore && !ALIAS_JOB_ENDED.has(before.jobStatus);
 }
 
 /** A newer job for something else: someone else moved production meanwhile; waiting longer is pointless. */
-function isSupersededBy(job: VercelAliasRequest | null, before: VercelAliasRequest | null, kind: 'promote' | 'rollback', deploymentId: string): boolean {
+function isSupersededBy(
+  job: VercelAliasRequest | null,
+  before: VercelAliasRequest | null,
+  kind: 'promote' | 'rollback',
+  deploymentId: string,
+): boolean {
   if (!job || (before && job.requestedAt <= before.requestedAt)) return false;
   return !(job.type === kind && job.toDeploymentId === deploymentId);
 }

@@ -46,7 +46,11 @@ export class Verifier {
   async verify(component: ComponentName, deploymentUrl: string | null, sha: string | null): Promise<VerifyResult> {
     const url = this.resolve(component, deploymentUrl);
     if (!this.configured(component)) return { verdict: 'skipped', detail: `no ${component}-health-url given` };
-    if (!url) return { verdict: 'skipped', detail: `the deployment has no URL to resolve ${this.settings.healthUrls[component]} against` };
+    if (!url)
+      return {
+        verdict: 'skipped',
+        detail: `the deployment has no URL to resolve ${this.settings.healthUrls[component]} against`,
+      };
     const { log, clock, http } = this.deps;
     // verifyHealth opens its own log group; groups do not nest in the Actions log, so fold it into ours.
     const flatLog: Logger = { ...log, group: (title, work) => (log.info(title), work()) };
@@ -65,7 +69,8 @@ export class Verifier {
     );
     const reason = report.checks.find((check) => !check.passed)?.reason;
     if (report.healthy) return { verdict: 'healthy', url, detail: `${url} answered healthy` };
-    if (report.unreachable) return { verdict: 'unreachable', url, detail: `the runner could not reach ${url}: ${reason ?? 'network error'}` };
+    if (report.unreachable)
+      return { verdict: 'unreachable', url, detail: `the runner could not reach ${url}: ${reason ?? 'network error'}` };
     return { verdict: 'unhealthy', url, detail: `${url}: ${reason ?? 'unhealthy'}` };
   }
 }

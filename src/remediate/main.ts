@@ -15,9 +15,22 @@ export const definition: ActionDefinition = {
     const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops remediate' });
     let report;
     try {
-      const issues = new GitHubIssuesClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository, timeoutMs: settings.requestTimeoutMs, warn: (message) => host.log.warn(message) });
-      const record = await host.log.group('Reading the remediation record', () => RemediationRecord.load(issues, settings.environment));
-      host.log.info(record.issueNumber === undefined ? 'No remediation record yet.' : `Record: issue #${record.issueNumber}, ${record.entries.length} entries.`);
+      const issues = new GitHubIssuesClient({
+        http,
+        apiUrl: settings.github.apiUrl,
+        token: settings.github.token,
+        repository: settings.github.repository,
+        timeoutMs: settings.requestTimeoutMs,
+        warn: (message) => host.log.warn(message),
+      });
+      const record = await host.log.group('Reading the remediation record', () =>
+        RemediationRecord.load(issues, settings.environment),
+      );
+      host.log.info(
+        record.issueNumber === undefined
+          ? 'No remediation record yet.'
+          : `Record: issue #${record.issueNumber}, ${record.entries.length} entries.`,
+      );
       report = await remediate(settings, record, http, host.log);
     } finally {
       await http.close();
@@ -40,7 +53,10 @@ export const definition: ActionDefinition = {
           : `remediate: nothing done in ${report.environment}${report.dryRun ? ' (dry run)' : ''}`,
       fields: report.results.map((r) => ({
         title: r.kind,
-        value: r.status === 'applied' ? `${JSON.stringify(r.from)} → ${JSON.stringify(r.readBack)}${r.undo ? `; undo: ${r.undo}` : ''}` : `${r.status}: ${r.why ?? ''}`,
+        value:
+          r.status === 'applied'
+            ? `${JSON.stringify(r.from)} → ${JSON.stringify(r.readBack)}${r.undo ? `; undo: ${r.undo}` : ''}`
+            : `${r.status}: ${r.why ?? ''}`,
       })),
       key: `remediate:${report.environment}`,
     };

@@ -10,7 +10,14 @@ export function renderRemediationSummary(report: RemediationReport): string {
     heading(2, title),
     table(
       ['Action', 'Outcome', 'Target', 'From', 'To', 'Why / undo'],
-      report.results.map((r) => [r.kind, STATUS[r.status], r.target ?? '—', show(r.from), show(r.readBack ?? r.to), r.why ?? (r.undo ? `\`${r.undo}\`` : '')]),
+      report.results.map((r) => [
+        r.kind,
+        STATUS[r.status],
+        r.target ?? '—',
+        show(r.from),
+        show(r.readBack ?? r.to),
+        r.why ?? (r.undo ? `\`${r.undo}\`` : ''),
+      ]),
     ),
   ];
   if (report.issue !== null) parts.push(`Recorded on issue #${report.issue}.`);

@@ -89,21 +89,33 @@ function lastRecorded(entries: readonly RecordEntry[], target: string): unknown 
 }
 
 /** The effect of one action, or why it cannot run with the inputs given (a configuration error). */
-export function effectFor(kind: Exclude<RemediationKind, 'rollback_deploy'>, settings: EffectSettings, http: Pick<HttpClient, 'request'>): Effect {
+export function effectFor(
+  kind: Exclude<RemediationKind, 'rollback_deploy'>,
+  settings: EffectSettings,
+  http: Pick<HttpClient, 'request'>,
+): Effect {
   switch (kind) {
     case 'scale_backend':
     case 'scale_down': {
       const railway = settings.railway!;
-      const client = new RailwayReplicasClient({ http, url: railway.url, token: railway.token, tokenKind: railway.tokenKind, timeoutMs: settings.timeoutMs });
+      const client = new RailwayReplicasClient({
+        http,
+        url: railway.url,
+        token: railway.token,
+        tokenKind: railway.tokenKind,
+        timeoutMs: settings.timeoutMs,
+      });
       return {
         target: `railway:${railway.ref.serviceId}@${railway.ref.environmentId}`,
         async plan() {
           const from = await client.get(railway.ref);
           if (kind === 'scale_backend') {
-            if (from >= settings.maxReplicas) return { none: `already ${from} replicas, max-replicas is ${settings.maxReplicas}` };
+            if (from >= settings.maxReplicas)
+              return { none: `already ${from} replicas, max-replicas is ${settings.maxReplicas}` };
             return { target: this.target, from, to: from + 1 };
           }
-          if (from <= settings.minReplicas) return { none: `already ${from} replicas, min-replicas is ${settings.minReplicas}` };
+          if (from <= settings.minReplicas)
+            return { none: `already ${from} replicas, min-replicas is ${settings.minReplicas}` };
           return { target: this.target, from, to: settings.minReplicas };
         },
         async write(value) {
@@ -114,24 +126,52 @@ export function effectFor(kind: Exclude<RemediationKind, 'rollback_deploy'>, set
     }
     case 'rate_limit': {
       const openai = settings.openai!;
-      const client = new OpenAIRateLimitsClient({ http, baseUrl: openai.baseUrl, adminKey: openai.adminKey, timeoutMs: settings.timeoutMs });
-      const chosen = (limits: ProjectRateLimit[]) => limits.filter((limit) => settings.models.length === 0 || settings.models.includes(limit.model));
+      const client = new OpenAIRateLimitsClient({
+        http,
+        baseUrl: openai.baseUrl,
+        adminKey: openai.adminKey,
+        timeoutMs: settings.timeoutMs,
+      });
+      const chosen = (limits: ProjectRateLimit[]) =>
+        limits.filter((limit) => settings.models.length === 0 || settings.models.includes(limit.model));
       const asRecord = (limits: ProjectRateLimit[]): RateLimits =>
-        Object.fromEntries(chosen(limits).map((limit) => [limit.id, { model: limit.model, max_requests_per_1_minute: limit.max_requests_per_1_minute, max_tokens_per_1_minute: limit.max_tokens_per_1_minute }]));
+        Object.fromEntries(
+          chosen(limits).map((limit) => [
+            limit.id,
+            {
+              model: limit.model,
+              max_requests_per_1_minute: limit.max_requests_per_1_minute,
+              max_tokens_per_1_minute: limit.max_tokens_per_1_minute,
+            },
+          ]),
+        );
       return {
         target: `openai:${openai.projectId}`,
         async plan() {
           const from = asRecord(await client.list(openai.projectId));
-          if (Object.keys(from).length === 0) return { none: `project ${openai.projectId} has no rate limits for ${settings.models.join(', ') || 'any model'}` };
+          if (Object.keys(from).length === 0)
+            return {
+              none: `project ${openai.projectId} has no rate limits for ${settings.models.join(', ') || 'any model'}`,
+            };
           const lower = (value: number) => Math.max(1, Math.floor(value * settings.fraction));
           const to: RateLimits = Object.fromEntries(
-            Object.entries(from).map(([id, limit]) => [id, { model: limit.model, max_requests_per_1_minute: lower(limit.max_requests_per_1_minute), max_tokens_per_1_minute: lower(limit.max_tokens_per_1_minute) }]),
+            Object.entries(from).map(([id, limit]) => [
+              id,
+              {
+                model: limit.model,
+                max_requests_per_1_minute: lower(limit.max_requests_per_1_minute),
+                max_tokens_per_1_minute: lower(limit.max_tokens_per_1_minute),
+              },
+            ]),
           );
           return { target: this.target, from, to };
         },
         async write(value) {
           for (const [id, limit] of Object.entries(value as RateLimits)) {
-            await client.update(openai.projectId, id, { max_requests_per_1_minute: limit.max_requests_per_1_minute, max_tokens_per_1_minute: limit.max_tokens_per_1_minute });
+            await client.update(openai.projectId, id, {
+              max_requests_per_1_minute: limit.max_requests_per_1_minute,
+              max_tokens_per_1_minute: limit.max_tokens_per_1_minute,
+            });
           }
           const now = asRecord(await client.list(openai.projectId));
           return Object.fromEntries(Object.keys(value as RateLimits).map((id) => [id, now[id]]));
@@ -143,7 +183,13 @@ export function effectFor(kind: Exclude<RemediationKind, 'rollback_deploy'>, set
       const wanted = parseFlagValue(flag.store, flag.value);
       if (flag.store === 'railway') {
         const railway = settings.railway!;
-        const client = new RailwayVariablesClient({ http, url: railway.url, token: railway.token, tokenKind: railway.tokenKind, timeoutMs: settings.timeoutMs });
+        const client = new RailwayVariablesClient({
+          http,
+          url: railway.url,
+          token: railway.token,
+          tokenKind: railway.tokenKind,
+          timeoutMs: settings.timeoutMs,
+        });
         const read = async () => (await client.list(railway.ref))[flag.name];
         return {
           target: `railway-variable:${railway.ref.serviceId}@${railway.ref.environmentId}/${flag.name}`,
@@ -160,7 +206,13 @@ export function effectFor(kind: Exclude<RemediationKind, 'rollback_deploy'>, set
         };
       }
       const vercel = settings.vercel!;
-      const client = new VercelSecurityClient({ http, baseUrl: vercel.baseUrl, token: vercel.token, teamId: vercel.teamId, timeoutMs: settings.timeoutMs });
+      const client = new VercelSecurityClient({
+        http,
+        baseUrl: vercel.baseUrl,
+        token: vercel.token,
+        teamId: vercel.teamId,
+        timeoutMs: settings.timeoutMs,
+      });
       const read = async () => (await client.edgeConfigItem(flag.edgeConfigId!, flag.name)) ?? null;
       return {
         target: `edge-config:${flag.edgeConfigId}/${flag.name}`,
@@ -178,7 +230,13 @@ export function effectFor(kind: Exclude<RemediationKind, 'rollback_deploy'>, set
     case 'lockdown':
     case 'lockdown_off': {
       const vercel = settings.vercel!;
-      const client = new VercelSecurityClient({ http, baseUrl: vercel.baseUrl, token: vercel.token, teamId: vercel.teamId, timeoutMs: settings.timeoutMs });
+      const client = new VercelSecurityClient({
+        http,
+        baseUrl: vercel.baseUrl,
+        token: vercel.token,
+        teamId: vercel.teamId,
+        timeoutMs: settings.timeoutMs,
+      });
       const target = `vercel-attack-mode:${vercel.projectId}`;
       return {
         target,
@@ -188,7 +246,10 @@ export function effectFor(kind: Exclude<RemediationKind, 'rollback_deploy'>, set
           const known = lastRecorded(entries, target);
           const from = typeof known === 'boolean' ? known : false;
           const to = kind === 'lockdown';
-          if (from === to && typeof known === 'boolean') return { none: `attack challenge mode is already ${to ? 'on' : 'off'} (set by remediate at the last change in the record)` };
+          if (from === to && typeof known === 'boolean')
+            return {
+              none: `attack challenge mode is already ${to ? 'on' : 'off'} (set by remediate at the last change in the record)`,
+            };
           return { target, from, to };
         },
         async write(value) {

@@ -17,24 +17,52 @@ export interface GuardSettings {
 
 export type GuardVerdict = { allowed: true } | { allowed: false; why: string };
 
-export function guard(entries: readonly RecordEntry[], kind: RemediationKind, target: string, now: number, settings: GuardSettings): GuardVerdict {
+export function guard(
+  entries: readonly RecordEntry[],
+  kind: RemediationKind,
+  target: string,
+  now: number,
+  settings: GuardSettings,
+): GuardVerdict {
   const attempts = entries.filter((entry) => entry.phase === 'before' && !entry.reverts && entry.at <= now);
-  const last = attempts.filter((entry) => entry.kind === kind && entry.target === target).reduce<RecordEntry | undefined>((newest, entry) => (!newest || entry.at > newest.at ? entry : newest), undefined);
+  const last = attempts
+    .filter((entry) => entry.kind === kind && entry.target === target)
+    .reduce<RecordEntry | undefined>((newest, entry) => (!newest || entry.at > newest.at ? entry : newest), undefined);
   if (last && now - last.at < settings.cooldownMs) {
     const left = Math.ceil((settings.cooldownMs - (now - last.at)) / 60_000);
-    return { allowed: false, why: `cooldown: ${kind} on ${target} was attempted at ${new Date(last.at).toISOString()}, ${left} min of the cooldown left` };
+    return {
+      allowed: false,
+      why: `cooldown: ${kind} on ${target} was attempted at ${new Date(last.at).toISOString()}, ${left} min of the cooldown left`,
+    };
   }
   const lastHour = attempts.filter((entry) => now - entry.at < HOUR_MS);
   if (lastHour.length >= settings.maxActionsPerHour) {
-    return { allowed: false, why: `limit: ${lastHour.length} actions in the last hour, max-actions-per-hour is ${settings.maxActionsPerHour}` };
+    return {
+      allowed: false,
+      why: `limit: ${lastHour.length} actions in the last hour, max-actions-per-hour is ${settings.maxActionsPerHour}`,
+    };
   }
   return { allowed: true };
 }
 
 /** The last applied, not yet reverted action of a kind on a target: what `revert: true` undoes. */
-export function lastToRevert(entries: readonly RecordEntry[], kind: RemediationKind, target: string): RecordEntry | undefined {
-  const reverted = new Set(entries.filter((entry) => entry.reverts && entry.phase === 'after' && entry.ok).map((entry) => entry.reverts!));
+export function lastToRevert(
+  entries: readonly RecordEntry[],
+  kind: RemediationKind,
+  target: string,
+): RecordEntry | undefined {
+  const reverted = new Set(
+    entries.filter((entry) => entry.reverts && entry.phase === 'after' && entry.ok).map((entry) => entry.reverts!),
+  );
   return entries
-    .filter((entry) => entry.kind === kind && entry.target === target && entry.phase === 'after' && entry.ok && !entry.reverts && !reverted.has(entry.id))
+    .filter(
+      (entry) =>
+        entry.kind === kind &&
+        entry.target === target &&
+        entry.phase === 'after' &&
+        entry.ok &&
+        !entry.reverts &&
+        !reverted.has(entry.id),
+    )
     .reduce<RecordEntry | undefined>((newest, entry) => (!newest || entry.at >= newest.at ? entry : newest), undefined);
 }

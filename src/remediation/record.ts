@@ -25,17 +25,33 @@ export function parseEntry(body: string): RecordEntry | undefined {
   if (!match) return undefined;
   try {
     const entry = JSON.parse(match[1]!) as RecordEntry;
-    if (typeof entry.id !== 'string' || !(REMEDIATIONS as readonly string[]).includes(entry.kind) || typeof entry.at !== 'number' || (entry.phase !== 'before' && entry.phase !== 'after')) return undefined;
+    if (
+      typeof entry.id !== 'string' ||
+      !(REMEDIATIONS as readonly string[]).includes(entry.kind) ||
+      typeof entry.at !== 'number' ||
+      (entry.phase !== 'before' && entry.phase !== 'after')
+    )
+      return undefined;
     return entry;
   } catch {
     return undefined;
   }
 }
 
-const show = (value: unknown): string => (value === undefined || value === null ? '(not set)' : typeof value === 'string' ? value : JSON.stringify(value));
+const show = (value: unknown): string =>
+  value === undefined || value === null ? '(not set)' : typeof value === 'string' ? value : JSON.stringify(value);
 
 export function renderEntry(entry: RecordEntry): string {
-  const verb = entry.phase === 'before' ? (entry.reverts ? 'Reverting' : 'About to apply') : entry.ok ? (entry.reverts ? 'Reverted' : 'Applied') : 'FAILED';
+  const verb =
+    entry.phase === 'before'
+      ? entry.reverts
+        ? 'Reverting'
+        : 'About to apply'
+      : entry.ok
+        ? entry.reverts
+          ? 'Reverted'
+          : 'Applied'
+        : 'FAILED';
   const lines = [
     `**${verb}: \`${entry.kind}\`** on \`${entry.target}\` at ${new Date(entry.at).toISOString()}`,
     '',
@@ -65,9 +81,15 @@ export class RemediationRecord {
 
   /** Reads the record (GET requests only). */
   static async load(issues: GitHubIssuesClient, environment: string): Promise<RemediationRecord> {
-    const open = (await issues.listOpen(REMEDIATION_LABEL)).filter((issue) => issue.title === remediationTitle(environment));
+    const open = (await issues.listOpen(REMEDIATION_LABEL)).filter(
+      (issue) => issue.title === remediationTitle(environment),
+    );
     const issue = open.sort((a, b) => a.number - b.number)[0];
-    const entries = issue ? (await issues.comments(issue.number)).map((comment) => parseEntry(comment.body ?? '')).filter((entry): entry is RecordEntry => Boolean(entry)) : [];
+    const entries = issue
+      ? (await issues.comments(issue.number))
+          .map((comment) => parseEntry(comment.body ?? ''))
+          .filter((entry): entry is RecordEntry => Boolean(entry))
+      : [];
     return new RemediationRecord(issues, environment, entries, issue?.number);
   }
 
@@ -80,7 +102,9 @@ export class RemediationRecord {
     if (this.issue === undefined) {
       const created = await this.issues.create(
         remediationTitle(this.environment),
-        redact(`Actions threadr-ops remediate took in **${this.environment}**, one comment before and one after each, with the command that undoes it. The guard rails (cooldown, max-actions-per-hour) and \`revert: true\` read these comments back: keep the issue open while they matter.`),
+        redact(
+          `Actions threadr-ops remediate took in **${this.environment}**, one comment before and one after each, with the command that undoes it. The guard rails (cooldown, max-actions-per-hour) and \`revert: true\` read these comments back: keep the issue open while they matter.`,
+        ),
         [REMEDIATION_LABEL],
       );
       this.issue = created.number;

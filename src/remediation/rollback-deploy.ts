@@ -37,7 +37,12 @@ function sameDeployment(a: RollbackTarget | undefined | null, b: RollbackTarget 
  * exactly as a rollback by hand does. A component that already serves its last verified commit is
  * left alone.
  */
-export function rollbackDeployEffect(settings: RollbackDeploySettings, reason: string, log: Logger, revert: boolean): Effect & { close(): Promise<void> } {
+export function rollbackDeployEffect(
+  settings: RollbackDeploySettings,
+  reason: string,
+  log: Logger,
+  revert: boolean,
+): Effect & { close(): Promise<void> } {
   const { platform } = settings;
   const collaborators: Collaborators = buildCollaborators(platform, log, settings.env, { clock: systemClock });
   const adapters = platform.components.map((name) => collaborators.adapters[name]!);
@@ -45,7 +50,9 @@ export function rollbackDeployEffect(settings: RollbackDeploySettings, reason: s
   const readServing = async (): Promise<Serving> => {
     const serving: Serving = {};
     for (const adapter of adapters) {
-      const current = await collaborators.patience(`${adapter.component}: reading what serves`, () => adapter.current());
+      const current = await collaborators.patience(`${adapter.component}: reading what serves`, () =>
+        adapter.current(),
+      );
       if (current) serving[adapter.component] = current;
     }
     return serving;
@@ -67,7 +74,8 @@ export function rollbackDeployEffect(settings: RollbackDeploySettings, reason: s
         patience: collaborators.patience,
       });
       log.info(`${name}: ${result.outcome} — ${result.detail}`);
-      if (result.outcome !== 'restored' && result.outcome !== 'not-needed') failures.push(`${name} ${result.outcome}: ${result.detail}`);
+      if (result.outcome !== 'restored' && result.outcome !== 'not-needed')
+        failures.push(`${name} ${result.outcome}: ${result.detail}`);
     }
     if (failures.length) throw new Error(`roll forward failed: ${failures.join('; ')}`);
   };
@@ -81,17 +89,25 @@ export function rollbackDeployEffect(settings: RollbackDeploySettings, reason: s
         const name = adapter.component;
         const verified = await collaborators.record.lastVerified(platform.environment, name);
         if (!verified) {
-          reasons.push(`${name}: no deployment verified by threadr-ops in the GitHub Deployments of ${platform.environment}`);
+          reasons.push(
+            `${name}: no deployment verified by threadr-ops in the GitHub Deployments of ${platform.environment}`,
+          );
           continue;
         }
         const current = await collaborators.patience(`${name}: reading what serves`, () => adapter.current());
         if (current?.sha === verified.sha) {
-          reasons.push(`${name} already serves the last verified deployment: ${current ? describe(current) : ''}, GitHub deployment ${verified.id}`);
+          reasons.push(
+            `${name} already serves the last verified deployment: ${current ? describe(current) : ''}, GitHub deployment ${verified.id}`,
+          );
           continue;
         }
-        const wanted = await collaborators.patience(`${name}: finding the deployment of ${short(verified.sha)}`, () => adapter.deploymentOf(verified.sha));
+        const wanted = await collaborators.patience(`${name}: finding the deployment of ${short(verified.sha)}`, () =>
+          adapter.deploymentOf(verified.sha),
+        );
         if (!wanted) {
-          reasons.push(`${name}: the last verified commit ${short(verified.sha)} (GitHub deployment ${verified.id}) has no deployment on ${adapter.provider} that can be gone back to`);
+          reasons.push(
+            `${name}: the last verified commit ${short(verified.sha)} (GitHub deployment ${verified.id}) has no deployment on ${adapter.provider} that can be gone back to`,
+          );
           continue;
         }
         if (current) from[name] = current;
@@ -112,7 +128,16 @@ export function rollbackDeployEffect(settings: RollbackDeploySettings, reason: s
         {
           environment: platform.environment,
           components: names,
-          source: { kind: 'plan', plan: { version: 1, environment: platform.environment, sha: '', recordedAt: new Date(systemClock.now()).toISOString(), components: wanted } },
+          source: {
+            kind: 'plan',
+            plan: {
+              version: 1,
+              environment: platform.environment,
+              sha: '',
+              recordedAt: new Date(systemClock.now()).toISOString(),
+              components: wanted,
+            },
+          },
           reason,
           timeoutMs: settings.timeoutMs,
           // What serves was never verified by us (that is why it is rolled back): there is no GitHub
@@ -126,7 +151,9 @@ export function rollbackDeployEffect(settings: RollbackDeploySettings, reason: s
     },
     matches(readBack, wanted) {
       const got = readBack as Serving;
-      return Object.entries(wanted as Serving).every(([name, target]) => sameDeployment(got[name as ComponentName], target));
+      return Object.entries(wanted as Serving).every(([name, target]) =>
+        sameDeployment(got[name as ComponentName], target),
+      );
     },
     close: () => collaborators.http.close(),
   };

@@ -1,5 +1,13 @@
 /** The alert rules' actions (docs/remediation.md), as health-check and cost-monitor name them in their outputs. */
-export const REMEDIATIONS = ['scale_backend', 'scale_down', 'rollback_deploy', 'rate_limit', 'rate_limit_tightening', 'lockdown', 'lockdown_off'] as const;
+export const REMEDIATIONS = [
+  'scale_backend',
+  'scale_down',
+  'rollback_deploy',
+  'rate_limit',
+  'rate_limit_tightening',
+  'lockdown',
+  'lockdown_off',
+] as const;
 export type RemediationKind = (typeof REMEDIATIONS)[number];
 
 /**

@@ -23,27 +23,42 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
   const named = COMPONENTS.filter((name) => inputs.text(NAMED[name]) !== '');
   if (named.length > 0) {
     if (planValue !== undefined || to !== '') {
-      throw new ConfigurationError(NAMED[named[0]], 'names a deployment, so rollback-plan and to must be empty (one way to choose the targets)');
+      throw new ConfigurationError(
+        NAMED[named[0]],
+        'names a deployment, so rollback-plan and to must be empty (one way to choose the targets)',
+      );
     }
     return namedTargets(inputs, env, named);
   }
   let written: WrittenPlan | undefined;
   if (planValue !== undefined) {
-    if (to !== '') throw new ConfigurationError('to', `must be empty when rollback-plan is given (the plan names the targets), got '${to}'`);
+    if (to !== '')
+      throw new ConfigurationError(
+        'to',
+        `must be empty when rollback-plan is given (the plan names the targets), got '${to}'`,
+      );
     written = parsePlan(planValue);
   } else if (to !== 'previous') {
     // An empty plan usually means the deploy step stopped before recording one (or GitHub dropped
     // the job output because it held a secret); going back to "previous" then would roll back a
     // production that was never touched.
-    throw new ConfigurationError('rollback-plan', "is required: pass the deploy action's rollback-plan output, or set to: previous to go back to the last deployment that served before the current one");
+    throw new ConfigurationError(
+      'rollback-plan',
+      "is required: pass the deploy action's rollback-plan output, or set to: previous to go back to the last deployment that served before the current one",
+    );
   }
-  const fallback: readonly ComponentName[] = written ? COMPONENTS.filter((name) => name in written.components) : COMPONENTS;
+  const fallback: readonly ComponentName[] = written
+    ? COMPONENTS.filter((name) => name in written.components)
+    : COMPONENTS;
   let components = readComponents(inputs, fallback, 'roll back');
   if (written) {
     const plan = written;
     const missing = components.filter((name) => !(name in plan.components));
     if (missing.length > 0 && inputs.list('components').length > 0) {
-      throw new ConfigurationError('components', `lists ${missing.join(', ')}, which the rollback-plan does not cover (it has ${Object.keys(plan.components).join(', ')})`);
+      throw new ConfigurationError(
+        'components',
+        `lists ${missing.join(', ')}, which the rollback-plan does not cover (it has ${Object.keys(plan.components).join(', ')})`,
+      );
     }
     components = components.filter((name) => name in plan.components);
   }
@@ -64,16 +79,36 @@ function common(inputs: InputReader, platform: PlatformSettings, source: Rollbac
 }
 
 /** frontend-deployment / backend-deployment: roll those components back to exactly these deployments. */
-function namedTargets(inputs: InputReader, env: Readonly<Record<string, string | undefined>>, named: ComponentName[]): RollbackInputs {
+function namedTargets(
+  inputs: InputReader,
+  env: Readonly<Record<string, string | undefined>>,
+  named: ComponentName[],
+): RollbackInputs {
   const platform = readPlatform(inputs, env, named);
   const components: RollbackPlan['components'] = {};
   for (const name of named) {
     const deploymentId = inputs.text(NAMED[name]);
-    if (!/^[\w-]+$/.test(deploymentId)) throw new ConfigurationError(NAMED[name], `must be a deployment id such as ${name === 'frontend' ? 'dpl_8xKq2…' : 'a Railway deployment UUID'}, got '${deploymentId}'`);
+    if (!/^[\w-]+$/.test(deploymentId))
+      throw new ConfigurationError(
+        NAMED[name],
+        `must be a deployment id such as ${name === 'frontend' ? 'dpl_8xKq2…' : 'a Railway deployment UUID'}, got '${deploymentId}'`,
+      );
     const scope = name === 'frontend' ? platform.vercel!.projectId : platform.railway!.serviceId;
-    components[name] = { provider: name === 'frontend' ? 'vercel' : 'railway', deploymentId, url: null, sha: null, scope };
+    components[name] = {
+      provider: name === 'frontend' ? 'vercel' : 'railway',
+      deploymentId,
+      url: null,
+      sha: null,
+      scope,
+    };
   }
-  const plan: RollbackPlan = { version: 1, environment: platform.environment, sha: '', recordedAt: new Date().toISOString(), components };
+  const plan: RollbackPlan = {
+    version: 1,
+    environment: platform.environment,
+    sha: '',
+    recordedAt: new Date().toISOString(),
+    components,
+  };
   return common(inputs, platform, { kind: 'plan', plan });
 }
 
@@ -84,7 +119,10 @@ function namedTargets(inputs: InputReader, env: Readonly<Record<string, string |
  */
 function planFor(plan: WrittenPlan, platform: PlatformSettings): RollbackPlan {
   if (plan.environment !== platform.environment) {
-    throw new ConfigurationError('rollback-plan', `was recorded for environment '${plan.environment}', but environment is '${platform.environment}'`);
+    throw new ConfigurationError(
+      'rollback-plan',
+      `was recorded for environment '${plan.environment}', but environment is '${platform.environment}'`,
+    );
   }
   return bindPlan(plan, { frontend: platform.vercel?.projectId, backend: platform.railway?.serviceId });
 }

@@ -31,7 +31,8 @@ export function createDefinition(overrides: Overrides = { clock: systemClock }):
       getInputs,
       async run(host, settings, collaborators) {
         const report = await cancellable(
-          (signal) => host.log.warn(`Received ${signal}: the job is being cancelled; rollbacks already requested stay requested`),
+          (signal) =>
+            host.log.warn(`Received ${signal}: the job is being cancelled; rollbacks already requested stay requested`),
           (signal) =>
             rollback(
               {

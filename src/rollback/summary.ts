@@ -18,7 +18,11 @@ const OUTCOME: Record<string, string> = {
 };
 
 export function renderRollbackSummary(report: RollbackReport): string {
-  const parts = [heading(2, `${VERDICT[report.status]}: ${report.environment}`), report.message, `Reason: ${report.reason}`];
+  const parts = [
+    heading(2, `${VERDICT[report.status]}: ${report.environment}`),
+    report.message,
+    `Reason: ${report.reason}`,
+  ];
   if (report.unpin) parts.push(`> ${WARN} ${report.unpin}`);
   parts.push(
     table(
@@ -33,6 +37,8 @@ export function renderRollbackSummary(report: RollbackReport): string {
       ]),
     ),
   );
-  parts.push(`Took ${formatDuration(report.durationMs)}${report.githubDeploymentId !== null ? `; GitHub deployment ${report.githubDeploymentId}` : ''}.`);
+  parts.push(
+    `Took ${formatDuration(report.durationMs)}${report.githubDeploymentId !== null ? `; GitHub deployment ${report.githubDeploymentId}` : ''}.`,
+  );
   return parts.join('\n\n') + '\n';
 }

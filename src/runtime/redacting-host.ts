@@ -55,8 +55,13 @@ export function redactingHost(host: ActionHost): RedactingHost {
       host.fail(redact(message));
     },
     reportHiddenAnnotations() {
-      const parts = (['error', 'warning'] as const).filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
-      if (parts.length) host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
+      const parts = (['error', 'warning'] as const)
+        .filter((level) => hidden[level] > 0)
+        .map((level) => `${hidden[level]} more ${level}(s)`);
+      if (parts.length)
+        host.log.info(
+          `${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`,
+        );
     },
   };
 }

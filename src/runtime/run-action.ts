@@ -26,7 +26,11 @@ export async function runAction(definition: ActionDefinition, runnerHost: Action
   }
 }
 
-async function runAndNotify(definition: ActionDefinition, host: ActionHost, outputs: Parameters<typeof recordRun>[1]): Promise<void> {
+async function runAndNotify(
+  definition: ActionDefinition,
+  host: ActionHost,
+  outputs: Parameters<typeof recordRun>[1],
+): Promise<void> {
   let settings: NotifySettings | undefined;
   let outcome: RunOutcome | undefined;
   let recordable = false;

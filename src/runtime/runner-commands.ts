@@ -46,6 +46,7 @@ export function appendFileCommand(file: 'OUTPUT' | 'STATE' | 'ENV', name: string
     return;
   }
   const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (name.includes(delimiter) || value.includes(delimiter)) throw new Error(`output ${name} contains its own delimiter`);
+  if (name.includes(delimiter) || value.includes(delimiter))
+    throw new Error(`output ${name} contains its own delimiter`);
   appendFileSync(path, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, { encoding: 'utf8' });
 }

@@ -23,8 +23,14 @@ export class TerminalHost implements ActionHost {
     workspace: string = process.cwd(),
   ) {
     // Files may be written inside the workspace or this host's RUNNER_TEMP (a local workflow job's own).
-    this.inputs = new InputReader((name) => values[name] ?? '', (secret) => this.setSecret(secret), workspace, env.RUNNER_TEMP);
-    const line = (prefix: string) => (message: string) => this.write(`${'  '.repeat(this.depth)}${prefix}${this.redact(message)}\n`);
+    this.inputs = new InputReader(
+      (name) => values[name] ?? '',
+      (secret) => this.setSecret(secret),
+      workspace,
+      env.RUNNER_TEMP,
+    );
+    const line = (prefix: string) => (message: string) =>
+      this.write(`${'  '.repeat(this.depth)}${prefix}${this.redact(message)}\n`);
     this.log = {
       info: line(''),
       warn: line('warning: '),

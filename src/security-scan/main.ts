@@ -20,7 +20,20 @@ function setOutputs(set: (name: string, value: string | number | boolean) => voi
   set('medium', report.counts.medium);
   set('low', report.counts.low);
   set('passed', report.verdict === 'pass');
-  set('report', JSON.stringify({ verdict: report.verdict, failOn: report.failOn, counts: report.counts, unreachable: report.unreachable, tooLarge: report.tooLarge, notFollowed: report.notFollowed, plainHttp: report.plainHttp, results: report.results, ignored: report.ignored }));
+  set(
+    'report',
+    JSON.stringify({
+      verdict: report.verdict,
+      failOn: report.failOn,
+      counts: report.counts,
+      unreachable: report.unreachable,
+      tooLarge: report.tooLarge,
+      notFollowed: report.notFollowed,
+      plainHttp: report.plainHttp,
+      results: report.results,
+      ignored: report.ignored,
+    }),
+  );
 }
 
 export const definition: ActionDefinition = {
@@ -28,17 +41,32 @@ export const definition: ActionDefinition = {
   async run(host) {
     const settings = getInputs(host.inputs);
     host.log.info(`Checks: ${settings.checks.join(', ')}`);
-    if (settings.insecureSkipVerify) host.log.warn('insecure-skip-verify is on: HTTP checks accept any certificate (tls-cert still reports it)');
+    if (settings.insecureSkipVerify)
+      host.log.warn('insecure-skip-verify is on: HTTP checks accept any certificate (tls-cert still reports it)');
     // Verification stays on by default: the user's headers may carry a bypass secret, and an
     // unverified connection could hand it to whoever answers. The tls-cert check reads the
     // certificate on its own connection either way.
-    const dispatcher = new Agent({ connect: { rejectUnauthorized: !settings.insecureSkipVerify }, keepAliveTimeout: 4_000 });
-    const http = new HttpClient({ dispatcher, timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-security-scan', maxBodyBytes: settings.maxBodyBytes });
-    const scanned = new Set([...settings.urls, ...(settings.apiUrl ? [settings.apiUrl] : [])].map((u) => new URL(u).origin));
+    const dispatcher = new Agent({
+      connect: { rejectUnauthorized: !settings.insecureSkipVerify },
+      keepAliveTimeout: 4_000,
+    });
+    const http = new HttpClient({
+      dispatcher,
+      timeoutMs: settings.requestTimeoutMs,
+      userAgent: 'threadr-ops-security-scan',
+      maxBodyBytes: settings.maxBodyBytes,
+    });
+    const scanned = new Set(
+      [...settings.urls, ...(settings.apiUrl ? [settings.apiUrl] : [])].map((u) => new URL(u).origin),
+    );
     let report: ScanReport;
     try {
       report = await host.log.group('Scanning', () =>
-        runScan(settings, { fetcher: new Fetcher(http, settings.headers, scanned, settings.allowedHosts), timeoutMs: settings.requestTimeoutMs, log: host.log }),
+        runScan(settings, {
+          fetcher: new Fetcher(http, settings.headers, scanned, settings.allowedHosts),
+          timeoutMs: settings.requestTimeoutMs,
+          log: host.log,
+        }),
       );
     } finally {
       await http.close();
@@ -46,16 +74,28 @@ export const definition: ActionDefinition = {
     }
 
     // High severity is an error annotation, the rest warnings; the redacting host caps each at ten.
-    for (const finding of report.findings) (finding.severity === 'high' ? host.log.error : host.log.warn)(`[${finding.severity}] ${finding.check} ${finding.url}: ${finding.message}`);
+    for (const finding of report.findings)
+      (finding.severity === 'high' ? host.log.error : host.log.warn)(
+        `[${finding.severity}] ${finding.check} ${finding.url}: ${finding.message}`,
+      );
     if (report.plainHttp.length) host.log.warn(`scanned over plain HTTP: ${report.plainHttp.join(', ')}`);
-    for (const skipped of report.notFollowed) host.log.info(`redirect not followed (outside the scanned origins and allowed-hosts): ${skipped.from} -> ${skipped.to}`);
-    for (const result of report.results.filter((r) => r.status === 'untested')) host.log.info(`could not test ${result.check} on ${result.url}: ${result.message}`);
+    for (const skipped of report.notFollowed)
+      host.log.info(
+        `redirect not followed (outside the scanned origins and allowed-hosts): ${skipped.from} -> ${skipped.to}`,
+      );
+    for (const result of report.results.filter((r) => r.status === 'untested'))
+      host.log.info(`could not test ${result.check} on ${result.url}: ${result.message}`);
     setOutputs((name, value) => host.setOutput(name, value), report);
 
     if (settings.sarifOut) {
       mkdirSync(dirname(settings.sarifOut), { recursive: true });
       // SARIF is uploaded to code scanning: it passes the redactor like every other report.
-      const sarif = redactDeep(toSarif(report, CHECKS.filter((c) => report.checksRun.includes(c.id))));
+      const sarif = redactDeep(
+        toSarif(
+          report,
+          CHECKS.filter((c) => report.checksRun.includes(c.id)),
+        ),
+      );
       writeFileSync(settings.sarifOut, `${JSON.stringify(sarif, null, 2)}\n`);
       host.log.info(`SARIF written to ${settings.sarifOut}`);
     }

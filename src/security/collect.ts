@@ -31,10 +31,24 @@ export function servedByNextjs(response: FetchedResponse): boolean {
 }
 
 /** Fetches what the selected checks need, and nothing else. */
-export async function collectEvidence(targets: Targets, needs: ReadonlySet<EvidenceKind>, deps: CollectDeps): Promise<Evidence> {
+export async function collectEvidence(
+  targets: Targets,
+  needs: ReadonlySet<EvidenceKind>,
+  deps: CollectDeps,
+): Promise<Evidence> {
   const { fetcher, log } = deps;
-  const evidence: Evidence = { pages: [], redirects: [], tls: [], exposed: [], certMinDays: targets.certMinDays, hasApi: targets.apiUrl !== undefined };
-  const scanned = [...targets.urls.map((url) => ({ url, role: 'page' as const })), ...(targets.apiUrl ? [{ url: targets.apiUrl, role: 'api' as const }] : [])];
+  const evidence: Evidence = {
+    pages: [],
+    redirects: [],
+    tls: [],
+    exposed: [],
+    certMinDays: targets.certMinDays,
+    hasApi: targets.apiUrl !== undefined,
+  };
+  const scanned = [
+    ...targets.urls.map((url) => ({ url, role: 'page' as const })),
+    ...(targets.apiUrl ? [{ url: targets.apiUrl, role: 'api' as const }] : []),
+  ];
 
   // Exposed-file probes read script tags from the pages, so they need the pages too.
   if (needs.has('pages') || needs.has('redirects') || needs.has('exposed')) {
@@ -44,7 +58,9 @@ export async function collectEvidence(targets: Targets, needs: ReadonlySet<Evide
   }
 
   if (needs.has('redirects')) {
-    const twins = scanned.map(({ url }) => ({ target: url, httpUrl: httpTwin(url) })).filter((t): t is { target: string; httpUrl: string } => t.httpUrl !== undefined);
+    const twins = scanned
+      .map(({ url }) => ({ target: url, httpUrl: httpTwin(url) }))
+      .filter((t): t is { target: string; httpUrl: string } => t.httpUrl !== undefined);
     evidence.redirects = await mapLimit(twins, 4, ({ target, httpUrl }) => probeRedirect(fetcher, target, httpUrl));
   }
 
@@ -58,7 +74,9 @@ export async function collectEvidence(targets: Targets, needs: ReadonlySet<Evide
     }
     log.info(`Reading TLS certificates of ${origins.size} origin(s)`);
     const probe = deps.tlsProbe ?? probeTls;
-    evidence.tls = await mapLimit([...origins.values()], 2, ({ host, port }): Promise<TlsEvidence> => probe(host, port, deps.timeoutMs));
+    evidence.tls = await mapLimit([...origins.values()], 2, ({ host, port }): Promise<TlsEvidence> =>
+      probe(host, port, deps.timeoutMs),
+    );
   }
 
   if (needs.has('cors') && targets.apiUrl) {
@@ -73,7 +91,8 @@ export async function collectEvidence(targets: Targets, needs: ReadonlySet<Evide
       if (page.final) byOrigin.get(new URL(page.final.url).origin)?.push(page.final);
     }
     log.info(`Probing exposed files on ${byOrigin.size} origin(s)`);
-    for (const [origin, pages] of byOrigin) evidence.exposed.push(await probeExposed(fetcher, origin, pages, targets.exposedPaths));
+    for (const [origin, pages] of byOrigin)
+      evidence.exposed.push(await probeExposed(fetcher, origin, pages, targets.exposedPaths));
   }
 
   if (needs.has('rate-limit') && targets.rateLimit) {

@@ -40,14 +40,21 @@ export function toSarif(report: ScanReport, checks: readonly Check[], options: S
     fullDescription: { text: `${check.title}. Fix: ${check.fix}` },
     help: { text: check.fix, markdown: `**Fix:** ${check.fix}` },
     defaultConfiguration: { level: LEVEL[check.severity] },
-    properties: { tags: ['security', 'web', check.group], 'security-severity': SECURITY_SEVERITY[check.severity], precision: 'high', severity: check.severity },
+    properties: {
+      tags: ['security', 'web', check.group],
+      'security-severity': SECURITY_SEVERITY[check.severity],
+      precision: 'high',
+      severity: check.severity,
+    },
   }));
   const result = (finding: Finding | IgnoredFinding) => ({
     ruleId: finding.check,
     ruleIndex: ruleIndex.get(finding.check) ?? -1,
     level: LEVEL[finding.severity],
     message: { text: `${finding.url}: ${finding.message}. Fix: ${finding.fix}` },
-    locations: [{ physicalLocation: { artifactLocation: { uri: locationFor(finding.url) }, region: { startLine: 1 } } }],
+    locations: [
+      { physicalLocation: { artifactLocation: { uri: locationFor(finding.url) }, region: { startLine: 1 } } },
+    ],
     partialFingerprints: { 'threadrSecurityScan/v1': fingerprint(finding) },
     properties: { url: finding.url, severity: finding.severity },
     ...('reason' in finding ? { suppressions: [{ kind: 'external', justification: finding.reason }] } : {}),

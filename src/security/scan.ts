@@ -1,6 +1,16 @@
 import { CHECKS } from './checks/index.js';
 import { collectEvidence, type CollectDeps, type Targets } from './collect.js';
-import type { Check, SecurityCheckResult, Evidence, EvidenceKind, SecurityFailOn, Finding, IgnoredFinding, ScanReport, SecuritySeverity } from './types.js';
+import type {
+  Check,
+  SecurityCheckResult,
+  Evidence,
+  EvidenceKind,
+  SecurityFailOn,
+  Finding,
+  IgnoredFinding,
+  ScanReport,
+  SecuritySeverity,
+} from './types.js';
 
 export interface ScanSettings extends Targets {
   /** Ids of the checks to run. */
@@ -17,7 +27,11 @@ export function atOrAbove(severity: SecuritySeverity, failOn: SecurityFailOn): b
 }
 
 /** Runs checks over evidence already fetched: pure, so it is tested without any server. */
-export function evaluateChecks(checks: readonly Check[], evidence: Evidence, settings: Pick<ScanSettings, 'ignore' | 'failOn'>): Omit<ScanReport, 'startedAt' | 'finishedAt'> {
+export function evaluateChecks(
+  checks: readonly Check[],
+  evidence: Evidence,
+  settings: Pick<ScanSettings, 'ignore' | 'failOn'>,
+): Omit<ScanReport, 'startedAt' | 'finishedAt'> {
   const results: SecurityCheckResult[] = [];
   const findings: Finding[] = [];
   const ignored: IgnoredFinding[] = [];
@@ -27,7 +41,14 @@ export function evaluateChecks(checks: readonly Check[], evidence: Evidence, set
       const severity = outcome.severity ?? check.severity;
       results.push({ check: check.id, title: check.title, ...outcome, severity });
       if (outcome.status !== 'fail') continue;
-      const finding: Finding = { check: check.id, severity, title: check.title, url: outcome.url, message: outcome.message, fix };
+      const finding: Finding = {
+        check: check.id,
+        severity,
+        title: check.title,
+        url: outcome.url,
+        message: outcome.message,
+        fix,
+      };
       const reason = settings.ignore.get(check.id);
       if (reason !== undefined) ignored.push({ ...finding, reason });
       else findings.push(finding);
@@ -37,9 +58,13 @@ export function evaluateChecks(checks: readonly Check[], evidence: Evidence, set
   const counts: Record<SecuritySeverity, number> = { high: 0, medium: 0, low: 0 };
   for (const finding of findings) counts[finding.severity]++;
   // A scanned URL with no answer at all voids the scan of it; TLS refusals are reported by tls-cert instead.
-  const unreachable = evidence.pages.filter((p) => p.chain.length === 0 && p.error && !p.tlsError).map((p) => p.requested);
+  const unreachable = evidence.pages
+    .filter((p) => p.chain.length === 0 && p.error && !p.tlsError)
+    .map((p) => p.requested);
   const tooLarge = evidence.pages.filter((p) => p.tooLarge).map((p) => p.requested);
-  const notFollowed = evidence.pages.filter((p) => p.notFollowed).map((p) => ({ from: p.requested, to: p.notFollowed! }));
+  const notFollowed = evidence.pages
+    .filter((p) => p.notFollowed)
+    .map((p) => ({ from: p.requested, to: p.notFollowed! }));
   const plainHttp = evidence.pages.filter((p) => p.final?.url.startsWith('http:')).map((p) => p.requested);
   const blocking = findings.some((f) => atOrAbove(f.severity, settings.failOn));
   return {

@@ -3,7 +3,14 @@ import { NetworkError } from '../../core/http.js';
 import { RequestCounter, type CostHttp } from '../../providers/cost-http.js';
 import type { DayKey } from '../calendar.js';
 import type { Micros } from '../money.js';
-import { emptySpend, type CurrencySpend, type ProviderFailure, type ProviderId, type ProviderSpend, type SpendItem } from '../types.js';
+import {
+  emptySpend,
+  type CurrencySpend,
+  type ProviderFailure,
+  type ProviderId,
+  type ProviderSpend,
+  type SpendItem,
+} from '../types.js';
 
 /** Adds amounts per currency and day, and per named item for the month: integers only. */
 export class SpendBuilder {
@@ -26,7 +33,9 @@ export class SpendBuilder {
   }
 
   spend(): CurrencySpend[] {
-    return [...this.currencies].map(([currency, days]) => ({ currency, days })).sort((a, b) => a.currency.localeCompare(b.currency));
+    return [...this.currencies]
+      .map(([currency, days]) => ({ currency, days }))
+      .sort((a, b) => a.currency.localeCompare(b.currency));
   }
 
   items(): SpendItem[] {

@@ -35,7 +35,12 @@ function cookiesSet(evidence: Evidence): SetCookie[] {
   return all;
 }
 
-function perCookie(evidence: Evidence, filter: (c: Cookie) => boolean, judge: (set: SetCookie) => string | undefined, passText: string): CheckOutcome[] {
+function perCookie(
+  evidence: Evidence,
+  filter: (c: Cookie) => boolean,
+  judge: (set: SetCookie) => string | undefined,
+  passText: string,
+): CheckOutcome[] {
   const relevant = cookiesSet(evidence).filter((s) => filter(s.cookie));
   if (relevant.length === 0) {
     const url = evidence.pages[0]?.requested ?? '';
@@ -79,7 +84,8 @@ const cookieHttpOnly: Check = {
     perCookie(
       evidence,
       (cookie) => isSessionLike(cookie.name),
-      ({ cookie }) => (cookie.attributes.has('httponly') ? undefined : 'looks like a session cookie but has no HttpOnly attribute'),
+      ({ cookie }) =>
+        cookie.attributes.has('httponly') ? undefined : 'looks like a session cookie but has no HttpOnly attribute',
       'is HttpOnly',
     ),
 };
@@ -101,7 +107,8 @@ const cookieSameSite: Check = {
         const lower = value.toLowerCase();
         if (!['lax', 'strict', 'none'].includes(lower)) return `has an unknown SameSite value '${value}'`;
         // Browsers reject SameSite=None cookies that are not Secure.
-        if (lower === 'none' && !cookie.attributes.has('secure')) return 'has SameSite=None without Secure, which browsers reject';
+        if (lower === 'none' && !cookie.attributes.has('secure'))
+          return 'has SameSite=None without Secure, which browsers reject';
         return undefined;
       },
       'declares SameSite',

@@ -5,7 +5,8 @@ function perApi(evidence: Evidence, judge: (cors: CorsEvidence) => CheckOutcome)
     return [{ status: 'not-applicable', url: evidence.pages[0]?.requested ?? '', message: 'no api-url was given' }];
   }
   const cors = evidence.cors;
-  if (cors.responses.length === 0) return [{ status: 'untested', url: cors.url, message: `could not fetch: ${cors.error ?? 'no response'}` }];
+  if (cors.responses.length === 0)
+    return [{ status: 'untested', url: cors.url, message: `could not fetch: ${cors.error ?? 'no response'}` }];
   return [judge(cors)];
 }
 
@@ -26,7 +27,12 @@ const wildcardWithCredentials: Check = {
   evaluate: (evidence) =>
     perApi(evidence, (cors) => {
       const bad = cors.responses.filter((r) => r.allowOrigin?.trim() === '*' && credentialsAllowed(r.allowCredentials));
-      if (bad.length) return { status: 'fail', url: cors.url, message: `${bad.map((r) => r.method).join(' and ')} answered Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true` };
+      if (bad.length)
+        return {
+          status: 'fail',
+          url: cors.url,
+          message: `${bad.map((r) => r.method).join(' and ')} answered Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true`,
+        };
       return { status: 'pass', url: cors.url, message: 'no wildcard origin with credentials' };
     }),
 };
@@ -40,14 +46,25 @@ const reflectedOrigin: Check = {
   needs: ['cors'],
   evaluate: (evidence) =>
     perApi(evidence, (cors) => {
-      const bad = cors.responses.filter((r) => r.allowOrigin?.trim() === cors.foreignOrigin || r.allowOrigin?.trim().toLowerCase() === 'null');
+      const bad = cors.responses.filter(
+        (r) => r.allowOrigin?.trim() === cors.foreignOrigin || r.allowOrigin?.trim().toLowerCase() === 'null',
+      );
       if (bad.length) {
         const withCredentials = bad.some((r) => credentialsAllowed(r.allowCredentials));
         const how = bad.map((r) => `${r.method} → Access-Control-Allow-Origin: ${r.allowOrigin}`).join('; ');
         // Without credentials a reflected origin is as open as `*`: public data only.
         return withCredentials
-          ? { status: 'fail', url: cors.url, message: `the foreign origin ${cors.foreignOrigin} is allowed (${how}), with credentials: any site can read signed-in users’ data` }
-          : { status: 'fail', url: cors.url, severity: 'low', message: `the foreign origin ${cors.foreignOrigin} is allowed (${how}), without credentials: as open as *, public data only` };
+          ? {
+              status: 'fail',
+              url: cors.url,
+              message: `the foreign origin ${cors.foreignOrigin} is allowed (${how}), with credentials: any site can read signed-in users’ data`,
+            }
+          : {
+              status: 'fail',
+              url: cors.url,
+              severity: 'low',
+              message: `the foreign origin ${cors.foreignOrigin} is allowed (${how}), without credentials: as open as *, public data only`,
+            };
       }
       return { status: 'pass', url: cors.url, message: `${cors.foreignOrigin} is not allowed` };
     }),

@@ -21,12 +21,19 @@ const exposedFiles: Check = {
           maps.push(probe.url);
           mapDetail ||= probe.exposedBecause;
         } else if (probe.exposedBecause) {
-          outcomes.push({ status: 'fail', url: probe.url, message: `answered ${probe.status}: ${probe.exposedBecause}` });
+          outcomes.push({
+            status: 'fail',
+            url: probe.url,
+            message: `answered ${probe.status}: ${probe.exposedBecause}`,
+          });
         } else if (probe.error) {
           outcomes.push({ status: 'untested', url: probe.url, message: `could not fetch: ${probe.error}` });
         } else {
           // A 2xx here carried the app's page (a "soft 404"), not the file.
-          const key = probe.status! >= 200 && probe.status! < 300 ? `${probe.status} without the file's content` : String(probe.status);
+          const key =
+            probe.status! >= 200 && probe.status! < 300
+              ? `${probe.status} without the file's content`
+              : String(probe.status);
           statuses.set(key, (statuses.get(key) ?? 0) + 1);
         }
       }
@@ -41,7 +48,11 @@ const exposedFiles: Check = {
       if (statuses.size) {
         const served = [...statuses.values()].reduce((a, b) => a + b, 0);
         const how = [...statuses].map(([status, count]) => `${count}× ${status}`).join(', ');
-        outcomes.push({ status: 'pass', url: origin.origin, message: `none of ${served} probed paths served (${how})` });
+        outcomes.push({
+          status: 'pass',
+          url: origin.origin,
+          message: `none of ${served} probed paths served (${how})`,
+        });
       }
     }
     return outcomes;

@@ -11,12 +11,14 @@ const hsts: Check = {
   severity: 'medium',
   title: 'Strict-Transport-Security with max-age of at least 180 days',
   fix: 'Send Strict-Transport-Security: max-age=31536000; includeSubDomains on every HTTPS response.',
-  nextjsFix: "Vercel sends HSTS itself on its domains; elsewhere add Strict-Transport-Security: max-age=31536000; includeSubDomains in next.config's headers().",
+  nextjsFix:
+    "Vercel sends HSTS itself on its domains; elsewhere add Strict-Transport-Security: max-age=31536000; includeSubDomains in next.config's headers().",
   needs: ['pages'],
   evaluate: (evidence) =>
     perPage(evidence, ['page', 'api'], (response) => {
       // One cause, one finding: plain HTTP is reported once, by https-redirect.
-      if (!response.url.startsWith('https:')) return notApplicable('served over plain HTTP (see https-redirect); HSTS only counts over HTTPS');
+      if (!response.url.startsWith('https:'))
+        return notApplicable('served over plain HTTP (see https-redirect); HSTS only counts over HTTPS');
       const value = header(response.headers, 'strict-transport-security');
       if (value === undefined) return fail('no Strict-Transport-Security header');
       const maxAge = hstsMaxAge(value);
@@ -79,17 +81,27 @@ const csp: Check = {
       const policy = pagePolicy(response);
       if (policy === undefined) {
         const reportOnly = header(response.headers, 'content-security-policy-report-only');
-        return fail(reportOnly ? 'only Content-Security-Policy-Report-Only is set, which enforces nothing' : 'no Content-Security-Policy header or <meta> tag');
+        return fail(
+          reportOnly
+            ? 'only Content-Security-Policy-Report-Only is set, which enforces nothing'
+            : 'no Content-Security-Policy header or <meta> tag',
+        );
       }
       const directives = parseCsp(policy.value);
       const from = policy.source === 'meta' ? ' (in a <meta> tag)' : '';
-      const directive = directives.has('script-src') ? 'script-src' : directives.has('default-src') ? 'default-src' : undefined;
-      if (!directive) return fail(`neither script-src nor default-src is set${from}, so scripts may load from anywhere`);
+      const directive = directives.has('script-src')
+        ? 'script-src'
+        : directives.has('default-src')
+          ? 'default-src'
+          : undefined;
+      if (!directive)
+        return fail(`neither script-src nor default-src is set${from}, so scripts may load from anywhere`);
       const sources = directives.get(directive)!;
       const problems: string[] = [];
       // A nonce or hash makes CSP2+ browsers ignore 'unsafe-inline' (kept only for old browsers).
       const hasNonceOrHash = sources.some((s) => /^'(nonce-|sha256-|sha384-|sha512-)/i.test(s));
-      if (sources.some((s) => s.toLowerCase() === "'unsafe-inline'") && !hasNonceOrHash) problems.push(`${directive} allows 'unsafe-inline'`);
+      if (sources.some((s) => s.toLowerCase() === "'unsafe-inline'") && !hasNonceOrHash)
+        problems.push(`${directive} allows 'unsafe-inline'`);
       const wild = sources.filter((s) => WILDCARD_SOURCES.has(s.toLowerCase()));
       if (wild.length) problems.push(`${directive} allows wildcard source ${wild.join(' ')}`);
       if (problems.length) return fail(problems.join('; ') + from);
@@ -114,7 +126,9 @@ const contentTypeOptions: Check = {
     perPage(evidence, ['page', 'api'], (response) => {
       const value = header(response.headers, 'x-content-type-options');
       if (value === undefined) return fail('no X-Content-Type-Options header');
-      return value.trim().toLowerCase() === 'nosniff' ? pass('nosniff') : fail(`X-Content-Type-Options is '${value}', not 'nosniff'`);
+      return value.trim().toLowerCase() === 'nosniff'
+        ? pass('nosniff')
+        : fail(`X-Content-Type-Options is '${value}', not 'nosniff'`);
     }),
 };
 
@@ -122,9 +136,10 @@ const frameProtection: Check = {
   id: 'frame-protection',
   group: 'headers',
   severity: 'medium',
-  title: "Framing restricted by CSP frame-ancestors or X-Frame-Options",
+  title: 'Framing restricted by CSP frame-ancestors or X-Frame-Options',
   fix: "Add frame-ancestors 'self' (or 'none') to the Content-Security-Policy header, or send X-Frame-Options: DENY.",
-  nextjsFix: "Send Content-Security-Policy: frame-ancestors 'none' (or X-Frame-Options: DENY) from next.config's headers(); a <meta> CSP cannot set frame-ancestors.",
+  nextjsFix:
+    "Send Content-Security-Policy: frame-ancestors 'none' (or X-Frame-Options: DENY) from next.config's headers(); a <meta> CSP cannot set frame-ancestors.",
   needs: ['pages'],
   evaluate: (evidence) =>
     perPage(evidence, ['page'], (response) => {
@@ -164,9 +179,17 @@ const referrerPolicy: Check = {
     perPage(evidence, ['page'], (response) => {
       const value = header(response.headers, 'referrer-policy');
       // Browsers default to strict-origin-when-cross-origin, which leaks no path: worth knowing, not a weakness.
-      if (value === undefined) return info('no Referrer-Policy header; browsers default to strict-origin-when-cross-origin, which sends other sites the origin only');
+      if (value === undefined)
+        return info(
+          'no Referrer-Policy header; browsers default to strict-origin-when-cross-origin, which sends other sites the origin only',
+        );
       // The last recognised token wins in browsers.
-      const last = value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean).pop() ?? '';
+      const last =
+        value
+          .split(',')
+          .map((t) => t.trim().toLowerCase())
+          .filter(Boolean)
+          .pop() ?? '';
       if (LEAKY_REFERRER.has(last)) return fail(`Referrer-Policy '${last}' sends full URLs to other origins`);
       return pass(value);
     }),
@@ -178,7 +201,8 @@ const permissionsPolicy: Check = {
   severity: 'low',
   title: 'Permissions-Policy set',
   fix: 'Send a Permissions-Policy that turns off what the app does not use, e.g. camera=(), microphone=(), geolocation=().',
-  nextjsFix: "Add Permissions-Policy: camera=(), microphone=(), geolocation=() (what the app does not use) in next.config's headers().",
+  nextjsFix:
+    "Add Permissions-Policy: camera=(), microphone=(), geolocation=() (what the app does not use) in next.config's headers().",
   needs: ['pages'],
   evaluate: (evidence) =>
     perPage(evidence, ['page'], (response) => {
@@ -200,7 +224,8 @@ const serverDisclosure: Check = {
   severity: 'low',
   title: 'No X-Powered-By, and no software version in Server',
   fix: 'Remove X-Powered-By (Express: app.disable("x-powered-by")) and strip the version from Server.',
-  nextjsFix: "Set poweredByHeader: false in next.config to drop X-Powered-By: Next.js; strip any version from Server at the proxy.",
+  nextjsFix:
+    'Set poweredByHeader: false in next.config to drop X-Powered-By: Next.js; strip any version from Server at the proxy.',
   needs: ['pages'],
   evaluate: (evidence) =>
     perPage(evidence, ['page', 'api'], (response) => {
@@ -209,8 +234,18 @@ const serverDisclosure: Check = {
         const value = header(response.headers, name);
         if (value !== undefined && (name !== 'server' || VERSION.test(value))) leaks.push(`${name}: ${value}`);
       }
-      return leaks.length ? fail(`software disclosed in ${leaks.join('; ')}`) : pass('no X-Powered-By, no version in Server');
+      return leaks.length
+        ? fail(`software disclosed in ${leaks.join('; ')}`)
+        : pass('no X-Powered-By, no version in Server');
     }),
 };
 
-export const headerChecks: readonly Check[] = [hsts, csp, contentTypeOptions, frameProtection, referrerPolicy, permissionsPolicy, serverDisclosure];
+export const headerChecks: readonly Check[] = [
+  hsts,
+  csp,
+  contentTypeOptions,
+  frameProtection,
+  referrerPolicy,
+  permissionsPolicy,
+  serverDisclosure,
+];

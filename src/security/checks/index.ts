@@ -7,7 +7,14 @@ import { rateLimitChecks } from './rate-limit.js';
 import { transportChecks } from './transport.js';
 
 /** Every check, in the order the summary lists them. */
-export const CHECKS: readonly Check[] = [...headerChecks, ...cookieChecks, ...transportChecks, ...corsChecks, ...exposureChecks, ...rateLimitChecks];
+export const CHECKS: readonly Check[] = [
+  ...headerChecks,
+  ...cookieChecks,
+  ...transportChecks,
+  ...corsChecks,
+  ...exposureChecks,
+  ...rateLimitChecks,
+];
 
 export const CHECK_IDS: readonly string[] = CHECKS.map((c) => c.id);
 

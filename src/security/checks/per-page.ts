@@ -13,7 +13,7 @@ export function perPage(
     .filter((page) => roles.includes(page.role))
     .map((page) => {
       if (!page.final) {
-        const why = page.tlsError ? 'TLS verification failed (see tls-cert)' : page.error ?? 'no response';
+        const why = page.tlsError ? 'TLS verification failed (see tls-cert)' : (page.error ?? 'no response');
         return { status: 'untested', url: page.requested, message: `could not fetch: ${why}` };
       }
       return { url: page.final.url, ...judge(page.final) };
@@ -22,5 +22,8 @@ export function perPage(
 
 export const pass = (message: string): { status: OutcomeStatus; message: string } => ({ status: 'pass', message });
 export const fail = (message: string): { status: OutcomeStatus; message: string } => ({ status: 'fail', message });
-export const notApplicable = (message: string): { status: OutcomeStatus; message: string } => ({ status: 'not-applicable', message });
+export const notApplicable = (message: string): { status: OutcomeStatus; message: string } => ({
+  status: 'not-applicable',
+  message,
+});
 export const info = (message: string): { status: OutcomeStatus; message: string } => ({ status: 'info', message });

@@ -10,12 +10,27 @@ const rateLimit: Check = {
   evaluate: (evidence: Evidence) => {
     const probe = evidence.rateLimit;
     if (!probe) return [{ status: 'not-applicable', url: '', message: 'probe-rate-limit is not set' }];
-    const statuses = Object.entries(probe.statuses).map(([status, count]) => `${count}× ${status}`).join(', ');
+    const statuses = Object.entries(probe.statuses)
+      .map(([status, count]) => `${count}× ${status}`)
+      .join(', ');
     if (probe.first429At !== undefined) {
-      return [{ status: 'pass', url: probe.url, message: `429 at request ${probe.first429At} of ${probe.sent}${probe.retryAfter ? ` (Retry-After: ${probe.retryAfter})` : ' (no Retry-After)'}` }];
+      return [
+        {
+          status: 'pass',
+          url: probe.url,
+          message: `429 at request ${probe.first429At} of ${probe.sent}${probe.retryAfter ? ` (Retry-After: ${probe.retryAfter})` : ' (no Retry-After)'}`,
+        },
+      ];
     }
-    if (probe.sent === probe.errors) return [{ status: 'untested', url: probe.url, message: `every request failed: ${probe.error ?? 'no response'}` }];
-    return [{ status: 'fail', url: probe.url, message: `no 429 after ${probe.sent} requests (${statuses}${probe.errors ? `, ${probe.errors} failed` : ''})` }];
+    if (probe.sent === probe.errors)
+      return [{ status: 'untested', url: probe.url, message: `every request failed: ${probe.error ?? 'no response'}` }];
+    return [
+      {
+        status: 'fail',
+        url: probe.url,
+        message: `no 429 after ${probe.sent} requests (${statuses}${probe.errors ? `, ${probe.errors} failed` : ''})`,
+      },
+    ];
   },
 };
 

@@ -9,16 +9,28 @@ function redirectOutcomes(evidence: Evidence): CheckOutcome[] {
   const plain: { url: string; status: number }[] = [];
   for (const page of evidence.pages.filter((p) => p.requested.startsWith('http:'))) {
     if (page.chain.length === 0) {
-      outcomes.push({ status: 'untested', url: page.requested, message: `could not fetch: ${page.error ?? 'no response'}` });
+      outcomes.push({
+        status: 'untested',
+        url: page.requested,
+        message: `could not fetch: ${page.error ?? 'no response'}`,
+      });
       continue;
     }
     const first = page.chain[0];
     const isRedirect = first.status >= 300 && first.status < 400 && first.location !== undefined;
     const reachesHttps = page.chain.some((hop) => hop.url.startsWith('https:'));
     if (isRedirect && reachesHttps) {
-      outcomes.push({ status: 'pass', url: page.requested, message: `${first.status} to ${page.chain.find((h) => h.url.startsWith('https:'))!.url}` });
+      outcomes.push({
+        status: 'pass',
+        url: page.requested,
+        message: `${first.status} to ${page.chain.find((h) => h.url.startsWith('https:'))!.url}`,
+      });
     } else if (isRedirect) {
-      outcomes.push({ status: 'fail', url: page.requested, message: `redirects (${first.status}) but never reaches HTTPS` });
+      outcomes.push({
+        status: 'fail',
+        url: page.requested,
+        message: `redirects (${first.status}) but never reaches HTTPS`,
+      });
     } else {
       plain.push({ url: page.requested, status: first.status });
     }
@@ -28,7 +40,11 @@ function redirectOutcomes(evidence: Evidence): CheckOutcome[] {
       plain.length === 1
         ? `serves content over plain HTTP (status ${plain[0].status})`
         : `${plain.length} URLs serve content over plain HTTP (${plain.map((p) => `${p.url}: ${p.status}`).join(', ')})`;
-    outcomes.push({ status: 'fail', url: plain[0].url, message: `${what} instead of redirecting to HTTPS; the scan ran over plain HTTP, so HSTS is not judged` });
+    outcomes.push({
+      status: 'fail',
+      url: plain[0].url,
+      message: `${what} instead of redirecting to HTTPS; the scan ran over plain HTTP, so HSTS is not judged`,
+    });
   }
   // https:// targets on port 443: their http:// twin on port 80 was probed.
   for (const probe of evidence.redirects) {
@@ -41,7 +57,11 @@ function redirectOutcomes(evidence: Evidence): CheckOutcome[] {
     if (first.status >= 300 && first.status < 400 && first.location?.startsWith('https:')) {
       outcomes.push({ status: 'pass', url: probe.httpUrl, message: `${first.status} to ${first.location}` });
     } else {
-      outcomes.push({ status: 'fail', url: probe.httpUrl, message: `answers ${first.status}${first.location ? ` with Location ${first.location}` : ''} instead of redirecting to HTTPS` });
+      outcomes.push({
+        status: 'fail',
+        url: probe.httpUrl,
+        message: `answers ${first.status}${first.location ? ` with Location ${first.location}` : ''} instead of redirecting to HTTPS`,
+      });
     }
   }
   // https:// targets on another port have no conventional plaintext twin to test.
@@ -68,9 +88,13 @@ const httpsRedirect: Check = {
 
 function perOrigin(evidence: Evidence, judge: (tls: Evidence['tls'][number]) => CheckOutcome): CheckOutcome[] {
   if (evidence.tls.length === 0) {
-    return [{ status: 'not-applicable', url: evidence.pages[0]?.requested ?? '', message: 'no https:// URL was scanned' }];
+    return [
+      { status: 'not-applicable', url: evidence.pages[0]?.requested ?? '', message: 'no https:// URL was scanned' },
+    ];
   }
-  return evidence.tls.map((tls) => (tls.error ? { status: 'untested', url: tls.origin, message: `no TLS handshake: ${tls.error}` } : judge(tls)));
+  return evidence.tls.map((tls) =>
+    tls.error ? { status: 'untested', url: tls.origin, message: `no TLS handshake: ${tls.error}` } : judge(tls),
+  );
 }
 
 const tlsCert: Check = {
@@ -100,7 +124,10 @@ const tlsExpiry: Check = {
     perOrigin(evidence, (tls) => {
       if (!tls.cert) return { status: 'untested', url: tls.origin, message: 'the server sent no certificate' };
       const days = tls.cert.msLeft / DAY_MS;
-      const shown = days >= 0 ? `${days.toFixed(1)} days left (expires ${tls.cert.validTo})` : `expired ${(-days).toFixed(1)} days ago (${tls.cert.validTo})`;
+      const shown =
+        days >= 0
+          ? `${days.toFixed(1)} days left (expires ${tls.cert.validTo})`
+          : `expired ${(-days).toFixed(1)} days ago (${tls.cert.validTo})`;
       if (tls.cert.msLeft <= evidence.certMinDays * DAY_MS) {
         return { status: 'fail', url: tls.origin, message: `${shown}; cert-min-days is ${evidence.certMinDays}` };
       }
@@ -119,8 +146,10 @@ const tlsLegacy: Check = {
     perOrigin(evidence, (tls) => {
       const legacy = tls.legacy;
       if (!legacy) return { status: 'untested', url: tls.origin, message: 'not probed' };
-      if (legacy.result === 'accepted') return { status: 'fail', url: tls.origin, message: `the server completed a ${legacy.protocol} handshake` };
-      if (legacy.result === 'refused') return { status: 'pass', url: tls.origin, message: `TLS 1.0/1.1 handshake refused (${legacy.detail})` };
+      if (legacy.result === 'accepted')
+        return { status: 'fail', url: tls.origin, message: `the server completed a ${legacy.protocol} handshake` };
+      if (legacy.result === 'refused')
+        return { status: 'pass', url: tls.origin, message: `TLS 1.0/1.1 handshake refused (${legacy.detail})` };
       return { status: 'untested', url: tls.origin, message: `could not test: ${legacy.detail}` };
     }),
 };

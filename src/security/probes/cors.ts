@@ -11,7 +11,14 @@ export async function probeCors(fetcher: Fetcher, url: string): Promise<CorsEvid
   const errors: string[] = [];
   const attempts: [CorsResponse['method'], Record<string, string>][] = [
     ['GET', { origin: FOREIGN_ORIGIN }],
-    ['OPTIONS', { origin: FOREIGN_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }],
+    [
+      'OPTIONS',
+      {
+        origin: FOREIGN_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    ],
   ];
   for (const [method, headers] of attempts) {
     try {

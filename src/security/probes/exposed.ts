@@ -14,19 +14,42 @@ const looksLikeHtml = (body: string, response: FetchedResponse): boolean =>
   /text\/html/i.test(header(response.headers, 'content-type') ?? '') || /^\s*</.test(body);
 
 const envFile: Signature = (body, response) =>
-  !looksLikeHtml(body, response) && /^\s*(export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=/m.test(body) ? 'looks like an environment file (KEY=value lines)' : undefined;
+  !looksLikeHtml(body, response) && /^\s*(export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=/m.test(body)
+    ? 'looks like an environment file (KEY=value lines)'
+    : undefined;
 
 export const BUILTIN_PATHS: readonly { path: string; signature: Signature }[] = [
   { path: '/.env', signature: envFile },
   { path: '/.env.local', signature: envFile },
   { path: '/.env.production', signature: envFile },
-  { path: '/.git/config', signature: (body) => (/^\s*\[core\]/m.test(body) ? 'a Git repository config ([core] section)' : undefined) },
-  { path: '/.git/HEAD', signature: (body) => (/^ref: refs\//.test(body) ? 'the Git HEAD of the repository' : undefined) },
-  { path: '/.DS_Store', signature: (body) => (body.includes('Bud1') ? 'macOS folder metadata listing file names' : undefined) },
-  { path: '/.npmrc', signature: (body, r) => (!looksLikeHtml(body, r) && /_authToken|registry\s*=/.test(body) ? 'an npm config, possibly with a registry token' : undefined) },
+  {
+    path: '/.git/config',
+    signature: (body) => (/^\s*\[core\]/m.test(body) ? 'a Git repository config ([core] section)' : undefined),
+  },
+  {
+    path: '/.git/HEAD',
+    signature: (body) => (/^ref: refs\//.test(body) ? 'the Git HEAD of the repository' : undefined),
+  },
+  {
+    path: '/.DS_Store',
+    signature: (body) => (body.includes('Bud1') ? 'macOS folder metadata listing file names' : undefined),
+  },
+  {
+    path: '/.npmrc',
+    signature: (body, r) =>
+      !looksLikeHtml(body, r) && /_authToken|registry\s*=/.test(body)
+        ? 'an npm config, possibly with a registry token'
+        : undefined,
+  },
   { path: '/.aws/credentials', signature: (body) => (/aws_access_key_id/i.test(body) ? 'AWS credentials' : undefined) },
-  { path: '/.htpasswd', signature: (body, r) => (!looksLikeHtml(body, r) && /^[^:\s]+:\S{8,}$/m.test(body) ? 'password hashes' : undefined) },
-  { path: '/server-status', signature: (body) => (/Apache Server Status/i.test(body) ? 'the Apache status page' : undefined) },
+  {
+    path: '/.htpasswd',
+    signature: (body, r) => (!looksLikeHtml(body, r) && /^[^:\s]+:\S{8,}$/m.test(body) ? 'password hashes' : undefined),
+  },
+  {
+    path: '/server-status',
+    signature: (body) => (/Apache Server Status/i.test(body) ? 'the Apache status page' : undefined),
+  },
 ];
 
 /**
@@ -39,7 +62,8 @@ export const SOURCE_MAP_RANGE = 'bytes=0-65535';
 export const sourceMap: Signature = (body, response) => {
   const total = /\/(\d+)\s*$/.exec(header(response.headers, 'content-range') ?? '')?.[1];
   const size = Number(total ?? Buffer.byteLength(body));
-  const sizeText = size >= 1024 * 1024 ? `${(size / (1024 * 1024)).toFixed(1)} MiB` : `${Math.max(1, Math.round(size / 1024))} KiB`;
+  const sizeText =
+    size >= 1024 * 1024 ? `${(size / (1024 * 1024)).toFixed(1)} MiB` : `${Math.max(1, Math.round(size / 1024))} KiB`;
   // An XSSI guard `)]}'` may precede the JSON.
   const json = body.replace(/^\)\]\}'[^\n]*\n/, '');
   let map: { version?: unknown; mappings?: unknown; sources?: unknown[]; sourcesContent?: unknown[] } | undefined;
@@ -50,7 +74,9 @@ export const sourceMap: Signature = (body, response) => {
   }
   if (map) {
     if (typeof map.mappings !== 'string' || !Array.isArray(map.sources)) return undefined;
-    const withSource = Array.isArray(map.sourcesContent) ? map.sourcesContent.filter((c) => typeof c === 'string').length : 0;
+    const withSource = Array.isArray(map.sourcesContent)
+      ? map.sourcesContent.filter((c) => typeof c === 'string').length
+      : 0;
     return `a JavaScript source map (${sizeText}, ${map.sources.length} sources${withSource ? `, ${withSource} with their full source text` : ''})`;
   }
   if (!/^\s*\{\s*"version"\s*:\s*3\s*,/.test(json) || !/"(sources|sections)"\s*:\s*\[/.test(json)) return undefined;
@@ -155,32 +181,62 @@ async function sourceMapTargets(fetcher: Fetcher, origin: string, scripts: reado
 /** The app's answer for a path that cannot exist: a 200 here means "soft 404" pages. */
 async function notFoundBaseline(fetcher: Fetcher, origin: string): Promise<string | undefined> {
   try {
-    const response = await fetcher.get(`${origin}/threadr-ops-${randomBytes(6).toString('hex')}-not-found`, {}, 'GET', false);
+    const response = await fetcher.get(
+      `${origin}/threadr-ops-${randomBytes(6).toString('hex')}-not-found`,
+      {},
+      'GET',
+      false,
+    );
     return response.status >= 200 && response.status < 300 ? response.body : undefined;
   } catch {
     return undefined;
   }
 }
 
-export async function probeExposed(fetcher: Fetcher, origin: string, pages: readonly FetchedResponse[], extraPaths: readonly string[]): Promise<ExposedEvidence> {
+export async function probeExposed(
+  fetcher: Fetcher,
+  origin: string,
+  pages: readonly FetchedResponse[],
+  extraPaths: readonly string[],
+): Promise<ExposedEvidence> {
   const baseline = extraPaths.length ? await notFoundBaseline(fetcher, origin) : undefined;
   const differsFromNotFound: Signature = (body) =>
     body === baseline ? undefined : 'content that differs from the site’s not-found answer';
   const files = [
     ...BUILTIN_PATHS,
-    ...extraPaths.filter((p) => !BUILTIN_PATHS.some((b) => b.path === p)).map((path) => ({ path, signature: differsFromNotFound })),
+    ...extraPaths
+      .filter((p) => !BUILTIN_PATHS.some((b) => b.path === p))
+      .map((path) => ({ path, signature: differsFromNotFound })),
   ].map(({ path, signature }) => ({ path, url: `${origin}${path}`, signature, kind: 'file' as const }));
-  const maps = (await sourceMapTargets(fetcher, origin, scriptSources(pages, origin))).map((t) => ({ ...t, signature: sourceMap, kind: 'source-map' as const }));
+  const maps = (await sourceMapTargets(fetcher, origin, scriptSources(pages, origin))).map((t) => ({
+    ...t,
+    signature: sourceMap,
+    kind: 'source-map' as const,
+  }));
   const probes = await mapLimit([...files, ...maps], 4, async (target): Promise<ExposedProbe> => {
     const { path, url, kind } = target;
     const referencedBy = 'referencedBy' in target ? target.referencedBy : undefined;
     if ('inline' in target && target.inline) {
-      return { path, url, kind, referencedBy, status: 200, exposedBecause: 'the script embeds its source map inline (a data: URL)' };
+      return {
+        path,
+        url,
+        kind,
+        referencedBy,
+        status: 200,
+        exposedBecause: 'the script embeds its source map inline (a data: URL)',
+      };
     }
     try {
       const response = await fetcher.get(url, kind === 'source-map' ? { range: SOURCE_MAP_RANGE } : {}, 'GET', false);
       const ok = response.status >= 200 && response.status < 300;
-      return { path, url, kind, referencedBy, status: response.status, exposedBecause: ok ? target.signature(response.body, response) : undefined };
+      return {
+        path,
+        url,
+        kind,
+        referencedBy,
+        status: response.status,
+        exposedBecause: ok ? target.signature(response.body, response) : undefined,
+      };
     } catch (error) {
       return { path, url, kind, referencedBy, error: describeFetchFailure(error).message };
     }

@@ -26,7 +26,12 @@ export class Fetcher {
     return this.scannedOrigins.has(target.origin) || listedIn(target, this.allowedHosts);
   }
 
-  async get(url: string, extra: Record<string, string> = {}, method: 'GET' | 'OPTIONS' = 'GET', retry = true): Promise<FetchedResponse> {
+  async get(
+    url: string,
+    extra: Record<string, string> = {},
+    method: 'GET' | 'OPTIONS' = 'GET',
+    retry = true,
+  ): Promise<FetchedResponse> {
     const own = this.scannedOrigins.has(new URL(url).origin) ? this.headers : {};
     const response: HttpResponse = await this.http.request({
       url,
@@ -41,6 +46,7 @@ export class Fetcher {
 
 export function describeFetchFailure(error: unknown): { message: string; tls: boolean } {
   if (error instanceof NetworkError) return { message: error.message, tls: error.kind === 'tls' };
-  if (error instanceof BodyTooLargeError) return { message: `${error.message} (raise max-body-size if this is expected)`, tls: false };
+  if (error instanceof BodyTooLargeError)
+    return { message: `${error.message} (raise max-body-size if this is expected)`, tls: false };
   return { message: errorText(error), tls: false };
 }

@@ -22,12 +22,21 @@ export async function fetchPage(fetcher: Fetcher, requested: string, role: Targe
         chain.push({ url, status: error.status });
         return { requested, role, chain, responses, final: responses.at(-1), error: failure.message, tooLarge: true };
       }
-      return { requested, role, chain, responses, final: responses.at(-1), error: failure.message, tlsError: failure.tls };
+      return {
+        requested,
+        role,
+        chain,
+        responses,
+        final: responses.at(-1),
+        error: failure.message,
+        tlsError: failure.tls,
+      };
     }
     const location = header(response.headers, 'location');
     chain.push({ url, status: response.status, location });
     responses.push(response);
-    if (response.status < 300 || response.status >= 400 || !location) return { requested, role, chain, responses, final: response };
+    if (response.status < 300 || response.status >= 400 || !location)
+      return { requested, role, chain, responses, final: response };
     const next = new URL(location, url).toString();
     if (!fetcher.mayFollow(next)) return { requested, role, chain, responses, final: response, notFollowed: next };
     url = next;
@@ -46,7 +55,11 @@ export function httpTwin(target: string): string | undefined {
 export async function probeRedirect(fetcher: Fetcher, target: string, httpUrl: string): Promise<RedirectProbe> {
   try {
     const response = await fetcher.get(httpUrl, {}, 'GET', false);
-    return { target, httpUrl, first: { url: httpUrl, status: response.status, location: header(response.headers, 'location') } };
+    return {
+      target,
+      httpUrl,
+      first: { url: httpUrl, status: response.status, location: header(response.headers, 'location') },
+    };
   } catch (error) {
     return { target, httpUrl, error: describeFetchFailure(error).message };
   }

@@ -6,10 +6,17 @@ import type { CertificateInfo, LegacyOutcome, TlsEvidence } from '../types.js';
  * Errors raised by this machine's OpenSSL before a ClientHello offering TLS 1.0/1.1 could be
  * sent: the runner cannot test, which is not the same as the server refusing.
  */
-const LOCAL_REFUSALS = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_NO_CIPHERS_AVAILABLE', 'ERR_SSL_LIBRARY_HAS_NO_CIPHERS', 'ERR_INVALID_ARG_VALUE', 'ERR_TLS_INVALID_PROTOCOL_VERSION']);
+const LOCAL_REFUSALS = new Set([
+  'ERR_SSL_NO_PROTOCOLS_AVAILABLE',
+  'ERR_SSL_NO_CIPHERS_AVAILABLE',
+  'ERR_SSL_LIBRARY_HAS_NO_CIPHERS',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_TLS_INVALID_PROTOCOL_VERSION',
+]);
 
 /** Ways a server says no to an old handshake: an alert, or hanging up mid-handshake. */
-const SERVER_REFUSALS = /ALERT_PROTOCOL_VERSION|ALERT_HANDSHAKE_FAILURE|UNSUPPORTED_PROTOCOL|WRONG_VERSION_NUMBER|NO_SHARED_CIPHER|ALERT_INSUFFICIENT_SECURITY|ECONNRESET|EPIPE/;
+const SERVER_REFUSALS =
+  /ALERT_PROTOCOL_VERSION|ALERT_HANDSHAKE_FAILURE|UNSUPPORTED_PROTOCOL|WRONG_VERSION_NUMBER|NO_SHARED_CIPHER|ALERT_INSUFFICIENT_SECURITY|ECONNRESET|EPIPE/;
 
 interface Handshake {
   socket?: TLSSocket;
@@ -62,7 +69,10 @@ function certificateInfo(cert: PeerCertificate, now: number): CertificateInfo {
 
 /** Offers only TLS 1.0 and 1.1, with the security level lowered so OpenSSL 3 is willing to. */
 async function probeLegacy(base: ConnectionOptions, timeoutMs: number): Promise<LegacyOutcome> {
-  const result = await handshake({ ...base, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }, timeoutMs);
+  const result = await handshake(
+    { ...base, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' },
+    timeoutMs,
+  );
   if (result.socket) {
     const protocol = result.socket.getProtocol() ?? 'TLS 1.0/1.1';
     result.socket.destroy();
@@ -71,8 +81,10 @@ async function probeLegacy(base: ConnectionOptions, timeoutMs: number): Promise<
   if (result.timedOut) return { result: 'untested', detail: `no answer within ${timeoutMs}ms` };
   const code = result.error?.code ?? '';
   const detail = `${code} ${result.error?.message ?? ''}`.trim();
-  if (LOCAL_REFUSALS.has(code)) return { result: 'untested', detail: `this runner's OpenSSL will not offer TLS 1.0/1.1 (${code})` };
-  if (SERVER_REFUSALS.test(code) || SERVER_REFUSALS.test(result.error?.message ?? '')) return { result: 'refused', detail: code || 'connection closed' };
+  if (LOCAL_REFUSALS.has(code))
+    return { result: 'untested', detail: `this runner's OpenSSL will not offer TLS 1.0/1.1 (${code})` };
+  if (SERVER_REFUSALS.test(code) || SERVER_REFUSALS.test(result.error?.message ?? ''))
+    return { result: 'refused', detail: code || 'connection closed' };
   return { result: 'untested', detail };
 }
 
@@ -80,13 +92,25 @@ async function probeLegacy(base: ConnectionOptions, timeoutMs: number): Promise<
  * Reads the certificate the server presents (without trusting it, so an untrusted one can still
  * be described) and tries a TLS 1.0/1.1 handshake.
  */
-export async function probeTls(host: string, port: number, timeoutMs: number, now: () => number = Date.now): Promise<TlsEvidence> {
+export async function probeTls(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  now: () => number = Date.now,
+): Promise<TlsEvidence> {
   const origin = `https://${isIP(host) === 6 ? `[${host}]` : host}${port === 443 ? '' : `:${port}`}`;
   // SNI must be a DNS name; an IP target gets none.
-  const base: ConnectionOptions = { host, port, rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) };
+  const base: ConnectionOptions = {
+    host,
+    port,
+    rejectUnauthorized: false,
+    ...(isIP(host) ? {} : { servername: host }),
+  };
   const main = await handshake(base, timeoutMs);
   if (!main.socket) {
-    const error = main.timedOut ? `no TLS handshake within ${timeoutMs}ms` : `${main.error?.code ?? ''} ${main.error?.message ?? ''}`.trim();
+    const error = main.timedOut
+      ? `no TLS handshake within ${timeoutMs}ms`
+      : `${main.error?.code ?? ''} ${main.error?.message ?? ''}`.trim();
     return { origin, host, port, error };
   }
   const socket = main.socket;
@@ -95,7 +119,8 @@ export async function probeTls(host: string, port: number, timeoutMs: number, no
   const identity = hasCert ? checkServerIdentity(host, peer) : undefined;
   // Node folds a name mismatch into authorizationError too; keep the two problems apart.
   const authError = socket.authorized ? undefined : String(socket.authorizationError ?? 'not trusted');
-  const chainError = authError && authError !== 'ERR_TLS_CERT_ALTNAME_INVALID' ? `certificate not trusted: ${authError}` : undefined;
+  const chainError =
+    authError && authError !== 'ERR_TLS_CERT_ALTNAME_INVALID' ? `certificate not trusted: ${authError}` : undefined;
   socket.destroy();
   const evidence: TlsEvidence = {
     origin,
