@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 8787:
+/***/ 68787:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -44,7 +44,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 // MODULES //
 
-var main = __nccwpck_require__( 3742 );
+var main = __nccwpck_require__( 13742 );
 
 
 // EXPORTS //
@@ -54,7 +54,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 3742:
+/***/ 13742:
 /***/ ((module) => {
 
 /**
@@ -114,7 +114,7 @@ module.exports = filled;
 
 /***/ }),
 
-/***/ 1830:
+/***/ 21830:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -186,7 +186,7 @@ module.exports = main;
 
 // MODULES //
 
-var filled = __nccwpck_require__( 8787 );
+var filled = __nccwpck_require__( 68787 );
 
 
 // MAIN //
@@ -213,7 +213,7 @@ module.exports = zeros;
 
 /***/ }),
 
-/***/ 9979:
+/***/ 69979:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -250,9 +250,9 @@ module.exports = zeros;
 
 // MODULES //
 
-var hasFloat64ArraySupport = __nccwpck_require__( 9714 );
-var builtin = __nccwpck_require__( 5878 );
-var polyfill = __nccwpck_require__( 8520 );
+var hasFloat64ArraySupport = __nccwpck_require__( 39714 );
+var builtin = __nccwpck_require__( 15878 );
+var polyfill = __nccwpck_require__( 98520 );
 
 
 // MAIN //
@@ -272,7 +272,7 @@ module.exports = ctor;
 
 /***/ }),
 
-/***/ 5878:
+/***/ 15878:
 /***/ ((module) => {
 
 /**
@@ -307,7 +307,7 @@ module.exports = ctor;
 
 /***/ }),
 
-/***/ 8520:
+/***/ 98520:
 /***/ ((module) => {
 
 /**
@@ -351,7 +351,7 @@ module.exports = polyfill;
 
 /***/ }),
 
-/***/ 4826:
+/***/ 14826:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -388,9 +388,9 @@ module.exports = polyfill;
 
 // MODULES //
 
-var hasUint16ArraySupport = __nccwpck_require__( 5613 );
-var builtin = __nccwpck_require__( 3405 );
-var polyfill = __nccwpck_require__( 523 );
+var hasUint16ArraySupport = __nccwpck_require__( 55613 );
+var builtin = __nccwpck_require__( 43405 );
+var polyfill = __nccwpck_require__( 40523 );
 
 
 // MAIN //
@@ -410,7 +410,7 @@ module.exports = ctor;
 
 /***/ }),
 
-/***/ 3405:
+/***/ 43405:
 /***/ ((module) => {
 
 /**
@@ -445,7 +445,7 @@ module.exports = ctor;
 
 /***/ }),
 
-/***/ 523:
+/***/ 40523:
 /***/ ((module) => {
 
 /**
@@ -489,7 +489,7 @@ module.exports = polyfill;
 
 /***/ }),
 
-/***/ 7096:
+/***/ 47096:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -526,9 +526,9 @@ module.exports = polyfill;
 
 // MODULES //
 
-var hasUint32ArraySupport = __nccwpck_require__( 4171 );
-var builtin = __nccwpck_require__( 2399 );
-var polyfill = __nccwpck_require__( 3689 );
+var hasUint32ArraySupport = __nccwpck_require__( 44171 );
+var builtin = __nccwpck_require__( 62399 );
+var polyfill = __nccwpck_require__( 83689 );
 
 
 // MAIN //
@@ -548,7 +548,7 @@ module.exports = ctor;
 
 /***/ }),
 
-/***/ 2399:
+/***/ 62399:
 /***/ ((module) => {
 
 /**
@@ -583,7 +583,7 @@ module.exports = ctor;
 
 /***/ }),
 
-/***/ 3689:
+/***/ 83689:
 /***/ ((module) => {
 
 /**
@@ -627,7 +627,7 @@ module.exports = polyfill;
 
 /***/ }),
 
-/***/ 5183:
+/***/ 65183:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -665,8 +665,8 @@ module.exports = polyfill;
 // MODULES //
 
 var hasUint8ArraySupport = __nccwpck_require__( 4246 );
-var builtin = __nccwpck_require__( 8570 );
-var polyfill = __nccwpck_require__( 7540 );
+var builtin = __nccwpck_require__( 78570 );
+var polyfill = __nccwpck_require__( 97540 );
 
 
 // MAIN //
@@ -686,7 +686,7 @@ module.exports = ctor;
 
 /***/ }),
 
-/***/ 8570:
+/***/ 78570:
 /***/ ((module) => {
 
 /**
@@ -721,7 +721,7 @@ module.exports = ctor;
 
 /***/ }),
 
-/***/ 7540:
+/***/ 97540:
 /***/ ((module) => {
 
 /**
@@ -800,7 +800,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 9714:
+/***/ 39714:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -837,7 +837,7 @@ module.exports = main;
 
 // MODULES //
 
-var hasFloat64ArraySupport = __nccwpck_require__( 6405 );
+var hasFloat64ArraySupport = __nccwpck_require__( 16405 );
 
 
 // EXPORTS //
@@ -847,7 +847,7 @@ module.exports = hasFloat64ArraySupport;
 
 /***/ }),
 
-/***/ 6405:
+/***/ 16405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -872,7 +872,7 @@ module.exports = hasFloat64ArraySupport;
 
 // MODULES //
 
-var isFloat64Array = __nccwpck_require__( 910 );
+var isFloat64Array = __nccwpck_require__( 25672 );
 var GlobalFloat64Array = __nccwpck_require__( 5265 );
 
 
@@ -918,7 +918,7 @@ module.exports = hasFloat64ArraySupport;
 
 /***/ }),
 
-/***/ 1907:
+/***/ 31907:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -962,7 +962,7 @@ module.exports = hasFloat64ArraySupport;
 
 // MODULES //
 
-var main = __nccwpck_require__( 4270 );
+var main = __nccwpck_require__( 54270 );
 
 
 // EXPORTS //
@@ -972,7 +972,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 4270:
+/***/ 54270:
 /***/ ((module) => {
 
 /**
@@ -1043,7 +1043,7 @@ module.exports = hasOwnProp;
 
 /***/ }),
 
-/***/ 5547:
+/***/ 75547:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -1176,7 +1176,7 @@ module.exports = hasSymbolSupport;
 
 // MODULES //
 
-var main = __nccwpck_require__( 6284 );
+var main = __nccwpck_require__( 36284 );
 
 
 // EXPORTS //
@@ -1186,7 +1186,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 6284:
+/***/ 36284:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -1211,7 +1211,7 @@ module.exports = main;
 
 // MODULES //
 
-var hasSymbols = __nccwpck_require__( 5547 );
+var hasSymbols = __nccwpck_require__( 75547 );
 
 
 // VARIABLES //
@@ -1242,7 +1242,7 @@ module.exports = hasToStringTagSupport;
 
 /***/ }),
 
-/***/ 5613:
+/***/ 55613:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -1279,7 +1279,7 @@ module.exports = hasToStringTagSupport;
 
 // MODULES //
 
-var hasUint16ArraySupport = __nccwpck_require__( 2364 );
+var hasUint16ArraySupport = __nccwpck_require__( 62364 );
 
 
 // EXPORTS //
@@ -1289,7 +1289,7 @@ module.exports = hasUint16ArraySupport;
 
 /***/ }),
 
-/***/ 2364:
+/***/ 62364:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -1314,8 +1314,8 @@ module.exports = hasUint16ArraySupport;
 
 // MODULES //
 
-var isUint16Array = __nccwpck_require__( 3599 );
-var UINT16_MAX = __nccwpck_require__( 6653 );
+var isUint16Array = __nccwpck_require__( 63599 );
+var UINT16_MAX = __nccwpck_require__( 26653 );
 var GlobalUint16Array = __nccwpck_require__( 5929 );
 
 
@@ -1398,7 +1398,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 4171:
+/***/ 44171:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -1470,9 +1470,9 @@ module.exports = hasUint32ArraySupport;
 
 // MODULES //
 
-var isUint32Array = __nccwpck_require__( 3209 );
-var UINT32_MAX = __nccwpck_require__( 8035 );
-var GlobalUint32Array = __nccwpck_require__( 2709 );
+var isUint32Array = __nccwpck_require__( 13209 );
+var UINT32_MAX = __nccwpck_require__( 98035 );
+var GlobalUint32Array = __nccwpck_require__( 22709 );
 
 
 // MAIN //
@@ -1519,7 +1519,7 @@ module.exports = hasUint32ArraySupport;
 
 /***/ }),
 
-/***/ 2709:
+/***/ 22709:
 /***/ ((module) => {
 
 /**
@@ -1591,7 +1591,7 @@ module.exports = main;
 
 // MODULES //
 
-var hasUint8ArraySupport = __nccwpck_require__( 249 );
+var hasUint8ArraySupport = __nccwpck_require__( 90249 );
 
 
 // EXPORTS //
@@ -1601,7 +1601,7 @@ module.exports = hasUint8ArraySupport;
 
 /***/ }),
 
-/***/ 249:
+/***/ 90249:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -1626,9 +1626,9 @@ module.exports = hasUint8ArraySupport;
 
 // MODULES //
 
-var isUint8Array = __nccwpck_require__( 228 );
-var UINT8_MAX = __nccwpck_require__( 2732 );
-var GlobalUint8Array = __nccwpck_require__( 5545 );
+var isUint8Array = __nccwpck_require__( 10228 );
+var UINT8_MAX = __nccwpck_require__( 92732 );
+var GlobalUint8Array = __nccwpck_require__( 85545 );
 
 
 // MAIN //
@@ -1675,7 +1675,7 @@ module.exports = hasUint8ArraySupport;
 
 /***/ }),
 
-/***/ 5545:
+/***/ 85545:
 /***/ ((module) => {
 
 /**
@@ -1710,7 +1710,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 910:
+/***/ 25672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -1751,7 +1751,7 @@ module.exports = main;
 
 // MODULES //
 
-var isFloat64Array = __nccwpck_require__( 7439 );
+var isFloat64Array = __nccwpck_require__( 87439 );
 
 
 // EXPORTS //
@@ -1761,7 +1761,7 @@ module.exports = isFloat64Array;
 
 /***/ }),
 
-/***/ 7439:
+/***/ 87439:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -1827,7 +1827,7 @@ module.exports = isFloat64Array;
 
 /***/ }),
 
-/***/ 7604:
+/***/ 57604:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -1852,8 +1852,8 @@ module.exports = isFloat64Array;
 
 // MODULES //
 
-var Uint8Array = __nccwpck_require__( 5183 );
-var Uint16Array = __nccwpck_require__( 4826 );
+var Uint8Array = __nccwpck_require__( 65183 );
+var Uint16Array = __nccwpck_require__( 14826 );
 
 
 // MAIN //
@@ -1871,7 +1871,7 @@ module.exports = ctors;
 
 /***/ }),
 
-/***/ 347:
+/***/ 40347:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -1908,7 +1908,7 @@ module.exports = ctors;
 
 // MODULES //
 
-var IS_LITTLE_ENDIAN = __nccwpck_require__( 7158 );
+var IS_LITTLE_ENDIAN = __nccwpck_require__( 77158 );
 
 
 // EXPORTS //
@@ -1918,7 +1918,7 @@ module.exports = IS_LITTLE_ENDIAN;
 
 /***/ }),
 
-/***/ 7158:
+/***/ 77158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -1943,7 +1943,7 @@ module.exports = IS_LITTLE_ENDIAN;
 
 // MODULES //
 
-var ctors = __nccwpck_require__( 7604 );
+var ctors = __nccwpck_require__( 57604 );
 
 
 // VARIABLES //
@@ -1996,7 +1996,7 @@ module.exports = bool;
 
 /***/ }),
 
-/***/ 3599:
+/***/ 63599:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -2037,7 +2037,7 @@ module.exports = bool;
 
 // MODULES //
 
-var isUint16Array = __nccwpck_require__( 2394 );
+var isUint16Array = __nccwpck_require__( 82394 );
 
 
 // EXPORTS //
@@ -2047,7 +2047,7 @@ module.exports = isUint16Array;
 
 /***/ }),
 
-/***/ 2394:
+/***/ 82394:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -2113,7 +2113,7 @@ module.exports = isUint16Array;
 
 /***/ }),
 
-/***/ 3209:
+/***/ 13209:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -2154,7 +2154,7 @@ module.exports = isUint16Array;
 
 // MODULES //
 
-var isUint32Array = __nccwpck_require__( 8168 );
+var isUint32Array = __nccwpck_require__( 98168 );
 
 
 // EXPORTS //
@@ -2164,7 +2164,7 @@ module.exports = isUint32Array;
 
 /***/ }),
 
-/***/ 8168:
+/***/ 98168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -2230,7 +2230,7 @@ module.exports = isUint32Array;
 
 /***/ }),
 
-/***/ 228:
+/***/ 10228:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -2271,7 +2271,7 @@ module.exports = isUint32Array;
 
 // MODULES //
 
-var isUint8Array = __nccwpck_require__( 7755 );
+var isUint8Array = __nccwpck_require__( 37755 );
 
 
 // EXPORTS //
@@ -2281,7 +2281,7 @@ module.exports = isUint8Array;
 
 /***/ }),
 
-/***/ 7755:
+/***/ 37755:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -2347,7 +2347,7 @@ module.exports = isUint8Array;
 
 /***/ }),
 
-/***/ 1877:
+/***/ 11877:
 /***/ ((module) => {
 
 /**
@@ -2412,7 +2412,7 @@ module.exports = FLOAT64_EXPONENT_BIAS;
 
 /***/ }),
 
-/***/ 3935:
+/***/ 43935:
 /***/ ((module) => {
 
 /**
@@ -2475,7 +2475,7 @@ module.exports = FLOAT64_HIGH_WORD_ABS_MASK;
 
 /***/ }),
 
-/***/ 222:
+/***/ 30222:
 /***/ ((module) => {
 
 /**
@@ -2538,7 +2538,7 @@ module.exports = FLOAT64_HIGH_WORD_EXPONENT_MASK;
 
 /***/ }),
 
-/***/ 5976:
+/***/ 45976:
 /***/ ((module) => {
 
 /**
@@ -2601,7 +2601,7 @@ module.exports = FLOAT64_HIGH_WORD_SIGN_MASK;
 
 /***/ }),
 
-/***/ 8910:
+/***/ 28910:
 /***/ ((module) => {
 
 /**
@@ -2664,7 +2664,7 @@ module.exports = FLOAT64_HIGH_WORD_SIGNIFICAND_MASK;
 
 /***/ }),
 
-/***/ 2656:
+/***/ 92656:
 /***/ ((module) => {
 
 /**
@@ -2725,7 +2725,7 @@ module.exports = FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL;
 
 /***/ }),
 
-/***/ 6276:
+/***/ 46276:
 /***/ ((module) => {
 
 /**
@@ -2786,7 +2786,7 @@ module.exports = FLOAT64_MAX_BASE2_EXPONENT;
 
 /***/ }),
 
-/***/ 4862:
+/***/ 34862:
 /***/ ((module) => {
 
 /**
@@ -2847,7 +2847,7 @@ module.exports = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
 
 /***/ }),
 
-/***/ 1475:
+/***/ 81475:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -2883,7 +2883,7 @@ module.exports = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
 
 // MODULES //
 
-var Number = __nccwpck_require__( 4241 );
+var Number = __nccwpck_require__( 84241 );
 
 
 // MAIN //
@@ -2914,7 +2914,7 @@ module.exports = FLOAT64_NINF;
 
 /***/ }),
 
-/***/ 9701:
+/***/ 39701:
 /***/ ((module) => {
 
 /**
@@ -2969,7 +2969,7 @@ module.exports = PI;
 
 /***/ }),
 
-/***/ 469:
+/***/ 50469:
 /***/ ((module) => {
 
 /**
@@ -3032,7 +3032,7 @@ module.exports = FLOAT64_PINF;
 
 /***/ }),
 
-/***/ 5417:
+/***/ 55417:
 /***/ ((module) => {
 
 /**
@@ -3101,7 +3101,7 @@ module.exports = FLOAT64_SMALLEST_NORMAL;
 
 /***/ }),
 
-/***/ 6653:
+/***/ 26653:
 /***/ ((module) => {
 
 /**
@@ -3169,7 +3169,7 @@ module.exports = UINT16_MAX;
 
 /***/ }),
 
-/***/ 8035:
+/***/ 98035:
 /***/ ((module) => {
 
 /**
@@ -3237,7 +3237,7 @@ module.exports = UINT32_MAX;
 
 /***/ }),
 
-/***/ 2732:
+/***/ 92732:
 /***/ ((module) => {
 
 /**
@@ -3305,7 +3305,7 @@ module.exports = UINT8_MAX;
 
 /***/ }),
 
-/***/ 7234:
+/***/ 57234:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -3351,7 +3351,7 @@ module.exports = UINT8_MAX;
 
 // MODULES //
 
-var main = __nccwpck_require__( 661 );
+var main = __nccwpck_require__( 50661 );
 
 
 // EXPORTS //
@@ -3361,7 +3361,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 661:
+/***/ 50661:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -3386,8 +3386,8 @@ module.exports = main;
 
 // MODULES //
 
-var PINF = __nccwpck_require__( 469 );
-var NINF = __nccwpck_require__( 1475 );
+var PINF = __nccwpck_require__( 50469 );
+var NINF = __nccwpck_require__( 81475 );
 
 
 // MAIN //
@@ -3426,7 +3426,7 @@ module.exports = isInfinite;
 
 /***/ }),
 
-/***/ 6523:
+/***/ 86523:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -3466,7 +3466,7 @@ module.exports = isInfinite;
 
 // MODULES //
 
-var main = __nccwpck_require__( 9382 );
+var main = __nccwpck_require__( 49382 );
 
 
 // EXPORTS //
@@ -3476,7 +3476,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 9382:
+/***/ 49382:
 /***/ ((module) => {
 
 /**
@@ -3527,7 +3527,7 @@ module.exports = isnan;
 
 /***/ }),
 
-/***/ 6590:
+/***/ 86590:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -3570,7 +3570,7 @@ module.exports = isnan;
 
 // MODULES //
 
-var main = __nccwpck_require__( 7489 );
+var main = __nccwpck_require__( 67489 );
 
 
 // EXPORTS //
@@ -3580,7 +3580,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 7489:
+/***/ 67489:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -3605,7 +3605,7 @@ module.exports = main;
 
 // MODULES //
 
-var floor = __nccwpck_require__( 2334 );
+var floor = __nccwpck_require__( 42334 );
 
 
 // MAIN //
@@ -3640,7 +3640,7 @@ module.exports = isNegativeInteger;
 
 /***/ }),
 
-/***/ 3270:
+/***/ 23270:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -3680,7 +3680,7 @@ module.exports = isNegativeInteger;
 
 // MODULES //
 
-var main = __nccwpck_require__( 8121 );
+var main = __nccwpck_require__( 48121 );
 
 
 // EXPORTS //
@@ -3690,7 +3690,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 8121:
+/***/ 48121:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -3715,7 +3715,7 @@ module.exports = main;
 
 // MODULES //
 
-var NINF = __nccwpck_require__( 1475 );
+var NINF = __nccwpck_require__( 81475 );
 
 
 // MAIN //
@@ -3746,7 +3746,7 @@ module.exports = isNegativeZero;
 
 /***/ }),
 
-/***/ 4993:
+/***/ 14993:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -3789,7 +3789,7 @@ module.exports = isNegativeZero;
 
 // MODULES //
 
-var main = __nccwpck_require__( 656 );
+var main = __nccwpck_require__( 30656 );
 
 
 // EXPORTS //
@@ -3799,7 +3799,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 656:
+/***/ 30656:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -3824,7 +3824,7 @@ module.exports = main;
 
 // MODULES //
 
-var floor = __nccwpck_require__( 2334 );
+var floor = __nccwpck_require__( 42334 );
 
 
 // MAIN //
@@ -3859,7 +3859,7 @@ module.exports = isNonNegativeInteger;
 
 /***/ }),
 
-/***/ 866:
+/***/ 30866:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -3934,7 +3934,7 @@ module.exports = main;
 
 // MODULES //
 
-var PINF = __nccwpck_require__( 469 );
+var PINF = __nccwpck_require__( 50469 );
 
 
 // MAIN //
@@ -3965,7 +3965,7 @@ module.exports = isPositiveZero;
 
 /***/ }),
 
-/***/ 6260:
+/***/ 66260:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -4014,7 +4014,7 @@ module.exports = isPositiveZero;
 
 // MODULES //
 
-var main = __nccwpck_require__( 6443 );
+var main = __nccwpck_require__( 76443 );
 
 
 // EXPORTS //
@@ -4024,7 +4024,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 6443:
+/***/ 76443:
 /***/ ((module) => {
 
 /**
@@ -4133,7 +4133,7 @@ module.exports = abs;
 
 // MODULES //
 
-var main = __nccwpck_require__( 7640 );
+var main = __nccwpck_require__( 27640 );
 
 
 // EXPORTS //
@@ -4143,7 +4143,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 7640:
+/***/ 27640:
 /***/ ((module) => {
 
 /**
@@ -4200,7 +4200,7 @@ module.exports = ceil;
 
 /***/ }),
 
-/***/ 5672:
+/***/ 35672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -4249,7 +4249,7 @@ module.exports = ceil;
 
 // MODULES //
 
-var main = __nccwpck_require__( 9775 );
+var main = __nccwpck_require__( 39775 );
 
 
 // EXPORTS //
@@ -4259,7 +4259,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 9775:
+/***/ 39775:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -4284,11 +4284,11 @@ module.exports = main;
 
 // MODULES //
 
-var SIGN_MASK = __nccwpck_require__( 5976 );
-var ABS_MASK = __nccwpck_require__( 3935 );
-var toWords = __nccwpck_require__( 7949 );
+var SIGN_MASK = __nccwpck_require__( 45976 );
+var ABS_MASK = __nccwpck_require__( 43935 );
+var toWords = __nccwpck_require__( 87949 );
 var getHighWord = __nccwpck_require__( 2882 );
-var fromWords = __nccwpck_require__( 7844 );
+var fromWords = __nccwpck_require__( 17844 );
 
 
 // VARIABLES //
@@ -4358,7 +4358,7 @@ module.exports = copysign;
 
 /***/ }),
 
-/***/ 9191:
+/***/ 99191:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -4401,7 +4401,7 @@ module.exports = copysign;
 
 // MODULES //
 
-var main = __nccwpck_require__( 4274 );
+var main = __nccwpck_require__( 84274 );
 
 
 // EXPORTS //
@@ -4411,7 +4411,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 4274:
+/***/ 84274:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -4451,11 +4451,11 @@ module.exports = main;
 // MODULES //
 
 var getHighWord = __nccwpck_require__( 2882 );
-var kernelCos = __nccwpck_require__( 1567 );
-var kernelSin = __nccwpck_require__( 186 );
-var rempio2 = __nccwpck_require__( 3982 );
-var ABS_MASK = __nccwpck_require__( 3935 );
-var EXPONENT_MASK = __nccwpck_require__( 222 );
+var kernelCos = __nccwpck_require__( 71567 );
+var kernelSin = __nccwpck_require__( 70186 );
+var rempio2 = __nccwpck_require__( 93982 );
+var ABS_MASK = __nccwpck_require__( 43935 );
+var EXPONENT_MASK = __nccwpck_require__( 30222 );
 
 
 // VARIABLES //
@@ -4550,7 +4550,7 @@ module.exports = cos;
 
 /***/ }),
 
-/***/ 988:
+/***/ 30988:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -4602,7 +4602,7 @@ module.exports = cos;
 
 // MODULES //
 
-var main = __nccwpck_require__( 4387 );
+var main = __nccwpck_require__( 84387 );
 
 
 // EXPORTS //
@@ -4612,7 +4612,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 4387:
+/***/ 84387:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -4651,19 +4651,19 @@ module.exports = main;
 
 // MODULES //
 
-var isnan = __nccwpck_require__( 6523 );
-var exp = __nccwpck_require__( 1851 );
-var setLowWord = __nccwpck_require__( 3786 );
-var PINF = __nccwpck_require__( 469 );
-var NINF = __nccwpck_require__( 1475 );
-var polyvalPP = __nccwpck_require__( 8300 );
-var polyvalQQ = __nccwpck_require__( 8018 );
-var polyvalPA = __nccwpck_require__( 675 );
-var polyvalQA = __nccwpck_require__( 5266 );
-var polyvalRA = __nccwpck_require__( 8925 );
-var polyvalSA = __nccwpck_require__( 1332 );
+var isnan = __nccwpck_require__( 86523 );
+var exp = __nccwpck_require__( 31851 );
+var setLowWord = __nccwpck_require__( 23786 );
+var PINF = __nccwpck_require__( 50469 );
+var NINF = __nccwpck_require__( 81475 );
+var polyvalPP = __nccwpck_require__( 48300 );
+var polyvalQQ = __nccwpck_require__( 98018 );
+var polyvalPA = __nccwpck_require__( 60675 );
+var polyvalQA = __nccwpck_require__( 25266 );
+var polyvalRA = __nccwpck_require__( 98925 );
+var polyvalSA = __nccwpck_require__( 61332 );
 var polyvalRB = __nccwpck_require__( 516 );
-var polyvalSB = __nccwpck_require__( 9101 );
+var polyvalSB = __nccwpck_require__( 99101 );
 
 
 // VARIABLES //
@@ -5029,7 +5029,7 @@ module.exports = erfc;
 
 /***/ }),
 
-/***/ 675:
+/***/ 60675:
 /***/ ((module) => {
 
 /**
@@ -5083,7 +5083,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 8300:
+/***/ 48300:
 /***/ ((module) => {
 
 /**
@@ -5137,7 +5137,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 5266:
+/***/ 25266:
 /***/ ((module) => {
 
 /**
@@ -5191,7 +5191,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 8018:
+/***/ 98018:
 /***/ ((module) => {
 
 /**
@@ -5245,7 +5245,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 8925:
+/***/ 98925:
 /***/ ((module) => {
 
 /**
@@ -5353,7 +5353,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 1332:
+/***/ 61332:
 /***/ ((module) => {
 
 /**
@@ -5407,7 +5407,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 9101:
+/***/ 99101:
 /***/ ((module) => {
 
 /**
@@ -5461,7 +5461,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 6567:
+/***/ 36567:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -5530,8 +5530,8 @@ module.exports = evalpoly;
 
 // MODULES //
 
-var ldexp = __nccwpck_require__( 3291 );
-var polyvalP = __nccwpck_require__( 1589 );
+var ldexp = __nccwpck_require__( 83291 );
+var polyvalP = __nccwpck_require__( 71589 );
 
 
 // MAIN //
@@ -5567,7 +5567,7 @@ module.exports = expmulti;
 
 /***/ }),
 
-/***/ 1851:
+/***/ 31851:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -5613,7 +5613,7 @@ module.exports = expmulti;
 
 // MODULES //
 
-var main = __nccwpck_require__( 1878 );
+var main = __nccwpck_require__( 81878 );
 
 
 // EXPORTS //
@@ -5623,7 +5623,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 1878:
+/***/ 81878:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -5692,11 +5692,11 @@ module.exports = main;
 
 // MODULES //
 
-var isnan = __nccwpck_require__( 6523 );
-var trunc = __nccwpck_require__( 1262 );
-var NINF = __nccwpck_require__( 1475 );
-var PINF = __nccwpck_require__( 469 );
-var expmulti = __nccwpck_require__( 6567 );
+var isnan = __nccwpck_require__( 86523 );
+var trunc = __nccwpck_require__( 81262 );
+var NINF = __nccwpck_require__( 81475 );
+var PINF = __nccwpck_require__( 50469 );
+var expmulti = __nccwpck_require__( 36567 );
 
 
 // VARIABLES //
@@ -5864,7 +5864,7 @@ module.exports = exp;
 
 /***/ }),
 
-/***/ 1589:
+/***/ 71589:
 /***/ ((module) => {
 
 /**
@@ -5918,7 +5918,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 297:
+/***/ 70297:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -5967,7 +5967,7 @@ module.exports = evalpoly;
 
 // MODULES //
 
-var main = __nccwpck_require__( 2408 );
+var main = __nccwpck_require__( 92408 );
 
 
 // EXPORTS //
@@ -5977,7 +5977,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 2408:
+/***/ 92408:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -6002,8 +6002,8 @@ module.exports = main;
 
 // MODULES //
 
-var isNegativeInteger = __nccwpck_require__( 6590 );
-var gammaln = __nccwpck_require__( 7711 );
+var isNegativeInteger = __nccwpck_require__( 86590 );
+var gammaln = __nccwpck_require__( 67711 );
 
 
 // MAIN //
@@ -6049,7 +6049,7 @@ module.exports = factorialln;
 
 /***/ }),
 
-/***/ 2334:
+/***/ 42334:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -6095,7 +6095,7 @@ module.exports = factorialln;
 
 // MODULES //
 
-var main = __nccwpck_require__( 5681 );
+var main = __nccwpck_require__( 55681 );
 
 
 // EXPORTS //
@@ -6105,7 +6105,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 5681:
+/***/ 55681:
 /***/ ((module) => {
 
 /**
@@ -6162,7 +6162,7 @@ module.exports = floor;
 
 /***/ }),
 
-/***/ 7711:
+/***/ 67711:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -6217,7 +6217,7 @@ module.exports = floor;
 
 // MODULES //
 
-var main = __nccwpck_require__( 8554 );
+var main = __nccwpck_require__( 28554 );
 
 
 // EXPORTS //
@@ -6227,7 +6227,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 8554:
+/***/ 28554:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -6266,24 +6266,24 @@ module.exports = main;
 
 // MODULES //
 
-var isnan = __nccwpck_require__( 6523 );
-var isInfinite = __nccwpck_require__( 7234 );
-var abs = __nccwpck_require__( 6260 );
-var ln = __nccwpck_require__( 1550 );
-var trunc = __nccwpck_require__( 1262 );
-var sinpi = __nccwpck_require__( 8901 );
-var PI = __nccwpck_require__( 9701 );
-var PINF = __nccwpck_require__( 469 );
-var polyvalA1 = __nccwpck_require__( 9303 );
-var polyvalA2 = __nccwpck_require__( 5690 );
-var polyvalR = __nccwpck_require__( 1271 );
-var polyvalS = __nccwpck_require__( 7120 );
-var polyvalT1 = __nccwpck_require__( 2778 );
-var polyvalT2 = __nccwpck_require__( 6503 );
-var polyvalT3 = __nccwpck_require__( 2352 );
-var polyvalU = __nccwpck_require__( 7942 );
-var polyvalV = __nccwpck_require__( 5059 );
-var polyvalW = __nccwpck_require__( 9596 );
+var isnan = __nccwpck_require__( 86523 );
+var isInfinite = __nccwpck_require__( 57234 );
+var abs = __nccwpck_require__( 66260 );
+var ln = __nccwpck_require__( 51550 );
+var trunc = __nccwpck_require__( 81262 );
+var sinpi = __nccwpck_require__( 18901 );
+var PI = __nccwpck_require__( 39701 );
+var PINF = __nccwpck_require__( 50469 );
+var polyvalA1 = __nccwpck_require__( 89303 );
+var polyvalA2 = __nccwpck_require__( 95690 );
+var polyvalR = __nccwpck_require__( 71271 );
+var polyvalS = __nccwpck_require__( 47120 );
+var polyvalT1 = __nccwpck_require__( 62778 );
+var polyvalT2 = __nccwpck_require__( 66503 );
+var polyvalT3 = __nccwpck_require__( 42352 );
+var polyvalU = __nccwpck_require__( 67942 );
+var polyvalV = __nccwpck_require__( 45059 );
+var polyvalW = __nccwpck_require__( 89596 );
 
 
 // VARIABLES //
@@ -6639,7 +6639,7 @@ module.exports = gammaln;
 
 /***/ }),
 
-/***/ 9303:
+/***/ 89303:
 /***/ ((module) => {
 
 /**
@@ -6693,7 +6693,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 5690:
+/***/ 95690:
 /***/ ((module) => {
 
 /**
@@ -6747,7 +6747,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 1271:
+/***/ 71271:
 /***/ ((module) => {
 
 /**
@@ -6801,7 +6801,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 7120:
+/***/ 47120:
 /***/ ((module) => {
 
 /**
@@ -6855,7 +6855,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 2778:
+/***/ 62778:
 /***/ ((module) => {
 
 /**
@@ -6909,7 +6909,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 6503:
+/***/ 66503:
 /***/ ((module) => {
 
 /**
@@ -6963,7 +6963,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 2352:
+/***/ 42352:
 /***/ ((module) => {
 
 /**
@@ -7017,7 +7017,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 7942:
+/***/ 67942:
 /***/ ((module) => {
 
 /**
@@ -7071,7 +7071,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 5059:
+/***/ 45059:
 /***/ ((module) => {
 
 /**
@@ -7125,7 +7125,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 9596:
+/***/ 89596:
 /***/ ((module) => {
 
 /**
@@ -7179,7 +7179,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 1567:
+/***/ 71567:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -7225,7 +7225,7 @@ module.exports = evalpoly;
 
 // MODULES //
 
-var main = __nccwpck_require__( 4010 );
+var main = __nccwpck_require__( 94010 );
 
 
 // EXPORTS //
@@ -7235,7 +7235,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 4010:
+/***/ 94010:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -7274,8 +7274,8 @@ module.exports = main;
 
 // MODULES //
 
-var polyval13 = __nccwpck_require__( 5732 );
-var polyval46 = __nccwpck_require__( 3242 );
+var polyval13 = __nccwpck_require__( 25732 );
+var polyval46 = __nccwpck_require__( 53242 );
 
 
 // MAIN //
@@ -7370,7 +7370,7 @@ module.exports = kernelCos;
 
 /***/ }),
 
-/***/ 5732:
+/***/ 25732:
 /***/ ((module) => {
 
 /**
@@ -7424,7 +7424,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 3242:
+/***/ 53242:
 /***/ ((module) => {
 
 /**
@@ -7478,7 +7478,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 186:
+/***/ 70186:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -7530,7 +7530,7 @@ module.exports = evalpoly;
 
 // MODULES //
 
-var main = __nccwpck_require__( 7485 );
+var main = __nccwpck_require__( 97485 );
 
 
 // EXPORTS //
@@ -7540,7 +7540,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 7485:
+/***/ 97485:
 /***/ ((module) => {
 
 /**
@@ -7680,7 +7680,7 @@ module.exports = kernelSin;
 
 /***/ }),
 
-/***/ 3291:
+/***/ 83291:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -7735,7 +7735,7 @@ module.exports = kernelSin;
 
 // MODULES //
 
-var main = __nccwpck_require__( 3078 );
+var main = __nccwpck_require__( 23078 );
 
 
 // EXPORTS //
@@ -7745,7 +7745,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 3078:
+/***/ 23078:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -7777,19 +7777,19 @@ module.exports = main;
 
 // MODULES //
 
-var PINF = __nccwpck_require__( 469 );
-var NINF = __nccwpck_require__( 1475 );
-var BIAS = __nccwpck_require__( 1877 );
-var MAX_EXPONENT = __nccwpck_require__( 6276 );
-var MAX_SUBNORMAL_EXPONENT = __nccwpck_require__( 2656 );
-var MIN_SUBNORMAL_EXPONENT = __nccwpck_require__( 4862 );
-var isnan = __nccwpck_require__( 6523 );
-var isInfinite = __nccwpck_require__( 7234 );
-var copysign = __nccwpck_require__( 5672 );
-var normalize = (__nccwpck_require__(9335).assign);
+var PINF = __nccwpck_require__( 50469 );
+var NINF = __nccwpck_require__( 81475 );
+var BIAS = __nccwpck_require__( 11877 );
+var MAX_EXPONENT = __nccwpck_require__( 46276 );
+var MAX_SUBNORMAL_EXPONENT = __nccwpck_require__( 92656 );
+var MIN_SUBNORMAL_EXPONENT = __nccwpck_require__( 34862 );
+var isnan = __nccwpck_require__( 86523 );
+var isInfinite = __nccwpck_require__( 57234 );
+var copysign = __nccwpck_require__( 35672 );
+var normalize = (__nccwpck_require__(79335).assign);
 var floatExp = __nccwpck_require__( 6075 );
-var toWords = __nccwpck_require__( 7949 );
-var fromWords = __nccwpck_require__( 7844 );
+var toWords = __nccwpck_require__( 87949 );
+var fromWords = __nccwpck_require__( 17844 );
 
 
 // VARIABLES //
@@ -7902,7 +7902,7 @@ module.exports = ldexp;
 
 /***/ }),
 
-/***/ 1550:
+/***/ 51550:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -7951,7 +7951,7 @@ module.exports = ldexp;
 
 // MODULES //
 
-var main = __nccwpck_require__( 5553 );
+var main = __nccwpck_require__( 75553 );
 
 
 // EXPORTS //
@@ -7961,7 +7961,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 5553:
+/***/ 75553:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -8001,12 +8001,12 @@ module.exports = main;
 // MODULES //
 
 var getHighWord = __nccwpck_require__( 2882 );
-var setHighWord = __nccwpck_require__( 5990 );
-var isnan = __nccwpck_require__( 6523 );
-var BIAS = __nccwpck_require__( 1877 );
-var NINF = __nccwpck_require__( 1475 );
-var polyvalP = __nccwpck_require__( 6488 );
-var polyvalQ = __nccwpck_require__( 1103 );
+var setHighWord = __nccwpck_require__( 45990 );
+var isnan = __nccwpck_require__( 86523 );
+var BIAS = __nccwpck_require__( 11877 );
+var NINF = __nccwpck_require__( 81475 );
+var polyvalP = __nccwpck_require__( 36488 );
+var polyvalQ = __nccwpck_require__( 71103 );
 
 
 // VARIABLES //
@@ -8142,7 +8142,7 @@ module.exports = ln;
 
 /***/ }),
 
-/***/ 6488:
+/***/ 36488:
 /***/ ((module) => {
 
 /**
@@ -8196,7 +8196,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 1103:
+/***/ 71103:
 /***/ ((module) => {
 
 /**
@@ -8250,7 +8250,7 @@ module.exports = evalpoly;
 
 /***/ }),
 
-/***/ 2974:
+/***/ 32974:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -8293,7 +8293,7 @@ module.exports = evalpoly;
 
 // MODULES //
 
-var max = __nccwpck_require__( 8641 );
+var max = __nccwpck_require__( 78641 );
 
 
 // EXPORTS //
@@ -8303,7 +8303,7 @@ module.exports = max;
 
 /***/ }),
 
-/***/ 8641:
+/***/ 78641:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -8328,9 +8328,9 @@ module.exports = max;
 
 // MODULES //
 
-var isPositiveZero = __nccwpck_require__( 866 );
-var isnan = __nccwpck_require__( 6523 );
-var PINF = __nccwpck_require__( 469 );
+var isPositiveZero = __nccwpck_require__( 30866 );
+var isnan = __nccwpck_require__( 86523 );
+var PINF = __nccwpck_require__( 50469 );
 
 
 // MAIN //
@@ -8381,7 +8381,7 @@ module.exports = max;
 
 /***/ }),
 
-/***/ 8008:
+/***/ 38008:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -8424,7 +8424,7 @@ module.exports = max;
 
 // MODULES //
 
-var min = __nccwpck_require__( 9503 );
+var min = __nccwpck_require__( 29503 );
 
 
 // EXPORTS //
@@ -8434,7 +8434,7 @@ module.exports = min;
 
 /***/ }),
 
-/***/ 9503:
+/***/ 29503:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -8459,9 +8459,9 @@ module.exports = min;
 
 // MODULES //
 
-var isNegativeZero = __nccwpck_require__( 3270 );
-var isnan = __nccwpck_require__( 6523 );
-var NINF = __nccwpck_require__( 1475 );
+var isNegativeZero = __nccwpck_require__( 23270 );
+var isnan = __nccwpck_require__( 86523 );
+var NINF = __nccwpck_require__( 81475 );
 
 
 // MAIN //
@@ -8512,7 +8512,7 @@ module.exports = min;
 
 /***/ }),
 
-/***/ 3982:
+/***/ 93982:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -8556,7 +8556,7 @@ module.exports = min;
 
 // MODULES //
 
-var rempio2 = __nccwpck_require__( 4385 );
+var rempio2 = __nccwpck_require__( 44385 );
 
 
 // EXPORTS //
@@ -8566,7 +8566,7 @@ module.exports = rempio2;
 
 /***/ }),
 
-/***/ 7236:
+/***/ 97236:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -8607,9 +8607,9 @@ module.exports = rempio2;
 
 // MODULES //
 
-var floor = __nccwpck_require__( 2334 );
-var ldexp = __nccwpck_require__( 3291 );
-var zeros = __nccwpck_require__( 1830 );
+var floor = __nccwpck_require__( 42334 );
+var ldexp = __nccwpck_require__( 83291 );
+var zeros = __nccwpck_require__( 21830 );
 
 
 // VARIABLES //
@@ -9001,7 +9001,7 @@ module.exports = kernelRempio2;
 
 /***/ }),
 
-/***/ 4385:
+/***/ 44385:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -9042,14 +9042,14 @@ module.exports = kernelRempio2;
 
 // MODULES //
 
-var ABS_MASK = __nccwpck_require__( 3935 );
-var EXPONENT_MASK = __nccwpck_require__( 222 );
-var SIGNIFICAND_MASK = __nccwpck_require__( 8910 );
+var ABS_MASK = __nccwpck_require__( 43935 );
+var EXPONENT_MASK = __nccwpck_require__( 30222 );
+var SIGNIFICAND_MASK = __nccwpck_require__( 28910 );
 var getHighWord = __nccwpck_require__( 2882 );
-var getLowWord = __nccwpck_require__( 1662 );
-var fromWords = __nccwpck_require__( 7844 );
-var rempio2Kernel = __nccwpck_require__( 7236 );
-var rempio2Medium = __nccwpck_require__( 499 );
+var getLowWord = __nccwpck_require__( 31662 );
+var fromWords = __nccwpck_require__( 17844 );
+var rempio2Kernel = __nccwpck_require__( 97236 );
+var rempio2Medium = __nccwpck_require__( 92880 );
 
 
 // VARIABLES //
@@ -9260,7 +9260,7 @@ module.exports = rempio2;
 
 /***/ }),
 
-/***/ 499:
+/***/ 92880:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -9299,7 +9299,7 @@ module.exports = rempio2;
 
 // MODULES //
 
-var round = __nccwpck_require__( 8972 );
+var round = __nccwpck_require__( 18972 );
 var getHighWord = __nccwpck_require__( 2882 );
 
 
@@ -9391,7 +9391,7 @@ module.exports = rempio2Medium;
 
 /***/ }),
 
-/***/ 8972:
+/***/ 18972:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -9460,7 +9460,7 @@ module.exports = rempio2Medium;
 
 // MODULES //
 
-var main = __nccwpck_require__( 6547 );
+var main = __nccwpck_require__( 66547 );
 
 
 // EXPORTS //
@@ -9470,7 +9470,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 6547:
+/***/ 66547:
 /***/ ((module) => {
 
 /**
@@ -9555,7 +9555,7 @@ module.exports = round;
 
 /***/ }),
 
-/***/ 1794:
+/***/ 61794:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -9601,7 +9601,7 @@ module.exports = round;
 
 // MODULES //
 
-var main = __nccwpck_require__( 3205 );
+var main = __nccwpck_require__( 53205 );
 
 
 // EXPORTS //
@@ -9611,7 +9611,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 3205:
+/***/ 53205:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -9650,12 +9650,12 @@ module.exports = main;
 
 // MODULES //
 
-var HIGH_WORD_ABS_MASK = __nccwpck_require__( 3935 );
-var HIGH_WORD_EXPONENT_MASK = __nccwpck_require__( 222 );
+var HIGH_WORD_ABS_MASK = __nccwpck_require__( 43935 );
+var HIGH_WORD_EXPONENT_MASK = __nccwpck_require__( 30222 );
 var getHighWord = __nccwpck_require__( 2882 );
-var kernelCos = __nccwpck_require__( 1567 );
-var kernelSin = __nccwpck_require__( 186 );
-var rempio2 = __nccwpck_require__( 3982 );
+var kernelCos = __nccwpck_require__( 71567 );
+var kernelSin = __nccwpck_require__( 70186 );
+var rempio2 = __nccwpck_require__( 93982 );
 
 
 // VARIABLES //
@@ -9750,7 +9750,7 @@ module.exports = sin;
 
 /***/ }),
 
-/***/ 8901:
+/***/ 18901:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -9796,7 +9796,7 @@ module.exports = sin;
 
 // MODULES //
 
-var main = __nccwpck_require__( 3012 );
+var main = __nccwpck_require__( 83012 );
 
 
 // EXPORTS //
@@ -9806,7 +9806,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 3012:
+/***/ 83012:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -9831,13 +9831,13 @@ module.exports = main;
 
 // MODULES //
 
-var isnan = __nccwpck_require__( 6523 );
-var isInfinite = __nccwpck_require__( 7234 );
-var cos = __nccwpck_require__( 9191 );
-var sin = __nccwpck_require__( 1794 );
-var abs = __nccwpck_require__( 6260 );
-var copysign = __nccwpck_require__( 5672 );
-var PI = __nccwpck_require__( 9701 );
+var isnan = __nccwpck_require__( 86523 );
+var isInfinite = __nccwpck_require__( 57234 );
+var cos = __nccwpck_require__( 99191 );
+var sin = __nccwpck_require__( 61794 );
+var abs = __nccwpck_require__( 66260 );
+var copysign = __nccwpck_require__( 35672 );
+var PI = __nccwpck_require__( 39701 );
 
 
 // MAIN //
@@ -9913,7 +9913,7 @@ module.exports = sinpi;
 
 /***/ }),
 
-/***/ 5478:
+/***/ 15478:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -9962,7 +9962,7 @@ module.exports = sinpi;
 
 // MODULES //
 
-var main = __nccwpck_require__( 1689 );
+var main = __nccwpck_require__( 91689 );
 
 
 // EXPORTS //
@@ -9972,7 +9972,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 1689:
+/***/ 91689:
 /***/ ((module) => {
 
 /**
@@ -10030,7 +10030,7 @@ module.exports = sqrt;
 
 /***/ }),
 
-/***/ 1262:
+/***/ 81262:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -10085,7 +10085,7 @@ module.exports = sqrt;
 
 // MODULES //
 
-var main = __nccwpck_require__( 2657 );
+var main = __nccwpck_require__( 92657 );
 
 
 // EXPORTS //
@@ -10095,7 +10095,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 2657:
+/***/ 92657:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -10120,7 +10120,7 @@ module.exports = main;
 
 // MODULES //
 
-var floor = __nccwpck_require__( 2334 );
+var floor = __nccwpck_require__( 42334 );
 var ceil = __nccwpck_require__( 3385 );
 
 
@@ -10175,7 +10175,7 @@ module.exports = trunc;
 
 /***/ }),
 
-/***/ 4241:
+/***/ 84241:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -10212,7 +10212,7 @@ module.exports = trunc;
 
 // MODULES //
 
-var main = __nccwpck_require__( 7696 );
+var main = __nccwpck_require__( 97696 );
 
 
 // EXPORTS //
@@ -10222,7 +10222,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 7696:
+/***/ 97696:
 /***/ ((module) => {
 
 /**
@@ -10298,7 +10298,7 @@ module.exports = Number; // eslint-disable-line stdlib/require-globals
 
 // MODULES //
 
-var main = __nccwpck_require__( 7014 );
+var main = __nccwpck_require__( 67014 );
 
 
 // EXPORTS //
@@ -10308,7 +10308,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 7014:
+/***/ 67014:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -10334,8 +10334,8 @@ module.exports = main;
 // MODULES //
 
 var getHighWord = __nccwpck_require__( 2882 );
-var EXP_MASK = __nccwpck_require__( 222 );
-var BIAS = __nccwpck_require__( 1877 );
+var EXP_MASK = __nccwpck_require__( 30222 );
+var BIAS = __nccwpck_require__( 11877 );
 
 
 // MAIN //
@@ -10381,7 +10381,7 @@ module.exports = exponent;
 
 /***/ }),
 
-/***/ 7844:
+/***/ 17844:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -10436,7 +10436,7 @@ module.exports = exponent;
 
 // MODULES //
 
-var main = __nccwpck_require__( 5259 );
+var main = __nccwpck_require__( 15259 );
 
 
 // EXPORTS //
@@ -10446,7 +10446,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 9593:
+/***/ 99593:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -10471,7 +10471,7 @@ module.exports = main;
 
 // MODULES //
 
-var isLittleEndian = __nccwpck_require__( 347 );
+var isLittleEndian = __nccwpck_require__( 40347 );
 
 
 // MAIN //
@@ -10500,7 +10500,7 @@ module.exports = indices;
 
 /***/ }),
 
-/***/ 5259:
+/***/ 15259:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -10525,9 +10525,9 @@ module.exports = indices;
 
 // MODULES //
 
-var Uint32Array = __nccwpck_require__( 7096 );
-var Float64Array = __nccwpck_require__( 9979 );
-var indices = __nccwpck_require__( 9593 );
+var Uint32Array = __nccwpck_require__( 47096 );
+var Float64Array = __nccwpck_require__( 69979 );
+var indices = __nccwpck_require__( 99593 );
 
 
 // VARIABLES //
@@ -10627,7 +10627,7 @@ module.exports = fromWords;
 
 /***/ }),
 
-/***/ 9828:
+/***/ 69828:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -10652,7 +10652,7 @@ module.exports = fromWords;
 
 // MODULES //
 
-var isLittleEndian = __nccwpck_require__( 347 );
+var isLittleEndian = __nccwpck_require__( 40347 );
 
 
 // MAIN //
@@ -10709,7 +10709,7 @@ module.exports = HIGH;
 
 // MODULES //
 
-var main = __nccwpck_require__( 6053 );
+var main = __nccwpck_require__( 16053 );
 
 
 // EXPORTS //
@@ -10719,7 +10719,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 6053:
+/***/ 16053:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -10744,9 +10744,9 @@ module.exports = main;
 
 // MODULES //
 
-var Uint32Array = __nccwpck_require__( 7096 );
-var Float64Array = __nccwpck_require__( 9979 );
-var HIGH = __nccwpck_require__( 9828 );
+var Uint32Array = __nccwpck_require__( 47096 );
+var Float64Array = __nccwpck_require__( 69979 );
+var HIGH = __nccwpck_require__( 69828 );
 
 
 // VARIABLES //
@@ -10817,7 +10817,7 @@ module.exports = getHighWord;
 
 /***/ }),
 
-/***/ 1662:
+/***/ 31662:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -10854,7 +10854,7 @@ module.exports = getHighWord;
 
 // MODULES //
 
-var main = __nccwpck_require__( 3761 );
+var main = __nccwpck_require__( 23761 );
 
 
 // EXPORTS //
@@ -10864,7 +10864,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 5844:
+/***/ 75844:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -10889,7 +10889,7 @@ module.exports = main;
 
 // MODULES //
 
-var isLittleEndian = __nccwpck_require__( 347 );
+var isLittleEndian = __nccwpck_require__( 40347 );
 
 
 // MAIN //
@@ -10909,7 +10909,7 @@ module.exports = LOW;
 
 /***/ }),
 
-/***/ 3761:
+/***/ 23761:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -10934,9 +10934,9 @@ module.exports = LOW;
 
 // MODULES //
 
-var Uint32Array = __nccwpck_require__( 7096 );
-var Float64Array = __nccwpck_require__( 9979 );
-var LOW = __nccwpck_require__( 5844 );
+var Uint32Array = __nccwpck_require__( 47096 );
+var Float64Array = __nccwpck_require__( 69979 );
+var LOW = __nccwpck_require__( 75844 );
 
 
 // VARIABLES //
@@ -11007,7 +11007,7 @@ module.exports = getLowWord;
 
 /***/ }),
 
-/***/ 750:
+/***/ 40750:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -11032,10 +11032,10 @@ module.exports = getLowWord;
 
 // MODULES //
 
-var FLOAT64_SMALLEST_NORMAL = __nccwpck_require__( 5417 );
-var isInfinite = __nccwpck_require__( 7234 );
-var isnan = __nccwpck_require__( 6523 );
-var abs = __nccwpck_require__( 6260 );
+var FLOAT64_SMALLEST_NORMAL = __nccwpck_require__( 55417 );
+var isInfinite = __nccwpck_require__( 57234 );
+var isnan = __nccwpck_require__( 86523 );
+var abs = __nccwpck_require__( 66260 );
 
 
 // VARIABLES //
@@ -11111,7 +11111,7 @@ module.exports = normalize;
 
 /***/ }),
 
-/***/ 9335:
+/***/ 79335:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -11168,8 +11168,8 @@ module.exports = normalize;
 // MODULES //
 
 var setReadOnly = __nccwpck_require__( 4568 );
-var main = __nccwpck_require__( 6754 );
-var assign = __nccwpck_require__( 750 );
+var main = __nccwpck_require__( 86754 );
+var assign = __nccwpck_require__( 40750 );
 
 
 // MAIN //
@@ -11184,7 +11184,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 6754:
+/***/ 86754:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -11209,7 +11209,7 @@ module.exports = main;
 
 // MODULES //
 
-var fcn = __nccwpck_require__( 750 );
+var fcn = __nccwpck_require__( 40750 );
 
 
 // MAIN //
@@ -11264,7 +11264,7 @@ module.exports = normalize;
 
 /***/ }),
 
-/***/ 2880:
+/***/ 72880:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -11289,7 +11289,7 @@ module.exports = normalize;
 
 // MODULES //
 
-var isLittleEndian = __nccwpck_require__( 347 );
+var isLittleEndian = __nccwpck_require__( 40347 );
 
 
 // MAIN //
@@ -11309,7 +11309,7 @@ module.exports = HIGH;
 
 /***/ }),
 
-/***/ 5990:
+/***/ 45990:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -11358,7 +11358,7 @@ module.exports = HIGH;
 
 // MODULES //
 
-var main = __nccwpck_require__( 6921 );
+var main = __nccwpck_require__( 96921 );
 
 
 // EXPORTS //
@@ -11368,7 +11368,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 6921:
+/***/ 96921:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -11393,9 +11393,9 @@ module.exports = main;
 
 // MODULES //
 
-var Uint32Array = __nccwpck_require__( 7096 );
-var Float64Array = __nccwpck_require__( 9979 );
-var HIGH = __nccwpck_require__( 2880 );
+var Uint32Array = __nccwpck_require__( 47096 );
+var Float64Array = __nccwpck_require__( 69979 );
+var HIGH = __nccwpck_require__( 72880 );
 
 
 // VARIABLES //
@@ -11479,7 +11479,7 @@ module.exports = setHighWord;
 
 /***/ }),
 
-/***/ 3786:
+/***/ 23786:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -11536,7 +11536,7 @@ module.exports = setHighWord;
 
 // MODULES //
 
-var main = __nccwpck_require__( 253 );
+var main = __nccwpck_require__( 10253 );
 
 
 // EXPORTS //
@@ -11546,7 +11546,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 9760:
+/***/ 79760:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -11571,7 +11571,7 @@ module.exports = main;
 
 // MODULES //
 
-var isLittleEndian = __nccwpck_require__( 347 );
+var isLittleEndian = __nccwpck_require__( 40347 );
 
 
 // MAIN //
@@ -11591,7 +11591,7 @@ module.exports = LOW;
 
 /***/ }),
 
-/***/ 253:
+/***/ 10253:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -11616,9 +11616,9 @@ module.exports = LOW;
 
 // MODULES //
 
-var Uint32Array = __nccwpck_require__( 7096 );
-var Float64Array = __nccwpck_require__( 9979 );
-var LOW = __nccwpck_require__( 9760 );
+var Uint32Array = __nccwpck_require__( 47096 );
+var Float64Array = __nccwpck_require__( 69979 );
+var LOW = __nccwpck_require__( 79760 );
 
 
 // VARIABLES //
@@ -11710,7 +11710,7 @@ module.exports = setLowWord;
 
 /***/ }),
 
-/***/ 5132:
+/***/ 65132:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -11735,9 +11735,9 @@ module.exports = setLowWord;
 
 // MODULES //
 
-var Uint32Array = __nccwpck_require__( 7096 );
-var Float64Array = __nccwpck_require__( 9979 );
-var indices = __nccwpck_require__( 3808 );
+var Uint32Array = __nccwpck_require__( 47096 );
+var Float64Array = __nccwpck_require__( 69979 );
+var indices = __nccwpck_require__( 33808 );
 
 
 // VARIABLES //
@@ -11824,7 +11824,7 @@ module.exports = toWords;
 
 /***/ }),
 
-/***/ 7949:
+/***/ 87949:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -11874,8 +11874,8 @@ module.exports = toWords;
 // MODULES //
 
 var setReadOnly = __nccwpck_require__( 4568 );
-var main = __nccwpck_require__( 6364 );
-var assign = __nccwpck_require__( 5132 );
+var main = __nccwpck_require__( 16364 );
+var assign = __nccwpck_require__( 65132 );
 
 
 // MAIN //
@@ -11890,7 +11890,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 3808:
+/***/ 33808:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -11915,7 +11915,7 @@ module.exports = main;
 
 // MODULES //
 
-var isLittleEndian = __nccwpck_require__( 347 );
+var isLittleEndian = __nccwpck_require__( 40347 );
 
 
 // MAIN //
@@ -11944,7 +11944,7 @@ module.exports = indices;
 
 /***/ }),
 
-/***/ 6364:
+/***/ 16364:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -11969,7 +11969,7 @@ module.exports = indices;
 
 // MODULES //
 
-var fcn = __nccwpck_require__( 5132 );
+var fcn = __nccwpck_require__( 65132 );
 
 
 // MAIN //
@@ -11996,7 +11996,7 @@ module.exports = toWords;
 
 /***/ }),
 
-/***/ 9073:
+/***/ 19073:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -12022,7 +12022,7 @@ module.exports = toWords;
 // MODULES //
 
 var constantFunction = __nccwpck_require__( 3084 );
-var isnan = __nccwpck_require__( 6523 );
+var isnan = __nccwpck_require__( 86523 );
 
 
 // MAIN //
@@ -12078,7 +12078,7 @@ module.exports = factory;
 
 /***/ }),
 
-/***/ 6603:
+/***/ 46603:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -12127,8 +12127,8 @@ module.exports = factory;
 // MODULES //
 
 var setReadOnly = __nccwpck_require__( 4568 );
-var main = __nccwpck_require__( 7782 );
-var factory = __nccwpck_require__( 9073 );
+var main = __nccwpck_require__( 97782 );
+var factory = __nccwpck_require__( 19073 );
 
 
 // MAIN //
@@ -12143,7 +12143,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 7782:
+/***/ 97782:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -12168,7 +12168,7 @@ module.exports = main;
 
 // MODULES //
 
-var isnan = __nccwpck_require__( 6523 );
+var isnan = __nccwpck_require__( 86523 );
 
 
 // MAIN //
@@ -12215,7 +12215,7 @@ module.exports = cdf;
 
 /***/ }),
 
-/***/ 7058:
+/***/ 17058:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -12240,16 +12240,16 @@ module.exports = cdf;
 
 // MODULES //
 
-var isNonNegativeInteger = __nccwpck_require__( 4993 );
-var isnan = __nccwpck_require__( 6523 );
+var isNonNegativeInteger = __nccwpck_require__( 14993 );
+var isnan = __nccwpck_require__( 86523 );
 var constantFunction = __nccwpck_require__( 3084 );
-var trunc = __nccwpck_require__( 1262 );
-var max = __nccwpck_require__( 2974 );
-var min = __nccwpck_require__( 8008 );
-var pmf = __nccwpck_require__( 7392 );
-var PINF = __nccwpck_require__( 469 );
-var Float64Array = __nccwpck_require__( 9979 );
-var sum = __nccwpck_require__( 6299 );
+var trunc = __nccwpck_require__( 81262 );
+var max = __nccwpck_require__( 32974 );
+var min = __nccwpck_require__( 38008 );
+var pmf = __nccwpck_require__( 77392 );
+var PINF = __nccwpck_require__( 50469 );
+var Float64Array = __nccwpck_require__( 69979 );
+var sum = __nccwpck_require__( 86299 );
 
 
 // MAIN //
@@ -12342,7 +12342,7 @@ module.exports = factory;
 
 /***/ }),
 
-/***/ 1444:
+/***/ 21444:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -12396,8 +12396,8 @@ module.exports = factory;
 // MODULES //
 
 var setReadOnly = __nccwpck_require__( 4568 );
-var main = __nccwpck_require__( 2523 );
-var factory = __nccwpck_require__( 7058 );
+var main = __nccwpck_require__( 92523 );
+var factory = __nccwpck_require__( 17058 );
 
 
 // MAIN //
@@ -12412,7 +12412,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 2523:
+/***/ 92523:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -12437,15 +12437,15 @@ module.exports = main;
 
 // MODULES //
 
-var isNonNegativeInteger = __nccwpck_require__( 4993 );
-var isnan = __nccwpck_require__( 6523 );
-var trunc = __nccwpck_require__( 1262 );
-var max = __nccwpck_require__( 2974 );
-var min = __nccwpck_require__( 8008 );
-var pmf = __nccwpck_require__( 7392 );
-var PINF = __nccwpck_require__( 469 );
-var Float64Array = __nccwpck_require__( 9979 );
-var sum = __nccwpck_require__( 6299 );
+var isNonNegativeInteger = __nccwpck_require__( 14993 );
+var isnan = __nccwpck_require__( 86523 );
+var trunc = __nccwpck_require__( 81262 );
+var max = __nccwpck_require__( 32974 );
+var min = __nccwpck_require__( 38008 );
+var pmf = __nccwpck_require__( 77392 );
+var PINF = __nccwpck_require__( 50469 );
+var Float64Array = __nccwpck_require__( 69979 );
+var sum = __nccwpck_require__( 86299 );
 
 
 // MAIN //
@@ -12566,7 +12566,7 @@ module.exports = cdf;
 
 /***/ }),
 
-/***/ 6299:
+/***/ 86299:
 /***/ ((module) => {
 
 /**
@@ -12616,7 +12616,7 @@ module.exports = sum;
 
 /***/ }),
 
-/***/ 9646:
+/***/ 89646:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -12641,14 +12641,14 @@ module.exports = sum;
 
 // MODULES //
 
-var isNonNegativeInteger = __nccwpck_require__( 4993 );
-var isnan = __nccwpck_require__( 6523 );
+var isNonNegativeInteger = __nccwpck_require__( 14993 );
+var isnan = __nccwpck_require__( 86523 );
 var constantFunction = __nccwpck_require__( 3084 );
-var exp = __nccwpck_require__( 1851 );
-var fln = __nccwpck_require__( 297 );
-var max = __nccwpck_require__( 2974 );
-var min = __nccwpck_require__( 8008 );
-var PINF = __nccwpck_require__( 469 );
+var exp = __nccwpck_require__( 31851 );
+var fln = __nccwpck_require__( 70297 );
+var max = __nccwpck_require__( 32974 );
+var min = __nccwpck_require__( 38008 );
+var PINF = __nccwpck_require__( 50469 );
 
 
 // MAIN //
@@ -12728,7 +12728,7 @@ module.exports = factory;
 
 /***/ }),
 
-/***/ 7392:
+/***/ 77392:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -12782,8 +12782,8 @@ module.exports = factory;
 // MODULES //
 
 var setReadOnly = __nccwpck_require__( 4568 );
-var main = __nccwpck_require__( 9383 );
-var factory = __nccwpck_require__( 9646 );
+var main = __nccwpck_require__( 89383 );
+var factory = __nccwpck_require__( 89646 );
 
 
 // MAIN //
@@ -12798,7 +12798,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 9383:
+/***/ 89383:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -12823,13 +12823,13 @@ module.exports = main;
 
 // MODULES //
 
-var isNonNegativeInteger = __nccwpck_require__( 4993 );
-var isnan = __nccwpck_require__( 6523 );
-var exp = __nccwpck_require__( 1851 );
-var fln = __nccwpck_require__( 297 );
-var max = __nccwpck_require__( 2974 );
-var min = __nccwpck_require__( 8008 );
-var PINF = __nccwpck_require__( 469 );
+var isNonNegativeInteger = __nccwpck_require__( 14993 );
+var isnan = __nccwpck_require__( 86523 );
+var exp = __nccwpck_require__( 31851 );
+var fln = __nccwpck_require__( 70297 );
+var max = __nccwpck_require__( 32974 );
+var min = __nccwpck_require__( 38008 );
+var PINF = __nccwpck_require__( 50469 );
 
 
 // MAIN //
@@ -12941,7 +12941,7 @@ module.exports = pmf;
 
 /***/ }),
 
-/***/ 1250:
+/***/ 21250:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -12967,10 +12967,10 @@ module.exports = pmf;
 // MODULES //
 
 var constantFunction = __nccwpck_require__( 3084 );
-var degenerate = (__nccwpck_require__(6603).factory);
-var isnan = __nccwpck_require__( 6523 );
-var sqrt = __nccwpck_require__( 5478 );
-var erfc = __nccwpck_require__( 988 );
+var degenerate = (__nccwpck_require__(46603).factory);
+var isnan = __nccwpck_require__( 86523 );
+var sqrt = __nccwpck_require__( 15478 );
+var erfc = __nccwpck_require__( 30988 );
 
 
 // MAIN //
@@ -13034,7 +13034,7 @@ module.exports = factory;
 
 /***/ }),
 
-/***/ 2484:
+/***/ 72484:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -13076,8 +13076,8 @@ module.exports = factory;
 // MODULES //
 
 var setReadOnly = __nccwpck_require__( 4568 );
-var main = __nccwpck_require__( 1643 );
-var factory = __nccwpck_require__( 1250 );
+var main = __nccwpck_require__( 21643 );
+var factory = __nccwpck_require__( 21250 );
 
 
 // MAIN //
@@ -13092,7 +13092,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 1643:
+/***/ 21643:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -13117,9 +13117,9 @@ module.exports = main;
 
 // MODULES //
 
-var erfc = __nccwpck_require__( 988 );
-var sqrt = __nccwpck_require__( 5478 );
-var isnan = __nccwpck_require__( 6523 );
+var erfc = __nccwpck_require__( 30988 );
+var sqrt = __nccwpck_require__( 15478 );
+var isnan = __nccwpck_require__( 86523 );
 
 
 // MAIN //
@@ -13188,7 +13188,7 @@ module.exports = cdf;
 
 /***/ }),
 
-/***/ 2029:
+/***/ 92029:
 /***/ ((module) => {
 
 /**
@@ -13298,7 +13298,7 @@ module.exports = formatDouble;
 
 /***/ }),
 
-/***/ 1836:
+/***/ 91836:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -13323,8 +13323,8 @@ module.exports = formatDouble;
 
 // MODULES //
 
-var isNumber = __nccwpck_require__( 6392 );
-var zeroPad = __nccwpck_require__( 122 );
+var isNumber = __nccwpck_require__( 86392 );
+var zeroPad = __nccwpck_require__( 20122 );
 
 // NOTE: for the following, we explicitly avoid using stdlib packages in this particular package in order to avoid circular dependencies.
 var lowercase = String.prototype.toLowerCase;
@@ -13420,7 +13420,7 @@ module.exports = formatInteger;
 
 /***/ }),
 
-/***/ 24:
+/***/ 50024:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -13458,7 +13458,7 @@ module.exports = formatInteger;
 
 // MODULES //
 
-var main = __nccwpck_require__( 4879 );
+var main = __nccwpck_require__( 84879 );
 
 
 // EXPORTS //
@@ -13468,7 +13468,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 6392:
+/***/ 86392:
 /***/ ((module) => {
 
 /**
@@ -13521,7 +13521,7 @@ module.exports = isNumber;
 
 /***/ }),
 
-/***/ 7852:
+/***/ 97852:
 /***/ ((module) => {
 
 /**
@@ -13570,7 +13570,7 @@ module.exports = isString;
 
 /***/ }),
 
-/***/ 4879:
+/***/ 84879:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -13595,12 +13595,12 @@ module.exports = isString;
 
 // MODULES //
 
-var formatInteger = __nccwpck_require__( 1836 );
-var isString = __nccwpck_require__( 7852 );
-var isNumber = __nccwpck_require__( 6392 );
-var formatDouble = __nccwpck_require__( 2029 );
-var spacePad = __nccwpck_require__( 4484 );
-var zeroPad = __nccwpck_require__( 122 );
+var formatInteger = __nccwpck_require__( 91836 );
+var isString = __nccwpck_require__( 97852 );
+var isNumber = __nccwpck_require__( 86392 );
+var formatDouble = __nccwpck_require__( 92029 );
+var spacePad = __nccwpck_require__( 34484 );
+var zeroPad = __nccwpck_require__( 20122 );
 
 
 // VARIABLES //
@@ -13820,7 +13820,7 @@ module.exports = formatInterpolate;
 
 /***/ }),
 
-/***/ 4484:
+/***/ 34484:
 /***/ ((module) => {
 
 /**
@@ -13892,7 +13892,7 @@ module.exports = spacePad;
 
 /***/ }),
 
-/***/ 122:
+/***/ 20122:
 /***/ ((module) => {
 
 /**
@@ -13983,7 +13983,7 @@ module.exports = zeroPad;
 
 /***/ }),
 
-/***/ 9340:
+/***/ 19340:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -14021,7 +14021,7 @@ module.exports = zeroPad;
 
 // MODULES //
 
-var main = __nccwpck_require__( 8755 );
+var main = __nccwpck_require__( 58755 );
 
 
 // EXPORTS //
@@ -14031,7 +14031,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 8755:
+/***/ 58755:
 /***/ ((module) => {
 
 /**
@@ -14133,7 +14133,7 @@ module.exports = formatTokenize;
 
 /***/ }),
 
-/***/ 7760:
+/***/ 17760:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -14173,7 +14173,7 @@ module.exports = formatTokenize;
 
 // MODULES //
 
-var main = __nccwpck_require__( 3191 );
+var main = __nccwpck_require__( 63191 );
 
 
 // EXPORTS //
@@ -14183,7 +14183,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 8676:
+/***/ 28676:
 /***/ ((module) => {
 
 /**
@@ -14232,7 +14232,7 @@ module.exports = isString;
 
 /***/ }),
 
-/***/ 3191:
+/***/ 63191:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -14257,9 +14257,9 @@ module.exports = isString;
 
 // MODULES //
 
-var interpolate = __nccwpck_require__( 24 );
-var tokenize = __nccwpck_require__( 9340 );
-var isString = __nccwpck_require__( 8676 );
+var interpolate = __nccwpck_require__( 50024 );
+var tokenize = __nccwpck_require__( 19340 );
+var isString = __nccwpck_require__( 28676 );
 
 
 // MAIN //
@@ -14303,7 +14303,7 @@ module.exports = format;
 
 /***/ }),
 
-/***/ 2038:
+/***/ 32038:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -14340,7 +14340,7 @@ module.exports = format;
 
 // MODULES //
 
-var main = __nccwpck_require__( 2873 );
+var main = __nccwpck_require__( 62873 );
 
 
 // EXPORTS //
@@ -14350,7 +14350,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 2873:
+/***/ 62873:
 /***/ ((module) => {
 
 /**
@@ -14547,7 +14547,7 @@ module.exports = wrap;
 
 // MODULES //
 
-var main = __nccwpck_require__( 6239 );
+var main = __nccwpck_require__( 26239 );
 
 
 // EXPORTS //
@@ -14557,7 +14557,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 6239:
+/***/ 26239:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -14582,7 +14582,7 @@ module.exports = main;
 
 // MODULES //
 
-var defineProperty = __nccwpck_require__( 708 );
+var defineProperty = __nccwpck_require__( 50708 );
 
 
 // MAIN //
@@ -14622,7 +14622,7 @@ module.exports = setNonEnumerableReadOnly;
 
 /***/ }),
 
-/***/ 7619:
+/***/ 97619:
 /***/ ((module) => {
 
 /**
@@ -14690,7 +14690,7 @@ module.exports = defineProperty;
 
 /***/ }),
 
-/***/ 5141:
+/***/ 15141:
 /***/ ((module) => {
 
 /**
@@ -14725,7 +14725,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 2342:
+/***/ 32342:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -14750,7 +14750,7 @@ module.exports = main;
 
 // MODULES //
 
-var defineProperty = __nccwpck_require__( 5141 );
+var defineProperty = __nccwpck_require__( 15141 );
 
 
 // MAIN //
@@ -14783,7 +14783,7 @@ module.exports = hasDefinePropertySupport;
 
 /***/ }),
 
-/***/ 708:
+/***/ 50708:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -14826,9 +14826,9 @@ module.exports = hasDefinePropertySupport;
 
 // MODULES //
 
-var hasDefinePropertySupport = __nccwpck_require__( 2342 );
-var builtin = __nccwpck_require__( 7619 );
-var polyfill = __nccwpck_require__( 61 );
+var hasDefinePropertySupport = __nccwpck_require__( 32342 );
+var builtin = __nccwpck_require__( 97619 );
+var polyfill = __nccwpck_require__( 80061 );
 
 
 // MAIN //
@@ -14848,7 +14848,7 @@ module.exports = defineProperty;
 
 /***/ }),
 
-/***/ 61:
+/***/ 80061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -14875,7 +14875,7 @@ module.exports = defineProperty;
 
 // MODULES //
 
-var format = __nccwpck_require__( 7760 );
+var format = __nccwpck_require__( 17760 );
 
 
 // VARIABLES //
@@ -15024,7 +15024,7 @@ module.exports = defineProperty;
 // MODULES //
 
 var hasToStringTag = __nccwpck_require__( 9501 );
-var builtin = __nccwpck_require__( 1006 );
+var builtin = __nccwpck_require__( 31006 );
 var polyfill = __nccwpck_require__( 9728 );
 
 
@@ -15045,7 +15045,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 1006:
+/***/ 31006:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -15070,7 +15070,7 @@ module.exports = main;
 
 // MODULES //
 
-var toStr = __nccwpck_require__( 5763 );
+var toStr = __nccwpck_require__( 55763 );
 
 
 // MAIN //
@@ -15133,9 +15133,9 @@ module.exports = nativeClass;
 
 // MODULES //
 
-var hasOwnProp = __nccwpck_require__( 1907 );
-var toStringTag = __nccwpck_require__( 4499 );
-var toStr = __nccwpck_require__( 5763 );
+var hasOwnProp = __nccwpck_require__( 31907 );
+var toStringTag = __nccwpck_require__( 94499 );
+var toStr = __nccwpck_require__( 55763 );
 
 
 // MAIN //
@@ -15196,7 +15196,7 @@ module.exports = nativeClass;
 
 /***/ }),
 
-/***/ 5763:
+/***/ 55763:
 /***/ ((module) => {
 
 /**
@@ -15231,7 +15231,7 @@ module.exports = toStr;
 
 /***/ }),
 
-/***/ 4499:
+/***/ 94499:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -15256,7 +15256,7 @@ module.exports = toStr;
 
 // MODULES //
 
-var Symbol = __nccwpck_require__( 2038 );
+var Symbol = __nccwpck_require__( 32038 );
 
 
 // MAIN //
@@ -15271,13 +15271,13 @@ module.exports = toStrTag;
 
 /***/ }),
 
-/***/ 158:
+/***/ 80158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { RequestAbortedError } = __nccwpck_require__(68707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -15337,16 +15337,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 34660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -15454,7 +15454,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 76862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15463,16 +15463,16 @@ const {
   Readable,
   Duplex,
   PassThrough
-} = __nccwpck_require__(7075)
-const assert = __nccwpck_require__(4589)
-const { AsyncResource } = __nccwpck_require__(6698)
+} = __nccwpck_require__(57075)
+const assert = __nccwpck_require__(34589)
+const { AsyncResource } = __nccwpck_require__(16698)
 const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 function noop () {}
 
@@ -15713,15 +15713,15 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 14043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { Readable } = __nccwpck_require__(49927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
 
 function noop () {}
@@ -15939,12 +15939,12 @@ module.exports.RequestHandler = RequestHandler
 
 
 
-const assert = __nccwpck_require__(4589)
-const { finished } = __nccwpck_require__(7075)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { finished } = __nccwpck_require__(57075)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 function noop () {}
 
@@ -16150,17 +16150,17 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 61882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const { AsyncResource } = __nccwpck_require__(6698)
-const assert = __nccwpck_require__(4589)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
+const { AsyncResource } = __nccwpck_require__(16698)
+const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(3440)
-const { kHTTP2Stream } = __nccwpck_require__(8824)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { kHTTP2Stream } = __nccwpck_require__(36443)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -16268,28 +16268,28 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 56615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
+module.exports.request = __nccwpck_require__(14043)
 module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.pipeline = __nccwpck_require__(76862)
+module.exports.upgrade = __nccwpck_require__(61882)
+module.exports.connect = __nccwpck_require__(34660)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 49927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { Readable } = __nccwpck_require__(57075)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
 const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
@@ -16869,15 +16869,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 59136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const net = __nccwpck_require__(7030)
-const assert = __nccwpck_require__(4589)
+const net = __nccwpck_require__(77030)
+const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(3440)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 let tls // include tls conditionally since it is not always available
 
@@ -16952,7 +16952,7 @@ function buildConnector ({ allowH2, useH2c, maxCachedSessions, socketPath, timeo
     let socket
     if (protocol === 'https:') {
       if (!tls) {
-        tls = __nccwpck_require__(1692)
+        tls = __nccwpck_require__(41692)
       }
       servername = servername || options.servername || util.getServerName(host) || null
 
@@ -17035,7 +17035,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 10735:
 /***/ ((module) => {
 
 
@@ -17185,13 +17185,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 42414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(7975)
+const diagnosticsChannel = __nccwpck_require__(53053)
+const util = __nccwpck_require__(57975)
 
 const undiciDebugLog = util.debuglog('undici')
 const fetchDebuglog = util.debuglog('fetch')
@@ -17419,7 +17419,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 68707:
 /***/ ((module) => {
 
 
@@ -17903,7 +17903,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 44655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -17911,8 +17911,8 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
-const assert = __nccwpck_require__(4589)
+} = __nccwpck_require__(68707)
+const assert = __nccwpck_require__(34589)
 const {
   isValidHTTPToken,
   isValidHeaderValue,
@@ -17929,8 +17929,8 @@ const {
   normalizedMethodRecords,
   getProtocolFromUrlString
 } = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { channels } = __nccwpck_require__(42414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -18395,7 +18395,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 8824:
+/***/ 36443:
 /***/ ((module) => {
 
 
@@ -18478,7 +18478,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 67752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -18486,7 +18486,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(10735)
 
 class TstNode {
   /** @type {any} */
@@ -18650,17 +18650,17 @@ module.exports = {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(8824)
-const { IncomingMessage } = __nccwpck_require__(7067)
-const stream = __nccwpck_require__(7075)
-const net = __nccwpck_require__(7030)
-const { stringify } = __nccwpck_require__(1792)
-const { EventEmitter: EE } = __nccwpck_require__(8474)
-const timers = __nccwpck_require__(8984)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const assert = __nccwpck_require__(34589)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(36443)
+const { IncomingMessage } = __nccwpck_require__(37067)
+const stream = __nccwpck_require__(57075)
+const net = __nccwpck_require__(77030)
+const { stringify } = __nccwpck_require__(41792)
+const { EventEmitter: EE } = __nccwpck_require__(78474)
+const timers = __nccwpck_require__(96603)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(68707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
+const { tree } = __nccwpck_require__(67752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.', 2).map(v => Number(v))
 
@@ -19665,16 +19665,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 57405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(8824)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
+const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(68707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(36443)
+const DispatcherBase = __nccwpck_require__(21841)
+const Pool = __nccwpck_require__(30628)
+const Client = __nccwpck_require__(23701)
 const util = __nccwpck_require__(3440)
 
 const kOnConnect = Symbol('onConnect')
@@ -19841,10 +19841,10 @@ module.exports = Agent
 
 /* global WebAssembly */
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(8984)
+const { channels } = __nccwpck_require__(42414)
+const timers = __nccwpck_require__(96603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -19857,7 +19857,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   kUrl,
   kReset,
@@ -19891,9 +19891,9 @@ const {
   kResume,
   kHTTPContext,
   kClosed
-} = __nccwpck_require__(8824)
+} = __nccwpck_require__(36443)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(52824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const removeAllListeners = util.removeAllListeners
@@ -19905,7 +19905,7 @@ const kTypeOfService = Symbol('kTypeOfService')
 let extractBody
 
 function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(63870) : undefined
 
   let mod
 
@@ -19926,7 +19926,7 @@ function lazyllhttp () {
 
   if (useWasmSIMD) {
     try {
-      mod = new WebAssembly.Module(__nccwpck_require__(3434))
+      mod = new WebAssembly.Module(__nccwpck_require__(53434))
     } catch {
     }
   }
@@ -19936,7 +19936,7 @@ function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(3870))
+    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(63870))
   }
 
   return new WebAssembly.Instance(mod, {
@@ -21005,7 +21005,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(84492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -21610,13 +21610,13 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 88788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { pipeline } = __nccwpck_require__(7075)
+const assert = __nccwpck_require__(34589)
+const { pipeline } = __nccwpck_require__(57075)
 const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
@@ -21626,7 +21626,7 @@ const {
   InvalidArgumentError,
   HeadersTimeoutError,
   BodyTimeoutError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   kUrl,
   kReset,
@@ -21655,8 +21655,8 @@ const {
   kRemoteSettings,
   kHTTP2Stream,
   kHTTP2SessionState
-} = __nccwpck_require__(8824)
-const { channels } = __nccwpck_require__(2414)
+} = __nccwpck_require__(36443)
+const { channels } = __nccwpck_require__(42414)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -21665,7 +21665,7 @@ let extractBody
 /** @type {import('http2')} */
 let http2
 try {
-  http2 = __nccwpck_require__(2467)
+  http2 = __nccwpck_require__(32467)
 } catch {
   // @ts-ignore
   http2 = { constants: {} }
@@ -22275,7 +22275,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(84492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -22673,25 +22673,25 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 23701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const net = __nccwpck_require__(7030)
-const http = __nccwpck_require__(7067)
+const assert = __nccwpck_require__(34589)
+const net = __nccwpck_require__(77030)
+const http = __nccwpck_require__(37067)
 const util = __nccwpck_require__(3440)
-const { ClientStats } = __nccwpck_require__(6854)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const { ClientStats } = __nccwpck_require__(46854)
+const { channels } = __nccwpck_require__(42414)
+const Request = __nccwpck_require__(44655)
+const DispatcherBase = __nccwpck_require__(21841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
 const {
   kUrl,
   kServerName,
@@ -22734,9 +22734,9 @@ const {
   kHTTP2ConnectionWindowSize,
   kResume,
   kPingInterval
-} = __nccwpck_require__(8824)
+} = __nccwpck_require__(36443)
 const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+const connectH2 = __nccwpck_require__(88788)
 
 const kClosedResolve = Symbol('kClosedResolve')
 
@@ -23349,20 +23349,20 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 21841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
-const UnwrapHandler = __nccwpck_require__(2365)
+const Dispatcher = __nccwpck_require__(30883)
+const UnwrapHandler = __nccwpck_require__(92365)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(8824)
+} = __nccwpck_require__(68707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(36443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -23552,12 +23552,12 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 30883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const EventEmitter = __nccwpck_require__(8474)
-const WrapHandler = __nccwpck_require__(9510)
+const EventEmitter = __nccwpck_require__(78474)
+const WrapHandler = __nccwpck_require__(99510)
 
 const wrapInterceptor = (dispatch) => (opts, handler) => dispatch(opts, WrapHandler.wrap(handler))
 
@@ -23607,7 +23607,7 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 4660:
+/***/ 64660:
 /***/ ((module) => {
 
 
@@ -23749,15 +23749,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 42128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { PoolStats } = __nccwpck_require__(6854)
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(8824)
+const { PoolStats } = __nccwpck_require__(46854)
+const DispatcherBase = __nccwpck_require__(21841)
+const FixedQueue = __nccwpck_require__(64660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(36443)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -23970,7 +23970,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 628:
+/***/ 30628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -23982,14 +23982,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(42128)
+const Client = __nccwpck_require__(23701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { kUrl } = __nccwpck_require__(8824)
-const buildConnector = __nccwpck_require__(9136)
+const { kUrl } = __nccwpck_require__(36443)
+const buildConnector = __nccwpck_require__(59136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -24135,13 +24135,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2365:
+/***/ 92365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { parseHeaders } = __nccwpck_require__(3440)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 const kResume = Symbol('resume')
 
@@ -24248,12 +24248,12 @@ module.exports = class UnwrapHandler {
 
 /***/ }),
 
-/***/ 9510:
+/***/ 99510:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 module.exports = class WrapHandler {
   #handler
@@ -24360,13 +24360,13 @@ function toRawHeaderValue (value) {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 52824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.MINOR = exports.MAJOR = exports.HTAB_SP_VCHAR_OBS_TEXT = exports.QUOTED_STRING = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.HEX = exports.URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.STATUSES_HTTP = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.HEADER_STATE = exports.FINISH = exports.STATUSES = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(50172);
 // Emums
 exports.ERROR = {
     OK: 0,
@@ -24898,7 +24898,7 @@ exports["default"] = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 63870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -24921,7 +24921,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 3434:
+/***/ 53434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -24944,7 +24944,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 172:
+/***/ 50172:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -24963,7 +24963,7 @@ function enumToMap(obj, filter = [], exceptions = []) {
 
 /***/ }),
 
-/***/ 6436:
+/***/ 56436:
 /***/ ((module) => {
 
 
@@ -25008,10 +25008,10 @@ module.exports = {
 /** @type {Record<NodeModuleName, () => any>} */
 const lazyLoaders = {
   __proto__: null,
-  'node:crypto': () => __nccwpck_require__(7598),
-  'node:sqlite': () => __nccwpck_require__(99),
-  'node:worker_threads': () => __nccwpck_require__(5919),
-  'node:zlib': () => __nccwpck_require__(8522)
+  'node:crypto': () => __nccwpck_require__(77598),
+  'node:sqlite': () => __nccwpck_require__(80099),
+  'node:worker_threads': () => __nccwpck_require__(75919),
+  'node:zlib': () => __nccwpck_require__(38522)
 }
 
 /**
@@ -25129,7 +25129,7 @@ module.exports["default"] = instance
 
 /***/ }),
 
-/***/ 6854:
+/***/ 46854:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25141,7 +25141,7 @@ const {
   kSize,
   kFree,
   kQueued
-} = __nccwpck_require__(8824)
+} = __nccwpck_require__(36443)
 
 class ClientStats {
   constructor (client) {
@@ -25168,7 +25168,7 @@ module.exports = { ClientStats, PoolStats }
 
 /***/ }),
 
-/***/ 8984:
+/***/ 96603:
 /***/ ((module) => {
 
 
@@ -25600,7 +25600,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 84492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25611,21 +25611,21 @@ const {
   readableStreamClose,
   fullyReadBody,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { FormData, setFormDataState } = __nccwpck_require__(5910)
-const { webidl } = __nccwpck_require__(7879)
-const assert = __nccwpck_require__(4589)
-const { isErrored, isDisturbed } = __nccwpck_require__(7075)
-const { isUint8Array } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
-const { createDeferredPromise } = __nccwpck_require__(6436)
+} = __nccwpck_require__(73168)
+const { FormData, setFormDataState } = __nccwpck_require__(35910)
+const { webidl } = __nccwpck_require__(47879)
+const assert = __nccwpck_require__(34589)
+const { isErrored, isDisturbed } = __nccwpck_require__(57075)
+const { isUint8Array } = __nccwpck_require__(73429)
+const { serializeAMimeType } = __nccwpck_require__(51900)
+const { multipartFormDataParser } = __nccwpck_require__(50116)
+const { createDeferredPromise } = __nccwpck_require__(56436)
 const { parseJSONFromBytes } = __nccwpck_require__(8116)
 const { utf8DecodeBytes } = __nccwpck_require__(276)
 const { runtimeFeatures } = __nccwpck_require__(313)
 
 const random = runtimeFeatures.has('crypto')
-  ? (__nccwpck_require__(7598).randomInt)
+  ? (__nccwpck_require__(77598).randomInt)
   : (max) => Math.floor(Math.random() * max)
 
 const textEncoder = new TextEncoder()
@@ -26263,12 +26263,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 51900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(8116)
 
 const encoder = new TextEncoder()
@@ -26866,16 +26866,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 116:
+/***/ 50116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(1900)
-const { makeEntry } = __nccwpck_require__(5910)
-const { webidl } = __nccwpck_require__(7879)
-const assert = __nccwpck_require__(4589)
+const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(51900)
+const { makeEntry } = __nccwpck_require__(35910)
+const { webidl } = __nccwpck_require__(47879)
+const assert = __nccwpck_require__(34589)
 const { isomorphicDecode } = __nccwpck_require__(8116)
 
 const dd = Buffer.from('--')
@@ -27459,15 +27459,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 35910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { iteratorMixin } = __nccwpck_require__(3168)
+const { iteratorMixin } = __nccwpck_require__(73168)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(7879)
-const nodeUtil = __nccwpck_require__(7975)
+const { webidl } = __nccwpck_require__(47879)
+const nodeUtil = __nccwpck_require__(57975)
 
 // https://xhr.spec.whatwg.org/#formdata
 class FormData {
@@ -27725,7 +27725,7 @@ module.exports = { FormData, makeEntry, setFormDataState }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 51059:
 /***/ ((module) => {
 
 
@@ -27772,21 +27772,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 73168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(7075)
-const zlib = __nccwpck_require__(8522)
+const { Transform } = __nccwpck_require__(57075)
+const zlib = __nccwpck_require__(38522)
 const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(1900)
+const { getGlobalOrigin } = __nccwpck_require__(51059)
+const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(51900)
 const { performance } = __nccwpck_require__(643)
 const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
-const assert = __nccwpck_require__(4589)
-const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(7879)
+const assert = __nccwpck_require__(34589)
+const { isUint8Array } = __nccwpck_require__(73429)
+const { webidl } = __nccwpck_require__(47879)
 const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(8116)
 
 function responseURL (response) {
@@ -29306,7 +29306,7 @@ module.exports = {
 
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 const { utf8DecodeBytes } = __nccwpck_require__(276)
 
 /**
@@ -29551,13 +29551,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7879:
+/***/ 47879:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { types, inspect } = __nccwpck_require__(7975)
+const assert = __nccwpck_require__(34589)
+const { types, inspect } = __nccwpck_require__(57975)
 const { runtimeFeatures } = __nccwpck_require__(313)
 
 const UNDEFINED = 1
@@ -29715,7 +29715,7 @@ webidl.util.TypeValueToString = function (o) {
 }
 
 webidl.util.markAsUncloneable = runtimeFeatures.has('markAsUncloneable')
-  ? (__nccwpck_require__(5919).markAsUncloneable)
+  ? (__nccwpck_require__(75919).markAsUncloneable)
   : () => {}
 
 // https://webidl.spec.whatwg.org/#abstract-opdef-converttoint
@@ -30564,11 +30564,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1832:
+/***/ 21832:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1173);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(68316);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30577,7 +30577,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1173:
+/***/ 68316:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30599,10 +30599,10 @@ function percentile(values, p) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@stdlib/stats-base-dists-hypergeometric-cdf/lib/index.js
-var lib = __nccwpck_require__(1444);
+var lib = __nccwpck_require__(21444);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
 // EXTERNAL MODULE: ./node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js
-var stats_base_dists_normal_cdf_lib = __nccwpck_require__(2484);
+var stats_base_dists_normal_cdf_lib = __nccwpck_require__(72484);
 var stats_base_dists_normal_cdf_lib_default = /*#__PURE__*/__nccwpck_require__.n(stats_base_dists_normal_cdf_lib);
 ;// CONCATENATED MODULE: ./src/canary-analysis/statistics.ts
 
@@ -30699,7 +30699,10 @@ function analyseCanary(samples, tolerances) {
     const candidateMedian = median(candidateLatency);
     const medianRegression = baselineMedian && candidateMedian !== undefined ? (candidateMedian / baselineMedian - 1) * 100 : null;
     const enoughLatency = baselineLatency.length >= MIN_SAMPLES && candidateLatency.length >= MIN_SAMPLES;
-    const latencyRegressed = enoughLatency && mw.pValue < alpha && medianRegression !== null && medianRegression > tolerances.maxLatencyRegression * 100;
+    const latencyRegressed = enoughLatency &&
+        mw.pValue < alpha &&
+        medianRegression !== null &&
+        medianRegression > tolerances.maxLatencyRegression * 100;
     const errorPValue = fisherExactGreater(candidate.errors, candidate.count, baseline.errors, baseline.count);
     const increase = candidate.errorRate - baseline.errorRate;
     const errorsRegressed = errorPValue < alpha && increase > tolerances.maxErrorRateIncrease;
@@ -30738,7 +30741,13 @@ function analyseCanary(samples, tolerances) {
             probabilityCandidateSlower: Number.isFinite(mw.probabilityGreater) ? round(mw.probabilityGreater) : null,
             regressed: latencyRegressed,
         },
-        errors: { test: 'fisher-exact', increase: round(increase), maxIncrease: tolerances.maxErrorRateIncrease, pValue: errorPValue, regressed: errorsRegressed },
+        errors: {
+            test: 'fisher-exact',
+            increase: round(increase),
+            maxIncrease: tolerances.maxErrorRateIncrease,
+            pValue: errorPValue,
+            regressed: errorsRegressed,
+        },
         confidence: round(tolerances.confidence * 100),
         minSamples: MIN_SAMPLES,
     };
@@ -30749,7 +30758,14 @@ function figures(samples, latencies) {
         const value = percentile(latencies, p);
         return value === undefined ? null : round(value);
     };
-    return { count: samples.length, errors, errorRate: samples.length ? round((errors / samples.length) * 100) : 0, p50Ms: ms(50), p90Ms: ms(90), p99Ms: ms(99) };
+    return {
+        count: samples.length,
+        errors,
+        errorRate: samples.length ? round((errors / samples.length) * 100) : 0,
+        p50Ms: ms(50),
+        p90Ms: ms(90),
+        p99Ms: ms(99),
+    };
 }
 function round(value) {
     return Math.round(value * 1000) / 1000;
@@ -30787,13 +30803,13 @@ function distribution(baseline, candidate, buckets = 12) {
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
-var agent = __nccwpck_require__(7405);
+var agent = __nccwpck_require__(57405);
 var agent_default = /*#__PURE__*/__nccwpck_require__.n(agent);
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
-var dispatcher = __nccwpck_require__(883);
+var dispatcher = __nccwpck_require__(30883);
 var dispatcher_default = /*#__PURE__*/__nccwpck_require__.n(dispatcher);
 // EXTERNAL MODULE: ./node_modules/undici/lib/api/index.js
-var api = __nccwpck_require__(6615);
+var api = __nccwpck_require__(56615);
 ;// CONCATENATED MODULE: ./src/core/undici-lean.ts
 
 
@@ -30824,11 +30840,31 @@ function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
     return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/core/clock.ts
+
+/**
+ * Waits `ms` of real time. The one real sleep of the suite: code that must run on a test's
+ * virtual clock takes a `sleep` or a Clock as a collaborator and defaults to this.
+ */
+function sleep(ms) {
+    return (0,promises_namespaceObject.setTimeout)(ms);
+}
+
 ;// CONCATENATED MODULE: ./src/core/http.ts
 
 
 
-const NETWORK_KINDS = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
+
+const NETWORK_KINDS = new Set([
+    'timeout',
+    'connection-refused',
+    'connection-reset',
+    'dns',
+    'tls',
+    'network',
+]);
 function isNetworkFailure(kind) {
     return NETWORK_KINDS.has(kind);
 }
@@ -30884,7 +30920,6 @@ const DEFAULT_RETRY = {
     maxRetryAfterMs: 60_000,
     retryStatuses: [429, 500, 502, 503, 504],
 };
-const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 /**
  * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
  * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it
@@ -30908,7 +30943,8 @@ class HttpClient {
     notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
+        this.dispatcher =
+            options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
         this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -31099,7 +31135,7 @@ function describeKind(kind) {
  * schedule (requests do not wait for earlier answers), so a slow target cannot lower its own load.
  * Every request ends by the last send plus the request timeout.
  */
-async function probe(settings, deps) {
+async function probeCanary(settings, deps) {
     const pairs = Math.max(1, Math.floor((settings.durationMs / 1000) * settings.rate));
     const interval = 1000 / settings.rate;
     const start = deps.now();
@@ -31125,9 +31161,21 @@ async function one(settings, deps, target, path) {
     const url = path === undefined ? base : new URL(path, base);
     const shown = path ?? base.pathname;
     try {
-        const response = await deps.http.request({ url, headers: settings.headers, timeoutMs: settings.requestTimeoutMs, retry: false, maxBodyBytes: settings.maxBodyBytes });
+        const response = await deps.http.request({
+            url,
+            headers: settings.headers,
+            timeoutMs: settings.requestTimeoutMs,
+            retry: false,
+            maxBodyBytes: settings.maxBodyBytes,
+        });
         const ok = response.status >= 200 && response.status < 400;
-        return { target, path: shown, latencyMs: response.latencyMs, status: response.status, ...(ok ? {} : { error: `HTTP ${response.status}` }) };
+        return {
+            target,
+            path: shown,
+            latencyMs: response.latencyMs,
+            status: response.status,
+            ...(ok ? {} : { error: `HTTP ${response.status}` }),
+        };
     }
     catch (error) {
         if (error instanceof BodyTooLargeError)
@@ -31139,44 +31187,7 @@ async function one(settings, deps, target, path) {
 }
 
 // EXTERNAL MODULE: external "node:diagnostics_channel"
-var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/core/duration.ts
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * Parses `250ms`, `30s`, `5m`, `1h`, `1m30s` or `1.5s` into milliseconds; returns undefined when
- * the text is not such a duration. A bare number is refused: `30` could mean seconds or ms.
- */
-function parseDuration(text) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-    let total = 0;
-    let consumed = 0;
-    let match;
-    while ((match = part.exec(trimmed)) !== null) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed = part.lastIndex;
-    }
-    return consumed === trimmed.length ? total : undefined;
-}
-/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
-
+var external_node_diagnostics_channel_ = __nccwpck_require__(53053);
 ;// CONCATENATED MODULE: ./src/core/errors.ts
 /**
  * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
@@ -31211,11 +31222,53 @@ class ProviderError extends Error {
         this.retryAfterMs = details.retryAfterMs;
     }
 }
+/**
+ * What went wrong, in one line: an Error's message, or the thrown value as text (code may throw
+ * a string or a plain object). The one place this is spelled out; logs and reports call it.
+ */
+function errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
 /** The message a failed action reports: `<action>: <what went wrong>`. */
 function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
+    return `${action}: ${errorText(error)}`;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./src/core/duration.ts
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * Parses `250ms`, `30s`, `5m`, `1h`, `1m30s` or `1.5s` into milliseconds; returns undefined when
+ * the text is not such a duration. A bare number is refused: `30` could mean seconds or ms.
+ */
+function parseDuration(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return undefined;
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+    let total = 0;
+    let consumed = 0;
+    let match;
+    while ((match = part.exec(trimmed)) !== null) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed = part.lastIndex;
+    }
+    return consumed === trimmed.length ? total : undefined;
+}
+/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)}s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes}m${String(seconds).padStart(2, '0')}s`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
@@ -31438,7 +31491,9 @@ function parsePercent(name, text) {
     const value = match ? Number(match[1]) : NaN;
     if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
         const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
-        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        const hint = Number(text) <= 1
+            ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)`
+            : ` (write ${text}%)`;
         throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
     }
     if (!match || value < 0 || value > 100) {
@@ -31446,7 +31501,15 @@ function parsePercent(name, text) {
     }
     return value;
 }
-const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+const BYTE_UNITS = {
+    b: 1,
+    kb: 1000,
+    kib: 1024,
+    mb: 1000 ** 2,
+    mib: 1024 ** 2,
+    gb: 1000 ** 3,
+    gib: 1024 ** 3,
+};
 function parseBytes(text) {
     const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
     if (!match)
@@ -31502,6 +31565,48 @@ function checkRange(name, text, value, limits) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/github-context.ts
+let loading;
+/**
+ * The run of the step. On a runner (env is process.env) this is @actions/github's `context`,
+ * imported on first use: @actions/github also brings Octokit and its HTTP stack, which the health
+ * check must not evaluate before its first request has left (bench/health). The local runner runs
+ * an action in-process with an environment of its own, which that singleton cannot see: for it the
+ * same variables are read from `env`, with the toolkit's defaults.
+ */
+function githubRun(env = process.env) {
+    if (env !== process.env)
+        return Promise.resolve(fromEnv(env));
+    loading ??= __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 92413)).then(({ context }) => ({
+        repository: env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined,
+        sha: context.sha || undefined,
+        ref: context.ref || undefined,
+        runId: Number.isFinite(context.runId) && context.runId > 0 ? context.runId : undefined,
+        serverUrl: context.serverUrl,
+        apiUrl: context.apiUrl,
+        eventName: context.eventName || undefined,
+    }));
+    return loading;
+}
+function fromEnv(env) {
+    const runId = Number.parseInt(env.GITHUB_RUN_ID ?? '', 10);
+    return {
+        repository: env.GITHUB_REPOSITORY || undefined,
+        sha: env.GITHUB_SHA || undefined,
+        ref: env.GITHUB_REF || undefined,
+        runId: Number.isFinite(runId) && runId > 0 ? runId : undefined,
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        eventName: env.GITHUB_EVENT_NAME || undefined,
+    };
+}
+/** The run's page, where its logs are: {serverUrl}/{owner}/{repo}/actions/runs/{runId}; null outside a workflow run. */
+function runUrl(run) {
+    if (!run.serverUrl || !run.repository || run.runId === undefined)
+        return null;
+    return `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}/actions/runs/${run.runId}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/redact.ts
 /**
  * The one redactor for everything that leaves the process: logs, outputs, the job summary, Slack,
@@ -31541,7 +31646,13 @@ class Redactor {
             return;
         this.secrets.add(value);
         // A multi-line secret (a key file) is masked line by line too, as the runner does.
-        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const parts = [
+            value,
+            ...value
+                .split(/\r?\n/)
+                .map((line) => line.trim())
+                .filter((line) => line.length >= MIN_SECRET_LENGTH),
+        ];
         const forms = new Set(this.forms);
         for (const part of parts)
             for (const form of encodedForms(part))
@@ -31578,7 +31689,12 @@ class Redactor {
  * middle of each is kept, as the runner's own base64 masking does.
  */
 function encodedForms(secret) {
-    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        encodeURIComponent(secret).replace(/%20/g, '+'),
+        JSON.stringify(secret).slice(1, -1),
+    ]);
     const bytes = Buffer.from(secret, 'utf8');
     for (let offset = 0; offset < 3; offset++) {
         const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
@@ -31643,7 +31759,11 @@ async function postToSlack(http, webhookUrl, payload) {
         });
         if (response.status === 200)
             return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+        return {
+            ok: false,
+            status: response.status,
+            error: response.body.trim().slice(0, 200) || `HTTP ${response.status}`,
+        };
     }
     catch (error) {
         if (error instanceof NetworkError)
@@ -31652,7 +31772,7 @@ async function postToSlack(http, webhookUrl, payload) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/policy.ts
+;// CONCATENATED MODULE: ./src/notifications/policy.ts
 /**
  * Whether this run is worth a message. `failure` sends whenever the run was not a success;
  * `change` sends when the state differs from the last recorded one (a first run is sent only if
@@ -31671,7 +31791,7 @@ function shouldNotify(notifyOn, state, previous) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+;// CONCATENATED MODULE: ./src/notifications/slack-message.ts
 const STYLE = {
     success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
     warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
@@ -31691,7 +31811,11 @@ function slackMessage(outcome, run) {
                 title: outcome.title,
                 ...(run.runUrl ? { title_link: run.runUrl } : {}),
                 text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                fields: (outcome.fields ?? []).map((field) => ({
+                    title: field.title,
+                    value: slack_message_escape(field.value),
+                    short: field.value.length <= 30,
+                })),
                 footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
                 mrkdwn_in: ['text'],
             },
@@ -31703,7 +31827,7 @@ function slack_message_escape(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
+;// CONCATENATED MODULE: ./src/notifications/state-store.ts
 
 
 /**
@@ -31737,7 +31861,8 @@ class StateStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/notify.ts
+;// CONCATENATED MODULE: ./src/notifications/notifier.ts
+
 
 
 
@@ -31755,7 +31880,10 @@ async function notify(outcome, settings, run, log, options = {}) {
     }
     if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
         record();
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+        return {
+            sent: false,
+            reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent`,
+        };
     }
     const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
     try {
@@ -31767,19 +31895,23 @@ async function notify(outcome, settings, run, log, options = {}) {
             log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
             return { sent: true, reason: `notify-on ${settings.notifyOn}` };
         }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+        return {
+            sent: false,
+            reason: 'slack refused',
+            error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}`,
+        };
     }
     finally {
         if (!options.http)
             await http.close();
     }
 }
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+async function runContext(action, env) {
+    const run = await githubRun(env);
+    return { action, repository: run.repository, runUrl: runUrl(run) ?? undefined };
 }
 
-;// CONCATENATED MODULE: ./src/notify/settings.ts
+;// CONCATENATED MODULE: ./src/notifications/settings.ts
 
 /**
  * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
@@ -31816,7 +31948,13 @@ function checkWebhook(url) {
 /** The record of one run, from the outputs the action set. Never throws on odd outputs. */
 function recordFrom(options) {
     const { action, outputs } = options;
-    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    const record = {
+        t: options.at.toISOString(),
+        env: options.env,
+        action,
+        verdict: options.verdict,
+        figures: figuresOf(action, outputs, options.repositoryUrl),
+    };
     if (options.runId)
         record.run = options.runId;
     if ((action === 'deploy' || action === 'rollback') && options.sha)
@@ -31844,7 +31982,12 @@ function figuresOf(action, outputs, repositoryUrl) {
         case 'cost-monitor':
             return costFigures(outputs);
         case 'security-scan':
-            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+            return compact({
+                high: num(outputs.high),
+                medium: num(outputs.medium),
+                low: num(outputs.low),
+                passed: bool(outputs.passed),
+            });
         default:
             return compact({ status: outputs.status });
     }
@@ -31904,7 +32047,11 @@ function costFigures(outputs) {
     }
     add('total', report.total);
     const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
-    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+    return compact({
+        day: asOf,
+        spend: Object.keys(spend).length ? spend : undefined,
+        severity: typeof report.severity === 'string' ? report.severity : undefined,
+    });
 }
 function json(text) {
     if (!text)
@@ -31997,6 +32144,8 @@ function monthlyFile(folder, at) {
 ;// CONCATENATED MODULE: ./src/ops-history/hook.ts
 
 
+
+
 /** A host that remembers every output set through it, in the order set (the last value wins). */
 function withOutputLog(host) {
     const outputs = {};
@@ -32018,31 +32167,40 @@ function withOutputLog(host) {
 /**
  * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
  * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
- * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * and RUNNER_TEMP never reaches here: runtime/run-action.ts refuses it with the other inputs. Writing
  * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
  * warning, never a failure.
  * The environment is `history-environment`, else the action's own `environment` input, else
  * production.
  */
-function recordRun(host, outputs, verdict, at = new Date()) {
+async function recordRun(host, outputs, verdict, at = new Date()) {
     try {
         const target = host.inputs.outputPath('history-file');
         if (!target)
             return;
         const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
-        const repository = host.env.GITHUB_REPOSITORY;
-        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
-        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const run = await githubRun(host.env);
+        const repositoryUrl = run.repository ? `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}` : undefined;
+        const record = recordFrom({
+            action: host.action,
+            env,
+            verdict,
+            outputs,
+            at,
+            runId: run.runId?.toString(),
+            sha: run.sha,
+            repositoryUrl,
+        });
         const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
         appendRecord(folder ? monthlyFile(target, at) : target, record);
         host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
     }
     catch (error) {
-        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+        host.log.warn(`${host.action}: the run's history record was not written (${errorText(error)}); the run itself is unaffected`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+;// CONCATENATED MODULE: ./src/runtime/redacting-host.ts
 
 /** GitHub shows this many annotations of each level per step; more are dropped without a word. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -32093,14 +32251,16 @@ function redactingHost(host) {
             host.fail(redact(message));
         },
         reportHiddenAnnotations() {
-            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            const parts = ['error', 'warning']
+                .filter((level) => hidden[level] > 0)
+                .map((level) => `${hidden[level]} more ${level}(s)`);
             if (parts.length)
                 host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
         },
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/run-action.ts
+;// CONCATENATED MODULE: ./src/runtime/run-action.ts
 
 
 
@@ -32149,12 +32309,12 @@ async function runAndNotify(definition, host, outputs) {
             outcome = { state: 'failure', title: message };
     }
     if (recordable)
-        recordRun(host, outputs, outcome?.state ?? 'failure');
+        await recordRun(host, outputs, outcome?.state ?? 'failure');
     if (!settings || !outcome)
         return;
     try {
         // Slack is outside the process too: the outcome is redacted before the notifier sees it.
-        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        const result = await notify(redactDeep(outcome), settings, await runContext(definition.name, host.env), host.log);
         if (result.error) {
             const message = `${definition.name}: could not notify Slack: ${result.error}`;
             if (settings.required)
@@ -32166,15 +32326,15 @@ async function runAndNotify(definition, host, outputs) {
             host.log.debug(`Slack not notified: ${result.reason}`);
     }
     catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+        host.log.warn(`${definition.name}: could not notify Slack: ${errorText(error)}`);
     }
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-commands.ts
 
 
 
@@ -32221,7 +32381,8 @@ function appendFileCommand(file, name, value) {
     (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
 }
 
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-host.ts
+
 
 
 
@@ -32272,7 +32433,7 @@ class RunnerHost {
     }
     /** Imports @actions/core once; every call after it resolves goes through it. */
     loadToolkit() {
-        this.loading ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421)).then((core) => (this.core = core));
+        this.loading ??= __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 96421)).then((core) => (this.core = core));
         return this.loading;
     }
     setOutput(name, value) {
@@ -32300,7 +32461,7 @@ class RunnerHost {
         }
         catch (error) {
             core.summary.emptyBuffer();
-            core.warning(`${this.action}: job summary not written: ${error.message}`);
+            core.warning(`${this.action}: job summary not written: ${errorText(error)}`);
         }
     }
     fail(message) {
@@ -32374,7 +32535,9 @@ function getInputs(inputs) {
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
 /** Markdown pieces for job summaries; the CLI prints the same text. */
 function escapeCell(value) {
-    return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, ' ');
 }
 function table(headers, rows) {
     const head = `| ${headers.map(escapeCell).join(' | ')} |`;
@@ -32422,7 +32585,11 @@ const WARN = '⚠️';
 const ICON = { pass: PASS, fail: FAIL, inconclusive: WARN };
 /** Verdict and why first, then both targets side by side, then the latency distributions. */
 function renderCanarySummary(analysis, chart, targets) {
-    const row = (label, pick) => [label, pick(analysis.baseline), pick(analysis.candidate)];
+    const row = (label, pick) => [
+        label,
+        pick(analysis.baseline),
+        pick(analysis.candidate),
+    ];
     const ms = (value) => (value === null ? '–' : `${value} ms`);
     const p = (value) => (value === null ? '–' : value < 0.0001 ? '< 0.0001' : value.toFixed(4));
     const parts = [
@@ -32439,12 +32606,20 @@ function renderCanarySummary(analysis, chart, targets) {
         table(['Test', 'Observed', 'Tolerance', 'p-value', `Regressed at ${analysis.confidence}%`], [
             [
                 'Latency: Mann-Whitney U, one-sided',
-                analysis.latency.medianRegression === null ? '–' : `median ${signed(analysis.latency.medianRegression)}%, P(candidate slower) ${analysis.latency.probabilityCandidateSlower}`,
+                analysis.latency.medianRegression === null
+                    ? '–'
+                    : `median ${signed(analysis.latency.medianRegression)}%, P(candidate slower) ${analysis.latency.probabilityCandidateSlower}`,
                 `+${analysis.latency.maxRegression}%`,
                 p(analysis.latency.pValue),
                 analysis.latency.regressed ? FAIL : PASS,
             ],
-            ['Errors: Fisher exact, one-sided', `${signed(analysis.errors.increase)} points`, `+${analysis.errors.maxIncrease} points`, p(analysis.errors.pValue), analysis.errors.regressed ? FAIL : PASS],
+            [
+                'Errors: Fisher exact, one-sided',
+                `${signed(analysis.errors.increase)} points`,
+                `+${analysis.errors.maxIncrease} points`,
+                p(analysis.errors.pValue),
+                analysis.errors.regressed ? FAIL : PASS,
+            ],
         ]),
     ];
     if (chart.edges.length) {
@@ -32473,14 +32648,19 @@ function signed(value) {
 
 
 
+
 const definition = {
     name: 'canary',
     async run(host) {
         const settings = getInputs(host.inputs);
         // Both targets at once: an open schedule keeps up to rate × timeout requests in flight each.
-        const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-canary', maxBodyBytes: settings.maxBodyBytes });
+        const http = new HttpClient({
+            timeoutMs: settings.requestTimeoutMs,
+            userAgent: 'threadr-ops-canary',
+            maxBodyBytes: settings.maxBodyBytes,
+        });
         try {
-            const samples = await host.log.group(`Probing baseline and candidate for ${settings.durationMs / 1000}s at ${settings.rate} requests per second each`, () => probe(settings, { http, now: () => performance.now(), sleep: sleep }));
+            const samples = await host.log.group(`Probing baseline and candidate for ${settings.durationMs / 1000}s at ${settings.rate} requests per second each`, () => probeCanary(settings, { http, now: () => performance.now(), sleep: sleep }));
             const analysis = analyseCanary(samples, settings);
             const latencies = (target) => samples.filter((s) => s.target === target && !s.error && s.latencyMs !== undefined).map((s) => s.latencyMs);
             const chart = distribution(latencies('baseline'), latencies('candidate'));
@@ -32488,7 +32668,14 @@ const definition = {
             host.setOutput('verdict', analysis.verdict);
             host.setOutput('latency-regression', analysis.latency.medianRegression ?? '');
             host.setOutput('error-rate-increase', analysis.errors.increase);
-            host.setOutput('report', JSON.stringify({ ...analysis, baselineUrl: settings.baseline.href, candidateUrl: settings.candidate.href, durationMs: settings.durationMs, rate: settings.rate, paths: settings.paths }));
+            host.setOutput('report', JSON.stringify({
+                ...analysis,
+                baselineUrl: settings.baseline.href,
+                candidateUrl: settings.candidate.href,
+                durationMs: settings.durationMs,
+                rate: settings.rate,
+                paths: settings.paths,
+            }));
             host.log.info(`canary: ${analysis.verdict}: ${analysis.reason}`);
             if (analysis.verdict === 'fail') {
                 const message = `canary: fail: ${analysis.reason}`;
@@ -32512,7 +32699,12 @@ function outcome(settings, analysis) {
         title: `canary ${analysis.verdict}: ${settings.candidate.host} against ${settings.baseline.host}`,
         details: [analysis.reason],
         fields: [
-            { title: 'Median', value: analysis.latency.medianRegression === null ? '–' : `${analysis.latency.medianRegression >= 0 ? '+' : ''}${analysis.latency.medianRegression}%` },
+            {
+                title: 'Median',
+                value: analysis.latency.medianRegression === null
+                    ? '–'
+                    : `${analysis.latency.medianRegression >= 0 ? '+' : ''}${analysis.latency.medianRegression}%`,
+            },
             { title: 'Error rate', value: `${analysis.candidate.errorRate}% (baseline ${analysis.baseline.errorRate}%)` },
         ],
         key: `canary:${settings.candidate.host}`,
@@ -32526,77 +32718,77 @@ async function run() {
 
 /***/ }),
 
-/***/ 2613:
+/***/ 42613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 181:
+/***/ 20181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
-/***/ 5317:
+/***/ 35317:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 
 /***/ }),
 
-/***/ 6982:
+/***/ 76982:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 
 /***/ }),
 
-/***/ 4434:
+/***/ 24434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 9896:
+/***/ 79896:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
-/***/ 8611:
+/***/ 58611:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 5692:
+/***/ 65692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 9278:
+/***/ 69278:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 4589:
+/***/ 34589:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
 
 /***/ }),
 
-/***/ 6698:
+/***/ 16698:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
@@ -32610,56 +32802,56 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
-/***/ 5159:
+/***/ 37540:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
 
 /***/ }),
 
-/***/ 7598:
+/***/ 77598:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 
-/***/ 3053:
+/***/ 53053:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
 
 /***/ }),
 
-/***/ 610:
+/***/ 40610:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 
 /***/ }),
 
-/***/ 8474:
+/***/ 78474:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 
 /***/ }),
 
-/***/ 7067:
+/***/ 37067:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
 /***/ }),
 
-/***/ 2467:
+/***/ 32467:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
 
 /***/ }),
 
-/***/ 7030:
+/***/ 77030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
@@ -32673,77 +32865,77 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_ho
 
 /***/ }),
 
-/***/ 1792:
+/***/ 41792:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
 
 /***/ }),
 
-/***/ 99:
+/***/ 80099:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
 
 /***/ }),
 
-/***/ 7075:
+/***/ 57075:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 
 /***/ }),
 
-/***/ 1692:
+/***/ 41692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 
 /***/ }),
 
-/***/ 3136:
+/***/ 73136:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 7975:
+/***/ 57975:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 
-/***/ 3429:
+/***/ 73429:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
 
 /***/ }),
 
-/***/ 5919:
+/***/ 75919:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 
 /***/ }),
 
-/***/ 8522:
+/***/ 38522:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 857:
+/***/ 70857:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
-/***/ 6928:
+/***/ 16928:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
@@ -32757,46 +32949,46 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 13193:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 
 /***/ }),
 
-/***/ 3557:
+/***/ 53557:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
 
 /***/ }),
 
-/***/ 4756:
+/***/ 64756:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 9023:
+/***/ 39023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 7349:
+/***/ 57349:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveBlockMap = __nccwpck_require__(7103);
-var resolveBlockSeq = __nccwpck_require__(334);
-var resolveFlowCollection = __nccwpck_require__(3142);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveBlockMap = __nccwpck_require__(87103);
+var resolveBlockSeq = __nccwpck_require__(90334);
+var resolveFlowCollection = __nccwpck_require__(13142);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -32882,15 +33074,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 3683:
+/***/ 23683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Document = __nccwpck_require__(3021);
-var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var composeNode = __nccwpck_require__(45937);
+var resolveEnd = __nccwpck_require__(17788);
+var resolveProps = __nccwpck_require__(34631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -32934,17 +33126,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 5937:
+/***/ 45937:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var composeCollection = __nccwpck_require__(7349);
+var identity = __nccwpck_require__(41127);
+var composeCollection = __nccwpck_require__(57349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
-var utilEmptyScalarPosition = __nccwpck_require__(2599);
+var resolveEnd = __nccwpck_require__(17788);
+var utilEmptyScalarPosition = __nccwpck_require__(22599);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -33058,10 +33250,10 @@ exports.composeNode = composeNode;
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var resolveBlockScalar = __nccwpck_require__(48913);
+var resolveFlowScalar = __nccwpck_require__(76842);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -33148,18 +33340,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 9984:
+/***/ 89984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(1342);
+var directives = __nccwpck_require__(61342);
 var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var identity = __nccwpck_require__(1127);
-var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var errors = __nccwpck_require__(91464);
+var identity = __nccwpck_require__(41127);
+var composeDoc = __nccwpck_require__(23683);
+var resolveEnd = __nccwpck_require__(17788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -33379,17 +33571,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 7103:
+/***/ 87103:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var resolveProps = __nccwpck_require__(4631);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
+var resolveProps = __nccwpck_require__(34631);
 var utilContainsNewline = __nccwpck_require__(9499);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
-var utilMapIncludes = __nccwpck_require__(1187);
+var utilFlowIndentCheck = __nccwpck_require__(74051);
+var utilMapIncludes = __nccwpck_require__(81187);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -33503,12 +33695,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 8913:
+/***/ 48913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -33710,14 +33902,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 334:
+/***/ 90334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveProps = __nccwpck_require__(4631);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveProps = __nccwpck_require__(34631);
+var utilFlowIndentCheck = __nccwpck_require__(74051);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -33768,7 +33960,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 17788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -33814,19 +34006,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 3142:
+/***/ 13142:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveEnd = __nccwpck_require__(17788);
+var resolveProps = __nccwpck_require__(34631);
 var utilContainsNewline = __nccwpck_require__(9499);
-var utilMapIncludes = __nccwpck_require__(1187);
+var utilMapIncludes = __nccwpck_require__(81187);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -34030,13 +34222,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 6842:
+/***/ 76842:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var Scalar = __nccwpck_require__(63301);
+var resolveEnd = __nccwpck_require__(17788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -34265,7 +34457,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 4631:
+/***/ 34631:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -34463,7 +34655,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 2599:
+/***/ 22599:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -34498,7 +34690,7 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 4051:
+/***/ 74051:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -34522,12 +34714,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 1187:
+/***/ 81187:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -34550,16 +34742,16 @@ exports.mapIncludes = mapIncludes;
 
 
 var Alias = __nccwpck_require__(4065);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(6424);
-var Schema = __nccwpck_require__(5840);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var toJS = __nccwpck_require__(74043);
+var Schema = __nccwpck_require__(45840);
 var stringifyDocument = __nccwpck_require__(6829);
-var anchors = __nccwpck_require__(1596);
-var applyReviver = __nccwpck_require__(3661);
-var createNode = __nccwpck_require__(2404);
-var directives = __nccwpck_require__(1342);
+var anchors = __nccwpck_require__(71596);
+var applyReviver = __nccwpck_require__(83661);
+var createNode = __nccwpck_require__(42404);
+var directives = __nccwpck_require__(61342);
 
 class Document {
     constructor(value, replacer, options) {
@@ -34888,13 +35080,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 1596:
+/***/ 71596:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(41127);
+var visit = __nccwpck_require__(10204);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -34971,7 +35163,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 3661:
+/***/ 83661:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -35035,14 +35227,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2404:
+/***/ 42404:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -35132,13 +35324,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 61342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(41127);
+var visit = __nccwpck_require__(10204);
 
 const escapeChars = {
     '!': '%21',
@@ -35317,7 +35509,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 1464:
+/***/ 91464:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -35386,28 +35578,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8815:
+/***/ 38815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(9984);
+var composer = __nccwpck_require__(89984);
 var Document = __nccwpck_require__(3021);
-var Schema = __nccwpck_require__(5840);
-var errors = __nccwpck_require__(1464);
+var Schema = __nccwpck_require__(45840);
+var errors = __nccwpck_require__(91464);
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
 var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
-var lineCounter = __nccwpck_require__(6628);
+var lexer = __nccwpck_require__(40361);
+var lineCounter = __nccwpck_require__(66628);
 var parser = __nccwpck_require__(3456);
-var publicApi = __nccwpck_require__(4047);
-var visit = __nccwpck_require__(204);
+var publicApi = __nccwpck_require__(84047);
+var visit = __nccwpck_require__(10204);
 
 
 
@@ -35444,7 +35636,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7249:
+/***/ 57249:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -35475,11 +35667,11 @@ exports.warn = warn;
 
 
 
-var anchors = __nccwpck_require__(1596);
-var visit = __nccwpck_require__(204);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(6424);
+var anchors = __nccwpck_require__(71596);
+var visit = __nccwpck_require__(10204);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
+var toJS = __nccwpck_require__(74043);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -35597,14 +35789,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 101:
+/***/ 40101:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
+var createNode = __nccwpck_require__(42404);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -35755,14 +35947,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6673:
+/***/ 66673:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(3661);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
+var applyReviver = __nccwpck_require__(83661);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
 
 class NodeBase {
     constructor(type) {
@@ -35802,15 +35994,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 7165:
+/***/ 57165:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyPair = __nccwpck_require__(9748);
-var addPairToJSMap = __nccwpck_require__(7104);
-var identity = __nccwpck_require__(1127);
+var createNode = __nccwpck_require__(42404);
+var stringifyPair = __nccwpck_require__(59748);
+var addPairToJSMap = __nccwpck_require__(97104);
+var identity = __nccwpck_require__(41127);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -35848,14 +36040,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 3301:
+/***/ 63301:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(6424);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
+var toJS = __nccwpck_require__(74043);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -35882,17 +36074,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4454:
+/***/ 84454:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(1212);
-var addPairToJSMap = __nccwpck_require__(7104);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
+var stringifyCollection = __nccwpck_require__(61212);
+var addPairToJSMap = __nccwpck_require__(97104);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -36036,17 +36228,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 92223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyCollection = __nccwpck_require__(1212);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(6424);
+var createNode = __nccwpck_require__(42404);
+var stringifyCollection = __nccwpck_require__(61212);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var toJS = __nccwpck_require__(74043);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -36158,16 +36350,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 7104:
+/***/ 97104:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(7249);
-var merge = __nccwpck_require__(452);
+var log = __nccwpck_require__(57249);
+var merge = __nccwpck_require__(90452);
 var stringify = __nccwpck_require__(2148);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -36230,7 +36422,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 1127:
+/***/ 41127:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -36290,12 +36482,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 6424:
+/***/ 74043:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -36336,15 +36528,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 110:
+/***/ 60110:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
-var errors = __nccwpck_require__(1464);
-var stringifyString = __nccwpck_require__(3069);
+var resolveBlockScalar = __nccwpck_require__(48913);
+var resolveFlowScalar = __nccwpck_require__(76842);
+var errors = __nccwpck_require__(91464);
+var stringifyString = __nccwpck_require__(83069);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -36561,7 +36753,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 1733:
+/***/ 91733:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -36631,7 +36823,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 7715:
+/***/ 97715:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -36742,9 +36934,9 @@ exports.visit = visit;
 
 
 
-var cstScalar = __nccwpck_require__(110);
-var cstStringify = __nccwpck_require__(1733);
-var cstVisit = __nccwpck_require__(7715);
+var cstScalar = __nccwpck_require__(60110);
+var cstStringify = __nccwpck_require__(91733);
+var cstVisit = __nccwpck_require__(97715);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -36856,7 +37048,7 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 361:
+/***/ 40361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37586,7 +37778,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 6628:
+/***/ 66628:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -37641,7 +37833,7 @@ exports.LineCounter = LineCounter;
 
 var node_process = __nccwpck_require__(932);
 var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
+var lexer = __nccwpck_require__(40361);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -38621,17 +38813,17 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 4047:
+/***/ 84047:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(9984);
+var composer = __nccwpck_require__(89984);
 var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var log = __nccwpck_require__(7249);
-var identity = __nccwpck_require__(1127);
-var lineCounter = __nccwpck_require__(6628);
+var errors = __nccwpck_require__(91464);
+var log = __nccwpck_require__(57249);
+var identity = __nccwpck_require__(41127);
+var lineCounter = __nccwpck_require__(66628);
 var parser = __nccwpck_require__(3456);
 
 function parseOptions(options) {
@@ -38735,16 +38927,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 5840:
+/***/ 45840:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var map = __nccwpck_require__(7451);
+var identity = __nccwpck_require__(41127);
+var map = __nccwpck_require__(47451);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var tags = __nccwpck_require__(18);
+var string = __nccwpck_require__(66464);
+var tags = __nccwpck_require__(90018);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -38781,13 +38973,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7451:
+/***/ 47451:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(41127);
+var YAMLMap = __nccwpck_require__(84454);
 
 const map = {
     collection: 'map',
@@ -38807,12 +38999,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 3632:
+/***/ 73632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 const nullTag = {
     identify: value => value == null,
@@ -38836,8 +39028,8 @@ exports.nullTag = nullTag;
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var YAMLSeq = __nccwpck_require__(92223);
 
 const seq = {
     collection: 'seq',
@@ -38857,12 +39049,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 6464:
+/***/ 66464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(3069);
+var stringifyString = __nccwpck_require__(83069);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -38880,12 +39072,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 3959:
+/***/ 73959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -38908,13 +39100,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 8405:
+/***/ 38405:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(63301);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -38962,12 +39154,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 59874:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -39011,18 +39203,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 896:
+/***/ 70896:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var string = __nccwpck_require__(66464);
+var bool = __nccwpck_require__(73959);
+var float = __nccwpck_require__(38405);
+var int = __nccwpck_require__(59874);
 
 const schema = [
     map.map,
@@ -39043,13 +39235,13 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3559:
+/***/ 33559:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var map = __nccwpck_require__(7451);
+var Scalar = __nccwpck_require__(63301);
+var map = __nccwpck_require__(47451);
 var seq = __nccwpck_require__(1706);
 
 function intIdentify(value) {
@@ -39114,27 +39306,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 18:
+/***/ 90018:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
-var schema = __nccwpck_require__(896);
-var schema$1 = __nccwpck_require__(3559);
-var binary = __nccwpck_require__(6083);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var schema$2 = __nccwpck_require__(5913);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var string = __nccwpck_require__(66464);
+var bool = __nccwpck_require__(73959);
+var float = __nccwpck_require__(38405);
+var int = __nccwpck_require__(59874);
+var schema = __nccwpck_require__(70896);
+var schema$1 = __nccwpck_require__(33559);
+var binary = __nccwpck_require__(56083);
+var merge = __nccwpck_require__(90452);
+var omap = __nccwpck_require__(50303);
+var pairs = __nccwpck_require__(18385);
+var schema$2 = __nccwpck_require__(35913);
+var set = __nccwpck_require__(81528);
+var timestamp = __nccwpck_require__(46752);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -39220,14 +39412,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 6083:
+/***/ 56083:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(3301);
-var stringifyString = __nccwpck_require__(3069);
+var node_buffer = __nccwpck_require__(20181);
+var Scalar = __nccwpck_require__(63301);
+var stringifyString = __nccwpck_require__(83069);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -39297,12 +39489,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 8398:
+/***/ 88398:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -39333,13 +39525,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 5782:
+/***/ 35782:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(63301);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -39390,12 +39582,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 873:
+/***/ 10873:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -39473,13 +39665,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 452:
+/***/ 90452:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -39551,16 +39743,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 303:
+/***/ 50303:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var pairs = __nccwpck_require__(8385);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var pairs = __nccwpck_require__(18385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -39635,15 +39827,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8385:
+/***/ 18385:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
+var YAMLSeq = __nccwpck_require__(92223);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -39724,24 +39916,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 5913:
+/***/ 35913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var binary = __nccwpck_require__(6083);
-var bool = __nccwpck_require__(8398);
-var float = __nccwpck_require__(5782);
-var int = __nccwpck_require__(873);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var string = __nccwpck_require__(66464);
+var binary = __nccwpck_require__(56083);
+var bool = __nccwpck_require__(88398);
+var float = __nccwpck_require__(35782);
+var int = __nccwpck_require__(10873);
+var merge = __nccwpck_require__(90452);
+var omap = __nccwpck_require__(50303);
+var pairs = __nccwpck_require__(18385);
+var set = __nccwpck_require__(81528);
+var timestamp = __nccwpck_require__(46752);
 
 const schema = [
     map.map,
@@ -39772,14 +39964,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 81528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -39875,12 +40067,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 6752:
+/***/ 46752:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -39987,7 +40179,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 4475:
+/***/ 34475:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -40150,10 +40342,10 @@ exports.foldFlowLines = foldFlowLines;
 
 
 
-var anchors = __nccwpck_require__(1596);
-var identity = __nccwpck_require__(1127);
-var stringifyComment = __nccwpck_require__(9799);
-var stringifyString = __nccwpck_require__(3069);
+var anchors = __nccwpck_require__(71596);
+var identity = __nccwpck_require__(41127);
+var stringifyComment = __nccwpck_require__(59799);
+var stringifyString = __nccwpck_require__(83069);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -40284,14 +40476,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 61212:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -40446,7 +40638,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 9799:
+/***/ 59799:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -40482,9 +40674,9 @@ exports.stringifyComment = stringifyComment;
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -40571,7 +40763,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 8689:
+/***/ 28689:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -40605,15 +40797,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 9748:
+/***/ 59748:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -40764,13 +40956,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3069:
+/***/ 83069:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var foldFlowLines = __nccwpck_require__(4475);
+var Scalar = __nccwpck_require__(63301);
+var foldFlowLines = __nccwpck_require__(34475);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -41109,12 +41301,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 204:
+/***/ 10204:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -41374,7 +41566,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -41632,6 +41824,6 @@ exports.visitAsync = visitAsync;
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(1832);
+/******/ var __webpack_exports__ = __nccwpck_require__(21832);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

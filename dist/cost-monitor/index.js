@@ -15298,7 +15298,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3737);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2242);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -15307,7 +15307,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3737:
+/***/ 2242:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15358,11 +15358,31 @@ function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
     return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/core/clock.ts
+
+/**
+ * Waits `ms` of real time. The one real sleep of the suite: code that must run on a test's
+ * virtual clock takes a `sleep` or a Clock as a collaborator and defaults to this.
+ */
+function sleep(ms) {
+    return (0,promises_namespaceObject.setTimeout)(ms);
+}
+
 ;// CONCATENATED MODULE: ./src/core/http.ts
 
 
 
-const NETWORK_KINDS = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
+
+const NETWORK_KINDS = new Set([
+    'timeout',
+    'connection-refused',
+    'connection-reset',
+    'dns',
+    'tls',
+    'network',
+]);
 function isNetworkFailure(kind) {
     return NETWORK_KINDS.has(kind);
 }
@@ -15418,7 +15438,6 @@ const DEFAULT_RETRY = {
     maxRetryAfterMs: 60_000,
     retryStatuses: [429, 500, 502, 503, 504],
 };
-const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 /**
  * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
  * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it
@@ -15442,7 +15461,8 @@ class HttpClient {
     notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
+        this.dispatcher =
+            options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
         this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -15681,7 +15701,24 @@ function unixSeconds(key) {
 ;// CONCATENATED MODULE: ./src/cost/money.ts
 const MICROS_PER_UNIT = 1_000_000;
 /** ISO 4217 currencies whose minor unit is not the cent (Stripe's list). */
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const ZERO_DECIMAL = new Set([
+    'bif',
+    'clp',
+    'djf',
+    'gnf',
+    'jpy',
+    'kmf',
+    'krw',
+    'mga',
+    'pyg',
+    'rwf',
+    'ugx',
+    'vnd',
+    'vuv',
+    'xaf',
+    'xof',
+    'xpf',
+]);
 const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
 function currencyExponent(currency) {
     const code = currency.toLowerCase();
@@ -15775,30 +15812,6 @@ function sumMicros(values) {
     return total;
 }
 
-;// CONCATENATED MODULE: ./src/providers/cost-http.ts
-/**
- * Counts the HTTP attempts one provider makes (retries included), for the report and the
- * benchmark's "requests per provider". One counter per provider over the shared client.
- */
-class RequestCounter {
-    http;
-    count = 0;
-    constructor(http) {
-        this.http = http;
-    }
-    async request(options) {
-        try {
-            const response = await this.http.request(options);
-            this.count += response.attempts;
-            return response;
-        }
-        catch (error) {
-            this.count += error.attempts ?? 1;
-            throw error;
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/core/errors.ts
 /**
  * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
@@ -15833,11 +15846,16 @@ class ProviderError extends Error {
         this.retryAfterMs = details.retryAfterMs;
     }
 }
+/**
+ * What went wrong, in one line: an Error's message, or the thrown value as text (code may throw
+ * a string or a plain object). The one place this is spelled out; logs and reports call it.
+ */
+function errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
 /** The message a failed action reports: `<action>: <what went wrong>`. */
 function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
+    return `${action}: ${errorText(error)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/redact.ts
@@ -15879,7 +15897,13 @@ class Redactor {
             return;
         this.secrets.add(value);
         // A multi-line secret (a key file) is masked line by line too, as the runner does.
-        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const parts = [
+            value,
+            ...value
+                .split(/\r?\n/)
+                .map((line) => line.trim())
+                .filter((line) => line.length >= MIN_SECRET_LENGTH),
+        ];
         const forms = new Set(this.forms);
         for (const part of parts)
             for (const form of encodedForms(part))
@@ -15916,7 +15940,12 @@ class Redactor {
  * middle of each is kept, as the runner's own base64 masking does.
  */
 function encodedForms(secret) {
-    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        encodeURIComponent(secret).replace(/%20/g, '+'),
+        JSON.stringify(secret).slice(1, -1),
+    ]);
     const bytes = Buffer.from(secret, 'utf8');
     for (let offset = 0; offset < 3; offset++) {
         const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
@@ -15965,7 +15994,25 @@ function providerMessage(text, max = MAX_PROVIDER_MESSAGE) {
 
 
 
-const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
+/**
+ * The `{"error":{"message","code","type"}}` body OpenAI and Stripe both answer with; `type` stands in
+ * for a missing `code` (OpenAI leaves `code` null on many errors, Stripe on some).
+ */
+const readErrorObject = (body) => {
+    const error = body?.error;
+    if (!error || typeof error !== 'object')
+        return undefined;
+    const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : undefined;
+    return { code, message: typeof error.message === 'string' ? error.message : undefined };
+};
+const REQUEST_ID_HEADERS = [
+    'x-request-id',
+    'x-vercel-id',
+    'x-github-request-id',
+    'x-railway-request-id',
+    'request-id',
+    'cf-ray',
+];
 function requestIdOf(response) {
     for (const name of REQUEST_ID_HEADERS) {
         const value = response.headers[name];
@@ -16019,7 +16066,11 @@ function jsonBody(provider, what, response) {
 }
 /** A field the contract promises is missing or has the wrong type: also transient (stale or partial read). */
 function unexpectedShape(provider, what, problem) {
-    return new ProviderError(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
+    return new ProviderError(`${what}: unexpected response shape: ${problem}`, {
+        provider,
+        code: 'unexpected_shape',
+        retriable: true,
+    });
 }
 /** A provider may echo the request (headers, tokens) into its error body: redacted and cut. */
 function summariseBody(body) {
@@ -16045,13 +16096,6 @@ function errors_joinUrl(base, path) {
 
 /** Guard against a server that keeps answering has_more: a year of daily buckets is far below it. */
 const MAX_PAGES = 400;
-const readOpenAIError = (body) => {
-    const error = body?.error;
-    if (!error)
-        return undefined;
-    const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : undefined;
-    return { code, message: typeof error.message === 'string' ? error.message : undefined };
-};
 class OpenAICostsClient {
     options;
     provider = 'openai';
@@ -16096,7 +16140,7 @@ class OpenAICostsClient {
             timeoutMs: this.options.timeoutMs,
         });
         if (response.status !== 200)
-            throw errors_errorFromResponse(this.provider, what, response, readOpenAIError);
+            throw errors_errorFromResponse(this.provider, what, response, readErrorObject);
         const body = jsonBody(this.provider, what, response);
         if (!body || !Array.isArray(body.data))
             throw unexpectedShape(this.provider, what, 'data is not an array');
@@ -16116,7 +16160,10 @@ function costBucket(raw, where) {
     const results = bucket.results.map((item, index) => {
         const result = item;
         const amount = result?.amount;
-        if (!amount || typeof amount.value !== 'number' || !Number.isFinite(amount.value) || typeof amount.currency !== 'string') {
+        if (!amount ||
+            typeof amount.value !== 'number' ||
+            !Number.isFinite(amount.value) ||
+            typeof amount.currency !== 'string') {
             throw unexpectedShape('openai', what, `${where}.results[${index}].amount needs a numeric value and a currency`);
         }
         return {
@@ -16126,6 +16173,30 @@ function costBucket(raw, where) {
         };
     });
     return { start_time: bucket.start_time, end_time: bucket.end_time, results };
+}
+
+;// CONCATENATED MODULE: ./src/providers/cost-http.ts
+/**
+ * Counts the HTTP attempts one provider makes (retries included), for the report and the
+ * benchmark's "requests per provider". One counter per provider over the shared client.
+ */
+class RequestCounter {
+    http;
+    count = 0;
+    constructor(http) {
+        this.http = http;
+    }
+    async request(options) {
+        try {
+            const response = await this.http.request(options);
+            this.count += response.attempts;
+            return response;
+        }
+        catch (error) {
+            this.count += error.attempts ?? 1;
+            throw error;
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/cost/types.ts
@@ -16142,6 +16213,7 @@ function emptySpend(provider, status) {
 }
 
 ;// CONCATENATED MODULE: ./src/cost/adapters/spend-builder.ts
+
 
 
 
@@ -16166,15 +16238,31 @@ class SpendBuilder {
         }
     }
     spend() {
-        return [...this.currencies].map(([currency, days]) => ({ currency, days })).sort((a, b) => a.currency.localeCompare(b.currency));
+        return [...this.currencies]
+            .map(([currency, days]) => ({ currency, days }))
+            .sort((a, b) => a.currency.localeCompare(b.currency));
     }
     items() {
         return [...this.itemTotals.values()].sort((a, b) => b.monthToDate - a.monthToDate || a.item.localeCompare(b.item));
     }
 }
 /** A provider that could not be read: its figures are unknown, never zero. */
-function failedSpend(provider, error, requests) {
+function failedSpend(provider, error, requests = 0) {
     return { ...emptySpend(provider, 'failed'), failure: describeFailure(error), requests };
+}
+/**
+ * The frame of every cost adapter's fetch: the provider's client is built over a RequestCounter, so
+ * the report counts every HTTP attempt (retries included) whether the read succeeds or not, and a
+ * read that throws becomes a failed provider (unknown, never zero) instead of failing the others.
+ */
+async function countedRead(provider, http, client, read) {
+    const counter = new RequestCounter(http);
+    try {
+        return { ...(await read(client(counter))), requests: counter.count };
+    }
+    catch (error) {
+        return failedSpend(provider, error, counter.count);
+    }
 }
 function describeFailure(error) {
     if (error instanceof ProviderError) {
@@ -16182,24 +16270,10 @@ function describeFailure(error) {
     }
     if (error instanceof NetworkError)
         return { message: error.message, code: error.kind };
-    return { message: error instanceof Error ? error.message : String(error) };
-}
-/** Runs `work` over `items` with at most `limit` at a time, keeping order. */
-async function mapLimit(items, limit, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
+    return { message: errorText(error) };
 }
 
 ;// CONCATENATED MODULE: ./src/cost/adapters/openai.ts
-
 
 
 
@@ -16212,11 +16286,9 @@ class OpenAICostAdapter {
     constructor(options) {
         this.options = options;
     }
-    async fetch(window) {
-        const counter = new RequestCounter(this.options.http);
-        const client = new OpenAICostsClient({ ...this.options, http: counter });
+    fetch(window) {
         const days = windowDays(window);
-        try {
+        return countedRead(this.provider, this.options.http, (http) => new OpenAICostsClient({ ...this.options, http }), async (client) => {
             const buckets = await client.costs({
                 startTime: unixSeconds(window.rangeStart),
                 endTime: unixSeconds(window.rangeEnd),
@@ -16255,13 +16327,38 @@ class OpenAICostAdapter {
                 unread,
                 notes,
                 items: builder.items(),
-                requests: counter.count,
             };
-        }
-        catch (error) {
-            return failedSpend('openai', error, counter.count);
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/concurrency.ts
+/**
+ * Maps `items` through `work` with at most `limit` calls in flight, keeping the input order in the
+ * result: bounded fan-out over provider reads and probes, so a long list never opens a socket per
+ * item. The first rejection rejects the whole map (calls already started run to their end, and
+ * no new one starts after it).
+ */
+async function mapLimit(items, limit, work) {
+    if (!Number.isInteger(limit) || limit < 1)
+        throw new RangeError(`mapLimit: limit must be a whole number of at least 1, got ${limit}`);
+    const results = new Array(items.length);
+    let next = 0;
+    let failed = false;
+    async function worker() {
+        while (!failed && next < items.length) {
+            const index = next++;
+            try {
+                results[index] = await work(items[index], index);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
         }
     }
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/providers/railway-graphql.ts
@@ -16279,7 +16376,9 @@ const readRailwayHttpError = (body) => {
  */
 async function railwayGraphql(options, call) {
     const { operationName } = call;
-    const auth = options.tokenKind === 'project' ? { 'project-access-token': options.token } : { authorization: `Bearer ${options.token}` };
+    const auth = options.tokenKind === 'project'
+        ? { 'project-access-token': options.token }
+        : { authorization: `Bearer ${options.token}` };
     const response = await options.http.request({
         method: 'POST',
         url: options.url,
@@ -16329,7 +16428,11 @@ class RailwayUsageClient {
     async usage(periods, measurements) {
         const declarations = ['$measurements: [MetricMeasurement!]!', '$projectId: String', '$workspaceId: String'];
         const fields = [];
-        const variables = { measurements, projectId: this.options.projectId, workspaceId: this.options.workspaceId };
+        const variables = {
+            measurements,
+            projectId: this.options.projectId,
+            workspaceId: this.options.workspaceId,
+        };
         periods.forEach((period, index) => {
             declarations.push(`$start${index}: DateTime`, `$end${index}: DateTime`);
             variables[`start${index}`] = period.startDate;
@@ -16387,7 +16490,7 @@ const RAILWAY_PRICES = {
     BACKUP_USAGE_GB: { micros: 150_000, per: MINUTES_IN_MONTH, unit: 'GB-minute of volume backup ($0.15 / GB / month)' },
 };
 const RAILWAY_MEASUREMENTS = Object.keys(RAILWAY_PRICES);
-const RAILWAY_UNITS_NOTE = 'Railway cost is computed from usage × Railway\'s prices as the official CLI computes them (vCPU-minutes, GB-minutes, GB egress, volume backups included); the plan\'s included usage ($5 Hobby, $20 Pro) is not deducted';
+const RAILWAY_UNITS_NOTE = "Railway cost is computed from usage × Railway's prices as the official CLI computes them (vCPU-minutes, GB-minutes, GB egress, volume backups included); the plan's included usage ($5 Hobby, $20 Pro) is not deducted";
 /** Days per GraphQL request (one aliased `usage` field each). */
 const DAYS_PER_REQUEST = 8;
 function railwayCost(values) {
@@ -16402,62 +16505,61 @@ class RailwayCostAdapter {
     constructor(options) {
         this.options = options;
     }
-    async fetch(window) {
-        const counter = new RequestCounter(this.options.http);
-        const client = new RailwayUsageClient({ ...this.options, http: counter });
+    fetch(window) {
         const days = windowDays(window);
         const chunks = [];
         for (let i = 0; i < days.length; i += DAYS_PER_REQUEST)
             chunks.push(days.slice(i, i + DAYS_PER_REQUEST));
-        const builder = new SpendBuilder(window.monthStart);
-        const covered = new Set();
-        const unread = [];
-        let firstError;
-        const [, estimate] = await Promise.all([
-            mapLimit(chunks, 2, async (chunk) => {
-                try {
-                    const periods = chunk.map((day) => ({ startDate: isoTime(day), endDate: isoTime(addDays(day, 1)) }));
-                    const values = await client.usage(periods, RAILWAY_MEASUREMENTS);
-                    chunk.forEach((day, index) => {
-                        for (const [measurement, cost] of railwayCost(values[index]).parts)
-                            builder.add('usd', day, cost, measurement);
-                        covered.add(day);
-                    });
-                }
-                catch (error) {
-                    firstError ??= error;
-                    unread.push(`usage for ${chunk[0]} to ${chunk.at(-1)}: ${describeFailure(error).message}`);
-                }
-            }),
-            client.estimatedUsage(RAILWAY_MEASUREMENTS).then((values) => ({ values }), (error) => ({ error })),
-        ]);
-        if (covered.size === 0)
-            return { ...failedSpend('railway', firstError, counter.count), unread };
-        const notes = [RAILWAY_UNITS_NOTE];
-        let estimateField;
-        if ('values' in estimate) {
-            estimateField = {
-                amount: railwayCost(estimate.values).total,
-                currency: 'usd',
-                note: "Railway's estimatedUsage for the end of its billing cycle (which need not match the calendar month), priced the same way",
+        return countedRead(this.provider, this.options.http, (http) => new RailwayUsageClient({ ...this.options, http }), async (client) => {
+            const builder = new SpendBuilder(window.monthStart);
+            const covered = new Set();
+            const unread = [];
+            let firstError;
+            const [, estimate] = await Promise.all([
+                mapLimit(chunks, 2, async (chunk) => {
+                    try {
+                        const periods = chunk.map((day) => ({ startDate: isoTime(day), endDate: isoTime(addDays(day, 1)) }));
+                        const values = await client.usage(periods, RAILWAY_MEASUREMENTS);
+                        chunk.forEach((day, index) => {
+                            for (const [measurement, cost] of railwayCost(values[index]).parts)
+                                builder.add('usd', day, cost, measurement);
+                            covered.add(day);
+                        });
+                    }
+                    catch (error) {
+                        firstError ??= error;
+                        unread.push(`usage for ${chunk[0]} to ${chunk.at(-1)}: ${describeFailure(error).message}`);
+                    }
+                }),
+                client.estimatedUsage(RAILWAY_MEASUREMENTS).then((values) => ({ values }), (error) => ({ error })),
+            ]);
+            if (covered.size === 0)
+                return { ...failedSpend('railway', firstError), unread };
+            const notes = [RAILWAY_UNITS_NOTE];
+            let estimateField;
+            if ('values' in estimate) {
+                estimateField = {
+                    amount: railwayCost(estimate.values).total,
+                    currency: 'usd',
+                    note: "Railway's estimatedUsage for the end of its billing cycle (which need not match the calendar month), priced the same way",
+                };
+            }
+            else {
+                unread.push(`estimatedUsage: ${describeFailure(estimate.error).message}`);
+            }
+            const spend = builder.spend();
+            return {
+                provider: 'railway',
+                status: covered.size === days.length ? 'ok' : 'partial',
+                spend: spend.length ? spend : [{ currency: 'usd', days: {} }],
+                covered: days.filter((day) => covered.has(day)),
+                freshness: {},
+                unread,
+                notes,
+                items: builder.items(),
+                estimate: estimateField,
             };
-        }
-        else {
-            unread.push(`estimatedUsage: ${describeFailure(estimate.error).message}`);
-        }
-        const spend = builder.spend();
-        return {
-            provider: 'railway',
-            status: covered.size === days.length ? 'ok' : 'partial',
-            spend: spend.length ? spend : [{ currency: 'usd', days: {} }],
-            covered: days.filter((day) => covered.has(day)),
-            freshness: {},
-            unread,
-            notes,
-            items: builder.items(),
-            estimate: estimateField,
-            requests: counter.count,
-        };
+        });
     }
 }
 
@@ -16465,13 +16567,6 @@ class RailwayCostAdapter {
 
 /** 10 000 pages of 100: a million transactions a month is beyond what this monitor is for. */
 const stripe_MAX_PAGES = 10_000;
-const readStripeError = (body) => {
-    const error = body?.error;
-    if (!error)
-        return undefined;
-    const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : undefined;
-    return { code, message: typeof error.message === 'string' ? error.message : undefined };
-};
 class StripeClient {
     options;
     provider = 'stripe';
@@ -16509,7 +16604,10 @@ class StripeClient {
         if (startingAfter)
             search.set('starting_after', startingAfter);
         const what = 'GET /v1/balance_transactions';
-        const headers = { authorization: `Bearer ${this.options.secretKey}`, accept: 'application/json' };
+        const headers = {
+            authorization: `Bearer ${this.options.secretKey}`,
+            accept: 'application/json',
+        };
         if (this.options.apiVersion)
             headers['stripe-version'] = this.options.apiVersion;
         const response = await this.options.http.request({
@@ -16518,7 +16616,7 @@ class StripeClient {
             timeoutMs: this.options.timeoutMs,
         });
         if (response.status !== 200)
-            throw errors_errorFromResponse(this.provider, what, response, readStripeError);
+            throw errors_errorFromResponse(this.provider, what, response, readErrorObject);
         const body = jsonBody(this.provider, what, response);
         if (!body || !Array.isArray(body.data) || typeof body.has_more !== 'boolean') {
             throw unexpectedShape(this.provider, what, 'expected a list with data and has_more');
@@ -16552,7 +16650,6 @@ function transaction(raw, where) {
 
 
 
-
 /** Rows that are Stripe billing the account for something, rather than fees on a payment. */
 const BILLED_FEE_TYPES = new Set(['stripe_fee', 'tax_fee', 'stripe_fx_fee']);
 /**
@@ -16566,11 +16663,13 @@ class StripeCostAdapter {
     constructor(options) {
         this.options = options;
     }
-    async fetch(window) {
-        const counter = new RequestCounter(this.options.http);
-        const client = new StripeClient({ ...this.options, http: counter });
-        try {
-            const result = await client.balanceTransactions({ createdGte: unixSeconds(window.rangeStart), createdLt: unixSeconds(window.rangeEnd), limit: 100 });
+    fetch(window) {
+        return countedRead(this.provider, this.options.http, (http) => new StripeClient({ ...this.options, http }), async (client) => {
+            const result = await client.balanceTransactions({
+                createdGte: unixSeconds(window.rangeStart),
+                createdLt: unixSeconds(window.rangeEnd),
+                limit: 100,
+            });
             const builder = new SpendBuilder(window.monthStart);
             let billedRows = 0;
             for (const txn of result.transactions) {
@@ -16603,12 +16702,8 @@ class StripeCostAdapter {
                 unread: [],
                 notes,
                 items: builder.items(),
-                requests: counter.count,
             };
-        }
-        catch (error) {
-            return failedSpend('stripe', error, counter.count);
-        }
+        });
     }
 }
 
@@ -16626,6 +16721,28 @@ const readUpstashError = (body) => {
 };
 function upstashAuthorization(email, apiKey) {
     return `Basic ${Buffer.from(`${email}:${apiKey}`).toString('base64')}`;
+}
+/**
+ * One Developer API call, shared by the billing and the backup clients: Basic auth of email and
+ * key, a JSON body when there is one, a ProviderError naming `what` for any non-2xx answer, and the
+ * parsed JSON answer. Anything but GET is a mutation (the HTTP layer never repeats it blindly).
+ */
+async function upstashRequest(options, method, path, what, body) {
+    const response = await options.http.request({
+        method,
+        url: errors_joinUrl(options.baseUrl, path),
+        headers: {
+            authorization: upstashAuthorization(options.email, options.apiKey),
+            accept: 'application/json',
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        mutation: method !== 'GET',
+        timeoutMs: options.timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300)
+        throw errors_errorFromResponse('upstash', what, response, readUpstashError);
+    return jsonBody('upstash', what, response);
 }
 class UpstashClient {
     options;
@@ -16665,17 +16782,8 @@ class UpstashClient {
         });
         return { dailybilling, total_monthly_billing: body.total_monthly_billing };
     }
-    async get(path) {
-        const response = await this.options.http.request({
-            url: errors_joinUrl(this.options.baseUrl, path),
-            headers: { authorization: upstashAuthorization(this.options.email, this.options.apiKey), accept: 'application/json' },
-            timeoutMs: this.options.timeoutMs,
-        });
-        if (response.status !== 200) {
-            const error = errors_errorFromResponse(this.provider, `GET ${path}`, response, readUpstashError);
-            throw error;
-        }
-        return jsonBody(this.provider, `GET ${path}`, response);
+    get(path) {
+        return upstashRequest(this.options, 'GET', path, `GET ${path}`);
     }
 }
 /**
@@ -16714,90 +16822,86 @@ class UpstashCostAdapter {
     constructor(options) {
         this.options = options;
     }
-    async fetch(window) {
-        const counter = new RequestCounter(this.options.http);
-        const client = new UpstashClient({ ...this.options, http: counter });
+    fetch(window) {
         const marketplace = this.options.marketplaceDatabases ?? [];
-        let listed;
-        try {
-            listed = await client.databases();
-        }
-        catch (error) {
-            return failedSpend('upstash', error, counter.count);
-        }
-        const named = (db, name) => db.database_id === name || db.database_name === name;
-        const wanted = this.options.databases?.length ? this.options.databases : undefined;
-        const selected = wanted ? listed.filter((db) => wanted.some((name) => named(db, name))) : listed;
-        const unread = [];
-        const notes = [];
-        let missing = false;
-        for (const name of marketplace) {
-            if (!listed.some((db) => named(db, name)))
-                unread.push(`database ${name}: ${MARKETPLACE_NOTE}`);
-        }
-        for (const name of wanted ?? []) {
-            if (listed.some((db) => named(db, name)) || marketplace.includes(name))
-                continue;
-            missing = true;
-            unread.push(`database ${name}: not visible to this account's Developer API (created through a marketplace integration, or deleted); list it in upstash-marketplace-databases if it is billed by a marketplace`);
-        }
-        const builder = new SpendBuilder(window.monthStart);
-        const monthDays = daysBetween(window.monthStart, window.today);
-        let read = 0;
-        let failed = 0;
-        await mapLimit(selected, 4, async (db) => {
-            try {
-                const stats = await client.stats(db.database_id);
-                let inMonth = 0;
-                for (const point of stats.dailybilling) {
-                    const time = parseGoTime(point.x);
-                    if (time === undefined)
-                        throw new Error(`dailybilling x '${point.x}' is not a timestamp`);
-                    const day = dayKey(time);
-                    if (day < window.monthStart || day > window.today)
-                        continue;
-                    const amount = decimalToMicros(point.y);
-                    inMonth += amount;
-                    builder.add('usd', day, amount, db.database_name);
-                }
-                const reported = decimalToMicros(stats.total_monthly_billing);
-                if (Math.abs(reported - inMonth) >= 10_000) {
-                    notes.push(`${db.database_name}: total_monthly_billing ${formatMoney(reported)} differs from the sum of dailybilling ${formatMoney(inMonth)}; the daily figures are used`);
-                }
-                read++;
+        return countedRead(this.provider, this.options.http, (http) => new UpstashClient({ ...this.options, http }), async (client) => {
+            const listed = await client.databases();
+            const named = (db, name) => db.database_id === name || db.database_name === name;
+            const wanted = this.options.databases?.length ? this.options.databases : undefined;
+            const selected = wanted ? listed.filter((db) => wanted.some((name) => named(db, name))) : listed;
+            const unread = [];
+            const notes = [];
+            let missing = false;
+            for (const name of marketplace) {
+                if (!listed.some((db) => named(db, name)))
+                    unread.push(`database ${name}: ${MARKETPLACE_NOTE}`);
             }
-            catch (error) {
-                failed++;
-                unread.push(`database ${db.database_name}: ${describeFailure(error).message}`);
+            for (const name of wanted ?? []) {
+                if (listed.some((db) => named(db, name)) || marketplace.includes(name))
+                    continue;
+                missing = true;
+                unread.push(`database ${name}: not visible to this account's Developer API (created through a marketplace integration, or deleted); list it in upstash-marketplace-databases if it is billed by a marketplace`);
             }
-        });
-        if (selected.length > 0 && read === 0) {
-            return { ...failedSpend('upstash', new Error(unread.join('; ')), counter.count), unread };
-        }
-        if (selected.length === 0 && !missing) {
+            const builder = new SpendBuilder(window.monthStart);
+            const monthDays = daysBetween(window.monthStart, window.today);
+            let read = 0;
+            let failed = 0;
+            await mapLimit(selected, 4, async (db) => {
+                try {
+                    const stats = await client.stats(db.database_id);
+                    let inMonth = 0;
+                    for (const point of stats.dailybilling) {
+                        const time = parseGoTime(point.x);
+                        if (time === undefined)
+                            throw new Error(`dailybilling x '${point.x}' is not a timestamp`);
+                        const day = dayKey(time);
+                        if (day < window.monthStart || day > window.today)
+                            continue;
+                        const amount = decimalToMicros(point.y);
+                        inMonth += amount;
+                        builder.add('usd', day, amount, db.database_name);
+                    }
+                    const reported = decimalToMicros(stats.total_monthly_billing);
+                    if (Math.abs(reported - inMonth) >= 10_000) {
+                        notes.push(`${db.database_name}: total_monthly_billing ${formatMoney(reported)} differs from the sum of dailybilling ${formatMoney(inMonth)}; the daily figures are used`);
+                    }
+                    read++;
+                }
+                catch (error) {
+                    failed++;
+                    unread.push(`database ${db.database_name}: ${describeFailure(error).message}`);
+                }
+            });
+            if (selected.length > 0 && read === 0) {
+                return { ...failedSpend('upstash', new Error(unread.join('; '))), unread };
+            }
+            if (selected.length === 0 && !missing) {
+                return {
+                    ...emptySpend('upstash', marketplace.length ? 'unavailable' : 'no-data'),
+                    unread,
+                    notes: [
+                        marketplace.length
+                            ? 'every watched database is billed through a marketplace'
+                            : 'the account lists no Redis databases',
+                    ],
+                };
+            }
+            if (window.rangeStart < window.monthStart) {
+                unread.push(`${window.rangeStart} to ${addDays(window.monthStart, -1)}: Upstash stats hold the current month only`);
+            }
+            notes.push(`${read} database(s) read; billing currency taken as USD (not stated by the API, UNCONFIRMED)`);
+            const items = builder.items();
             return {
-                ...emptySpend('upstash', marketplace.length ? 'unavailable' : 'no-data'),
+                provider: 'upstash',
+                status: failed > 0 || missing ? 'partial' : 'ok',
+                spend: builder.spend().length ? builder.spend() : [{ currency: 'usd', days: {} }],
+                covered: monthDays,
+                freshness: { latestDataDay: latestDay(builder.spend()[0]?.days) },
                 unread,
-                notes: [marketplace.length ? 'every watched database is billed through a marketplace' : 'the account lists no Redis databases'],
-                requests: counter.count,
+                notes,
+                items,
             };
-        }
-        if (window.rangeStart < window.monthStart) {
-            unread.push(`${window.rangeStart} to ${addDays(window.monthStart, -1)}: Upstash stats hold the current month only`);
-        }
-        notes.push(`${read} database(s) read; billing currency taken as USD (not stated by the API, UNCONFIRMED)`);
-        const items = builder.items();
-        return {
-            provider: 'upstash',
-            status: failed > 0 || missing ? 'partial' : 'ok',
-            spend: builder.spend().length ? builder.spend() : [{ currency: 'usd', days: {} }],
-            covered: monthDays,
-            freshness: { latestDataDay: latestDay(builder.spend()[0]?.days) },
-            unread,
-            notes,
-            items,
-            requests: counter.count,
-        };
+        });
     }
 }
 function latestDay(days) {
@@ -16910,7 +17014,6 @@ function focusCharge(line, lineNumber, response) {
 
 
 
-
 /** Vercel billing charges: Σ BilledCost per UTC day of ChargePeriodStart. */
 class VercelCostAdapter {
     options;
@@ -16918,19 +17021,18 @@ class VercelCostAdapter {
     constructor(options) {
         this.options = options;
     }
-    async fetch(window) {
-        const counter = new RequestCounter(this.options.http);
-        const client = new VercelBillingClient({ ...this.options, http: counter });
-        try {
+    fetch(window) {
+        return countedRead(this.provider, this.options.http, (http) => new VercelBillingClient({ ...this.options, http }), async (client) => {
             const charges = await client.charges(isoTime(window.rangeStart), isoTime(window.rangeEnd));
             if (charges.length === 0) {
                 // An empty answer is not a zero bill we can vouch for: plans without usage billing (Hobby)
                 // expose no charges at all.
                 return {
                     ...emptySpend('vercel', 'no-data'),
-                    notes: ['Vercel returned no billing charges for this scope and period: the plan exposes none (Hobby), or the token sees another team (set vercel-team-id)'],
+                    notes: [
+                        'Vercel returned no billing charges for this scope and period: the plan exposes none (Hobby), or the token sees another team (set vercel-team-id)',
+                    ],
                     unread: ['daily charges: none exposed for this plan or scope'],
-                    requests: counter.count,
                 };
             }
             const builder = new SpendBuilder(window.monthStart);
@@ -16952,13 +17054,20 @@ class VercelCostAdapter {
                 unread: [],
                 notes: [`${charges.length} FOCUS charge line(s) read`],
                 items: builder.items(),
-                requests: counter.count,
             };
-        }
-        catch (error) {
-            return failedSpend('vercel', error, counter.count);
-        }
+        });
     }
+}
+
+;// CONCATENATED MODULE: ./src/core/alert-level.ts
+const RANK = { ok: 0, warning: 1, critical: 2 };
+/** The worst of some levels; `ok` for none. */
+function worstLevel(levels) {
+    let worst = 'ok';
+    for (const level of levels)
+        if (RANK[level] > RANK[worst])
+            worst = level;
+    return worst;
 }
 
 ;// CONCATENATED MODULE: ./src/cost/budgets.ts
@@ -17087,14 +17196,12 @@ function parseExchangeRates(raw, input = 'exchange-rates') {
 
 
 
+
 /** Days of recent spend the projection averages. */
 const BURN_DAYS = 7;
 /** Fewer covered trailing days than this and there is no median to judge a spike against. */
 const MIN_TRAILING_DAYS = 3;
-const RANK = { ok: 0, warning: 1, critical: 2 };
-function worst(...severities) {
-    return severities.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), 'ok');
-}
+const worstSeverity = (...severities) => worstLevel(severities);
 function evaluateCosts(spends, options) {
     const { window, limits } = options;
     const providers = spends.map((spend) => evaluateProvider(spend, options));
@@ -17102,8 +17209,10 @@ function evaluateCosts(spends, options) {
     const breaches = [...providers.flatMap((p) => p.breaches), ...total.breaches];
     const failed = providers.filter((p) => p.status === 'failed').map((p) => p.provider);
     const partial = providers.some((p) => p.status === 'failed' || p.status === 'partial');
-    const severity = worst(...providers.map((p) => p.severity), total.severity, partial ? 'warning' : 'ok');
-    const actions = [...new Set(breaches.filter((b) => b.severity === 'critical' && b.action).map((b) => b.action))];
+    const severity = worstSeverity(...providers.map((p) => p.severity), total.severity, partial ? 'warning' : 'ok');
+    const actions = [
+        ...new Set(breaches.filter((b) => b.severity === 'critical' && b.action).map((b) => b.action)),
+    ];
     return {
         asOf: new Date(window.now).toISOString(),
         currency: 'usd',
@@ -17145,15 +17254,15 @@ function evaluateProvider(spend, options) {
             days.set(day, (days.get(day) ?? 0) + (currency === 'usd' ? amount : multiplyMicros(amount, rate)));
         }
     }
-    const figures = usable ? computeFigures(days, covered, window, limits) : emptyFigures(window);
-    const breaches = usable ? judge(spend.provider, figures, limit, limits) : [];
+    const figures = usable ? computeSpendFigures(days, covered, window, limits) : emptyFigures(window);
+    const breaches = usable ? judgeSpend(spend.provider, figures, limit, limits) : [];
     const degraded = spend.status === 'failed' || spend.status === 'partial' ? 'warning' : 'ok';
     return {
         ...figures,
         provider: spend.provider,
         name: PROVIDER_NAMES[spend.provider],
         status: spend.status,
-        severity: worst(degraded, ...breaches.map((b) => b.severity)),
+        severity: worstSeverity(degraded, ...breaches.map((b) => b.severity)),
         breaches,
         limit,
         unconverted,
@@ -17175,7 +17284,7 @@ function evaluateTotal(providers, window, limits) {
             sum += dayAmount(p, day) ?? 0;
         days.set(day, sum);
     }
-    const history = computeFigures(days, coveredByAll, window, limits);
+    const history = computeSpendFigures(days, coveredByAll, window, limits);
     const sumOf = (pick) => {
         const known = included.map(pick).filter((v) => v !== undefined);
         return known.length ? known.reduce((a, b) => a + b, 0) : undefined;
@@ -17193,8 +17302,10 @@ function evaluateTotal(providers, window, limits) {
             return { day, amount: known.length ? known.reduce((a, b) => a + b, 0) : undefined };
         }),
     };
-    const breaches = judge('total', figures, limits.total, limits);
-    if (limits.total.alertThreshold !== undefined && figures.today !== undefined && figures.today > limits.total.alertThreshold) {
+    const breaches = judgeSpend('total', figures, limits.total, limits);
+    if (limits.total.alertThreshold !== undefined &&
+        figures.today !== undefined &&
+        figures.today > limits.total.alertThreshold) {
         breaches.unshift({
             scope: 'total',
             kind: 'alert-threshold',
@@ -17206,7 +17317,7 @@ function evaluateTotal(providers, window, limits) {
     }
     return {
         ...figures,
-        severity: worst(...breaches.map((b) => b.severity)),
+        severity: worstSeverity(...breaches.map((b) => b.severity)),
         breaches,
         limit: limits.total,
         included: included.map((p) => p.provider),
@@ -17226,13 +17337,18 @@ function dayAmount(p, day) {
     return p.spend.covered.includes(day) ? (p.usdDays[day] ?? 0) : undefined;
 }
 function emptyFigures(window) {
-    return { monthComplete: false, spike: false, projectionBasis: 'no spend read', daily: daysBetween(window.monthStart, window.today).map((day) => ({ day })) };
+    return {
+        monthComplete: false,
+        spike: false,
+        projectionBasis: 'no spend read',
+        daily: daysBetween(window.monthStart, window.today).map((day) => ({ day })),
+    };
 }
 /**
  * The figures from a day series. `covered` holds the days known; a day outside it is unknown and
  * is left out of every sum and average rather than read as zero.
  */
-function computeFigures(days, covered, window, limits) {
+function computeSpendFigures(days, covered, window, limits) {
     const known = (day) => (covered.has(day) ? (days.get(day) ?? 0) : undefined);
     const today = known(window.today);
     const yesterday = known(addDays(window.today, -1));
@@ -17243,14 +17359,18 @@ function computeFigures(days, covered, window, limits) {
     // 02:26 is not $3.95 a day (issue 19). Today counts with what it has spent so far, and the rest
     // of it at the rate of the complete days.
     const recent = daysBetween(addDays(window.today, -BURN_DAYS), addDays(window.today, -1)).filter((d) => covered.has(d));
-    const burnRate = recent.length ? Math.round(recent.reduce((sum, d) => sum + (known(d) ?? 0), 0) / recent.length) : undefined;
+    const burnRate = recent.length
+        ? Math.round(recent.reduce((sum, d) => sum + (known(d) ?? 0), 0) / recent.length)
+        : undefined;
     const remainingMs = dayStart(window.nextMonthStart) - window.now;
-    const projectedMonth = monthToDate !== undefined && burnRate !== undefined ? monthToDate + Math.round((burnRate * remainingMs) / DAY_MS) : undefined;
+    const projectedMonth = monthToDate !== undefined && burnRate !== undefined
+        ? monthToDate + Math.round((burnRate * remainingMs) / DAY_MS)
+        : undefined;
     const projectionBasis = recent.length
         ? `month to date plus the mean of the last ${recent.length} complete day(s) for the rest of the month`
         : 'no complete UTC day read yet, so no projection (a partial day is not extrapolated)';
     const trailingDays = daysBetween(window.trailingStart, addDays(window.today, -1)).filter((d) => covered.has(d));
-    const trailingMedian = trailingDays.length >= MIN_TRAILING_DAYS ? median(trailingDays.map((d) => known(d) ?? 0)) : undefined;
+    const trailingMedian = trailingDays.length >= MIN_TRAILING_DAYS ? medianMicros(trailingDays.map((d) => known(d) ?? 0)) : undefined;
     const spike = today !== undefined &&
         trailingMedian !== undefined &&
         today > trailingMedian * limits.spikeFactor &&
@@ -17272,7 +17392,7 @@ function computeFigures(days, covered, window, limits) {
         daily: monthDays.map((day) => ({ day, amount: known(day) })),
     };
 }
-function median(values) {
+function medianMicros(values) {
     if (!values.length)
         return undefined;
     const sorted = [...values].sort((a, b) => a - b);
@@ -17280,26 +17400,44 @@ function median(values) {
     return sorted.length % 2 ? sorted[middle] : Math.round((sorted[middle - 1] + sorted[middle]) / 2);
 }
 /** Limits and spikes of one scope, worst first within each kind. */
-function judge(scope, figures, limit, limits) {
+function judgeSpend(scope, figures, limit, limits) {
     const name = scope === 'total' ? 'Total' : PROVIDER_NAMES[scope];
     const breaches = [];
     const against = (kind, observed, bound, what) => {
         if (observed === undefined || bound === undefined)
             return false;
         if (observed > bound) {
-            breaches.push({ scope, kind, severity: 'critical', observed, limit: bound, action: limit.action, message: `${name} ${what} ${formatMoney(observed)} is over the limit of ${formatMoney(bound)}` });
+            breaches.push({
+                scope,
+                kind,
+                severity: 'critical',
+                observed,
+                limit: bound,
+                action: limit.action,
+                message: `${name} ${what} ${formatMoney(observed)} is over the limit of ${formatMoney(bound)}`,
+            });
             return true;
         }
         if (observed >= bound * WARNING_RATIO) {
             const percent = bound > 0 ? Math.floor((observed / bound) * 100) : 100;
-            breaches.push({ scope, kind, severity: 'warning', observed, limit: bound, message: `${name} ${what} ${formatMoney(observed)} is ${percent}% of the limit of ${formatMoney(bound)}` });
+            breaches.push({
+                scope,
+                kind,
+                severity: 'warning',
+                observed,
+                limit: bound,
+                message: `${name} ${what} ${formatMoney(observed)} is ${percent}% of the limit of ${formatMoney(bound)}`,
+            });
             return true;
         }
         return false;
     };
     against('daily-limit', figures.today, limit.dailyLimit, 'spend today');
     const monthly = against('monthly-limit', figures.monthToDate, limit.monthlyLimit, 'spend this month');
-    if (!monthly && figures.projectedMonth !== undefined && limit.monthlyLimit !== undefined && figures.projectedMonth > limit.monthlyLimit) {
+    if (!monthly &&
+        figures.projectedMonth !== undefined &&
+        limit.monthlyLimit !== undefined &&
+        figures.projectedMonth > limit.monthlyLimit) {
         breaches.push({
             scope,
             kind: 'projected-month',
@@ -17341,14 +17479,115 @@ async function monitorCosts(options) {
     for (const spend of [...(options.preset ?? []), ...fetched])
         byProvider.set(spend.provider, spend);
     const spends = PROVIDERS.filter((p) => byProvider.has(p)).map((p) => byProvider.get(p));
-    const evaluation = evaluateCosts(spends, { window: options.window, limits: options.limits, exchangeRates: options.exchangeRates });
+    const evaluation = evaluateCosts(spends, {
+        window: options.window,
+        limits: options.limits,
+        exchangeRates: options.exchangeRates,
+    });
     return { spends, evaluation, fetchMs };
+}
+
+;// CONCATENATED MODULE: ./src/cost/report.ts
+
+/** Amounts in outputs and the JSON report: decimal strings to the cent, in `currency`. */
+const report_amount = (micros, currency = 'usd') => micros === undefined ? null : formatAmount(micros, currency);
+function breachJson(breach) {
+    return {
+        scope: breach.scope,
+        kind: breach.kind,
+        severity: breach.severity,
+        observed: report_amount(breach.observed),
+        limit: report_amount(breach.limit),
+        currency: 'usd',
+        action: breach.action ?? null,
+        message: breach.message,
+    };
+}
+function figuresJson(figures) {
+    return {
+        today: report_amount(figures.today),
+        yesterday: report_amount(figures.yesterday),
+        monthToDate: report_amount(figures.monthToDate),
+        monthComplete: figures.monthComplete,
+        projectedMonth: report_amount(figures.projectedMonth),
+        burnRate: report_amount(figures.burnRate),
+        projectionBasis: figures.projectionBasis,
+        trailingMedian: report_amount(figures.trailingMedian),
+        dayOverDay: figures.dayOverDay
+            ? { change: report_amount(figures.dayOverDay.change), percent: roundPercent(figures.dayOverDay.percent) }
+            : null,
+        spike: figures.spike,
+        spikeRatio: figures.spikeRatio === undefined ? null : Math.round(figures.spikeRatio * 100) / 100,
+        daily: figures.daily.map((d) => ({ day: d.day, amount: report_amount(d.amount) })),
+    };
+}
+function limitJson(limit) {
+    return {
+        dailyLimit: report_amount(limit.dailyLimit),
+        monthlyLimit: report_amount(limit.monthlyLimit),
+        ...(limit.alertThreshold !== undefined ? { alertThreshold: report_amount(limit.alertThreshold) } : {}),
+        action: limit.action ?? null,
+    };
+}
+function providerJson(p) {
+    const s = p.spend;
+    const usable = p.status === 'ok' || p.status === 'partial';
+    return {
+        provider: p.provider,
+        status: p.status,
+        severity: p.severity,
+        currency: 'usd',
+        ...figuresJson(usable ? p : { ...p, daily: [] }),
+        limit: limitJson(p.limit),
+        breaches: p.breaches.map(breachJson),
+        freshness: s.freshness,
+        unread: s.unread,
+        notes: s.notes,
+        failure: s.failure ?? null,
+        estimate: s.estimate
+            ? { amount: report_amount(s.estimate.amount, s.estimate.currency), currency: s.estimate.currency, note: s.estimate.note }
+            : null,
+        unconverted: p.unconverted.map((u) => ({
+            currency: u.currency,
+            today: report_amount(u.today, u.currency),
+            monthToDate: report_amount(u.monthToDate, u.currency),
+        })),
+        converted: p.converted,
+        items: s.items.map((i) => ({ item: i.item, currency: i.currency, monthToDate: report_amount(i.monthToDate, i.currency) })),
+        requests: s.requests,
+    };
+}
+/** The `report` output: everything the summary shows, as data. */
+function costReport(evaluation) {
+    return {
+        severity: evaluation.severity,
+        partial: evaluation.partial,
+        asOf: evaluation.asOf,
+        currency: evaluation.currency,
+        spikeFactor: evaluation.spikeFactor,
+        total: {
+            severity: evaluation.total.severity,
+            included: evaluation.total.included,
+            ...figuresJson(evaluation.total),
+            limit: limitJson(evaluation.total.limit),
+        },
+        providers: evaluation.providers.map(providerJson),
+        breaches: evaluation.breaches.map(breachJson),
+        actions: evaluation.actions,
+        skipped: evaluation.skipped,
+        failed: evaluation.failed,
+    };
+}
+function roundPercent(value) {
+    return value === undefined ? null : Math.round(value * 10) / 10;
 }
 
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
 /** Markdown pieces for job summaries; the CLI prints the same text. */
 function escapeCell(value) {
-    return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, ' ');
 }
 function table(headers, rows) {
     const head = `| ${headers.map(escapeCell).join(' | ')} |`;
@@ -17391,91 +17630,11 @@ const PASS = '✅';
 const FAIL = '❌';
 const WARN = '⚠️';
 
-;// CONCATENATED MODULE: ./src/cost/report.ts
+;// CONCATENATED MODULE: ./src/cost-monitor/summary.ts
 
 
 
-/** Amounts in outputs and the JSON report: decimal strings to the cent, in `currency`. */
-const report_amount = (micros, currency = 'usd') => (micros === undefined ? null : formatAmount(micros, currency));
-function breachJson(breach) {
-    return {
-        scope: breach.scope,
-        kind: breach.kind,
-        severity: breach.severity,
-        observed: report_amount(breach.observed),
-        limit: report_amount(breach.limit),
-        currency: 'usd',
-        action: breach.action ?? null,
-        message: breach.message,
-    };
-}
-function figuresJson(figures) {
-    return {
-        today: report_amount(figures.today),
-        yesterday: report_amount(figures.yesterday),
-        monthToDate: report_amount(figures.monthToDate),
-        monthComplete: figures.monthComplete,
-        projectedMonth: report_amount(figures.projectedMonth),
-        burnRate: report_amount(figures.burnRate),
-        projectionBasis: figures.projectionBasis,
-        trailingMedian: report_amount(figures.trailingMedian),
-        dayOverDay: figures.dayOverDay ? { change: report_amount(figures.dayOverDay.change), percent: roundPercent(figures.dayOverDay.percent) } : null,
-        spike: figures.spike,
-        spikeRatio: figures.spikeRatio === undefined ? null : Math.round(figures.spikeRatio * 100) / 100,
-        daily: figures.daily.map((d) => ({ day: d.day, amount: report_amount(d.amount) })),
-    };
-}
-function limitJson(limit) {
-    return {
-        dailyLimit: report_amount(limit.dailyLimit),
-        monthlyLimit: report_amount(limit.monthlyLimit),
-        ...(limit.alertThreshold !== undefined ? { alertThreshold: report_amount(limit.alertThreshold) } : {}),
-        action: limit.action ?? null,
-    };
-}
-function providerJson(p) {
-    const s = p.spend;
-    const usable = p.status === 'ok' || p.status === 'partial';
-    return {
-        provider: p.provider,
-        status: p.status,
-        severity: p.severity,
-        currency: 'usd',
-        ...figuresJson(usable ? p : { ...p, daily: [] }),
-        limit: limitJson(p.limit),
-        breaches: p.breaches.map(breachJson),
-        freshness: s.freshness,
-        unread: s.unread,
-        notes: s.notes,
-        failure: s.failure ?? null,
-        estimate: s.estimate ? { amount: report_amount(s.estimate.amount, s.estimate.currency), currency: s.estimate.currency, note: s.estimate.note } : null,
-        unconverted: p.unconverted.map((u) => ({ currency: u.currency, today: report_amount(u.today, u.currency), monthToDate: report_amount(u.monthToDate, u.currency) })),
-        converted: p.converted,
-        items: s.items.map((i) => ({ item: i.item, currency: i.currency, monthToDate: report_amount(i.monthToDate, i.currency) })),
-        requests: s.requests,
-    };
-}
-/** The `report` output: everything the summary shows, as data. */
-function costReport(evaluation) {
-    return {
-        severity: evaluation.severity,
-        partial: evaluation.partial,
-        asOf: evaluation.asOf,
-        currency: evaluation.currency,
-        spikeFactor: evaluation.spikeFactor,
-        total: {
-            severity: evaluation.total.severity,
-            included: evaluation.total.included,
-            ...figuresJson(evaluation.total),
-            limit: limitJson(evaluation.total.limit),
-        },
-        providers: evaluation.providers.map(providerJson),
-        breaches: evaluation.breaches.map(breachJson),
-        actions: evaluation.actions,
-        skipped: evaluation.skipped,
-        failed: evaluation.failed,
-    };
-}
+/** The cost monitor's job summary (renderCostSummary): the severity first, then the table, spikes, chart and details. */
 const ICON = { ok: PASS, warning: WARN, critical: FAIL };
 function statusCell(p) {
     switch (p.status) {
@@ -17515,11 +17674,15 @@ function renderCostSummary(evaluation) {
         `(as of ${evaluation.asOf}, US dollars${total.included.length ? `; ${total.included.map((p) => PROVIDER_NAMES[p]).join(', ')}` : ''})`);
     parts.push(`Projection: ${total.projectionBasis}.`);
     if (evaluation.partial) {
-        const names = evaluation.providers.filter((p) => p.status === 'failed' || p.status === 'partial').map((p) => p.name);
+        const names = evaluation.providers
+            .filter((p) => p.status === 'failed' || p.status === 'partial')
+            .map((p) => p.name);
         parts.push(`${WARN} **Partial report**: ${names.join(', ')} could not be read in full; the totals are a lower bound, not a zero.`);
     }
     if (evaluation.breaches.length) {
-        parts.push(evaluation.breaches.map((b) => `- ${ICON[b.severity]} ${b.message}${b.severity === 'critical' && b.action ? ` → **${b.action}**` : ''}`).join('\n'));
+        parts.push(evaluation.breaches
+            .map((b) => `- ${ICON[b.severity]} ${b.message}${b.severity === 'critical' && b.action ? ` → **${b.action}**` : ''}`)
+            .join('\n'));
     }
     if (evaluation.actions.length)
         parts.push(`Recommended actions: ${evaluation.actions.map((a) => `\`${a}\``).join(', ')}`);
@@ -17539,22 +17702,43 @@ function renderCostSummary(evaluation) {
         `**${formatMoney(total.today)}**`,
         `**${formatMoney(total.monthToDate)}**`,
         `**${formatMoney(total.projectedMonth)}**`,
-        [total.limit.dailyLimit !== undefined ? formatMoney(total.limit.dailyLimit) : '', total.limit.alertThreshold !== undefined ? `alert ${formatMoney(total.limit.alertThreshold)}` : '']
+        [
+            total.limit.dailyLimit !== undefined ? formatMoney(total.limit.dailyLimit) : '',
+            total.limit.alertThreshold !== undefined ? `alert ${formatMoney(total.limit.alertThreshold)}` : '',
+        ]
             .filter(Boolean)
             .join(', ') || '—',
         formatMoney(total.limit.monthlyLimit),
         dayOverDay(total),
         `${ICON[total.severity]} ${total.severity}`,
     ]);
-    parts.push(table(['Provider', 'Today', 'Month to date', 'Projected month', 'Daily limit', 'Monthly limit', 'Day over day', 'Status'], rows));
+    parts.push(table([
+        'Provider',
+        'Today',
+        'Month to date',
+        'Projected month',
+        'Daily limit',
+        'Monthly limit',
+        'Day over day',
+        'Status',
+    ], rows));
     parts.push(heading(3, 'Spikes'));
-    const scopes = [...evaluation.providers.filter((p) => p.status === 'ok' || p.status === 'partial').map((p) => [p.name, p]), ['Total', total]];
+    const scopes = [
+        ...evaluation.providers
+            .filter((p) => p.status === 'ok' || p.status === 'partial')
+            .map((p) => [p.name, p]),
+        ['Total', total],
+    ];
     parts.push(table(['Scope', 'Today', 'Trailing 30-day median', 'Ratio', 'Verdict'], scopes.map(([name, f]) => [
         name,
         formatMoney(f.today),
         formatMoney(f.trailingMedian),
         f.spikeRatio === undefined ? '—' : `${f.spikeRatio.toFixed(2)}×`,
-        f.trailingMedian === undefined ? 'not enough history' : f.spike ? `${FAIL} spike (over ${evaluation.spikeFactor}×)` : `${PASS} no spike`,
+        f.trailingMedian === undefined
+            ? 'not enough history'
+            : f.spike
+                ? `${FAIL} spike (over ${evaluation.spikeFactor}×)`
+                : `${PASS} no spike`,
     ])));
     const charted = evaluation.providers.filter((p) => p.status === 'ok' || p.status === 'partial');
     if (charted.length) {
@@ -17590,7 +17774,10 @@ function renderCostSummary(evaluation) {
         for (const n of s.notes)
             lines.push(`- ${n}`);
         if (s.items.length)
-            lines.push(`- Month to date by item: ${s.items.slice(0, 8).map((i) => `${i.item} ${formatMoney(i.monthToDate, i.currency)}`).join(', ')}`);
+            lines.push(`- Month to date by item: ${s.items
+                .slice(0, 8)
+                .map((i) => `${i.item} ${formatMoney(i.monthToDate, i.currency)}`)
+                .join(', ')}`);
         if (p.status !== 'skipped')
             lines.push(`- Requests: ${s.requests}`);
         if (lines.length)
@@ -17601,9 +17788,6 @@ function renderCostSummary(evaluation) {
     if (detailLines.length)
         parts.push(details('Details: what was read, what was not, and how', detailLines.join('\n\n')));
     return `${parts.join('\n\n')}\n`;
-}
-function roundPercent(value) {
-    return value === undefined ? null : Math.round(value * 10) / 10;
 }
 
 ;// CONCATENATED MODULE: ./src/cost/outcome.ts
@@ -17636,6 +17820,20 @@ function costOutcome(evaluation) {
 
 
 const FAIL_ON = ['critical', 'warning', 'never'];
+/** The Upstash Developer API authenticates with the account email and the key: both or neither. */
+function upstashCredentials(inputs, mask) {
+    const apiKey = inputs.secret('upstash-api-key');
+    const email = inputs.text('upstash-email');
+    if (apiKey !== '' && email === '') {
+        throw new ConfigurationError('upstash-email', 'is required with upstash-api-key: the Developer API authenticates with the account email and the key, for example ops@example.com');
+    }
+    if (email !== '' && apiKey === '') {
+        throw new ConfigurationError('upstash-api-key', 'is required with upstash-email, for example ${{ secrets.UPSTASH_API_KEY }}');
+    }
+    if (apiKey !== '')
+        mask(Buffer.from(`${email}:${apiKey}`).toString('base64'));
+    return { email, apiKey };
+}
 /**
  * Every input, parsed and checked before any request. Credentials are masked as they are read;
  * a provider whose credentials are empty is skipped, not an error.
@@ -17644,17 +17842,8 @@ function getInputs(inputs, mask, clock = Date.now) {
     const openaiKey = inputs.secret('openai-admin-key');
     const railwayToken = inputs.secret('railway-token');
     const vercelToken = inputs.secret('vercel-token');
-    const upstashKey = inputs.secret('upstash-api-key');
-    const upstashEmail = inputs.text('upstash-email');
+    const { email: upstashEmail, apiKey: upstashKey } = upstashCredentials(inputs, mask);
     const stripeKey = inputs.secret('stripe-secret-key');
-    if (upstashKey !== '' && upstashEmail === '') {
-        throw new ConfigurationError('upstash-email', 'is required with upstash-api-key: the Developer API authenticates with the account email and the key, for example ops@example.com');
-    }
-    if (upstashEmail !== '' && upstashKey === '') {
-        throw new ConfigurationError('upstash-api-key', 'is required with upstash-email, for example ${{ secrets.UPSTASH_API_KEY }}');
-    }
-    if (upstashKey !== '')
-        mask(Buffer.from(`${upstashEmail}:${upstashKey}`).toString('base64'));
     const marketplace = inputs.list('upstash-marketplace-databases');
     const result = {
         upstashMarketplaceOnly: upstashKey === '' ? marketplace : [],
@@ -17666,7 +17855,11 @@ function getInputs(inputs, mask, clock = Date.now) {
     };
     const tokenKind = inputs.oneOf('railway-token-type', ['account', 'project']);
     if (openaiKey)
-        result.openai = { adminKey: openaiKey, baseUrl: baseUrl(inputs, 'openai-api-url'), projectIds: inputs.list('openai-project-ids') };
+        result.openai = {
+            adminKey: openaiKey,
+            baseUrl: baseUrl(inputs, 'openai-api-url'),
+            projectIds: inputs.list('openai-project-ids'),
+        };
     if (railwayToken) {
         result.railway = {
             token: railwayToken,
@@ -17680,7 +17873,11 @@ function getInputs(inputs, mask, clock = Date.now) {
         }
     }
     if (vercelToken)
-        result.vercel = { token: vercelToken, teamId: inputs.text('vercel-team-id') || undefined, baseUrl: baseUrl(inputs, 'vercel-api-url') };
+        result.vercel = {
+            token: vercelToken,
+            teamId: inputs.text('vercel-team-id') || undefined,
+            baseUrl: baseUrl(inputs, 'vercel-api-url'),
+        };
     if (upstashKey) {
         result.upstash = {
             email: upstashEmail,
@@ -17694,7 +17891,11 @@ function getInputs(inputs, mask, clock = Date.now) {
         if (!/^(sk|rk)_(live|test)_/.test(stripeKey)) {
             throw new ConfigurationError('stripe-secret-key', 'must be a Stripe secret or restricted key starting with sk_live_, sk_test_, rk_live_ or rk_test_');
         }
-        result.stripe = { secretKey: stripeKey, baseUrl: baseUrl(inputs, 'stripe-api-url'), apiVersion: inputs.text('stripe-api-version') || undefined };
+        result.stripe = {
+            secretKey: stripeKey,
+            baseUrl: baseUrl(inputs, 'stripe-api-url'),
+            apiVersion: inputs.text('stripe-api-version') || undefined,
+        };
     }
     return result;
 }
@@ -17705,7 +17906,11 @@ function baseUrl(inputs, name) {
 function asOf(text, clock) {
     if (text === '')
         return clock();
-    const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T23:59:59Z`) : /(Z|[+-]\d{2}:?\d{2})$/.test(text) ? Date.parse(text) : NaN;
+    const value = /^\d{4}-\d{2}-\d{2}$/.test(text)
+        ? Date.parse(`${text}T23:59:59Z`)
+        : /(Z|[+-]\d{2}:?\d{2})$/.test(text)
+            ? Date.parse(text)
+            : NaN;
     if (Number.isNaN(value)) {
         throw new ConfigurationError('as-of', `must be an ISO-8601 UTC date-time such as 2026-03-15T12:00:00Z (or a date, read as its last second), got '${text}'`);
     }
@@ -17971,7 +18176,9 @@ function parsePercent(name, text) {
     const value = match ? Number(match[1]) : NaN;
     if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
         const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
-        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        const hint = Number(text) <= 1
+            ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)`
+            : ` (write ${text}%)`;
         throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
     }
     if (!match || value < 0 || value > 100) {
@@ -17979,7 +18186,15 @@ function parsePercent(name, text) {
     }
     return value;
 }
-const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+const BYTE_UNITS = {
+    b: 1,
+    kb: 1000,
+    kib: 1024,
+    mb: 1000 ** 2,
+    mib: 1024 ** 2,
+    gb: 1000 ** 3,
+    gib: 1024 ** 3,
+};
 function parseBytes(text) {
     const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
     if (!match)
@@ -18035,6 +18250,48 @@ function checkRange(name, text, value, limits) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/github-context.ts
+let loading;
+/**
+ * The run of the step. On a runner (env is process.env) this is @actions/github's `context`,
+ * imported on first use: @actions/github also brings Octokit and its HTTP stack, which the health
+ * check must not evaluate before its first request has left (bench/health). The local runner runs
+ * an action in-process with an environment of its own, which that singleton cannot see: for it the
+ * same variables are read from `env`, with the toolkit's defaults.
+ */
+function githubRun(env = process.env) {
+    if (env !== process.env)
+        return Promise.resolve(fromEnv(env));
+    loading ??= __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413)).then(({ context }) => ({
+        repository: env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined,
+        sha: context.sha || undefined,
+        ref: context.ref || undefined,
+        runId: Number.isFinite(context.runId) && context.runId > 0 ? context.runId : undefined,
+        serverUrl: context.serverUrl,
+        apiUrl: context.apiUrl,
+        eventName: context.eventName || undefined,
+    }));
+    return loading;
+}
+function fromEnv(env) {
+    const runId = Number.parseInt(env.GITHUB_RUN_ID ?? '', 10);
+    return {
+        repository: env.GITHUB_REPOSITORY || undefined,
+        sha: env.GITHUB_SHA || undefined,
+        ref: env.GITHUB_REF || undefined,
+        runId: Number.isFinite(runId) && runId > 0 ? runId : undefined,
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        eventName: env.GITHUB_EVENT_NAME || undefined,
+    };
+}
+/** The run's page, where its logs are: {serverUrl}/{owner}/{repo}/actions/runs/{runId}; null outside a workflow run. */
+function runUrl(run) {
+    if (!run.serverUrl || !run.repository || run.runId === undefined)
+        return null;
+    return `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}/actions/runs/${run.runId}`;
+}
+
 ;// CONCATENATED MODULE: ./src/providers/slack.ts
 
 
@@ -18055,7 +18312,11 @@ async function postToSlack(http, webhookUrl, payload) {
         });
         if (response.status === 200)
             return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+        return {
+            ok: false,
+            status: response.status,
+            error: response.body.trim().slice(0, 200) || `HTTP ${response.status}`,
+        };
     }
     catch (error) {
         if (error instanceof NetworkError)
@@ -18064,7 +18325,7 @@ async function postToSlack(http, webhookUrl, payload) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/policy.ts
+;// CONCATENATED MODULE: ./src/notifications/policy.ts
 /**
  * Whether this run is worth a message. `failure` sends whenever the run was not a success;
  * `change` sends when the state differs from the last recorded one (a first run is sent only if
@@ -18083,7 +18344,7 @@ function shouldNotify(notifyOn, state, previous) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+;// CONCATENATED MODULE: ./src/notifications/slack-message.ts
 const STYLE = {
     success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
     warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
@@ -18103,7 +18364,11 @@ function slackMessage(outcome, run) {
                 title: outcome.title,
                 ...(run.runUrl ? { title_link: run.runUrl } : {}),
                 text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                fields: (outcome.fields ?? []).map((field) => ({
+                    title: field.title,
+                    value: slack_message_escape(field.value),
+                    short: field.value.length <= 30,
+                })),
                 footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
                 mrkdwn_in: ['text'],
             },
@@ -18115,7 +18380,7 @@ function slack_message_escape(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
+;// CONCATENATED MODULE: ./src/notifications/state-store.ts
 
 
 /**
@@ -18149,7 +18414,8 @@ class StateStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/notify.ts
+;// CONCATENATED MODULE: ./src/notifications/notifier.ts
+
 
 
 
@@ -18167,7 +18433,10 @@ async function notify(outcome, settings, run, log, options = {}) {
     }
     if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
         record();
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+        return {
+            sent: false,
+            reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent`,
+        };
     }
     const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
     try {
@@ -18179,19 +18448,23 @@ async function notify(outcome, settings, run, log, options = {}) {
             log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
             return { sent: true, reason: `notify-on ${settings.notifyOn}` };
         }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+        return {
+            sent: false,
+            reason: 'slack refused',
+            error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}`,
+        };
     }
     finally {
         if (!options.http)
             await http.close();
     }
 }
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+async function runContext(action, env) {
+    const run = await githubRun(env);
+    return { action, repository: run.repository, runUrl: runUrl(run) ?? undefined };
 }
 
-;// CONCATENATED MODULE: ./src/notify/settings.ts
+;// CONCATENATED MODULE: ./src/notifications/settings.ts
 
 /**
  * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
@@ -18228,7 +18501,13 @@ function checkWebhook(url) {
 /** The record of one run, from the outputs the action set. Never throws on odd outputs. */
 function recordFrom(options) {
     const { action, outputs } = options;
-    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    const record = {
+        t: options.at.toISOString(),
+        env: options.env,
+        action,
+        verdict: options.verdict,
+        figures: figuresOf(action, outputs, options.repositoryUrl),
+    };
     if (options.runId)
         record.run = options.runId;
     if ((action === 'deploy' || action === 'rollback') && options.sha)
@@ -18256,7 +18535,12 @@ function figuresOf(action, outputs, repositoryUrl) {
         case 'cost-monitor':
             return costFigures(outputs);
         case 'security-scan':
-            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+            return compact({
+                high: num(outputs.high),
+                medium: num(outputs.medium),
+                low: num(outputs.low),
+                passed: bool(outputs.passed),
+            });
         default:
             return compact({ status: outputs.status });
     }
@@ -18316,7 +18600,11 @@ function costFigures(outputs) {
     }
     add('total', report.total);
     const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
-    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+    return compact({
+        day: asOf,
+        spend: Object.keys(spend).length ? spend : undefined,
+        severity: typeof report.severity === 'string' ? report.severity : undefined,
+    });
 }
 function json(text) {
     if (!text)
@@ -18409,6 +18697,8 @@ function monthlyFile(folder, at) {
 ;// CONCATENATED MODULE: ./src/ops-history/hook.ts
 
 
+
+
 /** A host that remembers every output set through it, in the order set (the last value wins). */
 function withOutputLog(host) {
     const outputs = {};
@@ -18430,31 +18720,40 @@ function withOutputLog(host) {
 /**
  * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
  * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
- * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * and RUNNER_TEMP never reaches here: runtime/run-action.ts refuses it with the other inputs. Writing
  * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
  * warning, never a failure.
  * The environment is `history-environment`, else the action's own `environment` input, else
  * production.
  */
-function recordRun(host, outputs, verdict, at = new Date()) {
+async function recordRun(host, outputs, verdict, at = new Date()) {
     try {
         const target = host.inputs.outputPath('history-file');
         if (!target)
             return;
         const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
-        const repository = host.env.GITHUB_REPOSITORY;
-        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
-        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const run = await githubRun(host.env);
+        const repositoryUrl = run.repository ? `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}` : undefined;
+        const record = recordFrom({
+            action: host.action,
+            env,
+            verdict,
+            outputs,
+            at,
+            runId: run.runId?.toString(),
+            sha: run.sha,
+            repositoryUrl,
+        });
         const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
         appendRecord(folder ? monthlyFile(target, at) : target, record);
         host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
     }
     catch (error) {
-        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+        host.log.warn(`${host.action}: the run's history record was not written (${errorText(error)}); the run itself is unaffected`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+;// CONCATENATED MODULE: ./src/runtime/redacting-host.ts
 
 /** GitHub shows this many annotations of each level per step; more are dropped without a word. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -18505,14 +18804,16 @@ function redactingHost(host) {
             host.fail(redact(message));
         },
         reportHiddenAnnotations() {
-            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            const parts = ['error', 'warning']
+                .filter((level) => hidden[level] > 0)
+                .map((level) => `${hidden[level]} more ${level}(s)`);
             if (parts.length)
                 host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
         },
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/run-action.ts
+;// CONCATENATED MODULE: ./src/runtime/run-action.ts
 
 
 
@@ -18561,12 +18862,12 @@ async function runAndNotify(definition, host, outputs) {
             outcome = { state: 'failure', title: message };
     }
     if (recordable)
-        recordRun(host, outputs, outcome?.state ?? 'failure');
+        await recordRun(host, outputs, outcome?.state ?? 'failure');
     if (!settings || !outcome)
         return;
     try {
         // Slack is outside the process too: the outcome is redacted before the notifier sees it.
-        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        const result = await notify(redactDeep(outcome), settings, await runContext(definition.name, host.env), host.log);
         if (result.error) {
             const message = `${definition.name}: could not notify Slack: ${result.error}`;
             if (settings.required)
@@ -18578,7 +18879,7 @@ async function runAndNotify(definition, host, outputs) {
             host.log.debug(`Slack not notified: ${result.reason}`);
     }
     catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+        host.log.warn(`${definition.name}: could not notify Slack: ${errorText(error)}`);
     }
 }
 
@@ -18586,7 +18887,7 @@ async function runAndNotify(definition, host, outputs) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-commands.ts
 
 
 
@@ -18633,7 +18934,8 @@ function appendFileCommand(file, name, value) {
     (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
 }
 
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-host.ts
+
 
 
 
@@ -18712,7 +19014,7 @@ class RunnerHost {
         }
         catch (error) {
             core.summary.emptyBuffer();
-            core.warning(`${this.action}: job summary not written: ${error.message}`);
+            core.warning(`${this.action}: job summary not written: ${errorText(error)}`);
         }
     }
     fail(message) {
@@ -18749,6 +19051,7 @@ async function runOnRunner(definition, loading = 'at-start') {
 }
 
 ;// CONCATENATED MODULE: ./src/cost-monitor/main.ts
+
 
 
 
@@ -18826,7 +19129,13 @@ const definition = {
             if (adapters.length === 0)
                 host.log.warn('No provider has credentials: nothing to monitor (set openai-admin-key, railway-token, vercel-token, upstash-api-key or stripe-secret-key)');
             const { evaluation } = await host.log.group(`Reading spend for ${window.monthStart.slice(0, 7)} (as of ${window.today})`, async () => {
-                const result = await monitorCosts({ adapters, preset, window, limits: settings.limits, exchangeRates: settings.exchangeRates });
+                const result = await monitorCosts({
+                    adapters,
+                    preset,
+                    window,
+                    limits: settings.limits,
+                    exchangeRates: settings.exchangeRates,
+                });
                 for (const spend of result.spends)
                     logSpend(host, spend);
                 return result;
@@ -18842,7 +19151,10 @@ const definition = {
             const total = evaluation.total;
             host.log.info(`Severity ${evaluation.severity}${evaluation.partial ? ' (partial)' : ''}: today ${formatMoney(total.today)}, month to date ${formatMoney(total.monthToDate)}, projected ${formatMoney(total.projectedMonth)}`);
             if (shouldFail(settings.failOn, evaluation.severity)) {
-                const first = evaluation.breaches.find((b) => b.severity === evaluation.severity)?.message ?? (evaluation.partial ? `${evaluation.failed.map((p) => PROVIDER_NAMES[p]).join(', ') || 'some providers'} could not be read in full` : '');
+                const first = evaluation.breaches.find((b) => b.severity === evaluation.severity)?.message ??
+                    (evaluation.partial
+                        ? `${evaluation.failed.map((p) => PROVIDER_NAMES[p]).join(', ') || 'some providers'} could not be read in full`
+                        : '');
                 host.fail(`cost-monitor: spend is ${evaluation.severity}${first ? `: ${first}` : ''}`);
             }
             // Slack hears about any severity but ok through the shared notifier (notify-on: failure).
@@ -27719,7 +28031,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

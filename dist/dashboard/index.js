@@ -15298,7 +15298,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4163);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(87);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -15307,7 +15307,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4163:
+/***/ 87:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15320,6 +15320,52 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:diagnostics_channel"
 var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
+ * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
+ * or an environment failure and keeps its stack for the debug log.
+ */
+class ConfigurationError extends Error {
+    input;
+    problem;
+    name = 'ConfigurationError';
+    constructor(input, problem) {
+        super(`input '${input}' ${problem}`);
+        this.input = input;
+        this.problem = problem;
+    }
+}
+class ProviderError extends Error {
+    name = 'ProviderError';
+    provider;
+    status;
+    code;
+    requestId;
+    retriable;
+    retryAfterMs;
+    constructor(message, details) {
+        super(`${details.provider}: ${message}`);
+        this.provider = details.provider;
+        this.status = details.status;
+        this.code = details.code;
+        this.requestId = details.requestId;
+        this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
+    }
+}
+/**
+ * What went wrong, in one line: an Error's message, or the thrown value as text (code may throw
+ * a string or a plain object). The one place this is spelled out; logs and reports call it.
+ */
+function errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** The message a failed action reports: `<action>: <what went wrong>`. */
+function failureMessage(action, error) {
+    return `${action}: ${errorText(error)}`;
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
@@ -15355,47 +15401,6 @@ function formatDuration(ms) {
     const minutes = Math.floor(ms / 60_000);
     const seconds = Math.round((ms % 60_000) / 1000);
     return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
-
-;// CONCATENATED MODULE: ./src/core/errors.ts
-/**
- * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
- * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
- * or an environment failure and keeps its stack for the debug log.
- */
-class ConfigurationError extends Error {
-    input;
-    problem;
-    name = 'ConfigurationError';
-    constructor(input, problem) {
-        super(`input '${input}' ${problem}`);
-        this.input = input;
-        this.problem = problem;
-    }
-}
-class ProviderError extends Error {
-    name = 'ProviderError';
-    provider;
-    status;
-    code;
-    requestId;
-    retriable;
-    retryAfterMs;
-    constructor(message, details) {
-        super(`${details.provider}: ${message}`);
-        this.provider = details.provider;
-        this.status = details.status;
-        this.code = details.code;
-        this.requestId = details.requestId;
-        this.retriable = details.retriable ?? false;
-        this.retryAfterMs = details.retryAfterMs;
-    }
-}
-/** The message a failed action reports: `<action>: <what went wrong>`. */
-function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
@@ -15618,7 +15623,9 @@ function parsePercent(name, text) {
     const value = match ? Number(match[1]) : NaN;
     if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
         const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
-        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        const hint = Number(text) <= 1
+            ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)`
+            : ` (write ${text}%)`;
         throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
     }
     if (!match || value < 0 || value > 100) {
@@ -15626,7 +15633,15 @@ function parsePercent(name, text) {
     }
     return value;
 }
-const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+const BYTE_UNITS = {
+    b: 1,
+    kb: 1000,
+    kib: 1024,
+    mb: 1000 ** 2,
+    mib: 1024 ** 2,
+    gb: 1000 ** 3,
+    gib: 1024 ** 3,
+};
 function parseBytes(text) {
     const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
     if (!match)
@@ -15682,6 +15697,48 @@ function checkRange(name, text, value, limits) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/github-context.ts
+let loading;
+/**
+ * The run of the step. On a runner (env is process.env) this is @actions/github's `context`,
+ * imported on first use: @actions/github also brings Octokit and its HTTP stack, which the health
+ * check must not evaluate before its first request has left (bench/health). The local runner runs
+ * an action in-process with an environment of its own, which that singleton cannot see: for it the
+ * same variables are read from `env`, with the toolkit's defaults.
+ */
+function githubRun(env = process.env) {
+    if (env !== process.env)
+        return Promise.resolve(fromEnv(env));
+    loading ??= __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413)).then(({ context }) => ({
+        repository: env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined,
+        sha: context.sha || undefined,
+        ref: context.ref || undefined,
+        runId: Number.isFinite(context.runId) && context.runId > 0 ? context.runId : undefined,
+        serverUrl: context.serverUrl,
+        apiUrl: context.apiUrl,
+        eventName: context.eventName || undefined,
+    }));
+    return loading;
+}
+function fromEnv(env) {
+    const runId = Number.parseInt(env.GITHUB_RUN_ID ?? '', 10);
+    return {
+        repository: env.GITHUB_REPOSITORY || undefined,
+        sha: env.GITHUB_SHA || undefined,
+        ref: env.GITHUB_REF || undefined,
+        runId: Number.isFinite(runId) && runId > 0 ? runId : undefined,
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        eventName: env.GITHUB_EVENT_NAME || undefined,
+    };
+}
+/** The run's page, where its logs are: {serverUrl}/{owner}/{repo}/actions/runs/{runId}; null outside a workflow run. */
+function runUrl(run) {
+    if (!run.serverUrl || !run.repository || run.runId === undefined)
+        return null;
+    return `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}/actions/runs/${run.runId}`;
+}
+
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
@@ -15722,11 +15779,31 @@ function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
     return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/core/clock.ts
+
+/**
+ * Waits `ms` of real time. The one real sleep of the suite: code that must run on a test's
+ * virtual clock takes a `sleep` or a Clock as a collaborator and defaults to this.
+ */
+function sleep(ms) {
+    return (0,promises_namespaceObject.setTimeout)(ms);
+}
+
 ;// CONCATENATED MODULE: ./src/core/http.ts
 
 
 
-const NETWORK_KINDS = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
+
+const NETWORK_KINDS = new Set([
+    'timeout',
+    'connection-refused',
+    'connection-reset',
+    'dns',
+    'tls',
+    'network',
+]);
 function isNetworkFailure(kind) {
     return NETWORK_KINDS.has(kind);
 }
@@ -15782,7 +15859,6 @@ const DEFAULT_RETRY = {
     maxRetryAfterMs: 60_000,
     retryStatuses: [429, 500, 502, 503, 504],
 };
-const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 /**
  * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
  * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it
@@ -15806,7 +15882,8 @@ class HttpClient {
     notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
+        this.dispatcher =
+            options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
         this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -16027,7 +16104,13 @@ class Redactor {
             return;
         this.secrets.add(value);
         // A multi-line secret (a key file) is masked line by line too, as the runner does.
-        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const parts = [
+            value,
+            ...value
+                .split(/\r?\n/)
+                .map((line) => line.trim())
+                .filter((line) => line.length >= MIN_SECRET_LENGTH),
+        ];
         const forms = new Set(this.forms);
         for (const part of parts)
             for (const form of encodedForms(part))
@@ -16064,7 +16147,12 @@ class Redactor {
  * middle of each is kept, as the runner's own base64 masking does.
  */
 function encodedForms(secret) {
-    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        encodeURIComponent(secret).replace(/%20/g, '+'),
+        JSON.stringify(secret).slice(1, -1),
+    ]);
     const bytes = Buffer.from(secret, 'utf8');
     for (let offset = 0; offset < 3; offset++) {
         const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
@@ -16129,7 +16217,11 @@ async function postToSlack(http, webhookUrl, payload) {
         });
         if (response.status === 200)
             return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+        return {
+            ok: false,
+            status: response.status,
+            error: response.body.trim().slice(0, 200) || `HTTP ${response.status}`,
+        };
     }
     catch (error) {
         if (error instanceof NetworkError)
@@ -16138,7 +16230,7 @@ async function postToSlack(http, webhookUrl, payload) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/policy.ts
+;// CONCATENATED MODULE: ./src/notifications/policy.ts
 /**
  * Whether this run is worth a message. `failure` sends whenever the run was not a success;
  * `change` sends when the state differs from the last recorded one (a first run is sent only if
@@ -16157,7 +16249,7 @@ function shouldNotify(notifyOn, state, previous) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+;// CONCATENATED MODULE: ./src/notifications/slack-message.ts
 const STYLE = {
     success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
     warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
@@ -16177,7 +16269,11 @@ function slackMessage(outcome, run) {
                 title: outcome.title,
                 ...(run.runUrl ? { title_link: run.runUrl } : {}),
                 text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                fields: (outcome.fields ?? []).map((field) => ({
+                    title: field.title,
+                    value: slack_message_escape(field.value),
+                    short: field.value.length <= 30,
+                })),
                 footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
                 mrkdwn_in: ['text'],
             },
@@ -16189,7 +16285,7 @@ function slack_message_escape(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
+;// CONCATENATED MODULE: ./src/notifications/state-store.ts
 
 
 /**
@@ -16223,7 +16319,8 @@ class StateStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/notify.ts
+;// CONCATENATED MODULE: ./src/notifications/notifier.ts
+
 
 
 
@@ -16241,7 +16338,10 @@ async function notify(outcome, settings, run, log, options = {}) {
     }
     if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
         record();
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+        return {
+            sent: false,
+            reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent`,
+        };
     }
     const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
     try {
@@ -16253,19 +16353,23 @@ async function notify(outcome, settings, run, log, options = {}) {
             log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
             return { sent: true, reason: `notify-on ${settings.notifyOn}` };
         }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+        return {
+            sent: false,
+            reason: 'slack refused',
+            error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}`,
+        };
     }
     finally {
         if (!options.http)
             await http.close();
     }
 }
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+async function runContext(action, env) {
+    const run = await githubRun(env);
+    return { action, repository: run.repository, runUrl: runUrl(run) ?? undefined };
 }
 
-;// CONCATENATED MODULE: ./src/notify/settings.ts
+;// CONCATENATED MODULE: ./src/notifications/settings.ts
 
 /**
  * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
@@ -16302,7 +16406,13 @@ function checkWebhook(url) {
 /** The record of one run, from the outputs the action set. Never throws on odd outputs. */
 function recordFrom(options) {
     const { action, outputs } = options;
-    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    const record = {
+        t: options.at.toISOString(),
+        env: options.env,
+        action,
+        verdict: options.verdict,
+        figures: figuresOf(action, outputs, options.repositoryUrl),
+    };
     if (options.runId)
         record.run = options.runId;
     if ((action === 'deploy' || action === 'rollback') && options.sha)
@@ -16330,7 +16440,12 @@ function figuresOf(action, outputs, repositoryUrl) {
         case 'cost-monitor':
             return costFigures(outputs);
         case 'security-scan':
-            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+            return compact({
+                high: num(outputs.high),
+                medium: num(outputs.medium),
+                low: num(outputs.low),
+                passed: bool(outputs.passed),
+            });
         default:
             return compact({ status: outputs.status });
     }
@@ -16390,7 +16505,11 @@ function costFigures(outputs) {
     }
     add('total', report.total);
     const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
-    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+    return compact({
+        day: asOf,
+        spend: Object.keys(spend).length ? spend : undefined,
+        severity: typeof report.severity === 'string' ? report.severity : undefined,
+    });
 }
 function json(text) {
     if (!text)
@@ -16483,6 +16602,8 @@ function monthlyFile(folder, at) {
 ;// CONCATENATED MODULE: ./src/ops-history/hook.ts
 
 
+
+
 /** A host that remembers every output set through it, in the order set (the last value wins). */
 function withOutputLog(host) {
     const outputs = {};
@@ -16504,31 +16625,40 @@ function withOutputLog(host) {
 /**
  * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
  * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
- * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * and RUNNER_TEMP never reaches here: runtime/run-action.ts refuses it with the other inputs. Writing
  * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
  * warning, never a failure.
  * The environment is `history-environment`, else the action's own `environment` input, else
  * production.
  */
-function recordRun(host, outputs, verdict, at = new Date()) {
+async function recordRun(host, outputs, verdict, at = new Date()) {
     try {
         const target = host.inputs.outputPath('history-file');
         if (!target)
             return;
         const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
-        const repository = host.env.GITHUB_REPOSITORY;
-        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
-        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const run = await githubRun(host.env);
+        const repositoryUrl = run.repository ? `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}` : undefined;
+        const record = recordFrom({
+            action: host.action,
+            env,
+            verdict,
+            outputs,
+            at,
+            runId: run.runId?.toString(),
+            sha: run.sha,
+            repositoryUrl,
+        });
         const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
         appendRecord(folder ? monthlyFile(target, at) : target, record);
         host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
     }
     catch (error) {
-        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+        host.log.warn(`${host.action}: the run's history record was not written (${errorText(error)}); the run itself is unaffected`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+;// CONCATENATED MODULE: ./src/runtime/redacting-host.ts
 
 /** GitHub shows this many annotations of each level per step; more are dropped without a word. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -16579,14 +16709,16 @@ function redactingHost(host) {
             host.fail(redact(message));
         },
         reportHiddenAnnotations() {
-            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            const parts = ['error', 'warning']
+                .filter((level) => hidden[level] > 0)
+                .map((level) => `${hidden[level]} more ${level}(s)`);
             if (parts.length)
                 host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
         },
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/run-action.ts
+;// CONCATENATED MODULE: ./src/runtime/run-action.ts
 
 
 
@@ -16635,12 +16767,12 @@ async function runAndNotify(definition, host, outputs) {
             outcome = { state: 'failure', title: message };
     }
     if (recordable)
-        recordRun(host, outputs, outcome?.state ?? 'failure');
+        await recordRun(host, outputs, outcome?.state ?? 'failure');
     if (!settings || !outcome)
         return;
     try {
         // Slack is outside the process too: the outcome is redacted before the notifier sees it.
-        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        const result = await notify(redactDeep(outcome), settings, await runContext(definition.name, host.env), host.log);
         if (result.error) {
             const message = `${definition.name}: could not notify Slack: ${result.error}`;
             if (settings.required)
@@ -16652,7 +16784,7 @@ async function runAndNotify(definition, host, outputs) {
             host.log.debug(`Slack not notified: ${result.reason}`);
     }
     catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+        host.log.warn(`${definition.name}: could not notify Slack: ${errorText(error)}`);
     }
 }
 
@@ -16660,7 +16792,7 @@ async function runAndNotify(definition, host, outputs) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-commands.ts
 
 
 
@@ -16707,7 +16839,8 @@ function appendFileCommand(file, name, value) {
     (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
 }
 
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-host.ts
+
 
 
 
@@ -16786,7 +16919,7 @@ class RunnerHost {
         }
         catch (error) {
             core.summary.emptyBuffer();
-            core.warning(`${this.action}: job summary not written: ${error.message}`);
+            core.warning(`${this.action}: job summary not written: ${errorText(error)}`);
         }
     }
     fail(message) {
@@ -16921,7 +17054,9 @@ function aggregate(all, options) {
         deploys,
         incidents: incidentsOf(health, options.now),
         cost: costOf(records.filter((r) => r.action === 'cost-monitor'), days, index),
-        revenue: options.revenue ? { currency: options.revenue.currency, daily: days.map((d) => options.revenue.byDay[d] ?? 0) } : null,
+        revenue: options.revenue
+            ? { currency: options.revenue.currency, daily: days.map((d) => options.revenue.byDay[d] ?? 0) }
+            : null,
         security,
         loadTests,
         records: records.length,
@@ -16965,7 +17100,7 @@ function checkSummaries(health, days, index, firstMs, now) {
                     windows[key][samples[k].up ? 0 : 1] += overlap;
             }
         }
-        const percent = ([u, d]) => (u + d === 0 ? null : Math.round((u / (u + d)) * 100_000) / 1000);
+        const percent = ([u, d]) => u + d === 0 ? null : Math.round((u / (u + d)) * 100_000) / 1000;
         const last = samples[samples.length - 1];
         result.push({
             name,
@@ -16995,7 +17130,11 @@ function incidentsOf(health, now) {
                     continue;
                 incident.resolved = r.t;
                 incident.durationMs = Date.parse(r.t) - Date.parse(incident.started);
-                incident.updates.push({ t: r.t, status: 'resolved', body: `${name} is answering again; it was down for ${aggregate_formatDuration(incident.durationMs)}.` });
+                incident.updates.push({
+                    t: r.t,
+                    status: 'resolved',
+                    body: `${name} is answering again; it was down for ${formatOutage(incident.durationMs)}.`,
+                });
                 open.delete(name);
                 continue;
             }
@@ -17003,7 +17142,15 @@ function incidentsOf(health, now) {
             // Timings inside a reason ("still failing after 206ms") change on every run: not news.
             const gist = reason.replace(/\d+(\.\d+)?\s?(ms|s|m|h)\b/g, '#');
             if (!incident) {
-                incident = { id: `${name}-${r.t.replace(/[^0-9]/g, '').slice(0, 12)}`, component: name, name: `${name} is down`, started: r.t, durationMs: 0, updates: [], links: [] };
+                incident = {
+                    id: `${name}-${r.t.replace(/[^0-9]/g, '').slice(0, 12)}`,
+                    component: name,
+                    name: `${name} is down`,
+                    started: r.t,
+                    durationMs: 0,
+                    updates: [],
+                    links: [],
+                };
                 incident.updates.push({ t: r.t, status: 'investigating', body: `${name} failed its health check: ${reason}.` });
                 open.set(name, incident);
                 incidents.push(incident);
@@ -17065,7 +17212,7 @@ function costOf(records, days, index) {
     }
     return { providers: Object.keys(daily).sort(), daily, dailyLimit, month };
 }
-function aggregate_formatDuration(ms) {
+function formatOutage(ms) {
     if (ms < 60_000)
         return `${Math.round(ms / 1000)} s`;
     const minutes = Math.round(ms / 60_000);
@@ -17093,7 +17240,13 @@ function componentStatus(check, latencyAlertMs) {
 }
 function statusSummary(data, page) {
     const pageId = slug(page.name) || 'status';
-    const statusPage = { id: pageId, name: page.name, url: page.url, time_zone: 'Etc/UTC', updated_at: data.generatedAt };
+    const statusPage = {
+        id: pageId,
+        name: page.name,
+        url: page.url,
+        time_zone: 'Etc/UTC',
+        updated_at: data.generatedAt,
+    };
     const firstSeen = new Map();
     const components = data.checks.map((check, position) => {
         firstSeen.set(check.name, check.lastSeen);
@@ -17129,7 +17282,15 @@ function statusSummary(data, page) {
     };
 }
 function statusIncident(incident, pageId, url) {
-    const updates = incident.updates.map((update, n) => ({ id: `${incident.id}-${n + 1}`, status: update.status, body: update.body, incident_id: incident.id, created_at: update.t, updated_at: update.t, display_at: update.t }));
+    const updates = incident.updates.map((update, n) => ({
+        id: `${incident.id}-${n + 1}`,
+        status: update.status,
+        body: update.body,
+        incident_id: incident.id,
+        created_at: update.t,
+        updated_at: update.t,
+        display_at: update.t,
+    }));
     const last = incident.updates.at(-1);
     return {
         id: incident.id,
@@ -17158,7 +17319,13 @@ const nullableTimestamp = { type: ['string', 'null'], format: 'date-time' };
 const pageSchema = {
     type: 'object',
     required: ['id', 'name', 'url', 'time_zone', 'updated_at'],
-    properties: { id: { type: 'string' }, name: { type: 'string' }, url: { type: 'string' }, time_zone: { type: 'string' }, updated_at: timestamp },
+    properties: {
+        id: { type: 'string' },
+        name: { type: 'string' },
+        url: { type: 'string' },
+        time_zone: { type: 'string' },
+        updated_at: timestamp,
+    },
 };
 const updateSchema = {
     type: 'object',
@@ -17175,7 +17342,18 @@ const updateSchema = {
 };
 const incidentSchema = {
     type: 'object',
-    required: ['id', 'name', 'status', 'created_at', 'updated_at', 'resolved_at', 'impact', 'shortlink', 'page_id', 'incident_updates'],
+    required: [
+        'id',
+        'name',
+        'status',
+        'created_at',
+        'updated_at',
+        'resolved_at',
+        'impact',
+        'shortlink',
+        'page_id',
+        'incident_updates',
+    ],
     properties: {
         id: { type: 'string' },
         name: { type: 'string' },
@@ -17189,7 +17367,14 @@ const incidentSchema = {
         shortlink: { type: 'string' },
         page_id: { type: 'string' },
         incident_updates: { type: 'array', items: { $ref: '#/$defs/incident_update' } },
-        components: { type: 'array', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } },
+        components: {
+            type: 'array',
+            items: {
+                type: 'object',
+                required: ['id', 'name'],
+                properties: { id: { type: 'string' }, name: { type: 'string' } },
+            },
+        },
     },
 };
 /** JSON Schema (draft 2020-12) of status.json; incidents.json is { page, incidents: [incident] }. */
@@ -17210,7 +17395,20 @@ const STATUS_SCHEMA = {
             type: 'array',
             items: {
                 type: 'object',
-                required: ['id', 'name', 'status', 'created_at', 'updated_at', 'position', 'description', 'showcase', 'group_id', 'page_id', 'group', 'only_show_if_degraded'],
+                required: [
+                    'id',
+                    'name',
+                    'status',
+                    'created_at',
+                    'updated_at',
+                    'position',
+                    'description',
+                    'showcase',
+                    'group_id',
+                    'page_id',
+                    'group',
+                    'only_show_if_degraded',
+                ],
                 properties: {
                     id: { type: 'string' },
                     name: { type: 'string' },
@@ -17290,7 +17488,9 @@ function dashboardPage(data, site) {
     const deployRows = data.deploys.recent
         .map((d) => `<tr><td>${when(d.t)}</td><td>${escapeHtml(d.action)}</td><td>${escapeHtml(d.sha ?? '')}</td><td class="${d.status === 'deployed' ? 'ok' : 'bad'}">${escapeHtml(d.status)}</td></tr>`)
         .join('');
-    sections.push(`<section aria-labelledby="h-deploys"><h2 id="h-deploys">Deploys</h2>`, chart('chart-deploys', 'Deploys per week', 'Deploys per week, stacked: verified, rolled back, failed', 'Deploys per week (from Monday, UTC) by outcome, stacked: verified (deployed and healthy) at the bottom, rolled back, failed.'), deployRows ? `<details><summary>Latest deploys and rollbacks</summary><table><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Commit</th><th scope="col">Outcome</th></tr></thead><tbody>${deployRows}</tbody></table></details>` : '', '</section>');
+    sections.push(`<section aria-labelledby="h-deploys"><h2 id="h-deploys">Deploys</h2>`, chart('chart-deploys', 'Deploys per week', 'Deploys per week, stacked: verified, rolled back, failed', 'Deploys per week (from Monday, UTC) by outcome, stacked: verified (deployed and healthy) at the bottom, rolled back, failed.'), deployRows
+        ? `<details><summary>Latest deploys and rollbacks</summary><table><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Commit</th><th scope="col">Outcome</th></tr></thead><tbody>${deployRows}</tbody></table></details>`
+        : '', '</section>');
     sections.push(`<section aria-labelledby="h-incidents"><h2 id="h-incidents">Incidents</h2>${incidentTable(data.incidents)}</section>`);
     const month = data.cost.month;
     const monthRows = month
@@ -17302,13 +17502,19 @@ function dashboardPage(data, site) {
         })
             .join('')
         : '';
-    sections.push(`<section aria-labelledby="h-cost"><h2 id="h-cost">Spend per provider</h2>`, data.cost.providers.length ? chart('chart-cost', 'Spend per day', 'Spend per provider per day in US dollars, with daily budget lines', 'USD per provider per UTC day; dashed: the daily budget.') : '<p>No cost-monitor record yet.</p>', month
+    sections.push(`<section aria-labelledby="h-cost"><h2 id="h-cost">Spend per provider</h2>`, data.cost.providers.length
+        ? chart('chart-cost', 'Spend per day', 'Spend per provider per day in US dollars, with daily budget lines', 'USD per provider per UTC day; dashed: the daily budget.')
+        : '<p>No cost-monitor record yet.</p>', month
         ? `<table><caption>Month of ${month.day.slice(0, 7)} as of ${month.day}</caption><thead><tr><th scope="col">Provider</th><th scope="col" class="num">Month to date</th><th scope="col" class="num">Projected month</th><th scope="col" class="num">Monthly budget</th></tr></thead><tbody>${monthRows}</tbody></table>`
         : '', '</section>');
     if (data.revenue) {
         sections.push(`<section aria-labelledby="h-revenue"><h2 id="h-revenue">Revenue</h2>${chart('chart-revenue', 'Revenue per day', 'Revenue per day from Stripe', 'Charges less refunds per UTC day, from Stripe balance transactions.')}</section>`);
     }
-    sections.push(`<section aria-labelledby="h-security"><h2 id="h-security">Security findings</h2>`, data.security.t.length ? chart('chart-security', 'Findings per scan', 'Security findings per scan by severity', 'Findings per scan: high, medium, low.') : '<p>No security-scan record yet.</p>', '</section>', `<section aria-labelledby="h-load"><h2 id="h-load">Load tests</h2>`, data.loadTests.t.length ? chart('chart-load', 'Load tests', 'Load test p95 and p99 latency and throughput per run', 'Per run: p95 and p99 latency (ms) and requests per second.') : '<p>No load-test record yet.</p>', '</section>');
+    sections.push(`<section aria-labelledby="h-security"><h2 id="h-security">Security findings</h2>`, data.security.t.length
+        ? chart('chart-security', 'Findings per scan', 'Security findings per scan by severity', 'Findings per scan: high, medium, low.')
+        : '<p>No security-scan record yet.</p>', '</section>', `<section aria-labelledby="h-load"><h2 id="h-load">Load tests</h2>`, data.loadTests.t.length
+        ? chart('chart-load', 'Load tests', 'Load test p95 and p99 latency and throughput per run', 'Per run: p95 and p99 latency (ms) and requests per second.')
+        : '<p>No load-test record yet.</p>', '</section>');
     const scripts = '<script src="assets/uPlot.iife.min.js"></script>\n<script src="data.js"></script>\n<script src="assets/site.js"></script>';
     return layout(`${site} operations`, site, 'dashboard', sections.join('\n'), scripts).replace('{{built}}', when(data.generatedAt));
 }
@@ -17317,12 +17523,22 @@ function incidentTable(incidents) {
         return '<p>No incident in the period.</p>';
     const rows = incidents
         .slice(0, 50)
-        .map((i) => `<tr><td>${when(i.started)}</td><td>${escapeHtml(i.component)}</td><td class="num">${aggregate_formatDuration(i.durationMs)}</td><td class="${i.resolved ? 'ok' : 'bad'}">${i.resolved ? `resolved ${when(i.resolved)}` : 'ongoing'}</td></tr>`)
+        .map((i) => `<tr><td>${when(i.started)}</td><td>${escapeHtml(i.component)}</td><td class="num">${formatOutage(i.durationMs)}</td><td class="${i.resolved ? 'ok' : 'bad'}">${i.resolved ? `resolved ${when(i.resolved)}` : 'ongoing'}</td></tr>`)
         .join('');
     return `<table><thead><tr><th scope="col">Started</th><th scope="col">Component</th><th scope="col" class="num">Duration</th><th scope="col">State</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
-const STATUS_WORDS = { operational: 'Operational', degraded_performance: 'Degraded performance', partial_outage: 'Partial outage', major_outage: 'Major outage' };
-const STATUS_CLASS = { operational: 'ok', degraded_performance: 'warn', partial_outage: 'warn', major_outage: 'bad' };
+const STATUS_WORDS = {
+    operational: 'Operational',
+    degraded_performance: 'Degraded performance',
+    partial_outage: 'Partial outage',
+    major_outage: 'Major outage',
+};
+const STATUS_CLASS = {
+    operational: 'ok',
+    degraded_performance: 'warn',
+    partial_outage: 'warn',
+    major_outage: 'bad',
+};
 function statusPage(data, summary, site) {
     const days = data.days.slice(-90);
     const offset = data.days.length - days.length;
@@ -17362,7 +17578,9 @@ function incidentBlock(incident) {
         .reverse()
         .map((u) => `<li><strong>${u.status}</strong> <time datetime="${u.t}">${when(u.t)}</time>: ${linkify(u.body)}</li>`)
         .join('');
-    const state = incident.resolved ? `Resolved after ${aggregate_formatDuration(incident.durationMs)}` : `Ongoing for ${aggregate_formatDuration(incident.durationMs)}`;
+    const state = incident.resolved
+        ? `Resolved after ${formatOutage(incident.durationMs)}`
+        : `Ongoing for ${formatOutage(incident.durationMs)}`;
     return `<article class="incident${incident.resolved ? ' resolved' : ''}" id="incident-${escapeHtml(incident.id)}"><h3>${escapeHtml(incident.name)}</h3><p>${state} (from ${when(incident.started)}${incident.resolved ? ` to ${when(incident.resolved)}` : ''}).</p><ol>${updates}</ol></article>`;
 }
 function linkify(text) {
@@ -17437,7 +17655,25 @@ class RequestCounter {
 
 
 
-const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
+/**
+ * The `{"error":{"message","code","type"}}` body OpenAI and Stripe both answer with; `type` stands in
+ * for a missing `code` (OpenAI leaves `code` null on many errors, Stripe on some).
+ */
+const readErrorObject = (body) => {
+    const error = body?.error;
+    if (!error || typeof error !== 'object')
+        return undefined;
+    const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : undefined;
+    return { code, message: typeof error.message === 'string' ? error.message : undefined };
+};
+const REQUEST_ID_HEADERS = [
+    'x-request-id',
+    'x-vercel-id',
+    'x-github-request-id',
+    'x-railway-request-id',
+    'request-id',
+    'cf-ray',
+];
 function requestIdOf(response) {
     for (const name of REQUEST_ID_HEADERS) {
         const value = response.headers[name];
@@ -17491,7 +17727,11 @@ function jsonBody(provider, what, response) {
 }
 /** A field the contract promises is missing or has the wrong type: also transient (stale or partial read). */
 function unexpectedShape(provider, what, problem) {
-    return new ProviderError(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
+    return new ProviderError(`${what}: unexpected response shape: ${problem}`, {
+        provider,
+        code: 'unexpected_shape',
+        retriable: true,
+    });
 }
 /** A provider may echo the request (headers, tokens) into its error body: redacted and cut. */
 function summariseBody(body) {
@@ -17517,13 +17757,6 @@ function joinUrl(base, path) {
 
 /** 10 000 pages of 100: a million transactions a month is beyond what this monitor is for. */
 const MAX_PAGES = 10_000;
-const readStripeError = (body) => {
-    const error = body?.error;
-    if (!error)
-        return undefined;
-    const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : undefined;
-    return { code, message: typeof error.message === 'string' ? error.message : undefined };
-};
 class StripeClient {
     options;
     provider = 'stripe';
@@ -17561,7 +17794,10 @@ class StripeClient {
         if (startingAfter)
             search.set('starting_after', startingAfter);
         const what = 'GET /v1/balance_transactions';
-        const headers = { authorization: `Bearer ${this.options.secretKey}`, accept: 'application/json' };
+        const headers = {
+            authorization: `Bearer ${this.options.secretKey}`,
+            accept: 'application/json',
+        };
         if (this.options.apiVersion)
             headers['stripe-version'] = this.options.apiVersion;
         const response = await this.options.http.request({
@@ -17570,7 +17806,7 @@ class StripeClient {
             timeoutMs: this.options.timeoutMs,
         });
         if (response.status !== 200)
-            throw errorFromResponse(this.provider, what, response, readStripeError);
+            throw errorFromResponse(this.provider, what, response, readErrorObject);
         const body = jsonBody(this.provider, what, response);
         if (!body || !Array.isArray(body.data) || typeof body.has_more !== 'boolean') {
             throw unexpectedShape(this.provider, what, 'expected a list with data and has_more');
@@ -17613,7 +17849,11 @@ const REVENUE_TYPES = new Set(['charge', 'payment', 'refund', 'payment_refund', 
 async function stripeRevenue(options) {
     const counter = new RequestCounter(options.http);
     const client = new StripeClient({ ...options, http: counter });
-    const result = await client.balanceTransactions({ createdGte: Math.floor(options.from / 1000), createdLt: Math.ceil(options.to / 1000), limit: 100 });
+    const result = await client.balanceTransactions({
+        createdGte: Math.floor(options.from / 1000),
+        createdLt: Math.ceil(options.to / 1000),
+        limit: 100,
+    });
     const moving = result.transactions.filter((t) => REVENUE_TYPES.has(t.type));
     const counts = new Map();
     for (const t of moving)
@@ -17627,10 +17867,33 @@ async function stripeRevenue(options) {
         const day = new Date(t.created * 1000).toISOString().slice(0, 10);
         byDay[day] = Math.round(((byDay[day] ?? 0) + t.amount / minor) * 100) / 100;
     }
-    return { currency, byDay, transactions: moving.length, otherCurrencies: [...counts.keys()].filter((c) => c !== currency), requests: counter.count };
+    return {
+        currency,
+        byDay,
+        transactions: moving.length,
+        otherCurrencies: [...counts.keys()].filter((c) => c !== currency),
+        requests: counter.count,
+    };
 }
 /** Stripe's zero-decimal currencies: amounts are already in major units. */
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const ZERO_DECIMAL = new Set([
+    'bif',
+    'clp',
+    'djf',
+    'gnf',
+    'jpy',
+    'kmf',
+    'krw',
+    'mga',
+    'pyg',
+    'rwf',
+    'ugx',
+    'vnd',
+    'vuv',
+    'xaf',
+    'xof',
+    'xpf',
+]);
 
 ;// CONCATENATED MODULE: ./src/dashboard/inputs.ts
 
@@ -17663,7 +17926,13 @@ function getInputs(inputs, workspace, clock = Date.now) {
         days: inputs.integer('days', { min: 90, max: 731 }),
         latencyAlertMs: inputs.duration('latency-alert', { min: 1, max: 600_000 }),
         now,
-        stripe: stripeKey ? { secretKey: stripeKey, baseUrl: inputs.url('stripe-api-url').toString().replace(/\/+$/, ''), apiVersion: inputs.text('stripe-api-version') || undefined } : undefined,
+        stripe: stripeKey
+            ? {
+                secretKey: stripeKey,
+                baseUrl: inputs.url('stripe-api-url').toString().replace(/\/+$/, ''),
+                apiVersion: inputs.text('stripe-api-version') || undefined,
+            }
+            : undefined,
         requestTimeoutMs: inputs.duration('request-timeout', { min: 1000, max: 600_000 }),
     };
 }
@@ -17671,7 +17940,9 @@ function getInputs(inputs, workspace, clock = Date.now) {
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
 /** Markdown pieces for job summaries; the CLI prints the same text. */
 function escapeCell(value) {
-    return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, ' ');
 }
 function table(headers, rows) {
     const head = `| ${headers.map(escapeCell).join(' | ')} |`;
@@ -17722,10 +17993,16 @@ const ICON = { none: PASS, minor: WARN, major: FAIL, critical: FAIL };
 function renderDashboardSummary(site, extra) {
     const status = site.status.status;
     const lines = [heading(2, `Dashboard — ${ICON[status.indicator]} ${status.description}`), ''];
-    lines.push(table(['Component', 'Status', '24 h', '7 d', '90 d'], site.data.checks.map((c) => [c.name, site.status.components.find((s) => s.name === c.name)?.status ?? '', pct(c.windows.h24), pct(c.windows.d7), pct(c.windows.d90)])));
+    lines.push(table(['Component', 'Status', '24 h', '7 d', '90 d'], site.data.checks.map((c) => [
+        c.name,
+        site.status.components.find((s) => s.name === c.name)?.status ?? '',
+        pct(c.windows.h24),
+        pct(c.windows.d7),
+        pct(c.windows.d90),
+    ])));
     const open = site.data.incidents.filter((i) => !i.resolved);
     if (open.length)
-        lines.push('', `Open incidents: ${open.map((i) => `${i.name} (for ${aggregate_formatDuration(i.durationMs)})`).join('; ')}`);
+        lines.push('', `Open incidents: ${open.map((i) => `${i.name} (for ${formatOutage(i.durationMs)})`).join('; ')}`);
     lines.push('', `Built ${site.files.length} files (${(site.bytes / 1024).toFixed(0)} KiB) into \`${extra.outDir}\` from ${extra.records} records${extra.skipped ? ` (${extra.skipped} unreadable line(s) skipped)` : ''} in ${(extra.buildMs / 1000).toFixed(2)} s; ${site.data.incidents.length} incident(s) in ${site.data.days.length} days.`);
     return `${lines.join('\n')}\n`;
 }
@@ -17734,6 +18011,7 @@ function pct(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/dashboard/main.ts
+
 
 
 
@@ -17756,7 +18034,13 @@ const definition = {
         if (settings.stripe) {
             const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops dashboard' });
             try {
-                const read = await host.log.group('Reading revenue from Stripe', () => stripeRevenue({ http, ...settings.stripe, timeoutMs: settings.requestTimeoutMs, from: settings.now - settings.days * main_DAY, to: settings.now }));
+                const read = await host.log.group('Reading revenue from Stripe', () => stripeRevenue({
+                    http,
+                    ...settings.stripe,
+                    timeoutMs: settings.requestTimeoutMs,
+                    from: settings.now - settings.days * main_DAY,
+                    to: settings.now,
+                }));
                 revenue = read;
                 host.log.info(`${read.transactions} payment and refund transaction(s) read in ${read.requests} request(s); revenue in ${read.currency.toUpperCase()}`);
                 if (read.otherCurrencies.length)
@@ -17764,7 +18048,7 @@ const definition = {
             }
             catch (error) {
                 // Revenue is one chart of many: without it the site is still worth publishing.
-                host.log.warn(`dashboard: revenue not read from Stripe: ${error.message}`);
+                host.log.warn(`dashboard: revenue not read from Stripe: ${errorText(error)}`);
             }
             finally {
                 await http.close();
@@ -17789,11 +18073,25 @@ const definition = {
         host.setOutput('components-down', down.join(','));
         host.setOutput('open-incidents', open.length);
         host.setOutput('records', records.length);
-        host.setOutput('report', JSON.stringify({ status: site.status.status, components: site.status.components.map((c) => ({ name: c.name, status: c.status })), incidents: site.data.incidents.length, open: open.length, records: records.length, skipped, files: site.files, bytes: site.bytes, buildMs: Math.round(buildMs) }));
+        host.setOutput('report', JSON.stringify({
+            status: site.status.status,
+            components: site.status.components.map((c) => ({ name: c.name, status: c.status })),
+            incidents: site.data.incidents.length,
+            open: open.length,
+            records: records.length,
+            skipped,
+            files: site.files,
+            bytes: site.bytes,
+            buildMs: Math.round(buildMs),
+        }));
         await host.writeSummary(renderDashboardSummary(site, { records: records.length, skipped, buildMs, outDir: settings.outDir }));
         // The dashboard's own run succeeds whatever it shows: an outage is news for the page, not a
         // broken build. Slack hears about it through the health checks that saw it.
-        return { state: 'success', title: `Dashboard built: ${site.status.status.description}`, key: `dashboard:${settings.environment}` };
+        return {
+            state: 'success',
+            title: `Dashboard built: ${site.status.status.description}`,
+            key: `dashboard:${settings.environment}`,
+        };
     },
 };
 /** The runner's entry (index.ts), and what @github/local-action calls. */
@@ -26652,7 +26950,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

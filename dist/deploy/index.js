@@ -15298,7 +15298,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6241);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7921);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -15307,7 +15307,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6241:
+/***/ 7921:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15356,28 +15356,386 @@ function whenAborted(signal) {
     return { promise, dispose: () => listener && signal.removeEventListener('abort', listener) };
 }
 
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
+ * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
+ * or an environment failure and keeps its stack for the debug log.
+ */
+class errors_ConfigurationError extends Error {
+    input;
+    problem;
+    name = 'ConfigurationError';
+    constructor(input, problem) {
+        super(`input '${input}' ${problem}`);
+        this.input = input;
+        this.problem = problem;
+    }
+}
+class ProviderError extends Error {
+    name = 'ProviderError';
+    provider;
+    status;
+    code;
+    requestId;
+    retriable;
+    retryAfterMs;
+    constructor(message, details) {
+        super(`${details.provider}: ${message}`);
+        this.provider = details.provider;
+        this.status = details.status;
+        this.code = details.code;
+        this.requestId = details.requestId;
+        this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
+    }
+}
+/**
+ * What went wrong, in one line: an Error's message, or the thrown value as text (code may throw
+ * a string or a plain object). The one place this is spelled out; logs and reports call it.
+ */
+function errors_errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** The message a failed action reports: `<action>: <what went wrong>`. */
+function failureMessage(action, error) {
+    return `${action}: ${errors_errorText(error)}`;
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/core/clock.ts
+
+/**
+ * Waits `ms` of real time. The one real sleep of the suite: code that must run on a test's
+ * virtual clock takes a `sleep` or a Clock as a collaborator and defaults to this.
+ */
+function sleep(ms) {
+    return (0,promises_namespaceObject.setTimeout)(ms);
+}
+
 ;// CONCATENATED MODULE: ./src/release/clock.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms)),
-};
 
-// EXTERNAL MODULE: external "node:perf_hooks"
-var external_node_perf_hooks_ = __nccwpck_require__(643);
-// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
-var agent = __nccwpck_require__(7405);
-var agent_default = /*#__PURE__*/__nccwpck_require__.n(agent);
-// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
-var dispatcher = __nccwpck_require__(883);
-var dispatcher_default = /*#__PURE__*/__nccwpck_require__.n(dispatcher);
-// EXTERNAL MODULE: ./node_modules/undici/lib/api/index.js
-var api = __nccwpck_require__(6615);
-;// CONCATENATED MODULE: ./src/core/undici-lean.ts
+const systemClock = { now: () => Date.now(), sleep: sleep };
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/release/component.ts
+/**
+ * The component model shared by the deploy and rollback actions: a component (frontend on Vercel,
+ * backend on Railway) behind one adapter interface, so ordering, waiting, cancelling, rolling back
+ * and re-verifying are written once.
+ */
+const component_COMPONENTS = ['frontend', 'backend'];
+const component_PROVIDER_OF = { frontend: 'vercel', backend: 'railway' };
+const component_ENVIRONMENTS = ['production', 'staging', 'preview'];
+/** Enough of a log to show the error and what led to it, short enough for a job summary. */
+const LOG_TAIL_LINES = 20;
+/** Thrown by an adapter when it cannot do what was asked; the message is for people. */
+class ReleaseError extends Error {
+    name = 'ReleaseError';
+}
+
+;// CONCATENATED MODULE: ./src/release/plan.ts
 
 
 
-Object.assign((dispatcher_default()).prototype, api);
+/**
+ * A one-way fingerprint of a project or service id: equal ids give equal fingerprints, and the id
+ * cannot be read back from it, so the plan never contains the value a caller passed as a secret.
+ */
+function plan_scopeFingerprint(scope) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(scope).digest('hex').slice(0, 16)}`;
+}
+function serializePlan(plan) {
+    const components = {};
+    for (const [name, target] of Object.entries(plan.components)) {
+        components[name] = target
+            ? {
+                provider: target.provider,
+                deploymentId: target.deploymentId,
+                url: target.url,
+                sha: target.sha,
+                project: plan_scopeFingerprint(target.scope),
+            }
+            : null;
+    }
+    const written = {
+        version: 2,
+        environment: plan.environment,
+        sha: plan.sha,
+        recordedAt: plan.recordedAt,
+        components,
+    };
+    return JSON.stringify(written);
+}
+const INPUT = 'rollback-plan';
+const EXAMPLE = (/* unused pure expression or super */ null && (`{"version":2,"environment":"production","sha":"<sha>","components":{"frontend":{"provider":"vercel","deploymentId":"dpl_123","project":"sha256:…"},"backend":null}}`));
+/**
+ * Validates a plan read from the `rollback-plan` input (already parsed from JSON/YAML). Version 1
+ * plans (which named the ids in clear, and so never reached a rollback job on GitHub) are read too.
+ */
+function parsePlan(value) {
+    const fail = (problem) => {
+        throw new ConfigurationError(INPUT, `${problem}; expected the deploy action's rollback-plan output, such as ${EXAMPLE}`);
+    };
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+        return fail('must be a JSON object');
+    const raw = value;
+    if (raw.version !== 1 && raw.version !== 2)
+        fail(`has version ${JSON.stringify(raw.version)}, only versions 1 and 2 are understood`);
+    if (!ENVIRONMENTS.includes(raw.environment))
+        fail(`has environment ${JSON.stringify(raw.environment)}, expected one of ${ENVIRONMENTS.join(', ')}`);
+    if (!raw.components || typeof raw.components !== 'object' || Array.isArray(raw.components))
+        fail('has no components object');
+    const components = {};
+    for (const [name, entry] of Object.entries(raw.components)) {
+        if (!COMPONENTS.includes(name))
+            fail(`names an unknown component '${name}' (known: ${COMPONENTS.join(', ')})`);
+        const component = name;
+        if (entry === null) {
+            components[component] = null;
+            continue;
+        }
+        const target = entry;
+        if (!target || typeof target !== 'object')
+            fail(`components.${name} must be an object or null`);
+        if (target.provider !== PROVIDER_OF[component])
+            fail(`components.${name}.provider must be '${PROVIDER_OF[component]}'`);
+        if (typeof target.deploymentId !== 'string' || target.deploymentId === '')
+            fail(`components.${name}.deploymentId must be a non-empty string`);
+        let project;
+        if (raw.version === 1) {
+            if (typeof target.scope !== 'string' || target.scope === '')
+                fail(`components.${name}.scope must be the Vercel project id or Railway service id`);
+            project = plan_scopeFingerprint(target.scope);
+        }
+        else {
+            if (typeof target.project !== 'string' || !/^sha256:[0-9a-f]{16}$/.test(target.project))
+                fail(`components.${name}.project must be the fingerprint the deploy wrote (sha256:<16 hex digits>)`);
+            project = target.project;
+        }
+        components[component] = {
+            provider: PROVIDER_OF[component],
+            deploymentId: target.deploymentId,
+            url: typeof target.url === 'string' ? target.url : null,
+            sha: typeof target.sha === 'string' ? target.sha : null,
+            project,
+        };
+    }
+    if (Object.keys(components).length === 0)
+        fail('lists no component');
+    return {
+        version: 2,
+        environment: raw.environment,
+        sha: typeof raw.sha === 'string' ? raw.sha : '',
+        recordedAt: typeof raw.recordedAt === 'string' ? raw.recordedAt : '',
+        components,
+    };
+}
+/**
+ * The written plan bound to the rollback's own ids (its vercel-project-id / railway-service-id
+ * inputs): a plan from another project or service would roll back the wrong thing, so it is refused.
+ */
+function bindPlan(plan, scopes) {
+    const components = {};
+    for (const [name, planned] of Object.entries(plan.components)) {
+        const scope = scopes[name];
+        if (planned === null || scope === undefined) {
+            if (planned === null)
+                components[name] = null;
+            continue;
+        }
+        if (planned.project !== plan_scopeFingerprint(scope)) {
+            const input = name === 'frontend' ? 'vercel-project-id' : 'railway-service-id';
+            throw new ConfigurationError(INPUT, `was recorded for another ${name === 'frontend' ? 'Vercel project' : 'Railway service'} than ${input} (fingerprint ${planned.project}, ${input} has ${plan_scopeFingerprint(scope)})`);
+        }
+        components[name] = {
+            provider: planned.provider,
+            deploymentId: planned.deploymentId,
+            url: planned.url,
+            sha: planned.sha,
+            scope,
+        };
+    }
+    return { version: 1, environment: plan.environment, sha: plan.sha, recordedAt: plan.recordedAt, components };
+}
 
+;// CONCATENATED MODULE: ./src/release/promote-plan.ts
+
+
+const promote_plan_INPUT = 'promote-plan';
+function promotePlan(input) {
+    return {
+        version: 1,
+        environment: 'production',
+        sha: input.sha,
+        frontend: {
+            provider: 'vercel',
+            deploymentId: input.deploymentId,
+            url: input.url,
+            project: plan_scopeFingerprint(input.projectId),
+            previous: input.previous,
+        },
+    };
+}
+/** Parses and checks a promote plan against the project the promote action was given. */
+function parsePromotePlan(text, projectId) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        throw new ConfigurationError(promote_plan_INPUT, "must be the deploy step's promote-plan output (JSON), got text that is not JSON");
+    }
+    const plan = value;
+    const frontend = plan?.frontend;
+    if (!plan ||
+        plan.version !== 1 ||
+        typeof plan.sha !== 'string' ||
+        !frontend ||
+        frontend.provider !== 'vercel' ||
+        typeof frontend.deploymentId !== 'string' ||
+        typeof frontend.project !== 'string') {
+        throw new ConfigurationError(promote_plan_INPUT, "must be the deploy step's promote-plan output: version 1 with a frontend deploymentId; got something else");
+    }
+    if (frontend.project !== scopeFingerprint(projectId)) {
+        throw new ConfigurationError(promote_plan_INPUT, `was recorded for another Vercel project than vercel-project-id (fingerprint ${frontend.project}, vercel-project-id has ${scopeFingerprint(projectId)})`);
+    }
+    return plan;
+}
+
+;// CONCATENATED MODULE: ./src/core/redact.ts
+/**
+ * The one redactor for everything that leaves the process: logs, outputs, the job summary, Slack,
+ * incident issues, SARIF, GitHub Deployment records and error messages. The runner masks secrets
+ * in its own log only, and only in the exact form it was given; a provider that echoes a request
+ * header into its error body, a URL with `user:pass@`, or a signed link with `?sig=` would still
+ * reach every other destination. So each of those destinations passes its text through here.
+ *
+ * Secrets are process-wide, like the runner's `add-mask` list: whatever registers a secret (an
+ * input read with `secret()`/`headers()`, `setSecret`) protects every later write, whichever
+ * module makes it.
+ */
+/** Shown in place of a secret, as the runner shows masked values. */
+const MASK = '***';
+/** Query parameters whose value is a credential, whatever the host. */
+const CREDENTIAL_PARAMS = ['token', 'key', 'secret', 'sig', 'signature', 'password', 'access_token'];
+/**
+ * Values shorter than this are not redacted as free text: masking `on` or `1` everywhere would
+ * garble every message and protect nothing (a secret that short is guessable anyway).
+ */
+const MIN_SECRET_LENGTH = 4;
+/** Base64 fragments shorter than this could match ordinary words. */
+const MIN_ENCODED_LENGTH = 8;
+/** How much of a provider's own error text is worth keeping: enough for its code and sentence. */
+const MAX_PROVIDER_MESSAGE = 300;
+const CREDENTIAL_QUERY = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)[^&#\\s"'<>)\\]]*`, 'gi');
+// scheme://user[:password]@host — the userinfo is a credential even when no one masked it.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+class Redactor {
+    /** Every form to remove, longest first so a secret inside another is replaced whole. */
+    forms = [];
+    secrets = new Set();
+    /** Registers a secret: it, its base64 and its URL-encoded forms are removed from now on. */
+    add(secret) {
+        const value = secret.trim();
+        if (value.length < MIN_SECRET_LENGTH || this.secrets.has(value))
+            return;
+        this.secrets.add(value);
+        // A multi-line secret (a key file) is masked line by line too, as the runner does.
+        const parts = [
+            value,
+            ...value
+                .split(/\r?\n/)
+                .map((line) => line.trim())
+                .filter((line) => line.length >= MIN_SECRET_LENGTH),
+        ];
+        const forms = new Set(this.forms);
+        for (const part of parts)
+            for (const form of encodedForms(part))
+                forms.add(form);
+        this.forms = [...forms].sort((a, b) => b.length - a.length);
+    }
+    get size() {
+        return this.secrets.size;
+    }
+    /** Text with every known secret, URL userinfo and credential query value replaced by `***`. */
+    redact(text) {
+        if (text === '')
+            return text;
+        let out = text;
+        for (const form of this.forms)
+            if (out.includes(form))
+                out = out.split(form).join(MASK);
+        return out.replace(URL_USERINFO, `$1${MASK}@`).replace(CREDENTIAL_QUERY, `$1${MASK}`);
+    }
+    /** The same for every string inside a JSON-like value (Slack payloads, SARIF, deployment payloads). */
+    redactDeep(value) {
+        return deep(value, (text) => this.redact(text));
+    }
+    /** For tests: forget every registered secret. */
+    clear() {
+        this.secrets.clear();
+        this.forms = [];
+    }
+}
+/**
+ * The forms a secret can take on the way out: as given, URL-encoded (query strings, form bodies),
+ * JSON-escaped, and base64 (Basic auth, tokens in JWT-like blobs). Inside a longer base64 text
+ * the secret starts at one of three byte offsets, each giving different characters; the stable
+ * middle of each is kept, as the runner's own base64 masking does.
+ */
+function encodedForms(secret) {
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        encodeURIComponent(secret).replace(/%20/g, '+'),
+        JSON.stringify(secret).slice(1, -1),
+    ]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+        const encoded = padded.toString('base64').replace(/=+$/, '');
+        // Characters that depend on the zero padding before, or on unknown bytes after, are dropped.
+        const start = offset === 0 ? 0 : 4;
+        const fullGroups = Math.floor(padded.length / 3);
+        const end = offset === 0 && padded.length % 3 === 0 ? encoded.length : fullGroups * 4;
+        const stable = encoded.slice(start, end);
+        if (stable.length >= MIN_ENCODED_LENGTH) {
+            forms.add(stable);
+            // base64url, as JWTs and signed URLs write it.
+            forms.add(stable.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+function deep(value, redactText) {
+    if (typeof value === 'string')
+        return redactText(value);
+    if (Array.isArray(value))
+        return value.map((item) => deep(item, redactText));
+    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deep(item, redactText)]));
+    }
+    return value;
+}
+/** The process's redactor: see the module comment. */
+const secrets = new Redactor();
+function registerSecret(value) {
+    secrets.add(value);
+}
+function redact(text) {
+    return secrets.redact(text);
+}
+function redactDeep(value) {
+    return secrets.redactDeep(value);
+}
+/** A provider's error text, redacted and cut to a length a log line, a summary cell and Slack can carry. */
+function providerMessage(text, max = MAX_PROVIDER_MESSAGE) {
+    const flat = redact(text).replace(/\s+/g, ' ').trim();
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
 
 ;// CONCATENATED MODULE: ./src/core/retry-after.ts
 /**
@@ -15402,11 +15760,306 @@ function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
     return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
+;// CONCATENATED MODULE: ./src/providers/errors.ts
+
+
+
+/**
+ * The `{"error":{"message","code","type"}}` body OpenAI and Stripe both answer with; `type` stands in
+ * for a missing `code` (OpenAI leaves `code` null on many errors, Stripe on some).
+ */
+const readErrorObject = (body) => {
+    const error = body?.error;
+    if (!error || typeof error !== 'object')
+        return undefined;
+    const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : undefined;
+    return { code, message: typeof error.message === 'string' ? error.message : undefined };
+};
+const REQUEST_ID_HEADERS = [
+    'x-request-id',
+    'x-vercel-id',
+    'x-github-request-id',
+    'x-railway-request-id',
+    'request-id',
+    'cf-ray',
+];
+function requestIdOf(response) {
+    for (const name of REQUEST_ID_HEADERS) {
+        const value = response.headers[name];
+        const text = Array.isArray(value) ? value[0] : value;
+        if (text)
+            return text;
+    }
+    return undefined;
+}
+/** 429 and 5xx may succeed later; other statuses will not change by themselves. */
+function isRetriableStatus(status) {
+    return status === 429 || status >= 500;
+}
+function errorFromResponse(provider, what, response, read) {
+    let parsed;
+    try {
+        parsed = read(JSON.parse(response.body));
+    }
+    catch {
+        parsed = undefined;
+    }
+    const detail = parsed?.message ? providerMessage(parsed.message) : summariseBody(response.body);
+    const code = parsed?.code ? ` (${parsed.code})` : '';
+    return new ProviderError(`${what} failed: HTTP ${response.status}${code}: ${detail}`, {
+        provider,
+        status: response.status,
+        code: parsed?.code,
+        requestId: requestIdOf(response),
+        retriable: isRetriableStatus(response.status),
+        // The HTTP client's own tries honour Retry-After; once they are spent, the caller's loop must too.
+        retryAfterMs: response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined,
+    });
+}
+/**
+ * Parses a 2xx body. A body that is not JSON (an HTML error page from a proxy, a truncated
+ * answer) is a transient provider failure, not a crash.
+ */
+function jsonBody(provider, what, response) {
+    try {
+        return JSON.parse(response.body);
+    }
+    catch {
+        throw new ProviderError(`${what}: HTTP ${response.status} with a body that is not JSON: ${summariseBody(response.body)}`, {
+            provider,
+            status: response.status,
+            code: 'malformed_response',
+            requestId: requestIdOf(response),
+            retriable: true,
+        });
+    }
+}
+/** A field the contract promises is missing or has the wrong type: also transient (stale or partial read). */
+function unexpectedShape(provider, what, problem) {
+    return new ProviderError(`${what}: unexpected response shape: ${problem}`, {
+        provider,
+        code: 'unexpected_shape',
+        retriable: true,
+    });
+}
+/** A provider may echo the request (headers, tokens) into its error body: redacted and cut. */
+function summariseBody(body) {
+    const flat = providerMessage(body, 200);
+    return flat === '' ? 'empty body' : flat;
+}
+/** Query string from defined values only. Tokens never go here: they travel in headers. */
+function query(params) {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) {
+        if (value !== undefined && value !== null && value !== '')
+            search.set(key, String(value));
+    }
+    const text = search.toString();
+    return text ? `?${text}` : '';
+}
+/** Joins a base URL (which may carry a path prefix, as proxies and the emulator do) and a path. */
+function joinUrl(base, path) {
+    return `${base.replace(/\/+$/, '')}${path}`;
+}
+
+;// CONCATENATED MODULE: ./src/providers/railway-graphql.ts
+
+
+
+const readRailwayHttpError = (body) => {
+    const first = body?.errors?.[0];
+    return first && typeof first.message === 'string' ? { message: first.message } : undefined;
+};
+/**
+ * One GraphQL call to Railway's public API, shared by the deploy and the usage clients. GraphQL
+ * errors arrive with HTTP 200 (docs/platform-behaviour.md §2.0) and become ProviderErrors; `transient` marks them retriable
+ * (reads that may succeed later), except authorization failures, which never fix themselves.
+ */
+async function railwayGraphql(options, call) {
+    const { operationName } = call;
+    const auth = options.tokenKind === 'project'
+        ? { 'project-access-token': options.token }
+        : { authorization: `Bearer ${options.token}` };
+    const response = await options.http.request({
+        method: 'POST',
+        url: options.url,
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
+        body: JSON.stringify({ query: call.query, variables: call.variables, operationName }),
+        mutation: call.mutation ?? false,
+        timeoutMs: options.timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300)
+        throw errorFromResponse('railway', operationName, response, readRailwayHttpError);
+    const body = jsonBody('railway', operationName, response);
+    if (Array.isArray(body.errors) && body.errors.length > 0) {
+        const message = providerMessage(body.errors.map((e) => e?.message ?? 'unknown error').join('; '));
+        const lower = message.toLowerCase();
+        const unauthorized = lower.includes('not authorized') || lower.includes('project token not found');
+        throw new ProviderError(`${operationName} failed: ${message}${unauthorized ? tokenHint(options.tokenKind) : ''}`, {
+            provider: 'railway',
+            status: response.status,
+            code: unauthorized ? 'not_authorized' : lower.includes('rate limit') ? 'rate_limited' : 'graphql_error',
+            requestId: requestIdOf(response),
+            retriable: !unauthorized && (call.transient ?? false),
+        });
+    }
+    if (!body.data || typeof body.data !== 'object')
+        throw unexpectedShape('railway', operationName, 'no data');
+    return body.data;
+}
+function tokenHint(kind) {
+    return kind === 'project'
+        ? ' (the token was sent as a project token: check that it belongs to this project and environment, or set railway-token-type: account for an account token)'
+        : ' (the token was sent as an account token: set railway-token-type: project for a project token)';
+}
+
+;// CONCATENATED MODULE: ./src/providers/railway.ts
+
+
+const DEPLOYMENT_FIELDS = 'id status createdAt url staticUrl meta canRollback';
+class RailwayClient {
+    options;
+    provider = 'railway';
+    constructor(options) {
+        this.options = options;
+    }
+    /** Deploys `commitSha` of the service's connected repo; returns the new deployment id. */
+    async deployCommit(serviceId, environmentId, commitSha) {
+        const data = await this.graphql('ServiceInstanceDeployV2', 'mutation ServiceInstanceDeployV2($serviceId: String!, $environmentId: String!, $commitSha: String) { serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId, commitSha: $commitSha) }', { serviceId, environmentId, commitSha }, true);
+        if (typeof data.serviceInstanceDeployV2 !== 'string')
+            throw unexpectedShape(this.provider, 'serviceInstanceDeployV2', 'expected a deployment id');
+        return data.serviceInstanceDeployV2;
+    }
+    /**
+     * The service's healthcheck path in one environment, null when none is set. Railway switches
+     * traffic to a new deployment only once this path answers; without one it switches as soon as the
+     * container starts (docs/platform-behaviour.md "Railway healthcheck"). Field: ServiceInstance.healthcheckPath
+     * in the schema the Railway CLI ships (src/gql/schema.json).
+     */
+    async healthcheckPath(serviceId, environmentId) {
+        const data = await this.graphql('ServiceInstanceHealthcheck', 'query ServiceInstanceHealthcheck($serviceId: String!, $environmentId: String!) { serviceInstance(serviceId: $serviceId, environmentId: $environmentId) { healthcheckPath } }', { serviceId, environmentId });
+        const path = data.serviceInstance?.healthcheckPath;
+        return typeof path === 'string' && path.trim() !== '' ? path : null;
+    }
+    async deployment(id) {
+        const data = await this.graphql('Deployment', `query Deployment($id: String!) { deployment(id: $id) { ${DEPLOYMENT_FIELDS} } }`, { id });
+        return railwayDeployment(data.deployment, `deployment ${id}`);
+    }
+    /**
+     * The last `limit` lines of a deployment's build or runtime log (docs/platform-behaviour.md §2.2: buildLogs /
+     * deploymentLogs, from Railway's CLI). Which end `limit` keeps is UNCONFIRMED; lines are sorted
+     * by timestamp here either way.
+     */
+    async logs(kind, deploymentId, limit) {
+        const field = kind === 'build' ? 'buildLogs' : 'deploymentLogs';
+        const name = kind === 'build' ? 'BuildLogs' : 'DeploymentLogs';
+        const data = await this.graphql(name, `query ${name}($deploymentId: String!, $limit: Int) { ${field}(deploymentId: $deploymentId, limit: $limit) { timestamp message severity } }`, { deploymentId, limit });
+        const lines = data[field];
+        if (!Array.isArray(lines))
+            throw unexpectedShape(this.provider, field, 'expected a list of log lines');
+        return lines
+            .filter((line) => typeof line?.message === 'string')
+            .map((line) => ({
+            timestamp: typeof line.timestamp === 'string' ? line.timestamp : '',
+            message: line.message,
+            severity: typeof line.severity === 'string' ? line.severity : null,
+        }))
+            .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+    }
+    /** Newest first (ordering UNCONFIRMED docs/platform-behaviour.md §2.2: callers sort by createdAt too). */
+    async deployments(input, first = 10) {
+        const data = await this.graphql('Deployments', `query Deployments($input: DeploymentListInput!, $first: Int) { deployments(input: $input, first: $first) { edges { node { ${DEPLOYMENT_FIELDS} } } } }`, { input, first });
+        const edges = data.deployments?.edges;
+        if (!Array.isArray(edges))
+            throw unexpectedShape(this.provider, 'deployments', 'no edges array');
+        return edges
+            .map((edge) => railwayDeployment(edge?.node, 'deployments'))
+            .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+    }
+    /**
+     * Rolls back to deployment `id`. The schema types the result as Boolean! (the docs' selection
+     * set is a validation error, docs/platform-behaviour.md §2.3), so the new deployment is found by listing afterwards.
+     */
+    rollback(id) {
+        return this.deploymentMutation('DeploymentRollback', 'mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }', id);
+    }
+    cancel(id) {
+        return this.deploymentMutation('DeploymentCancel', 'mutation DeploymentCancel($id: String!) { deploymentCancel(id: $id) }', id);
+    }
+    /** Stops a deployment and moves it to history (REMOVED); for one past the point where cancel works. */
+    remove(id) {
+        return this.deploymentMutation('DeploymentRemove', 'mutation DeploymentRemove($id: String!) { deploymentRemove(id: $id) }', id);
+    }
+    /** A mutation of one deployment whose one field is typed Boolean!: true when Railway says it was done. */
+    async deploymentMutation(operationName, query, id) {
+        const data = await this.graphql(operationName, query, { id }, true);
+        return Object.values(data)[0] === true;
+    }
+    graphql(operationName, query, variables, mutation = false) {
+        return railwayGraphql(this.options, { operationName, query, variables, mutation });
+    }
+}
+function railwayDeployment(raw, what) {
+    const value = raw;
+    if (!value || typeof value.id !== 'string' || typeof value.status !== 'string') {
+        throw unexpectedShape('railway', what, 'a deployment needs a string id and status');
+    }
+    return {
+        id: value.id,
+        status: value.status,
+        createdAt: typeof value.createdAt === 'string' ? value.createdAt : new Date(0).toISOString(),
+        url: typeof value.url === 'string' ? value.url : null,
+        staticUrl: typeof value.staticUrl === 'string' ? value.staticUrl : null,
+        meta: value.meta && typeof value.meta === 'object' ? value.meta : null,
+        canRollback: value.canRollback === true,
+    };
+}
+/**
+ * The deployment's own URL with a scheme (whether Railway includes one is UNCONFIRMED, docs/platform-behaviour.md §2.1; the
+ * scheme is the API's own: https for Railway, http for the loopback emulator). The deployment URL,
+ * not the service's static domain, so a health check looks at this build and not whichever serves.
+ */
+function railwayUrl(d, scheme = 'https') {
+    const host = d.url ?? d.staticUrl;
+    if (!host)
+        return null;
+    return /^https?:\/\//.test(host) ? host : `${scheme}://${host}`;
+}
+function railwayCommitOf(d) {
+    const hash = d.meta?.commitHash;
+    return typeof hash === 'string' ? hash : undefined;
+}
+
+// EXTERNAL MODULE: external "node:perf_hooks"
+var external_node_perf_hooks_ = __nccwpck_require__(643);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
+var agent = __nccwpck_require__(7405);
+var agent_default = /*#__PURE__*/__nccwpck_require__.n(agent);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
+var dispatcher = __nccwpck_require__(883);
+var dispatcher_default = /*#__PURE__*/__nccwpck_require__.n(dispatcher);
+// EXTERNAL MODULE: ./node_modules/undici/lib/api/index.js
+var api = __nccwpck_require__(6615);
+;// CONCATENATED MODULE: ./src/core/undici-lean.ts
+
+
+
+Object.assign((dispatcher_default()).prototype, api);
+
+
 ;// CONCATENATED MODULE: ./src/core/http.ts
 
 
 
-const NETWORK_KINDS = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
+
+const NETWORK_KINDS = new Set([
+    'timeout',
+    'connection-refused',
+    'connection-reset',
+    'dns',
+    'tls',
+    'network',
+]);
 function isNetworkFailure(kind) {
     return NETWORK_KINDS.has(kind);
 }
@@ -15462,7 +16115,6 @@ const DEFAULT_RETRY = {
     maxRetryAfterMs: 60_000,
     retryStatuses: [429, 500, 502, 503, 504],
 };
-const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 /**
  * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
  * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it
@@ -15486,7 +16138,8 @@ class HttpClient {
     notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
+        this.dispatcher =
+            options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
         this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -15668,768 +16321,6 @@ function describeKind(kind) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/errors.ts
-/**
- * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
- * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
- * or an environment failure and keeps its stack for the debug log.
- */
-class errors_ConfigurationError extends Error {
-    input;
-    problem;
-    name = 'ConfigurationError';
-    constructor(input, problem) {
-        super(`input '${input}' ${problem}`);
-        this.input = input;
-        this.problem = problem;
-    }
-}
-class ProviderError extends Error {
-    name = 'ProviderError';
-    provider;
-    status;
-    code;
-    requestId;
-    retriable;
-    retryAfterMs;
-    constructor(message, details) {
-        super(`${details.provider}: ${message}`);
-        this.provider = details.provider;
-        this.status = details.status;
-        this.code = details.code;
-        this.requestId = details.requestId;
-        this.retriable = details.retriable ?? false;
-        this.retryAfterMs = details.retryAfterMs;
-    }
-}
-/** The message a failed action reports: `<action>: <what went wrong>`. */
-function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
-}
-
-;// CONCATENATED MODULE: ./src/core/redact.ts
-/**
- * The one redactor for everything that leaves the process: logs, outputs, the job summary, Slack,
- * incident issues, SARIF, GitHub Deployment records and error messages. The runner masks secrets
- * in its own log only, and only in the exact form it was given; a provider that echoes a request
- * header into its error body, a URL with `user:pass@`, or a signed link with `?sig=` would still
- * reach every other destination. So each of those destinations passes its text through here.
- *
- * Secrets are process-wide, like the runner's `add-mask` list: whatever registers a secret (an
- * input read with `secret()`/`headers()`, `setSecret`) protects every later write, whichever
- * module makes it.
- */
-/** Shown in place of a secret, as the runner shows masked values. */
-const MASK = '***';
-/** Query parameters whose value is a credential, whatever the host. */
-const CREDENTIAL_PARAMS = ['token', 'key', 'secret', 'sig', 'signature', 'password', 'access_token'];
-/**
- * Values shorter than this are not redacted as free text: masking `on` or `1` everywhere would
- * garble every message and protect nothing (a secret that short is guessable anyway).
- */
-const MIN_SECRET_LENGTH = 4;
-/** Base64 fragments shorter than this could match ordinary words. */
-const MIN_ENCODED_LENGTH = 8;
-/** How much of a provider's own error text is worth keeping: enough for its code and sentence. */
-const MAX_PROVIDER_MESSAGE = 300;
-const CREDENTIAL_QUERY = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)[^&#\\s"'<>)\\]]*`, 'gi');
-// scheme://user[:password]@host — the userinfo is a credential even when no one masked it.
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
-class Redactor {
-    /** Every form to remove, longest first so a secret inside another is replaced whole. */
-    forms = [];
-    secrets = new Set();
-    /** Registers a secret: it, its base64 and its URL-encoded forms are removed from now on. */
-    add(secret) {
-        const value = secret.trim();
-        if (value.length < MIN_SECRET_LENGTH || this.secrets.has(value))
-            return;
-        this.secrets.add(value);
-        // A multi-line secret (a key file) is masked line by line too, as the runner does.
-        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
-        const forms = new Set(this.forms);
-        for (const part of parts)
-            for (const form of encodedForms(part))
-                forms.add(form);
-        this.forms = [...forms].sort((a, b) => b.length - a.length);
-    }
-    get size() {
-        return this.secrets.size;
-    }
-    /** Text with every known secret, URL userinfo and credential query value replaced by `***`. */
-    redact(text) {
-        if (text === '')
-            return text;
-        let out = text;
-        for (const form of this.forms)
-            if (out.includes(form))
-                out = out.split(form).join(MASK);
-        return out.replace(URL_USERINFO, `$1${MASK}@`).replace(CREDENTIAL_QUERY, `$1${MASK}`);
-    }
-    /** The same for every string inside a JSON-like value (Slack payloads, SARIF, deployment payloads). */
-    redactDeep(value) {
-        return deep(value, (text) => this.redact(text));
-    }
-    /** For tests: forget every registered secret. */
-    clear() {
-        this.secrets.clear();
-        this.forms = [];
-    }
-}
-/**
- * The forms a secret can take on the way out: as given, URL-encoded (query strings, form bodies),
- * JSON-escaped, and base64 (Basic auth, tokens in JWT-like blobs). Inside a longer base64 text
- * the secret starts at one of three byte offsets, each giving different characters; the stable
- * middle of each is kept, as the runner's own base64 masking does.
- */
-function encodedForms(secret) {
-    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
-    const bytes = Buffer.from(secret, 'utf8');
-    for (let offset = 0; offset < 3; offset++) {
-        const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
-        const encoded = padded.toString('base64').replace(/=+$/, '');
-        // Characters that depend on the zero padding before, or on unknown bytes after, are dropped.
-        const start = offset === 0 ? 0 : 4;
-        const fullGroups = Math.floor(padded.length / 3);
-        const end = offset === 0 && padded.length % 3 === 0 ? encoded.length : fullGroups * 4;
-        const stable = encoded.slice(start, end);
-        if (stable.length >= MIN_ENCODED_LENGTH) {
-            forms.add(stable);
-            // base64url, as JWTs and signed URLs write it.
-            forms.add(stable.replace(/\+/g, '-').replace(/\//g, '_'));
-        }
-    }
-    return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
-}
-function deep(value, redactText) {
-    if (typeof value === 'string')
-        return redactText(value);
-    if (Array.isArray(value))
-        return value.map((item) => deep(item, redactText));
-    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deep(item, redactText)]));
-    }
-    return value;
-}
-/** The process's redactor: see the module comment. */
-const secrets = new Redactor();
-function registerSecret(value) {
-    secrets.add(value);
-}
-function redact(text) {
-    return secrets.redact(text);
-}
-function redactDeep(value) {
-    return secrets.redactDeep(value);
-}
-/** A provider's error text, redacted and cut to a length a log line, a summary cell and Slack can carry. */
-function providerMessage(text, max = MAX_PROVIDER_MESSAGE) {
-    const flat = redact(text).replace(/\s+/g, ' ').trim();
-    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-}
-
-;// CONCATENATED MODULE: ./src/providers/errors.ts
-
-
-
-const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
-function requestIdOf(response) {
-    for (const name of REQUEST_ID_HEADERS) {
-        const value = response.headers[name];
-        const text = Array.isArray(value) ? value[0] : value;
-        if (text)
-            return text;
-    }
-    return undefined;
-}
-/** 429 and 5xx may succeed later; other statuses will not change by themselves. */
-function isRetriableStatus(status) {
-    return status === 429 || status >= 500;
-}
-function errorFromResponse(provider, what, response, read) {
-    let parsed;
-    try {
-        parsed = read(JSON.parse(response.body));
-    }
-    catch {
-        parsed = undefined;
-    }
-    const detail = parsed?.message ? providerMessage(parsed.message) : summariseBody(response.body);
-    const code = parsed?.code ? ` (${parsed.code})` : '';
-    return new ProviderError(`${what} failed: HTTP ${response.status}${code}: ${detail}`, {
-        provider,
-        status: response.status,
-        code: parsed?.code,
-        requestId: requestIdOf(response),
-        retriable: isRetriableStatus(response.status),
-        // The HTTP client's own tries honour Retry-After; once they are spent, the caller's loop must too.
-        retryAfterMs: response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined,
-    });
-}
-/**
- * Parses a 2xx body. A body that is not JSON (an HTML error page from a proxy, a truncated
- * answer) is a transient provider failure, not a crash.
- */
-function jsonBody(provider, what, response) {
-    try {
-        return JSON.parse(response.body);
-    }
-    catch {
-        throw new ProviderError(`${what}: HTTP ${response.status} with a body that is not JSON: ${summariseBody(response.body)}`, {
-            provider,
-            status: response.status,
-            code: 'malformed_response',
-            requestId: requestIdOf(response),
-            retriable: true,
-        });
-    }
-}
-/** A field the contract promises is missing or has the wrong type: also transient (stale or partial read). */
-function unexpectedShape(provider, what, problem) {
-    return new ProviderError(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
-}
-/** A provider may echo the request (headers, tokens) into its error body: redacted and cut. */
-function summariseBody(body) {
-    const flat = providerMessage(body, 200);
-    return flat === '' ? 'empty body' : flat;
-}
-/** Query string from defined values only. Tokens never go here: they travel in headers. */
-function query(params) {
-    const search = new URLSearchParams();
-    for (const [key, value] of Object.entries(params)) {
-        if (value !== undefined && value !== null && value !== '')
-            search.set(key, String(value));
-    }
-    const text = search.toString();
-    return text ? `?${text}` : '';
-}
-/** Joins a base URL (which may carry a path prefix, as proxies and the emulator do) and a path. */
-function joinUrl(base, path) {
-    return `${base.replace(/\/+$/, '')}${path}`;
-}
-
-;// CONCATENATED MODULE: ./src/providers/github-rest.ts
-
-const readGitHubError = (body) => {
-    const value = body;
-    return value && typeof value.message === 'string' ? { message: value.message } : undefined;
-};
-/** One call under /repos/{owner}/{repo}: versioned headers, bearer token, GitHub's error shape. */
-async function githubRequest(options, request) {
-    const response = await options.http.request({
-        method: request.method,
-        url: joinUrl(options.apiUrl, `/repos/${options.repository}${request.path}`),
-        headers: {
-            authorization: `Bearer ${options.token}`,
-            accept: 'application/vnd.github+json',
-            'x-github-api-version': '2022-11-28',
-            ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-        mutation: request.mutation ?? false,
-        timeoutMs: options.timeoutMs,
-    });
-    if (response.status < 200 || response.status >= 300)
-        throw errorFromResponse('github', request.what, response, readGitHubError);
-    return response;
-}
-
-;// CONCATENATED MODULE: ./src/providers/github-deployments.ts
-
-
-
-
-class GitHubDeploymentsClient {
-    options;
-    provider = 'github';
-    constructor(options) {
-        this.options = options;
-    }
-    async create(input) {
-        const body = {
-            ref: input.ref,
-            environment: input.environment,
-            task: input.task ?? 'deploy',
-            description: deploymentDescription(input.description),
-            payload: redactDeep(input.payload ?? {}),
-            // A CI deploy deploys exactly this commit: never merge the default branch into it (202), and
-            // the workflow has already decided the checks, so skip required contexts (409).
-            auto_merge: false,
-            required_contexts: [],
-            production_environment: input.productionEnvironment,
-            transient_environment: input.transientEnvironment ?? false,
-        };
-        const response = await this.send('POST', '/deployments', 'create deployment', body, true);
-        if (response.status === 202) {
-            throw new ProviderError(`create deployment: GitHub merged the default branch instead of creating a deployment (HTTP 202)`, {
-                provider: this.provider,
-                status: 202,
-                requestId: requestIdOf(response),
-            });
-        }
-        return githubDeployment(jsonBody(this.provider, 'create deployment', response));
-    }
-    async createStatus(deploymentId, input) {
-        const body = {
-            state: input.state,
-            description: deploymentDescription(input.description),
-            environment_url: input.environmentUrl ?? undefined,
-            log_url: input.logUrl ?? undefined,
-            auto_inactive: input.autoInactive,
-        };
-        const what = `create ${input.state} status on deployment ${deploymentId}`;
-        // Adding the same status twice is harmless, so a status is not a mutation in the HttpClient's
-        // sense: retrying a 5xx is fine.
-        const response = await this.send('POST', `/deployments/${deploymentId}/statuses`, what, body, false);
-        return jsonBody(this.provider, what, response);
-    }
-    async list(filter) {
-        const path = `/deployments${query({ environment: filter.environment, sha: filter.sha, task: filter.task, per_page: filter.perPage ?? 30 })}`;
-        const response = await this.send('GET', path, 'list deployments');
-        const body = jsonBody(this.provider, 'list deployments', response);
-        if (!Array.isArray(body))
-            throw unexpectedShape(this.provider, 'list deployments', 'expected an array');
-        return body.map(githubDeployment);
-    }
-    async statuses(deploymentId) {
-        const what = `list statuses of deployment ${deploymentId}`;
-        const response = await this.send('GET', `/deployments/${deploymentId}/statuses${query({ per_page: 30 })}`, what);
-        const body = jsonBody(this.provider, what, response);
-        if (!Array.isArray(body))
-            throw unexpectedShape(this.provider, what, 'expected an array');
-        return body;
-    }
-    send(method, path, what, body, mutation = false) {
-        return githubRequest(this.options, { method, path, what, body, mutation });
-    }
-}
-function githubDeployment(raw) {
-    const value = raw;
-    if (!value || typeof value.id !== 'number')
-        throw unexpectedShape('github', 'deployment', 'a deployment needs a numeric id');
-    return value;
-}
-/** GitHub keeps 140 characters; redacted first, so a cut never leaves half a secret to unmask. */
-function deploymentDescription(text) {
-    return text === undefined ? undefined : redact(text).slice(0, 140);
-}
-
-;// CONCATENATED MODULE: ./src/providers/railway-graphql.ts
-
-
-
-const readRailwayHttpError = (body) => {
-    const first = body?.errors?.[0];
-    return first && typeof first.message === 'string' ? { message: first.message } : undefined;
-};
-/**
- * One GraphQL call to Railway's public API, shared by the deploy and the usage clients. GraphQL
- * errors arrive with HTTP 200 (docs/platform-behaviour.md §2.0) and become ProviderErrors; `transient` marks them retriable
- * (reads that may succeed later), except authorization failures, which never fix themselves.
- */
-async function railwayGraphql(options, call) {
-    const { operationName } = call;
-    const auth = options.tokenKind === 'project' ? { 'project-access-token': options.token } : { authorization: `Bearer ${options.token}` };
-    const response = await options.http.request({
-        method: 'POST',
-        url: options.url,
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
-        body: JSON.stringify({ query: call.query, variables: call.variables, operationName }),
-        mutation: call.mutation ?? false,
-        timeoutMs: options.timeoutMs,
-    });
-    if (response.status < 200 || response.status >= 300)
-        throw errorFromResponse('railway', operationName, response, readRailwayHttpError);
-    const body = jsonBody('railway', operationName, response);
-    if (Array.isArray(body.errors) && body.errors.length > 0) {
-        const message = providerMessage(body.errors.map((e) => e?.message ?? 'unknown error').join('; '));
-        const lower = message.toLowerCase();
-        const unauthorized = lower.includes('not authorized') || lower.includes('project token not found');
-        throw new ProviderError(`${operationName} failed: ${message}${unauthorized ? tokenHint(options.tokenKind) : ''}`, {
-            provider: 'railway',
-            status: response.status,
-            code: unauthorized ? 'not_authorized' : lower.includes('rate limit') ? 'rate_limited' : 'graphql_error',
-            requestId: requestIdOf(response),
-            retriable: !unauthorized && (call.transient ?? false),
-        });
-    }
-    if (!body.data || typeof body.data !== 'object')
-        throw unexpectedShape('railway', operationName, 'no data');
-    return body.data;
-}
-function tokenHint(kind) {
-    return kind === 'project'
-        ? ' (the token was sent as a project token: check that it belongs to this project and environment, or set railway-token-type: account for an account token)'
-        : ' (the token was sent as an account token: set railway-token-type: project for a project token)';
-}
-
-;// CONCATENATED MODULE: ./src/providers/railway.ts
-
-
-const DEPLOYMENT_FIELDS = 'id status createdAt url staticUrl meta canRollback';
-class RailwayClient {
-    options;
-    provider = 'railway';
-    constructor(options) {
-        this.options = options;
-    }
-    /** Deploys `commitSha` of the service's connected repo; returns the new deployment id. */
-    async deployCommit(serviceId, environmentId, commitSha) {
-        const data = await this.graphql('ServiceInstanceDeployV2', 'mutation ServiceInstanceDeployV2($serviceId: String!, $environmentId: String!, $commitSha: String) { serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId, commitSha: $commitSha) }', { serviceId, environmentId, commitSha }, true);
-        if (typeof data.serviceInstanceDeployV2 !== 'string')
-            throw unexpectedShape(this.provider, 'serviceInstanceDeployV2', 'expected a deployment id');
-        return data.serviceInstanceDeployV2;
-    }
-    /**
-     * The service's healthcheck path in one environment, null when none is set. Railway switches
-     * traffic to a new deployment only once this path answers; without one it switches as soon as the
-     * container starts (docs/platform-behaviour.md "Railway healthcheck"). Field: ServiceInstance.healthcheckPath
-     * in the schema the Railway CLI ships (src/gql/schema.json).
-     */
-    async healthcheckPath(serviceId, environmentId) {
-        const data = await this.graphql('ServiceInstanceHealthcheck', 'query ServiceInstanceHealthcheck($serviceId: String!, $environmentId: String!) { serviceInstance(serviceId: $serviceId, environmentId: $environmentId) { healthcheckPath } }', { serviceId, environmentId });
-        const path = data.serviceInstance?.healthcheckPath;
-        return typeof path === 'string' && path.trim() !== '' ? path : null;
-    }
-    async deployment(id) {
-        const data = await this.graphql('Deployment', `query Deployment($id: String!) { deployment(id: $id) { ${DEPLOYMENT_FIELDS} } }`, { id });
-        return railwayDeployment(data.deployment, `deployment ${id}`);
-    }
-    /**
-     * The last `limit` lines of a deployment's build or runtime log (docs/platform-behaviour.md §2.2: buildLogs /
-     * deploymentLogs, from Railway's CLI). Which end `limit` keeps is UNCONFIRMED; lines are sorted
-     * by timestamp here either way.
-     */
-    async logs(kind, deploymentId, limit) {
-        const field = kind === 'build' ? 'buildLogs' : 'deploymentLogs';
-        const name = kind === 'build' ? 'BuildLogs' : 'DeploymentLogs';
-        const data = await this.graphql(name, `query ${name}($deploymentId: String!, $limit: Int) { ${field}(deploymentId: $deploymentId, limit: $limit) { timestamp message severity } }`, { deploymentId, limit });
-        const lines = data[field];
-        if (!Array.isArray(lines))
-            throw unexpectedShape(this.provider, field, 'expected a list of log lines');
-        return lines
-            .filter((line) => typeof line?.message === 'string')
-            .map((line) => ({ timestamp: typeof line.timestamp === 'string' ? line.timestamp : '', message: line.message, severity: typeof line.severity === 'string' ? line.severity : null }))
-            .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
-    }
-    /** Newest first (ordering UNCONFIRMED docs/platform-behaviour.md §2.2: callers sort by createdAt too). */
-    async deployments(input, first = 10) {
-        const data = await this.graphql('Deployments', `query Deployments($input: DeploymentListInput!, $first: Int) { deployments(input: $input, first: $first) { edges { node { ${DEPLOYMENT_FIELDS} } } } }`, { input, first });
-        const edges = data.deployments?.edges;
-        if (!Array.isArray(edges))
-            throw unexpectedShape(this.provider, 'deployments', 'no edges array');
-        return edges
-            .map((edge) => railwayDeployment(edge?.node, 'deployments'))
-            .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
-    }
-    /**
-     * Rolls back to deployment `id`. The schema types the result as Boolean! (the docs' selection
-     * set is a validation error, docs/platform-behaviour.md §2.3), so the new deployment is found by listing afterwards.
-     */
-    async rollback(id) {
-        const data = await this.graphql('DeploymentRollback', 'mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }', { id }, true);
-        return data.deploymentRollback === true;
-    }
-    async cancel(id) {
-        const data = await this.graphql('DeploymentCancel', 'mutation DeploymentCancel($id: String!) { deploymentCancel(id: $id) }', { id }, true);
-        return data.deploymentCancel === true;
-    }
-    /** Stops a deployment and moves it to history (REMOVED); for one past the point where cancel works. */
-    async remove(id) {
-        const data = await this.graphql('DeploymentRemove', 'mutation DeploymentRemove($id: String!) { deploymentRemove(id: $id) }', { id }, true);
-        return data.deploymentRemove === true;
-    }
-    graphql(operationName, query, variables, mutation = false) {
-        return railwayGraphql(this.options, { operationName, query, variables, mutation });
-    }
-}
-function railwayDeployment(raw, what) {
-    const value = raw;
-    if (!value || typeof value.id !== 'string' || typeof value.status !== 'string') {
-        throw unexpectedShape('railway', what, 'a deployment needs a string id and status');
-    }
-    return {
-        id: value.id,
-        status: value.status,
-        createdAt: typeof value.createdAt === 'string' ? value.createdAt : new Date(0).toISOString(),
-        url: typeof value.url === 'string' ? value.url : null,
-        staticUrl: typeof value.staticUrl === 'string' ? value.staticUrl : null,
-        meta: value.meta && typeof value.meta === 'object' ? value.meta : null,
-        canRollback: value.canRollback === true,
-    };
-}
-/**
- * The deployment's own URL with a scheme (whether Railway includes one is UNCONFIRMED, docs/platform-behaviour.md §2.1; the
- * scheme is the API's own: https for Railway, http for the loopback emulator). The deployment URL,
- * not the service's static domain, so a health check looks at this build and not whichever serves.
- */
-function railwayUrl(d, scheme = 'https') {
-    const host = d.url ?? d.staticUrl;
-    if (!host)
-        return null;
-    return /^https?:\/\//.test(host) ? host : `${scheme}://${host}`;
-}
-function railwayCommitOf(d) {
-    const hash = d.meta?.commitHash;
-    return typeof hash === 'string' ? hash : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/providers/vercel-rest.ts
-
-/** Vercel's error body: `{"error":{"code":"…","message":"…"}}`. */
-const readVercelError = (body) => {
-    const error = body?.error;
-    if (!error || typeof error !== 'object')
-        return undefined;
-    return {
-        code: typeof error.code === 'string' ? error.code : undefined,
-        message: typeof error.message === 'string' ? error.message : undefined,
-    };
-};
-/**
- * One authenticated Vercel request: bearer token, JSON body when there is one, a ProviderError
- * naming `what` for any non-2xx answer. `mutation` defaults to "anything but GET" (the HTTP layer
- * then never repeats a request whose answer was lost).
- */
-async function vercelRequest(options, method, path, what, extra = {}) {
-    const response = await options.http.request({
-        method,
-        url: joinUrl(options.baseUrl, path),
-        headers: {
-            authorization: `Bearer ${options.token}`,
-            accept: 'application/json',
-            ...(extra.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: extra.body !== undefined ? JSON.stringify(extra.body) : undefined,
-        mutation: extra.mutation ?? method !== 'GET',
-        timeoutMs: options.timeoutMs,
-    });
-    if (response.status < 200 || response.status >= 300)
-        throw errorFromResponse('vercel', what, response, readVercelError);
-    return response;
-}
-
-;// CONCATENATED MODULE: ./src/providers/vercel.ts
-
-
-const VERCEL_TERMINAL = new Set(['READY', 'ERROR', 'CANCELED', 'BLOCKED', 'DELETED']);
-/**
- * Build-log event types that carry output. `fatal` is the event that says why a build stopped, so
- * it belongs in a failure excerpt (docs/platform-behaviour.md "Vercel build events").
- */
-const BUILD_LOG_TYPES = new Set(['stdout', 'stderr', 'command', 'fatal']);
-/** Vercel refuses a rollback description longer than this (docs/platform-behaviour.md "Vercel rollback"). */
-const VERCEL_ROLLBACK_DESCRIPTION_MAX = 250;
-class VercelClient {
-    options;
-    provider = 'vercel';
-    constructor(options) {
-        this.options = options;
-    }
-    async createDeployment(body) {
-        // forceNew: a deploy of a commit must build it; de-duplication rules are UNCONFIRMED (docs/platform-behaviour.md §1.1)
-        // and our own idempotency check (an existing READY deployment of the commit) runs before this.
-        const response = await this.send('POST', `/v13/deployments${this.scope({ forceNew: 1, skipAutoDetectionConfirmation: 1 })}`, 'create deployment', {
-            body,
-            mutation: true,
-        });
-        return deployment(jsonBody(this.provider, 'create deployment', response), 'create deployment');
-    }
-    async getDeployment(id) {
-        const response = await this.send('GET', `/v13/deployments/${encodeURIComponent(id)}${this.scope({})}`, `get deployment ${id}`);
-        return deployment(jsonBody(this.provider, `get deployment ${id}`, response), `get deployment ${id}`);
-    }
-    /**
-     * The last `limit` lines of a deployment's build output, oldest first. Endpoint and parameters:
-     * Vercel's REST reference (GET /v3/deployments/{idOrUrl}/events, direction, limit, follow). The
-     * event shape ({ type, created, payload: { text } }) is UNCONFIRMED: events without text are
-     * skipped, a top-level `text` is read too.
-     */
-    async buildLog(id, limit) {
-        const what = `read the build log of ${id}`;
-        const response = await this.send('GET', `/v3/deployments/${encodeURIComponent(id)}/events${this.scope({ direction: 'backward', limit, follow: 0 })}`, what);
-        const body = jsonBody(this.provider, what, response);
-        if (!Array.isArray(body))
-            throw unexpectedShape(this.provider, what, 'expected a list of events');
-        const lines = [];
-        for (const event of body) {
-            const text = typeof event?.payload?.text === 'string' ? event.payload.text : typeof event?.text === 'string' ? event.text : undefined;
-            if (text === undefined || (event.type !== undefined && !BUILD_LOG_TYPES.has(String(event.type))))
-                continue;
-            lines.push({ created: typeof event.created === 'number' ? event.created : 0, text });
-        }
-        return lines.sort((a, b) => a.created - b.created).map((line) => line.text);
-    }
-    /** One page, newest first. List items are keyed `uid`; they are returned with `id` like the rest. */
-    async listDeployments(q) {
-        const version = this.options.listVersion ?? 'v6';
-        const path = `/${version}/deployments${this.scope({
-            projectId: q.projectId,
-            target: q.target,
-            state: q.state?.join(','),
-            limit: q.limit ?? 20,
-            until: q.until,
-            since: q.since,
-            sha: q.sha,
-            rollbackCandidate: q.rollbackCandidate,
-        })}`;
-        const what = 'list deployments';
-        const response = await this.send('GET', path, what);
-        const body = jsonBody(this.provider, what, response);
-        if (!Array.isArray(body.deployments))
-            throw unexpectedShape(this.provider, what, 'no deployments array');
-        const deployments = body.deployments.map((item) => {
-            const raw = item;
-            return deployment({ ...raw, id: raw.id ?? raw.uid, readyState: raw.readyState ?? raw.state }, what);
-        });
-        const next = typeof body.pagination?.next === 'number' ? body.pagination.next : null;
-        return { deployments, next };
-    }
-    async cancelDeployment(id) {
-        const what = `cancel deployment ${id}`;
-        const response = await this.send('PATCH', `/v12/deployments/${encodeURIComponent(id)}/cancel${this.scope({})}`, what, { mutation: true });
-        return deployment(jsonBody(this.provider, what, response), what);
-    }
-    async getProject(projectId) {
-        const what = `get project ${projectId}`;
-        const response = await this.send('GET', `/v9/projects/${encodeURIComponent(projectId)}${this.scope({ rollbackInfo: 'true' })}`, what);
-        const body = jsonBody(this.provider, what, response);
-        if (typeof body.id !== 'string')
-            throw unexpectedShape(this.provider, what, 'no project id');
-        // `targets` is optional in Vercel's project schema: a project that never served production has
-        // none, which means nothing serves yet (docs/platform-behaviour.md "Vercel project").
-        if (body.targets !== undefined && body.targets !== null && typeof body.targets !== 'object')
-            throw unexpectedShape(this.provider, what, 'targets is not an object');
-        const targets = (body.targets ?? {});
-        const production = targets.production && typeof targets.production.id === 'string' ? targets.production : null;
-        return {
-            id: body.id,
-            name: typeof body.name === 'string' ? body.name : body.id,
-            productionDeployment: production
-                ? {
-                    id: production.id,
-                    url: typeof production.url === 'string' ? production.url : null,
-                    readyState: typeof production.readyState === 'string' ? production.readyState : undefined,
-                }
-                : null,
-            lastAliasRequest: aliasRequest(body.lastAliasRequest),
-            lastRollbackTarget: body.lastRollbackTarget ?? null,
-            rollbackDescription: describeRollback(body.rollbackDescription),
-        };
-    }
-    /** 201 (done or started) or 202 (queued behind a rolling release); no body either way. */
-    async promote(projectId, deploymentId) {
-        const what = `promote ${deploymentId}`;
-        const path = `/v10/projects/${encodeURIComponent(projectId)}/promote/${encodeURIComponent(deploymentId)}${this.scope({})}`;
-        const response = await this.send('POST', path, what, { body: {}, mutation: true });
-        return response.status;
-    }
-    /**
-     * Instant rollback to `deploymentId` (the deployment to go back TO); pins production. The
-     * description is cut to Vercel's limit rather than have the emergency refused for its length.
-     */
-    async rollback(projectId, deploymentId, description) {
-        const what = `roll back to ${deploymentId}`;
-        const cut = description === undefined ? undefined : truncate(description, VERCEL_ROLLBACK_DESCRIPTION_MAX);
-        const path = `/v1/projects/${encodeURIComponent(projectId)}/rollback/${encodeURIComponent(deploymentId)}${this.scope({ description: cut })}`;
-        const response = await this.send('POST', path, what, { body: {}, mutation: true });
-        return response.status;
-    }
-    /**
-     * Vercel rolling releases (@vercel/sdk rollingRelease* calls, docs/platform-behaviour.md "Vercel
-     * rolling releases"): read, start with a canary, approve the next stage. Each answers
-     * `{ rollingRelease }`, null when none exists.
-     */
-    async rollingRelease(projectId, action, body) {
-        const what = action === 'get' ? 'read the rolling release' : `${action} the rolling release`;
-        const path = `/v1/projects/${encodeURIComponent(projectId)}/rolling-release${action === 'get' ? '' : `/${action}`}${this.scope({})}`;
-        const response = await this.send(action === 'get' ? 'GET' : 'POST', path, what, action === 'get' ? {} : { body, mutation: true });
-        const value = jsonBody(this.provider, what, response).rollingRelease;
-        if (value === null || value === undefined)
-            return null;
-        const rr = value;
-        if (typeof rr.state !== 'string' || !Array.isArray(rr.stages))
-            throw unexpectedShape(this.provider, what, 'rollingRelease without state or stages');
-        return {
-            state: rr.state,
-            stageIndex: typeof rr.activeStage?.index === 'number' ? rr.activeStage.index : null,
-            percentage: typeof rr.activeStage?.targetPercentage === 'number' ? rr.activeStage.targetPercentage : null,
-            stages: rr.stages.length,
-            currentDeploymentId: typeof rr.currentDeployment?.id === 'string' ? rr.currentDeployment.id : null,
-            canaryDeploymentId: typeof rr.canaryDeployment?.id === 'string' ? rr.canaryDeployment.id : null,
-        };
-    }
-    scope(params) {
-        return query({ ...params, teamId: this.options.teamId });
-    }
-    send(method, path, what, extra = {}) {
-        return vercelRequest(this.options, method, path, what, { body: extra.body, mutation: extra.mutation === true });
-    }
-}
-function deployment(raw, what) {
-    const value = raw;
-    if (!value || typeof value.id !== 'string' || typeof value.readyState !== 'string') {
-        throw unexpectedShape('vercel', what, 'a deployment needs a string id and readyState');
-    }
-    return { ...value, url: typeof value.url === 'string' ? value.url : null };
-}
-function aliasRequest(raw) {
-    const value = raw;
-    if (!value || typeof value.toDeploymentId !== 'string' || typeof value.jobStatus !== 'string')
-        return null;
-    return {
-        fromDeploymentId: typeof value.fromDeploymentId === 'string' ? value.fromDeploymentId : null,
-        toDeploymentId: value.toDeploymentId,
-        jobStatus: value.jobStatus,
-        requestedAt: typeof value.requestedAt === 'number' ? value.requestedAt : 0,
-        type: value.type === 'rollback' ? 'rollback' : 'promote',
-    };
-}
-/** At most `max` characters (UTF-16 units, as JavaScript counts), ending in an ellipsis when cut. */
-function truncate(text, max) {
-    if (text.length <= max)
-        return text;
-    const cut = text.slice(0, max - 1);
-    // Never leave half of a surrogate pair at the end.
-    return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
-}
-/**
- * Whether production is pinned by an instant rollback, read as the official CLI reads rollback
- * state: from `lastAliasRequest` (packages/cli/src/commands/rollback/status.ts). The last alias
- * job is a rollback that succeeded or is under way; a later promote replaces it and lifts the pin.
- * `lastRollbackTarget` is not used: it may survive a promote (docs/platform-behaviour.md "Vercel pin").
- */
-function vercelPinned(project) {
-    const job = project.lastAliasRequest;
-    return job !== null && job.type === 'rollback' && (job.jobStatus === 'succeeded' || job.jobStatus === 'pending' || job.jobStatus === 'in-progress');
-}
-/** The shape of `rollbackDescription` is UNCONFIRMED (docs/platform-behaviour.md §1.5, "who/why"): a string or an object with a description. */
-function describeRollback(raw) {
-    if (typeof raw === 'string')
-        return raw;
-    if (!raw || typeof raw !== 'object')
-        return null;
-    const value = raw;
-    const why = typeof value.description === 'string' && value.description ? value.description : null;
-    const who = typeof value.username === 'string' ? value.username : null;
-    return why && who ? `${why} (by ${who})` : (why ?? (who ? `by ${who}` : null));
-}
-/**
- * A deployment URL from Vercel's scheme-less hostname. The scheme is the API's own: https for
- * Vercel, http for the loopback emulator.
- */
-function vercelUrl(hostname, scheme = 'https') {
-    if (!hostname)
-        return null;
-    return /^https?:\/\//.test(hostname) ? hostname : `${scheme}://${hostname}`;
-}
-/** The commit a deployment was built from: gitSource.sha, or a git meta key (names UNCONFIRMED, docs/platform-behaviour.md §1.3). */
-function vercelCommitOf(d) {
-    return d.gitSource?.sha ?? d.meta?.githubCommitSha ?? d.meta?.threadrCommitSha ?? undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/release/schedule.ts
 const DEFAULT_SCHEDULE = { minMs: 2_000, fraction: 0.1, maxMs: 30_000 };
 function scheduleWithMin(minMs) {
@@ -16576,15 +16467,13 @@ async function agreed(read, same, options) {
 
 ;// CONCATENATED MODULE: ./src/release/adapter-context.ts
 
+
 /**
  * An essential read, retried while it fails and, when it decides something (skip the work, name a
  * target), asked again until two answers agree: one stale or failed answer decides nothing.
  */
 function decidingRead(context, what, read, same) {
     return agreed(() => context.patience(what, read), same, { clock: context.clock, settleMs: context.settleMs });
-}
-function errorText(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 /** The wait loop both adapters use: adaptive polling of `observe` until the deployment settles. */
 async function waitForSettled(component, id, startedAt, observe, context, wait) {
@@ -16602,15 +16491,15 @@ async function waitForSettled(component, id, startedAt, observe, context, wait) 
         deadline: wait.deadline,
         signal: wait.signal,
         startedAt,
-        onReadError: (error, consecutive) => context.log.warn(`${component}: reading the status of ${id} failed (${errorText(error)}); still waiting${consecutive > 1 ? ` (${consecutive} failed reads in a row)` : ''}`),
+        onReadError: (error, consecutive) => context.log.warn(`${component}: reading the status of ${id} failed (${errors_errorText(error)}); still waiting${consecutive > 1 ? ` (${consecutive} failed reads in a row)` : ''}`),
     });
     if (result.done)
         return { kind: 'settled', observation: result.value, reads: result.reads };
-    return result.cancelled ? { kind: 'cancelled', last: result.last, reads: result.reads } : { kind: 'timed-out', last: result.last, reads: result.reads };
+    return result.cancelled
+        ? { kind: 'cancelled', last: result.last, reads: result.reads }
+        : { kind: 'timed-out', last: result.last, reads: result.reads };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/release/mutation.ts
 
 
@@ -16652,7 +16541,7 @@ async function mutateOnce(what, mutate, readBack, options) {
             return await mutate();
         }
         catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
+            const message = errors_errorText(error);
             const unknown = outcomeUnknown(error);
             if (!unknown && !(safeToRepeat(error) && attempt < attempts))
                 throw error;
@@ -16689,156 +16578,10 @@ async function readBackSeveral(readBack, options) {
         }
         catch (error) {
             notBefore = retryAfterOf(error);
-            options.log.warn(`reading back failed: ${error instanceof Error ? error.message : String(error)}`);
+            options.log.warn(`reading back failed: ${errors_errorText(error)}`);
         }
     }
     return { found: null, answered };
-}
-
-;// CONCATENATED MODULE: ./src/release/github-record.ts
-
-
-
-/**
- * The GitHub Deployment that tells people what was deployed where. It is bookkeeping: a failure
- * here (a token without `deployments: write`, GitHub having a bad minute) is logged as a warning
- * and never stops or fails a production deploy or rollback.
- */
-class DeploymentRecord {
-    client;
-    log;
-    logUrl;
-    timing;
-    id = null;
-    constructor(client, log, logUrl, timing) {
-        this.client = client;
-        this.log = log;
-        this.logUrl = logUrl;
-        this.timing = timing;
-    }
-    get enabled() {
-        return this.client !== undefined;
-    }
-    async start(input) {
-        if (!this.client)
-            return null;
-        const client = this.client;
-        // A key in the payload finds this very record again if the create's answer is lost.
-        const key = (0,external_node_crypto_.randomUUID)();
-        try {
-            const deployment = await mutateOnce('GitHub: create deployment', () => client.create({
-                ref: input.ref,
-                environment: input.environment,
-                description: input.description,
-                task: input.task,
-                payload: { ...input.payload, threadrOpsKey: key },
-                productionEnvironment: input.environment === 'production',
-            }), async () => (await client.list({ environment: input.environment, sha: input.ref, perPage: 10 })).find((d) => d.payload?.threadrOpsKey === key) ?? null, { clock: this.timing.clock, log: this.log, settleMs: this.timing.settleMs });
-            this.id = deployment.id;
-            this.log.info(`GitHub deployment ${deployment.id} created for ${input.environment}`);
-            await this.status('in_progress', { description: input.description });
-            return deployment.id;
-        }
-        catch (error) {
-            this.log.warn(`GitHub deployment not recorded (${errorText(error)}); going on without it`);
-            return null;
-        }
-    }
-    /** Attaches to an existing deployment (the rollback action marking the one that failed). */
-    adopt(id) {
-        this.id = id;
-    }
-    async status(state, details, id = this.id) {
-        if (!this.client || id === null)
-            return false;
-        try {
-            await this.client.createStatus(id, {
-                state,
-                description: details.description,
-                environmentUrl: details.environmentUrl,
-                logUrl: this.logUrl,
-            });
-            this.log.info(`GitHub deployment ${id}: ${state}`);
-            return true;
-        }
-        catch (error) {
-            this.log.warn(`GitHub deployment ${id}: could not set ${state} (${errorText(error)})`);
-            return false;
-        }
-    }
-    /**
-     * The commit last verified in the environment for `component`: the newest GitHub deployment
-     * covering it whose latest status is success (or inactive, which GitHub sets only on a deployment
-     * that succeeded and was then superseded). A deploy that failed, was cancelled or is still on its
-     * way is skipped. Null when GitHub is not configured, knows none, or cannot be read: the caller
-     * then falls back to what serves.
-     */
-    async lastVerified(environment, component) {
-        if (!this.client)
-            return null;
-        const client = this.client;
-        try {
-            // The order of both lists is not documented (UNCONFIRMED): ids grow with time, so sort by id.
-            const deployments = (await client.list({ environment, perPage: 30 })).sort((a, b) => b.id - a.id);
-            for (const deployment of deployments) {
-                if (!covers(deployment.payload, component))
-                    continue;
-                const latest = (await client.statuses(deployment.id)).reduce((newest, status) => (newest === null || status.id > newest.id ? status : newest), null);
-                if (latest?.state === 'success' || latest?.state === 'inactive')
-                    return { sha: deployment.sha, id: deployment.id };
-            }
-            return null;
-        }
-        catch (error) {
-            this.log.warn(`could not read the verified deployments from GitHub (${errorText(error)}); going by what serves`);
-            return null;
-        }
-    }
-    /** The newest deployment of the environment (optionally of one commit), for the rollback action. */
-    async latest(environment, sha) {
-        if (!this.client)
-            return null;
-        try {
-            const [newest] = await this.client.list({ environment, sha, perPage: 1 });
-            return newest?.id ?? null;
-        }
-        catch (error) {
-            this.log.warn(`could not list GitHub deployments (${errorText(error)})`);
-            return null;
-        }
-    }
-}
-/** Which components a record is about: a deploy's `components`, a rollback's `targets`; all when it does not say. */
-function covers(payload, component) {
-    const value = payload;
-    if (Array.isArray(value?.components))
-        return value.components.includes(component);
-    if (value?.targets && typeof value.targets === 'object')
-        return value.targets[component] != null;
-    return true;
-}
-/** The run's page: where the deploy's log lives (GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID). */
-function runUrl(env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
-    if (!server || !repository || !run)
-        return null;
-    return `${server.replace(/\/+$/, '')}/${repository}/actions/runs/${run}`;
-}
-
-;// CONCATENATED MODULE: ./src/release/component.ts
-/**
- * The component model shared by the deploy and rollback actions: a component (frontend on Vercel,
- * backend on Railway) behind one adapter interface, so ordering, waiting, cancelling, rolling back
- * and re-verifying are written once.
- */
-const component_COMPONENTS = ['frontend', 'backend'];
-const component_PROVIDER_OF = { frontend: 'vercel', backend: 'railway' };
-const component_ENVIRONMENTS = ['production', 'staging', 'preview'];
-/** Enough of a log to show the error and what led to it, short enough for a job summary. */
-const LOG_TAIL_LINES = 20;
-/** Thrown by an adapter when it cannot do what was asked; the message is for people. */
-class ReleaseError extends Error {
-    name = 'ReleaseError';
 }
 
 ;// CONCATENATED MODULE: ./src/release/railway-component.ts
@@ -16848,7 +16591,15 @@ class ReleaseError extends Error {
 
 
 
-const PENDING = ['QUEUED', 'WAITING', 'INITIALIZING', 'BUILDING', 'DEPLOYING', 'NEEDS_APPROVAL'];
+
+const PENDING = [
+    'QUEUED',
+    'WAITING',
+    'INITIALIZING',
+    'BUILDING',
+    'DEPLOYING',
+    'NEEDS_APPROVAL',
+];
 /** What serves: SUCCESS, or SLEEPING (a serverless app asleep after it deployed fine). */
 const SERVING = ['SUCCESS', 'SLEEPING'];
 /** The backend on Railway: one service instance in one environment. */
@@ -16938,7 +16689,10 @@ class RailwayComponent {
         const { clock, log } = this.options.context;
         // What serves and what is on its way decide whether to ask Railway at all: read until two
         // answers agree (a GraphQL errors[] is retried, one stale list decides nothing).
-        const decision = (list) => [list.find((d) => SERVING.includes(d.status))?.id, ...list.filter((d) => PENDING.includes(d.status)).map((d) => d.id)].join(',');
+        const decision = (list) => [
+            list.find((d) => SERVING.includes(d.status))?.id,
+            ...list.filter((d) => PENDING.includes(d.status)).map((d) => d.id),
+        ].join(',');
         const before = await decidingRead(this.options.context, 'backend: listing deployments', () => this.list(undefined, 20), (a, b) => decision(a) === decision(b));
         const serving = before.find((d) => SERVING.includes(d.status));
         if (serving && (serving.id === target.deploymentId || this.isRollbackOf(serving, target))) {
@@ -16976,7 +16730,7 @@ class RailwayComponent {
             let notBefore = 0;
             found = await findRollback().catch((error) => {
                 notBefore = retryAfterOf(error);
-                log.warn(`backend: listing deployments after the rollback failed (${errorText(error)})`);
+                log.warn(`backend: listing deployments after the rollback failed (${errors_errorText(error)})`);
                 return null;
             });
             if (found)
@@ -17022,11 +16776,18 @@ class RailwayComponent {
         // Retired deployments end REMOVED whether they once served or were aborted; which of them
         // served is not in the API we read (UNCONFIRMED), so take the newest older one that can be
         // rolled back to and is not a failure.
-        const candidate = all.find((d) => d.id !== current.id && Date.parse(d.createdAt) < Date.parse(current.createdAt) && d.canRollback && ['REMOVED', 'SUCCESS', 'SLEEPING'].includes(d.status));
+        const candidate = all.find((d) => d.id !== current.id &&
+            Date.parse(d.createdAt) < Date.parse(current.createdAt) &&
+            d.canRollback &&
+            ['REMOVED', 'SUCCESS', 'SLEEPING'].includes(d.status));
         return candidate ? this.targetOf(candidate) : null;
     }
     mutationOptions() {
-        return { clock: this.options.context.clock, log: this.options.context.log, settleMs: this.options.context.settleMs };
+        return {
+            clock: this.options.context.clock,
+            log: this.options.context.log,
+            settleMs: this.options.context.settleMs,
+        };
     }
     /** FAILED: the build or the start may be at fault, so both logs; CRASHED: the runtime log. */
     async failureLogs(observation) {
@@ -17035,7 +16796,10 @@ class RailwayComponent {
         for (const kind of kinds) {
             const lines = await this.client.logs(kind, observation.id, LOG_TAIL_LINES);
             if (lines.length > 0)
-                excerpts.push({ title: `${kind} log of ${observation.id}, last ${lines.length} lines`, lines: lines.map((line) => redact(line.message)) });
+                excerpts.push({
+                    title: `${kind} log of ${observation.id}, last ${lines.length} lines`,
+                    lines: lines.map((line) => redact(line.message)),
+                });
         }
         return excerpts;
     }
@@ -17046,7 +16810,13 @@ class RailwayComponent {
         return `${base}/project/${projectId}/service/${serviceId}?environmentId=${environmentId}&id=${id}`;
     }
     observation(d) {
-        const base = { id: d.id, state: d.status, url: railwayUrl(d, this.options.scheme), sha: railwayCommitOf(d) ?? null, logUrl: this.logUrl(d.id) };
+        const base = {
+            id: d.id,
+            state: d.status,
+            url: railwayUrl(d, this.options.scheme),
+            sha: railwayCommitOf(d) ?? null,
+            logUrl: this.logUrl(d.id),
+        };
         if (SERVING.includes(d.status))
             return { ...base, phase: 'succeeded' };
         if (PENDING.includes(d.status))
@@ -17058,11 +16828,735 @@ class RailwayComponent {
             REMOVING: 'the deployment is being removed',
             SKIPPED: 'the build was skipped',
         };
-        return { ...base, phase: 'failed', error: `deployment ${d.status}: ${why[d.status] ?? 'unexpected state'}; logs: ${base.logUrl}` };
+        return {
+            ...base,
+            phase: 'failed',
+            error: `deployment ${d.status}: ${why[d.status] ?? 'unexpected state'}; logs: ${base.logUrl}`,
+        };
     }
     targetOf(d) {
-        return { provider: 'railway', deploymentId: d.id, url: railwayUrl(d, this.options.scheme), sha: railwayCommitOf(d) ?? null, scope: this.options.serviceId };
+        return {
+            provider: 'railway',
+            deploymentId: d.id,
+            url: railwayUrl(d, this.options.scheme),
+            sha: railwayCommitOf(d) ?? null,
+            scope: this.options.serviceId,
+        };
     }
+}
+
+;// CONCATENATED MODULE: ./src/core/github-context.ts
+let loading;
+/**
+ * The run of the step. On a runner (env is process.env) this is @actions/github's `context`,
+ * imported on first use: @actions/github also brings Octokit and its HTTP stack, which the health
+ * check must not evaluate before its first request has left (bench/health). The local runner runs
+ * an action in-process with an environment of its own, which that singleton cannot see: for it the
+ * same variables are read from `env`, with the toolkit's defaults.
+ */
+function githubRun(env = process.env) {
+    if (env !== process.env)
+        return Promise.resolve(fromEnv(env));
+    loading ??= Promise.all(/* import() */[__nccwpck_require__.e(439), __nccwpck_require__.e(722)]).then(__nccwpck_require__.bind(__nccwpck_require__, 722)).then(({ context }) => ({
+        repository: env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined,
+        sha: context.sha || undefined,
+        ref: context.ref || undefined,
+        runId: Number.isFinite(context.runId) && context.runId > 0 ? context.runId : undefined,
+        serverUrl: context.serverUrl,
+        apiUrl: context.apiUrl,
+        eventName: context.eventName || undefined,
+    }));
+    return loading;
+}
+function fromEnv(env) {
+    const runId = Number.parseInt(env.GITHUB_RUN_ID ?? '', 10);
+    return {
+        repository: env.GITHUB_REPOSITORY || undefined,
+        sha: env.GITHUB_SHA || undefined,
+        ref: env.GITHUB_REF || undefined,
+        runId: Number.isFinite(runId) && runId > 0 ? runId : undefined,
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        eventName: env.GITHUB_EVENT_NAME || undefined,
+    };
+}
+/** The run's page, where its logs are: {serverUrl}/{owner}/{repo}/actions/runs/{runId}; null outside a workflow run. */
+function runUrl(run) {
+    if (!run.serverUrl || !run.repository || run.runId === undefined)
+        return null;
+    return `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}/actions/runs/${run.runId}`;
+}
+
+;// CONCATENATED MODULE: ./src/providers/github-rest.ts
+
+
+
+
+
+/** Tries after the first for a request that may be repeated (a read, an idempotent write), 5xx and network failures. */
+const READ_RETRIES = 2;
+/** How often a rate-limited request is tried again, and the longest wait GitHub may ask for before we give up instead. */
+const RATE_LIMIT_RETRIES = 2;
+const MAX_RATE_LIMIT_WAIT_S = 60;
+let octokitClass;
+/**
+ * Octokit with the retry and throttling plugins, imported on first use: @octokit/rest and
+ * Bottleneck take tens of milliseconds to evaluate, which the health check cannot spend before its
+ * first request leaves (bench/health). Every other action pays it on its first GitHub call.
+ */
+function loadOctokit() {
+    octokitClass ??= Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(439), __nccwpck_require__.e(267)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1267)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856)),
+    ]).then(([rest, retry, throttling]) => rest.Octokit.plugin(retry.retry, throttling.throttling));
+    return octokitClass;
+}
+/**
+ * Octokit's fetch, answered by our HttpClient: the per-request timeout, the streamed body cap and
+ * the one undici dispatcher stay as they are for every other provider. The HttpClient does not
+ * retry here (retry: false): the retry and throttling plugins own that, so a request is never
+ * tried by two loops at once.
+ */
+function fetchThrough(http, timeoutMs, warn) {
+    return async (input, init) => {
+        const headers = {};
+        new Headers(init?.headers).forEach((value, name) => (headers[name] = value));
+        const body = typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body);
+        const method = init?.method ?? 'GET';
+        const url = String(input instanceof Request ? input.url : input);
+        // Each attempt that fails the way a retry may cure is logged, so the log says why a call was slow.
+        const where = `GitHub ${method} ${new URL(url).pathname}`;
+        let response;
+        try {
+            response = await http.request({ method, url, headers, body, retry: false, timeoutMs });
+        }
+        catch (error) {
+            warn(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+            throw error;
+        }
+        if (response.status >= 500 || response.status === 429)
+            warn(`${where}: HTTP ${response.status}`);
+        const answer = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+            if (value === undefined)
+                continue;
+            for (const one of Array.isArray(value) ? value : [value])
+                answer.append(name, one);
+        }
+        const empty = response.status === 204 || response.status === 304 || response.body === '';
+        return new Response(empty ? null : response.body, { status: response.status, headers: answer });
+    };
+}
+/** One Octokit per client, built on the first call. */
+class GitHubRest {
+    options;
+    owner;
+    repo;
+    octokit;
+    constructor(options) {
+        this.options = options;
+        const [owner = '', repo = ''] = options.repository.split('/');
+        this.owner = owner;
+        this.repo = repo;
+    }
+    /**
+     * Runs one Octokit call and turns its failure into ours: a ProviderError with the status,
+     * GitHub's (redacted) message, the request id and Retry-After, or the NetworkError that stopped
+     * the request, so callers (release/mutation.ts) can tell "not sent" from "outcome unknown".
+     */
+    async call(what, work) {
+        const octokit = await (this.octokit ??= this.build());
+        let result;
+        try {
+            result = await work(octokit, { owner: this.owner, repo: this.repo });
+        }
+        catch (error) {
+            throw toProviderError(what, error);
+        }
+        notGarbled(what, result);
+        return result;
+    }
+    async build() {
+        const GitHub = await loadOctokit();
+        const warn = this.options.warn ?? (() => undefined);
+        const quiet = () => undefined;
+        return new GitHub({
+            auth: this.options.token,
+            baseUrl: this.options.apiUrl.replace(/\/+$/, ''),
+            userAgent: 'threadr-ops',
+            request: { fetch: fetchThrough(this.options.http, this.options.timeoutMs, warn) },
+            // Octokit logs every failed request with its URL; our errors say it once, redacted.
+            log: { debug: quiet, info: quiet, warn: (message) => warn(providerMessage(message)), error: quiet },
+            retry: {
+                // Not `request.retries` as a default: plugin-retry then repeats every failure, the
+                // doNotRetry statuses included. A mutation passes `request: { retries: 0 }` itself.
+                retries: READ_RETRIES,
+                // 429 and 403 are the throttling plugin's (it honours Retry-After and x-ratelimit-reset);
+                // the other 4xx will not change by themselves.
+                doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
+            },
+            throttle: {
+                onRateLimit: (retryAfter, request, _octokit, retryCount) => this.againAfterLimit('rate limit', retryAfter, request, retryCount),
+                onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => this.againAfterLimit('secondary rate limit', retryAfter, request, retryCount),
+                // The handler above waits (on options.sleep), so the plugin adds no wait of its own.
+                retryAfterBaseValue: 0,
+            },
+        });
+    }
+    /**
+     * A rate-limited request did nothing, so repeating it is safe even for a mutation. It is
+     * repeated a bounded number of times, and only when GitHub asks for a wait a workflow step can
+     * afford: an exhausted hourly quota fails the call instead of holding the job for up to an hour.
+     */
+    async againAfterLimit(kind, retryAfterS, request, retryCount) {
+        const again = retryCount < RATE_LIMIT_RETRIES && retryAfterS <= MAX_RATE_LIMIT_WAIT_S;
+        this.options.warn?.(`GitHub ${kind} on ${request.method} ${request.url}: ${again ? `trying again in ${retryAfterS}s` : `giving up (retry after ${retryAfterS}s, ${retryCount} tries so far)`}`);
+        if (again)
+            await (this.options.sleep ?? sleep)(retryAfterS * 1000);
+        return again;
+    }
+}
+/**
+ * Octokit hands back the text of a JSON answer it cannot parse (a body cut short by a proxy) as
+ * `data`; the request did reach GitHub, so this is a malformed answer (outcome unknown for a
+ * mutation, release/mutation.ts), not a success.
+ */
+function notGarbled(what, result) {
+    const response = result;
+    if (!response ||
+        typeof response !== 'object' ||
+        typeof response.status !== 'number' ||
+        typeof response.data !== 'string')
+        return;
+    if (!/json/i.test(String(response.headers?.['content-type'] ?? '')))
+        return;
+    throw new ProviderError(`${what}: HTTP ${response.status} with a body that is not JSON: ${providerMessage(response.data, 200) || 'empty body'}`, {
+        provider: 'github',
+        status: response.status,
+        code: 'malformed_response',
+        requestId: response.headers?.['x-github-request-id'] === undefined
+            ? undefined
+            : String(response.headers['x-github-request-id']),
+        retriable: true,
+    });
+}
+function isRequestError(error) {
+    return (error instanceof Error && error.name === 'HttpError' && typeof error.status === 'number');
+}
+function toProviderError(what, error) {
+    if (!isRequestError(error))
+        return error;
+    // Octokit wraps what its fetch threw (our NetworkError, BodyTooLargeError) in a status-500 error: unwrap it.
+    if (!error.response && error.cause instanceof Error)
+        return error.cause;
+    const headers = error.response?.headers ?? {};
+    const data = error.response?.data;
+    const message = typeof data === 'object' && data && typeof data.message === 'string'
+        ? data.message
+        : typeof data === 'string'
+            ? data
+            : error.message;
+    const header = (name) => headers[name] === undefined ? undefined : String(headers[name]);
+    const limited = error.status === 429 ||
+        (error.status === 403 && (header('x-ratelimit-remaining') === '0' || /rate limit/i.test(message)));
+    return new ProviderError(`${what} failed: HTTP ${error.status}: ${providerMessage(message, 200) || 'empty body'}`, {
+        provider: 'github',
+        status: error.status,
+        code: limited ? 'rate_limited' : undefined,
+        requestId: header('x-github-request-id'),
+        retriable: limited || isRetriableStatus(error.status),
+        retryAfterMs: parseRetryAfter(header('retry-after')),
+    });
+}
+
+;// CONCATENATED MODULE: ./src/providers/github-deployments.ts
+
+
+
+
+/** Tries after the first for writes that are harmless to repeat (a status); a create is never repeated blindly. */
+const MUTATION = { retries: 0 };
+class GitHubDeploymentsClient {
+    provider = 'github';
+    rest;
+    constructor(options) {
+        this.rest = new GitHubRest(options);
+    }
+    async create(input) {
+        const response = await this.rest.call('create deployment', (octokit, repo) => octokit.rest.repos.createDeployment({
+            ...repo,
+            ref: input.ref,
+            environment: input.environment,
+            task: input.task ?? 'deploy',
+            description: deploymentDescription(input.description),
+            payload: redactDeep(input.payload ?? {}),
+            // A CI deploy deploys exactly this commit: never merge the default branch into it (202), and
+            // the workflow has already decided the checks, so skip required contexts (409).
+            auto_merge: false,
+            required_contexts: [],
+            production_environment: input.productionEnvironment,
+            transient_environment: input.transientEnvironment ?? false,
+            // After a 5xx or a lost answer the deployment may exist: the caller reads back
+            // (release/github-record.ts) instead of Octokit creating a second one.
+            request: MUTATION,
+        }));
+        if (response.status === 202) {
+            throw new ProviderError(`create deployment: GitHub merged the default branch instead of creating a deployment (HTTP 202)`, {
+                provider: this.provider,
+                status: 202,
+                requestId: requestIdOf({ headers: response.headers }),
+            });
+        }
+        return githubDeployment(response.data);
+    }
+    async createStatus(deploymentId, input) {
+        const what = `create ${input.state} status on deployment ${deploymentId}`;
+        // Adding the same status twice is harmless, so a 5xx here is retried like a read.
+        const response = await this.rest.call(what, (octokit, repo) => octokit.rest.repos.createDeploymentStatus({
+            ...repo,
+            deployment_id: deploymentId,
+            state: input.state,
+            description: deploymentDescription(input.description),
+            environment_url: input.environmentUrl ?? undefined,
+            log_url: input.logUrl ?? undefined,
+            auto_inactive: input.autoInactive,
+        }));
+        return response.data;
+    }
+    /** One page only (at most 100): callers ask for the newest few, never the whole history. */
+    async list(filter) {
+        const response = await this.rest.call('list deployments', (octokit, repo) => octokit.rest.repos.listDeployments({
+            ...repo,
+            environment: filter.environment,
+            sha: filter.sha,
+            task: filter.task,
+            per_page: Math.min(filter.perPage ?? 30, 100),
+        }));
+        if (!Array.isArray(response.data))
+            throw unexpectedShape(this.provider, 'list deployments', 'expected an array');
+        return response.data.map(githubDeployment);
+    }
+    /** The newest 30 statuses (one page): enough to find the latest. */
+    async statuses(deploymentId) {
+        const what = `list statuses of deployment ${deploymentId}`;
+        const response = await this.rest.call(what, (octokit, repo) => octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deploymentId, per_page: 30 }));
+        if (!Array.isArray(response.data))
+            throw unexpectedShape(this.provider, what, 'expected an array');
+        return response.data;
+    }
+}
+function githubDeployment(raw) {
+    const value = raw;
+    if (!value || typeof value.id !== 'number')
+        throw unexpectedShape('github', 'deployment', 'a deployment needs a numeric id');
+    return value;
+}
+/** GitHub keeps 140 characters; redacted first, so a cut never leaves half a secret to unmask. */
+function deploymentDescription(text) {
+    return text === undefined ? undefined : redact(text).slice(0, 140);
+}
+
+;// CONCATENATED MODULE: ./src/providers/vercel-rest.ts
+
+/** Vercel's error body: `{"error":{"code":"…","message":"…"}}`. */
+const readVercelError = (body) => {
+    const error = body?.error;
+    if (!error || typeof error !== 'object')
+        return undefined;
+    return {
+        code: typeof error.code === 'string' ? error.code : undefined,
+        message: typeof error.message === 'string' ? error.message : undefined,
+    };
+};
+/**
+ * One authenticated Vercel request: bearer token, JSON body when there is one, a ProviderError
+ * naming `what` for any non-2xx answer. `mutation` defaults to "anything but GET" (the HTTP layer
+ * then never repeats a request whose answer was lost).
+ */
+async function vercelRequest(options, method, path, what, extra = {}) {
+    const response = await options.http.request({
+        method,
+        url: joinUrl(options.baseUrl, path),
+        headers: {
+            authorization: `Bearer ${options.token}`,
+            accept: 'application/json',
+            ...(extra.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: extra.body !== undefined ? JSON.stringify(extra.body) : undefined,
+        mutation: extra.mutation ?? method !== 'GET',
+        timeoutMs: options.timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300)
+        throw errorFromResponse('vercel', what, response, readVercelError);
+    return response;
+}
+
+;// CONCATENATED MODULE: ./src/providers/vercel.ts
+
+
+const VERCEL_TERMINAL = new Set(['READY', 'ERROR', 'CANCELED', 'BLOCKED', 'DELETED']);
+/**
+ * Build-log event types that carry output. `fatal` is the event that says why a build stopped, so
+ * it belongs in a failure excerpt (docs/platform-behaviour.md "Vercel build events").
+ */
+const BUILD_LOG_TYPES = new Set(['stdout', 'stderr', 'command', 'fatal']);
+/** Vercel refuses a rollback description longer than this (docs/platform-behaviour.md "Vercel rollback"). */
+const VERCEL_ROLLBACK_DESCRIPTION_MAX = 250;
+class VercelClient {
+    options;
+    provider = 'vercel';
+    constructor(options) {
+        this.options = options;
+    }
+    async createDeployment(body) {
+        // forceNew: a deploy of a commit must build it; de-duplication rules are UNCONFIRMED (docs/platform-behaviour.md §1.1)
+        // and our own idempotency check (an existing READY deployment of the commit) runs before this.
+        const response = await this.send('POST', `/v13/deployments${this.scope({ forceNew: 1, skipAutoDetectionConfirmation: 1 })}`, 'create deployment', {
+            body,
+            mutation: true,
+        });
+        return deployment(jsonBody(this.provider, 'create deployment', response), 'create deployment');
+    }
+    async getDeployment(id) {
+        const response = await this.send('GET', `/v13/deployments/${encodeURIComponent(id)}${this.scope({})}`, `get deployment ${id}`);
+        return deployment(jsonBody(this.provider, `get deployment ${id}`, response), `get deployment ${id}`);
+    }
+    /**
+     * The last `limit` lines of a deployment's build output, oldest first. Endpoint and parameters:
+     * Vercel's REST reference (GET /v3/deployments/{idOrUrl}/events, direction, limit, follow). The
+     * event shape ({ type, created, payload: { text } }) is UNCONFIRMED: events without text are
+     * skipped, a top-level `text` is read too.
+     */
+    async buildLog(id, limit) {
+        const what = `read the build log of ${id}`;
+        const response = await this.send('GET', `/v3/deployments/${encodeURIComponent(id)}/events${this.scope({ direction: 'backward', limit, follow: 0 })}`, what);
+        const body = jsonBody(this.provider, what, response);
+        if (!Array.isArray(body))
+            throw unexpectedShape(this.provider, what, 'expected a list of events');
+        const lines = [];
+        for (const event of body) {
+            const text = typeof event?.payload?.text === 'string'
+                ? event.payload.text
+                : typeof event?.text === 'string'
+                    ? event.text
+                    : undefined;
+            if (text === undefined || (event.type !== undefined && !BUILD_LOG_TYPES.has(String(event.type))))
+                continue;
+            lines.push({ created: typeof event.created === 'number' ? event.created : 0, text });
+        }
+        return lines.sort((a, b) => a.created - b.created).map((line) => line.text);
+    }
+    /** One page, newest first. List items are keyed `uid`; they are returned with `id` like the rest. */
+    async listDeployments(q) {
+        const version = this.options.listVersion ?? 'v6';
+        const path = `/${version}/deployments${this.scope({
+            projectId: q.projectId,
+            target: q.target,
+            state: q.state?.join(','),
+            limit: q.limit ?? 20,
+            until: q.until,
+            since: q.since,
+            sha: q.sha,
+            rollbackCandidate: q.rollbackCandidate,
+        })}`;
+        const what = 'list deployments';
+        const response = await this.send('GET', path, what);
+        const body = jsonBody(this.provider, what, response);
+        if (!Array.isArray(body.deployments))
+            throw unexpectedShape(this.provider, what, 'no deployments array');
+        const deployments = body.deployments.map((item) => {
+            const raw = item;
+            return deployment({ ...raw, id: raw.id ?? raw.uid, readyState: raw.readyState ?? raw.state }, what);
+        });
+        const next = typeof body.pagination?.next === 'number' ? body.pagination.next : null;
+        return { deployments, next };
+    }
+    async cancelDeployment(id) {
+        const what = `cancel deployment ${id}`;
+        const response = await this.send('PATCH', `/v12/deployments/${encodeURIComponent(id)}/cancel${this.scope({})}`, what, { mutation: true });
+        return deployment(jsonBody(this.provider, what, response), what);
+    }
+    async getProject(projectId) {
+        const what = `get project ${projectId}`;
+        const response = await this.send('GET', `/v9/projects/${encodeURIComponent(projectId)}${this.scope({ rollbackInfo: 'true' })}`, what);
+        const body = jsonBody(this.provider, what, response);
+        if (typeof body.id !== 'string')
+            throw unexpectedShape(this.provider, what, 'no project id');
+        // `targets` is optional in Vercel's project schema: a project that never served production has
+        // none, which means nothing serves yet (docs/platform-behaviour.md "Vercel project").
+        if (body.targets !== undefined && body.targets !== null && typeof body.targets !== 'object')
+            throw unexpectedShape(this.provider, what, 'targets is not an object');
+        const targets = (body.targets ?? {});
+        const production = targets.production && typeof targets.production.id === 'string' ? targets.production : null;
+        return {
+            id: body.id,
+            name: typeof body.name === 'string' ? body.name : body.id,
+            productionDeployment: production
+                ? {
+                    id: production.id,
+                    url: typeof production.url === 'string' ? production.url : null,
+                    readyState: typeof production.readyState === 'string' ? production.readyState : undefined,
+                    // Optional in the SDK's schema: a missing or malformed list means no known domain, never a failed read.
+                    alias: Array.isArray(production.alias)
+                        ? production.alias.filter((host) => typeof host === 'string' && host !== '')
+                        : [],
+                }
+                : null,
+            lastAliasRequest: aliasRequest(body.lastAliasRequest),
+            lastRollbackTarget: body.lastRollbackTarget ?? null,
+            rollbackDescription: describeRollback(body.rollbackDescription),
+        };
+    }
+    /** 201 (done or started) or 202 (queued behind a rolling release); no body either way. */
+    async promote(projectId, deploymentId) {
+        const what = `promote ${deploymentId}`;
+        const path = `/v10/projects/${encodeURIComponent(projectId)}/promote/${encodeURIComponent(deploymentId)}${this.scope({})}`;
+        const response = await this.send('POST', path, what, { body: {}, mutation: true });
+        return response.status;
+    }
+    /**
+     * Instant rollback to `deploymentId` (the deployment to go back TO); pins production. The
+     * description is cut to Vercel's limit rather than have the emergency refused for its length.
+     */
+    async rollback(projectId, deploymentId, description) {
+        const what = `roll back to ${deploymentId}`;
+        const cut = description === undefined ? undefined : truncate(description, VERCEL_ROLLBACK_DESCRIPTION_MAX);
+        const path = `/v1/projects/${encodeURIComponent(projectId)}/rollback/${encodeURIComponent(deploymentId)}${this.scope({ description: cut })}`;
+        const response = await this.send('POST', path, what, { body: {}, mutation: true });
+        return response.status;
+    }
+    /**
+     * Vercel rolling releases (@vercel/sdk rollingRelease* calls, docs/platform-behaviour.md "Vercel
+     * rolling releases"): read, start with a canary, approve the next stage. Each answers
+     * `{ rollingRelease }`, null when none exists.
+     */
+    async rollingRelease(projectId, action, body) {
+        const what = action === 'get' ? 'read the rolling release' : `${action} the rolling release`;
+        const path = `/v1/projects/${encodeURIComponent(projectId)}/rolling-release${action === 'get' ? '' : `/${action}`}${this.scope({})}`;
+        const response = await this.send(action === 'get' ? 'GET' : 'POST', path, what, action === 'get' ? {} : { body, mutation: true });
+        const value = jsonBody(this.provider, what, response).rollingRelease;
+        if (value === null || value === undefined)
+            return null;
+        const rr = value;
+        if (typeof rr.state !== 'string' || !Array.isArray(rr.stages))
+            throw unexpectedShape(this.provider, what, 'rollingRelease without state or stages');
+        return {
+            state: rr.state,
+            stageIndex: typeof rr.activeStage?.index === 'number' ? rr.activeStage.index : null,
+            percentage: typeof rr.activeStage?.targetPercentage === 'number' ? rr.activeStage.targetPercentage : null,
+            stages: rr.stages.length,
+            currentDeploymentId: typeof rr.currentDeployment?.id === 'string' ? rr.currentDeployment.id : null,
+            canaryDeploymentId: typeof rr.canaryDeployment?.id === 'string' ? rr.canaryDeployment.id : null,
+        };
+    }
+    scope(params) {
+        return query({ ...params, teamId: this.options.teamId });
+    }
+    send(method, path, what, extra = {}) {
+        return vercelRequest(this.options, method, path, what, { body: extra.body, mutation: extra.mutation === true });
+    }
+}
+function deployment(raw, what) {
+    const value = raw;
+    if (!value || typeof value.id !== 'string' || typeof value.readyState !== 'string') {
+        throw unexpectedShape('vercel', what, 'a deployment needs a string id and readyState');
+    }
+    return { ...value, url: typeof value.url === 'string' ? value.url : null };
+}
+function aliasRequest(raw) {
+    const value = raw;
+    if (!value || typeof value.toDeploymentId !== 'string' || typeof value.jobStatus !== 'string')
+        return null;
+    return {
+        fromDeploymentId: typeof value.fromDeploymentId === 'string' ? value.fromDeploymentId : null,
+        toDeploymentId: value.toDeploymentId,
+        jobStatus: value.jobStatus,
+        requestedAt: typeof value.requestedAt === 'number' ? value.requestedAt : 0,
+        type: value.type === 'rollback' ? 'rollback' : 'promote',
+    };
+}
+/** At most `max` characters (UTF-16 units, as JavaScript counts), ending in an ellipsis when cut. */
+function truncate(text, max) {
+    if (text.length <= max)
+        return text;
+    const cut = text.slice(0, max - 1);
+    // Never leave half of a surrogate pair at the end.
+    return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
+/**
+ * Whether production is pinned by an instant rollback, read as the official CLI reads rollback
+ * state: from `lastAliasRequest` (packages/cli/src/commands/rollback/status.ts). The last alias
+ * job is a rollback that succeeded or is under way; a later promote replaces it and lifts the pin.
+ * `lastRollbackTarget` is not used: it may survive a promote (docs/platform-behaviour.md "Vercel pin").
+ */
+function vercelPinned(project) {
+    const job = project.lastAliasRequest;
+    return (job !== null &&
+        job.type === 'rollback' &&
+        (job.jobStatus === 'succeeded' || job.jobStatus === 'pending' || job.jobStatus === 'in-progress'));
+}
+/** The shape of `rollbackDescription` is UNCONFIRMED (docs/platform-behaviour.md §1.5, "who/why"): a string or an object with a description. */
+function describeRollback(raw) {
+    if (typeof raw === 'string')
+        return raw;
+    if (!raw || typeof raw !== 'object')
+        return null;
+    const value = raw;
+    const why = typeof value.description === 'string' && value.description ? value.description : null;
+    const who = typeof value.username === 'string' ? value.username : null;
+    return why && who ? `${why} (by ${who})` : (why ?? (who ? `by ${who}` : null));
+}
+/**
+ * A deployment URL from Vercel's scheme-less hostname. The scheme is the API's own: https for
+ * Vercel, http for the loopback emulator.
+ */
+function vercelUrl(hostname, scheme = 'https') {
+    if (!hostname)
+        return null;
+    return /^https?:\/\//.test(hostname) ? hostname : `${scheme}://${hostname}`;
+}
+/**
+ * The domain users reach production at, from the production deployment's `alias` list: the first
+ * custom domain (not `*.vercel.app`), else the first `*.vercel.app` one, else null; an entry that is
+ * not a bare hostname is skipped. A project with a
+ * custom domain serves users there; its `<project>.vercel.app` domain serves the same build but is
+ * not what users type (docs/platform-behaviour.md "Vercel production domain").
+ */
+function vercelProductionDomain(aliases) {
+    // Only a bare hostname (a port for the emulator) can become the URL a health check asks.
+    const hosts = aliases.filter((host) => /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(host));
+    const custom = hosts.find((host) => !/(^|\.)vercel\.app$/i.test(host.replace(/:\d+$/, '')));
+    return custom ?? hosts[0] ?? null;
+}
+/** The commit a deployment was built from: gitSource.sha, or a git meta key (names UNCONFIRMED, docs/platform-behaviour.md §1.3). */
+function vercelCommitOf(d) {
+    return d.gitSource?.sha ?? d.meta?.githubCommitSha ?? d.meta?.threadrCommitSha ?? undefined;
+}
+
+;// CONCATENATED MODULE: ./src/release/github-record.ts
+
+
+
+/**
+ * The GitHub Deployment that tells people what was deployed where. It is bookkeeping: a failure
+ * here (a token without `deployments: write`, GitHub having a bad minute) is logged as a warning
+ * and never stops or fails a production deploy or rollback.
+ */
+class DeploymentRecord {
+    client;
+    log;
+    logUrl;
+    timing;
+    id = null;
+    constructor(client, log, 
+    /** The run's page (core/github-context.ts), where the deploy's log lives; resolved once, when the first status is written. */
+    logUrl, timing) {
+        this.client = client;
+        this.log = log;
+        this.logUrl = logUrl;
+        this.timing = timing;
+    }
+    get enabled() {
+        return this.client !== undefined;
+    }
+    async start(input) {
+        if (!this.client)
+            return null;
+        const client = this.client;
+        // A key in the payload finds this very record again if the create's answer is lost.
+        const key = (0,external_node_crypto_.randomUUID)();
+        try {
+            const deployment = await mutateOnce('GitHub: create deployment', () => client.create({
+                ref: input.ref,
+                environment: input.environment,
+                description: input.description,
+                task: input.task,
+                payload: { ...input.payload, threadrOpsKey: key },
+                productionEnvironment: input.environment === 'production',
+            }), async () => (await client.list({ environment: input.environment, sha: input.ref, perPage: 10 })).find((d) => d.payload?.threadrOpsKey === key) ?? null, { clock: this.timing.clock, log: this.log, settleMs: this.timing.settleMs });
+            this.id = deployment.id;
+            this.log.info(`GitHub deployment ${deployment.id} created for ${input.environment}`);
+            await this.status('in_progress', { description: input.description });
+            return deployment.id;
+        }
+        catch (error) {
+            this.log.warn(`GitHub deployment not recorded (${errors_errorText(error)}); going on without it`);
+            return null;
+        }
+    }
+    /** Attaches to an existing deployment (the rollback action marking the one that failed). */
+    adopt(id) {
+        this.id = id;
+    }
+    async status(state, details, id = this.id) {
+        if (!this.client || id === null)
+            return false;
+        try {
+            await this.client.createStatus(id, {
+                state,
+                description: details.description,
+                environmentUrl: details.environmentUrl,
+                logUrl: await this.logUrl,
+            });
+            this.log.info(`GitHub deployment ${id}: ${state}`);
+            return true;
+        }
+        catch (error) {
+            this.log.warn(`GitHub deployment ${id}: could not set ${state} (${errors_errorText(error)})`);
+            return false;
+        }
+    }
+    /**
+     * The commit last verified in the environment for `component`: the newest GitHub deployment
+     * covering it whose latest status is success (or inactive, which GitHub sets only on a deployment
+     * that succeeded and was then superseded). A deploy that failed, was cancelled or is still on its
+     * way is skipped. Null when GitHub is not configured, knows none, or cannot be read: the caller
+     * then falls back to what serves.
+     */
+    async lastVerified(environment, component) {
+        if (!this.client)
+            return null;
+        const client = this.client;
+        try {
+            // The order of both lists is not documented (UNCONFIRMED): ids grow with time, so sort by id.
+            const deployments = (await client.list({ environment, perPage: 30 })).sort((a, b) => b.id - a.id);
+            for (const deployment of deployments) {
+                if (!covers(deployment.payload, component))
+                    continue;
+                const latest = (await client.statuses(deployment.id)).reduce((newest, status) => (newest === null || status.id > newest.id ? status : newest), null);
+                if (latest?.state === 'success' || latest?.state === 'inactive')
+                    return { sha: deployment.sha, id: deployment.id };
+            }
+            return null;
+        }
+        catch (error) {
+            this.log.warn(`could not read the verified deployments from GitHub (${errors_errorText(error)}); going by what serves`);
+            return null;
+        }
+    }
+    /** The newest deployment of the environment (optionally of one commit), for the rollback action. */
+    async latest(environment, sha) {
+        if (!this.client)
+            return null;
+        try {
+            const [newest] = await this.client.list({ environment, sha, perPage: 1 });
+            return newest?.id ?? null;
+        }
+        catch (error) {
+            this.log.warn(`could not list GitHub deployments (${errors_errorText(error)})`);
+            return null;
+        }
+    }
+}
+/** Which components a record is about: a deploy's `components`, a rollback's `targets`; all when it does not say. */
+function covers(payload, component) {
+    const value = payload;
+    if (Array.isArray(value?.components))
+        return value.components.includes(component);
+    if (value?.targets && typeof value.targets === 'object')
+        return value.targets[component] != null;
+    return true;
 }
 
 ;// CONCATENATED MODULE: ./src/release/vercel-component.ts
@@ -17124,7 +17618,12 @@ class VercelComponent {
      * way back (docs/platform-behaviour.md §1.6).
      */
     async confirmNothingServes() {
-        const { deployments } = await this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], limit: 20 });
+        const { deployments } = await this.client.listDeployments({
+            projectId: this.options.projectId,
+            target: 'production',
+            state: ['READY'],
+            limit: 20,
+        });
         const served = deployments.find((d) => d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true);
         if (served)
             throw unexpectedShape('vercel', `get project ${this.options.projectId}`, `no production target, yet ${served.id} has served production`);
@@ -17146,7 +17645,13 @@ class VercelComponent {
     async deploymentOf(sha) {
         if (!this.production)
             return null;
-        const { deployments } = await this.options.context.patience('frontend: listing deployments', () => this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], sha, limit: 20 }));
+        const { deployments } = await this.options.context.patience('frontend: listing deployments', () => this.client.listDeployments({
+            projectId: this.options.projectId,
+            target: 'production',
+            state: ['READY'],
+            sha,
+            limit: 20,
+        }));
         const candidate = deployments.find((d) => vercelCommitOf(d) === sha && (d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true));
         return candidate ? this.targetOf(candidate.url ? candidate : await this.client.getDeployment(candidate.id)) : null;
     }
@@ -17228,12 +17733,26 @@ class VercelComponent {
             return [];
         const lines = await this.client.buildLog(observation.id, LOG_TAIL_LINES);
         // Build output can print environment values: redacted before it reaches any report.
-        return lines.length > 0 ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines: lines.map(redact) }] : [];
+        return lines.length > 0
+            ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines: lines.map(redact) }]
+            : [];
     }
     async isServing(deploymentId) {
         if (!this.production)
             return true;
         return (await this.servingId()) === deploymentId;
+    }
+    /**
+     * Production's domain from `targets.production.alias` (`vercelProductionDomain` picks one), as a
+     * URL with the API's scheme; null unless production is `deploymentId` and lists a domain.
+     */
+    async productionUrl(deploymentId) {
+        if (!this.production)
+            return null;
+        const serving = (await this.project()).productionDeployment;
+        if (serving?.id !== deploymentId)
+            return null;
+        return vercelUrl(vercelProductionDomain(serving.alias), this.options.scheme);
     }
     async ensureServing(observation, context) {
         if (!this.production)
@@ -17294,7 +17813,9 @@ class VercelComponent {
         const candidate = deployments.find((d) => d.id !== currentId &&
             (current?.createdAt === undefined || (d.createdAt ?? 0) < current.createdAt) &&
             (d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true));
-        return candidate ? this.targetOf(candidate.gitSource || candidate.url ? candidate : await this.client.getDeployment(candidate.id)) : null;
+        return candidate
+            ? this.targetOf(candidate.gitSource || candidate.url ? candidate : await this.client.getDeployment(candidate.id))
+            : null;
     }
     /**
      * Promote or instant-rollback to `deploymentId`, then wait for the alias job. Done is what the
@@ -17316,7 +17837,9 @@ class VercelComponent {
         const ours = (job) => isOurJob(job, before, jobKind, deploymentId);
         const settledOn = (project) => {
             const job = project.lastAliasRequest;
-            return project.productionDeployment?.id === deploymentId && !running(job) && !(job?.toDeploymentId === deploymentId && job.jobStatus === 'failed');
+            return (project.productionDeployment?.id === deploymentId &&
+                !running(job) &&
+                !(job?.toDeploymentId === deploymentId && job.jobStatus === 'failed'));
         };
         const send = async () => {
             if (kind === 'promote')
@@ -17347,7 +17870,7 @@ class VercelComponent {
                 }
                 if (!running(job))
                     throw error;
-                log.info(`frontend: Vercel answered 409 (${errorText(error)}): waiting for the ${job.type} to ${job.toDeploymentId} to finish first`);
+                log.info(`frontend: Vercel answered 409 (${errors_errorText(error)}): waiting for the ${job.type} to ${job.toDeploymentId} to finish first`);
                 await this.waitForAliasJob(context);
                 return send();
             }
@@ -17379,7 +17902,7 @@ class VercelComponent {
             deadline: context.deadline,
             signal: context.signal,
             startedAt: requestedAfter,
-            onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
+            onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errors_errorText(error)}); still waiting`),
         });
         if (!result.done)
             throw new ReleaseError(`${kind} of ${deploymentId}: the alias job did not finish ${result.cancelled ? 'before the job was cancelled' : 'in time'}`);
@@ -17406,20 +17929,29 @@ class VercelComponent {
             deadline: context.deadline,
             signal: context.signal,
             startedAt: clock.now(),
-            onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
+            onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errors_errorText(error)}); still waiting`),
         });
         if (!result.done)
             throw new ReleaseError(`another promote or rollback was still running on the project ${result.cancelled ? 'when the job was cancelled' : 'at the timeout'}`);
     }
     mutationOptions() {
-        return { clock: this.options.context.clock, log: this.options.context.log, settleMs: this.options.context.settleMs };
+        return {
+            clock: this.options.context.clock,
+            log: this.options.context.log,
+            settleMs: this.options.context.settleMs,
+        };
     }
     observation(d) {
         const url = vercelUrl(d.url, this.options.scheme);
         const base = { id: d.id, state: d.readyState, url, sha: vercelCommitOf(d) ?? null, logUrl: d.inspectorUrl ?? null };
         if (d.readyState === 'READY') {
             if (d.aliasError)
-                return { ...base, phase: 'failed', state: 'READY (alias failed)', error: `alias failed: ${d.aliasError.message ?? d.aliasError.code ?? 'unknown'}` };
+                return {
+                    ...base,
+                    phase: 'failed',
+                    state: 'READY (alias failed)',
+                    error: `alias failed: ${d.aliasError.message ?? d.aliasError.code ?? 'unknown'}`,
+                };
             // Built. Whether production points at it (aliasAssigned, or not over a pin / when staged)
             // is ensureServing's business: it reads the project and promotes when needed.
             return { ...base, phase: 'succeeded' };
@@ -17430,7 +17962,13 @@ class VercelComponent {
         return { ...base, phase: 'failed', error: detail || `deployment ended ${d.readyState}` };
     }
     targetOf(d) {
-        return { provider: 'vercel', deploymentId: d.id, url: vercelUrl(d.url, this.options.scheme), sha: vercelCommitOf(d) ?? null, scope: this.options.projectId };
+        return {
+            provider: 'vercel',
+            deploymentId: d.id,
+            url: vercelUrl(d.url, this.options.scheme),
+            sha: vercelCommitOf(d) ?? null,
+            scope: this.options.projectId,
+        };
     }
 }
 const ALIAS_JOB_ENDED = new Set(['succeeded', 'failed', 'skipped']);
@@ -17716,7 +18254,9 @@ function parsePercent(name, text) {
     const value = match ? Number(match[1]) : NaN;
     if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
         const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
-        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        const hint = Number(text) <= 1
+            ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)`
+            : ` (write ${text}%)`;
         throw new errors_ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
     }
     if (!match || value < 0 || value > 100) {
@@ -17724,7 +18264,15 @@ function parsePercent(name, text) {
     }
     return value;
 }
-const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+const BYTE_UNITS = {
+    b: 1,
+    kb: 1000,
+    kib: 1024,
+    mb: 1000 ** 2,
+    mib: 1024 ** 2,
+    gb: 1000 ** 3,
+    gib: 1024 ** 3,
+};
 function parseBytes(text) {
     const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
     if (!match)
@@ -17780,10 +18328,12 @@ function checkRange(name, text, value, limits) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/health-check/status-matcher.ts
+;// CONCATENATED MODULE: ./src/health/status-matcher.ts
 
 function status_matcher_parseStatusMatcher(input, value, label = '') {
-    const parts = (Array.isArray(value) ? value : String(value).split(',')).map((part) => String(part).trim()).filter(Boolean);
+    const parts = (Array.isArray(value) ? value : String(value).split(','))
+        .map((part) => String(part).trim())
+        .filter(Boolean);
     const ranges = parts.map((part) => {
         let match;
         if ((match = /^([1-5])xx$/i.exec(part)))
@@ -17803,7 +18353,7 @@ function status_matcher_parseStatusMatcher(input, value, label = '') {
     };
 }
 
-;// CONCATENATED MODULE: ./src/health-check/checks.ts
+;// CONCATENATED MODULE: ./src/health/checks.ts
 
 
 
@@ -17822,7 +18372,7 @@ const KNOWN_KEYS = (/* unused pure expression or super */ null && ([
     'check-version',
 ]));
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-const EXAMPLE = "- name: api\n  url: https://api.example.com/health\n  expect-status: 200\n  tags: [critical]";
+const checks_EXAMPLE = '- name: api\n  url: https://api.example.com/health\n  expect-status: 200\n  tags: [critical]';
 /**
  * What a person calls a URL: its path (`/api/health`), or the host name (without a port) for the
  * root. Two URLs with the same path on different hosts keep their hosts to stay apart.
@@ -17857,13 +18407,13 @@ function parseChecks(value, base) {
     if (value === undefined || value === null)
         return [];
     if (!Array.isArray(value)) {
-        throw new ConfigurationError('checks', `must be a YAML or JSON list of checks, such as:\n${EXAMPLE}`);
+        throw new ConfigurationError('checks', `must be a YAML or JSON list of checks, such as:\n${checks_EXAMPLE}`);
     }
     const names = new Set();
     return value.map((item, index) => {
         const where = `check ${index + 1}`;
         if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-            throw new ConfigurationError('checks', `${where} must be a mapping with at least 'url', such as:\n${EXAMPLE}`);
+            throw new ConfigurationError('checks', `${where} must be a mapping with at least 'url', such as:\n${checks_EXAMPLE}`);
         }
         const entry = item;
         for (const key of Object.keys(entry)) {
@@ -17945,7 +18495,7 @@ function checkBody(value, label) {
         return { kind: 'regex', pattern: value, regex: new RegExp(regex[1], regex[2]) };
     }
     catch (error) {
-        throw new ConfigurationError('checks', `${label} 'expect-body' is not a valid regex: ${error.message}`);
+        throw new ConfigurationError('checks', `${label} 'expect-body' is not a valid regex: ${errorText(error)}`);
     }
 }
 function checkJson(value, label) {
@@ -17991,7 +18541,7 @@ function percentile(values, p) {
     return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
-;// CONCATENATED MODULE: ./src/health-check/json-path.ts
+;// CONCATENATED MODULE: ./src/health/json-path.ts
 /**
  * A small JSON path: `status`, `$.db.connected`, `checks[0].name`, `$['x-y'].z`. Enough for
  * health payloads; returns `undefined` when any step is missing.
@@ -18028,7 +18578,7 @@ function jsonValueMatches(actual, expected) {
     return actual === expected || (actual !== undefined && actual !== null && String(actual) === String(expected));
 }
 
-;// CONCATENATED MODULE: ./src/health-check/version.ts
+;// CONCATENATED MODULE: ./src/health/version.ts
 
 const DEFAULT_FIELDS = ['$.version', '$.commit', '$.sha'];
 /** Below this length a version can match by chance (`2026` is in every Date header this year). */
@@ -18045,14 +18595,19 @@ function checkVersion(response, expected, source) {
         const value = Array.isArray(raw) ? raw.join(', ') : raw;
         if (value === undefined)
             return { ok: false, reason: `version ${short} not proven: the response has no ${source.header} header` };
-        return hasToken(value, expected) ? { ok: true } : { ok: false, reason: `version ${short} not found in header ${source.header} (an older build is serving)` };
+        return hasToken(value, expected)
+            ? { ok: true }
+            : { ok: false, reason: `version ${short} not found in header ${source.header} (an older build is serving)` };
     }
     let document;
     try {
         document = JSON.parse(response.body);
     }
     catch {
-        return { ok: false, reason: `version ${short} not proven: the body is not JSON (set version-header, or check-version: false on this check)` };
+        return {
+            ok: false,
+            reason: `version ${short} not proven: the body is not JSON (set version-header, or check-version: false on this check)`,
+        };
     }
     const fields = source.field ? [source.field] : DEFAULT_FIELDS;
     const field = fields.find((path) => readJsonPath(document, path) !== undefined);
@@ -18060,7 +18615,12 @@ function checkVersion(response, expected, source) {
         return { ok: false, reason: `version ${short} not proven: the body has no ${fields.join(', ')} field` };
     const value = readJsonPath(document, field);
     const text = typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
-    return hasToken(text, expected) ? { ok: true } : { ok: false, reason: `version ${short} not found in the response (${field} is ${JSON.stringify(text.slice(0, 40))}; an older build is serving)` };
+    return hasToken(text, expected)
+        ? { ok: true }
+        : {
+            ok: false,
+            reason: `version ${short} not found in the response (${field} is ${JSON.stringify(text.slice(0, 40))}; an older build is serving)`,
+        };
 }
 function hasToken(text, expected) {
     const lower = text.toLowerCase();
@@ -18074,7 +18634,7 @@ function hasToken(text, expected) {
     return (lower.match(/(?<![a-z0-9])[0-9a-f]{7,40}(?![a-z0-9])/g) ?? []).some((token) => wanted.startsWith(token) || token.startsWith(wanted));
 }
 
-;// CONCATENATED MODULE: ./src/health-check/probe.ts
+;// CONCATENATED MODULE: ./src/health/probe.ts
 
 
 
@@ -18096,7 +18656,13 @@ async function probe(check, context) {
         if (error instanceof BodyTooLargeError) {
             // The host answered: an endless or huge body is the app's fault, never "unreachable".
             const reason = `body larger than ${formatBytes(error.limitBytes)} (HTTP ${error.status}); reading stopped there (raise max-body-size if this is expected)`;
-            return { at, status: error.status, latencyMs: round(error.latencyMs), ok: false, failure: { kind: 'body-too-large', reason, transient: false } };
+            return {
+                at,
+                status: error.status,
+                latencyMs: round(error.latencyMs),
+                ok: false,
+                failure: { kind: 'body-too-large', reason, transient: false },
+            };
         }
         if (!(error instanceof NetworkError))
             throw error;
@@ -18121,7 +18687,9 @@ async function probe(check, context) {
         return fail('status', reason, false);
     }
     if (check.expectBody) {
-        const found = check.expectBody.regex ? check.expectBody.regex.test(response.body) : response.body.includes(check.expectBody.pattern);
+        const found = check.expectBody.regex
+            ? check.expectBody.regex.test(response.body)
+            : response.body.includes(check.expectBody.pattern);
         if (!found)
             return fail('expectation', `body does not contain ${check.expectBody.pattern}`, waiting);
     }
@@ -18160,13 +18728,17 @@ function isUnreachable(attempt) {
     return kind !== undefined && kind !== 'timeout' && isNetworkKind(kind);
 }
 function isNetworkKind(kind) {
-    return kind !== 'expectation' && kind !== 'version' && kind !== 'latency' && kind !== 'body-too-large' && isNetworkFailure(kind);
+    return (kind !== 'expectation' &&
+        kind !== 'version' &&
+        kind !== 'latency' &&
+        kind !== 'body-too-large' &&
+        isNetworkFailure(kind));
 }
 function round(ms) {
     return Math.round(ms * 100) / 100;
 }
 
-;// CONCATENATED MODULE: ./src/health-check/verify.ts
+;// CONCATENATED MODULE: ./src/health/verify.ts
 
 
 
@@ -18174,8 +18746,8 @@ function round(ms) {
 /** Attempts kept per check in the report: the first few and the latest, so a long wait stays readable. */
 const KEPT_ATTEMPTS = 50;
 /**
- * Waits until every check passes (each retried on transient failures until `timeoutMs`), then
- * probes all of them every `intervalMs` for `verifyDurationMs` and judges that window.
+ * Waits until every check passes (each retried on transient failures until `timeoutMs`). In window
+ * mode it then probes all of them every `intervalMs` for `verifyDurationMs` and judges that window.
  */
 async function verifyHealth(settings, deps) {
     const started = deps.now();
@@ -18198,7 +18770,7 @@ async function verifyHealth(settings, deps) {
     }
     let windowSamples = results.map((result) => result.attempts[result.attempts.length - 1]);
     let windowDuration = 0;
-    if (settings.verifyDurationMs > 0 && results.every((result) => result.passed)) {
+    if (settings.mode === 'window' && settings.verifyDurationMs > 0 && results.every((result) => result.passed)) {
         const windowStart = deps.now();
         windowSamples = await deps.log.group(`Probing for ${settings.verifyDurationMs}ms`, () => probeWindow(settings, { ...context, waitingForDeploy: false }, deps, results));
         windowDuration = deps.now() - windowStart;
@@ -18207,14 +18779,23 @@ async function verifyHealth(settings, deps) {
     const errors = windowSamples.filter((a) => !a.ok).length;
     const errorRate = windowSamples.length ? (errors / windowSamples.length) * 100 : 0;
     const p95 = percentile(latencies, 95) ?? null;
-    const slo = {
-        errorRate: { observed: verify_round(errorRate), limit: settings.maxErrorRate, ok: errorRate <= settings.maxErrorRate },
-        p95: { observed: p95, limit: settings.maxP95Ms, ok: p95 === null || p95 <= settings.maxP95Ms },
-    };
+    const slo = settings.mode === 'window'
+        ? {
+            errorRate: {
+                observed: verify_round(errorRate),
+                limit: settings.maxErrorRate,
+                ok: errorRate <= settings.maxErrorRate,
+            },
+            p95: { observed: p95, limit: settings.maxP95Ms, ok: p95 === null || p95 <= settings.maxP95Ms },
+        }
+        : null;
     const failed = results.filter((result) => !result.passed).map((result) => result.name);
-    const lastFailures = results.filter((result) => !result.passed).map((result) => result.attempts[result.attempts.length - 1]);
+    const lastFailures = results
+        .filter((result) => !result.passed)
+        .map((result) => result.attempts[result.attempts.length - 1]);
     return {
-        healthy: failed.length === 0 && slo.errorRate.ok && slo.p95.ok,
+        mode: settings.mode,
+        healthy: failed.length === 0 && (slo === null || (slo.errorRate.ok && slo.p95.ok)),
         failed,
         unreachable: lastFailures.length > 0 && lastFailures.every(isUnreachable),
         durationMs: elapsed(),
@@ -18276,7 +18857,11 @@ async function waitForCheck(check, settings, context, deps, progress) {
             return { ...base, passed: false, reason: failure.reason };
         const remaining = deadline - context.elapsed();
         if (remaining <= 0) {
-            return { ...base, passed: false, reason: `${failure.reason} (still failing after ${formatDuration(context.elapsed())}, timeout reached)` };
+            return {
+                ...base,
+                passed: false,
+                reason: `${failure.reason} (still failing after ${formatDuration(context.elapsed())}, timeout reached)`,
+            };
         }
         deps.log.debug(`${check.name}: ${failure.reason}; retrying in ${Math.min(settings.intervalMs, remaining)}ms`);
         await deps.sleep(Math.min(settings.intervalMs, remaining));
@@ -18309,7 +18894,7 @@ function verify_round(value) {
 ;// CONCATENATED MODULE: ./src/release/verify.ts
 
 
-/** Readiness of one component, through the health-check action's probe logic. */
+/** Readiness of one component, through the health domain's probe logic (src/health). */
 class Verifier {
     settings;
     deps;
@@ -18333,7 +18918,10 @@ class Verifier {
         if (!this.configured(component))
             return { verdict: 'skipped', detail: `no ${component}-health-url given` };
         if (!url)
-            return { verdict: 'skipped', detail: `the deployment has no URL to resolve ${this.settings.healthUrls[component]} against` };
+            return {
+                verdict: 'skipped',
+                detail: `the deployment has no URL to resolve ${this.settings.healthUrls[component]} against`,
+            };
         const { log, clock, http } = this.deps;
         // verifyHealth opens its own log group; groups do not nest in the Actions log, so fold it into ours.
         const flatLog = { ...log, group: (title, work) => (log.info(title), work()) };
@@ -18344,9 +18932,8 @@ class Verifier {
             timeoutMs: this.settings.timeoutMs,
             intervalMs: this.settings.intervalMs,
             requestTimeoutMs: this.settings.requestTimeoutMs,
-            verifyDurationMs: 0,
-            maxErrorRate: 100,
-            maxP95Ms: Number.MAX_SAFE_INTEGER,
+            // A deployment that just came up is asked whether it is ready, not held to an SLO.
+            mode: 'readiness',
         }, { http, log: flatLog, sleep: (ms) => clock.sleep(ms), now: () => clock.now() });
         const reason = report.checks.find((check) => !check.passed)?.reason;
         if (report.healthy)
@@ -18368,6 +18955,12 @@ class Verifier {
 
 
 
+
+
+/** The adapters of the given components, in that order (the settings name only configured ones). */
+function adaptersOf(components, adapters) {
+    return components.map((name) => adapters[name]);
+}
 /** How long an essential read may keep failing before it counts (a 429 storm, a platform restart). */
 const READ_BUDGET_MS = 120_000;
 /** Builds the HTTP client, the provider clients and the component adapters from the settings. */
@@ -18386,7 +18979,7 @@ strategy = 'direct') {
         clock: overrides.clock,
         schedule,
         budgetMs: READ_BUDGET_MS,
-        onRetry: (what, error) => log.warn(`${what}: ${error instanceof Error ? error.message : String(error)}; trying again`),
+        onRetry: (what, error) => log.warn(`${what}: ${errors_errorText(error)}; trying again`),
     });
     const context = { clock: overrides.clock, schedule, log, settleMs: settings.pollMinMs, patience };
     const adapters = {};
@@ -18413,8 +19006,20 @@ strategy = 'direct') {
             context,
         });
     }
-    const github = settings.github ? new GitHubDeploymentsClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository }) : undefined;
-    const record = new DeploymentRecord(github, log, runUrl(env), { clock: overrides.clock, settleMs: settings.pollMinMs });
+    const github = settings.github
+        ? new GitHubDeploymentsClient({
+            http,
+            apiUrl: settings.github.apiUrl,
+            token: settings.github.token,
+            repository: settings.github.repository,
+            warn: (message) => log.warn(message),
+            sleep: (ms) => overrides.clock.sleep(ms),
+        })
+        : undefined;
+    const record = new DeploymentRecord(github, log, githubRun(env).then(runUrl), {
+        clock: overrides.clock,
+        settleMs: settings.pollMinMs,
+    });
     const verifier = new Verifier(settings.verify, { http, log, clock: overrides.clock });
     return { http, adapters, record, verifier, patience };
 }
@@ -18422,547 +19027,192 @@ function schemeOf(apiUrl) {
     return new URL(apiUrl).protocol === 'http:' ? 'http' : 'https';
 }
 
-;// CONCATENATED MODULE: ./src/release/plan.ts
-
+;// CONCATENATED MODULE: ./src/release/deploy-component.ts
 
 
 /**
- * A one-way fingerprint of a project or service id: equal ids give equal fingerprints, and the id
- * cannot be read back from it, so the plan never contains the value a caller passed as a secret.
+ * One component of a deploy: adopt or start the deployment of the commit, wait for its build, let
+ * it serve, verify it and read it once more. Everything that happens lands in `report`; nothing
+ * throws (an unexpected error is the component's failure).
  */
-function plan_scopeFingerprint(scope) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(scope).digest('hex').slice(0, 16)}`;
-}
-function serializePlan(plan) {
-    const components = {};
-    for (const [name, target] of Object.entries(plan.components)) {
-        components[name] = target ? { provider: target.provider, deploymentId: target.deploymentId, url: target.url, sha: target.sha, project: plan_scopeFingerprint(target.scope) } : null;
-    }
-    const written = { version: 2, environment: plan.environment, sha: plan.sha, recordedAt: plan.recordedAt, components };
-    return JSON.stringify(written);
-}
-const INPUT = 'rollback-plan';
-const plan_EXAMPLE = (/* unused pure expression or super */ null && (`{"version":2,"environment":"production","sha":"<sha>","components":{"frontend":{"provider":"vercel","deploymentId":"dpl_123","project":"sha256:…"},"backend":null}}`));
-/**
- * Validates a plan read from the `rollback-plan` input (already parsed from JSON/YAML). Version 1
- * plans (which named the ids in clear, and so never reached a rollback job on GitHub) are read too.
- */
-function parsePlan(value) {
-    const fail = (problem) => {
-        throw new ConfigurationError(INPUT, `${problem}; expected the deploy action's rollback-plan output, such as ${plan_EXAMPLE}`);
-    };
-    if (!value || typeof value !== 'object' || Array.isArray(value))
-        return fail('must be a JSON object');
-    const raw = value;
-    if (raw.version !== 1 && raw.version !== 2)
-        fail(`has version ${JSON.stringify(raw.version)}, only versions 1 and 2 are understood`);
-    if (!ENVIRONMENTS.includes(raw.environment))
-        fail(`has environment ${JSON.stringify(raw.environment)}, expected one of ${ENVIRONMENTS.join(', ')}`);
-    if (!raw.components || typeof raw.components !== 'object' || Array.isArray(raw.components))
-        fail('has no components object');
-    const components = {};
-    for (const [name, entry] of Object.entries(raw.components)) {
-        if (!COMPONENTS.includes(name))
-            fail(`names an unknown component '${name}' (known: ${COMPONENTS.join(', ')})`);
-        const component = name;
-        if (entry === null) {
-            components[component] = null;
-            continue;
-        }
-        const target = entry;
-        if (!target || typeof target !== 'object')
-            fail(`components.${name} must be an object or null`);
-        if (target.provider !== PROVIDER_OF[component])
-            fail(`components.${name}.provider must be '${PROVIDER_OF[component]}'`);
-        if (typeof target.deploymentId !== 'string' || target.deploymentId === '')
-            fail(`components.${name}.deploymentId must be a non-empty string`);
-        let project;
-        if (raw.version === 1) {
-            if (typeof target.scope !== 'string' || target.scope === '')
-                fail(`components.${name}.scope must be the Vercel project id or Railway service id`);
-            project = plan_scopeFingerprint(target.scope);
-        }
-        else {
-            if (typeof target.project !== 'string' || !/^sha256:[0-9a-f]{16}$/.test(target.project))
-                fail(`components.${name}.project must be the fingerprint the deploy wrote (sha256:<16 hex digits>)`);
-            project = target.project;
-        }
-        components[component] = {
-            provider: PROVIDER_OF[component],
-            deploymentId: target.deploymentId,
-            url: typeof target.url === 'string' ? target.url : null,
-            sha: typeof target.sha === 'string' ? target.sha : null,
-            project,
-        };
-    }
-    if (Object.keys(components).length === 0)
-        fail('lists no component');
-    return {
-        version: 2,
-        environment: raw.environment,
-        sha: typeof raw.sha === 'string' ? raw.sha : '',
-        recordedAt: typeof raw.recordedAt === 'string' ? raw.recordedAt : '',
-        components,
-    };
-}
-/**
- * The written plan bound to the rollback's own ids (its vercel-project-id / railway-service-id
- * inputs): a plan from another project or service would roll back the wrong thing, so it is refused.
- */
-function bindPlan(plan, scopes) {
-    const components = {};
-    for (const [name, planned] of Object.entries(plan.components)) {
-        const scope = scopes[name];
-        if (planned === null || scope === undefined) {
-            if (planned === null)
-                components[name] = null;
-            continue;
-        }
-        if (planned.project !== plan_scopeFingerprint(scope)) {
-            const input = name === 'frontend' ? 'vercel-project-id' : 'railway-service-id';
-            throw new ConfigurationError(INPUT, `was recorded for another ${name === 'frontend' ? 'Vercel project' : 'Railway service'} than ${input} (fingerprint ${planned.project}, ${input} has ${plan_scopeFingerprint(scope)})`);
-        }
-        components[name] = { provider: planned.provider, deploymentId: planned.deploymentId, url: planned.url, sha: planned.sha, scope };
-    }
-    return { version: 1, environment: plan.environment, sha: plan.sha, recordedAt: plan.recordedAt, components };
-}
-
-;// CONCATENATED MODULE: ./src/release/promote-plan.ts
-
-
-const promote_plan_INPUT = 'promote-plan';
-function promotePlan(input) {
-    return {
-        version: 1,
-        environment: 'production',
-        sha: input.sha,
-        frontend: { provider: 'vercel', deploymentId: input.deploymentId, url: input.url, project: plan_scopeFingerprint(input.projectId), previous: input.previous },
-    };
-}
-/** Parses and checks a promote plan against the project the promote action was given. */
-function parsePromotePlan(text, projectId) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        throw new ConfigurationError(promote_plan_INPUT, "must be the deploy step's promote-plan output (JSON), got text that is not JSON");
-    }
-    const plan = value;
-    const frontend = plan?.frontend;
-    if (!plan || plan.version !== 1 || typeof plan.sha !== 'string' || !frontend || frontend.provider !== 'vercel' || typeof frontend.deploymentId !== 'string' || typeof frontend.project !== 'string') {
-        throw new ConfigurationError(promote_plan_INPUT, "must be the deploy step's promote-plan output: version 1 with a frontend deploymentId; got something else");
-    }
-    if (frontend.project !== scopeFingerprint(projectId)) {
-        throw new ConfigurationError(promote_plan_INPUT, `was recorded for another Vercel project than vercel-project-id (fingerprint ${frontend.project}, vercel-project-id has ${scopeFingerprint(projectId)})`);
-    }
-    return plan;
-}
-
-;// CONCATENATED MODULE: ./src/release/restore.ts
-
-/** Puts `target` back in service for one component, then re-verifies it. Never throws. */
-async function restoreComponent(adapter, target, reason, mode, deps) {
-    const { component } = adapter;
-    const base = { component, target, pinned: false };
-    if (!target) {
-        const detail = 'nothing served before this deploy (first deploy): there is nothing to go back to';
-        deps.log.info(`${component}: ${detail}`);
-        return { ...base, outcome: 'nothing-to-roll-back', deploymentId: null, url: null, detail };
-    }
-    const deadline = deps.clock.now() + deps.timeoutMs;
-    if (deps.signal?.aborted) {
-        return { ...base, outcome: 'cancelled', deploymentId: null, url: null, detail: `the job was cancelled before going back to ${target.deploymentId}` };
-    }
-    let served;
-    try {
-        if (mode === 'promote' && (await deps.patience(`${component}: reading what serves`, () => adapter.isServing(target.deploymentId)))) {
-            const detail = `production still serves ${target.deploymentId}: nothing changed, nothing to undo`;
-            deps.log.info(`${component}: ${detail}`);
-            return { ...base, outcome: 'not-needed', deploymentId: target.deploymentId, url: target.url, detail };
-        }
-        deps.log.info(`${component}: going back to ${target.deploymentId}${target.sha ? ` (commit ${target.sha.slice(0, 12)})` : ''}`);
-        served = await adapter.rollbackTo(target, reason, { deadline, signal: deps.signal }, mode);
-    }
-    catch (error) {
-        if (deps.signal?.aborted) {
-            const detail = `the job was cancelled while going back to ${target.deploymentId} (${errorText(error)}); check what serves`;
-            deps.log.warn(`${component}: ${detail}`);
-            return { ...base, outcome: 'cancelled', deploymentId: null, url: null, detail };
-        }
-        const detail = `rollback to ${target.deploymentId} failed: ${errorText(error)}`;
-        deps.log.error(`${component}: ${detail}`);
-        return { ...base, outcome: 'needs-a-human', deploymentId: null, url: null, detail };
-    }
-    const pinned = adapter.provider === 'vercel' && mode === 'pin';
-    if (served.phase !== 'succeeded') {
-        const detail = `rollback deployment ${served.id} ended ${served.state}${served.error ? `: ${served.error}` : ''}`;
-        deps.log.error(`${component}: ${detail}`);
-        return { ...base, pinned, outcome: 'needs-a-human', deploymentId: served.id, url: served.url, detail };
-    }
-    const url = served.url ?? target.url;
-    if (deps.signal?.aborted) {
-        return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, detail: `${served.id} serves again (not verified: the job was cancelled)` };
-    }
-    const verify = await deps.verifier.verify(component, url, target.sha).catch((error) => ({ verdict: 'unhealthy', detail: `verification crashed: ${errorText(error)}` }));
-    const serving = `${served.id} serves again`;
-    switch (verify.verdict) {
-        case 'healthy':
-            return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, verify, detail: `${serving} and answers healthy` };
-        case 'skipped':
-            return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, verify, detail: `${serving} (platform state; ${verify.detail})` };
-        case 'unreachable':
-            deps.log.warn(`${component}: ${verify.detail}; the platform says it serves, so this is not counted against it`);
-            return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, verify, detail: `${serving}; health not confirmed: ${verify.detail}` };
-        case 'unhealthy':
-            deps.log.error(`${component}: ${verify.detail}`);
-            return { ...base, pinned, outcome: 'needs-a-human', deploymentId: served.id, url, verify, detail: `${serving} but is unhealthy: ${verify.detail}` };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/deploy/deployer.ts
-
-
-
-const ORDERS = ['backend-first', 'frontend-first', 'parallel'];
-async function deploy(settings, deps) {
-    const { clock, log } = deps;
-    const started = clock.now();
-    const adapters = settings.components.map((name) => deps.adapters[name]);
-    const reports = new Map(adapters.map((adapter) => [
-        adapter.component,
-        { component: adapter.component, label: adapter.label, before: null, result: 'not-started', deployment: null, origin: null, statusReads: 0, durationMs: 0, notes: [] },
-    ]));
-    const finish = (status, message, plan) => ({
-        status,
-        message,
-        environment: settings.environment,
-        sha: settings.sha,
-        order: settings.order,
-        plan,
-        components: [...reports.values()],
-        githubDeploymentId: deps.record.id,
-        durationMs: clock.now() - started,
-    });
-    // 1. What serves now: the rollback targets, recorded before anything changes.
-    let plan;
-    const pins = [];
-    try {
-        plan = await log.group('Recording what serves now', async () => {
-            const components = {};
-            for (const adapter of adapters) {
-                const serving = await deps.patience(`${adapter.component}: reading what serves now`, () => adapter.current());
-                const before = await verifiedTarget(adapter, serving, settings.environment, deps);
-                components[adapter.component] = before;
-                reports.get(adapter.component).before = before;
-                log.info(before
-                    ? `${adapter.label}: serving ${before.deploymentId}${before.sha ? ` (commit ${before.sha.slice(0, 12)})` : ''}${before.url ? ` at ${before.url}` : ''}`
-                    : `${adapter.label}: nothing serves ${settings.environment} yet (first deploy: nothing to roll back to)`);
-                const pin = await deps.patience(`${adapter.component}: reading the rollback pin`, () => adapter.pin());
-                if (pin)
-                    pins.push({ adapter, pin });
-            }
-            return { version: 1, environment: settings.environment, sha: settings.sha, recordedAt: new Date(clock.now()).toISOString(), components };
-        });
-    }
-    catch (error) {
-        const message = `could not read what serves now, so nothing was changed: ${errorText(error)}`;
-        log.error(message);
-        return finish('failed', message, null);
-    }
-    deps.onPlan(plan);
-    if (deps.signal?.aborted)
-        return finish('cancelled', 'the job was cancelled before anything changed', plan);
-    // 2. An instant rollback pins production; deploying over it silently undoes someone's emergency.
-    for (const { adapter, pin } of pins) {
-        const what = `production is pinned to ${pin.deploymentId ?? 'an earlier deployment'} by an instant rollback${pin.description ? ` (${pin.description})` : ''}`;
-        if (!settings.allowPinned) {
-            const message = `${adapter.label}: ${what}. Nothing was deployed. Promote a deployment to lift the pin (vercel promote <deployment>), or set allow-pinned: true to deploy and promote over it.`;
-            log.error(message);
-            return finish('refused', message, plan);
-        }
-        log.warn(`${adapter.label}: ${what}; allow-pinned is set, so the new build will be promoted over the pin`);
-        reports.get(adapter.component).notes.push('deployed over an instant-rollback pin (allow-pinned)');
-    }
-    if (settings.dryRun) {
-        for (const adapter of adapters) {
-            const report = reports.get(adapter.component);
-            report.result = 'planned';
-            log.info(`dry run: would deploy ${settings.sha.slice(0, 12)} to ${adapter.label}${report.before ? `, replacing ${report.before.deploymentId}` : ''}`);
-        }
-        return finish('dry-run', `dry run: would deploy ${settings.sha.slice(0, 12)} to ${settings.environment} (${settings.order}); nothing was changed`, plan);
-    }
-    // 3. The GitHub Deployment: bookkeeping, never a reason to stop.
-    await deps.record.start({
-        ref: settings.sha,
-        environment: settings.environment,
-        description: `threadr-ops deploy of ${settings.sha.slice(0, 12)} (${settings.components.join(', ')})`,
-        payload: { components: settings.components, order: settings.order, rollbackPlan: plan },
-    });
-    // 4. Deploy, in order or side by side, within one deadline.
-    const deadline = started + settings.timeoutMs;
-    if (settings.order === 'parallel') {
-        await Promise.all(adapters.map((adapter) => log.group(`Deploying ${adapter.component}`, () => deployComponent(adapter, reports.get(adapter.component), settings, deps, deadline))));
-    }
-    else {
-        for (const adapter of adapters) {
-            const report = reports.get(adapter.component);
-            await log.group(`Deploying ${adapter.component}`, () => deployComponent(adapter, report, settings, deps, deadline));
-            if (!succeeded(report) || deps.signal?.aborted)
-                break;
-        }
-    }
-    // A cancelled job has seconds left before the runner kills it: a rollback could not finish, and
-    // half a rollback is worse than none. Builds on their way were cancelled; say what serves.
-    if (deps.signal?.aborted) {
-        const message = `the job was cancelled: ${[...reports.values()].map((r) => `${r.component} ${cancelledState(r, settings.sha)}`).join('; ')}`;
-        log.error(message);
-        await deps.record.status('error', { description: message.slice(0, 140), environmentUrl: primaryUrl(reports, true) });
-        return finish('cancelled', message, plan);
-    }
-    // 5. A backend can reach SUCCESS and crash seconds later: look once more before calling it done.
-    if ([...reports.values()].every(succeeded))
-        await deployer_confirm(adapters, reports, deps);
-    const failedOnes = [...reports.values()].filter((report) => report.result === 'failed' || report.result === 'timed-out');
-    if (failedOnes.length === 0) {
-        const environmentUrl = primaryUrl(reports);
-        await deps.record.status('success', { description: `deployed ${settings.sha.slice(0, 12)}`, environmentUrl });
-        const unchanged = [...reports.values()].every((report) => report.result === 'already-serving');
-        const message = unchanged
-            ? `${settings.sha.slice(0, 12)} already serves ${settings.environment}: nothing to do`
-            : `deployed ${settings.sha.slice(0, 12)} to ${settings.environment} (${settings.components.join(', ')}) in ${formatDuration(clock.now() - started)}`;
-        log.info(message);
-        return finish('deployed', message, plan);
-    }
-    // 6. Something failed: put back every component that no longer serves what it served before.
-    const cause = failedOnes.map((report) => `${report.component} ${report.result === 'timed-out' ? 'timed out' : 'failed'}: ${report.error ?? 'unknown error'}`).join('; ');
-    await log.group('Rolling back', async () => {
-        const touched = [...reports.values()].filter((report) => report.result !== 'not-started');
-        for (const report of touched) {
-            const adapter = deps.adapters[report.component];
-            report.restore = await restoreComponent(adapter, report.before, `threadr-ops deploy of ${settings.sha.slice(0, 12)} failed: ${cause}`.slice(0, 200), 'promote', {
-                clock,
-                log,
-                verifier: deps.verifier,
-                timeoutMs: settings.timeoutMs,
-                patience: deps.patience,
-            });
-            log.info(`${report.component}: ${report.restore.outcome} — ${report.restore.detail}`);
-        }
-    });
-    const restores = [...reports.values()].flatMap((report) => (report.restore ? [report.restore] : []));
-    const needsHuman = restores.filter((restore) => restore.outcome === 'needs-a-human');
-    const firstDeployLeft = [...reports.values()].filter((report) => report.restore?.outcome === 'nothing-to-roll-back' && report.result !== 'failed' && report.result !== 'timed-out');
-    const rolledBack = restores.some((restore) => restore.outcome === 'restored');
-    let status;
-    let message;
-    if (needsHuman.length > 0) {
-        status = 'failed';
-        message = `${cause}. Rolling back did not fully work, ${needsHuman.map((r) => `${r.component} needs a human: ${r.detail}`).join('; ')}`;
-    }
-    else if (rolledBack) {
-        status = 'rolled-back';
-        message = `${cause}. Rolled back: ${restores.map((r) => `${r.component} ${r.outcome}`).join(', ')}`;
-    }
-    else {
-        status = 'failed';
-        message = `${cause}. Production was not changed${restores.length ? ` (${restores.map((r) => `${r.component} ${r.outcome}`).join(', ')})` : ''}`;
-    }
-    if (firstDeployLeft.length > 0)
-        message += `. ${firstDeployLeft.map((r) => r.component).join(', ')} had nothing to roll back to and stays on the new build`;
-    log.error(message);
-    await deps.record.status('failure', { description: message, environmentUrl: primaryUrl(reports, true) });
-    return finish(status, message, plan);
-}
-/**
- * The rollback target is the last VERIFIED deployment, not whatever serves: a cancelled deploy of a
- * broken commit can leave its build serving, and a re-run must not record that as the way back.
- * GitHub Deployments say which commit was last verified (a success status); the platform says
- * which of its deployments built that commit. Without a GitHub record, what serves is the target.
- */
-async function verifiedTarget(adapter, serving, environment, deps) {
-    const verified = await deps.record.lastVerified(environment, adapter.component);
-    if (!verified || serving?.sha === verified.sha)
-        return serving;
-    const what = `${adapter.label}: ${serving ? `${serving.deploymentId}${serving.sha ? ` (commit ${serving.sha.slice(0, 12)})` : ''}` : 'nothing'} serves, but the last verified commit is ${verified.sha.slice(0, 12)} (GitHub deployment ${verified.id})`;
-    const target = await deps.patience(`${adapter.component}: finding the deployment of ${verified.sha.slice(0, 12)}`, () => adapter.deploymentOf(verified.sha)).catch((error) => {
-        deps.log.warn(`${adapter.component}: could not look for the deployment of ${verified.sha.slice(0, 12)} (${errorText(error)})`);
-        return null;
-    });
-    if (!target) {
-        deps.log.warn(`${what}, and no deployment of it can be gone back to: the rollback plan keeps what serves`);
-        return serving;
-    }
-    deps.log.warn(`${what}: the rollback plan points at ${target.deploymentId}, the deployment of that commit`);
-    return target;
-}
-function cancelledState(report, sha) {
-    const before = report.before ? `still serves ${report.before.deploymentId}` : 'serves nothing yet';
-    switch (report.result) {
-        case 'deployed':
-        case 'already-serving':
-            return `serves ${sha.slice(0, 12)} (${report.deployment?.id}${report.verify ? `, health ${report.verify.verdict}` : ''})`;
-        case 'cancelled':
-            return report.deployment?.phase === 'succeeded'
-                ? (report.notes.at(-1) ?? `${report.deployment.id} is built, not verified`)
-                : `${before}; ${report.notes.at(-1) ?? 'its build was left as it was'}`;
-        default:
-            return before;
-    }
-}
-function succeeded(report) {
-    return report.result === 'deployed' || report.result === 'already-serving';
-}
 async function deployComponent(adapter, report, settings, deps, deadline) {
     const { clock, log } = deps;
-    const name = adapter.component;
     const started = clock.now();
-    const sha = settings.sha;
-    const done = () => {
-        report.durationMs = clock.now() - started;
-    };
     try {
-        // Re-runs: a deployment of this commit that serves or is on its way is adopted, never duplicated.
-        let existing = null;
-        try {
-            existing = await deps.patience(`${name}: looking for a deployment of ${sha.slice(0, 12)}`, () => adapter.findForCommit(sha));
-        }
-        catch (error) {
-            log.warn(`${name}: could not look for an existing deployment of ${sha.slice(0, 12)} (${errorText(error)}); creating one`);
-        }
-        if (existing?.phase === 'succeeded' && (await deps.patience(`${name}: reading what serves`, () => adapter.isServing(existing.id)))) {
-            report.deployment = existing;
-            report.origin = 'adopted';
-            report.result = 'already-serving';
-            log.info(`${name}: ${existing.id} already serves commit ${sha.slice(0, 12)}; not deploying it again`);
-            // An earlier run may have been cancelled before it verified this build: verify it now.
-            if (deps.verifier.configured(name)) {
-                report.verify = await deps.verifier.verify(name, existing.url, sha);
-                if (report.verify.verdict === 'unhealthy') {
-                    report.result = 'failed';
-                    report.error = `${existing.id} serves ${sha.slice(0, 12)} but is unhealthy: ${report.verify.detail}`;
-                    log.error(`${name}: ${report.error}`);
-                }
-                else {
-                    log.info(`${name}: ${report.verify.detail}`);
-                }
-            }
+        const existing = await findExisting(adapter, settings.sha, deps);
+        if (existing && (await adoptIfServing(adapter, existing, report, settings.sha, deps)))
             return;
-        }
         let deployment;
         if (existing) {
             deployment = existing;
             report.origin = 'adopted';
-            log.info(`${name}: adopting ${existing.id} (${existing.state}), an existing deployment of ${sha.slice(0, 12)}, instead of starting another`);
+            log.info(`${adapter.component}: adopting ${existing.id} (${existing.state}), an existing deployment of ${settings.sha.slice(0, 12)}, instead of starting another`);
         }
         else {
             if (deps.signal?.aborted)
                 return;
-            deployment = await adapter.start(sha);
+            deployment = await adapter.start(settings.sha);
             report.origin = 'created';
-            log.info(`${name}: started ${deployment.id} for ${sha.slice(0, 12)}`);
+            log.info(`${adapter.component}: started ${deployment.id} for ${settings.sha.slice(0, 12)}`);
         }
         report.deployment = deployment;
-        if (deployment.phase === 'pending') {
-            const outcome = await adapter.wait(deployment.id, started, {
-                deadline,
-                signal: deps.signal,
-                onProgress: (o) => {
-                    report.deployment = o;
-                    log.info(`${name}: ${o.id} is ${o.state} after ${formatDuration(clock.now() - started)}`);
-                },
-            });
-            report.statusReads += outcome.reads;
-            if (outcome.kind === 'cancelled') {
-                report.result = 'cancelled';
-                if (outcome.last)
-                    report.deployment = outcome.last;
-                await cancelOnJobCancel(adapter, deployment, report, deps);
-                return;
-            }
-            if (outcome.kind === 'timed-out') {
-                report.result = 'timed-out';
-                report.error = `${deployment.id} was still ${outcome.last?.state ?? 'pending'} after ${formatDuration(settings.timeoutMs)} (timeout)`;
-                log.error(`${name}: ${report.error}; canceling it`);
-                try {
-                    await adapter.cancel(deployment.id);
-                    report.notes.push(`canceled ${deployment.id}`);
-                    log.info(`${name}: canceled ${deployment.id}`);
-                }
-                catch (error) {
-                    report.notes.push(`could not cancel ${deployment.id}: ${errorText(error)}`);
-                    log.error(`${name}: could not cancel ${deployment.id} (${errorText(error)}); it may still finish`);
-                }
-                return;
-            }
-            deployment = outcome.observation;
-            report.deployment = deployment;
-        }
-        if (deployment.phase === 'failed') {
-            report.result = 'failed';
-            report.error = `${deployment.id} ended ${deployment.state}${deployment.error ? `: ${deployment.error}` : ''}${deployment.logUrl ? ` (logs: ${deployment.logUrl})` : ''}`;
-            log.error(`${name}: ${report.error}`);
-            await readFailureLogs(adapter, deployment, report, deps);
+        const built = deployment.phase === 'pending'
+            ? await waitForBuild(adapter, deployment, report, settings, deps, { started, deadline })
+            : deployment;
+        if (!built)
+            return;
+        if (built.phase === 'failed') {
+            await fail(adapter, report, `${built.id} ended ${built.state}${built.error ? `: ${built.error}` : ''}${built.logUrl ? ` (logs: ${built.logUrl})` : ''}`, deps, built);
             return;
         }
-        // Built: it stays, unverified. Usually it already serves (Vercel aliases a READY production
-        // build, Railway switches on SUCCESS), but not over a pin: one read says which.
         if (deps.signal?.aborted) {
-            report.result = 'cancelled';
-            const serving = await adapter.isServing(deployment.id).catch(() => undefined);
-            report.notes.push(serving === undefined
-                ? `${deployment.id} is built (${deployment.state}); whether it serves could not be read; not verified`
-                : serving
-                    ? `serves ${sha.slice(0, 12)} (${deployment.id}), not verified`
-                    : `${deployment.id} is built (${deployment.state}) but does not serve`);
+            await noteBuiltOnCancel(adapter, built, report, settings.sha);
             return;
         }
-        const promoted = await adapter.ensureServing(deployment, { deadline: Math.max(deadline, clock.now() + 60_000) });
-        if (promoted) {
-            report.notes.push(promoted);
-            log.info(`${name}: ${promoted}`);
-        }
-        if (deps.verifier.configured(name)) {
-            report.verify = await deps.verifier.verify(name, deployment.url, sha);
-            if (report.verify.verdict === 'unhealthy') {
-                report.result = 'failed';
-                report.error = `${deployment.id} is ${deployment.state} but unhealthy: ${report.verify.detail}`;
-                log.error(`${name}: ${report.error}`);
-                return;
-            }
-            if (report.verify.verdict === 'unreachable') {
-                // Rolling back because the runner cannot reach the site would punish a healthy deploy.
-                log.warn(`${name}: ${report.verify.detail}; not treating that as a failed deploy`);
-            }
-            else {
-                log.info(`${name}: ${report.verify.detail}`);
-            }
-        }
-        // A process can pass its start and crash right after: read once more before the next component.
-        const settled = await adapter.observe(deployment.id).catch((error) => {
-            log.warn(`${name}: could not re-read ${deployment.id} (${errorText(error)}); keeping the earlier answer`);
-            return deployment;
-        });
-        report.statusReads++;
-        if (settled.phase === 'failed') {
-            report.deployment = settled;
-            report.result = 'failed';
-            report.error = `${settled.id} reached ${deployment.state} and then ended ${settled.state}${settled.error ? `: ${settled.error}` : ''}`;
-            log.error(`${name}: ${report.error}`);
-            await readFailureLogs(adapter, settled, report, deps);
-            return;
-        }
-        report.result = 'deployed';
-        log.info(`${name}: ${deployment.id} serves ${sha.slice(0, 12)}${deployment.url ? ` at ${deployment.url}` : ''}`);
+        await goLive(adapter, built, report, settings.sha, deps, deadline);
     }
     catch (error) {
         report.result = 'failed';
-        report.error = errorText(error);
-        log.error(`${name}: ${report.error}`);
+        report.error = errors_errorText(error);
+        log.error(`${adapter.component}: ${report.error}`);
     }
     finally {
-        done();
+        report.durationMs = clock.now() - started;
     }
+}
+/** Re-runs: a deployment of this commit that serves or is on its way is adopted, never duplicated. */
+async function findExisting(adapter, sha, deps) {
+    try {
+        return await deps.patience(`${adapter.component}: looking for a deployment of ${sha.slice(0, 12)}`, () => adapter.findForCommit(sha));
+    }
+    catch (error) {
+        deps.log.warn(`${adapter.component}: could not look for an existing deployment of ${sha.slice(0, 12)} (${errors_errorText(error)}); creating one`);
+        return null;
+    }
+}
+/** A built deployment of the commit that already serves is the result (verified again); true when it was. */
+async function adoptIfServing(adapter, existing, report, sha, deps) {
+    const name = adapter.component;
+    if (existing.phase !== 'succeeded' ||
+        !(await deps.patience(`${name}: reading what serves`, () => adapter.isServing(existing.id))))
+        return false;
+    report.deployment = existing;
+    report.origin = 'adopted';
+    report.result = 'already-serving';
+    deps.log.info(`${name}: ${existing.id} already serves commit ${sha.slice(0, 12)}; not deploying it again`);
+    // An earlier run may have been cancelled before it verified this build: verify it now.
+    if (deps.verifier.configured(name)) {
+        report.verify = await deps.verifier.verify(name, existing.url, sha);
+        if (report.verify.verdict === 'unhealthy') {
+            await fail(adapter, report, `${existing.id} serves ${sha.slice(0, 12)} but is unhealthy: ${report.verify.detail}`, deps);
+        }
+        else {
+            deps.log.info(`${name}: ${report.verify.detail}`);
+        }
+    }
+    return true;
+}
+/** Waits for the build to settle; null when the wait ended the component (cancelled, timed out). */
+async function waitForBuild(adapter, deployment, report, settings, deps, { started, deadline }) {
+    const { clock, log } = deps;
+    const name = adapter.component;
+    const outcome = await adapter.wait(deployment.id, started, {
+        deadline,
+        signal: deps.signal,
+        onProgress: (o) => {
+            report.deployment = o;
+            log.info(`${name}: ${o.id} is ${o.state} after ${formatDuration(clock.now() - started)}`);
+        },
+    });
+    report.statusReads += outcome.reads;
+    if (outcome.kind === 'cancelled') {
+        report.result = 'cancelled';
+        if (outcome.last)
+            report.deployment = outcome.last;
+        await cancelOnJobCancel(adapter, deployment, report, deps);
+        return null;
+    }
+    if (outcome.kind === 'timed-out') {
+        report.result = 'timed-out';
+        report.error = `${deployment.id} was still ${outcome.last?.state ?? 'pending'} after ${formatDuration(settings.timeoutMs)} (timeout)`;
+        log.error(`${name}: ${report.error}; canceling it`);
+        try {
+            await adapter.cancel(deployment.id);
+            report.notes.push(`canceled ${deployment.id}`);
+            log.info(`${name}: canceled ${deployment.id}`);
+        }
+        catch (error) {
+            report.notes.push(`could not cancel ${deployment.id}: ${errors_errorText(error)}`);
+            log.error(`${name}: could not cancel ${deployment.id} (${errors_errorText(error)}); it may still finish`);
+        }
+        return null;
+    }
+    report.deployment = outcome.observation;
+    return outcome.observation;
+}
+/**
+ * Built, and the job was cancelled: it stays, unverified. Usually it already serves (Vercel aliases
+ * a READY production build, Railway switches on SUCCESS), but not over a pin: one read says which.
+ */
+async function noteBuiltOnCancel(adapter, deployment, report, sha) {
+    report.result = 'cancelled';
+    const serving = await adapter.isServing(deployment.id).catch(() => undefined);
+    report.notes.push(serving === undefined
+        ? `${deployment.id} is built (${deployment.state}); whether it serves could not be read; not verified`
+        : serving
+            ? `serves ${sha.slice(0, 12)} (${deployment.id}), not verified`
+            : `${deployment.id} is built (${deployment.state}) but does not serve`);
+}
+/**
+ * Switching what serves (an alias job, a rollback) is never cut short by the build's `timeout`: a
+ * user's tight build budget must not leave production half switched. This is its floor.
+ */
+const MIN_TIME_TO_SERVE_MS = 60_000;
+/** Built: make it serve, verify it, and read it once more (a process can pass its start and crash right after). */
+async function goLive(adapter, deployment, report, sha, deps, deadline) {
+    const { clock, log } = deps;
+    const name = adapter.component;
+    const promoted = await adapter.ensureServing(deployment, {
+        deadline: Math.max(deadline, clock.now() + MIN_TIME_TO_SERVE_MS),
+    });
+    if (promoted) {
+        report.notes.push(promoted);
+        log.info(`${name}: ${promoted}`);
+    }
+    if (deps.verifier.configured(name)) {
+        report.verify = await deps.verifier.verify(name, deployment.url, sha);
+        if (report.verify.verdict === 'unhealthy') {
+            await fail(adapter, report, `${deployment.id} is ${deployment.state} but unhealthy: ${report.verify.detail}`, deps);
+            return;
+        }
+        if (report.verify.verdict === 'unreachable') {
+            // Rolling back because the runner cannot reach the site would punish a healthy deploy.
+            log.warn(`${name}: ${report.verify.detail}; not treating that as a failed deploy`);
+        }
+        else {
+            log.info(`${name}: ${report.verify.detail}`);
+        }
+    }
+    const settled = await adapter.observe(deployment.id).catch((error) => {
+        log.warn(`${name}: could not re-read ${deployment.id} (${errors_errorText(error)}); keeping the earlier answer`);
+        return deployment;
+    });
+    report.statusReads++;
+    if (settled.phase === 'failed') {
+        report.deployment = settled;
+        await fail(adapter, report, `${settled.id} reached ${deployment.state} and then ended ${settled.state}${settled.error ? `: ${settled.error}` : ''}`, deps, settled);
+        return;
+    }
+    report.result = 'deployed';
+    log.info(`${name}: ${deployment.id} serves ${sha.slice(0, 12)}${deployment.url ? ` at ${deployment.url}` : ''}`);
+}
+/** The component failed: say why, and for a failed deployment read the platform's logs. */
+async function fail(adapter, report, error, deps, failedDeployment) {
+    report.result = 'failed';
+    report.error = error;
+    deps.log.error(`${adapter.component}: ${error}`);
+    if (failedDeployment)
+        await readFailureLogs(adapter, failedDeployment, report, deps);
 }
 /** Why it failed, in the platform's words: a log that cannot be read is a note, never a new failure. */
 async function readFailureLogs(adapter, observation, report, deps) {
@@ -18970,7 +19220,7 @@ async function readFailureLogs(adapter, observation, report, deps) {
         report.logs = await adapter.failureLogs(observation);
     }
     catch (error) {
-        report.notes.push(`could not read the logs of ${observation.id}: ${errorText(error)}`);
+        report.notes.push(`could not read the logs of ${observation.id}: ${errors_errorText(error)}`);
         return;
     }
     for (const excerpt of report.logs)
@@ -18989,11 +19239,12 @@ async function cancelOnJobCancel(adapter, deployment, report, deps) {
         deps.log.info(`${name}: canceled ${deployment.id} (the job was cancelled)`);
     }
     catch (error) {
-        report.notes.push(`could not cancel ${deployment.id}: ${errorText(error)}; it may still go live`);
-        deps.log.error(`${name}: could not cancel ${deployment.id} (${errorText(error)}); it may still go live`);
+        report.notes.push(`could not cancel ${deployment.id}: ${errors_errorText(error)}; it may still go live`);
+        deps.log.error(`${name}: could not cancel ${deployment.id} (${errors_errorText(error)}); it may still go live`);
     }
 }
-async function deployer_confirm(adapters, reports, deps) {
+/** A backend can reach SUCCESS and crash seconds later: look once more before calling the deploy done. */
+async function confirmDeployed(adapters, reports, deps) {
     for (const adapter of adapters) {
         const report = reports.get(adapter.component);
         if (!report.deployment || report.result !== 'deployed')
@@ -19001,17 +19252,425 @@ async function deployer_confirm(adapters, reports, deps) {
         try {
             const now = await adapter.observe(report.deployment.id);
             if (now.phase === 'failed') {
-                report.result = 'failed';
-                report.error = `${now.id} reached ${report.deployment.state} and then ended ${now.state}${now.error ? `: ${now.error}` : ''}`;
+                const error = `${now.id} reached ${report.deployment.state} and then ended ${now.state}${now.error ? `: ${now.error}` : ''}`;
                 report.deployment = now;
-                deps.log.error(`${adapter.component}: ${report.error}`);
-                await readFailureLogs(adapter, now, report, deps);
+                await fail(adapter, report, error, deps, now);
             }
         }
         catch (error) {
-            deps.log.warn(`${adapter.component}: could not re-read ${report.deployment.id} (${errorText(error)}); keeping the earlier answer`);
+            deps.log.warn(`${adapter.component}: could not re-read ${report.deployment.id} (${errors_errorText(error)}); keeping the earlier answer`);
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/release/deploy-verdict.ts
+
+/** The run's status and the one message that explains it (the action's failure line, the summary). */
+function deployVerdict(facts) {
+    switch (facts.stage) {
+        case 'plan-unreadable':
+            return { status: 'failed', message: `could not read what serves now, so nothing was changed: ${facts.error}` };
+        case 'pinned':
+            return {
+                status: 'refused',
+                message: `${facts.label}: ${pinDescription(facts.pin)}. Nothing was deployed. Promote a deployment to lift the pin (vercel promote <deployment>), or set allow-pinned: true to deploy and promote over it.`,
+            };
+        case 'cancelled-before-change':
+            return { status: 'cancelled', message: 'the job was cancelled before anything changed' };
+        case 'dry-run':
+            return {
+                status: 'dry-run',
+                message: `dry run: would deploy ${facts.sha.slice(0, 12)} to ${facts.environment} (${facts.order}); nothing was changed`,
+            };
+        case 'ran':
+            return ranVerdict(facts);
+    }
+}
+function ranVerdict(facts) {
+    const { reports } = facts;
+    const sha = facts.sha.slice(0, 12);
+    // A cancelled job has seconds left before the runner kills it, so nothing was rolled back: say what serves.
+    if (facts.cancelled)
+        return {
+            status: 'cancelled',
+            message: `the job was cancelled: ${reports.map((r) => `${r.component} ${cancelledState(r, facts.sha)}`).join('; ')}`,
+        };
+    const failed = failedComponents(reports);
+    if (failed.length === 0) {
+        const unchanged = reports.every((report) => report.result === 'already-serving');
+        return {
+            status: 'deployed',
+            message: unchanged
+                ? `${sha} already serves ${facts.environment}: nothing to do`
+                : `deployed ${sha} to ${facts.environment} (${facts.components.join(', ')}) in ${formatDuration(facts.durationMs)}`,
+        };
+    }
+    const cause = failureCause(failed);
+    const restores = reports.flatMap((report) => (report.restore ? [report.restore] : []));
+    const needsHuman = restores.filter((restore) => restore.outcome === 'needs-a-human');
+    const outcomes = restores.map((r) => `${r.component} ${r.outcome}`).join(', ');
+    let verdict;
+    if (needsHuman.length > 0) {
+        verdict = {
+            status: 'failed',
+            message: `${cause}. Rolling back did not fully work, ${needsHuman.map((r) => `${r.component} needs a human: ${r.detail}`).join('; ')}`,
+        };
+    }
+    else if (restores.some((restore) => restore.outcome === 'restored')) {
+        verdict = { status: 'rolled-back', message: `${cause}. Rolled back: ${outcomes}` };
+    }
+    else {
+        verdict = {
+            status: 'failed',
+            message: `${cause}. Production was not changed${restores.length ? ` (${outcomes})` : ''}`,
+        };
+    }
+    // A first deploy has nothing to go back to: a component that did deploy stays on the new build.
+    const firstDeployLeft = reports.filter((report) => report.restore?.outcome === 'nothing-to-roll-back' && !failed.includes(report));
+    if (firstDeployLeft.length > 0)
+        verdict.message += `. ${firstDeployLeft.map((r) => r.component).join(', ')} had nothing to roll back to and stays on the new build`;
+    return verdict;
+}
+/** What an instant-rollback pin holds production to, for the refusal and the allow-pinned warning. */
+function pinDescription(pin) {
+    return `production is pinned to ${pin.deploymentId ?? 'an earlier deployment'} by an instant rollback${pin.description ? ` (${pin.description})` : ''}`;
+}
+/** The components whose deploy failed or timed out: the reason to roll back. */
+function failedComponents(reports) {
+    return reports.filter((report) => report.result === 'failed' || report.result === 'timed-out');
+}
+/** Why the deploy failed, one clause per failed component (the rollback's reason starts with it). */
+function failureCause(failed) {
+    return failed
+        .map((report) => `${report.component} ${report.result === 'timed-out' ? 'timed out' : 'failed'}: ${report.error ?? 'unknown error'}`)
+        .join('; ');
+}
+function succeeded(report) {
+    return report.result === 'deployed' || report.result === 'already-serving';
+}
+/** What a component serves after the job was cancelled. */
+function cancelledState(report, sha) {
+    const before = report.before ? `still serves ${report.before.deploymentId}` : 'serves nothing yet';
+    switch (report.result) {
+        case 'deployed':
+        case 'already-serving':
+            return `serves ${sha.slice(0, 12)} (${report.deployment?.id}${report.verify ? `, health ${report.verify.verdict}` : ''})`;
+        case 'cancelled':
+            return report.deployment?.phase === 'succeeded'
+                ? (report.notes.at(-1) ?? `${report.deployment.id} is built, not verified`)
+                : `${before}; ${report.notes.at(-1) ?? 'its build was left as it was'}`;
+        default:
+            return before;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/release/restore.ts
+
+/** Puts `target` back in service for one component, then re-verifies it. Never throws. */
+async function restoreComponent(adapter, target, reason, mode, deps) {
+    const { component } = adapter;
+    const base = { component, target, pinned: false };
+    if (!target) {
+        const detail = 'nothing served before this deploy (first deploy): there is nothing to go back to';
+        deps.log.info(`${component}: ${detail}`);
+        return { ...base, outcome: 'nothing-to-roll-back', deploymentId: null, url: null, detail };
+    }
+    const deadline = deps.clock.now() + deps.timeoutMs;
+    if (deps.signal?.aborted) {
+        return {
+            ...base,
+            outcome: 'cancelled',
+            deploymentId: null,
+            url: null,
+            detail: `the job was cancelled before going back to ${target.deploymentId}`,
+        };
+    }
+    let served;
+    try {
+        if (mode === 'promote' &&
+            (await deps.patience(`${component}: reading what serves`, () => adapter.isServing(target.deploymentId)))) {
+            const detail = `production still serves ${target.deploymentId}: nothing changed, nothing to undo`;
+            deps.log.info(`${component}: ${detail}`);
+            return { ...base, outcome: 'not-needed', deploymentId: target.deploymentId, url: target.url, detail };
+        }
+        deps.log.info(`${component}: going back to ${target.deploymentId}${target.sha ? ` (commit ${target.sha.slice(0, 12)})` : ''}`);
+        served = await adapter.rollbackTo(target, reason, { deadline, signal: deps.signal }, mode);
+    }
+    catch (error) {
+        if (deps.signal?.aborted) {
+            const detail = `the job was cancelled while going back to ${target.deploymentId} (${errors_errorText(error)}); check what serves`;
+            deps.log.warn(`${component}: ${detail}`);
+            return { ...base, outcome: 'cancelled', deploymentId: null, url: null, detail };
+        }
+        const detail = `rollback to ${target.deploymentId} failed: ${errors_errorText(error)}`;
+        deps.log.error(`${component}: ${detail}`);
+        return { ...base, outcome: 'needs-a-human', deploymentId: null, url: null, detail };
+    }
+    const pinned = adapter.provider === 'vercel' && mode === 'pin';
+    if (served.phase !== 'succeeded') {
+        const detail = `rollback deployment ${served.id} ended ${served.state}${served.error ? `: ${served.error}` : ''}`;
+        deps.log.error(`${component}: ${detail}`);
+        return { ...base, pinned, outcome: 'needs-a-human', deploymentId: served.id, url: served.url, detail };
+    }
+    const url = served.url ?? target.url;
+    if (deps.signal?.aborted) {
+        return {
+            ...base,
+            pinned,
+            outcome: 'restored',
+            deploymentId: served.id,
+            url,
+            detail: `${served.id} serves again (not verified: the job was cancelled)`,
+        };
+    }
+    const verify = await deps.verifier.verify(component, url, target.sha).catch((error) => ({
+        verdict: 'unhealthy',
+        detail: `verification crashed: ${errors_errorText(error)}`,
+    }));
+    const serving = `${served.id} serves again`;
+    switch (verify.verdict) {
+        case 'healthy':
+            return {
+                ...base,
+                pinned,
+                outcome: 'restored',
+                deploymentId: served.id,
+                url,
+                verify,
+                detail: `${serving} and answers healthy`,
+            };
+        case 'skipped':
+            return {
+                ...base,
+                pinned,
+                outcome: 'restored',
+                deploymentId: served.id,
+                url,
+                verify,
+                detail: `${serving} (platform state; ${verify.detail})`,
+            };
+        case 'unreachable':
+            deps.log.warn(`${component}: ${verify.detail}; the platform says it serves, so this is not counted against it`);
+            return {
+                ...base,
+                pinned,
+                outcome: 'restored',
+                deploymentId: served.id,
+                url,
+                verify,
+                detail: `${serving}; health not confirmed: ${verify.detail}`,
+            };
+        case 'unhealthy':
+            deps.log.error(`${component}: ${verify.detail}`);
+            return {
+                ...base,
+                pinned,
+                outcome: 'needs-a-human',
+                deploymentId: served.id,
+                url,
+                verify,
+                detail: `${serving} but is unhealthy: ${verify.detail}`,
+            };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/release/deployer.ts
+
+
+
+
+
+const ORDERS = ['backend-first', 'frontend-first', 'parallel'];
+async function deploy(settings, deps) {
+    const { clock, log } = deps;
+    const started = clock.now();
+    const adapters = adaptersOf(settings.components, deps.adapters);
+    const reports = new Map(adapters.map((adapter) => [adapter.component, notStarted(adapter)]));
+    const finish = ({ status, message }, plan) => ({
+        status,
+        message,
+        environment: settings.environment,
+        sha: settings.sha,
+        order: settings.order,
+        plan,
+        components: [...reports.values()],
+        githubDeploymentId: deps.record.id,
+        durationMs: clock.now() - started,
+    });
+    const stop = (facts, plan) => {
+        const verdict = deployVerdict(facts);
+        log.error(verdict.message);
+        return finish(verdict, plan);
+    };
+    // 1. What serves now: the rollback targets, recorded before anything changes.
+    let serving;
+    try {
+        serving = await log.group('Recording what serves now', () => recordServing(adapters, reports, settings, deps));
+    }
+    catch (error) {
+        return stop({ stage: 'plan-unreadable', error: errors_errorText(error) }, null);
+    }
+    const { plan, pins } = serving;
+    deps.onPlan(plan);
+    if (deps.signal?.aborted)
+        return finish(deployVerdict({ stage: 'cancelled-before-change' }), plan);
+    // 2. An instant rollback pins production; deploying over it silently undoes someone's emergency.
+    for (const { adapter, pin } of pins) {
+        if (!settings.allowPinned)
+            return stop({ stage: 'pinned', label: adapter.label, pin }, plan);
+        log.warn(`${adapter.label}: ${pinDescription(pin)}; allow-pinned is set, so the new build will be promoted over the pin`);
+        reports.get(adapter.component).notes.push('deployed over an instant-rollback pin (allow-pinned)');
+    }
+    if (settings.dryRun) {
+        for (const report of reports.values()) {
+            report.result = 'planned';
+            log.info(`dry run: would deploy ${settings.sha.slice(0, 12)} to ${report.label}${report.before ? `, replacing ${report.before.deploymentId}` : ''}`);
+        }
+        return finish(deployVerdict({ stage: 'dry-run', sha: settings.sha, environment: settings.environment, order: settings.order }), plan);
+    }
+    // 3. The GitHub Deployment: bookkeeping, never a reason to stop.
+    await startRecord(plan, settings, deps);
+    // 4. Deploy, in order or side by side, within one deadline.
+    await deployAll(adapters, reports, settings, deps, started + settings.timeoutMs);
+    // 5. A cancelled job has seconds left before the runner kills it: a rollback could not finish, and
+    // half a rollback is worse than none. Otherwise a failure puts back what changed.
+    const cancelled = Boolean(deps.signal?.aborted);
+    if (!cancelled) {
+        if ([...reports.values()].every(succeeded))
+            await confirmDeployed(adapters, reports, deps);
+        const failed = failedComponents([...reports.values()]);
+        if (failed.length > 0)
+            await rollBack([...reports.values()], failureCause(failed), settings, deps);
+    }
+    // 6. The verdict, and the GitHub Deployment's status to match.
+    const verdict = deployVerdict({
+        stage: 'ran',
+        sha: settings.sha,
+        environment: settings.environment,
+        components: settings.components,
+        reports: [...reports.values()],
+        cancelled,
+        durationMs: clock.now() - started,
+    });
+    await recordVerdict(verdict, cancelled, reports, settings, deps);
+    return finish(verdict, plan);
+}
+function notStarted(adapter) {
+    return {
+        component: adapter.component,
+        label: adapter.label,
+        before: null,
+        result: 'not-started',
+        deployment: null,
+        origin: null,
+        statusReads: 0,
+        durationMs: 0,
+        notes: [],
+    };
+}
+async function startRecord(plan, settings, deps) {
+    await deps.record.start({
+        ref: settings.sha,
+        environment: settings.environment,
+        description: `threadr-ops deploy of ${settings.sha.slice(0, 12)} (${settings.components.join(', ')})`,
+        payload: { components: settings.components, order: settings.order, rollbackPlan: plan },
+    });
+}
+/** The verdict in the log, and the GitHub Deployment's status to match (error: the job was cancelled). */
+async function recordVerdict(verdict, cancelled, reports, settings, deps) {
+    if (verdict.status === 'deployed') {
+        await deps.record.status('success', {
+            description: `deployed ${settings.sha.slice(0, 12)}`,
+            environmentUrl: primaryUrl(reports),
+        });
+        deps.log.info(verdict.message);
+        return;
+    }
+    deps.log.error(verdict.message);
+    await deps.record.status(cancelled ? 'error' : 'failure', {
+        description: cancelled ? verdict.message.slice(0, 140) : verdict.message,
+        environmentUrl: primaryUrl(reports, true),
+    });
+}
+/** Per component what serves now (the rollback target) and any instant-rollback pin; throws when it cannot be read. */
+async function recordServing(adapters, reports, settings, deps) {
+    const components = {};
+    const pins = [];
+    for (const adapter of adapters) {
+        const serving = await deps.patience(`${adapter.component}: reading what serves now`, () => adapter.current());
+        const before = await verifiedTarget(adapter, serving, settings.environment, deps);
+        components[adapter.component] = before;
+        reports.get(adapter.component).before = before;
+        deps.log.info(before
+            ? `${adapter.label}: serving ${before.deploymentId}${before.sha ? ` (commit ${before.sha.slice(0, 12)})` : ''}${before.url ? ` at ${before.url}` : ''}`
+            : `${adapter.label}: nothing serves ${settings.environment} yet (first deploy: nothing to roll back to)`);
+        const pin = await deps.patience(`${adapter.component}: reading the rollback pin`, () => adapter.pin());
+        if (pin)
+            pins.push({ adapter, pin });
+    }
+    const plan = {
+        version: 1,
+        environment: settings.environment,
+        sha: settings.sha,
+        recordedAt: new Date(deps.clock.now()).toISOString(),
+        components,
+    };
+    return { plan, pins };
+}
+/** Sequential orders stop at the first component that did not make it (or when the job is cancelled). */
+async function deployAll(adapters, reports, settings, deps, deadline) {
+    const one = (adapter) => deps.log.group(`Deploying ${adapter.component}`, () => deployComponent(adapter, reports.get(adapter.component), settings, deps, deadline));
+    if (settings.order === 'parallel') {
+        await Promise.all(adapters.map(one));
+        return;
+    }
+    for (const adapter of adapters) {
+        await one(adapter);
+        if (!succeeded(reports.get(adapter.component)) || deps.signal?.aborted)
+            break;
+    }
+}
+/** Something failed: put back every component that no longer serves what it served before. */
+async function rollBack(reports, cause, settings, deps) {
+    const { clock, log } = deps;
+    await log.group('Rolling back', async () => {
+        for (const report of reports.filter((r) => r.result !== 'not-started')) {
+            const adapter = deps.adapters[report.component];
+            report.restore = await restoreComponent(adapter, report.before, `threadr-ops deploy of ${settings.sha.slice(0, 12)} failed: ${cause}`.slice(0, 200), 'promote', {
+                clock,
+                log,
+                verifier: deps.verifier,
+                // Putting production back gets the same floor as going live (deploy-component.ts).
+                timeoutMs: Math.max(settings.timeoutMs, MIN_TIME_TO_SERVE_MS),
+                patience: deps.patience,
+            });
+            log.info(`${report.component}: ${report.restore.outcome} — ${report.restore.detail}`);
+        }
+    });
+}
+/**
+ * The rollback target is the last VERIFIED deployment, not whatever serves: a cancelled deploy of a
+ * broken commit can leave its build serving, and a re-run must not record that as the way back.
+ * GitHub Deployments say which commit was last verified (a success status); the platform says
+ * which of its deployments built that commit. Without a GitHub record, what serves is the target.
+ */
+async function verifiedTarget(adapter, serving, environment, deps) {
+    const verified = await deps.record.lastVerified(environment, adapter.component);
+    if (!verified || serving?.sha === verified.sha)
+        return serving;
+    const what = `${adapter.label}: ${serving ? `${serving.deploymentId}${serving.sha ? ` (commit ${serving.sha.slice(0, 12)})` : ''}` : 'nothing'} serves, but the last verified commit is ${verified.sha.slice(0, 12)} (GitHub deployment ${verified.id})`;
+    const target = await deps
+        .patience(`${adapter.component}: finding the deployment of ${verified.sha.slice(0, 12)}`, () => adapter.deploymentOf(verified.sha))
+        .catch((error) => {
+        deps.log.warn(`${adapter.component}: could not look for the deployment of ${verified.sha.slice(0, 12)} (${errors_errorText(error)})`);
+        return null;
+    });
+    if (!target) {
+        deps.log.warn(`${what}, and no deployment of it can be gone back to: the rollback plan keeps what serves`);
+        return serving;
+    }
+    deps.log.warn(`${what}: the rollback plan points at ${target.deploymentId}, the deployment of that commit`);
+    return target;
 }
 /** The URL people open: the frontend's, else the backend's. */
 function primaryUrl(reports, beforeToo = false) {
@@ -19022,6 +19681,31 @@ function primaryUrl(reports, beforeToo = false) {
             return url;
     }
     return null;
+}
+
+;// CONCATENATED MODULE: ./src/release/release-action.ts
+
+/**
+ * The frame deploy, promote and rollback share. `status` is `failed` until the action sets it, so
+ * the outputs exist even when a run stops early (bad input, a crash) and the next step can decide;
+ * every input is read before any request; the HTTP client the collaborators share is closed however
+ * the run ends (a keep-alive socket would keep the step running).
+ */
+function releaseAction(action, overrides) {
+    return {
+        name: action.name,
+        async run(host) {
+            host.setOutput('status', 'failed');
+            const settings = action.getInputs(host.inputs, host.env);
+            const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides, settings.git, action.strategy?.(settings) ?? 'direct');
+            try {
+                return await action.run(host, settings, collaborators);
+            }
+            finally {
+                await collaborators.http.close();
+            }
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/release/inputs.ts
@@ -19042,7 +19726,10 @@ function readComponents(inputs, fallback, verb) {
             throw new errors_ConfigurationError('components', `must list frontend and/or backend (comma or newline separated), got '${name}'`);
         }
     }
-    const hasToken = { frontend: inputs.secret('vercel-token') !== '', backend: inputs.secret('railway-token') !== '' };
+    const hasToken = {
+        frontend: inputs.secret('vercel-token') !== '',
+        backend: inputs.secret('railway-token') !== '',
+    };
     const chosen = listed.length > 0 ? [...new Set(listed)] : fallback.filter((name) => hasToken[name]);
     if (chosen.length === 0) {
         throw new errors_ConfigurationError('components', `leaves nothing to ${verb}: give vercel-token for the frontend and/or railway-token for the backend, or list components such as 'frontend, backend'`);
@@ -19097,7 +19784,10 @@ function healthUrl(inputs, name) {
 }
 function readVerify(inputs, pollMinMs, requestTimeoutMs) {
     return {
-        healthUrls: { frontend: healthUrl(inputs, 'frontend-health-url'), backend: healthUrl(inputs, 'backend-health-url') },
+        healthUrls: {
+            frontend: healthUrl(inputs, 'frontend-health-url'),
+            backend: healthUrl(inputs, 'backend-health-url'),
+        },
         headers: inputs.headers('health-headers'),
         timeoutMs: inputs.duration('verify-timeout', { min: 0 }),
         intervalMs: Math.max(pollMinMs, 1),
@@ -19149,7 +19839,25 @@ function getInputs(inputs, env) {
         dryRun: inputs.boolean('dry-run'),
         allowPinned: inputs.boolean('allow-pinned'),
     };
-    return { deploy, platform, git: components.includes('frontend') ? readGit(inputs, env) : undefined, strategy: inputs.oneOf('strategy', ['staged', 'direct']) };
+    return {
+        deploy,
+        platform,
+        git: components.includes('frontend') ? readGit(inputs, env) : undefined,
+        strategy: readStrategy(inputs, deploy.environment),
+    };
+}
+/**
+ * auto: staged for production, direct elsewhere. Staging and preview builds have no production
+ * domains to hold back (each build has its own URL), so `staged` there is a mistake, not a wish.
+ */
+function readStrategy(inputs, environment) {
+    const strategy = inputs.oneOf('strategy', ['auto', 'staged', 'direct']);
+    if (strategy === 'auto')
+        return environment === 'production' ? 'staged' : 'direct';
+    if (strategy === 'staged' && environment !== 'production') {
+        throw new errors_ConfigurationError('strategy', `staged holds back Vercel's production domains, so it needs environment production; use auto or direct for ${environment}`);
+    }
+    return strategy;
 }
 function readGit(inputs, env) {
     const repository = inputs.text('vercel-git-repository') || env.GITHUB_REPOSITORY || '';
@@ -19167,7 +19875,9 @@ function readGit(inputs, env) {
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
 /** Markdown pieces for job summaries; the CLI prints the same text. */
 function escapeCell(value) {
-    return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, ' ');
 }
 function table(headers, rows) {
     const head = `| ${headers.map(escapeCell).join(' | ')} |`;
@@ -19222,7 +19932,10 @@ const VERDICT = {
     'dry-run': `${PASS} Dry run`,
 };
 function renderDeploySummary(report) {
-    const parts = [heading(2, `${VERDICT[report.status]}: ${report.sha.slice(0, 12)} → ${report.environment}`), report.message];
+    const parts = [
+        heading(2, `${VERDICT[report.status]}: ${report.sha.slice(0, 12)} → ${report.environment}`),
+        report.message,
+    ];
     parts.push(table(['Component', 'Before', 'Deployment', 'Result', 'Status reads', 'Took', 'Health', 'Rollback'], report.components.map((c) => [
         c.label,
         // No plan means what served could not be read: that is not a first deploy.
@@ -19234,7 +19947,10 @@ function renderDeploySummary(report) {
         c.verify ? `${c.verify.verdict}: ${c.verify.detail}` : '—',
         c.restore ? `${c.restore.outcome}: ${c.restore.detail}` : '—',
     ])));
-    const notes = report.components.flatMap((c) => [...c.notes.map((note) => `- ${c.component}: ${note}`), ...(c.error ? [`- ${c.component}: ${c.error}`] : [])]);
+    const notes = report.components.flatMap((c) => [
+        ...c.notes.map((note) => `- ${c.component}: ${note}`),
+        ...(c.error ? [`- ${c.component}: ${c.error}`] : []),
+    ]);
     if (notes.length)
         parts.push(heading(3, 'What happened'), notes.join('\n'));
     for (const c of report.components) {
@@ -19276,7 +19992,11 @@ async function postToSlack(http, webhookUrl, payload) {
         });
         if (response.status === 200)
             return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+        return {
+            ok: false,
+            status: response.status,
+            error: response.body.trim().slice(0, 200) || `HTTP ${response.status}`,
+        };
     }
     catch (error) {
         if (error instanceof NetworkError)
@@ -19285,7 +20005,7 @@ async function postToSlack(http, webhookUrl, payload) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/policy.ts
+;// CONCATENATED MODULE: ./src/notifications/policy.ts
 /**
  * Whether this run is worth a message. `failure` sends whenever the run was not a success;
  * `change` sends when the state differs from the last recorded one (a first run is sent only if
@@ -19304,7 +20024,7 @@ function shouldNotify(notifyOn, state, previous) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+;// CONCATENATED MODULE: ./src/notifications/slack-message.ts
 const STYLE = {
     success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
     warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
@@ -19324,7 +20044,11 @@ function slackMessage(outcome, run) {
                 title: outcome.title,
                 ...(run.runUrl ? { title_link: run.runUrl } : {}),
                 text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                fields: (outcome.fields ?? []).map((field) => ({
+                    title: field.title,
+                    value: slack_message_escape(field.value),
+                    short: field.value.length <= 30,
+                })),
                 footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
                 mrkdwn_in: ['text'],
             },
@@ -19336,7 +20060,7 @@ function slack_message_escape(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
+;// CONCATENATED MODULE: ./src/notifications/state-store.ts
 
 
 /**
@@ -19370,7 +20094,8 @@ class StateStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/notify.ts
+;// CONCATENATED MODULE: ./src/notifications/notifier.ts
+
 
 
 
@@ -19388,7 +20113,10 @@ async function notify(outcome, settings, run, log, options = {}) {
     }
     if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
         record();
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+        return {
+            sent: false,
+            reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent`,
+        };
     }
     const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
     try {
@@ -19400,19 +20128,23 @@ async function notify(outcome, settings, run, log, options = {}) {
             log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
             return { sent: true, reason: `notify-on ${settings.notifyOn}` };
         }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+        return {
+            sent: false,
+            reason: 'slack refused',
+            error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}`,
+        };
     }
     finally {
         if (!options.http)
             await http.close();
     }
 }
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+async function runContext(action, env) {
+    const run = await githubRun(env);
+    return { action, repository: run.repository, runUrl: runUrl(run) ?? undefined };
 }
 
-;// CONCATENATED MODULE: ./src/notify/settings.ts
+;// CONCATENATED MODULE: ./src/notifications/settings.ts
 
 /**
  * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
@@ -19449,7 +20181,13 @@ function checkWebhook(url) {
 /** The record of one run, from the outputs the action set. Never throws on odd outputs. */
 function recordFrom(options) {
     const { action, outputs } = options;
-    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    const record = {
+        t: options.at.toISOString(),
+        env: options.env,
+        action,
+        verdict: options.verdict,
+        figures: figuresOf(action, outputs, options.repositoryUrl),
+    };
     if (options.runId)
         record.run = options.runId;
     if ((action === 'deploy' || action === 'rollback') && options.sha)
@@ -19477,7 +20215,12 @@ function figuresOf(action, outputs, repositoryUrl) {
         case 'cost-monitor':
             return costFigures(outputs);
         case 'security-scan':
-            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+            return compact({
+                high: num(outputs.high),
+                medium: num(outputs.medium),
+                low: num(outputs.low),
+                passed: bool(outputs.passed),
+            });
         default:
             return compact({ status: outputs.status });
     }
@@ -19537,7 +20280,11 @@ function costFigures(outputs) {
     }
     add('total', report.total);
     const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
-    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+    return compact({
+        day: asOf,
+        spend: Object.keys(spend).length ? spend : undefined,
+        severity: typeof report.severity === 'string' ? report.severity : undefined,
+    });
 }
 function json(text) {
     if (!text)
@@ -19630,6 +20377,8 @@ function monthlyFile(folder, at) {
 ;// CONCATENATED MODULE: ./src/ops-history/hook.ts
 
 
+
+
 /** A host that remembers every output set through it, in the order set (the last value wins). */
 function withOutputLog(host) {
     const outputs = {};
@@ -19651,31 +20400,40 @@ function withOutputLog(host) {
 /**
  * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
  * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
- * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * and RUNNER_TEMP never reaches here: runtime/run-action.ts refuses it with the other inputs. Writing
  * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
  * warning, never a failure.
  * The environment is `history-environment`, else the action's own `environment` input, else
  * production.
  */
-function recordRun(host, outputs, verdict, at = new Date()) {
+async function recordRun(host, outputs, verdict, at = new Date()) {
     try {
         const target = host.inputs.outputPath('history-file');
         if (!target)
             return;
         const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
-        const repository = host.env.GITHUB_REPOSITORY;
-        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
-        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const run = await githubRun(host.env);
+        const repositoryUrl = run.repository ? `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}` : undefined;
+        const record = recordFrom({
+            action: host.action,
+            env,
+            verdict,
+            outputs,
+            at,
+            runId: run.runId?.toString(),
+            sha: run.sha,
+            repositoryUrl,
+        });
         const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
         appendRecord(folder ? monthlyFile(target, at) : target, record);
         host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
     }
     catch (error) {
-        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+        host.log.warn(`${host.action}: the run's history record was not written (${errors_errorText(error)}); the run itself is unaffected`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+;// CONCATENATED MODULE: ./src/runtime/redacting-host.ts
 
 /** GitHub shows this many annotations of each level per step; more are dropped without a word. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -19726,14 +20484,16 @@ function redactingHost(host) {
             host.fail(redact(message));
         },
         reportHiddenAnnotations() {
-            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            const parts = ['error', 'warning']
+                .filter((level) => hidden[level] > 0)
+                .map((level) => `${hidden[level]} more ${level}(s)`);
             if (parts.length)
                 host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
         },
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/run-action.ts
+;// CONCATENATED MODULE: ./src/runtime/run-action.ts
 
 
 
@@ -19782,12 +20542,12 @@ async function runAndNotify(definition, host, outputs) {
             outcome = { state: 'failure', title: message };
     }
     if (recordable)
-        recordRun(host, outputs, outcome?.state ?? 'failure');
+        await recordRun(host, outputs, outcome?.state ?? 'failure');
     if (!settings || !outcome)
         return;
     try {
         // Slack is outside the process too: the outcome is redacted before the notifier sees it.
-        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        const result = await notify(redactDeep(outcome), settings, await runContext(definition.name, host.env), host.log);
         if (result.error) {
             const message = `${definition.name}: could not notify Slack: ${result.error}`;
             if (settings.required)
@@ -19799,13 +20559,13 @@ async function runAndNotify(definition, host, outputs) {
             host.log.debug(`Slack not notified: ${result.reason}`);
     }
     catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+        host.log.warn(`${definition.name}: could not notify Slack: ${errors_errorText(error)}`);
     }
 }
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-commands.ts
 
 
 
@@ -19852,7 +20612,8 @@ function appendFileCommand(file, name, value) {
     (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
 }
 
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-host.ts
+
 
 
 
@@ -19931,7 +20692,7 @@ class RunnerHost {
         }
         catch (error) {
             core.summary.emptyBuffer();
-            core.warning(`${this.action}: job summary not written: ${error.message}`);
+            core.warning(`${this.action}: job summary not written: ${errors_errorText(error)}`);
         }
     }
     fail(message) {
@@ -19968,6 +20729,7 @@ async function runOnRunner(definition, loading = 'at-start') {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/main.ts
+
 
 
 
@@ -20016,31 +20778,22 @@ function deployOutcome(report) {
 }
 /** The deploy action; `overrides` let tests run it in-process on virtual time. */
 function createDefinition(overrides = { clock: systemClock }) {
-    return {
+    return releaseAction({
         name: 'deploy',
-        async run(host) {
-            // Outputs exist even when the run stops early (bad input, a crash), so the next step can decide.
-            host.setOutput('status', 'failed');
-            const settings = getInputs(host.inputs, host.env);
-            const staged = settings.strategy === 'staged' && settings.deploy.environment === 'production';
-            const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides, settings.git, staged ? 'staged' : 'direct');
-            let report;
-            try {
-                await warnWithoutHealthcheck(collaborators.adapters.backend, host);
-                report = await cancellable((signal) => host.log.warn(`Received ${signal}: the job is being cancelled; canceling builds on their way, changing nothing else`), (signal) => deploy(settings.deploy, {
-                    ...collaborators,
-                    clock: overrides.clock,
-                    log: host.log,
-                    signal,
-                    onPlan: (plan) => host.setOutput('rollback-plan', serializePlan(plan)),
-                }));
-            }
-            finally {
-                await collaborators.http.close();
-            }
+        getInputs: getInputs,
+        strategy: (settings) => (isStaged(settings) ? 'staged' : 'direct'),
+        async run(host, settings, collaborators) {
+            await warnWithoutHealthcheck(collaborators.adapters.backend, host);
+            const report = await cancellable((signal) => host.log.warn(`Received ${signal}: the job is being cancelled; canceling builds on their way, changing nothing else`), (signal) => deploy(settings.deploy, {
+                ...collaborators,
+                clock: overrides.clock,
+                log: host.log,
+                signal,
+                onPlan: (plan) => host.setOutput('rollback-plan', serializePlan(plan)),
+            }));
             for (const [name, value] of Object.entries(deployOutputs(report)))
                 host.setOutput(name, value);
-            if (staged)
+            if (isStaged(settings))
                 for (const [name, value] of Object.entries(stagedOutputs(report, settings.platform.vercel?.projectId)))
                     host.setOutput(name, value);
             await host.writeSummary(renderDeploySummary(report));
@@ -20048,7 +20801,11 @@ function createDefinition(overrides = { clock: systemClock }) {
                 host.fail(`deploy: ${report.message}`);
             return deployOutcome(report);
         },
-    };
+    }, overrides);
+}
+/** strategy: staged applies to production only; other environments deploy directly. */
+function isStaged(settings) {
+    return settings.strategy === 'staged' && settings.deploy.environment === 'production';
 }
 /**
  * strategy: staged. candidate-url: the staged frontend build on its own URL (for health checks and
@@ -20082,7 +20839,7 @@ async function warnWithoutHealthcheck(backend, host) {
             host.log.debug(`Railway healthcheck path: ${path}`);
     }
     catch (error) {
-        host.log.debug(`could not read the Railway healthcheck path: ${error.message}`);
+        host.log.debug(`could not read the Railway healthcheck path: ${errors_errorText(error)}`);
     }
 }
 const definition = createDefinition();
@@ -28942,7 +29699,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

@@ -10428,7 +10428,7 @@ const {
 } = __webpack_require__(8149)
 const MockClient = __webpack_require__(8957)
 const MockPool = __webpack_require__(8780)
-const { matchValue, buildMockOptions } = __webpack_require__(1725)
+const { matchValue, buildMockOptions } = __webpack_require__(4106)
 const { InvalidArgumentError, UndiciError } = __webpack_require__(8091)
 const Dispatcher = __webpack_require__(2091)
 const Pluralizer = __webpack_require__(8353)
@@ -10582,7 +10582,7 @@ module.exports = MockAgent
 
 const { promisify } = __webpack_require__(7975)
 const Client = __webpack_require__(5450)
-const { buildMockDispatch } = __webpack_require__(1725)
+const { buildMockDispatch } = __webpack_require__(4106)
 const {
   kDispatches,
   kMockAgent,
@@ -10681,7 +10681,7 @@ module.exports = {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __webpack_require__(1725)
+const { getResponseData, buildKey, addMockDispatch } = __webpack_require__(4106)
 const {
   kDispatches,
   kDispatchKey,
@@ -10897,7 +10897,7 @@ module.exports.MockScope = MockScope
 
 const { promisify } = __webpack_require__(7975)
 const Pool = __webpack_require__(7404)
-const { buildMockDispatch } = __webpack_require__(1725)
+const { buildMockDispatch } = __webpack_require__(4106)
 const {
   kDispatches,
   kMockAgent,
@@ -10986,7 +10986,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1725:
+/***/ 4106:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -28102,7 +28102,6 @@ module.exports = __webpack_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __webpack_require__(9278);
@@ -28366,7 +28365,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),

@@ -15298,7 +15298,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9193);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4711);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -15307,7 +15307,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9193:
+/***/ 4711:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15317,6 +15317,18 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // UNUSED EXPORTS: definition, healthOutputs
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/core/clock.ts
+
+/**
+ * Waits `ms` of real time. The one real sleep of the suite: code that must run on a test's
+ * virtual clock takes a `sleep` or a Clock as a collaborator and defaults to this.
+ */
+function sleep(ms) {
+    return (0,promises_namespaceObject.setTimeout)(ms);
+}
 
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
@@ -15340,7 +15352,7 @@ Object.assign((dispatcher_default()).prototype, api);
  * Reads a Retry-After header: delta-seconds (`120`) or an HTTP-date. Returns milliseconds to wait,
  * or undefined when absent or malformed (callers then fall back to their own backoff).
  */
-function parseRetryAfter(value, now = Date.now()) {
+function retry_after_parseRetryAfter(value, now = Date.now()) {
     const text = Array.isArray(value) ? value[0] : value;
     if (text === undefined)
         return undefined;
@@ -15362,7 +15374,15 @@ function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
 
 
 
-const NETWORK_KINDS = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
+
+const NETWORK_KINDS = new Set([
+    'timeout',
+    'connection-refused',
+    'connection-reset',
+    'dns',
+    'tls',
+    'network',
+]);
 function isNetworkFailure(kind) {
     return NETWORK_KINDS.has(kind);
 }
@@ -15418,7 +15438,6 @@ const DEFAULT_RETRY = {
     maxRetryAfterMs: 60_000,
     retryStatuses: [429, 500, 502, 503, 504],
 };
-const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 /**
  * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
  * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it
@@ -15442,7 +15461,8 @@ class HttpClient {
     notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
+        this.dispatcher =
+            options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
         this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -15471,7 +15491,7 @@ class HttpClient {
                 outcome = error;
             }
             if (!(outcome instanceof NetworkError) && outcome.status === 429) {
-                const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
+                const retryAfter = retry_after_parseRetryAfter(outcome.headers['retry-after']);
                 if (retryAfter !== undefined)
                     this.notBefore.set(origin, Math.max(this.notBefore.get(origin) ?? 0, this.now() + retryAfter));
             }
@@ -15505,7 +15525,7 @@ class HttpClient {
         if (mutation && outcome.status !== 429)
             return undefined;
         if (outcome.status === 429 || outcome.status === 503) {
-            const retryAfter = parseRetryAfter(outcome.headers['retry-after']);
+            const retryAfter = retry_after_parseRetryAfter(outcome.headers['retry-after']);
             if (retryAfter !== undefined)
                 return retryAfter > policy.maxRetryAfterMs ? undefined : retryAfter;
         }
@@ -15703,6 +15723,48 @@ async function trackIncidents(issues, environment, checks, context) {
     return actions;
 }
 
+;// CONCATENATED MODULE: ./src/core/github-context.ts
+let loading;
+/**
+ * The run of the step. On a runner (env is process.env) this is @actions/github's `context`,
+ * imported on first use: @actions/github also brings Octokit and its HTTP stack, which the health
+ * check must not evaluate before its first request has left (bench/health). The local runner runs
+ * an action in-process with an environment of its own, which that singleton cannot see: for it the
+ * same variables are read from `env`, with the toolkit's defaults.
+ */
+function githubRun(env = process.env) {
+    if (env !== process.env)
+        return Promise.resolve(fromEnv(env));
+    loading ??= Promise.all(/* import() */[__nccwpck_require__.e(439), __nccwpck_require__.e(722)]).then(__nccwpck_require__.bind(__nccwpck_require__, 722)).then(({ context }) => ({
+        repository: env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined,
+        sha: context.sha || undefined,
+        ref: context.ref || undefined,
+        runId: Number.isFinite(context.runId) && context.runId > 0 ? context.runId : undefined,
+        serverUrl: context.serverUrl,
+        apiUrl: context.apiUrl,
+        eventName: context.eventName || undefined,
+    }));
+    return loading;
+}
+function fromEnv(env) {
+    const runId = Number.parseInt(env.GITHUB_RUN_ID ?? '', 10);
+    return {
+        repository: env.GITHUB_REPOSITORY || undefined,
+        sha: env.GITHUB_SHA || undefined,
+        ref: env.GITHUB_REF || undefined,
+        runId: Number.isFinite(runId) && runId > 0 ? runId : undefined,
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        eventName: env.GITHUB_EVENT_NAME || undefined,
+    };
+}
+/** The run's page, where its logs are: {serverUrl}/{owner}/{repo}/actions/runs/{runId}; null outside a workflow run. */
+function runUrl(run) {
+    if (!run.serverUrl || !run.repository || run.runId === undefined)
+        return null;
+    return `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}/actions/runs/${run.runId}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/redact.ts
 /**
  * The one redactor for everything that leaves the process: logs, outputs, the job summary, Slack,
@@ -15742,7 +15804,13 @@ class Redactor {
             return;
         this.secrets.add(value);
         // A multi-line secret (a key file) is masked line by line too, as the runner does.
-        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const parts = [
+            value,
+            ...value
+                .split(/\r?\n/)
+                .map((line) => line.trim())
+                .filter((line) => line.length >= MIN_SECRET_LENGTH),
+        ];
         const forms = new Set(this.forms);
         for (const part of parts)
             for (const form of encodedForms(part))
@@ -15779,7 +15847,12 @@ class Redactor {
  * middle of each is kept, as the runner's own base64 masking does.
  */
 function encodedForms(secret) {
-    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        encodeURIComponent(secret).replace(/%20/g, '+'),
+        JSON.stringify(secret).slice(1, -1),
+    ]);
     const bytes = Buffer.from(secret, 'utf8');
     for (let offset = 0; offset < 3; offset++) {
         const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
@@ -15819,7 +15892,7 @@ function redactDeep(value) {
     return secrets.redactDeep(value);
 }
 /** A provider's error text, redacted and cut to a length a log line, a summary cell and Slack can carry. */
-function providerMessage(text, max = MAX_PROVIDER_MESSAGE) {
+function redact_providerMessage(text, max = MAX_PROVIDER_MESSAGE) {
     const flat = redact(text).replace(/\s+/g, ' ').trim();
     return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
@@ -15844,7 +15917,11 @@ async function postToSlack(http, webhookUrl, payload) {
         });
         if (response.status === 200)
             return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+        return {
+            ok: false,
+            status: response.status,
+            error: response.body.trim().slice(0, 200) || `HTTP ${response.status}`,
+        };
     }
     catch (error) {
         if (error instanceof NetworkError)
@@ -15853,7 +15930,7 @@ async function postToSlack(http, webhookUrl, payload) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/policy.ts
+;// CONCATENATED MODULE: ./src/notifications/policy.ts
 /**
  * Whether this run is worth a message. `failure` sends whenever the run was not a success;
  * `change` sends when the state differs from the last recorded one (a first run is sent only if
@@ -15872,7 +15949,7 @@ function shouldNotify(notifyOn, state, previous) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+;// CONCATENATED MODULE: ./src/notifications/slack-message.ts
 const STYLE = {
     success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
     warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
@@ -15892,7 +15969,11 @@ function slackMessage(outcome, run) {
                 title: outcome.title,
                 ...(run.runUrl ? { title_link: run.runUrl } : {}),
                 text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                fields: (outcome.fields ?? []).map((field) => ({
+                    title: field.title,
+                    value: slack_message_escape(field.value),
+                    short: field.value.length <= 30,
+                })),
                 footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
                 mrkdwn_in: ['text'],
             },
@@ -15908,7 +15989,7 @@ function slack_message_escape(text) {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
+;// CONCATENATED MODULE: ./src/notifications/state-store.ts
 
 
 /**
@@ -15942,7 +16023,8 @@ class StateStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/notify.ts
+;// CONCATENATED MODULE: ./src/notifications/notifier.ts
+
 
 
 
@@ -15960,7 +16042,10 @@ async function notify(outcome, settings, run, log, options = {}) {
     }
     if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
         record();
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+        return {
+            sent: false,
+            reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent`,
+        };
     }
     const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
     try {
@@ -15972,16 +16057,20 @@ async function notify(outcome, settings, run, log, options = {}) {
             log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
             return { sent: true, reason: `notify-on ${settings.notifyOn}` };
         }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+        return {
+            sent: false,
+            reason: 'slack refused',
+            error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}`,
+        };
     }
     finally {
         if (!options.http)
             await http.close();
     }
 }
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+async function runContext(action, env) {
+    const run = await githubRun(env);
+    return { action, repository: run.repository, runUrl: runUrl(run) ?? undefined };
 }
 
 ;// CONCATENATED MODULE: ./src/core/errors.ts
@@ -16000,7 +16089,7 @@ class ConfigurationError extends Error {
         this.problem = problem;
     }
 }
-class ProviderError extends Error {
+class errors_ProviderError extends Error {
     name = 'ProviderError';
     provider;
     status;
@@ -16018,18 +16107,41 @@ class ProviderError extends Error {
         this.retryAfterMs = details.retryAfterMs;
     }
 }
+/**
+ * What went wrong, in one line: an Error's message, or the thrown value as text (code may throw
+ * a string or a plain object). The one place this is spelled out; logs and reports call it.
+ */
+function errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
 /** The message a failed action reports: `<action>: <what went wrong>`. */
 function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
+    return `${action}: ${errorText(error)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/providers/errors.ts
 
 
 
-const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
+/**
+ * The `{"error":{"message","code","type"}}` body OpenAI and Stripe both answer with; `type` stands in
+ * for a missing `code` (OpenAI leaves `code` null on many errors, Stripe on some).
+ */
+const readErrorObject = (body) => {
+    const error = body?.error;
+    if (!error || typeof error !== 'object')
+        return undefined;
+    const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : undefined;
+    return { code, message: typeof error.message === 'string' ? error.message : undefined };
+};
+const REQUEST_ID_HEADERS = (/* unused pure expression or super */ null && ([
+    'x-request-id',
+    'x-vercel-id',
+    'x-github-request-id',
+    'x-railway-request-id',
+    'request-id',
+    'cf-ray',
+]));
 function requestIdOf(response) {
     for (const name of REQUEST_ID_HEADERS) {
         const value = response.headers[name];
@@ -16083,7 +16195,11 @@ function jsonBody(provider, what, response) {
 }
 /** A field the contract promises is missing or has the wrong type: also transient (stale or partial read). */
 function unexpectedShape(provider, what, problem) {
-    return new ProviderError(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
+    return new errors_ProviderError(`${what}: unexpected response shape: ${problem}`, {
+        provider,
+        code: 'unexpected_shape',
+        retriable: true,
+    });
 }
 /** A provider may echo the request (headers, tokens) into its error body: redacted and cut. */
 function summariseBody(body) {
@@ -16107,77 +16223,243 @@ function joinUrl(base, path) {
 
 ;// CONCATENATED MODULE: ./src/providers/github-rest.ts
 
-const readGitHubError = (body) => {
-    const value = body;
-    return value && typeof value.message === 'string' ? { message: value.message } : undefined;
-};
-/** One call under /repos/{owner}/{repo}: versioned headers, bearer token, GitHub's error shape. */
-async function githubRequest(options, request) {
-    const response = await options.http.request({
-        method: request.method,
-        url: joinUrl(options.apiUrl, `/repos/${options.repository}${request.path}`),
-        headers: {
-            authorization: `Bearer ${options.token}`,
-            accept: 'application/vnd.github+json',
-            'x-github-api-version': '2022-11-28',
-            ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-        mutation: request.mutation ?? false,
-        timeoutMs: options.timeoutMs,
+
+
+
+
+/** Tries after the first for a request that may be repeated (a read, an idempotent write), 5xx and network failures. */
+const READ_RETRIES = 2;
+/** How often a rate-limited request is tried again, and the longest wait GitHub may ask for before we give up instead. */
+const RATE_LIMIT_RETRIES = 2;
+const MAX_RATE_LIMIT_WAIT_S = 60;
+let octokitClass;
+/**
+ * Octokit with the retry and throttling plugins, imported on first use: @octokit/rest and
+ * Bottleneck take tens of milliseconds to evaluate, which the health check cannot spend before its
+ * first request leaves (bench/health). Every other action pays it on its first GitHub call.
+ */
+function loadOctokit() {
+    octokitClass ??= Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(439), __nccwpck_require__.e(267)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1267)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856)),
+    ]).then(([rest, retry, throttling]) => rest.Octokit.plugin(retry.retry, throttling.throttling));
+    return octokitClass;
+}
+/**
+ * Octokit's fetch, answered by our HttpClient: the per-request timeout, the streamed body cap and
+ * the one undici dispatcher stay as they are for every other provider. The HttpClient does not
+ * retry here (retry: false): the retry and throttling plugins own that, so a request is never
+ * tried by two loops at once.
+ */
+function fetchThrough(http, timeoutMs, warn) {
+    return async (input, init) => {
+        const headers = {};
+        new Headers(init?.headers).forEach((value, name) => (headers[name] = value));
+        const body = typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body);
+        const method = init?.method ?? 'GET';
+        const url = String(input instanceof Request ? input.url : input);
+        // Each attempt that fails the way a retry may cure is logged, so the log says why a call was slow.
+        const where = `GitHub ${method} ${new URL(url).pathname}`;
+        let response;
+        try {
+            response = await http.request({ method, url, headers, body, retry: false, timeoutMs });
+        }
+        catch (error) {
+            warn(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+            throw error;
+        }
+        if (response.status >= 500 || response.status === 429)
+            warn(`${where}: HTTP ${response.status}`);
+        const answer = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+            if (value === undefined)
+                continue;
+            for (const one of Array.isArray(value) ? value : [value])
+                answer.append(name, one);
+        }
+        const empty = response.status === 204 || response.status === 304 || response.body === '';
+        return new Response(empty ? null : response.body, { status: response.status, headers: answer });
+    };
+}
+/** One Octokit per client, built on the first call. */
+class GitHubRest {
+    options;
+    owner;
+    repo;
+    octokit;
+    constructor(options) {
+        this.options = options;
+        const [owner = '', repo = ''] = options.repository.split('/');
+        this.owner = owner;
+        this.repo = repo;
+    }
+    /**
+     * Runs one Octokit call and turns its failure into ours: a ProviderError with the status,
+     * GitHub's (redacted) message, the request id and Retry-After, or the NetworkError that stopped
+     * the request, so callers (release/mutation.ts) can tell "not sent" from "outcome unknown".
+     */
+    async call(what, work) {
+        const octokit = await (this.octokit ??= this.build());
+        let result;
+        try {
+            result = await work(octokit, { owner: this.owner, repo: this.repo });
+        }
+        catch (error) {
+            throw toProviderError(what, error);
+        }
+        notGarbled(what, result);
+        return result;
+    }
+    async build() {
+        const GitHub = await loadOctokit();
+        const warn = this.options.warn ?? (() => undefined);
+        const quiet = () => undefined;
+        return new GitHub({
+            auth: this.options.token,
+            baseUrl: this.options.apiUrl.replace(/\/+$/, ''),
+            userAgent: 'threadr-ops',
+            request: { fetch: fetchThrough(this.options.http, this.options.timeoutMs, warn) },
+            // Octokit logs every failed request with its URL; our errors say it once, redacted.
+            log: { debug: quiet, info: quiet, warn: (message) => warn(redact_providerMessage(message)), error: quiet },
+            retry: {
+                // Not `request.retries` as a default: plugin-retry then repeats every failure, the
+                // doNotRetry statuses included. A mutation passes `request: { retries: 0 }` itself.
+                retries: READ_RETRIES,
+                // 429 and 403 are the throttling plugin's (it honours Retry-After and x-ratelimit-reset);
+                // the other 4xx will not change by themselves.
+                doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
+            },
+            throttle: {
+                onRateLimit: (retryAfter, request, _octokit, retryCount) => this.againAfterLimit('rate limit', retryAfter, request, retryCount),
+                onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => this.againAfterLimit('secondary rate limit', retryAfter, request, retryCount),
+                // The handler above waits (on options.sleep), so the plugin adds no wait of its own.
+                retryAfterBaseValue: 0,
+            },
+        });
+    }
+    /**
+     * A rate-limited request did nothing, so repeating it is safe even for a mutation. It is
+     * repeated a bounded number of times, and only when GitHub asks for a wait a workflow step can
+     * afford: an exhausted hourly quota fails the call instead of holding the job for up to an hour.
+     */
+    async againAfterLimit(kind, retryAfterS, request, retryCount) {
+        const again = retryCount < RATE_LIMIT_RETRIES && retryAfterS <= MAX_RATE_LIMIT_WAIT_S;
+        this.options.warn?.(`GitHub ${kind} on ${request.method} ${request.url}: ${again ? `trying again in ${retryAfterS}s` : `giving up (retry after ${retryAfterS}s, ${retryCount} tries so far)`}`);
+        if (again)
+            await (this.options.sleep ?? sleep)(retryAfterS * 1000);
+        return again;
+    }
+}
+/**
+ * Octokit hands back the text of a JSON answer it cannot parse (a body cut short by a proxy) as
+ * `data`; the request did reach GitHub, so this is a malformed answer (outcome unknown for a
+ * mutation, release/mutation.ts), not a success.
+ */
+function notGarbled(what, result) {
+    const response = result;
+    if (!response ||
+        typeof response !== 'object' ||
+        typeof response.status !== 'number' ||
+        typeof response.data !== 'string')
+        return;
+    if (!/json/i.test(String(response.headers?.['content-type'] ?? '')))
+        return;
+    throw new errors_ProviderError(`${what}: HTTP ${response.status} with a body that is not JSON: ${redact_providerMessage(response.data, 200) || 'empty body'}`, {
+        provider: 'github',
+        status: response.status,
+        code: 'malformed_response',
+        requestId: response.headers?.['x-github-request-id'] === undefined
+            ? undefined
+            : String(response.headers['x-github-request-id']),
+        retriable: true,
     });
-    if (response.status < 200 || response.status >= 300)
-        throw errorFromResponse('github', request.what, response, readGitHubError);
-    return response;
+}
+function isRequestError(error) {
+    return (error instanceof Error && error.name === 'HttpError' && typeof error.status === 'number');
+}
+function toProviderError(what, error) {
+    if (!isRequestError(error))
+        return error;
+    // Octokit wraps what its fetch threw (our NetworkError, BodyTooLargeError) in a status-500 error: unwrap it.
+    if (!error.response && error.cause instanceof Error)
+        return error.cause;
+    const headers = error.response?.headers ?? {};
+    const data = error.response?.data;
+    const message = typeof data === 'object' && data && typeof data.message === 'string'
+        ? data.message
+        : typeof data === 'string'
+            ? data
+            : error.message;
+    const header = (name) => headers[name] === undefined ? undefined : String(headers[name]);
+    const limited = error.status === 429 ||
+        (error.status === 403 && (header('x-ratelimit-remaining') === '0' || /rate limit/i.test(message)));
+    return new errors_ProviderError(`${what} failed: HTTP ${error.status}: ${redact_providerMessage(message, 200) || 'empty body'}`, {
+        provider: 'github',
+        status: error.status,
+        code: limited ? 'rate_limited' : undefined,
+        requestId: header('x-github-request-id'),
+        retriable: limited || isRetriableStatus(error.status),
+        retryAfterMs: retry_after_parseRetryAfter(header('retry-after')),
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/providers/github-issues.ts
 
 
 
-/** The few issue endpoints incident tracking needs. */
+/** Opening an issue or a comment twice is visible to people: after a 5xx the call is not repeated. */
+const MUTATION = { retries: 0 };
+/** Comments read at most: 20 pages of 100. */
+const MAX_COMMENT_PAGES = 20;
+/** The few issue endpoints incident tracking needs, through Octokit (docs/platform-behaviour.md §3). */
 class GitHubIssuesClient {
-    options;
+    rest;
     constructor(options) {
-        this.options = options;
+        this.rest = new GitHubRest(options);
     }
+    /** The first 100 open issues with the label (one page): incident issues are few. */
     async listOpen(label) {
         const what = 'list open incident issues';
-        const response = await githubRequest(this.options, { method: 'GET', path: `/issues${query({ state: 'open', labels: label, per_page: 100 })}`, what });
-        const body = jsonBody('github', what, response);
-        if (!Array.isArray(body))
+        const response = await this.rest.call(what, (octokit, repo) => octokit.rest.issues.listForRepo({ ...repo, state: 'open', labels: label, per_page: 100 }));
+        if (!Array.isArray(response.data))
             throw unexpectedShape('github', what, 'expected an array');
-        return body;
+        return response.data;
     }
     async create(title, body, labels) {
-        const response = await githubRequest(this.options, { method: 'POST', path: '/issues', what: 'open incident issue', body: { title: redact(title), body: redact(body), labels }, mutation: true });
-        return jsonBody('github', 'open incident issue', response);
+        const response = await this.rest.call('open incident issue', (octokit, repo) => octokit.rest.issues.create({ ...repo, title: redact(title), body: redact(body), labels, request: MUTATION }));
+        return response.data;
     }
     async comment(issue, body) {
-        await githubRequest(this.options, { method: 'POST', path: `/issues/${issue}/comments`, what: `comment on issue #${issue}`, body: { body: redact(body) }, mutation: true });
+        await this.rest.call(`comment on issue #${issue}`, (octokit, repo) => octokit.rest.issues.createComment({ ...repo, issue_number: issue, body: redact(body), request: MUTATION }));
     }
-    /** Every comment of an issue, oldest first (pages of 100, at most 20 pages). */
+    /** Every comment of an issue, oldest first (pages of 100 following GitHub's Link header, at most 20 pages). */
     async comments(issue) {
         const what = `list comments of issue #${issue}`;
-        const all = [];
-        for (let page = 1; page <= 20; page++) {
-            const response = await githubRequest(this.options, { method: 'GET', path: `/issues/${issue}/comments${query({ per_page: 100, page })}`, what });
-            const body = jsonBody('github', what, response);
-            if (!Array.isArray(body))
-                throw unexpectedShape('github', what, 'expected an array');
-            all.push(...body);
-            if (body.length < 100)
-                break;
-        }
-        return all;
+        return this.rest.call(what, async (octokit, repo) => {
+            const all = [];
+            let pages = 0;
+            for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+                ...repo,
+                issue_number: issue,
+                per_page: 100,
+            })) {
+                if (!Array.isArray(page.data))
+                    throw unexpectedShape('github', what, 'expected an array');
+                all.push(...page.data.map((comment) => ({ id: comment.id, body: comment.body ?? '', created_at: comment.created_at })));
+                if (++pages >= MAX_COMMENT_PAGES)
+                    break;
+            }
+            return all;
+        });
     }
     async close(issue) {
         // Closing twice is harmless, so a retry after an unknown outcome is safe.
-        await githubRequest(this.options, { method: 'PATCH', path: `/issues/${issue}`, what: `close issue #${issue}`, body: { state: 'closed', state_reason: 'completed' } });
+        await this.rest.call(`close issue #${issue}`, (octokit, repo) => octokit.rest.issues.update({ ...repo, issue_number: issue, state: 'closed', state_reason: 'completed' }));
     }
 }
 
-;// CONCATENATED MODULE: ./src/health-check/json-path.ts
+;// CONCATENATED MODULE: ./src/health/json-path.ts
 /**
  * A small JSON path: `status`, `$.db.connected`, `checks[0].name`, `$['x-y'].z`. Enough for
  * health payloads; returns `undefined` when any step is missing.
@@ -16214,7 +16496,7 @@ function jsonValueMatches(actual, expected) {
     return actual === expected || (actual !== undefined && actual !== null && String(actual) === String(expected));
 }
 
-;// CONCATENATED MODULE: ./src/health-check/version.ts
+;// CONCATENATED MODULE: ./src/health/version.ts
 
 const DEFAULT_FIELDS = ['$.version', '$.commit', '$.sha'];
 /** Below this length a version can match by chance (`2026` is in every Date header this year). */
@@ -16231,14 +16513,19 @@ function checkVersion(response, expected, source) {
         const value = Array.isArray(raw) ? raw.join(', ') : raw;
         if (value === undefined)
             return { ok: false, reason: `version ${short} not proven: the response has no ${source.header} header` };
-        return hasToken(value, expected) ? { ok: true } : { ok: false, reason: `version ${short} not found in header ${source.header} (an older build is serving)` };
+        return hasToken(value, expected)
+            ? { ok: true }
+            : { ok: false, reason: `version ${short} not found in header ${source.header} (an older build is serving)` };
     }
     let document;
     try {
         document = JSON.parse(response.body);
     }
     catch {
-        return { ok: false, reason: `version ${short} not proven: the body is not JSON (set version-header, or check-version: false on this check)` };
+        return {
+            ok: false,
+            reason: `version ${short} not proven: the body is not JSON (set version-header, or check-version: false on this check)`,
+        };
     }
     const fields = source.field ? [source.field] : DEFAULT_FIELDS;
     const field = fields.find((path) => readJsonPath(document, path) !== undefined);
@@ -16246,7 +16533,12 @@ function checkVersion(response, expected, source) {
         return { ok: false, reason: `version ${short} not proven: the body has no ${fields.join(', ')} field` };
     const value = readJsonPath(document, field);
     const text = typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
-    return hasToken(text, expected) ? { ok: true } : { ok: false, reason: `version ${short} not found in the response (${field} is ${JSON.stringify(text.slice(0, 40))}; an older build is serving)` };
+    return hasToken(text, expected)
+        ? { ok: true }
+        : {
+            ok: false,
+            reason: `version ${short} not found in the response (${field} is ${JSON.stringify(text.slice(0, 40))}; an older build is serving)`,
+        };
 }
 function hasToken(text, expected) {
     const lower = text.toLowerCase();
@@ -16260,7 +16552,7 @@ function hasToken(text, expected) {
     return (lower.match(/(?<![a-z0-9])[0-9a-f]{7,40}(?![a-z0-9])/g) ?? []).some((token) => wanted.startsWith(token) || token.startsWith(wanted));
 }
 
-;// CONCATENATED MODULE: ./src/health-check/probe.ts
+;// CONCATENATED MODULE: ./src/health/probe.ts
 
 
 
@@ -16282,7 +16574,13 @@ async function probe(check, context) {
         if (error instanceof BodyTooLargeError) {
             // The host answered: an endless or huge body is the app's fault, never "unreachable".
             const reason = `body larger than ${formatBytes(error.limitBytes)} (HTTP ${error.status}); reading stopped there (raise max-body-size if this is expected)`;
-            return { at, status: error.status, latencyMs: round(error.latencyMs), ok: false, failure: { kind: 'body-too-large', reason, transient: false } };
+            return {
+                at,
+                status: error.status,
+                latencyMs: round(error.latencyMs),
+                ok: false,
+                failure: { kind: 'body-too-large', reason, transient: false },
+            };
         }
         if (!(error instanceof NetworkError))
             throw error;
@@ -16307,7 +16605,9 @@ async function probe(check, context) {
         return fail('status', reason, false);
     }
     if (check.expectBody) {
-        const found = check.expectBody.regex ? check.expectBody.regex.test(response.body) : response.body.includes(check.expectBody.pattern);
+        const found = check.expectBody.regex
+            ? check.expectBody.regex.test(response.body)
+            : response.body.includes(check.expectBody.pattern);
         if (!found)
             return fail('expectation', `body does not contain ${check.expectBody.pattern}`, waiting);
     }
@@ -16346,13 +16646,17 @@ function isUnreachable(attempt) {
     return kind !== undefined && kind !== 'timeout' && isNetworkKind(kind);
 }
 function isNetworkKind(kind) {
-    return kind !== 'expectation' && kind !== 'version' && kind !== 'latency' && kind !== 'body-too-large' && isNetworkFailure(kind);
+    return (kind !== 'expectation' &&
+        kind !== 'version' &&
+        kind !== 'latency' &&
+        kind !== 'body-too-large' &&
+        isNetworkFailure(kind));
 }
 function round(ms) {
     return Math.round(ms * 100) / 100;
 }
 
-;// CONCATENATED MODULE: ./src/health-check/incidents.ts
+;// CONCATENATED MODULE: ./src/health/incidents.ts
 
 /**
  * The state of each check as incident tracking should see it. A check that failed on its only
@@ -16369,7 +16673,9 @@ async function confirmedStatuses(report, checks, context, intervalMs, sleep) {
         if (result.attempts.length >= 2)
             return { ...base, down: true, reason: result.reason };
         const second = await probe(checks[index], context);
-        return second.ok ? { ...base, down: false } : { ...base, down: true, reason: second.failure?.reason ?? result.reason };
+        return second.ok
+            ? { ...base, down: false }
+            : { ...base, down: true, reason: second.failure?.reason ?? result.reason };
     }));
 }
 
@@ -16595,7 +16901,9 @@ function parsePercent(name, text) {
     const value = match ? Number(match[1]) : NaN;
     if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
         const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
-        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        const hint = Number(text) <= 1
+            ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)`
+            : ` (write ${text}%)`;
         throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
     }
     if (!match || value < 0 || value > 100) {
@@ -16603,7 +16911,15 @@ function parsePercent(name, text) {
     }
     return value;
 }
-const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+const BYTE_UNITS = {
+    b: 1,
+    kb: 1000,
+    kib: 1024,
+    mb: 1000 ** 2,
+    mib: 1024 ** 2,
+    gb: 1000 ** 3,
+    gib: 1024 ** 3,
+};
 function parseBytes(text) {
     const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
     if (!match)
@@ -16659,10 +16975,12 @@ function checkRange(name, text, value, limits) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/health-check/status-matcher.ts
+;// CONCATENATED MODULE: ./src/health/status-matcher.ts
 
 function parseStatusMatcher(input, value, label = '') {
-    const parts = (Array.isArray(value) ? value : String(value).split(',')).map((part) => String(part).trim()).filter(Boolean);
+    const parts = (Array.isArray(value) ? value : String(value).split(','))
+        .map((part) => String(part).trim())
+        .filter(Boolean);
     const ranges = parts.map((part) => {
         let match;
         if ((match = /^([1-5])xx$/i.exec(part)))
@@ -16682,7 +17000,7 @@ function parseStatusMatcher(input, value, label = '') {
     };
 }
 
-;// CONCATENATED MODULE: ./src/health-check/checks.ts
+;// CONCATENATED MODULE: ./src/health/checks.ts
 
 
 
@@ -16701,7 +17019,7 @@ const KNOWN_KEYS = [
     'check-version',
 ];
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-const EXAMPLE = "- name: api\n  url: https://api.example.com/health\n  expect-status: 200\n  tags: [critical]";
+const EXAMPLE = '- name: api\n  url: https://api.example.com/health\n  expect-status: 200\n  tags: [critical]';
 /**
  * What a person calls a URL: its path (`/api/health`), or the host name (without a port) for the
  * root. Two URLs with the same path on different hosts keep their hosts to stay apart.
@@ -16824,7 +17142,7 @@ function checkBody(value, label) {
         return { kind: 'regex', pattern: value, regex: new RegExp(regex[1], regex[2]) };
     }
     catch (error) {
-        throw new ConfigurationError('checks', `${label} 'expect-body' is not a valid regex: ${error.message}`);
+        throw new ConfigurationError('checks', `${label} 'expect-body' is not a valid regex: ${errorText(error)}`);
     }
 }
 function checkJson(value, label) {
@@ -16887,7 +17205,10 @@ function getInputs(inputs) {
         const bare = named.filter((n) => n.name === undefined).map((n) => n.url);
         const unchecked = bare.filter((url) => url !== urls[0]);
         if (unchecked.length) {
-            notes.push({ level: 'warn', text: `with checks, url is only the base for relative check URLs (${urls[0]}); ${unchecked.join(', ')} is not checked unless listed in checks or named (name: URL)` });
+            notes.push({
+                level: 'warn',
+                text: `with checks, url is only the base for relative check URLs (${urls[0]}); ${unchecked.join(', ')} is not checked unless listed in checks or named (name: URL)`,
+            });
         }
         const clash = own.find((check) => listed.some((l) => l.name === check.name));
         if (clash)
@@ -16895,13 +17216,17 @@ function getInputs(inputs) {
         checks = [...own, ...selectSuite(listed, suite, own.length > 0)];
     }
     else if (suite !== 'full') {
-        notes.push({ level: 'info', text: `suite '${suite}' selects among tagged checks; the url checks have no tags and all run` });
+        notes.push({
+            level: 'info',
+            text: `suite '${suite}' selects among tagged checks; the url checks have no tags and all run`,
+        });
     }
     // A check's own header values (a bypass secret in a checks file) are as secret as the input's.
     for (const check of checks)
         for (const value of Object.values(check.headers))
             inputs.markSecret(value);
     const settings = {
+        mode: 'window',
         checks,
         notes,
         headers,
@@ -16959,7 +17284,9 @@ function missing(input) {
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
 /** Markdown pieces for job summaries; the CLI prints the same text. */
 function escapeCell(value) {
-    return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, ' ');
 }
 function table(headers, rows) {
     const head = `| ${headers.map(escapeCell).join(' | ')} |`;
@@ -17019,7 +17346,7 @@ function percentile(values, p) {
 function ms(value) {
     return value === null || value === undefined ? '–' : `${Math.round(value * 10) / 10}ms`;
 }
-/** Verdict first, then a table per check, then the SLO window. */
+/** Verdict first, then a table per check, then the SLO window (none in readiness mode). */
 function renderHealthSummary(report) {
     const total = report.checks.length;
     const verdict = report.healthy
@@ -17045,16 +17372,26 @@ function renderHealthSummary(report) {
         ];
     });
     lines.push('', table(['Check', 'Result', 'Last status', 'p50', 'p95', 'Attempts', 'Why it failed'], rows));
-    const w = report.window;
-    const windowLabel = w.durationMs > 0 ? `${formatDuration(w.durationMs)} window, ${w.samples} samples` : `last attempt of each check, ${w.samples} samples`;
-    lines.push('', heading(3, `SLO (${windowLabel})`), '', table(['Objective', 'Observed', 'Limit', ''], [
-        ['Error rate', `${report.slo.errorRate.observed}%`, `≤ ${report.slo.errorRate.limit}%`, report.slo.errorRate.ok ? PASS : FAIL],
-        ['p95 latency', ms(report.slo.p95.observed), `≤ ${report.slo.p95.limit}ms`, report.slo.p95.ok ? PASS : FAIL],
-    ]), '');
+    if (report.slo) {
+        const w = report.window;
+        const windowLabel = w.durationMs > 0
+            ? `${formatDuration(w.durationMs)} window, ${w.samples} samples`
+            : `last attempt of each check, ${w.samples} samples`;
+        lines.push('', heading(3, `SLO (${windowLabel})`), '', table(['Objective', 'Observed', 'Limit', ''], [
+            [
+                'Error rate',
+                `${report.slo.errorRate.observed}%`,
+                `≤ ${report.slo.errorRate.limit}%`,
+                report.slo.errorRate.ok ? PASS : FAIL,
+            ],
+            ['p95 latency', ms(report.slo.p95.observed), `≤ ${report.slo.p95.limit}ms`, report.slo.p95.ok ? PASS : FAIL],
+        ]));
+    }
+    lines.push('');
     return lines.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/health-check/verify.ts
+;// CONCATENATED MODULE: ./src/health/verify.ts
 
 
 
@@ -17062,8 +17399,8 @@ function renderHealthSummary(report) {
 /** Attempts kept per check in the report: the first few and the latest, so a long wait stays readable. */
 const KEPT_ATTEMPTS = 50;
 /**
- * Waits until every check passes (each retried on transient failures until `timeoutMs`), then
- * probes all of them every `intervalMs` for `verifyDurationMs` and judges that window.
+ * Waits until every check passes (each retried on transient failures until `timeoutMs`). In window
+ * mode it then probes all of them every `intervalMs` for `verifyDurationMs` and judges that window.
  */
 async function verifyHealth(settings, deps) {
     const started = deps.now();
@@ -17086,7 +17423,7 @@ async function verifyHealth(settings, deps) {
     }
     let windowSamples = results.map((result) => result.attempts[result.attempts.length - 1]);
     let windowDuration = 0;
-    if (settings.verifyDurationMs > 0 && results.every((result) => result.passed)) {
+    if (settings.mode === 'window' && settings.verifyDurationMs > 0 && results.every((result) => result.passed)) {
         const windowStart = deps.now();
         windowSamples = await deps.log.group(`Probing for ${settings.verifyDurationMs}ms`, () => probeWindow(settings, { ...context, waitingForDeploy: false }, deps, results));
         windowDuration = deps.now() - windowStart;
@@ -17095,14 +17432,23 @@ async function verifyHealth(settings, deps) {
     const errors = windowSamples.filter((a) => !a.ok).length;
     const errorRate = windowSamples.length ? (errors / windowSamples.length) * 100 : 0;
     const p95 = percentile(latencies, 95) ?? null;
-    const slo = {
-        errorRate: { observed: verify_round(errorRate), limit: settings.maxErrorRate, ok: errorRate <= settings.maxErrorRate },
-        p95: { observed: p95, limit: settings.maxP95Ms, ok: p95 === null || p95 <= settings.maxP95Ms },
-    };
+    const slo = settings.mode === 'window'
+        ? {
+            errorRate: {
+                observed: verify_round(errorRate),
+                limit: settings.maxErrorRate,
+                ok: errorRate <= settings.maxErrorRate,
+            },
+            p95: { observed: p95, limit: settings.maxP95Ms, ok: p95 === null || p95 <= settings.maxP95Ms },
+        }
+        : null;
     const failed = results.filter((result) => !result.passed).map((result) => result.name);
-    const lastFailures = results.filter((result) => !result.passed).map((result) => result.attempts[result.attempts.length - 1]);
+    const lastFailures = results
+        .filter((result) => !result.passed)
+        .map((result) => result.attempts[result.attempts.length - 1]);
     return {
-        healthy: failed.length === 0 && slo.errorRate.ok && slo.p95.ok,
+        mode: settings.mode,
+        healthy: failed.length === 0 && (slo === null || (slo.errorRate.ok && slo.p95.ok)),
         failed,
         unreachable: lastFailures.length > 0 && lastFailures.every(isUnreachable),
         durationMs: elapsed(),
@@ -17164,7 +17510,11 @@ async function waitForCheck(check, settings, context, deps, progress) {
             return { ...base, passed: false, reason: failure.reason };
         const remaining = deadline - context.elapsed();
         if (remaining <= 0) {
-            return { ...base, passed: false, reason: `${failure.reason} (still failing after ${formatDuration(context.elapsed())}, timeout reached)` };
+            return {
+                ...base,
+                passed: false,
+                reason: `${failure.reason} (still failing after ${formatDuration(context.elapsed())}, timeout reached)`,
+            };
         }
         deps.log.debug(`${check.name}: ${failure.reason}; retrying in ${Math.min(settings.intervalMs, remaining)}ms`);
         await deps.sleep(Math.min(settings.intervalMs, remaining));
@@ -17196,7 +17546,7 @@ function verify_round(value) {
 
 // EXTERNAL MODULE: external "node:diagnostics_channel"
 var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
-;// CONCATENATED MODULE: ./src/notify/settings.ts
+;// CONCATENATED MODULE: ./src/notifications/settings.ts
 
 /**
  * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
@@ -17233,7 +17583,13 @@ function checkWebhook(url) {
 /** The record of one run, from the outputs the action set. Never throws on odd outputs. */
 function recordFrom(options) {
     const { action, outputs } = options;
-    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    const record = {
+        t: options.at.toISOString(),
+        env: options.env,
+        action,
+        verdict: options.verdict,
+        figures: figuresOf(action, outputs, options.repositoryUrl),
+    };
     if (options.runId)
         record.run = options.runId;
     if ((action === 'deploy' || action === 'rollback') && options.sha)
@@ -17261,7 +17617,12 @@ function figuresOf(action, outputs, repositoryUrl) {
         case 'cost-monitor':
             return costFigures(outputs);
         case 'security-scan':
-            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+            return compact({
+                high: num(outputs.high),
+                medium: num(outputs.medium),
+                low: num(outputs.low),
+                passed: bool(outputs.passed),
+            });
         default:
             return compact({ status: outputs.status });
     }
@@ -17321,7 +17682,11 @@ function costFigures(outputs) {
     }
     add('total', report.total);
     const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
-    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+    return compact({
+        day: asOf,
+        spend: Object.keys(spend).length ? spend : undefined,
+        severity: typeof report.severity === 'string' ? report.severity : undefined,
+    });
 }
 function json(text) {
     if (!text)
@@ -17414,6 +17779,8 @@ function monthlyFile(folder, at) {
 ;// CONCATENATED MODULE: ./src/ops-history/hook.ts
 
 
+
+
 /** A host that remembers every output set through it, in the order set (the last value wins). */
 function withOutputLog(host) {
     const outputs = {};
@@ -17435,31 +17802,40 @@ function withOutputLog(host) {
 /**
  * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
  * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
- * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * and RUNNER_TEMP never reaches here: runtime/run-action.ts refuses it with the other inputs. Writing
  * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
  * warning, never a failure.
  * The environment is `history-environment`, else the action's own `environment` input, else
  * production.
  */
-function recordRun(host, outputs, verdict, at = new Date()) {
+async function recordRun(host, outputs, verdict, at = new Date()) {
     try {
         const target = host.inputs.outputPath('history-file');
         if (!target)
             return;
         const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
-        const repository = host.env.GITHUB_REPOSITORY;
-        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
-        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const run = await githubRun(host.env);
+        const repositoryUrl = run.repository ? `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}` : undefined;
+        const record = recordFrom({
+            action: host.action,
+            env,
+            verdict,
+            outputs,
+            at,
+            runId: run.runId?.toString(),
+            sha: run.sha,
+            repositoryUrl,
+        });
         const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
         appendRecord(folder ? monthlyFile(target, at) : target, record);
         host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
     }
     catch (error) {
-        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+        host.log.warn(`${host.action}: the run's history record was not written (${errorText(error)}); the run itself is unaffected`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+;// CONCATENATED MODULE: ./src/runtime/redacting-host.ts
 
 /** GitHub shows this many annotations of each level per step; more are dropped without a word. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -17510,14 +17886,16 @@ function redactingHost(host) {
             host.fail(redact(message));
         },
         reportHiddenAnnotations() {
-            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            const parts = ['error', 'warning']
+                .filter((level) => hidden[level] > 0)
+                .map((level) => `${hidden[level]} more ${level}(s)`);
             if (parts.length)
                 host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
         },
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/run-action.ts
+;// CONCATENATED MODULE: ./src/runtime/run-action.ts
 
 
 
@@ -17566,12 +17944,12 @@ async function runAndNotify(definition, host, outputs) {
             outcome = { state: 'failure', title: message };
     }
     if (recordable)
-        recordRun(host, outputs, outcome?.state ?? 'failure');
+        await recordRun(host, outputs, outcome?.state ?? 'failure');
     if (!settings || !outcome)
         return;
     try {
         // Slack is outside the process too: the outcome is redacted before the notifier sees it.
-        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        const result = await notify(redactDeep(outcome), settings, await runContext(definition.name, host.env), host.log);
         if (result.error) {
             const message = `${definition.name}: could not notify Slack: ${result.error}`;
             if (settings.required)
@@ -17583,7 +17961,7 @@ async function runAndNotify(definition, host, outputs) {
             host.log.debug(`Slack not notified: ${result.reason}`);
     }
     catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+        host.log.warn(`${definition.name}: could not notify Slack: ${errorText(error)}`);
     }
 }
 
@@ -17591,7 +17969,7 @@ async function runAndNotify(definition, host, outputs) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-commands.ts
 
 
 
@@ -17638,7 +18016,8 @@ function appendFileCommand(file, name, value) {
     (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
 }
 
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-host.ts
+
 
 
 
@@ -17717,7 +18096,7 @@ class RunnerHost {
         }
         catch (error) {
             core.summary.emptyBuffer();
-            core.warning(`${this.action}: job summary not written: ${error.message}`);
+            core.warning(`${this.action}: job summary not written: ${errorText(error)}`);
         }
     }
     fail(message) {
@@ -17764,6 +18143,7 @@ async function runOnRunner(definition, loading = 'at-start') {
 
 
 
+
 function healthOutputs(report) {
     return {
         healthy: report.healthy,
@@ -17783,7 +18163,11 @@ const definition = {
         if (settings.expectVersion && settings.expectVersion.length < MIN_SAFE_VERSION_LENGTH) {
             host.log.warn(`expect-version '${settings.expectVersion}' is shorter than ${MIN_SAFE_VERSION_LENGTH} characters and may match by chance; prefer the full commit SHA`);
         }
-        const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-health-check', maxBodyBytes: settings.maxBodyBytes });
+        const http = new HttpClient({
+            timeoutMs: settings.requestTimeoutMs,
+            userAgent: 'threadr-ops-health-check',
+            maxBodyBytes: settings.maxBodyBytes,
+        });
         try {
             const report = await verifyHealth(settings, { http, log: host.log, sleep: sleep, now: Date.now });
             // Summary first: on the runner it waits for @actions/core (loaded after the first request,
@@ -17824,8 +18208,17 @@ async function updateIncidents(host, settings, report, http) {
             elapsed: () => 0,
         };
         const statuses = await confirmedStatuses(report, settings.checks, context, settings.intervalMs, sleep);
-        const issues = new GitHubIssuesClient({ http, apiUrl: incidents.apiUrl, token: incidents.token, repository: incidents.repository });
-        const done = await trackIncidents(issues, settings.environment, statuses, { runUrl: runContext('health-check', host.env).runUrl, now: new Date() });
+        const issues = new GitHubIssuesClient({
+            http,
+            apiUrl: incidents.apiUrl,
+            token: incidents.token,
+            repository: incidents.repository,
+            warn: (message) => host.log.warn(message),
+        });
+        const done = await trackIncidents(issues, settings.environment, statuses, {
+            runUrl: (await runContext('health-check', host.env)).runUrl,
+            now: new Date(),
+        });
         for (const action of done)
             host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
         return done;
@@ -26708,7 +27101,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

@@ -11889,7 +11889,7 @@ const { Response, cloneResponse, fromInnerResponse } = __webpack_require__(9107)
 const { Request, fromInnerRequest } = __webpack_require__(6055)
 const { kState } = __webpack_require__(4883)
 const { fetching } = __webpack_require__(7302)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __webpack_require__(4296)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __webpack_require__(1915)
 const assert = __webpack_require__(4589)
 
 /**
@@ -12920,7 +12920,7 @@ module.exports = {
 
 const assert = __webpack_require__(4589)
 const { URLSerializer } = __webpack_require__(980)
-const { isValidHeaderName } = __webpack_require__(4296)
+const { isValidHeaderName } = __webpack_require__(1915)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -14447,7 +14447,7 @@ const { createFastMessageEvent } = __webpack_require__(44)
 const { isNetworkError } = __webpack_require__(9107)
 const { delay } = __webpack_require__(6627)
 const { kEnumerableProperty } = __webpack_require__(1544)
-const { environmentSettingsObject } = __webpack_require__(4296)
+const { environmentSettingsObject } = __webpack_require__(1915)
 const { getGlobalDispatcher } = __webpack_require__(5837)
 
 let experimentalWarned = false
@@ -14981,7 +14981,7 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __webpack_require__(4296)
+} = __webpack_require__(1915)
 const { FormData } = __webpack_require__(9662)
 const { kState } = __webpack_require__(4883)
 const { webidl } = __webpack_require__(253)
@@ -16576,7 +16576,7 @@ module.exports = { FileLike, isFileLike }
 
 
 const { isUSVString, bufferToLowerCasedHeaderName } = __webpack_require__(1544)
-const { utf8DecodeBytes } = __webpack_require__(4296)
+const { utf8DecodeBytes } = __webpack_require__(1915)
 const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __webpack_require__(980)
 const { isFileLike } = __webpack_require__(1506)
 const { makeEntry } = __webpack_require__(9662)
@@ -17056,7 +17056,7 @@ module.exports = {
 
 
 
-const { isBlobLike, iteratorMixin } = __webpack_require__(4296)
+const { isBlobLike, iteratorMixin } = __webpack_require__(1915)
 const { kState } = __webpack_require__(4883)
 const { kEnumerableProperty } = __webpack_require__(1544)
 const { FileLike, isFileLike } = __webpack_require__(1506)
@@ -17370,7 +17370,7 @@ const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __webpack_require__(4296)
+} = __webpack_require__(1915)
 const { webidl } = __webpack_require__(253)
 const assert = __webpack_require__(4589)
 const util = __webpack_require__(7975)
@@ -18102,7 +18102,7 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __webpack_require__(4296)
+} = __webpack_require__(1915)
 const { kState, kDispatcher } = __webpack_require__(4883)
 const assert = __webpack_require__(4589)
 const { safelyExtractBody, extractBody } = __webpack_require__(8900)
@@ -20344,7 +20344,7 @@ const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __webpack_require__(4296)
+} = __webpack_require__(1915)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -21391,7 +21391,7 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __webpack_require__(4296)
+} = __webpack_require__(1915)
 const {
   redirectStatusSet,
   nullBodyStatus
@@ -22005,7 +22005,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 1915:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -25513,7 +25513,7 @@ const { CloseEvent } = __webpack_require__(44)
 const { makeRequest } = __webpack_require__(6055)
 const { fetching } = __webpack_require__(7302)
 const { Headers, getHeadersList } = __webpack_require__(3676)
-const { getDecodeSplit } = __webpack_require__(4296)
+const { getDecodeSplit } = __webpack_require__(1915)
 const { WebsocketFrameSend } = __webpack_require__(9272)
 
 /** @type {import('crypto')} */
@@ -27496,7 +27496,7 @@ module.exports = {
 
 const { webidl } = __webpack_require__(253)
 const { URLSerializer } = __webpack_require__(980)
-const { environmentSettingsObject } = __webpack_require__(4296)
+const { environmentSettingsObject } = __webpack_require__(1915)
 const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __webpack_require__(1816)
 const {
   kWebSocketURL,
@@ -28102,7 +28102,6 @@ module.exports = __webpack_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __webpack_require__(9278);
@@ -28366,7 +28365,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),

@@ -25736,12 +25736,69 @@ module.exports = {
 
 /***/ }),
 
+/***/ 4296:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   kc: () => (/* binding */ errorText),
+/* harmony export */   oh: () => (/* binding */ failureMessage)
+/* harmony export */ });
+/* unused harmony export ProviderError */
+/**
+ * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
+ * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
+ * or an environment failure and keeps its stack for the debug log.
+ */
+class ConfigurationError extends Error {
+    input;
+    problem;
+    name = 'ConfigurationError';
+    constructor(input, problem) {
+        super(`input '${input}' ${problem}`);
+        this.input = input;
+        this.problem = problem;
+    }
+}
+class ProviderError extends Error {
+    name = 'ProviderError';
+    provider;
+    status;
+    code;
+    requestId;
+    retriable;
+    retryAfterMs;
+    constructor(message, details) {
+        super(`${details.provider}: ${message}`);
+        this.provider = details.provider;
+        this.status = details.status;
+        this.code = details.code;
+        this.requestId = details.requestId;
+        this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
+    }
+}
+/**
+ * What went wrong, in one line: an Error's message, or the thrown value as text (code may throw
+ * a string or a plain object). The one place this is spelled out; logs and reports call it.
+ */
+function errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** The message a failed action reports: `<action>: <what went wrong>`. */
+function failureMessage(action, error) {
+    return `${action}: ${errorText(error)}`;
+}
+
+
+/***/ }),
+
 /***/ 843:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _load_worker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7348);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4404);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6911);
 
 
 // ncc makes one file, and the load engine's worker threads run that same file: they land here
@@ -25756,7 +25813,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4404:
+/***/ 6911:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -25929,7 +25986,9 @@ async function runLoad(plan, options = {}) {
     const configs = threadConfigs(plan, base);
     const collector = new Collector(plan);
     const startedAt = new Date();
-    const threads = configs.length === 1 && plan.workers === 1 ? [inlineThread(configs[0], collector)] : configs.map((c) => workerThread(c, collector, options.workerScript));
+    const threads = configs.length === 1 && plan.workers === 1
+        ? [inlineThread(configs[0], collector)]
+        : configs.map((c) => workerThread(c, collector, options.workerScript));
     let cancelledAt;
     const onAbort = () => {
         cancelledAt ??= performance.now();
@@ -26112,7 +26171,11 @@ class Collector {
         const count = Math.max(1, Math.ceil(measuredMs / this.width));
         const out = [];
         for (let i = 0; i < count; i++) {
-            out.push({ startMs: i * this.width, endMs: Math.min(measuredMs, (i + 1) * this.width), tally: this.buckets.get(i) ?? (0,load_tally/* emptyTally */.CK)() });
+            out.push({
+                startMs: i * this.width,
+                endMs: Math.min(measuredMs, (i + 1) * this.width),
+                tally: this.buckets.get(i) ?? (0,load_tally/* emptyTally */.CK)(),
+            });
         }
         return out;
     }
@@ -26167,57 +26230,11 @@ function formatDuration(ms) {
     return `${minutes}m${String(seconds).padStart(2, '0')}s`;
 }
 
-;// CONCATENATED MODULE: ./src/core/markdown.ts
-/** Markdown pieces for job summaries; the CLI prints the same text. */
-function escapeCell(value) {
-    return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-function table(headers, rows) {
-    const head = `| ${headers.map(escapeCell).join(' | ')} |`;
-    const rule = `| ${headers.map(() => '---').join(' | ')} |`;
-    const body = rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`);
-    return [head, rule, ...body].join('\n');
-}
-function heading(level, text) {
-    return `${'#'.repeat(level)} ${text}`;
-}
-function details(summary, content) {
-    return `<details><summary>${summary}</summary>\n\n${content}\n\n</details>`;
-}
-/**
- * A Mermaid xychart (GitHub renders Mermaid in job summaries). Bars for the first series when
- * `bar` is set, lines for the rest.
- */
-function mermaidChart(options) {
-    const all = options.series.flatMap((s) => s.values).filter(Number.isFinite);
-    const max = all.length ? Math.max(...all) : 1;
-    const labels = options.xLabels.map((l) => `"${l.replace(/"/g, "'")}"`).join(', ');
-    const lines = options.series.map((s, index) => {
-        const kind = options.bar && index === 0 ? 'bar' : 'line';
-        return `    ${kind} [${s.values.map((v) => (Number.isFinite(v) ? round(v) : 0)).join(', ')}]`;
-    });
-    return [
-        '```mermaid',
-        'xychart-beta',
-        `    title "${options.title.replace(/"/g, "'")}"`,
-        `    x-axis [${labels}]`,
-        `    y-axis "${options.yLabel}" 0 --> ${round(max * 1.1 || 1)}`,
-        ...lines,
-        '```',
-    ].join('\n');
-}
-function round(value) {
-    return Math.round(value * 100) / 100;
-}
-const PASS = '✅';
-const FAIL = '❌';
-const WARN = '⚠️';
-
 ;// CONCATENATED MODULE: ./src/load/figures.ts
 
 
 /** `rps` is given: for one run it is requests over the measured window, for shards their sum. */
-function computeFigures(tally, rps) {
+function computeLoadFigures(tally, rps) {
     const { counts, histogram } = tally;
     const errors = (0,load_tally/* errorCount */.YH)(counts);
     const errorClasses = Object.fromEntries(load_tally/* ERROR_CLASSES */.EG.map((name) => [name, counts.errors[name]]));
@@ -26246,47 +26263,8 @@ function runRps(requests, measuredMs) {
     return measuredMs > 0 ? requests / (measuredMs / 1000) : 0;
 }
 
-;// CONCATENATED MODULE: ./src/core/errors.ts
-/**
- * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
- * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
- * or an environment failure and keeps its stack for the debug log.
- */
-class ConfigurationError extends Error {
-    input;
-    problem;
-    name = 'ConfigurationError';
-    constructor(input, problem) {
-        super(`input '${input}' ${problem}`);
-        this.input = input;
-        this.problem = problem;
-    }
-}
-class ProviderError extends Error {
-    name = 'ProviderError';
-    provider;
-    status;
-    code;
-    requestId;
-    retriable;
-    retryAfterMs;
-    constructor(message, details) {
-        super(`${details.provider}: ${message}`);
-        this.provider = details.provider;
-        this.status = details.status;
-        this.code = details.code;
-        this.requestId = details.requestId;
-        this.retriable = details.retriable ?? false;
-        this.retryAfterMs = details.retryAfterMs;
-    }
-}
-/** The message a failed action reports: `<action>: <what went wrong>`. */
-function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
-}
-
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/load/thresholds.ts
 
 
@@ -26316,7 +26294,7 @@ function parseThreshold(source, input = 'thresholds') {
         text = text.replace(pattern, replacement);
     const match = LINE.exec(text);
     const fail = (why) => {
-        throw new ConfigurationError(input, `has a threshold that does not parse: '${source}': ${why}`);
+        throw new errors/* ConfigurationError */.j1(input, `has a threshold that does not parse: '${source}': ${why}`);
     };
     if (!match)
         return fail(`write one per line as <metric><operator><value>, such as p95<500ms or error_rate<1%`);
@@ -26324,7 +26302,13 @@ function parseThreshold(source, input = 'thresholds') {
     const metric = canonicalMetric(name);
     if (!metric)
         return fail(`unknown metric '${name}'; known metrics: ${METRICS_HELP}`);
-    const base = { source, metric: metric.name, kind: metric.kind, operator: operator, percentile: metric.percentile };
+    const base = {
+        source,
+        metric: metric.name,
+        kind: metric.kind,
+        operator: operator,
+        percentile: metric.percentile,
+    };
     if (metric.kind === 'latency') {
         const ms = parseLatency(rawValue);
         if (ms === undefined)
@@ -26462,14 +26446,13 @@ function formatMs(ms) {
 
 
 
-
 /**
  * Judges an outcome: every threshold must hold, the run must not have been cancelled, and at
  * least one request must have succeeded (a run where everything failed never passes, thresholds
  * or not).
  */
-function judge(outcome, thresholds) {
-    const figures = computeFigures(outcome.measured, outcome.rps);
+function judgeLoad(outcome, thresholds) {
+    const figures = computeLoadFigures(outcome.measured, outcome.rps);
     const results = evaluateThresholds(thresholds, figures);
     const reasons = [];
     const missed = results.filter((r) => !r.passed);
@@ -26553,8 +26536,76 @@ function jsonReport(outcome, verdict, description) {
         })),
     };
 }
+function bucketRps(requests, startMs, endMs) {
+    return endMs > startMs ? requests / ((endMs - startMs) / 1000) : 0;
+}
+function round3(value) {
+    return Math.round(value * 1000) / 1000;
+}
+/** One progress line: `12.0s  3,456 requests  288.0/s  p95 12.3ms  errors 0 (0.00%)`. */
+function progressLine(p) {
+    const rate = p.requests === 0 ? '0.00' : ((p.errors / p.requests) * 100).toFixed(2);
+    const phase = p.phase === 'measuring' ? '' : ` (${p.phase})`;
+    return `${(p.elapsedMs / 1000).toFixed(1)}s${phase}: ${p.requests} requests, ${p.rps.toFixed(1)}/s, p95 ${formatMs(p.p95Ms)}, errors ${p.errors} (${rate}%)`;
+}
+
+;// CONCATENATED MODULE: ./src/core/markdown.ts
+/** Markdown pieces for job summaries; the CLI prints the same text. */
+function escapeCell(value) {
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, ' ');
+}
+function table(headers, rows) {
+    const head = `| ${headers.map(escapeCell).join(' | ')} |`;
+    const rule = `| ${headers.map(() => '---').join(' | ')} |`;
+    const body = rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`);
+    return [head, rule, ...body].join('\n');
+}
+function heading(level, text) {
+    return `${'#'.repeat(level)} ${text}`;
+}
+function details(summary, content) {
+    return `<details><summary>${summary}</summary>\n\n${content}\n\n</details>`;
+}
+/**
+ * A Mermaid xychart (GitHub renders Mermaid in job summaries). Bars for the first series when
+ * `bar` is set, lines for the rest.
+ */
+function mermaidChart(options) {
+    const all = options.series.flatMap((s) => s.values).filter(Number.isFinite);
+    const max = all.length ? Math.max(...all) : 1;
+    const labels = options.xLabels.map((l) => `"${l.replace(/"/g, "'")}"`).join(', ');
+    const lines = options.series.map((s, index) => {
+        const kind = options.bar && index === 0 ? 'bar' : 'line';
+        return `    ${kind} [${s.values.map((v) => (Number.isFinite(v) ? round(v) : 0)).join(', ')}]`;
+    });
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `    title "${options.title.replace(/"/g, "'")}"`,
+        `    x-axis [${labels}]`,
+        `    y-axis "${options.yLabel}" 0 --> ${round(max * 1.1 || 1)}`,
+        ...lines,
+        '```',
+    ].join('\n');
+}
+function round(value) {
+    return Math.round(value * 100) / 100;
+}
+const PASS = '✅';
+const FAIL = '❌';
+const WARN = '⚠️';
+
+;// CONCATENATED MODULE: ./src/load-test/summary.ts
+
+
+
+
+
+
 /** k6's order: the verdict and thresholds first, then the figures, then the picture. */
-function renderSummary(outcome, verdict, description) {
+function renderLoadSummary(outcome, verdict, description) {
     const { figures } = verdict;
     const parts = [];
     const title = verdict.passed ? `${PASS} Load test passed` : `${FAIL} Load test failed`;
@@ -26566,14 +26617,33 @@ function renderSummary(outcome, verdict, description) {
     if (verdict.thresholds.length === 0)
         parts.push('_No thresholds were set: this run measures, it does not judge latency._');
     else {
-        parts.push(table(['', 'Threshold', 'Observed'], verdict.thresholds.map((r) => [r.passed ? '✓' : '✗', `\`${r.threshold.source}\``, formatObserved(r.threshold.kind, r.observed)])));
+        parts.push(table(['', 'Threshold', 'Observed'], verdict.thresholds.map((r) => [
+            r.passed ? '✓' : '✗',
+            `\`${r.threshold.source}\``,
+            formatObserved(r.threshold.kind, r.observed),
+        ])));
     }
     parts.push(heading(3, 'Figures'));
     const l = figures.latency;
-    parts.push(table(['Requests', 'Requests/s', 'Error rate', 'p50', 'p90', 'p95', 'p99', 'max'], [[figures.requests, figures.rps.toFixed(1), `${(figures.errorRate * 100).toFixed(2)}%`, formatMs(l.p50), formatMs(l.p90), formatMs(l.p95), formatMs(l.p99), formatMs(l.max)]]));
+    parts.push(table(['Requests', 'Requests/s', 'Error rate', 'p50', 'p90', 'p95', 'p99', 'max'], [
+        [
+            figures.requests,
+            figures.rps.toFixed(1),
+            `${(figures.errorRate * 100).toFixed(2)}%`,
+            formatMs(l.p50),
+            formatMs(l.p90),
+            formatMs(l.p95),
+            formatMs(l.p99),
+            formatMs(l.max),
+        ],
+    ]));
     const s = figures.statusClasses;
     parts.push(table(['Status', '1xx', '2xx', '3xx', '4xx', '5xx'], [['responses', s['1xx'], s['2xx'], s['3xx'], s['4xx'], s['5xx']]]));
-    parts.push(table(['Error class', 'Count', 'Share of requests'], load_tally/* ERROR_CLASSES */.EG.map((name) => [errorLabel(name), figures.errorClasses[name], share(figures.errorClasses[name], figures.requests)])));
+    parts.push(table(['Error class', 'Count', 'Share of requests'], load_tally/* ERROR_CLASSES */.EG.map((name) => [
+        errorLabel(name),
+        figures.errorClasses[name],
+        share(figures.errorClasses[name], figures.requests),
+    ])));
     const chart = timelineCharts(outcome);
     if (chart)
         parts.push(heading(3, 'Over time'), chart);
@@ -26639,18 +26709,6 @@ function notes(outcome) {
     }
     return `<details><summary>Notes</summary>\n\n${lines.join('\n')}\n\n</details>`;
 }
-function bucketRps(requests, startMs, endMs) {
-    return endMs > startMs ? requests / ((endMs - startMs) / 1000) : 0;
-}
-function round3(value) {
-    return Math.round(value * 1000) / 1000;
-}
-/** One progress line: `12.0s  3,456 requests  288.0/s  p95 12.3ms  errors 0 (0.00%)`. */
-function progressLine(p) {
-    const rate = p.requests === 0 ? '0.00' : ((p.errors / p.requests) * 100).toFixed(2);
-    const phase = p.phase === 'measuring' ? '' : ` (${p.phase})`;
-    return `${(p.elapsedMs / 1000).toFixed(1)}s${phase}: ${p.requests} requests, ${p.rps.toFixed(1)}/s, p95 ${formatMs(p.p95Ms)}, errors ${p.errors} (${rate}%)`;
-}
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -26664,23 +26722,21 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const RESULT_FORMAT = 'threadr-load-result';
 function outcomeOfRun(result) {
     const rps = runRps(result.measured.counts.requests, result.measuredMs);
+    // A run's figures as they are; only its shard becomes the one-element list a merge has many of.
+    const { shard, ...figures } = result;
     return {
         kind: 'run',
-        startedAt: result.startedAt,
-        model: result.model,
-        plannedMs: result.plannedMs,
-        measuredMs: result.measuredMs,
-        warmUpMs: result.warmUpMs,
+        ...figures,
         rps,
-        measured: result.measured,
-        warmUp: result.warmUp,
-        timeline: result.timeline,
-        dropped: result.dropped,
-        interrupted: result.interrupted,
-        cancelled: result.cancelled,
-        firstErrors: result.firstErrors,
-        workers: result.workers,
-        shards: [{ index: result.shard.index + 1, count: result.shard.count, startedAt: result.startedAt, requests: result.measured.counts.requests, rps }],
+        shards: [
+            {
+                index: shard.index + 1,
+                count: shard.count,
+                startedAt: result.startedAt,
+                requests: result.measured.counts.requests,
+                rps,
+            },
+        ],
     };
 }
 function toResultFile(outcome) {
@@ -26715,10 +26771,10 @@ function readResultFile(path, input = 'merge') {
         parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
     }
     catch (error) {
-        throw new ConfigurationError(input, `matched ${path}, which is not a load-test result (${error.message})`);
+        throw new errors/* ConfigurationError */.j1(input, `matched ${path}, which is not a load-test result (${(0,errors/* errorText */.kc)(error)})`);
     }
     if (parsed.format !== RESULT_FORMAT || parsed.version !== 1 || !parsed.measured || !parsed.shard) {
-        throw new ConfigurationError(input, `matched ${path}, which is not a load-test result written by histogram-out`);
+        throw new errors/* ConfigurationError */.j1(input, `matched ${path}, which is not a load-test result written by histogram-out`);
     }
     return parsed;
 }
@@ -26728,13 +26784,13 @@ function readResultFile(path, input = 'merge') {
  */
 function mergeResults(files, input = 'merge') {
     if (files.length === 0)
-        throw new ConfigurationError(input, 'matched no files');
+        throw new errors/* ConfigurationError */.j1(input, 'matched no files');
     const seen = new Map();
     for (const { path, result } of files) {
         const key = `${result.shard.index}/${result.shard.count}`;
         const other = seen.get(key);
         if (other)
-            throw new ConfigurationError(input, `matched two results of shard ${key}: ${other} and ${path}`);
+            throw new errors/* ConfigurationError */.j1(input, `matched two results of shard ${key}: ${other} and ${path}`);
         seen.set(key, path);
     }
     const measured = (0,load_tally/* emptyTally */.CK)();
@@ -26822,7 +26878,7 @@ class InputReader {
     required(name, example) {
         const value = this.text(name);
         if (value === '')
-            throw new ConfigurationError(name, `is required, for example ${example}`);
+            throw new errors/* ConfigurationError */.j1(name, `is required, for example ${example}`);
         return value;
     }
     /** A secret: masked before anything else can print it. */
@@ -26836,13 +26892,13 @@ class InputReader {
         const text = this.text(name);
         const ms = parseDuration(text);
         if (ms === undefined) {
-            throw new ConfigurationError(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
+            throw new errors/* ConfigurationError */.j1(name, `must be a duration such as 30s, 5m or 1h, got '${text}'`);
         }
         if (limits.min !== undefined && ms < limits.min) {
-            throw new ConfigurationError(name, `must be at least ${limits.min}ms, got '${text}'`);
+            throw new errors/* ConfigurationError */.j1(name, `must be at least ${limits.min}ms, got '${text}'`);
         }
         if (limits.max !== undefined && ms > limits.max) {
-            throw new ConfigurationError(name, `must be at most ${limits.max}ms, got '${text}'`);
+            throw new errors/* ConfigurationError */.j1(name, `must be at most ${limits.max}ms, got '${text}'`);
         }
         return ms;
     }
@@ -26852,12 +26908,12 @@ class InputReader {
             return true;
         if (FALSE.has(text))
             return false;
-        throw new ConfigurationError(name, `must be true or false, got '${text}'`);
+        throw new errors/* ConfigurationError */.j1(name, `must be true or false, got '${text}'`);
     }
     integer(name, limits = {}) {
         const text = this.text(name);
         if (!/^-?\d+$/.test(text)) {
-            throw new ConfigurationError(name, `must be a whole number such as 10, got '${text}'`);
+            throw new errors/* ConfigurationError */.j1(name, `must be a whole number such as 10, got '${text}'`);
         }
         const value = Number(text);
         checkRange(name, text, value, limits);
@@ -26867,7 +26923,7 @@ class InputReader {
         const text = this.text(name);
         const value = Number(text);
         if (text === '' || !Number.isFinite(value)) {
-            throw new ConfigurationError(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
+            throw new errors/* ConfigurationError */.j1(name, `must be a number such as ${limits.example ?? '1.5'}, got '${text}'`);
         }
         checkRange(name, text, value, limits);
         return value;
@@ -26881,7 +26937,7 @@ class InputReader {
         const text = this.text(name);
         const value = parseBytes(text);
         if (value === undefined)
-            throw new ConfigurationError(name, `must be a size such as 1MiB, 512KiB or 10MB, got '${text}'`);
+            throw new errors/* ConfigurationError */.j1(name, `must be a size such as 1MiB, 512KiB or 10MB, got '${text}'`);
         checkRange(name, text, value, limits);
         return value;
     }
@@ -26893,7 +26949,7 @@ class InputReader {
     oneOf(name, choices) {
         const text = this.text(name);
         if (!choices.includes(text)) {
-            throw new ConfigurationError(name, `must be one of ${choices.join(', ')}, got '${text}'`);
+            throw new errors/* ConfigurationError */.j1(name, `must be one of ${choices.join(', ')}, got '${text}'`);
         }
         return text;
     }
@@ -26924,7 +26980,7 @@ class InputReader {
         const roots = [this.workspace, this.tempDir].filter((root) => Boolean(root));
         if (!roots.some((root) => isInside(realPathOf(path), realPathOf(root)))) {
             const where = roots.map((root) => `'${root}'`).join(' or ');
-            throw new ConfigurationError(name, `must be a file inside the workspace or RUNNER_TEMP (${where}), such as results/out.json; got '${this.text(name)}'`);
+            throw new errors/* ConfigurationError */.j1(name, `must be a file inside the workspace or RUNNER_TEMP (${where}), such as results/out.json; got '${this.text(name)}'`);
         }
         return path;
     }
@@ -26946,7 +27002,7 @@ class InputReader {
             const key = colon > 0 ? line.slice(0, colon).trim() : '';
             if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
                 // The value may be a secret: name the line by its position, never echo it.
-                throw new ConfigurationError(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
+                throw new errors/* ConfigurationError */.j1(name, `must hold one 'Name: value' header per line, such as 'x-vercel-protection-bypass: <secret>'; line ${this.lines(name).indexOf(line) + 1} is not`);
             }
             const value = line.slice(colon + 1).trim();
             if (value === '')
@@ -26970,7 +27026,7 @@ class InputReader {
         if (looksLikePath) {
             const path = (0,external_node_path_namespaceObject.isAbsolute)(text) ? text : (0,external_node_path_namespaceObject.resolve)(this.workspace, text);
             if (!(0,external_node_fs_namespaceObject.existsSync)(path))
-                throw new ConfigurationError(name, `names a file that does not exist: ${text}`);
+                throw new errors/* ConfigurationError */.j1(name, `names a file that does not exist: ${text}`);
             source = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
             origin = text;
         }
@@ -26984,7 +27040,7 @@ function parseStructured(name, source, origin = 'inline value') {
         const where = error instanceof dist/* YAMLParseError */.XT && error.linePos ? error.linePos[0] : undefined;
         const position = where ? ` at line ${where.line}, column ${where.col}` : '';
         const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new ConfigurationError(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
+        throw new errors/* ConfigurationError */.j1(name, `is not valid YAML or JSON (${origin}${position}): ${reason}`);
     }
     return doc.toJS();
 }
@@ -27003,15 +27059,25 @@ function parsePercent(name, text) {
     const value = match ? Number(match[1]) : NaN;
     if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
         const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
-        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
-        throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
+        const hint = Number(text) <= 1
+            ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)`
+            : ` (write ${text}%)`;
+        throw new errors/* ConfigurationError */.j1(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
     }
     if (!match || value < 0 || value > 100) {
-        throw new ConfigurationError(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
+        throw new errors/* ConfigurationError */.j1(name, `must be a percentage from 0% to 100% such as 5%, got '${text}'`);
     }
     return value;
 }
-const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+const BYTE_UNITS = {
+    b: 1,
+    kb: 1000,
+    kib: 1024,
+    mb: 1000 ** 2,
+    mib: 1024 ** 2,
+    gb: 1000 ** 3,
+    gib: 1024 ** 3,
+};
 function parseBytes(text) {
     const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
     if (!match)
@@ -27025,14 +27091,14 @@ function parseHttpUrl(name, text) {
         url = new URL(text);
     }
     catch {
-        throw new ConfigurationError(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
+        throw new errors/* ConfigurationError */.j1(name, `must be an http(s) URL such as https://example.com/health, got '${text}'`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new ConfigurationError(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
+        throw new errors/* ConfigurationError */.j1(name, `must be an http(s) URL such as https://example.com/health, got scheme '${url.protocol.replace(':', '')}' in '${text}'`);
     }
     if (url.username !== '' || url.password !== '') {
         // The userinfo is a credential: named, never echoed. It would be sent to every redirect and logged with the URL.
-        throw new ConfigurationError(name, `must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for ${url.host}`);
+        throw new errors/* ConfigurationError */.j1(name, `must not carry a user or password before the host (user:password@); send credentials in headers instead. Got a URL for ${url.host}`);
     }
     return url;
 }
@@ -27060,10 +27126,10 @@ function realPathOf(path) {
 }
 function checkRange(name, text, value, limits) {
     if (limits.min !== undefined && value < limits.min) {
-        throw new ConfigurationError(name, `must be at least ${limits.min}, got '${text}'`);
+        throw new errors/* ConfigurationError */.j1(name, `must be at least ${limits.min}, got '${text}'`);
     }
     if (limits.max !== undefined && value > limits.max) {
-        throw new ConfigurationError(name, `must be at most ${limits.max}, got '${text}'`);
+        throw new errors/* ConfigurationError */.j1(name, `must be at most ${limits.max}, got '${text}'`);
     }
 }
 
@@ -27127,7 +27193,10 @@ function isFile(path) {
 }
 /** One path segment (or an artifact name) as a regex: `*` and `?` never cross a `/`. */
 function globSegmentRegex(segment) {
-    const source = segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+    const source = segment
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]');
     return new RegExp(`^${source}$`);
 }
 
@@ -27210,15 +27279,19 @@ const KEYS = ['name', 'method', 'url', 'path', 'headers', 'body', 'weight', 'exp
  * `weight` and `expect-status` (a status, a class such as `2xx`, or a list of them).
  */
 function parseScenario(value, base, input = 'scenario') {
-    const list = Array.isArray(value) ? value : isObject(value) && Array.isArray(value.requests) ? value.requests : undefined;
+    const list = Array.isArray(value)
+        ? value
+        : isObject(value) && Array.isArray(value.requests)
+            ? value.requests
+            : undefined;
     if (!list || list.length === 0) {
-        throw new ConfigurationError(input, 'must be a list of requests, such as "- path: /api/health" (inline YAML/JSON or a file)');
+        throw new errors/* ConfigurationError */.j1(input, 'must be a list of requests, such as "- path: /api/health" (inline YAML/JSON or a file)');
     }
     return list.map((item, index) => parseItem(item, index + 1, base, input));
 }
 function parseItem(item, position, base, input) {
     const fail = (problem) => {
-        throw new ConfigurationError(input, `request ${position} ${problem}`);
+        throw new errors/* ConfigurationError */.j1(input, `request ${position} ${problem}`);
     };
     if (!isObject(item))
         return fail('must be a mapping with url or path, such as { path: /api/health }');
@@ -27318,33 +27391,39 @@ function getInputs(inputs, env, mask) {
     const mergePattern = inputs.text('merge');
     if (mergePattern !== '') {
         if (inputs.text('shard') !== '')
-            throw new ConfigurationError('merge', `cannot be combined with shard: a merge generates no load, it combines the shards' files`);
+            throw new errors/* ConfigurationError */.j1('merge', `cannot be combined with shard: a merge generates no load, it combines the shards' files`);
         if (inputs.text('histogram-out') !== '')
-            throw new ConfigurationError('histogram-out', 'cannot be combined with merge');
+            throw new errors/* ConfigurationError */.j1('histogram-out', 'cannot be combined with merge');
         const files = globFiles(mergePattern, workspace);
         if (files.length === 0)
-            throw new ConfigurationError('merge', `must match at least one result file written by histogram-out, such as shards/*.json; '${mergePattern}' matched none in ${workspace}`);
-        return { mode: 'merge', pattern: mergePattern, files, thresholds, description: { target: `results matching ${mergePattern}` } };
+            throw new errors/* ConfigurationError */.j1('merge', `must match at least one result file written by histogram-out, such as shards/*.json; '${mergePattern}' matched none in ${workspace}`);
+        return {
+            mode: 'merge',
+            pattern: mergePattern,
+            files,
+            thresholds,
+            description: { target: `results matching ${mergePattern}` },
+        };
     }
     const maxDuration = inputs.duration('max-duration', { min: 1 });
     const durationMs = inputs.duration('duration', { min: 1 });
     if (durationMs > maxDuration) {
-        throw new ConfigurationError('duration', `must be at most ${formatDuration(maxDuration)} (the max-duration input), got '${inputs.text('duration')}'`);
+        throw new errors/* ConfigurationError */.j1('duration', `must be at most ${formatDuration(maxDuration)} (the max-duration input), got '${inputs.text('duration')}'`);
     }
     const warmUpMs = inputs.duration('warm-up');
     if (warmUpMs + durationMs > maxDuration) {
-        throw new ConfigurationError('warm-up', `plus duration must be at most ${formatDuration(maxDuration)} (the max-duration input), got '${inputs.text('warm-up')}'`);
+        throw new errors/* ConfigurationError */.j1('warm-up', `plus duration must be at most ${formatDuration(maxDuration)} (the max-duration input), got '${inputs.text('warm-up')}'`);
     }
     const rampUpMs = inputs.duration('ramp-up');
     if (rampUpMs > durationMs + warmUpMs) {
-        throw new ConfigurationError('ramp-up', `must not be longer than warm-up plus duration (${formatDuration(durationMs + warmUpMs)}), got '${inputs.text('ramp-up')}'`);
+        throw new errors/* ConfigurationError */.j1('ramp-up', `must not be longer than warm-up plus duration (${formatDuration(durationMs + warmUpMs)}), got '${inputs.text('ramp-up')}'`);
     }
     const requestTimeoutMs = inputs.duration('request-timeout', { min: 1 });
     const users = inputs.integer('users', { min: 1, max: MAX_USERS });
     const rate = readRate(inputs);
     const shard = readShard(inputs.text('shard'));
     if (users < shard.count) {
-        throw new ConfigurationError('shard', `splits the load into ${shard.count} parts but users is ${users}: each shard needs at least one user (connection)`);
+        throw new errors/* ConfigurationError */.j1('shard', `splits the load into ${shard.count} parts but users is ${users}: each shard needs at least one user (connection)`);
     }
     const workers = readWorkers(inputs.text('workers'));
     const deployment = inputs.text('deployment-url') === '' ? undefined : inputs.url('deployment-url');
@@ -27352,7 +27431,7 @@ function getInputs(inputs, env, mask) {
     let target;
     if (targetText.startsWith('/')) {
         if (!deployment)
-            throw new ConfigurationError('target', `is a path ('${targetText}') but deployment-url is empty; give a full URL such as https://api.example.com/health`);
+            throw new errors/* ConfigurationError */.j1('target', `is a path ('${targetText}') but deployment-url is empty; give a full URL such as https://api.example.com/health`);
         target = new URL(targetText, deployment);
     }
     else if (targetText !== '')
@@ -27365,24 +27444,36 @@ function getInputs(inputs, env, mask) {
     else {
         const url = target ?? deployment;
         if (!url)
-            throw new ConfigurationError('target', 'is required (or scenario, or deployment-url), for example https://api.example.com/health');
-        requests = [{ url, spec: { name: `GET ${url.pathname}`, method: 'GET', path: `${url.pathname}${url.search}`, headers: {}, weight: 1, expectStatus: [] } }];
+            throw new errors/* ConfigurationError */.j1('target', 'is required (or scenario, or deployment-url), for example https://api.example.com/health');
+        requests = [
+            {
+                url,
+                spec: {
+                    name: `GET ${url.pathname}`,
+                    method: 'GET',
+                    path: `${url.pathname}${url.search}`,
+                    headers: {},
+                    weight: 1,
+                    expectStatus: [],
+                },
+            },
+        ];
     }
     const allowed = inputs.list('allowed-hosts');
     const bad = malformedEntry(allowed);
     if (bad !== undefined)
-        throw new ConfigurationError('allowed-hosts', `must list hosts such as api.example.com, *.example.com, api.example.com:8443 or a URL, got '${bad}'`);
+        throw new errors/* ConfigurationError */.j1('allowed-hosts', `must list hosts such as api.example.com, *.example.com, api.example.com:8443 or a URL, got '${bad}'`);
     for (const { url } of requests) {
         if (!hostAllowed(url, allowed, deployment)) {
             const input = scenarioValue !== undefined && targetText === '' ? 'scenario' : 'target';
-            throw new ConfigurationError(input, `points at host '${url.host}', which is not in allowed-hosts (${allowed.length ? allowed.join(', ') : 'empty'}) nor the deployment-url's host: add it to allowed-hosts, so a typo cannot load-test a stranger`);
+            throw new errors/* ConfigurationError */.j1(input, `points at host '${url.host}', which is not in allowed-hosts (${allowed.length ? allowed.join(', ') : 'empty'}) nor the deployment-url's host: add it to allowed-hosts, so a typo cannot load-test a stranger`);
         }
     }
     const origin = originOf(requests[0].url);
     for (const { url } of requests) {
         const other = originOf(url);
         if (other.protocol !== origin.protocol || other.hostname !== origin.hostname || other.port !== origin.port) {
-            throw new ConfigurationError('scenario', `must address one origin (scheme, host and port); it mixes ${requests[0].url.origin} and ${url.origin}`);
+            throw new errors/* ConfigurationError */.j1('scenario', `must address one origin (scheme, host and port); it mixes ${requests[0].url.origin} and ${url.origin}`);
         }
     }
     for (const { spec } of requests) {
@@ -27393,9 +27484,23 @@ function getInputs(inputs, env, mask) {
     const headers = inputs.headers('headers');
     const histogramOut = inputs.outputPath('histogram-out') || undefined;
     const specs = requests.map((r) => r.spec);
-    const plan = { origin, requests: specs, headers, users, rate, durationMs, rampUpMs, warmUpMs, requestTimeoutMs, shard, workers };
+    const plan = {
+        origin,
+        requests: specs,
+        headers,
+        users,
+        rate,
+        durationMs,
+        rampUpMs,
+        warmUpMs,
+        requestTimeoutMs,
+        shard,
+        workers,
+    };
     const first = requests[0].url;
-    const target_ = requests.length === 1 ? `${specs[0].method} ${first.origin}${first.pathname}${first.search ? '?…' : ''}` : `scenario of ${requests.length} requests to ${first.origin}`;
+    const target_ = requests.length === 1
+        ? `${specs[0].method} ${first.origin}${first.pathname}${first.search ? '?…' : ''}`
+        : `scenario of ${requests.length} requests to ${first.origin}`;
     return { mode: 'load', plan, thresholds, histogramOut, description: { target: target_, users, rate } };
 }
 function readRate(inputs) {
@@ -27404,7 +27509,7 @@ function readRate(inputs) {
         return undefined;
     const value = Number(text.replace(/\s*\/s$/, ''));
     if (!Number.isFinite(value) || value <= 0) {
-        throw new ConfigurationError('rate', `must be a number of requests per second above 0, such as 50 (or empty for the closed model), got '${text}'`);
+        throw new errors/* ConfigurationError */.j1('rate', `must be a number of requests per second above 0, such as 50 (or empty for the closed model), got '${text}'`);
     }
     return value;
 }
@@ -27416,7 +27521,7 @@ function readShard(text) {
     const index = match ? Number(match[1]) : NaN;
     const count = match ? Number(match[2]) : NaN;
     if (!match || index < 1 || count < 1 || index > count || count > 256) {
-        throw new ConfigurationError('shard', `must be i/n with 1 <= i <= n <= 256, such as 1/4, got '${text}'`);
+        throw new errors/* ConfigurationError */.j1('shard', `must be i/n with 1 <= i <= n <= 256, such as 1/4, got '${text}'`);
     }
     return { index: index - 1, count };
 }
@@ -27425,7 +27530,7 @@ function readWorkers(text) {
     if (text === 'auto')
         return Math.max(1, Math.min(MAX_WORKERS, (0,external_node_os_namespaceObject.availableParallelism)()));
     if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_WORKERS) {
-        throw new ConfigurationError('workers', `must be auto or a whole number from 1 to ${MAX_WORKERS}, got '${text}'`);
+        throw new errors/* ConfigurationError */.j1('workers', `must be auto or a whole number from 1 to ${MAX_WORKERS}, got '${text}'`);
     }
     return Number(text);
 }
@@ -27436,6 +27541,48 @@ function originOf(url) {
 
 // EXTERNAL MODULE: external "node:diagnostics_channel"
 var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
+;// CONCATENATED MODULE: ./src/core/github-context.ts
+let loading;
+/**
+ * The run of the step. On a runner (env is process.env) this is @actions/github's `context`,
+ * imported on first use: @actions/github also brings Octokit and its HTTP stack, which the health
+ * check must not evaluate before its first request has left (bench/health). The local runner runs
+ * an action in-process with an environment of its own, which that singleton cannot see: for it the
+ * same variables are read from `env`, with the toolkit's defaults.
+ */
+function githubRun(env = process.env) {
+    if (env !== process.env)
+        return Promise.resolve(fromEnv(env));
+    loading ??= __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413)).then(({ context }) => ({
+        repository: env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined,
+        sha: context.sha || undefined,
+        ref: context.ref || undefined,
+        runId: Number.isFinite(context.runId) && context.runId > 0 ? context.runId : undefined,
+        serverUrl: context.serverUrl,
+        apiUrl: context.apiUrl,
+        eventName: context.eventName || undefined,
+    }));
+    return loading;
+}
+function fromEnv(env) {
+    const runId = Number.parseInt(env.GITHUB_RUN_ID ?? '', 10);
+    return {
+        repository: env.GITHUB_REPOSITORY || undefined,
+        sha: env.GITHUB_SHA || undefined,
+        ref: env.GITHUB_REF || undefined,
+        runId: Number.isFinite(runId) && runId > 0 ? runId : undefined,
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        eventName: env.GITHUB_EVENT_NAME || undefined,
+    };
+}
+/** The run's page, where its logs are: {serverUrl}/{owner}/{repo}/actions/runs/{runId}; null outside a workflow run. */
+function runUrl(run) {
+    if (!run.serverUrl || !run.repository || run.runId === undefined)
+        return null;
+    return `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}/actions/runs/${run.runId}`;
+}
+
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
@@ -27476,11 +27623,31 @@ function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
     return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/core/clock.ts
+
+/**
+ * Waits `ms` of real time. The one real sleep of the suite: code that must run on a test's
+ * virtual clock takes a `sleep` or a Clock as a collaborator and defaults to this.
+ */
+function sleep(ms) {
+    return (0,external_node_timers_promises_namespaceObject.setTimeout)(ms);
+}
+
 ;// CONCATENATED MODULE: ./src/core/http.ts
 
 
 
-const NETWORK_KINDS = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
+
+const NETWORK_KINDS = new Set([
+    'timeout',
+    'connection-refused',
+    'connection-reset',
+    'dns',
+    'tls',
+    'network',
+]);
 function isNetworkFailure(kind) {
     return NETWORK_KINDS.has(kind);
 }
@@ -27536,7 +27703,6 @@ const DEFAULT_RETRY = {
     maxRetryAfterMs: 60_000,
     retryStatuses: [429, 500, 502, 503, 504],
 };
-const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 /**
  * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
  * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it
@@ -27560,7 +27726,8 @@ class HttpClient {
     notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
+        this.dispatcher =
+            options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
         this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -27781,7 +27948,13 @@ class Redactor {
             return;
         this.secrets.add(value);
         // A multi-line secret (a key file) is masked line by line too, as the runner does.
-        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const parts = [
+            value,
+            ...value
+                .split(/\r?\n/)
+                .map((line) => line.trim())
+                .filter((line) => line.length >= MIN_SECRET_LENGTH),
+        ];
         const forms = new Set(this.forms);
         for (const part of parts)
             for (const form of encodedForms(part))
@@ -27818,7 +27991,12 @@ class Redactor {
  * middle of each is kept, as the runner's own base64 masking does.
  */
 function encodedForms(secret) {
-    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        encodeURIComponent(secret).replace(/%20/g, '+'),
+        JSON.stringify(secret).slice(1, -1),
+    ]);
     const bytes = Buffer.from(secret, 'utf8');
     for (let offset = 0; offset < 3; offset++) {
         const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
@@ -27883,7 +28061,11 @@ async function postToSlack(http, webhookUrl, payload) {
         });
         if (response.status === 200)
             return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+        return {
+            ok: false,
+            status: response.status,
+            error: response.body.trim().slice(0, 200) || `HTTP ${response.status}`,
+        };
     }
     catch (error) {
         if (error instanceof NetworkError)
@@ -27892,7 +28074,7 @@ async function postToSlack(http, webhookUrl, payload) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/policy.ts
+;// CONCATENATED MODULE: ./src/notifications/policy.ts
 /**
  * Whether this run is worth a message. `failure` sends whenever the run was not a success;
  * `change` sends when the state differs from the last recorded one (a first run is sent only if
@@ -27911,7 +28093,7 @@ function shouldNotify(notifyOn, state, previous) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+;// CONCATENATED MODULE: ./src/notifications/slack-message.ts
 const STYLE = {
     success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
     warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
@@ -27931,7 +28113,11 @@ function slackMessage(outcome, run) {
                 title: outcome.title,
                 ...(run.runUrl ? { title_link: run.runUrl } : {}),
                 text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                fields: (outcome.fields ?? []).map((field) => ({
+                    title: field.title,
+                    value: slack_message_escape(field.value),
+                    short: field.value.length <= 30,
+                })),
                 footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
                 mrkdwn_in: ['text'],
             },
@@ -27943,7 +28129,7 @@ function slack_message_escape(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
+;// CONCATENATED MODULE: ./src/notifications/state-store.ts
 
 
 /**
@@ -27977,7 +28163,8 @@ class StateStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/notify.ts
+;// CONCATENATED MODULE: ./src/notifications/notifier.ts
+
 
 
 
@@ -27995,7 +28182,10 @@ async function notify(outcome, settings, run, log, options = {}) {
     }
     if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
         record();
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+        return {
+            sent: false,
+            reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent`,
+        };
     }
     const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
     try {
@@ -28007,19 +28197,23 @@ async function notify(outcome, settings, run, log, options = {}) {
             log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
             return { sent: true, reason: `notify-on ${settings.notifyOn}` };
         }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+        return {
+            sent: false,
+            reason: 'slack refused',
+            error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}`,
+        };
     }
     finally {
         if (!options.http)
             await http.close();
     }
 }
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+async function runContext(action, env) {
+    const run = await githubRun(env);
+    return { action, repository: run.repository, runUrl: runUrl(run) ?? undefined };
 }
 
-;// CONCATENATED MODULE: ./src/notify/settings.ts
+;// CONCATENATED MODULE: ./src/notifications/settings.ts
 
 /**
  * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
@@ -28046,7 +28240,7 @@ function checkWebhook(url) {
         parsed = undefined;
     }
     if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-        throw new ConfigurationError('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
+        throw new errors/* ConfigurationError */.j1('slack-webhook-url', 'must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/… (value not shown: it is a secret)');
     }
 }
 
@@ -28056,7 +28250,13 @@ function checkWebhook(url) {
 /** The record of one run, from the outputs the action set. Never throws on odd outputs. */
 function recordFrom(options) {
     const { action, outputs } = options;
-    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    const record = {
+        t: options.at.toISOString(),
+        env: options.env,
+        action,
+        verdict: options.verdict,
+        figures: figuresOf(action, outputs, options.repositoryUrl),
+    };
     if (options.runId)
         record.run = options.runId;
     if ((action === 'deploy' || action === 'rollback') && options.sha)
@@ -28084,7 +28284,12 @@ function figuresOf(action, outputs, repositoryUrl) {
         case 'cost-monitor':
             return costFigures(outputs);
         case 'security-scan':
-            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+            return compact({
+                high: num(outputs.high),
+                medium: num(outputs.medium),
+                low: num(outputs.low),
+                passed: bool(outputs.passed),
+            });
         default:
             return compact({ status: outputs.status });
     }
@@ -28144,7 +28349,11 @@ function costFigures(outputs) {
     }
     add('total', report.total);
     const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
-    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+    return compact({
+        day: asOf,
+        spend: Object.keys(spend).length ? spend : undefined,
+        severity: typeof report.severity === 'string' ? report.severity : undefined,
+    });
 }
 function json(text) {
     if (!text)
@@ -28237,6 +28446,8 @@ function monthlyFile(folder, at) {
 ;// CONCATENATED MODULE: ./src/ops-history/hook.ts
 
 
+
+
 /** A host that remembers every output set through it, in the order set (the last value wins). */
 function withOutputLog(host) {
     const outputs = {};
@@ -28258,31 +28469,40 @@ function withOutputLog(host) {
 /**
  * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
  * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
- * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * and RUNNER_TEMP never reaches here: runtime/run-action.ts refuses it with the other inputs. Writing
  * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
  * warning, never a failure.
  * The environment is `history-environment`, else the action's own `environment` input, else
  * production.
  */
-function recordRun(host, outputs, verdict, at = new Date()) {
+async function recordRun(host, outputs, verdict, at = new Date()) {
     try {
         const target = host.inputs.outputPath('history-file');
         if (!target)
             return;
         const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
-        const repository = host.env.GITHUB_REPOSITORY;
-        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
-        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const run = await githubRun(host.env);
+        const repositoryUrl = run.repository ? `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}` : undefined;
+        const record = recordFrom({
+            action: host.action,
+            env,
+            verdict,
+            outputs,
+            at,
+            runId: run.runId?.toString(),
+            sha: run.sha,
+            repositoryUrl,
+        });
         const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
         appendRecord(folder ? monthlyFile(target, at) : target, record);
         host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
     }
     catch (error) {
-        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+        host.log.warn(`${host.action}: the run's history record was not written (${(0,errors/* errorText */.kc)(error)}); the run itself is unaffected`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+;// CONCATENATED MODULE: ./src/runtime/redacting-host.ts
 
 /** GitHub shows this many annotations of each level per step; more are dropped without a word. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -28333,14 +28553,16 @@ function redactingHost(host) {
             host.fail(redact(message));
         },
         reportHiddenAnnotations() {
-            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            const parts = ['error', 'warning']
+                .filter((level) => hidden[level] > 0)
+                .map((level) => `${hidden[level]} more ${level}(s)`);
             if (parts.length)
                 host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
         },
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/run-action.ts
+;// CONCATENATED MODULE: ./src/runtime/run-action.ts
 
 
 
@@ -28380,21 +28602,21 @@ async function runAndNotify(definition, host, outputs) {
         outcome = (await definition.run(host)) ?? undefined;
     }
     catch (error) {
-        const message = failureMessage(definition.name, error);
+        const message = (0,errors/* failureMessage */.oh)(definition.name, error);
         host.fail(message);
-        if (!(error instanceof ConfigurationError) && error instanceof Error && error.stack)
+        if (!(error instanceof errors/* ConfigurationError */.j1) && error instanceof Error && error.stack)
             host.log.debug(error.stack);
         // A mistake in the notifier's own inputs cannot be notified; any other failure can.
         if (settings)
             outcome = { state: 'failure', title: message };
     }
     if (recordable)
-        recordRun(host, outputs, outcome?.state ?? 'failure');
+        await recordRun(host, outputs, outcome?.state ?? 'failure');
     if (!settings || !outcome)
         return;
     try {
         // Slack is outside the process too: the outcome is redacted before the notifier sees it.
-        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        const result = await notify(redactDeep(outcome), settings, await runContext(definition.name, host.env), host.log);
         if (result.error) {
             const message = `${definition.name}: could not notify Slack: ${result.error}`;
             if (settings.required)
@@ -28406,13 +28628,13 @@ async function runAndNotify(definition, host, outputs) {
             host.log.debug(`Slack not notified: ${result.reason}`);
     }
     catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+        host.log.warn(`${definition.name}: could not notify Slack: ${(0,errors/* errorText */.kc)(error)}`);
     }
 }
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-commands.ts
 
 
 
@@ -28459,7 +28681,8 @@ function appendFileCommand(file, name, value) {
     (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
 }
 
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-host.ts
+
 
 
 
@@ -28538,7 +28761,7 @@ class RunnerHost {
         }
         catch (error) {
             core.summary.emptyBuffer();
-            core.warning(`${this.action}: job summary not written: ${error.message}`);
+            core.warning(`${this.action}: job summary not written: ${(0,errors/* errorText */.kc)(error)}`);
         }
     }
     fail(message) {
@@ -28583,6 +28806,7 @@ async function runOnRunner(definition, loading = 'at-start') {
 
 
 
+
 const definition = {
     name: 'load-test',
     async run(host) {
@@ -28591,7 +28815,10 @@ const definition = {
         if (settings.mode === 'merge') {
             const workspace = host.env.GITHUB_WORKSPACE ?? process.cwd();
             outcome = await host.log.group(`Merging ${settings.files.length} shard results`, async () => {
-                const files = settings.files.map((path) => ({ path: (0,external_node_path_namespaceObject.relative)(workspace, path) || path, result: readResultFile(path) }));
+                const files = settings.files.map((path) => ({
+                    path: (0,external_node_path_namespaceObject.relative)(workspace, path) || path,
+                    result: readResultFile(path),
+                }));
                 for (const f of files)
                     host.log.info(`${f.path}: shard ${f.result.shard.index}/${f.result.shard.count}, ${f.result.measured.counts.requests} requests`);
                 return mergeResults(files);
@@ -28604,7 +28831,7 @@ const definition = {
                 host.log.info(`Raw result written to ${settings.histogramOut}`);
             }
         }
-        const verdict = judge(outcome, settings.thresholds);
+        const verdict = judgeLoad(outcome, settings.thresholds);
         const report = jsonReport(outcome, verdict, settings.description);
         for (const [name, value] of Object.entries(outputs(verdict, report)))
             host.setOutput(name, value);
@@ -28612,7 +28839,7 @@ const definition = {
         host.log.info(`${f.requests} requests, ${f.rps.toFixed(1)}/s, errors ${(f.errorRate * 100).toFixed(2)}%, p50 ${formatMs(f.latency.p50)}, p95 ${formatMs(f.latency.p95)}, p99 ${formatMs(f.latency.p99)}, max ${formatMs(f.latency.max)}`);
         for (const r of verdict.thresholds)
             host.log.info(`${r.passed ? '✓' : '✗'} ${r.threshold.source}`);
-        await host.writeSummary(renderSummary(outcome, verdict, settings.description));
+        await host.writeSummary(renderLoadSummary(outcome, verdict, settings.description));
         if (!verdict.passed)
             host.fail(`load-test: ${verdict.reasons.join('; ')}`);
         return notice(verdict, settings.description.target);
@@ -28666,7 +28893,9 @@ function describeError(error, kind) {
         return 'the server closed the connection before a complete response';
     const code = typeof error.code === 'string' && !error.message.includes(error.code) ? ` (${error.code})` : '';
     // Node's TLS errors name the certificate problem but not the remedy.
-    const hint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(error.code ?? '') ? '; a private CA can be trusted with NODE_EXTRA_CA_CERTS' : '';
+    const hint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(error.code ?? '')
+        ? '; a private CA can be trusted with NODE_EXTRA_CA_CERTS'
+        : '';
     return `${error.message}${code}${hint}`;
 }
 /** Keeps the first sample of each kind: `into` wins. */
@@ -28999,7 +29228,10 @@ class Generator {
     constructor(config, onInterval) {
         this.onInterval = onInterval;
         // Structured cloning turns Buffers into Uint8Arrays; socket.write would convert on every call.
-        const templates = config.templates.map((t) => ({ ...t, bytes: Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength) }));
+        const templates = config.templates.map((t) => ({
+            ...t,
+            bytes: Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength),
+        }));
         this.config = { ...config, templates };
         this.t0 = config.startAt - performance.timeOrigin;
         this.measureStart = this.t0 + config.warmUpMs;
@@ -29279,7 +29511,12 @@ class Generator {
         for (const conn of this.connections)
             this.closeSocket(conn);
         this.flush();
-        this.resolve({ dropped: this.dropped, interrupted: this.interrupted, cancelled: this.cancelled, firstErrors: this.firstErrors });
+        this.resolve({
+            dropped: this.dropped,
+            interrupted: this.interrupted,
+            cancelled: this.cancelled,
+            firstErrors: this.firstErrors,
+        });
     }
     closeSocket(conn) {
         if (conn.retryTimer)
@@ -29334,7 +29571,12 @@ function classify(error, wasConnected) {
  * bucket whichever process recorded it.
  */
 function createHistogram() {
-    return hdr_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq({ autoResize: true, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3, bitBucketSize: 64 });
+    return hdr_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq({
+        autoResize: true,
+        lowestDiscernibleValue: 1,
+        numberOfSignificantValueDigits: 3,
+        bitBucketSize: 64,
+    });
 }
 /** HdrHistogram's V2 compressed encoding, base64: the lossless form shards exchange. */
 function encodeHistogram(histogram) {
@@ -29510,7 +29752,13 @@ class FastRecorder {
 
 
 /** Why a request failed when it did not get an acceptable response. */
-const ERROR_CLASSES = ['status', 'timeout', 'connection-refused', 'connection-reset', 'connection-other'];
+const ERROR_CLASSES = [
+    'status',
+    'timeout',
+    'connection-refused',
+    'connection-reset',
+    'connection-other',
+];
 function emptyCounts() {
     return {
         requests: 0,
@@ -29595,8 +29843,10 @@ class LiveTally {
 /* harmony export */ });
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _generator_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2026);
-/* harmony import */ var _tally_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1294);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _generator_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2026);
+/* harmony import */ var _tally_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1294);
+
 
 
 
@@ -29624,20 +29874,23 @@ function runLoadWorker() {
             return;
         }
         if (cancelled)
-            return void port.postMessage({ type: 'end', end: { dropped: 0, interrupted: 0, cancelled: true, firstErrors: {} } });
-        generator = new _generator_js__WEBPACK_IMPORTED_MODULE_1__/* .Generator */ .W({ ...config, startAt: message.startAt }, (interval) => {
+            return void port.postMessage({
+                type: 'end',
+                end: { dropped: 0, interrupted: 0, cancelled: true, firstErrors: {} },
+            });
+        generator = new _generator_js__WEBPACK_IMPORTED_MODULE_2__/* .Generator */ .W({ ...config, startAt: message.startAt }, (interval) => {
             const out = { type: 'interval', atMs: interval.atMs };
             if (interval.warmUp)
-                out.warmUp = (0,_tally_js__WEBPACK_IMPORTED_MODULE_2__/* .encodeTally */ .LA)(interval.warmUp);
+                out.warmUp = (0,_tally_js__WEBPACK_IMPORTED_MODULE_3__/* .encodeTally */ .LA)(interval.warmUp);
             if (interval.measured)
-                out.measured = (0,_tally_js__WEBPACK_IMPORTED_MODULE_2__/* .encodeTally */ .LA)(interval.measured);
+                out.measured = (0,_tally_js__WEBPACK_IMPORTED_MODULE_3__/* .encodeTally */ .LA)(interval.measured);
             port.postMessage(out);
         });
         generator.run().then((end) => {
             port.postMessage({ type: 'end', end });
             port.close();
         }, (error) => {
-            port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+            port.postMessage({ type: 'error', message: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorText */ .kc)(error) });
             port.close();
         });
     });

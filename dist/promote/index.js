@@ -15298,7 +15298,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4280);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9192);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -15307,7 +15307,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4280:
+/***/ 9192:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15320,6 +15320,52 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:diagnostics_channel"
 var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
+ * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
+ * or an environment failure and keeps its stack for the debug log.
+ */
+class errors_ConfigurationError extends Error {
+    input;
+    problem;
+    name = 'ConfigurationError';
+    constructor(input, problem) {
+        super(`input '${input}' ${problem}`);
+        this.input = input;
+        this.problem = problem;
+    }
+}
+class ProviderError extends Error {
+    name = 'ProviderError';
+    provider;
+    status;
+    code;
+    requestId;
+    retriable;
+    retryAfterMs;
+    constructor(message, details) {
+        super(`${details.provider}: ${message}`);
+        this.provider = details.provider;
+        this.status = details.status;
+        this.code = details.code;
+        this.requestId = details.requestId;
+        this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
+    }
+}
+/**
+ * What went wrong, in one line: an Error's message, or the thrown value as text (code may throw
+ * a string or a plain object). The one place this is spelled out; logs and reports call it.
+ */
+function errors_errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** The message a failed action reports: `<action>: <what went wrong>`. */
+function failureMessage(action, error) {
+    return `${action}: ${errors_errorText(error)}`;
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
@@ -15355,47 +15401,6 @@ function formatDuration(ms) {
     const minutes = Math.floor(ms / 60_000);
     const seconds = Math.round((ms % 60_000) / 1000);
     return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
-
-;// CONCATENATED MODULE: ./src/core/errors.ts
-/**
- * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
- * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
- * or an environment failure and keeps its stack for the debug log.
- */
-class errors_ConfigurationError extends Error {
-    input;
-    problem;
-    name = 'ConfigurationError';
-    constructor(input, problem) {
-        super(`input '${input}' ${problem}`);
-        this.input = input;
-        this.problem = problem;
-    }
-}
-class ProviderError extends Error {
-    name = 'ProviderError';
-    provider;
-    status;
-    code;
-    requestId;
-    retriable;
-    retryAfterMs;
-    constructor(message, details) {
-        super(`${details.provider}: ${message}`);
-        this.provider = details.provider;
-        this.status = details.status;
-        this.code = details.code;
-        this.requestId = details.requestId;
-        this.retriable = details.retriable ?? false;
-        this.retryAfterMs = details.retryAfterMs;
-    }
-}
-/** The message a failed action reports: `<action>: <what went wrong>`. */
-function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
@@ -15618,7 +15623,9 @@ function parsePercent(name, text) {
     const value = match ? Number(match[1]) : NaN;
     if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
         const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
-        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        const hint = Number(text) <= 1
+            ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)`
+            : ` (write ${text}%)`;
         throw new errors_ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
     }
     if (!match || value < 0 || value > 100) {
@@ -15626,7 +15633,15 @@ function parsePercent(name, text) {
     }
     return value;
 }
-const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+const BYTE_UNITS = {
+    b: 1,
+    kb: 1000,
+    kib: 1024,
+    mb: 1000 ** 2,
+    mib: 1024 ** 2,
+    gb: 1000 ** 3,
+    gib: 1024 ** 3,
+};
 function parseBytes(text) {
     const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
     if (!match)
@@ -15682,6 +15697,48 @@ function checkRange(name, text, value, limits) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/github-context.ts
+let loading;
+/**
+ * The run of the step. On a runner (env is process.env) this is @actions/github's `context`,
+ * imported on first use: @actions/github also brings Octokit and its HTTP stack, which the health
+ * check must not evaluate before its first request has left (bench/health). The local runner runs
+ * an action in-process with an environment of its own, which that singleton cannot see: for it the
+ * same variables are read from `env`, with the toolkit's defaults.
+ */
+function githubRun(env = process.env) {
+    if (env !== process.env)
+        return Promise.resolve(fromEnv(env));
+    loading ??= Promise.all(/* import() */[__nccwpck_require__.e(439), __nccwpck_require__.e(722)]).then(__nccwpck_require__.bind(__nccwpck_require__, 722)).then(({ context }) => ({
+        repository: env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined,
+        sha: context.sha || undefined,
+        ref: context.ref || undefined,
+        runId: Number.isFinite(context.runId) && context.runId > 0 ? context.runId : undefined,
+        serverUrl: context.serverUrl,
+        apiUrl: context.apiUrl,
+        eventName: context.eventName || undefined,
+    }));
+    return loading;
+}
+function fromEnv(env) {
+    const runId = Number.parseInt(env.GITHUB_RUN_ID ?? '', 10);
+    return {
+        repository: env.GITHUB_REPOSITORY || undefined,
+        sha: env.GITHUB_SHA || undefined,
+        ref: env.GITHUB_REF || undefined,
+        runId: Number.isFinite(runId) && runId > 0 ? runId : undefined,
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        eventName: env.GITHUB_EVENT_NAME || undefined,
+    };
+}
+/** The run's page, where its logs are: {serverUrl}/{owner}/{repo}/actions/runs/{runId}; null outside a workflow run. */
+function runUrl(run) {
+    if (!run.serverUrl || !run.repository || run.runId === undefined)
+        return null;
+    return `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}/actions/runs/${run.runId}`;
+}
+
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
@@ -15722,11 +15779,31 @@ function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
     return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/core/clock.ts
+
+/**
+ * Waits `ms` of real time. The one real sleep of the suite: code that must run on a test's
+ * virtual clock takes a `sleep` or a Clock as a collaborator and defaults to this.
+ */
+function sleep(ms) {
+    return (0,promises_namespaceObject.setTimeout)(ms);
+}
+
 ;// CONCATENATED MODULE: ./src/core/http.ts
 
 
 
-const NETWORK_KINDS = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
+
+const NETWORK_KINDS = new Set([
+    'timeout',
+    'connection-refused',
+    'connection-reset',
+    'dns',
+    'tls',
+    'network',
+]);
 function isNetworkFailure(kind) {
     return NETWORK_KINDS.has(kind);
 }
@@ -15782,7 +15859,6 @@ const DEFAULT_RETRY = {
     maxRetryAfterMs: 60_000,
     retryStatuses: [429, 500, 502, 503, 504],
 };
-const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 /**
  * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
  * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it
@@ -15806,7 +15882,8 @@ class HttpClient {
     notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
+        this.dispatcher =
+            options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
         this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -16027,7 +16104,13 @@ class Redactor {
             return;
         this.secrets.add(value);
         // A multi-line secret (a key file) is masked line by line too, as the runner does.
-        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const parts = [
+            value,
+            ...value
+                .split(/\r?\n/)
+                .map((line) => line.trim())
+                .filter((line) => line.length >= MIN_SECRET_LENGTH),
+        ];
         const forms = new Set(this.forms);
         for (const part of parts)
             for (const form of encodedForms(part))
@@ -16064,7 +16147,12 @@ class Redactor {
  * middle of each is kept, as the runner's own base64 masking does.
  */
 function encodedForms(secret) {
-    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        encodeURIComponent(secret).replace(/%20/g, '+'),
+        JSON.stringify(secret).slice(1, -1),
+    ]);
     const bytes = Buffer.from(secret, 'utf8');
     for (let offset = 0; offset < 3; offset++) {
         const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
@@ -16129,7 +16217,11 @@ async function postToSlack(http, webhookUrl, payload) {
         });
         if (response.status === 200)
             return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+        return {
+            ok: false,
+            status: response.status,
+            error: response.body.trim().slice(0, 200) || `HTTP ${response.status}`,
+        };
     }
     catch (error) {
         if (error instanceof NetworkError)
@@ -16138,7 +16230,7 @@ async function postToSlack(http, webhookUrl, payload) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/policy.ts
+;// CONCATENATED MODULE: ./src/notifications/policy.ts
 /**
  * Whether this run is worth a message. `failure` sends whenever the run was not a success;
  * `change` sends when the state differs from the last recorded one (a first run is sent only if
@@ -16157,7 +16249,7 @@ function shouldNotify(notifyOn, state, previous) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+;// CONCATENATED MODULE: ./src/notifications/slack-message.ts
 const STYLE = {
     success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
     warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
@@ -16177,7 +16269,11 @@ function slackMessage(outcome, run) {
                 title: outcome.title,
                 ...(run.runUrl ? { title_link: run.runUrl } : {}),
                 text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                fields: (outcome.fields ?? []).map((field) => ({
+                    title: field.title,
+                    value: slack_message_escape(field.value),
+                    short: field.value.length <= 30,
+                })),
                 footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
                 mrkdwn_in: ['text'],
             },
@@ -16189,7 +16285,7 @@ function slack_message_escape(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
+;// CONCATENATED MODULE: ./src/notifications/state-store.ts
 
 
 /**
@@ -16223,7 +16319,8 @@ class StateStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/notify.ts
+;// CONCATENATED MODULE: ./src/notifications/notifier.ts
+
 
 
 
@@ -16241,7 +16338,10 @@ async function notify(outcome, settings, run, log, options = {}) {
     }
     if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
         record();
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+        return {
+            sent: false,
+            reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent`,
+        };
     }
     const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
     try {
@@ -16253,19 +16353,23 @@ async function notify(outcome, settings, run, log, options = {}) {
             log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
             return { sent: true, reason: `notify-on ${settings.notifyOn}` };
         }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+        return {
+            sent: false,
+            reason: 'slack refused',
+            error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}`,
+        };
     }
     finally {
         if (!options.http)
             await http.close();
     }
 }
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+async function runContext(action, env) {
+    const run = await githubRun(env);
+    return { action, repository: run.repository, runUrl: runUrl(run) ?? undefined };
 }
 
-;// CONCATENATED MODULE: ./src/notify/settings.ts
+;// CONCATENATED MODULE: ./src/notifications/settings.ts
 
 /**
  * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
@@ -16302,7 +16406,13 @@ function checkWebhook(url) {
 /** The record of one run, from the outputs the action set. Never throws on odd outputs. */
 function recordFrom(options) {
     const { action, outputs } = options;
-    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    const record = {
+        t: options.at.toISOString(),
+        env: options.env,
+        action,
+        verdict: options.verdict,
+        figures: figuresOf(action, outputs, options.repositoryUrl),
+    };
     if (options.runId)
         record.run = options.runId;
     if ((action === 'deploy' || action === 'rollback') && options.sha)
@@ -16330,7 +16440,12 @@ function figuresOf(action, outputs, repositoryUrl) {
         case 'cost-monitor':
             return costFigures(outputs);
         case 'security-scan':
-            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+            return compact({
+                high: num(outputs.high),
+                medium: num(outputs.medium),
+                low: num(outputs.low),
+                passed: bool(outputs.passed),
+            });
         default:
             return compact({ status: outputs.status });
     }
@@ -16390,7 +16505,11 @@ function costFigures(outputs) {
     }
     add('total', report.total);
     const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
-    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+    return compact({
+        day: asOf,
+        spend: Object.keys(spend).length ? spend : undefined,
+        severity: typeof report.severity === 'string' ? report.severity : undefined,
+    });
 }
 function json(text) {
     if (!text)
@@ -16483,6 +16602,8 @@ function monthlyFile(folder, at) {
 ;// CONCATENATED MODULE: ./src/ops-history/hook.ts
 
 
+
+
 /** A host that remembers every output set through it, in the order set (the last value wins). */
 function withOutputLog(host) {
     const outputs = {};
@@ -16504,31 +16625,40 @@ function withOutputLog(host) {
 /**
  * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
  * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
- * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * and RUNNER_TEMP never reaches here: runtime/run-action.ts refuses it with the other inputs. Writing
  * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
  * warning, never a failure.
  * The environment is `history-environment`, else the action's own `environment` input, else
  * production.
  */
-function recordRun(host, outputs, verdict, at = new Date()) {
+async function recordRun(host, outputs, verdict, at = new Date()) {
     try {
         const target = host.inputs.outputPath('history-file');
         if (!target)
             return;
         const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
-        const repository = host.env.GITHUB_REPOSITORY;
-        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
-        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const run = await githubRun(host.env);
+        const repositoryUrl = run.repository ? `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}` : undefined;
+        const record = recordFrom({
+            action: host.action,
+            env,
+            verdict,
+            outputs,
+            at,
+            runId: run.runId?.toString(),
+            sha: run.sha,
+            repositoryUrl,
+        });
         const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
         appendRecord(folder ? monthlyFile(target, at) : target, record);
         host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
     }
     catch (error) {
-        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+        host.log.warn(`${host.action}: the run's history record was not written (${errors_errorText(error)}); the run itself is unaffected`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+;// CONCATENATED MODULE: ./src/runtime/redacting-host.ts
 
 /** GitHub shows this many annotations of each level per step; more are dropped without a word. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -16579,14 +16709,16 @@ function redactingHost(host) {
             host.fail(redact(message));
         },
         reportHiddenAnnotations() {
-            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            const parts = ['error', 'warning']
+                .filter((level) => hidden[level] > 0)
+                .map((level) => `${hidden[level]} more ${level}(s)`);
             if (parts.length)
                 host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
         },
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/run-action.ts
+;// CONCATENATED MODULE: ./src/runtime/run-action.ts
 
 
 
@@ -16635,12 +16767,12 @@ async function runAndNotify(definition, host, outputs) {
             outcome = { state: 'failure', title: message };
     }
     if (recordable)
-        recordRun(host, outputs, outcome?.state ?? 'failure');
+        await recordRun(host, outputs, outcome?.state ?? 'failure');
     if (!settings || !outcome)
         return;
     try {
         // Slack is outside the process too: the outcome is redacted before the notifier sees it.
-        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        const result = await notify(redactDeep(outcome), settings, await runContext(definition.name, host.env), host.log);
         if (result.error) {
             const message = `${definition.name}: could not notify Slack: ${result.error}`;
             if (settings.required)
@@ -16652,7 +16784,7 @@ async function runAndNotify(definition, host, outputs) {
             host.log.debug(`Slack not notified: ${result.reason}`);
     }
     catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+        host.log.warn(`${definition.name}: could not notify Slack: ${errors_errorText(error)}`);
     }
 }
 
@@ -16660,7 +16792,7 @@ async function runAndNotify(definition, host, outputs) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-commands.ts
 
 
 
@@ -16707,7 +16839,8 @@ function appendFileCommand(file, name, value) {
     (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
 }
 
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-host.ts
+
 
 
 
@@ -16786,7 +16919,7 @@ class RunnerHost {
         }
         catch (error) {
             core.summary.emptyBuffer();
-            core.warning(`${this.action}: job summary not written: ${error.message}`);
+            core.warning(`${this.action}: job summary not written: ${errors_errorText(error)}`);
         }
     }
     fail(message) {
@@ -16823,16 +16956,32 @@ async function runOnRunner(definition, loading = 'at-start') {
 }
 
 ;// CONCATENATED MODULE: ./src/release/clock.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms)),
-};
+
+const systemClock = { now: () => Date.now(), sleep: sleep };
 
 ;// CONCATENATED MODULE: ./src/providers/errors.ts
 
 
 
-const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
+/**
+ * The `{"error":{"message","code","type"}}` body OpenAI and Stripe both answer with; `type` stands in
+ * for a missing `code` (OpenAI leaves `code` null on many errors, Stripe on some).
+ */
+const readErrorObject = (body) => {
+    const error = body?.error;
+    if (!error || typeof error !== 'object')
+        return undefined;
+    const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : undefined;
+    return { code, message: typeof error.message === 'string' ? error.message : undefined };
+};
+const REQUEST_ID_HEADERS = [
+    'x-request-id',
+    'x-vercel-id',
+    'x-github-request-id',
+    'x-railway-request-id',
+    'request-id',
+    'cf-ray',
+];
 function requestIdOf(response) {
     for (const name of REQUEST_ID_HEADERS) {
         const value = response.headers[name];
@@ -16886,7 +17035,11 @@ function jsonBody(provider, what, response) {
 }
 /** A field the contract promises is missing or has the wrong type: also transient (stale or partial read). */
 function unexpectedShape(provider, what, problem) {
-    return new ProviderError(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
+    return new ProviderError(`${what}: unexpected response shape: ${problem}`, {
+        provider,
+        code: 'unexpected_shape',
+        retriable: true,
+    });
 }
 /** A provider may echo the request (headers, tokens) into its error body: redacted and cut. */
 function summariseBody(body) {
@@ -16906,272 +17059,6 @@ function query(params) {
 /** Joins a base URL (which may carry a path prefix, as proxies and the emulator do) and a path. */
 function joinUrl(base, path) {
     return `${base.replace(/\/+$/, '')}${path}`;
-}
-
-;// CONCATENATED MODULE: ./src/providers/github-rest.ts
-
-const readGitHubError = (body) => {
-    const value = body;
-    return value && typeof value.message === 'string' ? { message: value.message } : undefined;
-};
-/** One call under /repos/{owner}/{repo}: versioned headers, bearer token, GitHub's error shape. */
-async function githubRequest(options, request) {
-    const response = await options.http.request({
-        method: request.method,
-        url: joinUrl(options.apiUrl, `/repos/${options.repository}${request.path}`),
-        headers: {
-            authorization: `Bearer ${options.token}`,
-            accept: 'application/vnd.github+json',
-            'x-github-api-version': '2022-11-28',
-            ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-        mutation: request.mutation ?? false,
-        timeoutMs: options.timeoutMs,
-    });
-    if (response.status < 200 || response.status >= 300)
-        throw errorFromResponse('github', request.what, response, readGitHubError);
-    return response;
-}
-
-;// CONCATENATED MODULE: ./src/providers/github-deployments.ts
-
-
-
-
-class GitHubDeploymentsClient {
-    options;
-    provider = 'github';
-    constructor(options) {
-        this.options = options;
-    }
-    async create(input) {
-        const body = {
-            ref: input.ref,
-            environment: input.environment,
-            task: input.task ?? 'deploy',
-            description: deploymentDescription(input.description),
-            payload: redactDeep(input.payload ?? {}),
-            // A CI deploy deploys exactly this commit: never merge the default branch into it (202), and
-            // the workflow has already decided the checks, so skip required contexts (409).
-            auto_merge: false,
-            required_contexts: [],
-            production_environment: input.productionEnvironment,
-            transient_environment: input.transientEnvironment ?? false,
-        };
-        const response = await this.send('POST', '/deployments', 'create deployment', body, true);
-        if (response.status === 202) {
-            throw new ProviderError(`create deployment: GitHub merged the default branch instead of creating a deployment (HTTP 202)`, {
-                provider: this.provider,
-                status: 202,
-                requestId: requestIdOf(response),
-            });
-        }
-        return githubDeployment(jsonBody(this.provider, 'create deployment', response));
-    }
-    async createStatus(deploymentId, input) {
-        const body = {
-            state: input.state,
-            description: deploymentDescription(input.description),
-            environment_url: input.environmentUrl ?? undefined,
-            log_url: input.logUrl ?? undefined,
-            auto_inactive: input.autoInactive,
-        };
-        const what = `create ${input.state} status on deployment ${deploymentId}`;
-        // Adding the same status twice is harmless, so a status is not a mutation in the HttpClient's
-        // sense: retrying a 5xx is fine.
-        const response = await this.send('POST', `/deployments/${deploymentId}/statuses`, what, body, false);
-        return jsonBody(this.provider, what, response);
-    }
-    async list(filter) {
-        const path = `/deployments${query({ environment: filter.environment, sha: filter.sha, task: filter.task, per_page: filter.perPage ?? 30 })}`;
-        const response = await this.send('GET', path, 'list deployments');
-        const body = jsonBody(this.provider, 'list deployments', response);
-        if (!Array.isArray(body))
-            throw unexpectedShape(this.provider, 'list deployments', 'expected an array');
-        return body.map(githubDeployment);
-    }
-    async statuses(deploymentId) {
-        const what = `list statuses of deployment ${deploymentId}`;
-        const response = await this.send('GET', `/deployments/${deploymentId}/statuses${query({ per_page: 30 })}`, what);
-        const body = jsonBody(this.provider, what, response);
-        if (!Array.isArray(body))
-            throw unexpectedShape(this.provider, what, 'expected an array');
-        return body;
-    }
-    send(method, path, what, body, mutation = false) {
-        return githubRequest(this.options, { method, path, what, body, mutation });
-    }
-}
-function githubDeployment(raw) {
-    const value = raw;
-    if (!value || typeof value.id !== 'number')
-        throw unexpectedShape('github', 'deployment', 'a deployment needs a numeric id');
-    return value;
-}
-/** GitHub keeps 140 characters; redacted first, so a cut never leaves half a secret to unmask. */
-function deploymentDescription(text) {
-    return text === undefined ? undefined : redact(text).slice(0, 140);
-}
-
-;// CONCATENATED MODULE: ./src/providers/railway-graphql.ts
-
-
-
-const readRailwayHttpError = (body) => {
-    const first = body?.errors?.[0];
-    return first && typeof first.message === 'string' ? { message: first.message } : undefined;
-};
-/**
- * One GraphQL call to Railway's public API, shared by the deploy and the usage clients. GraphQL
- * errors arrive with HTTP 200 (docs/platform-behaviour.md §2.0) and become ProviderErrors; `transient` marks them retriable
- * (reads that may succeed later), except authorization failures, which never fix themselves.
- */
-async function railwayGraphql(options, call) {
-    const { operationName } = call;
-    const auth = options.tokenKind === 'project' ? { 'project-access-token': options.token } : { authorization: `Bearer ${options.token}` };
-    const response = await options.http.request({
-        method: 'POST',
-        url: options.url,
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
-        body: JSON.stringify({ query: call.query, variables: call.variables, operationName }),
-        mutation: call.mutation ?? false,
-        timeoutMs: options.timeoutMs,
-    });
-    if (response.status < 200 || response.status >= 300)
-        throw errorFromResponse('railway', operationName, response, readRailwayHttpError);
-    const body = jsonBody('railway', operationName, response);
-    if (Array.isArray(body.errors) && body.errors.length > 0) {
-        const message = providerMessage(body.errors.map((e) => e?.message ?? 'unknown error').join('; '));
-        const lower = message.toLowerCase();
-        const unauthorized = lower.includes('not authorized') || lower.includes('project token not found');
-        throw new ProviderError(`${operationName} failed: ${message}${unauthorized ? tokenHint(options.tokenKind) : ''}`, {
-            provider: 'railway',
-            status: response.status,
-            code: unauthorized ? 'not_authorized' : lower.includes('rate limit') ? 'rate_limited' : 'graphql_error',
-            requestId: requestIdOf(response),
-            retriable: !unauthorized && (call.transient ?? false),
-        });
-    }
-    if (!body.data || typeof body.data !== 'object')
-        throw unexpectedShape('railway', operationName, 'no data');
-    return body.data;
-}
-function tokenHint(kind) {
-    return kind === 'project'
-        ? ' (the token was sent as a project token: check that it belongs to this project and environment, or set railway-token-type: account for an account token)'
-        : ' (the token was sent as an account token: set railway-token-type: project for a project token)';
-}
-
-;// CONCATENATED MODULE: ./src/providers/railway.ts
-
-
-const DEPLOYMENT_FIELDS = 'id status createdAt url staticUrl meta canRollback';
-class RailwayClient {
-    options;
-    provider = 'railway';
-    constructor(options) {
-        this.options = options;
-    }
-    /** Deploys `commitSha` of the service's connected repo; returns the new deployment id. */
-    async deployCommit(serviceId, environmentId, commitSha) {
-        const data = await this.graphql('ServiceInstanceDeployV2', 'mutation ServiceInstanceDeployV2($serviceId: String!, $environmentId: String!, $commitSha: String) { serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId, commitSha: $commitSha) }', { serviceId, environmentId, commitSha }, true);
-        if (typeof data.serviceInstanceDeployV2 !== 'string')
-            throw unexpectedShape(this.provider, 'serviceInstanceDeployV2', 'expected a deployment id');
-        return data.serviceInstanceDeployV2;
-    }
-    /**
-     * The service's healthcheck path in one environment, null when none is set. Railway switches
-     * traffic to a new deployment only once this path answers; without one it switches as soon as the
-     * container starts (docs/platform-behaviour.md "Railway healthcheck"). Field: ServiceInstance.healthcheckPath
-     * in the schema the Railway CLI ships (src/gql/schema.json).
-     */
-    async healthcheckPath(serviceId, environmentId) {
-        const data = await this.graphql('ServiceInstanceHealthcheck', 'query ServiceInstanceHealthcheck($serviceId: String!, $environmentId: String!) { serviceInstance(serviceId: $serviceId, environmentId: $environmentId) { healthcheckPath } }', { serviceId, environmentId });
-        const path = data.serviceInstance?.healthcheckPath;
-        return typeof path === 'string' && path.trim() !== '' ? path : null;
-    }
-    async deployment(id) {
-        const data = await this.graphql('Deployment', `query Deployment($id: String!) { deployment(id: $id) { ${DEPLOYMENT_FIELDS} } }`, { id });
-        return railwayDeployment(data.deployment, `deployment ${id}`);
-    }
-    /**
-     * The last `limit` lines of a deployment's build or runtime log (docs/platform-behaviour.md §2.2: buildLogs /
-     * deploymentLogs, from Railway's CLI). Which end `limit` keeps is UNCONFIRMED; lines are sorted
-     * by timestamp here either way.
-     */
-    async logs(kind, deploymentId, limit) {
-        const field = kind === 'build' ? 'buildLogs' : 'deploymentLogs';
-        const name = kind === 'build' ? 'BuildLogs' : 'DeploymentLogs';
-        const data = await this.graphql(name, `query ${name}($deploymentId: String!, $limit: Int) { ${field}(deploymentId: $deploymentId, limit: $limit) { timestamp message severity } }`, { deploymentId, limit });
-        const lines = data[field];
-        if (!Array.isArray(lines))
-            throw unexpectedShape(this.provider, field, 'expected a list of log lines');
-        return lines
-            .filter((line) => typeof line?.message === 'string')
-            .map((line) => ({ timestamp: typeof line.timestamp === 'string' ? line.timestamp : '', message: line.message, severity: typeof line.severity === 'string' ? line.severity : null }))
-            .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
-    }
-    /** Newest first (ordering UNCONFIRMED docs/platform-behaviour.md §2.2: callers sort by createdAt too). */
-    async deployments(input, first = 10) {
-        const data = await this.graphql('Deployments', `query Deployments($input: DeploymentListInput!, $first: Int) { deployments(input: $input, first: $first) { edges { node { ${DEPLOYMENT_FIELDS} } } } }`, { input, first });
-        const edges = data.deployments?.edges;
-        if (!Array.isArray(edges))
-            throw unexpectedShape(this.provider, 'deployments', 'no edges array');
-        return edges
-            .map((edge) => railwayDeployment(edge?.node, 'deployments'))
-            .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
-    }
-    /**
-     * Rolls back to deployment `id`. The schema types the result as Boolean! (the docs' selection
-     * set is a validation error, docs/platform-behaviour.md §2.3), so the new deployment is found by listing afterwards.
-     */
-    async rollback(id) {
-        const data = await this.graphql('DeploymentRollback', 'mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }', { id }, true);
-        return data.deploymentRollback === true;
-    }
-    async cancel(id) {
-        const data = await this.graphql('DeploymentCancel', 'mutation DeploymentCancel($id: String!) { deploymentCancel(id: $id) }', { id }, true);
-        return data.deploymentCancel === true;
-    }
-    /** Stops a deployment and moves it to history (REMOVED); for one past the point where cancel works. */
-    async remove(id) {
-        const data = await this.graphql('DeploymentRemove', 'mutation DeploymentRemove($id: String!) { deploymentRemove(id: $id) }', { id }, true);
-        return data.deploymentRemove === true;
-    }
-    graphql(operationName, query, variables, mutation = false) {
-        return railwayGraphql(this.options, { operationName, query, variables, mutation });
-    }
-}
-function railwayDeployment(raw, what) {
-    const value = raw;
-    if (!value || typeof value.id !== 'string' || typeof value.status !== 'string') {
-        throw unexpectedShape('railway', what, 'a deployment needs a string id and status');
-    }
-    return {
-        id: value.id,
-        status: value.status,
-        createdAt: typeof value.createdAt === 'string' ? value.createdAt : new Date(0).toISOString(),
-        url: typeof value.url === 'string' ? value.url : null,
-        staticUrl: typeof value.staticUrl === 'string' ? value.staticUrl : null,
-        meta: value.meta && typeof value.meta === 'object' ? value.meta : null,
-        canRollback: value.canRollback === true,
-    };
-}
-/**
- * The deployment's own URL with a scheme (whether Railway includes one is UNCONFIRMED, docs/platform-behaviour.md §2.1; the
- * scheme is the API's own: https for Railway, http for the loopback emulator). The deployment URL,
- * not the service's static domain, so a health check looks at this build and not whichever serves.
- */
-function railwayUrl(d, scheme = 'https') {
-    const host = d.url ?? d.staticUrl;
-    if (!host)
-        return null;
-    return /^https?:\/\//.test(host) ? host : `${scheme}://${host}`;
-}
-function railwayCommitOf(d) {
-    const hash = d.meta?.commitHash;
-    return typeof hash === 'string' ? hash : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/providers/vercel-rest.ts
@@ -17253,7 +17140,11 @@ class VercelClient {
             throw unexpectedShape(this.provider, what, 'expected a list of events');
         const lines = [];
         for (const event of body) {
-            const text = typeof event?.payload?.text === 'string' ? event.payload.text : typeof event?.text === 'string' ? event.text : undefined;
+            const text = typeof event?.payload?.text === 'string'
+                ? event.payload.text
+                : typeof event?.text === 'string'
+                    ? event.text
+                    : undefined;
             if (text === undefined || (event.type !== undefined && !BUILD_LOG_TYPES.has(String(event.type))))
                 continue;
             lines.push({ created: typeof event.created === 'number' ? event.created : 0, text });
@@ -17310,6 +17201,10 @@ class VercelClient {
                     id: production.id,
                     url: typeof production.url === 'string' ? production.url : null,
                     readyState: typeof production.readyState === 'string' ? production.readyState : undefined,
+                    // Optional in the SDK's schema: a missing or malformed list means no known domain, never a failed read.
+                    alias: Array.isArray(production.alias)
+                        ? production.alias.filter((host) => typeof host === 'string' && host !== '')
+                        : [],
                 }
                 : null,
             lastAliasRequest: aliasRequest(body.lastAliasRequest),
@@ -17401,7 +17296,9 @@ function truncate(text, max) {
  */
 function vercelPinned(project) {
     const job = project.lastAliasRequest;
-    return job !== null && job.type === 'rollback' && (job.jobStatus === 'succeeded' || job.jobStatus === 'pending' || job.jobStatus === 'in-progress');
+    return (job !== null &&
+        job.type === 'rollback' &&
+        (job.jobStatus === 'succeeded' || job.jobStatus === 'pending' || job.jobStatus === 'in-progress'));
 }
 /** The shape of `rollbackDescription` is UNCONFIRMED (docs/platform-behaviour.md §1.5, "who/why"): a string or an object with a description. */
 function describeRollback(raw) {
@@ -17423,9 +17320,569 @@ function vercelUrl(hostname, scheme = 'https') {
         return null;
     return /^https?:\/\//.test(hostname) ? hostname : `${scheme}://${hostname}`;
 }
+/**
+ * The domain users reach production at, from the production deployment's `alias` list: the first
+ * custom domain (not `*.vercel.app`), else the first `*.vercel.app` one, else null; an entry that is
+ * not a bare hostname is skipped. A project with a
+ * custom domain serves users there; its `<project>.vercel.app` domain serves the same build but is
+ * not what users type (docs/platform-behaviour.md "Vercel production domain").
+ */
+function vercelProductionDomain(aliases) {
+    // Only a bare hostname (a port for the emulator) can become the URL a health check asks.
+    const hosts = aliases.filter((host) => /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(host));
+    const custom = hosts.find((host) => !/(^|\.)vercel\.app$/i.test(host.replace(/:\d+$/, '')));
+    return custom ?? hosts[0] ?? null;
+}
 /** The commit a deployment was built from: gitSource.sha, or a git meta key (names UNCONFIRMED, docs/platform-behaviour.md §1.3). */
 function vercelCommitOf(d) {
     return d.gitSource?.sha ?? d.meta?.githubCommitSha ?? d.meta?.threadrCommitSha ?? undefined;
+}
+
+;// CONCATENATED MODULE: ./src/release/promoter.ts
+
+/** Promotes a staged build, waits for Vercel's alias job (moveAlias), then checks production serves it. */
+async function promote(plan, timeoutMs, deps) {
+    const { frontend, clock, log } = deps;
+    const started = clock.now();
+    const target = plan.frontend;
+    const report = {
+        status: 'failed',
+        message: '',
+        sha: plan.sha,
+        deploymentId: target.deploymentId,
+        before: null,
+        moved: false,
+        productionUrl: null,
+        durationMs: 0,
+    };
+    const finish = (status, message) => {
+        report.status = status;
+        report.message = message;
+        report.durationMs = clock.now() - started;
+        (status === 'promoted' ? log.info : log.error)(`promote: ${message}`);
+        return report;
+    };
+    try {
+        const current = await frontend.current();
+        report.before = current?.deploymentId ?? null;
+        const already = current?.deploymentId === target.deploymentId;
+        if (!already) {
+            const recorded = target.previous?.deploymentId ?? null;
+            if (report.before !== recorded) {
+                return finish('aborted', `production serves ${report.before ?? 'nothing'}, not ${recorded ?? 'nothing'} as when ${target.deploymentId} was staged: someone changed production meanwhile; nothing was promoted`);
+            }
+            if (deps.rolling) {
+                const outcome = await log.group(`Rolling release of ${target.deploymentId}`, () => rollingRelease(target.deploymentId, deps.rolling, report, log));
+                if (outcome)
+                    return finish(outcome.status, outcome.message);
+            }
+            else {
+                await log.group(`Promoting ${target.deploymentId}`, () => frontend.rollbackTo({
+                    provider: 'vercel',
+                    deploymentId: target.deploymentId,
+                    url: target.url,
+                    sha: plan.sha,
+                    scope: deps.scope,
+                }, '', { deadline: started + timeoutMs }, 'promote'));
+            }
+            report.moved = true;
+        }
+        else
+            log.info(`promote: production already serves ${target.deploymentId}`);
+        if (!(await frontend.isServing(target.deploymentId))) {
+            return finish('failed', `the alias job ended but production does not serve ${target.deploymentId}`);
+        }
+        report.productionUrl = await productionUrlOf(frontend, target.deploymentId, log);
+        if (deps.verifier.configured('frontend')) {
+            report.verify = await log.group('Verifying production', () => deps.verifier.verify('frontend', target.url, plan.sha));
+            if (report.verify.verdict === 'unhealthy')
+                return finish('failed', `production serves ${target.deploymentId} but is unhealthy: ${report.verify.detail}`);
+            if (report.verify.verdict === 'unreachable')
+                log.warn(`promote: ${report.verify.detail}; not treating that as a failed promote`);
+        }
+        return finish('promoted', `production serves ${target.deploymentId} (${plan.sha.slice(0, 12)})${report.verify?.verdict === 'healthy' ? ', verified healthy' : ''}`);
+    }
+    catch (error) {
+        return finish('failed', `promote of ${target.deploymentId} failed: ${errors_errorText(error)}`);
+    }
+}
+/** Production's domain; a failed read only leaves it unknown (the promote itself is done by then). */
+async function productionUrlOf(frontend, deploymentId, log) {
+    if (!frontend.productionUrl)
+        return null;
+    try {
+        const url = await frontend.productionUrl(deploymentId);
+        if (!url)
+            log.warn(`promote: Vercel names no production domain for ${deploymentId} (targets.production.alias is empty)`);
+        return url;
+    }
+    catch (error) {
+        log.warn(`promote: could not read production's domain: ${errors_errorText(error)}`);
+        return null;
+    }
+}
+/**
+ * Starts a rolling release with the canary and advances each stage only while production answers
+ * without errors (every probe request, canary share included); the first failing stage aborts it.
+ * Returns an outcome to stop with, or undefined once the release is COMPLETE.
+ */
+async function rollingRelease(canary, api, report, log) {
+    let release = await api.start(canary);
+    report.stages = [];
+    for (let guard = 0; release?.state === 'ACTIVE' && guard < 100; guard++) {
+        const seen = await api.probe();
+        report.stages.push({ percentage: release.percentage, ...seen });
+        log.info(`promote: stage ${(release.stageIndex ?? 0) + 1} of ${release.stages} at ${release.percentage}%: ${seen.errors} of ${seen.requests} production requests failed`);
+        if (seen.errors > 0) {
+            await api.abort(release.currentDeploymentId ?? report.before ?? '');
+            return {
+                status: 'aborted',
+                message: `rolling release of ${canary} aborted at ${release.percentage}%: ${seen.errors} of ${seen.requests} production requests failed; production is back on ${release.currentDeploymentId ?? 'what served before'}`,
+            };
+        }
+        release = await api.approve(canary, (release.stageIndex ?? 0) + 1);
+    }
+    if (release?.state !== 'COMPLETE')
+        return { status: 'failed', message: `rolling release of ${canary} ended ${release?.state ?? 'without a release'}` };
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/providers/github-rest.ts
+
+
+
+
+
+/** Tries after the first for a request that may be repeated (a read, an idempotent write), 5xx and network failures. */
+const READ_RETRIES = 2;
+/** How often a rate-limited request is tried again, and the longest wait GitHub may ask for before we give up instead. */
+const RATE_LIMIT_RETRIES = 2;
+const MAX_RATE_LIMIT_WAIT_S = 60;
+let octokitClass;
+/**
+ * Octokit with the retry and throttling plugins, imported on first use: @octokit/rest and
+ * Bottleneck take tens of milliseconds to evaluate, which the health check cannot spend before its
+ * first request leaves (bench/health). Every other action pays it on its first GitHub call.
+ */
+function loadOctokit() {
+    octokitClass ??= Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(439), __nccwpck_require__.e(267)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1267)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856)),
+    ]).then(([rest, retry, throttling]) => rest.Octokit.plugin(retry.retry, throttling.throttling));
+    return octokitClass;
+}
+/**
+ * Octokit's fetch, answered by our HttpClient: the per-request timeout, the streamed body cap and
+ * the one undici dispatcher stay as they are for every other provider. The HttpClient does not
+ * retry here (retry: false): the retry and throttling plugins own that, so a request is never
+ * tried by two loops at once.
+ */
+function fetchThrough(http, timeoutMs, warn) {
+    return async (input, init) => {
+        const headers = {};
+        new Headers(init?.headers).forEach((value, name) => (headers[name] = value));
+        const body = typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body);
+        const method = init?.method ?? 'GET';
+        const url = String(input instanceof Request ? input.url : input);
+        // Each attempt that fails the way a retry may cure is logged, so the log says why a call was slow.
+        const where = `GitHub ${method} ${new URL(url).pathname}`;
+        let response;
+        try {
+            response = await http.request({ method, url, headers, body, retry: false, timeoutMs });
+        }
+        catch (error) {
+            warn(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+            throw error;
+        }
+        if (response.status >= 500 || response.status === 429)
+            warn(`${where}: HTTP ${response.status}`);
+        const answer = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+            if (value === undefined)
+                continue;
+            for (const one of Array.isArray(value) ? value : [value])
+                answer.append(name, one);
+        }
+        const empty = response.status === 204 || response.status === 304 || response.body === '';
+        return new Response(empty ? null : response.body, { status: response.status, headers: answer });
+    };
+}
+/** One Octokit per client, built on the first call. */
+class GitHubRest {
+    options;
+    owner;
+    repo;
+    octokit;
+    constructor(options) {
+        this.options = options;
+        const [owner = '', repo = ''] = options.repository.split('/');
+        this.owner = owner;
+        this.repo = repo;
+    }
+    /**
+     * Runs one Octokit call and turns its failure into ours: a ProviderError with the status,
+     * GitHub's (redacted) message, the request id and Retry-After, or the NetworkError that stopped
+     * the request, so callers (release/mutation.ts) can tell "not sent" from "outcome unknown".
+     */
+    async call(what, work) {
+        const octokit = await (this.octokit ??= this.build());
+        let result;
+        try {
+            result = await work(octokit, { owner: this.owner, repo: this.repo });
+        }
+        catch (error) {
+            throw toProviderError(what, error);
+        }
+        notGarbled(what, result);
+        return result;
+    }
+    async build() {
+        const GitHub = await loadOctokit();
+        const warn = this.options.warn ?? (() => undefined);
+        const quiet = () => undefined;
+        return new GitHub({
+            auth: this.options.token,
+            baseUrl: this.options.apiUrl.replace(/\/+$/, ''),
+            userAgent: 'threadr-ops',
+            request: { fetch: fetchThrough(this.options.http, this.options.timeoutMs, warn) },
+            // Octokit logs every failed request with its URL; our errors say it once, redacted.
+            log: { debug: quiet, info: quiet, warn: (message) => warn(providerMessage(message)), error: quiet },
+            retry: {
+                // Not `request.retries` as a default: plugin-retry then repeats every failure, the
+                // doNotRetry statuses included. A mutation passes `request: { retries: 0 }` itself.
+                retries: READ_RETRIES,
+                // 429 and 403 are the throttling plugin's (it honours Retry-After and x-ratelimit-reset);
+                // the other 4xx will not change by themselves.
+                doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
+            },
+            throttle: {
+                onRateLimit: (retryAfter, request, _octokit, retryCount) => this.againAfterLimit('rate limit', retryAfter, request, retryCount),
+                onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => this.againAfterLimit('secondary rate limit', retryAfter, request, retryCount),
+                // The handler above waits (on options.sleep), so the plugin adds no wait of its own.
+                retryAfterBaseValue: 0,
+            },
+        });
+    }
+    /**
+     * A rate-limited request did nothing, so repeating it is safe even for a mutation. It is
+     * repeated a bounded number of times, and only when GitHub asks for a wait a workflow step can
+     * afford: an exhausted hourly quota fails the call instead of holding the job for up to an hour.
+     */
+    async againAfterLimit(kind, retryAfterS, request, retryCount) {
+        const again = retryCount < RATE_LIMIT_RETRIES && retryAfterS <= MAX_RATE_LIMIT_WAIT_S;
+        this.options.warn?.(`GitHub ${kind} on ${request.method} ${request.url}: ${again ? `trying again in ${retryAfterS}s` : `giving up (retry after ${retryAfterS}s, ${retryCount} tries so far)`}`);
+        if (again)
+            await (this.options.sleep ?? sleep)(retryAfterS * 1000);
+        return again;
+    }
+}
+/**
+ * Octokit hands back the text of a JSON answer it cannot parse (a body cut short by a proxy) as
+ * `data`; the request did reach GitHub, so this is a malformed answer (outcome unknown for a
+ * mutation, release/mutation.ts), not a success.
+ */
+function notGarbled(what, result) {
+    const response = result;
+    if (!response ||
+        typeof response !== 'object' ||
+        typeof response.status !== 'number' ||
+        typeof response.data !== 'string')
+        return;
+    if (!/json/i.test(String(response.headers?.['content-type'] ?? '')))
+        return;
+    throw new ProviderError(`${what}: HTTP ${response.status} with a body that is not JSON: ${providerMessage(response.data, 200) || 'empty body'}`, {
+        provider: 'github',
+        status: response.status,
+        code: 'malformed_response',
+        requestId: response.headers?.['x-github-request-id'] === undefined
+            ? undefined
+            : String(response.headers['x-github-request-id']),
+        retriable: true,
+    });
+}
+function isRequestError(error) {
+    return (error instanceof Error && error.name === 'HttpError' && typeof error.status === 'number');
+}
+function toProviderError(what, error) {
+    if (!isRequestError(error))
+        return error;
+    // Octokit wraps what its fetch threw (our NetworkError, BodyTooLargeError) in a status-500 error: unwrap it.
+    if (!error.response && error.cause instanceof Error)
+        return error.cause;
+    const headers = error.response?.headers ?? {};
+    const data = error.response?.data;
+    const message = typeof data === 'object' && data && typeof data.message === 'string'
+        ? data.message
+        : typeof data === 'string'
+            ? data
+            : error.message;
+    const header = (name) => headers[name] === undefined ? undefined : String(headers[name]);
+    const limited = error.status === 429 ||
+        (error.status === 403 && (header('x-ratelimit-remaining') === '0' || /rate limit/i.test(message)));
+    return new ProviderError(`${what} failed: HTTP ${error.status}: ${providerMessage(message, 200) || 'empty body'}`, {
+        provider: 'github',
+        status: error.status,
+        code: limited ? 'rate_limited' : undefined,
+        requestId: header('x-github-request-id'),
+        retriable: limited || isRetriableStatus(error.status),
+        retryAfterMs: parseRetryAfter(header('retry-after')),
+    });
+}
+
+;// CONCATENATED MODULE: ./src/providers/github-deployments.ts
+
+
+
+
+/** Tries after the first for writes that are harmless to repeat (a status); a create is never repeated blindly. */
+const MUTATION = { retries: 0 };
+class GitHubDeploymentsClient {
+    provider = 'github';
+    rest;
+    constructor(options) {
+        this.rest = new GitHubRest(options);
+    }
+    async create(input) {
+        const response = await this.rest.call('create deployment', (octokit, repo) => octokit.rest.repos.createDeployment({
+            ...repo,
+            ref: input.ref,
+            environment: input.environment,
+            task: input.task ?? 'deploy',
+            description: deploymentDescription(input.description),
+            payload: redactDeep(input.payload ?? {}),
+            // A CI deploy deploys exactly this commit: never merge the default branch into it (202), and
+            // the workflow has already decided the checks, so skip required contexts (409).
+            auto_merge: false,
+            required_contexts: [],
+            production_environment: input.productionEnvironment,
+            transient_environment: input.transientEnvironment ?? false,
+            // After a 5xx or a lost answer the deployment may exist: the caller reads back
+            // (release/github-record.ts) instead of Octokit creating a second one.
+            request: MUTATION,
+        }));
+        if (response.status === 202) {
+            throw new ProviderError(`create deployment: GitHub merged the default branch instead of creating a deployment (HTTP 202)`, {
+                provider: this.provider,
+                status: 202,
+                requestId: requestIdOf({ headers: response.headers }),
+            });
+        }
+        return githubDeployment(response.data);
+    }
+    async createStatus(deploymentId, input) {
+        const what = `create ${input.state} status on deployment ${deploymentId}`;
+        // Adding the same status twice is harmless, so a 5xx here is retried like a read.
+        const response = await this.rest.call(what, (octokit, repo) => octokit.rest.repos.createDeploymentStatus({
+            ...repo,
+            deployment_id: deploymentId,
+            state: input.state,
+            description: deploymentDescription(input.description),
+            environment_url: input.environmentUrl ?? undefined,
+            log_url: input.logUrl ?? undefined,
+            auto_inactive: input.autoInactive,
+        }));
+        return response.data;
+    }
+    /** One page only (at most 100): callers ask for the newest few, never the whole history. */
+    async list(filter) {
+        const response = await this.rest.call('list deployments', (octokit, repo) => octokit.rest.repos.listDeployments({
+            ...repo,
+            environment: filter.environment,
+            sha: filter.sha,
+            task: filter.task,
+            per_page: Math.min(filter.perPage ?? 30, 100),
+        }));
+        if (!Array.isArray(response.data))
+            throw unexpectedShape(this.provider, 'list deployments', 'expected an array');
+        return response.data.map(githubDeployment);
+    }
+    /** The newest 30 statuses (one page): enough to find the latest. */
+    async statuses(deploymentId) {
+        const what = `list statuses of deployment ${deploymentId}`;
+        const response = await this.rest.call(what, (octokit, repo) => octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deploymentId, per_page: 30 }));
+        if (!Array.isArray(response.data))
+            throw unexpectedShape(this.provider, what, 'expected an array');
+        return response.data;
+    }
+}
+function githubDeployment(raw) {
+    const value = raw;
+    if (!value || typeof value.id !== 'number')
+        throw unexpectedShape('github', 'deployment', 'a deployment needs a numeric id');
+    return value;
+}
+/** GitHub keeps 140 characters; redacted first, so a cut never leaves half a secret to unmask. */
+function deploymentDescription(text) {
+    return text === undefined ? undefined : redact(text).slice(0, 140);
+}
+
+;// CONCATENATED MODULE: ./src/providers/railway-graphql.ts
+
+
+
+const readRailwayHttpError = (body) => {
+    const first = body?.errors?.[0];
+    return first && typeof first.message === 'string' ? { message: first.message } : undefined;
+};
+/**
+ * One GraphQL call to Railway's public API, shared by the deploy and the usage clients. GraphQL
+ * errors arrive with HTTP 200 (docs/platform-behaviour.md §2.0) and become ProviderErrors; `transient` marks them retriable
+ * (reads that may succeed later), except authorization failures, which never fix themselves.
+ */
+async function railwayGraphql(options, call) {
+    const { operationName } = call;
+    const auth = options.tokenKind === 'project'
+        ? { 'project-access-token': options.token }
+        : { authorization: `Bearer ${options.token}` };
+    const response = await options.http.request({
+        method: 'POST',
+        url: options.url,
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
+        body: JSON.stringify({ query: call.query, variables: call.variables, operationName }),
+        mutation: call.mutation ?? false,
+        timeoutMs: options.timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300)
+        throw errorFromResponse('railway', operationName, response, readRailwayHttpError);
+    const body = jsonBody('railway', operationName, response);
+    if (Array.isArray(body.errors) && body.errors.length > 0) {
+        const message = providerMessage(body.errors.map((e) => e?.message ?? 'unknown error').join('; '));
+        const lower = message.toLowerCase();
+        const unauthorized = lower.includes('not authorized') || lower.includes('project token not found');
+        throw new ProviderError(`${operationName} failed: ${message}${unauthorized ? tokenHint(options.tokenKind) : ''}`, {
+            provider: 'railway',
+            status: response.status,
+            code: unauthorized ? 'not_authorized' : lower.includes('rate limit') ? 'rate_limited' : 'graphql_error',
+            requestId: requestIdOf(response),
+            retriable: !unauthorized && (call.transient ?? false),
+        });
+    }
+    if (!body.data || typeof body.data !== 'object')
+        throw unexpectedShape('railway', operationName, 'no data');
+    return body.data;
+}
+function tokenHint(kind) {
+    return kind === 'project'
+        ? ' (the token was sent as a project token: check that it belongs to this project and environment, or set railway-token-type: account for an account token)'
+        : ' (the token was sent as an account token: set railway-token-type: project for a project token)';
+}
+
+;// CONCATENATED MODULE: ./src/providers/railway.ts
+
+
+const DEPLOYMENT_FIELDS = 'id status createdAt url staticUrl meta canRollback';
+class RailwayClient {
+    options;
+    provider = 'railway';
+    constructor(options) {
+        this.options = options;
+    }
+    /** Deploys `commitSha` of the service's connected repo; returns the new deployment id. */
+    async deployCommit(serviceId, environmentId, commitSha) {
+        const data = await this.graphql('ServiceInstanceDeployV2', 'mutation ServiceInstanceDeployV2($serviceId: String!, $environmentId: String!, $commitSha: String) { serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId, commitSha: $commitSha) }', { serviceId, environmentId, commitSha }, true);
+        if (typeof data.serviceInstanceDeployV2 !== 'string')
+            throw unexpectedShape(this.provider, 'serviceInstanceDeployV2', 'expected a deployment id');
+        return data.serviceInstanceDeployV2;
+    }
+    /**
+     * The service's healthcheck path in one environment, null when none is set. Railway switches
+     * traffic to a new deployment only once this path answers; without one it switches as soon as the
+     * container starts (docs/platform-behaviour.md "Railway healthcheck"). Field: ServiceInstance.healthcheckPath
+     * in the schema the Railway CLI ships (src/gql/schema.json).
+     */
+    async healthcheckPath(serviceId, environmentId) {
+        const data = await this.graphql('ServiceInstanceHealthcheck', 'query ServiceInstanceHealthcheck($serviceId: String!, $environmentId: String!) { serviceInstance(serviceId: $serviceId, environmentId: $environmentId) { healthcheckPath } }', { serviceId, environmentId });
+        const path = data.serviceInstance?.healthcheckPath;
+        return typeof path === 'string' && path.trim() !== '' ? path : null;
+    }
+    async deployment(id) {
+        const data = await this.graphql('Deployment', `query Deployment($id: String!) { deployment(id: $id) { ${DEPLOYMENT_FIELDS} } }`, { id });
+        return railwayDeployment(data.deployment, `deployment ${id}`);
+    }
+    /**
+     * The last `limit` lines of a deployment's build or runtime log (docs/platform-behaviour.md §2.2: buildLogs /
+     * deploymentLogs, from Railway's CLI). Which end `limit` keeps is UNCONFIRMED; lines are sorted
+     * by timestamp here either way.
+     */
+    async logs(kind, deploymentId, limit) {
+        const field = kind === 'build' ? 'buildLogs' : 'deploymentLogs';
+        const name = kind === 'build' ? 'BuildLogs' : 'DeploymentLogs';
+        const data = await this.graphql(name, `query ${name}($deploymentId: String!, $limit: Int) { ${field}(deploymentId: $deploymentId, limit: $limit) { timestamp message severity } }`, { deploymentId, limit });
+        const lines = data[field];
+        if (!Array.isArray(lines))
+            throw unexpectedShape(this.provider, field, 'expected a list of log lines');
+        return lines
+            .filter((line) => typeof line?.message === 'string')
+            .map((line) => ({
+            timestamp: typeof line.timestamp === 'string' ? line.timestamp : '',
+            message: line.message,
+            severity: typeof line.severity === 'string' ? line.severity : null,
+        }))
+            .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+    }
+    /** Newest first (ordering UNCONFIRMED docs/platform-behaviour.md §2.2: callers sort by createdAt too). */
+    async deployments(input, first = 10) {
+        const data = await this.graphql('Deployments', `query Deployments($input: DeploymentListInput!, $first: Int) { deployments(input: $input, first: $first) { edges { node { ${DEPLOYMENT_FIELDS} } } } }`, { input, first });
+        const edges = data.deployments?.edges;
+        if (!Array.isArray(edges))
+            throw unexpectedShape(this.provider, 'deployments', 'no edges array');
+        return edges
+            .map((edge) => railwayDeployment(edge?.node, 'deployments'))
+            .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+    }
+    /**
+     * Rolls back to deployment `id`. The schema types the result as Boolean! (the docs' selection
+     * set is a validation error, docs/platform-behaviour.md §2.3), so the new deployment is found by listing afterwards.
+     */
+    rollback(id) {
+        return this.deploymentMutation('DeploymentRollback', 'mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }', id);
+    }
+    cancel(id) {
+        return this.deploymentMutation('DeploymentCancel', 'mutation DeploymentCancel($id: String!) { deploymentCancel(id: $id) }', id);
+    }
+    /** Stops a deployment and moves it to history (REMOVED); for one past the point where cancel works. */
+    remove(id) {
+        return this.deploymentMutation('DeploymentRemove', 'mutation DeploymentRemove($id: String!) { deploymentRemove(id: $id) }', id);
+    }
+    /** A mutation of one deployment whose one field is typed Boolean!: true when Railway says it was done. */
+    async deploymentMutation(operationName, query, id) {
+        const data = await this.graphql(operationName, query, { id }, true);
+        return Object.values(data)[0] === true;
+    }
+    graphql(operationName, query, variables, mutation = false) {
+        return railwayGraphql(this.options, { operationName, query, variables, mutation });
+    }
+}
+function railwayDeployment(raw, what) {
+    const value = raw;
+    if (!value || typeof value.id !== 'string' || typeof value.status !== 'string') {
+        throw unexpectedShape('railway', what, 'a deployment needs a string id and status');
+    }
+    return {
+        id: value.id,
+        status: value.status,
+        createdAt: typeof value.createdAt === 'string' ? value.createdAt : new Date(0).toISOString(),
+        url: typeof value.url === 'string' ? value.url : null,
+        staticUrl: typeof value.staticUrl === 'string' ? value.staticUrl : null,
+        meta: value.meta && typeof value.meta === 'object' ? value.meta : null,
+        canRollback: value.canRollback === true,
+    };
+}
+/**
+ * The deployment's own URL with a scheme (whether Railway includes one is UNCONFIRMED, docs/platform-behaviour.md §2.1; the
+ * scheme is the API's own: https for Railway, http for the loopback emulator). The deployment URL,
+ * not the service's static domain, so a health check looks at this build and not whichever serves.
+ */
+function railwayUrl(d, scheme = 'https') {
+    const host = d.url ?? d.staticUrl;
+    if (!host)
+        return null;
+    return /^https?:\/\//.test(host) ? host : `${scheme}://${host}`;
+}
+function railwayCommitOf(d) {
+    const hash = d.meta?.commitHash;
+    return typeof hash === 'string' ? hash : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/core/cancellation.ts
@@ -17610,41 +18067,6 @@ async function agreed(read, same, options) {
     return previous;
 }
 
-;// CONCATENATED MODULE: ./src/release/adapter-context.ts
-
-/**
- * An essential read, retried while it fails and, when it decides something (skip the work, name a
- * target), asked again until two answers agree: one stale or failed answer decides nothing.
- */
-function decidingRead(context, what, read, same) {
-    return agreed(() => context.patience(what, read), same, { clock: context.clock, settleMs: context.settleMs });
-}
-function errorText(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-/** The wait loop both adapters use: adaptive polling of `observe` until the deployment settles. */
-async function waitForSettled(component, id, startedAt, observe, context, wait) {
-    let lastState;
-    const result = await pollUntil(async () => {
-        const observation = await observe(id);
-        if (observation.state !== lastState) {
-            lastState = observation.state;
-            wait.onProgress?.(observation);
-        }
-        return observation;
-    }, (observation) => observation.phase !== 'pending', {
-        clock: context.clock,
-        schedule: context.schedule,
-        deadline: wait.deadline,
-        signal: wait.signal,
-        startedAt,
-        onReadError: (error, consecutive) => context.log.warn(`${component}: reading the status of ${id} failed (${errorText(error)}); still waiting${consecutive > 1 ? ` (${consecutive} failed reads in a row)` : ''}`),
-    });
-    if (result.done)
-        return { kind: 'settled', observation: result.value, reads: result.reads };
-    return result.cancelled ? { kind: 'cancelled', last: result.last, reads: result.reads } : { kind: 'timed-out', last: result.last, reads: result.reads };
-}
-
 ;// CONCATENATED MODULE: ./src/release/mutation.ts
 
 
@@ -17686,7 +18108,7 @@ async function mutateOnce(what, mutate, readBack, options) {
             return await mutate();
         }
         catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
+            const message = errors_errorText(error);
             const unknown = outcomeUnknown(error);
             if (!unknown && !(safeToRepeat(error) && attempt < attempts))
                 throw error;
@@ -17723,7 +18145,7 @@ async function readBackSeveral(readBack, options) {
         }
         catch (error) {
             notBefore = retryAfterOf(error);
-            options.log.warn(`reading back failed: ${error instanceof Error ? error.message : String(error)}`);
+            options.log.warn(`reading back failed: ${errors_errorText(error)}`);
         }
     }
     return { found: null, answered };
@@ -17744,7 +18166,9 @@ class DeploymentRecord {
     logUrl;
     timing;
     id = null;
-    constructor(client, log, logUrl, timing) {
+    constructor(client, log, 
+    /** The run's page (core/github-context.ts), where the deploy's log lives; resolved once, when the first status is written. */
+    logUrl, timing) {
         this.client = client;
         this.log = log;
         this.logUrl = logUrl;
@@ -17774,7 +18198,7 @@ class DeploymentRecord {
             return deployment.id;
         }
         catch (error) {
-            this.log.warn(`GitHub deployment not recorded (${errorText(error)}); going on without it`);
+            this.log.warn(`GitHub deployment not recorded (${errors_errorText(error)}); going on without it`);
             return null;
         }
     }
@@ -17790,13 +18214,13 @@ class DeploymentRecord {
                 state,
                 description: details.description,
                 environmentUrl: details.environmentUrl,
-                logUrl: this.logUrl,
+                logUrl: await this.logUrl,
             });
             this.log.info(`GitHub deployment ${id}: ${state}`);
             return true;
         }
         catch (error) {
-            this.log.warn(`GitHub deployment ${id}: could not set ${state} (${errorText(error)})`);
+            this.log.warn(`GitHub deployment ${id}: could not set ${state} (${errors_errorText(error)})`);
             return false;
         }
     }
@@ -17824,7 +18248,7 @@ class DeploymentRecord {
             return null;
         }
         catch (error) {
-            this.log.warn(`could not read the verified deployments from GitHub (${errorText(error)}); going by what serves`);
+            this.log.warn(`could not read the verified deployments from GitHub (${errors_errorText(error)}); going by what serves`);
             return null;
         }
     }
@@ -17837,7 +18261,7 @@ class DeploymentRecord {
             return newest?.id ?? null;
         }
         catch (error) {
-            this.log.warn(`could not list GitHub deployments (${errorText(error)})`);
+            this.log.warn(`could not list GitHub deployments (${errors_errorText(error)})`);
             return null;
         }
     }
@@ -17851,12 +18275,40 @@ function covers(payload, component) {
         return value.targets[component] != null;
     return true;
 }
-/** The run's page: where the deploy's log lives (GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID). */
-function runUrl(env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
-    if (!server || !repository || !run)
-        return null;
-    return `${server.replace(/\/+$/, '')}/${repository}/actions/runs/${run}`;
+
+;// CONCATENATED MODULE: ./src/release/adapter-context.ts
+
+
+/**
+ * An essential read, retried while it fails and, when it decides something (skip the work, name a
+ * target), asked again until two answers agree: one stale or failed answer decides nothing.
+ */
+function decidingRead(context, what, read, same) {
+    return agreed(() => context.patience(what, read), same, { clock: context.clock, settleMs: context.settleMs });
+}
+/** The wait loop both adapters use: adaptive polling of `observe` until the deployment settles. */
+async function waitForSettled(component, id, startedAt, observe, context, wait) {
+    let lastState;
+    const result = await pollUntil(async () => {
+        const observation = await observe(id);
+        if (observation.state !== lastState) {
+            lastState = observation.state;
+            wait.onProgress?.(observation);
+        }
+        return observation;
+    }, (observation) => observation.phase !== 'pending', {
+        clock: context.clock,
+        schedule: context.schedule,
+        deadline: wait.deadline,
+        signal: wait.signal,
+        startedAt,
+        onReadError: (error, consecutive) => context.log.warn(`${component}: reading the status of ${id} failed (${errors_errorText(error)}); still waiting${consecutive > 1 ? ` (${consecutive} failed reads in a row)` : ''}`),
+    });
+    if (result.done)
+        return { kind: 'settled', observation: result.value, reads: result.reads };
+    return result.cancelled
+        ? { kind: 'cancelled', last: result.last, reads: result.reads }
+        : { kind: 'timed-out', last: result.last, reads: result.reads };
 }
 
 ;// CONCATENATED MODULE: ./src/release/component.ts
@@ -17882,7 +18334,15 @@ class ReleaseError extends Error {
 
 
 
-const PENDING = ['QUEUED', 'WAITING', 'INITIALIZING', 'BUILDING', 'DEPLOYING', 'NEEDS_APPROVAL'];
+
+const PENDING = [
+    'QUEUED',
+    'WAITING',
+    'INITIALIZING',
+    'BUILDING',
+    'DEPLOYING',
+    'NEEDS_APPROVAL',
+];
 /** What serves: SUCCESS, or SLEEPING (a serverless app asleep after it deployed fine). */
 const SERVING = ['SUCCESS', 'SLEEPING'];
 /** The backend on Railway: one service instance in one environment. */
@@ -17972,7 +18432,10 @@ class RailwayComponent {
         const { clock, log } = this.options.context;
         // What serves and what is on its way decide whether to ask Railway at all: read until two
         // answers agree (a GraphQL errors[] is retried, one stale list decides nothing).
-        const decision = (list) => [list.find((d) => SERVING.includes(d.status))?.id, ...list.filter((d) => PENDING.includes(d.status)).map((d) => d.id)].join(',');
+        const decision = (list) => [
+            list.find((d) => SERVING.includes(d.status))?.id,
+            ...list.filter((d) => PENDING.includes(d.status)).map((d) => d.id),
+        ].join(',');
         const before = await decidingRead(this.options.context, 'backend: listing deployments', () => this.list(undefined, 20), (a, b) => decision(a) === decision(b));
         const serving = before.find((d) => SERVING.includes(d.status));
         if (serving && (serving.id === target.deploymentId || this.isRollbackOf(serving, target))) {
@@ -18010,7 +18473,7 @@ class RailwayComponent {
             let notBefore = 0;
             found = await findRollback().catch((error) => {
                 notBefore = retryAfterOf(error);
-                log.warn(`backend: listing deployments after the rollback failed (${errorText(error)})`);
+                log.warn(`backend: listing deployments after the rollback failed (${errors_errorText(error)})`);
                 return null;
             });
             if (found)
@@ -18056,11 +18519,18 @@ class RailwayComponent {
         // Retired deployments end REMOVED whether they once served or were aborted; which of them
         // served is not in the API we read (UNCONFIRMED), so take the newest older one that can be
         // rolled back to and is not a failure.
-        const candidate = all.find((d) => d.id !== current.id && Date.parse(d.createdAt) < Date.parse(current.createdAt) && d.canRollback && ['REMOVED', 'SUCCESS', 'SLEEPING'].includes(d.status));
+        const candidate = all.find((d) => d.id !== current.id &&
+            Date.parse(d.createdAt) < Date.parse(current.createdAt) &&
+            d.canRollback &&
+            ['REMOVED', 'SUCCESS', 'SLEEPING'].includes(d.status));
         return candidate ? this.targetOf(candidate) : null;
     }
     mutationOptions() {
-        return { clock: this.options.context.clock, log: this.options.context.log, settleMs: this.options.context.settleMs };
+        return {
+            clock: this.options.context.clock,
+            log: this.options.context.log,
+            settleMs: this.options.context.settleMs,
+        };
     }
     /** FAILED: the build or the start may be at fault, so both logs; CRASHED: the runtime log. */
     async failureLogs(observation) {
@@ -18069,7 +18539,10 @@ class RailwayComponent {
         for (const kind of kinds) {
             const lines = await this.client.logs(kind, observation.id, LOG_TAIL_LINES);
             if (lines.length > 0)
-                excerpts.push({ title: `${kind} log of ${observation.id}, last ${lines.length} lines`, lines: lines.map((line) => redact(line.message)) });
+                excerpts.push({
+                    title: `${kind} log of ${observation.id}, last ${lines.length} lines`,
+                    lines: lines.map((line) => redact(line.message)),
+                });
         }
         return excerpts;
     }
@@ -18080,7 +18553,13 @@ class RailwayComponent {
         return `${base}/project/${projectId}/service/${serviceId}?environmentId=${environmentId}&id=${id}`;
     }
     observation(d) {
-        const base = { id: d.id, state: d.status, url: railwayUrl(d, this.options.scheme), sha: railwayCommitOf(d) ?? null, logUrl: this.logUrl(d.id) };
+        const base = {
+            id: d.id,
+            state: d.status,
+            url: railwayUrl(d, this.options.scheme),
+            sha: railwayCommitOf(d) ?? null,
+            logUrl: this.logUrl(d.id),
+        };
         if (SERVING.includes(d.status))
             return { ...base, phase: 'succeeded' };
         if (PENDING.includes(d.status))
@@ -18092,10 +18571,20 @@ class RailwayComponent {
             REMOVING: 'the deployment is being removed',
             SKIPPED: 'the build was skipped',
         };
-        return { ...base, phase: 'failed', error: `deployment ${d.status}: ${why[d.status] ?? 'unexpected state'}; logs: ${base.logUrl}` };
+        return {
+            ...base,
+            phase: 'failed',
+            error: `deployment ${d.status}: ${why[d.status] ?? 'unexpected state'}; logs: ${base.logUrl}`,
+        };
     }
     targetOf(d) {
-        return { provider: 'railway', deploymentId: d.id, url: railwayUrl(d, this.options.scheme), sha: railwayCommitOf(d) ?? null, scope: this.options.serviceId };
+        return {
+            provider: 'railway',
+            deploymentId: d.id,
+            url: railwayUrl(d, this.options.scheme),
+            sha: railwayCommitOf(d) ?? null,
+            scope: this.options.serviceId,
+        };
     }
 }
 
@@ -18158,7 +18647,12 @@ class VercelComponent {
      * way back (docs/platform-behaviour.md §1.6).
      */
     async confirmNothingServes() {
-        const { deployments } = await this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], limit: 20 });
+        const { deployments } = await this.client.listDeployments({
+            projectId: this.options.projectId,
+            target: 'production',
+            state: ['READY'],
+            limit: 20,
+        });
         const served = deployments.find((d) => d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true);
         if (served)
             throw unexpectedShape('vercel', `get project ${this.options.projectId}`, `no production target, yet ${served.id} has served production`);
@@ -18180,7 +18674,13 @@ class VercelComponent {
     async deploymentOf(sha) {
         if (!this.production)
             return null;
-        const { deployments } = await this.options.context.patience('frontend: listing deployments', () => this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], sha, limit: 20 }));
+        const { deployments } = await this.options.context.patience('frontend: listing deployments', () => this.client.listDeployments({
+            projectId: this.options.projectId,
+            target: 'production',
+            state: ['READY'],
+            sha,
+            limit: 20,
+        }));
         const candidate = deployments.find((d) => vercelCommitOf(d) === sha && (d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true));
         return candidate ? this.targetOf(candidate.url ? candidate : await this.client.getDeployment(candidate.id)) : null;
     }
@@ -18262,12 +18762,26 @@ class VercelComponent {
             return [];
         const lines = await this.client.buildLog(observation.id, LOG_TAIL_LINES);
         // Build output can print environment values: redacted before it reaches any report.
-        return lines.length > 0 ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines: lines.map(redact) }] : [];
+        return lines.length > 0
+            ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines: lines.map(redact) }]
+            : [];
     }
     async isServing(deploymentId) {
         if (!this.production)
             return true;
         return (await this.servingId()) === deploymentId;
+    }
+    /**
+     * Production's domain from `targets.production.alias` (`vercelProductionDomain` picks one), as a
+     * URL with the API's scheme; null unless production is `deploymentId` and lists a domain.
+     */
+    async productionUrl(deploymentId) {
+        if (!this.production)
+            return null;
+        const serving = (await this.project()).productionDeployment;
+        if (serving?.id !== deploymentId)
+            return null;
+        return vercelUrl(vercelProductionDomain(serving.alias), this.options.scheme);
     }
     async ensureServing(observation, context) {
         if (!this.production)
@@ -18328,7 +18842,9 @@ class VercelComponent {
         const candidate = deployments.find((d) => d.id !== currentId &&
             (current?.createdAt === undefined || (d.createdAt ?? 0) < current.createdAt) &&
             (d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true));
-        return candidate ? this.targetOf(candidate.gitSource || candidate.url ? candidate : await this.client.getDeployment(candidate.id)) : null;
+        return candidate
+            ? this.targetOf(candidate.gitSource || candidate.url ? candidate : await this.client.getDeployment(candidate.id))
+            : null;
     }
     /**
      * Promote or instant-rollback to `deploymentId`, then wait for the alias job. Done is what the
@@ -18350,7 +18866,9 @@ class VercelComponent {
         const ours = (job) => isOurJob(job, before, jobKind, deploymentId);
         const settledOn = (project) => {
             const job = project.lastAliasRequest;
-            return project.productionDeployment?.id === deploymentId && !running(job) && !(job?.toDeploymentId === deploymentId && job.jobStatus === 'failed');
+            return (project.productionDeployment?.id === deploymentId &&
+                !running(job) &&
+                !(job?.toDeploymentId === deploymentId && job.jobStatus === 'failed'));
         };
         const send = async () => {
             if (kind === 'promote')
@@ -18381,7 +18899,7 @@ class VercelComponent {
                 }
                 if (!running(job))
                     throw error;
-                log.info(`frontend: Vercel answered 409 (${errorText(error)}): waiting for the ${job.type} to ${job.toDeploymentId} to finish first`);
+                log.info(`frontend: Vercel answered 409 (${errors_errorText(error)}): waiting for the ${job.type} to ${job.toDeploymentId} to finish first`);
                 await this.waitForAliasJob(context);
                 return send();
             }
@@ -18413,7 +18931,7 @@ class VercelComponent {
             deadline: context.deadline,
             signal: context.signal,
             startedAt: requestedAfter,
-            onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
+            onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errors_errorText(error)}); still waiting`),
         });
         if (!result.done)
             throw new ReleaseError(`${kind} of ${deploymentId}: the alias job did not finish ${result.cancelled ? 'before the job was cancelled' : 'in time'}`);
@@ -18440,20 +18958,29 @@ class VercelComponent {
             deadline: context.deadline,
             signal: context.signal,
             startedAt: clock.now(),
-            onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
+            onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errors_errorText(error)}); still waiting`),
         });
         if (!result.done)
             throw new ReleaseError(`another promote or rollback was still running on the project ${result.cancelled ? 'when the job was cancelled' : 'at the timeout'}`);
     }
     mutationOptions() {
-        return { clock: this.options.context.clock, log: this.options.context.log, settleMs: this.options.context.settleMs };
+        return {
+            clock: this.options.context.clock,
+            log: this.options.context.log,
+            settleMs: this.options.context.settleMs,
+        };
     }
     observation(d) {
         const url = vercelUrl(d.url, this.options.scheme);
         const base = { id: d.id, state: d.readyState, url, sha: vercelCommitOf(d) ?? null, logUrl: d.inspectorUrl ?? null };
         if (d.readyState === 'READY') {
             if (d.aliasError)
-                return { ...base, phase: 'failed', state: 'READY (alias failed)', error: `alias failed: ${d.aliasError.message ?? d.aliasError.code ?? 'unknown'}` };
+                return {
+                    ...base,
+                    phase: 'failed',
+                    state: 'READY (alias failed)',
+                    error: `alias failed: ${d.aliasError.message ?? d.aliasError.code ?? 'unknown'}`,
+                };
             // Built. Whether production points at it (aliasAssigned, or not over a pin / when staged)
             // is ensureServing's business: it reads the project and promotes when needed.
             return { ...base, phase: 'succeeded' };
@@ -18464,7 +18991,13 @@ class VercelComponent {
         return { ...base, phase: 'failed', error: detail || `deployment ended ${d.readyState}` };
     }
     targetOf(d) {
-        return { provider: 'vercel', deploymentId: d.id, url: vercelUrl(d.url, this.options.scheme), sha: vercelCommitOf(d) ?? null, scope: this.options.projectId };
+        return {
+            provider: 'vercel',
+            deploymentId: d.id,
+            url: vercelUrl(d.url, this.options.scheme),
+            sha: vercelCommitOf(d) ?? null,
+            scope: this.options.projectId,
+        };
     }
 }
 const ALIAS_JOB_ENDED = new Set(['succeeded', 'failed', 'skipped']);
@@ -18493,10 +19026,12 @@ function running(job) {
     return job !== null && job !== undefined && (job.jobStatus === 'pending' || job.jobStatus === 'in-progress');
 }
 
-;// CONCATENATED MODULE: ./src/health-check/status-matcher.ts
+;// CONCATENATED MODULE: ./src/health/status-matcher.ts
 
 function status_matcher_parseStatusMatcher(input, value, label = '') {
-    const parts = (Array.isArray(value) ? value : String(value).split(',')).map((part) => String(part).trim()).filter(Boolean);
+    const parts = (Array.isArray(value) ? value : String(value).split(','))
+        .map((part) => String(part).trim())
+        .filter(Boolean);
     const ranges = parts.map((part) => {
         let match;
         if ((match = /^([1-5])xx$/i.exec(part)))
@@ -18516,7 +19051,7 @@ function status_matcher_parseStatusMatcher(input, value, label = '') {
     };
 }
 
-;// CONCATENATED MODULE: ./src/health-check/checks.ts
+;// CONCATENATED MODULE: ./src/health/checks.ts
 
 
 
@@ -18535,7 +19070,7 @@ const KNOWN_KEYS = (/* unused pure expression or super */ null && ([
     'check-version',
 ]));
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-const EXAMPLE = "- name: api\n  url: https://api.example.com/health\n  expect-status: 200\n  tags: [critical]";
+const EXAMPLE = '- name: api\n  url: https://api.example.com/health\n  expect-status: 200\n  tags: [critical]';
 /**
  * What a person calls a URL: its path (`/api/health`), or the host name (without a port) for the
  * root. Two URLs with the same path on different hosts keep their hosts to stay apart.
@@ -18658,7 +19193,7 @@ function checkBody(value, label) {
         return { kind: 'regex', pattern: value, regex: new RegExp(regex[1], regex[2]) };
     }
     catch (error) {
-        throw new ConfigurationError('checks', `${label} 'expect-body' is not a valid regex: ${error.message}`);
+        throw new ConfigurationError('checks', `${label} 'expect-body' is not a valid regex: ${errorText(error)}`);
     }
 }
 function checkJson(value, label) {
@@ -18704,7 +19239,7 @@ function percentile(values, p) {
     return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
-;// CONCATENATED MODULE: ./src/health-check/json-path.ts
+;// CONCATENATED MODULE: ./src/health/json-path.ts
 /**
  * A small JSON path: `status`, `$.db.connected`, `checks[0].name`, `$['x-y'].z`. Enough for
  * health payloads; returns `undefined` when any step is missing.
@@ -18741,7 +19276,7 @@ function jsonValueMatches(actual, expected) {
     return actual === expected || (actual !== undefined && actual !== null && String(actual) === String(expected));
 }
 
-;// CONCATENATED MODULE: ./src/health-check/version.ts
+;// CONCATENATED MODULE: ./src/health/version.ts
 
 const DEFAULT_FIELDS = ['$.version', '$.commit', '$.sha'];
 /** Below this length a version can match by chance (`2026` is in every Date header this year). */
@@ -18758,14 +19293,19 @@ function checkVersion(response, expected, source) {
         const value = Array.isArray(raw) ? raw.join(', ') : raw;
         if (value === undefined)
             return { ok: false, reason: `version ${short} not proven: the response has no ${source.header} header` };
-        return hasToken(value, expected) ? { ok: true } : { ok: false, reason: `version ${short} not found in header ${source.header} (an older build is serving)` };
+        return hasToken(value, expected)
+            ? { ok: true }
+            : { ok: false, reason: `version ${short} not found in header ${source.header} (an older build is serving)` };
     }
     let document;
     try {
         document = JSON.parse(response.body);
     }
     catch {
-        return { ok: false, reason: `version ${short} not proven: the body is not JSON (set version-header, or check-version: false on this check)` };
+        return {
+            ok: false,
+            reason: `version ${short} not proven: the body is not JSON (set version-header, or check-version: false on this check)`,
+        };
     }
     const fields = source.field ? [source.field] : DEFAULT_FIELDS;
     const field = fields.find((path) => readJsonPath(document, path) !== undefined);
@@ -18773,7 +19313,12 @@ function checkVersion(response, expected, source) {
         return { ok: false, reason: `version ${short} not proven: the body has no ${fields.join(', ')} field` };
     const value = readJsonPath(document, field);
     const text = typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
-    return hasToken(text, expected) ? { ok: true } : { ok: false, reason: `version ${short} not found in the response (${field} is ${JSON.stringify(text.slice(0, 40))}; an older build is serving)` };
+    return hasToken(text, expected)
+        ? { ok: true }
+        : {
+            ok: false,
+            reason: `version ${short} not found in the response (${field} is ${JSON.stringify(text.slice(0, 40))}; an older build is serving)`,
+        };
 }
 function hasToken(text, expected) {
     const lower = text.toLowerCase();
@@ -18787,7 +19332,7 @@ function hasToken(text, expected) {
     return (lower.match(/(?<![a-z0-9])[0-9a-f]{7,40}(?![a-z0-9])/g) ?? []).some((token) => wanted.startsWith(token) || token.startsWith(wanted));
 }
 
-;// CONCATENATED MODULE: ./src/health-check/probe.ts
+;// CONCATENATED MODULE: ./src/health/probe.ts
 
 
 
@@ -18809,7 +19354,13 @@ async function probe(check, context) {
         if (error instanceof BodyTooLargeError) {
             // The host answered: an endless or huge body is the app's fault, never "unreachable".
             const reason = `body larger than ${formatBytes(error.limitBytes)} (HTTP ${error.status}); reading stopped there (raise max-body-size if this is expected)`;
-            return { at, status: error.status, latencyMs: probe_round(error.latencyMs), ok: false, failure: { kind: 'body-too-large', reason, transient: false } };
+            return {
+                at,
+                status: error.status,
+                latencyMs: probe_round(error.latencyMs),
+                ok: false,
+                failure: { kind: 'body-too-large', reason, transient: false },
+            };
         }
         if (!(error instanceof NetworkError))
             throw error;
@@ -18834,7 +19385,9 @@ async function probe(check, context) {
         return fail('status', reason, false);
     }
     if (check.expectBody) {
-        const found = check.expectBody.regex ? check.expectBody.regex.test(response.body) : response.body.includes(check.expectBody.pattern);
+        const found = check.expectBody.regex
+            ? check.expectBody.regex.test(response.body)
+            : response.body.includes(check.expectBody.pattern);
         if (!found)
             return fail('expectation', `body does not contain ${check.expectBody.pattern}`, waiting);
     }
@@ -18873,13 +19426,17 @@ function isUnreachable(attempt) {
     return kind !== undefined && kind !== 'timeout' && isNetworkKind(kind);
 }
 function isNetworkKind(kind) {
-    return kind !== 'expectation' && kind !== 'version' && kind !== 'latency' && kind !== 'body-too-large' && isNetworkFailure(kind);
+    return (kind !== 'expectation' &&
+        kind !== 'version' &&
+        kind !== 'latency' &&
+        kind !== 'body-too-large' &&
+        isNetworkFailure(kind));
 }
 function probe_round(ms) {
     return Math.round(ms * 100) / 100;
 }
 
-;// CONCATENATED MODULE: ./src/health-check/verify.ts
+;// CONCATENATED MODULE: ./src/health/verify.ts
 
 
 
@@ -18887,8 +19444,8 @@ function probe_round(ms) {
 /** Attempts kept per check in the report: the first few and the latest, so a long wait stays readable. */
 const KEPT_ATTEMPTS = 50;
 /**
- * Waits until every check passes (each retried on transient failures until `timeoutMs`), then
- * probes all of them every `intervalMs` for `verifyDurationMs` and judges that window.
+ * Waits until every check passes (each retried on transient failures until `timeoutMs`). In window
+ * mode it then probes all of them every `intervalMs` for `verifyDurationMs` and judges that window.
  */
 async function verifyHealth(settings, deps) {
     const started = deps.now();
@@ -18911,7 +19468,7 @@ async function verifyHealth(settings, deps) {
     }
     let windowSamples = results.map((result) => result.attempts[result.attempts.length - 1]);
     let windowDuration = 0;
-    if (settings.verifyDurationMs > 0 && results.every((result) => result.passed)) {
+    if (settings.mode === 'window' && settings.verifyDurationMs > 0 && results.every((result) => result.passed)) {
         const windowStart = deps.now();
         windowSamples = await deps.log.group(`Probing for ${settings.verifyDurationMs}ms`, () => probeWindow(settings, { ...context, waitingForDeploy: false }, deps, results));
         windowDuration = deps.now() - windowStart;
@@ -18920,14 +19477,23 @@ async function verifyHealth(settings, deps) {
     const errors = windowSamples.filter((a) => !a.ok).length;
     const errorRate = windowSamples.length ? (errors / windowSamples.length) * 100 : 0;
     const p95 = percentile(latencies, 95) ?? null;
-    const slo = {
-        errorRate: { observed: verify_round(errorRate), limit: settings.maxErrorRate, ok: errorRate <= settings.maxErrorRate },
-        p95: { observed: p95, limit: settings.maxP95Ms, ok: p95 === null || p95 <= settings.maxP95Ms },
-    };
+    const slo = settings.mode === 'window'
+        ? {
+            errorRate: {
+                observed: verify_round(errorRate),
+                limit: settings.maxErrorRate,
+                ok: errorRate <= settings.maxErrorRate,
+            },
+            p95: { observed: p95, limit: settings.maxP95Ms, ok: p95 === null || p95 <= settings.maxP95Ms },
+        }
+        : null;
     const failed = results.filter((result) => !result.passed).map((result) => result.name);
-    const lastFailures = results.filter((result) => !result.passed).map((result) => result.attempts[result.attempts.length - 1]);
+    const lastFailures = results
+        .filter((result) => !result.passed)
+        .map((result) => result.attempts[result.attempts.length - 1]);
     return {
-        healthy: failed.length === 0 && slo.errorRate.ok && slo.p95.ok,
+        mode: settings.mode,
+        healthy: failed.length === 0 && (slo === null || (slo.errorRate.ok && slo.p95.ok)),
         failed,
         unreachable: lastFailures.length > 0 && lastFailures.every(isUnreachable),
         durationMs: elapsed(),
@@ -18989,7 +19555,11 @@ async function waitForCheck(check, settings, context, deps, progress) {
             return { ...base, passed: false, reason: failure.reason };
         const remaining = deadline - context.elapsed();
         if (remaining <= 0) {
-            return { ...base, passed: false, reason: `${failure.reason} (still failing after ${formatDuration(context.elapsed())}, timeout reached)` };
+            return {
+                ...base,
+                passed: false,
+                reason: `${failure.reason} (still failing after ${formatDuration(context.elapsed())}, timeout reached)`,
+            };
         }
         deps.log.debug(`${check.name}: ${failure.reason}; retrying in ${Math.min(settings.intervalMs, remaining)}ms`);
         await deps.sleep(Math.min(settings.intervalMs, remaining));
@@ -19022,7 +19592,7 @@ function verify_round(value) {
 ;// CONCATENATED MODULE: ./src/release/verify.ts
 
 
-/** Readiness of one component, through the health-check action's probe logic. */
+/** Readiness of one component, through the health domain's probe logic (src/health). */
 class Verifier {
     settings;
     deps;
@@ -19046,7 +19616,10 @@ class Verifier {
         if (!this.configured(component))
             return { verdict: 'skipped', detail: `no ${component}-health-url given` };
         if (!url)
-            return { verdict: 'skipped', detail: `the deployment has no URL to resolve ${this.settings.healthUrls[component]} against` };
+            return {
+                verdict: 'skipped',
+                detail: `the deployment has no URL to resolve ${this.settings.healthUrls[component]} against`,
+            };
         const { log, clock, http } = this.deps;
         // verifyHealth opens its own log group; groups do not nest in the Actions log, so fold it into ours.
         const flatLog = { ...log, group: (title, work) => (log.info(title), work()) };
@@ -19057,9 +19630,8 @@ class Verifier {
             timeoutMs: this.settings.timeoutMs,
             intervalMs: this.settings.intervalMs,
             requestTimeoutMs: this.settings.requestTimeoutMs,
-            verifyDurationMs: 0,
-            maxErrorRate: 100,
-            maxP95Ms: Number.MAX_SAFE_INTEGER,
+            // A deployment that just came up is asked whether it is ready, not held to an SLO.
+            mode: 'readiness',
         }, { http, log: flatLog, sleep: (ms) => clock.sleep(ms), now: () => clock.now() });
         const reason = report.checks.find((check) => !check.passed)?.reason;
         if (report.healthy)
@@ -19081,6 +19653,12 @@ class Verifier {
 
 
 
+
+
+/** The adapters of the given components, in that order (the settings name only configured ones). */
+function adaptersOf(components, adapters) {
+    return components.map((name) => adapters[name]);
+}
 /** How long an essential read may keep failing before it counts (a 429 storm, a platform restart). */
 const READ_BUDGET_MS = 120_000;
 /** Builds the HTTP client, the provider clients and the component adapters from the settings. */
@@ -19099,7 +19677,7 @@ strategy = 'direct') {
         clock: overrides.clock,
         schedule,
         budgetMs: READ_BUDGET_MS,
-        onRetry: (what, error) => log.warn(`${what}: ${error instanceof Error ? error.message : String(error)}; trying again`),
+        onRetry: (what, error) => log.warn(`${what}: ${errors_errorText(error)}; trying again`),
     });
     const context = { clock: overrides.clock, schedule, log, settleMs: settings.pollMinMs, patience };
     const adapters = {};
@@ -19126,8 +19704,20 @@ strategy = 'direct') {
             context,
         });
     }
-    const github = settings.github ? new GitHubDeploymentsClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository }) : undefined;
-    const record = new DeploymentRecord(github, log, runUrl(env), { clock: overrides.clock, settleMs: settings.pollMinMs });
+    const github = settings.github
+        ? new GitHubDeploymentsClient({
+            http,
+            apiUrl: settings.github.apiUrl,
+            token: settings.github.token,
+            repository: settings.github.repository,
+            warn: (message) => log.warn(message),
+            sleep: (ms) => overrides.clock.sleep(ms),
+        })
+        : undefined;
+    const record = new DeploymentRecord(github, log, githubRun(env).then(runUrl), {
+        clock: overrides.clock,
+        settleMs: settings.pollMinMs,
+    });
     const verifier = new Verifier(settings.verify, { http, log, clock: overrides.clock });
     return { http, adapters, record, verifier, patience };
 }
@@ -19135,79 +19725,29 @@ function schemeOf(apiUrl) {
     return new URL(apiUrl).protocol === 'http:' ? 'http' : 'https';
 }
 
-;// CONCATENATED MODULE: ./src/release/promoter.ts
+;// CONCATENATED MODULE: ./src/release/release-action.ts
 
-/** Promotes a staged build, waits for Vercel's alias job (moveAlias), then checks production serves it. */
-async function promote(plan, timeoutMs, deps) {
-    const { frontend, clock, log } = deps;
-    const started = clock.now();
-    const target = plan.frontend;
-    const report = { status: 'failed', message: '', sha: plan.sha, deploymentId: target.deploymentId, before: null, moved: false, durationMs: 0 };
-    const finish = (status, message) => {
-        report.status = status;
-        report.message = message;
-        report.durationMs = clock.now() - started;
-        (status === 'promoted' ? log.info : log.error)(`promote: ${message}`);
-        return report;
-    };
-    try {
-        const current = await frontend.current();
-        report.before = current?.deploymentId ?? null;
-        const already = current?.deploymentId === target.deploymentId;
-        if (!already) {
-            const recorded = target.previous?.deploymentId ?? null;
-            if (report.before !== recorded) {
-                return finish('aborted', `production serves ${report.before ?? 'nothing'}, not ${recorded ?? 'nothing'} as when ${target.deploymentId} was staged: someone changed production meanwhile; nothing was promoted`);
-            }
-            if (deps.rolling) {
-                const outcome = await log.group(`Rolling release of ${target.deploymentId}`, () => rollingRelease(target.deploymentId, deps.rolling, report, log));
-                if (outcome)
-                    return finish(outcome.status, outcome.message);
-            }
-            else {
-                await log.group(`Promoting ${target.deploymentId}`, () => frontend.rollbackTo({ provider: 'vercel', deploymentId: target.deploymentId, url: target.url, sha: plan.sha, scope: deps.scope }, '', { deadline: started + timeoutMs }, 'promote'));
-            }
-            report.moved = true;
-        }
-        else
-            log.info(`promote: production already serves ${target.deploymentId}`);
-        if (!(await frontend.isServing(target.deploymentId))) {
-            return finish('failed', `the alias job ended but production does not serve ${target.deploymentId}`);
-        }
-        if (deps.verifier.configured('frontend')) {
-            report.verify = await log.group('Verifying production', () => deps.verifier.verify('frontend', target.url, plan.sha));
-            if (report.verify.verdict === 'unhealthy')
-                return finish('failed', `production serves ${target.deploymentId} but is unhealthy: ${report.verify.detail}`);
-            if (report.verify.verdict === 'unreachable')
-                log.warn(`promote: ${report.verify.detail}; not treating that as a failed promote`);
-        }
-        return finish('promoted', `production serves ${target.deploymentId} (${plan.sha.slice(0, 12)})${report.verify?.verdict === 'healthy' ? ', verified healthy' : ''}`);
-    }
-    catch (error) {
-        return finish('failed', `promote of ${target.deploymentId} failed: ${errorText(error)}`);
-    }
-}
 /**
- * Starts a rolling release with the canary and advances each stage only while production answers
- * without errors (every probe request, canary share included); the first failing stage aborts it.
- * Returns an outcome to stop with, or undefined once the release is COMPLETE.
+ * The frame deploy, promote and rollback share. `status` is `failed` until the action sets it, so
+ * the outputs exist even when a run stops early (bad input, a crash) and the next step can decide;
+ * every input is read before any request; the HTTP client the collaborators share is closed however
+ * the run ends (a keep-alive socket would keep the step running).
  */
-async function rollingRelease(canary, api, report, log) {
-    let release = await api.start(canary);
-    report.stages = [];
-    for (let guard = 0; release?.state === 'ACTIVE' && guard < 100; guard++) {
-        const seen = await api.probe();
-        report.stages.push({ percentage: release.percentage, ...seen });
-        log.info(`promote: stage ${(release.stageIndex ?? 0) + 1} of ${release.stages} at ${release.percentage}%: ${seen.errors} of ${seen.requests} production requests failed`);
-        if (seen.errors > 0) {
-            await api.abort(release.currentDeploymentId ?? report.before ?? '');
-            return { status: 'aborted', message: `rolling release of ${canary} aborted at ${release.percentage}%: ${seen.errors} of ${seen.requests} production requests failed; production is back on ${release.currentDeploymentId ?? 'what served before'}` };
-        }
-        release = await api.approve(canary, (release.stageIndex ?? 0) + 1);
-    }
-    if (release?.state !== 'COMPLETE')
-        return { status: 'failed', message: `rolling release of ${canary} ended ${release?.state ?? 'without a release'}` };
-    return undefined;
+function releaseAction(action, overrides) {
+    return {
+        name: action.name,
+        async run(host) {
+            host.setOutput('status', 'failed');
+            const settings = action.getInputs(host.inputs, host.env);
+            const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides, settings.git, action.strategy?.(settings) ?? 'direct');
+            try {
+                return await action.run(host, settings, collaborators);
+            }
+            finally {
+                await collaborators.http.close();
+            }
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/release/inputs.ts
@@ -19228,7 +19768,10 @@ function readComponents(inputs, fallback, verb) {
             throw new ConfigurationError('components', `must list frontend and/or backend (comma or newline separated), got '${name}'`);
         }
     }
-    const hasToken = { frontend: inputs.secret('vercel-token') !== '', backend: inputs.secret('railway-token') !== '' };
+    const hasToken = {
+        frontend: inputs.secret('vercel-token') !== '',
+        backend: inputs.secret('railway-token') !== '',
+    };
     const chosen = listed.length > 0 ? [...new Set(listed)] : fallback.filter((name) => hasToken[name]);
     if (chosen.length === 0) {
         throw new ConfigurationError('components', `leaves nothing to ${verb}: give vercel-token for the frontend and/or railway-token for the backend, or list components such as 'frontend, backend'`);
@@ -19283,7 +19826,10 @@ function healthUrl(inputs, name) {
 }
 function readVerify(inputs, pollMinMs, requestTimeoutMs) {
     return {
-        healthUrls: { frontend: healthUrl(inputs, 'frontend-health-url'), backend: healthUrl(inputs, 'backend-health-url') },
+        healthUrls: {
+            frontend: healthUrl(inputs, 'frontend-health-url'),
+            backend: healthUrl(inputs, 'backend-health-url'),
+        },
         headers: inputs.headers('health-headers'),
         timeoutMs: inputs.duration('verify-timeout', { min: 0 }),
         intervalMs: Math.max(pollMinMs, 1),
@@ -19322,9 +19868,23 @@ function plan_scopeFingerprint(scope) {
 function serializePlan(plan) {
     const components = {};
     for (const [name, target] of Object.entries(plan.components)) {
-        components[name] = target ? { provider: target.provider, deploymentId: target.deploymentId, url: target.url, sha: target.sha, project: plan_scopeFingerprint(target.scope) } : null;
+        components[name] = target
+            ? {
+                provider: target.provider,
+                deploymentId: target.deploymentId,
+                url: target.url,
+                sha: target.sha,
+                project: plan_scopeFingerprint(target.scope),
+            }
+            : null;
     }
-    const written = { version: 2, environment: plan.environment, sha: plan.sha, recordedAt: plan.recordedAt, components };
+    const written = {
+        version: 2,
+        environment: plan.environment,
+        sha: plan.sha,
+        recordedAt: plan.recordedAt,
+        components,
+    };
     return JSON.stringify(written);
 }
 const INPUT = 'rollback-plan';
@@ -19408,7 +19968,13 @@ function bindPlan(plan, scopes) {
             const input = name === 'frontend' ? 'vercel-project-id' : 'railway-service-id';
             throw new ConfigurationError(INPUT, `was recorded for another ${name === 'frontend' ? 'Vercel project' : 'Railway service'} than ${input} (fingerprint ${planned.project}, ${input} has ${plan_scopeFingerprint(scope)})`);
         }
-        components[name] = { provider: planned.provider, deploymentId: planned.deploymentId, url: planned.url, sha: planned.sha, scope };
+        components[name] = {
+            provider: planned.provider,
+            deploymentId: planned.deploymentId,
+            url: planned.url,
+            sha: planned.sha,
+            scope,
+        };
     }
     return { version: 1, environment: plan.environment, sha: plan.sha, recordedAt: plan.recordedAt, components };
 }
@@ -19422,7 +19988,13 @@ function promotePlan(input) {
         version: 1,
         environment: 'production',
         sha: input.sha,
-        frontend: { provider: 'vercel', deploymentId: input.deploymentId, url: input.url, project: scopeFingerprint(input.projectId), previous: input.previous },
+        frontend: {
+            provider: 'vercel',
+            deploymentId: input.deploymentId,
+            url: input.url,
+            project: scopeFingerprint(input.projectId),
+            previous: input.previous,
+        },
     };
 }
 /** Parses and checks a promote plan against the project the promote action was given. */
@@ -19436,7 +20008,13 @@ function parsePromotePlan(text, projectId) {
     }
     const plan = value;
     const frontend = plan?.frontend;
-    if (!plan || plan.version !== 1 || typeof plan.sha !== 'string' || !frontend || frontend.provider !== 'vercel' || typeof frontend.deploymentId !== 'string' || typeof frontend.project !== 'string') {
+    if (!plan ||
+        plan.version !== 1 ||
+        typeof plan.sha !== 'string' ||
+        !frontend ||
+        frontend.provider !== 'vercel' ||
+        typeof frontend.deploymentId !== 'string' ||
+        typeof frontend.project !== 'string') {
         throw new errors_ConfigurationError(promote_plan_INPUT, "must be the deploy step's promote-plan output: version 1 with a frontend deploymentId; got something else");
     }
     if (frontend.project !== plan_scopeFingerprint(projectId)) {
@@ -19466,13 +20044,20 @@ function getInputs(inputs, env) {
     if (rolling && !platform.verify.healthUrls.frontend) {
         throw new errors_ConfigurationError('frontend-health-url', "is required with rolling: true: each stage advances only while production's health endpoint answers without errors");
     }
-    return { platform, plan: parsePromotePlan(text, platform.vercel.projectId), timeoutMs: inputs.duration('timeout', { min: 1 }), rolling };
+    return {
+        platform,
+        plan: parsePromotePlan(text, platform.vercel.projectId),
+        timeoutMs: inputs.duration('timeout', { min: 1 }),
+        rolling,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
 /** Markdown pieces for job summaries; the CLI prints the same text. */
 function escapeCell(value) {
-    return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, ' ');
 }
 function table(headers, rows) {
     const head = `| ${headers.map(escapeCell).join(' | ')} |`;
@@ -19519,17 +20104,23 @@ const WARN = '⚠️';
 
 const ICON = { promoted: PASS, aborted: WARN, failed: FAIL };
 function renderPromoteSummary(report, frontendUrl) {
-    return [
+    return ([
         heading(2, `${ICON[report.status]} Promote: ${report.status}`),
         report.message,
         table(['', ''], [
             ['Staged deployment', report.deploymentId],
             ['Commit', report.sha.slice(0, 12)],
             ['Served before', report.before ?? '–'],
-            ['Production URL', frontendUrl || '–'],
-            ['Health', report.verify ? `${report.verify.verdict}: ${report.verify.detail}` : 'not checked (no frontend-health-url)'],
+            ['Production domain', report.productionUrl ?? (report.status === 'promoted' ? '– (Vercel names none)' : '–')],
+            ['Frontend URL (health-checked when frontend-health-url is set)', frontendUrl || '–'],
+            [
+                'Health',
+                report.verify
+                    ? `${report.verify.verdict}: ${report.verify.detail}`
+                    : 'not checked (no frontend-health-url)',
+            ],
         ]),
-    ].join('\n\n') + '\n';
+    ].join('\n\n') + '\n');
 }
 
 ;// CONCATENATED MODULE: ./src/promote/main.ts
@@ -19542,40 +20133,34 @@ function renderPromoteSummary(report, frontendUrl) {
 
 /** The promote action; `overrides` let tests run it in-process on virtual time. */
 function createDefinition(overrides = { clock: systemClock }) {
-    return {
+    return releaseAction({
         name: 'promote',
-        async run(host) {
-            host.setOutput('status', 'failed');
-            const settings = getInputs(host.inputs, host.env);
-            const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides);
-            try {
-                const report = await promote(settings.plan, settings.timeoutMs, {
-                    frontend: collaborators.adapters.frontend,
-                    verifier: collaborators.verifier,
-                    clock: overrides.clock,
-                    log: host.log,
-                    scope: settings.platform.vercel.projectId,
-                    rolling: settings.rolling ? rollingApi(settings.platform, collaborators.http) : undefined,
-                });
-                const frontendUrl = report.verify?.url ? new URL(report.verify.url).origin : (settings.plan.frontend.url ?? '');
-                host.setOutput('status', report.status);
-                host.setOutput('frontend-url', report.status === 'promoted' ? frontendUrl : '');
-                host.setOutput('report', JSON.stringify(report));
-                await host.writeSummary(renderPromoteSummary(report, frontendUrl));
-                if (report.status !== 'promoted')
-                    host.fail(`promote: ${report.status}: ${report.message}`);
-                return {
-                    state: report.status === 'promoted' ? 'success' : 'failure',
-                    title: `Promote of ${report.sha.slice(0, 7)} to production: ${report.status}`,
-                    details: [report.message],
-                    key: 'production',
-                };
-            }
-            finally {
-                await collaborators.http.close();
-            }
+        getInputs: getInputs,
+        async run(host, settings, collaborators) {
+            const report = await promote(settings.plan, settings.timeoutMs, {
+                frontend: collaborators.adapters.frontend,
+                verifier: collaborators.verifier,
+                clock: overrides.clock,
+                log: host.log,
+                scope: settings.platform.vercel.projectId,
+                rolling: settings.rolling ? rollingApi(settings.platform, collaborators.http) : undefined,
+            });
+            const frontendUrl = report.verify?.url ? new URL(report.verify.url).origin : (settings.plan.frontend.url ?? '');
+            host.setOutput('status', report.status);
+            host.setOutput('frontend-url', report.status === 'promoted' ? frontendUrl : '');
+            host.setOutput('production-url', report.status === 'promoted' ? (report.productionUrl ?? '') : '');
+            host.setOutput('report', JSON.stringify(report));
+            await host.writeSummary(renderPromoteSummary(report, frontendUrl));
+            if (report.status !== 'promoted')
+                host.fail(`promote: ${report.status}: ${report.message}`);
+            return {
+                state: report.status === 'promoted' ? 'success' : 'failure',
+                title: `Promote of ${report.sha.slice(0, 7)} to production: ${report.status}`,
+                details: [report.message],
+                key: 'production',
+            };
         },
-    };
+    }, overrides);
 }
 /** Requests to production per rolling stage: enough to meet a 10 % canary share twice. */
 const STAGE_REQUESTS = 20;
@@ -19593,7 +20178,12 @@ function rollingApi(platform, http) {
             let errors = 0;
             for (let i = 0; i < STAGE_REQUESTS; i++) {
                 try {
-                    const response = await http.request({ url, headers: platform.verify.headers, retry: false, timeoutMs: platform.verify.requestTimeoutMs });
+                    const response = await http.request({
+                        url,
+                        headers: platform.verify.headers,
+                        retry: false,
+                        timeoutMs: platform.verify.requestTimeoutMs,
+                    });
                     if (response.status >= 500)
                         errors++;
                 }
@@ -28462,7 +29052,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

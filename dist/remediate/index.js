@@ -15298,7 +15298,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6925);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1878);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -15307,7 +15307,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6925:
+/***/ 1878:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15320,6 +15320,52 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:diagnostics_channel"
 var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
+ * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
+ * or an environment failure and keeps its stack for the debug log.
+ */
+class errors_ConfigurationError extends Error {
+    input;
+    problem;
+    name = 'ConfigurationError';
+    constructor(input, problem) {
+        super(`input '${input}' ${problem}`);
+        this.input = input;
+        this.problem = problem;
+    }
+}
+class ProviderError extends Error {
+    name = 'ProviderError';
+    provider;
+    status;
+    code;
+    requestId;
+    retriable;
+    retryAfterMs;
+    constructor(message, details) {
+        super(`${details.provider}: ${message}`);
+        this.provider = details.provider;
+        this.status = details.status;
+        this.code = details.code;
+        this.requestId = details.requestId;
+        this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
+    }
+}
+/**
+ * What went wrong, in one line: an Error's message, or the thrown value as text (code may throw
+ * a string or a plain object). The one place this is spelled out; logs and reports call it.
+ */
+function errors_errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** The message a failed action reports: `<action>: <what went wrong>`. */
+function failureMessage(action, error) {
+    return `${action}: ${errors_errorText(error)}`;
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
@@ -15355,47 +15401,6 @@ function formatDuration(ms) {
     const minutes = Math.floor(ms / 60_000);
     const seconds = Math.round((ms % 60_000) / 1000);
     return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
-
-;// CONCATENATED MODULE: ./src/core/errors.ts
-/**
- * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
- * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
- * or an environment failure and keeps its stack for the debug log.
- */
-class errors_ConfigurationError extends Error {
-    input;
-    problem;
-    name = 'ConfigurationError';
-    constructor(input, problem) {
-        super(`input '${input}' ${problem}`);
-        this.input = input;
-        this.problem = problem;
-    }
-}
-class ProviderError extends Error {
-    name = 'ProviderError';
-    provider;
-    status;
-    code;
-    requestId;
-    retriable;
-    retryAfterMs;
-    constructor(message, details) {
-        super(`${details.provider}: ${message}`);
-        this.provider = details.provider;
-        this.status = details.status;
-        this.code = details.code;
-        this.requestId = details.requestId;
-        this.retriable = details.retriable ?? false;
-        this.retryAfterMs = details.retryAfterMs;
-    }
-}
-/** The message a failed action reports: `<action>: <what went wrong>`. */
-function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
@@ -15618,7 +15623,9 @@ function parsePercent(name, text) {
     const value = match ? Number(match[1]) : NaN;
     if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
         const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
-        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        const hint = Number(text) <= 1
+            ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)`
+            : ` (write ${text}%)`;
         throw new errors_ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
     }
     if (!match || value < 0 || value > 100) {
@@ -15626,7 +15633,15 @@ function parsePercent(name, text) {
     }
     return value;
 }
-const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+const BYTE_UNITS = {
+    b: 1,
+    kb: 1000,
+    kib: 1024,
+    mb: 1000 ** 2,
+    mib: 1024 ** 2,
+    gb: 1000 ** 3,
+    gib: 1024 ** 3,
+};
 function parseBytes(text) {
     const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
     if (!match)
@@ -15682,6 +15697,48 @@ function checkRange(name, text, value, limits) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/github-context.ts
+let loading;
+/**
+ * The run of the step. On a runner (env is process.env) this is @actions/github's `context`,
+ * imported on first use: @actions/github also brings Octokit and its HTTP stack, which the health
+ * check must not evaluate before its first request has left (bench/health). The local runner runs
+ * an action in-process with an environment of its own, which that singleton cannot see: for it the
+ * same variables are read from `env`, with the toolkit's defaults.
+ */
+function githubRun(env = process.env) {
+    if (env !== process.env)
+        return Promise.resolve(fromEnv(env));
+    loading ??= Promise.all(/* import() */[__nccwpck_require__.e(439), __nccwpck_require__.e(722)]).then(__nccwpck_require__.bind(__nccwpck_require__, 722)).then(({ context }) => ({
+        repository: env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined,
+        sha: context.sha || undefined,
+        ref: context.ref || undefined,
+        runId: Number.isFinite(context.runId) && context.runId > 0 ? context.runId : undefined,
+        serverUrl: context.serverUrl,
+        apiUrl: context.apiUrl,
+        eventName: context.eventName || undefined,
+    }));
+    return loading;
+}
+function fromEnv(env) {
+    const runId = Number.parseInt(env.GITHUB_RUN_ID ?? '', 10);
+    return {
+        repository: env.GITHUB_REPOSITORY || undefined,
+        sha: env.GITHUB_SHA || undefined,
+        ref: env.GITHUB_REF || undefined,
+        runId: Number.isFinite(runId) && runId > 0 ? runId : undefined,
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        eventName: env.GITHUB_EVENT_NAME || undefined,
+    };
+}
+/** The run's page, where its logs are: {serverUrl}/{owner}/{repo}/actions/runs/{runId}; null outside a workflow run. */
+function runUrl(run) {
+    if (!run.serverUrl || !run.repository || run.runId === undefined)
+        return null;
+    return `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}/actions/runs/${run.runId}`;
+}
+
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
@@ -15722,11 +15779,31 @@ function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
     return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/core/clock.ts
+
+/**
+ * Waits `ms` of real time. The one real sleep of the suite: code that must run on a test's
+ * virtual clock takes a `sleep` or a Clock as a collaborator and defaults to this.
+ */
+function sleep(ms) {
+    return (0,promises_namespaceObject.setTimeout)(ms);
+}
+
 ;// CONCATENATED MODULE: ./src/core/http.ts
 
 
 
-const NETWORK_KINDS = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
+
+const NETWORK_KINDS = new Set([
+    'timeout',
+    'connection-refused',
+    'connection-reset',
+    'dns',
+    'tls',
+    'network',
+]);
 function isNetworkFailure(kind) {
     return NETWORK_KINDS.has(kind);
 }
@@ -15782,7 +15859,6 @@ const DEFAULT_RETRY = {
     maxRetryAfterMs: 60_000,
     retryStatuses: [429, 500, 502, 503, 504],
 };
-const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 /**
  * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
  * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it
@@ -15806,7 +15882,8 @@ class HttpClient {
     notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
+        this.dispatcher =
+            options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
         this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -16027,7 +16104,13 @@ class Redactor {
             return;
         this.secrets.add(value);
         // A multi-line secret (a key file) is masked line by line too, as the runner does.
-        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const parts = [
+            value,
+            ...value
+                .split(/\r?\n/)
+                .map((line) => line.trim())
+                .filter((line) => line.length >= MIN_SECRET_LENGTH),
+        ];
         const forms = new Set(this.forms);
         for (const part of parts)
             for (const form of encodedForms(part))
@@ -16064,7 +16147,12 @@ class Redactor {
  * middle of each is kept, as the runner's own base64 masking does.
  */
 function encodedForms(secret) {
-    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        encodeURIComponent(secret).replace(/%20/g, '+'),
+        JSON.stringify(secret).slice(1, -1),
+    ]);
     const bytes = Buffer.from(secret, 'utf8');
     for (let offset = 0; offset < 3; offset++) {
         const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
@@ -16129,7 +16217,11 @@ async function postToSlack(http, webhookUrl, payload) {
         });
         if (response.status === 200)
             return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+        return {
+            ok: false,
+            status: response.status,
+            error: response.body.trim().slice(0, 200) || `HTTP ${response.status}`,
+        };
     }
     catch (error) {
         if (error instanceof NetworkError)
@@ -16138,7 +16230,7 @@ async function postToSlack(http, webhookUrl, payload) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/policy.ts
+;// CONCATENATED MODULE: ./src/notifications/policy.ts
 /**
  * Whether this run is worth a message. `failure` sends whenever the run was not a success;
  * `change` sends when the state differs from the last recorded one (a first run is sent only if
@@ -16157,7 +16249,7 @@ function shouldNotify(notifyOn, state, previous) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+;// CONCATENATED MODULE: ./src/notifications/slack-message.ts
 const STYLE = {
     success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
     warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
@@ -16177,7 +16269,11 @@ function slackMessage(outcome, run) {
                 title: outcome.title,
                 ...(run.runUrl ? { title_link: run.runUrl } : {}),
                 text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                fields: (outcome.fields ?? []).map((field) => ({
+                    title: field.title,
+                    value: slack_message_escape(field.value),
+                    short: field.value.length <= 30,
+                })),
                 footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
                 mrkdwn_in: ['text'],
             },
@@ -16189,7 +16285,7 @@ function slack_message_escape(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
+;// CONCATENATED MODULE: ./src/notifications/state-store.ts
 
 
 /**
@@ -16223,7 +16319,8 @@ class StateStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/notify.ts
+;// CONCATENATED MODULE: ./src/notifications/notifier.ts
+
 
 
 
@@ -16241,7 +16338,10 @@ async function notify(outcome, settings, run, log, options = {}) {
     }
     if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
         record();
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+        return {
+            sent: false,
+            reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent`,
+        };
     }
     const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
     try {
@@ -16253,19 +16353,23 @@ async function notify(outcome, settings, run, log, options = {}) {
             log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
             return { sent: true, reason: `notify-on ${settings.notifyOn}` };
         }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+        return {
+            sent: false,
+            reason: 'slack refused',
+            error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}`,
+        };
     }
     finally {
         if (!options.http)
             await http.close();
     }
 }
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+async function runContext(action, env) {
+    const run = await githubRun(env);
+    return { action, repository: run.repository, runUrl: runUrl(run) ?? undefined };
 }
 
-;// CONCATENATED MODULE: ./src/notify/settings.ts
+;// CONCATENATED MODULE: ./src/notifications/settings.ts
 
 /**
  * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
@@ -16302,7 +16406,13 @@ function checkWebhook(url) {
 /** The record of one run, from the outputs the action set. Never throws on odd outputs. */
 function recordFrom(options) {
     const { action, outputs } = options;
-    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    const record = {
+        t: options.at.toISOString(),
+        env: options.env,
+        action,
+        verdict: options.verdict,
+        figures: figuresOf(action, outputs, options.repositoryUrl),
+    };
     if (options.runId)
         record.run = options.runId;
     if ((action === 'deploy' || action === 'rollback') && options.sha)
@@ -16330,7 +16440,12 @@ function figuresOf(action, outputs, repositoryUrl) {
         case 'cost-monitor':
             return costFigures(outputs);
         case 'security-scan':
-            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+            return compact({
+                high: num(outputs.high),
+                medium: num(outputs.medium),
+                low: num(outputs.low),
+                passed: bool(outputs.passed),
+            });
         default:
             return compact({ status: outputs.status });
     }
@@ -16390,7 +16505,11 @@ function costFigures(outputs) {
     }
     add('total', report.total);
     const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
-    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+    return compact({
+        day: asOf,
+        spend: Object.keys(spend).length ? spend : undefined,
+        severity: typeof report.severity === 'string' ? report.severity : undefined,
+    });
 }
 function json(text) {
     if (!text)
@@ -16483,6 +16602,8 @@ function monthlyFile(folder, at) {
 ;// CONCATENATED MODULE: ./src/ops-history/hook.ts
 
 
+
+
 /** A host that remembers every output set through it, in the order set (the last value wins). */
 function withOutputLog(host) {
     const outputs = {};
@@ -16504,31 +16625,40 @@ function withOutputLog(host) {
 /**
  * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
  * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
- * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * and RUNNER_TEMP never reaches here: runtime/run-action.ts refuses it with the other inputs. Writing
  * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
  * warning, never a failure.
  * The environment is `history-environment`, else the action's own `environment` input, else
  * production.
  */
-function recordRun(host, outputs, verdict, at = new Date()) {
+async function recordRun(host, outputs, verdict, at = new Date()) {
     try {
         const target = host.inputs.outputPath('history-file');
         if (!target)
             return;
         const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
-        const repository = host.env.GITHUB_REPOSITORY;
-        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
-        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const run = await githubRun(host.env);
+        const repositoryUrl = run.repository ? `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}` : undefined;
+        const record = recordFrom({
+            action: host.action,
+            env,
+            verdict,
+            outputs,
+            at,
+            runId: run.runId?.toString(),
+            sha: run.sha,
+            repositoryUrl,
+        });
         const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
         appendRecord(folder ? monthlyFile(target, at) : target, record);
         host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
     }
     catch (error) {
-        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+        host.log.warn(`${host.action}: the run's history record was not written (${errors_errorText(error)}); the run itself is unaffected`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+;// CONCATENATED MODULE: ./src/runtime/redacting-host.ts
 
 /** GitHub shows this many annotations of each level per step; more are dropped without a word. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -16579,14 +16709,16 @@ function redactingHost(host) {
             host.fail(redact(message));
         },
         reportHiddenAnnotations() {
-            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            const parts = ['error', 'warning']
+                .filter((level) => hidden[level] > 0)
+                .map((level) => `${hidden[level]} more ${level}(s)`);
             if (parts.length)
                 host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
         },
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/run-action.ts
+;// CONCATENATED MODULE: ./src/runtime/run-action.ts
 
 
 
@@ -16635,12 +16767,12 @@ async function runAndNotify(definition, host, outputs) {
             outcome = { state: 'failure', title: message };
     }
     if (recordable)
-        recordRun(host, outputs, outcome?.state ?? 'failure');
+        await recordRun(host, outputs, outcome?.state ?? 'failure');
     if (!settings || !outcome)
         return;
     try {
         // Slack is outside the process too: the outcome is redacted before the notifier sees it.
-        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        const result = await notify(redactDeep(outcome), settings, await runContext(definition.name, host.env), host.log);
         if (result.error) {
             const message = `${definition.name}: could not notify Slack: ${result.error}`;
             if (settings.required)
@@ -16652,7 +16784,7 @@ async function runAndNotify(definition, host, outputs) {
             host.log.debug(`Slack not notified: ${result.reason}`);
     }
     catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+        host.log.warn(`${definition.name}: could not notify Slack: ${errors_errorText(error)}`);
     }
 }
 
@@ -16660,7 +16792,7 @@ async function runAndNotify(definition, host, outputs) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-commands.ts
 
 
 
@@ -16707,7 +16839,8 @@ function appendFileCommand(file, name, value) {
     (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
 }
 
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-host.ts
+
 
 
 
@@ -16786,7 +16919,7 @@ class RunnerHost {
         }
         catch (error) {
             core.summary.emptyBuffer();
-            core.warning(`${this.action}: job summary not written: ${error.message}`);
+            core.warning(`${this.action}: job summary not written: ${errors_errorText(error)}`);
         }
     }
     fail(message) {
@@ -16826,7 +16959,25 @@ async function runOnRunner(definition, loading = 'at-start') {
 
 
 
-const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
+/**
+ * The `{"error":{"message","code","type"}}` body OpenAI and Stripe both answer with; `type` stands in
+ * for a missing `code` (OpenAI leaves `code` null on many errors, Stripe on some).
+ */
+const readErrorObject = (body) => {
+    const error = body?.error;
+    if (!error || typeof error !== 'object')
+        return undefined;
+    const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : undefined;
+    return { code, message: typeof error.message === 'string' ? error.message : undefined };
+};
+const REQUEST_ID_HEADERS = [
+    'x-request-id',
+    'x-vercel-id',
+    'x-github-request-id',
+    'x-railway-request-id',
+    'request-id',
+    'cf-ray',
+];
 function requestIdOf(response) {
     for (const name of REQUEST_ID_HEADERS) {
         const value = response.headers[name];
@@ -16880,7 +17031,11 @@ function jsonBody(provider, what, response) {
 }
 /** A field the contract promises is missing or has the wrong type: also transient (stale or partial read). */
 function unexpectedShape(provider, what, problem) {
-    return new ProviderError(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
+    return new ProviderError(`${what}: unexpected response shape: ${problem}`, {
+        provider,
+        code: 'unexpected_shape',
+        retriable: true,
+    });
 }
 /** A provider may echo the request (headers, tokens) into its error body: redacted and cut. */
 function summariseBody(body) {
@@ -16904,79 +17059,253 @@ function joinUrl(base, path) {
 
 ;// CONCATENATED MODULE: ./src/providers/github-rest.ts
 
-const readGitHubError = (body) => {
-    const value = body;
-    return value && typeof value.message === 'string' ? { message: value.message } : undefined;
-};
-/** One call under /repos/{owner}/{repo}: versioned headers, bearer token, GitHub's error shape. */
-async function githubRequest(options, request) {
-    const response = await options.http.request({
-        method: request.method,
-        url: joinUrl(options.apiUrl, `/repos/${options.repository}${request.path}`),
-        headers: {
-            authorization: `Bearer ${options.token}`,
-            accept: 'application/vnd.github+json',
-            'x-github-api-version': '2022-11-28',
-            ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-        mutation: request.mutation ?? false,
-        timeoutMs: options.timeoutMs,
+
+
+
+
+/** Tries after the first for a request that may be repeated (a read, an idempotent write), 5xx and network failures. */
+const READ_RETRIES = 2;
+/** How often a rate-limited request is tried again, and the longest wait GitHub may ask for before we give up instead. */
+const RATE_LIMIT_RETRIES = 2;
+const MAX_RATE_LIMIT_WAIT_S = 60;
+let octokitClass;
+/**
+ * Octokit with the retry and throttling plugins, imported on first use: @octokit/rest and
+ * Bottleneck take tens of milliseconds to evaluate, which the health check cannot spend before its
+ * first request leaves (bench/health). Every other action pays it on its first GitHub call.
+ */
+function loadOctokit() {
+    octokitClass ??= Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(439), __nccwpck_require__.e(267)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1267)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856)),
+    ]).then(([rest, retry, throttling]) => rest.Octokit.plugin(retry.retry, throttling.throttling));
+    return octokitClass;
+}
+/**
+ * Octokit's fetch, answered by our HttpClient: the per-request timeout, the streamed body cap and
+ * the one undici dispatcher stay as they are for every other provider. The HttpClient does not
+ * retry here (retry: false): the retry and throttling plugins own that, so a request is never
+ * tried by two loops at once.
+ */
+function fetchThrough(http, timeoutMs, warn) {
+    return async (input, init) => {
+        const headers = {};
+        new Headers(init?.headers).forEach((value, name) => (headers[name] = value));
+        const body = typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body);
+        const method = init?.method ?? 'GET';
+        const url = String(input instanceof Request ? input.url : input);
+        // Each attempt that fails the way a retry may cure is logged, so the log says why a call was slow.
+        const where = `GitHub ${method} ${new URL(url).pathname}`;
+        let response;
+        try {
+            response = await http.request({ method, url, headers, body, retry: false, timeoutMs });
+        }
+        catch (error) {
+            warn(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+            throw error;
+        }
+        if (response.status >= 500 || response.status === 429)
+            warn(`${where}: HTTP ${response.status}`);
+        const answer = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+            if (value === undefined)
+                continue;
+            for (const one of Array.isArray(value) ? value : [value])
+                answer.append(name, one);
+        }
+        const empty = response.status === 204 || response.status === 304 || response.body === '';
+        return new Response(empty ? null : response.body, { status: response.status, headers: answer });
+    };
+}
+/** One Octokit per client, built on the first call. */
+class GitHubRest {
+    options;
+    owner;
+    repo;
+    octokit;
+    constructor(options) {
+        this.options = options;
+        const [owner = '', repo = ''] = options.repository.split('/');
+        this.owner = owner;
+        this.repo = repo;
+    }
+    /**
+     * Runs one Octokit call and turns its failure into ours: a ProviderError with the status,
+     * GitHub's (redacted) message, the request id and Retry-After, or the NetworkError that stopped
+     * the request, so callers (release/mutation.ts) can tell "not sent" from "outcome unknown".
+     */
+    async call(what, work) {
+        const octokit = await (this.octokit ??= this.build());
+        let result;
+        try {
+            result = await work(octokit, { owner: this.owner, repo: this.repo });
+        }
+        catch (error) {
+            throw toProviderError(what, error);
+        }
+        notGarbled(what, result);
+        return result;
+    }
+    async build() {
+        const GitHub = await loadOctokit();
+        const warn = this.options.warn ?? (() => undefined);
+        const quiet = () => undefined;
+        return new GitHub({
+            auth: this.options.token,
+            baseUrl: this.options.apiUrl.replace(/\/+$/, ''),
+            userAgent: 'threadr-ops',
+            request: { fetch: fetchThrough(this.options.http, this.options.timeoutMs, warn) },
+            // Octokit logs every failed request with its URL; our errors say it once, redacted.
+            log: { debug: quiet, info: quiet, warn: (message) => warn(providerMessage(message)), error: quiet },
+            retry: {
+                // Not `request.retries` as a default: plugin-retry then repeats every failure, the
+                // doNotRetry statuses included. A mutation passes `request: { retries: 0 }` itself.
+                retries: READ_RETRIES,
+                // 429 and 403 are the throttling plugin's (it honours Retry-After and x-ratelimit-reset);
+                // the other 4xx will not change by themselves.
+                doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
+            },
+            throttle: {
+                onRateLimit: (retryAfter, request, _octokit, retryCount) => this.againAfterLimit('rate limit', retryAfter, request, retryCount),
+                onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => this.againAfterLimit('secondary rate limit', retryAfter, request, retryCount),
+                // The handler above waits (on options.sleep), so the plugin adds no wait of its own.
+                retryAfterBaseValue: 0,
+            },
+        });
+    }
+    /**
+     * A rate-limited request did nothing, so repeating it is safe even for a mutation. It is
+     * repeated a bounded number of times, and only when GitHub asks for a wait a workflow step can
+     * afford: an exhausted hourly quota fails the call instead of holding the job for up to an hour.
+     */
+    async againAfterLimit(kind, retryAfterS, request, retryCount) {
+        const again = retryCount < RATE_LIMIT_RETRIES && retryAfterS <= MAX_RATE_LIMIT_WAIT_S;
+        this.options.warn?.(`GitHub ${kind} on ${request.method} ${request.url}: ${again ? `trying again in ${retryAfterS}s` : `giving up (retry after ${retryAfterS}s, ${retryCount} tries so far)`}`);
+        if (again)
+            await (this.options.sleep ?? sleep)(retryAfterS * 1000);
+        return again;
+    }
+}
+/**
+ * Octokit hands back the text of a JSON answer it cannot parse (a body cut short by a proxy) as
+ * `data`; the request did reach GitHub, so this is a malformed answer (outcome unknown for a
+ * mutation, release/mutation.ts), not a success.
+ */
+function notGarbled(what, result) {
+    const response = result;
+    if (!response ||
+        typeof response !== 'object' ||
+        typeof response.status !== 'number' ||
+        typeof response.data !== 'string')
+        return;
+    if (!/json/i.test(String(response.headers?.['content-type'] ?? '')))
+        return;
+    throw new ProviderError(`${what}: HTTP ${response.status} with a body that is not JSON: ${providerMessage(response.data, 200) || 'empty body'}`, {
+        provider: 'github',
+        status: response.status,
+        code: 'malformed_response',
+        requestId: response.headers?.['x-github-request-id'] === undefined
+            ? undefined
+            : String(response.headers['x-github-request-id']),
+        retriable: true,
     });
-    if (response.status < 200 || response.status >= 300)
-        throw errorFromResponse('github', request.what, response, readGitHubError);
-    return response;
+}
+function isRequestError(error) {
+    return (error instanceof Error && error.name === 'HttpError' && typeof error.status === 'number');
+}
+function toProviderError(what, error) {
+    if (!isRequestError(error))
+        return error;
+    // Octokit wraps what its fetch threw (our NetworkError, BodyTooLargeError) in a status-500 error: unwrap it.
+    if (!error.response && error.cause instanceof Error)
+        return error.cause;
+    const headers = error.response?.headers ?? {};
+    const data = error.response?.data;
+    const message = typeof data === 'object' && data && typeof data.message === 'string'
+        ? data.message
+        : typeof data === 'string'
+            ? data
+            : error.message;
+    const header = (name) => headers[name] === undefined ? undefined : String(headers[name]);
+    const limited = error.status === 429 ||
+        (error.status === 403 && (header('x-ratelimit-remaining') === '0' || /rate limit/i.test(message)));
+    return new ProviderError(`${what} failed: HTTP ${error.status}: ${providerMessage(message, 200) || 'empty body'}`, {
+        provider: 'github',
+        status: error.status,
+        code: limited ? 'rate_limited' : undefined,
+        requestId: header('x-github-request-id'),
+        retriable: limited || isRetriableStatus(error.status),
+        retryAfterMs: parseRetryAfter(header('retry-after')),
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/providers/github-issues.ts
 
 
 
-/** The few issue endpoints incident tracking needs. */
+/** Opening an issue or a comment twice is visible to people: after a 5xx the call is not repeated. */
+const MUTATION = { retries: 0 };
+/** Comments read at most: 20 pages of 100. */
+const MAX_COMMENT_PAGES = 20;
+/** The few issue endpoints incident tracking needs, through Octokit (docs/platform-behaviour.md §3). */
 class GitHubIssuesClient {
-    options;
+    rest;
     constructor(options) {
-        this.options = options;
+        this.rest = new GitHubRest(options);
     }
+    /** The first 100 open issues with the label (one page): incident issues are few. */
     async listOpen(label) {
         const what = 'list open incident issues';
-        const response = await githubRequest(this.options, { method: 'GET', path: `/issues${query({ state: 'open', labels: label, per_page: 100 })}`, what });
-        const body = jsonBody('github', what, response);
-        if (!Array.isArray(body))
+        const response = await this.rest.call(what, (octokit, repo) => octokit.rest.issues.listForRepo({ ...repo, state: 'open', labels: label, per_page: 100 }));
+        if (!Array.isArray(response.data))
             throw unexpectedShape('github', what, 'expected an array');
-        return body;
+        return response.data;
     }
     async create(title, body, labels) {
-        const response = await githubRequest(this.options, { method: 'POST', path: '/issues', what: 'open incident issue', body: { title: redact(title), body: redact(body), labels }, mutation: true });
-        return jsonBody('github', 'open incident issue', response);
+        const response = await this.rest.call('open incident issue', (octokit, repo) => octokit.rest.issues.create({ ...repo, title: redact(title), body: redact(body), labels, request: MUTATION }));
+        return response.data;
     }
     async comment(issue, body) {
-        await githubRequest(this.options, { method: 'POST', path: `/issues/${issue}/comments`, what: `comment on issue #${issue}`, body: { body: redact(body) }, mutation: true });
+        await this.rest.call(`comment on issue #${issue}`, (octokit, repo) => octokit.rest.issues.createComment({ ...repo, issue_number: issue, body: redact(body), request: MUTATION }));
     }
-    /** Every comment of an issue, oldest first (pages of 100, at most 20 pages). */
+    /** Every comment of an issue, oldest first (pages of 100 following GitHub's Link header, at most 20 pages). */
     async comments(issue) {
         const what = `list comments of issue #${issue}`;
-        const all = [];
-        for (let page = 1; page <= 20; page++) {
-            const response = await githubRequest(this.options, { method: 'GET', path: `/issues/${issue}/comments${query({ per_page: 100, page })}`, what });
-            const body = jsonBody('github', what, response);
-            if (!Array.isArray(body))
-                throw unexpectedShape('github', what, 'expected an array');
-            all.push(...body);
-            if (body.length < 100)
-                break;
-        }
-        return all;
+        return this.rest.call(what, async (octokit, repo) => {
+            const all = [];
+            let pages = 0;
+            for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+                ...repo,
+                issue_number: issue,
+                per_page: 100,
+            })) {
+                if (!Array.isArray(page.data))
+                    throw unexpectedShape('github', what, 'expected an array');
+                all.push(...page.data.map((comment) => ({ id: comment.id, body: comment.body ?? '', created_at: comment.created_at })));
+                if (++pages >= MAX_COMMENT_PAGES)
+                    break;
+            }
+            return all;
+        });
     }
     async close(issue) {
         // Closing twice is harmless, so a retry after an unknown outcome is safe.
-        await githubRequest(this.options, { method: 'PATCH', path: `/issues/${issue}`, what: `close issue #${issue}`, body: { state: 'closed', state_reason: 'completed' } });
+        await this.rest.call(`close issue #${issue}`, (octokit, repo) => octokit.rest.issues.update({ ...repo, issue_number: issue, state: 'closed', state_reason: 'completed' }));
     }
 }
 
 ;// CONCATENATED MODULE: ./src/remediation/types.ts
 /** The alert rules' actions (docs/remediation.md), as health-check and cost-monitor name them in their outputs. */
-const REMEDIATIONS = ['scale_backend', 'scale_down', 'rollback_deploy', 'rate_limit', 'rate_limit_tightening', 'lockdown', 'lockdown_off'];
+const REMEDIATIONS = [
+    'scale_backend',
+    'scale_down',
+    'rollback_deploy',
+    'rate_limit',
+    'rate_limit_tightening',
+    'lockdown',
+    'lockdown_off',
+];
 
 ;// CONCATENATED MODULE: ./src/remediation/record.ts
 
@@ -17003,7 +17332,10 @@ function parseEntry(body) {
         return undefined;
     try {
         const entry = JSON.parse(match[1]);
-        if (typeof entry.id !== 'string' || !REMEDIATIONS.includes(entry.kind) || typeof entry.at !== 'number' || (entry.phase !== 'before' && entry.phase !== 'after'))
+        if (typeof entry.id !== 'string' ||
+            !REMEDIATIONS.includes(entry.kind) ||
+            typeof entry.at !== 'number' ||
+            (entry.phase !== 'before' && entry.phase !== 'after'))
             return undefined;
         return entry;
     }
@@ -17011,9 +17343,17 @@ function parseEntry(body) {
         return undefined;
     }
 }
-const show = (value) => (value === undefined || value === null ? '(not set)' : typeof value === 'string' ? value : JSON.stringify(value));
+const show = (value) => value === undefined || value === null ? '(not set)' : typeof value === 'string' ? value : JSON.stringify(value);
 function renderEntry(entry) {
-    const verb = entry.phase === 'before' ? (entry.reverts ? 'Reverting' : 'About to apply') : entry.ok ? (entry.reverts ? 'Reverted' : 'Applied') : 'FAILED';
+    const verb = entry.phase === 'before'
+        ? entry.reverts
+            ? 'Reverting'
+            : 'About to apply'
+        : entry.ok
+            ? entry.reverts
+                ? 'Reverted'
+                : 'Applied'
+            : 'FAILED';
     const lines = [
         `**${verb}: \`${entry.kind}\`** on \`${entry.target}\` at ${new Date(entry.at).toISOString()}`,
         '',
@@ -17043,7 +17383,11 @@ class RemediationRecord {
     static async load(issues, environment) {
         const open = (await issues.listOpen(REMEDIATION_LABEL)).filter((issue) => issue.title === remediationTitle(environment));
         const issue = open.sort((a, b) => a.number - b.number)[0];
-        const entries = issue ? (await issues.comments(issue.number)).map((comment) => parseEntry(comment.body ?? '')).filter((entry) => Boolean(entry)) : [];
+        const entries = issue
+            ? (await issues.comments(issue.number))
+                .map((comment) => parseEntry(comment.body ?? ''))
+                .filter((entry) => Boolean(entry))
+            : [];
         return new RemediationRecord(issues, environment, entries, issue?.number);
     }
     get issueNumber() {
@@ -17072,14 +17416,22 @@ class RemediationRecord {
 const HOUR_MS = 3_600_000;
 function guard(entries, kind, target, now, settings) {
     const attempts = entries.filter((entry) => entry.phase === 'before' && !entry.reverts && entry.at <= now);
-    const last = attempts.filter((entry) => entry.kind === kind && entry.target === target).reduce((newest, entry) => (!newest || entry.at > newest.at ? entry : newest), undefined);
+    const last = attempts
+        .filter((entry) => entry.kind === kind && entry.target === target)
+        .reduce((newest, entry) => (!newest || entry.at > newest.at ? entry : newest), undefined);
     if (last && now - last.at < settings.cooldownMs) {
         const left = Math.ceil((settings.cooldownMs - (now - last.at)) / 60_000);
-        return { allowed: false, why: `cooldown: ${kind} on ${target} was attempted at ${new Date(last.at).toISOString()}, ${left} min of the cooldown left` };
+        return {
+            allowed: false,
+            why: `cooldown: ${kind} on ${target} was attempted at ${new Date(last.at).toISOString()}, ${left} min of the cooldown left`,
+        };
     }
     const lastHour = attempts.filter((entry) => now - entry.at < HOUR_MS);
     if (lastHour.length >= settings.maxActionsPerHour) {
-        return { allowed: false, why: `limit: ${lastHour.length} actions in the last hour, max-actions-per-hour is ${settings.maxActionsPerHour}` };
+        return {
+            allowed: false,
+            why: `limit: ${lastHour.length} actions in the last hour, max-actions-per-hour is ${settings.maxActionsPerHour}`,
+        };
     }
     return { allowed: true };
 }
@@ -17087,16 +17439,17 @@ function guard(entries, kind, target, now, settings) {
 function lastToRevert(entries, kind, target) {
     const reverted = new Set(entries.filter((entry) => entry.reverts && entry.phase === 'after' && entry.ok).map((entry) => entry.reverts));
     return entries
-        .filter((entry) => entry.kind === kind && entry.target === target && entry.phase === 'after' && entry.ok && !entry.reverts && !reverted.has(entry.id))
+        .filter((entry) => entry.kind === kind &&
+        entry.target === target &&
+        entry.phase === 'after' &&
+        entry.ok &&
+        !entry.reverts &&
+        !reverted.has(entry.id))
         .reduce((newest, entry) => (!newest || entry.at >= newest.at ? entry : newest), undefined);
 }
 
 ;// CONCATENATED MODULE: ./src/providers/openai-rate-limits.ts
 
-const readOpenAIError = (body) => {
-    const error = body?.error;
-    return error && typeof error.message === 'string' ? { message: error.message, code: typeof error.code === 'string' ? error.code : undefined } : undefined;
-};
 class OpenAIRateLimitsClient {
     options;
     constructor(options) {
@@ -17109,10 +17462,19 @@ class OpenAIRateLimitsClient {
             throw unexpectedShape('openai', what, 'no data array');
         return body.data.map((raw, index) => {
             const limit = raw;
-            if (!limit || typeof limit.id !== 'string' || typeof limit.model !== 'string' || !Number.isInteger(limit.max_requests_per_1_minute) || !Number.isInteger(limit.max_tokens_per_1_minute)) {
+            if (!limit ||
+                typeof limit.id !== 'string' ||
+                typeof limit.model !== 'string' ||
+                !Number.isInteger(limit.max_requests_per_1_minute) ||
+                !Number.isInteger(limit.max_tokens_per_1_minute)) {
                 throw unexpectedShape('openai', what, `data[${index}] is not a project.rate_limit`);
             }
-            return { id: limit.id, model: limit.model, max_requests_per_1_minute: limit.max_requests_per_1_minute, max_tokens_per_1_minute: limit.max_tokens_per_1_minute };
+            return {
+                id: limit.id,
+                model: limit.model,
+                max_requests_per_1_minute: limit.max_requests_per_1_minute,
+                max_tokens_per_1_minute: limit.max_tokens_per_1_minute,
+            };
         });
     }
     async update(projectId, rateLimitId, values) {
@@ -17122,14 +17484,18 @@ class OpenAIRateLimitsClient {
         const response = await this.options.http.request({
             method,
             url: joinUrl(this.options.baseUrl, path),
-            headers: { authorization: `Bearer ${this.options.adminKey}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+            headers: {
+                authorization: `Bearer ${this.options.adminKey}`,
+                accept: 'application/json',
+                ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            },
             body: body !== undefined ? JSON.stringify(body) : undefined,
             // Setting a limit to a value is idempotent, so a retry after an unknown outcome is safe.
             mutation: false,
             timeoutMs: this.options.timeoutMs,
         });
         if (response.status < 200 || response.status >= 300)
-            throw errorFromResponse('openai', what, response, readOpenAIError);
+            throw errorFromResponse('openai', what, response, readErrorObject);
         return jsonBody('openai', what, response);
     }
 }
@@ -17149,7 +17515,9 @@ const readRailwayHttpError = (body) => {
  */
 async function railwayGraphql(options, call) {
     const { operationName } = call;
-    const auth = options.tokenKind === 'project' ? { 'project-access-token': options.token } : { authorization: `Bearer ${options.token}` };
+    const auth = options.tokenKind === 'project'
+        ? { 'project-access-token': options.token }
+        : { authorization: `Bearer ${options.token}` };
     const response = await options.http.request({
         method: 'POST',
         url: options.url,
@@ -17247,17 +17615,32 @@ class RailwayVariablesClient {
         this.options = options;
     }
     async list(ref) {
-        const data = await railwayGraphql(this.options, { operationName: 'Variables', query: VARIABLES, variables: { ...ref }, transient: true });
+        const data = await railwayGraphql(this.options, {
+            operationName: 'Variables',
+            query: VARIABLES,
+            variables: { ...ref },
+            transient: true,
+        });
         const vars = data.variables;
         if (!vars || typeof vars !== 'object' || Array.isArray(vars))
             throw unexpectedShape('railway', 'Variables', 'variables is not an object');
         return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, String(value)]));
     }
     async upsert(ref, variables) {
-        await railwayGraphql(this.options, { operationName: 'VariableCollectionUpsert', query: UPSERT, variables: { ...ref, variables }, mutation: true });
+        await railwayGraphql(this.options, {
+            operationName: 'VariableCollectionUpsert',
+            query: UPSERT,
+            variables: { ...ref, variables },
+            mutation: true,
+        });
     }
     async delete(ref, name) {
-        await railwayGraphql(this.options, { operationName: 'VariableDelete', query: DELETE, variables: { ...ref, name }, mutation: true });
+        await railwayGraphql(this.options, {
+            operationName: 'VariableDelete',
+            query: DELETE,
+            variables: { ...ref, name },
+            mutation: true,
+        });
     }
 }
 
@@ -17315,7 +17698,12 @@ class VercelSecurityClient {
     /** An Edge Config item's value, or undefined when the item does not exist. */
     async edgeConfigItem(edgeConfigId, key) {
         const path = `/v1/edge-config/${encodeURIComponent(edgeConfigId)}/item/${encodeURIComponent(key)}`;
-        const response = await this.options.http.request({ method: 'GET', url: joinUrl(this.options.baseUrl, `${path}${query({ teamId: this.options.teamId })}`), headers: this.headers(false), timeoutMs: this.options.timeoutMs });
+        const response = await this.options.http.request({
+            method: 'GET',
+            url: joinUrl(this.options.baseUrl, `${path}${query({ teamId: this.options.teamId })}`),
+            headers: this.headers(false),
+            timeoutMs: this.options.timeoutMs,
+        });
         if (response.status === 404) {
             // A missing item and a missing Edge Config are both 404; the list tells them apart.
             await this.send('GET', `/v1/edge-config/${encodeURIComponent(edgeConfigId)}/items`, `read Edge Config ${edgeConfigId}`);
@@ -17331,10 +17719,17 @@ class VercelSecurityClient {
         await this.send('PATCH', `/v1/edge-config/${encodeURIComponent(edgeConfigId)}/items`, `set Edge Config item ${key}`, { items: [item] }, false);
     }
     headers(withBody) {
-        return { authorization: `Bearer ${this.options.token}`, accept: 'application/json', ...(withBody ? { 'content-type': 'application/json' } : {}) };
+        return {
+            authorization: `Bearer ${this.options.token}`,
+            accept: 'application/json',
+            ...(withBody ? { 'content-type': 'application/json' } : {}),
+        };
     }
     async send(method, path, what, body, mutation = method !== 'GET') {
-        return jsonBody('vercel', what, await vercelRequest(this.options, method, `${path}${query({ teamId: this.options.teamId })}`, what, { body, mutation }));
+        return jsonBody('vercel', what, await vercelRequest(this.options, method, `${path}${query({ teamId: this.options.teamId })}`, what, {
+            body,
+            mutation,
+        }));
     }
 }
 
@@ -17364,7 +17759,13 @@ function effectFor(kind, settings, http) {
         case 'scale_backend':
         case 'scale_down': {
             const railway = settings.railway;
-            const client = new RailwayReplicasClient({ http, url: railway.url, token: railway.token, tokenKind: railway.tokenKind, timeoutMs: settings.timeoutMs });
+            const client = new RailwayReplicasClient({
+                http,
+                url: railway.url,
+                token: railway.token,
+                tokenKind: railway.tokenKind,
+                timeoutMs: settings.timeoutMs,
+            });
             return {
                 target: `railway:${railway.ref.serviceId}@${railway.ref.environmentId}`,
                 async plan() {
@@ -17386,22 +17787,46 @@ function effectFor(kind, settings, http) {
         }
         case 'rate_limit': {
             const openai = settings.openai;
-            const client = new OpenAIRateLimitsClient({ http, baseUrl: openai.baseUrl, adminKey: openai.adminKey, timeoutMs: settings.timeoutMs });
+            const client = new OpenAIRateLimitsClient({
+                http,
+                baseUrl: openai.baseUrl,
+                adminKey: openai.adminKey,
+                timeoutMs: settings.timeoutMs,
+            });
             const chosen = (limits) => limits.filter((limit) => settings.models.length === 0 || settings.models.includes(limit.model));
-            const asRecord = (limits) => Object.fromEntries(chosen(limits).map((limit) => [limit.id, { model: limit.model, max_requests_per_1_minute: limit.max_requests_per_1_minute, max_tokens_per_1_minute: limit.max_tokens_per_1_minute }]));
+            const asRecord = (limits) => Object.fromEntries(chosen(limits).map((limit) => [
+                limit.id,
+                {
+                    model: limit.model,
+                    max_requests_per_1_minute: limit.max_requests_per_1_minute,
+                    max_tokens_per_1_minute: limit.max_tokens_per_1_minute,
+                },
+            ]));
             return {
                 target: `openai:${openai.projectId}`,
                 async plan() {
                     const from = asRecord(await client.list(openai.projectId));
                     if (Object.keys(from).length === 0)
-                        return { none: `project ${openai.projectId} has no rate limits for ${settings.models.join(', ') || 'any model'}` };
+                        return {
+                            none: `project ${openai.projectId} has no rate limits for ${settings.models.join(', ') || 'any model'}`,
+                        };
                     const lower = (value) => Math.max(1, Math.floor(value * settings.fraction));
-                    const to = Object.fromEntries(Object.entries(from).map(([id, limit]) => [id, { model: limit.model, max_requests_per_1_minute: lower(limit.max_requests_per_1_minute), max_tokens_per_1_minute: lower(limit.max_tokens_per_1_minute) }]));
+                    const to = Object.fromEntries(Object.entries(from).map(([id, limit]) => [
+                        id,
+                        {
+                            model: limit.model,
+                            max_requests_per_1_minute: lower(limit.max_requests_per_1_minute),
+                            max_tokens_per_1_minute: lower(limit.max_tokens_per_1_minute),
+                        },
+                    ]));
                     return { target: this.target, from, to };
                 },
                 async write(value) {
                     for (const [id, limit] of Object.entries(value)) {
-                        await client.update(openai.projectId, id, { max_requests_per_1_minute: limit.max_requests_per_1_minute, max_tokens_per_1_minute: limit.max_tokens_per_1_minute });
+                        await client.update(openai.projectId, id, {
+                            max_requests_per_1_minute: limit.max_requests_per_1_minute,
+                            max_tokens_per_1_minute: limit.max_tokens_per_1_minute,
+                        });
                     }
                     const now = asRecord(await client.list(openai.projectId));
                     return Object.fromEntries(Object.keys(value).map((id) => [id, now[id]]));
@@ -17413,7 +17838,13 @@ function effectFor(kind, settings, http) {
             const wanted = parseFlagValue(flag.store, flag.value);
             if (flag.store === 'railway') {
                 const railway = settings.railway;
-                const client = new RailwayVariablesClient({ http, url: railway.url, token: railway.token, tokenKind: railway.tokenKind, timeoutMs: settings.timeoutMs });
+                const client = new RailwayVariablesClient({
+                    http,
+                    url: railway.url,
+                    token: railway.token,
+                    tokenKind: railway.tokenKind,
+                    timeoutMs: settings.timeoutMs,
+                });
                 const read = async () => (await client.list(railway.ref))[flag.name];
                 return {
                     target: `railway-variable:${railway.ref.serviceId}@${railway.ref.environmentId}/${flag.name}`,
@@ -17433,7 +17864,13 @@ function effectFor(kind, settings, http) {
                 };
             }
             const vercel = settings.vercel;
-            const client = new VercelSecurityClient({ http, baseUrl: vercel.baseUrl, token: vercel.token, teamId: vercel.teamId, timeoutMs: settings.timeoutMs });
+            const client = new VercelSecurityClient({
+                http,
+                baseUrl: vercel.baseUrl,
+                token: vercel.token,
+                teamId: vercel.teamId,
+                timeoutMs: settings.timeoutMs,
+            });
             const read = async () => (await client.edgeConfigItem(flag.edgeConfigId, flag.name)) ?? null;
             return {
                 target: `edge-config:${flag.edgeConfigId}/${flag.name}`,
@@ -17452,7 +17889,13 @@ function effectFor(kind, settings, http) {
         case 'lockdown':
         case 'lockdown_off': {
             const vercel = settings.vercel;
-            const client = new VercelSecurityClient({ http, baseUrl: vercel.baseUrl, token: vercel.token, teamId: vercel.teamId, timeoutMs: settings.timeoutMs });
+            const client = new VercelSecurityClient({
+                http,
+                baseUrl: vercel.baseUrl,
+                token: vercel.token,
+                teamId: vercel.teamId,
+                timeoutMs: settings.timeoutMs,
+            });
             const target = `vercel-attack-mode:${vercel.projectId}`;
             return {
                 target,
@@ -17463,7 +17906,9 @@ function effectFor(kind, settings, http) {
                     const from = typeof known === 'boolean' ? known : false;
                     const to = kind === 'lockdown';
                     if (from === to && typeof known === 'boolean')
-                        return { none: `attack challenge mode is already ${to ? 'on' : 'off'} (set by remediate at the last change in the record)` };
+                        return {
+                            none: `attack challenge mode is already ${to ? 'on' : 'off'} (set by remediate at the last change in the record)`,
+                        };
                     return { target, from, to };
                 },
                 async write(value) {
@@ -17476,24 +17921,25 @@ function effectFor(kind, settings, http) {
 }
 
 ;// CONCATENATED MODULE: ./src/release/clock.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms)),
-};
+
+const systemClock = { now: () => Date.now(), sleep: sleep };
 
 ;// CONCATENATED MODULE: ./src/providers/github-deployments.ts
 
 
 
 
+/** Tries after the first for writes that are harmless to repeat (a status); a create is never repeated blindly. */
+const github_deployments_MUTATION = { retries: 0 };
 class GitHubDeploymentsClient {
-    options;
     provider = 'github';
+    rest;
     constructor(options) {
-        this.options = options;
+        this.rest = new GitHubRest(options);
     }
     async create(input) {
-        const body = {
+        const response = await this.rest.call('create deployment', (octokit, repo) => octokit.rest.repos.createDeployment({
+            ...repo,
             ref: input.ref,
             environment: input.environment,
             task: input.task ?? 'deploy',
@@ -17505,49 +17951,53 @@ class GitHubDeploymentsClient {
             required_contexts: [],
             production_environment: input.productionEnvironment,
             transient_environment: input.transientEnvironment ?? false,
-        };
-        const response = await this.send('POST', '/deployments', 'create deployment', body, true);
+            // After a 5xx or a lost answer the deployment may exist: the caller reads back
+            // (release/github-record.ts) instead of Octokit creating a second one.
+            request: github_deployments_MUTATION,
+        }));
         if (response.status === 202) {
             throw new ProviderError(`create deployment: GitHub merged the default branch instead of creating a deployment (HTTP 202)`, {
                 provider: this.provider,
                 status: 202,
-                requestId: requestIdOf(response),
+                requestId: requestIdOf({ headers: response.headers }),
             });
         }
-        return githubDeployment(jsonBody(this.provider, 'create deployment', response));
+        return githubDeployment(response.data);
     }
     async createStatus(deploymentId, input) {
-        const body = {
+        const what = `create ${input.state} status on deployment ${deploymentId}`;
+        // Adding the same status twice is harmless, so a 5xx here is retried like a read.
+        const response = await this.rest.call(what, (octokit, repo) => octokit.rest.repos.createDeploymentStatus({
+            ...repo,
+            deployment_id: deploymentId,
             state: input.state,
             description: deploymentDescription(input.description),
             environment_url: input.environmentUrl ?? undefined,
             log_url: input.logUrl ?? undefined,
             auto_inactive: input.autoInactive,
-        };
-        const what = `create ${input.state} status on deployment ${deploymentId}`;
-        // Adding the same status twice is harmless, so a status is not a mutation in the HttpClient's
-        // sense: retrying a 5xx is fine.
-        const response = await this.send('POST', `/deployments/${deploymentId}/statuses`, what, body, false);
-        return jsonBody(this.provider, what, response);
+        }));
+        return response.data;
     }
+    /** One page only (at most 100): callers ask for the newest few, never the whole history. */
     async list(filter) {
-        const path = `/deployments${query({ environment: filter.environment, sha: filter.sha, task: filter.task, per_page: filter.perPage ?? 30 })}`;
-        const response = await this.send('GET', path, 'list deployments');
-        const body = jsonBody(this.provider, 'list deployments', response);
-        if (!Array.isArray(body))
+        const response = await this.rest.call('list deployments', (octokit, repo) => octokit.rest.repos.listDeployments({
+            ...repo,
+            environment: filter.environment,
+            sha: filter.sha,
+            task: filter.task,
+            per_page: Math.min(filter.perPage ?? 30, 100),
+        }));
+        if (!Array.isArray(response.data))
             throw unexpectedShape(this.provider, 'list deployments', 'expected an array');
-        return body.map(githubDeployment);
+        return response.data.map(githubDeployment);
     }
+    /** The newest 30 statuses (one page): enough to find the latest. */
     async statuses(deploymentId) {
         const what = `list statuses of deployment ${deploymentId}`;
-        const response = await this.send('GET', `/deployments/${deploymentId}/statuses${query({ per_page: 30 })}`, what);
-        const body = jsonBody(this.provider, what, response);
-        if (!Array.isArray(body))
+        const response = await this.rest.call(what, (octokit, repo) => octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deploymentId, per_page: 30 }));
+        if (!Array.isArray(response.data))
             throw unexpectedShape(this.provider, what, 'expected an array');
-        return body;
-    }
-    send(method, path, what, body, mutation = false) {
-        return githubRequest(this.options, { method, path, what, body, mutation });
+        return response.data;
     }
 }
 function githubDeployment(raw) {
@@ -17607,7 +18057,11 @@ class RailwayClient {
             throw unexpectedShape(this.provider, field, 'expected a list of log lines');
         return lines
             .filter((line) => typeof line?.message === 'string')
-            .map((line) => ({ timestamp: typeof line.timestamp === 'string' ? line.timestamp : '', message: line.message, severity: typeof line.severity === 'string' ? line.severity : null }))
+            .map((line) => ({
+            timestamp: typeof line.timestamp === 'string' ? line.timestamp : '',
+            message: line.message,
+            severity: typeof line.severity === 'string' ? line.severity : null,
+        }))
             .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
     }
     /** Newest first (ordering UNCONFIRMED docs/platform-behaviour.md §2.2: callers sort by createdAt too). */
@@ -17624,18 +18078,20 @@ class RailwayClient {
      * Rolls back to deployment `id`. The schema types the result as Boolean! (the docs' selection
      * set is a validation error, docs/platform-behaviour.md §2.3), so the new deployment is found by listing afterwards.
      */
-    async rollback(id) {
-        const data = await this.graphql('DeploymentRollback', 'mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }', { id }, true);
-        return data.deploymentRollback === true;
+    rollback(id) {
+        return this.deploymentMutation('DeploymentRollback', 'mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }', id);
     }
-    async cancel(id) {
-        const data = await this.graphql('DeploymentCancel', 'mutation DeploymentCancel($id: String!) { deploymentCancel(id: $id) }', { id }, true);
-        return data.deploymentCancel === true;
+    cancel(id) {
+        return this.deploymentMutation('DeploymentCancel', 'mutation DeploymentCancel($id: String!) { deploymentCancel(id: $id) }', id);
     }
     /** Stops a deployment and moves it to history (REMOVED); for one past the point where cancel works. */
-    async remove(id) {
-        const data = await this.graphql('DeploymentRemove', 'mutation DeploymentRemove($id: String!) { deploymentRemove(id: $id) }', { id }, true);
-        return data.deploymentRemove === true;
+    remove(id) {
+        return this.deploymentMutation('DeploymentRemove', 'mutation DeploymentRemove($id: String!) { deploymentRemove(id: $id) }', id);
+    }
+    /** A mutation of one deployment whose one field is typed Boolean!: true when Railway says it was done. */
+    async deploymentMutation(operationName, query, id) {
+        const data = await this.graphql(operationName, query, { id }, true);
+        return Object.values(data)[0] === true;
     }
     graphql(operationName, query, variables, mutation = false) {
         return railwayGraphql(this.options, { operationName, query, variables, mutation });
@@ -17716,7 +18172,11 @@ class VercelClient {
             throw unexpectedShape(this.provider, what, 'expected a list of events');
         const lines = [];
         for (const event of body) {
-            const text = typeof event?.payload?.text === 'string' ? event.payload.text : typeof event?.text === 'string' ? event.text : undefined;
+            const text = typeof event?.payload?.text === 'string'
+                ? event.payload.text
+                : typeof event?.text === 'string'
+                    ? event.text
+                    : undefined;
             if (text === undefined || (event.type !== undefined && !BUILD_LOG_TYPES.has(String(event.type))))
                 continue;
             lines.push({ created: typeof event.created === 'number' ? event.created : 0, text });
@@ -17773,6 +18233,10 @@ class VercelClient {
                     id: production.id,
                     url: typeof production.url === 'string' ? production.url : null,
                     readyState: typeof production.readyState === 'string' ? production.readyState : undefined,
+                    // Optional in the SDK's schema: a missing or malformed list means no known domain, never a failed read.
+                    alias: Array.isArray(production.alias)
+                        ? production.alias.filter((host) => typeof host === 'string' && host !== '')
+                        : [],
                 }
                 : null,
             lastAliasRequest: aliasRequest(body.lastAliasRequest),
@@ -17864,7 +18328,9 @@ function truncate(text, max) {
  */
 function vercelPinned(project) {
     const job = project.lastAliasRequest;
-    return job !== null && job.type === 'rollback' && (job.jobStatus === 'succeeded' || job.jobStatus === 'pending' || job.jobStatus === 'in-progress');
+    return (job !== null &&
+        job.type === 'rollback' &&
+        (job.jobStatus === 'succeeded' || job.jobStatus === 'pending' || job.jobStatus === 'in-progress'));
 }
 /** The shape of `rollbackDescription` is UNCONFIRMED (docs/platform-behaviour.md §1.5, "who/why"): a string or an object with a description. */
 function describeRollback(raw) {
@@ -17885,6 +18351,19 @@ function vercelUrl(hostname, scheme = 'https') {
     if (!hostname)
         return null;
     return /^https?:\/\//.test(hostname) ? hostname : `${scheme}://${hostname}`;
+}
+/**
+ * The domain users reach production at, from the production deployment's `alias` list: the first
+ * custom domain (not `*.vercel.app`), else the first `*.vercel.app` one, else null; an entry that is
+ * not a bare hostname is skipped. A project with a
+ * custom domain serves users there; its `<project>.vercel.app` domain serves the same build but is
+ * not what users type (docs/platform-behaviour.md "Vercel production domain").
+ */
+function vercelProductionDomain(aliases) {
+    // Only a bare hostname (a port for the emulator) can become the URL a health check asks.
+    const hosts = aliases.filter((host) => /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(host));
+    const custom = hosts.find((host) => !/(^|\.)vercel\.app$/i.test(host.replace(/:\d+$/, '')));
+    return custom ?? hosts[0] ?? null;
 }
 /** The commit a deployment was built from: gitSource.sha, or a git meta key (names UNCONFIRMED, docs/platform-behaviour.md §1.3). */
 function vercelCommitOf(d) {
@@ -18073,41 +18552,6 @@ async function agreed(read, same, options) {
     return previous;
 }
 
-;// CONCATENATED MODULE: ./src/release/adapter-context.ts
-
-/**
- * An essential read, retried while it fails and, when it decides something (skip the work, name a
- * target), asked again until two answers agree: one stale or failed answer decides nothing.
- */
-function decidingRead(context, what, read, same) {
-    return agreed(() => context.patience(what, read), same, { clock: context.clock, settleMs: context.settleMs });
-}
-function errorText(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-/** The wait loop both adapters use: adaptive polling of `observe` until the deployment settles. */
-async function waitForSettled(component, id, startedAt, observe, context, wait) {
-    let lastState;
-    const result = await pollUntil(async () => {
-        const observation = await observe(id);
-        if (observation.state !== lastState) {
-            lastState = observation.state;
-            wait.onProgress?.(observation);
-        }
-        return observation;
-    }, (observation) => observation.phase !== 'pending', {
-        clock: context.clock,
-        schedule: context.schedule,
-        deadline: wait.deadline,
-        signal: wait.signal,
-        startedAt,
-        onReadError: (error, consecutive) => context.log.warn(`${component}: reading the status of ${id} failed (${errorText(error)}); still waiting${consecutive > 1 ? ` (${consecutive} failed reads in a row)` : ''}`),
-    });
-    if (result.done)
-        return { kind: 'settled', observation: result.value, reads: result.reads };
-    return result.cancelled ? { kind: 'cancelled', last: result.last, reads: result.reads } : { kind: 'timed-out', last: result.last, reads: result.reads };
-}
-
 ;// CONCATENATED MODULE: ./src/release/mutation.ts
 
 
@@ -18149,7 +18593,7 @@ async function mutateOnce(what, mutate, readBack, options) {
             return await mutate();
         }
         catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
+            const message = errors_errorText(error);
             const unknown = outcomeUnknown(error);
             if (!unknown && !(safeToRepeat(error) && attempt < attempts))
                 throw error;
@@ -18186,7 +18630,7 @@ async function readBackSeveral(readBack, options) {
         }
         catch (error) {
             notBefore = retryAfterOf(error);
-            options.log.warn(`reading back failed: ${error instanceof Error ? error.message : String(error)}`);
+            options.log.warn(`reading back failed: ${errors_errorText(error)}`);
         }
     }
     return { found: null, answered };
@@ -18207,7 +18651,9 @@ class DeploymentRecord {
     logUrl;
     timing;
     id = null;
-    constructor(client, log, logUrl, timing) {
+    constructor(client, log, 
+    /** The run's page (core/github-context.ts), where the deploy's log lives; resolved once, when the first status is written. */
+    logUrl, timing) {
         this.client = client;
         this.log = log;
         this.logUrl = logUrl;
@@ -18237,7 +18683,7 @@ class DeploymentRecord {
             return deployment.id;
         }
         catch (error) {
-            this.log.warn(`GitHub deployment not recorded (${errorText(error)}); going on without it`);
+            this.log.warn(`GitHub deployment not recorded (${errors_errorText(error)}); going on without it`);
             return null;
         }
     }
@@ -18253,13 +18699,13 @@ class DeploymentRecord {
                 state,
                 description: details.description,
                 environmentUrl: details.environmentUrl,
-                logUrl: this.logUrl,
+                logUrl: await this.logUrl,
             });
             this.log.info(`GitHub deployment ${id}: ${state}`);
             return true;
         }
         catch (error) {
-            this.log.warn(`GitHub deployment ${id}: could not set ${state} (${errorText(error)})`);
+            this.log.warn(`GitHub deployment ${id}: could not set ${state} (${errors_errorText(error)})`);
             return false;
         }
     }
@@ -18287,7 +18733,7 @@ class DeploymentRecord {
             return null;
         }
         catch (error) {
-            this.log.warn(`could not read the verified deployments from GitHub (${errorText(error)}); going by what serves`);
+            this.log.warn(`could not read the verified deployments from GitHub (${errors_errorText(error)}); going by what serves`);
             return null;
         }
     }
@@ -18300,7 +18746,7 @@ class DeploymentRecord {
             return newest?.id ?? null;
         }
         catch (error) {
-            this.log.warn(`could not list GitHub deployments (${errorText(error)})`);
+            this.log.warn(`could not list GitHub deployments (${errors_errorText(error)})`);
             return null;
         }
     }
@@ -18314,12 +18760,40 @@ function covers(payload, component) {
         return value.targets[component] != null;
     return true;
 }
-/** The run's page: where the deploy's log lives (GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID). */
-function runUrl(env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
-    if (!server || !repository || !run)
-        return null;
-    return `${server.replace(/\/+$/, '')}/${repository}/actions/runs/${run}`;
+
+;// CONCATENATED MODULE: ./src/release/adapter-context.ts
+
+
+/**
+ * An essential read, retried while it fails and, when it decides something (skip the work, name a
+ * target), asked again until two answers agree: one stale or failed answer decides nothing.
+ */
+function decidingRead(context, what, read, same) {
+    return agreed(() => context.patience(what, read), same, { clock: context.clock, settleMs: context.settleMs });
+}
+/** The wait loop both adapters use: adaptive polling of `observe` until the deployment settles. */
+async function waitForSettled(component, id, startedAt, observe, context, wait) {
+    let lastState;
+    const result = await pollUntil(async () => {
+        const observation = await observe(id);
+        if (observation.state !== lastState) {
+            lastState = observation.state;
+            wait.onProgress?.(observation);
+        }
+        return observation;
+    }, (observation) => observation.phase !== 'pending', {
+        clock: context.clock,
+        schedule: context.schedule,
+        deadline: wait.deadline,
+        signal: wait.signal,
+        startedAt,
+        onReadError: (error, consecutive) => context.log.warn(`${component}: reading the status of ${id} failed (${errors_errorText(error)}); still waiting${consecutive > 1 ? ` (${consecutive} failed reads in a row)` : ''}`),
+    });
+    if (result.done)
+        return { kind: 'settled', observation: result.value, reads: result.reads };
+    return result.cancelled
+        ? { kind: 'cancelled', last: result.last, reads: result.reads }
+        : { kind: 'timed-out', last: result.last, reads: result.reads };
 }
 
 ;// CONCATENATED MODULE: ./src/release/component.ts
@@ -18345,7 +18819,15 @@ class ReleaseError extends Error {
 
 
 
-const PENDING = ['QUEUED', 'WAITING', 'INITIALIZING', 'BUILDING', 'DEPLOYING', 'NEEDS_APPROVAL'];
+
+const PENDING = [
+    'QUEUED',
+    'WAITING',
+    'INITIALIZING',
+    'BUILDING',
+    'DEPLOYING',
+    'NEEDS_APPROVAL',
+];
 /** What serves: SUCCESS, or SLEEPING (a serverless app asleep after it deployed fine). */
 const SERVING = ['SUCCESS', 'SLEEPING'];
 /** The backend on Railway: one service instance in one environment. */
@@ -18435,7 +18917,10 @@ class RailwayComponent {
         const { clock, log } = this.options.context;
         // What serves and what is on its way decide whether to ask Railway at all: read until two
         // answers agree (a GraphQL errors[] is retried, one stale list decides nothing).
-        const decision = (list) => [list.find((d) => SERVING.includes(d.status))?.id, ...list.filter((d) => PENDING.includes(d.status)).map((d) => d.id)].join(',');
+        const decision = (list) => [
+            list.find((d) => SERVING.includes(d.status))?.id,
+            ...list.filter((d) => PENDING.includes(d.status)).map((d) => d.id),
+        ].join(',');
         const before = await decidingRead(this.options.context, 'backend: listing deployments', () => this.list(undefined, 20), (a, b) => decision(a) === decision(b));
         const serving = before.find((d) => SERVING.includes(d.status));
         if (serving && (serving.id === target.deploymentId || this.isRollbackOf(serving, target))) {
@@ -18473,7 +18958,7 @@ class RailwayComponent {
             let notBefore = 0;
             found = await findRollback().catch((error) => {
                 notBefore = retryAfterOf(error);
-                log.warn(`backend: listing deployments after the rollback failed (${errorText(error)})`);
+                log.warn(`backend: listing deployments after the rollback failed (${errors_errorText(error)})`);
                 return null;
             });
             if (found)
@@ -18519,11 +19004,18 @@ class RailwayComponent {
         // Retired deployments end REMOVED whether they once served or were aborted; which of them
         // served is not in the API we read (UNCONFIRMED), so take the newest older one that can be
         // rolled back to and is not a failure.
-        const candidate = all.find((d) => d.id !== current.id && Date.parse(d.createdAt) < Date.parse(current.createdAt) && d.canRollback && ['REMOVED', 'SUCCESS', 'SLEEPING'].includes(d.status));
+        const candidate = all.find((d) => d.id !== current.id &&
+            Date.parse(d.createdAt) < Date.parse(current.createdAt) &&
+            d.canRollback &&
+            ['REMOVED', 'SUCCESS', 'SLEEPING'].includes(d.status));
         return candidate ? this.targetOf(candidate) : null;
     }
     mutationOptions() {
-        return { clock: this.options.context.clock, log: this.options.context.log, settleMs: this.options.context.settleMs };
+        return {
+            clock: this.options.context.clock,
+            log: this.options.context.log,
+            settleMs: this.options.context.settleMs,
+        };
     }
     /** FAILED: the build or the start may be at fault, so both logs; CRASHED: the runtime log. */
     async failureLogs(observation) {
@@ -18532,7 +19024,10 @@ class RailwayComponent {
         for (const kind of kinds) {
             const lines = await this.client.logs(kind, observation.id, LOG_TAIL_LINES);
             if (lines.length > 0)
-                excerpts.push({ title: `${kind} log of ${observation.id}, last ${lines.length} lines`, lines: lines.map((line) => redact(line.message)) });
+                excerpts.push({
+                    title: `${kind} log of ${observation.id}, last ${lines.length} lines`,
+                    lines: lines.map((line) => redact(line.message)),
+                });
         }
         return excerpts;
     }
@@ -18543,7 +19038,13 @@ class RailwayComponent {
         return `${base}/project/${projectId}/service/${serviceId}?environmentId=${environmentId}&id=${id}`;
     }
     observation(d) {
-        const base = { id: d.id, state: d.status, url: railwayUrl(d, this.options.scheme), sha: railwayCommitOf(d) ?? null, logUrl: this.logUrl(d.id) };
+        const base = {
+            id: d.id,
+            state: d.status,
+            url: railwayUrl(d, this.options.scheme),
+            sha: railwayCommitOf(d) ?? null,
+            logUrl: this.logUrl(d.id),
+        };
         if (SERVING.includes(d.status))
             return { ...base, phase: 'succeeded' };
         if (PENDING.includes(d.status))
@@ -18555,10 +19056,20 @@ class RailwayComponent {
             REMOVING: 'the deployment is being removed',
             SKIPPED: 'the build was skipped',
         };
-        return { ...base, phase: 'failed', error: `deployment ${d.status}: ${why[d.status] ?? 'unexpected state'}; logs: ${base.logUrl}` };
+        return {
+            ...base,
+            phase: 'failed',
+            error: `deployment ${d.status}: ${why[d.status] ?? 'unexpected state'}; logs: ${base.logUrl}`,
+        };
     }
     targetOf(d) {
-        return { provider: 'railway', deploymentId: d.id, url: railwayUrl(d, this.options.scheme), sha: railwayCommitOf(d) ?? null, scope: this.options.serviceId };
+        return {
+            provider: 'railway',
+            deploymentId: d.id,
+            url: railwayUrl(d, this.options.scheme),
+            sha: railwayCommitOf(d) ?? null,
+            scope: this.options.serviceId,
+        };
     }
 }
 
@@ -18621,7 +19132,12 @@ class VercelComponent {
      * way back (docs/platform-behaviour.md §1.6).
      */
     async confirmNothingServes() {
-        const { deployments } = await this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], limit: 20 });
+        const { deployments } = await this.client.listDeployments({
+            projectId: this.options.projectId,
+            target: 'production',
+            state: ['READY'],
+            limit: 20,
+        });
         const served = deployments.find((d) => d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true);
         if (served)
             throw unexpectedShape('vercel', `get project ${this.options.projectId}`, `no production target, yet ${served.id} has served production`);
@@ -18643,7 +19159,13 @@ class VercelComponent {
     async deploymentOf(sha) {
         if (!this.production)
             return null;
-        const { deployments } = await this.options.context.patience('frontend: listing deployments', () => this.client.listDeployments({ projectId: this.options.projectId, target: 'production', state: ['READY'], sha, limit: 20 }));
+        const { deployments } = await this.options.context.patience('frontend: listing deployments', () => this.client.listDeployments({
+            projectId: this.options.projectId,
+            target: 'production',
+            state: ['READY'],
+            sha,
+            limit: 20,
+        }));
         const candidate = deployments.find((d) => vercelCommitOf(d) === sha && (d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true));
         return candidate ? this.targetOf(candidate.url ? candidate : await this.client.getDeployment(candidate.id)) : null;
     }
@@ -18725,12 +19247,26 @@ class VercelComponent {
             return [];
         const lines = await this.client.buildLog(observation.id, LOG_TAIL_LINES);
         // Build output can print environment values: redacted before it reaches any report.
-        return lines.length > 0 ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines: lines.map(redact) }] : [];
+        return lines.length > 0
+            ? [{ title: `build log of ${observation.id}, last ${lines.length} lines`, lines: lines.map(redact) }]
+            : [];
     }
     async isServing(deploymentId) {
         if (!this.production)
             return true;
         return (await this.servingId()) === deploymentId;
+    }
+    /**
+     * Production's domain from `targets.production.alias` (`vercelProductionDomain` picks one), as a
+     * URL with the API's scheme; null unless production is `deploymentId` and lists a domain.
+     */
+    async productionUrl(deploymentId) {
+        if (!this.production)
+            return null;
+        const serving = (await this.project()).productionDeployment;
+        if (serving?.id !== deploymentId)
+            return null;
+        return vercelUrl(vercelProductionDomain(serving.alias), this.options.scheme);
     }
     async ensureServing(observation, context) {
         if (!this.production)
@@ -18791,7 +19327,9 @@ class VercelComponent {
         const candidate = deployments.find((d) => d.id !== currentId &&
             (current?.createdAt === undefined || (d.createdAt ?? 0) < current.createdAt) &&
             (d.readySubstate === 'PROMOTED' || d.isRollbackCandidate === true));
-        return candidate ? this.targetOf(candidate.gitSource || candidate.url ? candidate : await this.client.getDeployment(candidate.id)) : null;
+        return candidate
+            ? this.targetOf(candidate.gitSource || candidate.url ? candidate : await this.client.getDeployment(candidate.id))
+            : null;
     }
     /**
      * Promote or instant-rollback to `deploymentId`, then wait for the alias job. Done is what the
@@ -18813,7 +19351,9 @@ class VercelComponent {
         const ours = (job) => isOurJob(job, before, jobKind, deploymentId);
         const settledOn = (project) => {
             const job = project.lastAliasRequest;
-            return project.productionDeployment?.id === deploymentId && !running(job) && !(job?.toDeploymentId === deploymentId && job.jobStatus === 'failed');
+            return (project.productionDeployment?.id === deploymentId &&
+                !running(job) &&
+                !(job?.toDeploymentId === deploymentId && job.jobStatus === 'failed'));
         };
         const send = async () => {
             if (kind === 'promote')
@@ -18844,7 +19384,7 @@ class VercelComponent {
                 }
                 if (!running(job))
                     throw error;
-                log.info(`frontend: Vercel answered 409 (${errorText(error)}): waiting for the ${job.type} to ${job.toDeploymentId} to finish first`);
+                log.info(`frontend: Vercel answered 409 (${errors_errorText(error)}): waiting for the ${job.type} to ${job.toDeploymentId} to finish first`);
                 await this.waitForAliasJob(context);
                 return send();
             }
@@ -18876,7 +19416,7 @@ class VercelComponent {
             deadline: context.deadline,
             signal: context.signal,
             startedAt: requestedAfter,
-            onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
+            onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errors_errorText(error)}); still waiting`),
         });
         if (!result.done)
             throw new ReleaseError(`${kind} of ${deploymentId}: the alias job did not finish ${result.cancelled ? 'before the job was cancelled' : 'in time'}`);
@@ -18903,20 +19443,29 @@ class VercelComponent {
             deadline: context.deadline,
             signal: context.signal,
             startedAt: clock.now(),
-            onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errorText(error)}); still waiting`),
+            onReadError: (error) => log.warn(`frontend: reading the alias job failed (${errors_errorText(error)}); still waiting`),
         });
         if (!result.done)
             throw new ReleaseError(`another promote or rollback was still running on the project ${result.cancelled ? 'when the job was cancelled' : 'at the timeout'}`);
     }
     mutationOptions() {
-        return { clock: this.options.context.clock, log: this.options.context.log, settleMs: this.options.context.settleMs };
+        return {
+            clock: this.options.context.clock,
+            log: this.options.context.log,
+            settleMs: this.options.context.settleMs,
+        };
     }
     observation(d) {
         const url = vercelUrl(d.url, this.options.scheme);
         const base = { id: d.id, state: d.readyState, url, sha: vercelCommitOf(d) ?? null, logUrl: d.inspectorUrl ?? null };
         if (d.readyState === 'READY') {
             if (d.aliasError)
-                return { ...base, phase: 'failed', state: 'READY (alias failed)', error: `alias failed: ${d.aliasError.message ?? d.aliasError.code ?? 'unknown'}` };
+                return {
+                    ...base,
+                    phase: 'failed',
+                    state: 'READY (alias failed)',
+                    error: `alias failed: ${d.aliasError.message ?? d.aliasError.code ?? 'unknown'}`,
+                };
             // Built. Whether production points at it (aliasAssigned, or not over a pin / when staged)
             // is ensureServing's business: it reads the project and promotes when needed.
             return { ...base, phase: 'succeeded' };
@@ -18927,7 +19476,13 @@ class VercelComponent {
         return { ...base, phase: 'failed', error: detail || `deployment ended ${d.readyState}` };
     }
     targetOf(d) {
-        return { provider: 'vercel', deploymentId: d.id, url: vercelUrl(d.url, this.options.scheme), sha: vercelCommitOf(d) ?? null, scope: this.options.projectId };
+        return {
+            provider: 'vercel',
+            deploymentId: d.id,
+            url: vercelUrl(d.url, this.options.scheme),
+            sha: vercelCommitOf(d) ?? null,
+            scope: this.options.projectId,
+        };
     }
 }
 const ALIAS_JOB_ENDED = new Set(['succeeded', 'failed', 'skipped']);
@@ -18956,10 +19511,12 @@ function running(job) {
     return job !== null && job !== undefined && (job.jobStatus === 'pending' || job.jobStatus === 'in-progress');
 }
 
-;// CONCATENATED MODULE: ./src/health-check/status-matcher.ts
+;// CONCATENATED MODULE: ./src/health/status-matcher.ts
 
 function status_matcher_parseStatusMatcher(input, value, label = '') {
-    const parts = (Array.isArray(value) ? value : String(value).split(',')).map((part) => String(part).trim()).filter(Boolean);
+    const parts = (Array.isArray(value) ? value : String(value).split(','))
+        .map((part) => String(part).trim())
+        .filter(Boolean);
     const ranges = parts.map((part) => {
         let match;
         if ((match = /^([1-5])xx$/i.exec(part)))
@@ -18979,7 +19536,7 @@ function status_matcher_parseStatusMatcher(input, value, label = '') {
     };
 }
 
-;// CONCATENATED MODULE: ./src/health-check/checks.ts
+;// CONCATENATED MODULE: ./src/health/checks.ts
 
 
 
@@ -18998,7 +19555,7 @@ const KNOWN_KEYS = (/* unused pure expression or super */ null && ([
     'check-version',
 ]));
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-const EXAMPLE = "- name: api\n  url: https://api.example.com/health\n  expect-status: 200\n  tags: [critical]";
+const EXAMPLE = '- name: api\n  url: https://api.example.com/health\n  expect-status: 200\n  tags: [critical]';
 /**
  * What a person calls a URL: its path (`/api/health`), or the host name (without a port) for the
  * root. Two URLs with the same path on different hosts keep their hosts to stay apart.
@@ -19121,7 +19678,7 @@ function checkBody(value, label) {
         return { kind: 'regex', pattern: value, regex: new RegExp(regex[1], regex[2]) };
     }
     catch (error) {
-        throw new ConfigurationError('checks', `${label} 'expect-body' is not a valid regex: ${error.message}`);
+        throw new ConfigurationError('checks', `${label} 'expect-body' is not a valid regex: ${errorText(error)}`);
     }
 }
 function checkJson(value, label) {
@@ -19167,7 +19724,7 @@ function percentile(values, p) {
     return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
-;// CONCATENATED MODULE: ./src/health-check/json-path.ts
+;// CONCATENATED MODULE: ./src/health/json-path.ts
 /**
  * A small JSON path: `status`, `$.db.connected`, `checks[0].name`, `$['x-y'].z`. Enough for
  * health payloads; returns `undefined` when any step is missing.
@@ -19204,7 +19761,7 @@ function jsonValueMatches(actual, expected) {
     return actual === expected || (actual !== undefined && actual !== null && String(actual) === String(expected));
 }
 
-;// CONCATENATED MODULE: ./src/health-check/version.ts
+;// CONCATENATED MODULE: ./src/health/version.ts
 
 const DEFAULT_FIELDS = ['$.version', '$.commit', '$.sha'];
 /** Below this length a version can match by chance (`2026` is in every Date header this year). */
@@ -19221,14 +19778,19 @@ function checkVersion(response, expected, source) {
         const value = Array.isArray(raw) ? raw.join(', ') : raw;
         if (value === undefined)
             return { ok: false, reason: `version ${short} not proven: the response has no ${source.header} header` };
-        return hasToken(value, expected) ? { ok: true } : { ok: false, reason: `version ${short} not found in header ${source.header} (an older build is serving)` };
+        return hasToken(value, expected)
+            ? { ok: true }
+            : { ok: false, reason: `version ${short} not found in header ${source.header} (an older build is serving)` };
     }
     let document;
     try {
         document = JSON.parse(response.body);
     }
     catch {
-        return { ok: false, reason: `version ${short} not proven: the body is not JSON (set version-header, or check-version: false on this check)` };
+        return {
+            ok: false,
+            reason: `version ${short} not proven: the body is not JSON (set version-header, or check-version: false on this check)`,
+        };
     }
     const fields = source.field ? [source.field] : DEFAULT_FIELDS;
     const field = fields.find((path) => readJsonPath(document, path) !== undefined);
@@ -19236,7 +19798,12 @@ function checkVersion(response, expected, source) {
         return { ok: false, reason: `version ${short} not proven: the body has no ${fields.join(', ')} field` };
     const value = readJsonPath(document, field);
     const text = typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
-    return hasToken(text, expected) ? { ok: true } : { ok: false, reason: `version ${short} not found in the response (${field} is ${JSON.stringify(text.slice(0, 40))}; an older build is serving)` };
+    return hasToken(text, expected)
+        ? { ok: true }
+        : {
+            ok: false,
+            reason: `version ${short} not found in the response (${field} is ${JSON.stringify(text.slice(0, 40))}; an older build is serving)`,
+        };
 }
 function hasToken(text, expected) {
     const lower = text.toLowerCase();
@@ -19250,7 +19817,7 @@ function hasToken(text, expected) {
     return (lower.match(/(?<![a-z0-9])[0-9a-f]{7,40}(?![a-z0-9])/g) ?? []).some((token) => wanted.startsWith(token) || token.startsWith(wanted));
 }
 
-;// CONCATENATED MODULE: ./src/health-check/probe.ts
+;// CONCATENATED MODULE: ./src/health/probe.ts
 
 
 
@@ -19272,7 +19839,13 @@ async function probe(check, context) {
         if (error instanceof BodyTooLargeError) {
             // The host answered: an endless or huge body is the app's fault, never "unreachable".
             const reason = `body larger than ${formatBytes(error.limitBytes)} (HTTP ${error.status}); reading stopped there (raise max-body-size if this is expected)`;
-            return { at, status: error.status, latencyMs: probe_round(error.latencyMs), ok: false, failure: { kind: 'body-too-large', reason, transient: false } };
+            return {
+                at,
+                status: error.status,
+                latencyMs: probe_round(error.latencyMs),
+                ok: false,
+                failure: { kind: 'body-too-large', reason, transient: false },
+            };
         }
         if (!(error instanceof NetworkError))
             throw error;
@@ -19297,7 +19870,9 @@ async function probe(check, context) {
         return fail('status', reason, false);
     }
     if (check.expectBody) {
-        const found = check.expectBody.regex ? check.expectBody.regex.test(response.body) : response.body.includes(check.expectBody.pattern);
+        const found = check.expectBody.regex
+            ? check.expectBody.regex.test(response.body)
+            : response.body.includes(check.expectBody.pattern);
         if (!found)
             return fail('expectation', `body does not contain ${check.expectBody.pattern}`, waiting);
     }
@@ -19336,13 +19911,17 @@ function isUnreachable(attempt) {
     return kind !== undefined && kind !== 'timeout' && isNetworkKind(kind);
 }
 function isNetworkKind(kind) {
-    return kind !== 'expectation' && kind !== 'version' && kind !== 'latency' && kind !== 'body-too-large' && isNetworkFailure(kind);
+    return (kind !== 'expectation' &&
+        kind !== 'version' &&
+        kind !== 'latency' &&
+        kind !== 'body-too-large' &&
+        isNetworkFailure(kind));
 }
 function probe_round(ms) {
     return Math.round(ms * 100) / 100;
 }
 
-;// CONCATENATED MODULE: ./src/health-check/verify.ts
+;// CONCATENATED MODULE: ./src/health/verify.ts
 
 
 
@@ -19350,8 +19929,8 @@ function probe_round(ms) {
 /** Attempts kept per check in the report: the first few and the latest, so a long wait stays readable. */
 const KEPT_ATTEMPTS = 50;
 /**
- * Waits until every check passes (each retried on transient failures until `timeoutMs`), then
- * probes all of them every `intervalMs` for `verifyDurationMs` and judges that window.
+ * Waits until every check passes (each retried on transient failures until `timeoutMs`). In window
+ * mode it then probes all of them every `intervalMs` for `verifyDurationMs` and judges that window.
  */
 async function verifyHealth(settings, deps) {
     const started = deps.now();
@@ -19374,7 +19953,7 @@ async function verifyHealth(settings, deps) {
     }
     let windowSamples = results.map((result) => result.attempts[result.attempts.length - 1]);
     let windowDuration = 0;
-    if (settings.verifyDurationMs > 0 && results.every((result) => result.passed)) {
+    if (settings.mode === 'window' && settings.verifyDurationMs > 0 && results.every((result) => result.passed)) {
         const windowStart = deps.now();
         windowSamples = await deps.log.group(`Probing for ${settings.verifyDurationMs}ms`, () => probeWindow(settings, { ...context, waitingForDeploy: false }, deps, results));
         windowDuration = deps.now() - windowStart;
@@ -19383,14 +19962,23 @@ async function verifyHealth(settings, deps) {
     const errors = windowSamples.filter((a) => !a.ok).length;
     const errorRate = windowSamples.length ? (errors / windowSamples.length) * 100 : 0;
     const p95 = percentile(latencies, 95) ?? null;
-    const slo = {
-        errorRate: { observed: verify_round(errorRate), limit: settings.maxErrorRate, ok: errorRate <= settings.maxErrorRate },
-        p95: { observed: p95, limit: settings.maxP95Ms, ok: p95 === null || p95 <= settings.maxP95Ms },
-    };
+    const slo = settings.mode === 'window'
+        ? {
+            errorRate: {
+                observed: verify_round(errorRate),
+                limit: settings.maxErrorRate,
+                ok: errorRate <= settings.maxErrorRate,
+            },
+            p95: { observed: p95, limit: settings.maxP95Ms, ok: p95 === null || p95 <= settings.maxP95Ms },
+        }
+        : null;
     const failed = results.filter((result) => !result.passed).map((result) => result.name);
-    const lastFailures = results.filter((result) => !result.passed).map((result) => result.attempts[result.attempts.length - 1]);
+    const lastFailures = results
+        .filter((result) => !result.passed)
+        .map((result) => result.attempts[result.attempts.length - 1]);
     return {
-        healthy: failed.length === 0 && slo.errorRate.ok && slo.p95.ok,
+        mode: settings.mode,
+        healthy: failed.length === 0 && (slo === null || (slo.errorRate.ok && slo.p95.ok)),
         failed,
         unreachable: lastFailures.length > 0 && lastFailures.every(isUnreachable),
         durationMs: elapsed(),
@@ -19452,7 +20040,11 @@ async function waitForCheck(check, settings, context, deps, progress) {
             return { ...base, passed: false, reason: failure.reason };
         const remaining = deadline - context.elapsed();
         if (remaining <= 0) {
-            return { ...base, passed: false, reason: `${failure.reason} (still failing after ${formatDuration(context.elapsed())}, timeout reached)` };
+            return {
+                ...base,
+                passed: false,
+                reason: `${failure.reason} (still failing after ${formatDuration(context.elapsed())}, timeout reached)`,
+            };
         }
         deps.log.debug(`${check.name}: ${failure.reason}; retrying in ${Math.min(settings.intervalMs, remaining)}ms`);
         await deps.sleep(Math.min(settings.intervalMs, remaining));
@@ -19485,7 +20077,7 @@ function verify_round(value) {
 ;// CONCATENATED MODULE: ./src/release/verify.ts
 
 
-/** Readiness of one component, through the health-check action's probe logic. */
+/** Readiness of one component, through the health domain's probe logic (src/health). */
 class Verifier {
     settings;
     deps;
@@ -19509,7 +20101,10 @@ class Verifier {
         if (!this.configured(component))
             return { verdict: 'skipped', detail: `no ${component}-health-url given` };
         if (!url)
-            return { verdict: 'skipped', detail: `the deployment has no URL to resolve ${this.settings.healthUrls[component]} against` };
+            return {
+                verdict: 'skipped',
+                detail: `the deployment has no URL to resolve ${this.settings.healthUrls[component]} against`,
+            };
         const { log, clock, http } = this.deps;
         // verifyHealth opens its own log group; groups do not nest in the Actions log, so fold it into ours.
         const flatLog = { ...log, group: (title, work) => (log.info(title), work()) };
@@ -19520,9 +20115,8 @@ class Verifier {
             timeoutMs: this.settings.timeoutMs,
             intervalMs: this.settings.intervalMs,
             requestTimeoutMs: this.settings.requestTimeoutMs,
-            verifyDurationMs: 0,
-            maxErrorRate: 100,
-            maxP95Ms: Number.MAX_SAFE_INTEGER,
+            // A deployment that just came up is asked whether it is ready, not held to an SLO.
+            mode: 'readiness',
         }, { http, log: flatLog, sleep: (ms) => clock.sleep(ms), now: () => clock.now() });
         const reason = report.checks.find((check) => !check.passed)?.reason;
         if (report.healthy)
@@ -19544,6 +20138,12 @@ class Verifier {
 
 
 
+
+
+/** The adapters of the given components, in that order (the settings name only configured ones). */
+function adaptersOf(components, adapters) {
+    return components.map((name) => adapters[name]);
+}
 /** How long an essential read may keep failing before it counts (a 429 storm, a platform restart). */
 const READ_BUDGET_MS = 120_000;
 /** Builds the HTTP client, the provider clients and the component adapters from the settings. */
@@ -19562,7 +20162,7 @@ strategy = 'direct') {
         clock: overrides.clock,
         schedule,
         budgetMs: READ_BUDGET_MS,
-        onRetry: (what, error) => log.warn(`${what}: ${error instanceof Error ? error.message : String(error)}; trying again`),
+        onRetry: (what, error) => log.warn(`${what}: ${errors_errorText(error)}; trying again`),
     });
     const context = { clock: overrides.clock, schedule, log, settleMs: settings.pollMinMs, patience };
     const adapters = {};
@@ -19589,8 +20189,20 @@ strategy = 'direct') {
             context,
         });
     }
-    const github = settings.github ? new GitHubDeploymentsClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository }) : undefined;
-    const record = new DeploymentRecord(github, log, runUrl(env), { clock: overrides.clock, settleMs: settings.pollMinMs });
+    const github = settings.github
+        ? new GitHubDeploymentsClient({
+            http,
+            apiUrl: settings.github.apiUrl,
+            token: settings.github.token,
+            repository: settings.github.repository,
+            warn: (message) => log.warn(message),
+            sleep: (ms) => overrides.clock.sleep(ms),
+        })
+        : undefined;
+    const record = new DeploymentRecord(github, log, githubRun(env).then(runUrl), {
+        clock: overrides.clock,
+        settleMs: settings.pollMinMs,
+    });
     const verifier = new Verifier(settings.verify, { http, log, clock: overrides.clock });
     return { http, adapters, record, verifier, patience };
 }
@@ -19611,11 +20223,18 @@ async function restoreComponent(adapter, target, reason, mode, deps) {
     }
     const deadline = deps.clock.now() + deps.timeoutMs;
     if (deps.signal?.aborted) {
-        return { ...base, outcome: 'cancelled', deploymentId: null, url: null, detail: `the job was cancelled before going back to ${target.deploymentId}` };
+        return {
+            ...base,
+            outcome: 'cancelled',
+            deploymentId: null,
+            url: null,
+            detail: `the job was cancelled before going back to ${target.deploymentId}`,
+        };
     }
     let served;
     try {
-        if (mode === 'promote' && (await deps.patience(`${component}: reading what serves`, () => adapter.isServing(target.deploymentId)))) {
+        if (mode === 'promote' &&
+            (await deps.patience(`${component}: reading what serves`, () => adapter.isServing(target.deploymentId)))) {
             const detail = `production still serves ${target.deploymentId}: nothing changed, nothing to undo`;
             deps.log.info(`${component}: ${detail}`);
             return { ...base, outcome: 'not-needed', deploymentId: target.deploymentId, url: target.url, detail };
@@ -19625,11 +20244,11 @@ async function restoreComponent(adapter, target, reason, mode, deps) {
     }
     catch (error) {
         if (deps.signal?.aborted) {
-            const detail = `the job was cancelled while going back to ${target.deploymentId} (${errorText(error)}); check what serves`;
+            const detail = `the job was cancelled while going back to ${target.deploymentId} (${errors_errorText(error)}); check what serves`;
             deps.log.warn(`${component}: ${detail}`);
             return { ...base, outcome: 'cancelled', deploymentId: null, url: null, detail };
         }
-        const detail = `rollback to ${target.deploymentId} failed: ${errorText(error)}`;
+        const detail = `rollback to ${target.deploymentId} failed: ${errors_errorText(error)}`;
         deps.log.error(`${component}: ${detail}`);
         return { ...base, outcome: 'needs-a-human', deploymentId: null, url: null, detail };
     }
@@ -19641,45 +20260,100 @@ async function restoreComponent(adapter, target, reason, mode, deps) {
     }
     const url = served.url ?? target.url;
     if (deps.signal?.aborted) {
-        return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, detail: `${served.id} serves again (not verified: the job was cancelled)` };
+        return {
+            ...base,
+            pinned,
+            outcome: 'restored',
+            deploymentId: served.id,
+            url,
+            detail: `${served.id} serves again (not verified: the job was cancelled)`,
+        };
     }
-    const verify = await deps.verifier.verify(component, url, target.sha).catch((error) => ({ verdict: 'unhealthy', detail: `verification crashed: ${errorText(error)}` }));
+    const verify = await deps.verifier.verify(component, url, target.sha).catch((error) => ({
+        verdict: 'unhealthy',
+        detail: `verification crashed: ${errors_errorText(error)}`,
+    }));
     const serving = `${served.id} serves again`;
     switch (verify.verdict) {
         case 'healthy':
-            return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, verify, detail: `${serving} and answers healthy` };
+            return {
+                ...base,
+                pinned,
+                outcome: 'restored',
+                deploymentId: served.id,
+                url,
+                verify,
+                detail: `${serving} and answers healthy`,
+            };
         case 'skipped':
-            return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, verify, detail: `${serving} (platform state; ${verify.detail})` };
+            return {
+                ...base,
+                pinned,
+                outcome: 'restored',
+                deploymentId: served.id,
+                url,
+                verify,
+                detail: `${serving} (platform state; ${verify.detail})`,
+            };
         case 'unreachable':
             deps.log.warn(`${component}: ${verify.detail}; the platform says it serves, so this is not counted against it`);
-            return { ...base, pinned, outcome: 'restored', deploymentId: served.id, url, verify, detail: `${serving}; health not confirmed: ${verify.detail}` };
+            return {
+                ...base,
+                pinned,
+                outcome: 'restored',
+                deploymentId: served.id,
+                url,
+                verify,
+                detail: `${serving}; health not confirmed: ${verify.detail}`,
+            };
         case 'unhealthy':
             deps.log.error(`${component}: ${verify.detail}`);
-            return { ...base, pinned, outcome: 'needs-a-human', deploymentId: served.id, url, verify, detail: `${serving} but is unhealthy: ${verify.detail}` };
+            return {
+                ...base,
+                pinned,
+                outcome: 'needs-a-human',
+                deploymentId: served.id,
+                url,
+                verify,
+                detail: `${serving} but is unhealthy: ${verify.detail}`,
+            };
     }
 }
 
-;// CONCATENATED MODULE: ./src/rollback/rollbacker.ts
+;// CONCATENATED MODULE: ./src/release/rollbacker.ts
+
 
 
 async function rollback(settings, deps) {
     const { clock, log } = deps;
     const started = clock.now();
-    const adapters = settings.components.map((name) => deps.adapters[name]);
+    const adapters = adaptersOf(settings.components, deps.adapters);
     // 1. Targets: from the deploy's plan, or the last deployment that served before the current one.
     const targets = new Map();
     const results = [];
     await log.group('Finding what to go back to', async () => {
         for (const adapter of adapters) {
             try {
-                const target = settings.source.kind === 'plan' ? (settings.source.plan.components[adapter.component] ?? null) : await deps.patience(`${adapter.component}: finding the previous deployment`, () => adapter.previous());
+                const target = settings.source.kind === 'plan'
+                    ? (settings.source.plan.components[adapter.component] ?? null)
+                    : await deps.patience(`${adapter.component}: finding the previous deployment`, () => adapter.previous());
                 targets.set(adapter.component, target);
-                log.info(target ? `${adapter.label}: target ${target.deploymentId}${target.sha ? ` (commit ${target.sha.slice(0, 12)})` : ''}` : `${adapter.label}: nothing to go back to`);
+                log.info(target
+                    ? `${adapter.label}: target ${target.deploymentId}${target.sha ? ` (commit ${target.sha.slice(0, 12)})` : ''}`
+                    : `${adapter.label}: nothing to go back to`);
             }
             catch (error) {
-                const detail = `could not find a deployment to go back to: ${errorText(error)}`;
+                const detail = `could not find a deployment to go back to: ${errors_errorText(error)}`;
                 log.error(`${adapter.label}: ${detail}`);
-                results.push({ component: adapter.component, outcome: 'needs-a-human', target: null, deploymentId: null, url: null, detail, pinned: false });
+                results.push({
+                    component: adapter.component,
+                    outcome: 'needs-a-human',
+                    target: null,
+                    deploymentId: null,
+                    url: null,
+                    detail,
+                    pinned: false,
+                });
             }
         }
     });
@@ -19707,7 +20381,13 @@ async function rollback(settings, deps) {
     const needsHuman = results.filter((result) => result.outcome === 'needs-a-human');
     const nothing = results.every((result) => result.outcome === 'nothing-to-roll-back');
     const cancelled = results.some((result) => result.outcome === 'cancelled');
-    const status = cancelled ? 'cancelled' : needsHuman.length > 0 ? 'failed' : nothing ? 'nothing-to-roll-back' : 'rolled-back';
+    const status = cancelled
+        ? 'cancelled'
+        : needsHuman.length > 0
+            ? 'failed'
+            : nothing
+                ? 'nothing-to-roll-back'
+                : 'rolled-back';
     const message = status === 'cancelled'
         ? `the job was cancelled: ${results.map((result) => `${result.component} ${result.outcome}: ${result.detail}`).join('; ')}`
         : status === 'failed'
@@ -19717,7 +20397,9 @@ async function rollback(settings, deps) {
                 : `rolled back ${settings.environment}: ${results.map((result) => `${result.component} ${result.outcome}${result.deploymentId ? ` (${result.deploymentId})` : ''}`).join(', ')}`;
     // 3. GitHub: the deployment rolled back from is marked failed, the rollback recorded as a deployment.
     // A cancelled job has seconds left, and its outcome is not known: it records nothing.
-    const githubDeploymentId = status === 'nothing-to-roll-back' || status === 'cancelled' ? null : await recordOnGitHub(settings, deps, results, status);
+    const githubDeploymentId = status === 'nothing-to-roll-back' || status === 'cancelled'
+        ? null
+        : await recordOnGitHub(settings, deps, results, status);
     (status === 'failed' || status === 'cancelled' ? log.error : log.info)(message);
     return {
         status,
@@ -19736,7 +20418,9 @@ async function recordOnGitHub(settings, deps, results, status) {
     if (!record.enabled)
         return null;
     const planSha = settings.source.kind === 'plan' ? settings.source.plan.sha || undefined : undefined;
-    const failedId = settings.githubDeploymentId === undefined ? await record.latest(settings.environment, planSha) : settings.githubDeploymentId;
+    const failedId = settings.githubDeploymentId === undefined
+        ? await record.latest(settings.environment, planSha)
+        : settings.githubDeploymentId;
     if (failedId !== null)
         await record.status('failure', { description: `rolled back: ${settings.reason}` }, failedId);
     // The new record needs a ref: the commit that serves again.
@@ -19751,9 +20435,16 @@ async function recordOnGitHub(settings, deps, results, status) {
         environment: settings.environment,
         task: 'deploy:rollback',
         description: `threadr-ops rollback: ${settings.reason}`,
-        payload: { rollbackOf: failedId, reason: settings.reason, targets: Object.fromEntries(results.map((result) => [result.component, result.target])) },
+        payload: {
+            rollbackOf: failedId,
+            reason: settings.reason,
+            targets: Object.fromEntries(results.map((result) => [result.component, result.target])),
+        },
     });
-    await record.status(status === 'rolled-back' ? 'success' : 'failure', { description: `rollback: ${settings.reason}`, environmentUrl: url });
+    await record.status(status === 'rolled-back' ? 'success' : 'failure', {
+        description: `rollback: ${settings.reason}`,
+        environmentUrl: url,
+    });
     return id;
 }
 
@@ -19775,7 +20466,7 @@ function sameDeployment(a, b) {
  * each component comes from the GitHub Deployments history (DeploymentRecord.lastVerified: the
  * newest deployment whose latest status is success or inactive) and the platform's deployment of
  * that commit (ComponentAdapter.deploymentOf); the rollback itself is the rollback action's
- * `rollback()` (src/rollback/rollbacker.ts), so it pins Vercel, re-verifies and records on GitHub
+ * `rollback()` (src/release/rollbacker.ts), so it pins Vercel, re-verifies and records on GitHub
  * exactly as a rollback by hand does. A component that already serves its last verified commit is
  * left alone.
  */
@@ -19859,7 +20550,16 @@ function rollbackDeployEffect(settings, reason, log, revert) {
             const report = await rollback({
                 environment: platform.environment,
                 components: names,
-                source: { kind: 'plan', plan: { version: 1, environment: platform.environment, sha: '', recordedAt: new Date(systemClock.now()).toISOString(), components: wanted } },
+                source: {
+                    kind: 'plan',
+                    plan: {
+                        version: 1,
+                        environment: platform.environment,
+                        sha: '',
+                        recordedAt: new Date(systemClock.now()).toISOString(),
+                        components: wanted,
+                    },
+                },
                 reason,
                 timeoutMs: settings.timeoutMs,
                 // What serves was never verified by us (that is why it is rolled back): there is no GitHub
@@ -19883,6 +20583,7 @@ function rollbackDeployEffect(settings, reason, log, revert) {
 
 
 
+
 /** The command an operator runs to undo an action (also what the record comment shows). */
 function undoCommand(kind, environment) {
     return `npx threadr-ops remediate --actions ${kind} --revert true --confirm true --environment ${environment} --reason "undo ${kind}"`;
@@ -19899,7 +20600,13 @@ async function remediate(settings, record, http, log) {
             log.info(line);
         results.push(result);
     }
-    return { environment: settings.environment, dryRun: settings.dryRun, revert: settings.revert, issue: record.issueNumber ?? null, results };
+    return {
+        environment: settings.environment,
+        dryRun: settings.dryRun,
+        revert: settings.revert,
+        issue: record.issueNumber ?? null,
+        results,
+    };
 }
 async function one(kind, settings, record, http, log) {
     if (kind !== 'rollback_deploy')
@@ -19920,7 +20627,13 @@ async function act(kind, effect, settings, record) {
     if (settings.revert) {
         const last = lastToRevert(record.entries, kind, effect.target);
         if (!last)
-            return { kind, status: 'skipped', target: effect.target, why: `nothing to revert: no applied ${kind} on ${effect.target} in the record`, revert: true };
+            return {
+                kind,
+                status: 'skipped',
+                target: effect.target,
+                why: `nothing to revert: no applied ${kind} on ${effect.target} in the record`,
+                revert: true,
+            };
         change = { target: effect.target, from: last.to, to: last.from };
         reverts = last.id;
     }
@@ -19934,26 +20647,75 @@ async function act(kind, effect, settings, record) {
         change = planned;
     }
     if (settings.dryRun) {
-        return { kind, status: 'skipped', target: change.target, from: change.from, to: change.to, why: `dry run: would ${reverts ? 'revert' : 'change'} ${change.target} from ${JSON.stringify(change.from)} to ${JSON.stringify(change.to)}`, revert: settings.revert };
+        return {
+            kind,
+            status: 'skipped',
+            target: change.target,
+            from: change.from,
+            to: change.to,
+            why: `dry run: would ${reverts ? 'revert' : 'change'} ${change.target} from ${JSON.stringify(change.from)} to ${JSON.stringify(change.to)}`,
+            revert: settings.revert,
+        };
     }
     const undo = undoCommand(kind, settings.environment);
     const id = (0,external_node_crypto_.randomUUID)();
-    const base = { id, kind, target: change.target, from: change.from, to: change.to, reason: settings.reason, undo, ...(reverts ? { reverts } : {}) };
+    const base = {
+        id,
+        kind,
+        target: change.target,
+        from: change.from,
+        to: change.to,
+        reason: settings.reason,
+        undo,
+        ...(reverts ? { reverts } : {}),
+    };
     await record.append({ ...base, phase: 'before', at: now });
     let after;
     let result;
     try {
         const readBack = await effect.write(change.to);
         const ok = effect.matches ? effect.matches(readBack, change.to) : same(readBack, change.to);
-        after = { ...base, phase: 'after', at: settings.now(), ok, ...(ok ? {} : { error: `read back ${JSON.stringify(readBack)}, not ${JSON.stringify(change.to)}` }) };
+        after = {
+            ...base,
+            phase: 'after',
+            at: settings.now(),
+            ok,
+            ...(ok ? {} : { error: `read back ${JSON.stringify(readBack)}, not ${JSON.stringify(change.to)}` }),
+        };
         result = ok
-            ? { kind, status: 'applied', target: change.target, from: change.from, to: change.to, readBack, undo: reverts ? undefined : undo, revert: settings.revert }
-            : { kind, status: 'failed', target: change.target, from: change.from, to: change.to, readBack, why: after.error, revert: settings.revert };
+            ? {
+                kind,
+                status: 'applied',
+                target: change.target,
+                from: change.from,
+                to: change.to,
+                readBack,
+                undo: reverts ? undefined : undo,
+                revert: settings.revert,
+            }
+            : {
+                kind,
+                status: 'failed',
+                target: change.target,
+                from: change.from,
+                to: change.to,
+                readBack,
+                why: after.error,
+                revert: settings.revert,
+            };
     }
     catch (error) {
-        const message = error.message;
+        const message = errors_errorText(error);
         after = { ...base, phase: 'after', at: settings.now(), ok: false, error: message };
-        result = { kind, status: 'failed', target: change.target, from: change.from, to: change.to, why: message, revert: settings.revert };
+        result = {
+            kind,
+            status: 'failed',
+            target: change.target,
+            from: change.from,
+            to: change.to,
+            why: message,
+            revert: settings.revert,
+        };
     }
     await record.append(after);
     return result;
@@ -19988,7 +20750,12 @@ function readUpstash(inputs, mask, purpose) {
     if (!email)
         throw new ConfigurationError('upstash-email', 'is required with upstash-api-key: the Developer API authenticates with the account email and the key, for example ops@example.com');
     mask(Buffer.from(`${email}:${apiKey}`).toString('base64'));
-    return { email, apiKey, baseUrl: baseUrl(inputs, 'upstash-api-url'), database: inputs.required('upstash-database', 'threadr-cache (a database id or name)') };
+    return {
+        email,
+        apiKey,
+        baseUrl: baseUrl(inputs, 'upstash-api-url'),
+        database: inputs.required('upstash-database', 'threadr-cache (a database id or name)'),
+    };
 }
 /** Vercel and Railway settings for config; a platform without a token is left out. At least one is needed. */
 function readConfigPlatforms(inputs, purpose) {
@@ -20114,14 +20881,20 @@ function getInputs(inputs, env) {
             token: vercelToken,
             teamId: inputs.text('vercel-team-id') || undefined,
             baseUrl: base(inputs, 'vercel-api-url'),
-            projectId: needs('lockdown') || needs('lockdown_off') ? inputs.required('vercel-project-id', 'prj_… (for lockdown)') : inputs.text('vercel-project-id'),
+            projectId: needs('lockdown') || needs('lockdown_off')
+                ? inputs.required('vercel-project-id', 'prj_… (for lockdown)')
+                : inputs.text('vercel-project-id'),
         };
     }
     if (needs('rate_limit')) {
         const adminKey = inputs.secret('openai-admin-key');
         if (!adminKey)
             throw new errors_ConfigurationError('openai-admin-key', 'is required for rate_limit (an organization admin key: project rate limits are an admin API)');
-        settings.openai = { adminKey, baseUrl: base(inputs, 'openai-api-url'), projectId: inputs.required('openai-project-id', 'proj_… (the project whose rate limits are lowered)') };
+        settings.openai = {
+            adminKey,
+            baseUrl: base(inputs, 'openai-api-url'),
+            projectId: inputs.required('openai-project-id', 'proj_… (the project whose rate limits are lowered)'),
+        };
     }
     if (needs('rate_limit_tightening')) {
         const name = inputs.required('flag-name', 'RATE_LIMIT_RPM (the Railway variable or Edge Config item the app reads)');
@@ -20150,7 +20923,12 @@ function getInputs(inputs, env) {
                 environment: environment,
                 components,
                 vercel: components.includes('frontend')
-                    ? { token: vercelToken, projectId: inputs.required('vercel-project-id', 'prj_… (with vercel-token, for rollback_deploy)'), teamId: inputs.text('vercel-team-id') || undefined, apiUrl: base(inputs, 'vercel-api-url') }
+                    ? {
+                        token: vercelToken,
+                        projectId: inputs.required('vercel-project-id', 'prj_… (with vercel-token, for rollback_deploy)'),
+                        teamId: inputs.text('vercel-team-id') || undefined,
+                        apiUrl: base(inputs, 'vercel-api-url'),
+                    }
                     : undefined,
                 railway: components.includes('backend')
                     ? {
@@ -20164,7 +20942,14 @@ function getInputs(inputs, env) {
                     : undefined,
                 github: settings.github,
                 // No health URLs: remediate reads the platforms' state back; the health-check that raised the alert runs again on its schedule.
-                verify: { healthUrls: {}, headers: {}, timeoutMs: 0, intervalMs: pollMinMs, requestTimeoutMs: settings.requestTimeoutMs, expectVersion: false },
+                verify: {
+                    healthUrls: {},
+                    headers: {},
+                    timeoutMs: 0,
+                    intervalMs: pollMinMs,
+                    requestTimeoutMs: settings.requestTimeoutMs,
+                    expectVersion: false,
+                },
                 pollMinMs,
                 requestTimeoutMs: settings.requestTimeoutMs,
             },
@@ -20178,7 +20963,9 @@ function getInputs(inputs, env) {
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
 /** Markdown pieces for job summaries; the CLI prints the same text. */
 function escapeCell(value) {
-    return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, ' ');
 }
 function table(headers, rows) {
     const head = `| ${headers.map(escapeCell).join(' | ')} |`;
@@ -20229,7 +21016,14 @@ function renderRemediationSummary(report) {
     const title = `${report.revert ? 'Revert' : 'Remediation'}${report.dryRun ? ' (dry run)' : ''}: ${report.environment}`;
     const parts = [
         heading(2, title),
-        table(['Action', 'Outcome', 'Target', 'From', 'To', 'Why / undo'], report.results.map((r) => [r.kind, STATUS[r.status], r.target ?? '—', summary_show(r.from), summary_show(r.readBack ?? r.to), r.why ?? (r.undo ? `\`${r.undo}\`` : '')])),
+        table(['Action', 'Outcome', 'Target', 'From', 'To', 'Why / undo'], report.results.map((r) => [
+            r.kind,
+            STATUS[r.status],
+            r.target ?? '—',
+            summary_show(r.from),
+            summary_show(r.readBack ?? r.to),
+            r.why ?? (r.undo ? `\`${r.undo}\`` : ''),
+        ])),
     ];
     if (report.issue !== null)
         parts.push(`Recorded on issue #${report.issue}.`);
@@ -20251,9 +21045,18 @@ const definition = {
         const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops remediate' });
         let report;
         try {
-            const issues = new GitHubIssuesClient({ http, apiUrl: settings.github.apiUrl, token: settings.github.token, repository: settings.github.repository, timeoutMs: settings.requestTimeoutMs });
+            const issues = new GitHubIssuesClient({
+                http,
+                apiUrl: settings.github.apiUrl,
+                token: settings.github.token,
+                repository: settings.github.repository,
+                timeoutMs: settings.requestTimeoutMs,
+                warn: (message) => host.log.warn(message),
+            });
             const record = await host.log.group('Reading the remediation record', () => RemediationRecord.load(issues, settings.environment));
-            host.log.info(record.issueNumber === undefined ? 'No remediation record yet.' : `Record: issue #${record.issueNumber}, ${record.entries.length} entries.`);
+            host.log.info(record.issueNumber === undefined
+                ? 'No remediation record yet.'
+                : `Record: issue #${record.issueNumber}, ${record.entries.length} entries.`);
             report = await remediate(settings, record, http, host.log);
         }
         finally {
@@ -20278,7 +21081,9 @@ const definition = {
                     : `remediate: nothing done in ${report.environment}${report.dryRun ? ' (dry run)' : ''}`,
             fields: report.results.map((r) => ({
                 title: r.kind,
-                value: r.status === 'applied' ? `${JSON.stringify(r.from)} → ${JSON.stringify(r.readBack)}${r.undo ? `; undo: ${r.undo}` : ''}` : `${r.status}: ${r.why ?? ''}`,
+                value: r.status === 'applied'
+                    ? `${JSON.stringify(r.from)} → ${JSON.stringify(r.readBack)}${r.undo ? `; undo: ${r.undo}` : ''}`
+                    : `${r.status}: ${r.why ?? ''}`,
             })),
             key: `remediate:${report.environment}`,
         };
@@ -29140,7 +29945,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

@@ -15298,7 +15298,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5338);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4347);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -15307,7 +15307,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5338:
+/***/ 4347:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15320,6 +15320,52 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:diagnostics_channel"
 var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
+ * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
+ * or an environment failure and keeps its stack for the debug log.
+ */
+class ConfigurationError extends Error {
+    input;
+    problem;
+    name = 'ConfigurationError';
+    constructor(input, problem) {
+        super(`input '${input}' ${problem}`);
+        this.input = input;
+        this.problem = problem;
+    }
+}
+class ProviderError extends Error {
+    name = 'ProviderError';
+    provider;
+    status;
+    code;
+    requestId;
+    retriable;
+    retryAfterMs;
+    constructor(message, details) {
+        super(`${details.provider}: ${message}`);
+        this.provider = details.provider;
+        this.status = details.status;
+        this.code = details.code;
+        this.requestId = details.requestId;
+        this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
+    }
+}
+/**
+ * What went wrong, in one line: an Error's message, or the thrown value as text (code may throw
+ * a string or a plain object). The one place this is spelled out; logs and reports call it.
+ */
+function errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** The message a failed action reports: `<action>: <what went wrong>`. */
+function failureMessage(action, error) {
+    return `${action}: ${errorText(error)}`;
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
@@ -15355,47 +15401,6 @@ function formatDuration(ms) {
     const minutes = Math.floor(ms / 60_000);
     const seconds = Math.round((ms % 60_000) / 1000);
     return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
-
-;// CONCATENATED MODULE: ./src/core/errors.ts
-/**
- * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
- * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
- * or an environment failure and keeps its stack for the debug log.
- */
-class ConfigurationError extends Error {
-    input;
-    problem;
-    name = 'ConfigurationError';
-    constructor(input, problem) {
-        super(`input '${input}' ${problem}`);
-        this.input = input;
-        this.problem = problem;
-    }
-}
-class ProviderError extends Error {
-    name = 'ProviderError';
-    provider;
-    status;
-    code;
-    requestId;
-    retriable;
-    retryAfterMs;
-    constructor(message, details) {
-        super(`${details.provider}: ${message}`);
-        this.provider = details.provider;
-        this.status = details.status;
-        this.code = details.code;
-        this.requestId = details.requestId;
-        this.retriable = details.retriable ?? false;
-        this.retryAfterMs = details.retryAfterMs;
-    }
-}
-/** The message a failed action reports: `<action>: <what went wrong>`. */
-function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
@@ -15618,7 +15623,9 @@ function parsePercent(name, text) {
     const value = match ? Number(match[1]) : NaN;
     if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
         const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
-        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        const hint = Number(text) <= 1
+            ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)`
+            : ` (write ${text}%)`;
         throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
     }
     if (!match || value < 0 || value > 100) {
@@ -15626,7 +15633,15 @@ function parsePercent(name, text) {
     }
     return value;
 }
-const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+const BYTE_UNITS = {
+    b: 1,
+    kb: 1000,
+    kib: 1024,
+    mb: 1000 ** 2,
+    mib: 1024 ** 2,
+    gb: 1000 ** 3,
+    gib: 1024 ** 3,
+};
 function parseBytes(text) {
     const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
     if (!match)
@@ -15682,6 +15697,48 @@ function checkRange(name, text, value, limits) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/github-context.ts
+let loading;
+/**
+ * The run of the step. On a runner (env is process.env) this is @actions/github's `context`,
+ * imported on first use: @actions/github also brings Octokit and its HTTP stack, which the health
+ * check must not evaluate before its first request has left (bench/health). The local runner runs
+ * an action in-process with an environment of its own, which that singleton cannot see: for it the
+ * same variables are read from `env`, with the toolkit's defaults.
+ */
+function githubRun(env = process.env) {
+    if (env !== process.env)
+        return Promise.resolve(fromEnv(env));
+    loading ??= Promise.all(/* import() */[__nccwpck_require__.e(439), __nccwpck_require__.e(722)]).then(__nccwpck_require__.bind(__nccwpck_require__, 722)).then(({ context }) => ({
+        repository: env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined,
+        sha: context.sha || undefined,
+        ref: context.ref || undefined,
+        runId: Number.isFinite(context.runId) && context.runId > 0 ? context.runId : undefined,
+        serverUrl: context.serverUrl,
+        apiUrl: context.apiUrl,
+        eventName: context.eventName || undefined,
+    }));
+    return loading;
+}
+function fromEnv(env) {
+    const runId = Number.parseInt(env.GITHUB_RUN_ID ?? '', 10);
+    return {
+        repository: env.GITHUB_REPOSITORY || undefined,
+        sha: env.GITHUB_SHA || undefined,
+        ref: env.GITHUB_REF || undefined,
+        runId: Number.isFinite(runId) && runId > 0 ? runId : undefined,
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        eventName: env.GITHUB_EVENT_NAME || undefined,
+    };
+}
+/** The run's page, where its logs are: {serverUrl}/{owner}/{repo}/actions/runs/{runId}; null outside a workflow run. */
+function runUrl(run) {
+    if (!run.serverUrl || !run.repository || run.runId === undefined)
+        return null;
+    return `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}/actions/runs/${run.runId}`;
+}
+
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
 // EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
@@ -15722,11 +15779,31 @@ function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
     return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/core/clock.ts
+
+/**
+ * Waits `ms` of real time. The one real sleep of the suite: code that must run on a test's
+ * virtual clock takes a `sleep` or a Clock as a collaborator and defaults to this.
+ */
+function sleep(ms) {
+    return (0,promises_namespaceObject.setTimeout)(ms);
+}
+
 ;// CONCATENATED MODULE: ./src/core/http.ts
 
 
 
-const NETWORK_KINDS = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
+
+const NETWORK_KINDS = new Set([
+    'timeout',
+    'connection-refused',
+    'connection-reset',
+    'dns',
+    'tls',
+    'network',
+]);
 function isNetworkFailure(kind) {
     return NETWORK_KINDS.has(kind);
 }
@@ -15782,7 +15859,6 @@ const DEFAULT_RETRY = {
     maxRetryAfterMs: 60_000,
     retryStatuses: [429, 500, 502, 503, 504],
 };
-const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 /**
  * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
  * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it
@@ -15806,7 +15882,8 @@ class HttpClient {
     notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
+        this.dispatcher =
+            options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
         this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -16027,7 +16104,13 @@ class Redactor {
             return;
         this.secrets.add(value);
         // A multi-line secret (a key file) is masked line by line too, as the runner does.
-        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const parts = [
+            value,
+            ...value
+                .split(/\r?\n/)
+                .map((line) => line.trim())
+                .filter((line) => line.length >= MIN_SECRET_LENGTH),
+        ];
         const forms = new Set(this.forms);
         for (const part of parts)
             for (const form of encodedForms(part))
@@ -16064,7 +16147,12 @@ class Redactor {
  * middle of each is kept, as the runner's own base64 masking does.
  */
 function encodedForms(secret) {
-    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        encodeURIComponent(secret).replace(/%20/g, '+'),
+        JSON.stringify(secret).slice(1, -1),
+    ]);
     const bytes = Buffer.from(secret, 'utf8');
     for (let offset = 0; offset < 3; offset++) {
         const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
@@ -16129,7 +16217,11 @@ async function postToSlack(http, webhookUrl, payload) {
         });
         if (response.status === 200)
             return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+        return {
+            ok: false,
+            status: response.status,
+            error: response.body.trim().slice(0, 200) || `HTTP ${response.status}`,
+        };
     }
     catch (error) {
         if (error instanceof NetworkError)
@@ -16138,7 +16230,7 @@ async function postToSlack(http, webhookUrl, payload) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/policy.ts
+;// CONCATENATED MODULE: ./src/notifications/policy.ts
 /**
  * Whether this run is worth a message. `failure` sends whenever the run was not a success;
  * `change` sends when the state differs from the last recorded one (a first run is sent only if
@@ -16157,7 +16249,7 @@ function shouldNotify(notifyOn, state, previous) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+;// CONCATENATED MODULE: ./src/notifications/slack-message.ts
 const STYLE = {
     success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
     warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
@@ -16177,7 +16269,11 @@ function slackMessage(outcome, run) {
                 title: outcome.title,
                 ...(run.runUrl ? { title_link: run.runUrl } : {}),
                 text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                fields: (outcome.fields ?? []).map((field) => ({
+                    title: field.title,
+                    value: slack_message_escape(field.value),
+                    short: field.value.length <= 30,
+                })),
                 footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
                 mrkdwn_in: ['text'],
             },
@@ -16189,7 +16285,7 @@ function slack_message_escape(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
+;// CONCATENATED MODULE: ./src/notifications/state-store.ts
 
 
 /**
@@ -16223,7 +16319,8 @@ class StateStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/notify.ts
+;// CONCATENATED MODULE: ./src/notifications/notifier.ts
+
 
 
 
@@ -16241,7 +16338,10 @@ async function notify(outcome, settings, run, log, options = {}) {
     }
     if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
         record();
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+        return {
+            sent: false,
+            reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent`,
+        };
     }
     const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
     try {
@@ -16253,19 +16353,23 @@ async function notify(outcome, settings, run, log, options = {}) {
             log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
             return { sent: true, reason: `notify-on ${settings.notifyOn}` };
         }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+        return {
+            sent: false,
+            reason: 'slack refused',
+            error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}`,
+        };
     }
     finally {
         if (!options.http)
             await http.close();
     }
 }
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+async function runContext(action, env) {
+    const run = await githubRun(env);
+    return { action, repository: run.repository, runUrl: runUrl(run) ?? undefined };
 }
 
-;// CONCATENATED MODULE: ./src/notify/settings.ts
+;// CONCATENATED MODULE: ./src/notifications/settings.ts
 
 /**
  * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
@@ -16302,7 +16406,13 @@ function checkWebhook(url) {
 /** The record of one run, from the outputs the action set. Never throws on odd outputs. */
 function recordFrom(options) {
     const { action, outputs } = options;
-    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    const record = {
+        t: options.at.toISOString(),
+        env: options.env,
+        action,
+        verdict: options.verdict,
+        figures: figuresOf(action, outputs, options.repositoryUrl),
+    };
     if (options.runId)
         record.run = options.runId;
     if ((action === 'deploy' || action === 'rollback') && options.sha)
@@ -16330,7 +16440,12 @@ function figuresOf(action, outputs, repositoryUrl) {
         case 'cost-monitor':
             return costFigures(outputs);
         case 'security-scan':
-            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+            return compact({
+                high: num(outputs.high),
+                medium: num(outputs.medium),
+                low: num(outputs.low),
+                passed: bool(outputs.passed),
+            });
         default:
             return compact({ status: outputs.status });
     }
@@ -16390,7 +16505,11 @@ function costFigures(outputs) {
     }
     add('total', report.total);
     const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
-    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+    return compact({
+        day: asOf,
+        spend: Object.keys(spend).length ? spend : undefined,
+        severity: typeof report.severity === 'string' ? report.severity : undefined,
+    });
 }
 function json(text) {
     if (!text)
@@ -16483,6 +16602,8 @@ function monthlyFile(folder, at) {
 ;// CONCATENATED MODULE: ./src/ops-history/hook.ts
 
 
+
+
 /** A host that remembers every output set through it, in the order set (the last value wins). */
 function withOutputLog(host) {
     const outputs = {};
@@ -16504,31 +16625,40 @@ function withOutputLog(host) {
 /**
  * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
  * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
- * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * and RUNNER_TEMP never reaches here: runtime/run-action.ts refuses it with the other inputs. Writing
  * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
  * warning, never a failure.
  * The environment is `history-environment`, else the action's own `environment` input, else
  * production.
  */
-function recordRun(host, outputs, verdict, at = new Date()) {
+async function recordRun(host, outputs, verdict, at = new Date()) {
     try {
         const target = host.inputs.outputPath('history-file');
         if (!target)
             return;
         const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
-        const repository = host.env.GITHUB_REPOSITORY;
-        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
-        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const run = await githubRun(host.env);
+        const repositoryUrl = run.repository ? `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}` : undefined;
+        const record = recordFrom({
+            action: host.action,
+            env,
+            verdict,
+            outputs,
+            at,
+            runId: run.runId?.toString(),
+            sha: run.sha,
+            repositoryUrl,
+        });
         const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
         appendRecord(folder ? monthlyFile(target, at) : target, record);
         host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
     }
     catch (error) {
-        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+        host.log.warn(`${host.action}: the run's history record was not written (${errorText(error)}); the run itself is unaffected`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+;// CONCATENATED MODULE: ./src/runtime/redacting-host.ts
 
 /** GitHub shows this many annotations of each level per step; more are dropped without a word. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -16579,14 +16709,16 @@ function redactingHost(host) {
             host.fail(redact(message));
         },
         reportHiddenAnnotations() {
-            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            const parts = ['error', 'warning']
+                .filter((level) => hidden[level] > 0)
+                .map((level) => `${hidden[level]} more ${level}(s)`);
             if (parts.length)
                 host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
         },
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/run-action.ts
+;// CONCATENATED MODULE: ./src/runtime/run-action.ts
 
 
 
@@ -16635,12 +16767,12 @@ async function runAndNotify(definition, host, outputs) {
             outcome = { state: 'failure', title: message };
     }
     if (recordable)
-        recordRun(host, outputs, outcome?.state ?? 'failure');
+        await recordRun(host, outputs, outcome?.state ?? 'failure');
     if (!settings || !outcome)
         return;
     try {
         // Slack is outside the process too: the outcome is redacted before the notifier sees it.
-        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        const result = await notify(redactDeep(outcome), settings, await runContext(definition.name, host.env), host.log);
         if (result.error) {
             const message = `${definition.name}: could not notify Slack: ${result.error}`;
             if (settings.required)
@@ -16652,7 +16784,7 @@ async function runAndNotify(definition, host, outputs) {
             host.log.debug(`Slack not notified: ${result.reason}`);
     }
     catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+        host.log.warn(`${definition.name}: could not notify Slack: ${errorText(error)}`);
     }
 }
 
@@ -16660,7 +16792,7 @@ async function runAndNotify(definition, host, outputs) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-commands.ts
 
 
 
@@ -16707,7 +16839,8 @@ function appendFileCommand(file, name, value) {
     (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
 }
 
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-host.ts
+
 
 
 
@@ -16786,7 +16919,7 @@ class RunnerHost {
         }
         catch (error) {
             core.summary.emptyBuffer();
-            core.warning(`${this.action}: job summary not written: ${error.message}`);
+            core.warning(`${this.action}: job summary not written: ${errorText(error)}`);
         }
     }
     fail(message) {
@@ -16874,7 +17007,25 @@ async function trackIncidents(issues, environment, checks, context) {
 
 
 
-const REQUEST_ID_HEADERS = ['x-request-id', 'x-vercel-id', 'x-github-request-id', 'x-railway-request-id', 'request-id', 'cf-ray'];
+/**
+ * The `{"error":{"message","code","type"}}` body OpenAI and Stripe both answer with; `type` stands in
+ * for a missing `code` (OpenAI leaves `code` null on many errors, Stripe on some).
+ */
+const readErrorObject = (body) => {
+    const error = body?.error;
+    if (!error || typeof error !== 'object')
+        return undefined;
+    const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : undefined;
+    return { code, message: typeof error.message === 'string' ? error.message : undefined };
+};
+const REQUEST_ID_HEADERS = [
+    'x-request-id',
+    'x-vercel-id',
+    'x-github-request-id',
+    'x-railway-request-id',
+    'request-id',
+    'cf-ray',
+];
 function requestIdOf(response) {
     for (const name of REQUEST_ID_HEADERS) {
         const value = response.headers[name];
@@ -16888,7 +17039,7 @@ function requestIdOf(response) {
 function isRetriableStatus(status) {
     return status === 429 || status >= 500;
 }
-function errors_errorFromResponse(provider, what, response, read) {
+function errorFromResponse(provider, what, response, read) {
     let parsed;
     try {
         parsed = read(JSON.parse(response.body));
@@ -16912,7 +17063,7 @@ function errors_errorFromResponse(provider, what, response, read) {
  * Parses a 2xx body. A body that is not JSON (an HTML error page from a proxy, a truncated
  * answer) is a transient provider failure, not a crash.
  */
-function errors_jsonBody(provider, what, response) {
+function jsonBody(provider, what, response) {
     try {
         return JSON.parse(response.body);
     }
@@ -16928,7 +17079,11 @@ function errors_jsonBody(provider, what, response) {
 }
 /** A field the contract promises is missing or has the wrong type: also transient (stale or partial read). */
 function errors_unexpectedShape(provider, what, problem) {
-    return new ProviderError(`${what}: unexpected response shape: ${problem}`, { provider, code: 'unexpected_shape', retriable: true });
+    return new ProviderError(`${what}: unexpected response shape: ${problem}`, {
+        provider,
+        code: 'unexpected_shape',
+        retriable: true,
+    });
 }
 /** A provider may echo the request (headers, tokens) into its error body: redacted and cut. */
 function summariseBody(body) {
@@ -16946,79 +17101,245 @@ function query(params) {
     return text ? `?${text}` : '';
 }
 /** Joins a base URL (which may carry a path prefix, as proxies and the emulator do) and a path. */
-function errors_joinUrl(base, path) {
+function joinUrl(base, path) {
     return `${base.replace(/\/+$/, '')}${path}`;
 }
 
 ;// CONCATENATED MODULE: ./src/providers/github-rest.ts
 
-const readGitHubError = (body) => {
-    const value = body;
-    return value && typeof value.message === 'string' ? { message: value.message } : undefined;
-};
-/** One call under /repos/{owner}/{repo}: versioned headers, bearer token, GitHub's error shape. */
-async function githubRequest(options, request) {
-    const response = await options.http.request({
-        method: request.method,
-        url: errors_joinUrl(options.apiUrl, `/repos/${options.repository}${request.path}`),
-        headers: {
-            authorization: `Bearer ${options.token}`,
-            accept: 'application/vnd.github+json',
-            'x-github-api-version': '2022-11-28',
-            ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-        mutation: request.mutation ?? false,
-        timeoutMs: options.timeoutMs,
+
+
+
+
+/** Tries after the first for a request that may be repeated (a read, an idempotent write), 5xx and network failures. */
+const READ_RETRIES = 2;
+/** How often a rate-limited request is tried again, and the longest wait GitHub may ask for before we give up instead. */
+const RATE_LIMIT_RETRIES = 2;
+const MAX_RATE_LIMIT_WAIT_S = 60;
+let octokitClass;
+/**
+ * Octokit with the retry and throttling plugins, imported on first use: @octokit/rest and
+ * Bottleneck take tens of milliseconds to evaluate, which the health check cannot spend before its
+ * first request leaves (bench/health). Every other action pays it on its first GitHub call.
+ */
+function loadOctokit() {
+    octokitClass ??= Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(439), __nccwpck_require__.e(267)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1267)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856)),
+    ]).then(([rest, retry, throttling]) => rest.Octokit.plugin(retry.retry, throttling.throttling));
+    return octokitClass;
+}
+/**
+ * Octokit's fetch, answered by our HttpClient: the per-request timeout, the streamed body cap and
+ * the one undici dispatcher stay as they are for every other provider. The HttpClient does not
+ * retry here (retry: false): the retry and throttling plugins own that, so a request is never
+ * tried by two loops at once.
+ */
+function fetchThrough(http, timeoutMs, warn) {
+    return async (input, init) => {
+        const headers = {};
+        new Headers(init?.headers).forEach((value, name) => (headers[name] = value));
+        const body = typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body);
+        const method = init?.method ?? 'GET';
+        const url = String(input instanceof Request ? input.url : input);
+        // Each attempt that fails the way a retry may cure is logged, so the log says why a call was slow.
+        const where = `GitHub ${method} ${new URL(url).pathname}`;
+        let response;
+        try {
+            response = await http.request({ method, url, headers, body, retry: false, timeoutMs });
+        }
+        catch (error) {
+            warn(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+            throw error;
+        }
+        if (response.status >= 500 || response.status === 429)
+            warn(`${where}: HTTP ${response.status}`);
+        const answer = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+            if (value === undefined)
+                continue;
+            for (const one of Array.isArray(value) ? value : [value])
+                answer.append(name, one);
+        }
+        const empty = response.status === 204 || response.status === 304 || response.body === '';
+        return new Response(empty ? null : response.body, { status: response.status, headers: answer });
+    };
+}
+/** One Octokit per client, built on the first call. */
+class GitHubRest {
+    options;
+    owner;
+    repo;
+    octokit;
+    constructor(options) {
+        this.options = options;
+        const [owner = '', repo = ''] = options.repository.split('/');
+        this.owner = owner;
+        this.repo = repo;
+    }
+    /**
+     * Runs one Octokit call and turns its failure into ours: a ProviderError with the status,
+     * GitHub's (redacted) message, the request id and Retry-After, or the NetworkError that stopped
+     * the request, so callers (release/mutation.ts) can tell "not sent" from "outcome unknown".
+     */
+    async call(what, work) {
+        const octokit = await (this.octokit ??= this.build());
+        let result;
+        try {
+            result = await work(octokit, { owner: this.owner, repo: this.repo });
+        }
+        catch (error) {
+            throw toProviderError(what, error);
+        }
+        notGarbled(what, result);
+        return result;
+    }
+    async build() {
+        const GitHub = await loadOctokit();
+        const warn = this.options.warn ?? (() => undefined);
+        const quiet = () => undefined;
+        return new GitHub({
+            auth: this.options.token,
+            baseUrl: this.options.apiUrl.replace(/\/+$/, ''),
+            userAgent: 'threadr-ops',
+            request: { fetch: fetchThrough(this.options.http, this.options.timeoutMs, warn) },
+            // Octokit logs every failed request with its URL; our errors say it once, redacted.
+            log: { debug: quiet, info: quiet, warn: (message) => warn(providerMessage(message)), error: quiet },
+            retry: {
+                // Not `request.retries` as a default: plugin-retry then repeats every failure, the
+                // doNotRetry statuses included. A mutation passes `request: { retries: 0 }` itself.
+                retries: READ_RETRIES,
+                // 429 and 403 are the throttling plugin's (it honours Retry-After and x-ratelimit-reset);
+                // the other 4xx will not change by themselves.
+                doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
+            },
+            throttle: {
+                onRateLimit: (retryAfter, request, _octokit, retryCount) => this.againAfterLimit('rate limit', retryAfter, request, retryCount),
+                onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => this.againAfterLimit('secondary rate limit', retryAfter, request, retryCount),
+                // The handler above waits (on options.sleep), so the plugin adds no wait of its own.
+                retryAfterBaseValue: 0,
+            },
+        });
+    }
+    /**
+     * A rate-limited request did nothing, so repeating it is safe even for a mutation. It is
+     * repeated a bounded number of times, and only when GitHub asks for a wait a workflow step can
+     * afford: an exhausted hourly quota fails the call instead of holding the job for up to an hour.
+     */
+    async againAfterLimit(kind, retryAfterS, request, retryCount) {
+        const again = retryCount < RATE_LIMIT_RETRIES && retryAfterS <= MAX_RATE_LIMIT_WAIT_S;
+        this.options.warn?.(`GitHub ${kind} on ${request.method} ${request.url}: ${again ? `trying again in ${retryAfterS}s` : `giving up (retry after ${retryAfterS}s, ${retryCount} tries so far)`}`);
+        if (again)
+            await (this.options.sleep ?? sleep)(retryAfterS * 1000);
+        return again;
+    }
+}
+/**
+ * Octokit hands back the text of a JSON answer it cannot parse (a body cut short by a proxy) as
+ * `data`; the request did reach GitHub, so this is a malformed answer (outcome unknown for a
+ * mutation, release/mutation.ts), not a success.
+ */
+function notGarbled(what, result) {
+    const response = result;
+    if (!response ||
+        typeof response !== 'object' ||
+        typeof response.status !== 'number' ||
+        typeof response.data !== 'string')
+        return;
+    if (!/json/i.test(String(response.headers?.['content-type'] ?? '')))
+        return;
+    throw new ProviderError(`${what}: HTTP ${response.status} with a body that is not JSON: ${providerMessage(response.data, 200) || 'empty body'}`, {
+        provider: 'github',
+        status: response.status,
+        code: 'malformed_response',
+        requestId: response.headers?.['x-github-request-id'] === undefined
+            ? undefined
+            : String(response.headers['x-github-request-id']),
+        retriable: true,
     });
-    if (response.status < 200 || response.status >= 300)
-        throw errors_errorFromResponse('github', request.what, response, readGitHubError);
-    return response;
+}
+function isRequestError(error) {
+    return (error instanceof Error && error.name === 'HttpError' && typeof error.status === 'number');
+}
+function toProviderError(what, error) {
+    if (!isRequestError(error))
+        return error;
+    // Octokit wraps what its fetch threw (our NetworkError, BodyTooLargeError) in a status-500 error: unwrap it.
+    if (!error.response && error.cause instanceof Error)
+        return error.cause;
+    const headers = error.response?.headers ?? {};
+    const data = error.response?.data;
+    const message = typeof data === 'object' && data && typeof data.message === 'string'
+        ? data.message
+        : typeof data === 'string'
+            ? data
+            : error.message;
+    const header = (name) => headers[name] === undefined ? undefined : String(headers[name]);
+    const limited = error.status === 429 ||
+        (error.status === 403 && (header('x-ratelimit-remaining') === '0' || /rate limit/i.test(message)));
+    return new ProviderError(`${what} failed: HTTP ${error.status}: ${providerMessage(message, 200) || 'empty body'}`, {
+        provider: 'github',
+        status: error.status,
+        code: limited ? 'rate_limited' : undefined,
+        requestId: header('x-github-request-id'),
+        retriable: limited || isRetriableStatus(error.status),
+        retryAfterMs: parseRetryAfter(header('retry-after')),
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/providers/github-issues.ts
 
 
 
-/** The few issue endpoints incident tracking needs. */
+/** Opening an issue or a comment twice is visible to people: after a 5xx the call is not repeated. */
+const MUTATION = { retries: 0 };
+/** Comments read at most: 20 pages of 100. */
+const MAX_COMMENT_PAGES = 20;
+/** The few issue endpoints incident tracking needs, through Octokit (docs/platform-behaviour.md §3). */
 class GitHubIssuesClient {
-    options;
+    rest;
     constructor(options) {
-        this.options = options;
+        this.rest = new GitHubRest(options);
     }
+    /** The first 100 open issues with the label (one page): incident issues are few. */
     async listOpen(label) {
         const what = 'list open incident issues';
-        const response = await githubRequest(this.options, { method: 'GET', path: `/issues${query({ state: 'open', labels: label, per_page: 100 })}`, what });
-        const body = errors_jsonBody('github', what, response);
-        if (!Array.isArray(body))
+        const response = await this.rest.call(what, (octokit, repo) => octokit.rest.issues.listForRepo({ ...repo, state: 'open', labels: label, per_page: 100 }));
+        if (!Array.isArray(response.data))
             throw errors_unexpectedShape('github', what, 'expected an array');
-        return body;
+        return response.data;
     }
     async create(title, body, labels) {
-        const response = await githubRequest(this.options, { method: 'POST', path: '/issues', what: 'open incident issue', body: { title: redact(title), body: redact(body), labels }, mutation: true });
-        return errors_jsonBody('github', 'open incident issue', response);
+        const response = await this.rest.call('open incident issue', (octokit, repo) => octokit.rest.issues.create({ ...repo, title: redact(title), body: redact(body), labels, request: MUTATION }));
+        return response.data;
     }
     async comment(issue, body) {
-        await githubRequest(this.options, { method: 'POST', path: `/issues/${issue}/comments`, what: `comment on issue #${issue}`, body: { body: redact(body) }, mutation: true });
+        await this.rest.call(`comment on issue #${issue}`, (octokit, repo) => octokit.rest.issues.createComment({ ...repo, issue_number: issue, body: redact(body), request: MUTATION }));
     }
-    /** Every comment of an issue, oldest first (pages of 100, at most 20 pages). */
+    /** Every comment of an issue, oldest first (pages of 100 following GitHub's Link header, at most 20 pages). */
     async comments(issue) {
         const what = `list comments of issue #${issue}`;
-        const all = [];
-        for (let page = 1; page <= 20; page++) {
-            const response = await githubRequest(this.options, { method: 'GET', path: `/issues/${issue}/comments${query({ per_page: 100, page })}`, what });
-            const body = errors_jsonBody('github', what, response);
-            if (!Array.isArray(body))
-                throw errors_unexpectedShape('github', what, 'expected an array');
-            all.push(...body);
-            if (body.length < 100)
-                break;
-        }
-        return all;
+        return this.rest.call(what, async (octokit, repo) => {
+            const all = [];
+            let pages = 0;
+            for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+                ...repo,
+                issue_number: issue,
+                per_page: 100,
+            })) {
+                if (!Array.isArray(page.data))
+                    throw errors_unexpectedShape('github', what, 'expected an array');
+                all.push(...page.data.map((comment) => ({ id: comment.id, body: comment.body ?? '', created_at: comment.created_at })));
+                if (++pages >= MAX_COMMENT_PAGES)
+                    break;
+            }
+            return all;
+        });
     }
     async close(issue) {
         // Closing twice is harmless, so a retry after an unknown outcome is safe.
-        await githubRequest(this.options, { method: 'PATCH', path: `/issues/${issue}`, what: `close issue #${issue}`, body: { state: 'closed', state_reason: 'completed' } });
+        await this.rest.call(`close issue #${issue}`, (octokit, repo) => octokit.rest.issues.update({ ...repo, issue_number: issue, state: 'closed', state_reason: 'completed' }));
     }
 }
 
@@ -17043,13 +17364,22 @@ async function fileIncidents(host, http, settings, environment, statuses) {
     if (!settings)
         return;
     try {
-        const issues = new GitHubIssuesClient({ http, apiUrl: settings.apiUrl, token: settings.token, repository: settings.repository });
-        const done = await trackIncidents(issues, environment, statuses, { runUrl: runContext(host.action, host.env).runUrl, now: new Date() });
+        const issues = new GitHubIssuesClient({
+            http,
+            apiUrl: settings.apiUrl,
+            token: settings.token,
+            repository: settings.repository,
+            warn: (message) => host.log.warn(message),
+        });
+        const done = await trackIncidents(issues, environment, statuses, {
+            runUrl: (await runContext(host.action, host.env)).runUrl,
+            now: new Date(),
+        });
         for (const action of done)
             host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
     }
     catch (error) {
-        host.log.warn(`${host.action}: could not file the incident issue: ${error.message}`);
+        host.log.warn(`${host.action}: could not file the incident issue: ${errorText(error)}`);
     }
 }
 
@@ -17068,7 +17398,9 @@ const readRailwayHttpError = (body) => {
  */
 async function railwayGraphql(options, call) {
     const { operationName } = call;
-    const auth = options.tokenKind === 'project' ? { 'project-access-token': options.token } : { authorization: `Bearer ${options.token}` };
+    const auth = options.tokenKind === 'project'
+        ? { 'project-access-token': options.token }
+        : { authorization: `Bearer ${options.token}` };
     const response = await options.http.request({
         method: 'POST',
         url: options.url,
@@ -17078,8 +17410,8 @@ async function railwayGraphql(options, call) {
         timeoutMs: options.timeoutMs,
     });
     if (response.status < 200 || response.status >= 300)
-        throw errors_errorFromResponse('railway', operationName, response, readRailwayHttpError);
-    const body = errors_jsonBody('railway', operationName, response);
+        throw errorFromResponse('railway', operationName, response, readRailwayHttpError);
+    const body = jsonBody('railway', operationName, response);
     if (Array.isArray(body.errors) && body.errors.length > 0) {
         const message = providerMessage(body.errors.map((e) => e?.message ?? 'unknown error').join('; '));
         const lower = message.toLowerCase();
@@ -17122,17 +17454,32 @@ class RailwayVariablesClient {
         this.options = options;
     }
     async list(ref) {
-        const data = await railwayGraphql(this.options, { operationName: 'Variables', query: VARIABLES, variables: { ...ref }, transient: true });
+        const data = await railwayGraphql(this.options, {
+            operationName: 'Variables',
+            query: VARIABLES,
+            variables: { ...ref },
+            transient: true,
+        });
         const vars = data.variables;
         if (!vars || typeof vars !== 'object' || Array.isArray(vars))
             throw errors_unexpectedShape('railway', 'Variables', 'variables is not an object');
         return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, String(value)]));
     }
     async upsert(ref, variables) {
-        await railwayGraphql(this.options, { operationName: 'VariableCollectionUpsert', query: UPSERT, variables: { ...ref, variables }, mutation: true });
+        await railwayGraphql(this.options, {
+            operationName: 'VariableCollectionUpsert',
+            query: UPSERT,
+            variables: { ...ref, variables },
+            mutation: true,
+        });
     }
     async delete(ref, name) {
-        await railwayGraphql(this.options, { operationName: 'VariableDelete', query: DELETE, variables: { ...ref, name }, mutation: true });
+        await railwayGraphql(this.options, {
+            operationName: 'VariableDelete',
+            query: DELETE,
+            variables: { ...ref, name },
+            mutation: true,
+        });
     }
 }
 
@@ -17150,6 +17497,28 @@ const readUpstashError = (body) => {
 };
 function upstashAuthorization(email, apiKey) {
     return `Basic ${Buffer.from(`${email}:${apiKey}`).toString('base64')}`;
+}
+/**
+ * One Developer API call, shared by the billing and the backup clients: Basic auth of email and
+ * key, a JSON body when there is one, a ProviderError naming `what` for any non-2xx answer, and the
+ * parsed JSON answer. Anything but GET is a mutation (the HTTP layer never repeats it blindly).
+ */
+async function upstashRequest(options, method, path, what, body) {
+    const response = await options.http.request({
+        method,
+        url: joinUrl(options.baseUrl, path),
+        headers: {
+            authorization: upstashAuthorization(options.email, options.apiKey),
+            accept: 'application/json',
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        mutation: method !== 'GET',
+        timeoutMs: options.timeoutMs,
+    });
+    if (response.status < 200 || response.status >= 300)
+        throw errorFromResponse('upstash', what, response, readUpstashError);
+    return jsonBody('upstash', what, response);
 }
 class UpstashClient {
     options;
@@ -17189,17 +17558,8 @@ class UpstashClient {
         });
         return { dailybilling, total_monthly_billing: body.total_monthly_billing };
     }
-    async get(path) {
-        const response = await this.options.http.request({
-            url: joinUrl(this.options.baseUrl, path),
-            headers: { authorization: upstashAuthorization(this.options.email, this.options.apiKey), accept: 'application/json' },
-            timeoutMs: this.options.timeoutMs,
-        });
-        if (response.status !== 200) {
-            const error = errorFromResponse(this.provider, `GET ${path}`, response, readUpstashError);
-            throw error;
-        }
-        return jsonBody(this.provider, `GET ${path}`, response);
+    get(path) {
+        return upstashRequest(this.options, 'GET', path, `GET ${path}`);
     }
 }
 /**
@@ -17223,15 +17583,6 @@ function parseGoTime(text) {
 ;// CONCATENATED MODULE: ./src/providers/upstash-backups.ts
 
 
-const readError = (body) => {
-    if (typeof body === 'string')
-        return { message: body };
-    const error = body;
-    if (!error)
-        return undefined;
-    const message = typeof error.message === 'string' ? error.message : typeof error.error === 'string' ? error.error : undefined;
-    return { code: typeof error.code === 'string' ? error.code : undefined, message };
-};
 class UpstashBackupClient {
     options;
     provider = 'upstash';
@@ -17284,22 +17635,8 @@ class UpstashBackupClient {
     async enableDailyBackup(databaseId) {
         await this.send('PATCH', `/v2/redis/enable-dailybackup/${encodeURIComponent(databaseId)}`, `enable daily backup of ${databaseId}`);
     }
-    async send(method, path, what, body) {
-        const response = await this.options.http.request({
-            method,
-            url: errors_joinUrl(this.options.baseUrl, path),
-            headers: {
-                authorization: upstashAuthorization(this.options.email, this.options.apiKey),
-                accept: 'application/json',
-                ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-            },
-            body: body !== undefined ? JSON.stringify(body) : undefined,
-            mutation: method !== 'GET',
-            timeoutMs: this.options.timeoutMs,
-        });
-        if (response.status < 200 || response.status >= 300)
-            throw errors_errorFromResponse(this.provider, what, response, readError);
-        return errors_jsonBody(this.provider, what, response);
+    send(method, path, what, body) {
+        return upstashRequest(this.options, method, path, what, body);
     }
 }
 /**
@@ -17317,13 +17654,17 @@ class UpstashRedisRest {
         const response = await this.options.http.request({
             method: 'POST',
             url: this.options.url,
-            headers: { authorization: `Bearer ${this.options.token}`, 'content-type': 'application/json', accept: 'application/json' },
+            headers: {
+                authorization: `Bearer ${this.options.token}`,
+                'content-type': 'application/json',
+                accept: 'application/json',
+            },
             body: JSON.stringify(args),
             timeoutMs: this.options.timeoutMs,
         });
         if (response.status < 200 || response.status >= 300)
-            throw errors_errorFromResponse('upstash-redis', what, response, readError);
-        const body = errors_jsonBody('upstash-redis', what, response);
+            throw errorFromResponse('upstash-redis', what, response, readUpstashError);
+        const body = jsonBody('upstash-redis', what, response);
         if (typeof body.error === 'string')
             throw new Error(`upstash-redis: ${what} failed: ${body.error}`);
         return body.result;
@@ -17356,7 +17697,7 @@ const readVercelError = (body) => {
 async function vercelRequest(options, method, path, what, extra = {}) {
     const response = await options.http.request({
         method,
-        url: errors_joinUrl(options.baseUrl, path),
+        url: joinUrl(options.baseUrl, path),
         headers: {
             authorization: `Bearer ${options.token}`,
             accept: 'application/json',
@@ -17367,7 +17708,7 @@ async function vercelRequest(options, method, path, what, extra = {}) {
         timeoutMs: options.timeoutMs,
     });
     if (response.status < 200 || response.status >= 300)
-        throw errors_errorFromResponse('vercel', what, response, readVercelError);
+        throw errorFromResponse('vercel', what, response, readVercelError);
     return response;
 }
 
@@ -17394,18 +17735,28 @@ class VercelEnvClient {
                 key: env.key,
                 value: typeof env.value === 'string' && env.type !== 'sensitive' ? env.value : null,
                 type: typeof env.type === 'string' ? env.type : 'encrypted',
-                target: Array.isArray(env.target) ? env.target.filter((t) => typeof t === 'string') : typeof env.target === 'string' ? [env.target] : [target],
+                target: Array.isArray(env.target)
+                    ? env.target.filter((t) => typeof t === 'string')
+                    : typeof env.target === 'string'
+                        ? [env.target]
+                        : [target],
                 gitBranch: typeof env.gitBranch === 'string' ? env.gitBranch : undefined,
             };
         });
     }
     /** Creates or overwrites one variable. */
     async upsert(projectId, variable) {
-        const body = { key: variable.key, value: variable.value, type: variable.type, target: variable.target, gitBranch: variable.gitBranch };
+        const body = {
+            key: variable.key,
+            value: variable.value,
+            type: variable.type,
+            target: variable.target,
+            gitBranch: variable.gitBranch,
+        };
         await this.send('POST', `/v10/projects/${encodeURIComponent(projectId)}/env${query({ upsert: 'true', teamId: this.options.teamId })}`, `write variable ${variable.key} of ${projectId}`, body);
     }
     async send(method, path, what, body) {
-        return errors_jsonBody(this.provider, what, await vercelRequest(this.options, method, path, what, { body }));
+        return jsonBody(this.provider, what, await vercelRequest(this.options, method, path, what, { body }));
     }
 }
 
@@ -35562,10 +35913,6 @@ function dist_isCryptoKey(key) {
  * Which backup a restore uses, and how old a backup may be. Pure functions: the actions, the CLI
  * and the tests share them.
  */
-const VERDICT_RANK = { ok: 0, warning: 1, critical: 2 };
-function worst(verdicts) {
-    return verdicts.reduce((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a), 'ok');
-}
 /** Up to `maxAgeMs` old: ok; up to twice that: warning; older, or no backup at all: critical. */
 function select_ageVerdict(ageMs, maxAgeMs) {
     if (ageMs === undefined)
@@ -35609,11 +35956,17 @@ function selectBackup(backups, selector, what) {
     return found;
 }
 function describe(backups) {
-    return backups.slice(0, 5).map((b) => `${b.id} (${new Date(b.createdAt).toISOString()})`).join(', ') || 'none';
+    return (backups
+        .slice(0, 5)
+        .map((b) => `${b.id} (${new Date(b.createdAt).toISOString()})`)
+        .join(', ') || 'none');
 }
 /** `2026-03-15T04:05:06.789Z` → `20260315T040506Z`, for file names that sort by time. */
 function select_stamp(ms) {
-    return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    return new Date(ms)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
 }
 /** The inverse of stamp(), or undefined. */
 function parseStamp(text) {
@@ -35624,7 +35977,7 @@ function parseStamp(text) {
     return Number.isNaN(value) ? undefined : value;
 }
 /** Bytes for people. */
-function select_formatBytes(bytes) {
+function formatSize(bytes) {
     if (bytes === undefined)
         return '—';
     if (bytes < 1024)
@@ -35651,8 +36004,13 @@ function select_formatAge(ms) {
 
 
 
+
 async function readConfig(sources, now) {
-    const archive = { format: 'threadr-ops-config/1', environment: sources.environment, createdAt: new Date(now).toISOString() };
+    const archive = {
+        format: 'threadr-ops-config/1',
+        environment: sources.environment,
+        createdAt: new Date(now).toISOString(),
+    };
     if (sources.vercel) {
         const all = await sources.vercel.client.list(sources.vercel.projectId, sources.vercel.target);
         for (const variable of all)
@@ -35660,15 +36018,23 @@ async function readConfig(sources, now) {
         archive.vercel = {
             projectId: sources.vercel.projectId,
             target: sources.vercel.target,
-            variables: all.filter((v) => v.value !== null).sort((a, b) => a.key.localeCompare(b.key)),
-            unreadable: all.filter((v) => v.value === null).map((v) => v.key).sort(),
+            variables: all
+                .filter((v) => v.value !== null)
+                .sort((a, b) => a.key.localeCompare(b.key)),
+            unreadable: all
+                .filter((v) => v.value === null)
+                .map((v) => v.key)
+                .sort(),
         };
     }
     if (sources.railway) {
         const variables = await sources.railway.client.list(sources.railway.ref);
         for (const value of Object.values(variables))
             maskValue(value, sources.mask);
-        archive.railway = { ...sources.railway.ref, variables: Object.fromEntries(Object.entries(variables).sort(([a], [b]) => a.localeCompare(b))) };
+        archive.railway = {
+            ...sources.railway.ref,
+            variables: Object.fromEntries(Object.entries(variables).sort(([a], [b]) => a.localeCompare(b))),
+        };
     }
     return archive;
 }
@@ -35709,7 +36075,7 @@ async function decryptConfig(file, identity) {
         text = await decrypter.decrypt((0,external_node_fs_namespaceObject.readFileSync)(file), 'text');
     }
     catch (error) {
-        throw new Error(`cannot decrypt ${file.split('/').pop()}: ${error.message} (is age-identity the identity of the recipient it was written to?)`);
+        throw new Error(`cannot decrypt ${file.split('/').pop()}: ${errorText(error)} (is age-identity the identity of the recipient it was written to?)`);
     }
     const archive = JSON.parse(text);
     if (archive.format !== 'threadr-ops-config/1')
@@ -35836,7 +36202,9 @@ function runTool(tools, name, args, connection) {
             if (stderr.length < OUTPUT_CAP)
                 stderr += chunk;
         });
-        child.on('error', (error) => reject(new PgError(error.code === 'ENOENT' ? `${name} not found${tools.binDir ? ` in ${tools.binDir}` : ' on PATH'} (install the PostgreSQL client, or set pg-bin-dir)` : `${name}: ${error.message}`)));
+        child.on('error', (error) => reject(new PgError(error.code === 'ENOENT'
+            ? `${name} not found${tools.binDir ? ` in ${tools.binDir}` : ' on PATH'} (install the PostgreSQL client, or set pg-bin-dir)`
+            : `${name}: ${error.message}`)));
         child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
 }
@@ -35892,14 +36260,33 @@ async function verifyDump(tools, file) {
 /** Restores a dump into a (scratch) database: objects it holds are dropped first, owners and grants are not restored. */
 async function restoreDump(tools, file, destination) {
     const started = external_node_perf_hooks_.performance.now();
-    const result = await runTool(tools, 'pg_restore', ['--no-password', '--clean', '--if-exists', '--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${destination.url}`, file], destination);
+    const result = await runTool(tools, 'pg_restore', [
+        '--no-password',
+        '--clean',
+        '--if-exists',
+        '--no-owner',
+        '--no-privileges',
+        '--exit-on-error',
+        '--single-transaction',
+        `--dbname=${destination.url}`,
+        file,
+    ], destination);
     if (result.code !== 0)
         throw new PgError(`pg_restore into ${destination.label} failed (exit ${result.code}): ${lastLines(result.stderr)}`);
     return { durationMs: external_node_perf_hooks_.performance.now() - started };
 }
 /** The first column of the first row of a query, as text ('' for no row). */
 async function queryValue(tools, connection, sql) {
-    const result = await runTool(tools, 'psql', ['--no-password', '--no-psqlrc', '--tuples-only', '--no-align', '--set=ON_ERROR_STOP=1', `--dbname=${connection.url}`, '--command', sql], connection);
+    const result = await runTool(tools, 'psql', [
+        '--no-password',
+        '--no-psqlrc',
+        '--tuples-only',
+        '--no-align',
+        '--set=ON_ERROR_STOP=1',
+        `--dbname=${connection.url}`,
+        '--command',
+        sql,
+    ], connection);
     if (result.code !== 0)
         throw new PgError(`query on ${connection.label} failed (exit ${result.code}): ${lastLines(result.stderr)}`);
     return result.stdout.split('\n')[0]?.trim() ?? '';
@@ -35937,8 +36324,12 @@ async function checkRedis(client, options) {
         const name = `threadr-ops-${new Date(options.now()).toISOString().replace(/[:.]/g, '-')}`;
         await client.create(db.id, name);
         // Create answers "OK" without an id: the new backup is the one the list did not have.
-        created = (await client.list(db.id)).filter((b) => !before.has(b.backupId)).sort((a, b) => b.createdAt - a.createdAt)[0];
-        notes.push(created ? `backup ${created.backupId} taken (${created.state})` : 'a backup was requested but does not appear in the list yet');
+        created = (await client.list(db.id))
+            .filter((b) => !before.has(b.backupId))
+            .sort((a, b) => b.createdAt - a.createdAt)[0];
+        notes.push(created
+            ? `backup ${created.backupId} taken (${created.state})`
+            : 'a backup was requested but does not appear in the list yet');
     }
     const backups = await client.list(db.id);
     // Only a completed backup proves anything; a pending one is reported, not counted.
@@ -35958,7 +36349,17 @@ async function checkRedis(client, options) {
         notes.push(`newest backup is ${formatAge(ageMs)} old (max ${formatAge(options.maxAgeMs)})`);
     if (!db.dailyBackupEnabled && !enabledNow && verdict === 'ok')
         verdict = 'warning';
-    return { databaseId: db.id, databaseName: db.name, dailyBackupEnabled: db.dailyBackupEnabled || enabledNow, enabledNow, created, newest, ageMs, verdict, notes };
+    return {
+        databaseId: db.id,
+        databaseName: db.name,
+        dailyBackupEnabled: db.dailyBackupEnabled || enabledNow,
+        enabledNow,
+        created,
+        newest,
+        ageMs,
+        verdict,
+        notes,
+    };
 }
 function parseRedisVerify(lines) {
     const result = { keys: [] };
@@ -35976,7 +36377,11 @@ async function verifyRedis(rest, verify) {
     for (const key of verify.keys)
         if (!(await rest.exists(key)))
             missing.push(key);
-    return { ok: missing.length === 0 && (verify.minKeys === undefined || keyCount >= verify.minKeys), keyCount, missing };
+    return {
+        ok: missing.length === 0 && (verify.minKeys === undefined || keyCount >= verify.minKeys),
+        keyCount,
+        missing,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/backups/restore.ts
@@ -35999,7 +36404,9 @@ async function runRestore(settings, http, io, report) {
         const { upstash, destination } = settings.redis;
         const client = new UpstashBackupClient({ http, timeoutMs, ...upstash });
         const source = await client.database(upstash.database);
-        const backups = (await client.list(source.id)).filter((b) => b.state === 'completed').map((b) => ({ ...b, id: b.backupId }));
+        const backups = (await client.list(source.id))
+            .filter((b) => b.state === 'completed')
+            .map((b) => ({ ...b, id: b.backupId }));
         const chosen = selectBackup(backups, settings.selector, `Upstash database ${source.name}`);
         const target = destination === upstash.database ? source : await client.database(destination);
         // A destination named by id when the source was named by name (or the reverse) is still the source.
@@ -36021,7 +36428,10 @@ async function runRestore(settings, http, io, report) {
         await client.restore(target.id, chosen.id);
         if (settings.redis.rest && settings.verify.length) {
             const result = await verifyRedis(new UpstashRedisRest({ http, timeoutMs, ...settings.redis.rest }), parseRedisVerify(settings.verify));
-            report.verification = { ok: result.ok, detail: `${result.keyCount} keys${result.missing.length ? `; missing: ${result.missing.join(', ')}` : ''}` };
+            report.verification = {
+                ok: result.ok,
+                detail: `${result.keyCount} keys${result.missing.length ? `; missing: ${result.missing.join(', ')}` : ''}`,
+            };
         }
         report.rtoSeconds = (external_node_perf_hooks_.performance.now() - t0) / 1000;
         report.status = report.verification && !report.verification.ok ? 'failed' : 'restored';
@@ -36071,8 +36481,14 @@ async function runRestore(settings, http, io, report) {
         destinations.push(`Railway service ${config.railway.destination.serviceId}`);
     report.destination = `${destinations.join(', ')}${settings.production ? ' (production)' : ''}`;
     const result = await restoreConfig(archive, {
-        vercel: config.vercel && { client: new VercelEnvClient({ http, timeoutMs, ...config.vercel }), projectId: config.vercel.destinationProjectId },
-        railway: config.railway && { client: new RailwayVariablesClient({ http, timeoutMs, ...config.railway }), ref: config.railway.destination },
+        vercel: config.vercel && {
+            client: new VercelEnvClient({ http, timeoutMs, ...config.vercel }),
+            projectId: config.vercel.destinationProjectId,
+        },
+        railway: config.railway && {
+            client: new RailwayVariablesClient({ http, timeoutMs, ...config.railway }),
+            ref: config.railway.destination,
+        },
     }, { dryRun: settings.dryRun, expected: settings.verify });
     report.diff = {};
     if (result.vercel)
@@ -36082,7 +36498,12 @@ async function runRestore(settings, http, io, report) {
     for (const [platform, diff] of Object.entries(report.diff))
         logDiff(io.log, platform, diff, settings.dryRun);
     if (settings.verify.length)
-        report.verification = { ok: result.missing.length === 0, detail: result.missing.length ? `missing: ${result.missing.join(', ')}` : `${settings.verify.length} expected names present` };
+        report.verification = {
+            ok: result.missing.length === 0,
+            detail: result.missing.length
+                ? `missing: ${result.missing.join(', ')}`
+                : `${settings.verify.length} expected names present`,
+        };
     if (settings.dryRun) {
         report.status = report.verification && !report.verification.ok ? 'failed' : 'dry-run';
         return;
@@ -36124,7 +36545,12 @@ function readUpstash(inputs, mask, purpose) {
     if (!email)
         throw new ConfigurationError('upstash-email', 'is required with upstash-api-key: the Developer API authenticates with the account email and the key, for example ops@example.com');
     mask(Buffer.from(`${email}:${apiKey}`).toString('base64'));
-    return { email, apiKey, baseUrl: baseUrl(inputs, 'upstash-api-url'), database: inputs.required('upstash-database', 'threadr-cache (a database id or name)') };
+    return {
+        email,
+        apiKey,
+        baseUrl: baseUrl(inputs, 'upstash-api-url'),
+        database: inputs.required('upstash-database', 'threadr-cache (a database id or name)'),
+    };
 }
 /** Vercel and Railway settings for config; a platform without a token is left out. At least one is needed. */
 function readConfigPlatforms(inputs, purpose) {
@@ -36219,7 +36645,12 @@ function getInputs(inputs, mask) {
         production: named,
         confirmed: inputs.text('confirm') === 'production',
         dryRun: inputs.boolean('dry-run'),
-        verify: inputs.lines('verify').flatMap((line) => (target === 'postgres' ? [line] : line.split(',').map((item) => item.trim()).filter(Boolean))),
+        verify: inputs.lines('verify').flatMap((line) => target === 'postgres'
+            ? [line]
+            : line
+                .split(',')
+                .map((item) => item.trim())
+                .filter(Boolean)),
         backupPath: inputs.path('backup-path'),
         environment: inputs.required('environment', 'production'),
         requestTimeoutMs: inputs.duration('request-timeout', { min: 1000, max: 600_000 }),
@@ -36235,7 +36666,11 @@ function getInputs(inputs, mask) {
             throw new ConfigurationError('redis-rest-token', 'is required with redis-rest-url (the destination database REST token)');
         if (settings.verify.length && !restUrl)
             throw new ConfigurationError('redis-rest-url', "is required with verify for redis: the destination database's REST URL, for example https://scratch-12345.upstash.io");
-        settings.redis = { upstash, destination, rest: restUrl ? { url: inputs.url('redis-rest-url').toString(), token: restToken } : undefined };
+        settings.redis = {
+            upstash,
+            destination,
+            rest: restUrl ? { url: inputs.url('redis-rest-url').toString(), token: restToken } : undefined,
+        };
     }
     else if (target === 'config') {
         const identity = inputs.secret('age-identity');
@@ -36252,7 +36687,8 @@ function getInputs(inputs, mask) {
         }
         if (platforms.railway && (named || wanted.railway)) {
             const destination = named ? platforms.railway.ref : wanted.railway;
-            if (destination.serviceId === platforms.railway.ref.serviceId && destination.environmentId === platforms.railway.ref.environmentId)
+            if (destination.serviceId === platforms.railway.ref.serviceId &&
+                destination.environmentId === platforms.railway.ref.environmentId)
                 settings.production = true;
             settings.config.railway = { ...platforms.railway, destination };
         }
@@ -36260,7 +36696,9 @@ function getInputs(inputs, mask) {
             throw new ConfigurationError('destination', 'names no platform that has a token (vercel-token with vercel=…, railway-token with railway=…)');
     }
     else {
-        const production = inputs.text('postgres-url') ? readPostgresUrl(inputs, 'postgres-url', 'with destination: production', mask) : '';
+        const production = inputs.text('postgres-url')
+            ? readPostgresUrl(inputs, 'postgres-url', 'with destination: production', mask)
+            : '';
         if (named && !production)
             throw new ConfigurationError('postgres-url', 'is required with destination: production (the production database URL)');
         const destinationUrl = named ? production : raw;
@@ -36281,7 +36719,9 @@ function getInputs(inputs, mask) {
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
 /** Markdown pieces for job summaries; the CLI prints the same text. */
 function escapeCell(value) {
-    return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, ' ');
 }
 function table(headers, rows) {
     const head = `| ${headers.map(escapeCell).join(' | ')} |`;
@@ -36328,23 +36768,36 @@ const WARN = '⚠️';
 
 
 
-const VERDICT = { restored: `${PASS} Restored`, 'dry-run': `${WARN} Dry run: nothing changed`, failed: `${FAIL} Restore failed` };
+const VERDICT = {
+    restored: `${PASS} Restored`,
+    'dry-run': `${WARN} Dry run: nothing changed`,
+    failed: `${FAIL} Restore failed`,
+};
 const names = (list) => (list.length ? list.map((n) => `\`${n}\``).join(', ') : '—');
 function renderRestoreSummary(report) {
     const parts = [heading(2, `${VERDICT[report.status]}: ${report.target}`)];
     if (report.error)
         parts.push(report.error);
-    parts.push(table(['Backup', 'Taken at', 'Destination', 'RPO (data age)', 'RTO (restore time)', 'Verification'], [[
+    parts.push(table(['Backup', 'Taken at', 'Destination', 'RPO (data age)', 'RTO (restore time)', 'Verification'], [
+        [
             report.restoredFrom?.id ?? '—',
             report.restoredFrom ? new Date(report.restoredFrom.createdAt).toISOString() : '—',
             report.destination ?? '—',
             report.rpoSeconds === undefined ? '—' : `${report.rpoSeconds}s (${select_formatAge(report.rpoSeconds * 1000)})`,
-            report.rtoSeconds === undefined ? '—' : `${report.rtoSeconds.toFixed(3)}s (${formatDuration(report.rtoSeconds * 1000)})`,
+            report.rtoSeconds === undefined
+                ? '—'
+                : `${report.rtoSeconds.toFixed(3)}s (${formatDuration(report.rtoSeconds * 1000)})`,
             report.verification ? `${report.verification.ok ? PASS : FAIL} ${report.verification.detail}` : '—',
-        ]]));
+        ],
+    ]));
     for (const [platform, diff] of Object.entries(report.diff ?? {})) {
         const verb = report.dryRun ? 'Would' : 'Did';
-        parts.push(table([`${platform}`, 'Names'], [[`${verb} add`, names(diff.add)], [`${verb} change`, names(diff.change)], ['Unchanged', names(diff.same)], ['Left alone (not in the backup)', names(diff.extra)]]));
+        parts.push(table([`${platform}`, 'Names'], [
+            [`${verb} add`, names(diff.add)],
+            [`${verb} change`, names(diff.change)],
+            ['Unchanged', names(diff.same)],
+            ['Left alone (not in the backup)', names(diff.extra)],
+        ]));
     }
     if (report.notes.length)
         parts.push(report.notes.map((n) => `- ${n}`).join('\n'));
@@ -36366,17 +36819,28 @@ const definition = {
         const settings = getInputs(host.inputs, (secret) => host.setSecret(secret));
         const incidents = readIncidentSettings(host.inputs);
         const http = new HttpClient({ timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops restore' });
-        const report = { target: settings.target, status: 'failed', dryRun: settings.dryRun, production: settings.production, notes: [] };
+        const report = {
+            target: settings.target,
+            status: 'failed',
+            dryRun: settings.dryRun,
+            production: settings.production,
+            notes: [],
+        };
         try {
             await host.log.group(`Restoring ${settings.target}${settings.dryRun ? ' (dry run)' : ''}`, () => runRestore(settings, http, { log: host.log, mask: (secret) => host.setSecret(secret) }, report));
         }
         catch (error) {
             report.status = 'failed';
-            report.error = error instanceof ConfigurationError ? error.message : error.message;
+            report.error = errorText(error);
         }
         try {
-            const why = report.error ?? (report.verification && !report.verification.ok ? `verification failed: ${report.verification.detail}` : 'failed');
-            await fileIncidents(host, http, incidents, settings.environment, [{ name: `restore drill of ${settings.target}`, down: report.status === 'failed', reason: why }]);
+            const why = report.error ??
+                (report.verification && !report.verification.ok
+                    ? `verification failed: ${report.verification.detail}`
+                    : 'failed');
+            await fileIncidents(host, http, incidents, settings.environment, [
+                { name: `restore drill of ${settings.target}`, down: report.status === 'failed', reason: why },
+            ]);
         }
         finally {
             await http.close();
@@ -36391,10 +36855,18 @@ const definition = {
         if (report.status === 'failed') {
             const why = report.error ?? (report.verification ? `verification failed: ${report.verification.detail}` : 'failed');
             host.fail(`restore: ${settings.target}${from}: ${why}`);
-            return { state: 'failure', title: `Restore of ${settings.target} failed: ${why}`, key: `restore:${settings.target}` };
+            return {
+                state: 'failure',
+                title: `Restore of ${settings.target} failed: ${why}`,
+                key: `restore:${settings.target}`,
+            };
         }
         host.log.info(`${settings.target}: ${report.status}${from}; RPO ${report.rpoSeconds ?? '—'}s, RTO ${report.rtoSeconds === undefined ? '—' : `${report.rtoSeconds.toFixed(3)}s`}`);
-        return { state: 'success', title: `Restore of ${settings.target}: ${report.status}${from}`, key: `restore:${settings.target}` };
+        return {
+            state: 'success',
+            title: `Restore of ${settings.target}: ${report.status}${from}`,
+            key: `restore:${settings.target}`,
+        };
     },
 };
 /** The runner's entry (index.ts), and what @github/local-action calls. */
@@ -45253,7 +45725,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

@@ -15298,7 +15298,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4721);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3741);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -15307,7 +15307,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4721:
+/***/ 3741:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15362,11 +15362,31 @@ function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
     return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/core/clock.ts
+
+/**
+ * Waits `ms` of real time. The one real sleep of the suite: code that must run on a test's
+ * virtual clock takes a `sleep` or a Clock as a collaborator and defaults to this.
+ */
+function sleep(ms) {
+    return (0,promises_namespaceObject.setTimeout)(ms);
+}
+
 ;// CONCATENATED MODULE: ./src/core/http.ts
 
 
 
-const NETWORK_KINDS = new Set(['timeout', 'connection-refused', 'connection-reset', 'dns', 'tls', 'network']);
+
+const NETWORK_KINDS = new Set([
+    'timeout',
+    'connection-refused',
+    'connection-reset',
+    'dns',
+    'tls',
+    'network',
+]);
 function isNetworkFailure(kind) {
     return NETWORK_KINDS.has(kind);
 }
@@ -15422,7 +15442,6 @@ const DEFAULT_RETRY = {
     maxRetryAfterMs: 60_000,
     retryStatuses: [429, 500, 502, 503, 504],
 };
-const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 /**
  * The suite's one HTTP client: per-request timeout, bounded retries with backoff and jitter,
  * Retry-After honoured on 429/503, failures classified. It owns one undici dispatcher; close() it
@@ -15446,7 +15465,8 @@ class HttpClient {
     notBefore = new Map();
     constructor(options = {}) {
         this.ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
+        this.dispatcher =
+            options.dispatcher ?? new (agent_default())({ keepAliveTimeout: 4_000, connections: options.connections ?? null });
         this.timeoutMs = options.timeoutMs ?? 10_000;
         this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -15667,7 +15687,13 @@ class Redactor {
             return;
         this.secrets.add(value);
         // A multi-line secret (a key file) is masked line by line too, as the runner does.
-        const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH)];
+        const parts = [
+            value,
+            ...value
+                .split(/\r?\n/)
+                .map((line) => line.trim())
+                .filter((line) => line.length >= MIN_SECRET_LENGTH),
+        ];
         const forms = new Set(this.forms);
         for (const part of parts)
             for (const form of encodedForms(part))
@@ -15704,7 +15730,12 @@ class Redactor {
  * middle of each is kept, as the runner's own base64 masking does.
  */
 function encodedForms(secret) {
-    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        encodeURIComponent(secret).replace(/%20/g, '+'),
+        JSON.stringify(secret).slice(1, -1),
+    ]);
     const bytes = Buffer.from(secret, 'utf8');
     for (let offset = 0; offset < 3; offset++) {
         const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
@@ -15869,7 +15900,7 @@ const cookieHttpOnly = {
     title: 'Session-like cookies carry HttpOnly',
     fix: 'Set session and token cookies with HttpOnly so page scripts (and injected ones) cannot read them.',
     needs: ['pages'],
-    evaluate: (evidence) => perCookie(evidence, (cookie) => isSessionLike(cookie.name), ({ cookie }) => (cookie.attributes.has('httponly') ? undefined : 'looks like a session cookie but has no HttpOnly attribute'), 'is HttpOnly'),
+    evaluate: (evidence) => perCookie(evidence, (cookie) => isSessionLike(cookie.name), ({ cookie }) => cookie.attributes.has('httponly') ? undefined : 'looks like a session cookie but has no HttpOnly attribute', 'is HttpOnly'),
 };
 const cookieSameSite = {
     id: 'cookie-samesite',
@@ -15919,7 +15950,11 @@ const wildcardWithCredentials = {
     evaluate: (evidence) => perApi(evidence, (cors) => {
         const bad = cors.responses.filter((r) => r.allowOrigin?.trim() === '*' && credentialsAllowed(r.allowCredentials));
         if (bad.length)
-            return { status: 'fail', url: cors.url, message: `${bad.map((r) => r.method).join(' and ')} answered Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true` };
+            return {
+                status: 'fail',
+                url: cors.url,
+                message: `${bad.map((r) => r.method).join(' and ')} answered Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true`,
+            };
         return { status: 'pass', url: cors.url, message: 'no wildcard origin with credentials' };
     }),
 };
@@ -15937,8 +15972,17 @@ const reflectedOrigin = {
             const how = bad.map((r) => `${r.method} → Access-Control-Allow-Origin: ${r.allowOrigin}`).join('; ');
             // Without credentials a reflected origin is as open as `*`: public data only.
             return withCredentials
-                ? { status: 'fail', url: cors.url, message: `the foreign origin ${cors.foreignOrigin} is allowed (${how}), with credentials: any site can read signed-in users’ data` }
-                : { status: 'fail', url: cors.url, severity: 'low', message: `the foreign origin ${cors.foreignOrigin} is allowed (${how}), without credentials: as open as *, public data only` };
+                ? {
+                    status: 'fail',
+                    url: cors.url,
+                    message: `the foreign origin ${cors.foreignOrigin} is allowed (${how}), with credentials: any site can read signed-in users’ data`,
+                }
+                : {
+                    status: 'fail',
+                    url: cors.url,
+                    severity: 'low',
+                    message: `the foreign origin ${cors.foreignOrigin} is allowed (${how}), without credentials: as open as *, public data only`,
+                };
         }
         return { status: 'pass', url: cors.url, message: `${cors.foreignOrigin} is not allowed` };
     }),
@@ -15967,14 +16011,20 @@ const exposedFiles = {
                     mapDetail ||= probe.exposedBecause;
                 }
                 else if (probe.exposedBecause) {
-                    outcomes.push({ status: 'fail', url: probe.url, message: `answered ${probe.status}: ${probe.exposedBecause}` });
+                    outcomes.push({
+                        status: 'fail',
+                        url: probe.url,
+                        message: `answered ${probe.status}: ${probe.exposedBecause}`,
+                    });
                 }
                 else if (probe.error) {
                     outcomes.push({ status: 'untested', url: probe.url, message: `could not fetch: ${probe.error}` });
                 }
                 else {
                     // A 2xx here carried the app's page (a "soft 404"), not the file.
-                    const key = probe.status >= 200 && probe.status < 300 ? `${probe.status} without the file's content` : String(probe.status);
+                    const key = probe.status >= 200 && probe.status < 300
+                        ? `${probe.status} without the file's content`
+                        : String(probe.status);
                     statuses.set(key, (statuses.get(key) ?? 0) + 1);
                 }
             }
@@ -15989,7 +16039,11 @@ const exposedFiles = {
             if (statuses.size) {
                 const served = [...statuses.values()].reduce((a, b) => a + b, 0);
                 const how = [...statuses].map(([status, count]) => `${count}× ${status}`).join(', ');
-                outcomes.push({ status: 'pass', url: origin.origin, message: `none of ${served} probed paths served (${how})` });
+                outcomes.push({
+                    status: 'pass',
+                    url: origin.origin,
+                    message: `none of ${served} probed paths served (${how})`,
+                });
             }
         }
         return outcomes;
@@ -16007,7 +16061,7 @@ function perPage(evidence, roles, judge) {
         .filter((page) => roles.includes(page.role))
         .map((page) => {
         if (!page.final) {
-            const why = page.tlsError ? 'TLS verification failed (see tls-cert)' : page.error ?? 'no response';
+            const why = page.tlsError ? 'TLS verification failed (see tls-cert)' : (page.error ?? 'no response');
             return { status: 'untested', url: page.requested, message: `could not fetch: ${why}` };
         }
         return { url: page.final.url, ...judge(page.final) };
@@ -16015,7 +16069,10 @@ function perPage(evidence, roles, judge) {
 }
 const pass = (message) => ({ status: 'pass', message });
 const fail = (message) => ({ status: 'fail', message });
-const notApplicable = (message) => ({ status: 'not-applicable', message });
+const notApplicable = (message) => ({
+    status: 'not-applicable',
+    message,
+});
 const info = (message) => ({ status: 'info', message });
 
 ;// CONCATENATED MODULE: ./src/security/checks/headers.ts
@@ -16085,11 +16142,17 @@ const csp = {
         const policy = pagePolicy(response);
         if (policy === undefined) {
             const reportOnly = header(response.headers, 'content-security-policy-report-only');
-            return fail(reportOnly ? 'only Content-Security-Policy-Report-Only is set, which enforces nothing' : 'no Content-Security-Policy header or <meta> tag');
+            return fail(reportOnly
+                ? 'only Content-Security-Policy-Report-Only is set, which enforces nothing'
+                : 'no Content-Security-Policy header or <meta> tag');
         }
         const directives = parseCsp(policy.value);
         const from = policy.source === 'meta' ? ' (in a <meta> tag)' : '';
-        const directive = directives.has('script-src') ? 'script-src' : directives.has('default-src') ? 'default-src' : undefined;
+        const directive = directives.has('script-src')
+            ? 'script-src'
+            : directives.has('default-src')
+                ? 'default-src'
+                : undefined;
         if (!directive)
             return fail(`neither script-src nor default-src is set${from}, so scripts may load from anywhere`);
         const sources = directives.get(directive);
@@ -16122,14 +16185,16 @@ const contentTypeOptions = {
         const value = header(response.headers, 'x-content-type-options');
         if (value === undefined)
             return fail('no X-Content-Type-Options header');
-        return value.trim().toLowerCase() === 'nosniff' ? pass('nosniff') : fail(`X-Content-Type-Options is '${value}', not 'nosniff'`);
+        return value.trim().toLowerCase() === 'nosniff'
+            ? pass('nosniff')
+            : fail(`X-Content-Type-Options is '${value}', not 'nosniff'`);
     }),
 };
 const frameProtection = {
     id: 'frame-protection',
     group: 'headers',
     severity: 'medium',
-    title: "Framing restricted by CSP frame-ancestors or X-Frame-Options",
+    title: 'Framing restricted by CSP frame-ancestors or X-Frame-Options',
     fix: "Add frame-ancestors 'self' (or 'none') to the Content-Security-Policy header, or send X-Frame-Options: DENY.",
     nextjsFix: "Send Content-Security-Policy: frame-ancestors 'none' (or X-Frame-Options: DENY) from next.config's headers(); a <meta> CSP cannot set frame-ancestors.",
     needs: ['pages'],
@@ -16171,7 +16236,11 @@ const referrerPolicy = {
         if (value === undefined)
             return info('no Referrer-Policy header; browsers default to strict-origin-when-cross-origin, which sends other sites the origin only');
         // The last recognised token wins in browsers.
-        const last = value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean).pop() ?? '';
+        const last = value
+            .split(',')
+            .map((t) => t.trim().toLowerCase())
+            .filter(Boolean)
+            .pop() ?? '';
         if (LEAKY_REFERRER.has(last))
             return fail(`Referrer-Policy '${last}' sends full URLs to other origins`);
         return pass(value);
@@ -16202,7 +16271,7 @@ const serverDisclosure = {
     severity: 'low',
     title: 'No X-Powered-By, and no software version in Server',
     fix: 'Remove X-Powered-By (Express: app.disable("x-powered-by")) and strip the version from Server.',
-    nextjsFix: "Set poweredByHeader: false in next.config to drop X-Powered-By: Next.js; strip any version from Server at the proxy.",
+    nextjsFix: 'Set poweredByHeader: false in next.config to drop X-Powered-By: Next.js; strip any version from Server at the proxy.',
     needs: ['pages'],
     evaluate: (evidence) => perPage(evidence, ['page', 'api'], (response) => {
         const leaks = [];
@@ -16211,10 +16280,20 @@ const serverDisclosure = {
             if (value !== undefined && (name !== 'server' || VERSION.test(value)))
                 leaks.push(`${name}: ${value}`);
         }
-        return leaks.length ? fail(`software disclosed in ${leaks.join('; ')}`) : pass('no X-Powered-By, no version in Server');
+        return leaks.length
+            ? fail(`software disclosed in ${leaks.join('; ')}`)
+            : pass('no X-Powered-By, no version in Server');
     }),
 };
-const headerChecks = [hsts, csp, contentTypeOptions, frameProtection, referrerPolicy, permissionsPolicy, serverDisclosure];
+const headerChecks = [
+    hsts,
+    csp,
+    contentTypeOptions,
+    frameProtection,
+    referrerPolicy,
+    permissionsPolicy,
+    serverDisclosure,
+];
 
 ;// CONCATENATED MODULE: ./src/security/checks/rate-limit.ts
 const rateLimit = {
@@ -16228,13 +16307,27 @@ const rateLimit = {
         const probe = evidence.rateLimit;
         if (!probe)
             return [{ status: 'not-applicable', url: '', message: 'probe-rate-limit is not set' }];
-        const statuses = Object.entries(probe.statuses).map(([status, count]) => `${count}× ${status}`).join(', ');
+        const statuses = Object.entries(probe.statuses)
+            .map(([status, count]) => `${count}× ${status}`)
+            .join(', ');
         if (probe.first429At !== undefined) {
-            return [{ status: 'pass', url: probe.url, message: `429 at request ${probe.first429At} of ${probe.sent}${probe.retryAfter ? ` (Retry-After: ${probe.retryAfter})` : ' (no Retry-After)'}` }];
+            return [
+                {
+                    status: 'pass',
+                    url: probe.url,
+                    message: `429 at request ${probe.first429At} of ${probe.sent}${probe.retryAfter ? ` (Retry-After: ${probe.retryAfter})` : ' (no Retry-After)'}`,
+                },
+            ];
         }
         if (probe.sent === probe.errors)
             return [{ status: 'untested', url: probe.url, message: `every request failed: ${probe.error ?? 'no response'}` }];
-        return [{ status: 'fail', url: probe.url, message: `no 429 after ${probe.sent} requests (${statuses}${probe.errors ? `, ${probe.errors} failed` : ''})` }];
+        return [
+            {
+                status: 'fail',
+                url: probe.url,
+                message: `no 429 after ${probe.sent} requests (${statuses}${probe.errors ? `, ${probe.errors} failed` : ''})`,
+            },
+        ];
     },
 };
 const rateLimitChecks = [rateLimit];
@@ -16248,17 +16341,29 @@ function redirectOutcomes(evidence) {
     const plain = [];
     for (const page of evidence.pages.filter((p) => p.requested.startsWith('http:'))) {
         if (page.chain.length === 0) {
-            outcomes.push({ status: 'untested', url: page.requested, message: `could not fetch: ${page.error ?? 'no response'}` });
+            outcomes.push({
+                status: 'untested',
+                url: page.requested,
+                message: `could not fetch: ${page.error ?? 'no response'}`,
+            });
             continue;
         }
         const first = page.chain[0];
         const isRedirect = first.status >= 300 && first.status < 400 && first.location !== undefined;
         const reachesHttps = page.chain.some((hop) => hop.url.startsWith('https:'));
         if (isRedirect && reachesHttps) {
-            outcomes.push({ status: 'pass', url: page.requested, message: `${first.status} to ${page.chain.find((h) => h.url.startsWith('https:')).url}` });
+            outcomes.push({
+                status: 'pass',
+                url: page.requested,
+                message: `${first.status} to ${page.chain.find((h) => h.url.startsWith('https:')).url}`,
+            });
         }
         else if (isRedirect) {
-            outcomes.push({ status: 'fail', url: page.requested, message: `redirects (${first.status}) but never reaches HTTPS` });
+            outcomes.push({
+                status: 'fail',
+                url: page.requested,
+                message: `redirects (${first.status}) but never reaches HTTPS`,
+            });
         }
         else {
             plain.push({ url: page.requested, status: first.status });
@@ -16268,7 +16373,11 @@ function redirectOutcomes(evidence) {
         const what = plain.length === 1
             ? `serves content over plain HTTP (status ${plain[0].status})`
             : `${plain.length} URLs serve content over plain HTTP (${plain.map((p) => `${p.url}: ${p.status}`).join(', ')})`;
-        outcomes.push({ status: 'fail', url: plain[0].url, message: `${what} instead of redirecting to HTTPS; the scan ran over plain HTTP, so HSTS is not judged` });
+        outcomes.push({
+            status: 'fail',
+            url: plain[0].url,
+            message: `${what} instead of redirecting to HTTPS; the scan ran over plain HTTP, so HSTS is not judged`,
+        });
     }
     // https:// targets on port 443: their http:// twin on port 80 was probed.
     for (const probe of evidence.redirects) {
@@ -16282,7 +16391,11 @@ function redirectOutcomes(evidence) {
             outcomes.push({ status: 'pass', url: probe.httpUrl, message: `${first.status} to ${first.location}` });
         }
         else {
-            outcomes.push({ status: 'fail', url: probe.httpUrl, message: `answers ${first.status}${first.location ? ` with Location ${first.location}` : ''} instead of redirecting to HTTPS` });
+            outcomes.push({
+                status: 'fail',
+                url: probe.httpUrl,
+                message: `answers ${first.status}${first.location ? ` with Location ${first.location}` : ''} instead of redirecting to HTTPS`,
+            });
         }
     }
     // https:// targets on another port have no conventional plaintext twin to test.
@@ -16307,9 +16420,11 @@ const httpsRedirect = {
 };
 function perOrigin(evidence, judge) {
     if (evidence.tls.length === 0) {
-        return [{ status: 'not-applicable', url: evidence.pages[0]?.requested ?? '', message: 'no https:// URL was scanned' }];
+        return [
+            { status: 'not-applicable', url: evidence.pages[0]?.requested ?? '', message: 'no https:// URL was scanned' },
+        ];
     }
-    return evidence.tls.map((tls) => (tls.error ? { status: 'untested', url: tls.origin, message: `no TLS handshake: ${tls.error}` } : judge(tls)));
+    return evidence.tls.map((tls) => tls.error ? { status: 'untested', url: tls.origin, message: `no TLS handshake: ${tls.error}` } : judge(tls));
 }
 const tlsCert = {
     id: 'tls-cert',
@@ -16338,7 +16453,9 @@ const tlsExpiry = {
         if (!tls.cert)
             return { status: 'untested', url: tls.origin, message: 'the server sent no certificate' };
         const days = tls.cert.msLeft / DAY_MS;
-        const shown = days >= 0 ? `${days.toFixed(1)} days left (expires ${tls.cert.validTo})` : `expired ${(-days).toFixed(1)} days ago (${tls.cert.validTo})`;
+        const shown = days >= 0
+            ? `${days.toFixed(1)} days left (expires ${tls.cert.validTo})`
+            : `expired ${(-days).toFixed(1)} days ago (${tls.cert.validTo})`;
         if (tls.cert.msLeft <= evidence.certMinDays * DAY_MS) {
             return { status: 'fail', url: tls.origin, message: `${shown}; cert-min-days is ${evidence.certMinDays}` };
         }
@@ -16373,7 +16490,14 @@ const transportChecks = [httpsRedirect, tlsCert, tlsExpiry, tlsLegacy];
 
 
 /** Every check, in the order the summary lists them. */
-const CHECKS = [...headerChecks, ...cookieChecks, ...transportChecks, ...corsChecks, ...exposureChecks, ...rateLimitChecks];
+const CHECKS = [
+    ...headerChecks,
+    ...cookieChecks,
+    ...transportChecks,
+    ...corsChecks,
+    ...exposureChecks,
+    ...rateLimitChecks,
+];
 const CHECK_IDS = CHECKS.map((c) => c.id);
 /** The rate-limit probe sends a burst, so it only runs when asked for by probe-rate-limit. */
 const OPT_IN_CHECKS = new Set(['rate-limit']);
@@ -16454,7 +16578,54 @@ function entryMatches(entry, host, port) {
     return pattern.replace(/^\[|\]$/g, '') === host.replace(/^\[|\]$/g, '');
 }
 
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
+ * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
+ * or an environment failure and keeps its stack for the debug log.
+ */
+class ConfigurationError extends Error {
+    input;
+    problem;
+    name = 'ConfigurationError';
+    constructor(input, problem) {
+        super(`input '${input}' ${problem}`);
+        this.input = input;
+        this.problem = problem;
+    }
+}
+class ProviderError extends Error {
+    name = 'ProviderError';
+    provider;
+    status;
+    code;
+    requestId;
+    retriable;
+    retryAfterMs;
+    constructor(message, details) {
+        super(`${details.provider}: ${message}`);
+        this.provider = details.provider;
+        this.status = details.status;
+        this.code = details.code;
+        this.requestId = details.requestId;
+        this.retriable = details.retriable ?? false;
+        this.retryAfterMs = details.retryAfterMs;
+    }
+}
+/**
+ * What went wrong, in one line: an Error's message, or the thrown value as text (code may throw
+ * a string or a plain object). The one place this is spelled out; logs and reports call it.
+ */
+function errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** The message a failed action reports: `<action>: <what went wrong>`. */
+function failureMessage(action, error) {
+    return `${action}: ${errorText(error)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/security/probes/fetcher.ts
+
 
 
 /**
@@ -16494,12 +16665,12 @@ class Fetcher {
         return { url, status: response.status, headers: response.headers, body: response.body };
     }
 }
-function describeFailure(error) {
+function describeFetchFailure(error) {
     if (error instanceof NetworkError)
         return { message: error.message, tls: error.kind === 'tls' };
     if (error instanceof BodyTooLargeError)
         return { message: `${error.message} (raise max-body-size if this is expected)`, tls: false };
-    return { message: error instanceof Error ? error.message : String(error), tls: false };
+    return { message: errorText(error), tls: false };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -16536,14 +16707,21 @@ function toSarif(report, checks, options = {}) {
         fullDescription: { text: `${check.title}. Fix: ${check.fix}` },
         help: { text: check.fix, markdown: `**Fix:** ${check.fix}` },
         defaultConfiguration: { level: LEVEL[check.severity] },
-        properties: { tags: ['security', 'web', check.group], 'security-severity': SECURITY_SEVERITY[check.severity], precision: 'high', severity: check.severity },
+        properties: {
+            tags: ['security', 'web', check.group],
+            'security-severity': SECURITY_SEVERITY[check.severity],
+            precision: 'high',
+            severity: check.severity,
+        },
     }));
     const result = (finding) => ({
         ruleId: finding.check,
         ruleIndex: ruleIndex.get(finding.check) ?? -1,
         level: LEVEL[finding.severity],
         message: { text: `${finding.url}: ${finding.message}. Fix: ${finding.fix}` },
-        locations: [{ physicalLocation: { artifactLocation: { uri: locationFor(finding.url) }, region: { startLine: 1 } } }],
+        locations: [
+            { physicalLocation: { artifactLocation: { uri: locationFor(finding.url) }, region: { startLine: 1 } } },
+        ],
         partialFingerprints: { 'threadrSecurityScan/v1': fingerprint(finding) },
         properties: { url: finding.url, severity: finding.severity },
         ...('reason' in finding ? { suppressions: [{ kind: 'external', justification: finding.reason }] } : {}),
@@ -16591,7 +16769,14 @@ async function probeCors(fetcher, url) {
     const errors = [];
     const attempts = [
         ['GET', { origin: FOREIGN_ORIGIN }],
-        ['OPTIONS', { origin: FOREIGN_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }],
+        [
+            'OPTIONS',
+            {
+                origin: FOREIGN_ORIGIN,
+                'access-control-request-method': 'POST',
+                'access-control-request-headers': 'content-type',
+            },
+        ],
     ];
     for (const [method, headers] of attempts) {
         try {
@@ -16604,20 +16789,36 @@ async function probeCors(fetcher, url) {
             });
         }
         catch (error) {
-            errors.push(`${method}: ${describeFailure(error).message}`);
+            errors.push(`${method}: ${describeFetchFailure(error).message}`);
         }
     }
     return { url, foreignOrigin: FOREIGN_ORIGIN, responses, error: errors.length ? errors.join('; ') : undefined };
 }
 
-;// CONCATENATED MODULE: ./src/security/probes/pool.ts
-/** Maps with at most `limit` calls in flight, keeping the input order in the result. */
+;// CONCATENATED MODULE: ./src/core/concurrency.ts
+/**
+ * Maps `items` through `work` with at most `limit` calls in flight, keeping the input order in the
+ * result: bounded fan-out over provider reads and probes, so a long list never opens a socket per
+ * item. The first rejection rejects the whole map (calls already started run to their end, and
+ * no new one starts after it).
+ */
 async function mapLimit(items, limit, work) {
+    if (!Number.isInteger(limit) || limit < 1)
+        throw new RangeError(`mapLimit: limit must be a whole number of at least 1, got ${limit}`);
     const results = new Array(items.length);
     let next = 0;
+    let failed = false;
     async function worker() {
-        for (let index = next++; index < items.length; index = next++)
-            results[index] = await work(items[index], index);
+        while (!failed && next < items.length) {
+            const index = next++;
+            try {
+                results[index] = await work(items[index], index);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
+        }
     }
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
     return results;
@@ -16629,18 +16830,40 @@ async function mapLimit(items, limit, work) {
 
 
 const looksLikeHtml = (body, response) => /text\/html/i.test(header(response.headers, 'content-type') ?? '') || /^\s*</.test(body);
-const envFile = (body, response) => !looksLikeHtml(body, response) && /^\s*(export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=/m.test(body) ? 'looks like an environment file (KEY=value lines)' : undefined;
+const envFile = (body, response) => !looksLikeHtml(body, response) && /^\s*(export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=/m.test(body)
+    ? 'looks like an environment file (KEY=value lines)'
+    : undefined;
 const BUILTIN_PATHS = [
     { path: '/.env', signature: envFile },
     { path: '/.env.local', signature: envFile },
     { path: '/.env.production', signature: envFile },
-    { path: '/.git/config', signature: (body) => (/^\s*\[core\]/m.test(body) ? 'a Git repository config ([core] section)' : undefined) },
-    { path: '/.git/HEAD', signature: (body) => (/^ref: refs\//.test(body) ? 'the Git HEAD of the repository' : undefined) },
-    { path: '/.DS_Store', signature: (body) => (body.includes('Bud1') ? 'macOS folder metadata listing file names' : undefined) },
-    { path: '/.npmrc', signature: (body, r) => (!looksLikeHtml(body, r) && /_authToken|registry\s*=/.test(body) ? 'an npm config, possibly with a registry token' : undefined) },
+    {
+        path: '/.git/config',
+        signature: (body) => (/^\s*\[core\]/m.test(body) ? 'a Git repository config ([core] section)' : undefined),
+    },
+    {
+        path: '/.git/HEAD',
+        signature: (body) => (/^ref: refs\//.test(body) ? 'the Git HEAD of the repository' : undefined),
+    },
+    {
+        path: '/.DS_Store',
+        signature: (body) => (body.includes('Bud1') ? 'macOS folder metadata listing file names' : undefined),
+    },
+    {
+        path: '/.npmrc',
+        signature: (body, r) => !looksLikeHtml(body, r) && /_authToken|registry\s*=/.test(body)
+            ? 'an npm config, possibly with a registry token'
+            : undefined,
+    },
     { path: '/.aws/credentials', signature: (body) => (/aws_access_key_id/i.test(body) ? 'AWS credentials' : undefined) },
-    { path: '/.htpasswd', signature: (body, r) => (!looksLikeHtml(body, r) && /^[^:\s]+:\S{8,}$/m.test(body) ? 'password hashes' : undefined) },
-    { path: '/server-status', signature: (body) => (/Apache Server Status/i.test(body) ? 'the Apache status page' : undefined) },
+    {
+        path: '/.htpasswd',
+        signature: (body, r) => (!looksLikeHtml(body, r) && /^[^:\s]+:\S{8,}$/m.test(body) ? 'password hashes' : undefined),
+    },
+    {
+        path: '/server-status',
+        signature: (body) => (/Apache Server Status/i.test(body) ? 'the Apache status page' : undefined),
+    },
 ];
 /**
  * Source maps are read in part (a Range request): the start says what the file is, and a map of
@@ -16664,7 +16887,9 @@ const sourceMap = (body, response) => {
     if (map) {
         if (typeof map.mappings !== 'string' || !Array.isArray(map.sources))
             return undefined;
-        const withSource = Array.isArray(map.sourcesContent) ? map.sourcesContent.filter((c) => typeof c === 'string').length : 0;
+        const withSource = Array.isArray(map.sourcesContent)
+            ? map.sourcesContent.filter((c) => typeof c === 'string').length
+            : 0;
         return `a JavaScript source map (${sizeText}, ${map.sources.length} sources${withSource ? `, ${withSource} with their full source text` : ''})`;
     }
     if (!/^\s*\{\s*"version"\s*:\s*3\s*,/.test(json) || !/"(sources|sections)"\s*:\s*\[/.test(json))
@@ -16783,22 +17008,42 @@ async function probeExposed(fetcher, origin, pages, extraPaths) {
     const differsFromNotFound = (body) => body === baseline ? undefined : 'content that differs from the site’s not-found answer';
     const files = [
         ...BUILTIN_PATHS,
-        ...extraPaths.filter((p) => !BUILTIN_PATHS.some((b) => b.path === p)).map((path) => ({ path, signature: differsFromNotFound })),
+        ...extraPaths
+            .filter((p) => !BUILTIN_PATHS.some((b) => b.path === p))
+            .map((path) => ({ path, signature: differsFromNotFound })),
     ].map(({ path, signature }) => ({ path, url: `${origin}${path}`, signature, kind: 'file' }));
-    const maps = (await sourceMapTargets(fetcher, origin, scriptSources(pages, origin))).map((t) => ({ ...t, signature: sourceMap, kind: 'source-map' }));
+    const maps = (await sourceMapTargets(fetcher, origin, scriptSources(pages, origin))).map((t) => ({
+        ...t,
+        signature: sourceMap,
+        kind: 'source-map',
+    }));
     const probes = await mapLimit([...files, ...maps], 4, async (target) => {
         const { path, url, kind } = target;
         const referencedBy = 'referencedBy' in target ? target.referencedBy : undefined;
         if ('inline' in target && target.inline) {
-            return { path, url, kind, referencedBy, status: 200, exposedBecause: 'the script embeds its source map inline (a data: URL)' };
+            return {
+                path,
+                url,
+                kind,
+                referencedBy,
+                status: 200,
+                exposedBecause: 'the script embeds its source map inline (a data: URL)',
+            };
         }
         try {
             const response = await fetcher.get(url, kind === 'source-map' ? { range: SOURCE_MAP_RANGE } : {}, 'GET', false);
             const ok = response.status >= 200 && response.status < 300;
-            return { path, url, kind, referencedBy, status: response.status, exposedBecause: ok ? target.signature(response.body, response) : undefined };
+            return {
+                path,
+                url,
+                kind,
+                referencedBy,
+                status: response.status,
+                exposedBecause: ok ? target.signature(response.body, response) : undefined,
+            };
         }
         catch (error) {
-            return { path, url, kind, referencedBy, error: describeFailure(error).message };
+            return { path, url, kind, referencedBy, error: describeFetchFailure(error).message };
         }
     });
     return { origin, probes };
@@ -16821,13 +17066,21 @@ async function fetchPage(fetcher, requested, role) {
             response = await fetcher.get(url);
         }
         catch (error) {
-            const failure = describeFailure(error);
+            const failure = describeFetchFailure(error);
             if (error instanceof BodyTooLargeError) {
                 // The host answered, with too much: a failed scan of this URL that says so, not "unreachable".
                 chain.push({ url, status: error.status });
                 return { requested, role, chain, responses, final: responses.at(-1), error: failure.message, tooLarge: true };
             }
-            return { requested, role, chain, responses, final: responses.at(-1), error: failure.message, tlsError: failure.tls };
+            return {
+                requested,
+                role,
+                chain,
+                responses,
+                final: responses.at(-1),
+                error: failure.message,
+                tlsError: failure.tls,
+            };
         }
         const location = header(response.headers, 'location');
         chain.push({ url, status: response.status, location });
@@ -16852,10 +17105,14 @@ function httpTwin(target) {
 async function probeRedirect(fetcher, target, httpUrl) {
     try {
         const response = await fetcher.get(httpUrl, {}, 'GET', false);
-        return { target, httpUrl, first: { url: httpUrl, status: response.status, location: header(response.headers, 'location') } };
+        return {
+            target,
+            httpUrl,
+            first: { url: httpUrl, status: response.status, location: header(response.headers, 'location') },
+        };
     }
     catch (error) {
-        return { target, httpUrl, error: describeFailure(error).message };
+        return { target, httpUrl, error: describeFetchFailure(error).message };
     }
 }
 
@@ -16885,7 +17142,7 @@ async function probeRateLimit(fetcher, url, requests) {
             }
             catch (error) {
                 evidence.errors++;
-                evidence.error = describeFailure(error).message;
+                evidence.error = describeFetchFailure(error).message;
             }
         }
     }
@@ -16902,7 +17159,13 @@ var external_node_tls_ = __nccwpck_require__(1692);
  * Errors raised by this machine's OpenSSL before a ClientHello offering TLS 1.0/1.1 could be
  * sent: the runner cannot test, which is not the same as the server refusing.
  */
-const LOCAL_REFUSALS = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_NO_CIPHERS_AVAILABLE', 'ERR_SSL_LIBRARY_HAS_NO_CIPHERS', 'ERR_INVALID_ARG_VALUE', 'ERR_TLS_INVALID_PROTOCOL_VERSION']);
+const LOCAL_REFUSALS = new Set([
+    'ERR_SSL_NO_PROTOCOLS_AVAILABLE',
+    'ERR_SSL_NO_CIPHERS_AVAILABLE',
+    'ERR_SSL_LIBRARY_HAS_NO_CIPHERS',
+    'ERR_INVALID_ARG_VALUE',
+    'ERR_TLS_INVALID_PROTOCOL_VERSION',
+]);
 /** Ways a server says no to an old handshake: an alert, or hanging up mid-handshake. */
 const SERVER_REFUSALS = /ALERT_PROTOCOL_VERSION|ALERT_HANDSHAKE_FAILURE|UNSUPPORTED_PROTOCOL|WRONG_VERSION_NUMBER|NO_SHARED_CIPHER|ALERT_INSUFFICIENT_SECURITY|ECONNRESET|EPIPE/;
 function handshake(options, timeoutMs) {
@@ -16973,10 +17236,17 @@ async function probeLegacy(base, timeoutMs) {
 async function probeTls(host, port, timeoutMs, now = Date.now) {
     const origin = `https://${(0,external_node_net_.isIP)(host) === 6 ? `[${host}]` : host}${port === 443 ? '' : `:${port}`}`;
     // SNI must be a DNS name; an IP target gets none.
-    const base = { host, port, rejectUnauthorized: false, ...((0,external_node_net_.isIP)(host) ? {} : { servername: host }) };
+    const base = {
+        host,
+        port,
+        rejectUnauthorized: false,
+        ...((0,external_node_net_.isIP)(host) ? {} : { servername: host }),
+    };
     const main = await handshake(base, timeoutMs);
     if (!main.socket) {
-        const error = main.timedOut ? `no TLS handshake within ${timeoutMs}ms` : `${main.error?.code ?? ''} ${main.error?.message ?? ''}`.trim();
+        const error = main.timedOut
+            ? `no TLS handshake within ${timeoutMs}ms`
+            : `${main.error?.code ?? ''} ${main.error?.message ?? ''}`.trim();
         return { origin, host, port, error };
     }
     const socket = main.socket;
@@ -17018,8 +17288,18 @@ function servedByNextjs(response) {
 /** Fetches what the selected checks need, and nothing else. */
 async function collectEvidence(targets, needs, deps) {
     const { fetcher, log } = deps;
-    const evidence = { pages: [], redirects: [], tls: [], exposed: [], certMinDays: targets.certMinDays, hasApi: targets.apiUrl !== undefined };
-    const scanned = [...targets.urls.map((url) => ({ url, role: 'page' })), ...(targets.apiUrl ? [{ url: targets.apiUrl, role: 'api' }] : [])];
+    const evidence = {
+        pages: [],
+        redirects: [],
+        tls: [],
+        exposed: [],
+        certMinDays: targets.certMinDays,
+        hasApi: targets.apiUrl !== undefined,
+    };
+    const scanned = [
+        ...targets.urls.map((url) => ({ url, role: 'page' })),
+        ...(targets.apiUrl ? [{ url: targets.apiUrl, role: 'api' }] : []),
+    ];
     // Exposed-file probes read script tags from the pages, so they need the pages too.
     if (needs.has('pages') || needs.has('redirects') || needs.has('exposed')) {
         log.info(`Fetching ${scanned.length} URL(s)`);
@@ -17028,7 +17308,9 @@ async function collectEvidence(targets, needs, deps) {
             evidence.framework = 'nextjs';
     }
     if (needs.has('redirects')) {
-        const twins = scanned.map(({ url }) => ({ target: url, httpUrl: httpTwin(url) })).filter((t) => t.httpUrl !== undefined);
+        const twins = scanned
+            .map(({ url }) => ({ target: url, httpUrl: httpTwin(url) }))
+            .filter((t) => t.httpUrl !== undefined);
         evidence.redirects = await mapLimit(twins, 4, ({ target, httpUrl }) => probeRedirect(fetcher, target, httpUrl));
     }
     if (needs.has('tls')) {
@@ -17075,7 +17357,7 @@ function atOrAbove(severity, failOn) {
     return failOn !== 'never' && RANK[severity] >= RANK[failOn];
 }
 /** Runs checks over evidence already fetched: pure, so it is tested without any server. */
-function evaluate(checks, evidence, settings) {
+function evaluateChecks(checks, evidence, settings) {
     const results = [];
     const findings = [];
     const ignored = [];
@@ -17086,7 +17368,14 @@ function evaluate(checks, evidence, settings) {
             results.push({ check: check.id, title: check.title, ...outcome, severity });
             if (outcome.status !== 'fail')
                 continue;
-            const finding = { check: check.id, severity, title: check.title, url: outcome.url, message: outcome.message, fix };
+            const finding = {
+                check: check.id,
+                severity,
+                title: check.title,
+                url: outcome.url,
+                message: outcome.message,
+                fix,
+            };
             const reason = settings.ignore.get(check.id);
             if (reason !== undefined)
                 ignored.push({ ...finding, reason });
@@ -17099,9 +17388,13 @@ function evaluate(checks, evidence, settings) {
     for (const finding of findings)
         counts[finding.severity]++;
     // A scanned URL with no answer at all voids the scan of it; TLS refusals are reported by tls-cert instead.
-    const unreachable = evidence.pages.filter((p) => p.chain.length === 0 && p.error && !p.tlsError).map((p) => p.requested);
+    const unreachable = evidence.pages
+        .filter((p) => p.chain.length === 0 && p.error && !p.tlsError)
+        .map((p) => p.requested);
     const tooLarge = evidence.pages.filter((p) => p.tooLarge).map((p) => p.requested);
-    const notFollowed = evidence.pages.filter((p) => p.notFollowed).map((p) => ({ from: p.requested, to: p.notFollowed }));
+    const notFollowed = evidence.pages
+        .filter((p) => p.notFollowed)
+        .map((p) => ({ from: p.requested, to: p.notFollowed }));
     const plainHttp = evidence.pages.filter((p) => p.final?.url.startsWith('http:')).map((p) => p.requested);
     const blocking = findings.some((f) => atOrAbove(f.severity, settings.failOn));
     return {
@@ -17124,13 +17417,15 @@ async function runScan(settings, deps) {
     const checks = CHECKS.filter((c) => settings.checks.includes(c.id));
     const needs = new Set(checks.flatMap((c) => c.needs));
     const evidence = await collectEvidence(settings, needs, deps);
-    return { ...evaluate(checks, evidence, settings), startedAt, finishedAt: now().toISOString() };
+    return { ...evaluateChecks(checks, evidence, settings), startedAt, finishedAt: now().toISOString() };
 }
 
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
 /** Markdown pieces for job summaries; the CLI prints the same text. */
 function escapeCell(value) {
-    return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, ' ');
 }
 function table(headers, rows) {
     const head = `| ${headers.map(escapeCell).join(' | ')} |`;
@@ -17173,7 +17468,7 @@ const PASS = '✅';
 const FAIL = '❌';
 const WARN = '⚠️';
 
-;// CONCATENATED MODULE: ./src/security/summary.ts
+;// CONCATENATED MODULE: ./src/security-scan/summary.ts
 
 const BADGE = { high: '🔴 high', medium: '🟠 medium', low: '🟡 low' };
 /** One line for the log and the top of the summary. */
@@ -17187,7 +17482,7 @@ function verdictLine(report) {
     return `${report.verdict === 'pass' ? 'passed' : 'failed'}: ${counts} (${bar})`;
 }
 /** Verdict first, then the findings with their fixes, then what passed and what could not be tested. */
-function renderSummary(report) {
+function renderScanSummary(report) {
     const parts = [];
     parts.push(heading(2, `${report.verdict === 'pass' ? PASS : FAIL} Security scan ${verdictLine(report)}`));
     if (report.plainHttp.length) {
@@ -17228,47 +17523,6 @@ function renderSummary(report) {
         parts.push(details(`Not applicable (${notApplicable.length})`, table(['Check', 'URL', 'Why'], notApplicable.map((r) => [r.check, r.url, r.message]))));
     }
     return `${parts.join('\n\n')}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/core/errors.ts
-/**
- * The suite's error taxonomy. A ConfigurationError is the user's mistake and is reported as one
- * line with no stack trace; a ProviderError is a platform answering badly; anything else is a bug
- * or an environment failure and keeps its stack for the debug log.
- */
-class ConfigurationError extends Error {
-    input;
-    problem;
-    name = 'ConfigurationError';
-    constructor(input, problem) {
-        super(`input '${input}' ${problem}`);
-        this.input = input;
-        this.problem = problem;
-    }
-}
-class ProviderError extends Error {
-    name = 'ProviderError';
-    provider;
-    status;
-    code;
-    requestId;
-    retriable;
-    retryAfterMs;
-    constructor(message, details) {
-        super(`${details.provider}: ${message}`);
-        this.provider = details.provider;
-        this.status = details.status;
-        this.code = details.code;
-        this.requestId = details.requestId;
-        this.retriable = details.retriable ?? false;
-        this.retryAfterMs = details.retryAfterMs;
-    }
-}
-/** The message a failed action reports: `<action>: <what went wrong>`. */
-function failureMessage(action, error) {
-    if (error instanceof Error)
-        return `${action}: ${error.message}`;
-    return `${action}: ${String(error)}`;
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -17524,7 +17778,9 @@ function parsePercent(name, text) {
     const value = match ? Number(match[1]) : NaN;
     if (!match && /^\d+(?:\.\d+)?$/.test(text)) {
         const asFraction = `${Number((Number(text) * 100).toPrecision(12))}%`;
-        const hint = Number(text) <= 1 ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)` : ` (write ${text}%)`;
+        const hint = Number(text) <= 1
+            ? ` (write ${asFraction} if you meant the fraction ${text}, or ${text}% if you meant ${text} percent)`
+            : ` (write ${text}%)`;
         throw new ConfigurationError(name, `must be a percentage written with %, such as 5% or 0.5%; got the bare number '${text}'${hint}`);
     }
     if (!match || value < 0 || value > 100) {
@@ -17532,7 +17788,15 @@ function parsePercent(name, text) {
     }
     return value;
 }
-const BYTE_UNITS = { b: 1, kb: 1000, kib: 1024, mb: 1000 ** 2, mib: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3 };
+const BYTE_UNITS = {
+    b: 1,
+    kb: 1000,
+    kib: 1024,
+    mb: 1000 ** 2,
+    mib: 1024 ** 2,
+    gb: 1000 ** 3,
+    gib: 1024 ** 3,
+};
 function parseBytes(text) {
     const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
     if (!match)
@@ -17683,6 +17947,48 @@ function getInputs(inputs) {
 
 // EXTERNAL MODULE: external "node:diagnostics_channel"
 var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
+;// CONCATENATED MODULE: ./src/core/github-context.ts
+let loading;
+/**
+ * The run of the step. On a runner (env is process.env) this is @actions/github's `context`,
+ * imported on first use: @actions/github also brings Octokit and its HTTP stack, which the health
+ * check must not evaluate before its first request has left (bench/health). The local runner runs
+ * an action in-process with an environment of its own, which that singleton cannot see: for it the
+ * same variables are read from `env`, with the toolkit's defaults.
+ */
+function githubRun(env = process.env) {
+    if (env !== process.env)
+        return Promise.resolve(fromEnv(env));
+    loading ??= __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413)).then(({ context }) => ({
+        repository: env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined,
+        sha: context.sha || undefined,
+        ref: context.ref || undefined,
+        runId: Number.isFinite(context.runId) && context.runId > 0 ? context.runId : undefined,
+        serverUrl: context.serverUrl,
+        apiUrl: context.apiUrl,
+        eventName: context.eventName || undefined,
+    }));
+    return loading;
+}
+function fromEnv(env) {
+    const runId = Number.parseInt(env.GITHUB_RUN_ID ?? '', 10);
+    return {
+        repository: env.GITHUB_REPOSITORY || undefined,
+        sha: env.GITHUB_SHA || undefined,
+        ref: env.GITHUB_REF || undefined,
+        runId: Number.isFinite(runId) && runId > 0 ? runId : undefined,
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        eventName: env.GITHUB_EVENT_NAME || undefined,
+    };
+}
+/** The run's page, where its logs are: {serverUrl}/{owner}/{repo}/actions/runs/{runId}; null outside a workflow run. */
+function runUrl(run) {
+    if (!run.serverUrl || !run.repository || run.runId === undefined)
+        return null;
+    return `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}/actions/runs/${run.runId}`;
+}
+
 ;// CONCATENATED MODULE: ./src/providers/slack.ts
 
 
@@ -17703,7 +18009,11 @@ async function postToSlack(http, webhookUrl, payload) {
         });
         if (response.status === 200)
             return { ok: true, status: 200 };
-        return { ok: false, status: response.status, error: response.body.trim().slice(0, 200) || `HTTP ${response.status}` };
+        return {
+            ok: false,
+            status: response.status,
+            error: response.body.trim().slice(0, 200) || `HTTP ${response.status}`,
+        };
     }
     catch (error) {
         if (error instanceof NetworkError)
@@ -17712,7 +18022,7 @@ async function postToSlack(http, webhookUrl, payload) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/policy.ts
+;// CONCATENATED MODULE: ./src/notifications/policy.ts
 /**
  * Whether this run is worth a message. `failure` sends whenever the run was not a success;
  * `change` sends when the state differs from the last recorded one (a first run is sent only if
@@ -17731,7 +18041,7 @@ function shouldNotify(notifyOn, state, previous) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/slack-message.ts
+;// CONCATENATED MODULE: ./src/notifications/slack-message.ts
 const STYLE = {
     success: { color: 'good', emoji: ':white_check_mark:', word: 'OK' },
     warning: { color: 'warning', emoji: ':warning:', word: 'Warning' },
@@ -17751,7 +18061,11 @@ function slackMessage(outcome, run) {
                 title: outcome.title,
                 ...(run.runUrl ? { title_link: run.runUrl } : {}),
                 text: [...(outcome.details ?? []).map(slack_message_escape), linkLine].filter(Boolean).join('\n'),
-                fields: (outcome.fields ?? []).map((field) => ({ title: field.title, value: slack_message_escape(field.value), short: field.value.length <= 30 })),
+                fields: (outcome.fields ?? []).map((field) => ({
+                    title: field.title,
+                    value: slack_message_escape(field.value),
+                    short: field.value.length <= 30,
+                })),
                 footer: `threadr-ops ${run.action}${run.repository ? ` · ${run.repository}` : ''}`,
                 mrkdwn_in: ['text'],
             },
@@ -17763,7 +18077,7 @@ function slack_message_escape(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/notify/state-store.ts
+;// CONCATENATED MODULE: ./src/notifications/state-store.ts
 
 
 /**
@@ -17797,7 +18111,8 @@ class StateStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/notify/notify.ts
+;// CONCATENATED MODULE: ./src/notifications/notifier.ts
+
 
 
 
@@ -17815,7 +18130,10 @@ async function notify(outcome, settings, run, log, options = {}) {
     }
     if (!shouldNotify(settings.notifyOn, outcome.state, previous)) {
         record();
-        return { sent: false, reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent` };
+        return {
+            sent: false,
+            reason: `notify-on ${settings.notifyOn}: ${outcome.state}${previous ? ` (last run: ${previous})` : ''} is not sent`,
+        };
     }
     const http = options.http ?? new HttpClient({ timeoutMs: 10_000, userAgent: 'threadr-ops-notify' });
     try {
@@ -17827,19 +18145,23 @@ async function notify(outcome, settings, run, log, options = {}) {
             log.info(`Slack notified (${outcome.state}: ${outcome.title})`);
             return { sent: true, reason: `notify-on ${settings.notifyOn}` };
         }
-        return { sent: false, reason: 'slack refused', error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}` };
+        return {
+            sent: false,
+            reason: 'slack refused',
+            error: `Slack answered ${result.status ?? 'nothing'}: ${result.error}`,
+        };
     }
     finally {
         if (!options.http)
             await http.close();
     }
 }
-function runContext(action, env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    return { action, repository, runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined };
+async function runContext(action, env) {
+    const run = await githubRun(env);
+    return { action, repository: run.repository, runUrl: runUrl(run) ?? undefined };
 }
 
-;// CONCATENATED MODULE: ./src/notify/settings.ts
+;// CONCATENATED MODULE: ./src/notifications/settings.ts
 
 /**
  * Reads the notifier's inputs, which every action.yml declares (scripts/actionlint.mjs checks it)
@@ -17876,7 +18198,13 @@ function checkWebhook(url) {
 /** The record of one run, from the outputs the action set. Never throws on odd outputs. */
 function recordFrom(options) {
     const { action, outputs } = options;
-    const record = { t: options.at.toISOString(), env: options.env, action, verdict: options.verdict, figures: figuresOf(action, outputs, options.repositoryUrl) };
+    const record = {
+        t: options.at.toISOString(),
+        env: options.env,
+        action,
+        verdict: options.verdict,
+        figures: figuresOf(action, outputs, options.repositoryUrl),
+    };
     if (options.runId)
         record.run = options.runId;
     if ((action === 'deploy' || action === 'rollback') && options.sha)
@@ -17904,7 +18232,12 @@ function figuresOf(action, outputs, repositoryUrl) {
         case 'cost-monitor':
             return costFigures(outputs);
         case 'security-scan':
-            return compact({ high: num(outputs.high), medium: num(outputs.medium), low: num(outputs.low), passed: bool(outputs.passed) });
+            return compact({
+                high: num(outputs.high),
+                medium: num(outputs.medium),
+                low: num(outputs.low),
+                passed: bool(outputs.passed),
+            });
         default:
             return compact({ status: outputs.status });
     }
@@ -17964,7 +18297,11 @@ function costFigures(outputs) {
     }
     add('total', report.total);
     const asOf = typeof report.asOf === 'string' ? report.asOf.slice(0, 10) : undefined;
-    return compact({ day: asOf, spend: Object.keys(spend).length ? spend : undefined, severity: typeof report.severity === 'string' ? report.severity : undefined });
+    return compact({
+        day: asOf,
+        spend: Object.keys(spend).length ? spend : undefined,
+        severity: typeof report.severity === 'string' ? report.severity : undefined,
+    });
 }
 function json(text) {
     if (!text)
@@ -18057,6 +18394,8 @@ function monthlyFile(folder, at) {
 ;// CONCATENATED MODULE: ./src/ops-history/hook.ts
 
 
+
+
 /** A host that remembers every output set through it, in the order set (the last value wins). */
 function withOutputLog(host) {
     const outputs = {};
@@ -18078,31 +18417,40 @@ function withOutputLog(host) {
 /**
  * Appends the run's record to `history-file` when that input is set: a file, or a folder (an
  * existing one, or a path ending in /) that gets one file per month. A path outside the workspace
- * and RUNNER_TEMP never reaches here: core/run-action.ts refuses it with the other inputs. Writing
+ * and RUNNER_TEMP never reaches here: runtime/run-action.ts refuses it with the other inputs. Writing
  * the history is a side note to the run: any problem (an unwritable path, a full disk) is a
  * warning, never a failure.
  * The environment is `history-environment`, else the action's own `environment` input, else
  * production.
  */
-function recordRun(host, outputs, verdict, at = new Date()) {
+async function recordRun(host, outputs, verdict, at = new Date()) {
     try {
         const target = host.inputs.outputPath('history-file');
         if (!target)
             return;
         const env = host.inputs.text('history-environment') || host.inputs.text('environment') || 'production';
-        const repository = host.env.GITHUB_REPOSITORY;
-        const repositoryUrl = repository ? `${(host.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')}/${repository}` : undefined;
-        const record = recordFrom({ action: host.action, env, verdict, outputs, at, runId: host.env.GITHUB_RUN_ID, sha: host.env.GITHUB_SHA, repositoryUrl });
+        const run = await githubRun(host.env);
+        const repositoryUrl = run.repository ? `${run.serverUrl.replace(/\/+$/, '')}/${run.repository}` : undefined;
+        const record = recordFrom({
+            action: host.action,
+            env,
+            verdict,
+            outputs,
+            at,
+            runId: run.runId?.toString(),
+            sha: run.sha,
+            repositoryUrl,
+        });
         const folder = /[/\\]$/.test(host.inputs.text('history-file')) || ((0,external_node_fs_namespaceObject.existsSync)(target) && (0,external_node_fs_namespaceObject.statSync)(target).isDirectory());
         appendRecord(folder ? monthlyFile(target, at) : target, record);
         host.log.debug(`history record appended for ${record.action} (${record.verdict})`);
     }
     catch (error) {
-        host.log.warn(`${host.action}: the run's history record was not written (${error.message}); the run itself is unaffected`);
+        host.log.warn(`${host.action}: the run's history record was not written (${errorText(error)}); the run itself is unaffected`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/redacting-host.ts
+;// CONCATENATED MODULE: ./src/runtime/redacting-host.ts
 
 /** GitHub shows this many annotations of each level per step; more are dropped without a word. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -18153,14 +18501,16 @@ function redactingHost(host) {
             host.fail(redact(message));
         },
         reportHiddenAnnotations() {
-            const parts = ['error', 'warning'].filter((level) => hidden[level] > 0).map((level) => `${hidden[level]} more ${level}(s)`);
+            const parts = ['error', 'warning']
+                .filter((level) => hidden[level] > 0)
+                .map((level) => `${hidden[level]} more ${level}(s)`);
             if (parts.length)
                 host.log.info(`${parts.join(' and ')} not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per step): see the log above and the job summary`);
         },
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/run-action.ts
+;// CONCATENATED MODULE: ./src/runtime/run-action.ts
 
 
 
@@ -18209,12 +18559,12 @@ async function runAndNotify(definition, host, outputs) {
             outcome = { state: 'failure', title: message };
     }
     if (recordable)
-        recordRun(host, outputs, outcome?.state ?? 'failure');
+        await recordRun(host, outputs, outcome?.state ?? 'failure');
     if (!settings || !outcome)
         return;
     try {
         // Slack is outside the process too: the outcome is redacted before the notifier sees it.
-        const result = await notify(redactDeep(outcome), settings, runContext(definition.name, host.env), host.log);
+        const result = await notify(redactDeep(outcome), settings, await runContext(definition.name, host.env), host.log);
         if (result.error) {
             const message = `${definition.name}: could not notify Slack: ${result.error}`;
             if (settings.required)
@@ -18226,13 +18576,13 @@ async function runAndNotify(definition, host, outputs) {
             host.log.debug(`Slack not notified: ${result.reason}`);
     }
     catch (error) {
-        host.log.warn(`${definition.name}: could not notify Slack: ${error.message}`);
+        host.log.warn(`${definition.name}: could not notify Slack: ${errorText(error)}`);
     }
 }
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/runner-commands.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-commands.ts
 
 
 
@@ -18279,7 +18629,8 @@ function appendFileCommand(file, name, value) {
     (0,external_node_fs_namespaceObject.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
 }
 
-;// CONCATENATED MODULE: ./src/core/runner-host.ts
+;// CONCATENATED MODULE: ./src/runtime/runner-host.ts
+
 
 
 
@@ -18358,7 +18709,7 @@ class RunnerHost {
         }
         catch (error) {
             core.summary.emptyBuffer();
-            core.warning(`${this.action}: job summary not written: ${error.message}`);
+            core.warning(`${this.action}: job summary not written: ${errorText(error)}`);
         }
     }
     fail(message) {
@@ -18413,7 +18764,17 @@ function setOutputs(set, report) {
     set('medium', report.counts.medium);
     set('low', report.counts.low);
     set('passed', report.verdict === 'pass');
-    set('report', JSON.stringify({ verdict: report.verdict, failOn: report.failOn, counts: report.counts, unreachable: report.unreachable, tooLarge: report.tooLarge, notFollowed: report.notFollowed, plainHttp: report.plainHttp, results: report.results, ignored: report.ignored }));
+    set('report', JSON.stringify({
+        verdict: report.verdict,
+        failOn: report.failOn,
+        counts: report.counts,
+        unreachable: report.unreachable,
+        tooLarge: report.tooLarge,
+        notFollowed: report.notFollowed,
+        plainHttp: report.plainHttp,
+        results: report.results,
+        ignored: report.ignored,
+    }));
 }
 const definition = {
     name: 'security-scan',
@@ -18425,12 +18786,24 @@ const definition = {
         // Verification stays on by default: the user's headers may carry a bypass secret, and an
         // unverified connection could hand it to whoever answers. The tls-cert check reads the
         // certificate on its own connection either way.
-        const dispatcher = new (agent_default())({ connect: { rejectUnauthorized: !settings.insecureSkipVerify }, keepAliveTimeout: 4_000 });
-        const http = new HttpClient({ dispatcher, timeoutMs: settings.requestTimeoutMs, userAgent: 'threadr-ops-security-scan', maxBodyBytes: settings.maxBodyBytes });
+        const dispatcher = new (agent_default())({
+            connect: { rejectUnauthorized: !settings.insecureSkipVerify },
+            keepAliveTimeout: 4_000,
+        });
+        const http = new HttpClient({
+            dispatcher,
+            timeoutMs: settings.requestTimeoutMs,
+            userAgent: 'threadr-ops-security-scan',
+            maxBodyBytes: settings.maxBodyBytes,
+        });
         const scanned = new Set([...settings.urls, ...(settings.apiUrl ? [settings.apiUrl] : [])].map((u) => new URL(u).origin));
         let report;
         try {
-            report = await host.log.group('Scanning', () => runScan(settings, { fetcher: new Fetcher(http, settings.headers, scanned, settings.allowedHosts), timeoutMs: settings.requestTimeoutMs, log: host.log }));
+            report = await host.log.group('Scanning', () => runScan(settings, {
+                fetcher: new Fetcher(http, settings.headers, scanned, settings.allowedHosts),
+                timeoutMs: settings.requestTimeoutMs,
+                log: host.log,
+            }));
         }
         finally {
             await http.close();
@@ -18453,7 +18826,7 @@ const definition = {
             (0,external_node_fs_namespaceObject.writeFileSync)(settings.sarifOut, `${JSON.stringify(sarif, null, 2)}\n`);
             host.log.info(`SARIF written to ${settings.sarifOut}`);
         }
-        await host.writeSummary(renderSummary(report));
+        await host.writeSummary(renderScanSummary(report));
         host.log.info(`security-scan ${verdictLine(report)}`);
         if (report.verdict === 'fail')
             host.fail(`security-scan: ${verdictLine(report)}`);
@@ -27329,7 +27702,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
