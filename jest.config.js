@@ -8,5 +8,7 @@ export default {
   },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testTimeout: 30_000,
-  maxWorkers: 2,
+  // Most suites wait on subprocesses and local servers (a full run keeps the 2 cores under 20 % busy),
+  // so four workers overlap the waiting; no test depends on having a core to itself.
+  maxWorkers: 4,
 };

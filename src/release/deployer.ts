@@ -150,8 +150,10 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   // 3. The GitHub Deployment: bookkeeping, never a reason to stop.
   await startRecord(plan, settings, deps);
 
-  // 4. Deploy, in order or side by side, within one deadline.
-  await deployAll(adapters, reports, settings, deps, started + settings.timeoutMs);
+  // 4. Deploy, in order or side by side, within one deadline. It starts now: the reads and the
+  // GitHub bookkeeping above (write-throttled by Octokit, docs/platform-behaviour.md) start nothing
+  // on the platforms, and the `timeout` is the budget for what the deploy starts there.
+  await deployAll(adapters, reports, settings, deps, clock.now() + settings.timeoutMs);
 
   // 5. A cancelled job has seconds left before the runner kills it: a rollback could not finish, and
   // half a rollback is worse than none. Otherwise a failure puts back what changed.
