@@ -2,19 +2,14 @@ import { errorText, ConfigurationError } from '../core/errors.js';
 import type { ActionHost } from '../core/host.js';
 import type { HttpClient } from '../core/http.js';
 import type { InputReader } from '../core/inputs.js';
-import { trackIncidents, type CheckStatus } from '../incidents/tracker.js';
-import { runContext } from '../notifications/notifier.js';
-import { GitHubIssuesClient } from '../providers/github-issues.js';
+import { fileIncidentIssues, type IncidentSettings } from '../incidents/issues.js';
+import type { CheckStatus } from '../incidents/tracker.js';
 
 /**
- * Incident issues for backups and drills, with the health check's tracker: one issue per failing
- * target, opened when it fails, commented while it keeps failing, closed when it passes again.
+ * Incident issues for backups and drills, filed as the health check files them (incidents/issues.ts):
+ * one issue per failing target, opened when it fails, commented while it keeps failing, closed when it
+ * passes again.
  */
-export interface IncidentSettings {
-  token: string;
-  apiUrl: string;
-  repository: string;
-}
 
 export function readIncidentSettings(inputs: InputReader): IncidentSettings | undefined {
   if (!inputs.boolean('incidents')) return undefined;
@@ -40,18 +35,7 @@ export async function fileIncidents(
 ): Promise<void> {
   if (!settings) return;
   try {
-    const issues = new GitHubIssuesClient({
-      http,
-      apiUrl: settings.apiUrl,
-      token: settings.token,
-      repository: settings.repository,
-      warn: (message) => host.log.warn(message),
-    });
-    const done = await trackIncidents(issues, environment, statuses, {
-      runUrl: (await runContext(host.action, host.env)).runUrl,
-      now: new Date(),
-    });
-    for (const action of done) host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
+    await fileIncidentIssues(host, http, settings, environment, statuses);
   } catch (error) {
     host.log.warn(`${host.action}: could not file the incident issue: ${errorText(error)}`);
   }

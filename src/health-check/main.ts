@@ -1,10 +1,9 @@
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import { sleep } from '../core/clock.js';
 import { HttpClient } from '../core/http.js';
-import { trackIncidents, type IncidentAction } from '../incidents/tracker.js';
-import { runContext } from '../notifications/notifier.js';
+import { fileIncidentIssues } from '../incidents/issues.js';
+import type { IncidentAction } from '../incidents/tracker.js';
 import type { RunOutcome } from '../core/outcome.js';
-import { GitHubIssuesClient } from '../providers/github-issues.js';
 import { confirmedStatuses } from '../health/incidents.js';
 import { getInputs, type HealthInputs } from './inputs.js';
 import { renderHealthSummary } from './summary.js';
@@ -79,19 +78,7 @@ async function updateIncidents(
       elapsed: () => 0,
     };
     const statuses = await confirmedStatuses(report, settings.checks, context, settings.intervalMs, sleep);
-    const issues = new GitHubIssuesClient({
-      http,
-      apiUrl: incidents.apiUrl,
-      token: incidents.token,
-      repository: incidents.repository,
-      warn: (message) => host.log.warn(message),
-    });
-    const done = await trackIncidents(issues, settings.environment, statuses, {
-      runUrl: (await runContext('health-check', host.env)).runUrl,
-      now: new Date(),
-    });
-    for (const action of done) host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
-    return done;
+    return fileIncidentIssues(host, http, incidents, settings.environment, statuses);
   });
   host.setOutput('incidents', JSON.stringify(actions));
 }

@@ -1,5 +1,6 @@
 import { RequestCounter, type CostHttp } from '../providers/cost-http.js';
 import { StripeClient } from '../providers/stripe.js';
+import { currencyExponent } from '../cost/money.js';
 
 /** Balance-transaction types that move revenue: payments in, refunds out (negative amounts). */
 const REVENUE_TYPES = new Set(['charge', 'payment', 'refund', 'payment_refund', 'payment_failure_refund']);
@@ -36,7 +37,11 @@ export async function stripeRevenue(options: {
   const counts = new Map<string, number>();
   for (const t of moving) counts.set(t.currency, (counts.get(t.currency) ?? 0) + 1);
   const currency = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'usd';
-  const minor = ZERO_DECIMAL.has(currency) ? 1 : 100;
+  // Stripe's amounts are in minor units; zero-decimal currencies (yen, won, …) are already whole units.
+  // The list is cost's (cost/money.ts), so revenue and spend agree on what a zero-decimal currency is.
+  // The three-decimal ones (BHD, KWD, …) are divided by 100 as they always were here, where cost reads
+  // them as thousandths: whether revenue should too is a separate fix, not part of sharing the list.
+  const minor = currencyExponent(currency) === 0 ? 1 : 100;
   const byDay: Record<string, number> = {};
   for (const t of moving) {
     if (t.currency !== currency) continue;
@@ -51,23 +56,3 @@ export async function stripeRevenue(options: {
     requests: counter.count,
   };
 }
-
-/** Stripe's zero-decimal currencies: amounts are already in major units. */
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);

@@ -9,6 +9,11 @@ import type { RecordEntry, RemediationKind } from './types.js';
 
 /** What each action changes, read and written through the providers' published APIs (docs/platform-behaviour.md §9). */
 
+/**
+ * A target holds the options its provider client takes (endpoint, token) plus what the action changes
+ * (the service, the project), so each effect hands it to the client as it is, with the HTTP client and
+ * the timeout; the clients read only their own fields.
+ */
 export interface RailwayTarget {
   token: string;
   tokenKind: RailwayTokenKind;
@@ -98,13 +103,7 @@ export function effectFor(
     case 'scale_backend':
     case 'scale_down': {
       const railway = settings.railway!;
-      const client = new RailwayReplicasClient({
-        http,
-        url: railway.url,
-        token: railway.token,
-        tokenKind: railway.tokenKind,
-        timeoutMs: settings.timeoutMs,
-      });
+      const client = new RailwayReplicasClient({ ...railway, http, timeoutMs: settings.timeoutMs });
       return {
         target: `railway:${railway.ref.serviceId}@${railway.ref.environmentId}`,
         async plan() {
@@ -183,13 +182,7 @@ export function effectFor(
       const wanted = parseFlagValue(flag.store, flag.value);
       if (flag.store === 'railway') {
         const railway = settings.railway!;
-        const client = new RailwayVariablesClient({
-          http,
-          url: railway.url,
-          token: railway.token,
-          tokenKind: railway.tokenKind,
-          timeoutMs: settings.timeoutMs,
-        });
+        const client = new RailwayVariablesClient({ ...railway, http, timeoutMs: settings.timeoutMs });
         const read = async () => (await client.list(railway.ref))[flag.name];
         return {
           target: `railway-variable:${railway.ref.serviceId}@${railway.ref.environmentId}/${flag.name}`,
@@ -206,13 +199,7 @@ export function effectFor(
         };
       }
       const vercel = settings.vercel!;
-      const client = new VercelSecurityClient({
-        http,
-        baseUrl: vercel.baseUrl,
-        token: vercel.token,
-        teamId: vercel.teamId,
-        timeoutMs: settings.timeoutMs,
-      });
+      const client = new VercelSecurityClient({ ...vercel, http, timeoutMs: settings.timeoutMs });
       const read = async () => (await client.edgeConfigItem(flag.edgeConfigId!, flag.name)) ?? null;
       return {
         target: `edge-config:${flag.edgeConfigId}/${flag.name}`,
@@ -230,13 +217,7 @@ export function effectFor(
     case 'lockdown':
     case 'lockdown_off': {
       const vercel = settings.vercel!;
-      const client = new VercelSecurityClient({
-        http,
-        baseUrl: vercel.baseUrl,
-        token: vercel.token,
-        teamId: vercel.teamId,
-        timeoutMs: settings.timeoutMs,
-      });
+      const client = new VercelSecurityClient({ ...vercel, http, timeoutMs: settings.timeoutMs });
       const target = `vercel-attack-mode:${vercel.projectId}`;
       return {
         target,
