@@ -1,21 +1,10 @@
 import type { AppTarget } from './apps.js';
 import { advanceProgress, isFinished, startProgress, type Progress, type StepTiming } from './progress.js';
+import type { RailwayStatus } from './railway-schema.js';
 import { isoTime, nextUuid, type EmulatorState } from './runtime.js';
 
-export type RailwayStatus =
-  | 'BUILDING'
-  | 'CRASHED'
-  | 'DEPLOYING'
-  | 'FAILED'
-  | 'INITIALIZING'
-  | 'NEEDS_APPROVAL'
-  | 'QUEUED'
-  | 'REMOVED'
-  | 'REMOVING'
-  | 'SKIPPED'
-  | 'SLEEPING'
-  | 'SUCCESS'
-  | 'WAITING';
+/** Railway's deployment statuses as its schema lists them (railway-schema.ts). */
+export type { RailwayStatus };
 
 /** How a deployment ends: `crash` = SUCCESS, then CRASHED after `crashAfterReads` status reads. */
 export type RailwayOutcome = 'success' | 'failed-build' | 'failed-deploy' | 'crash';

@@ -14,6 +14,31 @@
  * (`FIELDS` in railway.ts or the extension's `railwayFields`). A resolver without a schema field
  * is refused when the emulator starts.
  */
+/**
+ * Railway's enum DeploymentStatus (the CLI's schema.json), written once: the SDL below lists these
+ * values and the emulator's RailwayStatus type is made of them, so the model can never hold a status
+ * the schema would refuse to serialize (graphql-js fails the field on an enum value it does not know).
+ * Taken from Railway's schema, not from our client (src/providers/railway.ts), so a status the client
+ * forgot is still one the emulator can answer with.
+ */
+export const DEPLOYMENT_STATUSES = [
+  'BUILDING',
+  'CRASHED',
+  'DEPLOYING',
+  'FAILED',
+  'INITIALIZING',
+  'NEEDS_APPROVAL',
+  'QUEUED',
+  'REMOVED',
+  'REMOVING',
+  'SKIPPED',
+  'SLEEPING',
+  'SUCCESS',
+  'WAITING',
+] as const;
+
+export type RailwayStatus = (typeof DEPLOYMENT_STATUSES)[number];
+
 export const RAILWAY_SDL = /* GraphQL */ `
   scalar DateTime
   scalar JSON
@@ -75,19 +100,7 @@ export const RAILWAY_SDL = /* GraphQL */ `
   }
 
   enum DeploymentStatus {
-    BUILDING
-    CRASHED
-    DEPLOYING
-    FAILED
-    INITIALIZING
-    NEEDS_APPROVAL
-    QUEUED
-    REMOVED
-    REMOVING
-    SKIPPED
-    SLEEPING
-    SUCCESS
-    WAITING
+    ${DEPLOYMENT_STATUSES.join('\n    ')}
   }
   enum DeploymentInstanceStatus {
     CRASHED

@@ -71,9 +71,12 @@ export function getRollingRelease(lookup: Lookup, state: VercelState): EmuRespon
   return json(200, { rollingRelease: rollingView(state, lookup.project) });
 }
 
+/** The last path segment of POST /v1/projects/:idOrName/rolling-release/{start,approve-stage,complete}. */
+export type RollingAction = 'start' | 'approve-stage' | 'complete';
+
 /** POST /v1/projects/:idOrName/rolling-release/{start,approve-stage,complete} */
 export function changeRollingRelease(
-  action: 'start' | 'approve-stage' | 'complete',
+  action: RollingAction,
   req: EmuRequest,
   lookup: (id: string) => Lookup,
   state: VercelState,

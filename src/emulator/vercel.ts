@@ -27,7 +27,13 @@ import {
   type VercelProject,
   type VercelToken,
 } from './vercel-model.js';
-import { abortOnRollback, changeRollingRelease, getRollingRelease, type RollingProject } from './vercel-rolling.js';
+import {
+  abortOnRollback,
+  changeRollingRelease,
+  getRollingRelease,
+  type RollingAction,
+  type RollingProject,
+} from './vercel-rolling.js';
 
 interface VercelCtx extends HandlerCtx {
   token: VercelToken;
@@ -124,25 +130,19 @@ const routes: Route<VercelCtx>[] = [
     path: '/v1/projects/:idOrName/rolling-release',
     handle: (req, ctx) => getRollingRelease(rollingLookup(req, ctx)(undefined), ctx.root.vercel),
   },
-  {
-    method: 'POST',
-    path: '/v1/projects/:idOrName/rolling-release/start',
-    handle: (req, ctx) =>
-      changeRollingRelease('start', req, rollingLookup(req, ctx), ctx.root.vercel, ctx.rt.clock.now()),
-  },
+  { method: 'POST', path: '/v1/projects/:idOrName/rolling-release/start', handle: rollingChange('start') },
   {
     method: 'POST',
     path: '/v1/projects/:idOrName/rolling-release/approve-stage',
-    handle: (req, ctx) =>
-      changeRollingRelease('approve-stage', req, rollingLookup(req, ctx), ctx.root.vercel, ctx.rt.clock.now()),
+    handle: rollingChange('approve-stage'),
   },
-  {
-    method: 'POST',
-    path: '/v1/projects/:idOrName/rolling-release/complete',
-    handle: (req, ctx) =>
-      changeRollingRelease('complete', req, rollingLookup(req, ctx), ctx.root.vercel, ctx.rt.clock.now()),
-  },
+  { method: 'POST', path: '/v1/projects/:idOrName/rolling-release/complete', handle: rollingChange('complete') },
 ];
+
+/** The three rolling-release steps take the same arguments and differ only in the action (the path's last segment). */
+function rollingChange(action: RollingAction): Route<VercelCtx>['handle'] {
+  return (req, ctx) => changeRollingRelease(action, req, rollingLookup(req, ctx), ctx.root.vercel, ctx.rt.clock.now());
+}
 
 /** The project of a rolling-release call, and the deployment it names (when it names one). */
 function rollingLookup(req: EmuRequest, ctx: VercelCtx) {
