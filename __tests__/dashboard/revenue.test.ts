@@ -64,3 +64,10 @@ test('dollar amounts are cents: a two-decimal currency is divided by 100', async
   expect(read.currency).toBe('usd');
   expect(read.byDay).toEqual({ '2026-11-01': 29.5, '2026-11-02': 19.99 });
 });
+
+test('dinar amounts are thousandths: a three-decimal currency is divided by 1000', async () => {
+  seed([txn('txn_k1', 5124, 'kwd', '2026-11-01T10:00:00Z'), txn('txn_k2', 10, 'kwd', '2026-11-01T12:00:00Z')]);
+  const read = await revenue();
+  expect(read.currency).toBe('kwd');
+  expect(read.byDay).toEqual({ '2026-11-01': 5.134 });
+});

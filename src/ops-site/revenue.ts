@@ -37,16 +37,15 @@ export async function stripeRevenue(options: {
   const counts = new Map<string, number>();
   for (const t of moving) counts.set(t.currency, (counts.get(t.currency) ?? 0) + 1);
   const currency = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'usd';
-  // Stripe's amounts are in minor units; zero-decimal currencies (yen, won, …) are already whole units.
-  // The list is cost's (cost/money.ts), so revenue and spend agree on what a zero-decimal currency is.
-  // The three-decimal ones (BHD, KWD, …) are divided by 100 as they always were here, where cost reads
-  // them as thousandths: whether revenue should too is a separate fix, not part of sharing the list.
-  const minor = currencyExponent(currency) === 0 ? 1 : 100;
+  // Stripe's amounts are in the currency's smallest unit: whole yen (zero-decimal), cents, or
+  // thousandths of a dinar (three-decimal). The exponent is cost's (cost/money.ts), so revenue and
+  // spend read a currency alike.
+  const minor = 10 ** currencyExponent(currency);
   const byDay: Record<string, number> = {};
   for (const t of moving) {
     if (t.currency !== currency) continue;
     const day = new Date(t.created * 1000).toISOString().slice(0, 10);
-    byDay[day] = Math.round(((byDay[day] ?? 0) + t.amount / minor) * 100) / 100;
+    byDay[day] = Math.round(((byDay[day] ?? 0) + t.amount / minor) * minor) / minor;
   }
   return {
     currency,
