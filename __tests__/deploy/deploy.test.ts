@@ -44,6 +44,20 @@ function firstSeq(filter: Parameters<Fixture['control']['requests']>[0]): number
   return fx.control.requests(filter)[0]?.seq ?? Number.POSITIVE_INFINITY;
 }
 
+/**
+ * For a cancellation test: true once the deploy has created its build on `provider` and read that
+ * platform again since (so it holds the build it waits for), however slow the machine is.
+ */
+function building(fixture: Fixture, provider: 'vercel' | 'railway'): () => boolean {
+  return () => {
+    const requests = fixture.control.requests({ provider });
+    const created = requests.find((r) =>
+      provider === 'railway' ? r.operations.some((op) => /^serviceInstance[A-Z]/.test(op)) : r.method === 'POST',
+    );
+    return created !== undefined && requests.some((r) => r.seq > created.seq);
+  };
+}
+
 describe('deploy action (bundle) against the emulator', () => {
   it('deploys backend first, then frontend, records the plan and a GitHub Deployment', async () => {
     fx = await Fixture.start();
@@ -208,14 +222,13 @@ describe('deploy action (bundle) against the emulator', () => {
     fx = await Fixture.start();
     // The backend (first) goes live; the frontend build never leaves BUILDING.
     fx.control.setCommit(NEW, { vercel: { timing: { readsPerStep: 1, reads: { BUILDING: 0 } } } });
-    const sentAt = Date.now() + 2000;
     const result = await runBundle('deploy', {
       inputs: fx.inputs({ ref: NEW, strategy: 'direct' }),
-      signal: { name: 'SIGINT', afterMs: 2000 },
+      signal: { name: 'SIGINT', when: building(fx, 'vercel') },
       timeoutMs: 30_000,
     });
     // The contract, not a benchmark: the runner sends SIGTERM 7.5 s after SIGINT (it takes ~0.2 s).
-    expect(Date.now() - sentAt).toBeLessThan(7000);
+    expect(Date.now() - result.signalledAt!).toBeLessThan(7000);
     expect(result.signal).toBeNull();
     expect(result.exitCode).toBe(1);
     expect(result.outputs.status).toBe('cancelled');
@@ -244,7 +257,7 @@ describe('deploy action (bundle) against the emulator', () => {
     fx.control.setCommit(NEW, { railway: { timing: { readsPerStep: 1, reads: { BUILDING: 0 } } } });
     const result = await runBundle('deploy', {
       inputs: fx.inputs({ ref: NEW, strategy: 'direct' }),
-      signal: { name: 'SIGTERM', afterMs: 1500 },
+      signal: { name: 'SIGTERM', when: building(fx, 'railway') },
       timeoutMs: 30_000,
     });
     expect(result.outputs.status).toBe('cancelled');

@@ -16,8 +16,11 @@ export interface RunOptions {
   /** Node binary; THREADR_TEST_NODE (set by `npm run test:node24`) overrides the default. */
   node?: string;
   timeoutMs?: number;
-  /** Sends this signal after the given delay, for cancellation tests. */
-  signal?: { name: NodeJS.Signals; afterMs: number };
+  /**
+   * Sends this signal, for cancellation tests: after `afterMs`, or as soon as `when` says the run
+   * has reached the point the test is about (polled every 20 ms; a busy machine only delays it).
+   */
+  signal?: { name: NodeJS.Signals; afterMs?: number; when?: () => boolean };
   cwd?: string;
   /** Extra node options before the bundle, such as `--require` of a preload. */
   nodeArgs?: string[];
@@ -32,6 +35,8 @@ export interface WorkflowCommand {
 export interface RunResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
+  /** Date.now() when options.signal was sent; undefined if it never was. */
+  signalledAt?: number;
   outputs: Record<string, string>;
   state: Record<string, string>;
   env: Record<string, string>;
@@ -130,19 +135,29 @@ export async function runBundle(action: string, options: RunOptions = {}): Promi
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  let signalledAt: number | undefined;
+  const sendSignal = (name: NodeJS.Signals) => {
+    signalledAt = Date.now();
+    child.kill(name);
+  };
   const signalTimer = options.signal
-    ? setTimeout(() => child.kill(options.signal!.name), options.signal.afterMs)
+    ? options.signal.when
+      ? setInterval(() => {
+          if (signalledAt === undefined && options.signal!.when!()) sendSignal(options.signal!.name);
+        }, 20)
+      : setTimeout(() => sendSignal(options.signal!.name), options.signal.afterMs ?? 0)
     : undefined;
   const killTimer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
     child.on('close', (code, sig) => done([code, sig])),
   );
   clearTimeout(killTimer);
-  if (signalTimer) clearTimeout(signalTimer);
+  if (signalTimer) clearInterval(signalTimer);
   const commands = parseCommands(stdout);
   const result: RunResult = {
     exitCode,
     signal,
+    signalledAt,
     outputs: parseEnvFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
     state: parseEnvFile(readFileSync(files.GITHUB_STATE, 'utf8')),
     env: parseEnvFile(readFileSync(files.GITHUB_ENV, 'utf8')),

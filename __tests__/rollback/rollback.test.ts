@@ -68,18 +68,25 @@ describe('rollback action (bundle) against the emulator', () => {
     const deploy = await deployed();
     // The Railway rollback deployment (of OLD) never leaves DEPLOYING.
     fx.control.setCommit(OLD, { railway: { timing: { readsPerStep: 1, reads: { DEPLOYING: 0 } } } });
-    const sentAt = Date.now() + 1500;
     const result = await runBundle('rollback', {
       inputs: fx.inputs({
         'rollback-plan': deploy.outputs['rollback-plan'],
         components: 'backend',
         reason: 'bad deploy',
       }),
-      signal: { name: 'SIGINT', afterMs: 1500 },
+      // Once the rollback was requested and its deployment read since, however slow the machine is.
+      signal: {
+        name: 'SIGINT',
+        when: () => {
+          const requests = fx.control.requests({ provider: 'railway' });
+          const asked = requests.find((r) => r.operations.includes('deploymentRollback'));
+          return asked !== undefined && requests.some((r) => r.seq > asked.seq);
+        },
+      },
       timeoutMs: 30_000,
     });
     // The contract: the runner sends SIGTERM 7.5 s after SIGINT.
-    expect(Date.now() - sentAt).toBeLessThan(7000);
+    expect(Date.now() - result.signalledAt!).toBeLessThan(7000);
     expect(result.signal).toBeNull();
     expect(result.exitCode).toBe(1);
     expect(result.outputs.status).toBe('cancelled');

@@ -232,8 +232,10 @@ describe('actions under @github/local-action set the outputs the runner harness 
       };
       const bundle = await runBundle('canary', { inputs });
       const local = await runLocalAction('canary', { inputs });
-      expect(local.errors).toEqual([]);
-      // The verdict rests on measured latencies: only which outputs are set is compared.
+      // The verdict rests on measured latencies: two identical apps on a busy machine can still
+      // differ by chance (a false positive, bench/canary). A `fail` comes with its one error
+      // annotation and nothing else; which outputs are set is compared, not their values.
+      expect(local.errors).toEqual(local.outputs.verdict === 'fail' ? [expect.stringMatching(/^canary: fail: /)] : []);
       expectSameKeys(local.outputs, bundle.outputs, []);
       expect(JSON.parse(local.outputs.report!)).toMatchObject({
         baselineUrl: `${app.url}/`,

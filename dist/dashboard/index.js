@@ -15298,7 +15298,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(87);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9210);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -15307,7 +15307,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 87:
+/***/ 9210:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17835,7 +17835,122 @@ function transaction(raw, where) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/cost/money.ts
+const MICROS_PER_UNIT = 1_000_000;
+/** ISO 4217 currencies whose minor unit is not the cent (Stripe's list). */
+const ZERO_DECIMAL = new Set([
+    'bif',
+    'clp',
+    'djf',
+    'gnf',
+    'jpy',
+    'kmf',
+    'krw',
+    'mga',
+    'pyg',
+    'rwf',
+    'ugx',
+    'vnd',
+    'vuv',
+    'xaf',
+    'xof',
+    'xpf',
+]);
+const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
+function currencyExponent(currency) {
+    const code = currency.toLowerCase();
+    if (ZERO_DECIMAL.has(code))
+        return 0;
+    if (THREE_DECIMAL.has(code))
+        return 3;
+    return 2;
+}
+/** An amount in the currency's minor unit (Stripe's integers) as micros. */
+function minorToMicros(minor, currency) {
+    return minor * 10 ** (6 - currencyExponent(currency));
+}
+/**
+ * A decimal amount in currency units (0.06, "12.345") as micros, rounded half away from zero at
+ * the sixth decimal. Read from the number's shortest decimal text, so 0.1 + 0.2 problems never
+ * enter: 0.07 becomes exactly 70 000.
+ */
+function decimalToMicros(value) {
+    const text = typeof value === 'number' ? numberText(value) : value.trim();
+    const match = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
+    if (!match || (match[2] === '' && (match[3] ?? '') === '')) {
+        throw new RangeError(`not a decimal amount: '${text}'`);
+    }
+    const [, sign, whole, fraction = ''] = match;
+    const padded = (fraction + '0000000').slice(0, 7);
+    let micros = Number(whole || '0') * MICROS_PER_UNIT + Number(padded.slice(0, 6));
+    if (Number(padded[6]) >= 5)
+        micros += 1;
+    return sign === '-' && micros !== 0 ? -micros : micros;
+}
+function numberText(value) {
+    if (!Number.isFinite(value))
+        throw new RangeError(`not a finite amount: ${value}`);
+    const text = String(value);
+    if (!/e/i.test(text))
+        return text;
+    // Tiny or huge values print in exponent form; toFixed(7) keeps the digit that decides rounding.
+    return value.toFixed(7);
+}
+/** micros × rate (a decimal, e.g. an exchange rate or a unit price), rounded half away from zero. */
+function multiplyMicros(micros, rate) {
+    const rateMicros = BigInt(decimalToMicros(rate));
+    const product = BigInt(micros) * rateMicros;
+    const million = BigInt(MICROS_PER_UNIT);
+    const half = million / 2n;
+    const rounded = product >= 0n ? (product + half) / million : -((-product + half) / million);
+    return Number(rounded);
+}
+/** quantity (a float usage figure) × unit price in micros, rounded once. */
+function priceQuantity(quantity, unitPriceMicros) {
+    return Math.round(quantity * unitPriceMicros);
+}
+/** Rounds micros to the currency's minor unit (cents), half away from zero; returns minor units. */
+function toMinor(micros, currency = 'usd') {
+    const step = 10 ** (6 - currencyExponent(currency));
+    const magnitude = Math.floor((Math.abs(micros) + step / 2) / step);
+    return micros < 0 ? -magnitude : magnitude;
+}
+/** `12.35` (no symbol): the figure outputs carry, to the cent. */
+function formatAmount(micros, currency = 'usd') {
+    const exponent = currencyExponent(currency);
+    const minor = toMinor(micros, currency);
+    const negative = minor < 0;
+    const digits = String(Math.abs(minor)).padStart(exponent + 1, '0');
+    const whole = exponent === 0 ? digits : digits.slice(0, -exponent);
+    const fraction = exponent === 0 ? '' : `.${digits.slice(-exponent)}`;
+    return `${negative ? '-' : ''}${whole}${fraction}`;
+}
+/** `$12.35`, `€8.10`, `1,200 JPY`: for people. */
+function formatMoney(micros, currency = 'usd') {
+    if (micros === undefined)
+        return '—';
+    const amount = formatAmount(micros, currency);
+    const [whole, fraction] = amount.split('.');
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    const text = fraction === undefined ? grouped : `${grouped}.${fraction}`;
+    const code = currency.toLowerCase();
+    if (code === 'usd')
+        return text.startsWith('-') ? `-$${text.slice(1)}` : `$${text}`;
+    if (code === 'eur')
+        return text.startsWith('-') ? `-€${text.slice(1)}` : `€${text}`;
+    if (code === 'gbp')
+        return text.startsWith('-') ? `-£${text.slice(1)}` : `£${text}`;
+    return `${text} ${code.toUpperCase()}`;
+}
+function sumMicros(values) {
+    let total = 0;
+    for (const value of values)
+        total += value;
+    return total;
+}
+
 ;// CONCATENATED MODULE: ./src/ops-site/revenue.ts
+
 
 
 /** Balance-transaction types that move revenue: payments in, refunds out (negative amounts). */
@@ -17859,13 +17974,16 @@ async function stripeRevenue(options) {
     for (const t of moving)
         counts.set(t.currency, (counts.get(t.currency) ?? 0) + 1);
     const currency = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'usd';
-    const minor = ZERO_DECIMAL.has(currency) ? 1 : 100;
+    // Stripe's amounts are in the currency's smallest unit: whole yen (zero-decimal), cents, or
+    // thousandths of a dinar (three-decimal). The exponent is cost's (cost/money.ts), so revenue and
+    // spend read a currency alike.
+    const minor = 10 ** currencyExponent(currency);
     const byDay = {};
     for (const t of moving) {
         if (t.currency !== currency)
             continue;
         const day = new Date(t.created * 1000).toISOString().slice(0, 10);
-        byDay[day] = Math.round(((byDay[day] ?? 0) + t.amount / minor) * 100) / 100;
+        byDay[day] = Math.round(((byDay[day] ?? 0) + t.amount / minor) * minor) / minor;
     }
     return {
         currency,
@@ -17875,25 +17993,6 @@ async function stripeRevenue(options) {
         requests: counter.count,
     };
 }
-/** Stripe's zero-decimal currencies: amounts are already in major units. */
-const ZERO_DECIMAL = new Set([
-    'bif',
-    'clp',
-    'djf',
-    'gnf',
-    'jpy',
-    'kmf',
-    'krw',
-    'mga',
-    'pyg',
-    'rwf',
-    'ugx',
-    'vnd',
-    'vuv',
-    'xaf',
-    'xof',
-    'xpf',
-]);
 
 ;// CONCATENATED MODULE: ./src/dashboard/inputs.ts
 

@@ -19428,49 +19428,27 @@ async function restoreComponent(adapter, target, reason, mode, deps) {
         detail: `verification crashed: ${errors_errorText(error)}`,
     }));
     const serving = `${served.id} serves again`;
+    // Every verdict reports the same served deployment and verification; only the outcome and the words differ.
+    const verified = (outcome, detail) => ({
+        ...base,
+        pinned,
+        outcome,
+        deploymentId: served.id,
+        url,
+        verify,
+        detail,
+    });
     switch (verify.verdict) {
         case 'healthy':
-            return {
-                ...base,
-                pinned,
-                outcome: 'restored',
-                deploymentId: served.id,
-                url,
-                verify,
-                detail: `${serving} and answers healthy`,
-            };
+            return verified('restored', `${serving} and answers healthy`);
         case 'skipped':
-            return {
-                ...base,
-                pinned,
-                outcome: 'restored',
-                deploymentId: served.id,
-                url,
-                verify,
-                detail: `${serving} (platform state; ${verify.detail})`,
-            };
+            return verified('restored', `${serving} (platform state; ${verify.detail})`);
         case 'unreachable':
             deps.log.warn(`${component}: ${verify.detail}; the platform says it serves, so this is not counted against it`);
-            return {
-                ...base,
-                pinned,
-                outcome: 'restored',
-                deploymentId: served.id,
-                url,
-                verify,
-                detail: `${serving}; health not confirmed: ${verify.detail}`,
-            };
+            return verified('restored', `${serving}; health not confirmed: ${verify.detail}`);
         case 'unhealthy':
             deps.log.error(`${component}: ${verify.detail}`);
-            return {
-                ...base,
-                pinned,
-                outcome: 'needs-a-human',
-                deploymentId: served.id,
-                url,
-                verify,
-                detail: `${serving} but is unhealthy: ${verify.detail}`,
-            };
+            return verified('needs-a-human', `${serving} but is unhealthy: ${verify.detail}`);
     }
 }
 

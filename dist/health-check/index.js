@@ -15298,7 +15298,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4711);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3442);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -15307,7 +15307,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4711:
+/***/ 3442:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15642,85 +15642,6 @@ function describeKind(kind) {
         case 'status':
             return 'unexpected HTTP status';
     }
-}
-
-;// CONCATENATED MODULE: ./src/core/duration.ts
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * Parses `250ms`, `30s`, `5m`, `1h`, `1m30s` or `1.5s` into milliseconds; returns undefined when
- * the text is not such a duration. A bare number is refused: `30` could mean seconds or ms.
- */
-function parseDuration(text) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-    let total = 0;
-    let consumed = 0;
-    let match;
-    while ((match = part.exec(trimmed)) !== null) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed = part.lastIndex;
-    }
-    return consumed === trimmed.length ? total : undefined;
-}
-/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)}s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
-
-;// CONCATENATED MODULE: ./src/incidents/tracker.ts
-
-const INCIDENT_LABEL = 'threadr-ops-incident';
-/** The issue title names the environment and the check, and is how an open incident is found again. */
-function incidentTitle(environment, check) {
-    return `[threadr-ops] ${environment}: ${check} is down`;
-}
-/**
- * One issue per check that is down: opened when it goes down, commented while it stays down,
- * closed with the downtime when it recovers. Callers pass only confirmed states (see confirm.ts),
- * so a single blip never opens an issue.
- */
-async function trackIncidents(issues, environment, checks, context) {
-    const open = await issues.listOpen(INCIDENT_LABEL);
-    const byTitle = new Map(open.map((issue) => [issue.title, issue]));
-    const run = context.runUrl ? ` ([run](${context.runUrl}))` : '';
-    const actions = [];
-    for (const check of checks) {
-        const title = incidentTitle(environment, check.name);
-        const existing = byTitle.get(title);
-        if (check.down && !existing) {
-            const body = [
-                `**${check.name}** in **${environment}** is down since ${context.now.toISOString()}${run}.`,
-                '',
-                check.url ? `URL: ${check.url}` : '',
-                `Why: ${check.reason ?? 'unknown'}`,
-                '',
-                'threadr-ops comments here while it stays down and closes this issue when it recovers.',
-            ]
-                .filter((line, i, all) => line !== '' || all[i - 1] !== '')
-                .join('\n');
-            const issue = await issues.create(title, body, [INCIDENT_LABEL]);
-            actions.push({ check: check.name, action: 'opened', issue: issue.number });
-        }
-        else if (check.down && existing) {
-            await issues.comment(existing.number, `Still down at ${context.now.toISOString()}${run}: ${check.reason ?? 'unknown'}`);
-            actions.push({ check: check.name, action: 'commented', issue: existing.number });
-        }
-        else if (!check.down && existing) {
-            const downtime = context.now.getTime() - Date.parse(existing.created_at);
-            await issues.comment(existing.number, `Recovered at ${context.now.toISOString()}${run} after ${formatDuration(Math.max(0, downtime))} of downtime.`);
-            await issues.close(existing.number);
-            actions.push({ check: check.name, action: 'closed', issue: existing.number });
-        }
-    }
-    return actions;
 }
 
 ;// CONCATENATED MODULE: ./src/core/github-context.ts
@@ -16457,6 +16378,112 @@ class GitHubIssuesClient {
         // Closing twice is harmless, so a retry after an unknown outcome is safe.
         await this.rest.call(`close issue #${issue}`, (octokit, repo) => octokit.rest.issues.update({ ...repo, issue_number: issue, state: 'closed', state_reason: 'completed' }));
     }
+}
+
+;// CONCATENATED MODULE: ./src/core/duration.ts
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * Parses `250ms`, `30s`, `5m`, `1h`, `1m30s` or `1.5s` into milliseconds; returns undefined when
+ * the text is not such a duration. A bare number is refused: `30` could mean seconds or ms.
+ */
+function parseDuration(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return undefined;
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+    let total = 0;
+    let consumed = 0;
+    let match;
+    while ((match = part.exec(trimmed)) !== null) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed = part.lastIndex;
+    }
+    return consumed === trimmed.length ? total : undefined;
+}
+/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)}s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes}m${String(seconds).padStart(2, '0')}s`;
+}
+
+;// CONCATENATED MODULE: ./src/incidents/tracker.ts
+
+const INCIDENT_LABEL = 'threadr-ops-incident';
+/** The issue title names the environment and the check, and is how an open incident is found again. */
+function incidentTitle(environment, check) {
+    return `[threadr-ops] ${environment}: ${check} is down`;
+}
+/**
+ * One issue per check that is down: opened when it goes down, commented while it stays down,
+ * closed with the downtime when it recovers. Callers pass only confirmed states (see confirm.ts),
+ * so a single blip never opens an issue.
+ */
+async function trackIncidents(issues, environment, checks, context) {
+    const open = await issues.listOpen(INCIDENT_LABEL);
+    const byTitle = new Map(open.map((issue) => [issue.title, issue]));
+    const run = context.runUrl ? ` ([run](${context.runUrl}))` : '';
+    const actions = [];
+    for (const check of checks) {
+        const title = incidentTitle(environment, check.name);
+        const existing = byTitle.get(title);
+        if (check.down && !existing) {
+            const body = [
+                `**${check.name}** in **${environment}** is down since ${context.now.toISOString()}${run}.`,
+                '',
+                check.url ? `URL: ${check.url}` : '',
+                `Why: ${check.reason ?? 'unknown'}`,
+                '',
+                'threadr-ops comments here while it stays down and closes this issue when it recovers.',
+            ]
+                .filter((line, i, all) => line !== '' || all[i - 1] !== '')
+                .join('\n');
+            const issue = await issues.create(title, body, [INCIDENT_LABEL]);
+            actions.push({ check: check.name, action: 'opened', issue: issue.number });
+        }
+        else if (check.down && existing) {
+            await issues.comment(existing.number, `Still down at ${context.now.toISOString()}${run}: ${check.reason ?? 'unknown'}`);
+            actions.push({ check: check.name, action: 'commented', issue: existing.number });
+        }
+        else if (!check.down && existing) {
+            const downtime = context.now.getTime() - Date.parse(existing.created_at);
+            await issues.comment(existing.number, `Recovered at ${context.now.toISOString()}${run} after ${formatDuration(Math.max(0, downtime))} of downtime.`);
+            await issues.close(existing.number);
+            actions.push({ check: check.name, action: 'closed', issue: existing.number });
+        }
+    }
+    return actions;
+}
+
+;// CONCATENATED MODULE: ./src/incidents/issues.ts
+
+
+
+/**
+ * Files the incident issues for `statuses` (already confirmed: see tracker.ts) in the repository the
+ * settings name, each linking this run, and logs every issue opened, commented or closed. health-check,
+ * backup and restore all call it, so an incident reads the same whichever action found it; each caller
+ * decides what a failure to file means for its own verdict.
+ */
+async function fileIncidentIssues(host, http, settings, environment, statuses) {
+    const issues = new GitHubIssuesClient({
+        http,
+        apiUrl: settings.apiUrl,
+        token: settings.token,
+        repository: settings.repository,
+        warn: (message) => host.log.warn(message),
+    });
+    const done = await trackIncidents(issues, environment, statuses, {
+        runUrl: (await runContext(host.action, host.env)).runUrl,
+        now: new Date(),
+    });
+    for (const action of done)
+        host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
+    return done;
 }
 
 ;// CONCATENATED MODULE: ./src/health/json-path.ts
@@ -18142,8 +18169,6 @@ async function runOnRunner(definition, loading = 'at-start') {
 
 
 
-
-
 function healthOutputs(report) {
     return {
         healthy: report.healthy,
@@ -18208,20 +18233,7 @@ async function updateIncidents(host, settings, report, http) {
             elapsed: () => 0,
         };
         const statuses = await confirmedStatuses(report, settings.checks, context, settings.intervalMs, sleep);
-        const issues = new GitHubIssuesClient({
-            http,
-            apiUrl: incidents.apiUrl,
-            token: incidents.token,
-            repository: incidents.repository,
-            warn: (message) => host.log.warn(message),
-        });
-        const done = await trackIncidents(issues, settings.environment, statuses, {
-            runUrl: (await runContext('health-check', host.env)).runUrl,
-            now: new Date(),
-        });
-        for (const action of done)
-            host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
-        return done;
+        return fileIncidentIssues(host, http, incidents, settings.environment, statuses);
     });
     host.setOutput('incidents', JSON.stringify(actions));
 }

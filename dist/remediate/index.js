@@ -17759,13 +17759,7 @@ function effectFor(kind, settings, http) {
         case 'scale_backend':
         case 'scale_down': {
             const railway = settings.railway;
-            const client = new RailwayReplicasClient({
-                http,
-                url: railway.url,
-                token: railway.token,
-                tokenKind: railway.tokenKind,
-                timeoutMs: settings.timeoutMs,
-            });
+            const client = new RailwayReplicasClient({ ...railway, http, timeoutMs: settings.timeoutMs });
             return {
                 target: `railway:${railway.ref.serviceId}@${railway.ref.environmentId}`,
                 async plan() {
@@ -17838,13 +17832,7 @@ function effectFor(kind, settings, http) {
             const wanted = parseFlagValue(flag.store, flag.value);
             if (flag.store === 'railway') {
                 const railway = settings.railway;
-                const client = new RailwayVariablesClient({
-                    http,
-                    url: railway.url,
-                    token: railway.token,
-                    tokenKind: railway.tokenKind,
-                    timeoutMs: settings.timeoutMs,
-                });
+                const client = new RailwayVariablesClient({ ...railway, http, timeoutMs: settings.timeoutMs });
                 const read = async () => (await client.list(railway.ref))[flag.name];
                 return {
                     target: `railway-variable:${railway.ref.serviceId}@${railway.ref.environmentId}/${flag.name}`,
@@ -17864,13 +17852,7 @@ function effectFor(kind, settings, http) {
                 };
             }
             const vercel = settings.vercel;
-            const client = new VercelSecurityClient({
-                http,
-                baseUrl: vercel.baseUrl,
-                token: vercel.token,
-                teamId: vercel.teamId,
-                timeoutMs: settings.timeoutMs,
-            });
+            const client = new VercelSecurityClient({ ...vercel, http, timeoutMs: settings.timeoutMs });
             const read = async () => (await client.edgeConfigItem(flag.edgeConfigId, flag.name)) ?? null;
             return {
                 target: `edge-config:${flag.edgeConfigId}/${flag.name}`,
@@ -17889,13 +17871,7 @@ function effectFor(kind, settings, http) {
         case 'lockdown':
         case 'lockdown_off': {
             const vercel = settings.vercel;
-            const client = new VercelSecurityClient({
-                http,
-                baseUrl: vercel.baseUrl,
-                token: vercel.token,
-                teamId: vercel.teamId,
-                timeoutMs: settings.timeoutMs,
-            });
+            const client = new VercelSecurityClient({ ...vercel, http, timeoutMs: settings.timeoutMs });
             const target = `vercel-attack-mode:${vercel.projectId}`;
             return {
                 target,
@@ -20274,49 +20250,27 @@ async function restoreComponent(adapter, target, reason, mode, deps) {
         detail: `verification crashed: ${errors_errorText(error)}`,
     }));
     const serving = `${served.id} serves again`;
+    // Every verdict reports the same served deployment and verification; only the outcome and the words differ.
+    const verified = (outcome, detail) => ({
+        ...base,
+        pinned,
+        outcome,
+        deploymentId: served.id,
+        url,
+        verify,
+        detail,
+    });
     switch (verify.verdict) {
         case 'healthy':
-            return {
-                ...base,
-                pinned,
-                outcome: 'restored',
-                deploymentId: served.id,
-                url,
-                verify,
-                detail: `${serving} and answers healthy`,
-            };
+            return verified('restored', `${serving} and answers healthy`);
         case 'skipped':
-            return {
-                ...base,
-                pinned,
-                outcome: 'restored',
-                deploymentId: served.id,
-                url,
-                verify,
-                detail: `${serving} (platform state; ${verify.detail})`,
-            };
+            return verified('restored', `${serving} (platform state; ${verify.detail})`);
         case 'unreachable':
             deps.log.warn(`${component}: ${verify.detail}; the platform says it serves, so this is not counted against it`);
-            return {
-                ...base,
-                pinned,
-                outcome: 'restored',
-                deploymentId: served.id,
-                url,
-                verify,
-                detail: `${serving}; health not confirmed: ${verify.detail}`,
-            };
+            return verified('restored', `${serving}; health not confirmed: ${verify.detail}`);
         case 'unhealthy':
             deps.log.error(`${component}: ${verify.detail}`);
-            return {
-                ...base,
-                pinned,
-                outcome: 'needs-a-human',
-                deploymentId: served.id,
-                url,
-                verify,
-                detail: `${serving} but is unhealthy: ${verify.detail}`,
-            };
+            return verified('needs-a-human', `${serving} but is unhealthy: ${verify.detail}`);
     }
 }
 

@@ -15298,7 +15298,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4347);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5911);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -15307,7 +15307,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4347:
+/***/ 5911:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16955,54 +16955,6 @@ async function runOnRunner(definition, loading = 'at-start') {
     }
 }
 
-;// CONCATENATED MODULE: ./src/incidents/tracker.ts
-
-const INCIDENT_LABEL = 'threadr-ops-incident';
-/** The issue title names the environment and the check, and is how an open incident is found again. */
-function incidentTitle(environment, check) {
-    return `[threadr-ops] ${environment}: ${check} is down`;
-}
-/**
- * One issue per check that is down: opened when it goes down, commented while it stays down,
- * closed with the downtime when it recovers. Callers pass only confirmed states (see confirm.ts),
- * so a single blip never opens an issue.
- */
-async function trackIncidents(issues, environment, checks, context) {
-    const open = await issues.listOpen(INCIDENT_LABEL);
-    const byTitle = new Map(open.map((issue) => [issue.title, issue]));
-    const run = context.runUrl ? ` ([run](${context.runUrl}))` : '';
-    const actions = [];
-    for (const check of checks) {
-        const title = incidentTitle(environment, check.name);
-        const existing = byTitle.get(title);
-        if (check.down && !existing) {
-            const body = [
-                `**${check.name}** in **${environment}** is down since ${context.now.toISOString()}${run}.`,
-                '',
-                check.url ? `URL: ${check.url}` : '',
-                `Why: ${check.reason ?? 'unknown'}`,
-                '',
-                'threadr-ops comments here while it stays down and closes this issue when it recovers.',
-            ]
-                .filter((line, i, all) => line !== '' || all[i - 1] !== '')
-                .join('\n');
-            const issue = await issues.create(title, body, [INCIDENT_LABEL]);
-            actions.push({ check: check.name, action: 'opened', issue: issue.number });
-        }
-        else if (check.down && existing) {
-            await issues.comment(existing.number, `Still down at ${context.now.toISOString()}${run}: ${check.reason ?? 'unknown'}`);
-            actions.push({ check: check.name, action: 'commented', issue: existing.number });
-        }
-        else if (!check.down && existing) {
-            const downtime = context.now.getTime() - Date.parse(existing.created_at);
-            await issues.comment(existing.number, `Recovered at ${context.now.toISOString()}${run} after ${formatDuration(Math.max(0, downtime))} of downtime.`);
-            await issues.close(existing.number);
-            actions.push({ check: check.name, action: 'closed', issue: existing.number });
-        }
-    }
-    return actions;
-}
-
 ;// CONCATENATED MODULE: ./src/providers/errors.ts
 
 
@@ -17343,11 +17295,89 @@ class GitHubIssuesClient {
     }
 }
 
+;// CONCATENATED MODULE: ./src/incidents/tracker.ts
+
+const INCIDENT_LABEL = 'threadr-ops-incident';
+/** The issue title names the environment and the check, and is how an open incident is found again. */
+function incidentTitle(environment, check) {
+    return `[threadr-ops] ${environment}: ${check} is down`;
+}
+/**
+ * One issue per check that is down: opened when it goes down, commented while it stays down,
+ * closed with the downtime when it recovers. Callers pass only confirmed states (see confirm.ts),
+ * so a single blip never opens an issue.
+ */
+async function trackIncidents(issues, environment, checks, context) {
+    const open = await issues.listOpen(INCIDENT_LABEL);
+    const byTitle = new Map(open.map((issue) => [issue.title, issue]));
+    const run = context.runUrl ? ` ([run](${context.runUrl}))` : '';
+    const actions = [];
+    for (const check of checks) {
+        const title = incidentTitle(environment, check.name);
+        const existing = byTitle.get(title);
+        if (check.down && !existing) {
+            const body = [
+                `**${check.name}** in **${environment}** is down since ${context.now.toISOString()}${run}.`,
+                '',
+                check.url ? `URL: ${check.url}` : '',
+                `Why: ${check.reason ?? 'unknown'}`,
+                '',
+                'threadr-ops comments here while it stays down and closes this issue when it recovers.',
+            ]
+                .filter((line, i, all) => line !== '' || all[i - 1] !== '')
+                .join('\n');
+            const issue = await issues.create(title, body, [INCIDENT_LABEL]);
+            actions.push({ check: check.name, action: 'opened', issue: issue.number });
+        }
+        else if (check.down && existing) {
+            await issues.comment(existing.number, `Still down at ${context.now.toISOString()}${run}: ${check.reason ?? 'unknown'}`);
+            actions.push({ check: check.name, action: 'commented', issue: existing.number });
+        }
+        else if (!check.down && existing) {
+            const downtime = context.now.getTime() - Date.parse(existing.created_at);
+            await issues.comment(existing.number, `Recovered at ${context.now.toISOString()}${run} after ${formatDuration(Math.max(0, downtime))} of downtime.`);
+            await issues.close(existing.number);
+            actions.push({ check: check.name, action: 'closed', issue: existing.number });
+        }
+    }
+    return actions;
+}
+
+;// CONCATENATED MODULE: ./src/incidents/issues.ts
+
+
+
+/**
+ * Files the incident issues for `statuses` (already confirmed: see tracker.ts) in the repository the
+ * settings name, each linking this run, and logs every issue opened, commented or closed. health-check,
+ * backup and restore all call it, so an incident reads the same whichever action found it; each caller
+ * decides what a failure to file means for its own verdict.
+ */
+async function fileIncidentIssues(host, http, settings, environment, statuses) {
+    const issues = new GitHubIssuesClient({
+        http,
+        apiUrl: settings.apiUrl,
+        token: settings.token,
+        repository: settings.repository,
+        warn: (message) => host.log.warn(message),
+    });
+    const done = await trackIncidents(issues, environment, statuses, {
+        runUrl: (await runContext(host.action, host.env)).runUrl,
+        now: new Date(),
+    });
+    for (const action of done)
+        host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
+    return done;
+}
+
 ;// CONCATENATED MODULE: ./src/backups/incidents.ts
 
 
-
-
+/**
+ * Incident issues for backups and drills, filed as the health check files them (incidents/issues.ts):
+ * one issue per failing target, opened when it fails, commented while it keeps failing, closed when it
+ * passes again.
+ */
 function readIncidentSettings(inputs) {
     if (!inputs.boolean('incidents'))
         return undefined;
@@ -17364,19 +17394,7 @@ async function fileIncidents(host, http, settings, environment, statuses) {
     if (!settings)
         return;
     try {
-        const issues = new GitHubIssuesClient({
-            http,
-            apiUrl: settings.apiUrl,
-            token: settings.token,
-            repository: settings.repository,
-            warn: (message) => host.log.warn(message),
-        });
-        const done = await trackIncidents(issues, environment, statuses, {
-            runUrl: (await runContext(host.action, host.env)).runUrl,
-            now: new Date(),
-        });
-        for (const action of done)
-            host.log.info(`issue #${action.issue} ${action.action} for ${action.check}`);
+        await fileIncidentIssues(host, http, settings, environment, statuses);
     }
     catch (error) {
         host.log.warn(`${host.action}: could not file the incident issue: ${errorText(error)}`);
