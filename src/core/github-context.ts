@@ -13,15 +13,15 @@ export interface GitHubRun {
   apiUrl: string;
   eventName?: string;
   /**
-   * The pull request's head branch (GITHUB_HEAD_REF): on a runner the toolkit's way, the event
-   * payload's pull_request.head.ref, so it is also set for the other pull-request events
-   * (review, review comment) whose payload carries the pull request; undefined otherwise.
+   * The pull request's head branch: the toolkit's way, the event payload's pull_request.head.ref
+   * (so also for the review events whose payload carries the pull request), else GITHUB_HEAD_REF
+   * (a terminal run has no event payload); undefined otherwise.
    */
   headRef?: string;
   /**
    * GITHUB_REF_NAME: the short name of `ref` (the branch, the tag, or `<number>/merge` for a pull
-   * request). The toolkit's context has no such field, so it is derived from `ref` the way the
-   * runner does; an in-process run's own GITHUB_REF_NAME wins when it sets one.
+   * request). The toolkit's context has no such field: the variable when set (a runner always
+   * sets it; a terminal run may set only it), else derived from `ref` the way the runner does.
    */
   refName?: string;
 }
@@ -47,8 +47,8 @@ export function githubRun(env: Env = process.env): Promise<GitHubRun> {
     serverUrl: context.serverUrl,
     apiUrl: context.apiUrl,
     eventName: context.eventName || undefined,
-    headRef: headRefOf(context.payload) || undefined,
-    refName: shortRef(context.ref),
+    headRef: headRefOf(context.payload) || env.GITHUB_HEAD_REF || undefined,
+    refName: env.GITHUB_REF_NAME || shortRef(context.ref),
   }));
   return loading;
 }
