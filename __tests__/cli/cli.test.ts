@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../harness/runner.js';
 import { json, startServer, type TestServer } from '../harness/servers.js';
+import { Fixture, NEW } from '../deploy/fixture.js';
 
 /** `threadr-ops <action> --<input> <value>`: the bin a user runs after install, same code as the action. */
 let server: TestServer | undefined;
@@ -84,6 +85,49 @@ describe('threadr-ops CLI', () => {
       "error: health-check: input 'timeout' must be a duration such as 30s, 5m or 1h, got 'soon'",
     );
     expect(value.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("deploy from a terminal takes the repository and branch from the run's variables (GITHUB_REF_NAME alone, as in the README)", async () => {
+    const fx = await Fixture.start({ clock: { speed: 100 } });
+    try {
+      const inputs = fx.inputs();
+      const flags = ['vercel-project-id', 'vercel-api-url', 'github-api-url', 'poll-interval', 'request-timeout'];
+      const result = await cli(
+        [
+          'deploy',
+          '--components',
+          'frontend',
+          '--environment',
+          'staging',
+          '--ref',
+          NEW,
+          ...flags.flatMap((name) => [`--${name}`, inputs[name]]),
+        ],
+        {
+          VERCEL_TOKEN: fx.tokens.vercel,
+          GITHUB_TOKEN: fx.tokens.github,
+          GITHUB_REPOSITORY: 'threadr/threadr',
+          GITHUB_REF_NAME: 'main',
+        },
+      );
+      expect(result.stderr).not.toMatch(/git-branch|GITHUB_REPOSITORY/);
+      const created = fx.control.requests({ provider: 'vercel', method: 'POST', path: '/deployments' });
+      expect(created).toHaveLength(1);
+      expect(JSON.parse(created[0].body).gitSource).toMatchObject({
+        org: 'threadr',
+        repo: 'threadr',
+        ref: 'main',
+        sha: NEW,
+      });
+      expect(
+        fx.control
+          .requests({ provider: 'github', method: 'POST' })
+          .filter((request) => request.path === '/repos/threadr/threadr/deployments'),
+      ).toHaveLength(1);
+      expect(result.code).toBe(0);
+    } finally {
+      await fx.emulator.stop();
+    }
   });
 
   test('--help lists inputs with their defaults and environment variables', async () => {

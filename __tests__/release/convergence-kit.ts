@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { githubRun } from '../../src/core/github-context.js';
 import type { Logger } from '../../src/core/host.js';
 import { InputReader } from '../../src/core/inputs.js';
 import { deploy } from '../../src/release/deployer.js';
@@ -89,7 +90,7 @@ export async function runAction(
   const overrides = { clock, http: { sleep: (ms: number) => fx.control.sleep(ms), now: () => fx.control.now() } };
   let outputs: Record<string, string>;
   if (action === 'deploy') {
-    const settings = deployInputs(reader, TEST_ENV);
+    const settings = deployInputs(reader, await githubRun(TEST_ENV));
     const collaborators = buildCollaborators(settings.platform, log, TEST_ENV, overrides, settings.git);
     try {
       const report = await deploy(settings.deploy, {
@@ -104,7 +105,7 @@ export async function runAction(
       await collaborators.http.close();
     }
   } else {
-    const settings = rollbackInputs(reader, TEST_ENV);
+    const settings = rollbackInputs(reader, await githubRun(TEST_ENV));
     const collaborators = buildCollaborators(settings.platform, log, TEST_ENV, overrides);
     try {
       const report = await rollback(

@@ -12,6 +12,18 @@ export interface GitHubRun {
   serverUrl: string;
   apiUrl: string;
   eventName?: string;
+  /**
+   * The pull request's head branch: the toolkit's way, the event payload's pull_request.head.ref
+   * (so also for the review events whose payload carries the pull request), else GITHUB_HEAD_REF
+   * (a terminal run has no event payload); undefined otherwise.
+   */
+  headRef?: string;
+  /**
+   * GITHUB_REF_NAME: the short name of `ref` (the branch, the tag, or `<number>/merge` for a pull
+   * request). The toolkit's context has no such field: the variable when set (a runner always
+   * sets it; a terminal run may set only it), else derived from `ref` the way the runner does.
+   */
+  refName?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -35,6 +47,8 @@ export function githubRun(env: Env = process.env): Promise<GitHubRun> {
     serverUrl: context.serverUrl,
     apiUrl: context.apiUrl,
     eventName: context.eventName || undefined,
+    headRef: headRefOf(context.payload) || env.GITHUB_HEAD_REF || undefined,
+    refName: env.GITHUB_REF_NAME || shortRef(context.ref),
   }));
   return loading;
 }
@@ -49,7 +63,19 @@ function fromEnv(env: Env): GitHubRun {
     serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
     apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
     eventName: env.GITHUB_EVENT_NAME || undefined,
+    headRef: env.GITHUB_HEAD_REF || undefined,
+    refName: env.GITHUB_REF_NAME || shortRef(env.GITHUB_REF),
   };
+}
+
+/** refs/heads/main -> main, refs/tags/v1 -> v1, refs/pull/12/merge -> 12/merge (GITHUB_REF_NAME's forms). */
+function shortRef(ref: string | undefined): string | undefined {
+  return ref?.replace(/^refs\/(heads|tags|pull)\//, '') || undefined;
+}
+
+function headRefOf(payload: { pull_request?: Record<string, unknown> }): string {
+  const head = payload.pull_request?.head as { ref?: unknown } | undefined;
+  return typeof head?.ref === 'string' ? head.ref : '';
 }
 
 /** The run's page, where its logs are: {serverUrl}/{owner}/{repo}/actions/runs/{runId}; null outside a workflow run. */

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../core/errors.js';
+import type { GitHubRun } from '../core/github-context.js';
 import type { InputReader } from '../core/inputs.js';
 import type { ComponentName } from '../release/component.js';
 import { readComponents, readPlatform, type PlatformSettings } from '../release/inputs.js';
@@ -21,8 +22,11 @@ const ORDERED: Record<Exclude<Order, 'parallel'>, ComponentName[]> = {
   'frontend-first': ['frontend', 'backend'],
 };
 
-/** Reads and validates every input before any request is made. */
-export function getInputs(inputs: InputReader, env: Readonly<Record<string, string | undefined>>): DeployInputs {
+/**
+ * Reads and validates every input before any request is made. `run` is the workflow run
+ * (core/github-context's githubRun), resolved by the action before it reads its inputs.
+ */
+export function getInputs(inputs: InputReader, run: GitHubRun): DeployInputs {
   const sha = inputs.text('ref');
   if (!/^[0-9a-f]{40}$/i.test(sha)) {
     throw new ConfigurationError(
@@ -33,7 +37,7 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
   const order = inputs.oneOf('order', ORDERS);
   const requested = readComponents(inputs, ['frontend', 'backend'], 'deploy');
   const components = order === 'parallel' ? requested : ORDERED[order].filter((name) => requested.includes(name));
-  const platform = readPlatform(inputs, env, components);
+  const platform = readPlatform(inputs, run, components);
   const deploy: DeploySettings = {
     environment: platform.environment,
     sha: sha.toLowerCase(),
@@ -46,7 +50,7 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
   return {
     deploy,
     platform,
-    git: components.includes('frontend') ? readGit(inputs, env) : undefined,
+    git: components.includes('frontend') ? readGit(inputs, run) : undefined,
     strategy: readStrategy(inputs, deploy.environment),
   };
 }
@@ -67,11 +71,8 @@ function readStrategy(inputs: InputReader, environment: string): 'staged' | 'dir
   return strategy;
 }
 
-function readGit(
-  inputs: InputReader,
-  env: Readonly<Record<string, string | undefined>>,
-): { org: string; repo: string; branch: string } {
-  const repository = inputs.text('vercel-git-repository') || env.GITHUB_REPOSITORY || '';
+function readGit(inputs: InputReader, run: GitHubRun): { org: string; repo: string; branch: string } {
+  const repository = inputs.text('vercel-git-repository') || run.repository || '';
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
   if (!match) {
     throw new ConfigurationError(
@@ -79,9 +80,8 @@ function readGit(
       `must be the GitHub repository Vercel builds from, as owner/name such as threadr/web, got '${repository}'`,
     );
   }
-  const ref = env.GITHUB_REF ?? '';
-  const branch =
-    inputs.text('git-branch') || env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || ref.replace(/^refs\/(heads|tags)\//, '');
+  // A pull request's own branch, else the branch or tag the run is on.
+  const branch = inputs.text('git-branch') || run.headRef || run.refName || '';
   if (branch === '')
     throw new ConfigurationError(
       'git-branch',

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../core/errors.js';
+import type { GitHubRun } from '../core/github-context.js';
 import type { InputReader } from '../core/inputs.js';
 import { readPlatform, type PlatformSettings } from '../release/inputs.js';
 import { parsePromotePlan, type PromotePlan } from '../release/promote-plan.js';
@@ -10,8 +11,8 @@ export interface PromoteInputs {
   rolling: boolean;
 }
 
-/** Reads and validates every input before any request is made. */
-export function getInputs(inputs: InputReader, env: Readonly<Record<string, string | undefined>>): PromoteInputs {
+/** Reads and validates every input before any request is made; `run` is the workflow run (core/github-context). */
+export function getInputs(inputs: InputReader, run: GitHubRun): PromoteInputs {
   const text = inputs.text('promote-plan');
   if (text === '')
     throw new ConfigurationError(
@@ -29,7 +30,7 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
       `must be production's absolute URL such as https://threadr.app/api/health: a path would check the staged build's own URL, not production; got '${inputs.text('frontend-health-url')}'`,
     );
   }
-  const platform = readPlatform(inputs, env, ['frontend']);
+  const platform = readPlatform(inputs, run, ['frontend']);
   if (platform.environment !== 'production')
     throw new ConfigurationError(
       'environment',

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../core/errors.js';
+import type { GitHubRun } from '../core/github-context.js';
 import { parseHttpUrl, type InputReader } from '../core/inputs.js';
 import type { RailwayTokenKind } from '../providers/railway.js';
 import { COMPONENTS, ENVIRONMENTS, type ComponentName, type Environment } from './component.js';
@@ -40,8 +41,6 @@ export interface PlatformSettings {
   pollMinMs: number;
   requestTimeoutMs: number;
 }
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export function readEnvironment(inputs: InputReader): Environment {
   return inputs.oneOf('environment', ENVIRONMENTS);
@@ -109,17 +108,18 @@ export function readRailway(inputs: InputReader): RailwaySettings {
   };
 }
 
-export function readGitHub(inputs: InputReader, env: Env): GitHubSettings | undefined {
+/** The repository and API come from the workflow run (core/github-context), resolved before the inputs are read. */
+export function readGitHub(inputs: InputReader, run: GitHubRun): GitHubSettings | undefined {
   const token = inputs.secret('github-token');
   if (token === '') return undefined;
-  const repository = env.GITHUB_REPOSITORY ?? '';
+  const repository = run.repository ?? '';
   if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
     throw new ConfigurationError(
       'github-token',
       `needs GITHUB_REPOSITORY (owner/name) in the environment to record deployments, got '${repository}'`,
     );
   }
-  const raw = inputs.text('github-api-url') || env.GITHUB_API_URL || '';
+  const raw = inputs.text('github-api-url') || run.apiUrl;
   return { token, repository, apiUrl: parseHttpUrl('github-api-url', raw).toString() };
 }
 
@@ -145,7 +145,7 @@ export function readVerify(inputs: InputReader, pollMinMs: number, requestTimeou
 }
 
 /** Everything but the components list, which each action reads with its own default. */
-export function readPlatform(inputs: InputReader, env: Env, components: ComponentName[]): PlatformSettings {
+export function readPlatform(inputs: InputReader, run: GitHubRun, components: ComponentName[]): PlatformSettings {
   const environment = readEnvironment(inputs);
   const pollMinMs = inputs.duration('poll-interval', { min: 1, max: 60_000 });
   const requestTimeoutMs = inputs.duration('request-timeout', { min: 10, max: 300_000 });
@@ -154,7 +154,7 @@ export function readPlatform(inputs: InputReader, env: Env, components: Componen
     components,
     vercel: components.includes('frontend') ? readVercel(inputs) : undefined,
     railway: components.includes('backend') ? readRailway(inputs) : undefined,
-    github: readGitHub(inputs, env),
+    github: readGitHub(inputs, run),
     verify: readVerify(inputs, pollMinMs, requestTimeoutMs),
     pollMinMs,
     requestTimeoutMs,

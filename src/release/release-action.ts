@@ -1,3 +1,4 @@
+import { githubRun, type GitHubRun } from '../core/github-context.js';
 import type { ActionDefinition, ActionHost } from '../core/host.js';
 import type { InputReader } from '../core/inputs.js';
 import { buildCollaborators, type Collaborators, type Overrides } from './collaborators.js';
@@ -11,7 +12,7 @@ export interface ReleaseActionSettings {
 
 export interface ReleaseAction<S extends ReleaseActionSettings> {
   name: string;
-  getInputs: (inputs: InputReader, env: ActionHost['env']) => S;
+  getInputs: (inputs: InputReader, run: GitHubRun) => S;
   /** staged: Vercel production builds do not take the domains (deploy's `strategy`); direct when unset. */
   strategy?: (settings: S) => 'staged' | 'direct';
   /** The action's own part: call the release logic, set the outputs, write the summary, fail or not. */
@@ -32,7 +33,9 @@ export function releaseAction<S extends ReleaseActionSettings>(
     name: action.name,
     async run(host: ActionHost) {
       host.setOutput('status', 'failed');
-      const settings = action.getInputs(host.inputs, host.env);
+      // The run (repository, ref, API URL) is resolved first so the inputs are still all read, and
+      // refused, before any request; host.env is the local runner's own environment when in-process.
+      const settings = action.getInputs(host.inputs, await githubRun(host.env));
       const collaborators = buildCollaborators(
         settings.platform,
         host.log,

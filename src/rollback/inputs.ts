@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../core/errors.js';
+import type { GitHubRun } from '../core/github-context.js';
 import type { InputReader } from '../core/inputs.js';
 import { COMPONENTS, type ComponentName } from '../release/component.js';
 import { readComponents, readPlatform, type PlatformSettings } from '../release/inputs.js';
@@ -16,8 +17,8 @@ export interface RollbackInputs {
   githubDeploymentId?: number;
 }
 
-/** Reads and validates every input before any request is made. */
-export function getInputs(inputs: InputReader, env: Readonly<Record<string, string | undefined>>): RollbackInputs {
+/** Reads and validates every input before any request is made; `run` is the workflow run (core/github-context). */
+export function getInputs(inputs: InputReader, run: GitHubRun): RollbackInputs {
   const planValue = inputs.structured('rollback-plan');
   const to = inputs.oneOf('to', ['', 'previous'] as const);
   const named = COMPONENTS.filter((name) => inputs.text(NAMED[name]) !== '');
@@ -28,7 +29,7 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
         'names a deployment, so rollback-plan and to must be empty (one way to choose the targets)',
       );
     }
-    return namedTargets(inputs, env, named);
+    return namedTargets(inputs, run, named);
   }
   let written: WrittenPlan | undefined;
   if (planValue !== undefined) {
@@ -62,7 +63,7 @@ export function getInputs(inputs: InputReader, env: Readonly<Record<string, stri
     }
     components = components.filter((name) => name in plan.components);
   }
-  const platform = readPlatform(inputs, env, components);
+  const platform = readPlatform(inputs, run, components);
   const source: RollbackSource = written ? { kind: 'plan', plan: planFor(written, platform) } : { kind: 'previous' };
   return common(inputs, platform, source);
 }
@@ -79,12 +80,8 @@ function common(inputs: InputReader, platform: PlatformSettings, source: Rollbac
 }
 
 /** frontend-deployment / backend-deployment: roll those components back to exactly these deployments. */
-function namedTargets(
-  inputs: InputReader,
-  env: Readonly<Record<string, string | undefined>>,
-  named: ComponentName[],
-): RollbackInputs {
-  const platform = readPlatform(inputs, env, named);
+function namedTargets(inputs: InputReader, run: GitHubRun, named: ComponentName[]): RollbackInputs {
+  const platform = readPlatform(inputs, run, named);
   const components: RollbackPlan['components'] = {};
   for (const name of named) {
     const deploymentId = inputs.text(NAMED[name]);
