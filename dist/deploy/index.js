@@ -16865,6 +16865,8 @@ function githubRun(env = process.env) {
         serverUrl: context.serverUrl,
         apiUrl: context.apiUrl,
         eventName: context.eventName || undefined,
+        headRef: headRefOf(context.payload) || env.GITHUB_HEAD_REF || undefined,
+        refName: env.GITHUB_REF_NAME || shortRef(context.ref),
     }));
     return loading;
 }
@@ -16878,7 +16880,17 @@ function fromEnv(env) {
         serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
         apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
         eventName: env.GITHUB_EVENT_NAME || undefined,
+        headRef: env.GITHUB_HEAD_REF || undefined,
+        refName: env.GITHUB_REF_NAME || shortRef(env.GITHUB_REF),
     };
+}
+/** refs/heads/main -> main, refs/tags/v1 -> v1, refs/pull/12/merge -> 12/merge (GITHUB_REF_NAME's forms). */
+function shortRef(ref) {
+    return ref?.replace(/^refs\/(heads|tags|pull)\//, '') || undefined;
+}
+function headRefOf(payload) {
+    const head = payload.pull_request?.head;
+    return typeof head?.ref === 'string' ? head.ref : '';
 }
 /** The run's page, where its logs are: {serverUrl}/{owner}/{repo}/actions/runs/{runId}; null outside a workflow run. */
 function runUrl(run) {
@@ -19665,6 +19677,7 @@ function primaryUrl(reports, beforeToo = false) {
 
 ;// CONCATENATED MODULE: ./src/release/release-action.ts
 
+
 /**
  * The frame deploy, promote and rollback share. `status` is `failed` until the action sets it, so
  * the outputs exist even when a run stops early (bad input, a crash) and the next step can decide;
@@ -19676,7 +19689,9 @@ function releaseAction(action, overrides) {
         name: action.name,
         async run(host) {
             host.setOutput('status', 'failed');
-            const settings = action.getInputs(host.inputs, host.env);
+            // The run (repository, ref, API URL) is resolved first so the inputs are still all read, and
+            // refused, before any request; host.env is the local runner's own environment when in-process.
+            const settings = action.getInputs(host.inputs, await githubRun(host.env));
             const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides, settings.git, action.strategy?.(settings) ?? 'direct');
             try {
                 return await action.run(host, settings, collaborators);
@@ -19743,15 +19758,16 @@ function readRailway(inputs) {
         apiUrl: apiUrl(inputs, 'railway-api-url'),
     };
 }
-function readGitHub(inputs, env) {
+/** The repository and API come from the workflow run (core/github-context), resolved before the inputs are read. */
+function readGitHub(inputs, run) {
     const token = inputs.secret('github-token');
     if (token === '')
         return undefined;
-    const repository = env.GITHUB_REPOSITORY ?? '';
+    const repository = run.repository ?? '';
     if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
         throw new errors_ConfigurationError('github-token', `needs GITHUB_REPOSITORY (owner/name) in the environment to record deployments, got '${repository}'`);
     }
-    const raw = inputs.text('github-api-url') || env.GITHUB_API_URL || '';
+    const raw = inputs.text('github-api-url') || run.apiUrl;
     return { token, repository, apiUrl: inputs_parseHttpUrl('github-api-url', raw).toString() };
 }
 function healthUrl(inputs, name) {
@@ -19776,7 +19792,7 @@ function readVerify(inputs, pollMinMs, requestTimeoutMs) {
     };
 }
 /** Everything but the components list, which each action reads with its own default. */
-function readPlatform(inputs, env, components) {
+function readPlatform(inputs, run, components) {
     const environment = readEnvironment(inputs);
     const pollMinMs = inputs.duration('poll-interval', { min: 1, max: 60_000 });
     const requestTimeoutMs = inputs.duration('request-timeout', { min: 10, max: 300_000 });
@@ -19785,7 +19801,7 @@ function readPlatform(inputs, env, components) {
         components,
         vercel: components.includes('frontend') ? readVercel(inputs) : undefined,
         railway: components.includes('backend') ? readRailway(inputs) : undefined,
-        github: readGitHub(inputs, env),
+        github: readGitHub(inputs, run),
         verify: readVerify(inputs, pollMinMs, requestTimeoutMs),
         pollMinMs,
         requestTimeoutMs,
@@ -19800,8 +19816,11 @@ const ORDERED = {
     'backend-first': ['backend', 'frontend'],
     'frontend-first': ['frontend', 'backend'],
 };
-/** Reads and validates every input before any request is made. */
-function getInputs(inputs, env) {
+/**
+ * Reads and validates every input before any request is made. `run` is the workflow run
+ * (core/github-context's githubRun), resolved by the action before it reads its inputs.
+ */
+function getInputs(inputs, run) {
     const sha = inputs.text('ref');
     if (!/^[0-9a-f]{40}$/i.test(sha)) {
         throw new errors_ConfigurationError('ref', `must be a full 40-character commit SHA such as \${{ github.sha }}, got '${sha}'`);
@@ -19809,7 +19828,7 @@ function getInputs(inputs, env) {
     const order = inputs.oneOf('order', ORDERS);
     const requested = readComponents(inputs, ['frontend', 'backend'], 'deploy');
     const components = order === 'parallel' ? requested : ORDERED[order].filter((name) => requested.includes(name));
-    const platform = readPlatform(inputs, env, components);
+    const platform = readPlatform(inputs, run, components);
     const deploy = {
         environment: platform.environment,
         sha: sha.toLowerCase(),
@@ -19822,7 +19841,7 @@ function getInputs(inputs, env) {
     return {
         deploy,
         platform,
-        git: components.includes('frontend') ? readGit(inputs, env) : undefined,
+        git: components.includes('frontend') ? readGit(inputs, run) : undefined,
         strategy: readStrategy(inputs, deploy.environment),
     };
 }
@@ -19839,14 +19858,14 @@ function readStrategy(inputs, environment) {
     }
     return strategy;
 }
-function readGit(inputs, env) {
-    const repository = inputs.text('vercel-git-repository') || env.GITHUB_REPOSITORY || '';
+function readGit(inputs, run) {
+    const repository = inputs.text('vercel-git-repository') || run.repository || '';
     const match = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
     if (!match) {
         throw new errors_ConfigurationError('vercel-git-repository', `must be the GitHub repository Vercel builds from, as owner/name such as threadr/web, got '${repository}'`);
     }
-    const ref = env.GITHUB_REF ?? '';
-    const branch = inputs.text('git-branch') || env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || ref.replace(/^refs\/(heads|tags)\//, '');
+    // A pull request's own branch, else the branch or tag the run is on.
+    const branch = inputs.text('git-branch') || run.headRef || run.refName || '';
     if (branch === '')
         throw new errors_ConfigurationError('git-branch', 'is required when the run has no branch (GITHUB_REF_NAME), for example main');
     return { org: match[1], repo: match[2], branch };

@@ -15664,6 +15664,8 @@ function githubRun(env = process.env) {
         serverUrl: context.serverUrl,
         apiUrl: context.apiUrl,
         eventName: context.eventName || undefined,
+        headRef: headRefOf(context.payload) || env.GITHUB_HEAD_REF || undefined,
+        refName: env.GITHUB_REF_NAME || shortRef(context.ref),
     }));
     return loading;
 }
@@ -15677,7 +15679,17 @@ function fromEnv(env) {
         serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
         apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
         eventName: env.GITHUB_EVENT_NAME || undefined,
+        headRef: env.GITHUB_HEAD_REF || undefined,
+        refName: env.GITHUB_REF_NAME || shortRef(env.GITHUB_REF),
     };
+}
+/** refs/heads/main -> main, refs/tags/v1 -> v1, refs/pull/12/merge -> 12/merge (GITHUB_REF_NAME's forms). */
+function shortRef(ref) {
+    return ref?.replace(/^refs\/(heads|tags|pull)\//, '') || undefined;
+}
+function headRefOf(payload) {
+    const head = payload.pull_request?.head;
+    return typeof head?.ref === 'string' ? head.ref : '';
 }
 /** The run's page, where its logs are: {serverUrl}/{owner}/{repo}/actions/runs/{runId}; null outside a workflow run. */
 function runUrl(run) {

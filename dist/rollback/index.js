@@ -15392,6 +15392,8 @@ function githubRun(env = process.env) {
         serverUrl: context.serverUrl,
         apiUrl: context.apiUrl,
         eventName: context.eventName || undefined,
+        headRef: headRefOf(context.payload) || env.GITHUB_HEAD_REF || undefined,
+        refName: env.GITHUB_REF_NAME || shortRef(context.ref),
     }));
     return loading;
 }
@@ -15405,7 +15407,17 @@ function fromEnv(env) {
         serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
         apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
         eventName: env.GITHUB_EVENT_NAME || undefined,
+        headRef: env.GITHUB_HEAD_REF || undefined,
+        refName: env.GITHUB_REF_NAME || shortRef(env.GITHUB_REF),
     };
+}
+/** refs/heads/main -> main, refs/tags/v1 -> v1, refs/pull/12/merge -> 12/merge (GITHUB_REF_NAME's forms). */
+function shortRef(ref) {
+    return ref?.replace(/^refs\/(heads|tags|pull)\//, '') || undefined;
+}
+function headRefOf(payload) {
+    const head = payload.pull_request?.head;
+    return typeof head?.ref === 'string' ? head.ref : '';
 }
 /** The run's page, where its logs are: {serverUrl}/{owner}/{repo}/actions/runs/{runId}; null outside a workflow run. */
 function runUrl(run) {
@@ -18860,6 +18872,7 @@ function schemeOf(apiUrl) {
 
 ;// CONCATENATED MODULE: ./src/release/release-action.ts
 
+
 /**
  * The frame deploy, promote and rollback share. `status` is `failed` until the action sets it, so
  * the outputs exist even when a run stops early (bad input, a crash) and the next step can decide;
@@ -18871,7 +18884,9 @@ function releaseAction(action, overrides) {
         name: action.name,
         async run(host) {
             host.setOutput('status', 'failed');
-            const settings = action.getInputs(host.inputs, host.env);
+            // The run (repository, ref, API URL) is resolved first so the inputs are still all read, and
+            // refused, before any request; host.env is the local runner's own environment when in-process.
+            const settings = action.getInputs(host.inputs, await githubRun(host.env));
             const collaborators = buildCollaborators(settings.platform, host.log, host.env, overrides, settings.git, action.strategy?.(settings) ?? 'direct');
             try {
                 return await action.run(host, settings, collaborators);
@@ -18938,15 +18953,16 @@ function readRailway(inputs) {
         apiUrl: apiUrl(inputs, 'railway-api-url'),
     };
 }
-function readGitHub(inputs, env) {
+/** The repository and API come from the workflow run (core/github-context), resolved before the inputs are read. */
+function readGitHub(inputs, run) {
     const token = inputs.secret('github-token');
     if (token === '')
         return undefined;
-    const repository = env.GITHUB_REPOSITORY ?? '';
+    const repository = run.repository ?? '';
     if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
         throw new errors_ConfigurationError('github-token', `needs GITHUB_REPOSITORY (owner/name) in the environment to record deployments, got '${repository}'`);
     }
-    const raw = inputs.text('github-api-url') || env.GITHUB_API_URL || '';
+    const raw = inputs.text('github-api-url') || run.apiUrl;
     return { token, repository, apiUrl: inputs_parseHttpUrl('github-api-url', raw).toString() };
 }
 function healthUrl(inputs, name) {
@@ -18971,7 +18987,7 @@ function readVerify(inputs, pollMinMs, requestTimeoutMs) {
     };
 }
 /** Everything but the components list, which each action reads with its own default. */
-function readPlatform(inputs, env, components) {
+function readPlatform(inputs, run, components) {
     const environment = readEnvironment(inputs);
     const pollMinMs = inputs.duration('poll-interval', { min: 1, max: 60_000 });
     const requestTimeoutMs = inputs.duration('request-timeout', { min: 10, max: 300_000 });
@@ -18980,7 +18996,7 @@ function readPlatform(inputs, env, components) {
         components,
         vercel: components.includes('frontend') ? readVercel(inputs) : undefined,
         railway: components.includes('backend') ? readRailway(inputs) : undefined,
-        github: readGitHub(inputs, env),
+        github: readGitHub(inputs, run),
         verify: readVerify(inputs, pollMinMs, requestTimeoutMs),
         pollMinMs,
         requestTimeoutMs,
@@ -19119,8 +19135,8 @@ function bindPlan(plan, scopes) {
 
 /** Deployment ids named by hand (the emergency rollback workflow): a plan without a deploy behind it. */
 const NAMED = { frontend: 'frontend-deployment', backend: 'backend-deployment' };
-/** Reads and validates every input before any request is made. */
-function getInputs(inputs, env) {
+/** Reads and validates every input before any request is made; `run` is the workflow run (core/github-context). */
+function getInputs(inputs, run) {
     const planValue = inputs.structured('rollback-plan');
     const to = inputs.oneOf('to', ['', 'previous']);
     const named = COMPONENTS.filter((name) => inputs.text(NAMED[name]) !== '');
@@ -19128,7 +19144,7 @@ function getInputs(inputs, env) {
         if (planValue !== undefined || to !== '') {
             throw new errors_ConfigurationError(NAMED[named[0]], 'names a deployment, so rollback-plan and to must be empty (one way to choose the targets)');
         }
-        return namedTargets(inputs, env, named);
+        return namedTargets(inputs, run, named);
     }
     let written;
     if (planValue !== undefined) {
@@ -19154,7 +19170,7 @@ function getInputs(inputs, env) {
         }
         components = components.filter((name) => name in plan.components);
     }
-    const platform = readPlatform(inputs, env, components);
+    const platform = readPlatform(inputs, run, components);
     const source = written ? { kind: 'plan', plan: planFor(written, platform) } : { kind: 'previous' };
     return common(inputs, platform, source);
 }
@@ -19169,8 +19185,8 @@ function common(inputs, platform, source) {
     };
 }
 /** frontend-deployment / backend-deployment: roll those components back to exactly these deployments. */
-function namedTargets(inputs, env, named) {
-    const platform = readPlatform(inputs, env, named);
+function namedTargets(inputs, run, named) {
+    const platform = readPlatform(inputs, run, named);
     const components = {};
     for (const name of named) {
         const deploymentId = inputs.text(NAMED[name]);
