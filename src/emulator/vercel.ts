@@ -5,6 +5,7 @@ import {
   findRoute,
   json,
   parseJsonBody,
+  routeTable,
   type EmuRequest,
   type EmuResponse,
   type Route,
@@ -106,38 +107,30 @@ export const vercelProvider: Provider = {
   },
 };
 
-const routes: Route<VercelCtx>[] = [
-  { method: 'POST', path: '/v13/deployments', handle: createDeployment },
-  { method: 'GET', path: '/v13/deployments/:idOrUrl', handle: getDeployment },
-  { method: 'GET', path: '/v3/deployments/:idOrUrl/events', handle: deploymentEvents },
-  { method: 'GET', path: '/v6/deployments', handle: listDeployments },
-  { method: 'GET', path: '/v7/deployments', handle: listDeployments },
-  { method: 'PATCH', path: '/v12/deployments/:id/cancel', handle: cancelDeployment },
-  { method: 'POST', path: '/v10/projects/:projectId/promote/:deploymentId', handle: promote },
-  { method: 'POST', path: '/v1/projects/:projectId/rollback/:deploymentId', handle: rollback },
-  { method: 'POST', path: '/v9/projects/:projectId/rollback/:deploymentId', handle: rollback },
-  {
-    method: 'PATCH',
-    path: '/v1/projects/:projectId/rollback/:deploymentId/update-description',
-    handle: updateDescription,
-  },
-  { method: 'GET', path: '/v1/projects/:projectId/promote/aliases', handle: failedAliases },
-  { method: 'GET', path: '/v9/projects/:projectId/promote/aliases', handle: failedAliases },
-  { method: 'GET', path: '/v9/projects/:projectId/rollback/aliases', handle: failedAliases },
-  { method: 'GET', path: '/v9/projects/:idOrName', handle: getProject },
-  {
-    method: 'GET',
-    path: '/v1/projects/:idOrName/rolling-release',
-    handle: (req, ctx) => getRollingRelease(rollingLookup(req, ctx)(undefined), ctx.root.vercel),
-  },
-  { method: 'POST', path: '/v1/projects/:idOrName/rolling-release/start', handle: rollingChange('start') },
-  {
-    method: 'POST',
-    path: '/v1/projects/:idOrName/rolling-release/approve-stage',
-    handle: rollingChange('approve-stage'),
-  },
-  { method: 'POST', path: '/v1/projects/:idOrName/rolling-release/complete', handle: rollingChange('complete') },
-];
+const routes = routeTable<VercelCtx>({
+  '/v13/deployments': { POST: createDeployment },
+  '/v13/deployments/:idOrUrl': { GET: getDeployment },
+  '/v3/deployments/:idOrUrl/events': { GET: deploymentEvents },
+  '/v6/deployments': { GET: listDeployments },
+  '/v7/deployments': { GET: listDeployments },
+  '/v12/deployments/:id/cancel': { PATCH: cancelDeployment },
+  '/v10/projects/:projectId/promote/:deploymentId': { POST: promote },
+  '/v1/projects/:projectId/rollback/:deploymentId': { POST: rollback },
+  '/v9/projects/:projectId/rollback/:deploymentId': { POST: rollback },
+  '/v1/projects/:projectId/rollback/:deploymentId/update-description': { PATCH: updateDescription },
+  '/v1/projects/:projectId/promote/aliases': { GET: failedAliases },
+  '/v9/projects/:projectId/promote/aliases': { GET: failedAliases },
+  '/v9/projects/:projectId/rollback/aliases': { GET: failedAliases },
+  '/v9/projects/:idOrName': { GET: getProject },
+  '/v1/projects/:idOrName/rolling-release': { GET: rollingStatus },
+  '/v1/projects/:idOrName/rolling-release/start': { POST: rollingChange('start') },
+  '/v1/projects/:idOrName/rolling-release/approve-stage': { POST: rollingChange('approve-stage') },
+  '/v1/projects/:idOrName/rolling-release/complete': { POST: rollingChange('complete') },
+});
+
+function rollingStatus(req: EmuRequest, ctx: VercelCtx): Answer {
+  return getRollingRelease(rollingLookup(req, ctx)(undefined), ctx.root.vercel);
+}
 
 /** The three rolling-release steps take the same arguments and differ only in the action (the path's last segment). */
 function rollingChange(action: RollingAction): Route<VercelCtx>['handle'] {
