@@ -321,35 +321,26 @@ function deploymentEvents(req: EmuRequest, ctx: VercelCtx): Answer {
 function serializeDeployment(_ctx: HandlerCtx, deployment: VercelDeployment): Record<string, unknown> {
   const body: Record<string, unknown> = {
     id: deployment.id,
-    url: deployment.url,
+    ...sharedFields(deployment),
     name: deployment.name,
     projectId: deployment.projectId,
     ownerId: deployment.ownerId,
-    target: deployment.target,
-    readyState: deployment.readyState,
     status: deployment.readyState,
-    createdAt: deployment.createdAt,
     buildingAt: deployment.buildingAt,
     ready: deployment.ready,
-    aliasAssigned: deployment.aliasAssigned,
-    aliasError: deployment.aliasError,
     aliasWarning: null,
     alias: deployment.alias,
-    meta: deployment.meta,
     gitSource: deployment.gitSource,
-    creator: deployment.creator,
     inspectorUrl: deployment.inspectorUrl,
     source: deployment.source,
     regions: ['iad1'],
     version: 2,
     plan: 'pro',
-    type: 'LAMBDAS',
     // Required in the SDK's full deployment schema (names of env vars, build settings).
     build: { env: [] },
     env: [],
     projectSettings: {},
   };
-  Object.assign(body, readySubstateOf(deployment));
   if (deployment.canceledAt !== undefined) body['canceledAt'] = deployment.canceledAt;
   if (deployment.buildErrorAt !== undefined) body['buildErrorAt'] = deployment.buildErrorAt;
   if (deployment.errorCode)
@@ -363,6 +354,22 @@ function serializeDeployment(_ctx: HandlerCtx, deployment: VercelDeployment): Re
   return body;
 }
 
+/** The fields the full record, the list item and the project's targets all copy from the deployment as they are. */
+function sharedFields(deployment: VercelDeployment): Record<string, unknown> {
+  return {
+    url: deployment.url,
+    readyState: deployment.readyState,
+    ...readySubstateOf(deployment),
+    target: deployment.target,
+    createdAt: deployment.createdAt,
+    meta: deployment.meta,
+    aliasAssigned: deployment.aliasAssigned,
+    aliasError: deployment.aliasError,
+    creator: deployment.creator,
+    type: 'LAMBDAS',
+  };
+}
+
 /** `readySubstate` is sent only on a READY deployment (full record, list item and project target alike). */
 function readySubstateOf(deployment: VercelDeployment): { readySubstate?: VercelDeployment['readySubstate'] } {
   return deployment.readyState === 'READY' && deployment.readySubstate
@@ -373,24 +380,15 @@ function readySubstateOf(deployment: VercelDeployment): { readySubstate?: Vercel
 function listItem(deployment: VercelDeployment): Record<string, unknown> {
   return {
     uid: deployment.id,
+    ...sharedFields(deployment),
     name: deployment.name,
-    url: deployment.url,
     created: deployment.createdAt,
-    createdAt: deployment.createdAt,
     state: deployment.readyState,
-    readyState: deployment.readyState,
-    ...readySubstateOf(deployment),
-    target: deployment.target,
     projectId: deployment.projectId,
-    type: 'LAMBDAS',
-    creator: deployment.creator,
-    meta: deployment.meta,
     inspectorUrl: deployment.inspectorUrl,
     isRollbackCandidate: isRollbackCandidate(deployment),
     buildingAt: deployment.buildingAt ?? deployment.createdAt,
     ready: deployment.ready,
-    aliasAssigned: deployment.aliasAssigned,
-    aliasError: deployment.aliasError,
     source: deployment.source,
     ...(deployment.errorCode ? { errorCode: deployment.errorCode, errorMessage: deployment.errorMessage } : {}),
   };
@@ -607,21 +605,6 @@ function getProject(req: EmuRequest, ctx: VercelCtx): Answer {
 }
 
 function targetSummary(deployment: VercelDeployment): Record<string, unknown> {
-  return {
-    id: deployment.id,
-    url: deployment.url,
-    alias: deployment.alias,
-    readyState: deployment.readyState,
-    ...readySubstateOf(deployment),
-    target: deployment.target,
-    createdAt: deployment.createdAt,
-    buildingAt: deployment.buildingAt,
-    readyAt: deployment.ready,
-    meta: deployment.meta,
-    aliasAssigned: deployment.aliasAssigned,
-    aliasError: deployment.aliasError,
-    creator: deployment.creator,
-    plan: 'pro',
-    type: 'LAMBDAS',
-  };
+  const { id, alias, buildingAt, ready } = deployment;
+  return { id, ...sharedFields(deployment), alias, buildingAt, readyAt: ready, plan: 'pro' };
 }
