@@ -1,4 +1,4 @@
-import { findRoute, json, empty, parseJsonBody, type EmuRequest, type EmuResponse, type Route } from './http-kit.js';
+import { findRoute, json, empty, parseJsonBody, routeTable, type EmuRequest, type EmuResponse } from './http-kit.js';
 import { githubError } from './provider-errors.js';
 import type { FaultAnswer, Provider } from './provider.js';
 import { fakeSha, isoTime, type HandlerCtx } from './runtime.js';
@@ -229,49 +229,15 @@ const bodyOf = (req: EmuRequest): Record<string, unknown> => (req as GhRequest).
 const validation = (resource: string, field: string, code: string, extra: Record<string, unknown> = {}): EmuResponse =>
   githubError(422, 'Validation Failed', { errors: [{ resource, field, code, ...extra }] });
 
-const routes: Route<GhCtx>[] = [
-  { method: 'POST', path: '/deployments', handle: createDeployment },
-  { method: 'GET', path: '/deployments', handle: listDeployments },
-  {
-    method: 'GET',
-    path: '/deployments/:id',
-    handle: (req, ctx) => withDeployment(req, ctx, (deployment) => json(200, deploymentJson(ctx, deployment))),
-  },
-  { method: 'DELETE', path: '/deployments/:id', handle: deleteDeployment },
-  { method: 'POST', path: '/deployments/:id/statuses', handle: createStatus },
-  {
-    method: 'GET',
-    path: '/deployments/:id/statuses',
-    handle: (req, ctx) =>
-      withDeployment(req, ctx, (deployment) =>
-        paginate(req, ctx, [...deployment.statuses].reverse(), (status) => statusJson(ctx, deployment, status)),
-      ),
-  },
-  {
-    method: 'GET',
-    path: '/deployments/:id/statuses/:statusId',
-    handle: (req, ctx) =>
-      withDeployment(req, ctx, (deployment) => {
-        const status = deployment.statuses.find((candidate) => String(candidate.id) === req.params['statusId']);
-        return status ? json(200, statusJson(ctx, deployment, status)) : githubError(404, 'Not Found');
-      }),
-  },
-  { method: 'POST', path: '/issues', handle: createIssue },
-  { method: 'GET', path: '/issues', handle: listIssues },
-  {
-    method: 'GET',
-    path: '/issues/:number',
-    handle: (req, ctx) => withIssue(req, ctx, (issue) => json(200, issueJson(ctx, issue))),
-  },
-  { method: 'PATCH', path: '/issues/:number', handle: updateIssue },
-  { method: 'POST', path: '/issues/:number/comments', handle: createComment },
-  {
-    method: 'GET',
-    path: '/issues/:number/comments',
-    handle: (req, ctx) =>
-      withIssue(req, ctx, (issue) => paginate(req, ctx, issue.comments, (comment) => commentJson(ctx, issue, comment))),
-  },
-];
+const routes = routeTable<GhCtx>({
+  '/deployments': { POST: createDeployment, GET: listDeployments },
+  '/deployments/:id': { GET: getDeployment, DELETE: deleteDeployment },
+  '/deployments/:id/statuses': { POST: createStatus, GET: listStatuses },
+  '/deployments/:id/statuses/:statusId': { GET: getStatus },
+  '/issues': { POST: createIssue, GET: listIssues },
+  '/issues/:number': { GET: getIssue, PATCH: updateIssue },
+  '/issues/:number/comments': { POST: createComment, GET: listComments },
+});
 
 function nextId(ctx: GhCtx): number {
   return ++ctx.root.github.nextId;
@@ -375,6 +341,10 @@ function listDeployments(req: EmuRequest, ctx: GhCtx): EmuResponse {
   return paginate(req, ctx, items, (deployment) => deploymentJson(ctx, deployment));
 }
 
+function getDeployment(req: EmuRequest, ctx: GhCtx): EmuResponse {
+  return withDeployment(req, ctx, (deployment) => json(200, deploymentJson(ctx, deployment)));
+}
+
 function deleteDeployment(req: EmuRequest, ctx: GhCtx): EmuResponse {
   return withDeployment(req, ctx, (deployment) => {
     const latest = deployment.statuses[deployment.statuses.length - 1];
@@ -426,6 +396,19 @@ function createStatus(req: EmuRequest, ctx: GhCtx): EmuResponse {
 }
 
 /** auto_inactive: earlier non-transient, non-production deployments of the environment whose latest status is success. */
+function listStatuses(req: EmuRequest, ctx: GhCtx): EmuResponse {
+  return withDeployment(req, ctx, (deployment) =>
+    paginate(req, ctx, [...deployment.statuses].reverse(), (status) => statusJson(ctx, deployment, status)),
+  );
+}
+
+function getStatus(req: EmuRequest, ctx: GhCtx): EmuResponse {
+  return withDeployment(req, ctx, (deployment) => {
+    const status = deployment.statuses.find((candidate) => String(candidate.id) === req.params['statusId']);
+    return status ? json(200, statusJson(ctx, deployment, status)) : githubError(404, 'Not Found');
+  });
+}
+
 function markOlderInactive(ctx: GhCtx, current: GithubDeployment, at: string): void {
   for (const other of ctx.repo.deployments) {
     if (other === current || other.environment !== current.environment || other.id > current.id) continue;
@@ -501,6 +484,10 @@ function listIssues(req: EmuRequest, ctx: GhCtx): EmuResponse {
   return paginate(req, ctx, items, (issue) => issueJson(ctx, issue));
 }
 
+function getIssue(req: EmuRequest, ctx: GhCtx): EmuResponse {
+  return withIssue(req, ctx, (issue) => json(200, issueJson(ctx, issue)));
+}
+
 function updateIssue(req: EmuRequest, ctx: GhCtx): EmuResponse {
   return withIssue(req, ctx, (issue) => {
     const body = bodyOf(req);
@@ -542,6 +529,12 @@ function createComment(req: EmuRequest, ctx: GhCtx): EmuResponse {
     issue.updated_at = at;
     return json(201, commentJson(ctx, issue, comment));
   });
+}
+
+function listComments(req: EmuRequest, ctx: GhCtx): EmuResponse {
+  return withIssue(req, ctx, (issue) =>
+    paginate(req, ctx, issue.comments, (comment) => commentJson(ctx, issue, comment)),
+  );
 }
 
 function issueJson(ctx: GhCtx, issue: GithubIssue): Record<string, unknown> {

@@ -120,6 +120,19 @@ export function findRoute<C>(
   return pathMatched ? 'method' : undefined;
 }
 
+/** The handlers of one path, by method. */
+export type RouteMethods<C> = Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', Route<C>['handle']>>;
+
+/**
+ * A route table written one path a line (`'/issues': { GET: listIssues, POST: createIssue }`), flattened
+ * for `findRoute`: paths are tried in the order they are written, as in a list of routes.
+ */
+export function routeTable<C>(table: Record<string, RouteMethods<C>>): Route<C>[] {
+  return Object.entries(table).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, handle]) => ({ method, path, handle })),
+  );
+}
+
 /** RFC 7231 HTTP-date for a ms timestamp (Retry-After's date form). */
 export function httpDate(ms: number): string {
   return new Date(ms).toUTCString();

@@ -5,6 +5,7 @@ import {
   findRoute,
   json,
   parseJsonBody,
+  routeTable,
   type EmuRequest,
   type EmuResponse,
   type Route,
@@ -106,38 +107,30 @@ export const vercelProvider: Provider = {
   },
 };
 
-const routes: Route<VercelCtx>[] = [
-  { method: 'POST', path: '/v13/deployments', handle: createDeployment },
-  { method: 'GET', path: '/v13/deployments/:idOrUrl', handle: getDeployment },
-  { method: 'GET', path: '/v3/deployments/:idOrUrl/events', handle: deploymentEvents },
-  { method: 'GET', path: '/v6/deployments', handle: listDeployments },
-  { method: 'GET', path: '/v7/deployments', handle: listDeployments },
-  { method: 'PATCH', path: '/v12/deployments/:id/cancel', handle: cancelDeployment },
-  { method: 'POST', path: '/v10/projects/:projectId/promote/:deploymentId', handle: promote },
-  { method: 'POST', path: '/v1/projects/:projectId/rollback/:deploymentId', handle: rollback },
-  { method: 'POST', path: '/v9/projects/:projectId/rollback/:deploymentId', handle: rollback },
-  {
-    method: 'PATCH',
-    path: '/v1/projects/:projectId/rollback/:deploymentId/update-description',
-    handle: updateDescription,
-  },
-  { method: 'GET', path: '/v1/projects/:projectId/promote/aliases', handle: failedAliases },
-  { method: 'GET', path: '/v9/projects/:projectId/promote/aliases', handle: failedAliases },
-  { method: 'GET', path: '/v9/projects/:projectId/rollback/aliases', handle: failedAliases },
-  { method: 'GET', path: '/v9/projects/:idOrName', handle: getProject },
-  {
-    method: 'GET',
-    path: '/v1/projects/:idOrName/rolling-release',
-    handle: (req, ctx) => getRollingRelease(rollingLookup(req, ctx)(undefined), ctx.root.vercel),
-  },
-  { method: 'POST', path: '/v1/projects/:idOrName/rolling-release/start', handle: rollingChange('start') },
-  {
-    method: 'POST',
-    path: '/v1/projects/:idOrName/rolling-release/approve-stage',
-    handle: rollingChange('approve-stage'),
-  },
-  { method: 'POST', path: '/v1/projects/:idOrName/rolling-release/complete', handle: rollingChange('complete') },
-];
+const routes = routeTable<VercelCtx>({
+  '/v13/deployments': { POST: createDeployment },
+  '/v13/deployments/:idOrUrl': { GET: getDeployment },
+  '/v3/deployments/:idOrUrl/events': { GET: deploymentEvents },
+  '/v6/deployments': { GET: listDeployments },
+  '/v7/deployments': { GET: listDeployments },
+  '/v12/deployments/:id/cancel': { PATCH: cancelDeployment },
+  '/v10/projects/:projectId/promote/:deploymentId': { POST: promote },
+  '/v1/projects/:projectId/rollback/:deploymentId': { POST: rollback },
+  '/v9/projects/:projectId/rollback/:deploymentId': { POST: rollback },
+  '/v1/projects/:projectId/rollback/:deploymentId/update-description': { PATCH: updateDescription },
+  '/v1/projects/:projectId/promote/aliases': { GET: failedAliases },
+  '/v9/projects/:projectId/promote/aliases': { GET: failedAliases },
+  '/v9/projects/:projectId/rollback/aliases': { GET: failedAliases },
+  '/v9/projects/:idOrName': { GET: getProject },
+  '/v1/projects/:idOrName/rolling-release': { GET: rollingStatus },
+  '/v1/projects/:idOrName/rolling-release/start': { POST: rollingChange('start') },
+  '/v1/projects/:idOrName/rolling-release/approve-stage': { POST: rollingChange('approve-stage') },
+  '/v1/projects/:idOrName/rolling-release/complete': { POST: rollingChange('complete') },
+});
+
+function rollingStatus(req: EmuRequest, ctx: VercelCtx): Answer {
+  return getRollingRelease(rollingLookup(req, ctx)(undefined), ctx.root.vercel);
+}
 
 /** The three rolling-release steps take the same arguments and differ only in the action (the path's last segment). */
 function rollingChange(action: RollingAction): Route<VercelCtx>['handle'] {
@@ -328,35 +321,26 @@ function deploymentEvents(req: EmuRequest, ctx: VercelCtx): Answer {
 function serializeDeployment(_ctx: HandlerCtx, deployment: VercelDeployment): Record<string, unknown> {
   const body: Record<string, unknown> = {
     id: deployment.id,
-    url: deployment.url,
+    ...sharedFields(deployment),
     name: deployment.name,
     projectId: deployment.projectId,
     ownerId: deployment.ownerId,
-    target: deployment.target,
-    readyState: deployment.readyState,
     status: deployment.readyState,
-    createdAt: deployment.createdAt,
     buildingAt: deployment.buildingAt,
     ready: deployment.ready,
-    aliasAssigned: deployment.aliasAssigned,
-    aliasError: deployment.aliasError,
     aliasWarning: null,
     alias: deployment.alias,
-    meta: deployment.meta,
     gitSource: deployment.gitSource,
-    creator: deployment.creator,
     inspectorUrl: deployment.inspectorUrl,
     source: deployment.source,
     regions: ['iad1'],
     version: 2,
     plan: 'pro',
-    type: 'LAMBDAS',
     // Required in the SDK's full deployment schema (names of env vars, build settings).
     build: { env: [] },
     env: [],
     projectSettings: {},
   };
-  Object.assign(body, readySubstateOf(deployment));
   if (deployment.canceledAt !== undefined) body['canceledAt'] = deployment.canceledAt;
   if (deployment.buildErrorAt !== undefined) body['buildErrorAt'] = deployment.buildErrorAt;
   if (deployment.errorCode)
@@ -370,6 +354,22 @@ function serializeDeployment(_ctx: HandlerCtx, deployment: VercelDeployment): Re
   return body;
 }
 
+/** The fields the full record, the list item and the project's targets all copy from the deployment as they are. */
+function sharedFields(deployment: VercelDeployment): Record<string, unknown> {
+  return {
+    url: deployment.url,
+    readyState: deployment.readyState,
+    ...readySubstateOf(deployment),
+    target: deployment.target,
+    createdAt: deployment.createdAt,
+    meta: deployment.meta,
+    aliasAssigned: deployment.aliasAssigned,
+    aliasError: deployment.aliasError,
+    creator: deployment.creator,
+    type: 'LAMBDAS',
+  };
+}
+
 /** `readySubstate` is sent only on a READY deployment (full record, list item and project target alike). */
 function readySubstateOf(deployment: VercelDeployment): { readySubstate?: VercelDeployment['readySubstate'] } {
   return deployment.readyState === 'READY' && deployment.readySubstate
@@ -380,24 +380,15 @@ function readySubstateOf(deployment: VercelDeployment): { readySubstate?: Vercel
 function listItem(deployment: VercelDeployment): Record<string, unknown> {
   return {
     uid: deployment.id,
+    ...sharedFields(deployment),
     name: deployment.name,
-    url: deployment.url,
     created: deployment.createdAt,
-    createdAt: deployment.createdAt,
     state: deployment.readyState,
-    readyState: deployment.readyState,
-    ...readySubstateOf(deployment),
-    target: deployment.target,
     projectId: deployment.projectId,
-    type: 'LAMBDAS',
-    creator: deployment.creator,
-    meta: deployment.meta,
     inspectorUrl: deployment.inspectorUrl,
     isRollbackCandidate: isRollbackCandidate(deployment),
     buildingAt: deployment.buildingAt ?? deployment.createdAt,
     ready: deployment.ready,
-    aliasAssigned: deployment.aliasAssigned,
-    aliasError: deployment.aliasError,
     source: deployment.source,
     ...(deployment.errorCode ? { errorCode: deployment.errorCode, errorMessage: deployment.errorMessage } : {}),
   };
@@ -614,21 +605,6 @@ function getProject(req: EmuRequest, ctx: VercelCtx): Answer {
 }
 
 function targetSummary(deployment: VercelDeployment): Record<string, unknown> {
-  return {
-    id: deployment.id,
-    url: deployment.url,
-    alias: deployment.alias,
-    readyState: deployment.readyState,
-    ...readySubstateOf(deployment),
-    target: deployment.target,
-    createdAt: deployment.createdAt,
-    buildingAt: deployment.buildingAt,
-    readyAt: deployment.ready,
-    meta: deployment.meta,
-    aliasAssigned: deployment.aliasAssigned,
-    aliasError: deployment.aliasError,
-    creator: deployment.creator,
-    plan: 'pro',
-    type: 'LAMBDAS',
-  };
+  const { id, alias, buildingAt, ready } = deployment;
+  return { id, ...sharedFields(deployment), alias, buildingAt, readyAt: ready, plan: 'pro' };
 }

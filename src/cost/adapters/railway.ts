@@ -1,4 +1,4 @@
-import { addDays, isoTime, windowDays, type CostWindow, type DayKey } from '../calendar.js';
+import { addDays, isoTime, windowDays, type DayKey } from '../calendar.js';
 import { priceQuantity, sumMicros, type Micros } from '../money.js';
 import { mapLimit } from '../../core/concurrency.js';
 import {
@@ -7,8 +7,8 @@ import {
   type RailwayUsageOptions,
   type UsageValues,
 } from '../../providers/railway-usage.js';
-import type { CostAdapter, ProviderSpend } from '../types.js';
-import { SpendBuilder, countedRead, describeFailure, failedSpend } from './spend-builder.js';
+import type { ProviderSpend } from '../types.js';
+import { SpendBuilder, costAdapter, describeFailure, failedSpend } from './spend-builder.js';
 
 export type RailwayAdapterOptions = RailwayUsageOptions;
 
@@ -49,68 +49,56 @@ export function railwayCost(values: UsageValues): { total: Micros; parts: [Metri
 }
 
 /** Railway: usage per UTC day priced into dollars, plus Railway's own estimate for the cycle. */
-export class RailwayCostAdapter implements CostAdapter {
-  readonly provider = 'railway';
-  constructor(private readonly options: RailwayAdapterOptions) {}
-
-  fetch(window: CostWindow): Promise<ProviderSpend> {
-    const days = windowDays(window);
-    const chunks: DayKey[][] = [];
-    for (let i = 0; i < days.length; i += DAYS_PER_REQUEST) chunks.push(days.slice(i, i + DAYS_PER_REQUEST));
-    return countedRead(
-      this.provider,
-      this.options.http,
-      (http) => new RailwayUsageClient({ ...this.options, http }),
-      async (client) => {
-        const builder = new SpendBuilder(window.monthStart);
-        const covered = new Set<DayKey>();
-        const unread: string[] = [];
-        let firstError: unknown;
-        const [, estimate] = await Promise.all([
-          mapLimit(chunks, 2, async (chunk) => {
-            try {
-              const periods = chunk.map((day) => ({ startDate: isoTime(day), endDate: isoTime(addDays(day, 1)) }));
-              const values = await client.usage(periods, RAILWAY_MEASUREMENTS);
-              chunk.forEach((day, index) => {
-                for (const [measurement, cost] of railwayCost(values[index]).parts)
-                  builder.add('usd', day, cost, measurement);
-                covered.add(day);
-              });
-            } catch (error) {
-              firstError ??= error;
-              unread.push(`usage for ${chunk[0]} to ${chunk.at(-1)}: ${describeFailure(error).message}`);
-            }
-          }),
-          client.estimatedUsage(RAILWAY_MEASUREMENTS).then(
-            (values) => ({ values }),
-            (error: unknown) => ({ error }),
-          ),
-        ]);
-        if (covered.size === 0) return { ...failedSpend('railway', firstError), unread };
-        const notes = [RAILWAY_UNITS_NOTE];
-        let estimateField: ProviderSpend['estimate'];
-        if ('values' in estimate) {
-          estimateField = {
-            amount: railwayCost(estimate.values).total,
-            currency: 'usd',
-            note: "Railway's estimatedUsage for the end of its billing cycle (which need not match the calendar month), priced the same way",
-          };
-        } else {
-          unread.push(`estimatedUsage: ${describeFailure(estimate.error).message}`);
-        }
-        const spend = builder.spend();
-        return {
-          provider: 'railway',
-          status: covered.size === days.length ? 'ok' : 'partial',
-          spend: spend.length ? spend : [{ currency: 'usd', days: {} }],
-          covered: days.filter((day) => covered.has(day)),
-          freshness: {},
-          unread,
-          notes,
-          items: builder.items(),
-          estimate: estimateField,
-        };
-      },
-    );
+export const RailwayCostAdapter = costAdapter('railway', RailwayUsageClient, async (client, window) => {
+  const days = windowDays(window);
+  const chunks: DayKey[][] = [];
+  for (let i = 0; i < days.length; i += DAYS_PER_REQUEST) chunks.push(days.slice(i, i + DAYS_PER_REQUEST));
+  const builder = new SpendBuilder(window.monthStart);
+  const covered = new Set<DayKey>();
+  const unread: string[] = [];
+  let firstError: unknown;
+  const [, estimate] = await Promise.all([
+    mapLimit(chunks, 2, async (chunk) => {
+      try {
+        const periods = chunk.map((day) => ({ startDate: isoTime(day), endDate: isoTime(addDays(day, 1)) }));
+        const values = await client.usage(periods, RAILWAY_MEASUREMENTS);
+        chunk.forEach((day, index) => {
+          for (const [measurement, cost] of railwayCost(values[index]).parts)
+            builder.add('usd', day, cost, measurement);
+          covered.add(day);
+        });
+      } catch (error) {
+        firstError ??= error;
+        unread.push(`usage for ${chunk[0]} to ${chunk.at(-1)}: ${describeFailure(error).message}`);
+      }
+    }),
+    client.estimatedUsage(RAILWAY_MEASUREMENTS).then(
+      (values) => ({ values }),
+      (error: unknown) => ({ error }),
+    ),
+  ]);
+  if (covered.size === 0) return { ...failedSpend('railway', firstError), unread };
+  const notes = [RAILWAY_UNITS_NOTE];
+  let estimateField: ProviderSpend['estimate'];
+  if ('values' in estimate) {
+    estimateField = {
+      amount: railwayCost(estimate.values).total,
+      currency: 'usd',
+      note: "Railway's estimatedUsage for the end of its billing cycle (which need not match the calendar month), priced the same way",
+    };
+  } else {
+    unread.push(`estimatedUsage: ${describeFailure(estimate.error).message}`);
   }
-}
+  const spend = builder.spend();
+  return {
+    provider: 'railway',
+    status: covered.size === days.length ? 'ok' : 'partial',
+    spend: spend.length ? spend : [{ currency: 'usd', days: {} }],
+    covered: days.filter((day) => covered.has(day)),
+    freshness: {},
+    unread,
+    notes,
+    items: builder.items(),
+    estimate: estimateField,
+  };
+});

@@ -1,10 +1,11 @@
 import { errorText, ProviderError } from '../../core/errors.js';
 import { NetworkError } from '../../core/http.js';
 import { RequestCounter, type CostHttp } from '../../providers/cost-http.js';
-import type { DayKey } from '../calendar.js';
+import type { CostWindow, DayKey } from '../calendar.js';
 import type { Micros } from '../money.js';
 import {
   emptySpend,
+  type CostAdapter,
   type CurrencySpend,
   type ProviderFailure,
   type ProviderId,
@@ -68,6 +69,31 @@ export async function countedRead<Client>(
   } catch (error) {
     return failedSpend(provider, error, counter.count);
   }
+}
+
+/**
+ * A cost adapter class from what sets one provider apart: its id, its client and how it reads a
+ * window with that client. The frame is the same for all: `new XCostAdapter(options)`, and a fetch
+ * that is a countedRead with the client built over the counted HTTP.
+ */
+export function costAdapter<Options extends { http: CostHttp }, Client>(
+  provider: ProviderId,
+  ProviderClient: new (options: Options) => Client,
+  read: (client: Client, window: CostWindow, options: Options) => Promise<SpendAnswer>,
+) {
+  return class implements CostAdapter {
+    readonly provider = provider;
+    constructor(private readonly options: Options) {}
+
+    fetch(window: CostWindow): Promise<ProviderSpend> {
+      return countedRead(
+        provider,
+        this.options.http,
+        (http) => new ProviderClient({ ...this.options, http }),
+        (client) => read(client, window, this.options),
+      );
+    }
+  };
 }
 
 export function describeFailure(error: unknown): ProviderFailure {
