@@ -37880,9 +37880,9 @@ class GitHubRest {
                 doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
             },
             throttle: {
-                onRateLimit: (retryAfter, request, _octokit, retryCount) => this.againAfterLimit('rate limit', retryAfter, request, retryCount),
-                onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => this.againAfterLimit('secondary rate limit', retryAfter, request, retryCount),
-                // The handler above waits (on options.sleep), so the plugin adds no wait of its own.
+                onRateLimit: this.againAfterLimit('rate limit'),
+                onSecondaryRateLimit: this.againAfterLimit('secondary rate limit'),
+                // The handlers above wait (on options.sleep), so the plugin adds no wait of its own.
                 retryAfterBaseValue: 0,
             },
         });
@@ -37891,13 +37891,16 @@ class GitHubRest {
      * A rate-limited request did nothing, so repeating it is safe even for a mutation. It is
      * repeated a bounded number of times, and only when GitHub asks for a wait a workflow step can
      * afford: an exhausted hourly quota fails the call instead of holding the job for up to an hour.
+     * One handler per kind of limit, in the throttling plugin's (retryAfter, request, octokit, retryCount) form.
      */
-    async againAfterLimit(kind, retryAfterS, request, retryCount) {
-        const again = retryCount < RATE_LIMIT_RETRIES && retryAfterS <= MAX_RATE_LIMIT_WAIT_S;
-        this.options.warn?.(`GitHub ${kind} on ${request.method} ${request.url}: ${again ? `trying again in ${retryAfterS}s` : `giving up (retry after ${retryAfterS}s, ${retryCount} tries so far)`}`);
-        if (again)
-            await (this.options.sleep ?? sleep)(retryAfterS * 1000);
-        return again;
+    againAfterLimit(kind) {
+        return async (retryAfterS, request, _octokit, retryCount) => {
+            const again = retryCount < RATE_LIMIT_RETRIES && retryAfterS <= MAX_RATE_LIMIT_WAIT_S;
+            this.options.warn?.(`GitHub ${kind} on ${request.method} ${request.url}: ${again ? `trying again in ${retryAfterS}s` : `giving up (retry after ${retryAfterS}s, ${retryCount} tries so far)`}`);
+            if (again)
+                await (this.options.sleep ?? sleep)(retryAfterS * 1000);
+            return again;
+        };
     }
 }
 /**

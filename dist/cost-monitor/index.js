@@ -16264,6 +16264,23 @@ async function countedRead(provider, http, client, read) {
         return failedSpend(provider, error, counter.count);
     }
 }
+/**
+ * A cost adapter class from what sets one provider apart: its id, its client and how it reads a
+ * window with that client. The frame is the same for all: `new XCostAdapter(options)`, and a fetch
+ * that is a countedRead with the client built over the counted HTTP.
+ */
+function costAdapter(provider, ProviderClient, read) {
+    return class {
+        options;
+        provider = provider;
+        constructor(options) {
+            this.options = options;
+        }
+        fetch(window) {
+            return countedRead(provider, this.options.http, (http) => new ProviderClient({ ...this.options, http }), (client) => read(client, window, this.options));
+        }
+    };
+}
 function describeFailure(error) {
     if (error instanceof ProviderError) {
         return { message: error.message, status: error.status, code: error.code, requestId: error.requestId };
@@ -16280,57 +16297,48 @@ function describeFailure(error) {
 
 const OPENAI_LAG = "OpenAI's cost data lags: the latest buckets (today's above all) fill in over the following hours, so today reads low";
 /** OpenAI organization costs: daily buckets grouped by line item. */
-class OpenAICostAdapter {
-    options;
-    provider = 'openai';
-    constructor(options) {
-        this.options = options;
+const OpenAICostAdapter = costAdapter('openai', OpenAICostsClient, async (client, window, options) => {
+    const days = windowDays(window);
+    const buckets = await client.costs({
+        startTime: unixSeconds(window.rangeStart),
+        endTime: unixSeconds(window.rangeEnd),
+        groupBy: ['line_item'],
+        projectIds: options.projectIds,
+        limit: Math.min(180, days.length),
+    });
+    const builder = new SpendBuilder(window.monthStart);
+    const covered = new Set();
+    let latest;
+    for (const bucket of buckets) {
+        const day = dayKey(bucket.start_time * 1000);
+        if (day < window.rangeStart || day > window.today)
+            continue;
+        covered.add(day);
+        for (const result of bucket.results) {
+            builder.add(result.amount.currency, day, decimalToMicros(result.amount.value), result.line_item ?? 'unattributed');
+            if (result.amount.value !== 0 && (!latest || day > latest))
+                latest = day;
+        }
     }
-    fetch(window) {
-        const days = windowDays(window);
-        return countedRead(this.provider, this.options.http, (http) => new OpenAICostsClient({ ...this.options, http }), async (client) => {
-            const buckets = await client.costs({
-                startTime: unixSeconds(window.rangeStart),
-                endTime: unixSeconds(window.rangeEnd),
-                groupBy: ['line_item'],
-                projectIds: this.options.projectIds,
-                limit: Math.min(180, days.length),
-            });
-            const builder = new SpendBuilder(window.monthStart);
-            const covered = new Set();
-            let latest;
-            for (const bucket of buckets) {
-                const day = dayKey(bucket.start_time * 1000);
-                if (day < window.rangeStart || day > window.today)
-                    continue;
-                covered.add(day);
-                for (const result of bucket.results) {
-                    builder.add(result.amount.currency, day, decimalToMicros(result.amount.value), result.line_item ?? 'unattributed');
-                    if (result.amount.value !== 0 && (!latest || day > latest))
-                        latest = day;
-                }
-            }
-            const missing = days.filter((day) => !covered.has(day));
-            const unread = [];
-            const notes = [];
-            const olderMissing = missing.filter((day) => day !== window.today);
-            if (missing.includes(window.today))
-                notes.push('No bucket for today yet (OpenAI data lag): today is unknown, not zero');
-            if (olderMissing.length)
-                unread.push(`no cost bucket for ${olderMissing.join(', ')}`);
-            return {
-                provider: 'openai',
-                status: olderMissing.length ? 'partial' : 'ok',
-                spend: builder.spend(),
-                covered: days.filter((day) => covered.has(day)),
-                freshness: { latestDataDay: latest, lag: OPENAI_LAG },
-                unread,
-                notes,
-                items: builder.items(),
-            };
-        });
-    }
-}
+    const missing = days.filter((day) => !covered.has(day));
+    const unread = [];
+    const notes = [];
+    const olderMissing = missing.filter((day) => day !== window.today);
+    if (missing.includes(window.today))
+        notes.push('No bucket for today yet (OpenAI data lag): today is unknown, not zero');
+    if (olderMissing.length)
+        unread.push(`no cost bucket for ${olderMissing.join(', ')}`);
+    return {
+        provider: 'openai',
+        status: olderMissing.length ? 'partial' : 'ok',
+        spend: builder.spend(),
+        covered: days.filter((day) => covered.has(day)),
+        freshness: { latestDataDay: latest, lag: OPENAI_LAG },
+        unread,
+        notes,
+        items: builder.items(),
+    };
+});
 
 ;// CONCATENATED MODULE: ./src/core/concurrency.ts
 /**
@@ -16499,69 +16507,60 @@ function railwayCost(values) {
     return { total: sumMicros(parts.map(([, cost]) => cost)), parts };
 }
 /** Railway: usage per UTC day priced into dollars, plus Railway's own estimate for the cycle. */
-class RailwayCostAdapter {
-    options;
-    provider = 'railway';
-    constructor(options) {
-        this.options = options;
-    }
-    fetch(window) {
-        const days = windowDays(window);
-        const chunks = [];
-        for (let i = 0; i < days.length; i += DAYS_PER_REQUEST)
-            chunks.push(days.slice(i, i + DAYS_PER_REQUEST));
-        return countedRead(this.provider, this.options.http, (http) => new RailwayUsageClient({ ...this.options, http }), async (client) => {
-            const builder = new SpendBuilder(window.monthStart);
-            const covered = new Set();
-            const unread = [];
-            let firstError;
-            const [, estimate] = await Promise.all([
-                mapLimit(chunks, 2, async (chunk) => {
-                    try {
-                        const periods = chunk.map((day) => ({ startDate: isoTime(day), endDate: isoTime(addDays(day, 1)) }));
-                        const values = await client.usage(periods, RAILWAY_MEASUREMENTS);
-                        chunk.forEach((day, index) => {
-                            for (const [measurement, cost] of railwayCost(values[index]).parts)
-                                builder.add('usd', day, cost, measurement);
-                            covered.add(day);
-                        });
-                    }
-                    catch (error) {
-                        firstError ??= error;
-                        unread.push(`usage for ${chunk[0]} to ${chunk.at(-1)}: ${describeFailure(error).message}`);
-                    }
-                }),
-                client.estimatedUsage(RAILWAY_MEASUREMENTS).then((values) => ({ values }), (error) => ({ error })),
-            ]);
-            if (covered.size === 0)
-                return { ...failedSpend('railway', firstError), unread };
-            const notes = [RAILWAY_UNITS_NOTE];
-            let estimateField;
-            if ('values' in estimate) {
-                estimateField = {
-                    amount: railwayCost(estimate.values).total,
-                    currency: 'usd',
-                    note: "Railway's estimatedUsage for the end of its billing cycle (which need not match the calendar month), priced the same way",
-                };
+const RailwayCostAdapter = costAdapter('railway', RailwayUsageClient, async (client, window) => {
+    const days = windowDays(window);
+    const chunks = [];
+    for (let i = 0; i < days.length; i += DAYS_PER_REQUEST)
+        chunks.push(days.slice(i, i + DAYS_PER_REQUEST));
+    const builder = new SpendBuilder(window.monthStart);
+    const covered = new Set();
+    const unread = [];
+    let firstError;
+    const [, estimate] = await Promise.all([
+        mapLimit(chunks, 2, async (chunk) => {
+            try {
+                const periods = chunk.map((day) => ({ startDate: isoTime(day), endDate: isoTime(addDays(day, 1)) }));
+                const values = await client.usage(periods, RAILWAY_MEASUREMENTS);
+                chunk.forEach((day, index) => {
+                    for (const [measurement, cost] of railwayCost(values[index]).parts)
+                        builder.add('usd', day, cost, measurement);
+                    covered.add(day);
+                });
             }
-            else {
-                unread.push(`estimatedUsage: ${describeFailure(estimate.error).message}`);
+            catch (error) {
+                firstError ??= error;
+                unread.push(`usage for ${chunk[0]} to ${chunk.at(-1)}: ${describeFailure(error).message}`);
             }
-            const spend = builder.spend();
-            return {
-                provider: 'railway',
-                status: covered.size === days.length ? 'ok' : 'partial',
-                spend: spend.length ? spend : [{ currency: 'usd', days: {} }],
-                covered: days.filter((day) => covered.has(day)),
-                freshness: {},
-                unread,
-                notes,
-                items: builder.items(),
-                estimate: estimateField,
-            };
-        });
+        }),
+        client.estimatedUsage(RAILWAY_MEASUREMENTS).then((values) => ({ values }), (error) => ({ error })),
+    ]);
+    if (covered.size === 0)
+        return { ...failedSpend('railway', firstError), unread };
+    const notes = [RAILWAY_UNITS_NOTE];
+    let estimateField;
+    if ('values' in estimate) {
+        estimateField = {
+            amount: railwayCost(estimate.values).total,
+            currency: 'usd',
+            note: "Railway's estimatedUsage for the end of its billing cycle (which need not match the calendar month), priced the same way",
+        };
     }
-}
+    else {
+        unread.push(`estimatedUsage: ${describeFailure(estimate.error).message}`);
+    }
+    const spend = builder.spend();
+    return {
+        provider: 'railway',
+        status: covered.size === days.length ? 'ok' : 'partial',
+        spend: spend.length ? spend : [{ currency: 'usd', days: {} }],
+        covered: days.filter((day) => covered.has(day)),
+        freshness: {},
+        unread,
+        notes,
+        items: builder.items(),
+        estimate: estimateField,
+    };
+});
 
 ;// CONCATENATED MODULE: ./src/providers/stripe.ts
 
@@ -16657,55 +16656,46 @@ const BILLED_FEE_TYPES = new Set(['stripe_fee', 'tax_fee', 'stripe_fx_fee']);
  * currency stays its own series: the evaluation converts with the `exchange-rates` input or shows
  * it apart, never adding euros to dollars.
  */
-class StripeCostAdapter {
-    options;
-    provider = 'stripe';
-    constructor(options) {
-        this.options = options;
+const StripeCostAdapter = costAdapter('stripe', StripeClient, async (client, window) => {
+    const result = await client.balanceTransactions({
+        createdGte: unixSeconds(window.rangeStart),
+        createdLt: unixSeconds(window.rangeEnd),
+        limit: 100,
+    });
+    const builder = new SpendBuilder(window.monthStart);
+    let billedRows = 0;
+    for (const txn of result.transactions) {
+        const day = dayKey(txn.created * 1000);
+        if (day < window.rangeStart || day > window.today)
+            continue;
+        if (txn.fee !== 0)
+            builder.add(txn.currency, day, minorToMicros(txn.fee, txn.currency), 'processing fees');
+        // Whether stripe_fee / tax_fee rows carry their cost in `fee` or as a negative `amount` is
+        // UNCONFIRMED (§5). Both are recorded: `fee` above, and a negative amount here when the fee is 0.
+        if (BILLED_FEE_TYPES.has(txn.type) && txn.fee === 0 && txn.amount < 0) {
+            builder.add(txn.currency, day, minorToMicros(-txn.amount, txn.currency), `billed ${txn.type}`);
+            billedRows++;
+        }
     }
-    fetch(window) {
-        return countedRead(this.provider, this.options.http, (http) => new StripeClient({ ...this.options, http }), async (client) => {
-            const result = await client.balanceTransactions({
-                createdGte: unixSeconds(window.rangeStart),
-                createdLt: unixSeconds(window.rangeEnd),
-                limit: 100,
-            });
-            const builder = new SpendBuilder(window.monthStart);
-            let billedRows = 0;
-            for (const txn of result.transactions) {
-                const day = dayKey(txn.created * 1000);
-                if (day < window.rangeStart || day > window.today)
-                    continue;
-                if (txn.fee !== 0)
-                    builder.add(txn.currency, day, minorToMicros(txn.fee, txn.currency), 'processing fees');
-                // Whether stripe_fee / tax_fee rows carry their cost in `fee` or as a negative `amount` is
-                // UNCONFIRMED (§5). Both are recorded: `fee` above, and a negative amount here when the fee is 0.
-                if (BILLED_FEE_TYPES.has(txn.type) && txn.fee === 0 && txn.amount < 0) {
-                    builder.add(txn.currency, day, minorToMicros(-txn.amount, txn.currency), `billed ${txn.type}`);
-                    billedRows++;
-                }
-            }
-            const notes = [`${result.transactions.length} balance transactions read in ${result.pages} page(s)`];
-            if (billedRows)
-                notes.push(`${billedRows} ${[...BILLED_FEE_TYPES].join('/')} row(s) counted by their negative amount (how Stripe carries these is UNCONFIRMED)`);
-            if (result.duplicates)
-                notes.push(`${result.duplicates} transaction(s) appeared on two pages and were counted once`);
-            const spend = builder.spend();
-            if (spend.length > 1)
-                notes.push(`fees in ${spend.length} currencies: ${spend.map((s) => s.currency.toUpperCase()).join(', ')}, kept apart unless exchange-rates converts them`);
-            return {
-                provider: 'stripe',
-                status: 'ok',
-                spend,
-                covered: windowDays(window),
-                freshness: {},
-                unread: [],
-                notes,
-                items: builder.items(),
-            };
-        });
-    }
-}
+    const notes = [`${result.transactions.length} balance transactions read in ${result.pages} page(s)`];
+    if (billedRows)
+        notes.push(`${billedRows} ${[...BILLED_FEE_TYPES].join('/')} row(s) counted by their negative amount (how Stripe carries these is UNCONFIRMED)`);
+    if (result.duplicates)
+        notes.push(`${result.duplicates} transaction(s) appeared on two pages and were counted once`);
+    const spend = builder.spend();
+    if (spend.length > 1)
+        notes.push(`fees in ${spend.length} currencies: ${spend.map((s) => s.currency.toUpperCase()).join(', ')}, kept apart unless exchange-rates converts them`);
+    return {
+        provider: 'stripe',
+        status: 'ok',
+        spend,
+        covered: windowDays(window),
+        freshness: {},
+        unread: [],
+        notes,
+        items: builder.items(),
+    };
+});
 
 ;// CONCATENATED MODULE: ./src/providers/upstash.ts
 
@@ -16816,94 +16806,85 @@ const MARKETPLACE_NOTE = 'created through a marketplace integration (Vercel, Fly
  * Upstash Redis: `dailybilling` of each database's stats, summed per UTC day. The stats hold the
  * current month only, so the trailing days before the 1st are unknown, not zero.
  */
-class UpstashCostAdapter {
-    options;
-    provider = 'upstash';
-    constructor(options) {
-        this.options = options;
+const UpstashCostAdapter = costAdapter('upstash', UpstashClient, async (client, window, options) => {
+    const marketplace = options.marketplaceDatabases ?? [];
+    const listed = await client.databases();
+    const named = (db, name) => db.database_id === name || db.database_name === name;
+    const wanted = options.databases?.length ? options.databases : undefined;
+    const selected = wanted ? listed.filter((db) => wanted.some((name) => named(db, name))) : listed;
+    const unread = [];
+    const notes = [];
+    let missing = false;
+    for (const name of marketplace) {
+        if (!listed.some((db) => named(db, name)))
+            unread.push(`database ${name}: ${MARKETPLACE_NOTE}`);
     }
-    fetch(window) {
-        const marketplace = this.options.marketplaceDatabases ?? [];
-        return countedRead(this.provider, this.options.http, (http) => new UpstashClient({ ...this.options, http }), async (client) => {
-            const listed = await client.databases();
-            const named = (db, name) => db.database_id === name || db.database_name === name;
-            const wanted = this.options.databases?.length ? this.options.databases : undefined;
-            const selected = wanted ? listed.filter((db) => wanted.some((name) => named(db, name))) : listed;
-            const unread = [];
-            const notes = [];
-            let missing = false;
-            for (const name of marketplace) {
-                if (!listed.some((db) => named(db, name)))
-                    unread.push(`database ${name}: ${MARKETPLACE_NOTE}`);
-            }
-            for (const name of wanted ?? []) {
-                if (listed.some((db) => named(db, name)) || marketplace.includes(name))
+    for (const name of wanted ?? []) {
+        if (listed.some((db) => named(db, name)) || marketplace.includes(name))
+            continue;
+        missing = true;
+        unread.push(`database ${name}: not visible to this account's Developer API (created through a marketplace integration, or deleted); list it in upstash-marketplace-databases if it is billed by a marketplace`);
+    }
+    const builder = new SpendBuilder(window.monthStart);
+    const monthDays = daysBetween(window.monthStart, window.today);
+    let read = 0;
+    let failed = 0;
+    await mapLimit(selected, 4, async (db) => {
+        try {
+            const stats = await client.stats(db.database_id);
+            let inMonth = 0;
+            for (const point of stats.dailybilling) {
+                const time = parseGoTime(point.x);
+                if (time === undefined)
+                    throw new Error(`dailybilling x '${point.x}' is not a timestamp`);
+                const day = dayKey(time);
+                if (day < window.monthStart || day > window.today)
                     continue;
-                missing = true;
-                unread.push(`database ${name}: not visible to this account's Developer API (created through a marketplace integration, or deleted); list it in upstash-marketplace-databases if it is billed by a marketplace`);
+                const amount = decimalToMicros(point.y);
+                inMonth += amount;
+                builder.add('usd', day, amount, db.database_name);
             }
-            const builder = new SpendBuilder(window.monthStart);
-            const monthDays = daysBetween(window.monthStart, window.today);
-            let read = 0;
-            let failed = 0;
-            await mapLimit(selected, 4, async (db) => {
-                try {
-                    const stats = await client.stats(db.database_id);
-                    let inMonth = 0;
-                    for (const point of stats.dailybilling) {
-                        const time = parseGoTime(point.x);
-                        if (time === undefined)
-                            throw new Error(`dailybilling x '${point.x}' is not a timestamp`);
-                        const day = dayKey(time);
-                        if (day < window.monthStart || day > window.today)
-                            continue;
-                        const amount = decimalToMicros(point.y);
-                        inMonth += amount;
-                        builder.add('usd', day, amount, db.database_name);
-                    }
-                    const reported = decimalToMicros(stats.total_monthly_billing);
-                    if (Math.abs(reported - inMonth) >= 10_000) {
-                        notes.push(`${db.database_name}: total_monthly_billing ${formatMoney(reported)} differs from the sum of dailybilling ${formatMoney(inMonth)}; the daily figures are used`);
-                    }
-                    read++;
-                }
-                catch (error) {
-                    failed++;
-                    unread.push(`database ${db.database_name}: ${describeFailure(error).message}`);
-                }
-            });
-            if (selected.length > 0 && read === 0) {
-                return { ...failedSpend('upstash', new Error(unread.join('; '))), unread };
+            const reported = decimalToMicros(stats.total_monthly_billing);
+            if (Math.abs(reported - inMonth) >= 10_000) {
+                notes.push(`${db.database_name}: total_monthly_billing ${formatMoney(reported)} differs from the sum of dailybilling ${formatMoney(inMonth)}; the daily figures are used`);
             }
-            if (selected.length === 0 && !missing) {
-                return {
-                    ...emptySpend('upstash', marketplace.length ? 'unavailable' : 'no-data'),
-                    unread,
-                    notes: [
-                        marketplace.length
-                            ? 'every watched database is billed through a marketplace'
-                            : 'the account lists no Redis databases',
-                    ],
-                };
-            }
-            if (window.rangeStart < window.monthStart) {
-                unread.push(`${window.rangeStart} to ${addDays(window.monthStart, -1)}: Upstash stats hold the current month only`);
-            }
-            notes.push(`${read} database(s) read; billing currency taken as USD (not stated by the API, UNCONFIRMED)`);
-            const items = builder.items();
-            return {
-                provider: 'upstash',
-                status: failed > 0 || missing ? 'partial' : 'ok',
-                spend: builder.spend().length ? builder.spend() : [{ currency: 'usd', days: {} }],
-                covered: monthDays,
-                freshness: { latestDataDay: latestDay(builder.spend()[0]?.days) },
-                unread,
-                notes,
-                items,
-            };
-        });
+            read++;
+        }
+        catch (error) {
+            failed++;
+            unread.push(`database ${db.database_name}: ${describeFailure(error).message}`);
+        }
+    });
+    if (selected.length > 0 && read === 0) {
+        return { ...failedSpend('upstash', new Error(unread.join('; '))), unread };
     }
-}
+    if (selected.length === 0 && !missing) {
+        return {
+            ...emptySpend('upstash', marketplace.length ? 'unavailable' : 'no-data'),
+            unread,
+            notes: [
+                marketplace.length
+                    ? 'every watched database is billed through a marketplace'
+                    : 'the account lists no Redis databases',
+            ],
+        };
+    }
+    if (window.rangeStart < window.monthStart) {
+        unread.push(`${window.rangeStart} to ${addDays(window.monthStart, -1)}: Upstash stats hold the current month only`);
+    }
+    notes.push(`${read} database(s) read; billing currency taken as USD (not stated by the API, UNCONFIRMED)`);
+    const items = builder.items();
+    return {
+        provider: 'upstash',
+        status: failed > 0 || missing ? 'partial' : 'ok',
+        spend: builder.spend().length ? builder.spend() : [{ currency: 'usd', days: {} }],
+        covered: monthDays,
+        freshness: { latestDataDay: latestDay(builder.spend()[0]?.days) },
+        unread,
+        notes,
+        items,
+    };
+});
 function latestDay(days) {
     if (!days)
         return undefined;
@@ -17015,49 +16996,40 @@ function focusCharge(line, lineNumber, response) {
 
 
 /** Vercel billing charges: Σ BilledCost per UTC day of ChargePeriodStart. */
-class VercelCostAdapter {
-    options;
-    provider = 'vercel';
-    constructor(options) {
-        this.options = options;
+const VercelCostAdapter = costAdapter('vercel', VercelBillingClient, async (client, window) => {
+    const charges = await client.charges(isoTime(window.rangeStart), isoTime(window.rangeEnd));
+    if (charges.length === 0) {
+        // An empty answer is not a zero bill we can vouch for: plans without usage billing (Hobby)
+        // expose no charges at all.
+        return {
+            ...emptySpend('vercel', 'no-data'),
+            notes: [
+                'Vercel returned no billing charges for this scope and period: the plan exposes none (Hobby), or the token sees another team (set vercel-team-id)',
+            ],
+            unread: ['daily charges: none exposed for this plan or scope'],
+        };
     }
-    fetch(window) {
-        return countedRead(this.provider, this.options.http, (http) => new VercelBillingClient({ ...this.options, http }), async (client) => {
-            const charges = await client.charges(isoTime(window.rangeStart), isoTime(window.rangeEnd));
-            if (charges.length === 0) {
-                // An empty answer is not a zero bill we can vouch for: plans without usage billing (Hobby)
-                // expose no charges at all.
-                return {
-                    ...emptySpend('vercel', 'no-data'),
-                    notes: [
-                        'Vercel returned no billing charges for this scope and period: the plan exposes none (Hobby), or the token sees another team (set vercel-team-id)',
-                    ],
-                    unread: ['daily charges: none exposed for this plan or scope'],
-                };
-            }
-            const builder = new SpendBuilder(window.monthStart);
-            let latest;
-            for (const charge of charges) {
-                const day = dayKey(Date.parse(charge.ChargePeriodStart));
-                if (day < window.rangeStart || day > window.today)
-                    continue;
-                builder.add(charge.BillingCurrency, day, decimalToMicros(charge.BilledCost), charge.ServiceName ?? charge.ChargeCategory ?? 'other');
-                if (!latest || day > latest)
-                    latest = day;
-            }
-            return {
-                provider: 'vercel',
-                status: 'ok',
-                spend: builder.spend(),
-                covered: windowDays(window),
-                freshness: { latestDataDay: latest },
-                unread: [],
-                notes: [`${charges.length} FOCUS charge line(s) read`],
-                items: builder.items(),
-            };
-        });
+    const builder = new SpendBuilder(window.monthStart);
+    let latest;
+    for (const charge of charges) {
+        const day = dayKey(Date.parse(charge.ChargePeriodStart));
+        if (day < window.rangeStart || day > window.today)
+            continue;
+        builder.add(charge.BillingCurrency, day, decimalToMicros(charge.BilledCost), charge.ServiceName ?? charge.ChargeCategory ?? 'other');
+        if (!latest || day > latest)
+            latest = day;
     }
-}
+    return {
+        provider: 'vercel',
+        status: 'ok',
+        spend: builder.spend(),
+        covered: windowDays(window),
+        freshness: { latestDataDay: latest },
+        unread: [],
+        notes: [`${charges.length} FOCUS charge line(s) read`],
+        items: builder.items(),
+    };
+});
 
 ;// CONCATENATED MODULE: ./src/core/alert-level.ts
 const RANK = { ok: 0, warning: 1, critical: 2 };

@@ -17328,119 +17328,74 @@ function slug(text) {
 }
 const timestamp = { type: 'string', format: 'date-time' };
 const nullableTimestamp = { type: ['string', 'null'], format: 'date-time' };
-const pageSchema = {
-    type: 'object',
-    required: ['id', 'name', 'url', 'time_zone', 'updated_at'],
-    properties: {
-        id: { type: 'string' },
-        name: { type: 'string' },
-        url: { type: 'string' },
-        time_zone: { type: 'string' },
-        updated_at: timestamp,
-    },
-};
-const updateSchema = {
-    type: 'object',
-    required: ['id', 'status', 'body', 'incident_id', 'created_at', 'updated_at', 'display_at'],
-    properties: {
-        id: { type: 'string' },
-        status: { enum: ['investigating', 'identified', 'monitoring', 'resolved'] },
-        body: { type: 'string' },
-        incident_id: { type: 'string' },
-        created_at: timestamp,
-        updated_at: timestamp,
-        display_at: timestamp,
-    },
-};
-const incidentSchema = {
-    type: 'object',
-    required: [
-        'id',
-        'name',
-        'status',
-        'created_at',
-        'updated_at',
-        'resolved_at',
-        'impact',
-        'shortlink',
-        'page_id',
-        'incident_updates',
-    ],
-    properties: {
-        id: { type: 'string' },
-        name: { type: 'string' },
-        status: { enum: ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem'] },
-        created_at: timestamp,
-        updated_at: timestamp,
-        monitoring_at: nullableTimestamp,
-        resolved_at: nullableTimestamp,
-        started_at: timestamp,
-        impact: { enum: ['none', 'minor', 'major', 'critical'] },
-        shortlink: { type: 'string' },
-        page_id: { type: 'string' },
-        incident_updates: { type: 'array', items: { $ref: '#/$defs/incident_update' } },
-        components: {
-            type: 'array',
-            items: {
-                type: 'object',
-                required: ['id', 'name'],
-                properties: { id: { type: 'string' }, name: { type: 'string' } },
-            },
-        },
-    },
-};
+/**
+ * An object schema whose `required` is every property except those named optional, in the order
+ * the properties are written: each field is named once, so required and properties cannot drift.
+ */
+function objectSchema(properties, optional = []) {
+    return { type: 'object', required: Object.keys(properties).filter((key) => !optional.includes(key)), properties };
+}
+const pageSchema = objectSchema({
+    id: { type: 'string' },
+    name: { type: 'string' },
+    url: { type: 'string' },
+    time_zone: { type: 'string' },
+    updated_at: timestamp,
+});
+const updateSchema = objectSchema({
+    id: { type: 'string' },
+    status: { enum: ['investigating', 'identified', 'monitoring', 'resolved'] },
+    body: { type: 'string' },
+    incident_id: { type: 'string' },
+    created_at: timestamp,
+    updated_at: timestamp,
+    display_at: timestamp,
+});
+const incidentSchema = objectSchema({
+    id: { type: 'string' },
+    name: { type: 'string' },
+    status: { enum: ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem'] },
+    created_at: timestamp,
+    updated_at: timestamp,
+    monitoring_at: nullableTimestamp,
+    resolved_at: nullableTimestamp,
+    started_at: timestamp,
+    impact: { enum: ['none', 'minor', 'major', 'critical'] },
+    shortlink: { type: 'string' },
+    page_id: { type: 'string' },
+    incident_updates: { type: 'array', items: { $ref: '#/$defs/incident_update' } },
+    components: { type: 'array', items: objectSchema({ id: { type: 'string' }, name: { type: 'string' } }) },
+}, ['monitoring_at', 'started_at', 'components']);
+const componentSchema = objectSchema({
+    id: { type: 'string' },
+    name: { type: 'string' },
+    status: { enum: ['operational', 'degraded_performance', 'partial_outage', 'major_outage'] },
+    created_at: timestamp,
+    updated_at: timestamp,
+    position: { type: 'integer', minimum: 1 },
+    description: { type: ['string', 'null'] },
+    showcase: { type: 'boolean' },
+    start_date: { type: ['string', 'null'], format: 'date' },
+    group_id: { type: ['string', 'null'] },
+    page_id: { type: 'string' },
+    group: { type: 'boolean' },
+    only_show_if_degraded: { type: 'boolean' },
+}, ['start_date']);
 /** JSON Schema (draft 2020-12) of status.json; incidents.json is { page, incidents: [incident] }. */
 const STATUS_SCHEMA = {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'status.schema.json',
     title: 'threadr-ops status.json (Statuspage summary.json shape)',
-    type: 'object',
-    required: ['page', 'status', 'components', 'incidents', 'scheduled_maintenances'],
-    properties: {
+    ...objectSchema({
         page: { $ref: '#/$defs/page' },
-        status: {
-            type: 'object',
-            required: ['indicator', 'description'],
-            properties: { indicator: { enum: ['none', 'minor', 'major', 'critical'] }, description: { type: 'string' } },
-        },
-        components: {
-            type: 'array',
-            items: {
-                type: 'object',
-                required: [
-                    'id',
-                    'name',
-                    'status',
-                    'created_at',
-                    'updated_at',
-                    'position',
-                    'description',
-                    'showcase',
-                    'group_id',
-                    'page_id',
-                    'group',
-                    'only_show_if_degraded',
-                ],
-                properties: {
-                    id: { type: 'string' },
-                    name: { type: 'string' },
-                    status: { enum: ['operational', 'degraded_performance', 'partial_outage', 'major_outage'] },
-                    created_at: timestamp,
-                    updated_at: timestamp,
-                    position: { type: 'integer', minimum: 1 },
-                    description: { type: ['string', 'null'] },
-                    showcase: { type: 'boolean' },
-                    start_date: { type: ['string', 'null'], format: 'date' },
-                    group_id: { type: ['string', 'null'] },
-                    page_id: { type: 'string' },
-                    group: { type: 'boolean' },
-                    only_show_if_degraded: { type: 'boolean' },
-                },
-            },
-        },
+        status: objectSchema({
+            indicator: { enum: ['none', 'minor', 'major', 'critical'] },
+            description: { type: 'string' },
+        }),
+        components: { type: 'array', items: componentSchema },
         incidents: { type: 'array', items: { $ref: '#/$defs/incident' } },
         scheduled_maintenances: { type: 'array', maxItems: 0 },
-    },
+    }),
     $defs: { page: pageSchema, incident: incidentSchema, incident_update: updateSchema },
 };
 
