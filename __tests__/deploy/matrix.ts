@@ -1,5 +1,5 @@
 import type { Fault, FaultMatch } from '../../src/emulator/index.js';
-import { systemClock } from '../../src/release/clock.js';
+import { systemClock, type Clock } from '../../src/release/clock.js';
 import { createDefinition as createDeploy } from '../../src/deploy/main.js';
 import { createDefinition as createRollback } from '../../src/rollback/main.js';
 import { Fixture } from './fixture.js';
@@ -172,8 +172,20 @@ export const rollbackAction = createRollback(overrides);
 
 export const FAST = { 'poll-interval': '2ms', 'request-timeout': '250ms', 'verify-timeout': '1s' };
 
-export function runDeploy(fx: Fixture, inputs: Record<string, string>): Promise<InProcessResult> {
-  return runInProcess('deploy', deployAction, fx.inputs({ ...FAST, strategy: 'direct', ...inputs }));
+export function runDeploy(fx: Fixture, inputs: Record<string, string>, clock?: Clock): Promise<InProcessResult> {
+  const action = clock ? createDeploy({ ...overrides, clock }) : deployAction;
+  return runInProcess('deploy', action, fx.inputs({ ...FAST, strategy: 'direct', ...inputs }));
+}
+
+/**
+ * Real time, until `call` has reached the emulator; from then on an hour later. A deploy with a
+ * `timeout` of minutes then gives up exactly the build that `call` started, at its first look
+ * after starting it, however long the other component took before it on a busy machine.
+ */
+export function clockPastTimeoutAfter(fx: Fixture, call: Call): Clock {
+  const HOUR_MS = 3_600_000;
+  const started = () => fx.control.requests(call.match).length > 0;
+  return { now: () => Date.now() + (started() ? HOUR_MS : 0), sleep: systemClock.sleep };
 }
 
 export function runRollback(fx: Fixture, inputs: Record<string, string>): Promise<InProcessResult> {

@@ -21,6 +21,12 @@ export interface LocalActionResult {
 
 const LOCAL_ACTION = join(ROOT, 'node_modules', '@github', 'local-action', 'src', 'index.ts');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+/**
+ * The runner's Node, whatever node runs jest: local-action runs the TypeScript source through tsx,
+ * and on Node 20 tsx's loader does not reach worker threads, so the load engine's workers could not
+ * load src/load/engine.ts ("Unknown file extension .ts"). The bundles have no such step.
+ */
+const NODE24 = join(ROOT, 'node_modules', 'node24', 'bin', 'node');
 
 export async function runLocalAction(
   action: string,
@@ -60,9 +66,7 @@ export async function runLocalAction(
   );
   for (const [name, value] of Object.entries({ ...defaults, ...options.inputs })) env[inputEnvName(name)] = value;
   // `npm ls` (which local-action runs to find @actions/core) needs the repository as its cwd.
-  // Node 24 under `npm run test:node24` (THREADR_TEST_NODE), as for the bundles.
-  const node = process.env.THREADR_TEST_NODE ?? process.execPath;
-  const child = spawn(node, [TSX, LOCAL_ACTION, join('actions', action), `../../src/${action}/main.ts`, dotenv], {
+  const child = spawn(NODE24, [TSX, LOCAL_ACTION, join('actions', action), `../../src/${action}/main.ts`, dotenv], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

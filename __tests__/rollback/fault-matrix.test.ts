@@ -1,5 +1,14 @@
 import { Fixture, NEW, OLD } from '../deploy/fixture.js';
-import { applied, CALLS, faultsFor, inject, runDeploy, runRollback, type Call } from '../deploy/matrix.js';
+import {
+  applied,
+  CALLS,
+  clockPastTimeoutAfter,
+  faultsFor,
+  inject,
+  runDeploy,
+  runRollback,
+  type Call,
+} from '../deploy/matrix.js';
 
 /**
  * Fault matrix, recovery paths: the calls that only happen when something goes wrong (rolling a
@@ -44,7 +53,8 @@ const scenarios: Scenario[] = [
     call: CALLS.vercelCancel,
     async run(fx) {
       fx.control.setCommit(NEW, { vercel: { timing: { readsPerStep: 1, reads: { BUILDING: 0 } } } });
-      return runDeploy(fx, { ref: NEW, timeout: '200ms' });
+      slowDown(fx, CALLS.railwayDeploy);
+      return runDeploy(fx, { ref: NEW, timeout: '10m' }, clockPastTimeoutAfter(fx, CALLS.vercelCreate));
     },
     status: 'rolled-back',
     check(fx) {
@@ -56,7 +66,12 @@ const scenarios: Scenario[] = [
     call: CALLS.railwayCancel,
     async run(fx) {
       fx.control.setCommit(NEW, { railway: { timing: { readsPerStep: 1, reads: { BUILDING: 0 } } } });
-      return runDeploy(fx, { ref: NEW, order: 'frontend-first', timeout: '200ms' });
+      slowDown(fx, CALLS.vercelCreate);
+      return runDeploy(
+        fx,
+        { ref: NEW, order: 'frontend-first', timeout: '10m' },
+        clockPastTimeoutAfter(fx, CALLS.railwayDeploy),
+      );
     },
     status: 'rolled-back',
     check(fx) {
@@ -80,6 +95,14 @@ const scenarios: Scenario[] = [
     status: 'rolled-back',
   },
 ];
+
+/**
+ * The component deployed before the one given up takes longer than a short budget would allow, as
+ * it may on a busy machine: the build given up must still be the one the timeout cancels.
+ */
+function slowDown(fx: Fixture, call: Call): void {
+  fx.control.fault({ ...call.match, fault: { kind: 'delay', ms: 300 }, times: 1 });
+}
 
 const plans = new WeakMap<Fixture, string>();
 
